@@ -1,0 +1,72 @@
+"""Exceptions and warnings raised by amebench.
+
+Every error amebench raises on bad input is an :class:`AmebenchError` (a
+``ValueError``), so callers can catch one type. Messages name the file, line,
+column and value where they apply, and say what to do; they never contain a
+personal identity number.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmebenchError",
+    "SchemaError",
+    "ProfileError",
+    "ManifestError",
+    "UnmappedCodeError",
+    "RejectError",
+    "KeyMissingError",
+    "AmebenchWarning",
+    "CensoringWarning",
+    "OverdispersionWarning",
+    "CaseMixWarning",
+    "DisclosureWarning",
+]
+
+
+class AmebenchError(ValueError):
+    """Base class of every error amebench raises on bad input or bad options."""
+
+
+class SchemaError(AmebenchError):
+    """A table does not have the canonical columns, dtypes or codes."""
+
+
+class ProfileError(AmebenchError):
+    """A mapping profile is malformed: unknown key, missing column, bad format option."""
+
+
+class ManifestError(AmebenchError):
+    """A network manifest (network.toml) is malformed or names a missing or unsafe file."""
+
+
+class UnmappedCodeError(ProfileError):
+    """An export holds local codes that the profile does not map to canonical codes."""
+
+
+class RejectError(AmebenchError):
+    """A row was rejected while reading with ``strict=True``."""
+
+
+class KeyMissingError(AmebenchError):
+    """Raw personal identity numbers were found but no pseudonymisation key was given."""
+
+
+class AmebenchWarning(UserWarning):
+    """Base class of amebench's warnings."""
+
+
+class CensoringWarning(AmebenchWarning):
+    """Many people in a cohort could not yet be observed for a windowed metric."""
+
+
+class OverdispersionWarning(AmebenchWarning):
+    """An overdispersion option was asked for but the data show none (phi <= 1)."""
+
+
+class CaseMixWarning(AmebenchWarning):
+    """A unit has case-mix that the risk-adjustment model never saw."""
+
+
+class DisclosureWarning(AmebenchWarning):
+    """Published output had cells suppressed by disclosure control."""

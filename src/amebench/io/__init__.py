@@ -1,0 +1,1 @@
+"""Reading exports into the canonical model: profiles, manifest, readers, rejects."""

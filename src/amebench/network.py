@@ -1,0 +1,197 @@
+"""The :class:`Network`: the canonical tables of one network of labour-market units."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .exceptions import SchemaError
+
+__all__ = ["Network", "read_parquet"]
+
+_TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
+_META_FILE = "network.json"
+
+
+def _as_timestamp(value) -> pd.Timestamp:
+    if value is None:
+        raise SchemaError("as_of (the extraction date) is required: pass as_of='YYYY-MM-DD'")
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise SchemaError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD") from None
+    if ts is pd.NaT:
+        raise SchemaError("as_of (the extraction date) is required: pass as_of='YYYY-MM-DD'")
+    return ts.normalize()
+
+
+@dataclass(eq=False)
+class Network:
+    """Canonical participant-flow data of a network of units (DESIGN.md §2).
+
+    Attributes
+    ----------
+    units, episodes, activities, followups, payments
+        The canonical tables, with the columns and dtypes of :mod:`amebench.schema`.
+    rejects
+        Every input row that could not be loaded: unit, table, file, line, column,
+        value, reason.
+    reconciliation
+        Per input file: rows read, loaded and rejected (read = loaded + rejected).
+    as_of
+        The extraction date: nothing after it is observed.
+    name
+        The network's name.
+    """
+
+    units: pd.DataFrame
+    episodes: pd.DataFrame
+    activities: pd.DataFrame
+    followups: pd.DataFrame
+    payments: pd.DataFrame
+    rejects: pd.DataFrame
+    reconciliation: pd.DataFrame
+    as_of: pd.Timestamp
+    name: str = "network"
+    meta: dict = field(default_factory=dict)
+
+    # -- construction -----------------------------------------------------------
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        episodes: pd.DataFrame,
+        units: pd.DataFrame | None = None,
+        activities: pd.DataFrame | None = None,
+        followups: pd.DataFrame | None = None,
+        payments: pd.DataFrame | None = None,
+        as_of,
+        name: str = "network",
+        strict: bool = False,
+    ) -> "Network":
+        """Build a network from DataFrames with canonical column names.
+
+        The frames are validated and coerced like any export (codes, dates, exits
+        before enrolment, duplicate ids ...); rows that fail land in
+        :attr:`rejects` with ``file`` set to ``"<episodes frame>"`` and so on.
+        ``person_id`` and ``household_id`` are taken as already pseudonymous.
+
+        Parameters
+        ----------
+        episodes
+            One row per enrolment, canonical columns (DESIGN.md §2).
+        units, activities, followups, payments
+            Optional canonical tables. Without ``units``, one row per unit seen in
+            ``episodes`` is made.
+        as_of
+            The extraction date.
+        name
+            The network's name.
+        strict
+            Raise :class:`amebench.exceptions.RejectError` at the first rejected row.
+        """
+        from .io.frames import network_from_frames
+
+        return network_from_frames(
+            episodes=episodes,
+            units=units,
+            activities=activities,
+            followups=followups,
+            payments=payments,
+            as_of=_as_timestamp(as_of),
+            name=name,
+            strict=strict,
+        )
+
+    # -- persistence ------------------------------------------------------------
+
+    def to_parquet(self, folder) -> Path:
+        """Write every table to ``folder/<table>.parquet`` with a ``network.json`` of metadata.
+
+        Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
+        back an equal network.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in _TABLE_NAMES:
+            getattr(self, table).to_parquet(folder / f"{table}.parquet", index=False)
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1}
+        (folder / _META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        return folder
+
+    # -- views ------------------------------------------------------------------
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row per unit: episodes, persons, ongoing, exited, payments, follow-ups, rejects."""
+        ep = self.episodes
+        units = self.units["unit"].astype(str).tolist()
+        by = lambda frame: frame.groupby("unit", observed=True).size() if len(frame) else pd.Series(dtype="int64")  # noqa: E731
+        out = pd.DataFrame({"unit": pd.Series(units, dtype=schema.STRING)})
+        out["name"] = self.units["name"].to_numpy()
+        grouped = ep.groupby("unit", observed=True)
+        out["episodes"] = out["unit"].map(grouped.size()).fillna(0).astype("int64")
+        out["persons"] = out["unit"].map(grouped["person_id"].nunique()).fillna(0).astype("int64")
+        out["ongoing"] = out["unit"].map(ep[ep["exited_on"].isna()].groupby("unit").size()).fillna(0).astype("int64")
+        out["exited"] = out["episodes"] - out["ongoing"]
+        first = grouped["enrolled_on"].min()
+        last = grouped["enrolled_on"].max()
+        out["first_enrolment"] = out["unit"].map(first).astype(schema.DATE)
+        out["last_enrolment"] = out["unit"].map(last).astype(schema.DATE)
+        out["activities"] = out["unit"].map(by(self.activities)).fillna(0).astype("int64")
+        out["followups"] = out["unit"].map(by(self.followups)).fillna(0).astype("int64")
+        out["payments"] = out["unit"].map(by(self.payments)).fillna(0).astype("int64")
+        out["rejects"] = out["unit"].map(by(self.rejects)).fillna(0).astype("int64")
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"<Network {self.name!r}: {len(self.units)} units, {len(self.episodes)} episodes, "
+            f"{len(self.payments)} payments, {len(self.followups)} follow-ups, "
+            f"{len(self.rejects)} rejected rows, as_of {self.as_of.date()}>"
+        )
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>Network {_html(self.name)}</b> — extraction date (as_of) {self.as_of.date()}; "
+            f"{len(self.episodes)} episodes, {len(self.payments)} payment rows, "
+            f"{len(self.followups)} follow-ups, {len(self.rejects)} rejected rows.</p>"
+        )
+        return head + self.summary().to_html(index=False, na_rep="")
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(str(text))
+
+
+def read_parquet(folder) -> Network:
+    """Read a network written by :meth:`Network.to_parquet`.
+
+    Raises
+    ------
+    SchemaError
+        If ``folder`` is not a saved network or a table lacks canonical columns.
+    """
+    folder = Path(folder)
+    meta_path = folder / _META_FILE
+    if not meta_path.is_file():
+        raise SchemaError(
+            f"{folder} holds no saved network ({_META_FILE} missing); "
+            "write one with Network.to_parquet(folder)"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    tables = {}
+    for table in _TABLE_NAMES:
+        path = folder / f"{table}.parquet"
+        if not path.is_file():
+            raise SchemaError(f"{path} is missing from the saved network")
+        frame = pd.read_parquet(path)
+        tables[table] = schema.coerce_table(frame, schema.TABLES[table])
+    return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"))
+

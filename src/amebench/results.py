@@ -1,0 +1,115 @@
+"""The shared vocabulary of result tables (DESIGN.md §7, in the manner of R's broom).
+
+Every public metric and comparison returns a tidy DataFrame whose columns are
+grouping columns first, then ``estimate``, ``ci_low``, ``ci_high``, then counts,
+then ``method`` and ``conf_level``. Column names never change with settings.
+:func:`tidy` puts a result in that order and checks every column against the
+glossary below; the contract test fails on any column outside it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy"]
+
+#: Columns a result may be grouped by.
+GROUPING: tuple[str, ...] = (
+    "unit",
+    "unit_a",
+    "unit_b",
+    "comparison",
+    "year",
+    "exit_year",
+    "gender",
+    "readiness",
+    "referral",
+    "age_band",
+    "born_abroad",
+    "group",
+    "outcome",
+    "month",
+    "days",
+    "months",
+    "stage",
+    "from_stage",
+    "to_stage",
+    "from_code",
+    "to_code",
+    "level",
+    "quantity",
+    "target",
+)
+
+#: Point estimate and interval.
+ESTIMATES: tuple[str, ...] = ("estimate", "ci_low", "ci_high")
+
+#: Counts and secondary quantities, in the order they appear after the interval.
+COUNTS: tuple[str, ...] = (
+    "n",
+    "events",
+    "eligible",
+    "censored",
+    "respondents",
+    "non_respondents",
+    "estimate_worst",
+    "estimate_best",
+    "observed",
+    "expected",
+    "oe_ratio",
+    "oe_ci_low",
+    "oe_ci_high",
+    "rate",
+    "rate_ci_low",
+    "rate_ci_high",
+    "n_a",
+    "n_b",
+    "events_a",
+    "events_b",
+    "estimate_a",
+    "estimate_b",
+    "mean_before",
+    "mean_after",
+    "median",
+    "share_no_payment",
+    "share_no_payment_ci_low",
+    "share_no_payment_ci_high",
+    "total_sek",
+    "se",
+    "statistic",
+    "df",
+    "p_value",
+    "p_adjusted",
+    "z",
+    "position",
+    "inflow",
+    "outflow",
+    "stock",
+    "cost_sek",
+    "verdict",
+)
+
+#: Labels of method and level.
+METHOD: tuple[str, ...] = ("method", "conf_level")
+
+#: Free-form columns that some results carry after the counts.
+DETAILS: tuple[str, ...] = ()
+
+GLOSSARY: frozenset[str] = frozenset(GROUPING + ESTIMATES + COUNTS + DETAILS + METHOD)
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with columns in canonical order: grouping (as given), estimate, counts, method.
+
+    Raises
+    ------
+    KeyError
+        If a column is not in :data:`GLOSSARY` (a programming error in amebench,
+        not a user error: add the column to the glossary with a definition).
+    """
+    unknown = [c for c in frame.columns if c not in GLOSSARY]
+    if unknown:
+        raise KeyError(f"result columns {unknown} are not in amebench.results.GLOSSARY")
+    grouping = [c for c in frame.columns if c in GROUPING]  # keep the caller's `by` order
+    order = grouping + [c for c in ESTIMATES + COUNTS + DETAILS + METHOD if c in frame.columns]
+    return frame.loc[:, order].reset_index(drop=True)

@@ -1,0 +1,380 @@
+"""The canonical tables of amebench: columns, dtypes, code lists and outcome groups.
+
+This module is the one place where the data model of DESIGN.md §2 is written
+down. Readers coerce every export to these tables, and every metric reads them.
+
+Each table is a :class:`TableSpec`: an ordered mapping of column name to pandas
+dtype, the columns an export must provide (``required``), and the columns that
+together identify a row (``key``). Code lists are closed vocabularies stored as
+pandas ``Categorical`` with the categories below, in this order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+__all__ = [
+    "EXIT_REASONS",
+    "REFERRALS",
+    "READINESS",
+    "GENDERS",
+    "ACTIVITIES",
+    "FOLLOWUP_STATUSES",
+    "FOLLOWUP_SOURCES",
+    "CODE_LISTS",
+    "OUTCOME_GROUPS",
+    "AGE_BANDS",
+    "TableSpec",
+    "TABLES",
+    "UNITS",
+    "EPISODES",
+    "ACTIVITIES_TABLE",
+    "FOLLOWUPS",
+    "PAYMENTS",
+    "REJECTS",
+    "RECONCILIATION",
+    "outcome_reasons",
+    "age_band",
+    "empty_table",
+    "coerce_table",
+]
+
+# --- code lists (DESIGN.md §2) ------------------------------------------------
+
+EXIT_REASONS: tuple[str, ...] = (
+    "work",  # regular job, no subsidy
+    "work_subsidised",  # regular job with a wage subsidy: lönebidrag, nystartsjobb ...
+    "work_programme",  # municipal labour-market employment, extratjänst, OSA in the programme
+    "self_employed",
+    "studies",  # education giving the right to student aid
+    "care",  # treatment, rehabilitation
+    "other_agency",  # moved to another agency's programme
+    "moved",
+    "leave",  # parental or sick leave
+    "returned_to_welfare",  # sent back to försörjningsstöd without a plan
+    "dropped_out",
+    "other",
+    "unknown",
+)
+REFERRALS: tuple[str, ...] = (
+    "social_services",
+    "employment_service",
+    "social_insurance",
+    "self",
+    "other",
+    "unknown",
+)
+READINESS: tuple[str, ...] = ("near", "uncertain", "far", "unknown")
+GENDERS: tuple[str, ...] = ("woman", "man", "other", "unknown")
+ACTIVITIES: tuple[str, ...] = (
+    "assessment",
+    "work_practice",
+    "work_training",
+    "education",
+    "job_search",
+    "language",
+    "coaching",
+    "subsidised_job",
+    "other",
+)
+FOLLOWUP_STATUSES: tuple[str, ...] = (
+    "work",
+    "work_subsidised",
+    "work_programme",
+    "self_employed",
+    "studies",
+    "job_seeking",
+    "welfare",
+    "other",
+    "unknown",
+)
+FOLLOWUP_SOURCES: tuple[str, ...] = ("survey", "register", "case_file")
+
+#: Column name -> closed vocabulary, for every categorical column of every table.
+CODE_LISTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "exit_reason": EXIT_REASONS,
+        "referral": REFERRALS,
+        "readiness": READINESS,
+        "gender": GENDERS,
+        "activity": ACTIVITIES,
+        "status": FOLLOWUP_STATUSES,
+        "source": FOLLOWUP_SOURCES,
+    }
+)
+
+#: Default outcome groups: name -> exit reasons (and follow-up statuses) that count.
+#: ``work`` follows Kolada's "började arbeta": municipal programme jobs do not count.
+OUTCOME_GROUPS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "work": frozenset({"work", "work_subsidised", "self_employed"}),
+        "studies": frozenset({"studies"}),
+        "work_or_studies": frozenset({"work", "work_subsidised", "self_employed", "studies"}),
+    }
+)
+
+#: Age bands at enrolment (age = enrolment year - birth year), labels and lower bounds.
+AGE_BANDS: tuple[tuple[str, int], ...] = (
+    ("16-24", 16),
+    ("25-34", 25),
+    ("35-44", 35),
+    ("45-54", 45),
+    ("55-64", 55),
+    ("65+", 65),
+)
+_AGE_UNKNOWN = "unknown"
+
+
+def outcome_reasons(outcome: str | frozenset[str] | set[str] | tuple[str, ...]) -> frozenset[str]:
+    """Return the set of exit reasons counted as the outcome ``outcome``.
+
+    Parameters
+    ----------
+    outcome
+        The name of an outcome group in :data:`OUTCOME_GROUPS` (``"work"``,
+        ``"studies"``, ``"work_or_studies"``), or an explicit collection of exit
+        reasons, for example ``{"work", "studies", "work_programme"}``.
+
+    Raises
+    ------
+    SchemaError
+        If the name is not a group or a reason is not a canonical exit reason.
+    """
+    from .exceptions import SchemaError
+
+    if isinstance(outcome, str):
+        if outcome in OUTCOME_GROUPS:
+            return OUTCOME_GROUPS[outcome]
+        if outcome in EXIT_REASONS:
+            return frozenset({outcome})
+        raise SchemaError(
+            f"unknown outcome {outcome!r}: use one of {sorted(OUTCOME_GROUPS)}, "
+            f"an exit reason, or a set of exit reasons from {list(EXIT_REASONS)}"
+        )
+    reasons = frozenset(outcome)
+    unknown = sorted(reasons - set(EXIT_REASONS))
+    if unknown or not reasons:
+        raise SchemaError(
+            f"outcome {sorted(reasons)!r} holds codes that are not exit reasons: {unknown}; "
+            f"canonical exit reasons are {list(EXIT_REASONS)}"
+        )
+    return reasons
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """Return the age band (a Categorical over :data:`AGE_BANDS` + ``unknown``) of ages in years."""
+    labels = [label for label, _ in AGE_BANDS]
+    edges = [low for _, low in AGE_BANDS] + [200]
+    banded = pd.cut(age.astype("Float64"), bins=edges, right=False, labels=labels)
+    out = banded.cat.add_categories([_AGE_UNKNOWN]).fillna(_AGE_UNKNOWN)
+    return out
+
+
+# --- tables -------------------------------------------------------------------
+
+STRING = pd.StringDtype()
+DATE = "datetime64[ns]"
+
+
+def _category(column: str) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(categories=list(CODE_LISTS[column]), ordered=False)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one canonical table.
+
+    Attributes
+    ----------
+    name
+        Table name, as the attribute on :class:`amebench.Network`.
+    dtypes
+        Column name -> pandas dtype, in canonical column order.
+    required
+        Columns an export must provide; the others may be absent (filled with missing).
+    key
+        Columns that identify a row (no two rows may share them).
+    """
+
+    name: str
+    dtypes: Mapping[str, object]
+    required: tuple[str, ...]
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.dtypes)
+
+    @property
+    def dates(self) -> list[str]:
+        return [c for c, d in self.dtypes.items() if d == DATE]
+
+    @property
+    def categoricals(self) -> list[str]:
+        return [c for c in self.dtypes if c in CODE_LISTS]
+
+
+UNITS = TableSpec(
+    "units",
+    {
+        "unit": STRING,
+        "name": STRING,
+        "municipality_code": STRING,  # SCB kommunkod, 4 characters, leading zero kept
+        "annual_cost_sek": "Float64",
+        "population": "Int64",
+    },
+    required=("unit",),
+    key=("unit",),
+)
+
+EPISODES = TableSpec(
+    "episodes",
+    {
+        "unit": STRING,
+        "episode_id": STRING,
+        "person_id": STRING,  # pseudonymous key (DESIGN.md §6)
+        "enrolled_on": DATE,
+        "exited_on": DATE,  # NaT while ongoing
+        "exit_reason": _category("exit_reason"),  # NaN while ongoing
+        "referral": _category("referral"),
+        "readiness": _category("readiness"),
+        "gender": _category("gender"),
+        "birth_year": "Int64",
+        "born_abroad": "boolean",
+        "household_id": STRING,
+    },
+    required=("episode_id", "person_id", "enrolled_on"),
+    key=("unit", "episode_id"),
+)
+
+ACTIVITIES_TABLE = TableSpec(
+    "activities",
+    {
+        "unit": STRING,
+        "episode_id": STRING,
+        "activity": _category("activity"),
+        "started_on": DATE,
+        "ended_on": DATE,
+    },
+    required=("episode_id", "activity", "started_on"),
+)
+
+FOLLOWUPS = TableSpec(
+    "followups",
+    {
+        "unit": STRING,
+        "episode_id": STRING,
+        "measured_on": DATE,
+        "days_after_exit": "Int64",
+        "status": _category("status"),
+        "source": _category("source"),
+        "responded": "boolean",
+    },
+    required=("episode_id",),
+)
+
+PAYMENTS = TableSpec(
+    "payments",
+    {
+        "unit": STRING,  # the paying municipality's unit
+        "person_id": STRING,
+        "household_id": STRING,
+        "month": DATE,  # first day of the month
+        "amount_sek": "float64",
+    },
+    required=("month", "amount_sek"),
+)
+
+REJECTS = TableSpec(
+    "rejects",
+    {
+        "unit": STRING,
+        "table": STRING,
+        "file": STRING,
+        "line": "Int64",  # 1-based line in the file (header = line 1), or row in a sheet
+        "column": STRING,  # the export's own column name, as in the file
+        "value": STRING,  # never a raw personal identity number
+        "reason": STRING,
+    },
+    required=("file", "reason"),
+)
+
+#: Per file: rows read, loaded and rejected. rows_read == rows_loaded + rows_rejected.
+RECONCILIATION = TableSpec(
+    "reconciliation",
+    {
+        "unit": STRING,
+        "table": STRING,
+        "file": STRING,
+        "rows_read": "Int64",
+        "rows_loaded": "Int64",
+        "rows_rejected": "Int64",
+    },
+    required=("file", "rows_read", "rows_loaded", "rows_rejected"),
+)
+
+TABLES: Mapping[str, TableSpec] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (UNITS, EPISODES, ACTIVITIES_TABLE, FOLLOWUPS, PAYMENTS, REJECTS, RECONCILIATION)
+    }
+)
+
+
+def empty_table(spec: TableSpec) -> pd.DataFrame:
+    """Return an empty DataFrame with the columns and dtypes of ``spec``."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in spec.dtypes.items()})
+
+
+def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Return ``frame`` with exactly the columns of ``spec``, in order, in canonical dtypes.
+
+    Missing optional columns are added as all-missing; extra columns are dropped.
+    Values must already be canonical (codes in the code lists, dates parseable):
+    this is a cast, not a validation; readers validate before they call it.
+
+    Raises
+    ------
+    SchemaError
+        If a required column is missing or a value cannot be cast.
+    """
+    from .exceptions import SchemaError
+
+    missing = [c for c in spec.required if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"table {spec.name!r} lacks required column(s) {missing}; "
+            f"canonical columns are {spec.columns}"
+        )
+    out = {}
+    n = len(frame)
+    for column, dtype in spec.dtypes.items():
+        if column not in frame.columns:
+            out[column] = pd.Series(pd.NA if dtype != DATE else pd.NaT, index=frame.index, dtype=dtype) if n else pd.Series(dtype=dtype)
+            continue
+        values = frame[column]
+        try:
+            if isinstance(dtype, pd.CategoricalDtype):
+                bad = ~values.isna() & ~values.astype("object").isin(list(dtype.categories))
+                if bad.any():
+                    raise SchemaError(
+                        f"table {spec.name!r}, column {column!r}: values "
+                        f"{sorted(set(values[bad].astype(str)))[:10]} are not canonical codes "
+                        f"{list(dtype.categories)}"
+                    )
+                out[column] = values.astype("object").astype(dtype)
+            elif dtype == DATE:
+                out[column] = pd.to_datetime(values).astype(DATE)
+            else:
+                out[column] = values.astype(dtype)
+        except SchemaError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(
+                f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
+            ) from None
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
