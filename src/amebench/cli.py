@@ -1,0 +1,173 @@
+"""The ``amebench`` command line: validate, template, benchmark.
+
+Exit status: 0 on success; 1 when ``validate --strict`` found rejected rows;
+2 on bad input or bad options (the message says what is wrong and what to do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import AmebenchError
+
+__all__ = ["main"]
+
+_EXIT_OK = 0
+_EXIT_REJECTS = 1
+_EXIT_ERROR = 2
+_TOP_REASONS = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amebench",
+        description="Honest benchmarks for municipal labour-market units (AME).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="read a network and show, per file, rows read / loaded / rejected",
+        description="Read a network folder (with network.toml) and reconcile every file: "
+        "rows read = rows loaded + rows rejected, with the top reject reasons.",
+    )
+    validate.add_argument("path", help="folder holding network.toml")
+    validate.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when any row was rejected"
+    )
+    validate.add_argument(
+        "--rejects", metavar="CSV", help="also write every rejected row to this CSV file"
+    )
+
+    template = sub.add_parser(
+        "template",
+        help="write the canonical CSV templates ('mall') with a short guide",
+        description="Write the canonical CSV templates, a matching profile and manifest, "
+        "and a guide: the common template a network asks its members to export to.",
+    )
+    template.add_argument("folder", help="folder to write the templates to (created if missing)")
+
+    bench = sub.add_parser(
+        "benchmark",
+        help="compute the benchmark of a network and write the report",
+        description="Read a network, compute the benchmark and write the report, "
+        "result tables (CSV, Parquet) and figures (PNG) to --out.",
+    )
+    bench.add_argument("path", help="folder holding network.toml")
+    bench.add_argument("--out", required=True, help="output folder (created if missing)")
+    bench.add_argument("--as-of", dest="as_of", help="extraction date YYYY-MM-DD (default: the manifest's)")
+    bench.add_argument("--lang", choices=("en", "sv"), default="en", help="report language")
+    bench.add_argument(
+        "--min-cell", dest="min_cell", type=int, default=5,
+        help="suppress published counts below this (default 5)",
+    )
+    bench.add_argument(
+        "--outcome", default="work_or_studies",
+        help="outcome group: work, studies or work_or_studies (default)",
+    )
+    bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation")
+    bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "template":
+            return _template(args)
+        return _benchmark(args)
+    except AmebenchError as exc:
+        print(f"amebench: error: {exc}", file=sys.stderr)
+        return _EXIT_ERROR
+
+
+def _validate(args) -> int:
+    from .io import read_network
+
+    network = read_network(_existing(args.path))
+    print(reconciliation_text(network))
+    if args.rejects:
+        network.rejects.to_csv(args.rejects, index=False)
+    if args.strict and len(network.rejects):
+        print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
+        return _EXIT_REJECTS
+    return _EXIT_OK
+
+
+def reconciliation_text(network) -> str:
+    """Return the per-file reconciliation of ``network`` as text for a terminal."""
+    rec = network.reconciliation
+    rejects = network.rejects
+    lines = [f"Network {network.name!r}, extraction date {network.as_of.date()}", ""]
+    header = f"{'unit':<12} {'table':<11} {'file':<40} {'read':>8} {'loaded':>8} {'rejected':>8}"
+    lines += [header, "-" * len(header)]
+    for row in rec.itertuples(index=False):
+        lines.append(
+            f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
+            f"{row.rows_read:>8} {row.rows_loaded:>8} {row.rows_rejected:>8}"
+        )
+        mine = rejects[rejects["file"] == row.file]
+        if len(mine):
+            reasons = mine["reason"].value_counts().head(_TOP_REASONS)
+            for reason, count in reasons.items():
+                lines.append(f"{'':<12}   {count:>5} × {reason}")
+    total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
+    lines += [
+        "-" * len(header),
+        f"{'total':<65} {total['rows_read']:>8} {total['rows_loaded']:>8} {total['rows_rejected']:>8}",
+    ]
+    balanced = bool((rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all())
+    lines.append("every row accounted for: read = loaded + rejected" if balanced else
+                 "WARNING: rows read != loaded + rejected for some file")
+    return "\n".join(lines)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+def _template(args) -> int:
+    from .io import write_template
+
+    folder = write_template(args.folder)
+    print(f"templates written to {folder}")
+    return _EXIT_OK
+
+
+def _benchmark(args) -> int:
+    from .io import read_network
+    from .report import benchmark_report
+
+    if args.min_cell < 1:
+        raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = pd.Timestamp(args.as_of)
+        except ValueError:
+            raise AmebenchError(f"--as-of {args.as_of!r} is not a date; write YYYY-MM-DD") from None
+    network = read_network(_existing(args.path))
+    path = benchmark_report(
+        network, args.out, as_of=as_of, lang=args.lang, min_cell=args.min_cell,
+        outcome=args.outcome, seed=args.seed, progress=not args.quiet,
+    )
+    print(f"report written to {path}")
+    return _EXIT_OK
+
+
+def _existing(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise AmebenchError(f"{path}: no such file or folder")
+    return p
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The benchmark report: one self-contained HTML file, every table as CSV and Parquet, every figure as PNG."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..cohorts import cohort
+from ..network import Network
+from ..schema import outcome_reasons
+from . import html as _html
+from .build import compute
+from .disclosure import DEFAULT_MIN_CELL
+from .i18n import texts
+from .output import atomic_write_bytes
+from .publish import publish
+
+__all__ = ["benchmark_report"]
+
+REPORT_FILE = "report.html"
+
+
+def benchmark_report(
+    network: Network,
+    out,
+    *,
+    as_of=None,
+    lang: str = "en",
+    min_cell: int = DEFAULT_MIN_CELL,
+    outcome: str = "work_or_studies",
+    seed: int = 0,
+    progress: bool = False,
+) -> Path:
+    """Compute the network's benchmark and write the report to ``out``.
+
+    Writes ``out/report.html`` (self-contained: figures embedded, no external
+    assets), every result table as ``out/tables/<name>.csv`` and ``.parquet`` and
+    every figure as ``out/figures/<name>.png``. Every published table and figure
+    has passed disclosure control: counts below ``min_cell`` and everything
+    computed from them are hidden (:mod:`amebench.report.disclosure`).
+
+    Parameters
+    ----------
+    network
+        The network, e.g. from :func:`amebench.read_network`.
+    out
+        Output folder, created if missing.
+    as_of
+        Extraction date; default the network's.
+    lang
+        ``"en"`` or ``"sv"``.
+    min_cell
+        Smallest count that is published.
+    outcome
+        Outcome group for rates, funnels and ranks.
+    seed
+        Seed of the bootstrap and the rank simulation (same seed, same report).
+    progress
+        Print progress on stderr.
+
+    Returns
+    -------
+    Path
+        The path of ``report.html``.
+    """
+    t = texts(lang)
+    outcome_reasons(outcome)  # fail early on an unknown outcome
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    say = _progress(progress)
+    coh = cohort(network, as_of=as_of)
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell}
+    sections = compute(coh, ctx, say)
+    say("writing")
+    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell)
+    meta = t["generated"].format(
+        name=_html.html.escape(network.name), as_of=coh.as_of.date(), outcome=outcome, version=__version__
+    )
+    meta += " " + t["suppression"].format(min_cell=min_cell, hidden=hidden)
+    blocks.append(("methods", t["methods"], _html.methods_html(lang)))
+    page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
+    path = out / REPORT_FILE
+    atomic_write_bytes(path, page.encode("utf-8"))
+    say("done")
+    return path
+
+
+def _progress(enabled: bool):
+    start = time.perf_counter()
+
+    def say(step: str) -> None:
+        if enabled:
+            print(f"[amebench {time.perf_counter() - start:5.1f} s] {step}", file=sys.stderr, flush=True)
+
+    return say
+

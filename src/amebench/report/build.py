@@ -1,0 +1,131 @@
+"""Compute the benchmark's result tables, section by section.
+
+Each section function takes the cohort (or network) and returns a :class:`Section`
+holding *unsuppressed* tables; :mod:`amebench.report.publish` suppresses, writes
+and draws them. Computing stays here, drawing stays in plotting.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import compare, metrics
+from ..exceptions import AmebenchError, AmebenchWarning
+
+__all__ = ["Section", "SECTIONS"]
+
+
+@dataclass
+class Section:
+    """One section of the report: its key, tables (name -> DataFrame) and notes."""
+
+    key: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _quality(coh, ctx) -> Section:
+    net = coh.network
+    rejects = net.rejects
+    by_reason = (
+        rejects.groupby(["unit", "table", "reason"], dropna=False, observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["unit", "table", "n"], ascending=[True, True, False])
+    )
+    return Section("quality", {"reconciliation": net.reconciliation, "rejects_by_reason": by_reason})
+
+
+def _flow(coh, ctx) -> Section:
+    net = coh.network
+    monthly = metrics.flows(net, by=("unit",))
+    exited = coh.episodes.dropna(subset=["exited_on"])
+    reasons = (
+        exited.groupby(["unit", "exit_reason"], observed=True).size().rename("n").reset_index()
+    )
+    return Section("flow", {"flows": monthly, "exit_reasons": reasons})
+
+
+def _outcome(coh, ctx) -> Section:
+    by_unit = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
+    total.insert(0, "unit", "network")
+    return Section("outcome", {"outcome_rates": pd.concat([by_unit, total], ignore_index=True)})
+
+
+def _retention(coh, ctx) -> Section:
+    return Section("retention", {"retention_90": metrics.retention(coh, days=90, by=("unit",))})
+
+
+def _welfare(coh, ctx) -> Section:
+    return Section("welfare", {"welfare_delta": metrics.welfare_delta(coh, months=6, by=("unit",), seed=ctx["seed"])})
+
+
+def _durations(coh, ctx) -> Section:
+    return Section("durations", {"durations": metrics.durations(coh, by=("unit",))})
+
+
+def _funnel(coh, ctx) -> Section:
+    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    section = Section("funnel")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AmebenchWarning)
+        raw = compare.funnel(rates, overdispersion="multiplicative")
+        adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
+    section.notes += [str(w.message) for w in caught]
+    oe = adjusted.table[["unit", "observed", "expected"]]
+    ratio = compare.funnel(oe, kind="ratio")
+    section.tables.update(
+        {
+            "funnel_raw": raw.table,
+            "risk_adjusted": adjusted.table,
+            "funnel_risk_adjusted": ratio.table,
+            "calibration": adjusted.calibration,
+        }
+    )
+    section.objects.update({"funnel_raw": raw, "funnel_risk_adjusted": ratio, "risk_adjusted": adjusted})
+    return section
+
+
+def _pairwise(coh, ctx) -> Section:
+    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    return Section("pairwise", {"pairwise": compare.pairwise(rates, adjust="holm")})
+
+
+def _ranks(coh, ctx) -> Section:
+    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    return Section(
+        "ranks",
+        {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
+    )
+
+
+#: Sections in report order: (key, function).
+SECTIONS = (
+    ("quality", _quality),
+    ("flow", _flow),
+    ("outcome", _outcome),
+    ("retention", _retention),
+    ("welfare", _welfare),
+    ("durations", _durations),
+    ("funnel", _funnel),
+    ("pairwise", _pairwise),
+    ("ranks", _ranks),
+)
+
+
+def compute(coh, ctx, progress) -> list[Section]:
+    """Compute every section; a section that cannot be computed carries the reason."""
+    sections = []
+    for key, function in SECTIONS:
+        progress(key)
+        try:
+            sections.append(function(coh, ctx))
+        except AmebenchError as exc:
+            sections.append(Section(key, notes=[f"not available: {exc}"]))
+    return sections

@@ -1,0 +1,148 @@
+"""Statistical disclosure control for published tables (DESIGN.md §6).
+
+The analysis functions return unsuppressed numbers to the analyst. Everything that
+is *published* (the report, its CSV/Parquet tables, its figures) first passes
+through :func:`suppress`:
+
+1. **Primary suppression.** A count below ``min_cell`` is hidden. For a proportion
+   the hidden cell is also the complement ``n - events``: when it is below
+   ``min_cell``, ``events`` would reveal it, so ``events`` is hidden too.
+2. **Derived values.** Wherever a count of a row is hidden, that row's estimate,
+   interval and every other value computed from the counts are hidden as well.
+3. **Complementary suppression.** When the rows add up to a published total
+   (``total_row``) and exactly one row is hidden, the total minus the others would
+   reveal it: the visible row with the smallest count is hidden too.
+
+A row with any hidden count is hidden whole (all but its label columns), so no
+count of it can be derived from the others.
+
+Counts of zero are treated as small counts (a zero also discloses something about
+everybody in the group), so they are hidden like any count below ``min_cell``.
+
+References
+----------
+Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4
+(primary and secondary suppression in frequency tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import AmebenchError
+
+__all__ = ["suppress", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
+
+DEFAULT_MIN_CELL = 5
+
+#: Columns holding counts of people or episodes (integers that can identify someone).
+COUNT_COLUMNS: tuple[str, ...] = (
+    "n", "events", "eligible", "censored", "respondents", "non_respondents", "observed",
+    "n_a", "n_b", "events_a", "events_b", "inflow", "outflow", "stock",
+    "rows_read", "rows_loaded", "rows_rejected", "persons", "episodes",
+)
+
+#: Pairs (part, whole) where ``whole - part`` is itself a count that must not be small.
+_COMPLEMENTS: tuple[tuple[str, str], ...] = (
+    ("events", "n"),
+    ("events_a", "n_a"),
+    ("events_b", "n_b"),
+    ("respondents", "eligible"),
+)
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    counts: Sequence[str] | None = None,
+    keep: Sequence[str] = (),
+    total_row: pd.Series | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """Return ``table`` with small counts and everything derived from them hidden.
+
+    Parameters
+    ----------
+    table
+        A result table (tidy; one row per group).
+    min_cell
+        Smallest count that may be published.
+    counts
+        Count columns to check; default: the columns of :data:`COUNT_COLUMNS` present.
+    keep
+        Columns never hidden (labels such as ``unit``, ``method``, ``conf_level``).
+        Grouping columns should be listed here.
+    total_row
+        A boolean mask of rows that are totals of the other rows (e.g. a network row);
+        used for complementary suppression. Without it, no total is assumed.
+
+    Returns
+    -------
+    (DataFrame, int)
+        The suppressed table (hidden cells are missing; numeric columns become
+        nullable) and the number of rows with anything hidden.
+    """
+    if min_cell < 1:
+        raise AmebenchError(f"min_cell must be at least 1, not {min_cell}")
+    out = table.copy()
+    if counts is None:
+        counts = [c for c in COUNT_COLUMNS if c in out.columns]
+    keep = set(keep)
+    hide_row = np.zeros(len(out), dtype=bool)
+    for col in counts:
+        hide_row |= _small(pd.to_numeric(out[col], errors="coerce"), min_cell)
+    for part, whole in _COMPLEMENTS:
+        if part in out.columns and whole in out.columns:
+            rest = pd.to_numeric(out[whole], errors="coerce") - pd.to_numeric(out[part], errors="coerce")
+            hide_row |= _small(rest, min_cell)
+    if total_row is not None:
+        _complementary(out, hide_row, np.asarray(total_row, dtype=bool), counts)
+    if hide_row.any():
+        for col in out.columns:
+            if col in keep:
+                continue
+            if pd.api.types.is_bool_dtype(out[col]) or pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = _nullable(out[col])
+            else:
+                out[col] = out[col].astype("object")
+            out.loc[hide_row, col] = pd.NA
+    return out, int(hide_row.sum())
+
+
+def _small(values: pd.Series, min_cell: int) -> np.ndarray:
+    values = values.to_numpy(dtype="float64", na_value=np.nan)
+    return ~np.isnan(values) & (values < min_cell)
+
+
+def _complementary(table, hide_row, is_total, counts) -> None:
+    members = ~is_total
+    if hide_row[members].sum() != 1 or members.sum() < 2:
+        return
+    size_col = next((c for c in ("n", *counts) if c in table.columns), None)
+    if size_col is None:
+        return
+    sizes = pd.to_numeric(table[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
+    candidates = np.where(members & ~hide_row)[0]
+    if len(candidates):
+        hide_row[candidates[np.argmin(sizes[candidates])]] = True
+
+
+def _nullable(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return series.astype("Int64" if pd.api.types.is_integer_dtype(series) else "boolean")
+    return series.astype("Float64")
+
+
+def visible_small_counts(table: pd.DataFrame, *, min_cell: int, counts: Sequence[str] | None = None) -> list[tuple[int, str, float]]:
+    """Return (row, column, value) of every visible count below ``min_cell`` (for checks)."""
+    if counts is None:
+        counts = [c for c in COUNT_COLUMNS if c in table.columns]
+    found = []
+    for col in counts:
+        values = pd.to_numeric(table[col], errors="coerce")
+        for i in np.where(values.notna() & (values < min_cell))[0]:
+            found.append((int(i), col, float(values.iloc[i])))
+    return found

@@ -1,0 +1,92 @@
+"""Render the benchmark report as one self-contained HTML file (no external assets)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["render", "format_table"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #d0d7de;padding-bottom:.2em}
+.meta{color:#555}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .6em;border-bottom:1px solid #e1e4e8;text-align:right}
+th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
+nav ol{columns:2}.scroll{overflow-x:auto}
+"""
+
+#: Columns shown as percentages when a table holds proportions.
+_PERCENT = {
+    "estimate", "ci_low", "ci_high", "estimate_worst", "estimate_best", "estimate_a", "estimate_b",
+    "share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
+    "rate", "rate_ci_low", "rate_ci_high",
+}
+_MISSING = "–"
+
+
+def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, max_rows: int = 200) -> str:
+    """Return ``frame`` as an HTML table: percentages, thousands separators, hidden cells as '–'."""
+    decimal = "," if lang == "sv" else "."
+    shown = frame.head(max_rows)
+    cells = {}
+    for col in shown.columns:
+        cells[col] = [_format(v, col, percent, decimal) for v in shown[col].tolist()]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = []
+    for i in range(len(shown)):
+        rows.append("<tr>" + "".join(f"<td>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
+    more = f"<p class='meta'>{len(frame) - max_rows} more rows in the CSV file.</p>" if len(frame) > max_rows else ""
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+
+
+def _format(value, column: str, percent: bool, decimal: str) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return _MISSING
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}".replace(",", "\u202f")
+    if isinstance(value, (float, np.floating)):
+        if percent and column in _PERCENT:
+            text = f"{100 * value:.1f} %"
+        elif column.startswith("p_"):
+            text = f"{value:.3f}" if value >= 0.001 else "<0.001"
+        elif abs(value) >= 100:
+            text = f"{value:,.0f}".replace(",", "\u202f")
+        else:
+            text = f"{value:.3f}"
+        return text.replace(".", decimal)
+    return html.escape(str(value))
+
+
+def figure_html(png: bytes, alt: str) -> str:
+    """Return an <img> with the PNG embedded as a data URI."""
+    data = base64.b64encode(png).decode("ascii")
+    return f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'></figure>"
+
+
+def methods_html(lang: str) -> str:
+    """Return the plain-language methods section in ``lang``."""
+    return resources.files("amebench.report").joinpath("templates", f"methods_{lang}.html").read_text(encoding="utf-8")
+
+
+def render(*, title: str, meta: str, blocks: list[tuple[str, str, str]], lang: str) -> str:
+    """Return the whole page; ``blocks`` are (anchor, heading, inner HTML)."""
+    nav = "".join(f"<li><a href='#{a}'>{html.escape(h)}</a></li>" for a, h, _ in blocks)
+    body = "".join(f"<section id='{a}'><h2>{html.escape(h)}</h2>{inner}</section>" for a, h, inner in blocks)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
+        f"<nav><ol>{nav}</ol></nav>{body}</body></html>"
+    )

@@ -1,0 +1,100 @@
+"""Labels and texts of the benchmark report in English and Swedish."""
+
+from __future__ import annotations
+
+from ..exceptions import AmebenchError
+
+__all__ = ["LANGUAGES", "texts"]
+
+LANGUAGES = ("en", "sv")
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "Benchmark of labour-market units", "sv": "Jämförelse av arbetsmarknadsenheter"},
+    "generated": {
+        "en": "Network {name}; data extracted {as_of}; outcome: {outcome}; amebench {version}.",
+        "sv": "Nätverk {name}; data uttagna {as_of}; utfall: {outcome}; amebench {version}.",
+    },
+    "contents": {"en": "Contents", "sv": "Innehåll"},
+    "suppression": {
+        "en": "Disclosure control: counts below {min_cell} are not shown, nor anything computed "
+        "from them; where a total would reveal a hidden count, a second count is hidden too. "
+        "{hidden} table rows were suppressed. Hidden cells are shown as “–”.",
+        "sv": "Röjandekontroll: antal under {min_cell} visas inte, och inte heller något som "
+        "beräknats ur dem; där en totalsumma skulle avslöja ett dolt antal döljs ytterligare "
+        "ett. {hidden} tabellrader är dolda. Dolda celler visas som ”–”.",
+    },
+    # section titles
+    "quality": {"en": "Data quality", "sv": "Datakvalitet"},
+    "quality_text": {
+        "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
+        "rows loaded + rows rejected.",
+        "sv": "Varje rad i varje fil har antingen lästs in eller avvisats med ett skäl: lästa "
+        "rader = inlästa + avvisade.",
+    },
+    "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
+    "flow": {"en": "Participant flow", "sv": "Deltagarflöde"},
+    "flow_text": {
+        "en": "Enrolments (inflow), exits (outflow) and participants active at the end of each month.",
+        "sv": "Inskrivningar (inflöde), avslut (utflöde) och aktiva deltagare vid varje månads slut.",
+    },
+    "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
+    "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
+    "outcome_text": {
+        "en": "Share of exited episodes whose exit reason is {outcome} (Wilson 95 % interval).",
+        "sv": "Andel avslutade inskrivningar med avslutsorsak {outcome} (Wilson 95 % intervall).",
+    },
+    "retention": {"en": "Still in work or studies 90 days after exit", "sv": "Kvar i arbete eller studier 90 dagar efter avslut"},
+    "retention_text": {
+        "en": "Among exits to the outcome whose 90 days have passed; others are censored. "
+        "Worst and best case assume every non-respondent lost or retained.",
+        "sv": "Bland avslut till utfallet där 90 dagar har gått; övriga är censurerade. Sämsta "
+        "och bästa fall antar att alla som inte svarat har förlorat respektive behållit sysselsättningen.",
+    },
+    "welfare": {"en": "Change in welfare payments", "sv": "Förändring av ekonomiskt bistånd"},
+    "welfare_text": {
+        "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
+        "6 full months before the enrolment month (negative = lower payments).",
+        "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
+        "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar).",
+    },
+    "durations": {"en": "Time in the programme", "sv": "Tid i insatsen"},
+    "durations_text": {
+        "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
+        "the cumulative share exited to work, with other exits as competing risks.",
+        "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
+        "och kumulativ andel som avslutats till arbete, med andra avslut som konkurrerande risker.",
+    },
+    "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
+    "funnel_text": {
+        "en": "Each unit's rate against its size. Inside the funnel a unit does not differ from "
+        "the network more than chance allows. Left: raw rates; right: risk-adjusted "
+        "observed/expected.",
+        "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
+        "nätverket mer än slumpen tillåter. Vänster: råa andelar; höger: riskjusterat "
+        "observerat/förväntat.",
+    },
+    "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
+    "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
+    "pairwise_text": {
+        "en": "Difference in rate with Newcombe's interval; p-values adjusted for many "
+        "comparisons (Holm).",
+        "sv": "Skillnad i andel med Newcombes intervall; p-värden justerade för många jämförelser (Holm).",
+    },
+    "ranks": {"en": "Ranks with uncertainty", "sv": "Rangordning med osäkerhet"},
+    "ranks_text": {
+        "en": "Rank 1 = highest shrunken rate. A rank is only meaningful with its interval.",
+        "sv": "Rang 1 = högsta krympta andel. En rang betyder bara något tillsammans med sitt intervall.",
+    },
+    "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
+    "not_available": {
+        "en": "Not available: {reason}",
+        "sv": "Inte tillgängligt: {reason}",
+    },
+}
+
+
+def texts(lang: str) -> dict[str, str]:
+    """Return the report texts in ``lang`` (``"en"`` or ``"sv"``)."""
+    if lang not in LANGUAGES:
+        raise AmebenchError(f"lang must be one of {LANGUAGES}, not {lang!r}")
+    return {key: value[lang] for key, value in _TEXTS.items()}

@@ -1,0 +1,105 @@
+"""Publish computed sections: disclosure control, then tables, figures and HTML blocks.
+
+Figures are drawn from the *suppressed* tables, so a hidden count never reaches a
+picture either.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+from ..results import GROUPING
+from . import html as _html
+from .disclosure import suppress
+from .output import atomic_write_bytes, write_table
+
+__all__ = ["publish"]
+
+#: Label columns never hidden by disclosure control.
+_LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason"}
+
+#: Tables whose estimates are proportions (shown as percentages).
+_PROPORTIONS = {
+    "outcome_rates", "retention_90", "funnel_raw", "risk_adjusted", "pairwise", "shrunken",
+}
+
+#: Table name -> the row mask of network totals (for complementary suppression).
+_TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
+
+
+def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int):
+    """Suppress, write and render every section; return (HTML blocks, rows hidden)."""
+    tables_dir = Path(out) / "tables"
+    figures_dir = Path(out) / "figures"
+    blocks = []
+    hidden_total = 0
+    for section in sections:
+        published = {}
+        for name, table in section.tables.items():
+            total = _TOTALS.get(name)
+            shown, hidden = suppress(
+                table,
+                min_cell=min_cell,
+                keep=[c for c in table.columns if c in _LABELS],
+                total_row=total(table) if total else None,
+            )
+            hidden_total += hidden
+            published[name] = shown
+            write_table(shown, tables_dir, name)
+        inner = []
+        text_key = f"{section.key}_text"
+        if text_key in t:
+            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=''))}</p>")
+        for note in section.notes:
+            inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
+        for name, png in _figures(section, published):
+            atomic_write_bytes(figures_dir / f"{name}.png", png)
+            inner.append(_html.figure_html(png, alt=name.replace("_", " ")))
+        for name, shown in published.items():
+            inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
+            inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang))
+        blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
+    return blocks, hidden_total
+
+
+def _figures(section, published):
+    """Yield (name, PNG bytes) for the figures of a section, drawn from published tables."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .. import plotting
+
+    draw = {
+        "flow": [("flows", plotting.flow_plot, "flows"), ("exit_reasons", plotting.exit_reason_plot, "exit_reasons")],
+        "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates")],
+        "retention": [("retention_90", plotting.caterpillar_plot, "retention_90")],
+        "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta")],
+        "ranks": [("ranks", plotting.rank_plot, "ranks")],
+    }.get(section.key, [])
+    for name, function, table in draw:
+        if table in published and len(published[table]):
+            yield name, _png(function, published[table])
+    if section.key == "funnel":
+        for name in ("funnel_raw", "funnel_risk_adjusted"):
+            if name in section.objects:
+                result = dataclasses.replace(section.objects[name], table=published[name])
+                yield name, _png(plotting.funnel_plot, result)
+        if "risk_adjusted" in published:
+            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"])
+
+
+def _png(function, data) -> bytes:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    try:
+        function(data, ax=ax)
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+

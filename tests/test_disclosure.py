@@ -1,0 +1,67 @@
+"""Tests of disclosure control (DESIGN.md §6)."""
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amebench.exceptions import AmebenchError
+from amebench.report.disclosure import suppress, visible_small_counts
+
+
+def _rates():
+    return pd.DataFrame(
+        {
+            "unit": ["a", "b", "c", "d", "network"],
+            "estimate": [0.5, 3 / 40, 0.5, 38 / 40, 0.45],
+            "ci_low": [0.3, 0.02, 0.4, 0.8, 0.4],
+            "ci_high": [0.7, 0.2, 0.6, 0.99, 0.5],
+            "n": [20, 40, 60, 40, 160],
+            "events": [10, 3, 30, 38, 81],
+            "method": ["wilson"] * 5,
+        }
+    )
+
+
+def test_small_events_and_small_complements_hide_the_whole_row():
+    out, hidden = suppress(_rates(), min_cell=5, keep=("unit", "method"))
+    # b: 3 events < 5; d: 40 - 38 = 2 non-events < 5 would be revealed by n and events.
+    assert hidden == 2
+    for unit in ("b", "d"):
+        row = out[out["unit"] == unit].iloc[0]
+        assert row[["estimate", "ci_low", "ci_high", "n", "events"]].isna().all()
+        assert row["method"] == "wilson"
+    assert out.loc[out["unit"] == "a", "events"].item() == 10
+
+
+def test_complementary_suppression_protects_a_single_hidden_row_against_the_total():
+    table = _rates().iloc[[0, 1, 2, 4]].reset_index(drop=True)  # a, b, c and the total
+    table.loc[3, ["n", "events"]] = [120, 43]
+    out, hidden = suppress(table, min_cell=5, keep=("unit",), total_row=table["unit"] == "network")
+    # only b is small; the total 43 - 10 - 30 would give b's 3 back, so the smallest
+    # other unit (a, n = 20) is hidden as well.
+    assert hidden == 2
+    assert out.loc[out["unit"] == "a", "events"].isna().item()
+    assert out.loc[out["unit"] == "c", "events"].item() == 30
+    assert out.loc[out["unit"] == "network", "events"].item() == 43
+
+
+def test_min_cell_must_be_positive():
+    with pytest.raises(AmebenchError, match="min_cell"):
+        suppress(_rates(), min_cell=0)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=12),
+    st.integers(1, 11),
+)
+def test_no_visible_count_or_complement_below_min_cell(cells, min_cell):
+    n = [a + b for a, b in cells]
+    events = [a for a, _ in cells]
+    table = pd.DataFrame({"unit": [f"u{i}" for i in range(len(cells))], "n": n, "events": events,
+                          "estimate": [e / m if m else float("nan") for e, m in zip(events, n)]})
+    out, _ = suppress(table, min_cell=min_cell, keep=("unit",))
+    assert visible_small_counts(out, min_cell=min_cell) == []
+    shown = out.dropna(subset=["events"])
+    assert ((shown["n"] - shown["events"]) >= min_cell).all()
+    assert len(out) == len(table)

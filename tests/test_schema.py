@@ -1,0 +1,73 @@
+"""Tests of the canonical schema (DESIGN.md §2)."""
+
+import pandas as pd
+import pytest
+
+from amebench import schema
+from amebench.exceptions import SchemaError
+
+
+def test_code_lists_match_design():
+    # DESIGN.md §2, written out here so a change to schema.py must be a deliberate one.
+    assert schema.EXIT_REASONS == (
+        "work", "work_subsidised", "work_programme", "self_employed", "studies", "care",
+        "other_agency", "moved", "leave", "returned_to_welfare", "dropped_out", "other", "unknown",
+    )
+    assert schema.READINESS == ("near", "uncertain", "far", "unknown")
+    assert schema.GENDERS == ("woman", "man", "other", "unknown")
+    assert set(schema.REFERRALS) == {
+        "social_services", "employment_service", "social_insurance", "self", "other", "unknown"
+    }
+
+
+def test_default_outcome_groups_follow_kolada():
+    # Kolada "började arbeta eller studera": programme jobs (work_programme) do not count.
+    groups = schema.OUTCOME_GROUPS
+    assert groups["work"] == {"work", "work_subsidised", "self_employed"}
+    assert groups["work_or_studies"] == groups["work"] | groups["studies"]
+    assert "work_programme" not in groups["work_or_studies"]
+
+
+def test_outcome_reasons_accepts_names_reasons_and_sets():
+    assert schema.outcome_reasons("studies") == {"studies"}
+    assert schema.outcome_reasons("care") == {"care"}
+    assert schema.outcome_reasons({"work", "work_programme"}) == {"work", "work_programme"}
+    with pytest.raises(SchemaError, match="unknown outcome 'jobb'"):
+        schema.outcome_reasons("jobb")
+    with pytest.raises(SchemaError, match="arbete"):
+        schema.outcome_reasons({"work", "arbete"})
+
+
+def test_age_band_edges_and_unknown():
+    ages = pd.Series([16, 24, 25, 64, 65, None], dtype="Int64")
+    assert schema.age_band(ages).astype(str).tolist() == [
+        "16-24", "16-24", "25-34", "55-64", "65+", "unknown"
+    ]
+
+
+def test_every_table_has_its_key_and_required_columns():
+    for spec in schema.TABLES.values():
+        assert set(spec.required) <= set(spec.columns), spec.name
+        assert set(spec.key) <= set(spec.columns), spec.name
+
+
+def test_coerce_table_orders_columns_and_casts():
+    frame = pd.DataFrame(
+        {"enrolled_on": ["2024-01-05"], "person_id": ["p_1"], "episode_id": [7], "extra": [1]}
+    )
+    out = schema.coerce_table(frame, schema.EPISODES)
+    assert list(out.columns) == schema.EPISODES.columns
+    assert out["episode_id"].tolist() == ["7"]
+    assert str(out["exit_reason"].dtype) == "category"
+    assert list(out["exit_reason"].cat.categories) == list(schema.EXIT_REASONS)
+    assert out["enrolled_on"].dtype == "datetime64[ns]"
+
+
+def test_coerce_table_rejects_non_canonical_codes_and_missing_columns():
+    frame = pd.DataFrame(
+        {"episode_id": ["1"], "person_id": ["p"], "enrolled_on": ["2024-01-01"], "gender": ["kvinna"]}
+    )
+    with pytest.raises(SchemaError, match="kvinna"):
+        schema.coerce_table(frame, schema.EPISODES)
+    with pytest.raises(SchemaError, match="person_id"):
+        schema.coerce_table(frame.drop(columns="person_id"), schema.EPISODES)
