@@ -1,0 +1,391 @@
+"""Welfare-cost delta: monthly welfare payments before enrolment and after exit (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from ..exceptions import AmebenchError
+from ..results import tidy
+from ._ledger import month_index, window_totals
+from .meandiff import mean_difference
+
+__all__ = ["welfare_delta"]
+
+_PERS = ("person", "household")
+_METHODS = {"bootstrap": "bca", "bca": "bca", "percentile": "percentile", "t": "t"}
+_DERIVED = ("exit_year",)
+_GROUP_PARTICIPANTS = "participants"
+_GROUP_COMPARISON = "comparison"
+_GROUP_DIFFERENCE = "difference"
+_MAX_MONTHS = 120
+
+
+def welfare_delta(
+    cohort,
+    *,
+    months: int = 6,
+    by: Sequence[str] = ("unit",),
+    per: str = "person",
+    comparison=None,
+    method: str = "bootstrap",
+    conf_level: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+    price_index: Mapping[int, float] | None = None,
+    base_year: int | None = None,
+) -> pd.DataFrame:
+    """Return the change in monthly welfare payments from before enrolment to after exit.
+
+    Parameters
+    ----------
+    cohort
+        A :class:`amebench.cohorts.Cohort`; payments are read from
+        ``cohort.network.payments``.
+    months
+        Window length in whole calendar months (1..120).
+    by
+        Grouping columns of the episode that decides (``unit``, ``gender`` ... or
+        ``exit_year``); ``()`` for one row.
+    per
+        ``"person"``: one value per person, from the person's last exit in the
+        cohort. ``"household"``: one value per household (``household_id``, or the
+        person when it is missing), from the household's last exit, so a household
+        is never counted twice when two of its members take part.
+    comparison
+        Optional second Cohort (for example non-participants with a pseudo
+        enrolment and exit date). Adds rows with ``group == "comparison"`` and
+        ``group == "difference"`` (difference in differences).
+    method
+        Interval for the mean delta: ``"bootstrap"`` (= ``"bca"``, bias-corrected
+        and accelerated bootstrap), ``"percentile"`` bootstrap, or ``"t"``
+        (one-sample t; Welch t for the difference in differences).
+    conf_level
+        Confidence level of every interval.
+    n_boot, seed
+        Bootstrap resamples and the seed of ``numpy.random.default_rng``.
+    price_index, base_year
+        Optional mapping year -> price index; amounts are expressed in
+        ``base_year`` prices (amount x index[base_year] / index[year of payment]).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group of ``by`` and ``group`` (``"participants"``, and with a
+        comparison ``"comparison"`` and ``"difference"``):
+
+        - ``estimate``: mean delta = mean(after) - mean(before) over eligible
+          people, SEK per month (negative = savings); ``ci_low``, ``ci_high``.
+        - ``n``: persons (households) in the group; ``eligible``: those with both
+          windows fully observed; ``censored`` = ``n - eligible``.
+        - ``mean_before``, ``mean_after``: mean monthly payment in the windows.
+        - ``median``: median delta.
+        - ``share_no_payment`` with ``share_no_payment_ci_low/high`` (Wilson):
+          share of eligible with no paid month (no row with amount > 0) after exit.
+        - ``total_sek``: sum over eligible people of (payments in the ``months``
+          months after exit - payments in the ``months`` months before
+          enrolment) = ``months x estimate x eligible``.
+        - ``method``, ``conf_level``.
+
+        ``difference`` rows hold participants - comparison for ``estimate``,
+        ``mean_before`` and ``mean_after``; counts are the two groups' sums and
+        ``median``, ``share_no_payment*``, ``total_sek`` are missing.
+
+    Raises
+    ------
+    AmebenchError
+        On bad options, missing columns, or a price index that lacks a year.
+
+    Notes
+    -----
+    Months are calendar months. With enrolment month :math:`e` and exit month
+    :math:`x`, the before window is months :math:`e-m \\ldots e-1` and the after
+    window :math:`x+1 \\ldots x+m` (:math:`m` = ``months``). Numerator: payments
+    in the window (a month without a ledger row counts as 0 SEK); denominator:
+    :math:`m`. Delta :math:`= \\bar a - \\bar b` per person.
+
+    A person links to ledger rows of the episode's unit by ``person_id``; when
+    the episode has a ``household_id``, to that household's rows plus the
+    person's rows that carry no household. A window is observed when it lies
+    inside the unit's ledger coverage (first to last month with any payment row
+    in that unit) and the after window ends no later than the last full month
+    before the month of ``as_of``. People whose windows are not observed, whose
+    deciding episode is ongoing, or who exit after ``as_of`` are ``censored``:
+    excluded, never counted as zero. Several rows in one month add up; amounts
+    are not clipped.
+
+    Window sums take one vectorised pass over the ledger (each row is mapped to
+    its episode through integer id codes and summed with ``numpy.bincount``;
+    see :func:`amebench.metrics._ledger.window_totals`): no per-person loop and
+    no payments x episodes merge.
+
+    The BCa and percentile intervals are :func:`scipy.stats.bootstrap` with
+    ``rng=numpy.random.default_rng(seed)`` on the sorted deltas (so row order
+    does not matter); the difference in differences resamples both groups
+    independently. ``"t"`` uses :func:`scipy.stats.ttest_1samp` and, for the
+    difference, :func:`amebench.metrics.mean_difference` (Welch).
+
+    References
+    ----------
+    Efron, B. (1987). Better bootstrap confidence intervals. JASA 82, 171–185.
+    Wilson, E. B. (1927). Probable inference, the law of succession, and
+    statistical inference. JASA 22, 209–212.
+    """
+    kind = _check_options(months, per, method, conf_level, n_boot, seed)
+    by = _check_by(cohort, by)
+    groups = [(_GROUP_PARTICIPANTS, cohort)]
+    if comparison is not None:
+        _check_by(comparison, by)
+        groups.append((_GROUP_COMPARISON, comparison))
+    values = {
+        name: _deltas(c, months=months, by=by, per=per, price_index=price_index,
+                      base_year=base_year)
+        for name, c in groups
+    }
+    rows = []
+    for name, frame in values.items():
+        rows += _summaries(frame, by, name, kind, conf_level, n_boot, seed, months)
+    if comparison is not None:
+        rows += _differences(values, by, kind, conf_level, n_boot, seed)
+    out = pd.DataFrame(rows, columns=list(by) + ["group"] + _COLUMNS)
+    for column in by:
+        ref = values[_GROUP_PARTICIPANTS][column]
+        if isinstance(ref.dtype, pd.CategoricalDtype) or ref.dtype == "string":
+            out[column] = out[column].astype(ref.dtype)
+    for column in ("n", "eligible", "censored"):
+        out[column] = out[column].astype("int64")
+    return tidy(out)
+
+
+_COLUMNS = [
+    "estimate", "ci_low", "ci_high", "n", "eligible", "censored", "mean_before", "mean_after",
+    "median", "share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
+    "total_sek", "method", "conf_level",
+]
+
+
+# -- validation -----------------------------------------------------------------
+
+
+def _check_options(months, per, method, conf_level, n_boot, seed) -> str:
+    whole = isinstance(months, (int, np.integer)) and not isinstance(months, bool)
+    if not whole or not 1 <= months <= _MAX_MONTHS:
+        raise AmebenchError(
+            f"months must be a whole number of months in 1..{_MAX_MONTHS}, got {months!r}"
+        )
+    if per not in _PERS:
+        raise AmebenchError(f"per must be one of {list(_PERS)}, got {per!r}")
+    if method not in _METHODS:
+        raise AmebenchError(f"method must be one of {list(_METHODS)}, got {method!r}")
+    if not (isinstance(conf_level, (int, float)) and 0 < conf_level < 1):
+        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
+    if _METHODS[method] != "t" and (not isinstance(n_boot, (int, np.integer)) or n_boot < 100):
+        raise AmebenchError(f"n_boot must be a whole number >= 100, got {n_boot!r}")
+    if not isinstance(seed, (int, np.integer)):
+        raise AmebenchError(f"seed must be an integer, got {seed!r}")
+    return _METHODS[method]
+
+
+def _check_by(cohort, by) -> tuple[str, ...]:
+    if not all(hasattr(cohort, a) for a in ("network", "episodes", "as_of")):
+        raise AmebenchError("welfare_delta needs a Cohort: build one with amebench.cohort(network)")
+    by = (by,) if isinstance(by, str) else tuple(by)
+    columns = set(cohort.episodes.columns) | set(_DERIVED)
+    unknown = [c for c in by if c not in columns or c in ("group",)]
+    if unknown:
+        raise AmebenchError(
+            f"cannot group by {unknown}: use episode columns {sorted(cohort.episodes.columns)} "
+            f"or {list(_DERIVED)}"
+        )
+    return by
+
+
+# -- per-person values ------------------------------------------------------------
+
+
+def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> pd.DataFrame:
+    """Return one episode per key: the last observed exit, else the last enrolment."""
+    ep = episodes.copy()
+    ep["_exited"] = ep["exited_on"].notna() & (ep["exited_on"] <= as_of)
+    if per == "person":
+        ep["_key"] = "p:" + ep["person_id"].astype("string")
+    else:
+        unit = ep["unit"].astype("string").fillna("")
+        hh = "h:" + unit + ":" + ep["household_id"].astype("string")
+        ep["_key"] = hh.fillna("p:" + ep["person_id"].astype("string"))
+    ep = ep.sort_values(
+        ["_key", "_exited", "exited_on", "enrolled_on", "episode_id"],
+        na_position="first", kind="mergesort",
+    )
+    return ep.drop_duplicates("_key", keep="last").reset_index(drop=True)
+
+
+def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
+    episodes = cohort.episodes
+    needed = ("unit", "episode_id", "person_id", "enrolled_on", "exited_on")
+    missing = [c for c in needed if c not in episodes]
+    if missing:
+        raise AmebenchError(f"cohort episodes lack column(s) {missing}")
+    as_of = pd.Timestamp(cohort.as_of)
+    ep = _deciding_episodes(episodes, as_of, per)
+    if "household_id" not in ep:
+        ep["household_id"] = pd.Series(pd.NA, index=ep.index, dtype="string")
+    if "exit_year" in by:
+        ep["exit_year"] = ep["exited_on"].dt.year.astype("Int64")
+    enrol = month_index(ep["enrolled_on"])
+    exit_ = month_index(ep["exited_on"])
+    last_full = month_index(pd.Series([as_of]))[0] - 1  # the as_of month itself is not complete
+    b_first, b_last = enrol - months, enrol - 1
+    a_first, a_last = exit_ + 1, exit_ + months
+    sums = window_totals(
+        cohort.network.payments, unit=ep["unit"], person_id=ep["person_id"],
+        household_id=ep["household_id"], bounds=[(b_first, b_last), (a_first, a_last)],
+        price_index=price_index, base_year=base_year,
+    )
+    eligible = (
+        ep["_exited"].to_numpy()
+        & (b_first >= sums.coverage_first)
+        & (a_last <= np.minimum(sums.coverage_last, last_full))
+    )
+    before, after = sums.amount
+    paid_after = sums.paid[1]
+    out = ep.loc[:, list(by)].copy()
+    out["_eligible"] = eligible
+    out["_before"] = np.where(eligible, before / months, np.nan)
+    out["_after"] = np.where(eligible, after / months, np.nan)
+    out["_delta"] = out["_after"] - out["_before"]
+    out["_no_payment"] = np.where(eligible, paid_after == 0, False)
+    return out
+
+
+# -- summaries --------------------------------------------------------------------
+
+
+def _grouped(frame: pd.DataFrame, by):
+    if not by:
+        yield (), frame
+        return
+    for key, part in frame.groupby(list(by), observed=True, dropna=False, sort=True):
+        yield (key if isinstance(key, tuple) else (key,)), part
+
+
+def _method_label(kind: str, n_boot: int, seed: int, prefix: str = "") -> str:
+    if kind == "t":
+        return prefix + ("welch-t" if prefix else "t")
+    return f"{prefix}bootstrap-{kind} (n_boot={n_boot}, seed={seed})"
+
+
+def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
+             seed: int) -> tuple[float, float]:
+    """Interval for the mean of ``x`` (sorted first, so the input order is irrelevant)."""
+    x = np.sort(np.asarray(x, dtype=np.float64))
+    if len(x) < 2:
+        return np.nan, np.nan
+    if np.ptp(x) == 0:  # no spread: every interval collapses to the point
+        return float(x[0]), float(x[0])
+    if kind == "t":
+        ci = stats.ttest_1samp(x, 0.0).confidence_interval(confidence_level=conf_level)
+        return float(ci.low), float(ci.high)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = stats.bootstrap(
+            (x,), np.mean, n_resamples=n_boot, confidence_level=conf_level, method=kind,
+            vectorized=True, rng=np.random.default_rng(seed),
+        )
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[dict]:
+    rows = []
+    for key, part in _grouped(frame, by):
+        ok = part[part["_eligible"]]
+        deltas = ok["_delta"].to_numpy(dtype=np.float64)
+        m = len(deltas)
+        low, high = _mean_ci(deltas, kind, conf_level, n_boot, seed)
+        none_after = int(ok["_no_payment"].sum())
+        if m:
+            s_low, s_high = proportion_confint(none_after, m, alpha=1 - conf_level, method="wilson")
+            s_low, s_high = max(float(s_low), 0.0), min(float(s_high), 1.0)  # round-off at 0 and 1
+        else:
+            s_low = s_high = np.nan
+        rows.append({
+            **dict(zip(by, key)),
+            "group": name,
+            "estimate": float(deltas.mean()) if m else np.nan,
+            "ci_low": low,
+            "ci_high": high,
+            "n": len(part),
+            "eligible": m,
+            "censored": len(part) - m,
+            "mean_before": float(ok["_before"].mean()) if m else np.nan,
+            "mean_after": float(ok["_after"].mean()) if m else np.nan,
+            "median": float(np.median(deltas)) if m else np.nan,
+            "share_no_payment": none_after / m if m else np.nan,
+            "share_no_payment_ci_low": float(s_low),
+            "share_no_payment_ci_high": float(s_high),
+            "total_sek": float(deltas.sum() * months) if m else np.nan,
+            "method": _method_label(kind, n_boot, seed),
+            "conf_level": float(conf_level),
+        })
+    return rows
+
+
+def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
+    if len(a) < 2 or len(b) < 2:
+        return np.nan, np.nan
+    if kind == "t":
+        if np.ptp(a) == 0 and np.ptp(b) == 0:
+            d = float(a[0] - b[0])
+            return d, d
+        row = mean_difference(a, b, conf_level=conf_level).iloc[0]
+        return float(row["ci_low"]), float(row["ci_high"])
+
+    def diff(x, y, axis=-1):
+        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = stats.bootstrap(
+            (np.sort(a), np.sort(b)), diff, n_resamples=n_boot, confidence_level=conf_level,
+            method=kind, vectorized=True, rng=np.random.default_rng(seed),
+        )
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def _differences(values, by, kind, conf_level, n_boot, seed) -> list[dict]:
+    treated = dict(_grouped(values[_GROUP_PARTICIPANTS], by))
+    control = dict(_grouped(values[_GROUP_COMPARISON], by))
+    rows = []
+    for key in [k for k in treated if k in control]:
+        t, c = treated[key], control[key]
+        t_ok, c_ok = t[t["_eligible"]], c[c["_eligible"]]
+        a = t_ok["_delta"].to_numpy(dtype=np.float64)
+        b = c_ok["_delta"].to_numpy(dtype=np.float64)
+        both = len(a) > 0 and len(b) > 0
+        low, high = _diff_ci(a, b, kind, conf_level, n_boot, seed)
+        rows.append({
+            **dict(zip(by, key)),
+            "group": _GROUP_DIFFERENCE,
+            "estimate": float(a.mean() - b.mean()) if both else np.nan,
+            "ci_low": low,
+            "ci_high": high,
+            "n": len(t) + len(c),
+            "eligible": len(a) + len(b),
+            "censored": len(t) + len(c) - len(a) - len(b),
+            "mean_before": (float(t_ok["_before"].mean() - c_ok["_before"].mean())
+                            if both else np.nan),
+            "mean_after": float(t_ok["_after"].mean() - c_ok["_after"].mean()) if both else np.nan,
+            "median": np.nan,
+            "share_no_payment": np.nan,
+            "share_no_payment_ci_low": np.nan,
+            "share_no_payment_ci_high": np.nan,
+            "total_sek": np.nan,
+            "method": _method_label(kind, n_boot, seed, prefix="did-"),
+            "conf_level": float(conf_level),
+        })
+    return rows

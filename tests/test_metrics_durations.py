@@ -1,0 +1,244 @@
+"""Tests of amebench.metrics.durations: Kaplan–Meier median and competing-risks incidence."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import norm
+from statsmodels.duration.survfunc import CumIncidenceRight
+
+from amebench import schema
+from amebench.cohorts import cohort
+from amebench.exceptions import AmebenchError
+from amebench.metrics.durations import _cif_se, _km_quantile, durations
+from amebench.network import Network
+from amebench.results import GLOSSARY
+
+AS_OF = pd.Timestamp("2024-01-01")
+
+# R survival's `aml` data (Miller 1981): time in weeks, status 1 = relapse.
+AML_TIME = [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45]
+AML_STATUS = [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]
+
+# Freireich et al. (1963) 6-MP leukaemia trial (MASS::gehan), remission weeks.
+MP6_TIME = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
+MP6_STATUS = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+CONTROL_TIME = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23]
+
+# Klein & Moeschberger (1997) bone-marrow transplant data, ALL group (SAS Sashelp.BMT), days.
+BMT_ALL_TIME = [2081, 1602, 1496, 1462, 1433, 1377, 1330, 996, 226, 1199, 1111, 530, 1182, 1167,
+                418, 383, 276, 104, 609, 172, 487, 662, 194, 230, 526, 122, 129, 74, 122, 86,
+                466, 192, 109, 55, 1, 107, 110, 332]
+BMT_ALL_STATUS = [0] * 14 + [1] * 24
+
+
+def _network(episodes, payments=None, as_of="2024-01-01"):
+    """A Network of canonical tables built directly: the metric's input contract.
+
+    Reader validation (rejects, cross-checks) is tested with the readers; here the
+    tables are only cast to canonical dtypes, so every row given is a row the metric sees.
+    """
+    empty = schema.empty_table
+    ep = schema.coerce_table(pd.DataFrame(episodes), schema.EPISODES)
+    pay = (schema.coerce_table(pd.DataFrame(payments), schema.PAYMENTS) if payments is not None
+           else empty(schema.PAYMENTS))
+    ids = sorted(set(ep["unit"].dropna()))
+    units = schema.coerce_table(pd.DataFrame({"unit": ids}), schema.UNITS)
+    return Network(units=units, episodes=ep, activities=empty(schema.ACTIVITIES_TABLE),
+                   followups=empty(schema.FOLLOWUPS), payments=pay, rejects=empty(schema.REJECTS),
+                   reconciliation=empty(schema.RECONCILIATION), as_of=pd.Timestamp(as_of))
+
+
+def _cohort(time, status, reasons=None, units=None):
+    """Episodes whose duration in days is ``time``; status 0 = still ongoing at AS_OF."""
+    time = np.asarray(time)
+    status = np.asarray(status)
+    n = len(time)
+    exited = status > 0
+    # ongoing episodes enrol `time` days before as_of; exited ones enrol 3 years earlier
+    days_before = np.where(exited, 3 * 365, time)
+    enrolled = AS_OF - pd.to_timedelta(days_before, unit="D")
+    exit_on = (enrolled + pd.to_timedelta(time, unit="D")).where(exited)
+    if reasons is None:
+        reasons = np.where(exited, "work", None)
+    episodes = pd.DataFrame({
+        "unit": units if units is not None else ["a"] * n,
+        "episode_id": [f"e{i}" for i in range(n)], "person_id": [f"p{i}" for i in range(n)],
+        "enrolled_on": enrolled, "exited_on": exit_on,
+        "exit_reason": pd.Series(reasons, dtype="object").where(exited, None),
+    })
+    return cohort(_network(episodes, as_of=AS_OF))
+
+
+def test_km_median_with_log_transform_matches_r_on_aml():
+    # R survival 3.x: survfit(Surv(time, status) ~ 1, data = aml)  (conf.type = "log", default)
+    #   n 23, events 18, median 27, 0.95LCL 18, 0.95UCL 45
+    assert _km_quantile(AML_TIME, AML_STATUS, 0.5, 0.05, "log") == (27.0, 18.0, 45.0)
+
+
+def test_km_median_with_log_transform_matches_r_on_gehan():
+    # R: library(MASS); survfit(Surv(time, cens) ~ treat, data = gehan)
+    #   treat=6-MP     median 23, 0.95LCL 16, 0.95UCL NA
+    #   treat=control  median  8, 0.95LCL  4, 0.95UCL 12
+    est, low, high = _km_quantile(MP6_TIME, MP6_STATUS, 0.5, 0.05, "log")
+    assert (est, low) == (23.0, 16.0) and np.isnan(high)
+    assert _km_quantile(CONTROL_TIME, [1] * 21, 0.5, 0.05, "log") == (8.0, 4.0, 12.0)
+
+
+@pytest.mark.parametrize(
+    "transform, expected", [("cloglog", (86.0, 230.0)), ("log", (107.0, 332.0))]
+)
+def test_brookmeyer_crowley_limits_match_sas_on_bmt(transform, expected):
+    # SAS/STAT User's Guide, PROC LIFETEST, "Breslow, Fleming-Harrington and Kaplan-Meier
+    # estimates ... confidence limits for the 25th percentile", BMT data, ALL group:
+    # CONFTYPE=LOGLOG [86, 230]; CONFTYPE=LOG [107, 332].
+    _, low, high = _km_quantile(BMT_ALL_TIME, BMT_ALL_STATUS, 0.25, 0.05, transform)
+    assert (low, high) == expected
+
+
+def test_median_is_midpoint_when_curve_is_flat_at_one_half():
+    # Ten exits on days 1..10, no censoring: S = 0.5 on [5, 6), so the median is (5 + 6) / 2
+    # (SAS PROC LIFETEST quantile rule; R: survfit(Surv(1:10, rep(1, 10)) ~ 1) prints 5.5).
+    out = durations(_cohort(np.arange(1, 11), np.ones(10)), by=())
+    assert out.iloc[0]["quantity"] == "median_days"
+    assert out.iloc[0]["estimate"] == 5.5
+
+
+def test_durations_end_to_end_on_aml():
+    out = durations(_cohort(AML_TIME, AML_STATUS), by=("unit",))
+    median = out[out["quantity"] == "median_days"].iloc[0]
+    assert median["estimate"] == 27.0  # R median above
+    assert (median["n"], median["events"], median["censored"]) == (23, 18, 5)
+    # the reported interval is the log-log (cloglog) Brookmeyer–Crowley one
+    _, low, high = _km_quantile(AML_TIME, AML_STATUS, 0.5, 0.05, "cloglog")
+    assert (median["ci_low"], median["ci_high"]) == (low, high)
+    assert median["ci_low"] <= median["estimate"] <= median["ci_high"]
+    assert "log-log" in median["method"]
+
+
+def test_cif_hand_computation_with_ties():
+    # Days, status (1 = work, 2 = other exit, 0 = ongoing):
+    #   (10, work) (10, other) (10, ongoing) (20, work) (30, other) (30, ongoing)
+    # Aalen–Johansen, events before censoring at a tie:
+    #   t=10: n=6, d=2 (1 work):  F = 1 * 1/6 = 1/6;           S = 1 - 2/6 = 2/3
+    #   t=20: n=3, d=1 (work):    F = 1/6 + 2/3 * 1/3 = 7/18;  S = 2/3 * 2/3 = 4/9
+    #   t=30: n=2, d=1 (other):   F stays 7/18
+    # Variance at t=10 (delta method): S0^2 (n - d1) d1 / n^3 = 5/216.
+    time = [10, 10, 10, 20, 30, 30]
+    status = [1, 2, 0, 1, 2, 0]
+    reasons = ["work", "moved", None, "work_subsidised", "dropped_out", None]
+    out = durations(_cohort(time, status, reasons), by=(), times=(5, 15, 25, 365))
+    cif = out[out["quantity"] == "cif_work"].set_index("days")
+    assert list(cif["estimate"]) == pytest.approx([0.0, 1 / 6, 7 / 18, 7 / 18])
+    assert list(cif["events"]) == [0, 1, 2, 2]
+    assert (cif["censored"] == 2).all() and (cif["n"] == 6).all()
+    z = norm.ppf(0.975)
+    f, se = 1 / 6, np.sqrt(5 / 216)
+    # log-log interval F^exp(+-z se / (F log F)) (Pintilie 2006, eq. 4.4)
+    w = z * se / (f * np.log(f))
+    assert cif.loc[15, "ci_low"] == pytest.approx(f ** np.exp(-w))
+    assert cif.loc[15, "ci_high"] == pytest.approx(f ** np.exp(w))
+
+
+def test_cif_matches_r_cuminc_and_stata_stcompet():
+    # statsmodels' reference example: R cmprsk::cuminc(ftime, fstat) estimates, and
+    # Stata `stcompet` standard errors (statsmodels test_incidence):
+    ftime = np.r_[1, 1, 2, 4, 4, 4, 6, 6, 7, 8, 9, 9, 9, 1, 2, 2, 4, 4]
+    fstat = np.r_[1, 1, 1, 2, 2, 2, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    ci = CumIncidenceRight(ftime, fstat)
+    assert ci.cinc[0][:2] == pytest.approx([0.11111111, 0.17037037])
+    assert _cif_se(ftime, fstat, 1) == pytest.approx([0.07407407, 0.08976251] + [0.08976251] * 5)
+    assert _cif_se(ftime, fstat, 3)[3:5] == pytest.approx([0.11196147, 0.12787781])
+
+
+def test_cif_se_without_censoring_is_binomial():
+    # No censoring: the Aalen–Johansen estimate is the plain share p of exits to work by t, and its
+    # delta-method variance is p (1 - p) / n, also at the last time, where statsmodels' own
+    # cinc_se is NaN (the risk set empties).
+    rng = np.random.default_rng(5)
+    time = rng.integers(1, 400, 60)
+    status = rng.integers(1, 3, 60)
+    se = _cif_se(time, status, 1)
+    p = np.mean(status == 1)
+    assert se[-1] == pytest.approx(np.sqrt(p * (1 - p) / 60))
+    reasons = np.where(status == 1, "work", "studies")
+    out = durations(_cohort(time, status, reasons), by=(), times=(1000,)).iloc[1]
+    assert out["estimate"] == pytest.approx(p)
+    assert np.isfinite(out["ci_low"]) and np.isfinite(out["ci_high"])
+
+
+def test_exit_after_as_of_is_censored_and_later_enrolments_dropped():
+    c = _cohort([30, 40, 50], [1, 1, 0])
+    ep = c.episodes.copy()
+    ep.loc[1, "exited_on"] = AS_OF + pd.Timedelta(days=10)  # exit not yet observed
+    ep.loc[1, "enrolled_on"] = AS_OF - pd.Timedelta(days=40)
+    late = ep.iloc[[0]].assign(episode_id="late", enrolled_on=AS_OF + pd.Timedelta(days=3),
+                               exited_on=pd.NaT, exit_reason=None)
+    c.episodes = pd.concat([ep, late], ignore_index=True)
+    row = durations(c, by=()).iloc[0]
+    assert (row["n"], row["events"], row["censored"]) == (3, 1, 2)
+
+
+def test_outcome_set_and_columns_fixed():
+    c = _cohort(AML_TIME, AML_STATUS)
+    a = durations(c)
+    b = durations(c, by=(), outcome={"work", "studies"}, times=(30,), conf_level=0.9)
+    assert list(a.columns)[1:] == list(b.columns)
+    assert set(a.columns) <= GLOSSARY
+    assert set(b["quantity"]) == {"median_days", "cif_outcome"}
+    assert list(a.columns)[:3] == ["unit", "quantity", "days"]
+
+
+@pytest.mark.parametrize("options, match", [({"times": (0,)}, "positive"),
+                                            ({"by": ("x",)}, "group by"),
+                                            ({"conf_level": 2}, "conf_level"),
+                                            ({"outcome": "nonsense"}, "unknown outcome")])
+def test_bad_options_raise(options, match):
+    with pytest.raises(AmebenchError, match=match):
+        durations(_cohort([1, 2], [1, 0]), **options)
+
+
+@settings(max_examples=30)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 2)), min_size=3, max_size=40),
+       st.randoms(use_true_random=False))
+def test_properties(rows, rnd):
+    time = [t for t, _ in rows]
+    status = [s for _, s in rows]
+    reasons = ["work" if s == 1 else "studies" for s in status]
+    out = durations(_cohort(time, status, reasons), by=(), times=(10, 30, 60))
+    cif = out[out["quantity"] == "cif_work"]
+    assert ((cif["estimate"] >= 0) & (cif["estimate"] <= 1)).all()
+    assert cif["estimate"].is_monotonic_increasing
+    both = out.dropna(subset=["estimate", "ci_low", "ci_high"])
+    assert (both["ci_low"] <= both["estimate"] + 1e-12).all()
+    assert (both["estimate"] <= both["ci_high"] + 1e-12).all()
+    # ties are handled together: any row order gives the same table
+    order = list(range(len(rows)))
+    rnd.shuffle(order)
+    again = durations(_cohort([time[i] for i in order], [status[i] for i in order],
+                              [reasons[i] for i in order]), by=(), times=(10, 30, 60))
+    pd.testing.assert_frame_equal(out, again)
+
+
+def test_cif_and_median_interval_coverage():
+    # Seeded simulation, one unit per replicate: exits at exponential times (mean 200 days),
+    # 40 % of them to work, independent censoring by as_of. True F_work(180) = 0.4 (1 - e^-0.9).
+    rng = np.random.default_rng(2026)
+    reps, per = 400, 80
+    event = rng.exponential(200, reps * per).round() + 1
+    censor = rng.uniform(50, 900, reps * per).round()
+    time = np.minimum(event, censor)
+    status = np.where(event <= censor, np.where(rng.random(reps * per) < 0.4, 1, 2), 0)
+    reasons = np.where(status == 1, "work", "dropped_out")
+    units = np.repeat([f"u{i:03d}" for i in range(reps)], per)
+    out = durations(_cohort(time, status, reasons, units), times=(180,))
+    cif = out[out["quantity"] == "cif_work"]
+    truth = 0.4 * (1 - np.exp(-180 / 200))
+    covered = (cif["ci_low"] <= truth) & (truth <= cif["ci_high"])
+    assert 0.92 <= covered.mean() <= 0.975
+    # Median time to any exit: T = round(X) + 1 with X ~ Exp(mean 200); P(T <= 139) =
+    # 1 - exp(-138.5/200) = 0.4997 and P(T <= 140) = 1 - exp(-139.5/200) = 0.5022: median 140.
+    median = out[out["quantity"] == "median_days"]
+    covered = (median["ci_low"] <= 140) & (140 <= median["ci_high"])
+    assert 0.92 <= covered.mean() <= 0.975
