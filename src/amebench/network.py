@@ -120,7 +120,8 @@ class Network:
         folder.mkdir(parents=True, exist_ok=True)
         for table in _TABLE_NAMES:
             getattr(self, table).to_parquet(folder / f"{table}.parquet", index=False)
-        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1}
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
+                "meta": json.loads(json.dumps(self.meta, default=str))}
         (folder / _META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         return folder
 
@@ -193,5 +194,6 @@ def read_parquet(folder) -> Network:
             raise SchemaError(f"{path} is missing from the saved network")
         frame = pd.read_parquet(path)
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
-    return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"))
+    return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
+                   meta=dict(meta.get("meta", {})))
 

@@ -1,28 +1,95 @@
-"""Build a Network from canonical DataFrames (placeholder: cast only, no validation yet)."""
+"""Build a Network from canonical DataFrames, validated like any export.
+
+The frames go through the same parsers and reject rules as a file: each frame is
+written to text cells and read with a canonical profile (ISO dates, ``.`` decimals,
+canonical codes, ``person_id``/``household_id`` already pseudonymous). A rejected
+row names the frame as its file (``"<episodes frame>"``) and its 1-based position in
+the frame as its line.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..exceptions import SchemaError, UnmappedCodeError
 from ..network import Network
+from .convert import convert, cross_check
+from .profile import load_profile, table_profile
+from .readers import RawTable
+from .rejects import finalise
+
+__all__ = ["network_from_frames", "CANONICAL_PROFILE"]
+
+#: The profile canonical frames are read with.
+CANONICAL_PROFILE = {
+    "profile": {"name": "<canonical frames>", "person_id": "pseudonym", "household_id": "pseudonym"},
+    "format": {
+        "date_format": ["%Y-%m-%d"],
+        "month_format": ["%Y-%m-%d", "%Y-%m"],
+        "decimal": ".",
+        "thousands": "",
+        "missing_values": [],
+        "true_values": ["true"],
+        "false_values": ["false"],
+    },
+}
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        text = series.dt.strftime("%Y-%m-%d")
+    else:
+        text = series.astype(object).map(lambda v: v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v))
+    return text.astype(object).where(series.notna().to_numpy(), "").astype(str)
+
+
+def _raw_tables(frame: pd.DataFrame, table: str):
+    label = f"<{table} frame>"
+    if "unit" not in frame.columns:
+        raise SchemaError(f"the {table} frame needs a 'unit' column (canonical columns: {schema.TABLES[table].columns})")
+    frame = frame.reset_index(drop=True)
+    units = frame["unit"]
+    if units.isna().any():
+        bad = np.flatnonzero(units.isna().to_numpy())[:10] + 1
+        raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
+    cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
+    text = pd.DataFrame({c: _as_text(frame[c]) for c in cols})
+    for unit, pos in frame.groupby(units.astype(str), sort=False).indices.items():
+        yield unit, RawTable(text.iloc[pos].reset_index(drop=True), np.asarray(pos, dtype=np.int64) + 1, label)
 
 
 def network_from_frames(*, episodes, units, activities, followups, payments, as_of, name, strict):
-    tables = {
-        "episodes": schema.coerce_table(episodes, schema.EPISODES),
-        "activities": schema.coerce_table(activities if activities is not None else schema.empty_table(schema.ACTIVITIES_TABLE), schema.ACTIVITIES_TABLE),
-        "followups": schema.coerce_table(followups if followups is not None else schema.empty_table(schema.FOLLOWUPS), schema.FOLLOWUPS),
-        "payments": schema.coerce_table(payments if payments is not None else schema.empty_table(schema.PAYMENTS), schema.PAYMENTS),
-    }
+    """Validate and coerce canonical frames into a :class:`~amebench.network.Network`."""
+    profile = load_profile(CANONICAL_PROFILE, source="<canonical frames>")
+    states = []
+    given = {"episodes": episodes, "activities": activities, "followups": followups, "payments": payments}
+    for table, frame in given.items():
+        if frame is None:
+            continue
+        if not isinstance(frame, pd.DataFrame):
+            raise SchemaError(f"{table} must be a pandas DataFrame, not {type(frame).__name__}")
+        tp = table_profile(profile, table)
+        for unit, raw in _raw_tables(frame, table):
+            try:
+                states.append(convert(raw, tp, profile, unit=unit, key=None, as_of=as_of))
+            except UnmappedCodeError as exc:
+                found = "; ".join(
+                    f"{col}: {sorted(values)} (canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
+                    for col, values in exc.unmapped.items()
+                )
+                raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None
+    cross_check(states)
+    tables, rejects, rec = finalise(states, strict=strict)
     if units is None:
-        ids = sorted(tables["episodes"]["unit"].dropna().unique())
+        ids = list(dict.fromkeys(episodes["unit"].astype(str))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})
-    tables["units"] = schema.coerce_table(units, schema.UNITS)
     return Network(
+        units=schema.coerce_table(units, schema.UNITS),
         **tables,
-        rejects=schema.empty_table(schema.REJECTS),
-        reconciliation=schema.empty_table(schema.RECONCILIATION),
+        rejects=rejects,
+        reconciliation=rec,
         as_of=as_of,
         name=name,
     )

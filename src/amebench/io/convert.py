@@ -1,0 +1,313 @@
+"""Turn one file's text cells into canonical columns through its profile, and check its rows.
+
+The checks are those of docs/profiles.md ("What is rejected"). Checks that need other
+files (unknown episode, unknown person) are in :func:`cross_check`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import privacy, schema
+from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
+from .parse import (
+    map_codes,
+    missing_mask,
+    parse_amounts,
+    parse_booleans,
+    parse_dates,
+    parse_integers,
+    parse_months,
+    trim,
+)
+from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
+from .readers import RawTable
+from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
+
+__all__ = ["convert", "cross_check"]
+
+_ID_COLUMNS = ("person_id", "household_id")
+_UNKNOWN_FILL = ("referral", "readiness", "gender", "status")
+
+
+def _column_map(raw: RawTable, tp: TableProfile) -> dict[str, str]:
+    headers = list(raw.frame.columns)
+    spec = schema.TABLES[tp.table]
+    if tp.columns is None:
+        mapping = {c: c for c in spec.columns if c != "unit" and c in headers and c not in tp.constants}
+    else:
+        mapping = dict(tp.columns)
+        absent = [h for h in mapping.values() if h not in headers]
+        if absent:
+            raise ProfileError(
+                f"{raw.label}: the profile maps header(s) {absent} that the file does not have; "
+                f"the file's headers are {headers}"
+            )
+    given = set(mapping) | set(tp.constants)
+    required = [c for c in spec.required if c != "unit"]
+    if tp.table == "payments" and not given & set(_ID_COLUMNS):
+        required.append("person_id or household_id")
+    lacking = [c for c in required if c not in given]
+    if lacking:
+        raise ProfileError(
+            f"{raw.label}: required column(s) {lacking} of table {tp.table!r} are neither mapped in "
+            f"[{tp.table}.columns] nor set in [{tp.table}.constants]; the file's headers are {headers}"
+        )
+    return mapping
+
+
+def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) -> UnmappedCodeError:
+    lines = []
+    total = 0
+    for column, values in unmapped.items():
+        target = "true or false" if column in BOOLEAN_COLUMNS else f"one of {list(schema.CODE_LISTS[column])}"
+        lines.append(f"column {column} (canonical: {target}):")
+        for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+            total += 1
+            if re.fullmatch(_NUMBER_SHAPE, value):
+                value = HIDDEN  # an identity number mapped as a code: never echo it
+            lines.append(
+                f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {count} row{"s" if count != 1 else ""}; '
+                f"add under [{table}.codes.{column}] in {profile.source}"
+            )
+    exc = UnmappedCodeError(
+        f"{label}: {total} local code(s) are not mapped to canonical codes; add these lines to the "
+        "profile (replace ... with the canonical code):\n" + "\n".join(lines)
+    )
+    exc.unmapped = unmapped  # column -> {local code: rows}, for callers that word it differently
+    return exc
+
+
+_GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
+
+
+def _looks_like_numbers(values: pd.Series, as_of) -> bool:
+    """Return whether most distinct values are valid identity numbers (they must not be kept)."""
+    sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
+    return bool(len(sample)) and np.mean([privacy.is_valid_personnummer(str(u), as_of=as_of) for u in sample]) > 0.5
+
+
+def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of):
+    """Validate and pseudonymise raw numbers (mode personnummer); return (ids, birth years)."""
+    if mode == "pseudonym":
+        ids = text.where(present, None)
+        if _looks_like_numbers(ids, as_of):
+            raise ProfileError(
+                f"{st.label}: column {st.header(column)} looks like raw identity numbers, but the profile "
+                f'says {column} = "pseudonym"; set {column} = "personnummer" under [profile]'
+            )
+        return ids, None
+    if key is None:
+        raise KeyMissingError(
+            f"{st.label}: column {st.header(column)} holds raw identity numbers but no "
+            "pseudonymisation key was given; " + privacy._KEY_HELP
+        )
+    ids, why, years = privacy.pseudonymise_column(text.where(present, None), key, as_of)
+    st.add(why.notna().to_numpy(), column, why, "invalid identity number")
+    return ids, years
+
+
+def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key, as_of) -> FileState:
+    """Parse ``raw`` into canonical columns and reject rows that break a row-level rule.
+
+    ``as_of`` may be None for episodes: it is then the latest enrolment or exit date
+    in the file (stored in ``FileState.as_of``).
+
+    Raises
+    ------
+    ProfileError, UnmappedCodeError, KeyMissingError
+    """
+    table = tp.table
+    spec = schema.TABLES[table]
+    mapping = _column_map(raw, tp)
+    n = len(raw.frame)
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    headers = {c: h for c, h in mapping.items()}
+    st = FileState(unit, table, raw.label, raw.lines, frame, headers)
+    fmt = tp.fmt
+    text, present = {}, {}
+    for column, header in mapping.items():
+        text[column] = trim(raw.frame[header])
+        present[column] = ~missing_mask(text[column], fmt["missing_values"])
+    for column, value in tp.constants.items():
+        text[column] = pd.Series([str(value).lower() if isinstance(value, bool) else str(value)] * n, dtype=object)
+        present[column] = np.ones(n, dtype=bool)
+    unmapped = {}
+    for column in [c for c in spec.columns if c in text]:
+        s, p = text[column], present[column]
+        dtype = spec.dtypes[column]
+        if column in _ID_COLUMNS:
+            continue  # after the dates: the 10-digit form needs as_of
+        if dtype == schema.DATE:
+            if table == "payments" and column == "month":
+                values, bad = parse_months(s, fmt["month_format"], p)
+                formats = fmt["month_format"]
+            else:
+                values, bad = parse_dates(s, fmt["date_format"], p)
+                formats = fmt["date_format"]
+            st.add(bad, column, s, f"date does not parse or does not exist (formats {formats})")
+            frame[column] = values
+        elif column == "amount_sek":
+            values, notnum, negative = parse_amounts(s, decimal=fmt["decimal"], thousands=fmt["thousands"], present=p)
+            st.add(notnum, column, s, "amount is not a number")
+            st.add(negative, column, s, "amount is negative")
+            frame[column] = values
+        elif dtype == "Int64":
+            values, bad = parse_integers(s, p)
+            st.add(bad, column, s, "not a whole number")
+            frame[column] = values
+        elif column in BOOLEAN_COLUMNS:
+            values, miss = parse_booleans(
+                s, p, true_values=fmt["true_values"], false_values=fmt["false_values"],
+                mapping=tp.codes.get(column, {}), case=profile.codes_case,
+            )
+            if miss:
+                unmapped[column] = miss
+            frame[column] = values
+        elif column in schema.CODE_LISTS:
+            values, miss = map_codes(s, p, column, tp.codes.get(column, {}), profile.codes_case)
+            if miss:
+                unmapped[column] = miss
+            frame[column] = values
+        else:
+            frame[column] = s.where(p, None).astype(schema.STRING)
+            if column == "episode_id" and _looks_like_numbers(frame[column], as_of or pd.Timestamp.today()):
+                raise ProfileError(
+                    f"{raw.label}: column {headers[column]} (episode_id) looks like raw identity numbers; "
+                    "an episode id must not identify a person: export the case number instead"
+                )
+    if unmapped:
+        raise _unmapped_error(raw.label, profile, table, unmapped)
+    if table == "episodes" and as_of is None:
+        latest = pd.concat([frame.get("enrolled_on", pd.Series(dtype=schema.DATE)),
+                            frame.get("exited_on", pd.Series(dtype=schema.DATE))]).max()
+        as_of = latest if pd.notna(latest) else pd.Timestamp.today().normalize()
+    st.as_of = as_of
+    for column in _ID_COLUMNS:
+        if column in text:
+            mode = profile.person_id if column == "person_id" else profile.household_id
+            ids, years = _identity(st, column, text[column], present[column], mode, key, as_of)
+            frame[column] = ids.astype(schema.STRING)
+            if column == "person_id" and tp.derive.get("birth_year_from") == "person_id":
+                if years is None:
+                    raise ProfileError(f'{profile.source}: birth_year_from = "person_id" needs [profile] person_id = "personnummer"')
+                derived = years
+                frame["birth_year"] = frame["birth_year"].fillna(derived) if "birth_year" in frame else derived
+    for column in spec.required:
+        if column in present:
+            st.add(~present[column], column, "", "empty required field")
+    if table == "payments":
+        has_id = np.zeros(n, dtype=bool)
+        for c in _ID_COLUMNS:
+            if c in present:
+                has_id |= present[c]
+        first = next(c for c in _ID_COLUMNS if c in present)
+        st.add(~has_id, first, "", "empty required field (neither person nor household)")
+    if table == "episodes":
+        _episode_rules(st, as_of)
+    if table == "followups":
+        _fill(frame, "status", n)
+        if "responded" not in mapping and "responded" not in tp.constants:
+            frame["responded"] = pd.array(present.get("status", np.zeros(n, dtype=bool)), dtype="boolean")
+    return st
+
+
+def _fill(frame: pd.DataFrame, column: str, n: int) -> None:
+    if column in frame:
+        frame[column] = frame[column].where(frame[column].notna(), "unknown")
+    else:
+        frame[column] = pd.Series(["unknown"] * n, dtype=object)
+
+
+def _episode_rules(st: FileState, as_of) -> None:
+    f, n = st.frame, len(st.frame)
+    enrolled = f["enrolled_on"]
+    exited = f["exited_on"] if "exited_on" in f else pd.Series(pd.NaT, index=f.index, dtype=schema.DATE)
+    f["exited_on"] = exited
+    as_of = pd.Timestamp(as_of)
+    st.add((exited < enrolled).to_numpy(dtype=bool), "exited_on", exited, "exit before enrolment")
+    st.add((enrolled > as_of).to_numpy(dtype=bool), "enrolled_on", enrolled, f"enrolment after as_of {as_of.date()}")
+    st.add((exited > as_of).to_numpy(dtype=bool), "exited_on", exited, f"exit after as_of {as_of.date()}")
+    if "exit_reason" in f:
+        reason = f["exit_reason"]
+        bad_date = np.zeros(n, dtype=bool)
+        for pos, col, _, why in st.problems:
+            if col == st.header("exited_on"):
+                bad_date[pos] = True
+        orphan = reason.notna().to_numpy() & exited.isna().to_numpy() & ~bad_date
+        st.add(orphan, "exit_reason", reason, "exit reason without an exit date")
+        f["exit_reason"] = reason.where(~(reason.isna() & exited.notna()), "unknown")
+    elif exited.notna().any():
+        f["exit_reason"] = pd.Series(np.where(exited.notna(), "unknown", None), dtype=object)
+    for column in _UNKNOWN_FILL[:3]:
+        _fill(f, column, n)
+    # Duplicates and overlaps among rows that pass every other rule; the first (by line) is kept.
+    ok = ~st.bad()
+    ids = f["episode_id"]
+    dup = ok & ids.notna().to_numpy() & pd.Series(ids.where(ok, None)).duplicated(keep="first").to_numpy() & ok
+    st.add(dup, "episode_id", ids, "duplicate episode_id in the unit")
+    ok &= ~dup
+    person = pd.factorize(f["person_id"])[0]
+    order = pd.DataFrame({
+        "person": person, "start": enrolled.to_numpy(dtype="datetime64[ns]").view("int64"),
+        "end": exited.fillna(pd.Timestamp.max).to_numpy(dtype="datetime64[ns]").view("int64"), "line": st.lines,
+    })[ok].sort_values(["person", "start", "line"])
+    mask = np.zeros(n, dtype=bool)
+    # An episode is compared with the earlier *loaded* episodes of the person: reject the first
+    # overlap of each person, then look again (rounds = the most overlaps one person has).
+    while len(order):
+        running = order.groupby("person", sort=False)["end"].cummax()
+        prev_end = running.groupby(order["person"].to_numpy(), sort=False).shift()
+        overlap = (order["start"] < prev_end).to_numpy(dtype=bool)
+        if not overlap.any():
+            break
+        first = order.loc[overlap].drop_duplicates("person").index
+        mask[first] = True
+        order = order.drop(index=first)
+    st.add(mask, "enrolled_on", enrolled, "overlaps an earlier episode of the same person in the unit")
+
+
+def cross_check(states: list[FileState]) -> None:
+    """Reject activities/follow-ups of unknown episodes, follow-ups before exit, payments of strangers."""
+    episodes = {}
+    persons, households = set(), set()
+    for st in states:
+        if st.table != "episodes":
+            continue
+        ok = ~st.bad()
+        ep = st.frame.loc[ok, ["episode_id", "exited_on"]]
+        episodes.setdefault(st.unit, []).append(ep)
+        persons.update(st.frame.loc[ok, "person_id"].dropna().tolist())
+        if "household_id" in st.frame:
+            households.update(st.frame.loc[ok, "household_id"].dropna().tolist())
+    for st in states:
+        f = st.frame
+        if st.table in ("activities", "followups"):
+            known = pd.concat(episodes.get(st.unit, []) or [pd.DataFrame({"episode_id": [], "exited_on": []})])
+            known = known.drop_duplicates("episode_id").set_index("episode_id")["exited_on"].astype(schema.DATE)
+            ids = f["episode_id"]
+            unknown = ids.notna().to_numpy() & ~ids.isin(known.index).to_numpy()
+            what = "activity" if st.table == "activities" else "follow-up"
+            st.add(unknown, "episode_id", ids, f"{what} for an unknown episode (none loaded in unit {st.unit})")
+            if st.table == "followups":
+                exit_on = pd.Series(known.reindex(ids.astype(object)).to_numpy(), index=f.index, dtype=schema.DATE)
+                measured = f["measured_on"] if "measured_on" in f else pd.Series(pd.NaT, index=f.index, dtype=schema.DATE)
+                before = (measured < exit_on).to_numpy(dtype=bool)
+                st.add(before, "measured_on", measured, "follow-up measured before the exit")
+                if "days_after_exit" not in st.headers:
+                    f["days_after_exit"] = (measured - exit_on).dt.days.astype("Int64")
+        elif st.table == "payments":
+            known = np.zeros(len(f), dtype=bool)
+            if "person_id" in f:
+                known |= f["person_id"].isin(persons).to_numpy(dtype=bool)
+            if "household_id" in f:
+                known |= f["household_id"].isin(households).to_numpy(dtype=bool)
+            col = "person_id" if "person_id" in f else "household_id"
+            has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
+            if "household_id" in f and col == "person_id":
+                has |= f["household_id"].notna().to_numpy()
+            st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")

@@ -1,0 +1,155 @@
+"""Read a network (manifest + profiles + exports) or one unit's export into a Network."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from .. import privacy, schema
+from ..exceptions import ProfileError
+from ..network import Network
+from .convert import convert, cross_check
+from .manifest import load_manifest
+from .profile import FILE_TABLES, load_profile, table_profile
+from .readers import read_raw
+from .rejects import finalise
+
+__all__ = ["read_network", "read_export"]
+
+
+def _needs_key(profile, files) -> bool:
+    return profile.person_id == "personnummer" or profile.household_id == "personnummer"
+
+
+def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables):
+    """Read every file of one unit; ``tables`` filters the table names to read now."""
+    states = []
+    for table in tables:
+        if table not in files:
+            continue
+        path, label = files[table]
+        tp = table_profile(profile, table)
+        raw = read_raw(path, tp.fmt, label=label)
+        states.append(convert(raw, tp, profile, unit=unit, key=key, as_of=as_of))
+    return states
+
+
+def _network(states, units: pd.DataFrame, *, as_of, name: str, strict: bool, meta: dict) -> Network:
+    cross_check(states)
+    tables, rejects, rec = finalise(states, strict=strict)
+    return Network(
+        units=schema.coerce_table(units, schema.UNITS),
+        **tables,
+        rejects=rejects,
+        reconciliation=rec,
+        as_of=pd.Timestamp(as_of).normalize(),
+        name=name,
+        meta=meta,
+    )
+
+
+def read_network(path, *, key=None, strict: bool = False) -> Network:
+    """Read a network: a folder holding ``network.toml`` (or the manifest file itself).
+
+    Parameters
+    ----------
+    path
+        The network's folder, or its ``network.toml``.
+    key
+        Pseudonymisation key (str or bytes). Default: ``AMEBENCH_KEY``, then the file
+        named by ``AMEBENCH_KEY_FILE``, then the manifest's ``key_file``.
+    strict
+        Raise :class:`~amebench.exceptions.RejectError` at the first rejected row
+        instead of collecting rejects.
+
+    Returns
+    -------
+    Network
+        Canonical tables; ``rejects`` and ``reconciliation`` account for every input row
+        (``rows_read == rows_loaded + rows_rejected`` per file).
+
+    Raises
+    ------
+    ManifestError, ProfileError, UnmappedCodeError, KeyMissingError, RejectError
+
+    Notes
+    -----
+    The format of manifests and profiles, and the reject rules, are in docs/profiles.md.
+    """
+    manifest = load_manifest(path)
+    profiles = {u.unit: load_profile(u.profile, source=u.profile_label) for u in manifest.units}
+    resolved = None
+    if any(_needs_key(profiles[u.unit], u.files) for u in manifest.units):
+        resolved = privacy.resolve_key(key, key_file=manifest.key_file, required=False)
+    states = []
+    for group in (("episodes",), FILE_TABLES[1:]):
+        for u in manifest.units:
+            states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of, tables=group)
+    units = pd.DataFrame(
+        {
+            "unit": [u.unit for u in manifest.units],
+            "name": [u.name for u in manifest.units],
+            "municipality_code": [u.municipality_code for u in manifest.units],
+            "annual_cost_sek": pd.array([u.annual_cost_sek for u in manifest.units], dtype="Float64"),
+            "population": pd.array([u.population for u in manifest.units], dtype="Int64"),
+        }
+    )
+    meta = {"manifest": str(manifest.folder / "network.toml"), "as_of_source": "manifest"}
+    return _network(states, units, as_of=manifest.as_of, name=manifest.name, strict=strict, meta=meta)
+
+
+def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_of=None, name: str | None = None) -> Network:
+    """Read one unit's export into a Network of one unit.
+
+    Parameters
+    ----------
+    path
+        The episodes file, or a mapping ``{table: path}`` with ``"episodes"`` and any of
+        ``"activities"``, ``"followups"``, ``"payments"``.
+    profile
+        A path to the unit's profile TOML, or an already-parsed dict of the same shape.
+    unit
+        The unit's short id (``[a-z0-9_]+``); it fills the ``unit`` column.
+    key
+        Pseudonymisation key (default: ``AMEBENCH_KEY``, then ``AMEBENCH_KEY_FILE``).
+    strict
+        Raise :class:`~amebench.exceptions.RejectError` at the first rejected row.
+    as_of
+        The extraction date. Default: the latest enrolment or exit date in the episodes
+        file; ``Network.meta["as_of_source"]`` then says ``"latest date in the export"``.
+        Pass it explicitly whenever you know it: it decides which episodes are ongoing
+        and the century of 10-digit identity numbers.
+    name
+        The network's name (default: the unit id).
+
+    Returns
+    -------
+    Network
+    """
+    if not isinstance(unit, str) or not re.match(r"^[a-z0-9_]+$", unit):
+        raise ProfileError(f"unit = {unit!r} must be a short id of a-z, 0-9 and _ (e.g. 'solna')")
+    files = dict(path) if isinstance(path, Mapping) else {"episodes": path}
+    unknown = [t for t in files if t not in FILE_TABLES]
+    if unknown or "episodes" not in files:
+        raise ProfileError(f"read_export needs a path to the episodes file, or a mapping with keys from {list(FILE_TABLES)} including 'episodes'; got {sorted(files)}")
+    checked = {}
+    for table, p in files.items():
+        p = Path(p)
+        if not p.is_file():
+            raise ProfileError(f"{p}: no such file (table {table})")
+        checked[table] = (p, str(p))
+    prof = load_profile(profile)
+    if as_of is not None:
+        as_of = pd.Timestamp(as_of).normalize()
+    resolved = privacy.resolve_key(key, required=False) if _needs_key(prof, checked) else None
+    states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",))
+    source = "argument"
+    if as_of is None:
+        as_of, source = states[0].as_of, "latest date in the export"
+    states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:])
+    units = pd.DataFrame({"unit": [unit], "name": [unit]})
+    return _network(states, units, as_of=as_of, name=name or unit, strict=strict,
+                    meta={"as_of_source": source, "profile": prof.source})

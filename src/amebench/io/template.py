@@ -1,0 +1,161 @@
+"""The canonical templates ("mall"): CSV files, a profile and a manifest that read them, a guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import schema
+from .profile import FILE_TABLES
+
+__all__ = ["write_template", "TEMPLATE_DELIMITER"]
+
+#: Templates use ";" (what Swedish Excel writes and reads) and UTF-8 with a BOM so that
+#: Excel shows å, ä, ö correctly; dates are ISO 8601 (YYYY-MM-DD).
+TEMPLATE_DELIMITER = ";"
+
+_MEANING = {
+    "episode_id": ("inskrivningens id, unikt inom enheten", "the enrolment's id, unique within the unit"),
+    "person_id": ("personnummer eller samordningsnummer (pseudonymiseras vid inläsning)",
+                  "personnummer or samordningsnummer (pseudonymised when read)"),
+    "enrolled_on": ("inskrivningsdatum", "enrolment date"),
+    "exited_on": ("utskrivningsdatum (tomt om pågående)", "exit date (empty while ongoing)"),
+    "exit_reason": ("avslutsorsak", "exit reason"),
+    "referral": ("remittent", "who referred the person"),
+    "readiness": ("bedömd arbetsmarknadsnärhet", "assessed distance to the labour market"),
+    "gender": ("kön", "gender"),
+    "birth_year": ("födelseår (fyra siffror)", "birth year (four digits)"),
+    "born_abroad": ("utrikes född: ja/nej", "born abroad: ja/nej (yes/no)"),
+    "household_id": ("hushållets id (pseudonym)", "the household's id (a pseudonym)"),
+    "activity": ("insats", "activity"),
+    "started_on": ("startdatum", "start date"),
+    "ended_on": ("slutdatum", "end date"),
+    "measured_on": ("mätdatum", "date of measurement"),
+    "days_after_exit": ("dagar efter avslut (räknas ut om tomt)", "days after exit (computed when empty)"),
+    "status": ("sysselsättning vid uppföljningen", "status at follow-up"),
+    "source": ("källa", "source"),
+    "responded": ("svarat: ja/nej", "responded: ja/nej (yes/no)"),
+    "month": ("månad (ÅÅÅÅ-MM)", "month (YYYY-MM)"),
+    "amount_sek": ("belopp i kronor, t.ex. 12 345,50", "amount in SEK, e.g. 12 345,50"),
+}
+
+
+def _columns(table: str) -> list[str]:
+    cols = [c for c in schema.TABLES[table].columns if c != "unit"]
+    if table == "payments":
+        cols = [c for c in cols if c != "household_id"]  # a person ledger; see the guide
+    if table == "followups":
+        cols = [c for c in cols if c != "days_after_exit"]
+    return cols
+
+
+def _profile_text() -> str:
+    lines = [
+        "# Profile for the canonical templates: every header is the canonical column name.",
+        "[profile]",
+        'name = "amebench template (mall)"',
+        'person_id = "personnummer"',
+        "",
+        "[format]",
+        'encoding = "auto"',
+        f'delimiter = "{TEMPLATE_DELIMITER}"',
+        'decimal = ","',
+        'thousands = " "',
+        'date_format = ["%Y-%m-%d"]',
+        'month_format = ["%Y-%m", "%Y-%m-%d"]',
+        "",
+    ]
+    for table in FILE_TABLES:
+        lines.append(f"[{table}.columns]")
+        lines += [f'{c} = "{c}"' for c in _columns(table)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+_MANIFEST = """[network]
+name = "Mall"
+as_of = {as_of}
+key_file = "network.key"     # the network's secret; never send it with the data
+
+[[units]]
+unit = "enhet"
+name = "Enheten"
+municipality_code = "0000"
+profile = "profiles/mall.toml"
+
+[units.files]
+episodes = "episodes.csv"
+activities = "activities.csv"
+followups = "followups.csv"
+payments = "payments.csv"
+"""
+
+
+def _guide() -> str:
+    codes = "\n".join(f"- `{c}`: " + ", ".join(f"`{v}`" for v in vals) for c, vals in schema.CODE_LISTS.items())
+    sv, en = [], []
+    for table in FILE_TABLES:
+        sv.append(f"\n### {table}.csv\n")
+        en.append(f"\n### {table}.csv\n")
+        for c in _columns(table):
+            req = c in schema.TABLES[table].required
+            sv.append(f"- `{c}`{' (obligatorisk)' if req else ''}: {_MEANING[c][0]}")
+            en.append(f"- `{c}`{' (required)' if req else ''}: {_MEANING[c][1]}")
+    return f"""# amebench – mall / template
+
+## Svenska
+
+En fil per tabell, UTF-8, semikolon (`;`) som avgränsare, första raden är kolumnnamnen
+(ändra dem inte). Datum skrivs `ÅÅÅÅ-MM-DD`, månader `ÅÅÅÅ-MM`, belopp med
+decimalkomma (`12 345,50`). Tomt fält = uppgift saknas. Koder skrivs med de kanoniska
+koderna nedan (eller mappas i `profiles/mall.toml`). Personnummer (10 eller 12 siffror)
+pseudonymiseras med nätverkets nyckel (`network.key`, eller miljövariabeln `AMEBENCH_KEY`)
+när filerna läses; nyckeln skickas aldrig med data. Läs in med `amebench validate .`.
+{chr(10).join(sv)}
+
+## English
+
+One file per table, UTF-8, semicolon (`;`) delimited, first row the column names (do not
+change them). Dates are `YYYY-MM-DD`, months `YYYY-MM`, amounts use a decimal comma
+(`12 345,50`). An empty field is missing. Codes are the canonical codes below (or are
+mapped in `profiles/mall.toml`). Identity numbers (10 or 12 digits) are pseudonymised with
+the network's key (`network.key`, or the environment variable `AMEBENCH_KEY`) when the
+files are read; never send the key with the data. Check the files with `amebench validate .`.
+{chr(10).join(en)}
+
+## Koder / codes
+
+{codes}
+
+The format of profiles and manifests: docs/profiles.md in the amebench repository.
+"""
+
+
+def write_template(folder) -> Path:
+    """Write the canonical CSV templates, a profile and manifest that read them, and a guide.
+
+    Parameters
+    ----------
+    folder
+        Where to write (created if missing): ``episodes.csv``, ``activities.csv``,
+        ``followups.csv``, ``payments.csv`` (header row only, ``;``-delimited, UTF-8
+        with BOM), ``profiles/mall.toml``, ``network.toml``, ``README.md`` (Swedish and
+        English guide with the code lists).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder. Filling rows into the CSVs and running
+        :func:`amebench.io.read_network` on the folder reads them unchanged (set a key
+        first: ``network.key`` is not written, on purpose).
+    """
+    import datetime as _dt
+
+    folder = Path(folder)
+    (folder / "profiles").mkdir(parents=True, exist_ok=True)
+    for table in FILE_TABLES:
+        header = TEMPLATE_DELIMITER.join(_columns(table)) + "\n"
+        (folder / f"{table}.csv").write_text(header, encoding="utf-8-sig")
+    (folder / "profiles" / "mall.toml").write_text(_profile_text(), encoding="utf-8")
+    (folder / "network.toml").write_text(_MANIFEST.format(as_of=_dt.date.today().isoformat()), encoding="utf-8")
+    (folder / "README.md").write_text(_guide(), encoding="utf-8")
+    return folder

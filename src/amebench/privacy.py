@@ -1,0 +1,336 @@
+"""Privacy: validation and keyed pseudonymisation of personal identity numbers.
+
+A personnummer or samordningsnummer is validated (date and Luhn check digit),
+normalised to its 12-digit form ``YYYYMMDDNNNC`` and replaced by a keyed hash
+(HMAC-SHA256) at read time, so the same person links across units and files but
+the number itself never reaches a table, a file, a log or an error message
+(DESIGN.md §6). Messages of this module never contain the number.
+
+This module holds the pseudonymisation part of DESIGN.md §6; statistical
+disclosure control of published output is to be added here as its own section
+(today it lives in :mod:`amebench.report.disclosure`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import hashlib
+import hmac
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import AmebenchError, KeyMissingError
+
+__all__ = [
+    "IdentityNumberError",
+    "validate_personnummer",
+    "is_valid_personnummer",
+    "birth_year",
+    "pseudonymise",
+    "resolve_key",
+    "check_many",
+    "pseudonymise_column",
+    "KEY_ENV",
+    "KEY_FILE_ENV",
+    "PSEUDONYM_PREFIX",
+]
+
+KEY_ENV = "AMEBENCH_KEY"
+KEY_FILE_ENV = "AMEBENCH_KEY_FILE"
+PSEUDONYM_PREFIX = "p_"
+#: Hex characters of the HMAC kept in a pseudonym (80 bits: collisions are negligible
+#: for any population a network of municipalities holds).
+PSEUDONYM_HEX = 20
+#: Samordningsnummer: the day of birth plus 60 (Skatteverket, SKV 707).
+COORDINATION_DAY_OFFSET = 60
+
+_PATTERN = re.compile(r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$")
+
+# Reasons, written as the placeholder shown instead of the number.
+REASON_FORMAT = "<personnummer: not 10 or 12 digits>"
+REASON_DATE = "<personnummer: invalid date>"
+REASON_CHECK = "<personnummer: invalid check digit>"
+
+
+class IdentityNumberError(AmebenchError):
+    """A personal identity number is invalid (the message never shows the number)."""
+
+
+def _luhn_ok(ten: str) -> bool:
+    # Luhn over the 10-digit form: weights 2,1,2,1... from the left, digit sums of products.
+    total = 0
+    for i, ch in enumerate(ten):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
+    """Return (normalised 12 digits, None) or (None, reason placeholder)."""
+    m = _PATTERN.match(value.strip().replace(" ", ""))
+    if m is None:
+        return None, REASON_FORMAT
+    century, six, sep, four = m.groups()
+    yy, mm, dd = int(six[:2]), int(six[2:4]), int(six[4:6])
+    day = dd - COORDINATION_DAY_OFFSET if dd > COORDINATION_DAY_OFFSET else dd
+    if century is not None:
+        year = int(century + six[:2])
+    else:
+        # The 10-digit form: the latest year ending in yy whose date is not after ref;
+        # '+' marks a person aged 100 or more (Folkbokföringslag 1991:481, 18 §).
+        year = (ref.year // 100) * 100 + yy
+        if (year, mm, day) > (ref.year, ref.month, ref.day):
+            year -= 100
+        if sep == "+":
+            year -= 100
+    if not (1 <= mm <= 12) or not (1 <= day <= calendar.monthrange(max(year, 1), mm)[1]):
+        return None, REASON_DATE
+    if not _luhn_ok(six + four):
+        return None, REASON_CHECK
+    return f"{year:04d}{six[2:]}{four}", None
+
+
+def _ref_date(as_of) -> _dt.date:
+    if as_of is None:
+        return _dt.date.today()
+    return pd.Timestamp(as_of).date()
+
+
+def validate_personnummer(value: str, *, as_of=None) -> str:
+    """Validate a personnummer or samordningsnummer and return its 12-digit form.
+
+    Parameters
+    ----------
+    value
+        10 or 12 digits, with or without ``-`` or ``+`` before the last four.
+    as_of
+        Reference date for the century of the 10-digit form (default: today).
+
+    Returns
+    -------
+    str
+        ``YYYYMMDDNNNC`` (a samordningsnummer keeps its day + 60).
+
+    Raises
+    ------
+    IdentityNumberError
+        If the format, the date or the Luhn check digit is wrong; the message never
+        contains the number.
+
+    Notes
+    -----
+    The check digit is the Luhn (mod 10) digit of the 10-digit form YYMMDDNNN:
+    digits are weighted 2, 1, 2, 1, ... from the left, the digit sums of the
+    products are added, and the total including the check digit is a multiple of 10.
+    A 10-digit number takes the latest century that puts the birth date on or before
+    ``as_of``; ``+`` moves it back 100 more years.
+
+    References
+    ----------
+    Skatteverket, SKV 704 "Personnummer" and SKV 707 "Samordningsnummer".
+    """
+    if not isinstance(value, str):
+        raise IdentityNumberError("an identity number must be given as text")
+    norm, reason = _check(value, _ref_date(as_of))
+    if norm is None:
+        raise IdentityNumberError(f"invalid identity number: {reason}")
+    return norm
+
+
+def is_valid_personnummer(value: str, *, as_of=None) -> bool:
+    """Return whether ``value`` is a valid personnummer or samordningsnummer."""
+    return isinstance(value, str) and _check(value, _ref_date(as_of))[0] is not None
+
+
+def birth_year(normalised: str) -> int:
+    """Return the birth year of a 12-digit normalised identity number."""
+    return int(normalised[:4])
+
+
+def _key_bytes(key) -> bytes:
+    if isinstance(key, bytes):
+        out = key.strip()
+    else:
+        out = str(key).strip().encode("utf-8")
+    if not out:
+        raise KeyMissingError("the pseudonymisation key is empty; " + _KEY_HELP)
+    return out
+
+
+def pseudonymise(values, key) -> pd.Series | str:
+    """Return keyed pseudonyms of normalised 12-digit identity numbers.
+
+    Parameters
+    ----------
+    values
+        A normalised number (``validate_personnummer`` output) or a sequence of them.
+    key
+        The network secret (str or bytes; surrounding whitespace is ignored).
+
+    Returns
+    -------
+    str or pandas.Series
+        ``"p_"`` + the first 20 hex characters of HMAC-SHA256(key, number), computed
+        once per unique value.
+
+    Notes
+    -----
+    The same person gets the same pseudonym in every format (10 or 12 digits, with or
+    without a separator) because the 12-digit normal form is hashed.
+
+    References
+    ----------
+    RFC 2104 (HMAC) and FIPS 180-4 (SHA-256), via Python's :mod:`hmac`.
+    """
+    k = _key_bytes(key)
+
+    def one(v: str) -> str:
+        return PSEUDONYM_PREFIX + hmac.new(k, v.encode("ascii"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+
+
+    if isinstance(values, str):
+        return one(values)
+    s = pd.Series(values, dtype="object")
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    hashed = np.array([hmac.digest(k, str(u).encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX] for u in uniques] + [None], dtype=object)
+    out = pd.Series(hashed[codes], index=s.index, dtype=object)
+    return (PSEUDONYM_PREFIX + out.astype(pd.StringDtype()))
+
+
+_KEY_HELP = (
+    f"pass key=..., set the environment variable {KEY_ENV}, set {KEY_FILE_ENV} to a file "
+    "holding the key, or add key_file = \"...\" under [network] in network.toml"
+)
+
+
+def resolve_key(key=None, *, key_file: str | os.PathLike | None = None, required: bool = True):
+    """Return the pseudonymisation key from the first source that gives one.
+
+    The order is: the ``key`` argument, the environment variable ``AMEBENCH_KEY``,
+    the file named by ``AMEBENCH_KEY_FILE``, then ``key_file`` (the manifest's).
+
+    Raises
+    ------
+    KeyMissingError
+        If ``required`` and no source gives a key, or a named key file is missing.
+    """
+    if key is not None:
+        return _key_bytes(key)
+    if os.environ.get(KEY_ENV):
+        return _key_bytes(os.environ[KEY_ENV])
+    for source, path in ((KEY_FILE_ENV, os.environ.get(KEY_FILE_ENV)), ("key_file", key_file)):
+        if path:
+            p = Path(path)
+            if not p.is_file():
+                raise KeyMissingError(f"the key file {p} (from {source}) does not exist; " + _KEY_HELP)
+            return _key_bytes(p.read_bytes())
+    if required:
+        raise KeyMissingError(
+            "the export holds raw identity numbers but no pseudonymisation key was given; "
+            + _KEY_HELP
+        )
+    return None
+
+
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
+
+
+def _check_unique(texts: np.ndarray, ref: _dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`_check` over an array of distinct strings (pyarrow compute)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    norm = np.full(n, None, dtype=object)
+    why = np.full(n, REASON_FORMAT, dtype=object)
+    if n == 0:
+        return norm, why
+    arr = pa.array([str(t) for t in texts], type=pa.string())
+    clean = pc.replace_substring(pc.utf8_trim_whitespace(arr), " ", "")
+    parts = pc.extract_regex(clean, r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$")
+    ok = parts.is_valid().to_numpy(zero_copy_only=False)
+    if not ok.any():
+        return norm, why
+    parts = parts.filter(pa.array(ok))
+    cen, six, sep, four = (parts.field(i) for i in range(4))
+
+    def num(a, start, stop):
+        return pc.cast(pc.utf8_slice_codeunits(a, start, stop), pa.int64()).to_numpy()
+
+    yy, mm, dd = num(six, 0, 2), num(six, 2, 4), num(six, 4, 6)
+    day = np.where(dd > COORDINATION_DAY_OFFSET, dd - COORDINATION_DAY_OFFSET, dd)
+    has_century = pc.not_equal(cen, "").to_numpy(zero_copy_only=False)
+    year = (ref.year // 100) * 100 + yy
+    later = (year > ref.year) | ((year == ref.year) & ((mm > ref.month) | ((mm == ref.month) & (day > ref.day))))
+    plus = pc.equal(sep, "+").to_numpy(zero_copy_only=False)
+    year = year - 100 * later - 100 * plus
+    century = pc.cast(pc.if_else(has_century, cen, "0"), pa.int64()).to_numpy()
+    year = np.where(has_century, century * 100 + yy, year)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    dim = _DAYS_IN_MONTH[np.clip(mm, 1, 12) - 1] + ((mm == 2) & leap)
+    date_ok = (mm >= 1) & (mm <= 12) & (day >= 1) & (day <= dim)
+    ten = pc.binary_join_element_wise(six, four, "")
+    digits = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[: 10 * len(ten)].reshape(-1, 10).astype(np.int64) - 48
+    prod = digits * _LUHN_WEIGHTS
+    luhn_ok = ((prod - 9 * (prod > 9)).sum(axis=1) % 10) == 0
+    reason = np.where(~date_ok, REASON_DATE, np.where(~luhn_ok, REASON_CHECK, None)).astype(object)
+    good = date_ok & luhn_ok
+    idx = np.flatnonzero(ok)
+    why[idx] = reason
+    why[idx[good]] = None
+    if good.any():
+        years = np.char.zfill(year[good].astype(str), 4).astype(object)
+        rest = pc.binary_join_element_wise(pc.utf8_slice_codeunits(six, 2, 6), four, "").to_numpy(zero_copy_only=False)[good]
+        norm[idx[good]] = years + rest.astype(object)
+    return norm, why
+
+
+def check_many(values: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
+    """Validate a column of identity numbers, vectorised over its distinct values.
+
+    Returns
+    -------
+    (normalised, reason)
+        Two object Series aligned with ``values``: the 12-digit form (None when
+        invalid or missing) and the reject placeholder (None when valid or missing).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    norm_u, why_u = _check_unique(np.asarray(uniques, dtype=object), _ref_date(as_of))
+    norm = np.append(norm_u, None)  # code -1 (missing) -> the last slot
+    why = np.append(why_u, None)
+    return (
+        pd.Series(norm[codes], index=values.index, dtype=object),
+        pd.Series(why[codes], index=values.index, dtype=object),
+    )
+
+
+def pseudonymise_column(values: pd.Series, key, as_of) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Validate and pseudonymise a column of raw identity numbers in one pass over its distinct values.
+
+    Returns
+    -------
+    (pseudonyms, reasons, birth_years)
+        Aligned with ``values``: the pseudonym (string, missing when invalid or
+        missing), the reject placeholder (None when valid or missing) and the birth
+        year (Int64).
+    """
+    k = _key_bytes(key)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    norm_u, why_u = _check_unique(np.asarray(uniques, dtype=object), _ref_date(as_of))
+    ids_u = np.array(
+        [None if n is None else PSEUDONYM_PREFIX + hmac.digest(k, n.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX]
+         for n in norm_u] + [None], dtype=object)
+    years_u = np.array([None if n is None else int(n[:4]) for n in norm_u] + [None], dtype=object)
+    why_u = np.append(why_u, None)
+    index = values.index
+    return (
+        pd.Series(ids_u[codes], index=index, dtype=object).astype(pd.StringDtype()),
+        pd.Series(why_u[codes], index=index, dtype=object),
+        pd.Series(years_u[codes], index=index, dtype=object).astype("Int64"),
+    )

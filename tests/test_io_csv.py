@@ -1,0 +1,292 @@
+"""Tests of reading CSV exports through a profile and a manifest (amebench.io)."""
+
+import pandas as pd
+import pytest
+
+from amebench.exceptions import KeyMissingError, ProfileError, RejectError, UnmappedCodeError
+from amebench.io import read_export, read_network
+from fixtures_io.netbuild import EPISODE_HEADER, KEY, PNR, PROFILE, make_pnr, write_network
+
+H = EPISODE_HEADER
+
+
+def _episodes(*rows):
+    return "\n".join([H, *rows]) + "\n"
+
+
+def _rejects(net):
+    return {(int(r.line), r.reason) for r in net.rejects.itertuples()}
+
+
+def test_documented_profile_reads_and_maps(tmp_path):
+    folder = write_network(tmp_path, _episodes(
+        "E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja",
+        "E2;701063-2391;20240701;;;Röd;M;nej",
+        "E3;121212-1212;01/03/2025;;;;;",
+    ))
+    net = read_network(folder)
+    ep = net.episodes
+    assert list(ep["episode_id"]) == ["E1", "E2", "E3"]
+    assert list(ep["enrolled_on"]) == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-07-01"), pd.Timestamp("2025-03-01")]
+    assert list(ep["exit_reason"].astype(object).fillna("-")) == ["work", "-", "-"]
+    assert list(ep["readiness"].astype(str)) == ["near", "far", "unknown"]
+    assert list(ep["gender"].astype(str)) == ["woman", "man", "unknown"]
+    assert list(ep["referral"].astype(str)) == ["social_services"] * 3
+    assert list(ep["birth_year"]) == [1981, 1970, 2012]
+    assert list(ep["born_abroad"].astype(object).fillna("-")) == [True, False, "-"]
+    assert ep["person_id"].str.startswith("p_").all()
+    assert len(net.rejects) == 0
+    assert net.units["municipality_code"].iloc[0] == "0123"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("declared", ["auto", "same"])
+def test_encodings(tmp_path, encoding, declared):
+    profile = PROFILE.replace("[format]", f'[format]\nencoding = "{encoding if declared == "same" else "auto"}"')
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;Röd;K;ja"), profile=profile, encoding=encoding)
+    net = read_network(folder)
+    assert net.episodes["readiness"].iloc[0] == "far"  # "Röd" decoded correctly, header "Bedömning" too
+
+
+def test_wrong_declared_encoding_is_a_profile_error(tmp_path):
+    profile = PROFILE.replace("[format]", '[format]\nencoding = "utf-8"')
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;Röd;K;ja"), profile=profile, encoding="cp1252")
+    with pytest.raises(ProfileError, match="cp1252"):
+        read_network(folder)
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
+def test_delimiters(tmp_path, delimiter):
+    text = _episodes("E1;811218-9876;2024-01-05;2024-02-01;Arbete;Grön;K;ja").replace(";", delimiter)
+    esc = "\\t" if delimiter == "\t" else delimiter
+    profile = PROFILE.replace("[format]", f'[format]\ndelimiter = "{esc}"')
+    net = read_network(write_network(tmp_path, text, profile=profile))
+    assert net.episodes["exited_on"].iloc[0] == pd.Timestamp("2024-02-01")
+
+
+def test_amounts_and_months(tmp_path):
+    nbsp = "\u00a0"
+    payments = "\n".join([
+        "Pnr;Månad;Belopp",
+        '811218-9876;2024-03;"12 345,50 kr"',
+        f"811218-9876;202404;12{nbsp}345,50",
+        "811218-9876;2024-05-17;12345.5",
+        "811218-9876;2024-06;1 000 SEK",
+        "811218-9876;2024-07;-",
+        "811218-9876;2024-08;-5",
+        "811218-9876;2024-09;tolv",
+    ]) + "\n"
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments)
+    net = read_network(folder)
+    pay = net.payments
+    assert list(pay["amount_sek"]) == [12345.5, 12345.5, 12345.5, 1000.0]
+    assert list(pay["month"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"]
+    reasons = {line: why for line, why in _rejects(net)}
+    assert reasons[6] == "empty required field" and reasons[7] == "amount is negative"
+    assert reasons[8] == "amount is not a number"
+
+
+def test_thousands_dot(tmp_path):
+    profile = PROFILE.replace("[payments.columns]", '[payments]\nthousands = "."\n\n[payments.columns]')
+    payments = "Pnr;Månad;Belopp\n811218-9876;2024-03;12.345,50\n"
+    net = read_network(write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments, profile=profile))
+    assert net.payments["amount_sek"].iloc[0] == 12345.5
+
+
+def test_quoted_newlines_keep_physical_line_numbers(tmp_path):
+    text = (
+        H + "\n"
+        'E1;811218-9876;2024-01-05;;;;"K";"ja"\n'  # line 2
+        'E2;"701063-2391";2024-01-05;;;"Grön";K;nej\n'  # line 3
+        '"E3\nmed radbrytning";121212-1212;2024-13-01;;;;;\n'  # lines 4-5, bad date
+        "\n"  # line 6: blank, not a row
+        "E4;850709-9805;2024-02-30;;;;;\n"  # line 7, date does not exist
+    )
+    net = read_network(write_network(tmp_path, text))
+    assert {line for line, _ in _rejects(net)} == {4, 7}
+    rec = net.reconciliation.iloc[0]
+    assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (4, 2, 2)
+
+
+def test_header_row_skips_title_lines(tmp_path):
+    profile = PROFILE.replace("[format]", "[format]\nheader_row = 3")
+    text = "Export från system X\nskapad 2026-09-30\n" + _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;811218-9876;2023-01-05;2023-01-01;;;;")
+    net = read_network(write_network(tmp_path, text, profile=profile))
+    assert _rejects(net) == {(5, "exit before enrolment")}
+
+
+def test_reject_rules(tmp_path):
+    text = _episodes(
+        "E1;811218-9876;2024-01-05;2024-06-01;Arbete;;;",  # 2 ok
+        "E2;811218-9876;2024-05-01;;;;;",  # 3 overlaps E1 (same person, same unit)
+        "E1;701063-2391;2024-01-05;;;;;",  # 4 duplicate episode_id
+        "E4;701063-2391;2027-01-05;;;;;",  # 5 enrolment after as_of
+        "E5;121212-1212;2024-01-05;2026-12-01;Arbete;;;",  # 6 exit after as_of
+        "E6;121212-1213;2024-01-05;;;;;",  # 7 invalid check digit
+        "E7;;2024-01-05;;;;;",  # 8 empty person
+        "E8;850709-9805;;;;;;",  # 9 empty enrolment date
+        "E9;850709-9805;2024-01-05;;Arbete;;;",  # 10 exit reason without exit date
+        "E10;19640823-3234;2024-03-01;2024-02-01;Studier;;;",  # 11 exit before enrolment
+        "E11;19640823-3234;2024-04-01;;;;;",  # 12 ok (E10 was rejected, no overlap)
+        "E12;811218-9876;2024-06-01;;;;;",  # 13 ok: starts the day E1 ends
+    )
+    acts = "Inskrivnings-ID;Insats;Start;Slut\nE1;Praktik;2024-02-01;\nE99;Praktik;2024-02-01;\nE2;Praktik;2024-05-02;\n"
+    fups = "Inskrivnings-ID;Datum;Sysselsättning\nE1;2024-09-01;Arbete\nE1;2024-05-01;Arbete\nE77;2024-09-01;\n"
+    pays = "Pnr;Månad;Belopp\n811218-9876;2024-03;100\n19640823-3234;2024-03;100\n701063-2391;2024-03;100\n"
+    net = read_network(write_network(tmp_path, text, activities=acts, followups=fups, payments=pays))
+    by_file = {(r.table, int(r.line)): r.reason for r in net.rejects.itertuples()}
+    assert by_file == {
+        ("episodes", 3): "overlaps an earlier episode of the same person in the unit",
+        ("episodes", 4): "duplicate episode_id in the unit",
+        ("episodes", 5): "enrolment after as_of 2026-09-30",
+        ("episodes", 6): "exit after as_of 2026-09-30",
+        ("episodes", 7): "invalid identity number",
+        ("episodes", 8): "empty required field",
+        ("episodes", 9): "empty required field",
+        ("episodes", 10): "exit reason without an exit date",
+        ("episodes", 11): "exit before enrolment",
+        ("activities", 3): "activity for an unknown episode (none loaded in unit u1)",
+        ("activities", 4): "activity for an unknown episode (none loaded in unit u1)",
+        ("followups", 3): "follow-up measured before the exit",
+        ("followups", 4): "follow-up for an unknown episode (none loaded in unit u1)",
+        ("payments", 4): "payment for a person or household with no episode in the network",
+    }
+    assert list(net.episodes["episode_id"]) == ["E1", "E11", "E12"]
+    fu = net.followups
+    assert list(fu["days_after_exit"]) == [92] and fu["responded"].iloc[0]
+    rec = net.reconciliation
+    assert (rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all()
+    assert list(rec["rows_rejected"]) == [9, 2, 2, 1]
+    placeholder = net.rejects.loc[net.rejects["reason"] == "invalid identity number", "value"].iloc[0]
+    assert placeholder == "<personnummer: invalid check digit>"
+
+
+def test_several_problems_make_one_reject_row(tmp_path):
+    net = read_network(write_network(tmp_path, _episodes("E1;811218-9875;2024-13-05;;;;;")))
+    assert len(net.rejects) == 1
+    row = net.rejects.iloc[0]
+    assert row["reason"] == "date does not parse or does not exist (formats ['%Y-%m-%d', '%Y%m%d', '%d/%m/%Y']); invalid identity number"
+    assert row["column"] == "Inskrivningsdatum; Personnummer"
+
+
+def test_strict_raises_at_first_reject_without_the_number(tmp_path):
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;811218-9875;2024-01-05;;;;;"))
+    with pytest.raises(RejectError) as info:
+        read_network(folder, strict=True)
+    msg = str(info.value)
+    assert "u1/episodes.csv, line 3, column Personnummer: invalid identity number" in msg
+    assert "811218" not in msg and "9875" not in msg
+
+
+def test_unmapped_codes_listed_with_counts_and_lines_to_add(tmp_path):
+    folder = write_network(tmp_path, _episodes(
+        "E1;811218-9876;2024-01-05;2024-02-01;Arbete 75%;Gul;K;",
+        "E2;701063-2391;2024-01-05;2024-02-01;Arbete 75%;Gul;K;",
+        "E3;121212-1212;2024-01-05;2024-02-01;Flytt;;K;kanske",
+    ))
+    with pytest.raises(UnmappedCodeError) as info:
+        read_network(folder)
+    msg = str(info.value)
+    assert '"Arbete 75%" = "..."   # 2 rows; add under [episodes.codes.exit_reason] in profiles/u1.toml' in msg
+    assert '"Flytt" = "..."   # 1 row; add under [episodes.codes.exit_reason] in profiles/u1.toml' in msg
+    assert '"Gul" = "..."   # 2 rows; add under [episodes.codes.readiness] in profiles/u1.toml' in msg
+    assert '"kanske" = "..."   # 1 row; add under [episodes.codes.born_abroad]' in msg
+
+
+def test_canonical_codes_pass_and_case_ignore(tmp_path):
+    profile = PROFILE.replace('name = "Testenheten"', 'name = "Testenheten"\ncodes_case = "ignore"')
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;2024-02-01;arbete;uncertain;k;JA"), profile=profile)
+    ep = read_network(folder).episodes
+    assert (ep["exit_reason"].iloc[0], ep["readiness"].iloc[0], ep["gender"].iloc[0]) == ("work", "uncertain", "woman")
+    assert ep["born_abroad"].iloc[0]
+
+
+def test_missing_header_lists_file_headers(tmp_path):
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;").replace("Kön", "Sex"))
+    with pytest.raises(ProfileError, match=r"\['Kön'\].*Sex"):
+        read_network(folder)
+
+
+def test_missing_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("AMEBENCH_KEY", raising=False)
+    monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"), key_file=False)
+    with pytest.raises(KeyMissingError, match="AMEBENCH_KEY") as info:
+        read_network(folder)
+    assert "811218" not in str(info.value)
+    assert len(read_network(folder, key=KEY).episodes) == 1
+
+
+def test_same_person_same_pseudonym_across_formats_and_units(tmp_path):
+    folder = write_network(tmp_path, _episodes(
+        "E1;811218-9876;2020-01-05;2020-02-01;Arbete;;;",
+        "E2;8112189876;2021-01-05;2021-02-01;Arbete;;;",
+        "E3;19811218-9876;2022-01-05;2022-02-01;Arbete;;;",
+        "E4;198112189876;2023-01-05;;;;;",
+    ))
+    net = read_network(folder)
+    assert net.episodes["person_id"].nunique() == 1
+    other = read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit="u2", key=KEY, as_of="2026-09-30")
+    assert set(other.episodes["person_id"]) == set(net.episodes["person_id"])
+
+
+def test_no_raw_number_anywhere(tmp_path):
+    numbers = [make_pnr(i) for i in range(40)]
+    rows = [f"E{i};{p};2024-01-05;;;;;" for i, p in enumerate(numbers)]
+    rows.append("E99;19800301-0018;2024-01-05;;;;;")  # invalid check digit
+    pays = "Pnr;Månad;Belopp\n" + "\n".join(f"{p};2024-03;100" for p in numbers[:5]) + "\n19800302-0016;2024-03;5\n"
+    folder = write_network(tmp_path, _episodes(*rows), payments=pays)
+    net = read_network(folder)
+    assert len(net.rejects) == 2
+    out = tmp_path / "saved"
+    net.to_parquet(out)
+    blob = b"".join(p.read_bytes() for p in out.iterdir())
+    text = "\n".join(getattr(net, t).astype(str).to_csv() for t in ("episodes", "payments", "rejects", "reconciliation"))
+    for p in numbers + ["19800301-0018", "19800302-0016"]:
+        digits = p.replace("-", "")
+        for form in (p, digits, digits[2:], p[2:]):
+            assert form not in text
+            assert form.encode() not in blob
+
+
+def test_read_export_single_file_as_of_default(tmp_path):
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;2024-06-01;Arbete;;;", "E2;701063-2391;2024-03-05;;;;;"))
+    net = read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit="solna", key=KEY)
+    assert net.as_of == pd.Timestamp("2024-06-01")
+    assert net.meta["as_of_source"] == "latest date in the export"
+    assert list(net.episodes["unit"]) == ["solna", "solna"]
+    assert net.reconciliation["file"].iloc[0].endswith("episodes.csv")
+
+
+def test_ragged_rows(tmp_path):
+    # A short row (trailing empty fields left out) is padded; a long row is a ProfileError
+    # that names the line but never echoes the row (it may hold an identity number).
+    short = _episodes("E1;811218-9876;2024-01-05", "E2;701063-2391;2024-01-05;;;;;")
+    net = read_network(write_network(tmp_path / "a", short))
+    assert list(net.episodes["episode_id"]) == ["E1", "E2"]
+    long = _episodes("E1;811218-9876;2024-01-05;;;;;;;extra")
+    with pytest.raises(ProfileError, match="line 2") as info:
+        read_network(write_network(tmp_path / "b", long))
+    assert "811218" not in str(info.value)
+
+
+def test_read_export_checks_unit_id(tmp_path):
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"))
+    with pytest.raises(ProfileError, match="short id"):
+        read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit="Solna kommun", key=KEY)
+
+
+def test_numbers_in_wrong_columns_are_never_echoed(tmp_path):
+    # A profile that maps the identity column as a code or a date must not leak the numbers.
+    as_code = PROFILE.replace('gender = "Kön"', 'gender = "Personnummer"')
+    folder = write_network(tmp_path / "a", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_code)
+    with pytest.raises(UnmappedCodeError) as info:
+        read_network(folder)
+    assert "811218" not in str(info.value) and "<personnummer: hidden>" in str(info.value)
+    as_date = PROFILE.replace('exited_on = "Utskrivningsdatum"', 'exited_on = "Personnummer"')
+    net = read_network(write_network(tmp_path / "b", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_date))
+    assert list(net.rejects["value"]) == ["<personnummer: hidden>"]
+    as_id = PROFILE.replace('episode_id = "Inskrivnings-ID"', 'episode_id = "Personnummer"')
+    with pytest.raises(ProfileError, match="episode_id") as info:
+        read_network(write_network(tmp_path / "c", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_id))
+    assert "811218" not in str(info.value)

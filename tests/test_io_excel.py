@@ -1,0 +1,89 @@
+"""Tests of reading Excel (.xlsx) and Parquet exports."""
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from amebench.exceptions import ProfileError
+from amebench.io import read_export
+from fixtures_io.netbuild import KEY, PROFILE
+
+
+def _profile(tmp_path, extra=""):
+    path = tmp_path / "p.toml"
+    path.write_text(PROFILE.replace("[format]", "[format]\n" + extra), encoding="utf-8")
+    return path
+
+
+def _xlsx(path, rows, sheet="Blad1", title_rows=2):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Första"
+    other = wb.create_sheet(sheet)
+    for _ in range(title_rows):
+        other.append(["Export från system X"])
+    for row in rows:
+        other.append(row)
+    wb.save(path)
+
+
+HEADER = ["Inskrivnings-ID", "Personnummer", "Inskrivningsdatum", "Utskrivningsdatum", "Avslutsorsak", "Bedömning", "Kön", "Utrikes född"]
+
+
+def test_excel_sheet_header_row_typed_cells(tmp_path):
+    path = tmp_path / "deltagare.xlsx"
+    _xlsx(path, [
+        HEADER,
+        ["E1", "811218-9876", dt.datetime(2024, 1, 5), dt.datetime(2024, 6, 1), "Arbete", "Grön", "K", "ja"],
+        ["E2", 198112189876, "2024-07-01", None, None, "Röd", "M", "nej"],  # number cell, text date
+        [None, None, None, None, None, None, None, None],  # blank row: not a row
+        ["E3", "811218-9876", dt.datetime(2024, 3, 1), dt.datetime(2024, 2, 1), "Studier", None, None, None],
+    ])
+    profile = _profile(tmp_path, 'sheet = "Blad1"\nheader_row = 3')
+    net = read_export(path, profile=profile, unit="u1", key=KEY, as_of="2026-09-30")
+    ep = net.episodes
+    assert list(ep["episode_id"]) == ["E1", "E2"]
+    assert list(ep["exited_on"].dt.strftime("%Y-%m-%d").fillna("-")) == ["2024-06-01", "-"]
+    assert ep["person_id"].nunique() == 1  # the number cell and the text give the same person
+    # Excel rows: title 1-2, header 3, E1 row 4, E2 row 5, blank 6, E3 row 7.
+    assert list(net.rejects["line"]) == [7]
+    assert net.rejects["reason"].iloc[0] == "exit before enrolment"
+    rec = net.reconciliation.iloc[0]
+    assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (3, 2, 1)
+
+
+def test_excel_amounts_as_numbers(tmp_path):
+    ep = tmp_path / "ep.xlsx"
+    _xlsx(ep, [HEADER, ["E1", "811218-9876", dt.datetime(2024, 1, 5), None, None, None, None, None]], title_rows=0)
+    pay = tmp_path / "pay.xlsx"
+    _xlsx(pay, [["Pnr", "Månad", "Belopp"], ["811218-9876", dt.datetime(2024, 3, 1), 12345.5],
+                ["811218-9876", "2024-04", "1 000,50 kr"], ["811218-9876", "2024-05", -3]], title_rows=0)
+    net = read_export({"episodes": ep, "payments": pay}, profile=_profile(tmp_path, 'sheet = "Blad1"'),
+                      unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["amount_sek"]) == [12345.5, 1000.5]
+    assert list(net.payments["month"].dt.month) == [3, 4]
+    assert list(net.rejects["reason"]) == ["amount is negative"]
+
+
+def test_excel_missing_sheet(tmp_path):
+    path = tmp_path / "x.xlsx"
+    _xlsx(path, [HEADER])
+    with pytest.raises(ProfileError, match="Saknas"):
+        read_export(path, profile=_profile(tmp_path, 'sheet = "Saknas"'), unit="u1", key=KEY, as_of="2026-09-30")
+
+
+def test_parquet_export(tmp_path):
+    path = tmp_path / "ep.parquet"
+    pd.DataFrame({
+        "Inskrivnings-ID": ["E1", "E2"], "Personnummer": ["811218-9876", "701063-2391"],
+        "Inskrivningsdatum": pd.to_datetime(["2024-01-05", "2024-02-01"]),
+        "Utskrivningsdatum": pd.to_datetime(["2024-03-01", None]),
+        "Avslutsorsak": ["Arbete", None], "Bedömning": ["Grön", None], "Kön": ["K", "M"], "Utrikes född": [True, None],
+    }).to_parquet(path)
+    net = read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    ep = net.episodes
+    assert list(ep["exit_reason"].astype(object).fillna("-")) == ["work", "-"]
+    assert list(ep["born_abroad"].astype(object).fillna("-")) == [True, "-"]
+    assert len(net.rejects) == 0

@@ -1,0 +1,105 @@
+"""Tests of Network.from_frames: canonical frames validated and coerced like an export."""
+
+import pandas as pd
+import pytest
+
+from amebench import schema
+from amebench.exceptions import ProfileError, RejectError, SchemaError
+from amebench.network import Network
+
+
+def _episodes():
+    return pd.DataFrame({
+        "unit": ["a", "a", "a", "b", "b"],
+        "episode_id": ["1", "2", "3", "1", "2"],
+        "person_id": ["p1", "p2", "p3", "p4", "p5"],
+        "enrolled_on": ["2024-01-01", "2024-02-01", "2024-02-30", "2024-01-01", "2024-01-01"],
+        "exited_on": pd.to_datetime(["2024-03-01", None, None, "2023-01-01", None]),
+        "exit_reason": ["work", None, None, "studies", None],
+        "gender": ["woman", None, "man", "man", "other"],
+        "birth_year": [1980, None, 1990.0, 1991, 1970],
+        "born_abroad": [True, None, False, True, False],
+    })
+
+
+def test_from_frames_rejects_like_an_export():
+    net = Network.from_frames(episodes=_episodes(), as_of="2026-01-01")
+    assert list(zip(net.episodes["unit"], net.episodes["episode_id"])) == [("a", "1"), ("a", "2"), ("b", "2")]
+    rej = net.rejects
+    assert list(rej["file"]) == ["<episodes frame>"] * 2
+    assert list(rej["line"]) == [3, 4]  # 1-based row position in the frame
+    assert list(rej["reason"]) == [
+        "date does not parse or does not exist (formats ['%Y-%m-%d'])",
+        "exit before enrolment",
+    ]
+    assert list(net.episodes["gender"].astype(str)) == ["woman", "unknown", "other"]
+    assert list(net.episodes["readiness"].astype(str)) == ["unknown"] * 3
+    for column, dtype in schema.EPISODES.dtypes.items():
+        assert net.episodes[column].dtype == dtype, column
+    rec = net.reconciliation
+    assert list(rec["unit"]) == ["a", "b"]
+    assert (rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all()
+    assert list(net.units["unit"]) == ["a", "b"]
+
+
+def test_from_frames_cross_checks():
+    pay = pd.DataFrame({"unit": ["a", "a"], "person_id": ["p1", "zz"], "month": ["2024-01-15", "2024-01-01"],
+                        "amount_sek": [100.0, 5.5]})
+    fu = pd.DataFrame({"unit": ["a", "a"], "episode_id": ["1", "9"], "measured_on": ["2024-04-01", "2024-04-01"],
+                       "status": ["work", None], "source": ["register", "register"]})
+    net = Network.from_frames(episodes=_episodes(), payments=pay, followups=fu, as_of="2026-01-01")
+    assert list(net.payments["month"]) == [pd.Timestamp("2024-01-01")]
+    assert list(net.followups["days_after_exit"]) == [31]
+    reasons = set(net.rejects["reason"])
+    assert "payment for a person or household with no episode in the network" in reasons
+    assert "follow-up for an unknown episode (none loaded in unit a)" in reasons
+
+
+def test_non_canonical_code_is_schema_error():
+    with pytest.raises(SchemaError, match="gender.*'x'"):
+        Network.from_frames(episodes=_episodes().assign(gender="x"), as_of="2026-01-01")
+
+
+def test_missing_unit_or_required_column():
+    with pytest.raises(SchemaError, match="unit"):
+        Network.from_frames(episodes=_episodes().drop(columns="unit"), as_of="2026-01-01")
+    with pytest.raises(ProfileError, match="enrolled_on"):
+        Network.from_frames(episodes=_episodes().drop(columns="enrolled_on"), as_of="2026-01-01")
+
+
+def test_strict_and_raw_numbers_refused():
+    with pytest.raises(RejectError, match="line 3"):
+        Network.from_frames(episodes=_episodes(), as_of="2026-01-01", strict=True)
+    raw = _episodes().assign(person_id=["811218-9876", "701063-2391", "121212-1212", "850709-9805", "19640823-3234"])
+    with pytest.raises(ProfileError, match="raw identity numbers") as info:
+        Network.from_frames(episodes=raw, as_of="2026-01-01")
+    assert "811218" not in str(info.value)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ROW = st.tuples(
+    st.sampled_from(["a", "b"]),
+    st.sampled_from(["1", "2", "3", None]),
+    st.sampled_from(["p1", "p2", "p3", None]),
+    st.sampled_from(["2024-01-01", "2024-02-30", "2027-01-01", None, "2023-06-01"]),
+    st.sampled_from(["2024-03-01", "2023-01-01", None, "2026-12-31"]),
+    st.sampled_from(["work", None, "studies"]),
+)
+
+
+@given(st.lists(_ROW, min_size=1, max_size=30))
+def test_from_frames_accounts_for_every_row(rows):
+    frame = pd.DataFrame(rows, columns=["unit", "episode_id", "person_id", "enrolled_on", "exited_on", "exit_reason"])
+    net = Network.from_frames(episodes=frame, as_of="2026-09-30")
+    rec = net.reconciliation
+    assert rec["rows_read"].sum() == len(frame)
+    assert (rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all()
+    assert rec["rows_loaded"].sum() == len(net.episodes)
+    assert len(net.rejects) == rec["rows_rejected"].sum()
+    assert not net.episodes.duplicated(["unit", "episode_id"]).any()
+    # Loaded episodes of one person in one unit never overlap.
+    for _, g in net.episodes.sort_values("enrolled_on").groupby(["unit", "person_id"], observed=True):
+        ends = g["exited_on"].fillna(pd.Timestamp.max)
+        assert (g["enrolled_on"].iloc[1:].to_numpy() >= ends.cummax().iloc[:-1].to_numpy()).all()

@@ -1,0 +1,65 @@
+"""Tests of the network manifest (amebench.io.manifest)."""
+
+import pytest
+
+from amebench.exceptions import ManifestError
+from amebench.io import read_network
+from amebench.io.manifest import load_manifest
+from fixtures_io.netbuild import EPISODE_HEADER, write_network
+
+
+def _net(tmp_path):
+    return write_network(tmp_path, EPISODE_HEADER + "\nE1;811218-9876;2024-01-05;;;;;\n")
+
+
+def _edit(folder, old, new):
+    path = folder / "network.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_manifest_reads_units(tmp_path):
+    m = load_manifest(_net(tmp_path))
+    assert m.name == "Test" and str(m.as_of.date()) == "2026-09-30"
+    assert m.units[0].files["episodes"][1] == "u1/episodes.csv"
+    assert load_manifest(tmp_path / "network.toml").name == "Test"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ('episodes = "u1/episodes.csv"', 'episodes = "../outside.csv"', "leaves the manifest's folder"),
+        ('episodes = "u1/episodes.csv"', 'episodes = "/etc/passwd"', "absolute"),
+        ('episodes = "u1/episodes.csv"', 'episodes = "u1/saknas.csv"', "does not exist"),
+        ('episodes = "u1/episodes.csv"', 'episode = "u1/episodes.csv"', "did you mean 'episodes'"),
+        ('unit = "u1"', 'unit = "U 1"', "short id"),
+        ('municipality_code = "0123"', 'municipality_code = "123"', "4 characters"),
+        ("as_of = 2026-09-30", 'as_of = "30/09/2026"', "not a date"),
+        ("as_of = 2026-09-30", "", "needs as_of"),
+        ('name = "Enhet 1"', 'name = "Enhet 1"\npopulaton = 5', "did you mean 'population'"),
+        ("[network]", "[netwrk]", "did you mean 'network'"),
+    ],
+)
+def test_manifest_errors(tmp_path, old, new, match):
+    folder = _net(tmp_path)
+    _edit(folder, old, new)
+    with pytest.raises(ManifestError, match=match):
+        read_network(folder)
+
+
+def test_integer_municipality_code_keeps_leading_zero(tmp_path):
+    folder = _net(tmp_path)
+    _edit(folder, 'municipality_code = "0123"', "municipality_code = 123")
+    assert read_network(folder).units["municipality_code"].iloc[0] == "0123"
+
+
+def test_as_of_as_string_and_optional_unit_fields(tmp_path):
+    folder = _net(tmp_path)
+    _edit(folder, "as_of = 2026-09-30", 'as_of = "2026-09-30"')
+    _edit(folder, 'name = "Enhet 1"', 'name = "Enhet 1"\nannual_cost_sek = 14500000\npopulation = 84000')
+    net = read_network(folder)
+    assert net.units["annual_cost_sek"].iloc[0] == 14500000 and net.units["population"].iloc[0] == 84000
+
+
+def test_missing_manifest(tmp_path):
+    with pytest.raises(ManifestError, match="network.toml"):
+        read_network(tmp_path)

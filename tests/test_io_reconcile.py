@@ -1,0 +1,57 @@
+"""Property: every input row is loaded or rejected, per file, for random messy exports."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amebench.io import read_network
+from fixtures_io.netbuild import EPISODE_HEADER, make_pnr, write_network
+
+_PNR = st.one_of(
+    st.integers(0, 30).map(make_pnr),
+    st.sampled_from(["811218-9877", "", "abc", "8112189876", "19811218+9876", "701063-2391"]),
+)
+_DATE = st.sampled_from(["2024-01-05", "20240301", "01/03/2024", "2024-02-30", "", "2027-01-01", "x", "2023-12-31"])
+_ID = st.sampled_from(["E1", "E2", "E3", "E4", "E5", "", "E 6"])
+_EPISODE = st.tuples(
+    _ID, _PNR, _DATE, _DATE,
+    st.sampled_from(["", "Arbete", "Studier", "work"]),
+    st.sampled_from(["", "Grön", "Röd", "far"]),
+    st.sampled_from(["", "K", "M"]),
+    st.sampled_from(["", "ja", "nej", "Nej"]),
+).map(";".join)
+_PAYMENT = st.tuples(_PNR, st.sampled_from(["2024-03", "202404", "2024-13", "", "2024-05-17"]),
+                     st.sampled_from(["100", "12 345,50 kr", "-5", "", "tolv", '"1 000,00"'])).map(";".join)
+_ACTIVITY = st.tuples(_ID, st.sampled_from(["Praktik", "other"]), _DATE, _DATE).map(";".join)
+
+
+def _rows(lines):
+    return sum(1 for line in lines if line.replace(";", "").replace('"', "") != "")
+
+
+@settings(max_examples=40)
+@given(st.lists(_EPISODE, max_size=25), st.lists(_PAYMENT, max_size=15), st.lists(_ACTIVITY, max_size=10))
+def test_rows_in_equal_rows_loaded_plus_rejected(tmp_path_factory, episodes, payments, activities):
+    folder = tmp_path_factory.mktemp("net")
+    write_network(
+        folder,
+        "\n".join([EPISODE_HEADER, *episodes]) + "\n",
+        payments="\n".join(["Pnr;Månad;Belopp", *payments]) + "\n",
+        activities="\n".join(["Inskrivnings-ID;Insats;Start;Slut", *activities]) + "\n",
+    )
+    net = read_network(folder)
+    rec = net.reconciliation.set_index("table")
+    assert (rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all()
+    # Rows whose cells are all empty are not rows (docs/profiles.md); every other row is read.
+    assert rec.loc["episodes", "rows_read"] == _rows(episodes)
+    assert rec.loc["payments", "rows_read"] == _rows(payments)
+    assert rec.loc["activities", "rows_read"] == _rows(activities)
+    assert rec.loc["episodes", "rows_loaded"] == len(net.episodes)
+    assert rec.loc["payments", "rows_loaded"] == len(net.payments)
+    counts = net.rejects.groupby("table").size()
+    for table in ("episodes", "payments", "activities"):
+        assert counts.get(table, 0) == rec.loc[table, "rows_rejected"]
+    assert not net.rejects.duplicated(["file", "line"]).any()  # one reject row per input row
+    assert not net.episodes.duplicated(["unit", "episode_id"]).any()
+    ep = net.episodes
+    assert ((ep["exited_on"] >= ep["enrolled_on"]) | ep["exited_on"].isna()).all()
+    assert (net.payments["amount_sek"] >= 0).all()

@@ -1,0 +1,47 @@
+"""Tests of write_template: the templates, filled in, read back unchanged."""
+
+import pandas as pd
+
+from amebench import schema
+from amebench.io import read_network, write_template
+
+
+def _append(path, *rows):
+    with open(path, "a", encoding="utf-8") as f:
+        for row in rows:
+            f.write(row + "\n")
+
+
+def test_template_filled_reads_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("AMEBENCH_KEY", "template-test-key")
+    folder = write_template(tmp_path / "mall")
+    header = (folder / "episodes.csv").read_text(encoding="utf-8-sig").strip().split(";")
+    assert header == [c for c in schema.EPISODES.columns if c != "unit"]
+    assert (folder / "episodes.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "## Svenska" in readme and "## English" in readme and "returned_to_welfare" in readme
+    # episode_id;person_id;enrolled_on;exited_on;exit_reason;referral;readiness;gender;birth_year;born_abroad;household_id
+    _append(folder / "episodes.csv",
+            "E1;811218-9876;2024-01-05;2024-06-01;work;social_services;near;woman;1981;ja;",
+            "E2;701063-2391;2024-02-01;;;;far;man;;nej;",
+            "E3;121212-1213;2024-02-01;;;;;;;;")  # invalid check digit
+    _append(folder / "activities.csv", "E1;language;2024-01-10;2024-03-01")
+    _append(folder / "followups.csv", "E1;2024-09-01;work;survey;ja")
+    _append(folder / "payments.csv", "811218-9876;2024-03;12 345,50")
+    net = read_network(folder)
+    assert list(net.episodes["episode_id"]) == ["E1", "E2"]
+    assert list(net.episodes["referral"].astype(str)) == ["social_services", "unknown"]
+    assert net.payments["amount_sek"].iloc[0] == 12345.5
+    assert net.followups["days_after_exit"].iloc[0] == 92
+    assert len(net.activities) == 1
+    assert list(net.rejects["reason"]) == ["invalid identity number"]
+    rec = net.reconciliation
+    assert list(rec["rows_read"]) == [3, 1, 1, 1]
+    assert (rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all()
+
+
+def test_empty_template_reads_as_empty_network(tmp_path, monkeypatch):
+    monkeypatch.setenv("AMEBENCH_KEY", "k")
+    net = read_network(write_template(tmp_path))
+    assert len(net.episodes) == 0 and list(net.reconciliation["rows_read"]) == [0, 0, 0, 0]
+    assert net.episodes.dtypes.equals(schema.empty_table(schema.EPISODES).dtypes)

@@ -1,0 +1,65 @@
+"""Tests of the Network container: Parquet round trip, summary, repr."""
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amebench import schema
+from amebench.exceptions import SchemaError
+from amebench.network import Network, read_parquet
+
+TABLES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
+
+
+def _net():
+    ep = pd.DataFrame({
+        "unit": ["a", "a", "b"], "episode_id": ["1", "2", "1"], "person_id": ["p1", "p2", "p3"],
+        "enrolled_on": ["2024-01-01", "2024-02-01", "2024-01-01"], "exited_on": ["2024-03-01", None, "2023-01-01"],
+        "exit_reason": ["work", None, "studies"], "born_abroad": [True, None, False], "household_id": ["h1", None, None],
+    })
+    act = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "activity": ["language"], "started_on": ["2024-01-02"]})
+    pay = pd.DataFrame({"unit": ["a"], "household_id": ["h1"], "month": ["2024-01"], "amount_sek": [1.5]})
+    return Network.from_frames(episodes=ep, activities=act, payments=pay, as_of="2026-01-01", name="T")
+
+
+def test_parquet_round_trip_preserves_dtypes_and_categories(tmp_path):
+    net = _net()
+    read = read_parquet(net.to_parquet(tmp_path / "n"))
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(net, table), getattr(read, table), check_exact=True)
+        assert list(getattr(read, table).dtypes) == list(schema.TABLES[table].dtypes.values())
+    assert list(read.episodes["exit_reason"].cat.categories) == list(schema.EXIT_REASONS)
+    assert read.as_of == net.as_of and read.name == "T"
+    assert len(read.rejects) == 1 and len(read.payments) == 1
+
+
+@given(st.lists(st.tuples(st.sampled_from(schema.GENDERS), st.booleans() | st.none(), st.integers(1930, 2008) | st.none()),
+                min_size=0, max_size=12))
+def test_round_trip_property(tmp_path_factory, rows):
+    n = len(rows)
+    ep = pd.DataFrame({
+        "unit": ["u"] * n, "episode_id": [str(i) for i in range(n)], "person_id": [f"p{i}" for i in range(n)],
+        "enrolled_on": ["2024-01-01"] * n, "gender": [r[0] for r in rows],
+        "born_abroad": pd.array([r[1] for r in rows], dtype="boolean"),
+        "birth_year": pd.array([r[2] for r in rows], dtype="Int64"),
+    })
+    if n == 0:
+        ep = schema.empty_table(schema.EPISODES)
+    net = Network.from_frames(episodes=ep, units=pd.DataFrame({"unit": ["u"], "name": ["U"]}), as_of="2025-01-01")
+    read = read_parquet(net.to_parquet(tmp_path_factory.mktemp("pq")))
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(net, table), getattr(read, table))
+
+
+def test_read_parquet_errors(tmp_path):
+    with pytest.raises(SchemaError, match="network.json"):
+        read_parquet(tmp_path)
+
+
+def test_summary_and_repr():
+    net = _net()
+    s = net.summary()
+    assert list(s["unit"]) == ["a", "b"]
+    assert list(s["episodes"]) == [2, 0] and list(s["ongoing"]) == [1, 0] and list(s["rejects"]) == [0, 1]
+    assert "2 episodes" in repr(net) and "Network" in net._repr_html_()

@@ -1,0 +1,137 @@
+"""Tests of amebench.privacy: personnummer validation, pseudonymisation, key resolution."""
+
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amebench.exceptions import KeyMissingError
+from amebench.privacy import (
+    IdentityNumberError,
+    _check,
+    birth_year,
+    check_many,
+    is_valid_personnummer,
+    pseudonymise,
+    resolve_key,
+    validate_personnummer,
+)
+
+AS_OF = "2026-09-30"
+
+
+def test_luhn_skatteverket_example():
+    # Skatteverket's example 811218-9876. Luhn on 811218987, weights 2,1,2,1,...:
+    #   8*2=16 -> 1+6=7, 1*1=1, 1*2=2, 2*1=2, 1*2=2, 8*1=8, 9*2=18 -> 9, 8*1=8, 7*2=14 -> 5
+    #   sum = 7+1+2+2+2+8+9+8+5 = 44; check digit = (10 - 44 % 10) % 10 = 6.
+    assert validate_personnummer("811218-9876", as_of=AS_OF) == "198112189876"
+    for wrong in range(10):
+        if wrong != 6:
+            assert not is_valid_personnummer(f"811218-987{wrong}", as_of=AS_OF)
+
+
+def test_samordningsnummer_day_plus_60():
+    # Skatteverket's example samordningsnummer 701063-2391 (born 1970-10-03, day 03 + 60).
+    # Luhn on 701063239: 7*2=14 -> 5, 0, 1*2=2, 0, 6*2=12 -> 3, 3, 2*2=4, 3, 9*2=18 -> 9
+    #   sum = 5+0+2+0+3+3+4+3+9 = 29; check digit = 1.
+    assert validate_personnummer("701063-2391", as_of=AS_OF) == "197010632391"
+    # Day 92 - 60 = 32 does not exist (check digit for 701092239 made valid: sum = 5+0+2+0+9+2+4+3+9 = 34 -> 6).
+    with pytest.raises(IdentityNumberError, match="invalid date"):
+        validate_personnummer("701092-2396", as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["811218-9876", "8112189876", "19811218-9876", "198112189876", " 811218 9876 ", "19811218+9876"],
+)
+def test_formats_normalise_to_twelve_digits(text):
+    assert validate_personnummer(text, as_of=AS_OF) == "198112189876"
+
+
+def test_century_of_ten_digit_form_from_as_of():
+    # 121212-1212: Luhn weights give 2+2+2+2+2+2+2+2+2 = 18 -> check digit 2 (valid).
+    assert validate_personnummer("121212-1212", as_of="2026-09-30") == "201212121212"
+    assert validate_personnummer("121212-1212", as_of="2012-12-11") == "191212121212"  # not yet born in 2012
+    assert validate_personnummer("121212-1212", as_of="2012-12-12") == "201212121212"  # born that day
+    assert validate_personnummer("121212+1212", as_of="2026-09-30") == "191212121212"  # '+' = 100+
+    assert birth_year(validate_personnummer("121212+1212", as_of="2026-09-30")) == 1912
+
+
+def test_leap_day():
+    # 000229-000: 0*2, 0*1, 0*2, 2*1, 2*2, 9*1, 0, 0, 0 -> 0+0+0+2+4+9 = 15 -> check 5.
+    # 2000 is a leap year (divisible by 400), so 29 February exists.
+    assert validate_personnummer("000229-0005", as_of=AS_OF) == "200002290005"
+    # 010229-000: 0+1+0+2+4+9 = 16 -> check 4, but 2001-02-29 does not exist.
+    with pytest.raises(IdentityNumberError, match="invalid date"):
+        validate_personnummer("010229-0004", as_of=AS_OF)
+
+
+@pytest.mark.parametrize("bad", ["811218-9877", "81121-89876", "abc", "8112189876123", "811318-9876"])
+def test_invalid_numbers_never_echoed(bad):
+    with pytest.raises(IdentityNumberError) as info:
+        validate_personnummer(bad, as_of=AS_OF)
+    digits = "".join(ch for ch in bad if ch.isdigit())
+    assert digits[:6] not in str(info.value) or not digits
+
+
+def test_hmac_primitive_rfc4231_case_2():
+    # RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?",
+    # HMAC-SHA-256 = 5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843.
+    assert pseudonymise("what do ya want for nothing?", "Jefe") == "p_5bdcc146bf60754e6a04"
+
+
+def test_pseudonym_matches_independent_hmac_and_formats_agree():
+    key = "fixed-test-key"
+    expected = "p_" + hmac.new(key.encode(), b"198112189876", hashlib.sha256).hexdigest()[:20]
+    forms = pd.Series(["811218-9876", "8112189876", "19811218-9876", "198112189876", None])
+    norm, why = check_many(forms, AS_OF)
+    out = pseudonymise(norm, key)
+    assert list(out[:4]) == [expected] * 4
+    assert pd.isna(out[4]) and why.isna().all()
+    assert pseudonymise(norm, "another key")[0] != expected
+
+
+_digits = st.text(alphabet="0123456789", min_size=10, max_size=12)
+
+
+@given(st.lists(st.one_of(_digits, st.builds(lambda d, s: d[:-4] + s + d[-4:], _digits, st.sampled_from(["-", "+"]))), max_size=40),
+       st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2090-01-01").date()))
+def test_vectorised_check_equals_scalar_check(values, ref):
+    norm, why = check_many(pd.Series(values, dtype=object), ref)
+    for v, n, w in zip(values, norm, why):
+        assert (n, w) == _check(v, ref)
+
+
+def test_resolve_key_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("AMEBENCH_KEY", raising=False)
+    monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)
+    manifest_key = tmp_path / "m.key"
+    manifest_key.write_text("from-manifest\n")
+    env_file = tmp_path / "e.key"
+    env_file.write_text("from-env-file")
+    assert resolve_key(key_file=manifest_key) == b"from-manifest"
+    monkeypatch.setenv("AMEBENCH_KEY_FILE", str(env_file))
+    assert resolve_key(key_file=manifest_key) == b"from-env-file"
+    monkeypatch.setenv("AMEBENCH_KEY", "from-env")
+    assert resolve_key(key_file=manifest_key) == b"from-env"
+    assert resolve_key("explicit", key_file=manifest_key) == b"explicit"
+
+
+def test_missing_key_says_how_to_set_one(monkeypatch):
+    monkeypatch.delenv("AMEBENCH_KEY", raising=False)
+    monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)
+    with pytest.raises(KeyMissingError, match="AMEBENCH_KEY"):
+        resolve_key()
+    assert resolve_key(required=False) is None
+
+
+def test_check_many_is_per_unique_value():
+    values = pd.Series(["811218-9876"] * 1000 + ["811218-9877"] * 5, dtype=object)
+    norm, why = check_many(values, AS_OF)
+    assert norm.notna().sum() == 1000
+    assert set(why.dropna()) == {"<personnummer: invalid check digit>"}
+    assert np.all(norm[:1000] == "198112189876")
