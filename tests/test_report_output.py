@@ -1,0 +1,39 @@
+"""Tests of safe output writing: formula neutralisation and atomic files."""
+
+import os
+
+import pandas as pd
+import pytest
+
+from amebench.report import output
+
+
+def test_text_cells_that_start_a_formula_are_neutralised_numbers_are_not():
+    frame = pd.DataFrame(
+        {"unit": ["=HYPERLINK(\"x\")", "+1", "-cmd", "@SUM(A1)", "solna"], "estimate": [-0.5, 1, 2, 3, 4]}
+    )
+    out = output.neutralise_formulas(frame)
+    assert out["unit"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-cmd", "'@SUM(A1)", "solna"]
+    assert out["estimate"].tolist() == [-0.5, 1, 2, 3, 4]
+
+
+def test_write_table_writes_csv_and_parquet(tmp_path):
+    frame = pd.DataFrame({"unit": ["=1+1", "a"], "n": [10, 20]})
+    paths = output.write_table(frame, tmp_path, "t")
+    assert [p.name for p in paths] == ["t.csv", "t.parquet"]
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "unit,n\n'=1+1,10\na,20\n"
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), frame)
+
+
+def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    path = tmp_path / "report.html"
+    output.atomic_write_bytes(path, b"old")
+
+    def broken_replace(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(KeyboardInterrupt):
+        output.atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left
