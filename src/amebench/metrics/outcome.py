@@ -1,0 +1,138 @@
+"""Outcome rates at exit (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from ..exceptions import AmebenchError
+from ..results import tidy
+from ..schema import age_band, outcome_reasons
+
+__all__ = ["outcome_rate", "INTERVAL_METHODS"]
+
+#: amebench method name -> statsmodels proportion_confint method.
+INTERVAL_METHODS = {
+    "wilson": "wilson",
+    "clopper_pearson": "beta",
+    "jeffreys": "jeffreys",
+    "agresti_coull": "agresti_coull",
+}
+
+_DERIVED = ("exit_year", "age_band")
+
+
+def outcome_rate(
+    data,
+    *,
+    outcome="work_or_studies",
+    by: Sequence[str] = ("unit",),
+    per: str = "episode",
+    method: str = "wilson",
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Return the share of exited episodes (or persons) whose exit reason is in ``outcome``.
+
+    Parameters
+    ----------
+    data
+        A :class:`amebench.Cohort` or a DataFrame of canonical episodes.
+    outcome
+        An outcome group (``"work"``, ``"studies"``, ``"work_or_studies"``), an exit
+        reason, or a set of exit reasons (:func:`amebench.schema.outcome_reasons`).
+    by
+        Episode columns to group by, plus the derived ``exit_year`` (year of
+        ``exited_on``) and ``age_band`` (enrolment year minus birth year, banded as
+        :data:`amebench.schema.AGE_BANDS`); ``()`` for one row.
+    per
+        ``"episode"`` (default, as Kolada) or ``"person"``: each person counts once,
+        and the person's last exit in the data decides.
+    method
+        ``"wilson"`` (default), ``"clopper_pearson"``, ``"jeffreys"`` or
+        ``"agresti_coull"``.
+    conf_level
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``estimate``, ``ci_low``, ``ci_high``, ``n`` (exits),
+        ``events`` (exits to the outcome), ``method``, ``conf_level``. Groups with no
+        exit are not listed.
+
+    Notes
+    -----
+    Numerator: exits whose ``exit_reason`` is in the outcome group. Denominator:
+    exits, i.e. episodes with ``exited_on`` set (and on or before ``as_of`` for a
+    Cohort; a later exit is not yet observed and the episode counts as ongoing).
+    Ongoing episodes are not in the denominator: the rate is a rate at exit.
+    Intervals are :func:`statsmodels.stats.proportion.proportion_confint`
+    (``wilson``, ``beta``, ``jeffreys``, ``agresti_coull``); the Jeffreys limits are
+    set to 0 at zero events and 1 at n events (Brown, Cai & DasGupta 2001).
+
+    References
+    ----------
+    Wilson E.B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22:209–212.
+    Brown L.D., Cai T.T., DasGupta A. (2001). Interval estimation for a binomial
+    proportion. Statistical Science 16:101–133.
+    Newcombe R.G. (1998). Two-sided confidence intervals for the single proportion.
+    Statistics in Medicine 17:857–872.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import outcome_rate
+    >>> rates = outcome_rate(amebench.cohort(amebench.load_sample()), by=("unit",))
+    >>> list(rates.columns)
+    ['unit', 'estimate', 'ci_low', 'ci_high', 'n', 'events', 'method', 'conf_level']
+    """
+    if method not in INTERVAL_METHODS:
+        raise AmebenchError(f"method must be one of {list(INTERVAL_METHODS)}, not {method!r}")
+    if per not in ("episode", "person"):
+        raise AmebenchError(f"per must be 'episode' or 'person', not {per!r}")
+    if not 0 < conf_level < 1:
+        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    reasons = outcome_reasons(outcome)
+    episodes = data.episodes if hasattr(data, "episodes") else data
+    exited = episodes[episodes["exited_on"].notna()]
+    if hasattr(data, "as_of"):
+        exited = exited[exited["exited_on"] <= data.as_of]
+    if per == "person":
+        exited = exited.sort_values(["person_id", "exited_on", "episode_id"]).drop_duplicates("person_id", keep="last")
+    by = (by,) if isinstance(by, str) else tuple(by)
+    frame = _with_derived(exited, by)
+    frame = frame.assign(_event=frame["exit_reason"].isin(reasons).astype("int64"))
+    if by:
+        grouped = frame.groupby(list(by), observed=True, sort=True)["_event"].agg(["size", "sum"])
+        out = grouped.reset_index().rename(columns={"size": "n", "sum": "events"})
+    else:
+        out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())]})
+    out = out[out["n"] > 0]
+    low, high = proportion_confint(out["events"], out["n"], alpha=1 - conf_level, method=INTERVAL_METHODS[method])
+    out["estimate"] = out["events"] / out["n"]
+    out["ci_low"] = low.to_numpy() if hasattr(low, "to_numpy") else low
+    out["ci_high"] = high.to_numpy() if hasattr(high, "to_numpy") else high
+    if method == "jeffreys":
+        # Brown, Cai & DasGupta (2001) §4.1.2: the Jeffreys limits are 0 at x = 0 and 1 at
+        # x = n, otherwise the interval would exclude the estimate itself.
+        out.loc[out["events"] == 0, "ci_low"] = 0.0
+        out.loc[out["events"] == out["n"], "ci_high"] = 1.0
+    out["method"] = method
+    out["conf_level"] = conf_level
+    return tidy(out)
+
+
+def _with_derived(frame: pd.DataFrame, by) -> pd.DataFrame:
+    unknown = [c for c in by if c not in frame.columns and c not in _DERIVED]
+    if unknown:
+        raise AmebenchError(f"cannot group by {unknown}: use episode columns or {list(_DERIVED)}")
+    out = frame
+    if "exit_year" in by:
+        out = out.assign(exit_year=out["exited_on"].dt.year.astype("int64"))
+    if "age_band" in by:
+        age = out["enrolled_on"].dt.year.astype("Int64") - out["birth_year"]
+        out = out.assign(age_band=age_band(age))
+    return out

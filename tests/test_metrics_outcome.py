@@ -1,0 +1,179 @@
+"""Tests of outcome_rate (DESIGN.md §4) and flows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import amebench
+from amebench.exceptions import AmebenchError, SchemaError
+from amebench.metrics import outcome_rate
+from amebench.metrics.flows import flows
+
+
+def _episodes(events: int, n: int, unit: str = "a") -> pd.DataFrame:
+    reasons = ["work"] * events + ["dropped_out"] * (n - events)
+    return pd.DataFrame(
+        {
+            "unit": unit,
+            "episode_id": [f"{unit}{i}" for i in range(n)],
+            "person_id": [f"p_{unit}{i}" for i in range(n)],
+            "enrolled_on": pd.Timestamp("2024-01-01"),
+            "exited_on": pd.Timestamp("2024-06-01"),
+            "exit_reason": reasons,
+        }
+    )
+
+
+# Newcombe R.G. (1998) "Two-sided confidence intervals for the single proportion:
+# comparison of seven methods", Stat Med 17:857-872, Table II, methods 3 (Wilson score)
+# and 5 (Clopper-Pearson exact), published to 4 decimals.
+NEWCOMBE_1998 = [
+    (81, 263, "wilson", 0.2553, 0.3662),
+    (15, 148, "wilson", 0.0624, 0.1605),
+    (0, 20, "wilson", 0.0000, 0.1611),
+    (1, 29, "wilson", 0.0061, 0.1718),
+    (81, 263, "clopper_pearson", 0.2527, 0.3676),
+    (15, 148, "clopper_pearson", 0.0578, 0.1617),
+    (0, 20, "clopper_pearson", 0.0000, 0.1684),
+    (1, 29, "clopper_pearson", 0.0009, 0.1776),
+]
+
+
+@pytest.mark.parametrize("events,n,method,low,high", NEWCOMBE_1998)
+def test_intervals_match_newcombe_1998(events, n, method, low, high):
+    row = outcome_rate(_episodes(events, n), outcome="work", method=method).iloc[0]
+    assert row["n"] == n and row["events"] == events
+    assert row["ci_low"] == pytest.approx(low, abs=6e-5)
+    assert row["ci_high"] == pytest.approx(high, abs=6e-5)
+
+
+def test_jeffreys_and_agresti_coull_by_hand():
+    # 15/148. Jeffreys: Beta(15.5, 133.5) quantiles (Brown, Cai & DasGupta 2001 §4.1.2).
+    from scipy.stats import beta
+
+    row = outcome_rate(_episodes(15, 148), outcome="work", method="jeffreys").iloc[0]
+    assert row["ci_low"] == pytest.approx(beta.ppf(0.025, 15.5, 133.5), abs=1e-9)
+    assert row["ci_high"] == pytest.approx(beta.ppf(0.975, 15.5, 133.5), abs=1e-9)
+    # Agresti-Coull: n~ = 148 + z^2, p~ = (15 + z^2/2) / n~, p~ +- z sqrt(p~(1-p~)/n~).
+    z = 1.959963984540054
+    nt = 148 + z**2
+    pt = (15 + z**2 / 2) / nt
+    half = z * np.sqrt(pt * (1 - pt) / nt)
+    row = outcome_rate(_episodes(15, 148), outcome="work", method="agresti_coull").iloc[0]
+    assert row["ci_low"] == pytest.approx(pt - half, abs=1e-9)
+    assert row["ci_high"] == pytest.approx(pt + half, abs=1e-9)
+
+
+def test_outcome_groups_follow_the_schema():
+    frame = _episodes(0, 4)
+    frame["exit_reason"] = ["work", "work_programme", "studies", "work_subsidised"]
+    by_group = {
+        g: outcome_rate(frame, outcome=g)["events"].item()
+        for g in ("work", "studies", "work_or_studies")
+    }
+    # work = work + work_subsidised (not the municipal programme job); studies = 1.
+    assert by_group == {"work": 2, "studies": 1, "work_or_studies": 3}
+    assert outcome_rate(frame, outcome={"work_programme"})["events"].item() == 1
+
+
+def test_ongoing_and_after_as_of_exits_are_not_counted():
+    net = amebench.Network.from_frames(
+        episodes=pd.DataFrame(
+            {
+                "unit": "a",
+                "episode_id": ["1", "2", "3"],
+                "person_id": ["p1", "p2", "p3"],
+                "enrolled_on": ["2024-01-01"] * 3,
+                "exited_on": ["2024-03-01", None, "2024-11-01"],
+                "exit_reason": ["work", None, "work"],
+            }
+        ),
+        as_of="2024-12-31",
+    )
+    assert outcome_rate(amebench.cohort(net))["n"].item() == 2
+    # an earlier as_of sees the November exit as still ongoing
+    assert outcome_rate(amebench.cohort(net, as_of="2024-06-30"))["n"].item() == 1
+
+
+def test_per_person_counts_the_last_exit():
+    frame = pd.DataFrame(
+        {
+            "unit": "a",
+            "episode_id": ["1", "2", "3"],
+            "person_id": ["p1", "p1", "p2"],
+            "enrolled_on": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-01-01"]),
+            "exited_on": pd.to_datetime(["2024-03-01", "2024-08-01", "2024-02-01"]),
+            "exit_reason": ["work", "dropped_out", "studies"],
+        }
+    )
+    per_episode = outcome_rate(frame).iloc[0]
+    per_person = outcome_rate(frame, per="person").iloc[0]
+    assert (per_episode["n"], per_episode["events"]) == (3, 2)
+    assert (per_person["n"], per_person["events"]) == (2, 1)  # p1's last exit is a drop-out
+
+
+def test_bad_options_are_clear_errors():
+    frame = _episodes(3, 10)
+    with pytest.raises(AmebenchError, match="method"):
+        outcome_rate(frame, method="wald")
+    with pytest.raises(AmebenchError, match="per"):
+        outcome_rate(frame, per="household")
+    with pytest.raises(SchemaError, match="jobb"):
+        outcome_rate(frame, outcome="jobb")
+    with pytest.raises(AmebenchError, match="shoe_size"):
+        outcome_rate(frame, by=("shoe_size",))
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=6),
+       st.sampled_from(["wilson", "clopper_pearson", "jeffreys", "agresti_coull"]), st.randoms())
+def test_properties_interval_order_range_and_row_order(cells, method, rnd):
+    parts = [_episodes(e, e + f, unit=f"u{i}") for i, (e, f) in enumerate(cells) if e + f]
+    if not parts:
+        return
+    frame = pd.concat(parts, ignore_index=True)
+    result = outcome_rate(frame, outcome="work", method=method)
+    assert (result["ci_low"] <= result["estimate"] + 1e-12).all()
+    assert (result["estimate"] <= result["ci_high"] + 1e-12).all()
+    assert ((result["ci_low"] >= 0) & (result["ci_high"] <= 1)).all()
+    shuffled = frame.iloc[rnd.sample(range(len(frame)), len(frame))]
+    pd.testing.assert_frame_equal(outcome_rate(shuffled, outcome="work", method=method), result)
+
+
+def test_wilson_coverage_is_near_nominal():
+    # Seeded simulation: 2000 units of n = 80 with p = 0.3; Wilson 95 % covers ~95 %.
+    rng = np.random.default_rng(2024)
+    events = rng.binomial(80, 0.3, size=2000)
+    table = pd.concat([_episodes(int(e), 80, unit=f"u{i:04d}") for i, e in enumerate(events)], ignore_index=True)
+    result = outcome_rate(table, outcome="work")
+    covered = ((result["ci_low"] <= 0.3) & (0.3 <= result["ci_high"])).mean()
+    assert 0.93 <= covered <= 0.97
+
+
+def test_flows_reconcile_with_the_episodes():
+    net = amebench.load_sample()
+    table = flows(net)
+    assert list(table.columns) == ["unit", "month", "inflow", "outflow", "stock"]
+    ep = net.episodes
+    for unit, rows in table.groupby("unit"):
+        mine = ep[ep["unit"] == unit]
+        assert rows["inflow"].sum() == len(mine)
+        assert rows["outflow"].sum() == mine["exited_on"].notna().sum()
+        assert rows["stock"].iloc[-1] == mine["exited_on"].isna().sum()  # ongoing at as_of
+    assert (table["stock"] >= 0).all()
+
+
+def test_flows_by_hand():
+    # enrolled Jan 15, exits Feb 10; enrolled Feb 1, ongoing. Jan: in 1, out 0, stock 1;
+    # Feb: in 1, out 1, stock 1; Mar: 0, 0, 1.
+    net = amebench.Network.from_frames(
+        episodes=pd.DataFrame({
+            "unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+            "enrolled_on": ["2024-01-15", "2024-02-01"], "exited_on": ["2024-02-10", None],
+            "exit_reason": ["work", None],
+        }),
+        as_of="2024-03-20",
+    )
+    table = flows(net)
+    assert table[["inflow", "outflow", "stock"]].values.tolist() == [[1, 0, 1], [1, 1, 1], [0, 0, 1]]
