@@ -1,5 +1,5 @@
 """Cohort selection, as_of censoring, windows and spells."""
 
-from .cohort import Cohort, cohort
+from .cohort import Cohort, cohort, period_bounds
 
-__all__ = ["Cohort", "cohort"]
+__all__ = ["Cohort", "cohort", "period_bounds"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,7 +10,7 @@ import pandas as pd
 from ..exceptions import AmebenchError
 from ..network import Network
 
-__all__ = ["Cohort", "cohort"]
+__all__ = ["Cohort", "cohort", "period_bounds"]
 
 
 @dataclass(eq=False)
@@ -21,22 +22,154 @@ class Cohort:
     network
         The network the episodes come from (payments, follow-ups ... are read from it).
     episodes
-        The selected episodes, canonical columns (DESIGN.md §2).
+        The selected episodes, canonical columns (DESIGN.md §2). An exit after
+        ``as_of`` is not yet observed: such an episode is ongoing here
+        (``exited_on`` and ``exit_reason`` missing).
     as_of
         Nothing after this date is observed.
+    exited, enrolled
+        The selection periods as (first day, last day), or None.
+    units
+        The selected units, or None for all.
     """
 
     network: Network
     episodes: pd.DataFrame
     as_of: pd.Timestamp
+    exited: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    enrolled: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    units: tuple[str, ...] | None = None
+
+    def _describe(self) -> str:
+        parts = [f"{len(self.episodes)} episodes", f"observed to {self.as_of.date()}"]
+        if self.exited:
+            parts.append(f"exited {self.exited[0].date()}–{self.exited[1].date()}")
+        if self.enrolled:
+            parts.append(f"enrolled {self.enrolled[0].date()}–{self.enrolled[1].date()}")
+        parts.append("units " + (", ".join(self.units) if self.units else "all"))
+        return "; ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<Cohort of network {self.network.name!r}: {self._describe()}>"
+
+    def _repr_html_(self) -> str:
+        counts = (
+            self.episodes.groupby("unit", observed=True)
+            .agg(episodes=("episode_id", "size"), persons=("person_id", "nunique"),
+                 exited=("exited_on", "count"))
+            .reset_index()
+        )
+        return f"<p><b>Cohort</b> of network {html.escape(self.network.name)}: {html.escape(self._describe())}</p>" + counts.to_html(index=False)
+
+
+def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return (first day, last day) of ``period``.
+
+    ``period`` is a year (``2024`` or ``"2024"``), a month or quarter string
+    (``"2024-03"``, ``"2024Q1"``), a :class:`pandas.Period`, or a pair of dates
+    ``(start, end)``, both inclusive.
+    """
+    try:
+        if isinstance(period, (tuple, list)):
+            if len(period) != 2:
+                raise ValueError
+            start, end = (pd.Timestamp(p).normalize() for p in period)
+        else:
+            if isinstance(period, int):
+                period = str(period)
+            p = period if isinstance(period, pd.Period) else pd.Period(period)
+            start, end = p.start_time.normalize(), p.end_time.normalize()
+    except (TypeError, ValueError):
+        raise AmebenchError(
+            f"period {period!r} is not understood: give a year (2024), a month ('2024-03'), "
+            "a quarter ('2024Q1') or a pair of dates ('2024-01-01', '2024-06-30')"
+        ) from None
+    if end < start:
+        raise AmebenchError(f"period {period!r} ends before it starts")
+    return start, end
 
 
 def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=None) -> Cohort:
-    """Select episodes of ``network`` (placeholder: selection by unit only)."""
-    as_of = pd.Timestamp(as_of if as_of is not None else network.as_of)
-    if as_of is pd.NaT:
-        raise AmebenchError("as_of is required")
-    ep = network.episodes
+    """Select the episodes of ``network`` that a metric should look at.
+
+    Parameters
+    ----------
+    network
+        A :class:`amebench.Network`.
+    exited
+        Keep episodes that exited in this period (see :func:`period_bounds`); exits
+        after ``as_of`` are not observed and do not count.
+    enrolled
+        Keep episodes that enrolled in this period.
+    units
+        Keep these units (ids as in ``network.units.unit``).
+    as_of
+        The date up to which data are observed; default the network's extraction
+        date. It cannot be later than the extraction date, since nothing after
+        extraction is known.
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    AmebenchError
+        On an unknown unit, a period that cannot be read, or a bad ``as_of``.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> c = amebench.cohort(amebench.load_sample(), exited=2025, units=["solna"])
+    >>> c.episodes["exited_on"].dt.year.unique().tolist()
+    [2025]
+    """
+    as_of = _as_of(network, as_of)
+    episodes = network.episodes
+    selected_units = None
     if units is not None:
-        ep = ep[ep["unit"].isin(list(units))]
-    return Cohort(network=network, episodes=ep.reset_index(drop=True), as_of=as_of)
+        selected_units = (units,) if isinstance(units, str) else tuple(units)
+        known = set(network.units["unit"].astype(str))
+        unknown = sorted(set(selected_units) - known)
+        if unknown:
+            raise AmebenchError(f"unknown unit(s) {unknown}; the network has {sorted(known)}")
+        episodes = episodes[episodes["unit"].isin(selected_units)]
+    episodes = episodes[episodes["enrolled_on"] <= as_of]
+    not_yet = episodes["exited_on"] > as_of
+    if not_yet.any():
+        episodes = episodes.copy()
+        episodes.loc[not_yet, "exited_on"] = pd.NaT
+        episodes.loc[not_yet, "exit_reason"] = pd.NA
+    exited_bounds = enrolled_bounds = None
+    if exited is not None:
+        exited_bounds = period_bounds(exited)
+        episodes = episodes[episodes["exited_on"].between(*exited_bounds)]
+    if enrolled is not None:
+        enrolled_bounds = period_bounds(enrolled)
+        episodes = episodes[episodes["enrolled_on"].between(*enrolled_bounds)]
+    return Cohort(
+        network=network,
+        episodes=episodes.reset_index(drop=True),
+        as_of=as_of,
+        exited=exited_bounds,
+        enrolled=enrolled_bounds,
+        units=selected_units,
+    )
+
+
+def _as_of(network: Network, as_of) -> pd.Timestamp:
+    extraction = getattr(network, "as_of", None)
+    if as_of is None:
+        if extraction is None or pd.isna(extraction):
+            raise AmebenchError("as_of is required: the network has no extraction date; pass as_of='YYYY-MM-DD'")
+        return pd.Timestamp(extraction).normalize()
+    try:
+        value = pd.Timestamp(as_of).normalize()
+    except (TypeError, ValueError):
+        raise AmebenchError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from None
+    if extraction is not None and value > pd.Timestamp(extraction):
+        raise AmebenchError(
+            f"as_of {value.date()} is after the extraction date {pd.Timestamp(extraction).date()}: "
+            "nothing after extraction is observed"
+        )
+    return value
