@@ -1,0 +1,222 @@
+"""Funnel plots for comparing units (Spiegelhalter 2005), with overdispersion."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scipy.stats import norm
+
+from ..exceptions import AmebenchError, OverdispersionWarning
+from ..results import tidy
+from . import limits as L
+from ._table import check_counts, check_level
+
+__all__ = ["funnel", "FunnelResult", "level_name"]
+
+_OVERDISPERSION = (None, "multiplicative", "additive")
+_KINDS = ("proportion", "ratio")
+_GRID_POINTS = 200
+
+
+def level_name(level: float) -> str:
+    """Return the short name of a level: 0.95 -> '95', 0.998 -> '998'."""
+    return f"{100 * level:g}".replace(".", "")
+
+
+@dataclass(eq=False)
+class FunnelResult:
+    """A funnel comparison.
+
+    Attributes
+    ----------
+    table
+        One row per unit: ``unit``, ``estimate`` (rate, or O/E for ratios), ``n``,
+        ``events`` (proportions) or ``observed``, ``expected`` (ratios), ``z``,
+        ``position`` (``above_998``, ``above_95``, ``within``, ``below_95``,
+        ``below_998`` for the default levels), ``method``.
+    limits
+        A grid for drawing: ``n`` (or expected), ``level``, ``lower``, ``upper``.
+    target, phi, tau2
+        The target, the overdispersion factor (1 without overdispersion) and the
+        between-unit variance (0 without the additive option).
+    method
+        What was done, including any requested option that was not applied.
+    kind
+        ``"proportion"`` or ``"ratio"``.
+    levels
+        The control-limit levels.
+    """
+
+    table: pd.DataFrame
+    limits: pd.DataFrame
+    target: float
+    phi: float
+    tau2: float
+    method: str
+    kind: str
+    levels: tuple[float, ...]
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the funnel plot (:func:`amebench.plotting.funnel_plot`) and return the Axes."""
+        from ..plotting import funnel_plot
+
+        return funnel_plot(self, ax=ax, **kwargs)
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>Funnel</b> ({self.kind}): target {self.target:.4g}, phi {self.phi:.3g}, "
+            f"tau² {self.tau2:.3g}; {self.method}</p>"
+        )
+        return head + self.table.to_html(index=False)
+
+
+def funnel(
+    table: pd.DataFrame,
+    *,
+    target: float | None = None,
+    overdispersion: str | None = None,
+    levels: Sequence[float] = (0.95, 0.998),
+    kind: str = "proportion",
+) -> FunnelResult:
+    """Compare units' rates against control limits that narrow with size.
+
+    Parameters
+    ----------
+    table
+        For ``kind="proportion"``: columns ``unit``, ``n``, ``events`` (an
+        :func:`amebench.metrics.outcome_rate` result is one). For ``kind="ratio"``:
+        ``unit``, ``observed``, ``expected`` (e.g. from
+        :func:`amebench.compare.risk_adjusted`).
+    target
+        The rate the limits are drawn around; default the pooled rate
+        sum(events)/sum(n) (for ratios: 1).
+    overdispersion
+        ``None`` (exact limits), ``"multiplicative"`` or ``"additive"``.
+    levels
+        Two-sided coverage of the control limits.
+    kind
+        ``"proportion"`` or ``"ratio"``.
+
+    Returns
+    -------
+    FunnelResult
+
+    Notes
+    -----
+    Without overdispersion the limits are exact binomial (Poisson for ratios) with
+    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`). z-scores are on
+    the proportion scale, :math:`z_i = (y_i - \\theta)/s_i` with
+    :math:`s_i^2 = \\theta(1-\\theta)/n_i` (ratios: :math:`s_i^2 = 1/E_i`). With
+    ``"multiplicative"``, :math:`\\phi` is the mean of the squared z-scores after
+    10 % winsorisation in each tail and the limits are
+    :math:`\\theta \\pm z_p\\sqrt{\\phi}\\,s`; with ``"additive"``,
+    :math:`\\tau^2` is DerSimonian–Laird from the same :math:`\\phi` and the limits
+    are :math:`\\theta \\pm z_p\\sqrt{s^2 + \\tau^2}`. z-scores are then divided by
+    :math:`\\sqrt{\\phi}` (or use :math:`\\sqrt{s^2+\\tau^2}`). When
+    :math:`\\phi \\le 1` an :class:`OverdispersionWarning` is issued and the exact
+    limits are kept; ``method`` records it.
+
+    References
+    ----------
+    Spiegelhalter D.J. (2005). Funnel plots for comparing institutional
+    performance. Statistics in Medicine 24:1185–1202.
+    Spiegelhalter D.J. (2005). Handling over-dispersion of performance
+    indicators. Quality and Safety in Health Care 14:347–351.
+    """
+    if overdispersion not in _OVERDISPERSION:
+        raise AmebenchError(f"overdispersion must be one of {list(_OVERDISPERSION)}, not {overdispersion!r}")
+    if kind not in _KINDS:
+        raise AmebenchError(f"kind must be one of {list(_KINDS)}, not {kind!r}")
+    levels = tuple(sorted(check_level(level, "level") for level in levels))
+    if not levels:
+        raise AmebenchError("levels must hold at least one level, e.g. (0.95, 0.998)")
+    if kind == "proportion":
+        data = check_counts(table, what="funnel")
+        size = data["n"].to_numpy(dtype="float64")
+        estimate = data["events"].to_numpy() / size
+        theta = float(data["events"].sum() / data["n"].sum()) if target is None else float(target)
+        if not 0 < theta < 1:
+            raise AmebenchError(f"the target must lie strictly between 0 and 1, not {theta}")
+        s2 = theta * (1 - theta) / size
+    else:
+        data = _check_ratio(table)
+        size = data["expected"].to_numpy(dtype="float64")
+        estimate = data["observed"].to_numpy() / size
+        theta = 1.0 if target is None else float(target)
+        s2 = 1.0 / size
+    z = (estimate - theta) / np.sqrt(s2)
+
+    phi, tau2, method = 1.0, 0.0, f"exact {'binomial' if kind == 'proportion' else 'Poisson'} limits"
+    if overdispersion is not None:
+        phi = L.winsorised_phi(z)
+        if phi <= 1:
+            message = (
+                f"{overdispersion} overdispersion was requested but phi = {phi:.3f} <= 1: the units "
+                "vary no more than chance allows, so the exact limits are kept"
+            )
+            warnings.warn(message, OverdispersionWarning, stacklevel=2)
+            method += f"; {overdispersion} overdispersion requested, phi = {phi:.3f} <= 1, not applied"
+        elif overdispersion == "multiplicative":
+            method = f"multiplicative overdispersion, phi = {phi:.3f} (10% winsorised z-scores)"
+        else:
+            tau2 = L.dersimonian_laird_tau2(phi, s2)
+            method = f"additive overdispersion, DerSimonian-Laird tau2 = {tau2:.3g} (phi = {phi:.3f})"
+    applied = overdispersion if overdispersion is not None and phi > 1 else None
+
+    def bounds(level, sizes):
+        low_p, high_p = (1 - level) / 2, 1 - (1 - level) / 2
+        if applied is None:
+            if kind == "proportion":
+                return L.binomial_limit(low_p, sizes, theta), L.binomial_limit(high_p, sizes, theta)
+            return L.poisson_limit(low_p, sizes) * theta, L.poisson_limit(high_p, sizes) * theta
+        var = (theta * (1 - theta) if kind == "proportion" else theta) / np.asarray(sizes, float)
+        spread = np.sqrt(phi * var) if applied == "multiplicative" else np.sqrt(var + tau2)
+        lower = theta - norm.ppf(high_p) * spread
+        upper = theta + norm.ppf(high_p) * spread
+        top = 1.0 if kind == "proportion" else np.inf
+        return np.clip(lower, 0, top), np.clip(upper, 0, top)
+
+    position = np.array(["within"] * len(data), dtype=object)
+    for level in levels:  # ascending: the outermost level exceeded wins
+        lower, upper = bounds(level, size)
+        position[estimate > upper] = f"above_{level_name(level)}"
+        position[estimate < lower] = f"below_{level_name(level)}"
+    if applied == "multiplicative":
+        z = z / np.sqrt(phi)
+    elif applied == "additive":
+        z = (estimate - theta) / np.sqrt(s2 + tau2)
+
+    out = data.copy()
+    out["estimate"] = estimate
+    out["z"] = z
+    out["position"] = position
+    out["method"] = method
+    grid = np.unique(np.concatenate([np.geomspace(max(size.min() / 2, 1.0), size.max() * 1.1, _GRID_POINTS), size]))
+    frames = []
+    for level in levels:
+        lower, upper = bounds(level, grid)
+        frames.append(pd.DataFrame({"n": grid, "level": level, "ci_low": lower, "ci_high": upper}))
+    grid_table = pd.concat(frames, ignore_index=True).rename(columns={"ci_low": "lower", "ci_high": "upper"})
+    return FunnelResult(
+        table=tidy(out), limits=grid_table, target=theta, phi=phi, tau2=tau2,
+        method=method, kind=kind, levels=levels,
+    )
+
+
+def _check_ratio(table: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("unit", "observed", "expected") if c not in table.columns]
+    if missing:
+        raise AmebenchError(f"a ratio funnel needs columns unit, observed, expected; missing {missing}")
+    out = table[["unit", "observed", "expected"]].copy()
+    out["observed"] = pd.to_numeric(out["observed"], errors="coerce")
+    out["expected"] = pd.to_numeric(out["expected"], errors="coerce")
+    bad = out["observed"].isna() | out["expected"].isna() | (out["expected"] <= 0) | (out["observed"] < 0)
+    if bad.any():
+        raise AmebenchError(f"units {out.loc[bad, 'unit'].tolist()} need observed >= 0 and expected > 0")
+    out["unit"] = out["unit"].astype(str)
+    return out.reset_index(drop=True)

@@ -1,0 +1,126 @@
+"""Tests of funnel limits and overdispersion (Spiegelhalter 2005)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amebench.compare import funnel
+from amebench.compare.limits import binomial_limit, dersimonian_laird_tau2, poisson_limit, winsorised_phi
+from amebench.exceptions import AmebenchError, OverdispersionWarning
+
+
+def test_exact_binomial_limit_by_hand():
+    # Spiegelhalter (2005) Stat Med 24:1185, Appendix A.1.1, worked by hand for n = 100,
+    # theta = 0.2. Upper 97.5 %: r_p = 28 with P(R<=28) = 0.97998, P(R<=27) = 0.96585,
+    # alpha = (0.97998 - 0.975) / (0.97998 - 0.96585) = 0.3524, limit = (28 - 0.3524)/100.
+    assert binomial_limit(0.975, [100], 0.2)[0] == pytest.approx(0.276476, abs=1e-6)
+    # Lower 2.5 %: r_p = 12, P(R<=12) = 0.025329, P(R<=11) = 0.012575,
+    # alpha = 0.000329 / 0.012754 = 0.02577, limit = (12 - 0.02577)/100.
+    assert binomial_limit(0.025, [100], 0.2)[0] == pytest.approx(0.119742, abs=1e-6)
+
+
+def test_exact_poisson_limit_by_hand():
+    # Appendix A.1.2 with E = 20: upper 97.5 %: r_p = 29, P(<=29) = 0.978182, P(<=28) = 0.965666,
+    # alpha = 0.003182 / 0.012515 = 0.2542, limit = (29 - 0.2542)/20 = 1.43729 on the O/E scale.
+    assert poisson_limit(0.975, [20])[0] == pytest.approx(1.437288, abs=1e-6)
+    assert poisson_limit(0.025, [20])[0] == pytest.approx(0.560250, abs=1e-6)
+
+
+def test_exact_limits_approach_the_normal_ones_for_large_n():
+    n = 1_000_000
+    normal = 0.2 + 1.959964 * np.sqrt(0.2 * 0.8 / n)
+    assert binomial_limit(0.975, [n], 0.2)[0] == pytest.approx(normal, abs=2e-5)
+
+
+def test_winsorised_phi_by_hand():
+    # 10 z-scores; R quantile type 7: q10 = -3 + 0.9 * 2 = -1.2, q90 = 6 + 0.1 * 4 = 6.4.
+    # Winsorised: -1.2, -1, 0, 1, 2, 3, 4, 5, 6, 6.4; squares sum to 134.4; phi = 13.44.
+    z = np.array([-3, -1, 0, 1, 2, 3, 4, 5, 6, 10], dtype=float)
+    assert winsorised_phi(z) == pytest.approx(13.44)
+
+
+def test_dersimonian_laird_tau2_by_hand():
+    # s^2 = 0.01, 0.04 -> w = 100, 25; phi = 3, I = 2:
+    # tau^2 = (2*3 - 1) / (125 - (100^2 + 25^2)/125) = 5 / 40 = 0.125 (Spiegelhalter 2005b eq. 2).
+    assert dersimonian_laird_tau2(3.0, [0.01, 0.04]) == pytest.approx(0.125)
+    assert dersimonian_laird_tau2(0.5, [0.01, 0.04]) == 0.0
+
+
+def _table(events, n):
+    return pd.DataFrame({"unit": [f"u{i:03d}" for i in range(len(n))], "n": n, "events": events})
+
+
+def test_positions_and_target():
+    table = _table([50, 20, 95, 5], [100, 100, 100, 100])
+    result = funnel(table, target=0.5)
+    assert result.target == 0.5
+    assert result.table.set_index("unit")["position"].to_dict() == {
+        "u000": "within", "u001": "below_998", "u002": "above_998", "u003": "below_998",
+    }
+    assert funnel(table).target == pytest.approx(170 / 400)  # pooled rate by default
+
+
+def test_phi_below_one_warns_and_keeps_exact_limits():
+    table = _table([30, 31, 29, 30], [100, 100, 100, 100])
+    with pytest.warns(OverdispersionWarning, match="phi"):
+        result = funnel(table, overdispersion="multiplicative")
+    assert result.phi < 1
+    assert "not applied" in result.method
+    exact = funnel(table)
+    pd.testing.assert_frame_equal(result.limits, exact.limits)
+
+
+def test_bad_input_is_a_clear_error():
+    with pytest.raises(AmebenchError, match="events"):
+        funnel(pd.DataFrame({"unit": ["a"], "n": [10]}))
+    with pytest.raises(AmebenchError, match="0 <= events <= n"):
+        funnel(_table([11], [10]))
+    with pytest.raises(AmebenchError, match="overdispersion"):
+        funnel(_table([1], [10]), overdispersion="random")
+
+
+@given(st.floats(0.05, 0.95), st.integers(30, 2000), st.integers(1, 50))
+def test_limits_bracket_the_target_and_narrow_with_n(theta, n, step):
+    # From n = 30 on; below that, interpolated exact limits can step outwards by ~1e-5
+    # between sizes (discreteness of the binomial), e.g. theta = 0.875, n = 5 vs 10.
+    sizes = np.array([n, n * step + n])
+    low = binomial_limit(0.001, sizes, theta)
+    high = binomial_limit(0.999, sizes, theta)
+    assert ((0 <= low) & (low <= theta + 1e-12) & (theta - 1e-12 <= high) & (high <= 1)).all()
+    assert high[1] <= high[0] + 1e-9 and low[1] >= low[0] - 1e-9
+
+
+def test_no_true_difference_puts_about_5_percent_outside_95_limits():
+    rng = np.random.default_rng(7)
+    outside = []
+    for _ in range(200):
+        n = rng.integers(50, 800, size=20)
+        result = funnel(_table(rng.binomial(n, 0.35), n), target=0.35)
+        outside.append(result.table["position"].isin(["above_95", "below_95", "above_998", "below_998"]).mean())
+    assert 0.035 <= np.mean(outside) <= 0.065
+
+
+def test_overdispersed_units_are_brought_back_near_nominal():
+    # True unit rates vary: logit(p) ~ N(logit(0.35), 0.3^2). Exact limits flag far too
+    # many (~62 %); the additive (random-effects) limits bring the share back to ~10 %.
+    # Not 5 %: winsorising 10 % per tail shrinks phi by design. For normal z-scores,
+    # E[z_w^2] = (2*Phi(a) - 1 - 2*a*phi(a)) + 0.2*a^2 with a = 1.2816, i.e.
+    # 0.3501 + 0.3285 = 0.679 of the true variance, so tau^2 is underestimated; the
+    # price of robustness to outlying units that Spiegelhalter (2005b) accepts.
+    rng = np.random.default_rng(11)
+    raw, additive = [], []
+    flagged = ["above_95", "below_95", "above_998", "below_998"]
+    for _ in range(150):
+        n = rng.integers(200, 1500, size=30)
+        p = 1 / (1 + np.exp(-(np.log(0.35 / 0.65) + rng.normal(0, 0.3, size=30))))
+        table = _table(rng.binomial(n, p), n)
+        raw.append(funnel(table).table["position"].isin(flagged).mean())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OverdispersionWarning)
+            additive.append(funnel(table, overdispersion="additive").table["position"].isin(flagged).mean())
+    assert np.mean(raw) > 0.3
+    assert 0.04 <= np.mean(additive) <= 0.12
