@@ -87,6 +87,8 @@ COUNTS: tuple[str, ...] = (
     "stock",
     "cost_sek",
     "verdict",
+    "p_top_quarter",
+    "p_bottom_quarter",
 )
 
 #: Labels of method and level.

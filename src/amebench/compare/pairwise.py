@@ -1,0 +1,107 @@
+"""Differences between units: every pair, and each unit against the rest of the network."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from ..exceptions import AmebenchError
+from ..results import tidy
+from ._table import check_counts, check_level
+
+__all__ = ["pairwise", "difference"]
+
+#: amebench name -> statsmodels multipletests method (always passed explicitly:
+#: statsmodels' default is Holm-Šidák).
+ADJUSTMENTS = {"holm": "holm", "bh": "fdr_bh", "none": None}
+REST = "rest of network"
+
+
+def difference(events_a, n_a, events_b, n_b, *, conf_level: float = 0.95):
+    """Return (difference, ci_low, ci_high, p_value) of two independent proportions.
+
+    The interval is Newcombe's hybrid score interval (his method 10), from
+    ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``;
+    the p-value is the score test of equal proportions
+    (``test_proportions_2indep(method="score")``).
+    """
+    alpha = 1 - conf_level
+    low, high = confint_proportions_2indep(events_a, n_a, events_b, n_b, method="newcomb", compare="diff", alpha=alpha)
+    test = test_proportions_2indep(events_a, n_a, events_b, n_b, method="score", compare="diff")
+    p_value = float(test.pvalue) if np.isfinite(test.pvalue) else 1.0
+    return events_a / n_a - events_b / n_b, float(low), float(high), p_value
+
+
+def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0.95) -> pd.DataFrame:
+    """Return the difference in rate for every pair of units and for each unit against the rest.
+
+    Parameters
+    ----------
+    table
+        Columns ``unit``, ``n``, ``events`` (an outcome_rate result by unit).
+    adjust
+        Multiple-testing adjustment of the p-values within each comparison family:
+        ``"holm"`` (default), ``"bh"`` (Benjamini–Hochberg false discovery rate) or
+        ``"none"``.
+    conf_level
+        Confidence level of the (unadjusted) intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``comparison`` (``"pair"`` or ``"unit vs rest"``), ``unit_a``, ``unit_b``,
+        ``estimate`` (rate a − rate b), ``ci_low``, ``ci_high``, ``n_a``, ``events_a``,
+        ``n_b``, ``events_b``, ``estimate_a``, ``estimate_b``, ``p_value``,
+        ``p_adjusted``, ``method``, ``conf_level``.
+
+    Notes
+    -----
+    For "unit vs rest", b is the pooled other units (n and events of the network
+    minus the unit's). Pairs and unit-vs-rest rows are separate families for the
+    adjustment.
+
+    References
+    ----------
+    Newcombe R.G. (1998). Interval estimation for the difference between
+    independent proportions: comparison of eleven methods. Statistics in
+    Medicine 17:873–890.
+    Holm S. (1979). A simple sequentially rejective multiple test procedure.
+    Scandinavian Journal of Statistics 6:65–70.
+    Benjamini Y., Hochberg Y. (1995). Controlling the false discovery rate. JRSS B 57:289–300.
+    """
+    if adjust not in ADJUSTMENTS:
+        raise AmebenchError(f"adjust must be one of {list(ADJUSTMENTS)}, not {adjust!r}")
+    conf_level = check_level(conf_level)
+    data = check_counts(table, what="pairwise")
+    if len(data) < 2:
+        raise AmebenchError("pairwise needs at least two units")
+    rows = []
+    records = data.to_dict("records")
+    for a, b in combinations(records, 2):
+        rows.append(_row("pair", a["unit"], a["n"], a["events"], b["unit"], b["n"], b["events"], conf_level))
+    total_n, total_events = int(data["n"].sum()), int(data["events"].sum())
+    for a in records:
+        rows.append(_row("unit vs rest", a["unit"], a["n"], a["events"], REST,
+                         total_n - a["n"], total_events - a["events"], conf_level))
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = out["p_value"]
+    if ADJUSTMENTS[adjust] is not None:
+        for _, idx in out.groupby("comparison", sort=False).groups.items():
+            out.loc[idx, "p_adjusted"] = multipletests(out.loc[idx, "p_value"], method=ADJUSTMENTS[adjust])[1]
+    out["method"] = f"Newcombe hybrid score CI; score test; {adjust} adjustment"
+    out["conf_level"] = conf_level
+    return tidy(out)
+
+
+def _row(comparison, unit_a, n_a, events_a, unit_b, n_b, events_b, conf_level) -> dict:
+    diff, low, high, p_value = difference(events_a, n_a, events_b, n_b, conf_level=conf_level)
+    return {
+        "comparison": comparison, "unit_a": unit_a, "unit_b": unit_b,
+        "estimate": diff, "ci_low": low, "ci_high": high,
+        "n_a": n_a, "events_a": events_a, "n_b": n_b, "events_b": events_b,
+        "estimate_a": events_a / n_a, "estimate_b": events_b / n_b, "p_value": p_value,
+    }
