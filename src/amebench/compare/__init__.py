@@ -3,5 +3,8 @@
 from .funnel import FunnelResult, funnel
 from .pairwise import pairwise
 from .ranks import rank_intervals, shrink
+from .riskadjust import RiskAdjustedResult, risk_adjusted
 
-__all__ = ["FunnelResult", "funnel", "pairwise", "rank_intervals", "shrink"]
+__all__ = [
+    "FunnelResult", "RiskAdjustedResult", "funnel", "pairwise", "rank_intervals", "risk_adjusted", "shrink",
+]
