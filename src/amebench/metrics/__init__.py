@@ -1,8 +1,12 @@
-"""Metrics: outcome rates, welfare-cost deltas, durations, mean differences (DESIGN.md §4)."""
+"""Metrics: outcome rates, retention, welfare-cost deltas, durations, flows (DESIGN.md §4)."""
 
 from .durations import durations
 from .meandiff import mean_difference
+from .flows import flows
 from .outcome import outcome_rate
+from .retention import retention
 from .welfare import welfare_delta
 
-__all__ = ["durations", "mean_difference", "outcome_rate", "welfare_delta"]
+__all__ = [
+    "durations", "flows", "mean_difference", "outcome_rate", "retention", "welfare_delta",
+]

@@ -1,0 +1,166 @@
+"""Retention after exit: still in work or studies ``days`` after exit (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from ..exceptions import AmebenchError
+from ..results import tidy
+from ..schema import FOLLOWUP_STATUSES, outcome_reasons
+from ._ledger import month_index, window_totals
+
+__all__ = ["retention"]
+
+_DEFINITIONS = ("followup", "register")
+
+
+def retention(
+    cohort,
+    *,
+    days: int = 90,
+    by: Sequence[str] = ("unit",),
+    definition: str = "followup",
+    outcome="work_or_studies",
+    tolerance: int = 30,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Return the share of exits to the outcome that are still in it ``days`` after exit.
+
+    Parameters
+    ----------
+    cohort
+        A :class:`amebench.Cohort`; follow-ups and payments come from its network.
+    days
+        Days after exit (90 by default; 180 and 365 work the same way).
+    by
+        Episode columns to group by.
+    definition
+        ``"followup"``: the follow-up status nearest to ``days`` after exit within
+        ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
+        in the calendar months after the exit month up to the month of exit + days.
+    outcome
+        Outcome group (or set of exit reasons) of the exits followed, and of the
+        status that counts as retained.
+    tolerance
+        Largest distance in days between a follow-up and ``days`` after exit.
+    conf_level
+        Level of the Wilson interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``estimate``, ``ci_low``, ``ci_high``, ``n`` (exits to the
+        outcome), ``events`` (retained), ``eligible``, ``censored``, ``respondents``,
+        ``non_respondents``, ``estimate_worst``, ``estimate_best``, ``method``,
+        ``conf_level``.
+
+    Notes
+    -----
+    Denominator: exits to the outcome with ``exited_on + days <= as_of``
+    (``eligible``); later exits are ``censored``, never failures. Follow-up
+    definition: a respondent has a follow-up within the tolerance, marked
+    ``responded`` with a known status; ``estimate`` = retained / respondents
+    (complete case), ``estimate_worst`` = retained / eligible (every
+    non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
+    eligible. A group whose unit has no follow-up rows at all gets a missing
+    estimate (not a zero). Register definition: the window is months
+    exit month + 1 … month of (exit + days); eligible only if it lies inside the
+    unit's ledger coverage; there is no non-response. Wilson interval
+    (statsmodels).
+
+    References
+    ----------
+    Wilson E.B. (1927). JASA 22:209–212. Manski C.F. (1990). Nonparametric bounds on
+    treatment effects. American Economic Review 80:319–323 (worst/best-case bounds).
+    """
+    if definition not in _DEFINITIONS:
+        raise AmebenchError(f"definition must be one of {list(_DEFINITIONS)}, not {definition!r}")
+    if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
+        raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
+    if not 0 < conf_level < 1:
+        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    by = (by,) if isinstance(by, str) else tuple(by)
+    missing = [c for c in by if c not in cohort.episodes.columns]
+    if missing:
+        raise AmebenchError(f"cannot group by {missing}; use episode columns")
+    reasons = outcome_reasons(outcome)
+    ep = cohort.episodes
+    exits = ep[ep["exit_reason"].isin(reasons) & ep["exited_on"].notna() & (ep["exited_on"] <= cohort.as_of)]
+    exits = exits.reset_index(drop=True)
+    eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
+    if definition == "followup":
+        responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons)
+        method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
+    else:
+        responded, retained, covered = _register_status(cohort.network.payments, exits, days)
+        eligible &= covered
+        has_data = pd.Series(True, index=exits.index)
+        method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"
+    frame = exits[list(by)].copy()
+    frame["_n"] = 1
+    frame["_eligible"] = eligible.astype("int64")
+    frame["_resp"] = (eligible & responded).astype("int64")
+    frame["_ret"] = (eligible & responded & retained).astype("int64")
+    frame["_data"] = has_data.astype("int64")
+    if by:
+        out = frame.groupby(list(by), observed=True, sort=True)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
+    else:
+        out = frame[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().to_frame().T
+    out = out.rename(columns={"_n": "n", "_eligible": "eligible", "_resp": "respondents", "_ret": "events"})
+    out = out.astype({c: "int64" for c in ("n", "eligible", "respondents", "events")})
+    out["censored"] = out["n"] - out["eligible"]
+    out["non_respondents"] = out["eligible"] - out["respondents"]
+    usable = (out["respondents"] > 0) & (out["_data"] > 0)
+    low, high = proportion_confint(out["events"], out["respondents"].clip(lower=1), alpha=1 - conf_level, method="wilson")
+    out["estimate"] = np.where(usable, out["events"] / out["respondents"].clip(lower=1), np.nan)
+    out["ci_low"] = np.where(usable, low, np.nan)
+    out["ci_high"] = np.where(usable, high, np.nan)
+    has_eligible = (out["eligible"] > 0) & (out["_data"] > 0)
+    denominator = out["eligible"].clip(lower=1)
+    out["estimate_worst"] = np.where(has_eligible, out["events"] / denominator, np.nan)
+    out["estimate_best"] = np.where(has_eligible, (out["events"] + out["non_respondents"]) / denominator, np.nan)
+    out["method"] = np.where(out["_data"] > 0, method, "no follow-up data for this group")
+    out["conf_level"] = conf_level
+    return tidy(out.drop(columns="_data"))
+
+
+def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons):
+    keys = exits[["unit", "episode_id", "exited_on"]].reset_index(names="_row")
+    units_with_data = set(followups["unit"].dropna().astype(str))
+    has_data = exits["unit"].astype(str).isin(units_with_data)
+    if followups.empty or keys.empty:
+        false = pd.Series(False, index=exits.index)
+        return false, false, has_data
+    merged = keys.merge(followups, on=["unit", "episode_id"], how="inner")
+    after = merged["days_after_exit"].astype("Float64")
+    computed = (merged["measured_on"] - merged["exited_on"]).dt.days
+    after = after.fillna(computed.astype("Float64"))
+    merged["_distance"] = (after - days).abs()
+    merged = merged[merged["_distance"] <= tolerance]
+    # nearest to `days`; ties go to the later measurement, then the first row (deterministic)
+    merged = merged.sort_values(["_row", "_distance", "measured_on"], ascending=[True, True, False], kind="stable")
+    nearest = merged.drop_duplicates("_row", keep="first").set_index("_row")
+    retained_status = set(reasons) & set(FOLLOWUP_STATUSES)
+    status = nearest["status"].astype("object")
+    usable = nearest["responded"].fillna(False).astype(bool) & status.notna() & (status != "unknown")
+    responded = pd.Series(False, index=exits.index)
+    responded.loc[usable.index[usable]] = True
+    retained = pd.Series(False, index=exits.index)
+    retained.loc[status.index[status.isin(retained_status)]] = True
+    return responded, retained, has_data
+
+
+def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int):
+    exit_month = month_index(exits["exited_on"])
+    last_month = month_index(exits["exited_on"] + pd.Timedelta(days=int(days)))
+    windows = window_totals(
+        payments, unit=exits["unit"], person_id=exits["person_id"],
+        household_id=exits["household_id"], bounds=[(exit_month + 1, last_month)],
+    )
+    covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= windows.coverage_last), index=exits.index)
+    retained = pd.Series(windows.paid[0] == 0, index=exits.index)
+    return pd.Series(True, index=exits.index), retained, covered

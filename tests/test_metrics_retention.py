@@ -1,0 +1,124 @@
+"""Tests of retention after exit (follow-up and register definitions)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import amebench
+from amebench.exceptions import AmebenchError
+from amebench.metrics import retention
+
+
+def _network(followups, payments=None, as_of="2024-12-31"):
+    episodes = pd.DataFrame({
+        "unit": "a",
+        "episode_id": ["e1", "e2", "e3", "e4", "e5", "e6"],
+        "person_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
+        "enrolled_on": ["2024-01-01"] * 6,
+        "exited_on": ["2024-03-01", "2024-03-01", "2024-03-01", "2024-03-01", "2024-11-15", "2024-03-01"],
+        "exit_reason": ["work", "studies", "work", "work", "work", "dropped_out"],
+    })
+    return amebench.Network.from_frames(episodes=episodes, followups=followups, payments=payments, as_of=as_of)
+
+
+FOLLOWUPS = pd.DataFrame({
+    "unit": "a",
+    "episode_id": ["e1", "e2", "e3", "e3", "e4"],
+    "measured_on": ["2024-05-30", "2024-05-31", "2024-04-01", "2024-06-05", "2024-05-30"],
+    "status": ["work", "welfare", "welfare", "studies", None],
+    "source": "survey",
+    "responded": [True, True, True, True, False],
+})
+
+
+def test_followup_retention_by_hand():
+    # Exits to work_or_studies: e1-e5 (e6 dropped out is not followed). e5 exits 2024-11-15:
+    # 90 days later is after as_of -> censored. Eligible e1-e4.
+    # e1: day 90 work -> retained. e2: day 91 welfare -> lost. e3: day 31 (outside +-30) and
+    # day 96 studies -> nearest within tolerance is day 96 -> retained. e4: no response.
+    row = retention(amebench.cohort(_network(FOLLOWUPS))).iloc[0]
+    assert (row["n"], row["eligible"], row["censored"]) == (5, 4, 1)
+    assert (row["respondents"], row["non_respondents"], row["events"]) == (3, 1, 2)
+    assert row["estimate"] == pytest.approx(2 / 3)
+    assert row["estimate_worst"] == pytest.approx(2 / 4)  # the non-respondent lost
+    assert row["estimate_best"] == pytest.approx(3 / 4)  # the non-respondent retained
+    assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+
+
+def test_tolerance_and_outcome_choose_what_counts():
+    row = retention(amebench.cohort(_network(FOLLOWUPS)), tolerance=5).iloc[0]
+    assert row["respondents"] == 2  # e2 at day 91 and e1 at 90; e3's day-96 is 6 days off
+    work = retention(amebench.cohort(_network(FOLLOWUPS)), outcome="work").iloc[0]
+    # work exits e1, e3, e4 (e5 censored); e3's status 'studies' is not work -> lost.
+    assert (work["eligible"], work["respondents"], work["events"]) == (3, 2, 1)
+
+
+def test_censored_people_are_never_failures():
+    base = retention(amebench.cohort(_network(FOLLOWUPS))).iloc[0]
+    later = retention(amebench.cohort(_network(FOLLOWUPS), as_of="2024-06-30")).iloc[0]
+    # with the earlier as_of e5 (exit in November) does not exist yet; the estimate is unchanged
+    assert later["estimate"] == base["estimate"] and later["censored"] == 0
+
+
+def test_unit_without_followups_gets_no_estimate_not_zero():
+    row = retention(amebench.cohort(_network(None))).iloc[0]
+    assert np.isnan(row["estimate"]) and row["method"] == "no follow-up data for this group"
+
+
+def test_register_definition_by_hand():
+    # Ledger Jan-Aug 2024 for p1 and p2. Exit 2024-03-01 + 90 days = 2024-05-30:
+    # window Apr-May. p1 paid in April -> not retained; p2 paid only in Jan -> retained.
+    payments = pd.DataFrame({
+        "unit": "a", "person_id": ["p1", "p1", "p2", "p3", "p3"],
+        "month": ["2024-01-01", "2024-04-01", "2024-01-01", "2024-02-01", "2024-08-01"],
+        "amount_sek": [5000.0, 4000.0, 3000.0, 2000.0, 1000.0],
+    })
+    row = retention(amebench.cohort(_network(None, payments)), definition="register").iloc[0]
+    # eligible e1-e4 (coverage Jan-Aug holds Apr-May); retained: e2, e3, e4 (no payments in window)
+    assert (row["eligible"], row["events"], row["non_respondents"]) == (4, 3, 0)
+    assert row["estimate"] == pytest.approx(3 / 4)
+
+
+def test_bad_options():
+    c = amebench.cohort(_network(FOLLOWUPS))
+    with pytest.raises(AmebenchError, match="definition"):
+        retention(c, definition="survey")
+    with pytest.raises(AmebenchError, match="days"):
+        retention(c, days=0)
+
+
+def test_sample_recovers_true_work_retention_within_bounds():
+    # truth.json: retention_90 = true probability of still being in work at 90 days among
+    # eligible work exits. Non-response depends on the outcome, so the complete-case
+    # estimate may be biased; the truth must lie within the worst/best-case bounds, and
+    # within the complete-case interval widened by that bias for most units.
+    net = amebench.load_sample()
+    truth = json.loads((amebench.sample_path() / "truth.json").read_text(encoding="utf-8"))["units"]
+    out = retention(amebench.cohort(net), outcome="work").dropna(subset=["estimate"])
+    assert len(out) == 3  # the three units that run a survey
+    for row in out.itertuples():
+        assert row.estimate_worst <= truth[row.unit]["retention_90"] <= row.estimate_best
+
+
+def test_followup_coverage_simulation():
+    # Seeded: 400 networks of 150 work exits, retention p = 0.7, full response:
+    # Wilson 95 % covers p ~95 % of the time.
+    rng = np.random.default_rng(12)
+    hits = []
+    for _ in range(400):
+        k = 150
+        episodes = pd.DataFrame({
+            "unit": "a", "episode_id": [str(i) for i in range(k)], "person_id": [f"p{i}" for i in range(k)],
+            "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-02-01"),
+            "exit_reason": "work",
+        })
+        followups = pd.DataFrame({
+            "unit": "a", "episode_id": episodes["episode_id"], "days_after_exit": 90,
+            "status": np.where(rng.random(k) < 0.7, "work", "welfare"), "responded": True,
+        })
+        net = amebench.Network.from_frames(episodes=episodes, followups=followups, as_of="2024-12-31")
+        row = retention(amebench.cohort(net), outcome="work").iloc[0]
+        hits.append(row["ci_low"] <= 0.7 <= row["ci_high"])
+    assert 0.93 <= np.mean(hits) <= 0.97
