@@ -46,6 +46,12 @@ def test_complementary_suppression_protects_a_single_hidden_row_against_the_tota
     assert out.loc[out["unit"] == "network", "events"].item() == 43
 
 
+def test_zero_counts_are_published():
+    table = pd.DataFrame({"unit": ["a", "b"], "n": [40, 30], "events": [0, 30]})
+    out, hidden = suppress(table, min_cell=5, keep=("unit",))
+    assert hidden == 0 and out["events"].tolist() == [0, 30]
+
+
 def test_min_cell_must_be_positive():
     with pytest.raises(AmebenchError, match="min_cell"):
         suppress(_rates(), min_cell=0)
@@ -63,5 +69,6 @@ def test_no_visible_count_or_complement_below_min_cell(cells, min_cell):
     out, _ = suppress(table, min_cell=min_cell, keep=("unit",))
     assert visible_small_counts(out, min_cell=min_cell) == []
     shown = out.dropna(subset=["events"])
-    assert ((shown["n"] - shown["events"]) >= min_cell).all()
+    rest = shown["n"] - shown["events"]
+    assert ((rest == 0) | (rest >= min_cell)).all()
     assert len(out) == len(table)

@@ -74,7 +74,7 @@ def benchmark_report(
     ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell}
     sections = compute(coh, ctx, say)
     say("writing")
-    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell)
+    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome)
     meta = t["generated"].format(
         name=_html.html.escape(network.name), as_of=coh.as_of.date(), outcome=outcome, version=__version__
     )

@@ -16,8 +16,9 @@ through :func:`suppress`:
 A row with any hidden count is hidden whole (all but its label columns), so no
 count of it can be derived from the others.
 
-Counts of zero are treated as small counts (a zero also discloses something about
-everybody in the group), so they are hidden like any count below ``min_cell``.
+Counts of zero are published: the threshold rule applies to counts 1 … min_cell − 1
+(a zero reveals no individual's record, and hiding zeros would hide most of a
+monthly flow table).
 
 References
 ----------
@@ -114,7 +115,7 @@ def suppress(
 
 def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     values = values.to_numpy(dtype="float64", na_value=np.nan)
-    return ~np.isnan(values) & (values < min_cell)
+    return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
 def _complementary(table, hide_row, is_total, counts) -> None:
@@ -137,12 +138,12 @@ def _nullable(series: pd.Series) -> pd.Series:
 
 
 def visible_small_counts(table: pd.DataFrame, *, min_cell: int, counts: Sequence[str] | None = None) -> list[tuple[int, str, float]]:
-    """Return (row, column, value) of every visible count below ``min_cell`` (for checks)."""
+    """Return (row, column, value) of every visible count in 1 … min_cell − 1 (for checks)."""
     if counts is None:
         counts = [c for c in COUNT_COLUMNS if c in table.columns]
     found = []
     for col in counts:
         values = pd.to_numeric(table[col], errors="coerce")
-        for i in np.where(values.notna() & (values < min_cell))[0]:
+        for i in np.where(values.notna() & (values > 0) & (values < min_cell))[0]:
             found.append((int(i), col, float(values.iloc[i])))
     return found

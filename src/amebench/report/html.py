@@ -16,8 +16,8 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-
 margin:2em auto;padding:0 1em;color:#1b1b1b;line-height:1.45}
 h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #d0d7de;padding-bottom:.2em}
 .meta{color:#555}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}
-table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .6em;border-bottom:1px solid #e1e4e8;text-align:right}
-th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .6em;border-bottom:1px solid #e1e4e8;text-align:left}
+th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 nav ol{columns:2}.scroll{overflow-x:auto}
 """
@@ -31,19 +31,25 @@ _PERCENT = {
 _MISSING = "–"
 
 
-def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, max_rows: int = 200) -> str:
+def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, max_rows: int = 40) -> str:
     """Return ``frame`` as an HTML table: percentages, thousands separators, hidden cells as '–'."""
     decimal = "," if lang == "sv" else "."
     shown = frame.head(max_rows)
     cells = {}
     for col in shown.columns:
         cells[col] = [_format(v, col, percent, decimal) for v in shown[col].tolist()]
+    numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = []
     for i in range(len(shown)):
-        rows.append("<tr>" + "".join(f"<td>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
+        rows.append("<tr>" + "".join(f"<td{numeric[c]}>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
     more = f"<p class='meta'>{len(frame) - max_rows} more rows in the CSV file.</p>" if len(frame) > max_rows else ""
     return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+
+
+def _is_number_column(series: pd.Series) -> bool:
+    values = series.dropna()
+    return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values.tolist())
 
 
 def _format(value, column: str, percent: bool, decimal: str) -> str:

@@ -86,6 +86,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Rang 1 = högsta krympta andel. En rang betyder bara något tillsammans med sitt intervall.",
     },
     "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
+    # table titles
+    "reconciliation": {"en": "Rows read, loaded and rejected per file", "sv": "Lästa, inlästa och avvisade rader per fil"},
+    "flows": {"en": "Monthly inflow, outflow and active participants", "sv": "Inflöde, utflöde och aktiva deltagare per månad"},
+    "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel per enhet"},
+    "retention_90": {"en": "Retention 90 days after exit", "sv": "Kvar 90 dagar efter avslut"},
+    "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
+    "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Råa andelar mot trattens gränser"},
+    "risk_adjusted": {"en": "Observed, expected and standardised rates", "sv": "Observerat, förväntat och standardiserad andel"},
+    "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits", "sv": "Observerat/förväntat mot trattens gränser"},
+    "calibration": {"en": "Model calibration (tenths of predicted risk)", "sv": "Modellens kalibrering (tiondelar av predicerad sannolikhet)"},
+    "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
     "not_available": {
         "en": "Not available: {reason}",
         "sv": "Inte tillgängligt: {reason}",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..results import GROUPING
 from . import html as _html
-from .disclosure import suppress
+from .disclosure import COUNT_COLUMNS, suppress
 from .output import atomic_write_bytes, write_table
 
 __all__ = ["publish"]
@@ -25,11 +25,15 @@ _PROPORTIONS = {
     "outcome_rates", "retention_90", "funnel_raw", "risk_adjusted", "pairwise", "shrunken",
 }
 
+#: Columns published although computed from hidden counts: the monthly active stock
+#: (only the difference inflow - outflow of two hidden cells can be derived from it).
+_ALSO_KEEP = {"flows": {"stock"}}
+
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 
 
-def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int):
+def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str):
     """Suppress, write and render every section; return (HTML blocks, rows hidden)."""
     tables_dir = Path(out) / "tables"
     figures_dir = Path(out) / "figures"
@@ -42,7 +46,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int):
             shown, hidden = suppress(
                 table,
                 min_cell=min_cell,
-                keep=[c for c in table.columns if c in _LABELS],
+                keep=[c for c in table.columns if c in _LABELS | _ALSO_KEEP.get(name, set())],
+                counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
                 total_row=total(table) if total else None,
             )
             hidden_total += hidden
@@ -51,10 +56,10 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int):
         inner = []
         text_key = f"{section.key}_text"
         if text_key in t:
-            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=''))}</p>")
+            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=outcome))}</p>")
         for note in section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
-        for name, png in _figures(section, published):
+        for name, png in _figures(section, published, t):
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=name.replace("_", " ")))
         for name, shown in published.items():
@@ -64,7 +69,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int):
     return blocks, hidden_total
 
 
-def _figures(section, published):
+def _figures(section, published, t):
     """Yield (name, PNG bytes) for the figures of a section, drawn from published tables."""
     import matplotlib
 
@@ -80,22 +85,23 @@ def _figures(section, published):
     }.get(section.key, [])
     for name, function, table in draw:
         if table in published and len(published[table]):
-            yield name, _png(function, published[table])
+            yield name, _png(function, published[table], t.get(name, ""))
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
                 result = dataclasses.replace(section.objects[name], table=published[name])
-                yield name, _png(plotting.funnel_plot, result)
+                yield name, _png(plotting.funnel_plot, result, t.get(name, ""))
         if "risk_adjusted" in published:
-            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"])
+            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"], t.get("risk_adjusted", ""))
 
 
-def _png(function, data) -> bytes:
+def _png(function, data, title: str) -> bytes:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     try:
         function(data, ax=ax)
+        ax.set_title(title, loc="left", fontsize="medium")
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
