@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
-from . import schema
+from . import compare, metrics, report, schema
 from .cohorts import Cohort, cohort
 from .exceptions import AmebenchError, AmebenchWarning
 from .io import load_sample, read_export, read_network, sample_path, write_template
@@ -22,6 +22,9 @@ __all__ = [
     "Cohort",
     "Network",
     "cohort",
+    "compare",
+    "metrics",
+    "report",
     "load_sample",
     "read_export",
     "read_network",

@@ -1,0 +1,90 @@
+"""Contract test: the public names of DESIGN.md §7 exist, and every result uses the glossary."""
+
+import inspect
+import warnings
+
+import pandas as pd
+import pytest
+
+import amebench
+from amebench import compare, metrics
+from amebench.results import ESTIMATES, GLOSSARY
+
+
+@pytest.fixture(scope="module")
+def coh():
+    return amebench.cohort(amebench.load_sample())
+
+
+def test_public_names_and_keywords():
+    expected = {
+        amebench.read_network: ["path", "key", "strict"],
+        amebench.read_export: ["path", "profile", "unit", "key", "strict"],
+        amebench.read_parquet: ["folder"],
+        amebench.load_sample: [],
+        amebench.write_template: ["folder"],
+        amebench.cohort: ["network", "exited", "enrolled", "units", "as_of"],
+        amebench.Network.from_frames: ["episodes", "units", "activities", "followups", "payments", "as_of"],
+        metrics.outcome_rate: ["data", "outcome", "by", "per", "method", "conf_level"],
+        metrics.retention: ["cohort", "days", "by", "definition"],
+        metrics.welfare_delta: ["cohort", "months", "by", "comparison"],
+        metrics.durations: ["cohort", "by"],
+        metrics.flows: ["network", "by"],
+        metrics.mean_difference: ["a", "b", "conf_level", "equal_var"],
+        compare.funnel: ["table", "target", "overdispersion", "levels"],
+        compare.risk_adjusted: ["cohort_or_data", "outcome", "casemix"],
+        compare.pairwise: ["table", "adjust"],
+        compare.shrink: ["table"],
+        compare.rank_intervals: ["table", "n_sim", "seed"],
+        amebench.report.benchmark_report: ["network", "out", "as_of", "lang", "min_cell"],
+    }
+    for function, names in expected.items():
+        params = inspect.signature(function).parameters
+        for name in names:
+            if name == "cohort_or_data":
+                continue  # DESIGN.md names the first argument loosely ("cohort")
+            assert name in params, f"{function.__qualname__} lacks {name}"
+    for attribute in ("units", "episodes", "activities", "followups", "payments", "rejects", "as_of"):
+        assert hasattr(amebench.load_sample(), attribute)
+
+
+def test_every_result_uses_the_glossary(coh):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rates = metrics.outcome_rate(coh)
+        results = {
+            "outcome_rate": rates,
+            "retention": metrics.retention(coh),
+            "retention_register": metrics.retention(coh, definition="register"),
+            "welfare_delta": metrics.welfare_delta(coh, method="t"),
+            "durations": metrics.durations(coh),
+            "flows": metrics.flows(coh.network),
+            "mean_difference": metrics.mean_difference([1.0, 2.0, 3.0], [2.0, 4.0, 5.0]),
+            "funnel": compare.funnel(rates).table,
+            "risk_adjusted": compare.risk_adjusted(coh).table,
+            "pairwise": compare.pairwise(rates),
+            "shrink": compare.shrink(rates),
+            "rank_intervals": compare.rank_intervals(rates, n_sim=500),
+        }
+    for name, table in results.items():
+        assert isinstance(table, pd.DataFrame), name
+        outside = [c for c in table.columns if c not in GLOSSARY]
+        assert not outside, f"{name}: {outside}"
+        if "ci_low" in table.columns:
+            estimate_at = list(table.columns).index("estimate")
+            assert list(table.columns)[estimate_at:estimate_at + 3] == list(ESTIMATES), name
+        if "conf_level" in table.columns:
+            assert list(table.columns)[-2:] == ["method", "conf_level"], name
+
+
+def test_computing_never_imports_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, amebench; from amebench import metrics, compare, report; "
+        "net = amebench.load_sample(); metrics.outcome_rate(amebench.cohort(net)); "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
