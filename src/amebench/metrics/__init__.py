@@ -1,13 +1,15 @@
 """Metrics: outcome rates, retention, welfare-cost deltas, durations, flows (DESIGN.md §4)."""
 
+from .cost import against_target, cost
 from .durations import durations
+from .flows import flows, transitions
 from .meandiff import mean_difference
-from .flows import flows
 from .outcome import outcome_rate
 from .reentry import reentry
 from .retention import retention
 from .welfare import welfare_delta
 
 __all__ = [
-    "durations", "flows", "mean_difference", "outcome_rate", "reentry", "retention", "welfare_delta",
+    "against_target", "cost", "durations", "flows", "mean_difference", "outcome_rate",
+    "reentry", "retention", "transitions", "welfare_delta",
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 from ..exceptions import AmebenchError
 from ..results import tidy
 
-__all__ = ["flows"]
+__all__ = ["flows", "transitions"]
 
 
 def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
@@ -68,3 +68,34 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
 def _month_number(dates: pd.Series) -> np.ndarray:
     """Months since year 0, vectorised."""
     return (dates.dt.year.to_numpy() * 12 + dates.dt.month.to_numpy() - 1).astype("int64")
+
+
+def transitions(network) -> pd.DataFrame:
+    """Return counts of episodes moving readiness → first activity → exit reason, for a flow chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_stage``, ``from_code``, ``to_stage``, ``to_code``, ``n``: one row per
+        link. Stages are ``readiness`` (at enrolment), ``activity`` (the episode's
+        first activity by start date, ``none`` without one) and ``exit_reason``
+        (``ongoing`` for episodes not exited by ``as_of``).
+    """
+    ep = network.episodes
+    acts = network.activities.sort_values(["unit", "episode_id", "started_on"], kind="stable")
+    first = acts.drop_duplicates(["unit", "episode_id"])[["unit", "episode_id", "activity"]]
+    frame = ep[["unit", "episode_id", "readiness", "exit_reason", "exited_on"]].merge(first, on=["unit", "episode_id"], how="left")
+    observed = frame["exited_on"].notna() & (frame["exited_on"] <= pd.Timestamp(network.as_of))
+    frame = frame.assign(
+        readiness=frame["readiness"].astype("object").fillna("unknown"),
+        activity=frame["activity"].astype("object").fillna("none"),
+        exit_reason=frame["exit_reason"].astype("object").where(observed, "ongoing").fillna("unknown"),
+    )
+    links = []
+    for source, target in (("readiness", "activity"), ("activity", "exit_reason")):
+        counts = frame.groupby([source, target]).size().rename("n").reset_index()
+        links.append(pd.DataFrame({
+            "from_stage": source, "from_code": counts[source].astype(str),
+            "to_stage": target, "to_code": counts[target].astype(str), "n": counts["n"].astype("int64"),
+        }))
+    return tidy(pd.concat(links, ignore_index=True))
