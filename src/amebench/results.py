@@ -87,6 +87,9 @@ COUNTS: tuple[str, ...] = (
     "stock",
     "cost_sek",
     "verdict",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
     "p_top_quarter",
     "p_bottom_quarter",
 )

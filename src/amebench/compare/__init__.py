@@ -4,7 +4,9 @@ from .funnel import FunnelResult, funnel
 from .pairwise import pairwise
 from .ranks import rank_intervals, shrink
 from .riskadjust import RiskAdjustedResult, risk_adjusted
+from .trend import power, trend
 
 __all__ = [
-    "FunnelResult", "RiskAdjustedResult", "funnel", "pairwise", "rank_intervals", "risk_adjusted", "shrink",
+    "FunnelResult", "RiskAdjustedResult", "funnel", "pairwise", "power", "rank_intervals",
+    "risk_adjusted", "shrink", "trend",
 ]

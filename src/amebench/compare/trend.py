@@ -1,0 +1,81 @@
+"""Rates per year and their change, and the smallest detectable difference."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.power import NormalIndPower
+
+from ..exceptions import AmebenchError
+from ..metrics.outcome import outcome_rate
+from ..results import tidy
+from .pairwise import difference
+
+__all__ = ["trend", "power"]
+
+
+def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 0.95) -> pd.DataFrame:
+    """Return the outcome rate per exit year with Wilson CI, and the change from the previous year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``exit_year``, ``estimate``, ``ci_low``, ``ci_high``, ``n``,
+        ``events``, ``change`` (rate − previous year's rate of the same group),
+        ``change_ci_low``, ``change_ci_high`` (Newcombe hybrid score interval;
+        missing for a group's first year or when the previous year had no exits),
+        ``method``, ``conf_level``.
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    rates = outcome_rate(data, outcome=outcome, by=(*by, "exit_year"), conf_level=conf_level)
+    rates = rates.sort_values([*by, "exit_year"]).reset_index(drop=True)
+    change = np.full(len(rates), np.nan)
+    low = np.full(len(rates), np.nan)
+    high = np.full(len(rates), np.nan)
+    groups = rates.groupby(list(by), sort=False).indices.values() if by else [np.arange(len(rates))]
+    for positions in groups:
+        for previous, current in zip(positions[:-1], positions[1:]):
+            if rates.loc[current, "exit_year"] != rates.loc[previous, "exit_year"] + 1:
+                continue
+            d, lo, hi, _ = difference(
+                rates.loc[current, "events"], rates.loc[current, "n"],
+                rates.loc[previous, "events"], rates.loc[previous, "n"], conf_level=conf_level,
+            )
+            change[current], low[current], high[current] = d, lo, hi
+    rates["change"] = change
+    rates["change_ci_low"] = low
+    rates["change_ci_high"] = high
+    rates["method"] = "Wilson; change from the previous year with Newcombe hybrid score CI"
+    return tidy(rates)
+
+
+def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+    """Return the smallest difference in proportions that two groups of given sizes can detect.
+
+    Notes
+    -----
+    Solves the two-sided normal test for Cohen's effect size
+    :math:`h = 2\\arcsin\\sqrt{p_b} - 2\\arcsin\\sqrt{p_a}` with
+    ``statsmodels.stats.power.NormalIndPower`` (``nobs1 = n_a``, ``ratio = n_b/n_a``),
+    then converts :math:`h` back to :math:`p_b` above ``p_a``:
+    :math:`p_b = \\sin^2(\\arcsin\\sqrt{p_a} + h/2)`. Returns the difference
+    :math:`p_b - p_a` in ``estimate``.
+
+    References
+    ----------
+    Cohen J. (1988). Statistical Power Analysis for the Behavioral Sciences, 2nd ed., ch. 6.
+    """
+    if n_a < 2 or n_b < 2:
+        raise AmebenchError("power needs group sizes of at least 2")
+    if not 0 < p_a < 1 or not 0 < alpha < 1 or not 0 < power < 1:
+        raise AmebenchError("p_a, alpha and power must lie strictly between 0 and 1")
+    h = NormalIndPower().solve_power(effect_size=None, nobs1=n_a, ratio=n_b / n_a, alpha=alpha, power=power,
+                                     alternative="two-sided")
+    angle = math.asin(math.sqrt(p_a)) + float(h) / 2
+    p_b = math.sin(min(angle, math.pi / 2)) ** 2
+    return tidy(pd.DataFrame({
+        "estimate": [p_b - p_a], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
+        "method": [f"smallest detectable difference, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
+    }))

@@ -1,0 +1,42 @@
+"""Tests of trend and power."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from amebench.compare import power, trend
+from amebench.compare.pairwise import difference
+from amebench.exceptions import AmebenchError
+
+
+def _episodes():
+    rows = []
+    for year, events, n in ((2023, 10, 40), (2024, 30, 60), (2026, 5, 20)):
+        for i in range(n):
+            rows.append({"unit": "a", "episode_id": f"{year}-{i}", "person_id": f"p{year}-{i}",
+                         "enrolled_on": pd.Timestamp(f"{year}-01-01"), "exited_on": pd.Timestamp(f"{year}-06-01"),
+                         "exit_reason": "work" if i < events else "dropped_out"})
+    return pd.DataFrame(rows)
+
+
+def test_trend_change_from_previous_year():
+    out = trend(_episodes(), outcome="work").set_index("exit_year")
+    assert out.loc[2024, "estimate"] == pytest.approx(0.5)
+    assert out.loc[2024, "change"] == pytest.approx(0.5 - 0.25)
+    _, low, high, _ = difference(30, 60, 10, 40)  # Newcombe hybrid score, tested against Newcombe (1998)
+    assert (out.loc[2024, "change_ci_low"], out.loc[2024, "change_ci_high"]) == pytest.approx((low, high))
+    assert math.isnan(out.loc[2023, "change"])
+    assert math.isnan(out.loc[2026, "change"])  # 2025 had no exits: no change is shown
+
+
+def test_power_matches_cohens_table():
+    # Cohen (1988) Table 6.4.1: h = 0.40 needs n = 98 per group for power 0.80 at
+    # two-sided alpha 0.05. Around p_a = 0.5: p_b = sin^2(pi/4 + 0.20) = 0.6947.
+    out = power(98, 98).iloc[0]
+    h = 2 * math.asin(math.sqrt(0.5 + out["estimate"])) - 2 * math.asin(math.sqrt(0.5))
+    assert h == pytest.approx(0.40, abs=0.002)
+    assert out["estimate"] == pytest.approx(math.sin(math.pi / 4 + 0.20) ** 2 - 0.5, abs=0.002)
+    assert power(400, 400).iloc[0]["estimate"] < out["estimate"]  # more people, smaller detectable difference
+    with pytest.raises(AmebenchError):
+        power(1, 10)
