@@ -252,3 +252,13 @@ def test_welfare_truth_matches_ledger(big):
     for unit, row in res.iterrows():
         t = big.truth["units"][unit]["welfare_delta_6m"]
         assert abs(row["mean"] - t) < 4 * row["sem"], unit
+
+
+def test_to_network_validates_every_row_without_rejects():
+    # Regression: a household-keyed ledger made from_frames fail on a read-only array
+    # (pandas copy-on-write) in the payments cross-check.
+    sim = simulate_network(seed=1)
+    net = sim.to_network()
+    assert len(net.rejects) == 0
+    assert len(net.episodes) == len(sim.episodes) and len(net.payments) == len(sim.payments)
+    assert net.payments["household_id"].notna().any()

@@ -309,5 +309,5 @@ def cross_check(states: list[FileState]) -> None:
             col = "person_id" if "person_id" in f else "household_id"
             has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
             if "household_id" in f and col == "person_id":
-                has |= f["household_id"].notna().to_numpy()
+                has = has | f["household_id"].notna().to_numpy()
             st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
