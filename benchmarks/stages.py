@@ -1,0 +1,158 @@
+"""The timed amebench stages: each a small function of a prepared context.
+
+A stage whose code has not landed yet raises :class:`NotAvailable` (the suite reports
+"not available" instead of crashing). Every stage returns its result, so the suite can
+compare it with the peers' (see peers.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["NotAvailable", "STAGES", "setup", "WELFARE_MONTHS", "WORK_OR_STUDIES"]
+
+WELFARE_MONTHS = 6
+#: DESIGN.md §4, schema.outcome_reasons("work_or_studies").
+WORK_OR_STUDIES = ("work", "work_subsidised", "self_employed", "studies")
+
+
+class NotAvailable(Exception):
+    """The code this stage needs is not in amebench (yet)."""
+
+
+def _get(module: str, name: str):
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise NotAvailable(f"{module} cannot be imported ({exc})") from None
+    if not hasattr(mod, name):
+        raise NotAvailable(f"{module}.{name} does not exist yet")
+    return getattr(mod, name)
+
+
+def setup(folder, needs: str) -> dict:
+    """Load what a stage needs (untimed): ``"none"``, ``"network"`` or ``"cohort"``."""
+    ctx = {"folder": folder}
+    _warm_imports()
+    if needs in ("network", "cohort"):
+        import amebench
+
+        ctx["network"] = amebench.read_parquet(folder)
+    if needs == "cohort":
+        ctx["cohort"] = _get("amebench", "cohort")(ctx["network"])
+    return ctx
+
+
+def _warm_imports() -> None:
+    """Import every module a stage or peer may use before the clock starts (imports untimed)."""
+    for module in ("amebench", "amebench.metrics", "amebench.metrics.welfare",
+                   "amebench.compare", "amebench.report.build",
+                   "scipy.stats", "statsmodels.api", "duckdb"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+
+
+# -- the stages -------------------------------------------------------------------
+
+
+def read(ctx):
+    import amebench
+
+    return amebench.read_parquet(ctx["folder"])
+
+
+def cohort(ctx):
+    return _get("amebench", "cohort")(ctx["network"])
+
+
+def outcome_rate(ctx):
+    return _get("amebench.metrics", "outcome_rate")(ctx["cohort"], outcome="work_or_studies",
+                                                     by=("unit",))
+
+
+def retention(ctx):
+    return _get("amebench.metrics", "retention")(ctx["cohort"], days=90, by=("unit",))
+
+
+def welfare_delta(ctx):
+    """The aggregation the peers reproduce (t intervals: no resampling on top of it)."""
+    f = _get("amebench.metrics.welfare", "welfare_delta")
+    return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",), method="t")
+
+
+def welfare_delta_bootstrap(ctx):
+    """welfare_delta with its default BCa bootstrap intervals (n_boot=2000), as the report uses."""
+    f = _get("amebench.metrics.welfare", "welfare_delta")
+    return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",))
+
+
+def durations(ctx):
+    return _get("amebench.metrics.durations", "durations")(ctx["cohort"], by=("unit",))
+
+
+def _outcome_table(ctx):
+    return _get("amebench.metrics", "outcome_rate")(ctx["cohort"], outcome="work_or_studies",
+                                                     by=("unit",))
+
+
+def funnel(ctx):
+    f = _get("amebench.compare", "funnel")
+    return f(_outcome_table(ctx))
+
+
+def risk_adjusted(ctx):
+    return _get("amebench.compare", "risk_adjusted")(ctx["cohort"], outcome="work_or_studies")
+
+
+def report_tables(ctx):
+    """Every section's result tables, as benchmark_report computes them (no HTML, no figures).
+
+    Sections run one by one as :func:`amebench.report.build.compute` runs them; a section
+    whose code has not landed (AttributeError/ImportError) or that raises AmebenchError is
+    noted (``notes``) and the stage is marked incomplete rather than crashing.
+    """
+    sections_list = _get("amebench.report.build", "SECTIONS")
+    build = importlib.import_module("amebench.report.build")
+    from amebench.exceptions import AmebenchError
+
+    coh = ctx["cohort"]
+    run_ctx = {"outcome": "work_or_studies", "seed": 0, "lang": "en", "min_cell": 5}
+    sections = []
+    for key, function in sections_list:
+        try:
+            sections.append(function(coh, run_ctx))
+        except (AttributeError, ImportError, NotImplementedError) as exc:
+            ctx.setdefault("notes", []).append(f"section {key} not available ({exc})")
+        except AmebenchError as exc:
+            sections.append(build.Section(key, notes=[f"not available: {exc}"]))
+            ctx.setdefault("notes", []).append(f"section {key}: {exc}")
+    return sections
+
+
+def pipeline(ctx):
+    """read -> cohort -> every report table, in one process (the 60 s / 8 GB target)."""
+    import amebench
+
+    net = amebench.read_parquet(ctx["folder"])
+    ctx["network"] = net
+    ctx["cohort"] = _get("amebench", "cohort")(net)
+    return report_tables(ctx)
+
+
+#: name -> (function, what setup loads, description)
+STAGES = {
+    "read": (read, "none", "amebench.read_parquet of the whole network"),
+    "cohort": (cohort, "network", "amebench.cohort(network)"),
+    "outcome_rate": (outcome_rate, "cohort", "metrics.outcome_rate(by unit)"),
+    "retention": (retention, "cohort", "metrics.retention(days=90, by unit)"),
+    "welfare_delta": (welfare_delta, "cohort", "metrics.welfare_delta(months=6, by unit, method='t')"),
+    "welfare_delta_bootstrap": (welfare_delta_bootstrap, "cohort",
+                                "metrics.welfare_delta(months=6, by unit), default BCa n_boot=2000"),
+    "durations": (durations, "cohort", "metrics.durations(by unit)"),
+    "funnel": (funnel, "cohort", "compare.funnel(outcome_rate by unit), incl. the outcome_rate"),
+    "risk_adjusted": (risk_adjusted, "cohort", "compare.risk_adjusted(work_or_studies)"),
+    "report_tables": (report_tables, "cohort", "report.build.compute: every section's tables"),
+    "pipeline": (pipeline, "none", "read + cohort + report tables in one process"),
+}
