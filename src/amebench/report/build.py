@@ -52,7 +52,7 @@ def _flow(coh, ctx) -> Section:
 
 
 def _outcome(coh, ctx) -> Section:
-    by_unit = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    by_unit = ctx["rates"]
     total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
     total.insert(0, "unit", "network")
     return Section("outcome", {"outcome_rates": pd.concat([by_unit, total], ignore_index=True)})
@@ -71,7 +71,7 @@ def _durations(coh, ctx) -> Section:
 
 
 def _funnel(coh, ctx) -> Section:
-    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    rates = ctx["rates"]
     section = Section("funnel")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
@@ -93,12 +93,11 @@ def _funnel(coh, ctx) -> Section:
 
 
 def _pairwise(coh, ctx) -> Section:
-    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
-    return Section("pairwise", {"pairwise": compare.pairwise(rates, adjust="holm")})
+    return Section("pairwise", {"pairwise": compare.pairwise(ctx["rates"], adjust="holm")})
 
 
 def _ranks(coh, ctx) -> Section:
-    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    rates = ctx["rates"]
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
@@ -122,6 +121,7 @@ SECTIONS = (
 def compute(coh, ctx, progress) -> list[Section]:
     """Compute every section; a section that cannot be computed carries the reason."""
     sections = []
+    ctx = {**ctx, "rates": metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))}
     for key, function in SECTIONS:
         progress(key)
         try:
