@@ -5,6 +5,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import amebench
 from amebench.exceptions import AmebenchError
@@ -122,3 +124,40 @@ def test_followup_coverage_simulation():
         row = retention(amebench.cohort(net), outcome="work").iloc[0]
         hits.append(row["ci_low"] <= 0.7 <= row["ci_high"])
     assert 0.93 <= np.mean(hits) <= 0.97
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.sampled_from(["work", "welfare", None]), st.booleans()),
+        min_size=1, max_size=25,
+    ),
+    st.randoms(),
+)
+def test_properties_bounds_order_and_censoring(people, rnd):
+    # exits spread over 400 days before as_of; some answered, some not, some censored.
+    as_of = pd.Timestamp("2025-06-30")
+    k = len(people)
+    episodes = pd.DataFrame({
+        "unit": "a", "episode_id": [str(i) for i in range(k)], "person_id": [f"p{i}" for i in range(k)],
+        "enrolled_on": pd.Timestamp("2023-01-01"),
+        "exited_on": [as_of - pd.Timedelta(days=d) for d, _, _ in people], "exit_reason": "work",
+    })
+    followups = pd.DataFrame({
+        "unit": "a", "episode_id": episodes["episode_id"], "days_after_exit": 90,
+        "status": [s for _, s, _ in people], "responded": [r and s is not None for _, s, r in people],
+    })
+    followups = followups[[d >= 90 for d, _, _ in people]]  # nobody is asked before day 90
+    net = amebench.Network.from_frames(episodes=episodes, followups=followups, as_of=as_of)
+    row = retention(amebench.cohort(net), outcome="work").iloc[0]
+    assert row["eligible"] + row["censored"] == row["n"] == k
+    assert row["censored"] == sum(d < 90 for d, _, _ in people)  # not yet observable
+    if row["eligible"]:
+        assert 0 <= row["estimate_worst"] <= row["estimate_best"] <= 1
+        if row["respondents"]:
+            assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+            assert row["estimate_worst"] <= row["estimate"] <= row["estimate_best"]
+    shuffled = amebench.Network.from_frames(
+        episodes=episodes.sample(frac=1, random_state=rnd.randint(0, 999)), followups=followups, as_of=as_of
+    )
+    pd.testing.assert_frame_equal(retention(amebench.cohort(shuffled), outcome="work"), retention(amebench.cohort(net), outcome="work"))
