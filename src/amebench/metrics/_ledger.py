@@ -110,18 +110,16 @@ def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
     paid = [np.zeros(n_ep, dtype=np.int64) for _ in bounds]
     ep_has_h = np.asarray(ep_household.notna())
     person = _Factorized(payments["person_id"])
-    # Person links: every row of the person (episode without household), or only the
-    # person's rows without a household (episode with one).
+    household = _Factorized(payments["household_id"]) if ep_has_h.any() else None
+    row_has_h = household.codes >= 0 if household is not None else None
+    # ONE person pass for every episode: an episode with a household takes only the
+    # person's rows without one (checked per row after the gather, by the episode's flag).
     _link(person, ep_person, row_unit, e_unit, month, amount,
-          row_filter=None, ep_filter=~ep_has_h, bounds=bounds, totals=totals, paid=paid)
-    if ep_has_h.any():
-        household = _Factorized(payments["household_id"])
-        row_has_h = household.codes >= 0
-        _link(person, ep_person, row_unit, e_unit, month, amount,
-              row_filter=~row_has_h, ep_filter=ep_has_h, bounds=bounds, totals=totals, paid=paid)
-        if row_has_h.any():
-            _link(household, ep_household, row_unit, e_unit, month, amount,
-                  row_filter=row_has_h, ep_filter=ep_has_h, bounds=bounds, totals=totals, paid=paid)
+          row_filter=None, ep_filter=np.ones(n_ep, bool), bounds=bounds, totals=totals, paid=paid,
+          ep_has_h=ep_has_h if household is not None else None, row_has_h=row_has_h)
+    if household is not None and row_has_h.any():
+        _link(household, ep_household, row_unit, e_unit, month, amount,
+              row_filter=row_has_h, ep_filter=ep_has_h, bounds=bounds, totals=totals, paid=paid)
     return Windows(coverage_first, coverage_last, totals, paid)
 
 
@@ -148,7 +146,10 @@ def _coverage(row_unit: np.ndarray, month: np.ndarray,
         return first, last
     lo = int(month.min())
     span = int(month.max()) - lo + 1
-    seen = np.bincount(row_unit[ok] * span + (month[ok] - lo), minlength=n_units * span)
+    if ok.all():
+        seen = np.bincount(row_unit * span + (month - lo), minlength=n_units * span)
+    else:
+        seen = np.bincount(row_unit[ok] * span + (month[ok] - lo), minlength=n_units * span)
     seen = seen.reshape(n_units, span) > 0
     has = seen.any(axis=1)
     first[has] = seen.argmax(axis=1)[has] + lo
@@ -157,7 +158,7 @@ def _coverage(row_unit: np.ndarray, month: np.ndarray,
 
 
 def _link(row_ids: _Factorized, ep_ids: pd.Series, row_unit, e_unit, month, amount, *,
-          row_filter, ep_filter, bounds, totals, paid) -> None:
+          row_filter, ep_filter, bounds, totals, paid, ep_has_h=None, row_has_h=None) -> None:
     """Add the rows whose id (and unit) match an episode's to that episode's window totals."""
     episodes = np.flatnonzero(ep_filter & np.asarray(ep_ids.notna()) & (e_unit >= 0))
     if len(episodes) == 0:
@@ -187,6 +188,9 @@ def _link(row_ids: _Factorized, ep_ids: pd.Series, row_unit, e_unit, month, amou
             wanted &= row_filter
         rows = np.flatnonzero(wanted)
         e = e[rows]
+        if ep_has_h is not None:  # household episodes take only rows without a household
+            keep = ~(ep_has_h[e] & row_has_h[rows])
+            rows, e = rows[keep], e[keep]
         same_unit = e_unit32[e] == row_unit[rows]
         m = month[rows].astype(np.int32)
         amounts = amount[rows]

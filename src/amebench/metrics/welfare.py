@@ -213,11 +213,14 @@ def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) ->
     ep = episodes.copy()
     ep["_exited"] = ep["exited_on"].notna() & (ep["exited_on"] <= as_of)
     if per == "person":
-        ep["_key"] = "p:" + ep["person_id"].astype("string")
+        key = ep["person_id"]
     else:
         unit = ep["unit"].astype("string").fillna("")
         hh = "h:" + unit + ":" + ep["household_id"].astype("string")
-        ep["_key"] = hh.fillna("p:" + ep["person_id"].astype("string"))
+        key = hh.fillna("p:" + ep["person_id"].astype("string"))
+    # Integer codes instead of strings: only rows *within* a key are ordered, so the kept
+    # episode per key is the same; sorting 2M int64 keys is ~4 s cheaper than strings.
+    ep["_key"] = pd.factorize(key, use_na_sentinel=False)[0]
     ep = ep.sort_values(
         ["_key", "_exited", "exited_on", "enrolled_on", "episode_id"],
         na_position="first", kind="mergesort",
