@@ -5,21 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ..schema import age_band, outcome_reasons
+from ._binomial import INTERVAL_METHODS, binomial_interval
 
 __all__ = ["outcome_rate", "INTERVAL_METHODS"]
 
-#: amebench method name -> statsmodels proportion_confint method.
-INTERVAL_METHODS = {
-    "wilson": "wilson",
-    "clopper_pearson": "beta",
-    "jeffreys": "jeffreys",
-    "agresti_coull": "agresti_coull",
-}
 
 _DERIVED = ("exit_year", "age_band")
 
@@ -111,15 +104,8 @@ def outcome_rate(
     else:
         out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())]})
     out = out[out["n"] > 0]
-    low, high = proportion_confint(out["events"], out["n"], alpha=1 - conf_level, method=INTERVAL_METHODS[method])
     out["estimate"] = out["events"] / out["n"]
-    out["ci_low"] = low.to_numpy() if hasattr(low, "to_numpy") else low
-    out["ci_high"] = high.to_numpy() if hasattr(high, "to_numpy") else high
-    if method == "jeffreys":
-        # Brown, Cai & DasGupta (2001) §4.1.2: the Jeffreys limits are 0 at x = 0 and 1 at
-        # x = n, otherwise the interval would exclude the estimate itself.
-        out.loc[out["events"] == 0, "ci_low"] = 0.0
-        out.loc[out["events"] == out["n"], "ci_high"] = 1.0
+    out["ci_low"], out["ci_high"] = binomial_interval(out["events"], out["n"], conf_level, method)
     out["method"] = method
     out["conf_level"] = conf_level
     return tidy(out)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
 from ..results import tidy
+from ._binomial import binomial_interval
 
 __all__ = ["reentry"]
 
@@ -93,7 +93,7 @@ def reentry(
         out = frame[["n", "eligible", "events"]].sum().to_frame().T
     out["censored"] = out["n"] - out["eligible"]
     has = out["eligible"] > 0
-    low, high = proportion_confint(out["events"], out["eligible"].clip(lower=1), alpha=1 - conf_level, method="wilson")
+    low, high = binomial_interval(out["events"], out["eligible"].clip(lower=1), conf_level)
     out["estimate"] = np.where(has, out["events"] / out["eligible"].clip(lower=1), np.nan)
     out["ci_low"] = np.where(has, low, np.nan)
     out["ci_high"] = np.where(has, high, np.nan)

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
+from ._binomial import binomial_interval
 from ._ledger import month_index, window_totals
 
 __all__ = ["retention"]
@@ -115,7 +115,7 @@ def retention(
     out["censored"] = out["n"] - out["eligible"]
     out["non_respondents"] = out["eligible"] - out["respondents"]
     usable = (out["respondents"] > 0) & (out["_data"] > 0)
-    low, high = proportion_confint(out["events"], out["respondents"].clip(lower=1), alpha=1 - conf_level, method="wilson")
+    low, high = binomial_interval(out["events"], out["respondents"].clip(lower=1), conf_level)
     out["estimate"] = np.where(usable, out["events"] / out["respondents"].clip(lower=1), np.nan)
     out["ci_low"] = np.where(usable, low, np.nan)
     out["ci_high"] = np.where(usable, high, np.nan)

@@ -8,10 +8,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from ..exceptions import AmebenchError
 from ..results import tidy
+from ._binomial import binomial_interval
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
@@ -312,8 +312,7 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
         low, high = _mean_ci(deltas, kind, conf_level, n_boot, seed)
         none_after = int(ok["_no_payment"].sum())
         if m:
-            s_low, s_high = proportion_confint(none_after, m, alpha=1 - conf_level, method="wilson")
-            s_low, s_high = max(float(s_low), 0.0), min(float(s_high), 1.0)  # round-off at 0 and 1
+            s_low, s_high = (float(v) for v in binomial_interval(none_after, m, conf_level))
         else:
             s_low = s_high = np.nan
         rows.append({
