@@ -52,6 +52,23 @@ def test_zero_counts_are_published():
     assert hidden == 0 and out["events"].tolist() == [0, 30]
 
 
+def test_a_known_total_stays_visible_unless_small_itself():
+    # read = loaded + rejected. Hiding rejected (2) and loaded (601) leaves nothing to
+    # derive 2 from the 603 rows the file has, so rows_read stays; a 3-row file is hidden.
+    table = pd.DataFrame({
+        "file": ["a.csv", "b.csv", "c.csv"],
+        "rows_read": [603, 40, 3],
+        "rows_loaded": [601, 40, 3],
+        "rows_rejected": [2, 0, 0],
+    })
+    out, hidden = suppress(table, min_cell=5, keep=("file",), known=("rows_read",))
+    assert hidden == 2
+    assert out["rows_read"].tolist()[:2] == [603, 40] and pd.isna(out["rows_read"].iloc[2])
+    assert out[["rows_loaded", "rows_rejected"]].iloc[[0, 2]].isna().all().all()
+    assert out[["rows_loaded", "rows_rejected"]].iloc[1].tolist() == [40, 0]
+    assert not visible_small_counts(out, min_cell=5)
+
+
 def test_min_cell_must_be_positive():
     with pytest.raises(AmebenchError, match="min_cell"):
         suppress(_rates(), min_cell=0)

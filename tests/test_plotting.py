@@ -49,5 +49,19 @@ def test_every_figure_returns_its_axes(rates, draw, table):
         data = table(rates)
     assert draw(data, ax=ax) is ax
     assert ax.has_data()
+    english = ax.get_xlabel() + ax.get_ylabel()
+    assert english
+    fig2, ax2 = plt.subplots()
+    draw(data, ax=ax2, lang="sv")
+    assert ax2.get_xlabel() + ax2.get_ylabel() not in ("", english)  # the Swedish labels
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_swedish_funnel_labels_and_legend(rates):
+    fig, ax = plt.subplots()
+    compare.funnel(rates).plot(ax=ax, lang="sv")
+    assert ax.get_xlabel() == "deltagare (avslut)" and ax.get_ylabel() == "andel"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["95 %-gränser", "99,8 %-gränser", "mål"]
     plt.close(fig)
 

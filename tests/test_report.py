@@ -1,6 +1,7 @@
 """Tests of the benchmark report: files, sections, disclosure control, self-containment."""
 
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -57,3 +58,45 @@ def test_cli_benchmark_in_swedish_and_bad_options(tmp_path, capsys):
     assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--as-of", "igår"]) == 2
     with pytest.raises(SystemExit):
         main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--lang", "de"])
+
+
+def _headers(html: str) -> list[tuple[str, str]]:
+    return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
+
+
+def test_swedish_report_reads_in_swedish(tmp_path):
+    path = benchmark_report(amebench.load_sample(), tmp_path, lang="sv", min_cell=5)
+    html = path.read_text(encoding="utf-8")
+    headers = _headers(html)
+    assert len(headers) > 50
+    # Column headers are labels, never the canonical names (the name is the tooltip).
+    assert not [label for column, label in headers if "_" in column and label == column]
+    labels = {label for _, label in headers}
+    assert {"Enhet", "Nedre gräns", "Övre gräns", "Avslutsorsak", "Lästa rader", "Medianrang"} <= labels
+    # Codes and units are shown with their Swedish labels and names.
+    for shown in ("åter till försörjningsstöd", "inom gränserna", "inskrivningar", "Järfälla", "Södertälje", "arbete eller studier"):
+        assert shown in html, shown
+    assert "returned_to_welfare" not in html and ">jarfalla<" not in html
+    # The data files keep the canonical names and codes.
+    reasons = pd.read_csv(tmp_path / "tables" / "exit_reasons.csv")
+    assert "returned_to_welfare" in set(reasons["exit_reason"]) and "jarfalla" in set(reasons["unit"])
+
+
+def test_report_notes_hold_no_count(report):
+    # The risk model warns the analyst "... (1 episodes)" about the sample's one 65+
+    # participant; the report says what it means without the count.
+    _, path = report
+    notes = [unescape(n) for n in re.findall(r"<p class='note'>(.*?)</p>", path.read_text(encoding="utf-8"))]
+    assert notes and any("one unit only" in note for note in notes)
+    assert not [note for note in notes if re.search(r"\d", note)]
+
+
+def test_reconciliation_keeps_rows_read_when_a_small_reject_count_is_hidden(report):
+    out, _ = report
+    table = pd.read_csv(out / "tables" / "reconciliation.csv")
+    episodes = table[table["table"] == "episodes"]
+    # Three episode files have 1-2 rejected rows: their loaded/rejected are hidden, the
+    # number of rows the file has is not (it reveals nothing without the other two).
+    assert episodes["rows_rejected"].isna().sum() == 3
+    assert episodes["rows_read"].notna().all()
+    assert episodes.loc[episodes["rows_rejected"].isna(), "rows_loaded"].isna().all()

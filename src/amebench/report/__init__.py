@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cohorts import cohort
+from ..labels import code_label
 from ..network import Network
 from ..schema import outcome_reasons
 from . import html as _html
@@ -71,12 +72,15 @@ def benchmark_report(
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     coh = cohort(network, as_of=as_of)
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell}
+    units = network.units
+    names = dict(zip(units["unit"].astype(str), units["name"].fillna(units["unit"]).astype(str)))
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "unit_names": names}
     sections = compute(coh, ctx, say)
     say("writing")
-    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome)
+    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
     meta = t["generated"].format(
-        name=_html.html.escape(network.name), as_of=coh.as_of.date(), outcome=outcome, version=__version__
+        name=_html.html.escape(network.name), as_of=coh.as_of.date(),
+        outcome=_html.html.escape(code_label(outcome, lang)), version=__version__,
     )
     meta += " " + t["suppression"].format(min_cell=min_cell, hidden=hidden)
     blocks.append(("methods", t["methods"], _html.methods_html(lang)))

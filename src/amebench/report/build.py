@@ -7,15 +7,20 @@ and draws them. Computing stays here, drawing stays in plotting.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .. import compare, metrics
-from ..exceptions import AmebenchError, AmebenchWarning
+from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, OverdispersionWarning
+from .i18n import texts
 
 __all__ = ["Section", "SECTIONS"]
+
+#: The unit named by a CaseMixWarning of :func:`amebench.compare.risk_adjusted`.
+_CASEMIX_UNIT = re.compile(r"unit (\S+) is the only unit with ")
 
 
 @dataclass
@@ -77,7 +82,7 @@ def _funnel(coh, ctx) -> Section:
         warnings.simplefilter("always", AmebenchWarning)
         raw = compare.funnel(rates, overdispersion="multiplicative")
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
-    section.notes += [str(w.message) for w in caught]
+    section.notes += _warning_notes(caught, ctx)
     oe = adjusted.table[["unit", "observed", "expected"]]
     ratio = compare.funnel(oe, kind="ratio")
     section.tables.update(
@@ -90,6 +95,24 @@ def _funnel(coh, ctx) -> Section:
     )
     section.objects.update({"funnel_raw": raw, "funnel_risk_adjusted": ratio, "risk_adjusted": adjusted})
     return section
+
+
+def _warning_notes(caught, ctx) -> list[str]:
+    """Return report notes for the warnings of a computation, in the report's language.
+
+    The warnings' own messages are for the analyst and may hold small counts; the
+    report states what they mean without any count.
+    """
+    t = texts(ctx["lang"])
+    notes = []
+    casemix_units = sorted({m.group(1) for w in caught if issubclass(w.category, CaseMixWarning)
+                            for m in [_CASEMIX_UNIT.match(str(w.message))] if m})
+    if any(issubclass(w.category, CaseMixWarning) for w in caught):
+        names = ", ".join(ctx["unit_names"].get(u, u) for u in casemix_units) or "–"
+        notes.append(t["note_casemix"].format(units=names))
+    if any(issubclass(w.category, OverdispersionWarning) for w in caught):
+        notes.append(t["note_overdispersion"])
+    return notes
 
 
 def _pairwise(coh, ctx) -> Section:
@@ -127,5 +150,5 @@ def compute(coh, ctx, progress) -> list[Section]:
         try:
             sections.append(function(coh, ctx))
         except AmebenchError as exc:
-            sections.append(Section(key, notes=[f"not available: {exc}"]))
+            sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=exc)]))
     return sections

@@ -13,8 +13,10 @@ through :func:`suppress`:
    (``total_row``) and exactly one row is hidden, the total minus the others would
    reveal it: the visible row with the smallest count is hidden too.
 
-A row with any hidden count is hidden whole (all but its label columns), so no
-count of it can be derived from the others.
+A row with any hidden count is hidden whole (all but its label columns and its
+``known`` totals), so no count of it can be derived from the others. A known total
+(such as the number of rows a file has) stays visible unless it is small itself:
+with the other counts of its row hidden, nothing can be derived from it.
 
 Counts of zero are published: the threshold rule applies to counts 1 … min_cell − 1
 (a zero reveals no individual's record, and hiding zeros would hide most of a
@@ -61,6 +63,7 @@ def suppress(
     min_cell: int = DEFAULT_MIN_CELL,
     counts: Sequence[str] | None = None,
     keep: Sequence[str] = (),
+    known: Sequence[str] = (),
     total_row: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
@@ -76,6 +79,9 @@ def suppress(
     keep
         Columns never hidden (labels such as ``unit``, ``method``, ``conf_level``).
         Grouping columns should be listed here.
+    known
+        Count columns that are totals of their row known outside the table (rows
+        read from a file): hidden only where they are small themselves.
     total_row
         A boolean mask of rows that are totals of the other rows (e.g. a network row);
         used for complementary suppression. Without it, no total is assumed.
@@ -92,6 +98,7 @@ def suppress(
     if counts is None:
         counts = [c for c in COUNT_COLUMNS if c in out.columns]
     keep = set(keep)
+    known = set(known)
     hide_row = np.zeros(len(out), dtype=bool)
     for col in counts:
         hide_row |= _small(pd.to_numeric(out[col], errors="coerce"), min_cell)
@@ -105,11 +112,12 @@ def suppress(
         for col in out.columns:
             if col in keep:
                 continue
+            mask = _small(pd.to_numeric(out[col], errors="coerce"), min_cell) if col in known else hide_row
             if pd.api.types.is_bool_dtype(out[col]) or pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = _nullable(out[col])
             else:
                 out[col] = out[col].astype("object")
-            out.loc[hide_row, col] = pd.NA
+            out.loc[mask, col] = pd.NA
     return out, int(hide_row.sum())
 
 

@@ -9,6 +9,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ..labels import code_label, column_label
+from .i18n import texts
+
 __all__ = ["render", "format_table"]
 
 _CSS = """
@@ -30,22 +33,63 @@ _PERCENT = {
 }
 _MISSING = "–"
 
+#: Columns whose values are canonical codes, shown with their readable labels.
+_CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
 
-def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, max_rows: int = 40) -> str:
-    """Return ``frame`` as an HTML table: percentages, thousands separators, hidden cells as '–'."""
+
+def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = 40) -> str:
+    """Return ``frame`` as an HTML table for reading.
+
+    Headers are readable labels in ``lang`` (the canonical column name is the
+    header's tooltip), codes are shown with their labels, proportions as
+    percentages, numbers with thousands separators and hidden cells as '–'.
+    ``name`` is the result table's name, which decides what ``estimate`` means.
+    ``method`` and ``conf_level`` are stated once under the table, not per row.
+    """
     decimal = "," if lang == "sv" else "."
-    shown = frame.head(max_rows)
+    caption = _caption(frame, lang, decimal)
+    shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(max_rows)
     cells = {}
     for col in shown.columns:
-        cells[col] = [_format(v, col, percent, decimal) for v in shown[col].tolist()]
+        values = shown[col].tolist()
+        if col in _CODED:
+            values = [code_label(v, lang) if isinstance(v, str) else v for v in values]
+        if not (percent and col in _PERCENT) and _is_whole_number_column(shown[col]):
+            values = [int(v) if isinstance(v, (float, np.floating)) and not np.isnan(v) else v for v in values]
+        cells[col] = [_format(v, col, percent, decimal) for v in values]
     numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    head = "".join(
+        f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name))}</th>"
+        for c in shown.columns
+    )
     rows = []
     for i in range(len(shown)):
         rows.append("<tr>" + "".join(f"<td{numeric[c]}>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
     more_text = {"en": "{k} more rows in the CSV file.", "sv": "Ytterligare {k} rader finns i CSV-filen."}[lang]
     more = f"<p class='meta'>{more_text.format(k=len(frame) - max_rows)}</p>" if len(frame) > max_rows else ""
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{caption}{more}"
+
+
+def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
+    t = texts(lang)
+    parts = []
+    if "method" in frame.columns:
+        methods = list(dict.fromkeys(str(m) for m in frame["method"].dropna()))
+        if methods:
+            parts.append(t["method_caption"].format(method="; ".join(methods)))
+    if "conf_level" in frame.columns:
+        levels = list(dict.fromkeys(f"{100 * float(v):g}".replace(".", decimal) for v in frame["conf_level"].dropna()))
+        if levels:
+            parts.append(t["level_caption"].format(level=", ".join(levels)))
+    return f"<p class='meta'>{html.escape(' '.join(parts))}</p>" if parts else ""
+
+
+def _is_whole_number_column(series: pd.Series) -> bool:
+    """A float column of whole numbers (days, years: float only because of gaps)."""
+    if not pd.api.types.is_float_dtype(series):
+        return False
+    values = series.dropna().to_numpy(dtype="float64")
+    return len(values) > 0 and bool(np.all(values == np.round(values)))
 
 
 def _is_number_column(series: pd.Series) -> bool:
@@ -64,13 +108,17 @@ def _format(value, column: str, percent: bool, decimal: str) -> str:
         return f"{int(value):,}".replace(",", "\u202f")
     if isinstance(value, (float, np.floating)):
         if percent and column in _PERCENT:
-            text = f"{100 * value:.1f} %"
+            text = f"{100 * value + 0.0:.1f}\u00a0%"
         elif column.startswith("p_"):
             text = f"{value:.3f}" if value >= 0.001 else "<0.001"
         elif abs(value) >= 100:
             text = f"{value:,.0f}".replace(",", "\u202f")
+        elif abs(value) >= 10:
+            text = f"{value:.1f}"
         else:
             text = f"{value:.3f}"
+        if text.startswith("-") and not text.strip("-0.%\u00a0"):
+            text = text[1:]  # -0.0 % after rounding is 0.0 %
         return text.replace(".", decimal)
     return html.escape(str(value))
 

@@ -97,6 +97,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits", "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)", "sv": "Modellens kalibrering (tiondelar av predicerad sannolikhet)"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
+    "note_casemix": {
+        "en": "Some participants' case-mix (e.g. an age band) occurs in one unit only ({units}); "
+        "the model has seen it nowhere else, so that unit's expected count partly rests on itself.",
+        "sv": "En del deltagares bakgrund (t.ex. en åldersgrupp) finns bara i en enhet ({units}); "
+        "modellen har inte sett den någon annanstans, så enhetens förväntade antal vilar delvis på den själv.",
+    },
+    "note_overdispersion": {
+        "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
+        "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
+    },
+    "method_caption": {"en": "Method: {method}.", "sv": "Metod: {method}."},
+    "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensgrad {level} %."},
     "not_available": {
         "en": "Not available: {reason}",
         "sv": "Inte tillgängligt: {reason}",

@@ -10,6 +10,7 @@ import dataclasses
 import io
 from pathlib import Path
 
+from ..labels import code_label
 from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, suppress
@@ -29,12 +30,19 @@ _PROPORTIONS = {
 #: (only the difference inflow - outflow of two hidden cells can be derived from it).
 _ALSO_KEEP = {"flows": {"stock"}}
 
+#: Counts that are known totals of their row (a file's rows), shown unless small themselves.
+_KNOWN = {"reconciliation": ["rows_read"]}
+
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 
 
-def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str):
-    """Suppress, write and render every section; return (HTML blocks, rows hidden)."""
+def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None):
+    """Suppress, write and render every section; return (HTML blocks, rows hidden).
+
+    Tables are written with canonical unit ids; figures and HTML tables show the
+    units' names (``unit_names``: id -> name).
+    """
     tables_dir = Path(out) / "tables"
     figures_dir = Path(out) / "figures"
     blocks = []
@@ -47,29 +55,38 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 table,
                 min_cell=min_cell,
                 keep=[c for c in table.columns if c in _LABELS | _ALSO_KEEP.get(name, set())],
+                known=_KNOWN.get(name, ()),
                 counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
                 total_row=total(table) if total else None,
             )
             hidden_total += hidden
-            published[name] = shown
             write_table(shown, tables_dir, name)
+            published[name] = _with_names(shown, unit_names or {})
         inner = []
         text_key = f"{section.key}_text"
         if text_key in t:
-            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=outcome))}</p>")
+            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=code_label(outcome, lang)))}</p>")
         for note in section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
-        for name, png in _figures(section, published, t):
+        for name, png in _figures(section, published, t, lang):
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=name.replace("_", " ")))
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
-            inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang))
+            inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
         blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
     return blocks, hidden_total
 
 
-def _figures(section, published, t):
+def _with_names(table, names):
+    """Return ``table`` with unit ids replaced by unit names for display."""
+    columns = [c for c in ("unit", "unit_a", "unit_b") if c in table.columns]
+    if not names or not columns:
+        return table
+    return table.assign(**{c: table[c].map(lambda u: names.get(u, u)) for c in columns})
+
+
+def _figures(section, published, t, lang):
     """Yield (name, PNG bytes) for the figures of a section, drawn from published tables."""
     import matplotlib
 
@@ -85,22 +102,22 @@ def _figures(section, published, t):
     }.get(section.key, [])
     for name, function, table in draw:
         if table in published and len(published[table]):
-            yield name, _png(function, published[table], t.get(name, ""))
+            yield name, _png(function, published[table], t.get(name, ""), lang)
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
                 result = dataclasses.replace(section.objects[name], table=published[name])
-                yield name, _png(plotting.funnel_plot, result, t.get(name, ""))
+                yield name, _png(plotting.funnel_plot, result, t.get(name, ""), lang)
         if "risk_adjusted" in published:
-            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"], t.get("risk_adjusted", ""))
+            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"], t.get("risk_adjusted", ""), lang)
 
 
-def _png(function, data, title: str) -> bytes:
+def _png(function, data, title: str, lang: str) -> bytes:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     try:
-        function(data, ax=ax)
+        function(data, ax=ax, lang=lang)
         ax.set_title(title, loc="left", fontsize="medium")
         fig.tight_layout()
         buffer = io.BytesIO()

@@ -1,0 +1,179 @@
+"""Readable labels in English and Swedish for result columns, codes and figure texts.
+
+Data files keep the canonical column names and codes (DESIGN.md §7); these labels are
+for what people read: report table headers, code values shown in tables, and the axes
+and legends of :mod:`amebench.plotting`.
+"""
+
+from __future__ import annotations
+
+from .exceptions import AmebenchError
+
+__all__ = ["LANGUAGES", "column_label", "code_label", "figure_text"]
+
+LANGUAGES = ("en", "sv")
+
+_COLUMNS: dict[str, tuple[str, str]] = {
+    # column: (English, Swedish)
+    "unit": ("Unit", "Enhet"),
+    "estimate": ("Estimate", "Skattning"),
+    "ci_low": ("Lower limit", "Nedre gräns"),
+    "ci_high": ("Upper limit", "Övre gräns"),
+    "n": ("n", "Antal"),
+    "events": ("Events", "Händelser"),
+    "eligible": ("Observable", "Observerbara"),
+    "censored": ("Censored", "Censurerade"),
+    "respondents": ("Respondents", "Svarande"),
+    "non_respondents": ("Non-respondents", "Ej svarande"),
+    "estimate_worst": ("Worst case", "Sämsta fall"),
+    "estimate_best": ("Best case", "Bästa fall"),
+    "method": ("Method", "Metod"),
+    "conf_level": ("Confidence level", "Konfidensgrad"),
+    "quantity": ("Quantity", "Mått"),
+    "days": ("Days", "Dagar"),
+    "exit_reason": ("Exit reason", "Avslutsorsak"),
+    "month": ("Month", "Månad"),
+    "inflow": ("Inflow", "Inflöde"),
+    "outflow": ("Outflow", "Utflöde"),
+    "stock": ("Active at month end", "Aktiva vid månadens slut"),
+    "z": ("z", "z"),
+    "position": ("Position", "Läge"),
+    "observed": ("Observed", "Observerat"),
+    "expected": ("Expected", "Förväntat"),
+    "oe_ratio": ("Observed/expected", "Observerat/förväntat"),
+    "oe_ci_low": ("O/E lower limit", "O/F nedre gräns"),
+    "oe_ci_high": ("O/E upper limit", "O/F övre gräns"),
+    "comparison": ("Comparison", "Jämförelse"),
+    "unit_a": ("Unit A", "Enhet A"),
+    "unit_b": ("Unit B", "Enhet B"),
+    "n_a": ("n A", "Antal A"),
+    "n_b": ("n B", "Antal B"),
+    "events_a": ("Events A", "Händelser A"),
+    "events_b": ("Events B", "Händelser B"),
+    "estimate_a": ("Rate A", "Andel A"),
+    "estimate_b": ("Rate B", "Andel B"),
+    "p_value": ("p-value", "p-värde"),
+    "p_adjusted": ("Adjusted p", "Justerat p"),
+    "p_top_quarter": ("P(top quarter)", "P(översta fjärdedelen)"),
+    "p_bottom_quarter": ("P(bottom quarter)", "P(nedersta fjärdedelen)"),
+    "rate": ("Raw rate", "Rå andel"),
+    "group": ("Group", "Grupp"),
+    "mean_before": ("Mean before (SEK/month)", "Medel före (kr/mån)"),
+    "mean_after": ("Mean after (SEK/month)", "Medel efter (kr/mån)"),
+    "median": ("Median change", "Medianförändring"),
+    "share_no_payment": ("No payment after", "Utan bistånd efter"),
+    "share_no_payment_ci_low": ("No payment: lower", "Utan bistånd: nedre"),
+    "share_no_payment_ci_high": ("No payment: upper", "Utan bistånd: övre"),
+    "total_sek": ("Total change (SEK)", "Total förändring (kr)"),
+    "table": ("Table", "Tabell"),
+    "file": ("File", "Fil"),
+    "reason": ("Reason", "Skäl"),
+    "rows_read": ("Rows read", "Lästa rader"),
+    "rows_loaded": ("Rows loaded", "Inlästa rader"),
+    "rows_rejected": ("Rows rejected", "Avvisade rader"),
+    "exit_year": ("Exit year", "Avslutsår"),
+    "change": ("Change", "Förändring"),
+    "change_ci_low": ("Change: lower", "Förändring: nedre"),
+    "change_ci_high": ("Change: upper", "Förändring: övre"),
+}
+
+#: What ``estimate`` (and ``events``) mean in a given result table.
+_TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
+    ("outcome_rates", "estimate"): ("Rate", "Andel"),
+    ("outcome_rates", "events"): ("Outcomes", "Utfall"),
+    ("retention_90", "estimate"): ("Retained", "Kvar"),
+    ("retention_90", "events"): ("Retained (n)", "Antal kvar"),
+    ("retention_90", "n"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("funnel_raw", "estimate"): ("Rate", "Andel"),
+    ("funnel_raw", "events"): ("Outcomes", "Utfall"),
+    ("risk_adjusted", "estimate"): ("Standardised rate", "Standardiserad andel"),
+    ("funnel_risk_adjusted", "estimate"): ("Observed/expected", "Observerat/förväntat"),
+    ("shrunken", "estimate"): ("Shrunken rate", "Krympt andel"),
+    ("ranks", "estimate"): ("Median rank", "Medianrang"),
+    ("welfare_delta", "estimate"): ("Mean change (SEK/month)", "Medelförändring (kr/mån)"),
+    ("pairwise", "estimate"): ("Difference A − B", "Skillnad A − B"),
+    ("exit_reasons", "n"): ("Exits", "Avslut"),
+    ("rejects_by_reason", "n"): ("Rows", "Rader"),
+    ("calibration", "group"): ("Tenth of predicted risk", "Tiondel av predicerad sannolikhet"),
+}
+
+_CODES: dict[str, tuple[str, str]] = {
+    # exit reasons (schema.EXIT_REASONS)
+    "work": ("work", "arbete"),
+    "work_subsidised": ("subsidised work", "arbete med stöd"),
+    "work_programme": ("municipal work programme", "kommunal anställning i insats"),
+    "self_employed": ("self-employed", "eget företag"),
+    "studies": ("studies", "studier"),
+    "care": ("care or rehabilitation", "vård eller rehabilitering"),
+    "other_agency": ("other agency", "annan aktör"),
+    "moved": ("moved", "flyttat"),
+    "leave": ("leave", "ledighet"),
+    "returned_to_welfare": ("back to welfare", "åter till försörjningsstöd"),
+    "dropped_out": ("dropped out", "avbrott"),
+    "other": ("other", "övrigt"),
+    "unknown": ("unknown", "okänt"),
+    # funnel positions
+    "above_998": ("above 99.8 % limit", "över 99,8 %-gränsen"),
+    "above_95": ("above 95 % limit", "över 95 %-gränsen"),
+    "within": ("within limits", "inom gränserna"),
+    "below_95": ("below 95 % limit", "under 95 %-gränsen"),
+    "below_998": ("below 99.8 % limit", "under 99,8 %-gränsen"),
+    # table names in the data-quality section
+    "episodes": ("episodes", "inskrivningar"),
+    "payments": ("payments", "utbetalningar"),
+    "followups": ("follow-ups", "uppföljningar"),
+    "activities": ("activities", "aktiviteter"),
+    # other values shown in report tables
+    "network": ("network", "nätverket"),
+    "participants": ("participants", "deltagare"),
+    "comparison": ("comparison group", "jämförelsegrupp"),
+    "difference": ("difference", "skillnad"),
+    "pair": ("pair", "par"),
+    "unit vs rest": ("unit vs rest", "enhet mot övriga"),
+    "rest of network": ("rest of network", "övriga nätverket"),
+    "median_days": ("median days", "mediandagar"),
+    "work_or_studies": ("work or studies", "arbete eller studier"),
+    "cif_work": ("share exited to work", "andel avslutade till arbete"),
+    "cif_studies": ("share exited to studies", "andel avslutade till studier"),
+    "cif_work_or_studies": ("share exited to work or studies", "andel avslutade till arbete eller studier"),
+}
+
+_FIGURES: dict[str, tuple[str, str]] = {
+    "limits": ("{level} % limits", "{level} %-gränser"),
+    "target": ("target", "mål"),
+    "exits": ("participants (exits)", "deltagare (avslut)"),
+    "expected_outcomes": ("expected outcomes", "förväntade utfall"),
+    "rate": ("rate", "andel"),
+    "oe": ("observed / expected", "observerat / förväntat"),
+    "oe_axis": ("observed / expected (1 = as expected for its participants)",
+                "observerat / förväntat (1 = som förväntat för dess deltagare)"),
+    "network": ("network", "nätverket"),
+    "rank_axis": ("rank (1 = highest rate) with 95 % interval", "rang (1 = högsta andel) med 95 %-intervall"),
+    "stock": ("active participants at month end", "aktiva deltagare vid månadens slut"),
+    "share_of_exits": ("share of exits", "andel av avsluten"),
+    "estimate_ci": ("estimate with 95 % interval", "skattning med 95 %-intervall"),
+}
+
+
+def _index(lang: str) -> int:
+    if lang not in LANGUAGES:
+        raise AmebenchError(f"lang must be one of {LANGUAGES}, not {lang!r}")
+    return LANGUAGES.index(lang)
+
+
+def column_label(column: str, lang: str = "en", *, table: str | None = None) -> str:
+    """Return the readable label of a result column (the name itself when unknown)."""
+    i = _index(lang)
+    pair = _TABLE_COLUMNS.get((table, column)) or _COLUMNS.get(column)
+    return pair[i] if pair else column
+
+
+def code_label(value: str, lang: str = "en") -> str:
+    """Return the readable label of a canonical code (the code itself when unknown)."""
+    pair = _CODES.get(value)
+    return pair[_index(lang)] if pair else value
+
+
+def figure_text(key: str, lang: str = "en", **fields) -> str:
+    """Return an axis or legend text of :mod:`amebench.plotting` in ``lang``."""
+    return _FIGURES[key][_index(lang)].format(**fields)
