@@ -1,0 +1,158 @@
+"""No personal identity number ever leaks (DESIGN.md §6; issue 7).
+
+The sample network's exports hold synthetic personnummer (every person of
+``simulate_network`` with the sample's seed, plus the deliberately invalid one). They
+are pushed through every path that produces output — tables, rejects, Parquet, the
+report's HTML/CSV/Parquet/PNG, the command line's output and reject file, warnings,
+logs, error messages, reprs in Jupyter — and every byte is searched for any of them,
+in any format: 10 or 12 digits, with or without ``-``/``+``, also in UTF-16.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tomllib
+import warnings
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import amebench
+from amebench import compare, metrics
+from amebench.cli import main
+from amebench.exceptions import AmebenchError
+from amebench.report import benchmark_report
+from amebench.synth import simulate_network
+
+#: A run of 10 or 12 digits, optionally with - or + before the last four.
+_NUMBER = re.compile(rb"(?<![0-9])(?:[0-9]{2})?([0-9]{6})[-+]?([0-9]{4})(?![0-9])")
+
+
+def _ten(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return digits[-10:]
+
+
+@pytest.fixture(scope="module")
+def secrets(tmp_path_factory):
+    """The 10-digit forms of every identity number in the sample's exports."""
+    known = {_ten(p) for p in simulate_network(n_units=5, seed=20260930).identities["personnummer"]}
+    # The exports' own numbers, including the deliberately invalid one (scan the text files).
+    for path in amebench.sample_path().rglob("*.[ct]sv"):
+        for match in _NUMBER.finditer(path.read_bytes()):
+            known.add((match.group(1) + match.group(2)).decode())
+    assert len(known) > 2000
+    return known
+
+
+def _leaks(data: bytes, secrets: set[str]) -> set[str]:
+    found = set()
+    for blob in (data, data.replace(b"\x00", b"")):  # UTF-16 text without its zero bytes
+        for match in _NUMBER.finditer(blob):
+            ten = (match.group(1) + match.group(2)).decode()
+            if ten in secrets:
+                found.add(ten[:6] + "-XXXX")  # never print a whole number, even in a failing test
+    return found
+
+
+def _file_bytes(path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+        data += table.to_pandas().to_csv().encode() + str(table.schema.metadata).encode()
+    return data
+
+
+def test_sample_exports_do_hold_the_numbers(secrets):
+    # The test can fail: the raw exports themselves are full of them.
+    raw = (amebench.sample_path() / "jarfalla" / "deltagare.csv").read_bytes()
+    assert len(_leaks(raw, secrets)) > 100
+
+
+def test_no_number_in_tables_parquet_report_or_cli(secrets, tmp_path, capsys, caplog):
+    caplog.set_level(logging.DEBUG, logger="amebench")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        net = amebench.read_network(amebench.sample_path())
+        coh = amebench.cohort(net)
+        rates = metrics.outcome_rate(coh)
+        results = [
+            rates, metrics.retention(coh), metrics.welfare_delta(coh, method="t"), metrics.durations(coh),
+            metrics.reentry(coh), metrics.flows(net), compare.pairwise(rates), compare.shrink(rates),
+        ]
+        funnel = compare.funnel(rates, overdispersion="multiplicative")
+        adjusted = compare.risk_adjusted(coh)
+        benchmark_report(net, tmp_path / "report", lang="sv")
+    assert len(net.rejects) == 6
+
+    texts = [
+        *(getattr(net, name).to_csv() for name in ("units", "episodes", "activities", "followups", "payments",
+                                                   "rejects", "reconciliation")),
+        *(frame.to_csv() for frame in results),
+        repr(net), net._repr_html_(), str(net.summary()), repr(coh), coh._repr_html_(),
+        funnel._repr_html_(), adjusted._repr_html_(), repr(adjusted.table),
+        *(str(w.message) for w in caught), caplog.text,
+    ]
+    net.to_parquet(tmp_path / "parquet")
+    assert main(["validate", str(amebench.sample_path()), "--rejects", str(tmp_path / "rejects.csv")]) == 0
+    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path / "cli")]) == 0
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} >= {".csv", ".parquet", ".png", ".html"}
+    leaks = {p.name: _leaks(_file_bytes(p), secrets) for p in files}
+    leaks.update({f"text {i}": _leaks(t.encode("utf-8"), secrets) for i, t in enumerate(texts)})
+    assert {k: v for k, v in leaks.items() if v} == {}
+
+
+def _misreading_profile(folder, replace_from: str, replace_to: str):
+    profile = folder / "profiles" / "jarfalla.toml"
+    text = profile.read_text(encoding="utf-8")
+    assert replace_from in text
+    profile.write_text(text.replace(replace_from, replace_to), encoding="utf-8")
+
+
+@pytest.mark.parametrize("mistake", ["date", "code", "strict"])
+def test_no_number_in_errors_or_rejects_when_a_profile_points_at_the_identity_column(secrets, tmp_path, mistake):
+    # A profile that maps the personnummer column to a date or a coded column makes the
+    # reader complain about the values it finds there: the complaint must not quote them.
+    folder = tmp_path / "net"
+    shutil.copytree(amebench.sample_path(), folder)
+    columns = tomllib.loads((folder / "profiles" / "jarfalla.toml").read_text(encoding="utf-8"))["episodes"]["columns"]
+    person_column, enrolled_column, reason_column = (columns[c] for c in ("person_id", "enrolled_on", "exit_reason"))
+    if mistake == "code":
+        _misreading_profile(folder, f'exit_reason = "{reason_column}"', f'exit_reason = "{person_column}"')
+    else:
+        _misreading_profile(folder, f'enrolled_on = "{enrolled_column}"', f'enrolled_on = "{person_column}"')
+    texts = []
+    try:
+        net = amebench.read_network(folder, strict=mistake == "strict")
+        texts += [net.rejects.to_csv(), net.reconciliation.to_csv()]
+        assert len(net.rejects) > 100  # every Järfälla episode rejected, each named
+    except AmebenchError as exc:
+        texts.append(str(exc))
+        assert mistake in ("code", "strict"), exc
+    assert texts and not any(_leaks(t.encode("utf-8"), secrets) for t in texts)
+
+
+def test_no_number_in_the_missing_key_error(secrets, tmp_path, monkeypatch):
+    folder = tmp_path / "net"
+    shutil.copytree(amebench.sample_path(), folder)
+    manifest = folder / "network.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('key_file = "demo.key"\n', ""), encoding="utf-8")
+    monkeypatch.delenv("AMEBENCH_KEY", raising=False)
+    monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)
+    with pytest.raises(AmebenchError) as info:
+        amebench.read_network(folder)
+    assert "AMEBENCH_KEY" in str(info.value)
+    assert not _leaks(str(info.value).encode(), secrets)
+
+
+def test_pseudonyms_are_not_numbers(secrets):
+    net = amebench.load_sample()
+    ids = pd.concat([net.episodes["person_id"], net.payments["person_id"]]).dropna().astype(str)
+    assert ids.str.fullmatch(r"p_[0-9a-f]{20}").all()
