@@ -41,11 +41,19 @@ def test_every_published_table_passes_disclosure_control(report):
         assert pd.read_parquet(csv.with_suffix(".parquet")).shape == frame.shape
 
 
-def test_same_seed_gives_identical_tables(report, tmp_path):
+def test_same_input_key_and_seed_give_byte_identical_outputs(report, tmp_path):
+    # Every file: tables (CSV, Parquet), figures (PNG) and report.html; and the network's Parquet.
     out, _ = report
-    benchmark_report(amebench.load_sample(), tmp_path, min_cell=5)
-    for csv in (out / "tables").glob("*.csv"):
-        assert (tmp_path / "tables" / csv.name).read_bytes() == csv.read_bytes(), csv.name
+    network = amebench.load_sample()
+    benchmark_report(network, tmp_path / "again", min_cell=5)
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert len(files) > 30
+    assert files == sorted(p.relative_to(tmp_path / "again") for p in (tmp_path / "again").rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name
+    first, second = network.to_parquet(tmp_path / "p1"), amebench.load_sample().to_parquet(tmp_path / "p2")
+    for path in sorted(first.rglob("*.parquet")):
+        assert (second / path.relative_to(first)).read_bytes() == path.read_bytes(), path.name
 
 
 def test_cli_benchmark_in_swedish_and_bad_options(tmp_path, capsys):
