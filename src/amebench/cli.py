@@ -154,6 +154,12 @@ def _benchmark(args) -> int:
         except ValueError:
             raise AmebenchError(f"--as-of {args.as_of!r} is not a date; write YYYY-MM-DD") from None
     network = read_network(_existing(args.path))
+    if not args.quiet:
+        print(
+            f"[amebench] read {args.path}: {len(network.units)} units, {len(network.episodes):,} episodes, "
+            f"{len(network.rejects):,} rows rejected (`amebench validate {args.path}` lists them)",
+            file=sys.stderr, flush=True,
+        )
     path = benchmark_report(
         network, args.out, as_of=as_of, lang=args.lang, min_cell=args.min_cell,
         outcome=args.outcome, seed=args.seed, progress=not args.quiet,

@@ -27,9 +27,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "quality": {"en": "Data quality", "sv": "Datakvalitet"},
     "quality_text": {
         "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
-        "rows loaded + rows rejected.",
+        "rows loaded + rows rejected. Small counts are hidden here as everywhere in the report; "
+        "`amebench validate` shows the data owner every count, line and reason.",
         "sv": "Varje rad i varje fil har antingen lästs in eller avvisats med ett skäl: lästa "
-        "rader = inlästa + avvisade.",
+        "rader = inlästa + avvisade. Små antal döljs här som överallt i rapporten; "
+        "`amebench validate` visar dataägaren varje antal, rad och skäl.",
     },
     "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
     "flow": {"en": "Participant flow", "sv": "Deltagarflöde"},
