@@ -69,6 +69,18 @@ def test_a_known_total_stays_visible_unless_small_itself():
     assert not visible_small_counts(out, min_cell=5)
 
 
+def test_respondents_without_the_event_are_protected():
+    # Retention: 191 respondents, 189 retained -> 2 respondents not retained would be
+    # revealed by respondents - events; so would eligible - events for re-entry.
+    table = pd.DataFrame({
+        "unit": ["a", "b", "c"], "estimate": [189 / 191, 0.5, 0.5], "n": [300, 300, 300],
+        "events": [189, 100, 118], "eligible": [250, 250, 120], "respondents": [191, 200, 236],
+    })
+    out, hidden = suppress(table, min_cell=5, keep=("unit",))
+    assert hidden == 2  # a: 191 - 189 = 2; c: 120 - 118 = 2
+    assert out["events"].isna().tolist() == [True, False, True]
+
+
 def test_min_cell_must_be_positive():
     with pytest.raises(AmebenchError, match="min_cell"):
         suppress(_rates(), min_cell=0)

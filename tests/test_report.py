@@ -11,7 +11,7 @@ from amebench.cli import main
 from amebench.report import benchmark_report
 from amebench.report.disclosure import visible_small_counts
 
-SECTIONS = ("quality", "flow", "outcome", "retention", "welfare", "durations", "funnel", "pairwise", "ranks", "methods")
+SECTIONS = ("quality", "flow", "outcome", "retention", "reentry", "welfare", "durations", "funnel", "pairwise", "ranks", "methods")
 
 
 @pytest.fixture(scope="module")

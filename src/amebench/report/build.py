@@ -67,6 +67,10 @@ def _retention(coh, ctx) -> Section:
     return Section("retention", {"retention_90": metrics.retention(coh, days=90, by=("unit",))})
 
 
+def _reentry(coh, ctx) -> Section:
+    return Section("reentry", {"reentry_365": metrics.reentry(coh, days=365, by=("unit",))})
+
+
 def _welfare(coh, ctx) -> Section:
     return Section("welfare", {"welfare_delta": metrics.welfare_delta(coh, months=6, by=("unit",), seed=ctx["seed"])})
 
@@ -133,6 +137,7 @@ SECTIONS = (
     ("flow", _flow),
     ("outcome", _outcome),
     ("retention", _retention),
+    ("reentry", _reentry),
     ("welfare", _welfare),
     ("durations", _durations),
     ("funnel", _funnel),

@@ -54,6 +54,8 @@ _COMPLEMENTS: tuple[tuple[str, str], ...] = (
     ("events_a", "n_a"),
     ("events_b", "n_b"),
     ("respondents", "eligible"),
+    ("events", "respondents"),  # respondents not retained
+    ("events", "eligible"),  # observable people without the event (re-entry, retention)
 )
 
 

@@ -52,6 +52,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Bland avslut till utfallet där 90 dagar har gått; övriga är censurerade. Sämsta "
         "och bästa fall antar att alla som inte svarat har förlorat respektive behållit sysselsättningen.",
     },
+    "reentry": {"en": "Back within a year", "sv": "Tillbaka inom ett år"},
+    "reentry_text": {
+        "en": "Share of people who left a unit and had a new episode in any unit of the network within "
+        "365 days. Only exits at least 365 days before the extraction date count; later ones are censored.",
+        "sv": "Andel av dem som avslutats som fick en ny inskrivning i någon av nätverkets enheter inom "
+        "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare är censurerade.",
+    },
+    "reentry_365": {"en": "New episode within 365 days of exit", "sv": "Ny inskrivning inom 365 dagar efter avslut"},
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av ekonomiskt bistånd"},
     "welfare_text": {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "

@@ -23,7 +23,7 @@ _LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reaso
 
 #: Tables whose estimates are proportions (shown as percentages).
 _PROPORTIONS = {
-    "outcome_rates", "retention_90", "funnel_raw", "risk_adjusted", "pairwise", "shrunken",
+    "outcome_rates", "retention_90", "reentry_365", "funnel_raw", "risk_adjusted", "pairwise", "shrunken",
 }
 
 #: Columns published although computed from hidden counts: the monthly active stock
@@ -97,6 +97,7 @@ def _figures(section, published, t, lang):
         "flow": [("flows", plotting.flow_plot, "flows"), ("exit_reasons", plotting.exit_reason_plot, "exit_reasons")],
         "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates")],
         "retention": [("retention_90", plotting.caterpillar_plot, "retention_90")],
+        "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365")],
         "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta")],
         "ranks": [("ranks", plotting.rank_plot, "ranks")],
     }.get(section.key, [])
