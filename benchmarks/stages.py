@@ -119,6 +119,8 @@ def report_tables(ctx):
 
     coh = ctx["cohort"]
     run_ctx = {"outcome": "work_or_studies", "seed": 0, "lang": "en", "min_cell": 5}
+    if hasattr(build, "compute"):  # the report's own loop (it adds shared inputs to ctx)
+        return build.compute(coh, run_ctx, lambda key: None)
     sections = []
     for key, function in sections_list:
         try:

@@ -1,11 +1,13 @@
 """Tests of pairwise differences (Newcombe 1998) and multiplicity adjustment."""
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from amebench.compare import pairwise
-from amebench.compare.pairwise import difference
+from amebench.compare.pairwise import REST, difference
 from amebench.exceptions import AmebenchError
 
 
@@ -58,3 +60,40 @@ def test_interval_holds_estimate_and_null_coverage():
         assert low <= diff <= high
         covered.append(low <= 0 <= high)
     assert 0.93 <= np.mean(covered) <= 0.975
+
+
+# pairwise() with one elementwise statsmodels call equals the per-pair scalar calls.
+#
+# Reference: amebench.compare.difference (scalar statsmodels confint_proportions_2indep
+# method="newcomb" and test_proportions_2indep method="score") called once per pair, in
+# itertools.combinations order, the way pairwise() built its rows before vectorising.
+
+
+def _random_table():
+    rng = np.random.default_rng(6)
+    n = rng.integers(1, 900, 25)
+    events = rng.binomial(n, 0.4)
+    events[0], events[1], events[2] = 0, n[1], 0  # none, all, and a 0-vs-0 pair
+    events[3] = 0
+    return pd.DataFrame({"unit": [f"u{i:02d}" for i in range(25)], "n": n, "events": events})
+
+
+def test_vectorised_rows_equal_per_pair_calls():
+    table = _random_table()
+    out = pairwise(table, adjust="none", conf_level=0.9)
+    recs = table.to_dict("records")
+    tot_n, tot_e = int(table["n"].sum()), int(table["events"].sum())
+    expected = [("pair", a["unit"], b["unit"], difference(a["events"], a["n"], b["events"], b["n"],
+                                                          conf_level=0.9))
+                for a, b in combinations(recs, 2)]
+    expected += [("unit vs rest", a["unit"], REST,
+                  difference(a["events"], a["n"], tot_e - a["events"], tot_n - a["n"], conf_level=0.9))
+                 for a in recs]
+    assert len(out) == len(expected) == 25 * 24 // 2 + 25
+    assert out["comparison"].tolist() == [e[0] for e in expected]
+    assert out["unit_a"].tolist() == [e[1] for e in expected]
+    assert out["unit_b"].tolist() == [e[2] for e in expected]
+    ref = np.array([e[3] for e in expected], dtype=float)
+    got = out[["estimate", "ci_low", "ci_high", "p_value"]].to_numpy(dtype=float)
+    np.testing.assert_allclose(got, ref, rtol=1e-14, atol=1e-15)
+    np.testing.assert_array_equal(out["p_adjusted"].to_numpy(), out["p_value"].to_numpy())

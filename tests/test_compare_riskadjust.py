@@ -6,9 +6,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 import amebench
 from amebench import compare, metrics
+from amebench.compare import riskadjust
 from amebench.compare.riskadjust import c_statistic
 from amebench.exceptions import AmebenchError, CaseMixWarning
 
@@ -81,3 +83,52 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
         compare.risk_adjusted(table, casemix=("shoe_size",))
     with pytest.raises(AmebenchError, match="prior_welfare_months"):
         compare.risk_adjusted(table, casemix=("prior_welfare_months",))
+
+
+# The case-mix GLM fitted on grouped patterns (freq_weights) equals the row-level fit.
+#
+# Reference: statsmodels GLM (Binomial, logit) fitted on one row per exited episode of the
+# bundled sample, the way risk_adjusted fitted it before the grouping; frequency weights
+# give the same likelihood, hence the same MLE, standard errors, deviance and log-likelihood (``results.nobs`` then
+# counts patterns; ``results.model.wnobs`` the episodes).
+
+
+def test_grouped_fit_equals_row_level_fit():
+    cohort = amebench.cohort(amebench.load_sample())
+    frame = riskadjust._exited(cohort)
+    casemix = riskadjust.DEFAULT_CASEMIX
+    features = riskadjust._features(frame, cohort, casemix)
+    y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
+        dtype="float64")
+    design = pd.get_dummies(features, columns=[c for c in casemix if c != "prior_welfare_months"],
+                            drop_first=True, dtype="float64")
+    design = sm.add_constant(design, has_constant="add")
+    rows = sm.GLM(y, design, family=sm.families.Binomial()).fit()
+    grouped, p_hat = riskadjust._fit_grouped(features, y, casemix)
+    assert len(grouped.model.endog) < len(y)  # the grouping is real
+    assert list(grouped.params.index) == list(rows.params.index)
+    np.testing.assert_allclose(grouped.params, rows.params, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(grouped.bse, rows.bse, rtol=1e-7)
+    np.testing.assert_allclose(grouped.deviance, rows.deviance, rtol=1e-10)
+    # results.nobs counts pattern rows; the weighted count is the episodes (model.wnobs)
+    assert grouped.model.wnobs == rows.nobs == len(y)
+    np.testing.assert_allclose(grouped.llf, rows.llf, rtol=1e-10)
+    np.testing.assert_allclose(p_hat, rows.predict(design), rtol=0, atol=1e-10)
+
+
+def test_risk_adjusted_table_unchanged_by_grouping():
+    cohort = amebench.cohort(amebench.load_sample())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CaseMixWarning)
+        table = amebench.compare.risk_adjusted(cohort).table
+    frame = riskadjust._exited(cohort)
+    features = riskadjust._features(frame, cohort, riskadjust.DEFAULT_CASEMIX)
+    y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
+        dtype="float64")
+    design = sm.add_constant(pd.get_dummies(
+        features, columns=[c for c in riskadjust.DEFAULT_CASEMIX if c != "prior_welfare_months"],
+        drop_first=True, dtype="float64"), has_constant="add")
+    p = sm.GLM(y, design, family=sm.families.Binomial()).fit().predict(design)
+    expected = pd.Series(np.asarray(p)).groupby(frame["unit"].astype(str).to_numpy()).sum()
+    np.testing.assert_allclose(table.set_index("unit")["expected"].loc[expected.index], expected,
+                               rtol=1e-9)

@@ -1,16 +1,19 @@
 """Tests of amebench.metrics.welfare: welfare-cost delta before enrolment / after exit."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from amebench import schema
 from amebench.cohorts import cohort
 from amebench.exceptions import AmebenchError
 from amebench.metrics.meandiff import mean_difference
-from amebench.metrics.welfare import welfare_delta
+from amebench.metrics.welfare import _mean_ci, welfare_delta
 from amebench.network import Network
 from amebench.results import GLOSSARY
 
@@ -356,3 +359,35 @@ def test_window_sums_match_brute_force(seed, per):
     ok = fast["_eligible"].to_numpy()
     assert np.allclose(fast["_before"].to_numpy()[ok] * 4, slow[ok, 0])
     assert np.allclose(fast["_after"].to_numpy()[ok] * 4, slow[ok, 1])
+
+
+# The O(n) BCa interval of welfare_delta equals scipy.stats.bootstrap(method="BCa").
+#
+# Reference: scipy.stats.bootstrap (scipy 1.17, Efron & Tibshirani 1993 eqs. 14.14-14.15),
+# which builds every leave-one-out resample; amebench computes the jackknife mean in closed
+# form. Same seed -> the same bootstrap draws, so the intervals agree up to rounding.
+
+
+@pytest.mark.parametrize("n", [2, 5, 31, 250, 1500])
+@pytest.mark.parametrize("conf_level", [0.9, 0.95])
+def test_bca_equals_scipy(n, conf_level):
+    rng = np.random.default_rng(n)
+    x = rng.gamma(0.5, 3000, n) - rng.gamma(0.6, 3000, n)
+    x[: n // 3] = 0.0  # ties, as in real deltas (many people without payments)
+    x = np.sort(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = stats.bootstrap((x,), np.mean, n_resamples=1000, confidence_level=conf_level,
+                              method="BCa", vectorized=True, rng=np.random.default_rng(11))
+    low, high = _mean_ci(x, "bca", conf_level, 1000, 11)
+    scale = max(np.std(x), 1.0)
+    assert abs(low - ref.confidence_interval.low) <= 1e-9 * scale
+    assert abs(high - ref.confidence_interval.high) <= 1e-9 * scale
+
+
+def test_percentile_equals_scipy():
+    x = np.sort(np.random.default_rng(3).normal(100, 40, 400))
+    ref = stats.bootstrap((x,), np.mean, n_resamples=1000, method="percentile",
+                          vectorized=True, rng=np.random.default_rng(5))
+    assert _mean_ci(x, "percentile", 0.95, 1000, 5) == (
+        float(ref.confidence_interval.low), float(ref.confidence_interval.high))

@@ -1,5 +1,6 @@
 """Tests of the canonical schema (DESIGN.md §2)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,3 +72,40 @@ def test_coerce_table_rejects_non_canonical_codes_and_missing_columns():
         schema.coerce_table(frame, schema.EPISODES)
     with pytest.raises(SchemaError, match="person_id"):
         schema.coerce_table(frame.drop(columns="person_id"), schema.EPISODES)
+
+
+# coerce_table's factorized categorical cast equals the row-by-row cast it replaced.
+#
+# Reference: the previous implementation, ``values.astype(object).isin(categories)`` to
+# check and ``values.astype(object).astype(dtype)`` to cast (pandas' own row-wise cast).
+
+
+SPEC = schema.TABLES["episodes"]
+DTYPE = SPEC.dtypes["gender"]
+
+
+def _reference(values):
+    return values.astype("object").astype(DTYPE)
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: pd.Series(v, dtype=object),
+    lambda v: pd.Series(v, dtype="string"),
+    lambda v: pd.Series(v, dtype="str"),
+    lambda v: pd.Series(v, dtype="category"),
+])
+def test_codes_cast_equals_rowwise_cast(make):
+    cats = list(DTYPE.categories)
+    raw = [cats[i % len(cats)] for i in range(50)] + [None, np.nan, cats[0]]
+    values = make(raw)
+    got = schema._as_codes(values, DTYPE, "episodes", "gender")
+    pd.testing.assert_series_equal(got, _reference(values))
+
+
+def test_already_canonical_is_kept_and_bad_codes_raise():
+    cats = list(DTYPE.categories)
+    values = pd.Series([cats[0], None, "not-a-code", "other-bad"], dtype="string")
+    with pytest.raises(SchemaError, match=r"\['not-a-code', 'other-bad'\]"):
+        schema._as_codes(values, DTYPE, "episodes", "gender")
+    ok = pd.Series(cats * 3, dtype=DTYPE)
+    assert schema._as_codes(ok, DTYPE, "episodes", "gender").equals(_reference(ok))

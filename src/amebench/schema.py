@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -358,15 +359,10 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             continue
         values = frame[column]
         try:
-            if isinstance(dtype, pd.CategoricalDtype):
-                bad = ~values.isna() & ~values.astype("object").isin(list(dtype.categories))
-                if bad.any():
-                    raise SchemaError(
-                        f"table {spec.name!r}, column {column!r}: values "
-                        f"{sorted(set(values[bad].astype(str)))[:10]} are not canonical codes "
-                        f"{list(dtype.categories)}"
-                    )
-                out[column] = values.astype("object").astype(dtype)
+            if values.dtype == dtype:  # already canonical (e.g. read back from Parquet)
+                out[column] = values
+            elif isinstance(dtype, pd.CategoricalDtype):
+                out[column] = _as_codes(values, dtype, spec.name, column)
             elif dtype == DATE:
                 out[column] = pd.to_datetime(values).astype(DATE)
             else:
@@ -378,3 +374,27 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
                 f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
             ) from None
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _as_codes(values: pd.Series, dtype: pd.CategoricalDtype, table: str, column: str) -> pd.Series:
+    """Cast to a categorical of canonical codes, looking up each distinct value once.
+
+    The same as checking ``values.astype(object).isin(categories)`` and casting with
+    ``astype(dtype)`` row by row, but the hashing of millions of rows happens once in
+    ``pandas.factorize`` and only the few distinct values are compared with the codes.
+    """
+    from .exceptions import SchemaError
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = pd.Index(list(dtype.categories), dtype=object).get_indexer(
+        pd.Index(np.asarray(uniques, dtype=object), dtype=object))
+    if (lookup < 0).any():
+        bad = pd.Series(np.asarray(uniques, dtype=object)[lookup < 0])
+        raise SchemaError(
+            f"table {table!r}, column {column!r}: values "
+            f"{sorted(set(bad.astype(str)))[:10]} are not canonical codes "
+            f"{list(dtype.categories)}"
+        )
+    mapped = np.append(lookup, -1)[codes]  # code -1 (missing) stays missing
+    return pd.Series(pd.Categorical.from_codes(mapped, dtype=dtype), index=values.index,
+                     name=values.name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
@@ -79,15 +77,29 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     data = check_counts(table, what="pairwise")
     if len(data) < 2:
         raise AmebenchError("pairwise needs at least two units")
-    rows = []
-    records = data.to_dict("records")
-    for a, b in combinations(records, 2):
-        rows.append(_row("pair", a["unit"], a["n"], a["events"], b["unit"], b["n"], b["events"], conf_level))
-    total_n, total_events = int(data["n"].sum()), int(data["events"].sum())
-    for a in records:
-        rows.append(_row("unit vs rest", a["unit"], a["n"], a["events"], REST,
-                         total_n - a["n"], total_events - a["events"], conf_level))
-    out = pd.DataFrame(rows)
+    # Every pair (in itertools.combinations order) and every unit against the rest, as
+    # arrays: the statsmodels functions are elementwise, one call covers all rows.
+    units = data["unit"].tolist()
+    n = data["n"].to_numpy(dtype=np.int64)
+    events = data["events"].to_numpy(dtype=np.int64)
+    ia, ib = (np.asarray(i, dtype=np.intp) for i in np.triu_indices(len(units), k=1))
+    total_n, total_events = int(n.sum()), int(events.sum())
+    out = pd.DataFrame({
+        "comparison": ["pair"] * len(ia) + ["unit vs rest"] * len(units),
+        "unit_a": [units[i] for i in ia] + units,
+        "unit_b": [units[i] for i in ib] + [REST] * len(units),
+        "n_a": np.r_[n[ia], n],
+        "events_a": np.r_[events[ia], events],
+        "n_b": np.r_[n[ib], total_n - n],
+        "events_b": np.r_[events[ib], total_events - events],
+    })
+    diff, low, high, p_value = _differences(out, conf_level)
+    out.insert(3, "estimate", diff)
+    out.insert(4, "ci_low", low)
+    out.insert(5, "ci_high", high)
+    out["estimate_a"] = out["events_a"] / out["n_a"]
+    out["estimate_b"] = out["events_b"] / out["n_b"]
+    out["p_value"] = p_value
     out["p_adjusted"] = out["p_value"]
     if ADJUSTMENTS[adjust] is not None:
         for _, idx in out.groupby("comparison", sort=False).groups.items():
@@ -97,11 +109,13 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     return tidy(out)
 
 
-def _row(comparison, unit_a, n_a, events_a, unit_b, n_b, events_b, conf_level) -> dict:
-    diff, low, high, p_value = difference(events_a, n_a, events_b, n_b, conf_level=conf_level)
-    return {
-        "comparison": comparison, "unit_a": unit_a, "unit_b": unit_b,
-        "estimate": diff, "ci_low": low, "ci_high": high,
-        "n_a": n_a, "events_a": events_a, "n_b": n_b, "events_b": events_b,
-        "estimate_a": events_a / n_a, "estimate_b": events_b / n_b, "p_value": p_value,
-    }
+def _differences(rows: pd.DataFrame, conf_level: float):
+    """:func:`difference` for every row at once (the statsmodels calls are elementwise)."""
+    ea, na = rows["events_a"].to_numpy(), rows["n_a"].to_numpy()
+    eb, nb = rows["events_b"].to_numpy(), rows["n_b"].to_numpy()
+    low, high = confint_proportions_2indep(ea, na, eb, nb, method="newcomb", compare="diff",
+                                           alpha=1 - conf_level)
+    test = test_proportions_2indep(ea, na, eb, nb, method="score", compare="diff")
+    p_value = np.asarray(test.pvalue, dtype=np.float64)
+    p_value = np.where(np.isfinite(p_value), p_value, 1.0)
+    return ea / na - eb / nb, np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64), p_value

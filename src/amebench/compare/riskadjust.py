@@ -37,7 +37,9 @@ class RiskAdjustedResult:
         ``n``, ``observed``, ``expected``, ``oe_ratio``, ``oe_ci_low``, ``oe_ci_high``,
         ``method``, ``conf_level``.
     model
-        The fitted statsmodels GLM results.
+        The fitted statsmodels GLM results (fitted on the distinct case-mix and
+        outcome patterns with ``freq_weights``: the same estimates as one row per
+        episode; ``model.nobs`` counts patterns, ``model.model.wnobs`` episodes).
     c_statistic
         Area under the ROC curve of the model's predictions.
     calibration
@@ -116,11 +118,8 @@ def risk_adjusted(
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
     features = _features(frame, data, casemix)
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
-    design = pd.get_dummies(features, columns=[c for c in casemix if c not in _NUMERIC], drop_first=True, dtype="float64")
-    design = sm.add_constant(design, has_constant="add")
     _warn_unseen(features, frame["unit"], casemix)
-    model = sm.GLM(y, design, family=sm.families.Binomial()).fit()
-    p_hat = np.asarray(model.predict(design))
+    model, p_hat = _fit_grouped(features, y, casemix)
     units = frame["unit"].astype(str).to_numpy()
     table = (
         pd.DataFrame({"unit": units, "y": y, "p": p_hat})
@@ -149,6 +148,36 @@ def risk_adjusted(
         calibration=_calibration(y, p_hat),
         casemix=casemix,
     )
+
+
+def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> tuple[object, np.ndarray]:
+    """Fit the logistic GLM on the distinct (case-mix, outcome) patterns with frequency weights.
+
+    Returns the fit and the fitted probability of every episode. The likelihood of
+    the episodes is the likelihood of the patterns with each pattern's log-likelihood
+    multiplied by its count, so ``freq_weights`` gives the same maximum-likelihood
+    estimate, standard errors, deviance and log-likelihood as one row per episode
+    (statsmodels documents ``freq_weights`` as 1-d array of frequency weights
+    "equivalent to repeating records"); the pattern table has a few thousand rows
+    instead of millions (``results.nobs`` counts the patterns, ``results.model.wnobs``
+    the episodes). tests/test_compare_riskadjust_grouped.py checks the coefficients
+    against the row-level fit.
+    """
+    codes = np.zeros(len(features), dtype=np.int64)
+    for column in features.columns:
+        c, uniques = pd.factorize(features[column], sort=True)
+        codes = codes * (len(uniques) + 1) + c
+    codes = codes * 2 + y.astype(np.int64)
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    counts = np.bincount(inverse)
+    patterns = features.iloc[first].reset_index(drop=True)
+    design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
+                            drop_first=True, dtype="float64")
+    design = sm.add_constant(design, has_constant="add")
+    model = sm.GLM(y[first], design, family=sm.families.Binomial(),
+                   freq_weights=counts.astype("float64")).fit()
+    p_pattern = np.asarray(model.predict(design))
+    return model, p_pattern[inverse]
 
 
 def c_statistic(y, score) -> float:
