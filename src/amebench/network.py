@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -130,23 +131,27 @@ class Network:
     def summary(self) -> pd.DataFrame:
         """Return one row per unit: episodes, persons, ongoing, exited, payments, follow-ups, rejects."""
         ep = self.episodes
-        units = self.units["unit"].astype(str).tolist()
-        by = lambda frame: frame.groupby("unit", observed=True).size() if len(frame) else pd.Series(dtype="int64")  # noqa: E731
+        units = pd.Index(self.units["unit"].astype(str), dtype=object)
+
+        def per_unit(values: pd.Series, fill=0) -> np.ndarray:
+            values.index = values.index.astype(str)
+            values = values.reindex(units)
+            return values.to_numpy() if fill is None else values.fillna(fill).to_numpy(dtype="int64")
+
+        def count(frame: pd.DataFrame) -> np.ndarray:
+            return per_unit(frame.groupby(frame["unit"].astype(str)).size())
+
         out = pd.DataFrame({"unit": pd.Series(units, dtype=schema.STRING)})
         out["name"] = self.units["name"].to_numpy()
-        grouped = ep.groupby("unit", observed=True)
-        out["episodes"] = out["unit"].map(grouped.size()).fillna(0).astype("int64")
-        out["persons"] = out["unit"].map(grouped["person_id"].nunique()).fillna(0).astype("int64")
-        out["ongoing"] = out["unit"].map(ep[ep["exited_on"].isna()].groupby("unit").size()).fillna(0).astype("int64")
+        grouped = ep.groupby(ep["unit"].astype(str))
+        out["episodes"] = count(ep)
+        out["persons"] = per_unit(grouped["person_id"].nunique())
+        out["ongoing"] = count(ep[ep["exited_on"].isna()])
         out["exited"] = out["episodes"] - out["ongoing"]
-        first = grouped["enrolled_on"].min()
-        last = grouped["enrolled_on"].max()
-        out["first_enrolment"] = out["unit"].map(first).astype(schema.DATE)
-        out["last_enrolment"] = out["unit"].map(last).astype(schema.DATE)
-        out["activities"] = out["unit"].map(by(self.activities)).fillna(0).astype("int64")
-        out["followups"] = out["unit"].map(by(self.followups)).fillna(0).astype("int64")
-        out["payments"] = out["unit"].map(by(self.payments)).fillna(0).astype("int64")
-        out["rejects"] = out["unit"].map(by(self.rejects)).fillna(0).astype("int64")
+        out["first_enrolment"] = pd.Series(per_unit(grouped["enrolled_on"].min(), None)).astype(schema.DATE)
+        out["last_enrolment"] = pd.Series(per_unit(grouped["enrolled_on"].max(), None)).astype(schema.DATE)
+        for table in ("activities", "followups", "payments", "rejects"):
+            out[table] = count(getattr(self, table))
         return out
 
     def __repr__(self) -> str:

@@ -35,6 +35,8 @@ __all__ = [
     "resolve_key",
     "check_many",
     "pseudonymise_column",
+    "redact_numbers",
+    "HIDDEN_NUMBER",
     "KEY_ENV",
     "KEY_FILE_ENV",
     "PSEUDONYM_PREFIX",
@@ -334,3 +336,38 @@ def pseudonymise_column(values: pd.Series, key, as_of) -> tuple[pd.Series, pd.Se
         pd.Series(why_u[codes], index=index, dtype=object),
         pd.Series(years_u[codes], index=index, dtype=object).astype("Int64"),
     )
+
+
+#: Any run of digits that could hold a 10- or 12-digit identity number (with - or +).
+_NUMBER_RUN = re.compile(r"[0-9]{6,8}[-+]?[0-9]{4}")
+#: What a message or reject shows instead of a value shaped like an identity number.
+HIDDEN_NUMBER = "<personnummer: hidden>"
+
+
+def redact_numbers(text, *, limit: int | None = 200) -> str:
+    """Return ``text`` with every digit run shaped like an identity number hidden, shortened.
+
+    Parameters
+    ----------
+    text
+        Any text meant for a message, a log or a reject ``value``.
+    limit
+        Keep at most this many characters (then ``"… (N characters)"``); None keeps all.
+
+    Returns
+    -------
+    str
+        The text with each run of 6-8 digits, an optional ``-``/``+`` and 4 digits
+        replaced by ``<personnummer: hidden>`` (valid or not: a number with a typo is
+        still a number), then shortened.
+
+    Notes
+    -----
+    Redaction runs before shortening, so a number cut by the limit is never half shown.
+    Long digit runs (account numbers, ids of 10+ digits) are hidden too: in a message
+    that is the safe side.
+    """
+    s = _NUMBER_RUN.sub(HIDDEN_NUMBER, str(text))
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + f"… ({len(s)} characters)"
+    return s

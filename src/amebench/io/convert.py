@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
+from ..privacy import redact_numbers
 from .parse import (
     map_codes,
     missing_mask,
@@ -34,6 +35,24 @@ _ID_COLUMNS = ("person_id", "household_id")
 _UNKNOWN_FILL = ("referral", "readiness", "gender", "status")
 
 
+def _headers_text(headers) -> str:
+    """The file's headers for a message: identity-shaped digit runs hidden, at most 400 characters."""
+    return redact_numbers(repr(list(headers)), limit=400)
+
+
+def _header_hint(raw: RawTable, tp: TableProfile) -> str:
+    """Say why the mapped headers may be missing: a wrong delimiter or a title row."""
+    headers = [h for h in raw.frame.columns if h]
+    if any(m in h for h in headers for m in ("Ã", "Â")) and tp.fmt.get("encoding") != "auto":
+        return '; the headers look like UTF-8 read as cp1252: set encoding = "auto" (or "utf-8") in the profile'
+    if len(headers) == 1:
+        for d in (";", ",", "\t", "|"):
+            if d != tp.fmt.get("delimiter") and d in headers[0]:
+                return f"; the header looks {d!r}-delimited: set delimiter = {d!r} in the profile"
+        return f"; if the header is not on line/row {tp.fmt.get('header_row', 1)}, set header_row in the profile"
+    return ""
+
+
 def _column_map(raw: RawTable, tp: TableProfile) -> dict[str, str]:
     headers = list(raw.frame.columns)
     spec = schema.TABLES[tp.table]
@@ -45,8 +64,16 @@ def _column_map(raw: RawTable, tp: TableProfile) -> dict[str, str]:
         if absent:
             raise ProfileError(
                 f"{raw.label}: the profile maps header(s) {absent} that the file does not have; "
-                f"the file's headers are {headers}"
+                f"the file's headers (line {tp.fmt['header_row']}) are {_headers_text(headers)}{_header_hint(raw, tp)}"
             )
+    twice = {h: raw.duplicates[h] for h in mapping.values() if h in raw.duplicates}
+    if twice:
+        h, cols = next(iter(twice.items()))
+        raise ProfileError(
+            f"{raw.label}: the header {h!r} appears {len(cols)} times (columns {cols}); the profile maps it "
+            "(to " + ", ".join(c for c, v in mapping.items() if v == h) + "), so which column is meant is "
+            "ambiguous: rename or remove the extra column in the export"
+        )
     given = set(mapping) | set(tp.constants)
     required = [c for c in spec.required if c != "unit"]
     if tp.table == "payments" and not given & set(_ID_COLUMNS):
@@ -55,7 +82,8 @@ def _column_map(raw: RawTable, tp: TableProfile) -> dict[str, str]:
     if lacking:
         raise ProfileError(
             f"{raw.label}: required column(s) {lacking} of table {tp.table!r} are neither mapped in "
-            f"[{tp.table}.columns] nor set in [{tp.table}.constants]; the file's headers are {headers}"
+            f"[{tp.table}.columns] nor set in [{tp.table}.constants]; the file's headers "
+            f"(line {tp.fmt['header_row']}) are {_headers_text(headers)}{_header_hint(raw, tp)}"
         )
     return mapping
 
@@ -70,6 +98,7 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
             total += 1
             if re.fullmatch(_NUMBER_SHAPE, value):
                 value = HIDDEN  # an identity number mapped as a code: never echo it
+            value = redact_numbers(value, limit=80)
             lines.append(
                 f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {count} row{"s" if count != 1 else ""}; '
                 f"add under [{table}.codes.{column}] in {profile.source}"
@@ -136,6 +165,11 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
     for column, value in tp.constants.items():
         text[column] = pd.Series([str(value).lower() if isinstance(value, bool) else str(value)] * n, dtype=object)
         present[column] = np.ones(n, dtype=bool)
+    repeat = _repeated_header(text, mapping, n)
+    if repeat.any():
+        st.add(repeat, next(iter(mapping)), "", "the header row repeated inside the file (were two exports joined?)")
+        st.settled = repeat  # no further reasons for these rows: they are not data
+        present = {c: p & ~repeat for c, p in present.items()}
     unmapped = {}
     for column in [c for c in spec.columns if c in text]:
         s, p = text[column], present[column]
@@ -144,12 +178,13 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
             continue  # after the dates: the 10-digit form needs as_of
         if dtype == schema.DATE:
             if table == "payments" and column == "month":
-                values, bad = parse_months(s, fmt["month_format"], p)
+                values, bad, far = parse_months(s, fmt["month_format"], p)
                 formats = fmt["month_format"]
             else:
-                values, bad = parse_dates(s, fmt["date_format"], p)
+                values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
             st.add(bad, column, s, f"date does not parse or does not exist (formats {formats})")
+            st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
             values, notnum, negative = parse_amounts(s, decimal=fmt["decimal"], thousands=fmt["thousands"], present=p)
@@ -187,9 +222,14 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
                             frame.get("exited_on", pd.Series(dtype=schema.DATE))]).max()
         as_of = latest if pd.notna(latest) else pd.Timestamp.today().normalize()
     st.as_of = as_of
+    for column in mapping:
+        if column in _FREE_TEXT:
+            inside = _number_inside(text[column], present[column], as_of)
+            st.add(inside, column, text[column], "holds what looks like a personal identity number; "
+                   "it must not be kept in this column")
     for column in _ID_COLUMNS:
         if column in text:
-            mode = profile.person_id if column == "person_id" else profile.household_id
+            mode = _mode(profile, column)
             ids, years = _identity(st, column, text[column], present[column], mode, key, as_of)
             frame[column] = ids.astype(schema.STRING)
             if column == "person_id" and tp.derive.get("birth_year_from") == "person_id":
@@ -214,6 +254,45 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
         if "responded" not in mapping and "responded" not in tp.constants:
             frame["responded"] = pd.array(present.get("status", np.zeros(n, dtype=bool)), dtype="boolean")
     return st
+
+
+_FREE_TEXT = ("episode_id",)
+# A 10- or 12-digit number (with - or +) not glued to other digits, anywhere in a cell.
+_CANDIDATES = (re.compile(r"(?<![0-9])([0-9]{8}[-+]?[0-9]{4})(?![0-9])"),
+               re.compile(r"(?<![0-9])([0-9]{6}[-+]?[0-9]{4})(?![0-9])"))
+
+
+def _mode(profile: Profile, column: str) -> str:
+    return profile.person_id if column == "person_id" else profile.household_id
+
+
+def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
+    """Return True for present cells that contain a valid identity number (e.g. ``"811218-9876-2"``).
+
+    Only the episode id is checked cell by cell: a case number built from the person's
+    number would carry it into every output. Pseudonym columns are checked as a whole
+    (:func:`_looks_like_numbers`): a random hex key often holds 10 digits in a row.
+    """
+    out = np.zeros(len(text), dtype=bool)
+    maybe = present & text.str.contains(r"[0-9]{6}[-+]?[0-9]{4}", regex=True).to_numpy(dtype=bool)
+    for pos in np.flatnonzero(maybe):
+        cell = text.iloc[pos]
+        out[pos] = any(
+            privacy.is_valid_personnummer(m.group(1), as_of=as_of) for rx in _CANDIDATES for m in rx.finditer(cell)
+        )
+    return out
+
+
+def _repeated_header(text: dict, mapping: dict, n: int) -> np.ndarray:
+    """Return True for rows whose mapped cells all equal their headers (a second header row)."""
+    if len(mapping) < 2:
+        return np.zeros(n, dtype=bool)
+    out = np.ones(n, dtype=bool)
+    for column, header in mapping.items():
+        out &= text[column].eq(header.strip()).to_numpy(dtype=bool)
+        if not out.any():
+            break
+    return out
 
 
 def _fill(frame: pd.DataFrame, column: str, n: int) -> None:

@@ -15,6 +15,8 @@ __all__ = [
     "trim",
     "missing_mask",
     "parse_dates",
+    "DATE_MIN",
+    "DATE_MAX",
     "parse_months",
     "parse_amounts",
     "parse_integers",
@@ -38,12 +40,27 @@ def missing_mask(series: pd.Series, missing_values) -> np.ndarray:
     return series.str.lower().isin(wanted).to_numpy(dtype=bool)
 
 
-def parse_dates(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-    """Parse dates trying each strftime format in order; return (datetime64[ns], bad mask).
+#: Dates outside these bounds are rejected (and could not be held as datetime64[ns]).
+DATE_MIN = pd.Timestamp("1900-01-01")
+DATE_MAX = pd.Timestamp("2199-12-31")
 
+
+def parse_dates(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse dates trying each strftime format in order.
+
+    Returns
+    -------
+    (values, bad, out_of_range)
+        datetime64[ns] values (NaT where not parsed), a mask of present cells that do not
+        parse in any format, and a mask of dates that parse but fall outside
+        1900-01-01 .. 2199-12-31 (a typo such as 3024; NaT in ``values``).
+
+    Notes
+    -----
     A date that does not exist (2024-02-30) does not parse.
     """
     out = pd.Series(pd.NaT, index=series.index, dtype=schema.DATE)
+    far = np.zeros(len(series), dtype=bool)
     todo = present.copy()
     for fmt in formats:
         if not todo.any():
@@ -51,20 +68,26 @@ def parse_dates(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Ser
         parsed = pd.to_datetime(series[todo], format=fmt, errors="coerce")
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
-        out.iloc[idx] = parsed.to_numpy()[ok]
+        got = parsed[ok]
+        inside = ((got >= DATE_MIN) & (got <= DATE_MAX)).to_numpy(dtype=bool)
+        out.iloc[idx[inside]] = got[inside].to_numpy().astype(schema.DATE)
+        far[idx[~inside]] = True
         todo[idx] = False
-    return out.astype(schema.DATE), todo
+    return out.astype(schema.DATE), todo, far
 
 
-def parse_months(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-    """Parse months (a full date is floored to the first day of its month)."""
-    values, bad = parse_dates(series, formats, present)
+def parse_months(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Parse months (a full date is floored to the first day of its month); see :func:`parse_dates`."""
+    values, bad, far = parse_dates(series, formats, present)
     first = values - pd.to_timedelta(values.dt.day.fillna(1) - 1, unit="D")
-    return first.astype(schema.DATE), bad
+    return first.astype(schema.DATE), bad, far
 
 
 def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: np.ndarray):
-    """Parse amounts like ``12 345,50 kr``; return (float64, not-a-number mask, negative mask)."""
+    """Parse amounts like ``12 345,50 kr``; return (float64, not-a-number mask, negative mask).
+
+    ``inf``, ``NaN`` and numbers too large for a float (``1e999``) are not numbers.
+    """
     s = series.str.replace(_CURRENCY, "", regex=True)
     s = s.str.replace(r"[\s" + _SPACES + "]", "", regex=True)
     if thousands and thousands != " ":
@@ -73,15 +96,20 @@ def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: n
         s = s.str.replace(decimal, ".", regex=False)
     s = s.str.replace("\u2212", "-", regex=False)  # the typographic minus sign
     values = pd.to_numeric(s.where(present, None), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values.to_numpy()))  # "inf", "1e999": not amounts
     notnum = present & values.isna().to_numpy()
     negative = (values < 0).fillna(False).to_numpy(dtype=bool)
     return values.where(~negative & ~notnum), notnum, negative
 
 
 def parse_integers(series: pd.Series, present: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-    """Parse whole numbers; return (Int64, bad mask)."""
-    values = pd.to_numeric(series.where(present, None), errors="coerce")
-    whole = values.notna() & (values == values.round())
+    """Parse whole numbers; return (Int64, bad mask).
+
+    A number too large to hold exactly (beyond 2**53), or not finite, is bad.
+    """
+    values = pd.to_numeric(series.where(present, None), errors="coerce").astype("float64")
+    # Whole, and small enough to be held exactly (2**53): "1e30" or "inf" must not wrap around.
+    whole = values.notna() & (values == values.round()) & (values.abs() < 2.0**53)
     bad = present & ~whole.to_numpy(dtype=bool)
     return values.where(whole).astype("Float64").astype("Int64"), bad
 

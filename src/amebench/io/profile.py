@@ -30,7 +30,7 @@ FORMAT_DEFAULTS: dict[str, Any] = {
     "false_values": ["nej", "n", "0", "false", "no"],
     "missing_values": ["", "-", "NA", "saknas", "uppgift saknas"],
 }
-_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "auto")
+_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16", "auto")
 _DELIMITERS = (";", ",", "\t", "|")
 _DECIMALS = (",", ".")
 _THOUSANDS = (" ", ".", ",", "")

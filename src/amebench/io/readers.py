@@ -11,13 +11,14 @@ import codecs
 import csv
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import ProfileError
+from .decode import decode_text, detect_encoding
 
 __all__ = ["RawTable", "read_raw", "detect_encoding", "file_kind"]
 
@@ -28,11 +29,12 @@ _PARQUET = (".parquet", ".pq")
 
 @dataclass
 class RawTable:
-    """One file's rows as text: ``frame`` (headers trimmed), ``lines`` (1-based, physical)."""
+    """One file's rows as text: ``frame`` (headers trimmed, made unique), ``lines`` (1-based, physical)."""
 
     frame: pd.DataFrame
     lines: np.ndarray
     label: str
+    duplicates: dict = field(default_factory=dict)  # header -> 1-based columns, if repeated
 
 
 def file_kind(path: Path) -> str:
@@ -48,17 +50,6 @@ def file_kind(path: Path) -> str:
         f"{path.name}: cannot tell the file type from {suffix!r}; use .csv/.txt/.tsv (CSV), "
         ".xlsx (Excel) or .parquet"
     )
-
-
-def detect_encoding(data: bytes) -> str:
-    """Return "utf-8-sig" if ``data`` has a UTF-8 BOM, "utf-8" if it decodes, else "cp1252"."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
 
 
 def _clean_headers(columns) -> list[str]:
@@ -81,20 +72,17 @@ def _drop_blank(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, n
 
 def _read_csv(path: Path, fmt, label: str) -> RawTable:
     data = path.read_bytes()
-    encoding = fmt["encoding"]
-    if encoding == "auto":
-        encoding = detect_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ProfileError(
-            f"{label}: cannot be decoded as {encoding} (byte {exc.start}); "
-            'set encoding = "auto" or "cp1252" in the profile'
-        ) from None
-    text = text.lstrip("\ufeff")
+    text, encoding = decode_text(data, fmt["encoding"], label)
+    delimiter = fmt["delimiter"]
     skip = fmt["header_row"] - 1
+    if not text.strip():
+        raise ProfileError(f"{label}: the file is empty (no header row)")
+    header = _header(text, delimiter, skip, fmt["header_row"], label)
     try:
-        frame = _read_csv_arrow(text, data, encoding, fmt["delimiter"], skip)
+        # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
+        same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
+        raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if same else None
+        frame = _read_csv_arrow(text, delimiter, skip, header, raw)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
     try:
@@ -102,25 +90,32 @@ def _read_csv(path: Path, fmt, label: str) -> RawTable:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 frame = pd.read_csv(
-                    io.StringIO(text), sep=fmt["delimiter"], dtype=str, na_filter=False,
+                    io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
                     skip_blank_lines=False, skiprows=skip, quotechar='"', engine="c", index_col=False,
+                    header=None, names=list(range(len(header))),
                 )
-    except pd.errors.ParserWarning:
+            frame = frame.iloc[1:].reset_index(drop=True)  # the header row, read as data
+    except (pd.errors.ParserWarning, pd.errors.ParserError):
+        where = _long_lines(text, delimiter, skip, len(header))[:10]
+        if not where:
+            raise ProfileError(
+                f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
+            ) from None
         raise ProfileError(
-            f"{label}: some rows have more fields than the header; check the delimiter "
-            f"({fmt['delimiter']!r}) and the quoting of fields that contain it"
+            f"{label}: some rows{_lines_text(where)} have more fields than the header; check the delimiter "
+            f"({delimiter!r}) and the quoting of fields that contain it"
         ) from None
-    except pd.errors.EmptyDataError:
-        raise ProfileError(f"{label}: the file is empty (no header row)") from None
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise ProfileError(f"{label}: not a well-formed CSV with delimiter {fmt['delimiter']!r}: {exc}") from None
-    header_newlines = sum(str(c).count("\n") for c in frame.columns)
-    frame.columns = _clean_headers(frame.columns)
+    except (csv.Error, pd.errors.EmptyDataError):
+        raise ProfileError(
+            f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
+        ) from None
+    header_newlines = sum(str(c).count("\n") for c in header)
+    frame.columns = _unique(_clean_headers(header))
     # Physical start line: header line + 1, plus the newlines inside quoted fields above.
     extra = np.zeros(len(frame), dtype=np.int64)
     if '"' in text and "\n" in text:
         for col in frame.columns:
-            s = frame[col]
+            s = frame[col].astype(str)
             has = s.str.contains("\n", regex=False)
             if has.any():
                 extra += s.str.count("\n").to_numpy(dtype=np.int64)
@@ -128,26 +123,80 @@ def _read_csv(path: Path, fmt, label: str) -> RawTable:
     start = header_line + 1 + np.concatenate(([0], np.cumsum(1 + extra)[:-1])) if len(frame) else extra
     frame = frame.fillna("")
     frame, lines = _drop_blank(frame, np.asarray(start, dtype=np.int64))
-    return RawTable(frame, lines, label)
+    return RawTable(frame, lines, label, _duplicates(_clean_headers(header)))
 
 
-def _read_csv_arrow(text: str, data: bytes, encoding: str, delimiter: str, skip: int) -> pd.DataFrame | None:
-    """Parse with pyarrow, every column as text; None when some row has the wrong field count."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
+def _lines_text(where: list[int]) -> str:
+    return f" (line {where[0]})" if len(where) == 1 else f" (lines {where})" if where else ""
 
+
+def _header(text: str, delimiter: str, skip: int, header_row: int, label: str) -> list[str]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     try:
         for _ in range(skip):
             next(reader)
         header = next(reader)
     except StopIteration:
-        raise ProfileError("the file is empty (no header row)") from None
+        if skip:
+            raise ProfileError(f"{label}: has no line {header_row} (header_row = {header_row})") from None
+        raise ProfileError(f"{label}: the file is empty (no header row)") from None
+    except csv.Error:
+        raise ProfileError(f"{label}: the header (line {header_row}) is not well-formed CSV") from None
+    if not any(h.strip() for h in header):
+        raise ProfileError(
+            f"{label}: the header (line {header_row}) is empty; if the header is on a later line, set header_row"
+        )
+    return header
+
+
+def _quote_problem(text: str, delimiter: str, skip: int) -> str:
+    """Say where a quoted field opens and never closes (error path only)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return f": a quoted field (\") that opens on line {start} is not closed properly"
+    return ""
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Make headers unique (a repeated header gets " (2)", " (3)" ...); see :func:`_duplicates`."""
+    seen: dict[str, int] = {}
+    taken = set(headers)
+    out = []
+    for h in headers:
+        seen[h] = seen.get(h, 0) + 1
+        name = h
+        if seen[h] > 1:
+            name = f"{h} ({seen[h]})"
+            while name in taken:
+                name += "'"
+            taken.add(name)
+        out.append(name)
+    return out
+
+
+def _duplicates(headers: list[str]) -> dict[str, list[int]]:
+    """Return {header: 1-based column positions} of every header that appears more than once."""
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(headers, start=1):
+        where.setdefault(h, []).append(i)
+    return {h: pos for h, pos in where.items() if len(pos) > 1 and h}
+
+
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
+    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
+
+    ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
     if len(set(header)) != len(header):
-        return None  # duplicate headers: let pandas number them
-    if encoding in ("utf-8", "utf-8-sig"):
-        raw = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-    else:
+        return None  # duplicate headers: read by position with pandas
+    if raw is None:
         raw = text.encode("utf-8")
     ragged = []
 
@@ -173,12 +222,11 @@ def _read_csv_arrow(text: str, data: bytes, encoding: str, delimiter: str, skip:
     long = [r for r in ragged if r[1] > r[0]]
     if long:
         where = _long_lines(text, delimiter, skip, len(header))[:10]
-        lines = f" (line {where[0]})" if len(where) == 1 else f" (lines {where})" if where else ""
         raise ProfileError(
-            f"{len(long)} row(s) have more fields than the header's {long[0][0]}{lines}; "
+            f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
             f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it"
         )
-    if ragged or table.num_columns != len(header):
+    if ragged or table.num_columns != len(header) or list(table.column_names) != list(header):
         return None
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
@@ -227,28 +275,62 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     try:
         raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
     except ValueError as exc:
-        raise ProfileError(f"{label}: cannot read sheet {sheet!r}: {exc}") from None
+        if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
+            names = _sheet_names(path)
+            raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are {names}") from None
+        raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
+    except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
+        raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     h = fmt["header_row"] - 1
     if len(raw) <= h:
-        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r}")
+        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r} (header_row)")
     headers = _clean_headers(_to_text(raw.iloc[h], fmt).tolist())
     body = raw.iloc[h + 1:].reset_index(drop=True)
     frame = pd.DataFrame({i: _to_text(body[c], fmt) for i, c in enumerate(body.columns)})
     keep = [i for i, name in enumerate(headers) if name]
     frame = frame[keep]
-    frame.columns = [headers[i] for i in keep]
+    named = [headers[i] for i in keep]
+    frame.columns = _unique(named)
     lines = np.arange(len(frame), dtype=np.int64) + h + 2
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label)
+    return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()})
+
+
+def _sheet_names(path: Path) -> list[str]:
+    try:
+        return list(pd.ExcelFile(path).sheet_names)
+    except Exception:  # noqa: BLE001 - only for the message
+        return []
+
+
+def _why(exc: Exception) -> str:
+    """A short, redacted description of a library error (never file content)."""
+    from ..privacy import redact_numbers
+
+    return redact_numbers(f"{type(exc).__name__}: {exc}", limit=160)
 
 
 def _read_parquet(path: Path, fmt, label: str) -> RawTable:
-    raw = pd.read_parquet(path)
-    frame = pd.DataFrame({c: _to_text(raw[c] if pd.api.types.is_datetime64_any_dtype(raw[c]) else raw[c].astype(object), fmt) for c in raw.columns})
-    frame.columns = _clean_headers(raw.columns)
+    if path.stat().st_size == 0:
+        raise ProfileError(f"{label}: the file is empty (0 bytes), not a Parquet file")
+    try:
+        raw = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError ... on damaged files
+        raise ProfileError(f"{label}: cannot be read as a Parquet file ({_why(exc)})") from None
+    names = [str(c) for c in raw.columns]
+    raw.columns = range(raw.shape[1])
+    try:
+        frame = pd.DataFrame({
+            i: _to_text(raw[i] if pd.api.types.is_datetime64_any_dtype(raw[i]) else raw[i].astype(object), fmt)
+            for i in raw.columns
+        })
+    except Exception as exc:  # nested or binary columns that have no text form
+        raise ProfileError(f"{label}: has columns that are not text, numbers or dates ({_why(exc)})") from None
+    cleaned = _clean_headers(names)
+    frame.columns = _unique(cleaned)
     lines = np.arange(len(frame), dtype=np.int64) + 2  # as if the header were line 1
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label)
+    return RawTable(frame, lines, label, _duplicates(cleaned))
 
 
 def read_raw(path, fmt, *, label: str | None = None) -> RawTable:

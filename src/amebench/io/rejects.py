@@ -7,6 +7,7 @@ per rejected input row; several problems on one row are joined with ``"; "``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,12 +15,15 @@ import pandas as pd
 
 from .. import schema
 from ..exceptions import RejectError
+from ..privacy import HIDDEN_NUMBER as HIDDEN
+from ..privacy import redact_numbers
 
 __all__ = ["FileState", "finalise", "HIDDEN"]
 
-#: What a reject shows instead of a value shaped like a personal identity number.
-HIDDEN = "<personnummer: hidden>"
 _NUMBER_SHAPE = r"\s*(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}\s*"
+_DIGIT_RUN = re.compile(r"[0-9]{6}")
+#: Characters of a rejected value shown at most (a 1 MB cell is not copied to rejects).
+_SHOWN_LIMIT = 200
 
 
 @dataclass
@@ -34,6 +38,7 @@ class FileState:
     headers: dict  # canonical column -> the export's header (or the canonical name)
     problems: list = field(default_factory=list)
     as_of: pd.Timestamp | None = None
+    settled: np.ndarray | None = None  # rows already rejected for good: no further reasons
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -41,6 +46,8 @@ class FileState:
     def add(self, mask, column: str, values, reason: str) -> None:
         """Reject the rows where ``mask`` is True (values: Series aligned with the rows, or text)."""
         mask = np.asarray(mask, dtype=bool)
+        if self.settled is not None:
+            mask = mask & ~self.settled
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
@@ -53,9 +60,13 @@ class FileState:
         else:
             shown = np.full(len(pos), "" if values is None else str(values), dtype=object)
         if not reason.startswith("invalid identity number"):
-            # Belt and braces: a value shaped like an identity number is never shown.
+            # Belt and braces: a value shaped like an identity number is never shown,
+            # nor a digit run inside a value that could be one; long values are shortened.
             shaped = pd.Series(shown, dtype=object).astype(str).str.fullmatch(_NUMBER_SHAPE).to_numpy(dtype=bool)
             shown = np.where(shaped, HIDDEN, shown).astype(object)
+            risky = np.array([len(v) > _SHOWN_LIMIT or _DIGIT_RUN.search(v) is not None for v in shown], dtype=bool)
+            if risky.any():
+                shown[risky] = [redact_numbers(v, limit=_SHOWN_LIMIT) for v in shown[risky]]
         self.problems.append((pos, self.header(column), shown, reason))
 
     def bad(self) -> np.ndarray:
