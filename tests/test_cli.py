@@ -29,6 +29,23 @@ def test_validate_writes_rejects_csv(tmp_path):
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("unit,table,file,line,column,value,reason")
     assert len(lines) == 1 + 6  # the six deliberate bad rows listed in data/sample/README.md
+    # The negative amount "-1 250,00 kr" would start a formula in a spreadsheet.
+    assert "\"'-1 250,00 kr\"" in target.read_text(encoding="utf-8")
+
+
+def test_validate_rejects_csv_cannot_run_a_formula(tmp_path):
+    net = tmp_path / "net"
+    shutil.copytree(sample_path(), net)
+    export = net / "jarfalla" / "deltagare.csv"
+    export.write_bytes(export.read_bytes().replace(b";2024-02-30;", b";=HYPERLINK(1);"))
+    target = tmp_path / "rejects.csv"
+    assert main(["validate", str(net), "--rejects", str(target)]) == 0
+    assert ",'=HYPERLINK(1)," in target.read_text(encoding="utf-8")
+
+
+def test_validate_rejects_to_a_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["validate", str(sample_path()), "--rejects", str(tmp_path)]) == 2
+    assert "is a folder; give a file name" in capsys.readouterr().err
 
 
 def test_missing_path_is_a_clear_error(tmp_path, capsys):
@@ -63,3 +80,46 @@ def test_validate_reports_profile_errors_with_file_and_key(tmp_path, capsys):
     assert main(["validate", str(net)]) == 2
     err = capsys.readouterr().err
     assert "solna.toml" in err and "formatt" in err
+
+
+def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "en")]) == 0
+    captured = capsys.readouterr()
+    assert "report written to" in captured.out
+    steps = [line for line in captured.err.splitlines() if line.startswith("[amebench")]
+    assert "rows rejected" in steps[0] and steps[-1].endswith("done") and len(steps) >= 10
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "sv"), "--lang", "sv", "--quiet",
+                 "--min-cell", "10", "--seed", "3", "--outcome", "work"]) == 0
+    assert capsys.readouterr().err == ""
+    html = (tmp_path / "sv" / "report.html").read_text(encoding="utf-8")
+    assert "<html lang='sv'>" in html and "Metoder på vanlig svenska" in html
+
+
+@pytest.mark.parametrize("options,message", [
+    (["--min-cell", "0"], "--min-cell must be at least 1"),
+    (["--outcome", "jobb"], "unknown outcome 'jobb'"),
+    (["--as-of", "igår"], "--as-of 'igår' is not a date; write YYYY-MM-DD"),
+    (["--as-of", "2099-01-01"], "is after the extraction date"),
+])
+def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), *options]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]  # after the "read ..." line, if it got that far
+    assert last.startswith("amebench: error: ") and message in last
+    assert not (tmp_path / "r" / "report.html").exists()
+
+
+def test_benchmark_bad_paths_exit_2(tmp_path, capsys):
+    assert main(["benchmark", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r")]) == 2
+    assert "nowhere: no such file or folder" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "file")]) == 2
+    assert "is a file; give a folder" in capsys.readouterr().err
+    assert main(["benchmark", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
+    assert "network.toml" in capsys.readouterr().err
+
+
+def test_benchmark_unknown_language_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["benchmark", str(sample_path()), "--out", "x", "--lang", "de"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'de'" in capsys.readouterr().err

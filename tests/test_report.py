@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 import amebench
-from amebench.cli import main
 from amebench.report import benchmark_report
 from amebench.report.disclosure import visible_small_counts
 
@@ -54,18 +53,6 @@ def test_same_input_key_and_seed_give_byte_identical_outputs(report, tmp_path):
     first, second = network.to_parquet(tmp_path / "p1"), amebench.load_sample().to_parquet(tmp_path / "p2")
     for path in sorted(first.rglob("*.parquet")):
         assert (second / path.relative_to(first)).read_bytes() == path.read_bytes(), path.name
-
-
-def test_cli_benchmark_in_swedish_and_bad_options(tmp_path, capsys):
-    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--lang", "sv", "--quiet"]) == 0
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "<html lang='sv'>" in html and "Metoder på vanlig svenska" in html
-    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--min-cell", "0"]) == 2
-    assert "--min-cell" in capsys.readouterr().err
-    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--outcome", "jobb"]) == 2
-    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--as-of", "igår"]) == 2
-    with pytest.raises(SystemExit):
-        main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path), "--lang", "de"])
 
 
 def _headers(html: str) -> list[tuple[str, str]]:

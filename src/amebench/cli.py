@@ -86,15 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     except AmebenchError as exc:
         print(f"amebench: error: {exc}", file=sys.stderr)
         return _EXIT_ERROR
+    except OSError as exc:  # a folder that cannot be written, a full disk ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"amebench: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return _EXIT_ERROR
 
 
 def _validate(args) -> int:
     from .io import read_network
+    from .report.output import write_csv
 
+    if args.rejects and Path(args.rejects).is_dir():
+        raise AmebenchError(f"--rejects {args.rejects} is a folder; give a file name such as rejects.csv")
     network = read_network(_existing(args.path))
     print(reconciliation_text(network))
     if args.rejects:
-        network.rejects.to_csv(args.rejects, index=False)
+        # A reject's value is the export's own text: it may start like a spreadsheet formula.
+        write_csv(network.rejects, args.rejects)
     if args.strict and len(network.rejects):
         print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
         return _EXIT_REJECTS
@@ -144,9 +152,13 @@ def _template(args) -> int:
 def _benchmark(args) -> int:
     from .io import read_network
     from .report import benchmark_report
+    from .schema import outcome_reasons
 
     if args.min_cell < 1:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise AmebenchError(f"--out {args.out} is a file; give a folder for the report")
+    outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     as_of = None
     if args.as_of:
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_write_bytes", "write_table", "neutralise_formulas"]
+__all__ = ["atomic_write_bytes", "write_csv", "write_table", "neutralise_formulas"]
 
 #: A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,13 +45,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def write_csv(frame: pd.DataFrame, path) -> Path:
+    """Write ``frame`` to ``path`` as UTF-8 CSV, formula-safe and atomically."""
+    path = Path(path)
+    csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    atomic_write_bytes(path, csv.encode("utf-8"))
+    return path
+
+
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> list[Path]:
     """Write ``frame`` as ``name.csv`` (formula-safe, UTF-8) and ``name.parquet``, atomically."""
     folder = Path(folder)
-    csv_path = folder / f"{name}.csv"
+    csv_path = write_csv(frame, folder / f"{name}.csv")
     parquet_path = folder / f"{name}.parquet"
-    csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
-    atomic_write_bytes(csv_path, csv.encode("utf-8"))
     buffer = _parquet_bytes(frame)
     atomic_write_bytes(parquet_path, buffer)
     return [csv_path, parquet_path]
