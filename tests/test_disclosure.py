@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amebench.exceptions import AmebenchError
-from amebench.report.disclosure import suppress, visible_small_counts
+from amebench.report.disclosure import suppress, suppress_stock, visible_small_counts
 
 
 def _rates():
@@ -101,3 +101,55 @@ def test_no_visible_count_or_complement_below_min_cell(cells, min_cell):
     rest = shown["n"] - shown["events"]
     assert ((rest == 0) | (rest >= min_cell)).all()
     assert len(out) == len(table)
+
+
+def test_a_single_hidden_row_of_a_group_is_protected_against_a_total_published_elsewhere():
+    # Exit reasons of a unit add up to its exits, which the rates table publishes:
+    # a's 3 would be 60 - 40 - 17 = 3; the smallest other reason of a (17) is hidden too.
+    table = pd.DataFrame({"unit": ["a", "a", "a", "b", "b"], "exit_reason": ["work", "studies", "moved", "work", "moved"],
+                          "n": [40, 17, 3, 30, 25]})
+    out, hidden = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=("unit",))
+    assert hidden == 2
+    assert out["n"].isna().tolist() == [False, True, True, False, False]
+    # () makes the whole table one group
+    out, _ = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=())
+    assert out["n"].isna().tolist() == [False, True, True, False, False]
+
+
+def test_rows_hidden_in_another_table_are_hidden_here():
+    out, hidden = suppress(_rates().iloc[:4], min_cell=5, keep=("unit",), hide=[True, False, False, False])
+    # a by the mask, b and d by their own counts
+    assert hidden == 3 and out["n"].isna().tolist() == [True, True, False, True]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=6), min_size=1, max_size=5),
+    st.integers(2, 11),
+)
+def test_no_group_has_exactly_one_hidden_row(groups, min_cell):
+    rows = [(f"u{g}", f"r{i}", n) for g, counts in enumerate(groups) for i, n in enumerate(counts)]
+    table = pd.DataFrame(rows, columns=["unit", "exit_reason", "n"])
+    out, _ = suppress(table, min_cell=min_cell, keep=("unit", "exit_reason"), groups=("unit",))
+    assert visible_small_counts(out, min_cell=min_cell) == []
+    hidden_per_unit = out["n"].isna().groupby(out["unit"]).sum()
+    sizes = out.groupby("unit").size()
+    # a lone hidden row is allowed only where it is the whole group (its total is as small)
+    assert ((hidden_per_unit != 1) | (sizes == 1)).all()
+
+
+def test_a_small_stock_and_the_flows_that_give_it_back_are_hidden():
+    # stock[t] = stock[t-1] + in[t] - out[t]: the 3 of March could be recomputed from
+    # February (8 + 0 - 5) or from April (9 - 6 + 0), so both months' flows are hidden.
+    flows = pd.DataFrame({
+        "unit": ["a"] * 4 + ["b"] * 2,
+        "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"] * 1 + ["2024-01-01", "2024-02-01"]),
+        "inflow": [8, 5, 0, 6, 9, 0], "outflow": [0, 5, 5, 0, 0, 0], "stock": [8, 8, 3, 9, 9, 9],
+    }).iloc[[4, 0, 5, 3, 2, 1]]  # row order must not matter
+    out = suppress_stock(flows, min_cell=5)
+    assert out.index.tolist() == flows.index.tolist()
+    a = out[out["unit"] == "a"].sort_values("month")
+    assert a["stock"].isna().tolist() == [False, False, True, False]
+    assert a["inflow"].isna().tolist() == [False, False, True, True]
+    assert a["outflow"].isna().tolist() == [False, False, True, True]
+    assert not out[out["unit"] == "b"].isna().any().any()
+    assert visible_small_counts(out, min_cell=5, counts=["stock"]) == []

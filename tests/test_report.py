@@ -3,6 +3,7 @@
 import re
 from html import unescape
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -95,3 +96,53 @@ def test_reconciliation_keeps_rows_read_when_a_small_reject_count_is_hidden(repo
     assert episodes["rows_rejected"].isna().sum() == 3
     assert episodes["rows_read"].notna().all()
     assert episodes.loc[episodes["rows_rejected"].isna(), "rows_loaded"].isna().all()
+
+
+@pytest.fixture(scope="module")
+def small_unit_report(tmp_path_factory):
+    # A network with one unit of about 6 episodes: its counts are small everywhere.
+    import warnings
+
+    from amebench.synth import simulate_network
+
+    syn = simulate_network(n_units=4, episodes_per_unit=[300, 250, 200, 6], seed=1)
+    net = amebench.Network.from_frames(episodes=syn.episodes, units=syn.units, payments=syn.payments,
+                                       followups=syn.followups, activities=syn.activities, as_of=syn.as_of)
+    out = tmp_path_factory.mktemp("small")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        benchmark_report(net, out, min_cell=5)
+    return {p.stem: pd.read_csv(p) for p in (out / "tables").glob("*.csv")}
+
+
+def test_small_unit_no_visible_small_count_anywhere(small_unit_report):
+    for name, table in small_unit_report.items():
+        assert visible_small_counts(table, min_cell=5) == [], name
+
+
+def test_small_unit_hidden_in_every_table_of_its_outcome_counts(small_unit_report):
+    # A unit hidden in the rates table (by its own counts, or to protect another against
+    # the network total) is hidden wherever its outcome counts appear again; otherwise
+    # the network total minus the units shown elsewhere gives the hidden count back.
+    tables = small_unit_report
+    hidden = set(tables["outcome_rates"].loc[tables["outcome_rates"]["n"].isna(), "unit"])
+    assert len(hidden) >= 2  # the small unit and its complement
+    for name in ("funnel_raw", "ranks", "shrunken", "risk_adjusted"):
+        assert set(tables[name].loc[tables[name]["n"].isna() if "n" in tables[name] else
+                                    tables[name]["observed"].isna(), "unit"]) == hidden, name
+    pairs = tables["pairwise"]
+    names_hidden = pairs["unit_a"].isin(hidden) | pairs["unit_b"].isin(hidden)
+    assert pairs.loc[names_hidden, ["n_a", "events_a", "n_b", "events_b"]].isna().all().all()
+    assert pairs.loc[~names_hidden, "n_a"].notna().all()
+
+
+def test_small_unit_exit_reasons_and_stock_cannot_be_recomputed(small_unit_report):
+    reasons = small_unit_report["exit_reasons"]
+    per_unit = reasons["n"].isna().groupby(reasons["unit"]).sum()
+    assert (per_unit != 1).all() and per_unit.max() >= 2
+    flows = small_unit_report["flows"].sort_values(["unit", "month"])
+    assert flows["stock"].isna().any()
+    for _, unit in flows.groupby("unit"):
+        small = unit["stock"].isna().to_numpy()
+        after = np.r_[False, small[:-1]]  # the month after a hidden stock
+        assert unit.loc[small | after, ["inflow", "outflow"]].isna().all().all()

@@ -9,9 +9,14 @@ through :func:`suppress`:
    ``min_cell``, ``events`` would reveal it, so ``events`` is hidden too.
 2. **Derived values.** Wherever a count of a row is hidden, that row's estimate,
    interval and every other value computed from the counts are hidden as well.
-3. **Complementary suppression.** When the rows add up to a published total
-   (``total_row``) and exactly one row is hidden, the total minus the others would
-   reveal it: the visible row with the smallest count is hidden too.
+3. **Complementary suppression.** When rows add up to a published total (a
+   ``total_row`` of the table, or a total published in another table: ``groups``)
+   and exactly one of them is hidden, the total minus the others would reveal it:
+   the visible row with the smallest count is hidden too.
+4. **Consistency across tables.** The same counts published in several tables (a
+   unit's outcome counts in the rates, funnel, ranks and pairwise tables) are hidden
+   for the same rows everywhere (``hide``): a row hidden in one table by
+   complementary suppression must not be shown in another.
 
 A row with any hidden count is hidden whole (all but its label columns and its
 ``known`` totals), so no count of it can be derived from the others. A known total
@@ -37,7 +42,7 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 
-__all__ = ["suppress", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
+__all__ = ["suppress", "suppress_stock", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
 
 DEFAULT_MIN_CELL = 5
 
@@ -67,6 +72,8 @@ def suppress(
     keep: Sequence[str] = (),
     known: Sequence[str] = (),
     total_row: pd.Series | None = None,
+    groups: Sequence[str] | None = None,
+    hide: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
 
@@ -87,6 +94,13 @@ def suppress(
     total_row
         A boolean mask of rows that are totals of the other rows (e.g. a network row);
         used for complementary suppression. Without it, no total is assumed.
+    groups
+        Columns whose rows add up to a total published elsewhere (the exit reasons
+        of a unit add up to its exits): complementary suppression within each group.
+        ``()`` makes the whole table one group; None (default) assumes no such total.
+    hide
+        A boolean mask of rows to hide in any case (rows hidden in another table that
+        publishes the same counts).
 
     Returns
     -------
@@ -108,8 +122,17 @@ def suppress(
         if part in out.columns and whole in out.columns:
             rest = pd.to_numeric(out[whole], errors="coerce") - pd.to_numeric(out[part], errors="coerce")
             hide_row |= _small(rest, min_cell)
+    if hide is not None:
+        hide_row |= np.asarray(hide, dtype=bool)
     if total_row is not None:
-        _complementary(out, hide_row, np.asarray(total_row, dtype=bool), counts)
+        is_total = np.asarray(total_row, dtype=bool)
+        _complementary(out, hide_row, ~is_total, counts)
+    if groups is not None:
+        keys = [out[c].astype(str) for c in groups] or [pd.Series(0, index=out.index)]
+        for rows in out.groupby(keys, sort=False).indices.values():
+            members = np.zeros(len(out), dtype=bool)
+            members[rows] = True
+            _complementary(out, hide_row, members, counts)
     if hide_row.any():
         for col in out.columns:
             if col in keep:
@@ -128,8 +151,8 @@ def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
-def _complementary(table, hide_row, is_total, counts) -> None:
-    members = ~is_total
+def _complementary(table, hide_row, members, counts) -> None:
+    """Hide the smallest visible member when exactly one of ``members`` is hidden."""
     if hide_row[members].sum() != 1 or members.sum() < 2:
         return
     size_col = next((c for c in ("n", *counts) if c in table.columns), None)
@@ -139,6 +162,30 @@ def _complementary(table, hide_row, is_total, counts) -> None:
     candidates = np.where(members & ~hide_row)[0]
     if len(candidates):
         hide_row[candidates[np.argmin(sizes[candidates])]] = True
+
+
+def suppress_stock(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",
+                   flows: Sequence[str] = ("inflow", "outflow"), by: Sequence[str] = ("unit",),
+                   order: str = "month") -> pd.DataFrame:
+    """Hide small stocks of a monthly flow table and the flows that would give them back.
+
+    ``stock[t] = stock[t-1] + inflow[t] - outflow[t]``: a hidden stock of month t could
+    be recomputed from month t-1 or from month t+1, so the flows of both months are
+    hidden with it. Rows are ordered by ``order`` within ``by``. Zero stocks are shown.
+    """
+    out = table.copy()
+    values = pd.to_numeric(out[stock], errors="coerce")
+    small = pd.Series(_small(values, min_cell), index=out.index)
+    if not small.any():
+        return out
+    out = out.sort_values([*by, order], kind="stable")
+    small = small.loc[out.index]
+    following = small.groupby([out[c] for c in by], sort=False).shift(1, fill_value=False).astype(bool)
+    for col in (stock, *flows):
+        out[col] = _nullable(out[col])
+    out.loc[small, stock] = pd.NA
+    out.loc[small | following, list(flows)] = pd.NA
+    return out.loc[table.index]
 
 
 def _nullable(series: pd.Series) -> pd.Series:

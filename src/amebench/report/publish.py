@@ -10,10 +10,12 @@ import dataclasses
 import io
 from pathlib import Path
 
+import numpy as np
+
 from ..labels import code_label
 from ..results import GROUPING
 from . import html as _html
-from .disclosure import COUNT_COLUMNS, suppress
+from .disclosure import COUNT_COLUMNS, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
 
 __all__ = ["publish"]
@@ -27,7 +29,8 @@ _PROPORTIONS = {
 }
 
 #: Columns published although computed from hidden counts: the monthly active stock
-#: (only the difference inflow - outflow of two hidden cells can be derived from it).
+#: (only the difference inflow - outflow of two hidden cells can be derived from it;
+#: a small stock itself is hidden by :func:`suppress_stock`).
 _ALSO_KEEP = {"flows": {"stock"}}
 
 #: Counts that are known totals of their row (a file's rows), shown unless small themselves.
@@ -35,6 +38,15 @@ _KNOWN = {"reconciliation": ["rows_read"]}
 
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
+
+#: Table name -> columns whose rows add up to a total published in another table: a
+#: unit's exit reasons to its exits, a file's reject reasons to its rejected rows, the
+#: calibration groups to the network's exits.
+_GROUPS = {"exit_reasons": ("unit",), "rejects_by_reason": ("unit", "table"), "calibration": ()}
+
+#: Tables that publish a unit's outcome counts again: a unit hidden in
+#: ``outcome_rates`` (by its own counts or to protect another) is hidden in each.
+_SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", "pairwise", "ranks", "shrunken"})
 
 
 def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None):
@@ -47,6 +59,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     figures_dir = Path(out) / "figures"
     blocks = []
     hidden_total = 0
+    hidden_units: set[str] = set()
     for section in sections:
         published = {}
         for name, table in section.tables.items():
@@ -58,7 +71,13 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 known=_KNOWN.get(name, ()),
                 counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
                 total_row=total(table) if total else None,
+                groups=_GROUPS.get(name),
+                hide=_unit_rows(table, hidden_units) if name in _SAME_UNITS else None,
             )
+            if name == "outcome_rates":
+                hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
+            if name == "flows":
+                shown = suppress_stock(shown, min_cell=min_cell)
             hidden_total += hidden
             write_table(shown, tables_dir, name)
             published[name] = _with_names(shown, unit_names or {})
@@ -76,6 +95,15 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
         blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
     return blocks, hidden_total
+
+
+def _unit_rows(table, units: set[str]) -> np.ndarray:
+    """Rows of ``table`` that name one of ``units`` (as ``unit``, ``unit_a`` or ``unit_b``)."""
+    rows = np.zeros(len(table), dtype=bool)
+    for column in ("unit", "unit_a", "unit_b"):
+        if column in table.columns:
+            rows |= table[column].astype(str).isin(units).to_numpy()
+    return rows
 
 
 def _with_names(table, names):
