@@ -34,6 +34,7 @@ import pytest
 from amebench import exceptions, privacy
 from amebench.io import read_export, read_network
 from amebench.io.profile import FILE_TABLES
+from amebench.labels import reason_label
 from fixtures_io.netbuild import KEY
 
 CORPUS = Path(__file__).parent / "badinput"
@@ -201,6 +202,8 @@ def check_reconciliation(net) -> None:
 
 def check_result(net, want: dict) -> None:
     check_reconciliation(net)
+    for reason in net.rejects["reason"].unique():  # the Swedish report shows every reason in Swedish
+        assert reason_label(reason, "sv") != reason, reason
     rec = net.reconciliation
     read = rec.groupby("table", observed=True)["rows_read"].sum().to_dict()
     assert {t: int(n) for t, n in read.items()} == want["read"]

@@ -3,6 +3,7 @@
 import warnings
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import PercentFormatter
 import pytest
 
 import amebench
@@ -22,7 +23,8 @@ def test_funnel_plot_draws_every_unit_and_the_limits(rates):
     labels = {t.get_text() for t in ax.texts}
     assert labels == set(rates["unit"])
     assert len(ax.lines) == 2 * len(result.levels) + 1  # lower and upper per level, target
-    assert ax.yaxis.get_major_formatter().__class__.__name__ == "PercentFormatter"
+    assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+    assert ax.yaxis.get_major_formatter()(0.825) == "82.5%"  # decimals as the ticks need
     plt.close(fig)
 
 

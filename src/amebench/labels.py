@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from .exceptions import AmebenchError
 
-__all__ = ["LANGUAGES", "column_label", "code_label", "figure_text"]
+import re
+
+__all__ = ["LANGUAGES", "column_label", "code_label", "figure_text", "reason_label"]
 
 LANGUAGES = ("en", "sv")
 
@@ -144,6 +146,15 @@ _CODES: dict[str, tuple[str, str]] = {
 _FIGURES: dict[str, tuple[str, str]] = {
     "limits": ("{level} % limits", "{level} %-gränser"),
     "target": ("target", "mål"),
+    "network_rate": ("network rate", "nätverkets andel"),
+    "as_expected": ("as expected (O/E = 1)", "som förväntat (O/F = 1)"),
+    "rate_at_exit": ("share of exits to {outcome}, with 95 % interval", "andel avslut till {outcome}, med 95 %-intervall"),
+    "retained_axis": ("share still in {outcome} 90 days after exit, with 95 % interval",
+                      "andel kvar i {outcome} 90 dagar efter avslut, med 95 %-intervall"),
+    "reentry_axis": ("share back in a unit within 365 days, with 95 % interval",
+                     "andel åter i en enhet inom 365 dagar, med 95 %-intervall"),
+    "welfare_axis": ("change in SEK per month (after − before), with 95 % interval",
+                     "förändring i kr per månad (efter − före), med 95 %-intervall"),
     "exits": ("participants (exits)", "deltagare (avslut)"),
     "expected_outcomes": ("expected outcomes", "förväntade utfall"),
     "rate": ("rate", "andel"),
@@ -154,6 +165,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "rank_axis": ("rank (1 = highest rate) with 95 % interval", "rang (1 = högsta andel) med 95 %-intervall"),
     "stock": ("active participants at month end", "aktiva deltagare vid månadens slut"),
     "share_of_exits": ("share of exits", "andel av avsluten"),
+    "partial_reasons": ("* some small counts hidden:\n  shares of the shown exits",
+                        "* vissa små antal dolda:\n  andelar av de visade avsluten"),
     "estimate_ci": ("estimate with 95 % interval", "skattning med 95 %-intervall"),
 }
 
@@ -180,3 +193,46 @@ def code_label(value: str, lang: str = "en") -> str:
 def figure_text(key: str, lang: str = "en", **fields) -> str:
     """Return an axis or legend text of :mod:`amebench.plotting` in ``lang``."""
     return _FIGURES[key][_index(lang)].format(**fields)
+
+
+#: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
+_REASONS_SV: tuple[tuple[str, str], ...] = (
+    (r"date does not parse or does not exist \(formats (\[[^\]]*\])\)", r"datumet kan inte tolkas eller finns inte (format \1)"),
+    (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
+    (r"amount is not a number", "beloppet är inte ett tal"),
+    (r"amount is negative", "beloppet är negativt"),
+    (r"not a whole number", "inte ett heltal"),
+    (r"invalid identity number", "ogiltigt personnummer"),
+    (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),
+    (r"empty required field", "obligatoriskt fält tomt"),
+    (r"exit before enrolment", "avslut före inskrivning"),
+    (r"enrolment after as_of (\S+)", r"inskrivning efter uttagsdatum \1"),
+    (r"exit after as_of (\S+)", r"avslut efter uttagsdatum \1"),
+    (r"exit reason without an exit date", "avslutsorsak utan avslutsdatum"),
+    (r"duplicate episode_id in the unit", "inskrivnings-id finns två gånger i enheten"),
+    (r"overlaps an earlier episode of the same person in the unit",
+     "överlappar en tidigare inskrivning av samma person i enheten"),
+    (r"activity for an unknown episode \(none loaded in unit (\S+)\)",
+     r"aktivitet för en okänd inskrivning (ingen inläst i enhet \1)"),
+    (r"follow-up for an unknown episode \(none loaded in unit (\S+)\)",
+     r"uppföljning för en okänd inskrivning (ingen inläst i enhet \1)"),
+    (r"follow-up measured before the exit", "uppföljning mätt före avslutet"),
+    (r"payment for a person or household with no episode in the network",
+     "utbetalning till en person eller ett hushåll utan inskrivning i nätverket"),
+    (r"the header row repeated inside the file \(were two exports joined\?\)",
+     "rubrikraden upprepas inne i filen (har två uttag slagits ihop?)"),
+    (r"holds what looks like a personal identity number; it must not be kept in this column",
+     "innehåller något som liknar ett personnummer; det får inte finnas i denna kolumn"),
+)
+
+
+def reason_label(reason: str, lang: str = "en") -> str:
+    """Return a reject reason in ``lang`` (several reasons of a row are each translated).
+
+    Parts without a translation are left as they are (in English).
+    """
+    if _index(lang) == 0 or not isinstance(reason, str):
+        return reason
+    for pattern, swedish in _REASONS_SV:  # longer reasons before their prefixes
+        reason = re.sub(pattern, swedish, reason)
+    return reason

@@ -38,17 +38,41 @@ def _is_proportion(values) -> bool:
     return bool(len(values)) and bool(values.between(0, _PROPORTION_TOLERANCE).all())
 
 
-def _percent_axis(axis) -> None:
+def _percent_axis(axis, lang: str = "en") -> None:
+    """Percentages with as many decimals as the tick spacing needs (no 82.5 shown as 82)."""
     from matplotlib.ticker import PercentFormatter
 
-    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    class Localised(PercentFormatter):
+        def __call__(self, x, pos=None):
+            return _localise(super().__call__(x, pos), lang)
+
+    axis.set_major_formatter(Localised(1.0, decimals=None))
 
 
-def funnel_plot(result, ax=None, *, lang: str = "en", **kwargs):
+def _number_axis(axis, lang: str = "en") -> None:
+    """Numbers with thin-space thousands, a true minus sign and the language's decimal mark."""
+    from matplotlib.ticker import ScalarFormatter
+
+    class Localised(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            if abs(x) >= 1000 and x == round(x):
+                return _localise(f"{x:,.0f}".replace(",", "\u2009"), lang)
+            return _localise(super().__call__(x, pos), lang)
+
+    axis.set_major_formatter(Localised(useOffset=False))
+
+
+def _localise(text: str, lang: str) -> str:
+    text = text.replace("-", "\u2212")
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None = None, **kwargs):
     """Draw a funnel plot of a :class:`amebench.compare.FunnelResult`.
 
     Points are units (size on the x axis), lines the control limits of each level,
-    the horizontal line the target. Units outside the outer limits are labelled.
+    the horizontal line the target (legend ``target_label``, default "target").
+    Every unit is labelled, in green above and red below the outer limits.
     """
     ax = _axes(ax)
     table = result.table.dropna(subset=["estimate"])
@@ -59,7 +83,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", **kwargs):
         label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
         ax.plot(grid["n"], grid["lower"], style, color="#57606a", lw=1, label=label)
         ax.plot(grid["n"], grid["upper"], style, color="#57606a", lw=1)
-    ax.axhline(result.target, color="#0969da", lw=1, label=figure_text("target", lang))
+    ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang))
     colours = [
         _OUTSIDE_COLOURS.get(str(p).split("_")[0], _POINT) if p != "within" else _POINT
         for p in table["position"]
@@ -72,19 +96,24 @@ def funnel_plot(result, ax=None, *, lang: str = "en", **kwargs):
     ax.set_xlabel(figure_text("exits" if result.kind == "proportion" else "expected_outcomes", lang))
     if result.kind == "proportion":
         ax.set_ylabel(figure_text("rate", lang))
-        _percent_axis(ax.yaxis)
+        _percent_axis(ax.yaxis, lang)
     else:
         ax.set_ylabel(figure_text("oe", lang))
+        _number_axis(ax.yaxis, lang)
+    _number_axis(ax.xaxis, lang)
     ax.legend(frameon=False, fontsize="small", loc="best")
     ax.grid(alpha=0.3)
     return ax
 
 
-def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en", **kwargs):
+def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
+                     xlabel: str | None = None, **kwargs):
     """Draw estimates with their intervals, sorted, one row per unit (or ``label``).
 
-    Proportions (all estimates and limits within [0, 1]) get a percentage axis.
-    A row named ``network`` is drawn as a vertical reference line.
+    Proportions (all estimates and limits within [0, 1]) get a percentage axis;
+    other quantities a line at zero when their intervals reach it. A row named
+    ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
+    measured (default "estimate with 95 % interval").
     """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"])
@@ -102,8 +131,12 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
         ax.axvline(float(reference["estimate"].iloc[0]), color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
         ax.legend(frameon=False, fontsize="small")
     if _is_proportion(np.concatenate([low, high])):
-        _percent_axis(ax.xaxis)
-    ax.set_xlabel(figure_text("estimate_ci", lang))
+        _percent_axis(ax.xaxis, lang)
+    else:
+        if len(low) and low.min() < 0 < high.max():
+            ax.axvline(0.0, color="#57606a", lw=0.8)
+        _number_axis(ax.xaxis, lang)
+    ax.set_xlabel(xlabel or figure_text("estimate_ci", lang))
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -140,6 +173,7 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     ax.axvline(1.0, color="#0969da", lw=1, ls="--")
     ax.set_yticks(y, data["unit"].astype(str))
     ax.set_xlabel(figure_text("oe_axis", lang))
+    _number_axis(ax.xaxis, lang)
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -154,32 +188,47 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         rows = rows.sort_values("month")
         ax.plot(pd.to_datetime(rows["month"]), pd.to_numeric(rows["stock"], errors="coerce"), label=str(unit), **kwargs)
     ax.set_ylabel(figure_text("stock", lang))
+    _number_axis(ax.yaxis, lang)
     ax.legend(frameon=False, fontsize="small", ncols=2)
     ax.grid(alpha=0.3)
     return ax
 
 
+#: Exit-reason colours by meaning: greens for work, blue for studies, greys for neutral
+#: exits, warm colours for exits without a result (schema.EXIT_REASONS order).
+_REASON_COLOURS = {
+    "work": "#1a7f37", "work_subsidised": "#4ac26b", "self_employed": "#aceebb",
+    "work_programme": "#8250df", "studies": "#0969da", "care": "#54aeff",
+    "other_agency": "#6e7781", "moved": "#afb8c1", "leave": "#d0d7de",
+    "returned_to_welfare": "#bc4c00", "dropped_out": "#cf222e", "other": "#8c6d1f", "unknown": "#e1c16e",
+}
+
+
 def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """Draw each unit's exit reasons as shares of its exits (stacked horizontal bars).
 
-    ``table`` has ``unit``, ``exit_reason``, ``n``; hidden counts are left out, so a
-    bar may fall short of 100 % after disclosure control.
+    ``table`` has ``unit``, ``exit_reason``, ``n``. Counts hidden by disclosure control
+    are left out: the shares of such a unit are shares of its shown exits, and its
+    name is marked with an asterisk explained in the legend.
     """
-    import matplotlib.pyplot as plt
-
     ax = _axes(ax)
-    counts = table.assign(n=pd.to_numeric(table["n"], errors="coerce")).pivot_table(
+    values = pd.to_numeric(table["n"], errors="coerce")
+    partial = set(table.loc[values.isna(), "unit"].astype(str))
+    counts = table.assign(n=values).pivot_table(
         index="unit", columns="exit_reason", values="n", aggfunc="sum", observed=True
     )
-    totals = counts.sum(axis=1)
-    shares = counts.div(totals, axis=0).fillna(0.0)
+    order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns if r not in _REASON_COLOURS]
+    counts = counts[order]
+    shares = counts.div(counts.sum(axis=1), axis=0).fillna(0.0)
+    names = [f"{u}*" if str(u) in partial else str(u) for u in shares.index]
     left = np.zeros(len(shares))
-    colours = plt.get_cmap("tab20").colors
-    for i, reason in enumerate(shares.columns):
-        ax.barh(shares.index.astype(str), shares[reason], left=left, label=code_label(str(reason), lang),
-                color=colours[i % len(colours)], **kwargs)
+    for reason in shares.columns:
+        ax.barh(names, shares[reason], left=left, label=code_label(str(reason), lang),
+                color=_REASON_COLOURS.get(str(reason), "#999999"), **kwargs)
         left += shares[reason].to_numpy()
-    _percent_axis(ax.xaxis)
+    if partial:
+        ax.plot([], [], " ", label=figure_text("partial_reasons", lang))
+    _percent_axis(ax.xaxis, lang)
     ax.set_xlabel(figure_text("share_of_exits", lang))
     ax.invert_yaxis()
     ax.legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))

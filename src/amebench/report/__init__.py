@@ -78,11 +78,15 @@ def benchmark_report(
     sections = compute(coh, ctx, say)
     say("writing")
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
+    extracted = network.as_of.date()
+    observed = (t["extracted"].format(as_of=extracted) if coh.as_of.date() == extracted
+                else t["observed_until"].format(as_of=coh.as_of.date(), extracted=extracted))
     meta = t["generated"].format(
-        name=_html.html.escape(network.name), as_of=coh.as_of.date(),
+        name=_html.html.escape(network.name), observed=observed,
         outcome=_html.html.escape(code_label(outcome, lang)), version=__version__,
     )
-    meta += " " + t["suppression"].format(min_cell=min_cell, hidden=hidden)
+    meta += " " + (t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1
+                   else t["suppression_off"])
     blocks.append(("methods", t["methods"], _html.methods_html(lang)))
     page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
     path = out / REPORT_FILE

@@ -9,7 +9,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ..labels import code_label, column_label
+from ..labels import code_label, column_label, reason_label
 from .i18n import texts
 
 __all__ = ["render", "format_table"]
@@ -33,6 +33,13 @@ _PERCENT = {
 }
 _MISSING = "–"
 
+#: Columns shown as percentages in every table (shares, whatever the table's estimate is).
+_ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high"}
+
+#: Tables whose estimates are differences of proportions: shown in percentage points.
+_POINTS = {"pairwise": ("estimate", "ci_low", "ci_high")}
+_POINTS_UNIT = {"en": "pp", "sv": "p.e."}
+
 #: Columns whose values are canonical codes, shown with their readable labels.
 _CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
 
@@ -49,14 +56,24 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
     shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(max_rows)
+    # Per row: is the estimate a proportion? (durations mix median days and cumulative shares)
+    row_percent = (shown["quantity"].astype(str).str.startswith("cif").tolist() if "quantity" in shown.columns
+                   else [percent] * len(shown))
+    points = _POINTS.get(name, ())
     cells = {}
     for col in shown.columns:
         values = shown[col].tolist()
         if col in _CODED:
             values = [code_label(v, lang) if isinstance(v, str) else v for v in values]
-        if not (percent and col in _PERCENT) and _is_whole_number_column(shown[col]):
+        elif col == "reason":
+            values = [reason_label(v, lang) for v in values]
+        if not (percent and col in _PERCENT) and col not in _ALWAYS_PERCENT and _is_whole_number_column(shown[col]):
             values = [int(v) if isinstance(v, (float, np.floating)) and not np.isnan(v) else v for v in values]
-        cells[col] = [_format(v, col, percent, decimal) for v in values]
+        if col in points:
+            cells[col] = [_format(v, col, False, decimal, points=_POINTS_UNIT[lang]) for v in values]
+        else:
+            cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal)
+                          for v, p in zip(values, row_percent)]
     numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(
         f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name))}</th>"
@@ -97,7 +114,7 @@ def _is_number_column(series: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values.tolist())
 
 
-def _format(value, column: str, percent: bool, decimal: str) -> str:
+def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None) -> str:
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return _MISSING
     if isinstance(value, pd.Timestamp):
@@ -107,7 +124,9 @@ def _format(value, column: str, percent: bool, decimal: str) -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}".replace(",", "\u202f")
     if isinstance(value, (float, np.floating)):
-        if percent and column in _PERCENT:
+        if points:
+            text = f"{100 * value + 0.0:.1f}\u00a0{points}"
+        elif percent:
             text = f"{100 * value + 0.0:.1f}\u00a0%"
         elif column.startswith("p_"):
             text = f"{value:.3f}" if value >= 0.001 else "<0.001"
@@ -117,8 +136,9 @@ def _format(value, column: str, percent: bool, decimal: str) -> str:
             text = f"{value:.1f}"
         else:
             text = f"{value:.3f}"
-        if text.startswith("-") and not text.strip("-0.%\u00a0"):
+        if text.startswith("-") and not text.strip("-0.%\u00a0" + (points or "")):
             text = text[1:]  # -0.0 % after rounding is 0.0 %
+        text = text.replace("-", "\u2212", 1) if text.startswith("-") else text
         return text.replace(".", decimal)
     return html.escape(str(value))
 

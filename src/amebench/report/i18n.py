@@ -11,27 +11,36 @@ LANGUAGES = ("en", "sv")
 _TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Benchmark of labour-market units", "sv": "Jämförelse av arbetsmarknadsenheter"},
     "generated": {
-        "en": "Network {name}; data extracted {as_of}; outcome: {outcome}; amebench {version}.",
-        "sv": "Nätverk {name}; data uttagna {as_of}; utfall: {outcome}; amebench {version}.",
+        "en": "Network {name}; {observed}; outcome: {outcome}; amebench {version}.",
+        "sv": "Nätverk {name}; {observed}; utfall: {outcome}; amebench {version}.",
+    },
+    "extracted": {"en": "data extracted {as_of}", "sv": "data uttagna {as_of}"},
+    "observed_until": {
+        "en": "observed up to {as_of} (data extracted {extracted})",
+        "sv": "observerat till och med {as_of} (data uttagna {extracted})",
     },
     "contents": {"en": "Contents", "sv": "Innehåll"},
     "suppression": {
-        "en": "Disclosure control: counts below {min_cell} are not shown, nor anything computed "
-        "from them; where a total would reveal a hidden count, a second count is hidden too. "
-        "{hidden} table rows were suppressed. Hidden cells are shown as “–”.",
-        "sv": "Röjandekontroll: antal under {min_cell} visas inte, och inte heller något som "
-        "beräknats ur dem; där en totalsumma skulle avslöja ett dolt antal döljs ytterligare "
-        "ett. {hidden} tabellrader är dolda. Dolda celler visas som ”–”.",
+        "en": "Disclosure control: counts from 1 to {below} are not shown (zeros are), nor anything "
+        "computed from them; where a total published anywhere in the report would reveal a hidden "
+        "count, a second count is hidden too. {hidden} table rows have hidden cells, shown as “–”.",
+        "sv": "Röjandekontroll: antal från 1 till {below} visas inte (nollor visas), och inte heller "
+        "något som beräknats ur dem; där en totalsumma någonstans i rapporten skulle avslöja ett dolt "
+        "antal döljs ytterligare ett. {hidden} tabellrader har dolda celler, som visas som ”–”.",
+    },
+    "suppression_off": {
+        "en": "Disclosure control is off (minimum cell size 1): every count is shown. Do not publish this report.",
+        "sv": "Röjandekontrollen är avstängd (minsta cellstorlek 1): alla antal visas. Publicera inte denna rapport.",
     },
     # section titles
     "quality": {"en": "Data quality", "sv": "Datakvalitet"},
     "quality_text": {
         "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
         "rows loaded + rows rejected. Small counts are hidden here as everywhere in the report; "
-        "`amebench validate` shows the data owner every count, line and reason.",
+        "the command “amebench validate” shows the data owner every count, line and reason.",
         "sv": "Varje rad i varje fil har antingen lästs in eller avvisats med ett skäl: lästa "
         "rader = inlästa + avvisade. Små antal döljs här som överallt i rapporten; "
-        "`amebench validate` visar dataägaren varje antal, rad och skäl.",
+        "kommandot ”amebench validate” visar dataägaren varje antal, rad och skäl.",
     },
     "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
     "flow": {"en": "Participant flow", "sv": "Deltagarflöde"},
@@ -63,11 +72,21 @@ _TEXTS: dict[str, dict[str, str]] = {
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av ekonomiskt bistånd"},
     "welfare_text": {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
-        "6 full months before the enrolment month (negative = lower payments).",
+        "6 full months before the enrolment month (negative = lower payments), per person. n counts "
+        "the unit's participants; only those who have left and whose two windows lie inside the "
+        "ledger (Observable) enter the means, the rest are censored. Total change = the monthly "
+        "change summed over the observable people, times 6 months. A before/after change is not the "
+        "effect of the programme: people often enrol when their payments are highest, and payments "
+        "fall for many without any programme (regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
-        "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar).",
+        "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
+        "person. Antal räknar enhetens deltagare; bara de som har avslutats och vars båda perioder "
+        "ligger inom utbetalningsdata (Observerbara) ingår i medelvärdena, övriga är censurerade. "
+        "Total förändring = månadsförändringen summerad över de observerbara, gånger 6 månader. "
+        "En förändring före/efter är inte insatsens effekt: många skrivs in när biståndet är som "
+        "högst, och biståndet sjunker för många även utan insats (regression mot medelvärdet).",
     },
-    "durations": {"en": "Time in the programme", "sv": "Tid i insatsen"},
+    "durations": {"en": "Time in the programme", "sv": "Inskrivningstid"},
     "durations_text": {
         "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
         "the cumulative share exited to work, with other exits as competing risks.",
@@ -77,28 +96,40 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
         "en": "Each unit's rate against its size. Inside the funnel a unit does not differ from "
-        "the network more than chance allows. Left: raw rates; right: risk-adjusted "
-        "observed/expected.",
+        "the network more than chance allows; a unit above the upper limit is marked green, below "
+        "the lower limit red. First raw rates, then risk-adjusted observed/expected (1 = as many "
+        "outcomes as its participants would have had on average in the network).",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
-        "nätverket mer än slumpen tillåter. Vänster: råa andelar; höger: riskjusterat "
-        "observerat/förväntat.",
+        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras grön, under den "
+        "nedre röd. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
+        "som dess deltagare skulle ha fått i genomsnitt i nätverket).",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
     "pairwise_text": {
-        "en": "Difference in rate with Newcombe's interval; p-values adjusted for many "
-        "comparisons (Holm).",
-        "sv": "Skillnad i andel med Newcombes intervall; p-värden justerade för många jämförelser (Holm).",
+        "en": "Difference in raw rate (not risk-adjusted), in percentage points, with Newcombe's "
+        "interval; p-values adjusted with Holm's method so that the chance of any false finding "
+        "among all the comparisons stays at 5 %.",
+        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter, med Newcombes intervall; "
+        "p-värdena är justerade med Holms metod så att risken för någon falsk slutsats bland alla "
+        "jämförelser stannar vid 5 %.",
     },
     "ranks": {"en": "Ranks with uncertainty", "sv": "Rangordning med osäkerhet"},
     "ranks_text": {
-        "en": "Rank 1 = highest shrunken rate. A rank is only meaningful with its interval.",
-        "sv": "Rang 1 = högsta krympta andel. En rang betyder bara något tillsammans med sitt intervall.",
+        "en": "Rank 1 = highest shrunken raw rate. A rank is only meaningful with its interval. The "
+        "ranks are not risk-adjusted: a unit serving people far from the labour market ranks low "
+        "whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
+        "sv": "Rang 1 = högsta krympta råa andel. En rang betyder bara något tillsammans med sitt "
+        "intervall. Rangordningen är inte riskjusterad: en enhet vars deltagare står långt från "
+        "arbetsmarknaden hamnar lågt vad den än gör; jämför med riskjusterat observerat/förväntat "
+        "under Trattdiagram.",
     },
     "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
     # table titles
     "reconciliation": {"en": "Rows read, loaded and rejected per file", "sv": "Lästa, inlästa och avvisade rader per fil"},
     "flows": {"en": "Monthly inflow, outflow and active participants", "sv": "Inflöde, utflöde och aktiva deltagare per månad"},
+    "fig_flows": {"en": "Active participants at the end of each month", "sv": "Aktiva deltagare vid varje månads slut"},
+    "fig_observed_expected": {"en": "Observed/expected with 95 % interval", "sv": "Observerat/förväntat med 95 %-intervall"},
     "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel per enhet"},
     "retention_90": {"en": "Retention 90 days after exit", "sv": "Kvar 90 dagar efter avslut"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
@@ -117,7 +148,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
         "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
     },
-    "method_caption": {"en": "Method: {method}.", "sv": "Metod: {method}."},
+    "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensgrad {level} %."},
     "not_available": {
         "en": "Not available: {reason}",

@@ -87,9 +87,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=code_label(outcome, lang)))}</p>")
         for note in section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
-        for name, png in _figures(section, published, t, lang):
+        for name, title, png in _figures(section, published, t, lang, outcome):
             atomic_write_bytes(figures_dir / f"{name}.png", png)
-            inner.append(_html.figure_html(png, alt=name.replace("_", " ")))
+            inner.append(_html.figure_html(png, alt=title))
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
             inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
@@ -114,39 +114,51 @@ def _with_names(table, names):
     return table.assign(**{c: table[c].map(lambda u: names.get(u, u)) for c in columns})
 
 
-def _figures(section, published, t, lang):
-    """Yield (name, PNG bytes) for the figures of a section, drawn from published tables."""
+def _figures(section, published, t, lang, outcome):
+    """Yield (name, title, PNG bytes) for the figures of a section, drawn from published tables."""
     import matplotlib
 
     matplotlib.use("Agg")
     from .. import plotting
+    from ..labels import figure_text
 
+    group = code_label(outcome, lang)
+    axis = {
+        "outcome_rates": figure_text("rate_at_exit", lang, outcome=group),
+        "retention_90": figure_text("retained_axis", lang, outcome=group),
+        "reentry_365": figure_text("reentry_axis", lang),
+        "welfare_delta": figure_text("welfare_axis", lang),
+    }
     draw = {
-        "flow": [("flows", plotting.flow_plot, "flows"), ("exit_reasons", plotting.exit_reason_plot, "exit_reasons")],
-        "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates")],
-        "retention": [("retention_90", plotting.caterpillar_plot, "retention_90")],
-        "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365")],
-        "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta")],
-        "ranks": [("ranks", plotting.rank_plot, "ranks")],
+        "flow": [("flows", plotting.flow_plot, "flows", {}), ("exit_reasons", plotting.exit_reason_plot, "exit_reasons", {})],
+        "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates", {"xlabel": axis["outcome_rates"]})],
+        "retention": [("retention_90", plotting.caterpillar_plot, "retention_90", {"xlabel": axis["retention_90"]})],
+        "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365", {"xlabel": axis["reentry_365"]})],
+        "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta", {"xlabel": axis["welfare_delta"]})],
+        "ranks": [("ranks", plotting.rank_plot, "ranks", {})],
     }.get(section.key, [])
-    for name, function, table in draw:
+    for name, function, table, options in draw:
         if table in published and len(published[table]):
-            yield name, _png(function, published[table], t.get(name, ""), lang)
+            title = t.get(f"fig_{name}", t.get(name, ""))
+            yield name, title, _png(function, published[table], title, lang, **options)
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
                 result = dataclasses.replace(section.objects[name], table=published[name])
-                yield name, _png(plotting.funnel_plot, result, t.get(name, ""), lang)
+                yield name, t.get(name, ""), _png(plotting.funnel_plot, result, t.get(name, ""), lang,
+                                                  target_label=figure_text("network_rate" if name == "funnel_raw"
+                                                                           else "as_expected", lang))
         if "risk_adjusted" in published:
-            yield "observed_expected", _png(plotting.oe_plot, published["risk_adjusted"], t.get("risk_adjusted", ""), lang)
+            title = t["fig_observed_expected"]
+            yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang)
 
 
-def _png(function, data, title: str, lang: str) -> bytes:
+def _png(function, data, title: str, lang: str, **options) -> bytes:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     try:
-        function(data, ax=ax, lang=lang)
+        function(data, ax=ax, lang=lang, **options)
         ax.set_title(title, loc="left", fontsize="medium")
         fig.tight_layout()
         buffer = io.BytesIO()
