@@ -33,9 +33,6 @@ _PROPORTIONS = {
 #: a small stock itself is hidden by :func:`suppress_stock`).
 _ALSO_KEEP = {"flows": {"stock"}}
 
-#: Counts that are known totals of their row (a file's rows), shown unless small themselves.
-_KNOWN = {"reconciliation": ["rows_read"]}
-
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 
@@ -68,7 +65,6 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 table,
                 min_cell=min_cell,
                 keep=[c for c in table.columns if c in _LABELS | _ALSO_KEEP.get(name, set())],
-                known=_KNOWN.get(name, ()),
                 counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
                 total_row=total(table) if total else None,
                 groups=_GROUPS.get(name),
