@@ -148,6 +148,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
         "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
     },
+    "c_statistic": {
+        "en": "The risk model's c-statistic is {c} (0.5 = no better than chance, 1 = perfect separation).",
+        "sv": "Riskmodellens c-statistika är {c} (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
+    },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensgrad {level} %."},
     "not_available": {

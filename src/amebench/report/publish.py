@@ -83,6 +83,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=code_label(outcome, lang)))}</p>")
         for note in section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
+        if "risk_adjusted" in section.objects:
+            c = f"{section.objects['risk_adjusted'].c_statistic:.2f}".replace(".", "," if lang == "sv" else ".")
+            inner.append(f"<p>{_html.html.escape(t['c_statistic'].format(c=c))}</p>")
         for name, title, png in _figures(section, published, t, lang, outcome):
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title))
