@@ -123,3 +123,18 @@ def test_benchmark_unknown_language_is_refused_by_the_parser(capsys):
         main(["benchmark", str(sample_path()), "--out", "x", "--lang", "de"])
     assert exc.value.code == 2
     assert "invalid choice: 'de'" in capsys.readouterr().err
+
+
+def test_template_never_overwrites_without_force(tmp_path, capsys):
+    folder = tmp_path / "mall"
+    assert main(["template", str(folder)]) == 0
+    episodes = folder / "episodes.csv"
+    episodes.write_text(episodes.read_text(encoding="utf-8-sig") + "E1;p1;2024-01-05\n", encoding="utf-8-sig")
+    assert main(["template", str(folder)]) == 2
+    assert "does not overwrite" in capsys.readouterr().err
+    assert "E1;p1" in episodes.read_text(encoding="utf-8-sig")  # the filled-in row is kept
+    assert main(["template", str(folder), "--force"]) == 0
+    assert "E1;p1" not in episodes.read_text(encoding="utf-8-sig")
+    (tmp_path / "file").write_text("x")
+    assert main(["template", str(tmp_path / "file")]) == 2
+    assert "is a file; give a folder" in capsys.readouterr().err

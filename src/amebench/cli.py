@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "and a guide: the common template a network asks its members to export to.",
     )
     template.add_argument("folder", help="folder to write the templates to (created if missing)")
+    template.add_argument("--force", action="store_true", help="overwrite template files that already exist")
 
     bench = sub.add_parser(
         "benchmark",
@@ -144,7 +145,7 @@ def _short(text: str, width: int) -> str:
 def _template(args) -> int:
     from .io import write_template
 
-    folder = write_template(args.folder)
+    folder = write_template(args.folder, overwrite=args.force)
     print(f"templates written to {folder}")
     return _EXIT_OK
 

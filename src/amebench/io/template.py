@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import schema
+from ..exceptions import AmebenchError
 from .profile import FILE_TABLES
 
 __all__ = ["write_template", "TEMPLATE_DELIMITER"]
@@ -73,8 +74,9 @@ def _profile_text() -> str:
 
 _MANIFEST = """[network]
 name = "Mall"
-as_of = {as_of}
-key_file = "network.key"     # the network's secret; never send it with the data
+as_of = {as_of}             # the date the exports were taken: nothing after it is observed
+# The pseudonymisation key: set AMEBENCH_KEY or AMEBENCH_KEY_FILE in the environment and keep
+# the key outside this folder; every unit of the network must use the same key.
 
 [[units]]
 unit = "enhet"
@@ -108,8 +110,8 @@ En fil per tabell, UTF-8, semikolon (`;`) som avgränsare, första raden är kol
 (ändra dem inte). Datum skrivs `ÅÅÅÅ-MM-DD`, månader `ÅÅÅÅ-MM`, belopp med
 decimalkomma (`12 345,50`). Tomt fält = uppgift saknas. Koder skrivs med de kanoniska
 koderna nedan (eller mappas i `profiles/mall.toml`). Personnummer (10 eller 12 siffror)
-pseudonymiseras med nätverkets nyckel (`network.key`, eller miljövariabeln `AMEBENCH_KEY`)
-när filerna läses; nyckeln skickas aldrig med data. Läs in med `amebench validate .`.
+pseudonymiseras med nätverkets nyckel (miljövariabeln `AMEBENCH_KEY`, eller en nyckelfil som
+`AMEBENCH_KEY_FILE` pekar på, utanför denna mapp) när filerna läses; nyckeln skickas aldrig med data. Läs in med `amebench validate .`.
 {chr(10).join(sv)}
 
 ## English
@@ -118,8 +120,8 @@ One file per table, UTF-8, semicolon (`;`) delimited, first row the column names
 change them). Dates are `YYYY-MM-DD`, months `YYYY-MM`, amounts use a decimal comma
 (`12 345,50`). An empty field is missing. Codes are the canonical codes below (or are
 mapped in `profiles/mall.toml`). Identity numbers (10 or 12 digits) are pseudonymised with
-the network's key (`network.key`, or the environment variable `AMEBENCH_KEY`) when the
-files are read; never send the key with the data. Check the files with `amebench validate .`.
+the network's key (the environment variable `AMEBENCH_KEY`, or a key file outside this folder
+named by `AMEBENCH_KEY_FILE`) when the files are read; never send the key with the data. Check the files with `amebench validate .`.
 {chr(10).join(en)}
 
 ## Koder / codes
@@ -130,7 +132,7 @@ The format of profiles and manifests: docs/profiles.md in the amebench repositor
 """
 
 
-def write_template(folder) -> Path:
+def write_template(folder, *, overwrite: bool = False) -> Path:
     """Write the canonical CSV templates, a profile and manifest that read them, and a guide.
 
     Parameters
@@ -140,22 +142,39 @@ def write_template(folder) -> Path:
         ``followups.csv``, ``payments.csv`` (header row only, ``;``-delimited, UTF-8
         with BOM), ``profiles/mall.toml``, ``network.toml``, ``README.md`` (Swedish and
         English guide with the code lists).
+    overwrite
+        Replace files that already exist (default: refuse, so a filled-in template or
+        an edited profile is never lost).
 
     Returns
     -------
     pathlib.Path
         The folder. Filling rows into the CSVs and running
         :func:`amebench.io.read_network` on the folder reads them unchanged (set a key
-        first: ``network.key`` is not written, on purpose).
+        first: no key is written, on purpose). Existing files are not replaced unless
+        ``overwrite``.
+
+    Raises
+    ------
+    AmebenchError
+        When ``folder`` is a file, or (without ``overwrite``) when any of the files exists.
     """
     import datetime as _dt
 
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise AmebenchError(f"{folder} is a file; give a folder for the templates")
+    files = {folder / f"{table}.csv": TEMPLATE_DELIMITER.join(_columns(table)) + "\n" for table in FILE_TABLES}
+    files[folder / "profiles" / "mall.toml"] = _profile_text()
+    files[folder / "network.toml"] = _MANIFEST.format(as_of=_dt.date.today().isoformat())
+    files[folder / "README.md"] = _guide()
+    present = [str(p.relative_to(folder)) for p in files if p.exists()]
+    if present and not overwrite:
+        raise AmebenchError(
+            f"{folder} already holds {present}; amebench template does not overwrite them "
+            "(use another folder, or --force / overwrite=True to replace them)"
+        )
     (folder / "profiles").mkdir(parents=True, exist_ok=True)
-    for table in FILE_TABLES:
-        header = TEMPLATE_DELIMITER.join(_columns(table)) + "\n"
-        (folder / f"{table}.csv").write_text(header, encoding="utf-8-sig")
-    (folder / "profiles" / "mall.toml").write_text(_profile_text(), encoding="utf-8")
-    (folder / "network.toml").write_text(_MANIFEST.format(as_of=_dt.date.today().isoformat()), encoding="utf-8")
-    (folder / "README.md").write_text(_guide(), encoding="utf-8")
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8")
     return folder
