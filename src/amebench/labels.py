@@ -117,6 +117,16 @@ _CODES: dict[str, tuple[str, str]] = {
     "dropped_out": ("dropped out", "avbrott"),
     "other": ("other", "övrigt"),
     "unknown": ("unknown", "okänt"),
+    # readiness, gender, referral (schema.READINESS, GENDERS, REFERRALS)
+    "near": ("near the labour market", "nära arbetsmarknaden"),
+    "uncertain": ("uncertain", "osäker"),
+    "far": ("far from the labour market", "långt från arbetsmarknaden"),
+    "woman": ("woman", "kvinna"),
+    "man": ("man", "man"),
+    "social_services": ("social services", "socialtjänsten"),
+    "employment_service": ("Employment Service", "Arbetsförmedlingen"),
+    "social_insurance": ("Social Insurance Agency", "Försäkringskassan"),
+    "self": ("self-referred", "egen anmälan"),
     # funnel positions
     "above_998": ("above 99.8 % limit", "över 99,8 %-gränsen"),
     "above_95": ("above 95 % limit", "över 95 %-gränsen"),

@@ -126,7 +126,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     low = data["ci_low"].astype(float).to_numpy()
     high = data["ci_high"].astype(float).to_numpy()
     ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
-    ax.set_yticks(y, data[label].astype(str))
+    ax.set_yticks(y, [code_label(v, lang) for v in data[label].astype(str)])
     if len(reference):
         ax.axvline(float(reference["estimate"].iloc[0]), color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
         ax.legend(frameon=False, fontsize="small")
