@@ -139,7 +139,9 @@ def _figures(section, published, t, lang, outcome):
     for name, function, table, options in draw:
         if table in published and len(published[table]):
             title = t.get(f"fig_{name}", t.get(name, ""))
-            yield name, title, _png(function, published[table], title, lang, **options)
+            rows = (published[table]["unit"].nunique()
+                    if function not in (plotting.flow_plot, plotting.exit_reason_plot) else None)
+            yield name, title, _png(function, published[table], title, lang, rows=rows, **options)
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
@@ -149,13 +151,20 @@ def _figures(section, published, t, lang, outcome):
                                                                            else "as_expected", lang))
         if "risk_adjusted" in published:
             title = t["fig_observed_expected"]
-            yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang)
+            yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
+                                                   rows=len(published["risk_adjusted"]))
 
 
-def _png(function, data, title: str, lang: str, **options) -> bytes:
+#: Figure width and height (inches); a figure with one row per unit grows with the units.
+_FIGSIZE = (8.0, 5.0)
+_ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
+
+
+def _png(function, data, title: str, lang: str, rows: int | None = None, **options) -> bytes:
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    height = _FIGSIZE[1] if rows is None else max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
+    fig, ax = plt.subplots(figsize=(_FIGSIZE[0], height), dpi=110)
     try:
         function(data, ax=ax, lang=lang, **options)
         ax.set_title(title, loc="left", fontsize="medium")
