@@ -153,3 +153,19 @@ def test_a_small_stock_and_the_flows_that_give_it_back_are_hidden():
     assert a["outflow"].isna().tolist() == [False, False, True, True]
     assert not out[out["unit"] == "b"].isna().any().any()
     assert visible_small_counts(out, min_cell=5, counts=["stock"]) == []
+
+
+def test_subsets_published_elsewhere_never_keep_a_single_hidden_row():
+    # Unit a's outcome count (work + studies = 43) is published, and so is its exits (60).
+    # Hiding 'moved' (3) alone: 60 - 43 - 14 = 3. Within the group, 'studies' (the smallest
+    # other reason) would be hidden, but then work+studies = 43 gives studies back: the
+    # second hidden row must lie in the same subset as the first, here 'dropped out'.
+    table = pd.DataFrame({"unit": ["a"] * 4, "exit_reason": ["work", "studies", "moved", "dropped_out"],
+                          "n": [30, 13, 3, 14]})
+    inside = table["exit_reason"].isin(["work", "studies"]).to_numpy()
+    out, hidden = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=("unit",),
+                           subsets=[inside, ~inside])
+    assert out["n"].isna().tolist() == [False, False, True, True]
+    # without the subsets the within-unit rule picks 'studies' and 14 'dropped out' stays shown
+    out, _ = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=("unit",))
+    assert out["n"].isna().tolist() == [False, True, True, False]

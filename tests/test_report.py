@@ -138,11 +138,22 @@ def test_small_unit_hidden_in_every_table_of_its_outcome_counts(small_unit_repor
     assert pairs.loc[~names_hidden, "n_a"].notna().all()
 
 
-def test_small_unit_exit_reasons_and_stock_cannot_be_recomputed(small_unit_report):
+def test_small_unit_exit_reasons_and_flows_cannot_be_recomputed(small_unit_report):
+    # A unit's reasons add up to its exits, its outcome reasons to its outcome count and
+    # its work reasons to the durations' exits to work: no such set has one hidden reason.
     reasons = small_unit_report["exit_reasons"]
-    per_unit = reasons["n"].isna().groupby(reasons["unit"]).sum()
-    assert (per_unit != 1).all() and per_unit.max() >= 2
+    hidden = reasons["n"].isna()
+    assert hidden.groupby(reasons["unit"]).sum().max() >= 2
+    for group in ("work_or_studies", "work"):
+        inside = reasons["exit_reason"].isin(amebench.schema.outcome_reasons(group))
+        for subset in (inside, ~inside):
+            per_unit = hidden[subset].groupby(reasons.loc[subset, "unit"]).agg(["sum", "size"])
+            # one hidden reason only where it is the unit's only reason in the set: then it
+            # equals the set's total, which is as small and hidden where it is published
+            assert ((per_unit["sum"] != 1) | (per_unit["size"] == 1)).all(), (group, per_unit)
+    # Monthly outflows add up to the unit's exits: never one hidden month in a unit.
     flows = small_unit_report["flows"].sort_values(["unit", "month"])
+    assert (flows["outflow"].isna().groupby(flows["unit"]).sum() != 1).all()
     assert flows["stock"].isna().any()
     for _, unit in flows.groupby("unit"):
         small = unit["stock"].isna().to_numpy()

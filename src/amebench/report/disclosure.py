@@ -73,6 +73,7 @@ def suppress(
     known: Sequence[str] = (),
     total_row: pd.Series | None = None,
     groups: Sequence[str] | None = None,
+    subsets: Sequence[np.ndarray] = (),
     hide: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
@@ -98,6 +99,11 @@ def suppress(
         Columns whose rows add up to a total published elsewhere (the exit reasons
         of a unit add up to its exits): complementary suppression within each group.
         ``()`` makes the whole table one group; None (default) assumes no such total.
+    subsets
+        Boolean row masks, each a set of rows whose sum is published elsewhere (the
+        exit reasons of a unit that make up its outcome count, and the rest of its
+        reasons); within each group as well. Complementary suppression is repeated
+        until no group or subset has exactly one hidden row.
     hide
         A boolean mask of rows to hide in any case (rows hidden in another table that
         publishes the same counts).
@@ -124,15 +130,17 @@ def suppress(
             hide_row |= _small(rest, min_cell)
     if hide is not None:
         hide_row |= np.asarray(hide, dtype=bool)
+    sets = [np.asarray(m, dtype=bool) for m in subsets]
     if total_row is not None:
-        is_total = np.asarray(total_row, dtype=bool)
-        _complementary(out, hide_row, ~is_total, counts)
+        sets.append(~np.asarray(total_row, dtype=bool))
     if groups is not None:
         keys = [out[c].astype(str) for c in groups] or [pd.Series(0, index=out.index)]
         for rows in out.groupby(keys, sort=False).indices.values():
             members = np.zeros(len(out), dtype=bool)
             members[rows] = True
-            _complementary(out, hide_row, members, counts)
+            sets += [members] + [members & m for m in subsets]
+    while any([_complementary(out, hide_row, members, counts) for members in sets]):
+        pass  # hiding a row in one set can leave another set with one hidden row
     if hide_row.any():
         for col in out.columns:
             if col in keep:
@@ -151,17 +159,19 @@ def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
-def _complementary(table, hide_row, members, counts) -> None:
-    """Hide the smallest visible member when exactly one of ``members`` is hidden."""
+def _complementary(table, hide_row, members, counts) -> bool:
+    """Hide the smallest visible member when exactly one of ``members`` is hidden; say if it did."""
     if hide_row[members].sum() != 1 or members.sum() < 2:
-        return
+        return False
     size_col = next((c for c in ("n", *counts) if c in table.columns), None)
     if size_col is None:
-        return
+        return False
     sizes = pd.to_numeric(table[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
     candidates = np.where(members & ~hide_row)[0]
-    if len(candidates):
-        hide_row[candidates[np.argmin(sizes[candidates])]] = True
+    if not len(candidates):
+        return False
+    hide_row[candidates[np.argmin(sizes[candidates])]] = True
+    return True
 
 
 def suppress_stock(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",

@@ -11,8 +11,10 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..labels import code_label
+from ..schema import outcome_reasons
 from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, suppress, suppress_stock
@@ -37,9 +39,11 @@ _ALSO_KEEP = {"flows": {"stock"}}
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 
 #: Table name -> columns whose rows add up to a total published in another table: a
-#: unit's exit reasons to its exits, a file's reject reasons to its rejected rows, the
-#: calibration groups to the network's exits.
-_GROUPS = {"exit_reasons": ("unit",), "rejects_by_reason": ("unit", "table"), "calibration": ()}
+#: unit's exit reasons to its exits, its monthly outflows to its exits and inflows to its
+#: episodes, a file's reject reasons to its rejected rows, the calibration groups to the
+#: network's exits.
+_GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
+           "calibration": ()}
 
 #: Tables that publish a unit's outcome counts again: a unit hidden in
 #: ``outcome_rates`` (by its own counts or to protect another) is hidden in each.
@@ -57,6 +61,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     blocks = []
     hidden_total = 0
     hidden_units: set[str] = set()
+    groups = _published_groups(sections, outcome)
     for section in sections:
         published = {}
         for name, table in section.tables.items():
@@ -68,6 +73,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
                 total_row=total(table) if total else None,
                 groups=_GROUPS.get(name),
+                subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
                 hide=_unit_rows(table, hidden_units) if name in _SAME_UNITS else None,
             )
             if name == "outcome_rates":
@@ -94,6 +100,29 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
         blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
     return blocks, hidden_total
+
+
+def _published_groups(sections, outcome: str) -> list[str]:
+    """Outcome groups whose counts the report publishes: the outcome, and each cumulative incidence."""
+    groups = [outcome]
+    for section in sections:
+        quantities = section.tables.get("durations", pd.DataFrame(columns=["quantity"]))["quantity"]
+        groups += [q[len("cif_"):] for q in quantities.astype(str).unique() if q.startswith("cif_")]
+    return list(dict.fromkeys(groups))
+
+
+def _reason_subsets(table, groups) -> list[np.ndarray]:
+    """Rows of exit reasons in, and not in, each published outcome group.
+
+    A unit's outcome count is the sum of its reasons in the group (and its exits minus
+    that count the sum of the others): one hidden reason among either would be given back.
+    """
+    reasons = table["exit_reason"].astype(str)
+    subsets = []
+    for group in groups:
+        inside = reasons.isin(outcome_reasons(group)).to_numpy()
+        subsets += [inside, ~inside]
+    return subsets
 
 
 def _unit_rows(table, units: set[str]) -> np.ndarray:
