@@ -132,6 +132,11 @@ def test_small_unit_hidden_in_every_table_of_its_outcome_counts(small_unit_repor
     for name in ("funnel_raw", "ranks", "shrunken", "risk_adjusted"):
         assert set(tables[name].loc[tables[name]["n"].isna() if "n" in tables[name] else
                                     tables[name]["observed"].isna(), "unit"]) == hidden, name
+    # their exits (durations' events, the sum of their exit reasons) and outcome counts
+    # (retention's exits to the outcome) are not published elsewhere either
+    for name, column in (("retention_90", "n"), ("durations", "events"), ("exit_reasons", "n")):
+        rows = tables[name]["unit"].isin(hidden)
+        assert tables[name].loc[rows, column].isna().all(), name
     pairs = tables["pairwise"]
     names_hidden = pairs["unit_a"].isin(hidden) | pairs["unit_b"].isin(hidden)
     assert pairs.loc[names_hidden, ["n_a", "events_a", "n_b", "events_b"]].isna().all().all()

@@ -45,9 +45,12 @@ _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
            "calibration": ()}
 
-#: Tables that publish a unit's outcome counts again: a unit hidden in
-#: ``outcome_rates`` (by its own counts or to protect another) is hidden in each.
-_SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", "pairwise", "ranks", "shrunken"})
+#: Tables that publish a unit's exits or outcome count again (as n, events, observed, the
+#: retention's exits to the outcome, the durations' exits, or the sum of its exit
+#: reasons): a unit hidden in ``outcome_rates`` (by its own counts or to protect
+#: another against the network total) is hidden in each.
+_SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", "pairwise", "ranks", "shrunken",
+                         "retention_90", "durations", "exit_reasons"})
 
 
 def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None):
@@ -60,24 +63,16 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     figures_dir = Path(out) / "figures"
     blocks = []
     hidden_total = 0
-    hidden_units: set[str] = set()
     groups = _published_groups(sections, outcome)
+    rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
+    hidden_units: set[str] = set()
+    if rates is not None:  # first: the other tables hide the units the rates table hides
+        shown, _ = _suppress(rates, "outcome_rates", min_cell, groups, hidden_units)
+        hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
     for section in sections:
         published = {}
         for name, table in section.tables.items():
-            total = _TOTALS.get(name)
-            shown, hidden = suppress(
-                table,
-                min_cell=min_cell,
-                keep=[c for c in table.columns if c in _LABELS | _ALSO_KEEP.get(name, set())],
-                counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in _ALSO_KEEP.get(name, set())],
-                total_row=total(table) if total else None,
-                groups=_GROUPS.get(name),
-                subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
-                hide=_unit_rows(table, hidden_units) if name in _SAME_UNITS else None,
-            )
-            if name == "outcome_rates":
-                hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
+            shown, hidden = _suppress(table, name, min_cell, groups, hidden_units)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             hidden_total += hidden
@@ -100,6 +95,22 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
         blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
     return blocks, hidden_total
+
+
+def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str]):
+    """Apply disclosure control to one result table of the report; return (shown, rows hidden)."""
+    total = _TOTALS.get(name)
+    also_keep = _ALSO_KEEP.get(name, set())
+    return suppress(
+        table,
+        min_cell=min_cell,
+        keep=[c for c in table.columns if c in _LABELS | also_keep],
+        counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in also_keep],
+        total_row=total(table) if total else None,
+        groups=_GROUPS.get(name),
+        subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
+        hide=_unit_rows(table, hidden_units) if name in _SAME_UNITS else None,
+    )
 
 
 def _published_groups(sections, outcome: str) -> list[str]:
