@@ -1,5 +1,6 @@
 """Tests of the Network container: Parquet round trip, summary, repr."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 
 from amebench import schema
 from amebench.exceptions import SchemaError
-from amebench.network import Network, read_parquet
+from amebench.network import Network, id_codes, read_parquet
 
 TABLES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 
@@ -63,3 +64,37 @@ def test_summary_and_repr():
     assert list(s["unit"]) == ["a", "b"]
     assert list(s["episodes"]) == [2, 0] and list(s["ongoing"]) == [1, 0] and list(s["rejects"]) == [0, 1]
     assert "2 episodes" in repr(net) and "Network" in net._repr_html_()
+
+
+# -- id_codes: integer codes of identifier columns, cached on the column's arrow data --
+
+
+def _decoded(codes):
+    values = codes.uniques.to_numpy(dtype=object)[np.maximum(codes.codes, 0)]
+    return [None if c < 0 else v for c, v in zip(codes.codes, values)]
+
+
+def test_id_codes_describe_the_column_and_are_reused():
+    ids = pd.Series(["p2", None, "p1", "p2", "p3"], dtype=schema.STRING)
+    codes = id_codes(ids)
+    assert codes.codes.dtype == np.int32 and codes.codes[1] == -1
+    assert _decoded(codes) == ["p2", None, "p1", "p2", "p3"]
+    assert id_codes(ids) is codes  # same arrow data: no second hashing
+    frame = pd.DataFrame({"person_id": ids})
+    assert id_codes(frame["person_id"]) is codes  # a frame holding the column shares its data
+
+
+def test_id_codes_follow_changes_to_the_column():
+    frame = pd.DataFrame({"person_id": pd.Series(["a", "b", "a"], dtype=schema.STRING)})
+    before = id_codes(frame["person_id"])
+    frame.loc[1, "person_id"] = "a"  # pandas gives the column new (immutable) arrow data
+    after = id_codes(frame["person_id"])
+    assert after is not before and _decoded(after) == ["a", "a", "a"]
+    frame["person_id"] = pd.Series(["c", "c", None], dtype=schema.STRING)
+    assert _decoded(id_codes(frame["person_id"])) == ["c", "c", None]
+
+
+def test_id_codes_of_other_dtypes_compare_as_text():
+    codes = id_codes(pd.Series([1, 2, 1, None], dtype="Int64"))
+    assert _decoded(codes) == ["1", "2", "1", None]
+    assert _decoded(id_codes(pd.Series(["x", np.nan], dtype=object))) == ["x", None]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,7 @@ import pandas as pd
 from . import schema
 from .exceptions import SchemaError
 
-__all__ = ["Network", "read_parquet"]
+__all__ = ["Network", "read_parquet", "IdCodes", "id_codes"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
@@ -174,6 +176,60 @@ def _html(text: str) -> str:
     import html
 
     return html.escape(str(text))
+
+
+class IdCodes(NamedTuple):
+    """Integer codes of an identifier column: row ``i`` holds ``uniques[codes[i]]``.
+
+    ``codes`` is int32 with -1 for a missing value; ``uniques`` holds each distinct
+    value once (in no particular order).
+    """
+
+    codes: np.ndarray
+    uniques: pd.Index
+
+
+#: id(arrow data of a column) -> its codes. Arrow arrays are immutable and pandas gives a
+#: column new arrow data when a value is set, so codes found here always describe the
+#: column's current values; an entry is dropped when its arrow data is freed.
+_ID_CODES: dict[int, IdCodes] = {}
+
+
+def _arrow_data(values: pd.Series):
+    """The immutable arrow data behind an arrow-backed string column, else None."""
+    array = values.array
+    if not isinstance(array, pd.arrays.ArrowStringArray):
+        return None
+    return array.__arrow_array__()
+
+
+def _remember(data, codes: IdCodes) -> None:
+    key = id(data)
+    if key not in _ID_CODES:
+        weakref.finalize(data, _ID_CODES.pop, key, None)
+    _ID_CODES[key] = codes
+
+
+def id_codes(values: pd.Series) -> IdCodes:
+    """Return integer codes of an identifier column, hashing its values only once.
+
+    The codes of an arrow-backed string column (the canonical ``string`` dtype) are
+    kept while its data lives, so metrics that link the same ledger again (welfare,
+    risk adjustment, register retention) do not hash millions of strings again.
+    Values of other dtypes are compared as strings, as the canonical dtype does.
+    """
+    values = pd.Series(values).reset_index(drop=True)
+    data = _arrow_data(values)
+    if data is not None:
+        hit = _ID_CODES.get(id(data))
+        if hit is not None and len(hit.codes) == len(values):
+            return hit
+    text = values if data is not None else values.astype(schema.STRING)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    out = IdCodes(np.asarray(codes, dtype=np.int32), pd.Index(uniques))
+    if data is not None:
+        _remember(data, out)
+    return out
 
 
 def read_parquet(folder) -> Network:

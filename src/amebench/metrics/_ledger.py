@@ -1,10 +1,14 @@
 """Payment-window sums over a monthly welfare ledger, vectorised.
 
-Months are integer indices (months since 1970-01). Every ledger row is mapped
-to the episode it belongs to through small lookup tables indexed by integer
-person and household codes, and window sums are ``np.bincount`` over the rows
-that fall in the episode's window: one pass over the ledger per window, no sort
-of the ledger, no per-person Python loop and no payments x episodes merge.
+Months are integer indices (months since 1970-01). Ledger rows and episodes are
+matched through integer codes of their ids (:func:`amebench.network.id_codes`:
+each string column is hashed once, and the codes are reused by every metric that
+reads the same ledger). The ledger is read in blocks of rows: each row is paired
+with the episode(s) holding its id through a lookup table indexed by id code, and
+the pairs whose month falls in the episode's window are added up with
+``numpy.add.at``. No sort of the ledger, no per-person Python loop, no payments x
+episodes merge, and no temporary array as long as the ledger (allocating fresh
+memory is a large share of the time at national scale).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
+from ..network import id_codes
 
 __all__ = ["month_index", "Windows", "window_totals"]
 
@@ -24,21 +29,44 @@ _NO_MONTH = np.iinfo(np.int64).min
 _FAR_FIRST = np.iinfo(np.int64).max
 _FAR_LAST = np.iinfo(np.int64).min
 _I32_MIN, _I32_MAX = np.iinfo(np.int32).min, np.iinfo(np.int32).max
+_NS_PER_DAY = 86_400 * 10**9
+#: Ledger rows per block: temporaries of a few MB are reused by the allocator.
+_BLOCK = 1 << 20
 
 
 def month_index(dates) -> np.ndarray:
     """Return months since 1970-01 (int64) of dates; NaT gives a very negative sentinel."""
     values = np.asarray(pd.Series(dates).astype("datetime64[ns]").to_numpy())
-    # A ledger holds few distinct months: convert those, not every row (calendar
-    # arithmetic on datetime64[M] is the slow part).
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    months = np.asarray(uniques, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
-    out = np.append(months, _NO_MONTH)[codes]  # code -1 (NaT) reads the sentinel
+    out = np.full(len(values), _NO_MONTH, dtype=np.int64)
+    present = ~np.isnat(values)
+    if present.any():
+        calendar = _Calendar(values.view(np.int64)[present])
+        out[present] = calendar.months(values.view(np.int64)[present])
     return out
 
 
-def _strings(values) -> pd.Series:
-    return pd.Series(values).astype("string").reset_index(drop=True)
+class _Calendar:
+    """Day -> month lookup over the range of some timestamps (ns since 1970, no NaT).
+
+    Calendar arithmetic (``datetime64[M]``) runs once per day in range; each
+    timestamp then costs one integer division and one lookup.
+    """
+
+    def __init__(self, ns: np.ndarray) -> None:
+        if len(ns):
+            self.first_day = int(ns.min()) // _NS_PER_DAY
+            last_day = int(ns.max()) // _NS_PER_DAY
+        else:
+            self.first_day = last_day = 0
+        days = np.arange(self.first_day, last_day + 1).astype("datetime64[D]")
+        self.table = days.astype("datetime64[M]").astype(np.int64).astype(np.int32)
+        self.first = int(self.table[0])
+        self.last = int(self.table[-1])
+
+    def months(self, ns: np.ndarray) -> np.ndarray:
+        day = ns // _NS_PER_DAY
+        day -= self.first_day
+        return self.table[day]
 
 
 @dataclass
@@ -82,128 +110,175 @@ def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
     An episode with a ``household_id`` takes the rows of that household in its
     unit's ledger plus the person's own rows that carry no household; an episode
     without one takes every row of the person in its unit's ledger.
+
+    Each episode's person rows are added in ledger row order, its household rows
+    likewise, and the two sums are added last: the totals do not depend on the
+    order of the episodes.
     """
-    month = month_index(payments["month"])
-    if (month == _NO_MONTH).any():
-        raise AmebenchError(
-            f"{int((month == _NO_MONTH).sum())} payment rows have no month; "
-            "every ledger row needs the first day of its month"
-        )
+    ns = np.asarray(payments["month"].astype("datetime64[ns]").to_numpy()).view(np.int64)
     amount = np.asarray(payments["amount_sek"], dtype=np.float64)
-    if not np.isfinite(amount).all():
-        bad = int((~np.isfinite(amount)).sum())
-        raise AmebenchError(f"{bad} payment rows have a missing amount_sek")
-    if price_index is not None:
-        amount = amount * _deflator(month, price_index, base_year)
+    _check_ledger(ns, amount)
+    calendar = _Calendar(ns)
+    factor = _deflator(calendar, price_index, base_year) if price_index is not None else None
 
-    ep_unit, ep_person, ep_household = _strings(unit), _strings(person_id), _strings(household_id)
-    n_ep = len(ep_unit)
-    row_unit, units = pd.factorize(_strings(payments["unit"]), use_na_sentinel=True)
-    units = pd.Index(units)
-    e_unit = units.get_indexer(ep_unit)
-    e_unit[np.asarray(ep_unit.isna())] = -1
-    first_cov, last_cov = _coverage(row_unit, month, len(units))
-    coverage_first = np.where(e_unit >= 0, first_cov[np.maximum(e_unit, 0)], _FAR_FIRST)
-    coverage_last = np.where(e_unit >= 0, last_cov[np.maximum(e_unit, 0)], _FAR_LAST)
-
-    totals = [np.zeros(n_ep) for _ in bounds]
-    paid = [np.zeros(n_ep, dtype=np.int64) for _ in bounds]
-    ep_has_h = np.asarray(ep_household.notna())
-    person = _Factorized(payments["person_id"])
-    household = _Factorized(payments["household_id"]) if ep_has_h.any() else None
-    row_has_h = household.codes >= 0 if household is not None else None
-    # ONE person pass for every episode: an episode with a household takes only the
-    # person's rows without one (checked per row after the gather, by the episode's flag).
-    _link(person, ep_person, row_unit, e_unit, month, amount,
-          row_filter=None, ep_filter=np.ones(n_ep, bool), bounds=bounds, totals=totals, paid=paid,
-          ep_has_h=ep_has_h if household is not None else None, row_has_h=row_has_h)
-    if household is not None and row_has_h.any():
-        _link(household, ep_household, row_unit, e_unit, month, amount,
-              row_filter=row_has_h, ep_filter=ep_has_h, bounds=bounds, totals=totals, paid=paid)
+    row_unit = id_codes(payments["unit"])
+    e_unit = _recode(unit, row_unit)
+    n_ep = len(e_unit)
+    has_unit = e_unit >= 0
+    ep_household = pd.Series(household_id).reset_index(drop=True)
+    ep_has_h = np.asarray(ep_household.notna()) & has_unit
+    row_person = id_codes(payments["person_id"])
+    persons = _Owners(_recode(person_id, row_person), has_unit, len(row_person.uniques))
+    row_household = households = None
+    if ep_has_h.any():
+        row_household = id_codes(payments["household_id"])
+        households = _Owners(_recode(ep_household, row_household), ep_has_h, len(row_household.uniques))
+    # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
+    bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
+                 np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]
+    by_person = _Sums(n_ep, len(bounds))
+    by_household = _Sums(n_ep, len(bounds))
+    span = calendar.last - calendar.first + 1
+    n_units = len(row_unit.uniques)
+    seen = np.zeros((n_units + 1) * span, dtype=bool)  # (unit, month) cells; last row: no unit
+    for start in range(0, len(ns), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        rows = _Block(row_unit.codes[block], calendar.months(ns[block]), amount[block], factor, calendar.first)
+        seen[rows.cells(n_units, span, calendar.first)] = True
+        # ONE person pass for every episode: an episode with a household takes only the
+        # person's rows without one (checked per pair, by the episode's flag).
+        r, e = persons.pairs(row_person.codes[block])
+        if households is not None:
+            keep = ~(ep_has_h[e] & (row_household.codes[block][r] >= 0))
+            r, e = r[keep], e[keep]
+        by_person.add(rows, r, e, e_unit, bounds32)
+        if households is not None:
+            r, e = households.pairs(row_household.codes[block])
+            by_household.add(rows, r, e, e_unit, bounds32)
+    seen = seen.reshape(n_units + 1, span)
+    if factor is not None:
+        _check_years(seen.any(axis=0), calendar.first, price_index)
+    first_cov, last_cov = _coverage(seen[:n_units], calendar.first)
+    safe_unit = np.where(has_unit, e_unit, 0)
+    coverage_first = np.where(has_unit, first_cov[safe_unit] if len(first_cov) else 0, _FAR_FIRST)
+    coverage_last = np.where(has_unit, last_cov[safe_unit] if len(last_cov) else 0, _FAR_LAST)
+    totals = [p + h for p, h in zip(by_person.amount, by_household.amount)]
+    paid = [p + h for p, h in zip(by_person.paid, by_household.paid)]
     return Windows(coverage_first, coverage_last, totals, paid)
 
 
-class _Factorized:
-    """Integer codes of a ledger id column (hashing each row once; -1 = missing)."""
-
-    def __init__(self, values) -> None:
-        codes, uniques = pd.factorize(_strings(values), use_na_sentinel=True)
-        self.codes = np.asarray(codes, dtype=np.int64)
-        self.uniques = pd.Index(uniques)
-
-    def recode(self, index: pd.Index) -> np.ndarray:
-        """Codes of every row in ``index`` (-1 when absent), looking up only the distinct ids."""
-        lookup = np.append(index.get_indexer(self.uniques), -1)
-        return lookup[self.codes]  # code -1 reads the appended -1
+def _check_ledger(ns: np.ndarray, amount: np.ndarray) -> None:
+    missing = np.count_nonzero(ns == np.iinfo(np.int64).min)  # NaT
+    if missing:
+        raise AmebenchError(
+            f"{missing} payment rows have no month; every ledger row needs the first day of its month"
+        )
+    bad = len(amount) - np.count_nonzero(np.isfinite(amount))
+    if bad:
+        raise AmebenchError(f"{bad} payment rows have a missing amount_sek")
 
 
-def _coverage(row_unit: np.ndarray, month: np.ndarray,
-              n_units: int) -> tuple[np.ndarray, np.ndarray]:
+def _recode(values, ledger) -> np.ndarray:
+    """Codes, in the ledger column's code space, of the episodes' ids (-1: none or absent)."""
+    own = id_codes(pd.Series(values))
+    lookup = np.append(ledger.uniques.get_indexer(own.uniques), -1).astype(np.int64)
+    return lookup[own.codes]  # own code -1 (missing) reads the appended -1
+
+
+class _Block:
+    """One block of ledger rows: unit code, month index, amount (deflated), paid flag."""
+
+    def __init__(self, unit, month, amount, factor, first_month) -> None:
+        self.unit = unit
+        self.month = month
+        self.amount = amount if factor is None else amount * factor[month - first_month]
+        self.paid = self.amount > 0
+
+    def cells(self, n_units: int, span: int, first_month: int) -> np.ndarray:
+        """Flat (unit, month) cell of each row; a row without a unit counts as unit ``n_units``."""
+        unit = np.where(self.unit >= 0, self.unit, n_units).astype(np.int64)
+        return unit * span + (self.month - first_month)
+
+
+class _Owners:
+    """The episodes holding each ledger id code.
+
+    A code held by one episode (nearly all) is found by one lookup; the few codes
+    that several episodes share (two members of one household, or one person in two
+    units) are listed per code, and their rows are repeated once per episode.
+    """
+
+    def __init__(self, ep_key: np.ndarray, ep_filter: np.ndarray, n_keys: int) -> None:
+        episodes = np.flatnonzero(ep_filter & (ep_key >= 0))
+        keys = ep_key[episodes]
+        self.count = np.bincount(keys, minlength=n_keys)
+        self.by_key = episodes[np.argsort(keys, kind="stable")]
+        self.start = np.concatenate(([0], np.cumsum(self.count)))
+        owner = np.full(n_keys + 1, -1, dtype=np.int64)  # last slot: row code -1 (no id)
+        single = self.count == 1
+        owner[:n_keys][single] = self.by_key[self.start[:-1][single]]
+        owner[:n_keys][self.count > 1] = -2
+        self.owner = owner
+
+    def pairs(self, row_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row within the block, episode) pairs; each episode's rows in ledger order."""
+        e = self.owner[row_key]
+        rows = np.flatnonzero(e >= 0)
+        eps = e[rows]
+        shared = np.flatnonzero(e == -2)
+        if len(shared):
+            k = row_key[shared]
+            c = self.count[k]
+            rep_rows = np.repeat(shared, c)
+            offset = np.arange(len(rep_rows)) - np.repeat(np.cumsum(c) - c, c)
+            rep_eps = self.by_key[np.repeat(self.start[k], c) + offset]
+            # An episode's id is either its own or shared, so each episode's pairs stay
+            # in row order (np.repeat keeps the order of `shared`).
+            rows = np.concatenate([rows, rep_rows])
+            eps = np.concatenate([eps, rep_eps])
+        return rows, eps
+
+
+class _Sums:
+    """Per window and episode: amount and number of paid rows, added block by block."""
+
+    def __init__(self, n_ep: int, n_windows: int) -> None:
+        self.amount = [np.zeros(n_ep) for _ in range(n_windows)]
+        self.paid = [np.zeros(n_ep, dtype=np.int64) for _ in range(n_windows)]
+
+    def add(self, block: _Block, rows, eps, e_unit, bounds32) -> None:
+        """Add each pair's row to its episode's windows (same unit, month inside)."""
+        same = e_unit[eps] == block.unit[rows]
+        rows, eps = rows[same], eps[same]
+        m = block.month[rows]
+        amounts = block.amount[rows]
+        paid_rows = block.paid[rows]
+        for w, (first, last) in enumerate(bounds32):
+            inside = (m >= first[eps]) & (m <= last[eps])
+            ids = eps[inside]
+            # add.at adds in array order: an episode's rows in ledger order, as one bincount would
+            np.add.at(self.amount[w], ids, amounts[inside])
+            np.add.at(self.paid[w], ids[paid_rows[inside]], 1)
+
+
+def _coverage(seen: np.ndarray, first_month: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last month with a ledger row, per unit (sentinels for a unit without rows)."""
+    n_units, span = seen.shape
     first = np.full(n_units, _FAR_FIRST, dtype=np.int64)
     last = np.full(n_units, _FAR_LAST, dtype=np.int64)
-    ok = row_unit >= 0
-    if not ok.any():
-        return first, last
-    lo = int(month.min())
-    span = int(month.max()) - lo + 1
-    if ok.all():
-        seen = np.bincount(row_unit * span + (month - lo), minlength=n_units * span)
-    else:
-        seen = np.bincount(row_unit[ok] * span + (month[ok] - lo), minlength=n_units * span)
-    seen = seen.reshape(n_units, span) > 0
     has = seen.any(axis=1)
-    first[has] = seen.argmax(axis=1)[has] + lo
-    last[has] = (span - 1 - seen[:, ::-1].argmax(axis=1))[has] + lo
+    first[has] = seen.argmax(axis=1)[has] + first_month
+    last[has] = (span - 1 - seen[:, ::-1].argmax(axis=1))[has] + first_month
     return first, last
 
 
-def _link(row_ids: _Factorized, ep_ids: pd.Series, row_unit, e_unit, month, amount, *,
-          row_filter, ep_filter, bounds, totals, paid, ep_has_h=None, row_has_h=None) -> None:
-    """Add the rows whose id (and unit) match an episode's to that episode's window totals."""
-    episodes = np.flatnonzero(ep_filter & np.asarray(ep_ids.notna()) & (e_unit >= 0))
-    if len(episodes) == 0:
-        return
-    index = pd.Index(pd.unique(ep_ids.iloc[episodes]))
-    ep_code = index.get_indexer(ep_ids.iloc[episodes])
-    row_code = row_ids.recode(index)  # -1 for ids of no episode: most rows at national scale
-    # Episode unit and window bounds as contiguous int32 arrays: each ledger row gathers them
-    # by episode (months since 1970 fit int32; the extreme sentinels are clipped).
-    e_unit32 = e_unit.astype(np.int32)
-    bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
-                 np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]
-    # One id can belong to several episodes (two members' episodes of one household, or one
-    # id in two units): pass once per rank of the episode among those sharing its id.
-    order = np.argsort(ep_code, kind="stable")
-    sorted_code = ep_code[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_code)) + 1]
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    n_ep = len(totals[0])
-    for r in range(int(rank.max()) + 1):
-        chosen = order[rank == r]
-        owner = np.full(len(index) + 1, -1, dtype=np.int64)  # last slot: row code -1
-        owner[ep_code[chosen]] = episodes[chosen]
-        e = owner[row_code]
-        wanted = e >= 0
-        if row_filter is not None:
-            wanted &= row_filter
-        rows = np.flatnonzero(wanted)
-        e = e[rows]
-        if ep_has_h is not None:  # household episodes take only rows without a household
-            keep = ~(ep_has_h[e] & row_has_h[rows])
-            rows, e = rows[keep], e[keep]
-        same_unit = e_unit32[e] == row_unit[rows]
-        m = month[rows].astype(np.int32)
-        amounts = amount[rows]
-        paid_rows = amounts > 0
-        for w, (first, last) in enumerate(bounds32):
-            inside = same_unit & (m >= first[e]) & (m <= last[e])
-            ids = e[inside]
-            totals[w] += np.bincount(ids, weights=amounts[inside], minlength=n_ep)
-            paid[w] += np.bincount(ids[paid_rows[inside]], minlength=n_ep)
-
-
-def _deflator(month: np.ndarray, price_index: Mapping[int, float],
+def _deflator(calendar: _Calendar, price_index: Mapping[int, float],
               base_year: int | None) -> np.ndarray:
+    """Price factor per month of the ledger's range: index[base_year] / index[year].
+
+    Months of a year without an index value get NaN; :func:`_check_years` raises
+    when the ledger has a row in such a year.
+    """
     if base_year is None:
         raise AmebenchError(
             "price_index needs base_year: the year whose prices amounts are shown in"
@@ -216,14 +291,16 @@ def _deflator(month: np.ndarray, price_index: Mapping[int, float],
         raise AmebenchError("price_index values must be positive numbers")
     if int(base_year) not in index:
         raise AmebenchError(f"base_year {base_year} is not in price_index (years {sorted(index)})")
-    years = month // 12 + _EPOCH_YEAR
-    needed = np.unique(years)
-    missing = sorted(int(y) for y in needed if int(y) not in index)
+    years = np.arange(calendar.first, calendar.last + 1) // 12 + _EPOCH_YEAR
+    return index[int(base_year)] / pd.Series(index).reindex(years).to_numpy()
+
+
+def _check_years(month_seen: np.ndarray, first_month: int, price_index: Mapping[int, float]) -> None:
+    index = {int(k) for k in dict(price_index)}
+    months = np.flatnonzero(month_seen) + first_month
+    missing = sorted({int(y) for y in np.unique(months // 12 + _EPOCH_YEAR)} - index)
     if missing:
         raise AmebenchError(
             f"price_index lacks the year(s) {missing} that the payments ledger covers; "
             "add an index value for each"
         )
-    lookup = pd.Series(index)
-    factor = index[int(base_year)] / lookup.reindex(years).to_numpy()
-    return factor

@@ -1,0 +1,153 @@
+"""Tests of amebench.metrics._ledger: window sums over the welfare ledger.
+
+The block-wise pass (ids as cached integer codes, pairs looked up per block, sums with
+numpy.add.at) replaced the per-rank passes of commit b5cd348. Reference: that
+implementation, kept verbatim in tests/reference/ledger_b5cd348.py. Both add each
+episode's person rows in ledger order, then its household rows, so the sums agree bit
+for bit (np.array_equal, no tolerance).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import ledger_b5cd348 as reference
+
+import amebench
+from amebench import schema
+from amebench.exceptions import AmebenchError
+from amebench.metrics import _ledger
+
+
+def _windows(module, payments, episodes, *, months=6, **options):
+    enrol = module.month_index(episodes["enrolled_on"])
+    exit_ = module.month_index(episodes["exited_on"])
+    return module.window_totals(
+        payments, unit=episodes["unit"], person_id=episodes["person_id"],
+        household_id=episodes["household_id"],
+        bounds=[(enrol - 12, enrol - 1), (enrol - months, enrol - 1), (exit_ + 1, exit_ + months)],
+        **options,
+    )
+
+
+def _assert_identical(new, old):
+    np.testing.assert_array_equal(new.coverage_first, old.coverage_first)
+    np.testing.assert_array_equal(new.coverage_last, old.coverage_last)
+    for a, b in zip(new.amount + new.paid, old.amount + old.paid, strict=True):
+        assert a.dtype == b.dtype
+        assert np.array_equal(a, b)
+
+
+def test_month_index_equals_reference():
+    dates = pd.Series(pd.to_datetime(["1969-12-31", "1970-01-01", "2024-02-29", None, "2199-12-31",
+                                      "1900-01-01", "2024-03-01 13:45"], format="ISO8601"))
+    np.testing.assert_array_equal(_ledger.month_index(dates), reference.month_index(dates))
+    assert _ledger.month_index(pd.Series([], dtype="datetime64[ns]")).dtype == np.int64
+    assert (_ledger.month_index(pd.Series([pd.NaT, pd.NaT])) == reference.month_index(pd.Series([pd.NaT, pd.NaT]))).all()
+
+
+def test_sample_network_equals_reference():
+    net = amebench.load_sample()
+    episodes = net.episodes
+    _assert_identical(_windows(_ledger, net.payments, episodes),
+                      _windows(reference, net.payments, episodes))
+    # the sample's ledgers are partly household-keyed: the household pass is exercised
+    assert net.payments["household_id"].notna().any() and episodes["household_id"].notna().any()
+
+
+def _random_tables(seed, n_people=40, rows=600):
+    """Episodes and a ledger with every linking case: households shared by two members,
+    persons in two units, ids missing, several rows in one month, months outside windows."""
+    rng = np.random.default_rng(seed)
+    n_ep = n_people + n_people // 3
+    person = np.r_[np.arange(n_people), rng.integers(0, n_people, n_ep - n_people)]
+    enrolled = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, n_ep), unit="D")
+    exited = (enrolled + pd.to_timedelta(rng.integers(0, 300, n_ep), unit="D")).where(rng.random(n_ep) < 0.8)
+    household = np.where(rng.random(n_ep) < 0.4, rng.integers(0, n_people // 3, n_ep), -1)
+    episodes = pd.DataFrame({
+        "unit": rng.choice(["a", "b", "c"], n_ep, p=[0.5, 0.4, 0.1]),
+        "episode_id": [f"e{i}" for i in range(n_ep)],
+        "person_id": [f"p{i}" for i in person],
+        "household_id": [f"h{h}" if h >= 0 else None for h in household],
+        "enrolled_on": enrolled, "exited_on": exited,
+    })
+    months = pd.date_range("2020-06-01", "2025-06-01", freq="MS")
+    has_h = rng.random(rows) < 0.3
+    payments = pd.DataFrame({
+        "unit": rng.choice(["a", "b", "d", None], rows, p=[0.5, 0.35, 0.1, 0.05]),
+        "person_id": [None if h and rng.random() < 0.7 else f"p{i}"
+                      for h, i in zip(has_h, rng.integers(0, n_people + 3, rows))],
+        "household_id": [f"h{i}" if h else None for h, i in zip(has_h, rng.integers(0, n_people // 3 + 2, rows))],
+        "month": rng.choice(months, rows),
+        "amount_sek": np.where(rng.random(rows) < 0.1, 0.0, rng.gamma(2.0, 3000.0, rows).round(2)),
+    })
+    return (schema.coerce_table(episodes, schema.EPISODES), schema.coerce_table(payments, schema.PAYMENTS))
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 100_000), st.sampled_from([1, 3, 6]))
+def test_random_ledgers_equal_reference(seed, months):
+    episodes, payments = _random_tables(seed)
+    _assert_identical(_windows(_ledger, payments, episodes, months=months),
+                      _windows(reference, payments, episodes, months=months))
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 100_000))
+def test_blocks_and_price_index_equal_reference(seed):
+    episodes, payments = _random_tables(seed, rows=900)
+    index = {y: 100.0 + 7.0 * (y - 2020) for y in range(2020, 2026)}
+    old = _windows(reference, payments, episodes, price_index=index, base_year=2024)
+    default = _ledger._BLOCK
+    try:
+        for block in (default, 64, 1):  # blocks far smaller than the ledger: same sums
+            _ledger._BLOCK = block
+            _assert_identical(_windows(_ledger, payments, episodes, price_index=index, base_year=2024), old)
+    finally:
+        _ledger._BLOCK = default
+
+
+def test_order_of_episodes_does_not_matter():
+    episodes, payments = _random_tables(7)
+    shuffled = episodes.sample(frac=1, random_state=3)
+    a = _windows(_ledger, payments, episodes)
+    b = _windows(_ledger, payments, shuffled.reset_index(drop=True))
+    position = shuffled.index.to_numpy()
+    for x, y in zip(a.amount + a.paid, b.amount + b.paid):
+        assert np.array_equal(x[position], y)
+
+
+def test_price_index_must_cover_every_year_with_a_row():
+    episodes, payments = _random_tables(1)
+    with pytest.raises(AmebenchError, match="lacks the year"):
+        _windows(_ledger, payments, episodes, price_index={2021: 90.0, 2022: 100.0}, base_year=2022)
+    # a year without ledger rows needs no index value
+    gap = payments[payments["month"].dt.year != 2023].reset_index(drop=True)
+    index = {y: 100.0 for y in range(2020, 2026) if y != 2023}
+    _assert_identical(_windows(_ledger, gap, episodes, price_index=index, base_year=2022),
+                      _windows(reference, gap, episodes, price_index=index, base_year=2022))
+
+
+def test_ledger_errors():
+    episodes, payments = _random_tables(2)
+    no_month = payments.copy()
+    no_month.loc[3, "month"] = pd.NaT
+    with pytest.raises(AmebenchError, match="1 payment rows have no month"):
+        _windows(_ledger, no_month, episodes)
+    no_amount = payments.copy()
+    no_amount.loc[[1, 2], "amount_sek"] = np.nan
+    with pytest.raises(AmebenchError, match="2 payment rows have a missing amount_sek"):
+        _windows(_ledger, no_amount, episodes)
+
+
+def test_empty_ledger_and_no_episodes():
+    episodes, payments = _random_tables(3)
+    none = episodes.iloc[:0]
+    _assert_identical(_windows(_ledger, payments, none), _windows(reference, payments, none))
+    # An empty ledger covers no month (the reference raised IndexError here): no window is
+    # observed, every sum is 0.
+    out = _windows(_ledger, payments.iloc[:0], episodes)
+    assert (out.coverage_first == np.iinfo(np.int64).max).all()
+    assert (out.coverage_last == np.iinfo(np.int64).min).all()
+    assert all((a == 0).all() for a in out.amount + out.paid)
