@@ -391,3 +391,49 @@ def test_percentile_equals_scipy():
                           vectorized=True, rng=np.random.default_rng(5))
     assert _mean_ci(x, "percentile", 0.95, 1000, 5) == (
         float(ref.confidence_interval.low), float(ref.confidence_interval.high))
+
+
+# The deciding episode per person / household: an integer lexsort of key codes and dates
+# (ties on both dates ordered by episode_id) replaced pandas' 5-column sort_values.
+# Reference: tests/reference/welfare_b5cd348.py (the sort as of commit b5cd348). Same
+# episodes, in the same order (keys by first appearance), so every sum downstream is
+# added in the same order.
+
+
+def _tied_episodes(seed, n=80):
+    rng = np.random.default_rng(seed)
+    days = pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 4, n) * 30, unit="D")
+    exited = (days + pd.to_timedelta(rng.integers(0, 3, n) * 30, unit="D")).where(rng.random(n) < 0.7)
+    return schema.coerce_table(pd.DataFrame({
+        "unit": rng.choice(["a", "b"], n),
+        "episode_id": [f"e{i}" for i in rng.integers(0, n // 2, n)],  # repeated ids: full ties
+        "person_id": [f"p{i}" for i in rng.integers(0, n // 4, n)],
+        "household_id": [f"h{i}" if rng.random() < 0.4 else None for i in rng.integers(0, 6, n)],
+        "enrolled_on": days, "exited_on": exited, "exit_reason": "work",
+    }), schema.EPISODES)
+
+
+@settings(max_examples=40)
+@given(st.integers(0, 100_000), st.sampled_from(["person", "household"]),
+       st.sampled_from(["2023-03-15", "2024-12-31"]))
+def test_deciding_episodes_equal_reference(seed, per, as_of):
+    from reference.welfare_b5cd348 import _deciding_episodes as reference
+
+    from amebench.metrics.welfare import _deciding_episodes
+
+    episodes = _tied_episodes(seed)
+    new = _deciding_episodes(episodes, pd.Timestamp(as_of), per)
+    old = reference(episodes, pd.Timestamp(as_of), per)
+    pd.testing.assert_frame_equal(new, old.drop(columns="_key"), check_exact=True)
+
+
+def test_deciding_episodes_on_the_sample_equal_reference():
+    import amebench
+    from reference.welfare_b5cd348 import _deciding_episodes as reference
+
+    from amebench.metrics.welfare import _deciding_episodes
+
+    c = cohort(amebench.load_sample())
+    for per in ("person", "household"):
+        new = _deciding_episodes(c.episodes, c.as_of, per)
+        pd.testing.assert_frame_equal(new, reference(c.episodes, c.as_of, per).drop(columns="_key"))
