@@ -63,26 +63,22 @@ def reentry(
         raise AmebenchError(f"cannot group by {missing}; use episode columns")
     as_of = cohort.as_of
     network_ep = cohort.network.episodes
-    network_ep = network_ep[network_ep["enrolled_on"] <= as_of]
-    selected = set(cohort.episodes["episode_id"].astype(str) + "\x1f" + cohort.episodes["unit"].astype(str))
+    network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
     if gap_days is not None:
         merged = spells(network_ep, gap_days=gap_days)
         merged = merged[merged["spell_last"]]
-        merged = merged.assign(exited_on=merged["spell_exit"])
-        candidates = merged
+        candidates = merged.assign(exited_on=merged["spell_exit"]).reset_index(drop=True)
     else:
         candidates = network_ep
-    key = candidates["episode_id"].astype(str) + "\x1f" + candidates["unit"].astype(str)
-    exits = candidates[key.isin(selected) & candidates["exited_on"].notna() & (candidates["exited_on"] <= as_of)]
-    exits = exits.sort_values(["person_id", "exited_on", "episode_id"], kind="stable").drop_duplicates("person_id")
-    # the first enrolment strictly after each exit, in any unit of the network
-    later = network_ep[["person_id", "enrolled_on"]].sort_values(["enrolled_on"])
-    pairs = exits[["person_id", "exited_on"]].reset_index().merge(later, on="person_id", how="left")
-    pairs = pairs[pairs["enrolled_on"] > pairs["exited_on"]]
-    next_enrolment = pairs.groupby("index")["enrolled_on"].min()
+    exited_on = candidates["exited_on"]
+    chosen = _in_cohort(candidates, cohort.episodes) & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
+    exits = candidates.take(_first_exit_per_person(candidates, np.flatnonzero(chosen)))
+    exits = exits.reset_index(drop=True)
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
-    came_back = exits.index.to_series().map(next_enrolment).le(window_end).fillna(False).astype(bool)
+    # the first enrolment strictly after each exit, in any unit of the network
+    next_enrolment = _next_enrolment(exits, network_ep)
+    came_back = (next_enrolment <= window_end).fillna(False).astype(bool)
     frame = exits[list(by)].copy()
     frame["n"] = 1
     frame["eligible"] = eligible.astype("int64")
@@ -101,3 +97,82 @@ def reentry(
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
+    """Whether each candidate's (unit, episode_id) is an episode of the cohort.
+
+    Both id columns are compared as text (as ``astype(str)``), through integer codes
+    of the two tables' values taken together.
+    """
+    n = len(candidates)
+    key = []
+    for column in ("unit", "episode_id"):
+        both = pd.concat([candidates[column], episodes[column]], ignore_index=True).astype(str)
+        key.append(pd.factorize(both)[0].astype(np.int64))
+    width = int(key[1].max(initial=0)) + 1
+    combined = key[0] * width + key[1]
+    return pd.Index(combined[n:]).get_indexer(combined[:n]) >= 0 if len(episodes) else np.zeros(n, bool)
+
+
+def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Positions (among ``rows``) of each person's first exit: earliest ``exited_on``, then
+    smallest ``episode_id`` (missing last), then the earlier row.
+    """
+    if len(rows) == 0:
+        return rows
+    person = pd.factorize(exits["person_id"].to_numpy()[rows], use_na_sentinel=False)[0]
+    exit_ns = np.asarray(exits["exited_on"].to_numpy(dtype="datetime64[ns]")[rows]).view(np.int64)
+    order = np.lexsort((exit_ns, person))
+    p, t = person[order], exit_ns[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = p[1:] != p[:-1]
+    chosen = rows[order[first]]
+    # a person's first exit tied on its date with the next row: order those by episode_id
+    tie_next = np.zeros(len(order), dtype=bool)
+    tie_next[:-1] = (p[1:] == p[:-1]) & (t[1:] == t[:-1])
+    tied_first = first & tie_next
+    if tied_first.any():
+        run = np.cumsum(np.r_[True, ~tie_next[:-1]])
+        members = order[np.isin(run, run[tied_first])]
+        tied = pd.DataFrame({"_person": person[members], "_id": exits["episode_id"].to_numpy()[rows[members]],
+                             "_pos": rows[members]})
+        tied = tied.sort_values(["_person", "_id", "_pos"], kind="stable")  # missing ids last
+        winner = dict(zip(*tied.drop_duplicates("_person")[["_person", "_pos"]].to_numpy().T))
+        chosen_person = person[order[first]]
+        replace = np.isin(chosen_person, list(winner))
+        chosen[replace] = [winner[v] for v in chosen_person[replace]]
+    return chosen
+
+
+def _next_enrolment(exits: pd.DataFrame, episodes: pd.DataFrame) -> pd.Series:
+    """Per exit: the person's first enrolment (in ``episodes``) strictly after the exit date, or NaT.
+
+    One sort of (person, enrolment) keys and a binary search per exit: dates are
+    replaced by their rank among all dates involved, so (person, rank) packs into one
+    integer.
+    """
+    out = pd.Series(pd.NaT, index=exits.index, dtype="datetime64[ns]")
+    if len(exits) == 0 or len(episodes) == 0:
+        return out
+    person = pd.factorize(pd.concat([exits["person_id"], episodes["person_id"]], ignore_index=True),
+                          use_na_sentinel=False)[0].astype(np.int64)
+    dates = np.concatenate([exits["exited_on"].to_numpy(dtype="datetime64[ns]"),
+                            episodes["enrolled_on"].to_numpy(dtype="datetime64[ns]")])
+    codes, uniques = pd.factorize(dates)
+    uniques = np.asarray(uniques, dtype="datetime64[ns]")
+    by_date = np.argsort(uniques)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[by_date] = np.arange(len(uniques))
+    rank = rank[codes]
+    width = len(uniques)
+    n = len(exits)
+    enrolments = np.sort(person[n:] * width + rank[n:])
+    query = person[:n] * width + rank[:n]
+    at = np.searchsorted(enrolments, query, side="right")  # first key > (person, exit date)
+    found = at < len(enrolments)
+    at = np.minimum(at, len(enrolments) - 1)
+    found &= enrolments[at] // width == person[:n]
+    values = uniques[by_date[enrolments[at] % width]]
+    out[found] = values[found]
+    return out
