@@ -48,21 +48,41 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     months = pd.period_range(episodes["enrolled_on"].min().to_period("M"), last, freq="M")
     first = months[0].year * 12 + months[0].month - 1
     enrol = _month_number(episodes["enrolled_on"]) - first
+    if (enrol >= len(months)).any():
+        raise AmebenchError(
+            f"{int((enrol >= len(months)).sum())} episodes enrol after the month of as_of "
+            f"({as_of.date()}); flows cover months up to as_of"
+        )
     exited = episodes["exited_on"].where(episodes["exited_on"] <= as_of)
     leave = np.where(exited.isna(), -1, _month_number(exited.fillna(as_of)) - first)
-    keys = episodes[list(by)].astype("object").apply(tuple, axis=1) if by else pd.Series([()] * len(episodes))
-    rows = []
-    for key, positions in keys.groupby(keys, sort=True).groups.items():
-        pos = episodes.index.get_indexer(positions)
-        inflow = np.bincount(enrol[pos], minlength=len(months))
-        out_pos = leave[pos][leave[pos] >= 0]
-        outflow = np.bincount(out_pos, minlength=len(months))
-        stock = np.cumsum(inflow) - np.cumsum(outflow)
-        frame = pd.DataFrame({"month": months.to_timestamp(), "inflow": inflow, "outflow": outflow, "stock": stock})
-        for i, (column, value) in enumerate(zip(by, key)):
-            frame.insert(i, column, value)
-        rows.append(frame)
-    return tidy(pd.concat(rows, ignore_index=True))
+    group, keys = _groups(episodes, by)
+    n_groups, n_months = len(keys), len(months)
+    # one 2-d bincount over (group, month) cells for all groups at once
+    inflow = np.bincount(group * n_months + enrol, minlength=n_groups * n_months).reshape(n_groups, n_months)
+    out_rows = leave >= 0
+    outflow = np.bincount(group[out_rows] * n_months + leave[out_rows],
+                          minlength=n_groups * n_months).reshape(n_groups, n_months)
+    stock = np.cumsum(inflow, axis=1) - np.cumsum(outflow, axis=1)
+    frame = pd.DataFrame({"month": np.tile(months.to_timestamp(), n_groups), "inflow": inflow.ravel(),
+                          "outflow": outflow.ravel(), "stock": stock.ravel()})
+    for i, column in enumerate(by):
+        # dtype inferred from the values, as a column filled with one key value per group would be
+        frame.insert(i, column, pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist()))
+    return tidy(frame)
+
+
+def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:
+    """Group number of each episode and the groups' keys, keys sorted as tuples of values."""
+    if not by:
+        return np.zeros(len(episodes), dtype=np.int64), [()]
+    codes = episodes.groupby(list(by), observed=True, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = np.unique(codes, return_index=True)[1]
+    values = episodes[list(by)].astype("object").iloc[firsts]
+    keys = [tuple(row) for row in values.itertuples(index=False, name=None)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    renumber = np.empty(len(keys), dtype=np.int64)
+    renumber[order] = np.arange(len(keys))
+    return renumber[codes], [keys[i] for i in order]
 
 
 def _month_number(dates: pd.Series) -> np.ndarray:
