@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from amebench import schema
 from amebench.exceptions import SchemaError
-from amebench.network import Network, id_codes, read_parquet
+from amebench.network import Network, codes_in, id_codes, read_parquet
 
 TABLES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 
@@ -70,8 +70,9 @@ def test_summary_and_repr():
 
 
 def _decoded(codes):
-    values = codes.uniques.to_numpy(dtype=object)[np.maximum(codes.codes, 0)]
-    return [None if c < 0 else v for c, v in zip(codes.codes, values)]
+    uniques = codes.uniques.to_pylist()
+    assert len(set(uniques)) == len(uniques)
+    return [None if c < 0 else uniques[c] for c in codes.codes]
 
 
 def test_id_codes_describe_the_column_and_are_reused():
@@ -98,3 +99,14 @@ def test_id_codes_of_other_dtypes_compare_as_text():
     codes = id_codes(pd.Series([1, 2, 1, None], dtype="Int64"))
     assert _decoded(codes) == ["1", "2", "1", None]
     assert _decoded(id_codes(pd.Series(["x", np.nan], dtype=object))) == ["x", None]
+
+
+def test_codes_in_another_columns_code_space():
+    ledger = id_codes(pd.Series(["b", "a", None, "c", "a"], dtype=schema.STRING))
+    uniques = ledger.uniques.to_pylist()
+    values = pd.Series(["a", "zz", None, "c", "c", "b"], dtype=schema.STRING)
+    expected = [uniques.index(v) if v in uniques else -1 for v in ["a", "zz", None, "c", "c", "b"]]
+    assert codes_in(values, ledger).tolist() == expected
+    assert codes_in(pd.Series([], dtype=schema.STRING), ledger).tolist() == []
+    empty = id_codes(pd.Series([None, None], dtype=schema.STRING))
+    assert codes_in(values, empty).tolist() == [-1] * 6

@@ -10,11 +10,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema
 from .exceptions import SchemaError
 
-__all__ = ["Network", "read_parquet", "IdCodes", "id_codes"]
+__all__ = ["Network", "read_parquet", "IdCodes", "id_codes", "codes_in"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
@@ -181,12 +183,13 @@ def _html(text: str) -> str:
 class IdCodes(NamedTuple):
     """Integer codes of an identifier column: row ``i`` holds ``uniques[codes[i]]``.
 
-    ``codes`` is int32 with -1 for a missing value; ``uniques`` holds each distinct
-    value once (in no particular order).
+    ``codes`` is int32 with -1 for a missing value; ``uniques`` (a pyarrow
+    ``large_string`` array) holds each distinct value once, in order of first
+    appearance.
     """
 
     codes: np.ndarray
-    uniques: pd.Index
+    uniques: pa.Array
 
 
 #: id(arrow data of a column) -> its codes. Arrow arrays are immutable and pandas gives a
@@ -203,11 +206,45 @@ def _arrow_data(values: pd.Series):
     return array.__arrow_array__()
 
 
+def _as_text(values: pd.Series) -> pa.ChunkedArray:
+    """The values as a pyarrow large_string chunked array (other dtypes compared as text)."""
+    data = _arrow_data(values)
+    if data is None:
+        data = _arrow_data(values.astype(schema.STRING))
+    if data.type != pa.large_string():
+        data = data.cast(pa.large_string())
+    return data
+
+
 def _remember(data, codes: IdCodes) -> None:
     key = id(data)
     if key not in _ID_CODES:
         weakref.finalize(data, _ID_CODES.pop, key, None)
     _ID_CODES[key] = codes
+
+
+def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
+    """The int32 indices of a dictionary-encoded chunked array, -1 for missing."""
+    out = np.empty(len(encoded), dtype=np.int32)
+    at = 0
+    for chunk in encoded.chunks:
+        indices = chunk.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, -1)
+        out[at:at + len(indices)] = indices.to_numpy(zero_copy_only=False)
+        at += len(indices)
+    return out
+
+
+def _encode(data: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes and distinct values of a string chunked array (one hash pass, pyarrow)."""
+    encoded = data.dictionary_encode()
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.large_string())
+    # pyarrow gives every chunk the final dictionary; unify should it ever not
+    if len({len(chunk.dictionary) for chunk in encoded.chunks}) > 1:
+        encoded = encoded.unify_dictionaries()
+    return _indices(encoded), encoded.chunk(0).dictionary
 
 
 def id_codes(values: pd.Series) -> IdCodes:
@@ -218,18 +255,31 @@ def id_codes(values: pd.Series) -> IdCodes:
     risk adjustment, register retention) do not hash millions of strings again.
     Values of other dtypes are compared as strings, as the canonical dtype does.
     """
-    values = pd.Series(values).reset_index(drop=True)
+    values = pd.Series(values)
     data = _arrow_data(values)
     if data is not None:
         hit = _ID_CODES.get(id(data))
         if hit is not None and len(hit.codes) == len(values):
             return hit
-    text = values if data is not None else values.astype(schema.STRING)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    out = IdCodes(np.asarray(codes, dtype=np.int32), pd.Index(uniques))
+    out = IdCodes(*_encode(_as_text(values)))
     if data is not None:
         _remember(data, out)
     return out
+
+
+def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
+    """Return the codes, in ``reference``'s code space, of ``values`` (-1: missing or absent).
+
+    One hash pass over the reference's distinct values followed by ``values``: the
+    distinct values are encoded first, so they keep their codes 0..k-1 and a value
+    coded k or more is not among them.
+    """
+    data = _as_text(pd.Series(values))
+    k = len(reference.uniques)
+    both = pa.chunked_array([reference.uniques, *data.chunks], type=pa.large_string())
+    codes = _encode(both)[0][k:]
+    codes[codes >= k] = -1
+    return codes
 
 
 def read_parquet(folder) -> Network:

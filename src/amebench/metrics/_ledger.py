@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..network import id_codes
+from ..network import codes_in, id_codes
 
 __all__ = ["month_index", "Windows", "window_totals"]
 
@@ -122,17 +122,17 @@ def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
     factor = _deflator(calendar, price_index, base_year) if price_index is not None else None
 
     row_unit = id_codes(payments["unit"])
-    e_unit = _recode(unit, row_unit)
+    e_unit = codes_in(unit, row_unit)
     n_ep = len(e_unit)
     has_unit = e_unit >= 0
     ep_household = pd.Series(household_id).reset_index(drop=True)
     ep_has_h = np.asarray(ep_household.notna()) & has_unit
     row_person = id_codes(payments["person_id"])
-    persons = _Owners(_recode(person_id, row_person), has_unit, len(row_person.uniques))
+    persons = _Owners(codes_in(person_id, row_person), has_unit, len(row_person.uniques))
     row_household = households = None
     if ep_has_h.any():
         row_household = id_codes(payments["household_id"])
-        households = _Owners(_recode(ep_household, row_household), ep_has_h, len(row_household.uniques))
+        households = _Owners(codes_in(ep_household, row_household), ep_has_h, len(row_household.uniques))
     # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
     bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
                  np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]
@@ -176,13 +176,6 @@ def _check_ledger(ns: np.ndarray, amount: np.ndarray) -> None:
     bad = len(amount) - np.count_nonzero(np.isfinite(amount))
     if bad:
         raise AmebenchError(f"{bad} payment rows have a missing amount_sek")
-
-
-def _recode(values, ledger) -> np.ndarray:
-    """Codes, in the ledger column's code space, of the episodes' ids (-1: none or absent)."""
-    own = id_codes(pd.Series(values))
-    lookup = np.append(ledger.uniques.get_indexer(own.uniques), -1).astype(np.int64)
-    return lookup[own.codes]  # own code -1 (missing) reads the appended -1
 
 
 class _Block:
