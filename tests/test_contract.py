@@ -1,7 +1,9 @@
 """Contract test: the public names of DESIGN.md §7 exist, and every result uses the glossary."""
 
 import inspect
+import re
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -88,3 +90,14 @@ def test_computing_never_imports_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_readme_quick_start_runs():
+    # The README's Python quick start is what a newcomer types first: it must run as written.
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    snippets = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert snippets
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        for code in snippets:
+            exec(compile(code, "README.md", "exec"), {})
