@@ -135,3 +135,62 @@ def test_check_many_is_per_unique_value():
     assert norm.notna().sum() == 1000
     assert set(why.dropna()) == {"<personnummer: invalid check digit>"}
     assert np.all(norm[:1000] == "198112189876")
+
+
+# The per-distinct-value pseudonymisation (issue #6) equals the implementation it replaced.
+#
+# Reference: amebench's pseudonymise_column before issue #6, copied below: pandas.factorize,
+# the scalar check ``_check`` per distinct value (itself checked against Skatteverket's
+# examples above) and ``hmac.digest`` per distinct number.
+
+
+def _ref_pseudonymise_column(values, key, as_of):
+    import datetime as dt
+
+    from amebench.privacy import PSEUDONYM_HEX, PSEUDONYM_PREFIX
+
+    k = key.encode() if isinstance(key, str) else key
+    ref = pd.Timestamp(as_of).date() if not isinstance(as_of, dt.date) else as_of
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    checked = [_check(str(u), ref) for u in uniques]
+    ids_u = np.array([None if n is None else PSEUDONYM_PREFIX + hmac.digest(k, n.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX]
+                      for n, _ in checked] + [None], dtype=object)
+    why_u = np.array([w for _, w in checked] + [None], dtype=object)
+    years_u = np.array([None if n is None else int(n[:4]) for n, _ in checked] + [None], dtype=object)
+    return ids_u[codes], why_u[codes], years_u[codes]
+
+
+_FORMS = st.builds(
+    lambda d, sep, cut, pad: pad + (d[:-4] + sep + d[-4:])[cut:] + pad,
+    st.text(alphabet="0123456789", min_size=10, max_size=12),
+    st.sampled_from(["", "-", "+", " "]),
+    st.sampled_from([0, 0, 0, 1]),
+    st.sampled_from(["", " ", "\u00a0"]),
+)
+# Valid synthetic numbers (birth numbers 980-999, as amebench.synth draws them) and their forms.
+_VALID = ["19980522-9896", "199805229896", "980522-9896", "9805229896", "19811218+9876"]
+
+
+@given(st.lists(st.one_of(_FORMS, st.sampled_from(_VALID + ["", "abc", "19980522-9897"]), st.none()), max_size=40),
+       st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2090-01-01").date()),
+       st.sampled_from(["k", "fixed-test-key", "x" * 100]), st.booleans())
+def test_pseudonymise_column_equals_reference(values, ref, key, as_category):
+    from amebench.privacy import pseudonymise_column
+
+    raw = pd.Series(values, dtype=object)
+    want_ids, want_why, want_years = _ref_pseudonymise_column(raw, key, ref)
+    column = raw.astype("category") if as_category else raw
+    memo = {}
+    for _ in range(2):  # the second time every number comes from the memo
+        ids, why, years = pseudonymise_column(column, key, ref, memo=memo)
+        assert ids.astype(object).where(ids.notna(), None).tolist() == list(want_ids)
+        assert list(ids.cat.categories) == sorted(set(want_ids) - {None})  # in use, sorted
+        assert why.astype(object).where(why.notna(), None).tolist() == list(want_why)
+        assert years.astype(object).where(years.notna(), None).tolist() == list(want_years)
+
+
+@given(st.binary(min_size=1, max_size=200), st.binary(max_size=40))
+def test_hasher_equals_hmac_digest(key, message):
+    from amebench.privacy import _hasher
+
+    assert _hasher(key)(message) == hmac.digest(key, message, "sha256").hex()[:20]

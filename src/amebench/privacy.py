@@ -243,29 +243,36 @@ _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
-def _check_unique(texts: np.ndarray, ref: _dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`_check` over an array of distinct strings (pyarrow compute)."""
+def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised :func:`_check` over distinct strings (numpy or pyarrow array; pyarrow compute).
+
+    Returns
+    -------
+    (good, digits, why)
+        Positions of the valid values, their normalised numbers as a (len(good), 12)
+        array of ASCII digit bytes (``YYYYMMDDNNNC``), and the reject placeholder of
+        every value (None where valid).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(texts)
-    norm = np.full(n, None, dtype=object)
     why = np.full(n, REASON_FORMAT, dtype=object)
+    none = (np.zeros(0, dtype=np.intp), np.zeros((0, 12), dtype=np.uint8), why)
     if n == 0:
-        return norm, why
-    arr = pa.array([str(t) for t in texts], type=pa.string())
+        return none
+    arr = texts if isinstance(texts, pa.Array) else pa.array([str(t) for t in texts], type=pa.string())
     clean = pc.replace_substring(pc.utf8_trim_whitespace(arr), " ", "")
     parts = pc.extract_regex(clean, r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$")
     ok = parts.is_valid().to_numpy(zero_copy_only=False)
     if not ok.any():
-        return norm, why
+        return none
     parts = parts.filter(pa.array(ok))
     cen, six, sep, four = (parts.field(i) for i in range(4))
-
-    def num(a, start, stop):
-        return pc.cast(pc.utf8_slice_codeunits(a, start, stop), pa.int64()).to_numpy()
-
-    yy, mm, dd = num(six, 0, 2), num(six, 2, 4), num(six, 4, 6)
+    # The ten digits YYMMDDNNNC as a (k, 10) matrix: every field below is read from it.
+    ten = pc.binary_join_element_wise(six, four, "").cast(pa.string())
+    digits = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[: 10 * len(ten)].reshape(-1, 10).astype(np.int64) - 48
+    yy, mm, dd = (digits[:, i] * 10 + digits[:, i + 1] for i in (0, 2, 4))
     day = np.where(dd > COORDINATION_DAY_OFFSET, dd - COORDINATION_DAY_OFFSET, dd)
     has_century = pc.not_equal(cen, "").to_numpy(zero_copy_only=False)
     year = (ref.year // 100) * 100 + yy
@@ -277,8 +284,6 @@ def _check_unique(texts: np.ndarray, ref: _dt.date) -> tuple[np.ndarray, np.ndar
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = _DAYS_IN_MONTH[np.clip(mm, 1, 12) - 1] + ((mm == 2) & leap)
     date_ok = (mm >= 1) & (mm <= 12) & (day >= 1) & (day <= dim)
-    ten = pc.binary_join_element_wise(six, four, "")
-    digits = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[: 10 * len(ten)].reshape(-1, 10).astype(np.int64) - 48
     prod = digits * _LUHN_WEIGHTS
     luhn_ok = ((prod - 9 * (prod > 9)).sum(axis=1) % 10) == 0
     reason = np.where(~date_ok, REASON_DATE, np.where(~luhn_ok, REASON_CHECK, None)).astype(object)
@@ -286,10 +291,17 @@ def _check_unique(texts: np.ndarray, ref: _dt.date) -> tuple[np.ndarray, np.ndar
     idx = np.flatnonzero(ok)
     why[idx] = reason
     why[idx[good]] = None
-    if good.any():
-        years = np.char.zfill(year[good].astype(str), 4).astype(object)
-        rest = pc.binary_join_element_wise(pc.utf8_slice_codeunits(six, 2, 6), four, "").to_numpy(zero_copy_only=False)[good]
-        norm[idx[good]] = years + rest.astype(object)
+    y = year[good]
+    century_digits = np.stack([y // 1000 % 10, y // 100 % 10, y // 10 % 10, y % 10], axis=1)
+    normalised = (np.concatenate([century_digits, digits[good, 2:]], axis=1) + 48).astype(np.uint8)
+    return idx[good], normalised, why
+
+
+def _check_unique(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`_check` over distinct strings: (normalised or None, reason or None)."""
+    good, digits, why = _check_digits(texts, ref)
+    norm = np.full(len(why), None, dtype=object)
+    norm[good] = digits.view("S12").ravel().astype(str).astype(object)
     return norm, why
 
 
@@ -312,29 +324,164 @@ def check_many(values: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
     )
 
 
-def pseudonymise_column(values: pd.Series, key, as_of) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _hasher(k: bytes):
+    """Return ``f(message) -> first PSEUDONYM_HEX hex digits of HMAC-SHA256(k, message)``.
+
+    RFC 2104 written out with the key's inner and outer SHA-256 states computed once:
+    per message this costs two compressions and no key set-up (``hmac.digest`` redoes
+    the key set-up for every message). tests/test_privacy.py checks it against
+    :func:`hmac.digest`.
+    """
+    block = hashlib.sha256().block_size
+    if len(k) > block:
+        k = hashlib.sha256(k).digest()
+    k = k.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    size = PSEUDONYM_HEX // 2
+
+    def one(message: bytes) -> str:
+        i = inner.copy()
+        i.update(message)
+        o = outer.copy()
+        o.update(i.digest())
+        return o.digest()[:size].hex()
+
+    return one
+
+
+def _distinct_text(values: pd.Series):
+    """Return (row codes, distinct values as a pyarrow string array); code -1 = missing.
+
+    A Categorical column (as the readers give) is taken as it is: its categories are the
+    distinct values (some may be unused: they cost a check, never a row).
+    """
+    import pyarrow as pa
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.intp)
+        uniques = values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if hasattr(uniques.array, "__arrow_array__"):  # Arrow-backed text: no copy through Python
+        arrow = uniques.array.__arrow_array__()
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks()
+        if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
+            return np.asarray(codes, dtype=np.intp), arrow.cast(pa.string())
+    return np.asarray(codes, dtype=np.intp), pa.array([str(u) for u in uniques], type=pa.string())
+
+
+def _pseudonymise_distinct(texts, k: bytes, ref: _dt.date):
+    """Check and pseudonymise distinct raw numbers (pyarrow array).
+
+    Returns (pseudonyms: pyarrow string array, null where invalid; reasons: object array,
+    None where valid; birth years: int64 array, 0 where invalid).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    good, digits, why = _check_digits(texts, ref)
+    one = _hasher(k)
+    blob = digits.tobytes()  # the normalised numbers, 12 ASCII digits each
+    hexes = [one(blob[i:i + 12]) for i in range(0, len(blob), 12)]
+    position = np.full(len(why), -1, dtype=np.int64)
+    position[good] = np.arange(len(good))
+    taken = pa.array(hexes, type=pa.string()).take(pa.array(position, mask=position < 0))
+    ids = pc.binary_join_element_wise(PSEUDONYM_PREFIX, taken, "")
+    years = np.zeros(len(why), dtype=np.int64)
+    years[good] = (digits[:, :4].astype(np.int64) - 48) @ np.array([1000, 100, 10, 1])
+    return ids, why, years
+
+
+def _memoised(texts, k: bytes, ref: _dt.date, memo: dict | None):
+    """:func:`_pseudonymise_distinct` that reuses what ``memo`` holds from earlier files."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if memo is None:
+        return _pseudonymise_distinct(texts, k, ref)
+    known = memo.get((k, ref))
+    if known is None:
+        known = memo[(k, ref)] = {"raw": texts[:0], "ids": pa.array([], pa.string()),
+                                  "why": np.array([], dtype=object), "years": np.array([], dtype=np.int64)}
+    pos = np.array(pc.index_in(texts, value_set=known["raw"]).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
+    new = np.flatnonzero(pos < 0)
+    if len(new):
+        ids_n, why_n, years_n = _pseudonymise_distinct(texts.take(pa.array(new)), k, ref)
+        start = len(known["raw"])
+        known["raw"] = pa.concat_arrays([known["raw"], texts.take(pa.array(new))])
+        known["ids"] = pa.concat_arrays([known["ids"], ids_n])
+        known["why"] = np.concatenate([known["why"], why_n])
+        known["years"] = np.concatenate([known["years"], years_n])
+        pos[new] = start + np.arange(len(new))
+    return known["ids"].take(pa.array(pos)), known["why"][pos], known["years"][pos]
+
+
+def _sorted_codes(codes: np.ndarray, ids) -> pd.Categorical:
+    """Rows' pseudonyms as a Categorical: categories the distinct pseudonyms in use, sorted.
+
+    ``ids`` holds the pseudonym (or null) of each distinct raw value; ``codes`` each row's
+    raw value (-1 = missing). Two forms of one number (10 and 12 digits) share a category.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    used = np.zeros(len(ids), dtype=bool)
+    used[codes[codes >= 0]] = True
+    keep = used & ids.is_valid().to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(ids.filter(pa.array(keep)))
+    order = np.asarray(pc.sort_indices(encoded.dictionary), dtype=np.intp)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    per_value = np.full(len(ids) + 1, -1, dtype=np.intp)  # the last slot: code -1
+    per_value[np.flatnonzero(keep)] = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
+    names = encoded.dictionary.take(pa.array(order))
+    text = pd.Series([], dtype=str).dtype
+    categories = pd.Index(names.to_pandas(types_mapper={names.type: text}.get) if len(names) else [], dtype=text)
+    return pd.Categorical.from_codes(per_value[codes], dtype=pd.CategoricalDtype(categories))
+
+
+def pseudonymise_column(values: pd.Series, key, as_of, *, memo: dict | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Validate and pseudonymise a column of raw identity numbers in one pass over its distinct values.
+
+    Parameters
+    ----------
+    values
+        Raw numbers (text; missing cells are missing). A Categorical is worked on through
+        its categories.
+    key
+        The network secret.
+    as_of
+        Reference date for the century of 10-digit numbers.
+    memo
+        A dict kept by the caller across the files of one read: numbers already met are
+        not checked and hashed again. It holds raw numbers: never keep it after the read.
 
     Returns
     -------
     (pseudonyms, reasons, birth_years)
-        Aligned with ``values``: the pseudonym (string, missing when invalid or
-        missing), the reject placeholder (None when valid or missing) and the birth
-        year (Int64).
+        Aligned with ``values``: the pseudonym (a Categorical whose categories are the
+        distinct pseudonyms in use, sorted; missing when invalid or missing), the reject
+        placeholder (a Categorical of the reasons; missing when valid or missing) and the
+        birth year (Int64).
     """
     k = _key_bytes(key)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    norm_u, why_u = _check_unique(np.asarray(uniques, dtype=object), _ref_date(as_of))
-    ids_u = np.array(
-        [None if n is None else PSEUDONYM_PREFIX + hmac.digest(k, n.encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX]
-         for n in norm_u] + [None], dtype=object)
-    years_u = np.array([None if n is None else int(n[:4]) for n in norm_u] + [None], dtype=object)
-    why_u = np.append(why_u, None)
+    codes, texts = _distinct_text(values)
+    ids_u, why_u, years_u = _memoised(texts, k, _ref_date(as_of), memo)
     index = values.index
+    take = np.where(codes < 0, len(why_u), codes)  # the last slot: a missing cell
+    ok = np.append(ids_u.is_valid().to_numpy(zero_copy_only=False), False)
+    reasons = [r for r in (REASON_FORMAT, REASON_DATE, REASON_CHECK) if r in set(why_u)]
+    why_codes = np.full(len(why_u) + 1, -1, dtype=np.int8)
+    for i, reason in enumerate(reasons):
+        why_codes[:-1][why_u == reason] = i
+    why = pd.Categorical.from_codes(why_codes[take], categories=pd.Index(reasons, dtype=object))
+    years = pd.arrays.IntegerArray(np.append(years_u, 0)[take], ~ok[take])
     return (
-        pd.Series(ids_u[codes], index=index, dtype=object).astype(pd.StringDtype()),
-        pd.Series(why_u[codes], index=index, dtype=object),
-        pd.Series(years_u[codes], index=index, dtype=object).astype("Int64"),
+        pd.Series(_sorted_codes(codes, ids_u), index=index),
+        pd.Series(why, index=index),
+        pd.Series(years, index=index),
     )
 
 
