@@ -70,8 +70,59 @@ def _drop_blank(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, n
     return frame, lines
 
 
+_BINARY_HEADS = (b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0")
+
+
+def _lines(data: bytes):
+    """Yield the lines of UTF-8 bytes as text, each with its ``\n`` (as iterating a StringIO does)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end].decode("utf-8")
+        start = end
+
+
+def _read_csv_utf8(data: bytes, fmt, label: str) -> RawTable | None:
+    """Read a plain UTF-8 file without decoding it in Python; None: take the general path.
+
+    pyarrow parses the bytes (with its threads) and checks that every cell is UTF-8;
+    the lines up to the header are decoded here. Anything the general path treats
+    specially (another encoding, a second BOM, CR line ends, NUL bytes, binary files,
+    ragged rows, duplicate headers, bytes that are not UTF-8, an empty file or header)
+    returns None, and :func:`_read_csv` then reads (or rejects) the file exactly as before.
+    """
+    if fmt["encoding"] not in ("utf-8", "utf-8-sig", "auto"):
+        return None
+    body = data.removeprefix(codecs.BOM_UTF8)
+    if (body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) + _BINARY_HEADS)
+            or b"\r" in body or b"\x00" in body or not body or body.isspace()):
+        return None
+    delimiter, skip = fmt["delimiter"], fmt["header_row"] - 1
+    reader = csv.reader(_lines(body), delimiter=delimiter, quotechar='"')
+    try:
+        for _ in range(skip):
+            next(reader)
+        header = next(reader)
+    except (StopIteration, csv.Error, UnicodeDecodeError):
+        return None
+    if not any(h.strip() for h in header):
+        return None
+    quoted = b'"' in body
+    try:
+        frame = _read_csv_arrow("", delimiter, skip, header, body, newlines=quoted)
+    except ProfileError:  # rows with too many fields: the general path words the message
+        return None
+    if frame is None:
+        return None
+    return _raw_table(frame, header, fmt, label, quoted)
+
+
 def _read_csv(path: Path, fmt, label: str) -> RawTable:
     data = path.read_bytes()
+    fast = _read_csv_utf8(data, fmt, label)
+    if fast is not None:
+        return fast
     text, encoding = decode_text(data, fmt["encoding"], label)
     delimiter = fmt["delimiter"]
     skip = fmt["header_row"] - 1
@@ -109,11 +160,16 @@ def _read_csv(path: Path, fmt, label: str) -> RawTable:
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
+    return _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+
+
+def _raw_table(frame: pd.DataFrame, header: list[str], fmt, label: str, quoted: bool) -> RawTable:
+    """Name the parsed columns and give every row its physical line (``quoted``: cells may hold newlines)."""
     header_newlines = sum(str(c).count("\n") for c in header)
     frame.columns = _unique(_clean_headers(header))
     # Physical start line: header line + 1, plus the newlines inside quoted fields above.
     extra = np.zeros(len(frame), dtype=np.int64)
-    if '"' in text and "\n" in text:
+    if quoted:
         for col in frame.columns:
             s = frame[col].astype(str)
             has = s.str.contains("\n", regex=False)
@@ -186,10 +242,13 @@ def _duplicates(headers: list[str]) -> dict[str, list[int]]:
     return {h: pos for h, pos in where.items() if len(pos) > 1 and h}
 
 
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
+                    newlines: bool = True) -> pd.DataFrame | None:
     """Parse with pyarrow, every column as text; None when some row has the wrong field count.
 
     ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
+    ``newlines=False`` when the file has no quote character (no cell can hold a newline):
+    pyarrow then splits the file into blocks without scanning for quotes.
     """
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -209,7 +268,7 @@ def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw
             io.BytesIO(raw),
             read_options=pcsv.ReadOptions(skip_rows=skip, encoding="utf-8"),
             parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', newlines_in_values=True,
+                delimiter=delimiter, quote_char='"', newlines_in_values=newlines,
                 ignore_empty_lines=False, invalid_row_handler=invalid,
             ),
             convert_options=pcsv.ConvertOptions(
