@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -16,14 +17,16 @@ from .. import privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
 from .parse import (
+    as_ids,
+    as_strings,
     map_codes,
     missing_mask,
-    parse_amounts,
     parse_booleans,
     parse_dates,
     parse_integers,
     parse_months,
-    trim,
+    read_amounts,
+    trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
 from .readers import RawTable
@@ -120,57 +123,116 @@ def _looks_like_numbers(values: pd.Series, as_of) -> bool:
     return bool(len(sample)) and np.mean([privacy.is_valid_personnummer(str(u), as_of=as_of) for u in sample]) > 0.5
 
 
-def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of):
-    """Validate and pseudonymise raw numbers (mode personnummer); return (ids, birth years)."""
+def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, memo) -> dict:
+    """Pseudonymise raw identity numbers ahead of the other columns when nothing can stop it.
+
+    Only with a known ``as_of`` and a key; errors (a missing key, pseudonyms that look
+    like raw numbers) are left to :func:`_identity`, in their place.
+    """
+    out = {}
+    if as_of is None or key is None:
+        return out
+    for column in _ID_COLUMNS:
+        if column in text and _mode(profile, column) == "personnummer":
+            out[column] = privacy.pseudonymise_column(text[column].where(present[column], None), key, as_of, memo=memo)
+    return out
+
+
+def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of, memo=None, early=None):
+    """Validate and pseudonymise raw numbers (mode personnummer); return (ids as text, birth years).
+
+    ``early``: what :func:`_early_identity` computed for this column, if anything.
+    """
     if mode == "pseudonym":
-        ids = text.where(present, None)
-        if _looks_like_numbers(ids, as_of):
+        if _looks_like_numbers(text.where(present, None), as_of):
             raise ProfileError(
                 f"{st.label}: column {st.header(column)} looks like raw identity numbers, but the profile "
                 f'says {column} = "pseudonym"; set {column} = "personnummer" under [profile]'
             )
-        return ids, None
+        return as_ids(text, present), None
     if key is None:
         raise KeyMissingError(
             f"{st.label}: column {st.header(column)} holds raw identity numbers but no "
             "pseudonymisation key was given; " + privacy._KEY_HELP
         )
-    ids, why, years = privacy.pseudonymise_column(text.where(present, None), key, as_of)
+    if early is None:
+        early = privacy.pseudonymise_column(text.where(present, None), key, as_of, memo=memo)
+    ids, why, years = early
     st.add(why.notna().to_numpy(), column, why, "invalid identity number")
     return ids, years
 
 
-def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key, as_of) -> FileState:
+def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key, as_of, memo=None) -> FileState:
     """Parse ``raw`` into canonical columns and reject rows that break a row-level rule.
 
     ``as_of`` may be None for episodes: it is then the latest enrolment or exit date
-    in the file (stored in ``FileState.as_of``).
+    in the file (stored in ``FileState.as_of``). ``memo``: a dict shared by the files of
+    one read, so that an identity number met in an earlier file is not checked and
+    hashed again (:func:`amebench.privacy.pseudonymise_column`).
 
     Raises
     ------
     ProfileError, UnmappedCodeError, KeyMissingError
     """
-    table = tp.table
-    spec = schema.TABLES[table]
     mapping = _column_map(raw, tp)
     n = len(raw.frame)
-    frame = pd.DataFrame(index=pd.RangeIndex(n))
-    headers = {c: h for c, h in mapping.items()}
-    st = FileState(unit, table, raw.label, raw.lines, frame, headers)
-    fmt = tp.fmt
+    st = FileState(unit, tp.table, raw.label, raw.lines, pd.DataFrame(index=pd.RangeIndex(n)), dict(mapping))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Amounts are nearly all distinct: parsed row by row, on a second thread in a large
+        # file (Arrow's kernels release the GIL) while the other columns are read.
+        amounts = _start_amounts(pool if n >= THREAD_ROWS else None, raw, mapping, tp.fmt)
+        return _convert(raw, tp, profile, st, mapping, amounts, key=key, as_of=as_of, memo=memo)
+
+
+#: Files with at least this many rows parse their amounts on a second thread.
+THREAD_ROWS = 100_000
+
+
+def _amounts(column: pd.Series, fmt):
+    """Trim, find missing and parse one amount column: (text, present, (values, notnum, negative)).
+
+    ``text`` is a function giving the trimmed cells (built only if a row is rejected).
+    """
+    values, present, notnum, negative, text = read_amounts(
+        column, decimal=fmt["decimal"], thousands=fmt["thousands"], missing_values=fmt["missing_values"])
+    return text, present, (values, notnum, negative)
+
+
+def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> Future | None:
+    if "amount_sek" not in mapping:
+        return None
+    column = raw.frame[mapping["amount_sek"]]
+    if pool is not None:
+        return pool.submit(_amounts, column, fmt)
+    done: Future = Future()
+    done.set_result(_amounts(column, fmt))
+    return done
+
+
+def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> FileState:
+    table, spec, fmt, frame, headers = tp.table, schema.TABLES[tp.table], tp.fmt, st.frame, st.headers
+    n = len(raw.frame)
     text, present = {}, {}
     for column, header in mapping.items():
-        text[column] = trim(raw.frame[header])
-        present[column] = ~missing_mask(text[column], fmt["missing_values"])
+        if column != "amount_sek":  # once per distinct value
+            text[column] = trim_coded(raw.frame[header])
+            present[column] = ~missing_mask(text[column], fmt["missing_values"])
     for column, value in tp.constants.items():
-        text[column] = pd.Series([str(value).lower() if isinstance(value, bool) else str(value)] * n, dtype=object)
+        constant = str(value).lower() if isinstance(value, bool) else str(value)
+        text[column] = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[constant]))
         present[column] = np.ones(n, dtype=bool)
-    repeat = _repeated_header(text, mapping, n)
+    repeat = _repeated_header(text, mapping, n, amounts)
     if repeat.any():
         st.add(repeat, next(iter(mapping)), "", "the header row repeated inside the file (were two exports joined?)")
         st.settled = repeat  # no further reasons for these rows: they are not data
         present = {c: p & ~repeat for c, p in present.items()}
+    # The costly part of pseudonymisation, while the amounts are parsed; its rejects are
+    # still added below, in their place.
+    early = _early_identity(text, present, profile, key, as_of, memo)
     unmapped = {}
+    if amounts is not None:
+        text["amount_sek"], first_present, parsed = amounts.result()
+        present["amount_sek"] = first_present & ~repeat
     for column in [c for c in spec.columns if c in text]:
         s, p = text[column], present[column]
         dtype = spec.dtypes[column]
@@ -187,7 +249,9 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
-            values, notnum, negative = parse_amounts(s, decimal=fmt["decimal"], thousands=fmt["thousands"], present=p)
+            values, notnum, negative = parsed
+            # parsed before a repeated header was known: such rows are not present, nor their values
+            notnum, negative = notnum & p, negative & p
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
             frame[column] = values
@@ -209,7 +273,7 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
                 unmapped[column] = miss
             frame[column] = values
         else:
-            frame[column] = s.where(p, None).astype(schema.STRING)
+            frame[column] = as_strings(s, p)
             if column == "episode_id" and _looks_like_numbers(frame[column], as_of or pd.Timestamp.today()):
                 raise ProfileError(
                     f"{raw.label}: column {headers[column]} (episode_id) looks like raw identity numbers; "
@@ -230,8 +294,9 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
     for column in _ID_COLUMNS:
         if column in text:
             mode = _mode(profile, column)
-            ids, years = _identity(st, column, text[column], present[column], mode, key, as_of)
-            frame[column] = ids.astype(schema.STRING)
+            ids, years = _identity(st, column, text[column], present[column], mode, key, as_of, memo,
+                                   early.get(column))
+            frame[column] = ids  # a Categorical; rejects.finalise gives it the canonical dtype
             if column == "person_id" and tp.derive.get("birth_year_from") == "person_id":
                 if years is None:
                     raise ProfileError(f'{profile.source}: birth_year_from = "person_id" needs [profile] person_id = "personnummer"')
@@ -273,6 +338,9 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     number would carry it into every output. Pseudonym columns are checked as a whole
     (:func:`_looks_like_numbers`): a random hex key often holds 10 digits in a row.
     """
+    if isinstance(text.dtype, pd.CategoricalDtype):  # once per distinct value
+        per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
+        return present & np.append(per, False)[text.cat.codes.to_numpy()]
     out = np.zeros(len(text), dtype=bool)
     maybe = present & text.str.contains(r"[0-9]{6}[-+]?[0-9]{4}", regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
@@ -283,13 +351,18 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     return out
 
 
-def _repeated_header(text: dict, mapping: dict, n: int) -> np.ndarray:
-    """Return True for rows whose mapped cells all equal their headers (a second header row)."""
+def _repeated_header(text: dict, mapping: dict, n: int, amounts: Future | None = None) -> np.ndarray:
+    """Return True for rows whose mapped cells all equal their headers (a second header row).
+
+    The amount column (``amounts``: its pending parse) is looked at last, only if needed.
+    """
     if len(mapping) < 2:
         return np.zeros(n, dtype=bool)
     out = np.ones(n, dtype=bool)
-    for column, header in mapping.items():
-        out &= text[column].eq(header.strip()).to_numpy(dtype=bool)
+    order = [c for c in mapping if c in text] + [c for c in mapping if c not in text]
+    for column in order:
+        cells = text[column] if column in text else amounts.result()[0]()
+        out &= cells.eq(mapping[column].strip()).to_numpy(dtype=bool)
         if not out.any():
             break
     return out
@@ -353,16 +426,17 @@ def _episode_rules(st: FileState, as_of) -> None:
 def cross_check(states: list[FileState]) -> None:
     """Reject activities/follow-ups of unknown episodes, follow-ups before exit, payments of strangers."""
     episodes = {}
-    persons, households = set(), set()
+    persons, households = [], []
     for st in states:
         if st.table != "episodes":
             continue
         ok = ~st.bad()
         ep = st.frame.loc[ok, ["episode_id", "exited_on"]]
         episodes.setdefault(st.unit, []).append(ep)
-        persons.update(st.frame.loc[ok, "person_id"].dropna().tolist())
+        persons.append(_distinct(st.frame["person_id"], ok))
         if "household_id" in st.frame:
-            households.update(st.frame.loc[ok, "household_id"].dropna().tolist())
+            households.append(_distinct(st.frame["household_id"], ok))
+    persons, households = _union(persons), _union(households)
     for st in states:
         f = st.frame
         if st.table in ("activities", "followups"):
@@ -382,11 +456,51 @@ def cross_check(states: list[FileState]) -> None:
         elif st.table == "payments":
             known = np.zeros(len(f), dtype=bool)
             if "person_id" in f:
-                known |= f["person_id"].isin(persons).to_numpy(dtype=bool)
+                known |= _member(f["person_id"], persons)
             if "household_id" in f:
-                known |= f["household_id"].isin(households).to_numpy(dtype=bool)
+                known |= _member(f["household_id"], households)
             col = "person_id" if "person_id" in f else "household_id"
             has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
             if "household_id" in f and col == "person_id":
                 has = has | f["household_id"].notna().to_numpy()
             st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
+
+
+def _distinct(ids: pd.Series, rows: np.ndarray) -> pd.Index:
+    """The distinct non-missing ids of the given rows (through the categories of a Categorical)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = ids.cat.codes.to_numpy()[rows]
+        return ids.cat.categories[np.unique(codes[codes >= 0])]
+    return pd.Index(ids[rows].dropna().unique())
+
+
+def _union(parts: list) -> pd.Index:
+    out = pd.Index([], dtype=object)
+    for part in parts:
+        out = out.union(part, sort=False) if len(out) else part
+    return out
+
+
+def _texts(values):
+    """Text values (Index or Series) as a pyarrow array."""
+    import pyarrow as pa
+
+    array = values.array
+    if hasattr(array, "__arrow_array__"):
+        out = array.__arrow_array__()
+        return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+    return pa.array([str(v) for v in values], type=pa.string())
+
+
+def _member(ids: pd.Series, known: pd.Index) -> np.ndarray:
+    """True where an id is one of ``known`` (looked up once per distinct id of a Categorical)."""
+    import pyarrow.compute as pc
+
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        categories = ids.cat.categories
+        if not len(categories) or not len(known):
+            return np.zeros(len(ids), dtype=bool)
+        value_set = _texts(known).cast(_texts(categories).type)
+        per = pc.is_in(_texts(categories), value_set=value_set).to_numpy(zero_copy_only=False)
+        return np.append(per, False)[ids.cat.codes.to_numpy()]
+    return ids.isin(known).to_numpy(dtype=bool)

@@ -24,8 +24,12 @@ def _needs_key(profile, files) -> bool:
     return profile.person_id == "personnummer" or profile.household_id == "personnummer"
 
 
-def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables):
-    """Read every file of one unit; ``tables`` filters the table names to read now."""
+def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables, memo):
+    """Read every file of one unit; ``tables`` filters the table names to read now.
+
+    ``memo`` is shared by all files of one read (identity numbers met before are not
+    hashed again) and dropped with it: it holds raw numbers.
+    """
     states = []
     for table in tables:
         if table not in files:
@@ -33,7 +37,7 @@ def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key
         path, label = files[table]
         tp = table_profile(profile, table)
         raw = read_raw(path, tp.fmt, label=label)
-        states.append(convert(raw, tp, profile, unit=unit, key=key, as_of=as_of))
+        states.append(convert(raw, tp, profile, unit=unit, key=key, as_of=as_of, memo=memo))
     return states
 
 
@@ -84,10 +88,11 @@ def read_network(path, *, key=None, strict: bool = False) -> Network:
     resolved = None
     if any(_needs_key(profiles[u.unit], u.files) for u in manifest.units):
         resolved = privacy.resolve_key(key, key_file=manifest.key_file, required=False)
-    states = []
+    states, memo = [], {}
     for group in (("episodes",), FILE_TABLES[1:]):
         for u in manifest.units:
-            states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of, tables=group)
+            states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of, tables=group,
+                                 memo=memo)
     units = pd.DataFrame(
         {
             "unit": [u.unit for u in manifest.units],
@@ -145,11 +150,12 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     if as_of is not None:
         as_of = pd.Timestamp(as_of).normalize()
     resolved = privacy.resolve_key(key, required=False) if _needs_key(prof, checked) else None
-    states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",))
+    memo = {}
+    states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo)
     source = "argument"
     if as_of is None:
         as_of, source = states[0].as_of, "latest date in the export"
-    states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:])
+    states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:], memo=memo)
     units = pd.DataFrame({"unit": [unit], "name": [unit]})
     return _network(states, units, as_of=as_of, name=name or unit, strict=strict,
                     meta={"as_of_source": source, "profile": prof.source})

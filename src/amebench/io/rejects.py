@@ -44,13 +44,19 @@ class FileState:
         return self.headers.get(column, column)
 
     def add(self, mask, column: str, values, reason: str) -> None:
-        """Reject the rows where ``mask`` is True (values: Series aligned with the rows, or text)."""
+        """Reject the rows where ``mask`` is True.
+
+        ``values``: a Series aligned with the rows, a function returning one (called only
+        when a row is rejected), or text.
+        """
         mask = np.asarray(mask, dtype=bool)
         if self.settled is not None:
             mask = mask & ~self.settled
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
+        if callable(values):
+            values = values()
         if isinstance(values, pd.Series):
             picked = values.iloc[pos]
             if pd.api.types.is_datetime64_any_dtype(picked):
@@ -109,6 +115,59 @@ class FileState:
         return schema.coerce_table(out, schema.REJECTS)
 
 
+def _fit(frames: list[pd.DataFrame], spec) -> list[pd.DataFrame]:
+    """Give the readers' Categorical columns (identifiers, unit) the canonical dtype cheaply.
+
+    A column the canonical table keeps as a Categorical gets the same sorted categories in
+    every frame (so that they concatenate as a Categorical); one it keeps as text is
+    written out through its categories, not row by row. Other dtypes are left to
+    :func:`amebench.schema.coerce_table`.
+    """
+    text = pd.Index([], dtype=str)
+    for column, dtype in spec.dtypes.items():  # an identifier column the file lacks: all missing
+        want = pd.api.types.pandas_dtype(dtype)
+        if isinstance(want, pd.StringDtype) or (isinstance(want, pd.CategoricalDtype) and want.categories is None):
+            none = pd.CategoricalDtype(text)
+            frames = [f if column in f else f.assign(**{column: pd.Categorical.from_codes(
+                np.full(len(f), -1, dtype=np.int8), dtype=none)}) for f in frames]
+    columns = {c for f in frames for c in f.columns if isinstance(f[c].dtype, pd.CategoricalDtype)}
+    for column in columns & set(spec.dtypes):
+        want = pd.api.types.pandas_dtype(spec.dtypes[column])
+        parts = [f[column] for f in frames if column in f]
+        if not all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            continue
+        if isinstance(want, pd.CategoricalDtype) and want.categories is None:  # distinct values, sorted
+            union = parts[0].cat.categories
+            for p in parts[1:]:
+                union = union.union(p.cat.categories, sort=False)
+            union = union.sort_values()
+            fitted = [p if p.cat.categories.equals(union) else p.cat.set_categories(union) for p in parts]
+        elif isinstance(want, pd.StringDtype):
+            fitted = [_as_text(p, want) for p in parts]
+        else:
+            continue
+        it = iter(fitted)
+        frames = [f.assign(**{column: next(it)}) if column in f else f for f in frames]
+    return frames
+
+
+def _as_text(values: pd.Series, dtype: pd.StringDtype) -> pd.Series:
+    """A Categorical as text: through its categories; a constant or all-missing column directly."""
+    codes = np.asarray(values.cat.codes)
+    categories = values.cat.categories
+    if not len(categories) or (codes < 0).all():
+        if dtype.storage == "pyarrow":  # Arrow's all-null array: no per-row work
+            import pyarrow as pa
+
+            return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(len(values), pa.large_string())),
+                             index=values.index).astype(dtype)
+        return pd.Series(pd.NA, index=values.index, dtype=dtype)
+    if len(categories) == 1 and (codes == 0).all():  # the unit column
+        return pd.Series(str(categories[0]), index=values.index, dtype=dtype)
+    names = pd.Series(categories, dtype=object).astype(dtype).array
+    return pd.Series(names.take(codes, allow_fill=True), index=values.index)
+
+
 def finalise(states: list[FileState], *, strict: bool):
     """Return (loaded canonical tables, rejects, reconciliation) of every file.
 
@@ -129,8 +188,12 @@ def finalise(states: list[FileState], *, strict: bool):
                 f"{len(rej)} in Network.rejects)"
             )
         keep = ~st.bad()
-        frame = st.frame.loc[keep].copy()
-        frame["unit"] = st.unit
+        frame = st.frame.copy(deep=False) if keep.all() else st.frame.loc[keep].copy()
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype) and not keep.all():
+                frame[column] = frame[column].cat.remove_unused_categories()
+        unit = pd.Index([st.unit], dtype=str)
+        frame["unit"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), dtype=pd.CategoricalDtype(unit))
         loaded.setdefault(st.table, []).append(frame)
         rejects.append(rej)
         n = len(st.frame)
@@ -141,10 +204,12 @@ def finalise(states: list[FileState], *, strict: bool):
     tables = {}
     for table in ("episodes", "activities", "followups", "payments"):
         spec = schema.TABLES[table]
-        frames = [f for f in loaded.get(table, []) if len(f)]
-        tables[table] = (
-            schema.coerce_table(pd.concat(frames, ignore_index=True), spec) if frames else schema.empty_table(spec)
-        )
+        frames = _fit([f for f in loaded.get(table, []) if len(f)], spec)
+        if frames:
+            joined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+            tables[table] = schema.coerce_table(joined, spec)
+        else:
+            tables[table] = schema.empty_table(spec)
     rej = [r for r in rejects if len(r)]
     rejects_table = pd.concat(rej, ignore_index=True) if rej else schema.empty_table(schema.REJECTS)
     rec_table = schema.coerce_table(pd.DataFrame(rec), schema.RECONCILIATION) if rec else schema.empty_table(schema.RECONCILIATION)
