@@ -20,14 +20,27 @@ from amebench.network import Network
 __all__ = ["DATA", "NATIONAL", "network_folder", "ensure_network", "ensure_export"]
 
 DATA = Path(__file__).resolve().parent / "_data"
-#: National size (issue #bench): 290 units, 2,000,000 episodes, ~40M payment rows, ~1M follow-ups.
+#: National size (issue #6): 290 units, 2,000,000 episodes, 40M payment rows, 1M follow-ups.
 NATIONAL = {"units": 290, "episodes": 2_000_000}
+#: First enrolment date. Enrolments spread over 2020-01 .. 2026-09 (the synthetic as_of):
+#: more episodes have exited by as_of than with the synth default start (2023-07), so each
+#: episode has more months after exit in the ledger (~20.0 payment rows per episode instead
+#: of ~17.6) and more follow-ups (~0.51 per episode instead of ~0.40). Checked at 2 % of
+#: national size: 2023-07 gives 17.6 / 0.40, 2021-07 19.3 / 0.48, 2020-01 20.0 / 0.51.
+START = "2020-01-01"
+#: simulate_network sizes first episodes so that re-entries bring a unit to
+#: ``episodes_per_unit`` when 60 % of them fall before as_of; over 2020-01 .. 2026-09 about
+#: 3 % more do (1,991,563 episodes for 290 x 6,670 asked), so ask for less.
+REENTRY_SURPLUS = 1.029
 EXPORT_ROWS = 1_000_000
 SEED = 2026
+#: Bumped when the generated data change (v2: national-size ledger and follow-ups, START);
+#: older folders are left in place.
+DATA_VERSION = 2
 
 
 def network_folder(scale: float) -> Path:
-    return DATA / f"network_s{scale:g}"
+    return DATA / f"network_v{DATA_VERSION}_s{scale:g}"
 
 
 def _empty(spec) -> pd.DataFrame:
@@ -43,11 +56,11 @@ def ensure_network(scale: float, *, log=print) -> dict:
     from amebench.synth import simulate_network
 
     n_units = NATIONAL["units"]
-    per_unit = max(1, round(NATIONAL["episodes"] * scale / n_units))
-    log(f"generating network at scale {scale:g}: {n_units} units x {per_unit} episodes "
-        f"(amebench.synth.simulate_network, seed {SEED}) ...")
+    per_unit = max(1, round(NATIONAL["episodes"] * scale / n_units / REENTRY_SURPLUS))
+    log(f"generating network at scale {scale:g}: {n_units} units x ~{per_unit} episodes "
+        f"from {START} (amebench.synth.simulate_network, seed {SEED}) ...")
     t0 = time.perf_counter()
-    syn = simulate_network(n_units=n_units, episodes_per_unit=per_unit, seed=SEED)
+    syn = simulate_network(n_units=n_units, episodes_per_unit=per_unit, start=START, seed=SEED)
     t_gen = time.perf_counter() - t0
     # The synthetic tables are canonical already (schema.coerce_table in synth); build the
     # Network directly rather than through from_frames' reject bookkeeping.
@@ -57,6 +70,7 @@ def ensure_network(scale: float, *, log=print) -> dict:
                   as_of=syn.as_of, name=f"national-s{scale:g}")
     net.to_parquet(folder)
     info = {"scale": scale, "seed": SEED, "generator": "amebench.synth.simulate_network",
+            "start": START, "version": DATA_VERSION,
             "units": len(net.units), "episodes": len(net.episodes), "payments": len(net.payments),
             "payments_household_keyed": int(net.payments["household_id"].notna().sum()),
             "followups": len(net.followups), "activities": len(net.activities),

@@ -7,7 +7,7 @@
 
 Data (kept in benchmarks/_data/, git-ignored): a network generated with
 amebench.synth.simulate_network at ``scale`` x national size (290 units, 2,000,000
-episodes, ~35-40M monthly payment rows part household-keyed, follow-ups), written as Parquet;
+episodes, 40M monthly payment rows part household-keyed, 1M follow-ups), written as Parquet;
 and one unit's ~1,000,000-row Järfälla-dialect payments CSV for the ingestion stage.
 
 Measurement: every stage and peer runs ``--repeat`` times, each in a FRESH subprocess that
