@@ -109,3 +109,18 @@ def test_already_canonical_is_kept_and_bad_codes_raise():
         schema._as_codes(values, DTYPE, "episodes", "gender")
     ok = pd.Series(cats * 3, dtype=DTYPE)
     assert schema._as_codes(ok, DTYPE, "episodes", "gender").equals(_reference(ok))
+
+
+def test_coerce_table_keeps_a_canonical_table_without_copying():
+    frame = schema.coerce_table(pd.DataFrame({
+        "episode_id": ["1", "2"], "person_id": ["p", "q"], "enrolled_on": ["2024-01-01", "2024-02-01"],
+        "exit_reason": ["work", None], "birth_year": [1990, None],
+    }), schema.EPISODES)
+    frame.index = [10, 11]
+    again = schema.coerce_table(frame, schema.EPISODES)
+    pd.testing.assert_frame_equal(again, frame.reset_index(drop=True), check_exact=True)
+    assert np.shares_memory(again["enrolled_on"].to_numpy(), frame["enrolled_on"].to_numpy())
+    # any other column order or dtype still goes through the cast
+    swapped = schema.coerce_table(frame[frame.columns[::-1]], schema.EPISODES)
+    assert list(swapped.columns) == schema.EPISODES.columns
+    pd.testing.assert_frame_equal(swapped, again)

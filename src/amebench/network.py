@@ -303,7 +303,9 @@ def read_parquet(folder) -> Network:
         path = folder / f"{table}.parquet"
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
-        frame = pd.read_parquet(path)
+        # one block per column, arrow buffers freed as they are converted: no copy into
+        # consolidated 2-d blocks and a lower peak (same dtypes and values)
+        frame = pd.read_parquet(path, to_pandas_kwargs={"split_blocks": True, "self_destruct": True})
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
     return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
                    meta=dict(meta.get("meta", {})))

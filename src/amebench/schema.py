@@ -351,6 +351,12 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             f"table {spec.name!r} lacks required column(s) {missing}; "
             f"canonical columns are {spec.columns}"
         )
+    if list(frame.columns) == spec.columns and all(
+        frame[c].dtype == d for c, d in spec.dtypes.items()
+    ):
+        # Already canonical (e.g. read back from Parquet): no cast, and no copy of the
+        # columns into consolidated blocks (pandas copies when it builds a new frame).
+        return frame.reset_index(drop=True)
     out = {}
     n = len(frame)
     for column, dtype in spec.dtypes.items():
