@@ -243,54 +243,92 @@ _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
+#: The reject placeholders by code (0: valid).
+_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK)
+_FORMAT, _DATE, _CHECK = 1, 2, 3
+_NUMBER = r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$"
+
+
+def _plain_forms(arr) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Read values written exactly as ``_NUMBER`` (no spaces) straight from the Arrow buffers.
+
+    Returns (plain mask, century digits or -1, ten digits YYMMDDNNNC as a (k, 10) matrix,
+    '+' mask) for the plain values; the others go through the regex.
+    """
+    n = len(arr)
+    wide = np.int64 if str(arr.type) == "large_string" else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=wide)[arr.offset: arr.offset + n + 1].astype(np.int64)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] is not None else np.zeros(1, np.uint8)
+    data = np.append(data, np.zeros(13, dtype=np.uint8))  # reading past a short last value stays inside
+    length = np.diff(offsets)
+    century = (length == 12) | (length == 13)
+    sep = (length == 11) | (length == 13)
+    start = offsets[:-1] + 2 * century
+    positions = np.concatenate([start[:, None] + np.arange(6), (offsets[1:] - 4)[:, None] + np.arange(4)], axis=1)
+    ten = data[positions].astype(np.int64) - 48
+    mark = data[start + 6]
+    head = data[offsets[:-1, None] + np.arange(2)].astype(np.int64) - 48
+    plain = ((length >= 10) & (length <= 13) & ((ten >= 0) & (ten <= 9)).all(axis=1)
+             & (~sep | (mark == ord("-")) | (mark == ord("+")))
+             & (~century | ((head >= 0) & (head <= 9)).all(axis=1)))
+    cent = np.where(century, head[:, 0] * 10 + head[:, 1], -1)
+    return plain, cent, ten, sep & (mark == ord("+"))
+
+
 def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectorised :func:`_check` over distinct strings (numpy or pyarrow array; pyarrow compute).
+    """Vectorised :func:`_check` over distinct strings (numpy or pyarrow array).
 
     Returns
     -------
     (good, digits, why)
         Positions of the valid values, their normalised numbers as a (len(good), 12)
-        array of ASCII digit bytes (``YYYYMMDDNNNC``), and the reject placeholder of
-        every value (None where valid).
+        array of ASCII digit bytes (``YYYYMMDDNNNC``), and the reason code of every
+        value (0 valid; ``_REASONS`` gives the placeholder).
+
+    Notes
+    -----
+    Values written exactly as 10 or 12 digits (with ``-``/``+`` before the last four) are
+    read from the Arrow buffers with numpy; others are trimmed, their spaces removed and
+    matched with the same pattern by pyarrow, as :func:`_check` does.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(texts)
-    why = np.full(n, REASON_FORMAT, dtype=object)
-    none = (np.zeros(0, dtype=np.intp), np.zeros((0, 12), dtype=np.uint8), why)
+    why = np.full(n, _FORMAT, dtype=np.int8)
     if n == 0:
-        return none
+        return np.zeros(0, dtype=np.intp), np.zeros((0, 12), dtype=np.uint8), why
     arr = texts if isinstance(texts, pa.Array) else pa.array([str(t) for t in texts], type=pa.string())
-    clean = pc.replace_substring(pc.utf8_trim_whitespace(arr), " ", "")
-    parts = pc.extract_regex(clean, r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$")
-    ok = parts.is_valid().to_numpy(zero_copy_only=False)
-    if not ok.any():
-        return none
-    parts = parts.filter(pa.array(ok))
-    cen, six, sep, four = (parts.field(i) for i in range(4))
-    # The ten digits YYMMDDNNNC as a (k, 10) matrix: every field below is read from it.
-    ten = pc.binary_join_element_wise(six, four, "").cast(pa.string())
-    digits = np.frombuffer(ten.buffers()[2], dtype=np.uint8)[: 10 * len(ten)].reshape(-1, 10).astype(np.int64) - 48
+    plain, cent, ten, plus = _plain_forms(arr)
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        clean = pc.replace_substring(pc.utf8_trim_whitespace(arr.take(pa.array(rest))), " ", "")
+        parts = pc.extract_regex(clean, _NUMBER)
+        ok = parts.is_valid().to_numpy(zero_copy_only=False)
+        if ok.any():
+            parts = parts.filter(pa.array(ok))
+            c, six, sep, four = (parts.field(i) for i in range(4))
+            joined = pc.binary_join_element_wise(six, four, "").cast(pa.string())
+            at = rest[ok]
+            ten[at] = np.frombuffer(joined.buffers()[2], dtype=np.uint8)[: 10 * len(joined)].reshape(-1, 10) - 48
+            cent[at] = pc.cast(pc.if_else(pc.not_equal(c, ""), c, "-1"), pa.int64()).to_numpy()
+            plus[at] = pc.equal(sep, "+").to_numpy(zero_copy_only=False)
+            plain[at] = True
+    idx = np.flatnonzero(plain)
+    digits, cent, plus = ten[idx], cent[idx], plus[idx]
     yy, mm, dd = (digits[:, i] * 10 + digits[:, i + 1] for i in (0, 2, 4))
     day = np.where(dd > COORDINATION_DAY_OFFSET, dd - COORDINATION_DAY_OFFSET, dd)
-    has_century = pc.not_equal(cen, "").to_numpy(zero_copy_only=False)
     year = (ref.year // 100) * 100 + yy
     later = (year > ref.year) | ((year == ref.year) & ((mm > ref.month) | ((mm == ref.month) & (day > ref.day))))
-    plus = pc.equal(sep, "+").to_numpy(zero_copy_only=False)
     year = year - 100 * later - 100 * plus
-    century = pc.cast(pc.if_else(has_century, cen, "0"), pa.int64()).to_numpy()
-    year = np.where(has_century, century * 100 + yy, year)
+    year = np.where(cent >= 0, cent * 100 + yy, year)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = _DAYS_IN_MONTH[np.clip(mm, 1, 12) - 1] + ((mm == 2) & leap)
     date_ok = (mm >= 1) & (mm <= 12) & (day >= 1) & (day <= dim)
     prod = digits * _LUHN_WEIGHTS
     luhn_ok = ((prod - 9 * (prod > 9)).sum(axis=1) % 10) == 0
-    reason = np.where(~date_ok, REASON_DATE, np.where(~luhn_ok, REASON_CHECK, None)).astype(object)
+    why[idx] = np.where(~date_ok, _DATE, np.where(~luhn_ok, _CHECK, 0))
     good = date_ok & luhn_ok
-    idx = np.flatnonzero(ok)
-    why[idx] = reason
-    why[idx[good]] = None
     y = year[good]
     century_digits = np.stack([y // 1000 % 10, y // 100 % 10, y // 10 % 10, y % 10], axis=1)
     normalised = (np.concatenate([century_digits, digits[good, 2:]], axis=1) + 48).astype(np.uint8)
@@ -302,7 +340,7 @@ def _check_unique(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray]:
     good, digits, why = _check_digits(texts, ref)
     norm = np.full(len(why), None, dtype=object)
     norm[good] = digits.view("S12").ravel().astype(str).astype(object)
-    return norm, why
+    return norm, np.array(_REASONS, dtype=object)[why]
 
 
 def check_many(values: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
@@ -324,11 +362,10 @@ def check_many(values: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
     )
 
 
-def _hasher(k: bytes):
-    """Return ``f(message) -> first PSEUDONYM_HEX hex digits of HMAC-SHA256(k, message)``.
+def _states(k: bytes):
+    """The key's inner and outer SHA-256 states of HMAC (RFC 2104), to be copied per message.
 
-    RFC 2104 written out with the key's inner and outer SHA-256 states computed once:
-    per message this costs two compressions and no key set-up (``hmac.digest`` redoes
+    Per message this leaves two compressions and no key set-up (``hmac.digest`` redoes
     the key set-up for every message). tests/test_privacy.py checks it against
     :func:`hmac.digest`.
     """
@@ -336,8 +373,12 @@ def _hasher(k: bytes):
     if len(k) > block:
         k = hashlib.sha256(k).digest()
     k = k.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+    return hashlib.sha256(bytes(b ^ 0x36 for b in k)), hashlib.sha256(bytes(b ^ 0x5C for b in k))
+
+
+def _hasher(k: bytes):
+    """Return ``f(message) -> first PSEUDONYM_HEX hex digits of HMAC-SHA256(k, message)``."""
+    inner, outer = _states(k)
     size = PSEUDONYM_HEX // 2
 
     def one(message: bytes) -> str:
@@ -375,20 +416,29 @@ def _distinct_text(values: pd.Series):
 def _pseudonymise_distinct(texts, k: bytes, ref: _dt.date):
     """Check and pseudonymise distinct raw numbers (pyarrow array).
 
-    Returns (pseudonyms: pyarrow string array, null where invalid; reasons: object array,
-    None where valid; birth years: int64 array, 0 where invalid).
+    Returns (pseudonyms: pyarrow string array, null where invalid; reason codes: int8,
+    0 where valid; birth years: int64 array, 0 where invalid).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     good, digits, why = _check_digits(texts, ref)
-    one = _hasher(k)
-    blob = digits.tobytes()  # the normalised numbers, 12 ASCII digits each
-    hexes = [one(blob[i:i + 12]) for i in range(0, len(blob), 12)]
+    inner, outer = _states(k)
+    copy_inner, copy_outer, size, blob, out = inner.copy, outer.copy, PSEUDONYM_HEX // 2, digits.tobytes(), []
+    for i in range(0, len(blob), 12):  # the normalised numbers, 12 ASCII digits each
+        h = copy_inner()
+        h.update(blob[i:i + 12])
+        o = copy_outer()
+        o.update(h.digest())
+        out.append(o.digest()[:size])
+    width = len(PSEUDONYM_PREFIX) + PSEUDONYM_HEX
+    hexes = np.frombuffer(b"".join(out).hex().encode("ascii"), dtype=np.uint8).reshape(-1, PSEUDONYM_HEX)
+    prefix = np.broadcast_to(np.frombuffer(PSEUDONYM_PREFIX.encode("ascii"), dtype=np.uint8), (len(good), len(PSEUDONYM_PREFIX)))
+    cells = np.concatenate([prefix, hexes], axis=1).tobytes()
+    named = pa.Array.from_buffers(pa.string(), len(good), [None, pa.py_buffer(
+        np.arange(0, width * (len(good) + 1), width, dtype=np.int32)), pa.py_buffer(cells)])
     position = np.full(len(why), -1, dtype=np.int64)
     position[good] = np.arange(len(good))
-    taken = pa.array(hexes, type=pa.string()).take(pa.array(position, mask=position < 0))
-    ids = pc.binary_join_element_wise(PSEUDONYM_PREFIX, taken, "")
+    ids = named.take(pa.array(position, mask=position < 0))
     years = np.zeros(len(why), dtype=np.int64)
     years[good] = (digits[:, :4].astype(np.int64) - 48) @ np.array([1000, 100, 10, 1])
     return ids, why, years
@@ -404,7 +454,7 @@ def _memoised(texts, k: bytes, ref: _dt.date, memo: dict | None):
     known = memo.get((k, ref))
     if known is None:
         known = memo[(k, ref)] = {"raw": texts[:0], "ids": pa.array([], pa.string()),
-                                  "why": np.array([], dtype=object), "years": np.array([], dtype=np.int64)}
+                                  "why": np.array([], dtype=np.int8), "years": np.array([], dtype=np.int64)}
     pos = np.array(pc.index_in(texts, value_set=known["raw"]).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
     new = np.flatnonzero(pos < 0)
     if len(new):
@@ -472,11 +522,11 @@ def pseudonymise_column(values: pd.Series, key, as_of, *, memo: dict | None = No
     index = values.index
     take = np.where(codes < 0, len(why_u), codes)  # the last slot: a missing cell
     ok = np.append(ids_u.is_valid().to_numpy(zero_copy_only=False), False)
-    reasons = [r for r in (REASON_FORMAT, REASON_DATE, REASON_CHECK) if r in set(why_u)]
-    why_codes = np.full(len(why_u) + 1, -1, dtype=np.int8)
-    for i, reason in enumerate(reasons):
-        why_codes[:-1][why_u == reason] = i
-    why = pd.Categorical.from_codes(why_codes[take], categories=pd.Index(reasons, dtype=object))
+    found = np.unique(why_u[why_u > 0])  # the reasons met, in _REASONS order
+    why_codes = np.full(len(_REASONS), -1, dtype=np.int8)
+    why_codes[found] = np.arange(len(found))
+    why = pd.Categorical.from_codes(np.append(why_codes[why_u], -1)[take],
+                                    categories=pd.Index([_REASONS[c] for c in found], dtype=object))
     years = pd.arrays.IntegerArray(np.append(years_u, 0)[take], ~ok[take])
     return (
         pd.Series(_sorted_codes(codes, ids_u), index=index),
