@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,8 @@ from .parse import (
     parse_dates,
     parse_integers,
     parse_months,
+    arrow_text,
+    clean_amounts,
     read_amounts,
     trim_coded,
 )
@@ -178,8 +180,8 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
     n = len(raw.frame)
     st = FileState(unit, tp.table, raw.label, raw.lines, pd.DataFrame(index=pd.RangeIndex(n)), dict(mapping))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # Amounts are nearly all distinct: parsed row by row, on a second thread in a large
-        # file (Arrow's kernels release the GIL) while the other columns are read.
+        # Amounts are nearly all distinct: converted as a whole column, on a second thread in
+        # a large file (Arrow's kernels release the GIL) while the other columns are read.
         amounts = _start_amounts(pool if n >= THREAD_ROWS else None, raw, mapping, tp.fmt)
         return _convert(raw, tp, profile, st, mapping, amounts, key=key, as_of=as_of, memo=memo)
 
@@ -188,25 +190,32 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
 THREAD_ROWS = 100_000
 
 
-def _amounts(column: pd.Series, fmt):
-    """Trim, find missing and parse one amount column: (text, present, (values, notnum, negative)).
+class _Amounts:
+    """An amount column's parse: the whole-column conversion (pyarrow and numpy only, no
+    pandas) started on a second thread, the rest on this one when first asked for."""
 
-    ``text`` is a function giving the trimmed cells (built only if a row is rejected).
-    """
-    values, present, notnum, negative, text = read_amounts(
-        column, decimal=fmt["decimal"], thousands=fmt["thousands"], missing_values=fmt["missing_values"])
-    return text, present, (values, notnum, negative)
+    def __init__(self, pool, column: pd.Series, fmt):
+        self._column, self._fmt, self._done = column, fmt, None
+        self._clean = None
+        arrow = arrow_text(column)
+        if pool is not None and arrow is not None:
+            self._clean = pool.submit(clean_amounts, arrow, decimal=fmt["decimal"], thousands=fmt["thousands"]).result
+
+    def result(self):
+        """(text, present, (values, notnum, negative)); ``text`` is a function giving the trimmed cells."""
+        if self._done is None:
+            fmt = self._fmt
+            values, present, notnum, negative, text = read_amounts(
+                self._column, decimal=fmt["decimal"], thousands=fmt["thousands"],
+                missing_values=fmt["missing_values"], clean=self._clean)
+            self._done = text, present, (values, notnum, negative)
+        return self._done
 
 
-def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> Future | None:
+def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:
     if "amount_sek" not in mapping:
         return None
-    column = raw.frame[mapping["amount_sek"]]
-    if pool is not None:
-        return pool.submit(_amounts, column, fmt)
-    done: Future = Future()
-    done.set_result(_amounts(column, fmt))
-    return done
+    return _Amounts(pool, raw.frame[mapping["amount_sek"]], fmt)
 
 
 def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> FileState:
@@ -351,7 +360,7 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     return out
 
 
-def _repeated_header(text: dict, mapping: dict, n: int, amounts: Future | None = None) -> np.ndarray:
+def _repeated_header(text: dict, mapping: dict, n: int, amounts: _Amounts | None = None) -> np.ndarray:
     """Return True for rows whose mapped cells all equal their headers (a second header row).
 
     The amount column (``amounts``: its pending parse) is looked at last, only if needed.

@@ -32,6 +32,8 @@ __all__ = [
     "parse_months",
     "parse_amounts",
     "read_amounts",
+    "clean_amounts",
+    "arrow_text",
     "parse_integers",
     "parse_booleans",
     "map_codes",
@@ -51,7 +53,7 @@ def trim(series: pd.Series) -> pd.Series:
     return s.str.strip(_STRIP)
 
 
-def _arrow(series: pd.Series):
+def arrow_text(series: pd.Series):
     """The text of an Arrow-backed column as a pyarrow ChunkedArray (None for other columns)."""
     import pyarrow as pa
 
@@ -69,7 +71,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrow = _arrow(series)
+    arrow = arrow_text(series)
     if arrow is None or len(arrow) == 0:
         codes, uniques = pd.factorize(series)
         return np.asarray(codes, dtype=np.intp), pd.Series(uniques, dtype=series.dtype)
@@ -166,7 +168,7 @@ def missing_mask(series: pd.Series, missing_values) -> np.ndarray:
     if coded is not None:
         values, codes = coded
         return _spread(values.str.lower().isin(wanted).to_numpy(dtype=bool), codes, series.index)
-    arrow = _arrow(series)
+    arrow = arrow_text(series)
     if arrow is None:
         return series.str.lower().isin(wanted).to_numpy(dtype=bool)
     import pyarrow as pa
@@ -345,7 +347,7 @@ def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: n
     else:
         parsed = np.full(len(series), np.nan)
         slow = present.copy()
-        arrow = _arrow(series)
+        arrow = arrow_text(series)
         if arrow is not None and len(series):
             pattern, separators = _fast_shape(decimal, thousands)
             text = arrow.combine_chunks()
@@ -466,8 +468,26 @@ def _clean_amounts(raw, *, decimal: str, thousands: str):
         return None
 
 
-def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values):
+def clean_amounts(raw, *, decimal: str, thousands: str):
+    """Return a whole clean amount column as float64 (see :func:`_clean_amounts`), else None.
+
+    ``raw``: the column, or its pyarrow (chunked) array. Given the array it calls pyarrow,
+    numpy and bytes methods only, never pandas (whose warnings filters are process-wide,
+    not thread-safe), so it can run on a second thread while pandas works on the first.
+    """
+    arrow = arrow_text(raw) if isinstance(raw, pd.Series) else raw
+    if arrow is None or not len(arrow):
+        return None
+    if hasattr(arrow, "combine_chunks"):
+        arrow = arrow.combine_chunks()
+    return _clean_amounts(arrow, decimal=decimal, thousands=thousands)
+
+
+def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values, clean=None):
     """Trim, find missing cells and parse an amount column: :func:`trim`, :func:`missing_mask` and :func:`parse_amounts` in one.
+
+    ``clean``: a function returning :func:`clean_amounts` of ``raw`` (e.g. the result of
+    a second thread); by default it is computed here.
 
     Returns
     -------
@@ -485,18 +505,16 @@ def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values
     def text() -> pd.Series:
         return trim(raw)
 
-    arrow = _arrow(raw)
-    if arrow is not None and len(raw):
-        parsed = _clean_amounts(arrow.combine_chunks(), decimal=decimal, thousands=thousands)
-        if parsed is not None:
-            if any(ch in "0123456789" for v in missing_values for ch in v):
-                present = ~missing_mask(text(), missing_values)
-            else:
-                present = np.ones(len(raw), dtype=bool)
-            values = pd.Series(_plus_zero(np.where(present, parsed, np.nan)), index=raw.index, dtype="float64")
-            notnum = present & np.isnan(values.to_numpy())
-            negative = (values < 0).to_numpy(dtype=bool)
-            return values.where(~negative & ~notnum), present, notnum, negative, text
+    parsed = clean() if clean is not None else clean_amounts(raw, decimal=decimal, thousands=thousands)
+    if parsed is not None:
+        if any(ch in "0123456789" for v in missing_values for ch in v):
+            present = ~missing_mask(text(), missing_values)
+        else:
+            present = np.ones(len(raw), dtype=bool)
+        values = pd.Series(_plus_zero(np.where(present, parsed, np.nan)), index=raw.index, dtype="float64")
+        notnum = present & np.isnan(values.to_numpy())
+        negative = (values < 0).to_numpy(dtype=bool)
+        return values.where(~negative & ~notnum), present, notnum, negative, text
     trimmed = trim(raw)
     present = ~missing_mask(trimmed, missing_values)
     values, notnum, negative = parse_amounts(trimmed, decimal=decimal, thousands=thousands, present=present)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping
 
@@ -14,7 +15,7 @@ from ..network import Network
 from .convert import convert, cross_check
 from .manifest import load_manifest
 from .profile import FILE_TABLES, load_profile, table_profile
-from .readers import read_raw
+from .readers import prepare_csv, read_raw
 from .rejects import finalise
 
 __all__ = ["read_network", "read_export"]
@@ -24,19 +25,54 @@ def _needs_key(profile, files) -> bool:
     return profile.person_id == "personnummer" or profile.household_id == "personnummer"
 
 
-def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables, memo):
+class _ReadAhead:
+    """Parse the next file on a second thread while the current file is converted.
+
+    ``order``: (unit, table, profile, path, label) in the order the files are converted.
+    At most one file is read ahead, and only the pandas-free part of reading it
+    (:func:`~amebench.io.readers.prepare_csv`: bytes and pyarrow's parse); the rest, and
+    any error, come in the file's turn on this thread, as before.
+    """
+
+    def __init__(self, order):
+        self._order = list(order)
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pending = {}
+        self._next()
+
+    def _next(self):
+        if self._order and not self._pending:
+            unit, table, profile, path, label = self._order.pop(0)
+            self._pending[(unit, table)] = (path, label, self._pool.submit(
+                lambda: prepare_csv(path, table_profile(profile, table).fmt)))
+
+    def get(self, unit: str, table: str, fmt):
+        """The file's cells (read errors are raised here, in the file's turn)."""
+        path, label, future = self._pending.pop((unit, table))
+        self._next()
+        return read_raw(path, fmt, label=label, prepared=future.result())
+
+    def close(self):
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _order(units, tables):
+    """(unit, table, profile, path, label) of each file, in the order they are converted."""
+    return [(unit, table, profile, *files[table]) for unit, profile, files in units for table in tables if table in files]
+
+
+def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables, memo, ahead):
     """Read every file of one unit; ``tables`` filters the table names to read now.
 
     ``memo`` is shared by all files of one read (identity numbers met before are not
-    hashed again) and dropped with it: it holds raw numbers.
+    hashed again) and dropped with it: it holds raw numbers. ``ahead`` reads the files.
     """
     states = []
     for table in tables:
         if table not in files:
             continue
-        path, label = files[table]
         tp = table_profile(profile, table)
-        raw = read_raw(path, tp.fmt, label=label)
+        raw = ahead.get(unit, table, tp.fmt)
         states.append(convert(raw, tp, profile, unit=unit, key=key, as_of=as_of, memo=memo))
     return states
 
@@ -89,10 +125,16 @@ def read_network(path, *, key=None, strict: bool = False) -> Network:
     if any(_needs_key(profiles[u.unit], u.files) for u in manifest.units):
         resolved = privacy.resolve_key(key, key_file=manifest.key_file, required=False)
     states, memo = [], {}
-    for group in (("episodes",), FILE_TABLES[1:]):
-        for u in manifest.units:
-            states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of, tables=group,
-                                 memo=memo)
+    groups = (("episodes",), FILE_TABLES[1:])
+    members = [(u.unit, profiles[u.unit], u.files) for u in manifest.units]
+    ahead = _ReadAhead(item for group in groups for item in _order(members, group))
+    try:
+        for group in groups:
+            for u in manifest.units:
+                states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of,
+                                     tables=group, memo=memo, ahead=ahead)
+    finally:
+        ahead.close()
     units = pd.DataFrame(
         {
             "unit": [u.unit for u in manifest.units],
@@ -150,12 +192,17 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     if as_of is not None:
         as_of = pd.Timestamp(as_of).normalize()
     resolved = privacy.resolve_key(key, required=False) if _needs_key(prof, checked) else None
-    memo = {}
-    states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo)
-    source = "argument"
-    if as_of is None:
-        as_of, source = states[0].as_of, "latest date in the export"
-    states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:], memo=memo)
+    memo, source = {}, "argument"
+    ahead = _ReadAhead(_order([(unit, prof, checked)], ("episodes",)) + _order([(unit, prof, checked)], FILE_TABLES[1:]))
+    try:
+        states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo,
+                            ahead=ahead)
+        if as_of is None:
+            as_of, source = states[0].as_of, "latest date in the export"
+        states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:], memo=memo,
+                             ahead=ahead)
+    finally:
+        ahead.close()
     units = pd.DataFrame({"unit": [unit], "name": [unit]})
     return _network(states, units, as_of=as_of, name=name or unit, strict=strict,
                     meta={"as_of_source": source, "profile": prof.source})

@@ -20,7 +20,7 @@ import pandas as pd
 from ..exceptions import ProfileError
 from .decode import decode_text, detect_encoding
 
-__all__ = ["RawTable", "read_raw", "detect_encoding", "file_kind"]
+__all__ = ["RawTable", "read_raw", "prepare_csv", "detect_encoding", "file_kind"]
 
 _CSV = (".csv", ".txt", ".tsv", ".dat")
 _EXCEL = (".xlsx", ".xlsm")
@@ -83,14 +83,15 @@ def _lines(data: bytes):
         start = end
 
 
-def _read_csv_utf8(data: bytes, fmt, label: str) -> RawTable | None:
-    """Read a plain UTF-8 file without decoding it in Python; None: take the general path.
+def _parse_utf8(data: bytes, fmt):
+    """Parse a plain UTF-8 file with pyarrow: (table, header, has quotes), or None: take the general path.
 
     pyarrow parses the bytes (with its threads) and checks that every cell is UTF-8;
     the lines up to the header are decoded here. Anything the general path treats
     specially (another encoding, a second BOM, CR line ends, NUL bytes, binary files,
     ragged rows, duplicate headers, bytes that are not UTF-8, an empty file or header)
     returns None, and :func:`_read_csv` then reads (or rejects) the file exactly as before.
+    No pandas: safe on a second thread.
     """
     if fmt["encoding"] not in ("utf-8", "utf-8-sig", "auto"):
         return None
@@ -109,18 +110,39 @@ def _read_csv_utf8(data: bytes, fmt, label: str) -> RawTable | None:
     if not any(h.strip() for h in header):
         return None
     quoted = b'"' in body
+    table, _ = _arrow_table(body, delimiter, skip, header, newlines=quoted)
+    return None if table is None else (table, header, quoted)
+
+
+def prepare_csv(path, fmt):
+    """Read a CSV file's bytes and parse them if the fast path applies: (bytes, parsed or None).
+
+    The costly part of :func:`read_raw`, without pandas (so it may run on a second thread
+    while pandas works on the first); pass the result to ``read_raw(..., prepared=)``.
+    Returns None for other files and on any error, which ``read_raw`` then raises.
+    """
     try:
-        frame = _read_csv_arrow("", delimiter, skip, header, body, newlines=quoted)
-    except ProfileError:  # rows with too many fields: the general path words the message
+        path = Path(path)
+        if file_kind(path) != "csv":
+            return None
+        data = path.read_bytes()
+        return data, _parse_utf8(data, fmt)
+    except Exception:  # noqa: BLE001 - read_raw raises it again, in its place
         return None
-    if frame is None:
-        return None
-    return _raw_table(frame, header, fmt, label, quoted)
 
 
-def _read_csv(path: Path, fmt, label: str) -> RawTable:
-    data = path.read_bytes()
-    fast = _read_csv_utf8(data, fmt, label)
+def _read_csv_utf8(data: bytes, fmt, label: str, parsed=None) -> RawTable | None:
+    """:func:`_parse_utf8` and the table's rows; None: take the general path."""
+    parsed = _parse_utf8(data, fmt) if parsed is None else parsed
+    if parsed is None:
+        return None
+    table, header, quoted = parsed
+    return _raw_table(_to_frame(table), header, fmt, label, quoted)
+
+
+def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
+    data, parsed = prepared if prepared is not None else (path.read_bytes(), None)
+    fast = _read_csv_utf8(data, fmt, label, parsed) if prepared is None or parsed is not None else None
     if fast is not None:
         return fast
     text, encoding = decode_text(data, fmt["encoding"], label)
@@ -242,21 +264,17 @@ def _duplicates(headers: list[str]) -> dict[str, list[int]]:
     return {h: pos for h, pos in where.items() if len(pos) > 1 and h}
 
 
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
-                    newlines: bool = True) -> pd.DataFrame | None:
-    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
+def _arrow_table(raw: bytes, delimiter: str, skip: int, header: list[str], newlines: bool = True):
+    """Parse UTF-8 bytes with pyarrow, every column as text: (table or None, rows with too many fields).
 
-    ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
-    ``newlines=False`` when the file has no quote character (no cell can hold a newline):
-    pyarrow then splits the file into blocks without scanning for quotes.
+    The table is None when some row has the wrong field count, the headers repeat, or
+    pyarrow cannot parse the file. pyarrow only: safe on a second thread.
     """
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     if len(set(header)) != len(header):
-        return None  # duplicate headers: read by position with pandas
-    if raw is None:
-        raw = text.encode("utf-8")
+        return None, []  # duplicate headers: read by position with pandas
     ragged = []
 
     def invalid(row):
@@ -277,17 +295,35 @@ def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None  # pandas reports the problem without echoing the row's content
+        return None, []  # pandas reports the problem without echoing the row's content
     long = [r for r in ragged if r[1] > r[0]]
+    if long or ragged or table.num_columns != len(header) or list(table.column_names) != list(header):
+        return None, long
+    return table, []
+
+
+def _to_frame(table) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
+                    newlines: bool = True) -> pd.DataFrame | None:
+    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
+
+    ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
+    ``newlines=False`` when the file has no quote character (no cell can hold a newline):
+    pyarrow then splits the file into blocks without scanning for quotes.
+    """
+    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, newlines)
     if long:
         where = _long_lines(text, delimiter, skip, len(header))[:10]
         raise ProfileError(
             f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
             f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it"
         )
-    if ragged or table.num_columns != len(header) or list(table.column_names) != list(header):
-        return None
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return None if table is None else _to_frame(table)
 
 
 def _long_lines(text: str, delimiter: str, skip: int, width: int) -> list[int]:
@@ -392,7 +428,7 @@ def _read_parquet(path: Path, fmt, label: str) -> RawTable:
     return RawTable(frame, lines, label, _duplicates(cleaned))
 
 
-def read_raw(path, fmt, *, label: str | None = None) -> RawTable:
+def read_raw(path, fmt, *, label: str | None = None, prepared=None) -> RawTable:
     """Read one file as text cells, with the 1-based physical line of every row.
 
     Parameters
@@ -404,12 +440,14 @@ def read_raw(path, fmt, *, label: str | None = None) -> RawTable:
         date_format, decimal).
     label
         The file's name in messages and rejects (default: the path).
+    prepared
+        What :func:`prepare_csv` returned for this file (read ahead on another thread).
     """
     path = Path(path)
     label = label or str(path)
     kind = file_kind(path)
     if kind == "csv":
-        return _read_csv(path, fmt, label)
+        return _read_csv(path, fmt, label, prepared)
     if kind == "excel":
         return _read_excel(path, fmt, label)
     return _read_parquet(path, fmt, label)
