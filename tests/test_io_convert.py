@@ -13,10 +13,10 @@ import tomllib
 
 import pandas as pd
 import pytest
+from test_badinput import CASES, CORPUS, GENERATORS, _read
 
 from amebench import exceptions
 from amebench.io import convert
-from test_badinput import CASES, CORPUS, GENERATORS, _read
 
 
 def _outcome(folder, expected, monkeypatch):

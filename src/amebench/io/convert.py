@@ -16,7 +16,9 @@ import pandas as pd
 from .. import privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
+from .amounts import clean_amounts, read_amounts
 from .parse import (
+    arrow_text,
     as_ids,
     as_strings,
     map_codes,
@@ -25,9 +27,6 @@ from .parse import (
     parse_dates,
     parse_integers,
     parse_months,
-    arrow_text,
-    clean_amounts,
-    read_amounts,
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile

@@ -1,0 +1,298 @@
+"""Parse amounts like ``12 345,50 kr``: the rule, and whole-column paths that give the same floats.
+
+Nearly every payment row has its own amount, so amounts are not parsed per distinct
+value (:mod:`amebench.io.parse`) but per column: a clean column (one dialect, one
+currency suffix) with one ``bytes.translate`` pass or a few Arrow kernels, other cells
+by an RE2 shape check and Arrow, the rest by the rule written out with Python's regular
+expressions. tests/test_io_amounts.py checks every path against the rule as it was
+written before issue #6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
+
+__all__ = ["parse_amounts", "read_amounts", "clean_amounts"]
+
+_CURRENCY = r"(?i)\s*(kr\.?|sek|:-)\s*$"
+
+#: Currency marks the fast path removes (a subset of what ``_CURRENCY`` removes); "kr."
+#: before "kr" so that the dot goes with it.
+_FAST_CURRENCY = ("kr.", "kr", "sek", "SEK", ":-")
+#: Longer cells take the general path (their float conversion was checked only this far).
+_FAST_MAX_BYTES = 40
+
+
+def _amounts_by_rule(series: pd.Series, *, decimal: str, thousands: str) -> np.ndarray:
+    """The general rule: strip the currency, every space and the thousands mark, then ``pd.to_numeric``."""
+    s = series.str.replace(_CURRENCY, "", regex=True)
+    s = s.str.replace(r"[\s" + _SPACES + "]", "", regex=True)
+    if thousands and thousands != " ":
+        s = s.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        s = s.str.replace(decimal, ".", regex=False)
+    s = s.str.replace("\u2212", "-", regex=False)  # the typographic minus sign
+    values = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
+    return np.where(np.isfinite(values), values, np.nan)  # "inf", "1e999": not amounts
+
+
+def _re2(ch: str) -> str:
+    return ch if ch.isalnum() or ch == " " else (f"\\x{{{ord(ch):04x}}}" if ord(ch) > 127 else "\\" + ch)
+
+
+def _fast_shape(decimal: str, thousands: str) -> tuple[str, str]:
+    """RE2 pattern of the amounts the fast path converts, and the group separators it removes.
+
+    An optional sign (``-`` or the typographic minus), digit groups separated by spaces
+    (ASCII, no-break, narrow no-break, figure) or the thousands mark, an optional decimal
+    part, and an optional currency mark from ``_FAST_CURRENCY`` after optional separators.
+    Nothing else: letters and other marks take the general path.
+    """
+    separators = " " + _SPACES + (thousands if thousands and thousands != " " else "")
+    group = "[" + "".join(_re2(c) for c in separators) + "]"
+    currency = "|".join(_re2(c) if len(c) == 1 else "".join(_re2(x) for x in c) for c in _FAST_CURRENCY)
+    pattern = (f"^(?:-|\\x{{2212}})?[0-9]+(?:{group}+[0-9]+)*(?:{_re2(decimal)}[0-9]+)?"
+               f"(?:{group}*(?:{currency}))?$")
+    return pattern, separators
+
+
+def _fast_amounts(text, *, decimal: str, separators: str) -> np.ndarray:
+    """Convert cells of the fast shape (a pyarrow array) to float64 with Arrow kernels.
+
+    In that shape a currency mark can only be the suffix and the marks removed below
+    cannot be anything else, so removing them wherever they occur, as the general rule
+    does for spaces, leaves ``-?[0-9]+(\\.[0-9]+)?``; Arrow's conversion of that text is
+    correctly rounded, as is ``pd.to_numeric``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = text.buffers()[2]
+    data = data.to_pybytes() if data is not None else b""
+
+    def occurs(mark: str) -> bool:  # a mark with a byte absent from the text needs no pass
+        return all(bytes([b]) in data for b in mark.encode("utf-8"))
+
+    for mark in _FAST_CURRENCY:
+        if occurs(mark):
+            ends = pc.ends_with(text, mark)
+            if pc.all(ends).as_py():  # every cell ends with it: cut it off, cheaper than a search
+                text = pc.utf8_slice_codeunits(text, 0, -len(mark))
+                break
+            text = pc.replace_substring(text, mark, "")
+    for mark in separators:
+        if occurs(mark):
+            text = pc.replace_substring(text, mark, "")
+    if decimal != "." and occurs(decimal):
+        text = pc.replace_substring(text, decimal, ".")
+    if occurs("\u2212"):
+        text = pc.replace_substring(text, "\u2212", "-")
+    return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _plus_zero(values: np.ndarray) -> np.ndarray:
+    """-0.0 as 0.0: ``pd.to_numeric`` gave "-0" either sign, depending on the other cells."""
+    return np.where(values == 0, 0.0, values)
+
+
+def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: np.ndarray):
+    """Parse amounts like ``12 345,50 kr``; return (float64, not-a-number mask, negative mask).
+
+    ``inf``, ``NaN`` and numbers too large for a float (``1e999``) are not numbers. A
+    zero is always +0.0 ("-0,00 kr" too).
+
+    Notes
+    -----
+    The rule: remove a currency mark at the end (``kr``, ``kr.``, ``SEK``, ``:-``, any
+    case) with the spaces before it, then every space (also no-break and narrow no-break
+    spaces) and the thousands mark; the decimal mark becomes ``.`` and the typographic
+    minus ``-``; what is left must be a finite number. Cells of the common shapes
+    (:func:`_fast_shape`) are converted with Arrow kernels, the others with the rule
+    written out (tests/test_io_parse.py checks that both give the same floats).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    present = np.asarray(present, dtype=bool)
+    if _coded(series) is not None:
+        values, codes = _coded(series)
+        per = _amounts_by_rule(values, decimal=decimal, thousands=thousands)
+        parsed = np.append(per, np.nan)[np.where(present, codes, -1)]
+    else:
+        parsed = np.full(len(series), np.nan)
+        slow = present.copy()
+        arrow = arrow_text(series)
+        if arrow is not None and len(series):
+            pattern, separators = _fast_shape(decimal, thousands)
+            text = arrow.combine_chunks()
+            fast = pc.and_(pc.match_substring_regex(text, pattern),
+                           pc.less_equal(pc.binary_length(text), _FAST_MAX_BYTES))
+            fast = present & fast.to_numpy(zero_copy_only=False).astype(bool)
+            if fast.all():
+                parsed = _fast_amounts(text, decimal=decimal, separators=separators)
+            elif fast.any():
+                parsed[fast] = _fast_amounts(text.filter(pa.array(fast)), decimal=decimal, separators=separators)
+            slow &= ~fast
+        if slow.any():
+            parsed[slow] = _amounts_by_rule(series[slow], decimal=decimal, thousands=thousands)
+    values = pd.Series(_plus_zero(parsed), index=series.index, dtype="float64")
+    notnum = present & np.isnan(parsed)
+    negative = (values < 0).to_numpy(dtype=bool)
+    return values.where(~negative & ~notnum), notnum, negative
+
+
+def _used_bytes(array) -> bytes:
+    """The bytes of a pyarrow string array's cells, end to end."""
+    width = np.int64 if str(array.type) == "large_string" else np.int32
+    offsets = np.frombuffer(array.buffers()[1], dtype=width)[array.offset: array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    if data is None or not len(offsets):
+        return b""
+    return bytes(memoryview(data)[int(offsets[0]): int(offsets[-1])])
+
+
+def _suffix(raw, data: bytes) -> str | None:
+    """The currency mark from ``_FAST_CURRENCY`` that every cell ends with, if one does.
+
+    ``data``: the cells' bytes end to end (the last cell's mark ends them).
+    """
+    import pyarrow.compute as pc
+
+    for mark in _FAST_CURRENCY:
+        if data.endswith(mark.encode()) and pc.all(pc.ends_with(raw, mark)).as_py():
+            return mark
+    return None
+
+
+def _amounts_by_bytes(raw, data: bytes, mark: str | None, *, decimal: str, thousands: str):
+    """Clean an ASCII amount column in one pass over its bytes (``bytes.translate``); None if it cannot.
+
+    The currency mark's letters, the spaces and the thousands mark are deleted and the
+    decimal mark becomes ``.``. Deleting the letters anywhere removes exactly the suffix
+    because each letter occurs as often as the cells' suffixes hold it. Each cell's new
+    length is its old length less its suffix and its deleted separators.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(raw)
+    if not data.isascii():
+        return None
+    drop = " " + thousands
+    if mark is not None:
+        if set(mark) & set("0123456789.-" + decimal + drop):  # ":-", "kr.": not deletable
+            return None
+        if any(data.count(ch.encode()) != n * mark.count(ch) for ch in set(mark)):
+            return None
+    table = bytes.maketrans(decimal.encode(), b".") if decimal != "." else None
+    cleaned = data.translate(table, (mark or "").encode() + drop.encode())
+    if cleaned.translate(None, b"0123456789.-"):
+        return None
+    width = np.int64 if str(raw.type) == "large_string" else np.int32
+    offsets = np.frombuffer(raw.buffers()[1], dtype=width)[raw.offset: raw.offset + n + 1].astype(np.int64)
+    lengths = np.diff(offsets) - (len(mark) if mark else 0)
+    for ch in drop:
+        if ch.encode() in data:
+            lengths -= np.asarray(pc.count_substring(raw, ch).to_numpy(zero_copy_only=False), dtype=np.int64)
+    ends = np.cumsum(lengths)
+    if not len(ends) or ends[-1] != len(cleaned) or lengths.max() > _FAST_MAX_BYTES:
+        return None
+    cells = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(np.concatenate(([0], ends))),
+                                                         pa.py_buffer(cleaned)])
+    try:
+        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # "", "-", "1.2.3", "--5" ...
+        return None
+
+
+def _clean_amounts(raw, *, decimal: str, thousands: str):
+    """Convert a whole clean amount column at once, or return None.
+
+    Clean: every cell ends with the same currency mark from ``_FAST_CURRENCY`` (or none
+    has one), and once that mark, the spaces and the thousands mark are removed and the
+    decimal mark is ``.``, only ASCII digits, ``.`` and ``-`` are left, in a form Arrow
+    converts to a float. Then the general rule gives the same text: it removes the same
+    suffix (with the spaces before it), every space and thousands mark, and leaves
+    nothing else to remove. Any other column returns None (then cell by cell).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = _used_bytes(raw)
+    mark = _suffix(raw, data)
+    thousand = thousands if thousands and thousands != " " else ""
+    quick = _amounts_by_bytes(raw, data, mark, decimal=decimal, thousands=thousand)
+    if quick is not None:
+        return quick
+    text = pc.utf8_slice_codeunits(raw, 0, -len(mark)) if mark else raw
+    for ch in " " + _SPACES + thousand:
+        if ch.encode("utf-8") in data:
+            text = pc.replace_substring(text, ch, "")
+    if decimal != "." and decimal.encode("utf-8") in data:
+        text = pc.replace_substring(text, decimal, ".")
+    if "\u2212".encode("utf-8") in data:
+        text = pc.replace_substring(text, "\u2212", "-")
+    if _used_bytes(text).translate(None, b"0123456789.-"):
+        return None  # something else is left: letters, other spaces, a mark in the middle
+    if len(text) and pc.max(pc.binary_length(text)).as_py() > _FAST_MAX_BYTES:
+        return None
+    try:
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # "", "-", "1.2.3", "--5" ...
+        return None
+
+
+def clean_amounts(raw, *, decimal: str, thousands: str):
+    """Return a whole clean amount column as float64 (see :func:`_clean_amounts`), else None.
+
+    ``raw``: the column, or its pyarrow (chunked) array. Given the array it calls pyarrow,
+    numpy and bytes methods only, never pandas (whose warnings filters are process-wide,
+    not thread-safe), so it can run on a second thread while pandas works on the first.
+    """
+    arrow = arrow_text(raw) if isinstance(raw, pd.Series) else raw
+    if arrow is None or not len(arrow):
+        return None
+    if hasattr(arrow, "combine_chunks"):
+        arrow = arrow.combine_chunks()
+    return _clean_amounts(arrow, decimal=decimal, thousands=thousands)
+
+
+def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values, clean=None):
+    """Trim, find missing cells and parse an amount column: :func:`trim`, :func:`missing_mask` and :func:`parse_amounts` in one.
+
+    ``clean``: a function returning :func:`clean_amounts` of ``raw`` (e.g. the result of
+    a second thread); by default it is computed here.
+
+    Returns
+    -------
+    (values, present, notnum, negative, text)
+        As :func:`parse_amounts`, the present mask, and a function returning the trimmed
+        cells (built only when asked: for the values of rejected rows).
+
+    Notes
+    -----
+    A clean column (every cell a number in the same dialect, see :func:`_clean_amounts`)
+    is converted at once without trimming it: a clean cell has no surrounding spaces to
+    trim except those the rule removes anyway, and is missing only if a missing-value
+    marker holds a digit (then the markers are looked for as usual).
+    """
+    def text() -> pd.Series:
+        return trim(raw)
+
+    parsed = clean() if clean is not None else clean_amounts(raw, decimal=decimal, thousands=thousands)
+    if parsed is not None:
+        if any(ch in "0123456789" for v in missing_values for ch in v):
+            present = ~missing_mask(text(), missing_values)
+        else:
+            present = np.ones(len(raw), dtype=bool)
+        values = pd.Series(_plus_zero(np.where(present, parsed, np.nan)), index=raw.index, dtype="float64")
+        notnum = present & np.isnan(values.to_numpy())
+        negative = (values < 0).to_numpy(dtype=bool)
+        return values.where(~negative & ~notnum), present, notnum, negative, text
+    trimmed = trim(raw)
+    present = ~missing_mask(trimmed, missing_values)
+    values, notnum, negative = parse_amounts(trimmed, decimal=decimal, thousands=thousands, present=present)
+    return values, present, notnum, negative, lambda: trimmed
