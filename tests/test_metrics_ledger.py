@@ -20,15 +20,15 @@ from amebench.exceptions import AmebenchError
 from amebench.metrics import _ledger
 
 
-def _windows(module, payments, episodes, *, months=6, **options):
-    enrol = module.month_index(episodes["enrolled_on"])
-    exit_ = module.month_index(episodes["exited_on"])
-    return module.window_totals(
-        payments, unit=episodes["unit"], person_id=episodes["person_id"],
-        household_id=episodes["household_id"],
-        bounds=[(enrol - 12, enrol - 1), (enrol - months, enrol - 1), (exit_ + 1, exit_ + months)],
-        **options,
-    )
+def _windows(module, payments, episodes, *, months=6, rows=None, **options):
+    selected = episodes if rows is None else episodes.take(rows)
+    enrol = module.month_index(selected["enrolled_on"])
+    exit_ = module.month_index(selected["exited_on"])
+    bounds = [(enrol - 12, enrol - 1), (enrol - months, enrol - 1), (exit_ + 1, exit_ + months)]
+    if module is reference:
+        return module.window_totals(payments, unit=selected["unit"], person_id=selected["person_id"],
+                                    household_id=selected["household_id"], bounds=bounds, **options)
+    return module.window_totals(payments, episodes, rows=rows, bounds=bounds, **options)
 
 
 def _assert_identical(new, old):
@@ -106,6 +106,18 @@ def test_blocks_and_price_index_equal_reference(seed):
             _assert_identical(_windows(_ledger, payments, episodes, price_index=index, base_year=2024), old)
     finally:
         _ledger._BLOCK = default
+
+
+@settings(max_examples=20)
+@given(st.integers(0, 100_000))
+def test_selected_rows_equal_reference_on_those_rows(seed):
+    episodes, payments = _random_tables(seed)
+    rows = np.random.default_rng(seed).permutation(len(episodes))[: len(episodes) // 2]
+    _assert_identical(_windows(_ledger, payments, episodes, rows=rows),
+                      _windows(reference, payments, episodes, rows=rows))
+    # again, with the id codes of both tables cached by the first call
+    _assert_identical(_windows(_ledger, payments, episodes, rows=rows),
+                      _windows(reference, payments, episodes, rows=rows))
 
 
 def test_order_of_episodes_does_not_matter():

@@ -437,3 +437,22 @@ def test_deciding_episodes_on_the_sample_equal_reference():
     for per in ("person", "household"):
         new = _deciding_episodes(c.episodes, c.as_of, per)
         pd.testing.assert_frame_equal(new, reference(c.episodes, c.as_of, per).drop(columns="_key"))
+
+
+def test_batched_resampling_draws_what_one_batch_draws():
+    # _mean_ci asks scipy.stats.bootstrap for batches of ~2^18 values; numpy's generator
+    # gives the same draws in any batch sizes, so the intervals equal one unbatched call
+    # (reference: scipy.stats.bootstrap with batch=None) exactly.
+    from amebench.metrics.welfare import _batch
+
+    x = np.sort(np.random.default_rng(8).normal(-300, 2500, 9000))
+    assert _batch(len(x)) < 1000  # many batches
+    for method, kind in (("percentile", "percentile"), ("BCa", "bca")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = stats.bootstrap((x,), np.mean, n_resamples=1000, method=method, vectorized=True,
+                                  rng=np.random.default_rng(4))
+        low, high = _mean_ci(x, kind, 0.95, 1000, 4)
+        scale = np.std(x)
+        assert abs(low - ref.confidence_interval.low) <= (0 if kind == "percentile" else 1e-9 * scale)
+        assert abs(high - ref.confidence_interval.high) <= (0 if kind == "percentile" else 1e-9 * scale)

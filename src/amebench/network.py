@@ -267,18 +267,35 @@ def id_codes(values: pd.Series) -> IdCodes:
     return out
 
 
+#: (id(arrow data of a column), id(reference uniques)) -> the column's codes in that space;
+#: dropped when either is freed.
+_CODES_IN: dict[tuple[int, int], np.ndarray] = {}
+
+
 def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
     """Return the codes, in ``reference``'s code space, of ``values`` (-1: missing or absent).
 
     One hash pass over the reference's distinct values followed by ``values``: the
     distinct values are encoded first, so they keep their codes 0..k-1 and a value
-    coded k or more is not among them.
+    coded k or more is not among them. Kept, as :func:`id_codes`, while the arrow
+    data of both live (read-only: callers must not write into the result).
     """
-    data = _as_text(pd.Series(values))
+    values = pd.Series(values)
+    own = _arrow_data(values)
+    key = (id(own), id(reference.uniques)) if own is not None else None
+    if key is not None and key in _CODES_IN and len(_CODES_IN[key]) == len(values):
+        return _CODES_IN[key]
+    data = own if own is not None and own.type == pa.large_string() else _as_text(values)
     k = len(reference.uniques)
     both = pa.chunked_array([reference.uniques, *data.chunks], type=pa.large_string())
     codes = _encode(both)[0][k:]
     codes[codes >= k] = -1
+    codes.flags.writeable = False
+    if key is not None:
+        if key not in _CODES_IN:
+            weakref.finalize(own, _CODES_IN.pop, key, None)
+            weakref.finalize(reference.uniques, _CODES_IN.pop, key, None)
+        _CODES_IN[key] = codes
     return codes
 
 

@@ -113,10 +113,11 @@ def risk_adjusted(
     unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
     if unknown or not casemix:
         raise AmebenchError(f"casemix {unknown or '()'} not supported; choose from {list(DEFAULT_CASEMIX)}")
-    frame = _exited(data)
+    episodes, rows = _exited_rows(data)
+    frame = episodes.take(rows).reset_index(drop=True)
     if len(frame) == 0:
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
-    features = _features(frame, data, casemix)
+    features = _features(frame, data, casemix, rows=rows)
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
     _warn_unseen(features, frame["unit"], casemix)
     model, p_hat = _fit_grouped(features, y, casemix)
@@ -202,16 +203,23 @@ def _calibration(y, p) -> pd.DataFrame:
 
 
 def _exited(data) -> pd.DataFrame:
+    episodes, rows = _exited_rows(data)
+    return episodes.take(rows).reset_index(drop=True)
+
+
+def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
+    """The episodes of ``data`` and the positions of those exited (by ``as_of`` for a Cohort)."""
     episodes = data.episodes if hasattr(data, "episodes") else data
     if not isinstance(episodes, pd.DataFrame):
         raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes")
-    frame = episodes[episodes["exited_on"].notna()]
+    exited = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
-        frame = frame[frame["exited_on"] <= data.as_of]
-    return frame.reset_index(drop=True)
+        exited &= episodes["exited_on"] <= data.as_of
+    return episodes, np.flatnonzero(exited.to_numpy(dtype=bool))
 
 
-def _features(frame: pd.DataFrame, data, casemix) -> pd.DataFrame:
+def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Case-mix columns of the exited episodes ``frame`` (``rows`` of ``data.episodes`` when given)."""
     out = pd.DataFrame(index=frame.index)
     for column in casemix:
         if column == "age_band":
@@ -220,7 +228,9 @@ def _features(frame: pd.DataFrame, data, casemix) -> pd.DataFrame:
             if column in frame.columns:
                 values = pd.to_numeric(frame[column], errors="coerce")
             elif hasattr(data, "network"):
-                values = pd.Series(prior_welfare_months(data.network.payments, frame), index=frame.index)
+                # the cohort's own columns (with positions) keep their id codes for the next metric
+                source, at = (data.episodes, rows) if rows is not None else (frame, None)
+                values = pd.Series(prior_welfare_months(data.network.payments, source, rows=at), index=frame.index)
             else:
                 raise AmebenchError(
                     "prior_welfare_months needs a Cohort (with payments) or a column of that name; "
@@ -238,17 +248,17 @@ def _features(frame: pd.DataFrame, data, casemix) -> pd.DataFrame:
     return out
 
 
-def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
+def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
+                         rows: np.ndarray | None = None) -> np.ndarray:
     """Return, per episode, the months with a payment in the 12 full months before the enrolment month.
 
     Ledger linking as :func:`amebench.metrics.welfare_delta` (person, or household
-    for household-keyed rows, in the episode's unit).
+    for household-keyed rows, in the episode's unit). ``rows``: positions of the
+    episodes to compute for (default all).
     """
-    enrol = month_index(episodes["enrolled_on"])
-    windows = window_totals(
-        payments, unit=episodes["unit"], person_id=episodes["person_id"],
-        household_id=episodes["household_id"], bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)],
-    )
+    enrolled = episodes["enrolled_on"] if rows is None else episodes["enrolled_on"].take(rows)
+    enrol = month_index(enrolled)
+    windows = window_totals(payments, episodes, rows=rows, bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)])
     return np.minimum(windows.paid[0], _PRIOR_MONTHS)
 
 

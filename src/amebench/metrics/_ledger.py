@@ -79,7 +79,7 @@ class Windows:
     paid: list[np.ndarray]
 
 
-def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
+def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.ndarray | None = None,
                   bounds: list[tuple[np.ndarray, np.ndarray]],
                   price_index: Mapping[int, float] | None = None,
                   base_year: int | None = None) -> Windows:
@@ -90,10 +90,14 @@ def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
     payments
         The canonical payments table (``unit``, ``person_id``, ``household_id``,
         ``month``, ``amount_sek``).
-    unit, person_id, household_id
-        One value per episode (aligned arrays of the same episodes).
+    episodes
+        Episodes with ``unit``, ``person_id`` and optionally ``household_id``.
+    rows
+        Positions of the episodes to sum for (default all, in order). Passing a
+        cohort's whole table with positions lets the id codes of its columns be
+        reused by the next metric.
     bounds
-        Per window, (first, last) month indices per episode, both inclusive.
+        Per window, (first, last) month indices per selected episode, both inclusive.
     price_index, base_year
         Optional mapping year -> index: amounts x index[base_year] / index[year].
 
@@ -121,18 +125,24 @@ def window_totals(payments: pd.DataFrame, *, unit, person_id, household_id,
     calendar = _Calendar(ns)
     factor = _deflator(calendar, price_index, base_year) if price_index is not None else None
 
+    def selected(codes: np.ndarray) -> np.ndarray:
+        return codes if rows is None else codes[rows]
+
     row_unit = id_codes(payments["unit"])
-    e_unit = codes_in(unit, row_unit)
+    e_unit = selected(codes_in(episodes["unit"], row_unit))
     n_ep = len(e_unit)
     has_unit = e_unit >= 0
-    ep_household = pd.Series(household_id).reset_index(drop=True)
-    ep_has_h = np.asarray(ep_household.notna()) & has_unit
+    if "household_id" in episodes:
+        ep_has_h = selected(np.asarray(episodes["household_id"].notna())) & has_unit
+    else:
+        ep_has_h = np.zeros(n_ep, dtype=bool)
     row_person = id_codes(payments["person_id"])
-    persons = _Owners(codes_in(person_id, row_person), has_unit, len(row_person.uniques))
+    persons = _Owners(selected(codes_in(episodes["person_id"], row_person)), has_unit, len(row_person.uniques))
     row_household = households = None
     if ep_has_h.any():
         row_household = id_codes(payments["household_id"])
-        households = _Owners(codes_in(ep_household, row_household), ep_has_h, len(row_household.uniques))
+        households = _Owners(selected(codes_in(episodes["household_id"], row_household)), ep_has_h,
+                             len(row_household.uniques))
     # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
     bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
                  np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]

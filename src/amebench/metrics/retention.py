@@ -157,10 +157,7 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
 def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int):
     exit_month = month_index(exits["exited_on"])
     last_month = month_index(exits["exited_on"] + pd.Timedelta(days=int(days)))
-    windows = window_totals(
-        payments, unit=exits["unit"], person_id=exits["person_id"],
-        household_id=exits["household_id"], bounds=[(exit_month + 1, last_month)],
-    )
+    windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)])
     covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= windows.coverage_last), index=exits.index)
     retained = pd.Series(windows.paid[0] == 0, index=exits.index)
     return pd.Series(True, index=exits.index), retained, covered

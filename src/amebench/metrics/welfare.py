@@ -12,6 +12,7 @@ from scipy import special, stats
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ._binomial import binomial_interval
+from ..network import id_codes
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
@@ -24,6 +25,10 @@ _GROUP_PARTICIPANTS = "participants"
 _GROUP_COMPARISON = "comparison"
 _GROUP_DIFFERENCE = "difference"
 _MAX_MONTHS = 120
+#: Resampled values per batch of scipy.stats.bootstrap for one sample: batches of a few MB
+#: stay in cache and reuse memory, and numpy's generator gives the same draws in any batch
+#: sizes (not so for two samples, whose draws scipy interleaves per batch).
+_BATCH_VALUES = 1 << 18
 
 
 def welfare_delta(
@@ -208,15 +213,22 @@ def _check_by(cohort, by) -> tuple[str, ...]:
 # -- per-person values ------------------------------------------------------------
 
 
-def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str,
-                       columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return one episode per key: the last observed exit, else the last enrolment.
+def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> pd.DataFrame:
+    """Return one episode per key (see :func:`_deciding_rows`), with ``_exited`` added."""
+    rows, exited = _deciding_rows(episodes, as_of, per)
+    out = episodes.take(rows).reset_index(drop=True)
+    out["_exited"] = exited
+    return out
 
-    Within a key (person, or household in its unit) the episodes are ordered by
-    (exited by ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``), missing
-    first, and the last one decides; rows equal on all of these keep their input
-    order. Keys are listed in order of first appearance. ``columns`` limits the
-    columns returned (default all); ``_exited`` is added.
+
+def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of the deciding episode per key and whether each exited by ``as_of``.
+
+    One episode per key (person, or household in its unit): the last observed exit,
+    else the last enrolment. Within a key the episodes are ordered by (exited by
+    ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``), missing first, and the
+    last one decides; rows equal on all of these keep their input order. Keys are
+    listed in order of first appearance.
 
     The order is an integer ``numpy.lexsort`` of the dates and key codes; only
     episodes tied on both dates within a key are ordered by ``episode_id`` (a
@@ -248,10 +260,7 @@ def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str,
         keys_chosen = key[chosen]
         replace = np.isin(keys_chosen, list(winner))
         chosen[replace] = [winner[v] for v in keys_chosen[replace]]
-    frame = episodes if columns is None else episodes.loc[:, list(dict.fromkeys(columns))]
-    out = frame.take(chosen).reset_index(drop=True)
-    out["_exited"] = exited[chosen]
-    return out
+    return chosen, exited[chosen]
 
 
 def _ns(dates: pd.Series) -> np.ndarray:
@@ -265,16 +274,22 @@ def _key_codes(episodes: pd.DataFrame, per: str) -> np.ndarray:
     ``per="person"``: the person. ``per="household"``: the household within its unit,
     or the person for an episode without a household.
     """
-    person = pd.factorize(episodes["person_id"], use_na_sentinel=False)[0].astype(np.int64)
+    person = _first_appearance(episodes["person_id"])
     if per == "person":
         return person
-    household = episodes["household_id"]
-    unit = pd.factorize(episodes["unit"].astype("string").fillna(""))[0].astype(np.int64)
-    hh = pd.factorize(household, use_na_sentinel=True)[0].astype(np.int64)
+    unit = _first_appearance(episodes["unit"].astype("string").fillna(""))
+    hh = id_codes(episodes["household_id"]).codes.astype(np.int64)
     # (unit, household) pairs and persons in disjoint integer ranges, then first-appearance codes
     pair = unit * (int(hh.max(initial=0)) + 1) + hh
     combined = np.where(hh >= 0, pair + int(person.max(initial=0)) + 1, person)
     return pd.factorize(combined)[0].astype(np.int64)
+
+
+def _first_appearance(values: pd.Series) -> np.ndarray:
+    """Codes numbered by first appearance, a missing value coded after every other value."""
+    codes = id_codes(values).codes.astype(np.int64)
+    codes[codes < 0] = codes.max(initial=-1) + 1
+    return codes
 
 
 def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
@@ -286,28 +301,28 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     as_of = pd.Timestamp(cohort.as_of)
     if "household_id" not in episodes:
         episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
-    keep = [*needed, "household_id", *[c for c in by if c in episodes]]
-    ep = _deciding_episodes(episodes, as_of, per, columns=keep)
+    rows, exited = _deciding_rows(episodes, as_of, per)
+    out = episodes.loc[:, [c for c in by if c in episodes]].take(rows).reset_index(drop=True)
+    exited_on = episodes["exited_on"].take(rows)
     if "exit_year" in by:
-        ep["exit_year"] = ep["exited_on"].dt.year.astype("Int64")
-    enrol = month_index(ep["enrolled_on"])
-    exit_ = month_index(ep["exited_on"])
+        out["exit_year"] = exited_on.dt.year.astype("Int64").to_numpy()
+    enrol = month_index(episodes["enrolled_on"].take(rows))
+    exit_ = month_index(exited_on)
     last_full = month_index(pd.Series([as_of]))[0] - 1  # the as_of month itself is not complete
     b_first, b_last = enrol - months, enrol - 1
     a_first, a_last = exit_ + 1, exit_ + months
     sums = window_totals(
-        cohort.network.payments, unit=ep["unit"], person_id=ep["person_id"],
-        household_id=ep["household_id"], bounds=[(b_first, b_last), (a_first, a_last)],
+        cohort.network.payments, episodes, rows=rows, bounds=[(b_first, b_last), (a_first, a_last)],
         price_index=price_index, base_year=base_year,
     )
     eligible = (
-        ep["_exited"].to_numpy()
+        exited
         & (b_first >= sums.coverage_first)
         & (a_last <= np.minimum(sums.coverage_last, last_full))
     )
     before, after = sums.amount
     paid_after = sums.paid[1]
-    out = ep.loc[:, list(by)].copy()
+    out = out.loc[:, list(by)]
     out["_eligible"] = eligible
     out["_before"] = np.where(eligible, before / months, np.nan)
     out["_after"] = np.where(eligible, after / months, np.nan)
@@ -351,10 +366,16 @@ def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
         res = stats.bootstrap(
             (x,), np.mean, n_resamples=n_boot, confidence_level=conf_level,
             method="percentile", vectorized=True, rng=np.random.default_rng(seed),
+            batch=_batch(len(x)),
         )
         if kind == "percentile":
             return float(res.confidence_interval.low), float(res.confidence_interval.high)
         return _bca_mean(x, res.bootstrap_distribution, conf_level)
+
+
+def _batch(n: int) -> int:
+    """Resamples per batch for samples of ``n`` values in all (at least one)."""
+    return max(1, _BATCH_VALUES // max(n, 1))
 
 
 def _bca_mean(x: np.ndarray, theta_b: np.ndarray, conf_level: float) -> tuple[float, float]:
