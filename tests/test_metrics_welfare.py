@@ -456,3 +456,15 @@ def test_batched_resampling_draws_what_one_batch_draws():
         scale = np.std(x)
         assert abs(low - ref.confidence_interval.low) <= (0 if kind == "percentile" else 1e-9 * scale)
         assert abs(high - ref.confidence_interval.high) <= (0 if kind == "percentile" else 1e-9 * scale)
+
+
+def test_exit_year_groups_stay_whole_years():
+    # Regression found comparing with commit b5cd348 at scale 0.3: exit_year must not
+    # become float when ongoing episodes (no exit year) are among the deciding episodes.
+    import amebench
+
+    out = welfare_delta(cohort(amebench.load_sample()), by=("unit", "exit_year"), method="t")
+    years = out["exit_year"]
+    assert years.dtype != np.float64
+    assert all(pd.isna(y) or (isinstance(y, (int, np.integer)) and 2000 < y < 2100) for y in years)
+    assert years.isna().any()  # ongoing people form their own group

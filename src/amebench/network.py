@@ -252,8 +252,9 @@ def id_codes(values: pd.Series) -> IdCodes:
 
     The codes of an arrow-backed string column (the canonical ``string`` dtype) are
     kept while its data lives, so metrics that link the same ledger again (welfare,
-    risk adjustment, register retention) do not hash millions of strings again.
-    Values of other dtypes are compared as strings, as the canonical dtype does.
+    risk adjustment, register retention) do not hash millions of strings again
+    (memory: 4 bytes per row, held as long as the column). Values of other dtypes are
+    compared as strings, as the canonical dtype does. The codes are read-only.
     """
     values = pd.Series(values)
     data = _arrow_data(values)
@@ -262,6 +263,7 @@ def id_codes(values: pd.Series) -> IdCodes:
         if hit is not None and len(hit.codes) == len(values):
             return hit
     out = IdCodes(*_encode(_as_text(values)))
+    out.codes.flags.writeable = False  # shared by every caller
     if data is not None:
         _remember(data, out)
     return out

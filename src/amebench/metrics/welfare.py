@@ -305,7 +305,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     out = episodes.loc[:, [c for c in by if c in episodes]].take(rows).reset_index(drop=True)
     exited_on = episodes["exited_on"].take(rows)
     if "exit_year" in by:
-        out["exit_year"] = exited_on.dt.year.astype("Int64").to_numpy()
+        out["exit_year"] = exited_on.dt.year.astype("Int64").array
     enrol = month_index(episodes["enrolled_on"].take(rows))
     exit_ = month_index(exited_on)
     last_full = month_index(pd.Series([as_of]))[0] - 1  # the as_of month itself is not complete
