@@ -95,7 +95,10 @@ def _fast_amounts(text, *, decimal: str, separators: str) -> np.ndarray:
 
 def _plus_zero(values: np.ndarray) -> np.ndarray:
     """-0.0 as 0.0: ``pd.to_numeric`` gave "-0" either sign, depending on the other cells."""
-    return np.where(values == 0, 0.0, values)
+    zero = values == 0
+    if zero.any():
+        values = np.where(zero, 0.0, values)
+    return values
 
 
 def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: np.ndarray):
@@ -192,16 +195,17 @@ def _amounts_by_bytes(raw, data: bytes, mark: str | None, *, decimal: str, thous
     if cleaned.translate(None, b"0123456789.-"):
         return None
     width = np.int64 if str(raw.type) == "large_string" else np.int32
-    offsets = np.frombuffer(raw.buffers()[1], dtype=width)[raw.offset: raw.offset + n + 1].astype(np.int64)
-    lengths = np.diff(offsets) - (len(mark) if mark else 0)
+    offsets = np.frombuffer(raw.buffers()[1], dtype=width)[raw.offset: raw.offset + n + 1]
+    lengths = np.diff(offsets).astype(np.int64, copy=False)
+    lengths -= len(mark) if mark else 0
     for ch in drop:
         if ch.encode() in data:
-            lengths -= np.asarray(pc.count_substring(raw, ch).to_numpy(zero_copy_only=False), dtype=np.int64)
-    ends = np.cumsum(lengths)
-    if not len(ends) or ends[-1] != len(cleaned) or lengths.max() > _FAST_MAX_BYTES:
+            lengths -= pc.count_substring(raw, ch).to_numpy(zero_copy_only=False)
+    ends = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ends[1:])
+    if not n or ends[-1] != len(cleaned) or lengths.max() > _FAST_MAX_BYTES:
         return None
-    cells = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(np.concatenate(([0], ends))),
-                                                         pa.py_buffer(cleaned)])
+    cells = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(ends), pa.py_buffer(cleaned)])
     try:
         return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # "", "-", "1.2.3", "--5" ...
@@ -288,7 +292,8 @@ def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values
             present = ~missing_mask(text(), missing_values)
         else:
             present = np.ones(len(raw), dtype=bool)
-        values = pd.Series(_plus_zero(np.where(present, parsed, np.nan)), index=raw.index, dtype="float64")
+        parsed = parsed if present.all() else np.where(present, parsed, np.nan)
+        values = pd.Series(_plus_zero(parsed), index=raw.index, dtype="float64")
         notnum = present & np.isnan(values.to_numpy())
         negative = (values < 0).to_numpy(dtype=bool)
         return values.where(~negative & ~notnum), present, notnum, negative, text

@@ -74,7 +74,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     encoded = pc.dictionary_encode(arrow)  # the chunks share one dictionary
     encoded = pa.chunked_array([c for c in encoded.chunks if len(c)], type=encoded.type)
     parts = [c.indices if c.null_count == 0 else pc.fill_null(c.indices, -1) for c in encoded.chunks]
-    codes = np.concatenate([np.asarray(p.to_numpy(zero_copy_only=False), dtype=np.intp) for p in parts])
+    codes = np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts])  # int32
     dictionary = encoded.chunk(0).dictionary
     uniques = pd.Series(pa.chunked_array([dictionary]).to_pandas(types_mapper={dictionary.type: series.dtype}.get))
     return codes, uniques.astype(series.dtype)
@@ -93,7 +93,7 @@ def trim_coded(series: pd.Series) -> pd.Series:
         categories = pd.Index(uniques, dtype=text.dtype)
     else:
         again, distinct = pd.factorize(trimmed)
-        codes = np.where(codes < 0, -1, np.append(again, -1)[codes])
+        codes = np.append(again, -1)[codes]  # code -1 (missing) picks the appended -1
         categories = pd.Index(distinct, dtype=text.dtype)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=series.index)
 

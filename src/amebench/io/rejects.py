@@ -155,15 +155,20 @@ def _as_text(values: pd.Series, dtype: pd.StringDtype) -> pd.Series:
     """A Categorical as text: through its categories; a constant or all-missing column directly."""
     codes = np.asarray(values.cat.codes)
     categories = values.cat.categories
-    if not len(categories) or (codes < 0).all():
-        if dtype.storage == "pyarrow":  # Arrow's all-null array: no per-row work
-            import pyarrow as pa
+    if dtype.storage == "pyarrow" and len(values):
+        import pyarrow as pa
 
-            return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(len(values), pa.large_string())),
-                             index=values.index).astype(dtype)
-        return pd.Series(pd.NA, index=values.index, dtype=dtype)
-    if len(categories) == 1 and (codes == 0).all():  # the unit column
-        return pd.Series(str(categories[0]), index=values.index, dtype=dtype)
+        if not len(categories) or (codes < 0).all():
+            cells = pa.nulls(len(values), pa.large_string())  # no per-row work
+        elif len(categories) == 1 and (codes == 0).all():  # the unit column: one value repeated
+            one = str(categories[0]).encode("utf-8")
+            ends = np.arange(0, len(one) * (len(values) + 1), len(one), dtype=np.int64)
+            cells = pa.Array.from_buffers(pa.large_string(), len(values), [None, pa.py_buffer(ends),
+                                                                          pa.py_buffer(one * len(values))])
+        else:
+            names = pa.array(np.asarray(categories, dtype=object), type=pa.large_string())
+            cells = names.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.arrays.ArrowStringArray(cells), index=values.index).astype(dtype)
     names = pd.Series(categories, dtype=object).astype(dtype).array
     return pd.Series(names.take(codes, allow_fill=True), index=values.index)
 
