@@ -159,8 +159,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         # person's rows without one (checked per pair, by the episode's flag).
         r, e = persons.pairs(row_person.codes[block])
         if households is not None:
-            keep = ~(ep_has_h[e] & (row_household.codes[block][r] >= 0))
-            r, e = r[keep], e[keep]
+            row_has_h = row_household.codes[block][r] >= 0
+            if row_has_h.any():  # ledgers key a row by person or by household, rarely both
+                keep = ~(ep_has_h[e] & row_has_h)
+                r, e = r[keep], e[keep]
         by_person.add(rows, r, e, e_unit, bounds32)
         if households is not None:
             r, e = households.pairs(row_household.codes[block])
@@ -199,8 +201,13 @@ class _Block:
 
     def cells(self, n_units: int, span: int, first_month: int) -> np.ndarray:
         """Flat (unit, month) cell of each row; a row without a unit counts as unit ``n_units``."""
-        unit = np.where(self.unit >= 0, self.unit, n_units).astype(np.int64)
-        return unit * span + (self.month - first_month)
+        # int64: (units + 1) x months may pass 2**31 cells only for absurd ledgers, but be safe
+        cell = self.unit.astype(np.int64)
+        cell[cell < 0] = n_units
+        cell *= span
+        cell += self.month
+        cell -= first_month
+        return cell
 
 
 class _Owners:
