@@ -44,7 +44,7 @@ import peers as _peers  # noqa: E402
 import stages as _stages  # noqa: E402
 
 STAGE_ORDER = ["read", "cohort", "outcome_rate", "retention", "welfare_delta",
-               "welfare_delta_bootstrap", "durations", "funnel", "risk_adjusted",
+               "welfare_delta_again", "welfare_delta_bootstrap", "durations", "funnel", "risk_adjusted",
                "report_tables", "pipeline"]
 TARGETS = {"pipeline": "<= 60 s, <= 8 GB", "outcome_rate": "<= 1 s",
            "welfare_delta.duckdb": "ratio <= 1.0", "welfare_delta.pandas": "ratio <= 0.1",

@@ -31,15 +31,18 @@ def _get(module: str, name: str):
 
 
 def setup(folder, needs: str) -> dict:
-    """Load what a stage needs (untimed): ``"none"``, ``"network"`` or ``"cohort"``."""
+    """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"cohort"``, or
+    ``"cohort+welfare"`` (the cohort, and one welfare_delta call already made on it)."""
     ctx = {"folder": folder}
     _warm_imports()
-    if needs in ("network", "cohort"):
+    if needs in ("network", "cohort", "cohort+welfare"):
         import amebench
 
         ctx["network"] = amebench.read_parquet(folder)
-    if needs == "cohort":
+    if needs in ("cohort", "cohort+welfare"):
         ctx["cohort"] = _get("amebench", "cohort")(ctx["network"])
+    if needs == "cohort+welfare":
+        welfare_delta(ctx)
     return ctx
 
 
@@ -80,6 +83,12 @@ def welfare_delta(ctx):
     """The aggregation the peers reproduce (t intervals: no resampling on top of it)."""
     f = _get("amebench.metrics.welfare", "welfare_delta")
     return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",), method="t")
+
+
+def welfare_delta_again(ctx):
+    """welfare_delta(method='t') once more in the same process: the ledger's id codes are
+    already known (amebench.network.id_codes), as for a second metric on the same network."""
+    return welfare_delta(ctx)
 
 
 def welfare_delta_bootstrap(ctx):
@@ -150,6 +159,8 @@ STAGES = {
     "outcome_rate": (outcome_rate, "cohort", "metrics.outcome_rate(by unit)"),
     "retention": (retention, "cohort", "metrics.retention(days=90, by unit)"),
     "welfare_delta": (welfare_delta, "cohort", "metrics.welfare_delta(months=6, by unit, method='t')"),
+    "welfare_delta_again": (welfare_delta_again, "cohort+welfare",
+                            "metrics.welfare_delta(months=6, by unit, method='t'), second call in the process"),
     "welfare_delta_bootstrap": (welfare_delta_bootstrap, "cohort",
                                 "metrics.welfare_delta(months=6, by unit), default BCa n_boot=2000"),
     "durations": (durations, "cohort", "metrics.durations(by unit)"),
