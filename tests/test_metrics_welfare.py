@@ -428,9 +428,9 @@ def test_deciding_episodes_equal_reference(seed, per, as_of):
 
 
 def test_deciding_episodes_on_the_sample_equal_reference():
-    import amebench
     from reference.welfare_b5cd348 import _deciding_episodes as reference
 
+    import amebench
     from amebench.metrics.welfare import _deciding_episodes
 
     c = cohort(amebench.load_sample())

@@ -10,9 +10,9 @@ import pandas as pd
 from scipy import special, stats
 
 from ..exceptions import AmebenchError
+from ..network import id_codes
 from ..results import tidy
 from ._binomial import binomial_interval
-from ..network import id_codes
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
