@@ -7,12 +7,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from ..exceptions import AmebenchError
-from ..network import id_codes
 from ..results import tidy
 from ._binomial import binomial_interval
+from ._bootstrap import _batch, _mean_ci  # noqa: F401 (tests use _batch)
+from ._deciding import _deciding_episodes, _deciding_rows  # noqa: F401 (tests use both)
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
@@ -25,10 +26,6 @@ _GROUP_PARTICIPANTS = "participants"
 _GROUP_COMPARISON = "comparison"
 _GROUP_DIFFERENCE = "difference"
 _MAX_MONTHS = 120
-#: Resampled values per batch of scipy.stats.bootstrap for one sample: batches of a few MB
-#: stay in cache and reuse memory, and numpy's generator gives the same draws in any batch
-#: sizes (not so for two samples, whose draws scipy interleaves per batch).
-_BATCH_VALUES = 1 << 18
 
 
 def welfare_delta(
@@ -213,85 +210,6 @@ def _check_by(cohort, by) -> tuple[str, ...]:
 # -- per-person values ------------------------------------------------------------
 
 
-def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> pd.DataFrame:
-    """Return one episode per key (see :func:`_deciding_rows`), with ``_exited`` added."""
-    rows, exited = _deciding_rows(episodes, as_of, per)
-    out = episodes.take(rows).reset_index(drop=True)
-    out["_exited"] = exited
-    return out
-
-
-def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return the positions of the deciding episode per key and whether each exited by ``as_of``.
-
-    One episode per key (person, or household in its unit): the last observed exit,
-    else the last enrolment. Within a key the episodes are ordered by (exited by
-    ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``), missing first, and the
-    last one decides; rows equal on all of these keep their input order. Keys are
-    listed in order of first appearance.
-
-    The order is an integer ``numpy.lexsort`` of the dates and key codes; only
-    episodes tied on both dates within a key are ordered by ``episode_id`` (a
-    string sort of those few rows).
-    """
-    exited_on = episodes["exited_on"]
-    exited = np.asarray(exited_on.notna() & (exited_on <= as_of), dtype=bool)
-    key = _key_codes(episodes, per)
-    exit_ns = _ns(exited_on)
-    enrol_ns = _ns(episodes["enrolled_on"])
-    order = np.lexsort((enrol_ns, exit_ns, exited, key))
-    k, x, xo, en = key[order], exited[order], exit_ns[order], enrol_ns[order]
-    n = len(order)
-    last = np.ones(n, dtype=bool)
-    last[:-1] = k[1:] != k[:-1]
-    # runs of rows equal on every sort column but episode_id
-    tie_next = np.zeros(n, dtype=bool)
-    tie_next[:-1] = (~last[:-1]) & (x[1:] == x[:-1]) & (xo[1:] == xo[:-1]) & (en[1:] == en[:-1])
-    chosen = order[last]
-    tied_last = np.zeros(n, dtype=bool)
-    tied_last[1:] = last[1:] & tie_next[:-1]
-    if tied_last.any():
-        run = np.cumsum(np.r_[True, ~tie_next[:-1]])
-        in_tied_run = np.isin(run, run[tied_last])
-        rows = order[in_tied_run]
-        tied = pd.DataFrame({"_key": key[rows], "_id": episodes["episode_id"].to_numpy()[rows], "_pos": rows})
-        tied = tied.sort_values(["_key", "_id", "_pos"], na_position="first", kind="mergesort")
-        winner = dict(zip(*tied.drop_duplicates("_key", keep="last")[["_key", "_pos"]].to_numpy().T))
-        keys_chosen = key[chosen]
-        replace = np.isin(keys_chosen, list(winner))
-        chosen[replace] = [winner[v] for v in keys_chosen[replace]]
-    return chosen, exited[chosen]
-
-
-def _ns(dates: pd.Series) -> np.ndarray:
-    """Nanoseconds since 1970 (NaT: the smallest int64, so missing sorts first)."""
-    return np.asarray(dates.to_numpy(dtype="datetime64[ns]")).view(np.int64)
-
-
-def _key_codes(episodes: pd.DataFrame, per: str) -> np.ndarray:
-    """Integer key of each episode, numbered by first appearance (a missing key is one key).
-
-    ``per="person"``: the person. ``per="household"``: the household within its unit,
-    or the person for an episode without a household.
-    """
-    person = _first_appearance(episodes["person_id"])
-    if per == "person":
-        return person
-    unit = _first_appearance(episodes["unit"].astype("string").fillna(""))
-    hh = id_codes(episodes["household_id"]).codes.astype(np.int64)
-    # (unit, household) pairs and persons in disjoint integer ranges, then first-appearance codes
-    pair = unit * (int(hh.max(initial=0)) + 1) + hh
-    combined = np.where(hh >= 0, pair + int(person.max(initial=0)) + 1, person)
-    return pd.factorize(combined)[0].astype(np.int64)
-
-
-def _first_appearance(values: pd.Series) -> np.ndarray:
-    """Codes numbered by first appearance, a missing value coded after every other value."""
-    codes = id_codes(values).codes.astype(np.int64)
-    codes[codes < 0] = codes.max(initial=-1) + 1
-    return codes
-
-
 def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     episodes = cohort.episodes
     needed = ("unit", "episode_id", "person_id", "enrolled_on", "exited_on")
@@ -346,65 +264,6 @@ def _method_label(kind: str, n_boot: int, seed: int, prefix: str = "") -> str:
     if kind == "t":
         return prefix + ("welch-t" if prefix else "t")
     return f"{prefix}bootstrap-{kind} (n_boot={n_boot}, seed={seed})"
-
-
-def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
-             seed: int) -> tuple[float, float]:
-    """Interval for the mean of ``x`` (sorted first, so the input order is irrelevant)."""
-    x = np.sort(np.asarray(x, dtype=np.float64))
-    if len(x) < 2:
-        return np.nan, np.nan
-    if np.ptp(x) == 0:  # no spread: every interval collapses to the point
-        return float(x[0]), float(x[0])
-    if kind == "t":
-        ci = stats.ttest_1samp(x, 0.0).confidence_interval(confidence_level=conf_level)
-        return float(ci.low), float(ci.high)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # The percentile bootstrap draws exactly the resamples the BCa method would (same
-        # rng calls); BCa only adds the bias and acceleration corrections below.
-        res = stats.bootstrap(
-            (x,), np.mean, n_resamples=n_boot, confidence_level=conf_level,
-            method="percentile", vectorized=True, rng=np.random.default_rng(seed),
-            batch=_batch(len(x)),
-        )
-        if kind == "percentile":
-            return float(res.confidence_interval.low), float(res.confidence_interval.high)
-        return _bca_mean(x, res.bootstrap_distribution, conf_level)
-
-
-def _batch(n: int) -> int:
-    """Resamples per batch for samples of ``n`` values in all (at least one)."""
-    return max(1, _BATCH_VALUES // max(n, 1))
-
-
-def _bca_mean(x: np.ndarray, theta_b: np.ndarray, conf_level: float) -> tuple[float, float]:
-    """BCa interval of the mean from its bootstrap distribution, jackknife in closed form.
-
-    The same steps as ``scipy.stats.bootstrap(method="BCa")`` (Efron & Tibshirani
-    1993, eqs. 14.14-14.15): z0 from the share of resample means below the mean
-    (ties count half), acceleration from the jackknife, ``scipy.stats.quantile`` of
-    the bootstrap distribution at the adjusted levels. scipy builds every
-    leave-one-out resample (O(n^2) per group); the leave-one-out mean is
-    ``(sum(x) - x_i) / (n - 1)`` (O(n)). Equal to scipy's interval up to rounding
-    (tests/test_metrics_welfare_bca.py).
-    """
-    n = len(x)
-    theta_hat = np.mean(x)
-    b = len(theta_b)
-    z0 = special.ndtri(
-        (np.count_nonzero(theta_b < theta_hat) + np.count_nonzero(theta_b <= theta_hat)) / (2 * b)
-    )
-    jack = (np.sum(x) - x) / (n - 1)
-    u = (n - 1) * (np.mean(jack) - jack)
-    a_hat = 1 / 6 * (np.sum(u**3) / n**3) / (np.sum(u**2) / n**2) ** 1.5
-    z_alpha = float(special.ndtri((1 - conf_level) / 2))
-    levels = []
-    for z in (z_alpha, -z_alpha):
-        num = z0 + z
-        levels.append(special.ndtr(z0 + num / (1 - a_hat * num)))
-    ci = stats.quantile(theta_b, np.asarray(levels), axis=-1)
-    return float(ci[0]), float(ci[1])
 
 
 def _group_rows(frame: pd.DataFrame, by) -> list[tuple[tuple, np.ndarray]]:

@@ -1,0 +1,93 @@
+"""The episode that decides a person's (or household's) welfare change (DESIGN.md §4).
+
+One episode per key: the last exit observed by ``as_of``, else the last enrolment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..network import id_codes
+
+__all__ = ["_deciding_episodes", "_deciding_rows"]
+
+
+def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> pd.DataFrame:
+    """Return one episode per key (see :func:`_deciding_rows`), with ``_exited`` added."""
+    rows, exited = _deciding_rows(episodes, as_of, per)
+    out = episodes.take(rows).reset_index(drop=True)
+    out["_exited"] = exited
+    return out
+
+
+def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
+                   per: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of the deciding episode per key and whether each exited by ``as_of``.
+
+    One episode per key (person, or household in its unit): the last observed exit,
+    else the last enrolment. Within a key the episodes are ordered by (exited by
+    ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``), missing first, and the
+    last one decides; rows equal on all of these keep their input order. Keys are
+    listed in order of first appearance.
+
+    The order is an integer ``numpy.lexsort`` of the dates and key codes; only
+    episodes tied on both dates within a key are ordered by ``episode_id`` (a
+    string sort of those few rows).
+    """
+    exited_on = episodes["exited_on"]
+    exited = np.asarray(exited_on.notna() & (exited_on <= as_of), dtype=bool)
+    key = _key_codes(episodes, per)
+    exit_ns = _ns(exited_on)
+    enrol_ns = _ns(episodes["enrolled_on"])
+    order = np.lexsort((enrol_ns, exit_ns, exited, key))
+    k, x, xo, en = key[order], exited[order], exit_ns[order], enrol_ns[order]
+    n = len(order)
+    last = np.ones(n, dtype=bool)
+    last[:-1] = k[1:] != k[:-1]
+    # runs of rows equal on every sort column but episode_id
+    tie_next = np.zeros(n, dtype=bool)
+    tie_next[:-1] = (~last[:-1]) & (x[1:] == x[:-1]) & (xo[1:] == xo[:-1]) & (en[1:] == en[:-1])
+    chosen = order[last]
+    tied_last = np.zeros(n, dtype=bool)
+    tied_last[1:] = last[1:] & tie_next[:-1]
+    if tied_last.any():
+        run = np.cumsum(np.r_[True, ~tie_next[:-1]])
+        in_tied_run = np.isin(run, run[tied_last])
+        rows = order[in_tied_run]
+        tied = pd.DataFrame({"_key": key[rows], "_id": episodes["episode_id"].to_numpy()[rows], "_pos": rows})
+        tied = tied.sort_values(["_key", "_id", "_pos"], na_position="first", kind="mergesort")
+        winner = dict(zip(*tied.drop_duplicates("_key", keep="last")[["_key", "_pos"]].to_numpy().T))
+        keys_chosen = key[chosen]
+        replace = np.isin(keys_chosen, list(winner))
+        chosen[replace] = [winner[v] for v in keys_chosen[replace]]
+    return chosen, exited[chosen]
+
+
+def _ns(dates: pd.Series) -> np.ndarray:
+    """Nanoseconds since 1970 (NaT: the smallest int64, so missing sorts first)."""
+    return np.asarray(dates.to_numpy(dtype="datetime64[ns]")).view(np.int64)
+
+
+def _key_codes(episodes: pd.DataFrame, per: str) -> np.ndarray:
+    """Integer key of each episode, numbered by first appearance (a missing key is one key).
+
+    ``per="person"``: the person. ``per="household"``: the household within its unit,
+    or the person for an episode without a household.
+    """
+    person = _first_appearance(episodes["person_id"])
+    if per == "person":
+        return person
+    unit = _first_appearance(episodes["unit"].astype("string").fillna(""))
+    hh = id_codes(episodes["household_id"]).codes.astype(np.int64)
+    # (unit, household) pairs and persons in disjoint integer ranges, then first-appearance codes
+    pair = unit * (int(hh.max(initial=0)) + 1) + hh
+    combined = np.where(hh >= 0, pair + int(person.max(initial=0)) + 1, person)
+    return pd.factorize(combined)[0].astype(np.int64)
+
+
+def _first_appearance(values: pd.Series) -> np.ndarray:
+    """Codes numbered by first appearance, a missing value coded after every other value."""
+    codes = id_codes(values).codes.astype(np.int64)
+    codes[codes < 0] = codes.max(initial=-1) + 1
+    return codes
