@@ -145,11 +145,13 @@ def test_small_unit_hidden_in_every_table_of_its_outcome_counts(small_unit_repor
 
 def test_small_unit_exit_reasons_and_flows_cannot_be_recomputed(small_unit_report):
     # A unit's reasons add up to its exits, its outcome reasons to its outcome count and
-    # its work reasons to the durations' exits to work: no such set has one hidden reason.
+    # to the durations' exits to the outcome: no such set has one hidden reason.
     reasons = small_unit_report["exit_reasons"]
     hidden = reasons["n"].isna()
     assert hidden.groupby(reasons["unit"]).sum().max() >= 2
-    for group in ("work_or_studies", "work"):
+    published = {q.removeprefix("cif_") for q in small_unit_report["durations"]["quantity"] if q.startswith("cif_")}
+    assert published == {"work_or_studies"}
+    for group in published:
         inside = reasons["exit_reason"].isin(amebench.schema.outcome_reasons(group))
         for subset in (inside, ~inside):
             per_unit = hidden[subset].groupby(reasons.loc[subset, "unit"]).agg(["sum", "size"])
@@ -164,3 +166,42 @@ def test_small_unit_exit_reasons_and_flows_cannot_be_recomputed(small_unit_repor
         small = unit["stock"].isna().to_numpy()
         after = np.r_[False, small[:-1]]  # the month after a hidden stock
         assert unit.loc[small | after, ["inflow", "outflow"]].isna().all().all()
+
+
+def test_units_without_a_survey_have_no_retention_rather_than_full_non_response(report):
+    out, path = report
+    table = pd.read_csv(out / "tables" / "retention_90.csv").set_index("unit")
+    # The sample's Nynäshamn and Sundbyberg send no follow-up file (data/sample/README.md).
+    for unit in ("nynashamn", "sundbyberg"):
+        assert table.loc[unit, ["estimate", "respondents", "non_respondents"]].isna().all()
+        assert table.loc[unit, "n"] > 0  # their exits to the outcome are still counted
+    assert table.loc["solna", ["estimate", "respondents"]].notna().all()
+    assert "No follow-up survey from Nynäshamn, Sundbyberg" in path.read_text(encoding="utf-8")
+
+
+def test_what_a_network_lacks_is_said_not_computed(tmp_path):
+    net = amebench.load_sample()
+    episodes_only = amebench.Network.from_frames(episodes=net.episodes, units=net.units, as_of=net.as_of)
+    html = benchmark_report(episodes_only, tmp_path / "e").read_text(encoding="utf-8")
+    assert "Not available: the network has no welfare ledger" in html
+    assert "Not available: the network has no follow-ups after exit" in html
+    solna = net.units["unit"] == "solna"
+    one = amebench.Network.from_frames(episodes=net.episodes[net.episodes["unit"] == "solna"],
+                                       units=net.units[solna], as_of=net.as_of)
+    html = benchmark_report(one, tmp_path / "one", lang="sv").read_text(encoding="utf-8")
+    assert html.count("Inte tillgängligt: en jämförelse kräver minst två enheter med avslut") == 3
+    with pytest.raises(amebench.exceptions.AmebenchError, match="no episode was enrolled by 2020-01-01"):
+        benchmark_report(net, tmp_path / "early", as_of="2020-01-01")
+
+
+def test_the_outcome_option_reaches_every_section(tmp_path):
+    path = benchmark_report(amebench.load_sample(), tmp_path, outcome="studies")
+    html = path.read_text(encoding="utf-8")
+    assert "Still in studies 90 days after exit" in html
+    durations = pd.read_csv(tmp_path / "tables" / "durations.csv")
+    assert set(durations["quantity"]) == {"median_days", "cif_studies"}
+    rates = pd.read_csv(tmp_path / "tables" / "outcome_rates.csv").set_index("unit")
+    # the flows section is cut at as_of like every other one
+    flows = pd.read_csv(tmp_path / "tables" / "flows.csv")
+    assert pd.to_datetime(flows["month"]).max() <= pd.Timestamp("2026-09-30")
+    assert rates.loc["network", "events"] < rates.loc["network", "n"] / 4  # studies only

@@ -113,9 +113,11 @@ def _differences(rows: pd.DataFrame, conf_level: float):
     """:func:`difference` for every row at once (the statsmodels calls are elementwise)."""
     ea, na = rows["events_a"].to_numpy(), rows["n_a"].to_numpy()
     eb, nb = rows["events_b"].to_numpy(), rows["n_b"].to_numpy()
-    low, high = confint_proportions_2indep(ea, na, eb, nb, method="newcomb", compare="diff",
-                                           alpha=1 - conf_level)
-    test = test_proportions_2indep(ea, na, eb, nb, method="score", compare="diff")
+    # statsmodels also computes ratios and odds ratios, which divide by zero for a rate of 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = confint_proportions_2indep(ea, na, eb, nb, method="newcomb", compare="diff",
+                                               alpha=1 - conf_level)
+        test = test_proportions_2indep(ea, na, eb, nb, method="score", compare="diff")
     p_value = np.asarray(test.pvalue, dtype=np.float64)
     p_value = np.where(np.isfinite(p_value), p_value, 1.0)
     return ea / na - eb / nb, np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64), p_value

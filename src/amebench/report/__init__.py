@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cohorts import cohort
+from ..exceptions import AmebenchError
 from ..labels import code_label
 from ..network import Network
 from ..schema import outcome_reasons
@@ -72,6 +73,11 @@ def benchmark_report(
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     coh = cohort(network, as_of=as_of)
+    if coh.episodes.empty:
+        raise AmebenchError(
+            f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
+            "(is --as-of / as_of too early?)"
+        )
     units = network.units
     names = dict(zip(units["unit"].astype(str), units["name"].fillna(units["unit"]).astype(str)))
     ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "unit_names": names}

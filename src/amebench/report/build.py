@@ -47,8 +47,7 @@ def _quality(coh, ctx) -> Section:
 
 
 def _flow(coh, ctx) -> Section:
-    net = coh.network
-    monthly = metrics.flows(net, by=("unit",))
+    monthly = metrics.flows(coh, by=("unit",))  # the cohort: up to the report's as_of
     exited = coh.episodes.dropna(subset=["exited_on"])
     reasons = (
         exited.groupby(["unit", "exit_reason"], observed=True).size().rename("n").reset_index()
@@ -64,7 +63,21 @@ def _outcome(coh, ctx) -> Section:
 
 
 def _retention(coh, ctx) -> Section:
-    return Section("retention", {"retention_90": metrics.retention(coh, days=90, by=("unit",))})
+    if coh.network.followups.empty:
+        raise AmebenchError(texts(ctx["lang"])["no_followups"])
+    table = metrics.retention(coh, days=90, by=("unit",), outcome=ctx["outcome"])
+    section = Section("retention", {"retention_90": table})
+    # A unit without any follow-up has no survey, not a 100 % non-response.
+    surveyed = set(coh.network.followups["unit"].astype(str))
+    missing = ~table["unit"].astype(str).isin(surveyed)
+    if missing.any():
+        unknown = ["estimate", "ci_low", "ci_high", "events", "respondents", "non_respondents",
+                   "estimate_worst", "estimate_best"]
+        table[unknown] = table[unknown].astype("float64")
+        table.loc[missing, unknown] = float("nan")
+        names = ", ".join(ctx["unit_names"].get(u, u) for u in table.loc[missing, "unit"].astype(str))
+        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
+    return section
 
 
 def _reentry(coh, ctx) -> Section:
@@ -72,23 +85,33 @@ def _reentry(coh, ctx) -> Section:
 
 
 def _welfare(coh, ctx) -> Section:
+    if coh.network.payments.empty:
+        raise AmebenchError(texts(ctx["lang"])["no_ledger"])
     return Section("welfare", {"welfare_delta": metrics.welfare_delta(coh, months=6, by=("unit",), seed=ctx["seed"])})
 
 
 def _durations(coh, ctx) -> Section:
-    return Section("durations", {"durations": metrics.durations(coh, by=("unit",))})
+    return Section("durations", {"durations": metrics.durations(coh, by=("unit",), outcome=ctx["outcome"])})
+
+
+def _units_to_compare(ctx) -> pd.DataFrame:
+    """The units' rates, or the reason why there is nothing to compare."""
+    rates = ctx["rates"]
+    if int((rates["n"] > 0).sum()) < 2:
+        raise AmebenchError(texts(ctx["lang"])["needs_two_units"])
+    return rates
 
 
 def _funnel(coh, ctx) -> Section:
-    rates = ctx["rates"]
+    rates = _units_to_compare(ctx)
     section = Section("funnel")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
         raw = compare.funnel(rates, overdispersion="multiplicative")
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
+        oe = adjusted.table[["unit", "observed", "expected"]]
+        ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative")  # as the raw funnel
     section.notes += _warning_notes(caught, ctx)
-    oe = adjusted.table[["unit", "observed", "expected"]]
-    ratio = compare.funnel(oe, kind="ratio")
     section.tables.update(
         {
             "funnel_raw": raw.table,
@@ -120,11 +143,11 @@ def _warning_notes(caught, ctx) -> list[str]:
 
 
 def _pairwise(coh, ctx) -> Section:
-    return Section("pairwise", {"pairwise": compare.pairwise(ctx["rates"], adjust="holm")})
+    return Section("pairwise", {"pairwise": compare.pairwise(_units_to_compare(ctx), adjust="holm")})
 
 
 def _ranks(coh, ctx) -> Section:
-    rates = ctx["rates"]
+    rates = _units_to_compare(ctx)
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},

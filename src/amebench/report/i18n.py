@@ -54,7 +54,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Share of exited episodes whose exit reason is {outcome} (Wilson 95 % interval).",
         "sv": "Andel avslutade inskrivningar med avslutsorsak {outcome} (Wilson 95 % intervall).",
     },
-    "retention": {"en": "Still in work or studies 90 days after exit", "sv": "Kvar i arbete eller studier 90 dagar efter avslut"},
+    "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
     "retention_text": {
         "en": "Among exits to the outcome whose 90 days have passed; others are censored. "
         "Worst and best case assume every non-respondent lost or retained.",
@@ -89,9 +89,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "durations": {"en": "Time in the programme", "sv": "Inskrivningstid"},
     "durations_text": {
         "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
-        "the cumulative share exited to work, with other exits as competing risks.",
+        "the cumulative share exited to {outcome} after 90, 180 and 365 days, with other exits as "
+        "competing risks.",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
-        "och kumulativ andel som avslutats till arbete, med andra avslut som konkurrerande risker.",
+        "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
+        "avslut som konkurrerande risker.",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
@@ -143,6 +145,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "the model has seen it nowhere else, so that unit's expected count partly rests on itself.",
         "sv": "En del deltagares bakgrund (t.ex. en åldersgrupp) finns bara i en enhet ({units}); "
         "modellen har inte sett den någon annanstans, så enhetens förväntade antal vilar delvis på den själv.",
+    },
+    "note_no_survey": {
+        "en": "No follow-up survey from {units}: no retention can be measured there.",
+        "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas.",
+    },
+    "no_ledger": {
+        "en": "the network has no welfare ledger (payments file)",
+        "sv": "nätverket har inga utbetalningsdata (fil med ekonomiskt bistånd)",
+    },
+    "no_followups": {
+        "en": "the network has no follow-ups after exit (survey or register)",
+        "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
+    },
+    "needs_two_units": {
+        "en": "a comparison needs at least two units with exits",
+        "sv": "en jämförelse kräver minst två enheter med avslut",
     },
     "note_overdispersion": {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",

@@ -93,7 +93,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
             inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
-        blocks.append((section.key, t.get(section.key, section.key), "".join(inner)))
+        heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
+        blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
 
 
