@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import amebench
 from amebench import schema
 from amebench.exceptions import SchemaError
 from amebench.network import Network, codes_in, id_codes, read_parquet
@@ -110,3 +111,23 @@ def test_codes_in_another_columns_code_space():
     assert codes_in(pd.Series([], dtype=schema.STRING), ledger).tolist() == []
     empty = id_codes(pd.Series([None, None], dtype=schema.STRING))
     assert codes_in(values, empty).tolist() == [-1] * 6
+
+
+def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch):
+    import amebench.network as network_module
+
+    net = amebench.load_sample()
+    folder = net.to_parquet(tmp_path / "net")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    calls = []
+
+    def broken(frame, path):
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # e.g. Ctrl-C while the third table is written
+        frame.to_parquet(path, index=False)
+
+    monkeypatch.setattr(network_module, "_write_parquet", broken)
+    with pytest.raises(KeyboardInterrupt):
+        net.to_parquet(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import weakref
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
+from ._files import atomic_write_files
 from .exceptions import SchemaError
 
 __all__ = ["Network", "read_parquet", "IdCodes", "id_codes", "codes_in"]
@@ -119,15 +121,17 @@ class Network:
         """Write every table to ``folder/<table>.parquet`` with a ``network.json`` of metadata.
 
         Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
-        back an equal network.
+        back an equal network. The files are written in full under temporary names and
+        then moved into place, so an interrupted write leaves the old network.
         """
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        for table in _TABLE_NAMES:
-            getattr(self, table).to_parquet(folder / f"{table}.parquet", index=False)
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
-        (folder / _META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        text = json.dumps(meta, indent=2, sort_keys=True)
+        files = [(folder / f"{table}.parquet", partial(_write_parquet, getattr(self, table)))
+                 for table in _TABLE_NAMES]
+        files.append((folder / _META_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        atomic_write_files(files)
         return folder
 
     # -- views ------------------------------------------------------------------
@@ -299,6 +303,10 @@ def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
             weakref.finalize(reference.uniques, _CODES_IN.pop, key, None)
         _CODES_IN[key] = codes
     return codes
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
 
 
 def read_parquet(folder) -> Network:
