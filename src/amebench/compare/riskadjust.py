@@ -161,7 +161,7 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> tuple[object
     (statsmodels documents ``freq_weights`` as 1-d array of frequency weights
     "equivalent to repeating records"); the pattern table has a few thousand rows
     instead of millions (``results.nobs`` counts the patterns, ``results.model.wnobs``
-    the episodes). tests/test_compare_riskadjust_grouped.py checks the coefficients
+    the episodes). tests/test_compare_riskadjust.py checks the coefficients
     against the row-level fit.
     """
     codes = np.zeros(len(features), dtype=np.int64)
@@ -272,8 +272,12 @@ def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
             unit = row.idxmax()
             if units.nunique() > 1:
                 warnings.warn(
-                    f"unit {unit} is the only unit with {column} = {level!r} ({int(row.max())} episodes): "
+                    f"unit {unit} is the only unit with {column} = {level!r} ({_episodes(int(row.max()))}): "
                     "the model has seen this case-mix only there, so its expected count rests on itself",
                     CaseMixWarning,
                     stacklevel=3,
                 )
+
+
+def _episodes(k: int) -> str:
+    return f"{k} episode" if k == 1 else f"{k} episodes"
