@@ -116,30 +116,10 @@ def risk_adjusted(ctx):
 
 
 def report_tables(ctx):
-    """Every section's result tables, as benchmark_report computes them (no HTML, no figures).
+    """Every section's result tables, as benchmark_report computes them (no HTML, no figures)."""
+    from amebench.report import compute_sections
 
-    Sections run one by one as :func:`amebench.report.build.compute` runs them; a section
-    whose code has not landed (AttributeError/ImportError) or that raises AmebenchError is
-    noted (``notes``) and the stage is marked incomplete rather than crashing.
-    """
-    sections_list = _get("amebench.report.build", "SECTIONS")
-    build = importlib.import_module("amebench.report.build")
-    from amebench.exceptions import AmebenchError
-
-    coh = ctx["cohort"]
-    run_ctx = {"outcome": "work_or_studies", "seed": 0, "lang": "en", "min_cell": 5}
-    if hasattr(build, "compute"):  # the report's own loop (it adds shared inputs to ctx)
-        return build.compute(coh, run_ctx, lambda key: None)
-    sections = []
-    for key, function in sections_list:
-        try:
-            sections.append(function(coh, run_ctx))
-        except (AttributeError, ImportError, NotImplementedError) as exc:
-            ctx.setdefault("notes", []).append(f"section {key} not available ({exc})")
-        except AmebenchError as exc:
-            sections.append(build.Section(key, notes=[f"not available: {exc}"]))
-            ctx.setdefault("notes", []).append(f"section {key}: {exc}")
-    return sections
+    return compute_sections(ctx["cohort"], outcome="work_or_studies", seed=0, lang="en")
 
 
 def pipeline(ctx):

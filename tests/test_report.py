@@ -205,3 +205,16 @@ def test_the_outcome_option_reaches_every_section(tmp_path):
     flows = pd.read_csv(tmp_path / "tables" / "flows.csv")
     assert pd.to_datetime(flows["month"]).max() <= pd.Timestamp("2026-09-30")
     assert rates.loc["network", "events"] < rates.loc["network", "n"] / 4  # studies only
+
+
+def test_compute_sections_is_what_the_report_publishes(report):
+    # benchmarks/stages.py times compute_sections: it must hold every section the report shows
+    from amebench.report import compute_sections
+    from amebench.report.build import SECTIONS
+
+    sections = compute_sections(amebench.cohort(amebench.load_sample()))
+    assert [s.key for s in sections] == [key for key, _ in SECTIONS]
+    assert not [note for s in sections for note in s.notes if "Not available" in note]
+    out, _ = report
+    written = {p.stem for p in (out / "tables").glob("*.csv")}
+    assert {name for s in sections for name in s.tables} == written

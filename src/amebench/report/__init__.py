@@ -19,7 +19,7 @@ from .i18n import texts
 from .output import atomic_write_bytes
 from .publish import publish
 
-__all__ = ["benchmark_report"]
+__all__ = ["benchmark_report", "compute_sections"]
 
 REPORT_FILE = "report.html"
 
@@ -73,15 +73,8 @@ def benchmark_report(
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     coh = cohort(network, as_of=as_of)
-    if coh.episodes.empty:
-        raise AmebenchError(
-            f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
-            "(is --as-of / as_of too early?)"
-        )
-    units = network.units
-    names = dict(zip(units["unit"].astype(str), units["name"].fillna(units["unit"]).astype(str)))
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "unit_names": names}
-    sections = compute(coh, ctx, say)
+    sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, progress=say)
+    names = _unit_names(network)
     say("writing")
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
     extracted = network.as_of.date()
@@ -99,6 +92,28 @@ def benchmark_report(
     atomic_write_bytes(path, page.encode("utf-8"))
     say("done")
     return path
+
+
+def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies", seed: int = 0,
+                     progress=None) -> list:
+    """Compute every section of the report for a cohort: unsuppressed tables, no files.
+
+    What :func:`benchmark_report` computes before disclosure control and writing
+    (the national-scale benchmark times this). ``progress`` is called with each
+    section's key. Returns a list of :class:`amebench.report.build.Section`.
+    """
+    if coh.episodes.empty:
+        raise AmebenchError(
+            f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
+            "(is --as-of / as_of too early?)"
+        )
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "unit_names": _unit_names(coh.network)}
+    return compute(coh, ctx, progress or (lambda key: None))
+
+
+def _unit_names(network) -> dict[str, str]:
+    units = network.units
+    return dict(zip(units["unit"].astype(str), units["name"].fillna(units["unit"]).astype(str)))
 
 
 def _progress(enabled: bool):
