@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import amebench
 from amebench import schema
 from amebench.exceptions import SchemaError
-from amebench.network import Network, codes_in, id_codes, read_parquet
+from amebench.network import Network, codes_in, id_codes, id_codes_many, read_parquet
 
 TABLES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 
@@ -131,3 +131,16 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         net.to_parquet(folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left
+
+
+def test_id_codes_many_equals_id_codes_one_by_one():
+    # Reference: network.id_codes on fresh copies of each column (no shared cache entry).
+    rng = np.random.default_rng(5)
+    columns = [pd.Series(rng.choice(["a", "b", "c", None], size=n).tolist(), dtype=schema.STRING)
+               for n in (1000, 1000, 7, 0)]
+    together = id_codes_many(columns)
+    for values, got in zip(columns, together):
+        ref = id_codes(values.copy(deep=True).astype(object).astype(schema.STRING))
+        np.testing.assert_array_equal(got.codes, ref.codes)
+        assert got.uniques.to_pylist() == ref.uniques.to_pylist()
+        assert id_codes(values) is got  # remembered for the next metric

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import weakref
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,7 +21,7 @@ from . import schema
 from ._files import atomic_write_files
 from .exceptions import SchemaError
 
-__all__ = ["Network", "read_parquet", "IdCodes", "id_codes", "codes_in"]
+__all__ = ["Network", "read_parquet", "IdCodes", "id_codes", "id_codes_many", "codes_in"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
@@ -271,6 +274,31 @@ def id_codes(values: pd.Series) -> IdCodes:
     if data is not None:
         _remember(data, out)
     return out
+
+
+def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:
+    """Return :func:`id_codes` of several columns, hashing those not yet coded side by side.
+
+    pyarrow's dictionary encoding releases the GIL, so the columns of a ledger (unit,
+    person, household) are encoded on as many threads as there are cores. Only pyarrow
+    and numpy run on the worker threads.
+    """
+    columns = [pd.Series(c) for c in columns]
+    todo = []
+    for i, values in enumerate(columns):
+        data = _arrow_data(values)
+        hit = _ID_CODES.get(id(data)) if data is not None else None
+        if hit is None or len(hit.codes) != len(values):
+            todo.append((i, data, _as_text(values)))
+    if len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            encoded = list(pool.map(lambda item: _encode(item[2]), todo))
+        for (_, data, _), (codes, uniques) in zip(todo, encoded):
+            out = IdCodes(codes, uniques)
+            out.codes.flags.writeable = False
+            if data is not None:
+                _remember(data, out)
+    return [id_codes(values) for values in columns]
 
 
 #: (id(arrow data of a column), id(reference uniques)) -> the column's codes in that space;

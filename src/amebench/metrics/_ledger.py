@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..network import codes_in, id_codes
+from ..network import codes_in, id_codes, id_codes_many
 
 __all__ = ["month_index", "Windows", "window_totals"]
 
@@ -128,6 +128,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     def selected(codes: np.ndarray) -> np.ndarray:
         return codes if rows is None else codes[rows]
 
+    ledger_ids = [payments["unit"], payments["person_id"]]
+    if "household_id" in episodes and episodes["household_id"].notna().any():
+        ledger_ids.append(payments["household_id"])
+    id_codes_many(ledger_ids)  # hashed side by side; the id_codes calls below find them
     row_unit = id_codes(payments["unit"])
     e_unit = selected(codes_in(episodes["unit"], row_unit))
     n_ep = len(e_unit)
