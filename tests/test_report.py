@@ -68,7 +68,7 @@ def test_swedish_report_reads_in_swedish(tmp_path):
     # Column headers are labels, never the canonical names (the name is the tooltip).
     assert not [label for column, label in headers if "_" in column and label == column]
     labels = {label for _, label in headers}
-    assert {"Enhet", "Nedre gräns", "Övre gräns", "Avslutsorsak", "Lästa rader", "Medianrang"} <= labels
+    assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Lästa rader", "Medianrang"} <= labels
     # Codes and units are shown with their Swedish labels and names.
     for shown in ("åter till försörjningsstöd", "inom gränserna", "inskrivningar", "Järfälla", "Södertälje", "arbete eller studier"):
         assert shown in html, shown
@@ -218,3 +218,18 @@ def test_compute_sections_is_what_the_report_publishes(report):
     out, _ = report
     written = {p.stem for p in (out / "tables").glob("*.csv")}
     assert {name for s in sections for name in s.tables} == written
+
+
+def test_exit_reasons_read_as_one_row_per_unit_and_flows_point_to_their_file(report):
+    out, path = report
+    html = path.read_text(encoding="utf-8")
+    section = html[html.index("id='flow'"):html.index("id='outcome'")]
+    table = section[section.index("<table>", section.index("Exit reasons</h3>")):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == 1 + 5  # header and the five units
+    assert "tables/flows.csv" in section
+    # a unit's shown reasons and its hidden cells as in the CSV; reasons it never had are 0
+    reasons = pd.read_csv(out / "tables" / "exit_reasons.csv")
+    nynashamn = table[table.index("Nynäshamn"):]
+    nynashamn = nynashamn[:nynashamn.index("</tr>")]
+    assert nynashamn.count(">–<") == reasons.loc[reasons["unit"] == "nynashamn", "n"].isna().sum() >= 2

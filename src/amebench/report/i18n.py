@@ -150,6 +150,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "No follow-up survey from {units}: no retention can be measured there.",
         "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas.",
     },
+    "csv_only": {
+        "en": "Every month of every unit is in {file} (hidden cells are empty).",
+        "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",
+    },
     "no_ledger": {
         "en": "the network has no welfare ledger (payments file)",
         "sv": "nätverket har inga utbetalningsdata (fil med ekonomiskt bistånd)",

@@ -14,13 +14,16 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label
-from ..schema import outcome_reasons
+from ..schema import EXIT_REASONS, outcome_reasons
 from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
 
 __all__ = ["publish"]
+
+#: Tables published as CSV and drawn, but too long to show as an HTML table.
+_CSV_ONLY = frozenset({"flows"})
 
 #: Label columns never hidden by disclosure control.
 _LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason"}
@@ -92,10 +95,29 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.figure_html(png, alt=title))
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
-            inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
+            if name in _CSV_ONLY:  # too long to read on a page; the figure shows it
+                inner.append(f"<p class='meta'>{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
+            elif name == "exit_reasons":
+                inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
+            else:
+                inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
+
+
+def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per unit, one column per exit reason (a reason a unit never had: 0)."""
+    counts = shown.assign(n=pd.to_numeric(shown["n"], errors="coerce").astype("float64"))
+    wide = counts.pivot_table(index="unit", columns="exit_reason", values="n", aggfunc="first",
+                              dropna=False, observed=True, sort=False)
+    present = counts.assign(one=1.0).pivot_table(index="unit", columns="exit_reason", values="one",
+                                                 aggfunc="first", observed=True, sort=False)
+    present = present.reindex_like(wide)
+    wide = wide.where(present.notna(), 0.0)  # absent rows are zero exits, hidden rows stay missing
+    order = [r for r in EXIT_REASONS if r in wide.columns]
+    wide = wide[order].rename(columns=lambda r: code_label(str(r), lang))
+    return wide.reset_index()
 
 
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str]):
