@@ -101,20 +101,33 @@ def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):
 
 
 @pytest.fixture(scope="module")
-def small_unit_report(tmp_path_factory):
+def small_network():
     # A network with one unit of about 6 episodes: its counts are small everywhere.
-    import warnings
-
     from amebench.synth import simulate_network
 
     syn = simulate_network(n_units=4, episodes_per_unit=[300, 250, 200, 6], seed=1)
-    net = amebench.Network.from_frames(episodes=syn.episodes, units=syn.units, payments=syn.payments,
-                                       followups=syn.followups, activities=syn.activities, as_of=syn.as_of)
-    out = tmp_path_factory.mktemp("small")
+    return amebench.Network.from_frames(episodes=syn.episodes, units=syn.units, payments=syn.payments,
+                                        followups=syn.followups, activities=syn.activities, as_of=syn.as_of)
+
+
+def _quiet_report(network, out, **options):
+    import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        benchmark_report(net, out, min_cell=5)
+        return benchmark_report(network, out, min_cell=5, **options)
+
+
+@pytest.fixture(scope="module")
+def small_unit_report(small_network, tmp_path_factory):
+    out = tmp_path_factory.mktemp("small")
+    _quiet_report(small_network, out)
     return {p.stem: pd.read_csv(p) for p in (out / "tables").glob("*.csv")}
+
+
+@pytest.fixture(scope="module")
+def small_unit_report_html(small_network, tmp_path_factory):
+    return _quiet_report(small_network, tmp_path_factory.mktemp("small_sv"), lang="sv").read_text(encoding="utf-8")
 
 
 def test_small_unit_no_visible_small_count_anywhere(small_unit_report):
@@ -233,3 +246,36 @@ def test_exit_reasons_read_as_one_row_per_unit_and_flows_point_to_their_file(rep
     nynashamn = table[table.index("Nynäshamn"):]
     nynashamn = nynashamn[:nynashamn.index("</tr>")]
     assert nynashamn.count(">–<") == reasons.loc[reasons["unit"] == "nynashamn", "n"].isna().sum() >= 2
+
+
+def _html_tables(html: str):
+    """Yield (heading, [column titles], [[cell text]]) of every table in the report."""
+    for match in re.finditer(r"<h3>([^<]*)</h3><div class='scroll'><table>(.*?)</table>", html, flags=re.S):
+        titles = re.findall(r"<th title='([^']*)'>", match.group(2))
+        rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", match.group(2))]
+        yield unescape(match.group(1)), titles, [r for r in rows if r]
+
+
+def _number(text: str):
+    text = unescape(text).replace("\u202f", "").replace("\u2212", "-").replace(",", ".")
+    return float(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else None
+
+
+@pytest.mark.parametrize("fixture", ["report", "small_unit_report_html"])
+def test_no_visible_small_count_in_the_html_either(fixture, request):
+    # The CSVs are scanned above; the page is rendered from the same suppressed tables,
+    # and this reads the numbers a reader sees: every count column, and every cell of
+    # the exit-reason table (one column per reason, all counts).
+    html = request.getfixturevalue(fixture)
+    html = html if isinstance(html, str) else html[1].read_text(encoding="utf-8")
+    from amebench.report.disclosure import COUNT_COLUMNS
+
+    seen = 0
+    for heading, titles, rows in _html_tables(html):
+        counts = [i for i, t in enumerate(titles) if t in COUNT_COLUMNS or (heading in ("Exit reasons", "Avslutsorsaker") and i)]
+        for row in rows:
+            for i in counts:
+                value = _number(row[i])
+                seen += value is not None
+                assert value is None or value == 0 or value >= 5, (heading, titles[i], row)
+    assert seen > 100
