@@ -58,3 +58,17 @@ def test_enrolment_after_as_of_is_an_error():
     net.episodes = late
     with pytest.raises(AmebenchError, match="1 episodes enrol after the month of as_of"):
         flows(net)
+
+
+def test_a_missing_group_value_is_a_group_of_its_own():
+    # was TypeError ("boolean value of NA is ambiguous") when sorting the group keys
+    net = _network(3)
+    episodes = net.episodes.copy()
+    episodes["born_abroad"] = pd.array([True, False] * (len(episodes) // 2) + [True] * (len(episodes) % 2),
+                                       dtype="boolean")
+    episodes.loc[episodes.index[:3], "born_abroad"] = pd.NA
+    net.episodes = episodes
+    out = flows(net, by=("born_abroad",))
+    keys = out["born_abroad"].drop_duplicates().tolist()
+    assert keys[:2] == [False, True] and pd.isna(keys[2]) and len(keys) == 3
+    assert out.groupby("born_abroad", dropna=False)["inflow"].sum().sum() == len(episodes)

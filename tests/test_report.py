@@ -279,3 +279,20 @@ def test_no_visible_small_count_in_the_html_either(fixture, request):
                 seen += value is not None
                 assert value is None or value == 0 or value >= 5, (heading, titles[i], row)
     assert seen > 100
+
+
+def test_a_small_stock_in_the_last_month_is_not_given_back_by_the_unit_totals():
+    # Inflows add up to the unit's episodes and outflows to its exits, both published;
+    # with only the last month hidden, total - shown months would give its flows (and its
+    # stock) back. The small stock's month goes through complementary suppression.
+    from amebench.report.disclosure import suppress_stock
+    from amebench.report.publish import _suppress
+
+    flows = pd.DataFrame({
+        "unit": ["a"] * 4, "month": pd.date_range("2024-01-01", periods=4, freq="MS"),
+        "inflow": [20, 6, 7, 0], "outflow": [0, 8, 9, 13], "stock": [20, 18, 16, 3],
+    })
+    shown, hidden = _suppress(flows, "flows", 5, [], set())
+    shown = suppress_stock(shown, min_cell=5)
+    assert hidden == 2 and shown["outflow"].isna().sum() == 2
+    assert shown["stock"].isna().tolist() == [False, False, False, True]

@@ -72,14 +72,21 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
 
 
 def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:
-    """Group number of each episode and the groups' keys, keys sorted as tuples of values."""
+    """Group number of each episode and the groups' keys, keys sorted by their values.
+
+    A missing value is a group of its own, sorted after the values of its column.
+    """
     if not by:
         return np.zeros(len(episodes), dtype=np.int64), [()]
     codes = episodes.groupby(list(by), observed=True, sort=False, dropna=False).ngroup().to_numpy()
     firsts = np.unique(codes, return_index=True)[1]
     values = episodes[list(by)].astype("object").iloc[firsts]
     keys = [tuple(row) for row in values.itertuples(index=False, name=None)]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+
+    def order_of(key):  # (missing?, value): NA is never compared with a value
+        return tuple((True, 0) if pd.isna(v) else (False, v) for v in key)
+
+    order = sorted(range(len(keys)), key=lambda i: order_of(keys[i]))
     renumber = np.empty(len(keys), dtype=np.int64)
     renumber[order] = np.arange(len(keys))
     return renumber[codes], [keys[i] for i in order]

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 
-__all__ = ["suppress", "suppress_stock", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
+__all__ = ["suppress", "suppress_stock", "small_stock_rows", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
 
 DEFAULT_MIN_CELL = 5
 
@@ -174,28 +174,41 @@ def _complementary(table, hide_row, members, counts) -> bool:
     return True
 
 
+def small_stock_rows(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",
+                     by: Sequence[str] = ("unit",), order: str = "month") -> tuple[np.ndarray, np.ndarray]:
+    """Return (rows whose stock is small, those rows and the month after each) as masks.
+
+    ``stock[t] = stock[t-1] + inflow[t] - outflow[t]``: a hidden stock of month t could
+    be recomputed from month t-1 or from month t+1, so the flows of both months must be
+    hidden with it. Months are ordered by ``order`` within ``by``. Zero stocks are shown.
+    """
+    small = pd.Series(_small(pd.to_numeric(table[stock], errors="coerce"), min_cell), index=table.index)
+    if not small.any():
+        return small.to_numpy(), small.to_numpy()
+    ordered = table.sort_values([*by, order], kind="stable")
+    in_order = small.loc[ordered.index]
+    following = in_order.groupby([ordered[c] for c in by], sort=False).shift(1, fill_value=False).astype(bool)
+    return small.to_numpy(), (small | following.loc[table.index]).to_numpy()
+
+
 def suppress_stock(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",
                    flows: Sequence[str] = ("inflow", "outflow"), by: Sequence[str] = ("unit",),
                    order: str = "month") -> pd.DataFrame:
-    """Hide small stocks of a monthly flow table and the flows that would give them back.
+    """Hide small stocks of a monthly flow table and the flows of their month and the next.
 
-    ``stock[t] = stock[t-1] + inflow[t] - outflow[t]``: a hidden stock of month t could
-    be recomputed from month t-1 or from month t+1, so the flows of both months are
-    hidden with it. Rows are ordered by ``order`` within ``by``. Zero stocks are shown.
+    See :func:`small_stock_rows`. Where the flows also add up to totals published
+    elsewhere, pass those rows to :func:`suppress` as ``hide`` first, so complementary
+    suppression covers them.
     """
+    small, rows = small_stock_rows(table, min_cell=min_cell, stock=stock, by=by, order=order)
     out = table.copy()
-    values = pd.to_numeric(out[stock], errors="coerce")
-    small = pd.Series(_small(values, min_cell), index=out.index)
     if not small.any():
         return out
-    out = out.sort_values([*by, order], kind="stable")
-    small = small.loc[out.index]
-    following = small.groupby([out[c] for c in by], sort=False).shift(1, fill_value=False).astype(bool)
     for col in (stock, *flows):
         out[col] = _nullable(out[col])
     out.loc[small, stock] = pd.NA
-    out.loc[small | following, list(flows)] = pd.NA
-    return out.loc[table.index]
+    out.loc[rows, list(flows)] = pd.NA
+    return out
 
 
 def _nullable(series: pd.Series) -> pd.Series:

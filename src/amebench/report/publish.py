@@ -17,7 +17,7 @@ from ..labels import code_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from ..results import GROUPING
 from . import html as _html
-from .disclosure import COUNT_COLUMNS, suppress, suppress_stock
+from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
 
 __all__ = ["publish"]
@@ -132,8 +132,17 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
-        hide=_unit_rows(table, hidden_units) if name in _SAME_UNITS else None,
+        hide=_hidden_rows(table, name, min_cell, hidden_units),
     )
+
+
+def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str]) -> np.ndarray | None:
+    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks."""
+    if name in _SAME_UNITS:
+        return _unit_rows(table, hidden_units)
+    if name == "flows":  # through suppress, so that complementary suppression covers them
+        return small_stock_rows(table, min_cell=min_cell)[1]
+    return None
 
 
 def _published_groups(sections, outcome: str) -> list[str]:
