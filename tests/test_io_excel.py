@@ -87,3 +87,14 @@ def test_parquet_export(tmp_path):
     assert list(ep["exit_reason"].astype(object).fillna("-")) == ["work", "-"]
     assert list(ep["born_abroad"].astype(object).fillna("-")) == [True, "-"]
     assert len(net.rejects) == 0
+
+
+def test_a_missing_sheet_error_never_shows_an_identity_number_in_the_sheet_names(tmp_path):
+    # A sheet named after a person (synthetic test-range number): the message lists the
+    # workbook's sheets so the user can pick one, with the number hidden.
+    path = tmp_path / "deltagare.xlsx"
+    _xlsx(path, [HEADER], sheet="198112189876")
+    with pytest.raises(ProfileError, match=r"has no sheet 'Blad1'; its sheets are") as info:
+        read_export({"episodes": path}, profile=_profile(tmp_path, 'sheet = "Blad1"\nheader_row = 3'),
+                    unit="u1", key=KEY, as_of="2026-09-30")
+    assert "8112189876" not in str(info.value) and "<personnummer: hidden>" in str(info.value)

@@ -37,3 +37,13 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
         output.atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left
+
+
+def test_written_files_get_the_usual_permissions_not_a_temporary_files(tmp_path):
+    # mkstemp creates 0600; a report or a saved network must be readable as any new file
+    old = os.umask(0o022)
+    try:
+        output.atomic_write_bytes(tmp_path / "report.html", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644

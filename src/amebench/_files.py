@@ -19,9 +19,13 @@ def atomic_write_files(files: Sequence[tuple[Path, Callable[[Path], object]]]) -
     """Write several files, each by ``write(temporary path)``, then move them all into place.
 
     Every file is written in full under a temporary name in its own folder before any
-    is renamed, so an interrupted run leaves the old files (and no temporary ones); the
-    renames at the end are atomic each (``os.replace`` within one file system).
+    is renamed, and each rename is atomic (``os.replace`` within one file system): an
+    interruption while writing leaves the old files and no temporary ones. Only an
+    interruption during the renames themselves (microseconds) can leave some files new
+    and others old. Files get the usual permissions (0666 less the umask), not the
+    owner-only ones of a temporary file.
     """
+    mode = _default_mode()
     staged = []
     try:
         for path, write in files:
@@ -31,9 +35,18 @@ def atomic_write_files(files: Sequence[tuple[Path, Callable[[Path], object]]]) -
             os.close(fd)
             staged.append((Path(tmp), path))
             write(Path(tmp))
+        for tmp, _ in staged:
+            os.chmod(tmp, mode)
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    """0666 less the process's umask: the mode ``open()`` would give a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -125,7 +125,8 @@ class Network:
 
         Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
         back an equal network. The files are written in full under temporary names and
-        then moved into place, so an interrupted write leaves the old network.
+        then moved into place, so a write interrupted before the final renames leaves
+        the old network.
         """
         folder = Path(folder)
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
@@ -260,7 +261,7 @@ def id_codes(values: pd.Series) -> IdCodes:
     The codes of an arrow-backed string column (the canonical ``string`` dtype) are
     kept while its data lives, so metrics that link the same ledger again (welfare,
     risk adjustment, register retention) do not hash millions of strings again
-    (memory: 4 bytes per row, held as long as the column). Values of other dtypes are
+    (memory: 4 bytes per row plus the distinct values, held as long as the column). Values of other dtypes are
     compared as strings, as the canonical dtype does. The codes are read-only.
     """
     values = pd.Series(values)

@@ -25,13 +25,11 @@ def difference(events_a, n_a, events_b, n_b, *, conf_level: float = 0.95):
     The interval is Newcombe's hybrid score interval (his method 10), from
     ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``;
     the p-value is the score test of equal proportions
-    (``test_proportions_2indep(method="score")``).
+    (``test_proportions_2indep(method="score")``); 1 where the test is undefined.
     """
-    alpha = 1 - conf_level
-    low, high = confint_proportions_2indep(events_a, n_a, events_b, n_b, method="newcomb", compare="diff", alpha=alpha)
-    test = test_proportions_2indep(events_a, n_a, events_b, n_b, method="score", compare="diff")
-    p_value = float(test.pvalue) if np.isfinite(test.pvalue) else 1.0
-    return events_a / n_a - events_b / n_b, float(low), float(high), p_value
+    diff, low, high, p_value = _differences(*(np.atleast_1d(v) for v in (events_a, n_a, events_b, n_b)),
+                                            conf_level=conf_level)
+    return float(diff[0]), float(low[0]), float(high[0]), float(p_value[0])
 
 
 def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0.95) -> pd.DataFrame:
@@ -93,7 +91,8 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
         "n_b": np.r_[n[ib], total_n - n],
         "events_b": np.r_[events[ib], total_events - events],
     })
-    diff, low, high, p_value = _differences(out, conf_level)
+    diff, low, high, p_value = _differences(*(out[c].to_numpy() for c in ("events_a", "n_a", "events_b", "n_b")),
+                                            conf_level=conf_level)
     out.insert(3, "estimate", diff)
     out.insert(4, "ci_low", low)
     out.insert(5, "ci_high", high)
@@ -109,15 +108,14 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     return tidy(out)
 
 
-def _differences(rows: pd.DataFrame, conf_level: float):
-    """:func:`difference` for every row at once (the statsmodels calls are elementwise)."""
-    ea, na = rows["events_a"].to_numpy(), rows["n_a"].to_numpy()
-    eb, nb = rows["events_b"].to_numpy(), rows["n_b"].to_numpy()
+def _differences(ea, na, eb, nb, *, conf_level: float):
+    """:func:`difference` for arrays of counts at once (the statsmodels calls are elementwise)."""
     # statsmodels also computes ratios and odds ratios, which divide by zero for a rate of 0
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = confint_proportions_2indep(ea, na, eb, nb, method="newcomb", compare="diff",
                                                alpha=1 - conf_level)
         test = test_proportions_2indep(ea, na, eb, nb, method="score", compare="diff")
-    p_value = np.asarray(test.pvalue, dtype=np.float64)
+    p_value = np.asarray(test.pvalue, dtype=np.float64).reshape(-1)
     p_value = np.where(np.isfinite(p_value), p_value, 1.0)
-    return ea / na - eb / nb, np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64), p_value
+    return (np.asarray(ea / na, dtype=np.float64) - eb / nb, np.asarray(low, dtype=np.float64).reshape(-1),
+            np.asarray(high, dtype=np.float64).reshape(-1), p_value)

@@ -114,7 +114,7 @@ def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: n
     spaces) and the thousands mark; the decimal mark becomes ``.`` and the typographic
     minus ``-``; what is left must be a finite number. Cells of the common shapes
     (:func:`_fast_shape`) are converted with Arrow kernels, the others with the rule
-    written out (tests/test_io_parse.py checks that both give the same floats).
+    written out (tests/test_io_amounts.py checks that both give the same floats).
     """
     import pyarrow as pa
     import pyarrow.compute as pc

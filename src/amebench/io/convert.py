@@ -140,7 +140,7 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
 
 
 def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of, memo=None, early=None):
-    """Validate and pseudonymise raw numbers (mode personnummer); return (ids as text, birth years).
+    """Validate and pseudonymise raw numbers (mode personnummer); return (pseudonyms as a Categorical, birth years).
 
     ``early``: what :func:`_early_identity` computed for this column, if anything.
     """

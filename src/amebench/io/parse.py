@@ -1,4 +1,6 @@
-"""Vectorised parsers of text columns: missing values, dates, months, amounts, booleans, codes.
+"""Vectorised parsers of text columns: missing values, dates, months, integers, booleans, codes.
+
+Amounts have a module of their own (:mod:`amebench.io.amounts`).
 
 Each parser takes a Series of trimmed text and returns the parsed values and a mask of
 cells that are present but cannot be parsed (the caller rejects those rows).

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ProfileError
+from ..privacy import redact_numbers
 from .decode import decode_text, detect_encoding
 
 __all__ = ["RawTable", "read_raw", "prepare_csv", "detect_encoding", "file_kind"]
@@ -308,15 +309,12 @@ def _to_frame(table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
-                    newlines: bool = True) -> pd.DataFrame | None:
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
     """Parse with pyarrow, every column as text; None when some row has the wrong field count.
 
     ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
-    ``newlines=False`` when the file has no quote character (no cell can hold a newline):
-    pyarrow then splits the file into blocks without scanning for quotes.
     """
-    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, newlines)
+    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, True)
     if long:
         where = _long_lines(text, delimiter, skip, len(header))[:10]
         raise ProfileError(
@@ -372,7 +370,9 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
             names = _sheet_names(path)
-            raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are {names}") from None
+            # a sheet name is the workbook's own text: it could hold an identity number
+            raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are "
+                               f"{redact_numbers(repr(names), limit=400)}") from None
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
@@ -400,8 +400,6 @@ def _sheet_names(path: Path) -> list[str]:
 
 def _why(exc: Exception) -> str:
     """A short, redacted description of a library error (never file content)."""
-    from ..privacy import redact_numbers
-
     return redact_numbers(f"{type(exc).__name__}: {exc}", limit=160)
 
 

@@ -54,7 +54,7 @@ def _bca_mean(x: np.ndarray, theta_b: np.ndarray, conf_level: float) -> tuple[fl
     the bootstrap distribution at the adjusted levels. scipy builds every
     leave-one-out resample (O(n^2) per group); the leave-one-out mean is
     ``(sum(x) - x_i) / (n - 1)`` (O(n)). Equal to scipy's interval up to rounding
-    (tests/test_metrics_welfare_bca.py).
+    (tests/test_metrics_welfare.py).
     """
     n = len(x)
     theta_hat = np.mean(x)

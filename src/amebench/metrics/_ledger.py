@@ -157,8 +157,8 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     seen = np.zeros((n_units + 1) * span, dtype=bool)  # (unit, month) cells; last row: no unit
     for start in range(0, len(ns), _BLOCK):
         block = slice(start, start + _BLOCK)
-        rows = _Block(row_unit.codes[block], calendar.months(ns[block]), amount[block], factor, calendar.first)
-        seen[rows.cells(n_units, span, calendar.first)] = True
+        ledger_rows = _Block(row_unit.codes[block], calendar.months(ns[block]), amount[block], factor, calendar.first)
+        seen[ledger_rows.cells(n_units, span, calendar.first)] = True
         # ONE person pass for every episode: an episode with a household takes only the
         # person's rows without one (checked per pair, by the episode's flag).
         r, e = persons.pairs(row_person.codes[block])
@@ -167,10 +167,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
             if row_has_h.any():  # ledgers key a row by person or by household, rarely both
                 keep = ~(ep_has_h[e] & row_has_h)
                 r, e = r[keep], e[keep]
-        by_person.add(rows, r, e, e_unit, bounds32)
+        by_person.add(ledger_rows, r, e, e_unit, bounds32)
         if households is not None:
             r, e = households.pairs(row_household.codes[block])
-            by_household.add(rows, r, e, e_unit, bounds32)
+            by_household.add(ledger_rows, r, e, e_unit, bounds32)
     seen = seen.reshape(n_units + 1, span)
     if factor is not None:
         _check_years(seen.any(axis=0), calendar.first, price_index)

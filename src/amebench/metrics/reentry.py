@@ -112,7 +112,7 @@ def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
         key.append(pd.factorize(both)[0].astype(np.int64))
     width = int(key[1].max(initial=0)) + 1
     combined = key[0] * width + key[1]
-    return pd.Index(combined[n:]).get_indexer(combined[:n]) >= 0 if len(episodes) else np.zeros(n, bool)
+    return np.isin(combined[:n], combined[n:])  # duplicates allowed (a Network built directly)
 
 
 def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray) -> np.ndarray:

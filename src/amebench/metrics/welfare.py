@@ -121,14 +121,16 @@ def welfare_delta(
     excluded, never counted as zero. Several rows in one month add up; amounts
     are not clipped.
 
-    Window sums take one vectorised pass over the ledger (each row is mapped to
-    its episode through integer id codes and summed with ``numpy.bincount``;
-    see :func:`amebench.metrics._ledger.window_totals`): no per-person loop and
-    no payments x episodes merge.
+    Window sums take one vectorised pass over the ledger in blocks (each row is
+    paired with its episodes through integer id codes and summed with
+    ``numpy.add.at``; see :func:`amebench.metrics._ledger.window_totals`): no
+    per-person loop and no payments x episodes merge.
 
-    The BCa and percentile intervals are :func:`scipy.stats.bootstrap` with
-    ``rng=numpy.random.default_rng(seed)`` on the sorted deltas (so row order
-    does not matter); the difference in differences resamples both groups
+    The bootstrap distribution is :func:`scipy.stats.bootstrap`'s (percentile
+    method, ``rng=numpy.random.default_rng(seed)``, on the sorted deltas, so row
+    order does not matter); the BCa correction is computed from it with the
+    jackknife of the mean in closed form, equal to scipy's BCa interval
+    (``metrics._bootstrap``); the difference in differences resamples both groups
     independently. ``"t"`` uses :func:`scipy.stats.ttest_1samp` and, for the
     difference, :func:`amebench.metrics.mean_difference` (Welch).
 
