@@ -261,20 +261,11 @@ def id_codes(values: pd.Series) -> IdCodes:
     The codes of an arrow-backed string column (the canonical ``string`` dtype) are
     kept while its data lives, so metrics that link the same ledger again (welfare,
     risk adjustment, register retention) do not hash millions of strings again
-    (memory: 4 bytes per row plus the distinct values, held as long as the column). Values of other dtypes are
-    compared as strings, as the canonical dtype does. The codes are read-only.
+    (memory: 4 bytes per row plus the distinct values, held as long as the column).
+    Values of other dtypes are compared as strings, as the canonical dtype does. The
+    codes are read-only.
     """
-    values = pd.Series(values)
-    data = _arrow_data(values)
-    if data is not None:
-        hit = _ID_CODES.get(id(data))
-        if hit is not None and len(hit.codes) == len(values):
-            return hit
-    out = IdCodes(*_encode(_as_text(values)))
-    out.codes.flags.writeable = False  # shared by every caller
-    if data is not None:
-        _remember(data, out)
-    return out
+    return id_codes_many([values])[0]
 
 
 def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:
@@ -284,22 +275,27 @@ def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:
     person, household) are encoded on as many threads as there are cores. Only pyarrow
     and numpy run on the worker threads.
     """
-    columns = [pd.Series(c) for c in columns]
+    out: list = []
     todo = []
-    for i, values in enumerate(columns):
+    for values in columns:
+        values = pd.Series(values)
         data = _arrow_data(values)
         hit = _ID_CODES.get(id(data)) if data is not None else None
         if hit is None or len(hit.codes) != len(values):
-            todo.append((i, data, _as_text(values)))
-    if len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            todo.append((len(out), data, _as_text(values)))
+        out.append(hit)
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             encoded = list(pool.map(lambda item: _encode(item[2]), todo))
-        for (_, data, _), (codes, uniques) in zip(todo, encoded):
-            out = IdCodes(codes, uniques)
-            out.codes.flags.writeable = False
-            if data is not None:
-                _remember(data, out)
-    return [id_codes(values) for values in columns]
+    else:
+        encoded = [_encode(item[2]) for item in todo]
+    for (i, data, _), (codes, uniques) in zip(todo, encoded):
+        codes.flags.writeable = False  # shared by every caller
+        out[i] = IdCodes(codes, uniques)
+        if data is not None:
+            _remember(data, out[i])
+    return out
 
 
 #: (id(arrow data of a column), id(reference uniques)) -> the column's codes in that space;
@@ -329,9 +325,21 @@ def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
     if key is not None:
         if key not in _CODES_IN:
             weakref.finalize(own, _CODES_IN.pop, key, None)
-            weakref.finalize(reference.uniques, _CODES_IN.pop, key, None)
+        if key[1] not in _WATCHED:  # one finalizer per reference, however many columns use it
+            _WATCHED.add(key[1])
+            weakref.finalize(reference.uniques, _forget_reference, key[1])
         _CODES_IN[key] = codes
     return codes
+
+
+#: ids of the reference uniques whose finalizer forgets their entries of _CODES_IN.
+_WATCHED: set[int] = set()
+
+
+def _forget_reference(reference_id: int) -> None:
+    for key in [k for k in _CODES_IN if k[1] == reference_id]:
+        _CODES_IN.pop(key, None)
+    _WATCHED.discard(reference_id)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
