@@ -376,19 +376,21 @@ def _states(k: bytes):
     return hashlib.sha256(bytes(b ^ 0x36 for b in k)), hashlib.sha256(bytes(b ^ 0x5C for b in k))
 
 
-def _hasher(k: bytes):
-    """Return ``f(message) -> first PSEUDONYM_HEX hex digits of HMAC-SHA256(k, message)``."""
+def _digests(k: bytes, blob: bytes, width: int) -> bytes:
+    """HMAC-SHA256(k, m)[:PSEUDONYM_HEX // 2] of each ``width``-byte message of ``blob``, concatenated.
+
+    The key's inner and outer states are computed once (``_states``) and copied per
+    message: the same digest as ``hmac.digest(k, m, "sha256")`` at a third of the cost.
+    """
     inner, outer = _states(k)
-    size = PSEUDONYM_HEX // 2
-
-    def one(message: bytes) -> str:
-        i = inner.copy()
-        i.update(message)
-        o = outer.copy()
-        o.update(i.digest())
-        return o.digest()[:size].hex()
-
-    return one
+    copy_inner, copy_outer, size, out = inner.copy, outer.copy, PSEUDONYM_HEX // 2, []
+    for i in range(0, len(blob), width):
+        h = copy_inner()
+        h.update(blob[i:i + width])
+        o = copy_outer()
+        o.update(h.digest())
+        out.append(o.digest()[:size])
+    return b"".join(out)
 
 
 def _distinct_text(values: pd.Series):
@@ -422,16 +424,9 @@ def _pseudonymise_distinct(texts, k: bytes, ref: _dt.date):
     import pyarrow as pa
 
     good, digits, why = _check_digits(texts, ref)
-    inner, outer = _states(k)
-    copy_inner, copy_outer, size, blob, out = inner.copy, outer.copy, PSEUDONYM_HEX // 2, digits.tobytes(), []
-    for i in range(0, len(blob), 12):  # the normalised numbers, 12 ASCII digits each
-        h = copy_inner()
-        h.update(blob[i:i + 12])
-        o = copy_outer()
-        o.update(h.digest())
-        out.append(o.digest()[:size])
+    digests = _digests(k, digits.tobytes(), 12)  # the normalised numbers, 12 ASCII digits each
     width = len(PSEUDONYM_PREFIX) + PSEUDONYM_HEX
-    hexes = np.frombuffer(b"".join(out).hex().encode("ascii"), dtype=np.uint8).reshape(-1, PSEUDONYM_HEX)
+    hexes = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, PSEUDONYM_HEX)
     prefix = np.broadcast_to(np.frombuffer(PSEUDONYM_PREFIX.encode("ascii"), dtype=np.uint8), (len(good), len(PSEUDONYM_PREFIX)))
     cells = np.concatenate([prefix, hexes], axis=1).tobytes()
     named = pa.Array.from_buffers(pa.string(), len(good), [None, pa.py_buffer(
