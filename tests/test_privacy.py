@@ -191,7 +191,7 @@ def test_pseudonymise_column_equals_reference(values, ref, key, as_category):
 
 @given(st.binary(min_size=1, max_size=200), st.lists(st.binary(min_size=12, max_size=12), max_size=5))
 def test_digests_equal_hmac_digest(key, messages):
-    from amebench.privacy import _digests
+    from amebench._pseudonyms import _digests
 
     expected = b"".join(hmac.digest(key, m, "sha256")[:10] for m in messages)
     assert _digests(key, b"".join(messages), 12) == expected
