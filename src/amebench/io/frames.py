@@ -15,10 +15,11 @@ import pandas as pd
 from .. import schema
 from ..exceptions import SchemaError, UnmappedCodeError
 from ..network import Network
-from .convert import convert, cross_check
+from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
+from .rules import cross_check
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 

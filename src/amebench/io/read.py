@@ -12,11 +12,12 @@ import pandas as pd
 from .. import privacy, schema
 from ..exceptions import ProfileError
 from ..network import Network
-from .convert import convert, cross_check
+from .convert import convert
 from .manifest import load_manifest
 from .profile import FILE_TABLES, load_profile, table_profile
 from .readers import prepare_csv, read_raw
 from .rejects import finalise
+from .rules import cross_check
 
 __all__ = ["read_network", "read_export"]
 
