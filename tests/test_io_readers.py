@@ -1,4 +1,4 @@
-"""Tests of amebench.io.readers: the UTF-8 fast path reads a CSV exactly as the general path did.
+"""Tests of amebench.io.readers and io.csvtext: the UTF-8 fast path reads a CSV exactly as the general path did.
 
 Reference: ``_ref_read_csv`` below is the CSV reader before issue #6 (decode the whole
 file in Python, parse its header with csv.reader over the whole text, then pyarrow or
@@ -21,19 +21,9 @@ from hypothesis import strategies as st
 
 from amebench.exceptions import ProfileError
 from amebench.io import readers
-from amebench.io.readers import (
-    RawTable,
-    _clean_headers,
-    _drop_blank,
-    _duplicates,
-    _header,
-    _lines_text,
-    _long_lines,
-    _quote_problem,
-    _read_csv_arrow,
-    _unique,
-    decode_text,
-)
+from amebench.io.csvtext import _header, _lines_text, _long_lines, _quote_problem, _read_csv_arrow
+from amebench.io.decode import decode_text
+from amebench.io.readers import RawTable, _clean_headers, _drop_blank, _duplicates, _unique
 
 
 def _ref_read_csv(path, fmt, label):

@@ -19,9 +19,19 @@ import pandas as pd
 
 from ..exceptions import ProfileError
 from ..privacy import redact_numbers
+from .csvtext import (
+    _arrow_table,
+    _header,
+    _lines,
+    _lines_text,
+    _long_lines,
+    _quote_problem,
+    _read_csv_arrow,
+    _to_frame,
+)
 from .decode import decode_text, detect_encoding
 
-__all__ = ["RawTable", "read_raw", "prepare_csv", "detect_encoding", "file_kind"]
+__all__ = ["RawTable", "detect_encoding", "file_kind", "prepare_csv", "read_raw"]
 
 _CSV = (".csv", ".txt", ".tsv", ".dat")
 _EXCEL = (".xlsx", ".xlsm")
@@ -72,16 +82,6 @@ def _drop_blank(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, n
 
 
 _BINARY_HEADS = (b"PK\x03\x04", b"PAR1", b"\xd0\xcf\x11\xe0")
-
-
-def _lines(data: bytes):
-    """Yield the lines of UTF-8 bytes as text, each with its ``\n`` (as iterating a StringIO does)."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end + 1
-        yield data[start:end].decode("utf-8")
-        start = end
 
 
 def _parse_utf8(data: bytes, fmt):
@@ -155,7 +155,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
     try:
         # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
-        raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if same else None
+        raw = (data.removeprefix(codecs.BOM_UTF8)) if same else None
         frame = _read_csv_arrow(text, delimiter, skip, header, raw)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
@@ -205,41 +205,6 @@ def _raw_table(frame: pd.DataFrame, header: list[str], fmt, label: str, quoted: 
     return RawTable(frame, lines, label, _duplicates(_clean_headers(header)))
 
 
-def _lines_text(where: list[int]) -> str:
-    return f" (line {where[0]})" if len(where) == 1 else f" (lines {where})" if where else ""
-
-
-def _header(text: str, delimiter: str, skip: int, header_row: int, label: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    try:
-        for _ in range(skip):
-            next(reader)
-        header = next(reader)
-    except StopIteration:
-        if skip:
-            raise ProfileError(f"{label}: has no line {header_row} (header_row = {header_row})") from None
-        raise ProfileError(f"{label}: the file is empty (no header row)") from None
-    except csv.Error:
-        raise ProfileError(f"{label}: the header (line {header_row}) is not well-formed CSV") from None
-    if not any(h.strip() for h in header):
-        raise ProfileError(
-            f"{label}: the header (line {header_row}) is empty; if the header is on a later line, set header_row"
-        )
-    return header
-
-
-def _quote_problem(text: str, delimiter: str, skip: int) -> str:
-    """Say where a quoted field opens and never closes (error path only)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True)
-    start = 1
-    try:
-        for _ in reader:
-            start = reader.line_num + 1
-    except csv.Error:
-        return f": a quoted field (\") that opens on line {start} is not closed properly"
-    return ""
-
-
 def _unique(headers: list[str]) -> list[str]:
     """Make headers unique (a repeated header gets " (2)", " (3)" ...); see :func:`_duplicates`."""
     seen: dict[str, int] = {}
@@ -263,76 +228,6 @@ def _duplicates(headers: list[str]) -> dict[str, list[int]]:
     for i, h in enumerate(headers, start=1):
         where.setdefault(h, []).append(i)
     return {h: pos for h, pos in where.items() if len(pos) > 1 and h}
-
-
-def _arrow_table(raw: bytes, delimiter: str, skip: int, header: list[str], newlines: bool = True):
-    """Parse UTF-8 bytes with pyarrow, every column as text: (table or None, rows with too many fields).
-
-    The table is None when some row has the wrong field count, the headers repeat, or
-    pyarrow cannot parse the file. pyarrow only: safe on a second thread.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    if len(set(header)) != len(header):
-        return None, []  # duplicate headers: read by position with pandas
-    ragged = []
-
-    def invalid(row):
-        ragged.append((row.expected_columns, row.actual_columns, row.number))
-        return "skip"
-
-    try:
-        table = pcsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pcsv.ReadOptions(skip_rows=skip, encoding="utf-8"),
-            parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', newlines_in_values=newlines,
-                ignore_empty_lines=False, invalid_row_handler=invalid,
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None, []  # pandas reports the problem without echoing the row's content
-    long = [r for r in ragged if r[1] > r[0]]
-    if long or ragged or table.num_columns != len(header) or list(table.column_names) != list(header):
-        return None, long
-    return table, []
-
-
-def _to_frame(table) -> pd.DataFrame:
-    import pyarrow as pa
-
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-
-
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
-    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
-
-    ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
-    """
-    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, True)
-    if long:
-        where = _long_lines(text, delimiter, skip, len(header))[:10]
-        raise ProfileError(
-            f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
-            f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it"
-        )
-    return None if table is None else _to_frame(table)
-
-
-def _long_lines(text: str, delimiter: str, skip: int, width: int) -> list[int]:
-    """Physical start lines of rows with more than ``width`` fields (error path only)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    out, previous = [], 0
-    for i, row in enumerate(reader):
-        if i > skip and len(row) > width:
-            out.append(previous + 1)
-        previous = reader.line_num
-    return out
 
 
 def _to_text(series: pd.Series, fmt) -> pd.Series:

@@ -1,0 +1,132 @@
+"""CSV text: the header line, pyarrow's parse of the rows, and where a malformed file goes wrong.
+
+Helpers of :mod:`amebench.io.readers`. The parse and the header checks run for every
+CSV file; the line finders (:func:`_long_lines`, :func:`_quote_problem`) only on the
+error path, to name the lines in the message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from ..exceptions import ProfileError
+
+__all__: list[str] = []
+
+
+def _lines(data: bytes):
+    """Yield the lines of UTF-8 bytes as text, each with its ``\n`` (as iterating a StringIO does)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end].decode("utf-8")
+        start = end
+
+
+def _lines_text(where: list[int]) -> str:
+    return f" (line {where[0]})" if len(where) == 1 else f" (lines {where})" if where else ""
+
+
+def _header(text: str, delimiter: str, skip: int, header_row: int, label: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    try:
+        for _ in range(skip):
+            next(reader)
+        header = next(reader)
+    except StopIteration:
+        if skip:
+            raise ProfileError(f"{label}: has no line {header_row} (header_row = {header_row})") from None
+        raise ProfileError(f"{label}: the file is empty (no header row)") from None
+    except csv.Error:
+        raise ProfileError(f"{label}: the header (line {header_row}) is not well-formed CSV") from None
+    if not any(h.strip() for h in header):
+        raise ProfileError(
+            f"{label}: the header (line {header_row}) is empty; if the header is on a later line, set header_row"
+        )
+    return header
+
+
+def _quote_problem(text: str, delimiter: str, skip: int) -> str:
+    """Say where a quoted field opens and never closes (error path only)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return f": a quoted field (\") that opens on line {start} is not closed properly"
+    return ""
+
+
+def _arrow_table(raw: bytes, delimiter: str, skip: int, header: list[str], newlines: bool = True):
+    """Parse UTF-8 bytes with pyarrow, every column as text: (table or None, rows with too many fields).
+
+    The table is None when some row has the wrong field count, the headers repeat, or
+    pyarrow cannot parse the file. pyarrow only: safe on a second thread.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if len(set(header)) != len(header):
+        return None, []  # duplicate headers: read by position with pandas
+    ragged = []
+
+    def invalid(row):
+        ragged.append((row.expected_columns, row.actual_columns, row.number))
+        return "skip"
+
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pcsv.ReadOptions(skip_rows=skip, encoding="utf-8"),
+            parse_options=pcsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', newlines_in_values=newlines,
+                ignore_empty_lines=False, invalid_row_handler=invalid,
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None, []  # pandas reports the problem without echoing the row's content
+    long = [r for r in ragged if r[1] > r[0]]
+    if long or ragged or table.num_columns != len(header) or list(table.column_names) != list(header):
+        return None, long
+    return table, []
+
+
+def _to_frame(table) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
+    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
+
+    ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
+    """
+    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, True)
+    if long:
+        where = _long_lines(text, delimiter, skip, len(header))[:10]
+        raise ProfileError(
+            f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
+            f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it"
+        )
+    return None if table is None else _to_frame(table)
+
+
+def _long_lines(text: str, delimiter: str, skip: int, width: int) -> list[int]:
+    """Physical start lines of rows with more than ``width`` fields (error path only)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    out, previous = [], 0
+    for i, row in enumerate(reader):
+        if i > skip and len(row) > width:
+            out.append(previous + 1)
+        previous = reader.line_num
+    return out
