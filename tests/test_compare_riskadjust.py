@@ -93,9 +93,14 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
 # counts patterns; ``results.model.wnobs`` the episodes).
 
 
+def _exited(cohort):
+    episodes, rows = riskadjust._exited_rows(cohort)
+    return episodes.take(rows).reset_index(drop=True)
+
+
 def test_grouped_fit_equals_row_level_fit():
     cohort = amebench.cohort(amebench.load_sample())
-    frame = riskadjust._exited(cohort)
+    frame = _exited(cohort)
     casemix = riskadjust.DEFAULT_CASEMIX
     features = riskadjust._features(frame, cohort, casemix)
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
@@ -121,7 +126,7 @@ def test_risk_adjusted_table_unchanged_by_grouping():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CaseMixWarning)
         table = amebench.compare.risk_adjusted(cohort).table
-    frame = riskadjust._exited(cohort)
+    frame = _exited(cohort)
     features = riskadjust._features(frame, cohort, riskadjust.DEFAULT_CASEMIX)
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
         dtype="float64")

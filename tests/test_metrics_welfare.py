@@ -320,10 +320,18 @@ def test_bca_bootstrap_interval_covers_true_mean_delta():
     assert 0.91 <= covered.mean() <= 0.98  # 400 replicates: +-1.1 percentage points se
 
 
+def _deciding_episodes(episodes, as_of, per):
+    """The deciding episodes as a table, with ``_exited`` (the shape of the reference's result)."""
+    from amebench.metrics._deciding import _deciding_rows
+
+    rows, exited = _deciding_rows(episodes, as_of, per)
+    out = episodes.take(rows).reset_index(drop=True)
+    out["_exited"] = exited
+    return out
+
+
 def _brute_force_sums(net, months, per):
     """Window sums by plain Python loops over the documented linking rule (a slow reference)."""
-    from amebench.metrics.welfare import _deciding_episodes
-
     ep = _deciding_episodes(net.episodes, net.as_of, per)
     pay = net.payments
     out = []
@@ -419,8 +427,6 @@ def _tied_episodes(seed, n=80):
 def test_deciding_episodes_equal_reference(seed, per, as_of):
     from reference.welfare_b5cd348 import _deciding_episodes as reference
 
-    from amebench.metrics.welfare import _deciding_episodes
-
     episodes = _tied_episodes(seed)
     new = _deciding_episodes(episodes, pd.Timestamp(as_of), per)
     old = reference(episodes, pd.Timestamp(as_of), per)
@@ -431,8 +437,6 @@ def test_deciding_episodes_on_the_sample_equal_reference():
     from reference.welfare_b5cd348 import _deciding_episodes as reference
 
     import amebench
-    from amebench.metrics.welfare import _deciding_episodes
-
     c = cohort(amebench.load_sample())
     for per in ("person", "household"):
         new = _deciding_episodes(c.episodes, c.as_of, per)
@@ -443,7 +447,7 @@ def test_batched_resampling_draws_what_one_batch_draws():
     # _mean_ci asks scipy.stats.bootstrap for batches of ~2^18 values; numpy's generator
     # gives the same draws in any batch sizes, so the intervals equal one unbatched call
     # (reference: scipy.stats.bootstrap with batch=None) exactly.
-    from amebench.metrics.welfare import _batch
+    from amebench.metrics._bootstrap import _batch
 
     x = np.sort(np.random.default_rng(8).normal(-300, 2500, 9000))
     assert _batch(len(x)) < 1000  # many batches

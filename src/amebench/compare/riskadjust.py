@@ -202,11 +202,6 @@ def _calibration(y, p) -> pd.DataFrame:
     return out
 
 
-def _exited(data) -> pd.DataFrame:
-    episodes, rows = _exited_rows(data)
-    return episodes.take(rows).reset_index(drop=True)
-
-
 def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     """The episodes of ``data`` and the positions of those exited (by ``as_of`` for a Cohort)."""
     episodes = data.episodes if hasattr(data, "episodes") else data

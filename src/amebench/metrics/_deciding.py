@@ -10,15 +10,7 @@ import pandas as pd
 
 from ..network import id_codes
 
-__all__ = ["_deciding_episodes", "_deciding_rows"]
-
-
-def _deciding_episodes(episodes: pd.DataFrame, as_of: pd.Timestamp, per: str) -> pd.DataFrame:
-    """Return one episode per key (see :func:`_deciding_rows`), with ``_exited`` added."""
-    rows, exited = _deciding_rows(episodes, as_of, per)
-    out = episodes.take(rows).reset_index(drop=True)
-    out["_exited"] = exited
-    return out
+__all__ = ["_deciding_rows"]
 
 
 def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,

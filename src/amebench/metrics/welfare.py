@@ -12,8 +12,8 @@ from scipy import stats
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ._binomial import binomial_interval
-from ._bootstrap import _batch, _mean_ci  # noqa: F401 (tests use _batch)
-from ._deciding import _deciding_episodes, _deciding_rows  # noqa: F401 (tests use both)
+from ._bootstrap import _mean_ci
+from ._deciding import _deciding_rows
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
@@ -254,14 +254,6 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
 # -- summaries --------------------------------------------------------------------
 
 
-def _grouped(frame: pd.DataFrame, by):
-    if not by:
-        yield (), frame
-        return
-    for key, part in frame.groupby(list(by), observed=True, dropna=False, sort=True):
-        yield (key if isinstance(key, tuple) else (key,)), part
-
-
 def _method_label(kind: str, n_boot: int, seed: int, prefix: str = "") -> str:
     if kind == "t":
         return prefix + ("welch-t" if prefix else "t")
@@ -346,11 +338,12 @@ def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
 
 
 def _differences(values, by, kind, conf_level, n_boot, seed) -> list[dict]:
-    treated = dict(_grouped(values[_GROUP_PARTICIPANTS], by))
-    control = dict(_grouped(values[_GROUP_COMPARISON], by))
+    participants, comparison = values[_GROUP_PARTICIPANTS], values[_GROUP_COMPARISON]
+    treated = dict(_group_rows(participants, by))
+    control = dict(_group_rows(comparison, by))
     rows = []
     for key in [k for k in treated if k in control]:
-        t, c = treated[key], control[key]
+        t, c = participants.take(treated[key]), comparison.take(control[key])
         t_ok, c_ok = t[t["_eligible"]], c[c["_eligible"]]
         a = t_ok["_delta"].to_numpy(dtype=np.float64)
         b = c_ok["_delta"].to_numpy(dtype=np.float64)
