@@ -176,6 +176,22 @@ def test_comparison_gives_difference_in_differences(hand):
     assert boot.iloc[2]["ci_low"] <= boot.iloc[2]["estimate"] <= boot.iloc[2]["ci_high"]
 
 
+def test_difference_rows_pair_the_groups_by_key():
+    # by a column: each difference row is that group's participants minus its comparison
+    import amebench
+
+    net = amebench.load_sample()
+    out = welfare_delta(cohort(net, exited=2025), months=3, method="t", by=("gender",),
+                        comparison=cohort(net, exited=2024))
+    wide = out.set_index(["gender", "group"])
+    for gender in out.loc[out["group"] == "difference", "gender"]:
+        t, c, d = (wide.loc[(gender, g)] for g in ("participants", "comparison", "difference"))
+        assert d["estimate"] == pytest.approx(t["estimate"] - c["estimate"])
+        assert d["mean_after"] == pytest.approx(t["mean_after"] - c["mean_after"])
+        assert (d["n"], d["eligible"]) == (t["n"] + c["n"], t["eligible"] + c["eligible"])
+    assert (out["group"] == "difference").sum() >= 2
+
+
 def test_columns_never_change_and_are_in_glossary(hand):
     a = welfare_delta(hand, months=3, method="t")
     b = welfare_delta(hand, months=2, per="household", method="percentile", n_boot=200, seed=3)
