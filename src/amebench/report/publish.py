@@ -69,13 +69,15 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     groups = _published_groups(sections, outcome)
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden_units: set[str] = set()
+    done = {}
     if rates is not None:  # first: the other tables hide the units the rates table hides
-        shown, _ = _suppress(rates, "outcome_rates", min_cell, groups, hidden_units)
+        done["outcome_rates"] = _suppress(rates, "outcome_rates", min_cell, groups, hidden_units)
+        shown = done["outcome_rates"][0]
         hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
     for section in sections:
         published = {}
         for name, table in section.tables.items():
-            shown, hidden = _suppress(table, name, min_cell, groups, hidden_units)
+            shown, hidden = done.get(name) or _suppress(table, name, min_cell, groups, hidden_units)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             hidden_total += hidden
