@@ -45,7 +45,7 @@ HEADER = ["Inskrivnings-ID", "Personnummer", "Inskrivningsdatum", "Utskrivningsd
 #: Digit runs that could be identity numbers (10 or 12 digits, with - or +), not glued to digits.
 NUMBER_RUN = re.compile(r"(?<![0-9])([0-9]{8}[-+]?[0-9]{4}|[0-9]{6}[-+]?[0-9]{4})(?![0-9])")
 #: Every (synthetic, valid) identity number in the corpus and the fuzz base export.
-KNOWN = ("811218-9876", "121212-1212", "701063-2391", "850709-9805", "201112+1239", "19640823-3234")
+KNOWN = ("811218-9876", "121212-1212", "701063-2391", "850709-9805", "201112+9802", "19640823-3234")
 PSEUDONYM = re.compile(r"^p_[0-9a-f]{20}$")
 
 
@@ -263,10 +263,10 @@ def test_corpus_has_enough_kinds():
 def test_leak_check_can_fail():
     # The identity check must see a number in any of its forms, or it proves nothing.
     assert _leaks("x 811218-9876 y") and _leaks("198112189876") and _leaks("E18112189876")
-    assert _leaks("19201112+1239"[2:]) and _leaks("id 640823-3234;")  # a known number, another form
-    assert _leaks("x 121212-1212") and _leaks("6403142380")  # a valid number not in KNOWN
+    assert _leaks("19201112+9802"[2:]) and _leaks("id 640823-3234;")  # a known number, another form
+    assert _leaks("x 121212-1212") and _leaks("6403149823")  # a valid number not in KNOWN
     assert not _leaks("2024-01-05;12345") and not _leaks("<personnummer: hidden>")
-    assert not _leaks("1" + "0" * 30 + "6403142380")  # a long digit run is not a number
+    assert not _leaks("1" + "0" * 30 + "6403149823")  # a long digit run is not a number
 
 
 def test_known_lists_every_number_in_the_corpus():

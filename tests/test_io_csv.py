@@ -233,8 +233,8 @@ def test_same_person_same_pseudonym_across_formats_and_units(tmp_path):
 def test_no_raw_number_anywhere(tmp_path):
     numbers = [make_pnr(i) for i in range(40)]
     rows = [f"E{i};{p};2024-01-05;;;;;" for i, p in enumerate(numbers)]
-    rows.append("E99;19800301-0018;2024-01-05;;;;;")  # invalid check digit
-    pays = "Pnr;Månad;Belopp\n" + "\n".join(f"{p};2024-03;100" for p in numbers[:5]) + "\n19800302-0016;2024-03;5\n"
+    rows.append("E99;19800301-9803;2024-01-05;;;;;")  # invalid check digit
+    pays = "Pnr;Månad;Belopp\n" + "\n".join(f"{p};2024-03;100" for p in numbers[:5]) + "\n19800302-9801;2024-03;5\n"
     folder = write_network(tmp_path, _episodes(*rows), payments=pays)
     net = read_network(folder)
     assert len(net.rejects) == 2
@@ -242,7 +242,7 @@ def test_no_raw_number_anywhere(tmp_path):
     net.to_parquet(out)
     blob = b"".join(p.read_bytes() for p in out.iterdir())
     text = "\n".join(getattr(net, t).astype(str).to_csv() for t in ("episodes", "payments", "rejects", "reconciliation"))
-    for p in numbers + ["19800301-0018", "19800302-0016"]:
+    for p in numbers + ["19800301-9803", "19800302-9801"]:
         digits = p.replace("-", "")
         for form in (p, digits, digits[2:], p[2:]):
             assert form not in text

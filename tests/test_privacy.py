@@ -62,12 +62,13 @@ def test_century_of_ten_digit_form_from_as_of():
 
 
 def test_leap_day():
-    # 000229-000: 0*2, 0*1, 0*2, 2*1, 2*2, 9*1, 0, 0, 0 -> 0+0+0+2+4+9 = 15 -> check 5.
+    # 000229-980: 0*2, 0*1, 0*2, 2*1, 2*2, 9*1, 9*2, 8*1, 0*2 -> 0+0+0+2+4+9+(1+8)+8+0 = 32
+    # -> check 8 (serial 980-999: Skatteverket's range for test numbers).
     # 2000 is a leap year (divisible by 400), so 29 February exists.
-    assert validate_personnummer("000229-0005", as_of=AS_OF) == "200002290005"
-    # 010229-000: 0+1+0+2+4+9 = 16 -> check 4, but 2001-02-29 does not exist.
+    assert validate_personnummer("000229-9808", as_of=AS_OF) == "200002299808"
+    # 010229-980: 0+1+0+2+4+9+9+8+0 = 33 -> check 7, but 2001-02-29 does not exist.
     with pytest.raises(IdentityNumberError, match="invalid date"):
-        validate_personnummer("010229-0004", as_of=AS_OF)
+        validate_personnummer("010229-9807", as_of=AS_OF)
 
 
 @pytest.mark.parametrize("bad", ["811218-9877", "81121-89876", "abc", "8112189876123", "811318-9876"])

@@ -83,10 +83,14 @@ def luhn_digit(nine: str) -> str:
 
 
 def make_pnr(i: int, *, year: int = 1980) -> str:
-    """Return a valid synthetic 12-digit number with a dash, distinct for each ``i`` < 999 * 28."""
-    day = 1 + (i // 999) % 28
-    serial = 1 + i % 999
-    nine = f"{year % 100:02d}03{day:02d}{serial:03d}"
+    """Return a valid synthetic 12-digit number with a dash, distinct for each ``i`` < 20 * 28 * 12.
+
+    Birth numbers 980-999: Skatteverket's range for test numbers (as in amebench.synth).
+    """
+    serial = 980 + i % 20
+    day = 1 + (i // 20) % 28
+    month = 1 + (i // (20 * 28)) % 12
+    nine = f"{year % 100:02d}{month:02d}{day:02d}{serial:03d}"
     return f"{year // 100}{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
 
 
