@@ -296,3 +296,15 @@ def test_a_small_stock_in_the_last_month_is_not_given_back_by_the_unit_totals():
     shown = suppress_stock(shown, min_cell=5)
     assert hidden == 2 and shown["outflow"].isna().sum() == 2
     assert shown["stock"].isna().tolist() == [False, False, False, True]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "2 more rows in the CSV file."),
+                                            ("sv", "Ytterligare 2 rader finns i CSV-filen.")])
+def test_long_table_is_cut_with_a_pointer_to_the_csv(lang, text):
+    from amebench.report.html import format_table
+
+    frame = pd.DataFrame({"unit": [f"u{i}" for i in range(5)], "n": range(5)})
+    page = format_table(frame, percent=False, lang=lang, max_rows=3)
+    assert page.count("<tr>") == 1 + 3  # header and three rows
+    assert text in page
+    assert "CSV" not in format_table(frame, percent=False, lang=lang, max_rows=5)

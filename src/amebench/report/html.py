@@ -82,8 +82,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     rows = []
     for i in range(len(shown)):
         rows.append("<tr>" + "".join(f"<td{numeric[c]}>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
-    more_text = {"en": "{k} more rows in the CSV file.", "sv": "Ytterligare {k} rader finns i CSV-filen."}[lang]
-    more = f"<p class='meta'>{more_text.format(k=len(frame) - max_rows)}</p>" if len(frame) > max_rows else ""
+    more_text = texts(lang)["more_rows"].format(k=len(frame) - max_rows)
+    more = f"<p class='meta'>{more_text}</p>" if len(frame) > max_rows else ""
     return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{caption}{more}"
 
 

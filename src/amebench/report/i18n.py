@@ -154,6 +154,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Every month of every unit is in {file} (hidden cells are empty).",
         "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",
     },
+    "more_rows": {
+        "en": "{k} more rows in the CSV file.",
+        "sv": "Ytterligare {k} rader finns i CSV-filen.",
+    },
     "no_ledger": {
         "en": "the network has no welfare ledger (payments file)",
         "sv": "nätverket har inga utbetalningsdata (fil med ekonomiskt bistånd)",
