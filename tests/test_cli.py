@@ -48,6 +48,20 @@ def test_validate_rejects_to_a_folder_is_a_clear_error(tmp_path, capsys):
     assert "is a folder; give a file name" in capsys.readouterr().err
 
 
+def test_validate_rejects_never_overwrites_another_file(tmp_path, capsys):
+    net = tmp_path / "net"
+    shutil.copytree(sample_path(), net)
+    export = net / "jarfalla" / "deltagare.csv"
+    before = export.read_bytes()
+    assert main(["validate", str(net), "--rejects", str(export)]) == 2
+    assert "is not a rejects file written by amebench" in capsys.readouterr().err
+    assert export.read_bytes() == before
+    # a file an earlier --rejects wrote may be written again
+    target = tmp_path / "rejects.csv"
+    assert main(["validate", str(net), "--rejects", str(target)]) == 0
+    assert main(["validate", str(net), "--rejects", str(target)]) == 0
+
+
 def test_missing_path_is_a_clear_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
@@ -99,6 +113,11 @@ def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
     (["--min-cell", "0"], "--min-cell must be at least 1"),
     (["--outcome", "jobb"], "unknown outcome 'jobb'"),
     (["--as-of", "igår"], "--as-of 'igår' is not a date; write YYYY-MM-DD"),
+    # pandas would read 2.1.2025 as 1 February, where a Swedish user means 2 January
+    (["--as-of", "2.1.2025"], "--as-of '2.1.2025' is not a date; write YYYY-MM-DD"),
+    (["--as-of", "2025"], "--as-of '2025' is not a date"),
+    (["--as-of", "2025-02-30"], "--as-of '2025-02-30' is not a date"),
+    (["--seed", "-1"], "--seed must be 0 or more"),
     (["--as-of", "2099-01-01"], "is after the extraction date"),
 ])
 def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):

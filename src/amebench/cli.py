@@ -7,12 +7,15 @@ Exit status: 0 on success; 1 when ``validate --strict`` found rejected rows;
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from .exceptions import AmebenchError
+from .schema import REJECTS
 
 __all__ = ["main"]
 
@@ -20,6 +23,7 @@ _EXIT_OK = 0
 _EXIT_REJECTS = 1
 _EXIT_ERROR = 2
 _TOP_REASONS = 3
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="exit with status 1 when any row was rejected"
     )
     validate.add_argument(
-        "--rejects", metavar="CSV", help="also write every rejected row to this CSV file"
+        "--rejects", metavar="CSV",
+        help="also write every rejected row to this CSV file (a new file, or one an earlier --rejects wrote)",
     )
 
     template = sub.add_parser(
@@ -97,8 +102,8 @@ def _validate(args) -> int:
     from .io import read_network
     from .report.output import write_csv
 
-    if args.rejects and Path(args.rejects).is_dir():
-        raise AmebenchError(f"--rejects {args.rejects} is a folder; give a file name such as rejects.csv")
+    if args.rejects:
+        _check_rejects_target(Path(args.rejects))
     network = read_network(_existing(args.path))
     print(reconciliation_text(network))
     if args.rejects:
@@ -108,6 +113,21 @@ def _validate(args) -> int:
         print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
         return _EXIT_REJECTS
     return _EXIT_OK
+
+
+def _check_rejects_target(path: Path) -> None:
+    """Refuse a folder, and any existing file that an earlier ``--rejects`` did not write
+    (an export or a profile given by mistake would be overwritten)."""
+    if path.is_dir():
+        raise AmebenchError(f"--rejects {path} is a folder; give a file name such as rejects.csv")
+    if path.exists():
+        with open(path, "rb") as f:
+            first = f.readline().rstrip(b"\r\n")
+        if first != ",".join(REJECTS.dtypes).encode():  # the header write_csv gives the rejects
+            raise AmebenchError(
+                f"--rejects {path} exists and is not a rejects file written by amebench; "
+                "give a new file name (it would be overwritten)"
+            )
 
 
 def reconciliation_text(network) -> str:
@@ -157,20 +177,18 @@ def _benchmark(args) -> int:
 
     if args.min_cell < 1:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
+    if args.seed < 0:
+        raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise AmebenchError(f"--out {args.out} is a file; give a folder for the report")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = pd.Timestamp(args.as_of)
-        except ValueError:
-            raise AmebenchError(f"--as-of {args.as_of!r} is not a date; write YYYY-MM-DD") from None
+    as_of = _as_of(args.as_of) if args.as_of else None
     network = read_network(_existing(args.path))
     if not args.quiet:
         print(
             f"[amebench] read {args.path}: {len(network.units)} units, {len(network.episodes):,} episodes, "
-            f"{len(network.rejects):,} rows rejected (`amebench validate {args.path}` lists them)",
+            f"{len(network.rejects):,} rows rejected "
+            f"(`amebench validate {args.path} --rejects rejects.csv` writes them out)",
             file=sys.stderr, flush=True,
         )
     path = benchmark_report(
@@ -179,6 +197,16 @@ def _benchmark(args) -> int:
     )
     print(f"report written to {path}")
     return _EXIT_OK
+
+
+def _as_of(text: str) -> pd.Timestamp:
+    """The date of ``--as-of``: YYYY-MM-DD only (2.1.2025 is read differently in Sweden and elsewhere)."""
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return pd.Timestamp(dt.date.fromisoformat(text))
+    except ValueError:
+        raise AmebenchError(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-09-30") from None
 
 
 def _existing(path: str) -> Path:
