@@ -308,3 +308,16 @@ def test_long_table_is_cut_with_a_pointer_to_the_csv(lang, text):
     assert page.count("<tr>") == 1 + 3  # header and three rows
     assert text in page
     assert "CSV" not in format_table(frame, percent=False, lang=lang, max_rows=5)
+
+
+@pytest.mark.parametrize(("lang", "points", "percent"), [("en", "7.0\u00a0pp", "38.1\u00a0%"),
+                                                        ("sv", "7,0\u00a0p.e.", "38,1\u00a0%")])
+def test_numbers_take_the_language_decimal_mark_and_units_keep_theirs(lang, points, percent):
+    from amebench.report.html import format_table
+
+    pairwise = format_table(pd.DataFrame({"unit_a": ["a"], "estimate": [0.07]}), percent=False,
+                            lang=lang, name="pairwise")
+    assert points in pairwise
+    rates = format_table(pd.DataFrame({"unit": ["a"], "estimate": [0.381], "ci_low": [-0.00001]}),
+                         percent=True, lang=lang, name="outcome_rates")
+    assert percent in rates and "0\u00a0%" in rates and "\u22120" not in rates  # -0.0 % is 0.0 %

@@ -124,10 +124,9 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}".replace(",", "\u202f")
     if isinstance(value, (float, np.floating)):
-        if points:
-            text = f"{100 * value + 0.0:.1f}\u00a0{points}"
-        elif percent:
-            text = f"{100 * value + 0.0:.1f}\u00a0%"
+        unit = f"\u00a0{points}" if points else "\u00a0%" if percent else ""
+        if points or percent:
+            text = f"{100 * value + 0.0:.1f}"
         elif column.startswith("p_"):
             text = f"{value:.3f}" if value >= 0.001 else "<0.001"
         elif abs(value) >= 100:
@@ -136,10 +135,10 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
             text = f"{value:.1f}"
         else:
             text = f"{value:.3f}"
-        if text.startswith("-") and not text.strip("-0.%\u00a0" + (points or "")):
+        if text.startswith("-") and not text.strip("-0."):
             text = text[1:]  # -0.0 % after rounding is 0.0 %
         text = text.replace("-", "\u2212", 1) if text.startswith("-") else text
-        return text.replace(".", decimal)
+        return text.replace(".", decimal) + unit  # the unit's own dots stay (p.e.)
     return html.escape(str(value))
 
 
