@@ -205,8 +205,8 @@ def pseudonymise(values, key) -> pd.Series | str:
 
 
 _KEY_HELP = (
-    f"pass key=..., set the environment variable {KEY_ENV}, set {KEY_FILE_ENV} to a file "
-    "holding the key, or add key_file = \"...\" under [network] in network.toml"
+    f"set the environment variable {KEY_ENV}, set {KEY_FILE_ENV} to a file holding the key, "
+    "add key_file = \"...\" under [network] in network.toml, or in Python pass key=..."
 )
 
 

@@ -154,7 +154,7 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
         return as_ids(text, present), None
     if key is None:
         raise KeyMissingError(
-            f"{st.label}: column {st.header(column)} holds raw identity numbers but no "
+            f"{st.label}: column {st.header(column)} is read as identity numbers (personnummer) but no "
             "pseudonymisation key was given; " + privacy._KEY_HELP
         )
     if early is None:
