@@ -321,3 +321,23 @@ def test_numbers_take_the_language_decimal_mark_and_units_keep_theirs(lang, poin
     rates = format_table(pd.DataFrame({"unit": ["a"], "estimate": [0.381], "ci_low": [-0.00001]}),
                          percent=True, lang=lang, name="outcome_rates")
     assert percent in rates and "0\u00a0%" in rates and "\u22120" not in rates  # -0.0 % is 0.0 %
+
+
+def test_hidden_cells_show_a_dash_and_cells_without_a_value_stay_empty():
+    from amebench.report.html import format_table
+
+    frame = pd.DataFrame({"unit": ["a", "b", "c"], "estimate": [np.nan, np.nan, 0.5], "n": [np.nan, 40.0, 30.0]})
+    hidden = pd.DataFrame({"unit": [False] * 3, "estimate": [True, False, False], "n": [True, False, False]})
+    rows = format_table(frame, percent=True, lang="en", hidden=hidden).split("<tr>")[2:]
+    assert rows[0].count(">–</td>") == 2  # a: hidden by disclosure control
+    assert ">–</td>" not in rows[1] and "<td class='num'></td>" in rows[1]  # b: no estimate
+    # without the mask every missing cell is taken as hidden
+    assert format_table(frame, percent=True, lang="en").count(">–</td>") == 3
+
+
+def test_report_tells_hidden_from_missing(report):
+    # Nynäshamn has no survey: its retention has no value (empty), nothing is hidden there
+    page = report[1].read_text(encoding="utf-8")
+    section = page[page.index("id='retention'"):page.index("id='reentry'")]
+    row = next(r for r in section.split("<tr>") if r.startswith("<td>Nynäshamn"))
+    assert ">–</td>" not in row and "<td class='num'></td>" in row

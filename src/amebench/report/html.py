@@ -31,7 +31,8 @@ _PERCENT = {
     "share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
     "rate", "rate_ci_low", "rate_ci_high",
 }
-_MISSING = "–"
+_MISSING = "–"  # a cell hidden by disclosure control
+_NO_VALUE = ""  # a value that does not exist (no interval for a median's days, no survey)
 
 #: Columns shown as percentages in every table (shares, whatever the table's estimate is).
 _ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high"}
@@ -44,7 +45,8 @@ _POINTS_UNIT = {"en": "pp", "sv": "p.e."}
 _CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
 
 
-def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = 40) -> str:
+def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = 40,
+                 hidden: pd.DataFrame | None = None) -> str:
     """Return ``frame`` as an HTML table for reading.
 
     Headers are readable labels in ``lang`` (the canonical column name is the
@@ -52,6 +54,9 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     percentages, numbers with thousands separators and hidden cells as '–'.
     ``name`` is the result table's name, which decides what ``estimate`` means.
     ``method`` and ``conf_level`` are stated once under the table, not per row.
+    ``hidden``: a boolean frame like ``frame``, True where disclosure control hid the
+    cell (shown as '–'); other missing cells have no value and are left empty. Without
+    it, every missing cell is taken as hidden.
     """
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
@@ -74,6 +79,9 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         else:
             cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal)
                           for v, p in zip(values, row_percent)]
+        if hidden is not None:
+            was_hidden = hidden[col].to_numpy(dtype=bool)[:len(shown)]
+            cells[col] = [_NO_VALUE if c == _MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
     numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(
         f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name))}</th>"

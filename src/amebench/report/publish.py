@@ -75,7 +75,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         shown = done["outcome_rates"][0]
         hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
     for section in sections:
-        published = {}
+        published, hidden_cells = {}, {}
         for name, table in section.tables.items():
             shown, hidden = done.get(name) or _suppress(table, name, min_cell, groups, hidden_units)
             if name == "flows":
@@ -83,6 +83,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             hidden_total += hidden
             write_table(shown, tables_dir, name)
             published[name] = _with_names(shown, unit_names or {})
+            hidden_cells[name] = shown.isna() & ~table.isna()
         inner = []
         text_key = f"{section.key}_text"
         if text_key in t:
@@ -102,7 +103,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
             else:
-                inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name))
+                inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
+                                                hidden=hidden_cells[name]))
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
