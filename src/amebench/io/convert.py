@@ -254,7 +254,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
-            st.add(bad, column, s, f"date does not parse or does not exist (formats {formats})")
+            st.add(bad, column, s, f"date does not parse or does not exist (formats {', '.join(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
