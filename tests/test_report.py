@@ -341,3 +341,11 @@ def test_report_tells_hidden_from_missing(report):
     section = page[page.index("id='retention'"):page.index("id='reentry'")]
     row = next(r for r in section.split("<tr>") if r.startswith("<td>Nynäshamn"))
     assert ">–</td>" not in row and "<td class='num'></td>" in row
+
+
+def test_tables_list_units_by_name_with_the_total_last(report):
+    # ids sort "sodertalje" before "solna"; the page lists names, as the figures do
+    page = report[1].read_text(encoding="utf-8")
+    section = page[page.index("id='outcome'"):page.index("id='retention'")]
+    units = re.findall(r"<tr><td>([^<]*)</td>", section)
+    assert units == ["Järfälla", "Nynäshamn", "Solna", "Sundbyberg", "Södertälje", "network"]

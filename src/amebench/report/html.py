@@ -80,7 +80,7 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
             cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal)
                           for v, p in zip(values, row_percent)]
         if hidden is not None:
-            was_hidden = hidden[col].to_numpy(dtype=bool)[:len(shown)]
+            was_hidden = hidden.loc[shown.index, col].to_numpy(dtype=bool)
             cells[col] = [_NO_VALUE if c == _MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
     numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(

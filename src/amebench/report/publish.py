@@ -182,11 +182,16 @@ def _unit_rows(table, units: set[str]) -> np.ndarray:
 
 
 def _with_names(table, names):
-    """Return ``table`` with unit ids replaced by unit names for display."""
+    """Return ``table`` with unit ids replaced by unit names for display, rows in the names'
+    order (as the figures list them; a unit's own rows keep their order, totals come last)."""
     columns = [c for c in ("unit", "unit_a", "unit_b") if c in table.columns]
     if not names or not columns:
         return table
-    return table.assign(**{c: table[c].map(lambda u: names.get(u, u)) for c in columns})
+    shown = table.assign(**{c: table[c].map(lambda u: names.get(u, u)) for c in columns})
+    if "unit" not in table.columns:
+        return shown
+    keys = [(u not in names, str(names.get(u, u)).casefold()) for u in table["unit"]]
+    return shown.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
 
 
 def _figures(section, published, t, lang, outcome):
