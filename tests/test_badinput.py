@@ -25,6 +25,7 @@ import io
 import re
 import shutil
 import tomllib
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -239,19 +240,23 @@ def test_badinput_case(case, tmp_path, monkeypatch):
     assert ("error" in expected) != ("result" in expected), "expected.toml needs [error] or [result]"
     if "generate" in expected:
         GENERATORS[expected["generate"]](folder)
-    if "error" in expected:
-        want = expected["error"]
-        with pytest.raises(exceptions.AmebenchError) as info:
-            _read(folder, expected, monkeypatch)
-        message = str(info.value)
-        assert type(info.value).__name__ == want["type"], message
-        assert re.search(want["match"], message, flags=re.S), message
-        assert want["file"] in message
-        assert_no_identity(message=message)
-    else:
-        net = _read(folder, expected, monkeypatch)
-        check_result(net, expected["result"])
-        assert_no_identity(net)
+    with warnings.catch_warnings(record=True) as caught:  # a warning is an output too
+        warnings.simplefilter("always")
+        if "error" in expected:
+            want = expected["error"]
+            with pytest.raises(exceptions.AmebenchError) as info:
+                _read(folder, expected, monkeypatch)
+            message = str(info.value)
+            assert type(info.value).__name__ == want["type"], message
+            assert re.search(want["match"], message, flags=re.S), message
+            assert want["file"] in message
+            assert_no_identity(message=message)
+        else:
+            net = _read(folder, expected, monkeypatch)
+            check_result(net, expected["result"])
+            assert_no_identity(net)
+    for w in caught:
+        assert_no_identity(message=str(w.message))
 
 
 def test_corpus_has_enough_kinds():

@@ -86,7 +86,11 @@ def test_no_number_in_tables_parquet_report_or_cli(secrets, tmp_path, capsys, ca
         funnel = compare.funnel(rates, overdispersion="multiplicative")
         adjusted = compare.risk_adjusted(coh)
         benchmark_report(net, tmp_path / "report", lang="sv")
+        net.to_parquet(tmp_path / "parquet")
+        assert main(["validate", str(amebench.sample_path()), "--rejects", str(tmp_path / "rejects.csv")]) == 0
+        assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path / "cli")]) == 0
     assert len(net.rejects) == 6
+    captured = capsys.readouterr()
 
     texts = [
         *(getattr(net, name).to_csv() for name in ("units", "episodes", "activities", "followups", "payments",
@@ -94,13 +98,8 @@ def test_no_number_in_tables_parquet_report_or_cli(secrets, tmp_path, capsys, ca
         *(frame.to_csv() for frame in results),
         repr(net), net._repr_html_(), str(net.summary()), repr(coh), coh._repr_html_(),
         funnel._repr_html_(), adjusted._repr_html_(), repr(adjusted.table),
-        *(str(w.message) for w in caught), caplog.text,
+        *(str(w.message) for w in caught), caplog.text, captured.out, captured.err,
     ]
-    net.to_parquet(tmp_path / "parquet")
-    assert main(["validate", str(amebench.sample_path()), "--rejects", str(tmp_path / "rejects.csv")]) == 0
-    assert main(["benchmark", str(amebench.sample_path()), "--out", str(tmp_path / "cli")]) == 0
-    captured = capsys.readouterr()
-    texts += [captured.out, captured.err]
 
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} >= {".csv", ".parquet", ".png", ".html"}

@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -349,3 +350,27 @@ def test_tables_list_units_by_name_with_the_total_last(report):
     section = page[page.index("id='outcome'"):page.index("id='retention'")]
     units = re.findall(r"<tr><td>([^<]*)</td>", section)
     assert units == ["Järfälla", "Nynäshamn", "Solna", "Sundbyberg", "Södertälje", "network"]
+
+
+def test_every_report_file_is_written_atomically(tmp_path, monkeypatch):
+    # every file of the report reaches its place by an atomic rename (amebench._files), so
+    # an interrupted run leaves each file old or whole, never half written
+    import amebench._files as files
+
+    moved, rename = [], files.os.replace
+    monkeypatch.setattr(files.os, "replace", lambda src, dst: (moved.append(Path(dst)), rename(src, dst)))
+    benchmark_report(amebench.load_sample(), tmp_path, min_cell=5)
+    written = {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert len(written) > 30 and written == set(moved)
+
+
+def test_published_tables_cannot_run_a_formula(tmp_path):
+    # a text cell of any published table (here a reject reason) is neutralised in the CSV
+    from amebench.report.build import Section
+    from amebench.report.i18n import texts
+    from amebench.report.publish import publish
+
+    table = pd.DataFrame({"unit": ["a"], "table": ["episodes"], "reason": ["=HYPERLINK(1)"], "rows": [7]})
+    publish([Section("quality", {"rejects_by_reason": table})], tmp_path, t=texts("en"), lang="en",
+            min_cell=5, outcome="work")
+    assert "'=HYPERLINK(1)" in (tmp_path / "tables" / "rejects_by_reason.csv").read_text(encoding="utf-8")
