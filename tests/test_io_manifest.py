@@ -46,6 +46,24 @@ def test_manifest_errors(tmp_path, old, new, match):
         read_network(folder)
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ('episodes = "u1/episodes.csv"', 'episodes = "link/episodes.csv"'),
+    ('profile = "profiles/u1.toml"', 'profile = "link/u1.toml"'),
+    ('key_file = "demo.key"', 'key_file = "link/demo.key"'),
+])
+def test_a_symlink_cannot_lead_a_manifest_path_out_of_the_folder(tmp_path, old, new):
+    # the path is checked after resolving links, not by its text alone
+    folder = _net(tmp_path / "net")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in ("u1/episodes.csv", "profiles/u1.toml", "demo.key"):
+        (outside / name.split("/")[-1]).write_bytes((folder / name).read_bytes())
+    (folder / "link").symlink_to(outside, target_is_directory=True)
+    _edit(folder, old, new)
+    with pytest.raises(ManifestError, match="leaves the manifest's folder"):
+        read_network(folder)
+
+
 def test_integer_municipality_code_keeps_leading_zero(tmp_path):
     folder = _net(tmp_path)
     _edit(folder, 'municipality_code = "0123"', "municipality_code = 123")
