@@ -1,6 +1,9 @@
 """Tests of the benchmark report: files, sections, disclosure control, self-containment."""
 
+import os
 import re
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -44,15 +47,21 @@ def test_every_published_table_passes_disclosure_control(report):
 
 def test_same_input_key_and_seed_give_byte_identical_outputs(report, tmp_path):
     # Every file: tables (CSV, Parquet), figures (PNG) and report.html; and the network's Parquet.
+    # The second run is another process with another string-hash seed (set and dict order).
     out, _ = report
     network = amebench.load_sample()
-    benchmark_report(network, tmp_path / "again", min_cell=5)
+    code = ("import sys, amebench; from amebench.report import benchmark_report; "
+            "benchmark_report(amebench.load_sample(), sys.argv[1], min_cell=5); "
+            "amebench.load_sample().to_parquet(sys.argv[2])")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "again"), str(tmp_path / "p2")],
+                   env=env, check=True, capture_output=True)
     files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     assert len(files) > 30
     assert files == sorted(p.relative_to(tmp_path / "again") for p in (tmp_path / "again").rglob("*") if p.is_file())
     for name in files:
         assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name
-    first, second = network.to_parquet(tmp_path / "p1"), amebench.load_sample().to_parquet(tmp_path / "p2")
+    first, second = network.to_parquet(tmp_path / "p1"), tmp_path / "p2"
     for path in sorted(first.rglob("*.parquet")):
         assert (second / path.relative_to(first)).read_bytes() == path.read_bytes(), path.name
 
