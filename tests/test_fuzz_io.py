@@ -20,7 +20,9 @@ import datetime as dt
 import io
 import random
 import re
+import signal
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -81,16 +83,41 @@ def _profile(delimiter=";", encoding="auto") -> str:
     return PROFILE.replace("[format]", f'[format]\ndelimiter = "{esc}"\nencoding = "{encoding}"')
 
 
+#: Seconds one read of a few-kB export may take before it counts as a hang (a read takes ~0.05 s).
+READ_LIMIT = 30
+
+
+class Hang(AssertionError):
+    pass
+
+
+def _hang(signum, frame):
+    raise Hang(f"reading took more than {READ_LIMIT} s")
+
+
 def _check(read, labels=LABELS) -> None:
-    """The property: a reconciling Network, or an AmebenchError naming the file (and line)."""
-    try:
-        net = read()
-    except AmebenchError as exc:
-        message = str(exc)
-        assert any(label in message for label in labels), message
-        if re.search(r"more fields|NUL byte|quoted field|cannot be decoded as (utf-8|cp1252)|mixes encodings", message):
-            assert re.search(r"line \d+|lines \[", message), message
-        assert_no_identity(message=message)
+    """The property: a reconciling Network, or an AmebenchError naming the file (and line);
+    no hang, and no identity number in a message or warning."""
+    previous = signal.signal(signal.SIGALRM, _hang)
+    signal.setitimer(signal.ITIMER_REAL, READ_LIMIT)
+    net = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            net = read()
+        except AmebenchError as exc:
+            message = str(exc)
+            assert any(label in message for label in labels), message
+            if re.search(r"more fields|NUL byte|quoted field|cannot be decoded as (utf-8|cp1252)|mixes encodings",
+                         message):
+                assert re.search(r"line \d+|lines \[", message), message
+            assert_no_identity(message=message)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    for w in caught:
+        assert_no_identity(message=str(w.message))
+    if net is None:
         return
     check_reconciliation(net)
     check_invariants(net)
