@@ -155,7 +155,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
     try:
         # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
-        raw = (data.removeprefix(codecs.BOM_UTF8)) if same else None
+        raw = data.removeprefix(codecs.BOM_UTF8) if same else None
         frame = _read_csv_arrow(text, delimiter, skip, header, raw)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
