@@ -87,7 +87,7 @@ def welfare_delta(ctx):
 
 def welfare_delta_again(ctx):
     """welfare_delta(method='t') once more in the same process: the ledger's id codes are
-    already known (amebench.network.id_codes), as for a second metric on the same network."""
+    already known (amebench._idcodes.id_codes), as for a second metric on the same network."""
     return welfare_delta(ctx)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from amebench.exceptions import KeyMissingError, ProfileError, RejectError, UnmappedCodeError
 from amebench.io import read_export, read_network
-from fixtures_io.netbuild import EPISODE_HEADER, KEY, PNR, PROFILE, make_pnr, write_network
+from fixtures_io.netbuild import EPISODE_HEADER, KEY, PROFILE, make_pnr, write_network
 
 H = EPISODE_HEADER
 

@@ -1,6 +1,5 @@
 """Tests of write_template: the templates, filled in, read back unchanged."""
 
-import pandas as pd
 
 from amebench import schema
 from amebench.io import read_network, write_template

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..network import id_codes
+from .._idcodes import id_codes
 
 __all__ = ["_deciding_rows"]
 

@@ -1,7 +1,7 @@
 """Payment-window sums over a monthly welfare ledger, vectorised.
 
 Months are integer indices (months since 1970-01). Ledger rows and episodes are
-matched through integer codes of their ids (:func:`amebench.network.id_codes`:
+matched through integer codes of their ids (:func:`amebench._idcodes.id_codes`:
 each string column is hashed once, and the codes are reused by every metric that
 reads the same ledger). The ledger is read in blocks of rows: each row is paired
 with the episode(s) holding its id through a lookup table indexed by id code, and
@@ -19,8 +19,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .._idcodes import codes_in, id_codes, id_codes_many
 from ..exceptions import AmebenchError
-from ..network import codes_in, id_codes, id_codes_many
 
 __all__ = ["month_index", "Windows", "window_totals"]
 
