@@ -144,7 +144,7 @@ class Network:
             return values.to_numpy() if fill is None else values.fillna(fill).to_numpy(dtype="int64")
 
         def count(frame: pd.DataFrame) -> np.ndarray:
-            return per_unit(frame.groupby(frame["unit"].astype(str)).size())
+            return per_unit(frame.groupby("unit", observed=True).size())
 
         out = pd.DataFrame({"unit": pd.Series(units, dtype=schema.STRING)})
         out["name"] = self.units["name"].to_numpy()
