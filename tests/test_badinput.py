@@ -28,9 +28,11 @@ import tomllib
 import warnings
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from scipy.optimize import linear_sum_assignment
 
 from amebench import exceptions, privacy
 from amebench.io import read_export, read_network
@@ -212,8 +214,12 @@ def check_result(net, want: dict) -> None:
     rejects = net.rejects.to_dict("records")
     expected = want.get("rejects", [])
     assert len(rejects) == len(expected), [(r["line"], r["column"], r["reason"]) for r in rejects]
-    for w in expected:
-        assert any(_matches(r, w) for r in rejects), (w, [(r["file"], r["line"], r["column"], r["value"], r["reason"]) for r in rejects])
+    # one reject row per expectation: a best one-to-one assignment, so that two expectations
+    # cannot both be met by the same row
+    fits = np.array([[_matches(r, w) for r in rejects] for w in expected], dtype=bool).reshape(len(expected), len(rejects))
+    pairs = zip(*linear_sum_assignment(~fits))
+    unmet = [expected[i] for i, j in pairs if not fits[i, j]]
+    assert not unmet, (unmet, [(r["file"], r["line"], r["column"], r["value"], r["reason"]) for r in rejects])
     if "value_max_chars" in want:
         assert net.rejects["value"].str.len().max() <= want["value_max_chars"]
     ep = net.episodes.set_index(net.episodes["episode_id"].astype(str))
