@@ -3,9 +3,8 @@
 The ledger metrics (welfare, risk adjustment's prior welfare months, register
 retention) link tens of millions of payment rows to episodes by unit, person and
 household. Hashing those id strings is the largest part of a first call at national
-size, so the codes are kept while the column's arrow data lives, and a network read
-from Parquet takes its ledger's codes from the files' own dictionary encoding
-(:func:`remember_parquet_codes`) instead of hashing 40M strings again.
+size, so the codes are kept while the column's arrow data lives and the next metric on
+the same ledger does not hash its 40M strings again.
 """
 
 from __future__ import annotations
@@ -178,6 +177,3 @@ def _forget_reference(reference_id: int) -> None:
     for key in [k for k in _CODES_IN if k[1] == reference_id]:
         _CODES_IN.pop(key, None)
     _WATCHED.discard(reference_id)
-
-
-
