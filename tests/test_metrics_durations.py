@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
-from statsmodels.duration.survfunc import CumIncidenceRight
+from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
 from amebench import schema
 from amebench.cohorts import cohort
@@ -105,13 +105,57 @@ def test_median_is_midpoint_when_curve_is_flat_at_one_half():
     assert out.iloc[0]["estimate"] == 5.5
 
 
+def test_median_interval_when_the_curve_steps_over_one_half():
+    # A fixed-length programme: 100 exits on days 1..100, 150 on day 180, 50 on days 181..230,
+    # no censoring (n = 300). By hand: S(100) = 200/300 = 2/3, Greenwood se = sqrt(S(1-S)/n)
+    # = 0.027217, log-log band (0.6102, 0.7169), all above 0.5; S(180) = 50/300 = 1/6,
+    # se 0.021517, band (0.1270, 0.2110), all below 0.5. So the median and both limits are
+    # day 180 (R survival: the quantiles of the band curves). statsmodels' quantile_ci finds no
+    # event time where the test accepts 0.5 and gives (nan, nan).
+    t = np.r_[np.arange(1, 101), np.full(150, 180), np.arange(181, 231)]
+    out = durations(_cohort(t, np.ones(len(t))), by=()).iloc[0]
+    assert (out["estimate"], out["ci_low"], out["ci_high"]) == (180.0, 180.0, 180.0)
+
+
+def test_median_when_the_curve_stays_at_one_half_to_the_end():
+    # Exits on days 10 and 20, two episodes ongoing at 30 and 40 days: S = 0.5 from day 20 to
+    # the end of follow-up, so the median is (20 + 40) / 2 = 30 (R survival's rule).
+    out = durations(_cohort([10, 20, 30, 40], [1, 1, 0, 0]), by=()).iloc[0]
+    assert out["estimate"] == 30.0 and out["ci_low"] == 10.0 and np.isnan(out["ci_high"])
+
+
+@pytest.mark.parametrize("transform", ["cloglog", "log"])
+def test_median_interval_equals_statsmodels_wherever_it_gives_one(transform):
+    # Outside reference: statsmodels' SurvfuncRight.quantile_ci inverts the Brookmeyer–Crowley
+    # test at every event time. On 1,500 random tied and censored samples every limit it gives
+    # is ours exactly; ours is also finite where the curve steps over 0.5 (tested above).
+    rng = np.random.default_rng(11)
+    compared = 0
+    for _ in range(1500):
+        n = int(rng.integers(3, 60))
+        t = rng.integers(1, 40, n).astype(float)
+        e = (rng.random(n) < 0.7).astype(float)
+        if not e.any():
+            continue
+        ours = _km_quantile(t, e, 0.5, 0.05, transform)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            theirs = SurvfuncRight(t, e).quantile_ci(0.5, alpha=0.05, method=transform)
+        for a, b in zip(ours[1:], theirs):
+            if np.isfinite(b):
+                assert a == b, (t.tolist(), e.tolist(), ours, theirs)
+                compared += 1
+    assert compared > 2000
+
+
 def test_durations_end_to_end_on_aml():
     out = durations(_cohort(AML_TIME, AML_STATUS), by=("unit",))
     median = out[out["quantity"] == "median_days"].iloc[0]
     assert median["estimate"] == 27.0  # R median above
     assert (median["n"], median["events"], median["censored"]) == (23, 18, 5)
-    # the reported interval is the log-log (cloglog) Brookmeyer–Crowley one
-    _, low, high = _km_quantile(AML_TIME, AML_STATUS, 0.5, 0.05, "cloglog")
+    # the reported interval is the log-log (cloglog) Brookmeyer–Crowley one, as statsmodels
+    # computes it by inverting the test at each event time
+    low, high = SurvfuncRight(np.array(AML_TIME, float), np.array(AML_STATUS, float)).quantile_ci(
+        0.5, alpha=0.05, method="cloglog")
     assert (median["ci_low"], median["ci_high"]) == (low, high)
     assert median["ci_low"] <= median["estimate"] <= median["ci_high"]
     assert "log-log" in median["method"]
@@ -123,14 +167,16 @@ def test_cif_hand_computation_with_ties():
     # Aalen–Johansen, events before censoring at a tie:
     #   t=10: n=6, d=2 (1 work):  F = 1 * 1/6 = 1/6;           S = 1 - 2/6 = 2/3
     #   t=20: n=3, d=1 (work):    F = 1/6 + 2/3 * 1/3 = 7/18;  S = 2/3 * 2/3 = 4/9
-    #   t=30: n=2, d=1 (other):   F stays 7/18
+    #   t=30: n=2, d=1 (other):   F stays 7/18; one episode is followed no longer than 30 days,
+    #   so F(365) is unknown (missing), not 7/18
     # Variance at t=10 (delta method): S0^2 (n - d1) d1 / n^3 = 5/216.
     time = [10, 10, 10, 20, 30, 30]
     status = [1, 2, 0, 1, 2, 0]
     reasons = ["work", "moved", None, "work_subsidised", "dropped_out", None]
     out = durations(_cohort(time, status, reasons), by=(), times=(5, 15, 25, 365))
     cif = out[out["quantity"] == "cif_work"].set_index("days")
-    assert list(cif["estimate"]) == pytest.approx([0.0, 1 / 6, 7 / 18, 7 / 18])
+    assert list(cif["estimate"])[:3] == pytest.approx([0.0, 1 / 6, 7 / 18])
+    assert np.isnan(cif.loc[365, "estimate"])
     assert list(cif["events"]) == [0, 1, 2, 2]
     assert (cif["censored"] == 2).all() and (cif["n"] == 6).all()
     z = norm.ppf(0.975)
@@ -208,6 +254,11 @@ def test_properties(rows, rnd):
     reasons = ["work" if s == 1 else "studies" for s in status]
     out = durations(_cohort(time, status, reasons), by=(), times=(10, 30, 60))
     cif = out[out["quantity"] == "cif_work"]
+    # missing exactly past the longest follow-up, unless every episode had exited by then
+    last = max(time)
+    ended = all(s > 0 for t, s in rows if t == last)
+    assert (cif["estimate"].isna() == ((cif["days"] > last) & (not ended))).all()
+    cif = cif.dropna(subset=["estimate"])
     assert ((cif["estimate"] >= 0) & (cif["estimate"] <= 1)).all()
     assert cif["estimate"].is_monotonic_increasing
     both = out.dropna(subset=["estimate", "ci_low", "ci_high"])
@@ -242,3 +293,26 @@ def test_cif_and_median_interval_coverage():
     median = out[out["quantity"] == "median_days"]
     covered = (median["ci_low"] <= 140) & (140 <= median["ci_high"])
     assert 0.92 <= covered.mean() <= 0.975
+
+
+def test_cif_beyond_the_longest_follow_up_is_missing():
+    # Exits on days 10 (work) and 20 (other), two episodes ongoing at 30 and 93 days. By hand:
+    # F(90) = 1/4 (t=10: n=4, one exit to work). Nobody was followed 180 days, so F(180) is
+    # unknown, not 1/4 carried forward (R cmprsk::timepoints gives NA past the last time).
+    out = durations(_cohort([10, 20, 30, 93], [1, 1, 0, 0], reasons=["work", "moved", None, None]),
+                    by=(), times=(90, 180))
+    cif = out[out["quantity"] == "cif_work"].set_index("days")
+    assert cif.loc[90, "estimate"] == 0.25
+    assert cif.loc[180, ["estimate", "ci_low", "ci_high"]].isna().all()
+    # with no exit to work at all the incidence is 0 within follow-up and unknown past it
+    out = durations(_cohort([10, 30], [1, 0], reasons=["moved", None]), by=(), times=(20, 90))
+    assert out[out["quantity"] == "cif_work"]["estimate"].tolist()[0] == 0.0
+    assert np.isnan(out[out["quantity"] == "cif_work"]["estimate"].tolist()[1])
+
+
+def test_cif_after_every_episode_has_exited_stays_at_its_last_value():
+    # Everyone exited by day 30 (2 of 3 to work): the curve has ended, F(365) = F(30) = 2/3.
+    out = durations(_cohort([10, 20, 30], [1, 1, 1], reasons=["work", "moved", "work"]),
+                    by=(), times=(30, 365))
+    cif = out[out["quantity"] == "cif_work"]["estimate"].to_numpy()
+    assert cif == pytest.approx([2 / 3, 2 / 3])

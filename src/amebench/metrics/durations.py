@@ -61,22 +61,29 @@ def durations(
         the outcome within ``days``), ``censored`` (episodes still ongoing at
         ``as_of``), ``method``, ``conf_level``. The median and its limits are
         missing (NaN) when the curve or its band does not reach 0.5 within
-        follow-up (R prints NA).
+        follow-up (R prints NA). A cumulative incidence at ``days`` beyond the
+        group's longest follow-up is missing (nobody was observed that long; R
+        ``cmprsk::timepoints`` gives NA), unless every episode had exited by then.
 
     Notes
     -----
     Time is ``exited_on - enrolled_on`` in days; an episode ongoing at
     ``as_of`` (or exiting after it) is censored at ``as_of - enrolled_on``.
 
-    The median is the Kaplan–Meier quantile of :class:`SurvfuncRight`: the first
+    The median is the Kaplan–Meier quantile (:class:`SurvfuncRight`): the first
     event time with :math:`\\hat S(t) < 0.5`, or, when :math:`\\hat S` equals 0.5
-    exactly on :math:`[t_j, t_{j+1})`, the midpoint :math:`(t_j + t_{j+1})/2`
+    exactly on :math:`[t_j, t_{j+1})`, the midpoint :math:`(t_j + t_{j+1})/2`, with
+    the last follow-up time for :math:`t_{j+1}` when it stays at 0.5 to the end
     (the SAS PROC LIFETEST and R ``survival`` convention). Its interval is
-    Brookmeyer–Crowley: every time :math:`t` with
+    Brookmeyer–Crowley: the times :math:`t` with
     :math:`|g(\\hat S(t)) - g(0.5)| \\le z\\, g'(\\hat S(t))\\, se(\\hat S(t))`,
-    :math:`g(x) = \\log(-\\log x)`, Greenwood's standard error
-    (``SurvfuncRight.quantile_ci(method="cloglog")``; the upper limit is the
-    next event time after the set).
+    :math:`g(x) = \\log(-\\log x)`, Greenwood's standard error, i.e. where the
+    pointwise log-log band holds 0.5: from the first time the lower band reaches 0.5
+    to the time the upper band falls below it for good. Wherever
+    ``SurvfuncRight.quantile_ci(method="cloglog")`` gives a limit this is it; where
+    the curve steps over 0.5 by more than the band's width (many exits on one day, or
+    a very large group) no event time passes the test and statsmodels gives none,
+    while the band's quantiles (as R ``survival`` takes them) still do.
 
     The cumulative incidence of the outcome is the Aalen–Johansen estimate
     :math:`F_1(t) = \\sum_{t_j \\le t} \\hat S(t_{j-1}) d_{1j} / n_j` with any
@@ -188,15 +195,56 @@ def _km_quantile(time, event, p, alpha, transform) -> tuple[float, float, float]
         return np.nan, np.nan, np.nan
     sf = SurvfuncRight(time, event)
     s, t = sf.surv_prob, sf.surv_times
-    flat = np.flatnonzero(np.abs(s - (1 - p)) <= _FLAT_TOL)
-    if flat.size:
-        j = flat[0]
-        estimate = (t[j] + t[j + 1]) / 2 if j + 1 < len(t) else np.nan
-    else:
-        estimate = sf.quantile(p)
+    low_band, high_band = _bands(s, sf.surv_prob_se, norm.ppf(1 - alpha / 2), transform)
+    last = float(time.max())
+    # the lower band reaches 1 - p first: its quantile is the lower limit; the upper limit
+    # is where the upper band falls below 1 - p for good (a band need not be monotone)
+    return (_step_quantile(t, s, 1 - p, last), _step_quantile(t, low_band, 1 - p, last),
+            _step_quantile(t, high_band, 1 - p, last, for_good=True))
+
+
+def _bands(s: np.ndarray, se: np.ndarray, z: float, transform: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise confidence band of a survival curve: log-log (``"cloglog"``) or ``"log"``.
+
+    Where the curve is 0 the band is 0 (the curve has ended); where Greenwood's
+    standard error is not finite (a risk set emptied) the band is missing.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = sf.quantile_ci(p, alpha=alpha, method=transform)
-    return tuple(float(v) if np.isfinite(v) else np.nan for v in (estimate, low, high))
+        if transform == "cloglog":
+            w = z * se / (s * np.log(s))
+            low, high = s ** np.exp(-w), s ** np.exp(w)
+        else:
+            w = z * se / s
+            low, high = s * np.exp(-w), np.minimum(s * np.exp(w), 1.0)
+    low = np.where(s == 0, 0.0, np.where(np.isfinite(se), low, np.nan))
+    high = np.where(s == 0, 0.0, np.where(np.isfinite(se), high, np.nan))
+    return low, high
+
+
+def _step_quantile(t: np.ndarray, curve: np.ndarray, level: float, last: float, *,
+                   for_good: bool = False) -> float:
+    """First time a step curve (value ``curve[j]`` on ``[t[j], t[j+1])``) is at or below ``level``.
+
+    With ``for_good`` the first time from which it stays there. Where it equals
+    ``level`` on ``[t[j], t[j+1])`` the time is the midpoint, or ``(t[j] + last)/2``
+    when it stays there to the last follow-up time ``last`` (R ``survival``'s rule);
+    NaN when it never reaches ``level``. A missing value counts as not reached.
+    """
+    below = curve <= level + _FLAT_TOL
+    if for_good:
+        above = np.flatnonzero(~below)
+        j = above[-1] + 1 if above.size else 0
+        if j == len(t):
+            return np.nan
+    else:
+        reached = np.flatnonzero(below)
+        if not reached.size:
+            return np.nan
+        j = reached[0]
+    if abs(curve[j] - level) > _FLAT_TOL:
+        return float(t[j])
+    end = t[j + 1] if j + 1 < len(t) else last
+    return float((t[j] + end) / 2)
 
 
 def cumulative_incidence(time, status, times, alpha) -> list[tuple[float, float, float]]:
@@ -206,16 +254,24 @@ def cumulative_incidence(time, status, times, alpha) -> list[tuple[float, float,
     z = norm.ppf(1 - alpha / 2)
     if len(time) == 0:
         return [(np.nan, np.nan, np.nan)] * len(times)
+    # Past the last follow-up time nobody was observed, unless every episode had exited by
+    # then (the curve has ended): the incidence there is unknown, not the last value.
+    last = time.max()
+    ended = bool(np.all(status[time == last] != _CENSORED))
+    observed = [t <= last or ended for t in times]
     if not (status == _OUTCOME).any():
-        return [(0.0, np.nan, np.nan) for _ in times]
+        return [(0.0, np.nan, np.nan) if seen else (np.nan, np.nan, np.nan) for seen in observed]
     # statsmodels' cinc_se is not used (see _cif_se): silence its 0/0 at an emptied risk set
     with np.errstate(divide="ignore", invalid="ignore"):
         fit = CumIncidenceRight(time, status)
     cif = fit.cinc[_OUTCOME - 1]
     se = _cif_se(time, status, _OUTCOME)
     out = []
-    for t in times:
+    for t, seen in zip(times, observed):
         k = np.searchsorted(fit.times, t, side="right") - 1
+        if not seen:
+            out.append((np.nan, np.nan, np.nan))
+            continue
         if k < 0:
             out.append((0.0, np.nan, np.nan))
             continue
