@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import amebench
+from amebench import schema
 from amebench.exceptions import AmebenchError
 from amebench.metrics import retention
 
@@ -89,6 +90,31 @@ def test_bad_options():
         retention(c, definition="survey")
     with pytest.raises(AmebenchError, match="days"):
         retention(c, days=0)
+    # exit 2024-03-01 + 30 days = 2024-03-31: no calendar month after the exit month
+    with pytest.raises(AmebenchError, match="days >= 31"):
+        retention(c, days=30, definition="register")
+
+
+def test_a_nonresponse_nearer_to_the_day_does_not_hide_a_usable_follow_up():
+    # e1 (exit 2024-03-01): survey non-response at day 90 (2024-05-30), register status
+    # 'work' at day 105 (2024-06-14), within the 30-day tolerance -> e1 is a respondent,
+    # retained. e2: a 'work' row dated before the exit (day -10) says nothing -> no respondent.
+    followups = pd.DataFrame({
+        "unit": "a", "episode_id": ["e1", "e1", "e2"],
+        "measured_on": ["2024-05-30", "2024-06-14", None], "days_after_exit": [None, None, -10],
+        "status": [None, "work", "work"], "source": ["survey", "register", "register"],
+        "responded": [False, True, True],
+    })
+    net = _network(followups)
+    assert net.rejects["reason"].tolist() == ["follow-up days after exit is negative (before the exit)"]
+    row = retention(amebench.cohort(net), days=90).iloc[0]
+    # eligible e1-e4 (e5 censored); respondents: e1 only
+    assert (row["eligible"], row["respondents"], row["events"]) == (4, 1, 1)
+    # a Network built directly (not through a reader) may hold the row: the metric ignores it
+    net.followups = schema.coerce_table(followups.assign(measured_on=pd.to_datetime(followups["measured_on"])),
+                                        schema.FOLLOWUPS)
+    lone = retention(amebench.cohort(net), days=10, tolerance=25).iloc[0]
+    assert lone["respondents"] == 0  # e2's row at day -10 is 20 days from day 10, but before exit
 
 
 def test_sample_recovers_true_work_retention_within_bounds():

@@ -227,6 +227,8 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"follow-up for an unknown episode \(none loaded in unit (\S+)\)",
      r"uppföljning för en okänd inskrivning (ingen inläst i enhet \1)"),
     (r"follow-up measured before the exit", "uppföljning mätt före avslutet"),
+    (r"follow-up days after exit is negative \(before the exit\)",
+     "uppföljningens dagar efter avslut är negativa (före avslutet)"),
     (r"payment for a person or household with no episode in the network",
      "utbetalning till en person eller ett hushåll utan inskrivning i nätverket"),
     (r"the header row repeated inside the file \(were two exports joined\?\)",

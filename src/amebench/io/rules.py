@@ -98,6 +98,10 @@ def cross_check(states: list[FileState]) -> None:
                 st.add(before, "measured_on", measured, "follow-up measured before the exit")
                 if "days_after_exit" not in st.headers:
                     f["days_after_exit"] = (measured - exit_on).dt.days.astype("Int64")
+                else:
+                    negative = (f["days_after_exit"] < 0).fillna(False).to_numpy(dtype=bool)
+                    st.add(negative, "days_after_exit", f["days_after_exit"],
+                           "follow-up days after exit is negative (before the exit)")
         elif st.table == "payments":
             known = np.zeros(len(f), dtype=bool)
             if "person_id" in f:

@@ -16,6 +16,8 @@ from ._ledger import month_index, window_totals
 __all__ = ["retention"]
 
 _DEFINITIONS = ("followup", "register")
+#: exit + 31 days always falls in a later calendar month than the exit.
+_REGISTER_MIN_DAYS = 31
 
 
 def retention(
@@ -63,13 +65,17 @@ def retention(
     Denominator: exits to the outcome with ``exited_on + days <= as_of``
     (``eligible``); later exits are ``censored``, never failures. Follow-up
     definition: a respondent has a follow-up within the tolerance, marked
-    ``responded`` with a known status; ``estimate`` = retained / respondents
+    ``responded`` with a known status; the nearest such follow-up to ``days``
+    decides (a non-response nearer to ``days`` does not hide it). Days after
+    exit are ``days_after_exit`` where given, else ``measured_on - exited_on``;
+    a follow-up before the exit is ignored. ``estimate`` = retained / respondents
     (complete case), ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
     eligible. A group whose unit has no follow-up rows at all gets a missing
     estimate (not a zero). Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
-    unit's ledger coverage; there is no non-response. Wilson interval
+    unit's ledger coverage (``days`` >= 31, so that it is never empty); there is
+    no non-response. Wilson interval
     (statsmodels).
 
     References
@@ -81,6 +87,12 @@ def retention(
         raise AmebenchError(f"definition must be one of {list(_DEFINITIONS)}, not {definition!r}")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
+    if definition == "register" and days < _REGISTER_MIN_DAYS:
+        raise AmebenchError(
+            f"the register definition needs days >= {_REGISTER_MIN_DAYS}, not {days}: its window is the "
+            "calendar months after the exit month up to the month of exit + days, which is empty "
+            "when exit + days falls in the exit month"
+        )
     if not 0 < conf_level < 1:
         raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
     by = (by,) if isinstance(by, str) else tuple(by)
@@ -140,13 +152,18 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     computed = (merged["measured_on"] - merged["exited_on"]).dt.days
     after = after.fillna(computed.astype("Float64"))
     merged["_distance"] = (after - days).abs()
-    merged = merged[merged["_distance"] <= tolerance]
-    # nearest to `days`; ties go to the later measurement, then the first row (deterministic)
-    merged = merged.sort_values(["_row", "_distance", "measured_on"], ascending=[True, True, False], kind="stable")
+    # a follow-up before the exit says nothing about the time after it
+    merged = merged[(after >= 0).fillna(False) & (merged["_distance"] <= tolerance).fillna(False)]
+    status = merged["status"].astype("object")
+    merged["_unusable"] = ~(merged["responded"].fillna(False).astype(bool) & status.notna() & (status != "unknown"))
+    # the usable follow-up nearest to `days` (a non-response does not hide a usable row);
+    # ties go to the later measurement, then the first row (deterministic)
+    merged = merged.sort_values(["_row", "_unusable", "_distance", "measured_on"],
+                                ascending=[True, True, True, False], kind="stable")
     nearest = merged.drop_duplicates("_row", keep="first").set_index("_row")
     retained_status = set(reasons) & set(FOLLOWUP_STATUSES)
     status = nearest["status"].astype("object")
-    usable = nearest["responded"].fillna(False).astype(bool) & status.notna() & (status != "unknown")
+    usable = ~nearest["_unusable"]
     responded = pd.Series(False, index=exits.index)
     responded.loc[usable.index[usable]] = True
     retained = pd.Series(False, index=exits.index)
