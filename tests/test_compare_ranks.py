@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from amebench.compare import rank_intervals, shrink
+from amebench.compare import rank_intervals, ranks, shrink
 from amebench.compare.ranks import fit_beta_binomial
+from amebench.exceptions import AmebenchError
 
 TABLE = pd.DataFrame({"unit": list("abcdef"), "n": [40, 120, 300, 60, 500, 90],
                       "events": [8, 50, 90, 30, 150, 20]})
@@ -80,3 +81,48 @@ def test_rank_intervals_cover_the_true_rank():
         true_rank = (-p).argsort().argsort() + 1
         hits.extend((out["ci_low"] <= true_rank) & (true_rank <= out["ci_high"]))
     assert np.mean(hits) >= 0.92
+
+
+@pytest.mark.parametrize("table, match", [
+    (TABLE.head(2), "at least 3 units"),
+    (TABLE.assign(events=0), "0 events"),
+    (TABLE.assign(events=TABLE["n"]), "every one an event"),
+    (TABLE.assign(n=1, events=[0, 1, 0, 1, 1, 0]), "n = 1"),
+])
+def test_tables_without_estimable_spread_are_refused(table, match):
+    # e.g. all 0 events: the ML prior mean runs to its bound and the "interval" excluded its
+    # own estimate (ci_high 2e-308 < estimate 8e-8); a single unit "shrank fully" to itself
+    for function in (shrink, rank_intervals):
+        with pytest.raises(AmebenchError, match=match):
+            function(table)
+
+
+def test_n_sim_must_be_a_real_simulation():
+    for n_sim in (0, 1, 99, 2.5, True):
+        with pytest.raises(AmebenchError, match="n_sim"):
+            rank_intervals(TABLE, n_sim=n_sim)
+
+
+def test_tied_draws_share_their_average_rank(monkeypatch):
+    # Every draw equal (as when rates underflow to 0): the rows' order must not decide the
+    # ranks. Each of the 6 units gets the average rank (1 + 6) / 2 = 3.5 in every draw.
+    class Constant:
+        def __init__(self, seed):
+            pass
+
+        def beta(self, a, b, size):
+            return np.zeros(size)
+
+    monkeypatch.setattr(ranks.np.random, "default_rng", Constant)
+    out = rank_intervals(TABLE, n_sim=200)
+    assert (out["estimate"] == 3.5).all() and (out["ci_low"] == 3.5).all() and (out["ci_high"] == 3.5).all()
+
+
+def test_quarter_is_k_over_4_rounded_half_up():
+    # K = 10: 10/4 = 2.5 -> 3 units (Python's round() gives 2); K = 6: 1.5 -> 2
+    rng = np.random.default_rng(2)
+    n = rng.integers(50, 200, size=10)
+    table = pd.DataFrame({"unit": [f"u{i}" for i in range(10)], "n": n, "events": rng.binomial(n, 0.3)})
+    out = rank_intervals(table, n_sim=500)
+    assert out["p_top_quarter"].sum() == pytest.approx(3)
+    assert out["p_bottom_quarter"].sum() == pytest.approx(3)

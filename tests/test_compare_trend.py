@@ -7,7 +7,7 @@ import pytest
 
 from amebench.compare import power, trend
 from amebench.compare.pairwise import difference
-from amebench.exceptions import AmebenchError
+from amebench.exceptions import AmebenchError, AmebenchWarning
 
 
 def _episodes():
@@ -40,3 +40,12 @@ def test_power_matches_cohens_table():
     assert power(400, 400).iloc[0]["estimate"] < out["estimate"]  # more people, smaller detectable difference
     with pytest.raises(AmebenchError):
         power(1, 10)
+
+
+def test_power_says_when_no_rise_is_detectable():
+    # p_a = 0.95, 20 per group: Cohen's h for power 0.80 is 2.8016 / sqrt(10) = 0.886, and
+    # arcsin(sqrt(0.95)) + h/2 = 1.345 + 0.443 > pi/2: a rise would need p_b > 1. It used to
+    # report 0.05 (p_b clipped to 1), whose real power is 0.30.
+    with pytest.warns(AmebenchWarning, match="cannot detect any rise"):
+        out = power(20, 20, p_a=0.95).iloc[0]
+    assert math.isnan(out["estimate"])

@@ -213,6 +213,13 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
                                        units=net.units[solna], as_of=net.as_of)
     html = benchmark_report(one, tmp_path / "one", lang="sv").read_text(encoding="utf-8")
     assert html.count("Inte tillgängligt: en jämförelse kräver minst två enheter med avslut") == 3
+    two = net.units["unit"].isin(["solna", "jarfalla"])
+    pair = amebench.Network.from_frames(episodes=net.episodes[net.episodes["unit"].isin(["solna", "jarfalla"])],
+                                        units=net.units[two], as_of=net.as_of)
+    html = benchmark_report(pair, tmp_path / "two", lang="sv").read_text(encoding="utf-8")
+    # two units: funnel and pairwise work, shrinkage and ranks say why they cannot
+    assert "Inte tillgängligt: krympta andelar och rangordning kräver minst tre enheter" in html
+    assert html.count("Inte tillgängligt: en jämförelse kräver minst två enheter med avslut") == 0
     with pytest.raises(amebench.exceptions.AmebenchError, match="no episode was enrolled by 2020-01-01"):
         benchmark_report(net, tmp_path / "early", as_of="2020-01-01")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.power import NormalIndPower
 
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, AmebenchWarning
 from ..metrics.outcome import outcome_rate
 from ..results import tidy
 from .pairwise import difference
@@ -61,7 +62,9 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     ``statsmodels.stats.power.NormalIndPower`` (``nobs1 = n_a``, ``ratio = n_b/n_a``),
     then converts :math:`h` back to :math:`p_b` above ``p_a``:
     :math:`p_b = \\sin^2(\\arcsin\\sqrt{p_a} + h/2)`. Returns the difference
-    :math:`p_b - p_a` in ``estimate``.
+    :math:`p_b - p_a` in ``estimate`` (a rise; a fall of the same :math:`h` is a
+    different difference). When :math:`\\arcsin\\sqrt{p_a} + h/2 > \\pi/2` no
+    rise is detectable: ``estimate`` is NaN, with an :class:`AmebenchWarning`.
 
     References
     ----------
@@ -74,8 +77,18 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_a, ratio=n_b / n_a, alpha=alpha, power=power,
                                      alternative="two-sided")
     angle = math.asin(math.sqrt(p_a)) + float(h) / 2
-    p_b = math.sin(min(angle, math.pi / 2)) ** 2
+    if angle > math.pi / 2:
+        # p_b would pass 1: no rise above p_a is detectable with this power (a clipped
+        # p_b = 1 would be reported as if it were)
+        warnings.warn(
+            f"groups of {n_a} and {n_b} cannot detect any rise above p_a = {p_a} with power {power}: "
+            f"Cohen's h = {float(h):.3f} would need a rate above 1; estimate is NaN",
+            AmebenchWarning, stacklevel=2,
+        )
+        difference = math.nan
+    else:
+        difference = math.sin(angle) ** 2 - p_a
     return tidy(pd.DataFrame({
-        "estimate": [p_b - p_a], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
+        "estimate": [difference], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
         "method": [f"smallest detectable difference, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
     }))

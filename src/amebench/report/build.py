@@ -148,6 +148,9 @@ def _pairwise(coh, ctx) -> Section:
 
 def _ranks(coh, ctx) -> Section:
     rates = _units_to_compare(ctx)
+    rates = rates[rates["n"] > 0]
+    if len(rates) < 3 or rates["events"].sum() == 0 or (rates["events"] == rates["n"]).all():
+        raise AmebenchError(texts(ctx["lang"])["needs_three_units"])
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},

@@ -172,6 +172,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "a comparison needs at least two units with exits",
         "sv": "en jämförelse kräver minst två enheter med avslut",
     },
+    "needs_three_units": {
+        "en": "shrunken rates and ranks need at least three units with exits, with some variation in outcomes",
+        "sv": "krympta andelar och rangordning kräver minst tre enheter med avslut och viss variation i utfall",
+    },
     "note_overdispersion": {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
         "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
