@@ -316,3 +316,42 @@ def test_cif_after_every_episode_has_exited_stays_at_its_last_value():
                     by=(), times=(30, 365))
     cif = out[out["quantity"] == "cif_work"]["estimate"].to_numpy()
     assert cif == pytest.approx([2 / 3, 2 / 3])
+
+
+def test_cif_of_0_or_1_gets_the_clopper_pearson_interval_of_its_effective_sample():
+    # 10 episodes: other exits on days 10, 20, 50; ongoing at 30, 30 and at 200 (x5). At day 90
+    # no exit to work: F = 0. Status at day 90 is known for m = 5 (followed past it) + 3
+    # (exited by it) = 8 episodes (Dorey & Korn 1987); Clopper–Pearson for 0 of 8:
+    # [0, 1 - 0.025^(1/8)] = [0, 0.3694166] (R: binom.test(0, 8)$conf.int).
+    reasons = ["moved", "moved", "moved"] + [None] * 7
+    out = durations(_cohort([10, 20, 50, 30, 30] + [200] * 5, [2, 2, 2, 0, 0] + [0] * 5, reasons),
+                    by=(), times=(90,))
+    cif = out[out["quantity"] == "cif_work"].iloc[0]
+    assert (cif["estimate"], cif["ci_low"]) == (0.0, 0.0)
+    assert cif["ci_high"] == pytest.approx(0.3694166, abs=1e-7)
+    # five exits to work by day 50, nobody censored: F(90) = 1, [0.025^(1/5), 1] = [0.4781762, 1]
+    # (R: binom.test(5, 5)$conf.int)
+    out = durations(_cohort([10, 20, 30, 40, 50], [1] * 5), by=(), times=(90,))
+    cif = out[out["quantity"] == "cif_work"].iloc[0]
+    assert cif["estimate"] == 1.0 and cif["ci_high"] == 1.0
+    assert cif["ci_low"] == pytest.approx(0.4781762, abs=1e-7)
+
+
+def test_cif_interval_coverage_when_the_outcome_is_rare():
+    # Seeded simulation as above but with 5 % of exits to work and 20 episodes a unit: F = 0
+    # in 57 % of the units, where the interval used to be missing (coverage 0.41 counting
+    # those as misses; measured now: 0.978). True F_work(180) = 0.05 (1 - e^-0.9) = 0.0297.
+    rng = np.random.default_rng(7)
+    reps, per = 1000, 20
+    event = rng.exponential(200, reps * per).round() + 1
+    censor = rng.uniform(50, 900, reps * per).round()
+    time = np.minimum(event, censor)
+    status = np.where(event <= censor, np.where(rng.random(reps * per) < 0.05, 1, 2), 0)
+    reasons = np.where(status == 1, "work", "dropped_out")
+    units = np.repeat([f"u{i:04d}" for i in range(reps)], per)
+    cif = durations(_cohort(time, status, reasons, units), times=(180,))
+    cif = cif[cif["quantity"] == "cif_work"]
+    truth = 0.05 * (1 - np.exp(-180 / 200))
+    assert 0.3 < (cif["estimate"] == 0).mean() < 0.7
+    covered = (cif["ci_low"] <= truth) & (truth <= cif["ci_high"])
+    assert covered.mean() >= 0.93

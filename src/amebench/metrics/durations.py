@@ -21,7 +21,8 @@ _FLAT_TOL = 1e-12  # S(t) counted as exactly 0.5 (float round-off of products of
 _DERIVED = ("enrol_year",)
 METHOD_MEDIAN = "kaplan-meier median; brookmeyer-crowley ci, log-log (cloglog) transform"
 METHOD_CIF = (
-    "aalen-johansen cumulative incidence, other exits competing; delta-method se; log-log ci"
+    "aalen-johansen cumulative incidence, other exits competing; delta-method se; log-log ci "
+    "(clopper-pearson on the effective sample size at 0 or 1)"
 )
 
 
@@ -93,12 +94,20 @@ def durations(
     ``stcompet`` and ``CumIncidenceRight.cinc_se``, written out here so that a
     risk set emptied at the last time adds 0 (statsmodels gives NaN there).
     The interval is :math:`F^{\\exp(\\pm z\\, se / (F \\log F))}` (log-log,
-    Pintilie 2006); with :math:`F = 0` it is missing.
+    Pintilie 2006). At :math:`F = 0` (or 1), where the log-log interval does not
+    exist, it is the Clopper–Pearson interval for 0 (or all) events among the
+    :math:`m` episodes whose status at ``days`` is known (followed past it, or exited
+    by it; Dorey & Korn's effective sample size): :math:`[0, 1 - (\\alpha/2)^{1/m}]`
+    (or :math:`[(\\alpha/2)^{1/m}, 1]`).
 
     References
     ----------
     Brookmeyer, R. & Crowley, J. (1982). A confidence interval for the median
     survival time. Biometrics 38, 29–41.
+    Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits
+    illustrated in the case of the binomial. Biometrika 26, 404–413.
+    Dorey, F. J. & Korn, E. L. (1987). Effective sample sizes for confidence
+    intervals for survival probabilities. Statistics in Medicine 6, 679–687.
     Kalbfleisch, J. D. & Prentice, R. L. (2002). The Statistical Analysis of
     Failure Time Data, 2nd ed., §8.2.
     Marubini, E. & Valsecchi, M. G. (1995). Analysing Survival Data from Clinical
@@ -260,7 +269,8 @@ def cumulative_incidence(time, status, times, alpha) -> list[tuple[float, float,
     ended = bool(np.all(status[time == last] != _CENSORED))
     observed = [t <= last or ended for t in times]
     if not (status == _OUTCOME).any():
-        return [(0.0, np.nan, np.nan) if seen else (np.nan, np.nan, np.nan) for seen in observed]
+        return [(0.0, *_edge_interval(0.0, time, status, t, alpha)) if seen else (np.nan, np.nan, np.nan)
+                for t, seen in zip(times, observed)]
     # statsmodels' cinc_se is not used (see _cif_se): silence its 0/0 at an emptied risk set
     with np.errstate(divide="ignore", invalid="ignore"):
         fit = CumIncidenceRight(time, status)
@@ -272,14 +282,29 @@ def cumulative_incidence(time, status, times, alpha) -> list[tuple[float, float,
         if not seen:
             out.append((np.nan, np.nan, np.nan))
             continue
-        if k < 0:
-            out.append((0.0, np.nan, np.nan))
-            continue
-        f, s = float(cif[k]), float(se[k])
+        f, s = (float(cif[k]), float(se[k])) if k >= 0 else (0.0, 0.0)
         if abs(f - 1) <= _FLAT_TOL:  # every episode exited to the outcome: 0.999... from round-off
             f = 1.0
-        out.append((f, *_loglog_interval(f, s, z)))
+        if f in (0.0, 1.0):
+            out.append((f, *_edge_interval(f, time, status, t, alpha)))
+        else:
+            out.append((f, *_loglog_interval(f, s, z)))
     return out
+
+
+def _edge_interval(f: float, time, status, t: float, alpha: float) -> tuple[float, float]:
+    """Clopper–Pearson limits for an incidence of 0 (or 1) at ``t``, where log-log has none.
+
+    The sample size is Dorey & Korn's effective one: the episodes whose status at
+    ``t`` is known (followed past ``t``, or exited by ``t``); the exact binomial
+    limits for 0 (or all) events in ``m`` are ``1 - (alpha/2)**(1/m)`` (or
+    ``(alpha/2)**(1/m)``).
+    """
+    m = int(np.count_nonzero((time > t) | (status != _CENSORED)))
+    if m == 0:
+        return np.nan, np.nan
+    bound = (alpha / 2) ** (1 / m)
+    return (0.0, 1 - bound) if f == 0 else (bound, 1.0)
 
 
 def _loglog_interval(f: float, se: float, z: float) -> tuple[float, float]:
