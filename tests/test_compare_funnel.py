@@ -124,3 +124,18 @@ def test_overdispersed_units_are_brought_back_near_nominal():
             additive.append(funnel(table, overdispersion="additive").table["position"].isin(flagged).mean())
     assert np.mean(raw) > 0.3
     assert 0.04 <= np.mean(additive) <= 0.12
+
+
+def test_drawn_limits_exist_at_every_grid_point():
+    # The drawing grid was geometric (fractional n): scipy's binomial gives NaN there, so
+    # 200 of 205 grid rows per level were NaN and funnel_plot drew no lines for proportions.
+    table = pd.DataFrame({"unit": list("abcde"), "n": [12, 60, 250, 700, 1500],
+                          "events": [3, 20, 80, 250, 480]})
+    result = funnel(table)
+    limits = result.limits
+    assert limits[["lower", "upper"]].notna().all().all()
+    assert (limits["n"] == limits["n"].round()).all() and len(limits) > 100
+    # each point is the exact (interpolated) limit at that whole n
+    row = limits[(limits["n"] == 60) & (limits["level"] == 0.95)].iloc[0]
+    assert row["upper"] == pytest.approx(binomial_limit(0.975, 60, result.target), rel=1e-14)
+    assert row["lower"] == pytest.approx(binomial_limit(0.025, 60, result.target), rel=1e-14)

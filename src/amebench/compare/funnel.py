@@ -197,6 +197,8 @@ def funnel(
     out["position"] = position
     out["method"] = method
     grid = np.unique(np.concatenate([np.geomspace(max(size.min() / 2, 1.0), size.max() * 1.1, _GRID_POINTS), size]))
+    if kind == "proportion":  # exact binomial limits exist for whole numbers of exits only
+        grid = np.unique(np.round(grid))
     frames = []
     for level in levels:
         lower, upper = bounds(level, grid)
