@@ -82,7 +82,8 @@ def retention(ctx):
 def welfare_delta(ctx):
     """The aggregation the peers reproduce (t intervals: no resampling on top of it)."""
     f = _get("amebench.metrics.welfare", "welfare_delta")
-    return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",), method="t")
+    # per="person": the definition the peers' SQL and pandas code reproduce
+    return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",), per="person", method="t")
 
 
 def welfare_delta_again(ctx):

@@ -74,7 +74,7 @@ def test_hand_ledger_per_person(hand):
     # p4: ongoing -> censored.  p5: before-window Nov 2022-Jan 2023 starts before coverage
     # -> censored (its 700 SEK in Jul 2023 is never counted).  p6: unit b has no ledger at
     # all -> censored, not zero.
-    out = welfare_delta(hand, months=3, method="t")
+    out = welfare_delta(hand, months=3, per="person", method="t")
     a = out[out["unit"] == "a"].iloc[0]
     assert a["group"] == "participants"
     assert (a["n"], a["eligible"], a["censored"]) == (5, 3, 2)
@@ -106,22 +106,22 @@ def test_window_after_as_of_is_censored():
     # p3 (after-window Aug-Oct) is censored, and p5 by coverage as above. p4 enrolled
     # 2024-01-05, after this as_of, so the cohort does not hold it at all.
     c = cohort(_network(EPISODES, PAYMENTS, "2023-10-05"))
-    a = welfare_delta(c, months=3, method="t").query("unit == 'a'").iloc[0]
+    a = welfare_delta(c, months=3, per="person", method="t").query("unit == 'a'").iloc[0]
     assert (a["eligible"], a["censored"]) == (2, 2)
     assert a["estimate"] == pytest.approx((-2500 - 2000) / 2)
 
 
 def test_price_index_arithmetic(hand):
     # KPI-like index 2023 = 100, 2024 = 125, in 2024 prices: every 2023 amount x 1.25.
-    out = welfare_delta(hand, months=3, method="t", price_index={2023: 100.0, 2024: 125.0},
+    out = welfare_delta(hand, months=3, per="person", method="t", price_index={2023: 100.0, 2024: 125.0},
                         base_year=2024)
     a = out[out["unit"] == "a"].iloc[0]
     assert a["estimate"] == pytest.approx(1.25 * (-6500 / 3))
     assert a["mean_before"] == pytest.approx(1.25 * 3000)
     with pytest.raises(AmebenchError, match="lacks the year"):
-        welfare_delta(hand, months=3, price_index={2024: 125.0}, base_year=2024)
+        welfare_delta(hand, months=3, per="person", price_index={2024: 125.0}, base_year=2024)
     with pytest.raises(AmebenchError, match="base_year"):
-        welfare_delta(hand, months=3, price_index={2023: 100.0, 2024: 125.0})
+        welfare_delta(hand, months=3, per="person", price_index={2023: 100.0, 2024: 125.0})
 
 
 def test_no_payment_share_and_wilson():
@@ -132,7 +132,7 @@ def test_no_payment_share_and_wilson():
     pay = {"unit": ["a"] * 4, "person_id": ["x", "y", "z", "z"], "household_id": [None] * 4,
            "month": pd.to_datetime(["2023-01-01", "2023-02-01", "2023-07-01", "2023-12-01"]),
            "amount_sek": [1000.0, 2000.0, 500.0, 1.0]}
-    row = welfare_delta(cohort(_network(ep, pay, "2024-01-01")), months=2, method="t",
+    row = welfare_delta(cohort(_network(ep, pay, "2024-01-01")), months=2, per="person", method="t",
                         by=()).iloc[0]
     assert row["share_no_payment"] == pytest.approx(2 / 3)
     # Wilson 95 %, x = 2, n = 3: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)
@@ -152,8 +152,8 @@ def test_comparison_gives_difference_in_differences(hand):
         {**PAYMENTS, "amount_sek": [1000.0, 1000.0, 1000.0, 600.0, 0.0, 100.0, 700.0]},
         "2024-07-15",
     )
-    plain = welfare_delta(hand, months=3, method="t", by=())
-    both = welfare_delta(hand, months=3, method="t", by=(), comparison=cohort(other))
+    plain = welfare_delta(hand, months=3, per="person", method="t", by=())
+    both = welfare_delta(hand, months=3, per="person", method="t", by=(), comparison=cohort(other))
     assert list(plain.columns) == list(both.columns)
     assert list(both["group"]) == ["participants", "comparison", "difference"]
     t, c, d = (both.iloc[i] for i in range(3))
@@ -171,7 +171,7 @@ def test_comparison_gives_difference_in_differences(hand):
     ref = mean_difference(t_d, c_d).iloc[0]
     assert (d["ci_low"], d["ci_high"]) == pytest.approx((ref["ci_low"], ref["ci_high"]))
     assert d["method"] == "did-welch-t"
-    boot = welfare_delta(hand, months=3, by=(), comparison=cohort(other), n_boot=500)
+    boot = welfare_delta(hand, months=3, per="person", by=(), comparison=cohort(other), n_boot=500)
     assert list(boot.columns) == list(both.columns)
     assert boot.iloc[2]["ci_low"] <= boot.iloc[2]["estimate"] <= boot.iloc[2]["ci_high"]
 
@@ -181,7 +181,7 @@ def test_difference_rows_pair_the_groups_by_key():
     import amebench
 
     net = amebench.load_sample()
-    out = welfare_delta(cohort(net, exited=2025), months=3, method="t", by=("gender",),
+    out = welfare_delta(cohort(net, exited=2025), months=3, per="person", method="t", by=("gender",),
                         comparison=cohort(net, exited=2024))
     wide = out.set_index(["gender", "group"])
     for gender in out.loc[out["group"] == "difference", "gender"]:
@@ -193,7 +193,7 @@ def test_difference_rows_pair_the_groups_by_key():
 
 
 def test_columns_never_change_and_are_in_glossary(hand):
-    a = welfare_delta(hand, months=3, method="t")
+    a = welfare_delta(hand, months=3, per="person", method="t")
     b = welfare_delta(hand, months=2, per="household", method="percentile", n_boot=200, seed=3)
     assert list(a.columns) == list(b.columns)
     assert set(a.columns) <= GLOSSARY
@@ -201,8 +201,8 @@ def test_columns_never_change_and_are_in_glossary(hand):
 
 
 def test_bootstrap_is_seeded(hand):
-    a = welfare_delta(hand, months=3, by=(), n_boot=300, seed=7)
-    b = welfare_delta(hand, months=3, by=(), n_boot=300, seed=7)
+    a = welfare_delta(hand, months=3, per="person", by=(), n_boot=300, seed=7)
+    b = welfare_delta(hand, months=3, per="person", by=(), n_boot=300, seed=7)
     pd.testing.assert_frame_equal(a, b)
     assert a.iloc[0]["method"].startswith("bootstrap-bca")
 
@@ -273,7 +273,7 @@ def test_censored_people_are_never_counted(seed):
     # Payments of censored people, or outside every eligible window, do not move the estimate.
     episodes, payments, as_of = _random_network(seed)
     c = cohort(_network(episodes, payments, as_of))
-    base = welfare_delta(c, months=4, method="t", by=())
+    base = welfare_delta(c, months=4, per="person", method="t", by=())
     ongoing = episodes.loc[episodes["exited_on"].isna(), "person_id"]
     finished = set(episodes.loc[episodes["exited_on"].notna(), "person_id"])
     only_ongoing = sorted(set(ongoing) - finished)
@@ -283,7 +283,7 @@ def test_censored_people_are_never_counted(seed):
         "month": pd.Timestamp("2024-11-01"), "amount_sek": 99_999.0,
     })
     more = cohort(_network(episodes, pd.concat([payments, extra], ignore_index=True), as_of))
-    again = welfare_delta(more, months=4, method="t", by=())
+    again = welfare_delta(more, months=4, per="person", method="t", by=())
     pd.testing.assert_frame_equal(base, again)
 
 
@@ -323,7 +323,7 @@ def _simulated_units(n_units, per_unit, seed):
 
 
 def test_t_interval_covers_true_mean_delta():
-    out = welfare_delta(_simulated_units(1000, 40, seed=11), method="t")
+    out = welfare_delta(_simulated_units(1000, 40, seed=11), per="person", method="t")
     assert (out["eligible"] == 40).all()
     covered = (out["ci_low"] <= TRUE_DELTA) & (TRUE_DELTA <= out["ci_high"])
     assert 0.93 <= covered.mean() <= 0.97
@@ -331,7 +331,7 @@ def test_t_interval_covers_true_mean_delta():
 
 
 def test_bca_bootstrap_interval_covers_true_mean_delta():
-    out = welfare_delta(_simulated_units(400, 40, seed=12), method="bootstrap", n_boot=1000)
+    out = welfare_delta(_simulated_units(400, 40, seed=12), per="person", method="bootstrap", n_boot=1000)
     covered = (out["ci_low"] <= TRUE_DELTA) & (TRUE_DELTA <= out["ci_high"])
     assert 0.91 <= covered.mean() <= 0.98  # 400 replicates: +-1.1 percentage points se
 
@@ -437,16 +437,38 @@ def _tied_episodes(seed, n=80):
     }), schema.EPISODES)
 
 
+def _households_by_hand(episodes: pd.DataFrame) -> pd.Series:
+    """Each episode's economic unit: persons and (unit, household) pairs joined by a plain
+    union-find over the episodes that link them (the rule of welfare_delta's per="household")."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for person, unit, household in zip(episodes["person_id"], episodes["unit"], episodes["household_id"]):
+        if pd.notna(household):
+            parent[find(("p", person))] = find(("h", unit, household))
+    return pd.Series([str(find(("p", person))) for person in episodes["person_id"]], index=episodes.index,
+                     dtype=schema.STRING)
+
+
 @settings(max_examples=40)
-@given(st.integers(0, 100_000), st.sampled_from(["person", "household"]),
-       st.sampled_from(["2023-03-15", "2024-12-31"]))
-def test_deciding_episodes_equal_reference(seed, per, as_of):
+@given(st.integers(0, 100_000), st.sampled_from(["2023-03-15", "2024-12-31"]))
+def test_deciding_episodes_equal_reference(seed, as_of):
     from reference.welfare_b5cd348 import _deciding_episodes as reference
 
     episodes = _tied_episodes(seed)
-    new = _deciding_episodes(episodes, pd.Timestamp(as_of), per)
-    old = reference(episodes, pd.Timestamp(as_of), per)
+    new = _deciding_episodes(episodes, pd.Timestamp(as_of), "person")
+    old = reference(episodes, pd.Timestamp(as_of), "person")
     pd.testing.assert_frame_equal(new, old.drop(columns="_key"), check_exact=True)
+    # per household: the reference's per-person choice, with each person replaced by their
+    # economic unit found by hand
+    new = _deciding_episodes(episodes, pd.Timestamp(as_of), "household")
+    keyed = episodes.assign(person_id=_households_by_hand(episodes))
+    old = reference(keyed, pd.Timestamp(as_of), "person").drop(columns="_key")
+    pd.testing.assert_frame_equal(new.drop(columns="person_id"), old.drop(columns="person_id"), check_exact=True)
 
 
 def test_deciding_episodes_on_the_sample_equal_reference():
@@ -454,9 +476,36 @@ def test_deciding_episodes_on_the_sample_equal_reference():
 
     import amebench
     c = cohort(amebench.load_sample())
-    for per in ("person", "household"):
-        new = _deciding_episodes(c.episodes, c.as_of, per)
-        pd.testing.assert_frame_equal(new, reference(c.episodes, c.as_of, per).drop(columns="_key"))
+    new = _deciding_episodes(c.episodes, c.as_of, "person")
+    pd.testing.assert_frame_equal(new, reference(c.episodes, c.as_of, "person").drop(columns="_key"))
+    new = _deciding_episodes(c.episodes, c.as_of, "household")
+    keyed = c.episodes.assign(person_id=_households_by_hand(c.episodes))
+    old = reference(keyed, c.as_of, "person").drop(columns="_key")
+    pd.testing.assert_frame_equal(new.drop(columns="person_id"), old.drop(columns="person_id"))
+
+
+def test_a_person_counts_once_per_household_whether_or_not_an_episode_names_it():
+    # p1 enrolls twice in unit a, once with household h1 and once without; p2 is in h1 too.
+    # Keyed by (unit, household) or else person, p1 was two keys (n = 2 where one economic
+    # unit took part; found on the sample: 27 people keyed twice). Now p1, h1 and p2 are one.
+    episodes = schema.coerce_table(pd.DataFrame({
+        "unit": "a", "episode_id": ["e1", "e2", "e3"], "person_id": ["p1", "p1", "p2"],
+        "household_id": ["h1", None, "h1"],
+        "enrolled_on": pd.to_datetime(["2023-01-01", "2023-06-01", "2023-02-01"]),
+        "exited_on": pd.to_datetime(["2023-03-01", "2023-08-01", "2023-04-01"]), "exit_reason": "work",
+    }), schema.EPISODES)
+    rows = _deciding_episodes(episodes, pd.Timestamp("2024-01-01"), "household")
+    assert rows["episode_id"].tolist() == ["e2"]  # the last exit of the economic unit
+    assert len(_deciding_episodes(episodes, pd.Timestamp("2024-01-01"), "person")) == 2
+
+
+def test_default_counts_a_household_once(hand):
+    # DESIGN.md §2: a household is never counted twice when two of its members take part.
+    # h1 (p2 and p3) took part twice; the default is per household.
+    default = welfare_delta(hand, months=3, method="t")
+    pd.testing.assert_frame_equal(default, welfare_delta(hand, months=3, per="household", method="t"))
+    a = default[default["unit"] == "a"].iloc[0]
+    assert (a["n"], a["eligible"]) == (4, 2)
 
 
 def test_batched_resampling_draws_what_one_batch_draws():
@@ -483,8 +532,19 @@ def test_exit_year_groups_stay_whole_years():
     # become float when ongoing episodes (no exit year) are among the deciding episodes.
     import amebench
 
-    out = welfare_delta(cohort(amebench.load_sample()), by=("unit", "exit_year"), method="t")
+    out = welfare_delta(cohort(amebench.load_sample()), by=("unit", "exit_year"), per="person", method="t")
     years = out["exit_year"]
     assert years.dtype != np.float64
     assert all(pd.isna(y) or (isinstance(y, (int, np.integer)) and 2000 < y < 2100) for y in years)
     assert years.isna().any()  # ongoing people form their own group
+
+
+def test_a_sample_without_spread_has_no_interval():
+    # 30 people, none paid before or after: every delta is 0. A [0, 0] interval claimed
+    # certainty (in a simulation with a 10 % chance of a drop per person, 12 % of samples of
+    # 20 came out all zero and each missed the true mean).
+    from amebench.metrics._bootstrap import _mean_ci
+
+    for kind in ("t", "percentile", "bca"):
+        assert all(np.isnan(_mean_ci(np.zeros(30), kind, 0.95, 200, 0)))
+    assert _mean_ci(np.r_[np.zeros(29), -1000.0], "t", 0.95, 200, 0)[0] < 0

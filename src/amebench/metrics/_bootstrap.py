@@ -21,8 +21,10 @@ def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
     x = np.sort(np.asarray(x, dtype=np.float64))
     if len(x) < 2:
         return np.nan, np.nan
-    if np.ptp(x) == 0:  # no spread: every interval collapses to the point
-        return float(x[0]), float(x[0])
+    if np.ptp(x) == 0:
+        # no spread (e.g. nobody paid before or after): the sample's variance gives no
+        # interval, and a point [x, x] would claim certainty that a small sample cannot give
+        return np.nan, np.nan
     if kind == "t":
         ci = stats.ttest_1samp(x, 0.0).confidence_interval(confidence_level=conf_level)
         return float(ci.low), float(ci.high)

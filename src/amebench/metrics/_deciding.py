@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .._idcodes import id_codes
 
@@ -64,18 +66,25 @@ def _ns(dates: pd.Series) -> np.ndarray:
 def _key_codes(episodes: pd.DataFrame, per: str) -> np.ndarray:
     """Integer key of each episode, numbered by first appearance (a missing key is one key).
 
-    ``per="person"``: the person. ``per="household"``: the household within its unit,
-    or the person for an episode without a household.
+    ``per="person"``: the person. ``per="household"``: the economic unit the ledger
+    pays: persons and households (within their unit) joined whenever an episode links
+    them, transitively, so that a household counts once however many of its members
+    take part, and a person once whether or not each of their episodes names the
+    household.
     """
     person = _first_appearance(episodes["person_id"])
     if per == "person":
         return person
     unit = _first_appearance(episodes["unit"].astype("string").fillna(""))
     hh = id_codes(episodes["household_id"]).codes.astype(np.int64)
-    # (unit, household) pairs and persons in disjoint integer ranges, then first-appearance codes
-    pair = unit * (int(hh.max(initial=0)) + 1) + hh
-    combined = np.where(hh >= 0, pair + int(person.max(initial=0)) + 1, person)
-    return pd.factorize(combined)[0].astype(np.int64)
+    has = hh >= 0
+    pair = pd.factorize(unit[has] * (int(hh.max(initial=0)) + 1) + hh[has])[0]
+    n_person = int(person.max(initial=-1)) + 1
+    nodes = n_person + (int(pair.max(initial=-1)) + 1)
+    # one edge person -- (unit, household) per episode with a household
+    links = coo_matrix((np.ones(len(pair)), (person[has], n_person + pair)), shape=(nodes, nodes))
+    component = connected_components(links, directed=False)[1]
+    return pd.factorize(component[person])[0].astype(np.int64)
 
 
 def _first_appearance(values: pd.Series) -> np.ndarray:

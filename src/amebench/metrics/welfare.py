@@ -33,7 +33,7 @@ def welfare_delta(
     *,
     months: int = 6,
     by: Sequence[str] = ("unit",),
-    per: str = "person",
+    per: str = "household",
     comparison=None,
     method: str = "bootstrap",
     conf_level: float = 0.95,
@@ -55,10 +55,14 @@ def welfare_delta(
         Grouping columns of the episode that decides (``unit``, ``gender`` ... or
         ``exit_year``); ``()`` for one row.
     per
-        ``"person"``: one value per person, from the person's last exit in the
-        cohort. ``"household"``: one value per household (``household_id``, or the
-        person when it is missing), from the household's last exit, so a household
-        is never counted twice when two of its members take part.
+        ``"household"`` (default): one value per household, from its last exit, so
+        a household is never counted twice when two of its members take part
+        (DESIGN.md §2). Persons and households are joined whenever an episode
+        links them (within its unit), so a person without a ``household_id`` is
+        their own household, and a person whose episodes name a household only
+        sometimes still counts once. ``"person"``: one value per person, from the
+        person's last exit; each participating member of a household then gets the
+        whole household's payments (the household counts once per member).
     comparison
         Optional second Cohort (for example non-participants with a pseudo
         enrolment and exit date). Adds rows with ``group == "comparison"`` and
@@ -82,7 +86,9 @@ def welfare_delta(
         comparison ``"comparison"`` and ``"difference"``):
 
         - ``estimate``: mean delta = mean(after) - mean(before) over eligible
-          people, SEK per month (negative = savings); ``ci_low``, ``ci_high``.
+          people, SEK per month (negative = savings); ``ci_low``, ``ci_high``
+          (missing with fewer than 2 eligible, or when every delta is the same, e.g.
+          nobody paid before or after: a sample without spread gives no interval).
         - ``n``: persons (households) in the group; ``eligible``: those with both
           windows fully observed; ``censored`` = ``n - eligible``.
         - ``mean_before``, ``mean_after``: mean monthly payment in the windows.
@@ -318,10 +324,9 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
 def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
     if len(a) < 2 or len(b) < 2:
         return np.nan, np.nan
+    if np.ptp(a) == 0 and np.ptp(b) == 0:
+        return np.nan, np.nan  # no spread in either group: no interval (see _mean_ci)
     if kind == "t":
-        if np.ptp(a) == 0 and np.ptp(b) == 0:
-            d = float(a[0] - b[0])
-            return d, d
         row = mean_difference(a, b, conf_level=conf_level).iloc[0]
         return float(row["ci_low"]), float(row["ci_high"])
 
