@@ -139,3 +139,21 @@ def test_drawn_limits_exist_at_every_grid_point():
     row = limits[(limits["n"] == 60) & (limits["level"] == 0.95)].iloc[0]
     assert row["upper"] == pytest.approx(binomial_limit(0.975, 60, result.target), rel=1e-14)
     assert row["lower"] == pytest.approx(binomial_limit(0.025, 60, result.target), rel=1e-14)
+
+
+def test_ratio_funnel_with_a_target_other_than_one():
+    # Under target theta, O ~ Poisson(theta E) (Spiegelhalter 2005, A.1.2): at E = 20,
+    # theta = 2 the 95 % limits are (r_p - alpha) / E of Poisson(40): 1.378191 and 2.618959
+    # (by hand below). Scaling the Poisson(20) limits by 2 gave 1.121 and 2.875.
+    from scipy import stats
+
+    table = pd.DataFrame({"unit": ["a", "b"], "observed": [40, 20], "expected": [20.0, 20.0]})
+    result = funnel(table, target=2.0, kind="ratio")
+    row = result.limits[(result.limits["n"] == 20.0) & (result.limits["level"] == 0.95)].iloc[0]
+    for p, got in ((0.025, row["lower"]), (0.975, row["upper"])):
+        r = stats.poisson.ppf(p, 40)
+        alpha = (stats.poisson.cdf(r, 40) - p) / (stats.poisson.cdf(r, 40) - stats.poisson.cdf(r - 1, 40))
+        assert got == pytest.approx((r - alpha) / 20, rel=1e-12)
+    assert row["lower"] == pytest.approx(1.378191, abs=1e-6) and row["upper"] == pytest.approx(2.618959, abs=1e-6)
+    # z on the same variance: (O/E - theta) / sqrt(theta / E)
+    assert result.table.set_index("unit").loc["b", "z"] == pytest.approx((1 - 2) / np.sqrt(2 / 20))

@@ -167,3 +167,18 @@ def test_oe_interval_covers_one_when_units_differ_only_in_case_mix():
         covered.append(((out["oe_ci_low"] <= 1) & (out["oe_ci_high"] >= 1)).to_numpy())
     coverage = np.concatenate(covered).mean()
     assert 0.95 - 2 * 0.006 <= coverage < 1.0
+
+
+def test_calibration_keeps_tied_predictions_together_whatever_the_row_order():
+    # Categorical case mix: many episodes share one prediction. Ranked "first", ties were cut
+    # across tenths by row order (sorted by outcome, one tenth showed 0 observed against 62
+    # expected). Now a shared prediction is one group, and row order changes nothing.
+    rng = np.random.default_rng(3)
+    table = _null_units(rng, k=10, n=200)
+    ordered = table.sort_values("exit_reason").reset_index(drop=True)
+    shuffled = table.sample(frac=1, random_state=1).reset_index(drop=True)
+    a = compare.risk_adjusted(ordered, casemix=("gender", "readiness")).calibration
+    b = compare.risk_adjusted(shuffled, casemix=("gender", "readiness")).calibration
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+    assert len(a) <= 4  # 2 x 2 case-mix patterns: at most 4 distinct predictions
+    assert a["n"].sum() == len(table)

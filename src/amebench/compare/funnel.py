@@ -148,7 +148,7 @@ def funnel(
         size = data["expected"].to_numpy(dtype="float64")
         estimate = data["observed"].to_numpy() / size
         theta = 1.0 if target is None else float(target)
-        s2 = 1.0 / size
+        s2 = theta / size  # O ~ Poisson(theta E): var(O/E) = theta / E
     z = (estimate - theta) / np.sqrt(s2)
 
     phi, tau2, method = 1.0, 0.0, f"exact {'binomial' if kind == 'proportion' else 'Poisson'} limits"
@@ -173,7 +173,9 @@ def funnel(
         if applied is None:
             if kind == "proportion":
                 return L.binomial_limit(low_p, sizes, theta), L.binomial_limit(high_p, sizes, theta)
-            return L.poisson_limit(low_p, sizes) * theta, L.poisson_limit(high_p, sizes) * theta
+            # O ~ Poisson(theta E); poisson_limit gives O/(theta E), so scale by theta
+            return (L.poisson_limit(low_p, theta * sizes) * theta,
+                    L.poisson_limit(high_p, theta * sizes) * theta)
         var = (theta * (1 - theta) if kind == "proportion" else theta) / np.asarray(sizes, float)
         spread = np.sqrt(phi * var) if applied == "multiplicative" else np.sqrt(var + tau2)
         lower = theta - norm.ppf(high_p) * spread

@@ -195,7 +195,13 @@ def c_statistic(y, score) -> float:
 
 
 def _calibration(y, p) -> pd.DataFrame:
-    groups = pd.qcut(pd.Series(p).rank(method="first"), _CALIBRATION_GROUPS, labels=False) + 1
+    """Observed and expected outcomes by tenths of predicted risk.
+
+    Episodes with the same prediction (the same case mix) stay in one group, so a
+    tenth that would split them merges with its neighbour: the table cannot depend
+    on the order of the rows.
+    """
+    groups = pd.qcut(pd.Series(p), _CALIBRATION_GROUPS, labels=False, duplicates="drop") + 1
     frame = pd.DataFrame({"group": groups, "y": y, "p": p})
     out = frame.groupby("group").agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum")).reset_index()
     out["observed"] = out["observed"].astype("int64")
