@@ -277,10 +277,23 @@ def test_censored_people_are_never_counted(seed):
     ongoing = episodes.loc[episodes["exited_on"].isna(), "person_id"]
     finished = set(episodes.loc[episodes["exited_on"].notna(), "person_id"])
     only_ongoing = sorted(set(ongoing) - finished)
+    # inside the before-window of each ongoing person (the month before their last enrolment,
+    # in their unit; only months already inside that unit's ledger coverage, so nobody else's
+    # eligibility changes) ...
+    months = pd.to_datetime(payments["month"])
+    last_enrolment = episodes[episodes["person_id"].isin(only_ongoing)].sort_values("enrolled_on").groupby(
+        "person_id").last()
+    inside = []
+    for person, row in last_enrolment.iterrows():
+        month = (pd.Timestamp(row["enrolled_on"]) - pd.DateOffset(months=1)).to_period("M").to_timestamp()
+        covered = months[payments["unit"] == row["unit"]]
+        if len(covered) and covered.min() <= month <= covered.max():
+            inside.append((row["unit"], person, month))
     extra = pd.DataFrame({
-        "unit": "a", "person_id": only_ongoing + ["p5"], "household_id": None,
-        # a month after as_of, where no eligible window reaches
-        "month": pd.Timestamp("2024-11-01"), "amount_sek": 99_999.0,
+        "unit": [u for u, _, _ in inside] + ["a"], "person_id": [p for _, p, _ in inside] + ["p5"],
+        "household_id": None,
+        # ... and a month after as_of, where no eligible window reaches
+        "month": [m for _, _, m in inside] + [pd.Timestamp("2024-11-01")], "amount_sek": 99_999.0,
     })
     more = cohort(_network(episodes, pd.concat([payments, extra], ignore_index=True), as_of))
     again = welfare_delta(more, months=4, per="person", method="t", by=())
