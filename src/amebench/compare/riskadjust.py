@@ -96,7 +96,9 @@ def risk_adjusted(
     over its episodes. :math:`O/E` has the exact Poisson interval for :math:`O`
     (Garwood: :math:`\\chi^2_{2O, \\alpha/2}/2`, :math:`\\chi^2_{2O+2, 1-\\alpha/2}/2`)
     divided by :math:`E`; the standardised rate is :math:`O/E` times the network
-    rate, with the same interval scaled. Missing categorical case-mix becomes its
+    rate, with the same interval scaled (a ratio, not a probability: its upper limit
+    can pass 1 for a unit whose exits nearly all reach the outcome). Units without
+    exits have no O/E and are left out of the table. Missing categorical case-mix becomes its
     own level ``unknown``. A unit holding a case-mix level that no other unit has
     triggers a :class:`CaseMixWarning`: its expected count then rests on itself.
 
