@@ -360,13 +360,18 @@ def _deciding_episodes(episodes, as_of, per):
 
 
 def _brute_force_sums(net, months, per):
-    """Window sums by plain Python loops over the documented linking rule (a slow reference)."""
+    """Window sums and eligibility by plain Python loops over the documented rules (a slow
+    reference): (before, after, eligible) per deciding episode."""
     ep = _deciding_episodes(net.episodes, net.as_of, per)
     pay = net.payments
+    as_of = pd.Timestamp(net.as_of)
+    last_full = as_of.year * 12 + as_of.month - 1  # the as_of month itself is not complete
     out = []
     for _, e in ep.iterrows():
         enrol = e["enrolled_on"].year * 12 + e["enrolled_on"].month
         own = pay[(pay["unit"] == e["unit"])]
+        ledger = own["month"].dt.year * 12 + own["month"].dt.month  # the unit's coverage: any row
+        exited = pd.notna(e["exited_on"]) and e["exited_on"] <= as_of
         if pd.isna(e["household_id"]):
             rows = own[own["person_id"] == e["person_id"]]
         else:
@@ -377,11 +382,14 @@ def _brute_force_sums(net, months, per):
         before = rows.loc[(m >= enrol - months) & (m <= enrol - 1), "amount_sek"].sum()
         if pd.isna(e["exited_on"]):
             after = np.nan
+            eligible = False
         else:
             x = e["exited_on"].year * 12 + e["exited_on"].month
             after = rows.loc[(m >= x + 1) & (m <= x + months), "amount_sek"].sum()
-        out.append((before, after))
-    return np.array(out)
+            eligible = (exited and len(ledger) > 0 and enrol - months >= ledger.min()
+                        and x + months <= min(ledger.max(), last_full))
+        out.append((before, after, eligible))
+    return np.array(out, dtype=float)
 
 
 @settings(max_examples=20)
@@ -390,10 +398,13 @@ def test_window_sums_match_brute_force(seed, per):
     from amebench.metrics.welfare import _deltas
 
     episodes, payments, as_of = _random_network(seed, n_people=30)
+    # ledgers that start after some enrolments: before-windows straddle the coverage start
+    payments = payments[pd.to_datetime(payments["month"]) >= pd.Timestamp("2022-05-01")]
     net = _network(episodes, payments, as_of)
     fast = _deltas(cohort(net), months=4, by=(), per=per, price_index=None, base_year=None)
     slow = _brute_force_sums(net, 4, per)
     ok = fast["_eligible"].to_numpy()
+    np.testing.assert_array_equal(ok, slow[:, 2].astype(bool))  # who counts, by the rules
     assert np.allclose(fast["_before"].to_numpy()[ok] * 4, slow[ok, 0])
     assert np.allclose(fast["_after"].to_numpy()[ok] * 4, slow[ok, 1])
 
