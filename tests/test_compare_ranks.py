@@ -30,7 +30,7 @@ def test_ml_prior_matches_a_brute_force_grid():
 
 
 def test_posterior_is_beta_with_the_ml_prior():
-    out = shrink(TABLE)
+    out = shrink(TABLE, n_boot=0)  # the prior taken as known: the plain posterior interval
     a0, b0 = out.attrs["alpha"], out.attrs["beta"]
     row = out.set_index("unit").loc["a"]
     a, b = a0 + 8, b0 + 32
@@ -126,3 +126,42 @@ def test_quarter_is_k_over_4_rounded_half_up():
     out = rank_intervals(table, n_sim=500)
     assert out["p_top_quarter"].sum() == pytest.approx(3)
     assert out["p_bottom_quarter"].sum() == pytest.approx(3)
+
+
+def test_bootstrap_interval_is_the_plain_one_when_every_draw_gives_the_fitted_prior(monkeypatch):
+    # The mixture quantiles, checked against scipy's Beta quantiles: with B copies of the
+    # fitted prior the averaged posterior is the plain posterior Beta(alpha + y, beta + n - y).
+    plain = shrink(TABLE, n_boot=0)
+    alpha, beta = plain.attrs["alpha"], plain.attrs["beta"]
+    monkeypatch.setattr(ranks, "_prior_bootstrap", lambda n, a, b, n_boot, seed: np.tile([alpha, beta], (n_boot, 1)))
+    same = shrink(TABLE, n_boot=7)
+    np.testing.assert_allclose(same[["ci_low", "ci_high"]], plain[["ci_low", "ci_high"]], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(same["estimate"], plain["estimate"])
+
+
+def test_bootstrap_interval_is_seeded_and_holds_the_estimate():
+    a = shrink(TABLE, n_boot=50, seed=4)
+    pd.testing.assert_frame_equal(a, shrink(TABLE, n_boot=50, seed=4))
+    assert not a[["ci_low", "ci_high"]].equals(shrink(TABLE, n_boot=50, seed=5)[["ci_low", "ci_high"]])
+    assert ((a["ci_low"] <= a["estimate"]) & (a["estimate"] <= a["ci_high"])).all()
+    for n_boot in (-1, 2.5, True):
+        with pytest.raises(AmebenchError, match="n_boot"):
+            shrink(TABLE, n_boot=n_boot)
+
+
+def test_bootstrap_restores_much_of_the_coverage_with_few_units():
+    # Seeded simulation, the audit's hardest case: 5 units, true rates from Beta(0.3c, 0.7c)
+    # with c = 400 (units differ little), 50-400 exits a unit. The plain interval covered the
+    # true rate in 40 % of units (the fit often shrinks fully); with the bootstrapped prior
+    # about 88 % (150 networks, B = 100, measured outside the suite). Here 40 networks, B = 40:
+    # 0.335 plain, 0.825 bootstrapped (seeded).
+    rng = np.random.default_rng(123)
+    plain, boot = [], []
+    for i in range(40):
+        p = rng.beta(0.3 * 400, 0.7 * 400, size=5)
+        n = rng.integers(50, 400, size=5)
+        table = pd.DataFrame({"unit": list("abcde"), "n": n, "events": rng.binomial(n, p)})
+        for out, kept in ((shrink(table, n_boot=0), plain), (shrink(table, n_boot=40, seed=i), boot)):
+            kept.extend((out["ci_low"] <= p) & (p <= out["ci_high"]))
+    assert np.mean(plain) < 0.5
+    assert np.mean(boot) > 0.75 and np.mean(boot) - np.mean(plain) > 0.3
