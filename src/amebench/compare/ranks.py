@@ -12,7 +12,7 @@ from ..exceptions import AmebenchError
 from ..results import tidy
 from ._table import check_counts, check_level
 
-__all__ = ["shrink", "rank_intervals", "fit_beta_binomial"]
+__all__ = ["shrink", "rank_intervals", "fit_beta_binomial", "check_spread"]
 
 #: Upper bound of the prior's concentration a + b searched by the optimiser.
 _MAX_CONCENTRATION = 1e7
@@ -93,7 +93,7 @@ _MIN_UNITS = 3
 _MIN_SIM = 100
 
 
-def _check_spread(data: pd.DataFrame, what: str) -> None:
+def check_spread(data: pd.DataFrame, what: str) -> None:
     """Refuse tables from which the prior's spread cannot be estimated (the fit would be arbitrary)."""
     if len(data) < _MIN_UNITS:
         raise AmebenchError(
@@ -160,7 +160,7 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     """
     conf_level = check_level(conf_level)
     data = check_counts(table, what="shrink")
-    _check_spread(data, "shrink")
+    check_spread(data, "shrink")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise AmebenchError(f"n_boot must be a whole number >= 0, not {n_boot!r}")
     events, n = data["events"].to_numpy(), data["n"].to_numpy()
@@ -221,7 +221,7 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0, c
     """
     conf_level = check_level(conf_level)
     data = check_counts(table, what="rank_intervals")
-    _check_spread(data, "rank_intervals")
+    check_spread(data, "rank_intervals")
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or n_sim < _MIN_SIM:
         raise AmebenchError(f"n_sim must be a whole number >= {_MIN_SIM}, not {n_sim!r}")
     alpha, beta, _ = fit_beta_binomial(data["events"], data["n"])

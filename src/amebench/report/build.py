@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import compare, metrics
+from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, OverdispersionWarning
 from .i18n import texts
 
@@ -149,8 +150,10 @@ def _pairwise(coh, ctx) -> Section:
 def _ranks(coh, ctx) -> Section:
     rates = _units_to_compare(ctx)
     rates = rates[rates["n"] > 0]
-    if len(rates) < 3 or rates["events"].sum() == 0 or (rates["events"] == rates["n"]).all():
-        raise AmebenchError(texts(ctx["lang"])["needs_three_units"])
+    try:  # the same rule shrink and rank_intervals apply, said in the report's language
+        check_spread(rates, "ranks")
+    except AmebenchError:
+        raise AmebenchError(texts(ctx["lang"])["needs_three_units"]) from None
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
