@@ -572,3 +572,19 @@ def test_a_sample_without_spread_has_no_interval():
     for kind in ("t", "percentile", "bca"):
         assert all(np.isnan(_mean_ci(np.zeros(30), kind, 0.95, 200, 0)))
     assert _mean_ci(np.r_[np.zeros(29), -1000.0], "t", 0.95, 200, 0)[0] < 0
+
+
+def test_t_intervals_of_many_groups_equal_scipy_ttest():
+    # reference: scipy.stats.ttest_1samp(x).confidence_interval, one group at a time
+    from amebench.metrics._bootstrap import t_intervals
+
+    rng = np.random.default_rng(5)
+    samples = [rng.normal(-800, 1500, size=n) for n in rng.integers(2, 60, size=200)]
+    for level in (0.8, 0.95):
+        low, high = t_intervals([x.mean() for x in samples], [x.var(ddof=1) for x in samples],
+                                [len(x) for x in samples], level)
+        ref = [stats.ttest_1samp(x, 0.0).confidence_interval(confidence_level=level) for x in samples]
+        np.testing.assert_allclose(low, [r.low for r in ref], rtol=1e-12)
+        np.testing.assert_allclose(high, [r.high for r in ref], rtol=1e-12)
+    low, high = t_intervals([3.0], [np.nan], [1], 0.95)
+    assert np.isnan(low[0]) and np.isnan(high[0])

@@ -12,7 +12,7 @@ from scipy import stats
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ._binomial import binomial_interval
-from ._bootstrap import _mean_ci
+from ._bootstrap import _mean_ci, t_intervals
 from ._deciding import _deciding_rows
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
@@ -289,16 +289,19 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
     before = frame["_before"].to_numpy(dtype=np.float64)
     after = frame["_after"].to_numpy(dtype=np.float64)
     no_payment = frame["_no_payment"].to_numpy(dtype=bool)
+    variances, nones = [], []  # the intervals of every group come from one call each below
     for key, at in _group_rows(frame, by):
         ok = at[eligible[at]]
         deltas = delta[ok]
         m = len(deltas)
-        low, high = _mean_ci(deltas, kind, conf_level, n_boot, seed)
-        none_after = int(no_payment[ok].sum())
-        if m:
-            s_low, s_high = (float(v) for v in binomial_interval(none_after, m, conf_level))
+        spread = m >= 2 and np.ptp(deltas) > 0  # no spread: no interval (see _mean_ci)
+        if kind == "t":
+            low = high = np.nan
+            variances.append(deltas.var(ddof=1) if spread else np.nan)
         else:
-            s_low = s_high = np.nan
+            low, high = _mean_ci(deltas, kind, conf_level, n_boot, seed)
+        none_after = int(no_payment[ok].sum())
+        nones.append(none_after)
         rows.append({
             **dict(zip(by, key)),
             "group": name,
@@ -312,12 +315,23 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
             "mean_after": float(after[ok].mean()) if m else np.nan,
             "median": float(np.median(deltas)) if m else np.nan,
             "share_no_payment": none_after / m if m else np.nan,
-            "share_no_payment_ci_low": float(s_low),
-            "share_no_payment_ci_high": float(s_high),
+            "share_no_payment_ci_low": np.nan,
+            "share_no_payment_ci_high": np.nan,
             "total_sek": float(deltas.sum() * months) if m else np.nan,
             "method": _method_label(kind, n_boot, seed),
             "conf_level": float(conf_level),
         })
+    eligible_n = np.array([row["eligible"] for row in rows], dtype=np.int64)
+    if kind == "t":
+        means = np.array([row["estimate"] for row in rows], dtype=np.float64)
+        lows, highs = t_intervals(means, variances, eligible_n, conf_level)
+        for row, low, high in zip(rows, lows, highs):
+            row["ci_low"], row["ci_high"] = float(low), float(high)
+    has = np.flatnonzero(eligible_n > 0)
+    if len(has):
+        lows, highs = binomial_interval(np.asarray(nones)[has], eligible_n[has], conf_level)
+        for i, low, high in zip(has, lows, highs):
+            rows[i]["share_no_payment_ci_low"], rows[i]["share_no_payment_ci_high"] = float(low), float(high)
     return rows
 
 
