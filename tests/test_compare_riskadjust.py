@@ -182,3 +182,21 @@ def test_calibration_keeps_tied_predictions_together_whatever_the_row_order():
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
     assert len(a) <= 4  # 2 x 2 case-mix patterns: at most 4 distinct predictions
     assert a["n"].sum() == len(table)
+
+
+def test_prior_welfare_months_counts_months_not_rows():
+    # by hand: enrolled 2024-03-10, window Mar 2023 - Feb 2024. p1: three payments in
+    # June 2023 and one in Jan 2024 -> 2 months; Feb 2023 (before the window), Mar 2024
+    # (the enrolment month) and a zero payment in Jul 2023 do not count. p2 (household h):
+    # Aug 2023 paid to the person (no household) and to the household -> 1 month.
+    episodes = pd.DataFrame({"unit": ["a", "a"], "person_id": ["p1", "p2"], "household_id": [None, "h"],
+                             "enrolled_on": pd.to_datetime(["2024-03-10", "2024-03-10"])})
+    payments = pd.DataFrame({
+        "unit": "a",
+        "person_id": ["p1", "p1", "p1", "p1", "p1", "p1", "p1", "p2", None],
+        "household_id": [None] * 8 + ["h"],
+        "month": pd.to_datetime(["2023-06-01", "2023-06-01", "2023-06-01", "2024-01-01", "2023-02-01",
+                                 "2024-03-01", "2023-07-01", "2023-08-01", "2023-08-01"]),
+        "amount_sek": [100.0, 200.0, 300.0, 50.0, 900.0, 900.0, 0.0, 400.0, 600.0],
+    })
+    assert list(riskadjust.prior_welfare_months(payments, episodes)) == [2, 1]

@@ -163,3 +163,38 @@ def test_empty_ledger_and_no_episodes():
     assert (out.coverage_first == np.iinfo(np.int64).max).all()
     assert (out.coverage_last == np.iinfo(np.int64).min).all()
     assert all((a == 0).all() for a in out.amount + out.paid)
+
+
+def _paid_months_by_hand(payments, episodes, first, last):
+    """Distinct months with a paid row per episode, one episode at a time: the episode's
+    unit's rows of its household plus its person's rows without a household (or all its
+    person's rows when it has no household), months inside [first, last], amount > 0."""
+    pay = payments.astype(object).where(payments.notna(), None)
+    month = _ledger.month_index(payments["month"])
+    out = []
+    for i, ep in enumerate(episodes.astype(object).where(episodes.notna(), None).itertuples()):
+        mine = (pay["unit"] == ep.unit) & (payments["amount_sek"] > 0)
+        mine &= (month >= first[i]) & (month <= last[i])
+        if ep.household_id is not None:
+            linked = (pay["household_id"] == ep.household_id) | (
+                (pay["person_id"] == ep.person_id) & pay["household_id"].isna())
+        else:
+            linked = pay["person_id"] == ep.person_id
+        out.append(len(set(month[(mine & linked).to_numpy()])))
+    return np.array(out)
+
+
+@settings(max_examples=25)
+@given(st.integers(0, 100_000), st.sampled_from([1, 12, 64]))
+def test_paid_months_count_each_month_once(seed, months):
+    # several rows in one month, and a month paid to the person and to the household, count once
+    episodes, payments = _random_tables(seed)
+    extra = payments.sample(n=len(payments) // 3, random_state=seed % 1000)  # same months again
+    payments = schema.coerce_table(pd.concat([payments, extra], ignore_index=True), schema.PAYMENTS)
+    enrol = _ledger.month_index(episodes["enrolled_on"])
+    first, last = enrol - months, enrol - 1
+    windows = _ledger.window_totals(payments, episodes, bounds=[(first, last)], count_months=True)
+    np.testing.assert_array_equal(windows.paid_months[0], _paid_months_by_hand(payments, episodes, first, last))
+    assert (windows.paid_months[0] <= windows.paid[0]).all()
+    with pytest.raises(ValueError, match="at most 64 months"):
+        _ledger.window_totals(payments, episodes, bounds=[(enrol - 65, enrol - 1)], count_months=True)

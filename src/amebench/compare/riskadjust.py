@@ -255,14 +255,17 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
                          rows: np.ndarray | None = None) -> np.ndarray:
     """Return, per episode, the months with a payment in the 12 full months before the enrolment month.
 
-    Ledger linking as :func:`amebench.metrics.welfare_delta` (person, or household
-    for household-keyed rows, in the episode's unit). ``rows``: positions of the
-    episodes to compute for (default all).
+    A month counts once however many ledger rows it has (several payments in a month,
+    or one to the person and one to the household). Ledger linking as
+    :func:`amebench.metrics.welfare_delta` (person, or household for household-keyed
+    rows, in the episode's unit). ``rows``: positions of the episodes to compute for
+    (default all).
     """
     enrolled = episodes["enrolled_on"] if rows is None else episodes["enrolled_on"].take(rows)
     enrol = month_index(enrolled)
-    windows = window_totals(payments, episodes, rows=rows, bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)])
-    return np.minimum(windows.paid[0], _PRIOR_MONTHS)
+    windows = window_totals(payments, episodes, rows=rows, bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)],
+                            count_months=True)
+    return windows.paid_months[0]
 
 
 def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:

@@ -32,6 +32,8 @@ _I32_MIN, _I32_MAX = np.iinfo(np.int32).min, np.iinfo(np.int32).max
 _NS_PER_DAY = 86_400 * 10**9
 #: Ledger rows per block: temporaries of a few MB are reused by the allocator.
 _BLOCK = 1 << 20
+#: Longest window whose paid months can be counted (one bit per month in a uint64).
+_MASK_MONTHS = 64
 
 
 def month_index(dates) -> np.ndarray:
@@ -71,18 +73,20 @@ class _Calendar:
 
 @dataclass
 class Windows:
-    """Per episode: the unit's ledger coverage and, per window, the amount and paid rows."""
+    """Per episode: the unit's ledger coverage and, per window, the amount and paid rows
+    (and, when asked for, the distinct months with a paid row)."""
 
     coverage_first: np.ndarray
     coverage_last: np.ndarray
     amount: list[np.ndarray]
     paid: list[np.ndarray]
+    paid_months: list[np.ndarray] | None = None
 
 
 def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.ndarray | None = None,
                   bounds: list[tuple[np.ndarray, np.ndarray]],
                   price_index: Mapping[int, float] | None = None,
-                  base_year: int | None = None) -> Windows:
+                  base_year: int | None = None, count_months: bool = False) -> Windows:
     """Sum each episode's ledger rows over each window of months.
 
     Parameters
@@ -100,6 +104,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         Per window, (first, last) month indices per selected episode, both inclusive.
     price_index, base_year
         Optional mapping year -> index: amounts x index[base_year] / index[year].
+    count_months
+        Also count, per window, the distinct months with a paid row (a month paid
+        through the person and through the household counts once). Every window
+        must then span at most 64 months.
 
     Returns
     -------
@@ -107,7 +115,8 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         ``coverage_first``/``coverage_last``: first and last month with any row in
         the episode's unit's ledger (extreme sentinels when the unit has none);
         ``amount[w]``, ``paid[w]``: total amount and number of rows with amount > 0
-        in window ``w``.
+        in window ``w``; ``paid_months[w]`` (with ``count_months``): number of
+        distinct months with such a row.
 
     Notes
     -----
@@ -150,8 +159,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
     bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
                  np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]
-    by_person = _Sums(n_ep, len(bounds))
-    by_household = _Sums(n_ep, len(bounds))
+    if count_months and any(np.any(last - first >= _MASK_MONTHS) for first, last in bounds32):
+        raise ValueError(f"count_months needs windows of at most {_MASK_MONTHS} months")
+    by_person = _Sums(n_ep, len(bounds), count_months)
+    by_household = _Sums(n_ep, len(bounds), count_months)
     span = calendar.last - calendar.first + 1
     n_units = len(row_unit.uniques)
     seen = np.zeros((n_units + 1) * span, dtype=bool)  # (unit, month) cells; last row: no unit
@@ -180,7 +191,11 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     coverage_last = np.where(has_unit, last_cov[safe_unit] if len(last_cov) else 0, _FAR_LAST)
     totals = [p + h for p, h in zip(by_person.amount, by_household.amount)]
     paid = [p + h for p, h in zip(by_person.paid, by_household.paid)]
-    return Windows(coverage_first, coverage_last, totals, paid)
+    paid_months = None
+    if count_months:
+        paid_months = [np.bitwise_count(p | h).astype(np.int64)
+                       for p, h in zip(by_person.months, by_household.months)]
+    return Windows(coverage_first, coverage_last, totals, paid, paid_months)
 
 
 def _check_ledger(ns: np.ndarray, amount: np.ndarray) -> None:
@@ -254,11 +269,13 @@ class _Owners:
 
 
 class _Sums:
-    """Per window and episode: amount and number of paid rows, added block by block."""
+    """Per window and episode: amount and number of paid rows, added block by block, and
+    optionally the months with a paid row (bit ``k``: the window's month ``k``)."""
 
-    def __init__(self, n_ep: int, n_windows: int) -> None:
+    def __init__(self, n_ep: int, n_windows: int, count_months: bool = False) -> None:
         self.amount = [np.zeros(n_ep) for _ in range(n_windows)]
         self.paid = [np.zeros(n_ep, dtype=np.int64) for _ in range(n_windows)]
+        self.months = [np.zeros(n_ep, dtype=np.uint64) for _ in range(n_windows)] if count_months else None
 
     def add(self, block: _Block, rows, eps, e_unit, bounds32) -> None:
         """Add each pair's row to its episode's windows (same unit, month inside)."""
@@ -272,7 +289,11 @@ class _Sums:
             ids = eps[inside]
             # add.at adds in array order: an episode's rows in ledger order, as one bincount would
             np.add.at(self.amount[w], ids, amounts[inside])
-            np.add.at(self.paid[w], ids[paid_rows[inside]], 1)
+            paid_ids = ids[paid_rows[inside]]
+            np.add.at(self.paid[w], paid_ids, 1)
+            if self.months is not None:
+                bit = (m[inside][paid_rows[inside]] - first[paid_ids]).astype(np.uint64)
+                np.bitwise_or.at(self.months[w], paid_ids, np.left_shift(np.uint64(1), bit))
 
 
 def _coverage(seen: np.ndarray, first_month: int) -> tuple[np.ndarray, np.ndarray]:
