@@ -115,6 +115,58 @@ def test_per_person_counts_the_last_exit():
     assert (per_person["n"], per_person["events"]) == (2, 1)  # p1's last exit is a drop-out
 
 
+def test_per_person_orders_by_exit_then_enrolment_id_and_unit():
+    # p1's later exit (work, 2024-08-01) has the earlier enrolment and the smaller id, so
+    # ordering by enrolment or by id would pick the drop-out instead
+    frame = pd.DataFrame({
+        "unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p1"],
+        "enrolled_on": pd.to_datetime(["2024-01-01", "2024-05-01"]),
+        "exited_on": pd.to_datetime(["2024-08-01", "2024-06-01"]),
+        "exit_reason": ["work", "dropped_out"],
+    })
+    assert outcome_rate(frame, per="person")["events"].tolist() == [1]
+    # Exits on one day: the later enrolment decides, then the larger episode id, then the
+    # unit (ids are unique only within a unit): p2's episode "1" in unit b, whatever the
+    # row order, and the same episode welfare_delta's deciding rule picks.
+    tied = pd.DataFrame({
+        "unit": ["a", "b", "a", "a"], "episode_id": ["1", "1", "7", "9"],
+        "person_id": ["p2", "p2", "p3", "p3"],
+        "enrolled_on": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-01-01"]),
+        "exited_on": pd.to_datetime(["2024-06-01"] * 4),
+        "exit_reason": ["dropped_out", "work", "studies", "dropped_out"],
+    })
+    expected = pd.DataFrame({"unit": ["a", "b"], "n": [1, 1], "events": [1, 1]})
+    for order in ([0, 1, 2, 3], [1, 0, 3, 2], [3, 1, 2, 0]):
+        out = outcome_rate(tied.iloc[order], per="person")
+        pd.testing.assert_frame_equal(out[["unit", "n", "events"]], expected, check_dtype=False)
+    from amebench.metrics._deciding import _deciding_rows
+    rows, _ = _deciding_rows(tied, pd.Timestamp("2025-01-01"), "person")
+    assert sorted(tied.take(rows)["exit_reason"]) == ["studies", "work"]
+
+
+def test_missing_group_values_form_their_own_group():
+    # born_abroad is a nullable boolean: the exit with it missing is a group of its own,
+    # so the groups add up to every exit (pandas' groupby would drop it by default)
+    frame = pd.DataFrame({
+        "unit": "a", "episode_id": ["1", "2", "3"], "person_id": ["p1", "p2", "p3"],
+        "enrolled_on": pd.to_datetime(["2024-01-01"] * 3), "exited_on": pd.to_datetime(["2024-05-01"] * 3),
+        "exit_reason": ["work", "studies", "dropped_out"], "born_abroad": [True, None, False],
+    })
+    net = amebench.Network.from_frames(episodes=frame, as_of="2024-12-31")
+    out = outcome_rate(amebench.cohort(net), by=("born_abroad",))
+    assert out["n"].sum() == 3 and len(out) == 3
+    assert out.loc[out["born_abroad"].isna(), "events"].item() == 1
+
+
+def test_per_person_needs_every_person_id_and_grouping_is_by_result_columns():
+    frame = _episodes(2, 4).assign(person_id=["p1", None, None, "p2"])
+    with pytest.raises(AmebenchError, match="2 exits have none"):
+        outcome_rate(frame, per="person")
+    assert outcome_rate(frame)["n"].item() == 4  # per episode the ids are not needed
+    with pytest.raises(AmebenchError, match="cannot group by \\['episode_id'\\]"):
+        outcome_rate(_episodes(2, 4), by=("episode_id",))
+
+
 def test_bad_options_are_clear_errors():
     frame = _episodes(3, 10)
     with pytest.raises(AmebenchError, match="method"):

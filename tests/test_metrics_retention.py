@@ -50,6 +50,21 @@ def test_followup_retention_by_hand():
     assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
 
 
+def test_exits_with_a_missing_group_value_form_their_own_group():
+    # born_abroad (nullable) missing for e1 and e2: their group holds e1 (retained) and e2
+    # (lost); the groups add up to the table without `by` (pandas' groupby would drop them)
+    net = _network(FOLLOWUPS)
+    net.episodes["born_abroad"] = pd.array([None, None, True, True, False, False], dtype="boolean")
+    out = retention(amebench.cohort(net), by=("born_abroad",))
+    whole = retention(amebench.cohort(net), by=()).iloc[0]
+    for column in ("n", "eligible", "respondents", "events"):
+        assert out[column].sum() == whole[column]
+    missing = out[out["born_abroad"].isna()].iloc[0]
+    assert (missing["n"], missing["respondents"], missing["events"]) == (2, 2, 1)
+    with pytest.raises(AmebenchError, match="cannot group by \\['episode_id'\\]"):
+        retention(amebench.cohort(net), by=("episode_id",))
+
+
 def test_tolerance_and_outcome_choose_what_counts():
     row = retention(amebench.cohort(_network(FOLLOWUPS)), tolerance=5).iloc[0]
     assert row["respondents"] == 2  # e2 at day 91 and e1 at 90; e3's day-96 is 6 days off

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy"]
+from .exceptions import AmebenchError
+
+__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -118,3 +120,24 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     grouping = [c for c in frame.columns if c in GROUPING]  # keep the caller's `by` order
     order = grouping + [c for c in ESTIMATES + COUNTS + DETAILS + METHOD if c in frame.columns]
     return frame.loc[:, order].reset_index(drop=True)
+
+
+def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
+    """Return ``by`` as a tuple after checking that a result may be grouped by each column.
+
+    A metric groups by columns of its input table that are grouping columns of the
+    glossary (:data:`GROUPING`), and by the columns it derives itself (``derived``,
+    e.g. ``exit_year``); ``reserved`` are grouping columns the metric adds to its
+    result (``group``), which ``by`` may not repeat.
+
+    Raises
+    ------
+    AmebenchError
+        Naming the columns that cannot be used and those that can.
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    allowed = sorted(((set(columns) & set(GROUPING)) | set(derived)) - set(reserved))
+    unknown = [c for c in by if c not in allowed]
+    if unknown:
+        raise AmebenchError(f"cannot group by {unknown}: use any of {allowed}")
+    return by

@@ -21,13 +21,15 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
 
     One episode per key (person, or household in its unit): the last observed exit,
     else the last enrolment. Within a key the episodes are ordered by (exited by
-    ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``), missing first, and the
-    last one decides; rows equal on all of these keep their input order. Keys are
-    listed in order of first appearance.
+    ``as_of``, ``exited_on``, ``enrolled_on``, ``episode_id``, ``unit``), missing first,
+    and the last one decides. Episode ids are unique only within a unit, so the unit
+    settles a tie between two units' episodes with one id; only rows equal on all of
+    these (which a Network cannot hold) keep their input order. Keys are listed in
+    order of first appearance.
 
     The order is an integer ``numpy.lexsort`` of the dates and key codes; only
-    episodes tied on both dates within a key are ordered by ``episode_id`` (a
-    string sort of those few rows).
+    episodes tied on both dates within a key are ordered by ``episode_id`` and
+    ``unit`` (a string sort of those few rows).
     """
     exited_on = episodes["exited_on"]
     exited = np.asarray(exited_on.notna() & (exited_on <= as_of), dtype=bool)
@@ -49,13 +51,21 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
         run = np.cumsum(np.r_[True, ~tie_next[:-1]])
         in_tied_run = np.isin(run, run[tied_last])
         rows = order[in_tied_run]
-        tied = pd.DataFrame({"_key": key[rows], "_id": episodes["episode_id"].to_numpy()[rows], "_pos": rows})
-        tied = tied.sort_values(["_key", "_id", "_pos"], na_position="first", kind="mergesort")
+        tied = pd.DataFrame({"_key": key[rows], "_id": episodes["episode_id"].to_numpy()[rows],
+                             "_unit": _units(episodes)[rows], "_pos": rows})
+        tied = tied.sort_values(["_key", "_id", "_unit", "_pos"], na_position="first", kind="mergesort")
         winner = dict(zip(*tied.drop_duplicates("_key", keep="last")[["_key", "_pos"]].to_numpy().T))
         keys_chosen = key[chosen]
         replace = np.isin(keys_chosen, list(winner))
         chosen[replace] = [winner[v] for v in keys_chosen[replace]]
     return chosen, exited[chosen]
+
+
+def _units(episodes: pd.DataFrame) -> np.ndarray:
+    """The unit of each episode as text (missing when the table has no unit column)."""
+    if "unit" not in episodes:
+        return pd.array([pd.NA] * len(episodes), dtype="string").to_numpy()
+    return episodes["unit"].astype("string").to_numpy()
 
 
 def _ns(dates: pd.Series) -> np.ndarray:

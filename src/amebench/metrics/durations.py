@@ -10,7 +10,7 @@ from scipy.stats import norm
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import check_by, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["durations"]
@@ -155,14 +155,7 @@ def durations(
 def _check(cohort, by, times, conf_level) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("episodes", "as_of")):
         raise AmebenchError("durations needs a Cohort: build one with amebench.cohort(network)")
-    by = (by,) if isinstance(by, str) else tuple(by)
-    columns = set(cohort.episodes.columns) | set(_DERIVED)
-    unknown = [c for c in by if c not in columns]
-    if unknown:
-        raise AmebenchError(
-            f"cannot group by {unknown}: use episode columns {sorted(cohort.episodes.columns)} "
-            f"or {list(_DERIVED)}"
-        )
+    by = check_by(by, cohort.episodes.columns, derived=_DERIVED)
     try:
         values = np.asarray(list(times), dtype=np.float64)
     except (TypeError, ValueError):

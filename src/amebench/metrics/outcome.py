@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import check_by, tidy
 from ..schema import age_band, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
+from ._deciding import _deciding_rows
 
 __all__ = ["outcome_rate", "INTERVAL_METHODS"]
 
@@ -41,7 +43,10 @@ def outcome_rate(
         :data:`amebench.schema.AGE_BANDS`); ``()`` for one row.
     per
         ``"episode"`` (default, as Kolada) or ``"person"``: each person counts once,
-        and the person's last exit in the data decides.
+        and the person's last exit in the data decides (in the group of that exit;
+        exits on one day are ordered by enrolment, episode id and unit, as
+        ``welfare_delta`` chooses its deciding episode). Every exit then needs a
+        ``person_id``.
     method
         ``"wilson"`` (default), ``"clopper_pearson"``, ``"jeffreys"`` or
         ``"agresti_coull"``.
@@ -53,7 +58,8 @@ def outcome_rate(
     pandas.DataFrame
         ``by`` columns, ``estimate``, ``ci_low``, ``ci_high``, ``n`` (exits),
         ``events`` (exits to the outcome), ``method``, ``conf_level``. Groups with no
-        exit are not listed.
+        exit are not listed; exits with a missing ``by`` value form their own group
+        (the value missing), so the groups add up to every exit.
 
     Notes
     -----
@@ -94,12 +100,12 @@ def outcome_rate(
     if hasattr(data, "as_of"):
         exited = exited[exited["exited_on"] <= data.as_of]
     if per == "person":
-        exited = exited.sort_values(["person_id", "exited_on", "episode_id"]).drop_duplicates("person_id", keep="last")
-    by = (by,) if isinstance(by, str) else tuple(by)
+        exited = _last_exit_per_person(exited)
+    by = check_by(by, exited.columns, derived=_DERIVED)
     frame = _with_derived(exited, by)
     frame = frame.assign(_event=frame["exit_reason"].isin(reasons).astype("int64"))
     if by:
-        grouped = frame.groupby(list(by), observed=True, sort=True)["_event"].agg(["size", "sum"])
+        grouped = frame.groupby(list(by), observed=True, sort=True, dropna=False)["_event"].agg(["size", "sum"])
         out = grouped.reset_index().rename(columns={"size": "n", "sum": "events"})
     else:
         out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())]})
@@ -111,10 +117,16 @@ def outcome_rate(
     return tidy(out)
 
 
+def _last_exit_per_person(exited: pd.DataFrame) -> pd.DataFrame:
+    """Each person's last exit, chosen as welfare_delta chooses its deciding episode."""
+    missing = int(exited["person_id"].isna().sum())
+    if missing:
+        raise AmebenchError(f"per='person' needs a person_id for every exit; {missing} exits have none")
+    rows, _ = _deciding_rows(exited, pd.Timestamp.max, "person")
+    return exited.take(np.sort(rows))
+
+
 def _with_derived(frame: pd.DataFrame, by) -> pd.DataFrame:
-    unknown = [c for c in by if c not in frame.columns and c not in _DERIVED]
-    if unknown:
-        raise AmebenchError(f"cannot group by {unknown}: use episode columns or {list(_DERIVED)}")
     out = frame
     if "exit_year" in by:
         out = out.assign(exit_year=out["exited_on"].dt.year.astype("int64"))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import check_by, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
 from ._ledger import month_index, window_totals
@@ -95,10 +95,7 @@ def retention(
         )
     if not 0 < conf_level < 1:
         raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
-    by = (by,) if isinstance(by, str) else tuple(by)
-    missing = [c for c in by if c not in cohort.episodes.columns]
-    if missing:
-        raise AmebenchError(f"cannot group by {missing}; use episode columns")
+    by = check_by(by, cohort.episodes.columns)
     reasons = outcome_reasons(outcome)
     ep = cohort.episodes
     exits = ep[ep["exit_reason"].isin(reasons) & ep["exited_on"].notna() & (ep["exited_on"] <= cohort.as_of)]
@@ -119,7 +116,7 @@ def retention(
     frame["_ret"] = (eligible & responded & retained).astype("int64")
     frame["_data"] = has_data.astype("int64")
     if by:
-        out = frame.groupby(list(by), observed=True, sort=True)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
+        out = frame.groupby(list(by), observed=True, sort=True, dropna=False)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
     else:
         out = frame[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().to_frame().T
     out = out.rename(columns={"_n": "n", "_eligible": "eligible", "_resp": "respondents", "_ret": "events"})

@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import check_by, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import _mean_ci, t_intervals
 from ._deciding import _deciding_rows
@@ -204,15 +204,7 @@ def _check_options(months, per, method, conf_level, n_boot, seed) -> str:
 def _check_by(cohort, by) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("network", "episodes", "as_of")):
         raise AmebenchError("welfare_delta needs a Cohort: build one with amebench.cohort(network)")
-    by = (by,) if isinstance(by, str) else tuple(by)
-    columns = set(cohort.episodes.columns) | set(_DERIVED)
-    unknown = [c for c in by if c not in columns or c in ("group",)]
-    if unknown:
-        raise AmebenchError(
-            f"cannot group by {unknown}: use episode columns {sorted(cohort.episodes.columns)} "
-            f"or {list(_DERIVED)}"
-        )
-    return by
+    return check_by(by, cohort.episodes.columns, derived=_DERIVED, reserved=("group",))
 
 
 # -- per-person values ------------------------------------------------------------
