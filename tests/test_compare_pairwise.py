@@ -97,3 +97,48 @@ def test_vectorised_rows_equal_per_pair_calls():
     got = out[["estimate", "ci_low", "ci_high", "p_value"]].to_numpy(dtype=float)
     np.testing.assert_allclose(got, ref, rtol=1e-14, atol=1e-15)
     np.testing.assert_array_equal(out["p_adjusted"].to_numpy(), out["p_value"].to_numpy())
+
+
+def _wilson(x, n, z):
+    """Wilson (1927) score interval, closed form."""
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_intervals_and_p_values_equal_the_formulas_at_another_level():
+    # Newcombe (1998) method 10 from the two Wilson intervals (l_i, u_i):
+    #   L = d - sqrt((p1 - l1)^2 + (u2 - p2)^2),  U = d + sqrt((u1 - p1)^2 + (p2 - l2)^2);
+    # score test (Miettinen & Nurminen 1985, statsmodels' default factor N/(N-1)):
+    #   z = d / sqrt(pbar (1 - pbar) (1/n1 + 1/n2) N/(N-1)), p = 2 (1 - Phi(|z|)).
+    # Hand check of the score test: 56/70 vs 48/80 -> pbar = 104/150, z = 2.6414, p = 0.00826.
+    from scipy import stats
+
+    table = _random_table()
+    table.loc[3, "n"] = table.loc[2, "n"]  # u02 vs u03: 0 of n against 0 of n
+    out = pairwise(table, adjust="none", conf_level=0.9)
+    ea, na, eb, nb = (out[c].to_numpy(dtype=float) for c in ("events_a", "n_a", "events_b", "n_b"))
+    z = stats.norm.ppf(0.95)
+    (la, ua), (lb, ub) = _wilson(ea, na, z), _wilson(eb, nb, z)
+    pa, pb = ea / na, eb / nb
+    d = pa - pb
+    np.testing.assert_allclose(out["ci_low"], d - np.sqrt((pa - la) ** 2 + (ub - pb) ** 2), atol=1e-12)
+    np.testing.assert_allclose(out["ci_high"], d + np.sqrt((ua - pa) ** 2 + (pb - lb) ** 2), atol=1e-12)
+    total = na + nb
+    pbar = (ea + eb) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = d / np.sqrt(pbar * (1 - pbar) * (1 / na + 1 / nb) * total / (total - 1))
+    p = np.where(np.isfinite(score), 2 * stats.norm.sf(np.abs(score)), 1.0)  # 0 vs 0: no evidence, p = 1
+    np.testing.assert_allclose(out["p_value"], p, rtol=1e-9, atol=1e-15)
+    assert difference(56, 70, 48, 80)[3] == pytest.approx(0.00826, abs=5e-6)
+    zero = out[(out["unit_a"] == "u02") & (out["unit_b"] == "u03")].iloc[0]
+    assert zero["p_value"] == 1.0
+
+
+def test_unit_vs_rest_is_adjusted_as_its_own_family():
+    # Holm over the three unit-vs-rest tests alone: sorted p * (3, 2, 1), running max
+    out = pairwise(_table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60)]), adjust="holm")
+    rest = out[out["comparison"] == "unit vs rest"].sort_values("p_value")
+    p = rest["p_value"].to_numpy()
+    assert rest["p_adjusted"].to_numpy() == pytest.approx(np.minimum(np.maximum.accumulate(p * [3, 2, 1]), 1))
