@@ -34,7 +34,7 @@ def test_public_names_and_keywords():
         metrics.flows: ["network", "by"],
         metrics.mean_difference: ["a", "b", "conf_level", "equal_var"],
         compare.funnel: ["table", "target", "overdispersion", "levels"],
-        compare.risk_adjusted: ["cohort_or_data", "outcome", "casemix"],
+        compare.risk_adjusted: ["cohort", "outcome", "casemix"],
         compare.pairwise: ["table", "adjust"],
         compare.shrink: ["table"],
         compare.rank_intervals: ["table", "n_sim", "seed"],
@@ -43,8 +43,6 @@ def test_public_names_and_keywords():
     for function, names in expected.items():
         params = inspect.signature(function).parameters
         for name in names:
-            if name == "cohort_or_data":
-                continue  # DESIGN.md names the first argument loosely ("cohort")
             assert name in params, f"{function.__qualname__} lacks {name}"
     for attribute in ("units", "episodes", "activities", "followups", "payments", "rejects", "as_of"):
         assert hasattr(amebench.load_sample(), attribute)

@@ -134,7 +134,9 @@ class Network:
     # -- views ------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
-        """Return one row per unit: episodes, persons, ongoing, exited, payments, follow-ups, rejects."""
+        """Return one row per unit: ``unit``, ``name``, ``episodes``, ``persons``, ``ongoing``,
+        ``exited``, ``first_enrolment``, ``last_enrolment``, ``activities``, ``followups``,
+        ``payments`` and ``rejects`` (rows of each table with that unit)."""
         ep = self.episodes
         units = pd.Index(self.units["unit"].astype(str), dtype=object)
 

@@ -54,8 +54,8 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     -------
     pandas.DataFrame
         ``comparison`` (``"pair"`` or ``"unit vs rest"``), ``unit_a``, ``unit_b``,
-        ``estimate`` (rate a − rate b), ``ci_low``, ``ci_high``, ``n_a``, ``events_a``,
-        ``n_b``, ``events_b``, ``estimate_a``, ``estimate_b``, ``p_value``,
+        ``estimate`` (rate a − rate b), ``ci_low``, ``ci_high``, ``n_a``, ``n_b``,
+        ``events_a``, ``events_b``, ``estimate_a``, ``estimate_b``, ``p_value``,
         ``p_adjusted``, ``method``, ``conf_level``.
 
     Notes

@@ -62,7 +62,7 @@ class RiskAdjustedResult:
 
 
 def risk_adjusted(
-    data,
+    cohort,
     *,
     outcome="work_or_studies",
     casemix: Sequence[str] = DEFAULT_CASEMIX,
@@ -72,7 +72,7 @@ def risk_adjusted(
 
     Parameters
     ----------
-    data
+    cohort
         A :class:`amebench.Cohort` (prior welfare months are read from its network's
         ledger) or a DataFrame of exited episodes holding the case-mix columns.
     outcome
@@ -115,11 +115,11 @@ def risk_adjusted(
     unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
     if unknown or not casemix:
         raise AmebenchError(f"casemix {unknown or '()'} not supported; choose from {list(DEFAULT_CASEMIX)}")
-    episodes, rows = _exited_rows(data)
+    episodes, rows = _exited_rows(cohort)
     frame = episodes.take(rows).reset_index(drop=True)
     if len(frame) == 0:
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
-    features = _features(frame, data, casemix, rows=rows)
+    features = _features(frame, cohort, casemix, rows=rows)
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
     _warn_unseen(features, frame["unit"], casemix)
     model, p_hat = _fit_grouped(features, y, casemix)
