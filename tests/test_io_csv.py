@@ -165,7 +165,7 @@ def test_several_problems_make_one_reject_row(tmp_path):
     net = read_network(write_network(tmp_path, _episodes("E1;811218-9875;2024-13-05;;;;;")))
     assert len(net.rejects) == 1
     row = net.rejects.iloc[0]
-    assert row["reason"] == "date does not parse or does not exist (formats %Y-%m-%d, %Y%m%d, %d/%m/%Y); invalid identity number"
+    assert row["reason"] == "date does not parse or does not exist (formats %Y-%m-%d like 2024-03-01, %Y%m%d like 20240301, %d/%m/%Y like 01/03/2024); invalid identity number"
     assert row["column"] == "Inskrivningsdatum; Personnummer"
 
 
@@ -203,7 +203,11 @@ def test_canonical_codes_pass_and_case_ignore(tmp_path):
 
 def test_missing_header_lists_file_headers(tmp_path):
     folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;").replace("Kön", "Sex"))
-    with pytest.raises(ProfileError, match=r"\['Kön'\].*Sex"):
+    with pytest.raises(ProfileError, match=r"profile .*u1.toml maps header\(s\) 'Kön' \(\[episodes.columns\] gender\) .*Sex"):
+        read_network(folder)
+    # a near miss gets the nearest header of the file
+    folder = write_network(tmp_path / "typo", _episodes("E1;811218-9876;2024-01-05;;;;;").replace("Kön", "Köön"))
+    with pytest.raises(ProfileError, match=r"did you mean 'Köön'\?"):
         read_network(folder)
 
 
@@ -283,6 +287,9 @@ def test_numbers_in_wrong_columns_are_never_echoed(tmp_path):
     with pytest.raises(UnmappedCodeError) as info:
         read_network(folder)
     assert "811218" not in str(info.value) and "<personnummer: hidden>" in str(info.value)
+    # no profile line can map a number: the message says where to look instead of offering one
+    hidden_line = next(line for line in str(info.value).splitlines() if "<personnummer: hidden>" in line)
+    assert '= "..."' not in hidden_line and "[episodes.columns] gender" in hidden_line
     as_date = PROFILE.replace('exited_on = "Utskrivningsdatum"', 'exited_on = "Personnummer"')
     net = read_network(write_network(tmp_path / "b", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_date))
     assert list(net.rejects["value"]) == ["<personnummer: hidden>"]

@@ -7,6 +7,7 @@ files (unknown episode, unknown person), and the rules on a whole episodes file,
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -58,18 +59,31 @@ def _header_hint(raw: RawTable, tp: TableProfile) -> str:
     return ""
 
 
-def _column_map(raw: RawTable, tp: TableProfile) -> dict[str, str]:
+def _absent_text(mapping: dict, headers, tp: TableProfile) -> str:
+    """Each mapped header the file lacks, with its profile key and the nearest unmapped header."""
+    unmapped = [h for h in headers if h and h not in mapping.values()]
+    parts = []
+    for column, header in mapping.items():
+        if header in headers:
+            continue
+        near = difflib.get_close_matches(header, unmapped, n=1, cutoff=0.75)
+        hint = f"; did you mean {redact_numbers(repr(near[0]), limit=80)}?" if near else ""
+        parts.append(f"{redact_numbers(repr(header), limit=80)} ([{tp.table}.columns] {column}{hint})")
+    return ", ".join(parts)
+
+
+def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
     headers = list(raw.frame.columns)
     spec = schema.TABLES[tp.table]
     if tp.columns is None:
         mapping = {c: c for c in spec.columns if c != "unit" and c in headers and c not in tp.constants}
     else:
         mapping = dict(tp.columns)
-        absent = [h for h in mapping.values() if h not in headers]
-        if absent:
+        if any(h not in headers for h in mapping.values()):
             raise ProfileError(
-                f"{raw.label}: the profile maps header(s) {absent} that the file does not have; "
-                f"the file's headers (line {tp.fmt['header_row']}) are {_headers_text(headers)}{_header_hint(raw, tp)}"
+                f"{raw.label}: the profile {source} maps header(s) {_absent_text(mapping, headers, tp)} "
+                f"that the file does not have; the file's headers (line {tp.fmt['header_row']}) are "
+                f"{_headers_text(headers)}{_header_hint(raw, tp)}"
             )
     twice = {h: raw.duplicates[h] for h in mapping.values() if h in raw.duplicates}
     if twice:
@@ -101,8 +115,13 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
         lines.append(f"column {column} (canonical: {target}):")
         for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
             total += 1
+            rows = f'{count} row{"s" if count != 1 else ""}'
             if re.fullmatch(_NUMBER_SHAPE, value):
-                value = HIDDEN  # an identity number mapped as a code: never echo it
+                # an identity number in a code column (never echoed): no profile line maps it
+                lines.append(f"  {HIDDEN}   # {rows}: a personal identity number in this code column; "
+                             f"check which header [{table}.columns] {column} names in {profile.source}, "
+                             "or fix the export")
+                continue
             value = redact_numbers(value, limit=80)
             lines.append(
                 f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {count} row{"s" if count != 1 else ""}; '
@@ -116,6 +135,12 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
     return exc
 
 
+def _formats_text(formats) -> str:
+    """The profile's date formats with an example each: ``%Y%m%d like 20240301``."""
+    return ", ".join(f"{f} like {_EXAMPLE_DAY.strftime(f)}" for f in formats)
+
+
+_EXAMPLE_DAY = pd.Timestamp("2024-03-01")
 _GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
 
 
@@ -176,7 +201,7 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
     ------
     ProfileError, UnmappedCodeError, KeyMissingError
     """
-    mapping = _column_map(raw, tp)
+    mapping = _column_map(raw, tp, profile.source)
     n = len(raw.frame)
     st = FileState(unit, tp.table, raw.label, raw.lines, pd.DataFrame(index=pd.RangeIndex(n)), dict(mapping))
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -254,7 +279,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
-            st.add(bad, column, s, f"date does not parse or does not exist (formats {', '.join(formats)})")
+            st.add(bad, column, s, f"date does not parse or does not exist (formats {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
