@@ -36,6 +36,13 @@ def test_cost_by_hand():
         cost(amebench.cohort(_network()))
 
 
+def test_cost_refuses_a_period_after_as_of():
+    # as_of is 2025-03-31: the exit year 2026 is not observed at all. It used to give
+    # years = (2025-03-31 - 2026-01-01 + 1 day) / 365.25 = -0.753 and negative costs.
+    with pytest.raises(AmebenchError, match="lies after the data's as_of 2025-03-31"):
+        cost(amebench.cohort(_network(), exited=2026))
+
+
 def test_against_target_judges_by_the_interval():
     result = pd.DataFrame({"unit": ["x", "y", "z"], "estimate": [0.6, 0.5, 0.3],
                            "ci_low": [0.55, 0.45, 0.2], "ci_high": [0.65, 0.55, 0.4]})

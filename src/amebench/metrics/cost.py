@@ -38,17 +38,29 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
         exits to the outcome in the period), ``cost_sek`` (the unit's cost for the
         period), ``method``.
 
+    Raises
+    ------
+    AmebenchError
+        When the cohort has no exit period, the period starts after ``as_of``, or
+        no unit has a cost.
+
     Notes
     -----
     Cost of the period = annual cost × (days in the period / 365.25). Per
     participant: divided by the persons with any episode of the unit active at
     some day of the period (enrolled on or before its last day, not exited before
     its first day). Per outcome: divided by the exits to the outcome in the period.
+    A period partly after ``as_of`` is cut at ``as_of``.
     No interval is given: costs are taken as known and the counts are complete.
     """
     if cohort.exited is None:
         raise AmebenchError("cost needs a cohort selected by exit period, e.g. amebench.cohort(network, exited=2025)")
     first, last = cohort.exited
+    if first > cohort.as_of:
+        raise AmebenchError(
+            f"the exit period {first.date()} to {last.date()} lies after the data's as_of {cohort.as_of.date()}: "
+            "nothing in it is observed; choose a period that starts on or before as_of"
+        )
     last = min(last, cohort.as_of)
     years = ((last - first).days + 1) / _DAYS_PER_YEAR
     if costs is None:
