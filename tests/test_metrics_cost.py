@@ -43,6 +43,20 @@ def test_cost_refuses_a_period_after_as_of():
         cost(amebench.cohort(_network(), exited=2026))
 
 
+def test_cost_applies_the_cohort_units_and_enrolment_period_to_participants():
+    # units=["a"]: unit b (which has a cost) is not in the cohort and is not reported.
+    only_a = cost(amebench.cohort(_network(), exited=2024, units=["a"]))
+    assert set(only_a["unit"]) == {"a"}
+    # enrolled=2024: p1 (enrolled 2023-06-01) is not a participant of this cohort. Active
+    # in 2024 and enrolled in 2024 in a: p2, p3 -> 3,660,000 / 2 = 1,830,000 SEK. The
+    # cohort's exits (enrolled and exited in 2024) in a: p2, dropped out -> no outcome.
+    # It used to count p1 too (3 participants, 1,220,000 SEK).
+    out = cost(amebench.cohort(_network(), exited=2024, enrolled=2024)).set_index(["unit", "quantity"])
+    assert out.loc[("a", "per_participant"), "n"] == 2
+    assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(1_830_000)
+    assert out.loc[("a", "per_outcome"), "n"] == 0
+
+
 def test_against_target_judges_by_the_interval():
     result = pd.DataFrame({"unit": ["x", "y", "z"], "estimate": [0.6, 0.5, 0.3],
                            "ci_low": [0.55, 0.45, 0.2], "ci_high": [0.65, 0.55, 0.4]})

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..cohorts.cohort import cohort as select_cohort
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ..schema import outcome_reasons
@@ -24,16 +25,19 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
     ----------
     cohort
         A :class:`amebench.Cohort` selected with ``exited=`` (the period whose cost
-        is counted).
+        is counted). Its ``units=`` and ``enrolled=`` selections apply to the
+        participants as well as to the outcomes.
     costs
-        Unit -> annual cost in SEK; default ``network.units.annual_cost_sek``.
+        Unit -> annual cost in SEK; default ``network.units.annual_cost_sek``. Only
+        the cohort's units are reported.
     outcome
         Outcome group counted as positive.
 
     Returns
     -------
     pandas.DataFrame
-        Two rows per unit, ``quantity`` = ``per_participant`` and ``per_outcome``:
+        Two rows per unit with a cost, ``quantity`` = ``per_participant`` and
+        ``per_outcome``:
         ``estimate`` (SEK), ``n`` (persons with an episode active in the period, or
         exits to the outcome in the period), ``cost_sek`` (the unit's cost for the
         period), ``method``.
@@ -49,8 +53,8 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
     Cost of the period = annual cost × (days in the period / 365.25). Per
     participant: divided by the persons with any episode of the unit active at
     some day of the period (enrolled on or before its last day, not exited before
-    its first day). Per outcome: divided by the exits to the outcome in the period.
-    A period partly after ``as_of`` is cut at ``as_of``.
+    its first day), among the cohort's units and, if it has one, in its enrolment
+    period. Per outcome: divided by the exits to the outcome in the period. A period partly after ``as_of`` is cut at ``as_of``.
     No interval is given: costs are taken as known and the counts are complete.
     """
     if cohort.exited is None:
@@ -66,10 +70,15 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
     if costs is None:
         units = cohort.network.units.dropna(subset=["annual_cost_sek"])
         costs = dict(zip(units["unit"].astype(str), units["annual_cost_sek"].astype(float)))
+    if cohort.units is not None:
+        costs = {unit: annual for unit, annual in costs.items() if unit in cohort.units}
     if not costs:
-        raise AmebenchError("no unit costs: give costs={'unit': annual SEK} or annual_cost_sek in the manifest")
+        raise AmebenchError("no unit costs: give costs={'unit': annual SEK} or annual_cost_sek in the manifest "
+                            "for the cohort's units")
     reasons = outcome_reasons(outcome)
-    ep = cohort.network.episodes
+    # the same unit and enrolment selection as the cohort, but every episode active in
+    # the period, not only those that exited in it
+    ep = select_cohort(cohort.network, enrolled=cohort.enrolled, units=cohort.units, as_of=cohort.as_of).episodes
     active = ep[(ep["enrolled_on"] <= last) & (ep["exited_on"].isna() | (ep["exited_on"] >= first))]
     participants = active.groupby("unit", observed=True)["person_id"].nunique()
     outcomes = cohort.episodes[cohort.episodes["exit_reason"].isin(reasons)].groupby("unit", observed=True).size()
