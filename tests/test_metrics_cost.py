@@ -1,5 +1,7 @@
 """Tests of cost per participant/outcome, targets and transitions."""
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -55,6 +57,52 @@ def test_cost_applies_the_cohort_units_and_enrolment_period_to_participants():
     assert out.loc[("a", "per_participant"), "n"] == 2
     assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(1_830_000)
     assert out.loc[("a", "per_outcome"), "n"] == 0
+
+
+# R 4.x: poisson.test(x)$conf.int, the exact (Garwood) interval of a Poisson count.
+POISSON_95 = {0: (0.0, 3.688879), 1: (0.02531781, 5.57164339), 2: (0.2422093, 7.2246877)}
+
+
+def test_cost_interval_treats_the_count_as_poisson():
+    net = _network()
+    # a, 2024, enrolled 2024: 2 participants, C = 3,660,000 -> (C / 7.2246877, C / 0.2422093)
+    # b, 2024, outcome "work": 0 exits to work (p4 went to studies), C = 1,000,000 x 366 / 365.25
+    #   -> estimate NaN, interval (C / 3.688879, inf)
+    # a, 2024, outcome "work": 1 exit to work (p1) -> (C / 5.57164339, C / 0.02531781)
+    two = cost(amebench.cohort(net, exited=2024, enrolled=2024)).set_index(["unit", "quantity"])
+    row = two.loc[("a", "per_participant")]
+    assert row["n"] == 2
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((3_660_000 / 7.2246877, 3_660_000 / 0.2422093), rel=1e-6)
+    work = cost(amebench.cohort(net, exited=2024), outcome="work").set_index(["unit", "quantity"])
+    one = work.loc[("a", "per_outcome")]
+    assert one["n"] == 1 and one["estimate"] == pytest.approx(3_660_000)
+    assert (one["ci_low"], one["ci_high"]) == pytest.approx((3_660_000 / 5.57164339, 3_660_000 / 0.02531781), rel=1e-6)
+    zero = work.loc[("b", "per_outcome")]
+    c_b = 1_000_000 * 366 / 365.25
+    assert zero["n"] == 0 and math.isnan(zero["estimate"])
+    assert zero["ci_low"] == pytest.approx(c_b / POISSON_95[0][1], rel=1e-6)
+    assert zero["ci_high"] == math.inf
+    # conf_level is used. Garwood by hand at 90 %: chi2 quantiles qchisq(0.05, 2) / 2 = 0.05129329
+    # and qchisq(0.95, 4) / 2 = 4.74386452 (evaluated with scipy.stats.chi2.ppf)
+    ninety = cost(amebench.cohort(net, exited=2024), outcome="work", conf_level=0.9).set_index(["unit", "quantity"])
+    assert (ninety.loc[("a", "per_outcome"), "ci_low"], ninety.loc[("a", "per_outcome"), "ci_high"]) == pytest.approx(
+        (3_660_000 / 4.74386452, 3_660_000 / 0.05129329), rel=1e-6)
+    assert (ninety["conf_level"] == 0.9).all()
+    assert list(work.reset_index().columns) == ["unit", "quantity", "estimate", "ci_low", "ci_high", "n", "cost_sek",
+                                                "method", "conf_level"]
+
+
+def test_cost_can_be_judged_against_a_target():
+    # a, 2024: 3 participants, C = 3,660,000. Garwood by hand: qchisq(0.025, 6) / 2 = 0.6186721,
+    # qchisq(0.975, 8) / 2 = 8.7672731 (scipy.stats.chi2.ppf) -> 417,462 to 5,915,896 SEK per
+    # participant. Lower cost is better.
+    out = cost(amebench.cohort(_network(), exited=2024, units=["a"]))
+    row = out[out["quantity"] == "per_participant"]
+    assert (row["ci_low"].item(), row["ci_high"].item()) == pytest.approx((3_660_000 / 8.7672731, 3_660_000 / 0.6186721),
+                                                                          rel=1e-6)
+    verdicts = [against_target(row, target, higher_is_better=False)["verdict"].item()
+                for target in (300_000, 1_000_000, 10_000_000)]
+    assert verdicts == ["not_met", "inconclusive", "met"]
 
 
 def test_against_target_judges_by_the_interval():

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.rates import confint_poisson
 
 from ..cohorts.cohort import cohort as select_cohort
 from ..exceptions import AmebenchError
@@ -18,7 +19,13 @@ VERDICTS = ("met", "not_met", "inconclusive")
 _DAYS_PER_YEAR = 365.25
 
 
-def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_studies") -> pd.DataFrame:
+def cost(
+    cohort,
+    *,
+    costs: Mapping[str, float] | None = None,
+    outcome="work_or_studies",
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
     """Return cost per participant and per positive outcome per unit over the cohort's exit period.
 
     Parameters
@@ -32,31 +39,49 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
         the cohort's units are reported.
     outcome
         Outcome group counted as positive.
+    conf_level
+        Confidence level.
 
     Returns
     -------
     pandas.DataFrame
         Two rows per unit with a cost, ``quantity`` = ``per_participant`` and
-        ``per_outcome``:
-        ``estimate`` (SEK), ``n`` (persons with an episode active in the period, or
-        exits to the outcome in the period), ``cost_sek`` (the unit's cost for the
-        period), ``method``.
+        ``per_outcome``: ``estimate`` (SEK), ``ci_low``, ``ci_high``, ``n`` (persons
+        with an episode active in the period, or exits to the outcome in the
+        period), ``cost_sek`` (the unit's cost for the period), ``method``,
+        ``conf_level``.
 
     Raises
     ------
     AmebenchError
-        When the cohort has no exit period, the period starts after ``as_of``, or
-        no unit has a cost.
+        When the cohort has no exit period, the period starts after ``as_of``, no
+        unit has a cost, or ``conf_level`` is not in (0, 1).
 
     Notes
     -----
-    Cost of the period = annual cost × (days in the period / 365.25). Per
-    participant: divided by the persons with any episode of the unit active at
-    some day of the period (enrolled on or before its last day, not exited before
-    its first day), among the cohort's units and, if it has one, in its enrolment
-    period. Per outcome: divided by the exits to the outcome in the period. A period partly after ``as_of`` is cut at ``as_of``.
-    No interval is given: costs are taken as known and the counts are complete.
+    Cost of the period :math:`C` = annual cost × (days in the period / 365.25). A
+    period partly after ``as_of`` is cut at ``as_of``. Per participant: divided by
+    the persons with any episode of the unit active at some day of the period
+    (enrolled on or before its last day, not exited before its first day), among
+    the cohort's units and, if it has one, in its enrolment period. Per outcome:
+    divided by the exits to the outcome in the period.
+
+    Interval: the cost is taken as known and the count :math:`x` as a Poisson
+    count (the people a unit serves, or the outcomes it reaches, in a period vary
+    from period to period). With :math:`(L, U)` the exact Poisson interval of
+    :math:`x` (Garwood: :math:`L = \\chi^2_{2x,\\,\\alpha/2}/2`,
+    :math:`U = \\chi^2_{2x+2,\\,1-\\alpha/2}/2`, from
+    ``statsmodels.stats.rates.confint_poisson(method="exact-c")``) the interval of
+    :math:`C/x` is :math:`(C/U, C/L)`. A count of 0 has no estimate (NaN); its
+    interval is :math:`(C/U, \\infty)` (:math:`L = 0`): the data only say the
+    cost per person or outcome is at least :math:`C/U`.
+
+    References
+    ----------
+    Garwood F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28:437–442.
     """
+    if not isinstance(conf_level, (int, float, np.floating)) or not 0 < conf_level < 1:
+        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
     if cohort.exited is None:
         raise AmebenchError("cost needs a cohort selected by exit period, e.g. amebench.cohort(network, exited=2025)")
     first, last = cohort.exited
@@ -84,15 +109,20 @@ def cost(cohort, *, costs: Mapping[str, float] | None = None, outcome="work_or_s
     outcomes = cohort.episodes[cohort.episodes["exit_reason"].isin(reasons)].groupby("unit", observed=True).size()
     rows = []
     for unit, annual in sorted(costs.items()):
-        period_cost = float(annual) * years
         for quantity, count in (("per_participant", participants.get(unit, 0)), ("per_outcome", outcomes.get(unit, 0))):
-            rows.append({
-                "unit": unit, "quantity": quantity,
-                "estimate": period_cost / count if count else np.nan,
-                "n": int(count), "cost_sek": period_cost,
-                "method": f"annual cost x {years:.3f} years / count",
-            })
-    return tidy(pd.DataFrame(rows))
+            rows.append({"unit": unit, "quantity": quantity, "n": int(count), "cost_sek": float(annual) * years})
+    out = pd.DataFrame(rows)
+    count = out["n"].to_numpy(dtype=np.float64)
+    period_cost = out["cost_sek"].to_numpy(dtype=np.float64)
+    low, high = confint_poisson(count, 1, method="exact-c", alpha=1 - conf_level)
+    with np.errstate(divide="ignore"):
+        # count 0: L = 0, so the upper limit is infinite
+        out["estimate"] = np.where(count > 0, period_cost / np.maximum(count, 1), np.nan)
+        out["ci_low"] = period_cost / high
+        out["ci_high"] = period_cost / low
+    out["method"] = f"annual cost x {years:.3f} years / count; exact Poisson (Garwood) CI of the count, cost known"
+    out["conf_level"] = float(conf_level)
+    return tidy(out)
 
 
 def against_target(result: pd.DataFrame, target: float, *, higher_is_better: bool = True) -> pd.DataFrame:
