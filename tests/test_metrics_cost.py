@@ -114,6 +114,15 @@ def test_against_target_judges_by_the_interval():
     assert lower["verdict"].tolist() == ["not_met", "inconclusive", "met"]
 
 
+def test_against_target_limit_on_the_target_is_inconclusive():
+    # x: ci_low == target, y: ci_high == target. A closed interval with a limit on the
+    # target contains it, so neither is met nor not met, in either direction. The old
+    # code gave x "met" (higher is better) and y "met" (lower is better).
+    result = pd.DataFrame({"unit": ["x", "y"], "estimate": [0.6, 0.4], "ci_low": [0.5, 0.3], "ci_high": [0.7, 0.5]})
+    assert against_target(result, 0.5)["verdict"].tolist() == ["inconclusive", "inconclusive"]
+    assert against_target(result, 0.5, higher_is_better=False)["verdict"].tolist() == ["inconclusive", "inconclusive"]
+
+
 def test_transitions_count_every_episode_once_per_stage():
     out = transitions(_network())
     first = out[out["from_stage"] == "readiness"]

@@ -129,16 +129,18 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     """Return ``result`` with ``target`` and a ``verdict`` judged by the confidence interval.
 
     ``met`` when the whole interval lies on the good side of the target
-    (``ci_low >= target`` when higher is better), ``not_met`` when it lies wholly on
-    the other side, ``inconclusive`` when the interval contains the target (or
-    there is no interval).
+    (``ci_low > target`` when higher is better, ``ci_high < target`` when lower is
+    better), ``not_met`` when it lies wholly on the other side (``ci_high < target``,
+    resp. ``ci_low > target``), ``inconclusive`` when the interval contains the
+    target, a limit equal to it included (or there is no interval).
     """
     missing = [c for c in ("estimate", "ci_low", "ci_high") if c not in result.columns]
     if missing:
         raise AmebenchError(f"against_target needs a result with an interval; missing {missing}")
     out = result.copy()
     low, high = out["ci_low"].astype(float), out["ci_high"].astype(float)
-    good, bad = (low >= target, high < target) if higher_is_better else (high <= target, low > target)
+    # strict on both sides: a limit on the target means the interval contains it
+    good, bad = (low > target, high < target) if higher_is_better else (high < target, low > target)
     out["target"] = float(target)
     out["verdict"] = np.select([good, bad], ["met", "not_met"], default="inconclusive")
     return tidy(out)
