@@ -105,6 +105,43 @@ def test_cost_can_be_judged_against_a_target():
     assert verdicts == ["not_met", "inconclusive", "met"]
 
 
+def _counting_network():
+    # a: q1 has two episodes active in 2024; q2 exits on 2024-01-01, the first day of 2024;
+    #    q3 exits on 2023-12-31, before it. b: r1 exits to work in 2024, r2 is ongoing since 2022.
+    episodes = pd.DataFrame({
+        "unit": ["a", "a", "a", "a", "b", "b"],
+        "episode_id": ["1", "2", "3", "4", "5", "6"],
+        "person_id": ["q1", "q1", "q2", "q3", "r1", "r2"],
+        "enrolled_on": ["2023-03-01", "2024-06-01", "2023-05-01", "2023-02-01", "2024-03-01", "2022-09-01"],
+        "exited_on": ["2024-01-15", None, "2024-01-01", "2023-12-31", "2024-09-30", None],
+        "exit_reason": ["moved", None, "work", "work", "work", None],
+    })
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "annual_cost_sek": [3_652_500.0, 1_000_000.0]})
+    return amebench.Network.from_frames(episodes=episodes, units=units, as_of="2025-03-31")
+
+
+def test_cost_counts_persons_active_in_the_period_in_every_unit():
+    out = cost(amebench.cohort(_counting_network(), exited=2024)).set_index(["unit", "quantity"])
+    # a: C = 3,652,500 x 366 / 365.25 = 3,660,000. Active persons: q1 (once, though two
+    # episodes) and q2 (exit on the period's first day is active that day); not q3 -> 2.
+    assert out.loc[("a", "per_participant"), "n"] == 2
+    assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(1_830_000)
+    assert out.loc[("a", "per_outcome"), "n"] == 1  # q2's exit to work; q3's was in 2023
+    # b: C = 1,000,000 x 366 / 365.25 = 1,002,053.39; r1 and r2 -> 501,026.69; one exit to work.
+    assert out.loc[("b", "per_participant"), "n"] == 2
+    assert out.loc[("b", "per_participant"), "estimate"] == pytest.approx(1_000_000 * 366 / 365.25 / 2)
+    assert out.loc[("b", "per_outcome"), "estimate"] == pytest.approx(1_000_000 * 366 / 365.25)
+
+
+def test_cost_period_is_cut_at_as_of():
+    # as_of 2025-03-31: 2025 is observed for 90 days, C(a) = 3,652,500 x 90 / 365.25 = 900,000
+    # (not the whole year's 3,650,000); only q1's second episode is active in a.
+    out = cost(amebench.cohort(_counting_network(), exited=2025)).set_index(["unit", "quantity"])
+    assert out.loc[("a", "per_participant"), "cost_sek"] == pytest.approx(900_000)
+    assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(900_000)
+    assert out.loc[("b", "per_participant"), "cost_sek"] == pytest.approx(1_000_000 * 90 / 365.25)
+
+
 def test_against_target_judges_by_the_interval():
     result = pd.DataFrame({"unit": ["x", "y", "z"], "estimate": [0.6, 0.5, 0.3],
                            "ci_low": [0.55, 0.45, 0.2], "ci_high": [0.65, 0.55, 0.4]})
