@@ -4,6 +4,9 @@ import math
 
 import pandas as pd
 import pytest
+from scipy.stats import norm
+
+import amebench
 
 from amebench.compare import power, trend
 from amebench.compare.pairwise import difference
@@ -28,6 +31,46 @@ def test_trend_change_from_previous_year():
     assert (out.loc[2024, "change_ci_low"], out.loc[2024, "change_ci_high"]) == pytest.approx((low, high))
     assert math.isnan(out.loc[2023, "change"])
     assert math.isnan(out.loc[2026, "change"])  # 2025 had no exits: no change is shown
+
+
+def _wilson(x, n, conf_level):
+    # Wilson (1927) score interval by hand: (x + z^2/2) / (n + z^2) -/+ z / (n + z^2) * sqrt(x (n - x) / n + z^2 / 4)
+    z = norm.ppf(1 - (1 - conf_level) / 2)
+    centre = (x + z**2 / 2) / (n + z**2)
+    half = z / (n + z**2) * math.sqrt(x * (n - x) / n + z**2 / 4)
+    return centre - half, centre + half
+
+
+def _newcombe(x1, n1, x0, n0, conf_level):
+    # Newcombe (1998) method 10 by hand from the two Wilson intervals: the change
+    # p1 - p0 - sqrt((p1 - l1)^2 + (u0 - p0)^2), p1 - p0 + sqrt((u1 - p1)^2 + (p0 - l0)^2)
+    p1, p0 = x1 / n1, x0 / n0
+    (l1, u1), (l0, u0) = _wilson(x1, n1, conf_level), _wilson(x0, n0, conf_level)
+    return p1 - p0 - math.hypot(p1 - l1, u0 - p0), p1 - p0 + math.hypot(u1 - p1, p0 - l0)
+
+
+def test_trend_keeps_a_missing_group():
+    # born_abroad (nullable boolean) missing for half the people: they are a group of their
+    # own (key missing) with their own change 2023 -> 2024 (2/10 -> 7/10), as outcome_rate
+    # keeps them. The old code listed their rates but gave them no change.
+    rows = []
+    for born_abroad, years in {True: ((2023, 4, 10), (2024, 6, 10)), None: ((2023, 2, 10), (2024, 7, 10))}.items():
+        for year, events, n in years:
+            for i in range(n):
+                rows.append({"unit": "a", "episode_id": f"{born_abroad}{year}-{i}",
+                             "person_id": f"{born_abroad}{year}-{i}", "enrolled_on": f"{year}-01-01",
+                             "exited_on": f"{year}-06-01", "born_abroad": born_abroad,
+                             "exit_reason": "work" if i < events else "dropped_out"})
+    network = amebench.Network.from_frames(episodes=pd.DataFrame(rows), as_of="2025-03-31")
+    out = trend(amebench.cohort(network), outcome="work", by="born_abroad")
+    assert len(out) == 4 and out["n"].sum() == 40
+    missing = out[out["born_abroad"].isna()].set_index("exit_year")
+    assert missing["events"].tolist() == [2, 7]
+    assert missing.loc[2024, "change"] == pytest.approx(0.5)
+    assert (missing.loc[2024, "change_ci_low"], missing.loc[2024, "change_ci_high"]) == pytest.approx(
+        _newcombe(7, 10, 2, 10, 0.95))
+    known = out[out["born_abroad"].notna()].set_index("exit_year")
+    assert known.loc[2024, "change"] == pytest.approx(0.2)
 
 
 def test_power_matches_cohens_table():

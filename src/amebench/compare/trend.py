@@ -23,7 +23,8 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     Returns
     -------
     pandas.DataFrame
-        ``by`` columns, ``exit_year``, ``estimate``, ``ci_low``, ``ci_high``, ``n``,
+        ``by`` columns (a missing value is a group of its own, with the key
+        missing), ``exit_year``, ``estimate``, ``ci_low``, ``ci_high``, ``n``,
         ``events``, ``change`` (rate − previous year's rate of the same group),
         ``change_ci_low``, ``change_ci_high`` (Newcombe hybrid score interval;
         missing for a group's first year or when the previous year had no exits),
@@ -35,7 +36,13 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     change = np.full(len(rates), np.nan)
     low = np.full(len(rates), np.nan)
     high = np.full(len(rates), np.nan)
-    groups = rates.groupby(list(by), sort=False).indices.values() if by else [np.arange(len(rates))]
+    if by:
+        # a missing by value is a group of its own, as in outcome_rate (dropna=False);
+        # ngroup, since .indices loses a missing categorical key even with dropna=False
+        codes = rates.groupby(list(by), sort=False, dropna=False, observed=True).ngroup().to_numpy()
+        groups = [np.flatnonzero(codes == code) for code in np.unique(codes)]
+    else:
+        groups = [np.arange(len(rates))]
     for positions in groups:
         for previous, current in zip(positions[:-1], positions[1:]):
             if rates.loc[current, "exit_year"] != rates.loc[previous, "exit_year"] + 1:
