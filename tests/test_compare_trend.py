@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 from scipy.stats import norm
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 import amebench
 
@@ -47,6 +48,39 @@ def _newcombe(x1, n1, x0, n0, conf_level):
     p1, p0 = x1 / n1, x0 / n0
     (l1, u1), (l0, u0) = _wilson(x1, n1, conf_level), _wilson(x0, n0, conf_level)
     return p1 - p0 - math.hypot(p1 - l1, u0 - p0), p1 - p0 + math.hypot(u1 - p1, p0 - l0)
+
+
+def _two_units():
+    rows = []
+    # unit b starts the year after unit a's last: pooling the units would give b's first
+    # year a "change" from a's last year
+    for unit, years in {"a": ((2023, 10, 40), (2024, 30, 60)), "b": ((2025, 12, 20), (2026, 6, 25))}.items():
+        for year, events, n in years:
+            for i in range(n):
+                rows.append({"unit": unit, "episode_id": f"{unit}{year}-{i}", "person_id": f"{unit}{year}-{i}",
+                             "enrolled_on": pd.Timestamp(f"{year}-01-01"),
+                             "exited_on": pd.Timestamp(f"{year}-06-01"),
+                             "exit_reason": "work" if i < events else "dropped_out"})
+    return pd.DataFrame(rows)
+
+
+def test_trend_two_units_at_90_percent():
+    out = trend(_two_units(), outcome="work", conf_level=0.90).set_index(["unit", "exit_year"])
+    assert (out["conf_level"] == 0.90).all()
+    for key, (events, n) in {("a", 2023): (10, 40), ("a", 2024): (30, 60),
+                             ("b", 2025): (12, 20), ("b", 2026): (6, 25)}.items():
+        assert out.loc[key, "estimate"] == pytest.approx(events / n)
+        assert (out.loc[key, "ci_low"], out.loc[key, "ci_high"]) == pytest.approx(_wilson(events, n, 0.90))
+    for key, counts in {("a", 2024): (30, 60, 10, 40), ("b", 2026): (6, 25, 12, 20)}.items():
+        x1, n1, x0, n0 = counts
+        expected = _newcombe(x1, n1, x0, n0, 0.90)
+        # statsmodels' Newcombe interval agrees with the hand calculation
+        reference = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff", alpha=0.10)
+        assert expected == pytest.approx(reference)
+        assert out.loc[key, "change"] == pytest.approx(x1 / n1 - x0 / n0)
+        assert (out.loc[key, "change_ci_low"], out.loc[key, "change_ci_high"]) == pytest.approx(expected)
+    # (b, 2025) is b's first year: no change, even though a has 2024
+    assert math.isnan(out.loc[("b", 2025), "change"]) and math.isnan(out.loc[("a", 2023), "change"])
 
 
 def test_trend_keeps_a_missing_group():
