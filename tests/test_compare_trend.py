@@ -119,6 +119,17 @@ def test_power_matches_cohens_table():
         power(1, 10)
 
 
+@pytest.mark.parametrize("sizes", [(2.5, 10), (10, 2.5), (float("nan"), 10)])
+def test_power_needs_whole_sizes(sizes):
+    # power(2.5, 10) used to run (nobs1 = 2.5) and report n_a = 2
+    with pytest.raises(AmebenchError, match="whole numbers"):
+        power(*sizes)
+
+
+def test_power_takes_a_whole_float_size():
+    assert power(98.0, 98).iloc[0]["estimate"] == pytest.approx(power(98, 98).iloc[0]["estimate"])
+
+
 def test_power_says_when_no_rise_is_detectable():
     # p_a = 0.95, 20 per group: Cohen's h for power 0.80 is 2.8016 / sqrt(10) = 0.886, and
     # arcsin(sqrt(0.95)) + h/2 = 1.345 + 0.443 > pi/2: a rise would need p_b > 1. It used to

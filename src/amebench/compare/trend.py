@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -15,6 +16,8 @@ from ..results import tidy
 from .pairwise import difference
 
 __all__ = ["trend", "power"]
+
+_MIN_GROUP = 2
 
 
 def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 0.95) -> pd.DataFrame:
@@ -62,12 +65,37 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
 def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
     """Return the smallest difference in proportions that two groups of given sizes can detect.
 
+    Parameters
+    ----------
+    n_a, n_b
+        Group sizes: whole numbers of at least 2.
+    p_a
+        Rate of group a.
+    alpha
+        Two-sided significance level.
+    power
+        Power to detect the difference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``estimate`` (the difference :math:`p_b - p_a`), ``n_a``, ``n_b``,
+        ``estimate_a`` (``p_a``), ``method``.
+
+    Raises
+    ------
+    AmebenchError
+        When a size is not a whole number of at least 2 (``power(2.5, 10)``), or
+        ``p_a``, ``alpha`` or ``power`` is not strictly between 0 and 1.
+
     Notes
     -----
     Solves the two-sided normal test for Cohen's effect size
     :math:`h = 2\\arcsin\\sqrt{p_b} - 2\\arcsin\\sqrt{p_a}` with
     ``statsmodels.stats.power.NormalIndPower`` (``nobs1 = n_a``, ``ratio = n_b/n_a``),
-    then converts :math:`h` back to :math:`p_b` above ``p_a``:
+    i.e. :math:`h` with
+    :math:`\\Phi(h/s - z_{1-\\alpha/2}) + \\Phi(-h/s - z_{1-\\alpha/2}) = \\text{power}`,
+    :math:`s = \\sqrt{1/n_a + 1/n_b}`, then converts :math:`h` back to :math:`p_b` above ``p_a``:
     :math:`p_b = \\sin^2(\\arcsin\\sqrt{p_a} + h/2)`. Returns the difference
     :math:`p_b - p_a` in ``estimate`` (a rise; a fall of the same :math:`h` is a
     different difference). When :math:`\\arcsin\\sqrt{p_a} + h/2 > \\pi/2` no
@@ -77,8 +105,12 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     ----------
     Cohen J. (1988). Statistical Power Analysis for the Behavioral Sciences, 2nd ed., ch. 6.
     """
-    if n_a < 2 or n_b < 2:
-        raise AmebenchError("power needs group sizes of at least 2")
+    for name, size in (("n_a", n_a), ("n_b", n_b)):
+        if not _is_whole(size) or size < _MIN_GROUP:
+            raise AmebenchError(
+                f"power needs group sizes that are whole numbers of at least {_MIN_GROUP}; {name} is {size!r}"
+            )
+    n_a, n_b = int(n_a), int(n_b)
     if not 0 < p_a < 1 or not 0 < alpha < 1 or not 0 < power < 1:
         raise AmebenchError("p_a, alpha and power must lie strictly between 0 and 1")
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_a, ratio=n_b / n_a, alpha=alpha, power=power,
@@ -99,3 +131,10 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
         "estimate": [difference], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
         "method": [f"smallest detectable difference, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
     }))
+
+
+def _is_whole(value) -> bool:
+    # 98.0 (a count that went through a float column) is a size; 2.5 and NaN are not
+    if isinstance(value, numbers.Integral):
+        return True
+    return isinstance(value, (float, np.floating)) and float(value).is_integer()
