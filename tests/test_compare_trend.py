@@ -4,6 +4,7 @@ import math
 
 import pandas as pd
 import pytest
+from scipy.optimize import brentq
 from scipy.stats import norm
 from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -117,6 +118,32 @@ def test_power_matches_cohens_table():
     assert power(400, 400).iloc[0]["estimate"] < out["estimate"]  # more people, smaller detectable difference
     with pytest.raises(AmebenchError):
         power(1, 10)
+
+
+def _detectable_rise(n_a, n_b, p_a, alpha, power_):
+    # The documented power equation solved with scipy's brentq (not statsmodels):
+    # Phi(h/s - z) + Phi(-h/s - z) = power, s = sqrt(1/n_a + 1/n_b), z = z_{1 - alpha/2};
+    # then p_b = sin^2(arcsin(sqrt(p_a)) + h/2) (Cohen 1988, ch. 6).
+    s, z = math.sqrt(1 / n_a + 1 / n_b), norm.ppf(1 - alpha / 2)
+    h = brentq(lambda h: norm.cdf(h / s - z) + norm.cdf(-h / s - z) - power_, 1e-9, 50)
+    return math.sin(math.asin(math.sqrt(p_a)) + h / 2) ** 2 - p_a
+
+
+def test_power_unequal_sizes_and_levels():
+    # 50 against 200 at p_a = 0.3, two-sided alpha 0.01, power 0.90: h = 0.6099 and the rise
+    # 0.3 -> 0.5985 (0.2985). Equal sizes of 50 (n_b ignored) would give 0.3761, sizes 50 and
+    # 12.5 (ratio inverted) 0.5616, alpha 0.05 and power 0.80 (levels ignored) 0.2157.
+    out = power(50, 200, p_a=0.3, alpha=0.01, power=0.90).iloc[0]
+    expected = _detectable_rise(50, 200, 0.3, 0.01, 0.90)
+    assert expected == pytest.approx(0.2985, abs=5e-4)
+    # abs=1e-5: statsmodels' root finder stops near 1e-6 of h
+    assert out["estimate"] == pytest.approx(expected, abs=1e-5)
+    assert (out["n_a"], out["n_b"]) == (50, 200)
+    # the test is symmetric in the sizes: 200 against 50 detects the same rise
+    assert power(200, 50, p_a=0.3, alpha=0.01, power=0.90).iloc[0]["estimate"] == pytest.approx(expected, abs=1e-5)
+    # and the other levels enter: alpha 0.10, power 0.70
+    other = power(50, 200, p_a=0.3, alpha=0.10, power=0.70).iloc[0]["estimate"]
+    assert other == pytest.approx(_detectable_rise(50, 200, 0.3, 0.10, 0.70), abs=1e-5)
 
 
 @pytest.mark.parametrize("sizes", [(2.5, 10), (10, 2.5), (float("nan"), 10)])
