@@ -9,7 +9,6 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 import amebench
-
 from amebench.compare import power, trend
 from amebench.compare.pairwise import difference
 from amebench.exceptions import AmebenchError, AmebenchWarning
