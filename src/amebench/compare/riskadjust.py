@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.stats.rates import confint_poisson
 
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._ledger import month_index, window_totals
@@ -130,10 +131,8 @@ def risk_adjusted(
         .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
         .reset_index()
     )
-    alpha = 1 - conf_level
     obs = table["observed"].to_numpy()
-    low = np.where(obs > 0, stats.chi2.ppf(alpha / 2, 2 * obs) / 2, 0.0)
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * obs + 2) / 2
+    low, high = confint_poisson(obs, 1, method="exact-c", alpha=1 - conf_level)  # Garwood
     network_rate = y.mean()
     table["oe_ratio"] = obs / table["expected"]
     table["oe_ci_low"] = low / table["expected"]
