@@ -72,7 +72,10 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
     Pooled: :math:`s_p^2 = \\frac{(n_a-1)s_a^2 + (n_b-1)s_b^2}{n_a+n_b-2}`,
     :math:`se = s_p\\sqrt{1/n_a + 1/n_b}`. The interval is
     :math:`\\bar a - \\bar b \\pm t_{1-\\alpha/2,\\nu}\\, se`. Computed with
-    :func:`scipy.stats.ttest_ind` and its ``confidence_interval``.
+    :func:`scipy.stats.ttest_ind` and its ``confidence_interval``. When both samples
+    are constant (se = 0) the t statistic is undefined: interval, statistic and
+    p-value are then NaN (R's ``t.test`` stops with "data are essentially constant"),
+    not a zero-width interval.
 
     References
     ----------
@@ -94,18 +97,19 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
         se = float(np.sqrt(pooled * (1 / na + 1 / nb)))
     else:
         se = float(np.sqrt(va / na + vb / nb))
+    spread = se > 0
     row = {
         "estimate": float(x.mean() - y.mean()),
-        "ci_low": float(ci.low),
-        "ci_high": float(ci.high),
+        "ci_low": float(ci.low) if spread else np.nan,
+        "ci_high": float(ci.high) if spread else np.nan,
         "n_a": na,
         "n_b": nb,
         "estimate_a": float(x.mean()),
         "estimate_b": float(y.mean()),
         "se": se,
-        "statistic": float(res.statistic),
-        "df": float(res.df),
-        "p_value": float(res.pvalue),
+        "statistic": float(res.statistic) if spread else np.nan,
+        "df": float(res.df) if spread else np.nan,
+        "p_value": float(res.pvalue) if spread else np.nan,
         "method": "pooled-t" if equal_var else "welch-t",
         "conf_level": float(conf_level),
     }
