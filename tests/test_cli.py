@@ -15,7 +15,8 @@ def test_validate_sample_prints_reconciliation_for_every_file(capsys):
     # one line per file of the manifest (18 files in the KNUT sample)
     for name in ("jarfalla/deltagare.csv", "sundbyberg/deltagare.xlsx", "nynashamn/utbetalningar.parquet"):
         assert name in out
-    assert "exit before enrolment" in out
+    assert "exit before enrolment (line 32)" in out  # data/sample/solna/deltagare.csv, line 32
+    assert "--rejects rejects.csv" in out  # where to get every rejected row
 
 
 def test_validate_strict_fails_when_anything_was_rejected(capsys):

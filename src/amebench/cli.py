@@ -106,6 +106,9 @@ def _validate(args) -> int:
         _check_rejects_target(Path(args.rejects))
     network = read_network(_existing(args.path))
     print(reconciliation_text(network))
+    if len(network.rejects) and not args.rejects:
+        print(f"\nEach rejected row with its file, line, column and reason: "
+              f"amebench validate {args.path} --rejects rejects.csv")
     if args.rejects:
         # A reject's value is the export's own text: it may start like a spreadsheet formula.
         write_csv(network.rejects, args.rejects)
@@ -130,6 +133,17 @@ def _check_rejects_target(path: Path) -> None:
             )
 
 
+def _lines_text(numbers: pd.Series, shown: int = 5) -> str:
+    """``(line 7)`` or ``(lines 7, 9, 12, … 40 in all)``: where in the file a reason is."""
+    numbers = sorted(int(n) for n in numbers.dropna())
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f"(line {numbers[0]})"
+    more = f", … {len(numbers)} in all" if len(numbers) > shown else ""
+    return f"(lines {', '.join(map(str, numbers[:shown]))}{more})"
+
+
 def reconciliation_text(network) -> str:
     """Return the per-file reconciliation of ``network`` as text for a terminal."""
     rec = network.reconciliation
@@ -146,7 +160,7 @@ def reconciliation_text(network) -> str:
         if len(mine):
             reasons = mine["reason"].value_counts().head(_TOP_REASONS)
             for reason, count in reasons.items():
-                lines.append(f"{'':<12}   {count:>5} × {reason}")
+                lines.append(f"{'':<12}   {count:>5} × {reason} {_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),
