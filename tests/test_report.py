@@ -66,6 +66,52 @@ def test_same_input_key_and_seed_give_byte_identical_outputs(report, tmp_path):
         assert (second / path.relative_to(first)).read_bytes() == path.read_bytes(), path.name
 
 
+@pytest.fixture(scope="module")
+def report_sv(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_sv")
+    return out, benchmark_report(amebench.load_sample(), out, lang="sv", min_cell=5)
+
+
+def _text(path_or_html) -> str:
+    """The page as a reader sees it: tags stripped, entities and spaces made plain."""
+    page = path_or_html if isinstance(path_or_html, str) else path_or_html.read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u00a0", " ").replace("\u202f", " ")
+    return re.sub(r"\s+", " ", text)
+
+
+def _section(text: str, heading: str, next_heading: str) -> str:
+    """The reader's text from the section ``heading`` (its last occurrence: after the contents) to the next."""
+    start = text.rindex(heading)
+    return text[start:text.index(next_heading, start)]
+
+
+@pytest.mark.parametrize(("fixture", "definition", "programme"), [
+    ("report", "The outcome “work or studies” counts the exit reasons work, subsidised work, self-employed and studies.",
+     "Municipal programme jobs (exit reason “municipal work programme”, e.g. extratjänst) do not count."),
+    ("report_sv", "Utfallet ”arbete eller studier” räknar avslutsorsakerna arbete, arbete med stöd, eget företag "
+     "och studier.", "Kommunala anställningar i insatsen (avslutsorsak ”kommunal anställning i insats”, "
+     "t.ex. extratjänst) räknas inte."),
+])
+def test_the_outcome_is_defined_where_its_counts_are_shown(fixture, definition, programme, request):
+    # Järfälla's 258 outcomes are its work + subsidised work + self-employed + studies
+    # exits (110 + 61 + 14 + 73), not the table's work and studies columns alone: the
+    # report says which exit reasons the outcome counts, under the exit reasons and with the rates.
+    text = _text(request.getfixturevalue(fixture)[1])
+    assert text.count(definition + " " + programme) == 2
+
+
+def test_the_outcome_definition_follows_the_outcome_option():
+    from amebench.report.wording import outcome_definition
+
+    assert outcome_definition("work", "en").startswith(
+        "The outcome “work” counts the exit reasons work, subsidised work and self-employed. Municipal")
+    assert outcome_definition("studies", "sv").startswith("Utfallet ”studier” räknar avslutsorsaken studier.")
+    # an outcome that holds the programme jobs does not say they are left out
+    assert outcome_definition("work_programme", "en") == (
+        "The outcome “municipal work programme” counts the exit reason municipal work programme.")
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

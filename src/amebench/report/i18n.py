@@ -53,9 +53,25 @@ _TEXTS: dict[str, dict[str, str]] = {
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
     "outcome_text": {
-        "en": "Share of exited episodes whose exit reason is {outcome} (Wilson 95 % interval).",
-        "sv": "Andel avslutade inskrivningar med avslutsorsak {outcome} (Wilson 95 % intervall).",
+        "en": "Share of exited episodes whose exit reason counts as {outcome} (Wilson 95 % interval). "
+        "{definition}",
+        "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilson 95 % intervall). "
+        "{definition}",
     },
+    "outcome_definition": {
+        "en": "The outcome “{outcome}” counts the exit reasons {reasons}.",
+        "sv": "Utfallet ”{outcome}” räknar avslutsorsakerna {reasons}.",
+    },
+    "outcome_definition_one": {
+        "en": "The outcome “{outcome}” counts the exit reason {reasons}.",
+        "sv": "Utfallet ”{outcome}” räknar avslutsorsaken {reasons}.",
+    },
+    "outcome_not_programme": {
+        "en": "Municipal programme jobs (exit reason “{programme}”, e.g. extratjänst) do not count.",
+        "sv": "Kommunala anställningar i insatsen (avslutsorsak ”{programme}”, t.ex. extratjänst) räknas inte.",
+    },
+    "word_and": {"en": "and", "sv": "och"},
+    "word_or": {"en": "or", "sv": "eller"},
     "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
     "retention_text": {
         "en": "Among exits to the outcome whose 90 days have passed; others are censored. "

@@ -19,6 +19,7 @@ from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
+from .wording import outcome_definition
 
 __all__ = ["publish"]
 
@@ -66,6 +67,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     figures_dir = Path(out) / "figures"
     blocks = []
     hidden_total = 0
+    # the fields any section text may use
+    fields = {"outcome": code_label(outcome, lang), "definition": outcome_definition(outcome, lang)}
     groups = _published_groups(sections, outcome)
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden_units: set[str] = set()
@@ -87,7 +90,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         inner = []
         text_key = f"{section.key}_text"
         if text_key in t:
-            inner.append(f"<p>{_html.html.escape(t[text_key].format(outcome=code_label(outcome, lang)))}</p>")
+            inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields))}</p>")
         for note in section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
         if "risk_adjusted" in section.objects:
@@ -102,6 +105,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 inner.append(f"<p class='meta'>{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
+                # which of these columns make up the outcome counted in the next section
+                inner.append(f"<p class='meta'>{_html.html.escape(fields['definition'])}</p>")
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))

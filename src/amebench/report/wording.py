@@ -1,0 +1,39 @@
+"""Sentences of the report composed from the data: definitions, the period, notes on hidden units.
+
+Each function returns plain text in ``lang`` (``"en"`` or ``"sv"``); the caller escapes it.
+"""
+
+from __future__ import annotations
+
+from ..labels import code_label
+from ..schema import EXIT_REASONS, outcome_reasons
+from .i18n import texts
+
+__all__ = ["join_words", "outcome_definition"]
+
+#: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
+_PROGRAMME = "work_programme"
+
+
+def join_words(words, lang: str, *, last: str = "and") -> str:
+    """Return "a, b and c" ("a, b och c"); ``last`` is ``"and"`` or ``"or"``."""
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    conjunction = texts(lang)[f"word_{last}"]
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def outcome_definition(outcome: str, lang: str) -> str:
+    """Say which exit reasons make up ``outcome``, and that programme jobs do not count when they do not.
+
+    The reasons are listed in :data:`amebench.schema.EXIT_REASONS` order with their labels.
+    """
+    t = texts(lang)
+    reasons = outcome_reasons(outcome)
+    labels = [code_label(r, lang) for r in EXIT_REASONS if r in reasons]
+    key = "outcome_definition_one" if len(labels) == 1 else "outcome_definition"
+    text = t[key].format(outcome=code_label(outcome, lang), reasons=join_words(labels, lang))
+    if _PROGRAMME not in reasons:
+        text += " " + t["outcome_not_programme"].format(programme=code_label(_PROGRAMME, lang))
+    return text
