@@ -80,10 +80,11 @@ def _text(path_or_html) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _section(text: str, heading: str, next_heading: str) -> str:
-    """The reader's text from the section ``heading`` (its last occurrence: after the contents) to the next."""
-    start = text.rindex(heading)
-    return text[start:text.index(next_heading, start)]
+def _section(path, key: str) -> str:
+    """The reader's text of the report section ``key`` (its id)."""
+    page = path.read_text(encoding="utf-8")
+    start = page.index(f"<section id='{key}'>")
+    return _text(page[start:page.index("</section>", start)])
 
 
 @pytest.mark.parametrize(("fixture", "definition", "programme"), [
@@ -110,6 +111,23 @@ def test_the_outcome_definition_follows_the_outcome_option():
     # an outcome that holds the programme jobs does not say they are left out
     assert outcome_definition("work_programme", "en") == (
         "The outcome “municipal work programme” counts the exit reason municipal work programme.")
+
+
+@pytest.mark.parametrize(("fixture", "said", "wrong", "label"), [
+    ("report", "per household: a participant's household, or the person when no household is known",
+     "per person", "Households"),
+    ("report_sv", "per hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt",
+     "per person", "Hushåll"),
+])
+def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, request):
+    # welfare_delta counts one value per household (DESIGN.md §2); the sample's Södertälje
+    # ledger has households with two participants: 1 247 households, 1 259 persons
+    out, path = request.getfixturevalue(fixture)
+    welfare = _section(path, "welfare")
+    assert said in welfare and wrong not in welfare
+    assert ("n", label) in _headers(path.read_text(encoding="utf-8"))
+    assert pd.read_csv(out / "tables" / "welfare_delta.csv").set_index("unit").loc["sodertalje", "n"] == 1247
+    assert "For each person" not in _section(path, "methods") and "För varje person" not in _section(path, "methods")
 
 
 def _headers(html: str) -> list[tuple[str, str]]:

@@ -96,6 +96,7 @@ _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("shrunken", "estimate"): ("Shrunken rate", "Krympt andel"),
     ("ranks", "estimate"): ("Median rank", "Medianrang"),
     ("welfare_delta", "estimate"): ("Mean change (SEK/month)", "Medelförändring (kr/mån)"),
+    ("welfare_delta", "n"): ("Households", "Hushåll"),
     ("pairwise", "estimate"): ("Difference A − B", "Skillnad A − B"),
     ("exit_reasons", "n"): ("Exits", "Avslut"),
     ("rejects_by_reason", "n"): ("Rows", "Rader"),

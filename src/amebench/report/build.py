@@ -88,7 +88,9 @@ def _reentry(coh, ctx) -> Section:
 def _welfare(coh, ctx) -> Section:
     if coh.network.payments.empty:
         raise AmebenchError(texts(ctx["lang"])["no_ledger"])
-    return Section("welfare", {"welfare_delta": metrics.welfare_delta(coh, months=6, by=("unit",), seed=ctx["seed"])})
+    # per household, as the section's text says (DESIGN.md §2: a household is never counted twice)
+    table = metrics.welfare_delta(coh, months=6, by=("unit",), per="household", seed=ctx["seed"])
+    return Section("welfare", {"welfare_delta": table})
 
 
 def _durations(coh, ctx) -> Section:

@@ -90,19 +90,23 @@ _TEXTS: dict[str, dict[str, str]] = {
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av ekonomiskt bistånd"},
     "welfare_text": {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
-        "6 full months before the enrolment month (negative = lower payments), per person. n counts "
-        "the unit's participants; only those who have left and whose two windows lie inside the "
-        "ledger (Observable) enter the means, the rest are censored. Total change = the monthly "
-        "change summed over the observable people, times 6 months. A before/after change is not the "
-        "effect of the programme: people often enrol when their payments are highest, and payments "
-        "fall for many without any programme (regression to the mean).",
+        "6 full months before the enrolment month (negative = lower payments), per household: a "
+        "participant's household, or the person when no household is known. A household with two "
+        "participants counts once, from its last exit; Households counts the unit's households. Only "
+        "those who have left and whose two windows lie inside the ledger (Observable) enter the means, "
+        "the rest are censored. Total change = the monthly change summed over the observable "
+        "households, times 6 months. A before/after change is not the effect of the programme: people "
+        "often enrol when their payments are highest, and payments fall for many without any programme "
+        "(regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
-        "person. Antal räknar enhetens deltagare; bara de som har avslutats och vars båda perioder "
-        "ligger inom utbetalningsdata (Observerbara) ingår i medelvärdena, övriga är censurerade. "
-        "Total förändring = månadsförändringen summerad över de observerbara, gånger 6 månader. "
-        "En förändring före/efter är inte insatsens effekt: många skrivs in när biståndet är som "
-        "högst, och biståndet sjunker för många även utan insats (regression mot medelvärdet).",
+        "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
+        "två deltagare räknas en gång, från sitt senaste avslut; Hushåll räknar enhetens hushåll. Bara "
+        "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
+        "i medelvärdena, övriga är censurerade. Total förändring = månadsförändringen summerad över de "
+        "observerbara hushållen, gånger 6 månader. En förändring före/efter är inte insatsens effekt: "
+        "många skrivs in när biståndet är som högst, och biståndet sjunker för många även utan insats "
+        "(regression mot medelvärdet).",
     },
     "durations": {"en": "Time in the programme", "sv": "Inskrivningstid"},
     "durations_text": {
