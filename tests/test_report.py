@@ -130,6 +130,34 @@ def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, 
     assert "For each person" not in _section(path, "methods") and "För varje person" not in _section(path, "methods")
 
 
+@pytest.mark.parametrize(("fixture", "old", "families", "intervals", "oe"), [
+    ("report", "among all the comparisons stays at 5 %",
+     "adjusted with Holm's method in two separate families: the pairs, and each unit against the rest.",
+     "The intervals are not adjusted for the number of comparisons: a pair's interval can exclude 0 while its "
+     "adjusted p is above 0.05.",
+     "The O/E interval in the table does not allow for overdispersion; the funnel limits do"),
+    ("report_sv", "bland alla jämförelser stannar vid 5 %",
+     "justerade med Holms metod i två separata familjer: paren, och varje enhet mot övriga.",
+     "Intervallen är inte justerade för antalet jämförelser: ett pars intervall kan utesluta 0 fast dess "
+     "justerade p är över 0,05.",
+     "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning; trattens gränser gör det"),
+])
+def test_what_is_and_is_not_adjusted_is_said(fixture, old, families, intervals, oe, request):
+    # compare.pairwise adjusts pairs and unit-vs-rest as two families, and its intervals
+    # are unadjusted: in the sample Järfälla - Södertälje has an interval of 1.0 to 10.3 pp
+    # and an adjusted p of 0.174. Solna's O/E interval (0.73 to 0.95) excludes 1, and Solna
+    # is within the funnel limits widened for overdispersion.
+    out, path = request.getfixturevalue(fixture)
+    pairwise = _section(path, "pairwise")
+    assert old not in pairwise and families in pairwise and intervals in pairwise
+    assert oe in _section(path, "funnel")
+    pairs = pd.read_csv(out / "tables" / "pairwise.csv")
+    assert ((pairs["ci_low"] > 0) & (pairs["p_adjusted"] > 0.05)).any()
+    solna = pd.read_csv(out / "tables" / "risk_adjusted.csv").set_index("unit").loc["solna"]
+    position = pd.read_csv(out / "tables" / "funnel_risk_adjusted.csv").set_index("unit").loc["solna", "position"]
+    assert solna["oe_ci_high"] < 1 and position == "within"
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

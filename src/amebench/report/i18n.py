@@ -131,12 +131,16 @@ _TEXTS: dict[str, dict[str, str]] = {
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
     "pairwise_text": {
-        "en": "Difference in raw rate (not risk-adjusted), in percentage points, with Newcombe's "
-        "interval; p-values adjusted with Holm's method so that the chance of any false finding "
-        "among all the comparisons stays at 5 %.",
-        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter, med Newcombes intervall; "
-        "p-värdena är justerade med Holms metod så att risken för någon falsk slutsats bland alla "
-        "jämförelser stannar vid 5 %.",
+        "en": "Difference in raw rate (not risk-adjusted), in percentage points, with Newcombe's 95 % "
+        "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, "
+        "and each unit against the rest. Within each family the chance of any false finding stays at "
+        "5 %; over both families together it can be higher. The intervals are not adjusted for the "
+        "number of comparisons: a pair's interval can exclude 0 while its adjusted p is above 0.05.",
+        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter, med Newcombes 95 %-intervall. "
+        "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
+        "övriga. Inom varje familj stannar risken för någon falsk slutsats vid 5 %; för båda familjerna "
+        "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
+        "intervall kan utesluta 0 fast dess justerade p är över 0,05.",
     },
     "ranks": {"en": "Ranks with uncertainty", "sv": "Rangordning med osäkerhet"},
     "ranks_text": {
@@ -199,6 +203,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_overdispersion": {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
         "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
+    },
+    "oe_interval_vs_limits": {
+        "en": "The O/E interval in the table does not allow for overdispersion; the funnel limits do "
+        "(they are widened by √φ). So a unit can have an O/E interval that excludes 1 and still lie "
+        "within the funnel limits.",
+        "sv": "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning; trattens "
+        "gränser gör det (de är vidgade med √φ). En enhet kan därför ha ett intervall som utesluter 1 och "
+        "ändå ligga inom trattens gränser.",
     },
     "c_statistic": {
         "en": "The risk model's c-statistic is {c} (0.5 = no better than chance, 1 = perfect separation).",

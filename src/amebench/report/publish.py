@@ -96,6 +96,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         if "risk_adjusted" in section.objects:
             c = f"{section.objects['risk_adjusted'].c_statistic:.2f}".replace(".", "," if lang == "sv" else ".")
             inner.append(f"<p>{_html.html.escape(t['c_statistic'].format(c=c))}</p>")
+        if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
+            inner.append(f"<p>{_html.html.escape(t['oe_interval_vs_limits'])}</p>")
         for name, title, png in _figures(section, published, t, lang, outcome):
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title))
