@@ -158,6 +158,27 @@ def test_what_is_and_is_not_adjusted_is_said(fixture, old, families, intervals, 
     assert solna["oe_ci_high"] < 1 and position == "within"
 
 
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "here the top quarter is rank 1 of 5 and the bottom quarter rank 5 of 5."),
+    ("report_sv", "här är översta fjärdedelen rang 1 av 5 och nedersta fjärdedelen rang 5 av 5."),
+])
+def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
+    # with 5 units the "top quarter" of compare.rank_intervals is rank 1 alone
+    assert said in _section(request.getfixturevalue(fixture)[1], "ranks")
+
+
+@pytest.mark.parametrize("k", [3, 5, 6, 8, 10])
+def test_the_quarter_stated_is_the_quarter_rank_intervals_uses(k):
+    # every draw puts exactly `quarter` units in the top quarter (no ties between continuous
+    # draws), so the units' P(top quarter) add up to the quarter's size
+    from amebench.report.wording import quarter_size
+
+    table = pd.DataFrame({"unit": [f"u{i}" for i in range(k)], "n": 200, "events": [20 + 15 * i for i in range(k)]})
+    ranks = amebench.compare.rank_intervals(table, n_sim=500)
+    assert ranks["p_top_quarter"].sum() == pytest.approx(quarter_size(k))
+    assert ranks["p_bottom_quarter"].sum() == pytest.approx(quarter_size(k))
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

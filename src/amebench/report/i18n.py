@@ -152,6 +152,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "arbetsmarknaden hamnar lågt vad den än gör; jämför med riskjusterat observerat/förväntat "
         "under Trattdiagram.",
     },
+    "quarter_definition": {
+        "en": "P(top quarter) is the chance of a rank in the top quarter of the units ranked, P(bottom quarter) "
+        "in the bottom quarter; here the top quarter is {top} and the bottom quarter {bottom}.",
+        "sv": "P(översta fjärdedelen) är sannolikheten för en rang i översta fjärdedelen av de rangordnade "
+        "enheterna, P(nedersta fjärdedelen) i nedersta; här är översta fjärdedelen {top} och nedersta "
+        "fjärdedelen {bottom}.",
+    },
+    "rank_one": {"en": "rank {rank} of {k}", "sv": "rang {rank} av {k}"},
+    "rank_range": {"en": "ranks {first}–{last} of {k}", "sv": "rang {first}–{last} av {k}"},
     "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
     # table titles
     "reconciliation": {"en": "Rows read, loaded and rejected per file", "sv": "Lästa, inlästa och avvisade rader per fil"},

@@ -19,7 +19,7 @@ from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import outcome_definition
+from .wording import outcome_definition, quarter_definition
 
 __all__ = ["publish"]
 
@@ -112,6 +112,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))
+            if name == "ranks":  # the units ranked, hidden ones included
+                inner.append(f"<p class='meta'>{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total

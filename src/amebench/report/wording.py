@@ -5,11 +5,13 @@ Each function returns plain text in ``lang`` (``"en"`` or ``"sv"``); the caller 
 
 from __future__ import annotations
 
+import math
+
 from ..labels import code_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition"]
+__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
@@ -37,3 +39,24 @@ def outcome_definition(outcome: str, lang: str) -> str:
     if _PROGRAMME not in reasons:
         text += " " + t["outcome_not_programme"].format(programme=code_label(_PROGRAMME, lang))
     return text
+
+
+def quarter_size(k: int) -> int:
+    """Return how many ranks the top (and bottom) quarter of ``k`` units holds.
+
+    The rule of :func:`amebench.compare.rank_intervals`: K/4 rounded half up, at least 1.
+    """
+    return max(1, math.floor(k / 4 + 0.5))
+
+
+def quarter_definition(k: int, lang: str) -> str:
+    """Say which ranks the top and bottom quarter are among ``k`` ranked units ("rank 1 of 5")."""
+    t = texts(lang)
+    q = quarter_size(k)
+
+    def ranks(first: int, last: int) -> str:
+        if first == last:
+            return t["rank_one"].format(rank=first, k=k)
+        return t["rank_range"].format(first=first, last=last, k=k)
+
+    return t["quarter_definition"].format(top=ranks(1, q), bottom=ranks(k - q + 1, k))
