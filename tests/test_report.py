@@ -179,6 +179,24 @@ def test_the_quarter_stated_is_the_quarter_rank_intervals_uses(k):
     assert ranks["p_bottom_quarter"].sum() == pytest.approx(quarter_size(k))
 
 
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "Network KNUT; exits from 2023-07-16 to 2026-09-30, data extracted 2026-09-30;"),
+    ("report_sv", "Nätverk KNUT; avslut från 2023-07-16 till 2026-09-30, data uttagna 2026-09-30;"),
+])
+def test_the_report_states_the_exit_period_it_covers(fixture, said, request):
+    # the sample's first and last exit dates (amebench.cohort(load_sample()).episodes)
+    assert said in _text(request.getfixturevalue(fixture)[1])
+
+
+def test_the_exit_period_is_the_cohort_s_selection_or_its_exits():
+    from amebench.report.wording import exit_period
+
+    net = amebench.load_sample()
+    assert exit_period(amebench.cohort(net, exited=2024), "en") == "exits from 2024-01-01 to 2024-12-31"
+    # an earlier as_of: exits after it are not observed
+    assert exit_period(amebench.cohort(net, as_of="2025-06-30"), "sv") == "avslut från 2023-07-16 till 2025-06-30"
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

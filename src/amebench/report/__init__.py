@@ -18,6 +18,7 @@ from .disclosure import DEFAULT_MIN_CELL
 from .i18n import texts
 from .output import atomic_write_bytes
 from .publish import publish
+from .wording import exit_period
 
 __all__ = ["benchmark_report", "compute_sections"]
 
@@ -81,7 +82,7 @@ def benchmark_report(
     observed = (t["extracted"].format(as_of=extracted) if coh.as_of.date() == extracted
                 else t["observed_until"].format(as_of=coh.as_of.date(), extracted=extracted))
     meta = t["generated"].format(
-        name=_html.html.escape(network.name), observed=observed,
+        name=_html.html.escape(network.name), period=exit_period(coh, lang), observed=observed,
         outcome=_html.html.escape(code_label(outcome, lang)), version=__version__,
     )
     meta += " " + (t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1

@@ -11,9 +11,11 @@ LANGUAGES = ("en", "sv")
 _TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Benchmark of labour-market units", "sv": "Jämförelse av arbetsmarknadsenheter"},
     "generated": {
-        "en": "Network {name}; {observed}; outcome: {outcome}; amebench {version}.",
-        "sv": "Nätverk {name}; {observed}; utfall: {outcome}; amebench {version}.",
+        "en": "Network {name}; {period}, {observed}; outcome: {outcome}; amebench {version}.",
+        "sv": "Nätverk {name}; {period}, {observed}; utfall: {outcome}; amebench {version}.",
     },
+    "exit_period": {"en": "exits from {first} to {last}", "sv": "avslut från {first} till {last}"},
+    "no_exits": {"en": "no exits yet", "sv": "inga avslut ännu"},
     "extracted": {"en": "data extracted {as_of}", "sv": "data uttagna {as_of}"},
     "observed_until": {
         "en": "observed up to {as_of} (data extracted {extracted})",

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from ..labels import code_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition"]
+__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition", "exit_period"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
@@ -60,3 +62,16 @@ def quarter_definition(k: int, lang: str) -> str:
         return t["rank_range"].format(first=first, last=last, k=k)
 
     return t["quarter_definition"].format(top=ranks(1, q), bottom=ranks(k - q + 1, k))
+
+
+def exit_period(coh, lang: str) -> str:
+    """Say which exits the report covers: the cohort's exit selection, or its first and last exit date."""
+    t = texts(lang)
+    if coh.exited is not None:
+        first, last = coh.exited
+    else:
+        exits = pd.to_datetime(coh.episodes["exited_on"]).dropna()
+        if exits.empty:
+            return t["no_exits"]
+        first, last = exits.min(), exits.max()
+    return t["exit_period"].format(first=first.date(), last=last.date())
