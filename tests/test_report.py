@@ -197,6 +197,17 @@ def test_the_exit_period_is_the_cohort_s_selection_or_its_exits():
     assert exit_period(amebench.cohort(net, as_of="2025-06-30"), "sv") == "avslut från 2023-07-16 till 2025-06-30"
 
 
+@pytest.mark.parametrize(("fixture", "said"), [("report", r"(\d+) rows of the tables below have hidden cells"),
+                                              ("report_sv", r"(\d+) rader i tabellerna nedan har dolda celler")])
+def test_the_count_of_rows_with_hidden_cells_is_of_the_rows_shown(fixture, said, request):
+    # The sample hides cells in 48 rows of the CSV files (exit reasons one row per reason,
+    # monthly flows) but in 13 rows of the page: the header counts what the reader sees.
+    page = request.getfixturevalue(fixture)[1].read_text(encoding="utf-8")
+    stated = int(re.search(said, _text(page)).group(1))
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", page) if ">–</td>" in r]
+    assert stated == len(rows) == 13
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

@@ -45,7 +45,11 @@ _POINTS_UNIT = {"en": "pp", "sv": "p.e."}
 _CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
 
 
-def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = 40,
+#: Rows of a table shown on the page; the rest are in its CSV file.
+MAX_ROWS = 40
+
+
+def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = MAX_ROWS,
                  hidden: pd.DataFrame | None = None) -> str:
     """Return ``frame`` as an HTML table for reading.
 

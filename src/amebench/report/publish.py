@@ -58,10 +58,12 @@ _SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", 
 
 
 def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None):
-    """Suppress, write and render every section; return (HTML blocks, rows hidden).
+    """Suppress, write and render every section; return (HTML blocks, rows shown with hidden cells).
 
     Tables are written with canonical unit ids; figures and HTML tables show the
-    units' names (``unit_names``: id -> name).
+    units' names (``unit_names``: id -> name). The count is of the rows a reader sees
+    with a "–" (a unit's row of the exit-reason table, not its reasons' rows in the CSV;
+    no rows of tables published as CSV only).
     """
     tables_dir = Path(out) / "tables"
     figures_dir = Path(out) / "figures"
@@ -80,13 +82,13 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     for section in sections:
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
-            shown, hidden = done.get(name) or _suppress(table, name, min_cell, groups, hidden_units)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden_units)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
-            hidden_total += hidden
             write_table(shown, tables_dir, name)
             published[name] = _with_names(shown, unit_names or {})
             hidden_cells[name] = shown.isna() & ~table.isna()
+            hidden_total += _rows_shown_hidden(name, published[name], hidden_cells[name])
         inner = []
         text_key = f"{section.key}_text"
         if text_key in t:
@@ -117,6 +119,15 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
+
+
+def _rows_shown_hidden(name: str, shown: pd.DataFrame, hidden: pd.DataFrame) -> int:
+    """Rows of the table as the page shows it that have a hidden cell."""
+    if name in _CSV_ONLY:
+        return 0
+    if name == "exit_reasons":  # one row per unit on the page
+        return int(hidden.any(axis=1).groupby(shown["unit"].astype(str)).any().sum())
+    return int(hidden.loc[shown.index[:_html.MAX_ROWS]].any(axis=1).sum())
 
 
 def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
