@@ -208,6 +208,51 @@ def test_the_count_of_rows_with_hidden_cells_is_of_the_rows_shown(fixture, said,
     assert stated == len(rows) == 13
 
 
+@pytest.fixture(scope="module")
+def self_employed_reports(tmp_path_factory):
+    # Few exits to self-employment: Nynäshamn and Sundbyberg are hidden in the rates table
+    out = tmp_path_factory.mktemp("self_employed")
+    return {lang: _quiet_report(amebench.load_sample(), out / lang, outcome="self_employed", lang=lang)
+            for lang in ("en", "sv")}
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("en", "Not shown: Nynäshamn and Sundbyberg, whose counts are hidden by disclosure control"),
+    ("sv", "Visas inte: Nynäshamn och Sundbyberg, vars antal döljs av röjandekontrollen"),
+])
+def test_figures_name_the_units_disclosure_control_leaves_out(self_employed_reports, lang, note):
+    page = self_employed_reports[lang].read_text(encoding="utf-8")
+    captions = [unescape(c) for c in re.findall(r"<figcaption class='note'>(.*?)</figcaption>", page)]
+    figures = dict(re.findall(r"<img alt='([^']*)'[^>]*>(<figcaption)?", page))
+    # outcome rates, raw and O/E funnels, O/E, ranks: the units hidden in the rates table
+    assert sum(c.startswith(note) for c in captions) == 5
+    assert sum(bool(c) for c in figures.values()) == len(captions)
+    # Retention of the three surveyed units is hidden too: no empty figure, the note alone
+    retention = _section(self_employed_reports[lang], "retention")
+    assert "<img" not in page[page.index("<section id='retention'>"):page.index("<section id='reentry'>")]
+    assert ("Järfälla, Solna and Södertälje" if lang == "en" else "Järfälla, Solna och Södertälje") in retention
+
+
+def test_no_figure_note_when_no_unit_is_hidden(report):
+    assert "<figcaption" not in report[1].read_text(encoding="utf-8")
+
+
+def test_a_figure_note_is_drawn_in_the_png_too():
+    # the PNG files are published on their own: the note is in the picture, below the axes
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from amebench import plotting
+    from amebench.report.publish import _png
+
+    rates = amebench.metrics.outcome_rate(amebench.cohort(amebench.load_sample()))
+    plain = plt.imread(io.BytesIO(_png(plotting.caterpillar_plot, rates, "t", "en", rows=5)))
+    noted = plt.imread(io.BytesIO(_png(plotting.caterpillar_plot, rates, "t", "en", rows=5, note="Not shown: X")))
+    assert noted.shape[0] > plain.shape[0]
+    assert (noted[-40:, :, :3] < 0.9).any() and not (plain[-20:, :, :3] < 0.9).any()  # text in the bottom band
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 

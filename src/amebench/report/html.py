@@ -154,10 +154,11 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
     return html.escape(str(value))
 
 
-def figure_html(png: bytes, alt: str) -> str:
-    """Return an <img> with the PNG embedded as a data URI."""
+def figure_html(png: bytes, alt: str, caption: str = "") -> str:
+    """Return an <img> with the PNG embedded as a data URI, and ``caption`` (text) under it."""
     data = base64.b64encode(png).decode("ascii")
-    return f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'></figure>"
+    under = f"<figcaption class='note'>{html.escape(caption)}</figcaption>" if caption else ""
+    return f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'>{under}</figure>"
 
 
 def methods_html(lang: str) -> str:

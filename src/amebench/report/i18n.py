@@ -187,6 +187,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "No follow-up survey from {units}: no retention can be measured there.",
         "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas.",
     },
+    "fig_left_out": {
+        "en": "Not shown: {units}, whose counts are hidden by disclosure control (too small to publish, "
+        "or they would give another small count back).",
+        "sv": "Visas inte: {units}, vars antal döljs av röjandekontrollen (för små för att publiceras, "
+        "eller så skulle de ge tillbaka ett annat litet antal).",
+    },
     "csv_only": {
         "en": "Every month of every unit is in {file} (hidden cells are empty).",
         "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",

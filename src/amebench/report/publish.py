@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import outcome_definition, quarter_definition
+from .wording import left_out_note, outcome_definition, quarter_definition
 
 __all__ = ["publish"]
 
@@ -100,9 +101,12 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<p>{_html.html.escape(t['c_statistic'].format(c=c))}</p>")
         if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
             inner.append(f"<p>{_html.html.escape(t['oe_interval_vs_limits'])}</p>")
-        for name, title, png in _figures(section, published, t, lang, outcome):
+        for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome):
+            if png is None:
+                inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
+                continue
             atomic_write_bytes(figures_dir / f"{name}.png", png)
-            inner.append(_html.figure_html(png, alt=title))
+            inner.append(_html.figure_html(png, alt=title, caption=note))
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
             if name in _CSV_ONLY:  # too long to read on a page; the figure shows it
@@ -214,13 +218,24 @@ def _with_names(table, names):
     return shown.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
 
 
-def _figures(section, published, t, lang, outcome):
-    """Yield (name, title, PNG bytes) for the figures of a section, drawn from published tables."""
+def _figures(section, published, hidden_cells, t, lang, outcome):
+    """Yield (name, title, PNG bytes, note) for the figures of a section, drawn from published tables.
+
+    ``note`` names the units a figure leaves out because disclosure control hid their
+    estimate (empty when none): it is drawn under the figure and shown under it on the page.
+    A figure with no unit left to draw is not drawn (PNG bytes None): the note stands alone.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     from .. import plotting
     from ..labels import figure_text
+
+    def left_out(table: str, column: str = "estimate") -> str:
+        shown = published[table]
+        hidden = hidden_cells[table][column].reindex(shown.index).to_numpy(dtype=bool)  # in the page's order
+        units = list(dict.fromkeys(shown.loc[hidden, "unit"].astype(str)))
+        return left_out_note(units, lang) if units else ""
 
     group = code_label(outcome, lang)
     axis = {
@@ -240,20 +255,26 @@ def _figures(section, published, t, lang, outcome):
     for name, function, table, options in draw:
         if table in published and len(published[table]):
             title = t.get(f"fig_{name}", t.get(name, ""))
-            rows = (published[table]["unit"].nunique()
-                    if function not in (plotting.flow_plot, plotting.exit_reason_plot) else None)
-            yield name, title, _png(function, published[table], title, lang, rows=rows, **options)
+            per_unit = function not in (plotting.flow_plot, plotting.exit_reason_plot)  # those mark hidden counts
+            rows = published[table]["unit"].nunique() if per_unit else None
+            note = left_out(table) if per_unit else ""
+            if per_unit and published[table]["estimate"].isna().all():
+                yield name, title, None, note  # nothing to draw: the note alone
+                continue
+            yield name, title, _png(function, published[table], title, lang, rows=rows, note=note, **options), note
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
                 result = dataclasses.replace(section.objects[name], table=published[name])
-                yield name, t.get(name, ""), _png(plotting.funnel_plot, result, t.get(name, ""), lang,
+                note = left_out(name)
+                yield name, t.get(name, ""), _png(plotting.funnel_plot, result, t.get(name, ""), lang, note=note,
                                                   target_label=figure_text("network_rate" if name == "funnel_raw"
-                                                                           else "as_expected", lang))
+                                                                           else "as_expected", lang)), note
         if "risk_adjusted" in published:
             title = t["fig_observed_expected"]
+            note = left_out("risk_adjusted", "oe_ratio")
             yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
-                                                   rows=len(published["risk_adjusted"]))
+                                                   rows=len(published["risk_adjusted"]), note=note), note
 
 
 #: Figure width and height (inches); a figure with one row per unit grows with the units.
@@ -261,15 +282,22 @@ _FIGSIZE = (8.0, 5.0)
 _ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
 
 
-def _png(function, data, title: str, lang: str, rows: int | None = None, **options) -> bytes:
+#: Height (inches) kept under a figure for its note.
+_NOTE_INCHES = 0.45
+
+
+def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", **options) -> bytes:
     import matplotlib.pyplot as plt
 
     height = _FIGSIZE[1] if rows is None else max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
+    height += _NOTE_INCHES if note else 0.0
     fig, ax = plt.subplots(figsize=(_FIGSIZE[0], height), dpi=110)
     try:
         function(data, ax=ax, lang=lang, **options)
         ax.set_title(title, loc="left", fontsize="medium")
-        fig.tight_layout()
+        if note:  # the PNG is published on its own too: it says itself which units it leaves out
+            fig.text(0.01, 0.02, textwrap.fill(note, 110), fontsize="small", color="#57606a", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, _NOTE_INCHES / height if note else 0, 1, 1))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
         return buffer.getvalue()

@@ -13,7 +13,8 @@ from ..labels import code_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition", "exit_period"]
+__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition", "exit_period",
+           "left_out_note"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
@@ -75,3 +76,8 @@ def exit_period(coh, lang: str) -> str:
             return t["no_exits"]
         first, last = exits.min(), exits.max()
     return t["exit_period"].format(first=first.date(), last=last.date())
+
+
+def left_out_note(units, lang: str) -> str:
+    """Say which units a figure leaves out because disclosure control hid their numbers."""
+    return texts(lang)["fig_left_out"].format(units=join_words(units, lang))
