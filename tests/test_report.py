@@ -284,6 +284,31 @@ def test_report_notes_hold_no_count(report):
     assert not [note for note in notes if re.search(r"\d", note)]
 
 
+def _notes(path) -> list[str]:
+    return [unescape(n) for n in re.findall(r"<p class='note'>(.*?)</p>", path.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("fixture", ["report", "report_sv"])
+def test_a_case_mix_level_below_min_cell_is_noted_without_its_unit(fixture, request):
+    # The sample's one 65+ participant is in Södertälje: naming the unit (or the level) in
+    # the note would publish a count of 1. The note says what it means without them.
+    notes = [n for n in _notes(request.getfixturevalue(fixture)[1]) if "(age band)" in n or "(åldersgrupp)" in n]
+    assert len(notes) == 1
+    assert "Södertälje" not in notes[0] and "65" not in notes[0]
+
+
+def test_a_case_mix_level_of_min_cell_or_more_is_named(tmp_path):
+    from amebench.report.wording import casemix_notes
+
+    found = [("sodertalje", "age_band", "65+", 1), ("solna", "referral", "self", 5)]
+    named, unnamed = casemix_notes(found, min_cell=5, lang="sv", unit_names={"solna": "Solna"})
+    assert "(remitterad av ”egen anmälan” i Solna)" in named and "Södertälje" not in named + unnamed
+    assert "(åldersgrupp)" in unnamed and "65+" not in unnamed
+    # without disclosure control (min_cell 1) the report names the unit and the level
+    path = benchmark_report(amebench.load_sample(), tmp_path, min_cell=1)
+    assert any("(age band “65+” in Södertälje)" in n for n in _notes(path))
+
+
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):
     out, _ = report
     table = pd.read_csv(out / "tables" / "reconciliation.csv")

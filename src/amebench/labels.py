@@ -74,6 +74,12 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "rows_loaded": ("Rows loaded", "Inlästa rader"),
     "rows_rejected": ("Rows rejected", "Avvisade rader"),
     "exit_year": ("Exit year", "Avslutsår"),
+    # case-mix of the risk model (compare.riskadjust.DEFAULT_CASEMIX)
+    "age_band": ("age band", "åldersgrupp"),
+    "gender": ("gender", "kön"),
+    "born_abroad": ("born abroad", "utrikes född"),
+    "readiness": ("distance to the labour market", "arbetsmarknadsnärhet"),
+    "referral": ("referred by", "remitterad av"),
     "change": ("Change", "Förändring"),
     "change_ci_low": ("Change: lower", "Förändring: nedre"),
     "change_ci_high": ("Change: upper", "Förändring: övre"),

@@ -20,8 +20,9 @@ from .i18n import texts
 
 __all__ = ["Section", "SECTIONS"]
 
-#: The unit named by a CaseMixWarning of :func:`amebench.compare.risk_adjusted`.
-_CASEMIX_UNIT = re.compile(r"unit (\S+) is the only unit with ")
+#: What a CaseMixWarning of :func:`amebench.compare.risk_adjusted` says: the unit, the
+#: case-mix column, its level (as repr) and the number of episodes with it.
+_CASEMIX = re.compile(r"unit (\S+) is the only unit with (\S+) = (.+?) \((\d+) episodes?\)")
 
 
 @dataclass
@@ -115,6 +116,8 @@ def _funnel(coh, ctx) -> Section:
         oe = adjusted.table[["unit", "observed", "expected"]]
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative")  # as the raw funnel
     section.notes += _warning_notes(caught, ctx)
+    # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
+    section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
     section.tables.update(
         {
             "funnel_raw": raw.table,
@@ -131,18 +134,25 @@ def _warning_notes(caught, ctx) -> list[str]:
     """Return report notes for the warnings of a computation, in the report's language.
 
     The warnings' own messages are for the analyst and may hold small counts; the
-    report states what they mean without any count.
+    report states what they mean without any count. A case-mix level found in one unit
+    only is noted by :mod:`amebench.report.publish`, which knows what may be named.
     """
     t = texts(ctx["lang"])
     notes = []
-    casemix_units = sorted({m.group(1) for w in caught if issubclass(w.category, CaseMixWarning)
-                            for m in [_CASEMIX_UNIT.match(str(w.message))] if m})
-    if any(issubclass(w.category, CaseMixWarning) for w in caught):
-        names = ", ".join(ctx["unit_names"].get(u, u) for u in casemix_units) or "–"
-        notes.append(t["note_casemix"].format(units=names))
     if any(issubclass(w.category, OverdispersionWarning) for w in caught):
         notes.append(t["note_overdispersion"])
     return notes
+
+
+def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
+    """(unit, column, level, episodes) of every CaseMixWarning; Nones where the message did not parse."""
+    found = []
+    for w in caught:
+        if issubclass(w.category, CaseMixWarning):
+            m = _CASEMIX.match(str(w.message))
+            found.append((m.group(1), m.group(2), m.group(3).strip("'\""), int(m.group(4))) if m
+                         else (None, None, None, None))
+    return found
 
 
 def _pairwise(coh, ctx) -> Section:

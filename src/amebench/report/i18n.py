@@ -178,11 +178,21 @@ _TEXTS: dict[str, dict[str, str]] = {
     "calibration": {"en": "Model calibration (tenths of predicted risk)", "sv": "Modellens kalibrering (tiondelar av predicerad sannolikhet)"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
     "note_casemix": {
-        "en": "Some participants' case-mix (e.g. an age band) occurs in one unit only ({units}); "
-        "the model has seen it nowhere else, so that unit's expected count partly rests on itself.",
-        "sv": "En del deltagares bakgrund (t.ex. en åldersgrupp) finns bara i en enhet ({units}); "
-        "modellen har inte sett den någon annanstans, så enhetens förväntade antal vilar delvis på den själv.",
+        "en": "Some participants' case-mix occurs in one unit only ({items}); the model has seen it nowhere "
+        "else, so the unit's expected count partly rests on itself.",
+        "sv": "En del deltagares bakgrund finns bara i en enhet ({items}); modellen har inte sett den någon "
+        "annanstans, så enhetens förväntade antal vilar delvis på den själv.",
     },
+    "casemix_item": {"en": "{variable} “{level}” in {unit}", "sv": "{variable} ”{level}” i {unit}"},
+    "note_casemix_unnamed": {
+        "en": "Some participants' case-mix ({variables}) occurs in one unit only; the model has seen it nowhere "
+        "else, so the unit's expected count partly rests on itself. The unit and the level are not named: "
+        "too few participants to publish.",
+        "sv": "En del deltagares bakgrund ({variables}) finns bara i en enhet; modellen har inte sett den någon "
+        "annanstans, så enhetens förväntade antal vilar delvis på den själv. Enheten och gruppen namnges "
+        "inte: för få deltagare för att publiceras.",
+    },
+    "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there.",
         "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas.",

@@ -20,7 +20,7 @@ from ..results import GROUPING
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import left_out_note, outcome_definition, quarter_definition
+from .wording import casemix_notes, left_out_note, outcome_definition, quarter_definition
 
 __all__ = ["publish"]
 
@@ -94,7 +94,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         text_key = f"{section.key}_text"
         if text_key in t:
             inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields))}</p>")
-        for note in section.notes:
+        notes = casemix_notes(section.objects.get("casemix_only_in_one_unit", ()), min_cell=min_cell, lang=lang,
+                              unit_names=unit_names)
+        for note in notes + section.notes:
             inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
         if "risk_adjusted" in section.objects:
             c = f"{section.objects['risk_adjusted'].c_statistic:.2f}".replace(".", "," if lang == "sv" else ".")

@@ -9,12 +9,12 @@ import math
 
 import pandas as pd
 
-from ..labels import code_label
+from ..labels import code_label, column_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
 __all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition", "exit_period",
-           "left_out_note"]
+           "left_out_note", "casemix_notes"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
@@ -81,3 +81,26 @@ def exit_period(coh, lang: str) -> str:
 def left_out_note(units, lang: str) -> str:
     """Say which units a figure leaves out because disclosure control hid their numbers."""
     return texts(lang)["fig_left_out"].format(units=join_words(units, lang))
+
+
+def casemix_notes(found, *, min_cell: int, lang: str, unit_names=None) -> list[str]:
+    """Say that some case-mix occurs in one unit only, naming unit and level only when ``min_cell`` allow it.
+
+    ``found``: (unit, column, level, episodes) of each level held by one unit only (Nones
+    where unknown). A level with fewer than ``min_cell`` episodes (or an unknown number)
+    is said without its unit or level: naming them would publish a small count.
+    """
+    t = texts(lang)
+    names = unit_names or {}
+    named = [f for f in found if f[3] is not None and f[3] >= min_cell]
+    unnamed = [f for f in found if f not in named]
+    notes = []
+    if named:
+        items = [t["casemix_item"].format(variable=column_label(column, lang), level=code_label(level, lang),
+                                          unit=names.get(unit, unit)) for unit, column, level, _ in named]
+        notes.append(t["note_casemix"].format(items="; ".join(items)))
+    if unnamed:
+        variables = list(dict.fromkeys(column_label(c, lang) if c else t["casemix_some_variable"]
+                                       for _, c, _, _ in unnamed))
+        notes.append(t["note_casemix_unnamed"].format(variables=join_words(variables, lang, last="or")))
+    return notes
