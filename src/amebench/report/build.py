@@ -17,6 +17,7 @@ from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, OverdispersionWarning
 from .i18n import texts
+from .wording import join_words
 
 __all__ = ["Section", "SECTIONS"]
 
@@ -73,11 +74,12 @@ def _retention(coh, ctx) -> Section:
     surveyed = set(coh.network.followups["unit"].astype(str))
     missing = ~table["unit"].astype(str).isin(surveyed)
     if missing.any():
-        unknown = ["estimate", "ci_low", "ci_high", "events", "respondents", "non_respondents",
-                   "estimate_worst", "estimate_best"]
+        # what a survey would measure, and the exits "observable" by it (eligible, censored)
+        unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
+                   "non_respondents", "estimate_worst", "estimate_best"]
         table[unknown] = table[unknown].astype("float64")
         table.loc[missing, unknown] = float("nan")
-        names = ", ".join(ctx["unit_names"].get(u, u) for u in table.loc[missing, "unit"].astype(str))
+        names = join_words([ctx["unit_names"].get(u, u) for u in table.loc[missing, "unit"].astype(str)], ctx["lang"])
         section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
     return section
 

@@ -194,8 +194,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
     "note_no_survey": {
-        "en": "No follow-up survey from {units}: no retention can be measured there.",
-        "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas.",
+        "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
+        "only the exits to the outcome.",
+        "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas, och deras rader visar "
+        "bara avsluten till utfallet.",
     },
     "fig_left_out": {
         "en": "Not shown: {units}, whose counts are hidden by disclosure control (too small to publish, "
