@@ -566,6 +566,22 @@ def test_hidden_cells_show_a_dash_and_cells_without_a_value_stay_empty():
     assert format_table(frame, percent=True, lang="en").count(">–</td>") == 3
 
 
+@pytest.mark.parametrize(("lang", "text"), [("en", "not reached"), ("sv", "inte uppnådd")])
+def test_a_median_not_reached_says_so_and_a_hidden_one_shows_a_dash(lang, text):
+    # metrics.durations gives NaN for a Kaplan–Meier median (or limit) not reached in follow-up
+    from amebench.report.html import format_table
+
+    frame = pd.DataFrame({"unit": ["a", "a", "b"], "quantity": ["median_days", "cif_work", "median_days"],
+                          "days": [np.nan, 90.0, np.nan], "estimate": [np.nan, 0.2, np.nan],
+                          "ci_low": [168.0, 0.1, np.nan], "ci_high": [np.nan, np.nan, np.nan]})
+    hidden = frame.isna() & False
+    hidden.loc[2, ["estimate", "ci_low", "ci_high"]] = True  # b's counts are too small
+    rows = format_table(frame, percent=False, lang=lang, name="durations", hidden=hidden).split("<tr>")[2:]
+    assert rows[0].count(f">{text}</td>") == 2  # a's median and upper limit; its days stay empty
+    assert text not in rows[1]  # a cumulative share beyond follow-up is not a median
+    assert text not in rows[2] and rows[2].count(">–</td>") == 3
+
+
 def test_report_tells_hidden_from_missing(report):
     # Nynäshamn has no survey: its retention has no value (empty), nothing is hidden there
     page = report[1].read_text(encoding="utf-8")

@@ -86,6 +86,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         if hidden is not None:
             was_hidden = hidden.loc[shown.index, col].to_numpy(dtype=bool)
             cells[col] = [_NO_VALUE if c == _MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
+    if "quantity" in shown.columns and hidden is not None:
+        _say_not_reached(shown, cells, texts(lang)["not_reached"])
     numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(
         f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name))}</th>"
@@ -97,6 +99,14 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     more_text = texts(lang)["more_rows"].format(k=len(frame) - max_rows)
     more = f"<p class='meta'>{more_text}</p>" if len(frame) > max_rows else ""
     return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{caption}{more}"
+
+
+def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
+    """A Kaplan–Meier median (or a limit of its interval) without a value was not reached in follow-up."""
+    median = (shown["quantity"].astype(str) == "median_days").tolist()
+    for col in ("estimate", "ci_low", "ci_high"):
+        if col in cells:
+            cells[col] = [text if m and c == _NO_VALUE else c for c, m in zip(cells[col], median)]
 
 
 def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:

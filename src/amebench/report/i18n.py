@@ -114,10 +114,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "durations_text": {
         "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
         "the cumulative share exited to {outcome} after 90, 180 and 365 days, with other exits as "
-        "competing risks.",
+        "competing risks. A median (or a limit of its interval) is “not reached” when fewer than half "
+        "of the episodes are estimated to have ended within the follow-up.",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
-        "avslut som konkurrerande risker.",
+        "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
+        "när mindre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden.",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
@@ -205,6 +207,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Visas inte: {units}, vars antal döljs av röjandekontrollen (för små för att publiceras, "
         "eller så skulle de ge tillbaka ett annat litet antal).",
     },
+    "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
     "csv_only": {
         "en": "Every month of every unit is in {file} (hidden cells are empty).",
         "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",
