@@ -24,7 +24,7 @@ def test_funnel_plot_draws_every_unit_and_the_limits(rates):
     assert labels == set(rates["unit"])
     assert len(ax.lines) == 2 * len(result.levels) + 1  # lower and upper per level, target
     assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
-    assert ax.yaxis.get_major_formatter()(0.825) == "82.5%"  # decimals as the ticks need
+    assert ax.yaxis.get_major_formatter()(0.825) == "82.5\u00a0%"  # decimals as the ticks need
     plt.close(fig)
 
 
@@ -67,3 +67,27 @@ def test_swedish_funnel_labels_and_legend(rates):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["95 %-gränser", "99,8 %-gränser", "mål"]
     plt.close(fig)
 
+
+@pytest.mark.parametrize(("lang", "tick"), [("en", "26.0\u00a0%"), ("sv", "26,0\u00a0%")])
+def test_percent_ticks_are_written_as_in_the_report_tables(rates, lang, tick):
+    # the tables show "38,1 %" (a no-break space before %); the figures did "26,0%"
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(rates, ax=ax, lang=lang)
+    formatter = ax.xaxis.get_major_formatter()
+    formatter.set_locs([0.255, 0.26, 0.265])  # ticks half a point apart: one decimal
+    assert formatter(0.26) == tick
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("lang", "widened"), [("en", "limits widened for overdispersion (φ = 1.57)"),
+                                               ("sv", "gränserna vidgade för överspridning (φ = 1,57)")])
+def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
+    # the sample's raw rates: phi = 1.571 (the report's funnel_raw method)
+    fig, ax = plt.subplots()
+    compare.funnel(rates, overdispersion="multiplicative").plot(ax=ax, lang=lang)
+    assert widened in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig2, ax2 = plt.subplots()
+    compare.funnel(rates).plot(ax=ax2, lang=lang)  # exact limits: nothing to say
+    assert not [t.get_text() for t in ax2.get_legend().get_texts() if "φ" in t.get_text()]
+    plt.close(fig)
+    plt.close(fig2)

@@ -162,6 +162,8 @@ _CODES: dict[str, tuple[str, str]] = {
 
 _FIGURES: dict[str, tuple[str, str]] = {
     "limits": ("{level} % limits", "{level} %-gränser"),
+    "widened": ("limits widened for overdispersion", "gränserna vidgade för överspridning"),
+    "widened_phi": ("limits widened for overdispersion (φ = {phi})", "gränserna vidgade för överspridning (φ = {phi})"),
     "target": ("target", "mål"),
     "network_rate": ("network rate", "nätverkets andel"),
     "as_expected": ("as expected (O/E = 1)", "som förväntat (O/F = 1)"),

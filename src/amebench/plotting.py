@@ -38,6 +38,10 @@ def _is_proportion(values) -> bool:
     return bool(len(values)) and bool(values.between(0, _PROPORTION_TOLERANCE).all())
 
 
+#: Between a number and its % sign, as in the report's tables ("38.1 %", "38,1 %").
+_PERCENT_SIGN = "\u00a0%"
+
+
 def _percent_axis(axis, lang: str = "en") -> None:
     """Percentages with as many decimals as the tick spacing needs (no 82.5 shown as 82)."""
     from matplotlib.ticker import PercentFormatter
@@ -46,7 +50,7 @@ def _percent_axis(axis, lang: str = "en") -> None:
         def __call__(self, x, pos=None):
             return _localise(super().__call__(x, pos), lang)
 
-    axis.set_major_formatter(Localised(1.0, decimals=None))
+    axis.set_major_formatter(Localised(1.0, decimals=None, symbol=_PERCENT_SIGN))
 
 
 def _number_axis(axis, lang: str = "en") -> None:
@@ -83,6 +87,10 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
         ax.plot(grid["n"], grid["lower"], style, color="#57606a", lw=1, label=label)
         ax.plot(grid["n"], grid["upper"], style, color="#57606a", lw=1)
+    if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
+        phi = f"{result.phi:.2f}".replace(".", "," if lang == "sv" else ".")
+        widened = figure_text("widened_phi", lang, phi=phi) if result.tau2 == 0 else figure_text("widened", lang)
+        ax.plot([], [], " ", label=widened)
     ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang))
     colours = [
         _OUTSIDE_COLOURS.get(str(p).split("_")[0], _POINT) if p != "within" else _POINT
