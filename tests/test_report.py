@@ -171,7 +171,7 @@ def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
 def test_the_quarter_stated_is_the_quarter_rank_intervals_uses(k):
     # every draw puts exactly `quarter` units in the top quarter (no ties between continuous
     # draws), so the units' P(top quarter) add up to the quarter's size
-    from amebench.report.wording import quarter_size
+    from amebench.compare.ranks import quarter_size
 
     table = pd.DataFrame({"unit": [f"u{i}" for i in range(k)], "n": 200, "events": [20 + 15 * i for i in range(k)]})
     ranks = amebench.compare.rank_intervals(table, n_sim=500)

@@ -65,7 +65,15 @@ class OverdispersionWarning(AmebenchWarning):
 
 
 class CaseMixWarning(AmebenchWarning):
-    """A unit has case-mix that the risk-adjustment model never saw."""
+    """A unit has case-mix that the risk-adjustment model never saw.
+
+    ``unit``, ``column``, ``level`` and ``episodes`` (how many of the unit's exits have
+    that level) say which, for callers that word or suppress it themselves.
+    """
+
+    def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None) -> None:
+        super().__init__(message)
+        self.unit, self.column, self.level, self.episodes = unit, column, level, episodes
 
 
 class DisclosureWarning(AmebenchWarning):

@@ -12,7 +12,7 @@ from ..exceptions import AmebenchError
 from ..results import tidy
 from ._table import check_counts, check_level
 
-__all__ = ["shrink", "rank_intervals", "fit_beta_binomial", "check_spread"]
+__all__ = ["shrink", "rank_intervals", "fit_beta_binomial", "check_spread", "quarter_size"]
 
 #: Upper bound of the prior's concentration a + b searched by the optimiser.
 _MAX_CONCENTRATION = 1e7
@@ -233,7 +233,7 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0, c
     # their average rank, so the row order of the table cannot decide a rank
     ranks = stats.rankdata(-draws, method="average", axis=1)
     k = len(data)
-    quarter = max(1, math.floor(k / 4 + 0.5))
+    quarter = quarter_size(k)
     tail = (1 - conf_level) / 2
     out = data.copy()
     out["estimate"] = np.median(ranks, axis=0)
@@ -244,3 +244,9 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0, c
     out["method"] = f"simulation from beta-binomial posteriors (n_sim={n_sim}, seed={seed})"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def quarter_size(k: int) -> int:
+    """Return how many ranks the top (and the bottom) quarter of ``k`` units holds:
+    K/4 rounded half up, at least 1 (5 units: 1; 6: 2)."""
+    return max(1, math.floor(k / 4 + 0.5))

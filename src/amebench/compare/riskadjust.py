@@ -276,10 +276,13 @@ def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
         for level, row in only_one.iterrows():
             unit = row.idxmax()
             if units.nunique() > 1:
+                count = int(row.max())
                 warnings.warn(
-                    f"unit {unit} is the only unit with {column} = {level!r} ({_episodes(int(row.max()))}): "
-                    "the model has seen this case-mix only there, so its expected count rests on itself",
-                    CaseMixWarning,
+                    CaseMixWarning(
+                        f"unit {unit} is the only unit with {column} = {level!r} ({_episodes(count)}): "
+                        "the model has seen this case-mix only there, so its expected count rests on itself",
+                        unit=str(unit), column=column, level=str(level), episodes=count,
+                    ),
                     stacklevel=3,
                 )
 

@@ -7,7 +7,6 @@ and draws them. Computing stays here, drawing stays in plotting.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,11 +19,6 @@ from .i18n import texts
 from .wording import join_words
 
 __all__ = ["Section", "SECTIONS"]
-
-#: What a CaseMixWarning of :func:`amebench.compare.risk_adjusted` says: the unit, the
-#: case-mix column, its level (as repr) and the number of episodes with it.
-_CASEMIX = re.compile(r"unit (\S+) is the only unit with (\S+) = (.+?) \((\d+) episodes?\)")
-
 
 @dataclass
 class Section:
@@ -147,14 +141,10 @@ def _warning_notes(caught, ctx) -> list[str]:
 
 
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
-    """(unit, column, level, episodes) of every CaseMixWarning; Nones where the message did not parse."""
-    found = []
-    for w in caught:
-        if issubclass(w.category, CaseMixWarning):
-            m = _CASEMIX.match(str(w.message))
-            found.append((m.group(1), m.group(2), m.group(3).strip("'\""), int(m.group(4))) if m
-                         else (None, None, None, None))
-    return found
+    """(unit, column, level, episodes) of every CaseMixWarning (Nones for one raised without them)."""
+    return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
+             getattr(w.message, "level", None), getattr(w.message, "episodes", None))
+            for w in caught if issubclass(w.category, CaseMixWarning)]
 
 
 def _pairwise(coh, ctx) -> Section:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label
-from ..schema import EXIT_REASONS, outcome_reasons
 from ..results import GROUPING
+from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table

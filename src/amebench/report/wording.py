@@ -5,15 +5,14 @@ Each function returns plain text in ``lang`` (``"en"`` or ``"sv"``); the caller 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from ..compare.ranks import quarter_size
 from ..labels import code_label, column_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_size", "quarter_definition", "exit_period",
+__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period",
            "left_out_note", "casemix_notes"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
@@ -42,14 +41,6 @@ def outcome_definition(outcome: str, lang: str) -> str:
     if _PROGRAMME not in reasons:
         text += " " + t["outcome_not_programme"].format(programme=code_label(_PROGRAMME, lang))
     return text
-
-
-def quarter_size(k: int) -> int:
-    """Return how many ranks the top (and bottom) quarter of ``k`` units holds.
-
-    The rule of :func:`amebench.compare.rank_intervals`: K/4 rounded half up, at least 1.
-    """
-    return max(1, math.floor(k / 4 + 0.5))
 
 
 def quarter_definition(k: int, lang: str) -> str:
