@@ -57,16 +57,16 @@ def quarter_definition(k: int, lang: str) -> str:
 
 
 def exit_period(coh, lang: str) -> str:
-    """Say which exits the report covers: the cohort's exit selection, or its first and last exit date."""
+    """Say which exits the report covers: the cohort's exit selection (its days), or the months
+    of its first and last exit (a day would be one person's exit date)."""
     t = texts(lang)
     if coh.exited is not None:
         first, last = coh.exited
-    else:
-        exits = pd.to_datetime(coh.episodes["exited_on"]).dropna()
-        if exits.empty:
-            return t["no_exits"]
-        first, last = exits.min(), exits.max()
-    return t["exit_period"].format(first=first.date(), last=last.date())
+        return t["exit_period"].format(first=first.date(), last=last.date())
+    exits = pd.to_datetime(coh.episodes["exited_on"]).dropna()
+    if exits.empty:
+        return t["no_exits"]
+    return t["exit_period"].format(first=exits.min().strftime("%Y-%m"), last=exits.max().strftime("%Y-%m"))
 
 
 def left_out_note(units, lang: str) -> str:
