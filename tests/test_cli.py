@@ -85,6 +85,10 @@ def test_template_writes_a_network_that_validates(tmp_path, capsys, monkeypatch)
     assert main(["template", str(folder)]) == 0
     assert (folder / "network.toml").is_file()
     assert main(["validate", str(folder)]) == 0
+    # the template has no rows yet: benchmark says so (not "is --as-of too early?")
+    assert main(["benchmark", str(folder), "--out", str(tmp_path / "report")]) != 0
+    err = capsys.readouterr().err
+    assert "holds no episodes" in err and "too early" not in err
 
 
 def test_validate_reports_profile_errors_with_file_and_key(tmp_path, capsys):

@@ -103,6 +103,9 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
     (the national-scale benchmark times this). ``progress`` is called with each
     section's key. Returns a list of :class:`amebench.report.build.Section`.
     """
+    if coh.network.episodes.empty:
+        raise AmebenchError("the network holds no episodes (its episode files have no loaded rows): "
+                            "there is nothing to report; `amebench validate` shows what was read")
     if coh.episodes.empty:
         raise AmebenchError(
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
