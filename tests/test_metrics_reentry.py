@@ -37,6 +37,67 @@ def test_spells_by_hand():
         spells(ep, gap_days=-1)
 
 
+
+def _spell_rows(rows):
+    """Episodes for spells(): (person, episode_id, enrolled_on, exited_on or None)."""
+    frame = pd.DataFrame(rows, columns=["person_id", "episode_id", "enrolled_on", "exited_on"])
+    return frame.assign(enrolled_on=pd.to_datetime(frame["enrolled_on"]),
+                        exited_on=pd.to_datetime(frame["exited_on"]))
+
+
+def test_spells_a_gap_of_exactly_gap_days_starts_a_new_spell():
+    # Hand count: 2024-03-01 + 90 days = 2024-05-30 (March 31 - 1 = 30, April 30, May 30).
+    # A gap of exactly 90 is not "fewer than 90": new spell; 89 days (05-29) continues it.
+    ep = _spell_rows([
+        ("p1", "1", "2024-01-01", "2024-03-01"), ("p1", "2", "2024-05-30", "2024-06-30"),
+        ("p2", "3", "2024-01-01", "2024-03-01"), ("p2", "4", "2024-05-29", "2024-06-30"),
+    ])
+    out = spells(ep, gap_days=90).set_index("episode_id")
+    assert out["spell"].to_dict() == {"1": 0, "2": 1, "3": 0, "4": 0}
+    assert out.loc["1", "spell_exit"] == pd.Timestamp("2024-03-01")
+    assert out.loc["3", "spell_exit"] == pd.Timestamp("2024-06-30")
+
+
+def test_spells_gap_days_0_merges_only_overlaps():
+    # gap 0 (enrols on the exit day) is not < 0: a new spell; it starts a day before: merged.
+    ep = _spell_rows([
+        ("p1", "1", "2024-01-01", "2024-03-01"), ("p1", "2", "2024-03-01", "2024-04-01"),
+        ("p2", "3", "2024-01-01", "2024-03-01"), ("p2", "4", "2024-02-29", "2024-04-01"),
+    ])
+    out = spells(ep, gap_days=0).set_index("episode_id")
+    assert out["spell"].to_dict() == {"1": 0, "2": 1, "3": 0, "4": 0}
+
+
+def test_spells_gap_is_measured_from_the_latest_exit_so_far():
+    # Episode 2 lies inside episode 1 (ends 03-01, episode 1 runs to 12-31). Episode 3 starts
+    # 06-01: inside episode 1, so the same spell; measured from episode 2's exit the gap
+    # would be 92 days (>= 30) and wrongly open a new spell.
+    ep = _spell_rows([
+        ("p1", "1", "2024-01-01", "2024-12-31"), ("p1", "2", "2024-02-01", "2024-03-01"),
+        ("p1", "3", "2024-06-01", "2024-07-01"),
+    ])
+    out = spells(ep, gap_days=30).set_index("episode_id")
+    assert out["spell"].tolist() == [0, 0, 0]
+    assert (out["spell_exit"] == pd.Timestamp("2024-12-31")).all()
+    assert out["spell_last"].to_dict() == {"1": True, "2": False, "3": False}
+
+
+def test_spells_last_episode_on_a_tied_exit_is_the_later_enrolment():
+    # Both episodes exit 06-01; rows are sorted by enrolment, and the spell is attributed to
+    # the later enrolment (episode 2), not the first row.
+    ep = _spell_rows([("p1", "1", "2024-01-01", "2024-06-01"), ("p1", "2", "2024-03-01", "2024-06-01")])
+    out = spells(ep, gap_days=30).set_index("episode_id")
+    assert out["spell_last"].to_dict() == {"1": False, "2": True}
+
+
+def test_spells_an_ongoing_episode_absorbs_later_ones():
+    # Episode 1 has no exit: episode 2, enrolled while it runs, belongs to the same spell,
+    # and the spell has no exit (no last episode) however episode 2 ends.
+    ep = _spell_rows([("p1", "1", "2024-01-01", None), ("p1", "2", "2024-06-01", "2024-07-01")])
+    out = spells(ep, gap_days=30).set_index("episode_id")
+    assert out["spell"].tolist() == [0, 0]
+    assert out["spell_exit"].isna().all() and not out["spell_last"].any()
+
 def test_reentry_by_hand():
     # exited persons, first exit: p1 (a, 03-01, back 04-01), p2 (b, 02-01, back 09-01 in a),
     # p3 (a, 05-01, never back), p4 (b, 2025-07-01: 365 days later is after as_of -> censored).

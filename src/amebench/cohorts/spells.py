@@ -13,18 +13,23 @@ __all__ = ["spells"]
 def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     """Return the episodes with a ``spell`` number per person, merging short gaps.
 
-    Episodes of one person (in any unit) are sorted by enrolment; an episode joins
-    the previous spell when it starts fewer than ``gap_days`` days after that
-    spell's latest exit, or while the spell is still ongoing. The US WIOA
-    performance rules count an exit only after 90 days without service
-    (``gap_days=90``).
+    Episodes of one person (in any unit) are sorted by enrolment (then
+    ``episode_id``); an episode joins the previous spell when it starts fewer than
+    ``gap_days`` days after the latest exit of the spell's episodes so far (an
+    episode nested inside a longer one does not shorten the spell), or while an
+    episode of the spell is still ongoing. A gap of exactly ``gap_days`` starts a
+    new spell; with ``gap_days=0`` only overlapping episodes merge (one that starts
+    on the previous exit day is a new spell). The US WIOA performance rules count
+    an exit only after 90 days without service (``gap_days=90``).
 
     Returns
     -------
     pandas.DataFrame
         The input rows (sorted by person and enrolment) with ``spell`` (0, 1, … per
         person) and ``spell_exit`` (the spell's last exit, NaT while any episode of
-        it is ongoing) and ``spell_last`` (True on the episode whose exit ends the spell).
+        it is ongoing) and ``spell_last`` (True on the episode whose exit ends the
+        spell; when several episodes exit on that day, the one sorted last, i.e. the
+        latest enrolment; False on every episode of an ongoing spell).
     """
     if isinstance(gap_days, bool) or not isinstance(gap_days, (int, np.integer)) or gap_days < 0:
         raise AmebenchError(f"gap_days must be a whole number of days >= 0, not {gap_days!r}")
@@ -32,7 +37,8 @@ def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     person = ep["person_id"].to_numpy()
     start = ep["enrolled_on"].to_numpy("datetime64[ns]")
     # an ongoing episode never ends: use the far future so that it absorbs what follows
-    end = ep["exited_on"].fillna(pd.Timestamp.max).to_numpy("datetime64[ns]")
+    # (in ns first: a coarser unit cannot take Timestamp.max as a fill value in pandas >= 3)
+    end = ep["exited_on"].astype("datetime64[ns]").fillna(pd.Timestamp.max).to_numpy("datetime64[ns]")
     new_person = np.r_[True, person[1:] != person[:-1]]
     # latest end so far within the person, up to the previous episode
     running_end = pd.Series(end).groupby(person).cummax().to_numpy()
