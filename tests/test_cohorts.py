@@ -55,6 +55,35 @@ def test_earlier_as_of_hides_later_enrolments_and_exits(net):
     assert amebench.cohort(net, as_of="2025-01-15").episodes["episode_id"].tolist() == ["1", "2", "3"]
 
 
+
+def test_enrolment_on_as_of_is_observed(net):
+    # episode 4 enrols 2025-02-01: on as_of = 2025-02-01 it is in (nothing after as_of is
+    # unobserved, the day itself is), and its exit (2025-05-01) is not yet observed.
+    ep = amebench.cohort(net, as_of="2025-02-01").episodes.set_index("episode_id")
+    assert ep.index.tolist() == ["1", "2", "3", "4"]
+    assert ep.loc["4", "exited_on"] is pd.NaT
+
+
+def test_exit_on_as_of_is_observed(net):
+    # episode 4 exits 2025-05-01: with as_of that day the exit and its reason are kept.
+    ep = amebench.cohort(net, as_of="2025-05-01").episodes.set_index("episode_id")
+    assert ep.loc["4", "exited_on"] == pd.Timestamp("2025-05-01")
+    assert ep.loc["4", "exit_reason"] == "moved"
+    assert amebench.cohort(net, as_of="2025-05-01", exited=("2025-05-01", "2025-05-01")).episodes[
+        "episode_id"].tolist() == ["4"]
+
+
+def test_enrolled_period_keeps_enrolments_on_its_first_and_last_day(net):
+    # episodes 1 and 3 enrol on 2024-01-10 and 2024-06-01, the period's first and last day
+    c = amebench.cohort(net, enrolled=("2024-01-10", "2024-06-01"))
+    assert c.episodes["episode_id"].tolist() == ["1", "2", "3"]
+
+
+def test_as_of_with_a_time_of_day_means_that_day(net):
+    c = amebench.cohort(net, as_of="2025-05-01 15:30")
+    assert c.as_of == pd.Timestamp("2025-05-01")  # midnight: dates are days
+    assert "observed to 2025-05-01" in repr(c)
+
 def test_as_of_after_extraction_or_unreadable_is_an_error(net):
     with pytest.raises(AmebenchError, match="after the extraction date"):
         amebench.cohort(net, as_of="2025-07-01")
