@@ -51,7 +51,12 @@ def reentry(
     -----
     Each person counts once, by the first exit (end of spell) in the cohort.
     Numerator: eligible persons with an episode in any unit of the network that
-    enrols after the exit date and no later than exit + ``days``. Denominator
+    enrols on or after the exit date and no later than exit + ``days``, other than
+    the exiting episode itself (with ``gap_days``, other than the episodes of the
+    exiting spell). An enrolment on the exit day (a transfer, which the readers
+    accept: episodes overlap only when one starts before the other ends) is a
+    re-entry after 0 days; an episode that started before the exit and is still
+    running is not. Denominator
     (``eligible``): persons whose exit + ``days`` <= ``as_of``; the others are
     ``censored``, never counted as not re-entering. Wilson interval (statsmodels).
     """
@@ -65,19 +70,26 @@ def reentry(
     network_ep = cohort.network.episodes
     network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
     if gap_days is not None:
-        merged = spells(network_ep, gap_days=gap_days)
-        merged = merged[merged["spell_last"]]
-        candidates = merged.assign(exited_on=merged["spell_exit"]).reset_index(drop=True)
+        table = spells(network_ep, gap_days=gap_days)
+        # the episodes an exit stands for: its whole spell
+        group = table.groupby(["person_id", "spell"], sort=False, dropna=False).ngroup().to_numpy()
+        candidate = table["spell_last"].to_numpy(dtype=bool)
+        table = table.assign(exited_on=table["spell_exit"])
     else:
-        candidates = network_ep
-    exited_on = candidates["exited_on"]
-    chosen = _in_cohort(candidates, cohort.episodes) & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
-    exits = candidates.take(_first_exit_per_person(candidates, np.flatnonzero(chosen)))
-    exits = exits.reset_index(drop=True)
+        table = network_ep
+        group = np.arange(len(table))
+        candidate = np.ones(len(table), dtype=bool)
+    exited_on = table["exited_on"]
+    chosen = (candidate & _in_cohort(table, cohort.episodes) & exited_on.notna().to_numpy()
+              & (exited_on <= as_of).to_numpy())
+    rows = _first_exit_per_person(table, np.flatnonzero(chosen))
+    exits = table.take(rows).reset_index(drop=True)
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
-    # the first enrolment strictly after each exit, in any unit of the network
-    next_enrolment = _next_enrolment(exits, network_ep)
+    # the first enrolment on or after each exit, in any unit of the network, leaving out
+    # the exiting episode (or spell) itself: a same-day transfer is a re-entry at 0 days
+    others = table[~np.isin(group, group[rows])]
+    next_enrolment = _next_enrolment(exits, others)
     came_back = (next_enrolment <= window_end).fillna(False).astype(bool)
     frame = exits[list(by)].copy()
     frame["n"] = 1
@@ -146,7 +158,7 @@ def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
 
 
 def _next_enrolment(exits: pd.DataFrame, episodes: pd.DataFrame) -> pd.Series:
-    """Per exit: the person's first enrolment (in ``episodes``) strictly after the exit date, or NaT.
+    """Per exit: the person's first enrolment (in ``episodes``) on or after the exit date, or NaT.
 
     One sort of (person, enrolment) keys and a binary search per exit: dates are
     replaced by their rank among all dates involved, so (person, rank) packs into one
@@ -169,7 +181,7 @@ def _next_enrolment(exits: pd.DataFrame, episodes: pd.DataFrame) -> pd.Series:
     n = len(exits)
     enrolments = np.sort(person[n:] * width + rank[n:])
     query = person[:n] * width + rank[:n]
-    at = np.searchsorted(enrolments, query, side="right")  # first key > (person, exit date)
+    at = np.searchsorted(enrolments, query, side="left")  # first key >= (person, exit date)
     found = at < len(enrolments)
     at = np.minimum(at, len(enrolments) - 1)
     found &= enrolments[at] // width == person[:n]
