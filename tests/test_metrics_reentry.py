@@ -159,6 +159,24 @@ def test_episodes_of_the_exiting_spell_are_not_a_re_entry():
     out = reentry(amebench.cohort(net), by=(), gap_days=30).iloc[0]
     assert (out["n"], out["eligible"], out["events"]) == (1, 1, 0)
 
+
+def test_a_spell_is_in_the_cohort_when_any_of_its_episodes_is():
+    # gap_days=90. p1: episodes 1 and 2 (21 days apart) are one spell ending 2025-03-01; back
+    # 2025-09-01 (184 days later, within 365). p2: episodes 4 (unit a) and 5 (unit b, 19 days
+    # later) are one spell ending 2024-06-01, never back. as_of 2026-12-31: both eligible.
+    net = _frames([
+        ("a", "1", "p1", "2024-11-01", "2024-12-20"), ("a", "2", "p1", "2025-01-10", "2025-03-01"),
+        ("a", "3", "p1", "2025-09-01", "2025-10-01"),
+        ("a", "4", "p2", "2024-02-01", "2024-03-01"), ("b", "5", "p2", "2024-03-20", "2024-06-01"),
+    ], as_of="2026-12-31")
+    # enrolled=2024 holds episode 1 but not 2, p1's last: p1 still counts. n = 2, events = 1 (p1).
+    out = reentry(amebench.cohort(net, enrolled=2024), by=(), gap_days=90).iloc[0]
+    assert (out["n"], out["eligible"], out["events"]) == (2, 2, 1)
+    # units=["a"] holds episode 4 but not 5: p2 counts, under the unit of the spell's last
+    # episode (b). a: p1 (n 1, back 1); b: p2 (n 1, back 0).
+    out = reentry(amebench.cohort(net, units=["a"]), gap_days=90).set_index("unit")
+    assert out.loc[["a", "b"], ["n", "eligible", "events"]].values.tolist() == [[1, 1, 1], [1, 1, 0]]
+
 # Vectorised re-entry (integer person codes, a binary search for the next enrolment)
 # replaced a merge of every exit with every enrolment of the person. Reference:
 # tests/reference/reentry_b5cd348.py (the function as of commit b5cd348, frozen: it keeps
@@ -169,7 +187,10 @@ def test_episodes_of_the_exiting_spell_are_not_a_re_entry():
 # - an enrolment on the exit day is now a re-entry (the reference looks only strictly
 #   after the exit): the networks compared have their exits one day off the enrolment
 #   grid (enrolments on day 45j, exits on day 45k + 30m + 1, never equal mod 15), so no
-#   enrolment falls on an exit day.
+#   enrolment falls on an exit day;
+# - with gap_days, a spell is now in the cohort when any of its episodes is (the reference:
+#   only when its last one is): with gap_days only cohorts that hold every episode
+#   enrolled by as_of are compared, where the two rules agree.
 
 
 def _random_network(seed, n=120, as_of="2025-06-30", exit_shift_days=0):
@@ -205,7 +226,10 @@ def test_reentry_equals_reference(seed, gap_days, days, by, subset):
     from reference.reentry_b5cd348 import reentry as reference
 
     net = _random_network(seed, exit_shift_days=1)
-    c = amebench.cohort(net, units=["a", "b"]) if subset else amebench.cohort(net, as_of="2025-01-31")
+    if subset:
+        c = amebench.cohort(net, units=["a", "b"] if gap_days is None else None)
+    else:
+        c = amebench.cohort(net, as_of="2025-01-31")
     new = reentry(c, days=days, by=by, gap_days=gap_days)
     old = reference(c, days=days, by=by, gap_days=gap_days)
     pd.testing.assert_frame_equal(new, old, check_exact=True)

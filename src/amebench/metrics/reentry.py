@@ -32,7 +32,8 @@ def reentry(
     days
         Window after exit (default 365).
     by
-        Columns of the exiting episode to group by.
+        Columns of the exiting episode to group by (with ``gap_days``: of the
+        spell's last episode).
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -50,6 +51,12 @@ def reentry(
     Notes
     -----
     Each person counts once, by the first exit (end of spell) in the cohort.
+    With ``gap_days``, a spell is in the cohort when any of its episodes is: a
+    return within the gap continues the spell, so the spell may end after the
+    cohort's period or in a unit outside it. The spell is attributed to its last
+    episode (the one whose exit ends it; see :func:`amebench.cohorts.spells`),
+    whose ``by`` values are used: a cohort of unit ``a`` shows a row for unit ``b``
+    when a spell that began in ``a`` ended in ``b``.
     Numerator: eligible persons with an episode in any unit of the network that
     enrols on or after the exit date and no later than exit + ``days``, other than
     the exiting episode itself (with ``gap_days``, other than the episodes of the
@@ -79,9 +86,12 @@ def reentry(
         table = network_ep
         group = np.arange(len(table))
         candidate = np.ones(len(table), dtype=bool)
+    member = _in_cohort(table, cohort.episodes)
+    if gap_days is not None:
+        # a spell is in the cohort when any of its episodes is, not only its last one
+        member = np.bincount(group, weights=member, minlength=len(table))[group] > 0
     exited_on = table["exited_on"]
-    chosen = (candidate & _in_cohort(table, cohort.episodes) & exited_on.notna().to_numpy()
-              & (exited_on <= as_of).to_numpy())
+    chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
     rows = _first_exit_per_person(table, np.flatnonzero(chosen))
     exits = table.take(rows).reset_index(drop=True)
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
