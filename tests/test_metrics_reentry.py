@@ -177,6 +177,25 @@ def test_a_spell_is_in_the_cohort_when_any_of_its_episodes_is():
     out = reentry(amebench.cohort(net, units=["a"]), gap_days=90).set_index("unit")
     assert out.loc[["a", "b"], ["n", "eligible", "events"]].values.tolist() == [[1, 1, 1], [1, 1, 0]]
 
+
+@pytest.mark.parametrize("gap_days,days", [(90, 30), (90, 90)])
+def test_gap_days_not_shorter_than_days_is_an_error(gap_days, days):
+    # A return within gap_days continues the spell, so within days <= gap_days no re-entry
+    # (or, at days == gap_days, only one on that very day) could count: the old code gave 0.
+    with pytest.raises(AmebenchError, match=f"gap_days={gap_days} must be shorter than days={days}"):
+        reentry(amebench.cohort(_network()), days=days, gap_days=gap_days)
+
+
+def test_an_exit_not_yet_confirmed_by_gap_days_is_censored():
+    # gap_days=90, days=120, as_of 2025-12-31. p1's spell ends 2025-11-01, 60 days before
+    # as_of: not yet a confirmed exit, and 11-01 + 120 days = 2026-03-01 > as_of: censored.
+    # p3's ends 2025-09-15: confirmed (+ 90 days = 12-14) but + 120 days = 2026-01-13 > as_of:
+    # censored too. p2's ends 2025-08-01: + 120 days = 2025-11-29 <= as_of: eligible, not back.
+    net = _frames([("a", "1", "p1", "2025-01-01", "2025-11-01"), ("a", "2", "p2", "2025-01-01", "2025-08-01"),
+                   ("a", "3", "p3", "2025-01-01", "2025-09-15")])
+    out = reentry(amebench.cohort(net), days=120, by=(), gap_days=90).iloc[0]
+    assert (out["n"], out["eligible"], out["censored"], out["events"]) == (3, 1, 2, 0)
+
 # Vectorised re-entry (integer person codes, a binary search for the next enrolment)
 # replaced a merge of every exit with every enrolment of the person. Reference:
 # tests/reference/reentry_b5cd348.py (the function as of commit b5cd348, frozen: it keeps
@@ -190,7 +209,10 @@ def test_a_spell_is_in_the_cohort_when_any_of_its_episodes_is():
 #   enrolment falls on an exit day;
 # - with gap_days, a spell is now in the cohort when any of its episodes is (the reference:
 #   only when its last one is): with gap_days only cohorts that hold every episode
-#   enrolled by as_of are compared, where the two rules agree.
+#   enrolled by as_of are compared, where the two rules agree;
+# - gap_days >= days is now an error: only pairs with gap_days < days are drawn.
+
+_GAP_AND_DAYS = [(None, 30), (None, 365), (0, 30), (0, 365), (29, 30), (30, 365), (90, 365)]
 
 
 def _random_network(seed, n=120, as_of="2025-06-30", exit_shift_days=0):
@@ -220,10 +242,12 @@ def _random_network(seed, n=120, as_of="2025-06-30", exit_shift_days=0):
 
 
 @settings(max_examples=40)
-@given(st.integers(0, 100_000), st.sampled_from([None, 0, 30, 90]), st.sampled_from([30, 365]),
+@given(st.integers(0, 100_000), st.sampled_from(_GAP_AND_DAYS),
        st.sampled_from([("unit",), (), ("unit", "gender")]), st.booleans())
-def test_reentry_equals_reference(seed, gap_days, days, by, subset):
+def test_reentry_equals_reference(seed, gap_and_days, by, subset):
     from reference.reentry_b5cd348 import reentry as reference
+
+    gap_days, days = gap_and_days
 
     net = _random_network(seed, exit_shift_days=1)
     if subset:

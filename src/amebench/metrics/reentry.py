@@ -37,7 +37,8 @@ def reentry(
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
-        within the gap is a continuation, not an exit and a re-entry.
+        within the gap is a continuation, not an exit and a re-entry. Must be
+        shorter than ``days``.
     conf_level
         Level of the Wilson interval.
 
@@ -66,9 +67,23 @@ def reentry(
     running is not. Denominator
     (``eligible``): persons whose exit + ``days`` <= ``as_of``; the others are
     ``censored``, never counted as not re-entering. Wilson interval (statsmodels).
+
+    With ``gap_days`` a re-entry comes at least ``gap_days`` after the spell's exit
+    (an earlier return continues the spell), so the rate counts returns between
+    ``gap_days`` and ``days`` days after exit, and ``days`` must exceed
+    ``gap_days``. An eligible person's exit is then confirmed: the ``gap_days``
+    without a return after it lie before ``as_of``. A spell that ended fewer than
+    ``gap_days`` days before ``as_of`` (not yet a confirmed exit) is censored.
+
+    Raises
+    ------
+    AmebenchError
+        If ``days`` or ``gap_days`` is not a whole number of days, or ``gap_days``
+        is not shorter than ``days``.
     """
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
+    _check_gap_days(gap_days, days)
     by = (by,) if isinstance(by, str) else tuple(by)
     missing = [c for c in by if c not in cohort.episodes.columns]
     if missing:
@@ -119,6 +134,22 @@ def reentry(
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _check_gap_days(gap_days, days: int) -> None:
+    """Refuse a gap that leaves no room for a re-entry within ``days``."""
+    if gap_days is None:
+        return
+    if isinstance(gap_days, bool) or not isinstance(gap_days, (int, np.integer)) or gap_days < 0:
+        raise AmebenchError(f"gap_days must be a whole number of days >= 0, not {gap_days!r}")
+    if gap_days >= days:
+        raise AmebenchError(
+            f"gap_days={gap_days} must be shorter than days={days}: a return fewer than gap_days "
+            "after an exit continues the spell, so a re-entry comes at least gap_days after the exit "
+            f"and within {days} days none could count (with gap_days equal to days, only a return on "
+            "that very day): the rate would be 0 by construction, and exits not yet confirmed by "
+            "gap_days without a return would be eligible. Use days > gap_days, e.g. days=365 with gap_days=90"
+        )
 
 
 def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
