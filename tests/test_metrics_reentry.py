@@ -196,6 +196,22 @@ def test_an_exit_not_yet_confirmed_by_gap_days_is_censored():
     out = reentry(amebench.cohort(net), days=120, by=(), gap_days=90).iloc[0]
     assert (out["n"], out["eligible"], out["censored"], out["events"]) == (3, 1, 2, 0)
 
+
+def test_a_missing_group_value_is_a_group_of_its_own():
+    # born_abroad: p1 True; p2 and p3 missing. p3 is back after 92 days (03-01 -> 06-01).
+    # Hand count: True n 1 events 0; missing n 2 events 1; the rows add up to the 3 persons.
+    frame = pd.DataFrame({
+        "unit": "a", "episode_id": ["1", "2", "3", "4"], "person_id": ["p1", "p2", "p3", "p3"],
+        "enrolled_on": ["2024-01-01", "2024-01-01", "2024-01-01", "2024-06-01"],
+        "exited_on": ["2024-03-01", "2024-03-01", "2024-03-01", "2024-08-01"], "exit_reason": "work",
+        "born_abroad": [True, None, None, None],
+    })
+    c = amebench.cohort(amebench.Network.from_frames(episodes=frame, as_of="2025-12-31"))
+    for by in (("born_abroad",), ("unit", "born_abroad")):
+        out = reentry(c, by=by)
+        assert out["born_abroad"].iloc[0] == True and pd.isna(out["born_abroad"].iloc[1])  # noqa: E712
+        assert out[["n", "eligible", "events"]].values.tolist() == [[1, 1, 0], [2, 2, 1]]
+
 # Vectorised re-entry (integer person codes, a binary search for the next enrolment)
 # replaced a merge of every exit with every enrolment of the person. Reference:
 # tests/reference/reentry_b5cd348.py (the function as of commit b5cd348, frozen: it keeps

@@ -33,7 +33,7 @@ def reentry(
         Window after exit (default 365).
     by
         Columns of the exiting episode to group by (with ``gap_days``: of the
-        spell's last episode).
+        spell's last episode). A missing value is a group of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -121,7 +121,9 @@ def reentry(
     frame["eligible"] = eligible.astype("int64")
     frame["events"] = (eligible & came_back).astype("int64")
     if by:
-        out = frame.groupby(list(by), observed=True, sort=True)[["n", "eligible", "events"]].sum().reset_index()
+        # a missing value is a group of its own (sorted last): nobody leaves the table
+        grouped = frame.groupby(list(by), observed=True, sort=True, dropna=False)
+        out = grouped[["n", "eligible", "events"]].sum().reset_index()
     else:
         out = frame[["n", "eligible", "events"]].sum().to_frame().T
     out["censored"] = out["n"] - out["eligible"]
