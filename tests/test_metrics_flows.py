@@ -72,3 +72,11 @@ def test_a_missing_group_value_is_a_group_of_its_own():
     keys = out["born_abroad"].drop_duplicates().tolist()
     assert keys[:2] == [False, True] and pd.isna(keys[2]) and len(keys) == 3
     assert out.groupby("born_abroad", dropna=False)["inflow"].sum().sum() == len(episodes)
+
+
+@pytest.mark.parametrize("column", ["birth_year", "exit_year"])
+def test_by_must_be_an_episode_column_and_a_result_group(column):
+    # birth_year is an episode column but not a result group (was a bare KeyError from
+    # tidy); exit_year is not an episode column
+    with pytest.raises(AmebenchError, match=r"cannot group flows by \['%s'\].*'unit', .*'readiness'" % column):
+        flows(_network(1), by=(column,))

@@ -212,6 +212,17 @@ def test_a_missing_group_value_is_a_group_of_its_own():
         assert out["born_abroad"].iloc[0] == True and pd.isna(out["born_abroad"].iloc[1])  # noqa: E712
         assert out[["n", "eligible", "events"]].values.tolist() == [[1, 1, 0], [2, 2, 1]]
 
+
+@pytest.mark.parametrize("column", ["age_band", "birth_year", "exit_year"])
+def test_by_must_be_an_episode_column_and_a_result_group(column):
+    # age_band exists only on the cohort (the exits are read from the network: was KeyError),
+    # birth_year is an episode column but not a result group (was KeyError from tidy),
+    # exit_year is neither.
+    c = amebench.cohort(_network())
+    c.episodes["age_band"] = "30-39"
+    with pytest.raises(AmebenchError, match=r"cannot group re-entries by \['%s'\].*'unit', .*'gender'" % column):
+        reentry(c, by=(column,))
+
 # Vectorised re-entry (integer person codes, a binary search for the next enrolment)
 # replaced a merge of every exit with every enrolment of the person. Reference:
 # tests/reference/reentry_b5cd348.py (the function as of commit b5cd348, frozen: it keeps

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import GROUPING, tidy
 
 __all__ = ["flows", "transitions"]
 
@@ -21,7 +21,10 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     network
         A :class:`amebench.Network` (or anything with ``.episodes`` and ``.as_of``).
     by
-        Episode columns to group by (default per unit).
+        Episode columns to group by (default per unit): any column of the episodes
+        named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
+        ``readiness``, ``referral``, ``born_abroad``). A missing value is a group of
+        its own, last.
 
     Returns
     -------
@@ -36,11 +39,8 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     -----
     Exits after ``as_of`` are not observed and count as still active.
     """
-    by = (by,) if isinstance(by, str) else tuple(by)
     episodes = network.episodes
-    unknown = [c for c in by if c not in episodes.columns]
-    if unknown:
-        raise AmebenchError(f"cannot group flows by {unknown}; use episode columns")
+    by = _check_by(by, episodes)
     as_of = pd.Timestamp(network.as_of)
     if episodes.empty:
         return tidy(pd.DataFrame(columns=[*by, "month", "inflow", "outflow", "stock"]))
@@ -69,6 +69,20 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
         # dtype inferred from the values, as a column filled with one key value per group would be
         frame.insert(i, column, pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist()))
     return tidy(frame)
+
+
+def _check_by(by, episodes: pd.DataFrame) -> tuple[str, ...]:
+    """Return ``by`` as a tuple, refusing columns that are not episode columns and result groups."""
+    by = (by,) if isinstance(by, str) else tuple(by)
+    # "month" is the table's own column: an episode column of that name cannot be a group
+    allowed = [c for c in episodes.columns if c in GROUPING and c != "month"]
+    unknown = [c for c in by if c not in allowed]
+    if unknown:
+        raise AmebenchError(
+            f"cannot group flows by {unknown}: by takes episode columns that a result can be "
+            f"grouped by (amebench.results.GROUPING); here {allowed}"
+        )
+    return by
 
 
 def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:

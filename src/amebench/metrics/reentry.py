@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import GROUPING, tidy
 from ._binomial import binomial_interval
 
 __all__ = ["reentry"]
@@ -33,7 +33,10 @@ def reentry(
         Window after exit (default 365).
     by
         Columns of the exiting episode to group by (with ``gap_days``: of the
-        spell's last episode). A missing value is a group of its own, last.
+        spell's last episode), read from the network's episodes: any of its
+        columns named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
+        ``readiness``, ``referral``, ``born_abroad``). A missing value is a group
+        of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -78,18 +81,15 @@ def reentry(
     Raises
     ------
     AmebenchError
-        If ``days`` or ``gap_days`` is not a whole number of days, or ``gap_days``
-        is not shorter than ``days``.
+        If ``days`` or ``gap_days`` is not a whole number of days, ``gap_days`` is
+        not shorter than ``days``, or a ``by`` column is not allowed.
     """
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)
-    by = (by,) if isinstance(by, str) else tuple(by)
-    missing = [c for c in by if c not in cohort.episodes.columns]
-    if missing:
-        raise AmebenchError(f"cannot group by {missing}; use episode columns")
-    as_of = cohort.as_of
     network_ep = cohort.network.episodes
+    by = _check_by(by, network_ep)
+    as_of = cohort.as_of
     network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
     if gap_days is not None:
         table = spells(network_ep, gap_days=gap_days)
@@ -136,6 +136,23 @@ def reentry(
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _check_by(by, episodes: pd.DataFrame) -> tuple[str, ...]:
+    """Return ``by`` as a tuple, refusing columns that are not both read here and a result group.
+
+    The exits are rows of the network's episodes (not of the cohort's), so ``by`` must
+    name columns of those, and every one must be in :data:`amebench.results.GROUPING`.
+    """
+    by = (by,) if isinstance(by, str) else tuple(by)
+    allowed = [c for c in episodes.columns if c in GROUPING]
+    unknown = [c for c in by if c not in allowed]
+    if unknown:
+        raise AmebenchError(
+            f"cannot group re-entries by {unknown}: by takes columns of the network's episodes that "
+            f"a result can be grouped by (amebench.results.GROUPING); here {allowed}"
+        )
+    return by
 
 
 def _check_gap_days(gap_days, days: int) -> None:
