@@ -223,6 +223,17 @@ def test_by_must_be_an_episode_column_and_a_result_group(column):
     with pytest.raises(AmebenchError, match=r"cannot group re-entries by \['%s'\].*'unit', .*'gender'" % column):
         reentry(c, by=(column,))
 
+
+def test_interval_at_a_non_default_level():
+    # 2 of 3 eligible back (test_reentry_by_hand). Wilson at 90 %, by hand: z = 1.6448536,
+    # z^2/n = 0.9018478; centre = (2/3 + z^2/6) / (1 + z^2/3) = 0.5876341;
+    # half = z / (1 + z^2/3) * sqrt((2/3)(1/3)/3 + z^2/36) = 0.3341002; interval
+    # 0.2535339 to 0.9217343, as statsmodels proportion_confint(2, 3, alpha=0.10, method="wilson").
+    out = reentry(amebench.cohort(_network()), days=365, by=(), conf_level=0.90).iloc[0]
+    assert (out["eligible"], out["events"], out["conf_level"]) == (3, 2, 0.90)
+    assert out["ci_low"] == pytest.approx(0.2535339, abs=1e-7)
+    assert out["ci_high"] == pytest.approx(0.9217343, abs=1e-7)
+
 # Vectorised re-entry (integer person codes, a binary search for the next enrolment)
 # replaced a merge of every exit with every enrolment of the person. Reference:
 # tests/reference/reentry_b5cd348.py (the function as of commit b5cd348, frozen: it keeps
