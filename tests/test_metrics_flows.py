@@ -51,13 +51,29 @@ def test_flows_on_the_sample_equal_reference():
         pd.testing.assert_frame_equal(flows(net, by=by), reference(net, by=by), check_exact=True)
 
 
-def test_enrolment_after_as_of_is_an_error():
+@pytest.mark.parametrize("enrolled_on", ["2025-03-13", "2025-04-01", "2025-05-02"])
+def test_enrolment_after_as_of_is_an_error(enrolled_on):
+    # as_of 2025-03-12: the day after it (same month; was counted as inflow and stock), the
+    # first day of the next month (the month check's boundary) and a later month all raise
     net = _network(1)
     late = net.episodes.copy()
-    late.loc[0, "enrolled_on"] = pd.Timestamp("2025-05-02")
+    late.loc[0, "enrolled_on"] = pd.Timestamp(enrolled_on)
     net.episodes = late
-    with pytest.raises(AmebenchError, match="1 episodes enrol after the month of as_of"):
+    with pytest.raises(AmebenchError, match=f"1 episodes enrol after as_of \\(2025-03-12\\), the first on {enrolled_on}"):
         flows(net)
+
+
+def test_enrolment_on_as_of_counts_in_the_partial_last_month():
+    # as_of 2024-03-05 (a partial March). Enrolments 01-03, 02-25 and 03-05 (on as_of):
+    # Jan in 1, stock 1; Feb in 1, stock 2; Mar in 1 (up to the 5th), stock 3 at as_of.
+    net = amebench.Network.from_frames(
+        episodes=pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3"], "person_id": ["p1", "p2", "p3"],
+                               "enrolled_on": ["2024-01-03", "2024-02-25", "2024-03-05"]}),
+        as_of="2024-03-05",
+    )
+    table = flows(net)
+    assert table["month"].tolist() == list(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
+    assert table[["inflow", "outflow", "stock"]].values.tolist() == [[1, 0, 1], [1, 0, 2], [1, 0, 3]]
 
 
 def test_a_missing_group_value_is_a_group_of_its_own():

@@ -35,24 +35,40 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
         end of the month, or at ``as_of`` for its month: enrolled on or before,
         not exited by then).
 
+    Raises
+    ------
+    AmebenchError
+        If an episode enrols after ``as_of`` (even in the month of ``as_of``):
+        it cannot be observed, so it is neither left out silently nor counted.
+        The readers reject such rows and a cohort leaves them out; only a
+        network built by hand can hold one.
+
     Notes
     -----
-    Exits after ``as_of`` are not observed and count as still active.
+    Exits after ``as_of`` are not observed and count as still active. The last
+    row (the month of ``as_of``) is a partial month unless ``as_of`` is the
+    month's last day: its inflow and outflow count only the days up to
+    ``as_of``, so they are not comparable with a full month's, and its stock is
+    the stock at ``as_of``. No column marks this; compare ``month`` with
+    ``as_of``.
     """
     episodes = network.episodes
     by = _check_by(by, episodes)
     as_of = pd.Timestamp(network.as_of)
     if episodes.empty:
         return tidy(pd.DataFrame(columns=[*by, "month", "inflow", "outflow", "stock"]))
+    # checked by day, not by month: an enrolment later in as_of's month is not observed either
+    late = episodes["enrolled_on"] > as_of
+    if late.any():
+        raise AmebenchError(
+            f"{int(late.sum())} episodes enrol after as_of ({as_of.date()}), the first on "
+            f"{episodes.loc[late, 'enrolled_on'].min().date()}: nothing after as_of is observed. "
+            "Pass a cohort (amebench.cohort(network)), which leaves them out, or fix as_of"
+        )
     last = as_of.to_period("M")
     months = pd.period_range(episodes["enrolled_on"].min().to_period("M"), last, freq="M")
     first = months[0].year * 12 + months[0].month - 1
     enrol = _month_number(episodes["enrolled_on"]) - first
-    if (enrol >= len(months)).any():
-        raise AmebenchError(
-            f"{int((enrol >= len(months)).sum())} episodes enrol after the month of as_of "
-            f"({as_of.date()}); flows cover months up to as_of"
-        )
     exited = episodes["exited_on"].where(episodes["exited_on"] <= as_of)
     leave = np.where(exited.isna(), -1, _month_number(exited.fillna(as_of)) - first)
     group, keys = _groups(episodes, by)
