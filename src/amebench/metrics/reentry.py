@@ -54,29 +54,29 @@ def reentry(
 
     Notes
     -----
-    Each person counts once, by the first exit (end of spell) in the cohort.
-    With ``gap_days``, a spell is in the cohort when any of its episodes is: a
-    return within the gap continues the spell, so the spell may end after the
-    cohort's period or in a unit outside it. The spell is attributed to its last
-    episode (the one whose exit ends it; see :func:`amebench.cohorts.spells`),
-    whose ``by`` values are used: a cohort of unit ``a`` shows a row for unit ``b``
-    when a spell that began in ``a`` ended in ``b``.
+    ``n``: persons with an exit in the cohort observed by ``as_of``, each once, by
+    the first such exit (a person whose exit is not yet observed has not exited).
     Numerator: eligible persons with an episode in any unit of the network that
     enrols on or after the exit date and no later than exit + ``days``, other than
-    the exiting episode itself (with ``gap_days``, other than the episodes of the
-    exiting spell). An enrolment on the exit day (a transfer, which the readers
-    accept: episodes overlap only when one starts before the other ends) is a
-    re-entry after 0 days; an episode that started before the exit and is still
-    running is not. Denominator
-    (``eligible``): persons whose exit + ``days`` <= ``as_of``; the others are
-    ``censored``, never counted as not re-entering. Wilson interval (statsmodels).
+    the exiting episode itself. An enrolment on the exit day (a transfer, which the
+    readers accept: episodes overlap only when one starts before the other ends) is
+    a re-entry after 0 days; an episode that started before the exit and is still
+    running is not. Denominator (``eligible``): persons whose exit + ``days`` <=
+    ``as_of``; the others are ``censored``, never counted as not re-entering.
+    Wilson interval (statsmodels).
 
-    With ``gap_days`` a re-entry comes at least ``gap_days`` after the spell's exit
-    (an earlier return continues the spell), so the rate counts returns between
-    ``gap_days`` and ``days`` days after exit, and ``days`` must exceed
-    ``gap_days``. An eligible person's exit is then confirmed: the ``gap_days``
-    without a return after it lie before ``as_of``. A spell that ended fewer than
-    ``gap_days`` days before ``as_of`` (not yet a confirmed exit) is censored.
+    With ``gap_days`` the exits are those of spells. A spell is in the cohort when
+    any of its episodes is: a return within the gap continues the spell, so the
+    spell may end after the cohort's period or in a unit outside it. The spell is
+    attributed to its last episode (the one whose exit ends it; see
+    :func:`amebench.cohorts.spells`), whose ``by`` values are used: a cohort of
+    unit ``a`` shows a row for unit ``b`` when a spell that began in ``a`` ended
+    in ``b``. No episode of the exiting spell is a re-entry, so a re-entry comes at
+    least ``gap_days`` after the spell's exit and the rate counts returns between
+    ``gap_days`` and ``days`` days after it: ``days`` must exceed ``gap_days``. An
+    eligible person's exit is then confirmed (the ``gap_days`` without a return
+    after it lie before ``as_of``); a spell that ended fewer than ``gap_days`` days
+    before ``as_of`` (not yet a confirmed exit) is censored.
 
     Raises
     ------
