@@ -209,7 +209,7 @@ def test_a_missing_group_value_is_a_group_of_its_own():
     c = amebench.cohort(amebench.Network.from_frames(episodes=frame, as_of="2025-12-31"))
     for by in (("born_abroad",), ("unit", "born_abroad")):
         out = reentry(c, by=by)
-        assert out["born_abroad"].iloc[0] == True and pd.isna(out["born_abroad"].iloc[1])  # noqa: E712
+        assert out["born_abroad"].tolist()[0] is True and pd.isna(out["born_abroad"].iloc[1])
         assert out[["n", "eligible", "events"]].values.tolist() == [[1, 1, 0], [2, 2, 1]]
 
 
@@ -220,7 +220,7 @@ def test_by_must_be_an_episode_column_and_a_result_group(column):
     # exit_year is neither.
     c = amebench.cohort(_network())
     c.episodes["age_band"] = "30-39"
-    with pytest.raises(AmebenchError, match=r"cannot group re-entries by \['%s'\].*'unit', .*'gender'" % column):
+    with pytest.raises(AmebenchError, match=rf"cannot group re-entries by \['{column}'\].*'unit', .*'gender'"):
         reentry(c, by=(column,))
 
 
