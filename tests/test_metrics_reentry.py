@@ -160,7 +160,7 @@ def test_episodes_of_the_exiting_spell_are_not_a_re_entry():
     assert (out["n"], out["eligible"], out["events"]) == (1, 1, 0)
 
 
-def test_a_spell_is_in_the_cohort_when_any_of_its_episodes_is():
+def test_the_cohort_selection_applies_to_the_spell():
     # gap_days=90. p1: episodes 1 and 2 (21 days apart) are one spell ending 2025-03-01; back
     # 2025-09-01 (184 days later, within 365). p2: episodes 4 (unit a) and 5 (unit b, 19 days
     # later) are one spell ending 2024-06-01, never back. as_of 2026-12-31: both eligible.
@@ -169,13 +169,22 @@ def test_a_spell_is_in_the_cohort_when_any_of_its_episodes_is():
         ("a", "3", "p1", "2025-09-01", "2025-10-01"),
         ("a", "4", "p2", "2024-02-01", "2024-03-01"), ("b", "5", "p2", "2024-03-20", "2024-06-01"),
     ], as_of="2026-12-31")
-    # enrolled=2024 holds episode 1 but not 2, p1's last: p1 still counts. n = 2, events = 1 (p1).
+    # enrolled=2024: p1's spell began 2024-11-01 (episode 1), though its last episode enrolled
+    # in 2025: p1 counts. p2's spell began 2024-02-01. n = 2, events = 1 (p1).
     out = reentry(amebench.cohort(net, enrolled=2024), by=(), gap_days=90).iloc[0]
     assert (out["n"], out["eligible"], out["events"]) == (2, 2, 1)
-    # units=["a"] holds episode 4 but not 5: p2 counts, under the unit of the spell's last
-    # episode (b). a: p1 (n 1, back 1); b: p2 (n 1, back 0).
-    out = reentry(amebench.cohort(net, units=["a"]), gap_days=90).set_index("unit")
-    assert out.loc[["a", "b"], ["n", "eligible", "events"]].values.tolist() == [[1, 1, 1], [1, 1, 0]]
+    # enrolled=2025: p1's episode 2 continues the 2024 spell; only episode 3 (184 days after
+    # the spell's exit: a spell of its own) began in 2025, and it is not followed by a return
+    out = reentry(amebench.cohort(net, enrolled=2025), by=(), gap_days=90).iloc[0]
+    assert (out["n"], out["events"]) == (1, 0)
+    # units=["a"]: p2 left the network from b (episode 5), so p2 is not an exit of a
+    out = reentry(amebench.cohort(net, units=["a"]), gap_days=90)
+    assert out[["unit", "n", "eligible", "events"]].values.tolist() == [["a", 1, 1, 1]]
+    out = reentry(amebench.cohort(net, units=["b"]), gap_days=90)
+    assert out[["unit", "n", "eligible", "events"]].values.tolist() == [["b", 1, 1, 0]]
+    # exited=2024: p2's spell ended 2024-06-01; p1's episode 1 exited in 2024 but its spell in 2025
+    out = reentry(amebench.cohort(net, exited=2024), by=(), gap_days=90).iloc[0]
+    assert (out["n"], out["events"]) == (1, 0)
 
 
 @pytest.mark.parametrize("gap_days,days", [(90, 30), (90, 90)])
@@ -245,8 +254,9 @@ def test_interval_at_a_non_default_level():
 #   after the exit): the networks compared have their exits one day off the enrolment
 #   grid (enrolments on day 45j, exits on day 45k + 30m + 1, never equal mod 15), so no
 #   enrolment falls on an exit day;
-# - with gap_days, a spell is now in the cohort when any of its episodes is (the reference:
-#   only when its last one is): with gap_days only cohorts that hold every episode
+# - with gap_days, the cohort's selection now judges the spell (its exit and first
+#   enrolment; the reference: whether its last episode is in the cohort): with gap_days only
+#   cohorts that hold every episode
 #   enrolled by as_of are compared, where the two rules agree;
 # - gap_days >= days is now an error: only pairs with gap_days < days are drawn.
 
@@ -333,10 +343,18 @@ def _brute_force(c, *, days, by, gap_days):
         for members in groups:
             stops = [never if pd.isna(t) else t for t in ep.loc[members, "exited_on"]]
             exit_on = max(stops)
-            in_cohort = any((str(ep.at[m, "unit"]), str(ep.at[m, "episode_id"])) in selected for m in members)
-            if exit_on == never or exit_on > c.as_of or not in_cohort:
+            if exit_on == never or exit_on > c.as_of:
                 continue
             last = [m for m, t in zip(members, stops) if t == exit_on][-1]  # the row sorted last
+            if gap_days is None:
+                in_cohort = (str(ep.at[last, "unit"]), str(ep.at[last, "episode_id"])) in selected
+            else:  # the selection judges the spell: its exit (date, unit) and its first enrolment
+                start = min(ep.loc[members, "enrolled_on"])
+                in_cohort = ((c.units is None or str(ep.at[last, "unit"]) in c.units)
+                             and (c.exited is None or c.exited[0] <= exit_on <= c.exited[1])
+                             and (c.enrolled is None or c.enrolled[0] <= start <= c.enrolled[1]))
+            if not in_cohort:
+                continue
             exits.append((exit_on, str(ep.at[last, "episode_id"]), last, members))
         if not exits:
             continue
@@ -356,12 +374,13 @@ def _brute_force(c, *, days, by, gap_days):
 @settings(max_examples=40)
 @given(st.integers(0, 100_000), st.sampled_from(_GAP_AND_DAYS),
        st.sampled_from([("unit",), (), ("born_abroad",), ("unit", "born_abroad")]),
-       st.sampled_from(["units", "enrolled", "early"]))
+       st.sampled_from(["units", "enrolled", "exited", "early"]))
 def test_reentry_equals_brute_force(seed, gap_and_days, by, selection):
     gap_days, days = gap_and_days
     net = _random_network(seed)
     c = {"units": lambda: amebench.cohort(net, units=["a", "b"]),
          "enrolled": lambda: amebench.cohort(net, enrolled=2023),
+         "exited": lambda: amebench.cohort(net, exited=2024),
          "early": lambda: amebench.cohort(net, as_of="2025-01-31")}[selection]()
     got = reentry(c, days=days, by=by, gap_days=gap_days)[[*by, "n", "eligible", "events"]]
     want = _brute_force(c, days=days, by=by, gap_days=gap_days)

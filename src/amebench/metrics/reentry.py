@@ -65,13 +65,13 @@ def reentry(
     ``as_of``; the others are ``censored``, never counted as not re-entering.
     Wilson interval (statsmodels).
 
-    With ``gap_days`` the exits are those of spells. A spell is in the cohort when
-    any of its episodes is: a return within the gap continues the spell, so the
-    spell may end after the cohort's period or in a unit outside it. The spell is
-    attributed to its last episode (the one whose exit ends it; see
-    :func:`amebench.cohorts.spells`), whose ``by`` values are used: a cohort of
-    unit ``a`` shows a row for unit ``b`` when a spell that began in ``a`` ended
-    in ``b``. No episode of the exiting spell is a re-entry, so a re-entry comes at
+    With ``gap_days`` the exits are those of spells, and the cohort's selection
+    applies to the spell as a whole: ``exited=`` and ``units=`` to its exit (the exit
+    date and unit of its last episode, the one whose exit ends it; see
+    :func:`amebench.cohorts.spells`), ``enrolled=`` to its first enrolment. A person
+    who moves from unit ``a`` to unit ``b`` within the gap has left the network from
+    ``b``, so counts for ``b`` (whose ``by`` values are used), and a spell that began
+    in the enrolment period counts even when it ends later. No episode of the exiting spell is a re-entry, so a re-entry comes at
     least ``gap_days`` after the spell's exit and the rate counts returns between
     ``gap_days`` and ``days`` days after it: ``days`` must exceed ``gap_days``. An
     eligible person's exit is then confirmed (the ``gap_days`` without a return
@@ -97,14 +97,12 @@ def reentry(
         group = table.groupby(["person_id", "spell"], sort=False, dropna=False).ngroup().to_numpy()
         candidate = table["spell_last"].to_numpy(dtype=bool)
         table = table.assign(exited_on=table["spell_exit"])
+        member = _spell_in_cohort(table, group, cohort)
     else:
         table = network_ep
         group = np.arange(len(table))
         candidate = np.ones(len(table), dtype=bool)
-    member = _in_cohort(table, cohort.episodes)
-    if gap_days is not None:
-        # a spell is in the cohort when any of its episodes is, not only its last one
-        member = np.bincount(group, weights=member, minlength=len(table))[group] > 0
+        member = _in_cohort(table, cohort.episodes)
     exited_on = table["exited_on"]
     chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
     rows = _first_exit_per_person(table, np.flatnonzero(chosen))
@@ -169,6 +167,21 @@ def _check_gap_days(gap_days, days: int) -> None:
             "that very day): the rate would be 0 by construction, and exits not yet confirmed by "
             "gap_days without a return would be eligible. Use days > gap_days, e.g. days=365 with gap_days=90"
         )
+
+
+def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarray:
+    """Whether each row's spell meets the cohort's selection, applied to the spell as a whole:
+    its exit (the last episode's ``exited_on`` and ``unit``) for ``exited=`` and ``units=``,
+    its first enrolment for ``enrolled=``."""
+    member = np.ones(len(table), dtype=bool)
+    if getattr(cohort, "units", None) is not None:
+        member &= table["unit"].astype(str).isin(cohort.units).to_numpy()  # judged on the last row
+    if getattr(cohort, "exited", None) is not None:
+        member &= table["exited_on"].between(*cohort.exited).to_numpy()  # the spell's exit
+    if getattr(cohort, "enrolled", None) is not None:
+        first = pd.Series(table["enrolled_on"].to_numpy()).groupby(group).transform("min")
+        member &= first.between(*cohort.enrolled).to_numpy()
+    return member
 
 
 def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
