@@ -189,6 +189,16 @@ def test_the_report_states_the_exit_period_it_covers(fixture, said, request):
     assert said in _text(request.getfixturevalue(fixture)[1])
 
 
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "a ratio on the rate's scale, not a share, so it and its upper limit can pass 100 %"),
+    ("report_sv", "en kvot på andelens skala, inte en andel, så den och dess övre gräns kan överstiga 100 %"),
+])
+def test_the_report_says_a_standardised_rate_can_pass_100_percent(fixture, said, request):
+    # risk_adjusted's standardised rate = O/E x network rate (its upper limit passed 100 % for
+    # Sundbyberg with --as-of 2023-12-31 in a review)
+    assert said in _text(request.getfixturevalue(fixture)[1])
+
+
 def test_the_exit_period_is_the_cohort_s_selection_or_its_exits():
     from amebench.report.wording import exit_period
 

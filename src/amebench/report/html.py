@@ -114,8 +114,9 @@ def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     parts = []
     if "method" in frame.columns:
         methods = list(dict.fromkeys(str(m) for m in frame["method"].dropna()))
-        if methods:
-            parts.append(t["method_caption"].format(method="; ".join(methods)))
+        if methods:  # one sentence each: a method's own text may hold semicolons
+            method = ". ".join([methods[0]] + [m[:1].upper() + m[1:] for m in methods[1:]])
+            parts.append(t["method_caption"].format(method=method))
     if "conf_level" in frame.columns:
         levels = list(dict.fromkeys(f"{100 * float(v):g}".replace(".", decimal) for v in frame["conf_level"].dropna()))
         if levels:

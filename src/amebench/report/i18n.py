@@ -126,11 +126,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Each unit's rate against its size. Inside the funnel a unit does not differ from "
         "the network more than chance allows; a unit above the upper limit is marked green, below "
         "the lower limit red. First raw rates, then risk-adjusted observed/expected (1 = as many "
-        "outcomes as its participants would have had on average in the network).",
+        "outcomes as its participants would have had on average in the network). The standardised "
+        "rate is observed/expected times the network's rate: a ratio on the rate's scale, not a share, "
+        "so it and its upper limit can pass 100 %.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
         "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras grön, under den "
         "nedre röd. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
-        "som dess deltagare skulle ha fått i genomsnitt i nätverket).",
+        "som dess deltagare skulle ha fått i genomsnitt i nätverket). Den standardiserade andelen är "
+        "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
+        "den och dess övre gräns kan överstiga 100 %.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
