@@ -49,8 +49,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
     "flow": {"en": "Participant flow", "sv": "Deltagarflöde"},
     "flow_text": {
-        "en": "Enrolments (inflow), exits (outflow) and participants active at the end of each month.",
-        "sv": "Inskrivningar (inflöde), avslut (utflöde) och aktiva deltagare vid varje månads slut.",
+        "en": "The figure shows the participants active at the end of each month; the table file "
+        "tables/flows.csv also holds each month's enrolments (inflow) and exits (outflow).",
+        "sv": "Figuren visar de aktiva deltagarna vid varje månads slut; tabellfilen tables/flows.csv "
+        "innehåller även varje månads inskrivningar (inflöde) och avslut (utflöde).",
     },
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
