@@ -169,3 +169,79 @@ def test_subsets_published_elsewhere_never_keep_a_single_hidden_row():
     # without the subsets the within-unit rule picks 'studies' and 14 'dropped out' stays shown
     out, _ = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=("unit",))
     assert out["n"].isna().tolist() == [False, True, True, False]
+
+
+def _network_table(events, n):
+    units = [chr(ord("a") + i) for i in range(len(events))]
+    table = pd.DataFrame({"unit": units + ["network"], "n": n + [sum(n)], "events": events + [sum(events)]})
+    return table, table["unit"] == "network"
+
+
+def _hidden_total(out, table, column="events"):
+    """What a reader learns of the hidden rows: the total minus the visible rows."""
+    units = out[out["unit"] != "network"]
+    return int(table.loc[table["unit"] == "network", column].item() - units[column].sum())
+
+
+def test_a_zero_complement_protects_nothing_so_a_nonzero_one_is_hidden():
+    # a: 3 events (hidden). The smallest other unit, b, has 0 events: hiding it would leave
+    # network - visible = 3 + 0 = 3, a's count (b's 0 is shown elsewhere in a report).
+    table, total = _network_table([3, 0, 20, 30], [50, 40, 60, 70])
+    out, _ = suppress(table, min_cell=5, keep=("unit",), total_row=total)
+    assert out.loc[out["unit"] == "b", "events"].item() == 0  # still shown
+    assert out.loc[out["unit"] == "c", "events"].isna().item()  # the complement: 3 + 20 hidden
+    assert _hidden_total(out, table) >= 5
+
+
+def test_hidden_rows_never_add_up_to_a_small_count():
+    # a: 1 and b: 3 are both hidden as small, but network - visible = 4 would say "1 + 3"
+    table, total = _network_table([1, 3, 20, 30], [10, 12, 60, 70])
+    out, _ = suppress(table, min_cell=5, keep=("unit",), total_row=total)
+    assert _hidden_total(out, table) >= 5
+    assert out.loc[out["unit"] == "c", "events"].isna().item()
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 30)), min_size=2, max_size=7),
+       st.integers(2, 10))
+def test_what_the_total_gives_back_is_never_a_small_count(cells, min_cell):
+    # property: a reader subtracting the visible units from the network row learns, per
+    # count column, either 0 (nothing hidden there) or a sum of at least min_cell
+    events = [e for e, _ in cells]
+    n = [e + f for e, f in cells]
+    table, total = _network_table(events, n)
+    out, _ = suppress(table, min_cell=min_cell, keep=("unit",), total_row=total)
+    hidden_rows = out["events"].isna() & (out["unit"] != "network")
+    if hidden_rows.sum() < len(cells):  # some unit shown: the sums are what the reader learns
+        for column in ("n", "events"):
+            learned = _hidden_total(out, table, column)
+            assert learned == 0 or learned >= min_cell
+
+
+def test_a_share_with_its_denominator_is_a_count():
+    # 4 of 35 households without payments: share_no_payment x eligible = 4 < 5
+    table = pd.DataFrame({"unit": ["a", "b"], "estimate": [-2000.0, -1500.0], "n": [60, 80],
+                          "eligible": [35, 50], "censored": [25, 30],
+                          "share_no_payment": [4 / 35, 20 / 50], "share_no_payment_ci_low": [0.04, 0.27]})
+    out, hidden = suppress(table, min_cell=5, keep=("unit",))
+    assert hidden == 1
+    assert out.loc[0, ["share_no_payment", "share_no_payment_ci_low", "eligible"]].isna().all()
+    assert out.loc[1, "share_no_payment"] == pytest.approx(0.4)
+    # and 31 of 35 with payments is fine, but 33 of 35 leaves 2 with payments: hidden too
+    table.loc[0, "share_no_payment"] = 33 / 35
+    assert suppress(table, min_cell=5, keep=("unit",))[1] == 1
+
+
+def test_steps_of_a_cumulative_count_are_counts():
+    # events by day 90, 180, 365 (cumulative): a's step 10 -> 13 is 3 exits between day 90
+    # and 180; hiding the 180 row leaves steps 10 and 10 -> 20 shown. b's first value (2)
+    # is small itself; its next step is from 0 to 8.
+    table = pd.DataFrame({
+        "unit": ["a"] * 3 + ["b"] * 3, "quantity": "cif_work", "days": [90.0, 180.0, 365.0] * 2,
+        "n": [100] * 6, "events": [10, 13, 20, 2, 8, 15],
+    })
+    out, _ = suppress(table, min_cell=5, keep=("unit", "quantity", "days"), counts=["events"],
+                      cumulative=(("unit", "quantity"), "days", "events"))
+    assert out["events"].isna().tolist() == [False, True, False, True, False, False]
+    shown = out.dropna(subset=["events"])
+    steps = shown.groupby("unit")["events"].diff().dropna()
+    assert ((steps == 0) | (steps >= 5)).all()

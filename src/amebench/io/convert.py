@@ -136,8 +136,8 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
 
 
 def _formats_text(formats) -> str:
-    """The profile's date formats with an example each: ``%Y%m%d like 20240301``."""
-    return ", ".join(f"{f} like {_EXAMPLE_DAY.strftime(f)}" for f in formats)
+    """The profile's date formats with an example each: ``%Y%m%d: 20240301``."""
+    return ", ".join(f"{f}: {_EXAMPLE_DAY.strftime(f)}" for f in formats)
 
 
 _EXAMPLE_DAY = pd.Timestamp("2024-03-01")

@@ -12,11 +12,21 @@ through :func:`suppress`:
 3. **Complementary suppression.** When rows add up to a published total (a
    ``total_row`` of the table, or a total published in another table: ``groups``)
    and exactly one of them is hidden, the total minus the others would reveal it:
-   the visible row with the smallest count is hidden too.
+   the visible row with the smallest count is hidden too. Likewise while the hidden
+   rows of a set add up to a small count (1 … ``min_cell`` − 1) in any count column:
+   the total minus the visible rows would reveal that sum (a hidden 3 beside a hidden
+   0, or a hidden 1 beside a hidden 3). Rows whose count is 0 where the hidden sum is
+   small are chosen last, since a zero shown elsewhere protects nothing.
 4. **Consistency across tables.** The same counts published in several tables (a
    unit's outcome counts in the rates, funnel, ranks and pairwise tables) are hidden
    for the same rows everywhere (``hide``): a row hidden in one table by
    complementary suppression must not be shown in another.
+
+Counts a table publishes in another form are checked as counts too: a share with
+its denominator (``share_no_payment`` × ``eligible`` is a number of households), and
+the steps of a cumulative count (``cumulative``: the events between two days of a
+cumulative incidence are a count of their own, so a row is hidden when its step
+from the last shown row of its group is small).
 
 A row with any hidden count is hidden whole (all but its label columns and its
 ``known`` totals), so no count of it can be derived from the others. A known total
@@ -53,6 +63,9 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "rows_read", "rows_loaded", "rows_rejected", "persons", "episodes",
 )
 
+#: (share, denominator): share x denominator is a count, and so is denominator minus it.
+_SHARES: tuple[tuple[str, str], ...] = (("share_no_payment", "eligible"),)
+
 #: Pairs (part, whole) where ``whole - part`` is itself a count that must not be small.
 _COMPLEMENTS: tuple[tuple[str, str], ...] = (
     ("events", "n"),
@@ -75,6 +88,7 @@ def suppress(
     groups: Sequence[str] | None = None,
     subsets: Sequence[np.ndarray] = (),
     hide: np.ndarray | None = None,
+    cumulative: tuple[Sequence[str], str, str] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
 
@@ -107,6 +121,10 @@ def suppress(
     hide
         A boolean mask of rows to hide in any case (rows hidden in another table that
         publishes the same counts).
+    cumulative
+        ``(group columns, order column, count column)`` of a table whose count is
+        cumulative within each group (events by day 90, 180, 365): a row is hidden when
+        its count exceeds the last shown row's of its group by 1 … ``min_cell`` − 1.
 
     Returns
     -------
@@ -128,8 +146,15 @@ def suppress(
         if part in out.columns and whole in out.columns:
             rest = pd.to_numeric(out[whole], errors="coerce") - pd.to_numeric(out[part], errors="coerce")
             hide_row |= _small(rest, min_cell)
+    for share, whole in _SHARES:
+        if share in out.columns and whole in out.columns:
+            total = pd.to_numeric(out[whole], errors="coerce")
+            part = (pd.to_numeric(out[share], errors="coerce") * total).round()
+            hide_row |= _small(part, min_cell) | _small(total - part, min_cell)
     if hide is not None:
         hide_row |= np.asarray(hide, dtype=bool)
+    if cumulative is not None:
+        _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell)
     sets = [np.asarray(m, dtype=bool) for m in subsets]
     if total_row is not None:
         sets.append(~np.asarray(total_row, dtype=bool))
@@ -139,7 +164,7 @@ def suppress(
             members = np.zeros(len(out), dtype=bool)
             members[rows] = True
             sets += [members] + [members & m for m in subsets]
-    while any([_complementary(out, hide_row, members, counts) for members in sets]):
+    while any([_complementary(out, hide_row, members, counts, min_cell) for members in sets]):
         pass  # hiding a row in one set can leave another set with one hidden row
     if hide_row.any():
         for col in out.columns:
@@ -159,19 +184,47 @@ def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
-def _complementary(table, hide_row, members, counts) -> bool:
-    """Hide the smallest visible member when exactly one of ``members`` is hidden; say if it did."""
-    if hide_row[members].sum() != 1 or members.sum() < 2:
+def _complementary(table, hide_row, members, counts, min_cell: int) -> bool:
+    """Hide one more visible member of ``members`` when exactly one of them is hidden, or when
+    the hidden ones add up to a small count in some column; say if it did.
+
+    The member hidden is the smallest (by ``n``, else the first count) among those with a
+    count above 0 in the columns whose hidden sum is small, else the smallest of all.
+    """
+    hidden = members & hide_row
+    if not hidden.any() or members.sum() < 2:
+        return False
+    values = {c: pd.to_numeric(table[c], errors="coerce").to_numpy(dtype="float64", na_value=0.0)
+              for c in counts if c in table.columns}
+    small_sums = [c for c, v in values.items() if 0 < v[hidden].sum() < min_cell]
+    if hidden.sum() != 1 and not small_sums:
+        return False
+    candidates = np.where(members & ~hide_row)[0]
+    if not len(candidates):
         return False
     size_col = next((c for c in ("n", *counts) if c in table.columns), None)
     if size_col is None:
         return False
     sizes = pd.to_numeric(table[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
-    candidates = np.where(members & ~hide_row)[0]
-    if not len(candidates):
-        return False
-    hide_row[candidates[np.argmin(sizes[candidates])]] = True
+    useful = [i for i in candidates if all(values[c][i] > 0 for c in small_sums)] if small_sums else []
+    pool = np.asarray(useful or candidates)
+    hide_row[pool[np.argmin(sizes[pool])]] = True
     return True
+
+
+def _hide_small_steps(table, hide_row, keys, order: str, column: str, *, min_cell: int) -> None:
+    """Hide rows whose cumulative ``column`` exceeds the last shown row of their group by a small step."""
+    values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    ordered = table.reset_index(drop=True).sort_values([*keys, order], kind="stable", na_position="first")
+    for rows in ordered.groupby([ordered[k].astype(str) for k in keys], sort=False).indices.values():
+        last = 0.0
+        for i in ordered.index[rows]:
+            if hide_row[i] or np.isnan(values[i]):
+                continue
+            if 0 < abs(values[i] - last) < min_cell:
+                hide_row[i] = True
+            else:
+                last = values[i]
 
 
 def small_stock_rows(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",

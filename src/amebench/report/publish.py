@@ -150,6 +150,10 @@ def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     return wide.reset_index()
 
 
+#: Tables whose count is cumulative within a group: (group columns, order column, count).
+_CUMULATIVE = {"durations": (("unit", "quantity"), "days", "events")}
+
+
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str]):
     """Apply disclosure control to one result table of the report; return (shown, rows hidden)."""
     total = _TOTALS.get(name)
@@ -163,6 +167,7 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
         hide=_hidden_rows(table, name, min_cell, hidden_units),
+        cumulative=_CUMULATIVE.get(name),
     )
 
 
