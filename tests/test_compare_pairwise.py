@@ -142,3 +142,38 @@ def test_unit_vs_rest_is_adjusted_as_its_own_family():
     rest = out[out["comparison"] == "unit vs rest"].sort_values("p_value")
     p = rest["p_value"].to_numpy()
     assert rest["p_adjusted"].to_numpy() == pytest.approx(np.minimum(np.maximum.accumulate(p * [3, 2, 1]), 1))
+
+
+def test_units_left_out_enter_only_the_rest_of_the_network():
+    # d and e are not compared: no pair names them and no family holds their tests, but
+    # "the rest of the network" of a, b and c still holds them (n and events of every row)
+    table = _table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60), ("d", 1, 40), ("e", 3, 30)])
+    out = pairwise(table, adjust="holm", units=["a", "b", "c"])
+    assert set(out["unit_a"]) == {"a", "b", "c"} and set(out["unit_b"]) == {"b", "c", REST}
+    rest = out[out["comparison"] == "unit vs rest"].set_index("unit_a")
+    assert (rest.loc["a", "n_b"], rest.loc["a", "events_b"]) == (180, 54)  # b..e: 50+60+40+30, 20+30+1+3
+    # the pairs are those of a, b, c alone, with their Holm family of three
+    alone = pairwise(table.iloc[:3], adjust="holm")
+    pairs = ["unit_a", "unit_b", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted"]
+    pd.testing.assert_frame_equal(out[out["comparison"] == "pair"][pairs].reset_index(drop=True),
+                                  alone[alone["comparison"] == "pair"][pairs].reset_index(drop=True))
+    # Holm over the three unit-vs-rest tests: sorted p * (3, 2, 1), running max (not over five tests)
+    rest = rest.sort_values("p_value")
+    p = rest["p_value"].to_numpy()
+    assert rest["p_adjusted"].to_numpy() == pytest.approx(np.minimum(np.maximum.accumulate(p * [3, 2, 1]), 1))
+    # d and e reach the result only through the network's total: split 4 events between them
+    # any other way and nothing changes
+    for d in range(5):
+        moved = _table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60), ("d", d, 40), ("e", 4 - d, 30)])
+        pd.testing.assert_frame_equal(pairwise(moved, adjust="holm", units=["a", "b", "c"]), out)
+
+
+def test_units_to_compare_must_be_in_the_table():
+    table = _table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60)])
+    with pytest.raises(AmebenchError, match=r"units \['x'\] are not in the table"):
+        pairwise(table, units=["a", "x"])
+    with pytest.raises(AmebenchError, match="at least two units"):
+        pairwise(table, units=["a"])
+    with pytest.raises(AmebenchError, match="a list of units"):
+        pairwise(table, units="ab")
+    pd.testing.assert_frame_equal(pairwise(table, units=["c", "b", "a"]), pairwise(table))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
@@ -36,7 +38,8 @@ def difference(events_a, n_a, events_b, n_b, *, conf_level: float = 0.95):
     return float(diff[0]), float(low[0]), float(high[0]), float(p_value[0])
 
 
-def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0.95) -> pd.DataFrame:
+def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0.95,
+             units: Sequence[str] | None = None) -> pd.DataFrame:
     """Return the difference in rate for every pair of units and for each unit against the rest.
 
     Parameters
@@ -49,6 +52,11 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
         ``"none"``.
     conf_level
         Confidence level of the (unadjusted) intervals.
+    units
+        The units to compare; default every unit of ``table``. The pairs are those
+        among ``units``, and each of ``units`` is compared with the rest of the
+        network: every other unit of ``table``, compared or not. The adjustment
+        families hold only these comparisons.
 
     Returns
     -------
@@ -61,8 +69,11 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     Notes
     -----
     For "unit vs rest", b is the pooled other units (n and events of the network
-    minus the unit's). Pairs and unit-vs-rest rows are separate families for the
-    adjustment.
+    minus the unit's, the network being every row of ``table``). Pairs and
+    unit-vs-rest rows are separate families for the adjustment. With ``units``, a
+    unit left out enters no comparison's family and no pair, only the rest of the
+    network: the results depend on its counts only through the network's total
+    (the benchmark report compares only the units whose counts it publishes).
 
     References
     ----------
@@ -77,6 +88,8 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
         raise AmebenchError(f"adjust must be one of {list(ADJUSTMENTS)}, not {adjust!r}")
     conf_level = check_level(conf_level)
     data = check_counts(table, what="pairwise")
+    total_n, total_events = int(data["n"].sum()), int(data["events"].sum())  # the network: every row
+    data = data[_compared(data, units)]
     if len(data) < 2:
         raise AmebenchError("pairwise needs at least two units")
     # Every pair (in itertools.combinations order) and every unit against the rest, as
@@ -85,7 +98,6 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     n = data["n"].to_numpy(dtype=np.int64)
     events = data["events"].to_numpy(dtype=np.int64)
     ia, ib = (np.asarray(i, dtype=np.intp) for i in np.triu_indices(len(units), k=1))
-    total_n, total_events = int(n.sum()), int(events.sum())
     out = pd.DataFrame({
         "comparison": ["pair"] * len(ia) + ["unit vs rest"] * len(units),
         "unit_a": [units[i] for i in ia] + units,
@@ -110,6 +122,19 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     out["method"] = f"Newcombe hybrid score CI; score test; {adjust} adjustment"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _compared(data: pd.DataFrame, units) -> np.ndarray:
+    """Rows of ``data`` whose unit is one of ``units`` (every row when None); unknown units raise."""
+    if units is None:
+        return np.ones(len(data), dtype=bool)
+    if isinstance(units, str):
+        raise AmebenchError(f"units must be a list of units, not the string {units!r}")
+    wanted = [str(u) for u in units]
+    unknown = sorted(set(wanted) - set(data["unit"]))
+    if unknown:
+        raise AmebenchError(f"pairwise: units {unknown} are not in the table (its units are {sorted(data['unit'])})")
+    return data["unit"].isin(wanted).to_numpy()
 
 
 def _differences(ea, na, eb, nb, *, conf_level: float):
