@@ -267,6 +267,193 @@ def test_a_figure_note_is_drawn_in_the_png_too():
     assert (noted[-40:, :, :3] < 0.9).any() and not (plain[-20:, :, :3] < 0.9).any()  # text in the bottom band
 
 
+# -- The comparisons between units use only the units whose counts are published -------------
+# An audit recovered the hidden self-employment counts of Nynäshamn (1) and Sundbyberg (3)
+# by trying every count: φ, the Holm-adjusted p-values, the shrinkage prior and the rank
+# probabilities, fitted with all five units, each matched one count only.
+
+def _with_outcomes(net, unit: str, events: int, outcome: str = "self_employed", other: str = "work"):
+    """``net`` with ``events`` exits of ``unit`` to ``outcome`` (changed from, or to, ``other``)."""
+    episodes = net.episodes.copy()
+    exited = (episodes["unit"] == unit) & episodes["exited_on"].notna()
+    now = exited & (episodes["exit_reason"] == outcome)
+    spare = exited & (episodes["exit_reason"] == other)
+    add = events - int(now.sum())
+    if add > 0:
+        episodes.loc[episodes.index[spare][:add], "exit_reason"] = outcome
+    elif add < 0:
+        episodes.loc[episodes.index[now][:-add], "exit_reason"] = other
+    return amebench.Network.from_frames(episodes=episodes, units=net.units, activities=net.activities,
+                                        followups=net.followups, payments=net.payments, as_of=net.as_of)
+
+
+def _computed(net, **options) -> dict[str, pd.DataFrame]:
+    """Every table compute_sections returns for ``net``, by name."""
+    import warnings
+
+    from amebench.report import compute_sections
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sections = compute_sections(amebench.cohort(net), **options)
+    return {name: table.reset_index(drop=True) for s in sections for name, table in s.tables.items()}
+
+
+def _phi(table) -> str:
+    return re.search(r"phi = ([0-9.]+)", table["method"].iloc[0]).group(1)
+
+
+#: The tables fitted from the outcome counts of the units compared (the O/E funnel's
+#: expected counts come from a risk model of every exit of the network: not among them).
+_FITTED = ("funnel_raw", "pairwise", "shrunken", "ranks")
+
+
+@pytest.mark.filterwarnings("ignore::amebench.exceptions.OverdispersionWarning")  # φ ≤ 1 here
+def test_comparisons_are_computed_from_the_published_units_alone():
+    from statsmodels.stats.multitest import multipletests
+
+    from amebench import compare
+
+    sample = amebench.load_sample()
+    first = None
+    for events in range(1, 5):  # every count that min_cell = 5 hides; the true one is 1
+        tables = _computed(_with_outcomes(sample, "nynashamn", events), outcome="self_employed", min_cell=5)
+        rates = tables["outcome_rates"].set_index("unit")
+        assert rates.loc["nynashamn", "events"] == events
+        shown = rates.drop(["nynashamn", "sundbyberg", "network"])  # the rows the report publishes
+        visible = shown.reset_index()[["unit", "n", "events"]]
+        network = rates.loc["network"]  # published too
+        funnel = compare.funnel(visible, target=network["events"] / network["n"], overdispersion="multiplicative")
+        pd.testing.assert_frame_equal(tables["funnel_raw"], funnel.table)
+        if events == 1:
+            assert _phi(tables["funnel_raw"]) == "0.972"  # was 0.863 with the hidden units
+        oe = tables["risk_adjusted"][["unit", "observed", "expected"]]
+        oe = compare.funnel(oe[oe["unit"].isin(visible["unit"])], kind="ratio", overdispersion="multiplicative")
+        assert _phi(tables["funnel_risk_adjusted"]) == _phi(oe.table)
+        pd.testing.assert_frame_equal(tables["shrunken"], compare.shrink(visible))
+        assert "ML prior Beta(108, 7.49e+03)" in tables["shrunken"]["method"].iloc[0]  # was Beta(25.2, 2.04e+03)
+        pd.testing.assert_frame_equal(tables["ranks"], compare.rank_intervals(visible, seed=0))
+        # pairs: those of the three visible units, Holm over their three tests
+        pairwise = tables["pairwise"]
+        is_pair = pairwise["comparison"] == "pair"
+        alone = compare.pairwise(visible, adjust="holm")
+        pd.testing.assert_frame_equal(pairwise[is_pair], alone[alone["comparison"] == "pair"])
+        # each visible unit against the rest of the network: the network's row minus the unit's
+        vs_rest = pairwise[~is_pair].set_index("unit_a").loc[visible["unit"]]
+        assert vs_rest["n_b"].tolist() == (network["n"] - visible["n"]).tolist()
+        assert vs_rest["events_b"].tolist() == (network["events"] - visible["events"]).tolist()
+        np.testing.assert_allclose(vs_rest["p_adjusted"], multipletests(vs_rest["p_value"], method="holm")[1])
+        # so nothing fitted changes with the hidden count but what the network's row says: the
+        # funnel's target and the rest of the network (see the next test)
+        fitted = {name: tables[name] for name in ("shrunken", "ranks")}
+        fitted["pairwise"] = pairwise[is_pair]
+        first = first or fitted
+        for name, table in fitted.items():
+            pd.testing.assert_frame_equal(table, first[name])
+
+
+def test_hidden_counts_that_keep_the_network_row_change_no_comparison():
+    # the network's row holds 4 outcomes in Nynäshamn and Sundbyberg together (1 + 3):
+    # however they are split, every fitted table is the same
+    sample = amebench.load_sample()
+    tables = [_computed(_with_outcomes(_with_outcomes(sample, "nynashamn", k), "sundbyberg", 4 - k),
+                        outcome="self_employed", min_cell=5) for k in (1, 2, 3)]
+    assert [t["outcome_rates"].set_index("unit").loc["nynashamn", "events"] for t in tables] == [1, 2, 3]
+    for other in tables[1:]:
+        for name in _FITTED:
+            pd.testing.assert_frame_equal(other[name], tables[0][name])
+
+
+def test_no_comparison_when_the_network_row_is_hidden():
+    # 1 + 3 exits to self-employment in the network: its row is hidden, and the units left
+    # (0 each) would give the 4 back as their funnel's target or as the rest of the network
+    net = amebench.load_sample()
+    for unit in ("jarfalla", "solna", "sodertalje"):
+        net = _with_outcomes(net, unit, 0)
+    tables = _computed(net, outcome="self_employed", min_cell=5)
+    assert tables["outcome_rates"].set_index("unit").loc["network", "events"] == 4
+    assert not {"funnel_raw", "pairwise", "shrunken", "ranks"} & set(tables)
+    from amebench.report import compute_sections
+
+    sections = compute_sections(amebench.cohort(net), outcome="self_employed", min_cell=5, lang="sv")
+    notes = {s.key: s.notes for s in sections}
+    reason = ("Inte tillgängligt: nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), "
+              "och en jämförelse med nätverket skulle ge tillbaka dem")
+    assert notes["funnel"][-1] == notes["pairwise"][0] == notes["ranks"][0] == reason
+
+
+def test_the_units_left_out_of_the_comparisons_are_those_publish_hides(self_employed_reports, small_unit_report,
+                                                                        small_network, report):
+    from amebench.report.publish import hidden_units
+
+    def hidden_in_rates(tables):
+        rates = tables["outcome_rates"]
+        return set(rates.loc[rates["n"].isna(), "unit"])
+
+    sample = amebench.load_sample()
+    out = self_employed_reports["en"].parent / "tables"
+    cases = [  # (the network, its options, the tables publish wrote)
+        (sample, {"outcome": "self_employed"}, {p.stem: pd.read_csv(p) for p in out.glob("*.csv")}),
+        (small_network, {}, small_unit_report),  # the small unit, and its complement against the total
+        (sample, {}, {p.stem: pd.read_csv(p) for p in (report[0] / "tables").glob("*.csv")}),  # none
+    ]
+    expected = [{"nynashamn", "sundbyberg"}, None, set()]
+    for (net, options, written), hidden in zip(cases, expected, strict=True):
+        computed = _computed(net, min_cell=5, **options)
+        by_publish = hidden_in_rates(written)
+        assert hidden is None or by_publish == hidden
+        assert hidden_units(computed["outcome_rates"], min_cell=5) == by_publish
+        units = set(computed["outcome_rates"]["unit"]) - {"network"}
+        ranked = ("shrunken", "ranks") if len(units - by_publish) >= 3 else ()
+        for name in ("funnel_raw", "funnel_risk_adjusted", *ranked):
+            assert set(computed[name]["unit"]) == units - by_publish, name
+        assert ranked or "ranks" not in computed  # two units compared: none ranked
+        pairs = computed["pairwise"]
+        assert set(pairs["unit_a"]) | set(pairs["unit_b"]) == (units - by_publish) | {"rest of network"}
+    assert len(hidden_in_rates(small_unit_report)) >= 2
+    # min_cell = 1 publishes every count: every unit is compared
+    assert set(_computed(sample, outcome="self_employed", min_cell=1)["ranks"]["unit"]) == set(sample.units["unit"])
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("en", ("The funnel plots, differences and ranks leave out Nynäshamn and Sundbyberg: disclosure control "
+            "hides their outcome counts")),
+    ("sv", ("Trattdiagrammen, skillnaderna och rangordningen utelämnar Nynäshamn och Sundbyberg: "
+            "röjandekontrollen döljer deras antal utfall")),
+])
+def test_the_report_says_once_which_units_the_comparisons_leave_out(self_employed_reports, report, lang, note):
+    page = self_employed_reports[lang]
+    assert _text(page).count(note) == 1
+    assert note in _section(page, "funnel")
+    # ranks are among the units compared, and the quarter says of how many
+    assert ("rank 1 of 3" if lang == "en" else "rang 1 av 3") in _section(page, "ranks")
+    assert "leave out" not in _text(report[1])
+
+
+def test_too_few_published_units_to_compare_is_said(tmp_path):
+    # Nynäshamn and Sundbyberg are hidden (1 and 3 exits to self-employment): with Järfälla
+    # and Solna two units are left to compare, none to rank; with Järfälla alone, none to compare
+    net = amebench.load_sample()
+
+    def report_of(units, out):
+        rows = net.units["unit"].isin(units)
+        part = amebench.Network.from_frames(episodes=net.episodes[net.episodes["unit"].isin(units)],
+                                            units=net.units[rows], as_of=net.as_of)
+        return _quiet_report(part, tmp_path / out, outcome="self_employed", lang="sv")
+
+    two_units = "Inte tillgängligt: en jämförelse kräver minst två enheter med avslut"
+    three_units = "Inte tillgängligt: krympta andelar och rangordning kräver minst tre enheter"
+    path = report_of(["jarfalla", "solna", "nynashamn", "sundbyberg"], "two")
+    assert two_units not in _text(path)
+    assert three_units in _section(path, "ranks")
+    assert set(pd.read_csv(tmp_path / "two" / "tables" / "funnel_raw.csv")["unit"]) == {"jarfalla", "solna"}
+    path = report_of(["jarfalla", "nynashamn", "sundbyberg"], "one")
+    for key in ("funnel", "pairwise", "ranks"):  # ranks say it as for a network of one unit
+        assert two_units in _section(path, key)
+    assert "utelämnar Nynäshamn och Sundbyberg" in _section(path, "funnel")
+    assert not (tmp_path / "one" / "tables" / "funnel_raw.csv").exists()
+
+
 def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 
@@ -378,9 +565,9 @@ def test_small_unit_hidden_in_every_table_of_its_outcome_counts(small_unit_repor
     tables = small_unit_report
     hidden = set(tables["outcome_rates"].loc[tables["outcome_rates"]["n"].isna(), "unit"])
     assert len(hidden) >= 2  # the small unit and its complement
-    for name in ("funnel_raw", "ranks", "shrunken", "risk_adjusted"):
-        assert set(tables[name].loc[tables[name]["n"].isna() if "n" in tables[name] else
-                                    tables[name]["observed"].isna(), "unit"]) == hidden, name
+    assert set(tables["risk_adjusted"].loc[tables["risk_adjusted"]["observed"].isna(), "unit"]) == hidden
+    # the comparisons leave them out (their fitted numbers would give the counts back)
+    assert not hidden & set(tables["funnel_raw"]["unit"]) and "ranks" not in tables  # two units left: none ranked
     # their exits (durations' events, the sum of their exit reasons) and outcome counts
     # (retention's exits to the outcome) are not published elsewhere either
     for name, column in (("retention_90", "n"), ("durations", "events"), ("exit_reasons", "n")):

@@ -74,7 +74,7 @@ def benchmark_report(
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     coh = cohort(network, as_of=as_of)
-    sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, progress=say)
+    sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, min_cell=min_cell, progress=say)
     names = _unit_names(network)
     say("writing")
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
@@ -96,12 +96,19 @@ def benchmark_report(
 
 
 def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies", seed: int = 0,
-                     progress=None) -> list:
+                     min_cell: int = DEFAULT_MIN_CELL, progress=None) -> list:
     """Compute every section of the report for a cohort: unsuppressed tables, no files.
 
     What :func:`benchmark_report` computes before disclosure control and writing
     (the national-scale benchmark times this). ``progress`` is called with each
     section's key. Returns a list of :class:`amebench.report.build.Section`.
+
+    The comparisons between units (funnel plots, differences, shrinkage and ranks)
+    use only the units whose outcome counts the report publishes at ``min_cell``:
+    a unit that disclosure control hides in the outcome-rates table is left out of
+    them (``min_cell=1`` compares every unit). Its counts would otherwise be given
+    back by the fitted numbers published for the others (φ, the adjusted p-values,
+    the shrinkage prior, the rank probabilities).
     """
     if coh.network.episodes.empty:
         raise AmebenchError("the network holds no episodes (its episode files have no loaded rows): "
@@ -111,7 +118,8 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
             "(is --as-of / as_of too early?)"
         )
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "unit_names": _unit_names(coh.network)}
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell,
+           "unit_names": _unit_names(coh.network)}
     return compute(coh, ctx, progress or (lambda key: None))
 
 

@@ -16,9 +16,17 @@ from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, OverdispersionWarning
 from .i18n import texts
+from .publish import hidden_units
 from .wording import join_words
 
 __all__ = ["Section", "SECTIONS"]
+
+#: Sections that compare units: computed from the units whose outcome counts are published.
+_COMPARISONS = ("funnel", "pairwise", "ranks")
+
+#: The network's row of the outcome-rates table.
+_NETWORK = "network"
+
 
 @dataclass
 class Section:
@@ -53,10 +61,7 @@ def _flow(coh, ctx) -> Section:
 
 
 def _outcome(coh, ctx) -> Section:
-    by_unit = ctx["rates"]
-    total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
-    total.insert(0, "unit", "network")
-    return Section("outcome", {"outcome_rates": pd.concat([by_unit, total], ignore_index=True)})
+    return Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
 
 
 def _retention(coh, ctx) -> Section:
@@ -95,21 +100,38 @@ def _durations(coh, ctx) -> Section:
 
 
 def _units_to_compare(ctx) -> pd.DataFrame:
-    """The units' rates, or the reason why there is nothing to compare."""
+    """The rates of the units whose outcome counts are published, or the reason why there is nothing to compare.
+
+    A unit the rates table hides is left out: φ, the adjusted p-values, the shrinkage
+    prior and the rank probabilities, computed with its counts, would give them back
+    (each possible count gives other published numbers).
+    """
+    if ctx["network_hidden"]:  # the limits' target and the rest of the network would give it back
+        raise AmebenchError(texts(ctx["lang"])["network_hidden"])
     rates = ctx["rates"]
+    rates = rates[~rates["unit"].astype(str).isin(ctx["left_out"])]
     if int((rates["n"] > 0).sum()) < 2:
         raise AmebenchError(texts(ctx["lang"])["needs_two_units"])
     return rates
 
 
+def _network_rate(ctx) -> float:
+    """The network's pooled rate, from its row of the outcome-rates table (published)."""
+    network = ctx["outcome_rates"].set_index("unit").loc[_NETWORK]
+    return float(network["events"] / network["n"])
+
+
 def _funnel(coh, ctx) -> Section:
     rates = _units_to_compare(ctx)
-    section = Section("funnel")
+    section = Section("funnel", objects={"left_out": _left_out_names(ctx)})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
-        raw = compare.funnel(rates, overdispersion="multiplicative")
+        # limits around the whole network's rate (published), not the units compared's pooled rate
+        raw = compare.funnel(rates, target=_network_rate(ctx), overdispersion="multiplicative")
+        # expected counts from a model of every exit of the network (methods text says so)
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
         oe = adjusted.table[["unit", "observed", "expected"]]
+        oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative")  # as the raw funnel
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
@@ -148,7 +170,10 @@ def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, in
 
 
 def _pairwise(coh, ctx) -> Section:
-    return Section("pairwise", {"pairwise": compare.pairwise(_units_to_compare(ctx), adjust="holm")})
+    # pairs among the units compared; each against the rest of the whole network, whose
+    # total is published (its row of the rates table): the hidden units enter only that total
+    compared = _units_to_compare(ctx)["unit"].astype(str)
+    return Section("pairwise", {"pairwise": compare.pairwise(ctx["rates"], adjust="holm", units=compared)})
 
 
 def _ranks(coh, ctx) -> Section:
@@ -161,7 +186,14 @@ def _ranks(coh, ctx) -> Section:
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
+        objects={"left_out": _left_out_names(ctx)},
     )
+
+
+def _left_out_names(ctx) -> list[str]:
+    """Names of the units left out of the comparisons, in the order the report lists units."""
+    names = [ctx["unit_names"].get(u, u) for u in ctx["left_out"]]
+    return sorted(names, key=str.casefold)
 
 
 #: Sections in report order: (key, function).
@@ -180,13 +212,28 @@ SECTIONS = (
 
 
 def compute(coh, ctx, progress) -> list[Section]:
-    """Compute every section; a section that cannot be computed carries the reason."""
+    """Compute every section; a section that cannot be computed carries the reason.
+
+    ``ctx["min_cell"]`` decides which units the comparisons leave out: those that
+    disclosure control hides in the outcome-rates table
+    (:func:`amebench.report.publish.hidden_units`, as :func:`publish` hides them).
+    """
+    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
+    total.insert(0, "unit", _NETWORK)
+    table = pd.concat([rates, total], ignore_index=True)
+    hidden = hidden_units(table, min_cell=ctx["min_cell"])
+    left_out = [u for u in rates["unit"].astype(str) if u in hidden]
+    ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "network_hidden": _NETWORK in hidden}
     sections = []
-    ctx = {**ctx, "rates": metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))}
     for key, function in SECTIONS:
         progress(key)
         try:
             sections.append(function(coh, ctx))
         except AmebenchError as exc:
             sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=exc)]))
+    if left_out:  # said once, in the first comparison, whether or not it could be computed
+        first = next(s for s in sections if s.key in _COMPARISONS)
+        units = join_words(_left_out_names(ctx), ctx["lang"])
+        first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=units))
     return sections

@@ -234,9 +234,25 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "a comparison needs at least two units with exits",
         "sv": "en jämförelse kräver minst två enheter med avslut",
     },
+    "network_hidden": {
+        "en": "the network's own outcome counts are too small to publish (disclosure control), and a "
+        "comparison with the network would give them back",
+        "sv": "nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), och en "
+        "jämförelse med nätverket skulle ge tillbaka dem",
+    },
     "needs_three_units": {
         "en": "shrunken rates and ranks need at least three units with exits, with some variation in outcomes",
         "sv": "krympta andelar och rangordning kräver minst tre enheter med avslut och viss variation i utfall",
+    },
+    "note_left_out_of_comparisons": {
+        "en": "The funnel plots, differences and ranks leave out {units}: disclosure control hides their "
+        "outcome counts, and numbers computed from them (such as φ, the adjusted p-values or the ranks) "
+        "could give those counts back. Ranks are among the units compared; the network's rate and the "
+        "rest of the network still include every unit.",
+        "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: röjandekontrollen döljer "
+        "deras antal utfall, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
+        "skulle kunna ge tillbaka antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
+        "övriga nätverket omfattar fortfarande alla enheter.",
     },
     "note_overdispersion": {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",

@@ -22,7 +22,7 @@ from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stoc
 from .output import atomic_write_bytes, write_table
 from .wording import casemix_notes, left_out_note, outcome_definition, quarter_definition
 
-__all__ = ["publish"]
+__all__ = ["hidden_units", "publish"]
 
 #: Tables published as CSV and drawn, but too long to show as an HTML table.
 _CSV_ONLY = frozenset({"flows"})
@@ -74,16 +74,15 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     fields = {"outcome": code_label(outcome, lang), "definition": outcome_definition(outcome, lang)}
     groups = _published_groups(sections, outcome)
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
-    hidden_units: set[str] = set()
+    hidden: set[str] = set()
     done = {}
     if rates is not None:  # first: the other tables hide the units the rates table hides
-        done["outcome_rates"] = _suppress(rates, "outcome_rates", min_cell, groups, hidden_units)
-        shown = done["outcome_rates"][0]
-        hidden_units = set(shown.loc[shown["n"].isna(), "unit"].astype(str))
+        done["outcome_rates"] = _suppress_rates(rates, min_cell)
+        hidden = _units_hidden(done["outcome_rates"][0])
     for section in sections:
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden_units)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             write_table(shown, tables_dir, name)
@@ -120,7 +119,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))
-            if name == "ranks":  # the units ranked, hidden ones included
+            if name == "ranks":  # the units ranked: those whose counts are published
                 inner.append(f"<p class='meta'>{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
@@ -152,6 +151,28 @@ def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 #: Tables whose count is cumulative within a group: (group columns, order column, count).
 _CUMULATIVE = {"durations": (("unit", "quantity"), "days", "events")}
+
+
+def hidden_units(rates: pd.DataFrame, *, min_cell: int) -> set[str]:
+    """Return the units the report hides in its outcome-rates table (``unit``, ``n``, ``events``, network row).
+
+    Hidden by their own counts or, by complementary suppression, to protect another unit
+    against the network total. Each such unit is hidden in every table that publishes its
+    counts again, and :mod:`amebench.report.build` leaves it out of the comparisons
+    between units, whose fitted numbers would give its counts back.
+    """
+    return _units_hidden(_suppress_rates(rates, min_cell)[0])
+
+
+def _suppress_rates(rates, min_cell: int):
+    """Disclosure control of the outcome-rates table: the one that decides which units are hidden."""
+    # its suppression uses neither the published outcome groups (exit reasons only) nor
+    # units hidden elsewhere: it is the table that decides them
+    return _suppress(rates, "outcome_rates", min_cell, groups=[], hidden_units=set())
+
+
+def _units_hidden(shown_rates) -> set[str]:
+    return set(shown_rates.loc[shown_rates["n"].isna(), "unit"].astype(str))
 
 
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str]):
@@ -229,7 +250,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
     """Yield (name, title, PNG bytes, note) for the figures of a section, drawn from published tables.
 
     ``note`` names the units a figure leaves out because disclosure control hid their
-    estimate (empty when none): it is drawn under the figure and shown under it on the page.
+    estimate, or left them out of the comparison (``section.objects["left_out"]``, names);
+    empty when none. It is drawn under the figure and shown under it on the page.
     A figure with no unit left to draw is not drawn (PNG bytes None): the note stands alone.
     """
     import matplotlib
@@ -242,6 +264,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         shown = published[table]
         hidden = hidden_cells[table][column].reindex(shown.index).to_numpy(dtype=bool)  # in the page's order
         units = list(dict.fromkeys(shown.loc[hidden, "unit"].astype(str)))
+        # units the comparisons left out have no row at all (build.py): named after the hidden rows
+        units += [u for u in section.objects.get("left_out", ()) if u not in set(shown["unit"].astype(str))]
         return left_out_note(units, lang) if units else ""
 
     group = code_label(outcome, lang)
