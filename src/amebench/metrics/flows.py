@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import GROUPING, tidy
+from ..results import check_by, tidy
 
 __all__ = ["flows", "transitions"]
 
@@ -53,7 +53,7 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     ``as_of``.
     """
     episodes = network.episodes
-    by = _check_by(by, episodes)
+    by = check_by(by, episodes.columns, reserved=("month",))  # month: the table's own column
     as_of = pd.Timestamp(network.as_of)
     if episodes.empty:
         return tidy(pd.DataFrame(columns=[*by, "month", "inflow", "outflow", "stock"]))
@@ -85,20 +85,6 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
         # dtype inferred from the values, as a column filled with one key value per group would be
         frame.insert(i, column, pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist()))
     return tidy(frame)
-
-
-def _check_by(by, episodes: pd.DataFrame) -> tuple[str, ...]:
-    """Return ``by`` as a tuple, refusing columns that are not episode columns and result groups."""
-    by = (by,) if isinstance(by, str) else tuple(by)
-    # "month" is the table's own column: an episode column of that name cannot be a group
-    allowed = [c for c in episodes.columns if c in GROUPING and c != "month"]
-    unknown = [c for c in by if c not in allowed]
-    if unknown:
-        raise AmebenchError(
-            f"cannot group flows by {unknown}: by takes episode columns that a result can be "
-            f"grouped by (amebench.results.GROUPING); here {allowed}"
-        )
-    return by
 
 
 def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:

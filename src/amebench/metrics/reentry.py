@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
-from ..results import GROUPING, tidy
+from ..results import check_by, tidy
 from ._binomial import binomial_interval
 
 __all__ = ["reentry"]
@@ -71,8 +71,8 @@ def reentry(
     :func:`amebench.cohorts.spells`), ``enrolled=`` to its first enrolment. A person
     who moves from unit ``a`` to unit ``b`` within the gap has left the network from
     ``b``, so counts for ``b`` (whose ``by`` values are used), and a spell that began
-    in the enrolment period counts even when it ends later. No episode of the exiting spell is a re-entry, so a re-entry comes at
-    least ``gap_days`` after the spell's exit and the rate counts returns between
+    in the enrolment period counts even when it ends later. No episode of the exiting
+    spell is a re-entry, so a re-entry comes at least ``gap_days`` after the spell's exit and the rate counts returns between
     ``gap_days`` and ``days`` days after it: ``days`` must exceed ``gap_days``. An
     eligible person's exit is then confirmed (the ``gap_days`` without a return
     after it lie before ``as_of``); a spell that ended fewer than ``gap_days`` days
@@ -88,7 +88,7 @@ def reentry(
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)
     network_ep = cohort.network.episodes
-    by = _check_by(by, network_ep)
+    by = check_by(by, network_ep.columns)  # the exits are rows of the network's episodes
     as_of = cohort.as_of
     network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
     if gap_days is not None:
@@ -134,23 +134,6 @@ def reentry(
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
     return tidy(out)
-
-
-def _check_by(by, episodes: pd.DataFrame) -> tuple[str, ...]:
-    """Return ``by`` as a tuple, refusing columns that are not both read here and a result group.
-
-    The exits are rows of the network's episodes (not of the cohort's), so ``by`` must
-    name columns of those, and every one must be in :data:`amebench.results.GROUPING`.
-    """
-    by = (by,) if isinstance(by, str) else tuple(by)
-    allowed = [c for c in episodes.columns if c in GROUPING]
-    unknown = [c for c in by if c not in allowed]
-    if unknown:
-        raise AmebenchError(
-            f"cannot group re-entries by {unknown}: by takes columns of the network's episodes that "
-            f"a result can be grouped by (amebench.results.GROUPING); here {allowed}"
-        )
-    return by
 
 
 def _check_gap_days(gap_days, days: int) -> None:
