@@ -222,11 +222,22 @@ def test_a_missing_group_value_is_a_group_of_its_own():
         assert out[["n", "eligible", "events"]].values.tolist() == [[1, 1, 0], [2, 2, 1]]
 
 
-@pytest.mark.parametrize("column", ["age_band", "birth_year", "exit_year"])
+def test_by_exit_year_groups_by_the_year_of_the_exit():
+    # the by-hand network above: first exits p1 2024-03-01 (back), p2 2024-02-01 (back),
+    # p3 2024-05-01 (not back) and p4 2025-07-01 (censored at as_of 2025-12-31)
+    out = reentry(amebench.cohort(_network()), days=365, by=("exit_year",))
+    assert out[["exit_year", "n", "eligible", "events"]].values.tolist() == [[2024, 3, 3, 2], [2025, 1, 0, 0]]
+    # with gap_days = 90 p1's spell ends 2024-06-01: still 2024, and not back
+    out = reentry(amebench.cohort(_network()), days=365, by=("unit", "exit_year"), gap_days=90)
+    assert out[["unit", "exit_year", "n", "events"]].values.tolist() == [["a", 2024, 2, 0], ["b", 2024, 1, 1],
+                                                                        ["b", 2025, 1, 0]]
+
+
+@pytest.mark.parametrize("column", ["age_band", "birth_year", "episode_id"])
 def test_by_must_be_an_episode_column_and_a_result_group(column):
     # age_band exists only on the cohort (the exits are read from the network: was KeyError),
     # birth_year is an episode column but not a result group (was KeyError from tidy),
-    # exit_year is neither.
+    # episode_id neither a result group nor derived.
     c = amebench.cohort(_network())
     c.episodes["age_band"] = "30-39"
     with pytest.raises(AmebenchError, match=rf"cannot group by \['{column}'\].*'gender'.*'unit'"):

@@ -35,8 +35,9 @@ def reentry(
         Columns of the exiting episode to group by (with ``gap_days``: of the
         spell's last episode), read from the network's episodes: any of its
         columns named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
-        ``readiness``, ``referral``, ``born_abroad``). A missing value is a group
-        of its own, last.
+        ``readiness``, ``referral``, ``born_abroad``), and ``exit_year`` (the year
+        of the exit; with ``gap_days`` of the spell's exit). A missing value is a
+        group of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -88,7 +89,8 @@ def reentry(
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)
     network_ep = cohort.network.episodes
-    by = check_by(by, network_ep.columns)  # the exits are rows of the network's episodes
+    # the exits are rows of the network's episodes; exit_year is that of the exit (of the spell)
+    by = check_by(by, network_ep.columns, derived=("exit_year",))
     as_of = cohort.as_of
     network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
     if gap_days is not None:
@@ -107,6 +109,8 @@ def reentry(
     chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
     rows = _first_exit_per_person(table, np.flatnonzero(chosen))
     exits = table.take(rows).reset_index(drop=True)
+    if "exit_year" in by:
+        exits["exit_year"] = exits["exited_on"].dt.year.astype("int64")
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
