@@ -164,8 +164,15 @@ def suppress(
             members = np.zeros(len(out), dtype=bool)
             members[rows] = True
             sets += [members] + [members & m for m in subsets]
-    while any([_complementary(out, hide_row, members, counts, min_cell) for members in sets]):
-        pass  # hiding a row in one set can leave another set with one hidden row
+    # the counts as numbers (missing: 0), and the size each complement is chosen by (n, else
+    # the first count; missing: never chosen before a known size), converted once for every set
+    values = {c: pd.to_numeric(out[c], errors="coerce").to_numpy(dtype="float64", na_value=0.0)
+              for c in counts if c in out.columns}
+    size_col = next((c for c in ("n", *counts) if c in out.columns), None)
+    if size_col is not None:
+        sizes = pd.to_numeric(out[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
+        while any([_complementary(hide_row, members, values, sizes, min_cell) for members in sets]):
+            pass  # hiding a row in one set can leave another set with one hidden row
     if hide_row.any():
         for col in out.columns:
             if col in keep:
@@ -184,7 +191,7 @@ def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
-def _complementary(table, hide_row, members, counts, min_cell: int) -> bool:
+def _complementary(hide_row, members, values: dict, sizes: np.ndarray, min_cell: int) -> bool:
     """Hide one more visible member of ``members`` when exactly one of them is hidden, or when
     the hidden ones add up to a small count in some column; say if it did.
 
@@ -194,18 +201,12 @@ def _complementary(table, hide_row, members, counts, min_cell: int) -> bool:
     hidden = members & hide_row
     if not hidden.any() or members.sum() < 2:
         return False
-    values = {c: pd.to_numeric(table[c], errors="coerce").to_numpy(dtype="float64", na_value=0.0)
-              for c in counts if c in table.columns}
     small_sums = [c for c, v in values.items() if 0 < v[hidden].sum() < min_cell]
     if hidden.sum() != 1 and not small_sums:
         return False
     candidates = np.where(members & ~hide_row)[0]
     if not len(candidates):
         return False
-    size_col = next((c for c in ("n", *counts) if c in table.columns), None)
-    if size_col is None:
-        return False
-    sizes = pd.to_numeric(table[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
     useful = [i for i in candidates if all(values[c][i] > 0 for c in small_sums)] if small_sums else []
     pool = np.asarray(useful or candidates)
     hide_row[pool[np.argmin(sizes[pool])]] = True
