@@ -98,3 +98,31 @@ def test_a_missing_sheet_error_never_shows_an_identity_number_in_the_sheet_names
         read_export({"episodes": path}, profile=_profile(tmp_path, 'sheet = "Blad1"\nheader_row = 3'),
                     unit="u1", key=KEY, as_of="2026-09-30")
     assert "8112189876" not in str(info.value) and "<personnummer: hidden>" in str(info.value)
+
+
+def test_parquet_decimal_amounts_with_thousands_dot(tmp_path):
+    # Parquet decimal128 amounts (Decimal cells) were written as "1234.50" and then read
+    # in the profile's dialect: with thousands = "." and decimal = "," that is 123450 kr,
+    # a hundredfold amount loaded without a word. A typed number is the number.
+    import decimal
+
+    ep = tmp_path / "ep.csv"
+    ep.write_text(";".join(HEADER) + "\nE1;811218-9876;2024-01-05;;;;;\n", encoding="utf-8")
+    pay = tmp_path / "pay.parquet"
+    pd.DataFrame({"Pnr": ["811218-9876"] * 3, "Månad": ["2024-03", "2024-04", "2024-05"],
+                  "Belopp": [decimal.Decimal("1234.50"), decimal.Decimal("10.25"), decimal.Decimal("7.00")]}).to_parquet(pay)
+    net = read_export({"episodes": ep, "payments": pay}, profile=_profile(tmp_path, 'thousands = "."'),
+                      unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["amount_sek"]) == [1234.5, 10.25, 7.0]
+
+
+def test_excel_time_cell_in_a_date_column_is_rejected(tmp_path):
+    # A cell holding only a time of day (10:00) was written as 1900-01-01 and loaded as the
+    # enrolment date; it is not a date, so the row is rejected.
+    path = tmp_path / "ep.xlsx"
+    _xlsx(path, [HEADER, ["E1", "811218-9876", dt.time(10, 0), None, None, None, None, None],
+                 ["E2", "701063-2391", dt.datetime(2024, 1, 5), None, None, None, None, None]], title_rows=0)
+    net = read_export(path, profile=_profile(tmp_path, 'sheet = "Blad1"'), unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.episodes["episode_id"]) == ["E2"]
+    assert list(net.rejects["line"]) == [2]
+    assert net.rejects["reason"].iloc[0].startswith("date does not parse")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import warnings
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -240,11 +242,16 @@ def _to_text(series: pd.Series, fmt) -> pd.Series:
             return ""
         if isinstance(v, bool) or isinstance(v, np.bool_):
             return "true" if v else "false"
+        if isinstance(v, datetime.time):  # a time of day is not a date (strftime gave 1900-01-01)
+            return v.isoformat()
         if hasattr(v, "strftime"):
             return v.strftime(date_format)
         if isinstance(v, (float, np.floating)):
             text = str(int(v)) if float(v).is_integer() else repr(float(v))
             return text.replace(".", decimal)
+        if isinstance(v, Decimal):  # Parquet decimals: as floats are, in the profile's decimal mark
+            whole = v.is_finite() and v == v.to_integral_value()
+            return str(int(v)) if whole else format(v, "f").replace(".", decimal)
         return str(v)
 
     if pd.api.types.is_datetime64_any_dtype(series):
