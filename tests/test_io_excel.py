@@ -100,6 +100,35 @@ def test_a_missing_sheet_error_never_shows_an_identity_number_in_the_sheet_names
     assert "8112189876" not in str(info.value) and "<personnummer: hidden>" in str(info.value)
 
 
+def test_excel_month_cells_typed_as_dates_with_a_month_only_format(tmp_path):
+    # A workbook's month column holds date cells. They used to be written as text in the
+    # first date_format (2024-03-01) and then parsed with month_format only: with
+    # month_format = "%Y-%m" every payment row was rejected ("date does not parse").
+    ep = tmp_path / "ep.xlsx"
+    _xlsx(ep, [HEADER, ["E1", "811218-9876", dt.datetime(2024, 1, 5), None, None, None, None, None]], title_rows=0)
+    pay = tmp_path / "pay.xlsx"
+    _xlsx(pay, [["Pnr", "Månad", "Belopp"], ["811218-9876", dt.datetime(2024, 3, 1), 100],
+                ["811218-9876", "2024-04", 200], ["811218-9876", "mars", 300]], title_rows=0)
+    net = read_export({"episodes": ep, "payments": pay},
+                      profile=_profile(tmp_path, 'sheet = "Blad1"\nmonth_format = "%Y-%m"'),
+                      unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["month"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-04-01"]
+    assert list(net.rejects["line"]) == [4] and net.rejects["value"].iloc[0] == "mars"
+
+
+def test_parquet_month_column_of_dates_with_a_month_only_format(tmp_path):
+    # As above for a Parquet timestamp column (was: every row rejected).
+    ep = tmp_path / "ep.csv"
+    ep.write_text(";".join(HEADER) + "\nE1;811218-9876;2024-01-05;;;;;\n", encoding="utf-8")
+    pay = tmp_path / "pay.parquet"
+    pd.DataFrame({"Pnr": ["811218-9876"] * 2, "Månad": pd.to_datetime(["2024-03-01", "2024-04-01"]),
+                  "Belopp": [100.0, 200.0]}).to_parquet(pay)
+    net = read_export({"episodes": ep, "payments": pay}, profile=_profile(tmp_path, 'month_format = "%Y-%m"'),
+                      unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["month"].dt.month) == [3, 4]
+    assert len(net.rejects) == 0
+
+
 def test_parquet_decimal_amounts_with_thousands_dot(tmp_path):
     # Parquet decimal128 amounts (Decimal cells) were written as "1234.50" and then read
     # in the profile's dialect: with thousands = "." and decimal = "," that is 123450 kr,

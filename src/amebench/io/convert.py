@@ -274,8 +274,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             continue  # after the dates: the 10-digit form needs as_of
         if dtype == schema.DATE:
             if table == "payments" and column == "month":
-                values, bad, far = parse_months(s, fmt["month_format"], p)
-                formats = fmt["month_format"]
+                formats = list(fmt["month_format"])
+                if raw.date_cells is not None and raw.date_cells not in formats:
+                    formats.append(raw.date_cells)  # a workbook's date cell in the month column
+                values, bad, far = parse_months(s, formats, p)
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]

@@ -48,6 +48,7 @@ class RawTable:
     lines: np.ndarray
     label: str
     duplicates: dict = field(default_factory=dict)  # header -> 1-based columns, if repeated
+    date_cells: str | None = None  # the format typed date cells were written in (Excel, Parquet)
 
 
 def file_kind(path: Path) -> str:
@@ -290,7 +291,8 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     frame.columns = _unique(named)
     lines = np.arange(len(frame), dtype=np.int64) + h + 2
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()})
+    return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
+                    fmt["date_format"][0])
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -325,7 +327,7 @@ def _read_parquet(path: Path, fmt, label: str) -> RawTable:
     frame.columns = _unique(cleaned)
     lines = np.arange(len(frame), dtype=np.int64) + 2  # as if the header were line 1
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label, _duplicates(cleaned))
+    return RawTable(frame, lines, label, _duplicates(cleaned), fmt["date_format"][0])
 
 
 def read_raw(path, fmt, *, label: str | None = None, prepared=None) -> RawTable:
