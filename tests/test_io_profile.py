@@ -89,3 +89,39 @@ def test_table_overrides_format():
 def test_invalid_toml(tmp_path):
     with pytest.raises(ProfileError, match="not valid TOML"):
         load_profile(_write(tmp_path, "[profile\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[episodes]\ncolumns = ["Inskrivnings-ID"]\n', "[episodes] columns"),
+        ('[episodes]\ncolumns = "Inskrivnings-ID"\n', "[episodes] columns"),
+        ("[episodes]\nconstants = 5\n", "[episodes] constants"),
+        ('[episodes]\nderive = "person_id"\n', "[episodes] derive"),
+        ("[episodes]\ncodes = 5\n", "[episodes] codes"),
+        ("format = [1]\n", "[format]"),
+        ('profile = "Testenheten"\n', "[profile]"),
+    ],
+)
+def test_a_section_of_the_wrong_type_names_file_and_key(tmp_path, text, where):
+    # A key written as a value where the profile needs a table ("columns = [...]",
+    # "constants = 5") raised TypeError, AttributeError or a bare ValueError from dict(),
+    # or, for a string, "unknown key 'I'" for its first letter.
+    path = _write(tmp_path, text)
+    with pytest.raises(ProfileError, match="must be a table") as info:
+        load_profile(path)
+    assert str(path) in str(info.value) and where in str(info.value)
+
+
+@pytest.mark.parametrize("key", ["date_format", "month_format"])
+@pytest.mark.parametrize("bad", ['"%d/%m/%Q"', '["%Y-%m-%d", "%Y-%J"]', '"ddmmyyyy"'])
+def test_a_date_format_pandas_cannot_use_names_file_and_key(tmp_path, key, bad):
+    # A bad strftime directive (%Q) raised pandas' ValueError only when the first file
+    # was parsed (a traceback from `amebench validate`); a format without any directive
+    # parsed no date at all, so every row was rejected. Both are profile errors now.
+    path = _write(tmp_path, PROFILE.replace("[format]\n", f"[format]\n{key} = {bad}\n", 1).replace(
+        'date_format = ["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"]\n', "" if key == "date_format" else
+        'date_format = ["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"]\n'))
+    with pytest.raises(ProfileError, match=f"{key}") as info:
+        load_profile(path)
+    assert str(path) in str(info.value)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+import pandas as pd
+
 from .. import schema
 from ..exceptions import ProfileError
 
@@ -75,6 +77,27 @@ def _check_keys(section: Mapping, valid, where: str, source: str) -> None:
             raise ProfileError(f"{source}: unknown key {key!r} in {where}{_closest(key, valid)}")
 
 
+def _section(raw: Mapping, key: str, source: str, table: str | None = None) -> Mapping:
+    """Return the table ``key`` of ``raw`` (empty if absent); any other TOML value is an error."""
+    value = raw.get(key, {})
+    if isinstance(value, Mapping):
+        return value
+    where, section = (f"[{table}] {key}", f"[{table}.{key}]") if table else (f"[{key}]", f"[{key}]")
+    kind = {str: "text", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(type(value), "a value")
+    raise ProfileError(f"{source}: {where} must be a table: a section {section} with one key = value per line, not {kind}")
+
+
+def _check_date_formats(formats: list[str], key: str, where: str, source: str) -> None:
+    """Refuse a format with no directive (it parses no date) or one pandas cannot read (%Q)."""
+    for f in formats:
+        if "%" not in f:
+            raise ProfileError(f"{source}: {where} {key} {f!r} has no strftime directive; write e.g. \"%Y-%m-%d\"")
+        try:
+            pd.to_datetime(["2024-03-01"], format=f, errors="coerce")
+        except ValueError as exc:
+            raise ProfileError(f"{source}: {where} {key} {f!r} is not a strftime format ({exc})") from None
+
+
 def _as_list(value, key: str, where: str, source: str) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -102,6 +125,8 @@ def _check_format(raw: Mapping, where: str, source: str) -> dict:
         if key in ("date_format", "month_format", "true_values", "false_values", "missing_values"):
             if not (key == "missing_values" and value == []):
                 value = _as_list(value, key, where, source)
+            if key in ("date_format", "month_format"):
+                _check_date_formats(value, key, where, source)
         elif key == "header_row" and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise ProfileError(f"{source}: {where} header_row must be a whole number >= 1")
         elif key == "sheet" and not isinstance(value, (str, int)):
@@ -122,14 +147,14 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
     fmt.update(_check_format(raw, f"[{table}]", source))
     if fmt["decimal"] == fmt["thousands"]:
         raise ProfileError(f"{source}: [{table}] decimal and thousands must differ")
-    columns = raw.get("columns")
+    columns = _section(raw, "columns", source, table) if "columns" in raw else None
     if columns is not None:
         _check_keys(columns, canon, f"[{table}.columns]", source)
         for k, v in columns.items():
             if not isinstance(v, str) or not v.strip():
                 raise ProfileError(f"{source}: [{table}.columns] {k} must be a column header (text)")
         columns = {k: v.strip().lstrip("\ufeff") for k, v in columns.items()}
-    constants = dict(raw.get("constants", {}))
+    constants = dict(_section(raw, "constants", source, table))
     _check_keys(constants, canon, f"[{table}.constants]", source)
     for k, v in constants.items():
         if columns and k in columns:
@@ -138,13 +163,13 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
             raise ProfileError(
                 f"{source}: [{table}.constants] {k} = {v!r} is not a canonical code; use one of {list(schema.CODE_LISTS[k])}"
             )
-    derive = dict(raw.get("derive", {}))
+    derive = dict(_section(raw, "derive", source, table))
     _check_keys(derive, ("birth_year_from",) if table == "episodes" else (), f"[{table}.derive]", source)
     if derive and derive.get("birth_year_from") != "person_id":
         raise ProfileError(f'{source}: [{table}.derive] birth_year_from must be "person_id"')
     code_cols = [c for c in spec.columns if c in schema.CODE_LISTS or c in BOOLEAN_COLUMNS]
     codes = {}
-    raw_codes = raw.get("codes", {})
+    raw_codes = _section(raw, "codes", source, table)
     _check_keys(raw_codes, code_cols, f"[{table}.codes]", source)
     for col, mapping in raw_codes.items():
         where = f"[{table}.codes.{col}]"
@@ -196,7 +221,7 @@ def load_profile(profile, *, source: str | None = None) -> Profile:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ProfileError(f"{source} is not valid TOML: {exc}") from None
     _check_keys(raw, ("profile", "format") + FILE_TABLES, "the profile's top level", source)
-    head = raw.get("profile", {})
+    head = _section(raw, "profile", source)
     _check_keys(head, _PROFILE_KEYS, "[profile]", source)
     person_mode = head.get("person_id", "personnummer")
     household_mode = head.get("household_id", "pseudonym")
@@ -206,7 +231,7 @@ def load_profile(profile, *, source: str | None = None) -> Profile:
     codes_case = head.get("codes_case", "exact")
     if codes_case not in ("exact", "ignore"):
         raise ProfileError(f'{source}: [profile] codes_case must be "exact" or "ignore"')
-    fmt_raw = raw.get("format", {})
+    fmt_raw = _section(raw, "format", source)
     _check_keys(fmt_raw, FORMAT_DEFAULTS, "[format]", source)
     base = dict(FORMAT_DEFAULTS)
     base.update(_check_format(fmt_raw, "[format]", source))
