@@ -81,3 +81,14 @@ def test_as_of_as_string_and_optional_unit_fields(tmp_path):
 def test_missing_manifest(tmp_path):
     with pytest.raises(ManifestError, match="network.toml"):
         read_network(tmp_path)
+
+
+@pytest.mark.parametrize("units", ['units = ["u1"]', "units = [1]"])
+def test_units_that_are_not_sections(tmp_path, units):
+    # units = ["u1"] (a list of ids instead of [[units]] sections) was read letter by
+    # letter ("unknown key 'u' in [[units]] number 1"); units = [1] raised TypeError.
+    folder = tmp_path / "net"
+    folder.mkdir()
+    (folder / "network.toml").write_text(f'{units}\n[network]\nname = "n"\nas_of = 2026-09-30\n', encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"network\.toml: units number 1 must be a \[\[units\]\] section"):
+        load_manifest(folder)

@@ -122,6 +122,9 @@ def load_manifest(path) -> Manifest:
     units, seen = [], set()
     for i, u in enumerate(units_raw, start=1):
         where = f"[[units]] number {i}"
+        if not isinstance(u, dict):
+            raise ManifestError(f"{source}: units number {i} must be a [[units]] section with unit = ..., "
+                                "name = ... and so on (one section per unit), not a single value")
         for key in u:
             if key not in _UNIT_KEYS:
                 raise _unknown(key, _UNIT_KEYS, where, source)
