@@ -297,3 +297,27 @@ def test_numbers_in_wrong_columns_are_never_echoed(tmp_path):
     with pytest.raises(ProfileError, match="episode_id") as info:
         read_network(write_network(tmp_path / "c", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_id))
     assert "811218" not in str(info.value)
+
+
+def test_decomposed_letters_match_the_profile(tmp_path):
+    # An export written with decomposed letters (NFD: "o" + combining diaeresis, as some
+    # macOS and web exports do) looks identical to the profile's "Grön" and "Kön" but was
+    # not equal to them: the header error said "'Kön' ... did you mean 'Kön'?" and the
+    # unmapped-code error asked to add the line "Grön" = "..." that the profile already
+    # held. Headers, codes and booleans are compared in Unicode NFC form.
+    import unicodedata
+
+    def nfd(text):
+        return unicodedata.normalize("NFD", text)
+
+    profile = PROFILE.replace("[episodes.codes.readiness]", '[episodes.codes.born_abroad]\n"Född utomlands" = true\n'
+                              '"Född i Sverige" = false\n\n[episodes.codes.readiness]')
+    folder = write_network(tmp_path, nfd(_episodes(
+        "E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;Född utomlands",
+        "E2;701063-2391;2024-07-01;;;Röd;M;Född i Sverige",
+    )), profile=profile)
+    net = read_network(folder)
+    assert list(net.episodes["readiness"].astype(str)) == ["near", "far"]
+    assert list(net.episodes["gender"].astype(str)) == ["woman", "man"]
+    assert list(net.episodes["born_abroad"]) == [True, False]
+    assert len(net.rejects) == 0

@@ -17,6 +17,8 @@ Amounts are the exception (nearly every payment row has its own): see
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
@@ -259,10 +261,15 @@ def parse_integers(series: pd.Series, present: np.ndarray) -> tuple[pd.Series, n
     return _integers(series, present)
 
 
+def _nfc(text: str) -> str:
+    """Unicode NFC form: a code written with decomposed letters ("o" + U+0308) equals the profile's."""
+    return unicodedata.normalize("NFC", text)
+
+
 def _lookup(series: pd.Series, present: np.ndarray, table: dict, case: str):
     """Map the unique present values through ``table``; return (mapped object array, unmapped counts)."""
     codes, uniques = pd.factorize(series.where(present, None))
-    key = (lambda v: v.casefold()) if case == "ignore" else (lambda v: v)
+    key = (lambda v: _nfc(v).casefold()) if case == "ignore" else _nfc
     lookup = {key(k): v for k, v in table.items()}
     mapped_u = np.empty(len(uniques), dtype=object)
     unmapped: dict[str, int] = {}
@@ -288,12 +295,13 @@ def parse_booleans(series, present, *, true_values, false_values, mapping, case)
     mapped = {}
     for u in uniques:
         u = str(u)
-        if u in mapping:
-            mapped[u] = mapping[u]
-        elif case == "ignore" and u.casefold() in {k.casefold() for k in mapping}:
-            mapped[u] = {k.casefold(): v for k, v in mapping.items()}[u.casefold()]
-        elif u.casefold() in table:
-            mapped[u] = table[u.casefold()]
+        n = _nfc(u)
+        if n in mapping:
+            mapped[u] = mapping[n]
+        elif case == "ignore" and n.casefold() in {k.casefold() for k in mapping}:
+            mapped[u] = {k.casefold(): v for k, v in mapping.items()}[n.casefold()]
+        elif n.casefold() in table:
+            mapped[u] = table[n.casefold()]
     out, unmapped = _lookup(series, present, mapped, "exact")
     return pd.Series(out, index=series.index, dtype="object").astype("boolean"), unmapped
 

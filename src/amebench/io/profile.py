@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -153,7 +154,7 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
         for k, v in columns.items():
             if not isinstance(v, str) or not v.strip():
                 raise ProfileError(f"{source}: [{table}.columns] {k} must be a column header (text)")
-        columns = {k: v.strip().lstrip("\ufeff") for k, v in columns.items()}
+        columns = {k: unicodedata.normalize("NFC", v.strip().lstrip("\ufeff")) for k, v in columns.items()}
     constants = dict(_section(raw, "constants", source, table))
     _check_keys(constants, canon, f"[{table}.constants]", source)
     for k, v in constants.items():
@@ -183,7 +184,7 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
                 raise ProfileError(
                     f"{source}: {where} {local!r} = {target!r} is not a canonical code{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
                 )
-        codes[col] = {str(k).strip(): v for k, v in mapping.items()}
+        codes[col] = {unicodedata.normalize("NFC", str(k).strip()): v for k, v in mapping.items()}
     return TableProfile(table, fmt, columns, constants, codes, derive)
 
 

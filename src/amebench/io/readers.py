@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime
 import io
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -67,7 +68,8 @@ def file_kind(path: Path) -> str:
 
 
 def _clean_headers(columns) -> list[str]:
-    return [str(c).strip().lstrip("\ufeff").strip() for c in columns]
+    """Trimmed headers in Unicode NFC form (an "ö" written as "o" + U+0308 equals the profile's "ö")."""
+    return [unicodedata.normalize("NFC", str(c).strip().lstrip("\ufeff").strip()) for c in columns]
 
 
 def _drop_blank(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
