@@ -155,3 +155,16 @@ def test_excel_time_cell_in_a_date_column_is_rejected(tmp_path):
     assert list(net.episodes["episode_id"]) == ["E2"]
     assert list(net.rejects["line"]) == [2]
     assert net.rejects["reason"].iloc[0].startswith("date does not parse")
+
+
+def test_excel_text_cells_like_null_are_text_as_in_csv(tmp_path):
+    # pandas' read_excel turned the text cells "N/A", "null", "None", "nan" ... into
+    # missing values before the profile saw them: an exit date "N/A" loaded an ongoing
+    # episode and an exit reason "null" became "unknown", while the same CSV rejects the
+    # date and lists the code. Only the profile's missing_values are missing.
+    path = tmp_path / "ep.xlsx"
+    _xlsx(path, [HEADER, ["E1", "811218-9876", dt.datetime(2024, 1, 5), "N/A", None, None, None, None],
+                 ["E2", "701063-2391", dt.datetime(2024, 1, 5), "NA", None, None, None, None]], title_rows=0)
+    net = read_export(path, profile=_profile(tmp_path, 'sheet = "Blad1"'), unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.episodes["episode_id"]) == ["E2"]  # "NA" is one of the default missing_values
+    assert list(net.rejects["line"]) == [2] and net.rejects["value"].iloc[0] == "N/A"

@@ -271,7 +271,9 @@ def _to_text(series: pd.Series, fmt) -> pd.Series:
 def _read_excel(path: Path, fmt, label: str) -> RawTable:
     sheet = fmt["sheet"] if fmt["sheet"] is not None else 0
     try:
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+        # keep_default_na=False: text such as "N/A" or "null" stays text (as in a CSV); only
+        # the profile's missing_values are missing. Empty and error cells are still missing.
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
             names = _sheet_names(path)
