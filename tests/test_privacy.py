@@ -61,6 +61,22 @@ def test_century_of_ten_digit_form_from_as_of():
     assert birth_year(validate_personnummer("121212+1212", as_of="2026-09-30")) == 1912
 
 
+def test_plus_from_the_calendar_year_of_turning_100():
+    # Folkbokföringslag (1991:481) 18 §: the '-' "byts mot ett plustecken det år en person
+    # fyller 100 år", so in September 2026 a person born 1926-12-18 (not yet 100) is
+    # already written with '+'. 261218-980: 2*2=4, 6, 1*2=2, 2, 1*2=2, 8, 9*2=18 -> 9, 8, 0
+    # -> sum 41 -> check digit 9 (serial 980-999: Skatteverket's test range).
+    # The old code took the latest date not after as_of (2026-12-18 is after, so 1926) and
+    # then went back 100 more years: 1826.
+    for as_of in ("2026-09-30", "2026-01-01", "2027-06-01"):
+        assert validate_personnummer("261218+9809", as_of=as_of) == "192612189809"
+        norm, _ = check_many(pd.Series(["261218+9809"], dtype=object), as_of)
+        assert norm[0] == "192612189809"  # the vectorised check agrees
+    # Before 2026 a person born 1926 has no '+' yet: the number is of someone born 1826.
+    assert validate_personnummer("261218+9809", as_of="2025-12-31") == "182612189809"
+    assert validate_personnummer("261218-9809", as_of="2026-09-30") == "192612189809"
+
+
 def test_leap_day():
     # 000229-980: 0*2, 0*1, 0*2, 2*1, 2*2, 9*1, 9*2, 8*1, 0*2 -> 0+0+0+2+4+9+(1+8)+8+0 = 32
     # -> check 8 (serial 980-999: Skatteverket's range for test numbers).

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .privacy import (
     COORDINATION_DAY_OFFSET,
+    PLUS_AGE,
     PSEUDONYM_HEX,
     PSEUDONYM_PREFIX,
     REASON_CHECK,
@@ -104,7 +105,9 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     day = np.where(dd > COORDINATION_DAY_OFFSET, dd - COORDINATION_DAY_OFFSET, dd)
     year = (ref.year // 100) * 100 + yy
     later = (year > ref.year) | ((year == ref.year) & ((mm > ref.month) | ((mm == ref.month) & (day > ref.day))))
-    year = year - 100 * later - 100 * plus
+    centenarian = ((ref.year - PLUS_AGE) // 100) * 100 + yy  # '+': the year of turning 100 has come
+    centenarian = centenarian - 100 * (centenarian > ref.year - PLUS_AGE)
+    year = np.where(plus, centenarian, year - 100 * later)
     year = np.where(cent >= 0, cent * 100 + yy, year)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     dim = _DAYS_IN_MONTH[np.clip(mm, 1, 12) - 1] + ((mm == 2) & leap)

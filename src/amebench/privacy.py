@@ -50,6 +50,8 @@ PSEUDONYM_PREFIX = "p_"
 PSEUDONYM_HEX = 20
 #: Samordningsnummer: the day of birth plus 60 (Skatteverket, SKV 707).
 COORDINATION_DAY_OFFSET = 60
+#: The age whose calendar year turns the separator of the 10-digit form into '+'.
+PLUS_AGE = 100
 
 _PATTERN = re.compile(r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$")
 
@@ -83,12 +85,15 @@ def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
     if century is not None:
         year = int(century + six[:2])
     else:
-        # The 10-digit form: the latest year ending in yy whose date is not after ref;
-        # '+' marks a person aged 100 or more (Folkbokföringslag 1991:481, 18 §).
+        # The 10-digit form: the latest year ending in yy whose date is not after ref.
+        # '+' replaces '-' from the calendar year the person turns 100 (Folkbokföringslag
+        # 1991:481, 18 §): then the latest year ending in yy not after ref.year - 100.
         year = (ref.year // 100) * 100 + yy
-        if (year, mm, day) > (ref.year, ref.month, ref.day):
-            year -= 100
         if sep == "+":
+            year = ((ref.year - PLUS_AGE) // 100) * 100 + yy
+            if year > ref.year - PLUS_AGE:
+                year -= 100
+        elif (year, mm, day) > (ref.year, ref.month, ref.day):
             year -= 100
     if not (1 <= mm <= 12) or not (1 <= day <= calendar.monthrange(max(year, 1), mm)[1]):
         return None, REASON_DATE
@@ -130,7 +135,8 @@ def validate_personnummer(value: str, *, as_of=None) -> str:
     digits are weighted 2, 1, 2, 1, ... from the left, the digit sums of the
     products are added, and the total including the check digit is a multiple of 10.
     A 10-digit number takes the latest century that puts the birth date on or before
-    ``as_of``; ``+`` moves it back 100 more years.
+    ``as_of``; with ``+`` (written from the calendar year the person turns 100) the
+    latest century that puts the birth year at or before ``as_of``'s year - 100.
 
     References
     ----------
