@@ -27,8 +27,9 @@ from amebench.exceptions import AmebenchError
 from amebench.report import benchmark_report
 from amebench.synth import simulate_network
 
-#: A run of 10 or 12 digits, optionally with - or + before the last four.
-_NUMBER = re.compile(rb"(?<![0-9])(?:[0-9]{2})?([0-9]{6})[-+]?([0-9]{4})(?![0-9])")
+#: A run of 10 or 12 digits, optionally with - or + before the last four, and spaces
+#: around it (amebench reads "19811218 9876" and "811218 - 9876" as numbers too).
+_NUMBER = re.compile(rb"(?<![0-9])(?:[0-9]{2})?([0-9]{6}) *[-+]? *([0-9]{4})(?![0-9])")
 
 
 def _ten(text: str) -> str:
@@ -135,6 +136,35 @@ def test_no_number_in_errors_or_rejects_when_a_profile_points_at_the_identity_co
     except AmebenchError as exc:
         texts.append(str(exc))
         assert mistake in ("code", "strict"), exc
+    assert texts and not any(_leaks(t.encode("utf-8"), secrets) for t in texts)
+
+
+@pytest.mark.parametrize("mistake", ["date", "code"])
+def test_no_spaced_number_in_errors_or_rejects(secrets, tmp_path, mistake):
+    # An export that writes the numbers with a space ("19811218 9876", which amebench
+    # reads as a valid number) and a profile that maps them to a date or a coded column.
+    # The old code's redaction knew only "-"/"+" between the parts: every reject value
+    # (date) and the unmapped-code error (code) showed the numbers.
+    folder = tmp_path / "net"
+    shutil.copytree(amebench.sample_path(), folder)
+    export = folder / "jarfalla" / "deltagare.csv"
+    export.write_text(re.sub(r";([0-9]{8})-([0-9]{4});", r";\1 \2;", export.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    assert len(_leaks(export.read_bytes(), secrets)) > 100
+    columns = tomllib.loads((folder / "profiles" / "jarfalla.toml").read_text(encoding="utf-8"))["episodes"]["columns"]
+    person_column, enrolled_column, reason_column = (columns[c] for c in ("person_id", "enrolled_on", "exit_reason"))
+    if mistake == "code":
+        _misreading_profile(folder, f'exit_reason = "{reason_column}"', f'exit_reason = "{person_column}"')
+    else:
+        _misreading_profile(folder, f'enrolled_on = "{enrolled_column}"', f'enrolled_on = "{person_column}"')
+    texts = []
+    try:
+        net = amebench.read_network(folder)
+        texts += [net.rejects.to_csv(), net.reconciliation.to_csv()]
+        assert len(net.rejects) > 100
+    except AmebenchError as exc:
+        texts.append(str(exc))
+        assert mistake == "code", exc
     assert texts and not any(_leaks(t.encode("utf-8"), secrets) for t in texts)
 
 

@@ -17,6 +17,7 @@ from amebench.privacy import (
     check_many,
     is_valid_personnummer,
     pseudonymise,
+    redact_numbers,
     resolve_key,
     validate_personnummer,
 )
@@ -212,3 +213,16 @@ def test_digests_equal_hmac_digest(key, messages):
 
     expected = b"".join(hmac.digest(key, m, "sha256")[:10] for m in messages)
     assert _digests(key, b"".join(messages), 12) == expected
+
+
+@pytest.mark.parametrize("form", ["19811218 9876", "811218 9876", "811218 - 9876", "19811218 +9876", "8112 18 9876"])
+def test_redact_numbers_hides_spaced_forms(form):
+    # Every form _check reads as a valid number (spaces removed) is hidden in a message.
+    # The old pattern allowed only "-"/"+" between the parts and showed these in full.
+    assert validate_personnummer(form, as_of=AS_OF) == "198112189876"
+    assert redact_numbers(f"value {form}; line 3") == "value <personnummer: hidden>; line 3"
+
+
+def test_redact_numbers_keeps_dates_and_short_numbers():
+    text = "2024-03-01, 20240301, 12 345,50 kr, lines 17, 42, 90"
+    assert redact_numbers(text) == text

@@ -311,8 +311,9 @@ def pseudonymise_column(values: pd.Series, key, as_of, *, memo: dict | None = No
     )
 
 
-#: Any run of digits that could hold a 10- or 12-digit identity number (with - or +).
-_NUMBER_RUN = re.compile(r"[0-9]{6,8}[-+]?[0-9]{4}")
+#: Any run of digits that could hold a 10- or 12-digit identity number (with - or +), with
+#: the spaces ``_check`` removes ("19811218 9876" and "811218 - 9876" are numbers too).
+_NUMBER_RUN = re.compile(r"[0-9](?: *[0-9]){5,7} *[-+]? *[0-9](?: *[0-9]){3}")
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
@@ -331,8 +332,8 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
     -------
     str
         The text with each run of 6-8 digits, an optional ``-``/``+`` and 4 digits
-        replaced by ``<personnummer: hidden>`` (valid or not: a number with a typo is
-        still a number), then shortened.
+        (spaces between them allowed) replaced by ``<personnummer: hidden>`` (valid or
+        not: a number with a typo is still a number), then shortened.
 
     Notes
     -----
