@@ -268,6 +268,35 @@ def test_a_figure_note_is_drawn_in_the_png_too():
     assert (noted[-40:, :, :3] < 0.9).any() and not (plain[-20:, :, :3] < 0.9).any()  # text in the bottom band
 
 
+@pytest.mark.parametrize(("units", "rows"), [(1, 5), (80, 5), (1, 290), (80, 290)])
+def test_a_long_figure_note_is_not_drawn_over_the_axes(monkeypatch, units, rows):
+    # With many units left out (a national report: 81 of 290 hidden) the note wraps to
+    # nine lines; the old code kept 0.45 inch for it whatever its length, and drew it 2 %
+    # of the figure's height above the bottom (2.2 inches in a figure of 290 rows): the
+    # note was drawn over the axes, their tick labels and the axis label.
+    from matplotlib.figure import Figure
+
+    from amebench import plotting
+    from amebench.report.publish import _png
+    from amebench.report.wording import left_out_note
+
+    overlaps = []
+    save = Figure.savefig
+
+    def checked(fig, *args, **kwargs):
+        renderer = fig.canvas.get_renderer()
+        note = fig.texts[-1].get_window_extent(renderer)
+        axes = fig.axes[0].get_tightbbox(renderer)
+        overlaps.append(note.y1 > axes.y0 or note.y0 < 0)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", checked)
+    rates = amebench.metrics.outcome_rate(amebench.cohort(amebench.load_sample()))
+    note = left_out_note([f"Unit {i}" for i in range(units)], "en")
+    _png(plotting.caterpillar_plot, rates, "t", "en", rows=rows, note=note)
+    assert overlaps == [False]
+
+
 # -- The comparisons between units use only the units whose counts are published -------------
 # An audit recovered the hidden self-employment counts of Nynäshamn (1) and Sundbyberg (3)
 # by trying every count: φ, the Holm-adjusted p-values, the shrinkage prior and the rank

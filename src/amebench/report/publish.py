@@ -313,22 +313,29 @@ _FIGSIZE = (8.0, 5.0)
 _ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
 
 
-#: Height (inches) kept under a figure for its note.
-_NOTE_INCHES = 0.45
+#: Height (inches) kept under a figure for a note of one line, and for each further line.
+_NOTE_INCHES, _NOTE_LINE_INCHES = 0.45, 0.16
+#: Space (inches) between a note and the bottom of the figure.
+_NOTE_MARGIN_INCHES = 0.1
+#: Characters per line of a figure's note.
+_NOTE_WIDTH = 110
 
 
 def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", **options) -> bytes:
     import matplotlib.pyplot as plt
 
     height = _FIGSIZE[1] if rows is None else max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
-    height += _NOTE_INCHES if note else 0.0
+    note = textwrap.fill(note, _NOTE_WIDTH)
+    note_inches = _NOTE_INCHES + _NOTE_LINE_INCHES * note.count("\n") if note else 0.0
+    height += note_inches
     fig, ax = plt.subplots(figsize=(_FIGSIZE[0], height), dpi=110)
     try:
         function(data, ax=ax, lang=lang, **options)
         ax.set_title(title, loc="left", fontsize="medium")
         if note:  # the PNG is published on its own too: it says itself which units it leaves out
-            fig.text(0.01, 0.02, textwrap.fill(note, 110), fontsize="small", color="#57606a", ha="left", va="bottom")
-        fig.tight_layout(rect=(0, _NOTE_INCHES / height if note else 0, 1, 1))
+            fig.text(0.01, _NOTE_MARGIN_INCHES / height, note, fontsize="small", color="#57606a", ha="left",
+                     va="bottom")
+        fig.tight_layout(rect=(0, note_inches / height, 1, 1))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
         return buffer.getvalue()
