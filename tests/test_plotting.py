@@ -91,3 +91,21 @@ def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
     assert not [t.get_text() for t in ax2.get_legend().get_texts() if "φ" in t.get_text()]
     plt.close(fig)
     plt.close(fig2)
+
+
+@pytest.mark.parametrize("k", [5, 290])
+def test_rank_axis_is_readable_with_many_units(k):
+    # Ranks of 290 units (every municipality): the old code put a tick and a label on
+    # every rank from 1 to 290, which ran into one black smear under the axis.
+    import numpy as np
+    import pandas as pd
+
+    ranks = np.arange(1, k + 1, dtype=float)
+    table = pd.DataFrame({"unit": [f"u{i:04d}" for i in range(k)], "estimate": ranks,
+                          "ci_low": np.maximum(1, ranks - 3), "ci_high": np.minimum(k, ranks + 3)})
+    fig, ax = plt.subplots()
+    plotting.rank_plot(table, ax=ax)
+    ticks = [t for t in ax.get_xticks() if 0.5 <= t <= k + 0.5]
+    assert ticks[0] == 1 and len(ticks) <= 12 and all(t == int(t) for t in ticks)
+    assert ax.get_xlim() == (0.5, k + 0.5)
+    plt.close(fig)

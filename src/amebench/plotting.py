@@ -25,6 +25,8 @@ _OUTSIDE_COLOURS = {"above": "#1a7f37", "below": "#cf222e"}
 _POINT = "#24292f"
 _LIMIT_STYLES = ("--", ":")
 _PROPORTION_TOLERANCE = 1.0 + 1e-9
+#: At most about this many ticks on a rank axis (ranks of 290 units do not fit one each).
+_RANK_TICKS = 10
 
 
 def _axes(ax):
@@ -158,9 +160,12 @@ def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ax.errorbar(est, y, xerr=[est - data["ci_low"].astype(float), data["ci_high"].astype(float) - est],
                 fmt="s", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
     ax.set_yticks(y, data["unit"].astype(str))
+    from matplotlib.ticker import MaxNLocator
+
     k = len(table)
     ax.set_xlim(0.5, k + 0.5)
-    ax.set_xticks(range(1, k + 1))
+    steps = MaxNLocator(nbins=_RANK_TICKS, integer=True).tick_values(1, k)  # 1, 2, ... or 1, 50, 100, ...
+    ax.set_xticks(sorted({1, *(int(t) for t in steps if 1 < t <= k)}))
     ax.invert_yaxis()
     ax.set_xlabel(figure_text("rank_axis", lang))
     ax.grid(axis="x", alpha=0.3)
