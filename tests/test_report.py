@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from html import unescape
 from pathlib import Path
 
@@ -295,6 +296,32 @@ def test_a_long_figure_note_is_not_drawn_over_the_axes(monkeypatch, units, rows)
     note = left_out_note([f"Unit {i}" for i in range(units)], "en")
     _png(plotting.caterpillar_plot, rates, "t", "en", rows=rows, note=note)
     assert overlaps == [False]
+
+
+@pytest.fixture(scope="module")
+def forty_unit_report(tmp_path_factory):
+    from amebench.synth import simulate_network
+
+    net = simulate_network(n_units=40, episodes_per_unit=60, seed=1).to_network()
+    out = tmp_path_factory.mktemp("forty") / "report"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        benchmark_report(net, out)
+    return out
+
+
+def test_exit_reasons_figure_grows_with_the_units(forty_unit_report):
+    # One bar per unit, as the per-unit interval figures: the old code drew 40 units'
+    # bars in the fixed 5-inch figure, and their names overlapped each other.
+    import matplotlib.pyplot as plt
+
+    from amebench.report.publish import _FRAME_INCHES, _ROW_INCHES
+
+    figures = forty_unit_report / "figures"
+    bars = plt.imread(figures / "exit_reasons.png").shape[0]
+    rates = plt.imread(figures / "outcome_rates.png").shape[0]
+    assert bars >= 110 * (_FRAME_INCHES + _ROW_INCHES * 40)  # 110 dpi
+    assert bars <= rates  # the same height per unit; no note under the bars
 
 
 # -- The comparisons between units use only the units whose counts are published -------------

@@ -287,7 +287,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         if table in published and len(published[table]):
             title = t.get(f"fig_{name}", t.get(name, ""))
             per_unit = function not in (plotting.flow_plot, plotting.exit_reason_plot)  # those mark hidden counts
-            rows = published[table]["unit"].nunique() if per_unit else None
+            rows = published[table]["unit"].nunique() if function is not plotting.flow_plot else None
             note = left_out(table) if per_unit else ""
             if per_unit and published[table]["estimate"].isna().all():
                 yield name, title, None, note  # nothing to draw: the note alone
