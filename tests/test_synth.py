@@ -155,6 +155,20 @@ def test_structure_reentries_movers_households_ongoing(small):
     assert (pay["amount_sek"] > 0).all()
 
 
+def test_household_pairs_share_a_unit():
+    # With two household-ledger units (Södertälje and u0010 of 15 units) the old code
+    # filtered the second members to those in their applicant's unit but cut the list of
+    # applicants to the same length instead of filtering it: members were paired with
+    # applicants of another unit (seed 2: 3 of 5 second members), whose ledger is not theirs.
+    net = simulate_network(n_units=15, episodes_per_unit=400, seed=2)
+    ep = net.episodes.dropna(subset=["household_id"])
+    units_of = ep.groupby(ep["person_id"].astype(str))["unit"].agg(lambda u: set(u.astype(str)))
+    second = ep[ep["household_id"].astype(str) != ep["person_id"].astype(str)]
+    assert len(second) > 0
+    for row in second.itertuples():
+        assert str(row.unit) in units_of.get(str(row.household_id), set())
+
+
 # --- identity numbers ------------------------------------------------------------------
 
 def test_luhn_digit_hand_example():

@@ -170,7 +170,8 @@ def simulate_network(*, n_units: int = 5, episodes_per_unit=None, start="2023-07
     if n_pairs:
         pick = rng.choice(firsts, size=2 * n_pairs, replace=False)
         a, b = pick[:n_pairs], pick[n_pairs:]
-        b = b[d.unit[b] == d.unit[a]]; a = a[: len(b)]
+        same = d.unit[b] == d.unit[a]  # a household lives in one unit
+        a, b = a[same], b[same]
         for src, dst in ((a, b),):
             member = np.isin(d.person, d.person[dst]) & hh_unit[d.unit]
             mapping = pd.Series(d.person[src], index=d.person[dst])
