@@ -34,9 +34,10 @@ START = "2020-01-01"
 REENTRY_SURPLUS = 1.029
 EXPORT_ROWS = 1_000_000
 SEED = 2026
-#: Bumped when the generated data change (v2: national-size ledger and follow-ups, START);
-#: older folders are left in place.
-DATA_VERSION = 2
+#: Bumped when the generated data change (v2: national-size ledger and follow-ups, START;
+#: v3: synth pairs household members with applicants of their own unit only); older
+#: folders are left in place.
+DATA_VERSION = 3
 
 
 def network_folder(scale: float) -> Path:
