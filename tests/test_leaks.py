@@ -21,11 +21,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import amebench
-from amebench import compare, metrics
+from amebench import compare, metrics, privacy
 from amebench.cli import main
 from amebench.exceptions import AmebenchError
 from amebench.report import benchmark_report
 from amebench.synth import simulate_network
+from fixtures_io.netbuild import EPISODE_HEADER, write_network
 
 #: A run of 10 or 12 digits, optionally with - or + before the last four, and spaces
 #: around it (amebench reads "19811218 9876" and "811218 - 9876" as numbers too).
@@ -185,3 +186,38 @@ def test_pseudonyms_are_not_numbers(secrets):
     net = amebench.load_sample()
     ids = pd.concat([net.episodes["person_id"], net.payments["person_id"]]).dropna().astype(str)
     assert ids.str.fullmatch(r"p_[0-9a-f]{20}").all()
+
+
+#: Forms of a synthetic number that the readers accept (spaces are removed before the
+#: check) but that hold no six digits in a row.
+_SPACED_FORMS = ["8112 18 9876", "81 12 18 98 76", "8112 18-98 76", "1981 1218 98 76"]
+
+
+@pytest.mark.parametrize("form", _SPACED_FORMS)
+def test_no_number_with_spaces_anywhere_in_reject_values(tmp_path, form):
+    # The old reject values were redacted only when they held six digits in a row, so a
+    # date column holding such numbers showed them in Network.rejects.
+    assert privacy.is_valid_personnummer(form, as_of="2026-09-30")
+    folder = write_network(tmp_path, "\n".join([
+        EPISODE_HEADER, f"E1;811218-9876;{form};;;;;", f"E2;121212-1212;2024-01-05;x {form} x;;;;",
+    ]) + "\n")
+    net = amebench.read_network(folder)
+    assert list(net.rejects["value"]) == ["<personnummer: hidden>", "x <personnummer: hidden> x"]
+
+
+@pytest.mark.parametrize("form", _SPACED_FORMS)
+def test_no_number_with_spaces_anywhere_in_code_errors(tmp_path, form):
+    # A code column holding such numbers: the unmapped-code error of a file and the
+    # SchemaError of Network.from_frames (which quoted the values as they were) hide them.
+    digits = re.sub(r"\D", "", form)[-10:]
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;2024-02-01;{form};;;\n")
+    with pytest.raises(AmebenchError) as info:
+        amebench.read_network(folder)
+    assert "a personal identity number in this code column" in str(info.value)
+    frame = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"],
+                          "gender": [form]})
+    with pytest.raises(AmebenchError) as info2:
+        amebench.Network.from_frames(episodes=frame, as_of="2026-01-01")
+    for message in (str(info.value), str(info2.value)):
+        assert digits not in re.sub(r"\D", "", message)
+        assert "<personnummer: hidden>" in message

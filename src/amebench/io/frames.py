@@ -15,6 +15,7 @@ import pandas as pd
 from .. import schema
 from ..exceptions import SchemaError, UnmappedCodeError
 from ..network import Network
+from ..privacy import redact_numbers
 from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
@@ -77,7 +78,8 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
                 states.append(convert(raw, tp, profile, unit=unit, key=None, as_of=as_of))
             except UnmappedCodeError as exc:
                 found = "; ".join(
-                    f"{col}: {sorted(values)} (canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
+                    f"{col}: {[redact_numbers(v, limit=80) for v in sorted(values)]} "
+                    f"(canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
                     for col, values in exc.unmapped.items()
                 )
                 raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None

@@ -7,7 +7,6 @@ per rejected input row; several problems on one row are joined with ``"; "``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,13 +14,15 @@ import pandas as pd
 
 from .. import schema
 from ..exceptions import RejectError
+from ..privacy import _NUMBER_RUN
 from ..privacy import HIDDEN_NUMBER as HIDDEN
 from ..privacy import redact_numbers
 
 __all__ = ["FileState", "finalise", "HIDDEN"]
 
-_NUMBER_SHAPE = r"\s*(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}\s*"
-_DIGIT_RUN = re.compile(r"[0-9]{6}")
+#: A whole value shaped like an identity number, in every form the readers accept
+#: (spaces anywhere between the digits: "8112 18 9876").
+_NUMBER_SHAPE = rf"\s*{_NUMBER_RUN.pattern}\s*"
 #: Characters of a rejected value shown at most (a 1 MB cell is not copied to rejects).
 _SHOWN_LIMIT = 200
 
@@ -67,10 +68,11 @@ class FileState:
             shown = np.full(len(pos), "" if values is None else str(values), dtype=object)
         if not reason.startswith("invalid identity number"):
             # Belt and braces: a value shaped like an identity number is never shown,
-            # nor a digit run inside a value that could be one; long values are shortened.
+            # nor a digit run inside a value that could be one (what redact_numbers hides);
+            # long values are shortened.
             shaped = pd.Series(shown, dtype=object).astype(str).str.fullmatch(_NUMBER_SHAPE).to_numpy(dtype=bool)
             shown = np.where(shaped, HIDDEN, shown).astype(object)
-            risky = np.array([len(v) > _SHOWN_LIMIT or _DIGIT_RUN.search(v) is not None for v in shown], dtype=bool)
+            risky = np.array([len(v) > _SHOWN_LIMIT or _NUMBER_RUN.search(v) is not None for v in shown], dtype=bool)
             if risky.any():
                 shown[risky] = [redact_numbers(v, limit=_SHOWN_LIMIT) for v in shown[risky]]
         self.problems.append((pos, self.header(column), shown, reason))
