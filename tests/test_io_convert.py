@@ -1,4 +1,6 @@
-"""Tests of amebench.io.convert: reading on two threads gives what reading on one gave.
+"""Tests of amebench.io.convert.
+
+Reading on two threads gives what reading on one gave.
 
 A large file parses its amounts on a second thread and pseudonymises its identity
 numbers ahead of the other columns (issue #6); the rejects must still be added in the
@@ -6,6 +8,9 @@ same order with the same values and reasons, and the same errors raised. Referen
 the same reader with the thread threshold set out of reach, so that every step runs in
 order on one thread, as before issue #6. The inputs are the 85-case defect corpus of
 tests/test_badinput.py.
+
+An episode id that holds an identity number, in any form the readers accept, is
+rejected; ordinary ids are not.
 """
 
 import shutil
@@ -16,7 +21,10 @@ import pytest
 from test_badinput import CASES, CORPUS, GENERATORS, _read
 
 from amebench import exceptions
+from amebench import privacy
 from amebench.io import convert
+from amebench.io.read import read_network
+from fixtures_io.netbuild import EPISODE_HEADER, write_network
 
 
 def _outcome(folder, expected, monkeypatch):
@@ -43,3 +51,37 @@ def test_threaded_read_equals_serial_read(case, tmp_path, monkeypatch):
         return
     for name in ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation"):
         pd.testing.assert_frame_equal(getattr(threaded, name), getattr(serial, name), obj=name)
+
+
+#: Episode ids that hold the synthetic number 811218-9876 with spaces (the readers accept
+#: "8112 18 9876" as that number); the old check knew only digits with "-"/"+".
+_SPACED_IDS = ["E 8112 18 9876", "E-811218 9876-2", "19811218 9876", "ärende 81 12 18 - 98 76 / 3",
+               "8112 18 98 76"]
+#: Ordinary ids with spaces and many digits, none holding a valid number.
+_ORDINARY_IDS = ["E1", "AME 2024 0042", "2024-0042 17", "Ärende 12 345 678", "070 123 45 67",
+                 "1 2 3 4 5 6 7 8 9 0", "2024-03-01 nr 12", "A 1234 5678 9012 3456"]
+
+
+@pytest.mark.parametrize("episode_id", _SPACED_IDS)
+def test_episode_id_holding_a_number_with_spaces_is_rejected(tmp_path, episode_id):
+    folder = write_network(tmp_path, "\n".join([
+        EPISODE_HEADER, "E1;701063-2391;2024-01-05;;;;;", f"{episode_id};121212-1212;2024-01-05;;;;;",
+        "E3;850709-9805;2024-01-05;;;;;",
+    ]) + "\n")
+    net = read_network(folder)
+    assert list(net.episodes["episode_id"]) == ["E1", "E3"]
+    assert list(net.rejects["line"]) == [3]
+    assert list(net.rejects["reason"]) == [
+        "holds what looks like a personal identity number; it must not be kept in this column"]
+    assert "<personnummer: hidden>" in net.rejects["value"].iloc[0]
+
+
+@pytest.mark.parametrize("episode_id", _ORDINARY_IDS)
+def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
+    digits = episode_id.replace(" ", "")
+    assert not any(privacy.is_valid_personnummer(digits[i:j], as_of="2026-09-30")
+                   for i in range(len(digits)) for j in range(i + 10, i + 14))
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\n{episode_id};121212-1212;2024-01-05;;;;;\n")
+    net = read_network(folder)
+    assert list(net.episodes["episode_id"]) == [episode_id]
+    assert len(net.rejects) == 0

@@ -358,9 +358,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
 
 
 _FREE_TEXT = ("episode_id",)
-# A 10- or 12-digit number (with - or +) not glued to other digits, anywhere in a cell.
-_CANDIDATES = (re.compile(r"(?<![0-9])([0-9]{8}[-+]?[0-9]{4})(?![0-9])"),
-               re.compile(r"(?<![0-9])([0-9]{6}[-+]?[0-9]{4})(?![0-9])"))
+# A 10- or 12-digit number (with - or +, and spaces anywhere between the digits, as the
+# readers accept it) not glued to other digits, anywhere in a cell. Zero-width matches:
+# every start is tried, so "1 811218 9876" also yields "811218 9876".
+_CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?: *[0-9]){{{head - 1}}} *[-+]? *[0-9](?: *[0-9]){{3}})(?![0-9]))")
+                    for head in (8, 6))
 
 
 def _mode(profile: Profile, column: str) -> str:
@@ -368,7 +370,8 @@ def _mode(profile: Profile, column: str) -> str:
 
 
 def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
-    """Return True for present cells that contain a valid identity number (e.g. ``"811218-9876-2"``).
+    """Return True for present cells that contain a valid identity number (e.g. ``"811218-9876-2"``,
+    ``"E 8112 18 9876"``).
 
     Only the episode id is checked cell by cell: a case number built from the person's
     number would carry it into every output. Pseudonym columns are checked as a whole
@@ -378,7 +381,7 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
         return present & np.append(per, False)[text.cat.codes.to_numpy()]
     out = np.zeros(len(text), dtype=bool)
-    maybe = present & text.str.contains(r"[0-9]{6}[-+]?[0-9]{4}", regex=True).to_numpy(dtype=bool)
+    maybe = present & text.str.contains(privacy._NUMBER_RUN.pattern, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
         cell = text.iloc[pos]
         out[pos] = any(
