@@ -225,6 +225,7 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),
     (r"empty required field", "obligatoriskt fält tomt"),
     (r"exit before enrolment", "avslut före inskrivning"),
+    (r"activity end before start", "aktivitetens slut före start"),
     (r"enrolment after as_of (\S+)", r"inskrivning efter uttagsdatum \1"),
     (r"exit after as_of (\S+)", r"avslut efter uttagsdatum \1"),
     (r"exit reason without an exit date", "avslutsorsak utan avslutsdatum"),

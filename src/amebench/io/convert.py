@@ -34,7 +34,7 @@ from .parse import (
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
 from .readers import RawTable
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
-from .rules import episode_rules, fill_unknown
+from .rules import activity_rules, episode_rules, fill_unknown
 
 __all__ = ["convert"]
 
@@ -350,6 +350,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
         st.add(~has_id, first, "", "empty required field (neither person nor household)")
     if table == "episodes":
         episode_rules(st, as_of)
+    if table == "activities":
+        activity_rules(st)
     if table == "followups":
         fill_unknown(frame, "status", n)
         if "responded" not in mapping and "responded" not in tp.constants:

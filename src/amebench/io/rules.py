@@ -1,7 +1,8 @@
 """Row rules that need a whole file (episodes) or every file of a read (cross-file checks).
 
 Within a file: exits before enrolment, dates after ``as_of``, a reason without an exit,
-duplicate episode ids, overlapping episodes of one person (:func:`episode_rules`).
+duplicate episode ids, overlapping episodes of one person (:func:`episode_rules`);
+activities that end before they start (:func:`activity_rules`).
 Across files: activities and follow-ups of unknown episodes, payments of unknown people
 (:func:`cross_check`). docs/profiles.md ("What is rejected") lists them all.
 """
@@ -14,7 +15,7 @@ import pandas as pd
 from .. import schema
 from .rejects import FileState
 
-__all__ = ["episode_rules", "cross_check", "fill_unknown"]
+__all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
 
 #: Episode columns whose missing values are the code "unknown".
 _UNKNOWN_FILL = ("referral", "readiness", "gender")
@@ -66,6 +67,13 @@ def episode_rules(st: FileState, as_of) -> None:
         mask[first] = True
         order = order.drop(index=first)
     st.add(mask, "enrolled_on", enrolled, "overlaps an earlier episode of the same person in the unit")
+
+
+def activity_rules(st: FileState) -> None:
+    f = st.frame
+    if "ended_on" in f:  # ending on the day it starts is fine: a one-day activity
+        st.add((f["ended_on"] < f["started_on"]).to_numpy(dtype=bool), "ended_on", f["ended_on"],
+               "activity end before start")
 
 
 def cross_check(states: list[FileState]) -> None:
