@@ -5,6 +5,8 @@ import pytest
 
 from amebench import schema
 from amebench.exceptions import ProfileError, RejectError, SchemaError
+from amebench.io import read_export
+from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
 
 
@@ -74,6 +76,23 @@ def test_strict_and_raw_numbers_refused():
     with pytest.raises(ProfileError, match="raw identity numbers") as info:
         Network.from_frames(episodes=raw, as_of="2026-01-01")
     assert "811218" not in str(info.value)
+
+
+def test_whole_float_ids_read_as_the_parquet_reader_reads_them(tmp_path):
+    # pandas makes an integer id column with a missing value float (1.0, 2.0, NaN); the old
+    # from_frames wrote "1.0", while the Parquet (and Excel) reader gives "1" for that cell,
+    # so activities of the same episodes did not match across the two routes.
+    episodes = pd.DataFrame({"unit": ["a"] * 3, "episode_id": [1.0, 2.0, None], "person_id": [11.0, 12.0, 12.5],
+                             "household_id": [7.0, None, 7.0], "enrolled_on": ["2024-01-01", "2024-03-01", "2024-05-01"]})
+    net = Network.from_frames(episodes=episodes, as_of="2026-01-01")
+    assert list(net.episodes["episode_id"]) == ["1", "2"]
+    assert list(net.episodes["person_id"]) == ["11", "12"]
+    assert list(net.episodes["household_id"].astype(object).fillna("-")) == ["7", "-"]
+    episodes.drop(columns="unit").to_parquet(tmp_path / "episodes.parquet")
+    read = read_export(tmp_path / "episodes.parquet", profile=CANONICAL_PROFILE, unit="a", as_of="2026-01-01")
+    pd.testing.assert_frame_equal(read.episodes, net.episodes)
+    activities = pd.DataFrame({"unit": ["a"], "episode_id": [1.0], "activity": ["coaching"], "started_on": ["2024-01-02"]})
+    assert len(Network.from_frames(episodes=episodes, activities=activities, as_of="2026-01-01").activities) == 1
 
 
 from hypothesis import given  # noqa: E402

@@ -82,7 +82,10 @@ class Network:
         The frames are validated and coerced like any export (codes, dates, exits
         before enrolment, duplicate ids ...); rows that fail land in
         :attr:`rejects` with ``file`` set to ``"<episodes frame>"`` and so on.
-        ``person_id`` and ``household_id`` are taken as already pseudonymous.
+        ``person_id`` and ``household_id`` are taken as already pseudonymous. A whole
+        float in ``episode_id``, ``person_id`` or ``household_id`` (an integer column
+        with a missing value) is the id ``"1"``, not ``"1.0"``, as in an Excel or
+        Parquet export.
 
         Parameters
         ----------

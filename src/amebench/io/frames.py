@@ -39,11 +39,23 @@ CANONICAL_PROFILE = {
 }
 
 
-def _as_text(series: pd.Series) -> pd.Series:
+#: Identifier columns: a whole float (pandas makes an integer column with a missing value
+#: float) is written as the Excel and Parquet readers write it, "1" and not "1.0".
+_ID_COLUMNS = ("episode_id", "person_id", "household_id")
+
+
+def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
+    def cell(v):
+        if hasattr(v, "strftime"):
+            return v.strftime("%Y-%m-%d")
+        if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+
     if pd.api.types.is_datetime64_any_dtype(series):
         text = series.dt.strftime("%Y-%m-%d")
     else:
-        text = series.astype(object).map(lambda v: v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v))
+        text = series.astype(object).map(cell)
     return text.astype(object).where(series.notna().to_numpy(), "").astype(str)
 
 
@@ -57,7 +69,7 @@ def _raw_tables(frame: pd.DataFrame, table: str):
         bad = np.flatnonzero(units.isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
-    text = pd.DataFrame({c: _as_text(frame[c]) for c in cols})
+    text = pd.DataFrame({c: _as_text(frame[c], ids=c in _ID_COLUMNS) for c in cols})
     for unit, pos in frame.groupby(units.astype(str), sort=False).indices.items():
         yield unit, RawTable(text.iloc[pos].reset_index(drop=True), np.asarray(pos, dtype=np.int64) + 1, label)
 
