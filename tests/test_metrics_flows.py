@@ -96,3 +96,17 @@ def test_by_must_be_an_episode_column_and_a_result_group(column):
     # tidy); exit_year is not an episode column
     with pytest.raises(AmebenchError, match=rf"cannot group by \['{column}'\].*'readiness'.*'unit'"):
         flows(_network(1), by=(column,))
+
+
+@pytest.mark.xfail(strict=True, reason="open question (not decided here): transitions takes an episode's first "
+                   "activity by start date also when it starts after as_of (such activities load)")
+def test_transitions_ignore_activities_starting_after_as_of():
+    from amebench.metrics.flows import transitions
+
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1"], "person_id": ["p1"], "enrolled_on": ["2024-12-01"]})
+    activities = pd.DataFrame({"unit": "a", "episode_id": ["e1"], "activity": ["language"],
+                               "started_on": ["2025-01-15"]})
+    net = amebench.Network.from_frames(episodes=episodes, activities=activities, as_of="2024-12-31")
+    assert len(net.activities) == 1  # loaded
+    links = transitions(net)
+    assert set(links.loc[links["to_stage"] == "activity", "to_code"]) == {"none"}
