@@ -98,8 +98,6 @@ def test_by_must_be_an_episode_column_and_a_result_group(column):
         flows(_network(1), by=(column,))
 
 
-@pytest.mark.xfail(strict=True, reason="open question (not decided here): transitions takes an episode's first "
-                   "activity by start date also when it starts after as_of (such activities load)")
 def test_transitions_ignore_activities_starting_after_as_of():
     from amebench.metrics.flows import transitions
 

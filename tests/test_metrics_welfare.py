@@ -639,9 +639,6 @@ def test_payments_after_as_of_are_not_summed():
     pd.testing.assert_frame_equal(base, more)
 
 
-@pytest.mark.xfail(strict=True, reason="open question (not decided here): a payment row for a month after "
-                   "as_of extends the unit's ledger coverage, so a window the ledger did not reach by as_of "
-                   "counts as observed, with 0 SEK")
 def test_a_payment_after_as_of_does_not_decide_who_is_observed():
     # The ledger's rows end in 2024-05: p1's after window (2024-06..08) is not observed.
     # One row for p2 in 2025-02 makes it observed (and p1's after mean 0 SEK).

@@ -86,7 +86,8 @@ class Windows:
 def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.ndarray | None = None,
                   bounds: list[tuple[np.ndarray, np.ndarray]],
                   price_index: Mapping[int, float] | None = None,
-                  base_year: int | None = None, count_months: bool = False) -> Windows:
+                  base_year: int | None = None, count_months: bool = False,
+                  observed_to: int | None = None) -> Windows:
     """Sum each episode's ledger rows over each window of months.
 
     Parameters
@@ -108,6 +109,9 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         Also count, per window, the distinct months with a paid row (a month paid
         through the person and through the household counts once). Every window
         must then span at most 64 months.
+    observed_to
+        Month index of ``as_of``: rows for later months (advance payments, which
+        load) do not extend the ledger's coverage. Default: every row counts.
 
     Returns
     -------
@@ -169,7 +173,8 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     for start in range(0, len(ns), _BLOCK):
         block = slice(start, start + _BLOCK)
         ledger_rows = _Block(row_unit.codes[block], calendar.months(ns[block]), amount[block], factor, calendar.first)
-        seen[ledger_rows.cells(n_units, span, calendar.first)] = True
+        cells = ledger_rows.cells(n_units, span, calendar.first)
+        seen[cells if observed_to is None else cells[ledger_rows.month <= observed_to]] = True
         # ONE person pass for every episode: an episode with a household takes only the
         # person's rows without one (checked per pair, by the episode's flag).
         r, e = persons.pairs(row_person.codes[block])

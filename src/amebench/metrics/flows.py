@@ -121,11 +121,14 @@ def transitions(network) -> pd.DataFrame:
     pandas.DataFrame
         ``from_stage``, ``from_code``, ``to_stage``, ``to_code``, ``n``: one row per
         link. Stages are ``readiness`` (at enrolment), ``activity`` (the episode's
-        first activity by start date, ``none`` without one) and ``exit_reason``
-        (``ongoing`` for episodes not exited by ``as_of``).
+        first activity by start date among those begun by ``as_of``, ``none``
+        without one) and ``exit_reason`` (``ongoing`` for episodes not exited by
+        ``as_of``).
     """
     ep = network.episodes
-    acts = network.activities.sort_values(["unit", "episode_id", "started_on"], kind="stable")
+    acts = network.activities
+    acts = acts[~(acts["started_on"] > pd.Timestamp(network.as_of)).fillna(False).to_numpy(dtype=bool)]  # not yet begun
+    acts = acts.sort_values(["unit", "episode_id", "started_on"], kind="stable")
     first = acts.drop_duplicates(["unit", "episode_id"])[["unit", "episode_id", "activity"]]
     frame = ep[["unit", "episode_id", "readiness", "exit_reason", "exited_on"]].merge(first, on=["unit", "episode_id"], how="left")
     observed = frame["exited_on"].notna() & (frame["exited_on"] <= pd.Timestamp(network.as_of))

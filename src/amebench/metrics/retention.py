@@ -74,8 +74,10 @@ def retention(
     eligible. A group whose unit has no follow-up rows at all gets a missing
     estimate (not a zero). Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
-    unit's ledger coverage (``days`` >= 31, so that it is never empty); there is
-    no non-response. Wilson interval
+    unit's ledger coverage and ends before the month of ``as_of`` (a month not yet
+    complete; ``days`` >= 31, so that the window is never empty); there is no
+    non-response. Rows dated after ``as_of`` (a follow-up measured later, a payment
+    for a later month) are not observed: they are never used. Wilson interval
     (statsmodels).
 
     References
@@ -102,10 +104,12 @@ def retention(
     exits = exits.reset_index(drop=True)
     eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
     if definition == "followup":
-        responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons)
+        responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons,
+                                                         as_of=pd.Timestamp(cohort.as_of))
         method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
     else:
-        responded, retained, covered = _register_status(cohort.network.payments, exits, days)
+        responded, retained, covered = _register_status(cohort.network.payments, exits, days,
+                                                        as_of=pd.Timestamp(cohort.as_of))
         eligible &= covered
         has_data = pd.Series(True, index=exits.index)
         method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"
@@ -137,8 +141,10 @@ def retention(
     return tidy(out.drop(columns="_data"))
 
 
-def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons):
+def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons, *, as_of):
     keys = exits[["unit", "episode_id", "exited_on"]].reset_index(names="_row")
+    # a follow-up measured after as_of is not observed (rows dated later load: docs/profiles.md)
+    followups = followups[~(followups["measured_on"] > as_of).fillna(False).to_numpy(dtype=bool)]
     units_with_data = set(followups["unit"].dropna().astype(str))
     has_data = exits["unit"].astype(str).isin(units_with_data)
     if followups.empty or keys.empty:
@@ -149,8 +155,11 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     computed = (merged["measured_on"] - merged["exited_on"]).dt.days
     after = after.fillna(computed.astype("Float64"))
     merged["_distance"] = (after - days).abs()
-    # a follow-up before the exit says nothing about the time after it
-    merged = merged[(after >= 0).fillna(False) & (merged["_distance"] <= tolerance).fillna(False)]
+    # a follow-up before the exit says nothing about the time after it; one known only by
+    # its days after exit is not observed when that day lies after as_of
+    latest = ((as_of - merged["exited_on"]).dt.days).astype("Float64")
+    merged = merged[(after >= 0).fillna(False) & (merged["_distance"] <= tolerance).fillna(False)
+                    & (after <= latest).fillna(False)]
     status = merged["status"].astype("object")
     merged["_unusable"] = ~(merged["responded"].fillna(False).astype(bool) & status.notna() & (status != "unknown"))
     # the usable follow-up nearest to `days` (a non-response does not hide a usable row);
@@ -168,10 +177,14 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     return responded, retained, has_data
 
 
-def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int):
+def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, as_of):
     exit_month = month_index(exits["exited_on"])
     last_month = month_index(exits["exited_on"] + pd.Timedelta(days=int(days)))
-    windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)])
-    covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= windows.coverage_last), index=exits.index)
+    as_of_month = month_index(pd.Series([as_of]))[0]
+    windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)], observed_to=as_of_month)
+    # the window's months must lie inside the ledger and be complete by as_of (as_of's own
+    # month is not, as in welfare_delta)
+    last_observed = np.minimum(windows.coverage_last, as_of_month - 1)
+    covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= last_observed), index=exits.index)
     retained = pd.Series(windows.paid[0] == 0, index=exits.index)
     return pd.Series(True, index=exits.index), retained, covered

@@ -226,12 +226,13 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
         out["exit_year"] = exited_on.dt.year.astype("Int64").array
     enrol = month_index(episodes["enrolled_on"].take(rows))
     exit_ = month_index(exited_on)
-    last_full = month_index(pd.Series([as_of]))[0] - 1  # the as_of month itself is not complete
+    as_of_month = month_index(pd.Series([as_of]))[0]
+    last_full = as_of_month - 1  # the as_of month itself is not complete
     b_first, b_last = enrol - months, enrol - 1
     a_first, a_last = exit_ + 1, exit_ + months
     sums = window_totals(
         cohort.network.payments, episodes, rows=rows, bounds=[(b_first, b_last), (a_first, a_last)],
-        price_index=price_index, base_year=base_year,
+        price_index=price_index, base_year=base_year, observed_to=as_of_month,
     )
     eligible = (
         exited
