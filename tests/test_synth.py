@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -183,6 +184,16 @@ def test_identity_numbers_valid_and_in_test_range(small):
     assert pnr.str[8:11].astype(int).between(980, 999).all()
     from amebench.privacy import pseudonymise
     assert (pseudonymise(pnr, DEMO_KEY).to_numpy() == small.identities["person_id"].to_numpy()).all()
+
+
+def test_repr_shows_no_identity_number(small):
+    # The old repr printed the identities table (person_id -> personnummer) in full: an
+    # identity number must never appear in any output (DESIGN.md §6), a notebook cell included.
+    text = repr(small)
+    # 10 or 12 digits, with or without - or + (not the decimals of the truth's floats)
+    assert not re.search(r"(?<![\w.])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w.])", text)
+    assert not any(number in text for number in small.identities["personnummer"].astype(str))
+    assert small.identities is not None  # still there for the tests that read the exports
 
 
 # --- the committed sample and its dialects ------------------------------------------

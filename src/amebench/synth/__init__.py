@@ -65,7 +65,8 @@ class SyntheticNetwork:
         True parameters and per-unit true values (JSON-serialisable).
     identities
         ``person_id`` -> ``personnummer`` (12 digits, test range), or None when the
-        network has more persons than the test range holds.
+        network has more persons than the test range holds. Left out of the repr: an
+        identity number never appears in any output, a notebook's included.
     status_true
         Follow-ups' status before non-response (aligned with ``followups``).
     episode_truth
@@ -82,7 +83,7 @@ class SyntheticNetwork:
     payments: pd.DataFrame
     as_of: pd.Timestamp
     truth: dict
-    identities: pd.DataFrame | None
+    identities: pd.DataFrame | None = field(repr=False)
     status_true: pd.Series = field(repr=False, default=None)
     episode_truth: pd.DataFrame = field(repr=False, default=None)
 
