@@ -109,3 +109,28 @@ def test_rank_axis_is_readable_with_many_units(k):
     assert ticks[0] == 1 and len(ticks) <= 12 and all(t == int(t) for t in ticks)
     assert ax.get_xlim() == (0.5, k + 0.5)
     plt.close(fig)
+
+
+def _unit_rows(k):
+    import numpy as np
+    import pandas as pd
+
+    est = np.linspace(0.2, 0.5, k)
+    return pd.DataFrame({"unit": [f"u{i:04d}" for i in range(k)], "estimate": est, "ci_low": est - 0.1,
+                         "ci_high": est + 0.1, "oe_ratio": est * 3, "oe_ci_low": est * 2, "oe_ci_high": est * 4})
+
+
+@pytest.mark.parametrize("k", [5, 290])
+@pytest.mark.parametrize("draw,table", [
+    (plotting.caterpillar_plot, _unit_rows),
+    (plotting.rank_plot, lambda k: _unit_rows(k).assign(estimate=range(1, k + 1), ci_low=1, ci_high=k)),
+    (plotting.oe_plot, _unit_rows),
+    (plotting.exit_reason_plot, lambda k: _unit_rows(k).assign(exit_reason="work", n=10)),
+])
+def test_one_row_per_unit_figures_end_half_a_row_past_their_rows(draw, table, k):
+    # matplotlib's default margin (5 % of the data) left some 14 empty rows above the
+    # first and below the last of 290 units
+    fig, ax = plt.subplots()
+    draw(table(k), ax=ax)
+    assert sorted(ax.get_ylim()) == [-0.5, k - 0.5]
+    plt.close(fig)

@@ -324,6 +324,25 @@ def test_exit_reasons_figure_grows_with_the_units(forty_unit_report):
     assert bars <= rates  # the same height per unit; no note under the bars
 
 
+def test_per_unit_figures_are_as_tall_as_the_rows_they_draw(forty_unit_report):
+    # The old code counted every unit of the table: the welfare figure of 40 units, 30 of
+    # them hidden, was 40 rows tall around its 10 rows, and the outcome-rate figure counted
+    # the network's row, drawn as a line.
+    import matplotlib.pyplot as plt
+
+    from amebench.report.publish import _FRAME_INCHES, _NOTE_INCHES, _NOTE_LINE_INCHES, _ROW_INCHES
+
+    figures, tables = forty_unit_report / "figures", forty_unit_report / "tables"
+    rates = plt.imread(figures / "outcome_rates.png").shape[0]
+    assert abs(rates - 110 * (_FRAME_INCHES + _ROW_INCHES * 40)) <= 1  # 110 dpi, no note
+    welfare = pd.read_csv(tables / "welfare_delta.csv")
+    drawn = int(welfare["estimate"].notna().sum())
+    assert 0 < drawn < 40
+    note_inches = _NOTE_INCHES + 5 * _NOTE_LINE_INCHES  # the note naming the hidden units: up to 6 lines
+    assert plt.imread(figures / "welfare_delta.png").shape[0] <= 110 * (_FRAME_INCHES + _ROW_INCHES * drawn
+                                                                         + note_inches)
+
+
 # -- The comparisons between units use only the units whose counts are published -------------
 # An audit recovered the hidden self-employment counts of Nynäshamn (1) and Sundbyberg (3)
 # by trying every count: φ, the Holm-adjusted p-values, the shrinkage prior and the rank

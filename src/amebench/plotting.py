@@ -27,12 +27,23 @@ _LIMIT_STYLES = ("--", ":")
 _PROPORTION_TOLERANCE = 1.0 + 1e-9
 #: At most about this many ticks on a rank axis (ranks of 290 units do not fit one each).
 _RANK_TICKS = 10
+#: Space (in rows) above the first and below the last row of a one-row-per-unit figure.
+_ROW_MARGIN = 0.5
 
 
 def _axes(ax):
     import matplotlib.pyplot as plt
 
     return ax if ax is not None else plt.gca()
+
+
+def _row_limits(ax, rows: int) -> None:
+    """Half a row above the first row and below the last, whatever the number of rows.
+
+    matplotlib's default margin is 5 % of the data: some 14 empty rows at each end of a
+    figure of 290 units.
+    """
+    ax.set_ylim(-_ROW_MARGIN, max(rows, 1) - 1 + _ROW_MARGIN)
 
 
 def _is_proportion(values) -> bool:
@@ -137,6 +148,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     high = data["ci_high"].astype(float).to_numpy()
     ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
     ax.set_yticks(y, [code_label(v, lang) for v in data[label].astype(str)])
+    _row_limits(ax, len(data))
     if len(reference):
         ax.axvline(float(reference["estimate"].iloc[0]), color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
         ax.legend(frameon=False, fontsize="small")
@@ -160,6 +172,7 @@ def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ax.errorbar(est, y, xerr=[est - data["ci_low"].astype(float), data["ci_high"].astype(float) - est],
                 fmt="s", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
     ax.set_yticks(y, data["unit"].astype(str))
+    _row_limits(ax, len(data))
     from matplotlib.ticker import MaxNLocator
 
     k = len(table)
@@ -185,6 +198,7 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
                 fmt="o", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
     ax.axvline(1.0, color="#0969da", lw=1, ls="--")
     ax.set_yticks(y, data["unit"].astype(str))
+    _row_limits(ax, len(data))
     ax.set_xlabel(figure_text("oe_axis", lang))
     _number_axis(ax.xaxis, lang)
     ax.grid(axis="x", alpha=0.3)
@@ -243,6 +257,7 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
         ax.plot([], [], " ", label=figure_text("partial_reasons", lang))
     _percent_axis(ax.xaxis, lang)
     ax.set_xlabel(figure_text("share_of_exits", lang))
+    _row_limits(ax, len(shares))
     ax.invert_yaxis()
     ax.legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax

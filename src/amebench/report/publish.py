@@ -287,7 +287,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         if table in published and len(published[table]):
             title = t.get(f"fig_{name}", t.get(name, ""))
             per_unit = function not in (plotting.flow_plot, plotting.exit_reason_plot)  # those mark hidden counts
-            rows = published[table]["unit"].nunique() if function is not plotting.flow_plot else None
+            rows = _rows_drawn(published[table]) if function is not plotting.flow_plot else None
             note = left_out(table) if per_unit else ""
             if per_unit and published[table]["estimate"].isna().all():
                 yield name, title, None, note  # nothing to draw: the note alone
@@ -305,10 +305,20 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
             title = t["fig_observed_expected"]
             note = left_out("risk_adjusted", "oe_ratio")
             yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
-                                                   rows=len(published["risk_adjusted"]), note=note), note
+                                                   rows=_rows_drawn(published["risk_adjusted"], "oe_ratio"),
+                                                   note=note), note
 
 
-#: Figure width and height (inches); a figure with one row per unit grows with the units.
+def _rows_drawn(table: pd.DataFrame, column: str = "estimate") -> int:
+    """Return the rows a one-row-per-unit figure draws: units with a shown ``column`` (every
+    unit when the table has none), not the network's row (a line, not a row)."""
+    if column in table.columns:
+        table = table[table[column].notna()]
+    units = table["unit"].astype(str)
+    return units[units != "network"].nunique()
+
+
+#: Figure width and height (inches); a figure with one row per unit grows with the rows it draws.
 _FIGSIZE = (8.0, 5.0)
 _ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
 
