@@ -134,3 +134,53 @@ def test_one_row_per_unit_figures_end_half_a_row_past_their_rows(draw, table, k)
     draw(table(k), ax=ax)
     assert sorted(ax.get_ylim()) == [-0.5, k - 0.5]
     plt.close(fig)
+
+
+def _many_units(k):
+    # k units of 50 exits around a rate of 40 %; the first two far above and below it
+    import numpy as np
+    import pandas as pd
+
+    events = 20 + np.resize([-3, -1, 0, 1, 3], k)
+    events[:2] = [45, 2]
+    return pd.DataFrame({"unit": [f"u{i:03d}" for i in range(k)], "n": 50, "events": events})
+
+
+@pytest.mark.parametrize(("k", "named"), [(5, None), (15, None), (40, {"u000", "u001"}), (290, {"u000", "u001"})])
+def test_funnel_names_every_unit_of_a_few_and_the_outer_outliers_of_many(k, named):
+    # The old code named all 40 or 290 units: the names ran into one another
+    result = compare.funnel(_many_units(k))
+    fig, ax = plt.subplots()
+    result.plot(ax=ax)
+    texts = {t.get_text() for t in ax.texts}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    if named is None:
+        assert texts == set(result.table["unit"])
+        assert not [t for t in legend if t.startswith("named")]
+    else:
+        outer = result.table["position"].isin(["above_998", "below_998"])
+        assert texts == named == set(result.table.loc[outer, "unit"])
+        assert "named: units outside the 99.8 % limits" in legend
+    plt.close(fig)
+
+
+def test_swedish_funnel_says_which_units_it_names():
+    fig, ax = plt.subplots()
+    compare.funnel(_many_units(40)).plot(ax=ax, lang="sv")
+    assert "namngivna: enheter utanför 99,8 %-gränserna" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("k", [5, 290])
+@pytest.mark.parametrize("figsize", [(8.0, 5.0), (6.4, 4.8), (8.0, 12.0)])
+def test_funnel_legend_is_off_the_points_and_the_axis_labels(k, figsize):
+    # loc="best" put the legend on the points of 290 units (it has no free corner)
+    fig, ax = plt.subplots(figsize=figsize)
+    compare.funnel(_many_units(k)).plot(ax=ax)
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0  # below the axes: no point under it
+    assert legend.y1 <= ax.xaxis.get_tightbbox(renderer).y0  # and under the tick labels and axis label
+    assert legend.y0 >= 0  # inside the figure
+    plt.close(fig)

@@ -165,6 +165,7 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "widened": ("limits widened for overdispersion", "gränserna vidgade för överspridning"),
     "widened_phi": ("limits widened for overdispersion (φ = {phi})", "gränserna vidgade för överspridning (φ = {phi})"),
     "target": ("target", "mål"),
+    "named_outside": ("named: units outside the {level} % limits", "namngivna: enheter utanför {level} %-gränserna"),
     "network_rate": ("network rate", "nätverkets andel"),
     "as_expected": ("as expected (O/E = 1)", "som förväntat (O/F = 1)"),
     "rate_at_exit": ("share of exits to {outcome}, with 95 % interval", "andel avslut till {outcome}, med 95 %-intervall"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .compare.funnel import level_name
 from .labels import code_label, figure_text
 
 __all__ = [
@@ -29,6 +30,11 @@ _PROPORTION_TOLERANCE = 1.0 + 1e-9
 _RANK_TICKS = 10
 #: Space (in rows) above the first and below the last row of a one-row-per-unit figure.
 _ROW_MARGIN = 0.5
+#: A funnel plot names every unit up to this many; with more, only those outside the
+#: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
+_NAME_ALL_UNITS = 15
+#: Text lines (tick labels, axis label) and points of space between the x axis and a legend below it.
+_LINE_HEIGHT, _LEGEND_GAP_POINTS = 1.2, 6.0
 
 
 def _axes(ax):
@@ -44,6 +50,22 @@ def _row_limits(ax, rows: int) -> None:
     figure of 290 units.
     """
     ax.set_ylim(-_ROW_MARGIN, max(rows, 1) - 1 + _ROW_MARGIN)
+
+
+def _below_x_axis(ax):
+    """Return a transform of axes coordinates moved down past the x axis's tick labels and label.
+
+    In points, not a share of the axes' height: the space stays right when a layout
+    (tight_layout, or the report's taller figures) resizes the axes.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import ScaledTranslation
+
+    rc = mpl.rcParams
+    text = sum(FontProperties(size=rc[key]).get_size_in_points() for key in ("xtick.labelsize", "axes.labelsize"))
+    points = rc["xtick.major.size"] + rc["xtick.major.pad"] + rc["axes.labelpad"] + _LINE_HEIGHT * text
+    return ax.transAxes + ScaledTranslation(0, -(points + _LEGEND_GAP_POINTS) / 72, ax.figure.dpi_scale_trans)
 
 
 def _is_proportion(values) -> bool:
@@ -88,8 +110,10 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     """Draw a funnel plot of a :class:`amebench.compare.FunnelResult`.
 
     Points are units (size on the x axis), lines the control limits of each level,
-    the horizontal line the target (legend ``target_label``, default "target").
-    Every unit is labelled, in green above and red below the outer limits.
+    the horizontal line the target (legend ``target_label``, default "target"). Points
+    above the limits are green, below them red. Up to 15 units are each named; with more,
+    only those outside the outer limits, and the legend says so. The legend is below the
+    axes, off the points.
     """
     ax = _axes(ax)
     table = result.table.dropna(subset=["estimate"])
@@ -110,7 +134,13 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         for p in table["position"]
     ]
     ax.scatter(pd.to_numeric(table[size_col]), table["estimate"], c=colours, zorder=3, **kwargs)
-    for row in table.itertuples(index=False):
+    named = table
+    if len(table) > _NAME_ALL_UNITS:
+        outer = max(result.levels)
+        named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}" for side in ("above", "below")])]
+        level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
+        ax.plot([], [], " ", label=figure_text("named_outside", lang, level=level))
+    for row in named.itertuples(index=False):
         offset = (5, 4)
         ax.annotate(str(row.unit), (getattr(row, size_col), row.estimate), textcoords="offset points",
                     xytext=offset, fontsize="small", color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], _POINT))
@@ -122,7 +152,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         ax.set_ylabel(figure_text("oe", lang))
         _number_axis(ax.yaxis, lang)
     _number_axis(ax.xaxis, lang)
-    ax.legend(frameon=False, fontsize="small", loc="best")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0),
+              bbox_transform=_below_x_axis(ax), ncols=2)
     ax.grid(alpha=0.3)
     return ax
 
