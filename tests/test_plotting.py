@@ -184,3 +184,49 @@ def test_funnel_legend_is_off_the_points_and_the_axis_labels(k, figsize):
     assert legend.y1 <= ax.xaxis.get_tightbbox(renderer).y0  # and under the tick labels and axis label
     assert legend.y0 >= 0  # inside the figure
     plt.close(fig)
+
+
+def _flows(k, months=40):
+    import numpy as np
+    import pandas as pd
+
+    month = pd.date_range("2023-07-01", periods=months, freq="MS")
+    return pd.DataFrame({"unit": np.repeat([f"u{i:03d}" for i in range(k)], months), "month": np.tile(month, k),
+                         "inflow": 3, "outflow": 2, "stock": np.tile(np.arange(months) + 5, k).astype(float)})
+
+
+@pytest.mark.parametrize("k", [5, 290])
+def test_flow_figure_is_readable_with_many_units(k):
+    # 290 units: the old code drew 290 lines with 290 legend entries, which covered the
+    # plot and ran off the figure, and squeezed the axes until the month labels collided
+    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    plotting.flow_plot(_flows(k), ax=ax)
+    fig.tight_layout()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    if k == 5:
+        assert len(ax.lines) == 5 and legend == [f"u{i:03d}" for i in range(5)]
+    else:
+        assert len(ax.lines) == 1 and legend == ["all 290 units"]
+        assert list(ax.lines[0].get_ydata()) == [290.0 * (m + 5) for m in range(40)]  # the units' sum
+    renderer = fig.canvas.get_renderer()
+    low, high = ax.get_xlim()
+    labels = [t for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high and t.get_text()]
+    assert 3 <= len(labels) <= 8
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert fig.bbox.contains(*ax.get_legend().get_window_extent(renderer).p1)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("lang", "label"), [
+    ("en", "all 290 units (counts hidden by disclosure control are not in the sum)"),
+    ("sv", "alla 290 enheter (antal som döljs av röjandekontrollen ingår inte i summan)"),
+])
+def test_flow_total_says_when_hidden_counts_are_not_in_it(lang, label):
+    table = _flows(290)
+    table.loc[[0, 41], "stock"] = float("nan")  # as disclosure control hides a small stock
+    fig, ax = plt.subplots()
+    plotting.flow_plot(table, ax=ax, lang=lang)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [label]
+    assert ax.lines[0].get_ydata()[0] == 289 * 5  # the shown counts' sum, not a gap
+    plt.close(fig)

@@ -343,6 +343,16 @@ def test_per_unit_figures_are_as_tall_as_the_rows_they_draw(forty_unit_report):
                                                                          + note_inches)
 
 
+def test_flow_text_says_what_the_flow_figure_draws(forty_unit_report, report):
+    # With more than ten units the figure draws their sum (the old code drew 40 lines
+    # under a 40-entry legend); the text says so, and where each unit's months are
+    forty = _section(forty_unit_report / "report.html", "flow")
+    assert "summed over the network's 40 units" in forty and "tables/flows.csv holds every unit's months" in forty
+    five = _section(report[1], "flow")
+    assert "The figure shows the participants active at the end of each month;" in five
+    assert "summed" not in five
+
+
 # -- The comparisons between units use only the units whose counts are published -------------
 # An audit recovered the hidden self-employment counts of Nynäshamn (1) and Sundbyberg (3)
 # by trying every count: φ, the Holm-adjusted p-values, the shrinkage prior and the rank

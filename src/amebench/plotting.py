@@ -33,6 +33,11 @@ _ROW_MARGIN = 0.5
 #: A funnel plot names every unit up to this many; with more, only those outside the
 #: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
 _NAME_ALL_UNITS = 15
+#: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
+#: more, one line of their sum: 290 lines and legend entries cover the plot.
+_FLOW_LINES = 10
+#: At most about this many month ticks on a flow figure.
+_MONTH_TICKS = 8
 #: Text lines (tick labels, axis label) and points of space between the x axis and a legend below it.
 _LINE_HEIGHT, _LEGEND_GAP_POINTS = 1.2, 6.0
 
@@ -239,12 +244,26 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
 def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """Draw the active stock per unit over months from a :func:`amebench.metrics.flows` table.
 
-    Months whose counts were hidden by disclosure control are gaps in the lines.
+    Up to 10 units get a line each; months whose counts were hidden by disclosure
+    control are gaps in the lines. With more units one line shows their sum per month,
+    and its legend says when hidden counts are not in it. At most about 8 months are
+    labelled.
     """
+    import matplotlib.dates as mdates
+
     ax = _axes(ax)
-    for unit, rows in table.groupby("unit", sort=False, observed=True):
-        rows = rows.sort_values("month")
-        ax.plot(pd.to_datetime(rows["month"]), pd.to_numeric(rows["stock"], errors="coerce"), label=str(unit), **kwargs)
+    stock = pd.to_numeric(table["stock"], errors="coerce")
+    units = table["unit"].nunique()
+    if units <= _FLOW_LINES:
+        for unit, rows in table.assign(stock=stock).groupby("unit", sort=False, observed=True):
+            rows = rows.sort_values("month")
+            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **kwargs)
+    else:
+        total = stock.groupby(pd.to_datetime(table["month"])).sum(min_count=1).sort_index()
+        key = "all_units_shown" if stock.isna().any() else "all_units"
+        ax.plot(total.index, total.to_numpy(), label=figure_text(key, lang, k=units), **kwargs)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=_MONTH_TICKS))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(figure_text("stock", lang))
     _number_axis(ax.yaxis, lang)
     ax.legend(frameon=False, fontsize="small", ncols=2)

@@ -54,6 +54,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Figuren visar de aktiva deltagarna vid varje månads slut; tabellfilen tables/flows.csv "
         "innehåller även varje månads inskrivningar (inflöde) och avslut (utflöde).",
     },
+    "flow_text_total": {
+        "en": "The figure shows the participants active at the end of each month, summed over the network's "
+        "{units} units (counts hidden by disclosure control are not in the sum); the table file "
+        "tables/flows.csv holds every unit's months, with each month's enrolments (inflow) and exits (outflow).",
+        "sv": "Figuren visar de aktiva deltagarna vid varje månads slut, summerat över nätverkets {units} "
+        "enheter (antal som döljs av röjandekontrollen ingår inte i summan); tabellfilen tables/flows.csv "
+        "innehåller varje enhets månader, med varje månads inskrivningar (inflöde) och avslut (utflöde).",
+    },
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
     "outcome_text": {

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label
+from ..plotting import _FLOW_LINES
 from ..results import GROUPING
 from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
@@ -91,8 +92,11 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             hidden_total += _rows_shown_hidden(name, published[name], hidden_cells[name])
         inner = []
         text_key = f"{section.key}_text"
+        units = section.tables["flows"]["unit"].nunique() if "flows" in section.tables else 0
+        if units > _FLOW_LINES:  # the figure draws the units' sum (plotting.flow_plot)
+            text_key = "flow_text_total"
         if text_key in t:
-            inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields))}</p>")
+            inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields, units=units))}</p>")
         notes = casemix_notes(section.objects.get("casemix_only_in_one_unit", ()), min_cell=min_cell, lang=lang,
                               unit_names=unit_names)
         for note in notes + section.notes:
