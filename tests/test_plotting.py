@@ -171,18 +171,29 @@ def test_swedish_funnel_says_which_units_it_names():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("k", [5, 290])
 @pytest.mark.parametrize("figsize", [(8.0, 5.0), (6.4, 4.8), (8.0, 12.0)])
-def test_funnel_legend_is_off_the_points_and_the_axis_labels(k, figsize):
+def test_funnel_legend_of_many_units_is_off_the_points_and_the_axis_labels(figsize):
     # loc="best" put the legend on the points of 290 units (it has no free corner)
     fig, ax = plt.subplots(figsize=figsize)
-    compare.funnel(_many_units(k)).plot(ax=ax)
+    compare.funnel(_many_units(290)).plot(ax=ax)
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     legend = ax.get_legend().get_window_extent(renderer)
     assert legend.y1 <= ax.get_window_extent(renderer).y0  # below the axes: no point under it
     assert legend.y1 <= ax.xaxis.get_tightbbox(renderer).y0  # and under the tick labels and axis label
     assert legend.y0 >= 0  # inside the figure
+    plt.close(fig)
+
+
+def test_funnel_legend_of_few_units_survives_a_plain_savefig():
+    # With a legend below the axes, plt.savefig without bbox_inches="tight" cut it off
+    # entirely (its top at -50 px on a 6.4 x 4.8 inch figure): few units keep it inside.
+    fig, ax = plt.subplots()
+    compare.funnel(_many_units(5)).plot(ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert ax.get_window_extent(renderer).contains(*legend.p0) and ax.get_window_extent(renderer).contains(*legend.p1)
     plt.close(fig)
 
 

@@ -116,9 +116,11 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 
     Points are units (size on the x axis), lines the control limits of each level,
     the horizontal line the target (legend ``target_label``, default "target"). Points
-    above the limits are green, below them red. Up to 15 units are each named; with more,
-    only those outside the outer limits, and the legend says so. The legend is below the
-    axes, off the points.
+    above the limits are green, below them red. Up to 15 units are each named, and the
+    legend sits inside the axes where it covers least; with more, only the units outside
+    the outer limits are named (the legend says so) and the legend goes below the axes,
+    off the points: save such a figure with ``bbox_inches="tight"`` (or call
+    ``tight_layout``) to keep it, as Jupyter and the report do.
     """
     ax = _axes(ax)
     table = result.table.dropna(subset=["estimate"])
@@ -157,8 +159,11 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         ax.set_ylabel(figure_text("oe", lang))
         _number_axis(ax.yaxis, lang)
     _number_axis(ax.xaxis, lang)
-    ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0),
-              bbox_transform=_below_x_axis(ax), ncols=2)
+    if len(table) > _NAME_ALL_UNITS:  # points everywhere: no free corner for the legend
+        ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0),
+                  bbox_transform=_below_x_axis(ax), ncols=2)
+    else:  # inside the axes, so that a plain savefig keeps it
+        ax.legend(frameon=False, fontsize="small", loc="best")
     ax.grid(alpha=0.3)
     return ax
 
