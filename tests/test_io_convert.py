@@ -24,7 +24,7 @@ from amebench import exceptions
 from amebench import privacy
 from amebench.io import convert
 from amebench.io.read import read_network
-from fixtures_io.netbuild import EPISODE_HEADER, write_network
+from fixtures_io.netbuild import EPISODE_HEADER, PROFILE, write_network
 
 
 def _outcome(folder, expected, monkeypatch):
@@ -84,4 +84,37 @@ def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
     folder = write_network(tmp_path, f"{EPISODE_HEADER}\n{episode_id};121212-1212;2024-01-05;;;;;\n")
     net = read_network(folder)
     assert list(net.episodes["episode_id"]) == [episode_id]
+    assert len(net.rejects) == 0
+
+
+_PAYMENT_HEADER = "Pnr;Månad;Belopp"
+
+
+def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
+    # With the default decimal = "," a "." that is not the thousands mark was read as a
+    # decimal point, so an export writing 12.345 for twelve thousand loaded 12.345 kr, a
+    # thousandth of the amount, without a word. Before exactly three digits it is now
+    # rejected as ambiguous; other dots (12345.5, 1.25) still read as decimal points.
+    cells = ["12.345", "12 345,50", "12345.5", "1.250 kr", "1.25", "0,125"]
+    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-0{i + 1};{c}" for i, c in enumerate(cells)]) + "\n"
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == [12345.5, 12345.5, 1.25, 0.125]
+    rejects = net.rejects[net.rejects["table"] == "payments"]
+    assert list(rejects["line"]) == [2, 5]
+    assert list(rejects["value"]) == ["12.345", "1.250 kr"]
+    assert set(rejects["reason"]) == {'amount is ambiguous: "." before three digits with decimal = "," may be a '
+                                      'thousands separator (set thousands = "." if it is)'}
+    from amebench.labels import reason_label
+
+    assert reason_label(rejects["reason"].iloc[0], "sv").startswith("beloppet är tvetydigt")
+
+
+def test_with_thousands_dot_a_dot_before_three_digits_is_a_thousands_separator(tmp_path):
+    profile = PROFILE.replace("[format]\n", '[format]\nthousands = "."\n')
+    payments = f"{_PAYMENT_HEADER}\n121212-1212;2024-01;12.345\n121212-1212;2024-02;1.234,50\n"
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments,
+                           profile=profile)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == [12345.0, 1234.5]
     assert len(net.rejects) == 0

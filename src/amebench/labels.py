@@ -224,6 +224,10 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
     (r"amount is not a number", "beloppet är inte ett tal"),
     (r"amount is negative", "beloppet är negativt"),
+    (r'amount is ambiguous: "\." before three digits with decimal = "(.)" may be a thousands separator '
+     r'\(set thousands = "\." if it is\)',
+     r'beloppet är tvetydigt: "." före tre siffror med decimal = "\1" kan vara en tusentalsavgränsare '
+     r'(sätt thousands = "." om det är det)'),
     (r"not a whole number", "inte ett heltal"),
     (r"invalid identity number", "ogiltigt personnummer"),
     (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),
