@@ -1,6 +1,7 @@
 """Tests of profile checking (amebench.io.profile): every key of docs/profiles.md, nothing else."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,12 @@ def test_a_date_format_pandas_cannot_use_names_file_and_key(tmp_path, key, bad):
     with pytest.raises(ProfileError, match=f"{key}") as info:
         load_profile(path)
     assert str(path) in str(info.value)
+
+
+def test_two_columns_mapped_to_one_header_is_a_profile_error():
+    # enrolled_on and exited_on both read "Datum": every episode would end the day it
+    # starts. The old code accepted the profile silently.
+    text = tomllib.loads(PROFILE.replace('exited_on = "Utskrivningsdatum"', 'exited_on = "Inskrivningsdatum"'))
+    with pytest.raises(ProfileError, match=r"\[episodes.columns\] enrolled_on and exited_on both read the header "
+                                           r"'Inskrivningsdatum'"):
+        load_profile(text)

@@ -78,6 +78,11 @@ def _check_keys(section: Mapping, valid, where: str, source: str) -> None:
             raise ProfileError(f"{source}: unknown key {key!r} in {where}{_closest(key, valid)}")
 
 
+#: The one pair of canonical columns that may read one header: a household keyed by its
+#: applicant's identity number (household_id = person_id).
+_SHARED_HEADER = {"person_id", "household_id"}
+
+
 def _section(raw: Mapping, key: str, source: str, table: str | None = None) -> Mapping:
     """Return the table ``key`` of ``raw`` (empty if absent); any other TOML value is an error."""
     value = raw.get(key, {})
@@ -155,6 +160,12 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
             if not isinstance(v, str) or not v.strip():
                 raise ProfileError(f"{source}: [{table}.columns] {k} must be a column header (text)")
         columns = {k: unicodedata.normalize("NFC", v.strip().lstrip("\ufeff")) for k, v in columns.items()}
+        first: dict[str, str] = {}
+        for k, v in columns.items():  # two canonical columns read from one header: a slip ...
+            if v in first and {first[v], k} != _SHARED_HEADER:  # ... but a household keyed by its applicant
+                raise ProfileError(f"{source}: [{table}.columns] {first[v]} and {k} both read the header {v!r}; "
+                                   "each canonical column needs its own column of the export")
+            first[v] = k
     constants = dict(_section(raw, "constants", source, table))
     _check_keys(constants, canon, f"[{table}.constants]", source)
     for k, v in constants.items():
