@@ -15,7 +15,7 @@ import pandas as pd
 
 from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
 
-__all__ = ["parse_amounts", "read_amounts", "clean_amounts"]
+__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts"]
 
 _CURRENCY = r"(?i)\s*(kr\.?|sek|:-)\s*$"
 
@@ -301,3 +301,29 @@ def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values
     present = ~missing_mask(trimmed, missing_values)
     values, notnum, negative = parse_amounts(trimmed, decimal=decimal, thousands=thousands, present=present)
     return values, present, notnum, negative, lambda: trimmed
+
+
+#: A "." before exactly three digits (12.345, 1.250 kr): read as a decimal point when the
+#: decimal mark is ",", but in a Swedish export more likely a thousands separator.
+_DOT_THOUSANDS = r"\.[0-9]{3}([^0-9]|$)"
+
+
+def ambiguous_amounts(column: pd.Series, *, decimal: str, thousands: str) -> np.ndarray:
+    """Cells whose "." may be a thousands separator though the profile reads it as a decimal point.
+
+    With ``decimal = ","`` the readers take a ``.`` that is not the thousands mark as a
+    decimal point (``12345.5``); before exactly three digits (``12.345``) it is more likely
+    a thousands separator, and reading it as a decimal point would divide the amount by
+    1000 without a word. Such cells are rejected. No cell is ambiguous when the decimal
+    mark is ``.`` or the thousands mark is ``.``.
+    """
+    if decimal == "." or thousands == ".":
+        return np.zeros(len(column), dtype=bool)
+    import pyarrow.compute as pc
+
+    arrow = arrow_text(column)
+    if arrow is None:
+        return column.astype(str).str.contains(_DOT_THOUSANDS, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not pc.any(pc.match_substring(arrow, ".")).as_py():
+        return np.zeros(len(column), dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS), False).to_numpy(zero_copy_only=False).astype(bool)

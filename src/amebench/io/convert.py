@@ -18,7 +18,7 @@ import pandas as pd
 from .. import privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
-from .amounts import clean_amounts, read_amounts
+from .amounts import ambiguous_amounts, clean_amounts, read_amounts
 from .parse import (
     arrow_text,
     as_ids,
@@ -211,32 +211,6 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
         return _convert(raw, tp, profile, st, mapping, amounts, key=key, as_of=as_of, memo=memo)
 
 
-#: A "." before exactly three digits (12.345, 1.250 kr): read as a decimal point when the
-#: decimal mark is ",", but in a Swedish export more likely a thousands separator.
-_DOT_THOUSANDS = r"\.[0-9]{3}([^0-9]|$)"
-
-
-def _ambiguous_amounts(column: pd.Series, fmt) -> np.ndarray:
-    """Cells whose "." may be a thousands separator though the profile reads it as a decimal point.
-
-    With ``decimal = ","`` the readers take a ``.`` that is not the thousands mark as a
-    decimal point (``12345.5``); before exactly three digits (``12.345``) it is more likely
-    a thousands separator, and reading it as a decimal point would divide the amount by
-    1000 without a word. Such cells are rejected. No cell is ambiguous when the decimal
-    mark is ``.`` or the thousands mark is ``.``.
-    """
-    if fmt["decimal"] == "." or fmt["thousands"] == ".":
-        return np.zeros(len(column), dtype=bool)
-    import pyarrow.compute as pc
-
-    arrow = arrow_text(column)
-    if arrow is None:
-        return column.astype(str).str.contains(_DOT_THOUSANDS, regex=True).fillna(False).to_numpy(dtype=bool)
-    if not pc.any(pc.match_substring(arrow, ".")).as_py():
-        return np.zeros(len(column), dtype=bool)
-    return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS), False).to_numpy(zero_copy_only=False).astype(bool)
-
-
 #: Files with at least this many rows parse their amounts on a second thread.
 THREAD_ROWS = 100_000
 
@@ -316,7 +290,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             notnum, negative = notnum & p, negative & p
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
-            ambiguous = _ambiguous_amounts(raw.frame[mapping[column]], fmt) & p & ~notnum
+            ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
+                                          thousands=fmt["thousands"]) & p & ~notnum
             st.add(ambiguous, column, s, f'amount is ambiguous: "." before three digits with decimal = "{fmt["decimal"]}" '
                    'may be a thousands separator (set thousands = "." if it is)')
             frame[column] = values
