@@ -281,21 +281,20 @@ def test_read_export_checks_unit_id(tmp_path):
 
 
 def test_numbers_in_wrong_columns_are_never_echoed(tmp_path):
-    # A profile that maps the identity column as a code or a date must not leak the numbers.
-    as_code = PROFILE.replace('gender = "Kön"', 'gender = "Personnummer"')
-    folder = write_network(tmp_path / "a", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_code)
+    # Identity numbers in a code, a date or the episode-id column must not leak. (A
+    # profile mapping the person's own column a second time is a ProfileError before any
+    # value is read, so the numbers stand in the other columns here.)
+    folder = write_network(tmp_path / "a", _episodes("E1;811218-9876;2024-01-05;;;;811218-9876;"))
     with pytest.raises(UnmappedCodeError) as info:
         read_network(folder)
     assert "811218" not in str(info.value) and "<personnummer: hidden>" in str(info.value)
     # no profile line can map a number: the message says where to look instead of offering one
     hidden_line = next(line for line in str(info.value).splitlines() if "<personnummer: hidden>" in line)
     assert '= "..."' not in hidden_line and "[episodes.columns] gender" in hidden_line
-    as_date = PROFILE.replace('exited_on = "Utskrivningsdatum"', 'exited_on = "Personnummer"')
-    net = read_network(write_network(tmp_path / "b", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_date))
+    net = read_network(write_network(tmp_path / "b", _episodes("E1;811218-9876;2024-01-05;811218-9876;;;K;")))
     assert list(net.rejects["value"]) == ["<personnummer: hidden>"]
-    as_id = PROFILE.replace('episode_id = "Inskrivnings-ID"', 'episode_id = "Personnummer"')
     with pytest.raises(ProfileError, match="episode_id") as info:
-        read_network(write_network(tmp_path / "c", _episodes("E1;811218-9876;2024-01-05;;;;K;"), profile=as_id))
+        read_network(write_network(tmp_path / "c", _episodes("811218-9876;811218-9876;2024-01-05;;;;K;")))
     assert "811218" not in str(info.value)
 
 

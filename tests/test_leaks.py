@@ -118,14 +118,26 @@ def _misreading_profile(folder, replace_from: str, replace_to: str):
 
 
 def _misread_texts(folder, mistake: str) -> list[str]:
-    """Map the sample's personnummer column of Järfälla to a date (``date``, ``strict``) or a
-    coded column (``code``), read the network, and return every text the read gives back."""
+    """Map a column of personnummer in the sample's Järfälla export to a date (``date``,
+    ``strict``) or a coded column (``code``), read the network, and return every text the
+    read gives back.
+
+    The export gets a second column holding each row's number (as exports that name the
+    applicant twice do); mapping the person's own column twice is a ProfileError before
+    any value is read.
+    """
+    export = folder / "jarfalla" / "deltagare.csv"
     columns = tomllib.loads((folder / "profiles" / "jarfalla.toml").read_text(encoding="utf-8"))["episodes"]["columns"]
     person_column, enrolled_column, reason_column = (columns[c] for c in ("person_id", "enrolled_on", "exit_reason"))
+    lines = export.read_text(encoding="utf-8").splitlines()
+    at = lines[0].split(";").index(person_column)
+    copy = "Personnummer (sökande)"
+    export.write_text("\n".join([f"{lines[0]};{copy}"] + [f"{line};{line.split(';')[at]}" for line in lines[1:]]) + "\n",
+                      encoding="utf-8")
     if mistake == "code":
-        _misreading_profile(folder, f'exit_reason = "{reason_column}"', f'exit_reason = "{person_column}"')
+        _misreading_profile(folder, f'exit_reason = "{reason_column}"', f'exit_reason = "{copy}"')
     else:
-        _misreading_profile(folder, f'enrolled_on = "{enrolled_column}"', f'enrolled_on = "{person_column}"')
+        _misreading_profile(folder, f'enrolled_on = "{enrolled_column}"', f'enrolled_on = "{copy}"')
     texts = []
     try:
         net = amebench.read_network(folder, strict=mistake == "strict")
@@ -139,7 +151,7 @@ def _misread_texts(folder, mistake: str) -> list[str]:
 
 @pytest.mark.parametrize("mistake", ["date", "code", "strict"])
 def test_no_number_in_errors_or_rejects_when_a_profile_points_at_the_identity_column(secrets, tmp_path, mistake):
-    # A profile that maps the personnummer column to a date or a coded column makes the
+    # A profile that maps a column of personnummer to a date or a coded column makes the
     # reader complain about the values it finds there: the complaint must not quote them.
     folder = tmp_path / "net"
     shutil.copytree(amebench.sample_path(), folder)
