@@ -95,6 +95,21 @@ def test_whole_float_ids_read_as_the_parquet_reader_reads_them(tmp_path):
     assert len(Network.from_frames(episodes=episodes, activities=activities, as_of="2026-01-01").activities) == 1
 
 
+def test_a_whole_float_unit_is_the_unit_an_integer_names():
+    # Units 1.0 (a float column) in the episodes and 1 (integers) in the activities: the
+    # old code named the first "1.0" and the second "1", so no activity found its episode.
+    episodes = pd.DataFrame({"unit": [1.0, 2.0], "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": ["2024-01-01", "2024-03-01"]})
+    activities = pd.DataFrame({"unit": [1, 2], "episode_id": ["e1", "e2"], "activity": ["coaching", "coaching"],
+                               "started_on": ["2024-01-02", "2024-03-02"]})
+    net = Network.from_frames(episodes=episodes, activities=activities, as_of="2026-01-01")
+    assert list(net.episodes["unit"]) == ["1", "2"] and list(net.units["unit"]) == ["1", "2"]
+    assert len(net.activities) == 2 and len(net.rejects) == 0
+    named = pd.DataFrame({"unit": [1.0, 2.0], "name": ["Ett", "Två"]})
+    net = Network.from_frames(episodes=episodes, units=named, as_of="2026-01-01")
+    assert list(net.units["unit"]) == ["1", "2"]
+
+
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

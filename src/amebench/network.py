@@ -83,9 +83,9 @@ class Network:
         before enrolment, duplicate ids ...); rows that fail land in
         :attr:`rejects` with ``file`` set to ``"<episodes frame>"`` and so on.
         ``person_id`` and ``household_id`` are taken as already pseudonymous. A whole
-        float in ``episode_id``, ``person_id`` or ``household_id`` (an integer column
-        with a missing value) is the id ``"1"``, not ``"1.0"``, as in an Excel or
-        Parquet export.
+        float in ``episode_id``, ``person_id``, ``household_id`` or ``unit`` (an
+        integer column with a missing value) is the id ``"1"``, not ``"1.0"``, as in an
+        Excel or Parquet export.
 
         Parameters
         ----------

@@ -40,7 +40,8 @@ CANONICAL_PROFILE = {
 
 
 #: Identifier columns: a whole float (pandas makes an integer column with a missing value
-#: float) is written as the Excel and Parquet readers write it, "1" and not "1.0".
+#: float) is written as the Excel and Parquet readers write it, "1" and not "1.0". The
+#: unit column is written so too.
 _ID_COLUMNS = ("episode_id", "person_id", "household_id")
 
 
@@ -70,7 +71,7 @@ def _raw_tables(frame: pd.DataFrame, table: str):
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
     text = pd.DataFrame({c: _as_text(frame[c], ids=c in _ID_COLUMNS) for c in cols})
-    for unit, pos in frame.groupby(units.astype(str), sort=False).indices.items():
+    for unit, pos in frame.groupby(_as_text(units, ids=True), sort=False).indices.items():
         yield unit, RawTable(text.iloc[pos].reset_index(drop=True), np.asarray(pos, dtype=np.int64) + 1, label)
 
 
@@ -98,8 +99,10 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     if units is None:
-        ids = list(dict.fromkeys(episodes["unit"].astype(str))) if "unit" in episodes else []
+        ids = list(dict.fromkeys(_as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})
+    elif "unit" in units:
+        units = units.assign(unit=_as_text(units["unit"], ids=True).where(units["unit"].notna().to_numpy(), None))
     return Network(
         units=schema.coerce_table(units, schema.UNITS),
         **tables,
