@@ -241,3 +241,63 @@ def test_flow_total_says_when_hidden_counts_are_not_in_it(lang, label):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [label]
     assert ax.lines[0].get_ydata()[0] == 289 * 5  # the shown counts' sum, not a gap
     plt.close(fig)
+
+
+
+def _crowded(ordinary):
+    # `ordinary` units of 500 exits at 39-41 % and four of 300-303 exits at 80 %: the four
+    # points nearly coincide, and so did their names (all four on one another)
+    import numpy as np
+    import pandas as pd
+
+    outliers = ["u900", "u901", "u902", "u903"]
+    return pd.DataFrame({
+        "unit": [f"u{i:03d}" for i in range(ordinary)] + outliers,
+        "n": [500] * ordinary + [300, 301, 302, 303],
+        "events": np.concatenate([200 + np.resize([-5, -2, 0, 2, 5], ordinary), [240, 241, 242, 243]]),
+    })
+
+
+# 10 units, all named; 40 units, the four outliers named
+@pytest.mark.parametrize("ordinary", [6, 36])
+@pytest.mark.parametrize("figsize", [(6.4, 4.8), (8.0, 5.0)])
+def test_funnel_names_at_one_place_are_moved_apart(ordinary, figsize):
+    from itertools import combinations
+
+    fig, ax = plt.subplots(figsize=figsize)
+    result = compare.funnel(_crowded(ordinary), overdispersion=None)
+    result.plot(ax=ax)
+    fig.tight_layout()  # as the report does after plotting: names set apart at the final size
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    names = list(ax.texts)
+    assert {"u900", "u901", "u902", "u903"} <= {t.get_text() for t in names}
+    # where the old code drew them, 5 points right of and 4 above their points
+    old = [ax.annotate(t.get_text(), t.xy, xytext=(5, 4), textcoords="offset points",
+                       fontsize="small") for t in names]
+    old_boxes = [t.get_window_extent(renderer) for t in old]
+    assert sum(a.overlaps(b) for a, b in combinations(old_boxes, 2)) >= 6  # 4 choose 2, and more
+    for t in old:
+        t.remove()
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert not any(a.overlaps(b) for a, b in combinations(boxes, 2))
+    frame = ax.get_window_extent(renderer)
+    assert all(frame.y0 <= box.y0 and box.y1 <= frame.y1 for box in boxes)  # inside the axes
+    target = ax.transData.transform((0, result.target))[1]
+    assert all(box.y0 > target for t, box in zip(names, boxes) if t.get_text().startswith("u9"))
+    places = [tuple(t.xyann) for t in names]
+    fig.canvas.draw()
+    assert [tuple(t.xyann) for t in names] == places  # drawn again: the same places
+    plt.close(fig)
+
+
+def test_funnel_names_that_overlap_none_stay_where_they_were():
+    import pandas as pd
+
+    table = pd.DataFrame({"unit": list("abcde"), "n": [100, 300, 500, 700, 900],
+                          "events": [20, 150, 180, 350, 300]})
+    fig, ax = plt.subplots()
+    compare.funnel(table).plot(ax=ax)
+    fig.canvas.draw()
+    assert [tuple(t.xyann) for t in ax.texts] == [(5, 4)] * 5
+    plt.close(fig)

@@ -121,7 +121,13 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     the outer limits are named (the legend says so) and the legend goes below the axes,
     off the points: save such a figure with ``bbox_inches="tight"`` (or call
     ``tight_layout``) to keep it, as Jupyter and the report do.
+
+    Names that would overlap are moved apart vertically each time the figure is drawn,
+    at its final size: away from the target line, inside the axes where they fit, with
+    a thin line to their point. A name that overlaps none stays where it is.
     """
+    from ._namespacing import NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
+
     ax = _axes(ax)
     table = result.table.dropna(subset=["estimate"])
     size_col = "n" if result.kind == "proportion" else "expected"
@@ -147,10 +153,13 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}" for side in ("above", "below")])]
         level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
         ax.plot([], [], " ", label=figure_text("named_outside", lang, level=level))
-    for row in named.itertuples(index=False):
-        offset = (5, 4)
+    names = [
         ax.annotate(str(row.unit), (getattr(row, size_col), row.estimate), textcoords="offset points",
-                    xytext=offset, fontsize="small", color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], _POINT))
+                    xytext=NAME_OFFSET, fontsize="small",
+                    color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], _POINT))
+        for row in named.itertuples(index=False)
+    ]
+    ax.add_artist(NameSpacer(names, result.target))
     ax.set_xlabel(figure_text("exits" if result.kind == "proportion" else "expected_outcomes", lang))
     if result.kind == "proportion":
         ax.set_ylabel(figure_text("rate", lang))

@@ -1,0 +1,129 @@
+"""Unit names on a figure moved apart so that none covers another (no new dependency).
+
+:func:`amebench.plotting.funnel_plot` names its outliers; several at about the same size
+and rate (common in a network of 290 units) had their names drawn over one another.
+"""
+
+from __future__ import annotations
+
+from matplotlib.artist import Artist
+
+__all__ = ["NAME_OFFSET", "NameSpacer"]
+
+#: Where a unit's name starts from its point: points right, points up.
+NAME_OFFSET = (5.0, 4.0)
+#: Points kept free between two names moved apart, and between a name and the axes' edge.
+_NAME_GAP = 1.0
+#: Width (points) of the line from a moved name to its point.
+_LEADER_WIDTH = 0.6
+#: Drawn before the names (zorder 3) so that it can move them; its leader lines lie over the
+#: control limits (zorder 2) and under the points (3).
+_SPACER_ZORDER = 2.5
+
+
+class NameSpacer(Artist):
+    """Move a funnel plot's unit names apart when the figure is drawn; draw their leader lines.
+
+    Measured at draw time, where the names will be drawn: a layout applied after
+    :func:`amebench.plotting.funnel_plot` (``tight_layout``, the report's note, a resized
+    window) moves the points but not the names' offsets in points, so names set apart at
+    plotting time would run together again. Each draw starts from the names' first
+    places, so it gives the same places however often the figure is drawn.
+    """
+
+    def __init__(self, names, target: float):
+        super().__init__()
+        self._names = names
+        self._target = target
+        self.set_zorder(_SPACER_ZORDER)
+        self.set_in_layout(False)
+
+    def draw(self, renderer):
+        from matplotlib.lines import Line2D
+        from matplotlib.transforms import IdentityTransform
+
+        ax = self.axes
+        pixels = renderer.points_to_pixels(1.0)
+        target = ax.transData.transform((ax.get_xlim()[0], self._target))[1]
+        shown, boxes, points = [], [], []
+        for name in self._names:
+            point = ax.transData.transform(name.xy)
+            if not (name.get_visible() and ax.contains_point(point)):
+                continue  # matplotlib does not draw a name whose point is outside the axes
+            if tuple(name.xyann) != NAME_OFFSET:  # moved by an earlier draw
+                name.xyann = NAME_OFFSET
+            shown.append(name)
+            boxes.append(name.get_window_extent(renderer).extents)
+            points.append(point[1])
+        frame = ax.get_window_extent(renderer)
+        sides = [1 if y >= target else -1 for y in points]
+        shifts = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
+                        gap=_NAME_GAP * pixels)
+        for name, box, shift in zip(shown, boxes, shifts):
+            if not shift:
+                continue
+            name.xyann = (NAME_OFFSET[0], NAME_OFFSET[1] + shift / pixels)
+            x, y = ax.transData.transform(name.xy)
+            low, high = box[1] + shift, box[3] + shift
+            end = low if low > y else high if high < y else (low + high) / 2  # the edge facing the point
+            leader = Line2D([x, box[0]], [y, end], transform=IdentityTransform(), color=name.get_color(),
+                            lw=_LEADER_WIDTH, solid_capstyle="butt")
+            leader.set_figure(self.figure)
+            leader.draw(renderer)
+
+
+def _apart(boxes, points, sides, *, target, low, high, gap):
+    """Return how far (pixels) to move each box up (negative: down) so that no two overlap.
+
+    ``boxes`` are the names' ``(x0, y0, x1, y1)`` in display coordinates, ``points`` the
+    heights of their points, ``sides`` +1 for a point on or above the ``target`` height,
+    -1 below it. From the point nearest the target outwards, a name that would overlap
+    one already placed (closer than ``gap``, sharing some width) moves vertically to the
+    nearest free place on its side of the target line, within the axes (``low``,
+    ``high``): away from the target if there is one (a name moving down goes below its
+    point, as it starts above it), else towards it. A name with no free place left stays
+    where it started, over another; a name that overlaps none does not move.
+    """
+    bottom = [float(b[1]) for b in boxes]
+    height = [float(b[3] - b[1]) for b in boxes]
+
+    def across(i, j):
+        return boxes[i][0] < boxes[j][2] + gap and boxes[j][0] < boxes[i][2] + gap
+
+    placed = []
+    for i in sorted(range(len(boxes)), key=lambda i: (sides[i] * (points[i] - target), i)):
+        start, h = bottom[i], height[i]
+        # the bottoms of name i that bring it closer than gap to a placed name
+        blocked = _merged((bottom[j] - gap - h, bottom[j] + height[j] + gap)
+                          for j in placed if across(i, j))
+        placed.append(i)
+        if _free(start, blocked):
+            continue
+        if sides[i] > 0:
+            lo, hi = max(low, target) + gap, high - gap - h
+            away = start
+        else:
+            lo, hi = low + gap, min(high, target) - gap - h
+            away = 2 * points[i] - start - h  # the name mirrored under its point
+        edges = (e for pair in blocked for e in pair)
+        spots = [y for y in (lo, hi, away, *edges) if lo <= y <= hi and _free(y, blocked)]
+        if further := [y for y in spots if sides[i] * (y - away) >= 0]:
+            bottom[i] = min(further, key=lambda y: (abs(y - away), y))
+        elif spots:
+            bottom[i] = min(spots, key=lambda y: (abs(y - start), y))
+    return [b - box[1] for b, box in zip(bottom, boxes)]
+
+
+def _merged(intervals) -> list[list[float]]:
+    """Return open intervals as sorted, disjoint ``[start, end]`` pairs (their ends are free)."""
+    merged = []
+    for a, b in sorted(intervals):
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
+
+
+def _free(y: float, blocked) -> bool:
+    return not any(a < y < b for a, b in blocked)
