@@ -164,6 +164,35 @@ def test_funnel_names_every_unit_of_a_few_and_the_outer_outliers_of_many(k, name
     plt.close(fig)
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_funnel_of_many_outliers_names_the_20_furthest_outside(lang):
+    # 290 units of 50 exits, 230 at 20/50, 60 far out: 29 at 45/50, one at 48/50, 29 at
+    # 2/50, one at 0/50. Target 5966/14500 = 0.4114, s = sqrt(0.4114 * 0.5886 / 50) =
+    # 0.0696: z = 7.0 (45/50), 7.8 (48/50), -5.3 (2/50), -5.9 (0/50). The 20 furthest
+    # out are thus 48/50 and 19 of the 45/50 (ties kept in table order); the old code
+    # named all 60 outliers in a strip of the plot no wider than a name.
+    import numpy as np
+    import pandas as pd
+
+    events = np.full(290, 20)
+    events[:30], events[30:60] = 45, 2
+    events[0], events[30] = 48, 0
+    table = pd.DataFrame({"unit": [f"u{i:03d}" for i in range(290)], "n": 50, "events": events})
+    result = compare.funnel(table)
+    assert result.table["position"].isin(["above_998", "below_998"]).sum() == 60
+    fig, ax = plt.subplots()
+    result.plot(ax=ax, lang=lang)
+    texts = [t.get_text() for t in ax.texts]
+    furthest = result.table.assign(a=result.table["z"].abs()).sort_values("a", ascending=False, kind="stable")
+    assert len(texts) == 20 and set(texts) == set(furthest["unit"].head(20))
+    assert set(texts) == {f"u{i:03d}" for i in range(20)}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    expected = {"en": "named: the 20 units furthest outside the 99.8 % limits",
+                "sv": "namngivna: de 20 enheter som ligger längst utanför 99,8 %-gränserna"}[lang]
+    assert expected in legend
+    plt.close(fig)
+
+
 def test_swedish_funnel_says_which_units_it_names():
     fig, ax = plt.subplots()
     compare.funnel(_many_units(40)).plot(ax=ax, lang="sv")

@@ -7,11 +7,15 @@ and rate (common in a network of 290 units) had their names drawn over one anoth
 from __future__ import annotations
 
 from matplotlib.artist import Artist
+from matplotlib.patheffects import withStroke
 
-__all__ = ["NAME_OFFSET", "NameSpacer"]
+__all__ = ["NAME_HALO", "NAME_OFFSET", "NameSpacer"]
 
 #: Where a unit's name starts from its point: points right, points up.
 NAME_OFFSET = (5.0, 4.0)
+#: A white edge around each name's letters, so that a name over points of its own colour
+#: (outliers crowd together) stays legible.
+NAME_HALO = [withStroke(linewidth=2.5, foreground="white")]
 #: Points kept free between two names moved apart, and between a name and the axes' edge.
 _NAME_GAP = 1.0
 #: Width (points) of the line from a moved name to its point.

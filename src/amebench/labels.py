@@ -166,6 +166,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "widened_phi": ("limits widened for overdispersion (φ = {phi})", "gränserna vidgade för överspridning (φ = {phi})"),
     "target": ("target", "mål"),
     "named_outside": ("named: units outside the {level} % limits", "namngivna: enheter utanför {level} %-gränserna"),
+    "named_furthest": ("named: the {k} units furthest outside the {level} % limits",
+                       "namngivna: de {k} enheter som ligger längst utanför {level} %-gränserna"),
     "network_rate": ("network rate", "nätverkets andel"),
     "as_expected": ("as expected (O/E = 1)", "som förväntat (O/F = 1)"),
     "rate_at_exit": ("share of exits to {outcome}, with 95 % interval", "andel avslut till {outcome}, med 95 %-intervall"),

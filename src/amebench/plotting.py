@@ -33,6 +33,9 @@ _ROW_MARGIN = 0.5
 #: A funnel plot names every unit up to this many; with more, only those outside the
 #: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
 _NAME_ALL_UNITS = 15
+#: ... and at most this many of those, the furthest outside (largest |z|): 105 outliers of a
+#: 290-unit network without overdispersion cannot be named legibly beside their points.
+_MAX_NAMES = 20
 #: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
 #: more, one line of their sum: 290 lines and legend entries cover the plot.
 _FLOW_LINES = 10
@@ -118,15 +121,16 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     the horizontal line the target (legend ``target_label``, default "target"). Points
     above the limits are green, below them red. Up to 15 units are each named, and the
     legend sits inside the axes where it covers least; with more, only the units outside
-    the outer limits are named (the legend says so) and the legend goes below the axes,
-    off the points: save such a figure with ``bbox_inches="tight"`` (or call
-    ``tight_layout``) to keep it, as Jupyter and the report do.
+    the outer limits are named, at most the 20 furthest outside (largest ``|z|``; the
+    legend says which), and the legend goes below the axes, off the points: save such
+    a figure with ``bbox_inches="tight"`` (or call ``tight_layout``) to keep it, as
+    Jupyter and the report do.
 
     Names that would overlap are moved apart vertically each time the figure is drawn,
     at its final size: away from the target line, inside the axes where they fit, with
     a thin line to their point. A name that overlaps none stays where it is.
     """
-    from ._namespacing import NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
+    from ._namespacing import NAME_HALO, NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
 
     ax = _axes(ax)
     table = result.table.dropna(subset=["estimate"])
@@ -152,10 +156,15 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         outer = max(result.levels)
         named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}" for side in ("above", "below")])]
         level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
-        ax.plot([], [], " ", label=figure_text("named_outside", lang, level=level))
+        if len(named) > _MAX_NAMES:
+            furthest = named["z"].abs().sort_values(ascending=False, kind="stable").index[:_MAX_NAMES]
+            named = named.loc[named.index.isin(furthest)]
+            ax.plot([], [], " ", label=figure_text("named_furthest", lang, level=level, k=_MAX_NAMES))
+        else:
+            ax.plot([], [], " ", label=figure_text("named_outside", lang, level=level))
     names = [
         ax.annotate(str(row.unit), (getattr(row, size_col), row.estimate), textcoords="offset points",
-                    xytext=NAME_OFFSET, fontsize="small",
+                    xytext=NAME_OFFSET, fontsize="small", path_effects=NAME_HALO,
                     color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], _POINT))
         for row in named.itertuples(index=False)
     ]
