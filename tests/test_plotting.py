@@ -330,3 +330,24 @@ def test_funnel_names_that_overlap_none_stay_where_they_were():
     fig.canvas.draw()
     assert [tuple(t.xyann) for t in ax.texts] == [(5, 4)] * 5
     plt.close(fig)
+
+
+def test_funnel_name_of_the_largest_unit_stays_inside_the_axes():
+    # The largest unit's point sits near the right edge; its name, written right of the
+    # point, ran 100+ points past the axes (and off a figure saved without bbox="tight").
+    import pandas as pd
+
+    table = pd.DataFrame({"unit": ["a", "b", "c", "Södertälje arbetsmarknadsförvaltning"],
+                          "n": [100, 300, 500, 2000], "events": [30, 90, 160, 600]})
+    fig, ax = plt.subplots()
+    compare.funnel(table).plot(ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    last = boxes["Södertälje arbetsmarknadsförvaltning"]
+    assert frame.x0 <= last.x0 and last.x1 <= frame.x1
+    point = ax.transData.transform((2000, 0.3))[0]
+    assert last.x1 < point  # written left of its point
+    assert all(box.x0 > ax.transData.transform((n, 0))[0] for (name, box), n in zip(boxes.items(), [100, 300, 500]))
+    plt.close(fig)

@@ -32,7 +32,8 @@ class NameSpacer(Artist):
     :func:`amebench.plotting.funnel_plot` (``tight_layout``, the report's note, a resized
     window) moves the points but not the names' offsets in points, so names set apart at
     plotting time would run together again. Each draw starts from the names' first
-    places, so it gives the same places however often the figure is drawn.
+    places, so it gives the same places however often the figure is drawn. A name that
+    would run past the right edge of the axes is written left of its point.
     """
 
     def __init__(self, names, target: float):
@@ -49,28 +50,35 @@ class NameSpacer(Artist):
         ax = self.axes
         pixels = renderer.points_to_pixels(1.0)
         target = ax.transData.transform((ax.get_xlim()[0], self._target))[1]
+        frame = ax.get_window_extent(renderer)
         shown, boxes, points = [], [], []
         for name in self._names:
             point = ax.transData.transform(name.xy)
             if not (name.get_visible() and ax.contains_point(point)):
                 continue  # matplotlib does not draw a name whose point is outside the axes
-            if tuple(name.xyann) != NAME_OFFSET:  # moved by an earlier draw
-                name.xyann = NAME_OFFSET
+            if tuple(name.xyann) != NAME_OFFSET or name.get_horizontalalignment() != "left":
+                name.xyann = NAME_OFFSET  # moved by an earlier draw
+                name.set_horizontalalignment("left")
+            box = name.get_window_extent(renderer)
+            if box.x1 > frame.x1:  # past the right edge (the largest unit): left of its point
+                name.xyann = (-NAME_OFFSET[0], NAME_OFFSET[1])
+                name.set_horizontalalignment("right")
+                box = name.get_window_extent(renderer)
             shown.append(name)
-            boxes.append(name.get_window_extent(renderer).extents)
+            boxes.append(box.extents)
             points.append(point[1])
-        frame = ax.get_window_extent(renderer)
         sides = [1 if y >= target else -1 for y in points]
         shifts = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
                         gap=_NAME_GAP * pixels)
         for name, box, shift in zip(shown, boxes, shifts):
             if not shift:
                 continue
-            name.xyann = (NAME_OFFSET[0], NAME_OFFSET[1] + shift / pixels)
+            name.xyann = (name.xyann[0], NAME_OFFSET[1] + shift / pixels)
             x, y = ax.transData.transform(name.xy)
             low, high = box[1] + shift, box[3] + shift
             end = low if low > y else high if high < y else (low + high) / 2  # the edge facing the point
-            leader = Line2D([x, box[0]], [y, end], transform=IdentityTransform(), color=name.get_color(),
+            side = box[0] if box[0] >= x else box[2]  # a name left of its point: its right end
+            leader = Line2D([x, side], [y, end], transform=IdentityTransform(), color=name.get_color(),
                             lw=_LEADER_WIDTH, solid_capstyle="butt")
             leader.set_figure(self.figure)
             leader.draw(renderer)

@@ -128,7 +128,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 
     Names that would overlap are moved apart vertically each time the figure is drawn,
     at its final size: away from the target line, inside the axes where they fit, with
-    a thin line to their point. A name that overlaps none stays where it is.
+    a thin line to their point. A name that overlaps none stays where it is; one that
+    would run past the right edge of the axes is written left of its point.
     """
     from ._namespacing import NAME_HALO, NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
 
