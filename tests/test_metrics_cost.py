@@ -59,6 +59,30 @@ def test_cost_applies_the_cohort_units_and_enrolment_period_to_participants():
     assert out.loc[("a", "per_outcome"), "n"] == 0
 
 
+
+@pytest.mark.parametrize("costs, match", [
+    # a cost of -1,000,000 gave C = -1,002,053 and an interval from -114,295 to -1,619,684
+    # SEK per participant: ci_low above ci_high
+    ({"a": -1_000_000.0}, r"unit 'a'.*-1000000"),
+    # NaN gave two rows of NaN, reported as if the unit had a cost
+    ({"a": float("nan")}, r"unit 'a'.*nan"),
+    ({"a": math.inf}, r"unit 'a'.*inf"),
+    # a misspelt unit gave rows with 0 participants and an interval (C / 3.69, inf)
+    ({"jarfala": 1_000_000.0}, r"'jarfala'.*not in the network"),
+])
+def test_cost_refuses_costs_that_are_not_a_cost_of_a_unit(costs, match):
+    with pytest.raises(AmebenchError, match=match):
+        cost(amebench.cohort(_network(), exited=2024), costs=costs)
+
+
+def test_cost_refuses_a_negative_cost_in_the_units_table():
+    # Network.from_frames keeps a negative annual_cost_sek (the manifest refuses one)
+    net = _network()
+    net.units["annual_cost_sek"] = pd.array([-3_652_500.0, None], dtype="Float64")
+    with pytest.raises(AmebenchError, match=r"unit 'a'.*annual_cost_sek"):
+        cost(amebench.cohort(net, exited=2024))
+
+
 # R 4.x: poisson.test(x)$conf.int, the exact (Garwood) interval of a Poisson count.
 POISSON_95 = {0: (0.0, 3.688879), 1: (0.02531781, 5.57164339), 2: (0.2422093, 7.2246877)}
 

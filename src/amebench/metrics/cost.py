@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -35,8 +36,9 @@ def cost(
         is counted). Its ``units=`` and ``enrolled=`` selections apply to the
         participants as well as to the outcomes.
     costs
-        Unit -> annual cost in SEK; default ``network.units.annual_cost_sek``. Only
-        the cohort's units are reported.
+        Unit -> annual cost in SEK (a finite number, 0 or more); default
+        ``network.units.annual_cost_sek``, where a unit with a missing cost is left
+        out. Only the cohort's units are reported.
     outcome
         Outcome group counted as positive.
     conf_level
@@ -55,7 +57,9 @@ def cost(
     ------
     AmebenchError
         When the cohort has no exit period, the period starts after ``as_of``, no
-        unit has a cost, or ``conf_level`` is not in (0, 1).
+        unit has a cost, ``costs`` names a unit that is not in the network, a
+        reported unit's cost is negative, NaN or infinite, or ``conf_level`` is not
+        in (0, 1).
 
     Notes
     -----
@@ -95,11 +99,16 @@ def cost(
     if costs is None:
         units = cohort.network.units.dropna(subset=["annual_cost_sek"])
         costs = dict(zip(units["unit"].astype(str), units["annual_cost_sek"].astype(float)))
+        source = "in annual_cost_sek of the network's units table"
+    else:
+        costs = _given_costs(costs, cohort.network)
+        source = "in costs="
     if cohort.units is not None:
         costs = {unit: annual for unit, annual in costs.items() if unit in cohort.units}
     if not costs:
         raise AmebenchError("no unit costs: give costs={'unit': annual SEK} or annual_cost_sek in the manifest "
                             "for the cohort's units")
+    _check_cost_values(costs, source)
     reasons = outcome_reasons(outcome)
     # the same unit and enrolment selection as the cohort, but every episode active in
     # the period, not only those that exited in it
@@ -123,6 +132,33 @@ def cost(
     out["method"] = f"annual cost x {years:.3f} years / count; exact Poisson (Garwood) CI of the count, cost known"
     out["conf_level"] = float(conf_level)
     return tidy(out)
+
+
+def _given_costs(costs, network) -> dict:
+    """``costs`` as a dict, every key a unit of ``network`` (a misspelt unit would be reported with 0 people)."""
+    try:
+        costs = dict(costs)
+    except (TypeError, ValueError):
+        raise AmebenchError(f"costs must map unit to annual cost in SEK, e.g. {{'solna': 4_000_000}}; "
+                            f"got {type(costs).__name__}") from None
+    known = set(network.units["unit"].astype(str))
+    unknown = sorted(str(unit) for unit in costs if unit not in known)
+    if unknown:
+        raise AmebenchError(f"costs names units {unknown} that are not in the network; its units are {sorted(known)}")
+    return costs
+
+
+def _check_cost_values(costs: dict, source: str) -> None:
+    """Raise unless every cost is a finite number of SEK, 0 or more (a negative cost turns the interval around)."""
+    for unit, annual in costs.items():
+        try:
+            value = float(annual)
+        except (TypeError, ValueError):
+            value = math.nan
+        if isinstance(annual, bool) or not math.isfinite(value) or value < 0:
+            raise AmebenchError(
+                f"unit {unit!r} has annual cost {annual!r} {source}: a cost is a finite number of SEK, 0 or more"
+            )
 
 
 def against_target(result: pd.DataFrame, target: float, *, higher_is_better: bool = True) -> pd.DataFrame:
