@@ -1,6 +1,7 @@
 """Tests of cost per participant/outcome, targets and transitions."""
 
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -114,6 +115,20 @@ def test_cost_interval_treats_the_count_as_poisson():
     assert (ninety["conf_level"] == 0.9).all()
     assert list(work.reset_index().columns) == ["unit", "quantity", "estimate", "ci_low", "ci_high", "n", "cost_sek",
                                                 "method", "conf_level"]
+
+
+def test_cost_of_zero_with_no_outcome():
+    # A unit that cost nothing costs 0 per outcome whatever the (positive) number of outcomes:
+    # C / mu = 0 for every mu in (L, U] = (0, 3.69], so the interval is [0, 0]. With no exit
+    # to "studies" in a the old code divided 0 by L = 0: a RuntimeWarning and ci_high NaN.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        out = cost(amebench.cohort(_network(), exited=2024, units=["a"]), costs={"a": 0.0}, outcome="studies")
+    row = out.set_index("quantity").loc["per_outcome"]
+    assert row["n"] == 0 and math.isnan(row["estimate"])
+    assert (row["ci_low"], row["ci_high"]) == (0.0, 0.0)
+    participants = out.set_index("quantity").loc["per_participant"]
+    assert (participants["estimate"], participants["ci_low"], participants["ci_high"]) == (0.0, 0.0, 0.0)
 
 
 def test_cost_can_be_judged_against_a_target():

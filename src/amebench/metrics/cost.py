@@ -78,7 +78,8 @@ def cost(
     ``statsmodels.stats.rates.confint_poisson(method="exact-c")``) the interval of
     :math:`C/x` is :math:`(C/U, C/L)`. A count of 0 has no estimate (NaN); its
     interval is :math:`(C/U, \\infty)` (:math:`L = 0`): the data only say the
-    cost per person or outcome is at least :math:`C/U`.
+    cost per person or outcome is at least :math:`C/U` (a unit whose cost is 0 has
+    the interval :math:`(0, 0)`).
 
     References
     ----------
@@ -124,11 +125,11 @@ def cost(
     count = out["n"].to_numpy(dtype=np.float64)
     period_cost = out["cost_sek"].to_numpy(dtype=np.float64)
     low, high = confint_poisson(count, 1, method="exact-c", alpha=1 - conf_level)
-    with np.errstate(divide="ignore"):
-        # count 0: L = 0, so the upper limit is infinite
-        out["estimate"] = np.where(count > 0, period_cost / np.maximum(count, 1), np.nan)
-        out["ci_low"] = period_cost / high
-        out["ci_high"] = period_cost / low
+    out["estimate"] = np.where(count > 0, period_cost / np.maximum(count, 1), np.nan)
+    out["ci_low"] = period_cost / high
+    # count 0: L = 0, so the upper limit is infinite, or 0 for a unit that cost nothing
+    # (C / mu = 0 for every mu > 0)
+    out["ci_high"] = np.divide(period_cost, low, out=np.where(period_cost > 0, np.inf, 0.0), where=low > 0)
     out["method"] = f"annual cost x {years:.3f} years / count; exact Poisson (Garwood) CI of the count, cost known"
     out["conf_level"] = float(conf_level)
     return tidy(out)
