@@ -199,6 +199,23 @@ def test_against_target_limit_on_the_target_is_inconclusive():
     assert against_target(result, 0.5, higher_is_better=False)["verdict"].tolist() == ["inconclusive", "inconclusive"]
 
 
+
+@pytest.mark.parametrize("target", [float("nan"), math.inf, -math.inf, None, "0.5", True])
+def test_against_target_needs_a_finite_number(target):
+    # NaN made every comparison false: every row "inconclusive", against no target at all;
+    # inf made every finite interval "not_met"; None and "0.5" were bare TypeErrors.
+    result = pd.DataFrame({"unit": ["x"], "estimate": [0.6], "ci_low": [0.55], "ci_high": [0.65]})
+    with pytest.raises(AmebenchError, match="target must be a finite number"):
+        against_target(result, target)
+
+
+def test_against_target_needs_a_direction():
+    # "no" is truthy: it was judged as higher is better
+    result = pd.DataFrame({"unit": ["x"], "estimate": [0.6], "ci_low": [0.55], "ci_high": [0.65]})
+    with pytest.raises(AmebenchError, match="higher_is_better must be True or False"):
+        against_target(result, 0.5, higher_is_better="no")
+
+
 def test_transitions_count_every_episode_once_per_stage():
     out = transitions(_network())
     first = out[out["from_stage"] == "readiness"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -165,15 +166,46 @@ def _check_cost_values(costs: dict, source: str) -> None:
 def against_target(result: pd.DataFrame, target: float, *, higher_is_better: bool = True) -> pd.DataFrame:
     """Return ``result`` with ``target`` and a ``verdict`` judged by the confidence interval.
 
+    Parameters
+    ----------
+    result
+        Any result table with ``estimate``, ``ci_low`` and ``ci_high`` (an
+        ``outcome_rate``, ``retention`` or ``cost`` result, ...).
+    target
+        The target, on the scale of ``estimate`` (0.5 for 50 %): a finite number.
+    higher_is_better
+        True when a higher estimate is better (a rate), False when a lower one is
+        (a cost).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result``'s columns with ``target`` (among the grouping columns) and
+        ``verdict`` (one of :data:`VERDICTS`).
+
+    Raises
+    ------
+    AmebenchError
+        When ``result`` lacks an interval column, ``target`` is not a finite number
+        or ``higher_is_better`` is not True or False.
+
+    Notes
+    -----
     ``met`` when the whole interval lies on the good side of the target
     (``ci_low > target`` when higher is better, ``ci_high < target`` when lower is
     better), ``not_met`` when it lies wholly on the other side (``ci_high < target``,
     resp. ``ci_low > target``), ``inconclusive`` when the interval contains the
-    target, a limit equal to it included (or there is no interval).
+    target, a limit equal to it included (or there is no interval). An infinite
+    limit (``cost`` with no outcome) is a limit like any other.
     """
     missing = [c for c in ("estimate", "ci_low", "ci_high") if c not in result.columns]
     if missing:
         raise AmebenchError(f"against_target needs a result with an interval; missing {missing}")
+    if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Real) or not math.isfinite(target):
+        raise AmebenchError(f"target must be a finite number on the scale of the estimate (0.5 for 50 %), "
+                            f"not {target!r}")
+    if not isinstance(higher_is_better, (bool, np.bool_)):
+        raise AmebenchError(f"higher_is_better must be True or False, not {higher_is_better!r}")
     out = result.copy()
     low, high = out["ci_low"].astype(float), out["ci_high"].astype(float)
     # strict on both sides: a limit on the target means the interval contains it
