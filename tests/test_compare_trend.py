@@ -154,6 +154,17 @@ def test_power_needs_whole_sizes(sizes):
         power(*sizes)
 
 
+
+@pytest.mark.parametrize("alpha, power_", [(0.05, 0.05), (0.20, 0.10)])
+def test_power_must_exceed_alpha(alpha, power_):
+    # A two-sided test rejects with probability alpha when there is no difference at all, so
+    # a power of alpha or less is reached by a difference of 0 and the question has no answer.
+    # It gave statsmodels' "only 0-dimensional arrays can be converted" (TypeError) and
+    # scipy's "f(a) and f(b) must have different signs" (ValueError).
+    with pytest.raises(AmebenchError, match="power must be larger than alpha"):
+        power(50, 50, alpha=alpha, power=power_)
+
+
 def test_power_takes_a_whole_float_size():
     assert power(98.0, 98).iloc[0]["estimate"] == pytest.approx(power(98, 98).iloc[0]["estimate"])
 

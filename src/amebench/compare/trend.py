@@ -85,8 +85,9 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     Raises
     ------
     AmebenchError
-        When a size is not a whole number of at least 2 (``power(2.5, 10)``), or
-        ``p_a``, ``alpha`` or ``power`` is not strictly between 0 and 1.
+        When a size is not a whole number of at least 2 (``power(2.5, 10)``),
+        ``p_a``, ``alpha`` or ``power`` is not strictly between 0 and 1, or
+        ``power`` is not larger than ``alpha``.
 
     Notes
     -----
@@ -113,6 +114,11 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     n_a, n_b = int(n_a), int(n_b)
     if not 0 < p_a < 1 or not 0 < alpha < 1 or not 0 < power < 1:
         raise AmebenchError("p_a, alpha and power must lie strictly between 0 and 1")
+    if power <= alpha:
+        # the test rejects with probability alpha at no difference: a difference of 0 has
+        # this power already, and no smallest difference exists
+        raise AmebenchError(f"power must be larger than alpha (the power at no difference); got power={power}, "
+                            f"alpha={alpha}")
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_a, ratio=n_b / n_a, alpha=alpha, power=power,
                                      alternative="two-sided")
     angle = math.asin(math.sqrt(p_a)) + float(h) / 2
