@@ -109,6 +109,13 @@ def test_trend_keeps_a_missing_group():
     assert known.loc[2024, "change"] == pytest.approx(0.2)
 
 
+def test_trend_says_exit_year_is_its_own_grouping():
+    # by="exit_year" was pandas' "cannot insert exit_year, already exists" (ValueError);
+    # outcome_rate's message for an unknown by column even offers exit_year
+    with pytest.raises(AmebenchError, match="trend groups by exit_year itself"):
+        trend(_episodes(), outcome="work", by=("unit", "exit_year"))
+
+
 def test_power_matches_cohens_table():
     # Cohen (1988) Table 6.4.1: h = 0.40 needs n = 98 per group for power 0.80 at
     # two-sided alpha 0.05. Around p_a = 0.5: p_b = sin^2(pi/4 + 0.20) = 0.6947.

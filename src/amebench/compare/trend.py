@@ -23,6 +23,19 @@ _MIN_GROUP = 2
 def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 0.95) -> pd.DataFrame:
     """Return the outcome rate per exit year with Wilson CI, and the change from the previous year.
 
+    Parameters
+    ----------
+    data
+        A :class:`amebench.Cohort` or a DataFrame of episodes, as for
+        :func:`amebench.metrics.outcome_rate` (exits after the cohort's ``as_of``
+        are not exits).
+    outcome
+        Outcome group counted as an event.
+    by
+        Grouping columns besides ``exit_year``, which ``trend`` adds itself.
+    conf_level
+        Confidence level of both intervals.
+
     Returns
     -------
     pandas.DataFrame
@@ -32,8 +45,34 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
         ``change_ci_low``, ``change_ci_high`` (Newcombe hybrid score interval;
         missing for a group's first year or when the previous year had no exits),
         ``method``, ``conf_level``.
+
+    Raises
+    ------
+    AmebenchError
+        When ``by`` holds ``exit_year`` or a column ``outcome_rate`` cannot group
+        by, or ``conf_level`` is not in (0, 1).
+
+    Notes
+    -----
+    The rate of a year is ``outcome_rate`` per episode with the Wilson interval.
+    With :math:`(l_1, u_1)` and :math:`(l_0, u_0)` the Wilson intervals of this
+    year's rate :math:`p_1` and last year's :math:`p_0`, the change
+    :math:`p_1 - p_0` has Newcombe's interval (his method 10)
+    :math:`p_1 - p_0 - \\sqrt{(p_1 - l_1)^2 + (u_0 - p_0)^2}` to
+    :math:`p_1 - p_0 + \\sqrt{(u_1 - p_1)^2 + (p_0 - l_0)^2}`
+    (``statsmodels`` ``confint_proportions_2indep(method="newcomb")``). The two
+    years are taken as independent samples.
+
+    References
+    ----------
+    Wilson E.B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22:209–212.
+    Newcombe R.G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17:873–890.
     """
     by = (by,) if isinstance(by, str) else tuple(by)
+    if "exit_year" in by:
+        raise AmebenchError(f"trend groups by exit_year itself; leave it out of by (by is {list(by)})")
     rates = outcome_rate(data, outcome=outcome, by=(*by, "exit_year"), conf_level=conf_level)
     rates = rates.sort_values([*by, "exit_year"]).reset_index(drop=True)
     change = np.full(len(rates), np.nan)
