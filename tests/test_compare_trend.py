@@ -3,9 +3,10 @@
 import math
 
 import numpy as np
-
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.optimize import brentq
 from scipy.stats import norm
 from statsmodels.stats.proportion import confint_proportions_2indep
@@ -34,6 +35,53 @@ def test_trend_change_from_previous_year():
     assert (out.loc[2024, "change_ci_low"], out.loc[2024, "change_ci_high"]) == pytest.approx((low, high))
     assert math.isnan(out.loc[2023, "change"])
     assert math.isnan(out.loc[2026, "change"])  # 2025 had no exits: no change is shown
+
+
+
+def _years(counts, unit="a"):
+    # counts: {exit year: (events, n)} -> one episode per exit, the first `events` to work
+    rows = []
+    for year, (events, n) in counts.items():
+        for i in range(n):
+            rows.append({"unit": unit, "episode_id": f"{unit}{year}-{i}", "person_id": f"{unit}{year}-{i}",
+                         "enrolled_on": pd.Timestamp(f"{year}-01-01"), "exited_on": pd.Timestamp(f"{year}-06-01"),
+                         "exit_reason": "work" if i < events else "dropped_out"})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("now, before, low, high", [
+    # Newcombe R.G. (1998) Stat Med 17:873-890, Table II, method 10 (hybrid score), the
+    # published limits to 4 decimals:
+    ((56, 70), (48, 80), 0.0524, 0.3339),   # example (a): 0.8 - 0.6 = 0.2
+    ((9, 10), (3, 10), 0.1705, 0.8090),     # example (b): 0.9 - 0.3 = 0.6
+    # by hand from Wilson's 0/10 upper limit z^2 / (10 + z^2) = 3.8415 / 13.8415 = 0.2775:
+    # 0/10 - 0/10 is -0.2775 to 0.2775; 10/10 - 0/10 is 1 - sqrt(2) x 0.2775 = 0.6075 to 1
+    ((0, 10), (0, 10), -0.2775, 0.2775),
+    ((10, 10), (0, 10), 0.6075, 1.0),
+])
+def test_trend_change_matches_newcombe_table_ii(now, before, low, high):
+    out = trend(_years({2023: before, 2024: now}), outcome="work").set_index("exit_year")
+    assert out.loc[2024, "change"] == pytest.approx(now[0] / now[1] - before[0] / before[1])
+    assert out.loc[2024, "change_ci_low"] == pytest.approx(low, abs=6e-5)
+    assert out.loc[2024, "change_ci_high"] == pytest.approx(high, abs=6e-5)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), min_size=1, max_size=4), st.randoms())
+def test_trend_properties(years, random):
+    # intervals hold their estimates, rates and changes lie in [0, 1] and [-1, 1], no exit is
+    # lost, and the order of the rows does not matter
+    counts = {2020 + i: (min(events, n), n) for i, (events, n) in enumerate(years)}
+    episodes = _years(counts)
+    out = trend(episodes, outcome="work")
+    assert out["n"].sum() == len(episodes)
+    assert ((0 <= out["ci_low"]) & (out["ci_low"] <= out["estimate"]) & (out["estimate"] <= out["ci_high"])
+            & (out["ci_high"] <= 1)).all()
+    changes = out.dropna(subset=["change"])
+    assert len(changes) == len(counts) - 1
+    assert ((-1 <= changes["change_ci_low"]) & (changes["change_ci_low"] <= changes["change"] + 1e-12)
+            & (changes["change"] <= changes["change_ci_high"] + 1e-12) & (changes["change_ci_high"] <= 1)).all()
+    shuffled = episodes.iloc[random.sample(range(len(episodes)), len(episodes))]
+    pd.testing.assert_frame_equal(trend(shuffled, outcome="work"), out)
 
 
 def _wilson(x, n, conf_level):

@@ -3,8 +3,12 @@
 import math
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats import chi2
 
 import amebench
 from amebench.exceptions import AmebenchError
@@ -144,6 +148,69 @@ def test_cost_can_be_judged_against_a_target():
     assert verdicts == ["not_met", "inconclusive", "met"]
 
 
+
+def _units_network(counts, as_of="2025-03-31"):
+    # counts: {unit: (participants, exits to work)}; each participant one episode enrolled
+    # and exited in 2024, the first ones to work
+    rows = []
+    for unit, (people, work) in counts.items():
+        for i in range(people):
+            rows.append({"unit": unit, "episode_id": f"{unit}-{i}", "person_id": f"{unit}-{i}",
+                         "enrolled_on": "2024-02-01", "exited_on": "2024-05-01",
+                         "exit_reason": "work" if i < work else "dropped_out"})
+    units = pd.DataFrame({"unit": list(counts), "name": list(counts)})
+    return amebench.Network.from_frames(episodes=pd.DataFrame(rows, columns=["unit", "episode_id", "person_id",
+                                                                             "enrolled_on", "exited_on",
+                                                                             "exit_reason"]),
+                                        units=units, as_of=as_of)
+
+
+def _garwood(x, conf_level):
+    # Garwood (1936) by hand: chi2_{2x, alpha/2} / 2 (0 for x = 0) and chi2_{2x+2, 1-alpha/2} / 2
+    alpha = 1 - conf_level
+    return (chi2.ppf(alpha / 2, 2 * x) / 2 if x > 0 else 0.0), chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=3),
+       st.floats(1.0, 1e8), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+def test_cost_properties(pairs, annual, conf_level):
+    # per participant and per outcome: C / x with (C / U, C / L) from the Garwood interval of
+    # x computed by hand; the interval holds the estimate; twice the cost doubles every number
+    counts = {f"u{i}": (people, min(work, people)) for i, (people, work) in enumerate(pairs)}
+    cohort = amebench.cohort(_units_network(counts), exited=2024)
+    out = cost(cohort, costs={unit: annual for unit in counts}, outcome="work", conf_level=conf_level)
+    period = annual * 366 / 365.25
+    for row in out.itertuples():
+        people, work = counts[row.unit]
+        x = people if row.quantity == "per_participant" else work
+        low, high = _garwood(x, conf_level)
+        assert row.n == x and row.cost_sek == pytest.approx(period)
+        assert row.ci_low == pytest.approx(period / high, rel=1e-9)
+        if x == 0:
+            assert math.isnan(row.estimate) and row.ci_high == math.inf
+        else:
+            assert row.estimate == pytest.approx(period / x) and row.ci_high == pytest.approx(period / low, rel=1e-9)
+            assert row.ci_low <= row.estimate <= row.ci_high
+    double = cost(cohort, costs={unit: 2 * annual for unit in counts}, outcome="work", conf_level=conf_level)
+    for column in ("estimate", "ci_low", "ci_high", "cost_sek"):
+        np.testing.assert_allclose(double[column], 2 * out[column], rtol=1e-12)
+
+
+def test_cost_interval_covers_the_cost_per_expected_participant():
+    # 300 units with the same cost, each serving a Poisson(4) number of people in 2024:
+    # the cost per expected participant is C / 4. Garwood's interval is exact-conservative;
+    # its coverage at mu = 4, summed over the Poisson probabilities by hand
+    # (sum of dpois(x, 4) over x with L(x) <= 4 <= U(x)), is 0.9603. 300 units: Monte Carlo
+    # se 1.1 points (seeded: 0.973).
+    rng = np.random.default_rng(11)
+    counts = {f"u{i:03d}": (int(people), 0) for i, people in enumerate(rng.poisson(4, 300))}
+    out = cost(amebench.cohort(_units_network(counts), exited=2024), costs=dict.fromkeys(counts, 1_000_000.0))
+    people = out[out["quantity"] == "per_participant"]
+    truth = 1_000_000 * 366 / 365.25 / 4
+    covered = (people["ci_low"] <= truth) & (truth <= people["ci_high"])
+    assert covered.mean() == pytest.approx(0.9603, abs=0.03)
+
+
 def _counting_network():
     # a: q1 has two episodes active in 2024; q2 exits on 2024-01-01, the first day of 2024;
     #    q3 exits on 2023-12-31, before it. b: r1 exits to work in 2024, r2 is ongoing since 2022.
@@ -214,6 +281,25 @@ def test_against_target_needs_a_direction():
     result = pd.DataFrame({"unit": ["x"], "estimate": [0.6], "ci_low": [0.55], "ci_high": [0.65]})
     with pytest.raises(AmebenchError, match="higher_is_better must be True or False"):
         against_target(result, 0.5, higher_is_better="no")
+
+
+
+@given(st.lists(st.tuples(st.floats(-1e6, 1e6), st.floats(0, 1e6)), min_size=1, max_size=5),
+       st.floats(-1e6, 1e6))
+def test_against_target_properties(intervals, target):
+    # "met" or "not_met" only when the target lies outside the closed interval; turning the
+    # direction round swaps them and keeps "inconclusive"
+    low = [a for a, _ in intervals]
+    result = pd.DataFrame({"estimate": [a + w / 2 for a, w in intervals], "ci_low": low,
+                           "ci_high": [a + w for a, w in intervals]})
+    up = against_target(result, target)
+    down = against_target(result, target, higher_is_better=False)
+    inside = (result["ci_low"] <= target) & (target <= result["ci_high"])
+    assert (up["verdict"][inside] == "inconclusive").all()
+    assert (up["verdict"][~inside] != "inconclusive").all()
+    swap = {"met": "not_met", "not_met": "met", "inconclusive": "inconclusive"}
+    assert down["verdict"].tolist() == [swap[v] for v in up["verdict"]]
+    assert list(up.index[up["verdict"] == "met"]) == list(result.index[result["ci_low"] > target])
 
 
 def test_transitions_count_every_episode_once_per_stage():
