@@ -267,6 +267,20 @@ def test_against_target_limit_on_the_target_is_inconclusive():
 
 
 
+
+def test_against_target_keeps_the_callers_own_columns():
+    # a rate table with the units' names merged in: "name" is not an amebench result column,
+    # and the old code raised KeyError "result columns ['name'] are not in
+    # amebench.results.GLOSSARY" (which tidy's docstring calls a programming error in amebench)
+    result = pd.DataFrame({"unit": ["x", "y"], "estimate": [0.6, 0.4], "ci_low": [0.55, 0.3],
+                           "ci_high": [0.65, 0.45], "n": [200, 90], "method": "Wilson", "conf_level": 0.95,
+                           "name": ["Xby", "Yby"]})
+    out = against_target(result, 0.5)
+    assert list(out.columns) == ["unit", "target", "name", "estimate", "ci_low", "ci_high", "n", "verdict",
+                                 "method", "conf_level"]
+    assert out["name"].tolist() == ["Xby", "Yby"] and out["verdict"].tolist() == ["met", "not_met"]
+
+
 @pytest.mark.parametrize("target", [float("nan"), math.inf, -math.inf, None, "0.5", True])
 def test_against_target_needs_a_finite_number(target):
     # NaN made every comparison false: every row "inconclusive", against no target at all;

@@ -12,7 +12,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from ..cohorts.cohort import cohort as select_cohort
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import GLOSSARY, GROUPING, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["cost", "against_target", "VERDICTS"]
@@ -181,7 +181,9 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     -------
     pandas.DataFrame
         ``result``'s columns with ``target`` (among the grouping columns) and
-        ``verdict`` (one of :data:`VERDICTS`).
+        ``verdict`` (one of :data:`VERDICTS`), in the order of DESIGN.md §7;
+        columns of the caller's own (not amebench result columns, e.g. a unit's
+        name merged in) follow the grouping columns.
 
     Raises
     ------
@@ -212,4 +214,9 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     good, bad = (low > target, high < target) if higher_is_better else (high < target, low > target)
     out["target"] = float(target)
     out["verdict"] = np.select([good, bad], ["met", "not_met"], default="inconclusive")
-    return tidy(out)
+    # the caller's own columns (a unit's name merged in) stay, after the grouping columns
+    own = [c for c in out.columns if c not in GLOSSARY]
+    ordered = tidy(out.drop(columns=own))
+    grouping = [c for c in ordered.columns if c in GROUPING]
+    ordered = ordered.join(out[own].reset_index(drop=True))
+    return ordered[grouping + own + [c for c in ordered.columns if c not in grouping and c not in own]]
