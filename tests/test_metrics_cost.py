@@ -25,14 +25,15 @@ def _network():
         "exit_reason": ["work", "dropped_out", None, "studies"],
         "readiness": ["near", "far", "far", None],
     })
-    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "annual_cost_sek": [3_652_500.0, 1_000_000.0]})
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "annual_cost_sek": [3_660_000.0, 1_000_000.0]})
     activities = pd.DataFrame({"unit": "a", "episode_id": ["1", "1"], "activity": ["job_search", "assessment"],
                                "started_on": ["2023-07-01", "2023-06-02"]})
     return amebench.Network.from_frames(episodes=episodes, units=units, activities=activities, as_of="2025-03-31")
 
 
 def test_cost_by_hand():
-    # 2024 has 366 days: unit a costs 3,652,500 x 366 / 365.25 = 3,660,000 SEK in 2024.
+    # Unit a costs its annual 3,660,000 SEK for the whole of 2024 (a calendar year costs
+    # the annual cost; 366 / 365.25 of it before).
     # Active in 2024 in a: p1, p2, p3 -> 1,220,000 per participant; one work exit (p1) in
     # 2024 -> 3,660,000 per outcome.
     out = cost(amebench.cohort(_network(), exited=2024)).set_index(["unit", "quantity"])
@@ -41,6 +42,17 @@ def test_cost_by_hand():
     assert out.loc[("a", "per_outcome"), "n"] == 1
     with pytest.raises(AmebenchError, match="exit period"):
         cost(amebench.cohort(_network()))
+
+
+@pytest.mark.parametrize(("exited", "years"), [
+    (2023, 1.0),  # 365 days
+    (2024, 1.0),  # 366 days: 366 / 365.25 = 1.0021 of the annual cost before
+    (("2023-07-01", "2024-06-30"), 184 / 365 + 182 / 366),  # Jul-Dec 2023, Jan-Jun 2024
+    (("2024-02-01", "2024-02-29"), 29 / 366),
+])
+def test_cost_of_a_period_counts_each_calendar_year_by_its_own_days(exited, years):
+    out = cost(amebench.cohort(_network(), exited=exited), costs={"a": 3_660_000.0})
+    assert out["cost_sek"].tolist() == pytest.approx([3_660_000 * years] * 2, rel=1e-12)
 
 
 def test_cost_refuses_a_period_after_as_of():
@@ -95,7 +107,7 @@ POISSON_95 = {0: (0.0, 3.688879), 1: (0.02531781, 5.57164339), 2: (0.2422093, 7.
 def test_cost_interval_treats_the_count_as_poisson():
     net = _network()
     # a, 2024, enrolled 2024: 2 participants, C = 3,660,000 -> (C / 7.2246877, C / 0.2422093)
-    # b, 2024, outcome "work": 0 exits to work (p4 went to studies), C = 1,000,000 x 366 / 365.25
+    # b, 2024, outcome "work": 0 exits to work (p4 went to studies), C = 1,000,000 (all of 2024)
     #   -> estimate NaN, interval (C / 3.688879, inf)
     # a, 2024, outcome "work": 1 exit to work (p1) -> (C / 5.57164339, C / 0.02531781)
     two = cost(amebench.cohort(net, exited=2024, enrolled=2024)).set_index(["unit", "quantity"])
@@ -107,7 +119,7 @@ def test_cost_interval_treats_the_count_as_poisson():
     assert one["n"] == 1 and one["estimate"] == pytest.approx(3_660_000)
     assert (one["ci_low"], one["ci_high"]) == pytest.approx((3_660_000 / 5.57164339, 3_660_000 / 0.02531781), rel=1e-6)
     zero = work.loc[("b", "per_outcome")]
-    c_b = 1_000_000 * 366 / 365.25
+    c_b = 1_000_000
     assert zero["n"] == 0 and math.isnan(zero["estimate"])
     assert zero["ci_low"] == pytest.approx(c_b / POISSON_95[0][1], rel=1e-6)
     assert zero["ci_high"] == math.inf
@@ -179,7 +191,7 @@ def test_cost_properties(pairs, annual, conf_level):
     counts = {f"u{i}": (people, min(work, people)) for i, (people, work) in enumerate(pairs)}
     cohort = amebench.cohort(_units_network(counts), exited=2024)
     out = cost(cohort, costs={unit: annual for unit in counts}, outcome="work", conf_level=conf_level)
-    period = annual * 366 / 365.25
+    period = annual  # all of 2024
     for row in out.itertuples():
         people, work = counts[row.unit]
         x = people if row.quantity == "per_participant" else work
@@ -206,7 +218,7 @@ def test_cost_interval_covers_the_cost_per_expected_participant():
     counts = {f"u{i:03d}": (int(people), 0) for i, people in enumerate(rng.poisson(4, 300))}
     out = cost(amebench.cohort(_units_network(counts), exited=2024), costs=dict.fromkeys(counts, 1_000_000.0))
     people = out[out["quantity"] == "per_participant"]
-    truth = 1_000_000 * 366 / 365.25 / 4
+    truth = 1_000_000 / 4
     covered = (people["ci_low"] <= truth) & (truth <= people["ci_high"])
     assert covered.mean() == pytest.approx(0.9603, abs=0.03)
 
@@ -222,30 +234,30 @@ def _counting_network():
         "exited_on": ["2024-01-15", None, "2024-01-01", "2023-12-31", "2024-09-30", None],
         "exit_reason": ["moved", None, "work", "work", "work", None],
     })
-    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "annual_cost_sek": [3_652_500.0, 1_000_000.0]})
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "annual_cost_sek": [3_660_000.0, 1_000_000.0]})
     return amebench.Network.from_frames(episodes=episodes, units=units, as_of="2025-03-31")
 
 
 def test_cost_counts_persons_active_in_the_period_in_every_unit():
     out = cost(amebench.cohort(_counting_network(), exited=2024)).set_index(["unit", "quantity"])
-    # a: C = 3,652,500 x 366 / 365.25 = 3,660,000. Active persons: q1 (once, though two
+    # a: C = 3,660,000 (all of 2024). Active persons: q1 (once, though two
     # episodes) and q2 (exit on the period's first day is active that day); not q3 -> 2.
     assert out.loc[("a", "per_participant"), "n"] == 2
     assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(1_830_000)
     assert out.loc[("a", "per_outcome"), "n"] == 1  # q2's exit to work; q3's was in 2023
-    # b: C = 1,000,000 x 366 / 365.25 = 1,002,053.39; r1 and r2 -> 501,026.69; one exit to work.
+    # b: C = 1,000,000; r1 and r2 -> 500,000; one exit to work.
     assert out.loc[("b", "per_participant"), "n"] == 2
-    assert out.loc[("b", "per_participant"), "estimate"] == pytest.approx(1_000_000 * 366 / 365.25 / 2)
-    assert out.loc[("b", "per_outcome"), "estimate"] == pytest.approx(1_000_000 * 366 / 365.25)
+    assert out.loc[("b", "per_participant"), "estimate"] == pytest.approx(500_000)
+    assert out.loc[("b", "per_outcome"), "estimate"] == pytest.approx(1_000_000)
 
 
 def test_cost_period_is_cut_at_as_of():
-    # as_of 2025-03-31: 2025 is observed for 90 days, C(a) = 3,652,500 x 90 / 365.25 = 900,000
-    # (not the whole year's 3,650,000); only q1's second episode is active in a.
+    # as_of 2025-03-31: 2025 is observed for 90 of its 365 days, C(a) = 3,660,000 x 90 / 365
+    # = 902,465.75 (not the whole year's 3,660,000); only q1's second episode is active in a.
     out = cost(amebench.cohort(_counting_network(), exited=2025)).set_index(["unit", "quantity"])
-    assert out.loc[("a", "per_participant"), "cost_sek"] == pytest.approx(900_000)
-    assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(900_000)
-    assert out.loc[("b", "per_participant"), "cost_sek"] == pytest.approx(1_000_000 * 90 / 365.25)
+    assert out.loc[("a", "per_participant"), "cost_sek"] == pytest.approx(3_660_000 * 90 / 365)
+    assert out.loc[("a", "per_participant"), "estimate"] == pytest.approx(3_660_000 * 90 / 365)
+    assert out.loc[("b", "per_participant"), "cost_sek"] == pytest.approx(1_000_000 * 90 / 365)
 
 
 def test_against_target_judges_by_the_interval():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import numbers
 from collections.abc import Mapping
@@ -18,7 +19,6 @@ from ..schema import outcome_reasons
 __all__ = ["cost", "against_target", "VERDICTS"]
 
 VERDICTS = ("met", "not_met", "inconclusive")
-_DAYS_PER_YEAR = 365.25
 
 
 def cost(
@@ -64,8 +64,10 @@ def cost(
 
     Notes
     -----
-    Cost of the period :math:`C` = annual cost × (days in the period / 365.25). A
-    period partly after ``as_of`` is cut at ``as_of``. Per participant: divided by
+    Cost of the period :math:`C` = annual cost × the period's length in years, each
+    calendar year counting its days in the period over its own length (365 or 366):
+    a calendar year costs the annual cost, leap or not. A period partly after
+    ``as_of`` is cut at ``as_of``. Per participant: divided by
     the persons with any episode of the unit active at some day of the period
     (enrolled on or before its last day, not exited before its first day), among
     the cohort's units and, if it has one, in its enrolment period. Per outcome:
@@ -97,7 +99,7 @@ def cost(
             "nothing in it is observed; choose a period that starts on or before as_of"
         )
     last = min(last, cohort.as_of)
-    years = ((last - first).days + 1) / _DAYS_PER_YEAR
+    years = _years(first, last)
     if costs is None:
         units = cohort.network.units.dropna(subset=["annual_cost_sek"])
         costs = dict(zip(units["unit"].astype(str), units["annual_cost_sek"].astype(float)))
@@ -220,3 +222,16 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     grouping = [c for c in ordered.columns if c in GROUPING]
     ordered = ordered.join(out[own].reset_index(drop=True))
     return ordered[grouping + own + [c for c in ordered.columns if c not in grouping and c not in own]]
+
+
+def _years(first: pd.Timestamp, last: pd.Timestamp) -> float:
+    """Length of the days ``first`` to ``last`` (both included) in calendar years.
+
+    Each calendar year adds its days in the period over its own number of days, so a
+    whole year is 1 whether it has 365 or 366 days.
+    """
+    total = 0.0
+    for year in range(first.year, last.year + 1):
+        start, end = max(first, pd.Timestamp(year, 1, 1)), min(last, pd.Timestamp(year, 12, 31))
+        total += ((end - start).days + 1) / (366 if calendar.isleap(year) else 365)
+    return total
