@@ -162,3 +162,45 @@ def test_template_never_overwrites_without_force(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     assert main(["template", str(tmp_path / "file")]) == 2
     assert "is a file; give a folder" in capsys.readouterr().err
+
+
+def _parser_error(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv,usage,hint", [
+    (["validate", "DIR", "--strcit"], "usage: amebench validate", "did you mean --strict?"),
+    (["benchmark", "DIR", "--out", "r", "--lnag", "sv"], "usage: amebench benchmark", "did you mean --lang?"),
+    (["template", "DIR", "--froce"], "usage: amebench template", "did you mean --force?"),
+    # a typo of a required option: name the typo, not only the option that seems missing
+    (["benchmark", "DIR", "--otu", "r"], "usage: amebench benchmark", "--otu: did you mean --out?"),
+])
+def test_a_typo_in_an_option_is_named_by_its_command_with_the_fix(argv, usage, hint, capsys):
+    err = _parser_error(argv, capsys)
+    assert usage in err  # the command's own usage, not "amebench [-h] COMMAND ..."
+    assert hint in err
+    assert f"amebench {argv[0]} --help" in err
+
+
+def test_a_missing_command_says_which_commands_there_are(capsys):
+    err = _parser_error([], capsys)
+    assert "validate, template or benchmark" in err and "amebench --help" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["benchmark", "DIR", "--out", "r", "--as-of", "811218-9876"],
+    ["benchmark", "DIR", "--out", "r", "--min-cell", "811218-9876"],
+    ["benchmark", "DIR", "--out", "r", "--lang", "19811218-9876"],
+    ["validate", "DIR", "8112189876"],
+    ["811218 9876"],
+])
+def test_an_identity_number_typed_as_an_argument_is_not_echoed(argv, capsys):
+    try:
+        main(argv)
+    except SystemExit:
+        pass
+    err = capsys.readouterr().err
+    assert "9876" not in err and "<personnummer: hidden>" in err

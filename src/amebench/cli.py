@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import re
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .exceptions import AmebenchError
+from .privacy import redact_numbers
 from .schema import REJECTS
 
 __all__ = ["main"]
@@ -24,14 +26,58 @@ _EXIT_REJECTS = 1
 _EXIT_ERROR = 2
 _TOP_REASONS = 3
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NEGATIVE_NUMBER = re.compile(r"-\d")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with messages that say how to fix the call and never echo an identity number.
+
+    ``words`` are the arguments after the command's name (set by :func:`main`): an option
+    among them that the command does not have is named with the nearest one it has, also
+    when argparse stops earlier at a required option (``--otu`` for ``--out``).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.words: tuple[str, ...] = ()
+        self.commands: dict[str, argparse.ArgumentParser] = {}
+
+    def error(self, message: str):
+        typos = "".join(f"; {word}: {_nearest(word, self._options())}" for word in self._unknown_words())
+        help_line = (f"run '{self.prog} --help' to see its options" if self.prog != "amebench"
+                     else "run 'amebench --help' to see the commands")
+        # an argument typed by mistake may be an identity number, and argparse quotes arguments
+        text = redact_numbers(message + typos, limit=None)
+        self.print_usage(sys.stderr)
+        self.exit(_EXIT_ERROR, f"{self.prog}: error: {text}\n{help_line}\n")
+
+    def _options(self) -> list[str]:
+        return [s for action in self._actions for s in action.option_strings]
+
+    def _unknown_words(self) -> list[str]:
+        known = self._options()
+        unknown = []
+        for word in self.words:
+            name = word.split("=", 1)[0]
+            if not name.startswith("-") or name in ("-", "--") or _NEGATIVE_NUMBER.match(name):
+                continue
+            if name in known or (name.startswith("--") and any(k.startswith(name) for k in known)):
+                continue  # an option, or an abbreviation argparse accepts
+            unknown.append(name)
+        return unknown
+
+
+def _nearest(word: str, options: list[str]) -> str:
+    near = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean {near[0]}?" if near else "not an option of this command"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="amebench",
         description="Honest benchmarks for municipal labour-market units (AME).",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = sub.add_parser(
         "validate",
@@ -77,12 +123,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation")
     bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    parser.commands = {"validate": validate, "template": template, "benchmark": bench}
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    commands = parser.commands
+    command = next((word for word in argv if word in commands), None)
+    if command is not None:
+        commands[command].words = tuple(argv[argv.index(command) + 1:])
+    args, extras = parser.parse_known_args(argv)
+    if args.command is None:
+        *first, last = commands
+        parser.error(f"give a command: {', '.join(first)} or {last}")
+    if extras:
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         if args.command == "validate":
             return _validate(args)
@@ -90,11 +148,12 @@ def main(argv: list[str] | None = None) -> int:
             return _template(args)
         return _benchmark(args)
     except AmebenchError as exc:
-        print(f"amebench: error: {exc}", file=sys.stderr)
+        print(f"amebench: error: {redact_numbers(exc, limit=None)}", file=sys.stderr)
         return _EXIT_ERROR
     except OSError as exc:  # a folder that cannot be written, a full disk ...
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"amebench: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        text = redact_numbers(where + str(exc.strerror or exc), limit=None)
+        print(f"amebench: error: {text}", file=sys.stderr)
         return _EXIT_ERROR
 
 
