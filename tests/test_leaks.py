@@ -227,3 +227,35 @@ def test_no_number_with_spaces_anywhere_in_code_errors(tmp_path, form):
     for message in (str(info.value), str(info2.value)):
         assert digits not in re.sub(r"\D", "", message)
         assert "<personnummer: hidden>" in message
+
+
+#: Options given an identity number by mistake (a person's number pasted for a unit, a
+#: period or a path): the error quotes the bad value, and before only the readers'
+#: messages hid identity numbers, so each of these showed it.
+_OPTION_MISTAKES = {
+    "outcome": lambda net, x: metrics.outcome_rate(amebench.cohort(net), outcome=x),
+    "units": lambda net, x: amebench.cohort(net, units=[x]),
+    "period": lambda net, x: amebench.cohort(net, exited=x),
+    "as_of": lambda net, x: amebench.cohort(net, as_of=x),
+    "by": lambda net, x: metrics.outcome_rate(amebench.cohort(net), by=(x,)),
+    "method": lambda net, x: metrics.outcome_rate(amebench.cohort(net), method=x),
+    "overdispersion": lambda net, x: compare.funnel(metrics.outcome_rate(amebench.cohort(net)), overdispersion=x),
+    "adjust": lambda net, x: compare.pairwise(metrics.outcome_rate(amebench.cohort(net)), adjust=x),
+    "read_network": lambda net, x: amebench.read_network(f"/nowhere/{x}"),
+    "read_parquet": lambda net, x: amebench.read_parquet(f"/nowhere/{x}"),
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return amebench.load_sample()
+
+
+@pytest.mark.parametrize("option", sorted(_OPTION_MISTAKES))
+@pytest.mark.parametrize("form", ["811218-9876", "198112189876", "8112 18 9876"])
+def test_no_number_in_errors_on_a_bad_option(sample, option, form):
+    with pytest.raises(AmebenchError) as info:
+        _OPTION_MISTAKES[option](sample, form)
+    message = str(info.value)
+    assert "9876" not in message and "<personnummer: hidden>" in message
+    assert info.value.args == (message,)  # what a traceback or a logger shows is the same text

@@ -25,7 +25,19 @@ __all__ = [
 
 
 class AmebenchError(ValueError):
-    """Base class of every error amebench raises on bad input or bad options."""
+    """Base class of every error amebench raises on bad input or bad options.
+
+    The message passes through :func:`amebench.privacy.redact_numbers` (not shortened):
+    a value quoted from the user's own arguments (a unit, a period, a path) may be an
+    identity number given by mistake, and it is hidden like one quoted from an export.
+    """
+
+    def __init__(self, *args) -> None:
+        if args and isinstance(args[0], str):
+            from .privacy import redact_numbers  # privacy imports this module
+
+            args = (redact_numbers(args[0], limit=None), *args[1:])
+        super().__init__(*args)
 
 
 class SchemaError(AmebenchError):
