@@ -204,3 +204,16 @@ def test_an_identity_number_typed_as_an_argument_is_not_echoed(argv, capsys):
         pass
     err = capsys.readouterr().err
     assert "9876" not in err and "<personnummer: hidden>" in err
+
+
+@pytest.mark.parametrize("command", [["validate"], ["benchmark", "--out", "r"]])
+def test_a_file_instead_of_the_network_folder_is_named_as_such(command, tmp_path, capsys):
+    # was "data/sample/solna/deltagare.csv is not valid TOML: Invalid statement (at line 1, column 1)"
+    export = sample_path() / "solna" / "deltagare.csv"
+    argv = [command[0], str(export), *command[1:]]
+    if command[0] == "benchmark":
+        argv[-1] = str(tmp_path / "r")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{export} is a file, not a network folder" in err
+    assert f"give the folder that holds network.toml ({sample_path()} does)" in err

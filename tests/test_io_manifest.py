@@ -83,6 +83,28 @@ def test_missing_manifest(tmp_path):
         read_network(tmp_path)
 
 
+@pytest.mark.parametrize("name", ["u1/episodes.csv", "profiles/u1.toml", "notes.txt"])
+def test_a_file_that_is_not_a_manifest_is_named_as_a_file_not_a_folder(tmp_path, name):
+    # An export, a profile or any other file given where the network's folder belongs:
+    # the old messages were "... is not valid TOML: Invalid statement (at line 1, column 1)"
+    # and "unknown key 'profile' in the top level".
+    folder = _net(tmp_path)
+    (folder / "notes.txt").write_text("KNUT, extracted 30 September\n", encoding="utf-8")
+    assert (folder / name).is_file()
+    with pytest.raises(ManifestError) as info:
+        read_network(folder / name)
+    message = str(info.value)
+    assert f"{folder / name} is a file, not a network folder" in message
+    assert f"give the folder that holds network.toml ({folder} does)" in message
+    assert "TOML" not in message and "unknown key" not in message
+
+
+def test_a_manifest_under_another_name_is_still_read(tmp_path):
+    folder = _net(tmp_path)
+    (folder / "network.toml").rename(folder / "knut.toml")
+    assert load_manifest(folder / "knut.toml").name == "Test"
+
+
 @pytest.mark.parametrize("units", ['units = ["u1"]', "units = [1]"])
 def test_units_that_are_not_sections(tmp_path, units):
     # units = ["u1"] (a list of ids instead of [[units]] sections) was read letter by

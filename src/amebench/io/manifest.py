@@ -47,6 +47,13 @@ class Manifest:
     units: tuple[UnitEntry, ...]
 
 
+def _not_a_folder(path: Path) -> ManifestError:
+    """The error for a file (an export, a profile ...) given where the network's folder belongs."""
+    holder = next((p for p in path.parents if (p / MANIFEST_NAME).is_file()), None)
+    where = f" ({holder} does)" if holder is not None else ""
+    return ManifestError(f"{path} is a file, not a network folder: give the folder that holds {MANIFEST_NAME}{where}")
+
+
 def _unknown(key: str, valid, where: str, source: str) -> ManifestError:
     near = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
     hint = f"did you mean {near[0]!r}?" if near else f"valid keys are {sorted(valid)}"
@@ -100,7 +107,11 @@ def load_manifest(path) -> Manifest:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        if path.name != MANIFEST_NAME:
+            raise _not_a_folder(path) from None
         raise ManifestError(f"{source} is not valid TOML: {exc}") from None
+    if path.name != MANIFEST_NAME and not isinstance(raw.get("network"), dict):
+        raise _not_a_folder(path)  # a profile, or other TOML, given for the network
     for key in raw:
         if key not in ("network", "units"):
             raise _unknown(key, ("network", "units"), "the top level", source)
