@@ -157,3 +157,14 @@ def test_ratio_funnel_with_a_target_other_than_one():
     assert row["lower"] == pytest.approx(1.378191, abs=1e-6) and row["upper"] == pytest.approx(2.618959, abs=1e-6)
     # z on the same variance: (O/E - theta) / sqrt(theta / E)
     assert result.table.set_index("unit").loc["b", "z"] == pytest.approx((1 - 2) / np.sqrt(2 / 20))
+
+
+def test_funnel_result_repr_is_a_short_summary():
+    # The dataclass repr printed the whole limits grid (hundreds of rows) and the table.
+    # target 280/1000; d: z = (0.325 - 0.28) / sqrt(0.28 * 0.72 / 400) = 2.00, above the 95 % limit
+    table = pd.DataFrame({"unit": ["a", "b", "c", "d"], "n": [100, 200, 300, 400], "events": [25, 50, 75, 130]})
+    result = funnel(table)
+    text = repr(result)
+    assert text == "<FunnelResult (proportion) of 4 units: target 0.28, phi 1, tau2 0; 3 within, 1 above_95>"
+    html = result._repr_html_()
+    assert "<table" in html and "3 within, 1 above_95</p>" in html

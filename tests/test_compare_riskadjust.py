@@ -203,3 +203,10 @@ def test_prior_welfare_months_counts_months_not_rows():
         "amount_sek": [100.0, 200.0, 300.0, 50.0, 900.0, 900.0, 0.0, 400.0, 600.0],
     })
     assert list(riskadjust.prior_welfare_months(payments, episodes)) == [2, 1]
+
+
+def test_risk_adjusted_result_repr_is_a_short_summary(sample_result):
+    # The dataclass repr printed the table, the calibration table and the GLM object.
+    text = repr(sample_result)
+    assert text == (f"<RiskAdjustedResult of 5 units: case-mix {', '.join(sample_result.casemix)}; "
+                    f"c-statistic {sample_result.c_statistic:.3f}>")

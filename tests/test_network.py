@@ -66,6 +66,17 @@ def test_summary_and_repr():
     assert "2 episodes" in repr(net) and "Network" in net._repr_html_()
 
 
+def test_repr_counts_one_in_the_singular():
+    # The first output of the one-unit notebook read "1 units, ... 1 rejected rows".
+    net = _net()  # 2 units, 2 episodes, 1 payment row, 0 follow-ups, 1 rejected row
+    assert repr(net) == "<Network 'T': 2 units, 2 episodes, 1 payment, 0 follow-ups, 1 rejected row, as_of 2026-01-01>"
+    assert "2 episodes, 1 payment row, 0 follow-ups, 1 rejected row.</p>" in net._repr_html_()
+    one = amebench.read_export(amebench.sample_path() / "solna" / "deltagare.csv",
+                               profile=amebench.sample_path() / "profiles" / "solna.toml", unit="solna",
+                               key=(amebench.sample_path() / "demo.key").read_text(), as_of="2026-09-30")
+    assert repr(one).startswith("<Network 'solna': 1 unit, 718 episodes,")
+
+
 
 def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch):
     import amebench.network as network_module

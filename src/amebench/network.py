@@ -166,18 +166,23 @@ class Network:
 
     def __repr__(self) -> str:
         return (
-            f"<Network {self.name!r}: {len(self.units)} units, {len(self.episodes)} episodes, "
-            f"{len(self.payments)} payments, {len(self.followups)} follow-ups, "
-            f"{len(self.rejects)} rejected rows, as_of {self.as_of.date()}>"
+            f"<Network {self.name!r}: {_count(self.units, 'unit')}, {_count(self.episodes, 'episode')}, "
+            f"{_count(self.payments, 'payment')}, {_count(self.followups, 'follow-up')}, "
+            f"{_count(self.rejects, 'rejected row')}, as_of {self.as_of.date()}>"
         )
 
     def _repr_html_(self) -> str:
         head = (
             f"<p><b>Network {_html(self.name)}</b> — extraction date (as_of) {self.as_of.date()}; "
-            f"{len(self.episodes)} episodes, {len(self.payments)} payment rows, "
-            f"{len(self.followups)} follow-ups, {len(self.rejects)} rejected rows.</p>"
+            f"{_count(self.episodes, 'episode')}, {_count(self.payments, 'payment row')}, "
+            f"{_count(self.followups, 'follow-up')}, {_count(self.rejects, 'rejected row')}.</p>"
         )
         return head + self.summary().to_html(index=False, na_rep="")
+
+
+def _count(rows, noun: str) -> str:
+    """``1 unit``, ``2 units``: the number of rows of a table with its noun."""
+    return f"{len(rows)} {noun}" + ("" if len(rows) == 1 else "s")
 
 
 def _html(text: str) -> str:

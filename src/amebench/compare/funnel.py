@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,10 +68,21 @@ class FunnelResult:
 
         return funnel_plot(self, ax=ax, **kwargs)
 
+    def _positions(self) -> str:
+        """``4 within, 1 above_998``: how many units lie where, in the order of the table."""
+        counts = self.table["position"].value_counts(sort=False)
+        return ", ".join(f"{n} {position}" for position, n in counts.items())
+
+    def __repr__(self) -> str:
+        return (
+            f"<FunnelResult ({self.kind}) of {len(self.table)} units: target {self.target:.4g}, "
+            f"phi {self.phi:.3g}, tau2 {self.tau2:.3g}; {self._positions()}>"
+        )
+
     def _repr_html_(self) -> str:
         head = (
             f"<p><b>Funnel</b> ({self.kind}): target {self.target:.4g}, phi {self.phi:.3g}, "
-            f"tau² {self.tau2:.3g}; {self.method}</p>"
+            f"tau² {self.tau2:.3g}; {html.escape(self.method)}; {self._positions()}</p>"
         )
         return head + self.table.to_html(index=False)
 

@@ -55,6 +55,12 @@ class RiskAdjustedResult:
     calibration: pd.DataFrame
     casemix: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        return (
+            f"<RiskAdjustedResult of {len(self.table)} units: case-mix {', '.join(self.casemix)}; "
+            f"c-statistic {self.c_statistic:.3f}>"
+        )
+
     def _repr_html_(self) -> str:
         return (
             f"<p><b>Risk-adjusted comparison</b>: case-mix {', '.join(self.casemix)}; "
