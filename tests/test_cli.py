@@ -217,3 +217,11 @@ def test_a_file_instead_of_the_network_folder_is_named_as_such(command, tmp_path
     err = capsys.readouterr().err
     assert f"{export} is a file, not a network folder" in err
     assert f"give the folder that holds network.toml ({sample_path()} does)" in err
+
+
+def test_benchmark_help_gives_every_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for text in ("--as-of YYYY-MM-DD", "report language (default en)", "(default 5)", "(default 0)"):
+        assert text in out

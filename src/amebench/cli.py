@@ -111,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("path", help="folder holding network.toml")
     bench.add_argument("--out", required=True, help="output folder (created if missing)")
-    bench.add_argument("--as-of", dest="as_of", help="extraction date YYYY-MM-DD (default: the manifest's)")
-    bench.add_argument("--lang", choices=("en", "sv"), default="en", help="report language")
+    bench.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                       help="extraction date (default: the manifest's as_of)")
+    bench.add_argument("--lang", choices=("en", "sv"), default="en", help="report language (default en)")
     bench.add_argument(
         "--min-cell", dest="min_cell", type=int, default=5,
         help="suppress published counts below this (default 5)",
@@ -121,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "--outcome", default="work_or_studies",
         help="outcome group: work, studies or work_or_studies (default)",
     )
-    bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation")
+    bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation (default 0)")
     bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     parser.commands = {"validate": validate, "template": template, "benchmark": bench}
     return parser
