@@ -142,9 +142,14 @@ def test_resolve_key_order(tmp_path, monkeypatch):
 def test_missing_key_says_how_to_set_one(monkeypatch):
     monkeypatch.delenv("AMEBENCH_KEY", raising=False)
     monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)
-    with pytest.raises(KeyMissingError, match="AMEBENCH_KEY"):
+    with pytest.raises(KeyMissingError, match="AMEBENCH_KEY") as info:
         resolve_key()
     assert resolve_key(required=False) is None
+    # The manifest's key_file must lie inside the network folder (manifest paths cannot
+    # leave it), where SECURITY.md says a real key does not belong: the message offered
+    # it as one way among equals.
+    message = str(info.value)
+    assert "key_file" in message and "a demo or test key only" in message
 
 
 def test_check_many_is_per_unique_value():

@@ -212,7 +212,8 @@ def pseudonymise(values, key) -> pd.Series | str:
 
 _KEY_HELP = (
     f"set the environment variable {KEY_ENV}, set {KEY_FILE_ENV} to a file holding the key, "
-    "add key_file = \"...\" under [network] in network.toml, or in Python pass key=..."
+    "or in Python pass key=...; key_file = \"...\" under [network] in network.toml is for a demo or "
+    "test key only (it names a file inside the network folder, where a real key does not belong)"
 )
 
 
