@@ -53,11 +53,19 @@ def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
             return str(int(v))
         return str(v)
 
-    if pd.api.types.is_datetime64_any_dtype(series):
-        text = series.dt.strftime("%Y-%m-%d")
-    else:
-        text = series.astype(object).map(cell)
-    return text.astype(object).where(series.notna().to_numpy(), "").astype(str)
+    present = series.notna().to_numpy()
+    if isinstance(series.dtype, pd.StringDtype):  # text already: str(v) is v
+        return series.fillna("").astype(str)
+    if series.dtype == object:  # cell by cell: 1 and True would share one distinct value
+        text = series.map(cell)
+    else:  # one cell() per distinct value: a ledger's months, ids and codes repeat
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if pd.api.types.is_datetime64_any_dtype(series):
+            cells = pd.Index(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        else:
+            cells = np.array([cell(v) for v in uniques.astype(object)], dtype=object)
+        text = pd.Series(np.append(cells, "")[codes], index=series.index)
+    return text.where(present, "").astype(str)
 
 
 def _raw_tables(frame: pd.DataFrame, table: str):
