@@ -87,6 +87,12 @@ class Network:
         integer column with a missing value) is the id ``"1"``, not ``"1.0"``, as in an
         Excel or Parquet export.
 
+        Each unit's rows are validated as one export of that unit, which costs about
+        40 ms per unit and table: 290 units with 200,000 episodes and 4M payment rows
+        take about a minute (measured), against about a second for
+        :func:`amebench.read_parquet` of the same network. Build a large network once and
+        keep it with :meth:`to_parquet`.
+
         Parameters
         ----------
         episodes
