@@ -320,3 +320,12 @@ def test_decomposed_letters_match_the_profile(tmp_path):
     assert list(net.episodes["gender"].astype(str)) == ["woman", "man"]
     assert list(net.episodes["born_abroad"]) == [True, False]
     assert len(net.rejects) == 0
+
+
+@pytest.mark.parametrize("unit", ["0123", "u001", "kommun_0180"])
+def test_read_export_takes_unit_ids_with_digits(tmp_path, unit):
+    # Only an id shaped like an identity number is refused (test_leaks.py); a municipality
+    # code or a numbered unit is not one.
+    folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"))
+    net = read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit=unit, key=KEY)
+    assert list(net.units["unit"]) == [unit] and list(net.episodes["unit"]) == [unit]

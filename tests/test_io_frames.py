@@ -110,6 +110,16 @@ def test_a_whole_float_unit_is_the_unit_an_integer_names():
     assert list(net.units["unit"]) == ["1", "2"]
 
 
+@pytest.mark.parametrize("unit", ["0180", "u001", "kommun 0180", 180])
+def test_unit_ids_with_digits_are_taken(unit):
+    # Only an id shaped like an identity number is refused (test_leaks.py); a
+    # municipality code, with or without a word before it, is not one.
+    episodes = pd.DataFrame({"unit": [unit], "episode_id": ["e1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    units = pd.DataFrame({"unit": [unit], "name": ["Kommunen"]})
+    net = Network.from_frames(episodes=episodes, units=units, as_of="2026-01-01")
+    assert list(net.units["unit"]) == [str(unit)] and list(net.episodes["unit"]) == [str(unit)]
+
+
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

@@ -64,6 +64,14 @@ def test_a_symlink_cannot_lead_a_manifest_path_out_of_the_folder(tmp_path, old, 
         read_network(folder)
 
 
+@pytest.mark.parametrize("unit", ["0180", "u001", "kommun_0180"])
+def test_unit_ids_with_digits_are_read(tmp_path, unit):
+    # Only an id shaped like an identity number is refused (test_leaks.py).
+    folder = _net(tmp_path)
+    _edit(folder, 'unit = "u1"', f'unit = "{unit}"')
+    assert [u.unit for u in load_manifest(folder).units] == [unit]
+
+
 def test_integer_municipality_code_keeps_leading_zero(tmp_path):
     folder = _net(tmp_path)
     _edit(folder, 'municipality_code = "0123"', "municipality_code = 123")

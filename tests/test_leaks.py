@@ -23,7 +23,7 @@ import pytest
 import amebench
 from amebench import compare, metrics, privacy
 from amebench.cli import main
-from amebench.exceptions import AmebenchError
+from amebench.exceptions import AmebenchError, ManifestError, ProfileError, SchemaError
 from amebench.report import benchmark_report
 from amebench.synth import simulate_network
 from fixtures_io.netbuild import EPISODE_HEADER, write_network
@@ -259,3 +259,49 @@ def test_no_number_in_errors_on_a_bad_option(sample, option, form):
     message = str(info.value)
     assert "9876" not in message and "<personnummer: hidden>" in message
     assert info.value.args == (message,)  # what a traceback or a logger shows is the same text
+
+
+#: A person's number given as a unit id, in each form a reader accepts (811218-9876 is a
+#: valid synthetic number: see fixtures_io/netbuild.PNR).
+_UNIT_NUMBERS = ["8112189876", "811218-9876", "19811218-9876", "811218 9876", "8112 18 9876"]
+
+
+def _unit_from_frames(tmp_path, unit):
+    frame = pd.DataFrame({"unit": [unit], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    amebench.Network.from_frames(episodes=frame, as_of="2026-01-01")
+
+
+def _unit_in_units_frame(tmp_path, unit):
+    frame = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    amebench.Network.from_frames(episodes=frame, units=pd.DataFrame({"unit": [unit], "name": ["A"]}),
+                                 as_of="2026-01-01")
+
+
+def _unit_in_manifest(tmp_path, unit):
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    manifest = folder / "network.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('unit = "u1"', f'unit = "{unit}"', 1),
+                        encoding="utf-8")
+    amebench.read_network(folder)
+
+
+def _unit_of_read_export(tmp_path, unit):
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    amebench.read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit=unit,
+                         key="test-key-not-secret")
+
+
+@pytest.mark.parametrize(("entry", "error"), [
+    (_unit_of_read_export, ProfileError), (_unit_in_manifest, ManifestError),
+    (_unit_from_frames, SchemaError), (_unit_in_units_frame, SchemaError),
+])
+@pytest.mark.parametrize("unit", _UNIT_NUMBERS)
+def test_a_unit_id_shaped_like_an_identity_number_is_refused(tmp_path, entry, error, unit):
+    # A unit id is shown in every report, table and figure. The old code took 8112189876
+    # from read_export and a manifest (it is a-z0-9_), and any form from from_frames; the
+    # other forms failed read_export and the manifest only as "not a short id".
+    with pytest.raises(error, match="looks like a personal identity number") as info:
+        entry(tmp_path, unit)
+    message = str(info.value)
+    assert "9876" not in message and "short unit code such as 'jarfalla'" in message
+    assert entry is not _unit_from_frames or "the episodes frame (rows [1]): unit looks like" in message

@@ -85,7 +85,8 @@ class Network:
         ``person_id`` and ``household_id`` are taken as already pseudonymous. A whole
         float in ``episode_id``, ``person_id``, ``household_id`` or ``unit`` (an
         integer column with a missing value) is the id ``"1"``, not ``"1.0"``, as in an
-        Excel or Parquet export.
+        Excel or Parquet export. A ``unit`` shaped like a personal identity number is a
+        :class:`~amebench.exceptions.SchemaError` (unit ids show in every report).
 
         Each unit's rows are validated as one export of that unit, which costs about
         40 ms per unit and table: 290 units with 200,000 episodes and 4M payment rows

@@ -36,6 +36,7 @@ __all__ = [
     "check_many",
     "pseudonymise_column",
     "redact_numbers",
+    "looks_like_identity_number",
     "HIDDEN_NUMBER",
     "KEY_ENV",
     "KEY_FILE_ENV",
@@ -317,6 +318,16 @@ def pseudonymise_column(values: pd.Series, key, as_of, *, memo: dict | None = No
 _NUMBER_RUN = re.compile(r"[0-9](?: *[0-9]){5,7} *[-+]? *[0-9](?: *[0-9]){3}")
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
+
+
+def looks_like_identity_number(text) -> bool:
+    """Return whether ``text`` holds a digit run that :func:`redact_numbers` would hide.
+
+    Valid or not (a number with a typo is still a number), with or without ``-``/``+``
+    and spaces: ``"8112189876"``, ``"19811218-9876"``, ``"8112 18 9876"``. Short digit
+    runs such as a municipality code (``"0180"``) do not count.
+    """
+    return _NUMBER_RUN.search(str(text)) is not None
 
 
 def redact_numbers(text, *, limit: int | None = 200) -> str:

@@ -21,6 +21,7 @@ from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
 from .rules import cross_check
+from .unitid import check_unit_id
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
@@ -79,7 +80,11 @@ def _raw_tables(frame: pd.DataFrame, table: str):
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
     text = pd.DataFrame({c: _as_text(frame[c], ids=c in _ID_COLUMNS) for c in cols})
-    for unit, pos in frame.groupby(_as_text(units, ids=True), sort=False).indices.items():
+    groups = frame.groupby(_as_text(units, ids=True), sort=False).indices
+    for unit, pos in groups.items():
+        rows = (pos[:10] + 1).tolist()
+        check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
+    for unit, pos in groups.items():
         yield unit, RawTable(text.iloc[pos].reset_index(drop=True), np.asarray(pos, dtype=np.int64) + 1, label)
 
 
@@ -87,6 +92,10 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     """Validate and coerce canonical frames into a :class:`~amebench.network.Network`."""
     profile = load_profile(CANONICAL_PROFILE, source="<canonical frames>")
     states = []
+    if units is not None and "unit" in units:  # checked before the other frames are read
+        units = units.assign(unit=_as_text(units["unit"], ids=True).where(units["unit"].notna().to_numpy(), None))
+        for row, unit in enumerate(units["unit"], start=1):
+            check_unit_id(unit, where=f"the units frame (row {row}): unit", error=SchemaError, short=False)
     given = {"episodes": episodes, "activities": activities, "followups": followups, "payments": payments}
     for table, frame in given.items():
         if frame is None:
@@ -109,8 +118,6 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     if units is None:
         ids = list(dict.fromkeys(_as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})
-    elif "unit" in units:
-        units = units.assign(unit=_as_text(units["unit"], ids=True).where(units["unit"].notna().to_numpy(), None))
     return Network(
         units=schema.coerce_table(units, schema.UNITS),
         **tables,

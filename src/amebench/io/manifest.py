@@ -13,13 +13,13 @@ import pandas as pd
 
 from ..exceptions import ManifestError
 from .profile import FILE_TABLES
+from .unitid import check_unit_id
 
 __all__ = ["Manifest", "UnitEntry", "load_manifest", "MANIFEST_NAME"]
 
 MANIFEST_NAME = "network.toml"
 _NETWORK_KEYS = ("name", "as_of", "key_file")
 _UNIT_KEYS = ("unit", "name", "municipality_code", "annual_cost_sek", "population", "profile", "files")
-_UNIT_ID = re.compile(r"^[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,9 @@ def load_manifest(path) -> Manifest:
     Raises
     ------
     ManifestError
-        On an unknown key, a missing required key, a bad unit id, a duplicate unit,
-        or a file path that is absolute, leaves the folder or does not exist.
+        On an unknown key, a missing required key, a bad unit id (or one shaped like a
+        personal identity number), a duplicate unit, or a file path that is absolute,
+        leaves the folder or does not exist.
     """
     path = Path(path)
     if path.is_dir():
@@ -143,8 +144,7 @@ def load_manifest(path) -> Manifest:
             if key not in u:
                 raise ManifestError(f"{source}: {where} needs {key} = ...")
         uid = u["unit"]
-        if not isinstance(uid, str) or not _UNIT_ID.match(uid):
-            raise ManifestError(f"{source}: {where} unit = {uid!r} must be a short id of a-z, 0-9 and _")
+        check_unit_id(uid, where=f"{source}: {where} unit", error=ManifestError)
         if uid in seen:
             raise ManifestError(f"{source}: unit {uid!r} appears twice")
         seen.add(uid)

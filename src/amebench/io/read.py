@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping
@@ -18,6 +17,7 @@ from .profile import FILE_TABLES, load_profile, table_profile
 from .readers import prepare_csv, read_raw
 from .rejects import finalise
 from .rules import cross_check
+from .unitid import check_unit_id
 
 __all__ = ["read_network", "read_export"]
 
@@ -160,7 +160,8 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     profile
         A path to the unit's profile TOML, or an already-parsed dict of the same shape.
     unit
-        The unit's short id (``[a-z0-9_]+``); it fills the ``unit`` column.
+        The unit's short id (``[a-z0-9_]+``); it fills the ``unit`` column. An id shaped
+        like a personal identity number is refused (it would show in every report).
     key
         Pseudonymisation key (default: ``AMEBENCH_KEY``, then ``AMEBENCH_KEY_FILE``).
     strict
@@ -177,8 +178,7 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     -------
     Network
     """
-    if not isinstance(unit, str) or not re.match(r"^[a-z0-9_]+$", unit):
-        raise ProfileError(f"unit = {unit!r} must be a short id of a-z, 0-9 and _ (e.g. 'solna')")
+    check_unit_id(unit, where="unit", error=ProfileError)
     files = dict(path) if isinstance(path, Mapping) else {"episodes": path}
     unknown = [t for t in files if t not in FILE_TABLES]
     if unknown or "episodes" not in files:
