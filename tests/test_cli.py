@@ -225,3 +225,22 @@ def test_benchmark_help_gives_every_default(capsys):
     out = " ".join(capsys.readouterr().out.split())
     for text in ("--as-of YYYY-MM-DD", "report language (default en)", "(default 5)", "(default 0)"):
         assert text in out
+
+
+@pytest.mark.parametrize("command", [
+    ["template", "{below}"],
+    ["validate", str(sample_path()), "--rejects", "{below}/rejects.csv"],
+    ["benchmark", str(sample_path()), "--out", "{below}", "--quiet"],
+])
+def test_a_path_inside_a_file_names_the_file(command, tmp_path, capsys):
+    # A folder to be made below a regular file: the old code said only
+    # "amebench: error: <file>/sub/profiles: Not a directory" (template) or
+    # "<file>/sub: Not a directory", naming neither the file nor what to give.
+    blocker = tmp_path / "somefile"
+    blocker.write_text("x")
+    argv = [word.replace("{below}", str(blocker / "sub")) for word in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{blocker} is a file, not a folder" in err and "give a" in err
+    assert "Not a directory" not in err and "Traceback" not in err
+    assert blocker.read_text() == "x"

@@ -1,7 +1,11 @@
 """Tests of write_template: the templates, filled in, read back unchanged."""
 
+import re
+
+import pytest
 
 from amebench import schema
+from amebench.exceptions import AmebenchError
 from amebench.io import read_network, write_template
 
 
@@ -44,3 +48,13 @@ def test_empty_template_reads_as_empty_network(tmp_path, monkeypatch):
     net = read_network(write_template(tmp_path))
     assert len(net.episodes) == 0 and list(net.reconciliation["rows_read"]) == [0, 0, 0, 0]
     assert net.episodes.dtypes.equals(schema.empty_table(schema.EPISODES).dtypes)
+
+
+def test_a_folder_inside_a_file_is_a_clear_error(tmp_path):
+    # The old code raised NotADirectoryError naming <file>/sub/profiles, a path never given.
+    blocker = tmp_path / "somefile"
+    blocker.write_text("x")
+    folder = blocker / "sub" / "mall"
+    with pytest.raises(AmebenchError, match=re.escape(f"{blocker} is a file, not a folder, so {folder} cannot be made")):
+        write_template(folder)
+    assert blocker.read_text() == "x"

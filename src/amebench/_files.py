@@ -7,7 +7,20 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_files"]
+__all__ = ["atomic_write_bytes", "atomic_write_files", "file_in_the_way"]
+
+
+def file_in_the_way(folder) -> Path | None:
+    """Return ``folder``, or the nearest of its parents that exists, when that is not a folder.
+
+    Such a path keeps ``folder`` from being made (the OS says only "Not a directory", and
+    of a path further down); None when ``folder`` is a folder or can be made.
+    """
+    folder = Path(folder)
+    for path in (folder, *folder.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
 
 
 def atomic_write_bytes(path, data: bytes) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._files import file_in_the_way
 from .exceptions import AmebenchError
 from .privacy import redact_numbers
 from .schema import REJECTS
@@ -183,6 +184,10 @@ def _check_rejects_target(path: Path) -> None:
     (an export or a profile given by mistake would be overwritten)."""
     if path.is_dir():
         raise AmebenchError(f"--rejects {path} is a folder; give a file name such as rejects.csv")
+    blocker = file_in_the_way(path.parent)
+    if blocker is not None:
+        raise AmebenchError(f"--rejects {path}: {blocker} is a file, not a folder; "
+                            "give a file name in a folder, such as rejects.csv")
     if path.exists():
         with open(path, "rb") as f:
             first = f.readline().rstrip(b"\r\n")
@@ -253,8 +258,11 @@ def _benchmark(args) -> int:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
     if args.seed < 0:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
-    if Path(args.out).exists() and not Path(args.out).is_dir():
+    blocker = file_in_the_way(args.out)
+    if blocker == Path(args.out):
         raise AmebenchError(f"--out {args.out} is a file; give a folder for the report")
+    if blocker is not None:
+        raise AmebenchError(f"--out {args.out}: {blocker} is a file, not a folder; give a folder for the report")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     as_of = _as_of(args.as_of) if args.as_of else None
     network = read_network(_existing(args.path))
