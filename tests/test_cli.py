@@ -244,3 +244,14 @@ def test_a_path_inside_a_file_names_the_file(command, tmp_path, capsys):
     assert f"{blocker} is a file, not a folder" in err and "give a" in err
     assert "Not a directory" not in err and "Traceback" not in err
     assert blocker.read_text() == "x"
+
+
+def test_validate_says_where_it_wrote_the_rejects(tmp_path, capsys):
+    # The old code wrote the file, and made its missing folders, without a word.
+    target = tmp_path / "new" / "folder" / "rejects.csv"
+    assert main(["validate", str(sample_path()), "--rejects", str(target), "--strict"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    # six rejected rows: the deliberate bad rows listed in data/sample/README.md
+    assert out[-1] == f"rejects written to {target} (6 rows; folder {target.parent} created)"
+    assert main(["validate", str(sample_path()), "--rejects", str(target)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"rejects written to {target} (6 rows)"

@@ -92,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--rejects", metavar="CSV",
-        help="also write every rejected row to this CSV file (a new file, or one an earlier --rejects wrote)",
+        help="also write every rejected row to this CSV file (a new file, or one an earlier --rejects wrote; "
+        "missing folders are made) and say where and how many",
     )
 
     template = sub.add_parser(
@@ -171,8 +172,12 @@ def _validate(args) -> int:
         print(f"\nEach rejected row with its file, line, column and reason: "
               f"amebench validate {args.path} --rejects rejects.csv")
     if args.rejects:
+        folder = Path(args.rejects).parent
+        made = "" if folder.is_dir() else f"; folder {folder} created"
         # A reject's value is the export's own text: it may start like a spreadsheet formula.
-        write_csv(network.rejects, args.rejects)
+        path = write_csv(network.rejects, args.rejects)
+        n = len(network.rejects)
+        print(f"rejects written to {path} ({n} row{'' if n == 1 else 's'}{made})")
     if args.strict and len(network.rejects):
         print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
         return _EXIT_REJECTS
