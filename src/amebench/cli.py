@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             return _template(args)
         return _benchmark(args)
     except AmebenchError as exc:
-        print(f"amebench: error: {redact_numbers(exc, limit=None)}", file=sys.stderr)
+        print(f"amebench: error: {exc}", file=sys.stderr)  # AmebenchError hides identity numbers itself
         return _EXIT_ERROR
     except OSError as exc:  # a folder that cannot be written, a full disk ...
         where = f"{exc.filename}: " if exc.filename else ""
