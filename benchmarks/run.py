@@ -4,6 +4,7 @@
     python benchmarks/run.py --scale 0.1             # smoke run (~2 min incl. generation)
     python benchmarks/run.py --scale 1.0 --json benchmarks/_data/s1.json
     python benchmarks/run.py --growth                # scales 0.1, 0.3, 1.0
+    python benchmarks/run.py --scale 0.1 --stages read,from_frames --no-peers --no-ingest
 
 Data (kept in benchmarks/_data/, git-ignored): a network generated with
 amebench.synth.simulate_network at ``scale`` x national size (290 units, 2,000,000
@@ -16,7 +17,9 @@ times the stage alone. ``wall_s`` is the median wall time (time.perf_counter) of
 repeats; ``peak_rss_mb`` is the child's peak resident set size (getrusage ru_maxrss:
 includes the loaded network) and ``stage_rss_mb`` the growth of that peak during the
 stage. ``pipeline`` = read + cohort + every report table in one process (no HTML, no
-figures): the 60 s / 8 GB target.
+figures): the 60 s / 8 GB target. ``from_frames`` (run only when named in ``--stages``)
+times ``Network.from_frames`` of the network's own tables, for a researcher who starts
+from DataFrames rather than Parquet; compare it with ``read``.
 
 Peers (same run, same data): DuckDB SQL (needs ``pip install duckdb``; skipped with a note
 when missing) and plain pandas. ``ratio`` = amebench time / peer time; ``match`` = the
@@ -292,7 +295,8 @@ def main(argv=None) -> int:
     p.add_argument("--scale", type=float, default=1.0, help="fraction of national size (default 1.0)")
     p.add_argument("--growth", action="store_true", help="run at scales 0.1, 0.3 and 1.0")
     p.add_argument("--repeat", type=int, default=1, help="runs per stage (median reported)")
-    p.add_argument("--stages", default=",".join(STAGE_ORDER), help="comma-separated stages")
+    p.add_argument("--stages", default=",".join(STAGE_ORDER),
+                   help="comma-separated stages (default: all but from_frames, which is only run when named)")
     p.add_argument("--no-peers", action="store_true")
     p.add_argument("--no-ingest", action="store_true")
     p.add_argument("--json", metavar="FILE", help="write every figure to FILE")
@@ -313,7 +317,7 @@ def main(argv=None) -> int:
     stages = [s for s in args.stages.split(",") if s]
     unknown = [s for s in stages if s not in _stages.STAGES]
     if unknown:
-        p.error(f"unknown stage(s) {unknown}; choose from {STAGE_ORDER}")
+        p.error(f"unknown stage(s) {unknown}; choose from {list(_stages.STAGES)}")
     if not _peers.duckdb_available():
         print(f"note: {_peers.INSTALL_HINT}")
     t0 = time.perf_counter()

@@ -31,14 +31,19 @@ def _get(module: str, name: str):
 
 
 def setup(folder, needs: str) -> dict:
-    """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"cohort"``, or
-    ``"cohort+welfare"`` (the cohort, and one welfare_delta call already made on it)."""
+    """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"frames"`` (the
+    network's tables as frames), ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and
+    one welfare_delta call already made on it)."""
     ctx = {"folder": folder}
     _warm_imports()
-    if needs in ("network", "cohort", "cohort+welfare"):
+    if needs in ("network", "frames", "cohort", "cohort+welfare"):
         import amebench
 
         ctx["network"] = amebench.read_parquet(folder)
+    if needs == "frames":  # the tables as a researcher holds them: plain frames, unit as text
+        net = ctx["network"]
+        ctx["frames"] = {t: getattr(net, t).assign(unit=getattr(net, t)["unit"].astype(str))
+                         for t in ("units", "episodes", "activities", "followups", "payments")}
     if needs in ("cohort", "cohort+welfare"):
         ctx["cohort"] = _get("amebench", "cohort")(ctx["network"])
     if needs == "cohort+welfare":
@@ -64,6 +69,15 @@ def read(ctx):
     import amebench
 
     return amebench.read_parquet(ctx["folder"])
+
+
+def from_frames(ctx):
+    """Network.from_frames of the network's own tables: every cell written as text and
+    validated again, as a researcher's frames would be."""
+    import amebench
+
+    net = ctx["network"]
+    return amebench.Network.from_frames(**ctx["frames"], as_of=net.as_of, name=net.name)
 
 
 def cohort(ctx):
@@ -136,6 +150,7 @@ def pipeline(ctx):
 #: name -> (function, what setup loads, description)
 STAGES = {
     "read": (read, "none", "amebench.read_parquet of the whole network"),
+    "from_frames": (from_frames, "frames", "Network.from_frames of the network's tables (only with --stages)"),
     "cohort": (cohort, "network", "amebench.cohort(network)"),
     "outcome_rate": (outcome_rate, "cohort", "metrics.outcome_rate(by unit)"),
     "retention": (retention, "cohort", "metrics.retention(days=90, by unit)"),

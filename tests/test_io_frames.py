@@ -179,3 +179,83 @@ def test_frames_are_written_as_text_as_cell_by_cell(values, dtype, ids):
 
     series = pd.Series(values, dtype=dtype)
     assert _as_text(series, ids=ids).tolist() == _text_cell_by_cell(series, ids)
+
+
+def test_units_are_kept_apart_in_one_pass():
+    # Every unit's rows are read in one pass (one conversion per frame, not per unit), so
+    # the per-unit rules carry each row's unit: an episode id or a person may recur in
+    # another unit, and an activity names an episode of its own unit only.
+    episodes = pd.DataFrame({
+        "unit": ["a", "b", "a", "b", "a"],
+        "episode_id": ["1", "1", "1", "2", "2"],
+        "person_id": ["p1", "p1", "p9", "p2", "p1"],
+        "enrolled_on": ["2024-01-01", "2024-02-01", "2024-01-01", "2024-01-01", "2024-02-01"],
+        "exited_on": ["2024-06-01", None, None, None, None],
+    })
+    activities = pd.DataFrame({"unit": ["b", "b", "a"], "episode_id": ["2", "3", "2"], "activity": ["coaching"] * 3,
+                               "started_on": ["2024-01-05"] * 3})
+    net = Network.from_frames(episodes=episodes, activities=activities, as_of="2026-01-01")
+    # a/1 and b/1 are two episodes; line 3 repeats a/1; line 5 (p1 in a from 2024-02-01)
+    # overlaps a/1 (p1 in a until 2024-06-01), while p1 in b overlapping a/1 is no overlap.
+    assert sorted(zip(net.episodes["unit"], net.episodes["episode_id"])) == [("a", "1"), ("b", "1"), ("b", "2")]
+    rej = net.rejects
+    assert list(zip(rej["table"], rej["unit"], rej["line"], rej["reason"])) == [
+        ("episodes", "a", 3, "duplicate episode_id in the unit"),
+        ("episodes", "a", 5, "overlaps an earlier episode of the same person in the unit"),
+        # b has no episode 3; a's episode 2 was rejected above
+        ("activities", "b", 2, "activity for an unknown episode (none loaded in unit b)"),
+        ("activities", "a", 3, "activity for an unknown episode (none loaded in unit a)"),
+    ]
+    assert list(zip(net.activities["unit"], net.activities["episode_id"])) == [("b", "2")]
+    rec = net.reconciliation.set_index(["table", "unit"])
+    assert rec.loc[("episodes", "a"), ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [3, 1, 2]
+    assert rec.loc[("episodes", "b"), ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [2, 2, 0]
+    assert rec.loc[("activities", "b"), ["rows_read", "rows_loaded", "rows_rejected"]].tolist() == [2, 1, 1]
+    assert list(net.reconciliation["unit"]) == ["a", "b", "b", "a"]  # per table, in the order units appear
+
+
+def test_follow_ups_when_no_episode_loaded():
+    episodes = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-05-01"],
+                             "exited_on": ["2024-01-01"]})  # rejected: exit before enrolment
+    followups = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "measured_on": ["2024-04-01"], "status": ["work"],
+                              "source": ["register"]})
+    net = Network.from_frames(episodes=episodes, followups=followups, as_of="2026-01-01")
+    assert list(net.rejects["reason"]) == ["exit before enrolment",
+                                           "follow-up for an unknown episode (none loaded in unit a)"]
+    assert len(net.followups) == 0
+
+
+_UNIT_ROW = st.tuples(
+    st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(["1", "2", "3"]),
+    st.sampled_from(["p1", "p2"]),
+    st.sampled_from(["2024-01-01", "2024-02-01", "2024-03-01", "2027-01-01"]),
+    st.sampled_from(["2024-02-15", None, "2023-01-01"]),
+)
+
+
+@given(st.lists(_UNIT_ROW, min_size=1, max_size=25), st.lists(st.tuples(st.sampled_from(["a", "b", "c"]),
+                                                                        st.sampled_from(["1", "2", "3", "4"])),
+                                                              max_size=10))
+def test_one_pass_equals_each_unit_read_alone(rows, acts):
+    # Reference: each unit's rows given alone, as one export of that unit is read. The
+    # network read in one pass must load and reject the same rows with the same reasons.
+    episodes = pd.DataFrame(rows, columns=["unit", "episode_id", "person_id", "enrolled_on", "exited_on"])
+    activities = pd.DataFrame(acts, columns=["unit", "episode_id"]).assign(activity="coaching", started_on="2024-03-01")
+    # follow-ups of the same episode ids, measured before or after some of the exits
+    followups = activities[["unit", "episode_id"]].assign(
+        measured_on=["2024-02-01", "2024-06-01"] * (len(activities) // 2) + ["2024-06-01"] * (len(activities) % 2),
+        status="work", source="register")
+    net = Network.from_frames(episodes=episodes, activities=activities, followups=followups, as_of="2026-09-30")
+    for unit in episodes["unit"].unique():
+        ep, ac, fu = (frame[frame["unit"] == unit] for frame in (episodes, activities, followups))
+        alone = Network.from_frames(episodes=ep, activities=ac, followups=fu, as_of="2026-09-30")
+        for table in ("episodes", "activities", "followups"):
+            got = getattr(net, table)
+            got = got[got["unit"] == unit].reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, getattr(alone, table), check_categorical=False)
+        rej = net.rejects[net.rejects["unit"] == unit]
+        lines = {t: f.index.to_numpy() + 1 for t, f in (("episodes", ep), ("activities", ac), ("followups", fu))}
+        expected = [(t, lines[t][line - 1], why) for t, line, why in zip(
+            alone.rejects["table"], alone.rejects["line"], alone.rejects["reason"])]
+        assert sorted(zip(rej["table"], rej["line"], rej["reason"])) == sorted(expected)

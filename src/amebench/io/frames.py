@@ -2,9 +2,12 @@
 
 The frames go through the same parsers and reject rules as a file: each frame is
 written to text cells and read with a canonical profile (ISO dates, ``.`` decimals,
-canonical codes, ``person_id``/``household_id`` already pseudonymous). A rejected
-row names the frame as its file (``"<episodes frame>"``) and its 1-based position in
-the frame as its line.
+canonical codes, ``person_id``/``household_id`` already pseudonymous), in one pass
+with each row's unit (:class:`~amebench.io.rejects.FileState` ``unit``), so that the
+per-unit rules (duplicate ids, overlaps, activities of unknown episodes) hold within
+each unit. A rejected row names the frame as its file (``"<episodes frame>"``) and
+its 1-based position in the frame as its line; the reconciliation has a row per unit
+and frame.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pandas as pd
 from .. import schema
 from ..exceptions import SchemaError, UnmappedCodeError
 from ..network import Network
-from ..privacy import redact_numbers
+from ..privacy import looks_like_identity_number, redact_numbers
 from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
@@ -69,23 +72,23 @@ def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
     return text.where(present, "").astype(str)
 
 
-def _raw_tables(frame: pd.DataFrame, table: str):
-    label = f"<{table} frame>"
+def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:
+    """The frame as one export of every unit in it, and each row's unit."""
     if "unit" not in frame.columns:
         raise SchemaError(f"the {table} frame needs a 'unit' column (canonical columns: {schema.TABLES[table].columns})")
     frame = frame.reset_index(drop=True)
-    units = frame["unit"]
-    if units.isna().any():
-        bad = np.flatnonzero(units.isna().to_numpy())[:10] + 1
+    if frame["unit"].isna().any():
+        bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
+    codes, names = pd.factorize(_as_text(frame["unit"], ids=True))  # in the order units first appear
+    for i, unit in enumerate(names):
+        if looks_like_identity_number(unit):
+            rows = (np.flatnonzero(codes == i)[:10] + 1).tolist()
+            check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
+    units = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(names, dtype=str)))
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
     text = pd.DataFrame({c: _as_text(frame[c], ids=c in _ID_COLUMNS) for c in cols})
-    groups = frame.groupby(_as_text(units, ids=True), sort=False).indices
-    for unit, pos in groups.items():
-        rows = (pos[:10] + 1).tolist()
-        check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
-    for unit, pos in groups.items():
-        yield unit, RawTable(text.iloc[pos].reset_index(drop=True), np.asarray(pos, dtype=np.int64) + 1, label)
+    return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
 
 
 def network_from_frames(*, episodes, units, activities, followups, payments, as_of, name, strict):
@@ -102,17 +105,18 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
             continue
         if not isinstance(frame, pd.DataFrame):
             raise SchemaError(f"{table} must be a pandas DataFrame, not {type(frame).__name__}")
-        tp = table_profile(profile, table)
-        for unit, raw in _raw_tables(frame, table):
-            try:
-                states.append(convert(raw, tp, profile, unit=unit, key=None, as_of=as_of))
-            except UnmappedCodeError as exc:
-                found = "; ".join(
-                    f"{col}: {[redact_numbers(v, limit=80) for v in sorted(values)]} "
-                    f"(canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
-                    for col, values in exc.unmapped.items()
-                )
-                raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None
+        raw, row_units = _raw_table(frame, table)
+        if not len(row_units):
+            continue
+        try:
+            states.append(convert(raw, table_profile(profile, table), profile, unit=row_units, key=None, as_of=as_of))
+        except UnmappedCodeError as exc:
+            found = "; ".join(
+                f"{col}: {[redact_numbers(v, limit=80) for v in sorted(values)]} "
+                f"(canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
+                for col, values in exc.unmapped.items()
+            )
+            raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     if units is None:

@@ -29,9 +29,13 @@ _SHOWN_LIMIT = 200
 
 @dataclass
 class FileState:
-    """One input file on its way to a canonical table."""
+    """One input file on its way to a canonical table.
 
-    unit: str
+    ``unit``: the file's unit, or each row's unit as a Categorical (a frame of
+    :meth:`~amebench.network.Network.from_frames` holds every unit's rows).
+    """
+
+    unit: str | pd.Categorical
     table: str
     label: str
     lines: np.ndarray
@@ -77,6 +81,13 @@ class FileState:
                 shown[risky] = [redact_numbers(v, limit=_SHOWN_LIMIT) for v in shown[risky]]
         self.problems.append((pos, self.header(column), shown, reason))
 
+    def units(self) -> pd.Categorical:
+        """Each row's unit."""
+        if isinstance(self.unit, pd.Categorical):
+            return self.unit
+        one = pd.CategoricalDtype(pd.Index([self.unit], dtype=str))
+        return pd.Categorical.from_codes(np.zeros(len(self.frame), dtype=np.int8), dtype=one)
+
     def bad(self) -> np.ndarray:
         """Return True for every row rejected so far."""
         out = np.zeros(len(self.frame), dtype=bool)
@@ -105,7 +116,7 @@ class FileState:
         pos = grouped.index.to_numpy()
         out = pd.DataFrame(
             {
-                "unit": self.unit,
+                "unit": self.unit if isinstance(self.unit, str) else np.asarray(self.unit)[pos],
                 "table": self.table,
                 "file": self.label,
                 "line": self.lines[pos],
@@ -186,8 +197,8 @@ def finalise(states: list[FileState], *, strict: bool):
     loaded: dict[str, list[pd.DataFrame]] = {}
     rejects, rec = [], []
     for st in states:
-        rej = st.rejects()
-        if strict and len(rej):
+        rej = st.rejects() if st.problems else None  # an empty table costs about 1 ms, a file
+        if strict and rej is not None:
             first = rej.iloc[0]
             raise RejectError(
                 f"{first['file']}, line {first['line']}, column {first['column']}: {first['reason']} "
@@ -199,15 +210,16 @@ def finalise(states: list[FileState], *, strict: bool):
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.CategoricalDtype) and not keep.all():
                 frame[column] = frame[column].cat.remove_unused_categories()
-        unit = pd.Index([st.unit], dtype=str)
-        frame["unit"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), dtype=pd.CategoricalDtype(unit))
+        units = st.units()
+        frame["unit"] = units if keep.all() else units[keep].remove_unused_categories()
         loaded.setdefault(st.table, []).append(frame)
-        rejects.append(rej)
-        n = len(st.frame)
-        rec.append(
-            {"unit": st.unit, "table": st.table, "file": st.label, "rows_read": n,
-             "rows_loaded": int(keep.sum()), "rows_rejected": len(rej)}
-        )
+        if rej is not None and len(rej):
+            rejects.append(rej)
+        read = np.bincount(units.codes, minlength=len(units.categories))
+        kept = np.bincount(units.codes[keep], minlength=len(units.categories))
+        rec += [{"unit": unit, "table": st.table, "file": st.label, "rows_read": int(r),
+                 "rows_loaded": int(k), "rows_rejected": int(r - k)}
+                for unit, r, k in zip(units.categories, read, kept) if r or isinstance(st.unit, str)]
     tables = {}
     for table in ("episodes", "activities", "followups", "payments"):
         spec = schema.TABLES[table]
@@ -217,7 +229,6 @@ def finalise(states: list[FileState], *, strict: bool):
             tables[table] = schema.coerce_table(joined, spec)
         else:
             tables[table] = schema.empty_table(spec)
-    rej = [r for r in rejects if len(r)]
-    rejects_table = pd.concat(rej, ignore_index=True) if rej else schema.empty_table(schema.REJECTS)
+    rejects_table = pd.concat(rejects, ignore_index=True) if rejects else schema.empty_table(schema.REJECTS)
     rec_table = schema.coerce_table(pd.DataFrame(rec), schema.RECONCILIATION) if rec else schema.empty_table(schema.RECONCILIATION)
     return tables, schema.coerce_table(rejects_table, schema.REJECTS), rec_table

@@ -46,10 +46,13 @@ def episode_rules(st: FileState, as_of) -> None:
     # Duplicates and overlaps among rows that pass every other rule; the first (by line) is kept.
     ok = ~st.bad()
     ids = f["episode_id"]
-    dup = ok & ids.notna().to_numpy() & pd.Series(ids.where(ok, None)).duplicated(keep="first").to_numpy() & ok
+    unit = st.units().codes.astype(np.int64)
+    keyed = pd.DataFrame({"unit": unit, "id": ids.where(ok, None).to_numpy(dtype=object)})
+    dup = ok & ids.notna().to_numpy() & keyed.duplicated(keep="first").to_numpy()
     st.add(dup, "episode_id", ids, "duplicate episode_id in the unit")
     ok &= ~dup
     person = pd.factorize(f["person_id"])[0]
+    person = unit * (person.max(initial=0) + 1) + person  # a person in each unit
     order = pd.DataFrame({
         "person": person, "start": enrolled.to_numpy(dtype="datetime64[ns]").view("int64"),
         "end": exited.fillna(pd.Timestamp.max).to_numpy(dtype="datetime64[ns]").view("int64"), "line": st.lines,
@@ -78,29 +81,35 @@ def activity_rules(st: FileState) -> None:
 
 def cross_check(states: list[FileState]) -> None:
     """Reject activities/follow-ups of unknown episodes, follow-ups before exit, payments of strangers."""
-    episodes = {}
-    persons, households = [], []
+    episodes, persons, households = [], [], []
     for st in states:
         if st.table != "episodes":
             continue
         ok = ~st.bad()
-        ep = st.frame.loc[ok, ["episode_id", "exited_on"]]
-        episodes.setdefault(st.unit, []).append(ep)
+        episodes.append(pd.DataFrame({"unit": np.asarray(st.units(), dtype=object)[ok],
+                                      "episode_id": st.frame["episode_id"].to_numpy(dtype=object)[ok],
+                                      "exited_on": st.frame["exited_on"].to_numpy(dtype=schema.DATE)[ok]}))
         persons.append(_distinct(st.frame["person_id"], ok))
         if "household_id" in st.frame:
             households.append(_distinct(st.frame["household_id"], ok))
-    persons, households = _union(persons), _union(households)
+    known = pd.concat(episodes) if episodes else pd.DataFrame({"unit": [], "episode_id": [], "exited_on": []})
+    known = known.drop_duplicates(["unit", "episode_id"])
+    keys = pd.MultiIndex.from_arrays([known["unit"], known["episode_id"]])  # one hash table for every file
+    exits = np.append(known["exited_on"].to_numpy(dtype=schema.DATE), np.datetime64("NaT"))  # [-1]: unknown
     for st in states:
         f = st.frame
         if st.table in ("activities", "followups"):
-            known = pd.concat(episodes.get(st.unit, []) or [pd.DataFrame({"episode_id": [], "exited_on": []})])
-            known = known.drop_duplicates("episode_id").set_index("episode_id")["exited_on"].astype(schema.DATE)
             ids = f["episode_id"]
-            unknown = ids.notna().to_numpy() & ~ids.isin(known.index).to_numpy()
+            units = st.units()
+            pos = keys.get_indexer(pd.MultiIndex.from_arrays([np.asarray(units, dtype=object),
+                                                              ids.to_numpy(dtype=object)]))
+            unknown = ids.notna().to_numpy() & (pos < 0)
             what = "activity" if st.table == "activities" else "follow-up"
-            st.add(unknown, "episode_id", ids, f"{what} for an unknown episode (none loaded in unit {st.unit})")
+            for code in np.unique(units.codes[unknown]):
+                st.add(unknown & (units.codes == code), "episode_id", ids,
+                       f"{what} for an unknown episode (none loaded in unit {units.categories[code]})")
             if st.table == "followups":
-                exit_on = pd.Series(known.reindex(ids.astype(object)).to_numpy(), index=f.index, dtype=schema.DATE)
+                exit_on = pd.Series(exits[pos], index=f.index, dtype=schema.DATE)
                 measured = f["measured_on"] if "measured_on" in f else pd.Series(pd.NaT, index=f.index, dtype=schema.DATE)
                 before = (measured < exit_on).to_numpy(dtype=bool)
                 st.add(before, "measured_on", measured, "follow-up measured before the exit")
@@ -110,17 +119,19 @@ def cross_check(states: list[FileState]) -> None:
                     negative = (f["days_after_exit"] < 0).fillna(False).to_numpy(dtype=bool)
                     st.add(negative, "days_after_exit", f["days_after_exit"],
                            "follow-up days after exit is negative (before the exit)")
-        elif st.table == "payments":
-            known = np.zeros(len(f), dtype=bool)
-            if "person_id" in f:
-                known |= _member(f["person_id"], persons)
-            if "household_id" in f:
-                known |= _member(f["household_id"], households)
-            col = "person_id" if "person_id" in f else "household_id"
-            has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
-            if "household_id" in f and col == "person_id":
-                has = has | f["household_id"].notna().to_numpy()
-            st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
+    payments = [st for st in states if st.table == "payments"]
+    known_payer = [np.zeros(len(st.frame), dtype=bool) for st in payments]
+    for column, ids in (("person_id", _union(persons)), ("household_id", _union(households))):
+        having = [i for i, st in enumerate(payments) if column in st.frame]
+        for i, member in zip(having, _members([payments[i].frame[column] for i in having], ids)):
+            known_payer[i] |= member
+    for st, known in zip(payments, known_payer):
+        f = st.frame
+        col = "person_id" if "person_id" in f else "household_id"
+        has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
+        if "household_id" in f and col == "person_id":
+            has = has | f["household_id"].notna().to_numpy()
+        st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
 
 
 def _distinct(ids: pd.Series, rows: np.ndarray) -> pd.Index:
@@ -132,10 +143,9 @@ def _distinct(ids: pd.Series, rows: np.ndarray) -> pd.Index:
 
 
 def _union(parts: list) -> pd.Index:
-    out = pd.Index([], dtype=object)
-    for part in parts:
-        out = out.union(part, sort=False) if len(out) else part
-    return out
+    if not parts:
+        return pd.Index([], dtype=object)
+    return parts[0].append(parts[1:]).unique() if len(parts) > 1 else parts[0]
 
 
 def _texts(values):
@@ -149,18 +159,29 @@ def _texts(values):
     return pa.array([str(v) for v in values], type=pa.string())
 
 
-def _member(ids: pd.Series, known: pd.Index) -> np.ndarray:
-    """True where an id is one of ``known`` (looked up once per distinct id of a Categorical)."""
+def _members(columns: list[pd.Series], known: pd.Index) -> list[np.ndarray]:
+    """For each column, True where an id is one of ``known``.
+
+    Looked up once per distinct id of a Categorical, the distinct ids of every column in
+    one call (a set of ``known`` built per column would cost a network of 290 units
+    290 hash tables of every person).
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        categories = ids.cat.categories
-        if not len(categories) or not len(known):
-            return np.zeros(len(ids), dtype=bool)
-        value_set = _texts(known).cast(_texts(categories).type)
-        per = pc.is_in(_texts(categories), value_set=value_set).to_numpy(zero_copy_only=False)
-        return np.append(per, False)[ids.cat.codes.to_numpy()]
-    return ids.isin(known).to_numpy(dtype=bool)
+    coded = [i for i, ids in enumerate(columns) if isinstance(ids.dtype, pd.CategoricalDtype) and len(known)]
+    out = [np.zeros(len(ids), dtype=bool) if isinstance(ids.dtype, pd.CategoricalDtype)
+           else ids.isin(known).to_numpy(dtype=bool) for ids in columns]
+    texts = [_texts(columns[i].cat.categories) for i in coded]
+    texts = [t.cast(pa.large_string()) for t in texts]
+    if not texts or not sum(len(t) for t in texts):
+        return out
+    found = pc.is_in(pa.concat_arrays(texts), value_set=_texts(known).cast(pa.large_string()))
+    found = found.to_numpy(zero_copy_only=False)
+    ends = np.cumsum([len(t) for t in texts])
+    for i, per in zip(coded, np.split(found, ends[:-1])):
+        out[i] = np.append(per, False)[columns[i].cat.codes.to_numpy()]
+    return out
 
 
 def fill_unknown(frame: pd.DataFrame, column: str, n: int) -> None:
