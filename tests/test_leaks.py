@@ -305,3 +305,57 @@ def test_a_unit_id_shaped_like_an_identity_number_is_refused(tmp_path, entry, er
     message = str(info.value)
     assert "9876" not in message and "short unit code such as 'jarfalla'" in message
     assert entry is not _unit_from_frames or "the episodes frame (rows [1]): unit looks like" in message
+
+
+def _name_in_manifest(tmp_path, text):
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    manifest = folder / "network.toml"
+    old = manifest.read_text(encoding="utf-8")
+    manifest.write_text(old.replace('unit = "u1"\nname = "', f'unit = "u1"\nname = "{text} ', 1), encoding="utf-8")
+    assert manifest.read_text(encoding="utf-8") != old
+    amebench.read_network(folder)
+
+
+def _network_name_in_manifest(tmp_path, text):
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    manifest = folder / "network.toml"
+    old = manifest.read_text(encoding="utf-8")
+    manifest.write_text(old.replace('[network]\nname = "', f'[network]\nname = "{text} ', 1), encoding="utf-8")
+    assert manifest.read_text(encoding="utf-8") != old
+    amebench.read_network(folder)
+
+
+def _name_in_units_frame(tmp_path, text):
+    frame = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    amebench.Network.from_frames(episodes=frame, units=pd.DataFrame({"unit": ["a"], "name": [f"Enheten {text}"]}),
+                                 as_of="2026-01-01")
+
+
+def _network_name_of_from_frames(tmp_path, text):
+    frame = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    amebench.Network.from_frames(episodes=frame, as_of="2026-01-01", name=f"nätverk {text}")
+
+
+def _name_in_saved_network(tmp_path, text):
+    frame = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    folder = amebench.Network.from_frames(episodes=frame, as_of="2026-01-01").to_parquet(tmp_path / "saved")
+    units = pd.read_parquet(folder / "units.parquet")
+    units.assign(name=f"Enheten {text}").to_parquet(folder / "units.parquet")  # edited by hand
+    amebench.read_parquet(folder)
+
+
+@pytest.mark.parametrize(("entry", "error", "where"), [
+    (_name_in_manifest, ManifestError, "[[units]] number 1 name holds"),
+    (_network_name_in_manifest, ManifestError, "[network] name holds"),
+    (_name_in_units_frame, SchemaError, "the units frame (row 1): name holds"),
+    (_network_name_of_from_frames, SchemaError, "the network's name holds"),
+    (_name_in_saved_network, SchemaError, "the units table (row 1): name holds"),
+])
+@pytest.mark.parametrize("text", ["811218-9876", "8112 18 9876"])
+def test_a_name_holding_an_identity_number_is_refused(tmp_path, entry, error, where, text):
+    # A unit's name and the network's name head every report, table and figure; the old
+    # code took a person's number in either from every entry point.
+    with pytest.raises(error, match="looks like a personal identity number") as info:
+        entry(tmp_path, text)
+    message = str(info.value)
+    assert where in message and "9876" not in message

@@ -62,6 +62,14 @@ class Network:
     name: str = "network"
     meta: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from .io.unitid import check_name, check_unit_id
+
+        check_name(self.name, where="the network's name", error=SchemaError)
+        for row, (unit, shown) in enumerate(zip(self.units["unit"], self.units.get("name", self.units["unit"])), 1):
+            check_unit_id(unit, where=f"the units table (row {row}): unit", error=SchemaError, short=False)
+            check_name(shown, where=f"the units table (row {row}): name", error=SchemaError)
+
     # -- construction -----------------------------------------------------------
 
     @classmethod

@@ -24,7 +24,7 @@ from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
 from .rules import cross_check
-from .unitid import check_unit_id
+from .unitid import check_name, check_unit_id
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
@@ -99,6 +99,9 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
         units = units.assign(unit=_as_text(units["unit"], ids=True).where(units["unit"].notna().to_numpy(), None))
         for row, unit in enumerate(units["unit"], start=1):
             check_unit_id(unit, where=f"the units frame (row {row}): unit", error=SchemaError, short=False)
+    if units is not None and "name" in units:
+        for row, shown in enumerate(units["name"], start=1):
+            check_name(shown, where=f"the units frame (row {row}): name", error=SchemaError)
     given = {"episodes": episodes, "activities": activities, "followups": followups, "payments": payments}
     for table, frame in given.items():
         if frame is None:

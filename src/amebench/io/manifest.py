@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..exceptions import ManifestError
 from .profile import FILE_TABLES
-from .unitid import check_unit_id
+from .unitid import check_name, check_unit_id
 
 __all__ = ["Manifest", "UnitEntry", "load_manifest", "MANIFEST_NAME"]
 
@@ -125,6 +125,7 @@ def load_manifest(path) -> Manifest:
     for key in ("name", "as_of"):
         if key not in net:
             raise ManifestError(f"{source}: [network] needs {key} = ...")
+    check_name(net["name"], where=f"{source}: [network] name", error=ManifestError)
     key_file = None
     if "key_file" in net:
         key_file, _ = _safe_path(folder, net["key_file"], "key_file", source, must_exist=False)
@@ -145,6 +146,7 @@ def load_manifest(path) -> Manifest:
                 raise ManifestError(f"{source}: {where} needs {key} = ...")
         uid = u["unit"]
         check_unit_id(uid, where=f"{source}: {where} unit", error=ManifestError)
+        check_name(u["name"], where=f"{source}: {where} name", error=ManifestError)
         if uid in seen:
             raise ManifestError(f"{source}: unit {uid!r} appears twice")
         seen.add(uid)

@@ -1,9 +1,11 @@
-"""Unit ids: the short code of a unit, checked wherever one enters a Network.
+"""Unit ids and names: checked wherever one enters a Network.
 
-A unit id is shown in every report, table and figure, so one shaped like a personal
-identity number (a person's number typed or pasted for the unit) is refused at the
-boundary (DESIGN.md §6): by :func:`amebench.read_export`, the manifest reader and
-:meth:`amebench.Network.from_frames`.
+A unit id, a unit's name and the network's name are shown in every report, table and
+figure, so one holding what looks like a personal identity number (a person's number
+typed or pasted in the wrong place) is refused at the boundary (DESIGN.md §6): by
+:func:`amebench.read_export`, the manifest reader, :meth:`amebench.Network.from_frames`
+and, for a network built any other way (:func:`amebench.read_parquet`), by
+:class:`amebench.Network` itself.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from ..exceptions import AmebenchError
 from ..privacy import looks_like_identity_number
 
-__all__ = ["UNIT_ID", "check_unit_id"]
+__all__ = ["UNIT_ID", "check_unit_id", "check_name"]
 
 #: A unit id in a manifest or given to read_export: lower-case letters, digits and _.
 UNIT_ID = re.compile(r"^[a-z0-9_]+$")
@@ -48,3 +50,15 @@ def check_unit_id(unit, *, where: str, error: type[AmebenchError] = AmebenchErro
         )
     if short and (not isinstance(unit, str) or not UNIT_ID.match(unit)):
         raise error(f"{where} = {unit!r} must be a short id of a-z, 0-9 and _ (e.g. 'jarfalla')")
+
+
+def check_name(name, *, where: str, error: type[AmebenchError] = AmebenchError) -> None:
+    """Raise ``error`` when a unit's or the network's name holds what looks like an identity number.
+
+    The message names ``where`` (``"network.toml: [[units]] number 2 name"``), never the value.
+    """
+    if name is not None and looks_like_identity_number(name):
+        raise error(
+            f"{where} holds what looks like a personal identity number; a name is shown in every "
+            "report, table and figure, so give the unit's or network's name (such as 'Järfälla')"
+        )
