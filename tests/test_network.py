@@ -98,3 +98,22 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left
 
 
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_a_folder_in_a_file_is_named_by_to_parquet_and_benchmark_report(tmp_path, inside):
+    # The old code gave the OS's bare FileExistsError / NotADirectoryError (of a path
+    # further down) from the library; only the command line named the file.
+    from amebench.exceptions import AmebenchError
+    from amebench.report import benchmark_report
+
+    blocker = tmp_path / "somefile"
+    blocker.write_text("x")
+    target = blocker / "sub" if inside else blocker
+    net = amebench.load_sample()
+    expected = f"{blocker} is a file, not a folder, so {target} cannot be made" if inside else f"{blocker} is a file;"
+    for write, give in ((net.to_parquet, "the network's Parquet files"), (lambda out: benchmark_report(net, out), "the report")):
+        with pytest.raises(AmebenchError) as info:
+            write(target)
+        assert expected in str(info.value) and f"give a folder for {give}" in str(info.value)
+    assert blocker.read_text() == "x"

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_files", "file_in_the_way"]
+__all__ = ["atomic_write_bytes", "atomic_write_files", "check_folder", "file_in_the_way"]
 
 
 def file_in_the_way(folder) -> Path | None:
@@ -21,6 +21,23 @@ def file_in_the_way(folder) -> Path | None:
         if path.exists():
             return None if path.is_dir() else path
     return None
+
+
+def check_folder(folder, *, give: str, name: str | None = None) -> None:
+    """Raise :class:`~amebench.exceptions.AmebenchError` when ``folder`` is a file or would lie inside one.
+
+    ``give`` says what to give instead (``"a folder for the report"``); ``name`` starts
+    the message (``"--out report"``), which otherwise starts with the path.
+    """
+    from .exceptions import AmebenchError
+
+    folder = Path(folder)
+    blocker = file_in_the_way(folder)
+    if blocker == folder:
+        raise AmebenchError(f"{name or folder} is a file; give {give}")
+    if blocker is not None:
+        raise AmebenchError(f"{name + ': ' if name else ''}{blocker} is a file, not a folder, so {folder} cannot "
+                            f"be made; give {give}")
 
 
 def atomic_write_bytes(path, data: bytes) -> None:

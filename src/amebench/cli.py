@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import file_in_the_way
+from ._files import check_folder, file_in_the_way
 from .exceptions import AmebenchError
 from .privacy import redact_numbers
 from .schema import REJECTS
@@ -263,11 +263,7 @@ def _benchmark(args) -> int:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
     if args.seed < 0:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
-    blocker = file_in_the_way(args.out)
-    if blocker == Path(args.out):
-        raise AmebenchError(f"--out {args.out} is a file; give a folder for the report")
-    if blocker is not None:
-        raise AmebenchError(f"--out {args.out}: {blocker} is a file, not a folder; give a folder for the report")
+    check_folder(args.out, give="a folder for the report", name=f"--out {args.out}")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     as_of = _as_of(args.as_of) if args.as_of else None
     network = read_network(_existing(args.path))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from ._files import atomic_write_files
+from ._files import atomic_write_files, check_folder
 from .exceptions import SchemaError
 
 __all__ = ["Network", "read_parquet"]
@@ -143,6 +143,7 @@ class Network:
         the old network.
         """
         folder = Path(folder)
+        check_folder(folder, give="a folder for the network's Parquet files")
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
         text = json.dumps(meta, indent=2, sort_keys=True)

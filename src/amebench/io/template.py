@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import schema
-from .._files import file_in_the_way
+from .._files import check_folder
 from ..exceptions import AmebenchError
 from .profile import FILE_TABLES
 
@@ -164,12 +164,7 @@ def write_template(folder, *, overwrite: bool = False) -> Path:
     import datetime as _dt
 
     folder = Path(folder)
-    blocker = file_in_the_way(folder)
-    if blocker == folder:
-        raise AmebenchError(f"{folder} is a file; give a folder for the templates")
-    if blocker is not None:
-        raise AmebenchError(f"{blocker} is a file, not a folder, so {folder} cannot be made; "
-                            "give a folder for the templates")
+    check_folder(folder, give="a folder for the templates")
     files = {folder / f"{table}.csv": TEMPLATE_DELIMITER.join(_columns(table)) + "\n" for table in FILE_TABLES}
     files[folder / "profiles" / "mall.toml"] = _profile_text()
     files[folder / "network.toml"] = _MANIFEST.format(as_of=_dt.date.today().isoformat())

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from .._files import check_folder
 from ..cohorts import cohort
 from ..exceptions import AmebenchError
 from ..labels import code_label
@@ -71,6 +72,7 @@ def benchmark_report(
     t = texts(lang)
     outcome_reasons(outcome)  # fail early on an unknown outcome
     out = Path(out)
+    check_folder(out, give="a folder for the report")
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     coh = cohort(network, as_of=as_of)
