@@ -86,16 +86,12 @@ def cross_check(states: list[FileState]) -> None:
         if st.table != "episodes":
             continue
         ok = ~st.bad()
-        episodes.append(pd.DataFrame({"unit": np.asarray(st.units(), dtype=object)[ok],
-                                      "episode_id": st.frame["episode_id"].to_numpy(dtype=object)[ok],
-                                      "exited_on": st.frame["exited_on"].to_numpy(dtype=schema.DATE)[ok]}))
+        episodes.append((st, ok))
         persons.append(_distinct(st.frame["person_id"], ok))
         if "household_id" in st.frame:
             households.append(_distinct(st.frame["household_id"], ok))
-    known = pd.concat(episodes) if episodes else pd.DataFrame({"unit": [], "episode_id": [], "exited_on": []})
-    known = known.drop_duplicates(["unit", "episode_id"])
-    keys = pd.MultiIndex.from_arrays([known["unit"], known["episode_id"]])  # one hash table for every file
-    exits = np.append(known["exited_on"].to_numpy(dtype=schema.DATE), np.datetime64("NaT"))  # [-1]: unknown
+    if any(st.table in ("activities", "followups") for st in states):
+        keys, exits = _known_episodes(episodes)
     for st in states:
         f = st.frame
         if st.table in ("activities", "followups"):
@@ -132,6 +128,18 @@ def cross_check(states: list[FileState]) -> None:
         if "household_id" in f and col == "person_id":
             has = has | f["household_id"].notna().to_numpy()
         st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
+
+
+def _known_episodes(episodes: list) -> tuple[pd.MultiIndex, np.ndarray]:
+    """The loaded episodes as one (unit, episode id) index, and their exit dates (NaT at [-1])."""
+    parts = [pd.DataFrame({"unit": np.asarray(st.units(), dtype=object)[ok],
+                           "episode_id": st.frame["episode_id"].to_numpy(dtype=object)[ok],
+                           "exited_on": st.frame["exited_on"].to_numpy(dtype=schema.DATE)[ok]})
+             for st, ok in episodes]
+    known = pd.concat(parts) if parts else pd.DataFrame({"unit": [], "episode_id": [], "exited_on": []})
+    known = known.drop_duplicates(["unit", "episode_id"])
+    keys = pd.MultiIndex.from_arrays([known["unit"], known["episode_id"]])  # one hash table for every file
+    return keys, np.append(known["exited_on"].to_numpy(dtype=schema.DATE), np.datetime64("NaT"))
 
 
 def _distinct(ids: pd.Series, rows: np.ndarray) -> pd.Index:
