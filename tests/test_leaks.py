@@ -307,22 +307,20 @@ def test_a_unit_id_shaped_like_an_identity_number_is_refused(tmp_path, entry, er
     assert entry is not _unit_from_frames or "the episodes frame (rows [1]): unit looks like" in message
 
 
-def _name_in_manifest(tmp_path, text):
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
-    manifest = folder / "network.toml"
-    old = manifest.read_text(encoding="utf-8")
-    manifest.write_text(old.replace('unit = "u1"\nname = "', f'unit = "u1"\nname = "{text} ', 1), encoding="utf-8")
-    assert manifest.read_text(encoding="utf-8") != old
-    amebench.read_network(folder)
+def _edited_manifest(before: str):
+    """An entry point reading a manifest whose ``before + '"'`` is followed by the text."""
+    def read(tmp_path, text):
+        folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+        manifest = folder / "network.toml"
+        old = manifest.read_text(encoding="utf-8")
+        manifest.write_text(old.replace(f'{before}"', f'{before}"{text} ', 1), encoding="utf-8")
+        assert manifest.read_text(encoding="utf-8") != old
+        amebench.read_network(folder)
+    return read
 
 
-def _network_name_in_manifest(tmp_path, text):
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
-    manifest = folder / "network.toml"
-    old = manifest.read_text(encoding="utf-8")
-    manifest.write_text(old.replace('[network]\nname = "', f'[network]\nname = "{text} ', 1), encoding="utf-8")
-    assert manifest.read_text(encoding="utf-8") != old
-    amebench.read_network(folder)
+_name_in_manifest = _edited_manifest('unit = "u1"\nname = ')
+_network_name_in_manifest = _edited_manifest('[network]\nname = ')
 
 
 def _name_in_units_frame(tmp_path, text):
