@@ -1,6 +1,7 @@
 """Tests of trend and power."""
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -272,3 +273,36 @@ def test_power_is_what_a_simulation_of_the_test_gives():
     assert rejected.mean() == pytest.approx(0.80, abs=0.012)
     low, high = confint_proportions_2indep(b, 200, a, 150, method="newcomb", compare="diff")
     assert ((low > 0) | (high < 0)).mean() == pytest.approx(0.80, abs=0.03)
+
+
+def test_power_detects_a_fall():
+    # By hand: 100 per group, two-sided alpha 0.05, power 0.80: h = (1.959964 + 0.841621)
+    # * sqrt(2/100) = 0.396204 (the other tail adds ~1e-6). From p_a = 0.5 the fall is
+    # sin^2(pi/4 - 0.198102) - 0.5 = sin^2(0.587296) - 0.5 = 0.307040 - 0.5 = -0.192960,
+    # the rise's mirror image. From p_a = 0.9 (arcsin sqrt 0.9 = 1.249046) a fall is found
+    # sooner than a rise: sin^2(1.050944) - 0.9 = -0.146763 against sin^2(1.447148) - 0.9
+    # = +0.084789.
+    fall = power(100, 100, direction="fall").iloc[0]
+    assert fall["estimate"] == pytest.approx(-0.192960, abs=2e-5)
+    assert fall["estimate"] == pytest.approx(-power(100, 100).iloc[0]["estimate"], abs=1e-9)
+    assert "smallest detectable fall" in fall["method"]
+    assert power(100, 100, p_a=0.9, direction="fall").iloc[0]["estimate"] == pytest.approx(-0.146763, abs=2e-5)
+    assert power(100, 100, p_a=0.9).iloc[0]["estimate"] == pytest.approx(0.084789, abs=2e-5)
+    with pytest.raises(AmebenchError, match='direction must be "rise" or "fall"'):
+        power(100, 100, direction="down")
+
+
+@given(p=st.floats(0.02, 0.98), n_a=st.integers(20, 2000), n_b=st.integers(20, 2000))
+def test_power_fall_is_the_rise_of_the_complement(p, n_a, n_b):
+    # A fall from p is a rise from 1 - p of the same size (arcsine symmetry).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmebenchWarning)
+        fall = power(n_a, n_b, p_a=p, direction="fall").iloc[0]["estimate"]
+        rise = power(n_a, n_b, p_a=1 - p).iloc[0]["estimate"]
+    assert (math.isnan(fall) and math.isnan(rise)) or fall == pytest.approx(-rise, abs=1e-9)
+
+
+def test_power_says_when_no_fall_is_detectable():
+    with pytest.warns(AmebenchWarning, match="cannot detect any fall from p_a = 0.05.*below 0"):
+        out = power(20, 20, p_a=0.05, direction="fall").iloc[0]
+    assert math.isnan(out["estimate"])

@@ -101,7 +101,8 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     return tidy(rates)
 
 
-def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: float = 0.8,
+          direction: str = "rise") -> pd.DataFrame:
     """Return the smallest difference in proportions that two groups of given sizes can detect.
 
     Parameters
@@ -114,6 +115,10 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
         Two-sided significance level.
     power
         Power to detect the difference.
+    direction
+        ``"rise"`` (``p_b`` above ``p_a``, a positive ``estimate``) or ``"fall"``
+        (below, a negative one). Near 0 or 1 the two differ: at ``p_a = 0.9`` a fall is
+        detected sooner than a rise.
 
     Returns
     -------
@@ -126,7 +131,8 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     AmebenchError
         When a size is not a whole number of at least 2 (``power(2.5, 10)``),
         ``p_a``, ``alpha`` or ``power`` is not strictly between 0 and 1, or
-        ``power`` is not larger than ``alpha``.
+        ``power`` is not larger than ``alpha``, or ``direction`` is neither
+        ``"rise"`` nor ``"fall"``.
 
     Notes
     -----
@@ -135,11 +141,11 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
     ``statsmodels.stats.power.NormalIndPower`` (``nobs1 = n_a``, ``ratio = n_b/n_a``),
     i.e. :math:`h` with
     :math:`\\Phi(h/s - z_{1-\\alpha/2}) + \\Phi(-h/s - z_{1-\\alpha/2}) = \\text{power}`,
-    :math:`s = \\sqrt{1/n_a + 1/n_b}`, then converts :math:`h` back to :math:`p_b` above ``p_a``:
-    :math:`p_b = \\sin^2(\\arcsin\\sqrt{p_a} + h/2)`. Returns the difference
-    :math:`p_b - p_a` in ``estimate`` (a rise; a fall of the same :math:`h` is a
-    different difference). When :math:`\\arcsin\\sqrt{p_a} + h/2 > \\pi/2` no
-    rise is detectable: ``estimate`` is NaN, with an :class:`AmebenchWarning`.
+    :math:`s = \\sqrt{1/n_a + 1/n_b}`, then converts :math:`h` back to :math:`p_b`:
+    :math:`p_b = \\sin^2(\\arcsin\\sqrt{p_a} \\pm h/2)` (+ for a rise, − for a
+    fall). Returns the difference :math:`p_b - p_a` in ``estimate``. When the angle
+    leaves :math:`[0, \\pi/2]` (``p_b`` would pass 1 or 0), no such difference is
+    detectable: ``estimate`` is NaN, with an :class:`AmebenchWarning`.
 
     References
     ----------
@@ -158,15 +164,18 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
         # this power already, and no smallest difference exists
         raise AmebenchError(f"power must be larger than alpha (the power at no difference); got power={power}, "
                             f"alpha={alpha}")
+    if direction not in ("rise", "fall"):
+        raise AmebenchError(f'direction must be "rise" or "fall", not {direction!r}')
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_a, ratio=n_b / n_a, alpha=alpha, power=power,
                                      alternative="two-sided")
-    angle = math.asin(math.sqrt(p_a)) + float(h) / 2
-    if angle > math.pi / 2:
-        # p_b would pass 1: no rise above p_a is detectable with this power (a clipped
-        # p_b = 1 would be reported as if it were)
+    angle = math.asin(math.sqrt(p_a)) + (float(h) if direction == "rise" else -float(h)) / 2
+    if not 0 <= angle <= math.pi / 2:
+        # p_b would pass 1 (or 0): no such difference is detectable with this power (a
+        # clipped p_b would be reported as if it were)
+        beyond = "above 1" if direction == "rise" else "below 0"
         warnings.warn(
-            f"groups of {n_a} and {n_b} cannot detect any rise above p_a = {p_a} with power {power}: "
-            f"Cohen's h = {float(h):.3f} would need a rate above 1; estimate is NaN",
+            f"groups of {n_a} and {n_b} cannot detect any {direction} from p_a = {p_a} with power {power}: "
+            f"Cohen's h = {float(h):.3f} would need a rate {beyond}; estimate is NaN",
             AmebenchWarning, stacklevel=2,
         )
         difference = math.nan
@@ -174,7 +183,7 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
         difference = math.sin(angle) ** 2 - p_a
     return tidy(pd.DataFrame({
         "estimate": [difference], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
-        "method": [f"smallest detectable difference, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
+        "method": [f"smallest detectable {direction}, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
     }))
 
 
