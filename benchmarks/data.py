@@ -17,7 +17,7 @@ import pandas as pd
 from amebench import schema
 from amebench.network import Network
 
-__all__ = ["DATA", "NATIONAL", "network_folder", "ensure_network", "ensure_export"]
+__all__ = ["DATA", "NATIONAL", "network_folder", "ensure_network", "ensure_csv_network", "ensure_export"]
 
 DATA = Path(__file__).resolve().parent / "_data"
 #: National size (issue #6): 290 units, 2,000,000 episodes, 40M payment rows, 1M follow-ups.
@@ -79,6 +79,59 @@ def ensure_network(scale: float, *, log=print) -> dict:
     marker.write_text(json.dumps(info, indent=2))
     log(f"  done in {time.perf_counter() - t0:.0f} s: {info}")
     return info
+
+
+#: The profile of the canonical CSV network: canonical headers, ISO dates, "." decimals.
+_CANONICAL_CSV_PROFILE = """[profile]
+name = "canonical CSV"
+person_id = "pseudonym"
+household_id = "pseudonym"
+
+[format]
+delimiter = ","
+date_format = ["%Y-%m-%d"]
+month_format = ["%Y-%m-%d"]
+decimal = "."
+thousands = ""
+true_values = ["True"]
+false_values = ["False"]
+"""
+
+
+def ensure_csv_network(scale: float, *, log=print) -> Path:
+    """Write (once) the network at ``scale`` as 290 units of canonical CSV exports, with a manifest.
+
+    For the ``read_csv_network`` stage: ``read_network`` of 4 files per unit (1,160 files),
+    the cross-file checks of a many-unit read. Returns the folder.
+    """
+    folder = DATA / f"network_v{DATA_VERSION}_s{scale:g}_csv"
+    if (folder / "done.json").is_file():
+        return folder
+    from amebench.network import read_parquet
+
+    ensure_network(scale, log=log)
+    log(f"writing the scale-{scale:g} network as canonical CSV exports ...")
+    t0 = time.perf_counter()
+    net = read_parquet(network_folder(scale))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "canonical.toml").write_text(_CANONICAL_CSV_PROFILE, encoding="utf-8")
+    lines = ["[network]", f'name = "{net.name} csv"', f"as_of = {net.as_of.date().isoformat()}", ""]
+    tables = {t: dict(tuple(getattr(net, t).groupby("unit", observed=True, sort=False)))
+              for t in ("episodes", "activities", "followups", "payments")}
+    for row in net.units.itertuples():
+        (folder / row.unit).mkdir(exist_ok=True)
+        lines += ["[[units]]", f'unit = "{row.unit}"', f'name = "{row.name}"',
+                  f'municipality_code = "{row.municipality_code}"', 'profile = "canonical.toml"', "[units.files]"]
+        for table, parts in tables.items():
+            if row.unit in parts:
+                parts[row.unit].drop(columns="unit").to_csv(folder / row.unit / f"{table}.csv", index=False,
+                                                            date_format="%Y-%m-%d")
+                lines.append(f'{table} = "{row.unit}/{table}.csv"')
+        lines.append("")
+    (folder / "network.toml").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "done.json").write_text(json.dumps({"scale": scale, "write_s": round(time.perf_counter() - t0, 1)}))
+    log(f"  done in {time.perf_counter() - t0:.0f} s")
+    return folder
 
 
 def export_folder() -> Path:

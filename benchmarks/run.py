@@ -4,7 +4,7 @@
     python benchmarks/run.py --scale 0.1             # smoke run (~2 min incl. generation)
     python benchmarks/run.py --scale 1.0 --json benchmarks/_data/s1.json
     python benchmarks/run.py --growth                # scales 0.1, 0.3, 1.0
-    python benchmarks/run.py --scale 0.1 --stages read,from_frames --no-peers --no-ingest
+    python benchmarks/run.py --scale 0.1 --stages read,from_frames,read_csv_network --no-peers --no-ingest
 
 Data (kept in benchmarks/_data/, git-ignored): a network generated with
 amebench.synth.simulate_network at ``scale`` x national size (290 units, 2,000,000
@@ -17,9 +17,11 @@ times the stage alone. ``wall_s`` is the median wall time (time.perf_counter) of
 repeats; ``peak_rss_mb`` is the child's peak resident set size (getrusage ru_maxrss:
 includes the loaded network) and ``stage_rss_mb`` the growth of that peak during the
 stage. ``pipeline`` = read + cohort + every report table in one process (no HTML, no
-figures): the 60 s / 8 GB target. ``from_frames`` (run only when named in ``--stages``)
-times ``Network.from_frames`` of the network's own tables, for a researcher who starts
-from DataFrames rather than Parquet; compare it with ``read``.
+figures): the 60 s / 8 GB target. Two stages run only when named in ``--stages``:
+``from_frames`` times ``Network.from_frames`` of the network's own tables (a researcher
+who starts from DataFrames rather than Parquet), ``read_csv_network`` times
+``read_network`` of the network written once as 290 units of canonical CSV exports
+(1,160 files); compare both with ``read``.
 
 Peers (same run, same data): DuckDB SQL (needs ``pip install duckdb``; skipped with a note
 when missing) and plain pandas. ``ratio`` = amebench time / peer time; ``match`` = the
@@ -296,7 +298,8 @@ def main(argv=None) -> int:
     p.add_argument("--growth", action="store_true", help="run at scales 0.1, 0.3 and 1.0")
     p.add_argument("--repeat", type=int, default=1, help="runs per stage (median reported)")
     p.add_argument("--stages", default=",".join(STAGE_ORDER),
-                   help="comma-separated stages (default: all but from_frames, which is only run when named)")
+                   help="comma-separated stages (default: all but from_frames and read_csv_network, "
+                        "which run only when named)")
     p.add_argument("--no-peers", action="store_true")
     p.add_argument("--no-ingest", action="store_true")
     p.add_argument("--json", metavar="FILE", help="write every figure to FILE")

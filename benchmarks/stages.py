@@ -8,6 +8,7 @@ compare it with the peers' (see peers.py).
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 __all__ = ["NotAvailable", "STAGES", "setup", "WELFARE_MONTHS", "WORK_OR_STUDIES"]
 
@@ -32,7 +33,7 @@ def _get(module: str, name: str):
 
 def setup(folder, needs: str) -> dict:
     """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"frames"`` (the
-    network's tables as frames), ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and
+    network's tables as frames), ``"csv"`` (the network as CSV exports), ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and
     one welfare_delta call already made on it)."""
     ctx = {"folder": folder}
     _warm_imports()
@@ -40,6 +41,10 @@ def setup(folder, needs: str) -> dict:
         import amebench
 
         ctx["network"] = amebench.read_parquet(folder)
+    if needs == "csv":  # untimed: write the CSV exports once
+        import data
+
+        ctx["csv_folder"] = data.ensure_csv_network(float(Path(folder).name.rsplit("_s", 1)[1]), log=lambda *a: None)
     if needs == "frames":  # the tables as a researcher holds them: plain frames, unit as text
         net = ctx["network"]
         ctx["frames"] = {t: getattr(net, t).assign(unit=getattr(net, t)["unit"].astype(str))
@@ -78,6 +83,13 @@ def from_frames(ctx):
 
     net = ctx["network"]
     return amebench.Network.from_frames(**ctx["frames"], as_of=net.as_of, name=net.name)
+
+
+def read_csv_network(ctx):
+    """read_network of the network as 290 units of canonical CSV exports (1,160 files)."""
+    import amebench
+
+    return amebench.read_network(ctx["csv_folder"])
 
 
 def cohort(ctx):
@@ -151,6 +163,8 @@ def pipeline(ctx):
 STAGES = {
     "read": (read, "none", "amebench.read_parquet of the whole network"),
     "from_frames": (from_frames, "frames", "Network.from_frames of the network's tables (only with --stages)"),
+    "read_csv_network": (read_csv_network, "csv",
+                         "read_network of 290 units of canonical CSV exports (only with --stages)"),
     "cohort": (cohort, "network", "amebench.cohort(network)"),
     "outcome_rate": (outcome_rate, "cohort", "metrics.outcome_rate(by unit)"),
     "retention": (retention, "cohort", "metrics.retention(days=90, by unit)"),
