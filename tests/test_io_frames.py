@@ -259,3 +259,47 @@ def test_one_pass_equals_each_unit_read_alone(rows, acts):
         expected = [(t, lines[t][line - 1], why) for t, line, why in zip(
             alone.rejects["table"], alone.rejects["line"], alone.rejects["reason"])]
         assert sorted(zip(rej["table"], rej["line"], rej["reason"])) == sorted(expected)
+
+
+@pytest.mark.parametrize("table", ["episodes", "payments"])
+@pytest.mark.parametrize("column", ["person_id", "household_id"])
+def test_one_unit_of_raw_numbers_is_not_outvoted_by_the_others(table, column):
+    # The raw-number guard judges each unit's own values: one unit exporting personnummer
+    # among units with pseudonyms is refused, as when each unit was read alone. A first
+    # one-pass version judged the whole frame, and loaded the numbers as ids.
+    episodes = pd.DataFrame({"unit": ["x", "x"] + ["a"] * 6, "episode_id": [str(i) for i in range(8)],
+                             "person_id": [f"ps{i}" for i in range(8)], "enrolled_on": "2024-01-01"})
+    raw = ["811218-9876", "19640823-3234"] + [f"p{i}" for i in range(6)]  # valid synthetic numbers in unit x
+    if table == "episodes":
+        frames = {"episodes": episodes.assign(**{column: raw})}
+    else:
+        frames = {"episodes": episodes, "payments": pd.DataFrame({
+            "unit": ["x", "x"] + ["a"] * 6, column: raw, "month": "2024-02-01", "amount_sek": 100.0})}
+    with pytest.raises(ProfileError, match=f"column {column} looks like raw identity numbers") as info:
+        Network.from_frames(**frames, as_of="2024-12-31")
+    assert "9876" not in str(info.value)
+
+
+def test_raw_number_guard_samples_each_unit():
+    # Each of two units has 100 valid numbers and 101 pseudonyms, interleaved so that the
+    # frame's first 200 distinct ids are all numbers: per unit, half of the first 200
+    # distinct values are numbers, which is not "most" (> 0.5), so the frame loads, as each
+    # unit alone does. Numbers: the 9 digits 80MMDDNNN with their Luhn check digit.
+    def luhn(nine):
+        total = sum(d // 10 + d % 10 for d in (int(c) * (2 - i % 2) for i, c in enumerate(nine)))
+        return nine + str((10 - total % 10) % 10)
+
+    numbers = [luhn(f"80{1 + i % 12:02d}{1 + i % 28:02d}{100 + i:03d}"[:9]) for i in range(200)]
+    units = ["a"] * 100 + ["b"] * 100 + ["a"] * 101 + ["b"] * 101
+    ids = numbers + [f"a{i}" for i in range(101)] + [f"b{i}" for i in range(101)]
+    episodes = pd.DataFrame({"unit": units, "episode_id": [str(i) for i in range(len(ids))], "person_id": ids,
+                             "enrolled_on": "2024-01-01"})
+    assert len(Network.from_frames(episodes=episodes, as_of="2024-12-31").episodes) == 402
+
+
+def test_one_unit_of_raw_numbers_as_episode_ids_is_refused():
+    episodes = pd.DataFrame({"unit": ["x", "x"] + ["a"] * 6,
+                             "episode_id": ["811218-9876", "19640823-3234"] + [f"e{i}" for i in range(6)],
+                             "person_id": [f"ps{i}" for i in range(8)], "enrolled_on": "2024-01-01"})
+    with pytest.raises(ProfileError, match="episode_id.*looks like raw identity numbers"):
+        Network.from_frames(episodes=episodes, as_of="2024-12-31")

@@ -144,10 +144,27 @@ _EXAMPLE_DAY = pd.Timestamp("2024-03-01")
 _GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
 
 
-def _looks_like_numbers(values: pd.Series, as_of) -> bool:
-    """Return whether most distinct values are valid identity numbers (they must not be kept)."""
-    sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
-    return bool(len(sample)) and np.mean([privacy.is_valid_personnummer(str(u), as_of=as_of) for u in sample]) > 0.5
+def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None = None) -> bool:
+    """Return whether most distinct values are valid identity numbers (they must not be kept).
+
+    Judged per unit when ``units`` holds several (a frame of ``Network.from_frames``): one
+    unit's raw numbers are not outvoted by the pseudonyms of the others. The first
+    ``_GUARD_SAMPLE`` distinct values of each unit, in the order they appear, are looked at.
+    """
+    def valid(sample) -> np.ndarray:
+        return np.array([privacy.is_valid_personnummer(str(u), as_of=as_of) for u in sample], dtype=bool)
+
+    if units is None or len(units.categories) < 2:
+        sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
+        return bool(len(sample)) and valid(sample).mean() > 0.5
+    present = values.notna().to_numpy()
+    codes, distinct = pd.factorize(values[present])
+    unit = units.codes[present].astype(np.int64)
+    pairs = pd.unique(unit * max(len(distinct), 1) + codes)  # distinct (unit, value), in order of appearance
+    pairs = pd.DataFrame({"unit": pairs // max(len(distinct), 1), "value": pairs % max(len(distinct), 1)})
+    sample = pairs[pairs.groupby("unit", sort=False).cumcount() < _GUARD_SAMPLE]
+    share = pd.Series(valid(distinct[sample["value"].to_numpy()]), index=sample.index).groupby(sample["unit"]).mean()
+    return bool((share > 0.5).any())
 
 
 def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, memo) -> dict:
@@ -171,7 +188,7 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
     ``early``: what :func:`_early_identity` computed for this column, if anything.
     """
     if mode == "pseudonym":
-        if _looks_like_numbers(text.where(present, None), as_of):
+        if _looks_like_numbers(text.where(present, None), as_of, st.units()):
             raise ProfileError(
                 f"{st.label}: column {st.header(column)} looks like raw identity numbers, but the profile "
                 f'says {column} = "pseudonym"; set {column} = "personnummer" under [profile]'
@@ -314,7 +331,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             frame[column] = values
         else:
             frame[column] = as_strings(s, p)
-            if column == "episode_id" and _looks_like_numbers(frame[column], as_of or pd.Timestamp.today()):
+            if column == "episode_id" and _looks_like_numbers(frame[column], as_of or pd.Timestamp.today(), st.units()):
                 raise ProfileError(
                     f"{raw.label}: column {headers[column]} (episode_id) looks like raw identity numbers; "
                     "an episode id must not identify a person: export the case number instead"
