@@ -33,8 +33,9 @@ def _get(module: str, name: str):
 
 def setup(folder, needs: str) -> dict:
     """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"frames"`` (the
-    network's tables as frames), ``"csv"`` (the network as CSV exports), ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and
-    one welfare_delta call already made on it)."""
+    network's tables as frames), ``"csv"`` (the network written once as CSV exports),
+    ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and one welfare_delta call already
+    made on it)."""
     ctx = {"folder": folder}
     _warm_imports()
     if needs in ("network", "frames", "cohort", "cohort+welfare"):
