@@ -213,7 +213,7 @@ def finalise(states: list[FileState], *, strict: bool):
         units = st.units()
         frame["unit"] = units if keep.all() else units[keep].remove_unused_categories()
         loaded.setdefault(st.table, []).append(frame)
-        if rej is not None and len(rej):
+        if rej is not None:
             rejects.append(rej)
         read = np.bincount(units.codes, minlength=len(units.categories))
         kept = np.bincount(units.codes[keep], minlength=len(units.categories))
