@@ -159,9 +159,9 @@ def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None =
         return bool(len(sample)) and valid(sample).mean() > 0.5
     present = values.notna().to_numpy()
     codes, distinct = pd.factorize(values[present])
-    unit = units.codes[present].astype(np.int64)
-    pairs = pd.unique(unit * max(len(distinct), 1) + codes)  # distinct (unit, value), in order of appearance
-    pairs = pd.DataFrame({"unit": pairs // max(len(distinct), 1), "value": pairs % max(len(distinct), 1)})
+    width = max(len(distinct), 1)
+    pairs = pd.unique(units.codes[present].astype(np.int64) * width + codes)  # distinct (unit, value), in order
+    pairs = pd.DataFrame({"unit": pairs // width, "value": pairs % width})
     sample = pairs[pairs.groupby("unit", sort=False).cumcount() < _GUARD_SAMPLE]
     share = pd.Series(valid(distinct[sample["value"].to_numpy()]), index=sample.index).groupby(sample["unit"]).mean()
     return bool((share > 0.5).any())

@@ -180,8 +180,7 @@ def _members(columns: list[pd.Series], known: pd.Index) -> list[np.ndarray]:
     coded = [i for i, ids in enumerate(columns) if isinstance(ids.dtype, pd.CategoricalDtype) and len(known)]
     out = [np.zeros(len(ids), dtype=bool) if isinstance(ids.dtype, pd.CategoricalDtype)
            else ids.isin(known).to_numpy(dtype=bool) for ids in columns]
-    texts = [_texts(columns[i].cat.categories) for i in coded]
-    texts = [t.cast(pa.large_string()) for t in texts]
+    texts = [_texts(columns[i].cat.categories).cast(pa.large_string()) for i in coded]
     if not texts or not sum(len(t) for t in texts):
         return out
     found = pc.is_in(pa.concat_arrays(texts), value_set=_texts(known).cast(pa.large_string()))
