@@ -2,9 +2,16 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from amebench import schema
+import amebench
+from amebench import _idcodes, schema
 from amebench._idcodes import codes_in, id_codes, id_codes_many
+from amebench.metrics.welfare import welfare_delta
 
 # -- id_codes: integer codes of identifier columns, cached on the column's arrow data --
 
@@ -63,3 +70,99 @@ def test_id_codes_many_equals_id_codes_one_by_one():
         np.testing.assert_array_equal(got.codes, ref.codes)
         assert got.uniques.to_pylist() == ref.uniques.to_pylist()
         assert id_codes(values) is got  # remembered for the next metric
+
+
+# -- codes saved by Network.to_parquet and taken back by read_parquet -----------------
+
+LEDGER = ("unit", "person_id", "household_id")
+
+
+def _cached(frame):
+    """The codes the cache holds for each ledger id column of ``frame`` (None: not cached)."""
+    return {c: _idcodes._ID_CODES.get(id(_idcodes._arrow_data(frame[c]))) for c in LEDGER}
+
+
+def test_read_parquet_takes_back_the_codes_to_parquet_saved(tmp_path):
+    net = amebench.load_sample()
+    net.to_parquet(tmp_path / "net")
+    back = amebench.read_parquet(tmp_path / "net")
+    cached = _cached(back.payments)
+    for column in LEDGER:  # uniques[codes] gives every row's value again, missing as -1
+        assert cached[column] is not None
+        assert _decoded(cached[column]) == back.payments[column].astype(object).where(
+            back.payments[column].notna(), None).tolist()
+        assert not cached[column].codes.flags.writeable
+    # the metric gives the same table with the saved codes as when it hashes the ids itself
+    with_saved = welfare_delta(amebench.cohort(back), months=6, by=("unit",), method="t")
+    fresh = amebench.read_parquet(tmp_path / "net")
+    for column in LEDGER:
+        _idcodes._ID_CODES.pop(id(_idcodes._arrow_data(fresh.payments[column])))
+    assert _cached(fresh.payments) == dict.fromkeys(LEDGER)
+    hashed = welfare_delta(amebench.cohort(fresh), months=6, by=("unit",), method="t")
+    pd.testing.assert_frame_equal(with_saved, hashed)
+
+
+def _rewrite_payments(folder, change):
+    """Rewrite payments.parquet with ``change`` applied (the saved codes left as they were)."""
+    path = folder / "payments.parquet"
+    table = pq.read_table(path)
+    pq.write_table(change(table), path)
+
+
+@pytest.mark.parametrize("change", ["one id", "same bytes, other metadata", "codes file damaged",
+                                    "uniques file missing", "rows dropped"])
+def test_saved_codes_are_taken_only_for_the_very_file_they_were_made_from(tmp_path, change):
+    net = amebench.load_sample()
+    folder = net.to_parquet(tmp_path / "net")
+    if change == "one id":
+        def swap(table):  # one person's id on one row becomes another person's
+            ids = table["person_id"].to_pylist()
+            first = next(i for i, v in enumerate(ids) if v is not None)
+            other = next(v for v in ids if v is not None and v != ids[first])
+            ids[first] = other
+            return table.set_column(table.schema.get_field_index("person_id"), "person_id",
+                                    pa.array(ids, table.schema.field("person_id").type))
+        _rewrite_payments(folder, swap)
+    elif change == "same bytes, other metadata":
+        _rewrite_payments(folder, lambda table: table.replace_schema_metadata({"x": "y"}))
+    elif change == "codes file damaged":
+        (folder / "payments.idcodes.arrow").write_bytes(b"not an arrow file")
+    elif change == "uniques file missing":
+        (folder / "payments.iduniques.arrow").unlink()
+    else:
+        _rewrite_payments(folder, lambda table: table.slice(1))
+    back = amebench.read_parquet(folder)
+    taken = all(v is not None for v in _cached(back.payments).values())
+    # values unchanged (metadata only): the digest of the id columns' bytes still matches
+    assert taken == (change == "same bytes, other metadata")
+    if change == "one id":  # the metric sees the changed ledger, not the saved codes
+        codes = id_codes(back.payments["person_id"])
+        assert _decoded(codes) == back.payments["person_id"].astype(object).where(
+            back.payments["person_id"].notna(), None).tolist()
+
+
+_ids = st.one_of(st.none(), st.sampled_from(["p1", "p2", "hh 3", "ä4", ""]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b"]), _ids, _ids), max_size=40))
+def test_saved_codes_decode_to_the_ledger_property(tmp_path_factory, rows):
+    # Reference: the ledger's own values, row by row.
+    folder = tmp_path_factory.mktemp("net")
+    payments = pd.DataFrame({
+        "unit": pd.Series([r[0] for r in rows], dtype=schema.STRING),
+        "person_id": pd.Series([r[1] for r in rows], dtype=schema.STRING),
+        "household_id": pd.Series([r[2] for r in rows], dtype=schema.STRING),
+        "month": pd.Series([pd.Timestamp("2025-01-01")] * len(rows), dtype="datetime64[ns]"),
+        "amount_sek": pd.Series([100.0] * len(rows), dtype="float64"),
+    })
+    frame = schema.coerce_table(payments, schema.TABLES["payments"])
+    frame.to_parquet(folder / "payments.parquet", index=False)
+    _idcodes.save_codes(frame, LEDGER, folder / "payments.parquet", folder / "c.arrow")
+    _idcodes.save_uniques(frame, LEDGER, folder / "payments.parquet", folder / "u.arrow")
+    back = schema.coerce_table(pd.read_parquet(folder / "payments.parquet"), schema.TABLES["payments"])
+    digest = _idcodes.fingerprint(folder / "payments.parquet", LEDGER)
+    assert _idcodes.load_codes(back, LEDGER, folder / "c.arrow", folder / "u.arrow", digest)
+    for i, column in enumerate(LEDGER):
+        codes = _cached(back)[column]
+        assert _decoded(codes) == [r[i] for r in rows]
