@@ -35,9 +35,10 @@ REENTRY_SURPLUS = 1.029
 EXPORT_ROWS = 1_000_000
 SEED = 2026
 #: Bumped when the generated data change (v2: national-size ledger and follow-ups, START;
-#: v3: synth pairs household members with applicants of their own unit only); older
+#: v3: synth pairs household members with applicants of their own unit only; v4: the same
+#: rows, with the ledger's id codes that Network.to_parquet saves since 2026-12-03); older
 #: folders are left in place.
-DATA_VERSION = 3
+DATA_VERSION = 4
 
 
 def network_folder(scale: float) -> Path:

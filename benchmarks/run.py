@@ -14,14 +14,16 @@ and one unit's ~1,000,000-row Järfälla-dialect payments CSV for the ingestion 
 Measurement: every stage and peer runs ``--repeat`` times, each in a FRESH subprocess that
 first loads what the stage needs (untimed: the network from Parquet, and the cohort), then
 times the stage alone. ``wall_s`` is the median wall time (time.perf_counter) of the
-repeats; ``peak_rss_mb`` is the child's peak resident set size (getrusage ru_maxrss:
+repeats; ``peak_rss_mb`` is the child's peak resident set size (VmHWM of /proc/self/status:
 includes the loaded network) and ``stage_rss_mb`` the growth of that peak during the
 stage. ``pipeline`` = read + cohort + every report table in one process (no HTML, no
 figures): the 60 s / 8 GB target. Two stages run only when named in ``--stages``:
 ``from_frames`` times ``Network.from_frames`` of the network's own tables (a researcher
 who starts from DataFrames rather than Parquet), ``read_csv_network`` times
 ``read_network`` of the network written once as 290 units of canonical CSV exports
-(1,160 files); compare both with ``read``.
+(1,160 files); compare both with ``read``. ``welfare_delta`` starts from the ledger id
+codes ``read_parquet`` takes back from ``to_parquet``'s files; ``welfare_delta_hashing``
+(informational) is the same call hashing the ids itself, as after ``read_network``.
 
 Peers (same run, same data): DuckDB SQL (needs ``pip install duckdb``; skipped with a note
 when missing) and plain pandas. ``ratio`` = amebench time / peer time; ``match`` = the
@@ -49,15 +51,24 @@ import peers as _peers  # noqa: E402
 import stages as _stages  # noqa: E402
 
 STAGE_ORDER = ["read", "cohort", "outcome_rate", "retention", "welfare_delta",
-               "welfare_delta_again", "welfare_delta_bootstrap", "durations", "funnel", "risk_adjusted",
-               "report_tables", "pipeline"]
+               "welfare_delta_hashing", "welfare_delta_again", "welfare_delta_bootstrap", "durations",
+               "funnel", "risk_adjusted", "report_tables", "pipeline"]
 TARGETS = {"pipeline": "<= 60 s, <= 8 GB", "outcome_rate": "<= 1 s",
            "welfare_delta.duckdb": "ratio <= 1.0", "welfare_delta.pandas": "ratio <= 0.1",
            "ingest": "ratio <= 3"}
 
 
 def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+    """This process's peak resident set in MB: VmHWM, which starts afresh at exec.
+
+    getrusage's ru_maxrss does not: a child started after the parent generated the data
+    reported the parent's 7.7 GB peak as its own (2026-12-03).
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024.0
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
 # -- child side -----------------------------------------------------------------------
@@ -326,7 +337,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     scales = [0.1, 0.3, 1.0] if args.growth else [args.scale]
     out = {"machine": machine(), "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-           "repeat": args.repeat, "memory_method": "fresh subprocess per stage; getrusage ru_maxrss "
+           "repeat": args.repeat, "memory_method": "fresh subprocess per stage; VmHWM of /proc/self/status "
            "(peak_rss_mb = child's peak incl. loaded data; stage_rss_mb = growth of the peak during the stage)",
            "scales": []}
     for s in scales:

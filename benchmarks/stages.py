@@ -34,11 +34,12 @@ def _get(module: str, name: str):
 def setup(folder, needs: str) -> dict:
     """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"frames"`` (the
     network's tables as frames), ``"csv"`` (the network written once as CSV exports),
-    ``"cohort"``, or ``"cohort+welfare"`` (the cohort, and one welfare_delta call already
-    made on it)."""
+    ``"cohort"``, ``"cohort+welfare"`` (the cohort, and one welfare_delta call already
+    made on it) or ``"cohort, ids unsaved"`` (the cohort, without the ledger's id codes
+    that ``to_parquet`` saved: as after ``read_network`` or ``from_frames``)."""
     ctx = {"folder": folder}
     _warm_imports()
-    if needs in ("network", "frames", "cohort", "cohort+welfare"):
+    if needs in ("network", "frames", "cohort", "cohort+welfare", "cohort, ids unsaved"):
         import amebench
 
         ctx["network"] = amebench.read_parquet(folder)
@@ -50,10 +51,14 @@ def setup(folder, needs: str) -> dict:
         net = ctx["network"]
         ctx["frames"] = {t: getattr(net, t).assign(unit=getattr(net, t)["unit"].astype(str))
                          for t in ("units", "episodes", "activities", "followups", "payments")}
-    if needs in ("cohort", "cohort+welfare"):
+    if needs in ("cohort", "cohort+welfare", "cohort, ids unsaved"):
         ctx["cohort"] = _get("amebench", "cohort")(ctx["network"])
     if needs == "cohort+welfare":
         welfare_delta(ctx)
+    if needs == "cohort, ids unsaved":  # forget the ledger codes read_parquet took back
+        from amebench import _idcodes
+
+        _idcodes._ID_CODES.clear()
     return ctx
 
 
@@ -113,6 +118,12 @@ def welfare_delta(ctx):
     return f(ctx["cohort"], months=WELFARE_MONTHS, by=("unit",), per="person", method="t")
 
 
+def welfare_delta_hashing(ctx):
+    """welfare_delta(method='t') hashing the ledger's ids itself, as on a network that was
+    not read from to_parquet's files (read_network, from_frames)."""
+    return welfare_delta(ctx)
+
+
 def welfare_delta_again(ctx):
     """welfare_delta(method='t') once more in the same process: the ledger's id codes are
     already known (amebench._idcodes.id_codes), as for a second metric on the same network."""
@@ -170,6 +181,9 @@ STAGES = {
     "outcome_rate": (outcome_rate, "cohort", "metrics.outcome_rate(by unit)"),
     "retention": (retention, "cohort", "metrics.retention(days=90, by unit)"),
     "welfare_delta": (welfare_delta, "cohort", "metrics.welfare_delta(months=6, by unit, method='t')"),
+    "welfare_delta_hashing": (welfare_delta_hashing, "cohort, ids unsaved",
+                              "metrics.welfare_delta(months=6, by unit, method='t'), ledger ids hashed "
+                              "(no saved codes)"),
     "welfare_delta_again": (welfare_delta_again, "cohort+welfare",
                             "metrics.welfare_delta(months=6, by unit, method='t'), second call in the process"),
     "welfare_delta_bootstrap": (welfare_delta_bootstrap, "cohort",
