@@ -1,5 +1,7 @@
 """Tests of amebench.metrics.meandiff: Welch and pooled two-sample t intervals."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -114,10 +116,13 @@ def test_welch_interval_covers_about_95_percent():
 def test_constant_samples_have_no_interval():
     # se = 0: t is undefined (R: t.test(c(1, 1), c(3, 3)) stops, "data are essentially
     # constant"); a zero-width interval would claim certainty
-    for equal_var in (False, True):
-        row = mean_difference([1.0, 1.0, 1.0], [3.0, 3.0], equal_var=equal_var).iloc[0]
-        assert row["estimate"] == -2.0 and row["se"] == 0.0
-        assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"]) and np.isnan(row["p_value"])
-    # one constant sample is fine: the other's spread gives the interval
-    row = mean_difference([1.0, 1.0, 1.0], [2.0, 4.0]).iloc[0]
+    # no scipy "catastrophic cancellation" warning either: a constant sample's variance is exact
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for equal_var in (False, True):
+            row = mean_difference([1.0, 1.0, 1.0], [3.0, 3.0], equal_var=equal_var).iloc[0]
+            assert row["estimate"] == -2.0 and row["se"] == 0.0
+            assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"]) and np.isnan(row["p_value"])
+        # one constant sample is fine: the other's spread gives the interval
+        row = mean_difference([1.0, 1.0, 1.0], [2.0, 4.0]).iloc[0]
     assert row["ci_low"] < -2.0 < row["ci_high"]

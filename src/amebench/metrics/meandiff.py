@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -88,8 +90,6 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
         raise AmebenchError(f"equal_var must be True or False, got {equal_var!r}")
     x = _check_sample(a, "a")
     y = _check_sample(b, "b")
-    res = stats.ttest_ind(x, y, equal_var=bool(equal_var))
-    ci = res.confidence_interval(confidence_level=conf_level)
     va, vb = x.var(ddof=1), y.var(ddof=1)
     na, nb = len(x), len(y)
     if equal_var:
@@ -98,6 +98,13 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
     else:
         se = float(np.sqrt(va / na + vb / nb))
     spread = se > 0
+    if spread:
+        with warnings.catch_warnings():
+            if np.ptp(x) == 0 or np.ptp(y) == 0:  # a constant sample's variance 0 is exact:
+                # scipy's "catastrophic cancellation" warning about it is a false alarm
+                warnings.filterwarnings("ignore", "Precision loss occurred", RuntimeWarning)
+            res = stats.ttest_ind(x, y, equal_var=bool(equal_var))
+            ci = res.confidence_interval(confidence_level=conf_level)
     row = {
         "estimate": float(x.mean() - y.mean()),
         "ci_low": float(ci.low) if spread else np.nan,
