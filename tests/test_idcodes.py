@@ -1,5 +1,7 @@
 """Tests of the integer codes of identifier columns (amebench._idcodes)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -89,8 +91,7 @@ def test_read_parquet_takes_back_the_codes_to_parquet_saved(tmp_path):
     cached = _cached(back.payments)
     for column in LEDGER:  # uniques[codes] gives every row's value again, missing as -1
         assert cached[column] is not None
-        assert _decoded(cached[column]) == back.payments[column].astype(object).where(
-            back.payments[column].notna(), None).tolist()
+        assert _decoded(cached[column]) == _values(back.payments[column])
         assert not cached[column].codes.flags.writeable
     # the metric gives the same table with the saved codes as when it hashes the ids itself
     with_saved = welfare_delta(amebench.cohort(back), months=6, by=("unit",), method="t")
@@ -109,39 +110,150 @@ def _rewrite_payments(folder, change):
     pq.write_table(change(table), path)
 
 
-@pytest.mark.parametrize("change", ["one id", "same bytes, other metadata", "codes file damaged",
-                                    "uniques file missing", "rows dropped"])
+def _swap_one_id(table):
+    """One person's id on one row becomes another person's."""
+    ids = table["person_id"].to_pylist()
+    first = next(i for i, v in enumerate(ids) if v is not None)
+    ids[first] = next(v for v in ids if v is not None and v != ids[first])
+    return table.set_column(table.schema.get_field_index("person_id"), "person_id",
+                            pa.array(ids, table.schema.field("person_id").type))
+
+
+def _swap_names(table):
+    """person_id and household_id trade names in the pandas metadata only: the same bytes
+    in every column chunk, but pandas reads each column under the other's name."""
+    names = {"person_id": "household_id", "household_id": "person_id"}
+    meta = dict(table.schema.metadata)
+    pandas_meta = json.loads(meta[b"pandas"])
+    for column in pandas_meta["columns"]:
+        column["name"] = names.get(column["name"], column["name"])
+    meta[b"pandas"] = json.dumps(pandas_meta).encode()
+    return table.replace_schema_metadata(meta)
+
+
+def _edit_record(folder, edit):
+    path = folder / "network.json"
+    meta = json.loads(path.read_text())
+    edit(meta["ledger_codes"])
+    path.write_text(json.dumps(meta))
+
+
+CHANGES = {
+    "one id": lambda folder: _rewrite_payments(folder, _swap_one_id),
+    "rows dropped": lambda folder: _rewrite_payments(folder, lambda table: table.slice(1)),
+    # the id columns' bytes are unchanged; the footer (which names them) is not
+    "ids swapped by name": lambda folder: _rewrite_payments(folder, _swap_names),
+    "other metadata": lambda folder: _rewrite_payments(
+        folder, lambda table: table.replace_schema_metadata({**table.schema.metadata, b"x": b"y"})),
+    "codes file not arrow": lambda folder: (folder / "payments.idcodes.arrow").write_bytes(b"not arrow"),
+    "uniques file missing": lambda folder: (folder / "payments.iduniques.arrow").unlink(),
+    "uniques file truncated": lambda folder: (folder / "payments.iduniques.arrow").write_bytes(
+        (folder / "payments.iduniques.arrow").read_bytes()[:-100]),
+    "record of other rows": lambda folder: _edit_record(folder, lambda r: r.update(rows=r["rows"] + 1)),
+    "record without a digest": lambda folder: _edit_record(folder, lambda r: r.pop("codes_blake2b")),
+    "record of wrong types": lambda folder: _edit_record(folder, lambda r: r.update(columns=7, lengths=None)),
+    "record gone": lambda folder: _edit_record(folder, lambda r: r.clear()),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_saved_codes_are_taken_only_for_the_very_file_they_were_made_from(tmp_path, change):
     net = amebench.load_sample()
     folder = net.to_parquet(tmp_path / "net")
-    if change == "one id":
-        def swap(table):  # one person's id on one row becomes another person's
-            ids = table["person_id"].to_pylist()
-            first = next(i for i, v in enumerate(ids) if v is not None)
-            other = next(v for v in ids if v is not None and v != ids[first])
-            ids[first] = other
-            return table.set_column(table.schema.get_field_index("person_id"), "person_id",
-                                    pa.array(ids, table.schema.field("person_id").type))
-        _rewrite_payments(folder, swap)
-    elif change == "same bytes, other metadata":
-        _rewrite_payments(folder, lambda table: table.replace_schema_metadata({"x": "y"}))
-    elif change == "codes file damaged":
-        (folder / "payments.idcodes.arrow").write_bytes(b"not an arrow file")
-    elif change == "uniques file missing":
-        (folder / "payments.iduniques.arrow").unlink()
-    else:
-        _rewrite_payments(folder, lambda table: table.slice(1))
+    assert all(v is not None for v in _cached(amebench.read_parquet(folder).payments).values())
+    before = amebench.read_parquet(folder).payments
+    CHANGES[change](folder)
     back = amebench.read_parquet(folder)
-    taken = all(v is not None for v in _cached(back.payments).values())
-    # values unchanged (metadata only): the digest of the id columns' bytes still matches
-    assert taken == (change == "same bytes, other metadata")
-    if change == "one id":  # the metric sees the changed ledger, not the saved codes
-        codes = id_codes(back.payments["person_id"])
-        assert _decoded(codes) == back.payments["person_id"].astype(object).where(
-            back.payments["person_id"].notna(), None).tolist()
+    if change == "ids swapped by name":
+        assert _values(back.payments["person_id"]) == _values(before["household_id"])
+    assert _cached(back.payments) == dict.fromkeys(LEDGER)
+    for column in LEDGER:  # the metric sees the ledger as read, not the saved codes
+        assert _decoded(id_codes(back.payments[column])) == _values(back.payments[column])
 
 
-_ids = st.one_of(st.none(), st.sampled_from(["p1", "p2", "hh 3", "ä4", ""]))
+def _values(column):
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+@pytest.mark.parametrize("name", ["payments.idcodes.arrow", "payments.iduniques.arrow"])
+def test_damaged_codes_files_are_never_taken_nor_parsed(tmp_path, name):
+    # Bit flips all over a file (header, metadata, compressed bodies, footer): a reader
+    # that parsed such bytes crashed (segfault, MemoryError) or took wrong codes; the
+    # digest of the file's bytes rejects every one before pyarrow sees it.
+    folder = amebench.load_sample().to_parquet(tmp_path / "net")
+    path = folder / name
+    good = path.read_bytes()
+    for at in range(0, len(good), max(1, len(good) // 60)):
+        damaged = bytearray(good)
+        damaged[at] ^= 0x5A
+        path.write_bytes(bytes(damaged))
+        assert _cached(amebench.read_parquet(folder).payments) == dict.fromkeys(LEDGER), at
+    path.write_bytes(good)
+    assert all(v is not None for v in _cached(amebench.read_parquet(folder).payments).values())
+
+
+def test_codes_outside_the_distinct_values_are_not_taken_even_with_matching_digests(tmp_path):
+    # Files that are intact by their digests but say what save_codes never writes
+    # (a code past the distinct values, a missing distinct value) are refused too.
+    path = tmp_path / "payments.parquet"
+    frame = pd.DataFrame({"person_id": pd.Series(["a", "b", None, "a"], dtype=schema.STRING)})
+    frame.to_parquet(path, index=False)
+    record = _idcodes.save_codes(pd.read_parquet(path), path, tmp_path / "c.arrow", tmp_path / "u.arrow")
+    back = pd.read_parquet(path)
+    assert _idcodes.load_codes(back, path, tmp_path / "c.arrow", tmp_path / "u.arrow", record) is not None
+    for codes, uniques in [([0, 2, -1, 0], ["a", "b"]), ([0, 1, -2, 0], ["a", "b"]), ([0, 1, -1, 0], ["a", None])]:
+        forged = dict(record, lengths=[2],
+                      codes_blake2b=_idcodes._write_ipc(pa.table({"person_id": pa.array(codes, pa.int32())}),
+                                                        tmp_path / "c2.arrow"),
+                      uniques_blake2b=_idcodes._write_ipc(pa.table({"person_id": pa.array(uniques, pa.large_string())}),
+                                                          tmp_path / "u2.arrow"))
+        assert _idcodes.load_codes(back, path, tmp_path / "c2.arrow", tmp_path / "u2.arrow", forged) is None
+
+
+def _network_with_payments(payments):
+    net = amebench.load_sample()
+    return amebench.Network(units=net.units, episodes=net.episodes, activities=net.activities,
+                            followups=net.followups, payments=payments, rejects=net.rejects,
+                            reconciliation=net.reconciliation, as_of=net.as_of, name=net.name)
+
+
+@pytest.mark.parametrize("dtype", ["object ints with None", "Int64", "categorical of Int64"])
+def test_saved_codes_describe_the_values_read_back_whatever_the_written_dtype(tmp_path, dtype):
+    # A network built directly may hold ids in other dtypes; Parquet gives them back as
+    # written (object ints with None become floats: '1.0'), so codes made from the frame
+    # in memory ('1') would decode to other values than read_parquet gives.
+    net = amebench.load_sample()
+    payments = net.payments.copy()
+    persons = pd.Series(pd.factorize(payments["person_id"])[0], dtype="Int64").where(payments["person_id"].notna())
+    if dtype == "object ints with None":
+        persons = persons.astype(object).where(persons.notna(), None)
+    elif dtype == "categorical of Int64":
+        persons = persons.astype("category")
+    payments["person_id"] = persons
+    back = amebench.read_parquet(_network_with_payments(payments).to_parquet(tmp_path / "net"))
+    cached = _cached(back.payments)
+    for column in LEDGER:
+        assert cached[column] is not None
+        assert _decoded(cached[column]) == _values(back.payments[column])
+
+
+def test_to_parquet_saves_the_codes_of_the_id_columns_the_ledger_has(tmp_path):
+    net = amebench.load_sample()
+    back = amebench.read_parquet(
+        _network_with_payments(net.payments.drop(columns="household_id")).to_parquet(tmp_path / "net"))
+    cached = _cached(back.payments)
+    assert back.payments["household_id"].isna().all() and cached["household_id"] is None
+    for column in ("unit", "person_id"):
+        assert _decoded(cached[column]) == _values(back.payments[column])
+    no_ids = net.payments.drop(columns=list(LEDGER))
+    back = amebench.read_parquet(_network_with_payments(no_ids).to_parquet(tmp_path / "none"))
+    assert not (tmp_path / "none" / "payments.idcodes.arrow").exists()
+    assert "ledger_codes" not in json.loads((tmp_path / "none" / "network.json").read_text())
+    assert _cached(back.payments) == dict.fromkeys(LEDGER)
+
+
+_ids = st.one_of(st.none(), st.sampled_from(["p1", "p2", "hh 3", "ä4", ""]),
+                 st.text(st.characters(exclude_categories=("Cs",)), max_size=4))
 
 
 @settings(max_examples=25, deadline=None)
@@ -156,13 +268,13 @@ def test_saved_codes_decode_to_the_ledger_property(tmp_path_factory, rows):
         "month": pd.Series([pd.Timestamp("2025-01-01")] * len(rows), dtype="datetime64[ns]"),
         "amount_sek": pd.Series([100.0] * len(rows), dtype="float64"),
     })
+    path = folder / "payments.parquet"
     frame = schema.coerce_table(payments, schema.TABLES["payments"])
-    frame.to_parquet(folder / "payments.parquet", index=False)
-    _idcodes.save_codes(frame, LEDGER, folder / "payments.parquet", folder / "c.arrow")
-    _idcodes.save_uniques(frame, LEDGER, folder / "payments.parquet", folder / "u.arrow")
-    back = schema.coerce_table(pd.read_parquet(folder / "payments.parquet"), schema.TABLES["payments"])
-    digest = _idcodes.fingerprint(folder / "payments.parquet", LEDGER)
-    assert _idcodes.load_codes(back, LEDGER, folder / "c.arrow", folder / "u.arrow", digest)
+    frame.to_parquet(path, index=False)
+    # canonical columns: to_parquet codes them as they are in memory, not as read back
+    record = _idcodes.save_codes(frame[list(LEDGER)], path, folder / "c.arrow", folder / "u.arrow")
+    back = schema.coerce_table(pd.read_parquet(path), schema.TABLES["payments"])
+    _idcodes.remember(_idcodes.load_codes(back, path, folder / "c.arrow", folder / "u.arrow", record))
     for i, column in enumerate(LEDGER):
         codes = _cached(back)[column]
         assert _decoded(codes) == [r[i] for r in rows]

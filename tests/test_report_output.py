@@ -5,6 +5,7 @@ import os
 import pandas as pd
 import pytest
 
+from amebench._files import atomic_write_files
 from amebench.report import output
 
 
@@ -37,6 +38,27 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
         output.atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left
+
+
+def test_a_writer_of_several_files_gets_a_temporary_path_for_each(tmp_path, monkeypatch):
+    seen = []
+
+    def write_both(first, second):
+        seen.extend([first, second])
+        first.write_text("1")
+        second.write_text("2")
+
+    atomic_write_files([((tmp_path / "a", tmp_path / "b"), write_both),
+                        (tmp_path / "c", lambda tmp: tmp.write_text("3"))])
+    assert [(tmp_path / n).read_text() for n in "abc"] == ["1", "2", "3"]
+    assert all(p.parent == tmp_path and p.name.startswith((".a.", ".b.")) for p in seen)
+    def broken_replace(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_files([((tmp_path / "a", tmp_path / "b"), write_both)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "c"]  # no temp file left
 
 
 def test_written_files_get_the_usual_permissions_not_a_temporary_files(tmp_path):

@@ -45,7 +45,7 @@ def atomic_write_bytes(path, data: bytes) -> None:
     atomic_write_files([(Path(path), lambda tmp: tmp.write_bytes(data))])
 
 
-def atomic_write_files(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[..., object]]]) -> None:
     """Write several files, each by ``write(temporary path)``, then move them all into place.
 
     Every file is written in full under a temporary name in its own folder before any
@@ -53,18 +53,23 @@ def atomic_write_files(files: Sequence[tuple[Path, Callable[[Path], object]]]) -
     interruption while writing leaves the old files and no temporary ones. Only an
     interruption during the renames themselves (microseconds) can leave some files new
     and others old. Files get the usual permissions (0666 less the umask), not the
-    owner-only ones of a temporary file.
+    owner-only ones of a temporary file. The writers run in list order. A writer that
+    makes several files at once comes with a tuple of paths and gets one temporary
+    path for each, in the same order.
     """
     mode = _default_mode()
     staged = []
     try:
-        for path, write in files:
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            os.close(fd)
-            staged.append((Path(tmp), path))
-            write(Path(tmp))
+        for paths, write in files:
+            paths = tuple(Path(path) for path in paths) if isinstance(paths, tuple) else (Path(paths),)
+            tmps = []
+            for path in paths:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                os.close(fd)
+                staged.append((Path(tmp), path))
+                tmps.append(Path(tmp))
+            write(*tmps)
         for tmp, _ in staged:
             os.chmod(tmp, mode)
         for tmp, path in staged:

@@ -8,7 +8,7 @@ the same ledger does not hash its 40M strings again.
 
 :meth:`Network.to_parquet <amebench.Network.to_parquet>` also saves the ledger's codes
 beside its Parquet file (:func:`save_codes`), and :func:`amebench.read_parquet` takes them
-back (:func:`load_codes`) when they were made from exactly the bytes it read, so even
+back (:func:`load_codes`) when they were made from exactly the file it read, so even
 the first metric after a read does not hash the ledger.
 """
 
@@ -32,8 +32,8 @@ import pyarrow.parquet as pq
 
 from . import schema
 
-__all__ = ["IdCodes", "id_codes", "id_codes_many", "codes_in", "fingerprint", "save_codes", "save_uniques",
-           "load_codes"]
+__all__ = ["IdCodes", "id_codes", "id_codes_many", "codes_in", "fingerprint", "save_codes", "load_codes",
+           "remember"]
 
 
 class IdCodes(NamedTuple):
@@ -192,25 +192,30 @@ def _forget_reference(reference_id: int) -> None:
 
 # -- codes saved beside a Parquet file ------------------------------------------------
 
-_FINGERPRINT_KEY = b"amebench.parquet_fingerprint"
-_LENGTHS_KEY = b"amebench.uniques_lengths"
+def _blake2b(data) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def fingerprint(parquet_path, columns: Sequence[str]) -> str:
-    """Return a digest of ``columns``' bytes in a Parquet file (BLAKE2b, 128 bits).
+    """Return a digest of a Parquet file's footer and ``columns``' bytes (BLAKE2b, 128 bits).
 
-    The digest covers each row group's row count and the whole column chunk of every
-    named column (its page headers, dictionary and data pages), so two files with the
-    same digest hold the same values in those columns. It reads only those chunks: 39 MB
-    of the 291 MB national-size ledger, about 0.05 s.
+    The digest covers the footer (the schema, the pandas metadata that names and types
+    the columns, every row group's row count and offsets) and the whole column chunk of
+    every named column (its page headers, dictionary and data pages), so two files with
+    the same digest give the same values in those columns. Any other change to the file
+    changes the footer too, which only makes the digest stricter. It reads only the
+    footer and those chunks: 39 MB of the 291 MB national-size ledger, about 0.05 s.
     """
     digest = hashlib.blake2b(digest_size=16)
-    meta = pq.ParquetFile(parquet_path).metadata
-    digest.update(json.dumps([meta.num_rows, list(columns)]).encode())
+    digest.update(json.dumps(list(columns)).encode())
     with open(parquet_path, "rb") as file:
+        file.seek(-8, os.SEEK_END)
+        footer_length = int.from_bytes(file.read(4), "little")
+        file.seek(-8 - footer_length, os.SEEK_END)
+        digest.update(file.read(footer_length + 8))
+        meta = pq.ParquetFile(file).metadata
         for g in range(meta.num_row_groups):
             group = meta.row_group(g)
-            digest.update(group.num_rows.to_bytes(8, "little"))
             chunks = {group.column(c).path_in_schema: group.column(c) for c in range(group.num_columns)}
             for name in columns:
                 chunk = chunks.get(name)
@@ -223,86 +228,96 @@ def fingerprint(parquet_path, columns: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def save_codes(frame: pd.DataFrame, columns: Sequence[str], parquet_path, codes_path) -> None:
-    """Write the codes of ``frame``'s ``columns`` (as written to ``parquet_path``) to ``codes_path``.
+def save_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path) -> dict:
+    """Write the codes of ``frame``'s columns and their distinct values; return what :func:`load_codes` checks.
 
-    An Arrow IPC file (LZ4) of one int32 column per id, -1 for a missing value; the
-    distinct values go to :func:`save_uniques`. The schema metadata holds the Parquet
-    file's :func:`fingerprint`. For the national-size ledger (40M rows) the codes take
-    12 MB and the distinct values 38 MB; reading both takes about 0.1 s of user CPU,
-    where hashing the ids takes about 2 s (both fill 0.5 GB of fresh memory).
+    ``frame`` must be those columns as read back from ``parquet_path`` (the same
+    reading as :func:`amebench.read_parquet`'s), so the codes describe the values a
+    reader will get, whatever dtypes the frame that was written had. Both files are
+    Arrow IPC (LZ4) with one column per id: ``codes_path`` the int32 codes, -1 for a
+    missing value; ``uniques_path`` the distinct values, padded with nulls to the
+    longest. The returned record holds the columns, the row count, each column's
+    number of distinct values, the Parquet file's :func:`fingerprint` and a BLAKE2b
+    digest of each file's own bytes. For the national-size ledger (40M rows) the codes
+    take 12 MB and the distinct values 38 MB.
     """
+    columns = list(frame.columns)
     found = id_codes_many([frame[name] for name in columns])
-    _write_ipc(pa.table({name: codes.codes for name, codes in zip(columns, found)}), parquet_path, columns,
-               codes_path)
+    lengths = [len(codes.uniques) for codes in found]
+    width = max(lengths, default=0)
+    codes = pa.table({name: codes.codes for name, codes in zip(columns, found)})
+    uniques = pa.table({name: pa.concat_arrays([codes.uniques, pa.nulls(width - len(codes.uniques),
+                                                                        pa.large_string())])
+                        for name, codes in zip(columns, found)})
+    return {"columns": columns, "rows": len(frame), "lengths": lengths,
+            "parquet_fingerprint": fingerprint(parquet_path, columns),
+            "codes_blake2b": _write_ipc(codes, codes_path), "uniques_blake2b": _write_ipc(uniques, uniques_path)}
 
 
-def save_uniques(frame: pd.DataFrame, columns: Sequence[str], parquet_path, uniques_path) -> None:
-    """Write the distinct values that :func:`save_codes`' codes point to, one column per id.
-
-    The columns are padded with nulls to the longest; :func:`load_codes` knows each
-    one's length from the metadata.
-    """
-    found = id_codes_many([frame[name] for name in columns])
-    width = max([len(codes.uniques) for codes in found], default=0)
-    table = pa.table({name: pa.concat_arrays([codes.uniques, pa.nulls(width - len(codes.uniques),
-                                                                       pa.large_string())])
-                      for name, codes in zip(columns, found)})
-    _write_ipc(table, parquet_path, columns, uniques_path,
-               lengths=[len(codes.uniques) for codes in found])
-
-
-def _write_ipc(table: pa.Table, parquet_path, columns, path, lengths=None) -> None:
-    meta = {_FINGERPRINT_KEY: fingerprint(parquet_path, columns).encode()}
-    if lengths is not None:
-        meta[_LENGTHS_KEY] = json.dumps(lengths).encode()
-    table = table.replace_schema_metadata(meta)
-    options = ipc.IpcWriteOptions(compression="lz4")
-    with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema, options=options) as writer:
+def _write_ipc(table: pa.Table, path) -> str:
+    """Write ``table`` as an Arrow IPC file (LZ4); return the digest of the file's bytes."""
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, table.schema, options=ipc.IpcWriteOptions(compression="lz4")) as writer:
         writer.write_table(table)
+    data = sink.getvalue()
+    Path(path).write_bytes(data)
+    return _blake2b(data)
 
 
-def _read_ipc(path: Path, expected: str) -> pa.Table | None:
-    """The table of an IPC file written for the Parquet file with digest ``expected``, else None."""
+def _read_ipc(path, digest: str) -> pa.Table | None:
+    """The table of an IPC file whose bytes have ``digest`` (checked before pyarrow parses them), else None."""
+    # read the bytes, not a memory map: decompressing from a map cost 10x the system
+    # time on the benchmark VM; and what is parsed is what was checked
+    data = Path(path).read_bytes()
+    if _blake2b(data) != digest:
+        return None
+    table = ipc.open_file(pa.py_buffer(data)).read_all()
+    table.validate(full=True)
+    return table
+
+
+def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, record) -> list | None:
+    """Return the codes :func:`save_codes` wrote for ``frame``, read from ``parquet_path``; else None.
+
+    ``record`` is what :func:`save_codes` returned. The codes are returned only when
+    both files' bytes have the recorded digests (so a damaged file is never parsed),
+    ``parquet_path`` has the recorded :func:`fingerprint` (the codes were made from this
+    very file), the tables are valid Arrow with the recorded columns, rows and types,
+    every code points into its column's distinct values, and ``frame``'s columns are
+    arrow-backed strings. Pass the result to :func:`remember`. Anything else gives
+    None: the first metric then hashes the ids as usual (a cache: results never depend
+    on it).
+    """
     try:
-        # read through a file, not a memory map: decompressing from a map cost 10x the
-        # system time on the benchmark VM
-        with pa.OSFile(str(path)) as source:
-            reader = ipc.open_file(source)
-            if (reader.schema.metadata or {}).get(_FINGERPRINT_KEY) != expected.encode():
+        columns = [str(name) for name in record["columns"]]
+        lengths = [int(length) for length in record["lengths"]]
+        if (record["rows"] != len(frame) or len(lengths) != len(columns)
+                or fingerprint(parquet_path, columns) != record["parquet_fingerprint"]):
+            return None
+        codes = _read_ipc(codes_path, record["codes_blake2b"])
+        uniques = _read_ipc(uniques_path, record["uniques_blake2b"])
+        if (codes is None or uniques is None or codes.column_names != columns or uniques.column_names != columns
+                or codes.num_rows != len(frame)):
+            return None
+        taken = []
+        for name, length in zip(columns, lengths):
+            own = _arrow_data(frame[name]) if name in frame.columns else None
+            row_codes = codes[name].combine_chunks() if codes[name].num_chunks != 1 else codes[name].chunk(0)
+            values = uniques[name].combine_chunks()
+            if (own is None or row_codes.type != pa.int32() or row_codes.null_count
+                    or values.type != pa.large_string() or not 0 <= length <= len(values)
+                    or values[:length].null_count):
                 return None
-            return reader.read_all()
-    except (pa.ArrowInvalid, OSError):
+            row_codes = row_codes.to_numpy()  # no copy: read-only arrow memory
+            if len(row_codes) and (row_codes.min() < -1 or row_codes.max() >= length):
+                return None
+            taken.append((own, IdCodes(row_codes, values[:length])))
+        return taken
+    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
         return None
 
 
-def load_codes(frame: pd.DataFrame, columns: Sequence[str], codes_path, uniques_path, expected: str) -> bool:
-    """Take the codes :func:`save_codes` and :func:`save_uniques` wrote for ``frame``; True if taken.
-
-    ``expected`` is the :func:`fingerprint` of the Parquet file ``frame`` was read from.
-    The codes are taken only when both files were made from that very file (same
-    fingerprint) and cover every row; otherwise nothing is taken and the first metric
-    hashes the ids as usual (a cache: results never depend on it).
-    """
-    codes_path, uniques_path = Path(codes_path), Path(uniques_path)
-    if not (codes_path.is_file() and uniques_path.is_file()):
-        return False
-    codes = _read_ipc(codes_path, expected)
-    uniques = _read_ipc(uniques_path, expected)
-    if codes is None or uniques is None or codes.num_rows != len(frame):
-        return False
-    lengths = json.loads(uniques.schema.metadata.get(_LENGTHS_KEY, b"[]"))
-    if len(lengths) != len(columns):
-        return False
-    taken = []
-    for name, length in zip(columns, lengths):
-        data = _arrow_data(frame[name])
-        if (data is None or name not in codes.column_names or name not in uniques.column_names
-                or codes[name].null_count):
-            return False
-        row_codes = codes[name].chunk(0) if codes[name].num_chunks == 1 else codes[name].combine_chunks()
-        values = uniques[name].combine_chunks()[:length]
-        taken.append((data, IdCodes(row_codes.to_numpy(), values)))  # no copy: read-only
-    for data, found in taken:
-        _remember(data, found)
-    return True
+def remember(taken: list) -> None:
+    """Keep codes returned by :func:`load_codes` for the columns they were loaded for."""
+    for data, codes in taken:
+        _remember(data, codes)

@@ -19,7 +19,8 @@ __all__ = ["Network", "read_parquet"]
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
 #: the ledger's id codes and their distinct values, saved beside payments.parquet so that
-#: a metric need not hash the ids again
+#: a metric need not hash the ids again; network.json's "ledger_codes" says what they were
+#: made from
 _CODES_FILE = "payments.idcodes.arrow"
 _UNIQUES_FILE = "payments.iduniques.arrow"
 _LEDGER_IDS = ("unit", "person_id", "household_id")
@@ -148,34 +149,51 @@ class Network:
         the old network.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
-        integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` and
-        their distinct values, tied to the bytes of ``payments.parquet``.
+        integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
+        it has) and their distinct values, made from ``payments.parquet`` as read back
+        and tied to its bytes.
         :func:`amebench.read_parquet` takes them back, so the first ledger metric
         (welfare, risk adjustment, register retention) does not hash the ids again: about
         2 s of CPU at national size (40M rows). The two files are only a cache: without
-        them, or when ``payments.parquet`` was changed since, the metrics hash the ids
-        and give the same results.
+        them, when they are damaged, or when ``payments.parquet`` was changed since, the
+        metrics hash the ids and give the same results.
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
-        text = json.dumps(meta, indent=2, sort_keys=True)
+        ids = [column for column in _LEDGER_IDS if column in self.payments.columns]
         staged = {}
 
         def write_table(table: str, tmp: Path) -> None:
             _write_parquet(getattr(self, table), tmp)
             staged[table] = tmp
 
-        def write_codes(save, tmp: Path) -> None:  # after payments.parquet: tied to its bytes
-            save(self.payments, _LEDGER_IDS, staged["payments"], tmp)
+        def write_codes(codes_tmp: Path, uniques_tmp: Path) -> None:
+            # atomic_write_files runs the writers in list order: payments.parquet is staged
+            # by now, and network.json, written last, records what the codes were made from
+            payments = staged["payments"]
+            meta["ledger_codes"] = _idcodes.save_codes(self._ids_as_read_back(ids, payments), payments,
+                                                       codes_tmp, uniques_tmp)
+
+        def write_meta(tmp: Path) -> None:
+            tmp.write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
 
         files = [(folder / f"{table}.parquet", partial(write_table, table)) for table in _TABLE_NAMES]
-        files.append((folder / _CODES_FILE, partial(write_codes, _idcodes.save_codes)))
-        files.append((folder / _UNIQUES_FILE, partial(write_codes, _idcodes.save_uniques)))
-        files.append((folder / _META_FILE, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        if ids:
+            files.append(((folder / _CODES_FILE, folder / _UNIQUES_FILE), write_codes))
+        files.append((folder / _META_FILE, write_meta))
         atomic_write_files(files)
         return folder
+
+    def _ids_as_read_back(self, ids: list[str], path: Path) -> pd.DataFrame:
+        """The ledger's ``ids`` columns as :func:`read_parquet` will give them from ``path``."""
+        if all(self.payments[column].dtype == schema.STRING for column in ids):
+            # canonical strings come back from Parquet unchanged (it stores their UTF-8
+            # bytes and pandas' dtype): their codes are often known already
+            return self.payments[ids]
+        # others may not (object ints with None come back as floats: '1.0', not '1')
+        return _read_columns(path, "payments", ids)
 
     # -- views ------------------------------------------------------------------
 
@@ -238,6 +256,18 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False)
 
 
+#: one block per column, arrow buffers freed as they are converted: no copy into
+#: consolidated 2-d blocks and a lower peak (same dtypes and values)
+_TO_PANDAS = {"split_blocks": True, "self_destruct": True}
+
+
+def _read_columns(path: Path, table: str, columns) -> pd.DataFrame:
+    """``columns`` of a saved table as :func:`read_parquet` gives them (canonical dtypes)."""
+    frame = pd.read_parquet(path, columns=list(columns), to_pandas_kwargs=_TO_PANDAS)
+    spec = schema.TABLES[table]
+    return pd.DataFrame({column: schema.coerce_column(frame[column], spec, column) for column in columns})
+
+
 def _file_identity(path: Path) -> tuple:
     """What changes when a file is replaced or rewritten: device, inode, size, mtime."""
     stat = path.stat()
@@ -248,8 +278,9 @@ def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
     The ledger's id codes that ``to_parquet`` saved are taken back when they were made
-    from the very ``payments.parquet`` read (a digest of its id columns' bytes), so the
-    first ledger metric need not hash the ids; otherwise they are ignored.
+    from the very ``payments.parquet`` read (a digest of its footer and id columns'
+    bytes) and their own files are intact (digests of their bytes), so the first ledger
+    metric need not hash the ids; otherwise they are ignored.
 
     Raises
     ------
@@ -270,14 +301,12 @@ def read_parquet(folder) -> Network:
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
         before = _file_identity(path)
-        # one block per column, arrow buffers freed as they are converted: no copy into
-        # consolidated 2-d blocks and a lower peak (same dtypes and values)
-        frame = pd.read_parquet(path, to_pandas_kwargs={"split_blocks": True, "self_destruct": True})
+        frame = pd.read_parquet(path, to_pandas_kwargs=_TO_PANDAS)
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
-        if table == "payments" and (folder / _CODES_FILE).is_file():
-            digest = _idcodes.fingerprint(path, _LEDGER_IDS)
-            if _file_identity(path) == before:  # not replaced while it was read
-                _idcodes.load_codes(tables[table], _LEDGER_IDS, folder / _CODES_FILE,
-                                    folder / _UNIQUES_FILE, digest)
+        if table == "payments" and "ledger_codes" in meta:
+            taken = _idcodes.load_codes(tables[table], path, folder / _CODES_FILE, folder / _UNIQUES_FILE,
+                                        meta["ledger_codes"])
+            if taken and _file_identity(path) == before:  # not replaced while it was read
+                _idcodes.remember(taken)
     return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
                    meta=dict(meta.get("meta", {})))

@@ -42,6 +42,7 @@ __all__ = [
     "age_band",
     "empty_table",
     "coerce_table",
+    "coerce_column",
 ]
 
 # --- code lists (DESIGN.md §2) ------------------------------------------------
@@ -363,23 +364,35 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         if column not in frame.columns:
             out[column] = pd.Series(pd.NA if dtype != DATE else pd.NaT, index=frame.index, dtype=dtype) if n else pd.Series(dtype=dtype)
             continue
-        values = frame[column]
-        try:
-            if values.dtype == dtype:  # already canonical (e.g. read back from Parquet)
-                out[column] = values
-            elif isinstance(dtype, pd.CategoricalDtype):
-                out[column] = _as_codes(values, dtype, spec.name, column)
-            elif dtype == DATE:
-                out[column] = pd.to_datetime(values).astype(DATE)
-            else:
-                out[column] = values.astype(dtype)
-        except SchemaError:
-            raise
-        except (TypeError, ValueError) as exc:
-            raise SchemaError(
-                f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
-            ) from None
+        out[column] = coerce_column(frame[column], spec, column)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
+    """Return one column of ``spec``'s table in its canonical dtype (see :func:`coerce_table`).
+
+    Raises
+    ------
+    SchemaError
+        If a value cannot be cast.
+    """
+    from .exceptions import SchemaError
+
+    dtype = spec.dtypes[column]
+    try:
+        if values.dtype == dtype:  # already canonical (e.g. read back from Parquet)
+            return values
+        if isinstance(dtype, pd.CategoricalDtype):
+            return _as_codes(values, dtype, spec.name, column)
+        if dtype == DATE:
+            return pd.to_datetime(values).astype(DATE)
+        return values.astype(dtype)
+    except SchemaError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SchemaError(
+            f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
+        ) from None
 
 
 def _as_codes(values: pd.Series, dtype: pd.CategoricalDtype, table: str, column: str) -> pd.Series:
