@@ -96,12 +96,15 @@ def outcome_rate(
         raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
     reasons = outcome_reasons(outcome)
     episodes = data.episodes if hasattr(data, "episodes") else data
-    exited = episodes[episodes["exited_on"].notna()]
+    by = check_by(by, episodes.columns, derived=_DERIVED)
+    observed = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
-        exited = exited[exited["exited_on"] <= data.as_of]
+        observed &= episodes["exited_on"] <= data.as_of
+    # only the columns the rate reads are copied: at national size copying every
+    # column of 1.5M exits was most of the time on a VM where fresh memory is slow
+    exited = episodes.loc[observed, _columns_read(episodes.columns, by, per)]
     if per == "person":
         exited = _last_exit_per_person(exited)
-    by = check_by(by, exited.columns, derived=_DERIVED)
     frame = _with_derived(exited, by)
     frame = frame.assign(_event=frame["exit_reason"].isin(reasons).astype("int64"))
     if by:
@@ -115,6 +118,16 @@ def outcome_rate(
     out["method"] = method
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _columns_read(columns, by, per: str) -> list[str]:
+    """The episode columns outcome_rate reads, in table order."""
+    read = {"exited_on", "exit_reason", *by}
+    if "age_band" in by:
+        read |= {"enrolled_on", "birth_year"}
+    if per == "person":  # what _deciding_rows orders by
+        read |= {"person_id", "enrolled_on", "episode_id", "unit"}
+    return [c for c in columns if c in read]
 
 
 def _last_exit_per_person(exited: pd.DataFrame) -> pd.DataFrame:
