@@ -153,6 +153,8 @@ CHANGES = {
     "record without a digest": lambda folder: _edit_record(folder, lambda r: r.pop("codes_blake2b")),
     "record of wrong types": lambda folder: _edit_record(folder, lambda r: r.update(columns=7, lengths=None)),
     "record gone": lambda folder: _edit_record(folder, lambda r: r.clear()),
+    # json reads 1e400 as inf, and int(inf) raises OverflowError (escaped the reader)
+    "record of an infinite length": lambda folder: _edit_record(folder, lambda r: r.update(lengths=[1e400] * 3)),
 }
 
 
@@ -246,10 +248,32 @@ def test_to_parquet_saves_the_codes_of_the_id_columns_the_ledger_has(tmp_path):
     for column in ("unit", "person_id"):
         assert _decoded(cached[column]) == _values(back.payments[column])
     no_ids = net.payments.drop(columns=list(LEDGER))
+    net.to_parquet(tmp_path / "none")  # a network with ids first: its codes files go
     back = amebench.read_parquet(_network_with_payments(no_ids).to_parquet(tmp_path / "none"))
     assert not (tmp_path / "none" / "payments.idcodes.arrow").exists()
+    assert not (tmp_path / "none" / "payments.iduniques.arrow").exists()
     assert "ledger_codes" not in json.loads((tmp_path / "none" / "network.json").read_text())
     assert _cached(back.payments) == dict.fromkeys(LEDGER)
+
+
+def test_codes_are_not_taken_when_the_ledger_file_is_replaced_while_it_is_read(tmp_path, monkeypatch):
+    # Another writer replaces payments.parquet (same bytes, a new file) between the read
+    # and the check of the saved codes: read_parquet cannot tell which file it read, so
+    # it does not take them.
+    folder = amebench.load_sample().to_parquet(tmp_path / "net")
+    path = folder / "payments.parquet"
+    load_codes = _idcodes.load_codes
+
+    def replace_then_load(*args):
+        copy = tmp_path / "copy.parquet"
+        copy.write_bytes(path.read_bytes())
+        copy.replace(path)
+        return load_codes(*args)
+
+    monkeypatch.setattr(_idcodes, "load_codes", replace_then_load)
+    assert _cached(amebench.read_parquet(folder).payments) == dict.fromkeys(LEDGER)
+    monkeypatch.setattr(_idcodes, "load_codes", load_codes)
+    assert all(v is not None for v in _cached(amebench.read_parquet(folder).payments).values())
 
 
 _ids = st.one_of(st.none(), st.sampled_from(["p1", "p2", "hh 3", "ä4", ""]),

@@ -156,7 +156,8 @@ class Network:
         (welfare, risk adjustment, register retention) does not hash the ids again: about
         2 s of CPU at national size (40M rows). The two files are only a cache: without
         them, when they are damaged, or when ``payments.parquet`` was changed since, the
-        metrics hash the ids and give the same results.
+        metrics hash the ids and give the same results. A ledger without id columns
+        gets neither file (those of a network written there before are removed).
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
@@ -184,6 +185,9 @@ class Network:
             files.append(((folder / _CODES_FILE, folder / _UNIQUES_FILE), write_codes))
         files.append((folder / _META_FILE, write_meta))
         atomic_write_files(files)
+        if not ids:  # codes of an earlier network in this folder: unused now, but 50 MB
+            for name in (_CODES_FILE, _UNIQUES_FILE):
+                (folder / name).unlink(missing_ok=True)
         return folder
 
     def _ids_as_read_back(self, ids: list[str], path: Path) -> pd.DataFrame:
