@@ -12,7 +12,10 @@ from scipy.sparse.csgraph import connected_components
 
 from .._idcodes import id_codes
 
-__all__ = ["_deciding_rows"]
+__all__ = ["_deciding_rows", "DECIDING_COLUMNS"]
+
+#: The episode columns _deciding_rows reads per person (per household: household_id too).
+DECIDING_COLUMNS = ("unit", "episode_id", "person_id", "enrolled_on", "exited_on")
 
 
 def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,

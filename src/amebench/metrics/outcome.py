@@ -11,7 +11,7 @@ from ..exceptions import AmebenchError
 from ..results import check_by, tidy
 from ..schema import age_band, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
-from ._deciding import _deciding_rows
+from ._deciding import DECIDING_COLUMNS, _deciding_rows
 
 __all__ = ["outcome_rate", "INTERVAL_METHODS"]
 
@@ -125,8 +125,8 @@ def _columns_read(columns, by, per: str) -> list[str]:
     read = {"exited_on", "exit_reason", *by}
     if "age_band" in by:
         read |= {"enrolled_on", "birth_year"}
-    if per == "person":  # what _deciding_rows orders by
-        read |= {"person_id", "enrolled_on", "episode_id", "unit"}
+    if per == "person":
+        read |= set(DECIDING_COLUMNS)
     return [c for c in columns if c in read]
 
 

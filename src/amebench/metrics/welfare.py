@@ -13,7 +13,7 @@ from ..exceptions import AmebenchError
 from ..results import check_by, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import _mean_ci, t_intervals
-from ._deciding import _deciding_rows
+from ._deciding import DECIDING_COLUMNS, _deciding_rows
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
 
@@ -212,8 +212,7 @@ def _check_by(cohort, by) -> tuple[str, ...]:
 
 def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     episodes = cohort.episodes
-    needed = ("unit", "episode_id", "person_id", "enrolled_on", "exited_on")
-    missing = [c for c in needed if c not in episodes]
+    missing = [c for c in DECIDING_COLUMNS if c not in episodes]
     if missing:
         raise AmebenchError(f"cohort episodes lack column(s) {missing}")
     as_of = pd.Timestamp(cohort.as_of)
