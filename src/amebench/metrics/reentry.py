@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._idcodes import codes_in, id_codes
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
 from ..results import check_by, tidy
@@ -92,9 +93,11 @@ def reentry(
     # the exits are rows of the network's episodes; exit_year is that of the exit (of the spell)
     by = check_by(by, network_ep.columns, derived=("exit_year",))
     as_of = cohort.as_of
-    network_ep = network_ep[network_ep["enrolled_on"] <= as_of].reset_index(drop=True)
+    enrolled = (network_ep["enrolled_on"] <= as_of).to_numpy()
+    network_ep = network_ep[enrolled].reset_index(drop=True)
     if gap_days is not None:
         table = spells(network_ep, gap_days=gap_days)
+        person = id_codes(table["person_id"]).codes
         # the episodes an exit stands for: its whole spell
         group = table.groupby(["person_id", "spell"], sort=False, dropna=False).ngroup().to_numpy()
         candidate = table["spell_last"].to_numpy(dtype=bool)
@@ -105,9 +108,11 @@ def reentry(
         group = np.arange(len(table))
         candidate = np.ones(len(table), dtype=bool)
         member = _in_cohort(table, cohort.episodes)
+        # integer codes of the person ids (kept for the network's column by other metrics)
+        person = id_codes(cohort.network.episodes["person_id"]).codes[enrolled]
     exited_on = table["exited_on"]
     chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
-    rows = _first_exit_per_person(table, np.flatnonzero(chosen))
+    rows = _first_exit_per_person(table, np.flatnonzero(chosen), person)
     exits = table.take(rows).reset_index(drop=True)
     if "exit_year" in by:
         exits["exit_year"] = exits["exited_on"].dt.year.astype("int64")
@@ -115,8 +120,8 @@ def reentry(
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
     # the exiting episode (or spell) itself: a same-day transfer is a re-entry at 0 days
-    others = table[~np.isin(group, group[rows])]
-    next_enrolment = _next_enrolment(exits, others)
+    other = ~np.isin(group, group[rows])
+    next_enrolment = _next_enrolment(exits, person[rows], table["enrolled_on"][other], person[other])
     came_back = (next_enrolment <= window_end).fillna(False).astype(bool)
     frame = exits[list(by)].copy()
     frame["n"] = 1
@@ -174,26 +179,32 @@ def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarr
 def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
     """Whether each candidate's (unit, episode_id) is an episode of the cohort.
 
-    Both id columns are compared as text (as ``astype(str)``), through integer codes
-    of the two tables' values taken together.
+    Both id columns are compared as text (as ``astype(str)``; a missing value equals a
+    missing value), through integer codes of the candidates' values
+    (:func:`amebench._idcodes.id_codes`).
     """
-    n = len(candidates)
-    key = []
+    keys, wanted = [], []
     for column in ("unit", "episode_id"):
-        both = pd.concat([candidates[column], episodes[column]], ignore_index=True).astype(str)
-        key.append(pd.factorize(both)[0].astype(np.int64))
-    width = int(key[1].max(initial=0)) + 1
-    combined = key[0] * width + key[1]
-    return np.isin(combined[:n], combined[n:])  # duplicates allowed (a Network built directly)
+        reference = id_codes(candidates[column])
+        missing = len(reference.uniques)  # the code of a missing value, on both sides
+        own = reference.codes.astype(np.int64)
+        keys.append(np.where(own < 0, missing, own))
+        theirs = codes_in(episodes[column], reference).astype(np.int64)
+        wanted.append(np.where(episodes[column].isna().to_numpy(), missing, theirs))  # -1: no candidate has it
+    width = len(id_codes(candidates["episode_id"]).uniques) + 1
+    absent = (wanted[0] < 0) | (wanted[1] < 0)
+    combined = keys[0] * width + keys[1]
+    return np.isin(combined, np.where(absent, -1, wanted[0] * width + wanted[1]))  # duplicates allowed
 
 
-def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray, person_codes: np.ndarray) -> np.ndarray:
     """Positions (among ``rows``) of each person's first exit: earliest ``exited_on``, then
-    smallest ``episode_id`` (missing last), then the earlier row.
+    smallest ``episode_id`` (missing last), then the earlier row. ``person_codes``: an
+    integer code of each row's person.
     """
     if len(rows) == 0:
         return rows
-    person = pd.factorize(exits["person_id"].to_numpy()[rows], use_na_sentinel=False)[0]
+    person = person_codes[rows]
     exit_ns = np.asarray(exits["exited_on"].to_numpy(dtype="datetime64[ns]")[rows]).view(np.int64)
     order = np.lexsort((exit_ns, person))
     p, t = person[order], exit_ns[order]
@@ -217,20 +228,21 @@ def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     return chosen
 
 
-def _next_enrolment(exits: pd.DataFrame, episodes: pd.DataFrame) -> pd.Series:
-    """Per exit: the person's first enrolment (in ``episodes``) on or after the exit date, or NaT.
+def _next_enrolment(exits: pd.DataFrame, exit_person: np.ndarray, enrolled_on: pd.Series,
+                    person: np.ndarray) -> pd.Series:
+    """Per exit: the person's first enrolment on or after the exit date, or NaT.
 
-    One sort of (person, enrolment) keys and a binary search per exit: dates are
-    replaced by their rank among all dates involved, so (person, rank) packs into one
-    integer.
+    ``exit_person`` and ``person`` are integer codes of the persons of the exits and of
+    the enrolments (``enrolled_on``), in one code space. One sort of (person, enrolment)
+    keys and a binary search per exit: dates are replaced by their rank among all dates
+    involved, so (person, rank) packs into one integer.
     """
     out = pd.Series(pd.NaT, index=exits.index, dtype="datetime64[ns]")
-    if len(exits) == 0 or len(episodes) == 0:
+    if len(exits) == 0 or len(enrolled_on) == 0:
         return out
-    person = pd.factorize(pd.concat([exits["person_id"], episodes["person_id"]], ignore_index=True),
-                          use_na_sentinel=False)[0].astype(np.int64)
+    person = np.concatenate([exit_person, person]).astype(np.int64)
     dates = np.concatenate([exits["exited_on"].to_numpy(dtype="datetime64[ns]"),
-                            episodes["enrolled_on"].to_numpy(dtype="datetime64[ns]")])
+                            enrolled_on.to_numpy(dtype="datetime64[ns]")])
     codes, uniques = pd.factorize(dates)
     uniques = np.asarray(uniques, dtype="datetime64[ns]")
     by_date = np.argsort(uniques)
