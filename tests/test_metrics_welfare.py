@@ -13,7 +13,8 @@ from amebench import schema
 from amebench.cohorts import cohort
 from amebench.exceptions import AmebenchError
 from amebench.metrics.meandiff import mean_difference
-from amebench.metrics.welfare import _mean_ci, welfare_delta
+from amebench.metrics._bootstrap import _mean_ci, mean_intervals
+from amebench.metrics.welfare import welfare_delta
 from amebench.network import Network
 from amebench.results import GLOSSARY
 
@@ -573,6 +574,24 @@ def test_batched_resampling_draws_what_one_batch_draws():
         scale = np.std(x)
         assert abs(low - ref.confidence_interval.low) <= (0 if kind == "percentile" else 1e-9 * scale)
         assert abs(high - ref.confidence_interval.high) <= (0 if kind == "percentile" else 1e-9 * scale)
+
+
+@pytest.mark.parametrize("kind", ["bca", "percentile", "t"])
+@pytest.mark.parametrize("cores", [1, 2, 5])
+def test_intervals_on_threads_equal_one_call_per_sample(kind, cores, monkeypatch):
+    # welfare_delta computes its groups' bootstrap intervals on as many threads as there are
+    # cores (mean_intervals); each sample has its own generator, so the result must be
+    # exactly one _mean_ci call per sample, in order, whatever the number of threads.
+    rng = np.random.default_rng(21)
+    samples = [rng.normal(-200, 900, n) for n in (40, 2, 300, 1, 0, 7, 1200)]
+    samples += [np.zeros(25), np.r_[np.zeros(60), 5.0], rng.normal(0, 1, 3000)]
+    want = [_mean_ci(x, kind, 0.9, 300, 7) for x in samples]
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    got = mean_intervals(samples, kind, 0.9, 300, 7)
+    assert len(got) == len(samples)
+    for (a, b), (c, d) in zip(got, want):
+        assert (a == c or np.isnan(a) and np.isnan(c)) and (b == d or np.isnan(b) and np.isnan(d))
+    assert sum(np.isfinite(a) for a, _ in got) == 7  # n < 2 and no spread: no interval
 
 
 def test_exit_year_groups_stay_whole_years():

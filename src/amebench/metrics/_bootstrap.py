@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import special, stats
 
-__all__ = ["_batch", "_bca_mean", "_mean_ci", "t_intervals"]
+__all__ = ["_batch", "_bca_mean", "_mean_ci", "mean_intervals", "t_intervals"]
 
 #: Resampled values per batch of scipy.stats.bootstrap for one sample: batches of a few MB
 #: stay in cache and reuse memory, and numpy's generator gives the same draws in any batch
@@ -18,6 +20,34 @@ _BATCH_VALUES = 1 << 18
 def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
              seed: int) -> tuple[float, float]:
     """Interval for the mean of ``x`` (sorted first, so the input order is irrelevant)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _mean_ci_quiet(x, kind, conf_level, n_boot, seed)
+
+
+def mean_intervals(samples, kind: str, conf_level: float, n_boot: int, seed: int) -> list[tuple[float, float]]:
+    """:func:`_mean_ci` of each sample, the bootstrap ones on as many threads as there are cores.
+
+    Every sample is resampled by its own generator seeded with ``seed``, so the
+    intervals are exactly those of one :func:`_mean_ci` call per sample, whatever the
+    number of threads. The work is numpy's (drawing the resample indices, gathering
+    and averaging them), which releases the GIL. Warnings are silenced once, here in
+    the calling thread: ``warnings.catch_warnings`` is not thread-safe, so the worker
+    threads leave the filters alone.
+    """
+    samples = list(samples)
+    workers = min(len(samples), os.cpu_count() or 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if kind == "t" or workers < 2:
+            return [_mean_ci_quiet(x, kind, conf_level, n_boot, seed) for x in samples]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda x: _mean_ci_quiet(x, kind, conf_level, n_boot, seed), samples))
+
+
+def _mean_ci_quiet(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
+                   seed: int) -> tuple[float, float]:
+    """:func:`_mean_ci` without touching the warning filters (safe on a worker thread)."""
     x = np.sort(np.asarray(x, dtype=np.float64))
     if len(x) < 2:
         return np.nan, np.nan
@@ -28,18 +58,16 @@ def _mean_ci(x: np.ndarray, kind: str, conf_level: float, n_boot: int,
     if kind == "t":
         low, high = t_intervals([x.mean()], [x.var(ddof=1)], [len(x)], conf_level)
         return float(low[0]), float(high[0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # The percentile bootstrap draws exactly the resamples the BCa method would (same
-        # rng calls); BCa only adds the bias and acceleration corrections below.
-        res = stats.bootstrap(
-            (x,), np.mean, n_resamples=n_boot, confidence_level=conf_level,
-            method="percentile", vectorized=True, rng=np.random.default_rng(seed),
-            batch=_batch(len(x)),
-        )
-        if kind == "percentile":
-            return float(res.confidence_interval.low), float(res.confidence_interval.high)
-        return _bca_mean(x, res.bootstrap_distribution, conf_level)
+    # The percentile bootstrap draws exactly the resamples the BCa method would (same
+    # rng calls); BCa only adds the bias and acceleration corrections below.
+    res = stats.bootstrap(
+        (x,), np.mean, n_resamples=n_boot, confidence_level=conf_level,
+        method="percentile", vectorized=True, rng=np.random.default_rng(seed),
+        batch=_batch(len(x)),
+    )
+    if kind == "percentile":
+        return float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return _bca_mean(x, res.bootstrap_distribution, conf_level)
 
 
 def t_intervals(means, variances, ns, conf_level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ from scipy import stats
 from ..exceptions import AmebenchError
 from ..results import check_by, tidy
 from ._binomial import binomial_interval
-from ._bootstrap import _mean_ci, t_intervals
+from ._bootstrap import mean_intervals, t_intervals
 from ._deciding import DECIDING_COLUMNS, _deciding_rows
 from ._ledger import month_index, window_totals
 from .meandiff import mean_difference
@@ -281,25 +281,25 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
     before = frame["_before"].to_numpy(dtype=np.float64)
     after = frame["_after"].to_numpy(dtype=np.float64)
     no_payment = frame["_no_payment"].to_numpy(dtype=bool)
-    variances, nones = [], []  # the intervals of every group come from one call each below
+    # the intervals of every group come from one call each below
+    variances, nones, samples = [], [], []
     for key, at in _group_rows(frame, by):
         ok = at[eligible[at]]
         deltas = delta[ok]
         m = len(deltas)
         spread = m >= 2 and np.ptp(deltas) > 0  # no spread: no interval (see _mean_ci)
         if kind == "t":
-            low = high = np.nan
             variances.append(deltas.var(ddof=1) if spread else np.nan)
         else:
-            low, high = _mean_ci(deltas, kind, conf_level, n_boot, seed)
+            samples.append(deltas)
         none_after = int(no_payment[ok].sum())
         nones.append(none_after)
         rows.append({
             **dict(zip(by, key)),
             "group": name,
             "estimate": float(deltas.mean()) if m else np.nan,
-            "ci_low": low,
-            "ci_high": high,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
             "n": len(at),
             "eligible": m,
             "censored": len(at) - m,
@@ -319,6 +319,9 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
         lows, highs = t_intervals(means, variances, eligible_n, conf_level)
         for row, low, high in zip(rows, lows, highs):
             row["ci_low"], row["ci_high"] = float(low), float(high)
+    else:
+        for row, (low, high) in zip(rows, mean_intervals(samples, kind, conf_level, n_boot, seed)):
+            row["ci_low"], row["ci_high"] = low, high
     has = np.flatnonzero(eligible_n > 0)
     if len(has):
         lows, highs = binomial_interval(np.asarray(nones)[has], eligible_n[has], conf_level)
