@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from amebench.compare import rank_intervals, ranks, shrink
 from amebench.compare.ranks import fit_beta_binomial
@@ -147,6 +147,23 @@ def test_bootstrap_interval_is_seeded_and_holds_the_estimate():
     for n_boot in (-1, 2.5, True):
         with pytest.raises(AmebenchError, match="n_boot"):
             shrink(TABLE, n_boot=n_boot)
+
+
+def test_bootstrap_interval_does_not_depend_on_the_number_of_cores(monkeypatch):
+    # The two ends of the mixture interval are bisected on two threads when there are two
+    # cores; each end is the same computation, so one core gives the same values exactly.
+    threaded = shrink(TABLE, n_boot=60, seed=2)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    pd.testing.assert_frame_equal(threaded, shrink(TABLE, n_boot=60, seed=2), check_exact=True)
+
+
+def test_betainc_is_scipys_beta_distribution_function():
+    # _mixture_interval evaluates the posteriors' distribution function with
+    # scipy.special.betainc (less overhead per call than stats.beta.cdf); the same values.
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(0.05, 5000, (40, 30)), rng.uniform(0.05, 5000, (40, 30))
+    x = np.r_[0.0, rng.uniform(0, 1, 28), 1.0]
+    np.testing.assert_array_equal(special.betainc(a, b, x), stats.beta.cdf(x, a, b))
 
 
 def test_bootstrap_restores_much_of_the_coverage_with_few_units():
