@@ -74,6 +74,32 @@ def test_id_codes_many_equals_id_codes_one_by_one():
         assert id_codes(values) is got  # remembered for the next metric
 
 
+def test_code_ahead_makes_the_codes_window_totals_uses(monkeypatch):
+    # welfare_delta codes the episodes' ids in the ledger's space on a second thread while
+    # it finds the deciding episodes. The codes it leaves must be those codes_in makes,
+    # found (the same object) by the window_totals that follows; the welfare table must
+    # not depend on it (one core: nothing is started).
+    from amebench.metrics._ledger import code_ahead
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    net = amebench.load_sample()
+    episodes = net.episodes
+    assert code_ahead(net.payments, episodes) is None  # the ledger's ids are not coded yet
+    id_codes_many([net.payments[c] for c in LEDGER])
+    ahead = code_ahead(net.payments, episodes)
+    made = ahead.result()
+    for column, got in zip(LEDGER, made):
+        reference = id_codes(net.payments[column])
+        assert codes_in(episodes[column], reference) is got  # kept, found again
+        ref = codes_in(episodes[column].astype(object).astype(schema.STRING), reference)  # fresh data
+        np.testing.assert_array_equal(got, ref)
+    threaded = welfare_delta(amebench.cohort(net), by=("unit",), method="t")
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert code_ahead(net.payments, episodes.copy(deep=True)) is None
+    fresh = amebench.cohort(amebench.load_sample())
+    pd.testing.assert_frame_equal(welfare_delta(fresh, by=("unit",), method="t"), threaded, check_exact=True)
+
+
 # -- codes saved by Network.to_parquet and taken back by read_parquet -----------------
 
 LEDGER = ("unit", "person_id", "household_id")

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from . import schema
 
-__all__ = ["IdCodes", "id_codes", "id_codes_many", "codes_in", "fingerprint", "save_codes", "load_codes",
+__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "fingerprint", "save_codes", "load_codes",
            "remember"]
 
 
@@ -114,6 +114,13 @@ def id_codes(values: pd.Series) -> IdCodes:
     codes are read-only.
     """
     return id_codes_many([values])[0]
+
+
+def known_codes(values: pd.Series) -> IdCodes | None:
+    """The codes :func:`id_codes` keeps for this column, or None (nothing is hashed)."""
+    data = _arrow_data(pd.Series(values))
+    hit = _ID_CODES.get(id(data)) if data is not None else None
+    return hit if hit is not None and len(hit.codes) == len(values) else None
 
 
 def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:

@@ -13,16 +13,18 @@ memory is a large share of the time at national scale).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from .._idcodes import codes_in, id_codes, id_codes_many
+from .._idcodes import _arrow_data, codes_in, id_codes, id_codes_many, known_codes
 from ..exceptions import AmebenchError
 
-__all__ = ["month_index", "Windows", "window_totals"]
+__all__ = ["code_ahead", "month_index", "Windows", "window_totals"]
 
 _EPOCH_YEAR = 1970
 _NO_MONTH = np.iinfo(np.int64).min
@@ -141,10 +143,7 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     def selected(codes: np.ndarray) -> np.ndarray:
         return codes if rows is None else codes[rows]
 
-    ledger_ids = [payments["unit"], payments["person_id"]]
-    if "household_id" in episodes and episodes["household_id"].notna().any():
-        ledger_ids.append(payments["household_id"])
-    id_codes_many(ledger_ids)  # hashed side by side; the id_codes calls below find them
+    id_codes_many(_ledger_ids(payments, episodes))  # hashed side by side; the id_codes calls below find them
     row_unit = id_codes(payments["unit"])
     e_unit = selected(codes_in(episodes["unit"], row_unit))
     n_ep = len(e_unit)
@@ -201,6 +200,35 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         paid_months = [np.bitwise_count(p | h).astype(np.int64)
                        for p, h in zip(by_person.months, by_household.months)]
     return Windows(coverage_first, coverage_last, totals, paid, paid_months)
+
+
+def _ledger_ids(payments: pd.DataFrame, episodes: pd.DataFrame) -> list[pd.Series]:
+    """The ledger's id columns that :func:`window_totals` links ``episodes`` through."""
+    ids = [payments["unit"], payments["person_id"]]
+    if "household_id" in episodes and episodes["household_id"].notna().any():
+        ids.append(payments["household_id"])
+    return ids
+
+
+def code_ahead(payments: pd.DataFrame, episodes: pd.DataFrame) -> Future | None:
+    """Start coding ``episodes``' ids in the ledger's code space on another thread.
+
+    :func:`window_totals` then finds the codes made (``amebench._idcodes`` keeps them
+    while both columns live), so a caller can do other work on the episodes meanwhile
+    (welfare_delta: the deciding episodes). pyarrow's hashing releases the GIL. Only
+    when every column involved is an arrow string column whose ledger codes are
+    known already (saved by ``to_parquet``, or made by an earlier metric): the thread
+    then runs pyarrow and numpy only. None when there is nothing to start.
+    """
+    if (os.cpu_count() or 1) < 2:
+        return None
+    pairs = [(ledger, episodes[ledger.name]) for ledger in _ledger_ids(payments, episodes)]
+    if not all(known_codes(ledger) is not None and _arrow_data(own) is not None for ledger, own in pairs):
+        return None
+    pool = ThreadPoolExecutor(max_workers=1)
+    ahead = pool.submit(lambda: [codes_in(own, known_codes(ledger)) for ledger, own in pairs])
+    pool.shutdown(wait=False)
+    return ahead
 
 
 def _check_ledger(ns: np.ndarray, amount: np.ndarray) -> None:

@@ -14,7 +14,7 @@ from ..results import check_by, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import mean_intervals, t_intervals
 from ._deciding import DECIDING_COLUMNS, _deciding_rows
-from ._ledger import month_index, window_totals
+from ._ledger import code_ahead, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
@@ -218,7 +218,10 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     as_of = pd.Timestamp(cohort.as_of)
     if "household_id" not in episodes:
         episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
+    ahead = code_ahead(cohort.network.payments, episodes)  # while the deciding episodes are found
     rows, exited = _deciding_rows(episodes, as_of, per)
+    if ahead is not None:
+        ahead.result()
     out = episodes.loc[:, [c for c in by if c in episodes]].take(rows).reset_index(drop=True)
     exited_on = episodes["exited_on"].take(rows)
     if "exit_year" in by:
