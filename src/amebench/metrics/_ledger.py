@@ -169,7 +169,9 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     span = calendar.last - calendar.first + 1
     n_units = len(row_unit.uniques)
     seen = np.zeros((n_units + 1) * span, dtype=bool)  # (unit, month) cells; last row: no unit
-    for start in range(0, len(ns), _BLOCK):
+
+    def pairs_of(start: int):
+        """Block ``start``'s rows and their (row, episode) pairs; marks its (unit, month) cells."""
         block = slice(start, start + _BLOCK)
         ledger_rows = _Block(row_unit.codes[block], calendar.months(ns[block]), amount[block], factor, calendar.first)
         cells = ledger_rows.cells(n_units, span, calendar.first)
@@ -182,10 +184,14 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
             if row_has_h.any():  # ledgers key a row by person or by household, rarely both
                 keep = ~(ep_has_h[e] & row_has_h)
                 r, e = r[keep], e[keep]
-        by_person.add(ledger_rows, r, e, e_unit, bounds32)
-        if households is not None:
-            r, e = households.pairs(row_household.codes[block])
-            by_household.add(ledger_rows, r, e, e_unit, bounds32)
+        return ledger_rows, (r, e), None if households is None else households.pairs(row_household.codes[block])
+
+    # The next block's pairs are found on a second thread while this block's are added
+    # (numpy only, which releases the GIL); the sums are added in block order as before.
+    for ledger_rows, person_pairs, household_pairs in _ahead(pairs_of, range(0, len(ns), _BLOCK)):
+        by_person.add(ledger_rows, *person_pairs, e_unit, bounds32)
+        if household_pairs is not None:
+            by_household.add(ledger_rows, *household_pairs, e_unit, bounds32)
     seen = seen.reshape(n_units + 1, span)
     if factor is not None:
         _check_years(seen.any(axis=0), calendar.first, price_index)
@@ -200,6 +206,25 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         paid_months = [np.bitwise_count(p | h).astype(np.int64)
                        for p, h in zip(by_person.months, by_household.months)]
     return Windows(coverage_first, coverage_last, totals, paid, paid_months)
+
+
+def _ahead(work, items):
+    """Yield ``work(item)`` for each item in order, the next one made on a second thread
+    while the caller uses this one (in the caller's thread when there is one core or
+    one item). ``work`` must be safe on another thread, and is called in item order,
+    one call at a time.
+    """
+    items = list(items)
+    if (os.cpu_count() or 1) < 2 or len(items) < 2:
+        yield from (work(item) for item in items)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(work, items[0])
+        for following in items[1:]:
+            done = pending.result()
+            pending = pool.submit(work, following)
+            yield done
+        yield pending.result()
 
 
 def _ledger_ids(payments: pd.DataFrame, episodes: pd.DataFrame) -> list[pd.Series]:
