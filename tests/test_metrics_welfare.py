@@ -594,6 +594,35 @@ def test_intervals_on_threads_equal_one_call_per_sample(kind, cores, monkeypatch
     assert sum(np.isfinite(a) for a, _ in got) == 7  # n < 2 and no spread: no interval
 
 
+@settings(max_examples=80)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 300), st.sampled_from([3, 40, 2**20, 2**45]),
+       st.sampled_from([5, 400, 200_000]), st.booleans(), st.booleans())
+def test_deciding_sort_order_is_lexsorts(seed, n, keys, days, with_times, nat):
+    # _deciding_rows orders the episodes with one stable argsort of (key, exited, exit day,
+    # enrolment day) packed into an int64 when they fit, else with np.lexsort. Reference:
+    # np.lexsort of the four keys, the same permutation (ties keep input order). Drawn:
+    # few keys (many ties), NaT, dates with a time of day and keys too wide to pack
+    # (both: the lexsort fallback), date ranges up to 200,000 days.
+    from amebench.metrics._deciding import _sort_order
+
+    rng = np.random.default_rng(seed)
+    key = rng.integers(0, keys, n)
+    exited = rng.random(n) < 0.6
+    day = 86_400 * 10**9
+    base = np.datetime64("1990-01-01", "ns").astype(np.int64)
+    dates = []
+    for _ in range(2):
+        ns = base + rng.integers(0, days, n) * day
+        if with_times:
+            ns[rng.random(n) < 0.2] += 3_600 * 10**9  # an hour past midnight
+        if nat:
+            ns[rng.random(n) < 0.3] = np.iinfo(np.int64).min
+        dates.append(ns)
+    exit_ns, enrol_ns = dates
+    np.testing.assert_array_equal(_sort_order(key, exited, exit_ns, enrol_ns),
+                                  np.lexsort((enrol_ns, exit_ns, exited, key)))
+
+
 def test_exit_year_groups_stay_whole_years():
     # Regression found comparing with commit b5cd348 at scale 0.3: exit_year must not
     # become float when ongoing episodes (no exit year) are among the deciding episodes.

@@ -39,7 +39,7 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
     key = _key_codes(episodes, per)
     exit_ns = _ns(exited_on)
     enrol_ns = _ns(episodes["enrolled_on"])
-    order = np.lexsort((enrol_ns, exit_ns, exited, key))
+    order = _sort_order(key, exited, exit_ns, enrol_ns)
     k, x, xo, en = key[order], exited[order], exit_ns[order], enrol_ns[order]
     n = len(order)
     last = np.ones(n, dtype=bool)
@@ -62,6 +62,52 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
         replace = np.isin(keys_chosen, list(winner))
         chosen[replace] = [winner[v] for v in keys_chosen[replace]]
     return chosen, exited[chosen]
+
+
+_NS_PER_DAY = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+
+
+def _sort_order(key: np.ndarray, exited: np.ndarray, exit_ns: np.ndarray, enrol_ns: np.ndarray) -> np.ndarray:
+    """``np.lexsort((enrol_ns, exit_ns, exited, key))``, in one stable argsort when possible.
+
+    When both dates are whole days (NaT allowed) and (key, exited, exit day, enrolment
+    day) fit one int64 side by side, each as its rank in its own range (NaT below every
+    day, as its int64 minimum sorts in lexsort), the packed value orders the rows as the
+    four keys do, and a stable sort keeps tied rows in input order as lexsort does: the
+    same permutation, about three times faster at national size. Otherwise lexsort.
+    """
+    fields = [exited.astype(np.int64)]
+    for ns in (exit_ns, enrol_ns):
+        days = _day_ranks(ns)
+        if days is None:
+            return np.lexsort((enrol_ns, exit_ns, exited, key))
+        fields.append(days)
+    packed = key.astype(np.int64, copy=True)
+    if len(packed) and packed.min() < 0:
+        return np.lexsort((enrol_ns, exit_ns, exited, key))
+    bits = int(packed.max(initial=0)).bit_length()
+    for field in fields:
+        width = int(field.max(initial=0)).bit_length()
+        bits += width
+        if bits > 62:
+            return np.lexsort((enrol_ns, exit_ns, exited, key))
+        packed <<= width
+        packed |= field
+    return np.argsort(packed, kind="stable")
+
+
+def _day_ranks(ns: np.ndarray) -> np.ndarray | None:
+    """Whole days as 1, 2, ... from the earliest (0 for NaT), or None if some date has a time."""
+    present = ns != _NAT
+    values = ns[present]
+    if np.any(values % _NS_PER_DAY):
+        return None
+    out = np.zeros(len(ns), dtype=np.int64)
+    if len(values):
+        days = values // _NS_PER_DAY
+        out[present] = days - days.min() + 1
+    return out
 
 
 def _units(episodes: pd.DataFrame) -> np.ndarray:
