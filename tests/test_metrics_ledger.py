@@ -105,10 +105,15 @@ def test_blocks_and_price_index_equal_reference(seed):
     try:
         # blocks far smaller than the ledger: same sums, whether the next block's pairs are
         # found on a second thread (two cores) or not (one)
-        for block, cores in ((default, 2), (64, 2), (1, 2), (64, 1)):
+        months = None
+        for block, cores in ((default, 1), (default, 2), (64, 2), (1, 2), (64, 1), (5, 3)):
             _ledger._BLOCK = block
             with mock.patch("os.cpu_count", return_value=cores):
-                _assert_identical(_windows(_ledger, payments, episodes, price_index=index, base_year=2024), old)
+                new = _windows(_ledger, payments, episodes, price_index=index, base_year=2024, count_months=True)
+            _assert_identical(new, old)
+            months = new.paid_months if months is None else months  # one block on one core first
+            for a, b in zip(new.paid_months, months, strict=True):
+                np.testing.assert_array_equal(a, b)
     finally:
         _ledger._BLOCK = default
 

@@ -247,11 +247,13 @@ def code_ahead(payments: pd.DataFrame, episodes: pd.DataFrame) -> Future | None:
     """
     if (os.cpu_count() or 1) < 2:
         return None
-    pairs = [(ledger, episodes[ledger.name]) for ledger in _ledger_ids(payments, episodes)]
-    if not all(known_codes(ledger) is not None and _arrow_data(own) is not None for ledger, own in pairs):
+    ledger_ids = _ledger_ids(payments, episodes)
+    references = [known_codes(ledger) for ledger in ledger_ids]
+    own = [episodes[ledger.name] for ledger in ledger_ids]
+    if any(r is None for r in references) or any(_arrow_data(values) is None for values in own):
         return None
     pool = ThreadPoolExecutor(max_workers=1)
-    ahead = pool.submit(lambda: [codes_in(own, known_codes(ledger)) for ledger, own in pairs])
+    ahead = pool.submit(lambda: [codes_in(values, r) for values, r in zip(own, references)])
     pool.shutdown(wait=False)
     return ahead
 
