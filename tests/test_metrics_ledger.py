@@ -161,6 +161,15 @@ def test_ledger_errors():
     no_amount.loc[[1, 2], "amount_sek"] = np.nan
     with pytest.raises(AmebenchError, match="2 payment rows have a missing amount_sek"):
         _windows(_ledger, no_amount, episodes)
+    # the rows are checked block by block: counted over every block
+    no_amount.loc[[100, 500], "amount_sek"] = [np.inf, np.nan]
+    no_amount.loc[[7, 300], "month"] = pd.NaT
+    with mock.patch.object(_ledger, "_BLOCK", 64):
+        with pytest.raises(AmebenchError, match="2 payment rows have no month"):
+            _windows(_ledger, no_amount, episodes)
+        no_amount["month"] = payments["month"]
+        with pytest.raises(AmebenchError, match="4 payment rows have a missing amount_sek"):
+            _windows(_ledger, no_amount, episodes)
 
 
 def test_empty_ledger_and_no_episodes():

@@ -259,12 +259,16 @@ def code_ahead(payments: pd.DataFrame, episodes: pd.DataFrame) -> Future | None:
 
 
 def _check_ledger(ns: np.ndarray, amount: np.ndarray) -> None:
-    missing = np.count_nonzero(ns == np.iinfo(np.int64).min)  # NaT
+    # block by block: a 40M-row ledger would need two fresh 40 MB masks (page faults)
+    missing = bad = 0
+    for start in range(0, len(ns), _BLOCK):
+        block = slice(start, start + _BLOCK)
+        missing += np.count_nonzero(ns[block] == np.iinfo(np.int64).min)  # NaT
+        bad += len(amount[block]) - np.count_nonzero(np.isfinite(amount[block]))
     if missing:
         raise AmebenchError(
             f"{missing} payment rows have no month; every ledger row needs the first day of its month"
         )
-    bad = len(amount) - np.count_nonzero(np.isfinite(amount))
     if bad:
         raise AmebenchError(f"{bad} payment rows have a missing amount_sek")
 
