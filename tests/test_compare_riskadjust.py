@@ -89,6 +89,59 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
         compare.risk_adjusted(table, casemix=("prior_welfare_months",))
 
 
+def _warn_unseen_with_crosstab(features, units, casemix):
+    """risk_adjusted's check as written before 2026-12-04 (pandas.crosstab per column): the reference."""
+    for column in casemix:
+        if column in riskadjust._NUMERIC:
+            continue
+        levels = pd.crosstab(features[column], units.astype(str))
+        only_one = levels[(levels > 0).sum(axis=1) == 1]
+        for level, row in only_one.iterrows():
+            unit = row.idxmax()
+            if units.nunique() > 1:
+                count = int(row.max())
+                warnings.warn(CaseMixWarning(
+                    f"unit {unit} is the only unit with {column} = {level!r} ({riskadjust._episodes(count)}): "
+                    "the model has seen this case-mix only there, so its expected count rests on itself",
+                    unit=str(unit), column=column, level=str(level), episodes=count))
+
+
+def test_unseen_case_mix_warnings_equal_crosstabs():
+    # The check counts (level, unit) pairs with a bincount of codes; the warnings (order,
+    # text and attributes) must be those of the crosstab version, on tables with rare
+    # levels, missing units, one unit only, and levels that sort differently as text.
+    def caught(check, features, units, casemix):
+        with warnings.catch_warnings(record=True) as found:
+            warnings.simplefilter("always")
+            check(features, units, casemix)
+        return [(str(w.message), w.message.unit, w.message.column, w.message.level, w.message.episodes)
+                for w in found]
+
+    # two levels of one column seen in one unit each, first seen out of sorted order
+    units = pd.Series(["b", "a", "a", "b", None], dtype=amebench.schema.STRING)
+    features = pd.DataFrame({"readiness": ["zz", "aa", "near", "near", "yy"]}).astype(str)
+    want = caught(_warn_unseen_with_crosstab, features, units, ("readiness",))
+    assert [w[3] for w in want] == ["aa", "zz"]  # yy: its only unit is missing
+    assert caught(riskadjust._warn_unseen, features, units, ("readiness",)) == want
+    warned = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(1, 400))
+        unit_pool = ["a", "b", "B", "c10", "c9", "ö"][: int(rng.integers(1, 7))]
+        units = pd.Series(rng.choice(unit_pool, n), dtype=amebench.schema.STRING)
+        units[rng.random(n) < 0.05] = pd.NA
+        features = pd.DataFrame({
+            "readiness": rng.choice(["near", "far", "unknown", "Z", "ä"], n, p=[0.5, 0.3, 0.1, 0.05, 0.05]),
+            "gender": rng.choice(["woman", "man", "x"], n, p=[0.5, 0.49, 0.01]),
+            "prior_welfare_months": rng.integers(0, 13, n).astype("float64"),
+        }).astype({"readiness": str, "gender": str})
+        casemix = ("readiness", "prior_welfare_months", "gender")
+        want = caught(_warn_unseen_with_crosstab, features, units, casemix)
+        assert caught(riskadjust._warn_unseen, features, units, casemix) == want, seed
+        warned += len(want)
+    assert warned >= 5  # the drawn tables do have levels seen in one unit (7 warnings)
+
+
 # The case-mix GLM fitted on grouped patterns (freq_weights) equals the row-level fit.
 #
 # Reference: statsmodels GLM (Binomial, logit) fitted on one row per exited episode of the

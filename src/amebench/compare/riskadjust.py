@@ -274,15 +274,27 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
 
 
 def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
+    """Warn of each case-mix level that one unit alone has (levels in sorted order).
+
+    Counts per (level, unit) with one ``numpy.bincount`` of integer codes (a missing
+    unit or level is left out), as ``pandas.crosstab`` of the level and the unit as text
+    would count them.
+    """
+    unit_text = units.astype(str)
+    known = unit_text.notna().to_numpy()
+    unit_codes, unit_names = pd.factorize(unit_text[known], sort=True)
+    several = units.nunique() > 1
     for column in casemix:
         if column in _NUMERIC:
             continue
-        levels = pd.crosstab(features[column], units.astype(str))
-        only_one = levels[(levels > 0).sum(axis=1) == 1]
-        for level, row in only_one.iterrows():
-            unit = row.idxmax()
-            if units.nunique() > 1:
-                count = int(row.max())
+        level_codes, levels = pd.factorize(features[column][known], sort=True)
+        seen = level_codes >= 0
+        cells = level_codes[seen].astype(np.int64) * len(unit_names) + unit_codes[seen]
+        counts = np.bincount(cells, minlength=len(levels) * len(unit_names)).reshape(len(levels), len(unit_names))
+        for i in np.flatnonzero((counts > 0).sum(axis=1) == 1):
+            j = int(counts[i].argmax())
+            if several:
+                unit, level, count = unit_names[j], levels[i], int(counts[i, j])
                 warnings.warn(
                     CaseMixWarning(
                         f"unit {unit} is the only unit with {column} = {level!r} ({_episodes(count)}): "
