@@ -191,7 +191,7 @@ def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
         keys.append(np.where(own < 0, missing, own))
         theirs = codes_in(episodes[column], reference).astype(np.int64)
         wanted.append(np.where(episodes[column].isna().to_numpy(), missing, theirs))  # -1: no candidate has it
-    width = len(id_codes(candidates["episode_id"]).uniques) + 1
+    width = missing + 1  # episode_id codes run 0..missing
     absent = (wanted[0] < 0) | (wanted[1] < 0)
     combined = keys[0] * width + keys[1]
     return np.isin(combined, np.where(absent, -1, wanted[0] * width + wanted[1]))  # duplicates allowed
