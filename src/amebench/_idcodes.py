@@ -134,10 +134,9 @@ def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:
     todo = []
     for values in columns:
         values = pd.Series(values)
-        data = _arrow_data(values)
-        hit = _ID_CODES.get(id(data)) if data is not None else None
-        if hit is None or len(hit.codes) != len(values):
-            todo.append((len(out), data, _as_text(values)))
+        hit = known_codes(values)
+        if hit is None:
+            todo.append((len(out), _arrow_data(values), _as_text(values)))
         out.append(hit)
     workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:

@@ -77,24 +77,32 @@ def _sort_order(key: np.ndarray, exited: np.ndarray, exit_ns: np.ndarray, enrol_
     four keys do, and a stable sort keeps tied rows in input order as lexsort does: the
     same permutation, about three times faster at national size. Otherwise lexsort.
     """
+    packed = _packed(key, exited, exit_ns, enrol_ns)
+    if packed is None:
+        return np.lexsort((enrol_ns, exit_ns, exited, key))
+    return np.argsort(packed, kind="stable")
+
+
+def _packed(key, exited, exit_ns, enrol_ns) -> np.ndarray | None:
+    """The four sort keys side by side in one int64, or None when they do not fit."""
     fields = [exited.astype(np.int64)]
     for ns in (exit_ns, enrol_ns):
         days = _day_ranks(ns)
         if days is None:
-            return np.lexsort((enrol_ns, exit_ns, exited, key))
+            return None
         fields.append(days)
     packed = key.astype(np.int64, copy=True)
     if len(packed) and packed.min() < 0:
-        return np.lexsort((enrol_ns, exit_ns, exited, key))
+        return None
     bits = int(packed.max(initial=0)).bit_length()
     for field in fields:
         width = int(field.max(initial=0)).bit_length()
         bits += width
         if bits > 62:
-            return np.lexsort((enrol_ns, exit_ns, exited, key))
+            return None
         packed <<= width
         packed |= field
-    return np.argsort(packed, kind="stable")
+    return packed
 
 
 def _day_ranks(ns: np.ndarray) -> np.ndarray | None:
