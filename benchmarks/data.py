@@ -37,9 +37,9 @@ SEED = 2026
 #: Bumped when the generated data change (v2: national-size ledger and follow-ups, START;
 #: v3: synth pairs household members with applicants of their own unit only; v4: the same
 #: rows, with the ledger's id codes that Network.to_parquet saves since 2026-12-03; v5: the
-#: same rows, the codes in their second format, recorded in network.json); older
-#: folders are left in place.
-DATA_VERSION = 5
+#: same rows, the codes in their second format, recorded in network.json; v6: the same
+#: rows, with the episodes' id codes too, since 2026-12-04); older folders are left in place.
+DATA_VERSION = 6
 
 
 def network_folder(scale: float) -> Path:

@@ -35,8 +35,8 @@ def setup(folder, needs: str) -> dict:
     """Load what a stage needs (untimed): ``"none"``, ``"network"``, ``"frames"`` (the
     network's tables as frames), ``"csv"`` (the network written once as CSV exports),
     ``"cohort"``, ``"cohort+welfare"`` (the cohort, and one welfare_delta call already
-    made on it) or ``"cohort, ids unsaved"`` (the cohort, without the ledger's id codes
-    that ``to_parquet`` saved: as after ``read_network`` or ``from_frames``)."""
+    made on it) or ``"cohort, ids unsaved"`` (the cohort, without the id codes that
+    ``to_parquet`` saved: as after ``read_network`` or ``from_frames``)."""
     ctx = {"folder": folder}
     _warm_imports()
     if needs in ("network", "frames", "cohort", "cohort+welfare", "cohort, ids unsaved"):
@@ -55,10 +55,11 @@ def setup(folder, needs: str) -> dict:
         ctx["cohort"] = _get("amebench", "cohort")(ctx["network"])
     if needs == "cohort+welfare":
         welfare_delta(ctx)
-    if needs == "cohort, ids unsaved":  # forget the ledger codes read_parquet took back
+    if needs == "cohort, ids unsaved":  # forget the id codes read_parquet took back
         from amebench import _idcodes
 
         _idcodes._ID_CODES.clear()
+        _idcodes._CODES_IN.clear()
     return ctx
 
 

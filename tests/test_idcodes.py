@@ -110,30 +110,52 @@ def _cached(frame):
     return {c: _idcodes._ID_CODES.get(id(_idcodes._arrow_data(frame[c]))) for c in LEDGER}
 
 
+def _in_any_space(frame):
+    """Per id column of ``frame``: the spaces (ids of their distinct values) the cache holds its codes in."""
+    return {c: [key[1] for key in _idcodes._CODES_IN if key[0] == id(_idcodes._arrow_data(frame[c]))]
+            for c in LEDGER}
+
+
+def _forget(net):
+    """Drop every cached code of the network's ledger and episode ids."""
+    for frame in (net.payments, net.episodes):
+        for column in LEDGER:
+            data = id(_idcodes._arrow_data(frame[column]))
+            _idcodes._ID_CODES.pop(data, None)
+            for key in [key for key in _idcodes._CODES_IN if key[0] == data]:
+                _idcodes._CODES_IN.pop(key)
+
+
 def test_read_parquet_takes_back_the_codes_to_parquet_saved(tmp_path):
     net = amebench.load_sample()
     net.to_parquet(tmp_path / "net")
     back = amebench.read_parquet(tmp_path / "net")
-    cached = _cached(back.payments)
-    for column in LEDGER:  # uniques[codes] gives every row's value again, missing as -1
-        assert cached[column] is not None
-        assert _decoded(cached[column]) == _values(back.payments[column])
-        assert not cached[column].codes.flags.writeable
+    for frame in (back.payments, back.episodes):
+        cached = _cached(frame)
+        for column in LEDGER:  # uniques[codes] gives every row's value again, missing as -1
+            assert cached[column] is not None
+            assert _decoded(cached[column]) == _values(frame[column])
+            assert not cached[column].codes.flags.writeable
+    ledger = _cached(back.payments)
+    assert _in_any_space(back.episodes) == {c: [id(ledger[c].uniques)] for c in LEDGER}
+    for column in LEDGER:  # the episodes' codes in the ledger's space: those codes_in makes afresh
+        taken = codes_in(back.episodes[column], ledger[column])
+        fresh = codes_in(back.episodes[column].astype(object).astype(schema.STRING), ledger[column])
+        np.testing.assert_array_equal(taken, fresh)
+        assert (taken >= 0).any() and not taken.flags.writeable
     # the metric gives the same table with the saved codes as when it hashes the ids itself
     with_saved = welfare_delta(amebench.cohort(back), months=6, by=("unit",), method="t")
     fresh = amebench.read_parquet(tmp_path / "net")
-    for column in LEDGER:
-        _idcodes._ID_CODES.pop(id(_idcodes._arrow_data(fresh.payments[column])))
-    assert _cached(fresh.payments) == dict.fromkeys(LEDGER)
+    _forget(fresh)
+    assert _cached(fresh.payments) == _cached(fresh.episodes) == dict.fromkeys(LEDGER)
     hashed = welfare_delta(amebench.cohort(fresh), months=6, by=("unit",), method="t")
     pd.testing.assert_frame_equal(with_saved, hashed)
 
 
-def _rewrite_payments(folder, change):
-    """Rewrite payments.parquet with ``change`` applied (the saved codes left as they were)."""
-    path = folder / "payments.parquet"
-    table = pq.read_table(path)
-    pq.write_table(change(table), path)
+def _rewrite(folder, change, table="payments"):
+    """Rewrite <table>.parquet with ``change`` applied (the saved codes left as they were)."""
+    path = folder / f"{table}.parquet"
+    pq.write_table(change(pq.read_table(path)), path)
 
 
 def _swap_one_id(table):
@@ -157,19 +179,19 @@ def _swap_names(table):
     return table.replace_schema_metadata(meta)
 
 
-def _edit_record(folder, edit):
+def _edit_record(folder, edit, key="ledger_codes"):
     path = folder / "network.json"
     meta = json.loads(path.read_text())
-    edit(meta["ledger_codes"])
+    edit(meta[key])
     path.write_text(json.dumps(meta))
 
 
 CHANGES = {
-    "one id": lambda folder: _rewrite_payments(folder, _swap_one_id),
-    "rows dropped": lambda folder: _rewrite_payments(folder, lambda table: table.slice(1)),
+    "one id": lambda folder: _rewrite(folder, _swap_one_id),
+    "rows dropped": lambda folder: _rewrite(folder, lambda table: table.slice(1)),
     # the id columns' bytes are unchanged; the footer (which names them) is not
-    "ids swapped by name": lambda folder: _rewrite_payments(folder, _swap_names),
-    "other metadata": lambda folder: _rewrite_payments(
+    "ids swapped by name": lambda folder: _rewrite(folder, _swap_names),
+    "other metadata": lambda folder: _rewrite(
         folder, lambda table: table.replace_schema_metadata({**table.schema.metadata, b"x": b"y"})),
     "codes file not arrow": lambda folder: (folder / "payments.idcodes.arrow").write_bytes(b"not arrow"),
     "uniques file missing": lambda folder: (folder / "payments.iduniques.arrow").unlink(),
@@ -195,29 +217,89 @@ def test_saved_codes_are_taken_only_for_the_very_file_they_were_made_from(tmp_pa
     if change == "ids swapped by name":
         assert _values(back.payments["person_id"]) == _values(before["household_id"])
     assert _cached(back.payments) == dict.fromkeys(LEDGER)
+    # the episodes' own codes still hold; their codes in the ledger's space, not taken, are made afresh
+    assert all(v is not None for v in _cached(back.episodes).values())
+    assert _in_any_space(back.episodes) == dict.fromkeys(LEDGER, [])
     for column in LEDGER:  # the metric sees the ledger as read, not the saved codes
         assert _decoded(id_codes(back.payments[column])) == _values(back.payments[column])
+
+
+EPISODE_CHANGES = {
+    "one id": lambda folder: _rewrite(folder, _swap_one_id, "episodes"),
+    "ids swapped by name": lambda folder: _rewrite(folder, _swap_names, "episodes"),
+    "codes file truncated": lambda folder: (folder / "episodes.idcodes.arrow").write_bytes(
+        (folder / "episodes.idcodes.arrow").read_bytes()[:-100]),
+    "record of other rows": lambda folder: _edit_record(folder, lambda r: r.update(rows=r["rows"] - 1),
+                                                        "episode_codes"),
+    "record without its space's columns": lambda folder: _edit_record(
+        folder, lambda r: r["space"].pop("columns"), "episode_codes"),
+    # codes in a space one code longer than the ledger's distinct values: another ledger's
+    "record of another space": lambda folder: _edit_record(
+        folder, lambda r: r["space"].update(lengths=[n + 1 for n in r["space"]["lengths"]]), "episode_codes"),
+}
+
+
+@pytest.mark.parametrize("change", EPISODE_CHANGES)
+def test_saved_episode_codes_are_taken_only_for_the_very_file_they_were_made_from(tmp_path, change):
+    folder = amebench.load_sample().to_parquet(tmp_path / "net")
+    before = amebench.read_parquet(folder).episodes
+    EPISODE_CHANGES[change](folder)
+    back = amebench.read_parquet(folder)
+    if change == "ids swapped by name":
+        assert _values(back.episodes["person_id"]) == _values(before["household_id"])
+    assert all(v is not None for v in _cached(back.payments).values())  # the ledger's are not affected
+    assert _in_any_space(back.episodes) == dict.fromkeys(LEDGER, [])
+    if change != "record of another space":  # there the episodes' own codes still hold
+        assert _cached(back.episodes) == dict.fromkeys(LEDGER)
+    for column in LEDGER:
+        assert _decoded(id_codes(back.episodes[column])) == _values(back.episodes[column])
+
+
+def test_episode_codes_in_the_space_of_another_ledger_are_not_taken(tmp_path):
+    # The ledger and its codes come from another network (intact, so they are taken):
+    # the episodes' saved codes in the first ledger's space would point at other people.
+    net = amebench.load_sample()
+    first = net.to_parquet(tmp_path / "first")
+    payments = net.payments.copy()
+    payments["person_id"] = ("other " + payments["person_id"].astype(object)).astype(schema.STRING)
+    other = _network_with_payments(payments).to_parquet(tmp_path / "other")
+    for name in ("payments.parquet", "payments.idcodes.arrow", "payments.iduniques.arrow"):
+        (first / name).write_bytes((other / name).read_bytes())
+    ledger_record = json.loads((other / "network.json").read_text())["ledger_codes"]
+    _edit_record(first, lambda r: r.update(ledger_record))
+    back = amebench.read_parquet(first)
+    ledger = _cached(back.payments)
+    assert _decoded(ledger["person_id"]) == _values(back.payments["person_id"])
+    assert all(v is not None for v in _cached(back.episodes).values())
+    assert _in_any_space(back.episodes) == dict.fromkeys(LEDGER, [])
+    assert (codes_in(back.episodes["person_id"], ledger["person_id"]) == -1).all()  # no one in common
 
 
 def _values(column):
     return column.astype(object).where(column.notna(), None).tolist()
 
 
-@pytest.mark.parametrize("name", ["payments.idcodes.arrow", "payments.iduniques.arrow"])
+@pytest.mark.parametrize("name", ["payments.idcodes.arrow", "payments.iduniques.arrow",
+                                  "episodes.idcodes.arrow", "episodes.iduniques.arrow"])
 def test_damaged_codes_files_are_never_taken_nor_parsed(tmp_path, name):
     # Bit flips all over a file (header, metadata, compressed bodies, footer): a reader
     # that parsed such bytes crashed (segfault, MemoryError) or took wrong codes; the
     # digest of the file's bytes rejects every one before pyarrow sees it.
     folder = amebench.load_sample().to_parquet(tmp_path / "net")
+    table = name.split(".")[0]
     path = folder / name
     good = path.read_bytes()
     for at in range(0, len(good), max(1, len(good) // 60)):
         damaged = bytearray(good)
         damaged[at] ^= 0x5A
         path.write_bytes(bytes(damaged))
-        assert _cached(amebench.read_parquet(folder).payments) == dict.fromkeys(LEDGER), at
+        back = amebench.read_parquet(folder)
+        assert _cached(getattr(back, table)) == dict.fromkeys(LEDGER), at
+        assert _in_any_space(back.episodes) == dict.fromkeys(LEDGER, []), at
     path.write_bytes(good)
-    assert all(v is not None for v in _cached(amebench.read_parquet(folder).payments).values())
+    back = amebench.read_parquet(folder)
+    assert all(v is not None for v in _cached(getattr(back, table)).values())
+    assert all(_in_any_space(back.episodes).values())
 
 
 def test_codes_outside_the_distinct_values_are_not_taken_even_with_matching_digests(tmp_path):
@@ -236,6 +318,16 @@ def test_codes_outside_the_distinct_values_are_not_taken_even_with_matching_dige
                       uniques_blake2b=_idcodes._write_ipc(pa.table({"person_id": pa.array(uniques, pa.large_string())}),
                                                           tmp_path / "u2.arrow"))
         assert _idcodes.load_codes(back, path, tmp_path / "c2.arrow", tmp_path / "u2.arrow", forged) is None
+    # codes in another table's space: each -1 or one of that space's codes
+    space = _idcodes.Space({"person_id": id_codes(pd.Series(["b", "x"], dtype=schema.STRING))}, "the ledger")
+    record = _idcodes.save_codes(pd.read_parquet(path), path, tmp_path / "c.arrow", tmp_path / "u.arrow", space=space)
+    taken = _idcodes.load_codes(back, path, tmp_path / "c.arrow", tmp_path / "u.arrow", record, space=space)
+    assert taken[0].in_space[0] is space.codes["person_id"] and taken[0].in_space[1].tolist() == [-1, 0, -1, -1]
+    for in_space in ([-1, 2, -1, -1], [-2, 0, -1, -1]):
+        forged = dict(record, codes_blake2b=_idcodes._write_ipc(
+            pa.table({"person_id": pa.array([0, 1, -1, 0], pa.int32()),
+                      "person_id in space": pa.array(in_space, pa.int32())}), tmp_path / "c2.arrow"))
+        assert _idcodes.load_codes(back, path, tmp_path / "c2.arrow", tmp_path / "u.arrow", forged, space=space) is None
 
 
 def _network_with_payments(payments):
@@ -273,13 +365,19 @@ def test_to_parquet_saves_the_codes_of_the_id_columns_the_ledger_has(tmp_path):
     assert back.payments["household_id"].isna().all() and cached["household_id"] is None
     for column in ("unit", "person_id"):
         assert _decoded(cached[column]) == _values(back.payments[column])
+    # the episodes' household ids have codes of their own, and none in the ledger's space
+    assert all(v is not None for v in _cached(back.episodes).values())
+    spaces = _in_any_space(back.episodes)
+    assert spaces["household_id"] == [] and spaces["person_id"] == [id(cached["person_id"].uniques)]
     no_ids = net.payments.drop(columns=list(LEDGER))
     net.to_parquet(tmp_path / "none")  # a network with ids first: its codes files go
     back = amebench.read_parquet(_network_with_payments(no_ids).to_parquet(tmp_path / "none"))
     assert not (tmp_path / "none" / "payments.idcodes.arrow").exists()
     assert not (tmp_path / "none" / "payments.iduniques.arrow").exists()
-    assert "ledger_codes" not in json.loads((tmp_path / "none" / "network.json").read_text())
+    meta = json.loads((tmp_path / "none" / "network.json").read_text())
+    assert "ledger_codes" not in meta and "space" not in meta["episode_codes"]
     assert _cached(back.payments) == dict.fromkeys(LEDGER)
+    assert all(v is not None for v in _cached(back.episodes).values())  # no ledger, yet the episodes' own
 
 
 def test_codes_are_not_taken_when_the_ledger_file_is_replaced_while_it_is_read(tmp_path, monkeypatch):
@@ -290,14 +388,16 @@ def test_codes_are_not_taken_when_the_ledger_file_is_replaced_while_it_is_read(t
     path = folder / "payments.parquet"
     load_codes = _idcodes.load_codes
 
-    def replace_then_load(*args):
+    def replace_then_load(*args, **kwargs):
         copy = tmp_path / "copy.parquet"
         copy.write_bytes(path.read_bytes())
         copy.replace(path)
-        return load_codes(*args)
+        return load_codes(*args, **kwargs)
 
     monkeypatch.setattr(_idcodes, "load_codes", replace_then_load)
-    assert _cached(amebench.read_parquet(folder).payments) == dict.fromkeys(LEDGER)
+    back = amebench.read_parquet(folder)
+    assert _cached(back.payments) == dict.fromkeys(LEDGER)
+    assert _in_any_space(back.episodes) == dict.fromkeys(LEDGER, [])  # nor the episodes' in its space
     monkeypatch.setattr(_idcodes, "load_codes", load_codes)
     assert all(v is not None for v in _cached(amebench.read_parquet(folder).payments).values())
 
@@ -328,3 +428,22 @@ def test_saved_codes_decode_to_the_ledger_property(tmp_path_factory, rows):
     for i, column in enumerate(LEDGER):
         codes = _cached(back)[column]
         assert _decoded(codes) == [r[i] for r in rows]
+
+
+@settings(max_examples=25, deadline=None)
+@given(ledger=st.lists(_ids, max_size=20), episodes=st.lists(_ids, max_size=20))
+def test_saved_codes_in_a_space_point_at_the_same_values_property(tmp_path_factory, ledger, episodes):
+    # Reference: each episode id's position among the ledger's distinct values, by list.index.
+    folder = tmp_path_factory.mktemp("net")
+    reference = id_codes(pd.Series(ledger, dtype=schema.STRING))
+    distinct = reference.uniques.to_pylist()
+    path = folder / "episodes.parquet"
+    pd.DataFrame({"person_id": pd.Series(episodes, dtype=schema.STRING)}).to_parquet(path, index=False)
+    space = _idcodes.Space({"person_id": reference}, "ledger")
+    record = _idcodes.save_codes(pd.read_parquet(path), path, folder / "c.arrow", folder / "u.arrow", space=space)
+    back = pd.read_parquet(path)
+    _idcodes.remember(_idcodes.load_codes(back, path, folder / "c.arrow", folder / "u.arrow", record, space=space))
+    expected = [distinct.index(v) if v is not None and v in distinct else -1 for v in episodes]
+    taken = _idcodes._CODES_IN[(id(_idcodes._arrow_data(back["person_id"])), id(reference.uniques))]
+    assert taken.tolist() == expected
+    assert codes_in(back["person_id"], reference) is taken

@@ -6,10 +6,11 @@ household. Hashing those id strings is the largest part of a first call at natio
 size, so the codes are kept while the column's arrow data lives and the next metric on
 the same ledger does not hash its 40M strings again.
 
-:meth:`Network.to_parquet <amebench.Network.to_parquet>` also saves the ledger's codes
-beside its Parquet file (:func:`save_codes`), and :func:`amebench.read_parquet` takes them
-back (:func:`load_codes`) when they were made from exactly the file it read, so even
-the first metric after a read does not hash the ledger.
+:meth:`Network.to_parquet <amebench.Network.to_parquet>` also saves the codes of the
+ledger's and the episodes' ids beside their Parquet files, the episodes' in the ledger's
+code space too (:func:`save_codes`), and :func:`amebench.read_parquet` takes them back
+(:func:`load_codes`) when they were made from exactly the files it read, so even the
+first metric after a read does not hash the ids.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import hashlib
 import json
 import os
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -32,8 +33,8 @@ import pyarrow.parquet as pq
 
 from . import schema
 
-__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "fingerprint", "save_codes", "load_codes",
-           "remember"]
+__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "fingerprint", "Space", "save_codes",
+           "Taken", "load_codes", "remember"]
 
 
 class IdCodes(NamedTuple):
@@ -176,14 +177,20 @@ def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
     codes = _encode(both)[0][k:]
     codes[codes >= k] = -1
     codes.flags.writeable = False
-    if key is not None:
-        if key not in _CODES_IN:
-            weakref.finalize(own, _CODES_IN.pop, key, None)
-        if key[1] not in _WATCHED:  # one finalizer per reference, however many columns use it
-            _WATCHED.add(key[1])
-            weakref.finalize(reference.uniques, _forget_reference, key[1])
-        _CODES_IN[key] = codes
+    if own is not None:
+        _remember_in(own, reference, codes)
     return codes
+
+
+def _remember_in(own, reference: IdCodes, codes: np.ndarray) -> None:
+    """Keep ``codes``, the codes of the column with arrow data ``own`` in ``reference``'s space."""
+    key = (id(own), id(reference.uniques))
+    if key not in _CODES_IN:
+        weakref.finalize(own, _CODES_IN.pop, key, None)
+    if key[1] not in _WATCHED:  # one finalizer per reference, however many columns use it
+        _WATCHED.add(key[1])
+        weakref.finalize(reference.uniques, _forget_reference, key[1])
+    _CODES_IN[key] = codes
 
 
 #: ids of the reference uniques whose finalizer forgets their entries of _CODES_IN.
@@ -234,7 +241,19 @@ def fingerprint(parquet_path, columns: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def save_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path) -> dict:
+class Space(NamedTuple):
+    """Another table's codes to save (and take back) a frame's ids in as well: the ledger's
+    codes, for the episodes linked to it."""
+
+    codes: Mapping[str, IdCodes]  # column name -> that table's codes of the column
+    name: str  # what identifies those codes: the digest of the file their distinct values were saved in
+
+
+def _in_space(column: str) -> str:
+    return f"{column} in space"
+
+
+def save_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, *, space: Space | None = None) -> dict:
     """Write the codes of ``frame``'s columns and their distinct values; return what :func:`load_codes` checks.
 
     ``frame`` must be those columns as read back from ``parquet_path`` (the same
@@ -242,22 +261,33 @@ def save_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path) -> d
     reader will get, whatever dtypes the frame that was written had. Both files are
     Arrow IPC (LZ4) with one column per id: ``codes_path`` the int32 codes, -1 for a
     missing value; ``uniques_path`` the distinct values, padded with nulls to the
-    longest. The returned record holds the columns, the row count, each column's
-    number of distinct values, the Parquet file's :func:`fingerprint` and a BLAKE2b
-    digest of each file's own bytes. For the national-size ledger (40M rows) the codes
-    take 12 MB and the distinct values 38 MB.
+    longest. With ``space``, ``codes_path`` also holds, for each column ``space`` has,
+    the column's codes in ``space``'s code space (:func:`codes_in`), named
+    ``"<column> in space"``. The returned record holds the columns, the row count, each
+    column's number of distinct values, the Parquet file's :func:`fingerprint`, a
+    BLAKE2b digest of each file's own bytes and, with ``space``, its name, columns and
+    lengths. For the national-size ledger (40M rows) the codes take 12 MB and the
+    distinct values 38 MB.
     """
     columns = list(frame.columns)
     found = id_codes_many([frame[name] for name in columns])
     lengths = [len(codes.uniques) for codes in found]
     width = max(lengths, default=0)
-    codes = pa.table({name: codes.codes for name, codes in zip(columns, found)})
+    codes = {name: codes.codes for name, codes in zip(columns, found)}
+    spaced = [name for name in columns if space is not None and name in space.codes]
+    for name in spaced:
+        codes[_in_space(name)] = codes_in(frame[name], space.codes[name])
     uniques = pa.table({name: pa.concat_arrays([codes.uniques, pa.nulls(width - len(codes.uniques),
                                                                         pa.large_string())])
                         for name, codes in zip(columns, found)})
-    return {"columns": columns, "rows": len(frame), "lengths": lengths,
-            "parquet_fingerprint": fingerprint(parquet_path, columns),
-            "codes_blake2b": _write_ipc(codes, codes_path), "uniques_blake2b": _write_ipc(uniques, uniques_path)}
+    record = {"columns": columns, "rows": len(frame), "lengths": lengths,
+              "parquet_fingerprint": fingerprint(parquet_path, columns),
+              "codes_blake2b": _write_ipc(pa.table(codes), codes_path),
+              "uniques_blake2b": _write_ipc(uniques, uniques_path)}
+    if space is not None:
+        record["space"] = {"name": space.name, "columns": spaced,
+                           "lengths": [len(space.codes[name].uniques) for name in spaced]}
+    return record
 
 
 def _write_ipc(table: pa.Table, path) -> str:
@@ -282,7 +312,17 @@ def _read_ipc(path, digest: str) -> pa.Table | None:
     return table
 
 
-def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, record) -> list | None:
+class Taken(NamedTuple):
+    """Codes :func:`load_codes` took back for one column."""
+
+    column: str
+    data: pa.ChunkedArray  # the column's arrow data
+    codes: IdCodes
+    in_space: tuple[IdCodes, np.ndarray] | None  # the space's codes of the column, and the column's codes in them
+
+
+def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, record, *,
+               space: Space | None = None) -> list[Taken] | None:
     """Return the codes :func:`save_codes` wrote for ``frame``, read from ``parquet_path``; else None.
 
     ``record`` is what :func:`save_codes` returned. The codes are returned only when
@@ -290,40 +330,65 @@ def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, reco
     ``parquet_path`` has the recorded :func:`fingerprint` (the codes were made from this
     very file), the tables are valid Arrow with the recorded columns, rows and types,
     every code points into its column's distinct values, and ``frame``'s columns are
-    arrow-backed strings. Pass the result to :func:`remember`. Anything else gives
-    None: the first metric then hashes the ids as usual (a cache: results never depend
-    on it).
+    arrow-backed strings. Codes in a space are returned only when ``space`` has the
+    recorded name (the space's codes are those they were made in) and lengths; without
+    it the columns' own codes are still returned. Pass the result to :func:`remember`.
+    Anything else gives None: the first metric then hashes the ids as usual (a cache:
+    results never depend on it).
     """
     try:
         columns = [str(name) for name in record["columns"]]
         lengths = [int(length) for length in record["lengths"]]
+        saved_space = record.get("space")
+        spaced = [] if saved_space is None else [str(name) for name in saved_space["columns"]]
+        space_lengths = [] if saved_space is None else [int(length) for length in saved_space["lengths"]]
         owns = [_arrow_data(frame[name]) if name in frame.columns else None for name in columns]
         if (any(own is None for own in owns) or record["rows"] != len(frame) or len(lengths) != len(columns)
+                or not set(spaced) <= set(columns) or len(space_lengths) != len(spaced)
                 or fingerprint(parquet_path, columns) != record["parquet_fingerprint"]):
             return None
         codes = _read_ipc(codes_path, record["codes_blake2b"])
         uniques = _read_ipc(uniques_path, record["uniques_blake2b"])
-        if (codes is None or uniques is None or codes.column_names != columns or uniques.column_names != columns
-                or codes.num_rows != len(frame)):
+        if (codes is None or uniques is None or codes.column_names != columns + [_in_space(n) for n in spaced]
+                or uniques.column_names != columns or codes.num_rows != len(frame)):
             return None
+        use_space = (space is not None and saved_space["name"] == space.name
+                     and all(name in space.codes and len(space.codes[name].uniques) == length
+                             for name, length in zip(spaced, space_lengths)))
         taken = []
         for name, length, own in zip(columns, lengths, owns):
-            row_codes = codes[name].combine_chunks() if codes[name].num_chunks != 1 else codes[name].chunk(0)
             values = uniques[name].combine_chunks()
-            if (row_codes.type != pa.int32() or row_codes.null_count
-                    or values.type != pa.large_string() or not 0 <= length <= len(values)
+            row_codes = _valid_codes(codes[name], length)
+            if (row_codes is None or values.type != pa.large_string() or not 0 <= length <= len(values)
                     or values[:length].null_count):
                 return None
-            row_codes = row_codes.to_numpy()  # no copy: read-only arrow memory
-            if len(row_codes) and (row_codes.min() < -1 or row_codes.max() >= length):
-                return None
-            taken.append((own, IdCodes(row_codes, values[:length])))
+            in_space = None
+            if name in spaced:
+                reference_length = space_lengths[spaced.index(name)]
+                spaced_codes = _valid_codes(codes[_in_space(name)], reference_length)
+                if spaced_codes is None:
+                    return None
+                in_space = (space.codes[name], spaced_codes) if use_space else None
+            taken.append(Taken(name, own, IdCodes(row_codes, values[:length]), in_space))
         return taken
     except (OSError, ValueError, TypeError, KeyError, ArithmeticError, pa.ArrowException):
         return None  # ArithmeticError: JSON's 1e400 is inf, and int(inf) overflows
 
 
-def remember(taken: list) -> None:
+def _valid_codes(column: pa.ChunkedArray, length: int) -> np.ndarray | None:
+    """The int32 codes of a saved column when each is -1 or points into ``length`` values, else None."""
+    codes = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if codes.type != pa.int32() or codes.null_count or length < 0:
+        return None
+    codes = codes.to_numpy()  # no copy: read-only arrow memory
+    if len(codes) and (codes.min() < -1 or codes.max() >= length):
+        return None
+    return codes
+
+
+def remember(taken: list[Taken]) -> None:
     """Keep codes returned by :func:`load_codes` for the columns they were loaded for."""
-    for data, codes in taken:
+    for _, data, codes, in_space in taken:
         _remember(data, codes)
+        if in_space is not None:
+            _remember_in(data, *in_space)

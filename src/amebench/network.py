@@ -18,12 +18,14 @@ __all__ = ["Network", "read_parquet"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
-#: the ledger's id codes and their distinct values, saved beside payments.parquet so that
-#: a metric need not hash the ids again; network.json's "ledger_codes" says what they were
-#: made from
-_CODES_FILE = "payments.idcodes.arrow"
-_UNIQUES_FILE = "payments.iduniques.arrow"
-_LEDGER_IDS = ("unit", "person_id", "household_id")
+#: table -> (codes file, distinct values file, network.json key): the id codes of the
+#: ledger and of the episodes, saved beside their Parquet files so that a metric need not
+#: hash the ids again; the key's record says what they were made from
+_SAVED_CODES = {
+    "payments": ("payments.idcodes.arrow", "payments.iduniques.arrow", "ledger_codes"),
+    "episodes": ("episodes.idcodes.arrow", "episodes.iduniques.arrow", "episode_codes"),
+}
+_IDS = ("unit", "person_id", "household_id")
 
 
 def _as_timestamp(value) -> pd.Timestamp:
@@ -151,53 +153,63 @@ class Network:
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
         it has) and their distinct values, made from ``payments.parquet`` as read back
-        and tied to its bytes.
+        and tied to its bytes; ``episodes.idcodes.arrow`` and ``episodes.iduniques.arrow``
+        hold the same for the episodes, with the episodes' codes in the ledger's code
+        space as well.
         :func:`amebench.read_parquet` takes them back, so the first ledger metric
         (welfare, risk adjustment, register retention) does not hash the ids again: about
-        2 s of CPU at national size (40M rows). The two files are only a cache: without
-        them, when they are damaged, or when ``payments.parquet`` was changed since, the
-        metrics hash the ids and give the same results. A ledger without id columns
-        gets neither file (those of a network written there before are removed).
+        3 s of CPU at national size (40M ledger rows, 2M episodes). The files are only a
+        cache: without them, when they are damaged, or when the Parquet files were
+        changed since, the metrics hash the ids and give the same results. A table
+        without id columns gets neither file (those of a network written there before
+        are removed).
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
-        ids = [column for column in _LEDGER_IDS if column in self.payments.columns]
+        ids = {table: [column for column in _IDS if column in getattr(self, table).columns] for table in _SAVED_CODES}
         staged = {}
+        spaces = {}
 
         def write_table(table: str, tmp: Path) -> None:
             _write_parquet(getattr(self, table), tmp)
             staged[table] = tmp
 
-        def write_codes(codes_tmp: Path, uniques_tmp: Path) -> None:
-            # atomic_write_files runs the writers in list order: payments.parquet is staged
-            # by now, and network.json, written last, records what the codes were made from
-            payments = staged["payments"]
-            meta["ledger_codes"] = _idcodes.save_codes(self._ids_as_read_back(ids, payments), payments,
-                                                       codes_tmp, uniques_tmp)
+        def write_codes(table: str, codes_tmp: Path, uniques_tmp: Path) -> None:
+            # atomic_write_files runs the writers in list order: the tables are staged by
+            # now, the ledger's codes come before the episodes' (saved in its code space
+            # too), and network.json, written last, records what the codes were made from
+            frame = self._ids_as_read_back(table, ids[table], staged[table])
+            record = _idcodes.save_codes(frame, staged[table], codes_tmp, uniques_tmp, space=spaces.get(table))
+            meta[_SAVED_CODES[table][2]] = record
+            if table == "payments":
+                spaces["episodes"] = _idcodes.Space({column: _idcodes.id_codes(frame[column]) for column in ids[table]},
+                                                    record["uniques_blake2b"])
 
         def write_meta(tmp: Path) -> None:
             tmp.write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
 
         files = [(folder / f"{table}.parquet", partial(write_table, table)) for table in _TABLE_NAMES]
-        if ids:
-            files.append(((folder / _CODES_FILE, folder / _UNIQUES_FILE), write_codes))
+        files += [((folder / codes, folder / uniques), partial(write_codes, table))
+                  for table, (codes, uniques, _) in _SAVED_CODES.items() if ids[table]]
         files.append((folder / _META_FILE, write_meta))
         atomic_write_files(files)
-        if not ids:  # codes of an earlier network in this folder: unused now, but 50 MB
-            for name in (_CODES_FILE, _UNIQUES_FILE):
-                (folder / name).unlink(missing_ok=True)
+        for table, (codes, uniques, _) in _SAVED_CODES.items():
+            if not ids[table]:  # codes of an earlier network in this folder: unused now, but large
+                for name in (codes, uniques):
+                    (folder / name).unlink(missing_ok=True)
         return folder
 
-    def _ids_as_read_back(self, ids: list[str], path: Path) -> pd.DataFrame:
-        """The ledger's ``ids`` columns as :func:`read_parquet` will give them from ``path``."""
-        if all(self.payments[column].dtype == schema.STRING for column in ids):
+    def _ids_as_read_back(self, table: str, ids: list[str], path: Path) -> pd.DataFrame:
+        """``table``'s ``ids`` columns as :func:`read_parquet` will give them from ``path``."""
+        frame = getattr(self, table)
+        if all(frame[column].dtype == schema.STRING for column in ids):
             # canonical strings come back from Parquet unchanged (it stores their UTF-8
             # bytes and pandas' dtype): their codes are often known already
-            return self.payments[ids]
+            return frame[ids]
         # others may not (object ints with None come back as floats: '1.0', not '1')
-        return _read_columns(path, "payments", ids)
+        return _read_columns(path, table, ids)
 
     # -- views ------------------------------------------------------------------
 
@@ -281,10 +293,10 @@ def _file_identity(path: Path) -> tuple:
 def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
-    The ledger's id codes that ``to_parquet`` saved are taken back when they were made
-    from the very ``payments.parquet`` read (a digest of its footer and id columns'
-    bytes) and their own files are intact (digests of their bytes), so the first ledger
-    metric need not hash the ids; otherwise they are ignored.
+    The id codes that ``to_parquet`` saved (the ledger's and the episodes') are taken
+    back when they were made from the very Parquet file read (a digest of its footer and
+    id columns' bytes) and their own files are intact (digests of their bytes), so the
+    first ledger metric need not hash the ids; otherwise they are ignored.
 
     Raises
     ------
@@ -300,17 +312,23 @@ def read_parquet(folder) -> Network:
         )
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     tables = {}
+    identities = {}
     for table in _TABLE_NAMES:
         path = folder / f"{table}.parquet"
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
-        before = _file_identity(path)
+        identities[table] = _file_identity(path)
         frame = pd.read_parquet(path, to_pandas_kwargs=_TO_PANDAS)
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
-        if table == "payments" and "ledger_codes" in meta:
-            taken = _idcodes.load_codes(tables[table], path, folder / _CODES_FILE, folder / _UNIQUES_FILE,
-                                        meta["ledger_codes"])
-            if taken and _file_identity(path) == before:  # not replaced while it was read
-                _idcodes.remember(taken)
+    space = None
+    for table, (codes, uniques, key) in _SAVED_CODES.items():  # the ledger first: the episodes' space
+        if key not in meta:
+            continue
+        path = folder / f"{table}.parquet"
+        taken = _idcodes.load_codes(tables[table], path, folder / codes, folder / uniques, meta[key], space=space)
+        if taken and _file_identity(path) == identities[table]:  # not replaced since it was read
+            _idcodes.remember(taken)
+            if table == "payments":
+                space = _idcodes.Space({t.column: t.codes for t in taken}, meta[key]["uniques_blake2b"])
     return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
                    meta=dict(meta.get("meta", {})))
