@@ -152,8 +152,9 @@ def test_bootstrap_interval_is_seeded_and_holds_the_estimate():
 def test_bootstrap_interval_does_not_depend_on_the_number_of_cores(monkeypatch):
     # The two ends of the mixture interval are bisected on two threads when there are two
     # cores; each end is the same computation, so one core gives the same values exactly.
+    monkeypatch.setattr("amebench._threads.cores", lambda: 2)
     threaded = shrink(TABLE, n_boot=60, seed=2)
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.setattr("amebench._threads.cores", lambda: 1)
     pd.testing.assert_frame_equal(threaded, shrink(TABLE, n_boot=60, seed=2), check_exact=True)
 
 

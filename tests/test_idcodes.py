@@ -81,7 +81,7 @@ def test_code_ahead_makes_the_codes_window_totals_uses(monkeypatch):
     # not depend on it (one core: nothing is started).
     from amebench.metrics._ledger import code_ahead
 
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("amebench._threads.cores", lambda: 2)
     net = amebench.load_sample()
     episodes = net.episodes
     assert code_ahead(net.payments, episodes) is None  # the ledger's ids are not coded yet
@@ -94,7 +94,7 @@ def test_code_ahead_makes_the_codes_window_totals_uses(monkeypatch):
         ref = codes_in(episodes[column].astype(object).astype(schema.STRING), reference)  # fresh data
         np.testing.assert_array_equal(got, ref)
     threaded = welfare_delta(amebench.cohort(net), by=("unit",), method="t")
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.setattr("amebench._threads.cores", lambda: 1)
     assert code_ahead(net.payments, episodes.copy(deep=True)) is None
     fresh = amebench.cohort(amebench.load_sample())
     pd.testing.assert_frame_equal(welfare_delta(fresh, by=("unit",), method="t"), threaded, check_exact=True)

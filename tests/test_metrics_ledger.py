@@ -108,7 +108,7 @@ def test_blocks_and_price_index_equal_reference(seed):
         months = None
         for block, cores in ((default, 1), (default, 2), (64, 2), (1, 2), (64, 1), (5, 3)):
             _ledger._BLOCK = block
-            with mock.patch("os.cpu_count", return_value=cores):
+            with mock.patch("amebench._threads.cores", return_value=cores):
                 new = _windows(_ledger, payments, episodes, price_index=index, base_year=2024, count_months=True)
             _assert_identical(new, old)
             months = new.paid_months if months is None else months  # one block on one core first

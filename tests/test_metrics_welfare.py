@@ -586,7 +586,7 @@ def test_intervals_on_threads_equal_one_call_per_sample(kind, cores, monkeypatch
     samples = [rng.normal(-200, 900, n) for n in (40, 2, 300, 1, 0, 7, 1200)]
     samples += [np.zeros(25), np.r_[np.zeros(60), 5.0], rng.normal(0, 1, 3000)]
     want = [_mean_ci(x, kind, 0.9, 300, 7) for x in samples]
-    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    monkeypatch.setattr("amebench._threads.cores", lambda: cores)
     got = mean_intervals(samples, kind, 0.9, 300, 7)
     assert len(got) == len(samples)
     for (a, b), (c, d) in zip(got, want):

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from . import schema
+from . import _threads, schema
 
 __all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "fingerprint", "Space", "save_codes",
            "Taken", "load_codes", "remember"]
@@ -139,7 +139,7 @@ def id_codes_many(columns: Sequence[pd.Series]) -> list[IdCodes]:
         if hit is None:
             todo.append((len(out), _arrow_data(values), _as_text(values)))
         out.append(hit)
-    workers = min(len(todo), os.cpu_count() or 1)
+    workers = min(len(todo), _threads.cores())
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             encoded = list(pool.map(lambda item: _encode(item[2]), todo))

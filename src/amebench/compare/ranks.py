@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from .. import _threads
 from ..exceptions import AmebenchError
 from ..results import tidy
 from ._table import check_counts, check_level
@@ -91,7 +91,7 @@ def _mixture_interval(events, n, priors: np.ndarray, tail: float) -> tuple[np.nd
             low, high = np.where(below, mid, low), np.where(below, high, mid)
         return (low + high) / 2
 
-    if (os.cpu_count() or 1) < 2:
+    if _threads.cores() < 2:
         return quantile(tail), quantile(1 - tail)
     with ThreadPoolExecutor(max_workers=2) as pool:
         low, high = pool.map(quantile, (tail, 1 - tail))

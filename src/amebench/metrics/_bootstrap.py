@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import special, stats
+
+from .. import _threads
 
 __all__ = ["_batch", "_bca_mean", "_mean_ci", "mean_intervals", "t_intervals"]
 
@@ -36,7 +37,7 @@ def mean_intervals(samples, kind: str, conf_level: float, n_boot: int, seed: int
     threads leave the filters alone.
     """
     samples = list(samples)
-    workers = min(len(samples), os.cpu_count() or 1)
+    workers = min(len(samples), _threads.cores())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if kind == "t" or workers < 2:

@@ -13,7 +13,6 @@ memory is a large share of the time at national scale).
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Mapping
@@ -21,6 +20,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .. import _threads
 from .._idcodes import _arrow_data, codes_in, id_codes, id_codes_many, known_codes
 from ..exceptions import AmebenchError
 
@@ -215,7 +215,7 @@ def _ahead(work, items):
     one call at a time.
     """
     items = list(items)
-    if (os.cpu_count() or 1) < 2 or len(items) < 2:
+    if _threads.cores() < 2 or len(items) < 2:
         yield from (work(item) for item in items)
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -245,7 +245,7 @@ def code_ahead(payments: pd.DataFrame, episodes: pd.DataFrame) -> Future | None:
     known already (saved by ``to_parquet``, or made by an earlier metric): the thread
     then runs pyarrow and numpy only. None when there is nothing to start.
     """
-    if (os.cpu_count() or 1) < 2:
+    if _threads.cores() < 2:
         return None
     ledger_ids = _ledger_ids(payments, episodes)
     references = [known_codes(ledger) for ledger in ledger_ids]
