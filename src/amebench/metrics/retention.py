@@ -145,7 +145,7 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     keys = exits[["unit", "episode_id", "exited_on"]].reset_index(names="_row")
     # a follow-up measured after as_of is not observed (rows dated later load: docs/profiles.md)
     followups = followups[~(followups["measured_on"] > as_of).fillna(False).to_numpy(dtype=bool)]
-    units_with_data = set(followups["unit"].dropna().astype(str))
+    units_with_data = set(followups["unit"].dropna().astype(str).unique())  # not 1M values one by one
     has_data = exits["unit"].astype(str).isin(units_with_data)
     if followups.empty or keys.empty:
         false = pd.Series(False, index=exits.index)

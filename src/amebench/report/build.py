@@ -70,7 +70,7 @@ def _retention(coh, ctx) -> Section:
     table = metrics.retention(coh, days=90, by=("unit",), outcome=ctx["outcome"])
     section = Section("retention", {"retention_90": table})
     # A unit without any follow-up has no survey, not a 100 % non-response.
-    surveyed = set(coh.network.followups["unit"].astype(str))
+    surveyed = set(coh.network.followups["unit"].astype(str).unique())  # not 1M values one by one
     missing = ~table["unit"].astype(str).isin(surveyed)
     if missing.any():
         # what a survey would measure, and the exits "observable" by it (eligible, censored)
