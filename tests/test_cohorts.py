@@ -1,11 +1,16 @@
 """Tests of cohort selection and as_of censoring."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import amebench
+from amebench import _idcodes, schema
 from amebench.cohorts import period_bounds
 from amebench.exceptions import AmebenchError
+from amebench.metrics import welfare_delta
 
 
 @pytest.fixture
@@ -96,3 +101,71 @@ def test_as_of_after_extraction_or_unreadable_is_an_error(net):
 def test_cohort_renders_in_jupyter(net):
     c = amebench.cohort(net, exited=2024)
     assert "Cohort" in repr(c) and "<table" in c._repr_html_()
+
+
+# -- the selection in one mask, and the network's id codes carried to the cohort ------
+
+def _chained(network, *, exited=None, enrolled=None, units=None, as_of):
+    """The cohort's episodes by the filters one after another (the code before 2026-12-04),
+    kept as the reference for the single mask that replaced it."""
+    episodes = network.episodes
+    if units is not None:
+        episodes = episodes[episodes["unit"].isin(units)]
+    episodes = episodes[episodes["enrolled_on"] <= as_of]
+    not_yet = episodes["exited_on"] > as_of
+    if not_yet.any():
+        episodes = episodes.copy()
+        episodes.loc[not_yet, "exited_on"] = pd.NaT
+        episodes.loc[not_yet, "exit_reason"] = pd.NA
+    if exited is not None:
+        episodes = episodes[episodes["exited_on"].between(*period_bounds(exited))]
+    if enrolled is not None:
+        episodes = episodes[episodes["enrolled_on"].between(*period_bounds(enrolled))]
+    return episodes.reset_index(drop=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(exited=st.sampled_from([None, 2024, 2025, "2025Q2", ("2024-06-01", "2025-03-31")]),
+       enrolled=st.sampled_from([None, 2023, 2024, "2024-03"]),
+       units=st.one_of(st.none(), st.lists(st.sampled_from(["jarfalla", "solna", "sundbyberg", "nynashamn",
+                                                            "sodertalje"]), min_size=1, unique=True)),
+       as_of=st.sampled_from([None, "2025-01-15", "2025-06-30", "2024-11-30"]))
+def test_cohort_equals_the_filters_one_after_another(sample, exited, enrolled, units, as_of):
+    got = amebench.cohort(sample, exited=exited, enrolled=enrolled, units=units, as_of=as_of)
+    want = _chained(sample, exited=exited, enrolled=enrolled, units=units, as_of=got.as_of)
+    pd.testing.assert_frame_equal(got.episodes, want, check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return amebench.load_sample()
+
+
+@pytest.mark.parametrize("selection", [
+    {"exited": 2025, "units": ["solna", "sundbyberg", "jarfalla"]},
+    {"as_of": "2025-06-30"},  # exits after as_of censored: the frame is changed after the selection
+])
+def test_a_cohort_keeps_the_network_s_id_codes(tmp_path, selection):
+    # read_parquet takes the saved codes back; a cohort of some rows gets the network's
+    # codes at those rows, numbered as hashing its own column numbers them, and its codes
+    # in the ledger's space: nothing is hashed, and a metric gives the same table.
+    folder = amebench.load_sample().to_parquet(tmp_path / "net")
+    net = amebench.read_parquet(folder)
+    selected = amebench.cohort(net, **selection)
+    assert len(selected.episodes) < len(net.episodes)
+    for column in ("unit", "person_id", "household_id"):
+        values = selected.episodes[column]
+        carried = _idcodes.known_codes(values)
+        assert carried is not None
+        fresh = _idcodes.id_codes(values.astype(object).astype(schema.STRING))  # new data: hashed
+        np.testing.assert_array_equal(carried.codes, fresh.codes)
+        assert carried.uniques.to_pylist() == fresh.uniques.to_pylist()
+        ledger = _idcodes.known_codes(net.payments[column])
+        in_ledger = _idcodes._CODES_IN[(id(_idcodes._arrow_data(values)), id(ledger.uniques))]
+        np.testing.assert_array_equal(in_ledger, _idcodes.codes_in(values.astype(object).astype(schema.STRING), ledger))
+    with_carried = welfare_delta(selected, months=6, by=("unit",), method="t")
+    hashed = amebench.cohort(amebench.read_parquet(folder), **selection)
+    _idcodes._ID_CODES.clear()
+    _idcodes._CODES_IN.clear()
+    pd.testing.assert_frame_equal(with_carried, welfare_delta(hashed, months=6, by=("unit",), method="t"),
+                                  check_exact=True)

@@ -447,3 +447,35 @@ def test_saved_codes_in_a_space_point_at_the_same_values_property(tmp_path_facto
     taken = _idcodes._CODES_IN[(id(_idcodes._arrow_data(back["person_id"])), id(reference.uniques))]
     assert taken.tolist() == expected
     assert codes_in(back["person_id"], reference) is taken
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=st.lists(_ids, max_size=30), ledger=st.lists(_ids, max_size=10), data=st.data())
+def test_carried_codes_are_those_hashing_makes_property(values, ledger, data):
+    # Reference: id_codes and codes_in of the selected values as a fresh column (hashed).
+    source = pd.Series(values, dtype=schema.STRING)
+    reference = id_codes(pd.Series(ledger, dtype=schema.STRING))
+    id_codes(source), codes_in(source, reference)
+    positions = np.array(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=30) if values else st.just([])),
+                         dtype=np.int64)  # any order, repeats allowed
+    taken = source.take(positions).reset_index(drop=True)
+    _idcodes.carry(source, taken, positions)
+    carried = _cached(pd.DataFrame({c: taken for c in LEDGER}))["person_id"]
+    fresh = id_codes(taken.astype(object).astype(schema.STRING))
+    assert carried.codes.tolist() == fresh.codes.tolist() and not carried.codes.flags.writeable
+    assert carried.uniques.to_pylist() == fresh.uniques.to_pylist()
+    in_space = _idcodes._CODES_IN[(id(_idcodes._arrow_data(taken)), id(reference.uniques))]
+    assert in_space.tolist() == codes_in(taken.astype(object).astype(schema.STRING), reference).tolist()
+    assert not in_space.flags.writeable
+
+
+def test_carry_leaves_columns_without_codes_alone():
+    source = pd.Series(["a", "b", None], dtype=schema.STRING)
+    taken = source.take([2, 0]).reset_index(drop=True)
+    _idcodes.carry(source, taken, np.array([2, 0]))  # nothing known of source: nothing to carry
+    assert _idcodes.known_codes(taken) is None
+    objects = pd.Series(["a", "b"], dtype=object)  # not arrow-backed: no codes to keep
+    _idcodes.carry(objects, objects.take([1]), np.array([1]))
+    id_codes(source)
+    _idcodes.carry(source, source, np.arange(3))  # the same data: its codes are found already
+    assert _idcodes.known_codes(source) is id_codes(source)

@@ -33,8 +33,8 @@ import pyarrow.parquet as pq
 
 from . import _threads, schema
 
-__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "fingerprint", "Space", "save_codes",
-           "Taken", "load_codes", "remember"]
+__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint", "Space",
+           "save_codes", "Taken", "load_codes", "remember"]
 
 
 class IdCodes(NamedTuple):
@@ -184,12 +184,18 @@ def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
 
 def _remember_in(own, reference: IdCodes, codes: np.ndarray) -> None:
     """Keep ``codes``, the codes of the column with arrow data ``own`` in ``reference``'s space."""
-    key = (id(own), id(reference.uniques))
+    space = id(reference.uniques)
+    if space not in _WATCHED:  # one finalizer per reference, however many columns use it
+        _WATCHED.add(space)
+        weakref.finalize(reference.uniques, _forget_reference, space)
+    _keep_in(own, space, codes)
+
+
+def _keep_in(own, space: int, codes: np.ndarray) -> None:
+    """Keep ``codes`` for the column with arrow data ``own`` in the watched space ``space``."""
+    key = (id(own), space)
     if key not in _CODES_IN:
         weakref.finalize(own, _CODES_IN.pop, key, None)
-    if key[1] not in _WATCHED:  # one finalizer per reference, however many columns use it
-        _WATCHED.add(key[1])
-        weakref.finalize(reference.uniques, _forget_reference, key[1])
     _CODES_IN[key] = codes
 
 
@@ -201,6 +207,36 @@ def _forget_reference(reference_id: int) -> None:
     for key in [k for k in _CODES_IN if k[1] == reference_id]:
         _CODES_IN.pop(key, None)
     _WATCHED.discard(reference_id)
+
+
+def carry(source: pd.Series, taken: pd.Series, positions: np.ndarray) -> None:
+    """Keep for ``taken``, the values of ``source`` at ``positions``, the codes known for ``source``.
+
+    ``taken`` gets ``source``'s codes at those rows, numbered again in order of first
+    appearance (so exactly the codes :func:`id_codes` would hash for it), and its codes
+    in every space :func:`codes_in` has coded ``source`` in. Nothing is hashed: a cohort
+    that selects episodes of a network whose ids are coded (saved by ``to_parquet``)
+    starts from codes too. Nothing happens for columns that are not arrow-backed
+    strings, or when ``taken`` shares ``source``'s data (its codes are found already).
+    """
+    own, data = _arrow_data(pd.Series(source)), _arrow_data(pd.Series(taken))
+    if own is None or data is None or own is data or len(positions) != len(taken):
+        return
+    positions = np.asarray(positions)
+    known = _ID_CODES.get(id(own))
+    if known is not None and len(known.codes) == len(source) and id(data) not in _ID_CODES:
+        codes = known.codes[positions]
+        present = codes >= 0
+        labels, first = pd.factorize(codes[present])  # first appearance, as hashing numbers them
+        renumbered = np.full(len(codes), -1, dtype=np.int32)
+        renumbered[present] = labels
+        renumbered.flags.writeable = False
+        _remember(data, IdCodes(renumbered, known.uniques.take(pa.array(first))))
+    for (owner, space), codes in list(_CODES_IN.items()):
+        if owner == id(own) and len(codes) == len(source) and (id(data), space) not in _CODES_IN:
+            selected = codes[positions]
+            selected.flags.writeable = False
+            _keep_in(data, space, selected)
 
 
 # -- codes saved beside a Parquet file ------------------------------------------------

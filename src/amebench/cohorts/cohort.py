@@ -5,12 +5,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from .. import _idcodes
 from ..exceptions import AmebenchError
 from ..network import Network
 
 __all__ = ["Cohort", "cohort", "period_bounds"]
+
+#: id columns whose codes a selection keeps (those the metrics link episodes by)
+_IDS = ("unit", "person_id", "household_id")
 
 
 @dataclass(eq=False)
@@ -127,29 +132,35 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     as_of = _as_of(network, as_of)
     episodes = network.episodes
     selected_units = None
+    keep = (episodes["enrolled_on"] <= as_of).to_numpy(dtype=bool, copy=True)
     if units is not None:
         selected_units = (units,) if isinstance(units, str) else tuple(units)
         known = set(network.units["unit"].astype(str))
         unknown = sorted(set(selected_units) - known)
         if unknown:
             raise AmebenchError(f"unknown unit(s) {unknown}; the network has {sorted(known)}")
-        episodes = episodes[episodes["unit"].isin(selected_units)]
-    episodes = episodes[episodes["enrolled_on"] <= as_of]
-    not_yet = episodes["exited_on"] > as_of
-    if not_yet.any():
-        episodes = episodes.copy()
-        episodes.loc[not_yet, "exited_on"] = pd.NaT
-        episodes.loc[not_yet, "exit_reason"] = pd.NA
+        keep &= episodes["unit"].isin(selected_units).to_numpy(dtype=bool)
+    not_yet = (episodes["exited_on"] > as_of).to_numpy(dtype=bool)  # an exit after as_of is not observed
     exited_bounds = enrolled_bounds = None
     if exited is not None:
         exited_bounds = period_bounds(exited)
-        episodes = episodes[episodes["exited_on"].between(*exited_bounds)]
+        keep &= episodes["exited_on"].between(*exited_bounds).to_numpy(dtype=bool) & ~not_yet
     if enrolled is not None:
         enrolled_bounds = period_bounds(enrolled)
-        episodes = episodes[episodes["enrolled_on"].between(*enrolled_bounds)]
+        keep &= episodes["enrolled_on"].between(*enrolled_bounds).to_numpy(dtype=bool)
+    rows = np.flatnonzero(keep)
+    selected = episodes[keep].reset_index(drop=True)
+    censored = not_yet[rows]
+    if censored.any():
+        selected = selected.copy()  # pandas < 3: a frame of its own, not a view of the network's
+        selected.loc[censored, "exited_on"] = pd.NaT
+        selected.loc[censored, "exit_reason"] = pd.NA
+    for column in _IDS:  # the network's id codes (saved by to_parquet), for the selected rows
+        if column in episodes:
+            _idcodes.carry(episodes[column], selected[column], rows)
     return Cohort(
         network=network,
-        episodes=episodes.reset_index(drop=True),
+        episodes=selected,
         as_of=as_of,
         exited=exited_bounds,
         enrolled=enrolled_bounds,
