@@ -470,12 +470,35 @@ def test_carried_codes_are_those_hashing_makes_property(values, ledger, data):
 
 
 def test_carry_leaves_columns_without_codes_alone():
+    def caches():
+        return dict(_idcodes._ID_CODES), dict(_idcodes._CODES_IN)
+
     source = pd.Series(["a", "b", None], dtype=schema.STRING)
     taken = source.take([2, 0]).reset_index(drop=True)
+    before = caches()
     _idcodes.carry(source, taken, np.array([2, 0]))  # nothing known of source: nothing to carry
-    assert _idcodes.known_codes(taken) is None
+    assert caches() == before and _idcodes.known_codes(taken) is None
     objects = pd.Series(["a", "b"], dtype=object)  # not arrow-backed: no codes to keep
+    id_codes(objects)
+    before = caches()
     _idcodes.carry(objects, objects.take([1]), np.array([1]))
-    id_codes(source)
-    _idcodes.carry(source, source, np.arange(3))  # the same data: its codes are found already
-    assert _idcodes.known_codes(source) is id_codes(source)
+    assert caches() == before
+    codes = id_codes(source)
+    codes_in(source, id_codes(pd.Series(["b"], dtype=schema.STRING)))
+    before = caches()
+    _idcodes.carry(source, source, np.arange(3))  # the same data: its codes stand as they are
+    _idcodes.carry(source, taken, np.array([2, 0, 1]))  # positions that do not fit taken: nothing
+    assert caches() == before and id_codes(source) is codes
+
+
+def test_codes_are_taken_without_a_space_when_the_record_has_none(tmp_path):
+    # A record written without a space (a ledger without ids): read with the ledger's
+    # space at hand, the columns' own codes are still taken.
+    path = tmp_path / "episodes.parquet"
+    pd.DataFrame({"person_id": pd.Series(["a", None, "b"], dtype=schema.STRING)}).to_parquet(path, index=False)
+    record = _idcodes.save_codes(pd.read_parquet(path), path, tmp_path / "c.arrow", tmp_path / "u.arrow")
+    assert "space" not in record
+    space = _idcodes.Space({"person_id": id_codes(pd.Series(["b"], dtype=schema.STRING))}, "a ledger")
+    back = pd.read_parquet(path)
+    taken = _idcodes.load_codes(back, path, tmp_path / "c.arrow", tmp_path / "u.arrow", record, space=space)
+    assert [t.in_space for t in taken] == [None] and _decoded(taken[0].codes) == ["a", None, "b"]

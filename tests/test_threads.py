@@ -22,3 +22,12 @@ def test_cores_without_affinity_are_the_machines(monkeypatch):
     assert _threads.cores() == 6
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert _threads.cores() == 1
+
+
+def test_cores_when_affinity_cannot_be_read_are_the_machines(monkeypatch):
+    def refused(pid):
+        raise OSError("not permitted")
+
+    monkeypatch.setattr(os, "sched_getaffinity", refused, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert _threads.cores() == 4

@@ -204,7 +204,8 @@ _WATCHED: set[int] = set()
 
 
 def _forget_reference(reference_id: int) -> None:
-    for key in [k for k in _CODES_IN if k[1] == reference_id]:
+    # list(dict) copies the keys in one step: code_ahead's thread may add some meanwhile
+    for key in [k for k in list(_CODES_IN) if k[1] == reference_id]:
         _CODES_IN.pop(key, None)
     _WATCHED.discard(reference_id)
 
@@ -370,7 +371,9 @@ def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, reco
     recorded name (the space's codes are those they were made in) and lengths; without
     it the columns' own codes are still returned. Pass the result to :func:`remember`.
     Anything else gives None: the first metric then hashes the ids as usual (a cache:
-    results never depend on it).
+    results never depend on it). ``record`` itself is trusted: the digests catch damaged
+    files and files changed since the codes were made, not a forgery that rewrites the
+    record along with them (whoever can do that can rewrite the tables themselves).
     """
     try:
         columns = [str(name) for name in record["columns"]]
@@ -388,7 +391,7 @@ def load_codes(frame: pd.DataFrame, parquet_path, codes_path, uniques_path, reco
         if (codes is None or uniques is None or codes.column_names != columns + [_in_space(n) for n in spaced]
                 or uniques.column_names != columns or codes.num_rows != len(frame)):
             return None
-        use_space = (space is not None and saved_space["name"] == space.name
+        use_space = (space is not None and saved_space is not None and saved_space["name"] == space.name
                      and all(name in space.codes and len(space.codes[name].uniques) == length
                              for name, length in zip(spaced, space_lengths)))
         taken = []

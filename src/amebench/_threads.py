@@ -13,8 +13,9 @@ def cores() -> int:
     Where the operating system says which cores the process may use (Linux:
     ``os.sched_getaffinity``, narrowed by ``taskset`` or a container's cpuset), their
     number; elsewhere ``os.cpu_count()``. The machine's count alone would start threads
-    that only wait for each other in a container limited to one core. Results never
-    depend on it: every threaded step gives exactly what one core gives.
+    that only wait for each other in a process kept to one core. A CPU quota (``docker
+    --cpus``, a Kubernetes limit) is not seen. Results never depend on it: every
+    threaded step gives exactly what one core gives.
     """
     try:
         return max(1, len(os.sched_getaffinity(0)))

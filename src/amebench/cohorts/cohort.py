@@ -151,8 +151,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     rows = np.flatnonzero(keep)
     selected = episodes[keep].reset_index(drop=True)
     censored = not_yet[rows]
-    if censored.any():
-        selected = selected.copy()  # pandas < 3: a frame of its own, not a view of the network's
+    if censored.any():  # a frame of its own (reset_index): the network's episodes are not changed
         selected.loc[censored, "exited_on"] = pd.NaT
         selected.loc[censored, "exit_reason"] = pd.NA
     for column in _IDS:  # the network's id codes (saved by to_parquet), for the selected rows
