@@ -33,8 +33,13 @@ import pyarrow.parquet as pq
 
 from . import _threads, schema
 
-__all__ = ["IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint", "Space",
+__all__ = ["ID_COLUMNS", "IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint", "Space",
            "save_codes", "Taken", "load_codes", "remember"]
+
+
+#: the id columns the metrics link episodes and ledger rows by: those whose codes
+#: ``to_parquet`` saves and a cohort carries to its episodes
+ID_COLUMNS = ("unit", "person_id", "household_id")
 
 
 class IdCodes(NamedTuple):

@@ -25,7 +25,6 @@ _SAVED_CODES = {
     "payments": ("payments.idcodes.arrow", "payments.iduniques.arrow", "ledger_codes"),
     "episodes": ("episodes.idcodes.arrow", "episodes.iduniques.arrow", "episode_codes"),
 }
-_IDS = ("unit", "person_id", "household_id")
 
 
 def _as_timestamp(value) -> pd.Timestamp:
@@ -168,7 +167,7 @@ class Network:
         check_folder(folder, give="a folder for the network's Parquet files")
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
-        ids = {table: [column for column in _IDS if column in getattr(self, table).columns] for table in _SAVED_CODES}
+        ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns] for table in _SAVED_CODES}
         staged = {}
         spaces = {}
 

@@ -14,9 +14,6 @@ from ..network import Network
 
 __all__ = ["Cohort", "cohort", "period_bounds"]
 
-#: id columns whose codes a selection keeps (those the metrics link episodes by)
-_IDS = ("unit", "person_id", "household_id")
-
 
 @dataclass(eq=False)
 class Cohort:
@@ -154,7 +151,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     if censored.any():  # a frame of its own (reset_index): the network's episodes are not changed
         selected.loc[censored, "exited_on"] = pd.NaT
         selected.loc[censored, "exit_reason"] = pd.NA
-    for column in _IDS:  # the network's id codes (saved by to_parquet), for the selected rows
+    for column in _idcodes.ID_COLUMNS:  # the network's id codes (saved by to_parquet), for the selected rows
         if column in episodes:
             _idcodes.carry(episodes[column], selected[column], rows)
     return Cohort(

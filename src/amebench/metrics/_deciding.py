@@ -11,6 +11,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .._idcodes import id_codes
+from ._ledger import _NS_PER_DAY
 
 __all__ = ["_deciding_rows", "DECIDING_COLUMNS"]
 
@@ -64,7 +65,6 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
     return chosen, exited[chosen]
 
 
-_NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
 
 
