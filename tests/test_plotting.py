@@ -351,3 +351,115 @@ def test_funnel_name_of_the_largest_unit_stays_inside_the_axes():
     assert last.x1 < point  # written left of its point
     assert all(box.x0 > ax.transData.transform((n, 0))[0] for (name, box), n in zip(boxes.items(), [100, 300, 500]))
     plt.close(fig)
+
+
+_ROW_FIGURES = [
+    (plotting.caterpillar_plot, _unit_rows),
+    (plotting.rank_plot, lambda k: _unit_rows(k).assign(estimate=range(1, k + 1), ci_low=1, ci_high=k)),
+    (plotting.oe_plot, _unit_rows),
+    (plotting.exit_reason_plot, lambda k: _unit_rows(k).assign(exit_reason="work", n=10)),
+]
+
+
+@pytest.mark.parametrize("k", [plotting.NAMED_ROWS, plotting.NAMED_ROWS + 1, 290])
+@pytest.mark.parametrize("draw,table", _ROW_FIGURES)
+def test_one_row_per_unit_figures_name_every_unit_of_a_region_and_none_of_a_country(draw, table, k):
+    # 290 named rows (every municipality) made the report's figures 12,287 pixels tall;
+    # up to 50 units (Västra Götaland's 49 municipalities) every row keeps its name
+    fig, ax = plt.subplots()
+    draw(table(k), ax=ax)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    if k <= plotting.NAMED_ROWS:
+        assert sorted(names) == [f"u{i:04d}" for i in range(k)]
+    else:
+        assert names == [] and ax.get_ylabel().startswith(f"{k} units, one ")
+    plt.close(fig)
+
+
+def _side_counts(ax):
+    # points drawn per colour: each errorbar container's data line
+    from matplotlib.colors import to_hex
+
+    counts = {}
+    for container in ax.containers:
+        line = container.lines[0]
+        colour = to_hex(line.get_color())
+        counts[colour] = counts.get(colour, 0) + len(line.get_xdata())
+    return counts
+
+
+@pytest.mark.parametrize(("lang", "above", "below"), [
+    ("en", "interval wholly above the line: 10 units", "interval wholly below the line: 20 units"),
+    ("sv", "intervallet helt över linjen: 10 enheter", "intervallet helt under linjen: 20 enheter"),
+])
+def test_overview_colours_the_units_whose_interval_lies_wholly_beside_the_line(lang, above, below):
+    import numpy as np
+    import pandas as pd
+
+    # 60 units around a network rate of 30 %: 10 wholly above, 20 wholly below, 30 whose
+    # interval holds it, two of those touching it exactly (touching is not beside)
+    est = np.r_[np.full(10, 0.40), np.full(20, 0.20), np.full(30, 0.30)]
+    low = np.r_[np.full(10, 0.35), np.full(20, 0.15), np.full(28, 0.25), [0.30, 0.25]]
+    high = np.r_[np.full(10, 0.45), np.full(20, 0.25), np.full(28, 0.35), [0.35, 0.30]]
+    table = pd.DataFrame({"unit": [f"u{i:02d}" for i in range(60)] + ["network"], "estimate": np.r_[est, 0.30],
+                          "ci_low": np.r_[low, 0.29], "ci_high": np.r_[high, 0.31]})
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(table, ax=ax, lang=lang)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert above in legend and below in legend
+    assert _side_counts(ax) == {"#8250df": 10, "#bc4c00": 20, "#24292f": 30}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(table[table["unit"] != "network"], ax=ax, lang=lang)  # no line: nothing beside it
+    assert _side_counts(ax) == {"#24292f": 60} and ax.get_legend() is None
+    plt.close(fig)
+
+
+def test_observed_expected_overview_colours_by_the_line_at_one():
+    import numpy as np
+
+    # 45 units at O/E 1.0 with interval [0.8, 1.2], 15 at 1.3 with [1.1, 1.5]
+    table = _unit_rows(60).assign(oe_ratio=np.r_[np.full(45, 1.0), np.full(15, 1.3)],
+                                  oe_ci_low=np.r_[np.full(45, 0.8), np.full(15, 1.1)],
+                                  oe_ci_high=np.r_[np.full(45, 1.2), np.full(15, 1.5)])
+    fig, ax = plt.subplots()
+    plotting.oe_plot(table, ax=ax)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["as expected (O/E = 1)", "interval wholly above the line: 15 units"]
+    assert _side_counts(ax) == {"#8250df": 15, "#24292f": 45}
+    plt.close(fig)
+
+
+def test_exit_reason_overview_orders_units_by_their_share_of_exits_to_work():
+    import pandas as pd
+
+    # 60 units; "a" has 10 % regular work + 50 % subsidised work (60 % to work), "b" 40 %
+    # regular work only: "a" comes first although its regular-work share is smaller
+    rows = [("a", "work", 10), ("a", "work_subsidised", 50), ("a", "studies", 40),
+            ("b", "work", 40), ("b", "studies", 60)]
+    rows += [(f"u{i:02d}", r, n) for i in range(58) for r, n in (("work", i % 30), ("dropped_out", 50))]
+    table = pd.DataFrame(rows, columns=["unit", "exit_reason", "n"])
+    fig, ax = plt.subplots()
+    plotting.exit_reason_plot(table, ax=ax)
+    work = ax.containers[0]  # the first reason drawn: work
+    subsidised = ax.containers[1]
+    shares = [w.get_width() + s.get_width() for w, s in zip(work, subsidised)]
+    assert shares == sorted(shares, reverse=True)  # row 0 (the top: the axis is inverted) highest
+    assert ax.yaxis_inverted() and shares[0] == pytest.approx(0.6) and shares[1] == pytest.approx(0.4)
+    assert ax.get_ylabel() == "60 units, one bar each, ordered by share of exits to work"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("k", "entry"), [(5, "* some small counts hidden:\n  shares of the shown exits"),
+                                          (60, "some units' small counts hidden:\n  shares of their shown exits")])
+def test_exit_reason_legend_says_when_counts_are_hidden_without_pointing_at_unnamed_bars(k, entry):
+    import pandas as pd
+
+    rows = [(f"u{i:02d}", r, n) for i in range(k) for r, n in (("work", 10 + i), ("studies", 20))]
+    rows[1] = ("u00", "studies", None)  # hidden by disclosure control
+    fig, ax = plt.subplots()
+    plotting.exit_reason_plot(pd.DataFrame(rows, columns=["unit", "exit_reason", "n"]), ax=ax)
+    assert entry in [t.get_text() for t in ax.get_legend().get_texts()]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert ("u00*" in names) == (k <= plotting.NAMED_ROWS)
+    plt.close(fig)

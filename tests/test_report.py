@@ -269,6 +269,24 @@ def test_a_figure_note_is_drawn_in_the_png_too():
     assert (noted[-40:, :, :3] < 0.9).any() and not (plain[-20:, :, :3] < 0.9).any()  # text in the bottom band
 
 
+@pytest.mark.parametrize(("rows", "inches"), [(5, 1.5 + 0.38 * 5), (50, 1.5 + 0.38 * 50), (51, 8.0), (290, 8.0)])
+def test_per_unit_figures_grow_with_their_named_rows_and_an_overview_does_not(rows, inches):
+    # At 0.38 inch a row the 290-unit figures of a national report were 112 inches
+    # (12,287 pixels at 110 dpi) tall; past 50 units a figure is an unnamed overview
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from amebench import plotting
+    from amebench.report.publish import _png
+
+    est = np.linspace(0.2, 0.5, rows)
+    table = pd.DataFrame({"unit": [f"u{i}" for i in range(rows)], "estimate": est, "ci_low": est - 0.1,
+                          "ci_high": est + 0.1})
+    png = plt.imread(io.BytesIO(_png(plotting.caterpillar_plot, table, "t", "en", rows=rows)))
+    assert png.shape[0] == round(110 * inches)
+
+
 @pytest.mark.parametrize(("units", "rows"), [(1, 5), (80, 5), (1, 290), (80, 290)])
 def test_a_long_figure_note_is_not_drawn_over_the_axes(monkeypatch, units, rows):
     # With many units left out (a national report: 81 of 290 hidden) the note wraps to

@@ -192,7 +192,15 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "share_of_exits": ("share of exits", "andel av avsluten"),
     "partial_reasons": ("* some small counts hidden:\n  shares of the shown exits",
                         "* vissa små antal dolda:\n  andelar av de visade avsluten"),
+    "partial_overview": ("some units' small counts hidden:\n  shares of their shown exits",
+                         "vissa enheters små antal dolda:\n  andelar av deras visade avslut"),
     "estimate_ci": ("estimate with 95 % interval", "skattning med 95 %-intervall"),
+    "ordered_estimate": ("{k} units, one row each, ordered by estimate", "{k} enheter, en rad var, ordnade efter skattning"),
+    "ordered_rank": ("{k} units, one row each, ordered by rank", "{k} enheter, en rad var, ordnade efter rang"),
+    "ordered_work": ("{k} units, one bar each, ordered by share of exits to work",
+                     "{k} enheter, en stapel var, ordnade efter andel avslut till arbete"),
+    "interval_above": ("interval wholly above the line: {k} units", "intervallet helt över linjen: {k} enheter"),
+    "interval_below": ("interval wholly below the line: {k} units", "intervallet helt under linjen: {k} enheter"),
 }
 
 

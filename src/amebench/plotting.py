@@ -12,6 +12,7 @@ import pandas as pd
 
 from .compare.funnel import level_name
 from .labels import code_label, figure_text
+from .schema import outcome_reasons
 
 __all__ = [
     "funnel_plot",
@@ -41,6 +42,13 @@ _MAX_NAMES = 20
 _FLOW_LINES = 10
 #: At most about this many month ticks on a flow figure.
 _MONTH_TICKS = 8
+#: A figure with one row per unit names every row up to this many units (every county's
+#: municipalities: Västra Götaland has 49). With more it is an overview: thin rows
+#: without names, which the report draws at a fixed height (at 0.38 inch a row, 290
+#: named rows made a figure 112 inches tall).
+NAMED_ROWS = 50
+#: Rows of an overview whose interval lies wholly above or below its reference line.
+_SIDE_COLOURS = {"above": "#8250df", "below": "#bc4c00"}
 #: Text lines (tick labels, axis label) and points of space between the x axis and a legend below it.
 _LINE_HEIGHT, _LEGEND_GAP_POINTS = 1.2, 6.0
 
@@ -187,6 +195,40 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     return ax
 
 
+def _interval_rows(ax, names, est, low, high, marker: str, *, reference: float | None = None, order: str,
+                   lang: str, **kwargs) -> None:
+    """Draw one interval a row, the first row at the bottom.
+
+    Up to ``NAMED_ROWS`` rows each gets its name. With more, an overview: thin
+    intervals without caps or names, the y axis saying how many units are drawn in
+    which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
+    whose whole interval lies above or below ``reference`` coloured, with their count
+    in the legend.
+    """
+    y = np.arange(len(est))
+    if len(est) <= NAMED_ROWS:
+        ax.errorbar(est, y, xerr=[est - low, high - est], **{"fmt": marker, "color": _POINT, "ecolor": "#57606a",
+                                                             "capsize": 3, **kwargs})
+        ax.set_yticks(y, names)
+    else:
+        side = np.full(len(est), "within", dtype=object)
+        if reference is not None:
+            side[low > reference] = "above"
+            side[high < reference] = "below"
+        for where in ("within", "above", "below"):
+            rows = side == where
+            if not rows.any():
+                continue
+            colour = _SIDE_COLOURS.get(where, _POINT)
+            label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(rows.sum()))
+            style = {"fmt": marker, "markersize": 2, "color": colour, "elinewidth": 0.8, "capsize": 0,
+                     "ecolor": colour if where != "within" else "#8c959f", "label": label, **kwargs}
+            ax.errorbar(est[rows], y[rows], xerr=[est[rows] - low[rows], high[rows] - est[rows]], **style)
+        ax.set_yticks([])
+        ax.set_ylabel(figure_text(order, lang, k=len(est)))
+    _row_limits(ax, len(est))
+
+
 def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
                      xlabel: str | None = None, **kwargs):
     """Draw estimates with their intervals, sorted, one row per unit (or ``label``).
@@ -194,7 +236,10 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     Proportions (all estimates and limits within [0, 1]) get a percentage axis;
     other quantities a line at zero when their intervals reach it. A row named
     ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
-    measured (default "estimate with 95 % interval").
+    measured (default "estimate with 95 % interval"). Up to 50 rows
+    (``NAMED_ROWS``) each is named; with more the figure is an overview without names,
+    in which units whose interval lies wholly above or below the network's line are
+    coloured and counted in the legend (the result table names them).
     """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"])
@@ -202,15 +247,14 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
         data = data[data["group"].astype(str) == "participants"]
     reference = data[data[label].astype(str) == "network"]
     data = data[data[label].astype(str) != "network"].sort_values("estimate")
-    y = np.arange(len(data))
     est = data["estimate"].astype(float).to_numpy()
     low = data["ci_low"].astype(float).to_numpy()
     high = data["ci_high"].astype(float).to_numpy()
-    ax.errorbar(est, y, xerr=[est - low, high - est], fmt="o", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
-    ax.set_yticks(y, [code_label(v, lang) for v in data[label].astype(str)])
-    _row_limits(ax, len(data))
-    if len(reference):
-        ax.axvline(float(reference["estimate"].iloc[0]), color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
+    line = float(reference["estimate"].iloc[0]) if len(reference) else None
+    _interval_rows(ax, [code_label(v, lang) for v in data[label].astype(str)], est, low, high, "o",
+                   reference=line, order="ordered_estimate", lang=lang, **kwargs)
+    if line is not None:
+        ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
         ax.legend(frameon=False, fontsize="small")
     if _is_proportion(np.concatenate([low, high])):
         _percent_axis(ax.xaxis, lang)
@@ -224,15 +268,15 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
 
 
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
-    """Draw each unit's median rank with its rank interval (1 = best)."""
+    """Draw each unit's median rank with its rank interval (1 = best).
+
+    Up to 50 units (``NAMED_ROWS``) each row is named; with more, an overview without names.
+    """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
-    y = np.arange(len(data))
-    est = data["estimate"].astype(float).to_numpy()
-    ax.errorbar(est, y, xerr=[est - data["ci_low"].astype(float), data["ci_high"].astype(float) - est],
-                fmt="s", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
-    ax.set_yticks(y, data["unit"].astype(str))
-    _row_limits(ax, len(data))
+    _interval_rows(ax, data["unit"].astype(str).tolist(), data["estimate"].astype(float).to_numpy(),
+                   data["ci_low"].astype(float).to_numpy(), data["ci_high"].astype(float).to_numpy(), "s",
+                   order="ordered_rank", lang=lang, **kwargs)
     from matplotlib.ticker import MaxNLocator
 
     k = len(table)
@@ -249,16 +293,20 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     """Draw observed/expected ratios with their intervals and the line O/E = 1.
 
     ``table`` is a :class:`amebench.compare.RiskAdjustedResult` or its ``.table``.
+    Up to 50 units (``NAMED_ROWS``) each row is named; with more, an overview without
+    names in which units whose interval lies wholly above or below 1 are coloured and
+    counted in the legend.
     """
     ax = _axes(ax)
     data = getattr(table, "table", table).dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
-    y = np.arange(len(data))
-    est = data["oe_ratio"].astype(float).to_numpy()
-    ax.errorbar(est, y, xerr=[est - data["oe_ci_low"].astype(float), data["oe_ci_high"].astype(float) - est],
-                fmt="o", color=_POINT, ecolor="#57606a", capsize=3, **kwargs)
-    ax.axvline(1.0, color="#0969da", lw=1, ls="--")
-    ax.set_yticks(y, data["unit"].astype(str))
-    _row_limits(ax, len(data))
+    _interval_rows(ax, data["unit"].astype(str).tolist(), data["oe_ratio"].astype(float).to_numpy(),
+                   data["oe_ci_low"].astype(float).to_numpy(), data["oe_ci_high"].astype(float).to_numpy(), "o",
+                   reference=1.0, order="ordered_estimate", lang=lang, **kwargs)
+    if len(data) > NAMED_ROWS:  # the overview's legend says what its colours are
+        ax.axvline(1.0, color="#0969da", lw=1, ls="--", label=figure_text("as_expected", lang))
+        ax.legend(frameon=False, fontsize="small")
+    else:
+        ax.axvline(1.0, color="#0969da", lw=1, ls="--")
     ax.set_xlabel(figure_text("oe_axis", lang))
     _number_axis(ax.xaxis, lang)
     ax.grid(axis="x", alpha=0.3)
@@ -310,7 +358,9 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
 
     ``table`` has ``unit``, ``exit_reason``, ``n``. Counts hidden by disclosure control
     are left out: the shares of such a unit are shares of its shown exits, and its
-    name is marked with an asterisk explained in the legend.
+    name is marked with an asterisk explained in the legend. Up to 50 units
+    (``NAMED_ROWS``) each bar is named, in the table's order; with more, an overview of
+    unnamed bars ordered by the share of exits to work (the default ``work`` group).
     """
     ax = _axes(ax)
     values = pd.to_numeric(table["n"], errors="coerce")
@@ -321,14 +371,24 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
     order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns if r not in _REASON_COLOURS]
     counts = counts[order]
     shares = counts.div(counts.sum(axis=1), axis=0).fillna(0.0)
+    overview = len(shares) > NAMED_ROWS
+    if overview:  # no names to find a unit by: ordered by the share of exits to work, highest first
+        work = shares[[r for r in shares.columns if r in outcome_reasons("work")]].sum(axis=1)
+        shares = shares.loc[work.sort_values(ascending=False, kind="stable").index]
     names = [f"{u}*" if str(u) in partial else str(u) for u in shares.index]
+    rows = np.arange(len(shares))
     left = np.zeros(len(shares))
     for reason in shares.columns:
-        ax.barh(names, shares[reason], left=left, label=code_label(str(reason), lang),
-                color=_REASON_COLOURS.get(str(reason), "#999999"), **kwargs)
+        ax.barh(rows, shares[reason], left=left, label=code_label(str(reason), lang),
+                **{"color": _REASON_COLOURS.get(str(reason), "#999999"), "height": 1.0 if overview else 0.8, **kwargs})
         left += shares[reason].to_numpy()
+    if overview:
+        ax.set_yticks([])
+        ax.set_ylabel(figure_text("ordered_work", lang, k=len(shares)))
+    else:
+        ax.set_yticks(rows, names)
     if partial:
-        ax.plot([], [], " ", label=figure_text("partial_reasons", lang))
+        ax.plot([], [], " ", label=figure_text("partial_overview" if overview else "partial_reasons", lang))
     _percent_axis(ax.xaxis, lang)
     ax.set_xlabel(figure_text("share_of_exits", lang))
     _row_limits(ax, len(shares))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label
-from ..plotting import _FLOW_LINES
+from ..plotting import _FLOW_LINES, NAMED_ROWS
 from ..results import GROUPING
 from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
@@ -322,9 +322,11 @@ def _rows_drawn(table: pd.DataFrame, column: str = "estimate") -> int:
     return units[units != "network"].nunique()
 
 
-#: Figure width and height (inches); a figure with one row per unit grows with the rows it draws.
+#: Figure width and height (inches); a figure with one row per unit grows with the rows it
+#: draws, up to NAMED_ROWS rows; an overview of more rows has a fixed height.
 _FIGSIZE = (8.0, 5.0)
 _ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
+_OVERVIEW_HEIGHT = 8.0
 
 
 #: Height (inches) kept under a figure for a note of one line, and for each further line.
@@ -338,7 +340,12 @@ _NOTE_WIDTH = 110
 def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", **options) -> bytes:
     import matplotlib.pyplot as plt
 
-    height = _FIGSIZE[1] if rows is None else max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
+    if rows is None:
+        height = _FIGSIZE[1]
+    elif rows > NAMED_ROWS:
+        height = _OVERVIEW_HEIGHT
+    else:
+        height = max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
     note = textwrap.fill(note, _NOTE_WIDTH)
     note_inches = _NOTE_INCHES + _NOTE_LINE_INCHES * note.count("\n") if note else 0.0
     height += note_inches
