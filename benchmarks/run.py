@@ -14,7 +14,8 @@ and one unit's ~1,000,000-row Järfälla-dialect payments CSV for the ingestion 
 Measurement: every stage and peer runs ``--repeat`` times, each in a FRESH subprocess that
 first loads what the stage needs (untimed: the network from Parquet, and the cohort), then
 times the stage alone. ``wall_s`` is the median wall time (time.perf_counter) of the
-repeats; ``peak_rss_mb`` is the child's peak resident set size (VmHWM of /proc/self/status:
+repeats, ``user_s`` and ``sys_s`` the medians of the child's CPU time in user and kernel
+mode during the stage (all threads; kernel time is mostly page faults of new memory); ``peak_rss_mb`` is the child's peak resident set size (VmHWM of /proc/self/status:
 includes the loaded network) and ``stage_rss_mb`` the growth of that peak during the
 stage. ``pipeline`` = read + cohort + every report table in one process (no HTML, no
 figures): the 60 s / 8 GB target. Two stages run only when named in ``--stages``:
@@ -24,6 +25,11 @@ who starts from DataFrames rather than Parquet), ``read_csv_network`` times
 (1,160 files); compare both with ``read``. ``welfare_delta`` starts from the ledger id
 codes ``read_parquet`` takes back from ``to_parquet``'s files; ``welfare_delta_hashing``
 (informational) is the same call hashing the ids itself, as after ``read_network``.
+
+The suite also measures how fast a new process gets fresh memory (``fresh_memory_gib_s``
+in the machine's figures) and warns below 1 GiB/s: on a VM whose host backs guest
+memory on first use (and takes freed memory back) every stage that allocates is then
+slow for that reason alone, so compare runs made at similar speeds.
 
 Peers (same run, same data): DuckDB SQL (needs ``pip install duckdb``; skipped with a note
 when missing) and plain pandas. ``ratio`` = amebench time / peer time; ``match`` = the
@@ -90,11 +96,14 @@ def _child(kind: str, name: str, folder: str, out: str | None) -> dict:
         run = _ingest_amebench(info) if name == "amebench" else _ingest_pandas(info)
         ctx = {}
     base = _maxrss_mb()
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     result = run()
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_SELF)
     peak = _maxrss_mb()
     figures = {"wall_s": wall, "peak_rss_mb": peak, "stage_rss_mb": peak - base,
+               "user_s": after.ru_utime - cpu.ru_utime, "sys_s": after.ru_stime - cpu.ru_stime,
                "notes": ctx.get("notes", [])}
     if figures["notes"]:
         figures["complete"] = False  # some report sections' code has not landed yet
@@ -154,8 +163,10 @@ def _measure(kind, name, folder, repeat, out=None) -> dict:
            "wall_s": statistics.median(r["wall_s"] for r in runs),
            "wall_s_runs": [round(r["wall_s"], 3) for r in runs],
            "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
-           "stage_rss_mb": statistics.median(r["stage_rss_mb"] for r in runs)}
-    extra = {k: v for k, v in runs[0].items() if k not in fig and k not in ("wall_s", "peak_rss_mb", "stage_rss_mb")}
+           "stage_rss_mb": statistics.median(r["stage_rss_mb"] for r in runs),
+           "user_s": statistics.median(r["user_s"] for r in runs),
+           "sys_s": statistics.median(r["sys_s"] for r in runs)}
+    extra = {k: v for k, v in runs[0].items() if k not in fig}
     if extra.get("notes") == []:
         extra.pop("notes")
     fig.update(extra)
@@ -167,7 +178,8 @@ def _fmt(fig) -> str:
         return f"{fig.get('status')}: {fig.get('error', '')}"
     partial = "  INCOMPLETE (sections missing, see notes)" if fig.get("complete") is False else ""
     return (f"{fig['wall_s']:8.2f} s  peak {fig['peak_rss_mb']:7.0f} MB  "
-            f"(+{fig['stage_rss_mb']:6.0f} MB in stage){partial}")
+            f"(+{fig['stage_rss_mb']:6.0f} MB in stage; CPU {fig['user_s']:6.2f} s user {fig['sys_s']:6.2f} s system)"
+            f"{partial}")
 
 
 def _verdict(ok, available=True) -> str:
@@ -263,6 +275,22 @@ def run_ingest(repeat, log=print) -> dict:
     return out
 
 
+#: Fresh memory (a new process's first touch of 1 GiB) slower than this many GiB/s means
+#: the machine, not amebench, sets the pace of stages that allocate: ordinary hardware
+#: gives several GiB/s; a VM whose host backs guest memory on first use gave 0.27 GiB/s
+#: (2026-12-04: read_parquet took 9-23 s there, 4.3-5.5 s in the seconds after 20 GiB had
+#: been touched, before the guest handed the freed memory back to the host).
+SLOW_FRESH_MEMORY = 1.0
+
+
+def fresh_memory_speed(gib: float = 1.0) -> float:
+    """GiB/s at which a new process gets and first touches ``gib`` GiB (numpy.ones)."""
+    code = (f"import time, numpy; t = time.perf_counter(); numpy.ones({int(gib * 2**27)}); "
+            "print(time.perf_counter() - t)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return gib / float(run.stdout)
+
+
 def machine() -> dict:
     info = {"python": platform.python_version(), "platform": platform.platform(),
             "cpus": os.cpu_count()}
@@ -335,8 +363,14 @@ def main(argv=None) -> int:
     if not _peers.duckdb_available():
         print(f"note: {_peers.INSTALL_HINT}")
     t0 = time.perf_counter()
+    info = machine()
+    info["fresh_memory_gib_s"] = speed = round(fresh_memory_speed(), 2)  # again at the end: it drifts
+    print(f"fresh memory: {speed} GiB/s (a new process's first touch of 1 GiB)")
+    if speed < SLOW_FRESH_MEMORY:
+        print(f"warning: this machine hands out fresh memory slowly ({speed} GiB/s < {SLOW_FRESH_MEMORY}): "
+              "stages that allocate are slow for that reason alone; compare runs made at similar speeds")
     scales = [0.1, 0.3, 1.0] if args.growth else [args.scale]
-    out = {"machine": machine(), "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    out = {"machine": info, "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "repeat": args.repeat, "memory_method": "fresh subprocess per stage; VmHWM of /proc/self/status "
            "(peak_rss_mb = child's peak incl. loaded data; stage_rss_mb = growth of the peak during the stage)",
            "scales": []}
@@ -352,6 +386,8 @@ def main(argv=None) -> int:
     for k, v in out["targets"].items():
         if k != "scale":
             print(f"  {k:42s} {v}")
+    out["machine"]["fresh_memory_gib_s_at_end"] = end = round(fresh_memory_speed(), 2)
+    print(f"\nfresh memory: {speed} GiB/s at the start, {end} GiB/s at the end")
     out["total_s"] = time.perf_counter() - t0
     print(f"\nsuite finished in {out['total_s']:.0f} s")
     if args.json:
