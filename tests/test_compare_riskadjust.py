@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 import statsmodels.api as sm
 
@@ -26,6 +28,60 @@ def test_c_statistic_by_hand():
     # events scored 0.9, 0.4; non-events 0.6, 0.4, 0.1. Pairs (event > non-event):
     # 0.9 beats all 3; 0.4 beats 0.1, ties 0.4 (1/2), loses to 0.6 -> (3 + 1.5) / 6 = 0.75.
     assert c_statistic([1, 1, 0, 0, 0], [0.9, 0.4, 0.6, 0.4, 0.1]) == pytest.approx(0.75)
+
+
+def _c_by_rankdata(y, score):
+    # The Mann-Whitney form with scipy's mid-ranks over every row: the code before the
+    # ranks were worked out per distinct score
+    from scipy import stats
+
+    y = np.asarray(y, dtype=bool)
+    n1, n0 = y.sum(), (~y).sum()
+    return (stats.rankdata(score)[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from([0.1, 0.25, 0.5, 0.5000001, 0.9, 1.0])),
+                min_size=2, max_size=60))
+def test_c_statistic_equals_the_one_from_scipy_ranks(pairs):
+    y = [a for a, _ in pairs]
+    score = [b for _, b in pairs]
+    if all(y) or not any(y):
+        assert np.isnan(c_statistic(y, score))
+    else:
+        assert c_statistic(y, score) == pytest.approx(_c_by_rankdata(y, score), rel=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-3, 40), min_size=1, max_size=80))
+def test_sorted_patterns_are_numpy_unique(codes):
+    codes = np.array(codes, dtype=np.int64)
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    got_first, got_inverse = riskadjust._sorted_patterns(codes)
+    np.testing.assert_array_equal(got_first, first)
+    np.testing.assert_array_equal(got_inverse, inverse)
+
+
+def test_c_statistic_of_a_missing_score_is_missing():
+    assert np.isnan(c_statistic([1, 0, 1], [0.2, float("nan"), 0.3]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["near", "far", "unknown", "Far", "åtta", "10", "9"])),
+                min_size=1, max_size=30),
+       st.sampled_from(["category", "string", "object"]))
+def test_case_mix_levels_are_the_old_texts(values, dtype):
+    # Reference: the code before, which wrote every cell out as text
+    series = pd.Series(values, dtype=dtype)
+    old = series.astype("object").where(series.notna(), "unknown").astype(str)
+    new = riskadjust._levels(series)
+    assert list(new.astype(str)) == list(old)
+    assert list(new.categories) == sorted(set(old))  # the distinct texts, sorted, none unused
+
+
+def test_case_mix_levels_of_a_nullable_boolean():
+    series = pd.Series([True, None, False, True], dtype="boolean")
+    assert list(riskadjust._levels(series).astype(str)) == ["True", "unknown", "False", "True"]
 
 
 def test_oe_interval_is_the_exact_poisson_one(sample_result):
@@ -166,7 +222,11 @@ def test_grouped_fit_equals_row_level_fit():
                             drop_first=True, dtype="float64")
     design = sm.add_constant(design, has_constant="add")
     rows = sm.GLM(y, design, family=sm.families.Binomial()).fit()
-    grouped, p_hat = riskadjust._fit_grouped(features, y, casemix)
+    grouped, p_hat, (p_pattern, y_pattern, counts) = riskadjust._fit_grouped(features, y, casemix)
+    assert counts.sum() == len(y) and (y_pattern * counts).sum() == y.sum()
+    # the c-statistic of the tallied patterns is that of the episodes
+    assert riskadjust._c_of_tallies(p_pattern, counts * y_pattern, counts * (1 - y_pattern)) == pytest.approx(
+        c_statistic(y, p_hat), rel=1e-12)
     assert len(grouped.model.endog) < len(y)  # the grouping is real
     assert list(grouped.params.index) == list(rows.params.index)
     np.testing.assert_allclose(grouped.params, rows.params, rtol=0, atol=1e-8)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 from statsmodels.stats.rates import confint_poisson
 
 from ..exceptions import AmebenchError, CaseMixWarning
@@ -123,20 +122,23 @@ def risk_adjusted(
     if unknown or not casemix:
         raise AmebenchError(f"casemix {unknown or '()'} not supported; choose from {list(DEFAULT_CASEMIX)}")
     episodes, rows = _exited_rows(cohort)
-    frame = episodes.take(rows).reset_index(drop=True)
+    used = ["unit", "exit_reason", "enrolled_on", "birth_year", *casemix]
+    frame = episodes[[c for c in episodes.columns if c in used]].take(rows).reset_index(drop=True)
     if len(frame) == 0:
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
     features = _features(frame, cohort, casemix, rows=rows)
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
     _warn_unseen(features, frame["unit"], casemix)
-    model, p_hat = _fit_grouped(features, y, casemix)
-    units = frame["unit"].astype(str).to_numpy()
+    model, p_hat, (p_pattern, y_pattern, counts) = _fit_grouped(features, y, casemix)
+    unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
     table = (
-        pd.DataFrame({"unit": units, "y": y, "p": p_hat})
-        .groupby("unit", sort=True)
+        pd.DataFrame({"code": unit_codes, "y": y, "p": p_hat})
+        .query("code >= 0")
+        .groupby("code", sort=True)
         .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
-        .reset_index()
     )
+    table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
+    table = table.reset_index(drop=True)
     obs = table["observed"].to_numpy()
     low, high = confint_poisson(obs, 1, method="exact-c", alpha=1 - conf_level)  # Garwood
     network_rate = y.mean()
@@ -152,16 +154,17 @@ def risk_adjusted(
     return RiskAdjustedResult(
         table=tidy(table),
         model=model,
-        c_statistic=c_statistic(y, p_hat),
+        c_statistic=_c_of_tallies(p_pattern, counts * y_pattern, counts * (1 - y_pattern)),
         calibration=_calibration(y, p_hat),
         casemix=casemix,
     )
 
 
-def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> tuple[object, np.ndarray]:
+def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix):
     """Fit the logistic GLM on the distinct (case-mix, outcome) patterns with frequency weights.
 
-    Returns the fit and the fitted probability of every episode. The likelihood of
+    Returns the fit, the fitted probability of every episode, and per pattern its
+    fitted probability, outcome and number of episodes. The likelihood of
     the episodes is the likelihood of the patterns with each pattern's log-likelihood
     multiplied by its count, so ``freq_weights`` gives the same maximum-likelihood
     estimate, standard errors, deviance and log-likelihood as one row per episode
@@ -176,7 +179,7 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> tuple[object
         c, uniques = pd.factorize(features[column], sort=True)
         codes = codes * (len(uniques) + 1) + c
     codes = codes * 2 + y.astype(np.int64)
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    first, inverse = _sorted_patterns(codes)
     counts = np.bincount(inverse)
     patterns = features.iloc[first].reset_index(drop=True)
     design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
@@ -185,20 +188,50 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> tuple[object
     model = sm.GLM(y[first], design, family=sm.families.Binomial(),
                    freq_weights=counts.astype("float64")).fit()
     p_pattern = np.asarray(model.predict(design))
-    return model, p_pattern[inverse]
+    return model, p_pattern[inverse], (p_pattern, y[first], counts)
+
+
+def _sorted_patterns(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_index=True, return_inverse=True)[1:]`` without sorting every row.
+
+    The rows are hashed (``pandas.factorize``, codes by first appearance) and only the
+    few thousand distinct codes sorted: (first row of each distinct code in sorted
+    order, each row's position in that order).
+    """
+    seen, uniques = pd.factorize(codes)
+    new = seen > np.maximum.accumulate(np.concatenate(([-1], seen[:-1])))  # a code's first row
+    first = np.flatnonzero(new)  # in code order 0, 1, 2, ...
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[seen]
 
 
 def c_statistic(y, score) -> float:
     """Return the area under the ROC curve: P(score of an event > score of a non-event), ties 1/2.
 
-    Computed from the Mann–Whitney U statistic with mid-ranks (Hanley & McNeil 1982).
+    Computed from the Mann–Whitney U statistic with mid-ranks (Hanley & McNeil 1982),
+    the ranks worked out once per distinct score (equal to ``scipy.stats.rankdata``'s:
+    tested); NaN when a score is missing or all outcomes are alike.
     """
     y = np.asarray(y, dtype=bool)
-    ranks = stats.rankdata(score)
-    n1, n0 = y.sum(), (~y).sum()
-    if n1 == 0 or n0 == 0:
+    return _c_of_tallies(np.asarray(score, dtype="float64"), y.astype("float64"), (~y).astype("float64"))
+
+
+def _c_of_tallies(score: np.ndarray, events: np.ndarray, nonevents: np.ndarray) -> float:
+    """:func:`c_statistic` of rows tallied by score: ``events`` and ``nonevents`` with each ``score``.
+
+    A score may repeat. The ranks are mid-ranks per distinct score: the count of rows
+    below it plus half of (its count + 1).
+    """
+    n1, n0 = events.sum(), nonevents.sum()
+    if n1 == 0 or n0 == 0 or np.isnan(score).any():
         return float("nan")
-    return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+    scores, at = np.unique(score, return_inverse=True)
+    ones = np.bincount(at, weights=events, minlength=len(scores))
+    count = ones + np.bincount(at, weights=nonevents, minlength=len(scores))
+    mid = np.cumsum(count) - count + (count + 1) / 2
+    return float((np.dot(ones, mid) - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def _calibration(y, p) -> pd.DataFrame:
@@ -252,8 +285,23 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
             if column not in frame.columns:
                 raise AmebenchError(f"case-mix column {column!r} is missing from the episodes")
             values = frame[column]
-        out[column] = values.astype("object").where(values.notna(), _UNKNOWN).astype(str)
+        out[column] = _levels(values)
     return out
+
+
+def _levels(values: pd.Series) -> pd.Categorical:
+    """The values as text levels, a missing one as ``unknown``: a Categorical whose
+    categories are the distinct texts, sorted.
+
+    Cell by cell the text of ``values.astype(object).where(values.notna(), "unknown")
+    .astype(str)``, worked out once per distinct value (a missing value and the code
+    ``unknown`` are one level).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = np.array([str(u) for u in uniques] + [_UNKNOWN], dtype=object)
+    levels, at = np.unique(names, return_inverse=True)  # sorted; equal texts become one level
+    cells = pd.Categorical.from_codes(at[np.where(codes < 0, len(uniques), codes)], categories=levels)
+    return cells.remove_unused_categories()
 
 
 def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
