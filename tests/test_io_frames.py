@@ -303,3 +303,22 @@ def test_one_unit_of_raw_numbers_as_episode_ids_is_refused():
                              "person_id": [f"ps{i}" for i in range(8)], "enrolled_on": "2024-01-01"})
     with pytest.raises(ProfileError, match="episode_id.*looks like raw identity numbers"):
         Network.from_frames(episodes=episodes, as_of="2024-12-31")
+
+
+@pytest.mark.parametrize("column", ["unit", "episode_id", "person_id", "enrolled_on", "gender"])
+def test_text_that_is_not_unicode_is_a_schema_error_naming_frame_column_and_rows(column):
+    # A lone surrogate (bytes decoded with errors="surrogateescape") has no UTF-8 form:
+    # pyarrow raised a bare UnicodeEncodeError naming neither frame, column nor row
+    episodes = _episodes().astype({column: object})
+    episodes.loc[[1, 3], column] = "19121212-121\udcff"
+    with pytest.raises(SchemaError) as caught:
+        Network.from_frames(episodes=episodes, as_of="2026-01-01")
+    message = str(caught.value)
+    assert f"the episodes frame, column {column!r}: 2 cell(s)" in message and "rows [2, 4]" in message
+    assert "19121212" not in message and "\udcff" not in message  # the cell is not echoed
+
+
+def test_text_that_is_not_unicode_in_the_units_frame():
+    units = pd.DataFrame({"unit": pd.Series(["a", "b\udcff"], dtype=object), "name": ["A", "B"]})
+    with pytest.raises(SchemaError, match=r"the units frame, column 'unit': 1 cell\(s\).*rows \[2\]"):
+        Network.from_frames(episodes=_episodes(), units=units, as_of="2026-01-01")

@@ -117,3 +117,17 @@ def test_a_folder_in_a_file_is_named_by_to_parquet_and_benchmark_report(tmp_path
             write(target)
         assert expected in str(info.value) and f"give a folder for {give}" in str(info.value)
     assert blocker.read_text() == "x"
+
+
+def test_to_parquet_of_text_that_is_not_unicode_is_a_schema_error(tmp_path):
+    # A table changed in place to hold a lone surrogate: pyarrow raised a bare
+    # UnicodeEncodeError naming neither table, column nor row; nothing is written
+    net = amebench.load_sample()
+    net.episodes["person_id"] = net.episodes["person_id"].astype(object)
+    net.episodes.loc[[0, 5], "person_id"] = "19121212-1212\udcff"
+    with pytest.raises(SchemaError) as caught:
+        net.to_parquet(tmp_path / "out")
+    message = str(caught.value)
+    assert "the episodes table, column 'person_id': 2 cell(s)" in message and "rows [1, 6]" in message
+    assert "19121212" not in message
+    assert not (tmp_path / "out" / "network.json").exists() and not list((tmp_path / "out").glob("*.parquet"))

@@ -172,7 +172,13 @@ class Network:
         spaces = {}
 
         def write_table(table: str, tmp: Path) -> None:
-            _write_parquet(getattr(self, table), tmp)
+            frame = getattr(self, table)
+            try:
+                _write_parquet(frame, tmp)
+            except UnicodeEncodeError:
+                from .io.frames import not_unicode_error
+
+                raise not_unicode_error(frame, f"the {table} table") from None
             staged[table] = tmp
 
         def write_codes(table: str, codes_tmp: Path, uniques_tmp: Path) -> None:

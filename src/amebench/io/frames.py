@@ -72,6 +72,44 @@ def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
     return text.where(present, "").astype(str)
 
 
+def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
+    """The error for a frame some of whose text cells are not valid Unicode.
+
+    A lone surrogate (text decoded with ``errors="surrogateescape"``, say) has no UTF-8
+    form, so no canonical text column or Parquet file can hold it. The error names
+    ``what`` (e.g. "the episodes frame"), the first such column and its rows; the cell
+    is not echoed: it may be an identity number.
+    """
+    def broken(v) -> bool:
+        if not isinstance(v, str):
+            return False
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+
+    for column in frame.columns:
+        if frame[column].dtype != object:
+            continue
+        rows = [i + 1 for i, v in enumerate(frame[column].tolist()) if broken(v)]
+        if rows:
+            return SchemaError(
+                f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
+                f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
+                "decode the source file with its true encoding"
+            )
+    return SchemaError(f"{what} holds text that is not valid Unicode")
+
+
+def _text_of(frame: pd.DataFrame, column: str, table: str) -> pd.Series:
+    """:func:`_as_text` of one column; a SchemaError naming the rows whose text is not Unicode."""
+    try:
+        return _as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit")
+    except UnicodeEncodeError:
+        raise not_unicode_error(frame[[column]], f"the {table} frame") from None
+
+
 def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:
     """The frame as one export of every unit in it, and each row's unit."""
     if "unit" not in frame.columns:
@@ -80,14 +118,14 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     if frame["unit"].isna().any():
         bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
-    codes, names = pd.factorize(_as_text(frame["unit"], ids=True))  # in the order units first appear
+    codes, names = pd.factorize(_text_of(frame, "unit", table))  # in the order units first appear
     for i, unit in enumerate(names):
         if looks_like_identity_number(unit):
             rows = (np.flatnonzero(codes == i)[:10] + 1).tolist()
             check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
     units = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(names, dtype=str)))
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
-    text = pd.DataFrame({c: _as_text(frame[c], ids=c in _ID_COLUMNS) for c in cols})
+    text = pd.DataFrame({c: _text_of(frame, c, table) for c in cols})
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
 
 
@@ -96,7 +134,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     profile = load_profile(CANONICAL_PROFILE, source="<canonical frames>")
     states = []
     if units is not None and "unit" in units:  # checked before the other frames are read
-        units = units.assign(unit=_as_text(units["unit"], ids=True).where(units["unit"].notna().to_numpy(), None))
+        units = units.assign(unit=_text_of(units, "unit", "units").where(units["unit"].notna().to_numpy(), None))
         for row, unit in enumerate(units["unit"], start=1):
             check_unit_id(unit, where=f"the units frame (row {row}): unit", error=SchemaError, short=False)
     if units is not None and "name" in units:

@@ -53,7 +53,8 @@ def _quality(coh, ctx) -> Section:
 
 def _flow(coh, ctx) -> Section:
     monthly = metrics.flows(coh, by=("unit",))  # the cohort: up to the report's as_of
-    exited = coh.episodes.dropna(subset=["exited_on"])
+    episodes = coh.episodes
+    exited = episodes.loc[episodes["exited_on"].notna(), ["unit", "exit_reason"]]  # not every column copied
     reasons = (
         exited.groupby(["unit", "exit_reason"], observed=True).size().rename("n").reset_index()
     )
