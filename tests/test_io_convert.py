@@ -15,12 +15,13 @@ rejected; ordinary ids are not.
 
 import shutil
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
 from test_badinput import CASES, CORPUS, GENERATORS, _read
 
-from amebench import exceptions
+from amebench import _threads, exceptions
 from amebench import privacy
 from amebench.io import convert
 from amebench.io.read import read_network
@@ -42,13 +43,20 @@ def test_threaded_read_equals_serial_read(case, tmp_path, monkeypatch):
     expected = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
     if "generate" in expected:
         GENERATORS[expected["generate"]](folder)
-    monkeypatch.setattr(convert, "THREAD_ROWS", 10**12)
-    serial = _outcome(folder, expected, monkeypatch)
+    # one core: no file read ahead and no amounts on a second thread, whatever the size
     monkeypatch.setattr(convert, "THREAD_ROWS", 0)
+    monkeypatch.setattr(_threads, "cores", lambda: 1)
+    submitted = []
+    submit = ThreadPoolExecutor.submit
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", lambda self, *a, **k: submitted.append(1) or submit(self, *a, **k))
+    serial = _outcome(folder, expected, monkeypatch)
+    assert submitted == []
+    monkeypatch.setattr(_threads, "cores", lambda: 2)
     threaded = _outcome(folder, expected, monkeypatch)
     if isinstance(serial, tuple):
         assert threaded == serial
         return
+    assert submitted  # the read-ahead and amount threads ran
     for name in ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation"):
         pd.testing.assert_frame_equal(getattr(threaded, name), getattr(serial, name), obj=name)
 

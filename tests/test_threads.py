@@ -2,7 +2,15 @@
 
 import os
 
+import pytest
+
 from amebench import _threads
+
+
+@pytest.fixture(autouse=True)
+def _no_cgroup_quota(monkeypatch, tmp_path):
+    # the machine running the tests may have a CPU quota of its own: each test sets its own
+    monkeypatch.setattr(_threads, "_PROC_CGROUP", tmp_path / "no-cgroup")
 
 
 def test_cores_are_those_the_process_may_run_on(monkeypatch):
@@ -30,4 +38,45 @@ def test_cores_when_affinity_cannot_be_read_are_the_machines(monkeypatch):
 
     monkeypatch.setattr(os, "sched_getaffinity", refused, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert _threads.cores() == 4
+
+
+def _cgroups(monkeypatch, tmp_path, proc: str, files: dict[str, str], affinity=frozenset({0, 1, 2, 3})):
+    (tmp_path / "cgroup").write_text(proc)
+    root = tmp_path / "fs"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    monkeypatch.setattr(_threads, "_PROC_CGROUP", tmp_path / "cgroup")
+    monkeypatch.setattr(_threads, "_CGROUP_ROOT", root)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(affinity), raising=False)
+
+
+
+@pytest.mark.parametrize(("cpu_max", "want"), [("max 100000\n", 4), ("200000 100000\n", 2), ("150000 100000\n", 2),
+                                               ("50000 100000\n", 1), ("800000 100000\n", 4), ("junk\n", 4)])
+def test_a_cgroup_v2_cpu_quota_lowers_the_cores(monkeypatch, tmp_path, cpu_max, want):
+    # docker --cpus=1.5 writes "150000 100000" to the container's cpu.max: 2 threads, not 4;
+    # a quota above the cores the process may use changes nothing
+    _cgroups(monkeypatch, tmp_path, "0::/app.slice/job\n", {"app.slice/job/cpu.max": cpu_max})
+    assert _threads.cores() == want
+
+
+def test_a_cgroup_v2_quota_read_at_the_root_a_container_shows(monkeypatch, tmp_path):
+    _cgroups(monkeypatch, tmp_path, "0::/\n", {"cpu.max": "100000 100000\n"})
+    assert _threads.cores() == 1
+
+
+@pytest.mark.parametrize(("quota", "want"), [("-1", 4), ("100000", 1), ("250000", 3)])
+def test_a_cgroup_v1_cpu_quota_lowers_the_cores(monkeypatch, tmp_path, quota, want):
+    _cgroups(monkeypatch, tmp_path, "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n",
+             {"cpu,cpuacct/docker/abc/cpu.cfs_quota_us": quota + "\n",
+              "cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n"})
+    assert _threads.cores() == want
+
+
+def test_without_cgroup_files_the_cores_are_the_affinitys(monkeypatch, tmp_path):
+    _cgroups(monkeypatch, tmp_path, "0::/somewhere\n", {})
+    assert _threads.cores() == 4
+    monkeypatch.setattr(_threads, "_PROC_CGROUP", tmp_path / "missing")
     assert _threads.cores() == 4

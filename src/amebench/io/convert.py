@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from .. import privacy, schema
+from .. import _threads, privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
 from .amounts import ambiguous_amounts, clean_amounts, read_amounts
@@ -224,7 +224,7 @@ def convert(raw: RawTable, tp: TableProfile, profile: Profile, *, unit: str, key
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Amounts are nearly all distinct: converted as a whole column, on a second thread in
         # a large file (Arrow's kernels release the GIL) while the other columns are read.
-        amounts = _start_amounts(pool if n >= THREAD_ROWS else None, raw, mapping, tp.fmt)
+        amounts = _start_amounts(pool if n >= THREAD_ROWS and _threads.cores() >= 2 else None, raw, mapping, tp.fmt)
         return _convert(raw, tp, profile, st, mapping, amounts, key=key, as_of=as_of, memo=memo)
 
 

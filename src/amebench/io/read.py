@@ -8,7 +8,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from .. import privacy, schema
+from .. import _threads, privacy, schema
 from ..exceptions import ProfileError
 from ..network import Network
 from .convert import convert
@@ -37,24 +37,30 @@ class _ReadAhead:
 
     def __init__(self, order):
         self._order = list(order)
-        self._pool = ThreadPoolExecutor(max_workers=1)
+        # one core: a second thread would only wait for this one; read each file in its turn
+        self._pool = ThreadPoolExecutor(max_workers=1) if _threads.cores() >= 2 else None
         self._pending = {}
         self._next()
 
     def _next(self):
         if self._order and not self._pending:
             unit, table, profile, path, label = self._order.pop(0)
-            self._pending[(unit, table)] = (path, label, self._pool.submit(
-                lambda: prepare_csv(path, table_profile(profile, table).fmt)))
+
+            def prepare():
+                return prepare_csv(path, table_profile(profile, table).fmt)
+
+            task = prepare if self._pool is None else self._pool.submit(prepare).result
+            self._pending[(unit, table)] = (path, label, task)
 
     def get(self, unit: str, table: str, fmt):
         """The file's cells (read errors are raised here, in the file's turn)."""
-        path, label, future = self._pending.pop((unit, table))
+        path, label, task = self._pending.pop((unit, table))
         self._next()
-        return read_raw(path, fmt, label=label, prepared=future.result())
+        return read_raw(path, fmt, label=label, prepared=task())
 
     def close(self):
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _order(units, tables):
