@@ -64,12 +64,25 @@ def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
         text = series.map(cell)
     else:  # one cell() per distinct value: a ledger's months, ids and codes repeat
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        kind = getattr(getattr(uniques, "dtype", None), "kind", "O")
         if pd.api.types.is_datetime64_any_dtype(series):
             cells = pd.Index(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        elif kind in "iu" or (kind == "f" and not ids):  # str(v) of Python numbers, no cell() per value
+            numbers = np.asarray(uniques, dtype="float64" if kind == "f" else None).tolist()
+            cells = np.array(list(map(str, numbers)), dtype=object)
         else:
             cells = np.array([cell(v) for v in uniques.astype(object)], dtype=object)
-        text = pd.Series(np.append(cells, "")[codes], index=series.index)
+        return _gathered(cells, codes, series.index)  # a missing cell (code -1) gets ""
     return text.where(present, "").astype(str)
+
+
+def _gathered(cells: np.ndarray, codes: np.ndarray, index) -> pd.Series:
+    """Each row's text ``cells[code]`` ("" for code -1) as a text column, gathered by Arrow."""
+    import pyarrow as pa
+
+    names = pa.array(np.append(cells, ""), type=pa.large_string())
+    rows = names.take(pa.array(np.where(codes < 0, len(cells), codes)))
+    return pd.Series(pd.arrays.ArrowStringArray(rows), index=index).astype(str)
 
 
 def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
