@@ -409,6 +409,12 @@ def test_overview_colours_the_units_whose_interval_lies_wholly_beside_the_line(l
     assert above in legend and below in legend
     assert _side_counts(ax) == {"#8250df": 10, "#bc4c00": 20, "#24292f": 30}
     plt.close(fig)
+    fig, ax = plt.subplots()  # a caller's colours do not hide the sides
+    plotting.oe_plot(table.assign(oe_ratio=table["estimate"] / 0.3, oe_ci_low=table["ci_low"] / 0.3,
+                                  oe_ci_high=table["ci_high"] / 0.3).iloc[:60],
+                     ax=ax, lang=lang, color="red", ecolor="red", alpha=0.5)
+    assert _side_counts(ax) == {"#8250df": 10, "#bc4c00": 20, "#24292f": 30}
+    plt.close(fig)
     fig, ax = plt.subplots()
     plotting.caterpillar_plot(table[table["unit"] != "network"], ax=ax, lang=lang)  # no line: nothing beside it
     assert _side_counts(ax) == {"#24292f": 60} and ax.get_legend() is None

@@ -80,3 +80,17 @@ def test_without_cgroup_files_the_cores_are_the_affinitys(monkeypatch, tmp_path)
     assert _threads.cores() == 4
     monkeypatch.setattr(_threads, "_PROC_CGROUP", tmp_path / "missing")
     assert _threads.cores() == 4
+
+
+def test_the_smallest_quota_of_the_group_and_those_above_it_counts(monkeypatch, tmp_path):
+    # a systemd slice with CPUQuota=100% above a job group without a limit of its own
+    _cgroups(monkeypatch, tmp_path, "0::/app.slice/job\n",
+             {"app.slice/job/cpu.max": "max 100000\n", "app.slice/cpu.max": "100000 100000\n",
+              "cpu.max": "300000 100000\n"})
+    assert _threads.cores() == 1
+
+
+def test_a_cgroup_v1_quota_in_the_cpuacct_cpu_folder(monkeypatch, tmp_path):
+    _cgroups(monkeypatch, tmp_path, "3:cpuacct,cpu:/job\n",
+             {"cpuacct,cpu/job/cpu.cfs_quota_us": "200000\n", "cpuacct,cpu/job/cpu.cfs_period_us": "100000\n"})
+    assert _threads.cores() == 2

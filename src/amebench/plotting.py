@@ -49,6 +49,10 @@ _MONTH_TICKS = 8
 NAMED_ROWS = 50
 #: Rows of an overview whose interval lies wholly above or below its reference line.
 _SIDE_COLOURS = {"above": "#8250df", "below": "#bc4c00"}
+#: An overview's rows: marker size and line width (points), the colour of intervals that
+#: reach the line, and the height of an exit-reason bar (a named bar's leaves a gap).
+_OVERVIEW_MARKER, _OVERVIEW_LINE, _WITHIN_LINE = 2, 0.8, "#8c959f"
+_OVERVIEW_BAR, _NAMED_BAR = 1.0, 0.8
 #: Text lines (tick labels, axis label) and points of space between the x axis and a legend below it.
 _LINE_HEIGHT, _LEGEND_GAP_POINTS = 1.2, 6.0
 
@@ -203,7 +207,7 @@ def _interval_rows(ax, names, est, low, high, marker: str, *, reference: float |
     intervals without caps or names, the y axis saying how many units are drawn in
     which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
     whose whole interval lies above or below ``reference`` coloured, with their count
-    in the legend.
+    in the legend (``color``, ``ecolor`` and ``label`` in ``kwargs`` are ignored there).
     """
     y = np.arange(len(est))
     if len(est) <= NAMED_ROWS:
@@ -221,8 +225,10 @@ def _interval_rows(ax, names, est, low, high, marker: str, *, reference: float |
                 continue
             colour = _SIDE_COLOURS.get(where, _POINT)
             label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(rows.sum()))
-            style = {"fmt": marker, "markersize": 2, "color": colour, "elinewidth": 0.8, "capsize": 0,
-                     "ecolor": colour if where != "within" else "#8c959f", "label": label, **kwargs}
+            # the colours and labels say which side a row is on: the caller's do not replace them
+            style = {"fmt": marker, "markersize": _OVERVIEW_MARKER, "elinewidth": _OVERVIEW_LINE, "capsize": 0,
+                     **{k: v for k, v in kwargs.items() if k not in ("color", "ecolor", "label")},
+                     "color": colour, "ecolor": colour if where != "within" else _WITHIN_LINE, "label": label}
             ax.errorbar(est[rows], y[rows], xerr=[est[rows] - low[rows], high[rows] - est[rows]], **style)
         ax.set_yticks([])
         ax.set_ylabel(figure_text(order, lang, k=len(est)))
@@ -379,8 +385,9 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
     rows = np.arange(len(shares))
     left = np.zeros(len(shares))
     for reason in shares.columns:
-        ax.barh(rows, shares[reason], left=left, label=code_label(str(reason), lang),
-                **{"color": _REASON_COLOURS.get(str(reason), "#999999"), "height": 1.0 if overview else 0.8, **kwargs})
+        style = {"color": _REASON_COLOURS.get(str(reason), "#999999"),
+                 "height": _OVERVIEW_BAR if overview else _NAMED_BAR, **kwargs}
+        ax.barh(rows, shares[reason], left=left, label=code_label(str(reason), lang), **style)
         left += shares[reason].to_numpy()
     if overview:
         ax.set_yticks([])

@@ -289,14 +289,21 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
     return out
 
 
-def _levels(values: pd.Series) -> pd.Categorical:
-    """The values as text levels, a missing one as ``unknown``: a Categorical whose
-    categories are the distinct texts, sorted.
+def _levels(values: pd.Series):
+    """The values as text levels, a missing one as ``unknown``.
 
     Cell by cell the text of ``values.astype(object).where(values.notna(), "unknown")
-    .astype(str)``, worked out once per distinct value (a missing value and the code
-    ``unknown`` are one level).
+    .astype(str)``. For categorical columns of text, booleans and text columns (the
+    canonical case-mix) it is a Categorical of the sorted distinct texts, worked out once
+    per distinct value (a missing value and the code ``unknown`` are one level); other
+    columns are written cell by cell as before, since hashing would make ``1``, ``True``
+    and ``1.0`` one value, and ``0.0`` and ``-0.0``.
     """
+    dtype = values.dtype
+    coded = (isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(dtype.categories.dtype)) or (
+        isinstance(dtype, (pd.BooleanDtype, pd.StringDtype)) or dtype == bool)
+    if not coded:
+        return values.astype("object").where(values.notna(), _UNKNOWN).astype(str)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     names = np.array([str(u) for u in uniques] + [_UNKNOWN], dtype=object)
     levels, at = np.unique(names, return_inverse=True)  # sorted; equal texts become one level

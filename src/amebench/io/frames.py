@@ -26,7 +26,7 @@ from .rejects import finalise
 from .rules import cross_check
 from .unitid import check_name, check_unit_id
 
-__all__ = ["network_from_frames", "CANONICAL_PROFILE"]
+__all__ = ["network_from_frames", "not_unicode_error", "CANONICAL_PROFILE"]
 
 #: The profile canonical frames are read with.
 CANONICAL_PROFILE = {
@@ -91,7 +91,8 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
     A lone surrogate (text decoded with ``errors="surrogateescape"``, say) has no UTF-8
     form, so no canonical text column or Parquet file can hold it. The error names
     ``what`` (e.g. "the episodes frame"), the first such column and its rows; the cell
-    is not echoed: it may be an identity number.
+    is not echoed: it may be an identity number. Raise it outside the ``except`` block
+    of the encoding error, whose message and ``object`` hold the cell.
     """
     def broken(v) -> bool:
         if not isinstance(v, str):
@@ -103,14 +104,19 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
         return False
 
     for column in frame.columns:
-        if frame[column].dtype != object:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            bad = [i for i, v in enumerate(values.cat.categories) if broken(v)]
+            rows = (np.flatnonzero(np.isin(values.cat.codes.to_numpy(), bad)) + 1).tolist() if bad else []
+        elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            rows = [i + 1 for i, v in enumerate(values.tolist()) if broken(v)]
+        else:
             continue
-        rows = [i + 1 for i, v in enumerate(frame[column].tolist()) if broken(v)]
         if rows:
             return SchemaError(
                 f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
                 f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
-                "decode the source file with its true encoding"
+                "decode the source with its true encoding"
             )
     return SchemaError(f"{what} holds text that is not valid Unicode")
 
@@ -120,7 +126,8 @@ def _text_of(frame: pd.DataFrame, column: str, table: str) -> pd.Series:
     try:
         return _as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit")
     except UnicodeEncodeError:
-        raise not_unicode_error(frame[[column]], f"the {table} frame") from None
+        pass  # raised below, without the encoding error (it holds the cell) as its context
+    raise not_unicode_error(frame[[column]], f"the {table} frame")
 
 
 def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:

@@ -316,6 +316,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
 def _rows_drawn(table: pd.DataFrame, column: str = "estimate") -> int:
     """Return the rows a one-row-per-unit figure draws: units with a shown ``column`` (every
     unit when the table has none), not the network's row (a line, not a row)."""
+    if "group" in table.columns:  # as caterpillar_plot draws them
+        table = table[table["group"].astype(str) == "participants"]
     if column in table.columns:
         table = table[table[column].notna()]
     units = table["unit"].astype(str)
