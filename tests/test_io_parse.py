@@ -142,3 +142,21 @@ def test_as_strings_and_as_ids_keep_present_cells():
     ids = parse.as_ids(coded, present)
     assert list(ids.cat.categories) == ["a", "b", "c"]  # in use, sorted
     assert ids.astype(object).where(ids.notna(), None).tolist() == ["b", "a", None, "b", "c"]
+
+
+@given(st.lists(st.integers(-1, 6), max_size=40), st.lists(st.booleans(), min_size=40, max_size=40),
+       st.permutations(["b", "a", "d", "c", "", "B", "å"]), st.booleans())
+def test_drop_unused_equals_pandas(codes, present, categories, sort):
+    # Reference: pandas' remove_unused_categories (then the sorted order, as as_ids did),
+    # after making the rows that are not present missing.
+    codes = np.array(codes, dtype=np.int8)
+    present = np.array(present[: len(codes)], dtype=bool)
+    values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=str)), name="x")
+    want = values.where(present, None).cat.remove_unused_categories()
+    if sort:
+        want = want.cat.reorder_categories(want.cat.categories.sort_values())
+    got = parse.drop_unused(values, present=present, sort=sort)
+    pd.testing.assert_series_equal(got, want)
+    whole = values.cat.remove_unused_categories()
+    pd.testing.assert_series_equal(parse.drop_unused(values), whole)
+    pd.testing.assert_extension_array_equal(parse.drop_unused(values.array), whole.array)

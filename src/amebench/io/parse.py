@@ -29,6 +29,7 @@ __all__ = [
     "trim_coded",
     "as_strings",
     "as_ids",
+    "drop_unused",
     "missing_mask",
     "parse_dates",
     "DATE_MIN",
@@ -150,8 +151,33 @@ def as_ids(series: pd.Series, present: np.ndarray) -> pd.Series:
     coded = _coded(series)
     if coded is None:
         series = trim_coded(series)  # only to get codes: these cells are already trimmed
-    cat = series.where(np.asarray(present, dtype=bool), None).cat.remove_unused_categories()
-    return cat.cat.reorder_categories(cat.cat.categories.sort_values()) if len(cat.cat.categories) else cat
+    return drop_unused(series, present=present, sort=True)
+
+
+def drop_unused(values, *, present=None, sort: bool = False):
+    """A Categorical (or categorical Series) without the categories no row uses.
+
+    Equals pandas' ``remove_unused_categories`` (then ``reorder_categories`` of the
+    sorted categories with ``sort``), rows that are not ``present`` made missing first;
+    the used categories are found by marking each row's code and the rows recoded by one
+    lookup, where pandas sorts every row's code (``numpy.unique``: 56 s of 40M identity
+    codes at national size on the benchmark machine, against under a second).
+    """
+    cat = values.array if isinstance(values, pd.Series) else values
+    codes = cat.codes if present is None else np.where(np.asarray(present, dtype=bool), cat.codes, -1)
+    categories = cat.categories
+    used = np.zeros(len(categories) + 1, dtype=bool)
+    used[codes] = True  # a missing row (code -1) marks the extra last place
+    kept = np.flatnonzero(used[:-1])
+    if sort:
+        kept = kept[categories[kept].argsort()]
+    if present is None and np.array_equal(kept, np.arange(len(categories))):
+        return values  # nothing to drop or reorder
+    remap = np.full(len(categories) + 1, -1, dtype=codes.dtype)
+    remap[kept] = np.arange(len(kept))
+    out = pd.Categorical.from_codes(remap[codes], dtype=pd.CategoricalDtype(categories[kept], ordered=cat.ordered),
+                                    validate=False)
+    return pd.Series(out, index=values.index, name=values.name) if isinstance(values, pd.Series) else out
 
 
 def missing_mask(series: pd.Series, missing_values) -> np.ndarray:

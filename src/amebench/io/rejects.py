@@ -17,6 +17,7 @@ from ..exceptions import RejectError
 from ..privacy import _NUMBER_RUN
 from ..privacy import HIDDEN_NUMBER as HIDDEN
 from ..privacy import redact_numbers
+from .parse import drop_unused
 
 __all__ = ["FileState", "finalise", "HIDDEN"]
 
@@ -209,9 +210,9 @@ def finalise(states: list[FileState], *, strict: bool):
         frame = st.frame.copy(deep=False) if keep.all() else st.frame.loc[keep].copy()
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.CategoricalDtype) and not keep.all():
-                frame[column] = frame[column].cat.remove_unused_categories()
+                frame[column] = drop_unused(frame[column])
         units = st.units()
-        frame["unit"] = units if keep.all() else units[keep].remove_unused_categories()
+        frame["unit"] = units if keep.all() else drop_unused(units[keep])
         loaded.setdefault(st.table, []).append(frame)
         if rej is not None:
             rejects.append(rej)
