@@ -57,6 +57,32 @@ def test_from_frames_cross_checks():
     assert "follow-up for an unknown episode (none loaded in unit a)" in reasons
 
 
+@pytest.mark.parametrize("dtype", ["float64", "Float64", "Int64"])
+def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
+    # A number column of amounts is taken as numbers; the network (values, rejects and
+    # their shown text, reconciliation) is the one its text gives.
+    amounts = [100.0, -5.0, None, 0.0, 1e16, 7.25] + ([] if dtype == "Int64" else [float("inf"), -0.0])
+    if dtype == "Int64":
+        amounts = [None if a is None else int(a) for a in amounts]
+    n = len(amounts)
+    pay = pd.DataFrame({"unit": "a", "person_id": "p1", "month": "2024-01-01", "amount_sek": pd.array(amounts, dtype=dtype)},
+                       index=range(n))
+    as_numbers = Network.from_frames(episodes=_episodes(), payments=pay, as_of="2026-01-01")
+    text = pay.assign(amount_sek=[("" if a is None or pd.isna(a) else str(a)) for a in amounts])
+    as_text = Network.from_frames(episodes=_episodes(), payments=text, as_of="2026-01-01")
+    for table in ("payments", "rejects", "reconciliation"):
+        pd.testing.assert_frame_equal(getattr(as_numbers, table), getattr(as_text, table), check_exact=True)
+    shown = as_numbers.rejects.query("table == 'payments'").set_index("line")
+    assert shown.loc[2, ["value", "reason"]].tolist() == ["-5.0" if dtype != "Int64" else "-5", "amount is negative"]
+    assert shown.loc[3, "reason"] == "empty required field"
+    if dtype != "Int64":
+        assert shown.loc[7, ["value", "reason"]].tolist() == ["inf", "amount is not a number"]
+    if dtype == "Int64":
+        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.0]
+    else:
+        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.25, 0.0]
+
+
 def test_non_canonical_code_is_schema_error():
     with pytest.raises(SchemaError, match="gender.*'x'"):
         Network.from_frames(episodes=_episodes().assign(gender="x"), as_of="2026-01-01")
@@ -150,7 +176,7 @@ def test_from_frames_accounts_for_every_row(rows):
 
 
 def _text_cell_by_cell(series, ids):
-    # the rule frames._as_text applies, one cell at a time (as it did for every column)
+    # the rule cells.as_text applies, one cell at a time (as it did for every column)
     def cell(v):
         if hasattr(v, "strftime"):
             return v.strftime("%Y-%m-%d")
@@ -161,24 +187,35 @@ def _text_cell_by_cell(series, ids):
     return [cell(v) if present else "" for v, present in zip(series.astype(object), series.notna())]
 
 
+def _written(series, ids=False):
+    """cells.as_text's text, checked to be the same cells as its Categorical form."""
+    from amebench.io.cells import as_text
+
+    text = as_text(series, ids=ids)
+    coded = as_text(series, ids=ids, coded=True)
+    assert isinstance(coded.cat.categories.dtype, pd.StringDtype) and coded.cat.categories.is_unique
+    assert (coded.cat.codes >= 0).all()  # a missing cell is the text ""
+    assert coded.astype(object).tolist() == text.tolist()
+    return text
+
+
 @pytest.mark.parametrize(("values", "dtype", "ids"), [
     (["p_1", None, "p_1", "  x "], "string", False),
+    (["p_1", None, "p_1", ""], "string[python]", False),
     (["p_1", None, "p_2"], "str", False),
     (["a", None, "b", "a"], "category", False),
     ([1, None, 3, 1], "Int64", False),
     ([1.0, float("nan"), 2.5, 1e16, -0.0, 0.1], "float64", False),
     ([1.0, float("nan"), 2.5, 7.0], "float64", True),
     ([True, None, False], "boolean", False),
-    (["2024-01-31", None, "2024-01-31 13:45", "1999-12-01"], "datetime64[ns]", False),
+    (["2024-01-31", None, "2024-01-31 13:45", "1999-12-01", "2024-01-31 08:00"], "datetime64[ns]", False),
     ([1, True, "x", None, 2.0], object, True),
 ])
 def test_frames_are_written_as_text_as_cell_by_cell(values, dtype, ids):
-    # _as_text writes each distinct value once (a 4M-row ledger column took 12 s cell by
-    # cell, 4 s so); the text must not change
-    from amebench.io.frames import _as_text
-
+    # as_text writes each distinct value once (a 4M-row ledger column took 12 s cell by
+    # cell, 4 s so); the text must not change. Two times of one day are one text.
     series = pd.Series(values, dtype=dtype)
-    assert _as_text(series, ids=ids).tolist() == _text_cell_by_cell(series, ids)
+    assert _written(series, ids).tolist() == _text_cell_by_cell(series, ids)
 
 
 def test_units_are_kept_apart_in_one_pass():
@@ -347,27 +384,23 @@ def test_text_that_is_not_unicode_in_the_units_frame():
 def test_numbers_are_written_as_text_as_cell_by_cell(values, dtype, ids):
     # floats (every amount of a ledger) are written by str() of the distinct values and
     # gathered by Arrow; the text must be that of the cell-by-cell rule
-    from amebench.io.frames import _as_text
-
     if dtype == "float32":
         values = [v if v is None or abs(v) < 3e38 else None for v in values]
     # -0.0 and 0.0 are one distinct value to pandas.factorize (so before this change too):
     # both are written as the text of the one met first (an amount of either is read as +0.0)
     values = [0.0 if v == 0 else v for v in values]
     series = pd.Series(values, dtype=dtype)
-    assert _as_text(series, ids=ids).tolist() == _text_cell_by_cell(series, ids)
+    assert _written(series, ids).tolist() == _text_cell_by_cell(series, ids)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(-2**62, 2**62)), min_size=1, max_size=40),
        st.sampled_from(["Int64", "int64", "UInt64"]))
 def test_integers_are_written_as_text_as_cell_by_cell(values, dtype):
-    from amebench.io.frames import _as_text
-
     if dtype == "int64":
         values = [0 if v is None else v for v in values]
     if dtype == "UInt64":
         values = [v if v is None else abs(v) for v in values]
     series = pd.Series(values, dtype=dtype)
-    assert _as_text(series, ids=True).tolist() == _text_cell_by_cell(series, True)
-    assert str(_as_text(series).dtype) == "str"
+    assert _written(series, True).tolist() == _text_cell_by_cell(series, True)
+    assert str(_written(series).dtype) == "str"

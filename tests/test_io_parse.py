@@ -160,3 +160,17 @@ def test_drop_unused_equals_pandas(codes, present, categories, sort):
     whole = values.cat.remove_unused_categories()
     pd.testing.assert_series_equal(parse.drop_unused(values), whole)
     pd.testing.assert_extension_array_equal(parse.drop_unused(values.array), whole.array)
+
+
+@given(st.lists(odd_text, max_size=40), st.lists(st.booleans(), min_size=40, max_size=40),
+       st.sampled_from(["str", "string"]))
+def test_trim_coded_of_a_categorical_equals_that_of_its_text(cells, missing, dtype):
+    # from_frames hands its columns over as Categoricals of text; trimming through the
+    # categories gives the cells (and missing cells) of trimming the text row by row
+    values = pd.Series(cells, dtype=dtype).where(~np.array(missing[: len(cells)], dtype=bool), None)
+    coded = parse.trim_coded(values.astype("category"))
+    want = parse.trim_coded(values)
+    assert coded.cat.categories.dtype == want.cat.categories.dtype and coded.cat.categories.is_unique
+    assert coded.astype(object).tolist() == want.astype(object).tolist()
+    assert coded.astype(object).where(coded.notna(), None).tolist() == _ref_trim(values).astype(object).where(
+        values.notna(), None).tolist()

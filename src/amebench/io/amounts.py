@@ -15,7 +15,7 @@ import pandas as pd
 
 from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
 
-__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts"]
+__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "numeric_amounts"]
 
 _CURRENCY = r"(?i)\s*(kr\.?|sek|:-)\s*$"
 
@@ -145,6 +145,24 @@ def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: n
     notnum = present & np.isnan(parsed)
     negative = (values < 0).to_numpy(dtype=bool)
     return values.where(~negative & ~notnum), notnum, negative
+
+
+def numeric_amounts(column: pd.Series):
+    """Return (values, present, notnum, negative) of an amount column that holds numbers.
+
+    What writing each number as text (``str()``, as :func:`amebench.io.cells.as_text`
+    does) and reading it with the rule gives, without the text: a missing number is
+    missing, an infinite one is not a number, a negative one is negative (and missing in
+    ``values``, as are those not numbers), and -0.0 is +0.0. Every finite float's
+    ``str()`` reads back as the same float; an integer's as its nearest float.
+    tests/test_io_amounts.py checks it against the text.
+    """
+    numbers = column.to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(numbers)
+    notnum = np.isinf(numbers)
+    values = pd.Series(_plus_zero(np.where(notnum, np.nan, numbers)), index=column.index, dtype="float64")
+    negative = (values < 0).to_numpy(dtype=bool)
+    return values.where(~negative), present, notnum, negative
 
 
 def _used_bytes(array) -> bytes:

@@ -18,7 +18,8 @@ import pandas as pd
 from .. import _threads, privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
-from .amounts import ambiguous_amounts, clean_amounts, read_amounts
+from .amounts import ambiguous_amounts, clean_amounts, numeric_amounts, read_amounts
+from .cells import as_text, is_numbers
 from .parse import (
     arrow_text,
     as_ids,
@@ -234,11 +235,19 @@ THREAD_ROWS = 100_000
 
 class _Amounts:
     """An amount column's parse: the whole-column conversion (pyarrow and numpy only, no
-    pandas) started on a second thread, the rest on this one when first asked for."""
+    pandas) started on a second thread, the rest on this one when first asked for.
+
+    A column of numbers (a frame's, :meth:`~amebench.network.Network.from_frames`) is taken
+    as it is (:func:`~amebench.io.amounts.numeric_amounts`); its text is written only for
+    the rows rejected."""
 
     def __init__(self, pool, column: pd.Series, fmt):
         self._column, self._fmt, self._done = column, fmt, None
         self._clean = None
+        if is_numbers(column):
+            values, present, notnum, negative = numeric_amounts(column)
+            self._done = (lambda: as_text(column)), present, (values, notnum, negative)
+            return
         arrow = arrow_text(column)
         if pool is not None and arrow is not None:
             self._clean = pool.submit(clean_amounts, arrow, decimal=fmt["decimal"], thousands=fmt["thousands"]).result

@@ -1,8 +1,10 @@
 """Build a Network from canonical DataFrames, validated like any export.
 
 The frames go through the same parsers and reject rules as a file: each frame is
-written to text cells and read with a canonical profile (ISO dates, ``.`` decimals,
-canonical codes, ``person_id``/``household_id`` already pseudonymous), in one pass
+written to text cells (:mod:`amebench.io.cells`; as Categoricals of the distinct texts,
+and a column of amounts that are numbers is taken as it is) and read with a canonical
+profile (ISO dates, ``.`` decimals, canonical codes, ``person_id``/``household_id``
+already pseudonymous), in one pass
 with each row's unit (:class:`~amebench.io.rejects.FileState` ``unit``), so that the
 per-unit rules (duplicate ids, overlaps, activities of unknown episodes) hold within
 each unit. A rejected row names the frame as its file (``"<episodes frame>"``) and
@@ -19,6 +21,7 @@ from .. import schema
 from ..exceptions import SchemaError, UnmappedCodeError
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
+from .cells import as_text, is_numbers
 from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
@@ -47,42 +50,6 @@ CANONICAL_PROFILE = {
 #: float) is written as the Excel and Parquet readers write it, "1" and not "1.0". The
 #: unit column is written so too.
 _ID_COLUMNS = ("episode_id", "person_id", "household_id")
-
-
-def _as_text(series: pd.Series, *, ids: bool = False) -> pd.Series:
-    def cell(v):
-        if hasattr(v, "strftime"):
-            return v.strftime("%Y-%m-%d")
-        if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():
-            return str(int(v))
-        return str(v)
-
-    present = series.notna().to_numpy()
-    if isinstance(series.dtype, pd.StringDtype):  # text already: str(v) is v
-        return series.fillna("").astype(str)
-    if series.dtype == object:  # cell by cell: 1 and True would share one distinct value
-        text = series.map(cell)
-    else:  # one cell() per distinct value: a ledger's months, ids and codes repeat
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        kind = getattr(getattr(uniques, "dtype", None), "kind", "O")
-        if pd.api.types.is_datetime64_any_dtype(series):
-            cells = pd.Index(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object)
-        elif kind in "iu" or (kind == "f" and not ids):  # str(v) of Python numbers, no cell() per value
-            numbers = np.asarray(uniques, dtype="float64" if kind == "f" else None).tolist()
-            cells = np.array(list(map(str, numbers)), dtype=object)
-        else:
-            cells = np.array([cell(v) for v in uniques.astype(object)], dtype=object)
-        return _gathered(cells, codes, series.index)  # a missing cell (code -1) gets ""
-    return text.where(present, "").astype(str)
-
-
-def _gathered(cells: np.ndarray, codes: np.ndarray, index) -> pd.Series:
-    """Each row's text ``cells[code]`` ("" for code -1) as a text column, gathered by Arrow."""
-    import pyarrow as pa
-
-    names = pa.array(np.append(cells, ""), type=pa.large_string())
-    rows = names.take(pa.array(np.where(codes < 0, len(cells), codes)))
-    return pd.Series(pd.arrays.ArrowStringArray(rows), index=index).astype(str)
 
 
 def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
@@ -121,10 +88,10 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
     return SchemaError(f"{what} holds text that is not valid Unicode")
 
 
-def _text_of(frame: pd.DataFrame, column: str, table: str) -> pd.Series:
-    """:func:`_as_text` of one column; a SchemaError naming the rows whose text is not Unicode."""
+def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = False) -> pd.Series:
+    """:func:`~amebench.io.cells.as_text` of one column; a SchemaError naming the rows whose text is not Unicode."""
     try:
-        return _as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit")
+        return as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit", coded=coded)
     except UnicodeEncodeError:
         pass  # raised below, without the encoding error (it holds the cell) as its context
     raise not_unicode_error(frame[[column]], f"the {table} frame")
@@ -138,14 +105,18 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     if frame["unit"].isna().any():
         bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
-    codes, names = pd.factorize(_text_of(frame, "unit", table))  # in the order units first appear
+    codes, names = pd.factorize(_text_of(frame, "unit", table, coded=True))  # in the order units first appear
     for i, unit in enumerate(names):
         if looks_like_identity_number(unit):
             rows = (np.flatnonzero(codes == i)[:10] + 1).tolist()
             check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
     units = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(names, dtype=str)))
     cols = [c for c in frame.columns if c in schema.TABLES[table].dtypes and c != "unit"]
-    text = pd.DataFrame({c: _text_of(frame, c, table) for c in cols})
+    # Categoricals of text, read as any reader's text (parse.trim_coded). Amounts, nearly all
+    # distinct, are written out as text for the amounts parser, unless they are numbers:
+    # convert takes those as they are (amounts.numeric_amounts)
+    text = pd.DataFrame({c: frame[c] if c == "amount_sek" and is_numbers(frame[c])
+                         else _text_of(frame, c, table, coded=c != "amount_sek") for c in cols})
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
 
 
@@ -181,7 +152,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     if units is None:
-        ids = list(dict.fromkeys(_as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
+        ids = list(dict.fromkeys(as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})
     return Network(
         units=schema.coerce_table(units, schema.UNITS),

@@ -89,10 +89,16 @@ def trim_coded(series: pd.Series) -> pd.Series:
     """Return :func:`trim` of the cells as a Categorical: the distinct trimmed values and each row's code.
 
     The categories are the distinct trimmed values (text); equal to ``trim(series)`` cell
-    by cell (``trim_coded(s).astype(str)`` equals ``trim(s)``).
+    by cell (``trim_coded(s).astype(str)`` equals ``trim(s)``). A Categorical of text
+    (as :meth:`~amebench.network.Network.from_frames` hands its columns over) is trimmed
+    through its categories, without writing out each row's text.
     """
-    text = series.astype(str)
-    codes, uniques = _factorize(text)
+    if isinstance(series.dtype, pd.CategoricalDtype) and isinstance(series.cat.categories.dtype, pd.StringDtype):
+        text = pd.Series(series.cat.categories).astype(str)
+        codes, uniques = series.cat.codes.to_numpy(), text
+    else:
+        text = series.astype(str)
+        codes, uniques = _factorize(text)
     trimmed = trim(uniques)
     if trimmed.equals(uniques):  # nothing to trim: the values are distinct already
         categories = pd.Index(uniques, dtype=text.dtype)

@@ -1,0 +1,63 @@
+"""Cells of a DataFrame column written as the text an export holds.
+
+:meth:`amebench.Network.from_frames` validates frames with the readers' parsers, which
+read text: each column is written here as the text a file would hold (ISO dates,
+``str()`` of numbers, ``"1"`` for a whole-number id), once per distinct value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["as_text", "gathered", "is_numbers"]
+
+
+def is_numbers(series: pd.Series) -> bool:
+    """Whether a column holds numbers (integers or floats, numpy or nullable; not booleans)."""
+    return getattr(series.dtype, "kind", "O") in "iuf"
+
+
+def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.Series:
+    """Each cell's text ("" for a missing cell): a text column, or with ``coded`` a
+    Categorical of the distinct texts (what the parsers work on: a 40M-row ledger's
+    months, ids and codes are not written out row by row and encoded again)."""
+    def cell(v):
+        if hasattr(v, "strftime"):
+            return v.strftime("%Y-%m-%d")
+        if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+
+    if series.dtype == object:  # cell by cell: 1 and True would share one distinct value
+        text = series.map(cell).where(series.notna().to_numpy(), "").astype(str)
+        return text.astype("category") if coded else text
+    if isinstance(series.dtype, pd.StringDtype) and not coded:  # text already: str(v) is v
+        return series.fillna("").astype(str)
+    # one cell() per distinct value: a ledger's months, ids and codes repeat
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    kind = getattr(getattr(uniques, "dtype", None), "kind", "O")
+    if isinstance(series.dtype, pd.StringDtype):
+        cells = np.asarray(uniques, dtype=object)
+    elif pd.api.types.is_datetime64_any_dtype(series):
+        cells = pd.Index(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    elif kind in "iu" or (kind == "f" and not ids):  # str(v) of Python numbers, no cell() per value
+        numbers = np.asarray(uniques, dtype="float64" if kind == "f" else None).tolist()
+        cells = np.array(list(map(str, numbers)), dtype=object)
+    else:
+        cells = np.array([cell(v) for v in uniques.astype(object)], dtype=object)
+    cells = np.append(cells, "")  # a missing cell (code -1) gets ""
+    if not coded:
+        return gathered(cells, codes, series.index)
+    again, distinct = pd.factorize(cells)  # two values may have one text (two times of one day)
+    return pd.Series(pd.Categorical.from_codes(again[codes], dtype=pd.CategoricalDtype(pd.Index(distinct, dtype=str))),
+                     index=series.index)
+
+
+def gathered(cells: np.ndarray, codes: np.ndarray, index) -> pd.Series:
+    """Each row's text ``cells[code]`` (code -1: the last cell) as a text column, gathered by Arrow."""
+    import pyarrow as pa
+
+    names = pa.array(cells, type=pa.large_string())
+    rows = names.take(pa.array(np.where(codes < 0, len(cells) - 1, codes)))
+    return pd.Series(pd.arrays.ArrowStringArray(rows), index=index).astype(str)
