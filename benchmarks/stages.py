@@ -84,8 +84,9 @@ def read(ctx):
 
 
 def from_frames(ctx):
-    """Network.from_frames of the network's own tables: every cell written as text and
-    validated again, as a researcher's frames would be."""
+    """Network.from_frames of the network's own tables: every column written as text (once
+    per distinct value; amounts that are numbers taken as they are) and validated again,
+    as a researcher's frames would be."""
     import amebench
 
     net = ctx["network"]

@@ -105,10 +105,11 @@ class Network:
 
         Each frame is validated in one pass, every row with its own unit (an episode id
         or a person may recur in another unit; an activity belongs to an episode of its
-        own unit). Every cell is written as text and parsed again, so this is slower
-        than reading Parquet: the 290-unit benchmark network took 9 s at 200,000
-        episodes and 4M payment rows, and 113 s (peak memory 12 GB) at national size,
-        2M episodes and 40M payment rows, against 1 s and 8 s for
+        own unit). Every column is written as text (once per distinct value; amounts
+        that are numbers are taken as they are) and parsed again, so this is slower than
+        reading Parquet: 29 units of the national-size benchmark network (200,000
+        episodes, 4M payment rows) took 2.8 s, and the whole network (2M episodes, 40M
+        payment rows) 95 s with a peak memory of 11 GB, against 1 s and 8–10 s for
         :func:`amebench.read_parquet` (measured). Build a large network once and keep it
         with :meth:`to_parquet`.
 
