@@ -404,3 +404,21 @@ def test_integers_are_written_as_text_as_cell_by_cell(values, dtype):
     series = pd.Series(values, dtype=dtype)
     assert _written(series, True).tolist() == _text_cell_by_cell(series, True)
     assert str(_written(series).dtype) == "str"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["811218-9876", "19640823-3234", "p1", "p2", "p3",
+                                                                     None])), min_size=1, max_size=60),
+       st.integers(1, 3))
+def test_raw_number_guard_reads_a_categorical_as_its_text(rows, sample):
+    # The guard works on a Categorical's codes (the distinct values numbered already) or
+    # factorizes text; the same first distinct values of each unit, so the same verdict.
+    from amebench.io import convert
+
+    units = pd.Categorical([u for u, _ in rows])
+    text = pd.Series([v for _, v in rows], dtype=object)
+    coded = text.astype(pd.CategoricalDtype(["p3", "811218-9876", "p2", "unused", "19640823-3234", "p1"]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(convert, "_GUARD_SAMPLE", sample)
+        want = convert._looks_like_numbers(text, pd.Timestamp("2024-12-31"), units)
+        assert convert._looks_like_numbers(coded, pd.Timestamp("2024-12-31"), units) == want

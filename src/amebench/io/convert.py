@@ -158,8 +158,13 @@ def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None =
     if units is None or len(units.categories) < 2:
         sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
         return bool(len(sample)) and valid(sample).mean() > 0.5
-    present = values.notna().to_numpy()
-    codes, distinct = pd.factorize(values[present])
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the codes number the distinct values already
+        codes, distinct = values.cat.codes.to_numpy(), values.cat.categories
+        present = codes >= 0
+        codes = codes[present]
+    else:
+        present = values.notna().to_numpy()
+        codes, distinct = pd.factorize(values[present])
     width = max(len(distinct), 1)
     pairs = pd.unique(units.codes[present].astype(np.int64) * width + codes)  # distinct (unit, value), in order
     pairs = pd.DataFrame({"unit": pairs // width, "value": pairs % width})
