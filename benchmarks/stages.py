@@ -85,7 +85,8 @@ def read(ctx):
 
 def from_frames(ctx):
     """Network.from_frames of the network's own tables: every column written as text (once
-    per distinct value; amounts that are numbers taken as they are) and validated again,
+    per distinct value, an object column cell by cell; amounts that are numbers taken as
+    they are) and validated again,
     as a researcher's frames would be."""
     import amebench
 

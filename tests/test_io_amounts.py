@@ -126,29 +126,41 @@ def test_amount_edge_cases(cells):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False), st.integers(-2**62, 2**62),
+@given(st.lists(st.one_of(st.none(), st.floats(), st.integers(-2**62, 2**62),
                           st.sampled_from([0.0, -0.0, 1e16, 1e-5, -1e-300, 9007199254740993])), max_size=30),
-       st.sampled_from(["float64", "Float64", "float32", "Int64", "int64", "UInt64"]))
+       st.sampled_from(["float64", "Float64", "float32", "arrow", "Int64", "int64", "UInt64"]))
 def test_numbers_are_read_as_their_text_would_be(values, dtype):
     # A frame's amounts that are numbers are taken as they are (numeric_amounts); the
     # reference is writing them as text (cells.as_text, str() of each number: "1e+16",
-    # "inf", "-0.0") and reading that with the canonical profile's format ("." decimal,
-    # no thousands mark, "" missing). Values, masks and the text of rejected rows agree.
-    from amebench.io.cells import as_text
+    # "inf", "-0.0", "nan" for a NaN an Arrow column holds beside its nulls) and reading
+    # that with the canonical profile's format ("." decimal, no thousands mark, ""
+    # missing). Values (and the sign of zero), masks and the text of rejected rows agree.
+    import pyarrow as pa
+
+    from amebench.io.cells import as_text, text_of_rows
 
     if dtype in ("Int64", "int64", "UInt64"):
-        values = [int(v) if v is not None and float(v).is_integer() and abs(v) < 2**62 else None for v in values]
+        values = [int(v) if v is not None and v == v and float(v).is_integer() and abs(v) < 2**62 else None
+                  for v in values]
         values = [abs(v) if dtype == "UInt64" and v is not None else v for v in values]
         if dtype == "int64":
             values = [0 if v is None else v for v in values]
     elif dtype == "float32":
-        values = [v if v is None or abs(v) < 3e38 else None for v in values]
-    values = [0.0 if isinstance(v, float) and v == 0 else v for v in values]  # one distinct zero, as in frames
-    column = pd.Series(values, dtype=dtype)
+        values = [v if v is None or v != v or abs(v) < 3e38 else None for v in values]
+    if dtype == "arrow":  # NaN and null apart
+        floats = [None if v is None else float(v) for v in values]
+        column = pd.Series(pd.array(pa.array(floats, type=pa.float64(), from_pandas=False),
+                                    dtype=pd.ArrowDtype(pa.float64())))
+    else:
+        column = pd.Series(values, dtype=dtype)
     text = as_text(column)
     want, want_present, want_notnum, want_negative, _ = amounts_module.read_amounts(
         text, decimal=".", thousands="", missing_values=[])
     got, present, notnum, negative = amounts_module.numeric_amounts(column)
     _same_floats(got, want)
+    assert not np.signbit(got.to_numpy()).any()  # no -0.0 (and no negative amount) is kept
     assert np.array_equal(present, want_present)
     assert np.array_equal(notnum, want_notnum) and np.array_equal(negative, want_negative)
+    shown = notnum | negative
+    assert text_of_rows(column, shown)[shown].astype(object).tolist() == text[shown].tolist()
+    assert (text_of_rows(column, shown)[~shown] == "").all()

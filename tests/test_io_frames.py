@@ -1,5 +1,6 @@
 """Tests of Network.from_frames: canonical frames validated and coerced like an export."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,6 +82,29 @@ def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
         assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.0]
     else:
         assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.25, 0.0]
+    assert not np.signbit(as_numbers.payments["amount_sek"].to_numpy()).any()  # -0.0 is +0.0
+
+
+def test_a_nan_amount_that_is_not_missing_is_not_a_number(monkeypatch):
+    # An Arrow column holds NaN beside null (pd.read_parquet(..., dtype_backend="pyarrow")
+    # of a file Spark or DuckDB wrote): its text is "nan", not a number; null is missing.
+    import pyarrow as pa
+
+    from amebench.io import cells, convert
+
+    amounts = pd.array(pa.array([1.5, float("nan"), None, -2.0], from_pandas=False), dtype=pd.ArrowDtype(pa.float64()))
+    pay = pd.DataFrame({"unit": "a", "person_id": "p1", "month": "2024-01-01", "amount_sek": amounts})
+    written = []  # the rejected rows' text is written once, for those rows only
+    monkeypatch.setattr(convert, "text_of_rows", lambda column, rows: written.append(rows.sum())
+                        or cells.text_of_rows(column, rows))
+    net = Network.from_frames(episodes=_episodes(), payments=pay, as_of="2026-01-01")
+    shown = net.rejects.query("table == 'payments'")
+    assert shown[["line", "value", "reason"]].values.tolist() == [
+        [2, "nan", "amount is not a number"], [3, "", "empty required field"], [4, "-2.0", "amount is negative"]]
+    assert written == [2]
+    text = pay.assign(amount_sek=["1.5", "nan", "", "-2.0"])
+    pd.testing.assert_frame_equal(
+        net.rejects, Network.from_frames(episodes=_episodes(), payments=text, as_of="2026-01-01").rejects)
 
 
 def test_non_canonical_code_is_schema_error():

@@ -108,8 +108,8 @@ class Network:
         own unit). Every column is written as text (once per distinct value; amounts
         that are numbers are taken as they are) and parsed again, so this is slower than
         reading Parquet: 29 units of the national-size benchmark network (200,000
-        episodes, 4M payment rows) took 2.8 s, and the whole network (2M episodes, 40M
-        payment rows) 95 s with a peak memory of 11 GB, against 1 s and 8–10 s for
+        episodes, 4M payment rows) took 2.4–2.8 s, and the whole network (2M episodes,
+        40M payment rows) 71–95 s with a peak memory of 11 GB, against 1 s and 8–10 s for
         :func:`amebench.read_parquet` (measured). Build a large network once and keep it
         with :meth:`to_parquet`.
 

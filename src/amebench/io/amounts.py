@@ -151,15 +151,17 @@ def numeric_amounts(column: pd.Series):
     """Return (values, present, notnum, negative) of an amount column that holds numbers.
 
     What writing each number as text (``str()``, as :func:`amebench.io.cells.as_text`
-    does) and reading it with the rule gives, without the text: a missing number is
-    missing, an infinite one is not a number, a negative one is negative (and missing in
-    ``values``, as are those not numbers), and -0.0 is +0.0. Every finite float's
-    ``str()`` reads back as the same float; an integer's as its nearest float.
-    tests/test_io_amounts.py checks it against the text.
+    does) and reading it with the rule gives, without the text: a missing cell (what
+    pandas calls missing: NaN in a numpy column, NA in a nullable or Arrow one) is
+    missing; a NaN that is not missing (an Arrow column can hold both) and an infinite
+    number are not numbers; a negative number is negative (and missing in ``values``, as
+    are those not numbers); -0.0 is +0.0. Every finite float's ``str()`` reads back as
+    the same float; an integer's as its nearest float. tests/test_io_amounts.py checks
+    it against the text.
     """
     numbers = column.to_numpy(dtype="float64", na_value=np.nan)
-    present = ~np.isnan(numbers)
-    notnum = np.isinf(numbers)
+    present = column.notna().to_numpy(dtype=bool)
+    notnum = present & ~np.isfinite(numbers)
     values = pd.Series(_plus_zero(np.where(notnum, np.nan, numbers)), index=column.index, dtype="float64")
     negative = (values < 0).to_numpy(dtype=bool)
     return values.where(~negative), present, notnum, negative

@@ -2,7 +2,8 @@
 
 :meth:`amebench.Network.from_frames` validates frames with the readers' parsers, which
 read text: each column is written here as the text a file would hold (ISO dates,
-``str()`` of numbers, ``"1"`` for a whole-number id), once per distinct value.
+``str()`` of numbers, ``"1"`` for a whole-number id), once per distinct value (an object
+column cell by cell: ``1`` and ``True`` are one distinct value to pandas).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_text", "gathered", "is_numbers"]
+__all__ = ["as_text", "gathered", "is_numbers", "text_of_rows"]
 
 
 def is_numbers(series: pd.Series) -> bool:
@@ -61,3 +62,18 @@ def gathered(cells: np.ndarray, codes: np.ndarray, index) -> pd.Series:
     names = pa.array(cells, type=pa.large_string())
     rows = names.take(pa.array(np.where(codes < 0, len(cells) - 1, codes)))
     return pd.Series(pd.arrays.ArrowStringArray(rows), index=index).astype(str)
+
+
+def text_of_rows(series: pd.Series, rows: np.ndarray) -> pd.Series:
+    """:func:`as_text` of the ``rows`` (a mask) and ``""`` elsewhere, as a Categorical.
+
+    The text rejected rows show, without writing every row's (a ledger's 40M amounts).
+    """
+    rows = np.asarray(rows, dtype=bool)
+    picked = as_text(series[rows], coded=True)
+    categories = picked.cat.categories
+    if "" not in categories:
+        categories = categories.append(pd.Index([""], dtype=str))
+    codes = np.full(len(series), categories.get_loc(""), dtype=np.int64)
+    codes[rows] = picked.cat.codes.to_numpy()
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=series.index)

@@ -8,6 +8,7 @@ files (unknown episode, unknown person), and the rules on a whole episodes file,
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from .. import _threads, privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
 from .amounts import ambiguous_amounts, clean_amounts, numeric_amounts, read_amounts
-from .cells import as_text, is_numbers
+from .cells import is_numbers, text_of_rows
 from .parse import (
     arrow_text,
     as_ids,
@@ -243,15 +244,16 @@ class _Amounts:
     pandas) started on a second thread, the rest on this one when first asked for.
 
     A column of numbers (a frame's, :meth:`~amebench.network.Network.from_frames`) is taken
-    as it is (:func:`~amebench.io.amounts.numeric_amounts`); its text is written only for
-    the rows rejected."""
+    as it is (:func:`~amebench.io.amounts.numeric_amounts`); text is written, once, only
+    for the rows it rejects (the only ones shown)."""
 
     def __init__(self, pool, column: pd.Series, fmt):
         self._column, self._fmt, self._done = column, fmt, None
         self._clean = None
         if is_numbers(column):
             values, present, notnum, negative = numeric_amounts(column)
-            self._done = (lambda: as_text(column)), present, (values, notnum, negative)
+            text = functools.cache(lambda: text_of_rows(column, notnum | negative))
+            self._done = text, present, (values, notnum, negative)
             return
         arrow = arrow_text(column)
         if pool is not None and arrow is not None:

@@ -115,8 +115,13 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     # Categoricals of text, read as any reader's text (parse.trim_coded). Amounts, nearly all
     # distinct, are written out as text for the amounts parser, unless they are numbers:
     # convert takes those as they are (amounts.numeric_amounts)
-    text = pd.DataFrame({c: frame[c] if c == "amount_sek" and is_numbers(frame[c])
-                         else _text_of(frame, c, table, coded=c != "amount_sek") for c in cols})
+    columns = {}
+    for c in cols:
+        if c == "amount_sek":
+            columns[c] = frame[c] if is_numbers(frame[c]) else _text_of(frame, c, table)
+        else:
+            columns[c] = _text_of(frame, c, table, coded=True)
+    text = pd.DataFrame(columns)
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
 
 

@@ -91,7 +91,8 @@ def trim_coded(series: pd.Series) -> pd.Series:
     The categories are the distinct trimmed values (text); equal to ``trim(series)`` cell
     by cell (``trim_coded(s).astype(str)`` equals ``trim(s)``). A Categorical of text
     (as :meth:`~amebench.network.Network.from_frames` hands its columns over) is trimmed
-    through its categories, without writing out each row's text.
+    through its categories, without writing out each row's text; its categories may
+    then include values no row uses.
     """
     if isinstance(series.dtype, pd.CategoricalDtype) and isinstance(series.cat.categories.dtype, pd.StringDtype):
         text = pd.Series(series.cat.categories).astype(str)
@@ -167,7 +168,8 @@ def drop_unused(values, *, present=None, sort: bool = False):
     sorted categories with ``sort``), rows that are not ``present`` made missing first;
     the used categories are found by marking each row's code and the rows recoded by one
     lookup, where pandas sorts every row's code (``numpy.unique``: 56 s of 40M identity
-    codes at national size on the benchmark machine, against under a second).
+    codes at national size on the benchmark machine, against under a second). With
+    nothing to drop or reorder (and no ``present``) it returns ``values`` itself, not a copy.
     """
     cat = values.array if isinstance(values, pd.Series) else values
     codes = cat.codes if present is None else np.where(np.asarray(present, dtype=bool), cat.codes, -1)
