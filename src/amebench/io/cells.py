@@ -31,7 +31,7 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
         return str(v)
 
     if series.dtype == object:  # cell by cell: 1 and True would share one distinct value
-        text = series.map(cell).where(series.notna().to_numpy(), "").astype(str)
+        text = series.map(cell, na_action="ignore").where(series.notna().to_numpy(), "").astype(str)
         return text.astype("category") if coded else text
     if isinstance(series.dtype, pd.StringDtype) and not coded:  # text already: str(v) is v
         return series.fillna("").astype(str)
@@ -41,7 +41,7 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
     if isinstance(series.dtype, pd.StringDtype):
         cells = np.asarray(uniques, dtype=object)
     elif pd.api.types.is_datetime64_any_dtype(series):
-        cells = pd.Index(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        cells = pd.Series(uniques).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)  # numpy or Arrow times and dates
     elif kind in "iu" or (kind == "f" and not ids):  # str(v) of Python numbers, no cell() per value
         numbers = np.asarray(uniques, dtype="float64" if kind == "f" else None).tolist()
         cells = np.array(list(map(str, numbers)), dtype=object)
