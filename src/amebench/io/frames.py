@@ -4,10 +4,9 @@ The frames go through the same parsers and reject rules as a file: each frame is
 written to text cells (:mod:`amebench.io.cells`; as Categoricals of the distinct texts,
 and a column of amounts that are numbers is taken as it is) and read with a canonical
 profile (ISO dates, ``.`` decimals, canonical codes, ``person_id``/``household_id``
-already pseudonymous), in one pass
-with each row's unit (:class:`~amebench.io.rejects.FileState` ``unit``), so that the
-per-unit rules (duplicate ids, overlaps, activities of unknown episodes) hold within
-each unit. A rejected row names the frame as its file (``"<episodes frame>"``) and
+already pseudonymous), in one pass with each row's unit
+(:class:`~amebench.io.rejects.FileState` ``unit``), so that the per-unit rules
+(duplicate ids, overlaps, activities of unknown episodes) hold within each unit. A rejected row names the frame as its file (``"<episodes frame>"``) and
 its 1-based position in the frame as its line; the reconciliation has a row per unit
 and frame.
 """
