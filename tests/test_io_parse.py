@@ -160,6 +160,7 @@ def test_drop_unused_equals_pandas(codes, present, categories, sort):
     whole = values.cat.remove_unused_categories()
     pd.testing.assert_series_equal(parse.drop_unused(values), whole)
     pd.testing.assert_extension_array_equal(parse.drop_unused(values.array), whole.array)
+    np.testing.assert_array_equal(parse.used_codes(codes, len(categories)), np.unique(codes[codes >= 0]))
 
 
 @given(st.lists(odd_text, max_size=40), st.lists(st.booleans(), min_size=40, max_size=40),

@@ -30,6 +30,7 @@ __all__ = [
     "as_strings",
     "as_ids",
     "drop_unused",
+    "used_codes",
     "missing_mask",
     "parse_dates",
     "DATE_MIN",
@@ -161,6 +162,13 @@ def as_ids(series: pd.Series, present: np.ndarray) -> pd.Series:
     return drop_unused(series, present=present, sort=True)
 
 
+def used_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """The codes (of ``n`` categories) some row uses, ascending: marked row by row, not sorted (``numpy.unique``)."""
+    used = np.zeros(n + 1, dtype=bool)
+    used[codes] = True  # a missing row (code -1) marks the extra last place
+    return np.flatnonzero(used[:-1])
+
+
 def drop_unused(values, *, present=None, sort: bool = False):
     """A Categorical (or categorical Series) without the categories no row uses.
 
@@ -174,9 +182,7 @@ def drop_unused(values, *, present=None, sort: bool = False):
     cat = values.array if isinstance(values, pd.Series) else values
     codes = cat.codes if present is None else np.where(np.asarray(present, dtype=bool), cat.codes, -1)
     categories = cat.categories
-    used = np.zeros(len(categories) + 1, dtype=bool)
-    used[codes] = True  # a missing row (code -1) marks the extra last place
-    kept = np.flatnonzero(used[:-1])
+    kept = used_codes(codes, len(categories))
     if sort:
         kept = kept[categories[kept].argsort()]
     if present is None and np.array_equal(kept, np.arange(len(categories))):

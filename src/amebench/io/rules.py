@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from .parse import used_codes
 from .rejects import FileState
 
 __all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
@@ -145,8 +146,7 @@ def _known_episodes(episodes: list) -> tuple[pd.MultiIndex, np.ndarray]:
 def _distinct(ids: pd.Series, rows: np.ndarray) -> pd.Index:
     """The distinct non-missing ids of the given rows (through the categories of a Categorical)."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes = ids.cat.codes.to_numpy()[rows]
-        return ids.cat.categories[np.unique(codes[codes >= 0])]
+        return ids.cat.categories[used_codes(ids.cat.codes.to_numpy()[rows], len(ids.cat.categories))]
     return pd.Index(ids[rows].dropna().unique())
 
 
