@@ -401,7 +401,7 @@ def test_text_that_is_not_unicode_is_a_schema_error_naming_frame_column_and_rows
 
 @pytest.mark.parametrize("dtype", ["category", "string[python]"])
 def test_text_that_is_not_unicode_in_a_categorical_or_python_text_column(dtype):
-    from amebench.io.frames import not_unicode_error
+    from amebench.schema import not_unicode_error
 
     cells = ["woman", "m\udcffn", "m\udcffn"]
     if dtype == "category":
@@ -418,6 +418,43 @@ def test_text_that_is_not_unicode_in_the_units_frame():
     with pytest.raises(SchemaError, match=r"the units frame, column 'unit': 1 cell\(s\).*rows \[2\]"):
         Network.from_frames(episodes=_episodes(), units=units, as_of="2026-01-01")
 
+
+
+@pytest.mark.parametrize("column", ["name", "municipality_code"])
+def test_text_that_is_not_unicode_in_a_units_frame_text_column(column):
+    # the cast to the canonical text dtype raised pyarrow's message, which quotes the character
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "municipality_code": ["0123", "0124"]})
+    units[column] = pd.Series(["ok", "B\udcff"], dtype=object)
+    with pytest.raises(SchemaError) as caught:
+        Network.from_frames(episodes=_episodes(), units=units, as_of="2026-01-01")
+    message = str(caught.value)
+    assert message.startswith(f"table 'units', column {column!r}: 1 cell(s) hold text that is not valid Unicode")
+    assert "rows [2]" in message and "\udcff" not in message
+    assert caught.value.__context__ is None and caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize("table", ["units", "episodes", "payments"])
+def test_a_canonical_column_twice_in_a_frame_is_named(table):
+    # was an AttributeError from pandas: frame[column] of a repeated name is a DataFrame
+    frames = {"episodes": _episodes(), "units": pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"]}),
+              "payments": pd.DataFrame({"unit": ["a"], "person_id": ["p1"], "month": ["2024-01"], "amount_sek": [1.0]})}
+    column = "unit" if table == "units" else "person_id"
+    frames[table] = pd.concat([frames[table], frames[table][[column]]], axis=1)
+    with pytest.raises(SchemaError, match=rf"the {table} frame has more than one column named \['{column}'\]"):
+        Network.from_frames(**frames, as_of="2026-01-01")
+
+
+def test_a_repeated_column_that_is_not_canonical_is_dropped_as_before():
+    episodes = _episodes().assign(note="x")
+    episodes = pd.concat([episodes, episodes[["note"]]], axis=1)
+    expected = Network.from_frames(episodes=_episodes(), as_of="2026-01-01")
+    pd.testing.assert_frame_equal(Network.from_frames(episodes=episodes, as_of="2026-01-01").episodes, expected.episodes)
+
+
+@pytest.mark.parametrize("table", ["units", "payments"])
+def test_a_frame_that_is_not_a_dataframe_is_named(table):
+    with pytest.raises(SchemaError, match=f"{table} must be a pandas DataFrame, not dict"):
+        Network.from_frames(episodes=_episodes(), **{table: {"unit": ["a"]}}, as_of="2026-01-01")
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False), st.integers(-10**6, 10**6).map(float)), min_size=1,

@@ -180,9 +180,7 @@ class Network:
                 return
             except UnicodeEncodeError:
                 pass  # raised below, without the encoding error (it holds the cell) as its context
-            from .io.frames import not_unicode_error
-
-            raise not_unicode_error(frame, f"the {table} table")
+            raise schema.not_unicode_error(frame, f"the {table} table")
 
         def write_codes(table: str, codes_tmp: Path, uniques_tmp: Path) -> None:
             # atomic_write_files runs the writers in list order: the tables are staged by

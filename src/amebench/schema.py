@@ -18,6 +18,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from .exceptions import SchemaError
+
 __all__ = [
     "EXIT_REASONS",
     "REFERRALS",
@@ -41,6 +43,7 @@ __all__ = [
     "outcome_reasons",
     "age_band",
     "empty_table",
+    "not_unicode_error",
     "coerce_table",
     "coerce_column",
 ]
@@ -146,8 +149,6 @@ def outcome_reasons(outcome: str | frozenset[str] | set[str] | tuple[str, ...]) 
     SchemaError
         If the name is not a group or a reason is not a canonical exit reason.
     """
-    from .exceptions import SchemaError
-
     if isinstance(outcome, str):
         if outcome in OUTCOME_GROUPS:
             return OUTCOME_GROUPS[outcome]
@@ -344,8 +345,6 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     SchemaError
         If a required column is missing or a value cannot be cast.
     """
-    from .exceptions import SchemaError
-
     missing = [c for c in spec.required if c not in frame.columns]
     if missing:
         raise SchemaError(
@@ -368,6 +367,43 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
 
 
+def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
+    """The error for a frame some of whose text cells are not valid Unicode.
+
+    A lone surrogate (text decoded with ``errors="surrogateescape"``, say) has no UTF-8
+    form, so no canonical text column or Parquet file can hold it. The error names
+    ``what`` (e.g. "the episodes frame"), the first such column and its rows; the cell
+    is not echoed: it may be an identity number. Raise it outside the ``except`` block
+    of the encoding error, whose message and ``object`` hold the cell.
+    """
+
+    def broken(v) -> bool:
+        if not isinstance(v, str):
+            return False
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            bad = [i for i, v in enumerate(values.cat.categories) if broken(v)]
+            rows = (np.flatnonzero(np.isin(values.cat.codes.to_numpy(), bad)) + 1).tolist() if bad else []
+        elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            rows = [i + 1 for i, v in enumerate(values.tolist()) if broken(v)]
+        else:
+            continue
+        if rows:
+            return SchemaError(
+                f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
+                f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
+                "decode the source with its true encoding"
+            )
+    return SchemaError(f"{what} holds text that is not valid Unicode")
+
+
 def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
     """Return one column of ``spec``'s table in its canonical dtype (see :func:`coerce_table`).
 
@@ -376,8 +412,6 @@ def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
     SchemaError
         If a value cannot be cast.
     """
-    from .exceptions import SchemaError
-
     dtype = spec.dtypes[column]
     try:
         if values.dtype == dtype:  # already canonical (e.g. read back from Parquet)
@@ -389,10 +423,13 @@ def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
         return values.astype(dtype)
     except SchemaError:
         raise
+    except UnicodeEncodeError:
+        pass  # raised below, without the encoding error (it holds the cell) as its context
     except (TypeError, ValueError) as exc:
         raise SchemaError(
             f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
         ) from None
+    raise not_unicode_error(values.to_frame(column), f"table {spec.name!r}")
 
 
 def _as_codes(values: pd.Series, dtype: pd.CategoricalDtype, table: str, column: str) -> pd.Series:
@@ -402,8 +439,6 @@ def _as_codes(values: pd.Series, dtype: pd.CategoricalDtype, table: str, column:
     ``astype(dtype)`` row by row, but the hashing of millions of rows happens once in
     ``pandas.factorize`` and only the few distinct values are compared with the codes.
     """
-    from .exceptions import SchemaError
-
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = pd.Index(list(dtype.categories), dtype=object).get_indexer(
         pd.Index(np.asarray(uniques, dtype=object), dtype=object))

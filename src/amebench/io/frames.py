@@ -28,7 +28,7 @@ from .rejects import finalise
 from .rules import cross_check
 from .unitid import check_name, check_unit_id
 
-__all__ = ["network_from_frames", "not_unicode_error", "CANONICAL_PROFILE"]
+__all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
 #: The profile canonical frames are read with.
 CANONICAL_PROFILE = {
@@ -51,49 +51,13 @@ CANONICAL_PROFILE = {
 _ID_COLUMNS = ("episode_id", "person_id", "household_id")
 
 
-def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
-    """The error for a frame some of whose text cells are not valid Unicode.
-
-    A lone surrogate (text decoded with ``errors="surrogateescape"``, say) has no UTF-8
-    form, so no canonical text column or Parquet file can hold it. The error names
-    ``what`` (e.g. "the episodes frame"), the first such column and its rows; the cell
-    is not echoed: it may be an identity number. Raise it outside the ``except`` block
-    of the encoding error, whose message and ``object`` hold the cell.
-    """
-    def broken(v) -> bool:
-        if not isinstance(v, str):
-            return False
-        try:
-            v.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-
-    for column in frame.columns:
-        values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            bad = [i for i, v in enumerate(values.cat.categories) if broken(v)]
-            rows = (np.flatnonzero(np.isin(values.cat.codes.to_numpy(), bad)) + 1).tolist() if bad else []
-        elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            rows = [i + 1 for i, v in enumerate(values.tolist()) if broken(v)]
-        else:
-            continue
-        if rows:
-            return SchemaError(
-                f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
-                f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
-                "decode the source with its true encoding"
-            )
-    return SchemaError(f"{what} holds text that is not valid Unicode")
-
-
 def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = False) -> pd.Series:
     """:func:`~amebench.io.cells.as_text` of one column; a SchemaError naming the rows whose text is not Unicode."""
     try:
         return as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit", coded=coded)
     except UnicodeEncodeError:
         pass  # raised below, without the encoding error (it holds the cell) as its context
-    raise not_unicode_error(frame[[column]], f"the {table} frame")
+    raise schema.not_unicode_error(frame[[column]], f"the {table} frame")
 
 
 def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:
@@ -124,9 +88,27 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
 
 
+def _check_frame(frame, table: str) -> None:
+    """A SchemaError unless ``frame`` is None or a DataFrame with at most one of each canonical column.
+
+    Other columns are dropped, so they may repeat.
+    """
+    if frame is None:
+        return
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"{table} must be a pandas DataFrame, not {type(frame).__name__}")
+    names = frame.columns
+    repeated = names[names.duplicated() & names.isin(schema.TABLES[table].columns)].unique().tolist()
+    if repeated:
+        raise SchemaError(f"the {table} frame has more than one column named {repeated}; keep one of each")
+
+
 def network_from_frames(*, episodes, units, activities, followups, payments, as_of, name, strict):
     """Validate and coerce canonical frames into a :class:`~amebench.network.Network`."""
     profile = load_profile(CANONICAL_PROFILE, source="<canonical frames>")
+    given = {"episodes": episodes, "activities": activities, "followups": followups, "payments": payments}
+    for table, frame in {"units": units, **given}.items():
+        _check_frame(frame, table)
     states = []
     if units is not None and "unit" in units:  # checked before the other frames are read
         units = units.assign(unit=_text_of(units, "unit", "units").where(units["unit"].notna().to_numpy(), None))
@@ -135,12 +117,9 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     if units is not None and "name" in units:
         for row, shown in enumerate(units["name"], start=1):
             check_name(shown, where=f"the units frame (row {row}): name", error=SchemaError)
-    given = {"episodes": episodes, "activities": activities, "followups": followups, "payments": payments}
     for table, frame in given.items():
         if frame is None:
             continue
-        if not isinstance(frame, pd.DataFrame):
-            raise SchemaError(f"{table} must be a pandas DataFrame, not {type(frame).__name__}")
         raw, row_units = _raw_table(frame, table)
         if not len(row_units):
             continue
