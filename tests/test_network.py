@@ -1,5 +1,8 @@
 """Tests of the Network container: Parquet round trip, summary, repr."""
 
+import json
+import os
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -86,7 +89,7 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     calls = []
 
-    def broken(frame, path):
+    def broken(frame, path, write_id):
         calls.append(path)
         if len(calls) == 3:
             raise KeyboardInterrupt  # e.g. Ctrl-C while the third table is written
@@ -98,6 +101,75 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file left
 
 
+
+
+def _assert_same_network(read, expected):
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(read, table), getattr(expected, table), check_exact=True)
+        assert getattr(read, table).attrs == {}  # the write id is not left on the tables
+    assert (read.name, read.as_of) == (expected.name, expected.as_of)
+
+
+def test_a_network_written_over_the_folder_while_it_is_read_is_read_whole(tmp_path, monkeypatch):
+    # Another to_parquet finishes (moves its files in) after the reader has read network.json
+    # and units.parquet of the old network: the reader read the new network's other tables,
+    # and returned a network of two writes (the old 5 units with the new 2-unit tables)
+    import amebench.network as network_module
+
+    old, new = amebench.load_sample(), _net()
+    folder = old.to_parquet(tmp_path / "net")
+    read_file = network_module._read_file
+    writes = []
+
+    def read_while_written(path, *args):
+        if path.name == "episodes.parquet" and not writes:
+            writes.append(new.to_parquet(folder))
+        return read_file(path, *args)
+
+    monkeypatch.setattr(network_module, "_read_file", read_while_written)
+    _assert_same_network(read_parquet(folder), new)
+    assert len(writes) == 1
+
+
+def test_a_saved_table_is_read_from_the_file_as_opened(tmp_path, monkeypatch):
+    # pd.read_parquet(path) opens the path twice (pyarrow's footer, then its data): a file
+    # moved in between was read with the other's footer, pyarrow's OSError "Invalid column
+    # metadata (corrupt file?)". _read_file opens it once; a file moved in after that is not read
+    import amebench.network as network_module
+
+    path, newer = tmp_path / "t.parquet", tmp_path / "newer.parquet"
+    old = pd.DataFrame({"x": range(1000), "s": [f"a{i}" for i in range(1000)]})
+    old.to_parquet(path, index=False)
+    pd.DataFrame({"x": range(10), "s": [f"bbbbbbbbbbbb{i}" for i in range(10)]}).to_parquet(newer, index=False)
+    read_parquet_of_pandas = pd.read_parquet
+
+    def moved_in_then_read(source, **kwargs):
+        os.replace(newer, path)
+        return read_parquet_of_pandas(source, **kwargs)
+
+    monkeypatch.setattr(pd, "read_parquet", moved_in_then_read)
+    pd.testing.assert_frame_equal(network_module._read_file(path), old)
+    assert not newer.exists()
+
+
+def test_a_table_copied_in_from_another_saved_network_is_named(tmp_path):
+    first = _net().to_parquet(tmp_path / "first")
+    second = amebench.load_sample().to_parquet(tmp_path / "second")
+    (first / "payments.parquet").write_bytes((second / "payments.parquet").read_bytes())
+    with pytest.raises(SchemaError, match=r"payments.parquet was not written with network.json by the same "
+                                          r"Network.to_parquet \(the folder mixes files of two saved networks\)"):
+        read_parquet(first)
+
+
+def test_a_folder_written_before_the_write_ids_is_read(tmp_path):
+    net = _net()
+    folder = net.to_parquet(tmp_path / "n")
+    meta = json.loads((folder / "network.json").read_text())
+    del meta["amebench_write_id"]
+    (folder / "network.json").write_text(json.dumps(meta))
+    for table in TABLES:  # nor do the files hold one
+        getattr(net, table).to_parquet(folder / f"{table}.parquet", index=False)
+    _assert_same_network(read_parquet(folder), net)
 
 
 @pytest.mark.parametrize("inside", [False, True])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import _idcodes, schema
 from ._files import atomic_write_files, check_folder
@@ -18,6 +20,12 @@ __all__ = ["Network", "read_parquet"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
+#: Key of the id shared by network.json and the tables of one to_parquet (kept by pandas
+#: in each Parquet file's metadata as the frame's ``attrs``)
+_WRITE_ID = "amebench_write_id"
+#: How often read_parquet reads a folder whose tables come from different writes
+#: (another to_parquet moved its files in while the folder was read) before it says so
+_READ_ATTEMPTS = 3
 #: table -> (codes file, distinct values file, network.json key): the id codes of the
 #: ledger and of the episodes, saved beside their Parquet files so that a metric need not
 #: hash the ids again; the key's record says what they were made from
@@ -148,7 +156,10 @@ class Network:
         Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
         back an equal network. The files are written in full under temporary names and
         then moved into place, so a write interrupted before the final renames leaves
-        the old network.
+        the old network. ``network.json`` and every table hold an id of this write
+        (``amebench_write_id``; pandas keeps it in each Parquet file's metadata as the
+        frame's ``attrs``), by which :func:`amebench.read_parquet` tells a folder
+        rewritten while it was read, or one mixing files of two writes.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
@@ -166,7 +177,8 @@ class Network:
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
-        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
+        write_id = uuid.uuid4().hex
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1, _WRITE_ID: write_id,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
         ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns] for table in _SAVED_CODES}
         staged = {}
@@ -175,7 +187,7 @@ class Network:
         def write_table(table: str, tmp: Path) -> None:
             frame = getattr(self, table)
             try:
-                _write_parquet(frame, tmp)
+                _write_parquet(frame, tmp, write_id)
                 staged[table] = tmp
                 return
             except UnicodeEncodeError:
@@ -274,7 +286,10 @@ def _html(text: str) -> str:
     return html.escape(str(text))
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def _write_parquet(frame: pd.DataFrame, path: Path, write_id: str) -> None:
+    """Write ``frame`` with ``write_id`` in the file's metadata (pandas keeps ``attrs`` there)."""
+    frame = frame.copy(deep=False)
+    frame.attrs = {_WRITE_ID: write_id}
     frame.to_parquet(path, index=False)
 
 
@@ -283,9 +298,20 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 _TO_PANDAS = {"split_blocks": True, "self_destruct": True}
 
 
+def _read_file(path: Path, columns=None) -> pd.DataFrame:
+    """A Parquet file read through one open file.
+
+    ``pd.read_parquet(path)`` opens the path twice (pyarrow reads the footer, then the
+    data): a file moved in between was read with the other file's footer, an OSError
+    ("Invalid column metadata") or worse.
+    """
+    with pa.OSFile(str(path)) as source:
+        return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS)
+
+
 def _read_columns(path: Path, table: str, columns) -> pd.DataFrame:
     """``columns`` of a saved table as :func:`read_parquet` gives them (canonical dtypes)."""
-    frame = pd.read_parquet(path, columns=list(columns), to_pandas_kwargs=_TO_PANDAS)
+    frame = _read_file(path, list(columns))
     spec = schema.TABLES[table]
     return pd.DataFrame({column: schema.coerce_column(frame[column], spec, column) for column in columns})
 
@@ -299,6 +325,10 @@ def _file_identity(path: Path) -> tuple:
 def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
+    Every table must come from the same write as ``network.json`` (an id kept in each
+    file): when another ``to_parquet`` moved its files into the folder while it was read,
+    the folder is read again, up to three times in all.
+
     The id codes that ``to_parquet`` saved (the ledger's and the episodes') are taken
     back when they were made from the very Parquet file read (a digest of its footer and
     id columns' bytes) and their own files are intact (digests of their bytes), so the
@@ -307,25 +337,26 @@ def read_parquet(folder) -> Network:
     Raises
     ------
     SchemaError
-        If ``folder`` is not a saved network or a table lacks canonical columns.
+        If ``folder`` is not a saved network, a table lacks canonical columns, or its
+        tables stay from different writes (files copied in from another saved network).
     """
     folder = Path(folder)
     meta_path = folder / _META_FILE
-    if not meta_path.is_file():
+    for _ in range(_READ_ATTEMPTS):
+        if not meta_path.is_file():
+            raise SchemaError(
+                f"{folder} holds no saved network ({_META_FILE} missing); "
+                "write one with Network.to_parquet(folder)"
+            )
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        tables, identities, stranger = _read_tables(folder, meta.get(_WRITE_ID))
+        if stranger is None:
+            break
+    else:
         raise SchemaError(
-            f"{folder} holds no saved network ({_META_FILE} missing); "
-            "write one with Network.to_parquet(folder)"
+            f"{folder / stranger} was not written with {_META_FILE} by the same Network.to_parquet "
+            "(the folder mixes files of two saved networks); write the network again with to_parquet"
         )
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    tables = {}
-    identities = {}
-    for table in _TABLE_NAMES:
-        path = folder / f"{table}.parquet"
-        if not path.is_file():
-            raise SchemaError(f"{path} is missing from the saved network")
-        identities[table] = _file_identity(path)
-        frame = pd.read_parquet(path, to_pandas_kwargs=_TO_PANDAS)
-        tables[table] = schema.coerce_table(frame, schema.TABLES[table])
     space = None
     for table, (codes, uniques, key) in _SAVED_CODES.items():  # the ledger first: the episodes' space
         if key not in meta:
@@ -338,3 +369,22 @@ def read_parquet(folder) -> Network:
                 space = _idcodes.Space({t.column: t.codes for t in taken}, meta[key]["uniques_blake2b"])
     return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
                    meta=dict(meta.get("meta", {})))
+
+
+def _read_tables(folder: Path, write_id: str | None) -> tuple[dict, dict, str | None]:
+    """Every table of the saved network in ``folder``, each file's identity, and the first
+    file not written with ``write_id`` (None when all were; ``write_id`` None, as
+    in a folder written before the ids, checks nothing)."""
+    tables = {}
+    identities = {}
+    for table in _TABLE_NAMES:
+        path = folder / f"{table}.parquet"
+        if not path.is_file():
+            raise SchemaError(f"{path} is missing from the saved network")
+        identities[table] = _file_identity(path)
+        frame = _read_file(path)
+        written_by = frame.attrs.pop(_WRITE_ID, None)
+        if write_id is not None and written_by != write_id:
+            return tables, identities, path.name
+        tables[table] = schema.coerce_table(frame, schema.TABLES[table])
+    return tables, identities, None
