@@ -89,7 +89,7 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     calls = []
 
-    def broken(frame, path, write_id):
+    def broken(frame, path):
         calls.append(path)
         if len(calls) == 3:
             raise KeyboardInterrupt  # e.g. Ctrl-C while the third table is written
@@ -106,29 +106,75 @@ def test_an_interrupted_to_parquet_leaves_the_old_network(tmp_path, monkeypatch)
 def _assert_same_network(read, expected):
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(read, table), getattr(expected, table), check_exact=True)
-        assert getattr(read, table).attrs == {}  # the write id is not left on the tables
     assert (read.name, read.as_of) == (expected.name, expected.as_of)
+
+
+def _write_while_read(monkeypatch, folder, networks, table="episodes"):
+    """Make read_parquet's read of ``table`` first write the next of ``networks`` to ``folder``."""
+    import amebench.network as network_module
+
+    read_file = network_module._read_file
+    writes = []
+
+    def read_while_written(path, *args, **kwargs):
+        if path.name == f"{table}.parquet" and networks:
+            writes.append(networks.pop(0).to_parquet(folder))
+        return read_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(network_module, "_read_file", read_while_written)
+    return writes
 
 
 def test_a_network_written_over_the_folder_while_it_is_read_is_read_whole(tmp_path, monkeypatch):
     # Another to_parquet finishes (moves its files in) after the reader has read network.json
     # and units.parquet of the old network: the reader read the new network's other tables,
     # and returned a network of two writes (the old 5 units with the new 2-unit tables)
-    import amebench.network as network_module
-
     old, new = amebench.load_sample(), _net()
     folder = old.to_parquet(tmp_path / "net")
-    read_file = network_module._read_file
-    writes = []
-
-    def read_while_written(path, *args):
-        if path.name == "episodes.parquet" and not writes:
-            writes.append(new.to_parquet(folder))
-        return read_file(path, *args)
-
-    monkeypatch.setattr(network_module, "_read_file", read_while_written)
+    writes = _write_while_read(monkeypatch, folder, [new])
     _assert_same_network(read_parquet(folder), new)
     assert len(writes) == 1
+
+
+def test_a_folder_rewritten_during_every_read_is_an_error(tmp_path, monkeypatch):
+    sample, other = amebench.load_sample(), _net()
+    folder = sample.to_parquet(tmp_path / "net")
+    _write_while_read(monkeypatch, folder, [other, sample, other])
+    with pytest.raises(SchemaError, match=r"net was rewritten \(by another Network.to_parquet\) during each of 3 "
+                                          r"reads; read it when that writing has finished"):
+        read_parquet(folder)
+
+
+def test_a_table_changed_by_hand_is_read_as_it_is(tmp_path):
+    # its footer is not the one network.json recorded, but network.json did not change
+    # meanwhile: no other to_parquet moved it in
+    net, other = _net(), amebench.load_sample()
+    folder = net.to_parquet(tmp_path / "n")
+    other.payments.to_parquet(folder / "payments.parquet", index=False)
+    read = read_parquet(folder)
+    pd.testing.assert_frame_equal(read.payments, other.payments, check_exact=True)
+    pd.testing.assert_frame_equal(read.episodes, net.episodes, check_exact=True)
+
+
+def test_the_same_network_gives_the_same_files_and_footer_digests(tmp_path):
+    net = _net()
+    first, second = net.to_parquet(tmp_path / "a"), net.to_parquet(tmp_path / "b")
+    for path in sorted(first.iterdir()):
+        assert (second / path.name).read_bytes() == path.read_bytes(), path.name
+    footers = json.loads((first / "network.json").read_text())["table_footers"]
+    assert sorted(footers) == sorted(TABLES) and len(set(footers.values())) == len(TABLES)
+
+
+def test_a_folder_written_before_the_footer_digests_is_read(tmp_path, monkeypatch):
+    net, other = _net(), amebench.load_sample()
+    folder = net.to_parquet(tmp_path / "n")
+    meta = json.loads((folder / "network.json").read_text())
+    del meta["table_footers"]
+    (folder / "network.json").write_text(json.dumps(meta))
+    _assert_same_network(read_parquet(folder), net)
+    # and nothing to tell a rewrite by: the tables read after it are the new network's
+    _write_while_read(monkeypatch, folder, [other], table="payments")
+    assert len(read_parquet(folder).units) == len(net.units)  # read before the rewrite
 
 
 def test_a_saved_table_is_read_from_the_file_as_opened(tmp_path, monkeypatch):
@@ -150,26 +196,6 @@ def test_a_saved_table_is_read_from_the_file_as_opened(tmp_path, monkeypatch):
     monkeypatch.setattr(pd, "read_parquet", moved_in_then_read)
     pd.testing.assert_frame_equal(network_module._read_file(path), old)
     assert not newer.exists()
-
-
-def test_a_table_copied_in_from_another_saved_network_is_named(tmp_path):
-    first = _net().to_parquet(tmp_path / "first")
-    second = amebench.load_sample().to_parquet(tmp_path / "second")
-    (first / "payments.parquet").write_bytes((second / "payments.parquet").read_bytes())
-    with pytest.raises(SchemaError, match=r"payments.parquet was not written with network.json by the same "
-                                          r"Network.to_parquet \(the folder mixes files of two saved networks\)"):
-        read_parquet(first)
-
-
-def test_a_folder_written_before_the_write_ids_is_read(tmp_path):
-    net = _net()
-    folder = net.to_parquet(tmp_path / "n")
-    meta = json.loads((folder / "network.json").read_text())
-    del meta["amebench_write_id"]
-    (folder / "network.json").write_text(json.dumps(meta))
-    for table in TABLES:  # nor do the files hold one
-        getattr(net, table).to_parquet(folder / f"{table}.parquet", index=False)
-    _assert_same_network(read_parquet(folder), net)
 
 
 @pytest.mark.parametrize("inside", [False, True])

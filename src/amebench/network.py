@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,11 +20,11 @@ __all__ = ["Network", "read_parquet"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
-#: Key of the id shared by network.json and the tables of one to_parquet (kept by pandas
-#: in each Parquet file's metadata as the frame's ``attrs``)
-_WRITE_ID = "amebench_write_id"
-#: How often read_parquet reads a folder whose tables come from different writes
-#: (another to_parquet moved its files in while the folder was read) before it says so
+#: Key in network.json of each table's footer digest (:func:`_footer_digest`): which files
+#: this write made
+_FOOTERS = "table_footers"
+#: How often read_parquet reads a folder whose tables are not those network.json was
+#: written with (another to_parquet moved its files in while it was read) before it says so
 _READ_ATTEMPTS = 3
 #: table -> (codes file, distinct values file, network.json key): the id codes of the
 #: ledger and of the episodes, saved beside their Parquet files so that a metric need not
@@ -156,10 +156,10 @@ class Network:
         Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
         back an equal network. The files are written in full under temporary names and
         then moved into place, so a write interrupted before the final renames leaves
-        the old network. ``network.json`` and every table hold an id of this write
-        (``amebench_write_id``; pandas keeps it in each Parquet file's metadata as the
-        frame's ``attrs``), by which :func:`amebench.read_parquet` tells a folder
-        rewritten while it was read, or one mixing files of two writes.
+        the old network. ``network.json`` records a digest of each table's Parquet
+        footer (``table_footers``), by which :func:`amebench.read_parquet` tells a folder
+        rewritten while it was read, or a table from elsewhere. The same network gives
+        the same files, byte for byte.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
@@ -177,8 +177,7 @@ class Network:
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
-        write_id = uuid.uuid4().hex
-        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1, _WRITE_ID: write_id,
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1, _FOOTERS: {},
                 "meta": json.loads(json.dumps(self.meta, default=str))}
         ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns] for table in _SAVED_CODES}
         staged = {}
@@ -187,7 +186,9 @@ class Network:
         def write_table(table: str, tmp: Path) -> None:
             frame = getattr(self, table)
             try:
-                _write_parquet(frame, tmp, write_id)
+                _write_parquet(frame, tmp)
+                with pa.OSFile(str(tmp)) as written:
+                    meta[_FOOTERS][table] = _footer_digest(written)
                 staged[table] = tmp
                 return
             except UnicodeEncodeError:
@@ -286,11 +287,24 @@ def _html(text: str) -> str:
     return html.escape(str(text))
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path, write_id: str) -> None:
-    """Write ``frame`` with ``write_id`` in the file's metadata (pandas keeps ``attrs`` there)."""
-    frame = frame.copy(deep=False)
-    frame.attrs = {_WRITE_ID: write_id}
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False)
+
+
+def _footer_digest(file: pa.NativeFile) -> str | None:
+    """BLAKE2b (128 bits) of a Parquet file's footer, None when the file has none.
+
+    The footer holds the schema, the pandas metadata and, for every column chunk, its
+    offsets, sizes, value counts and statistics, so files of two different writes
+    differ there; a few kB are read, not the file.
+    """
+    size = file.size()
+    if size < 12:
+        return None
+    length = int.from_bytes(file.read_at(4, size - 8), "little")
+    if length > size - 12:
+        return None
+    return hashlib.blake2b(file.read_at(length + 8, size - 8 - length), digest_size=16).hexdigest()
 
 
 #: one block per column, arrow buffers freed as they are converted: no copy into
@@ -298,14 +312,16 @@ def _write_parquet(frame: pd.DataFrame, path: Path, write_id: str) -> None:
 _TO_PANDAS = {"split_blocks": True, "self_destruct": True}
 
 
-def _read_file(path: Path, columns=None) -> pd.DataFrame:
-    """A Parquet file read through one open file.
+def _read_file(path: Path, columns=None, *, footer: str | None = None) -> pd.DataFrame | None:
+    """A Parquet file read through one open file; None when its footer's digest is not ``footer``.
 
     ``pd.read_parquet(path)`` opens the path twice (pyarrow reads the footer, then the
     data): a file moved in between was read with the other file's footer, an OSError
-    ("Invalid column metadata") or worse.
+    ("Invalid column metadata") or worse. Without ``footer`` nothing is checked.
     """
     with pa.OSFile(str(path)) as source:
+        if footer is not None and _footer_digest(source) != footer:
+            return None
         return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS)
 
 
@@ -325,9 +341,11 @@ def _file_identity(path: Path) -> tuple:
 def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
-    Every table must come from the same write as ``network.json`` (an id kept in each
-    file): when another ``to_parquet`` moved its files into the folder while it was read,
-    the folder is read again, up to three times in all.
+    ``network.json`` holds a digest of each table's Parquet footer. A table whose file
+    is not the one recorded while ``network.json`` has changed since it was read was
+    moved in by another ``to_parquet``: the folder is read again (up to three times in
+    all), so the tables never come from two writes. A file changed while
+    ``network.json`` stayed the same (say a table rewritten by hand) is read as it is.
 
     The id codes that ``to_parquet`` saved (the ledger's and the episodes') are taken
     back when they were made from the very Parquet file read (a digest of its footer and
@@ -337,26 +355,23 @@ def read_parquet(folder) -> Network:
     Raises
     ------
     SchemaError
-        If ``folder`` is not a saved network, a table lacks canonical columns, or its
-        tables stay from different writes (files copied in from another saved network).
+        If ``folder`` is not a saved network, a table lacks canonical columns, or the
+        folder was rewritten during each of the three reads.
     """
     folder = Path(folder)
     meta_path = folder / _META_FILE
     for _ in range(_READ_ATTEMPTS):
-        if not meta_path.is_file():
-            raise SchemaError(
-                f"{folder} holds no saved network ({_META_FILE} missing); "
-                "write one with Network.to_parquet(folder)"
-            )
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        tables, identities, stranger = _read_tables(folder, meta.get(_WRITE_ID))
-        if stranger is None:
+        text = _meta_text(meta_path)
+        meta = json.loads(text)
+        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=lambda: _meta_text(meta_path) != text)
+        if read is not None:
             break
     else:
         raise SchemaError(
-            f"{folder / stranger} was not written with {_META_FILE} by the same Network.to_parquet "
-            "(the folder mixes files of two saved networks); write the network again with to_parquet"
+            f"{folder} was rewritten (by another Network.to_parquet) during each of {_READ_ATTEMPTS} reads; "
+            "read it when that writing has finished"
         )
+    tables, identities = read
     space = None
     for table, (codes, uniques, key) in _SAVED_CODES.items():  # the ledger first: the episodes' space
         if key not in meta:
@@ -371,10 +386,22 @@ def read_parquet(folder) -> Network:
                    meta=dict(meta.get("meta", {})))
 
 
-def _read_tables(folder: Path, write_id: str | None) -> tuple[dict, dict, str | None]:
-    """Every table of the saved network in ``folder``, each file's identity, and the first
-    file not written with ``write_id`` (None when all were; ``write_id`` None, as
-    in a folder written before the ids, checks nothing)."""
+def _meta_text(path: Path) -> str:
+    if not path.is_file():
+        raise SchemaError(
+            f"{path.parent} holds no saved network ({_META_FILE} missing); "
+            "write one with Network.to_parquet(folder)"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict] | None:
+    """Every table of the saved network in ``folder`` and each file's identity.
+
+    None when a table's footer is not the one in ``footers`` and ``rewritten()`` says
+    ``network.json`` changed meanwhile. A table without a digest in ``footers`` (a
+    folder written before they were recorded) is not checked.
+    """
     tables = {}
     identities = {}
     for table in _TABLE_NAMES:
@@ -382,9 +409,10 @@ def _read_tables(folder: Path, write_id: str | None) -> tuple[dict, dict, str | 
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
         identities[table] = _file_identity(path)
-        frame = _read_file(path)
-        written_by = frame.attrs.pop(_WRITE_ID, None)
-        if write_id is not None and written_by != write_id:
-            return tables, identities, path.name
+        frame = _read_file(path, footer=footers.get(table))
+        if frame is None:
+            if rewritten():
+                return None
+            frame = _read_file(path)  # changed since, but not by another to_parquet: taken as it is
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
-    return tables, identities, None
+    return tables, identities
