@@ -158,8 +158,8 @@ class Network:
         then moved into place, so a write interrupted before the final renames leaves
         the old network. ``network.json`` records a digest of each table's Parquet
         footer (``table_footers``), by which :func:`amebench.read_parquet` tells a folder
-        rewritten while it was read, or a table from elsewhere. The same network gives
-        the same files, byte for byte.
+        rewritten while it was read. The same network gives the same files, byte for
+        byte.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
