@@ -312,15 +312,15 @@ def _footer_digest(file: pa.NativeFile) -> str | None:
 _TO_PANDAS = {"split_blocks": True, "self_destruct": True}
 
 
-def _read_file(path: Path, columns=None, *, footer: str | None = None) -> pd.DataFrame | None:
-    """A Parquet file read through one open file; None when its footer's digest is not ``footer``.
+def _read_file(path: Path, columns=None, *, skip=None) -> pd.DataFrame | None:
+    """A Parquet file read through one open file; None when ``skip(the open file)`` says so.
 
     ``pd.read_parquet(path)`` opens the path twice (pyarrow reads the footer, then the
     data): a file moved in between was read with the other file's footer, an OSError
-    ("Invalid column metadata") or worse. Without ``footer`` nothing is checked.
+    ("Invalid column metadata") or worse.
     """
     with pa.OSFile(str(path)) as source:
-        if footer is not None and _footer_digest(source) != footer:
+        if skip is not None and skip(source):
             return None
         return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS)
 
@@ -363,7 +363,7 @@ def read_parquet(folder) -> Network:
     for _ in range(_READ_ATTEMPTS):
         text = _meta_text(meta_path)
         meta = json.loads(text)
-        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=lambda: _meta_text(meta_path) != text)
+        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_changed, meta_path, text))
         if read is not None:
             break
     else:
@@ -395,12 +395,24 @@ def _meta_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _changed(path: Path, text: str) -> bool:
+    """Whether the network.json at ``path`` no longer reads ``text``."""
+    return _meta_text(path) != text
+
+
+def _moved_in(source: pa.NativeFile, *, recorded: str | None, rewritten) -> bool:
+    """Whether another to_parquet moved ``source`` in: its footer's digest is not
+    ``recorded`` and ``rewritten()`` (network.json changed since it was read)."""
+    return recorded is not None and _footer_digest(source) != recorded and rewritten()
+
+
 def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict] | None:
     """Every table of the saved network in ``folder`` and each file's identity.
 
     None when a table's footer is not the one in ``footers`` and ``rewritten()`` says
-    ``network.json`` changed meanwhile. A table without a digest in ``footers`` (a
-    folder written before they were recorded) is not checked.
+    ``network.json`` changed meanwhile (another to_parquet moved the file in); a file
+    changed otherwise (by hand) is taken as it is. A table without a digest in
+    ``footers`` (a folder written before they were recorded) is not checked.
     """
     tables = {}
     identities = {}
@@ -409,10 +421,8 @@ def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict]
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
         identities[table] = _file_identity(path)
-        frame = _read_file(path, footer=footers.get(table))
+        frame = _read_file(path, skip=partial(_moved_in, recorded=footers.get(table), rewritten=rewritten))
         if frame is None:
-            if rewritten():
-                return None
-            frame = _read_file(path)  # changed since, but not by another to_parquet: taken as it is
+            return None
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
     return tables, identities
