@@ -419,12 +419,13 @@ def test_text_that_is_not_unicode_in_the_units_frame():
         Network.from_frames(episodes=_episodes(), units=units, as_of="2026-01-01")
 
 
-
-@pytest.mark.parametrize("column", ["name", "municipality_code"])
-def test_text_that_is_not_unicode_in_a_units_frame_text_column(column):
-    # the cast to the canonical text dtype raised pyarrow's message, which quotes the character
+@pytest.mark.parametrize(("column", "first"), [("name", "ok"), ("municipality_code", "0123"), ("population", 1),
+                                             ("annual_cost_sek", 1.5)])
+def test_text_that_is_not_unicode_in_a_units_frame_column(column, first):
+    # the cast to the canonical text dtype raised pyarrow's message, which quotes the
+    # character; the cast of a number column a ValueError quoting the whole cell
     units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "municipality_code": ["0123", "0124"]})
-    units[column] = pd.Series(["ok", "B\udcff"], dtype=object)
+    units[column] = pd.Series([first, "B\udcff"], dtype=object)
     with pytest.raises(SchemaError) as caught:
         Network.from_frames(episodes=_episodes(), units=units, as_of="2026-01-01")
     message = str(caught.value)
@@ -455,6 +456,7 @@ def test_a_repeated_column_that_is_not_canonical_is_dropped_as_before():
 def test_a_frame_that_is_not_a_dataframe_is_named(table):
     with pytest.raises(SchemaError, match=f"{table} must be a pandas DataFrame, not dict"):
         Network.from_frames(episodes=_episodes(), **{table: {"unit": ["a"]}}, as_of="2026-01-01")
+
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False), st.integers(-10**6, 10**6).map(float)), min_size=1,

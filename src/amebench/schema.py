@@ -376,6 +376,19 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
     is not echoed: it may be an identity number. Raise it outside the ``except`` block
     of the encoding error, whose message and ``object`` hold the cell.
     """
+    found = _not_unicode_rows(frame)
+    if found is None:
+        return SchemaError(f"{what} holds text that is not valid Unicode")
+    column, rows = found
+    return SchemaError(
+        f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
+        f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
+        "decode the source with its true encoding"
+    )
+
+
+def _not_unicode_rows(frame: pd.DataFrame) -> tuple[str, list[int]] | None:
+    """The first column of ``frame`` with text that has no UTF-8 form, and those cells' 1-based rows."""
 
     def broken(v) -> bool:
         if not isinstance(v, str):
@@ -396,12 +409,8 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
         else:
             continue
         if rows:
-            return SchemaError(
-                f"{what}, column {column!r}: {len(rows)} cell(s) hold text that is not valid Unicode "
-                f"(a lone surrogate, as from decoding bytes with errors='surrogateescape'; rows {rows[:10]}); "
-                "decode the source with its true encoding"
-            )
-    return SchemaError(f"{what} holds text that is not valid Unicode")
+            return column, rows
+    return None
 
 
 def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
@@ -410,7 +419,9 @@ def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
     Raises
     ------
     SchemaError
-        If a value cannot be cast.
+        If a value cannot be cast. Text that is not valid Unicode gives
+        :func:`not_unicode_error`, which does not echo the cell, whatever the dtype
+        (a number column's cast fails with a ValueError quoting it).
     """
     dtype = spec.dtypes[column]
     try:
@@ -423,13 +434,13 @@ def coerce_column(values: pd.Series, spec: TableSpec, column: str) -> pd.Series:
         return values.astype(dtype)
     except SchemaError:
         raise
-    except UnicodeEncodeError:
-        pass  # raised below, without the encoding error (it holds the cell) as its context
-    except (TypeError, ValueError) as exc:
-        raise SchemaError(
-            f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {exc}"
-        ) from None
-    raise not_unicode_error(values.to_frame(column), f"table {spec.name!r}")
+    except (TypeError, ValueError) as exc:  # a UnicodeEncodeError too
+        reason = None if isinstance(exc, UnicodeEncodeError) else str(exc)
+    # raised here, outside the except block: the failed cast (it may hold the cell) is not the context
+    frame = values.to_frame(column)
+    if reason is None or _not_unicode_rows(frame) is not None:
+        raise not_unicode_error(frame, f"table {spec.name!r}")
+    raise SchemaError(f"table {spec.name!r}, column {column!r} cannot be read as {dtype}: {reason}")
 
 
 def _as_codes(values: pd.Series, dtype: pd.CategoricalDtype, table: str, column: str) -> pd.Series:
