@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from . import _threads, schema
 
-__all__ = ["ID_COLUMNS", "IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint", "Space",
+__all__ = ["ID_COLUMNS", "IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint", "parquet_footer", "Space",
            "save_codes", "Taken", "load_codes", "remember"]
 
 
@@ -251,6 +251,23 @@ def _blake2b(data) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def parquet_footer(file) -> bytes | None:
+    """A Parquet file's footer with its length and closing magic (the file's last bytes).
+
+    ``file`` is an open binary file or pyarrow ``NativeFile``; None when it is too short
+    to hold the footer its last 8 bytes announce.
+    """
+    size = file.seek(0, os.SEEK_END)
+    if size < 12:
+        return None
+    file.seek(-8, os.SEEK_END)
+    length = int.from_bytes(file.read(4), "little")
+    if length > size - 12:
+        return None
+    file.seek(-8 - length, os.SEEK_END)
+    return file.read(length + 8)
+
+
 def fingerprint(parquet_path, columns: Sequence[str]) -> str:
     """Return a digest of a Parquet file's footer and ``columns``' bytes (BLAKE2b, 128 bits).
 
@@ -264,10 +281,10 @@ def fingerprint(parquet_path, columns: Sequence[str]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(json.dumps(list(columns)).encode())
     with open(parquet_path, "rb") as file:
-        file.seek(-8, os.SEEK_END)
-        footer_length = int.from_bytes(file.read(4), "little")
-        file.seek(-8 - footer_length, os.SEEK_END)
-        digest.update(file.read(footer_length + 8))
+        footer = parquet_footer(file)
+        if footer is None:
+            raise ValueError(f"{parquet_path} is too short for a Parquet file")
+        digest.update(footer)
         meta = pq.ParquetFile(file).metadata
         for g in range(meta.num_row_groups):
             group = meta.row_group(g)

@@ -292,19 +292,14 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _footer_digest(file: pa.NativeFile) -> str | None:
-    """BLAKE2b (128 bits) of a Parquet file's footer, None when the file has none.
+    """BLAKE2b (128 bits) of a Parquet file's footer (:func:`amebench._idcodes.parquet_footer`), None when it has none.
 
     The footer holds the schema, the pandas metadata and, for every column chunk, its
     offsets, sizes, value counts and statistics, so files of two different writes
     differ there; a few kB are read, not the file.
     """
-    size = file.size()
-    if size < 12:
-        return None
-    length = int.from_bytes(file.read_at(4, size - 8), "little")
-    if length > size - 12:
-        return None
-    return hashlib.blake2b(file.read_at(length + 8, size - 8 - length), digest_size=16).hexdigest()
+    footer = _idcodes.parquet_footer(file)
+    return None if footer is None else hashlib.blake2b(footer, digest_size=16).hexdigest()
 
 
 #: one block per column, arrow buffers freed as they are converted: no copy into
@@ -322,6 +317,7 @@ def _read_file(path: Path, columns=None, *, skip=None) -> pd.DataFrame | None:
     with pa.OSFile(str(path)) as source:
         if skip is not None and skip(source):
             return None
+        source.seek(0)  # skip may have moved it (pyarrow reads at offsets anyway)
         return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS)
 
 
