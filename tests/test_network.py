@@ -145,6 +145,75 @@ def test_a_folder_rewritten_during_every_read_is_an_error(tmp_path, monkeypatch)
         read_parquet(folder)
 
 
+def _stop_while_moving_in(monkeypatch, stop_after):
+    """Make to_parquet's renames stop (Ctrl-C) after ``stop_after`` files have been moved in."""
+    import amebench._files as files_module
+
+    replace = os.replace
+    moved = []
+
+    def replace_then_stop(source, target):
+        if len(moved) == stop_after:
+            raise KeyboardInterrupt
+        replace(source, target)
+        moved.append(target)
+
+    monkeypatch.setattr(files_module.os, "replace", replace_then_stop)
+    return moved
+
+
+def test_a_to_parquet_stopped_while_moving_its_files_in_is_an_error_until_written_again(tmp_path, monkeypatch):
+    # Ctrl-C after 3 of the new tables were moved in: the folder holds tables of two
+    # writes and network.json of the old one. It was read as if the 3 tables had been
+    # changed by hand: the old network's units with the new one's episodes
+    old, new = amebench.load_sample(), _net()
+    folder = old.to_parquet(tmp_path / "net")
+    moved = _stop_while_moving_in(monkeypatch, stop_after=3)
+    with pytest.raises(KeyboardInterrupt):
+        new.to_parquet(folder)
+    monkeypatch.undo()
+    assert [path.name for path in moved] == ["units.parquet", "episodes.parquet", "activities.parquet"]
+    assert (folder / "network.unfinished").exists()
+    with pytest.raises(SchemaError, match=r"net holds tables of two writes: a Network.to_parquet into it was "
+                                          r"stopped while moving its files into place, or is still doing so "
+                                          r"\(network.unfinished is left from it\); write the network there again"):
+        read_parquet(folder)
+    new.to_parquet(folder)
+    assert not (folder / "network.unfinished").exists()
+    _assert_same_network(read_parquet(folder), new)
+
+
+def test_a_folder_read_while_a_to_parquet_moves_its_files_in_is_read_again_after_it(tmp_path, monkeypatch):
+    # The writer has moved the new tables in but not yet network.json when the reader
+    # reads them (the writer was not scheduled for a moment): network.json is still the
+    # one the reader read, and the tables were taken as changed by hand
+    import amebench.network as network_module
+
+    old, new = amebench.load_sample(), _net()
+    folder, staged = old.to_parquet(tmp_path / "net"), new.to_parquet(tmp_path / "staged")
+    later = ["network.json", *(path.name for path in staged.glob("*.arrow"))]
+    read_file = network_module._read_file
+
+    def read_while_moved_in(path, *args, **kwargs):
+        if path.name == "episodes.parquet" and not (folder / "network.unfinished").exists() and staged.exists():
+            (folder / "network.unfinished").touch()
+            for table in TABLES:
+                os.replace(staged / f"{table}.parquet", folder / f"{table}.parquet")
+        return read_file(path, *args, **kwargs)
+
+    def writer_finishes(seconds):
+        assert seconds == 0.1
+        for name in later:
+            os.replace(staged / name, folder / name)
+        (folder / "network.unfinished").unlink()
+        staged.rmdir()
+
+    monkeypatch.setattr(network_module, "_read_file", read_while_moved_in)
+    monkeypatch.setattr("time.sleep", writer_finishes)
+    _assert_same_network(read_parquet(folder), new)
+    assert not staged.exists()
+
+
 def test_a_table_changed_by_hand_is_read_as_it_is(tmp_path):
     # its footer is not the one network.json recorded, but network.json did not change
     # meanwhile: no other to_parquet moved it in
@@ -161,6 +230,7 @@ def test_the_same_network_gives_the_same_files_and_footer_digests(tmp_path):
     first, second = net.to_parquet(tmp_path / "a"), net.to_parquet(tmp_path / "b")
     for path in sorted(first.iterdir()):
         assert (second / path.name).read_bytes() == path.read_bytes(), path.name
+    assert not (first / "network.unfinished").exists()
     footers = json.loads((first / "network.json").read_text())["table_footers"]
     assert sorted(footers) == sorted(TABLES) and len(set(footers.values())) == len(TABLES)
 

@@ -45,15 +45,19 @@ def atomic_write_bytes(path, data: bytes) -> None:
     atomic_write_files([(Path(path), lambda tmp: tmp.write_bytes(data))])
 
 
-def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[..., object]]]) -> None:
+def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[..., object]]], *,
+                       unfinished: Path | None = None) -> None:
     """Write several files, each by ``write(temporary path)``, then move them all into place.
 
     Every file is written in full under a temporary name in its own folder before any
     is renamed, and each rename is atomic (``os.replace`` within one file system): an
     interruption while writing leaves the old files and no temporary ones. Only an
     interruption during the renames themselves (microseconds) can leave some files new
-    and others old. Files get the usual permissions (0666 less the umask), not the
-    owner-only ones of a temporary file. The writers run in list order. A writer that
+    and others old; ``unfinished``, when given, is an empty file made just before the
+    first rename and removed after the last, so it exists while the files may be of two
+    writes, and stays when the renames were interrupted. Files get the usual
+    permissions (0666 less the umask), not the owner-only ones of a temporary file. The
+    writers run in list order, and the files are moved in that order too. A writer that
     makes several files at once comes with a tuple of paths and gets one temporary
     path for each, in the same order.
     """
@@ -72,9 +76,13 @@ def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[.
             write(*tmps)
         for tmp, _ in staged:
             os.chmod(tmp, mode)
+        if unfinished is not None:
+            unfinished.touch()
         for tmp, path in staged:
             os.replace(tmp, path)
-    except BaseException:
+        if unfinished is not None:
+            unfinished.unlink(missing_ok=True)
+    except BaseException:  # leaves ``unfinished``: some files may be new and others old
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise

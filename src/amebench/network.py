@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,11 @@ _FOOTERS = "table_footers"
 #: How often read_parquet reads a folder whose tables are not those network.json was
 #: written with (another to_parquet moved its files in while it was read) before it says so
 _READ_ATTEMPTS = 3
+#: seconds read_parquet waits before reading such a folder again
+_REREAD_WAIT_S = 0.1
+#: exists while to_parquet moves its files into place (atomic_write_files' ``unfinished``),
+#: and after, when that was interrupted: the folder may hold tables of two writes
+_UNFINISHED = "network.unfinished"
 #: table -> (codes file, distinct values file, network.json key): the id codes of the
 #: ledger and of the episodes, saved beside their Parquet files so that a metric need not
 #: hash the ids again; the key's record says what they were made from
@@ -158,8 +164,11 @@ class Network:
         then moved into place, so a write interrupted before the final renames leaves
         the old network. ``network.json`` records a digest of each table's Parquet
         footer (``table_footers``), by which :func:`amebench.read_parquet` tells a folder
-        rewritten while it was read. The same network gives the same files, byte for
-        byte.
+        rewritten while it was read; ``network.unfinished`` exists while the files are
+        moved in (microseconds), and stays when that was interrupted, so that the folder's
+        tables may be of two writes (writing the network again removes it). Write a
+        folder from one process at a time. The same network gives the same files, byte
+        for byte.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
@@ -213,7 +222,7 @@ class Network:
         files += [((folder / codes, folder / uniques), partial(write_codes, table))
                   for table, (codes, uniques, _) in _SAVED_CODES.items() if ids[table]]
         files.append((folder / _META_FILE, write_meta))
-        atomic_write_files(files)
+        atomic_write_files(files, unfinished=folder / _UNFINISHED)
         for table, (codes, uniques, _) in _SAVED_CODES.items():
             if not ids[table]:  # codes of an earlier network in this folder: unused now, but large
                 for name in (codes, uniques):
@@ -338,10 +347,12 @@ def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
     ``network.json`` holds a digest of each table's Parquet footer. A table whose file
-    is not the one recorded while ``network.json`` has changed since it was read was
-    moved in by another ``to_parquet``: the folder is read again (up to three times in
-    all), so the tables never come from two writes. A file changed while
-    ``network.json`` stayed the same (say a table rewritten by hand) is read as it is.
+    is not the one recorded while ``network.json`` has changed since it was read, or
+    while ``network.unfinished`` exists (another ``to_parquet`` is moving its files in,
+    or was stopped while it did), was moved in by another ``to_parquet``: the folder is
+    read again a tenth of a second later (up to three times in all), so the tables
+    never come from two writes. A file changed otherwise (say a table rewritten by
+    hand) is read as it is.
 
     The id codes that ``to_parquet`` saved (the ledger's and the episodes') are taken
     back when they were made from the very Parquet file read (a digest of its footer and
@@ -351,18 +362,27 @@ def read_parquet(folder) -> Network:
     Raises
     ------
     SchemaError
-        If ``folder`` is not a saved network, a table lacks canonical columns, or the
-        folder was rewritten during each of the three reads.
+        If ``folder`` is not a saved network, a table lacks canonical columns, the
+        folder was rewritten during each of the three reads, or it holds tables of two
+        writes because a ``to_parquet`` was stopped while moving its files in.
     """
     folder = Path(folder)
     meta_path = folder / _META_FILE
-    for _ in range(_READ_ATTEMPTS):
+    for attempt in range(_READ_ATTEMPTS):
+        if attempt:
+            time.sleep(_REREAD_WAIT_S)
         text = _meta_text(meta_path)
         meta = json.loads(text)
-        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_changed, meta_path, text))
+        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_rewritten, folder, text))
         if read is not None:
             break
     else:
+        if (folder / _UNFINISHED).exists():
+            raise SchemaError(
+                f"{folder} holds tables of two writes: a Network.to_parquet into it was stopped while moving its "
+                f"files into place, or is still doing so ({_UNFINISHED} is left from it); write the network there "
+                "again"
+            )
         raise SchemaError(
             f"{folder} was rewritten (by another Network.to_parquet) during each of {_READ_ATTEMPTS} reads; "
             "read it when that writing has finished"
@@ -391,14 +411,18 @@ def _meta_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _changed(path: Path, text: str) -> bool:
-    """Whether the network.json at ``path`` no longer reads ``text``."""
-    return _meta_text(path) != text
+def _rewritten(folder: Path, text: str) -> bool:
+    """Whether another to_parquet has moved files into ``folder`` since its network.json read ``text``.
+
+    Its marker of unfinished renames is looked at first: that to_parquet removes it
+    only after it has moved network.json in, so one of the two is always seen.
+    """
+    return (folder / _UNFINISHED).exists() or _meta_text(folder / _META_FILE) != text
 
 
 def _moved_in(source: pa.NativeFile, *, recorded: str | None, rewritten) -> bool:
     """Whether another to_parquet moved ``source`` in: its footer's digest is not
-    ``recorded`` and ``rewritten()`` (network.json changed since it was read)."""
+    ``recorded`` and ``rewritten()`` (:func:`_rewritten`)."""
     return recorded is not None and _footer_digest(source) != recorded and rewritten()
 
 
@@ -406,7 +430,7 @@ def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict]
     """Every table of the saved network in ``folder`` and each file's identity.
 
     None when a table's footer is not the one in ``footers`` and ``rewritten()`` says
-    ``network.json`` changed meanwhile (another to_parquet moved the file in); a file
+    another to_parquet moved files in meanwhile (:func:`_rewritten`); a file
     changed otherwise (by hand) is taken as it is. A table without a digest in
     ``footers`` (a folder written before they were recorded) is not checked.
     """
