@@ -235,7 +235,8 @@ def test_grouped_fit_equals_row_level_fit():
                             drop_first=True, dtype="float64")
     design = sm.add_constant(design, has_constant="add")
     rows = sm.GLM(y, design, family=sm.families.Binomial()).fit()
-    grouped, p_hat, (p_pattern, y_pattern, counts) = riskadjust._fit_grouped(features, y, casemix)
+    fit = riskadjust._fit_grouped(features, y, casemix)
+    grouped, p_hat, p_pattern, y_pattern, counts = fit.model, fit.p_hat, fit.p_pattern, fit.y_pattern, fit.counts
     assert counts.sum() == len(y) and (y_pattern * counts).sum() == y.sum()
     # the c-statistic of the tallied patterns is that of the episodes
     assert riskadjust._c_of_tallies(p_pattern, counts * y_pattern, counts * (1 - y_pattern)) == c_statistic(y, p_hat)

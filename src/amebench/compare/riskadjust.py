@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -129,10 +130,10 @@ def risk_adjusted(
     features = _features(frame, cohort, casemix, rows=rows)
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
     _warn_unseen(features, frame["unit"], casemix)
-    model, p_hat, (p_pattern, y_pattern, counts) = _fit_grouped(features, y, casemix)
+    fit = _fit_grouped(features, y, casemix)
     unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": p_hat})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat})
         .query("code >= 0")
         .groupby("code", sort=True)
         .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
@@ -153,26 +154,34 @@ def risk_adjusted(
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
         table=tidy(table),
-        model=model,
-        c_statistic=_c_of_tallies(p_pattern, counts * y_pattern, counts * (1 - y_pattern)),
-        calibration=_calibration(y, p_hat),
+        model=fit.model,
+        c_statistic=_c_of_tallies(fit.p_pattern, fit.counts * fit.y_pattern, fit.counts * (1 - fit.y_pattern)),
+        calibration=_calibration(y, fit.p_hat),
         casemix=casemix,
     )
 
 
-def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix):
+class _GroupedFit(NamedTuple):
+    """The logistic GLM fitted on patterns (:func:`_fit_grouped`)."""
+
+    model: object  #: statsmodels' GLM results
+    p_hat: np.ndarray  #: fitted probability of every episode
+    p_pattern: np.ndarray  #: fitted probability of each distinct (case-mix, outcome) pattern
+    y_pattern: np.ndarray  #: outcome (0 or 1) of each pattern
+    counts: np.ndarray  #: number of episodes of each pattern
+
+
+def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
     """Fit the logistic GLM on the distinct (case-mix, outcome) patterns with frequency weights.
 
-    Returns the fit, the fitted probability of every episode, and per pattern its
-    fitted probability, outcome and number of episodes. The likelihood of
-    the episodes is the likelihood of the patterns with each pattern's log-likelihood
-    multiplied by its count, so ``freq_weights`` gives the same maximum-likelihood
-    estimate, standard errors, deviance and log-likelihood as one row per episode
-    (statsmodels documents ``freq_weights`` as 1-d array of frequency weights
-    "equivalent to repeating records"); the pattern table has a few thousand rows
-    instead of millions (``results.nobs`` counts the patterns, ``results.model.wnobs``
-    the episodes). tests/test_compare_riskadjust.py checks the coefficients
-    against the row-level fit.
+    The likelihood of the episodes is the likelihood of the patterns with each
+    pattern's log-likelihood multiplied by its count, so ``freq_weights`` gives the
+    same maximum-likelihood estimate, standard errors, deviance and log-likelihood as
+    one row per episode (statsmodels documents ``freq_weights`` as 1-d array of
+    frequency weights "equivalent to repeating records"); the pattern table has a few
+    thousand rows instead of millions (``results.nobs`` counts the patterns,
+    ``results.model.wnobs`` the episodes). tests/test_compare_riskadjust.py checks the
+    coefficients against the row-level fit.
     """
     codes = np.zeros(len(features), dtype=np.int64)
     for column in features.columns:
@@ -188,7 +197,7 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix):
     model = sm.GLM(y[first], design, family=sm.families.Binomial(),
                    freq_weights=counts.astype("float64")).fit()
     p_pattern = np.asarray(model.predict(design))
-    return model, p_pattern[inverse], (p_pattern, y[first], counts)
+    return _GroupedFit(model, p_pattern[inverse], p_pattern, y[first], counts)
 
 
 def _sorted_patterns(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
