@@ -199,40 +199,52 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     return ax
 
 
-def _interval_rows(ax, names, est, low, high, marker: str, *, reference: float | None = None, order: str,
-                   lang: str, **kwargs) -> None:
-    """Draw one interval a row, the first row at the bottom.
+_INTERVAL = ("estimate", "ci_low", "ci_high")
 
+
+def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
+    """The rows :func:`_interval_rows` draws: ``data[name]`` as text, ``interval``'s columns as floats."""
+    return pd.DataFrame({"name": data[name].astype(str).to_numpy(),
+                         **{key: data[column].astype(float).to_numpy() for key, column in zip(_INTERVAL, interval)}})
+
+
+def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | None = None, order: str,
+                   lang: str, **kwargs) -> None:
+    """Draw one interval a row, the first at the bottom.
+
+    ``rows`` has the columns ``name``, ``estimate``, ``ci_low`` and ``ci_high``.
     Up to ``NAMED_ROWS`` rows each gets its name. With more, an overview: thin
     intervals without caps or names, the y axis saying how many units are drawn in
     which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
     whose whole interval lies above or below ``reference`` coloured, with their count
     in the legend (``color``, ``ecolor`` and ``label`` in ``kwargs`` are ignored there).
     """
-    y = np.arange(len(est))
-    if len(est) <= NAMED_ROWS:
+    est, low, high = (rows[column].to_numpy() for column in _INTERVAL)
+    y = np.arange(len(rows))
+    if len(rows) <= NAMED_ROWS:
         ax.errorbar(est, y, xerr=[est - low, high - est], **{"fmt": marker, "color": _POINT, "ecolor": "#57606a",
                                                              "capsize": 3, **kwargs})
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, rows["name"].tolist())
     else:
         side = np.full(len(est), "within", dtype=object)
         if reference is not None:
             side[low > reference] = "above"
             side[high < reference] = "below"
         for where in ("within", "above", "below"):
-            rows = side == where
-            if not rows.any():
+            on_side = side == where
+            if not on_side.any():
                 continue
             colour = _SIDE_COLOURS.get(where, _POINT)
-            label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(rows.sum()))
+            label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(on_side.sum()))
             # the colours and labels say which side a row is on: the caller's do not replace them
             style = {"fmt": marker, "markersize": _OVERVIEW_MARKER, "elinewidth": _OVERVIEW_LINE, "capsize": 0,
                      **{k: v for k, v in kwargs.items() if k not in ("color", "ecolor", "label")},
                      "color": colour, "ecolor": colour if where != "within" else _WITHIN_LINE, "label": label}
-            ax.errorbar(est[rows], y[rows], xerr=[est[rows] - low[rows], high[rows] - est[rows]], **style)
+            ax.errorbar(est[on_side], y[on_side], xerr=[est[on_side] - low[on_side], high[on_side] - est[on_side]],
+                        **style)
         ax.set_yticks([])
-        ax.set_ylabel(figure_text(order, lang, k=len(est)))
-    _row_limits(ax, len(est))
+        ax.set_ylabel(figure_text(order, lang, k=len(rows)))
+    _row_limits(ax, len(rows))
 
 
 def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
@@ -253,19 +265,17 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
         data = data[data["group"].astype(str) == "participants"]
     reference = data[data[label].astype(str) == "network"]
     data = data[data[label].astype(str) != "network"].sort_values("estimate")
-    est = data["estimate"].astype(float).to_numpy()
-    low = data["ci_low"].astype(float).to_numpy()
-    high = data["ci_high"].astype(float).to_numpy()
+    rows = _rows(data, label)
+    rows["name"] = [code_label(v, lang) for v in rows["name"]]
     line = float(reference["estimate"].iloc[0]) if len(reference) else None
-    _interval_rows(ax, [code_label(v, lang) for v in data[label].astype(str)], est, low, high, "o",
-                   reference=line, order="ordered_estimate", lang=lang, **kwargs)
+    _interval_rows(ax, rows, "o", reference=line, order="ordered_estimate", lang=lang, **kwargs)
     if line is not None:
         ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
         ax.legend(frameon=False, fontsize="small")
-    if _is_proportion(np.concatenate([low, high])):
+    if _is_proportion(np.concatenate([rows["ci_low"], rows["ci_high"]])):
         _percent_axis(ax.xaxis, lang)
     else:
-        if len(low) and low.min() < 0 < high.max():
+        if len(rows) and rows["ci_low"].min() < 0 < rows["ci_high"].max():
             ax.axvline(0.0, color="#57606a", lw=0.8)
         _number_axis(ax.xaxis, lang)
     ax.set_xlabel(xlabel or figure_text("estimate_ci", lang))
@@ -280,9 +290,7 @@ def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
-    _interval_rows(ax, data["unit"].astype(str).tolist(), data["estimate"].astype(float).to_numpy(),
-                   data["ci_low"].astype(float).to_numpy(), data["ci_high"].astype(float).to_numpy(), "s",
-                   order="ordered_rank", lang=lang, **kwargs)
+    _interval_rows(ax, _rows(data, "unit"), "s", order="ordered_rank", lang=lang, **kwargs)
     from matplotlib.ticker import MaxNLocator
 
     k = len(table)
@@ -305,9 +313,8 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     """
     ax = _axes(ax)
     data = getattr(table, "table", table).dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
-    _interval_rows(ax, data["unit"].astype(str).tolist(), data["oe_ratio"].astype(float).to_numpy(),
-                   data["oe_ci_low"].astype(float).to_numpy(), data["oe_ci_high"].astype(float).to_numpy(), "o",
-                   reference=1.0, order="ordered_estimate", lang=lang, **kwargs)
+    _interval_rows(ax, _rows(data, "unit", ("oe_ratio", "oe_ci_low", "oe_ci_high")), "o", reference=1.0,
+                   order="ordered_estimate", lang=lang, **kwargs)
     if len(data) > NAMED_ROWS:  # the overview's legend says what its colours are
         ax.axvline(1.0, color="#0969da", lw=1, ls="--", label=figure_text("as_expected", lang))
         ax.legend(frameon=False, fontsize="small")
