@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -339,7 +340,10 @@ def _read_columns(path: Path, table: str, columns) -> pd.DataFrame:
 
 def _file_identity(path: Path) -> tuple:
     """What changes when a file is replaced or rewritten: device, inode, size, mtime."""
-    stat = path.stat()
+    return _identity(path.stat())
+
+
+def _identity(stat: os.stat_result) -> tuple:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
@@ -371,9 +375,9 @@ def read_parquet(folder) -> Network:
     for attempt in range(_READ_ATTEMPTS):
         if attempt:
             time.sleep(_REREAD_WAIT_S)
-        text = _meta_text(meta_path)
+        text, identity = _read_meta(meta_path)
         meta = json.loads(text)
-        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_rewritten, folder, text))
+        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_rewritten, folder, (text, identity)))
         if read is not None:
             break
     else:
@@ -402,22 +406,26 @@ def read_parquet(folder) -> Network:
                    meta=dict(meta.get("meta", {})))
 
 
-def _meta_text(path: Path) -> str:
+def _read_meta(path: Path) -> tuple[str, tuple]:
+    """The text of network.json at ``path`` and the identity of the file it was read from."""
     if not path.is_file():
         raise SchemaError(
             f"{path.parent} holds no saved network ({_META_FILE} missing); "
             "write one with Network.to_parquet(folder)"
         )
-    return path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8") as file:
+        return file.read(), _identity(os.fstat(file.fileno()))
 
 
-def _rewritten(folder: Path, text: str) -> bool:
-    """Whether another to_parquet has moved files into ``folder`` since its network.json read ``text``.
+def _rewritten(folder: Path, read: tuple[str, tuple]) -> bool:
+    """Whether another to_parquet has moved files into ``folder`` since its network.json was ``read``.
 
     Its marker of unfinished renames is looked at first: that to_parquet removes it
-    only after it has moved network.json in, so one of the two is always seen.
+    only after it has moved network.json in, so one of the two is always seen. A
+    network.json moved in is another file even when it has the same text (the same
+    network written again after another one).
     """
-    return (folder / _UNFINISHED).exists() or _meta_text(folder / _META_FILE) != text
+    return (folder / _UNFINISHED).exists() or _read_meta(folder / _META_FILE) != read
 
 
 def _moved_in(source: pa.NativeFile, *, recorded: str | None, rewritten) -> bool:
