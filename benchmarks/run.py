@@ -15,7 +15,8 @@ Measurement: every stage and peer runs ``--repeat`` times, each in a FRESH subpr
 first loads what the stage needs (untimed: the network from Parquet, and the cohort), then
 times the stage alone. ``wall_s`` is the median wall time (time.perf_counter) of the
 repeats, ``user_s`` and ``sys_s`` the medians of the child's CPU time in user and kernel
-mode during the stage (all threads; kernel time is mostly page faults of new memory); ``peak_rss_mb`` is the child's peak resident set size (VmHWM of /proc/self/status:
+mode during the stage (all threads; kernel time is mostly page faults of new memory);
+``peak_rss_mb`` is the child's peak resident set size (VmHWM of /proc/self/status:
 includes the loaded network) and ``stage_rss_mb`` the growth of that peak during the
 stage. ``pipeline`` = read + cohort + every report table in one process (no HTML, no
 figures): the 60 s / 8 GB target. Two stages run only when named in ``--stages``:
@@ -265,7 +266,8 @@ def run_ingest(repeat, log=print) -> dict:
     out = {"data": info, "amebench": ours, "pandas_read_csv": peer}
     log(f"\n== ingestion: {info['payments_rows']:,}-row payments CSV + {info['episodes_rows']:,}-row "
         "episodes CSV, Järfälla dialect (';', decimal comma, 'kr', personnummer)")
-    log(f"  read_export (profile)    {_fmt(ours)}  {ours.get('rows_loaded', '')} rejected {ours.get('rows_rejected', '')}")
+    log(f"  read_export (profile)    {_fmt(ours)}  {ours.get('rows_loaded', '')} "
+        f"rejected {ours.get('rows_rejected', '')}")
     log(f"  pandas.read_csv (parse)  {_fmt(peer)}")
     if ours.get("status") == "ok" and peer.get("status") == "ok":
         out["ratio"] = ours["wall_s"] / peer["wall_s"]
@@ -327,7 +329,8 @@ def _growth_table(reports, log=print):
         cells = []
         for r in reports:
             f = r["stages"].get(n, {})
-            cells.append(f"{f['wall_s']:9.2f} s {f['peak_rss_mb']:7.0f} MB" if f.get("status") == "ok" else f"{'n/a':>22s}")
+            cells.append(f"{f['wall_s']:9.2f} s {f['peak_rss_mb']:7.0f} MB" if f.get("status") == "ok"
+                         else f"{'n/a':>22s}")
         log(f"  {n:24s} " + "".join(f"{c:>22s}" for c in cells))
 
 

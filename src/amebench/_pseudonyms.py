@@ -195,7 +195,8 @@ def _pseudonymise_distinct(texts, k: bytes, ref: _dt.date):
     digests = _digests(k, digits.tobytes(), 12)  # the normalised numbers, 12 ASCII digits each
     width = len(PSEUDONYM_PREFIX) + PSEUDONYM_HEX
     hexes = np.frombuffer(digests.hex().encode("ascii"), dtype=np.uint8).reshape(-1, PSEUDONYM_HEX)
-    prefix = np.broadcast_to(np.frombuffer(PSEUDONYM_PREFIX.encode("ascii"), dtype=np.uint8), (len(good), len(PSEUDONYM_PREFIX)))
+    prefix = np.broadcast_to(np.frombuffer(PSEUDONYM_PREFIX.encode("ascii"), dtype=np.uint8),
+                             (len(good), len(PSEUDONYM_PREFIX)))
     cells = np.concatenate([prefix, hexes], axis=1).tobytes()
     named = pa.Array.from_buffers(pa.string(), len(good), [None, pa.py_buffer(
         np.arange(0, width * (len(good) + 1), width, dtype=np.int32)), pa.py_buffer(cells)])
@@ -218,7 +219,8 @@ def _memoised(texts, k: bytes, ref: _dt.date, memo: dict | None):
     if known is None:
         known = memo[(k, ref)] = {"raw": texts[:0], "ids": pa.array([], pa.string()),
                                   "why": np.array([], dtype=np.int8), "years": np.array([], dtype=np.int64)}
-    pos = np.array(pc.index_in(texts, value_set=known["raw"]).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.intp)
+    pos = np.array(pc.index_in(texts, value_set=known["raw"]).fill_null(-1).to_numpy(zero_copy_only=False),
+                   dtype=np.intp)
     new = np.flatnonzero(pos < 0)
     if len(new):
         ids_n, why_n, years_n = _pseudonymise_distinct(texts.take(pa.array(new)), k, ref)

@@ -230,7 +230,8 @@ def reconciliation_text(network) -> str:
         if len(mine):
             reasons = mine["reason"].value_counts().head(_TOP_REASONS)
             for reason, count in reasons.items():
-                lines.append(f"{'':<12}   {count:>5} × {reason} {_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
+                lines.append(f"{'':<12}   {count:>5} × {reason} "
+                             f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),

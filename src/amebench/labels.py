@@ -170,7 +170,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
                        "namngivna: de {k} enheter som ligger längst utanför {level} %-gränserna"),
     "network_rate": ("network rate", "nätverkets andel"),
     "as_expected": ("as expected (O/E = 1)", "som förväntat (O/F = 1)"),
-    "rate_at_exit": ("share of exits to {outcome}, with 95 % interval", "andel avslut till {outcome}, med 95 %-intervall"),
+    "rate_at_exit": ("share of exits to {outcome}, with 95 % interval",
+                     "andel avslut till {outcome}, med 95 %-intervall"),
     "retained_axis": ("share still in {outcome} 90 days after exit, with 95 % interval",
                       "andel kvar i {outcome} 90 dagar efter avslut, med 95 %-intervall"),
     "reentry_axis": ("share back in a unit within 365 days, with 95 % interval",
@@ -195,7 +196,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "partial_overview": ("some units' small counts hidden:\n  shares of their shown exits",
                          "vissa enheters små antal dolda:\n  andelar av deras visade avslut"),
     "estimate_ci": ("estimate with 95 % interval", "skattning med 95 %-intervall"),
-    "ordered_estimate": ("{k} units, one row each, ordered by estimate", "{k} enheter, en rad var, ordnade efter skattning"),
+    "ordered_estimate": ("{k} units, one row each, ordered by estimate",
+                         "{k} enheter, en rad var, ordnade efter skattning"),
     "ordered_rank": ("{k} units, one row each, ordered by rank", "{k} enheter, en rad var, ordnade efter rang"),
     "ordered_work": ("{k} units, one bar each, ordered by share of exits to work",
                      "{k} enheter, en stapel var, ordnade efter andel avslut till arbete"),
@@ -230,7 +232,8 @@ def figure_text(key: str, lang: str = "en", **fields) -> str:
 
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
-    (r"date does not parse or does not exist \(formats ([^)]*)\)", r"datumet kan inte tolkas eller finns inte (format \1)"),
+    (r"date does not parse or does not exist \(formats ([^)]*)\)",
+     r"datumet kan inte tolkas eller finns inte (format \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
     (r"amount is not a number", "beloppet är inte ett tal"),
     (r"amount is negative", "beloppet är negativt"),

@@ -189,7 +189,8 @@ class Network:
         check_folder(folder, give="a folder for the network's Parquet files")
         meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1, _FOOTERS: {},
                 "meta": json.loads(json.dumps(self.meta, default=str))}
-        ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns] for table in _SAVED_CODES}
+        ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns]
+               for table in _SAVED_CODES}
         staged = {}
         spaces = {}
 

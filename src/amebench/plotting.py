@@ -1,8 +1,9 @@
 """Figures drawn from result tables: funnel, caterpillar, rank, observed/expected, flows.
 
 Every function takes a result (or result table), ``ax=None``, ``lang="en"`` (or
-``"sv"``: axis labels and legends in Swedish) and ``**kwargs`` and returns the Axes. It draws only what the table holds: rows hidden by disclosure
-control (missing estimates) are left out.
+``"sv"``: axis labels and legends in Swedish) and ``**kwargs`` and returns the Axes.
+It draws only what the table holds: rows hidden by disclosure control (missing
+estimates) are left out.
 """
 
 from __future__ import annotations
@@ -167,7 +168,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     named = table
     if len(table) > _NAME_ALL_UNITS:
         outer = max(result.levels)
-        named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}" for side in ("above", "below")])]
+        named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}"
+                                                          for side in ("above", "below")])]
         level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
         if len(named) > _MAX_NAMES:
             furthest = named["z"].abs().sort_values(ascending=False, kind="stable").index[:_MAX_NAMES]
@@ -381,7 +383,8 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
     counts = table.assign(n=values).pivot_table(
         index="unit", columns="exit_reason", values="n", aggfunc="sum", observed=True
     )
-    order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns if r not in _REASON_COLOURS]
+    order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns
+                                                                   if r not in _REASON_COLOURS]
     counts = counts[order]
     shares = counts.div(counts.sum(axis=1), axis=0).fillna(0.0)
     overview = len(shares) > NAMED_ROWS

@@ -206,7 +206,8 @@ def pseudonymise(values, key) -> pd.Series | str:
         return one(values)
     s = pd.Series(values, dtype="object")
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    hashed = np.array([hmac.digest(k, str(u).encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX] for u in uniques] + [None], dtype=object)
+    hashed = np.array([hmac.digest(k, str(u).encode("ascii"), "sha256").hex()[:PSEUDONYM_HEX] for u in uniques]
+                      + [None], dtype=object)
     out = pd.Series(hashed[codes], index=s.index, dtype=object)
     return (PSEUDONYM_PREFIX + out.astype(pd.StringDtype()))
 
@@ -268,7 +269,8 @@ def check_many(values: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
     )
 
 
-def pseudonymise_column(values: pd.Series, key, as_of, *, memo: dict | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+def pseudonymise_column(values: pd.Series, key, as_of, *,
+                        memo: dict | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Validate and pseudonymise a column of raw identity numbers in one pass over its distinct values.
 
     Parameters

@@ -361,7 +361,8 @@ def coerce_table(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     n = len(frame)
     for column, dtype in spec.dtypes.items():
         if column not in frame.columns:
-            out[column] = pd.Series(pd.NA if dtype != DATE else pd.NaT, index=frame.index, dtype=dtype) if n else pd.Series(dtype=dtype)
+            out[column] = (pd.Series(pd.NA if dtype != DATE else pd.NaT, index=frame.index, dtype=dtype) if n
+                           else pd.Series(dtype=dtype))
             continue
         out[column] = coerce_column(frame[column], spec, column)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)

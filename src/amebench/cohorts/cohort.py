@@ -61,7 +61,8 @@ class Cohort:
                  exited=("exited_on", "count"))
             .reset_index()
         )
-        return f"<p><b>Cohort</b> of network {html.escape(self.network.name)}: {html.escape(self._describe())}</p>" + counts.to_html(index=False)
+        return (f"<p><b>Cohort</b> of network {html.escape(self.network.name)}: {html.escape(self._describe())}</p>"
+                + counts.to_html(index=False))
 
 
 def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -51,6 +51,7 @@ def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     key = [out["person_id"], out["spell"]]
     spell_end = pd.Series(end).groupby(key).transform("max")
     out["spell_exit"] = spell_end.where(spell_end < pd.Timestamp.max).astype("datetime64[ns]")
-    out["spell_last"] = (pd.Series(end) == spell_end) & ~out.duplicated(["person_id", "spell", "exited_on"], keep="last")
+    out["spell_last"] = (pd.Series(end) == spell_end) & ~out.duplicated(["person_id", "spell", "exited_on"],
+                                                                         keep="last")
     out.loc[out["spell_exit"].isna(), "spell_last"] = False
     return out

@@ -196,7 +196,8 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     return result
 
 
-def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0, conf_level: float = 0.95) -> pd.DataFrame:
+def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
+                   conf_level: float = 0.95) -> pd.DataFrame:
     """Return each unit's rank with an interval, simulated from the shrunken posteriors.
 
     Parameters

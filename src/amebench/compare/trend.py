@@ -183,7 +183,8 @@ def power(n_a: int, n_b: int, *, p_a: float = 0.5, alpha: float = 0.05, power: f
         difference = math.sin(angle) ** 2 - p_a
     return tidy(pd.DataFrame({
         "estimate": [difference], "n_a": [int(n_a)], "n_b": [int(n_b)], "estimate_a": [p_a],
-        "method": [f"smallest detectable {direction}, two-sided alpha={alpha}, power={power}, Cohen's h={float(h):.4f}"],
+        "method": [(f"smallest detectable {direction}, two-sided alpha={alpha}, power={power}, "
+                    f"Cohen's h={float(h):.4f}")],
     }))
 
 

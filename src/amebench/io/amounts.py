@@ -285,7 +285,8 @@ def clean_amounts(raw, *, decimal: str, thousands: str):
 
 
 def read_amounts(raw: pd.Series, *, decimal: str, thousands: str, missing_values, clean=None):
-    """Trim, find missing cells and parse an amount column: :func:`trim`, :func:`missing_mask` and :func:`parse_amounts` in one.
+    """Trim, find missing cells and parse an amount column: :func:`trim`,
+    :func:`missing_mask` and :func:`parse_amounts` in one.
 
     ``clean``: a function returning :func:`clean_amounts` of ``raw`` (e.g. the result of
     a second thread); by default it is computed here.
@@ -346,4 +347,5 @@ def ambiguous_amounts(column: pd.Series, *, decimal: str, thousands: str) -> np.
         return column.astype(str).str.contains(_DOT_THOUSANDS, regex=True).fillna(False).to_numpy(dtype=bool)
     if not pc.any(pc.match_substring(arrow, ".")).as_py():
         return np.zeros(len(column), dtype=bool)
-    return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS), False).to_numpy(zero_copy_only=False).astype(bool)
+    return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS),
+                        False).to_numpy(zero_copy_only=False).astype(bool)

@@ -325,7 +325,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             st.add(negative, column, s, "amount is negative")
             ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
                                           thousands=fmt["thousands"]) & p & ~notnum
-            st.add(ambiguous, column, s, f'amount is ambiguous: "." before three digits with decimal = "{fmt["decimal"]}" '
+            st.add(ambiguous, column, s,
+                   f'amount is ambiguous: "." before three digits with decimal = "{fmt["decimal"]}" '
                    'may be a thousands separator (set thousands = "." if it is)')
             frame[column] = values
         elif dtype == "Int64":
@@ -372,7 +373,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             frame[column] = ids  # a Categorical; rejects.finalise gives it the canonical dtype
             if column == "person_id" and tp.derive.get("birth_year_from") == "person_id":
                 if years is None:
-                    raise ProfileError(f'{profile.source}: birth_year_from = "person_id" needs [profile] person_id = "personnummer"')
+                    raise ProfileError(f'{profile.source}: birth_year_from = "person_id" needs [profile] '
+                                       'person_id = "personnummer"')
                 derived = years
                 frame["birth_year"] = frame["birth_year"].fillna(derived) if "birth_year" in frame else derived
     for column in spec.required:
@@ -400,7 +402,8 @@ _FREE_TEXT = ("episode_id",)
 # A 10- or 12-digit number (with - or +, and spaces anywhere between the digits, as the
 # readers accept it) not glued to other digits, anywhere in a cell. Zero-width matches:
 # every start is tried, so "1 811218 9876" also yields "811218 9876".
-_CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?: *[0-9]){{{head - 1}}} *[-+]? *[0-9](?: *[0-9]){{3}})(?![0-9]))")
+_CANDIDATES = tuple(re.compile(rf"(?<![0-9])"
+                               rf"(?=([0-9](?: *[0-9]){{{head - 1}}} *[-+]? *[0-9](?: *[0-9]){{3}})(?![0-9]))")
                     for head in (8, 6))
 
 

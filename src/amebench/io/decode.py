@@ -98,10 +98,12 @@ def decode_text(data: bytes, encoding: str, label: str) -> tuple[str, str]:
                     f"{label}: mixes encodings: line {mixed[0]} is UTF-8 but line {mixed[1]} is not "
                     "(cp1252?); save the whole file in one encoding (UTF-8)"
                 )
-    elif encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data:
+    elif (encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+          and b"\x00" not in data):
         raise ProfileError(f'{label}: is not UTF-16 (no byte-order mark and no zero bytes); set encoding = "auto"')
     elif encoding in ("utf-8", "utf-8-sig") and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ProfileError(f'{label}: is UTF-16 (it starts with a UTF-16 byte-order mark); set encoding = "auto" or "utf-16"')
+        raise ProfileError(f'{label}: is UTF-16 (it starts with a UTF-16 byte-order mark); '
+                           'set encoding = "auto" or "utf-16"')
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

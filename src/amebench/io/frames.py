@@ -6,9 +6,9 @@ and a column of amounts that are numbers is taken as it is) and read with a cano
 profile (ISO dates, ``.`` decimals, canonical codes, ``person_id``/``household_id``
 already pseudonymous), in one pass with each row's unit
 (:class:`~amebench.io.rejects.FileState` ``unit``), so that the per-unit rules
-(duplicate ids, overlaps, activities of unknown episodes) hold within each unit. A rejected row names the frame as its file (``"<episodes frame>"``) and
-its 1-based position in the frame as its line; the reconciliation has a row per unit
-and frame.
+(duplicate ids, overlaps, activities of unknown episodes) hold within each unit. A
+rejected row names the frame as its file (``"<episodes frame>"``) and its 1-based
+position in the frame as its line; the reconciliation has a row per unit and frame.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = Fals
 def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:
     """The frame as one export of every unit in it, and each row's unit."""
     if "unit" not in frame.columns:
-        raise SchemaError(f"the {table} frame needs a 'unit' column (canonical columns: {schema.TABLES[table].columns})")
+        raise SchemaError(f"the {table} frame needs a 'unit' column "
+                          f"(canonical columns: {schema.TABLES[table].columns})")
     frame = frame.reset_index(drop=True)
     if frame["unit"].isna().any():
         bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1

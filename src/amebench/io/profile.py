@@ -89,8 +89,10 @@ def _section(raw: Mapping, key: str, source: str, table: str | None = None) -> M
     if isinstance(value, Mapping):
         return value
     where, section = (f"[{table}] {key}", f"[{table}.{key}]") if table else (f"[{key}]", f"[{key}]")
-    kind = {str: "text", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(type(value), "a value")
-    raise ProfileError(f"{source}: {where} must be a table: a section {section} with one key = value per line, not {kind}")
+    kind = {str: "text", list: "a list", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), "a value")
+    raise ProfileError(f"{source}: {where} must be a table: "
+                       f"a section {section} with one key = value per line, not {kind}")
 
 
 def _check_date_formats(formats: list[str], key: str, where: str, source: str) -> None:
@@ -173,7 +175,8 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
             raise ProfileError(f"{source}: {k} is both mapped in [{table}.columns] and set in [{table}.constants]")
         if k in schema.CODE_LISTS and v not in schema.CODE_LISTS[k]:
             raise ProfileError(
-                f"{source}: [{table}.constants] {k} = {v!r} is not a canonical code; use one of {list(schema.CODE_LISTS[k])}"
+                f"{source}: [{table}.constants] {k} = {v!r} is not a canonical code; "
+                f"use one of {list(schema.CODE_LISTS[k])}"
             )
     derive = dict(_section(raw, "derive", source, table))
     _check_keys(derive, ("birth_year_from",) if table == "episodes" else (), f"[{table}.derive]", source)
@@ -193,7 +196,8 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
                     raise ProfileError(f"{source}: {where} {local!r} must map to true or false")
             elif target not in schema.CODE_LISTS[col]:
                 raise ProfileError(
-                    f"{source}: {where} {local!r} = {target!r} is not a canonical code{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
+                    f"{source}: {where} {local!r} = {target!r} is not a canonical code"
+                    f"{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
                 )
         codes[col] = {unicodedata.normalize("NFC", str(k).strip()): v for k, v in mapping.items()}
     return TableProfile(table, fmt, columns, constants, codes, derive)

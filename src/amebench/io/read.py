@@ -65,7 +65,8 @@ class _ReadAhead:
 
 def _order(units, tables):
     """(unit, table, profile, path, label) of each file, in the order they are converted."""
-    return [(unit, table, profile, *files[table]) for unit, profile, files in units for table in tables if table in files]
+    return [(unit, table, profile, *files[table])
+            for unit, profile, files in units for table in tables if table in files]
 
 
 def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key, as_of, tables, memo, ahead):
@@ -155,7 +156,8 @@ def read_network(path, *, key=None, strict: bool = False) -> Network:
     return _network(states, units, as_of=manifest.as_of, name=manifest.name, strict=strict, meta=meta)
 
 
-def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_of=None, name: str | None = None) -> Network:
+def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_of=None,
+                name: str | None = None) -> Network:
     """Read one unit's export into a Network of one unit.
 
     Parameters
@@ -188,7 +190,8 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     files = dict(path) if isinstance(path, Mapping) else {"episodes": path}
     unknown = [t for t in files if t not in FILE_TABLES]
     if unknown or "episodes" not in files:
-        raise ProfileError(f"read_export needs a path to the episodes file, or a mapping with keys from {list(FILE_TABLES)} including 'episodes'; got {sorted(files)}")
+        raise ProfileError(f"read_export needs a path to the episodes file, or a mapping with keys from "
+                           f"{list(FILE_TABLES)} including 'episodes'; got {sorted(files)}")
     checked = {}
     for table, p in files.items():
         p = Path(p)
@@ -200,7 +203,8 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
         as_of = pd.Timestamp(as_of).normalize()
     resolved = privacy.resolve_key(key, required=False) if _needs_key(prof, checked) else None
     memo, source = {}, "argument"
-    ahead = _ReadAhead(_order([(unit, prof, checked)], ("episodes",)) + _order([(unit, prof, checked)], FILE_TABLES[1:]))
+    ahead = _ReadAhead(_order([(unit, prof, checked)], ("episodes",))
+                       + _order([(unit, prof, checked)], FILE_TABLES[1:]))
     try:
         states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo,
                             ahead=ahead)

@@ -231,5 +231,6 @@ def finalise(states: list[FileState], *, strict: bool):
         else:
             tables[table] = schema.empty_table(spec)
     rejects_table = pd.concat(rejects, ignore_index=True) if rejects else schema.empty_table(schema.REJECTS)
-    rec_table = schema.coerce_table(pd.DataFrame(rec), schema.RECONCILIATION) if rec else schema.empty_table(schema.RECONCILIATION)
+    rec_table = (schema.coerce_table(pd.DataFrame(rec), schema.RECONCILIATION) if rec
+                 else schema.empty_table(schema.RECONCILIATION))
     return tables, schema.coerce_table(rejects_table, schema.REJECTS), rec_table

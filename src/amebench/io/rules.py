@@ -107,7 +107,8 @@ def cross_check(states: list[FileState]) -> None:
                        f"{what} for an unknown episode (none loaded in unit {units.categories[code]})")
             if st.table == "followups":
                 exit_on = pd.Series(exits[pos], index=f.index, dtype=schema.DATE)
-                measured = f["measured_on"] if "measured_on" in f else pd.Series(pd.NaT, index=f.index, dtype=schema.DATE)
+                measured = f["measured_on"] if "measured_on" in f else pd.Series(pd.NaT, index=f.index,
+                                                                                  dtype=schema.DATE)
                 before = (measured < exit_on).to_numpy(dtype=bool)
                 st.add(before, "measured_on", measured, "follow-up measured before the exit")
                 if "days_after_exit" not in st.headers:

@@ -130,7 +130,8 @@ def transitions(network) -> pd.DataFrame:
     acts = acts[~(acts["started_on"] > pd.Timestamp(network.as_of)).fillna(False).to_numpy(dtype=bool)]  # not yet begun
     acts = acts.sort_values(["unit", "episode_id", "started_on"], kind="stable")
     first = acts.drop_duplicates(["unit", "episode_id"])[["unit", "episode_id", "activity"]]
-    frame = ep[["unit", "episode_id", "readiness", "exit_reason", "exited_on"]].merge(first, on=["unit", "episode_id"], how="left")
+    frame = ep[["unit", "episode_id", "readiness", "exit_reason", "exited_on"]].merge(first, on=["unit", "episode_id"],
+                                                                                      how="left")
     observed = frame["exited_on"].notna() & (frame["exited_on"] <= pd.Timestamp(network.as_of))
     frame = frame.assign(
         readiness=frame["readiness"].astype("object").fillna("unknown"),

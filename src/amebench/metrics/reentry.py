@@ -74,8 +74,9 @@ def reentry(
     who moves from unit ``a`` to unit ``b`` within the gap has left the network from
     ``b``, so counts for ``b`` (whose ``by`` values are used), and a spell that began
     in the enrolment period counts even when it ends later. No episode of the exiting
-    spell is a re-entry, so a re-entry comes at least ``gap_days`` after the spell's exit and the rate counts returns between
-    ``gap_days`` and ``days`` days after it: ``days`` must exceed ``gap_days``. An
+    spell is a re-entry, so a re-entry comes at least ``gap_days`` after the spell's
+    exit and the rate counts returns between ``gap_days`` and ``days`` days after it:
+    ``days`` must exceed ``gap_days``. An
     eligible person's exit is then confirmed (the ``gap_days`` without a return
     after it lie before ``as_of``); a spell that ended fewer than ``gap_days`` days
     before ``as_of`` (not yet a confirmed exit) is censored.

@@ -120,7 +120,8 @@ def retention(
     frame["_ret"] = (eligible & responded & retained).astype("int64")
     frame["_data"] = has_data.astype("int64")
     if by:
-        out = frame.groupby(list(by), observed=True, sort=True, dropna=False)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
+        out = frame.groupby(list(by), observed=True, sort=True,
+                            dropna=False)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
     else:
         out = frame[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().to_frame().T
     out = out.rename(columns={"_n": "n", "_eligible": "eligible", "_resp": "respondents", "_ret": "events"})

@@ -52,7 +52,8 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 
-__all__ = ["suppress", "suppress_stock", "small_stock_rows", "DEFAULT_MIN_CELL", "COUNT_COLUMNS", "visible_small_counts"]
+__all__ = ["suppress", "suppress_stock", "small_stock_rows", "DEFAULT_MIN_CELL", "COUNT_COLUMNS",
+           "visible_small_counts"]
 
 DEFAULT_MIN_CELL = 5
 
@@ -271,7 +272,8 @@ def _nullable(series: pd.Series) -> pd.Series:
     return series.astype("Float64")
 
 
-def visible_small_counts(table: pd.DataFrame, *, min_cell: int, counts: Sequence[str] | None = None) -> list[tuple[int, str, float]]:
+def visible_small_counts(table: pd.DataFrame, *, min_cell: int,
+                         counts: Sequence[str] | None = None) -> list[tuple[int, str, float]]:
     """Return (row, column, value) of every visible count in 1 … min_cell − 1 (for checks)."""
     if counts is None:
         counts = [c for c in COUNT_COLUMNS if c in table.columns]

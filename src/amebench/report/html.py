@@ -98,7 +98,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         rows.append("<tr>" + "".join(f"<td{numeric[c]}>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
     more_text = texts(lang)["more_rows"].format(k=len(frame) - max_rows)
     more = f"<p class='meta'>{more_text}</p>" if len(frame) > max_rows else ""
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{caption}{more}"
+    return (f"<div class='scroll'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>{caption}{more}")
 
 
 def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
@@ -134,7 +135,8 @@ def _is_whole_number_column(series: pd.Series) -> bool:
 
 def _is_number_column(series: pd.Series) -> bool:
     values = series.dropna()
-    return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values.tolist())
+    return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                                   for v in values.tolist())
 
 
 def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None) -> str:

@@ -115,7 +115,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
             if name in _CSV_ONLY:  # too long to read on a page; the figure shows it
-                inner.append(f"<p class='meta'>{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
+                inner.append(f"<p class='meta'>"
+                             f"{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
                 # which of these columns make up the outcome counted in the next section
@@ -124,7 +125,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))
             if name == "ranks":  # the units ranked: those whose counts are published
-                inner.append(f"<p class='meta'>{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
+                inner.append(f"<p class='meta'>"
+                             f"{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
@@ -280,7 +282,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         "welfare_delta": figure_text("welfare_axis", lang),
     }
     draw = {
-        "flow": [("flows", plotting.flow_plot, "flows", {}), ("exit_reasons", plotting.exit_reason_plot, "exit_reasons", {})],
+        "flow": [("flows", plotting.flow_plot, "flows", {}),
+                 ("exit_reasons", plotting.exit_reason_plot, "exit_reasons", {})],
         "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates", {"xlabel": axis["outcome_rates"]})],
         "retention": [("retention_90", plotting.caterpillar_plot, "retention_90", {"xlabel": axis["retention_90"]})],
         "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365", {"xlabel": axis["reentry_365"]})],
