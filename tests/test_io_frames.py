@@ -354,7 +354,7 @@ def test_one_unit_of_raw_numbers_is_not_outvoted_by_the_others(table, column):
     else:
         frames = {"episodes": episodes, "payments": pd.DataFrame({
             "unit": ["x", "x"] + ["a"] * 6, column: raw, "month": "2024-02-01", "amount_sek": 100.0})}
-    with pytest.raises(ProfileError, match=f"column {column} looks like raw identity numbers") as info:
+    with pytest.raises(ProfileError, match=f"frame's {column} looks like raw identity numbers") as info:
         Network.from_frames(**frames, as_of="2024-12-31")
     assert "9876" not in str(info.value)
 
@@ -373,7 +373,52 @@ def test_raw_number_guard_samples_each_unit():
     ids = numbers + [f"a{i}" for i in range(101)] + [f"b{i}" for i in range(101)]
     episodes = pd.DataFrame({"unit": units, "episode_id": [str(i) for i in range(len(ids))], "person_id": ids,
                              "enrolled_on": "2024-01-01"})
-    assert len(Network.from_frames(episodes=episodes, as_of="2024-12-31").episodes) == 402
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    # and the numbers are rejected row by row (they were loaded as ids), the pseudonyms kept
+    assert sorted(net.episodes["person_id"]) == sorted(ids[200:])
+    assert list(net.rejects["line"]) == list(range(1, 201))
+    assert set(net.rejects["reason"]) == {"is a personal identity number, not a pseudonym; it must not be kept"}
+    assert set(net.rejects["value"]) == {"<personnummer: hidden>"}
+
+
+@pytest.mark.parametrize("column", ["person_id", "household_id"])
+def test_a_few_raw_numbers_among_pseudonyms_are_rejected_and_never_kept(tmp_path, column):
+    # 3 of 60 ids are valid (synthetic) personal identity numbers in the 10-digit, 12-digit
+    # and dashless forms: too few for the column guard (most values), and they were loaded
+    # as ids, into the network, its Parquet files and every output. The pseudonyms
+    # around them (hex with ten digits in a row, a number glued to text) are kept
+    numbers = ["811218-9876", "19640823-3234", "8507099805"]
+    pseudonyms = [f"p_{i:02d}7010632391ab" for i in range(55)] + ["x701063-2391", "701063-23911"]
+    ids = numbers + pseudonyms
+    episodes = pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(60)], "person_id": ids,
+                             "enrolled_on": "2024-01-01"})
+    episodes[column] = ids
+    if column == "household_id":
+        episodes["person_id"] = [f"ps{i}" for i in range(60)]
+    payments = pd.DataFrame({"unit": "a", column: ids[:10], "month": "2024-02", "amount_sek": 100.0})
+    net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+    assert sorted(net.episodes[column]) == sorted(pseudonyms) and list(net.payments[column]) == pseudonyms[:7]
+    rejected = net.rejects.sort_values(["table", "line"])
+    assert list(zip(rejected["table"], rejected["line"])) == [("episodes", 1), ("episodes", 2), ("episodes", 3),
+                                                              ("payments", 1), ("payments", 2), ("payments", 3)]
+    assert set(rejected["column"]) == {column} and set(rejected["value"]) == {"<personnummer: hidden>"}
+    folder = net.to_parquet(tmp_path / "net")
+    digits = ["8112189876", "196408233234", "8507099805"]
+    for path in folder.iterdir():
+        data = path.read_bytes().replace(b"-", b"")
+        assert not any(number.encode() in data for number in digits), path.name
+
+
+def test_a_column_of_raw_numbers_names_the_fix_for_frames():
+    # the profile's fix (person_id = "personnummer" under [profile]) cannot be made for a frame
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["811218-9876", "19640823-3234"],
+                             "enrolled_on": "2024-01-01"})
+    with pytest.raises(ProfileError) as caught:
+        Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert str(caught.value) == (
+        "the episodes frame's person_id looks like raw identity numbers; from_frames takes person_id as pseudonyms: "
+        "pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame['person_id'], key, as_of)), "
+        'or read the export through a profile with person_id = "personnummer"')
 
 
 def test_one_unit_of_raw_numbers_as_episode_ids_is_refused():

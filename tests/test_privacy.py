@@ -212,6 +212,21 @@ def test_pseudonymise_column_equals_reference(values, ref, key, as_category):
         assert years.astype(object).where(years.notna(), None).tolist() == list(want_years)
 
 
+@given(st.lists(st.one_of(_FORMS, st.sampled_from(_VALID + ["p_9805229896ab", "x980522-9896", "9805229896 1"]),
+                         st.none()), max_size=40),
+       st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2090-01-01").date()),
+       st.booleans())
+def test_identity_number_cells_are_the_cells_the_scalar_check_finds_valid(values, ref, as_category):
+    # a pseudonym column's cells that are, whole, a valid number are rejected by the
+    # readers; reference: is_valid_personnummer (the scalar _check) cell by cell
+    from amebench.privacy import identity_number_cells, is_valid_personnummer
+
+    raw = pd.Series(values, dtype=object)
+    column = raw.astype("category") if as_category else raw
+    got = identity_number_cells(column, ref)
+    assert got.tolist() == [v is not None and is_valid_personnummer(v, as_of=ref) for v in values]
+
+
 @given(st.binary(min_size=1, max_size=200), st.lists(st.binary(min_size=12, max_size=12), max_size=5))
 def test_digests_equal_hmac_digest(key, messages):
     from amebench._pseudonyms import _digests

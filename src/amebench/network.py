@@ -112,7 +112,10 @@ class Network:
         The frames are validated and coerced like any export (codes, dates, exits
         before enrolment, duplicate ids ...); rows that fail land in
         :attr:`rejects` with ``file`` set to ``"<episodes frame>"`` and so on.
-        ``person_id`` and ``household_id`` are taken as already pseudonymous. A whole
+        ``person_id`` and ``household_id`` are taken as already pseudonymous: a column
+        of mostly valid personal identity numbers is a
+        :class:`~amebench.exceptions.ProfileError`, and a cell that is one, among
+        pseudonyms, rejects its row (never kept). A whole
         float in ``episode_id``, ``person_id``, ``household_id`` or ``unit`` (an
         integer column with a missing value) is the id ``"1"``, not ``"1.0"``, as in an
         Excel or Parquet export. A ``unit`` shaped like a personal identity number is a

@@ -37,6 +37,7 @@ __all__ = [
     "pseudonymise_column",
     "redact_numbers",
     "looks_like_identity_number",
+    "identity_number_cells",
     "HIDDEN_NUMBER",
     "KEY_ENV",
     "KEY_FILE_ENV",
@@ -320,6 +321,27 @@ def pseudonymise_column(values: pd.Series, key, as_of, *,
 _NUMBER_RUN = re.compile(r"[0-9](?: *[0-9]){5,7} *[-+]? *[0-9](?: *[0-9]){3}")
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
+
+
+def identity_number_cells(values: pd.Series, as_of) -> np.ndarray:
+    """Return, for each cell of ``values``, whether it is as a whole a valid identity number.
+
+    Valid as for :func:`is_valid_personnummer` (10 or 12 digits, with or without
+    ``-``/``+`` and spaces; a real date, or day + 60, and the check digit), judged once
+    per distinct value. A cell with other characters around the number (a hex
+    pseudonym that holds ten digits in a row) is not one; a missing cell is not.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ._pseudonyms import _check_digits, _distinct_text
+
+    codes, texts = _distinct_text(values)
+    # a letter or '_' rules a value out at once (most pseudonyms): checked are the others
+    maybe = np.flatnonzero(~pc.match_substring_regex(texts, "[A-Za-z_]").fill_null(True).to_numpy(zero_copy_only=False))
+    valid = np.zeros(len(texts) + 1, dtype=bool)  # the last slot: a missing cell (code -1)
+    valid[maybe[_check_digits(texts.take(pa.array(maybe)), _ref_date(as_of))[0]]] = True
+    return valid[codes]
 
 
 def looks_like_identity_number(text) -> bool:

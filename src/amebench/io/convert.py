@@ -189,6 +189,10 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
     return out
 
 
+#: The reason a pseudonym cell that is a personal identity number is rejected with.
+_RAW_NUMBER = "is a personal identity number, not a pseudonym; it must not be kept"
+
+
 def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of, memo=None, early=None):
     """Validate and pseudonymise raw numbers (mode personnummer); return (pseudonyms as a Categorical, birth years).
 
@@ -196,10 +200,14 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
     """
     if mode == "pseudonym":
         if _looks_like_numbers(text.where(present, None), as_of, st.units()):
-            raise ProfileError(
+            exc = ProfileError(
                 f"{st.label}: column {st.header(column)} looks like raw identity numbers, but the profile "
                 f'says {column} = "pseudonym"; set {column} = "personnummer" under [profile]'
             )
+            exc.raw_numbers = column  # for callers without a profile, who word the fix otherwise
+            raise exc
+        # a few raw numbers among the pseudonyms: rejected, never kept
+        st.add(present & privacy.identity_number_cells(text, as_of), column, text, _RAW_NUMBER)
         return as_ids(text, present), None
     if key is None:
         raise KeyMissingError(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import SchemaError, UnmappedCodeError
+from ..exceptions import ProfileError, SchemaError, UnmappedCodeError
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import as_text, is_numbers
@@ -133,6 +133,15 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
                 for col, values in exc.unmapped.items()
             )
             raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None
+        except ProfileError as exc:
+            column = getattr(exc, "raw_numbers", None)
+            if column is None:
+                raise
+            raise ProfileError(  # the type callers know, with a fix a frame's owner can make
+                f"the {table} frame's {column} looks like raw identity numbers; from_frames takes {column} as "
+                f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
+                f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
+            ) from None
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     if units is None:
