@@ -110,6 +110,31 @@ def test_no_number_in_tables_parquet_report_or_cli(secrets, tmp_path, capsys, ca
     assert {k: v for k, v in leaks.items() if v} == {}
 
 
+def test_no_number_from_a_file_named_after_a_person(secrets, tmp_path, capsys):
+    # an export saved under a person's number: the file's label (validate's output, the
+    # reconciliation and rejects, the report) showed the number
+    folder = shutil.copytree(amebench.sample_path(), tmp_path / "net")
+    number = sorted(secrets)[0]
+    named = f"jarfalla/insatser_{number[:6]}-{number[6:]}.csv"
+    (folder / "jarfalla" / "insatser.csv").rename(folder / named)
+    manifest = folder / "network.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("jarfalla/insatser.csv", named), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    assert main(["benchmark", str(folder), "--out", str(tmp_path / "report")]) == 0
+    net = amebench.read_network(folder)
+    assert "jarfalla/insatser_<personnummer: hidden>.csv" in set(net.reconciliation["file"])
+    shutil.copy(folder / "solna" / "deltagare.csv", tmp_path / f"{number}.csv")
+    alone = amebench.read_export(tmp_path / f"{number}.csv", profile=folder / "profiles" / "solna.toml", unit="solna",
+                                 key=(folder / "demo.key").read_text(), as_of="2026-09-30")
+    captured = capsys.readouterr()
+    texts = [net.reconciliation.to_csv(), net.rejects.to_csv(), alone.reconciliation.to_csv(), captured.out,
+             captured.err]
+    files = [p for p in (tmp_path / "report").rglob("*") if p.is_file()]
+    leaks = {p.name: _leaks(_file_bytes(p), secrets) for p in files}
+    leaks.update({f"text {i}": _leaks(t.encode("utf-8"), secrets) for i, t in enumerate(texts)})
+    assert {k: v for k, v in leaks.items() if v} == {}
+
+
 def _misreading_profile(folder, replace_from: str, replace_to: str):
     profile = folder / "profiles" / "jarfalla.toml"
     text = profile.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ..exceptions import ManifestError
+from ..privacy import redact_numbers
 from .profile import FILE_TABLES
 from .unitid import check_name, check_unit_id
 
@@ -61,18 +62,25 @@ def _unknown(key: str, valid, where: str, source: str) -> ManifestError:
 
 
 def _safe_path(folder: Path, value, what: str, source: str, *, must_exist: bool = True) -> tuple[Path, str]:
+    """The file ``value`` names, and its label in messages, rejects and reports.
+
+    A digit run in the path shaped like a personal identity number (a file named after
+    a person) is hidden in the label and in this function's errors.
+    """
     if not isinstance(value, str) or not value.strip():
         raise ManifestError(f"{source}: {what} must be a path (text) relative to the manifest's folder")
     rel = PurePosixPath(value.replace("\\", "/"))
+    shown = redact_numbers(repr(value), limit=None)
     if rel.is_absolute() or re.match(r"^[A-Za-z]:", value):
-        raise ManifestError(f"{source}: {what} {value!r} is absolute; give it relative to the manifest's folder")
+        raise ManifestError(f"{source}: {what} {shown} is absolute; give it relative to the manifest's folder")
     target = (folder / rel).resolve()
     root = folder.resolve()
     if target != root and root not in target.parents:
-        raise ManifestError(f"{source}: {what} {value!r} leaves the manifest's folder; keep every file inside it")
+        raise ManifestError(f"{source}: {what} {shown} leaves the manifest's folder; keep every file inside it")
     if must_exist and not target.is_file():
-        raise ManifestError(f"{source}: {what} {value!r} does not exist (looked for {target})")
-    return target, str(rel)
+        raise ManifestError(f"{source}: {what} {shown} does not exist (looked for "
+                            f"{redact_numbers(target, limit=None)})")
+    return target, redact_numbers(rel, limit=None)
 
 
 def _as_of(value, source: str) -> pd.Timestamp:

@@ -197,7 +197,7 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
         p = Path(p)
         if not p.is_file():
             raise ProfileError(f"{p}: no such file (table {table})")
-        checked[table] = (p, str(p))
+        checked[table] = (p, privacy.redact_numbers(p, limit=None))  # the label: a number in the name hidden
     prof = load_profile(profile)
     if as_of is not None:
         as_of = pd.Timestamp(as_of).normalize()

@@ -362,12 +362,13 @@ def read_raw(path, fmt, *, label: str | None = None, prepared=None) -> RawTable:
         Format options of the table's profile (encoding, delimiter, header_row, sheet,
         date_format, decimal).
     label
-        The file's name in messages and rejects (default: the path).
+        The file's name in messages and rejects (default: the path, with a digit run
+        shaped like an identity number hidden).
     prepared
         What :func:`prepare_csv` returned for this file (read ahead on another thread).
     """
     path = Path(path)
-    label = label or str(path)
+    label = label or redact_numbers(path, limit=None)  # a file named after a person is not shown by its number
     kind = file_kind(path)
     if kind == "csv":
         return _read_csv(path, fmt, label, prepared)
