@@ -52,7 +52,7 @@ def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[.
     Every file is written in full under a temporary name in its own folder before any
     is renamed, and each rename is atomic (``os.replace`` within one file system): an
     interruption while writing leaves the old files and no temporary ones. Only an
-    interruption during the renames themselves (microseconds) can leave some files new
+    interruption during the renames themselves (milliseconds) can leave some files new
     and others old; ``unfinished``, when given, is an empty file made just before the
     first rename and removed after the last, so it exists while the files may be of two
     writes, and stays when the renames were interrupted. Files get the usual

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -22,11 +21,8 @@ __all__ = ["Network", "read_parquet"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
-#: Key in network.json of each table's footer digest (:func:`_footer_digest`): which files
-#: this write made
-_FOOTERS = "table_footers"
-#: How often read_parquet reads a folder whose tables are not those network.json was
-#: written with (another to_parquet moved its files in while it was read) before it says so
+#: How often read_parquet reads a folder that another to_parquet moves files into while it
+#: is read before it says so
 _READ_ATTEMPTS = 3
 #: seconds read_parquet waits before reading such a folder again
 _REREAD_WAIT_S = 0.1
@@ -166,13 +162,12 @@ class Network:
         Dtypes and categories are preserved: :func:`amebench.read_parquet` gives
         back an equal network. The files are written in full under temporary names and
         then moved into place, so a write interrupted before the final renames leaves
-        the old network. ``network.json`` records a digest of each table's Parquet
-        footer (``table_footers``), by which :func:`amebench.read_parquet` tells a folder
-        rewritten while it was read; ``network.unfinished`` exists while the files are
-        moved in (microseconds), and stays when that was interrupted, so that the folder's
-        tables may be of two writes (writing the network again removes it). Write a
-        folder from one process at a time. The same network gives the same files, byte
-        for byte.
+        the old network. ``network.unfinished`` exists while the files are moved in
+        (milliseconds), and stays when that was interrupted, so that the folder's tables
+        may be of two writes (writing the network again removes it); by it and by
+        ``network.json`` being another file, :func:`amebench.read_parquet` tells a folder
+        rewritten while it was read. Write a folder from one process at a time. The same
+        network gives the same files, byte for byte.
 
         Beside them, ``payments.idcodes.arrow`` and ``payments.iduniques.arrow`` hold
         integer codes of the ledger's ``unit``, ``person_id`` and ``household_id`` (those
@@ -190,7 +185,7 @@ class Network:
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
-        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1, _FOOTERS: {},
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
         ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns]
                for table in _SAVED_CODES}
@@ -201,8 +196,6 @@ class Network:
             frame = getattr(self, table)
             try:
                 _write_parquet(frame, tmp)
-                with pa.OSFile(str(tmp)) as written:
-                    meta[_FOOTERS][table] = _footer_digest(written)
                 staged[table] = tmp
                 return
             except UnicodeEncodeError:
@@ -305,62 +298,60 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False)
 
 
-def _footer_digest(file: pa.NativeFile) -> str | None:
-    """BLAKE2b (128 bits) of a Parquet file's footer (:func:`amebench._idcodes.parquet_footer`), None when it has none.
-
-    The footer holds the schema, the pandas metadata and, for every column chunk, its
-    offsets, sizes, value counts and statistics, so files of two different writes
-    differ there; a few kB are read, not the file.
-    """
-    footer = _idcodes.parquet_footer(file)
-    return None if footer is None else hashlib.blake2b(footer, digest_size=16).hexdigest()
-
-
 #: one block per column, arrow buffers freed as they are converted: no copy into
 #: consolidated 2-d blocks and a lower peak (same dtypes and values)
 _TO_PANDAS = {"split_blocks": True, "self_destruct": True}
 
 
-def _read_file(path: Path, columns=None, *, skip=None) -> pd.DataFrame | None:
-    """A Parquet file read through one open file; None when ``skip(the open file)`` says so.
+def _read_file(path: Path, columns=None, *, skip=None) -> tuple[pd.DataFrame | None, tuple]:
+    """A Parquet file read through one open file, and that file's identity (:func:`_identity`).
 
+    The frame is None when ``skip()``, called once the file is open, says so.
     ``pd.read_parquet(path)`` opens the path twice (pyarrow reads the footer, then the
     data): a file moved in between was read with the other file's footer, an OSError
     ("Invalid column metadata") or worse.
+
+    Raises
+    ------
+    SchemaError
+        If the file is not a whole Parquet file.
     """
     with pa.OSFile(str(path)) as source:
-        if skip is not None and skip(source):
-            return None
-        source.seek(0)  # skip may have moved it (pyarrow reads at offsets anyway)
-        return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS)
+        identity = _identity(os.fstat(source.fileno()))
+        if skip is not None and skip():
+            return None, identity
+        try:
+            return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS), identity
+        except (OSError, pa.ArrowException) as exc:  # pyarrow's message names the file's fault, not its data
+            reason = " ".join(str(exc).split())  # pyarrow's may run over lines
+            raise SchemaError(f"{path} is not a whole Parquet file ({reason}); write the network there again") from None
 
 
 def _read_columns(path: Path, table: str, columns) -> pd.DataFrame:
     """``columns`` of a saved table as :func:`read_parquet` gives them (canonical dtypes)."""
-    frame = _read_file(path, list(columns))
+    frame, _ = _read_file(path, list(columns))
     spec = schema.TABLES[table]
     return pd.DataFrame({column: schema.coerce_column(frame[column], spec, column) for column in columns})
 
 
 def _file_identity(path: Path) -> tuple:
-    """What changes when a file is replaced or rewritten: device, inode, size, mtime."""
     return _identity(path.stat())
 
 
 def _identity(stat: os.stat_result) -> tuple:
+    """What changes when a file is replaced or rewritten: device, inode, size, mtime."""
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def read_parquet(folder) -> Network:
     """Read a network written by :meth:`Network.to_parquet`.
 
-    ``network.json`` holds a digest of each table's Parquet footer. A table whose file
-    is not the one recorded while ``network.json`` has changed since it was read, or
-    while ``network.unfinished`` exists (another ``to_parquet`` is moving its files in,
-    or was stopped while it did), was moved in by another ``to_parquet``: the folder is
+    Once each table's file is open, ``network.json`` is looked at again: when it is
+    another file than the one read, or ``network.unfinished`` exists (another
+    ``to_parquet`` is moving its files in, or was stopped while it did), the folder is
     read again a tenth of a second later (up to three times in all), so the tables
-    never come from two writes. A file changed otherwise (say a table rewritten by
-    hand) is read as it is.
+    never come from two writes. A table changed otherwise (say rewritten by hand) is
+    read as it is.
 
     The id codes that ``to_parquet`` saved (the ledger's and the episodes') are taken
     back when they were made from the very Parquet file read (a digest of its footer and
@@ -370,26 +361,27 @@ def read_parquet(folder) -> Network:
     Raises
     ------
     SchemaError
-        If ``folder`` is not a saved network, a table lacks canonical columns, the
-        folder was rewritten during each of the three reads, or it holds tables of two
-        writes because a ``to_parquet`` was stopped while moving its files in.
+        If ``folder`` is not a saved network, ``network.json`` or a table is damaged, a
+        table lacks canonical columns, the folder was rewritten during each of the three
+        reads, or it holds tables of two writes because a ``to_parquet`` was stopped
+        while moving its files in.
     """
     folder = Path(folder)
     meta_path = folder / _META_FILE
+    markers = []  # the identity of network.unfinished each read that met it met
     for attempt in range(_READ_ATTEMPTS):
         if attempt:
             time.sleep(_REREAD_WAIT_S)
         text, identity = _read_meta(meta_path)
-        meta = json.loads(text)
-        read = _read_tables(folder, meta.get(_FOOTERS, {}), rewritten=partial(_rewritten, folder, (text, identity)))
+        meta = _parse_meta(text, meta_path)
+        read = _read_tables(folder, rewritten=partial(_rewritten, folder, (text, identity), markers))
         if read is not None:
             break
     else:
-        if (folder / _UNFINISHED).exists():
+        if markers == [_marker(folder)] * _READ_ATTEMPTS:  # the same file all along: no writer at work
             raise SchemaError(
                 f"{folder} holds tables of two writes: a Network.to_parquet into it was stopped while moving its "
-                f"files into place, or is still doing so ({_UNFINISHED} is left from it); write the network there "
-                "again"
+                f"files into place ({_UNFINISHED} is left from it); write the network there again"
             )
         raise SchemaError(
             f"{folder} was rewritten (by another Network.to_parquet) during each of {_READ_ATTEMPTS} reads; "
@@ -406,8 +398,7 @@ def read_parquet(folder) -> Network:
             _idcodes.remember(taken)
             if table == "payments":
                 space = _idcodes.Space({t.column: t.codes for t in taken}, meta[key]["uniques_blake2b"])
-    return Network(**tables, as_of=_as_timestamp(meta["as_of"]), name=meta.get("name", "network"),
-                   meta=dict(meta.get("meta", {})))
+    return Network(**tables, as_of=meta["as_of"], name=meta["name"], meta=meta["meta"])
 
 
 def _read_meta(path: Path) -> tuple[str, tuple]:
@@ -417,34 +408,63 @@ def _read_meta(path: Path) -> tuple[str, tuple]:
             f"{path.parent} holds no saved network ({_META_FILE} missing); "
             "write one with Network.to_parquet(folder)"
         )
-    with path.open(encoding="utf-8") as file:
-        return file.read(), _identity(os.fstat(file.fileno()))
+    try:
+        with path.open(encoding="utf-8") as file:
+            return file.read(), _identity(os.fstat(file.fileno()))
+    except UnicodeDecodeError:
+        raise SchemaError(f"{path} is damaged (not UTF-8 text); write the network there again") from None
 
 
-def _rewritten(folder: Path, read: tuple[str, tuple]) -> bool:
+def _parse_meta(text: str, path: Path) -> dict:
+    """``network.json``'s fields (``as_of`` a Timestamp), or a SchemaError naming what is wrong."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise SchemaError(f"{path} is damaged (not the JSON object Network.to_parquet writes); "
+                          "write the network there again")
+    fields = {"name": meta.get("name", "network"), "meta": meta.get("meta", {})}
+    for field_name, kind in (("name", str), ("meta", dict)):
+        if not isinstance(fields[field_name], kind):
+            raise SchemaError(f"{path}: {field_name} is not a {'text' if kind is str else 'JSON object'}; "
+                              "write the network there again")
+    try:
+        as_of = _as_timestamp(meta.get("as_of"))
+    except SchemaError:
+        raise SchemaError(f"{path}: as_of is missing or not a date (YYYY-MM-DD); "
+                          "write the network there again") from None
+    return {**meta, **fields, "as_of": as_of}
+
+
+def _marker(folder: Path) -> tuple | None:
+    """The identity of ``folder``'s network.unfinished, None when there is none."""
+    try:
+        return _file_identity(folder / _UNFINISHED)
+    except FileNotFoundError:
+        return None
+
+
+def _rewritten(folder: Path, read: tuple[str, tuple], markers: list) -> bool:
     """Whether another to_parquet has moved files into ``folder`` since its network.json was ``read``.
 
-    Its marker of unfinished renames is looked at first: that to_parquet removes it
-    only after it has moved network.json in, so one of the two is always seen. A
-    network.json moved in is another file even when it has the same text (the same
-    network written again after another one).
+    Its marker of unfinished renames is looked at first (its identity is appended to
+    ``markers``): that to_parquet removes it only after it has moved network.json in,
+    so one of the two is always seen. A network.json moved in is another file even when
+    it has the same text (the same network written again after another one).
     """
-    return (folder / _UNFINISHED).exists() or _read_meta(folder / _META_FILE) != read
+    marker = _marker(folder)
+    if marker is not None:
+        markers.append(marker)
+        return True
+    return _read_meta(folder / _META_FILE) != read
 
 
-def _moved_in(source: pa.NativeFile, *, recorded: str | None, rewritten) -> bool:
-    """Whether another to_parquet moved ``source`` in: its footer's digest is not
-    ``recorded`` and ``rewritten()`` (:func:`_rewritten`)."""
-    return recorded is not None and _footer_digest(source) != recorded and rewritten()
+def _read_tables(folder: Path, *, rewritten) -> tuple[dict, dict] | None:
+    """Every table of the saved network in ``folder`` and the identity of each file read.
 
-
-def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict] | None:
-    """Every table of the saved network in ``folder`` and each file's identity.
-
-    None when a table's footer is not the one in ``footers`` and ``rewritten()`` says
-    another to_parquet moved files in meanwhile (:func:`_rewritten`); a file
-    changed otherwise (by hand) is taken as it is. A table without a digest in
-    ``footers`` (a folder written before they were recorded) is not checked.
+    None when ``rewritten()``, asked once each file is open, says another to_parquet
+    moved files in meanwhile (:func:`_rewritten`): a table opened may be of that write.
     """
     tables = {}
     identities = {}
@@ -452,8 +472,7 @@ def _read_tables(folder: Path, footers: dict, *, rewritten) -> tuple[dict, dict]
         path = folder / f"{table}.parquet"
         if not path.is_file():
             raise SchemaError(f"{path} is missing from the saved network")
-        identities[table] = _file_identity(path)
-        frame = _read_file(path, skip=partial(_moved_in, recorded=footers.get(table), rewritten=rewritten))
+        frame, identities[table] = _read_file(path, skip=rewritten)
         if frame is None:
             return None
         tables[table] = schema.coerce_table(frame, schema.TABLES[table])
