@@ -177,3 +177,47 @@ def test_units_to_compare_must_be_in_the_table():
     with pytest.raises(AmebenchError, match="a list of units"):
         pairwise(table, units="ab")
     pd.testing.assert_frame_equal(pairwise(table, units=["c", "b", "a"]), pairwise(table))
+
+
+# The comparison functions share their input check (compare._table.check_counts).
+
+@pytest.mark.parametrize("compare_with", ["funnel", "pairwise", "shrink", "rank_intervals"])
+@pytest.mark.parametrize(("metric", "denominator"), [("retention", "respondents"), ("reentry", "eligible")])
+def test_a_table_whose_estimate_is_not_events_over_n_is_refused_with_its_denominator(compare_with, metric,
+                                                                                      denominator):
+    # A retention table's n counts every exit to the outcome group, the censored and the
+    # non-respondents among them; its estimate is events / respondents. Compared as
+    # events / n, the two sample units without a survey came out below the funnel's 99.8 %
+    # limit and last in the ranks; the re-entry table's censored counted as no re-entry
+    import warnings
+
+    import amebench
+    from amebench import compare, metrics
+
+    cohort = amebench.cohort(amebench.load_sample())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = getattr(metrics, metric)(cohort)
+    function = getattr(compare, compare_with)
+    with pytest.raises(AmebenchError) as caught:
+        function(table)
+    assert str(caught.value) == (
+        f"{compare_with} compares events / n, but the table's estimate is not events / n for units "
+        f"{sorted(table['unit'])}; its estimate is events / {denominator}: compare "
+        f"table.assign(n=table['{denominator}']) without the units whose {denominator} is 0")
+    fixed = table[table[denominator] > 0].assign(n=lambda t: t[denominator])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        function(fixed)  # as the message says: no error
+
+
+def test_an_estimate_rounded_to_whole_percent_is_events_over_n_and_one_in_percent_is_not():
+    # a Kolada-style table: 258 / 677 = 0.3811 published as 0.38
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [677, 235, 983], "events": [258, 73, 319],
+                          "estimate": [0.38, 0.31, 0.32]})
+    assert len(pairwise(table)) > 0
+    with pytest.raises(AmebenchError, match=r"for units \['a', 'b', 'c'\]; give n as the estimate's denominator, "
+                                            r"or drop the estimate column if it is another quantity"):
+        pairwise(table.assign(estimate=[38.1, 31.1, 32.5]))
+    with pytest.raises(AmebenchError, match=r"for units \['b'\]"):  # a missing estimate is not events / n either
+        pairwise(table.assign(estimate=[0.38, None, 0.32]))

@@ -10,11 +10,21 @@ from ..exceptions import AmebenchError
 __all__ = ["check_counts", "check_level"]
 
 
+#: How far a table's ``estimate`` may lie from events / n (estimates rounded to whole percent)
+_ROUNDING = 0.005 + 1e-9
+#: Columns a metric's table may hold its estimate's denominator in
+_DENOMINATORS = ("respondents", "eligible")
+
+
 def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     """Return ``unit, n, events`` of ``table`` as a clean frame, or raise a clear error.
 
     ``table`` is any DataFrame with columns ``unit``, ``n``, ``events`` (an
-    :func:`amebench.metrics.outcome_rate` result by unit is one); one row per unit.
+    :func:`amebench.metrics.outcome_rate` result by unit is one); one row per unit. When
+    it has an ``estimate``, that must be events / n (to within rounding to whole
+    percent): a retention table's estimate is events / respondents and a re-entry
+    table's events / eligible, and comparing events / n would count the censored and
+    the non-respondents as failures.
     """
     if not isinstance(table, pd.DataFrame):
         raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events")
@@ -35,10 +45,35 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
         raise AmebenchError(
             f"{what}: units {units} need whole numbers with n > 0 and 0 <= events <= n"
         )
+    if "estimate" in table.columns:
+        _check_estimate(table, n, events, what)
     out["n"] = n.astype("int64")
     out["events"] = events.astype("int64")
     out["unit"] = out["unit"].astype(str)
     return out.reset_index(drop=True)
+
+
+def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: str) -> None:
+    """Raise when ``table``'s estimate is not events / n, naming the units and the fix."""
+    estimate = pd.to_numeric(table["estimate"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    rate = (events / n).to_numpy(dtype="float64")
+    off = ~(np.abs(estimate - rate) <= _ROUNDING)  # a missing estimate is off too
+    if not off.any():
+        return
+    units = table.loc[off, "unit"].astype(str).tolist()
+    fix = "give n as the estimate's denominator, or drop the estimate column if it is another quantity"
+    for column in _DENOMINATORS:
+        if column in table.columns:
+            denominator = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fits = np.abs(estimate - events.to_numpy(dtype="float64") / denominator) <= _ROUNDING
+            if (fits | (np.isnan(estimate) & (denominator == 0))).all():
+                fix = (f"its estimate is events / {column}: compare table.assign(n=table[{column!r}]) without the "
+                       f"units whose {column} is 0")
+                break
+    raise AmebenchError(
+        f"{what} compares events / n, but the table's estimate is not events / n for units {units}; {fix}"
+    )
 
 
 def check_level(level: float, name: str = "conf_level") -> float:
