@@ -169,3 +169,34 @@ def test_a_cohort_keeps_the_network_s_id_codes(tmp_path, selection):
     _idcodes._CODES_IN.clear()
     pd.testing.assert_frame_equal(with_carried, welfare_delta(hashed, months=6, by=("unit",), method="t"),
                                   check_exact=True)
+
+
+_NOT_DATES = [20250301, "20250301", "01/03/2025", "1/3/2025", "2025", "2025-03", "2025-02-30", 2025.0, True]
+
+
+@pytest.mark.parametrize("as_of", _NOT_DATES)
+def test_an_as_of_that_is_not_an_iso_date_is_an_error_everywhere(net, as_of):
+    # pandas reads 20250301 as a moment of 1970 (cohort: 0 episodes; from_frames: every
+    # row "after as_of") and "01/03/2025" as 3 January, where a Swedish reader means
+    # 1 March; the command line's --as-of refused them already
+    message = f"as_of {as_of!r} is not a date; write it as 'YYYY-MM-DD' (text in ISO form) or give a datetime.date"
+    with pytest.raises(AmebenchError) as caught:
+        amebench.cohort(net, as_of=as_of)
+    assert str(caught.value) == message
+    with pytest.raises(AmebenchError) as caught:
+        amebench.Network.from_frames(episodes=net.episodes, as_of=as_of)
+    assert str(caught.value) == message
+    sample = amebench.sample_path()
+    with pytest.raises(AmebenchError) as caught:
+        amebench.read_export(sample / "solna" / "deltagare.csv", profile=sample / "profiles" / "solna.toml",
+                             unit="solna", key="k", as_of=as_of)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-01", " 2025-03-01", "2025-03-01T08:30", pd.Timestamp("2025-03-01 08:30"),
+                                   pd.Timestamp("2025-03-01", tz="Europe/Stockholm"), np.datetime64("2025-03-01")])
+def test_an_as_of_date_in_any_form_is_its_day(net, as_of):
+    import datetime as dt
+
+    assert amebench.cohort(net, as_of=as_of).as_of == pd.Timestamp("2025-03-01")
+    assert amebench.cohort(net, as_of=dt.date(2025, 3, 1)).as_of == pd.Timestamp("2025-03-01")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,12 +17,13 @@ import pyarrow as pa
 
 from . import _idcodes, schema
 from ._files import atomic_write_files, check_folder
-from .exceptions import SchemaError
+from .exceptions import AmebenchError, SchemaError
 
 __all__ = ["Network", "read_parquet"]
 
 _TABLE_NAMES = ("units", "episodes", "activities", "followups", "payments", "rejects", "reconciliation")
 _META_FILE = "network.json"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 #: How often read_parquet reads a folder that another to_parquet moves files into while it
 #: is read before it says so
 _READ_ATTEMPTS = 3
@@ -38,16 +41,26 @@ _SAVED_CODES = {
 }
 
 
-def _as_timestamp(value) -> pd.Timestamp:
-    if value is None:
-        raise SchemaError("as_of (the extraction date) is required: pass as_of='YYYY-MM-DD'")
+def as_of_timestamp(value, *, error: type[AmebenchError] = SchemaError) -> pd.Timestamp:
+    """The extraction date ``value`` as a Timestamp at midnight, or ``error`` saying how to write it.
+
+    Taken: a ``datetime.date`` or ``datetime.datetime``, a pandas Timestamp, a numpy
+    datetime64, or text in ISO form (``"2026-09-30"``, also with a time after it). Not
+    taken: a number (``20260930`` is not 30 September to pandas but a moment in 1970)
+    and other text (``"01/03/2026"`` is 1 March in Sweden, 3 January to pandas).
+    """
+    if value is None or value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        raise error("as_of (the extraction date) is required: pass as_of='YYYY-MM-DD'")
     try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise SchemaError(f"as_of {value!r} is not a date; write it as YYYY-MM-DD") from None
-    if ts is pd.NaT:
-        raise SchemaError("as_of (the extraction date) is required: pass as_of='YYYY-MM-DD'")
-    return ts.normalize()
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            value = _dt.datetime.fromisoformat(value.strip())
+        if isinstance(value, (_dt.date, np.datetime64)):  # datetime and pandas' Timestamp are dates too
+            stamp = pd.Timestamp(value)
+            return (stamp if stamp.tzinfo is None else stamp.tz_localize(None)).normalize()
+    except ValueError:  # not a day of the calendar, or out of pandas' range (years 1677-2262)
+        pass
+    raise error(f"as_of {value!r} is not a date; write it as 'YYYY-MM-DD' (text in ISO form) or give a "
+                "datetime.date")
 
 
 @dataclass(eq=False)
@@ -149,7 +162,7 @@ class Network:
             activities=activities,
             followups=followups,
             payments=payments,
-            as_of=_as_timestamp(as_of),
+            as_of=as_of_timestamp(as_of),
             name=name,
             strict=strict,
         )
@@ -430,7 +443,7 @@ def _parse_meta(text: str, path: Path) -> dict:
             raise SchemaError(f"{path}: {field_name} is not a {'text' if kind is str else 'JSON object'}; "
                               "write the network there again")
     try:
-        as_of = _as_timestamp(meta.get("as_of"))
+        as_of = as_of_timestamp(meta.get("as_of"))
     except SchemaError:
         raise SchemaError(f"{path}: as_of is missing or not a date (YYYY-MM-DD); "
                           "write the network there again") from None

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import _idcodes
 from ..exceptions import AmebenchError
-from ..network import Network
+from ..network import Network, as_of_timestamp
 
 __all__ = ["Cohort", "cohort", "period_bounds"]
 
@@ -171,10 +171,7 @@ def _as_of(network: Network, as_of) -> pd.Timestamp:
         if extraction is None or pd.isna(extraction):
             raise AmebenchError("as_of is required: the network has no extraction date; pass as_of='YYYY-MM-DD'")
         return pd.Timestamp(extraction).normalize()
-    try:
-        value = pd.Timestamp(as_of).normalize()
-    except (TypeError, ValueError):
-        raise AmebenchError(f"as_of {as_of!r} is not a date; write it as YYYY-MM-DD") from None
+    value = as_of_timestamp(as_of, error=AmebenchError)
     if extraction is not None and value > pd.Timestamp(extraction):
         raise AmebenchError(
             f"as_of {value.date()} is after the extraction date {pd.Timestamp(extraction).date()}: "

@@ -9,8 +9,8 @@ from typing import Mapping
 import pandas as pd
 
 from .. import _threads, privacy, schema
-from ..exceptions import ProfileError
-from ..network import Network
+from ..exceptions import AmebenchError, ProfileError
+from ..network import Network, as_of_timestamp
 from .convert import convert
 from .manifest import load_manifest
 from .profile import FILE_TABLES, load_profile, table_profile
@@ -200,7 +200,7 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
         checked[table] = (p, privacy.redact_numbers(p, limit=None))  # the label: a number in the name hidden
     prof = load_profile(profile)
     if as_of is not None:
-        as_of = pd.Timestamp(as_of).normalize()
+        as_of = as_of_timestamp(as_of, error=AmebenchError)
     resolved = privacy.resolve_key(key, required=False) if _needs_key(prof, checked) else None
     memo, source = {}, "argument"
     ahead = _ReadAhead(_order([(unit, prof, checked)], ("episodes",))
