@@ -183,3 +183,12 @@ def test_bootstrap_restores_much_of_the_coverage_with_few_units():
             kept.extend((out["ci_low"] <= p) & (p <= out["ci_high"]))
     assert np.mean(plain) < 0.5
     assert np.mean(boot) > 0.75 and np.mean(boot) - np.mean(plain) > 0.3
+
+
+@pytest.mark.parametrize("function", [rank_intervals, shrink])
+@pytest.mark.parametrize("seed", ["x", -1, 1.5, True])
+def test_a_seed_that_is_not_a_whole_number_is_an_error(function, seed):
+    # "x" was numpy's TypeError from SeedSequence
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [100, 120, 90], "events": [30, 50, 20]})
+    with pytest.raises(AmebenchError, match=rf"^seed must be a whole number >= 0, not {seed!r}$".replace(".", r"\.")):
+        function(table, seed=seed)

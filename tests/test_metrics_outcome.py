@@ -272,3 +272,32 @@ def test_grouped_rates_equal_a_plain_count_over_the_whole_table(per):
     got = got.set_index(key(got))[["n", "events"]].sort_index()
     plain = plain.set_index(key(plain)).rename(columns={"size": "n", "sum": "events"})[["n", "events"]].sort_index()
     assert len(got) > 20 and got.equals(plain.astype(got.dtypes.to_dict()))
+
+
+def test_outcome_rate_of_data_it_cannot_read_says_what_is_missing():
+    # were a KeyError 'exit_reason', and exits with a local code ("jobb") counted as
+    # exits to no outcome
+    episodes = amebench.load_sample().episodes
+    with pytest.raises(AmebenchError, match=r"^outcome_rate needs the episode columns \['exit_reason'\] "
+                                            r"\(per='episode'\); the data have \['unit', "):
+        outcome_rate(episodes.drop(columns=["exit_reason"]))
+    with pytest.raises(AmebenchError, match=r"needs the episode columns \['person_id'\] \(per='person'\)"):
+        outcome_rate(episodes.drop(columns=["person_id"]), per="person")
+    local = episodes.astype({"exit_reason": object})
+    local.loc[local.index[:3], "exit_reason"] = "jobb"
+    with pytest.raises(AmebenchError, match=r"^exit_reason holds values that are not canonical exit reasons: "
+                                            r"\['jobb'\]; map them to \['work', "):
+        outcome_rate(local)
+    with pytest.raises(AmebenchError, match="needs a Cohort, a Network or a DataFrame of episodes, not a list"):
+        outcome_rate([1, 2])
+    # a Categorical with a category not in use, beyond the canonical ones, is read
+    extra = episodes.astype({"exit_reason": pd.CategoricalDtype([*amebench.schema.EXIT_REASONS, "jobb"])})
+    pd.testing.assert_frame_equal(outcome_rate(extra), outcome_rate(episodes))
+
+
+@pytest.mark.parametrize("metric", ["retention", "reentry"])
+def test_a_metric_needing_a_cohort_given_a_network_says_so(metric):
+    # was AttributeError: 'Network' object has no attribute 'network'
+    with pytest.raises(AmebenchError, match=rf"^{metric} needs a Cohort, not a Network: build one with "
+                                            r"amebench.cohort\(network\)$"):
+        getattr(amebench.metrics, metric)(amebench.load_sample())

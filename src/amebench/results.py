@@ -122,6 +122,13 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, order].reset_index(drop=True)
 
 
+def check_cohort(data, what: str) -> None:
+    """Raise a clear error when ``data`` is not a :class:`amebench.Cohort` (``what`` needs one)."""
+    if not all(hasattr(data, name) for name in ("network", "episodes", "as_of")):
+        raise AmebenchError(f"{what} needs a Cohort, not a {type(data).__name__}: build one with "
+                            "amebench.cohort(network)")
+
+
 def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     """Return ``by`` as a tuple after checking that a result may be grouped by each column.
 

@@ -176,6 +176,7 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     check_spread(data, "shrink")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise AmebenchError(f"n_boot must be a whole number >= 0, not {n_boot!r}")
+    _check_seed(seed)
     events, n = data["events"].to_numpy(), data["n"].to_numpy()
     alpha, beta, full = fit_beta_binomial(events, n)
     a, b = alpha + events, beta + n - events
@@ -196,6 +197,11 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     result = tidy(out)
     result.attrs.update({"alpha": alpha, "beta": beta})
     return result
+
+
+def _check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise AmebenchError(f"seed must be a whole number >= 0, not {seed!r}")
 
 
 def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
@@ -240,6 +246,7 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
     check_spread(data, "rank_intervals")
     if isinstance(n_sim, bool) or not isinstance(n_sim, (int, np.integer)) or n_sim < _MIN_SIM:
         raise AmebenchError(f"n_sim must be a whole number >= {_MIN_SIM}, not {n_sim!r}")
+    _check_seed(seed)
     alpha, beta, _ = fit_beta_binomial(data["events"], data["n"])
     rng = np.random.default_rng(seed)
     a = alpha + data["events"].to_numpy()

@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 from ..results import check_by, tidy
-from ..schema import age_band, outcome_reasons
+from ..privacy import redact_numbers
+from ..schema import EXIT_REASONS, age_band, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
 from ._deciding import DECIDING_COLUMNS, _deciding_rows
 
@@ -96,6 +97,7 @@ def outcome_rate(
         raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
     reasons = outcome_reasons(outcome)
     episodes = data.episodes if hasattr(data, "episodes") else data
+    _check_episodes(episodes, per)
     by = check_by(by, episodes.columns, derived=_DERIVED)
     observed = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
@@ -118,6 +120,31 @@ def outcome_rate(
     out["method"] = method
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _check_episodes(episodes, per: str) -> None:
+    """Raise a clear error when ``episodes`` lacks a column the rate needs or holds exit reasons that are not codes."""
+    if not isinstance(episodes, pd.DataFrame):
+        raise AmebenchError(f"outcome_rate needs a Cohort, a Network or a DataFrame of episodes, not a "
+                            f"{type(episodes).__name__}")
+    needed = ["exited_on", "exit_reason", *(DECIDING_COLUMNS if per == "person" else ())]
+    missing = [column for column in dict.fromkeys(needed) if column not in episodes.columns]
+    if missing:
+        raise AmebenchError(f"outcome_rate needs the episode columns {missing} (per={per!r}); the data have "
+                            f"{list(episodes.columns)}")
+    reasons = episodes["exit_reason"]
+    if isinstance(reasons.dtype, pd.CategoricalDtype):  # the categories in use
+        codes = reasons.cat.codes.to_numpy()
+        present = reasons.cat.categories[np.bincount(codes[codes >= 0], minlength=len(reasons.cat.categories)) > 0]
+    else:
+        present = reasons.dropna().unique()
+    unknown = sorted({str(value) for value in present} - set(EXIT_REASONS))
+    if unknown:
+        raise AmebenchError(
+            f"exit_reason holds values that are not canonical exit reasons: "
+            f"{[redact_numbers(value, limit=40) for value in unknown[:10]]}; map them to {list(EXIT_REASONS)} "
+            "(a profile's [episodes.codes.exit_reason]), or they would count as exits to no outcome"
+        )
 
 
 def _columns_read(columns, by, per: str) -> list[str]:

@@ -10,7 +10,7 @@ import pandas as pd
 from .._idcodes import codes_in, id_codes
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
-from ..results import check_by, tidy
+from ..results import check_by, check_cohort, tidy
 from ._binomial import binomial_interval
 
 __all__ = ["reentry"]
@@ -87,6 +87,7 @@ def reentry(
         If ``days`` or ``gap_days`` is not a whole number of days, ``gap_days`` is
         not shorter than ``days``, or a ``by`` column is not allowed.
     """
+    check_cohort(cohort, "reentry")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)

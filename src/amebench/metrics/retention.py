@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import check_by, tidy
+from ..results import check_by, check_cohort, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
 from ._ledger import month_index, window_totals
@@ -85,6 +85,7 @@ def retention(
     Wilson E.B. (1927). JASA 22:209–212. Manski C.F. (1990). Nonparametric bounds on
     treatment effects. American Economic Review 80:319–323 (worst/best-case bounds).
     """
+    check_cohort(cohort, "retention")
     if definition not in _DEFINITIONS:
         raise AmebenchError(f"definition must be one of {list(_DEFINITIONS)}, not {definition!r}")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
