@@ -301,3 +301,26 @@ def test_a_metric_needing_a_cohort_given_a_network_says_so(metric):
     with pytest.raises(AmebenchError, match=rf"^{metric} needs a Cohort, not a Network: build one with "
                                             r"amebench.cohort\(network\)$"):
         getattr(amebench.metrics, metric)(amebench.load_sample())
+
+
+def test_a_group_whose_exits_mostly_have_no_known_reason_is_warned_of():
+    import warnings
+
+    from amebench.exceptions import ExitReasonWarning
+
+    episodes = amebench.cohort(amebench.load_sample()).episodes.copy()
+    exits = episodes.index[(episodes["unit"] == "solna") & episodes["exited_on"].notna()]
+    half = len(exits) // 2  # solna has 595 exits in the sample (test_report's outcome table)
+    episodes.loc[exits[:half], "exit_reason"] = "unknown"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outcome_rate(episodes)  # 297 of 595: under half, no warning
+    episodes.loc[exits[half], "exit_reason"] = None  # a missing reason counts as unknown
+    with pytest.warns(ExitReasonWarning, match=r"^exit reason unknown \(or missing\) for at least half the exits "
+                                               r"of solna \(298 of 595\): they count as exits to no outcome") as caught:
+        rates = outcome_rate(episodes)
+    assert caught[0].message.groups == [("solna",)]
+    assert rates.set_index("unit").loc["solna", "events"] < 595 - 298  # counted, not left out
+    with pytest.warns(ExitReasonWarning) as caught:
+        outcome_rate(episodes[episodes["unit"] == "solna"], by=())
+    assert caught[0].message.groups == [()]

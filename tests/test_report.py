@@ -928,3 +928,30 @@ def test_published_tables_cannot_run_a_formula(tmp_path):
     publish([Section("quality", {"rejects_by_reason": table})], tmp_path, t=texts("en"), lang="en",
             min_cell=5, outcome="work")
     assert "'=HYPERLINK(1)" in (tmp_path / "tables" / "rejects_by_reason.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_unit_without_exit_reasons_is_not_compared_and_the_report_says_why(tmp_path, lang):
+    # Nynäshamn's profile maps no exit reason, so every exit is "unknown": its rate was
+    # 0 %, "below the 99.8 % limit", ranked last, and its φ widened the other units' limits
+    import dataclasses
+
+    net = amebench.load_sample()
+    episodes = net.episodes.copy()
+    episodes.loc[episodes["unit"] == "nynashamn", "exit_reason"] = "unknown"
+    path = _quiet_report(dataclasses.replace(net, episodes=episodes), tmp_path, lang=lang)
+    tables = tmp_path / "tables"
+    assert "nynashamn" in set(pd.read_csv(tables / "outcome_rates.csv")["unit"])  # its rate is still shown
+    for name in ("funnel_raw", "funnel_risk_adjusted", "ranks"):
+        assert "nynashamn" not in set(pd.read_csv(tables / f"{name}.csv")["unit"]), name
+    outcome, funnel = _section(path, "outcome"), _section(path, "funnel")
+    if lang == "en":
+        assert ("At least half of the exits from Nynäshamn have the exit reason unknown (or none), which counts as "
+                "an exit without the outcome") in outcome
+        assert ("The funnel plots, differences and ranks leave out Nynäshamn: at least half of their exits have no "
+                "known exit reason") in funnel
+        assert "Not compared: Nynäshamn, most of whose exits have no known exit reason." in funnel
+    else:
+        assert "Minst hälften av avsluten från Nynäshamn har okänd (eller ingen) avslutsorsak" in outcome
+        assert "Jämförs inte: Nynäshamn, där de flesta avslut saknar känd avslutsorsak." in funnel
+    assert "disclosure" not in funnel and "röjandekontrollen" not in funnel  # not hidden: left out for its reasons

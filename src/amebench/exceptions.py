@@ -20,6 +20,7 @@ __all__ = [
     "CensoringWarning",
     "OverdispersionWarning",
     "CaseMixWarning",
+    "ExitReasonWarning",
     "DisclosureWarning",
 ]
 
@@ -86,6 +87,18 @@ class CaseMixWarning(AmebenchWarning):
     def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None) -> None:
         super().__init__(message)
         self.unit, self.column, self.level, self.episodes = unit, column, level, episodes
+
+
+class ExitReasonWarning(AmebenchWarning):
+    """Most exits of a group (a unit) have exit reason ``unknown``: its outcome rate says little.
+
+    ``groups`` holds the groups' values of ``by`` (tuples of text; ``()`` for the whole
+    data), for callers that word or act on it themselves.
+    """
+
+    def __init__(self, message: str = "", *, groups=()) -> None:
+        super().__init__(message)
+        self.groups = list(groups)
 
 
 class DisclosureWarning(AmebenchWarning):

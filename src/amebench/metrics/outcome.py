@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, ExitReasonWarning
 from ..results import check_by, tidy
 from ..privacy import redact_numbers
 from ..schema import EXIT_REASONS, age_band, outcome_reasons
@@ -108,18 +109,41 @@ def outcome_rate(
     if per == "person":
         exited = _last_exit_per_person(exited)
     frame = _with_derived(exited, by)
-    frame = frame.assign(_event=frame["exit_reason"].isin(reasons).astype("int64"))
+    reason = frame["exit_reason"]
+    frame = frame.assign(_event=reason.isin(reasons).astype("int64"),
+                         _unknown=(reason.isin(("unknown",)) | reason.isna()).astype("int64"))
+    counts = {"n": ("_event", "size"), "events": ("_event", "sum"), "unknown": ("_unknown", "sum")}
     if by:
-        grouped = frame.groupby(list(by), observed=True, sort=True, dropna=False)["_event"].agg(["size", "sum"])
-        out = grouped.reset_index().rename(columns={"size": "n", "sum": "events"})
+        out = frame.groupby(list(by), observed=True, sort=True, dropna=False).agg(**counts).reset_index()
     else:
-        out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())]})
+        out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())],
+                            "unknown": [int(frame["_unknown"].sum())]})
     out = out[out["n"] > 0]
+    _warn_unknown_reasons(out, by)
+    out = out.drop(columns="unknown")
     out["estimate"] = out["events"] / out["n"]
     out["ci_low"], out["ci_high"] = binomial_interval(out["events"], out["n"], conf_level, method)
     out["method"] = method
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+#: The share of a group's exits with exit reason unknown (or none) from which outcome_rate warns
+UNKNOWN_REASONS_WARNED = 0.5
+
+
+def _warn_unknown_reasons(out: pd.DataFrame, by) -> None:
+    """Warn (:class:`~amebench.exceptions.ExitReasonWarning`) of groups whose exits mostly have no known reason."""
+    flagged = out[out["unknown"] >= UNKNOWN_REASONS_WARNED * out["n"]]
+    if flagged.empty:
+        return
+    groups = [tuple(row) for row in flagged[list(by)].astype(str).itertuples(index=False)] if by else [()]
+    shown = ", ".join(f"{'/'.join(group) or 'all'} ({unknown} of {n})"
+                      for group, unknown, n in zip(groups, flagged["unknown"], flagged["n"]))
+    warnings.warn(ExitReasonWarning(
+        f"exit reason unknown (or missing) for at least half the exits of {shown}: they count as exits to no "
+        "outcome, so the rate says more about missing reasons than about results; map the exit reasons in the "
+        "unit's profile", groups=groups), stacklevel=3)
 
 
 def _check_episodes(episodes, per: str) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import compare, metrics
 from ..compare.ranks import check_spread
-from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, OverdispersionWarning
+from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_words
@@ -62,7 +62,10 @@ def _flow(coh, ctx) -> Section:
 
 
 def _outcome(coh, ctx) -> Section:
-    return Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
+    section = Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
+    if ctx["no_reasons"]:
+        section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=_names(ctx, ctx["no_reasons"])))
+    return section
 
 
 def _retention(coh, ctx) -> Section:
@@ -124,7 +127,7 @@ def _network_rate(ctx) -> float:
 
 def _funnel(coh, ctx) -> Section:
     rates = _units_to_compare(ctx)
-    section = Section("funnel", objects={"left_out": _left_out_names(ctx)})
+    section = Section("funnel", objects=_left_out_objects(ctx))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
         # limits around the whole network's rate (published), not the units compared's pooled rate
@@ -187,14 +190,26 @@ def _ranks(coh, ctx) -> Section:
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
-        objects={"left_out": _left_out_names(ctx)},
+        objects=_left_out_objects(ctx),
     )
 
 
-def _left_out_names(ctx) -> list[str]:
-    """Names of the units left out of the comparisons, in the order the report lists units."""
-    names = [ctx["unit_names"].get(u, u) for u in ctx["left_out"]]
+def _left_out_objects(ctx) -> dict[str, list[str]]:
+    """Names of the units a comparison leaves out, by why: disclosure control hid their
+    counts (``left_out``), or most of their exits have no known reason (``no_reasons``)."""
+    hidden = [u for u in ctx["left_out"] if u not in ctx["no_reasons"]]
+    return {"left_out": _left_out_names(ctx, hidden), "no_reasons": _left_out_names(ctx, ctx["no_reasons"])}
+
+
+def _left_out_names(ctx, units) -> list[str]:
+    """Names of ``units``, in the order the report lists units."""
+    names = [ctx["unit_names"].get(u, u) for u in units]
     return sorted(names, key=str.casefold)
+
+
+def _names(ctx, units) -> str:
+    """``units``' names as a list in words of the report's language."""
+    return join_words(_left_out_names(ctx, units), ctx["lang"])
 
 
 #: Sections in report order: (key, function).
@@ -219,13 +234,18 @@ def compute(coh, ctx, progress) -> list[Section]:
     disclosure control hides in the outcome-rates table
     (:func:`amebench.report.publish.hidden_units`, as :func:`publish` hides them).
     """
-    rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExitReasonWarning)
+        rates = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=("unit",))
+    # units whose exits mostly have no known reason: their rate measures the missing reasons
+    no_reasons = [group[0] for w in caught if issubclass(w.category, ExitReasonWarning) for group in w.message.groups]
     total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
     total.insert(0, "unit", _NETWORK)
     table = pd.concat([rates, total], ignore_index=True)
     hidden = hidden_units(table, min_cell=ctx["min_cell"])
-    left_out = [u for u in rates["unit"].astype(str) if u in hidden]
-    ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "network_hidden": _NETWORK in hidden}
+    left_out = [u for u in rates["unit"].astype(str) if u in hidden or u in no_reasons]
+    ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "no_reasons": no_reasons,
+           "network_hidden": _NETWORK in hidden}
     sections = []
     for key, function in SECTIONS:
         progress(key)
@@ -233,8 +253,11 @@ def compute(coh, ctx, progress) -> list[Section]:
             sections.append(function(coh, ctx))
         except AmebenchError as exc:
             sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=exc)]))
-    if left_out:  # said once, in the first comparison, whether or not it could be computed
-        first = next(s for s in sections if s.key in _COMPARISONS)
-        units = join_words(_left_out_names(ctx), ctx["lang"])
-        first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=units))
+    # said once, in the first comparison, whether or not it could be computed
+    first = next(s for s in sections if s.key in _COMPARISONS)
+    hidden_out = [u for u in left_out if u not in no_reasons]
+    if no_reasons:
+        first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=_names(ctx, no_reasons)))
+    if hidden_out:
+        first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=_names(ctx, hidden_out)))
     return sections

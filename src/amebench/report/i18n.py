@@ -268,6 +268,26 @@ _TEXTS: dict[str, dict[str, str]] = {
         "skulle kunna ge tillbaka antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
         "övriga nätverket omfattar fortfarande alla enheter.",
     },
+    "note_no_reasons": {
+        "en": "At least half of the exits from {units} have the exit reason unknown (or none), which counts as "
+        "an exit without the outcome: their rates say more about missing exit reasons than about results. Map the exit "
+        "reasons in their profiles.",
+        "sv": "Minst hälften av avsluten från {units} har okänd (eller ingen) avslutsorsak, vilket räknas som "
+        "avslut utan utfallet: deras andelar säger mer om saknade avslutsorsaker än om resultat. Mappa "
+        "avslutsorsakerna i deras profiler.",
+    },
+    "note_no_reasons_compared": {
+        "en": "The funnel plots, differences and ranks leave out {units}: at least half of their exits have "
+        "no known exit reason, so their rates would be compared as results. The network's rate and the rest "
+        "of the network still include every unit.",
+        "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: minst hälften av deras avslut "
+        "saknar känd avslutsorsak, så deras andelar skulle jämföras som resultat. Nätverkets andel och "
+        "övriga nätverket omfattar fortfarande alla enheter.",
+    },
+    "fig_no_reasons": {
+        "en": "Not compared: {units}, most of whose exits have no known exit reason.",
+        "sv": "Jämförs inte: {units}, där de flesta avslut saknar känd avslutsorsak.",
+    },
     "note_overdispersion": {
         "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
         "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",

@@ -21,7 +21,7 @@ from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import casemix_notes, left_out_note, outcome_definition, quarter_definition
+from .wording import casemix_notes, join_words, left_out_note, outcome_definition, quarter_definition
 
 __all__ = ["hidden_units", "publish"]
 
@@ -256,8 +256,9 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
     """Yield (name, title, PNG bytes, note) for the figures of a section, drawn from published tables.
 
     ``note`` names the units a figure leaves out because disclosure control hid their
-    estimate, or left them out of the comparison (``section.objects["left_out"]``, names);
-    empty when none. It is drawn under the figure and shown under it on the page.
+    estimate, or left them out of the comparison (``section.objects["left_out"]``, names),
+    and those a comparison left out because most of their exits have no known reason
+    (``section.objects["no_reasons"]``); empty when none. It is drawn under the figure and shown under it on the page.
     A figure with no unit left to draw is not drawn (PNG bytes None): the note stands alone.
     """
     import matplotlib
@@ -272,7 +273,11 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         units = list(dict.fromkeys(shown.loc[hidden, "unit"].astype(str)))
         # units the comparisons left out have no row at all (build.py): named after the hidden rows
         units += [u for u in section.objects.get("left_out", ()) if u not in set(shown["unit"].astype(str))]
-        return left_out_note(units, lang) if units else ""
+        notes = [left_out_note(units, lang)] if units else []
+        unreasoned = [u for u in section.objects.get("no_reasons", ()) if u not in set(shown["unit"].astype(str))]
+        if unreasoned:
+            notes.append(t["fig_no_reasons"].format(units=join_words(unreasoned, lang)))
+        return " ".join(notes)
 
     group = code_label(outcome, lang)
     axis = {
