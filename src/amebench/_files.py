@@ -53,16 +53,18 @@ def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[.
     is renamed, and each rename is atomic (``os.replace`` within one file system): an
     interruption while writing leaves the old files and no temporary ones. Only an
     interruption during the renames themselves (milliseconds) can leave some files new
-    and others old; ``unfinished``, when given, is an empty file made just before the
+    and others old. ``unfinished``, when given, is an empty file made just before the
     first rename and removed after the last, so it exists while the files may be of two
-    writes, and stays when the renames were interrupted. Files get the usual
-    permissions (0666 less the umask), not the owner-only ones of a temporary file. The
-    writers run in list order, and the files are moved in that order too. A writer that
-    makes several files at once comes with a tuple of paths and gets one temporary
-    path for each, in the same order.
+    writes, and stays when the renames were interrupted between the first and the last
+    (one left by an earlier write so interrupted stays until a write moves every file).
+    Files get the usual permissions (0666 less the umask), not the owner-only ones of a
+    temporary file. The writers run in list order, and the files are moved in that
+    order too. A writer that makes several files at once comes with a tuple of paths and
+    gets one temporary path for each, in the same order.
     """
     mode = _default_mode()
     staged = []
+    left = unfinished is not None and unfinished.exists()  # by an earlier write stopped while renaming
     try:
         for paths, write in files:
             paths = tuple(Path(path) for path in paths) if isinstance(paths, tuple) else (Path(paths),)
@@ -82,9 +84,14 @@ def atomic_write_files(files: Sequence[tuple[Path | tuple[Path, ...], Callable[.
             os.replace(tmp, path)
         if unfinished is not None:
             unfinished.unlink(missing_ok=True)
-    except BaseException:  # leaves ``unfinished``: some files may be new and others old
+    except BaseException:
+        moved = sum(not tmp.exists() for tmp, _ in staged)  # a temporary file moved in is gone
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        # ``unfinished`` stays only when some files are new and others old: not when no
+        # file was moved (unless an earlier write left it), nor when every file was
+        if unfinished is not None and ((staged and moved == len(staged)) or (moved == 0 and not left)):
+            unfinished.unlink(missing_ok=True)
         raise
 
 

@@ -29,6 +29,11 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 _READ_ATTEMPTS = 3
 #: seconds read_parquet waits before reading such a folder again
 _REREAD_WAIT_S = 0.1
+#: seconds after which a network.unfinished seen in every read is taken as left by a
+#: stopped to_parquet rather than as the mark of one moving its files in
+_STALE_S = 2.0
+#: network.json's "format"
+_FORMAT = 1
 #: exists while to_parquet moves its files into place (atomic_write_files' ``unfinished``),
 #: and after, when that was interrupted: the folder may hold tables of two writes
 _UNFINISHED = "network.unfinished"
@@ -198,7 +203,7 @@ class Network:
         """
         folder = Path(folder)
         check_folder(folder, give="a folder for the network's Parquet files")
-        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": 1,
+        meta = {"name": self.name, "as_of": self.as_of.date().isoformat(), "format": _FORMAT,
                 "meta": json.loads(json.dumps(self.meta, default=str))}
         ids = {table: [column for column in _idcodes.ID_COLUMNS if column in getattr(self, table).columns]
                for table in _SAVED_CODES}
@@ -335,7 +340,9 @@ def _read_file(path: Path, columns=None, *, skip=None) -> tuple[pd.DataFrame | N
             return None, identity
         try:
             return pd.read_parquet(source, columns=columns, to_pandas_kwargs=_TO_PANDAS), identity
-        except (OSError, pa.ArrowException) as exc:  # pyarrow's message names the file's fault, not its data
+        # pyarrow's errors, and pandas' (ValueError, KeyError, TypeError) of damaged pandas
+        # metadata in the footer: their messages name the file's fault, not its data
+        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as exc:
             reason = " ".join(str(exc).split())  # pyarrow's may run over lines
             raise SchemaError(f"{path} is not a whole Parquet file ({reason}); write the network there again") from None
 
@@ -385,13 +392,18 @@ def read_parquet(folder) -> Network:
     for attempt in range(_READ_ATTEMPTS):
         if attempt:
             time.sleep(_REREAD_WAIT_S)
-        text, identity = _read_meta(meta_path)
-        meta = _parse_meta(text, meta_path)
-        read = _read_tables(folder, rewritten=partial(_rewritten, folder, (text, identity), markers))
+        # network.json is held open while the tables are read: a network.json written
+        # meanwhile cannot reuse its inode and, on a file system whose times are whole
+        # seconds, look like the file read
+        with _open_meta(meta_path) as meta_file:
+            text, identity = _read_text(meta_file, meta_path), _identity(os.fstat(meta_file.fileno()))
+            meta = _parse_meta(text, meta_path)
+            read = _read_tables(folder, rewritten=partial(_rewritten, folder, (text, identity), markers))
         if read is not None:
             break
     else:
-        if markers == [_marker(folder)] * _READ_ATTEMPTS:  # the same file all along: no writer at work
+        if markers == [_marker(folder)] * _READ_ATTEMPTS and time.time() - markers[0][3] / 1e9 > _STALE_S:
+            # the same file all along, and older than a writer's renames take: no writer at work
             raise SchemaError(
                 f"{folder} holds tables of two writes: a Network.to_parquet into it was stopped while moving its "
                 f"files into place ({_UNFINISHED} is left from it); write the network there again"
@@ -401,6 +413,10 @@ def read_parquet(folder) -> Network:
             "read it when that writing has finished"
         )
     tables, identities = read
+    try:
+        network = Network(**tables, as_of=meta["as_of"], name=meta["name"], meta=meta["meta"])
+    except SchemaError as exc:  # a name or unit id shaped like an identity number, say
+        raise SchemaError(f"{meta_path}: {exc}") from None
     space = None
     for table, (codes, uniques, key) in _SAVED_CODES.items():  # the ledger first: the episodes' space
         if key not in meta:
@@ -411,32 +427,44 @@ def read_parquet(folder) -> Network:
             _idcodes.remember(taken)
             if table == "payments":
                 space = _idcodes.Space({t.column: t.codes for t in taken}, meta[key]["uniques_blake2b"])
-    return Network(**tables, as_of=meta["as_of"], name=meta["name"], meta=meta["meta"])
+    return network
 
 
-def _read_meta(path: Path) -> tuple[str, tuple]:
-    """The text of network.json at ``path`` and the identity of the file it was read from."""
+def _open_meta(path: Path):
+    """network.json at ``path``, open as text."""
     if not path.is_file():
         raise SchemaError(
             f"{path.parent} holds no saved network ({_META_FILE} missing); "
             "write one with Network.to_parquet(folder)"
         )
+    return path.open(encoding="utf-8")
+
+
+def _read_text(file, path: Path) -> str:
     try:
-        with path.open(encoding="utf-8") as file:
-            return file.read(), _identity(os.fstat(file.fileno()))
+        return file.read()
     except UnicodeDecodeError:
         raise SchemaError(f"{path} is damaged (not UTF-8 text); write the network there again") from None
+
+
+def _read_meta(path: Path) -> tuple[str, tuple]:
+    """The text of network.json at ``path`` and the identity of the file it was read from."""
+    with _open_meta(path) as file:
+        return _read_text(file, path), _identity(os.fstat(file.fileno()))
 
 
 def _parse_meta(text: str, path: Path) -> dict:
     """``network.json``'s fields (``as_of`` a Timestamp), or a SchemaError naming what is wrong."""
     try:
         meta = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python's stack
         meta = None
     if not isinstance(meta, dict):
         raise SchemaError(f"{path} is damaged (not the JSON object Network.to_parquet writes); "
                           "write the network there again")
+    if meta.get("format", _FORMAT) != _FORMAT:
+        raise SchemaError(f"{path} is of format {meta['format']!r}, which this amebench does not read "
+                          f"(it writes and reads format {_FORMAT}); update amebench, or write the network there again")
     fields = {"name": meta.get("name", "network"), "meta": meta.get("meta", {})}
     for field_name, kind in (("name", str), ("meta", dict)):
         if not isinstance(fields[field_name], kind):
@@ -488,5 +516,8 @@ def _read_tables(folder: Path, *, rewritten) -> tuple[dict, dict] | None:
         frame, identities[table] = _read_file(path, skip=rewritten)
         if frame is None:
             return None
-        tables[table] = schema.coerce_table(frame, schema.TABLES[table])
+        try:
+            tables[table] = schema.coerce_table(frame, schema.TABLES[table])
+        except SchemaError as exc:
+            raise SchemaError(f"{path}: {exc}") from None
     return tables, identities
