@@ -168,3 +168,24 @@ def test_excel_text_cells_like_null_are_text_as_in_csv(tmp_path):
     net = read_export(path, profile=_profile(tmp_path, 'sheet = "Blad1"'), unit="u1", key=KEY, as_of="2026-09-30")
     assert list(net.episodes["episode_id"]) == ["E2"]  # "NA" is one of the default missing_values
     assert list(net.rejects["line"]) == [2] and net.rejects["value"].iloc[0] == "N/A"
+
+
+def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_path):
+    # The profile names no sheet: the first ("Första", empty) was read, and the message
+    # advised header_row; the fix is sheet = "Blad1", so the message lists the sheets
+    path = tmp_path / "deltagare.xlsx"
+    _xlsx(path, [HEADER], title_rows=0)
+    with pytest.raises(ProfileError) as info:
+        read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    assert str(info.value).endswith("; the workbook has the sheets ['Första', 'Blad1'] and the first was read: "
+                                    'if the table is on another, name it with sheet = "..." in the profile')
+    net = read_export({"episodes": path}, profile=_profile(tmp_path, 'sheet = "Blad1"'), unit="u1", key=KEY,
+                      as_of="2026-09-30")
+    assert len(net.reconciliation) == 1
+    book = openpyxl.load_workbook(path)  # a first sheet with a title: its headers are not the profile's
+    book["Första"]["A1"] = "Export från Procapita"
+    book.save(path)
+    with pytest.raises(ProfileError) as info:
+        read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    assert "the file's headers (line 1) are ['Export från Procapita']" in str(info.value)
+    assert str(info.value).endswith('name it with sheet = "..." in the profile')

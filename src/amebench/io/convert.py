@@ -34,7 +34,7 @@ from .parse import (
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
-from .readers import RawTable
+from .readers import RawTable, sheet_hint
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
 from .rules import activity_rules, episode_rules, fill_unknown
 
@@ -53,6 +53,8 @@ def _header_hint(raw: RawTable, tp: TableProfile) -> str:
     headers = [h for h in raw.frame.columns if h]
     if any(m in h for h in headers for m in ("Ã", "Â")) and tp.fmt.get("encoding") != "auto":
         return '; the headers look like UTF-8 read as cp1252: set encoding = "auto" (or "utf-8") in the profile'
+    if raw.sheets:  # the profile names no sheet: the first was read
+        return sheet_hint(raw.sheets)
     if len(headers) == 1:
         for d in (";", ",", "\t", "|"):
             if d != tp.fmt.get("delimiter") and d in headers[0]:

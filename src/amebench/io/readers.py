@@ -50,6 +50,7 @@ class RawTable:
     label: str
     duplicates: dict = field(default_factory=dict)  # header -> 1-based columns, if repeated
     date_cells: str | None = None  # the format typed date cells were written in (Excel, Parquet)
+    sheets: tuple = ()  # a workbook's sheet names, when the profile named none and it has several
 
 
 def file_kind(path: Path) -> str:
@@ -287,13 +288,15 @@ def _to_text(series: pd.Series, fmt) -> pd.Series:
 
 def _read_excel(path: Path, fmt, label: str) -> RawTable:
     sheet = fmt["sheet"] if fmt["sheet"] is not None else 0
+    names = []
     try:
-        # keep_default_na=False: text such as "N/A" or "null" stays text (as in a CSV); only
-        # the profile's missing_values are missing. Empty and error cells are still missing.
-        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
+        with pd.ExcelFile(path) as book:
+            names = list(book.sheet_names)
+            # keep_default_na=False: text such as "N/A" or "null" stays text (as in a CSV); only
+            # the profile's missing_values are missing. Empty and error cells are still missing.
+            raw = book.parse(sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
-            names = _sheet_names(path)
             # a sheet name is the workbook's own text: it could hold an identity number
             raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are "
                                f"{redact_numbers(repr(names), limit=400)}") from None
@@ -301,8 +304,10 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     h = fmt["header_row"] - 1
+    sheets = tuple(names) if fmt["sheet"] is None and len(names) > 1 else ()
     if len(raw) <= h:
-        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r} (header_row)")
+        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r} (header_row)"
+                           + sheet_hint(sheets))
     headers = _clean_headers(_to_text(raw.iloc[h], fmt).tolist())
     body = raw.iloc[h + 1:].reset_index(drop=True)
     frame = pd.DataFrame({i: _to_text(body[c], fmt) for i, c in enumerate(body.columns)})
@@ -313,14 +318,16 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     lines = np.arange(len(frame), dtype=np.int64) + h + 2
     frame, lines = _drop_blank(frame, lines)
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
-                    fmt["date_format"][0])
+                    fmt["date_format"][0], sheets)
 
 
-def _sheet_names(path: Path) -> list[str]:
-    try:
-        return list(pd.ExcelFile(path).sheet_names)
-    except Exception:  # noqa: BLE001 - only for the message
-        return []
+def sheet_hint(sheets) -> str:
+    """Say which sheets a workbook has, when the first was read for want of a sheet name ("" without)."""
+    if not sheets:
+        return ""
+    # a sheet name is the workbook's own text: it could hold an identity number
+    return (f"; the workbook has the sheets {redact_numbers(repr(list(sheets)), limit=400)} and the first was "
+            'read: if the table is on another, name it with sheet = "..." in the profile')
 
 
 def _why(exc: Exception) -> str:
