@@ -281,9 +281,9 @@ def test_units_are_kept_apart_in_one_pass():
     assert list(zip(rej["table"], rej["unit"], rej["line"], rej["reason"])) == [
         ("episodes", "a", 3, "duplicate episode_id in the unit"),
         ("episodes", "a", 5, "overlaps an earlier episode of the same person in the unit"),
-        # b has no episode 3; a's episode 2 was rejected above
+        # b has no episode 3; a's episode 2 was rejected above (said so: it was "unknown")
         ("activities", "b", 2, "activity for an unknown episode (none loaded in unit b)"),
-        ("activities", "a", 3, "activity for an unknown episode (none loaded in unit a)"),
+        ("activities", "a", 3, "activity of an episode whose own row was rejected"),
     ]
     assert list(zip(net.activities["unit"], net.activities["episode_id"])) == [("b", "2")]
     rec = net.reconciliation.set_index(["table", "unit"])
@@ -300,8 +300,24 @@ def test_follow_ups_when_no_episode_loaded():
                               "source": ["register"]})
     net = Network.from_frames(episodes=episodes, followups=followups, as_of="2026-01-01")
     assert list(net.rejects["reason"]) == ["exit before enrolment",
-                                           "follow-up for an unknown episode (none loaded in unit a)"]
+                                           "follow-up of an episode whose own row was rejected"]
     assert len(net.followups) == 0
+
+
+def test_payments_of_a_person_whose_episodes_were_all_rejected_say_so():
+    # they said "no episode in the network", as for a stranger (newcomer review)
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": ["2024-05-01", "2024-01-01"], "exited_on": ["2024-01-01", None],
+                             "household_id": ["h1", None]})  # line 2 rejected: exit before enrolment
+    payments = pd.DataFrame({"unit": "a", "person_id": ["p1", "p2", "p3", None], "household_id": [None, None, None, "h1"],
+                             "month": "2024-02", "amount_sek": 10.0})
+    net = Network.from_frames(episodes=episodes, payments=payments, as_of="2026-01-01")
+    rejected = net.rejects[net.rejects["table"] == "payments"]
+    assert list(zip(rejected["line"], rejected["reason"])) == [
+        (1, "payment for a person or household whose episodes were all rejected"),
+        (3, "payment for a person or household with no episode in the network"),
+        (4, "payment for a person or household whose episodes were all rejected"),
+    ]
 
 
 _UNIT_ROW = st.tuples(

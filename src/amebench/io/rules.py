@@ -82,17 +82,20 @@ def activity_rules(st: FileState) -> None:
 
 def cross_check(states: list[FileState]) -> None:
     """Reject activities/follow-ups of unknown episodes, follow-ups before exit, payments of strangers."""
-    episodes, persons, households = [], [], []
+    episodes, persons, households, rejected_payers = [], [], [], []
     for st in states:
         if st.table != "episodes":
             continue
         ok = ~st.bad()
         episodes.append((st, ok))
         persons.append(_distinct(st.frame["person_id"], ok))
+        rejected_payers.append(_distinct(st.frame["person_id"], ~ok))
         if "household_id" in st.frame:
             households.append(_distinct(st.frame["household_id"], ok))
+            rejected_payers.append(_distinct(st.frame["household_id"], ~ok))
     if any(st.table in ("activities", "followups") for st in states):
         keys, exits = _known_episodes(episodes)
+        rejected, _ = _known_episodes([(st, ~ok) for st, ok in episodes])
     for st in states:
         f = st.frame
         if st.table in ("activities", "followups"):
@@ -102,6 +105,11 @@ def cross_check(states: list[FileState]) -> None:
                                                               ids.to_numpy(dtype=object)]))
             unknown = ids.notna().to_numpy() & (pos < 0)
             what = "activity" if st.table == "activities" else "follow-up"
+            if unknown.any():  # the episode's own row was rejected: say so, rather than "unknown"
+                of_rejected = unknown & (rejected.get_indexer(pd.MultiIndex.from_arrays(
+                    [np.asarray(units, dtype=object), ids.to_numpy(dtype=object)])) >= 0)
+                st.add(of_rejected, "episode_id", ids, f"{what} of an episode whose own row was rejected")
+                unknown &= ~of_rejected
             for code in np.unique(units.codes[unknown]):
                 st.add(unknown & (units.codes == code), "episode_id", ids,
                        f"{what} for an unknown episode (none loaded in unit {units.categories[code]})")
@@ -123,13 +131,23 @@ def cross_check(states: list[FileState]) -> None:
         having = [i for i, st in enumerate(payments) if column in st.frame]
         for i, member in zip(having, _members([payments[i].frame[column] for i in having], ids)):
             known_payer[i] |= member
+    rejected_payers = _union(rejected_payers)
     for st, known in zip(payments, known_payer):
         f = st.frame
         col = "person_id" if "person_id" in f else "household_id"
         has = f[col].notna().to_numpy() if col in f else np.zeros(len(f), dtype=bool)
         if "household_id" in f and col == "person_id":
             has = has | f["household_id"].notna().to_numpy()
-        st.add(has & ~known, col, f[col], "payment for a person or household with no episode in the network")
+        stranger = has & ~known
+        if stranger.any() and len(rejected_payers):  # whose only episodes were rejected: say so
+            of_rejected = np.zeros(len(f), dtype=bool)
+            for column in ("person_id", "household_id"):
+                if column in f:
+                    of_rejected |= _members([f[column]], rejected_payers)[0]
+            st.add(stranger & of_rejected, col, f[col],
+                   "payment for a person or household whose episodes were all rejected")
+            stranger &= ~of_rejected
+        st.add(stranger, col, f[col], "payment for a person or household with no episode in the network")
 
 
 def _known_episodes(episodes: list) -> tuple[pd.MultiIndex, np.ndarray]:
