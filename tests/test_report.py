@@ -249,8 +249,14 @@ def test_figures_name_the_units_disclosure_control_leaves_out(self_employed_repo
     assert ("Järfälla, Solna and Södertälje" if lang == "en" else "Järfälla, Solna och Södertälje") in retention
 
 
-def test_no_figure_note_when_no_unit_is_hidden(report):
-    assert "<figcaption" not in report[1].read_text(encoding="utf-8")
+def test_no_figure_note_when_no_unit_is_hidden_but_one_for_units_without_an_estimate(report):
+    # the sample's Nynäshamn and Sundbyberg have no survey: the retention figure left
+    # them out without a word (its table said why)
+    page = report[1].read_text(encoding="utf-8")
+    captions = [unescape(c) for c in re.findall(r"<figcaption class='note'>(.*?)</figcaption>", page)]
+    assert captions == ["Not shown: Nynäshamn and Sundbyberg, without an estimate (the table says why)."]
+    retention = page[page.index("<section id='retention'>"):page.index("<section id='reentry'>")]
+    assert "<figcaption" in retention
 
 
 def test_a_figure_note_is_drawn_in_the_png_too():

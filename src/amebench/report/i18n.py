@@ -284,6 +284,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "saknar känd avslutsorsak, så deras andelar skulle jämföras som resultat. Nätverkets andel och "
         "övriga nätverket omfattar fortfarande alla enheter.",
     },
+    "fig_no_estimate": {
+        "en": "Not shown: {units}, without an estimate (the table says why).",
+        "sv": "Visas inte: {units}, utan skattning (tabellen säger varför).",
+    },
     "fig_no_reasons": {
         "en": "Not compared: {units}, most of whose exits have no known exit reason.",
         "sv": "Jämförs inte: {units}, där de flesta avslut saknar känd avslutsorsak.",

@@ -274,6 +274,12 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         # units the comparisons left out have no row at all (build.py): named after the hidden rows
         units += [u for u in section.objects.get("left_out", ()) if u not in set(shown["unit"].astype(str))]
         notes = [left_out_note(units, lang)] if units else []
+        # rows without an estimate that disclosure control did not hide (a unit without a
+        # survey, say): the figure cannot draw them, the table says why
+        empty = shown[column].isna().to_numpy() & ~hidden & (shown["unit"].astype(str) != "network").to_numpy()
+        if empty.any():
+            notes.append(t["fig_no_estimate"].format(units=join_words(list(shown.loc[empty, "unit"].astype(str)),
+                                                                      lang)))
         unreasoned = [u for u in section.objects.get("no_reasons", ()) if u not in set(shown["unit"].astype(str))]
         if unreasoned:
             notes.append(t["fig_no_reasons"].format(units=join_words(unreasoned, lang)))
