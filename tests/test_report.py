@@ -961,3 +961,20 @@ def test_a_unit_without_exit_reasons_is_not_compared_and_the_report_says_why(tmp
         assert "Minst hälften av avsluten från Nynäshamn har okänd (eller ingen) avslutsorsak" in outcome
         assert "Jämförs inte: Nynäshamn, där de flesta avslut saknar känd avslutsorsak." in funnel
     assert "disclosure" not in funnel and "röjandekontrollen" not in funnel  # not hidden: left out for its reasons
+
+
+def test_a_unit_without_episodes_is_named_in_the_data_quality_section(tmp_path):
+    # Järfälla's export holds only its header: the unit was in no result, and only the
+    # reconciliation's zeros hinted at it (newcomer review)
+    import shutil
+
+    folder = shutil.copytree(amebench.sample_path(), tmp_path / "net")
+    export = folder / "jarfalla" / "deltagare.csv"
+    export.write_text(export.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = amebench.read_network(folder)
+    path = _quiet_report(net, tmp_path / "report")
+    assert ("No episodes of Järfälla were loaded (the export holds none, or every row was rejected: see the tables "
+            "below), so they appear in no result.") in _section(path, "quality")
+    assert _text(path).count("No episodes of") == 1

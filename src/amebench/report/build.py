@@ -48,7 +48,12 @@ def _quality(coh, ctx) -> Section:
         .reset_index()
         .sort_values(["unit", "table", "n"], ascending=[True, True, False])
     )
-    return Section("quality", {"reconciliation": net.reconciliation, "rejects_by_reason": by_reason})
+    section = Section("quality", {"reconciliation": net.reconciliation, "rejects_by_reason": by_reason})
+    loaded = set(net.episodes["unit"].astype(str).unique())
+    empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
+    if empty:  # they appear in no result: say so where their files are accounted for
+        section.notes.append(texts(ctx["lang"])["note_no_episodes"].format(units=_names(ctx, empty)))
+    return section
 
 
 def _flow(coh, ctx) -> Section:

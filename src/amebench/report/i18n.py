@@ -268,6 +268,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "skulle kunna ge tillbaka antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
         "övriga nätverket omfattar fortfarande alla enheter.",
     },
+    "note_no_episodes": {
+        "en": "No episodes of {units} were loaded (the export holds none, or every row was rejected: see the "
+        "tables below), so they appear in no result.",
+        "sv": "Inga inskrivningar från {units} lästes in (uttaget innehåller inga, eller så avvisades alla rader: "
+        "se tabellerna nedan), så de finns inte med i något resultat.",
+    },
     "note_no_reasons": {
         "en": "At least half of the exits from {units} have the exit reason unknown (or none), which counts as "
         "an exit without the outcome: their rates say more about missing exit reasons than about results. Map the exit "
