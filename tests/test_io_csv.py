@@ -146,10 +146,10 @@ def test_reject_rules(tmp_path):
         ("episodes", 10): "exit reason without an exit date",
         ("episodes", 11): "exit before enrolment",
         ("activities", 3): "activity for an unknown episode (none loaded in unit u1)",
-        ("activities", 4): "activity for an unknown episode (none loaded in unit u1)",
+        ("activities", 4): "activity of an episode whose own row was rejected",  # E2, line 3
         ("followups", 3): "follow-up measured before the exit",
         ("followups", 4): "follow-up for an unknown episode (none loaded in unit u1)",
-        ("payments", 4): "payment for a person or household with no episode in the network",
+        ("payments", 4): "payment for a person or household whose episodes were all rejected",  # lines 4, 5
     }
     assert list(net.episodes["episode_id"]) == ["E1", "E11", "E12"]
     fu = net.followups

@@ -294,7 +294,7 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
             names = list(book.sheet_names)
             # keep_default_na=False: text such as "N/A" or "null" stays text (as in a CSV); only
             # the profile's missing_values are missing. Empty and error cells are still missing.
-            raw = book.parse(sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
+            raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
             # a sheet name is the workbook's own text: it could hold an identity number
