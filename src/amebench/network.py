@@ -388,7 +388,7 @@ def read_parquet(folder) -> Network:
     """
     folder = Path(folder)
     meta_path = folder / _META_FILE
-    markers = []  # the identity of network.unfinished each read that met it met
+    markers = []  # the identity of network.unfinished, once for each read it stopped
     for attempt in range(_READ_ATTEMPTS):
         if attempt:
             time.sleep(_REREAD_WAIT_S)
