@@ -211,13 +211,23 @@ def test_a_table_whose_estimate_is_not_events_over_n_is_refused_with_its_denomin
         function(fixed)  # as the message says: no error
 
 
-def test_an_estimate_rounded_to_whole_percent_is_events_over_n_and_one_in_percent_is_not():
-    # a Kolada-style table: 258 / 677 = 0.3811 published as 0.38
+def test_other_estimates_are_not_looked_at_but_one_beside_a_denominator_column_is():
+    # a Kolada-style table: 258 / 677 = 0.3811 published as 0.38, or in percent
+    from amebench.compare import funnel, rank_intervals, shrink
+
     table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [677, 235, 983], "events": [258, 73, 319],
                           "estimate": [0.38, 0.31, 0.32]})
-    assert len(pairwise(table)) > 0
+    assert len(pairwise(table)) > 0 and len(pairwise(table.assign(estimate=[38.1, 31.1, 32.5]))) > 0
+    # amebench's own shrunken rates and ranks (their estimate is not events / n) compare
+    # as their counts do; the first version of the check refused them
+    expected = rank_intervals(table)
+    for derived in (shrink(table), expected):
+        pd.testing.assert_frame_equal(rank_intervals(derived), expected)
+        assert len(funnel(derived).table) == 3
+    # beside eligible (or respondents), an estimate that is not events / n is refused
     with pytest.raises(AmebenchError, match=r"for units \['a', 'b', 'c'\]; give n as the estimate's denominator, "
                                             r"or drop the estimate column if it is another quantity"):
-        pairwise(table.assign(estimate=[38.1, 31.1, 32.5]))
+        pairwise(table.assign(eligible=[600, 200, 900], estimate=[38.1, 31.1, 32.5]))
     with pytest.raises(AmebenchError, match=r"for units \['b'\]"):  # a missing estimate is not events / n either
-        pairwise(table.assign(estimate=[0.38, None, 0.32]))
+        pairwise(table.assign(eligible=[600, 200, 900], estimate=[0.38, None, 0.32]))
+    assert len(pairwise(table.assign(eligible=[600, 200, 900]))) > 0  # whole-percent rounding passes

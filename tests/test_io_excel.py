@@ -188,4 +188,6 @@ def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_p
     with pytest.raises(ProfileError) as info:
         read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
     assert "the file's headers (line 1) are ['Export från Procapita']" in str(info.value)
+    # the title may also be above the header on the right sheet: both fixes are named
+    assert "; if the header is not on line/row 1, set header_row in the profile; the workbook has" in str(info.value)
     assert str(info.value).endswith('name it with sheet = "..." in the profile')

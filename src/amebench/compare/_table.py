@@ -20,11 +20,12 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     """Return ``unit, n, events`` of ``table`` as a clean frame, or raise a clear error.
 
     ``table`` is any DataFrame with columns ``unit``, ``n``, ``events`` (an
-    :func:`amebench.metrics.outcome_rate` result by unit is one); one row per unit. When
-    it has an ``estimate``, that must be events / n (to within rounding to whole
-    percent): a retention table's estimate is events / respondents and a re-entry
-    table's events / eligible, and comparing events / n would count the censored and
-    the non-respondents as failures.
+    :func:`amebench.metrics.outcome_rate` result by unit is one); one row per unit. A
+    table with ``respondents`` or ``eligible`` beside an ``estimate`` that is not events
+    / n (to within rounding to whole percent) is refused: a retention table's estimate
+    is events / respondents and a re-entry table's events / eligible, and comparing
+    events / n would count the censored and the non-respondents as failures. Another
+    ``estimate`` (a shrunken rate, a rank) is not looked at.
     """
     if not isinstance(table, pd.DataFrame):
         raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events")
@@ -45,7 +46,7 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
         raise AmebenchError(
             f"{what}: units {units} need whole numbers with n > 0 and 0 <= events <= n"
         )
-    if "estimate" in table.columns:
+    if "estimate" in table.columns and any(column in table.columns for column in _DENOMINATORS):
         _check_estimate(table, n, events, what)
     out["n"] = n.astype("int64")
     out["events"] = events.astype("int64")

@@ -101,9 +101,9 @@ def funnel(
     ----------
     table
         For ``kind="proportion"``: columns ``unit``, ``n``, ``events`` (an
-        :func:`amebench.metrics.outcome_rate` result is one); an ``estimate``
-        column, when there is one, must be events / n (a retention table's is events /
-        respondents: give ``n=respondents``). For ``kind="ratio"``:
+        :func:`amebench.metrics.outcome_rate` result is one); beside
+        ``respondents`` or ``eligible``, an ``estimate`` must be events / n (a retention
+        table's is events / respondents: give ``n=respondents``). For ``kind="ratio"``:
         ``unit``, ``observed``, ``expected`` (e.g. from
         :func:`amebench.compare.risk_adjusted`).
     target

@@ -45,9 +45,9 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     Parameters
     ----------
     table
-        Columns ``unit``, ``n``, ``events`` (an outcome_rate result by unit). An
-        ``estimate`` column, when there is one, must be events / n (a retention table's
-        is events / respondents: give ``n=respondents``).
+        Columns ``unit``, ``n``, ``events`` (an outcome_rate result by unit). Beside
+        ``respondents`` or ``eligible``, an ``estimate`` must be events / n (a retention
+        table's is events / respondents: give ``n=respondents``).
     adjust
         Multiple-testing adjustment of the p-values within each comparison family:
         ``"holm"`` (default), ``"bh"`` (Benjamini–Hochberg false discovery rate) or

@@ -125,9 +125,9 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     Parameters
     ----------
     table
-        Columns ``unit``, ``n``, ``events``. An ``estimate`` column, when there is
-        one, must be events / n (a retention table's is events / respondents: give
-        ``n=respondents``).
+        Columns ``unit``, ``n``, ``events``. Beside ``respondents`` or
+        ``eligible``, an ``estimate`` must be events / n (a retention table's is events /
+        respondents: give ``n=respondents``).
     conf_level
         Level of the equal-tailed interval.
     n_boot
@@ -211,9 +211,9 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
     Parameters
     ----------
     table
-        Columns ``unit``, ``n``, ``events``. An ``estimate`` column, when there is
-        one, must be events / n (a retention table's is events / respondents: give
-        ``n=respondents``).
+        Columns ``unit``, ``n``, ``events``. Beside ``respondents`` or
+        ``eligible``, an ``estimate`` must be events / n (a retention table's is events /
+        respondents: give ``n=respondents``).
     n_sim
         Number of simulated draws.
     seed

@@ -49,18 +49,17 @@ def _headers_text(headers) -> str:
 
 
 def _header_hint(raw: RawTable, tp: TableProfile) -> str:
-    """Say why the mapped headers may be missing: a wrong delimiter or a title row."""
+    """Say why the mapped headers may be missing: a wrong delimiter, a title row, another sheet."""
     headers = [h for h in raw.frame.columns if h]
     if any(m in h for h in headers for m in ("Ã", "Â")) and tp.fmt.get("encoding") != "auto":
         return '; the headers look like UTF-8 read as cp1252: set encoding = "auto" (or "utf-8") in the profile'
-    if raw.sheets:  # the profile names no sheet: the first was read
-        return sheet_hint(raw.sheets)
+    hint = ""
     if len(headers) == 1:
         for d in (";", ",", "\t", "|"):
             if d != tp.fmt.get("delimiter") and d in headers[0]:
                 return f"; the header looks {d!r}-delimited: set delimiter = {d!r} in the profile"
-        return f"; if the header is not on line/row {tp.fmt.get('header_row', 1)}, set header_row in the profile"
-    return ""
+        hint = f"; if the header is not on line/row {tp.fmt.get('header_row', 1)}, set header_row in the profile"
+    return hint + sheet_hint(raw.sheets)  # the profile names no sheet: the first was read
 
 
 def _absent_text(mapping: dict, headers, tp: TableProfile) -> str:

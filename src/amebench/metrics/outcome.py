@@ -109,12 +109,12 @@ def outcome_rate(
     if per == "person":
         exited = _last_exit_per_person(exited)
     frame = _with_derived(exited, by)
-    reason = frame["exit_reason"]
-    frame = frame.assign(_event=reason.isin(reasons).astype("int64"),
-                         _unknown=(reason.isin(("unknown",)) | reason.isna()).astype("int64"))
-    counts = {"n": ("_event", "size"), "events": ("_event", "sum"), "unknown": ("_unknown", "sum")}
+    event, unknown = _reason_flags(frame["exit_reason"], reasons)
+    frame = frame.assign(_event=event, _unknown=unknown)
     if by:
-        out = frame.groupby(list(by), observed=True, sort=True, dropna=False).agg(**counts).reset_index()
+        groups = frame.groupby(list(by), observed=True, sort=True, dropna=False)
+        out = groups[["_event", "_unknown"]].sum().rename(columns={"_event": "events", "_unknown": "unknown"})
+        out = out.assign(n=groups.size()).reset_index()
     else:
         out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())],
                             "unknown": [int(frame["_unknown"].sum())]})
@@ -147,7 +147,7 @@ def _warn_unknown_reasons(out: pd.DataFrame, by) -> None:
 
 
 def _check_episodes(episodes, per: str) -> None:
-    """Raise a clear error when ``episodes`` lacks a column the rate needs or holds exit reasons that are not codes."""
+    """Raise a clear error when ``episodes`` is not a frame or lacks a column the rate needs."""
     if not isinstance(episodes, pd.DataFrame):
         raise AmebenchError(f"outcome_rate needs a Cohort, a Network or a DataFrame of episodes, not a "
                             f"{type(episodes).__name__}")
@@ -156,19 +156,30 @@ def _check_episodes(episodes, per: str) -> None:
     if missing:
         raise AmebenchError(f"outcome_rate needs the episode columns {missing} (per={per!r}); the data have "
                             f"{list(episodes.columns)}")
-    reasons = episodes["exit_reason"]
-    if isinstance(reasons.dtype, pd.CategoricalDtype):  # the categories in use
-        codes = reasons.cat.codes.to_numpy()
-        present = reasons.cat.categories[np.bincount(codes[codes >= 0], minlength=len(reasons.cat.categories)) > 0]
+
+
+def _reason_flags(reason: pd.Series, reasons) -> tuple[np.ndarray, np.ndarray]:
+    """Each exit's flags: its reason is in ``reasons``; its reason is unknown or missing.
+
+    Worked out once per distinct reason. Raises a clear error when a reason in use is
+    not a canonical exit reason (a local code would count as an exit to no outcome).
+    """
+    if isinstance(reason.dtype, pd.CategoricalDtype):
+        codes, values = reason.cat.codes.to_numpy(), reason.cat.categories
+        in_use = values[np.bincount(codes[codes >= 0], minlength=len(values)) > 0]
     else:
-        present = reasons.dropna().unique()
-    unknown = sorted({str(value) for value in present} - set(EXIT_REASONS))
+        codes, values = pd.factorize(reason)
+        in_use = values
+    texts = pd.Index(values).astype(str)
+    unknown = sorted(set(pd.Index(in_use).astype(str)) - set(EXIT_REASONS))
     if unknown:
         raise AmebenchError(
             f"exit_reason holds values that are not canonical exit reasons: "
             f"{[redact_numbers(value, limit=40) for value in unknown[:10]]}; map them to {list(EXIT_REASONS)} "
             "(a profile's [episodes.codes.exit_reason]), or they would count as exits to no outcome"
         )
+    event = np.append(texts.isin(reasons), False)[codes]  # code -1 (missing): the last slot
+    return event, np.append(texts == "unknown", True)[codes]
 
 
 def _columns_read(columns, by, per: str) -> list[str]:
