@@ -290,6 +290,10 @@ def test_outcome_rate_of_data_it_cannot_read_says_what_is_missing():
         outcome_rate(local)
     with pytest.raises(AmebenchError, match="needs a Cohort, a Network or a DataFrame of episodes, not a list"):
         outcome_rate([1, 2])
+    # only exits are looked at: a blank reason of an ongoing episode is no error (review)
+    blank = episodes.astype({"exit_reason": object})
+    blank.loc[blank["exited_on"].isna(), "exit_reason"] = ""
+    pd.testing.assert_frame_equal(outcome_rate(blank), outcome_rate(episodes))
     # a Categorical with a category not in use, beyond the canonical ones, is read
     extra = episodes.astype({"exit_reason": pd.CategoricalDtype([*amebench.schema.EXIT_REASONS, "jobb"])})
     pd.testing.assert_frame_equal(outcome_rate(extra), outcome_rate(episodes))
