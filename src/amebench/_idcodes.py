@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from . import _threads, schema
 
 __all__ = ["ID_COLUMNS", "IdCodes", "id_codes", "id_codes_many", "known_codes", "codes_in", "carry", "fingerprint",
-           "parquet_footer", "Space", "save_codes", "Taken", "load_codes", "remember"]
+           "Space", "save_codes", "Taken", "load_codes", "remember"]
 
 
 #: the id columns the metrics link episodes and ledger rows by: those whose codes

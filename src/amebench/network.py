@@ -396,7 +396,7 @@ def read_parquet(folder) -> Network:
         # meanwhile cannot reuse its inode and, on a file system whose times are whole
         # seconds, look like the file read
         with _open_meta(meta_path) as meta_file:
-            text, identity = _read_text(meta_file, meta_path), _identity(os.fstat(meta_file.fileno()))
+            text, identity = _read_meta(meta_file, meta_path)
             meta = _parse_meta(text, meta_path)
             read = _read_tables(folder, rewritten=partial(_rewritten, folder, (text, identity), markers))
         if read is not None:
@@ -440,17 +440,13 @@ def _open_meta(path: Path):
     return path.open(encoding="utf-8")
 
 
-def _read_text(file, path: Path) -> str:
+def _read_meta(file, path: Path) -> tuple[str, tuple]:
+    """The text of the open network.json ``file`` (at ``path``) and the identity of that file."""
     try:
-        return file.read()
+        text = file.read()
     except UnicodeDecodeError:
         raise SchemaError(f"{path} is damaged (not UTF-8 text); write the network there again") from None
-
-
-def _read_meta(path: Path) -> tuple[str, tuple]:
-    """The text of network.json at ``path`` and the identity of the file it was read from."""
-    with _open_meta(path) as file:
-        return _read_text(file, path), _identity(os.fstat(file.fileno()))
+    return text, _identity(os.fstat(file.fileno()))
 
 
 def _parse_meta(text: str, path: Path) -> dict:
@@ -498,7 +494,8 @@ def _rewritten(folder: Path, read: tuple[str, tuple], markers: list) -> bool:
     if marker is not None:
         markers.append(marker)
         return True
-    return _read_meta(folder / _META_FILE) != read
+    with _open_meta(folder / _META_FILE) as file:
+        return _read_meta(file, folder / _META_FILE) != read
 
 
 def _read_tables(folder: Path, *, rewritten) -> tuple[dict, dict] | None:

@@ -101,13 +101,12 @@ def cross_check(states: list[FileState]) -> None:
         if st.table in ("activities", "followups"):
             ids = f["episode_id"]
             units = st.units()
-            pos = keys.get_indexer(pd.MultiIndex.from_arrays([np.asarray(units, dtype=object),
-                                                              ids.to_numpy(dtype=object)]))
+            wanted = pd.MultiIndex.from_arrays([np.asarray(units, dtype=object), ids.to_numpy(dtype=object)])
+            pos = keys.get_indexer(wanted)
             unknown = ids.notna().to_numpy() & (pos < 0)
             what = "activity" if st.table == "activities" else "follow-up"
             if unknown.any():  # the episode's own row was rejected: say so, rather than "unknown"
-                of_rejected = unknown & (rejected.get_indexer(pd.MultiIndex.from_arrays(
-                    [np.asarray(units, dtype=object), ids.to_numpy(dtype=object)])) >= 0)
+                of_rejected = unknown & (rejected.get_indexer(wanted) >= 0)
                 st.add(of_rejected, "episode_id", ids, f"{what} of an episode whose own row was rejected")
                 unknown &= ~of_rejected
             for code in np.unique(units.codes[unknown]):

@@ -202,8 +202,8 @@ def _ranks(coh, ctx) -> Section:
 def _left_out_objects(ctx) -> dict[str, list[str]]:
     """Names of the units a comparison leaves out, by why: disclosure control hid their
     counts (``left_out``), or most of their exits have no known reason (``no_reasons``)."""
-    hidden = [u for u in ctx["left_out"] if u not in ctx["no_reasons"]]
-    return {"left_out": _left_out_names(ctx, hidden), "no_reasons": _left_out_names(ctx, ctx["no_reasons"])}
+    return {"left_out": _left_out_names(ctx, ctx["hidden_out"]),
+            "no_reasons": _left_out_names(ctx, ctx["no_reasons"])}
 
 
 def _left_out_names(ctx, units) -> list[str]:
@@ -249,8 +249,9 @@ def compute(coh, ctx, progress) -> list[Section]:
     table = pd.concat([rates, total], ignore_index=True)
     hidden = hidden_units(table, min_cell=ctx["min_cell"])
     left_out = [u for u in rates["unit"].astype(str) if u in hidden or u in no_reasons]
-    ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "no_reasons": no_reasons,
-           "network_hidden": _NETWORK in hidden}
+    hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
+    ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
+           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden}
     sections = []
     for key, function in SECTIONS:
         progress(key)
@@ -260,7 +261,6 @@ def compute(coh, ctx, progress) -> list[Section]:
             sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=exc)]))
     # said once, in the first comparison, whether or not it could be computed
     first = next(s for s in sections if s.key in _COMPARISONS)
-    hidden_out = [u for u in left_out if u not in no_reasons]
     if no_reasons:
         first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=_names(ctx, no_reasons)))
     if hidden_out:
