@@ -469,3 +469,49 @@ def test_exit_reason_legend_says_when_counts_are_hidden_without_pointing_at_unna
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert ("u00*" in names) == (k <= plotting.NAMED_ROWS)
     plt.close(fig)
+
+
+def _right_axis(ax):
+    (right,) = ax.child_axes  # the secondary y axis of the counts
+    return [t.get_text() for t in right.get_yticklabels()], right.get_ylabel()
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_interval_figures_give_each_row_the_count_its_estimate_is_over(lang):
+    import pandas as pd
+
+    # a retention table: estimate = events / respondents (Solna 130 / 146 = 89.0 %), not / n;
+    # 1,247 eligible is written with a thin space, a unit without a survey is drawn blank
+    retention = pd.DataFrame({"unit": ["solna", "jarfalla", "nynashamn"], "estimate": [130 / 146, 157 / 191, 0.5],
+                              "ci_low": [0.82, 0.76, 0.4], "ci_high": [0.93, 0.87, 0.6], "n": [180, 258, 73],
+                              "events": [130, 157, 30], "eligible": [170, 238, 1247],
+                              "respondents": [146, 191, None]})
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(retention, ax=ax, lang=lang)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    counts, title = _right_axis(ax)
+    assert dict(zip(names, counts)) == {"nynashamn": "", "jarfalla": "191", "solna": "146"}
+    assert title == {"en": "Respondents", "sv": "Svarande"}[lang]
+    plt.close(fig)
+    fig, ax = plt.subplots()  # without respondents: the eligible
+    plotting.caterpillar_plot(retention.drop(columns="respondents"), ax=ax, lang=lang)
+    counts, title = _right_axis(ax)
+    assert counts == ["1\u2009247", "238", "170"]  # rows from the bottom: Nynäshamn, Järfälla, Solna
+    assert title == {"en": "Observable", "sv": "Observerbara"}[lang]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("draw,table", _ROW_FIGURES[:3])
+def test_named_rows_carry_n_and_an_overview_none(draw, table):
+    for k, expected in ((3, ["7", "7", "7"]), (plotting.NAMED_ROWS + 1, None)):
+        fig, ax = plt.subplots()
+        draw(table(k).assign(n=7), ax=ax)
+        if expected is None:
+            assert ax.child_axes == []
+        else:
+            assert _right_axis(ax) == (expected, "n")
+        plt.close(fig)
+    fig, ax = plt.subplots()  # a table without any count: no count axis
+    draw(table(3), ax=ax)
+    assert ax.child_axes == []
+    plt.close(fig)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .compare.funnel import level_name
-from .labels import code_label, figure_text
+from .labels import code_label, column_label, figure_text
 from .schema import outcome_reasons
 
 __all__ = [
@@ -202,20 +202,43 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 
 
 _INTERVAL = ("estimate", "ci_low", "ci_high")
+#: Columns that hold the count an estimate is over, first match wins: a retention table's
+#: estimate is events / respondents, a re-entry or welfare table's is over the eligible.
+_DENOMINATORS = ("respondents", "eligible", "n")
 
 
 def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
-    """The rows :func:`_interval_rows` draws: ``data[name]`` as text, ``interval``'s columns as floats."""
-    return pd.DataFrame({"name": data[name].astype(str).to_numpy(),
+    """The rows :func:`_interval_rows` draws.
+
+    ``data[name]`` as text, ``interval``'s columns as floats, and the count each
+    estimate is over (the first of ``respondents``, ``eligible``, ``n`` the table has)
+    as ``count``, with that column's name in ``attrs["count"]``.
+    """
+    rows = pd.DataFrame({"name": data[name].astype(str).to_numpy(),
                          **{key: data[column].astype(float).to_numpy() for key, column in zip(_INTERVAL, interval)}})
+    column = next((c for c in _DENOMINATORS if c in data.columns), None)
+    if column is not None:
+        rows["count"] = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        rows.attrs["count"] = column
+    return rows
+
+
+def _count_axis(ax, rows: pd.DataFrame, lang: str) -> None:
+    """Write each row's count at the right, under its column's name (a missing count stays blank)."""
+    right = ax.secondary_yaxis("right")
+    labels = ["" if np.isnan(n) else _localise(f"{n:,.0f}".replace(",", "\u2009"), lang) for n in rows["count"]]
+    right.set_yticks(np.arange(len(rows)), labels)
+    right.tick_params(length=0, labelsize="small", labelcolor="#57606a")
+    right.set_ylabel(column_label(rows.attrs["count"], lang), color="#57606a", fontsize="small")
 
 
 def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | None = None, order: str,
                    lang: str, **kwargs) -> None:
     """Draw one interval a row, the first at the bottom.
 
-    ``rows`` has the columns ``name``, ``estimate``, ``ci_low`` and ``ci_high``.
-    Up to ``NAMED_ROWS`` rows each gets its name. With more, an overview: thin
+    ``rows`` has the columns ``name``, ``estimate``, ``ci_low`` and ``ci_high``, and
+    may have ``count`` (see :func:`_rows`). Up to ``NAMED_ROWS`` rows each gets its
+    name, and its count at the right. With more, an overview: thin
     intervals without caps or names, the y axis saying how many units are drawn in
     which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
     whose whole interval lies above or below ``reference`` coloured, with their count
@@ -227,6 +250,8 @@ def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | No
         ax.errorbar(est, y, xerr=[est - low, high - est], **{"fmt": marker, "color": _POINT, "ecolor": "#57606a",
                                                              "capsize": 3, **kwargs})
         ax.set_yticks(y, rows["name"].tolist())
+        if "count" in rows.columns:
+            _count_axis(ax, rows, lang)
     else:
         side = np.full(len(est), "within", dtype=object)
         if reference is not None:
@@ -257,7 +282,8 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     other quantities a line at zero when their intervals reach it. A row named
     ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
     measured (default "estimate with 95 % interval"). Up to 50 rows
-    (``NAMED_ROWS``) each is named; with more the figure is an overview without names,
+    (``NAMED_ROWS``) each is named, with the count its estimate is over at the right
+    (``respondents``, else ``eligible``, else ``n``: the first the table has); with more the figure is an overview without names,
     in which units whose interval lies wholly above or below the network's line are
     coloured and counted in the legend (the result table names them).
     """
@@ -288,7 +314,8 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """Draw each unit's median rank with its rank interval (1 = best).
 
-    Up to 50 units (``NAMED_ROWS``) each row is named; with more, an overview without names.
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
+    more, an overview without names.
     """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
@@ -309,8 +336,8 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     """Draw observed/expected ratios with their intervals and the line O/E = 1.
 
     ``table`` is a :class:`amebench.compare.RiskAdjustedResult` or its ``.table``.
-    Up to 50 units (``NAMED_ROWS``) each row is named; with more, an overview without
-    names in which units whose interval lies wholly above or below 1 are coloured and
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
+    more, an overview without names in which units whose interval lies wholly above or below 1 are coloured and
     counted in the legend.
     """
     ax = _axes(ax)
