@@ -155,7 +155,7 @@ def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None =
     ``_GUARD_SAMPLE`` distinct values of each unit, in the order they appear, are looked at.
     """
     def valid(sample) -> np.ndarray:
-        return np.array([privacy.is_valid_personnummer(str(u), as_of=as_of) for u in sample], dtype=bool)
+        return privacy.identity_number_cells(pd.Series(np.asarray(sample, dtype=object), dtype="str"), as_of)
 
     if units is None or len(units.categories) < 2:
         sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
