@@ -515,3 +515,23 @@ def test_named_rows_carry_n_and_an_overview_none(draw, table):
     draw(table(3), ax=ax)
     assert ax.child_axes == []
     plt.close(fig)
+
+
+def test_a_change_keeps_zero_in_view_when_asked():
+    import pandas as pd
+
+    # every interval below zero (the sample's welfare change: about -3,400 to -2,000 SEK)
+    change = pd.DataFrame({"unit": ["a", "b"], "estimate": [-3000.0, -2600.0], "ci_low": [-3400.0, -3000.0],
+                           "ci_high": [-2700.0, -2000.0], "n": [400, 150]})
+
+    def zero_lines(ax):
+        return [line for line in ax.lines if list(line.get_xdata()) == [0.0, 0.0]]
+
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(change, ax=ax)
+    assert zero_lines(ax) == [] and ax.get_xlim()[1] < 0
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(change, ax=ax, zero=True)
+    assert len(zero_lines(ax)) == 1 and ax.get_xlim()[0] < -3400 and ax.get_xlim()[1] > 0
+    plt.close(fig)

@@ -275,16 +275,17 @@ def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | No
 
 
 def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
-                     xlabel: str | None = None, **kwargs):
+                     xlabel: str | None = None, zero: bool = False, **kwargs):
     """Draw estimates with their intervals, sorted, one row per unit (or ``label``).
 
     Proportions (all estimates and limits within [0, 1]) get a percentage axis;
-    other quantities a line at zero when their intervals reach it. A row named
-    ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
+    other quantities a line at zero when their intervals reach it, or with ``zero``
+    always, the axis stretched to show it (a change: how far from none it lies). A row
+    named ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
     measured (default "estimate with 95 % interval"). Up to 50 rows
     (``NAMED_ROWS``) each is named, with the count its estimate is over at the right
-    (``respondents``, else ``eligible``, else ``n``: the first the table has); with more the figure is an overview without names,
-    in which units whose interval lies wholly above or below the network's line are
+    (``respondents``, else ``eligible``, else ``n``: the first the table has); with
+    more the figure is an overview without names, in which units whose interval lies wholly above or below the network's line are
     coloured and counted in the legend (the result table names them).
     """
     ax = _axes(ax)
@@ -303,7 +304,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     if _is_proportion(np.concatenate([rows["ci_low"], rows["ci_high"]])):
         _percent_axis(ax.xaxis, lang)
     else:
-        if len(rows) and rows["ci_low"].min() < 0 < rows["ci_high"].max():
+        if zero or (len(rows) and rows["ci_low"].min() < 0 < rows["ci_high"].max()):
             ax.axvline(0.0, color="#57606a", lw=0.8)
         _number_axis(ax.xaxis, lang)
     ax.set_xlabel(xlabel or figure_text("estimate_ci", lang))

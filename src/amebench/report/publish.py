@@ -298,7 +298,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates", {"xlabel": axis["outcome_rates"]})],
         "retention": [("retention_90", plotting.caterpillar_plot, "retention_90", {"xlabel": axis["retention_90"]})],
         "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365", {"xlabel": axis["reentry_365"]})],
-        "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta", {"xlabel": axis["welfare_delta"]})],
+        "welfare": [("welfare_delta", plotting.caterpillar_plot, "welfare_delta", {"xlabel": axis["welfare_delta"],
+                                                                                   "zero": True})],
         "ranks": [("ranks", plotting.rank_plot, "ranks", {})],
     }.get(section.key, [])
     for name, function, table, options in draw:
