@@ -567,22 +567,25 @@ def test_raw_number_guard_reads_a_categorical_as_its_text(rows, sample):
 
 
 def test_a_valid_number_among_numeric_pseudonyms_says_why_numeric_ids_lose_rows():
-    # 57 numeric pseudonyms (month 00: never a date) and 3 that are valid (synthetic)
-    # identity numbers by chance, as about 0.7 % of random 10-digit ids are: the reject
-    # says that pseudonyms with a letter avoid it. Among letter pseudonyms (the test
-    # above) the reason has no such hint
+    # unit a: 57 numeric pseudonyms (month 00: never a date) and 3 that are valid
+    # (synthetic) identity numbers by chance, as about 0.7 % of random 10-digit ids are;
+    # unit c: pseudonyms with a dash but no letter, which can be valid numbers too. Their
+    # rejects say that pseudonyms with a letter avoid it. Unit b's pseudonyms have letters:
+    # its number gets the plain reason, whatever the other units' ids are (judged per unit)
     from amebench.labels import reason_label
 
-    numbers = ["8112189876", "6408233234", "8507099805"]
-    ids = numbers + [f"9900{i:06d}" for i in range(57)]
-    episodes = pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(60)], "person_id": ids,
-                             "enrolled_on": "2024-01-01"})
+    a = ["8112189876", "6408233234", "8507099805"] + [f"9900{i:06d}" for i in range(57)]
+    b = ["811218-9876"] + [f"p{i:05d}x" for i in range(40)]
+    c = ["640823-3234"] + [f"990000-{i:04d}" for i in range(30)]
+    ids = a + b + c
+    episodes = pd.DataFrame({"unit": ["a"] * 60 + ["b"] * 41 + ["c"] * 31, "episode_id": [str(i) for i in range(132)],
+                             "person_id": ids, "enrolled_on": "2024-01-01"})
     net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
-    assert sorted(net.episodes["person_id"]) == sorted(ids[3:]) and list(net.rejects["line"]) == [1, 2, 3]
-    (reason,) = set(net.rejects["reason"])
-    assert reason == ("is a personal identity number, not a pseudonym; it must not be kept (the column's other ids "
-                      "are numbers too: a numeric pseudonym can be a valid number by chance; pseudonyms with a "
-                      "letter are never taken for one)")
-    assert reason_label(reason, "sv") == (
+    assert sorted(net.episodes["person_id"]) == sorted(a[3:] + b[1:] + c[1:])
+    plain = "is a personal identity number, not a pseudonym; it must not be kept"
+    hint = (plain + " (the column's other ids are numbers too: a numeric pseudonym can be a valid number by chance; "
+            "pseudonyms with a letter are never taken for one)")
+    assert dict(zip(net.rejects["line"], net.rejects["reason"])) == {1: hint, 2: hint, 3: hint, 61: plain, 102: hint}
+    assert reason_label(hint, "sv") == (
         "är ett personnummer, inte en pseudonym; det får inte sparas (kolumnens övriga id är också siffror: en "
         "numerisk pseudonym kan av en slump vara ett giltigt nummer; pseudonymer med en bokstav tas aldrig för ett)")

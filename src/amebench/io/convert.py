@@ -192,22 +192,26 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
 
 #: The reason a pseudonym cell that is a personal identity number is rejected with.
 _RAW_NUMBER = "is a personal identity number, not a pseudonym; it must not be kept"
-#: ... and what it adds when most of the column's other values are digits only: about 0.7 %
-#: of random 10-digit numbers are valid identity numbers, so numeric pseudonyms lose rows.
+#: ... and what it adds when most of the unit's other values in the column have no letter:
+#: about 0.7 % of random 10-digit numbers are valid identity numbers (0.722 % of 10^6
+#: uniform ones, as_of 2024-12-31), so numeric pseudonyms lose rows.
 _NUMERIC_HINT = (" (the column's other ids are numbers too: a numeric pseudonym can be a valid number by chance; "
                  "pseudonyms with a letter are never taken for one)")
 
 
-def _raw_number_reason(text: pd.Series, others) -> str:
-    """The reason for pseudonym cells that are identity numbers, given the column's other cells."""
+def _numeric_units(text: pd.Series, others: np.ndarray, units: pd.Categorical) -> np.ndarray:
+    """For each row, whether most distinct values among ``others`` of the row's unit have
+    no letter (the rule :func:`amebench.privacy.identity_number_cells` rules values out by)."""
     import pyarrow.compute as pc
 
     from .._pseudonyms import _distinct_text
 
     codes, texts = _distinct_text(text.where(others, None))
-    used = np.unique(codes[codes >= 0])
-    digits = pc.match_substring_regex(texts.take(used), r"^[0-9]+$").to_numpy(zero_copy_only=False)
-    return _RAW_NUMBER + (_NUMERIC_HINT if len(used) and digits.mean() > 0.5 else "")
+    numeric = ~pc.match_substring_regex(texts, "[A-Za-z_]").to_numpy(zero_copy_only=False)
+    pairs = pd.DataFrame({"unit": units.codes, "value": codes})[codes >= 0].drop_duplicates()
+    share = pd.Series(numeric[pairs["value"].to_numpy()], index=pairs.index).groupby(pairs["unit"]).mean()
+    mostly = share.reindex(np.arange(len(units.categories)), fill_value=0.0).to_numpy() > 0.5
+    return np.append(mostly, False)[units.codes]  # a row without a unit (code -1): the plain reason
 
 
 def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of, memo=None, early=None):
@@ -226,7 +230,11 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
         # a few raw numbers among the pseudonyms: rejected, never kept
         numbers = present & privacy.identity_number_cells(text, as_of)
         if numbers.any():
-            st.add(numbers, column, text, _raw_number_reason(text, present & ~numbers))
+            units = st.units()
+            own = np.isin(units.codes, units.codes[numbers])  # the other values of the units with a number
+            numeric = _numeric_units(text, present & ~numbers & own, units)
+            st.add(numbers & ~numeric, column, text, _RAW_NUMBER)
+            st.add(numbers & numeric, column, text, _RAW_NUMBER + _NUMERIC_HINT)
         return as_ids(text, present), None
     if key is None:
         raise KeyMissingError(
