@@ -535,3 +535,16 @@ def test_a_change_keeps_zero_in_view_when_asked():
     plotting.caterpillar_plot(change, ax=ax, zero=True)
     assert len(zero_lines(ax)) == 1 and ax.get_xlim()[0] < -3400 and ax.get_xlim()[1] > 0
     plt.close(fig)
+
+
+def test_a_second_figure_on_one_axes_replaces_the_counts():
+    import pandas as pd
+
+    # as the row names are replaced: two count axes printed the first table's counts under the second's
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "estimate": [0.2, 0.3, 0.4], "ci_low": [0.1, 0.2, 0.3],
+                          "ci_high": [0.3, 0.4, 0.5], "n": [10, 30, 2000]})
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(table, ax=ax)
+    plotting.caterpillar_plot(table.iloc[:2].assign(respondents=[7, 8]), ax=ax)
+    assert _right_axis(ax) == (["7", "8"], "Respondents")
+    plt.close(fig)

@@ -223,13 +223,24 @@ def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
     return rows
 
 
+#: The gid of the secondary y axis that holds the counts: a second figure drawn on the same
+#: Axes replaces it, as its row names replace the first's.
+_COUNT_AXIS = "amebench-counts"
+
+
 def _count_axis(ax, rows: pd.DataFrame, lang: str) -> None:
     """Write each row's count at the right, under its column's name (a missing count stays blank)."""
+    for child in [c for c in ax.child_axes if c.get_gid() == _COUNT_AXIS]:
+        child.remove()
     right = ax.secondary_yaxis("right")
+    right.set_gid(_COUNT_AXIS)
     labels = ["" if np.isnan(n) else _localise(f"{n:,.0f}".replace(",", "\u2009"), lang) for n in rows["count"]]
     right.set_yticks(np.arange(len(rows)), labels)
     right.tick_params(length=0, labelsize="small", labelcolor="#57606a")
-    right.set_ylabel(column_label(rows.attrs["count"], lang), color="#57606a", fontsize="small")
+    name = column_label(rows.attrs["count"], lang)
+    # a one-letter name ("n") turned on its side reads as "u"
+    right.set_ylabel(name, color="#57606a", fontsize="small", rotation=0 if len(name) == 1 else 90,
+                     ha="left" if len(name) == 1 else "center")
 
 
 def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | None = None, order: str,
