@@ -589,3 +589,23 @@ def test_a_valid_number_among_numeric_pseudonyms_says_why_numeric_ids_lose_rows(
     assert reason_label(hint, "sv") == (
         "är ett personnummer, inte en pseudonym; det får inte sparas (kolumnens övriga id är också siffror: en "
         "numerisk pseudonym kan av en slump vara ett giltigt nummer; pseudonymer med en bokstav tas aldrig för ett)")
+
+
+@pytest.mark.parametrize("table,column", [("episodes", "person_id"), ("episodes", "unit"), ("payments", "household_id"),
+                                          ("payments", "amount_sek")])
+@pytest.mark.parametrize("categorical", [False, True])
+def test_a_cell_of_bytes_is_an_error_naming_frame_column_and_rows(table, column, categorical):
+    # pd.read_sas without encoding gives bytes; str(b"8112189876") is "b'8112189876'", which
+    # hid the (synthetic) identity number from the pseudonym checks: it was kept as person_id
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3"], "person_id": ["p1", "p2", "p3"],
+                             "enrolled_on": "2024-01-01"})
+    payments = pd.DataFrame({"unit": "a", "person_id": ["p1", "p2", "p3"], "household_id": ["h1", "h2", "h3"],
+                             "month": "2024-02", "amount_sek": ["100", "200", "300"]})
+    frames = {"episodes": episodes, "payments": payments}
+    cells = {"person_id": [b"p1", "p2", b"8112189876"], "unit": [b"a", b"a", b"a"],
+             "household_id": ["h1", b"h2", "h3"], "amount_sek": ["100", "200", b"300"]}[column]
+    frames[table] = frames[table].assign(**{column: pd.Series(cells, dtype="category" if categorical else object)})
+    with pytest.raises(SchemaError, match=rf"the {table} frame's column {column} holds bytes, not text") as info:
+        Network.from_frames(**frames, as_of="2024-12-31")
+    rows = [i + 1 for i, v in enumerate(cells) if isinstance(v, bytes)]
+    assert f"first rows {rows}" in str(info.value) and "8112189876" not in str(info.value)

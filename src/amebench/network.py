@@ -133,7 +133,11 @@ class Network:
         float in ``episode_id``, ``person_id``, ``household_id`` or ``unit`` (an
         integer column with a missing value) is the id ``"1"``, not ``"1.0"``, as in an
         Excel or Parquet export. A ``unit`` shaped like a personal identity number is a
-        :class:`~amebench.exceptions.SchemaError` (unit ids show in every report).
+        :class:`~amebench.exceptions.SchemaError` (unit ids show in every report), and
+        so is a cell of ``bytes`` in the episodes, activities, follow-ups or payments
+        frame (``pd.read_sas`` without ``encoding`` gives them): its text depends on an
+        encoding only the frame's owner knows, and ``str()`` of it (``"b'p12'"``) would
+        hide an identity number inside from the checks.
 
         Each frame is validated in one pass, every row with its own unit (an episode id
         or a person may recur in another unit; an activity belongs to an episode of its

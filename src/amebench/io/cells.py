@@ -11,7 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_text", "gathered", "is_numbers", "text_of_rows"]
+__all__ = ["BytesCell", "as_text", "gathered", "is_numbers", "text_of_rows"]
+
+
+class BytesCell(TypeError):
+    """A cell holds bytes: its text depends on an encoding only the frame's owner knows."""
 
 
 def is_numbers(series: pd.Series) -> bool:
@@ -22,8 +26,13 @@ def is_numbers(series: pd.Series) -> bool:
 def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.Series:
     """Each cell's text ("" for a missing cell): a text column, or with ``coded`` a
     Categorical of the distinct texts (what the parsers work on: a 40M-row ledger's
-    months, ids and codes are not written out row by row and encoded again)."""
+    months, ids and codes are not written out row by row and encoded again).
+
+    Raises :class:`BytesCell` for a cell of bytes.
+    """
     def cell(v):
+        if isinstance(v, (bytes, bytearray, memoryview)):  # str(v) would be "b'...'"
+            raise BytesCell
         if hasattr(v, "strftime"):
             return v.strftime("%Y-%m-%d")
         if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():
