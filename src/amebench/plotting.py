@@ -296,8 +296,9 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     measured (default "estimate with 95 % interval"). Up to 50 rows
     (``NAMED_ROWS``) each is named, with the count its estimate is over at the right
     (``respondents``, else ``eligible``, else ``n``: the first the table has); with
-    more the figure is an overview without names, in which units whose interval lies wholly above or below the network's line are
-    coloured and counted in the legend (the result table names them).
+    more the figure is an overview without names, in which units whose interval lies
+    wholly above or below the network's line are coloured and counted in the legend
+    (the result table names them).
     """
     ax = _axes(ax)
     data = table.dropna(subset=["estimate"])
@@ -349,8 +350,8 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
 
     ``table`` is a :class:`amebench.compare.RiskAdjustedResult` or its ``.table``.
     Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
-    more, an overview without names in which units whose interval lies wholly above or below 1 are coloured and
-    counted in the legend.
+    more, an overview without names in which units whose interval lies wholly above or
+    below 1 are coloured and counted in the legend.
     """
     ax = _axes(ax)
     data = getattr(table, "table", table).dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
