@@ -414,7 +414,8 @@ def read_parquet(folder) -> Network:
             )
         raise SchemaError(
             f"{folder} was rewritten (by another Network.to_parquet) during each of {_READ_ATTEMPTS} reads; "
-            "read it when that writing has finished"
+            "read it when that writing has finished (with no write at work, one was stopped just now while "
+            f"moving its files in: a read {_STALE_S:g} s later says so)"
         )
     tables, identities = read
     try:
