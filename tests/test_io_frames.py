@@ -609,3 +609,109 @@ def test_a_cell_of_bytes_is_an_error_naming_frame_column_and_rows(table, column,
         Network.from_frames(**frames, as_of="2024-12-31")
     rows = [i + 1 for i, v in enumerate(cells) if isinstance(v, bytes)]
     assert f"first rows {rows}" in str(info.value) and "8112189876" not in str(info.value)
+
+
+# -- register researchers' frames (review of 2026-12-04: SAS, Stata and SCB forms) -----------
+
+@pytest.mark.parametrize(("table", "column", "numbers"), [("episodes", "exited_on", [20240131, None]),
+                                                          ("episodes", "enrolled_on", [23376.0, 23377.0]),
+                                                          ("payments", "month", [202401, 202402])])
+def test_a_date_column_of_numbers_is_an_error_with_the_conversion(table, column, numbers):
+    # each row was rejected ("date does not parse"): with numeric exit dates 1182 episodes
+    # loaded as 307 ongoing ones and outcome_rate gave an empty table, without an error
+    frames = {"episodes": pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                                        "enrolled_on": ["2024-01-01", "2024-01-02"]}),
+              "payments": pd.DataFrame({"unit": "a", "person_id": ["p1", "p2"], "month": "2024-02",
+                                        "amount_sek": 100.0})}
+    frames[table] = frames[table].assign(**{column: numbers})
+    with pytest.raises(SchemaError, match=rf"the {table} frame's column {column} holds numbers, not dates; "
+                                          r"convert it first") as info:
+        Network.from_frames(**frames, as_of="2024-12-31")
+    # the advised conversion gives the dates (20240131 -> 2024-01-31, 202401 -> January)
+    if numbers[0] > 100_000:
+        form = "%Y%m" if column == "month" else "%Y%m%d"
+        assert f"format={form!r}" in str(info.value)
+        converted = pd.to_datetime(pd.Series(numbers, dtype="Float64").astype("Int64").astype("string"), format=form)
+        loaded = Network.from_frames(**{**frames, table: frames[table].assign(**{column: converted})},
+                                     as_of="2024-12-31")
+        assert len(loaded.rejects) == 0
+
+
+def test_stata_missing_ids_are_missing_not_one_household():
+    # pd.read_stata(convert_missing=True) gives StataMissingValue cells, written as ".": two
+    # persons without a household became the household "." (welfare_delta n 4 -> 3)
+    from pandas.io.stata import StataMissingValue
+
+    missing = StataMissingValue(float.fromhex("0x1p1023"))  # Stata's "." for doubles
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3", "4"], "person_id": ["p1", "p2", "p3", "p4"],
+                             "household_id": pd.Series([12.0, missing, missing, 13.0], dtype=object),
+                             "enrolled_on": "2024-01-01"})
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert net.episodes["household_id"].tolist() == ["12", pd.NA, pd.NA, "13"]
+
+
+def test_periods_are_their_first_day():
+    # Period.strftime gives a monthly Period's last day: enrolled on 2024-01-31, not 2024-01-01
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": pd.Series(pd.period_range("2024-01", periods=2, freq="M"))})
+    payments = pd.DataFrame({"unit": "a", "person_id": ["p1", "p1"], "amount_sek": 100.0,
+                             "month": pd.Series([pd.Period("2024-03", "M"), pd.Period("2024-04-17", "D")],
+                                                dtype=object)})
+    net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+    assert net.episodes["enrolled_on"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")]
+    assert net.payments["month"].tolist() == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-01")]
+
+
+def test_a_birth_year_outside_1900_to_as_of_rejects_its_row():
+    # SCB's year and month (199001), a typo (19900), 1850, a future year and a (synthetic)
+    # identity number were kept: the number in episodes.parquet, the others as age band unknown
+    from amebench.labels import reason_label
+
+    years = [1990, 1900, 2024, 199001, 19900, 1850, 2025, 199002019934, None]
+    episodes = pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(9)], "person_id": "p",
+                             "enrolled_on": [f"2024-0{1 + i}-01" for i in range(9)], "birth_year": years})
+    episodes["person_id"] = [f"p{i}" for i in range(9)]
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert net.episodes["birth_year"].tolist() == [1990, 1900, 2024, pd.NA]
+    assert list(net.rejects["line"]) == [4, 5, 6, 7, 8]
+    assert set(net.rejects["reason"]) == {"birth year outside 1900 .. 2024 (the year of as_of)"}
+    assert net.rejects["value"].tolist()[-1] == "<personnummer: hidden>"
+    assert reason_label(net.rejects["reason"].iloc[0], "sv") == "födelseår utanför 1900 – 2024 (uttagsdatumets år)"
+
+
+@pytest.mark.parametrize("as_text_amounts", [False, True])
+def test_an_amount_that_is_an_identity_number_rejects_its_row(as_text_amounts):
+    # a column mixed up: (synthetic) identity numbers were kept as amounts of 1.99e11 SEK;
+    # a large amount that is not one is kept (a monthly payment never is, but it is no number)
+    amounts = [100.0, 199002019934.0, 5e9, 8112189876.0, 8112189876.5]
+    payments = pd.DataFrame({"unit": "a", "person_id": "p1", "month": "2024-02",
+                             "amount_sek": [f"{v:.2f}" for v in amounts] if as_text_amounts else amounts})
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": "2024-01-01"})
+    net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+    assert net.payments["amount_sek"].tolist() == [100.0, 5e9, 8112189876.5]
+    assert list(net.rejects["line"]) == [2, 4]
+    assert set(net.rejects["reason"]) == {"holds what looks like a personal identity number; it must not be kept "
+                                          "in this column"}
+    assert not net.rejects["value"].str.contains("9934|9876").any()
+
+
+@pytest.mark.parametrize(("codes", "expected"), [([180, 123.0], ["0180", "0123"]), (["0180", " 0123 "], ["0180", "0123"]),
+                                                 ([180, None], ["0180", pd.NA])])
+def test_a_numeric_municipality_code_gets_its_leading_zero(codes, expected):
+    # Stata and SAS keep kommunkod as a number: 0180 was stored as '180', a float as '180.0'
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"], "municipality_code": codes})
+    episodes = pd.DataFrame({"unit": ["a", "b"], "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01"})
+    net = Network.from_frames(episodes=episodes, units=units, as_of="2024-12-31")
+    assert net.units["municipality_code"].tolist() == expected
+
+
+@pytest.mark.parametrize("code", ["180", 180.5, 12345, 199002019934, True])
+def test_a_municipality_code_that_is_not_four_characters_is_an_error(code):
+    units = pd.DataFrame({"unit": ["a", "b"], "name": ["A", "B"],
+                          "municipality_code": pd.Series(["0180", code], dtype=object)})
+    episodes = pd.DataFrame({"unit": ["a", "b"], "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01"})
+    with pytest.raises(SchemaError, match=r'municipality_code must be 4 characters, e.g. "0123" \(rows \[2\]\)') as info:
+        Network.from_frames(episodes=episodes, units=units, as_of="2024-12-31")
+    assert "9934" not in str(info.value)

@@ -250,6 +250,7 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"enrolment after as_of (\S+)", r"inskrivning efter uttagsdatum \1"),
     (r"exit after as_of (\S+)", r"avslut efter uttagsdatum \1"),
     (r"exit reason without an exit date", "avslutsorsak utan avslutsdatum"),
+    (r"birth year outside (\d+) \.\. (\d+) \(the year of as_of\)", r"födelseår utanför \1 – \2 (uttagsdatumets år)"),
     (r"duplicate episode_id in the unit", "inskrivnings-id finns två gånger i enheten"),
     (r"overlaps an earlier episode of the same person in the unit",
      "överlappar en tidigare inskrivning av samma person i enheten"),

@@ -137,7 +137,12 @@ class Network:
         so is a cell of ``bytes`` in the episodes, activities, follow-ups or payments
         frame (``pd.read_sas`` without ``encoding`` gives them): its text depends on an
         encoding only the frame's owner knows, and ``str()`` of it (``"b'p12'"``) would
-        hide an identity number inside from the checks.
+        hide an identity number inside from the checks. A date or month column of
+        numbers (``20240131``, SAS day numbers) is a ``SchemaError`` that says how to
+        convert it. A Stata missing value (``pd.read_stata(convert_missing=True)``) is a
+        missing cell; a ``Period`` is its first day (a month column takes its month); a
+        ``municipality_code`` given as a number gets its leading zero back (180 is
+        ``"0180"``), and one that is not 4 characters is a ``SchemaError``.
 
         Each frame is validated in one pass, every row with its own unit (an episode id
         or a person may recur in another unit; an activity belongs to an episode of its

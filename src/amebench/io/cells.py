@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.io.stata import StataMissingValue
 
 __all__ = ["BytesCell", "as_text", "gathered", "is_numbers", "text_of_rows"]
 
@@ -33,6 +34,10 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
     def cell(v):
         if isinstance(v, (bytes, bytearray, memoryview)):  # str(v) would be "b'...'"
             raise BytesCell
+        if isinstance(v, StataMissingValue):  # pd.read_stata(convert_missing=True): ".", ".a" ... are missing
+            return ""
+        if isinstance(v, pd.Period):  # its first day: strftime gives a monthly Period's last
+            return v.start_time.strftime("%Y-%m-%d")
         if hasattr(v, "strftime"):
             return v.strftime("%Y-%m-%d")
         if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():

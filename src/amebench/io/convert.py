@@ -358,6 +358,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             notnum, negative = notnum & p, negative & p
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
+            st.add(p & ~notnum & _identity_amounts(values, as_of), column, s,
+                   "holds what looks like a personal identity number; it must not be kept in this column")
             ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
                                           thousands=fmt["thousands"]) & p & ~notnum
             st.add(ambiguous, column, s,
@@ -440,6 +442,23 @@ _FREE_TEXT = ("episode_id",)
 _CANDIDATES = tuple(re.compile(rf"(?<![0-9])"
                                rf"(?=([0-9](?: *[0-9]){{{head - 1}}} *[-+]? *[0-9](?: *[0-9]){{3}})(?![0-9]))")
                     for head in (8, 6))
+
+
+#: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
+#: and is looked at as a possible identity number.
+_NUMBER_SIZED_AMOUNT = 1e9
+
+
+def _identity_amounts(values, as_of) -> np.ndarray:
+    """True for amounts whose whole-number digits are a valid identity number (a column mixed up)."""
+    values = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        large = np.flatnonzero((values >= _NUMBER_SIZED_AMOUNT) & (values == np.floor(values)))
+    out = np.zeros(len(values), dtype=bool)
+    if len(large):
+        digits = pd.Series([f"{v:.0f}" for v in values[large]], dtype="str")
+        out[large] = privacy.identity_number_cells(digits, as_of if as_of is not None else pd.Timestamp.today())
+    return out
 
 
 def _mode(profile: Profile, column: str) -> str:

@@ -89,12 +89,52 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     # convert takes those as they are (amounts.numeric_amounts)
     columns = {}
     for c in cols:
+        if schema.TABLES[table].dtypes[c] == schema.DATE and is_numbers(frame[c]) and frame[c].notna().any():
+            raise SchemaError(_numeric_dates(table, c))
         if c == "amount_sek":
             columns[c] = frame[c] if is_numbers(frame[c]) else _text_of(frame, c, table)
         else:
             columns[c] = _text_of(frame, c, table, coded=True)
     text = pd.DataFrame(columns)
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
+
+
+def _municipality_codes(codes: pd.Series) -> list:
+    """Each code as its 4 characters (a number, which lost its leading zero, padded: 180 is "0180");
+    a SchemaError naming the rows of any other (the manifest's rule)."""
+    out, bad = [], []
+    for row, code in enumerate(codes.astype(object), start=1):
+        if pd.isna(code):
+            out.append(None)
+            continue
+        if isinstance(code, str) and not code.isascii() and not _is_unicode(code):
+            out.append(code)  # schema.coerce_table names it as text that is not Unicode
+            continue
+        if isinstance(code, (int, float, np.integer, np.floating)) and not isinstance(code, (bool, np.bool_)):
+            code = f"{int(code):04d}" if float(code).is_integer() and 0 <= code < 10_000 else ""
+        if not isinstance(code, str) or len(code.strip()) != 4:
+            bad.append(row)
+        out.append(code.strip() if isinstance(code, str) else code)
+    if bad:
+        raise SchemaError(f'the units frame\'s municipality_code must be 4 characters, e.g. "0123" (rows {bad[:10]})')
+    return out
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _numeric_dates(table: str, column: str) -> str:
+    """The error for a date or month column of numbers (20240131, SAS day numbers, 202401)."""
+    form, example = ("%Y%m", "202401") if column == "month" else ("%Y%m%d", "20240131")
+    return (f"the {table} frame's column {column} holds numbers, not dates; convert it first, e.g. numbers like "
+            f"{example}: pd.to_datetime(frame[{column!r}].astype('Int64').astype('string'), format={form!r}) "
+            "(pd.to_datetime of the numbers themselves reads them as nanoseconds after 1970-01-01; SAS day "
+            "numbers: pd.to_datetime(frame[...], unit='D', origin='1960-01-01'))")
 
 
 def _check_frame(frame, table: str) -> None:
@@ -126,6 +166,9 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     if units is not None and "name" in units:
         for row, shown in enumerate(units["name"], start=1):
             check_name(shown, where=f"the units frame (row {row}): name", error=SchemaError)
+    if units is not None and "municipality_code" in units:
+        units = units.assign(municipality_code=pd.Series(_municipality_codes(units["municipality_code"]),
+                                                         index=units.index, dtype=object))
     for table, frame in given.items():
         if frame is None:
             continue

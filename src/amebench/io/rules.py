@@ -22,6 +22,10 @@ __all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
 _UNKNOWN_FILL = ("referral", "readiness", "gender")
 
 
+#: The earliest year of birth an episode may give (the readers' dates start in 1900 too).
+FIRST_BIRTH_YEAR = 1900
+
+
 def episode_rules(st: FileState, as_of) -> None:
     f, n = st.frame, len(st.frame)
     enrolled = f["enrolled_on"]
@@ -31,6 +35,10 @@ def episode_rules(st: FileState, as_of) -> None:
     st.add((exited < enrolled).to_numpy(dtype=bool), "exited_on", exited, "exit before enrolment")
     st.add((enrolled > as_of).to_numpy(dtype=bool), "enrolled_on", enrolled, f"enrolment after as_of {as_of.date()}")
     st.add((exited > as_of).to_numpy(dtype=bool), "exited_on", exited, f"exit after as_of {as_of.date()}")
+    if "birth_year" in f:  # 199001 (year and month), 19900, an identity number: not a year of birth
+        born = pd.to_numeric(f["birth_year"], errors="coerce")
+        odd = ((born < FIRST_BIRTH_YEAR) | (born > as_of.year)).fillna(False).to_numpy(dtype=bool)
+        st.add(odd, "birth_year", born, f"birth year outside {FIRST_BIRTH_YEAR} .. {as_of.year} (the year of as_of)")
     if "exit_reason" in f:
         reason = f["exit_reason"]
         bad_date = np.zeros(n, dtype=bool)
