@@ -115,8 +115,20 @@ def test_non_canonical_code_is_schema_error():
 def test_missing_unit_or_required_column():
     with pytest.raises(SchemaError, match="unit"):
         Network.from_frames(episodes=_episodes().drop(columns="unit"), as_of="2026-01-01")
-    with pytest.raises(ProfileError, match="enrolled_on"):
-        Network.from_frames(episodes=_episodes().drop(columns="enrolled_on"), as_of="2026-01-01")
+    # the message names the frame's own columns, not a profile's headers (a ProfileError
+    # that spoke of [episodes.columns] and left out the researcher's LopNr)
+    with pytest.raises(SchemaError, match=r"the episodes frame lacks the column\(s\) \['person_id'\]; its columns "
+                                          r"are \['unit', 'episode_id', 'LopNr', 'enrolled_on', 'exited_on', "):
+        Network.from_frames(episodes=_episodes().rename(columns={"person_id": "LopNr"}), as_of="2026-01-01")
+
+
+def test_a_units_frame_without_a_unit_of_the_other_frames_is_an_error():
+    # summary() listed the units frame's units while the metrics and the report had every one
+    units = pd.DataFrame({"unit": ["solna"], "name": ["Solna"]})
+    episodes = pd.DataFrame({"unit": ["solna", "nacka"], "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01"})
+    with pytest.raises(SchemaError, match=r"the units frame lacks units \['nacka'\] of the episodes frame; add a row"):
+        Network.from_frames(episodes=episodes, units=units, as_of="2024-12-31")
 
 
 def test_strict_and_raw_numbers_refused():

@@ -74,6 +74,11 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         raise SchemaError(f"the {table} frame needs a 'unit' column "
                           f"(canonical columns: {schema.TABLES[table].columns})")
     frame = frame.reset_index(drop=True)
+    missing = [c for c in schema.TABLES[table].required if c not in frame.columns]
+    if missing:  # before the profile's reader, whose message speaks of mapped headers
+        raise SchemaError(f"the {table} frame lacks the column(s) {missing}; its columns are "
+                          f"{[redact_numbers(str(c), limit=40) for c in frame.columns]}: rename yours to the "
+                          f"canonical names (frame.rename(columns={{...}}))")
     if frame["unit"].isna().any():
         bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
@@ -173,6 +178,11 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
         if frame is None:
             continue
         raw, row_units = _raw_table(frame, table)
+        if units is not None and "unit" in units:  # summary() and the report list the units frame's units
+            lacking = [u for u in row_units.categories if u not in set(units["unit"].dropna())]
+            if lacking:
+                raise SchemaError(f"the units frame lacks units {lacking[:10]} of the {table} frame; add a row "
+                                  "(unit, name) for each, or leave units out to name each unit by its id")
         if not len(row_units):
             continue
         try:
