@@ -727,3 +727,12 @@ def test_a_municipality_code_that_is_not_four_characters_is_an_error(code):
     with pytest.raises(SchemaError, match=r'municipality_code must be 4 characters, e.g. "0123" \(rows \[2\]\)') as info:
         Network.from_frames(episodes=episodes, units=units, as_of="2024-12-31")
     assert "9934" not in str(info.value)
+
+
+@pytest.mark.parametrize("period", [pd.Period("2023Q4"), pd.Period("2023", "Y")])
+def test_a_period_longer_than_a_month_is_an_error(period):
+    # a quarter in the month column was its last month (December), with a first-day rule its first
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": "2023-01-01"})
+    payments = pd.DataFrame({"unit": "a", "person_id": ["p1"], "amount_sek": 100.0, "month": pd.Series([period])})
+    with pytest.raises(SchemaError, match="the payments frame's column month holds Periods longer than a month"):
+        Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")

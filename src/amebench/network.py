@@ -140,7 +140,8 @@ class Network:
         hide an identity number inside from the checks. A date or month column of
         numbers (``20240131``, SAS day numbers) is a ``SchemaError`` that says how to
         convert it. A Stata missing value (``pd.read_stata(convert_missing=True)``) is a
-        missing cell; a ``Period`` is its first day (a month column takes its month); a
+        missing cell; a ``Period`` is its first day (a month column takes its month; one
+        longer than a month is a ``SchemaError``); a
         ``municipality_code`` given as a number gets its leading zero back (180 is
         ``"0180"``), and one that is not 4 characters is a ``SchemaError``.
 

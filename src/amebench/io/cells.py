@@ -12,11 +12,15 @@ import numpy as np
 import pandas as pd
 from pandas.io.stata import StataMissingValue
 
-__all__ = ["BytesCell", "as_text", "gathered", "is_numbers", "text_of_rows"]
+__all__ = ["BytesCell", "CoarsePeriod", "as_text", "gathered", "is_numbers", "text_of_rows"]
 
 
 class BytesCell(TypeError):
     """A cell holds bytes: its text depends on an encoding only the frame's owner knows."""
+
+
+class CoarsePeriod(ValueError):
+    """A cell holds a Period longer than a month (a quarter, a year): no date or month is it."""
 
 
 def is_numbers(series: pd.Series) -> bool:
@@ -29,7 +33,8 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
     Categorical of the distinct texts (what the parsers work on: a 40M-row ledger's
     months, ids and codes are not written out row by row and encoded again).
 
-    Raises :class:`BytesCell` for a cell of bytes.
+    Raises :class:`BytesCell` for a cell of bytes, :class:`CoarsePeriod` for a Period
+    longer than a month.
     """
     def cell(v):
         if isinstance(v, (bytes, bytearray, memoryview)):  # str(v) would be "b'...'"
@@ -37,6 +42,8 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
         if isinstance(v, StataMissingValue):  # pd.read_stata(convert_missing=True): ".", ".a" ... are missing
             return ""
         if isinstance(v, pd.Period):  # its first day: strftime gives a monthly Period's last
+            if v.start_time + pd.DateOffset(months=1) <= v.end_time:
+                raise CoarsePeriod
             return v.start_time.strftime("%Y-%m-%d")
         if hasattr(v, "strftime"):
             return v.strftime("%Y-%m-%d")

@@ -20,7 +20,7 @@ from .. import schema
 from ..exceptions import ProfileError, SchemaError, UnmappedCodeError
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
-from .cells import BytesCell, as_text, is_numbers
+from .cells import BytesCell, CoarsePeriod, as_text, is_numbers
 from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
@@ -65,6 +65,9 @@ def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = Fals
             f"{rows}); decode them first, e.g. frame[{column!r}].str.decode('utf-8') (pd.read_sas gives text "
             "with its encoding argument, e.g. encoding='latin-1')"
         ) from None
+    except CoarsePeriod:
+        raise SchemaError(f"the {table} frame's column {column} holds Periods longer than a month (quarters or "
+                          "years): give the day or month each row is about") from None
     raise schema.not_unicode_error(frame[[column]], f"the {table} frame")
 
 
