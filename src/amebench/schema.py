@@ -44,6 +44,7 @@ __all__ = [
     "age_band",
     "empty_table",
     "not_unicode_error",
+    "no_utf8",
     "coerce_table",
     "coerce_column",
 ]
@@ -388,25 +389,26 @@ def not_unicode_error(frame: pd.DataFrame, what: str) -> SchemaError:
     )
 
 
+def no_utf8(v) -> bool:
+    """Whether ``v`` is text without a UTF-8 form (a lone surrogate)."""
+    if not isinstance(v, str):
+        return False
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _not_unicode_rows(frame: pd.DataFrame) -> tuple[str, list[int]] | None:
     """The first column of ``frame`` with text that has no UTF-8 form, and those cells' 1-based rows."""
-
-    def broken(v) -> bool:
-        if not isinstance(v, str):
-            return False
-        try:
-            v.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-
     for column in frame.columns:
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            bad = [i for i, v in enumerate(values.cat.categories) if broken(v)]
+            bad = [i for i, v in enumerate(values.cat.categories) if no_utf8(v)]
             rows = (np.flatnonzero(np.isin(values.cat.codes.to_numpy(), bad)) + 1).tolist() if bad else []
         elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            rows = [i + 1 for i, v in enumerate(values.tolist()) if broken(v)]
+            rows = [i + 1 for i, v in enumerate(values.tolist()) if no_utf8(v)]
         else:
             continue
         if rows:

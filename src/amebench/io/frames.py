@@ -26,7 +26,7 @@ from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
 from .rules import cross_check
-from .unitid import check_name, check_unit_id
+from .unitid import check_name, check_unit_id, municipality_code
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
@@ -108,32 +108,22 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
 
 
 def _municipality_codes(codes: pd.Series) -> list:
-    """Each code as its 4 characters (a number, which lost its leading zero, padded: 180 is "0180");
-    a SchemaError naming the rows of any other (the manifest's rule)."""
+    """Each code as :func:`~amebench.io.unitid.municipality_code` gives it (a whole float, as
+    Stata and SAS keep numbers, taken as its integer); a SchemaError naming the rows of any
+    other. Text that is not Unicode is left for :func:`amebench.schema.coerce_table` to name."""
     out, bad = [], []
     for row, code in enumerate(codes.astype(object), start=1):
-        if pd.isna(code):
-            out.append(None)
+        if pd.isna(code) or schema.no_utf8(code):
+            out.append(None if pd.isna(code) else code)
             continue
-        if isinstance(code, str) and not code.isascii() and not _is_unicode(code):
-            out.append(code)  # schema.coerce_table names it as text that is not Unicode
-            continue
-        if isinstance(code, (int, float, np.integer, np.floating)) and not isinstance(code, (bool, np.bool_)):
-            code = f"{int(code):04d}" if float(code).is_integer() and 0 <= code < 10_000 else ""
-        if not isinstance(code, str) or len(code.strip()) != 4:
+        if isinstance(code, (float, np.floating)) and code.is_integer():
+            code = int(code)
+        out.append(municipality_code(code))
+        if out[-1] is None:
             bad.append(row)
-        out.append(code.strip() if isinstance(code, str) else code)
     if bad:
         raise SchemaError(f'the units frame\'s municipality_code must be 4 characters, e.g. "0123" (rows {bad[:10]})')
     return out
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _numeric_dates(table: str, column: str) -> str:

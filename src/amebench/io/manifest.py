@@ -14,7 +14,7 @@ import pandas as pd
 from ..exceptions import ManifestError
 from ..privacy import redact_numbers
 from .profile import FILE_TABLES
-from .unitid import check_name, check_unit_id
+from .unitid import check_name, check_unit_id, municipality_code
 
 __all__ = ["Manifest", "UnitEntry", "load_manifest", "MANIFEST_NAME"]
 
@@ -158,10 +158,8 @@ def load_manifest(path) -> Manifest:
         if uid in seen:
             raise ManifestError(f"{source}: unit {uid!r} appears twice")
         seen.add(uid)
-        code = u["municipality_code"]
-        if isinstance(code, int) and not isinstance(code, bool) and 0 <= code < 10_000:
-            code = f"{code:04d}"  # a TOML integer loses the leading zero: restore it
-        if not isinstance(code, str) or len(code.strip()) != 4:
+        code = municipality_code(u["municipality_code"])
+        if code is None:
             raise ManifestError(f'{source}: unit {uid!r} municipality_code must be 4 characters, e.g. "0123"')
         files = u["files"]
         if not isinstance(files, dict):
@@ -176,6 +174,6 @@ def load_manifest(path) -> Manifest:
         for key, kind in (("annual_cost_sek", (int, float)), ("population", (int,))):
             if key in u and (isinstance(u[key], bool) or not isinstance(u[key], kind) or u[key] < 0):
                 raise ManifestError(f"{source}: unit {uid!r} {key} must be a non-negative number")
-        units.append(UnitEntry(uid, str(u["name"]), code.strip(), u.get("annual_cost_sek"), u.get("population"),
+        units.append(UnitEntry(uid, str(u["name"]), code, u.get("annual_cost_sek"), u.get("population"),
                                profile, profile_label, checked))
     return Manifest(folder, str(net["name"]), _as_of(net["as_of"], source), key_file, tuple(units))

@@ -10,12 +10,13 @@ and, for a network built any other way (:func:`amebench.read_parquet`), by
 
 from __future__ import annotations
 
+import numbers
 import re
 
 from ..exceptions import AmebenchError
 from ..privacy import looks_like_identity_number
 
-__all__ = ["UNIT_ID", "check_unit_id", "check_name"]
+__all__ = ["UNIT_ID", "check_unit_id", "check_name", "municipality_code"]
 
 #: A unit id in a manifest or given to read_export: lower-case letters, digits and _.
 UNIT_ID = re.compile(r"^[a-z0-9_]+$")
@@ -62,3 +63,16 @@ def check_name(name, *, where: str, error: type[AmebenchError] = AmebenchError) 
             f"{where} holds what looks like a personal identity number; a name is shown in every "
             "report, table and figure, so give the unit's or network's name (such as 'Järfälla')"
         )
+
+
+def municipality_code(code) -> str | None:
+    """Return a municipality code as its 4 characters, or None when it is not one.
+
+    An integer gets its leading zero back (a TOML, Stata or SAS number loses it: 180 is
+    ``"0180"``); text is stripped and must be 4 characters long.
+    """
+    if isinstance(code, numbers.Integral) and not isinstance(code, bool) and 0 <= code < 10_000:
+        code = f"{int(code):04d}"
+    if not isinstance(code, str) or len(code.strip()) != 4:
+        return None
+    return code.strip()
