@@ -172,7 +172,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
             continue
         raw, row_units = _raw_table(frame, table)
         if units is not None and "unit" in units:  # summary() and the report list the units frame's units
-            lacking = [u for u in row_units.categories if u not in set(units["unit"].dropna())]
+            lacking = list(pd.Index(row_units.categories).difference(units["unit"].dropna(), sort=False))
             if lacking:
                 raise SchemaError(f"the units frame lacks units {lacking[:10]} of the {table} frame; add a row "
                                   "(unit, name) for each, or leave units out to name each unit by its id")
