@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .compare._table import _DENOMINATORS as DENOMINATORS
 from .compare.funnel import level_name
 from .labels import code_label, column_label, figure_text
 from .schema import outcome_reasons
@@ -204,7 +205,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 _INTERVAL = ("estimate", "ci_low", "ci_high")
 #: Columns that hold the count an estimate is over, first match wins: a retention table's
 #: estimate is events / respondents, a re-entry or welfare table's is over the eligible.
-_DENOMINATORS = ("respondents", "eligible", "n")
+_DENOMINATORS = (*DENOMINATORS, "n")
 
 
 def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:

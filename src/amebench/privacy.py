@@ -38,6 +38,7 @@ __all__ = [
     "redact_numbers",
     "looks_like_identity_number",
     "identity_number_cells",
+    "NOT_A_NUMBER",
     "HIDDEN_NUMBER",
     "KEY_ENV",
     "KEY_FILE_ENV",
@@ -323,6 +324,10 @@ _NUMBER_RUN = re.compile(r"[0-9](?: *[0-9]){5,7} *[-+]? *[0-9](?: *[0-9]){3}")
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
 
+#: A character that rules a value out as an identity number at once (most pseudonyms have one).
+NOT_A_NUMBER = "[A-Za-z_]"
+
+
 def identity_number_cells(values: pd.Series, as_of) -> np.ndarray:
     """Return, for each cell of ``values``, whether it is as a whole a valid identity number.
 
@@ -338,7 +343,8 @@ def identity_number_cells(values: pd.Series, as_of) -> np.ndarray:
 
     codes, texts = _distinct_text(values)
     # a letter or '_' rules a value out at once (most pseudonyms): checked are the others
-    maybe = np.flatnonzero(~pc.match_substring_regex(texts, "[A-Za-z_]").fill_null(True).to_numpy(zero_copy_only=False))
+    ruled_out = pc.match_substring_regex(texts, NOT_A_NUMBER).fill_null(True)
+    maybe = np.flatnonzero(~ruled_out.to_numpy(zero_copy_only=False))
     valid = np.zeros(len(texts) + 1, dtype=bool)  # the last slot: a missing cell (code -1)
     valid[maybe[_check_digits(texts.take(pa.array(maybe)), _ref_date(as_of))[0]]] = True
     return valid[codes]

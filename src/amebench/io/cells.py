@@ -12,7 +12,11 @@ import numpy as np
 import pandas as pd
 from pandas.io.stata import StataMissingValue
 
-__all__ = ["BytesCell", "CoarsePeriod", "as_text", "gathered", "is_numbers", "text_of_rows"]
+__all__ = ["BYTES", "BytesCell", "CoarsePeriod", "as_text", "gathered", "is_numbers", "text_of_rows"]
+
+
+#: What a cell of bytes is (``str()`` of one is ``"b'...'"``).
+BYTES = (bytes, bytearray, memoryview)
 
 
 class BytesCell(TypeError):
@@ -37,7 +41,7 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
     longer than a month.
     """
     def cell(v):
-        if isinstance(v, (bytes, bytearray, memoryview)):  # str(v) would be "b'...'"
+        if isinstance(v, BYTES):
             raise BytesCell
         if isinstance(v, StataMissingValue):  # pd.read_stata(convert_missing=True): ".", ".a" ... are missing
             return ""

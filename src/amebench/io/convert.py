@@ -190,6 +190,9 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
     return out
 
 
+#: The reason a cell that holds a personal identity number is rejected with, in a column
+#: for none (an episode id, an amount).
+_NUMBER_IN_COLUMN = "holds what looks like a personal identity number; it must not be kept in this column"
 #: The reason a pseudonym cell that is a personal identity number is rejected with.
 _RAW_NUMBER = "is a personal identity number, not a pseudonym; it must not be kept"
 #: ... and what it adds when most of the unit's other values in the column have no letter:
@@ -207,7 +210,7 @@ def _numeric_units(text: pd.Series, others: np.ndarray, units: pd.Categorical) -
     from .._pseudonyms import _distinct_text
 
     codes, texts = _distinct_text(text.where(others, None))
-    numeric = ~pc.match_substring_regex(texts, "[A-Za-z_]").to_numpy(zero_copy_only=False)
+    numeric = ~pc.match_substring_regex(texts, privacy.NOT_A_NUMBER).to_numpy(zero_copy_only=False)
     pairs = pd.DataFrame({"unit": units.codes, "value": codes})[codes >= 0].drop_duplicates()
     share = pd.Series(numeric[pairs["value"].to_numpy()], index=pairs.index).groupby(pairs["unit"]).mean()
     mostly = share.reindex(np.arange(len(units.categories)), fill_value=0.0).to_numpy() > 0.5
@@ -358,8 +361,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             notnum, negative = notnum & p, negative & p
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
-            st.add(p & ~notnum & _identity_amounts(values, as_of), column, s,
-                   "holds what looks like a personal identity number; it must not be kept in this column")
+            st.add(p & ~notnum & _identity_amounts(values, as_of), column, s, _NUMBER_IN_COLUMN)
             ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
                                           thousands=fmt["thousands"]) & p & ~notnum
             st.add(ambiguous, column, s,
@@ -400,8 +402,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     for column in mapping:
         if column in _FREE_TEXT:
             inside = _number_inside(text[column], present[column], as_of)
-            st.add(inside, column, text[column], "holds what looks like a personal identity number; "
-                   "it must not be kept in this column")
+            st.add(inside, column, text[column], _NUMBER_IN_COLUMN)
     for column in _ID_COLUMNS:
         if column in text:
             mode = _mode(profile, column)

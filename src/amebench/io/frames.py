@@ -20,7 +20,7 @@ from .. import schema
 from ..exceptions import ProfileError, SchemaError, UnmappedCodeError
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
-from .cells import BytesCell, CoarsePeriod, as_text, is_numbers
+from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
 from .convert import convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
@@ -58,7 +58,7 @@ def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = Fals
     except UnicodeEncodeError:
         pass  # raised below, without the encoding error (it holds the cell) as its context
     except BytesCell:
-        held = frame[column].map(lambda v: isinstance(v, (bytes, bytearray, memoryview))).to_numpy(dtype=bool)
+        held = frame[column].map(lambda v: isinstance(v, BYTES)).to_numpy(dtype=bool)
         rows = (np.flatnonzero(held)[:10] + 1).tolist()
         raise SchemaError(
             f"the {table} frame's column {column} holds bytes, not text ({int(held.sum())} rows, first rows "

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from .parse import used_codes
+from .parse import DATE_MIN, used_codes
 from .rejects import FileState
 
 __all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
@@ -22,8 +22,8 @@ __all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
 _UNKNOWN_FILL = ("referral", "readiness", "gender")
 
 
-#: The earliest year of birth an episode may give (the readers' dates start in 1900 too).
-FIRST_BIRTH_YEAR = 1900
+#: The earliest year of birth an episode may give: the readers' first date's.
+FIRST_BIRTH_YEAR = DATE_MIN.year
 
 
 def episode_rules(st: FileState, as_of) -> None:
