@@ -1,5 +1,8 @@
 """Tests of cohort selection and as_of censoring."""
 
+import datetime
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -34,6 +37,12 @@ def net():
     ("2024-02", "2024-02-01", "2024-02-29"),  # leap year
     ("2024Q2", "2024-04-01", "2024-06-30"),
     (("2024-03-05", "2024-04-01"), "2024-03-05", "2024-04-01"),
+    # one day, however it is written
+    ("2024-03-05", "2024-03-05", "2024-03-05"),
+    (20240305, "2024-03-05", "2024-03-05"),
+    (datetime.date(2024, 3, 5), "2024-03-05", "2024-03-05"),
+    (pd.Timestamp("2024-03-05 14:00"), "2024-03-05", "2024-03-05"),
+    (np.datetime64("2024-03-05"), "2024-03-05", "2024-03-05"),
 ])
 def test_period_bounds_are_inclusive_days(period, first, last):
     assert period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
@@ -49,6 +58,14 @@ def test_enrolled_and_units_select(net):
     assert amebench.cohort(net, units=["b"]).episodes["episode_id"].tolist() == ["3", "4"]
     with pytest.raises(AmebenchError, match=r"unknown unit\(s\) \['c'\]"):
         amebench.cohort(net, units=["c"])
+    assert amebench.cohort(net, units="b").units == ("b",)
+
+
+@pytest.mark.parametrize("units", [180, ["b", 180]])
+def test_units_not_text_is_a_clear_error(net, units):
+    given = "180 (int)"  # was tuple(180): a bare TypeError
+    with pytest.raises(AmebenchError, match=rf"units takes unit ids as text.*got {re.escape(given)}"):
+        amebench.cohort(net, units=units)
 
 
 def test_earlier_as_of_hides_later_enrolments_and_exits(net):

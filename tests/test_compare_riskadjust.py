@@ -269,6 +269,44 @@ def test_risk_adjusted_table_unchanged_by_grouping():
                                rtol=1e-9)
 
 
+def test_a_case_mix_variable_with_one_value_is_left_out_with_a_warning():
+    table = _null_units(np.random.default_rng(2), k=4, n=50)  # readiness varies, gender "woman" only
+    table["gender"] = "woman"
+    with pytest.warns(CaseMixWarning, match=r"gender is 'woman' in all 200 episodes") as caught:
+        got = compare.risk_adjusted(table, casemix=("gender", "readiness"))
+    assert [(w.message.unit, w.message.column, w.message.episodes) for w in caught] == [(None, "gender", 200)]
+    want = compare.risk_adjusted(table, casemix=("readiness",))
+    assert got.casemix == ("readiness",)
+    assert got.table["method"].iloc[0] == "indirect standardisation, logistic GLM on readiness; exact Poisson CI"
+    pd.testing.assert_frame_equal(got.table, want.table)
+    # nothing varies: the model is its intercept, so E_j = n_j x the network rate and
+    # O/E_j = unit rate / network rate (hand calculation with the counts below)
+    table["readiness"] = "near"
+    with pytest.warns(CaseMixWarning):
+        crude = compare.risk_adjusted(table, casemix=("gender", "readiness"))
+    assert crude.casemix == () and "GLM on no case-mix" in crude.table["method"].iloc[0]
+    success = table["exit_reason"].eq("work")
+    observed = success.groupby(table["unit"]).sum()
+    expected = 50 * success.mean()
+    np.testing.assert_allclose(crude.table["expected"], np.full(4, expected))
+    np.testing.assert_allclose(crude.table["oe_ratio"], observed.to_numpy() / expected)
+    assert "case-mix none" in repr(crude)
+
+
+def test_a_network_without_payments_leaves_prior_welfare_months_out():
+    net = amebench.load_sample()
+    bare = amebench.Network.from_frames(episodes=net.episodes, units=net.units, as_of=net.as_of)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = compare.risk_adjusted(amebench.cohort(bare))  # statsmodels warned of a rank-deficient design
+    messages = [str(w.message) for w in caught]
+    assert [m for m in messages if "prior_welfare_months" in m] == [
+        f"prior_welfare_months is 0 in all {got.table['n'].sum()} episodes (the network has no payments): it "
+        "cannot adjust for anything and is left out of the model"]
+    assert not [w for w in caught if not issubclass(w.category, CaseMixWarning)]
+    assert "prior_welfare_months" not in got.casemix
+
+
 def _null_units(rng, k=30, n=300) -> pd.DataFrame:
     """k units of n exits each; case mix differs by unit, the outcome depends on case mix only."""
     unit = np.repeat([f"u{j:02d}" for j in range(k)], n)

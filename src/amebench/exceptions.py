@@ -78,10 +78,12 @@ class OverdispersionWarning(AmebenchWarning):
 
 
 class CaseMixWarning(AmebenchWarning):
-    """A unit has case-mix that the risk-adjustment model never saw.
+    """A unit has case-mix that the risk-adjustment model never saw, or a case-mix
+    variable has one value in every exit and is left out of the model.
 
-    ``unit``, ``column``, ``level`` and ``episodes`` (how many of the unit's exits have
-    that level) say which, for callers that word or suppress it themselves.
+    ``unit`` (None for a variable left out), ``column``, ``level`` and ``episodes`` (how
+    many of the unit's exits have that level) say which, for callers that word or
+    suppress it themselves.
     """
 
     def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +71,9 @@ def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return (first day, last day) of ``period``.
 
     ``period`` is a year (``2024`` or ``"2024"``), a month or quarter string
-    (``"2024-03"``, ``"2024Q1"``), a :class:`pandas.Period`, or a pair of dates
-    ``(start, end)``, both inclusive.
+    (``"2024-03"``, ``"2024Q1"``), one day (``"2024-03-05"``, the number ``20240305``
+    or a date), a :class:`pandas.Period`, or a pair of dates ``(start, end)``, both
+    inclusive.
     """
     try:
         if isinstance(period, (tuple, list)):
@@ -78,18 +81,30 @@ def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
                 raise ValueError
             start, end = (pd.Timestamp(p).normalize() for p in period)
         else:
-            if isinstance(period, int):
+            if isinstance(period, (datetime.date, np.datetime64)):  # a Timestamp is a date too
+                period = pd.Period(pd.Timestamp(period), freq="D")
+            elif isinstance(period, (int, np.integer)) and not isinstance(period, bool):
                 period = str(period)
             p = period if isinstance(period, pd.Period) else pd.Period(period)
             start, end = p.start_time.normalize(), p.end_time.normalize()
     except (TypeError, ValueError):
         raise AmebenchError(
             f"period {period!r} is not understood: give a year (2024), a month ('2024-03'), "
-            "a quarter ('2024Q1') or a pair of dates ('2024-01-01', '2024-06-30')"
+            "a quarter ('2024Q1'), a day ('2024-03-05' or 20240305) or a pair of dates ('2024-01-01', '2024-06-30')"
         ) from None
     if end < start:
         raise AmebenchError(f"period {period!r} ends before it starts")
     return start, end
+
+
+def _unit_ids(units) -> tuple[str, ...]:
+    """``units`` as a tuple of unit ids; an AmebenchError unless it is one id or several, as text."""
+    selected = (units,) if isinstance(units, str) else tuple(units) if isinstance(units, Iterable) else None
+    if selected is None or not all(isinstance(u, str) for u in selected):
+        given = units if selected is None else next(u for u in selected if not isinstance(u, str))
+        raise AmebenchError(f"units takes unit ids as text, e.g. units=['solna'] or units='0180'; got {given!r} "
+                            f"({type(given).__name__})")
+    return selected
 
 
 def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=None) -> Cohort:
@@ -100,12 +115,13 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     network
         A :class:`amebench.Network`.
     exited
-        Keep episodes that exited in this period (see :func:`period_bounds`); exits
-        after ``as_of`` are not observed and do not count.
+        Keep episodes that exited in this period: a year, month, quarter, day or pair
+        of dates (see :func:`period_bounds`; the number ``20240101`` is that one day).
+        Exits after ``as_of`` are not observed and do not count.
     enrolled
         Keep episodes that enrolled in this period.
     units
-        Keep these units (ids as in ``network.units.unit``).
+        Keep this unit or these units (ids as text, as in ``network.units.unit``).
     as_of
         The date up to which data are observed; default the network's extraction
         date. It cannot be later than the extraction date, since nothing after
@@ -132,7 +148,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     selected_units = None
     keep = (episodes["enrolled_on"] <= as_of).to_numpy(dtype=bool, copy=True)
     if units is not None:
-        selected_units = (units,) if isinstance(units, str) else tuple(units)
+        selected_units = _unit_ids(units)
         known = set(network.units["unit"].astype(str))
         unknown = sorted(set(selected_units) - known)
         if unknown:

@@ -57,13 +57,13 @@ class RiskAdjustedResult:
 
     def __repr__(self) -> str:
         return (
-            f"<RiskAdjustedResult of {len(self.table)} units: case-mix {', '.join(self.casemix)}; "
+            f"<RiskAdjustedResult of {len(self.table)} units: case-mix {', '.join(self.casemix) or 'none'}; "
             f"c-statistic {self.c_statistic:.3f}>"
         )
 
     def _repr_html_(self) -> str:
         return (
-            f"<p><b>Risk-adjusted comparison</b>: case-mix {', '.join(self.casemix)}; "
+            f"<p><b>Risk-adjusted comparison</b>: case-mix {', '.join(self.casemix) or 'none'}; "
             f"c-statistic {self.c_statistic:.3f}</p>" + self.table.to_html(index=False)
         )
 
@@ -107,7 +107,10 @@ def risk_adjusted(
     can pass 1 for a unit whose exits nearly all reach the outcome). Units without
     exits have no O/E and are left out of the table. Missing categorical case-mix becomes its
     own level ``unknown``. A unit holding a case-mix level that no other unit has
-    triggers a :class:`CaseMixWarning`: its expected count then rests on itself.
+    triggers a :class:`CaseMixWarning`: its expected count then rests on itself. A
+    case-mix variable with one value in every exited episode (every age band
+    ``unknown``) is left out of the model, with a :class:`CaseMixWarning`; ``method``
+    and the result's ``casemix`` name the variables the model used.
 
     References
     ----------
@@ -128,6 +131,8 @@ def risk_adjusted(
     if len(frame) == 0:
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
     features = _features(frame, cohort, casemix, rows=rows)
+    casemix = _varying(features, casemix, ledger=getattr(getattr(cohort, "network", None), "payments", None))
+    features = features[list(casemix)]
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
     _warn_unseen(features, frame["unit"], casemix)
     fit = _fit_grouped(features, y, casemix)
@@ -150,7 +155,8 @@ def risk_adjusted(
     table["ci_low"] = table["oe_ci_low"] * network_rate
     table["ci_high"] = table["oe_ci_high"] * network_rate
     table["observed"] = table["observed"].astype("int64")
-    table["method"] = "indirect standardisation, logistic GLM on " + ", ".join(casemix) + "; exact Poisson CI"
+    table["method"] = ("indirect standardisation, logistic GLM on " + (", ".join(casemix) or "no case-mix")
+                       + "; exact Poisson CI")
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
         table=tidy(table),
@@ -192,7 +198,7 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
     counts = np.bincount(inverse)
     patterns = features.iloc[first].reset_index(drop=True)
     design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
-                            drop_first=True, dtype="float64")
+                            drop_first=True, dtype="float64") if casemix else pd.DataFrame(index=patterns.index)
     design = sm.add_constant(design, has_constant="add")
     model = sm.GLM(y[first], design, family=sm.families.Binomial(),
                    freq_weights=counts.astype("float64")).fit()
@@ -335,6 +341,35 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
     windows = window_totals(payments, episodes, rows=rows, bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)],
                             count_months=True)
     return windows.paid_months[0]
+
+
+def _varying(features: pd.DataFrame, casemix, *, ledger) -> tuple[str, ...]:
+    """The case-mix variables that vary; a :class:`CaseMixWarning` for each left out.
+
+    A variable with one value in every exited episode (every age band ``unknown``,
+    ``prior_welfare_months`` 0 in a network without a ledger) cannot adjust anything:
+    in the model it would only be a second intercept (statsmodels warns of a
+    rank-deficient design).
+    """
+    kept = []
+    for column in casemix:
+        values = features[column]
+        if values.nunique(dropna=False) > 1:
+            kept.append(column)
+            continue
+        value = values.iloc[0]
+        value = int(value) if column in _NUMERIC and float(value).is_integer() else str(value)
+        why = (" (the network has no payments)" if column == "prior_welfare_months"
+               and (ledger is None or len(ledger) == 0) else "")
+        warnings.warn(
+            CaseMixWarning(
+                f"{column} is {value!r} in all {_episodes(len(values))}{why}: it cannot adjust for anything and "
+                "is left out of the model",
+                column=column, level=str(value), episodes=len(values),
+            ),
+            stacklevel=3,
+        )
+    return tuple(kept)
 
 
 def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
