@@ -99,6 +99,20 @@ def test_register_definition_by_hand():
     assert row["estimate"] == pytest.approx(3 / 4)
 
 
+def test_register_definition_without_a_ledger_says_so():
+    # the same exits as above; unit b has no ledger row and a has none at all without payments
+    payments = pd.DataFrame({"unit": "a", "person_id": ["p1"], "month": ["2024-01-01"], "amount_sek": [5000.0]})
+    episodes = pd.DataFrame({"unit": ["a", "b"], "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01", "exited_on": "2024-03-01", "exit_reason": "work"})
+    net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+    rows = retention(amebench.cohort(net), definition="register").set_index("unit")
+    assert rows.loc["a", "method"].startswith("register:")
+    assert rows.loc["b", "method"] == "no payment data for this group" and np.isnan(rows.loc["b", "estimate"])
+    assert rows.loc["b", "censored"] == 1  # as before: not eligible, never a failure
+    bare = retention(amebench.cohort(_network(None)), definition="register").iloc[0]
+    assert bare["method"] == "no payment data for this group" and np.isnan(bare["estimate"])
+
+
 def test_bad_options():
     c = amebench.cohort(_network(FOLLOWUPS))
     with pytest.raises(AmebenchError, match="definition"):

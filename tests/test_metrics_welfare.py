@@ -92,6 +92,7 @@ def test_hand_ledger_per_person(hand):
     b = out[out["unit"] == "b"].iloc[0]
     assert (b["n"], b["eligible"], b["censored"]) == (1, 0, 1)
     assert np.isnan(b["estimate"])
+    assert a["method"] == "t" and b["method"] == "no payment data for this group"
 
 
 def test_household_counted_once(hand):
@@ -175,6 +176,16 @@ def test_comparison_gives_difference_in_differences(hand):
     boot = welfare_delta(hand, months=3, per="person", by=(), comparison=cohort(other), n_boot=500)
     assert list(boot.columns) == list(both.columns)
     assert boot.iloc[2]["ci_low"] <= boot.iloc[2]["estimate"] <= boot.iloc[2]["ci_high"]
+
+
+def test_groups_without_a_ledger_row_say_so(hand):
+    # unit b has no ledger row: its participant row and its difference row say so
+    out = welfare_delta(hand, months=3, comparison=hand, method="t").set_index(["unit", "group"])
+    assert out.loc[("a", "difference"), "method"] == "did-welch-t"
+    assert (out.loc["b", "method"] == "no payment data for this group").all()
+    bare = cohort(_network(EPISODES, None, "2024-07-15"))  # no ledger at all
+    whole = welfare_delta(bare, months=3, by=(), method="t").iloc[0]
+    assert (whole["n"], whole["censored"], whole["method"]) == (5, 5, "no payment data for this group")
 
 
 def test_difference_rows_pair_the_groups_by_key():

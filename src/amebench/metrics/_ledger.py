@@ -28,6 +28,10 @@ __all__ = ["code_ahead", "month_index", "Windows", "window_totals"]
 
 _EPOCH_YEAR = 1970
 _NO_MONTH = np.iinfo(np.int64).min
+#: ``method`` of a result row whose units have no ledger row at all: its exits are not
+#: merely censored, nothing about payments is known
+NO_LEDGER = "no payment data for this group"
+
 _FAR_FIRST = np.iinfo(np.int64).max
 _FAR_LAST = np.iinfo(np.int64).min
 _I32_MIN, _I32_MAX = np.iinfo(np.int32).min, np.iinfo(np.int32).max
@@ -83,6 +87,11 @@ class Windows:
     amount: list[np.ndarray]
     paid: list[np.ndarray]
     paid_months: list[np.ndarray] | None = None
+
+    @property
+    def has_ledger(self) -> np.ndarray:
+        """Whether the episode's unit has any ledger row (a unit without one has no coverage)."""
+        return self.coverage_first <= self.coverage_last
 
 
 def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.ndarray | None = None,

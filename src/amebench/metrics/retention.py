@@ -11,7 +11,7 @@ from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
-from ._ledger import month_index, window_totals
+from ._ledger import NO_LEDGER, month_index, window_totals
 
 __all__ = ["retention"]
 
@@ -72,7 +72,9 @@ def retention(
     (complete case), ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
     eligible. A group whose unit has no follow-up rows at all gets a missing
-    estimate (not a zero). Register definition: the window is months
+    estimate (not a zero) and ``method`` ``"no follow-up data for this group"``
+    (with the register definition, no ledger row: ``"no payment data for this
+    group"``, its exits all ``censored``). Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
     unit's ledger coverage and ends before the month of ``as_of`` (a month not yet
     complete; ``days`` >= 31, so that the window is never empty); there is no
@@ -109,10 +111,9 @@ def retention(
                                                          as_of=pd.Timestamp(cohort.as_of))
         method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
     else:
-        responded, retained, covered = _register_status(cohort.network.payments, exits, days,
-                                                        as_of=pd.Timestamp(cohort.as_of))
+        responded, retained, covered, has_data = _register_status(cohort.network.payments, exits, days,
+                                                                  as_of=pd.Timestamp(cohort.as_of))
         eligible &= covered
-        has_data = pd.Series(True, index=exits.index)
         method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"
     frame = exits[list(by)].copy()
     frame["_n"] = 1
@@ -138,7 +139,8 @@ def retention(
     denominator = out["eligible"].clip(lower=1)
     out["estimate_worst"] = np.where(has_eligible, out["events"] / denominator, np.nan)
     out["estimate_best"] = np.where(has_eligible, (out["events"] + out["non_respondents"]) / denominator, np.nan)
-    out["method"] = np.where(out["_data"] > 0, method, "no follow-up data for this group")
+    no_data = "no follow-up data for this group" if definition == "followup" else NO_LEDGER
+    out["method"] = np.where(out["_data"] > 0, method, no_data)
     out["conf_level"] = conf_level
     return tidy(out.drop(columns="_data"))
 
@@ -189,4 +191,4 @@ def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, 
     last_observed = np.minimum(windows.coverage_last, as_of_month - 1)
     covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= last_observed), index=exits.index)
     retained = pd.Series(windows.paid[0] == 0, index=exits.index)
-    return pd.Series(True, index=exits.index), retained, covered
+    return pd.Series(True, index=exits.index), retained, covered, pd.Series(windows.has_ledger, index=exits.index)

@@ -14,7 +14,7 @@ from ..results import check_by, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import mean_intervals, t_intervals
 from ._deciding import DECIDING_COLUMNS, _deciding_rows
-from ._ledger import code_ahead, month_index, window_totals
+from ._ledger import NO_LEDGER, code_ahead, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
@@ -98,7 +98,9 @@ def welfare_delta(
         - ``total_sek``: sum over eligible people of (payments in the ``months``
           months after exit - payments in the ``months`` months before
           enrolment) = ``months x estimate x eligible``.
-        - ``method``, ``conf_level``.
+        - ``method``, ``conf_level``. A group none of whose units has a row in the
+          ledger has ``method`` ``"no payment data for this group"`` (its people are
+          all ``censored``: nothing about their payments is known).
 
         ``difference`` rows hold participants - comparison for ``estimate``,
         ``mean_before`` and ``mean_after``; counts are the two groups' sums and
@@ -249,6 +251,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     out["_after"] = np.where(eligible, after / months, np.nan)
     out["_delta"] = out["_after"] - out["_before"]
     out["_no_payment"] = np.where(eligible, paid_after == 0, False)
+    out["_ledger"] = sums.has_ledger
     return out
 
 
@@ -284,6 +287,7 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
     before = frame["_before"].to_numpy(dtype=np.float64)
     after = frame["_after"].to_numpy(dtype=np.float64)
     no_payment = frame["_no_payment"].to_numpy(dtype=bool)
+    ledger = frame["_ledger"].to_numpy(dtype=bool)
     # the intervals of every group come from one call each below
     variances, nones, samples = [], [], []
     for key, at in _group_rows(frame, by):
@@ -313,7 +317,7 @@ def _summaries(frame, by, name, kind, conf_level, n_boot, seed, months) -> list[
             "share_no_payment_ci_low": np.nan,
             "share_no_payment_ci_high": np.nan,
             "total_sek": float(deltas.sum() * months) if m else np.nan,
-            "method": _method_label(kind, n_boot, seed),
+            "method": _method_label(kind, n_boot, seed) if ledger[at].any() else NO_LEDGER,
             "conf_level": float(conf_level),
         })
     eligible_n = np.array([row["eligible"] for row in rows], dtype=np.int64)
@@ -383,7 +387,8 @@ def _differences(values, by, kind, conf_level, n_boot, seed) -> list[dict]:
             "share_no_payment_ci_low": np.nan,
             "share_no_payment_ci_high": np.nan,
             "total_sek": np.nan,
-            "method": _method_label(kind, n_boot, seed, prefix="did-"),
+            "method": (_method_label(kind, n_boot, seed, prefix="did-")
+                       if t["_ledger"].any() and c["_ledger"].any() else NO_LEDGER),
             "conf_level": float(conf_level),
         })
     return rows
