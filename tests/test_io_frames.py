@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from amebench import schema
@@ -637,7 +638,7 @@ def test_a_date_column_of_numbers_is_an_error_with_the_conversion(table, column,
                                         "amount_sek": 100.0})}
     frames[table] = frames[table].assign(**{column: numbers})
     with pytest.raises(SchemaError, match=rf"the {table} frame's column {column} holds numbers, not dates; "
-                                          r"convert it first") as info:
+                                          r"convert the numbers first") as info:
         Network.from_frames(**frames, as_of="2024-12-31")
     # the advised conversion gives the dates (20240131 -> 2024-01-31, 202401 -> January)
     if numbers[0] > 100_000:
@@ -647,6 +648,29 @@ def test_a_date_column_of_numbers_is_an_error_with_the_conversion(table, column,
         loaded = Network.from_frames(**{**frames, table: frames[table].assign(**{column: converted})},
                                      as_of="2024-12-31")
         assert len(loaded.rejects) == 0
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+@pytest.mark.parametrize(("table", "column", "numbers"), [("episodes", "exited_on", [20240131, None]),
+                                                          ("payments", "month", [202401, 202402])])
+def test_numbers_read_as_nanoseconds_are_an_error_not_1970_dates(table, column, numbers, arrow):
+    # pd.to_datetime(20240131) is 1970-01-01 00:00:00.020240131: such rows loaded as 1970
+    # dates, without a word (enrolled 2024, exited 1970 -> rejected as exit before enrolment)
+    frames = {"episodes": pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                                        "enrolled_on": ["2024-01-01", "2024-01-02"]}),
+              "payments": pd.DataFrame({"unit": "a", "person_id": ["p1", "p2"], "month": "2024-02",
+                                        "amount_sek": 100.0})}
+    times = pd.Series(pd.to_datetime(pd.Series(numbers, dtype="Int64")))
+    assert times.iloc[0] == pd.Timestamp("1970-01-01") + pd.Timedelta(nanoseconds=numbers[0])
+    if arrow:
+        times = times.astype(pd.ArrowDtype(pa.timestamp("ns")))
+    frames[table] = frames[table].assign(**{column: times.array})
+    with pytest.raises(SchemaError, match=rf"the {table} frame's column {column} holds times within 1970-01-01 "
+                                          r"\(\d rows?, first rows \[1.*convert the numbers first"):
+        Network.from_frames(**frames, as_of="2024-12-31")
+    # midnight of 1970-01-01 is a date like any other: no error
+    frames[table][column] = pd.Timestamp("1970-01-01")
+    Network.from_frames(**frames, as_of="2024-12-31")
 
 
 def test_stata_missing_ids_are_missing_not_one_household():

@@ -139,7 +139,8 @@ class Network:
         encoding only the frame's owner knows, and ``str()`` of it (``"b'p12'"``) would
         hide an identity number inside from the checks. A date or month column of
         numbers (``20240131``, SAS day numbers) is a ``SchemaError`` that says how to
-        convert it. A Stata missing value (``pd.read_stata(convert_missing=True)``) is a
+        convert it, and so is one of such numbers that ``pd.to_datetime`` made times
+        within 1970-01-01 (it reads them as nanoseconds). A Stata missing value (``pd.read_stata(convert_missing=True)``) is a
         missing cell; a ``Period`` is its first day (a month column takes its month; one
         longer than a month is a ``SchemaError``); a
         ``municipality_code`` given as a number gets its leading zero back (180 is

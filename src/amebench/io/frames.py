@@ -13,6 +13,8 @@ position in the frame as its line; the reconciliation has a row per unit and fra
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 
@@ -97,8 +99,14 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     # convert takes those as they are (amounts.numeric_amounts)
     columns = {}
     for c in cols:
-        if schema.TABLES[table].dtypes[c] == schema.DATE and is_numbers(frame[c]) and frame[c].notna().any():
-            raise SchemaError(_numeric_dates(table, c))
+        if schema.TABLES[table].dtypes[c] == schema.DATE:
+            if is_numbers(frame[c]) and frame[c].notna().any():
+                raise SchemaError(_numeric_dates(table, c, "holds numbers, not dates"))
+            rows = _nanosecond_numbers(frame[c])
+            if len(rows):
+                raise SchemaError(_numeric_dates(
+                    table, c, f"holds times within 1970-01-01 ({len(rows)} rows, first rows {(rows[:10] + 1).tolist()}): "
+                    "numbers read as times"))
         if c == "amount_sek":
             columns[c] = frame[c] if is_numbers(frame[c]) else _text_of(frame, c, table)
         else:
@@ -126,10 +134,29 @@ def _municipality_codes(codes: pd.Series) -> list:
     return out
 
 
-def _numeric_dates(table: str, column: str) -> str:
+def _nanosecond_numbers(column: pd.Series) -> np.ndarray:
+    """Positions of the datetimes within 1970-01-01 but not at its midnight: numbers
+    (20240131, SAS day numbers) that ``pd.to_datetime`` read as nanoseconds after 1970.
+
+    A column whose earliest time is later (nearly every one) is settled by its minimum.
+    """
+    if not pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return np.array([], dtype=np.intp)
+    first = column.min()  # a datetime.date (Arrow date32) has no time of day
+    if not isinstance(first, datetime.datetime) or pd.Timestamp(first).tz_localize(None) >= _DAY_AFTER_EPOCH:
+        return np.array([], dtype=np.intp)
+    naive = column.dt.tz_localize(None) if column.dt.tz is not None else column
+    odd = (naive >= _EPOCH) & (naive < _DAY_AFTER_EPOCH) & (naive != naive.dt.normalize())
+    return np.flatnonzero(odd.fillna(False).to_numpy(dtype=bool))
+
+
+_EPOCH, _DAY_AFTER_EPOCH = pd.Timestamp("1970-01-01"), pd.Timestamp("1970-01-02")
+
+
+def _numeric_dates(table: str, column: str, holds: str) -> str:
     """The error for a date or month column of numbers (20240131, SAS day numbers, 202401)."""
     form, example = ("%Y%m", "202401") if column == "month" else ("%Y%m%d", "20240131")
-    return (f"the {table} frame's column {column} holds numbers, not dates; convert it first, e.g. numbers like "
+    return (f"the {table} frame's column {column} {holds}; convert the numbers first, e.g. numbers like "
             f"{example}: pd.to_datetime(frame[{column!r}].astype('Int64').astype('string'), format={form!r}) "
             "(pd.to_datetime of the numbers themselves reads them as nanoseconds after 1970-01-01; SAS day "
             "numbers: pd.to_datetime(frame[...], unit='D', origin='1960-01-01'))")
