@@ -10,6 +10,7 @@ from amebench.exceptions import ProfileError, RejectError, SchemaError
 from amebench.io import read_export
 from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
+from amebench.privacy import HIDDEN_NUMBER
 
 
 def _episodes():
@@ -671,6 +672,38 @@ def test_numbers_read_as_nanoseconds_are_an_error_not_1970_dates(table, column, 
     # midnight of 1970-01-01 is a date like any other: no error
     frames[table][column] = pd.Timestamp("1970-01-01")
     Network.from_frames(**frames, as_of="2024-12-31")
+
+
+def test_codes_in_any_case_and_yes_no_as_numbers_load():
+    # codes were case-sensitive ("Work" an error) and a 0/1 born_abroad (Stata, SAS) an error
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3", "4"], "person_id": ["p1", "p2", "p3", "p4"],
+                             "enrolled_on": "2024-01-01", "exited_on": "2024-03-01",
+                             "exit_reason": ["Work", "WORK", "Dropped_Out", "studies"],
+                             "born_abroad": [True, False, None, True]})
+    want = Network.from_frames(episodes=episodes.assign(exit_reason=["work", "work", "dropped_out", "studies"]),
+                               as_of="2024-12-31").episodes
+    for born_abroad in ([1, 0, None, 1], [1.0, 0.0, np.nan, 1.0], pd.array([1, 0, None, 1], dtype="Int8"),
+                        ["TRUE", "false", None, "1"]):
+        got = Network.from_frames(episodes=episodes.assign(born_abroad=born_abroad), as_of="2024-12-31")
+        assert len(got.rejects) == 0
+        pd.testing.assert_frame_equal(got.episodes, want)
+
+
+def test_values_that_are_no_canonical_code_are_counted_with_the_fix():
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3", "4"], "person_id": ["p1", "p2", "p3", "p4"],
+                             "enrolled_on": "2024-01-01", "exited_on": "2024-03-01",
+                             "exit_reason": ["Arbete", "Arbete", "8112189876", "studies"],
+                             "born_abroad": [2, 0, 1, 2]})
+    with pytest.raises(SchemaError) as info:
+        Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    message = str(info.value)
+    assert message.startswith("the episodes frame holds values that are not canonical codes: exit_reason: "
+                              f"'Arbete' (2 rows), '{HIDDEN_NUMBER}' (1 row) (canonical codes, in any "
+                              "case: ['work', ")
+    assert "born_abroad: '2' (2 rows) (yes/no: True/False, 1/0 or 'true'/'false')" in message
+    fix = "frame['exit_reason'] = frame['exit_reason'].astype('string').replace({'Arbete': '<canonical code>', ...})"
+    assert message.endswith(f"map them first, e.g. {fix}")
+    assert "8112189876" not in message
 
 
 def test_stata_missing_ids_are_missing_not_one_household():

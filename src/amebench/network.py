@@ -140,11 +140,15 @@ class Network:
         hide an identity number inside from the checks. A date or month column of
         numbers (``20240131``, SAS day numbers) is a ``SchemaError`` that says how to
         convert it, and so is one of such numbers that ``pd.to_datetime`` made times
-        within 1970-01-01 (it reads them as nanoseconds). A Stata missing value (``pd.read_stata(convert_missing=True)``) is a
-        missing cell; a ``Period`` is its first day (a month column takes its month; one
-        longer than a month is a ``SchemaError``); a
-        ``municipality_code`` given as a number gets its leading zero back (180 is
-        ``"0180"``), and one that is not 4 characters is a ``SchemaError``.
+        within 1970-01-01 (it reads them as nanoseconds). A Stata missing value
+        (``pd.read_stata(convert_missing=True)``) is a missing cell; a ``Period`` is its
+        first day (a month column takes its month; one longer than a month is a
+        ``SchemaError``); a ``municipality_code`` given as a number gets its leading
+        zero back (180 is ``"0180"``), and one that is not 4 characters is a
+        ``SchemaError``. Codes are canonical codes in any case (``"Work"`` is
+        ``work``); yes/no columns take ``True``/``False``, ``1``/``0`` or
+        ``"true"``/``"false"``. Other values are a ``SchemaError`` counting the rows
+        of each and showing how to map them.
 
         Each frame is validated in one pass, every row with its own unit (an episode id
         or a person may recur in another unit; an activity belongs to an episode of its

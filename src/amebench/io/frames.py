@@ -34,29 +34,31 @@ __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
 #: The profile canonical frames are read with.
 CANONICAL_PROFILE = {
-    "profile": {"name": "<canonical frames>", "person_id": "pseudonym", "household_id": "pseudonym"},
+    "profile": {"name": "<canonical frames>", "person_id": "pseudonym", "household_id": "pseudonym",
+                "codes_case": "ignore"},  # "Work" is work: the canonical codes differ in more than case
     "format": {
         "date_format": ["%Y-%m-%d"],
         "month_format": ["%Y-%m-%d", "%Y-%m"],
         "decimal": ".",
         "thousands": "",
         "missing_values": [],
-        "true_values": ["true"],
-        "false_values": ["false"],
+        "true_values": ["true", "1"],  # 1 and 0: booleans as Stata and SAS keep them
+        "false_values": ["false", "0"],
     },
 }
 
 
 #: Identifier columns: a whole float (pandas makes an integer column with a missing value
 #: float) is written as the Excel and Parquet readers write it, "1" and not "1.0". The
-#: unit column is written so too.
+#: unit column and the yes/no columns (1.0 is true) are written so too.
 _ID_COLUMNS = ("episode_id", "person_id", "household_id")
+_WHOLE = (*_ID_COLUMNS, "unit", *(c for t in schema.TABLES.values() for c, d in t.dtypes.items() if d == "boolean"))
 
 
 def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = False) -> pd.Series:
     """:func:`~amebench.io.cells.as_text` of one column; a SchemaError naming the rows whose text is not Unicode."""
     try:
-        return as_text(frame[column], ids=column in _ID_COLUMNS or column == "unit", coded=coded)
+        return as_text(frame[column], ids=column in _WHOLE, coded=coded)
     except UnicodeEncodeError:
         pass  # raised below, without the encoding error (it holds the cell) as its context
     except BytesCell:
@@ -153,6 +155,23 @@ def _nanosecond_numbers(column: pd.Series) -> np.ndarray:
 _EPOCH, _DAY_AFTER_EPOCH = pd.Timestamp("1970-01-01"), pd.Timestamp("1970-01-02")
 
 
+def _not_canonical(table: str, unmapped: dict) -> str:
+    """The error for values that are no canonical code, with rows per value and the fix."""
+    found, fixes = [], []
+    for column, values in unmapped.items():
+        counts = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{redact_numbers(v, limit=80)!r} ({k} row{'s' if k != 1 else ''})" for v, k in counts[:10])
+        more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
+        if column in schema.CODE_LISTS:
+            found.append(f"{column}: {shown}{more} (canonical codes, in any case: {list(schema.CODE_LISTS[column])})")
+            fixes.append(f"frame[{column!r}] = frame[{column!r}].astype('string').replace("
+                         f"{{{redact_numbers(counts[0][0], limit=80)!r}: '<canonical code>', ...}})")
+        else:
+            found.append(f"{column}: {shown}{more} (yes/no: True/False, 1/0 or 'true'/'false')")
+    fix = f"; map them first, e.g. {'; '.join(fixes)}" if fixes else ""
+    return f"the {table} frame holds values that are not canonical codes: {'; '.join(found)}{fix}"
+
+
 def _numeric_dates(table: str, column: str, holds: str) -> str:
     """The error for a date or month column of numbers (20240131, SAS day numbers, 202401)."""
     form, example = ("%Y%m", "202401") if column == "month" else ("%Y%m%d", "20240131")
@@ -208,12 +227,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
         try:
             states.append(convert(raw, table_profile(profile, table), profile, unit=row_units, key=None, as_of=as_of))
         except UnmappedCodeError as exc:
-            found = "; ".join(
-                f"{col}: {[redact_numbers(v, limit=80) for v in sorted(values)]} "
-                f"(canonical: {list(schema.CODE_LISTS.get(col, ('true', 'false')))})"
-                for col, values in exc.unmapped.items()
-            )
-            raise SchemaError(f"the {table} frame holds values that are not canonical codes: {found}") from None
+            raise SchemaError(_not_canonical(table, exc.unmapped)) from None
         except ProfileError as exc:
             column = getattr(exc, "raw_numbers", None)
             if column is None:
