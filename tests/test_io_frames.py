@@ -674,6 +674,17 @@ def test_numbers_read_as_nanoseconds_are_an_error_not_1970_dates(table, column, 
     Network.from_frames(**frames, as_of="2024-12-31")
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-8"])
+def test_bytes_in_the_units_frame_are_refused_as_in_the_others(encoding):
+    # latin-1 bytes gave pandas' decode error, UTF-8 bytes were decoded without a word
+    units = pd.DataFrame({"unit": ["a", "b"], "name": pd.Series(["Solna", "Järfälla".encode(encoding)], dtype=object)})
+    episodes = pd.DataFrame({"unit": ["a", "b"], "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01"})
+    with pytest.raises(SchemaError, match=r"^the units frame's column name holds bytes, not text \(1 row, first rows "
+                                          r"\[2\]\); decode them first"):
+        Network.from_frames(episodes=episodes, units=units, as_of="2024-12-31")
+
+
 def test_codes_in_any_case_and_yes_no_as_numbers_load():
     # codes were case-sensitive ("Work" an error) and a 0/1 born_abroad (Stata, SAS) an error
     episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3", "4"], "person_id": ["p1", "p2", "p3", "p4"],

@@ -62,17 +62,27 @@ def _text_of(frame: pd.DataFrame, column: str, table: str, *, coded: bool = Fals
     except UnicodeEncodeError:
         pass  # raised below, without the encoding error (it holds the cell) as its context
     except BytesCell:
-        held = frame[column].map(lambda v: isinstance(v, BYTES)).to_numpy(dtype=bool)
-        rows = (np.flatnonzero(held)[:10] + 1).tolist()
-        raise SchemaError(
-            f"the {table} frame's column {column} holds bytes, not text ({int(held.sum())} rows, first rows "
-            f"{rows}); decode them first, e.g. frame[{column!r}].str.decode('utf-8') (pd.read_sas gives text "
-            "with its encoding argument, e.g. encoding='latin-1')"
-        ) from None
+        raise _bytes_error(frame, [column], table) from None
     except CoarsePeriod:
         raise SchemaError(f"the {table} frame's column {column} holds Periods longer than a month (quarters or "
                           "years): give the day or month each row is about") from None
     raise schema.not_unicode_error(frame[[column]], f"the {table} frame")
+
+
+def _bytes_error(frame: pd.DataFrame, columns, table: str) -> SchemaError | None:
+    """A SchemaError naming the rows of the first of ``columns`` that holds a cell of bytes, or None."""
+    for column in columns:
+        if frame[column].dtype != object and not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            continue
+        held = np.fromiter((isinstance(v, BYTES) for v in frame[column].astype(object)), bool, len(frame))
+        if held.any():
+            rows, k = (np.flatnonzero(held)[:10] + 1).tolist(), int(held.sum())
+            return SchemaError(
+                f"the {table} frame's column {column} holds bytes, not text ({k} row{'s' if k != 1 else ''}, first rows "
+                f"{rows}); decode them first, e.g. frame[{column!r}].str.decode('utf-8') (pd.read_sas gives text "
+                "with its encoding argument, e.g. encoding='latin-1')"
+            )
+    return None
 
 
 def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorical]:
@@ -203,6 +213,10 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     for table, frame in {"units": units, **given}.items():
         _check_frame(frame, table)
     states = []
+    if units is not None:  # the units' coercion decoded bytes as UTF-8, or named its decode error
+        error = _bytes_error(units, [c for c in units.columns if c in schema.UNITS.columns], "units")
+        if error is not None:
+            raise error
     if units is not None and "unit" in units:  # checked before the other frames are read
         units = units.assign(unit=_text_of(units, "unit", "units").where(units["unit"].notna().to_numpy(), None))
         for row, unit in enumerate(units["unit"], start=1):
