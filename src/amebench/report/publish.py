@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label
-from ..plotting import _FLOW_LINES, NAMED_ROWS
+from ..plotting import NAMED_ROWS
+from ..plotting.flows import FLOW_LINES
 from ..results import GROUPING
 from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
@@ -93,7 +94,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         inner = []
         text_key = f"{section.key}_text"
         units = section.tables["flows"]["unit"].nunique() if "flows" in section.tables else 0
-        if units > _FLOW_LINES:  # the figure draws the units' sum (plotting.flow_plot)
+        if units > FLOW_LINES:  # the figure draws the units' sum (plotting.flow_plot)
             text_key = "flow_text_total"
         if text_key in t:
             inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields, units=units))}</p>")

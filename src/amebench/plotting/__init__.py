@@ -1,0 +1,24 @@
+"""Figures drawn from result tables: funnel, caterpillar, rank, observed/expected, flows.
+
+Every function takes a result (or result table), ``ax=None``, ``lang="en"`` (or
+``"sv"``: axis labels and legends in Swedish) and ``**kwargs`` and returns the Axes.
+It draws only what the table holds: rows hidden by disclosure control (missing
+estimates) are left out.
+"""
+
+from __future__ import annotations
+
+from ._axes import NAMED_ROWS
+from .flows import exit_reason_plot, flow_plot
+from .funnel import funnel_plot
+from .intervals import caterpillar_plot, oe_plot, rank_plot
+
+__all__ = [
+    "funnel_plot",
+    "caterpillar_plot",
+    "rank_plot",
+    "oe_plot",
+    "flow_plot",
+    "exit_reason_plot",
+    "NAMED_ROWS",
+]

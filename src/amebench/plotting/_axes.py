@@ -1,0 +1,72 @@
+"""What the figures share: their Axes, row limits, number and percentage axes, colours."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: The colour of a point or interval that is not marked out.
+POINT = "#24292f"
+#: Estimates and limits within [0, 1] (and this rounding) are proportions: a percentage axis.
+PROPORTION_TOLERANCE = 1.0 + 1e-9
+#: Space (in rows) above the first and below the last row of a one-row-per-unit figure.
+ROW_MARGIN = 0.5
+#: A figure with one row per unit names every row up to this many units (every county's
+#: municipalities: Västra Götaland has 49). With more it is an overview: thin rows
+#: without names, which the report draws at a fixed height (at 0.38 inch a row, 290
+#: named rows made a figure 112 inches tall).
+NAMED_ROWS = 50
+#: An overview's height of an exit-reason bar (a named bar's leaves a gap).
+OVERVIEW_BAR, NAMED_BAR = 1.0, 0.8
+
+
+def axes_of(ax):
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.gca()
+
+
+def row_limits(ax, rows: int) -> None:
+    """Half a row above the first row and below the last, whatever the number of rows.
+
+    matplotlib's default margin is 5 % of the data: some 14 empty rows at each end of a
+    figure of 290 units.
+    """
+    ax.set_ylim(-ROW_MARGIN, max(rows, 1) - 1 + ROW_MARGIN)
+
+
+def is_proportion(values) -> bool:
+    values = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    return bool(len(values)) and bool(values.between(0, PROPORTION_TOLERANCE).all())
+
+
+#: Between a number and its % sign, as in the report's tables ("38.1 %", "38,1 %").
+PERCENT_SIGN = "\u00a0%"
+
+
+def percent_axis(axis, lang: str = "en") -> None:
+    """Percentages with as many decimals as the tick spacing needs (no 82.5 shown as 82)."""
+    from matplotlib.ticker import PercentFormatter
+
+    class Localised(PercentFormatter):
+        def __call__(self, x, pos=None):
+            return localise(super().__call__(x, pos), lang)
+
+    axis.set_major_formatter(Localised(1.0, decimals=None, symbol=PERCENT_SIGN))
+
+
+def number_axis(axis, lang: str = "en") -> None:
+    """Numbers with thin-space thousands, a true minus sign and the language's decimal mark."""
+    from matplotlib.ticker import ScalarFormatter
+
+    class Localised(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            if abs(x) >= 1000 and x == round(x):
+                return localise(f"{x:,.0f}".replace(",", "\u2009"), lang)
+            return localise(super().__call__(x, pos), lang)
+
+    axis.set_major_formatter(Localised(useOffset=False))
+
+
+def localise(text: str, lang: str) -> str:
+    text = text.replace("-", "\u2212")
+    return text.replace(".", ",") if lang == "sv" else text

@@ -1,0 +1,104 @@
+"""Figures of flows: the active stock over months, and exit reasons per unit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..labels import code_label, figure_text
+from ..schema import outcome_reasons
+from ._axes import NAMED_BAR, NAMED_ROWS, OVERVIEW_BAR, axes_of, number_axis, percent_axis, row_limits
+
+__all__ = ["FLOW_LINES", "flow_plot", "exit_reason_plot"]
+
+#: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
+#: more, one line of their sum: 290 lines and legend entries cover the plot.
+FLOW_LINES = 10
+#: At most about this many month ticks on a flow figure.
+_MONTH_TICKS = 8
+
+
+def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
+    """Draw the active stock per unit over months from a :func:`amebench.metrics.flows` table.
+
+    Up to 10 units get a line each; months whose counts were hidden by disclosure
+    control are gaps in the lines. With more units one line shows their sum per month,
+    and its legend says when hidden counts are not in it. At most about 8 months are
+    labelled.
+    """
+    import matplotlib.dates as mdates
+
+    ax = axes_of(ax)
+    stock = pd.to_numeric(table["stock"], errors="coerce")
+    units = table["unit"].nunique()
+    if units <= FLOW_LINES:
+        for unit, rows in table.assign(stock=stock).groupby("unit", sort=False, observed=True):
+            rows = rows.sort_values("month")
+            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **kwargs)
+    else:
+        total = stock.groupby(pd.to_datetime(table["month"])).sum(min_count=1).sort_index()
+        key = "all_units_shown" if stock.isna().any() else "all_units"
+        ax.plot(total.index, total.to_numpy(), label=figure_text(key, lang, k=units), **kwargs)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=_MONTH_TICKS))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set_ylabel(figure_text("stock", lang))
+    number_axis(ax.yaxis, lang)
+    ax.legend(frameon=False, fontsize="small", ncols=2)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+#: Exit-reason colours by meaning: greens for work, blue for studies, greys for neutral
+#: exits, warm colours for exits without a result (schema.EXIT_REASONS order).
+_REASON_COLOURS = {
+    "work": "#1a7f37", "work_subsidised": "#4ac26b", "self_employed": "#aceebb",
+    "work_programme": "#8250df", "studies": "#0969da", "care": "#54aeff",
+    "other_agency": "#6e7781", "moved": "#afb8c1", "leave": "#d0d7de",
+    "returned_to_welfare": "#bc4c00", "dropped_out": "#cf222e", "other": "#8c6d1f", "unknown": "#e1c16e",
+}
+
+
+def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
+    """Draw each unit's exit reasons as shares of its exits (stacked horizontal bars).
+
+    ``table`` has ``unit``, ``exit_reason``, ``n``. Counts hidden by disclosure control
+    are left out: the shares of such a unit are shares of its shown exits, and its
+    name is marked with an asterisk explained in the legend. Up to 50 units
+    (``NAMED_ROWS``) each bar is named, in the table's order; with more, an overview of
+    unnamed bars ordered by the share of exits to work (the default ``work`` group).
+    """
+    ax = axes_of(ax)
+    values = pd.to_numeric(table["n"], errors="coerce")
+    partial = set(table.loc[values.isna(), "unit"].astype(str))
+    counts = table.assign(n=values).pivot_table(
+        index="unit", columns="exit_reason", values="n", aggfunc="sum", observed=True
+    )
+    order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns
+                                                                   if r not in _REASON_COLOURS]
+    counts = counts[order]
+    shares = counts.div(counts.sum(axis=1), axis=0).fillna(0.0)
+    overview = len(shares) > NAMED_ROWS
+    if overview:  # no names to find a unit by: ordered by the share of exits to work, highest first
+        work = shares[[r for r in shares.columns if r in outcome_reasons("work")]].sum(axis=1)
+        shares = shares.loc[work.sort_values(ascending=False, kind="stable").index]
+    names = [f"{u}*" if str(u) in partial else str(u) for u in shares.index]
+    rows = np.arange(len(shares))
+    left = np.zeros(len(shares))
+    for reason in shares.columns:
+        style = {"color": _REASON_COLOURS.get(str(reason), "#999999"),
+                 "height": OVERVIEW_BAR if overview else NAMED_BAR, **kwargs}
+        ax.barh(rows, shares[reason], left=left, label=code_label(str(reason), lang), **style)
+        left += shares[reason].to_numpy()
+    if overview:
+        ax.set_yticks([])
+        ax.set_ylabel(figure_text("ordered_work", lang, k=len(shares)))
+    else:
+        ax.set_yticks(rows, names)
+    if partial:
+        ax.plot([], [], " ", label=figure_text("partial_overview" if overview else "partial_reasons", lang))
+    percent_axis(ax.xaxis, lang)
+    ax.set_xlabel(figure_text("share_of_exits", lang))
+    row_limits(ax, len(shares))
+    ax.invert_yaxis()
+    ax.legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax

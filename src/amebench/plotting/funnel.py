@@ -1,0 +1,112 @@
+"""The funnel plot: units by size against the control limits."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..compare.funnel import level_name
+from ..labels import figure_text
+from ._axes import POINT, axes_of, number_axis, percent_axis
+
+__all__ = ["funnel_plot"]
+
+_OUTSIDE_COLOURS = {"above": "#1a7f37", "below": "#cf222e"}
+_LIMIT_STYLES = ("--", ":")
+#: A funnel plot names every unit up to this many; with more, only those outside the
+#: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
+_NAME_ALL_UNITS = 15
+#: ... and at most this many of those, the furthest outside (largest |z|): 105 outliers of a
+#: 290-unit network without overdispersion cannot be named legibly beside their points.
+_MAX_NAMES = 20
+#: Text lines (tick labels, axis label) and points of space between the x axis and a legend below it.
+_LINE_HEIGHT, _LEGEND_GAP_POINTS = 1.2, 6.0
+
+
+def _below_x_axis(ax):
+    """Return a transform of axes coordinates moved down past the x axis's tick labels and label.
+
+    In points, not a share of the axes' height: the space stays right when a layout
+    (tight_layout, or the report's taller figures) resizes the axes.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import ScaledTranslation
+
+    rc = mpl.rcParams
+    text = sum(FontProperties(size=rc[key]).get_size_in_points() for key in ("xtick.labelsize", "axes.labelsize"))
+    points = rc["xtick.major.size"] + rc["xtick.major.pad"] + rc["axes.labelpad"] + _LINE_HEIGHT * text
+    return ax.transAxes + ScaledTranslation(0, -(points + _LEGEND_GAP_POINTS) / 72, ax.figure.dpi_scale_trans)
+
+
+def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None = None, **kwargs):
+    """Draw a funnel plot of a :class:`amebench.compare.FunnelResult`.
+
+    Points are units (size on the x axis), lines the control limits of each level,
+    the horizontal line the target (legend ``target_label``, default "target"). Points
+    above the limits are green, below them red. Up to 15 units are each named, and the
+    legend sits inside the axes where it covers least; with more, only the units outside
+    the outer limits are named, at most the 20 furthest outside (largest ``|z|``; the
+    legend says which), and the legend goes below the axes, off the points: save such
+    a figure with ``bbox_inches="tight"`` (or call ``tight_layout``) to keep it, as
+    Jupyter and the report do.
+
+    Names that would overlap are moved apart vertically each time the figure is drawn,
+    at its final size: away from the target line, inside the axes where they fit, with
+    a thin line to their point. A name that overlaps none stays where it is; one that
+    would run past the right edge of the axes is written left of its point.
+    """
+    from ._namespacing import NAME_HALO, NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
+
+    ax = axes_of(ax)
+    table = result.table.dropna(subset=["estimate"])
+    size_col = "n" if result.kind == "proportion" else "expected"
+    limits = result.limits
+    for style, level in zip(_LIMIT_STYLES * len(result.levels), sorted(result.levels)):
+        grid = limits[limits["level"] == level]
+        label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
+        ax.plot(grid["n"], grid["lower"], style, color="#57606a", lw=1, label=label)
+        ax.plot(grid["n"], grid["upper"], style, color="#57606a", lw=1)
+    if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
+        phi = f"{result.phi:.2f}".replace(".", "," if lang == "sv" else ".")
+        widened = figure_text("widened_phi", lang, phi=phi) if result.tau2 == 0 else figure_text("widened", lang)
+        ax.plot([], [], " ", label=widened)
+    ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang))
+    colours = [
+        _OUTSIDE_COLOURS.get(str(p).split("_")[0], POINT) if p != "within" else POINT
+        for p in table["position"]
+    ]
+    ax.scatter(pd.to_numeric(table[size_col]), table["estimate"], c=colours, zorder=3, **kwargs)
+    named = table
+    if len(table) > _NAME_ALL_UNITS:
+        outer = max(result.levels)
+        named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}"
+                                                          for side in ("above", "below")])]
+        level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
+        if len(named) > _MAX_NAMES:
+            furthest = named["z"].abs().sort_values(ascending=False, kind="stable").index[:_MAX_NAMES]
+            named = named.loc[named.index.isin(furthest)]
+            ax.plot([], [], " ", label=figure_text("named_furthest", lang, level=level, k=_MAX_NAMES))
+        else:
+            ax.plot([], [], " ", label=figure_text("named_outside", lang, level=level))
+    names = [
+        ax.annotate(str(row.unit), (getattr(row, size_col), row.estimate), textcoords="offset points",
+                    xytext=NAME_OFFSET, fontsize="small", path_effects=NAME_HALO,
+                    color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], POINT))
+        for row in named.itertuples(index=False)
+    ]
+    ax.add_artist(NameSpacer(names, result.target))
+    ax.set_xlabel(figure_text("exits" if result.kind == "proportion" else "expected_outcomes", lang))
+    if result.kind == "proportion":
+        ax.set_ylabel(figure_text("rate", lang))
+        percent_axis(ax.yaxis, lang)
+    else:
+        ax.set_ylabel(figure_text("oe", lang))
+        number_axis(ax.yaxis, lang)
+    number_axis(ax.xaxis, lang)
+    if len(table) > _NAME_ALL_UNITS:  # points everywhere: no free corner for the legend
+        ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0),
+                  bbox_transform=_below_x_axis(ax), ncols=2)
+    else:  # inside the axes, so that a plain savefig keeps it
+        ax.legend(frameon=False, fontsize="small", loc="best")
+    ax.grid(alpha=0.3)
+    return ax

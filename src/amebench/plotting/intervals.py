@@ -1,0 +1,186 @@
+"""Figures of one interval a row: caterpillar (estimates), ranks, observed/expected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..compare._table import _DENOMINATORS as DENOMINATORS
+from ..labels import code_label, column_label, figure_text
+from ._axes import NAMED_ROWS, POINT, axes_of, is_proportion, localise, number_axis, percent_axis, row_limits
+
+__all__ = ["caterpillar_plot", "rank_plot", "oe_plot"]
+
+#: At most about this many ticks on a rank axis (ranks of 290 units do not fit one each).
+_RANK_TICKS = 10
+#: Rows of an overview whose interval lies wholly above or below its reference line.
+_SIDE_COLOURS = {"above": "#8250df", "below": "#bc4c00"}
+#: An overview's rows: marker size and line width (points), and the colour of intervals
+#: that reach the line.
+_OVERVIEW_MARKER, _OVERVIEW_LINE, _WITHIN_LINE = 2, 0.8, "#8c959f"
+
+_INTERVAL = ("estimate", "ci_low", "ci_high")
+#: Columns that hold the count an estimate is over, first match wins: a retention table's
+#: estimate is events / respondents, a re-entry or welfare table's is over the eligible.
+_DENOMINATORS = (*DENOMINATORS, "n")
+
+
+def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
+    """The rows :func:`_interval_rows` draws.
+
+    ``data[name]`` as text, ``interval``'s columns as floats, and the count each
+    estimate is over (the first of ``respondents``, ``eligible``, ``n`` the table has)
+    as ``count``, with that column's name in ``attrs["count"]``.
+    """
+    rows = pd.DataFrame({"name": data[name].astype(str).to_numpy(),
+                         **{key: data[column].astype(float).to_numpy() for key, column in zip(_INTERVAL, interval)}})
+    column = next((c for c in _DENOMINATORS if c in data.columns), None)
+    if column is not None:
+        rows["count"] = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        rows.attrs["count"] = column
+    return rows
+
+
+#: The gid of the secondary y axis that holds the counts: a second figure drawn on the same
+#: Axes replaces it, as its row names replace the first's.
+_COUNT_AXIS = "amebench-counts"
+
+
+def _count_axis(ax, rows: pd.DataFrame, lang: str) -> None:
+    """Write each row's count at the right, under its column's name (a missing count stays blank)."""
+    for child in [c for c in ax.child_axes if c.get_gid() == _COUNT_AXIS]:
+        child.remove()
+    right = ax.secondary_yaxis("right")
+    right.set_gid(_COUNT_AXIS)
+    labels = ["" if np.isnan(n) else localise(f"{n:,.0f}".replace(",", "\u2009"), lang) for n in rows["count"]]
+    right.set_yticks(np.arange(len(rows)), labels)
+    right.tick_params(length=0, labelsize="small", labelcolor="#57606a")
+    name = column_label(rows.attrs["count"], lang)
+    # a one-letter name ("n") turned on its side reads as "u"
+    right.set_ylabel(name, color="#57606a", fontsize="small", rotation=0 if len(name) == 1 else 90,
+                     ha="left" if len(name) == 1 else "center")
+
+
+def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | None = None, order: str,
+                   lang: str, **kwargs) -> None:
+    """Draw one interval a row, the first at the bottom.
+
+    ``rows`` has the columns ``name``, ``estimate``, ``ci_low`` and ``ci_high``, and
+    may have ``count`` (see :func:`_rows`). Up to ``NAMED_ROWS`` rows each gets its
+    name, and its count at the right. With more, an overview: thin
+    intervals without caps or names, the y axis saying how many units are drawn in
+    which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
+    whose whole interval lies above or below ``reference`` coloured, with their count
+    in the legend (``color``, ``ecolor`` and ``label`` in ``kwargs`` are ignored there).
+    """
+    est, low, high = (rows[column].to_numpy() for column in _INTERVAL)
+    y = np.arange(len(rows))
+    if len(rows) <= NAMED_ROWS:
+        ax.errorbar(est, y, xerr=[est - low, high - est], **{"fmt": marker, "color": POINT, "ecolor": "#57606a",
+                                                             "capsize": 3, **kwargs})
+        ax.set_yticks(y, rows["name"].tolist())
+        if "count" in rows.columns:
+            _count_axis(ax, rows, lang)
+    else:
+        side = np.full(len(est), "within", dtype=object)
+        if reference is not None:
+            side[low > reference] = "above"
+            side[high < reference] = "below"
+        for where in ("within", "above", "below"):
+            on_side = side == where
+            if not on_side.any():
+                continue
+            colour = _SIDE_COLOURS.get(where, POINT)
+            label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(on_side.sum()))
+            # the colours and labels say which side a row is on: the caller's do not replace them
+            style = {"fmt": marker, "markersize": _OVERVIEW_MARKER, "elinewidth": _OVERVIEW_LINE, "capsize": 0,
+                     **{k: v for k, v in kwargs.items() if k not in ("color", "ecolor", "label")},
+                     "color": colour, "ecolor": colour if where != "within" else _WITHIN_LINE, "label": label}
+            ax.errorbar(est[on_side], y[on_side], xerr=[est[on_side] - low[on_side], high[on_side] - est[on_side]],
+                        **style)
+        ax.set_yticks([])
+        ax.set_ylabel(figure_text(order, lang, k=len(rows)))
+    row_limits(ax, len(rows))
+
+
+def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
+                     xlabel: str | None = None, zero: bool = False, **kwargs):
+    """Draw estimates with their intervals, sorted, one row per unit (or ``label``).
+
+    Proportions (all estimates and limits within [0, 1]) get a percentage axis;
+    other quantities a line at zero when their intervals reach it, or with ``zero``
+    always, the axis stretched to show it (a change: how far from none it lies). A row
+    named ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
+    measured (default "estimate with 95 % interval"). Up to 50 rows
+    (``NAMED_ROWS``) each is named, with the count its estimate is over at the right
+    (``respondents``, else ``eligible``, else ``n``: the first the table has); with
+    more the figure is an overview without names, in which units whose interval lies
+    wholly above or below the network's line are coloured and counted in the legend
+    (the result table names them).
+    """
+    ax = axes_of(ax)
+    data = table.dropna(subset=["estimate"])
+    if "group" in data.columns:
+        data = data[data["group"].astype(str) == "participants"]
+    reference = data[data[label].astype(str) == "network"]
+    data = data[data[label].astype(str) != "network"].sort_values("estimate")
+    rows = _rows(data, label)
+    rows["name"] = [code_label(v, lang) for v in rows["name"]]
+    line = float(reference["estimate"].iloc[0]) if len(reference) else None
+    _interval_rows(ax, rows, "o", reference=line, order="ordered_estimate", lang=lang, **kwargs)
+    if line is not None:
+        ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
+        ax.legend(frameon=False, fontsize="small")
+    if is_proportion(np.concatenate([rows["ci_low"], rows["ci_high"]])):
+        percent_axis(ax.xaxis, lang)
+    else:
+        if zero or (len(rows) and rows["ci_low"].min() < 0 < rows["ci_high"].max()):
+            ax.axvline(0.0, color="#57606a", lw=0.8)
+        number_axis(ax.xaxis, lang)
+    ax.set_xlabel(xlabel or figure_text("estimate_ci", lang))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
+    """Draw each unit's median rank with its rank interval (1 = best).
+
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
+    more, an overview without names.
+    """
+    ax = axes_of(ax)
+    data = table.dropna(subset=["estimate"]).sort_values("estimate")
+    _interval_rows(ax, _rows(data, "unit"), "s", order="ordered_rank", lang=lang, **kwargs)
+    from matplotlib.ticker import MaxNLocator
+
+    k = len(table)
+    ax.set_xlim(0.5, k + 0.5)
+    steps = MaxNLocator(nbins=_RANK_TICKS, integer=True).tick_values(1, k)  # 1, 2, ... or 1, 50, 100, ...
+    ax.set_xticks(sorted({1, *(int(t) for t in steps if 1 < t <= k)}))
+    ax.invert_yaxis()
+    ax.set_xlabel(figure_text("rank_axis", lang))
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
+    """Draw observed/expected ratios with their intervals and the line O/E = 1.
+
+    ``table`` is a :class:`amebench.compare.RiskAdjustedResult` or its ``.table``.
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
+    more, an overview without names in which units whose interval lies wholly above or
+    below 1 are coloured and counted in the legend.
+    """
+    ax = axes_of(ax)
+    data = getattr(table, "table", table).dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
+    _interval_rows(ax, _rows(data, "unit", ("oe_ratio", "oe_ci_low", "oe_ci_high")), "o", reference=1.0,
+                   order="ordered_estimate", lang=lang, **kwargs)
+    if len(data) > NAMED_ROWS:  # the overview's legend says what its colours are
+        ax.axvline(1.0, color="#0969da", lw=1, ls="--", label=figure_text("as_expected", lang))
+        ax.legend(frameon=False, fontsize="small")
+    else:
+        ax.axvline(1.0, color="#0969da", lw=1, ls="--")
+    ax.set_xlabel(figure_text("oe_axis", lang))
+    number_axis(ax.xaxis, lang)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
