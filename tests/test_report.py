@@ -623,6 +623,20 @@ def test_a_case_mix_level_of_min_cell_or_more_is_named(tmp_path):
     assert any("(age band “65+” in Södertälje)" in n for n in _notes(path))
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "The risk model leaves out age band: each has"),
+                                            ("sv", "Riskmodellen utelämnar åldersgrupp: var och en")])
+def test_a_case_mix_variable_left_out_of_the_model_is_noted(tmp_path, lang, said):
+    # every birth year missing: every age band "unknown"; the model leaves age band out
+    # (a CaseMixWarning with unit None, which the one-unit note would have called unit "None")
+    net = amebench.load_sample()
+    episodes = net.episodes.assign(birth_year=pd.array([None] * len(net.episodes), dtype="Int64"))
+    bare = amebench.Network.from_frames(episodes=episodes, units=net.units, activities=net.activities,
+                                        followups=net.followups, payments=net.payments, as_of=net.as_of)
+    notes = _notes(benchmark_report(bare, tmp_path, lang=lang, min_cell=1))
+    assert [n for n in notes if n.startswith(said)]
+    assert not [n for n in notes if "None" in n or "unknown" in n or "okänd" in n]
+
+
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):
     out, _ = report
     table = pd.read_csv(out / "tables" / "reconciliation.csv")

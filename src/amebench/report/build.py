@@ -15,6 +15,7 @@ import pandas as pd
 from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
+from ..labels import column_label
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_words
@@ -168,14 +169,24 @@ def _warning_notes(caught, ctx) -> list[str]:
     notes = []
     if any(issubclass(w.category, OverdispersionWarning) for w in caught):
         notes.append(t["note_overdispersion"])
+    left_out = [column_label(w.message.column, ctx["lang"]) for w in caught if _left_out(w)]
+    if left_out:  # the methods text lists every case-mix variable
+        notes.append(t["note_casemix_left_out"].format(variables=join_words(left_out, ctx["lang"])))
     return notes
 
 
+def _left_out(w) -> bool:
+    """Whether a caught warning is a CaseMixWarning of a variable left out of the model (unit None)."""
+    return (issubclass(w.category, CaseMixWarning) and getattr(w.message, "unit", None) is None
+            and getattr(w.message, "column", None) is not None)
+
+
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
-    """(unit, column, level, episodes) of every CaseMixWarning (Nones for one raised without them)."""
+    """(unit, column, level, episodes) of every CaseMixWarning of a level in one unit only (Nones
+    for one raised without them)."""
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
              getattr(w.message, "level", None), getattr(w.message, "episodes", None))
-            for w in caught if issubclass(w.category, CaseMixWarning)]
+            for w in caught if issubclass(w.category, CaseMixWarning) and not _left_out(w)]
 
 
 def _pairwise(coh, ctx) -> Section:

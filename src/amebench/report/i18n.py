@@ -215,6 +215,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inte: för få deltagare för att publiceras.",
     },
     "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
+    "note_casemix_left_out": {
+        "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "
+        "adjust for anything.",
+        "sv": "Riskmodellen utelämnar {variables}: var och en har samma värde för alla avslut och kan därför "
+        "inte justera för något.",
+    },
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
         "only the exits to the outcome.",
