@@ -228,7 +228,8 @@ def test_grouped_fit_equals_row_level_fit():
     cohort = amebench.cohort(amebench.load_sample())
     frame = _exited(cohort)
     casemix = riskadjust.DEFAULT_CASEMIX
-    features = riskadjust._features(frame, cohort, casemix)
+    with pytest.warns(CaseMixWarning, match="does not cover the 12 months"):  # the sample's ledger starts 2022-11
+        features = riskadjust._features(frame, cohort, casemix)
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
         dtype="float64")
     design = pd.get_dummies(features, columns=[c for c in casemix if c != "prior_welfare_months"],
@@ -257,7 +258,9 @@ def test_risk_adjusted_table_unchanged_by_grouping():
         warnings.simplefilter("ignore", CaseMixWarning)
         table = amebench.compare.risk_adjusted(cohort).table
     frame = _exited(cohort)
-    features = riskadjust._features(frame, cohort, riskadjust.DEFAULT_CASEMIX)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CaseMixWarning)
+        features = riskadjust._features(frame, cohort, riskadjust.DEFAULT_CASEMIX)
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
         dtype="float64")
     design = sm.add_constant(pd.get_dummies(
@@ -305,6 +308,29 @@ def test_a_network_without_payments_leaves_prior_welfare_months_out():
         "cannot adjust for anything and is left out of the model"]
     assert not [w for w in caught if not issubclass(w.category, CaseMixWarning)]
     assert "prior_welfare_months" not in got.casemix
+
+
+def test_exits_whose_year_before_the_ledger_does_not_cover_are_warned_of_per_unit():
+    # Hand-made: the ledger of unit a runs 2024-01 .. 2024-12, unit b has none. Enrolled
+    # 2025-01: the 12 months before (2024-01 .. 2024-12) are covered; enrolled 2024-06:
+    # 2023-06 .. 2024-05 is not (the months before 2024-01 would count as no payment).
+    episodes = pd.DataFrame({
+        "unit": ["a", "a", "a", "b", "b"], "episode_id": list("12345"), "person_id": ["p1", "p2", "p3", "p4", "p5"],
+        "enrolled_on": ["2025-01-10", "2024-06-01", "2025-01-02", "2025-01-10", "2025-01-10"],
+        "exited_on": "2025-03-01", "exit_reason": ["work", "dropped_out", "work", "work", "dropped_out"],
+        "gender": ["woman", "man", "man", "woman", "man"],
+    })
+    payments = pd.DataFrame({"unit": "a", "person_id": "p1", "month": pd.date_range("2024-01-01", "2024-12-01",
+                                                                                    freq="MS").strftime("%Y-%m"),
+                             "amount_sek": 1000.0})
+    net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2025-06-30")
+    with pytest.warns(CaseMixWarning) as caught:
+        compare.risk_adjusted(amebench.cohort(net), casemix=("gender", "prior_welfare_months"))
+    found = [(w.message.reason, w.message.unit, w.message.episodes) for w in caught
+             if w.message.reason == "not_covered"]
+    assert found == [("not_covered", "a", 1), ("not_covered", "b", 2)]
+    assert str(caught[0].message).startswith(
+        "unit a: the welfare ledger does not cover the 12 months before enrolment of 1 of its 3 exits; ")
 
 
 def _null_units(rng, k=30, n=300) -> pd.DataFrame:

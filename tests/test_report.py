@@ -637,6 +637,22 @@ def test_a_case_mix_variable_left_out_of_the_model_is_noted(tmp_path, lang, said
     assert not [n for n in notes if "None" in n or "unknown" in n or "okänd" in n]
 
 
+def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
+    # the ledger of 2 of 5 units: the other 3 units' prior welfare months are all 0, which
+    # moved Nynäshamn's O/E from 0.835 [0.655, 1.050] to 0.768 [0.602, 0.966] without a word
+    net = amebench.load_sample()
+    part = amebench.Network.from_frames(episodes=net.episodes, units=net.units, activities=net.activities,
+                                        followups=net.followups,
+                                        payments=net.payments[net.payments["unit"].isin(["jarfalla", "solna"])],
+                                        as_of=net.as_of)
+    notes = [n for n in _notes(benchmark_report(part, tmp_path, min_cell=5))
+             if n.startswith("For some participants of")]
+    assert len(notes) == 1
+    for name in ("Nynäshamn", "Sundbyberg", "Södertälje"):
+        assert name in notes[0]
+    assert not re.search(r"\d", notes[0])
+
+
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):
     out, _ = report
     table = pd.read_csv(out / "tables" / "reconciliation.csv")

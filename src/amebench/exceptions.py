@@ -78,17 +78,24 @@ class OverdispersionWarning(AmebenchWarning):
 
 
 class CaseMixWarning(AmebenchWarning):
-    """A unit has case-mix that the risk-adjustment model never saw, or a case-mix
-    variable has one value in every exit and is left out of the model.
+    """A case-mix problem of the risk-adjustment model; ``reason`` says which.
 
-    ``unit`` (None for a variable left out), ``column``, ``level`` and ``episodes`` (how
-    many of the unit's exits have that level) say which, for callers that word or
-    suppress it themselves.
+    - ``"one_unit"``: a unit has case-mix (``column`` = ``level``) that the model saw
+      nowhere else; ``episodes`` of the unit's exits have it.
+    - ``"one_value"``: ``column`` has the one value ``level`` in all ``episodes`` exits
+      and is left out of the model (``unit`` None).
+    - ``"not_covered"``: for ``episodes`` exits of ``unit`` the welfare ledger does not
+      cover the 12 months before enrolment, so ``prior_welfare_months`` counts the
+      months outside it as months without payment.
+
+    The attributes are for callers that word or suppress it themselves.
     """
 
-    def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None) -> None:
+    def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None,
+                 reason: str = "one_unit") -> None:
         super().__init__(message)
         self.unit, self.column, self.level, self.episodes = unit, column, level, episodes
+        self.reason = reason
 
 
 class ExitReasonWarning(AmebenchWarning):

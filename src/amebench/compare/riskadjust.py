@@ -110,7 +110,10 @@ def risk_adjusted(
     triggers a :class:`CaseMixWarning`: its expected count then rests on itself. A
     case-mix variable with one value in every exited episode (every age band
     ``unknown``) is left out of the model, with a :class:`CaseMixWarning`; ``method``
-    and the result's ``casemix`` name the variables the model used.
+    and the result's ``casemix`` name the variables the model used. ``prior_welfare_months``
+    counts a month outside the unit's ledger (first to last month with a row) as a month
+    without payment; each unit with exits whose 12 months the ledger does not wholly
+    cover gets a :class:`CaseMixWarning` (``reason="not_covered"``) saying how many.
 
     References
     ----------
@@ -286,7 +289,9 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
             elif hasattr(data, "network"):
                 # the cohort's own columns (with positions) keep their id codes for the next metric
                 source, at = (data.episodes, rows) if rows is not None else (frame, None)
-                values = pd.Series(prior_welfare_months(data.network.payments, source, rows=at), index=frame.index)
+                months, covered = _prior_welfare(data.network.payments, source, rows=at)
+                values = pd.Series(months, index=frame.index)
+                _warn_not_covered(frame["unit"], covered, ledger=len(data.network.payments) > 0)
             else:
                 raise AmebenchError(
                     "prior_welfare_months needs a Cohort (with payments) or a column of that name; "
@@ -336,11 +341,37 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
     rows, in the episode's unit). ``rows``: positions of the episodes to compute for
     (default all).
     """
+    return _prior_welfare(payments, episodes, rows)[0]
+
+
+def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame,
+                   rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`prior_welfare_months`, and whether the unit's ledger covers each episode's 12 months."""
     enrolled = episodes["enrolled_on"] if rows is None else episodes["enrolled_on"].take(rows)
     enrol = month_index(enrolled)
-    windows = window_totals(payments, episodes, rows=rows, bounds=[(enrol - _PRIOR_MONTHS, enrol - 1)],
-                            count_months=True)
-    return windows.paid_months[0]
+    first, last = enrol - _PRIOR_MONTHS, enrol - 1
+    windows = window_totals(payments, episodes, rows=rows, bounds=[(first, last)], count_months=True)
+    return windows.paid_months[0], (windows.coverage_first <= first) & (last <= windows.coverage_last)
+
+
+def _warn_not_covered(units: pd.Series, covered: np.ndarray, *, ledger: bool) -> None:
+    """A :class:`CaseMixWarning` for each unit with exits whose 12 months the ledger does not cover.
+
+    Not when the network has no ledger at all: the variable then has one value and is
+    left out of the model (:func:`_varying` says so).
+    """
+    if not ledger or covered.all():
+        return
+    short = pd.Series(~covered).groupby(units.astype(str).to_numpy(), sort=True).agg(["sum", "size"])
+    for unit, (k, n) in short[short["sum"] > 0].iterrows():
+        warnings.warn(
+            CaseMixWarning(
+                f"unit {unit}: the welfare ledger does not cover the 12 months before enrolment of {int(k)} of its "
+                f"{int(n)} exits; prior_welfare_months counts the months outside it as months without payment",
+                unit=str(unit), column="prior_welfare_months", episodes=int(k), reason="not_covered",
+            ),
+            stacklevel=4,
+        )
 
 
 def _varying(features: pd.DataFrame, casemix, *, ledger) -> tuple[str, ...]:
@@ -365,7 +396,7 @@ def _varying(features: pd.DataFrame, casemix, *, ledger) -> tuple[str, ...]:
             CaseMixWarning(
                 f"{column} is {value!r} in all {_episodes(len(values))}{why}: it cannot adjust for anything and "
                 "is left out of the model",
-                column=column, level=str(value), episodes=len(values),
+                column=column, level=str(value), episodes=len(values), reason="one_value",
             ),
             stacklevel=3,
         )

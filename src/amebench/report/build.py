@@ -169,16 +169,18 @@ def _warning_notes(caught, ctx) -> list[str]:
     notes = []
     if any(issubclass(w.category, OverdispersionWarning) for w in caught):
         notes.append(t["note_overdispersion"])
-    left_out = [column_label(w.message.column, ctx["lang"]) for w in caught if _left_out(w)]
+    left_out = [column_label(w.message.column, ctx["lang"]) for w in caught if _casemix(w, "one_value")]
     if left_out:  # the methods text lists every case-mix variable
         notes.append(t["note_casemix_left_out"].format(variables=join_words(left_out, ctx["lang"])))
+    short = [ctx["unit_names"].get(w.message.unit, w.message.unit) for w in caught if _casemix(w, "not_covered")]
+    if short:  # units are named in every table; how many of their exits is not said
+        notes.append(t["note_prior_welfare_not_covered"].format(units=join_words(short, ctx["lang"])))
     return notes
 
 
-def _left_out(w) -> bool:
-    """Whether a caught warning is a CaseMixWarning of a variable left out of the model (unit None)."""
-    return (issubclass(w.category, CaseMixWarning) and getattr(w.message, "unit", None) is None
-            and getattr(w.message, "column", None) is not None)
+def _casemix(w, reason: str) -> bool:
+    """Whether a caught warning is a CaseMixWarning of ``reason`` (one raised without one: ``"one_unit"``)."""
+    return issubclass(w.category, CaseMixWarning) and getattr(w.message, "reason", "one_unit") == reason
 
 
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
@@ -186,7 +188,7 @@ def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, in
     for one raised without them)."""
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
              getattr(w.message, "level", None), getattr(w.message, "episodes", None))
-            for w in caught if issubclass(w.category, CaseMixWarning) and not _left_out(w)]
+            for w in caught if _casemix(w, "one_unit")]
 
 
 def _pairwise(coh, ctx) -> Section:

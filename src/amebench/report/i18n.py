@@ -215,6 +215,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inte: för få deltagare för att publiceras.",
     },
     "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
+    "note_prior_welfare_not_covered": {
+        "en": "For some participants of {units} the welfare ledger does not cover the year before enrolment: "
+        "the risk model counts the months outside it as months without payment, so their months on welfare "
+        "may be undercounted.",
+        "sv": "För en del deltagare i {units} täcker utbetalningsdata inte året före inskrivningen: "
+        "riskmodellen räknar månaderna utanför som månader utan utbetalning, så deras månader med "
+        "försörjningsstöd kan vara för få.",
+    },
     "note_casemix_left_out": {
         "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "
         "adjust for anything.",
