@@ -70,7 +70,21 @@ def test_missing_path_is_a_clear_error(tmp_path, capsys):
 
 def test_folder_without_manifest_is_a_clear_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 2
-    assert "network.toml" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "network.toml" in err and "Network.to_parquet" in err
+
+
+def test_a_folder_written_by_to_parquet_is_read(tmp_path, capsys):
+    # it was "network.toml does not exist" (the README advises to_parquet for large networks)
+    import amebench
+
+    amebench.load_sample().to_parquet(tmp_path / "saved")
+    assert main(["validate", str(tmp_path / "saved")]) == 0
+    assert "jarfalla/deltagare.csv                        904      902        2" in capsys.readouterr().out
+    assert main(["benchmark", str(tmp_path / "saved"), "--out", str(tmp_path / "report"), "--quiet"]) == 0
+    from_manifest = tmp_path / "manifest"
+    assert main(["benchmark", str(sample_path()), "--out", str(from_manifest), "--quiet"]) == 0
+    assert (tmp_path / "report" / "report.html").read_bytes() == (from_manifest / "report.html").read_bytes()
 
 
 def test_unknown_option_exits_2():

@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read a network folder (with network.toml) and reconcile every file: "
         "rows read = rows loaded + rows rejected, with the top reject reasons.",
     )
-    validate.add_argument("path", help="folder holding network.toml")
+    validate.add_argument("path", help="folder holding network.toml, or written by Network.to_parquet")
     validate.add_argument(
         "--strict", action="store_true", help="exit with status 1 when any row was rejected"
     )
@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read a network, compute the benchmark and write the report, "
         "result tables (CSV, Parquet) and figures (PNG) to --out.",
     )
-    bench.add_argument("path", help="folder holding network.toml")
+    bench.add_argument("path", help="folder holding network.toml, or written by Network.to_parquet")
     bench.add_argument("--out", required=True, help="output folder (created if missing)")
     bench.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
                        help="extraction date (default: the manifest's as_of)")
@@ -161,12 +161,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from .io import read_network
     from .report.output import write_csv
 
     if args.rejects:
         _check_rejects_target(Path(args.rejects))
-    network = read_network(_existing(args.path))
+    network = _read(args.path)
     print(reconciliation_text(network))
     if len(network.rejects) and not args.rejects:
         print(f"\nEach rejected row with its file, line, column and reason: "
@@ -256,7 +255,6 @@ def _template(args) -> int:
 
 
 def _benchmark(args) -> int:
-    from .io import read_network
     from .report import benchmark_report
     from .schema import outcome_reasons
 
@@ -267,7 +265,7 @@ def _benchmark(args) -> int:
     check_folder(args.out, give="a folder for the report", name=f"--out {args.out}")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     as_of = _as_of(args.as_of) if args.as_of else None
-    network = read_network(_existing(args.path))
+    network = _read(args.path)
     if not args.quiet:
         print(
             f"[amebench] read {args.path}: {len(network.units)} units, {len(network.episodes):,} episodes, "
@@ -291,6 +289,17 @@ def _as_of(text: str) -> pd.Timestamp:
         return pd.Timestamp(dt.date.fromisoformat(text))
     except ValueError:
         raise AmebenchError(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-09-30") from None
+
+
+def _read(path: str):
+    """The network of a folder with a network.toml, or of one written by Network.to_parquet."""
+    from . import read_parquet
+    from .io import read_network
+
+    folder = _existing(path)
+    if folder.is_dir() and not (folder / "network.toml").exists() and (folder / "network.json").exists():
+        return read_parquet(folder)
+    return read_network(folder)
 
 
 def _existing(path: str) -> Path:

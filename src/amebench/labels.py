@@ -80,6 +80,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "born_abroad": ("born abroad", "utrikes född"),
     "readiness": ("distance to the labour market", "arbetsmarknadsnärhet"),
     "referral": ("referred by", "remitterad av"),
+    "prior_welfare_months": ("months on welfare in the year before", "månader med försörjningsstöd året före"),
     "change": ("Change", "Förändring"),
     "change_ci_low": ("Change: lower", "Förändring: nedre"),
     "change_ci_high": ("Change: upper", "Förändring: övre"),

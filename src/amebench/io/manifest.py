@@ -110,7 +110,8 @@ def load_manifest(path) -> Manifest:
     if path.is_dir():
         path = path / MANIFEST_NAME
     if not path.is_file():
-        raise ManifestError(f"{path} does not exist: a network folder holds a {MANIFEST_NAME} manifest")
+        raise ManifestError(f"{path} does not exist: a network folder holds a {MANIFEST_NAME} manifest "
+                            "(`amebench template` writes one), or network.json and the tables of Network.to_parquet")
     source = str(path)
     folder = path.parent
     try:
