@@ -645,12 +645,19 @@ def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
                                         followups=net.followups,
                                         payments=net.payments[net.payments["unit"].isin(["jarfalla", "solna"])],
                                         as_of=net.as_of)
-    notes = [n for n in _notes(benchmark_report(part, tmp_path, min_cell=5))
-             if n.startswith("For some participants of")]
+    every = _notes(benchmark_report(part, tmp_path, min_cell=5))
+    notes = [n for n in every if n.startswith("For some participants of")]
     assert len(notes) == 1
     for name in ("Nynäshamn", "Sundbyberg", "Södertälje"):
         assert name in notes[0]
     assert not re.search(r"\d", notes[0])
+    # the welfare section names the units without a ledger, whose rows said "0 observable,
+    # 1 247 censored" under an English method line
+    assert "No welfare payments from Nynäshamn, Sundbyberg and Södertälje: no change in welfare cost can be " \
+           "measured there." in every
+    welfare = pd.read_csv(tmp_path / "tables" / "welfare_delta.csv").set_index("unit")
+    assert welfare.loc[["nynashamn", "sundbyberg", "sodertalje"], ["eligible", "censored", "method"]].isna().all().all()
+    assert welfare.loc[["jarfalla", "solna"], ["eligible", "method"]].notna().all().all()
 
 
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):

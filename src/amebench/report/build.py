@@ -16,6 +16,7 @@ from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
 from ..labels import column_label
+from ..metrics._ledger import NO_LEDGER
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_words
@@ -86,11 +87,16 @@ def _retention(coh, ctx) -> Section:
         # what a survey would measure, and the exits "observable" by it (eligible, censored)
         unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
                    "non_respondents", "estimate_worst", "estimate_best"]
-        table[unknown] = table[unknown].astype("float64")
-        table.loc[missing, unknown] = float("nan")
-        names = join_words([ctx["unit_names"].get(u, u) for u in table.loc[missing, "unit"].astype(str)], ctx["lang"])
-        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
+        _no_data(table, missing, unknown)  # the note says why, in the report's language
+        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=_names(ctx, table.loc[missing, "unit"].astype(str))))
     return section
+
+
+def _no_data(table: pd.DataFrame, rows: pd.Series, unknown: list[str]) -> None:
+    """Blank ``unknown`` and ``method`` (in English) of ``rows``: a unit without data, which a note names."""
+    table[unknown] = table[unknown].astype("float64")
+    table.loc[rows, unknown] = float("nan")
+    table["method"] = table["method"].astype(object).where(~rows, None)
 
 
 def _reentry(coh, ctx) -> Section:
@@ -102,7 +108,13 @@ def _welfare(coh, ctx) -> Section:
         raise AmebenchError(texts(ctx["lang"])["no_ledger"])
     # per household, as the section's text says (DESIGN.md §2: a household is never counted twice)
     table = metrics.welfare_delta(coh, months=6, by=("unit",), per="household", seed=ctx["seed"])
-    return Section("welfare", {"welfare_delta": table})
+    section = Section("welfare", {"welfare_delta": table})
+    missing = table["method"].astype(str) == NO_LEDGER
+    if missing.any():  # no ledger row: what a ledger would observe is unknown, not all censored
+        _no_data(table, missing, ["eligible", "censored"])
+        section.notes.append(texts(ctx["lang"])["note_no_ledger_units"].format(
+            units=_names(ctx, table.loc[missing, "unit"].astype(str))))
+    return section
 
 
 def _durations(coh, ctx) -> Section:
@@ -172,9 +184,9 @@ def _warning_notes(caught, ctx) -> list[str]:
     left_out = [column_label(w.message.column, ctx["lang"]) for w in caught if _casemix(w, "one_value")]
     if left_out:  # the methods text lists every case-mix variable
         notes.append(t["note_casemix_left_out"].format(variables=join_words(left_out, ctx["lang"])))
-    short = [ctx["unit_names"].get(w.message.unit, w.message.unit) for w in caught if _casemix(w, "not_covered")]
+    short = [w.message.unit for w in caught if _casemix(w, "not_covered")]
     if short:  # units are named in every table; how many of their exits is not said
-        notes.append(t["note_prior_welfare_not_covered"].format(units=join_words(short, ctx["lang"])))
+        notes.append(t["note_prior_welfare_not_covered"].format(units=_names(ctx, short)))
     return notes
 
 

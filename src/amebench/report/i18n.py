@@ -229,6 +229,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Riskmodellen utelämnar {variables}: var och en har samma värde för alla avslut och kan därför "
         "inte justera för något.",
     },
+    "note_no_ledger_units": {
+        "en": "No welfare payments from {units}: no change in welfare cost can be measured there.",
+        "sv": "Inga utbetalningsdata från {units}: där kan ingen förändring av kostnaden för "
+        "försörjningsstöd mätas.",
+    },
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
         "only the exits to the outcome.",
