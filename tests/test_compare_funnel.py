@@ -168,3 +168,21 @@ def test_funnel_result_repr_is_a_short_summary():
     assert text == "<FunnelResult (proportion) of 4 units: target 0.28, phi 1, tau2 0; 3 within, 1 above_95>"
     html = result._repr_html_()
     assert "<table" in html and "3 within, 1 above_95</p>" in html
+
+
+@pytest.mark.parametrize(("events", "n", "message"), [
+    ([], [], r"funnel needs units with exits \(n > 0\); the table has none"),
+    ([0, 0], [10, 20], r"pooled rate is 0: every exit missed the outcome.*give a target"),
+    ([10, 20], [10, 20], r"pooled rate is 1: every exit reached the outcome.*give a target"),
+])
+def test_nothing_to_compare_is_said_as_such(events, n, message):
+    # the empty table divided 0 / 0 (numpy's RuntimeWarning) and both said "the target must
+    # lie strictly between 0 and 1, not nan / 0.0", though no target was given
+    table = pd.DataFrame({"unit": pd.Series([f"u{i}" for i in range(len(n))], dtype=str),
+                          "events": pd.Series(events, dtype="int64"), "n": pd.Series(n, dtype="int64")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(AmebenchError, match=message):
+            funnel(table)
+    if n:  # with a target there is something to compare with
+        assert len(funnel(table, target=0.5).table) == len(n)

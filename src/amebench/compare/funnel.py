@@ -153,7 +153,12 @@ def funnel(
         data = check_counts(table, what="funnel")
         size = data["n"].to_numpy(dtype="float64")
         estimate = data["events"].to_numpy() / size
+        if target is None and not data["n"].sum() > 0:  # the pooled rate would be 0 / 0
+            raise AmebenchError("funnel needs units with exits (n > 0); the table has none")
         theta = float(data["events"].sum() / data["n"].sum()) if target is None else float(target)
+        if target is None and not 0 < theta < 1:
+            raise AmebenchError(f"the units' pooled rate is {theta:g}: every exit {'missed' if theta == 0 else 'reached'}"
+                                " the outcome, so no unit can differ from it; give a target to compare with")
         if not 0 < theta < 1:
             raise AmebenchError(f"the target must lie strictly between 0 and 1, not {theta}")
         s2 = theta * (1 - theta) / size
