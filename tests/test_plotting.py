@@ -2,7 +2,10 @@
 
 import warnings
 
+import matplotlib
+import matplotlib.dates
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.ticker import PercentFormatter
 import pytest
 
@@ -547,4 +550,20 @@ def test_a_second_figure_on_one_axes_replaces_the_counts():
     plotting.caterpillar_plot(table, ax=ax)
     plotting.caterpillar_plot(table.iloc[:2].assign(respondents=[7, 8]), ax=ax)
     assert _right_axis(ax) == (["7", "8"], "Respondents")
+    plt.close(fig)
+
+
+def test_a_flow_of_one_month_is_drawn_as_points_on_its_month():
+    # one month (as_of early): lines of one point drew nothing, the axis ran 2021-07 .. 2025-07
+    # and matplotlib warned that AutoDateLocator could not pick an interval
+    table = metrics.flows(amebench.cohort(amebench.load_sample(), as_of="2023-07-20"), by=("unit",))
+    assert table["month"].nunique() == 1
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.flow_plot(table, ax=ax)
+        fig.canvas.draw()
+    assert all(line.get_marker() == "o" for line in ax.get_lines())
+    low, high = (pd.Timestamp(matplotlib.dates.num2date(x)).tz_localize(None) for x in ax.get_xlim())
+    assert (low, high) == (pd.Timestamp("2023-06-01"), pd.Timestamp("2023-08-01"))
     plt.close(fig)

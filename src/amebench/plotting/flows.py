@@ -31,6 +31,10 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ax = axes_of(ax)
     stock = pd.to_numeric(table["stock"], errors="coerce")
     units = table["unit"].nunique()
+    months = pd.to_datetime(table["month"]).dropna().unique()
+    if len(months) == 1:  # a line of one point is not drawn: a marker, and the months either side
+        kwargs = {"marker": "o", **kwargs}
+        ax.set_xlim(months[0] - pd.DateOffset(months=1), months[0] + pd.DateOffset(months=1))
     if units <= FLOW_LINES:
         for unit, rows in table.assign(stock=stock).groupby("unit", sort=False, observed=True):
             rows = rows.sort_values("month")
@@ -39,7 +43,8 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         total = stock.groupby(pd.to_datetime(table["month"])).sum(min_count=1).sort_index()
         key = "all_units_shown" if stock.isna().any() else "all_units"
         ax.plot(total.index, total.to_numpy(), label=figure_text(key, lang, k=units), **kwargs)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=_MONTH_TICKS))
+    ax.xaxis.set_major_locator(mdates.MonthLocator() if len(months) == 1
+                               else mdates.AutoDateLocator(maxticks=_MONTH_TICKS))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(figure_text("stock", lang))
     number_axis(ax.yaxis, lang)
