@@ -6,8 +6,8 @@ import matplotlib
 import matplotlib.dates
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import PercentFormatter
 import pytest
+from matplotlib.ticker import PercentFormatter
 
 import amebench
 from amebench import compare, metrics, plotting
