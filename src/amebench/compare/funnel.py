@@ -157,8 +157,9 @@ def funnel(
             raise AmebenchError("funnel needs units with exits (n > 0); the table has none")
         theta = float(data["events"].sum() / data["n"].sum()) if target is None else float(target)
         if target is None and not 0 < theta < 1:
-            raise AmebenchError(f"the units' pooled rate is {theta:g}: every exit {'missed' if theta == 0 else 'reached'}"
-                                " the outcome, so no unit can differ from it; give a target to compare with")
+            every = "missed" if theta == 0 else "reached"
+            raise AmebenchError(f"the units' pooled rate is {theta:g}: every exit {every} the outcome, so no unit "
+                                "can differ from it; give a target to compare with")
         if not 0 < theta < 1:
             raise AmebenchError(f"the target must lie strictly between 0 and 1, not {theta}")
         s2 = theta * (1 - theta) / size

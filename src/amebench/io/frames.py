@@ -78,9 +78,9 @@ def _bytes_error(frame: pd.DataFrame, columns, table: str) -> SchemaError | None
         if held.any():
             rows, k = (np.flatnonzero(held)[:10] + 1).tolist(), int(held.sum())
             return SchemaError(
-                f"the {table} frame's column {column} holds bytes, not text ({k} row{'s' if k != 1 else ''}, first rows "
-                f"{rows}); decode them first, e.g. frame[{column!r}].str.decode('utf-8') (pd.read_sas gives text "
-                "with its encoding argument, e.g. encoding='latin-1')"
+                f"the {table} frame's column {column} holds bytes, not text ({k} row{'s' if k != 1 else ''}, "
+                f"first rows {rows}); decode them first, e.g. frame[{column!r}].str.decode('utf-8') (pd.read_sas "
+                "gives text with its encoding argument, e.g. encoding='latin-1')"
             )
     return None
 
@@ -116,9 +116,10 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
                 raise SchemaError(_numeric_dates(table, c, "holds numbers, not dates"))
             rows = _nanosecond_numbers(frame[c])
             if len(rows):
+                first = (rows[:10] + 1).tolist()
                 raise SchemaError(_numeric_dates(
-                    table, c, f"holds times within 1970-01-01 ({len(rows)} rows, first rows {(rows[:10] + 1).tolist()}): "
-                    "numbers read as times"))
+                    table, c, f"holds times within 1970-01-01 ({len(rows)} rows, first rows {first}): numbers read as "
+                    "times"))
         if c == "amount_sek":
             columns[c] = frame[c] if is_numbers(frame[c]) else _text_of(frame, c, table)
         else:

@@ -88,7 +88,8 @@ def _retention(coh, ctx) -> Section:
         unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
                    "non_respondents", "estimate_worst", "estimate_best"]
         _no_data(table, missing, unknown)  # the note says why, in the report's language
-        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=_names(ctx, table.loc[missing, "unit"].astype(str))))
+        names = _names(ctx, table.loc[missing, "unit"].astype(str))
+        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
     return section
 
 
