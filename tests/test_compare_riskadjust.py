@@ -147,11 +147,16 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
         "readiness": ["far"] * 20 + ["near"] * 20,
     })
     with pytest.warns(CaseMixWarning) as caught:  # both units' (a match= would re-emit the other)
-        compare.risk_adjusted(table, casemix=("readiness",))
+        got = compare.risk_adjusted(table, casemix=("readiness",))
     assert any("readiness = 'far'" in str(w.message) for w in caught)
     # the same facts as attributes, for a caller that words (or suppresses) them itself
-    found = {(w.message.unit, w.message.column, w.message.level, w.message.episodes) for w in caught}
-    assert found == {("a", "readiness", "far", 20), ("b", "readiness", "near", 20)}
+    found = {(w.message.reason, w.message.unit, w.message.column, w.message.level, w.message.episodes)
+             for w in caught}
+    assert found == {("one_unit", "a", "readiness", "far", 20), ("one_unit", "b", "readiness", "near", 20),
+                     # every exit of each unit has its own level: neither can be adjusted
+                     ("not_adjustable", "a", None, None, 20), ("not_adjustable", "b", None, None, 20)}
+    assert got.table[["expected", "oe_ratio", "estimate", "ci_high"]].isna().all().all()
+    assert got.table["method"].str.startswith("not adjustable: every exit has case-mix no other unit has").all()
     with pytest.raises(AmebenchError, match="shoe_size"):
         compare.risk_adjusted(table, casemix=("shoe_size",))
     with pytest.raises(AmebenchError, match="prior_welfare_months"):
@@ -191,7 +196,7 @@ def test_unseen_case_mix_warnings_equal_crosstabs():
     features = pd.DataFrame({"readiness": ["zz", "aa", "near", "near", "yy"]}).astype(str)
     want = caught(_warn_unseen_with_crosstab, features, units, ("readiness",))
     assert [w[3] for w in want] == ["aa", "zz"]  # yy: its only unit is missing
-    assert caught(riskadjust._warn_unseen, features, units, ("readiness",)) == want
+    assert caught(riskadjust._only_in_one_unit, features, units, ("readiness",)) == want
     warned = 0
     for seed in range(30):
         rng = np.random.default_rng(seed)
@@ -206,7 +211,7 @@ def test_unseen_case_mix_warnings_equal_crosstabs():
         }).astype({"readiness": str, "gender": str})
         casemix = ("readiness", "prior_welfare_months", "gender")
         want = caught(_warn_unseen_with_crosstab, features, units, casemix)
-        assert caught(riskadjust._warn_unseen, features, units, casemix) == want, seed
+        assert caught(riskadjust._only_in_one_unit, features, units, casemix) == want, seed
         warned += len(want)
     assert warned >= 5  # the drawn tables do have levels seen in one unit (7 warnings)
 
@@ -228,16 +233,19 @@ def test_grouped_fit_equals_row_level_fit():
     cohort = amebench.cohort(amebench.load_sample())
     frame = _exited(cohort)
     casemix = riskadjust.DEFAULT_CASEMIX
-    with pytest.warns(CaseMixWarning, match="does not cover the 12 months"):  # the sample's ledger starts 2022-11
-        features = riskadjust._features(frame, cohort, casemix)
+    features = riskadjust._features(frame, cohort, casemix)
+    known = features["prior_welfare_months"].notna().to_numpy()  # the sample's ledger starts 2022-11
+    assert 0 < (~known).sum() < 200
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
         dtype="float64")
+    features, y = features[known], y[known]
     design = pd.get_dummies(features, columns=[c for c in casemix if c != "prior_welfare_months"],
                             drop_first=True, dtype="float64")
     design = sm.add_constant(design, has_constant="add")
     rows = sm.GLM(y, design, family=sm.families.Binomial()).fit()
     fit = riskadjust._fit_grouped(features, y, casemix)
-    grouped, p_hat, p_pattern, y_pattern, counts = fit.model, fit.p_hat, fit.p_pattern, fit.y_pattern, fit.counts
+    grouped, p_pattern, y_pattern, counts = fit.model, fit.p_pattern, fit.y_pattern, fit.counts
+    p_hat = p_pattern[fit.inverse]
     assert counts.sum() == len(y) and (y_pattern * counts).sum() == y.sum()
     # the c-statistic of the tallied patterns is that of the episodes
     assert riskadjust._c_of_tallies(p_pattern, counts * y_pattern, counts * (1 - y_pattern)) == c_statistic(y, p_hat)
@@ -253,23 +261,41 @@ def test_grouped_fit_equals_row_level_fit():
 
 
 def test_risk_adjusted_table_unchanged_by_grouping():
+    # Row-level reference with statsmodels, one row per exit: the main GLM on the exits
+    # whose prior welfare months are known, the GLM of the other variables on every exit
+    # (the submodel, for the exits where they are unknown), and the main GLM's intercept
+    # shift found as R's glm(p_sub ~ 1, offset = lp, family = quasibinomial) would: an
+    # intercept-only Binomial GLM of the submodel's predictions with the main model's
+    # linear predictor as offset (its score equation: sum p_sub = sum expit(lp + shift)).
     cohort = amebench.cohort(amebench.load_sample())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CaseMixWarning)
-        table = amebench.compare.risk_adjusted(cohort).table
+        got = amebench.compare.risk_adjusted(cohort)
     frame = _exited(cohort)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CaseMixWarning)
-        features = riskadjust._features(frame, cohort, riskadjust.DEFAULT_CASEMIX)
+    casemix = riskadjust.DEFAULT_CASEMIX
+    features = riskadjust._features(frame, cohort, casemix)
+    known = features["prior_welfare_months"].notna().to_numpy()
     y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(
         dtype="float64")
-    design = sm.add_constant(pd.get_dummies(
-        features, columns=[c for c in riskadjust.DEFAULT_CASEMIX if c != "prior_welfare_months"],
-        drop_first=True, dtype="float64"), has_constant="add")
-    p = sm.GLM(y, design, family=sm.families.Binomial()).fit().predict(design)
-    expected = pd.Series(np.asarray(p)).groupby(frame["unit"].astype(str).to_numpy()).sum()
-    np.testing.assert_allclose(table.set_index("unit")["expected"].loc[expected.index], expected,
-                               rtol=1e-9)
+
+    def design(columns, rows):
+        return sm.add_constant(pd.get_dummies(
+            features.loc[rows, list(columns)], columns=[c for c in columns if c != "prior_welfare_months"],
+            drop_first=True, dtype="float64"), has_constant="add")
+
+    main_x = design(casemix, known)
+    main = sm.GLM(y[known], main_x, family=sm.families.Binomial()).fit()
+    sub_x = design(casemix[:-1], np.ones(len(y), dtype=bool))
+    p_sub = np.asarray(sm.GLM(y, sub_x, family=sm.families.Binomial()).fit().predict(sub_x))
+    lp = main_x.to_numpy() @ main.params.to_numpy()
+    shift = sm.GLM(p_sub[known], np.ones(known.sum()), family=sm.families.Binomial(), offset=lp).fit().params[0]
+    p = p_sub.copy()
+    p[known] = 1 / (1 + np.exp(-(lp + shift)))
+    expected = pd.Series(p).groupby(frame["unit"].astype(str).to_numpy()).sum()
+    np.testing.assert_allclose(got.table.set_index("unit")["expected"].loc[expected.index], expected, rtol=1e-8)
+    assert abs(shift) > 1e-4  # the shift is real (the main model alone would expect another total)
+    assert got.table["expected"].sum() == pytest.approx(got.table["observed"].sum(), rel=1e-9)
+    np.testing.assert_allclose(got.model.params, main.params, atol=1e-8)
 
 
 def test_a_case_mix_variable_with_one_value_is_left_out_with_a_warning():
@@ -304,33 +330,48 @@ def test_a_network_without_payments_leaves_prior_welfare_months_out():
         got = compare.risk_adjusted(amebench.cohort(bare))  # statsmodels warned of a rank-deficient design
     messages = [str(w.message) for w in caught]
     assert [m for m in messages if "prior_welfare_months" in m] == [
-        f"prior_welfare_months is 0 in all {got.table['n'].sum()} episodes (the network has no payments): it "
-        "cannot adjust for anything and is left out of the model"]
+        f"prior_welfare_months is 'unknown' in all {got.table['n'].sum()} episodes (the network has no payments): "
+        "it cannot adjust for anything and is left out of the model"]
     assert not [w for w in caught if not issubclass(w.category, CaseMixWarning)]
     assert "prior_welfare_months" not in got.casemix
 
 
-def test_exits_whose_year_before_the_ledger_does_not_cover_are_warned_of_per_unit():
+def test_exits_with_prior_welfare_unknown_are_expected_from_the_other_variables():
     # Hand-made: the ledger of unit a runs 2024-01 .. 2024-12, unit b has none. Enrolled
-    # 2025-01: the 12 months before (2024-01 .. 2024-12) are covered; enrolled 2024-06:
-    # 2023-06 .. 2024-05 is not (the months before 2024-01 would count as no payment).
+    # 2025-01: the 12 months before (2024-01 .. 2024-12) are covered; enrolled 2024-06
+    # (a2): 2023-06 .. 2024-05 is not, so a2's months are unknown, as are all of b's.
     episodes = pd.DataFrame({
-        "unit": ["a", "a", "a", "b", "b"], "episode_id": list("12345"), "person_id": ["p1", "p2", "p3", "p4", "p5"],
-        "enrolled_on": ["2025-01-10", "2024-06-01", "2025-01-02", "2025-01-10", "2025-01-10"],
-        "exited_on": "2025-03-01", "exit_reason": ["work", "dropped_out", "work", "work", "dropped_out"],
-        "gender": ["woman", "man", "man", "woman", "man"],
+        "unit": ["a"] * 6 + ["b"] * 4, "episode_id": [f"e{i}" for i in range(10)],
+        "person_id": ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4"],
+        "enrolled_on": ["2025-01-10", "2024-06-01"] + ["2025-01-10"] * 8, "exited_on": "2025-03-01",
+        "exit_reason": ["work", "dropped_out", "work", "dropped_out", "dropped_out", "work",
+                        "work", "dropped_out", "dropped_out", "work"],
+        "gender": ["woman", "man", "man", "woman", "man", "woman", "woman", "man", "woman", "man"],
     })
-    payments = pd.DataFrame({"unit": "a", "person_id": "p1", "month": pd.date_range("2024-01-01", "2024-12-01",
-                                                                                    freq="MS").strftime("%Y-%m"),
-                             "amount_sek": 1000.0})
+    paid = {"a1": "2024-01-01", "a4": "2024-07-01", "a5": "2024-10-01"}  # 12, 6 and 3 months before 2025-01
+    payments = pd.concat([pd.DataFrame({"unit": "a", "person_id": person, "amount_sek": 1000.0,
+                                        "month": pd.date_range(first, "2024-12-01", freq="MS").strftime("%Y-%m")})
+                          for person, first in paid.items()])
     net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2025-06-30")
     with pytest.warns(CaseMixWarning) as caught:
-        compare.risk_adjusted(amebench.cohort(net), casemix=("gender", "prior_welfare_months"))
-    found = [(w.message.reason, w.message.unit, w.message.episodes) for w in caught
-             if w.message.reason == "not_covered"]
-    assert found == [("not_covered", "a", 1), ("not_covered", "b", 2)]
-    assert str(caught[0].message).startswith(
-        "unit a: the welfare ledger does not cover the 12 months before enrolment of 1 of its 3 exits; ")
+        got = compare.risk_adjusted(amebench.cohort(net), casemix=("gender", "prior_welfare_months"))
+    assert [(w.message.reason, w.message.unit, w.message.episodes) for w in caught] == [
+        ("not_covered", "a", 1), ("not_covered", "b", 4)]
+    assert str(caught[0].message) == (
+        "unit a: prior_welfare_months is unknown for 1 of its 6 exits (the welfare ledger does not cover the 12 "
+        "months before enrolment); their expected outcome comes from a model of the other case-mix variables")
+    # By hand: the submodel (gender alone, every exit) is saturated: P(work | woman) = 3/5
+    # (a1, a6, b1 of a1 a4 a6 b1 b3), P(work | man) = 2/5 (a3, b4 of a2 a3 a5 b2 b4).
+    # b's exits all come from it: E_b = 0.6 + 0.4 + 0.6 + 0.4 = 2.0. a's known exits (a1,
+    # a3-a6) are expected in total what the submodel expects of them, 0.6 + 0.4 + 0.6 +
+    # 0.4 + 0.6 = 2.6, and a2 (a man) 0.4: E_a = 3.0, whatever the main model's slopes.
+    table = got.table.set_index("unit")
+    np.testing.assert_allclose(table.loc[["a", "b"], "expected"], [3.0, 2.0], rtol=1e-9)
+    assert got.submodel is not None and list(got.submodel.params.index) == ["const", "gender_woman"]
+    assert "prior_welfare_months" in got.model.params.index
+    assert table.loc["a", "method"] == (
+        "indirect standardisation, logistic GLM on gender, prior_welfare_months; exits with prior_welfare_months "
+        "unknown: the GLM of the other variables, fitted on every exit; exact Poisson CI")
 
 
 def _null_units(rng, k=30, n=300) -> pd.DataFrame:
@@ -401,3 +442,53 @@ def test_risk_adjusted_result_repr_is_a_short_summary(sample_result):
     text = repr(sample_result)
     assert text == (f"<RiskAdjustedResult of 5 units: case-mix {', '.join(sample_result.casemix)}; "
                     f"c-statistic {sample_result.c_statistic:.3f}>")
+
+
+def test_units_with_known_prior_welfare_keep_their_o_e_when_other_units_lack_it():
+    # Simulation: 8 units of 1,500 exits; units differ in months on welfare (mean 2 .. 10),
+    # which lower the chance of work strongly (-0.2 a month on the logit). Two units' months
+    # are then made unknown (no ledger). Their exits now come from the submodel, which
+    # cannot adjust for the months; the other six units' O/E must stay where the full data
+    # put them (within 0.05 here, 0.004-0.038 seen), as the whole network stays their
+    # reference. Counting the unknown months as 0 (as before 2026-12-05) moved them by up to 0.23.
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        unit = np.repeat([f"u{j}" for j in range(8)], 1500)
+        prior = np.clip(rng.poisson(np.repeat(np.linspace(2, 10, 8), 1500)), 0, 12).astype("float64")
+        woman = rng.random(len(unit)) < 0.5
+        logit = 0.8 - 0.2 * prior + 0.3 * woman + np.repeat(rng.normal(0, 0.2, 8), 1500)
+        work = rng.random(len(unit)) < 1 / (1 + np.exp(-logit))
+        table = pd.DataFrame({"unit": unit, "exit_reason": np.where(work, "work", "dropped_out"),
+                              "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+                              "gender": np.where(woman, "woman", "man"), "prior_welfare_months": prior})
+        casemix = ("gender", "prior_welfare_months")
+
+        def oe(data):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CaseMixWarning)
+                return compare.risk_adjusted(data, casemix=casemix).table.set_index("unit")["oe_ratio"]
+
+        full = oe(table)
+        part = table.assign(prior_welfare_months=table["prior_welfare_months"].where(~table["unit"].isin(["u1", "u6"])))
+        known = [f"u{j}" for j in (0, 2, 3, 4, 5, 7)]
+        assert (oe(part) - full)[known].abs().max() < 0.05, seed
+        assert (oe(part.fillna({"prior_welfare_months": 0})) - full)[known].abs().max() > 0.1, seed
+
+
+def test_a_unit_all_of_whose_exits_have_case_mix_of_its_own_has_no_o_e():
+    # Review finding: with birth year missing in Nynäshamn only, age band "unknown" is that
+    # unit's alone; its dummy absorbed the unit and O/E came out exactly 1.000 [0.784, 1.257].
+    net = amebench.load_sample()
+    episodes = net.episodes.assign(birth_year=net.episodes["birth_year"].where(net.episodes["unit"] != "nynashamn"))
+    blind = amebench.Network.from_frames(episodes=episodes, units=net.units, payments=net.payments, as_of=net.as_of)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = compare.risk_adjusted(amebench.cohort(blind)).table.set_index("unit")
+    alone = [w.message for w in caught if getattr(w.message, "reason", None) == "not_adjustable"]
+    assert [(w.unit, w.episodes) for w in alone] == [("nynashamn", table.loc["nynashamn", "n"])]
+    assert table.loc["nynashamn", ["expected", "oe_ratio", "oe_ci_low", "estimate", "ci_high"]].isna().all()
+    assert table.loc["nynashamn", "method"] == riskadjust._NOT_ADJUSTABLE
+    assert table.drop(index="nynashamn")["oe_ratio"].notna().all()
+    # one unit: its expected count is its observed count whatever the case-mix
+    one = compare.risk_adjusted(amebench.cohort(net, units=["solna"]), casemix=("readiness",)).table
+    assert one["oe_ratio"].isna().all() and one["method"].iloc[0] == riskadjust._ONE_UNIT

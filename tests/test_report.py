@@ -638,8 +638,9 @@ def test_a_case_mix_variable_left_out_of_the_model_is_noted(tmp_path, lang, said
 
 
 def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
-    # the ledger of 2 of 5 units: the other 3 units' prior welfare months are all 0, which
-    # moved Nynäshamn's O/E from 0.835 [0.655, 1.050] to 0.768 [0.602, 0.966] without a word
+    # the ledger of 2 of 5 units: the other 3 units' prior welfare months are unknown (they
+    # counted as 0, which moved Nynäshamn's O/E from 0.835 to 0.768 without a word); their
+    # exits are now expected from the other variables, and the note says so
     net = amebench.load_sample()
     part = amebench.Network.from_frames(episodes=net.episodes, units=net.units, activities=net.activities,
                                         followups=net.followups,
@@ -650,6 +651,8 @@ def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
     assert len(notes) == 1
     for name in ("Nynäshamn", "Sundbyberg", "Södertälje"):
         assert name in notes[0]
+    assert notes[0].endswith("for them the risk model adjusts for the other background variables, not for months "
+                             "on welfare.")
     assert not re.search(r"\d", notes[0])
     # the welfare section names the units without a ledger, whose rows said "0 observable,
     # 1 247 censored" under an English method line
@@ -658,6 +661,24 @@ def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
     welfare = pd.read_csv(tmp_path / "tables" / "welfare_delta.csv").set_index("unit")
     assert welfare.loc[["nynashamn", "sundbyberg", "sodertalje"], ["eligible", "censored", "method"]].isna().all().all()
     assert welfare.loc[["jarfalla", "solna"], ["eligible", "method"]].notna().all().all()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "Not risk-adjusted: Nynäshamn. Every participant there"),
+                                            ("sv", "Inte riskjusterat: Nynäshamn. Varje deltagare där")])
+def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_funnel(tmp_path, lang, said):
+    # birth year never recorded in Nynäshamn: age band "unknown" is its own, so its expected
+    # count would equal its observed one (it stood at O/E 1.000 "within limits", with a note
+    # that its expected count "partly" rests on itself)
+    net = amebench.load_sample()
+    episodes = net.episodes.assign(birth_year=net.episodes["birth_year"].where(net.episodes["unit"] != "nynashamn"))
+    blind = amebench.Network.from_frames(episodes=episodes, units=net.units, activities=net.activities,
+                                         followups=net.followups, payments=net.payments, as_of=net.as_of)
+    notes = _notes(benchmark_report(blind, tmp_path, lang=lang, min_cell=1))
+    assert len([n for n in notes if n.startswith(said)]) == 1
+    assert not [n for n in notes if "Nynäshamn" in n and ("partly" in n or "delvis" in n)]
+    assert "nynashamn" not in set(pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv")["unit"])
+    adjusted = pd.read_csv(tmp_path / "tables" / "risk_adjusted.csv").set_index("unit")
+    assert adjusted.loc["nynashamn", ["expected", "oe_ratio"]].isna().all()
 
 
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):

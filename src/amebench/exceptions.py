@@ -84,9 +84,12 @@ class CaseMixWarning(AmebenchWarning):
       nowhere else; ``episodes`` of the unit's exits have it.
     - ``"one_value"``: ``column`` has the one value ``level`` in all ``episodes`` exits
       and is left out of the model (``unit`` None).
-    - ``"not_covered"``: for ``episodes`` exits of ``unit`` the welfare ledger does not
-      cover the 12 months before enrolment, so ``prior_welfare_months`` counts the
-      months outside it as months without payment.
+    - ``"not_covered"``: for ``episodes`` exits of ``unit`` ``prior_welfare_months`` is
+      unknown (the welfare ledger does not cover the 12 months before enrolment), so
+      their expected outcome comes from a model of the other case-mix variables.
+    - ``"not_adjustable"``: each of the ``episodes`` exits of ``unit`` has a case-mix
+      level no other unit has, so its expected count would be its observed count; the
+      unit has no O/E.
 
     The attributes are for callers that word or suppress it themselves.
     """

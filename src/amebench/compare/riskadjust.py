@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import optimize, special
 from statsmodels.stats.rates import confint_poisson
 
 from ..exceptions import AmebenchError, CaseMixWarning
@@ -21,7 +22,8 @@ from ._table import check_level
 __all__ = ["risk_adjusted", "RiskAdjustedResult", "c_statistic", "DEFAULT_CASEMIX", "prior_welfare_months"]
 
 DEFAULT_CASEMIX = ("age_band", "gender", "born_abroad", "readiness", "referral", "prior_welfare_months")
-_NUMERIC = {"prior_welfare_months"}
+_PRIOR = "prior_welfare_months"
+_NUMERIC = {_PRIOR}
 _PRIOR_MONTHS = 12
 _CALIBRATION_GROUPS = 10
 _UNKNOWN = "unknown"
@@ -41,6 +43,11 @@ class RiskAdjustedResult:
         The fitted statsmodels GLM results (fitted on the distinct case-mix and
         outcome patterns with ``freq_weights``: the same estimates as one row per
         episode; ``model.nobs`` counts patterns, ``model.model.wnobs`` episodes).
+        When ``prior_welfare_months`` is unknown for some exits, fitted on the others
+        (before the shift of the intercept described under Notes).
+    submodel
+        When ``prior_welfare_months`` is unknown for some exits: the GLM of the other
+        case-mix variables fitted on every exit, which predicts those exits; else None.
     c_statistic
         Area under the ROC curve of the model's predictions.
     calibration
@@ -54,6 +61,7 @@ class RiskAdjustedResult:
     c_statistic: float
     calibration: pd.DataFrame
     casemix: tuple[str, ...]
+    submodel: object | None = None
 
     def __repr__(self) -> str:
         return (
@@ -107,13 +115,34 @@ def risk_adjusted(
     can pass 1 for a unit whose exits nearly all reach the outcome). Units without
     exits have no O/E and are left out of the table. Missing categorical case-mix becomes its
     own level ``unknown``. A unit holding a case-mix level that no other unit has
-    triggers a :class:`CaseMixWarning`: its expected count then rests on itself. A
-    case-mix variable with one value in every exited episode (every age band
-    ``unknown``) is left out of the model, with a :class:`CaseMixWarning`; ``method``
-    and the result's ``casemix`` name the variables the model used. ``prior_welfare_months``
-    counts a month outside the unit's ledger (first to last month with a row) as a month
-    without payment; each unit with exits whose 12 months the ledger does not wholly
-    cover gets a :class:`CaseMixWarning` (``reason="not_covered"``) saying how many.
+    triggers a :class:`CaseMixWarning`: its expected count then partly rests on itself.
+    A unit *every* exit of which has such a level (a unit that never recorded birth
+    year: age band ``unknown`` there only) would get an expected count equal to its
+    observed one by construction; it is not adjustable: its ``expected``, O/E and
+    standardised rate are missing, ``method`` says why, and a :class:`CaseMixWarning`
+    (``reason="not_adjustable"``) names it. The one unit of a network of one unit is
+    not adjustable either (its expected count is its observed count whatever the
+    case-mix), without a warning: ``method`` says so. A case-mix variable with one value in every
+    exited episode (every age band ``unknown``) is left out of the model, with a
+    :class:`CaseMixWarning`; ``method`` and the result's ``casemix`` name the variables
+    the model used.
+
+    ``prior_welfare_months`` is unknown for an exit whose 12 months before enrolment its
+    unit's ledger (first to last month with a row) does not wholly cover, or whose
+    column value is missing. Such exits are predicted by a second GLM, of the other
+    case-mix variables, fitted on *every* exit (a complete-case submodel in Mercaldo &
+    Blume's 2020 terms: it assumes that, given the other variables, whether the months
+    are known does not bear on the outcome). The main GLM, with the months, is fitted on
+    the exits where they are known, and its intercept is then shifted so that those exits
+    are expected, in total, what the submodel expects of them (an update of the
+    intercept as in recalibration in the large, Steyerberg 2019 ch. 20, with the
+    submodel's total as the target): the expected counts keep the whole network as their
+    reference, and the network's expected total equals its observed total. Counting
+    unknown months as months without payment would bias those exits' expected counts; a
+    missing-indicator level, or Mercaldo & Blume's pattern submodel fitted on those exits
+    alone, would absorb a unit without a ledger as an own case-mix level does. Each unit
+    with such exits gets a :class:`CaseMixWarning` (``reason="not_covered"``) saying how
+    many.
 
     References
     ----------
@@ -121,6 +150,9 @@ def risk_adjusted(
     Garwood F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28:437–442.
     Hanley J.A., McNeil B.J. (1982). The meaning and use of the area under a ROC curve.
     Radiology 143:29–36.
+    Mercaldo S.F., Blume J.D. (2020). Missing data and prediction: the pattern submodel.
+    Biostatistics 21(2):236–252.
+    Steyerberg E.W. (2019). Clinical Prediction Models, 2nd ed., ch. 20: Updating for a new setting.
     """
     conf_level = check_level(conf_level)
     reasons = outcome_reasons(outcome)
@@ -134,20 +166,27 @@ def risk_adjusted(
     if len(frame) == 0:
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
     features = _features(frame, cohort, casemix, rows=rows)
-    casemix = _varying(features, casemix, ledger=getattr(getattr(cohort, "network", None), "payments", None))
+    network = getattr(cohort, "network", None)
+    has_ledger = network is not None and len(network.payments) > 0
+    casemix = _varying(features, casemix, has_ledger=has_ledger)
     features = features[list(casemix)]
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
-    _warn_unseen(features, frame["unit"], casemix)
-    fit = _fit_grouped(features, y, casemix)
+    own = _only_in_one_unit(features, frame["unit"], casemix)
+    unknown = features[_PRIOR].isna().to_numpy() if _PRIOR in casemix else np.zeros(len(frame), dtype=bool)
+    if unknown.any():
+        _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
+    fit = _fit(features, y, casemix, unknown)
     unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "own": own})
         .query("code >= 0")
         .groupby("code", sort=True)
-        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
+        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), own=("own", "all"))
     )
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
+    alone = table["own"].to_numpy() | (len(table) == 1)  # one unit: the intercept alone gives E = O
+    table.loc[alone, "expected"] = np.nan
     obs = table["observed"].to_numpy()
     low, high = confint_poisson(obs, 1, method="exact-c", alpha=1 - conf_level)  # Garwood
     network_rate = y.mean()
@@ -158,23 +197,84 @@ def risk_adjusted(
     table["ci_low"] = table["oe_ci_low"] * network_rate
     table["ci_high"] = table["oe_ci_high"] * network_rate
     table["observed"] = table["observed"].astype("int64")
-    table["method"] = ("indirect standardisation, logistic GLM on " + (", ".join(casemix) or "no case-mix")
-                       + "; exact Poisson CI")
+    table["method"] = _method(casemix, unknown.any())
+    table.loc[alone, "method"] = _NOT_ADJUSTABLE if len(table) > 1 else _ONE_UNIT
+    _warn_not_adjustable(table.loc[table["own"] & (len(table) > 1), ["unit", "n"]])
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
-        table=tidy(table),
+        table=tidy(table.drop(columns="own")),
         model=fit.model,
-        c_statistic=_c_of_tallies(fit.p_pattern, fit.counts * fit.y_pattern, fit.counts * (1 - fit.y_pattern)),
+        c_statistic=fit.c_statistic,
         calibration=_calibration(y, fit.p_hat),
         casemix=casemix,
+        submodel=fit.submodel,
     )
+
+
+_NOT_ADJUSTABLE = ("not adjustable: every exit has case-mix no other unit has, so its expected count would "
+                   "equal its observed count")
+_ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
+
+
+def _method(casemix, submodel: bool) -> str:
+    """The ``method`` text: the model's variables, and the submodel when it predicts any exit.
+
+    Without counts: the report publishes it under tables whose small counts are hidden.
+    """
+    text = "indirect standardisation, logistic GLM on " + (", ".join(casemix) or "no case-mix")
+    if submodel:
+        text += f"; exits with {_PRIOR} unknown: the GLM of the other variables, fitted on every exit"
+    return text + "; exact Poisson CI"
+
+
+class _Fit(NamedTuple):
+    """What :func:`risk_adjusted` keeps of the fitted model(s) (:func:`_fit`)."""
+
+    model: object  #: the GLM of every case-mix variable
+    submodel: object | None  #: the GLM without prior welfare months, for the exits where they are unknown
+    p_hat: np.ndarray  #: predicted probability of every exit
+    c_statistic: float  #: of ``p_hat``
+
+
+def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray) -> _Fit:
+    """Fit the GLM; the exits with ``unknown`` prior welfare months get the submodel's predictions.
+
+    The c-statistic is worked out from the patterns' tallies: the main model's patterns,
+    and the submodel's patterns counted over the unknown exits only.
+    """
+    if not unknown.any():
+        fit = _fit_grouped(features, y, casemix)
+        c = _c_of_tallies(fit.p_pattern, fit.counts * fit.y_pattern, fit.counts * (1 - fit.y_pattern))
+        return _Fit(fit.model, None, fit.p_pattern[fit.inverse], c)
+    known = ~unknown
+    main = _fit_grouped(features[known], y[known], casemix)
+    rest = tuple(c for c in casemix if c != _PRIOR)
+    sub = _fit_grouped(features[list(rest)], y, rest)
+    # recalibration in the large: the exits with known months are expected, in total, what
+    # the model of the whole network (the submodel) expects of them
+    target = np.dot(np.bincount(sub.inverse[known], minlength=len(sub.p_pattern)), sub.p_pattern)
+    eta = special.logit(np.clip(main.p_pattern, 1e-12, 1 - 1e-12))  # |eta| < 28 under separation too
+
+    def gap(shift):  # increasing in shift
+        return np.dot(main.counts, special.expit(eta + shift)) - target
+
+    # a root lies within +-60 unless the submodel, too, predicts certainty (separated data): then the nearest end
+    shift = -60.0 if gap(-60.0) >= 0 else 60.0 if gap(60.0) <= 0 else optimize.brentq(gap, -60.0, 60.0)
+    main_p = special.expit(eta + shift)
+    p_hat = sub.p_pattern[sub.inverse]
+    p_hat[known] = main_p[main.inverse]
+    counts = np.bincount(sub.inverse[unknown], minlength=len(sub.p_pattern))
+    score = np.concatenate([main_p, sub.p_pattern])
+    events = np.concatenate([main.counts * main.y_pattern, counts * sub.y_pattern])
+    nonevents = np.concatenate([main.counts * (1 - main.y_pattern), counts * (1 - sub.y_pattern)])
+    return _Fit(main.model, sub.model, p_hat, _c_of_tallies(score, events, nonevents))
 
 
 class _GroupedFit(NamedTuple):
     """The logistic GLM fitted on patterns (:func:`_fit_grouped`)."""
 
     model: object  #: statsmodels' GLM results
-    p_hat: np.ndarray  #: fitted probability of every episode
+    inverse: np.ndarray  #: each episode's pattern (its fitted probability is ``p_pattern[inverse]``)
     p_pattern: np.ndarray  #: fitted probability of each distinct (case-mix, outcome) pattern
     y_pattern: np.ndarray  #: outcome (0 or 1) of each pattern
     counts: np.ndarray  #: number of episodes of each pattern
@@ -200,13 +300,16 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
     first, inverse = _sorted_patterns(codes)
     counts = np.bincount(inverse)
     patterns = features.iloc[first].reset_index(drop=True)
+    for column in patterns.columns:  # levels of exits not fitted here would be columns of zeros
+        if isinstance(patterns[column].dtype, pd.CategoricalDtype):
+            patterns[column] = patterns[column].cat.remove_unused_categories()
     design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
                             drop_first=True, dtype="float64") if casemix else pd.DataFrame(index=patterns.index)
     design = sm.add_constant(design, has_constant="add")
     model = sm.GLM(y[first], design, family=sm.families.Binomial(),
                    freq_weights=counts.astype("float64")).fit()
     p_pattern = np.asarray(model.predict(design))
-    return _GroupedFit(model, p_pattern[inverse], p_pattern, y[first], counts)
+    return _GroupedFit(model, inverse, p_pattern, y[first], counts)
 
 
 def _sorted_patterns(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,23 +386,20 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
     for column in casemix:
         if column == "age_band":
             values = age_band(frame["enrolled_on"].dt.year.astype("Int64") - frame["birth_year"])
-        elif column == "prior_welfare_months":
+        elif column == _PRIOR:
             if column in frame.columns:
                 values = pd.to_numeric(frame[column], errors="coerce")
             elif hasattr(data, "network"):
                 # the cohort's own columns (with positions) keep their id codes for the next metric
                 source, at = (data.episodes, rows) if rows is not None else (frame, None)
                 months, covered = _prior_welfare(data.network.payments, source, rows=at)
-                values = pd.Series(months, index=frame.index)
-                _warn_not_covered(frame["unit"], covered, ledger=len(data.network.payments) > 0)
+                values = pd.Series(np.where(covered, months, np.nan), index=frame.index)
             else:
                 raise AmebenchError(
                     "prior_welfare_months needs a Cohort (with payments) or a column of that name; "
                     "or leave it out of casemix"
                 )
-            if values.isna().any():
-                raise AmebenchError(f"{int(values.isna().sum())} episodes lack prior_welfare_months")
-            out[column] = values.astype("float64")
+            out[column] = values.astype("float64")  # missing: unknown (risk_adjusted's submodel)
             continue
         else:
             if column not in frame.columns:
@@ -354,48 +454,62 @@ def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame,
     return windows.paid_months[0], (windows.coverage_first <= first) & (last <= windows.coverage_last)
 
 
-def _warn_not_covered(units: pd.Series, covered: np.ndarray, *, ledger: bool) -> None:
-    """A :class:`CaseMixWarning` for each unit with exits whose 12 months the ledger does not cover.
-
-    Not when the network has no ledger at all: the variable then has one value and is
-    left out of the model (:func:`_varying` says so).
-    """
-    if not ledger or covered.all():
-        return
-    short = pd.Series(~covered).groupby(units.astype(str).to_numpy(), sort=True).agg(["sum", "size"])
+def _warn_not_covered(units: pd.Series, unknown: np.ndarray, *, from_ledger: bool) -> None:
+    """A :class:`CaseMixWarning` for each unit with exits whose prior welfare months are unknown."""
+    short = pd.Series(unknown).groupby(units.astype(str).to_numpy(), sort=True).agg(["sum", "size"])
+    why = " (the welfare ledger does not cover the 12 months before enrolment)" if from_ledger else ""
     for unit, (k, n) in short[short["sum"] > 0].iterrows():
         warnings.warn(
             CaseMixWarning(
-                f"unit {unit}: the welfare ledger does not cover the 12 months before enrolment of {int(k)} of its "
-                f"{int(n)} exits; prior_welfare_months counts the months outside it as months without payment",
-                unit=str(unit), column="prior_welfare_months", episodes=int(k), reason="not_covered",
+                f"unit {unit}: prior_welfare_months is unknown for {int(k)} of its {int(n)} exits{why}; "
+                "their expected outcome comes from a model of the other case-mix variables",
+                unit=str(unit), column=_PRIOR, episodes=int(k), reason="not_covered",
             ),
-            stacklevel=4,
+            stacklevel=3,
         )
 
 
-def _varying(features: pd.DataFrame, casemix, *, ledger) -> tuple[str, ...]:
+def _warn_not_adjustable(units: pd.DataFrame) -> None:
+    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) every exit of which has case-mix of its own."""
+    for unit, n in units.itertuples(index=False):
+        warnings.warn(
+            CaseMixWarning(
+                f"unit {unit}: every one of its {_episodes(int(n))} has case-mix that no other unit has, so the "
+                "model's expected count would equal its observed count; it has no O/E",
+                unit=str(unit), episodes=int(n), reason="not_adjustable",
+            ),
+            stacklevel=3,
+        )
+
+
+def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool) -> tuple[str, ...]:
     """The case-mix variables that vary; a :class:`CaseMixWarning` for each left out.
 
     A variable with one value in every exited episode (every age band ``unknown``,
-    ``prior_welfare_months`` 0 in a network without a ledger) cannot adjust anything:
-    in the model it would only be a second intercept (statsmodels warns of a
-    rank-deficient design).
+    ``prior_welfare_months`` unknown in a network without a ledger) cannot adjust
+    anything: in the model it would only be a second intercept (statsmodels warns of a
+    rank-deficient design). ``prior_welfare_months`` must vary among the exits where it
+    is known (the main model is fitted on those).
     """
     kept = []
     for column in casemix:
         values = features[column]
-        if values.nunique(dropna=False) > 1:
+        known = values.dropna() if column in _NUMERIC else values
+        if known.nunique() > 1:
             kept.append(column)
             continue
-        value = values.iloc[0]
-        value = int(value) if column in _NUMERIC and float(value).is_integer() else str(value)
-        why = (" (the network has no payments)" if column == "prior_welfare_months"
-               and (ledger is None or len(ledger) == 0) else "")
+        if len(known) == 0:
+            value, where = _UNKNOWN, f"all {_episodes(len(values))}"
+            if column == _PRIOR and not has_ledger:
+                where += " (the network has no payments)"
+        else:
+            value = known.iloc[0]
+            value = int(value) if column in _NUMERIC and float(value).is_integer() else str(value)
+            where = f"all {_episodes(len(values))}" if len(known) == len(values) else (
+                f"all {_episodes(len(known))} where it is known")
         warnings.warn(
             CaseMixWarning(
-                f"{column} is {value!r} in all {_episodes(len(values))}{why}: it cannot adjust for anything and "
-                "is left out of the model",
+                f"{column} is {value!r} in {where}: it cannot adjust for anything and is left out of the model",
                 column=column, level=str(value), episodes=len(values), reason="one_value",
             ),
             stacklevel=3,
@@ -403,17 +517,19 @@ def _varying(features: pd.DataFrame, casemix, *, ledger) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
-    """Warn of each case-mix level that one unit alone has (levels in sorted order).
+def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> np.ndarray:
+    """Warn of each case-mix level that one unit alone has (levels in sorted order); which exits have one.
 
     Counts per (level, unit) with one ``numpy.bincount`` of integer codes (a missing
     unit or level is left out), as ``pandas.crosstab`` of the level and the unit as text
-    would count them.
+    would count them. Returns per exit whether any of its levels is held by its unit
+    alone (False where the unit is missing).
     """
     unit_text = units.astype(str)
     known = unit_text.notna().to_numpy()
     unit_codes, unit_names = pd.factorize(unit_text[known], sort=True)
     several = units.nunique() > 1
+    own = np.zeros(len(features), dtype=bool)
     for column in casemix:
         if column in _NUMERIC:
             continue
@@ -421,7 +537,9 @@ def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
         seen = level_codes >= 0
         cells = level_codes[seen].astype(np.int64) * len(unit_names) + unit_codes[seen]
         counts = np.bincount(cells, minlength=len(levels) * len(unit_names)).reshape(len(levels), len(unit_names))
-        for i in np.flatnonzero((counts > 0).sum(axis=1) == 1):
+        alone = (counts > 0).sum(axis=1) == 1
+        own[np.flatnonzero(known)[seen]] |= alone[level_codes[seen]]
+        for i in np.flatnonzero(alone):
             j = int(counts[i].argmax())
             if several:
                 unit, level, count = unit_names[j], levels[i], int(counts[i, j])
@@ -433,6 +551,7 @@ def _warn_unseen(features: pd.DataFrame, units: pd.Series, casemix) -> None:
                     ),
                     stacklevel=3,
                 )
+    return own
 
 
 def _episodes(k: int) -> str:

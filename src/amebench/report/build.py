@@ -153,7 +153,7 @@ def _funnel(coh, ctx) -> Section:
         raw = compare.funnel(rates, target=_network_rate(ctx), overdispersion="multiplicative")
         # expected counts from a model of every exit of the network (methods text says so)
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
-        oe = adjusted.table[["unit", "observed", "expected"]]
+        oe = adjusted.table[["unit", "observed", "expected"]].dropna(subset=["expected"])  # not adjustable
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative")  # as the raw funnel
     section.notes += _warning_notes(caught, ctx)
@@ -188,6 +188,9 @@ def _warning_notes(caught, ctx) -> list[str]:
     short = [w.message.unit for w in caught if _casemix(w, "not_covered")]
     if short:  # units are named in every table; how many of their exits is not said
         notes.append(t["note_prior_welfare_not_covered"].format(units=_names(ctx, short)))
+    alone = [w.message.unit for w in caught if _casemix(w, "not_adjustable")]
+    if alone:
+        notes.append(t["note_not_adjustable"].format(units=_names(ctx, alone)))
     return notes
 
 
@@ -199,9 +202,10 @@ def _casemix(w, reason: str) -> bool:
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
     """(unit, column, level, episodes) of every CaseMixWarning of a level in one unit only (Nones
     for one raised without them)."""
+    alone = {w.message.unit for w in caught if _casemix(w, "not_adjustable")}  # a note of their own
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
              getattr(w.message, "level", None), getattr(w.message, "episodes", None))
-            for w in caught if _casemix(w, "one_unit")]
+            for w in caught if _casemix(w, "one_unit") and getattr(w.message, "unit", None) not in alone]
 
 
 def _pairwise(coh, ctx) -> Section:

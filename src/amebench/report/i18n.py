@@ -217,11 +217,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
     "note_prior_welfare_not_covered": {
         "en": "For some participants of {units} the welfare ledger does not cover the year before enrolment: "
-        "the risk model counts the months outside it as months without payment, so their months on welfare "
-        "may be undercounted.",
+        "for them the risk model adjusts for the other background variables, not for months on welfare.",
         "sv": "För en del deltagare i {units} täcker utbetalningsdata inte året före inskrivningen: "
-        "riskmodellen räknar månaderna utanför som månader utan utbetalning, så deras månader med "
-        "försörjningsstöd kan vara för få.",
+        "för dem justerar riskmodellen för de andra bakgrundsvariablerna, inte för månader med "
+        "försörjningsstöd.",
+    },
+    "note_not_adjustable": {
+        "en": "Not risk-adjusted: {units}. Every participant there has background that no other unit has "
+        "(for example an unknown age), so the model's expected count would only repeat the observed count; "
+        "no observed/expected is shown.",
+        "sv": "Inte riskjusterat: {units}. Varje deltagare där har en bakgrund som ingen annan enhet har "
+        "(till exempel okänd ålder), så modellens förväntade antal skulle bara upprepa det observerade; "
+        "inget observerat/förväntat visas.",
     },
     "note_casemix_left_out": {
         "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "
