@@ -810,6 +810,21 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
         benchmark_report(net, tmp_path / "early", as_of="2020-01-01")
 
 
+@pytest.mark.parametrize(("lang", "ended", "to_outcome"), [
+    ("en", "No episode has ended by the extraction date.",
+     "No episode has ended in work or studies by the extraction date."),
+    ("sv", "Inget deltagande har avslutats per uttagsdatumet.",
+     "Inget deltagande har avslutats till arbete eller studier per uttagsdatumet.")])
+def test_a_table_without_rows_says_why(tmp_path, lang, ended, to_outcome):
+    # The sample's first exit is on 2023-07-16: by 2023-07-10 some are enrolled, none has
+    # left. The exit-reason, outcome, re-entry and retention tables were bare headers.
+    path = benchmark_report(amebench.load_sample(), tmp_path, as_of="2023-07-10", lang=lang)
+    notes = _notes(path)
+    assert notes.count(ended) == 3 and notes.count(to_outcome) == 1
+    for name in ("exit_reasons", "outcome_rates", "reentry_365", "retention_90"):
+        assert len(pd.read_csv(tmp_path / "tables" / f"{name}.csv")) == 0  # the file keeps its header
+
+
 def test_the_outcome_option_reaches_every_section(tmp_path):
     path = benchmark_report(amebench.load_sample(), tmp_path, outcome="studies")
     html = path.read_text(encoding="utf-8")

@@ -115,7 +115,10 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.figure_html(png, alt=title, caption=note))
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
-            if name in _CSV_ONLY:  # too long to read on a page; the figure shows it
+            if len(shown) == 0:  # a header without rows says nothing: say why there are none
+                why = t.get(f"empty_{name}", t["empty_table"]).format(outcome=code_label(outcome, lang))
+                inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
+            elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
                              f"{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
