@@ -174,6 +174,8 @@ def test_funnel_result_repr_is_a_short_summary():
     ([], [], r"funnel needs units with exits \(n > 0\); the table has none"),
     ([0, 0], [10, 20], r"pooled rate is 0: every exit missed the outcome.*give a target"),
     ([10, 20], [10, 20], r"pooled rate is 1: every exit reached the outcome.*give a target"),
+    # one unit with exits (z = 0 against its own rate, and phi = 0 with overdispersion)
+    ([3], [10], r"one unit with exits \(u0\), whose pooled rate is its own: give a target"),
 ])
 def test_nothing_to_compare_is_said_as_such(events, n, message):
     # the empty table divided 0 / 0 (numpy's RuntimeWarning) and both said "the target must
@@ -186,3 +188,10 @@ def test_nothing_to_compare_is_said_as_such(events, n, message):
             funnel(table)
     if n:  # with a target there is something to compare with
         assert len(funnel(table, target=0.5).table) == len(n)
+
+
+def test_a_ratio_funnel_of_a_unit_risk_adjusted_could_not_adjust_says_so():
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "observed": [10, 12, 9], "expected": [11.0, float("nan"), 9.5]})
+    with pytest.raises(AmebenchError, match=r"units \['b'\] have no expected count .*dropna"):
+        funnel(table, kind="ratio")
+    assert list(funnel(table.dropna(subset=["expected"]), kind="ratio").table["unit"]) == ["a", "c"]

@@ -623,8 +623,8 @@ def test_a_case_mix_level_of_min_cell_or_more_is_named(tmp_path):
     assert any("(age band “65+” in Södertälje)" in n for n in _notes(path))
 
 
-@pytest.mark.parametrize(("lang", "said"), [("en", "The risk model leaves out age band: each has"),
-                                            ("sv", "Riskmodellen utelämnar åldersgrupp: var och en")])
+@pytest.mark.parametrize(("lang", "said"), [("en", "The risk model leaves out age band: not known for any exit."),
+                                            ("sv", "Riskmodellen utelämnar åldersgrupp: okänd för alla avslut.")])
 def test_a_case_mix_variable_left_out_of_the_model_is_noted(tmp_path, lang, said):
     # every birth year missing: every age band "unknown"; the model leaves age band out
     # (a CaseMixWarning with unit None, which the one-unit note would have called unit "None")
@@ -634,7 +634,7 @@ def test_a_case_mix_variable_left_out_of_the_model_is_noted(tmp_path, lang, said
                                         followups=net.followups, payments=net.payments, as_of=net.as_of)
     notes = _notes(benchmark_report(bare, tmp_path, lang=lang, min_cell=1))
     assert [n for n in notes if n.startswith(said)]
-    assert not [n for n in notes if "None" in n or "unknown" in n or "okänd" in n]
+    assert not [n for n in notes if "None" in n or "“unknown”" in n or "”okänd”" in n]  # no level named
 
 
 def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
@@ -663,8 +663,8 @@ def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
     assert welfare.loc[["jarfalla", "solna"], ["eligible", "method"]].notna().all().all()
 
 
-@pytest.mark.parametrize(("lang", "said"), [("en", "Not risk-adjusted: Nynäshamn. Every participant there"),
-                                            ("sv", "Inte riskjusterat: Nynäshamn. Varje deltagare där")])
+@pytest.mark.parametrize(("lang", "said"), [("en", "Not risk-adjusted: Nynäshamn (age band). Every participant"),
+                                            ("sv", "Inte riskjusterat: Nynäshamn (åldersgrupp). Varje deltagare")])
 def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_funnel(tmp_path, lang, said):
     # birth year never recorded in Nynäshamn: age band "unknown" is its own, so its expected
     # count would equal its observed one (it stood at O/E 1.000 "within limits", with a note
@@ -679,6 +679,22 @@ def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_fu
     assert "nynashamn" not in set(pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv")["unit"])
     adjusted = pd.read_csv(tmp_path / "tables" / "risk_adjusted.csv").set_index("unit")
     assert adjusted.loc["nynashamn", ["expected", "oe_ratio"]].isna().all()
+
+
+def test_a_report_whose_units_none_can_be_risk_adjusted_has_no_o_e_funnel(tmp_path):
+    # two units, readiness "far" in one and "near" in the other: neither can be adjusted
+    # (the O/E funnel of no units raised numpy's IndexError)
+    net = amebench.load_sample()
+    two = net.episodes[net.episodes["unit"].isin(["jarfalla", "solna"])]
+    two = two.assign(readiness=two["unit"].map({"jarfalla": "far", "solna": "near"}))
+    apart = amebench.Network.from_frames(episodes=two, units=net.units[net.units["unit"].isin(["jarfalla", "solna"])],
+                                         as_of=net.as_of)
+    notes = _notes(benchmark_report(apart, tmp_path, min_cell=1))
+    assert ("Not risk-adjusted: Järfälla (distance to the labour market) and Solna (distance to the labour "
+            "market). Every participant there") in " ".join(notes)
+    assert not (tmp_path / "tables" / "funnel_risk_adjusted.csv").exists()
+    assert not (tmp_path / "figures" / "observed_expected.png").exists()
+    assert (tmp_path / "figures" / "funnel_raw.png").exists()
 
 
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):

@@ -155,6 +155,10 @@ def funnel(
         estimate = data["events"].to_numpy() / size
         if target is None and not data["n"].sum() > 0:  # the pooled rate would be 0 / 0
             raise AmebenchError("funnel needs units with exits (n > 0); the table has none")
+        if target is None and len(data) == 1:  # check_counts: every unit has exits
+            raise AmebenchError(f"funnel without a target compares units with their pooled rate; the table has one "
+                                f"unit with exits ({data['unit'].iloc[0]}), whose pooled rate is its own: give a "
+                                "target to compare it with")
         theta = float(data["events"].sum() / data["n"].sum()) if target is None else float(target)
         if target is None and not 0 < theta < 1:
             every = "missed" if theta == 0 else "reached"
@@ -165,6 +169,8 @@ def funnel(
         s2 = theta * (1 - theta) / size
     else:
         data = _check_ratio(table)
+        if len(data) == 0:
+            raise AmebenchError("funnel needs units; the table has none")
         size = data["expected"].to_numpy(dtype="float64")
         estimate = data["observed"].to_numpy() / size
         theta = 1.0 if target is None else float(target)
@@ -239,7 +245,12 @@ def _check_ratio(table: pd.DataFrame) -> pd.DataFrame:
     out = table[["unit", "observed", "expected"]].copy()
     out["observed"] = pd.to_numeric(out["observed"], errors="coerce")
     out["expected"] = pd.to_numeric(out["expected"], errors="coerce")
-    bad = out["observed"].isna() | out["expected"].isna() | (out["expected"] <= 0) | (out["observed"] < 0)
+    unadjusted = out["expected"].isna()
+    if unadjusted.any():  # risk_adjusted's units it cannot adjust
+        raise AmebenchError(f"units {out.loc[unadjusted, 'unit'].tolist()} have no expected count (risk_adjusted "
+                            "gives none to a unit it cannot adjust, its method says why); leave them out of the "
+                            "funnel, e.g. table.dropna(subset=['expected'])")
+    bad = out["observed"].isna() | (out["expected"] <= 0) | (out["observed"] < 0)
     if bad.any():
         raise AmebenchError(f"units {out.loc[bad, 'unit'].tolist()} need observed >= 0 and expected > 0")
     out["unit"] = out["unit"].astype(str)

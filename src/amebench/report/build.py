@@ -155,19 +155,17 @@ def _funnel(coh, ctx) -> Section:
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
         oe = adjusted.table[["unit", "observed", "expected"]].dropna(subset=["expected"])  # not adjustable
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
-        ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative")  # as the raw funnel
+        # as the raw funnel; none when no unit could be adjusted (the note says why)
+        ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
-    section.tables.update(
-        {
-            "funnel_raw": raw.table,
-            "risk_adjusted": adjusted.table,
-            "funnel_risk_adjusted": ratio.table,
-            "calibration": adjusted.calibration,
-        }
-    )
-    section.objects.update({"funnel_raw": raw, "funnel_risk_adjusted": ratio, "risk_adjusted": adjusted})
+    section.tables.update({"funnel_raw": raw.table, "risk_adjusted": adjusted.table})
+    section.objects.update({"funnel_raw": raw, "risk_adjusted": adjusted})
+    if ratio is not None:
+        section.tables["funnel_risk_adjusted"] = ratio.table
+        section.objects["funnel_risk_adjusted"] = ratio
+    section.tables["calibration"] = adjusted.calibration
     return section
 
 
@@ -182,15 +180,20 @@ def _warning_notes(caught, ctx) -> list[str]:
     notes = []
     if any(issubclass(w.category, OverdispersionWarning) for w in caught):
         notes.append(t["note_overdispersion"])
-    left_out = [column_label(w.message.column, ctx["lang"]) for w in caught if _casemix(w, "one_value")]
-    if left_out:  # the methods text lists every case-mix variable
-        notes.append(t["note_casemix_left_out"].format(variables=join_words(left_out, ctx["lang"])))
+    for unknown, key in ((False, "note_casemix_left_out"), (True, "note_casemix_unknown")):
+        left_out = [column_label(w.message.column, ctx["lang"]) for w in caught
+                    if _casemix(w, "one_value") and (w.message.level == "unknown") == unknown]
+        if left_out:  # the methods text lists every case-mix variable
+            notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
     short = [w.message.unit for w in caught if _casemix(w, "not_covered")]
     if short:  # units are named in every table; how many of their exits is not said
         notes.append(t["note_prior_welfare_not_covered"].format(units=_names(ctx, short)))
     alone = [w.message.unit for w in caught if _casemix(w, "not_adjustable")]
-    if alone:
-        notes.append(t["note_not_adjustable"].format(units=_names(ctx, alone)))
+    if alone:  # each unit with the variables whose levels are its own (no level, no count)
+        own = {unit: list(dict.fromkeys(column_label(w.message.column, ctx["lang"]) for w in caught
+                                        if _casemix(w, "one_unit") and w.message.unit == unit)) for unit in alone}
+        units = [f"{ctx['unit_names'].get(unit, unit)} ({join_words(own[unit], ctx['lang'])})" for unit in alone]
+        notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=str.casefold), ctx["lang"])))
     return notes
 
 

@@ -233,12 +233,16 @@ _TEXTS: dict[str, dict[str, str]] = {
     "empty_retention_90": {"en": "No episode has ended in {outcome} by the extraction date.",
                            "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
     "note_not_adjustable": {
-        "en": "Not risk-adjusted: {units}. Every participant there has background that no other unit has "
-        "(for example an unknown age), so the model's expected count would only repeat the observed count; "
-        "no observed/expected is shown.",
-        "sv": "Inte riskjusterat: {units}. Varje deltagare där har en bakgrund som ingen annan enhet har "
-        "(till exempel okänd ålder), så modellens förväntade antal skulle bara upprepa det observerade; "
-        "inget observerat/förväntat visas.",
+        "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
+        "other unit has, so the model's expected count would only repeat the observed count; no "
+        "observed/expected is shown.",
+        "sv": "Inte riskjusterat: {units}. Varje deltagare där har ett värde på de nämnda variablerna som ingen "
+        "annan enhet har, så modellens förväntade antal skulle bara upprepa det observerade; inget "
+        "observerat/förväntat visas.",
+    },
+    "note_casemix_unknown": {
+        "en": "The risk model leaves out {variables}: not known for any exit.",
+        "sv": "Riskmodellen utelämnar {variables}: okänd för alla avslut.",
     },
     "note_casemix_left_out": {
         "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "

@@ -327,6 +327,9 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
         if "risk_adjusted" in published:
             title = t["fig_observed_expected"]
             note = left_out("risk_adjusted", "oe_ratio")
+            if published["risk_adjusted"]["oe_ratio"].isna().all():
+                yield "observed_expected", title, None, note  # no unit could be adjusted: the note alone
+                return
             yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
                                                    rows=_rows_drawn(published["risk_adjusted"], "oe_ratio"),
                                                    note=note), note
