@@ -224,14 +224,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "empty_table": {"en": "No rows: nothing to count by the extraction date.",
                     "sv": "Inga rader: inget att räkna per uttagsdatumet."},
-    "empty_exit_reasons": {"en": "No episode has ended by the extraction date.",
-                           "sv": "Inget deltagande har avslutats per uttagsdatumet."},
-    "empty_outcome_rates": {"en": "No episode has ended by the extraction date.",
-                            "sv": "Inget deltagande har avslutats per uttagsdatumet."},
-    "empty_reentry_365": {"en": "No episode has ended by the extraction date.",
-                          "sv": "Inget deltagande har avslutats per uttagsdatumet."},
-    "empty_retention_90": {"en": "No episode has ended in {outcome} by the extraction date.",
-                           "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
+    "empty_no_exits": {"en": "No episode has ended by the extraction date.",
+                       "sv": "Inget deltagande har avslutats per uttagsdatumet."},
+    "empty_no_outcome": {"en": "No episode has ended in {outcome} by the extraction date.",
+                         "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
     "note_not_adjustable": {
         "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
         "other unit has, so the model's expected count would only repeat the observed count; no "

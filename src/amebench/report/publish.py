@@ -52,6 +52,10 @@ _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
            "calibration": ()}
 
+#: Why a table has no rows (texts' key); any other empty table: "empty_table".
+_EMPTY = {"exit_reasons": "empty_no_exits", "outcome_rates": "empty_no_exits", "reentry_365": "empty_no_exits",
+          "retention_90": "empty_no_outcome"}
+
 #: Tables that publish a unit's exits or outcome count again (as n, events, observed, the
 #: retention's exits to the outcome, the durations' exits, or the sum of its exit
 #: reasons): a unit hidden in ``outcome_rates`` (by its own counts or to protect
@@ -116,7 +120,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, shown in published.items():
             inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
             if len(shown) == 0:  # a header without rows says nothing: say why there are none
-                why = t.get(f"empty_{name}", t["empty_table"]).format(outcome=code_label(outcome, lang))
+                why = t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
                 inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
             elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
