@@ -296,6 +296,8 @@ def test_risk_adjusted_table_unchanged_by_grouping():
     assert abs(shift) > 1e-4  # the shift is real (the main model alone would expect another total)
     assert got.table["expected"].sum() == pytest.approx(got.table["observed"].sum(), rel=1e-9)
     np.testing.assert_allclose(got.model.params, main.params, atol=1e-8)
+    # the c-statistic from the two models' pattern tallies is that of the exits' predictions
+    assert got.c_statistic == pytest.approx(c_statistic(y, p), abs=1e-12)
 
 
 def test_a_case_mix_variable_with_one_value_is_left_out_with_a_warning():
