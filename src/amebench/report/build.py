@@ -185,10 +185,10 @@ def _warning_notes(caught, ctx) -> list[str]:
                     if _casemix(w, "one_value") and (w.message.level == "unknown") == unknown]
         if left_out:  # the methods text lists every case-mix variable
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
-    short = [w.message.unit for w in caught if _casemix(w, "not_covered")]
+    short = _units(caught, "not_covered")
     if short:  # units are named in every table; how many of their exits is not said
         notes.append(t["note_prior_welfare_not_covered"].format(units=_names(ctx, short)))
-    alone = [w.message.unit for w in caught if _casemix(w, "not_adjustable")]
+    alone = _units(caught, "not_adjustable")
     if alone:  # each unit with the variables whose levels are its own (no level, no count)
         own = {unit: list(dict.fromkeys(column_label(w.message.column, ctx["lang"]) for w in caught
                                         if _casemix(w, "one_unit") and w.message.unit == unit)) for unit in alone}
@@ -202,10 +202,15 @@ def _casemix(w, reason: str) -> bool:
     return issubclass(w.category, CaseMixWarning) and getattr(w.message, "reason", "one_unit") == reason
 
 
+def _units(caught, reason: str) -> list[str]:
+    """The units of the caught CaseMixWarnings of ``reason``."""
+    return [w.message.unit for w in caught if _casemix(w, reason)]
+
+
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
     """(unit, column, level, episodes) of every CaseMixWarning of a level in one unit only (Nones
     for one raised without them)."""
-    alone = {w.message.unit for w in caught if _casemix(w, "not_adjustable")}  # a note of their own
+    alone = _units(caught, "not_adjustable")  # a note of their own
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
              getattr(w.message, "level", None), getattr(w.message, "episodes", None))
             for w in caught if _casemix(w, "one_unit") and getattr(w.message, "unit", None) not in alone]
