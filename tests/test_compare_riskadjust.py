@@ -156,22 +156,31 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
                      # every exit of each unit has its own level: neither can be adjusted
                      ("not_adjustable", "a", None, None, 20), ("not_adjustable", "b", None, None, 20)}
     assert got.table[["expected", "oe_ratio", "estimate", "ci_high"]].isna().all().all()
-    assert got.table["method"].str.startswith("not adjustable: every exit has case-mix no other unit has").all()
+    assert (got.table["method"] == riskadjust._NOT_ADJUSTABLE).all()
     with pytest.raises(AmebenchError, match="shoe_size"):
         compare.risk_adjusted(table, casemix=("shoe_size",))
     with pytest.raises(AmebenchError, match="prior_welfare_months"):
         compare.risk_adjusted(table, casemix=("prior_welfare_months",))
 
 
+NO_UNIT = "(no unit)"
+
+
 def _warn_unseen_with_crosstab(features, units, casemix):
-    """risk_adjusted's check as written before 2026-12-04 (pandas.crosstab per column): the reference."""
+    """risk_adjusted's check as written before 2026-12-04 (pandas.crosstab per column): the reference.
+
+    Since 2026-12-05 exits of no unit count as a holder too (the model sees a level they
+    share with one unit elsewhere than in that unit), so they are a column of their own.
+    """
     for column in casemix:
         if column in riskadjust._NUMERIC:
             continue
-        levels = pd.crosstab(features[column], units.astype(str))
+        levels = pd.crosstab(features[column], units.astype(str).fillna(NO_UNIT))
         only_one = levels[(levels > 0).sum(axis=1) == 1]
         for level, row in only_one.iterrows():
             unit = row.idxmax()
+            if unit == NO_UNIT:
+                continue
             if units.nunique() > 1:
                 count = int(row.max())
                 warnings.warn(CaseMixWarning(
@@ -192,10 +201,10 @@ def test_unseen_case_mix_warnings_equal_crosstabs():
                 for w in found]
 
     # two levels of one column seen in one unit each, first seen out of sorted order
-    units = pd.Series(["b", "a", "a", "b", None], dtype=amebench.schema.STRING)
-    features = pd.DataFrame({"readiness": ["zz", "aa", "near", "near", "yy"]}).astype(str)
+    units = pd.Series(["b", "a", "a", "b", None, "a"], dtype=amebench.schema.STRING)
+    features = pd.DataFrame({"readiness": ["zz", "aa", "near", "near", "yy", "yy"]}).astype(str)
     want = caught(_warn_unseen_with_crosstab, features, units, ("readiness",))
-    assert [w[3] for w in want] == ["aa", "zz"]  # yy: its only unit is missing
+    assert [w[3] for w in want] == ["aa", "zz"]  # yy: unit a's and an exit of no unit's
     assert caught(riskadjust._only_in_one_unit, features, units, ("readiness",)) == want
     warned = 0
     for seed in range(30):
@@ -494,3 +503,154 @@ def test_a_unit_all_of_whose_exits_have_case_mix_of_its_own_has_no_o_e():
     # one unit: its expected count is its observed count whatever the case-mix
     one = compare.risk_adjusted(amebench.cohort(net, units=["solna"]), casemix=("readiness",)).table
     assert one["oe_ratio"].isna().all() and one["method"].iloc[0] == riskadjust._ONE_UNIT
+
+
+def _caught_risk_adjusted(data, **kwargs):
+    """risk_adjusted's result and every warning it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = compare.risk_adjusted(data, **kwargs)
+    return got, [w.message for w in caught]
+
+
+def test_a_unit_whose_known_exits_have_case_mix_of_their_own_is_expected_from_the_submodel():
+    # Review finding 2026-12-05: readiness "far" in units a (months known) and b (months
+    # unknown) only. Among the exits with known months "far" is a's alone, so the main GLM
+    # expected a's exits exactly as observed and the shift then moved them with everyone
+    # else's: an O/E of 1 plus the shift, without a word. Now a's exits are the submodel's.
+    # By hand, the submodel (readiness alone) is saturated: P(work | far) = (4 + 6) / 20.
+    # E_a = 10 x 0.5 = 5, E_b = 10 x 0.5 = 5; c and d (near, months known) are expected
+    # together what the submodel expects of them, P(work | near) x 20 = 10 / 20 x 20 = 10.
+    work = {"a": [1] * 4 + [0] * 6, "b": [1] * 6 + [0] * 4, "c": [1] * 7 + [0] * 3, "d": [1] * 3 + [0] * 7}
+    months = {"a": list(range(10)), "b": [None] * 10, "c": [1, 2, 3, 2, 1, 5, 9, 2, 8, 3],
+              "d": [8, 2, 9, 11, 5, 10, 4, 12, 7, 3]}
+    table = pd.DataFrame({
+        "unit": np.repeat(list(work), 10),
+        "exit_reason": np.where(np.concatenate(list(work.values())), "work", "dropped_out"),
+        "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+        "readiness": ["far"] * 20 + ["near"] * 20, "prior_welfare_months": np.concatenate(list(months.values())),
+    })
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    expected = got.table.set_index("unit")["expected"]
+    np.testing.assert_allclose(expected[["a", "b"]], [5.0, 5.0], rtol=1e-9)
+    assert expected[["c", "d"]].sum() == pytest.approx(10.0, rel=1e-9)
+    assert expected["c"] != pytest.approx(expected["d"], abs=0.01)  # the months still tell c from d
+    assert [(w.reason, w.unit) for w in caught if w.reason in ("months_own", "not_covered")] == [
+        ("not_covered", "b"), ("months_own", "a")]
+    # "far" is a's and b's alone, "near" c's and d's: each pair is compared within itself
+    assert [(w.units, w.column, w.level) for w in caught if w.reason == "within_group"] == [
+        (("a", "b"), "readiness", "far"), (("c", "d"), "readiness", "near")]
+
+
+def test_the_last_unit_left_when_every_other_cannot_be_adjusted_cannot_be_either():
+    # Review finding 2026-12-05: four units each with a case-mix level of their own; Solna,
+    # sharing every level, was left as the one unit adjusted, with O/E 0.996 (its expected
+    # count is its observed count by construction: the network's total minus the others').
+    frame = _exited(amebench.cohort(amebench.load_sample()))
+    unit = frame["unit"]
+    own = frame.assign(referral=frame["referral"].astype(object).where(unit != "jarfalla", "x1"),
+                       readiness=frame["readiness"].astype(object).where(unit != "nynashamn", "x2"),
+                       gender=frame["gender"].astype(object).where(unit != "sodertalje", "x3"),
+                       birth_year=frame["birth_year"].where(unit != "sundbyberg"))
+    got, caught = _caught_risk_adjusted(own, casemix=("age_band", "gender", "readiness", "referral"))
+    assert got.table["oe_ratio"].isna().all()
+    assert sorted(w.unit for w in caught if w.reason == "not_adjustable") == sorted(got.table["unit"])
+    assert "solna" not in {w.unit for w in caught if w.reason == "one_unit"}  # no level of its own
+
+
+def test_units_sharing_a_level_with_each_other_only_are_compared_within_themselves():
+    # Review finding 2026-12-05: birth year missing in Solna and Nynäshamn only. Age band
+    # "unknown" is theirs alone, so their expected counts add up to their observed counts
+    # (the score equation of its dummy) and their O/E (0.999, 0.982) compares them with
+    # each other only; the other three units, with every other age band, likewise.
+    frame = _exited(amebench.cohort(amebench.load_sample()))
+    blind = frame.assign(birth_year=frame["birth_year"].where(~frame["unit"].isin(["solna", "nynashamn"])))
+    got, caught = _caught_risk_adjusted(blind, casemix=("age_band", "gender", "readiness"))
+    groups = [w for w in caught if w.reason == "within_group"]
+    assert [(w.units, w.column) for w in groups] == [
+        (("jarfalla", "sodertalje", "sundbyberg"), "age_band"), (("nynashamn", "solna"), "age_band")]
+    assert groups[1].level == "unknown" and "compares them with each other" in str(groups[1])
+    table = got.table.set_index("unit")
+    for w in groups:
+        assert table.loc[list(w.units), "expected"].sum() == pytest.approx(table.loc[list(w.units), "observed"].sum())
+    assert table["oe_ratio"].notna().all()
+
+
+def test_a_level_shared_with_exits_of_no_unit_is_not_a_units_own():
+    # Review finding 2026-12-05: unit a's only readiness level "far" is shared with exits
+    # whose unit is missing; the model saw it there too, so a's expected count does not
+    # equal its observed count and a is adjustable (it was flagged as not adjustable).
+    table = _null_units(np.random.default_rng(4), k=3, n=100)
+    table["readiness"] = np.where(table["unit"] == "u00", "far", "near")
+    table["unit"] = table["unit"].astype(object)
+    table.loc[table.index[-20:], ["unit", "readiness"]] = [None, "far"]
+    got, caught = _caught_risk_adjusted(table, casemix=("gender", "readiness"))
+    assert not [w for w in caught if w.reason in ("not_adjustable", "one_unit")]
+    row = got.table.set_index("unit").loc["u00"]
+    assert np.isfinite(row["oe_ratio"]) and row["expected"] != pytest.approx(row["observed"], abs=1e-6)
+
+
+def test_units_flagged_not_adjustable_are_those_whose_expected_count_is_their_observed_count():
+    # Property of the score equations, checked by brute force on random small networks:
+    # a unit is flagged exactly when E = O for two unrelated draws of the outcomes.
+    flagged_seen = unflagged_seen = 0
+    for seed in range(25):
+        rng = np.random.default_rng(seed)
+        k, n = int(rng.integers(2, 6)), 40
+        table = _null_units(rng, k=k, n=n)
+        table["readiness"] = rng.choice(["near", "far", "uncertain"], k * n)
+        for j in range(k):  # some units get a level or several of their own
+            if rng.random() < 0.4:
+                table.loc[table["unit"] == f"u{j:02d}", "readiness"] = rng.choice([f"own{j}", f"mine{j}"], n)
+        results = []
+        for draw in range(2):
+            table["exit_reason"] = np.where(np.random.default_rng(100 * seed + draw).random(k * n) < 0.4,
+                                            "work", "dropped_out")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results.append(compare.risk_adjusted(table, casemix=("gender", "readiness")).table)
+        flagged = results[0]["oe_ratio"].isna().to_numpy()
+        assert (results[1]["oe_ratio"].isna().to_numpy() == flagged).all()
+        # refit without the check: E - O of each unit, per draw
+        features = riskadjust._features(table, table, ("gender", "readiness"))
+        gaps = []
+        for draw in range(2):
+            y = np.where(np.random.default_rng(100 * seed + draw).random(k * n) < 0.4, 1.0, 0.0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit = riskadjust._fit_grouped(features, y, ("gender", "readiness"))
+            gaps.append(pd.Series(fit.p_pattern[fit.inverse] - y).groupby(table["unit"].to_numpy()).sum().abs())
+        same = ((gaps[0] < 1e-6) & (gaps[1] < 1e-6)).to_numpy()
+        assert (same == flagged).all(), seed
+        flagged_seen += flagged.sum()
+        unflagged_seen += (~flagged).sum()
+    assert flagged_seen >= 5 and unflagged_seen >= 20
+
+
+def test_prior_welfare_months_left_out_when_its_effect_cannot_be_estimated():
+    # Review finding 2026-12-05: with the months known for 16 exits, the main GLM of every
+    # variable separated (statsmodels' PerfectSeparationWarning reached the caller); with
+    # no outcome among the known exits the months' slope was not estimable at all. The
+    # model then leaves the months out, with one CaseMixWarning, and equals the model
+    # fitted without them.
+    frame = _exited(amebench.cohort(amebench.load_sample()))
+    months = riskadjust.prior_welfare_months(amebench.load_sample().payments, frame)
+    success = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy()
+    few = np.zeros(len(frame), dtype=bool)
+    few[np.random.default_rng(0).choice(len(frame), 16, replace=False)] = True
+    without = _caught_risk_adjusted(frame, casemix=riskadjust.DEFAULT_CASEMIX[:-1])[0]
+    for known in (few, ~success):
+        got, caught = _caught_risk_adjusted(frame.assign(prior_welfare_months=np.where(known, months, np.nan)))
+        assert [w.reason for w in caught if w.reason != "one_unit"] == ["no_effect"]
+        assert not [w for w in caught if not isinstance(w, CaseMixWarning)]
+        assert got.casemix == riskadjust.DEFAULT_CASEMIX[:-1]
+        pd.testing.assert_frame_equal(got.table, without.table)
+
+
+def test_prior_welfare_months_that_are_not_months_are_an_error():
+    table = _null_units(np.random.default_rng(5), k=2, n=20).assign(prior_welfare_months="3")
+    table.loc[3, "prior_welfare_months"] = "three"
+    table.loc[4, "prior_welfare_months"] = "13"
+    with pytest.raises(AmebenchError, match=r"whole months from 0 to 12 .*other values in 2 of 40 exits, "
+                                            r"e\.g\. 'three', '13'"):
+        compare.risk_adjusted(table, casemix=("gender", "prior_welfare_months"))

@@ -87,17 +87,24 @@ class CaseMixWarning(AmebenchWarning):
     - ``"not_covered"``: for ``episodes`` exits of ``unit`` ``prior_welfare_months`` is
       unknown (the welfare ledger does not cover the 12 months before enrolment), so
       their expected outcome comes from a model of the other case-mix variables.
-    - ``"not_adjustable"``: each of the ``episodes`` exits of ``unit`` has a case-mix
-      level no other unit has, so its expected count would be its observed count; the
-      unit has no O/E.
+    - ``"not_adjustable"``: the model's expected count of the ``episodes`` exits of
+      ``unit`` would be their observed count whatever the outcomes (every exit has a
+      case-mix level no other unit has, or every other unit is such a unit); the unit
+      has no O/E.
+    - ``"within_group"``: no unit outside ``units`` has their exits' levels of
+      ``column`` (``level``: those levels, comma-separated), so their expected counts
+      add up to their observed count: their O/E compares them with each other only.
+    - ``"no_effect"``: ``prior_welfare_months`` is left out of the model; the
+      ``episodes`` exits where it is known cannot show its effect.
 
     The attributes are for callers that word or suppress it themselves.
     """
 
     def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None,
-                 reason: str = "one_unit") -> None:
+                 reason: str = "one_unit", units: tuple = ()) -> None:
         super().__init__(message)
         self.unit, self.column, self.level, self.episodes = unit, column, level, episodes
+        self.units = units
         self.reason = reason
 
 

@@ -10,8 +10,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import optimize, special
+from scipy import optimize, sparse, special
+from scipy.sparse import csgraph
 from statsmodels.stats.rates import confint_poisson
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._ledger import month_index, window_totals
@@ -116,13 +118,17 @@ def risk_adjusted(
     exits have no O/E and are left out of the table. Missing categorical case-mix becomes its
     own level ``unknown``. A unit holding a case-mix level that no other unit has
     triggers a :class:`CaseMixWarning`: its expected count then partly rests on itself.
-    A unit *every* exit of which has such a level (a unit that never recorded birth
-    year: age band ``unknown`` there only) would get an expected count equal to its
-    observed one by construction; it is not adjustable: its ``expected``, O/E and
-    standardised rate are missing, ``method`` says why, and a :class:`CaseMixWarning`
+    A unit whose expected count equals its observed count by construction (the GLM's
+    score equations, whatever the outcomes: every exit has such a level, as in a unit
+    that never recorded birth year; or it is the last unit left when every other is
+    such a unit) is not adjustable: its ``expected``, O/E and standardised rate are
+    missing, ``method`` says why, and a :class:`CaseMixWarning`
     (``reason="not_adjustable"``) names it. The one unit of a network of one unit is
-    not adjustable either (its expected count is its observed count whatever the
-    case-mix), without a warning: ``method`` says so. A case-mix variable with one value in every
+    not adjustable either, without a warning: ``method`` says so. Units that hold a
+    variable's levels only among themselves (two units that never recorded birth year)
+    have expected counts adding up to their observed count: a :class:`CaseMixWarning`
+    (``reason="within_group"``, ``units``) says their O/E compares them with each other
+    only. A case-mix variable with one value in every
     exited episode (every age band ``unknown``) is left out of the model, with a
     :class:`CaseMixWarning`; ``method`` and the result's ``casemix`` name the variables
     the model used.
@@ -142,7 +148,14 @@ def risk_adjusted(
     missing-indicator level, or Mercaldo & Blume's pattern submodel fitted on those exits
     alone, would absorb a unit without a ledger as an own case-mix level does. Each unit
     with such exits gets a :class:`CaseMixWarning` (``reason="not_covered"``) saying how
-    many.
+    many. A unit whose exits with known months have case-mix that, among the known
+    exits, is its own would be expected exactly as observed by the main GLM and then
+    moved by the shift like every other: its exits are the submodel's too
+    (``reason="months_own"``). When the months' effect cannot be estimated from the
+    known exits (one outcome among them, a rank-deficient design, separation: too few
+    of them), the months are left out of the model (``reason="no_effect"``). A
+    ``prior_welfare_months`` column must hold whole months from 0 to 12 or missing
+    values; anything else is an :class:`AmebenchError`.
 
     References
     ----------
@@ -167,25 +180,29 @@ def risk_adjusted(
         raise AmebenchError("risk_adjusted needs exited episodes; the data hold none")
     features = _features(frame, cohort, casemix, rows=rows)
     network = getattr(cohort, "network", None)
-    has_ledger = network is not None and len(network.payments) > 0
-    casemix = _varying(features, casemix, has_ledger=has_ledger)
+    casemix = _varying(features, casemix, has_ledger=None if network is None else len(network.payments) > 0)
     features = features[list(casemix)]
     y = frame["exit_reason"].isin(reasons).to_numpy(dtype="float64")
-    own = _only_in_one_unit(features, frame["unit"], casemix)
+    groups = _only_in_one_unit(features, frame["unit"], casemix)
     unknown = features[_PRIOR].isna().to_numpy() if _PRIOR in casemix else np.zeros(len(frame), dtype=bool)
-    if unknown.any():
-        _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
-    fit = _fit(features, y, casemix, unknown)
     unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
+    fit = _fit(features, y, casemix, unknown, unit_codes)
+    if fit is None:  # the months' effect cannot be estimated from the exits where they are known
+        casemix = tuple(c for c in casemix if c != _PRIOR)
+        _warn_no_effect(int((~unknown).sum()))
+        fit = _fit(features[list(casemix)], y, casemix, np.zeros(len(frame), dtype=bool), unit_codes)
+    elif unknown.any():
+        _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
+        _warn_months_own(unit_names[fit.moved])
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "own": own})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat})
         .query("code >= 0")
         .groupby("code", sort=True)
-        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), own=("own", "all"))
+        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
     )
+    alone = _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index]
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
-    alone = table["own"].to_numpy() | (len(table) == 1)  # one unit: the intercept alone gives E = O
     table.loc[alone, "expected"] = np.nan
     obs = table["observed"].to_numpy()
     low, high = confint_poisson(obs, 1, method="exact-c", alpha=1 - conf_level)  # Garwood
@@ -197,12 +214,15 @@ def risk_adjusted(
     table["ci_low"] = table["oe_ci_low"] * network_rate
     table["ci_high"] = table["oe_ci_high"] * network_rate
     table["observed"] = table["observed"].astype("int64")
-    table["method"] = _method(casemix, unknown.any())
-    table.loc[alone, "method"] = _NOT_ADJUSTABLE if len(table) > 1 else _ONE_UNIT
-    _warn_not_adjustable(table.loc[table["own"] & (len(table) > 1), ["unit", "n"]])
+    table["method"] = _method(casemix, fit.submodel is not None)
+    several = len(table) > 1
+    table.loc[alone, "method"] = _NOT_ADJUSTABLE if several else _ONE_UNIT
+    if several:
+        _warn_within_groups(groups, set(table.loc[alone, "unit"]))
+        _warn_not_adjustable(table.loc[alone, ["unit", "n"]])
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
-        table=tidy(table.drop(columns="own")),
+        table=tidy(table),
         model=fit.model,
         c_statistic=fit.c_statistic,
         calibration=_calibration(y, fit.p_hat),
@@ -211,8 +231,8 @@ def risk_adjusted(
     )
 
 
-_NOT_ADJUSTABLE = ("not adjustable: every exit has case-mix no other unit has, so its expected count would "
-                   "equal its observed count")
+_NOT_ADJUSTABLE = ("not adjustable: the model's expected count of its exits would equal their observed count "
+                   "(their case-mix is its own, or every other unit's is)")
 _ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
 
 
@@ -234,40 +254,69 @@ class _Fit(NamedTuple):
     submodel: object | None  #: the GLM without prior welfare months, for the exits where they are unknown
     p_hat: np.ndarray  #: predicted probability of every exit
     c_statistic: float  #: of ``p_hat``
+    design: pd.DataFrame  #: the design of the model fitted on every exit (the submodel, if any), by pattern
+    inverse: np.ndarray  #: each exit's row of ``design``
+    moved: np.ndarray  #: per unit code: its exits with known months, too, are the submodel's
 
 
-def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray) -> _Fit:
+def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, units: np.ndarray) -> _Fit | None:
     """Fit the GLM; the exits with ``unknown`` prior welfare months get the submodel's predictions.
 
+    The main GLM is fitted on the exits with known months, after taking out, one round
+    at a time, the units (codes ``units``, -1 for none) whose known exits it would
+    expect exactly as observed (:func:`_rests_on_itself`: their case-mix among the known
+    exits is their own): the shift below moves every known exit alike, so such a unit's
+    O/E would be 1 moved by the shift. Their exits go to the submodel, which has seen
+    their case-mix in other units' exits whose months are unknown. A unit holding every
+    known exit stays: the shift gives them, in total, the submodel's expected count.
+    None when the months' effect cannot be estimated: no known exit is left, they all
+    have one outcome, or the main GLM's design is rank-deficient or separates the
+    outcomes.
+
     The c-statistic is worked out from the patterns' tallies: the main model's patterns,
-    and the submodel's patterns counted over the unknown exits only.
+    and the submodel's patterns counted over the other exits.
     """
+    moved = np.zeros(units.max(initial=-1) + 1, dtype=bool)
     if not unknown.any():
         fit = _fit_grouped(features, y, casemix)
         c = _c_of_tallies(fit.p_pattern, fit.counts * fit.y_pattern, fit.counts * (1 - fit.y_pattern))
-        return _Fit(fit.model, None, fit.p_pattern[fit.inverse], c)
+        return _Fit(fit.model, None, fit.p_pattern[fit.inverse], c, fit.design, fit.inverse, moved)
     known = ~unknown
-    main = _fit_grouped(features[known], y[known], casemix)
+    while True:
+        if not known.any() or np.ptp(y[known]) == 0:
+            return None
+        patterns = _patterns(features[known], y[known], casemix)
+        if len(np.unique(units[known])) == 1:  # the shift gives its known exits the submodel's total
+            break
+        own = _rests_on_itself(patterns.design, patterns.inverse, units[known], len(moved))
+        if not own.any():
+            break
+        moved |= own
+        known &= ~moved[units] | (units < 0)
+    main = _fit_patterns(patterns, y[known], strict=True)
+    if main is None:
+        return None
     rest = tuple(c for c in casemix if c != _PRIOR)
     sub = _fit_grouped(features[list(rest)], y, rest)
     # recalibration in the large: the exits with known months are expected, in total, what
     # the model of the whole network (the submodel) expects of them
     target = np.dot(np.bincount(sub.inverse[known], minlength=len(sub.p_pattern)), sub.p_pattern)
-    eta = special.logit(np.clip(main.p_pattern, 1e-12, 1 - 1e-12))  # |eta| < 28 under separation too
+    eta = special.logit(np.clip(main.p_pattern, 1e-12, 1 - 1e-12))
 
     def gap(shift):  # increasing in shift
         return np.dot(main.counts, special.expit(eta + shift)) - target
 
-    # a root lies within +-60 unless the submodel, too, predicts certainty (separated data): then the nearest end
+    # a root lies within +-60 unless the submodel predicts certainty (separated data): then the nearest end
     shift = -60.0 if gap(-60.0) >= 0 else 60.0 if gap(60.0) <= 0 else optimize.brentq(gap, -60.0, 60.0)
     main_p = special.expit(eta + shift)
     p_hat = sub.p_pattern[sub.inverse]
     p_hat[known] = main_p[main.inverse]
-    counts = np.bincount(sub.inverse[unknown], minlength=len(sub.p_pattern))
+    counts = np.bincount(sub.inverse[~known], minlength=len(sub.p_pattern))
     score = np.concatenate([main_p, sub.p_pattern])
     events = np.concatenate([main.counts * main.y_pattern, counts * sub.y_pattern])
     nonevents = np.concatenate([main.counts * (1 - main.y_pattern), counts * (1 - sub.y_pattern)])
-    return _Fit(main.model, sub.model, p_hat, _c_of_tallies(score, events, nonevents))
+    return _Fit(main.model, sub.model, p_hat, _c_of_tallies(score, events, nonevents), sub.design, sub.inverse,
+                moved)
 
 
 class _GroupedFit(NamedTuple):
@@ -278,6 +327,28 @@ class _GroupedFit(NamedTuple):
     p_pattern: np.ndarray  #: fitted probability of each distinct (case-mix, outcome) pattern
     y_pattern: np.ndarray  #: outcome (0 or 1) of each pattern
     counts: np.ndarray  #: number of episodes of each pattern
+    design: pd.DataFrame  #: the model's design, one row per pattern
+
+
+class _Patterns(NamedTuple):
+    """The distinct (case-mix, outcome) patterns of some exits (:func:`_patterns`)."""
+
+    first: np.ndarray  #: the first exit of each pattern
+    inverse: np.ndarray  #: each exit's pattern
+    counts: np.ndarray  #: number of exits of each pattern
+    design: pd.DataFrame  #: the GLM's design, one row per pattern
+
+
+def _patterns(features: pd.DataFrame, y: np.ndarray, casemix) -> _Patterns:
+    """The distinct (case-mix, outcome) patterns of the exits and their design."""
+    codes = np.zeros(len(features), dtype=np.int64)
+    for column in features.columns:
+        c, uniques = pd.factorize(features[column], sort=True)
+        codes = codes * (len(uniques) + 1) + c
+    codes = codes * 2 + y.astype(np.int64)
+    first, inverse = _sorted_patterns(codes)
+    design = _design(features.iloc[first].reset_index(drop=True), casemix)
+    return _Patterns(first, inverse, np.bincount(inverse), design)
 
 
 def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
@@ -292,24 +363,41 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
     ``results.model.wnobs`` the episodes). tests/test_compare_riskadjust.py checks the
     coefficients against the row-level fit.
     """
-    codes = np.zeros(len(features), dtype=np.int64)
-    for column in features.columns:
-        c, uniques = pd.factorize(features[column], sort=True)
-        codes = codes * (len(uniques) + 1) + c
-    codes = codes * 2 + y.astype(np.int64)
-    first, inverse = _sorted_patterns(codes)
-    counts = np.bincount(inverse)
-    patterns = features.iloc[first].reset_index(drop=True)
-    for column in patterns.columns:  # levels of exits not fitted here would be columns of zeros
+    return _fit_patterns(_patterns(features, y, casemix), y)
+
+
+def _fit_patterns(patterns: _Patterns, y: np.ndarray, *, strict: bool = False) -> _GroupedFit | None:
+    """Fit the logistic GLM on ``patterns`` of the exits with outcomes ``y``.
+
+    ``strict``: None instead of a fit whose design is rank-deficient or whose outcomes
+    it separates (statsmodels' PerfectSeparationWarning).
+    """
+    design = patterns.design
+    if strict and np.linalg.matrix_rank(design.to_numpy(dtype="float64")) < design.shape[1]:
+        return None
+    with warnings.catch_warnings():
+        if strict:
+            warnings.simplefilter("error", PerfectSeparationWarning)
+        try:
+            model = sm.GLM(y[patterns.first], design, family=sm.families.Binomial(),
+                           freq_weights=patterns.counts.astype("float64")).fit()
+        except PerfectSeparationWarning:
+            return None
+    p_pattern = np.asarray(model.predict(design))
+    return _GroupedFit(model, patterns.inverse, p_pattern, y[patterns.first], patterns.counts, design)
+
+
+def _design(patterns: pd.DataFrame, casemix) -> pd.DataFrame:
+    """The GLM's design of case-mix ``patterns``: a constant, the numeric variables, and a
+    dummy for each categorical level but the first (levels absent from ``patterns``
+    would be columns of zeros, so they are dropped first)."""
+    patterns = patterns.copy()
+    for column in patterns.columns:
         if isinstance(patterns[column].dtype, pd.CategoricalDtype):
             patterns[column] = patterns[column].cat.remove_unused_categories()
     design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
                             drop_first=True, dtype="float64") if casemix else pd.DataFrame(index=patterns.index)
-    design = sm.add_constant(design, has_constant="add")
-    model = sm.GLM(y[first], design, family=sm.families.Binomial(),
-                   freq_weights=counts.astype("float64")).fit()
-    p_pattern = np.asarray(model.predict(design))
-    return _GroupedFit(model, inverse, p_pattern, y[first], counts)
+    return sm.add_constant(design, has_constant="add")
 
 
 def _sorted_patterns(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -388,7 +476,7 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
             values = age_band(frame["enrolled_on"].dt.year.astype("Int64") - frame["birth_year"])
         elif column == _PRIOR:
             if column in frame.columns:
-                values = pd.to_numeric(frame[column], errors="coerce")
+                values = _months_column(frame[column])
             elif hasattr(data, "network"):
                 # the cohort's own columns (with positions) keep their id codes for the next metric
                 source, at = (data.episodes, rows) if rows is not None else (frame, None)
@@ -407,6 +495,23 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
             values = frame[column]
         out[column] = _levels(values)
     return out
+
+
+def _months_column(values: pd.Series) -> pd.Series:
+    """A ``prior_welfare_months`` column as numbers (missing: unknown); an error for any other value.
+
+    Months with a payment in 12 months are a whole number from 0 to 12; text that is
+    not a number, or a number outside that range, is an error rather than unknown.
+    """
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & ~(numbers.between(0, _PRIOR_MONTHS) & numbers.mod(1).eq(0))
+    if bad.any():
+        shown = ", ".join(map(repr, pd.Series(values[bad].unique()[:3]).tolist()))
+        raise AmebenchError(
+            f"{_PRIOR} must be whole months from 0 to {_PRIOR_MONTHS} (or missing: unknown); "
+            f"other values in {int(bad.sum())} of {len(values)} exits, e.g. {shown}"
+        )
+    return numbers
 
 
 def _levels(values: pd.Series):
@@ -470,19 +575,20 @@ def _warn_not_covered(units: pd.Series, unknown: np.ndarray, *, from_ledger: boo
 
 
 def _warn_not_adjustable(units: pd.DataFrame) -> None:
-    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) every exit of which has case-mix of its own."""
+    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) whose expected count is its observed count."""
     for unit, n in units.itertuples(index=False):
         warnings.warn(
             CaseMixWarning(
-                f"unit {unit}: every one of its {_episodes(int(n))} has case-mix that no other unit has, so the "
-                "model's expected count would equal its observed count; it has no O/E",
+                f"unit {unit}: the model's expected count of its {_episodes(int(n))} would equal their observed "
+                "count whatever the outcomes (each has case-mix no other unit has, or every other unit is such "
+                "a unit); it has no O/E",
                 unit=str(unit), episodes=int(n), reason="not_adjustable",
             ),
             stacklevel=3,
         )
 
 
-def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool) -> tuple[str, ...]:
+def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool | None) -> tuple[str, ...]:
     """The case-mix variables that vary; a :class:`CaseMixWarning` for each left out.
 
     A variable with one value in every exited episode (every age band ``unknown``,
@@ -500,7 +606,7 @@ def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool) -> tuple[str,
             continue
         if len(known) == 0:
             value, where = _UNKNOWN, f"all {_episodes(len(values))}"
-            if column == _PRIOR and not has_ledger:
+            if column == _PRIOR and has_ledger is False:
                 where += " (the network has no payments)"
         else:
             value = known.iloc[0]
@@ -517,30 +623,37 @@ def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool) -> tuple[str,
     return tuple(kept)
 
 
-def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> np.ndarray:
-    """Warn of each case-mix level that one unit alone has (levels in sorted order); which exits have one.
+def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list[tuple[str, list, list]]:
+    """Warn of each case-mix level that one unit alone has (levels in sorted order); return the closed groups.
 
-    Counts per (level, unit) with one ``numpy.bincount`` of integer codes (a missing
-    unit or level is left out), as ``pandas.crosstab`` of the level and the unit as text
-    would count them. Returns per exit whether any of its levels is held by its unit
-    alone (False where the unit is missing).
+    Counts per (level, unit) with one ``numpy.bincount`` of integer codes, as
+    ``pandas.crosstab`` of the level and the unit as text would count them, the exits of
+    no unit (missing) as one more holder: a level they share with one unit is not that
+    unit's own (the model has seen it elsewhere). A closed group of a variable is a set of two or more units, not
+    all, whose exits' levels of it no exit outside the set has (levels linked by a unit
+    holding both, units by a level both hold: the connected parts of that graph). The
+    model's expected counts of such a group add up to its observed count (the sum of
+    the score equations of its levels), so it is compared within itself. Returned as
+    (variable, units, levels).
     """
     unit_text = units.astype(str)
     known = unit_text.notna().to_numpy()
     unit_codes, unit_names = pd.factorize(unit_text[known], sort=True)
+    k = len(unit_names)
     several = units.nunique() > 1
-    own = np.zeros(len(features), dtype=bool)
+    groups = []
     for column in casemix:
         if column in _NUMERIC:
             continue
-        level_codes, levels = pd.factorize(features[column][known], sort=True)
+        level_codes, levels = pd.factorize(features[column], sort=True)
+        unit_or_none = np.full(len(level_codes), k, dtype=np.int64)  # k: exits of no unit
+        unit_or_none[known] = unit_codes
         seen = level_codes >= 0
-        cells = level_codes[seen].astype(np.int64) * len(unit_names) + unit_codes[seen]
-        counts = np.bincount(cells, minlength=len(levels) * len(unit_names)).reshape(len(levels), len(unit_names))
-        alone = (counts > 0).sum(axis=1) == 1
-        own[np.flatnonzero(known)[seen]] |= alone[level_codes[seen]]
-        for i in np.flatnonzero(alone):
-            j = int(counts[i].argmax())
+        cells = level_codes[seen].astype(np.int64) * (k + 1) + unit_or_none[seen]
+        counts = np.bincount(cells, minlength=len(levels) * (k + 1)).reshape(len(levels), k + 1)
+        alone = (counts[:, :k] > 0).sum(axis=1) + (counts[:, k] > 0) == 1
+        for i in np.flatnonzero(alone & (counts[:, k] == 0)):
+            j = int(counts[i, :k].argmax())
             if several:
                 unit, level, count = unit_names[j], levels[i], int(counts[i, j])
                 warnings.warn(
@@ -551,7 +664,91 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> np.n
                     ),
                     stacklevel=3,
                 )
-    return own
+        # levels 0..L-1 and units L..L+k as one graph, an edge where a unit has exits of a level
+        at, holder = np.nonzero(counts)
+        graph = sparse.coo_matrix((np.ones(len(at)), (at, len(levels) + holder)),
+                                  shape=(len(levels) + k + 1,) * 2)
+        parts = csgraph.connected_components(graph, directed=False)[1]
+        unit_part, none_part = parts[len(levels):len(levels) + k], parts[-1]
+        for part in np.unique(unit_part):
+            members = np.flatnonzero(unit_part == part)
+            if 1 < len(members) < k and not (part == none_part and counts[:, k].any()):
+                groups.append((column, [str(unit_names[j]) for j in members],
+                               [str(levels[i]) for i in np.flatnonzero(parts[:len(levels)] == part)]))
+    return groups
+
+
+def _rests_on_itself(design: pd.DataFrame, inverse: np.ndarray, unit_codes: np.ndarray, n_units: int) -> np.ndarray:
+    """Per unit code: whether the model's expected count of its exits is their observed count by construction.
+
+    The GLM's score equations make :math:`\\sum_i x_i (y_i - \\hat p_i) = 0` for every
+    column :math:`x` of the design, so for a unit whose exits' indicator is a linear
+    combination of the columns, :math:`E = O` whatever the outcomes: a unit every exit
+    of which has a level of its own, the last unit left when every other is such a unit,
+    the one unit of a network. That needs each of its patterns (``design``'s rows;
+    ``inverse`` gives each exit's) to hold its exits alone, and the indicator of those
+    rows to lie in the span of the design's columns: checked by projecting it on an
+    orthonormal basis of that span (the left singular vectors).
+    """
+    owner = pd.Series(unit_codes).groupby(inverse).agg(["min", "max"])  # a missing unit is -1
+    owner = np.where(owner["min"] == owner["max"], owner["min"], -1)
+    shared = np.zeros(n_units + 1, dtype=bool)
+    shared[unit_codes[owner[inverse] < 0]] = True  # [-1]: exits of no unit
+    candidates = [j for j in range(n_units) if not shared[j]]
+    out = np.zeros(n_units, dtype=bool)
+    if not candidates:
+        return out
+    u, sv, _ = np.linalg.svd(design.to_numpy(dtype="float64"), full_matrices=False)
+    basis = u[:, sv > sv[0] * max(design.shape) * np.finfo(float).eps]
+    for j in candidates:
+        rows = owner == j
+        out[j] = rows.sum() - np.square(basis[rows].sum(axis=0)).sum() < 1e-8 * rows.sum()
+    return out
+
+
+def _warn_within_groups(groups, not_adjustable: set) -> None:
+    """A :class:`CaseMixWarning` for each closed group of :func:`_only_in_one_unit`."""
+    for column, units, levels in groups:
+        units = [u for u in units if u not in not_adjustable]
+        if len(units) < 2:
+            continue
+        warnings.warn(
+            CaseMixWarning(
+                f"units {', '.join(units)}: no other unit has their exits' {column} "
+                f"({', '.join(repr(v) for v in levels)}), so the model's expected counts of these "
+                f"{len(units)} units add up to their observed count: their O/E compares them with each other, "
+                "not with the network",
+                column=column, level=", ".join(levels), reason="within_group", units=tuple(units),
+            ),
+            stacklevel=3,
+        )
+
+
+def _warn_months_own(units) -> None:
+    """A :class:`CaseMixWarning` for each unit whose exits with known months have case-mix of their own."""
+    for unit in units:
+        warnings.warn(
+            CaseMixWarning(
+                f"unit {unit}: among the exits whose prior_welfare_months is known, the case-mix of its exits is "
+                "its own, so the model with the months would expect them exactly as observed; they are expected "
+                "from the model of the other case-mix variables",
+                unit=str(unit), column=_PRIOR, reason="months_own",
+            ),
+            stacklevel=3,
+        )
+
+
+def _warn_no_effect(known: int) -> None:
+    """A :class:`CaseMixWarning`: prior welfare months are left out, their effect cannot be estimated."""
+    warnings.warn(
+        CaseMixWarning(
+            f"prior_welfare_months is left out of the model: its effect cannot be estimated from the "
+            f"{_episodes(known)} where it is known (too few of them, or one outcome for all, or their case-mix "
+            "separates the outcomes)",
+            column=_PRIOR, episodes=known, reason="no_effect",
+        ),
+        stacklevel=3,
+    )
 
 
 def _episodes(k: int) -> str:

@@ -157,7 +157,7 @@ def _funnel(coh, ctx) -> Section:
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
         # as the raw funnel; none when no unit could be adjusted (the note says why)
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
-    section.notes += _warning_notes(caught, ctx)
+    section.notes += _warning_notes(caught, ctx, exits=dict(zip(adjusted.table["unit"], adjusted.table["n"])))
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
     section.tables.update({"funnel_raw": raw.table, "risk_adjusted": adjusted.table})
@@ -169,12 +169,15 @@ def _funnel(coh, ctx) -> Section:
     return section
 
 
-def _warning_notes(caught, ctx) -> list[str]:
+def _warning_notes(caught, ctx, exits: dict) -> list[str]:
     """Return report notes for the warnings of a computation, in the report's language.
 
     The warnings' own messages are for the analyst and may hold small counts; the
-    report states what they mean without any count. A case-mix level found in one unit
-    only is noted by :mod:`amebench.report.publish`, which knows what may be named.
+    report states what they mean without any count (``exits``: each unit's exits, to
+    tell "some" from "all"). A case-mix level found in one unit only is noted by
+    :mod:`amebench.report.publish`, which knows what may be named; units the comparisons
+    leave out (``ctx["left_out"]``, their counts hidden or their exit reasons unknown)
+    are not named with their case-mix.
     """
     t = texts(ctx["lang"])
     notes = []
@@ -185,15 +188,31 @@ def _warning_notes(caught, ctx) -> list[str]:
                     if _casemix(w, "one_value") and (w.message.level == "unknown") == unknown]
         if left_out:  # the methods text lists every case-mix variable
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
-    short = _units(caught, "not_covered")
-    if short:  # units are named in every table; how many of their exits is not said
-        notes.append(t["note_prior_welfare_not_covered"].format(units=_names(ctx, short)))
-    alone = _units(caught, "not_adjustable")
-    if alone:  # each unit with the variables whose levels are its own (no level, no count)
-        own = {unit: list(dict.fromkeys(column_label(w.message.column, ctx["lang"]) for w in caught
-                                        if _casemix(w, "one_unit") and w.message.unit == unit)) for unit in alone}
-        units = [f"{ctx['unit_names'].get(unit, unit)} ({join_words(own[unit], ctx['lang'])})" for unit in alone]
+    if _units(caught, "no_effect"):
+        notes.append(t["note_casemix_no_effect"])
+    short = {w.message.unit: w.message.episodes for w in caught if _casemix(w, "not_covered")}
+    for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
+        units = [u for u, k in short.items() if (k == exits.get(u)) == every]
+        if units:  # units are named in every table; how many of their exits is not said
+            notes.append(t[key].format(units=_names(ctx, units)))
+    own = _units(caught, "months_own")
+    if own:
+        notes.append(t["note_prior_welfare_own"].format(units=_names(ctx, own)))
+    shown = [u for u in _units(caught, "not_adjustable") if u not in ctx["left_out"]]
+    if shown:  # each unit with the variables whose levels are its own (no level, no count)
+        variables = {unit: join_words(list(dict.fromkeys(
+            column_label(w.message.column, ctx["lang"]) for w in caught
+            if _casemix(w, "one_unit") and w.message.unit == unit)), ctx["lang"]) for unit in shown}
+        units = [ctx["unit_names"].get(u, u) + (f" ({variables[u]})" if variables[u] else "") for u in shown]
         notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=str.casefold), ctx["lang"])))
+    groups = []
+    for w in caught:
+        members = [u for u in getattr(w.message, "units", ()) if u not in ctx["left_out"]]
+        if _casemix(w, "within_group") and len(members) > 1:
+            groups.append(t["within_group_item"].format(
+                units=_names(ctx, members), variable=column_label(w.message.column, ctx["lang"])))
+    if groups:
+        notes.append(t["note_within_group"].format(groups="; ".join(groups)))
     return notes
 
 

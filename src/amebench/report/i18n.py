@@ -230,16 +230,45 @@ _TEXTS: dict[str, dict[str, str]] = {
                          "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
     "note_not_adjustable": {
         "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
-        "other unit has, so the model's expected count would only repeat the observed count; no "
-        "observed/expected is shown.",
+        "other unit has (a unit without variables named: every other unit is such a unit), so the model's "
+        "expected count would only repeat the observed count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: {units}. Varje deltagare där har ett värde på de nämnda variablerna som ingen "
-        "annan enhet har, så modellens förväntade antal skulle bara upprepa det observerade; inget "
-        "observerat/förväntat visas.",
+        "annan enhet har (en enhet utan nämnda variabler: varje annan enhet är en sådan enhet), så modellens "
+        "förväntade antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
     "note_casemix_unknown": {
         "en": "The risk model leaves out {variables}: not known for any exit.",
-        "sv": "Riskmodellen utelämnar {variables}: okänd för alla avslut.",
+        "sv": "Riskmodellen utelämnar {variables}: uppgiften saknas för alla avslut.",
     },
+    "note_casemix_no_effect": {
+        "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the "
+        "participants for whom it is known (too few of them, or they all ended alike).",
+        "sv": "Riskmodellen utelämnar månader med försörjningsstöd: dess effekt kan inte skattas från "
+        "de deltagare för vilka den är känd (för få, eller alla avslutades lika).",
+    },
+    "note_prior_welfare_not_covered_all": {
+        "en": "For no participant of {units} does the welfare ledger cover the year before enrolment: "
+        "there the risk model adjusts for the other background variables, not for months on welfare.",
+        "sv": "För ingen deltagare i {units} täcker utbetalningsdata året före inskrivningen: där "
+        "justerar riskmodellen för de andra bakgrundsvariablerna, inte för månader med försörjningsstöd.",
+    },
+    "note_prior_welfare_own": {
+        "en": "In {units}, the participants whose months on welfare are known have a background that no "
+        "other unit's such participants have: the risk model adjusts them for the other background "
+        "variables, not for months on welfare.",
+        "sv": "I {units} har de deltagare vars månader med försörjningsstöd är kända en bakgrund som inga "
+        "sådana deltagare i andra enheter har: riskmodellen justerar dem för de andra "
+        "bakgrundsvariablerna, inte för månader med försörjningsstöd.",
+    },
+    "note_within_group": {
+        "en": "Compared with each other only, not with the whole network: {groups}. No other unit has their "
+        "participants' values of the variable named, so the model's expected counts of each group add up to "
+        "its observed count.",
+        "sv": "Jämförs bara med varandra, inte med hela nätverket: {groups}. Ingen annan enhet har deras "
+        "deltagares värden på den nämnda variabeln, så modellens förväntade antal för varje grupp summeras "
+        "till gruppens observerade antal.",
+    },
+    "within_group_item": {"en": "{units} ({variable})", "sv": "{units} ({variable})"},
     "note_casemix_left_out": {
         "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "
         "adjust for anything.",
