@@ -190,6 +190,15 @@ def test_the_report_states_the_exit_period_it_covers(fixture, said, request):
     assert said in _text(request.getfixturevalue(fixture)[1])
 
 
+def test_a_network_left_with_the_default_name_is_not_called_network_network(tmp_path):
+    # from_frames' default name is "network": the header said "Network network; exits from ..."
+    net = amebench.load_sample()
+    bare = amebench.Network.from_frames(episodes=net.episodes, units=net.units, as_of=net.as_of)
+    text = _text(benchmark_report(bare, tmp_path).read_text(encoding="utf-8"))
+    assert "Network network" not in text
+    assert "Exits from 2023-07 to 2026-09, data extracted 2026-09-30;" in text
+
+
 @pytest.mark.parametrize(("fixture", "said"), [
     ("report", "a ratio on the rate's scale, not a share, so it and its upper limit can pass 100 %"),
     ("report_sv", "en kvot på andelens skala, inte en andel, så den och dess övre gräns kan överstiga 100 %"),

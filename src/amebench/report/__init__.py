@@ -83,10 +83,12 @@ def benchmark_report(
     extracted = network.as_of.date()
     observed = (t["extracted"].format(as_of=extracted) if coh.as_of.date() == extracted
                 else t["observed_until"].format(as_of=coh.as_of.date(), extracted=extracted))
-    meta = t["generated"].format(
+    unnamed = network.name.strip().casefold() in ("", "network")  # from_frames' default
+    meta = t["generated_unnamed" if unnamed else "generated"].format(
         name=_html.html.escape(network.name), period=exit_period(coh, lang), observed=observed,
         outcome=_html.html.escape(code_label(outcome, lang)), version=__version__,
     )
+    meta = meta[:1].upper() + meta[1:]  # "Exits from ..." when unnamed
     meta += " " + (t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1
                    else t["suppression_off"])
     blocks.append(("methods", t["methods"], _html.methods_html(lang)))

@@ -14,6 +14,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Network {name}; {period}, {observed}; outcome: {outcome}; amebench {version}.",
         "sv": "Nätverk {name}; {period}, {observed}; utfall: {outcome}; amebench {version}.",
     },
+    "generated_unnamed": {  # a network left with from_frames' default name ("Network network")
+        "en": "{period}, {observed}; outcome: {outcome}; amebench {version}.",
+        "sv": "{period}, {observed}; utfall: {outcome}; amebench {version}.",
+    },
     "exit_period": {"en": "exits from {first} to {last}", "sv": "avslut från {first} till {last}"},
     "no_exits": {"en": "no exits yet", "sv": "inga avslut ännu"},
     "extracted": {"en": "data extracted {as_of}", "sv": "data uttagna {as_of}"},
