@@ -366,11 +366,13 @@ def test_exits_with_prior_welfare_unknown_are_expected_from_the_other_variables(
     net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2025-06-30")
     with pytest.warns(CaseMixWarning) as caught:
         got = compare.risk_adjusted(amebench.cohort(net), casemix=("gender", "prior_welfare_months"))
-    assert [(w.message.reason, w.message.unit, w.message.episodes) for w in caught] == [
-        ("not_covered", "a", 1), ("not_covered", "b", 4)]
+    # one warning for every unit (at national size over a hundred units have some)
+    assert [(w.message.reason, w.message.units, w.message.episodes, w.message.per_unit) for w in caught] == [
+        ("not_covered", ("a", "b"), 5, {"a": (1, 6), "b": (4, 4)})]
     assert str(caught[0].message) == (
-        "unit a: prior_welfare_months is unknown for 1 of its 6 exits (the welfare ledger does not cover the 12 "
-        "months before enrolment); their expected outcome comes from a model of the other case-mix variables")
+        "prior_welfare_months is unknown for 5 episodes (the welfare ledger does not cover the 12 months before "
+        "enrolment), in 2 units (a 1 of 6, b 4 of 4); their expected outcome comes from a model of the other "
+        "case-mix variables")
     # By hand: the submodel (gender alone, every exit) is saturated: P(work | woman) = 3/5
     # (a1, a6, b1 of a1 a4 a6 b1 b3), P(work | man) = 2/5 (a3, b4 of a2 a3 a5 b2 b4).
     # b's exits all come from it: E_b = 0.6 + 0.4 + 0.6 + 0.4 = 2.0. a's known exits (a1,
@@ -535,8 +537,8 @@ def test_a_unit_whose_known_exits_have_case_mix_of_their_own_is_expected_from_th
     np.testing.assert_allclose(expected[["a", "b"]], [5.0, 5.0], rtol=1e-9)
     assert expected[["c", "d"]].sum() == pytest.approx(10.0, rel=1e-9)
     assert expected["c"] != pytest.approx(expected["d"], abs=0.01)  # the months still tell c from d
-    assert [(w.reason, w.unit) for w in caught if w.reason in ("months_own", "not_covered")] == [
-        ("not_covered", "b"), ("months_own", "a")]
+    assert [(w.reason, w.units or w.unit) for w in caught if w.reason in ("months_own", "not_covered")] == [
+        ("not_covered", ("b",)), ("months_own", "a")]
     # "far" is a's and b's alone, "near" c's and d's: each pair is compared within itself
     assert [(w.units, w.column, w.level) for w in caught if w.reason == "within_group"] == [
         (("a", "b"), "readiness", "far"), (("c", "d"), "readiness", "near")]
@@ -654,3 +656,15 @@ def test_prior_welfare_months_that_are_not_months_are_an_error():
     with pytest.raises(AmebenchError, match=r"whole months from 0 to 12 .*other values in 2 of 40 exits, "
                                             r"e\.g\. 'three', '13'"):
         compare.risk_adjusted(table, casemix=("gender", "prior_welfare_months"))
+
+
+def test_unknown_months_in_many_units_are_one_warning_naming_ten():
+    table = _null_units(np.random.default_rng(6), k=12, n=30)
+    months = np.random.default_rng(7).integers(0, 13, len(table)).astype("float64")
+    months[np.arange(len(table)) % 30 < 3] = np.nan  # the first 3 exits of each unit
+    got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months),
+                                        casemix=("readiness", "prior_welfare_months"))
+    [short] = [w for w in caught if w.reason == "not_covered"]
+    assert short.per_unit == {f"u{j:02d}": (3, 30) for j in range(12)} and short.episodes == 36
+    assert "in 12 units (u00 3 of 30, u01 3 of 30, " in str(short) and "u09 3 of 30 and 2 more units)" in str(short)
+    assert got.submodel is not None

@@ -1121,5 +1121,5 @@ def test_notes_for_months_on_welfare_left_out_or_taken_from_the_other_variables(
         warnings.warn(CaseMixWarning("", unit="solna", column="prior_welfare_months", reason="months_own"))
     ctx = {"lang": lang, "left_out": [], "unit_names": {"solna": "Solna"}}
     t = texts(lang)
-    assert build._warning_notes(caught, ctx, exits={"solna": 595}) == [
+    assert build._warning_notes(caught, ctx) == [
         t["note_casemix_no_effect"], t["note_prior_welfare_own"].format(units="Solna")]

@@ -84,9 +84,11 @@ class CaseMixWarning(AmebenchWarning):
       nowhere else; ``episodes`` of the unit's exits have it.
     - ``"one_value"``: ``column`` has the one value ``level`` in all ``episodes`` exits
       and is left out of the model (``unit`` None).
-    - ``"not_covered"``: for ``episodes`` exits of ``unit`` ``prior_welfare_months`` is
-      unknown (the welfare ledger does not cover the 12 months before enrolment), so
-      their expected outcome comes from a model of the other case-mix variables.
+    - ``"not_covered"``: for ``episodes`` exits of the ``units`` ``prior_welfare_months``
+      is unknown (the welfare ledger does not cover the 12 months before enrolment), so
+      their expected outcome comes from a model of the other case-mix variables;
+      ``per_unit`` maps each of those units to (exits with it unknown, exits). One
+      warning for all units.
     - ``"not_adjustable"``: the model's expected count of the ``episodes`` exits of
       ``unit`` would be their observed count whatever the outcomes (every exit has a
       case-mix level no other unit has, or every other unit is such a unit); the unit
@@ -101,10 +103,10 @@ class CaseMixWarning(AmebenchWarning):
     """
 
     def __init__(self, message: str = "", *, unit=None, column=None, level=None, episodes=None,
-                 reason: str = "one_unit", units: tuple = ()) -> None:
+                 reason: str = "one_unit", units: tuple = (), per_unit: dict | None = None) -> None:
         super().__init__(message)
         self.unit, self.column, self.level, self.episodes = unit, column, level, episodes
-        self.units = units
+        self.units, self.per_unit = units, per_unit or {}
         self.reason = reason
 
 

@@ -29,6 +29,7 @@ _NUMERIC = {_PRIOR}
 _PRIOR_MONTHS = 12
 _CALIBRATION_GROUPS = 10
 _UNKNOWN = "unknown"
+_LISTED = 10  #: units named in a warning's message about many units
 
 
 @dataclass(eq=False)
@@ -560,18 +561,29 @@ def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame,
 
 
 def _warn_not_covered(units: pd.Series, unknown: np.ndarray, *, from_ledger: bool) -> None:
-    """A :class:`CaseMixWarning` for each unit with exits whose prior welfare months are unknown."""
+    """One :class:`CaseMixWarning` for the units with exits whose prior welfare months are unknown.
+
+    One, not one per unit: at national size over a hundred units have some (the exits
+    enrolled in the ledger's first year). The message lists the first
+    ``_LISTED`` units; ``per_unit`` holds every unit's (unknown, exits).
+    """
     short = pd.Series(unknown).groupby(units.astype(str).to_numpy(), sort=True).agg(["sum", "size"])
+    short = short[short["sum"] > 0]
+    per_unit = {str(u): (int(k), int(n)) for u, (k, n) in short.iterrows()}
     why = " (the welfare ledger does not cover the 12 months before enrolment)" if from_ledger else ""
-    for unit, (k, n) in short[short["sum"] > 0].iterrows():
-        warnings.warn(
-            CaseMixWarning(
-                f"unit {unit}: prior_welfare_months is unknown for {int(k)} of its {int(n)} exits{why}; "
-                "their expected outcome comes from a model of the other case-mix variables",
-                unit=str(unit), column=_PRIOR, episodes=int(k), reason="not_covered",
-            ),
-            stacklevel=3,
-        )
+    listed = ", ".join(f"{u} {k} of {n}" for u, (k, n) in list(per_unit.items())[:_LISTED])
+    if len(per_unit) > _LISTED:
+        listed += f" and {len(per_unit) - _LISTED} more units"
+    total = int(short["sum"].sum())
+    warnings.warn(
+        CaseMixWarning(
+            f"prior_welfare_months is unknown for {_episodes(total)}{why}, in {len(per_unit)} "
+            f"unit{'s' if len(per_unit) != 1 else ''} ({listed}); their expected outcome comes from a model of "
+            "the other case-mix variables",
+            column=_PRIOR, episodes=total, reason="not_covered", units=tuple(per_unit), per_unit=per_unit,
+        ),
+        stacklevel=3,
+    )
 
 
 def _warn_not_adjustable(units: pd.DataFrame) -> None:

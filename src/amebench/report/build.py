@@ -157,7 +157,7 @@ def _funnel(coh, ctx) -> Section:
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
         # as the raw funnel; none when no unit could be adjusted (the note says why)
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
-    section.notes += _warning_notes(caught, ctx, exits=dict(zip(adjusted.table["unit"], adjusted.table["n"])))
+    section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
     section.tables.update({"funnel_raw": raw.table, "risk_adjusted": adjusted.table})
@@ -169,12 +169,11 @@ def _funnel(coh, ctx) -> Section:
     return section
 
 
-def _warning_notes(caught, ctx, exits: dict) -> list[str]:
+def _warning_notes(caught, ctx) -> list[str]:
     """Return report notes for the warnings of a computation, in the report's language.
 
     The warnings' own messages are for the analyst and may hold small counts; the
-    report states what they mean without any count (``exits``: each unit's exits, to
-    tell "some" from "all"). A case-mix level found in one unit only is noted by
+    report states what they mean without any count. A case-mix level found in one unit only is noted by
     :mod:`amebench.report.publish`, which knows what may be named; units the comparisons
     leave out (``ctx["left_out"]``, their counts hidden or their exit reasons unknown)
     are not named with their case-mix.
@@ -190,9 +189,9 @@ def _warning_notes(caught, ctx, exits: dict) -> list[str]:
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
     if _units(caught, "no_effect"):
         notes.append(t["note_casemix_no_effect"])
-    short = {w.message.unit: w.message.episodes for w in caught if _casemix(w, "not_covered")}
+    short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()}
     for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
-        units = [u for u, k in short.items() if (k == exits.get(u)) == every]
+        units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
             notes.append(t[key].format(units=_names(ctx, units)))
     own = _units(caught, "months_own")
