@@ -501,6 +501,8 @@ def test_a_unit_all_of_whose_exits_have_case_mix_of_its_own_has_no_o_e():
     assert [(w.unit, w.episodes) for w in alone] == [("nynashamn", table.loc["nynashamn", "n"])]
     assert table.loc["nynashamn", ["expected", "oe_ratio", "oe_ci_low", "estimate", "ci_high"]].isna().all()
     assert table.loc["nynashamn", "method"] == riskadjust._NOT_ADJUSTABLE
+    # the other four are the whole comparison, not a group "compared with each other only"
+    assert not [w for w in caught if getattr(w.message, "reason", None) == "within_group"]
     assert table.drop(index="nynashamn")["oe_ratio"].notna().all()
     # one unit: its expected count is its observed count whatever the case-mix
     one = compare.risk_adjusted(amebench.cohort(net, units=["solna"]), casemix=("readiness",)).table
@@ -668,3 +670,25 @@ def test_unknown_months_in_many_units_are_one_warning_naming_ten():
     assert short.per_unit == {f"u{j:02d}": (3, 30) for j in range(12)} and short.episodes == 36
     assert "in 12 units (u00 3 of 30, u01 3 of 30, " in str(short) and "u09 3 of 30 and 2 more units)" in str(short)
     assert got.submodel is not None
+
+
+def test_months_are_kept_when_other_case_mix_columns_are_collinear():
+    # Review finding 2026-12-05 (second review): two units record neither birth year nor
+    # born abroad, so the two "unknown" dummies coincide. With 5 % of the months unknown the
+    # rank check of the main GLM left the months out of the whole network ("no_effect"),
+    # though the months themselves are not collinear with anything.
+    rng = np.random.default_rng(3)
+    table = _null_units(rng, k=8, n=500)
+    table["birth_year"] = rng.integers(1960, 2005, len(table)).astype(float)
+    table["born_abroad"] = pd.array(rng.random(len(table)) < 0.3, dtype="boolean")
+    blind = table["unit"].isin(["u00", "u01"])
+    table.loc[blind, "birth_year"] = np.nan
+    table.loc[blind, "born_abroad"] = pd.NA
+    months = rng.integers(0, 13, len(table)).astype(float)
+    table["exit_reason"] = np.where(rng.random(len(table)) < 1 / (1 + np.exp(-(1.0 - 0.2 * months))),
+                                    "work", "dropped_out")
+    months[rng.random(len(table)) < 0.05] = np.nan
+    casemix = ("age_band", "gender", "born_abroad", "readiness", "prior_welfare_months")
+    got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months), casemix=casemix)
+    assert got.casemix == casemix and not [w for w in caught if getattr(w, "reason", None) == "no_effect"]
+    assert got.c_statistic > 0.65  # the months carry the outcome (0.53 without them)

@@ -219,7 +219,7 @@ def risk_adjusted(
     several = len(table) > 1
     table.loc[alone, "method"] = _NOT_ADJUSTABLE if several else _ONE_UNIT
     if several:
-        _warn_within_groups(groups, set(table.loc[alone, "unit"]))
+        _warn_within_groups(groups, set(table.loc[alone, "unit"]), set(table.loc[~alone, "unit"]))
         _warn_not_adjustable(table.loc[alone, ["unit", "n"]])
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
@@ -370,12 +370,16 @@ def _fit_grouped(features: pd.DataFrame, y: np.ndarray, casemix) -> _GroupedFit:
 def _fit_patterns(patterns: _Patterns, y: np.ndarray, *, strict: bool = False) -> _GroupedFit | None:
     """Fit the logistic GLM on ``patterns`` of the exits with outcomes ``y``.
 
-    ``strict``: None instead of a fit whose design is rank-deficient or whose outcomes
-    it separates (statsmodels' PerfectSeparationWarning).
+    ``strict``: None instead of a fit whose prior welfare months lie in the span of the
+    other columns (their effect cannot be estimated) or whose outcomes it separates
+    (statsmodels' PerfectSeparationWarning). Other collinear columns are left to
+    statsmodels' pseudo-inverse, as in the fit without months.
     """
     design = patterns.design
-    if strict and np.linalg.matrix_rank(design.to_numpy(dtype="float64")) < design.shape[1]:
-        return None
+    if strict and _PRIOR in design.columns:  # the months must add to the span of the other columns
+        rest = design.drop(columns=_PRIOR).to_numpy(dtype="float64")
+        if np.linalg.matrix_rank(design.to_numpy(dtype="float64")) <= np.linalg.matrix_rank(rest):
+            return None
     with warnings.catch_warnings():
         if strict:
             warnings.simplefilter("error", PerfectSeparationWarning)
@@ -718,11 +722,12 @@ def _rests_on_itself(design: pd.DataFrame, inverse: np.ndarray, unit_codes: np.n
     return out
 
 
-def _warn_within_groups(groups, not_adjustable: set) -> None:
-    """A :class:`CaseMixWarning` for each closed group of :func:`_only_in_one_unit`."""
+def _warn_within_groups(groups, not_adjustable: set, adjustable: set) -> None:
+    """A :class:`CaseMixWarning` for each closed group of :func:`_only_in_one_unit` that leaves
+    out an ``adjustable`` unit (a group of every adjustable unit is the comparison itself)."""
     for column, units, levels in groups:
         units = [u for u in units if u not in not_adjustable]
-        if len(units) < 2:
+        if len(units) < 2 or set(units) >= adjustable:
             continue
         warnings.warn(
             CaseMixWarning(
