@@ -684,6 +684,8 @@ def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_fu
     notes = _notes(benchmark_report(blind, tmp_path, lang=lang, min_cell=1))
     assert len([n for n in notes if n.startswith(said)]) == 1
     assert not [n for n in notes if "Nynäshamn" in n and ("partly" in n or "delvis" in n)]
+    # not also told that "the risk model adjusts them for the other background variables"
+    assert not [n for n in notes if "Nynäshamn" in n and ("welfare ledger" in n or "utbetalningsdata" in n)]
     assert "nynashamn" not in set(pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv")["unit"])
     adjusted = pd.read_csv(tmp_path / "tables" / "risk_adjusted.csv").set_index("unit")
     assert adjusted.loc["nynashamn", ["expected", "oe_ratio"]].isna().all()

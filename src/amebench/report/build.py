@@ -189,7 +189,9 @@ def _warning_notes(caught, ctx) -> list[str]:
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
     if _units(caught, "no_effect"):
         notes.append(t["note_casemix_no_effect"])
-    short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()}
+    unadjusted = set(_units(caught, "not_adjustable"))  # their own note says they are not adjusted
+    short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()
+             if u not in unadjusted}
     for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
         units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
