@@ -90,9 +90,10 @@ class CaseMixWarning(AmebenchWarning):
       ``per_unit`` maps each of those units to (exits with it unknown, exits). One
       warning for all units.
     - ``"not_adjustable"``: the model's expected count of the ``episodes`` exits of
-      ``unit`` would be their observed count whatever the outcomes (every exit has a
-      case-mix level no other unit has, or every other unit is such a unit); the unit
-      has no O/E.
+      ``unit`` would be their observed count whatever the outcomes (the case-mix
+      levels, its own or other units', single its exits out: every exit has a level no
+      other unit has, or it is the last unit left when every other is such a unit); the
+      unit has no O/E.
     - ``"within_group"``: no unit outside ``units`` has their exits' levels of
       ``column`` (``level``: those levels, comma-separated), so their expected counts
       add up to their observed count: their O/E compares them with each other only.

@@ -233,7 +233,7 @@ def risk_adjusted(
 
 
 _NOT_ADJUSTABLE = ("not adjustable: the model's expected count of its exits would equal their observed count "
-                   "(their case-mix is its own, or every other unit's is)")
+                   "(the case-mix levels, its own or other units', single its exits out)")
 _ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
 
 
@@ -596,8 +596,8 @@ def _warn_not_adjustable(units: pd.DataFrame) -> None:
         warnings.warn(
             CaseMixWarning(
                 f"unit {unit}: the model's expected count of its {_episodes(int(n))} would equal their observed "
-                "count whatever the outcomes (each has case-mix no other unit has, or every other unit is such "
-                "a unit); it has no O/E",
+                "count whatever the outcomes (the case-mix levels, its own or other units', single its exits "
+                "out); it has no O/E",
                 unit=str(unit), episodes=int(n), reason="not_adjustable",
             ),
             stacklevel=3,

@@ -234,10 +234,10 @@ _TEXTS: dict[str, dict[str, str]] = {
                          "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
     "note_not_adjustable": {
         "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
-        "other unit has (a unit without variables named: every other unit is such a unit), so the model's "
+        "other unit has (a unit without variables named: the other units' values single it out), so the model's "
         "expected count would only repeat the observed count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: {units}. Varje deltagare där har ett värde på de nämnda variablerna som ingen "
-        "annan enhet har (en enhet utan nämnda variabler: varje annan enhet är en sådan enhet), så modellens "
+        "annan enhet har (en enhet utan nämnda variabler: de andra enheternas värden skiljer ut den), så modellens "
         "förväntade antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
     "note_casemix_unknown": {
@@ -247,8 +247,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_casemix_no_effect": {
         "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the "
         "participants for whom it is known (too few of them, or they all ended alike).",
-        "sv": "Riskmodellen utelämnar månader med försörjningsstöd: dess effekt kan inte skattas från "
-        "de deltagare för vilka den är känd (för få, eller alla avslutades lika).",
+        "sv": "Riskmodellen utelämnar månader med försörjningsstöd: deras effekt kan inte skattas från "
+        "de deltagare för vilka de är kända (för få, eller alla avslutades lika).",
     },
     "note_prior_welfare_not_covered_all": {
         "en": "For no participant of {units} does the welfare ledger cover the year before enrolment: "
