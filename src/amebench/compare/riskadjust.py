@@ -153,8 +153,9 @@ def risk_adjusted(
     exits, is its own would be expected exactly as observed by the main GLM and then
     moved by the shift like every other: its exits are the submodel's too
     (``reason="months_own"``). When the months' effect cannot be estimated from the
-    known exits (one outcome among them, a rank-deficient design, separation: too few
-    of them), the months are left out of the model (``reason="no_effect"``). A
+    known exits (one outcome among them, months in the span of the other variables,
+    separation: too few of them), the months are left out of the model
+    (``reason="no_effect"``). A
     ``prior_welfare_months`` column must hold whole months from 0 to 12 or missing
     values; anything else is an :class:`AmebenchError`.
 
@@ -271,8 +272,8 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     their case-mix in other units' exits whose months are unknown. A unit holding every
     known exit stays: the shift gives them, in total, the submodel's expected count.
     None when the months' effect cannot be estimated: no known exit is left, they all
-    have one outcome, or the main GLM's design is rank-deficient or separates the
-    outcomes.
+    have one outcome, or in the main GLM's design the months lie in the span of the
+    other columns, or it separates the outcomes.
 
     The c-statistic is worked out from the patterns' tallies: the main model's patterns,
     and the submodel's patterns counted over the other exits.
@@ -645,9 +646,10 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list
     Counts per (level, unit) with one ``numpy.bincount`` of integer codes, as
     ``pandas.crosstab`` of the level and the unit as text would count them, the exits of
     no unit (missing) as one more holder: a level they share with one unit is not that
-    unit's own (the model has seen it elsewhere). A closed group of a variable is a set of two or more units, not
-    all, whose exits' levels of it no exit outside the set has (levels linked by a unit
-    holding both, units by a level both hold: the connected parts of that graph). The
+    unit's own (the model has seen it elsewhere). A closed group of a variable is a set
+    of two or more units, not all, whose exits' levels of it no exit outside the set has
+    (levels linked by a unit holding both, units by a level both hold: the connected
+    parts of that graph; a part with exits of no unit is not a group). The
     model's expected counts of such a group add up to its observed count (the sum of
     the score equations of its levels), so it is compared within itself. Returned as
     (variable, units, levels).
@@ -667,8 +669,8 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list
         seen = level_codes >= 0
         cells = level_codes[seen].astype(np.int64) * (k + 1) + unit_or_none[seen]
         counts = np.bincount(cells, minlength=len(levels) * (k + 1)).reshape(len(levels), k + 1)
-        alone = (counts[:, :k] > 0).sum(axis=1) + (counts[:, k] > 0) == 1
-        for i in np.flatnonzero(alone & (counts[:, k] == 0)):
+        one_unit = ((counts[:, :k] > 0).sum(axis=1) == 1) & (counts[:, k] == 0)
+        for i in np.flatnonzero(one_unit):
             j = int(counts[i, :k].argmax())
             if several:
                 unit, level, count = unit_names[j], levels[i], int(counts[i, j])
@@ -688,7 +690,7 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list
         unit_part, none_part = parts[len(levels):len(levels) + k], parts[-1]
         for part in np.unique(unit_part):
             members = np.flatnonzero(unit_part == part)
-            if 1 < len(members) < k and not (part == none_part and counts[:, k].any()):
+            if 1 < len(members) < k and part != none_part:  # without exits of no unit, their node is alone
                 groups.append((column, [str(unit_names[j]) for j in members],
                                [str(levels[i]) for i in np.flatnonzero(parts[:len(levels)] == part)]))
     return groups

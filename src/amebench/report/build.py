@@ -173,10 +173,10 @@ def _warning_notes(caught, ctx) -> list[str]:
     """Return report notes for the warnings of a computation, in the report's language.
 
     The warnings' own messages are for the analyst and may hold small counts; the
-    report states what they mean without any count. A case-mix level found in one unit only is noted by
-    :mod:`amebench.report.publish`, which knows what may be named; units the comparisons
-    leave out (``ctx["left_out"]``, their counts hidden or their exit reasons unknown)
-    are not named with their case-mix.
+    report states what they mean without any count. A case-mix level found in one unit
+    only is noted by :mod:`amebench.report.publish`, which knows what may be named;
+    units the comparisons leave out (``ctx["left_out"]``, their counts hidden or their
+    exit reasons unknown) are not named with their case-mix.
     """
     t = texts(ctx["lang"])
     notes = []
