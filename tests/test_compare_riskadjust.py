@@ -691,4 +691,124 @@ def test_months_are_kept_when_other_case_mix_columns_are_collinear():
     casemix = ("age_band", "gender", "born_abroad", "readiness", "prior_welfare_months")
     got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months), casemix=casemix)
     assert got.casemix == casemix and not [w for w in caught if getattr(w, "reason", None) == "no_effect"]
+    assert not [w for w in caught if not isinstance(w, CaseMixWarning)]  # statsmodels' SingularMatrixWarning
     assert got.c_statistic > 0.65  # the months carry the outcome (0.53 without them)
+
+
+def test_one_outcome_for_every_exit_leaves_every_unit_unadjusted_with_one_warning():
+    # Review finding 2026-12-05 (F5): with no exit reaching the outcome the GLM's intercept
+    # ran off to -inf (statsmodels' PerfectSeparationWarning x8 reached the caller) and each
+    # unit got O/E 0/3.9e-10 = 0 with an upper limit of 9.4e9; a single exit gave 19
+    # RuntimeWarnings. By hand: every exit's expected outcome is its outcome (the network's
+    # rate, 0 or 1), so E = O for every unit and nothing is left to compare.
+    table = _null_units(np.random.default_rng(8), k=3, n=40)
+    for reason in ("dropped_out", "work"):
+        got, caught = _caught_risk_adjusted(table.assign(exit_reason=reason), casemix=("gender", "readiness"))
+        assert [(type(w), w.reason, w.episodes) for w in caught] == [(CaseMixWarning, "predicted", 120)]
+        assert "they all have the same outcome" in str(caught[0])
+        assert got.table["expected"].isna().all() and got.table["oe_ratio"].isna().all()
+        assert (got.table["method"] == riskadjust._PREDICTED).all()
+        assert got.model is None and np.isnan(got.c_statistic)
+        assert got.table["observed"].tolist() == [0, 0, 0] if reason == "dropped_out" else [40, 40, 40]
+    # months known for some exits: the months are not even looked at
+    months = np.where(np.arange(len(table)) % 4 == 0, np.nan, np.arange(len(table)) % 13)
+    _, caught = _caught_risk_adjusted(table.assign(exit_reason="work", prior_welfare_months=months),
+                                      casemix=("gender", "prior_welfare_months"))
+    assert [w.reason for w in caught] == ["predicted"]
+    # one exit, one unit: the one-unit method, no warning of statsmodels' or numpy's
+    got, caught = _caught_risk_adjusted(table.iloc[:1], casemix=("gender", "readiness"))
+    assert got.table["method"].tolist() == [riskadjust._ONE_UNIT]
+    assert not [w for w in caught if not isinstance(w, CaseMixWarning)]
+
+
+def test_case_mix_that_separates_the_outcomes_leaves_every_unit_unadjusted():
+    # Every "near" exit reaches work, no "far" one does: the GLM predicts each exit's
+    # outcome (p-hat within 1e-6 of y), so each unit's E equals its O (by hand: E_j = the
+    # number of its "near" exits = O_j). Before, O/E was 1.0 for every unit with an
+    # interval, and statsmodels' PerfectSeparationWarning x8 was all the caller heard.
+    table = _null_units(np.random.default_rng(9), k=3, n=40)
+    table["exit_reason"] = np.where(table["readiness"] == "near", "work", "dropped_out")
+    got, caught = _caught_risk_adjusted(table, casemix=("gender", "readiness"))
+    assert [(type(w), w.reason) for w in caught] == [(CaseMixWarning, "predicted")]
+    assert "separate those with the outcome" in str(caught[0])
+    out = got.table.set_index("unit")
+    assert out["observed"].tolist() == table.groupby("unit")["readiness"].apply(lambda r: (r == "near").sum()).tolist()
+    assert out["oe_ratio"].isna().all() and got.c_statistic == 1.0
+    # two exits of two units, one outcome each: the same, without numpy's divide-by-zero warnings
+    got, caught = _caught_risk_adjusted(table.iloc[[0, 45]].assign(exit_reason=["work", "dropped_out"]),
+                                        casemix=("gender", "readiness"))
+    assert [w.reason for w in caught if w.reason not in ("one_unit", "one_value")] == ["predicted"]
+    assert not [w for w in caught if not isinstance(w, CaseMixWarning)]
+
+
+def test_a_case_mix_column_in_the_span_of_earlier_ones_is_dropped_from_the_design():
+    # Born abroad coincides with readiness "far" in every exit: the two dummies are one
+    # column. statsmodels' pseudo-inverse fit warned (SingularMatrixWarning) and gave
+    # coefficients that are not identified; the design now keeps the first of the two.
+    # Outside reference for the predictions: the fit without the duplicate column, by
+    # statsmodels on one row per exit (the predictions depend on the span alone).
+    table = _null_units(np.random.default_rng(10), k=4, n=60)
+    table["born_abroad"] = table["readiness"] == "far"
+    got, caught = _caught_risk_adjusted(table, casemix=("gender", "readiness", "born_abroad"))
+    assert not caught
+    assert list(got.model.params.index) == ["const", "gender_woman", "readiness_near"]
+    y = table["exit_reason"].eq("work").to_numpy(dtype=float)
+    x = sm.add_constant(pd.DataFrame({"woman": table["gender"].eq("woman"), "near": table["readiness"].eq("near")},
+                                     dtype=float))
+    p = sm.GLM(y, x, family=sm.families.Binomial()).fit().predict(x)
+    want = pd.Series(p).groupby(table["unit"].to_numpy()).sum()
+    np.testing.assert_allclose(got.table.set_index("unit")["expected"], want, rtol=1e-9)
+
+
+def test_independent_columns_keep_the_first_of_each_linear_dependence():
+    # By hand: c = a + b lies in the span of a and b; d = 2 x b too; e is new.
+    design = pd.DataFrame({"a": [1.0, 1, 0, 0, 1], "b": [0.0, 1, 1, 0, 0], "e": [1.0, 0, 0, 0, 0]})
+    design.insert(2, "c", design["a"] + design["b"])
+    design.insert(3, "d", 2 * design["b"])
+    assert list(riskadjust._independent(design).columns) == ["a", "b", "e"]
+    full = design[["a", "b", "e"]]
+    assert riskadjust._independent(full) is full
+
+
+def test_units_whose_known_exits_share_case_mix_only_with_each_other_are_expected_from_the_submodel():
+    # Review finding 2026-12-05 (F3, second review): readiness "x" in units a, b (months
+    # known) and c (months unknown). Among the known exits "x" is a's and b's alone, so the
+    # main GLM expected them, together, exactly as observed (E_a + E_b = 10 = O_a + O_b) and
+    # the shift moved them to 11.04 (combined O/E 0.905, without a word), where the network's
+    # rate of "x" expects 12 (O/E 0.833). Now their exits are the submodel's. By hand, the submodel (readiness alone) is saturated:
+    # P(work | x) = (4 + 6 + 8) / 30 = 0.6, so E_a = E_b = E_c = 10 x 0.6 = 6; d and e
+    # ("near", months known) are expected together what the submodel expects of them,
+    # P(work | near) x 20 = (7 + 3) / 20 x 20 = 10.
+    work = {"a": 4, "b": 6, "c": 8, "d": 7, "e": 3}
+    months = {"a": list(range(10)), "b": list(range(2, 12)), "c": [None] * 10,
+              "d": [1, 2, 3, 2, 1, 5, 9, 2, 8, 3], "e": [8, 2, 9, 11, 5, 10, 4, 12, 7, 3]}
+    table = pd.DataFrame({
+        "unit": np.repeat(list(work), 10),
+        "exit_reason": np.where(np.concatenate([np.arange(10) < k for k in work.values()]), "work", "dropped_out"),
+        "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+        "readiness": ["x"] * 30 + ["near"] * 20, "prior_welfare_months": np.concatenate(list(months.values())),
+    })
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    expected = got.table.set_index("unit")["expected"]
+    np.testing.assert_allclose(expected[["a", "b", "c"]], [6.0, 6.0, 6.0], rtol=1e-9)
+    assert expected[["d", "e"]].sum() == pytest.approx(10.0, rel=1e-9)
+    assert expected["d"] != pytest.approx(expected["e"], abs=0.01)  # the months still tell d from e
+    assert sorted(w.unit for w in caught if w.reason == "months_own") == ["a", "b"]
+    # among every exit a, b and c hold "x" alone: a group compared within itself, not moved
+    table.loc[table["unit"] == "c", "prior_welfare_months"] = list(range(10))
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    assert got.submodel is None and not [w for w in caught if w.reason == "months_own"]
+    assert [w.units for w in caught if w.reason == "within_group"] == [("d", "e"), ("a", "b", "c")]
+
+
+def test_closed_groups_by_hand():
+    # levels 0..3 (rows) held by units 0..3 and exits of no unit (last column): unit 0 and
+    # 1 share level 0 and 1 holds level 1 too; units 2 and 3 share level 2, which exits of
+    # no unit also have; level 3 is unit 3's. Closed: {0, 1} with levels {0, 1} only.
+    counts = np.array([[3, 2, 0, 0, 0], [0, 4, 0, 0, 0], [0, 0, 1, 5, 2], [0, 0, 0, 6, 0]])
+    [(members, levels)] = riskadjust._closed_groups(counts)
+    assert members.tolist() == [0, 1] and levels.tolist() == [0, 1]
+    counts[2, 4] = 0  # without the exits of no unit {2, 3} is closed too
+    assert [m.tolist() for m, _ in riskadjust._closed_groups(counts)] == [[0, 1], [2, 3]]
+    counts[:, 2:4] = 0  # units 2 and 3 without exits: {0, 1} is every unit with exits, no group
+    assert riskadjust._closed_groups(counts) == []

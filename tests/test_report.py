@@ -1125,3 +1125,39 @@ def test_notes_for_months_on_welfare_left_out_or_taken_from_the_other_variables(
     t = texts(lang)
     assert build._warning_notes(caught, ctx) == [
         t["note_casemix_no_effect"], t["note_prior_welfare_own"].format(units="Solna")]
+
+
+def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic(tmp_path):
+    # Every exit with readiness "near" reaches work, no other does: risk_adjusted leaves
+    # every unit unadjusted ("predicted"). The section says so once, instead of per-unit
+    # notes or case-mix levels of one unit, and the table has no O/E.
+    net = amebench.load_sample()
+    episodes = net.episodes.copy()
+    exited = episodes["exit_reason"].notna()
+    episodes["exit_reason"] = np.where(episodes["readiness"] == "near", "work", "dropped_out")
+    episodes["exit_reason"] = episodes["exit_reason"].where(exited)
+    separated = amebench.Network.from_frames(episodes=episodes, units=net.units, payments=net.payments,
+                                             followups=net.followups, as_of=net.as_of)
+    path = _quiet_report(separated, tmp_path / "report")
+    funnel = _section(path, "funnel")
+    assert funnel.count("Not risk-adjusted:") == 1
+    assert "the participants' characteristics predict every outcome" in funnel
+    assert "c-statistic is 1.00" in funnel
+    table = pd.read_csv(tmp_path / "report" / "tables" / "risk_adjusted.csv")
+    assert table["oe_ratio"].isna().all() and len(table) == 5
+
+
+@pytest.mark.parametrize(("lang", "want"), [
+    ("en", "Not available: no exit of the network ended in work or studies: with a rate of 0 % there are no "
+           "funnel limits to draw and nothing to risk-adjust"),
+    ("sv", "Inte tillgängligt: inget avslut i nätverket gick till arbete eller studier: med andelen 0 % finns "
+           "inga trattgränser att rita och inget att riskjustera"),
+])
+def test_a_network_without_any_outcome_says_why_it_has_no_funnel(tmp_path, lang, want):
+    # it said "Not available: the target must lie strictly between 0 and 1, not 0.0", in English
+    net = amebench.load_sample()
+    episodes = net.episodes.assign(exit_reason=net.episodes["exit_reason"].where(
+        net.episodes["exit_reason"].isna(), "dropped_out"))
+    none = amebench.Network.from_frames(episodes=episodes, units=net.units, payments=net.payments,
+                                        followups=net.followups, as_of=net.as_of)
+    assert want in _section(_quiet_report(none, tmp_path / "report", lang=lang), "funnel")

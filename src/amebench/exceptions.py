@@ -97,8 +97,14 @@ class CaseMixWarning(AmebenchWarning):
     - ``"within_group"``: no unit outside ``units`` has their exits' levels of
       ``column`` (``level``: those levels, comma-separated), so their expected counts
       add up to their observed count: their O/E compares them with each other only.
+    - ``"months_own"``: among the exits whose ``prior_welfare_months`` is known, the
+      case-mix of ``unit``'s is its own (or held only by it and other units so warned):
+      its exits are expected from the model of the other case-mix variables.
     - ``"no_effect"``: ``prior_welfare_months`` is left out of the model; the
       ``episodes`` exits where it is known cannot show its effect.
+    - ``"predicted"``: the model predicts the outcome of every one of the ``episodes``
+      exits (they all have one outcome, or the case-mix levels separate the outcomes), so
+      each unit's expected count is its observed count: no unit has an O/E. One warning.
 
     The attributes are for callers that word or suppress it themselves.
     """

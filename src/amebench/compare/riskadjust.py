@@ -47,12 +47,14 @@ class RiskAdjustedResult:
         outcome patterns with ``freq_weights``: the same estimates as one row per
         episode; ``model.nobs`` counts patterns, ``model.model.wnobs`` episodes).
         When ``prior_welfare_months`` is unknown for some exits, fitted on the others
-        (before the shift of the intercept described under Notes).
+        (before the shift of the intercept described under Notes). None when every
+        exit has the same outcome.
     submodel
         When ``prior_welfare_months`` is unknown for some exits: the GLM of the other
         case-mix variables fitted on every exit, which predicts those exits; else None.
     c_statistic
-        Area under the ROC curve of the model's predictions.
+        Area under the ROC curve of the model's predictions (NaN when every exit has
+        the same outcome).
     calibration
         Tenths of predicted risk: ``group``, ``n``, ``observed``, ``expected``.
     casemix
@@ -125,7 +127,14 @@ def risk_adjusted(
     such a unit) is not adjustable: its ``expected``, O/E and standardised rate are
     missing, ``method`` says why, and a :class:`CaseMixWarning`
     (``reason="not_adjustable"``) names it. The one unit of a network of one unit is
-    not adjustable either, without a warning: ``method`` says so. Units that hold a
+    not adjustable either, without a warning: ``method`` says so. When the model
+    predicts every exit's outcome (every exit has the same outcome, and no GLM is fitted;
+    or the case-mix levels separate the outcomes: every :math:`\\hat p_i` within 1e-6 of
+    :math:`y_i`), every unit's E is its O: no unit is adjustable, and one
+    :class:`CaseMixWarning` (``reason="predicted"``) says so. A design column in the span
+    of the columns before it (two variables whose ``unknown`` levels fall on the same
+    exits) is left out of the design: the predictions are the same, and the coefficients
+    stay identified. Units that hold a
     variable's levels only among themselves (two units that never recorded birth year)
     have expected counts adding up to their observed count: a :class:`CaseMixWarning`
     (``reason="within_group"``, ``units``) says their O/E compares them with each other
@@ -152,7 +161,9 @@ def risk_adjusted(
     many. A unit whose exits with known months have case-mix that, among the known
     exits, is its own would be expected exactly as observed by the main GLM and then
     moved by the shift like every other: its exits are the submodel's too
-    (``reason="months_own"``). When the months' effect cannot be estimated from the
+    (``reason="months_own"``); so are those of units that, among the known exits, alone
+    hold a variable's levels which, among every exit, other units hold too (they would be
+    expected exactly as observed together). When the months' effect cannot be estimated from the
     known exits (one outcome among them, months in the span of the other variables,
     separation: too few of them), the months are left out of the model
     (``reason="no_effect"``). A
@@ -188,21 +199,26 @@ def risk_adjusted(
     groups = _only_in_one_unit(features, frame["unit"], casemix)
     unknown = features[_PRIOR].isna().to_numpy() if _PRIOR in casemix else np.zeros(len(frame), dtype=bool)
     unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
-    fit = _fit(features, y, casemix, unknown, unit_codes)
-    if fit is None:  # the months' effect cannot be estimated from the exits where they are known
-        casemix = tuple(c for c in casemix if c != _PRIOR)
-        _warn_no_effect(int((~unknown).sum()))
-        fit = _fit(features[list(casemix)], y, casemix, np.zeros(len(frame), dtype=bool), unit_codes)
-    elif unknown.any():
-        _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
-        _warn_months_own(unit_names[fit.moved])
+    if np.ptp(y) == 0:  # one outcome for every exit: no model, every unit is expected as observed
+        fit = _Fit(None, None, y.copy(), float("nan"), None, None, np.zeros(len(unit_names), dtype=bool))
+    else:
+        fit = _fit(features, y, casemix, unknown, unit_codes)
+        if fit is None:  # the months' effect cannot be estimated from the exits where they are known
+            casemix = tuple(c for c in casemix if c != _PRIOR)
+            _warn_no_effect(int((~unknown).sum()))
+            fit = _fit(features[list(casemix)], y, casemix, np.zeros(len(frame), dtype=bool), unit_codes)
+        elif unknown.any():
+            _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
+            _warn_months_own(unit_names[fit.moved])
+    predicted = bool(np.all(np.abs(fit.p_hat - y) < 1e-6))  # every exit, so every unit: E = O
     table = (
         pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat})
         .query("code >= 0")
         .groupby("code", sort=True)
         .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
     )
-    alone = _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index]
+    alone = (np.ones(len(table), dtype=bool) if predicted
+             else _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index])
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
     table.loc[alone, "expected"] = np.nan
@@ -218,8 +234,10 @@ def risk_adjusted(
     table["observed"] = table["observed"].astype("int64")
     table["method"] = _method(casemix, fit.submodel is not None)
     several = len(table) > 1
-    table.loc[alone, "method"] = _NOT_ADJUSTABLE if several else _ONE_UNIT
-    if several:
+    table.loc[alone, "method"] = _PREDICTED if predicted and several else _NOT_ADJUSTABLE if several else _ONE_UNIT
+    if several and predicted:
+        _warn_predicted(len(y), bool(np.ptp(y) == 0))
+    elif several:
         _warn_within_groups(groups, set(table.loc[alone, "unit"]), set(table.loc[~alone, "unit"]))
         _warn_not_adjustable(table.loc[alone, ["unit", "n"]])
     table["conf_level"] = conf_level
@@ -236,6 +254,8 @@ def risk_adjusted(
 _NOT_ADJUSTABLE = ("not adjustable: the model's expected count of its exits would equal their observed count "
                    "(the case-mix levels, its own or other units', single its exits out)")
 _ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
+_PREDICTED = ("not adjustable: the case-mix predicts every exit's outcome (one outcome for all, or levels "
+              "that separate them), so every unit's expected count equals its observed count")
 
 
 def _method(casemix, submodel: bool) -> str:
@@ -267,10 +287,13 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     The main GLM is fitted on the exits with known months, after taking out, one round
     at a time, the units (codes ``units``, -1 for none) whose known exits it would
     expect exactly as observed (:func:`_rests_on_itself`: their case-mix among the known
-    exits is their own): the shift below moves every known exit alike, so such a unit's
-    O/E would be 1 moved by the shift. Their exits go to the submodel, which has seen
-    their case-mix in other units' exits whose months are unknown. A unit holding every
-    known exit stays: the shift gives them, in total, the submodel's expected count.
+    exits is their own), and the groups of units whose known exits it would expect, in
+    total, exactly as observed (:func:`_closed_among_known`: a variable's levels that
+    among the known exits only they hold, and among every exit others hold too): the
+    shift below moves every known exit alike, so such a unit's O/E (a group's together)
+    would be 1 moved by the shift. Their exits go to the submodel, which has seen their
+    case-mix in other units' exits whose months are unknown. A unit holding every known
+    exit stays: the shift gives them, in total, the submodel's expected count.
     None when the months' effect cannot be estimated: no known exit is left, they all
     have one outcome, or in the main GLM's design the months lie in the span of the
     other columns, or it separates the outcomes.
@@ -284,6 +307,8 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
         c = _c_of_tallies(fit.p_pattern, fit.counts * fit.y_pattern, fit.counts * (1 - fit.y_pattern))
         return _Fit(fit.model, None, fit.p_pattern[fit.inverse], c, fit.design, fit.inverse, moved)
     known = ~unknown
+    levels = {c: pd.factorize(features[c], sort=True) for c in casemix if c not in _NUMERIC}
+    levels = {c: (codes, len(uniques)) for c, (codes, uniques) in levels.items()}
     while True:
         if not known.any() or np.ptp(y[known]) == 0:
             return None
@@ -291,6 +316,7 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
         if len(np.unique(units[known])) == 1:  # the shift gives its known exits the submodel's total
             break
         own = _rests_on_itself(patterns.design, patterns.inverse, units[known], len(moved))
+        own |= _closed_among_known(levels, units, known, len(moved))
         if not own.any():
             break
         moved |= own
@@ -381,9 +407,12 @@ def _fit_patterns(patterns: _Patterns, y: np.ndarray, *, strict: bool = False) -
         rest = design.drop(columns=_PRIOR).to_numpy(dtype="float64")
         if np.linalg.matrix_rank(design.to_numpy(dtype="float64")) <= np.linalg.matrix_rank(rest):
             return None
-    with warnings.catch_warnings():
-        if strict:
-            warnings.simplefilter("error", PerfectSeparationWarning)
+    design = _independent(design)
+    with warnings.catch_warnings():  # not strict: risk_adjusted checks whether every exit is predicted
+        warnings.simplefilter("error" if strict else "ignore", PerfectSeparationWarning)
+        # IRLS's inner WLS divides by its residual df, 0 with as many patterns as columns: a
+        # scale the Binomial family does not use
+        warnings.filterwarnings("ignore", "divide by zero", RuntimeWarning, r"statsmodels\.regression\._tools")
         try:
             model = sm.GLM(y[patterns.first], design, family=sm.families.Binomial(),
                            freq_weights=patterns.counts.astype("float64")).fit()
@@ -404,6 +433,30 @@ def _design(patterns: pd.DataFrame, casemix) -> pd.DataFrame:
     design = pd.get_dummies(patterns, columns=[c for c in casemix if c not in _NUMERIC],
                             drop_first=True, dtype="float64") if casemix else pd.DataFrame(index=patterns.index)
     return sm.add_constant(design, has_constant="add")
+
+
+def _independent(design: pd.DataFrame) -> pd.DataFrame:
+    """``design`` without each column that lies in the span of the columns before it.
+
+    Two variables whose ``unknown`` levels fall on the same exits give equal dummies:
+    the GLM's coefficients would not be identified (statsmodels falls back on a
+    pseudo-inverse with a SingularMatrixWarning), while its predictions, which depend on
+    the span of the columns alone, are the same without the later column. Gram–Schmidt,
+    orthogonalising twice ("twice is enough", Giraud et al. 2005), run only for a
+    rank-deficient design.
+    """
+    x = design.to_numpy(dtype="float64")
+    if np.linalg.matrix_rank(x) == x.shape[1]:
+        return design
+    basis, keep = np.empty((len(x), 0)), []
+    for j, column in enumerate(x.T):
+        rest = column - basis @ (basis.T @ column)
+        rest -= basis @ (basis.T @ rest)
+        norm = np.linalg.norm(rest)
+        if norm > 1e-9 * np.linalg.norm(column):
+            basis = np.column_stack([basis, rest / norm])
+            keep.append(j)
+    return design.iloc[:, keep]
 
 
 def _sorted_patterns(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -643,20 +696,14 @@ def _varying(features: pd.DataFrame, casemix, *, has_ledger: bool | None) -> tup
 def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list[tuple[str, list, list]]:
     """Warn of each case-mix level that one unit alone has (levels in sorted order); return the closed groups.
 
-    Counts per (level, unit) with one ``numpy.bincount`` of integer codes, as
-    ``pandas.crosstab`` of the level and the unit as text would count them, the exits of
-    no unit (missing) as one more holder: a level they share with one unit is not that
-    unit's own (the model has seen it elsewhere). A closed group of a variable is a set
-    of two or more units, not all, whose exits' levels of it no exit outside the set has
-    (levels linked by a unit holding both, units by a level both hold: the connected
-    parts of that graph; a part with exits of no unit is not a group). The
-    model's expected counts of such a group add up to its observed count (the sum of
-    the score equations of its levels), so it is compared within itself. Returned as
-    (variable, units, levels).
+    Counts per (level, unit) as ``pandas.crosstab`` of the level and the unit as text
+    would count them (:func:`_holder_counts`), the exits of no unit (missing) as one
+    more holder: a level they share with one unit is not that unit's own (the model has
+    seen it elsewhere). The closed groups of each variable (:func:`_closed_groups`) are
+    returned as (variable, units, levels).
     """
     unit_text = units.astype(str)
-    known = unit_text.notna().to_numpy()
-    unit_codes, unit_names = pd.factorize(unit_text[known], sort=True)
+    unit_codes, unit_names = pd.factorize(unit_text, sort=True)
     k = len(unit_names)
     several = units.nunique() > 1
     groups = []
@@ -664,11 +711,7 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list
         if column in _NUMERIC:
             continue
         level_codes, levels = pd.factorize(features[column], sort=True)
-        unit_or_none = np.full(len(level_codes), k, dtype=np.int64)  # k: exits of no unit
-        unit_or_none[known] = unit_codes
-        seen = level_codes >= 0
-        cells = level_codes[seen].astype(np.int64) * (k + 1) + unit_or_none[seen]
-        counts = np.bincount(cells, minlength=len(levels) * (k + 1)).reshape(len(levels), k + 1)
+        counts = _holder_counts(level_codes, unit_codes, len(levels), k)
         one_unit = ((counts[:, :k] > 0).sum(axis=1) == 1) & (counts[:, k] == 0)
         for i in np.flatnonzero(one_unit):
             j = int(counts[i, :k].argmax())
@@ -682,18 +725,54 @@ def _only_in_one_unit(features: pd.DataFrame, units: pd.Series, casemix) -> list
                     ),
                     stacklevel=3,
                 )
-        # levels 0..L-1 and units L..L+k as one graph, an edge where a unit has exits of a level
-        at, holder = np.nonzero(counts)
-        graph = sparse.coo_matrix((np.ones(len(at)), (at, len(levels) + holder)),
-                                  shape=(len(levels) + k + 1,) * 2)
-        parts = csgraph.connected_components(graph, directed=False)[1]
-        unit_part, none_part = parts[len(levels):len(levels) + k], parts[-1]
-        for part in np.unique(unit_part):
-            members = np.flatnonzero(unit_part == part)
-            if 1 < len(members) < k and part != none_part:  # without exits of no unit, their node is alone
-                groups.append((column, [str(unit_names[j]) for j in members],
-                               [str(levels[i]) for i in np.flatnonzero(parts[:len(levels)] == part)]))
+        groups += [(column, [str(unit_names[j]) for j in members], [str(levels[i]) for i in held])
+                   for members, held in _closed_groups(counts)]
     return groups
+
+
+def _holder_counts(level_codes: np.ndarray, unit_codes: np.ndarray, n_levels: int, k: int) -> np.ndarray:
+    """Exits per (level, holder) of one variable, one ``numpy.bincount`` of integer codes:
+    holders 0..k-1 are the unit codes, k the exits of no unit (code -1); exits without a
+    level (code -1) are not counted."""
+    holder = np.where(unit_codes >= 0, unit_codes, k)
+    seen = level_codes >= 0
+    cells = level_codes[seen].astype(np.int64) * (k + 1) + holder[seen]
+    return np.bincount(cells, minlength=n_levels * (k + 1)).reshape(n_levels, k + 1)
+
+
+def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(unit codes, level codes) of each closed group of a variable's :func:`_holder_counts`.
+
+    A closed group is a set of two or more units with exits, not all of them, whose
+    exits' levels no exit outside the set has (levels linked by a unit holding both,
+    units by a level both hold: the connected parts of that graph; a part with exits of
+    no unit is not a group). The model's expected counts of such a group add up to its
+    observed count (the sum of the score equations of its levels).
+    """
+    n_levels, k = counts.shape[0], counts.shape[1] - 1
+    at, holder = np.nonzero(counts)  # levels 0..L-1 and holders L..L+k as one graph
+    graph = sparse.coo_matrix((np.ones(len(at)), (at, n_levels + holder)), shape=(n_levels + k + 1,) * 2)
+    parts = csgraph.connected_components(graph, directed=False)[1]
+    unit_part, none_part = parts[n_levels:n_levels + k], parts[-1]
+    holding = counts[:, :k].any(axis=0)
+    groups = []
+    for part in np.unique(unit_part[holding]):
+        members = np.flatnonzero((unit_part == part) & holding)
+        if 1 < len(members) < holding.sum() and part != none_part:
+            groups.append((members, np.flatnonzero(parts[:n_levels] == part)))
+    return groups
+
+
+def _closed_among_known(levels: dict, units: np.ndarray, known: np.ndarray, n_units: int) -> np.ndarray:
+    """Per unit code: whether it is in a closed group among the ``known`` exits that is not
+    one among every exit (``levels``: per variable, the exits' level codes and their number)."""
+    out = np.zeros(n_units, dtype=bool)
+    for codes, n_levels in levels.values():
+        whole = {tuple(members) for members, _ in _closed_groups(_holder_counts(codes, units, n_levels, n_units))}
+        for members, _ in _closed_groups(_holder_counts(codes[known], units[known], n_levels, n_units)):
+            if tuple(members) not in whole:
+                out[members] = True
+    return out
 
 
 def _rests_on_itself(design: pd.DataFrame, inverse: np.ndarray, unit_codes: np.ndarray, n_units: int) -> np.ndarray:
@@ -744,17 +823,33 @@ def _warn_within_groups(groups, not_adjustable: set, adjustable: set) -> None:
 
 
 def _warn_months_own(units) -> None:
-    """A :class:`CaseMixWarning` for each unit whose exits with known months have case-mix of their own."""
+    """A :class:`CaseMixWarning` for each unit whose exits with known months have case-mix of their own
+    (or of a group of units)."""
     for unit in units:
         warnings.warn(
             CaseMixWarning(
-                f"unit {unit}: among the exits whose prior_welfare_months is known, the case-mix of its exits is "
-                "its own, so the model with the months would expect them exactly as observed; they are expected "
-                "from the model of the other case-mix variables",
+                f"unit {unit}: among the exits whose prior_welfare_months is known, no unit but it (or it and "
+                "other units so warned) has the case-mix of its exits, so the model with the months would expect "
+                "them exactly as observed (together with those units'); they are expected from the model of the "
+                "other case-mix variables",
                 unit=str(unit), column=_PRIOR, reason="months_own",
             ),
             stacklevel=3,
         )
+
+
+def _warn_predicted(exits: int, one_outcome: bool) -> None:
+    """A :class:`CaseMixWarning`: the model predicts every exit's outcome, so no unit has an O/E."""
+    why = ("they all have the same outcome" if one_outcome
+           else "their case-mix levels separate those with the outcome from those without")
+    warnings.warn(
+        CaseMixWarning(
+            f"the case-mix predicts the outcome of every one of the {_episodes(exits)} ({why}): each unit's "
+            "expected count is its observed count, so no unit has an O/E",
+            episodes=exits, reason="predicted",
+        ),
+        stacklevel=3,
+    )
 
 
 def _warn_no_effect(known: int) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
-from ..labels import column_label
+from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from .i18n import texts
 from .publish import hidden_units
@@ -146,6 +146,9 @@ def _network_rate(ctx) -> float:
 
 def _funnel(coh, ctx) -> Section:
     rates = _units_to_compare(ctx)
+    if _network_rate(ctx) in (0.0, 1.0):  # the funnel's limits and the risk model need both outcomes
+        key = "one_outcome_all" if _network_rate(ctx) else "one_outcome_none"
+        raise AmebenchError(texts(ctx["lang"])[key].format(outcome=code_label(ctx["outcome"], ctx["lang"])))
     section = Section("funnel", objects=_left_out_objects(ctx))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
@@ -189,6 +192,8 @@ def _warning_notes(caught, ctx) -> list[str]:
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
     if _units(caught, "no_effect"):
         notes.append(t["note_casemix_no_effect"])
+    if _units(caught, "predicted"):  # no unit is adjusted: the notes below do not apply
+        return notes + [t["note_casemix_predicted"]]
     unadjusted = set(_units(caught, "not_adjustable"))  # their own note says they are not adjusted
     short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()
              if u not in unadjusted}
@@ -230,6 +235,8 @@ def _units(caught, reason: str) -> list[str]:
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
     """(unit, column, level, episodes) of every CaseMixWarning of a level in one unit only (Nones
     for one raised without them)."""
+    if _units(caught, "predicted"):  # no unit is adjusted (its note says so)
+        return []
     alone = _units(caught, "not_adjustable")  # a note of their own
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),
              getattr(w.message, "level", None), getattr(w.message, "episodes", None))

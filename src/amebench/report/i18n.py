@@ -240,6 +240,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "annan enhet har (en enhet utan nämnda variabler: de andra enheternas värden skiljer ut den), så modellens "
         "förväntade antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
+    "note_casemix_predicted": {
+        "en": "Not risk-adjusted: the participants' characteristics predict every outcome (they all ended "
+        "alike, or the characteristics part those who went to work or studies from the others), so each unit's "
+        "expected count would only repeat its observed count; no observed/expected is shown.",
+        "sv": "Inte riskjusterat: deltagarnas egenskaper förutsäger varje utfall (alla avslutades lika, eller "
+        "egenskaperna skiljer dem som gick till arbete eller studier från de andra), så varje enhets förväntade "
+        "antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
+    },
     "note_casemix_unknown": {
         "en": "The risk model leaves out {variables}: not known for any exit.",
         "sv": "Riskmodellen utelämnar {variables}: uppgiften saknas för alla avslut.",
@@ -258,10 +266,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_prior_welfare_own": {
         "en": "In {units}, the participants whose months on welfare are known have a background that no "
-        "other unit's such participants have: the risk model adjusts them for the other background "
+        "such participants of a unit not named here have: the risk model adjusts them for the other background "
         "variables, not for months on welfare.",
         "sv": "I {units} har de deltagare vars månader med försörjningsstöd är kända en bakgrund som inga "
-        "sådana deltagare i andra enheter har: riskmodellen justerar dem för de andra "
+        "sådana deltagare i en enhet som inte nämns här har: riskmodellen justerar dem för de andra "
         "bakgrundsvariablerna, inte för månader med försörjningsstöd.",
     },
     "note_within_group": {
@@ -312,6 +320,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "no_followups": {
         "en": "the network has no follow-ups after exit (survey or register)",
         "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
+    },
+    "one_outcome_none": {
+        "en": "no exit of the network ended in {outcome}: with a rate of 0 % there are no funnel limits to draw "
+        "and nothing to risk-adjust",
+        "sv": "inget avslut i nätverket gick till {outcome}: med andelen 0 % finns inga trattgränser att rita "
+        "och inget att riskjustera",
+    },
+    "one_outcome_all": {
+        "en": "every exit of the network ended in {outcome}: with a rate of 100 % there are no funnel limits to "
+        "draw and nothing to risk-adjust",
+        "sv": "alla avslut i nätverket gick till {outcome}: med andelen 100 % finns inga trattgränser att rita "
+        "och inget att riskjustera",
     },
     "needs_two_units": {
         "en": "a comparison needs at least two units with exits",
