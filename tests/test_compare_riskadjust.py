@@ -658,6 +658,11 @@ def test_prior_welfare_months_that_are_not_months_are_an_error():
     with pytest.raises(AmebenchError, match=r"whole months from 0 to 12 .*other values in 2 of 40 exits, "
                                             r"e\.g\. 'three', '13'"):
         compare.risk_adjusted(table, casemix=("gender", "prior_welfare_months"))
+    # review finding 2026-12-05 (F10): True/False (a flag of welfare, not months) was read as 1 and 0
+    flags = np.arange(40) % 3 == 0
+    for column in (flags, pd.array(flags, dtype="boolean"), pd.Series(flags, dtype=object).where(flags > 0)):
+        with pytest.raises(AmebenchError, match="whole months from 0 to 12 .*not True/False"):
+            compare.risk_adjusted(table.assign(prior_welfare_months=column), casemix=("gender", "prior_welfare_months"))
 
 
 def test_unknown_months_in_many_units_are_one_warning_naming_ten():
@@ -812,3 +817,20 @@ def test_closed_groups_by_hand():
     assert [m.tolist() for m, _ in riskadjust._closed_groups(counts)] == [[0, 1], [2, 3]]
     counts[:, 2:4] = 0  # units 2 and 3 without exits: {0, 1} is every unit with exits, no group
     assert riskadjust._closed_groups(counts) == []
+
+
+def test_months_left_out_when_every_unit_with_known_months_has_case_mix_of_its_own():
+    # Review finding 2026-12-05 (F4): a and b, the units with known months, each hold a
+    # readiness level that among the known exits no other has; both go to the submodel in
+    # one round, no known exit is left, and the months are left out. The warning said "too
+    # few of them"; it names this case now.
+    table = _null_units(np.random.default_rng(11), k=3, n=30)
+    table["readiness"] = np.tile(["x", "y"], 45)
+    table.loc[table["unit"] == "u00", "readiness"] = "x"
+    table.loc[table["unit"] == "u01", "readiness"] = "y"
+    months = np.where(table["unit"] == "u02", np.nan, np.arange(90) % 13)
+    got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months),
+                                        casemix=("readiness", "prior_welfare_months"))
+    [effect] = [w for w in caught if w.reason == "no_effect"]
+    assert "that, among them, is each unit's own" in str(effect) and effect.episodes == 60
+    assert got.casemix == ("readiness",) and got.table["oe_ratio"].notna().all()

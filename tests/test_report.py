@@ -1127,6 +1127,29 @@ def test_notes_for_months_on_welfare_left_out_or_taken_from_the_other_variables(
         t["note_casemix_no_effect"], t["note_prior_welfare_own"].format(units="Solna")]
 
 
+@pytest.mark.parametrize(("lang", "want"), [
+    ("en", "Compared with each other only, not with the whole network: Solna (age band; together with units left "
+           "out of the comparison); Järfälla and Sundbyberg (age band)."),
+    ("sv", "Jämförs bara med varandra, inte med hela nätverket: Solna (åldersgrupp; tillsammans med enheter som "
+           "inte jämförs); Järfälla och Sundbyberg (åldersgrupp).")])
+def test_notes_of_groups_and_months_with_a_unit_left_out_of_the_comparison(lang, want):
+    # Review finding 2026-12-05 (F9): a group holding a left-out unit lost it from the note,
+    # which still said the group (now one unit, and so left out) adds up; months_own named
+    # a left-out unit the comparisons do not show
+    from amebench.exceptions import CaseMixWarning
+    from amebench.report import build
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn(CaseMixWarning("", column="age_band", units=("nynashamn", "solna"), reason="within_group"))
+        warnings.warn(CaseMixWarning("", column="age_band", units=("jarfalla", "sundbyberg"), reason="within_group"))
+        warnings.warn(CaseMixWarning("", unit="nynashamn", column="prior_welfare_months", reason="months_own"))
+    names = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}
+    ctx = {"lang": lang, "left_out": ["nynashamn"], "unit_names": names}
+    [note] = build._warning_notes(caught, ctx)
+    assert note.startswith(want + " ")
+
+
 def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic(tmp_path):
     # Every exit with readiness "near" reaches work, no other does: risk_adjusted leaves
     # every unit unadjusted ("predicted"). The section says so once, instead of per-unit

@@ -165,7 +165,8 @@ def risk_adjusted(
     hold a variable's levels which, among every exit, other units hold too (they would be
     expected exactly as observed together). When the months' effect cannot be estimated from the
     known exits (one outcome among them, months in the span of the other variables,
-    separation: too few of them), the months are left out of the model
+    separation: too few of them; or every unit's exits among them moved to the
+    submodel), the months are left out of the model
     (``reason="no_effect"``). A
     ``prior_welfare_months`` column must hold whole months from 0 to 12 or missing
     values; anything else is an :class:`AmebenchError`.
@@ -560,8 +561,12 @@ def _months_column(values: pd.Series) -> pd.Series:
     """A ``prior_welfare_months`` column as numbers (missing: unknown); an error for any other value.
 
     Months with a payment in 12 months are a whole number from 0 to 12; text that is
-    not a number, or a number outside that range, is an error rather than unknown.
+    not a number, a number outside that range, or True/False is an error rather than
+    unknown.
     """
+    if pd.api.types.infer_dtype(values, skipna=True) == "boolean":  # not 0 and 1 months
+        raise AmebenchError(f"{_PRIOR} must be whole months from 0 to {_PRIOR_MONTHS} (or missing: unknown), "
+                            "not True/False")
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & ~(numbers.between(0, _PRIOR_MONTHS) & numbers.mod(1).eq(0))
     if bad.any():
@@ -857,8 +862,8 @@ def _warn_no_effect(known: int) -> None:
     warnings.warn(
         CaseMixWarning(
             f"prior_welfare_months is left out of the model: its effect cannot be estimated from the "
-            f"{_episodes(known)} where it is known (too few of them, or one outcome for all, or their case-mix "
-            "separates the outcomes)",
+            f"{_episodes(known)} where it is known (too few of them, one outcome for all, or case-mix "
+            "that separates the outcomes or that, among them, is each unit's own)",
             column=_PRIOR, episodes=known, reason="no_effect",
         ),
         stacklevel=3,

@@ -201,7 +201,7 @@ def _warning_notes(caught, ctx) -> list[str]:
         units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
             notes.append(t[key].format(units=_names(ctx, units)))
-    own = _units(caught, "months_own")
+    own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"]]
     if own:
         notes.append(t["note_prior_welfare_own"].format(units=_names(ctx, own)))
     shown = [u for u in _units(caught, "not_adjustable") if u not in ctx["left_out"]]
@@ -214,9 +214,10 @@ def _warning_notes(caught, ctx) -> list[str]:
     groups = []
     for w in caught:
         members = [u for u in getattr(w.message, "units", ()) if u not in ctx["left_out"]]
-        if _casemix(w, "within_group") and len(members) > 1:
-            groups.append(t["within_group_item"].format(
-                units=_names(ctx, members), variable=column_label(w.message.column, ctx["lang"])))
+        if _casemix(w, "within_group") and members:  # a unit shown with left-out ones: compared with them only
+            key = "within_group_item" if len(members) == len(w.message.units) else "within_group_item_left_out"
+            groups.append(t[key].format(units=_names(ctx, members),
+                                        variable=column_label(w.message.column, ctx["lang"])))
     if groups:
         notes.append(t["note_within_group"].format(groups="; ".join(groups)))
     return notes

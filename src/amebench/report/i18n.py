@@ -254,9 +254,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_casemix_no_effect": {
         "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the "
-        "participants for whom it is known (too few of them, or they all ended alike).",
+        "participants for whom it is known (too few of them, they all ended alike, or their background sets "
+        "each unit apart).",
         "sv": "Riskmodellen utelämnar månader med försörjningsstöd: deras effekt kan inte skattas från "
-        "de deltagare för vilka de är kända (för få, eller alla avslutades lika).",
+        "de deltagare för vilka de är kända (för få, alla avslutades lika, eller deras bakgrund skiljer ut "
+        "varje enhet).",
     },
     "note_prior_welfare_not_covered_all": {
         "en": "For no participant of {units} does the welfare ledger cover the year before enrolment: "
@@ -281,6 +283,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "till gruppens observerade antal.",
     },
     "within_group_item": {"en": "{units} ({variable})", "sv": "{units} ({variable})"},
+    "within_group_item_left_out": {"en": "{units} ({variable}; together with units left out of the comparison)",
+                                   "sv": "{units} ({variable}; tillsammans med enheter som inte jämförs)"},
     "note_casemix_left_out": {
         "en": "The risk model leaves out {variables}: each has the same value for every exit, so it cannot "
         "adjust for anything.",
