@@ -834,3 +834,20 @@ def test_months_left_out_when_every_unit_with_known_months_has_case_mix_of_its_o
     [effect] = [w for w in caught if w.reason == "no_effect"]
     assert "that, among them, is each unit's own" in str(effect) and effect.episodes == 60
     assert got.casemix == ("readiness",) and got.table["oe_ratio"].notna().all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_independent_columns_span_the_design_and_are_independent(seed):
+    # Property: dummies and a numeric column, then sums and multiples of them placed
+    # anywhere: the columns kept are as many as the design's rank (numpy's SVD rank), and
+    # every column of the design lies in their span (least-squares residual ~ 0).
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(3, 40)), int(rng.integers(1, 6))
+    base = np.column_stack([np.ones(n), rng.integers(0, 13, n), rng.random((n, k)) < 0.4]).astype(float)
+    extra = base @ rng.integers(-2, 3, (base.shape[1], int(rng.integers(0, 4))))
+    x = np.column_stack([base, extra])[:, rng.permutation(base.shape[1] + extra.shape[1])]
+    kept = riskadjust._independent(pd.DataFrame(x)).to_numpy()
+    assert kept.shape[1] == np.linalg.matrix_rank(x) == np.linalg.matrix_rank(kept)
+    residual = x - kept @ np.linalg.lstsq(kept, x, rcond=None)[0]
+    assert np.abs(residual).max() < 1e-8 * max(1.0, np.abs(x).max())
