@@ -739,6 +739,11 @@ def test_case_mix_that_separates_the_outcomes_leaves_every_unit_unadjusted():
     out = got.table.set_index("unit")
     assert out["observed"].tolist() == table.groupby("unit")["readiness"].apply(lambda r: (r == "near").sum()).tolist()
     assert out["oe_ratio"].isna().all() and got.c_statistic == 1.0
+    # as many patterns as columns: no numpy 0/0 warnings (review of 2026-12-05, M2: 5 of them)
+    alternate = table.assign(readiness=np.where(np.arange(len(table)) % 2 == 0, "near", "far"))
+    alternate["exit_reason"] = np.where(alternate["readiness"] == "near", "work", "dropped_out")
+    caught = _caught_risk_adjusted(alternate, casemix=("readiness",))[1]
+    assert [(type(w), w.reason) for w in caught] == [(CaseMixWarning, "predicted")]
     # two exits of two units, one outcome each: the same, without numpy's divide-by-zero warnings
     got, caught = _caught_risk_adjusted(table.iloc[[0, 45]].assign(exit_reason=["work", "dropped_out"]),
                                         casemix=("gender", "readiness"))
@@ -799,6 +804,17 @@ def test_units_whose_known_exits_share_case_mix_only_with_each_other_are_expecte
     assert expected[["d", "e"]].sum() == pytest.approx(10.0, rel=1e-9)
     assert expected["d"] != pytest.approx(expected["e"], abs=0.01)  # the months still tell d from e
     assert sorted(w.unit for w in caught if w.reason == "months_own") == ["a", "b"]
+    # one of c's exits "near" (review of 2026-12-05, H1): among the known exits readiness
+    # still splits {a, b} from {d, e}, and among every exit c joins them. Both parts were
+    # moved, no known exit was left and the months went out of the whole model; now the
+    # one with the most exits stays (a tie: the first, {d, e}). By hand: P(work | x) =
+    # 18 / 29, E_a = E_b = 10 x 18/29 = 6.207; E_c = 9 x 18/29 + 10/21 = 6.062.
+    got, caught = _caught_risk_adjusted(table.assign(readiness=["x"] * 29 + ["near"] * 21),
+                                        casemix=("readiness", "prior_welfare_months"))
+    assert got.casemix == ("readiness", "prior_welfare_months")
+    np.testing.assert_allclose(got.table.set_index("unit")["expected"][["a", "b", "c"]],
+                               [180 / 29, 180 / 29, 162 / 29 + 10 / 21], rtol=1e-9)
+    assert sorted(w.unit for w in caught if w.reason == "months_own") == ["a", "b"]
     # among every exit a, b and c hold "x" alone: a group compared within itself, not moved
     table.loc[table["unit"] == "c", "prior_welfare_months"] = list(range(10))
     got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
@@ -851,3 +867,69 @@ def test_independent_columns_span_the_design_and_are_independent(seed):
     assert kept.shape[1] == np.linalg.matrix_rank(x) == np.linalg.matrix_rank(kept)
     residual = x - kept @ np.linalg.lstsq(kept, x, rcond=None)[0]
     assert np.abs(residual).max() < 1e-8 * max(1.0, np.abs(x).max())
+
+
+def test_one_unit_without_a_level_leaves_the_months_in_the_model():
+    # Review of 2026-12-05 (H1): u00 never records readiness ("unknown" on every exit),
+    # u09 has "unknown" among others and no known months. Among the known exits
+    # readiness splits u00 from the rest, and both parts were moved: the months went out
+    # of the model (c-statistic 0.551 against 0.697 at 30 units x 300). Only u00 goes now.
+    rng = np.random.default_rng(7)
+    unit = np.repeat([f"u{j:02d}" for j in range(10)], 200)
+    ready = rng.choice(["near", "far"], len(unit))
+    ready[unit == "u00"] = "unknown"
+    last = unit == "u09"
+    ready[last] = rng.choice(["near", "far", "unknown"], last.sum())
+    months = rng.integers(0, 13, len(unit)).astype(float)
+    months[last] = np.nan
+    success = rng.random(len(unit)) < 1 / (1 + np.exp(-(0.8 - 0.2 * np.nan_to_num(months, nan=6)
+                                                        + 0.5 * (ready == "near"))))
+    table = pd.DataFrame({"unit": unit, "exit_reason": np.where(success, "work", "dropped_out"),
+                          "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+                          "readiness": ready, "prior_welfare_months": months})
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    assert got.casemix == ("readiness", "prior_welfare_months")
+    assert [w.unit for w in caught if w.reason == "months_own"] == ["u00"]
+    assert not [w for w in caught if w.reason == "no_effect"]
+
+
+def test_groups_compared_within_themselves_add_up_when_some_months_are_unknown():
+    # Review of 2026-12-05 (M2b): a and b hold readiness "x" alone, half of a's months
+    # are unknown. The main GLM expected a + b exactly as observed and the shift moved
+    # them (O 54, E 52.90) while the within_group warning said they add up; every part of
+    # the known exits but the largest now goes to the submodel, where they do.
+    rng = np.random.default_rng(8)
+    unit = np.repeat(["a", "b", "c", "d", "f"], [60, 60, 80, 80, 80])
+    ready = np.where(np.isin(unit, ["a", "b"]), "x", rng.choice(["near", "far"], len(unit)))
+    months = rng.integers(0, 13, len(unit)).astype(float)
+    months[(unit == "a") & (np.arange(len(unit)) % 2 == 0)] = np.nan
+    success = rng.random(len(unit)) < 1 / (1 + np.exp(-(0.8 - 0.2 * np.nan_to_num(months, nan=2)
+                                                        + 0.5 * (ready == "near"))))
+    table = pd.DataFrame({"unit": unit, "exit_reason": np.where(success, "work", "dropped_out"),
+                          "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+                          "readiness": ready, "prior_welfare_months": months})
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    out = got.table.set_index("unit")
+    groups = [w.units for w in caught if w.reason == "within_group"]
+    assert sorted(groups) == [("a", "b"), ("c", "d", "f")]
+    for units in groups:
+        assert out.loc[list(units), "expected"].sum() == pytest.approx(out.loc[list(units), "observed"].sum())
+
+
+def test_a_unit_every_exit_of_which_the_model_predicts_is_not_adjustable():
+    # Review of 2026-12-05 (M1): readiness "far" never reaches work, and every exit of u0
+    # and u1 is "far". The GLM's "far" coefficient runs off to -inf, p-hat of those exits
+    # to 0 (statsmodels warns of nothing, the other exits are not predicted), and u0 had
+    # O/E 0 / 8e-10 = 0 with an upper limit of 4.6e9. By hand: E = O = 0 for u0 and u1
+    # whatever their size, so they are not adjustable; u2..u5 keep their O/E.
+    rng = np.random.default_rng(0)
+    table = _null_units(rng, k=6, n=100)
+    far = np.where(table["unit"].isin(["u00", "u01"]), True, rng.random(600) < 0.3)
+    table["readiness"] = np.where(far, "far", "near")
+    table["exit_reason"] = np.where(~far & (rng.random(600) < 0.5), "work", "dropped_out")
+    got, caught = _caught_risk_adjusted(table, casemix=("gender", "readiness"))
+    out = got.table.set_index("unit")
+    assert [(w.reason, w.unit, w.episodes) for w in caught] == [("predicted", "u00", 100), ("predicted", "u01", 100)]
+    assert out.loc[["u00", "u01"], "expected"].isna().all()
+    assert (out.loc[["u00", "u01"], "method"] == riskadjust._UNIT_PREDICTED).all()
+    assert out.drop(index=["u00", "u01"])["oe_ratio"].between(0.5, 2).all()

@@ -1144,10 +1144,16 @@ def test_notes_of_groups_and_months_with_a_unit_left_out_of_the_comparison(lang,
         warnings.warn(CaseMixWarning("", column="age_band", units=("nynashamn", "solna"), reason="within_group"))
         warnings.warn(CaseMixWarning("", column="age_band", units=("jarfalla", "sundbyberg"), reason="within_group"))
         warnings.warn(CaseMixWarning("", unit="nynashamn", column="prior_welfare_months", reason="months_own"))
+        warnings.warn(CaseMixWarning("", unit="solna", column="prior_welfare_months", reason="months_own"))
     names = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}
     ctx = {"lang": lang, "left_out": ["nynashamn"], "unit_names": names}
-    [note] = build._warning_notes(caught, ctx)
+    months, note = build._warning_notes(caught, ctx)
     assert note.startswith(want + " ")
+    # Solna and Nynäshamn a group of months_own (review of 2026-12-05, M3): the note says
+    # there are more, without naming the one left out
+    assert months.startswith({"en": "In Solna (with units left out of the comparison), the participants",
+                              "sv": "I Solna (med enheter som inte jämförs) har de deltagare"}[lang])
+    assert "Nynäshamn" not in months
 
 
 def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic(tmp_path):
@@ -1171,9 +1177,9 @@ def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic
 
 
 @pytest.mark.parametrize(("lang", "want"), [
-    ("en", "Not available: no exit of the network ended in work or studies: with a rate of 0 % there are no "
+    ("en", "Not available: no exit of the network ended in work or studies; with a rate of 0 % there are no "
            "funnel limits to draw and nothing to risk-adjust"),
-    ("sv", "Inte tillgängligt: inget avslut i nätverket gick till arbete eller studier: med andelen 0 % finns "
+    ("sv", "Inte tillgängligt: inget avslut i nätverket gick till arbete eller studier; med andelen 0 % finns "
            "inga trattgränser att rita och inget att riskjustera"),
 ])
 def test_a_network_without_any_outcome_says_why_it_has_no_funnel(tmp_path, lang, want):
@@ -1184,3 +1190,23 @@ def test_a_network_without_any_outcome_says_why_it_has_no_funnel(tmp_path, lang,
     none = amebench.Network.from_frames(episodes=episodes, units=net.units, payments=net.payments,
                                         followups=net.followups, as_of=net.as_of)
     assert want in _section(_quiet_report(none, tmp_path / "report", lang=lang), "funnel")
+
+
+@pytest.mark.parametrize(("lang", "want"), [
+    ("en", "Not risk-adjusted: Solna. Every participant there has a background with which everyone in the network, "
+           "or no one, ended in work or studies, so"),
+    ("sv", "Inte riskjusterat: Solna. Varje deltagare där har en bakgrund med vilken alla i nätverket, eller ingen, "
+           "gick till arbete eller studier, så")])
+def test_a_unit_whose_outcomes_the_model_predicts_gets_its_own_note(lang, want):
+    # risk_adjusted's per-unit "predicted" warning (quasi-separation): named once, with the
+    # outcome, and not also in the note on the welfare ledger
+    from amebench.exceptions import CaseMixWarning
+    from amebench.report import build
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn(CaseMixWarning("", unit="solna", episodes=100, reason="predicted"))
+        warnings.warn(CaseMixWarning("", reason="not_covered", units=("solna",), per_unit={"solna": (3, 100)}))
+    ctx = {"lang": lang, "left_out": [], "unit_names": {"solna": "Solna"}, "outcome": "work_or_studies"}
+    [note] = build._warning_notes(caught, ctx)
+    assert note.startswith(want)

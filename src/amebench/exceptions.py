@@ -104,7 +104,9 @@ class CaseMixWarning(AmebenchWarning):
       ``episodes`` exits where it is known cannot show its effect.
     - ``"predicted"``: the model predicts the outcome of every one of the ``episodes``
       exits (they all have one outcome, or the case-mix levels separate the outcomes), so
-      each unit's expected count is its observed count: no unit has an O/E. One warning.
+      each unit's expected count is its observed count: no unit has an O/E. One warning,
+      ``unit`` None; or, with ``unit``, of the ``episodes`` exits of that unit alone (its
+      levels are ones with which every exit, or none, reaches the outcome): it has no O/E.
 
     The attributes are for callers that word or suppress it themselves.
     """

@@ -131,7 +131,9 @@ def risk_adjusted(
     predicts every exit's outcome (every exit has the same outcome, and no GLM is fitted;
     or the case-mix levels separate the outcomes: every :math:`\\hat p_i` within 1e-6 of
     :math:`y_i`), every unit's E is its O: no unit is adjustable, and one
-    :class:`CaseMixWarning` (``reason="predicted"``) says so. A design column in the span
+    :class:`CaseMixWarning` (``reason="predicted"``) says so; a unit every exit of which
+    the model predicts (quasi-separation: levels with which every exit, or none, reaches
+    the outcome) is not adjustable either, with such a warning naming it. A design column in the span
     of the columns before it (two variables whose ``unknown`` levels fall on the same
     exits) is left out of the design: the predictions are the same, and the coefficients
     stay identified. Units that hold a
@@ -162,8 +164,8 @@ def risk_adjusted(
     exits, is its own would be expected exactly as observed by the main GLM and then
     moved by the shift like every other: its exits are the submodel's too
     (``reason="months_own"``); so are those of units that, among the known exits, alone
-    hold a variable's levels which, among every exit, other units hold too (they would be
-    expected exactly as observed together). When the months' effect cannot be estimated from the
+    hold a variable's levels (they would be expected exactly as observed together), but
+    for the largest such part of the known exits. When the months' effect cannot be estimated from the
     known exits (one outcome among them, months in the span of the other variables,
     separation: too few of them; or every unit's exits among them moved to the
     submodel), the months are left out of the model
@@ -211,18 +213,20 @@ def risk_adjusted(
         elif unknown.any():
             _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
             _warn_months_own(unit_names[fit.moved])
-    predicted = bool(np.all(np.abs(fit.p_hat - y) < 1e-6))  # every exit, so every unit: E = O
+    exact = np.abs(fit.p_hat - y) < 1e-6  # exits whose outcome the model predicts
+    predicted = bool(exact.all())  # so every unit: E = O
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "inexact": ~exact})
         .query("code >= 0")
         .groupby("code", sort=True)
-        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"))
+        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), inexact=("inexact", "sum"))
     )
     alone = (np.ones(len(table), dtype=bool) if predicted
              else _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index])
+    foreseen = (table.pop("inexact") == 0).to_numpy() & ~alone  # every exit of the unit predicted: E = O
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
-    table.loc[alone, "expected"] = np.nan
+    table.loc[alone | foreseen, "expected"] = np.nan
     obs = table["observed"].to_numpy()
     low, high = confint_poisson(obs, 1, method="exact-c", alpha=1 - conf_level)  # Garwood
     network_rate = y.mean()
@@ -236,11 +240,14 @@ def risk_adjusted(
     table["method"] = _method(casemix, fit.submodel is not None)
     several = len(table) > 1
     table.loc[alone, "method"] = _PREDICTED if predicted and several else _NOT_ADJUSTABLE if several else _ONE_UNIT
+    table.loc[foreseen, "method"] = _UNIT_PREDICTED if several else _ONE_UNIT
     if several and predicted:
         _warn_predicted(len(y), bool(np.ptp(y) == 0))
     elif several:
-        _warn_within_groups(groups, set(table.loc[alone, "unit"]), set(table.loc[~alone, "unit"]))
+        unadjusted = alone | foreseen
+        _warn_within_groups(groups, set(table.loc[unadjusted, "unit"]), set(table.loc[~unadjusted, "unit"]))
         _warn_not_adjustable(table.loc[alone, ["unit", "n"]])
+        _warn_unit_predicted(table.loc[foreseen, ["unit", "n"]])
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
         table=tidy(table),
@@ -255,6 +262,8 @@ def risk_adjusted(
 _NOT_ADJUSTABLE = ("not adjustable: the model's expected count of its exits would equal their observed count "
                    "(the case-mix levels, its own or other units', single its exits out)")
 _ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
+_UNIT_PREDICTED = ("not adjustable: the case-mix predicts the outcome of each of its exits (levels with which every "
+                   "exit, or none, reaches the outcome), so its expected count equals its observed count")
 _PREDICTED = ("not adjustable: the case-mix predicts every exit's outcome (one outcome for all, or levels "
               "that separate them), so every unit's expected count equals its observed count")
 
@@ -289,10 +298,10 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     at a time, the units (codes ``units``, -1 for none) whose known exits it would
     expect exactly as observed (:func:`_rests_on_itself`: their case-mix among the known
     exits is their own), and the groups of units whose known exits it would expect, in
-    total, exactly as observed (:func:`_closed_among_known`: a variable's levels that
-    among the known exits only they hold, and among every exit others hold too): the
-    shift below moves every known exit alike, so such a unit's O/E (a group's together)
-    would be 1 moved by the shift. Their exits go to the submodel, which has seen their
+    total, exactly as observed (:func:`_apart_among_known`: among the known exits, a
+    variable's levels set them apart from the rest; the largest part stays): the shift
+    below moves every known exit alike, so such a unit's O/E (a group's together) would
+    be 1 moved by the shift. Their exits go to the submodel, which has seen their
     case-mix in other units' exits whose months are unknown. A unit holding every known
     exit stays: the shift gives them, in total, the submodel's expected count.
     None when the months' effect cannot be estimated: no known exit is left, they all
@@ -317,7 +326,7 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
         if len(np.unique(units[known])) == 1:  # the shift gives its known exits the submodel's total
             break
         own = _rests_on_itself(patterns.design, patterns.inverse, units[known], len(moved))
-        own |= _closed_among_known(levels, units, known, len(moved))
+        own |= _apart_among_known(levels, units, known, len(moved))
         if not own.any():
             break
         moved |= own
@@ -411,9 +420,10 @@ def _fit_patterns(patterns: _Patterns, y: np.ndarray, *, strict: bool = False) -
     design = _independent(design)
     with warnings.catch_warnings():  # not strict: risk_adjusted checks whether every exit is predicted
         warnings.simplefilter("error" if strict else "ignore", PerfectSeparationWarning)
-        # IRLS's inner WLS divides by its residual df, 0 with as many patterns as columns: a
+        # IRLS's inner WLS divides by its residual df (0/0 or x/0 with as many patterns as columns): a
         # scale the Binomial family does not use
-        warnings.filterwarnings("ignore", "divide by zero", RuntimeWarning, r"statsmodels\.regression\._tools")
+        warnings.filterwarnings("ignore", "(divide by zero|invalid value) encountered in scalar divide",
+                                RuntimeWarning, r"statsmodels\.regression\._tools")
         try:
             model = sm.GLM(y[patterns.first], design, family=sm.families.Binomial(),
                            freq_weights=patterns.counts.astype("float64")).fit()
@@ -745,38 +755,58 @@ def _holder_counts(level_codes: np.ndarray, unit_codes: np.ndarray, n_levels: in
     return np.bincount(cells, minlength=n_levels * (k + 1)).reshape(n_levels, k + 1)
 
 
-def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(unit codes, level codes) of each closed group of a variable's :func:`_holder_counts`.
+def _parts(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+    """The connected parts of a variable's :func:`_holder_counts` with exits: (unit codes, level
+    codes, whether exits of no unit are in it) of each.
 
-    A closed group is a set of two or more units with exits, not all of them, whose
-    exits' levels no exit outside the set has (levels linked by a unit holding both,
-    units by a level both hold: the connected parts of that graph; a part with exits of
-    no unit is not a group). The model's expected counts of such a group add up to its
-    observed count (the sum of the score equations of its levels).
+    Levels and holders are one graph, a level linked to each holder with exits of it. The
+    model's expected counts of the exits of a part add up to their observed count (the
+    sum of the score equations of its levels).
     """
     n_levels, k = counts.shape[0], counts.shape[1] - 1
     at, holder = np.nonzero(counts)  # levels 0..L-1 and holders L..L+k as one graph
     graph = sparse.coo_matrix((np.ones(len(at)), (at, n_levels + holder)), shape=(n_levels + k + 1,) * 2)
     parts = csgraph.connected_components(graph, directed=False)[1]
-    unit_part, none_part = parts[n_levels:n_levels + k], parts[-1]
-    holding = counts[:, :k].any(axis=0)
-    groups = []
-    for part in np.unique(unit_part[holding]):
-        members = np.flatnonzero((unit_part == part) & holding)
-        if 1 < len(members) < holding.sum() and part != none_part:
-            groups.append((members, np.flatnonzero(parts[:n_levels] == part)))
-    return groups
+    level_part, unit_part, none_part = parts[:n_levels], parts[n_levels:n_levels + k], parts[-1]
+    return [(np.flatnonzero(unit_part == part), np.flatnonzero(level_part == part), part == none_part)
+            for part in np.unique(level_part[counts.any(axis=1)])]
 
 
-def _closed_among_known(levels: dict, units: np.ndarray, known: np.ndarray, n_units: int) -> np.ndarray:
-    """Per unit code: whether it is in a closed group among the ``known`` exits that is not
-    one among every exit (``levels``: per variable, the exits' level codes and their number)."""
+def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(unit codes, level codes) of each closed group of a variable's :func:`_holder_counts`.
+
+    A closed group is a set of two or more units with exits, not all of them, whose
+    exits' levels no exit outside the set has: a part (:func:`_parts`) without exits of
+    no unit. Its expected counts add up to its observed count.
+    """
+    holding = counts[:, :-1].any(axis=0).sum()
+    return [(members, levels) for members, levels, with_none in _parts(counts)
+            if not with_none and 1 < len(members) < holding]
+
+
+def _apart_among_known(levels: dict, units: np.ndarray, known: np.ndarray, n_units: int) -> np.ndarray:
+    """Per unit code: whether, among the ``known`` exits, a variable's levels set its exits apart.
+
+    For each variable in turn (``levels``: the exits' level codes and their number), the
+    parts (:func:`_parts`) of the known exits left: one stays, the part with exits of no
+    unit if any, else the one with the most exits; the units of every other part are
+    set apart (and their exits no longer counted for the next variable). The main GLM's
+    expected counts of each part add up to its observed count, and the shift would then
+    move them all alike, so only the part that stays is compared with the network.
+    """
     out = np.zeros(n_units, dtype=bool)
+    known = known.copy()
     for codes, n_levels in levels.values():
-        whole = {tuple(members) for members, _ in _closed_groups(_holder_counts(codes, units, n_levels, n_units))}
-        for members, _ in _closed_groups(_holder_counts(codes[known], units[known], n_levels, n_units)):
-            if tuple(members) not in whole:
+        counts = _holder_counts(codes[known], units[known], n_levels, n_units)
+        parts = _parts(counts)
+        if len(parts) < 2:
+            continue
+        exits = [counts[held].sum() for _, held, _ in parts]
+        stay = next((i for i, (_, _, with_none) in enumerate(parts) if with_none), int(np.argmax(exits)))
+        for i, (members, _, _) in enumerate(parts):
+            if i != stay:
                 out[members] = True
+        known &= ~out[units] | (units < 0)
     return out
 
 
@@ -855,6 +885,20 @@ def _warn_predicted(exits: int, one_outcome: bool) -> None:
         ),
         stacklevel=3,
     )
+
+
+def _warn_unit_predicted(units: pd.DataFrame) -> None:
+    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) every exit of which the model predicts."""
+    for unit, n in units.itertuples(index=False):
+        warnings.warn(
+            CaseMixWarning(
+                f"unit {unit}: the case-mix predicts the outcome of each of its {_episodes(int(n))} (levels with "
+                "which every exit, or none, reaches the outcome), so its expected count is its observed count; "
+                "it has no O/E",
+                unit=str(unit), episodes=int(n), reason="predicted",
+            ),
+            stacklevel=3,
+        )
 
 
 def _warn_no_effect(known: int) -> None:

@@ -192,9 +192,9 @@ def _warning_notes(caught, ctx) -> list[str]:
             notes.append(t[key].format(variables=join_words(left_out, ctx["lang"])))
     if _units(caught, "no_effect"):
         notes.append(t["note_casemix_no_effect"])
-    if _units(caught, "predicted"):  # no unit is adjusted: the notes below do not apply
-        return notes + [t["note_casemix_predicted"]]
-    unadjusted = set(_units(caught, "not_adjustable"))  # their own note says they are not adjusted
+    if None in _units(caught, "predicted"):  # no unit is adjusted: the notes below do not apply
+        return notes + [t["note_casemix_predicted"].format(outcome=code_label(ctx["outcome"], ctx["lang"]))]
+    unadjusted = set(_units(caught, "not_adjustable") + _units(caught, "predicted"))  # a note of their own
     short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()
              if u not in unadjusted}
     for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
@@ -202,8 +202,11 @@ def _warning_notes(caught, ctx) -> list[str]:
         if units:  # units are named in every table; how many of their exits is not said
             notes.append(t[key].format(units=_names(ctx, units)))
     own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"]]
-    if own:
-        notes.append(t["note_prior_welfare_own"].format(units=_names(ctx, own)))
+    if own:  # a group of them may hold a left-out unit, which the note does not name
+        units = _names(ctx, own)
+        if len(own) < len(_units(caught, "months_own")):
+            units = t["with_left_out"].format(units=units)
+        notes.append(t["note_prior_welfare_own"].format(units=units))
     shown = [u for u in _units(caught, "not_adjustable") if u not in ctx["left_out"]]
     if shown:  # each unit with the variables whose levels are its own (no level, no count)
         variables = {unit: join_words(list(dict.fromkeys(
@@ -211,6 +214,10 @@ def _warning_notes(caught, ctx) -> list[str]:
             if _casemix(w, "one_unit") and w.message.unit == unit)), ctx["lang"]) for unit in shown}
         units = [ctx["unit_names"].get(u, u) + (f" ({variables[u]})" if variables[u] else "") for u in shown]
         notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=str.casefold), ctx["lang"])))
+    foreseen = [u for u in _units(caught, "predicted") if u not in ctx["left_out"]]
+    if foreseen:
+        notes.append(t["note_unit_predicted"].format(
+            units=_names(ctx, foreseen), outcome=code_label(ctx["outcome"], ctx["lang"])))
     groups = []
     for w in caught:
         members = [u for u in getattr(w.message, "units", ()) if u not in ctx["left_out"]]
@@ -236,7 +243,7 @@ def _units(caught, reason: str) -> list[str]:
 def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, int | None]]:
     """(unit, column, level, episodes) of every CaseMixWarning of a level in one unit only (Nones
     for one raised without them)."""
-    if _units(caught, "predicted"):  # no unit is adjusted (its note says so)
+    if None in _units(caught, "predicted"):  # no unit is adjusted (its note says so)
         return []
     alone = _units(caught, "not_adjustable")  # a note of their own
     return [(getattr(w.message, "unit", None), getattr(w.message, "column", None),

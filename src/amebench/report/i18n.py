@@ -240,12 +240,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "annan enhet har (en enhet utan nämnda variabler: de andra enheternas värden skiljer ut den), så modellens "
         "förväntade antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
+    "note_unit_predicted": {
+        "en": "Not risk-adjusted: {units}. Every participant there has a background with which everyone in the "
+        "network, or no one, ended in {outcome}, so the model's expected count would only repeat the observed "
+        "count; no observed/expected is shown.",
+        "sv": "Inte riskjusterat: {units}. Varje deltagare där har en bakgrund med vilken alla i nätverket, eller "
+        "ingen, gick till {outcome}, så modellens förväntade antal skulle bara upprepa det observerade; inget "
+        "observerat/förväntat visas.",
+    },
     "note_casemix_predicted": {
         "en": "Not risk-adjusted: the participants' characteristics predict every outcome (they all ended "
-        "alike, or the characteristics part those who went to work or studies from the others), so each unit's "
+        "alike, or the characteristics separate those who ended in {outcome} from the others), so each unit's "
         "expected count would only repeat its observed count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: deltagarnas egenskaper förutsäger varje utfall (alla avslutades lika, eller "
-        "egenskaperna skiljer dem som gick till arbete eller studier från de andra), så varje enhets förväntade "
+        "egenskaperna skiljer dem som gick till {outcome} från de andra), så varje enhets förväntade "
         "antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
     "note_casemix_unknown": {
@@ -268,10 +276,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_prior_welfare_own": {
         "en": "In {units}, the participants whose months on welfare are known have a background that no "
-        "such participants of a unit not named here have: the risk model adjusts them for the other background "
+        "such participants of the other units have: the risk model adjusts them for the other background "
         "variables, not for months on welfare.",
         "sv": "I {units} har de deltagare vars månader med försörjningsstöd är kända en bakgrund som inga "
-        "sådana deltagare i en enhet som inte nämns här har: riskmodellen justerar dem för de andra "
+        "sådana deltagare i de andra enheterna har: riskmodellen justerar dem för de andra "
         "bakgrundsvariablerna, inte för månader med försörjningsstöd.",
     },
     "note_within_group": {
@@ -283,6 +291,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "till gruppens observerade antal.",
     },
     "within_group_item": {"en": "{units} ({variable})", "sv": "{units} ({variable})"},
+    "with_left_out": {"en": "{units} (with units left out of the comparison)",
+                      "sv": "{units} (med enheter som inte jämförs)"},
     "within_group_item_left_out": {"en": "{units} ({variable}; together with units left out of the comparison)",
                                    "sv": "{units} ({variable}; tillsammans med enheter som inte jämförs)"},
     "note_casemix_left_out": {
@@ -326,15 +336,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
     },
     "one_outcome_none": {
-        "en": "no exit of the network ended in {outcome}: with a rate of 0 % there are no funnel limits to draw "
+        "en": "no exit of the network ended in {outcome}; with a rate of 0 % there are no funnel limits to draw "
         "and nothing to risk-adjust",
-        "sv": "inget avslut i nätverket gick till {outcome}: med andelen 0 % finns inga trattgränser att rita "
+        "sv": "inget avslut i nätverket gick till {outcome}; med andelen 0 % finns inga trattgränser att rita "
         "och inget att riskjustera",
     },
     "one_outcome_all": {
-        "en": "every exit of the network ended in {outcome}: with a rate of 100 % there are no funnel limits to "
+        "en": "every exit of the network ended in {outcome}; with a rate of 100 % there are no funnel limits to "
         "draw and nothing to risk-adjust",
-        "sv": "alla avslut i nätverket gick till {outcome}: med andelen 100 % finns inga trattgränser att rita "
+        "sv": "alla avslut i nätverket gick till {outcome}; med andelen 100 % finns inga trattgränser att rita "
         "och inget att riskjustera",
     },
     "needs_two_units": {
