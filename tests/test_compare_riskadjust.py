@@ -869,6 +869,16 @@ def test_independent_columns_span_the_design_and_are_independent(seed):
     assert np.abs(residual).max() < 1e-8 * max(1.0, np.abs(x).max())
 
 
+def _months_and_readiness(rng, unit, ready, months, *, unknown_as: float) -> pd.DataFrame:
+    """Exits whose log-odds of work fall 0.2 a month on welfare (``unknown_as`` where unknown)
+    and rise 0.5 with readiness "near"."""
+    success = rng.random(len(unit)) < 1 / (1 + np.exp(-(0.8 - 0.2 * np.nan_to_num(months, nan=unknown_as)
+                                                        + 0.5 * (ready == "near"))))
+    return pd.DataFrame({"unit": unit, "exit_reason": np.where(success, "work", "dropped_out"),
+                         "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+                         "readiness": ready, "prior_welfare_months": months})
+
+
 def test_one_unit_without_a_level_leaves_the_months_in_the_model():
     # Review of 2026-12-05 (H1): u00 never records readiness ("unknown" on every exit),
     # u09 has "unknown" among others and no known months. Among the known exits
@@ -882,11 +892,7 @@ def test_one_unit_without_a_level_leaves_the_months_in_the_model():
     ready[last] = rng.choice(["near", "far", "unknown"], last.sum())
     months = rng.integers(0, 13, len(unit)).astype(float)
     months[last] = np.nan
-    success = rng.random(len(unit)) < 1 / (1 + np.exp(-(0.8 - 0.2 * np.nan_to_num(months, nan=6)
-                                                        + 0.5 * (ready == "near"))))
-    table = pd.DataFrame({"unit": unit, "exit_reason": np.where(success, "work", "dropped_out"),
-                          "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
-                          "readiness": ready, "prior_welfare_months": months})
+    table = _months_and_readiness(rng, unit, ready, months, unknown_as=6)
     got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
     assert got.casemix == ("readiness", "prior_welfare_months")
     assert [w.unit for w in caught if w.reason == "months_own"] == ["u00"]
@@ -903,11 +909,7 @@ def test_groups_compared_within_themselves_add_up_when_some_months_are_unknown()
     ready = np.where(np.isin(unit, ["a", "b"]), "x", rng.choice(["near", "far"], len(unit)))
     months = rng.integers(0, 13, len(unit)).astype(float)
     months[(unit == "a") & (np.arange(len(unit)) % 2 == 0)] = np.nan
-    success = rng.random(len(unit)) < 1 / (1 + np.exp(-(0.8 - 0.2 * np.nan_to_num(months, nan=2)
-                                                        + 0.5 * (ready == "near"))))
-    table = pd.DataFrame({"unit": unit, "exit_reason": np.where(success, "work", "dropped_out"),
-                          "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
-                          "readiness": ready, "prior_welfare_months": months})
+    table = _months_and_readiness(rng, unit, ready, months, unknown_as=2)
     got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
     out = got.table.set_index("unit")
     groups = [w.units for w in caught if w.reason == "within_group"]

@@ -246,8 +246,10 @@ def risk_adjusted(
     elif several:
         unadjusted = alone | foreseen
         _warn_within_groups(groups, set(table.loc[unadjusted, "unit"]), set(table.loc[~unadjusted, "unit"]))
-        _warn_not_adjustable(table.loc[alone, ["unit", "n"]])
-        _warn_unit_predicted(table.loc[foreseen, ["unit", "n"]])
+        _warn_each_unit(table.loc[alone, ["unit", "n"]], "whatever the outcomes (the case-mix levels, its own or "
+                        "other units', single its exits out)", "not_adjustable")
+        _warn_each_unit(table.loc[foreseen, ["unit", "n"]], "as the case-mix predicts each one's outcome (levels "
+                        "with which every exit, or none, reaches the outcome)", "predicted")
     table["conf_level"] = conf_level
     return RiskAdjustedResult(
         table=tidy(table),
@@ -659,15 +661,15 @@ def _warn_not_covered(units: pd.Series, unknown: np.ndarray, *, from_ledger: boo
     )
 
 
-def _warn_not_adjustable(units: pd.DataFrame) -> None:
-    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) whose expected count is its observed count."""
+def _warn_each_unit(units: pd.DataFrame, why: str, reason: str) -> None:
+    """A :class:`CaseMixWarning` of ``reason`` for each unit (``unit``, ``n``) whose expected count is its
+    observed count, saying ``why``."""
     for unit, n in units.itertuples(index=False):
         warnings.warn(
             CaseMixWarning(
                 f"unit {unit}: the model's expected count of its {_episodes(int(n))} would equal their observed "
-                "count whatever the outcomes (the case-mix levels, its own or other units', single its exits "
-                "out); it has no O/E",
-                unit=str(unit), episodes=int(n), reason="not_adjustable",
+                f"count {why}; it has no O/E",
+                unit=str(unit), episodes=int(n), reason=reason,
             ),
             stacklevel=3,
         )
@@ -886,19 +888,6 @@ def _warn_predicted(exits: int, one_outcome: bool) -> None:
         stacklevel=3,
     )
 
-
-def _warn_unit_predicted(units: pd.DataFrame) -> None:
-    """A :class:`CaseMixWarning` for each unit (``unit``, ``n``) every exit of which the model predicts."""
-    for unit, n in units.itertuples(index=False):
-        warnings.warn(
-            CaseMixWarning(
-                f"unit {unit}: the case-mix predicts the outcome of each of its {_episodes(int(n))} (levels with "
-                "which every exit, or none, reaches the outcome), so its expected count is its observed count; "
-                "it has no O/E",
-                unit=str(unit), episodes=int(n), reason="predicted",
-            ),
-            stacklevel=3,
-        )
 
 
 def _warn_no_effect(known: int) -> None:
