@@ -782,15 +782,17 @@ def test_independent_columns_keep_the_first_of_each_linear_dependence():
 
 def test_units_whose_known_exits_share_case_mix_only_with_each_other_are_expected_from_the_submodel():
     # Review finding 2026-12-05 (F3, second review): readiness "x" in units a, b (months
-    # known) and c (months unknown). Among the known exits "x" is a's and b's alone, so the
-    # main GLM expected them, together, exactly as observed (E_a + E_b = 10 = O_a + O_b) and
-    # the shift moved them to 11.04 (combined O/E 0.905, without a word), where the network's
-    # rate of "x" expects 12 (O/E 0.833). Now their exits are the submodel's. By hand, the submodel (readiness alone) is saturated:
+    # known for 15 of their 20 exits) and c (months unknown). Among the known exits "x" is
+    # a's and b's alone, so the main GLM expected them, together, exactly as observed and
+    # the shift moved them (with a's months all known: E_a + E_b = 10 = O_a + O_b moved to
+    # 11.04, combined O/E 0.905, without a word, where the network's rate of "x" expects
+    # 12). Now their exits are the submodel's: of the parts of the known exits readiness
+    # sets apart, {d, e} (20 exits) stays. By hand, the submodel (readiness alone) is saturated:
     # P(work | x) = (4 + 6 + 8) / 30 = 0.6, so E_a = E_b = E_c = 10 x 0.6 = 6; d and e
     # ("near", months known) are expected together what the submodel expects of them,
     # P(work | near) x 20 = (7 + 3) / 20 x 20 = 10.
     work = {"a": 4, "b": 6, "c": 8, "d": 7, "e": 3}
-    months = {"a": list(range(10)), "b": list(range(2, 12)), "c": [None] * 10,
+    months = {"a": list(range(5)) + [None] * 5, "b": list(range(2, 12)), "c": [None] * 10,
               "d": [1, 2, 3, 2, 1, 5, 9, 2, 8, 3], "e": [8, 2, 9, 11, 5, 10, 4, 12, 7, 3]}
     table = pd.DataFrame({
         "unit": np.repeat(list(work), 10),
@@ -807,7 +809,7 @@ def test_units_whose_known_exits_share_case_mix_only_with_each_other_are_expecte
     # one of c's exits "near" (review of 2026-12-05, H1): among the known exits readiness
     # still splits {a, b} from {d, e}, and among every exit c joins them. Both parts were
     # moved, no known exit was left and the months went out of the whole model; now the
-    # one with the most exits stays (a tie: the first, {d, e}). By hand: P(work | x) =
+    # one with the most known exits stays ({d, e}). By hand: P(work | x) =
     # 18 / 29, E_a = E_b = 10 x 18/29 = 6.207; E_c = 9 x 18/29 + 10/21 = 6.062.
     got, caught = _caught_risk_adjusted(table.assign(readiness=["x"] * 29 + ["near"] * 21),
                                         casemix=("readiness", "prior_welfare_months"))
@@ -816,7 +818,7 @@ def test_units_whose_known_exits_share_case_mix_only_with_each_other_are_expecte
                                [180 / 29, 180 / 29, 162 / 29 + 10 / 21], rtol=1e-9)
     assert sorted(w.unit for w in caught if w.reason == "months_own") == ["a", "b"]
     # among every exit a, b and c hold "x" alone: a group compared within itself, not moved
-    table.loc[table["unit"] == "c", "prior_welfare_months"] = list(range(10))
+    table.loc[table["unit"].isin(["a", "c"]), "prior_welfare_months"] = list(range(10)) * 2
     got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
     assert got.submodel is None and not [w for w in caught if w.reason == "months_own"]
     assert [w.units for w in caught if w.reason == "within_group"] == [("d", "e"), ("a", "b", "c")]
@@ -935,3 +937,67 @@ def test_a_unit_every_exit_of_which_the_model_predicts_is_not_adjustable():
     assert out.loc[["u00", "u01"], "expected"].isna().all()
     assert (out.loc[["u00", "u01"], "method"] == riskadjust._UNIT_PREDICTED).all()
     assert out.drop(index=["u00", "u01"])["oe_ratio"].between(0.5, 2).all()
+
+
+def test_exits_of_no_unit_with_a_level_of_their_own_do_not_push_every_unit_out():
+    # Review of 2026-12-05 (second, H1): 12 exits without a unit whose readiness "unknown"
+    # no unit has formed a part of the known exits that always stayed; all 20 units went to
+    # the submodel (c-statistic 0.6975 -> 0.5582). The part with the most exits of units
+    # stays now, and those 12 exits go to the submodel: no unit is moved.
+    rng = np.random.default_rng(1)
+    unit = rng.choice([f"u{i:02d}" for i in range(20)], 6000).astype(object)
+    ready = rng.choice(["near", "far"], 6000).astype(object)
+    months = rng.integers(0, 13, 6000).astype(float)
+    months[rng.random(6000) < 0.05] = np.nan
+    unit[:12], ready[:12] = None, "unknown"
+    table = _months_and_readiness(rng, unit, ready, months, unknown_as=6)
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "prior_welfare_months"))
+    assert [w.reason for w in caught] == ["not_covered"]
+    assert got.casemix == ("readiness", "prior_welfare_months") and got.c_statistic > 0.65
+
+
+def test_the_part_of_the_known_exits_that_stays_does_not_depend_on_the_order_of_the_variables():
+    # Review of 2026-12-05 (second, M2): readiness splits {A, B} from {C, D}, referral {A, C}
+    # from {B, D} among the known exits (E, months unknown, holds every level). Taking the
+    # variables in turn kept A (190 exits) with readiness first and C (300) with referral
+    # first; the cells of both partitions are compared at once now: C stays either way.
+    rng = np.random.default_rng(3)
+    spec = {"A": (("near", "far"), ("r1", "r2"), 95), "B": (("near", "far"), ("s1", "s2"), 95),
+            "C": (("q1", "q2"), ("r1", "r2"), 150), "D": (("q1", "q2"), ("s1", "s2"), 5)}
+    parts = [pd.DataFrame({"unit": f"{g}{i}", "readiness": rng.choice(ready, m), "referral": rng.choice(ref, m),
+                           "prior_welfare_months": rng.integers(0, 13, m).astype(float)})
+             for g, (ready, ref, m) in spec.items() for i in (1, 2)]
+    parts.append(pd.DataFrame({"unit": "E", "readiness": rng.choice(["near", "far", "q1", "q2"], 400),
+                               "referral": rng.choice(["r1", "r2", "s1", "s2"], 400), "prior_welfare_months": np.nan}))
+    table = pd.concat(parts, ignore_index=True).assign(enrolled_on=pd.Timestamp("2024-01-01"),
+                                                       exited_on=pd.Timestamp("2024-06-01"))
+    table["exit_reason"] = np.where(rng.random(len(table)) < 0.45, "work", "dropped_out")
+    results = []
+    for casemix in (("readiness", "referral", "prior_welfare_months"), ("referral", "readiness", "prior_welfare_months")):
+        got, caught = _caught_risk_adjusted(table, casemix=casemix)
+        results.append(got.table.set_index("unit")["expected"])
+        assert sorted(w.unit for w in caught if w.reason == "months_own") == ["A1", "A2", "B1", "B2", "D1", "D2"]
+    pd.testing.assert_series_equal(results[0], results[1], rtol=1e-9)
+
+
+def test_a_predicted_unit_stays_in_the_group_its_partner_is_compared_within():
+    # Review of 2026-12-05 (second, H2): F and H alone hold readiness "x"; every exit of F
+    # has referral "s", with which no exit reaches work. F is not adjustable (predicted),
+    # and H's expected count is then its observed count (their sum is pinned, F's is 0 = 0):
+    # O/E 1.000 with no word, as F was dropped from the within_group warning. It stays now.
+    rng = np.random.default_rng(11)
+
+    def block(unit, readiness, referral, m):
+        return pd.DataFrame({"unit": unit, "readiness": rng.choice(readiness, m), "referral": rng.choice(referral, m)})
+
+    table = pd.concat([block("F", ["x"], ["s"], 40), block("H", ["x"], ["r1", "r2"], 150),
+                       block("K", ["near", "far"], ["r1", "r2", "s"], 400),
+                       *[block(f"u{i}", ["near", "far"], ["r1", "r2"], 300) for i in range(5)]], ignore_index=True)
+    work = (rng.random(len(table)) < 0.5) & (table["referral"] != "s")
+    table = table.assign(exit_reason=np.where(work, "work", "dropped_out"), enrolled_on=pd.Timestamp("2024-01-01"),
+                         exited_on=pd.Timestamp("2024-06-01"))
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness", "referral"))
+    out = got.table.set_index("unit")
+    assert [w.unit for w in caught if w.reason == "predicted"] == ["F"]
+    assert ("F", "H") in [w.units for w in caught if w.reason == "within_group"]
+    assert out.loc["H", "expected"] == pytest.approx(out.loc["H", "observed"])

@@ -244,8 +244,8 @@ def risk_adjusted(
     if several and predicted:
         _warn_predicted(len(y), bool(np.ptp(y) == 0))
     elif several:
-        unadjusted = alone | foreseen
-        _warn_within_groups(groups, set(table.loc[unadjusted, "unit"]), set(table.loc[~unadjusted, "unit"]))
+        # a predicted unit stays in its groups: its partners' expected counts are pinned with its
+        _warn_within_groups(groups, set(table.loc[alone, "unit"]), set(table.loc[~alone, "unit"]))
         _warn_each_unit(table.loc[alone, ["unit", "n"]], "whatever the outcomes (the case-mix levels, its own or "
                         "other units', single its exits out)", "not_adjustable")
         _warn_each_unit(table.loc[foreseen, ["unit", "n"]], "as the case-mix predicts each one's outcome (levels "
@@ -300,8 +300,8 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     at a time, the units (codes ``units``, -1 for none) whose known exits it would
     expect exactly as observed (:func:`_rests_on_itself`: their case-mix among the known
     exits is their own), and the groups of units whose known exits it would expect, in
-    total, exactly as observed (:func:`_apart_among_known`: among the known exits, a
-    variable's levels set them apart from the rest; the largest part stays): the shift
+    total, exactly as observed (:func:`_apart_among_known`: among the known exits, the
+    case-mix levels set them apart from the rest; the largest part stays): the shift
     below moves every known exit alike, so such a unit's O/E (a group's together) would
     be 1 moved by the shift. Their exits go to the submodel, which has seen their
     case-mix in other units' exits whose months are unknown. A unit holding every known
@@ -328,11 +328,11 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
         if len(np.unique(units[known])) == 1:  # the shift gives its known exits the submodel's total
             break
         own = _rests_on_itself(patterns.design, patterns.inverse, units[known], len(moved))
-        own |= _apart_among_known(levels, units, known, len(moved))
-        if not own.any():
+        apart, dropped = _apart_among_known(levels, units, known, len(moved))
+        if not (own | apart).any() and not dropped.any():
             break
-        moved |= own
-        known &= ~moved[units] | (units < 0)
+        moved |= own | apart
+        known &= (~moved[units] | (units < 0)) & ~dropped
     main = _fit_patterns(patterns, y[known], strict=True)
     if main is None:
         return None
@@ -766,12 +766,18 @@ def _parts(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     sum of the score equations of its levels).
     """
     n_levels, k = counts.shape[0], counts.shape[1] - 1
-    at, holder = np.nonzero(counts)  # levels 0..L-1 and holders L..L+k as one graph
-    graph = sparse.coo_matrix((np.ones(len(at)), (at, n_levels + holder)), shape=(n_levels + k + 1,) * 2)
-    parts = csgraph.connected_components(graph, directed=False)[1]
+    parts = _components(counts)
     level_part, unit_part, none_part = parts[:n_levels], parts[n_levels:n_levels + k], parts[-1]
     return [(np.flatnonzero(unit_part == part), np.flatnonzero(level_part == part), part == none_part)
             for part in np.unique(level_part[counts.any(axis=1)])]
+
+
+def _components(counts: np.ndarray) -> np.ndarray:
+    """The part of each node of :func:`_parts`' graph: levels 0..L-1, then holders L..L+k."""
+    n_levels, k = counts.shape[0], counts.shape[1] - 1
+    at, holder = np.nonzero(counts)
+    graph = sparse.coo_matrix((np.ones(len(at)), (at, n_levels + holder)), shape=(n_levels + k + 1,) * 2)
+    return csgraph.connected_components(graph, directed=False)[1]
 
 
 def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -786,30 +792,31 @@ def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
             if not with_none and 1 < len(members) < holding]
 
 
-def _apart_among_known(levels: dict, units: np.ndarray, known: np.ndarray, n_units: int) -> np.ndarray:
-    """Per unit code: whether, among the ``known`` exits, a variable's levels set its exits apart.
+def _apart_among_known(levels: dict, units: np.ndarray, known: np.ndarray,
+                       n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """(per unit code, per exit): set apart among the ``known`` exits by the case-mix levels.
 
-    For each variable in turn (``levels``: the exits' level codes and their number), the
-    parts (:func:`_parts`) of the known exits left: one stays, the part with exits of no
-    unit if any, else the one with the most exits; the units of every other part are
-    set apart (and their exits no longer counted for the next variable). The main GLM's
-    expected counts of each part add up to its observed count, and the shift would then
-    move them all alike, so only the part that stays is compared with the network.
+    Each variable (``levels``: the exits' level codes and their number) splits the known
+    exits into its parts (:func:`_parts`); the main GLM's expected counts of each part add
+    up to its observed count, and the shift would then move them all alike. The cells of
+    the partition common to every variable (an exit's parts, one per variable) are such
+    parts too: the cell with the most exits of units stays, whatever the order of the
+    variables; the exits of every other cell, of no unit too, are set apart, and so are
+    their units (a unit's exits share one cell).
     """
-    out = np.zeros(n_units, dtype=bool)
-    known = known.copy()
+    rows = np.flatnonzero(known)
+    cell = np.zeros(len(rows), dtype=np.int64)
     for codes, n_levels in levels.values():
-        counts = _holder_counts(codes[known], units[known], n_levels, n_units)
-        parts = _parts(counts)
-        if len(parts) < 2:
-            continue
-        exits = [counts[held].sum() for _, held, _ in parts]
-        stay = next((i for i, (_, _, with_none) in enumerate(parts) if with_none), int(np.argmax(exits)))
-        for i, (members, _, _) in enumerate(parts):
-            if i != stay:
-                out[members] = True
-        known &= ~out[units] | (units < 0)
-    return out
+        level_part = _components(_holder_counts(codes[rows], units[rows], n_levels, n_units))[:n_levels]
+        part = np.where(codes[rows] >= 0, level_part[np.maximum(codes[rows], 0)], -1)
+        cell = pd.factorize(cell * (n_levels + n_units + 2) + part)[0]
+    exits = np.bincount(cell, weights=units[rows] >= 0, minlength=1)
+    apart = rows[cell != np.argmax(exits)]
+    out = np.zeros(n_units, dtype=bool)
+    out[units[apart][units[apart] >= 0]] = True
+    dropped = np.zeros(len(units), dtype=bool)
+    dropped[apart] = True
+    return out, dropped
 
 
 def _rests_on_itself(design: pd.DataFrame, inverse: np.ndarray, unit_codes: np.ndarray, n_units: int) -> np.ndarray:

@@ -201,10 +201,10 @@ def _warning_notes(caught, ctx) -> list[str]:
         units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
             notes.append(t[key].format(units=_names(ctx, units)))
-    own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"]]
+    own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"] and u not in unadjusted]
     if own:  # a group of them may hold a left-out unit, which the note does not name
         units = _names(ctx, own)
-        if len(own) < len(_units(caught, "months_own")):
+        if set(_units(caught, "months_own")) & set(ctx["left_out"]):
             units = t["with_left_out"].format(units=units)
         notes.append(t["note_prior_welfare_own"].format(units=units))
     shown = [u for u in _units(caught, "not_adjustable") if u not in ctx["left_out"]]
