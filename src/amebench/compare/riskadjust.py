@@ -165,13 +165,12 @@ def risk_adjusted(
     moved by the shift like every other: its exits are the submodel's too
     (``reason="months_own"``); so are those of units that, among the known exits, alone
     hold a variable's levels (they would be expected exactly as observed together), but
-    for the largest such part of the known exits. When the months' effect cannot be estimated from the
-    known exits (one outcome among them, months in the span of the other variables,
-    separation: too few of them; or every unit's exits among them moved to the
-    submodel), the months are left out of the model
-    (``reason="no_effect"``). A
-    ``prior_welfare_months`` column must hold whole months from 0 to 12 or missing
-    values; anything else is an :class:`AmebenchError`.
+    for the largest cell of the partition that the levels of every variable set. When
+    the months' effect cannot be estimated from the known exits (one outcome among them,
+    months in the span of the other variables, separation: too few of them; or every
+    unit's exits among them moved to the submodel), the months are left out of the model
+    (``reason="no_effect"``). A ``prior_welfare_months`` column must hold whole months
+    from 0 to 12 or missing values; anything else is an :class:`AmebenchError`.
 
     References
     ----------
@@ -301,7 +300,7 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     expect exactly as observed (:func:`_rests_on_itself`: their case-mix among the known
     exits is their own), and the groups of units whose known exits it would expect, in
     total, exactly as observed (:func:`_apart_among_known`: among the known exits, the
-    case-mix levels set them apart from the rest; the largest part stays): the shift
+    case-mix levels set them apart from the rest; the largest cell stays): the shift
     below moves every known exit alike, so such a unit's O/E (a group's together) would
     be 1 moved by the shift. Their exits go to the submodel, which has seen their
     case-mix in other units' exits whose months are unknown. A unit holding every known
@@ -757,23 +756,13 @@ def _holder_counts(level_codes: np.ndarray, unit_codes: np.ndarray, n_levels: in
     return np.bincount(cells, minlength=n_levels * (k + 1)).reshape(n_levels, k + 1)
 
 
-def _parts(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
-    """The connected parts of a variable's :func:`_holder_counts` with exits: (unit codes, level
-    codes, whether exits of no unit are in it) of each.
-
-    Levels and holders are one graph, a level linked to each holder with exits of it. The
-    model's expected counts of the exits of a part add up to their observed count (the
-    sum of the score equations of its levels).
-    """
-    n_levels, k = counts.shape[0], counts.shape[1] - 1
-    parts = _components(counts)
-    level_part, unit_part, none_part = parts[:n_levels], parts[n_levels:n_levels + k], parts[-1]
-    return [(np.flatnonzero(unit_part == part), np.flatnonzero(level_part == part), part == none_part)
-            for part in np.unique(level_part[counts.any(axis=1)])]
-
-
 def _components(counts: np.ndarray) -> np.ndarray:
-    """The part of each node of :func:`_parts`' graph: levels 0..L-1, then holders L..L+k."""
+    """The connected part of each node of a variable's level–holder graph (:func:`_holder_counts`):
+    levels 0..L-1, then holders L..L+k, a level linked to each holder with exits of it.
+
+    The model's expected counts of the exits of a part add up to their observed count
+    (the sum of the score equations of its levels).
+    """
     n_levels, k = counts.shape[0], counts.shape[1] - 1
     at, holder = np.nonzero(counts)
     graph = sparse.coo_matrix((np.ones(len(at)), (at, n_levels + holder)), shape=(n_levels + k + 1,) * 2)
@@ -784,12 +773,19 @@ def _closed_groups(counts: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """(unit codes, level codes) of each closed group of a variable's :func:`_holder_counts`.
 
     A closed group is a set of two or more units with exits, not all of them, whose
-    exits' levels no exit outside the set has: a part (:func:`_parts`) without exits of
-    no unit. Its expected counts add up to its observed count.
+    exits' levels no exit outside the set has: a part (:func:`_components`) without exits
+    of no unit. Its expected counts add up to its observed count.
     """
-    holding = counts[:, :-1].any(axis=0).sum()
-    return [(members, levels) for members, levels, with_none in _parts(counts)
-            if not with_none and 1 < len(members) < holding]
+    n_levels, k = counts.shape[0], counts.shape[1] - 1
+    parts = _components(counts)
+    level_part, unit_part, none_part = parts[:n_levels], parts[n_levels:n_levels + k], parts[-1]
+    holding = counts[:, :k].any(axis=0).sum()
+    groups = []
+    for part in np.unique(level_part[counts.any(axis=1)]):
+        members = np.flatnonzero(unit_part == part)  # a unit without exits is a part of its own
+        if part != none_part and 1 < len(members) < holding:
+            groups.append((members, np.flatnonzero(level_part == part)))
+    return groups
 
 
 def _apart_among_known(levels: dict, units: np.ndarray, known: np.ndarray,
@@ -797,12 +793,14 @@ def _apart_among_known(levels: dict, units: np.ndarray, known: np.ndarray,
     """(per unit code, per exit): set apart among the ``known`` exits by the case-mix levels.
 
     Each variable (``levels``: the exits' level codes and their number) splits the known
-    exits into its parts (:func:`_parts`); the main GLM's expected counts of each part add
-    up to its observed count, and the shift would then move them all alike. The cells of
-    the partition common to every variable (an exit's parts, one per variable) are such
-    parts too: the cell with the most exits of units stays, whatever the order of the
-    variables; the exits of every other cell, of no unit too, are set apart, and so are
-    their units (a unit's exits share one cell).
+    exits into its parts (:func:`_components`); the main GLM's expected counts of each part
+    add up to its observed count, and the shift would then move them all alike. One cell
+    of the partition common to every variable (an exit's parts, one per variable) stays,
+    the one with the most exits of units, whatever the order of the variables: no
+    variable's part then holds only some of the known exits left (the next round looks
+    again within it). The exits of every other cell, of no unit too, are set apart, and
+    so are their units (a unit's exits share one cell). A cell is not pinned on its own
+    (two variables pin sums of cells), so this can set apart more than the parts require.
     """
     rows = np.flatnonzero(known)
     cell = np.zeros(len(rows), dtype=np.int64)
