@@ -1110,20 +1110,32 @@ def test_a_unit_without_episodes_is_named_in_the_data_quality_section(tmp_path):
     assert _text(path).count("No episodes of") == 1
 
 
-@pytest.mark.parametrize("lang", ["en", "sv"])
-def test_notes_for_months_on_welfare_left_out_or_taken_from_the_other_variables(lang):
-    # the report's wording of risk_adjusted's "no_effect" and "months_own" warnings: no count
+_UNIT_NAMES = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}
+
+
+def _notes_of_case_mix_warnings(lang, *warned, left_out=()):
+    """The report's notes (``build._warning_notes``) for CaseMixWarnings made of the ``warned``
+    keyword dicts, the outcome work or studies."""
     from amebench.exceptions import CaseMixWarning
     from amebench.report import build
-    from amebench.report.i18n import texts
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        warnings.warn(CaseMixWarning("", column="prior_welfare_months", episodes=16, reason="no_effect"))
-        warnings.warn(CaseMixWarning("", unit="solna", column="prior_welfare_months", reason="months_own"))
-    ctx = {"lang": lang, "left_out": [], "unit_names": {"solna": "Solna"}}
+        for attributes in warned:
+            warnings.warn(CaseMixWarning("", **attributes))
+    ctx = {"lang": lang, "left_out": list(left_out), "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
+    return build._warning_notes(caught, ctx)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_notes_for_months_on_welfare_left_out_or_taken_from_the_other_variables(lang):
+    # the report's wording of risk_adjusted's "no_effect" and "months_own" warnings: no count
+    from amebench.report.i18n import texts
+
     t = texts(lang)
-    assert build._warning_notes(caught, ctx) == [
+    assert _notes_of_case_mix_warnings(
+        lang, {"column": "prior_welfare_months", "episodes": 16, "reason": "no_effect"},
+        {"unit": "solna", "column": "prior_welfare_months", "reason": "months_own"}) == [
         t["note_casemix_no_effect"], t["note_prior_welfare_own"].format(units="Solna")]
 
 
@@ -1136,18 +1148,11 @@ def test_notes_of_groups_and_months_with_a_unit_left_out_of_the_comparison(lang,
     # Review finding 2026-12-05 (F9): a group holding a left-out unit lost it from the note,
     # which still said the group (now one unit, and so left out) adds up; months_own named
     # a left-out unit the comparisons do not show
-    from amebench.exceptions import CaseMixWarning
-    from amebench.report import build
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warnings.warn(CaseMixWarning("", column="age_band", units=("nynashamn", "solna"), reason="within_group"))
-        warnings.warn(CaseMixWarning("", column="age_band", units=("jarfalla", "sundbyberg"), reason="within_group"))
-        warnings.warn(CaseMixWarning("", unit="nynashamn", column="prior_welfare_months", reason="months_own"))
-        warnings.warn(CaseMixWarning("", unit="solna", column="prior_welfare_months", reason="months_own"))
-    names = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}
-    ctx = {"lang": lang, "left_out": ["nynashamn"], "unit_names": names}
-    months, note = build._warning_notes(caught, ctx)
+    months, note = _notes_of_case_mix_warnings(
+        lang, {"column": "age_band", "units": ("nynashamn", "solna"), "reason": "within_group"},
+        {"column": "age_band", "units": ("jarfalla", "sundbyberg"), "reason": "within_group"},
+        {"unit": "nynashamn", "column": "prior_welfare_months", "reason": "months_own"},
+        {"unit": "solna", "column": "prior_welfare_months", "reason": "months_own"}, left_out=["nynashamn"])
     assert note.startswith(want + " ")
     # Solna and Nynäshamn a group of months_own (review of 2026-12-05, M3): the note says
     # there are more, without naming the one left out
@@ -1200,13 +1205,7 @@ def test_a_network_without_any_outcome_says_why_it_has_no_funnel(tmp_path, lang,
 def test_a_unit_whose_outcomes_the_model_predicts_gets_its_own_note(lang, want):
     # risk_adjusted's per-unit "predicted" warning (quasi-separation): named once, with the
     # outcome, and not also in the note on the welfare ledger
-    from amebench.exceptions import CaseMixWarning
-    from amebench.report import build
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warnings.warn(CaseMixWarning("", unit="solna", episodes=100, reason="predicted"))
-        warnings.warn(CaseMixWarning("", reason="not_covered", units=("solna",), per_unit={"solna": (3, 100)}))
-    ctx = {"lang": lang, "left_out": [], "unit_names": {"solna": "Solna"}, "outcome": "work_or_studies"}
-    [note] = build._warning_notes(caught, ctx)
+    [note] = _notes_of_case_mix_warnings(
+        lang, {"unit": "solna", "episodes": 100, "reason": "predicted"},
+        {"reason": "not_covered", "units": ("solna",), "per_unit": {"solna": (3, 100)}})
     assert note.startswith(want)

@@ -201,7 +201,8 @@ def risk_adjusted(
     groups = _only_in_one_unit(features, frame["unit"], casemix)
     unknown = features[_PRIOR].isna().to_numpy() if _PRIOR in casemix else np.zeros(len(frame), dtype=bool)
     unit_codes, unit_names = pd.factorize(frame["unit"].astype(str), sort=True)
-    if np.ptp(y) == 0:  # one outcome for every exit: no model, every unit is expected as observed
+    one_outcome = bool(np.ptp(y) == 0)
+    if one_outcome:  # no model: every unit is expected as observed
         fit = _Fit(None, None, y.copy(), float("nan"), None, None, np.zeros(len(unit_names), dtype=bool))
     else:
         fit = _fit(features, y, casemix, unknown, unit_codes)
@@ -241,7 +242,7 @@ def risk_adjusted(
     table.loc[alone, "method"] = _PREDICTED if predicted and several else _NOT_ADJUSTABLE if several else _ONE_UNIT
     table.loc[foreseen, "method"] = _UNIT_PREDICTED if several else _ONE_UNIT
     if several and predicted:
-        _warn_predicted(len(y), bool(np.ptp(y) == 0))
+        _warn_predicted(len(y), one_outcome)
     elif several:
         # a predicted unit stays in its groups: its partners' expected counts are pinned with its
         _warn_within_groups(groups, set(table.loc[alone, "unit"]), set(table.loc[~alone, "unit"]))
