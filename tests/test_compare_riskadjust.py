@@ -348,19 +348,20 @@ def test_a_network_without_payments_leaves_prior_welfare_months_out():
 
 
 def test_exits_with_prior_welfare_unknown_are_expected_from_the_other_variables():
-    # Hand-made: the ledger of unit a runs 2024-01 .. 2024-12, unit b has none. Enrolled
-    # 2025-01: the 12 months before (2024-01 .. 2024-12) are covered; enrolled 2024-06
-    # (a2): 2023-06 .. 2024-05 is not, so a2's months are unknown, as are all of b's.
+    # Hand-made: the ledgers of units a and c run 2024-01 .. 2024-12, unit b has none.
+    # Enrolled 2025-01: the 12 months before (2024-01 .. 2024-12) are covered; enrolled
+    # 2024-06 (a2): 2023-06 .. 2024-05 is not, so a2's months are unknown, as are all of b's.
     episodes = pd.DataFrame({
-        "unit": ["a"] * 6 + ["b"] * 4, "episode_id": [f"e{i}" for i in range(10)],
-        "person_id": ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4"],
-        "enrolled_on": ["2025-01-10", "2024-06-01"] + ["2025-01-10"] * 8, "exited_on": "2025-03-01",
+        "unit": ["a"] * 6 + ["b"] * 4 + ["c"] * 4, "episode_id": [f"e{i}" for i in range(14)],
+        "person_id": ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3", "b4", "c1", "c2", "c3", "c4"],
+        "enrolled_on": ["2025-01-10", "2024-06-01"] + ["2025-01-10"] * 12, "exited_on": "2025-03-01",
         "exit_reason": ["work", "dropped_out", "work", "dropped_out", "dropped_out", "work",
-                        "work", "dropped_out", "dropped_out", "work"],
-        "gender": ["woman", "man", "man", "woman", "man", "woman", "woman", "man", "woman", "man"],
+                        "work", "dropped_out", "dropped_out", "work", "work", "dropped_out", "work", "dropped_out"],
+        "gender": ["woman", "man", "man", "woman", "man", "woman", "woman", "man", "woman", "man",
+                   "woman", "man", "man", "woman"],
     })
-    paid = {"a1": "2024-01-01", "a4": "2024-07-01", "a5": "2024-10-01"}  # 12, 6 and 3 months before 2025-01
-    payments = pd.concat([pd.DataFrame({"unit": "a", "person_id": person, "amount_sek": 1000.0,
+    paid = {"a1": "2024-01-01", "a4": "2024-07-01", "a5": "2024-10-01", "c1": "2024-01-01"}  # 12, 6, 3, 12 months
+    payments = pd.concat([pd.DataFrame({"unit": person[0], "person_id": person, "amount_sek": 1000.0,
                                         "month": pd.date_range(first, "2024-12-01", freq="MS").strftime("%Y-%m")})
                           for person, first in paid.items()])
     net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2025-06-30")
@@ -373,13 +374,16 @@ def test_exits_with_prior_welfare_unknown_are_expected_from_the_other_variables(
         "prior_welfare_months is unknown for 5 episodes (the welfare ledger does not cover the 12 months before "
         "enrolment), in 2 units (a 1 of 6, b 4 of 4); their expected outcome comes from a model of the other "
         "case-mix variables")
-    # By hand: the submodel (gender alone, every exit) is saturated: P(work | woman) = 3/5
-    # (a1, a6, b1 of a1 a4 a6 b1 b3), P(work | man) = 2/5 (a3, b4 of a2 a3 a5 b2 b4).
-    # b's exits all come from it: E_b = 0.6 + 0.4 + 0.6 + 0.4 = 2.0. a's known exits (a1,
-    # a3-a6) are expected in total what the submodel expects of them, 0.6 + 0.4 + 0.6 +
-    # 0.4 + 0.6 = 2.6, and a2 (a man) 0.4: E_a = 3.0, whatever the main model's slopes.
+    # By hand: the submodel (gender alone, every exit) is saturated: P(work | woman) = 4/7
+    # (a1, a6, b1, c1 of a1 a4 a6 b1 b3 c1 c4), P(work | man) = 3/7 (a3, b4, c3 of a2 a3
+    # a5 b2 b4 c2 c3). b's exits all come from it: E_b = 4/7 + 3/7 + 4/7 + 3/7 = 2.0; so
+    # does a2 (a man), 3/7. The known exits (a1, a3-a6, c1-c4: five women, four men) are
+    # expected in total what the submodel expects of them, 20/7 + 12/7 = 32/7; the months
+    # split that between a and c: E_a + E_c = 32/7 + 3/7 = 5.0.
     table = got.table.set_index("unit")
-    np.testing.assert_allclose(table.loc[["a", "b"], "expected"], [3.0, 2.0], rtol=1e-9)
+    assert table.loc["b", "expected"] == pytest.approx(2.0, rel=1e-9)
+    assert table.loc[["a", "c"], "expected"].sum() == pytest.approx(5.0, rel=1e-9)
+    assert table.loc["a", "expected"] != pytest.approx(3.0, abs=0.01)  # the submodel's: the months count
     assert got.submodel is not None and list(got.submodel.params.index) == ["const", "gender_woman"]
     assert "prior_welfare_months" in got.model.params.index
     assert table.loc["a", "method"] == (
@@ -850,7 +854,7 @@ def test_months_left_out_when_every_unit_with_known_months_has_case_mix_of_its_o
     got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months),
                                         casemix=("readiness", "prior_welfare_months"))
     [effect] = [w for w in caught if w.reason == "no_effect"]
-    assert "that, among them, is each unit's own" in str(effect) and effect.episodes == 60
+    assert "among them, case-mix that is each unit's own" in str(effect) and effect.episodes == 60
     assert got.casemix == ("readiness",) and got.table["oe_ratio"].notna().all()
 
 
@@ -1001,3 +1005,49 @@ def test_a_predicted_unit_stays_in_the_group_its_partner_is_compared_within():
     assert [w.unit for w in caught if w.reason == "predicted"] == ["F"]
     assert ("F", "H") in [w.units for w in caught if w.reason == "within_group"]
     assert out.loc["H", "expected"] == pytest.approx(out.loc["H", "observed"])
+
+
+def test_months_left_out_when_the_known_exits_left_are_one_units():
+    # Review finding 2026-12-05 (M1): when the exits with known months are all one unit's,
+    # from the start or once the others are moved to the submodel, the shift gives them
+    # in total what the submodel expects of them: the months changed no unit's expected
+    # count (max 9e-13 from the fit without them) yet the result listed them among its
+    # case-mix, without a word. Now they are left out, with the no_effect warning, and
+    # the result is the fit without them.
+    table = _null_units(np.random.default_rng(5), k=4, n=60)
+    from_start = np.where(table["unit"] == "u00", np.arange(len(table)) % 13, np.nan)
+    # readiness "x" in u01 (months known) and u02 (unknown): among the known exits it is
+    # u01's alone, so u01 moves to the submodel and u00's known exits are left
+    table.loc[table["unit"].isin(["u01", "u02"]), "readiness"] = np.tile(["x", "far"], 60)
+    moved = np.where(table["unit"] == "u00", np.arange(len(table)) % 13,
+                     np.where((table["unit"] == "u01") & (table["readiness"] == "x"), 5, np.nan))
+    without = _caught_risk_adjusted(table, casemix=("readiness",))[0]
+    for months, known in ((from_start, 60), (moved, 90)):
+        got, caught = _caught_risk_adjusted(table.assign(prior_welfare_months=months),
+                                            casemix=("readiness", "prior_welfare_months"))
+        assert [(w.reason, w.episodes) for w in caught if w.reason != "within_group"] == [("no_effect", known)]
+        assert got.casemix == ("readiness",) and got.submodel is None
+        pd.testing.assert_frame_equal(got.table, without.table)
+
+
+def test_a_large_unit_of_rare_outcomes_is_not_taken_for_a_predicted_one():
+    # Review finding 2026-12-05 (L2): a unit was "predicted" when every exit's p-hat lay
+    # within 1e-6 of its outcome, which 1,000,000 exits of p-hat 1/1,100,000 = 9.1e-7 do
+    # although together they expect 0.91 outcomes. By hand: "far" (u0's 1,000,000 exits,
+    # none reaching work, and u1's 100,000, one reaching work) has P(work) = 1/1,100,000
+    # in the saturated readiness model, so E_u0 = 1,000,000 / 1,100,000 = 0.909 for O = 0;
+    # the bound on |E - O| is now the sum of |p-hat - y| over the unit's exits, 0.909.
+    n0, n1 = 1_000_000, 100_000
+    reason = np.full(n0 + n1 + 200, "dropped_out", dtype=object)
+    reason[n0] = "work"
+    reason[n0 + n1 + np.arange(0, 200, 2)] = "work"
+    table = pd.DataFrame({
+        "unit": np.repeat(["u0", "u1", "u2"], [n0, n1, 200]), "exit_reason": reason,
+        "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+        "readiness": np.repeat(["far", "far", "near"], [n0, n1, 200]),
+    })
+    got, caught = _caught_risk_adjusted(table, casemix=("readiness",))
+    out = got.table.set_index("unit")
+    assert not [w for w in caught if w.reason == "predicted"]
+    assert out.loc["u0", "expected"] == pytest.approx(n0 / (n0 + n1), rel=1e-6)
+    assert out.loc["u0", "method"].startswith("indirect standardisation")

@@ -129,11 +129,12 @@ def risk_adjusted(
     (``reason="not_adjustable"``) names it. The one unit of a network of one unit is
     not adjustable either, without a warning: ``method`` says so. When the model
     predicts every exit's outcome (every exit has the same outcome, and no GLM is fitted;
-    or the case-mix levels separate the outcomes: every :math:`\\hat p_i` within 1e-6 of
-    :math:`y_i`), every unit's E is its O: no unit is adjustable, and one
-    :class:`CaseMixWarning` (``reason="predicted"``) says so; a unit every exit of which
-    the model predicts (quasi-separation: levels with which every exit, or none, reaches
-    the outcome) is not adjustable either, with such a warning naming it. A design column in the span
+    or the case-mix levels separate the outcomes: :math:`\\sum_i |\\hat p_i - y_i| < 10^{-3}`
+    over every exit), every unit's E is its O: no unit is adjustable, and one
+    :class:`CaseMixWarning` (``reason="predicted"``) says so; a unit whose exits the
+    model predicts (quasi-separation: levels with which every exit, or none, reaches the
+    outcome; the same sum over its exits) is not adjustable either, with such a warning
+    naming it. A design column in the span
     of the columns before it (two variables whose ``unknown`` levels fall on the same
     exits) is left out of the design: the predictions are the same, and the coefficients
     stay identified. Units that hold a
@@ -168,7 +169,9 @@ def risk_adjusted(
     for the largest cell of the partition that the levels of every variable set. When
     the months' effect cannot be estimated from the known exits (one outcome among them,
     months in the span of the other variables, separation: too few of them; or every
-    unit's exits among them moved to the submodel), the months are left out of the model
+    unit's exits among them moved to the submodel), and when the known exits left are all
+    one unit's (the shift would give them the submodel's total: the months would change
+    no unit's expected count), the months are left out of the model
     (``reason="no_effect"``). A ``prior_welfare_months`` column must hold whole months
     from 0 to 12 or missing values; anything else is an :class:`AmebenchError`.
 
@@ -213,17 +216,19 @@ def risk_adjusted(
         elif unknown.any():
             _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
             _warn_months_own(unit_names[fit.moved])
-    exact = np.abs(fit.p_hat - y) < 1e-6  # exits whose outcome the model predicts
-    predicted = bool(exact.all())  # so every unit: E = O
+    # |E - O| of a set of exits is at most the sum of their |p-hat - y|: below _FORESEEN the
+    # model predicts their outcomes (every unit's, when it holds for every exit)
+    miss = np.abs(fit.p_hat - y)
+    predicted = bool(miss.sum() < _FORESEEN)
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "inexact": ~exact})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "miss": miss})
         .query("code >= 0")
         .groupby("code", sort=True)
-        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), inexact=("inexact", "sum"))
+        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), miss=("miss", "sum"))
     )
     alone = (np.ones(len(table), dtype=bool) if predicted
              else _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index])
-    foreseen = (table.pop("inexact") == 0).to_numpy() & ~alone  # every exit of the unit predicted: E = O
+    foreseen = (table.pop("miss") < _FORESEEN).to_numpy() & ~alone  # the unit's outcomes predicted: E = O
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
     table.loc[alone | foreseen, "expected"] = np.nan
@@ -261,6 +266,7 @@ def risk_adjusted(
     )
 
 
+_FORESEEN = 1e-3  # exits: a unit's expected count this close to its observed count is predicted
 _NOT_ADJUSTABLE = ("not adjustable: the model's expected count of its exits would equal their observed count "
                    "(the case-mix levels, its own or other units', single its exits out)")
 _ONE_UNIT = "not adjustable: the only unit with exits, so its expected count equals its observed count"
@@ -304,11 +310,12 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
     case-mix levels set them apart from the rest; the largest cell stays): the shift
     below moves every known exit alike, so such a unit's O/E (a group's together) would
     be 1 moved by the shift. Their exits go to the submodel, which has seen their
-    case-mix in other units' exits whose months are unknown. A unit holding every known
-    exit stays: the shift gives them, in total, the submodel's expected count.
+    case-mix in other units' exits whose months are unknown.
     None when the months' effect cannot be estimated: no known exit is left, they all
     have one outcome, or in the main GLM's design the months lie in the span of the
-    other columns, or it separates the outcomes.
+    other columns, or it separates the outcomes; and when the known exits left are all
+    one unit's: the shift would give them, in total, the submodel's expected count, so the
+    months would change no unit's.
 
     The c-statistic is worked out from the patterns' tallies: the main model's patterns,
     and the submodel's patterns counted over the other exits.
@@ -325,8 +332,8 @@ def _fit(features: pd.DataFrame, y: np.ndarray, casemix, unknown: np.ndarray, un
         if not known.any() or np.ptp(y[known]) == 0:
             return None
         patterns = _patterns(features[known], y[known], casemix)
-        if len(np.unique(units[known])) == 1:  # the shift gives its known exits the submodel's total
-            break
+        if len(np.unique(units[known])) == 1:  # the shift would give them the submodel's total: no E moves
+            return None
         own = _rests_on_itself(patterns.design, patterns.inverse, units[known], len(moved))
         apart, dropped = _apart_among_known(levels, units, known, len(moved))
         if not (own | apart).any() and not dropped.any():
@@ -901,8 +908,9 @@ def _warn_no_effect(known: int) -> None:
     warnings.warn(
         CaseMixWarning(
             f"prior_welfare_months is left out of the model: its effect cannot be estimated from the "
-            f"{_episodes(known)} where it is known (too few of them, one outcome for all, or case-mix "
-            "that separates the outcomes or that, among them, is each unit's own)",
+            f"{_episodes(known)} where it is known (too few of them, one outcome for all, case-mix that "
+            "separates the outcomes, or, among them, case-mix that is each unit's own or exits of one unit "
+            "only)",
             column=_PRIOR, episodes=known, reason="no_effect",
         ),
         stacklevel=3,

@@ -262,11 +262,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_casemix_no_effect": {
         "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the "
-        "participants for whom it is known (too few of them, they all ended alike, or their background sets "
-        "each unit apart).",
+        "participants for whom it is known (too few of them, they all ended alike, they are all in one unit, or "
+        "their background sets each unit apart).",
         "sv": "Riskmodellen utelämnar månader med försörjningsstöd: deras effekt kan inte skattas från "
-        "de deltagare för vilka de är kända (för få, alla avslutades lika, eller deras bakgrund skiljer ut "
-        "varje enhet).",
+        "de deltagare för vilka de är kända (för få, alla avslutades lika, alla i samma enhet, eller deras "
+        "bakgrund skiljer ut varje enhet).",
     },
     "note_prior_welfare_not_covered_all": {
         "en": "For no participant of {units} does the welfare ledger cover the year before enrolment: "
