@@ -395,10 +395,32 @@ def _deciding_episodes(episodes, as_of, per):
     return out
 
 
+def _households(episodes):
+    """Per episode: the persons and (unit, household) pairs its key joins, by union-find
+    over the episodes' person -- household links (a slow reference for per="household")."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for _, e in episodes.iterrows():
+        find(("p", e["person_id"]))
+        if pd.notna(e["household_id"]):
+            parent[find(("p", e["person_id"]))] = find(("h", e["unit"], e["household_id"]))
+    return [find(("p", person)) for person in episodes["person_id"]]
+
+
 def _brute_force_sums(net, months, per):
     """Window sums and eligibility by plain Python loops over the documented rules (a slow
-    reference): (before, after, eligible) per deciding episode."""
+    reference): (before, after, eligible) per deciding episode. Per household, the key's
+    ledger in the deciding episode's unit: its households' rows there and, of its persons
+    with an episode there, their rows without a household (every row of theirs when the key
+    has no household there)."""
     ep = _deciding_episodes(net.episodes, net.as_of, per)
+    roots = _households(net.episodes)
+    members = net.episodes.assign(_root=roots)
     pay = net.payments
     as_of = pd.Timestamp(net.as_of)
     last_full = as_of.year * 12 + as_of.month - 1  # the as_of month itself is not complete
@@ -408,11 +430,16 @@ def _brute_force_sums(net, months, per):
         own = pay[(pay["unit"] == e["unit"])]
         ledger = own["month"].dt.year * 12 + own["month"].dt.month  # the unit's coverage: any row
         exited = pd.notna(e["exited_on"]) and e["exited_on"] <= as_of
-        if pd.isna(e["household_id"]):
-            rows = own[own["person_id"] == e["person_id"]]
+        persons, homes = {e["person_id"]}, set() if pd.isna(e["household_id"]) else {e["household_id"]}
+        if per == "household":
+            own_unit = members["unit"] == e["unit"]
+            root = members.loc[own_unit & (members["episode_id"] == e["episode_id"]), "_root"].iloc[0]
+            there = members[own_unit & (members["_root"] == root)]
+            persons, homes = set(there["person_id"]), set(there["household_id"].dropna())
+        if not homes:
+            rows = own[own["person_id"].isin(persons)]
         else:
-            rows = own[(own["household_id"] == e["household_id"])
-                       | ((own["person_id"] == e["person_id"]) & own["household_id"].isna())]
+            rows = own[own["household_id"].isin(homes) | (own["person_id"].isin(persons) & own["household_id"].isna())]
         rows = rows.fillna({"person_id": "", "household_id": ""})
         m = rows["month"].dt.year * 12 + rows["month"].dt.month
         before = rows.loc[(m >= enrol - months) & (m <= enrol - 1), "amount_sek"].sum()
@@ -557,6 +584,37 @@ def test_a_person_counts_once_per_household_whether_or_not_an_episode_names_it()
     rows = _deciding_episodes(episodes, pd.Timestamp("2024-01-01"), "household")
     assert rows["episode_id"].tolist() == ["e2"]  # the last exit of the economic unit
     assert len(_deciding_episodes(episodes, pd.Timestamp("2024-01-01"), "person")) == 2
+
+
+def test_a_household_key_takes_the_ledger_of_all_its_households_and_members():
+    # Review finding 2026-12-05: per household the ledger was read through the deciding
+    # episode's ids only. (a) p1's last exit (e2) names no household, an earlier one (e1)
+    # names h1, and the ledger pays h1: 5000 SEK every month was missed (before 0, after 0,
+    # share without payment 1). (b) p1 and p2 in h1, p2 paid 5000 SEK a month personally
+    # before enrolment, p1 exits last: p2's rows were missed. By hand, 3-month windows:
+    # (a) h1's rows: before 5000, after 5000, delta 0; (b) before 5000 (p2's own rows in
+    # 2023-03 .. 2023-05), after 0, delta -5000. per="person" keeps each episode's links.
+    months = pd.date_range("2022-06-01", "2024-06-01", freq="MS")
+    first = _network(
+        {"unit": "a", "episode_id": ["e1", "e2"], "person_id": "p1", "household_id": ["h1", None],
+         "enrolled_on": pd.to_datetime(["2023-01-10", "2023-06-10"]),
+         "exited_on": pd.to_datetime(["2023-03-10", "2023-07-10"]), "exit_reason": "work"},
+        {"unit": "a", "person_id": None, "household_id": "h1", "month": months, "amount_sek": 5000.0},
+        as_of="2024-07-01")
+    got = welfare_delta(cohort(first), months=3, method="t").iloc[0]
+    assert (got["n"], got["mean_before"], got["mean_after"], got["estimate"]) == (1, 5000.0, 5000.0, 0.0)
+    assert got["share_no_payment"] == 0.0
+    assert welfare_delta(cohort(first), months=3, per="person", method="t").iloc[0]["mean_before"] == 0.0
+    paid = pd.date_range("2023-01-01", "2023-05-01", freq="MS")
+    second = _network(
+        {"unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"], "household_id": "h1",
+         "enrolled_on": pd.to_datetime(["2023-06-10", "2023-06-10"]),
+         "exited_on": pd.to_datetime(["2023-09-10", "2023-08-10"]), "exit_reason": "work"},
+        {"unit": "a", "person_id": ["p2"] * len(paid) + ["p1"], "household_id": None,
+         "month": list(paid) + [pd.Timestamp("2024-05-01")], "amount_sek": [5000.0] * len(paid) + [0.0]},
+        as_of="2024-07-01")
+    got = welfare_delta(cohort(second), months=3, method="t").iloc[0]
+    assert (got["n"], got["mean_before"], got["mean_after"], got["estimate"]) == (1, 5000.0, 0.0, -5000.0)
 
 
 def test_default_counts_a_household_once(hand):

@@ -13,14 +13,14 @@ from scipy.sparse.csgraph import connected_components
 from .._idcodes import id_codes
 from ._ledger import _NS_PER_DAY
 
-__all__ = ["_deciding_rows", "DECIDING_COLUMNS"]
+__all__ = ["_deciding_rows", "_key_codes", "DECIDING_COLUMNS"]
 
 #: The episode columns _deciding_rows reads per person (per household: household_id too).
 DECIDING_COLUMNS = ("unit", "episode_id", "person_id", "enrolled_on", "exited_on")
 
 
 def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
-                   per: str) -> tuple[np.ndarray, np.ndarray]:
+                   per: str, key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return the positions of the deciding episode per key and whether each exited by ``as_of``.
 
     One episode per key (person, or household in its unit): the last observed exit,
@@ -33,11 +33,13 @@ def _deciding_rows(episodes: pd.DataFrame, as_of: pd.Timestamp,
 
     The order is an integer ``numpy.lexsort`` of the dates and key codes; only
     episodes tied on both dates within a key are ordered by ``episode_id`` and
-    ``unit`` (a string sort of those few rows).
+    ``unit`` (a string sort of those few rows). ``key``: the episodes' key codes
+    (:func:`_key_codes`), when the caller has them.
     """
     exited_on = episodes["exited_on"]
     exited = np.asarray(exited_on.notna() & (exited_on <= as_of), dtype=bool)
-    key = _key_codes(episodes, per)
+    if key is None:
+        key = _key_codes(episodes, per)
     exit_ns = _ns(exited_on)
     enrol_ns = _ns(episodes["enrolled_on"])
     order = _sort_order(key, exited, exit_ns, enrol_ns)

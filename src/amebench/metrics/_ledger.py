@@ -98,7 +98,8 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
                   bounds: list[tuple[np.ndarray, np.ndarray]],
                   price_index: Mapping[int, float] | None = None,
                   base_year: int | None = None, count_months: bool = False,
-                  observed_to: int | None = None) -> Windows:
+                  observed_to: int | None = None, person_rows: np.ndarray | None = None,
+                  household_rows: np.ndarray | None = None) -> Windows:
     """Sum each episode's ledger rows over each window of months.
 
     Parameters
@@ -123,6 +124,11 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     observed_to
         Month index of ``as_of``: rows for later months (advance payments, which
         load) do not extend the ledger's coverage. Default: every row counts.
+    person_rows, household_rows
+        Per selected episode, which rows it takes instead of the rule below:
+        ``person_rows`` 0 (none of the person's), 1 (the person's rows without a
+        household) or 2 (every row of the person); ``household_rows``: the rows of
+        the episode's household. Both or neither.
 
     Returns
     -------
@@ -161,11 +167,18 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         ep_has_h = selected(np.asarray(episodes["household_id"].notna())) & has_unit
     else:
         ep_has_h = np.zeros(n_ep, dtype=bool)
+    if household_rows is not None:
+        ep_has_h &= household_rows
+    if person_rows is None:
+        person_rows = np.where(ep_has_h, 1, 2)
+    unhoused_only = person_rows == 1  # the person's rows that carry a household are another's
     row_person = id_codes(payments["person_id"])
-    persons = _Owners(selected(codes_in(episodes["person_id"], row_person)), has_unit, len(row_person.uniques))
+    persons = _Owners(selected(codes_in(episodes["person_id"], row_person)), has_unit & (person_rows > 0),
+                      len(row_person.uniques))
     row_household = households = None
-    if ep_has_h.any():
+    if ep_has_h.any() or unhoused_only.any():
         row_household = id_codes(payments["household_id"])
+    if ep_has_h.any():
         households = _Owners(selected(codes_in(episodes["household_id"], row_household)), ep_has_h,
                              len(row_household.uniques))
     # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
@@ -188,10 +201,10 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         # ONE person pass for every episode: an episode with a household takes only the
         # person's rows without one (checked per pair, by the episode's flag).
         r, e = persons.pairs(row_person.codes[block])
-        if households is not None:
+        if row_household is not None:
             row_has_h = row_household.codes[block][r] >= 0
             if row_has_h.any():  # ledgers key a row by person or by household, rarely both
-                keep = ~(ep_has_h[e] & row_has_h)
+                keep = ~(unhoused_only[e] & row_has_h)
                 r, e = r[keep], e[keep]
         return ledger_rows, (r, e), None if households is None else households.pairs(row_household.codes[block])
 

@@ -13,8 +13,9 @@ from ..exceptions import AmebenchError
 from ..results import check_by, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import mean_intervals, t_intervals
-from ._deciding import DECIDING_COLUMNS, _deciding_rows
-from ._ledger import NO_LEDGER, code_ahead, month_index, window_totals
+from .._idcodes import id_codes
+from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
+from ._ledger import NO_LEDGER, Windows, code_ahead, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
@@ -60,7 +61,8 @@ def welfare_delta(
         (DESIGN.md §2). Persons and households are joined whenever an episode
         links them (within its unit), so a person without a ``household_id`` is
         their own household, and a person whose episodes name a household only
-        sometimes still counts once. ``"person"``: one value per person, from the
+        sometimes still counts once, with that household's payments (see Notes).
+        ``"person"``: one value per person, from the
         person's last exit; each participating member of a household then gets the
         whole household's payments (the household counts once per member).
     comparison
@@ -121,7 +123,12 @@ def welfare_delta(
 
     A person links to ledger rows of the episode's unit by ``person_id``; when
     the episode has a ``household_id``, to that household's rows plus the
-    person's rows that carry no household. A window is observed when it lies
+    person's rows that carry no household. Per household, the joined group links,
+    in the unit of its deciding episode, to the rows of each of its households
+    there and to the rows without a household of each of its members with an
+    episode there (every row of theirs when it has no household there), each row
+    once: not only through the deciding episode's ids, which may name no
+    household, or another member. A window is observed when it lies
     inside the unit's ledger coverage (first to last month with any payment row
     in that unit) and the after window ends no later than the last full month
     before the month of ``as_of``. People whose windows are not observed, whose
@@ -221,7 +228,8 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     if "household_id" not in episodes:
         episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
     ahead = code_ahead(cohort.network.payments, episodes)  # while the deciding episodes are found
-    rows, exited = _deciding_rows(episodes, as_of, per)
+    key = _key_codes(episodes, per)
+    rows, exited = _deciding_rows(episodes, as_of, per, key=key)
     if ahead is not None:
         ahead.result()
     out = episodes.loc[:, [c for c in by if c in episodes]].take(rows).reset_index(drop=True)
@@ -234,10 +242,12 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     last_full = as_of_month - 1  # the as_of month itself is not complete
     b_first, b_last = enrol - months, enrol - 1
     a_first, a_last = exit_ + 1, exit_ + months
-    sums = window_totals(
-        cohort.network.payments, episodes, rows=rows, bounds=[(b_first, b_last), (a_first, a_last)],
-        price_index=price_index, base_year=base_year, observed_to=as_of_month,
-    )
+    bounds = [(b_first, b_last), (a_first, a_last)]
+    options = dict(price_index=price_index, base_year=base_year, observed_to=as_of_month)
+    if per == "household":
+        sums = _household_totals(cohort.network.payments, episodes, key, rows, bounds, options)
+    else:
+        sums = window_totals(cohort.network.payments, episodes, rows=rows, bounds=bounds, **options)
     eligible = (
         exited
         & (b_first >= sums.coverage_first)
@@ -253,6 +263,60 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     out["_no_payment"] = np.where(eligible, paid_after == 0, False)
     out["_ledger"] = sums.has_ledger
     return out
+
+
+def _household_totals(payments, episodes, key, rows, bounds, options) -> Windows:
+    """Window sums of each household key (the deciding episodes ``rows``) over its whole ledger.
+
+    A key joins persons and households (:func:`._deciding._key_codes`); in the unit of
+    its deciding episode it takes the rows of each of its households there and of each
+    of its persons with an episode there, the person's rows that carry no household
+    (every row of the person when the key has no household there): each ledger row at
+    most once. The deciding episode alone would miss the household an earlier episode
+    names, or another member's own rows. One part per household and per person is
+    summed by :func:`window_totals`; a key's parts are added smallest first, so the
+    totals do not depend on the order of the episodes.
+    """
+    n_keys = len(rows)
+    owner = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
+    owner[key[rows]] = np.arange(n_keys)
+    owner = owner[key]  # each episode's deciding row, as an index into rows
+    unit = pd.factorize(episodes["unit"].astype("string"))[0]
+    there = unit == unit[rows][owner]  # episodes in the unit of their key's deciding episode
+    household = id_codes(episodes["household_id"]).codes.astype(np.int64)
+    housed = there & (household >= 0)
+    person = id_codes(episodes["person_id"]).codes.astype(np.int64)
+
+    def first_of_each(mask, codes):  # the first episode of each distinct (key, code)
+        at = np.flatnonzero(mask)
+        pair = owner[at] * (int(codes.max(initial=0)) + 2) + codes[at] + 1
+        return at[np.unique(pair, return_index=True)[1]]
+
+    homes, members = first_of_each(housed, household), first_of_each(there, person)
+    has_home = np.bincount(owner[homes], minlength=n_keys) > 0
+    parts = np.concatenate([homes, members])
+    part_owner = owner[parts]
+    sums = window_totals(
+        payments, episodes, rows=parts, bounds=[(first[part_owner], last[part_owner]) for first, last in bounds],
+        person_rows=np.concatenate([np.zeros(len(homes), dtype=np.int8),
+                                    np.where(has_home[owner[members]], 1, 2).astype(np.int8)]),
+        household_rows=np.arange(len(parts)) < len(homes), **options)
+
+    many = np.flatnonzero(np.bincount(part_owner, minlength=n_keys)[part_owner] > 2)
+    few = np.setdiff1d(np.arange(len(parts)), many, assume_unique=True)
+
+    def per_key(values):  # two addends give one sum in either order; three or more are sorted
+        total = np.bincount(part_owner[few], weights=values[few], minlength=n_keys).astype(np.float64, copy=False)
+        if len(many):
+            order = many[np.lexsort((values[many], part_owner[many]))]
+            total += np.bincount(part_owner[order], weights=values[order], minlength=n_keys)
+        return total.astype(values.dtype)
+
+    coverage_first = np.empty(n_keys, dtype=sums.coverage_first.dtype)
+    coverage_last = np.empty(n_keys, dtype=sums.coverage_last.dtype)
+    coverage_first[part_owner] = sums.coverage_first  # one unit per key
+    coverage_last[part_owner] = sums.coverage_last
+    return Windows(coverage_first, coverage_last, [per_key(a) for a in sums.amount], [per_key(p) for p in sums.paid])
 
 
 # -- summaries --------------------------------------------------------------------
