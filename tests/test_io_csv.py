@@ -165,7 +165,7 @@ def test_several_problems_make_one_reject_row(tmp_path):
     net = read_network(write_network(tmp_path, _episodes("E1;811218-9875;2024-13-05;;;;;")))
     assert len(net.rejects) == 1
     row = net.rejects.iloc[0]
-    assert row["reason"] == "date does not parse or does not exist (formats %Y-%m-%d: 2024-03-01, %Y%m%d: 20240301, %d/%m/%Y: 01/03/2024); invalid identity number"
+    assert row["reason"] == "date does not parse or does not exist (expected format: %Y-%m-%d = 2024-03-01, %Y%m%d = 20240301, %d/%m/%Y = 01/03/2024); invalid identity number"
     assert row["column"] == "Inskrivningsdatum; Personnummer"
 
 

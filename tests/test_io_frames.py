@@ -34,7 +34,7 @@ def test_from_frames_rejects_like_an_export():
     assert list(rej["file"]) == ["<episodes frame>"] * 2
     assert list(rej["line"]) == [3, 4]  # 1-based row position in the frame
     assert list(rej["reason"]) == [
-        "date does not parse or does not exist (formats %Y-%m-%d: 2024-03-01)",
+        "date does not parse or does not exist (expected format: %Y-%m-%d = 2024-03-01)",
         "exit before enrolment",
     ]
     assert list(net.episodes["gender"].astype(str)) == ["woman", "unknown", "other"]

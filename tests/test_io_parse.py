@@ -39,6 +39,8 @@ def _ref_dates(series, formats, present):
         if not todo.any():
             break
         parsed = pd.to_datetime(series[todo], format=fmt, errors="coerce")
+        if fmt == "%Y%m%d":  # fields side by side: 8 digits, or 202403 would be 2024-03-01
+            parsed = parsed.where([isinstance(v, str) and len(v) == 8 for v in series[todo]])
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
         got = parsed[ok]
@@ -100,7 +102,8 @@ dates = st.one_of(
     st.dates(min_value=pd.Timestamp("1850-01-01").date(), max_value=pd.Timestamp("2300-12-31").date()).map(
         lambda d: d.strftime("%Y-%m-%d")),
     st.sampled_from(["2024-02-30", "2024-13-01", "20240301", "01/03/2024", "2024-03", "3024-01-01", "1899-12-31",
-                     "", "-", "saknas", " 2024-03-01 ", "2024-3-1", "\u00a02024-03-01"]),
+                     "", "-", "saknas", " 2024-03-01 ", "2024-3-1", "\u00a02024-03-01", "202403", "2024031",
+                     "2024111"]),
 )
 
 
@@ -175,3 +178,15 @@ def test_trim_coded_of_a_categorical_equals_that_of_its_text(cells, missing, dty
     assert coded.astype(object).tolist() == want.astype(object).tolist()
     assert coded.astype(object).where(coded.notna(), None).tolist() == _ref_trim(values).astype(object).where(
         values.notna(), None).tolist()
+
+
+def test_a_date_format_of_fields_side_by_side_takes_their_full_width_only():
+    # Newcomer review 2026-12-05: with "%Y%m%d", strptime's unpadded fields read 202311 as
+    # 2023-01-01 and 2023111 as 2023-11-01, loaded without a word. A separator keeps
+    # unpadded fields apart, so "2023-7-5" stays a date.
+    cells = pd.Series(["202311", "2023111", "20231105", "2023-7-5"], dtype=object)
+    values, bad, _ = parse.parse_dates(cells, ["%Y%m%d", "%Y-%m-%d"], np.ones(4, dtype=bool))
+    assert bad.tolist() == [True, True, False, False]
+    assert values[2:].tolist() == [pd.Timestamp("2023-11-05"), pd.Timestamp("2023-07-05")]
+    months, bad, _ = parse.parse_months(pd.Series(["20231", "202311"], dtype=object), ["%Y%m"], np.ones(2, dtype=bool))
+    assert bad.tolist() == [True, False] and months[1] == pd.Timestamp("2023-11-01")

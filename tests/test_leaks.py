@@ -219,9 +219,11 @@ def test_pseudonyms_are_not_numbers(secrets):
     assert ids.str.fullmatch(r"p_[0-9a-f]{20}").all()
 
 
-#: Forms of a synthetic number that the readers accept (spaces are removed before the
-#: check) but that hold no six digits in a row.
-_SPACED_FORMS = ["8112 18 9876", "81 12 18 98 76", "8112 18-98 76", "1981 1218 98 76"]
+#: Forms of a synthetic number that the readers accept (spaces of any kind are removed and a
+#: dash read as "-" before the check): spaced so that no six digits stand in a row, or
+#: typeset (an en dash, a no-break space).
+_SPACED_FORMS = ["8112 18 9876", "81 12 18 98 76", "8112 18-98 76", "1981 1218 98 76",
+                 "19811218\u20139876", "811218\u00a09876"]
 
 
 @pytest.mark.parametrize("form", _SPACED_FORMS)

@@ -243,6 +243,33 @@ def test_redact_numbers_hides_spaced_forms(form):
     assert redact_numbers(f"value {form}; line 3") == "value <personnummer: hidden>; line 3"
 
 
+#: The synthetic number 811218-9876 written as word processors and Excel write it: an en
+#: dash, a minus sign, a non-breaking hyphen, a no-break or narrow no-break space.
+_TYPESET_FORMS = ["19811218\u20139876", "811218\u22129876", "811218\u20119876", "19811218\u00a09876",
+                  "811218 \u2013 9876", "8112\u202f18\u00a09876"]
+
+
+@pytest.mark.parametrize("form", _TYPESET_FORMS)
+def test_a_number_with_a_typeset_dash_or_space_is_read_and_hidden(form):
+    # Newcomer review 2026-12-05: such forms were "not 10 or 12 digits" in a personnummer
+    # column, and in any other column, a message or a reject were shown as written. Now
+    # they are the number (a dash read as "-", every space left out) and hidden.
+    from amebench._pseudonyms import _check_digits
+
+    assert validate_personnummer(form, as_of=AS_OF) == "198112189876"
+    good, digits, _ = _check_digits([form], pd.Timestamp(AS_OF).date())
+    assert good.tolist() == [0] and bytes(digits[0]).decode() == "198112189876"
+    assert redact_numbers(f"value {form}; line 3") == "value <personnummer: hidden>; line 3"
+
+
+@pytest.mark.parametrize("form", ["19811218/9876", "811218.9876", "811218_9876"])
+def test_a_number_with_another_separator_is_hidden_though_not_read(form):
+    # Not a form of the number the readers accept (rejected in a personnummer column), but
+    # a message or reject showing it would show the number.
+    assert not is_valid_personnummer(form, as_of=AS_OF)
+    assert redact_numbers(f"se {form}") == "se <personnummer: hidden>"
+
+
 def test_redact_numbers_keeps_dates_and_short_numbers():
     text = "2024-03-01, 20240301, 12 345,50 kr, lines 17, 42, 90"
     assert redact_numbers(text) == text

@@ -21,6 +21,7 @@ from .privacy import (
     REASON_CHECK,
     REASON_DATE,
     REASON_FORMAT,
+    _DASHES,
 )
 
 
@@ -73,8 +74,9 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     Notes
     -----
     Values written exactly as 10 or 12 digits (with ``-``/``+`` before the last four) are
-    read from the Arrow buffers with numpy; others are trimmed, their spaces removed and
-    matched with the same pattern by pyarrow, as :func:`_check` does.
+    read from the Arrow buffers with numpy; others have their spaces removed and their
+    dashes read as ``-``, and are matched with the same pattern by pyarrow, as
+    :func:`_check` does.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -87,7 +89,9 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     plain, cent, ten, plus = _plain_forms(arr)
     rest = np.flatnonzero(~plain)
     if len(rest):
-        clean = pc.replace_substring(pc.utf8_trim_whitespace(arr.take(pa.array(rest))), " ", "")
+        # as _check: spaces of any kind out (RE2's \s is ASCII; \p{Z} holds the no-break ones), dashes as '-'
+        clean = pc.replace_substring_regex(arr.take(pa.array(rest)), r"[\s\p{Z}]", "")
+        clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
         parts = pc.extract_regex(clean, _NUMBER)
         ok = parts.is_valid().to_numpy(zero_copy_only=False)
         if ok.any():

@@ -233,8 +233,8 @@ def figure_text(key: str, lang: str = "en", **fields) -> str:
 
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
-    (r"date does not parse or does not exist \(formats ([^)]*)\)",
-     r"datumet kan inte tolkas eller finns inte (format \1)"),
+    (r"date does not parse or does not exist \(expected format: ([^)]*)\)",
+     r"datumet kan inte tolkas eller finns inte (väntat format: \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
     (r"amount is not a number", "beloppet är inte ett tal"),
     (r"amount is negative", "beloppet är negativt"),

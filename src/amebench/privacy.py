@@ -57,6 +57,14 @@ COORDINATION_DAY_OFFSET = 60
 PLUS_AGE = 100
 
 _PATTERN = re.compile(r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$")
+#: Dashes that word processors, Excel and typesetting put for '-' (hyphen, non-breaking
+#: hyphen, figure dash, en dash, em dash, horizontal bar, minus sign, small and fullwidth
+#: hyphen-minus): a number written with one is read as written with '-'.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_AS_HYPHEN = str.maketrans(dict.fromkeys(_DASHES, "-"))
+#: What may stand before the last four digits in a value a message or reject would show:
+#: '-', '+', any dash, '/', '.' or '_' (hidden on the safe side, valid or not).
+_SEPARATOR = rf"[-+/._{_DASHES}]"
 
 # Reasons, written as the placeholder shown instead of the number.
 REASON_FORMAT = "<personnummer: not 10 or 12 digits>"
@@ -79,7 +87,7 @@ def _luhn_ok(ten: str) -> bool:
 
 def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
     """Return (normalised 12 digits, None) or (None, reason placeholder)."""
-    m = _PATTERN.match(value.strip().replace(" ", ""))
+    m = _PATTERN.match(re.sub(r"\s", "", value).translate(_AS_HYPHEN))
     if m is None:
         return None, REASON_FORMAT
     century, six, sep, four = m.groups()
@@ -117,7 +125,9 @@ def validate_personnummer(value: str, *, as_of=None) -> str:
     Parameters
     ----------
     value
-        10 or 12 digits, with or without ``-`` or ``+`` before the last four.
+        10 or 12 digits, with or without ``-`` or ``+`` before the last four (a dash
+        such as an en dash or a minus sign is read as ``-``; spaces of any kind, a
+        no-break space too, are left out).
     as_of
         Reference date for the century of the 10-digit form (default: today).
 
@@ -317,9 +327,10 @@ def pseudonymise_column(values: pd.Series, key, as_of, *,
     )
 
 
-#: Any run of digits that could hold a 10- or 12-digit identity number (with - or +), with
-#: the spaces ``_check`` removes ("19811218 9876" and "811218 - 9876" are numbers too).
-_NUMBER_RUN = re.compile(r"[0-9](?: *[0-9]){5,7} *[-+]? *[0-9](?: *[0-9]){3}")
+#: Any run of digits that could hold a 10- or 12-digit identity number, with a separator
+#: (``_SEPARATOR``) or none before the last four and spaces of any kind between the digits
+#: ("19811218 9876", "811218 – 9876" and "19811218/9876" are numbers too).
+_NUMBER_RUN = re.compile(rf"[0-9](?:\s*[0-9]){{5,7}}\s*{_SEPARATOR}?\s*[0-9](?:\s*[0-9]){{3}}")
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 

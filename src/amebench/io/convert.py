@@ -139,8 +139,8 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
 
 
 def _formats_text(formats) -> str:
-    """The profile's date formats with an example each: ``%Y%m%d: 20240301``."""
-    return ", ".join(f"{f}: {_EXAMPLE_DAY.strftime(f)}" for f in formats)
+    """The profile's date formats with an example each: ``%Y%m%d = 20240301``."""
+    return ", ".join(f"{f} = {_EXAMPLE_DAY.strftime(f)}" for f in formats)
 
 
 _EXAMPLE_DAY = pd.Timestamp("2024-03-01")
@@ -352,7 +352,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
-            st.add(bad, column, s, f"date does not parse or does not exist (formats {_formats_text(formats)})")
+            st.add(bad, column, s, f"date does not parse or does not exist (expected format: {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
@@ -437,12 +437,15 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
 
 
 _FREE_TEXT = ("episode_id",)
-# A 10- or 12-digit number (with - or +, and spaces anywhere between the digits, as the
-# readers accept it) not glued to other digits, anywhere in a cell. Zero-width matches:
-# every start is tried, so "1 811218 9876" also yields "811218 9876".
-_CANDIDATES = tuple(re.compile(rf"(?<![0-9])"
-                               rf"(?=([0-9](?: *[0-9]){{{head - 1}}} *[-+]? *[0-9](?: *[0-9]){{3}})(?![0-9]))")
+# A 10- or 12-digit number (with a separator or none before the last four, and spaces of
+# any kind between the digits, as redaction hides it) not glued to other digits, anywhere
+# in a cell. Zero-width matches: every start is tried, so "1 811218 9876" also yields
+# "811218 9876".
+_CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?:\s*[0-9]){{{head - 1}}}\s*{privacy._SEPARATOR}?\s*"
+                               rf"[0-9](?:\s*[0-9]){{3}})(?![0-9]))")
                     for head in (8, 6))
+#: '/', '.' or '_' before the last four digits of a number in an episode id: read as '-'
+_AS_HYPHEN = str.maketrans(dict.fromkeys("/._", "-"))
 
 
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
@@ -468,7 +471,7 @@ def _mode(profile: Profile, column: str) -> str:
 
 def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     """Return True for present cells that contain a valid identity number (e.g. ``"811218-9876-2"``,
-    ``"E 8112 18 9876"``).
+    ``"E 8112 18 9876"``, ``"JAR 811218–9876"``, ``"811218/9876"``).
 
     Only the episode id is checked cell by cell: a case number built from the person's
     number would carry it into every output. Pseudonym columns are checked as a whole
@@ -482,7 +485,8 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     for pos in np.flatnonzero(maybe):
         cell = text.iloc[pos]
         out[pos] = any(
-            privacy.is_valid_personnummer(m.group(1), as_of=as_of) for rx in _CANDIDATES for m in rx.finditer(cell)
+            privacy.is_valid_personnummer(m.group(1).translate(_AS_HYPHEN), as_of=as_of)
+            for rx in _CANDIDATES for m in rx.finditer(cell)
         )
     return out
 

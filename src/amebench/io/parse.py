@@ -17,6 +17,7 @@ Amounts are the exception (nearly every payment row has its own): see
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -229,6 +230,22 @@ DATE_MIN = pd.Timestamp("1900-01-01")
 DATE_MAX = pd.Timestamp("2199-12-31")
 
 
+#: Two numeric fields side by side in a date format (%Y%m%d, %y%m): their widths are fixed
+_ADJACENT_FIELDS = re.compile(r"%[YymdHMSj]%[YymdHMSj]")
+
+
+def _fixed_width(fmt: str) -> int | None:
+    """The one width of a date written in ``fmt`` when two numeric fields touch, else None.
+
+    strptime takes a field's digits without zero padding, so "%Y%m%d" reads 202311 as
+    2023-1-1 and 2023111 as 2023-11-1 (or 2023-1-11): without a separator only the full
+    width tells the fields apart.
+    """
+    if _ADJACENT_FIELDS.search(fmt) is None:
+        return None
+    return len(pd.Timestamp("2024-03-01 12:00:00").strftime(fmt))
+
+
 def _dates(series: pd.Series, formats, present: np.ndarray):
     out = pd.Series(pd.NaT, index=series.index, dtype=schema.DATE)
     far = np.zeros(len(series), dtype=bool)
@@ -236,7 +253,11 @@ def _dates(series: pd.Series, formats, present: np.ndarray):
     for fmt in formats:
         if not todo.any():
             break
-        parsed = pd.to_datetime(series[todo], format=fmt, errors="coerce")
+        cells = series[todo]
+        parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
+        width = _fixed_width(fmt)
+        if width is not None:  # "202311" is no %Y%m%d date
+            parsed = parsed.where(cells.astype("string").str.len().to_numpy(dtype="float64", na_value=0) == width)
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
         got = parsed[ok]
@@ -259,7 +280,8 @@ def parse_dates(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Ser
 
     Notes
     -----
-    A date that does not exist (2024-02-30) does not parse. A coded column
+    A date that does not exist (2024-02-30) does not parse, nor does a date in a format
+    whose numeric fields touch (``%Y%m%d``) written with fewer digits (202311). A coded column
     (:func:`trim_coded`) is parsed once per distinct value.
     """
     if _coded(series) is not None:
