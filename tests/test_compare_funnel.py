@@ -5,10 +5,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from amebench.compare import funnel
+from amebench.compare.funnel import fewest_units_for_overdispersion
 from amebench.compare.limits import binomial_limit, dersimonian_laird_tau2, poisson_limit, winsorised_phi
 from amebench.exceptions import AmebenchError, OverdispersionWarning
 
@@ -65,13 +66,60 @@ def test_positions_and_target():
 
 
 def test_phi_below_one_warns_and_keeps_exact_limits():
-    table = _table([30, 31, 29, 30], [100, 100, 100, 100])
+    table = _table([30, 31, 29, 30, 30, 31], [100] * 6)
     with pytest.warns(OverdispersionWarning, match="phi"):
         result = funnel(table, overdispersion="multiplicative")
     assert result.phi < 1
     assert "not applied" in result.method
     exact = funnel(table)
     pd.testing.assert_frame_equal(result.limits, exact.limits)
+
+
+def test_fewest_units_for_overdispersion_by_hand():
+    # With K units, one far from the target and the rest on it, 10 % winsorising (linear
+    # quantiles) sets the far z to 1 - 0.1 (K - 1) of itself: |z| / sqrt(phi) =
+    # sqrt(K) / (1.1 - 0.1 K). 99.8 % (z 3.090): K = 4 gives 2 / 0.7 = 2.857, K = 5
+    # 2.236 / 0.6 = 3.727; 95 % (z 1.960): K = 2 gives 1.414 / 0.9 = 1.571, K = 3
+    # 1.732 / 0.8 = 2.165; 99 % (z 2.576): K = 3 2.165, K = 4 2.857.
+    assert [fewest_units_for_overdispersion(level) for level in (0.998, 0.95, 0.99)] == [5, 3, 4]
+    z = np.array([10.0, 0.0, 0.0, 0.0, 0.0])
+    assert z[0] / np.sqrt(winsorised_phi(z)) == pytest.approx(np.sqrt(5) / 0.6)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.floats(-50, 50, allow_nan=False), min_size=4, max_size=4))
+def test_with_four_units_no_z_passes_the_998_limits_after_phi(z):
+    # Why a funnel of 4 units does not estimate phi for 99.8 % limits (numerical search:
+    # the largest |z| / sqrt(phi) of 4 z-scores is 2.90, below 3.09).
+    z = np.array(z)
+    phi = winsorised_phi(z)
+    assume(phi > 1e-9)
+    assert np.abs(z).max() / np.sqrt(phi) < 3.0902
+
+
+def test_a_funnel_of_few_units_does_not_estimate_overdispersion():
+    # Review finding 2026-12-05: 2 units, 33.7 % and 11.8 % of 1000 exits each (pairwise
+    # difference 0.219, CI 0.174-0.263), were both "within" with phi = 26.1: phi came from
+    # their own two z-scores, so |z| / sqrt(phi) could not pass 1.6. With one unit and a
+    # target, additive overdispersion divided by zero (tau2 inf). Now the exact limits are
+    # kept with a warning saying why; by hand, z = (0.337 - 0.2275) / sqrt(0.2275 x 0.7725
+    # / 1000) = 8.26 for the first.
+    table = _table([337, 118], [1000, 1000])
+    for how in ("multiplicative", "additive"):
+        with pytest.warns(OverdispersionWarning, match="2 units, fewer than 5") as caught:
+            result = funnel(table, overdispersion=how)
+        assert (caught[0].message.reason, caught[0].message.n_units, caught[0].message.fewest) == ("few_units", 2, 5)
+        assert result.phi == 1.0 and result.tau2 == 0.0 and "not applied: 2 units" in result.method
+        assert result.table["position"].tolist() == ["above_998", "below_998"]
+        assert result.table["z"].iloc[0] == pytest.approx((0.337 - 0.2275) / np.sqrt(0.2275 * 0.7725 / 1000))
+        pd.testing.assert_frame_equal(result.limits, funnel(table).limits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(OverdispersionWarning):
+            one = funnel(_table([200], [1000]), target=0.5, overdispersion="additive")
+    assert one.table["position"].tolist() == ["below_998"]
+    # with only 95 % limits 3 units suffice
+    assert funnel(_table([337, 118, 250], [1000] * 3), overdispersion="multiplicative", levels=(0.95,)).phi > 1
 
 
 def test_bad_input_is_a_clear_error():

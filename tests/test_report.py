@@ -420,10 +420,6 @@ def _computed(net, **options) -> dict[str, pd.DataFrame]:
     return {name: table.reset_index(drop=True) for s in sections for name, table in s.tables.items()}
 
 
-def _phi(table) -> str:
-    return re.search(r"phi = ([0-9.]+)", table["method"].iloc[0]).group(1)
-
-
 #: The tables fitted from the outcome counts of the units compared (the O/E funnel's
 #: expected counts come from a risk model of every exit of the network: not among them).
 _FITTED = ("funnel_raw", "pairwise", "shrunken", "ranks")
@@ -446,11 +442,12 @@ def test_comparisons_are_computed_from_the_published_units_alone():
         network = rates.loc["network"]  # published too
         funnel = compare.funnel(visible, target=network["events"] / network["n"], overdispersion="multiplicative")
         pd.testing.assert_frame_equal(tables["funnel_raw"], funnel.table)
-        if events == 1:
-            assert _phi(tables["funnel_raw"]) == "0.972"  # was 0.863 with the hidden units
+        # the three visible units are too few to estimate overdispersion from; counting the
+        # two hidden ones, it would be estimated from five
+        assert "not applied: 3 units, fewer than 5" in tables["funnel_raw"]["method"].iloc[0]
         oe = tables["risk_adjusted"][["unit", "observed", "expected"]]
         oe = compare.funnel(oe[oe["unit"].isin(visible["unit"])], kind="ratio", overdispersion="multiplicative")
-        assert _phi(tables["funnel_risk_adjusted"]) == _phi(oe.table)
+        pd.testing.assert_frame_equal(tables["funnel_risk_adjusted"], oe.table)
         pd.testing.assert_frame_equal(tables["shrunken"], compare.shrink(visible))
         assert "ML prior Beta(108, 7.49e+03)" in tables["shrunken"]["method"].iloc[0]  # was Beta(25.2, 2.04e+03)
         pd.testing.assert_frame_equal(tables["ranks"], compare.rank_intervals(visible, seed=0))
@@ -1209,3 +1206,26 @@ def test_a_unit_whose_outcomes_the_model_predicts_gets_its_own_note(lang, want):
         lang, {"unit": "solna", "episodes": 100, "reason": "predicted"},
         {"reason": "not_covered", "units": ("solna",), "per_unit": {"solna": (3, 100)}})
     assert note.startswith(want)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(lang):
+    # Three published units: compare.funnel keeps the exact limits (fewer than 5 units)
+    # and the report says so in its language, with the numbers; phi <= 1 keeps its note.
+    from amebench import compare
+    from amebench.exceptions import OverdispersionWarning
+    from amebench.report import build
+    from amebench.report.i18n import texts
+
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [1000] * 3, "events": [337, 118, 250]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compare.funnel(table, overdispersion="multiplicative")
+    ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
+    notes = build._warning_notes(caught, ctx)
+    assert notes == [texts(lang)["note_overdispersion_few"].format(units=3, fewest=5)]
+    assert ("With 3 units" if lang == "en" else "Med 3 enheter") in notes[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn(OverdispersionWarning("phi <= 1"))
+    assert build._warning_notes(caught, ctx) == [texts(lang)["note_overdispersion"]]

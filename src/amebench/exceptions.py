@@ -74,7 +74,19 @@ class CensoringWarning(AmebenchWarning):
 
 
 class OverdispersionWarning(AmebenchWarning):
-    """An overdispersion option was asked for but the data show none (phi <= 1)."""
+    """An overdispersion option was asked for but not applied; ``reason`` says why.
+
+    - ``"no_excess"``: the data show none (phi <= 1).
+    - ``"few_units"``: the table has ``n_units`` units, fewer than ``fewest``: phi would
+      be estimated from the same few z-scores it divides, and after dividing by its root
+      no unit could pass the outermost limits
+      (:func:`amebench.compare.funnel.fewest_units_for_overdispersion`).
+    """
+
+    def __init__(self, message: str = "", *, reason: str = "no_excess", n_units: int | None = None,
+                 fewest: int | None = None) -> None:
+        super().__init__(message)
+        self.reason, self.n_units, self.fewest = reason, n_units, fewest
 
 
 class CaseMixWarning(AmebenchWarning):

@@ -17,7 +17,7 @@ from ..results import tidy
 from . import limits as L
 from ._table import check_counts, check_level
 
-__all__ = ["funnel", "FunnelResult", "level_name"]
+__all__ = ["funnel", "FunnelResult", "level_name", "fewest_units_for_overdispersion"]
 
 _OVERDISPERSION = (None, "multiplicative", "additive")
 _KINDS = ("proportion", "ratio")
@@ -87,6 +87,25 @@ class FunnelResult:
         return head + self.table.to_html(index=False)
 
 
+def fewest_units_for_overdispersion(level: float, share: float = L.WINSOR) -> int:
+    """The fewest units a funnel estimates overdispersion from, with outermost ``level``.
+
+    :math:`\\phi` is estimated from the same z-scores it divides, so with few units no
+    unit can pass the limits after it. With :math:`K` units, one far from the target and
+    the rest on it, winsorising (``share`` in each tail, linear quantiles) sets the far
+    one to :math:`1 - s(K-1)` of itself, so its :math:`|z|/\\sqrt{\\phi}` is
+    :math:`\\sqrt K / (1 - s(K-1))`, about the most any table reaches (numerical search:
+    2.90 against 2.86 at :math:`K = 4`). The fewest units are the smallest :math:`K`
+    for which that passes the normal quantile of ``level``: 5 for 99.8 %
+    (:math:`K = 4`: 2.86 < 3.09), 3 for 95 % (:math:`K = 2`: 1.57 < 1.96).
+    """
+    z = norm.ppf(1 - (1 - level) / 2)
+    k = 2
+    while 1 - share * (k - 1) > 0 and np.sqrt(k) / (1 - share * (k - 1)) <= z:
+        k += 1
+    return k
+
+
 def funnel(
     table: pd.DataFrame,
     *,
@@ -133,7 +152,11 @@ def funnel(
     are :math:`\\theta \\pm z_p\\sqrt{s^2 + \\tau^2}`. z-scores are then divided by
     :math:`\\sqrt{\\phi}` (or use :math:`\\sqrt{s^2+\\tau^2}`). When
     :math:`\\phi \\le 1` an :class:`OverdispersionWarning` is issued and the exact
-    limits are kept; ``method`` records it.
+    limits are kept; ``method`` records it. So they are, with such a warning
+    (``reason="few_units"``) and ``phi`` 1, when the table has fewer units than
+    :func:`fewest_units_for_overdispersion` of the outermost level (5 for 99.8 %):
+    :math:`\\phi` is estimated from the same z-scores it divides, and with fewer units no
+    unit could pass the limits after it.
 
     References
     ----------
@@ -178,14 +201,22 @@ def funnel(
     z = (estimate - theta) / np.sqrt(s2)
 
     phi, tau2, method = 1.0, 0.0, f"exact {'binomial' if kind == 'proportion' else 'Poisson'} limits"
-    if overdispersion is not None:
+    fewest = fewest_units_for_overdispersion(levels[-1])
+    if overdispersion is not None and len(data) < fewest:
+        warnings.warn(OverdispersionWarning(
+            f"{overdispersion} overdispersion was requested but the table has {len(data)} units, fewer than "
+            f"{fewest}: phi would be estimated from the same few z-scores it divides, and then no unit could "
+            f"pass the {levels[-1] * 100:g} % limits, so the exact limits are kept",
+            reason="few_units", n_units=len(data), fewest=fewest), stacklevel=2)
+        method += f"; {overdispersion} overdispersion requested, not applied: {len(data)} units, fewer than {fewest}"
+    elif overdispersion is not None:
         phi = L.winsorised_phi(z)
         if phi <= 1:
             message = (
                 f"{overdispersion} overdispersion was requested but phi = {phi:.3f} <= 1: the units "
                 "vary no more than chance allows, so the exact limits are kept"
             )
-            warnings.warn(message, OverdispersionWarning, stacklevel=2)
+            warnings.warn(OverdispersionWarning(message), stacklevel=2)
             method += f"; {overdispersion} overdispersion requested, phi = {phi:.3f} <= 1, not applied"
         elif overdispersion == "multiplicative":
             method = f"multiplicative overdispersion, phi = {phi:.3f} (10% winsorised z-scores)"

@@ -183,7 +183,11 @@ def _warning_notes(caught, ctx) -> list[str]:
     """
     t = texts(ctx["lang"])
     notes = []
-    if any(issubclass(w.category, OverdispersionWarning) for w in caught):
+    spread = [w.message for w in caught if issubclass(w.category, OverdispersionWarning)]
+    if any(getattr(w, "reason", None) == "few_units" for w in spread):
+        few = next(w for w in spread if w.reason == "few_units")
+        notes.append(t["note_overdispersion_few"].format(units=few.n_units, fewest=few.fewest))
+    elif spread:
         notes.append(t["note_overdispersion"])
     for unknown, key in ((False, "note_casemix_left_out"), (True, "note_casemix_unknown")):
         left_out = [column_label(w.message.column, ctx["lang"]) for w in caught
