@@ -187,6 +187,13 @@ def test_the_cohort_selection_applies_to_the_spell():
     assert (out["n"], out["events"]) == (1, 0)
 
 
+@pytest.mark.parametrize("conf_level", [95, 0, 1.0])
+def test_a_confidence_level_outside_0_1_is_an_error(conf_level):
+    # review 2026-12-05: 95 gave NaN limits labelled conf_level 95
+    with pytest.raises(AmebenchError, match="conf_level must be in"):
+        reentry(amebench.cohort(_network()), conf_level=conf_level)
+
+
 @pytest.mark.parametrize("gap_days,days", [(90, 30), (90, 90)])
 def test_gap_days_not_shorter_than_days_is_an_error(gap_days, days):
     # A return within gap_days continues the spell, so within days <= gap_days no re-entry

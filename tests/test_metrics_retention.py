@@ -122,6 +122,14 @@ def test_bad_options():
     # exit 2024-03-01 + 30 days = 2024-03-31: no calendar month after the exit month
     with pytest.raises(AmebenchError, match="days >= 31"):
         retention(c, days=30, definition="register")
+    # review 2026-12-05: -1 made every exit a non-respondent (estimate NaN, bounds 0 .. 1)
+    for tolerance in (-1, 2.5, True):
+        with pytest.raises(AmebenchError, match="tolerance must be a whole number"):
+            retention(c, tolerance=tolerance)
+    # review 2026-12-05: no status is "care", so 3 respondents gave 0 % retained, no warning
+    with pytest.raises(AmebenchError, match="outcome 'care' has no follow-up status"):
+        retention(c, outcome="care")
+    retention(c, outcome="care", definition="register")  # no payment after the exit: any outcome
 
 
 def test_a_nonresponse_nearer_to_the_day_does_not_hide_a_usable_follow_up():

@@ -88,6 +88,8 @@ def reentry(
         not shorter than ``days``, or a ``by`` column is not allowed.
     """
     check_cohort(cohort, "reentry")
+    if not 0 < conf_level < 1:
+        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)

@@ -45,10 +45,11 @@ def retention(
         ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
         in the calendar months after the exit month up to the month of exit + days.
     outcome
-        Outcome group (or set of exit reasons) of the exits followed, and of the
-        status that counts as retained.
+        Outcome group (or set of exit reasons) of the exits followed; with the
+        follow-up definition a status equal to one of its exit reasons counts as
+        retained (an outcome with no such status, e.g. ``"care"``, is an error).
     tolerance
-        Largest distance in days between a follow-up and ``days`` after exit.
+        Largest distance in whole days between a follow-up and ``days`` after exit.
     conf_level
         Level of the Wilson interval.
 
@@ -100,8 +101,16 @@ def retention(
         )
     if not 0 < conf_level < 1:
         raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or tolerance < 0:
+        raise AmebenchError(f"tolerance must be a whole number of days >= 0, not {tolerance!r}")
     by = check_by(by, cohort.episodes.columns)
     reasons = outcome_reasons(outcome)
+    if definition == "followup" and not set(reasons) & set(FOLLOWUP_STATUSES):
+        raise AmebenchError(
+            f"outcome {outcome!r} has no follow-up status of its own (statuses: {', '.join(FOLLOWUP_STATUSES)}), "
+            "so no exit to it could count as retained; use definition='register' (no welfare payment after "
+            "the exit) or an outcome such as 'work_or_studies'"
+        )
     ep = cohort.episodes
     exits = ep[ep["exit_reason"].isin(reasons) & ep["exited_on"].notna() & (ep["exited_on"] <= cohort.as_of)]
     exits = exits.reset_index(drop=True)
