@@ -115,7 +115,25 @@ def test_tied_draws_share_their_average_rank(monkeypatch):
 
     monkeypatch.setattr(ranks.np.random, "default_rng", Constant)
     out = rank_intervals(TABLE, n_sim=200)
-    assert (out["estimate"] == 3.5).all() and (out["ci_low"] == 3.5).all() and (out["ci_high"] == 3.5).all()
+    assert (out["ci_low"] == 3.5).all() and (out["ci_high"] == 3.5).all()
+
+
+def test_units_with_equal_data_get_equal_point_ranks_whatever_the_seed():
+    # Review finding 2026-12-05: the point rank was the median simulated rank, and two units
+    # of 80/200 (and two of 60/200) got ranks 1 and 2 (3 and 4); four identical units got
+    # 2, 2, 3, 3 with seed 0 and 3, 2, 3, 3 with seed 1. Now it is the rank of the shrunken
+    # rate: by hand, equal data, equal posterior means, the average of ranks 1 and 2 = 1.5.
+    table = pd.DataFrame({"unit": list("abcd"), "n": [200] * 4, "events": [80, 80, 60, 60]})
+    for seed in (0, 1, 2):
+        out = rank_intervals(table, seed=seed)
+        assert out["estimate"].tolist() == [1.5, 1.5, 3.5, 3.5]
+        assert (out["ci_low"] <= out["estimate"]).all() and (out["estimate"] <= out["ci_high"]).all()
+    same = pd.DataFrame({"unit": list("abcd"), "n": [200] * 4, "events": [70] * 4})
+    assert rank_intervals(same, seed=1)["estimate"].tolist() == [2.5] * 4
+    # the order of the posterior means is that of compare.shrink's estimates
+    shrunk = shrink(TABLE).set_index("unit")["estimate"]
+    got = rank_intervals(TABLE).set_index("unit")["estimate"]
+    assert (got.rank() == (-shrunk).rank()).all()
 
 
 def test_quarter_is_k_over_4_rounded_half_up():

@@ -143,7 +143,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
 
 
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
-    """Draw each unit's median rank with its rank interval (1 = best).
+    """Draw each unit's rank (of its shrunken rate) with its rank interval (1 = best).
 
     Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
     more, an overview without names.
