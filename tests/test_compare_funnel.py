@@ -122,6 +122,15 @@ def test_a_funnel_of_few_units_does_not_estimate_overdispersion():
     assert funnel(_table([337, 118, 250], [1000] * 3), overdispersion="multiplicative", levels=(0.95,)).phi > 1
 
 
+def test_levels_must_be_a_sequence():
+    # review 2026-12-05: levels=0.95 was a bare TypeError ('float' object is not iterable)
+    table = _table([3, 5], [10, 10])
+    for levels in (0.95, "0.95"):
+        with pytest.raises(AmebenchError, match=r"levels must be a sequence of levels, e.g. \(0.95, 0.998\)"):
+            funnel(table, levels=levels)
+    assert funnel(table, levels=np.array([0.998, 0.95])).levels == (0.95, 0.998)
+
+
 def test_bad_input_is_a_clear_error():
     with pytest.raises(AmebenchError, match="events"):
         funnel(pd.DataFrame({"unit": ["a"], "n": [10]}))

@@ -142,7 +142,9 @@ def funnel(
     Notes
     -----
     Without overdispersion the limits are exact binomial (Poisson for ratios) with
-    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`). z-scores are on
+    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`), which puts both
+    about 0.5/n below a placement symmetric in the two tails: with small units "above"
+    comes more often than "below" when no unit differs (docs/methods.md). z-scores are on
     the proportion scale, :math:`z_i = (y_i - \\theta)/s_i` with
     :math:`s_i^2 = \\theta(1-\\theta)/n_i` (ratios: :math:`s_i^2 = 1/E_i`). With
     ``"multiplicative"``, :math:`\\phi` is the mean of the squared z-scores after
@@ -169,6 +171,8 @@ def funnel(
         raise AmebenchError(f"overdispersion must be one of {list(_OVERDISPERSION)}, not {overdispersion!r}")
     if kind not in _KINDS:
         raise AmebenchError(f"kind must be one of {list(_KINDS)}, not {kind!r}")
+    if isinstance(levels, (str, bytes)) or not isinstance(levels, (Sequence, np.ndarray)):
+        raise AmebenchError(f"levels must be a sequence of levels, e.g. (0.95, 0.998), not {levels!r}")
     levels = tuple(sorted(check_level(level, "level") for level in levels))
     if not levels:
         raise AmebenchError("levels must hold at least one level, e.g. (0.95, 0.998)")
