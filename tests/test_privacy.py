@@ -262,6 +262,22 @@ def test_a_number_with_a_typeset_dash_or_space_is_read_and_hidden(form):
     assert redact_numbers(f"value {form}; line 3") == "value <personnummer: hidden>; line 3"
 
 
+def test_nine_digits_valid_with_a_leading_zero_say_so():
+    # Newcomer review 2026-12-05: an Excel column of numbers drops the leading 0 of people
+    # born 2000-2009 (0502149800 -> 502149800); every such row was "not 10 or 12 digits".
+    # 050214-9800 is valid (synthetic; Luhn by hand: 0 5 0 2 1 4 9 8 0 weighted 2 1 2 1 ..
+    # -> 0 5 0 2 2 4 18->9 8 0 = 30, check digit 0).
+    from amebench._pseudonyms import _REASONS, _check_digits
+    from amebench.privacy import REASON_ZERO
+
+    assert is_valid_personnummer("0502149800", as_of=AS_OF)
+    with pytest.raises(IdentityNumberError, match="9 digits, valid with a leading 0"):
+        validate_personnummer("502149800", as_of=AS_OF)
+    _, _, why = _check_digits(["502149800", " 502149800 ", "502149801", "12345"], pd.Timestamp(AS_OF).date())
+    assert [_REASONS[w] for w in why] == [REASON_ZERO, REASON_ZERO, "<personnummer: not 10 or 12 digits>",
+                                          "<personnummer: not 10 or 12 digits>"]
+
+
 @pytest.mark.parametrize("form", ["19811218/9876", "811218.9876", "811218_9876"])
 def test_a_number_with_another_separator_is_hidden_though_not_read(form):
     # Not a form of the number the readers accept (rejected in a personnummer column), but

@@ -21,6 +21,7 @@ from .privacy import (
     REASON_CHECK,
     REASON_DATE,
     REASON_FORMAT,
+    REASON_ZERO,
     _DASHES,
 )
 
@@ -30,8 +31,8 @@ _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
 #: The reject placeholders by code (0: valid).
-_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK)
-_FORMAT, _DATE, _CHECK = 1, 2, 3
+_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK, REASON_ZERO)
+_FORMAT, _DATE, _CHECK, _ZERO = 1, 2, 3, 4
 _NUMBER = r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$"
 
 
@@ -120,10 +121,27 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     luhn_ok = ((prod - 9 * (prod > 9)).sum(axis=1) % 10) == 0
     why[idx] = np.where(~date_ok, _DATE, np.where(~luhn_ok, _CHECK, 0))
     good = date_ok & luhn_ok
+    _zero_lost(arr, why, ref)
     y = year[good]
     century_digits = np.stack([y // 1000 % 10, y // 100 % 10, y // 10 % 10, y % 10], axis=1)
     normalised = (np.concatenate([century_digits, digits[good, 2:]], axis=1) + 48).astype(np.uint8)
     return idx[good], normalised, why
+
+
+def _zero_lost(arr, why: np.ndarray, ref: _dt.date) -> None:
+    """Mark as ``_ZERO`` the values of ``why`` ``_FORMAT`` that are 9 digits and valid with a leading
+    0 (a 10-digit number of someone born 2000-2009 in a number cell of a spreadsheet)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    short = np.flatnonzero(why == _FORMAT)
+    if not len(short):
+        return
+    digits = pc.utf8_trim_whitespace(arr.take(pa.array(short)))
+    maybe = pc.match_substring_regex(digits, r"^[0-9]{9}$").fill_null(False).to_numpy(zero_copy_only=False)
+    if maybe.any():
+        padded = pc.binary_join_element_wise("0", digits.filter(pa.array(maybe)), "")
+        why[short[maybe][_check_digits(padded, ref)[2] == 0]] = _ZERO
 
 
 def _check_unique(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray]:

@@ -70,6 +70,8 @@ _SEPARATOR = rf"[-+/._{_DASHES}]"
 REASON_FORMAT = "<personnummer: not 10 or 12 digits>"
 REASON_DATE = "<personnummer: invalid date>"
 REASON_CHECK = "<personnummer: invalid check digit>"
+#: 9 digits that a leading 0 makes a valid number (born 2000-2009): a number cell (Excel) drops it.
+REASON_ZERO = "<personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>"
 
 
 class IdentityNumberError(AmebenchError):
@@ -87,9 +89,11 @@ def _luhn_ok(ten: str) -> bool:
 
 def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
     """Return (normalised 12 digits, None) or (None, reason placeholder)."""
-    m = _PATTERN.match(re.sub(r"\s", "", value).translate(_AS_HYPHEN))
+    plain = re.sub(r"\s", "", value).translate(_AS_HYPHEN)
+    m = _PATTERN.match(plain)
     if m is None:
-        return None, REASON_FORMAT
+        zero = len(plain) == 9 and plain.isascii() and plain.isdigit() and _check("0" + plain, ref)[0]
+        return None, REASON_ZERO if zero else REASON_FORMAT
     century, six, sep, four = m.groups()
     yy, mm, dd = int(six[:2]), int(six[2:4]), int(six[4:6])
     day = dd - COORDINATION_DAY_OFFSET if dd > COORDINATION_DAY_OFFSET else dd
