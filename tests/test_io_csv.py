@@ -187,10 +187,19 @@ def test_unmapped_codes_listed_with_counts_and_lines_to_add(tmp_path):
     with pytest.raises(UnmappedCodeError) as info:
         read_network(folder)
     msg = str(info.value)
-    assert '"Arbete 75%" = "..."   # 2 rows; add under [episodes.codes.exit_reason] in profiles/u1.toml' in msg
-    assert '"Flytt" = "..."   # 1 row; add under [episodes.codes.exit_reason] in profiles/u1.toml' in msg
-    assert '"Gul" = "..."   # 2 rows; add under [episodes.codes.readiness] in profiles/u1.toml' in msg
-    assert '"kanske" = "..."   # 1 row; add under [episodes.codes.born_abroad]' in msg
+    # with the lines the codes are on (newcomer review 2026-12-05: counts only), header line 1
+    assert ('"Arbete 75%" = "..."   # 2 rows (lines 2, 3); add under [episodes.codes.exit_reason] in '
+            'profiles/u1.toml') in msg
+    assert '"Flytt" = "..."   # 1 row (line 4); add under [episodes.codes.exit_reason] in profiles/u1.toml' in msg
+    assert '"Gul" = "..."   # 2 rows (lines 2, 3); add under [episodes.codes.readiness] in profiles/u1.toml' in msg
+    assert '"kanske" = "..."   # 1 row (line 4); add under [episodes.codes.born_abroad]' in msg
+
+
+def test_an_unmapped_code_on_many_lines_names_the_first_three(tmp_path):
+    rows = [f"E{i};811218-9876;2024-01-05;2024-02-01;Flytt;;K;" for i in range(5)]
+    folder = write_network(tmp_path, _episodes(*rows))
+    with pytest.raises(UnmappedCodeError, match=r'"Flytt" = "\.\.\."   # 5 rows \(lines 2, 3, 4, \.\.\.\)'):
+        read_network(folder)
 
 
 def test_canonical_codes_pass_and_case_ignore(tmp_path):

@@ -110,7 +110,25 @@ def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
     return mapping
 
 
-def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) -> UnmappedCodeError:
+#: Lines of an unmapped code named in the error, at most.
+_LINES_SHOWN = 3
+
+
+def _first_lines(values: pd.Series, rows: np.ndarray, lines: np.ndarray) -> dict:
+    """The first input lines of each value among ``rows`` (at most ``_LINES_SHOWN``)."""
+    pos = np.flatnonzero(rows)
+    table = pd.DataFrame({"value": values.iloc[pos].astype(str).to_numpy(), "line": np.asarray(lines)[pos]})
+    first = table.groupby("value", sort=False)["line"].apply(lambda s: sorted(s)[:_LINES_SHOWN])
+    return first.to_dict()
+
+
+def _lines_text(lines) -> str:
+    return ("line " if len(lines) == 1 else "lines ") + ", ".join(str(int(x)) for x in lines)
+
+
+def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
+                    where: dict | None = None) -> UnmappedCodeError:
+    """The error listing each unmapped code with its rows (and, with ``where``, its first lines)."""
     lines = []
     total = 0
     for column, values in unmapped.items():
@@ -119,6 +137,9 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
         for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
             total += 1
             rows = f'{count} row{"s" if count != 1 else ""}'
+            at = (where or {}).get(column, {}).get(value)
+            if at:
+                rows += f" ({_lines_text(at)}{', ...' if count > len(at) else ''})"
             if re.fullmatch(_NUMBER_SHAPE, value):
                 # an identity number in a code column (never echoed): no profile line maps it
                 lines.append(f"  {HIDDEN}   # {rows}: a personal identity number in this code column; "
@@ -127,7 +148,7 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict) ->
                 continue
             value = redact_numbers(value, limit=80)
             lines.append(
-                f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {count} row{"s" if count != 1 else ""}; '
+                f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {rows}; '
                 f"add under [{table}.codes.{column}] in {profile.source}"
             )
     exc = UnmappedCodeError(
@@ -334,7 +355,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     # The costly part of pseudonymisation, while the amounts are parsed; its rejects are
     # still added below, in their place.
     early = _early_identity(text, present, profile, key, as_of, memo)
-    unmapped = {}
+    unmapped, where = {}, {}
     if amounts is not None:
         text["amount_sek"], first_present, parsed = amounts.result()
         present["amount_sek"] = first_present & ~repeat
@@ -379,11 +400,13 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             )
             if miss:
                 unmapped[column] = miss
+                where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
             frame[column] = values
         elif column in schema.CODE_LISTS:
             values, miss = map_codes(s, p, column, tp.codes.get(column, {}), profile.codes_case)
             if miss:
                 unmapped[column] = miss
+                where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
             frame[column] = values
         else:
             frame[column] = as_strings(s, p)
@@ -393,7 +416,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                     "an episode id must not identify a person: export the case number instead"
                 )
     if unmapped:
-        raise _unmapped_error(raw.label, profile, table, unmapped)
+        raise _unmapped_error(raw.label, profile, table, unmapped, where)
     if table == "episodes" and as_of is None:
         latest = pd.concat([frame.get("enrolled_on", pd.Series(dtype=schema.DATE)),
                             frame.get("exited_on", pd.Series(dtype=schema.DATE))]).max()
