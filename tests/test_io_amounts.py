@@ -6,7 +6,7 @@ after the reference trimming and missing-marker search of tests/test_io_parse.py
 Cells are drawn as exports write amounts and as they break them: signs (including the
 typographic minus U+2212), thousands groups separated by spaces, no-break spaces
 (U+00A0), narrow no-break spaces (U+202F), figure spaces (U+2007) or the thousands
-mark, decimal parts, currency marks (kr, kr., SEK, sek, :-, KR, a doubled kr), spaces
+mark, decimal parts, currency marks (kr, kr., SEK, sek, :-, ,-, KR, a doubled kr), spaces
 around, in six decimal/thousands dialects, plus arbitrary text.
 """
 
@@ -19,7 +19,7 @@ from test_io_parse import _SPACES, MISSING, _column, _ref_missing, _ref_trim, od
 
 from amebench.io import amounts as amounts_module
 
-_CURRENCY = r"(?i)\s*(kr\.?|sek|:-)\s*$"
+_CURRENCY = r"(?i)\s*(kr\.?|sek|:-|,-)\s*$"  # ",-" added 2026-12-05 (newcomer review: "5 000,-")
 
 
 def _ref_amounts(series, *, decimal, thousands, present):
@@ -45,7 +45,7 @@ def amounts(draw, decimal=",", thousands=" "):
     sep = draw(st.sampled_from([" ", "\u00a0", "\u202f", "\u2007", thousands or "", ""]))
     body = str(groups[0]) + "".join(sep + f"{g:03d}" for g in groups[1:])
     frac = draw(st.sampled_from(["", decimal + "5", decimal + "50", decimal + "05", decimal + "123", decimal, "." + "5"]))
-    suffix = draw(st.sampled_from(["", " kr", "kr", " kr.", " SEK", "sek", ":-", " KR", "\u00a0kr", " kr kr"]))
+    suffix = draw(st.sampled_from(["", " kr", "kr", " kr.", " SEK", "sek", ":-", ",-", " KR", "\u00a0kr", " kr kr"]))
     around = draw(st.sampled_from(["", " ", "\u00a0", "\t"]))
     return around + sign + body + frac + suffix + around
 
@@ -164,3 +164,10 @@ def test_numbers_are_read_as_their_text_would_be(values, dtype):
     shown = notnum | negative
     assert text_of_rows(column, shown)[shown].astype(object).tolist() == text[shown].tolist()
     assert (text_of_rows(column, shown)[~shown] == "").all()
+
+
+def test_whole_kronor_written_with_comma_dash():
+    # Newcomer review 2026-12-05: "5 000,-" (whole kronor, as "500:-") was not a number.
+    cells = pd.Series(["5 000,-", "500:-", "12,-", ",-"])
+    values, notnum, _ = amounts_module.parse_amounts(cells, decimal=",", thousands=" ", present=np.ones(4, bool))
+    assert values[:3].tolist() == [5000.0, 500.0, 12.0] and notnum.tolist() == [False, False, False, True]

@@ -17,7 +17,7 @@ from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
 
 __all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "numeric_amounts"]
 
-_CURRENCY = r"(?i)\s*(kr\.?|sek|:-)\s*$"
+_CURRENCY = r"(?i)\s*(kr\.?|sek|:-|,-)\s*$"  # ":-" and ",-": whole kronor (500:-, 5 000,-)
 
 #: Currency marks the fast path removes (a subset of what ``_CURRENCY`` removes); "kr."
 #: before "kr" so that the dot goes with it.
@@ -109,8 +109,8 @@ def parse_amounts(series: pd.Series, *, decimal: str, thousands: str, present: n
 
     Notes
     -----
-    The rule: remove a currency mark at the end (``kr``, ``kr.``, ``SEK``, ``:-``, any
-    case) with the spaces before it, then every space (also no-break and narrow no-break
+    The rule: remove a currency mark at the end (``kr``, ``kr.``, ``SEK``, ``:-``, ``,-``,
+    any case) with the spaces before it, then every space (also no-break and narrow no-break
     spaces) and the thousands mark; the decimal mark becomes ``.`` and the typographic
     minus ``-``; what is left must be a finite number. Cells of the common shapes
     (:func:`_fast_shape`) are converted with Arrow kernels, the others with the rule
