@@ -169,6 +169,18 @@ def test_several_problems_make_one_reject_row(tmp_path):
     assert row["column"] == "Inskrivningsdatum; Personnummer"
 
 
+def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
+    # Newcomer review 2026-12-05: 45123 (2023-07-14 as Excel counts days from 1899-12-30)
+    # got the plain date reason; a five-digit number now says what it is, in both languages.
+    from amebench.labels import reason_label
+
+    net = read_network(write_network(tmp_path, _episodes("E1;811218-9876;45123;;;;;", "E2;701063-2391;12345;;;;;")))
+    reasons = net.rejects.set_index("line")["reason"]
+    assert reasons[2].startswith("date is a number, as a spreadsheet stores dates (days from 1899-12-30)")
+    assert reasons[3].startswith("date does not parse or does not exist")
+    assert reason_label(reasons[2], "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum")
+
+
 def test_strict_raises_at_first_reject_without_the_number(tmp_path):
     folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;811218-9875;2024-01-05;;;;;"))
     with pytest.raises(RejectError) as info:

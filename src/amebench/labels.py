@@ -233,6 +233,10 @@ def figure_text(key: str, lang: str = "en", **fields) -> str:
 
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
+    (r"date is a number, as a spreadsheet stores dates \(days from 1899-12-30\): format the column as dates "
+     r"before the export \(expected format: ([^)]*)\)",
+     r"datumet är ett tal, som ett kalkylark lagrar datum (dagar från 1899-12-30): formatera kolumnen som "
+     r"datum före exporten (väntat format: \1)"),
     (r"date does not parse or does not exist \(expected format: ([^)]*)\)",
      r"datumet kan inte tolkas eller finns inte (väntat format: \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),

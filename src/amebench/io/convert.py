@@ -165,6 +165,13 @@ def _formats_text(formats) -> str:
 
 
 _EXAMPLE_DAY = pd.Timestamp("2024-03-01")
+#: Spreadsheet date serials (days from 1899-12-30) of 1954-10-03 .. 2119-01-10: five digits.
+_SERIAL = r"^\s*[2-7][0-9]{4}(?:[.,]0+)?\s*$"
+
+
+def _excel_serials(values: pd.Series) -> np.ndarray:
+    """Whether each cell is a five-digit number that a spreadsheet would show as a date."""
+    return values.astype("string").str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
 _GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
 
 
@@ -373,7 +380,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
-            st.add(bad, column, s, f"date does not parse or does not exist (expected format: {_formats_text(formats)})")
+            serial = bad & _excel_serials(s)
+            st.add(serial, column, s, "date is a number, as a spreadsheet stores dates (days from 1899-12-30): "
+                   f"format the column as dates before the export (expected format: {_formats_text(formats)})")
+            st.add(bad & ~serial, column, s,
+                   f"date does not parse or does not exist (expected format: {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
