@@ -181,6 +181,22 @@ def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
     assert reason_label(reasons[2], "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum")
 
 
+def test_summary_rows_are_rejected_as_such(tmp_path):
+    # Newcomer review 2026-12-05: a "Summa" row under the data was rejected as "invalid
+    # identity number; empty required field". A first cell starting with a summary word
+    # alone (or before a space or ':') is a summary row, with that reason only; ids that
+    # merely begin with such letters are data.
+    from amebench.labels import reason_label
+
+    net = read_network(write_network(tmp_path, _episodes(
+        "E1;811218-9876;2024-01-05;;;;;", "Total-1;701063-2391;2024-01-05;;;;;", "Summa;;;;;;;", "Totalt: 3;;;;;;;",
+        "TOTAL;;;;;;;")))
+    assert list(net.episodes["episode_id"]) == ["E1", "Total-1"]
+    assert list(net.rejects["line"]) == [4, 5, 6]
+    assert set(net.rejects["reason"]) == {"a summary row (Summa, Totalt …), not data"}
+    assert reason_label(net.rejects["reason"].iloc[0], "sv") == "en summeringsrad (Summa, Totalt …), inte data"
+
+
 def test_strict_raises_at_first_reject_without_the_number(tmp_path):
     folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;811218-9875;2024-01-05;;;;;"))
     with pytest.raises(RejectError) as info:

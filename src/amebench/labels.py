@@ -281,6 +281,7 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      "är ett personnummer, inte en pseudonym; det får inte sparas"),
     (r"the header row repeated inside the file \(were two exports joined\?\)",
      "rubrikraden upprepas inne i filen (har två uttag slagits ihop?)"),
+    (r"a summary row \(Summa, Totalt …\), not data", "en summeringsrad (Summa, Totalt …), inte data"),
     (r"holds what looks like a personal identity number; it must not be kept in this column",
      "innehåller något som liknar ett personnummer; det får inte finnas i denna kolumn"),
 )

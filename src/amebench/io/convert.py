@@ -357,6 +357,13 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     repeat = _repeated_header(text, mapping, n, amounts)
     if repeat.any():
         st.add(repeat, next(iter(mapping)), "", "the header row repeated inside the file (were two exports joined?)")
+    summary = _summary_rows(raw.frame) & ~repeat
+    if summary.any():
+        first = raw.frame.columns[0]
+        column = next((c for c, h in mapping.items() if h == first), next(iter(mapping)))
+        st.add(summary, column, raw.frame[first].astype("string"), "a summary row (Summa, Totalt …), not data")
+    if repeat.any() or summary.any():
+        repeat = repeat | summary
         st.settled = repeat  # no further reasons for these rows: they are not data
         present = {c: p & ~repeat for c, p in present.items()}
     # The costly part of pseudonymisation, while the amounts are parsed; its rejects are
@@ -523,6 +530,27 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
             for rx in _CANDIDATES for m in rx.finditer(cell)
         )
     return out
+
+
+#: The first cell of a summary row an export or a spreadsheet adds under the data: a
+#: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12").
+_SUMMARY = r"^\s*(?:summa|summering|totalsumma|totalt|total)(?:\s|:|$)"
+
+
+def _summary_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Return True for rows whose first cell starts with a summary word (Summa, Totalt …)."""
+    import pyarrow.compute as pc
+
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return np.zeros(len(frame), dtype=bool)
+    first = frame.iloc[:, 0]
+    arrow = arrow_text(first)
+    if arrow is None:  # a Categorical or object column: once per distinct value
+        codes, uniques = pd.factorize(first.astype("string"))
+        hit = pd.Series(uniques, dtype="string").str.contains(_SUMMARY, case=False, regex=True).to_numpy(dtype=bool)
+        return np.append(hit, False)[codes]
+    hit = pc.match_substring_regex(arrow, _SUMMARY, ignore_case=True).fill_null(False)
+    return hit.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _repeated_header(text: dict, mapping: dict, n: int, amounts: _Amounts | None = None) -> np.ndarray:
