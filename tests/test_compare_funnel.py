@@ -198,6 +198,18 @@ def test_drawn_limits_exist_at_every_grid_point():
     assert row["lower"] == pytest.approx(binomial_limit(0.025, 60, result.target), rel=1e-14)
 
 
+def test_ratio_limits_are_drawn_from_the_smallest_expected_count_under_one():
+    # review 2026-12-05: the grid began at 1, so from a unit of E = 0.4 to E = 1 the limit
+    # was drawn as a straight line (upper 95 % 4.20 -> 2.90). Now the grid begins at 0.4
+    # and is dense there; the limits at each point are the exact Poisson ones.
+    table = pd.DataFrame({"unit": list("abc"), "observed": [0, 5, 30], "expected": [0.4, 4.0, 22.0]})
+    limits = funnel(table, kind="ratio").limits
+    upper = limits[limits["level"] == 0.95].set_index("n")["upper"]
+    assert upper.index.min() == 0.4 and (upper.index < 1).sum() > 10
+    for n in upper.index[upper.index < 1][::5]:
+        assert upper[n] == pytest.approx(poisson_limit(0.975, n), rel=1e-12)
+
+
 def test_ratio_funnel_with_a_target_other_than_one():
     # Under target theta, O ~ Poisson(theta E) (Spiegelhalter 2005, A.1.2): at E = 20,
     # theta = 2 the 95 % limits are (r_p - alpha) / E of Poisson(40): 1.378191 and 2.618959

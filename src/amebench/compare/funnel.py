@@ -259,7 +259,10 @@ def funnel(
     out["z"] = z
     out["position"] = position
     out["method"] = method
-    grid = np.unique(np.concatenate([np.geomspace(max(size.min() / 2, 1.0), size.max() * 1.1, _GRID_POINTS), size]))
+    # from half the smallest size, but not below 1 unless a unit is (an expected count under 1:
+    # then from it, not a straight line from it to 1)
+    start = max(size.min() / 2, min(size.min(), 1.0))
+    grid = np.unique(np.concatenate([np.geomspace(start, size.max() * 1.1, _GRID_POINTS), size]))
     if kind == "proportion":  # exact binomial limits exist for whole numbers of exits only
         grid = np.unique(np.round(grid))
     frames = []
