@@ -64,10 +64,12 @@ def test_threaded_read_equals_serial_read(case, tmp_path, monkeypatch):
 #: Episode ids that hold the synthetic number 811218-9876 with spaces (the readers accept
 #: "8112 18 9876" as that number); the old check knew only digits with "-"/"+".
 _SPACED_IDS = ["E 8112 18 9876", "E-811218 9876-2", "19811218 9876", "ärende 81 12 18 - 98 76 / 3",
-               "8112 18 98 76", "JAR 19811218\u20139876", "E 811218\u00a09876", "811218/9876-2"]
+               "8112 18 98 76", "JAR 19811218\u20139876", "E 811218\u00a09876", "811218/9876-2",
+               "JAR 811218\u00ad9876", "E \uff18\uff11\uff11\uff12\uff11\uff18-9876"]
 #: Ordinary ids with spaces and many digits, none holding a valid number.
 _ORDINARY_IDS = ["E1", "AME 2024 0042", "2024-0042 17", "Ärende 12 345 678", "070 123 45 67",
-                 "1 2 3 4 5 6 7 8 9 0", "2024-03-01 nr 12", "A 1234 5678 9012 3456"]
+                 "1 2 3 4 5 6 7 8 9 0", "2024-03-01 nr 12", "A 1234 5678 9012 3456", "20231101_0010",
+                 "2024.03.01_1200"]
 
 
 @pytest.mark.parametrize("episode_id", _SPACED_IDS)

@@ -223,7 +223,7 @@ def test_pseudonyms_are_not_numbers(secrets):
 #: dash read as "-" before the check): spaced so that no six digits stand in a row, or
 #: typeset (an en dash, a no-break space).
 _SPACED_FORMS = ["8112 18 9876", "81 12 18 98 76", "8112 18-98 76", "1981 1218 98 76",
-                 "19811218\u20139876", "811218\u00a09876"]
+                 "19811218\u20139876", "811218\u00a09876", "811218\u00ad9876", "811218\u200b9876"]
 
 
 @pytest.mark.parametrize("form", _SPACED_FORMS)

@@ -246,7 +246,13 @@ def test_redact_numbers_hides_spaced_forms(form):
 #: The synthetic number 811218-9876 written as word processors and Excel write it: an en
 #: dash, a minus sign, a non-breaking hyphen, a no-break or narrow no-break space.
 _TYPESET_FORMS = ["19811218\u20139876", "811218\u22129876", "811218\u20119876", "19811218\u00a09876",
-                  "811218 \u2013 9876", "8112\u202f18\u00a09876"]
+                  "811218 \u2013 9876", "8112\u202f18\u00a09876",
+                  # second review: of no width (soft hyphen, zero-width space, word joiner), other
+                  # dashes (small em dash, hyphen bullet, heavy minus, modifier minus), fullwidth
+                  # digits, a vertical tab
+                  "811218\u00ad9876", "811218\u200b9876", "811218\u20609876", "811218\ufe589876",
+                  "811218\u20439876", "811218\u27969876", "811218\u02d79876",
+                  "\uff18\uff11\uff11\uff12\uff11\uff18-9876", "811218\x0b9876"]
 
 
 @pytest.mark.parametrize("form", _TYPESET_FORMS)
@@ -284,6 +290,13 @@ def test_a_number_with_another_separator_is_hidden_though_not_read(form):
     # a message or reject showing it would show the number.
     assert not is_valid_personnummer(form, as_of=AS_OF)
     assert redact_numbers(f"se {form}") == "se <personnummer: hidden>"
+
+
+@pytest.mark.parametrize("text", ["utdrag_20240301_1200.csv", "202401/202412", "12345678.5000", "811218.9875"])
+def test_digits_with_another_separator_are_shown_unless_a_valid_number(text):
+    # Second review 2026-12-05: '/', '.' and '_' hid file names, periods and amounts; with
+    # them a run is hidden only when it is a valid number (811218.9875: check digit wrong).
+    assert redact_numbers(text) == text
 
 
 def test_redact_numbers_keeps_dates_and_short_numbers():

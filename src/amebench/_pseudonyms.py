@@ -23,6 +23,7 @@ from .privacy import (
     REASON_FORMAT,
     REASON_ZERO,
     _DASHES,
+    _PLUSES,
 )
 
 
@@ -90,9 +91,12 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     plain, cent, ten, plus = _plain_forms(arr)
     rest = np.flatnonzero(~plain)
     if len(rest):
-        # as _check: spaces of any kind out (RE2's \s is ASCII; \p{Z} holds the no-break ones), dashes as '-'
-        clean = pc.replace_substring_regex(arr.take(pa.array(rest)), r"[\s\p{Z}]", "")
+        # as _check: NFKC, spaces of any kind (Python's \s: RE2's \s lacks \v and \x1c-\x1f, \p{Z}
+        # holds the no-break ones) and characters of no width (\p{Cf}) out, dashes as '-', pluses as '+'
+        clean = pc.utf8_normalize(arr.take(pa.array(rest)), "NFKC")
+        clean = pc.replace_substring_regex(clean, r"[\t-\r\x1c-\x20\x85\p{Z}\p{Cf}]", "")
         clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
+        clean = pc.replace_substring_regex(clean, f"[{_PLUSES}]", "+")
         parts = pc.extract_regex(clean, _NUMBER)
         ok = parts.is_valid().to_numpy(zero_copy_only=False)
         if ok.any():

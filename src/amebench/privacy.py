@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ __all__ = [
     "redact_numbers",
     "looks_like_identity_number",
     "identity_number_cells",
+    "visible_text",
     "NOT_A_NUMBER",
     "HIDDEN_NUMBER",
     "KEY_ENV",
@@ -58,13 +60,29 @@ PLUS_AGE = 100
 
 _PATTERN = re.compile(r"^([0-9]{2})?([0-9]{6})([-+]?)([0-9]{4})$")
 #: Dashes that word processors, Excel and typesetting put for '-' (hyphen, non-breaking
-#: hyphen, figure dash, en dash, em dash, horizontal bar, minus sign, small and fullwidth
-#: hyphen-minus): a number written with one is read as written with '-'.
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_AS_HYPHEN = str.maketrans(dict.fromkeys(_DASHES, "-"))
-#: What may stand before the last four digits in a value a message or reject would show:
-#: '-', '+', any dash, '/', '.' or '_' (hidden on the safe side, valid or not).
-_SEPARATOR = rf"[-+/._{_DASHES}]"
+#: hyphen, figure dash, en dash, em dash, horizontal bar, minus sign, hyphen bullet,
+#: modifier minus, heavy minus, small em dash, small and fullwidth hyphen-minus): a
+#: number written with one is read as written with '-'.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\u02d7\u2796\ufe58\ufe63\uff0d"
+#: ... and plus signs (small, fullwidth, heavy), read as '+'.
+_PLUSES = "\ufe62\uff0b\u2795"
+_AS_ASCII = str.maketrans(dict.fromkeys(_DASHES, "-") | dict.fromkeys(_PLUSES, "+"))
+#: Before the last four digits: '-', '+' or one of those, hidden valid or not ...
+_SEPARATOR = rf"[-+{_DASHES}{_PLUSES}]"
+#: ... or '/', '.', '_', ':' or ',', hidden only when the number is valid ("20240301_1200"
+#: in a file name, "202401/202412" and "12345678,5000" are mostly not numbers).
+_LOOSE_SEPARATOR = "[/._:,]"
+#: Characters of no width or shape (soft hyphen, zero-width space, word joiner, ...:
+#: Unicode category Cf) that text pasted from the web carries between digits.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def visible_text(text: str) -> str:
+    """Return ``text`` as the identity-number checks read it: NFKC (fullwidth digits are
+    digits) and without characters of no width (soft hyphen, zero-width space ...)."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 # Reasons, written as the placeholder shown instead of the number.
 REASON_FORMAT = "<personnummer: not 10 or 12 digits>"
@@ -89,7 +107,7 @@ def _luhn_ok(ten: str) -> bool:
 
 def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
     """Return (normalised 12 digits, None) or (None, reason placeholder)."""
-    plain = re.sub(r"\s", "", value).translate(_AS_HYPHEN)
+    plain = re.sub(r"\s", "", visible_text(value)).translate(_AS_ASCII)
     m = _PATTERN.match(plain)
     if m is None:
         zero = len(plain) == 9 and plain.isascii() and plain.isdigit() and _check("0" + plain, ref)[0]
@@ -333,8 +351,14 @@ def pseudonymise_column(values: pd.Series, key, as_of, *,
 
 #: Any run of digits that could hold a 10- or 12-digit identity number, with a separator
 #: (``_SEPARATOR``) or none before the last four and spaces of any kind between the digits
-#: ("19811218 9876", "811218 – 9876" and "19811218/9876" are numbers too).
+#: ("19811218 9876" and "811218 – 9876" are numbers too), in :func:`visible_text`.
 _NUMBER_RUN = re.compile(rf"[0-9](?:\s*[0-9]){{5,7}}\s*{_SEPARATOR}?\s*[0-9](?:\s*[0-9]){{3}}")
+#: The same with '/', '.' or '_' before the last four ("19811218/9876"): hidden when valid.
+_LOOSE_RUN = re.compile(rf"(?<![0-9])[0-9](?:\s*[0-9]){{5,7}}\s*{_LOOSE_SEPARATOR}\s*[0-9](?:\s*[0-9]){{3}}(?![0-9])")
+
+
+def _valid_loose(match: re.Match) -> bool:
+    return is_valid_personnummer(re.sub(_LOOSE_SEPARATOR, "-", match.group()))
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
@@ -369,10 +393,13 @@ def looks_like_identity_number(text) -> bool:
     """Return whether ``text`` holds a digit run that :func:`redact_numbers` would hide.
 
     Valid or not (a number with a typo is still a number), with or without ``-``/``+``
-    and spaces: ``"8112189876"``, ``"19811218-9876"``, ``"8112 18 9876"``. Short digit
-    runs such as a municipality code (``"0180"``) do not count.
+    (or a typeset dash) and spaces of any kind: ``"8112189876"``, ``"19811218-9876"``,
+    ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.`` or ``_`` only when valid.
+    Fullwidth digits and characters of no width count as :func:`visible_text` reads
+    them. Short digit runs such as a municipality code (``"0180"``) do not count.
     """
-    return _NUMBER_RUN.search(str(text)) is not None
+    text = visible_text(str(text))
+    return _NUMBER_RUN.search(text) is not None or any(_valid_loose(m) for m in _LOOSE_RUN.finditer(text))
 
 
 def redact_numbers(text, *, limit: int | None = 200) -> str:
@@ -388,9 +415,11 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
     Returns
     -------
     str
-        The text with each run of 6-8 digits, an optional ``-``/``+`` and 4 digits
-        (spaces between them allowed) replaced by ``<personnummer: hidden>`` (valid or
-        not: a number with a typo is still a number), then shortened.
+        The text (as :func:`visible_text` reads it) with each run of 6-8 digits, an
+        optional ``-``/``+`` or typeset dash and 4 digits (spaces of any kind between
+        them allowed) replaced by ``<personnummer: hidden>`` (valid or not: a number
+        with a typo is still a number), and each such run with ``/``, ``.`` or ``_``
+        before the last four that is a valid number; then shortened.
 
     Notes
     -----
@@ -398,7 +427,8 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
     Long digit runs (account numbers, ids of 10+ digits) are hidden too: in a message
     that is the safe side.
     """
-    s = _NUMBER_RUN.sub(HIDDEN_NUMBER, str(text))
+    s = _NUMBER_RUN.sub(HIDDEN_NUMBER, visible_text(str(text)))
+    s = _LOOSE_RUN.sub(lambda m: HIDDEN_NUMBER if _valid_loose(m) else m.group(), s)
     if limit is not None and len(s) > limit:
         s = s[:limit] + f"… ({len(s)} characters)"
     return s

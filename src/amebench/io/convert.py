@@ -140,7 +140,7 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
             at = (where or {}).get(column, {}).get(value)
             if at:
                 rows += f" ({_lines_text(at)}{', ...' if count > len(at) else ''})"
-            if re.fullmatch(_NUMBER_SHAPE, value):
+            if re.fullmatch(_NUMBER_SHAPE, privacy.visible_text(value)):
                 # an identity number in a code column (never echoed): no profile line maps it
                 lines.append(f"  {HIDDEN}   # {rows}: a personal identity number in this code column; "
                              f"check which header [{table}.columns] {column} names in {profile.source}, "
@@ -482,11 +482,15 @@ _FREE_TEXT = ("episode_id",)
 # any kind between the digits, as redaction hides it) not glued to other digits, anywhere
 # in a cell. Zero-width matches: every start is tried, so "1 811218 9876" also yields
 # "811218 9876".
-_CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?:\s*[0-9]){{{head - 1}}}\s*{privacy._SEPARATOR}?\s*"
+_CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?:\s*[0-9]){{{head - 1}}}\s*"
+                               rf"(?:{privacy._SEPARATOR}|{privacy._LOOSE_SEPARATOR})?\s*"
                                rf"[0-9](?:\s*[0-9]){{3}})(?![0-9]))")
                     for head in (8, 6))
-#: '/', '.' or '_' before the last four digits of a number in an episode id: read as '-'
-_AS_HYPHEN = str.maketrans(dict.fromkeys("/._", "-"))
+#: '/', '.', '_', ':' or ',' before the last four digits of a number in an episode id: read as '-'
+_AS_HYPHEN = str.maketrans(dict.fromkeys("/._:,", "-"))
+#: A cell that may hold a number: a digit run with any separator, or any non-ASCII character
+#: (fullwidth digits, characters of no width: :func:`amebench.privacy.visible_text`).
+_MAYBE_NUMBER = f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|[^\\x00-\\x7f]"
 
 
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
@@ -522,9 +526,9 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
         return present & np.append(per, False)[text.cat.codes.to_numpy()]
     out = np.zeros(len(text), dtype=bool)
-    maybe = present & text.str.contains(privacy._NUMBER_RUN.pattern, regex=True).to_numpy(dtype=bool)
+    maybe = present & text.str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
-        cell = text.iloc[pos]
+        cell = privacy.visible_text(text.iloc[pos])
         out[pos] = any(
             privacy.is_valid_personnummer(m.group(1).translate(_AS_HYPHEN), as_of=as_of)
             for rx in _CANDIDATES for m in rx.finditer(cell)

@@ -16,7 +16,7 @@ from .. import schema
 from ..exceptions import RejectError
 from ..privacy import _NUMBER_RUN
 from ..privacy import HIDDEN_NUMBER as HIDDEN
-from ..privacy import redact_numbers
+from ..privacy import looks_like_identity_number, redact_numbers, visible_text
 from .parse import drop_unused
 
 __all__ = ["FileState", "finalise", "HIDDEN"]
@@ -75,9 +75,10 @@ class FileState:
             # Belt and braces: a value shaped like an identity number is never shown,
             # nor a digit run inside a value that could be one (what redact_numbers hides);
             # long values are shortened.
+            shown = np.array([visible_text(str(v)) for v in shown], dtype=object)  # as the checks read it
             shaped = pd.Series(shown, dtype=object).astype(str).str.fullmatch(_NUMBER_SHAPE).to_numpy(dtype=bool)
             shown = np.where(shaped, HIDDEN, shown).astype(object)
-            risky = np.array([len(v) > _SHOWN_LIMIT or _NUMBER_RUN.search(v) is not None for v in shown], dtype=bool)
+            risky = np.array([len(v) > _SHOWN_LIMIT or looks_like_identity_number(v) for v in shown], dtype=bool)
             if risky.any():
                 shown[risky] = [redact_numbers(v, limit=_SHOWN_LIMIT) for v in shown[risky]]
         self.problems.append((pos, self.header(column), shown, reason))
