@@ -1051,3 +1051,17 @@ def test_a_large_unit_of_rare_outcomes_is_not_taken_for_a_predicted_one():
     assert not [w for w in caught if w.reason == "predicted"]
     assert out.loc["u0", "expected"] == pytest.approx(n0 / (n0 + n1), rel=1e-6)
     assert out.loc["u0", "method"].startswith("indirect standardisation")
+    # second review: the sum alone took a small unit of a rare outcome for a predicted one:
+    # "far" reaches work in 2 of 20,005 exits (a's and c's first), so b's 5 exits of "far"
+    # have p-hat 1e-4 each (sum 5e-4 < 1e-3) though they are not separated. Each exit's
+    # p-hat must also lie within 1e-6 of its outcome. By hand: E_b = 5 x 2 / 20,005.
+    small = pd.DataFrame({
+        "unit": np.repeat(["a", "c", "b"], [10_500, 10_500, 5]),
+        "exit_reason": np.concatenate([np.where(np.arange(10_500) % 10_000 == 0, "work", "dropped_out")] * 2
+                                      + [np.full(5, "dropped_out")]),
+        "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+        "readiness": np.concatenate([np.repeat(["far", "near"], [10_000, 500])] * 2 + [np.full(5, "far")]),
+    })
+    got, caught = _caught_risk_adjusted(small, casemix=("readiness",))
+    assert not [w for w in caught if w.reason == "predicted"]
+    assert got.table.set_index("unit").loc["b", "expected"] == pytest.approx(5 * 2 / 20_005, rel=1e-6)

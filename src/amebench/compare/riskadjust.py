@@ -129,12 +129,12 @@ def risk_adjusted(
     (``reason="not_adjustable"``) names it. The one unit of a network of one unit is
     not adjustable either, without a warning: ``method`` says so. When the model
     predicts every exit's outcome (every exit has the same outcome, and no GLM is fitted;
-    or the case-mix levels separate the outcomes: :math:`\\sum_i |\\hat p_i - y_i| < 10^{-3}`
-    over every exit), every unit's E is its O: no unit is adjustable, and one
-    :class:`CaseMixWarning` (``reason="predicted"``) says so; a unit whose exits the
-    model predicts (quasi-separation: levels with which every exit, or none, reaches the
-    outcome; the same sum over its exits) is not adjustable either, with such a warning
-    naming it. A design column in the span
+    or the case-mix levels separate the outcomes: every :math:`|\\hat p_i - y_i| < 10^{-6}`
+    and their sum, a bound on :math:`|E - O|`, under :math:`10^{-3}`), every unit's E is
+    its O: no unit is adjustable, and one :class:`CaseMixWarning` (``reason="predicted"``)
+    says so; a unit whose exits the model predicts (quasi-separation: levels with which
+    every exit, or none, reaches the outcome; the same test over its exits) is not
+    adjustable either, with such a warning naming it. A design column in the span
     of the columns before it (two variables whose ``unknown`` levels fall on the same
     exits) is left out of the design: the predictions are the same, and the coefficients
     stay identified. Units that hold a
@@ -216,19 +216,23 @@ def risk_adjusted(
         elif unknown.any():
             _warn_not_covered(frame["unit"], unknown, from_ledger=_PRIOR not in frame.columns)
             _warn_months_own(unit_names[fit.moved])
-    # |E - O| of a set of exits is at most the sum of their |p-hat - y|: below _FORESEEN the
-    # model predicts their outcomes (every unit's, when it holds for every exit)
+    # The model predicts a set of exits' outcomes when each p-hat lies within 1e-6 of its y
+    # (separation: an exit of a rare outcome, p-hat 1e-4, is no such exit) and the sum of
+    # their |p-hat - y|, a bound on |E - O|, is under _FORESEEN (a million exits of p-hat
+    # 9e-7 expect 0.9 outcomes)
     miss = np.abs(fit.p_hat - y)
-    predicted = bool(miss.sum() < _FORESEEN)
+    inexact = miss >= 1e-6
+    predicted = bool(not inexact.any() and miss.sum() < _FORESEEN)
     table = (
-        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "miss": miss})
+        pd.DataFrame({"code": unit_codes, "y": y, "p": fit.p_hat, "miss": miss, "inexact": inexact})
         .query("code >= 0")
         .groupby("code", sort=True)
-        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), miss=("miss", "sum"))
+        .agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum"), miss=("miss", "sum"),
+             inexact=("inexact", "sum"))
     )
     alone = (np.ones(len(table), dtype=bool) if predicted
              else _rests_on_itself(fit.design, fit.inverse, unit_codes, len(unit_names))[table.index])
-    foreseen = (table.pop("miss") < _FORESEEN).to_numpy() & ~alone  # the unit's outcomes predicted: E = O
+    foreseen = ((table.pop("miss") < _FORESEEN) & (table.pop("inexact") == 0)).to_numpy() & ~alone  # E = O
     table.insert(0, "unit", np.asarray(unit_names, dtype=object)[table.index])
     table = table.reset_index(drop=True)
     table.loc[alone | foreseen, "expected"] = np.nan
