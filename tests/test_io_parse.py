@@ -190,3 +190,8 @@ def test_a_date_format_of_fields_side_by_side_takes_their_full_width_only():
     assert values[2:].tolist() == [pd.Timestamp("2023-11-05"), pd.Timestamp("2023-07-05")]
     months, bad, _ = parse.parse_months(pd.Series(["20231", "202311"], dtype=object), ["%Y%m"], np.ones(2, dtype=bool))
     assert bad.tolist() == [True, False] and months[1] == pd.Timestamp("2023-11-01")
+    # only the fields that touch need their full width (second review: "20240301 9:05" was
+    # rejected as a whole shorter than "%Y%m%d %H:%M" writes it)
+    cells = pd.Series(["20240301 9:05", "2024031 9:05", "01032024 9:05:00"], dtype=object)
+    _, bad, _ = parse.parse_dates(cells, ["%Y%m%d %H:%M", "%d%m%Y %H:%M:%S"], np.ones(3, dtype=bool))
+    assert bad.tolist() == [False, True, False]

@@ -232,18 +232,35 @@ DATE_MAX = pd.Timestamp("2199-12-31")
 
 #: Two numeric fields side by side in a date format (%Y%m%d, %y%m): their widths are fixed
 _ADJACENT_FIELDS = re.compile(r"%[YymdHMSj]%[YymdHMSj]")
+#: The full width of each numeric field
+_FIELD_WIDTH = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2, "j": 3}
 
 
-def _fixed_width(fmt: str) -> int | None:
-    """The one width of a date written in ``fmt`` when two numeric fields touch, else None.
+def _full_width(fmt: str) -> str | None:
+    """A pattern a date written in ``fmt`` must match when two numeric fields touch, else None.
 
     strptime takes a field's digits without zero padding, so "%Y%m%d" reads 202311 as
     2023-1-1 and 2023111 as 2023-11-1 (or 2023-1-11): without a separator only the full
-    width tells the fields apart.
+    width tells the fields apart. Fields that touch another must have their full width;
+    the others (after a separator: "%Y%m%d %H:%M" takes "20240301 9:05") need not.
     """
     if _ADJACENT_FIELDS.search(fmt) is None:
         return None
-    return len(pd.Timestamp("2024-03-01 12:00:00").strftime(fmt))
+    tokens = re.findall(r"%.|[^%]+", fmt)
+    numeric = [len(t) == 2 and t[0] == "%" and t[1] in _FIELD_WIDTH for t in tokens]
+    parts = []
+    for i, token in enumerate(tokens):
+        if numeric[i]:
+            width = _FIELD_WIDTH[token[1]]
+            touching = (i > 0 and numeric[i - 1]) or (i + 1 < len(tokens) and numeric[i + 1])
+            parts.append(f"[0-9]{{{width}}}" if touching else f"[0-9]{{1,{width}}}")
+        elif token == "%%":
+            parts.append("%")
+        elif token.startswith("%"):
+            parts.append(".+?")  # a name, fraction, zone ...: strptime judges it
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)
 
 
 def _dates(series: pd.Series, formats, present: np.ndarray):
@@ -255,9 +272,9 @@ def _dates(series: pd.Series, formats, present: np.ndarray):
             break
         cells = series[todo]
         parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
-        width = _fixed_width(fmt)
-        if width is not None:  # "202311" is no %Y%m%d date
-            parsed = parsed.where(cells.astype("string").str.len().to_numpy(dtype="float64", na_value=0) == width)
+        pattern = _full_width(fmt)
+        if pattern is not None:  # "202311" is no %Y%m%d date
+            parsed = parsed.where(cells.astype("string").str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool))
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
         got = parsed[ok]
