@@ -82,6 +82,8 @@ def test_fewest_units_for_overdispersion_by_hand():
     # 2.236 / 0.6 = 3.727; 95 % (z 1.960): K = 2 gives 1.414 / 0.9 = 1.571, K = 3
     # 1.732 / 0.8 = 2.165; 99 % (z 2.576): K = 3 2.165, K = 4 2.857.
     assert [fewest_units_for_overdispersion(level) for level in (0.998, 0.95, 0.99)] == [5, 3, 4]
+    # the formula is a lower bound: at 97 % (z 2.170) 3 units reach 2.187 (second review)
+    assert fewest_units_for_overdispersion(0.97) == 3
     z = np.array([10.0, 0.0, 0.0, 0.0, 0.0])
     assert z[0] / np.sqrt(winsorised_phi(z)) == pytest.approx(np.sqrt(5) / 0.6)
 

@@ -1211,21 +1211,36 @@ def test_a_unit_whose_outcomes_the_model_predicts_gets_its_own_note(lang, want):
 @pytest.mark.parametrize("lang", ["en", "sv"])
 def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(lang):
     # Three published units: compare.funnel keeps the exact limits (fewer than 5 units)
-    # and the report says so in its language, with the numbers; phi <= 1 keeps its note.
+    # and the report says so in its language, with the numbers, once when both funnels
+    # say the same, for the one funnel that does otherwise (second review: with 4 units
+    # adjusted and 5 in the raw funnel the note spoke of "the funnel limits", which the raw
+    # funnel had widened); phi <= 1 keeps its note.
     from amebench import compare
     from amebench.exceptions import OverdispersionWarning
     from amebench.report import build
     from amebench.report.i18n import texts
 
-    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [1000] * 3, "events": [337, 118, 250]})
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        compare.funnel(table, overdispersion="multiplicative")
+    t = texts(lang)
+
+    def caught_by(table, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compare.funnel(table, overdispersion="multiplicative", **kwargs)
+        return caught
+
+    three = caught_by(pd.DataFrame({"unit": ["a", "b", "c"], "n": [1000] * 3, "events": [337, 118, 250]}))
+    four = caught_by(pd.DataFrame({"unit": list("abcd"), "observed": [30, 12, 25, 20], "expected": [20.0] * 4}),
+                     kind="ratio")
     ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
-    notes = build._warning_notes(caught, ctx)
-    assert notes == [texts(lang)["note_overdispersion_few"].format(units=3, fewest=5)]
-    assert ("With 3 units" if lang == "en" else "Med 3 enheter") in notes[0]
-    with warnings.catch_warnings(record=True) as caught:
+    few = t["note_overdispersion_few"]
+    assert build._spread_notes(three, three, ctx) == [few.format(units=3, fewest=5, which=t["funnels_both"])]
+    assert ("With 3 units the funnel limits" if lang == "en" else "Med 3 enheter vidgas inte trattens") in \
+        build._spread_notes(three, three, ctx)[0]
+    assert build._spread_notes([], four, ctx) == [few.format(units=4, fewest=5, which=t["funnel_ratio_which"])]
+    assert build._spread_notes(three, four, ctx) == [few.format(units=3, fewest=5, which=t["funnel_raw_which"]),
+                                                     few.format(units=4, fewest=5, which=t["funnel_ratio_which"])]
+    with warnings.catch_warnings(record=True) as flat:
         warnings.simplefilter("always")
         warnings.warn(OverdispersionWarning("phi <= 1"))
-    assert build._warning_notes(caught, ctx) == [texts(lang)["note_overdispersion"]]
+    assert build._spread_notes(flat, flat, ctx) == [t["note_overdispersion"].format(which=t["funnels_both"])]
+    assert build._spread_notes(flat, [], ctx) == [t["note_overdispersion"].format(which=t["funnel_raw_which"])]

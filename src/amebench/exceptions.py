@@ -79,7 +79,7 @@ class OverdispersionWarning(AmebenchWarning):
     - ``"no_excess"``: the data show none (phi <= 1).
     - ``"few_units"``: the table has ``n_units`` units, fewer than ``fewest``: phi would
       be estimated from the same few z-scores it divides, and after dividing by its root
-      no unit could pass the outermost limits
+      (multiplicative overdispersion) no unit could pass the outermost limits
       (:func:`amebench.compare.funnel.fewest_units_for_overdispersion`).
     """
 

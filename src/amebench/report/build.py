@@ -154,12 +154,15 @@ def _funnel(coh, ctx) -> Section:
         warnings.simplefilter("always", AmebenchWarning)
         # limits around the whole network's rate (published), not the units compared's pooled rate
         raw = compare.funnel(rates, target=_network_rate(ctx), overdispersion="multiplicative")
+        of_raw = len(caught)
         # expected counts from a model of every exit of the network (methods text says so)
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
         oe = adjusted.table[["unit", "observed", "expected"]].dropna(subset=["expected"])  # not adjustable
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
+        of_model = len(caught)
         # as the raw funnel; none when no unit could be adjusted (the note says why)
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
+    section.notes += _spread_notes(caught[:of_raw], caught[of_model:], ctx)
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
@@ -170,6 +173,26 @@ def _funnel(coh, ctx) -> Section:
         section.objects["funnel_risk_adjusted"] = ratio
     section.tables["calibration"] = adjusted.calibration
     return section
+
+
+def _spread_notes(raw, ratio, ctx) -> list[str]:
+    """The notes of the two funnels' :class:`OverdispersionWarning` (``raw``, ``ratio``: each
+    funnel's caught warnings): one for both when they say the same, else one for each."""
+    t = texts(ctx["lang"])
+
+    def said(caught):
+        spread = [w.message for w in caught if issubclass(w.category, OverdispersionWarning)]
+        return (spread[0].reason, spread[0].n_units, spread[0].fewest) if spread else None
+
+    def note(what, which):
+        reason, units, fewest = what
+        key = "note_overdispersion_few" if reason == "few_units" else "note_overdispersion"
+        return t[key].format(units=units, fewest=fewest, which=t[which])
+
+    raw, ratio = said(raw), said(ratio)
+    if raw is not None and raw == ratio:
+        return [note(raw, "funnels_both")]
+    return ([note(raw, "funnel_raw_which")] if raw else []) + ([note(ratio, "funnel_ratio_which")] if ratio else [])
 
 
 def _warning_notes(caught, ctx) -> list[str]:
@@ -183,12 +206,6 @@ def _warning_notes(caught, ctx) -> list[str]:
     """
     t = texts(ctx["lang"])
     notes = []
-    spread = [w.message for w in caught if issubclass(w.category, OverdispersionWarning)]
-    if any(getattr(w, "reason", None) == "few_units" for w in spread):
-        few = next(w for w in spread if w.reason == "few_units")
-        notes.append(t["note_overdispersion_few"].format(units=few.n_units, fewest=few.fewest))
-    elif spread:
-        notes.append(t["note_overdispersion"])
     for unknown, key in ((False, "note_casemix_left_out"), (True, "note_casemix_unknown")):
         left_out = [column_label(w.message.column, ctx["lang"]) for w in caught
                     if _casemix(w, "one_value") and (w.message.level == "unknown") == unknown]

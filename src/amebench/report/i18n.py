@@ -402,19 +402,23 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Jämförs inte: {units}, där de flesta avslut saknar känd avslutsorsak.",
     },
     "note_overdispersion": {
-        "en": "The units vary no more than chance allows (φ ≤ 1), so the funnel limits are not widened.",
-        "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så trattens gränser har inte vidgats.",
+        "en": "The units vary no more than chance allows (φ ≤ 1), so the {which} limits are not widened.",
+        "sv": "Enheterna varierar inte mer än slumpen tillåter (φ ≤ 1), så {which} gränser har inte vidgats.",
     },
     "note_overdispersion_few": {
-        "en": "With {units} units the funnel limits are not widened for overdispersion (that takes at least "
+        "en": "With {units} units the {which} limits are not widened for overdispersion (that takes at least "
         "{fewest}): φ would be estimated from these same units' differences, and then no unit could lie outside "
         "the outer limits. A unit outside the limits differs from the network by more than chance; part of that "
         "may be the ordinary variation between units.",
-        "sv": "Med {units} enheter vidgas inte trattens gränser för överspridning (det kräver minst {fewest}): "
+        "sv": "Med {units} enheter vidgas inte {which} gränser för överspridning (det kräver minst {fewest}): "
         "φ skulle skattas ur just dessa enheters skillnader, och då kunde ingen enhet hamna utanför de yttre "
         "gränserna. En enhet utanför gränserna skiljer sig från nätverket mer än slumpen förklarar; en del av "
         "det kan vara vanlig variation mellan enheter.",
     },
+    # whose limits the two notes above speak of: both funnels', or one
+    "funnels_both": {"en": "funnel", "sv": "trattens"},
+    "funnel_raw_which": {"en": "outcome-rate funnel's", "sv": "utfallstrattens"},
+    "funnel_ratio_which": {"en": "risk-adjusted funnel's", "sv": "den riskjusterade trattens"},
     "oe_interval_vs_limits": {
         "en": "The O/E interval in the table does not allow for overdispersion; the funnel limits do "
         "(they are widened by √φ). So a unit can have an O/E interval that excludes 1 and still lie "
