@@ -169,9 +169,13 @@ _EXAMPLE_DAY = pd.Timestamp("2024-03-01")
 _SERIAL = r"^\s*[2-7][0-9]{4}(?:[.,]0+)?\s*$"
 
 
-def _excel_serials(values: pd.Series) -> np.ndarray:
-    """Whether each cell is a five-digit number that a spreadsheet would show as a date."""
-    return values.astype("string").str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
+def _excel_serials(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Whether each of ``rows`` is a five-digit number that a spreadsheet would show as a date."""
+    out = np.zeros(len(values), dtype=bool)
+    at = np.flatnonzero(rows)
+    if len(at):
+        out[at] = values.iloc[at].astype("string").str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
+    return out
 _GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
 
 
@@ -387,7 +391,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             else:
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
-            serial = bad & _excel_serials(s)
+            serial = _excel_serials(s, bad)
             st.add(serial, column, s, "date is a number, as a spreadsheet stores dates (days from 1899-12-30): "
                    f"format the column as dates before the export (expected format: {_formats_text(formats)})")
             st.add(bad & ~serial, column, s,
