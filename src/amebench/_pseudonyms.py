@@ -76,9 +76,10 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     Notes
     -----
     Values written exactly as 10 or 12 digits (with ``-``/``+`` before the last four) are
-    read from the Arrow buffers with numpy; others have their spaces removed and their
-    dashes read as ``-``, and are matched with the same pattern by pyarrow, as
-    :func:`_check` does.
+    read from the Arrow buffers with numpy; the others are read after NFKC, without
+    spaces and characters of no width, with their dashes as ``-`` (pluses as ``+``), and
+    matched with the same pattern by pyarrow, as :func:`_check` does. A value of 9 digits
+    that a leading 0 makes valid gets its own reason (``_ZERO``).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
