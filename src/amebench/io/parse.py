@@ -263,6 +263,17 @@ def _full_width(fmt: str) -> str | None:
     return "".join(parts)
 
 
+def _matches(cells: pd.Series, rows: np.ndarray, pattern: str) -> np.ndarray:
+    """True where ``rows`` is False or the cell matches ``pattern`` in full, looked at once per
+    distinct value (a column of dates holds few)."""
+    out = np.ones(len(cells), dtype=bool)
+    at = np.flatnonzero(rows)
+    codes, uniques = pd.factorize(cells.iloc[at])
+    full = pd.Series(uniques, dtype="string").str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+    out[at] = full[codes]
+    return out
+
+
 def _dates(series: pd.Series, formats, present: np.ndarray):
     out = pd.Series(pd.NaT, index=series.index, dtype=schema.DATE)
     far = np.zeros(len(series), dtype=bool)
@@ -274,7 +285,7 @@ def _dates(series: pd.Series, formats, present: np.ndarray):
         parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
         pattern = _full_width(fmt)
         if pattern is not None:  # "202311" is no %Y%m%d date
-            parsed = parsed.where(cells.astype("string").str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool))
+            parsed = parsed.where(_matches(cells, parsed.notna().to_numpy(), pattern))
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
         got = parsed[ok]
