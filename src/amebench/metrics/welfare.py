@@ -281,7 +281,7 @@ def _household_totals(payments, episodes, key, rows, bounds, options) -> Windows
     owner = np.full(int(key.max(initial=-1)) + 1, -1, dtype=np.int64)
     owner[key[rows]] = np.arange(n_keys)
     owner = owner[key]  # each episode's deciding row, as an index into rows
-    unit = pd.factorize(episodes["unit"].astype("string"))[0]
+    unit = id_codes(episodes["unit"]).codes  # as the ids below: hashed once per column and reused
     there = unit == unit[rows][owner]  # episodes in the unit of their key's deciding episode
     household = id_codes(episodes["household_id"]).codes.astype(np.int64)
     housed = there & (household >= 0)
