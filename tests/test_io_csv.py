@@ -366,3 +366,25 @@ def test_read_export_takes_unit_ids_with_digits(tmp_path, unit):
     folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"))
     net = read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit=unit, key=KEY)
     assert list(net.units["unit"]) == [unit] and list(net.episodes["unit"]) == [unit]
+
+
+def test_a_rule_reject_shows_the_cell_as_written(tmp_path):
+    # Newcomer review (session 30, L5): a rule's reject showed the value as read (an exit
+    # of 20240201 as 2024-02-01, "Arbete" as work), which the user cannot find in the file.
+    text = _episodes(
+        "E1;811218-9876;01/03/2024;20240201;Studier;;;",  # 2 exit before enrolment
+        "E2;701063-2391;2024-01-05;;Arbete;;;",  # 3 exit reason without an exit date
+        "E3;121212-1212;2024-01-05;01/06/2024;Arbete;;;",  # 4 ok
+        "E4;850709-9805;2027-1-5;;;;;",  # 5 enrolment after as_of
+    )
+    acts = "Inskrivnings-ID;Insats;Start;Slut\nE3;Praktik;20240301;01/02/2024\n"
+    fups = "Inskrivnings-ID;Datum;Sysselsättning\nE3;15/05/2024;Arbete\n"
+    net = read_network(write_network(tmp_path, text, activities=acts, followups=fups))
+    shown = {(r.table, int(r.line)): (r.column, r.value) for r in net.rejects.itertuples()}
+    assert shown == {
+        ("episodes", 2): ("Utskrivningsdatum", "20240201"),
+        ("episodes", 3): ("Avslutsorsak", "Arbete"),
+        ("episodes", 5): ("Inskrivningsdatum", "2027-1-5"),
+        ("activities", 2): ("Slut", "01/02/2024"),
+        ("followups", 2): ("Datum", "15/05/2024"),
+    }

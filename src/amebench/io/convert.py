@@ -358,6 +358,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
         constant = str(value).lower() if isinstance(value, bool) else str(value)
         text[column] = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[constant]))
         present[column] = np.ones(n, dtype=bool)
+    st.written = {c: text[c] for c in _AS_WRITTEN if c in text}
     repeat = _repeated_header(text, mapping, n, amounts)
     if repeat.any():
         st.add(repeat, next(iter(mapping)), "", "the header row repeated inside the file (were two exports joined?)")
@@ -482,6 +483,9 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
 
 
 _FREE_TEXT = ("episode_id",)
+#: Columns whose rule rejects (rules.py) show the cells as written, not as read; kept to the
+#: cross-file check (a Categorical: a code per row).
+_AS_WRITTEN = ("enrolled_on", "exited_on", "exit_reason", "ended_on", "measured_on")
 # A 10- or 12-digit number (with a separator or none before the last four, and spaces of
 # any kind between the digits, as redaction hides it) not glued to other digits, anywhere
 # in a cell. Zero-width matches: every start is tried, so "1 811218 9876" also yields

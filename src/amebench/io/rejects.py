@@ -45,9 +45,17 @@ class FileState:
     problems: list = field(default_factory=list)
     as_of: pd.Timestamp | None = None
     settled: np.ndarray | None = None  # rows already rejected for good: no further reasons
+    written: dict = field(default_factory=dict)  # canonical column -> its cells as written (trimmed)
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
+
+    def as_written(self, column: str, parsed: pd.Series) -> pd.Series:
+        """The column's cells as the file wrote them (trimmed), where kept; else ``parsed``.
+
+        A reject shows the cell a user finds in the file (``2023-7-5``, ``Arbete``), not
+        the value it was read as (``2023-07-05``, ``work``)."""
+        return self.written.get(column, parsed)
 
     def add(self, mask, column: str, values, reason: str) -> None:
         """Reject the rows where ``mask`` is True.

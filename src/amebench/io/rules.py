@@ -32,9 +32,12 @@ def episode_rules(st: FileState, as_of) -> None:
     exited = f["exited_on"] if "exited_on" in f else pd.Series(pd.NaT, index=f.index, dtype=schema.DATE)
     f["exited_on"] = exited
     as_of = pd.Timestamp(as_of)
-    st.add((exited < enrolled).to_numpy(dtype=bool), "exited_on", exited, "exit before enrolment")
-    st.add((enrolled > as_of).to_numpy(dtype=bool), "enrolled_on", enrolled, f"enrolment after as_of {as_of.date()}")
-    st.add((exited > as_of).to_numpy(dtype=bool), "exited_on", exited, f"exit after as_of {as_of.date()}")
+    shown = st.as_written
+    st.add((exited < enrolled).to_numpy(dtype=bool), "exited_on", shown("exited_on", exited), "exit before enrolment")
+    st.add((enrolled > as_of).to_numpy(dtype=bool), "enrolled_on", shown("enrolled_on", enrolled),
+           f"enrolment after as_of {as_of.date()}")
+    st.add((exited > as_of).to_numpy(dtype=bool), "exited_on", shown("exited_on", exited),
+           f"exit after as_of {as_of.date()}")
     if "birth_year" in f:  # 199001 (year and month), 19900, an identity number: not a year of birth
         born = pd.to_numeric(f["birth_year"], errors="coerce")
         odd = ((born < FIRST_BIRTH_YEAR) | (born > as_of.year)).fillna(False).to_numpy(dtype=bool)
@@ -46,7 +49,7 @@ def episode_rules(st: FileState, as_of) -> None:
             if col == st.header("exited_on"):
                 bad_date[pos] = True
         orphan = reason.notna().to_numpy() & exited.isna().to_numpy() & ~bad_date
-        st.add(orphan, "exit_reason", reason, "exit reason without an exit date")
+        st.add(orphan, "exit_reason", shown("exit_reason", reason), "exit reason without an exit date")
         f["exit_reason"] = reason.where(~(reason.isna() & exited.notna()), "unknown")
     elif exited.notna().any():
         f["exit_reason"] = pd.Series(np.where(exited.notna(), "unknown", None), dtype=object)
@@ -78,13 +81,15 @@ def episode_rules(st: FileState, as_of) -> None:
         first = order.loc[overlap].drop_duplicates("person").index
         mask[first] = True
         order = order.drop(index=first)
-    st.add(mask, "enrolled_on", enrolled, "overlaps an earlier episode of the same person in the unit")
+    st.add(mask, "enrolled_on", shown("enrolled_on", enrolled),
+           "overlaps an earlier episode of the same person in the unit")
 
 
 def activity_rules(st: FileState) -> None:
     f = st.frame
     if "ended_on" in f:  # ending on the day it starts is fine: a one-day activity
-        st.add((f["ended_on"] < f["started_on"]).to_numpy(dtype=bool), "ended_on", f["ended_on"],
+        st.add((f["ended_on"] < f["started_on"]).to_numpy(dtype=bool), "ended_on",
+               st.as_written("ended_on", f["ended_on"]),
                "activity end before start")
 
 
@@ -125,7 +130,8 @@ def cross_check(states: list[FileState]) -> None:
                 measured = f["measured_on"] if "measured_on" in f else pd.Series(pd.NaT, index=f.index,
                                                                                   dtype=schema.DATE)
                 before = (measured < exit_on).to_numpy(dtype=bool)
-                st.add(before, "measured_on", measured, "follow-up measured before the exit")
+                st.add(before, "measured_on", st.as_written("measured_on", measured),
+                       "follow-up measured before the exit")
                 if "days_after_exit" not in st.headers:
                     f["days_after_exit"] = (measured - exit_on).dt.days.astype("Int64")
                 else:
