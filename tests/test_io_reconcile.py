@@ -1,9 +1,12 @@
 """Property: every input row is loaded or rejected, per file, for random messy exports."""
 
+import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amebench.io import read_network
+from amebench.io.rejects import repeats
 from fixtures_io.netbuild import EPISODE_HEADER, make_pnr, write_network
 
 _PNR = st.one_of(
@@ -51,7 +54,44 @@ def test_rows_in_equal_rows_loaded_plus_rejected(tmp_path_factory, episodes, pay
     for table in ("episodes", "payments", "activities"):
         assert counts.get(table, 0) == rec.loc[table, "rows_rejected"]
     assert not net.rejects.duplicated(["file", "line"]).any()  # one reject row per input row
+    # rows_repeated: the loaded rows pandas' duplicated() finds (the file's rows are one unit's)
+    for table, loaded in (("episodes", net.episodes), ("payments", net.payments), ("activities", net.activities)):
+        assert rec.loc[table, "rows_repeated"] == loaded.duplicated().sum()
     assert not net.episodes.duplicated(["unit", "episode_id"]).any()
     ep = net.episodes
     assert ((ep["exited_on"] >= ep["enrolled_on"]) | ep["exited_on"].isna()).all()
     assert (net.payments["amount_sek"] >= 0).all()
+
+
+_CELLS = st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1.0, 2.0, float("nan"), -0.0, 0.0]),
+                            st.sampled_from(["2024-01-01", "2024-02-01", None])), max_size=30)
+
+
+@given(_CELLS)
+def test_repeats_are_pandas_duplicated(rows):
+    # Reference: DataFrame.duplicated(keep="first"), on a categorical, a float (NaN, -0.0)
+    # and a date column.
+    frame = pd.DataFrame(rows, columns=["id", "amount", "month"]).astype({"id": "category", "amount": float})
+    frame["month"] = pd.to_datetime(frame["month"])
+    assert repeats(frame).tolist() == frame.duplicated(keep="first").tolist()
+
+
+def test_repeats_compare_rows_that_share_a_hash(monkeypatch):
+    # Every row given one hash: only the comparison of the rows tells them apart.
+    frame = pd.DataFrame({"id": ["a", "b", "a", "b", "c"], "amount": [1.0, 1.0, 1.0, 2.0, 1.0]})
+    monkeypatch.setattr(pd.util, "hash_pandas_object", lambda f, index: pd.Series(np.zeros(len(f), dtype=np.uint64)))
+    assert repeats(frame).tolist() == [False, False, True, False, False]
+
+
+def test_a_repeated_payment_row_is_loaded_and_counted(tmp_path, capsys):
+    from amebench.cli import main
+
+    episodes = "\n".join([EPISODE_HEADER, "E1;811218-9876;2024-01-05;2024-06-01;Arbete;;;"]) + "\n"
+    payments = "Pnr;Månad;Belopp\n811218-9876;2024-03;100\n811218-9876;2024-03;100\n811218-9876;2024-03;250\n"
+    folder = write_network(tmp_path, episodes, payments=payments)
+    net = read_network(folder)
+    assert net.payments["amount_sek"].tolist() == [100.0, 100.0, 250.0]  # kept: a ledger may pay twice
+    rec = net.reconciliation.set_index("table")
+    assert rec.loc["payments", "rows_repeated"] == 1 and rec.loc["episodes", "rows_repeated"] == 0
+    assert main(["validate", str(folder)]) == 0
+    assert "1 loaded rows repeat an earlier row in every column" in capsys.readouterr().out

@@ -1107,6 +1107,24 @@ def test_a_unit_without_episodes_is_named_in_the_data_quality_section(tmp_path):
     assert _text(path).count("No episodes of") == 1
 
 
+def test_repeated_rows_are_named_in_the_data_quality_section(tmp_path):
+    # A payment line written twice is loaded twice (a ledger may pay one sum twice a month);
+    # the report names the file, since the repeat inflates the welfare sums if the export erred.
+    import shutil
+
+    folder = shutil.copytree(amebench.sample_path(), tmp_path / "net")
+    ledger = folder / "jarfalla" / "utbetalningar.csv"
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = amebench.read_network(folder)
+    assert net.reconciliation["rows_repeated"].sum() == 1
+    quality = _section(_quiet_report(net, tmp_path / "report"), "quality")
+    assert "Some loaded rows repeat an earlier row of their file in every column (jarfalla/utbetalningar.csv)" in quality
+    assert "Some loaded rows repeat" not in _section(_quiet_report(amebench.load_sample(), tmp_path / "r2"), "quality")
+
+
 _UNIT_NAMES = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}
 
 

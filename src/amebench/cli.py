@@ -231,6 +231,9 @@ def reconciliation_text(network) -> str:
             for reason, count in reasons.items():
                 lines.append(f"{'':<12}   {count:>5} × {reason} "
                              f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
+        if pd.notna(row.rows_repeated) and row.rows_repeated:  # NA: read from a folder older than the column
+            lines.append(f"{'':<12}   {row.rows_repeated:>5} loaded rows repeat an earlier row in every column "
+                         "(kept: a ledger may pay one sum twice a month; check the export)")
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),

@@ -73,6 +73,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "rows_read": ("Rows read", "Lästa rader"),
     "rows_loaded": ("Rows loaded", "Inlästa rader"),
     "rows_rejected": ("Rows rejected", "Avvisade rader"),
+    "rows_repeated": ("Rows repeating an earlier row", "Rader som upprepar en tidigare"),
     "exit_year": ("Exit year", "Avslutsår"),
     # case-mix of the risk model (compare.riskadjust.DEFAULT_CASEMIX)
     "age_band": ("age band", "åldersgrupp"),

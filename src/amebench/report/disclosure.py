@@ -61,7 +61,7 @@ DEFAULT_MIN_CELL = 5
 COUNT_COLUMNS: tuple[str, ...] = (
     "n", "events", "eligible", "censored", "respondents", "non_respondents", "observed",
     "n_a", "n_b", "events_a", "events_b", "inflow", "outflow", "stock",
-    "rows_read", "rows_loaded", "rows_rejected", "persons", "episodes",
+    "rows_read", "rows_loaded", "rows_rejected", "rows_repeated", "persons", "episodes",
 )
 
 #: (share, denominator): share x denominator is a count, and so is denominator minus it.
