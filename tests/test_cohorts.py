@@ -48,6 +48,26 @@ def test_period_bounds_are_inclusive_days(period, first, last):
     assert period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
 
 
+@pytest.mark.parametrize("period,first,last", [
+    # API review 2026-12-05 (H1, H2): a pair of years was read as nanoseconds after 1970
+    # (an empty cohort) and a pair of months or quarters ended on its last part's first day.
+    ((2024, 2025), "2024-01-01", "2025-12-31"),
+    (("2025-01", "2025-06"), "2025-01-01", "2025-06-30"),
+    (("2024Q1", "2024Q4"), "2024-01-01", "2024-12-31"),
+    ((datetime.date(2024, 3, 5), "2024-04"), "2024-03-05", "2024-04-30"),
+])
+def test_a_pair_runs_from_the_first_day_of_one_to_the_last_day_of_the_other(period, first, last):
+    assert period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
+
+
+@pytest.mark.parametrize("period", ["12/03/2025", ("01/02/2025", "28/02/2025"), "30/06/2025", 45123, 2024.0,
+                                    ("2024", "2025", "2026")])
+def test_a_period_not_in_iso_order_is_an_error(period):
+    # API review H3: "12/03/2025" was read as 3 December and "30/06/2025" as 30 June.
+    with pytest.raises(AmebenchError, match="ISO order"):
+        period_bounds(period)
+
+
 def test_exited_period_keeps_exits_on_its_last_day(net):
     c = amebench.cohort(net, exited=2024)
     assert c.episodes["episode_id"].tolist() == ["1"]  # 2024-12-31 is in, 2025-01-01 is not

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,34 +68,52 @@ class Cohort:
                 + counts.to_html(index=False))
 
 
+#: Periods written as text: a year, a month, a quarter or a day, in ISO order (a day first,
+#: 12/03/2025, is not guessed at: pandas would read it as 3 December).
+_PERIOD_TEXT = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?|-?[Qq][1-4])?|[0-9]{8}")
+
+
 def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return (first day, last day) of ``period``.
 
     ``period`` is a year (``2024`` or ``"2024"``), a month or quarter string
     (``"2024-03"``, ``"2024Q1"``), one day (``"2024-03-05"``, the number ``20240305``
-    or a date), a :class:`pandas.Period`, or a pair of dates ``(start, end)``, both
-    inclusive.
+    or a date), a :class:`pandas.Period`, or a pair ``(start, end)`` of any of these,
+    both inclusive: from the first day of ``start`` to the last day of ``end``
+    (``("2025-01", "2025-06")`` ends on 2025-06-30, ``(2024, 2025)`` on 2025-12-31).
+    Text is read in ISO order only: ``"12/03/2025"`` is an error, not a guess.
     """
     try:
         if isinstance(period, (tuple, list)):
             if len(period) != 2:
                 raise ValueError
-            start, end = (pd.Timestamp(p).normalize() for p in period)
+            start, end = _period(period[0])[0], _period(period[1])[1]
         else:
-            if isinstance(period, (datetime.date, np.datetime64)):  # a Timestamp is a date too
-                period = pd.Period(pd.Timestamp(period), freq="D")
-            elif isinstance(period, (int, np.integer)) and not isinstance(period, bool):
-                period = str(period)
-            p = period if isinstance(period, pd.Period) else pd.Period(period)
-            start, end = p.start_time.normalize(), p.end_time.normalize()
+            start, end = _period(period)
     except (TypeError, ValueError):
         raise AmebenchError(
             f"period {period!r} is not understood: give a year (2024), a month ('2024-03'), "
-            "a quarter ('2024Q1'), a day ('2024-03-05' or 20240305) or a pair of dates ('2024-01-01', '2024-06-30')"
+            "a quarter ('2024Q1'), a day ('2024-03-05' or 20240305) or a pair of them ('2024-01', '2024-06'); "
+            "text is read in ISO order (year first)"
         ) from None
     if end < start:
         raise AmebenchError(f"period {period!r} ends before it starts")
     return start, end
+
+
+def _period(period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first day, last day) of one year, month, quarter or day; a ValueError or TypeError if not one."""
+    if isinstance(period, (datetime.date, np.datetime64)):  # a Timestamp is a date too
+        period = pd.Period(pd.Timestamp(period), freq="D")
+    elif isinstance(period, (int, np.integer)) and not isinstance(period, bool):
+        period = str(period)
+    if isinstance(period, str):
+        if not _PERIOD_TEXT.fullmatch(period.strip()):
+            raise ValueError
+        period = pd.Period(period.strip())
+    if not isinstance(period, pd.Period):
+        raise TypeError
+    return period.start_time.normalize(), period.end_time.normalize()
 
 
 def _unit_ids(units) -> tuple[str, ...]:
@@ -115,8 +134,9 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     network
         A :class:`amebench.Network`.
     exited
-        Keep episodes that exited in this period: a year, month, quarter, day or pair
-        of dates (see :func:`period_bounds`; the number ``20240101`` is that one day).
+        Keep episodes that exited in this period: a year, month, quarter or day, or a
+        pair of them from the first day of one to the last day of the other (see
+        :func:`period_bounds`; the number ``20240101`` is that one day).
         Exits after ``as_of`` are not observed and do not count.
     enrolled
         Keep episodes that enrolled in this period.
