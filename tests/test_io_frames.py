@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from amebench import schema
-from amebench.exceptions import ProfileError, RejectError, SchemaError
+from amebench.exceptions import ColumnWarning, ProfileError, RejectError, SchemaError
 from amebench.io import read_export
 from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
@@ -804,3 +804,41 @@ def test_a_period_longer_than_a_month_is_an_error(period):
     payments = pd.DataFrame({"unit": "a", "person_id": ["p1"], "amount_sek": 100.0, "month": pd.Series([period])})
     with pytest.raises(SchemaError, match="the payments frame's column month holds Periods longer than a month"):
         Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+
+
+@pytest.mark.parametrize("renamed,lacking", [({"exited_on": "exit_date"}, ["exited_on"]),
+                                             ({"exit_reason": "reason", "gender": "kon"}, ["exit_reason", "gender"])])
+def test_columns_under_other_names_are_named_in_a_warning(renamed, lacking):
+    # API review 2026-12-05 (H4): exit_date for exited_on rejected most rows as "exit reason
+    # without an exit date", reason for exit_reason made every rate 0, without a word.
+    with pytest.warns(ColumnWarning) as caught:
+        Network.from_frames(episodes=_episodes().rename(columns=renamed), as_of="2026-01-01")
+    warning = caught[0].message
+    assert warning.extra == list(renamed.values())
+    assert set(lacking) <= set(warning.lacking)
+    assert f"frame.rename(columns={{{list(renamed.values())[0]!r}: <canonical name>}})" in str(warning)
+
+
+def test_other_columns_beside_every_canonical_one_need_no_warning(recwarn):
+    episodes = _episodes().assign(readiness="near", referral="self", household_id="h1", notes="x")
+    pay = pd.DataFrame({"unit": ["a"], "person_id": ["p1"], "month": ["2024-01-01"], "amount_sek": [1.0],
+                        "kommentar": ["x"]})  # no household_id: person_id is given instead
+    Network.from_frames(episodes=episodes, payments=pay, as_of="2026-01-01")
+    assert not [w for w in recwarn if issubclass(w.category, ColumnWarning)]
+
+
+@pytest.mark.parametrize("table,column,cells", [("episodes", "enrolled_on", ["31/01/2024", "01/02/2024"]),
+                                                ("payments", "month", ["202401", "202402"])])
+def test_a_date_column_of_which_no_cell_is_an_iso_date_is_an_error(table, column, cells):
+    # API review M1: every row was rejected and the network came back empty, without an error.
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": ["2024-01-01", "2024-01-02"]})
+    frames = {"episodes": episodes}
+    if table == "payments":
+        frames["payments"] = pd.DataFrame({"unit": "a", "person_id": ["p1", "p2"], "amount_sek": [1.0, 2.0]})
+    frames[table][column] = cells
+    with pytest.raises(SchemaError, match=rf"column {column} holds no date in ISO form .* e\.g\. '{cells[0]}'"):
+        Network.from_frames(**frames, as_of="2026-01-01")
+    frames[table][column] = [cells[0], "2024-01-01"]  # one cell read: the other is a reject, as in an export
+    net = Network.from_frames(**frames, as_of="2026-01-01")
+    assert net.rejects["reason"].str.startswith("date").tolist() == [True]

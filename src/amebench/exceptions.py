@@ -21,6 +21,7 @@ __all__ = [
     "OverdispersionWarning",
     "CaseMixWarning",
     "ExitReasonWarning",
+    "ColumnWarning",
     "DisclosureWarning",
 ]
 
@@ -141,6 +142,16 @@ class ExitReasonWarning(AmebenchWarning):
     def __init__(self, message: str = "", *, groups=()) -> None:
         super().__init__(message)
         self.groups = list(groups)
+
+
+class ColumnWarning(AmebenchWarning):
+    """A frame given to :meth:`~amebench.network.Network.from_frames` has columns that are not
+    canonical (left out) while it lacks canonical ones (read as missing): perhaps the same
+    columns under other names. ``table``, ``extra`` and ``lacking`` name them."""
+
+    def __init__(self, message: str = "", *, table: str = "", extra=(), lacking=()) -> None:
+        super().__init__(message)
+        self.table, self.extra, self.lacking = table, list(extra), list(lacking)
 
 
 class DisclosureWarning(AmebenchWarning):

@@ -140,7 +140,11 @@ class Network:
         hide an identity number inside from the checks. A date or month column of
         numbers (``20240131``, SAS day numbers) is a ``SchemaError`` that says how to
         convert it, and so is one of such numbers that ``pd.to_datetime`` made times
-        within 1970-01-01 (it reads them as nanoseconds). A Stata missing value
+        within 1970-01-01 (it reads them as nanoseconds), and so is a column of text
+        none of whose cells is an ISO date (``31/01/2024``: give datetimes, or ISO
+        text). Columns that are not canonical are left out; a
+        :class:`~amebench.exceptions.ColumnWarning` names them when the frame also
+        lacks canonical columns (``exit_date`` for ``exited_on``). A Stata missing value
         (``pd.read_stata(convert_missing=True)``) is a missing cell; a ``Period`` is its
         first day (a month column takes its month; one longer than a month is a
         ``SchemaError``); a ``municipality_code`` given as a number gets its leading

@@ -14,12 +14,13 @@ position in the frame as its line; the reconciliation has a row per unit and fra
 from __future__ import annotations
 
 import datetime
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import ProfileError, SchemaError, UnmappedCodeError
+from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeError
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
@@ -96,6 +97,7 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         raise SchemaError(f"the {table} frame lacks the column(s) {missing}; its columns are "
                           f"{[redact_numbers(str(c), limit=40) for c in frame.columns]}: rename yours to the "
                           f"canonical names (frame.rename(columns={{...}}))")
+    _warn_other_names(frame, table)
     if frame["unit"].isna().any():
         bad = np.flatnonzero(frame["unit"].isna().to_numpy())[:10] + 1
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
@@ -183,6 +185,26 @@ def _not_canonical(table: str, unmapped: dict) -> str:
     return f"the {table} frame holds values that are not canonical codes: {'; '.join(found)}{fix}"
 
 
+def _no_dates_read(st) -> None:
+    """A SchemaError for a date column of text none of whose cells is an ISO date
+    (``31/01/2024``, ``20240131`` as text): every row was rejected, the network empty.
+    A day that does not exist in ISO form (``2024-02-30``) is its row's reject."""
+    failed: dict[str, list] = {}
+    for pos, column, shown, why in st.problems:
+        if why.startswith(("date does not parse", "date is a number")):
+            failed.setdefault(column, []).append(shown)
+    for column, shown in failed.items():
+        values = np.concatenate(shown)
+        iso = pd.Series(values, dtype=object).astype(str).str.match(r"\s*[0-9]{4}-[0-9]{1,2}")
+        if not st.frame[column].notna().any() and not iso.any():
+            example = ", ".join(repr(v) for v in dict.fromkeys(values[:3]))
+            form, other = ("%Y-%m", "'%Y%m' for 202401") if column == "month" else ("%Y-%m-%d",
+                                                                                  "'%d/%m/%Y' for 31/01/2024")
+            raise SchemaError(f"the {st.table} frame's column {column} holds no date in ISO form ({form}), e.g. "
+                              f"{example}; convert it first with its own format: pd.to_datetime(frame[{column!r}], "
+                              f"format=...), e.g. format={other}")
+
+
 def _numeric_dates(table: str, column: str, holds: str) -> str:
     """The error for a date or month column of numbers (20240131, SAS day numbers, 202401)."""
     form, example = ("%Y%m", "202401") if column == "month" else ("%Y%m%d", "20240131")
@@ -190,6 +212,27 @@ def _numeric_dates(table: str, column: str, holds: str) -> str:
             f"{example}: pd.to_datetime(frame[{column!r}].astype('Int64').astype('string'), format={form!r}) "
             "(pd.to_datetime of the numbers themselves reads them as nanoseconds after 1970-01-01; SAS day "
             "numbers: pd.to_datetime(frame[...], unit='D', origin='1960-01-01'))")
+
+
+#: Columns of which a frame needs one: the other is not lacking when this one is given.
+_EITHER = {"person_id": "household_id", "household_id": "person_id",
+           "measured_on": "days_after_exit", "days_after_exit": "measured_on"}
+
+
+def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
+    """A ColumnWarning when the frame has columns that are not canonical and lacks canonical
+    ones: ``exit_date`` for ``exited_on`` rejected most rows (a reason without an exit),
+    ``reason`` for ``exit_reason`` made every rate 0, without a word."""
+    spec = schema.TABLES[table]
+    extra = list(dict.fromkeys(str(c) for c in frame.columns if c not in spec.columns))
+    lacking = [c for c in spec.columns if c not in frame.columns and _EITHER.get(c) not in frame.columns]
+    if extra and lacking:
+        shown = [redact_numbers(c, limit=40) for c in extra]
+        warnings.warn(ColumnWarning(
+            f"the {table} frame's column(s) {shown} are not canonical and are left out, and it lacks the "
+            f"canonical column(s) {lacking}, read as missing: if some are the same, rename them "
+            f"(frame.rename(columns={{{shown[0]!r}: <canonical name>}})); drop the others to silence this warning",
+            table=table, extra=shown, lacking=lacking), stacklevel=5)
 
 
 def _check_frame(frame, table: str) -> None:
@@ -241,6 +284,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
             continue
         try:
             states.append(convert(raw, table_profile(profile, table), profile, unit=row_units, key=None, as_of=as_of))
+            _no_dates_read(states[-1])
         except UnmappedCodeError as exc:
             raise SchemaError(_not_canonical(table, exc.unmapped)) from None
         except ProfileError as exc:
