@@ -124,6 +124,28 @@ def test_median_when_the_curve_stays_at_one_half_to_the_end():
     assert out["estimate"] == 30.0 and out["ci_low"] == 10.0 and np.isnan(out["ci_high"])
 
 
+@pytest.mark.parametrize("time,event", [([59], [1]), ([5, 8, 20], [0, 0, 1])])
+def test_no_median_interval_when_the_curve_falls_from_above_one_half_to_zero(time, event):
+    # Metrics review 2026-12-05 (F1): one exit at 59 days had the interval [59, 59]. Outside
+    # references: statsmodels SurvfuncRight(...).quantile_ci(0.5) gives (nan, nan) for both, and
+    # R survival's survfit_confint sets the log-log band to NA where S = 0 (quantile(): NA).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theirs = SurvfuncRight(np.array(time, float), np.array(event, float)).quantile_ci(0.5, method="cloglog")
+    assert np.isnan(theirs).all()
+    estimate, low, high = _km_quantile(time, event, 0.5, 0.05, "cloglog")
+    assert estimate == time[-1] and np.isnan(low) and np.isnan(high)
+    out = durations(_cohort(time, event), by=()).iloc[0]
+    assert out["estimate"] == time[-1] and np.isnan(out["ci_low"]) and np.isnan(out["ci_high"])
+
+
+def test_an_upper_limit_may_end_where_the_curve_falls_to_zero():
+    # R survival tests/quantile.R, curve x = 1 (exits at 1 and 6, one censored at 1; log band):
+    # median 6 and lower limit 1, as R. The upper limit is 6, the time the curve leaves the
+    # acceptance region by falling to 0, as statsmodels' quantile_ci(method="log") gives (1, 6);
+    # R gives NA there.
+    assert _km_quantile([1, 1, 6], [1, 0, 1], 0.5, 0.05, "log") == (6.0, 1.0, 6.0)
+
+
 @pytest.mark.parametrize("transform", ["cloglog", "log"])
 def test_median_interval_equals_statsmodels_wherever_it_gives_one(transform):
     # Outside reference: statsmodels' SurvfuncRight.quantile_ci inverts the Brookmeyer–Crowley
@@ -340,6 +362,13 @@ def test_cif_of_0_or_1_gets_the_clopper_pearson_interval_of_its_effective_sample
     assert cif["estimate"] == 1.0 and cif["ci_high"] == 1.0
     assert cif["ci_low"] == pytest.approx(0.4781762, abs=1e-7)
 
+    # Metrics review 2026-12-05 (F6): ongoing at 100 and 365 days, days=365: the one followed
+    # that long was censored on day 365, observed through it (m = 1). F = 0 had no interval;
+    # Clopper–Pearson for 0 of 1: [0, 1 - 0.025] = [0, 0.975] (R: binom.test(0, 1)$conf.int).
+    out = durations(_cohort([100, 365], [0, 0]), by=(), times=(365,))
+    cif = out[out["quantity"] == "cif_work"].iloc[0]
+    assert (cif["estimate"], cif["ci_low"]) == (0.0, 0.0) and cif["ci_high"] == pytest.approx(0.975)
+
 
 def test_cif_interval_coverage_when_the_outcome_is_rare():
     # Seeded simulation as above but with 5 % of exits to work and 20 episodes a unit: F = 0
@@ -351,3 +380,25 @@ def test_cif_interval_coverage_when_the_outcome_is_rare():
     assert 0.3 < (cif["estimate"] == 0).mean() < 0.7
     covered = (cif["ci_low"] <= truth) & (truth <= cif["ci_high"])
     assert covered.mean() >= 0.93
+
+
+def test_durations_by_enrolment_year():
+    # Metrics review 2026-12-05 (F2): by=("enrol_year",) passed the check, then a KeyError.
+    # One exit per enrolment year, after 30 and 50 days: each year's median is its exit's time.
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": pd.to_datetime(["2023-03-01", "2024-03-01"]),
+                             "exited_on": pd.to_datetime(["2023-03-31", "2024-04-20"]), "exit_reason": "work"})
+    out = durations(cohort(Network.from_frames(episodes=episodes, as_of="2026-01-01")), by=("enrol_year",))
+    median = out[out["quantity"] == "median_days"]
+    assert median["enrol_year"].tolist() == [2023, 2024] and median["estimate"].tolist() == [30.0, 50.0]
+
+
+def test_grouping_columns_keep_their_dtype():
+    # Metrics review 2026-12-05 (F5): born_abroad came back as bool, or object with a missing value.
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2", "e3"], "person_id": ["p1", "p2", "p3"],
+                             "enrolled_on": pd.to_datetime(["2023-03-01"] * 3), "born_abroad": [True, None, False],
+                             "gender": ["woman", "man", "woman"]})
+    coh = cohort(Network.from_frames(episodes=episodes, as_of="2026-01-01"))
+    out = durations(coh, by=("born_abroad", "gender"))
+    for column in ("born_abroad", "gender"):
+        assert out[column].dtype == coh.episodes[column].dtype, column

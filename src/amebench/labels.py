@@ -75,6 +75,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "rows_rejected": ("Rows rejected", "Avvisade rader"),
     "rows_repeated": ("Rows repeating an earlier row", "Rader som upprepar en tidigare"),
     "exit_year": ("Exit year", "Avslutsår"),
+    "enrol_year": ("Enrolment year", "Inskrivningsår"),
     # case-mix of the risk model (compare.riskadjust.DEFAULT_CASEMIX)
     "age_band": ("age band", "åldersgrupp"),
     "gender": ("gender", "kön"),

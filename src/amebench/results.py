@@ -23,6 +23,7 @@ GROUPING: tuple[str, ...] = (
     "comparison",
     "year",
     "exit_year",
+    "enrol_year",
     "gender",
     "readiness",
     "referral",

@@ -42,7 +42,8 @@ def durations(
         A :class:`amebench.cohorts.Cohort`. Each episode enrolled on or before
         ``cohort.as_of`` counts once.
     by
-        Episode columns to group by; ``()`` for one group.
+        Episode columns to group by, or ``"enrol_year"`` (the year of enrolment: a
+        cohort of episodes enrolled in each year); ``()`` for one group.
     outcome
         Outcome group (``"work"`` ...) or a set of exit reasons, see
         :func:`amebench.schema.outcome_reasons`.
@@ -84,7 +85,11 @@ def durations(
     ``SurvfuncRight.quantile_ci(method="cloglog")`` gives a limit this is it; where
     the curve steps over 0.5 by more than the band's width (many exits on one day, or
     a very large group) no event time passes the test and statsmodels gives none,
-    while the band's quantiles (as R ``survival`` takes them) still do.
+    while the band's quantiles (as R ``survival`` takes them) still do. Where the
+    curve falls to 0 the lower band does not exist (R gives NA), so a lower limit
+    never rests on that step and, with none, there is no interval (NaN; a single exit
+    at 59 days had [59, 59]); an upper limit may end there, as statsmodels' does
+    (R gives NA).
 
     The cumulative incidence of the outcome is the Aalen–Johansen estimate
     :math:`F_1(t) = \\sum_{t_j \\le t} \\hat S(t_{j-1}) d_{1j} / n_j` with any
@@ -96,8 +101,8 @@ def durations(
     The interval is :math:`F^{\\exp(\\pm z\\, se / (F \\log F))}` (log-log,
     Pintilie 2006). At :math:`F = 0` (or 1), where the log-log interval does not
     exist, it is the Clopper–Pearson interval for 0 (or all) events among the
-    :math:`m` episodes whose status at ``days`` is known (followed past it, or exited
-    by it; Dorey & Korn's effective sample size): :math:`[0, 1 - (\\alpha/2)^{1/m}]`
+    :math:`m` episodes whose status at ``days`` is known (followed to it or past it,
+    or exited; Dorey & Korn's effective sample size): :math:`[0, 1 - (\\alpha/2)^{1/m}]`
     (or :math:`[(\\alpha/2)^{1/m}, 1]`).
 
     References
@@ -144,9 +149,8 @@ def durations(
                           "censored", "method", "conf_level"]
     out = pd.DataFrame(rows, columns=columns)
     out["days"] = pd.array(out["days"].tolist(), dtype="Float64")
-    for column in by:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype) or frame[column].dtype == "string":
-            out[column] = out[column].astype(frame[column].dtype)
+    for column in by:  # born_abroad stays boolean (with a missing value it became object)
+        out[column] = out[column].astype(frame[column].dtype)
     for column in ("n", "events", "censored"):
         out[column] = out[column].astype("int64")
     return tidy(out)
@@ -201,15 +205,21 @@ def _km_quantile(time, event, p, alpha, transform) -> tuple[float, float, float]
     last = float(time.max())
     # the lower band reaches 1 - p first: its quantile is the lower limit; the upper limit
     # is where the upper band falls below 1 - p for good (a band need not be monotone)
-    return (_step_quantile(t, s, 1 - p, last), _step_quantile(t, low_band, 1 - p, last),
-            _step_quantile(t, high_band, 1 - p, last, for_good=True))
+    # No lower limit: no time is accepted (the curve fell from above 1 - p to 0), so no upper.
+    lower = _step_quantile(t, low_band, 1 - p, last)
+    upper = np.nan if np.isnan(lower) else _step_quantile(t, high_band, 1 - p, last, for_good=True)
+    return _step_quantile(t, s, 1 - p, last), lower, upper
 
 
 def _bands(s: np.ndarray, se: np.ndarray, z: float, transform: str) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise confidence band of a survival curve: log-log (``"cloglog"``) or ``"log"``.
 
-    Where the curve is 0 the band is 0 (the curve has ended); where Greenwood's
-    standard error is not finite (a risk set emptied) the band is missing.
+    Where the curve is 0 its upper band is 0: the curve leaves the test's acceptance
+    region there, which ends an upper limit (statsmodels' ``quantile_ci`` takes that
+    time). Its lower band is missing there: Greenwood's standard error is 0 and the band
+    does not exist (R ``survival`` sets it to NA), and a lower limit resting on it would
+    claim a time accepted that is not (one exit at 59 days had the interval [59, 59]).
+    Where the standard error is not finite (a risk set emptied) the band is missing.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         if transform == "cloglog":
@@ -218,7 +228,7 @@ def _bands(s: np.ndarray, se: np.ndarray, z: float, transform: str) -> tuple[np.
         else:
             w = z * se / s
             low, high = s * np.exp(-w), np.minimum(s * np.exp(w), 1.0)
-    low = np.where(s == 0, 0.0, np.where(np.isfinite(se), low, np.nan))
+    low = np.where((s > 0) & np.isfinite(se), low, np.nan)
     high = np.where(s == 0, 0.0, np.where(np.isfinite(se), high, np.nan))
     return low, high
 
@@ -289,11 +299,12 @@ def _edge_interval(f: float, time, status, t: float, alpha: float) -> tuple[floa
     """Clopper–Pearson limits for an incidence of 0 (or 1) at ``t``, where log-log has none.
 
     The sample size is Dorey & Korn's effective one: the episodes whose status at
-    ``t`` is known (followed past ``t``, or exited by ``t``); the exact binomial
+    ``t`` is known (followed to ``t`` or past it, or exited: one censored on day ``t``
+    was observed through it, as the estimate's risk set has it); the exact binomial
     limits for 0 (or all) events in ``m`` are ``1 - (alpha/2)**(1/m)`` (or
     ``(alpha/2)**(1/m)``).
     """
-    m = int(np.count_nonzero((time > t) | (status != _CENSORED)))
+    m = int(np.count_nonzero((time >= t) | (status != _CENSORED)))
     if m == 0:
         return np.nan, np.nan
     bound = (alpha / 2) ** (1 / m)
