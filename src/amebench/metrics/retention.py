@@ -79,7 +79,10 @@ def retention(
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
     unit's ledger coverage and ends before the month of ``as_of`` (a month not yet
     complete; ``days`` >= 31, so that the window is never empty); there is no
-    non-response. Rows dated after ``as_of`` (a follow-up measured later, a payment
+    non-response. Only the exiting unit's ledger is read, as by ``welfare_delta``
+    (its coverage is the unit's): a payment by another unit of the network, after
+    a move, is not seen, so such a person counts as retained (``reentry`` searches
+    every unit's episodes). Rows dated after ``as_of`` (a follow-up measured later, a payment
     for a later month) are not observed: they are never used. Wilson interval
     (statsmodels).
 
