@@ -63,7 +63,11 @@ class FunnelResult:
     levels: tuple[float, ...]
 
     def plot(self, ax=None, **kwargs):
-        """Draw the funnel plot (:func:`amebench.plotting.funnel_plot`) and return the Axes."""
+        """Draw the funnel plot (:func:`amebench.plotting.funnel_plot`) and return the Axes.
+
+        ``ax=None`` draws on matplotlib's current Axes (``plt.gca()``): give each plot
+        its own (``fig, ax = plt.subplots()``) to keep two apart. ``kwargs`` go to the
+        points' ``Axes.scatter``; set a title on the returned Axes."""
         from ..plotting import funnel_plot
 
         return funnel_plot(self, ax=ax, **kwargs)
