@@ -99,3 +99,31 @@ def test_readme_quick_start_runs():
         warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
         for code in snippets:
             exec(compile(code, "README.md", "exec"), {})
+
+
+def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
+    # API review 2026-12-05 (M3, M4): a Cohort to benchmark_report gave "'NoneType' object is not
+    # subscriptable", to cohort() an AttributeError; a Network to risk_adjusted blamed
+    # prior_welfare_months; episodes with dates as text gave "Can only use .dt accessor ...".
+    import warnings
+
+    from amebench import compare, metrics
+    from amebench.exceptions import AmebenchError
+
+    net = amebench.load_sample()
+    coh = amebench.cohort(net)
+    with pytest.raises(AmebenchError, match=r"benchmark_report needs a Network, not a Cohort .*cohort\.network"):
+        amebench.report.benchmark_report(coh, tmp_path / "report")
+    assert not (tmp_path / "report").exists()
+    with pytest.raises(AmebenchError, match=r"cohort needs a Network, not a Cohort"):
+        amebench.cohort(coh)
+    with pytest.raises(AmebenchError, match=r"risk_adjusted needs a Cohort or a DataFrame of episodes, not a Network"):
+        compare.risk_adjusted(net)
+    text = net.episodes.astype({"exited_on": str})
+    with pytest.raises(AmebenchError, match=r"outcome_rate needs dates in the episodes' exited_on"):
+        metrics.outcome_rate(text, by=("exit_year",))
+    with pytest.raises(AmebenchError, match=r"risk_adjusted needs dates in the episodes' exited_on"):
+        compare.risk_adjusted(text, casemix=("age_band",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(metrics.outcome_rate(net.episodes, by=("exit_year",)))  # dates as dates: as before

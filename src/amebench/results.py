@@ -13,7 +13,8 @@ import pandas as pd
 
 from .exceptions import AmebenchError
 
-__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by"]
+__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "check_dates",
+           "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -128,6 +129,25 @@ def check_cohort(data, what: str) -> None:
     if not all(hasattr(data, name) for name in ("network", "episodes", "as_of")):
         raise AmebenchError(f"{what} needs a Cohort, not a {type(data).__name__}: build one with "
                             "amebench.cohort(network)")
+
+
+def check_network(data, what: str) -> None:
+    """Raise a clear error when ``data`` is not a :class:`amebench.Network` (``what`` needs one)."""
+    if not all(hasattr(data, name) for name in ("units", "episodes", "payments", "rejects")):
+        held = " (a Cohort holds its network: cohort.network)" if hasattr(data, "network") else ""
+        raise AmebenchError(f"{what} needs a Network, not a {type(data).__name__}{held}: read one with "
+                            "amebench.read_network(path), amebench.load_sample() or amebench.Network.from_frames(...)")
+
+
+def check_dates(episodes: pd.DataFrame, what: str) -> None:
+    """Raise a clear error when a DataFrame of episodes holds its dates as text or numbers
+    (pandas' own error came from deep inside: "Can only use .dt accessor ...")."""
+    for column in ("enrolled_on", "exited_on"):
+        if column in episodes and not pd.api.types.is_datetime64_any_dtype(episodes[column].dtype):
+            raise AmebenchError(
+                f"{what} needs dates in the episodes' {column}, not {episodes[column].dtype}: convert them "
+                f"(frame[{column!r}] = pd.to_datetime(frame[{column!r}], format='%Y-%m-%d')), or build a Network "
+                "with amebench.Network.from_frames(...), which checks every column, and a Cohort of it")
 
 
 def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ import pandas as pd
 from .. import _idcodes
 from ..exceptions import AmebenchError
 from ..network import Network, as_of_timestamp
+from ..results import check_network
 
 __all__ = ["Cohort", "cohort", "period_bounds"]
 
@@ -163,6 +164,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     >>> c.episodes["exited_on"].dt.year.unique().tolist()
     [2025]
     """
+    check_network(network, "cohort")
     as_of = _as_of(network, as_of)
     episodes = network.episodes
     selected_units = None

@@ -17,7 +17,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._ledger import month_index, window_totals
-from ..results import tidy
+from ..results import check_dates, tidy
 from ..schema import age_band, outcome_reasons
 from ._table import check_level
 
@@ -542,9 +542,13 @@ def _calibration(y, p) -> pd.DataFrame:
 
 def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     """The episodes of ``data`` and the positions of those exited (by ``as_of`` for a Cohort)."""
+    if hasattr(data, "payments") and not hasattr(data, "network"):  # a Network: its prior welfare needs a Cohort
+        raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes, not a Network: build a "
+                            "Cohort with amebench.cohort(network)")
     episodes = data.episodes if hasattr(data, "episodes") else data
     if not isinstance(episodes, pd.DataFrame):
-        raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes")
+        raise AmebenchError(f"risk_adjusted needs a Cohort or a DataFrame of episodes, not a {type(data).__name__}")
+    check_dates(episodes, "risk_adjusted")
     exited = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
         exited &= episodes["exited_on"] <= data.as_of

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError, ExitReasonWarning
-from ..results import check_by, tidy
+from ..results import check_by, check_dates, tidy
 from ..privacy import redact_numbers
 from ..schema import EXIT_REASONS, age_band, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
@@ -156,6 +156,7 @@ def _check_episodes(episodes, per: str) -> None:
     if missing:
         raise AmebenchError(f"outcome_rate needs the episode columns {missing} (per={per!r}); the data have "
                             f"{list(episodes.columns)}")
+    check_dates(episodes, "outcome_rate")
 
 
 def _reason_flags(reason: pd.Series, reasons) -> tuple[np.ndarray, np.ndarray]:

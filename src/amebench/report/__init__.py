@@ -12,6 +12,7 @@ from ..cohorts import cohort
 from ..exceptions import AmebenchError
 from ..labels import code_label
 from ..network import Network
+from ..results import check_network
 from ..schema import outcome_reasons
 from . import html as _html
 from .build import compute
@@ -69,6 +70,7 @@ def benchmark_report(
     Path
         The path of ``report.html``.
     """
+    check_network(network, "benchmark_report")
     t = texts(lang)
     outcome_reasons(outcome)  # fail early on an unknown outcome
     out = Path(out)
