@@ -83,6 +83,10 @@ def test_censored_people_are_never_failures():
 def test_unit_without_followups_gets_no_estimate_not_zero():
     row = retention(amebench.cohort(_network(None))).iloc[0]
     assert np.isnan(row["estimate"]) and row["method"] == "no follow-up data for this group"
+    # API review 2026-12-05 (M5): its counts said 0 respondents and every exit a
+    # non-respondent, which summed into a wrong response rate; nobody was asked
+    assert [pd.isna(row[c]) for c in ("events", "respondents", "non_respondents")] == [True] * 3
+    assert row["n"] == row["eligible"] + row["censored"] and row["n"] > 0
 
 
 def test_register_definition_by_hand():
@@ -269,4 +273,6 @@ def test_followup_measured_after_as_of_is_not_used():
     net = amebench.Network.from_frames(episodes=_LATE_EPISODES, followups=followups, as_of="2024-12-31")
     assert len(net.followups) == 1  # loaded
     row = retention(amebench.cohort(net)).iloc[0]
-    assert row["respondents"] == 0
+    # the unit's only follow-up is unobserved: no follow-up data, nobody asked (not 0 of 1)
+    assert row["method"] == "no follow-up data for this group"
+    assert pd.isna(row["respondents"]) and pd.isna(row["events"]) and pd.isna(row["non_respondents"])

@@ -73,7 +73,8 @@ def retention(
     (complete case), ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
     eligible. A group whose unit has no follow-up rows at all gets a missing
-    estimate (not a zero) and ``method`` ``"no follow-up data for this group"``
+    estimate (not a zero), missing ``events``, ``respondents`` and
+    ``non_respondents`` (nobody was asked), and ``method`` ``"no follow-up data for this group"``
     (with the register definition, no ledger row: ``"no payment data for this
     group"``, its exits all ``censored``). Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
@@ -153,6 +154,11 @@ def retention(
     out["estimate_best"] = np.where(has_eligible, (out["events"] + out["non_respondents"]) / denominator, np.nan)
     no_data = "no follow-up data for this group" if definition == "followup" else NO_LEDGER
     out["method"] = np.where(out["_data"] > 0, method, no_data)
+    # No follow-up data at all: nobody was asked, so none responded, failed to or was retained
+    # (0 respondents and every exit a non-respondent summed into a wrong response rate).
+    nobody_asked = (out["_data"] == 0).to_numpy()
+    for column in ("events", "respondents", "non_respondents"):
+        out[column] = out[column].astype("Int64").mask(nobody_asked)
     out["conf_level"] = conf_level
     return tidy(out.drop(columns="_data"))
 
