@@ -204,7 +204,7 @@ def test_a_table_whose_estimate_is_not_events_over_n_is_refused_with_its_denomin
     assert str(caught.value) == (
         f"{compare_with} compares events / n, but the table's estimate is not events / n for units "
         f"{sorted(table['unit'])}; its estimate is events / {denominator}: compare "
-        f"table.assign(n=table['{denominator}']) without the units whose {denominator} is 0")
+        f"table.assign(n=table['{denominator}']) without the units whose {denominator} is 0 or missing")
     fixed = table[table[denominator] > 0].assign(n=lambda t: t[denominator])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

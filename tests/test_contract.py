@@ -127,3 +127,17 @@ def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert len(metrics.outcome_rate(net.episodes, by=("exit_year",)))  # dates as dates: as before
+
+
+@pytest.mark.parametrize("given", [dict(conf_level="0.95"), dict(conf_level=95), dict(conf_level=True), dict(by=None)])
+@pytest.mark.parametrize("metric", ["outcome_rate", "retention", "welfare_delta", "durations", "reentry"])
+def test_every_metric_words_a_bad_conf_level_or_by_alike(metric, given):
+    # API review 2026-12-05 (L1, L2): conf_level="0.95" and by=None gave bare TypeErrors, and
+    # the conf_level messages differed between metrics.
+    from amebench import metrics
+    from amebench.exceptions import AmebenchError
+
+    words = ("conf_level must be a number in (0, 1), e.g. 0.95; got" if "conf_level" in given
+             else "by takes column names, e.g. by=('unit',), or by=() for one row over all; got None")
+    with pytest.raises(AmebenchError, match=re.escape(words)):
+        getattr(metrics, metric)(amebench.cohort(amebench.load_sample()), **given)

@@ -9,12 +9,13 @@ glossary below; the contract test fails on any column outside it.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .exceptions import AmebenchError
 
-__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "check_dates",
-           "check_network"]
+__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "check_conf_level",
+           "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -139,6 +140,13 @@ def check_network(data, what: str) -> None:
                             "amebench.read_network(path), amebench.load_sample() or amebench.Network.from_frames(...)")
 
 
+def check_conf_level(conf_level) -> None:
+    """Raise one clear error for a ``conf_level`` that is not a number in (0, 1) (``95``, ``"0.95"``)."""
+    number = isinstance(conf_level, (int, float, np.integer, np.floating)) and not isinstance(conf_level, bool)
+    if not (number and 0 < conf_level < 1):
+        raise AmebenchError(f"conf_level must be a number in (0, 1), e.g. 0.95; got {conf_level!r}")
+
+
 def check_dates(episodes: pd.DataFrame, what: str) -> None:
     """Raise a clear error when a DataFrame of episodes holds its dates as text or numbers
     (pandas' own error came from deep inside: "Can only use .dt accessor ...")."""
@@ -163,6 +171,8 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     AmebenchError
         Naming the columns that cannot be used and those that can.
     """
+    if by is None or (not isinstance(by, str) and not isinstance(by, (tuple, list, pd.Index))):
+        raise AmebenchError(f"by takes column names, e.g. by=('unit',), or by=() for one row over all; got {by!r}")
     by = (by,) if isinstance(by, str) else tuple(by)
     allowed = sorted(((set(columns) & set(GROUPING)) | set(derived)) - set(reserved))
     unknown = [c for c in by if c not in allowed]

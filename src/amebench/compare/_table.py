@@ -40,14 +40,14 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
         raise AmebenchError(f"{what}: units {dup} appear more than once; give one row per unit")
     n = pd.to_numeric(out["n"], errors="coerce")
     events = pd.to_numeric(out["events"], errors="coerce")
+    if "estimate" in table.columns and any(column in table.columns for column in _DENOMINATORS):
+        _check_estimate(table, n, events, what)  # first: its message names the table's denominator
     bad = n.isna() | events.isna() | (n <= 0) | (events < 0) | (events > n) | (n % 1 != 0) | (events % 1 != 0)
     if bad.any():
         units = out.loc[bad, "unit"].astype(str).tolist()
         raise AmebenchError(
             f"{what}: units {units} need whole numbers with n > 0 and 0 <= events <= n"
         )
-    if "estimate" in table.columns and any(column in table.columns for column in _DENOMINATORS):
-        _check_estimate(table, n, events, what)
     out["n"] = n.astype("int64")
     out["events"] = events.astype("int64")
     out["unit"] = out["unit"].astype(str)
@@ -68,9 +68,9 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
             denominator = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             with np.errstate(divide="ignore", invalid="ignore"):
                 fits = np.abs(estimate - events.to_numpy(dtype="float64") / denominator) <= _ROUNDING
-            if (fits | (np.isnan(estimate) & (denominator == 0))).all():
+            if (fits | (np.isnan(estimate) & ~(denominator > 0))).all():
                 fix = (f"its estimate is events / {column}: compare table.assign(n=table[{column!r}]) without the "
-                       f"units whose {column} is 0")
+                       f"units whose {column} is 0 or missing")
                 break
     raise AmebenchError(
         f"{what} compares events / n, but the table's estimate is not events / n for units {units}; {fix}"
@@ -79,6 +79,7 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
 
 def check_level(level: float, name: str = "conf_level") -> float:
     """Return ``level`` if it is a probability strictly between 0 and 1."""
-    if not isinstance(level, (int, float, np.floating)) or not 0 < float(level) < 1:
-        raise AmebenchError(f"{name} must be a number in (0, 1), not {level!r}")
+    number = isinstance(level, (int, float, np.integer, np.floating)) and not isinstance(level, bool)
+    if not number or not 0 < float(level) < 1:
+        raise AmebenchError(f"{name} must be a number in (0, 1), e.g. 0.95; got {level!r}")
     return float(level)

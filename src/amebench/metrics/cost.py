@@ -13,7 +13,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from ..cohorts.cohort import cohort as select_cohort
 from ..exceptions import AmebenchError
-from ..results import GLOSSARY, GROUPING, tidy
+from ..results import GLOSSARY, GROUPING, check_conf_level, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["cost", "against_target", "VERDICTS"]
@@ -88,8 +88,7 @@ def cost(
     ----------
     Garwood F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28:437–442.
     """
-    if not isinstance(conf_level, (int, float, np.floating)) or not 0 < conf_level < 1:
-        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
+    check_conf_level(conf_level)
     if cohort.exited is None:
         raise AmebenchError("cost needs a cohort selected by exit period, e.g. amebench.cohort(network, exited=2025)")
     first, last = cohort.exited

@@ -10,7 +10,7 @@ from scipy.stats import norm
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
 from ..exceptions import AmebenchError
-from ..results import check_by, tidy
+from ..results import check_by, check_conf_level, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["durations"]
@@ -166,8 +166,7 @@ def _check(cohort, by, times, conf_level) -> tuple[str, ...]:
         raise AmebenchError(f"times must be numbers of days, got {times!r}") from None
     if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise AmebenchError(f"times must be positive numbers of days, got {list(times)!r}")
-    if not (isinstance(conf_level, (int, float)) and 0 < conf_level < 1):
-        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
+    check_conf_level(conf_level)
     return by
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import AmebenchError
-from ..results import tidy
+from ..results import check_conf_level, tidy
 
 __all__ = ["mean_difference"]
 
@@ -84,8 +84,7 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
     Welch, B. L. (1947). The generalization of "Student's" problem when several
     different population variances are involved. Biometrika 34, 28–35.
     """
-    if not (isinstance(conf_level, (int, float)) and 0 < conf_level < 1):
-        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
+    check_conf_level(conf_level)
     if not isinstance(equal_var, (bool, np.bool_)):
         raise AmebenchError(f"equal_var must be True or False, got {equal_var!r}")
     x = _check_sample(a, "a")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError, ExitReasonWarning
-from ..results import check_by, check_dates, tidy
+from ..results import check_by, check_conf_level, check_dates, tidy
 from ..privacy import redact_numbers
 from ..schema import EXIT_REASONS, age_band, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
@@ -94,8 +94,7 @@ def outcome_rate(
         raise AmebenchError(f"method must be one of {list(INTERVAL_METHODS)}, not {method!r}")
     if per not in ("episode", "person"):
         raise AmebenchError(f"per must be 'episode' or 'person', not {per!r}")
-    if not 0 < conf_level < 1:
-        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    check_conf_level(conf_level)
     reasons = outcome_reasons(outcome)
     episodes = data.episodes if hasattr(data, "episodes") else data
     _check_episodes(episodes, per)

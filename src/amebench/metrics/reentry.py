@@ -10,7 +10,7 @@ import pandas as pd
 from .._idcodes import codes_in, id_codes
 from ..cohorts.spells import spells
 from ..exceptions import AmebenchError
-from ..results import check_by, check_cohort, tidy
+from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
 
 __all__ = ["reentry"]
@@ -88,8 +88,7 @@ def reentry(
         not shorter than ``days``, or a ``by`` column is not allowed.
     """
     check_cohort(cohort, "reentry")
-    if not 0 < conf_level < 1:
-        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    check_conf_level(conf_level)
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise AmebenchError(f"days must be a whole number of days >= 1, not {days!r}")
     _check_gap_days(gap_days, days)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import check_by, check_cohort, tidy
+from ..results import check_by, check_cohort, check_conf_level, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
 from ._ledger import NO_LEDGER, month_index, window_totals
@@ -103,8 +103,7 @@ def retention(
             "calendar months after the exit month up to the month of exit + days, which is empty "
             "when exit + days falls in the exit month"
         )
-    if not 0 < conf_level < 1:
-        raise AmebenchError(f"conf_level must be in (0, 1), not {conf_level!r}")
+    check_conf_level(conf_level)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or tolerance < 0:
         raise AmebenchError(f"tolerance must be a whole number of days >= 0, not {tolerance!r}")
     by = check_by(by, cohort.episodes.columns)

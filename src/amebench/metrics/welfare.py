@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import AmebenchError
-from ..results import check_by, tidy
+from ..results import check_by, check_conf_level, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import mean_intervals, t_intervals
 from .._idcodes import id_codes
@@ -201,8 +201,7 @@ def _check_options(months, per, method, conf_level, n_boot, seed) -> str:
         raise AmebenchError(f"per must be one of {list(_PERS)}, got {per!r}")
     if method not in _METHODS:
         raise AmebenchError(f"method must be one of {list(_METHODS)}, got {method!r}")
-    if not (isinstance(conf_level, (int, float)) and 0 < conf_level < 1):
-        raise AmebenchError(f"conf_level must be a number in (0, 1), got {conf_level!r}")
+    check_conf_level(conf_level)
     if _METHODS[method] != "t" and (not isinstance(n_boot, (int, np.integer)) or n_boot < 100):
         raise AmebenchError(f"n_boot must be a whole number >= 100, got {n_boot!r}")
     if not isinstance(seed, (int, np.integer)):
