@@ -321,7 +321,7 @@ def test_a_group_whose_exits_mostly_have_no_known_reason_is_warned_of():
         outcome_rate(episodes)  # 297 of 595: under half, no warning
     episodes.loc[exits[half], "exit_reason"] = None  # a missing reason counts as unknown
     with pytest.warns(ExitReasonWarning, match=r"^exit reason unknown \(or missing\) for at least half the exits "
-                                               r"of solna \(298 of 595\): they count as exits to no outcome") as caught:
+                                               r"of unit solna \(298 of 595\): they count as exits to no outcome") as caught:
         rates = outcome_rate(episodes)
     assert caught[0].message.groups == [("solna",)]
     assert rates.set_index("unit").loc["solna", "events"] < 595 - 298  # counted, not left out

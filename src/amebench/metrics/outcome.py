@@ -137,12 +137,12 @@ def _warn_unknown_reasons(out: pd.DataFrame, by) -> None:
     if flagged.empty:
         return
     groups = [tuple(row) for row in flagged[list(by)].astype(str).itertuples(index=False)] if by else [()]
-    shown = ", ".join(f"{'/'.join(group) or 'all'} ({unknown} of {n})"
-                      for group, unknown, n in zip(groups, flagged["unknown"], flagged["n"]))
+    named = [", ".join(f"{column} {value}" for column, value in zip(by, group)) or "all" for group in groups]
+    shown = "; ".join(f"{name} ({unknown} of {n})" for name, unknown, n in zip(named, flagged["unknown"], flagged["n"]))
     warnings.warn(ExitReasonWarning(
         f"exit reason unknown (or missing) for at least half the exits of {shown}: they count as exits to no "
         "outcome, so the rate says more about missing reasons than about results; map the exit reasons in the "
-        "unit's profile", groups=groups), stacklevel=3)
+        "unit's profile (or give them in the episodes' exit_reason)", groups=groups), stacklevel=3)
 
 
 def _check_episodes(episodes, per: str) -> None:
