@@ -237,3 +237,16 @@ def test_an_as_of_date_in_any_form_is_its_day(net, as_of):
 
     assert amebench.cohort(net, as_of=as_of).as_of == pd.Timestamp("2025-03-01")
     assert amebench.cohort(net, as_of=dt.date(2025, 3, 1)).as_of == pd.Timestamp("2025-03-01")
+
+
+def test_a_period_after_as_of_is_warned_of(net, recwarn):
+    # API review 2026-12-05 (L8): exited=2030 gave an empty cohort and empty tables, no word.
+    from amebench.exceptions import CensoringWarning
+
+    with pytest.warns(CensoringWarning, match=r"exited=2030 starts 2030-01-01, after as_of 2025-06-30"):
+        assert len(amebench.cohort(net, exited=2030).episodes) == 0
+    with pytest.warns(CensoringWarning, match=r"enrolled='2025-07' starts 2025-07-01, after as_of 2025-06-30"):
+        amebench.cohort(net, enrolled="2025-07")
+    recwarn.clear()
+    amebench.cohort(net, exited=("2025-06", 2030))  # starts before as_of: part of it is observed
+    assert not [w for w in recwarn if issubclass(w.category, CensoringWarning)]

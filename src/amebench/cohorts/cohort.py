@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _idcodes
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, CensoringWarning
 from ..network import Network, as_of_timestamp
 from ..results import check_network
 
@@ -179,10 +180,10 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     not_yet = (episodes["exited_on"] > as_of).to_numpy(dtype=bool)  # an exit after as_of is not observed
     exited_bounds = enrolled_bounds = None
     if exited is not None:
-        exited_bounds = period_bounds(exited)
+        exited_bounds = _observed(period_bounds(exited), as_of, "exited", exited)
         keep &= episodes["exited_on"].between(*exited_bounds).to_numpy(dtype=bool) & ~not_yet
     if enrolled is not None:
-        enrolled_bounds = period_bounds(enrolled)
+        enrolled_bounds = _observed(period_bounds(enrolled), as_of, "enrolled", enrolled)
         keep &= episodes["enrolled_on"].between(*enrolled_bounds).to_numpy(dtype=bool)
     rows = np.flatnonzero(keep)
     selected = episodes[keep].reset_index(drop=True)
@@ -201,6 +202,15 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
         enrolled=enrolled_bounds,
         units=selected_units,
     )
+
+
+def _observed(bounds, as_of: pd.Timestamp, name: str, given):
+    """``bounds``, with a CensoringWarning when the whole period lies after ``as_of``: nothing
+    in it is observed (``exited=2030`` gave an empty cohort and empty tables without a word)."""
+    if bounds[0] > as_of:
+        warnings.warn(CensoringWarning(f"{name}={given!r} starts {bounds[0].date()}, after as_of {as_of.date()}: "
+                                       "nothing in it is observed yet, so the cohort is empty"), stacklevel=3)
+    return bounds
 
 
 def _as_of(network: Network, as_of) -> pd.Timestamp:
