@@ -81,9 +81,9 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     stock = np.cumsum(inflow, axis=1) - np.cumsum(outflow, axis=1)
     frame = pd.DataFrame({"month": np.tile(months.to_timestamp(), n_groups), "inflow": inflow.ravel(),
                           "outflow": outflow.ravel(), "stock": stock.ravel()})
-    for i, column in enumerate(by):
-        # dtype inferred from the values, as a column filled with one key value per group would be
-        frame.insert(i, column, pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist()))
+    for i, column in enumerate(by):  # in the episodes' dtype (a category, a nullable boolean)
+        values = pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist())
+        frame.insert(i, column, values.astype(episodes[column].dtype))
     return tidy(frame)
 
 
