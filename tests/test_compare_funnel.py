@@ -239,6 +239,7 @@ def test_funnel_result_repr_is_a_short_summary():
     assert text == "<FunnelResult (proportion) of 4 units: target 0.28, phi 1, tau2 0; 3 within, 1 above_95>"
     html = result._repr_html_()
     assert "<table" in html and "3 within, 1 above_95</p>" in html
+    assert html.count(result.method) == 1  # once above the table, not in each row (API review L9)
 
 
 @pytest.mark.parametrize(("events", "n", "message"), [

@@ -88,7 +88,8 @@ class FunnelResult:
             f"<p><b>Funnel</b> ({self.kind}): target {self.target:.4g}, phi {self.phi:.3g}, "
             f"tau² {self.tau2:.3g}; {html.escape(self.method)}; {self._positions()}</p>"
         )
-        return head + self.table.to_html(index=False)
+        # the method is the same in every row: said once, above the table
+        return head + self.table.drop(columns="method", errors="ignore").to_html(index=False)
 
 
 #: The largest |z| / sqrt(phi) that K z-scores reach with phi from 10 % winsorising
