@@ -1262,3 +1262,22 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
         warnings.warn(OverdispersionWarning("phi <= 1"))
     assert build._spread_notes(flat, flat, ctx) == [t["note_overdispersion"].format(which=t["funnels_both"])]
     assert build._spread_notes(flat, [], ctx) == [t["note_overdispersion"].format(which=t["funnel_raw_which"])]
+
+
+def test_a_small_repeated_count_hides_only_itself(tmp_path):
+    # Review 2026-12-05: one repeated payment row hid its file's rows read, loaded and
+    # rejected (15,933 rows read shown as "–"); it is rows of a file, not a count of people.
+    import shutil
+
+    folder = shutil.copytree(amebench.sample_path(), tmp_path / "net")
+    ledger = folder / "jarfalla" / "utbetalningar.csv"
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = amebench.read_network(folder)
+    out = _quiet_report(net, tmp_path / "report").parent
+    table = pd.read_csv(out / "tables" / "reconciliation.csv").set_index("file")
+    row = table.loc["jarfalla/utbetalningar.csv"]
+    assert pd.isna(row["rows_repeated"])  # 1: hidden
+    assert (row["rows_read"], row["rows_loaded"], row["rows_rejected"]) == (15932, 15932, 0)

@@ -225,7 +225,8 @@ def reconciliation_text(network) -> str:
             f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
             f"{row.rows_read:>8} {row.rows_loaded:>8} {row.rows_rejected:>8}"
         )
-        mine = rejects[rejects["file"] == row.file]
+        # a workbook holds several tables (a sheet each), a frame several units: match all three
+        mine = rejects[(rejects["file"] == row.file) & (rejects["table"] == row.table) & (rejects["unit"] == row.unit)]
         if len(mine):
             reasons = mine["reason"].value_counts().head(_TOP_REASONS)
             for reason, count in reasons.items():

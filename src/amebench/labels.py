@@ -73,7 +73,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "rows_read": ("Rows read", "Lästa rader"),
     "rows_loaded": ("Rows loaded", "Inlästa rader"),
     "rows_rejected": ("Rows rejected", "Avvisade rader"),
-    "rows_repeated": ("Rows repeating an earlier row", "Rader som upprepar en tidigare"),
+    "rows_repeated": ("Rows repeating an earlier row", "Rader som upprepar en tidigare rad"),
     "exit_year": ("Exit year", "Avslutsår"),
     "enrol_year": ("Enrolment year", "Inskrivningsår"),
     # case-mix of the risk model (compare.riskadjust.DEFAULT_CASEMIX)

@@ -76,7 +76,10 @@ def retention(
     estimate (not a zero), missing ``events``, ``respondents`` and
     ``non_respondents`` (nobody was asked), and ``method`` ``"no follow-up data for this group"``
     (with the register definition, no ledger row: ``"no payment data for this
-    group"``, its exits all ``censored``). Register definition: the window is months
+    group"``, its exits all ``censored``). In a group that also holds exits of units
+    with follow-up rows (``by=()``, or by gender across units), the exits of units
+    without any are left out of every count: nobody asked them, so they are neither
+    respondents nor non-respondents. Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
     unit's ledger coverage and ends before the month of ``as_of`` (a month not yet
     complete; ``days`` >= 31, so that the window is never empty); there is no
@@ -133,11 +136,18 @@ def retention(
     frame["_resp"] = (eligible & responded).astype("int64")
     frame["_ret"] = (eligible & responded & retained).astype("int64")
     frame["_data"] = has_data.astype("int64")
+    frame["_eligible_data"] = (eligible & has_data).astype("int64")
+    sums = ["_n", "_eligible", "_resp", "_ret", "_data", "_eligible_data"]
     if by:
-        out = frame.groupby(list(by), observed=True, sort=True,
-                            dropna=False)[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().reset_index()
+        out = frame.groupby(list(by), observed=True, sort=True, dropna=False)[sums].sum().reset_index()
     else:
-        out = frame[["_n", "_eligible", "_resp", "_ret", "_data"]].sum().to_frame().T
+        out = frame[sums].sum().to_frame().T
+    # A group holding exits of units with data counts only those: the others were not asked
+    # (counted as non-respondents, they pulled the network's worst case from 0.64 to 0.49).
+    mixed = out["_data"] > 0
+    out["_n"] = out["_n"].where(~mixed, out["_data"])
+    out["_eligible"] = out["_eligible"].where(~mixed, out["_eligible_data"])
+    out = out.drop(columns="_eligible_data")
     out = out.rename(columns={"_n": "n", "_eligible": "eligible", "_resp": "respondents", "_ret": "events"})
     out = out.astype({c: "int64" for c in ("n", "eligible", "respondents", "events")})
     out["censored"] = out["n"] - out["eligible"]

@@ -42,6 +42,12 @@ _PROPORTIONS = {
 #: a small stock itself is hidden by :func:`suppress_stock`).
 _ALSO_KEEP = {"flows": {"stock"}}
 
+#: Table name -> count columns hidden only where small themselves, not hiding their row:
+#: the rows repeating an earlier one (rows of a file, not people; 1 repeated payment row
+#: hid its file's 15,933 rows read). A small rejected count still hides its file's row:
+#: rows read minus the episodes published elsewhere would give it back.
+_KNOWN = {"reconciliation": ("rows_repeated",)}
+
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 
@@ -197,7 +203,8 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         table,
         min_cell=min_cell,
         keep=[c for c in table.columns if c in _LABELS | also_keep],
-        counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in also_keep],
+        counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in also_keep | set(_KNOWN.get(name, ()))],
+        known=_KNOWN.get(name, ()),
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
