@@ -269,3 +269,26 @@ def test_validate_says_where_it_wrote_the_rejects(tmp_path, capsys):
     assert out[-1] == f"rejects written to {target} (6 rows; folder {target.parent} created)"
     assert main(["validate", str(sample_path()), "--rejects", str(target)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"rejects written to {target} (6 rows)"
+
+
+def test_validate_matches_rejects_by_unit_table_and_file():
+    # Template review 2026-12-05: a workbook holds every table of a unit (a sheet each); the
+    # reasons were matched by file alone, so each table listed the others' reasons.
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from amebench.cli import reconciliation_text
+
+    book = "u1/export.xlsx"
+    rec = pd.DataFrame({"unit": "u1", "table": ["episodes", "payments"], "file": book, "rows_read": [10, 20],
+                        "rows_loaded": [9, 19], "rows_rejected": [1, 1], "rows_repeated": [0, 0]})
+    rejects = pd.DataFrame({"unit": "u1", "table": ["episodes", "payments"], "file": book, "line": [4, 7],
+                            "column": ["Datum", "Belopp"], "value": "", "reason": ["bad date", "bad amount"]})
+    text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
+                                               rejects=rejects))
+    lines = text.splitlines()
+    episodes = next(i for i, line in enumerate(lines) if line.startswith("u1") and "episodes" in line)
+    payments = next(i for i, line in enumerate(lines) if line.startswith("u1") and "payments" in line)
+    assert "bad date (line 4)" in lines[episodes + 1] and "bad amount" not in "".join(lines[episodes + 1:payments])
+    assert "bad amount (line 7)" in lines[payments + 1] and "bad date" not in "".join(lines[payments:])

@@ -231,3 +231,12 @@ def test_other_estimates_are_not_looked_at_but_one_beside_a_denominator_column_i
     with pytest.raises(AmebenchError, match=r"for units \['b'\]"):  # a missing estimate is not events / n either
         pairwise(table.assign(eligible=[600, 200, 900], estimate=[0.38, None, 0.32]))
     assert len(pairwise(table.assign(eligible=[600, 200, 900]))) > 0  # whole-percent rounding passes
+
+
+def test_a_unit_without_exits_is_named_as_such_beside_an_estimate():
+    # Review 2026-12-05 (L6): with the estimate checked first, a unit with n = 0 got the advice
+    # to compare events / respondents; it is told it needs n > 0.
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": [0, 40, 50], "events": [0, 10, 20],
+                          "estimate": [np.nan, 0.25, 0.4], "eligible": [0, 40, 50]})
+    with pytest.raises(AmebenchError, match=r"units \['a'\] need whole numbers with n > 0"):
+        pairwise(table)

@@ -141,3 +141,19 @@ def test_every_metric_words_a_bad_conf_level_or_by_alike(metric, given):
              else "by takes column names, e.g. by=('unit',), or by=() for one row over all; got None")
     with pytest.raises(AmebenchError, match=re.escape(words)):
         getattr(metrics, metric)(amebench.cohort(amebench.load_sample()), **given)
+
+
+def test_by_takes_any_iterable_of_names():
+    # Review 2026-12-05 (M4, L1): an array or dict keys of names worked before the by=None check
+    # and must still; trend(by=None) was a bare TypeError.
+    import numpy as np
+
+    from amebench import compare, metrics
+    from amebench.exceptions import AmebenchError
+
+    coh = amebench.cohort(amebench.load_sample())
+    expected = metrics.outcome_rate(coh, by=("unit",))
+    for by in (np.array(["unit"]), {"unit": 1}.keys(), pd.Series(["unit"]), (c for c in ["unit"])):
+        pd.testing.assert_frame_equal(metrics.outcome_rate(coh, by=by), expected)
+    with pytest.raises(AmebenchError, match="by takes column names"):
+        compare.trend(coh, by=None)

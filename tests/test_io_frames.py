@@ -828,6 +828,8 @@ def test_other_columns_beside_every_canonical_one_need_no_warning(recwarn):
 
 
 @pytest.mark.parametrize("table,column,cells", [("episodes", "enrolled_on", ["31/01/2024", "01/02/2024"]),
+                                                ("episodes", "enrolled_on", ["20240131", "20240201"]),
+                                                ("episodes", "enrolled_on", ["2024-01-31 00:00:00", "2024-02-01 00:00:00"]),
                                                 ("payments", "month", ["202401", "202402"])])
 def test_a_date_column_of_which_no_cell_is_an_iso_date_is_an_error(table, column, cells):
     # API review M1: every row was rejected and the network came back empty, without an error.
@@ -837,8 +839,10 @@ def test_a_date_column_of_which_no_cell_is_an_iso_date_is_an_error(table, column
     if table == "payments":
         frames["payments"] = pd.DataFrame({"unit": "a", "person_id": ["p1", "p2"], "amount_sek": [1.0, 2.0]})
     frames[table][column] = cells
-    with pytest.raises(SchemaError, match=rf"column {column} holds no date in ISO form .* e\.g\. '{cells[0]}'"):
+    with pytest.raises(SchemaError, match=rf"column {column} holds no date in ISO form .* e\.g\. '{cells[0]}'") as caught:
         Network.from_frames(**frames, as_of="2026-01-01")
+    if cells[0] == "20240131":  # review 2026-12-05: the advice was '%d/%m/%Y'
+        assert "format='%Y%m%d' for 20240131" in str(caught.value)
     frames[table][column] = [cells[0], "2024-01-01"]  # one cell read: the other is a reject, as in an export
     net = Network.from_frames(**frames, as_of="2026-01-01")
     assert net.rejects["reason"].str.startswith("date").tolist() == [True]

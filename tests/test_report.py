@@ -1121,8 +1121,9 @@ def test_repeated_rows_are_named_in_the_data_quality_section(tmp_path):
         net = amebench.read_network(folder)
     assert net.reconciliation["rows_repeated"].sum() == 1
     quality = _section(_quiet_report(net, tmp_path / "report"), "quality")
-    assert "Some loaded rows repeat an earlier row of their file in every column (jarfalla/utbetalningar.csv)" in quality
-    assert "Some loaded rows repeat" not in _section(_quiet_report(amebench.load_sample(), tmp_path / "r2"), "quality")
+    assert ("Some loaded rows equal an earlier row of their file in every column as read "
+            "(jarfalla/utbetalningar.csv)") in quality
+    assert "Some loaded rows equal" not in _section(_quiet_report(amebench.load_sample(), tmp_path / "r2"), "quality")
 
 
 _UNIT_NAMES = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}

@@ -232,9 +232,11 @@ def reconciliation_text(network) -> str:
             for reason, count in reasons.items():
                 lines.append(f"{'':<12}   {count:>5} × {reason} "
                              f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
-        if pd.notna(row.rows_repeated) and row.rows_repeated:  # NA: read from a folder older than the column
-            lines.append(f"{'':<12}   {row.rows_repeated:>5} loaded rows repeat an earlier row in every column "
-                         "(kept: a ledger may pay one sum twice a month; check the export)")
+        repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
+        if pd.notna(repeated) and repeated:
+            why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"
+            lines.append(f"{'':<12}   {repeated:>5} loaded row{'s' if repeated != 1 else ''} equal to an earlier "
+                         f"one in every column as read{why}: check the export")
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),

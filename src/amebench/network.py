@@ -80,7 +80,10 @@ class Network:
         Every input row that could not be loaded: unit, table, file, line, column,
         value, reason.
     reconciliation
-        Per input file: rows read, loaded and rejected (read = loaded + rejected).
+        Per input file: rows read, loaded and rejected (read = loaded + rejected), and
+        the loaded rows equal in every column, as read, to an earlier loaded row
+        (``rows_repeated``: kept, but worth a look; a payment line written twice
+        inflates the welfare sums).
     as_of
         The extraction date: nothing after it is observed.
     name

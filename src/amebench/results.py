@@ -158,6 +158,19 @@ def check_dates(episodes: pd.DataFrame, what: str) -> None:
                 "with amebench.Network.from_frames(...), which checks every column, and a Cohort of it")
 
 
+def _by_names(by) -> tuple:
+    """``by`` as a tuple: one name, or any iterable of names (a list, an array, dict keys)."""
+    if isinstance(by, str):
+        return (by,)
+    try:
+        if by is None or isinstance(by, dict):
+            raise TypeError
+        return tuple(by)
+    except TypeError:
+        raise AmebenchError(f"by takes column names, e.g. by=('unit',), or by=() for one row over all; "
+                            f"got {by!r}") from None
+
+
 def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     """Return ``by`` as a tuple after checking that a result may be grouped by each column.
 
@@ -171,9 +184,7 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     AmebenchError
         Naming the columns that cannot be used and those that can.
     """
-    if by is None or (not isinstance(by, str) and not isinstance(by, (tuple, list, pd.Index))):
-        raise AmebenchError(f"by takes column names, e.g. by=('unit',), or by=() for one row over all; got {by!r}")
-    by = (by,) if isinstance(by, str) else tuple(by)
+    by = _by_names(by)
     allowed = sorted(((set(columns) & set(GROUPING)) | set(derived)) - set(reserved))
     unknown = [c for c in by if c not in allowed]
     if unknown:

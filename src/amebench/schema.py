@@ -317,7 +317,7 @@ RECONCILIATION = TableSpec(
         "rows_read": "Int64",
         "rows_loaded": "Int64",
         "rows_rejected": "Int64",
-        "rows_repeated": "Int64",  # loaded rows equal in every column to an earlier loaded row
+        "rows_repeated": "Int64",  # loaded rows equal in every column, as read, to an earlier loaded row
     },
     required=("file", "rows_read", "rows_loaded", "rows_rejected"),
 )

@@ -158,6 +158,11 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     AmebenchError
         On an unknown unit, a period that cannot be read, or a bad ``as_of``.
 
+    Warns
+    -----
+    CensoringWarning
+        When a period starts after ``as_of``: nothing in it is observed yet.
+
     Examples
     --------
     >>> import amebench

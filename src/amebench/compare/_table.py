@@ -59,6 +59,7 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
     estimate = pd.to_numeric(table["estimate"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     rate = (events / n).to_numpy(dtype="float64")
     off = ~(np.abs(estimate - rate) <= _ROUNDING)  # a missing estimate is off too
+    off &= ~(n <= 0).to_numpy()  # no exits: the count check below says so
     if not off.any():
         return
     units = table.loc[off, "unit"].astype(str).tolist()

@@ -195,11 +195,12 @@ def _no_dates_read(st) -> None:
             failed.setdefault(column, []).append(shown)
     for column, shown in failed.items():
         values = np.concatenate(shown)
-        iso = pd.Series(values, dtype=object).astype(str).str.match(r"\s*[0-9]{4}-[0-9]{1,2}")
+        iso = pd.Series(values, dtype=object).astype(str).str.fullmatch(r"\s*[0-9]{4}-[0-9]{1,2}(?:-[0-9]{1,2})?\s*")
         if not st.frame[column].notna().any() and not iso.any():
             example = ", ".join(repr(v) for v in dict.fromkeys(values[:3]))
-            form, other = ("%Y-%m", "'%Y%m' for 202401") if column == "month" else ("%Y-%m-%d",
-                                                                                  "'%d/%m/%Y' for 31/01/2024")
+            compact = str(values[0]).strip().isdigit()
+            form, other = (("%Y-%m", "'%Y%m' for 202401") if column == "month" else
+                           ("%Y-%m-%d", "'%Y%m%d' for 20240131" if compact else "'%d/%m/%Y' for 31/01/2024"))
             raise SchemaError(f"the {st.table} frame's column {column} holds no date in ISO form ({form}), e.g. "
                               f"{example}; convert it first with its own format: pd.to_datetime(frame[{column!r}], "
                               f"format=...), e.g. format={other}")

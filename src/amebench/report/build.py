@@ -55,7 +55,8 @@ def _quality(coh, ctx) -> Section:
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for
         section.notes.append(texts(ctx["lang"])["note_no_episodes"].format(units=_names(ctx, empty)))
-    repeated = net.reconciliation.loc[net.reconciliation["rows_repeated"].fillna(0) > 0]
+    rec = net.reconciliation
+    repeated = rec.loc[rec["rows_repeated"].fillna(0) > 0] if "rows_repeated" in rec else rec.iloc[:0]
     if len(repeated):  # the data owner sees the counts with "amebench validate"; here only the files
         section.notes.append(texts(ctx["lang"])["note_repeated_rows"].format(
             files=", ".join(dict.fromkeys(repeated["file"].astype(str)))))

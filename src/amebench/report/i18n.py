@@ -372,12 +372,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "övriga nätverket omfattar fortfarande alla enheter.",
     },
     "note_repeated_rows": {
-        "en": "Some loaded rows repeat an earlier row of their file in every column ({files}). They are kept: "
-        "a ledger may pay the same sum twice in one month. If the export repeats rows, they inflate the "
+        "en": "Some loaded rows equal an earlier row of their file in every column as read ({files}). They are "
+        "kept: a ledger may pay the same sum twice in one month. If the export repeats rows, they inflate the "
         "welfare sums; “amebench validate” counts them per file.",
-        "sv": "Några inlästa rader upprepar en tidigare rad i sin fil i varje kolumn ({files}). De behålls: "
-        "en reskontra kan betala samma belopp två gånger samma månad. Om uttaget upprepar rader blåser de "
-        "upp summorna av bistånd; ”amebench validate” räknar dem per fil.",
+        "sv": "Några inlästa rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
+        "behålls: en reskontra kan betala samma belopp två gånger samma månad. Om uttaget upprepar rader blåser "
+        "de upp summorna av bistånd; ”amebench validate” räknar dem per fil.",
     },
     "note_no_episodes": {
         "en": "No episodes of {units} were loaded (the export holds none, or every row was rejected: see the "
