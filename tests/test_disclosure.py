@@ -245,3 +245,12 @@ def test_steps_of_a_cumulative_count_are_counts():
     shown = out.dropna(subset=["events"])
     steps = shown.groupby("unit")["events"].diff().dropna()
     assert ((steps == 0) | (steps >= 5)).all()
+
+
+def test_a_calibration_group_without_the_outcome_below_min_cell_is_hidden():
+    # Template review 2026-12-05: a calibration group of 6 exits, 5 observed, showed the 1 exit
+    # without the outcome (n - observed); observed/n is a complement pair like events/n.
+    table = pd.DataFrame({"group": [1, 2], "n": [6, 40], "observed": [5, 20], "expected": [4.2, 21.0]})
+    out, hidden = suppress(table, min_cell=5, keep=("group",))
+    assert hidden == 1 and out.loc[0, ["n", "observed", "expected"]].isna().all()
+    assert out.loc[1, "observed"] == 20

@@ -567,3 +567,24 @@ def test_a_flow_of_one_month_is_drawn_as_points_on_its_month():
     low, high = (pd.Timestamp(matplotlib.dates.num2date(x)).tz_localize(None) for x in ax.get_xlim())
     assert (low, high) == (pd.Timestamp("2023-06-01"), pd.Timestamp("2023-08-01"))
     plt.close(fig)
+
+
+def test_exit_reasons_hidden_by_disclosure_are_drawn_as_their_part_of_the_published_exits():
+    import pandas as pd
+
+    # Template review 2026-12-05: u00 has 34 exits (published as the outcome rates' n), 10 to
+    # work and 5 to studies shown, 19 hidden: the bar showed work as 10/15 = 67 %. By hand:
+    # work 10/34 = 29.4 %, studies 5/34 = 14.7 %, hidden 19/34 = 55.9 %; u01 is unchanged.
+    table = pd.DataFrame([("u00", "work", 10), ("u00", "studies", 5), ("u00", "moved", None),
+                          ("u01", "work", 20), ("u01", "studies", 20)], columns=["unit", "exit_reason", "n"])
+    fig, ax = plt.subplots()
+    plotting.exit_reason_plot(table, ax=ax, exits=pd.Series({"u00": 34, "u01": 40}))
+    widths = {c.get_label(): [bar.get_width() for bar in c] for c in ax.containers}
+    assert widths["work"] == pytest.approx([10 / 34, 0.5]) and widths["studies"] == pytest.approx([5 / 34, 0.5])
+    assert widths["hidden (small counts)"] == pytest.approx([19 / 34, 0.0])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["u00", "u01"]  # no asterisk: nothing left out
+    plt.close(fig)
+    fig, ax = plt.subplots()  # the unit's exits hidden too: shares of the shown exits, marked
+    plotting.exit_reason_plot(table, ax=ax, exits=pd.Series({"u00": None, "u01": 40}))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["u00*", "u01"]
+    plt.close(fig)

@@ -1282,3 +1282,12 @@ def test_a_small_repeated_count_hides_only_itself(tmp_path):
     row = table.loc["jarfalla/utbetalningar.csv"]
     assert pd.isna(row["rows_repeated"])  # 1: hidden
     assert (row["rows_read"], row["rows_loaded"], row["rows_rejected"]) == (15932, 15932, 0)
+
+
+def test_an_as_of_after_extraction_leaves_no_report_folder(tmp_path):
+    # Template review 2026-12-05: the error came after the folder was made, leaving it empty.
+    from amebench.exceptions import AmebenchError
+
+    with pytest.raises(AmebenchError, match="after the extraction date"):
+        benchmark_report(amebench.load_sample(), tmp_path / "report", as_of="2027-06-30")
+    assert not (tmp_path / "report").exists()

@@ -194,6 +194,7 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "all_units_shown": ("all {k} units (counts hidden by disclosure control are not in the sum)",
                         "alla {k} enheter (antal som döljs av röjandekontrollen ingår inte i summan)"),
     "share_of_exits": ("share of exits", "andel av avsluten"),
+    "hidden_reasons": ("hidden (small counts)", "dolda (små antal)"),
     "partial_reasons": ("* some small counts hidden:\n  shares of the shown exits",
                         "* vissa små antal dolda:\n  andelar av de visade avsluten"),
     "partial_overview": ("some units' small counts hidden:\n  shares of their shown exits",

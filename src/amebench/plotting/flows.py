@@ -48,6 +48,9 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(figure_text("stock", lang))
     number_axis(ax.yaxis, lang)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # participants: no tick at 2.5
     ax.legend(frameon=False, fontsize="small", ncols=2)
     ax.grid(alpha=0.3)
     return ax
@@ -63,12 +66,21 @@ _REASON_COLOURS = {
 }
 
 
-def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
+#: The column of a unit's exits hidden by disclosure control (not an exit reason).
+_HIDDEN = "_hidden"
+
+
+def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", exits=None, **kwargs):
     """Draw each unit's exit reasons as shares of its exits (stacked horizontal bars).
 
-    ``table`` has ``unit``, ``exit_reason``, ``n``. Counts hidden by disclosure control
-    are left out: the shares of such a unit are shares of its shown exits, and its
-    name is marked with an asterisk explained in the legend. Up to 50 units
+    ``table`` has ``unit``, ``exit_reason``, ``n``. ``exits`` (optional): each unit's
+    number of exits, by unit, as published elsewhere (the outcome-rate table's ``n``).
+    Counts hidden by disclosure control are left out: where ``exits`` gives the unit's
+    exits, their sum is drawn as one grey "hidden" part and the shares are of all its
+    exits (10 of 34 exits to work is 29 %, not 67 % of the 15 shown); otherwise the
+    shares are of its shown exits and its name is marked with an asterisk explained in
+    the legend. The hidden part tells nothing new: it is the published exits less the
+    published reasons. Up to 50 units
     (``NAMED_ROWS``) each bar is named, in the table's order; with more, an overview of
     unnamed bars ordered by the share of exits to work (the default ``work`` group).
     """
@@ -81,6 +93,13 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
     order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns
                                                                    if r not in _REASON_COLOURS]
     counts = counts[order]
+    if exits is not None and partial:
+        total = pd.to_numeric(pd.Series(exits), errors="coerce").reindex(counts.index.astype(str)).to_numpy()
+        rest = total - counts.sum(axis=1).to_numpy()
+        known = (np.isfinite(rest) & (rest > 0)) & counts.index.astype(str).isin(list(partial))
+        if known.any():
+            counts[_HIDDEN] = np.where(known, rest, 0.0)
+            partial -= set(counts.index.astype(str)[known])
     shares = counts.div(counts.sum(axis=1), axis=0).fillna(0.0)
     overview = len(shares) > NAMED_ROWS
     if overview:  # no names to find a unit by: ordered by the share of exits to work, highest first
@@ -92,7 +111,10 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs
     for reason in shares.columns:
         style = {"color": _REASON_COLOURS.get(str(reason), "#999999"),
                  "height": OVERVIEW_BAR if overview else NAMED_BAR, **kwargs}
-        ax.barh(rows, shares[reason], left=left, label=code_label(str(reason), lang), **style)
+        if reason == _HIDDEN:
+            style.update(color="#ffffff", edgecolor="#8c959f", hatch="///", linewidth=0.5)
+        label = figure_text("hidden_reasons", lang) if reason == _HIDDEN else code_label(str(reason), lang)
+        ax.barh(rows, shares[reason], left=left, label=label, **style)
         left += shares[reason].to_numpy()
     if overview:
         ax.set_yticks([])

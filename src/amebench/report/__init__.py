@@ -75,9 +75,9 @@ def benchmark_report(
     outcome_reasons(outcome)  # fail early on an unknown outcome
     out = Path(out)
     check_folder(out, give="a folder for the report")
+    coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
-    coh = cohort(network, as_of=as_of)
     sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, min_cell=min_cell, progress=say)
     names = _unit_names(network)
     say("writing")

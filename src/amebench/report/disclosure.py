@@ -75,6 +75,7 @@ _COMPLEMENTS: tuple[tuple[str, str], ...] = (
     ("respondents", "eligible"),
     ("events", "respondents"),  # respondents not retained
     ("events", "eligible"),  # observable people without the event (re-entry, retention)
+    ("observed", "n"),  # exits of a calibration group without the outcome (6 exits, 5 observed: 1)
 )
 
 

@@ -117,7 +117,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<p>{_html.html.escape(t['c_statistic'].format(c=c))}</p>")
         if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
             inner.append(f"<p>{_html.html.escape(t['oe_interval_vs_limits'])}</p>")
-        for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome):
+        for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome,
+                                               exits=_exits_shown(done, unit_names)):
             if png is None:
                 inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
                 continue
@@ -267,7 +268,16 @@ def _with_names(table, names):
     return shown.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
 
 
-def _figures(section, published, hidden_cells, t, lang, outcome):
+def _exits_shown(done, unit_names) -> pd.Series | None:
+    """Each unit's exits as the outcome-rate table publishes them (by display name; missing
+    where hidden): what the exit-reason figure's bars are shares of."""
+    if "outcome_rates" not in done:
+        return None
+    rates = _with_names(done["outcome_rates"][0], unit_names or {})
+    return pd.to_numeric(rates.set_index("unit")["n"], errors="coerce")
+
+
+def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
     """Yield (name, title, PNG bytes, note) for the figures of a section, drawn from published tables.
 
     ``note`` names the units a figure leaves out because disclosure control hid their
@@ -309,7 +319,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome):
     }
     draw = {
         "flow": [("flows", plotting.flow_plot, "flows", {}),
-                 ("exit_reasons", plotting.exit_reason_plot, "exit_reasons", {})],
+                 ("exit_reasons", plotting.exit_reason_plot, "exit_reasons", {"exits": exits})],
         "outcome": [("outcome_rates", plotting.caterpillar_plot, "outcome_rates", {"xlabel": axis["outcome_rates"]})],
         "retention": [("retention_90", plotting.caterpillar_plot, "retention_90", {"xlabel": axis["retention_90"]})],
         "reentry": [("reentry_365", plotting.caterpillar_plot, "reentry_365", {"xlabel": axis["reentry_365"]})],
