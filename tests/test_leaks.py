@@ -384,3 +384,15 @@ def test_a_name_holding_an_identity_number_is_refused(tmp_path, entry, error, wh
         entry(tmp_path, text)
     message = str(info.value)
     assert where in message and "9876" not in message
+
+
+@pytest.mark.parametrize("cell", ["Arbete hos 811218-9876", "811218/9876"])
+def test_a_code_holding_a_hidden_number_is_not_offered_as_a_profile_line(tmp_path, cell):
+    # Template review 2026-12-05: the error offered '"<personnummer: hidden>" = "..."' as the line
+    # to add, which can never match the cell.
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;2024-02-01;{cell};;;\n")
+    with pytest.raises(AmebenchError) as info:
+        amebench.read_network(folder)
+    message = str(info.value)
+    assert "9876" not in message  # hidden
+    assert 'hidden>" = "..."' not in message and "which no profile line can map; fix the export" in message
