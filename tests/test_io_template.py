@@ -58,3 +58,20 @@ def test_a_folder_inside_a_file_is_a_clear_error(tmp_path):
     with pytest.raises(AmebenchError, match=re.escape(f"{blocker} is a file, not a folder, so {folder} cannot be made")):
         write_template(folder)
     assert blocker.read_text() == "x"
+
+
+def test_the_guides_example_rows_read_without_a_reject(tmp_path, monkeypatch):
+    # Template review 2026-12-05: the guide had no example row. Each example, with a synthetic
+    # number for the pattern ÅÅÅÅMMDD-NNNN, reads as one row of its table, nothing rejected.
+    monkeypatch.setenv("AMEBENCH_KEY", "template-test-key")
+    folder = write_template(tmp_path / "mall")
+    guide = (folder / "README.md").read_text(encoding="utf-8")
+    assert "ÅÅÅÅMMDD-NNNN" in guide and "[[units]]" in guide and 'sheet = "..."' in guide
+    for table in ("episodes", "activities", "followups", "payments"):
+        header = (folder / f"{table}.csv").read_text(encoding="utf-8-sig").strip()
+        example = guide.split(f"    {header}\n    ", 1)[1].split("\n", 1)[0]
+        _append(folder / f"{table}.csv", example.replace("ÅÅÅÅMMDD-NNNN", "19811218-9876"))
+    net = read_network(folder)
+    assert len(net.rejects) == 0
+    assert [len(net.episodes), len(net.activities), len(net.followups), len(net.payments)] == [1, 1, 1, 1]
+    assert net.payments["amount_sek"].iloc[0] == 8450.0 and net.followups["days_after_exit"].iloc[0] == 91

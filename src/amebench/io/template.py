@@ -93,6 +93,21 @@ payments = "payments.csv"
 """
 
 
+#: One example row per file (the identity number written as its pattern: the guide holds none).
+_EXAMPLES = {
+    "episodes": ["E-2024-017", "ÅÅÅÅMMDD-NNNN", "2024-03-04", "2024-09-30", "work", "social_services", "near",
+                 "woman", "1990", "nej", ""],
+    "activities": ["E-2024-017", "work_practice", "2024-03-18", "2024-06-28"],
+    "followups": ["E-2024-017", "2024-12-30", "work", "survey", "ja"],
+    "payments": ["ÅÅÅÅMMDD-NNNN", "2024-02", "8 450,00"],
+}
+
+
+def _examples() -> str:
+    return "\n".join(f"{table}.csv:\n\n    {TEMPLATE_DELIMITER.join(_columns(table))}\n"
+                     f"    {TEMPLATE_DELIMITER.join(_EXAMPLES[table])}\n" for table in FILE_TABLES)
+
+
 def _guide() -> str:
     codes = "\n".join(f"- `{c}`: " + ", ".join(f"`{v}`" for v in vals) for c, vals in schema.CODE_LISTS.items())
     sv, en = [], []
@@ -124,6 +139,32 @@ mapped in `profiles/mall.toml`). Identity numbers (10 or 12 digits) are pseudony
 the network's key (the environment variable `AMEBENCH_KEY`, or a key file outside this folder
 named by `AMEBENCH_KEY_FILE`) when the files are read; never send the key with the data. Check the files with `amebench validate .`.
 {chr(10).join(en)}
+
+## Exempel / examples
+
+En rad per fil (en avslutad inskrivning; pågående: `exited_on` och `exit_reason` tomma).
+One row per file (an exited episode; ongoing: `exited_on` and `exit_reason` empty).
+
+{_examples()}
+## Ett nätverk med flera enheter / a network of several units
+
+Varje enhet fyller i mallen i en egen mapp (`jarfalla/`, `solna/` …); samordnaren lägger
+mapparna i nätverkets mapp och skriver ett `[[units]]`-block per enhet i `network.toml`
+med ett eget `unit`-id, enhetens kommunkod (fyra siffror) och `[units.files]` med
+sökvägarna, t.ex. `episodes = "solna/episodes.csv"`. Alla enheter som följer mallen kan
+använda samma profil (`profiles/mall.toml`); en enhet med egna rubriker eller koder får en
+egen profil. En Excel-fil med ett blad per tabell behöver `sheet = "..."` per tabell i
+profilen (docs/profiles.md). Sätt `as_of` till dagen då uttagen gjordes, och använd samma
+nyckel för alla enheter.
+
+Each unit fills in the template in a folder of its own (`jarfalla/`, `solna/` …); the
+coordinator puts the folders in the network's folder and writes one `[[units]]` block per
+unit in `network.toml`, with its own `unit` id, its municipality code (four digits) and
+`[units.files]` with the paths, e.g. `episodes = "solna/episodes.csv"`. Every unit that
+follows the template can use the same profile (`profiles/mall.toml`); a unit with its own
+headers or codes gets a profile of its own. An Excel workbook with a sheet per table needs
+`sheet = "..."` per table in the profile (docs/profiles.md). Set `as_of` to the day the
+exports were taken, and use one key for every unit.
 
 ## Koder / codes
 
