@@ -200,7 +200,7 @@ def repeats(frame: pd.DataFrame) -> np.ndarray:
     """True for each row equal in every column to an earlier row (the first of equal rows stays False).
 
     The rows are hashed (:func:`pandas.util.hash_pandas_object`) and only those sharing a
-    hash are compared: 40M payment rows take about 2 s.
+    hash are compared: 40M payment rows took 2.2 s and 4.6 s in two measurements (pandas' duplicated() 6 s).
     """
     out = np.zeros(len(frame), dtype=bool)
     if len(frame) < 2:
