@@ -58,8 +58,12 @@ def test_cost_of_a_period_counts_each_calendar_year_by_its_own_days(exited, year
 def test_cost_refuses_a_period_after_as_of():
     # as_of is 2025-03-31: the exit year 2026 is not observed at all. It used to give
     # years = (2025-03-31 - 2026-01-01 + 1 day) / 365.25 = -0.753 and negative costs.
+    from amebench.exceptions import CensoringWarning
+
+    with pytest.warns(CensoringWarning, match="after as_of"):
+        coh = amebench.cohort(_network(), exited=2026)
     with pytest.raises(AmebenchError, match="lies after the data's as_of 2025-03-31"):
-        cost(amebench.cohort(_network(), exited=2026))
+        cost(coh)
 
 
 def test_cost_applies_the_cohort_units_and_enrolment_period_to_participants():
