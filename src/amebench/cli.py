@@ -220,7 +220,12 @@ def reconciliation_text(network) -> str:
     lines = [f"Network {network.name!r}, extraction date {network.as_of.date()}", ""]
     header = f"{'unit':<12} {'table':<11} {'file':<40} {'read':>8} {'loaded':>8} {'rejected':>8}"
     lines += [header, "-" * len(header)]
-    for row in rec.itertuples(index=False):
+    # unit by unit (in the manifest's order), each unit's tables in the canonical order
+    unit_order = {u: i for i, u in enumerate(dict.fromkeys(rec["unit"].astype(str)))}
+    table_order = {t: i for i, t in enumerate(("episodes", "activities", "followups", "payments"))}
+    by_unit = sorted(range(len(rec)), key=lambda i: (unit_order[str(rec["unit"].iloc[i])],
+                                                      table_order.get(str(rec["table"].iloc[i]), 9)))
+    for row in rec.iloc[by_unit].itertuples(index=False):
         lines.append(
             f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
             f"{row.rows_read:>8} {row.rows_loaded:>8} {row.rows_rejected:>8}"
