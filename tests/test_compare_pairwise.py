@@ -240,3 +240,18 @@ def test_a_unit_without_exits_is_named_as_such_beside_an_estimate():
                           "estimate": [np.nan, 0.25, 0.4], "eligible": [0, 40, 50]})
     with pytest.raises(AmebenchError, match=r"units \['a'\] need whole numbers with n > 0"):
         pairwise(table)
+
+
+def test_a_missing_n_gets_the_count_message_not_a_numpy_error():
+    # Review 2026-12-05 (H2): following the advice table.assign(n=table["respondents"]) on a
+    # retention table with a unit without follow-ups (respondents missing) raised numpy's
+    # UFuncTypeError; the unit is named as lacking a count.
+    table = pd.DataFrame({"unit": ["a", "b", "c"], "n": pd.array([40, None, 50], dtype="Int64"),
+                          "events": pd.array([10, None, 20], dtype="Int64"), "estimate": [0.25, np.nan, 0.4],
+                          "respondents": pd.array([40, None, 50], dtype="Int64")})
+    from amebench.compare import funnel
+
+    for function in (pairwise, funnel):
+        with pytest.raises(AmebenchError, match=r"units \['b'\] need whole numbers with n > 0"):
+            function(table)
+    assert len(funnel(table.dropna(subset=["n"])).table) == 2

@@ -396,3 +396,13 @@ def test_a_code_holding_a_hidden_number_is_not_offered_as_a_profile_line(tmp_pat
     message = str(info.value)
     assert "9876" not in message  # hidden
     assert 'hidden>" = "..."' not in message and "which no profile line can map; fix the export" in message
+
+
+@pytest.mark.parametrize("cell", ["Arbete\u00a0osubv.", "Ａrbete"])
+def test_a_code_that_only_normalisation_changes_is_offered_as_a_profile_line(tmp_path, cell):
+    # Review 2026-12-05 (M1): a no-break space (as Excel writes it) or a fullwidth letter was
+    # said to hold a personal identity number, with no profile line offered.
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;2024-02-01;{cell};;;\n")
+    with pytest.raises(AmebenchError) as info:
+        amebench.read_network(folder)
+    assert "identity number" not in str(info.value) and '= "..."' in str(info.value)

@@ -1291,3 +1291,21 @@ def test_an_as_of_after_extraction_leaves_no_report_folder(tmp_path):
     with pytest.raises(AmebenchError, match="after the extraction date"):
         benchmark_report(amebench.load_sample(), tmp_path / "report", as_of="2027-06-30")
     assert not (tmp_path / "report").exists()
+
+
+def test_two_units_of_one_name_and_bad_arguments(tmp_path):
+    # Review 2026-12-05 (H1, L1): two units named alike crashed the exit-reason figure (its
+    # exits were matched by name); min_cell="5" was a TypeError and an as_of before every
+    # enrolment left an empty report folder.
+    import dataclasses
+
+    from amebench.exceptions import AmebenchError
+
+    net = amebench.load_sample()
+    units = net.units.assign(name=net.units["name"].replace({"Solna": "Järfälla"}))
+    assert _quiet_report(dataclasses.replace(net, units=units), tmp_path / "twins").exists()
+    for kwargs, words in (({"min_cell": "5"}, "min_cell must be a whole number of at least 1"),
+                          ({"as_of": "2020-01-01"}, "no episode was enrolled by 2020-01-01")):
+        with pytest.raises(AmebenchError, match=words):
+            benchmark_report(net, tmp_path / "bad", **kwargs)
+        assert not (tmp_path / "bad").exists()

@@ -57,9 +57,12 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
 def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: str) -> None:
     """Raise when ``table``'s estimate is not events / n, naming the units and the fix."""
     estimate = pd.to_numeric(table["estimate"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    rate = (events / n).to_numpy(dtype="float64")
+    n = n.to_numpy(dtype="float64", na_value=np.nan)
+    events = events.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = events / n
     off = ~(np.abs(estimate - rate) <= _ROUNDING)  # a missing estimate is off too
-    off &= ~(n <= 0).to_numpy()  # no exits: the count check below says so
+    off &= (n > 0)  # no exits, or n missing: the count check below says so
     if not off.any():
         return
     units = table.loc[off, "unit"].astype(str).tolist()
@@ -68,7 +71,7 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
         if column in table.columns:
             denominator = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             with np.errstate(divide="ignore", invalid="ignore"):
-                fits = np.abs(estimate - events.to_numpy(dtype="float64") / denominator) <= _ROUNDING
+                fits = np.abs(estimate - events / denominator) <= _ROUNDING
             if (fits | (np.isnan(estimate) & ~(denominator > 0))).all():
                 fix = (f"its estimate is events / {column}: compare table.assign(n=table[{column!r}]) without the "
                        f"units whose {column} is 0 or missing")

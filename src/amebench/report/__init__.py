@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
@@ -71,11 +73,14 @@ def benchmark_report(
         The path of ``report.html``.
     """
     check_network(network, "benchmark_report")
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise AmebenchError(f"min_cell must be a whole number of at least 1, not {min_cell!r}")
     t = texts(lang)
     outcome_reasons(outcome)  # fail early on an unknown outcome
     out = Path(out)
     check_folder(out, give="a folder for the report")
     coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
+    _check_reportable(coh)
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
     sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, min_cell=min_cell, progress=say)
@@ -116,6 +121,14 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
     back by the fitted numbers published for the others (φ, the adjusted p-values,
     the shrinkage prior, the rank probabilities).
     """
+    _check_reportable(coh)
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell,
+           "unit_names": _unit_names(coh.network)}
+    return compute(coh, ctx, progress or (lambda key: None))
+
+
+def _check_reportable(coh) -> None:
+    """An AmebenchError when the cohort holds nothing to report."""
     if coh.network.episodes.empty:
         raise AmebenchError("the network holds no episodes (its episode files have no loaded rows): "
                             "there is nothing to report; `amebench validate` shows what was read")
@@ -124,9 +137,6 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
             "(is --as-of / as_of too early?)"
         )
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell,
-           "unit_names": _unit_names(coh.network)}
-    return compute(coh, ctx, progress or (lambda key: None))
 
 
 def _unit_names(network) -> dict[str, str]:

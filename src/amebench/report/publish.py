@@ -273,8 +273,10 @@ def _exits_shown(done, unit_names) -> pd.Series | None:
     where hidden): what the exit-reason figure's bars are shares of."""
     if "outcome_rates" not in done:
         return None
-    rates = _with_names(done["outcome_rates"][0], unit_names or {})
-    return pd.to_numeric(rates.set_index("unit")["n"], errors="coerce")
+    rates = done["outcome_rates"][0]
+    rates = _with_names(rates[~_TOTALS["outcome_rates"](rates)], unit_names or {})  # units only
+    exits = pd.to_numeric(rates.set_index("unit")["n"], errors="coerce")
+    return exits[~exits.index.duplicated(keep=False)]  # two units of one name: which is which is unknown
 
 
 def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
