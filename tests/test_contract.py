@@ -157,3 +157,5 @@ def test_by_takes_any_iterable_of_names():
         pd.testing.assert_frame_equal(metrics.outcome_rate(coh, by=by), expected)
     with pytest.raises(AmebenchError, match="by takes column names"):
         compare.trend(coh, by=None)
+    with pytest.raises(AmebenchError, match=r"by names \['unit'\] more than once"):  # was pandas' own error
+        metrics.outcome_rate(coh, by=("unit", "unit"))

@@ -185,6 +185,9 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
         Naming the columns that cannot be used and those that can.
     """
     by = _by_names(by)
+    twice = sorted({c for c in by if by.count(c) > 1}, key=str)
+    if twice:
+        raise AmebenchError(f"by names {twice} more than once; name each column once")
     allowed = sorted(((set(columns) & set(GROUPING)) | set(derived)) - set(reserved))
     unknown = [c for c in by if c not in allowed]
     if unknown:

@@ -154,7 +154,7 @@ med ett eget `unit`-id, enhetens kommunkod (fyra siffror) och `[units.files]` me
 sökvägarna, t.ex. `episodes = "solna/episodes.csv"`. Alla enheter som följer mallen kan
 använda samma profil (`profiles/mall.toml`); en enhet med egna rubriker eller koder får en
 egen profil. En Excel-fil med ett blad per tabell behöver `sheet = "..."` per tabell i
-profilen (docs/profiles.md). Sätt `as_of` till dagen då uttagen gjordes, och använd samma
+profilen (docs/profiles.md i amebench-förrådet). Sätt `as_of` till dagen då uttagen gjordes, och använd samma
 nyckel för alla enheter.
 
 Each unit fills in the template in a folder of its own (`jarfalla/`, `solna/` …); the
@@ -163,7 +163,7 @@ unit in `network.toml`, with its own `unit` id, its municipality code (four digi
 `[units.files]` with the paths, e.g. `episodes = "solna/episodes.csv"`. Every unit that
 follows the template can use the same profile (`profiles/mall.toml`); a unit with its own
 headers or codes gets a profile of its own. An Excel workbook with a sheet per table needs
-`sheet = "..."` per table in the profile (docs/profiles.md). Set `as_of` to the day the
+`sheet = "..."` per table in the profile (docs/profiles.md in the amebench repository). Set `as_of` to the day the
 exports were taken, and use one key for every unit.
 
 ## Koder / codes
