@@ -16,6 +16,8 @@ from ._ledger import NO_LEDGER, month_index, window_totals
 __all__ = ["retention"]
 
 _DEFINITIONS = ("followup", "register")
+#: ``method`` of a group none of whose units has follow-up rows (measured by ``as_of``).
+NO_FOLLOWUPS = "no follow-up data for this group"
 #: exit + 31 days always falls in a later calendar month than the exit.
 _REGISTER_MIN_DAYS = 31
 
@@ -161,7 +163,7 @@ def retention(
     denominator = out["eligible"].clip(lower=1)
     out["estimate_worst"] = np.where(has_eligible, out["events"] / denominator, np.nan)
     out["estimate_best"] = np.where(has_eligible, (out["events"] + out["non_respondents"]) / denominator, np.nan)
-    no_data = "no follow-up data for this group" if definition == "followup" else NO_LEDGER
+    no_data = NO_FOLLOWUPS if definition == "followup" else NO_LEDGER
     out["method"] = np.where(out["_data"] > 0, method, no_data)
     # No follow-up data at all: nobody was asked, so none responded, failed to or was retained
     # (0 respondents and every exit a non-respondent summed into a wrong response rate).

@@ -17,6 +17,7 @@ from ..compare.ranks import check_spread
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
+from ..metrics.retention import NO_FOLLOWUPS
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_words
@@ -85,9 +86,9 @@ def _retention(coh, ctx) -> Section:
         raise AmebenchError(texts(ctx["lang"])["no_followups"])
     table = metrics.retention(coh, days=90, by=("unit",), outcome=ctx["outcome"])
     section = Section("retention", {"retention_90": table})
-    # A unit without any follow-up has no survey, not a 100 % non-response.
-    surveyed = set(coh.network.followups["unit"].astype(str).unique())  # not 1M values one by one
-    missing = ~table["unit"].astype(str).isin(surveyed)
+    # A unit without any follow-up (measured by as_of, as the metric reads them) has no
+    # survey, not a 100 % non-response.
+    missing = table["method"].astype(str).eq(NO_FOLLOWUPS)
     if missing.any():
         # what a survey would measure, and the exits "observable" by it (eligible, censored)
         unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
