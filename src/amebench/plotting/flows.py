@@ -93,6 +93,7 @@ def exit_reason_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", exits=No
     order = [r for r in _REASON_COLOURS if r in counts.columns] + [r for r in counts.columns
                                                                    if r not in _REASON_COLOURS]
     counts = counts[order]
+    counts = counts.loc[:, counts.fillna(0).sum() > 0]  # a reason shown nowhere gets no legend entry
     if exits is not None and partial:
         total = pd.to_numeric(pd.Series(exits), errors="coerce").reindex(counts.index.astype(str)).to_numpy()
         rest = total - counts.sum(axis=1).to_numpy()
