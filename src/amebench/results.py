@@ -14,8 +14,8 @@ import pandas as pd
 
 from .exceptions import AmebenchError
 
-__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "check_conf_level",
-           "check_dates", "check_network"]
+__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "by_names",
+           "check_conf_level", "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -140,11 +140,13 @@ def check_network(data, what: str) -> None:
                             "amebench.read_network(path), amebench.load_sample() or amebench.Network.from_frames(...)")
 
 
-def check_conf_level(conf_level) -> None:
-    """Raise one clear error for a ``conf_level`` that is not a number in (0, 1) (``95``, ``"0.95"``)."""
+def check_conf_level(conf_level, name: str = "conf_level") -> float:
+    """Return ``conf_level`` as a float, or raise one clear error for one that is not a number
+    in (0, 1) (``95``, ``"0.95"``); ``name`` is the argument's name in the message."""
     number = isinstance(conf_level, (int, float, np.integer, np.floating)) and not isinstance(conf_level, bool)
     if not (number and 0 < conf_level < 1):
-        raise AmebenchError(f"conf_level must be a number in (0, 1), e.g. 0.95; got {conf_level!r}")
+        raise AmebenchError(f"{name} must be a number in (0, 1), e.g. 0.95; got {conf_level!r}")
+    return float(conf_level)
 
 
 def check_dates(episodes: pd.DataFrame, what: str) -> None:
@@ -158,7 +160,7 @@ def check_dates(episodes: pd.DataFrame, what: str) -> None:
                 "with amebench.Network.from_frames(...), which checks every column, and a Cohort of it")
 
 
-def _by_names(by) -> tuple:
+def by_names(by) -> tuple:
     """``by`` as a tuple: one name, or any iterable of names (a list, an array, dict keys)."""
     if isinstance(by, str):
         return (by,)
@@ -184,7 +186,7 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     AmebenchError
         Naming the columns that cannot be used and those that can.
     """
-    by = _by_names(by)
+    by = by_names(by)
     twice = sorted({c for c in by if by.count(c) > 1}, key=str)
     if twice:
         raise AmebenchError(f"by names {twice} more than once; name each column once")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
+from ..results import check_conf_level
 
 __all__ = ["check_counts", "check_level"]
 
@@ -81,9 +82,5 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
     )
 
 
-def check_level(level: float, name: str = "conf_level") -> float:
-    """Return ``level`` if it is a probability strictly between 0 and 1."""
-    number = isinstance(level, (int, float, np.integer, np.floating)) and not isinstance(level, bool)
-    if not number or not 0 < float(level) < 1:
-        raise AmebenchError(f"{name} must be a number in (0, 1), e.g. 0.95; got {level!r}")
-    return float(level)
+#: A level strictly between 0 and 1, as a float (the metrics' check and wording).
+check_level = check_conf_level

@@ -12,7 +12,7 @@ from statsmodels.stats.power import NormalIndPower
 
 from ..exceptions import AmebenchError, AmebenchWarning
 from ..metrics.outcome import outcome_rate
-from ..results import _by_names, tidy
+from ..results import by_names, tidy
 from .pairwise import difference
 
 __all__ = ["trend", "power"]
@@ -70,7 +70,7 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     Newcombe R.G. (1998). Interval estimation for the difference between independent
     proportions: comparison of eleven methods. Statistics in Medicine 17:873–890.
     """
-    by = _by_names(by)
+    by = by_names(by)
     if "exit_year" in by:
         raise AmebenchError(f"trend groups by exit_year itself; leave it out of by (by is {list(by)})")
     rates = outcome_rate(data, outcome=outcome, by=(*by, "exit_year"), conf_level=conf_level)
