@@ -398,10 +398,9 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
             serial = _excel_serials(s, bad)
-            st.add(serial, column, s, "date is a number, as a spreadsheet stores dates (days from 1899-12-30): "
+            st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): "
                    f"format the column as dates before the export (expected format: {_formats_text(formats)})")
-            st.add(bad & ~serial, column, s,
-                   f"date does not parse or does not exist (expected format: {_formats_text(formats)})")
+            st.add(bad & ~serial, column, s, f"{DATE_UNREAD} (expected format: {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values
         elif column == "amount_sek":
@@ -487,6 +486,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     return st
 
 
+#: How the reasons of a date cell that was not read begin (frames.py finds them by it).
+DATE_UNREAD, DATE_SERIAL = "date does not parse or does not exist", "date is a number, as a spreadsheet stores dates"
 _FREE_TEXT = ("episode_id",)
 #: Columns whose rule rejects (rules.py) show the cells as written, not as read; kept to the
 #: cross-file check (a Categorical: a code per row).

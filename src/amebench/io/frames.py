@@ -24,7 +24,7 @@ from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeE
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
-from .convert import convert
+from .convert import DATE_SERIAL, DATE_UNREAD, convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
@@ -191,7 +191,7 @@ def _no_dates_read(st) -> None:
     A day that does not exist in ISO form (``2024-02-30``) is its row's reject."""
     failed: dict[str, list] = {}
     for pos, column, shown, why in st.problems:
-        if why.startswith(("date does not parse", "date is a number")):
+        if why.startswith((DATE_UNREAD, DATE_SERIAL)):
             failed.setdefault(column, []).append(shown)
     for column, shown in failed.items():
         values = np.concatenate(shown)
