@@ -353,12 +353,14 @@ def pseudonymise_column(values: pd.Series, key, as_of, *,
 #: (``_SEPARATOR``) or none before the last four and spaces of any kind between the digits
 #: ("19811218 9876" and "811218 – 9876" are numbers too), in :func:`visible_text`.
 _NUMBER_RUN = re.compile(rf"[0-9](?:\s*[0-9]){{5,7}}\s*{_SEPARATOR}?\s*[0-9](?:\s*[0-9]){{3}}")
-#: The same with '/', '.' or '_' before the last four ("19811218/9876"): hidden when valid.
+#: The same with '/', '.', '_', ':' or ',' before the last four ("19811218/9876"): hidden when valid.
 _LOOSE_RUN = re.compile(rf"(?<![0-9])[0-9](?:\s*[0-9]){{5,7}}\s*{_LOOSE_SEPARATOR}\s*[0-9](?:\s*[0-9]){{3}}(?![0-9])")
 
 
 def _valid_loose(match: re.Match) -> bool:
     return is_valid_personnummer(re.sub(_LOOSE_SEPARATOR, "-", match.group()))
+
+
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
@@ -394,7 +396,8 @@ def looks_like_identity_number(text) -> bool:
 
     Valid or not (a number with a typo is still a number), with or without ``-``/``+``
     (or a typeset dash) and spaces of any kind: ``"8112189876"``, ``"19811218-9876"``,
-    ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.`` or ``_`` only when valid.
+    ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.``, ``_``, ``:`` or ``,`` only
+    when valid.
     Fullwidth digits and characters of no width count as :func:`visible_text` reads
     them. Short digit runs such as a municipality code (``"0180"``) do not count.
     """
@@ -418,8 +421,8 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
         The text (as :func:`visible_text` reads it) with each run of 6-8 digits, an
         optional ``-``/``+`` or typeset dash and 4 digits (spaces of any kind between
         them allowed) replaced by ``<personnummer: hidden>`` (valid or not: a number
-        with a typo is still a number), and each such run with ``/``, ``.`` or ``_``
-        before the last four that is a valid number; then shortened.
+        with a typo is still a number), and each such run with ``/``, ``.``, ``_``, ``:``
+        or ``,`` before the last four that is a valid number; then shortened.
 
     Notes
     -----
