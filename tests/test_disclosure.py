@@ -247,6 +247,26 @@ def test_steps_of_a_cumulative_count_are_counts():
     assert ((steps == 0) | (steps >= 5)).all()
 
 
+def test_a_cumulative_count_close_to_its_published_total_is_hidden():
+    # Report review 2026-12-05: a unit's exits to work (222, in the outcome table) minus
+    # those by day 365 (208, durations) gave 14 exits after day 365 at min_cell 25. The
+    # last shown row must be min_cell from the total; a's 365 row (total 47 - 45 = 2) goes,
+    # and its 180 row stays (47 - 30 = 17); b's total is 15 away; c's total is unknown.
+    table = pd.DataFrame({
+        "unit": ["a"] * 3 + ["b"] * 3 + ["c"] * 3, "quantity": "cif_work", "days": [90.0, 180.0, 365.0] * 3,
+        "n": [100] * 9, "events": [10, 30, 45, 10, 20, 30, 10, 20, 30],
+    })
+    out, hidden = suppress(table, min_cell=5, keep=("unit", "quantity", "days"), counts=["events"],
+                           cumulative=(("unit", "quantity"), "days", "events"),
+                           cumulative_totals={("a", "cif_work"): 47, ("b", "cif_work"): 45})
+    assert out["events"].isna().tolist() == [False, False, True] + [False] * 6
+    # a total equal to the last row (no exit after day 365) reveals nothing: shown
+    out, hidden = suppress(table, min_cell=5, keep=("unit", "quantity", "days"), counts=["events"],
+                           cumulative=(("unit", "quantity"), "days", "events"),
+                           cumulative_totals={("a", "cif_work"): 45})
+    assert hidden == 0
+
+
 def test_a_calibration_group_without_the_outcome_below_min_cell_is_hidden():
     # Template review 2026-12-05: a calibration group of 6 exits, 5 observed, showed the 1 exit
     # without the outcome (n - observed); observed/n is a complement pair like events/n.

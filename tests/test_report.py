@@ -1302,3 +1302,16 @@ def test_two_units_of_one_name_and_bad_arguments(tmp_path):
         with pytest.raises(AmebenchError, match=words):
             benchmark_report(net, tmp_path / "bad", **kwargs)
         assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.filterwarnings("ignore::amebench.exceptions.AmebenchWarning")
+def test_exits_after_the_last_day_shown_are_not_a_small_count(tmp_path):
+    # Report review 2026-12-05: at min_cell 25 the sample's report showed Solna's 222 exits
+    # to work or studies (outcome table) and 208 of them by day 365 (durations): 14 later.
+    benchmark_report(amebench.load_sample(), tmp_path, min_cell=25)
+    rates = pd.read_csv(tmp_path / "tables" / "outcome_rates.csv").set_index("unit")["events"]
+    cif = pd.read_csv(tmp_path / "tables" / "durations.csv").query("quantity.str.startswith('cif_')")
+    last = cif.dropna(subset=["events"]).groupby("unit")["events"].last()
+    later = rates.reindex(last.index) - last
+    assert later.notna().all() and not later.between(1, 24).any(), later
+    assert cif["events"].isna().any()  # Solna's 365-day row, at least, is hidden

@@ -18,6 +18,7 @@ from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitRea
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
+from ..schema import outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_words
@@ -125,7 +126,24 @@ def _welfare(coh, ctx) -> Section:
 
 
 def _durations(coh, ctx) -> Section:
-    return Section("durations", {"durations": metrics.durations(coh, by=("unit",), outcome=ctx["outcome"])})
+    table = metrics.durations(coh, by=("unit",), outcome=ctx["outcome"])
+    return Section("durations", {"durations": table},
+                   objects={"cumulative_totals": {"durations": _exits_to(coh, table["quantity"])}})
+
+
+def _exits_to(coh, quantities: pd.Series) -> dict[tuple[str, str], int]:
+    """Each unit's exits by ``as_of`` to the group of each cumulative incidence (``cif_<group>``),
+    by (unit, quantity): totals the report publishes (outcome rates, exit reasons), which the
+    cumulative counts at the last day shown must not come within ``min_cell`` of."""
+    episodes = coh.episodes
+    exited = episodes.loc[episodes["exited_on"].notna() & (episodes["exited_on"] <= coh.as_of), ["unit", "exit_reason"]]
+    totals = {}
+    for quantity in quantities.astype(str).unique():
+        if quantity.startswith("cif_"):
+            inside = exited["exit_reason"].isin(outcome_reasons(quantity[len("cif_"):]))
+            for unit, n in exited.loc[inside, "unit"].astype(str).value_counts().items():
+                totals[(unit, quantity)] = int(n)
+    return totals
 
 
 def _units_to_compare(ctx) -> pd.DataFrame:

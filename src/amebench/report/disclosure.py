@@ -26,7 +26,9 @@ Counts a table publishes in another form are checked as counts too: a share with
 its denominator (``share_no_payment`` × ``eligible`` is a number of households), and
 the steps of a cumulative count (``cumulative``: the events between two days of a
 cumulative incidence are a count of their own, so a row is hidden when its step
-from the last shown row of its group is small).
+from the last shown row of its group is small; and the group's total published
+elsewhere, ``cumulative_totals``, minus the last shown row is one too: the exits to work
+later than day 365 are a unit's exits to work minus those by day 365).
 
 A row with any hidden count is hidden whole (all but its label columns and its
 ``known`` totals), so no count of it can be derived from the others. A known total
@@ -45,7 +47,7 @@ Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -91,6 +93,7 @@ def suppress(
     subsets: Sequence[np.ndarray] = (),
     hide: np.ndarray | None = None,
     cumulative: tuple[Sequence[str], str, str] | None = None,
+    cumulative_totals: Mapping[tuple, float] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
 
@@ -127,6 +130,11 @@ def suppress(
         ``(group columns, order column, count column)`` of a table whose count is
         cumulative within each group (events by day 90, 180, 365): a row is hidden when
         its count exceeds the last shown row's of its group by 1 … ``min_cell`` − 1.
+    cumulative_totals
+        For ``cumulative``: the total each group's count grows to, published elsewhere,
+        by the group's key (a tuple of its group columns' values as text). The rows of a
+        group are hidden from the last while the total exceeds the last shown by
+        1 … ``min_cell`` − 1.
 
     Returns
     -------
@@ -156,7 +164,7 @@ def suppress(
     if hide is not None:
         hide_row |= np.asarray(hide, dtype=bool)
     if cumulative is not None:
-        _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell)
+        _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell, totals=cumulative_totals or {})
     sets = [np.asarray(m, dtype=bool) for m in subsets]
     if total_row is not None:
         sets.append(~np.asarray(total_row, dtype=bool))
@@ -215,12 +223,14 @@ def _complementary(hide_row, members, values: dict, sizes: np.ndarray, min_cell:
     return True
 
 
-def _hide_small_steps(table, hide_row, keys, order: str, column: str, *, min_cell: int) -> None:
-    """Hide rows whose cumulative ``column`` exceeds the last shown row of their group by a small step."""
+def _hide_small_steps(table, hide_row, keys, order: str, column: str, *, min_cell: int, totals: Mapping) -> None:
+    """Hide rows whose cumulative ``column`` exceeds the last shown row of their group by a
+    small step, and the last rows of a group while its total exceeds them by a small step."""
     values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     ordered = table.reset_index(drop=True).sort_values([*keys, order], kind="stable", na_position="first")
-    for rows in ordered.groupby([ordered[k].astype(str) for k in keys], sort=False).indices.values():
+    for key, rows in ordered.groupby([ordered[k].astype(str) for k in keys], sort=False).indices.items():
         last = 0.0
+        shown = []
         for i in ordered.index[rows]:
             if hide_row[i] or np.isnan(values[i]):
                 continue
@@ -228,6 +238,10 @@ def _hide_small_steps(table, hide_row, keys, order: str, column: str, *, min_cel
                 hide_row[i] = True
             else:
                 last = values[i]
+                shown.append(i)
+        total = totals.get(key if isinstance(key, tuple) else (key,))
+        while total is not None and shown and 0 < abs(total - values[shown[-1]]) < min_cell:
+            hide_row[shown.pop()] = True
 
 
 def small_stock_rows(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, stock: str = "stock",

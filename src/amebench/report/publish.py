@@ -94,7 +94,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     for section in sections:
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden)
+            totals = section.objects.get("cumulative_totals", {}).get(name)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             write_table(shown, tables_dir, name)
@@ -196,8 +197,11 @@ def _units_hidden(shown_rates) -> set[str]:
     return set(shown_rates.loc[shown_rates["n"].isna(), "unit"].astype(str))
 
 
-def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str]):
-    """Apply disclosure control to one result table of the report; return (shown, rows hidden)."""
+def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None):
+    """Apply disclosure control to one result table of the report; return (shown, rows hidden).
+
+    ``totals``: the totals its cumulative counts grow to (:func:`suppress`'s ``cumulative_totals``).
+    """
     total = _TOTALS.get(name)
     also_keep = _ALSO_KEEP.get(name, set())
     return suppress(
@@ -211,6 +215,7 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
         hide=_hidden_rows(table, name, min_cell, hidden_units),
         cumulative=_CUMULATIVE.get(name),
+        cumulative_totals=totals,
     )
 
 
