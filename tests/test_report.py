@@ -585,7 +585,7 @@ def test_swedish_report_reads_in_swedish(tmp_path):
     # Column headers are labels, never the canonical names (the name is the tooltip).
     assert not [label for column, label in headers if "_" in column and label == column]
     labels = {label for _, label in headers}
-    assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Lästa rader", "Medianrang"} <= labels
+    assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Lästa rader", "Förväntad rang"} <= labels
     # Codes and units are shown with their Swedish labels and names.
     for shown in ("åter till försörjningsstöd", "inom gränserna", "inskrivningar", "Järfälla", "Södertälje", "arbete eller studier"):
         assert shown in html, shown

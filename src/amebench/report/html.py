@@ -81,8 +81,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         if col in points:
             cells[col] = [_format(v, col, False, decimal, points=_POINTS_UNIT[lang]) for v in values]
         else:
-            cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal)
-                          for v, p in zip(values, row_percent)]
+            cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal,
+                                  digits=_DIGITS.get((name, col))) for v, p in zip(values, row_percent)]
         if hidden is not None:
             was_hidden = hidden.loc[shown.index, col].to_numpy(dtype=bool)
             cells[col] = [_NO_VALUE if c == _MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
@@ -139,7 +139,12 @@ def _is_number_column(series: pd.Series) -> bool:
                                    for v in values.tolist())
 
 
-def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None) -> str:
+#: Decimals of columns that are neither proportions nor counts, by (table, column).
+_DIGITS = {("ranks", "estimate"): 1}  # an expected rank: 1.7 of 5
+
+
+def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None,
+            digits: int | None = None) -> str:
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return _MISSING
     if isinstance(value, pd.Timestamp):
@@ -152,6 +157,8 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
         unit = f"\u00a0{points}" if points else "\u00a0%" if percent else ""
         if points or percent:
             text = f"{100 * value + 0.0:.1f}"
+        elif digits is not None:
+            text = f"{value:.{digits}f}"
         elif column.startswith("p_"):
             text = f"{value:.3f}" if value >= 0.001 else "<0.001"
         elif abs(value) >= 100:

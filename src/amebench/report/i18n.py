@@ -164,15 +164,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
         "intervall kan utesluta 0 fast dess justerade p är över 0,05.",
     },
-    "ranks": {"en": "Ranks with uncertainty", "sv": "Rangordning med osäkerhet"},
+    "ranks": {"en": "Ranks of the raw rates (not risk-adjusted), with uncertainty",
+              "sv": "Rangordning efter råa andelar (inte riskjusterade), med osäkerhet"},
     "ranks_text": {
-        "en": "Rank 1 = highest shrunken raw rate. A rank is only meaningful with its interval. The "
-        "ranks are not risk-adjusted: a unit serving people far from the labour market ranks low "
-        "whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
-        "sv": "Rang 1 = högsta krympta råa andel. En rang betyder bara något tillsammans med sitt "
-        "intervall. Rangordningen är inte riskjusterad: en enhet vars deltagare står långt från "
-        "arbetsmarknaden hamnar lågt vad den än gör; jämför med riskjusterat observerat/förväntat "
-        "under Trattdiagram.",
+        "en": "Rank 1 = highest rate. The rates are shrunken towards the network's (a small unit's most) "
+        "and drawn many times from what the data allow; the expected rank is a unit's mean rank over "
+        "the draws, and the interval holds 95 % of its ranks. A rank is only meaningful with its "
+        "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market "
+        "ranks low whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
+        "sv": "Rang 1 = högsta andel. Andelarna krymps mot nätverkets (en liten enhets mest) och dras "
+        "många gånger ur det som data medger; den förväntade rangen är enhetens genomsnittliga rang över "
+        "dragningarna, och intervallet rymmer 95 % av dess rangplatser. En rang betyder bara något "
+        "tillsammans med sitt intervall. Rangordningen är inte riskjusterad: en enhet vars deltagare står "
+        "långt från arbetsmarknaden hamnar lågt vad den än gör; jämför med riskjusterat "
+        "observerat/förväntat under Trattdiagram.",
     },
     "quarter_definition": {
         "en": "P(top quarter) is the chance of a rank in the top quarter of the units ranked, P(bottom quarter) "
