@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from amebench.compare import funnel
 from amebench.compare.funnel import fewest_units_for_overdispersion
@@ -161,6 +162,22 @@ def test_no_true_difference_puts_about_5_percent_outside_95_limits():
         result = funnel(_table(rng.binomial(n, 0.35), n), target=0.35)
         outside.append(result.table["position"].isin(["above_95", "below_95", "above_998", "below_998"]).mean())
     assert 0.035 <= np.mean(outside) <= 0.065
+
+
+@pytest.mark.parametrize(("n", "above_998", "outside_95"), [
+    (1, 0.5, 0.5), (3, 0.125, 0.125), (5, 0.03125, 0.03125), (10, 0.010742, 0.065430), (50, 0.001301, 0.049)])
+def test_small_units_are_flagged_more_often_than_the_level_says(n, above_998, outside_95):
+    # Review 2026-12-05 (docs/methods.md states these numbers). Every count r = 0 ... n of a
+    # unit of n exits, target 0.5 (no unit differs): a flag's chance is the binomial
+    # probability of the counts flagged. By hand, n = 1: the 99.8 % limit is
+    # (r_p - alpha)/n = 1 - 0.002/0.5 = 0.996 < 1/1, so a 1/1 is above_998: P = 0.5.
+    # n = 3: only 3/3 (P = 1/8); n = 10: 10/10 and 9/10 (11/1024 = 0.010742).
+    r = np.arange(n + 1)
+    result = funnel(_table(r, np.full(n + 1, n)), target=0.5, overdispersion=None).table
+    pmf = stats.binom.pmf(r, n, 0.5)
+    assert pmf[result["position"].eq("above_998").to_numpy()].sum() == pytest.approx(above_998, abs=1e-6)
+    outside = ~result["position"].eq("within").to_numpy()
+    assert pmf[outside].sum() == pytest.approx(outside_95, abs=1e-3)
 
 
 def test_overdispersed_units_are_brought_back_near_nominal():
