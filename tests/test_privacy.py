@@ -1,5 +1,6 @@
 """Tests of amebench.privacy: personnummer validation, pseudonymisation, key resolution."""
 
+import datetime
 import hashlib
 import hmac
 
@@ -13,6 +14,7 @@ from amebench.exceptions import KeyMissingError
 from amebench.privacy import (
     IdentityNumberError,
     _check,
+    birth_date,
     birth_year,
     check_many,
     is_valid_personnummer,
@@ -40,6 +42,8 @@ def test_samordningsnummer_day_plus_60():
     # Luhn on 701063239: 7*2=14 -> 5, 0, 1*2=2, 0, 6*2=12 -> 3, 3, 2*2=4, 3, 9*2=18 -> 9
     #   sum = 5+0+2+0+3+3+4+3+9 = 29; check digit = 1.
     assert validate_personnummer("701063-2391", as_of=AS_OF) == "197010632391"
+    assert birth_date("197010632391") == datetime.date(1970, 10, 3)
+    assert birth_date("198112189876") == datetime.date(1981, 12, 18)
     # Day 92 - 60 = 32 does not exist (check digit for 701092239 made valid: sum = 5+0+2+0+9+2+4+3+9 = 34 -> 6).
     with pytest.raises(IdentityNumberError, match="invalid date"):
         validate_personnummer("701092-2396", as_of=AS_OF)

@@ -32,6 +32,7 @@ __all__ = [
     "validate_personnummer",
     "is_valid_personnummer",
     "birth_year",
+    "birth_date",
     "pseudonymise",
     "resolve_key",
     "check_many",
@@ -193,6 +194,14 @@ def is_valid_personnummer(value: str, *, as_of=None) -> bool:
 def birth_year(normalised: str) -> int:
     """Return the birth year of a 12-digit normalised identity number."""
     return int(normalised[:4])
+
+
+def birth_date(normalised: str) -> _dt.date:
+    """Return the birth date of a 12-digit normalised identity number (a samordningsnummer's
+    day less 60)."""
+    day = int(normalised[6:8])
+    return _dt.date(int(normalised[:4]), int(normalised[4:6]),
+                    day - COORDINATION_DAY_OFFSET if day > COORDINATION_DAY_OFFSET else day)
 
 
 def _key_bytes(key) -> bytes:

@@ -543,11 +543,31 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     maybe = present & text.str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
         cell = privacy.visible_text(text.iloc[pos])
-        out[pos] = any(
-            privacy.is_valid_personnummer(m.group(1).translate(_AS_HYPHEN), as_of=as_of)
-            for rx in _CANDIDATES for m in rx.finditer(cell)
-        )
+        out[pos] = any(_participants_number(m.group(1).translate(_AS_HYPHEN), as_of)
+                       for rx in _CANDIDATES for m in rx.finditer(cell))
     return out
+
+
+#: Age at ``as_of`` under which a valid number written with its century (12 digits) in an
+#: episode id is not taken for a participant's: units take people from 16 (the municipal
+#: activity duty, KAA, from 16). Such numbers are dates with a counter: "20231101_0009"
+#: has a valid check digit, as one such id in ten has. A 10-digit number's century is
+#: a guess (121212-1212 is of 1912 or 2012): it is always taken for one.
+_YOUNGEST_PARTICIPANT = 15
+
+
+def _participants_number(text: str, as_of) -> bool:
+    """Return whether ``text`` is a valid identity number that may be a participant's: of
+    someone at least ``_YOUNGEST_PARTICIPANT`` years old at ``as_of``, or without its century."""
+    try:
+        normalised = privacy.validate_personnummer(text, as_of=as_of)
+    except privacy.IdentityNumberError:
+        return False
+    if sum(ch.isdigit() for ch in text) < 12:
+        return True
+    born = privacy.birth_date(normalised)
+    ref = pd.Timestamp(as_of)
+    return pd.Timestamp(born) <= ref - pd.DateOffset(years=_YOUNGEST_PARTICIPANT)
 
 
 #: The first cell of a summary row an export or a spreadsheet adds under the data: a
