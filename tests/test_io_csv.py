@@ -167,6 +167,14 @@ def test_several_problems_make_one_reject_row(tmp_path):
     row = net.rejects.iloc[0]
     assert row["reason"] == "date does not parse or does not exist (expected format: %Y-%m-%d = 2024-03-01, %Y%m%d = 20240301, %d/%m/%Y = 01/03/2024); invalid identity number"
     assert row["column"] == "Inskrivningsdatum; Personnummer"
+    # the report shows the formats by their examples (reviews 2026-12-05: "%Y-%m-%d" is
+    # the profile's spelling, for the data owner, not the report's reader)
+    from amebench.labels import reason_label
+
+    assert reason_label(row["reason"], "en") == ("date does not parse or does not exist (expected format: "
+                                                 "2024-03-01, 20240301, 01/03/2024); invalid identity number")
+    assert reason_label(row["reason"], "sv").startswith(
+        "datumet kan inte tolkas eller finns inte (förväntat format: 2024-03-01, 20240301, 01/03/2024); ")
 
 
 def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):

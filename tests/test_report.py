@@ -263,7 +263,7 @@ def test_no_figure_note_when_no_unit_is_hidden_but_one_for_units_without_an_esti
     # them out without a word (its table said why)
     page = report[1].read_text(encoding="utf-8")
     captions = [unescape(c) for c in re.findall(r"<figcaption class='note'>(.*?)</figcaption>", page)]
-    assert captions == ["Not shown: Nynäshamn and Sundbyberg, without an estimate (the table says why)."]
+    assert captions == ["Not shown: Nynäshamn and Sundbyberg, without an estimate (the notes and the table say why)."]
     retention = page[page.index("<section id='retention'>"):page.index("<section id='reentry'>")]
     assert "<figcaption" in retention
 
@@ -454,7 +454,9 @@ def test_comparisons_are_computed_from_the_published_units_alone():
         # pairs: those of the three visible units, Holm over their three tests
         pairwise = tables["pairwise"]
         is_pair = pairwise["comparison"] == "pair"
-        alone = compare.pairwise(visible, adjust="holm")
+        names = dict(zip(sample.units["unit"].astype(str), sample.units["name"].astype(str), strict=True))
+        by_name = visible.iloc[visible["unit"].map(lambda u: names[u].casefold()).argsort()]  # as the report lists
+        alone = compare.pairwise(by_name, adjust="holm")
         pd.testing.assert_frame_equal(pairwise[is_pair], alone[alone["comparison"] == "pair"])
         # each visible unit against the rest of the network: the network's row minus the unit's
         vs_rest = pairwise[~is_pair].set_index("unit_a").loc[visible["unit"]]
@@ -1315,3 +1317,28 @@ def test_exits_after_the_last_day_shown_are_not_a_small_count(tmp_path):
     later = rates.reindex(last.index) - last
     assert later.notna().all() and not later.between(1, 24).any(), later
     assert cif["events"].isna().any()  # Solna's 365-day row, at least, is hidden
+
+
+def test_pairs_are_listed_in_the_order_of_the_units_names(report):
+    # Report review 2026-12-05: pairs followed the unit ids (sodertalje before solna), every
+    # other table the names (Solna, Sundbyberg, Södertälje: å ä ö after z).
+    out, _ = report
+    table = pd.read_csv(out / "tables" / "pairwise.csv")
+    assert table.loc[table["comparison"] == "unit vs rest", "unit_a"].tolist() == [
+        "jarfalla", "nynashamn", "solna", "sundbyberg", "sodertalje"]
+    pairs = table[table["comparison"] == "pair"]
+    assert list(zip(pairs["unit_a"], pairs["unit_b"]))[-3:] == [
+        ("solna", "sundbyberg"), ("solna", "sodertalje"), ("sundbyberg", "sodertalje")]
+
+
+def test_a_limit_that_rounds_to_zero_keeps_its_sign():
+    # Report review 2026-12-05: Södertälje − Solna's interval ended at −0.03 pp, printed
+    # "0.0 pp" (as if it touched 0), while its p = 0.049. Decimals are added until a digit shows.
+    from amebench.report.html import format_table
+
+    frame = pd.DataFrame({"comparison": ["pair"], "unit_a": ["a"], "unit_b": ["b"], "estimate": [-0.049],
+                          "ci_low": [-0.097], "ci_high": [-0.0003], "p_value": [0.049]})
+    page = format_table(frame, percent=False, lang="en", name="pairwise")
+    assert "\u22120.03\u00a0pp" in page and "\u22129.7\u00a0pp" in page and ">0.0\u00a0pp<" not in page
+    zero = format_table(pd.concat([frame, frame.assign(ci_high=0.0)]), percent=False, lang="sv", name="pairwise")
+    assert ">0,0\u00a0p.e.<" in zero and ">\u22120,03\u00a0p.e.<" in zero

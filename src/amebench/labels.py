@@ -66,7 +66,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "share_no_payment": ("No payment after", "Utan bistånd efter"),
     "share_no_payment_ci_low": ("No payment: lower", "Utan bistånd: nedre"),
     "share_no_payment_ci_high": ("No payment: upper", "Utan bistånd: övre"),
-    "total_sek": ("Total change (SEK)", "Total förändring (kr)"),
+    "total_sek": ("Sum of before/after changes (SEK; not savings)", "Summa av förändringar före–efter (kr; ej besparing)"),
     "table": ("Table", "Tabell"),
     "file": ("File", "Fil"),
     "reason": ("Reason", "Skäl"),
@@ -235,14 +235,17 @@ def figure_text(key: str, lang: str = "en", **fields) -> str:
     return _FIGURES[key][_index(lang)].format(**fields)
 
 
+#: A date format and its example in a reject reason ("%d/%m/%Y = 01/03/2024"): the example.
+_FORMAT_CODE = re.compile(r"[^\s=,()]*%[^\s=,()]* = ([^,()]+)")
+
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"date is a number, as a spreadsheet stores dates \(days from 1899-12-30\): format the column as dates "
      r"before the export \(expected format: ([^)]*)\)",
      r"datumet är ett tal, som ett kalkylark lagrar datum (dagar från 1899-12-30): formatera kolumnen som "
-     r"datum före exporten (väntat format: \1)"),
+     r"datum före exporten (förväntat format: \1)"),
     (r"date does not parse or does not exist \(expected format: ([^)]*)\)",
-     r"datumet kan inte tolkas eller finns inte (väntat format: \1)"),
+     r"datumet kan inte tolkas eller finns inte (förväntat format: \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
     (r"amount is not a number", "beloppet är inte ett tal"),
     (r"amount is negative", "beloppet är negativt"),
@@ -294,9 +297,14 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
 def reason_label(reason: str, lang: str = "en") -> str:
     """Return a reject reason in ``lang`` (several reasons of a row are each translated).
 
-    Parts without a translation are left as they are (in English).
+    Parts without a translation are left as they are (in English). A date format is
+    shown by its example alone (``2024-03-01``, not ``%Y-%m-%d = 2024-03-01``: the
+    profile's spelling, for the data owner, stays in ``Network.rejects``).
     """
-    if _index(lang) == 0 or not isinstance(reason, str):
+    if not isinstance(reason, str):
+        return reason
+    reason = _FORMAT_CODE.sub(r"\1", reason)
+    if _index(lang) == 0:
         return reason
     for pattern, swedish in _REASONS_SV:  # longer reasons before their prefixes
         reason = re.sub(pattern, swedish, reason)

@@ -74,7 +74,10 @@ def retention(
     a follow-up before the exit is ignored. ``estimate`` = retained / respondents
     (complete case), ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
-    eligible. A group whose unit has no follow-up rows at all gets a missing
+    eligible. An eligible exit less than ``days + tolerance`` days before ``as_of``
+    without a follow-up may still be surveyed; it counts as a non-respondent (DESIGN.md:
+    eligible at ``days``), so the worst case is lowest just after such exits. A group whose
+    unit has no follow-up rows at all gets a missing
     estimate (not a zero), missing ``events``, ``respondents`` and
     ``non_respondents`` (nobody was asked), and ``method`` ``"no follow-up data for this group"``
     (with the register definition, no ledger row: ``"no payment data for this

@@ -300,7 +300,10 @@ def _pairwise(coh, ctx) -> Section:
     # pairs among the units compared; each against the rest of the whole network, whose
     # total is published (its row of the rates table): the hidden units enter only that total
     compared = _units_to_compare(ctx)["unit"].astype(str)
-    return Section("pairwise", {"pairwise": compare.pairwise(ctx["rates"], adjust="holm", units=compared)})
+    rates = ctx["rates"]  # pairs in the order of the units' names, as every other table lists them
+    names = [str(ctx["unit_names"].get(u, u)).casefold() for u in rates["unit"].astype(str)]
+    rates = rates.iloc[sorted(range(len(rates)), key=names.__getitem__)]
+    return Section("pairwise", {"pairwise": compare.pairwise(rates, adjust="holm", units=compared)})
 
 
 def _ranks(coh, ctx) -> Section:

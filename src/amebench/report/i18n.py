@@ -90,10 +90,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "word_or": {"en": "or", "sv": "eller"},
     "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
     "retention_text": {
-        "en": "Among exits to the outcome whose 90 days have passed; others are censored. "
-        "Worst and best case assume every non-respondent lost or retained.",
-        "sv": "Bland avslut till utfallet där 90 dagar har gått; övriga är censurerade. Sämsta "
-        "och bästa fall antar att alla som inte svarat har förlorat respektive behållit sysselsättningen.",
+        "en": "Among exits to {outcome} whose 90 days have passed; others are censored. "
+        "Worst and best case assume every non-respondent lost or retained. An answer 60 to 120 days after "
+        "the exit counts: an exit less than 120 days before the extraction date without an answer yet may "
+        "still be surveyed, and counts as a non-respondent.",
+        "sv": "Bland dem som avslutats till {outcome} och där 90 dagar har gått sedan avslutet; övriga är "
+        "censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
+        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: ett avslut mindre än 120 dagar före "
+        "uttagsdatum som ännu saknar svar kan fortfarande få en enkät, och räknas som bortfall.",
     },
     "reentry": {"en": "Back within a year", "sv": "Tillbaka inom ett år"},
     "reentry_text": {
@@ -108,19 +112,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
         "6 full months before the enrolment month (negative = lower payments), per household: a "
         "participant's household, or the person when no household is known. A household with two "
-        "participants counts once, from its last exit; the column Households counts the unit's households. Only "
-        "those who have left and whose two windows lie inside the ledger (Observable) enter the means, "
-        "the rest are censored. Total change = the monthly change summed over the observable "
-        "households, times 6 months. A before/after change is not the effect of the programme: people "
+        "participants counts once, from its last exit: the column Households counts the households whose "
+        "last exit in the network was from the unit (one that took part in two units counts in one). Only "
+        "those who have left and whose two windows lie inside the ledger (Observable) enter the means; "
+        "the rest (still enrolled, or left too recently) are censored. The sum of before/after changes = the "
+        "monthly change summed over the observable households, times 6 months: not a saving. A before/after change is not the effect of the programme: people "
         "often enrol when their payments are highest, and payments fall for many without any programme "
         "(regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
-        "två deltagare räknas en gång, från sitt senaste avslut; kolumnen Hushåll räknar enhetens hushåll. Bara "
+        "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar de hushåll vars "
+        "senaste avslut i nätverket var från enheten (ett hushåll som deltagit i två enheter räknas i en). Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
-        "i medelvärdena, övriga är censurerade. Total förändring = månadsförändringen summerad över de "
-        "observerbara hushållen, gånger 6 månader. En förändring före/efter är inte insatsens effekt: "
+        "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. Summan av "
+        "förändringar före–efter = månadsförändringen summerad över de observerbara hushållen, gånger "
+        "6 månader: ingen besparing. En förändring före/efter är inte insatsens effekt: "
         "många skrivs in när biståndet är som högst, och biståndet sjunker för många även utan insats "
         "(regression mot medelvärdet).",
     },
@@ -129,11 +136,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
         "the cumulative share exited to {outcome} after 90, 180 and 365 days, with other exits as "
         "competing risks. A median (or a limit of its interval) is “not reached” when fewer than half "
-        "of the episodes are estimated to have ended within the follow-up.",
+        "of the episodes are estimated to have ended within the follow-up. Every episode counts, "
+        "ongoing ones too: in the median row Events are exits of any kind; in the 90, 180 and 365-day "
+        "rows, exits to {outcome} by that day; Censored are the episodes still ongoing at the extraction "
+        "date. So the share by day 365 is of all enrolled, not of those who left (the outcome rate).",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
-        "när mindre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden.",
+        "när mindre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
+        "inskrivningar räknas, även pågående: i medianraden är Händelser avslut av alla slag; i raderna "
+        "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; Censurerade är inskrivningar "
+        "som pågår vid uttagsdatum. Andelen efter 365 dagar gäller alltså alla inskrivna, inte bara de "
+        "avslutade (som andelen i utfallstabellen).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
@@ -407,8 +421,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "övriga nätverket omfattar fortfarande alla enheter.",
     },
     "fig_no_estimate": {
-        "en": "Not shown: {units}, without an estimate (the table says why).",
-        "sv": "Visas inte: {units}, utan skattning (tabellen säger varför).",
+        "en": "Not shown: {units}, without an estimate (the notes and the table say why).",
+        "sv": "Visas inte: {units}, utan skattning (anmärkningarna och tabellen säger varför).",
     },
     "fig_no_reasons": {
         "en": "Not compared: {units}, most of whose exits have no known exit reason.",
