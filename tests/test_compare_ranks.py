@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special, stats
+from scipy import stats
 
 from amebench.compare import rank_intervals, ranks, shrink
 from amebench.compare.ranks import fit_beta_binomial
@@ -220,13 +220,24 @@ def test_bootstrap_interval_does_not_depend_on_the_number_of_cores(monkeypatch):
     pd.testing.assert_frame_equal(threaded, shrink(TABLE, n_boot=60, seed=2), check_exact=True)
 
 
-def test_betainc_is_scipys_beta_distribution_function():
-    # _mixture_interval evaluates the posteriors' distribution function with
-    # scipy.special.betainc (less overhead per call than stats.beta.cdf); the same values.
-    rng = np.random.default_rng(5)
-    a, b = rng.uniform(0.05, 5000, (40, 30)), rng.uniform(0.05, 5000, (40, 30))
-    x = np.r_[0.0, rng.uniform(0, 1, 28), 1.0]
-    np.testing.assert_array_equal(special.betainc(a, b, x), stats.beta.cdf(x, a, b))
+def test_mixture_interval_matches_scipy_quantiles_and_root_finding():
+    # Review 2026-12-05: the test here compared scipy.special.betainc with stats.beta.cdf
+    # (scipy with itself). _mixture_interval's bisection is checked instead: with one prior
+    # its ends are the posterior's beta quantiles (stats.beta.ppf); with two, the roots of
+    # the averaged distribution function found by scipy.optimize.brentq.
+    from scipy import optimize
+
+    events, n = np.array([0, 8, 50, 120]), np.array([10, 40, 120, 120])
+    low, high = ranks._mixture_interval(events, n, np.array([[6.0, 14.0]]), 0.025)
+    np.testing.assert_allclose(low, stats.beta.ppf(0.025, 6 + events, 14 + n - events), atol=1e-12)
+    np.testing.assert_allclose(high, stats.beta.ppf(0.975, 6 + events, 14 + n - events), atol=1e-12)
+    priors = np.array([[6.0, 14.0], [30.0, 20.0]])
+    low, high = ranks._mixture_interval(events, n, priors, 0.05)
+    for i, (e, k) in enumerate(zip(events, n, strict=True)):
+        def cdf(x, e=e, k=k):
+            return np.mean([stats.beta.cdf(x, a + e, b + k - e) for a, b in priors])
+        assert low[i] == pytest.approx(optimize.brentq(lambda x: cdf(x) - 0.05, 0, 1, xtol=1e-14), abs=1e-12)
+        assert high[i] == pytest.approx(optimize.brentq(lambda x: cdf(x) - 0.95, 0, 1, xtol=1e-14), abs=1e-12)
 
 
 def test_bootstrap_restores_much_of_the_coverage_with_few_units():

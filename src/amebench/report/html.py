@@ -158,7 +158,7 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
         if points or percent:
             text = f"{100 * value + 0.0:.1f}"
             places = 1
-            while value != 0 and not text.strip("-0.") and places < 4:  # −0.03 pp is not 0.0 pp
+            while points and value != 0 and not text.strip("-0.") and places < 4:  # −0.03 pp is not 0.0 pp
                 places += 1
                 text = f"{100 * value:.{places}f}"
         elif digits is not None:
