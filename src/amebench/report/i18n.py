@@ -18,6 +18,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "{period}, {observed}; outcome: {outcome}; amebench {version}.",
         "sv": "{period}, {observed}; utfall: {outcome}; amebench {version}.",
     },
+    "enrol_start": {"en": "enrolments from {first}", "sv": "inskrivningar från {first}"},
     "exit_period": {"en": "exits from {first} to {last}", "sv": "avslut från {first} till {last}"},
     "no_exits": {"en": "no exits yet", "sv": "inga avslut ännu"},
     "extracted": {"en": "data extracted {as_of}", "sv": "data uttagna {as_of}"},
@@ -138,15 +139,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "competing risks. A median (or a limit of its interval) is “not reached” when fewer than half "
         "of the episodes are estimated to have ended within the follow-up. Every episode counts, "
         "ongoing ones too: in the median row Events are exits of any kind; in the 90, 180 and 365-day "
-        "rows, exits to {outcome} by that day; Censored are the episodes still ongoing at the extraction "
-        "date. So the share by day 365 is of all enrolled, not of those who left (the outcome rate).",
+        "rows, exits to {outcome} by that day; episodes ongoing at extraction are censored there. So "
+        "the share by day 365 is of all enrolled, not of those who left (the outcome rate).",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när mindre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
         "inskrivningar räknas, även pågående: i medianraden är Händelser avslut av alla slag; i raderna "
-        "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; Censurerade är inskrivningar "
-        "som pågår vid uttagsdatum. Andelen efter 365 dagar gäller alltså alla inskrivna, inte bara de "
+        "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är pågående vid uttaget "
+        "censureras där. Andelen efter 365 dagar gäller alltså alla inskrivna, inte bara de "
         "avslutade (som andelen i utfallstabellen).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
@@ -459,7 +460,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Riskmodellens c-statistika är {c} (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
     },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
-    "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensgrad {level} %."},
+    "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
     "not_available": {
         "en": "Not available: {reason}",
         "sv": "Inte tillgängligt: {reason}",

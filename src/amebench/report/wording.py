@@ -57,16 +57,19 @@ def quarter_definition(k: int, lang: str) -> str:
 
 
 def exit_period(coh, lang: str) -> str:
-    """Say which exits the report covers: the cohort's exit selection (its days), or the months
-    of its first and last exit (a day would be one person's exit date)."""
+    """Say which episodes the report covers: the month of the first enrolment (the start of
+    the data: exits soon after it can only be short stays), and the cohort's exit selection
+    (its days), or the months of its first and last exit (a day would be one person's date)."""
     t = texts(lang)
+    enrolled = pd.to_datetime(coh.episodes["enrolled_on"]).dropna()
+    start = t["enrol_start"].format(first=enrolled.min().strftime("%Y-%m")) + ", " if len(enrolled) else ""
     if coh.exited is not None:
         first, last = coh.exited
-        return t["exit_period"].format(first=first.date(), last=last.date())
+        return start + t["exit_period"].format(first=first.date(), last=last.date())
     exits = pd.to_datetime(coh.episodes["exited_on"]).dropna()
     if exits.empty:
-        return t["no_exits"]
-    return t["exit_period"].format(first=exits.min().strftime("%Y-%m"), last=exits.max().strftime("%Y-%m"))
+        return start + t["no_exits"]
+    return start + t["exit_period"].format(first=exits.min().strftime("%Y-%m"), last=exits.max().strftime("%Y-%m"))
 
 
 def left_out_note(units, lang: str) -> str:
