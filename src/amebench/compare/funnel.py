@@ -43,8 +43,11 @@ class FunnelResult:
     limits
         A grid for drawing: ``n`` (or expected), ``level``, ``lower``, ``upper``.
     target, phi, tau2
-        The target, the overdispersion factor (1 without overdispersion) and the
-        between-unit variance (0 without the additive option).
+        The target, the overdispersion factor and the between-unit variance (0
+        without the additive option). ``phi`` is the estimate when overdispersion was
+        requested and estimated, also when it is ≤ 1 and nothing was widened (``method``
+        says so; identical units give 0); 1 when it was not requested or there are too
+        few units to estimate it. The limits were widened only where ``phi`` > 1.
     method
         What was done, including any requested option that was not applied.
     kind
