@@ -5,6 +5,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+import amebench
 from amebench import schema
 from amebench.exceptions import ColumnWarning, ProfileError, RejectError, SchemaError
 from amebench.io import read_export
@@ -829,9 +830,25 @@ def test_other_columns_beside_every_canonical_one_need_no_warning(recwarn):
     assert not [w for w in recwarn if issubclass(w.category, ColumnWarning)]
 
 
+@pytest.mark.parametrize("cells", [["2024-01-31 00:00:00", "2024-12-31 23:59:00"],
+                                   ["2024-01-31T00:00:00", "2024-12-31T23:59:00"],
+                                   ["2024-01-31 00:00:00.000", "2024-12-31 23:59:00.500"]])
+def test_iso_dates_with_a_time_of_day_are_their_day(cells):
+    # str() of a Timestamp and SQL exports write "2024-01-31 00:00:00"; it was a SchemaError
+    # (session 31), and a profile's time format kept the time: an exit at 23:59 on 31 December
+    # fell after cohort(exited=2024)'s last day, 2024-12-31 00:00.
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": [cells[0], "2024-02-01"], "exited_on": [cells[1], None],
+                             "exit_reason": ["work", None]})
+    net = Network.from_frames(episodes=episodes, as_of="2025-06-30")
+    assert len(net.rejects) == 0
+    assert net.episodes["enrolled_on"].tolist()[0] == pd.Timestamp("2024-01-31")
+    assert net.episodes["exited_on"].tolist()[0] == pd.Timestamp("2024-12-31")
+    assert len(amebench.cohort(net, exited=2024).episodes) == 1
+
+
 @pytest.mark.parametrize("table,column,cells", [("episodes", "enrolled_on", ["31/01/2024", "01/02/2024"]),
                                                 ("episodes", "enrolled_on", ["20240131", "20240201"]),
-                                                ("episodes", "enrolled_on", ["2024-01-31 00:00:00", "2024-02-01 00:00:00"]),
                                                 ("payments", "month", ["202401", "202402"])])
 def test_a_date_column_of_which_no_cell_is_an_iso_date_is_an_error(table, column, cells):
     # API review M1: every row was rejected and the network came back empty, without an error.

@@ -193,5 +193,6 @@ def test_a_date_format_of_fields_side_by_side_takes_their_full_width_only():
     # only the fields that touch need their full width (second review: "20240301 9:05" was
     # rejected as a whole shorter than "%Y%m%d %H:%M" writes it)
     cells = pd.Series(["20240301 9:05", "2024031 9:05", "01032024 9:05:00"], dtype=object)
-    _, bad, _ = parse.parse_dates(cells, ["%Y%m%d %H:%M", "%d%m%Y %H:%M:%S"], np.ones(3, dtype=bool))
+    values, bad, _ = parse.parse_dates(cells, ["%Y%m%d %H:%M", "%d%m%Y %H:%M:%S"], np.ones(3, dtype=bool))
     assert bad.tolist() == [False, True, False]
+    assert values[[0, 2]].tolist() == [pd.Timestamp("2024-03-01")] * 2  # the day: a date has no time

@@ -38,7 +38,7 @@ CANONICAL_PROFILE = {
     "profile": {"name": "<canonical frames>", "person_id": "pseudonym", "household_id": "pseudonym",
                 "codes_case": "ignore"},  # "Work" is work: the canonical codes differ in more than case
     "format": {
-        "date_format": ["%Y-%m-%d"],
+        "date_format": ["%Y-%m-%d"],  # with a time of day too (_without_time)
         "month_format": ["%Y-%m-%d", "%Y-%m"],
         "decimal": ".",
         "thousands": "",
@@ -124,10 +124,28 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
                     "times"))
         if c == "amount_sek":
             columns[c] = frame[c] if is_numbers(frame[c]) else _text_of(frame, c, table)
+        elif schema.TABLES[table].dtypes[c] == schema.DATE:
+            columns[c] = _without_time(_text_of(frame, c, table, coded=True))
         else:
             columns[c] = _text_of(frame, c, table, coded=True)
     text = pd.DataFrame(columns)
     return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
+
+
+#: An ISO date with a time of day, as str() of a Timestamp and SQL exports write it
+#: ("2024-01-31 00:00:00", "2024-01-31T08:30:00.000"): its day is the date.
+_DATE_AND_TIME = r"^\s*([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?\s*$"
+
+
+def _without_time(text: pd.Series) -> pd.Series:
+    """Date text (categorical, once per distinct value) with a time of day after an ISO date left out."""
+    if not isinstance(text.dtype, pd.CategoricalDtype):
+        return text.str.replace(_DATE_AND_TIME, r"\1", regex=True)
+    days = pd.Series(text.cat.categories).str.replace(_DATE_AND_TIME, r"\1", regex=True)
+    new, categories = pd.factorize(days)  # "2024-01-31" and "2024-01-31 00:00:00" become one
+    codes = text.cat.codes.to_numpy()
+    return pd.Series(pd.Categorical.from_codes(np.where(codes >= 0, new[codes], -1), categories=categories),
+                     index=text.index, name=text.name)
 
 
 def _municipality_codes(codes: pd.Series) -> list:

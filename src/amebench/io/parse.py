@@ -288,7 +288,7 @@ def _dates(series: pd.Series, formats, present: np.ndarray):
             parsed = parsed.where(_matches(cells, parsed.notna().to_numpy(), pattern))
         ok = parsed.notna().to_numpy()
         idx = np.flatnonzero(todo)[ok]
-        got = parsed[ok]
+        got = parsed[ok].dt.normalize()  # a date is a day: "2024-12-31 23:59" ends in 2024-12-31
         inside = ((got >= DATE_MIN) & (got <= DATE_MAX)).to_numpy(dtype=bool)
         out.iloc[idx[inside]] = got[inside].to_numpy().astype(schema.DATE)
         far[idx[~inside]] = True
@@ -308,7 +308,8 @@ def parse_dates(series: pd.Series, formats, present: np.ndarray) -> tuple[pd.Ser
 
     Notes
     -----
-    A date that does not exist (2024-02-30) does not parse, nor does a date in a format
+    A format with a time of day gives the day (``"%Y%m%d %H:%M"``: ``20240301 9:05`` is
+    2024-03-01). A date that does not exist (2024-02-30) does not parse, nor does a date in a format
     whose numeric fields touch (``%Y%m%d``) written with fewer digits (202311). A coded column
     (:func:`trim_coded`) is parsed once per distinct value.
     """
