@@ -83,7 +83,7 @@ def test_percent_ticks_are_written_as_in_the_report_tables(rates, lang, tick):
 
 
 @pytest.mark.parametrize(("lang", "widened"), [("en", "limits widened for overdispersion (φ = 1.57)"),
-                                               ("sv", "gränserna vidgade för överspridning (φ = 1,57)")])
+                                               ("sv", "gränserna vidgade för variation utöver slumpen (överspridning, φ = 1,57)")])
 def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
     # the sample's raw rates: phi = 1.571 (the report's funnel_raw method)
     fig, ax = plt.subplots()

@@ -92,7 +92,7 @@ def _section(path, key: str) -> str:
     ("report", "The outcome “work or studies” counts the exit reasons work, subsidised work, self-employed and studies.",
      "Municipal programme jobs (exit reason “municipal work programme”, e.g. extratjänst) do not count."),
     ("report_sv", "Utfallet ”arbete eller studier” räknar avslutsorsakerna arbete, arbete med stöd, eget företag "
-     "och studier.", "Kommunala anställningar i insatsen (avslutsorsak ”kommunal anställning i insats”, "
+     "och studier.", "Kommunala anställningar som insats (avslutsorsak ”kommunal anställning som insats”, "
      "t.ex. extratjänst) räknas inte."),
 ])
 def test_the_outcome_is_defined_where_its_counts_are_shown(fixture, definition, programme, request):
@@ -141,7 +141,8 @@ def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, 
      "justerade med Holms metod i två separata familjer: paren, och varje enhet mot övriga.",
      "Intervallen är inte justerade för antalet jämförelser: ett pars intervall kan utesluta 0 fast dess "
      "justerade p är över 0,05.",
-     "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning; trattens gränser gör det"),
+     "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning (att enheterna varierar "
+     "mer än slumpen förklarar); trattens gränser gör det"),
 ])
 def test_what_is_and_is_not_adjusted_is_said(fixture, old, families, intervals, oe, request):
     # compare.pairwise adjusts pairs and unit-vs-rest as two families, and its intervals
@@ -591,7 +592,7 @@ def test_swedish_report_reads_in_swedish(tmp_path):
     # Column headers are labels, never the canonical names (the name is the tooltip).
     assert not [label for column, label in headers if "_" in column and label == column]
     labels = {label for _, label in headers}
-    assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Lästa rader", "Förväntad rang"} <= labels
+    assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Rader i filen", "Förväntad rang"} <= labels
     # Codes and units are shown with their Swedish labels and names.
     for shown in ("åter till försörjningsstöd", "inom gränserna", "inskrivningar", "Järfälla", "Södertälje", "arbete eller studier"):
         assert shown in html, shown
@@ -873,8 +874,8 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
 @pytest.mark.parametrize(("lang", "ended", "to_outcome"), [
     ("en", "No episode has ended by the extraction date.",
      "No episode has ended in work or studies by the extraction date."),
-    ("sv", "Inget deltagande har avslutats per uttagsdatumet.",
-     "Inget deltagande har avslutats till arbete eller studier per uttagsdatumet.")])
+    ("sv", "Ingen inskrivning hade avslutats vid uttagsdatumet.",
+     "Ingen inskrivning hade avslutats till arbete eller studier vid uttagsdatumet.")])
 def test_a_table_without_rows_says_why(tmp_path, lang, ended, to_outcome):
     # The sample's first exit is on 2023-07-16: by 2023-07-10 some are enrolled, none has
     # left. The exit-reason, outcome, re-entry and retention tables were bare headers.
@@ -1269,7 +1270,7 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
     ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
     few = t["note_overdispersion_few"]
     assert build._spread_notes(three, three, ctx) == [few.format(units=3, fewest=5, which=t["funnels_both"])]
-    assert ("With 3 units the funnel limits" if lang == "en" else "Med 3 enheter vidgas inte trattens") in \
+    assert ("With 3 units the funnel limits" if lang == "en" else "Med 3 enheter vidgas inte båda trattarnas") in \
         build._spread_notes(three, three, ctx)[0]
     assert build._spread_notes([], four, ctx) == [few.format(units=4, fewest=5, which=t["funnel_ratio_which"])]
     assert build._spread_notes(three, four, ctx) == [few.format(units=3, fewest=5, which=t["funnel_raw_which"]),

@@ -47,8 +47,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
         "rows loaded + rows rejected. Small counts are hidden here as everywhere in the report; "
         "the command “amebench validate” shows the data owner every count, line and reason.",
-        "sv": "Varje rad i varje fil har antingen lästs in eller avvisats med ett skäl: lästa "
-        "rader = inlästa + avvisade. Små antal döljs här som överallt i rapporten; "
+        "sv": "Varje rad i varje fil har antingen godkänts och lästs in eller avvisats med ett skäl: rader i filen "
+        "= godkända + avvisade. Små antal döljs här som överallt i rapporten; "
         "kommandot ”amebench validate” visar dataägaren varje antal, rad och skäl.",
     },
     "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
@@ -72,7 +72,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "outcome_text": {
         "en": "Share of exited episodes whose exit reason counts as {outcome} (Wilson 95 % interval). "
         "{definition}",
-        "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilson 95 % intervall). "
+        "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilsons 95 %-intervall). "
         "{definition}",
     },
     "outcome_definition": {
@@ -85,7 +85,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "outcome_not_programme": {
         "en": "Municipal programme jobs (exit reason “{programme}”, e.g. extratjänst) do not count.",
-        "sv": "Kommunala anställningar i insatsen (avslutsorsak ”{programme}”, t.ex. extratjänst) räknas inte.",
+        "sv": "Kommunala anställningar som insats (avslutsorsak ”{programme}”, t.ex. extratjänst) räknas inte.",
     },
     "word_and": {"en": "and", "sv": "och"},
     "word_or": {"en": "or", "sv": "eller"},
@@ -97,18 +97,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "still be surveyed, and counts as a non-respondent.",
         "sv": "Bland dem som avslutats till {outcome} och där 90 dagar har gått sedan avslutet; övriga är "
         "censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
-        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: ett avslut mindre än 120 dagar före "
-        "uttagsdatum som ännu saknar svar kan fortfarande få en enkät, och räknas som bortfall.",
+        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades mindre än 120 dagar före "
+        "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
-    "reentry": {"en": "Back within a year", "sv": "Tillbaka inom ett år"},
+    "reentry": {"en": "Back within a year", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
         "en": "Share of people who left a unit and had a new episode in any unit of the network within "
         "365 days. Only exits at least 365 days before the extraction date count; later ones are censored.",
-        "sv": "Andel av dem som avslutats som fick en ny inskrivning i någon av nätverkets enheter inom "
-        "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare är censurerade.",
+        "sv": "Andel av de personer som avslutats från en enhet och som fick en ny inskrivning i någon av "
+        "nätverkets enheter inom "
+        "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare avslut är censurerade.",
     },
-    "reentry_365": {"en": "New episode within 365 days of exit", "sv": "Ny inskrivning inom 365 dagar efter avslut"},
-    "welfare": {"en": "Change in welfare payments", "sv": "Förändring av ekonomiskt bistånd"},
+    "reentry_365": {"en": "New episode within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
+    "welfare": {"en": "Change in welfare payments", "sv": "Förändring av försörjningsstöd"},
     "welfare_text": {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
         "6 full months before the enrolment month (negative = lower payments), per household: a "
@@ -117,19 +118,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "last exit in the network was from the unit (one that took part in two units counts in one). Only "
         "those who have left and whose two windows lie inside the ledger (Observable) enter the means; "
         "the rest (still enrolled, or left too recently) are censored. The sum of before/after changes = the "
-        "monthly change summed over the observable households, times 6 months: not a saving. A before/after change is not the effect of the programme: people "
+        "monthly change summed over the observable households, times 6 months: not a saving. A before/after "
+        "change is not the effect of the programme: people "
         "often enrol when their payments are highest, and payments fall for many without any programme "
         "(regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
         "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar de hushåll vars "
-        "senaste avslut i nätverket var från enheten (ett hushåll som deltagit i två enheter räknas i en). Bara "
+        "senaste avslut i nätverket var från enheten (ett hushåll som deltagit i två enheter räknas bara i en "
+        "av dem). Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
         "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. Summan av "
         "förändringar före–efter = månadsförändringen summerad över de observerbara hushållen, gånger "
         "6 månader: ingen besparing. En förändring före/efter är inte insatsens effekt: "
-        "många skrivs in när biståndet är som högst, och biståndet sjunker för många även utan insats "
+        "många skrivs in när försörjningsstödet är som högst, och det sjunker för många även utan insats "
         "(regression mot medelvärdet).",
     },
     "durations": {"en": "Time in the programme", "sv": "Inskrivningstid"},
@@ -144,7 +147,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
-        "när mindre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
+        "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
         "inskrivningar räknas, även pågående: i medianraden är Händelser avslut av alla slag; i raderna "
         "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är pågående vid uttaget "
         "censureras där. Andelen efter 365 dagar gäller alltså alla inskrivna, inte bara de "
@@ -159,8 +162,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "rate is observed/expected times the network's rate: a ratio on the rate's scale, not a share, "
         "so it and its upper limit can pass 100 %.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
-        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras grön, under den "
-        "nedre röd. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
+        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med grönt, under den "
+        "nedre med rött. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
         "som dess deltagare skulle ha fått i genomsnitt i nätverket). Den standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
         "den och dess övre gräns kan överstiga 100 %.",
@@ -173,9 +176,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "and each unit against the rest. Within each family the chance of any false finding stays at "
         "5 %; over both families together it can be higher. The intervals are not adjusted for the "
         "number of comparisons: a pair's interval can exclude 0 while its adjusted p is above 0.05.",
-        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter, med Newcombes 95 %-intervall. "
+        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
         "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
-        "övriga. Inom varje familj stannar risken för någon falsk slutsats vid 5 %; för båda familjerna "
+        "övriga. Inom varje familj är risken för minst en falsk slutsats högst 5 %; för båda familjerna "
         "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
         "intervall kan utesluta 0 fast dess justerade p är över 0,05.",
     },
@@ -187,11 +190,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "the draws, and the interval holds 95 % of its ranks. A rank is only meaningful with its "
         "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market "
         "ranks low whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
-        "sv": "Rang 1 = högsta andel. Andelarna krymps mot nätverkets (en liten enhets mest) och dras "
-        "många gånger ur det som data medger; den förväntade rangen är enhetens genomsnittliga rang över "
+        "sv": "Rang 1 = högst andel. Andelarna dras mot nätverkets andel (krympning; en liten enhets andel "
+        "dras mest) och simuleras "
+        "många gånger utifrån osäkerheten i data; den förväntade rangen är enhetens genomsnittliga rang över "
         "dragningarna, och intervallet rymmer 95 % av dess rangplatser. En rang betyder bara något "
         "tillsammans med sitt intervall. Rangordningen är inte riskjusterad: en enhet vars deltagare står "
-        "långt från arbetsmarknaden hamnar lågt vad den än gör; jämför med riskjusterat "
+        "långt från arbetsmarknaden hamnar långt ner i rangordningen (högt rangnummer) vad den än gör; "
+        "jämför med riskjusterat "
         "observerat/förväntat under Trattdiagram.",
     },
     "quarter_definition": {
@@ -206,23 +211,23 @@ _TEXTS: dict[str, dict[str, str]] = {
     "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
     # table titles
     "reconciliation": {"en": "Rows read, loaded and rejected per file",
-                       "sv": "Lästa, inlästa och avvisade rader per fil"},
+                       "sv": "Rader per fil: totalt, godkända och avvisade"},
     "flows": {"en": "Monthly inflow, outflow and active participants",
               "sv": "Inflöde, utflöde och aktiva deltagare per månad"},
     "fig_flows": {"en": "Active participants at the end of each month", "sv": "Aktiva deltagare vid varje månads slut"},
     "fig_observed_expected": {"en": "Observed/expected with 95 % interval",
                               "sv": "Observerat/förväntat med 95 %-intervall"},
-    "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel per enhet"},
-    "retention_90": {"en": "Retention 90 days after exit", "sv": "Kvar 90 dagar efter avslut"},
+    "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel avslut till utfallet per enhet"},
+    "retention_90": {"en": "Retention 90 days after exit", "sv": "Kvar i utfallet 90 dagar efter avslut"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
     "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Råa andelar mot trattens gränser"},
     "risk_adjusted": {"en": "Observed, expected and standardised rates",
-                      "sv": "Observerat, förväntat och standardiserad andel"},
+                      "sv": "Observerade och förväntade utfall samt standardiserad andel"},
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
-                    "sv": "Modellens kalibrering (tiondelar av predicerad sannolikhet)"},
-    "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
+                    "sv": "Modellens kalibrering (deciler efter modellens sannolikhet för utfallet)"},
+    "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot nätverkets andel)"},
     "note_casemix": {
         "en": "Some participants' case-mix occurs in one unit only ({items}); the model has seen it nowhere "
         "else, so the unit's expected count partly rests on itself.",
@@ -247,11 +252,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "försörjningsstöd.",
     },
     "empty_table": {"en": "No rows: nothing to count by the extraction date.",
-                    "sv": "Inga rader: inget att räkna per uttagsdatumet."},
+                    "sv": "Inga rader: inget att räkna vid uttagsdatumet."},
     "empty_no_exits": {"en": "No episode has ended by the extraction date.",
-                       "sv": "Inget deltagande har avslutats per uttagsdatumet."},
+                       "sv": "Ingen inskrivning hade avslutats vid uttagsdatumet."},
     "empty_no_outcome": {"en": "No episode has ended in {outcome} by the extraction date.",
-                         "sv": "Inget deltagande har avslutats till {outcome} per uttagsdatumet."},
+                         "sv": "Ingen inskrivning hade avslutats till {outcome} vid uttagsdatumet."},
     "note_not_adjustable": {
         "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
         "other unit has (a unit without variables named: the other units' values single it out), so the model's "
@@ -336,7 +341,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Not shown: {units}, whose counts are hidden by disclosure control (too small to publish, "
         "or they would give another small count back).",
         "sv": "Visas inte: {units}, vars antal döljs av röjandekontrollen (för små för att publiceras, "
-        "eller så skulle de ge tillbaka ett annat litet antal).",
+        "eller för att de annars skulle röja ett annat litet antal).",
     },
     "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
     "csv_only": {
@@ -349,7 +354,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "no_ledger": {
         "en": "the network has no welfare ledger (payments file)",
-        "sv": "nätverket har inga utbetalningsdata (fil med ekonomiskt bistånd)",
+        "sv": "nätverket har inga utbetalningsdata (fil med utbetalningar av försörjningsstöd)",
     },
     "no_followups": {
         "en": "the network has no follow-ups after exit (survey or register)",
@@ -375,7 +380,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "the network's own outcome counts are too small to publish (disclosure control), and a "
         "comparison with the network would give them back",
         "sv": "nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), och en "
-        "jämförelse med nätverket skulle ge tillbaka dem",
+        "jämförelse med nätverket skulle röja dem",
     },
     "needs_three_units": {
         "en": "shrunken rates and ranks need at least three units with exits, with some variation in outcomes",
@@ -388,16 +393,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "rest of the network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: röjandekontrollen döljer "
         "deras antal utfall, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
-        "skulle kunna ge tillbaka antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
-        "övriga nätverket omfattar fortfarande alla enheter.",
+        "skulle kunna röja antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
+        "jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
     },
     "note_repeated_rows": {
         "en": "Some loaded rows equal an earlier row of their file in every column as read ({files}). They are "
         "kept: a ledger may pay the same sum twice in one month. If the export repeats rows, they inflate the "
         "welfare sums; “amebench validate” counts them per file.",
-        "sv": "Några inlästa rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
-        "behålls: en reskontra kan betala samma belopp två gånger samma månad. Om uttaget upprepar rader blåser "
-        "de upp summorna av bistånd; ”amebench validate” räknar dem per fil.",
+        "sv": "Några godkända rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
+        "behålls: samma belopp kan betalas ut två gånger samma månad. Om uttaget upprepar rader blåser "
+        "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil.",
     },
     "note_no_episodes": {
         "en": "No episodes of {units} were loaded (the export holds none, or every row was rejected: see the "
@@ -419,7 +424,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "of the network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: minst hälften av deras avslut "
         "saknar känd avslutsorsak, så deras andelar skulle jämföras som resultat. Nätverkets andel och "
-        "övriga nätverket omfattar fortfarande alla enheter.",
+        "jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
     },
     "fig_no_estimate": {
         "en": "Not shown: {units}, without an estimate (the notes and the table say why).",
@@ -444,20 +449,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "det kan vara vanlig variation mellan enheter.",
     },
     # whose limits the two notes above speak of: both funnels', or one
-    "funnels_both": {"en": "funnel", "sv": "trattens"},
+    "funnels_both": {"en": "funnel", "sv": "båda trattarnas"},
     "funnel_raw_which": {"en": "outcome-rate funnel's", "sv": "utfallstrattens"},
     "funnel_ratio_which": {"en": "risk-adjusted funnel's", "sv": "den riskjusterade trattens"},
     "oe_interval_vs_limits": {
         "en": "The O/E interval in the table does not allow for overdispersion; the funnel limits do "
         "(they are widened by √φ). So a unit can have an O/E interval that excludes 1 and still lie "
         "within the funnel limits.",
-        "sv": "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning; trattens "
+        "sv": "Intervallet för observerat/förväntat i tabellen tar inte hänsyn till överspridning (att "
+        "enheterna varierar mer än slumpen förklarar); trattens "
         "gränser gör det (de är vidgade med √φ). En enhet kan därför ha ett intervall som utesluter 1 och "
         "ändå ligga inom trattens gränser.",
     },
     "c_statistic": {
         "en": "The risk model's c-statistic is {c} (0.5 = no better than chance, 1 = perfect separation).",
-        "sv": "Riskmodellens c-statistika är {c} (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
+        "sv": "Riskmodellens c-statistika (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
+        "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
     },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
