@@ -260,6 +260,12 @@ def test_a_cumulative_count_close_to_its_published_total_is_hidden():
                            cumulative=(("unit", "quantity"), "days", "events"),
                            cumulative_totals={("a", "cif_work"): 47, ("b", "cif_work"): 45})
     assert out["events"].isna().tolist() == [False, False, True] + [False] * 6
+    # the boundary: a total min_cell - 1 = 4 above the last row hides it, min_cell = 5 does not
+    for total, hidden_365 in ((49, True), (50, False)):
+        out, _ = suppress(table, min_cell=5, keep=("unit", "quantity", "days"), counts=["events"],
+                          cumulative=(("unit", "quantity"), "days", "events"),
+                          cumulative_totals={("a", "cif_work"): total})
+        assert out["events"].isna().tolist()[2] is hidden_365
     # a total equal to the last row (no exit after day 365) reveals nothing: shown
     out, hidden = suppress(table, min_cell=5, keep=("unit", "quantity", "days"), counts=["events"],
                            cumulative=(("unit", "quantity"), "days", "events"),

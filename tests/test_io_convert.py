@@ -101,16 +101,24 @@ def test_episode_ids_of_a_date_and_a_counter_load(tmp_path):
     # Review 2026-12-05: ids "<enrolment date>_<counter>" read as a 12-digit number of a
     # child born on that date, and one in ten has a valid check digit (by hand: 2311010009,
     # digits weighted 2,1,2,1,...: 4+3+2+1+0+1+0+0+0+9 = 20, a multiple of 10). A number
-    # in an episode id is a participant's only if its holder is 15 or older at as_of
-    # (2026-09-30): born 2011-09-30 is rejected, 2011-10-01 is not.
+    # in an episode id is a participant's only if its holder is 12 or older at as_of
+    # (2026-09-30): born 2014-09-30 is rejected, 2014-10-01 is not.
     counters = [f"20231101_{i:04d}" for i in range(200)]
     assert sum(privacy.is_valid_personnummer(c.replace("_", "-"), as_of="2026-09-30") for c in counters) == 20
-    ids = counters + ["E 20111001-0004", "E 20110930-0002"]
+    ids = counters + ["E 20141001-0001", "E 20140930-0009"]
     rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
     net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
     assert len(net.episodes) == 201
     assert list(net.rejects["line"]) == [203]
     assert "<personnummer: hidden>" in net.rejects["value"].iloc[0]
+
+
+def test_a_number_in_an_episode_id_is_checked_without_as_of_too():
+    # Diff review 2026-12-05: without as_of the age test compared with NaT and let every
+    # 12-digit number through; it takes today then (811218-9876 is someone over 12 today).
+    assert convert._participants_number("19811218-9876", None)
+    assert convert._participants_number("19811218-9876", "2026-09-30")
+    assert not convert._participants_number("20141001-0001", "2026-09-30")
 
 
 _PAYMENT_HEADER = "Pnr;Månad;Belopp"

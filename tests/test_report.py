@@ -503,7 +503,7 @@ def test_no_comparison_when_the_network_row_is_hidden():
     sections = compute_sections(amebench.cohort(net), outcome="self_employed", min_cell=5, lang="sv")
     notes = {s.key: s.notes for s in sections}
     reason = ("Inte tillgängligt: nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), "
-              "och en jämförelse med nätverket skulle ge tillbaka dem")
+              "och en jämförelse med nätverket skulle röja dem")
     assert notes["funnel"][-1] == notes["pairwise"][0] == notes["ranks"][0] == reason
 
 
@@ -1347,3 +1347,12 @@ def test_a_limit_that_rounds_to_zero_keeps_its_sign():
     assert "\u22120.03\u00a0pp" in page and "\u22129.7\u00a0pp" in page and ">0.0\u00a0pp<" not in page
     zero = format_table(pd.concat([frame, frame.assign(ci_high=0.0)]), percent=False, lang="sv", name="pairwise")
     assert ">0,0\u00a0p.e.<" in zero and ">\u22120,03\u00a0p.e.<" in zero
+
+
+def test_unit_names_sort_in_swedish_order():
+    # Diff review 2026-12-05: casefold sorted by code point, Ä (U+00E4) before Å (U+00E5).
+    from amebench.report.wording import name_key
+
+    names = ["Örebro", "Åre", "Älvdalen", "Södertälje", "Solna", "Zinkgruvan", "alingsås", "Sundbyberg"]
+    assert sorted(names, key=name_key) == ["alingsås", "Solna", "Sundbyberg", "Södertälje", "Zinkgruvan", "Åre",
+                                           "Älvdalen", "Örebro"]

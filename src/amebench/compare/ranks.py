@@ -227,8 +227,8 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
     pandas.DataFrame
         ``unit``, ``estimate`` (the expected rank: the mean of the unit's simulated
         ranks, 1 = highest rate; units with the same ``n`` and ``events`` share their
-        mean; where nearly every draw gives one rank, the mean is moved into the
-        interval: 4.9995 beside [5, 5] is 5), ``ci_low``,
+        mean; a mean outside its interval, which happens where nearly every draw gives
+        one rank, is moved to the interval's end: 4.9995 beside [5, 5] is 5), ``ci_low``,
         ``ci_high`` (equal-tailed interval of the simulated ranks), ``n``, ``events``,
         ``p_top_quarter``, ``p_bottom_quarter``, ``method``, ``conf_level``.
 

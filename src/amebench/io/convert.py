@@ -549,11 +549,12 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
 
 
 #: Age at ``as_of`` under which a valid number written with its century (12 digits) in an
-#: episode id is not taken for a participant's: units take people from 16 (the municipal
-#: activity duty, KAA, from 16). Such numbers are dates with a counter: "20231101_0009"
-#: has a valid check digit, as one such id in ten has. A 10-digit number's century is
-#: a guess (121212-1212 is of 1912 or 2012): it is always taken for one.
-_YOUNGEST_PARTICIPANT = 15
+#: episode id is not taken for a participant's: below any age a labour-market unit takes
+#: (the municipal activity duty, KAA, from 16; summer jobs, feriepraktik, from about 14).
+#: Such numbers are dates with a counter: "20231101_0009" has a valid check digit, as one
+#: such id in ten has; an id of a date 12 years back or more is still rejected so. A
+#: 10-digit number's century is a guess (121212-1212 is of 1912 or 2012): always taken for one.
+_YOUNGEST_PARTICIPANT = 12
 
 
 def _participants_number(text: str, as_of) -> bool:
@@ -566,7 +567,7 @@ def _participants_number(text: str, as_of) -> bool:
     if sum(ch.isdigit() for ch in text) < 12:
         return True
     born = privacy.birth_date(normalised)
-    ref = pd.Timestamp(as_of)
+    ref = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     return pd.Timestamp(born) <= ref - pd.DateOffset(years=_YOUNGEST_PARTICIPANT)
 
 

@@ -21,7 +21,7 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..schema import outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
-from .wording import join_words
+from .wording import join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
 
@@ -258,7 +258,7 @@ def _warning_notes(caught, ctx) -> list[str]:
             column_label(w.message.column, ctx["lang"]) for w in caught
             if _casemix(w, "one_unit") and w.message.unit == unit)), ctx["lang"]) for unit in shown}
         units = [ctx["unit_names"].get(u, u) + (f" ({variables[u]})" if variables[u] else "") for u in shown]
-        notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=str.casefold), ctx["lang"])))
+        notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=name_key), ctx["lang"])))
     foreseen = [u for u in _units(caught, "predicted") if u not in ctx["left_out"]]
     if foreseen:
         notes.append(t["note_unit_predicted"].format(
@@ -301,7 +301,7 @@ def _pairwise(coh, ctx) -> Section:
     # total is published (its row of the rates table): the hidden units enter only that total
     compared = _units_to_compare(ctx)["unit"].astype(str)
     rates = ctx["rates"]  # pairs in the order of the units' names, as every other table lists them
-    names = [str(ctx["unit_names"].get(u, u)).casefold() for u in rates["unit"].astype(str)]
+    names = [name_key(ctx["unit_names"].get(u, u)) for u in rates["unit"].astype(str)]
     rates = rates.iloc[sorted(range(len(rates)), key=names.__getitem__)]
     return Section("pairwise", {"pairwise": compare.pairwise(rates, adjust="holm", units=compared)})
 
@@ -330,7 +330,7 @@ def _left_out_objects(ctx) -> dict[str, list[str]]:
 def _left_out_names(ctx, units) -> list[str]:
     """Names of ``units``, in the order the report lists units."""
     names = [ctx["unit_names"].get(u, u) for u in units]
-    return sorted(names, key=str.casefold)
+    return sorted(names, key=name_key)
 
 
 def _names(ctx, units) -> str:

@@ -133,7 +133,7 @@ def suppress(
     cumulative_totals
         For ``cumulative``: the total each group's count grows to, published elsewhere,
         by the group's key (a tuple of its group columns' values as text). The rows of a
-        group are hidden from the last while the total exceeds the last shown by
+        group are hidden from the last while the total differs from the last shown by
         1 … ``min_cell`` − 1.
 
     Returns

@@ -93,11 +93,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "retention_text": {
         "en": "Among exits to {outcome} whose 90 days have passed; others are censored. "
         "Worst and best case assume every non-respondent lost or retained. An answer 60 to 120 days after "
-        "the exit counts: an exit less than 120 days before the extraction date without an answer yet may "
+        "the exit counts: an exit 90 to 120 days before the extraction date without an answer yet may "
         "still be surveyed, and counts as a non-respondent.",
         "sv": "Bland dem som avslutats till {outcome} och där 90 dagar har gått sedan avslutet; övriga är "
         "censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
-        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades mindre än 120 dagar före "
+        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före "
         "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
     "reentry": {"en": "Back within a year", "sv": "Återinskrivning inom 365 dagar"},
@@ -142,16 +142,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "competing risks. A median (or a limit of its interval) is “not reached” when fewer than half "
         "of the episodes are estimated to have ended within the follow-up. Every episode counts, "
         "ongoing ones too: in the median row Events are exits of any kind; in the 90, 180 and 365-day "
-        "rows, exits to {outcome} by that day; episodes ongoing at extraction are censored there. So "
-        "the share by day 365 is of all enrolled, not of those who left (the outcome rate).",
+        "rows, exits to {outcome} by that day; episodes ongoing at extraction are censored there. The "
+        "share by day 365 is an estimate for all enrolled, allowing for those still ongoing (so not "
+        "Events divided by Enrolments), not a share of those who left (the outcome rate).",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
         "inskrivningar räknas, även pågående: i medianraden är Händelser avslut av alla slag; i raderna "
         "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är pågående vid uttaget "
-        "censureras där. Andelen efter 365 dagar gäller alltså alla inskrivna, inte bara de "
-        "avslutade (som andelen i utfallstabellen).",
+        "censureras där. Andelen efter 365 dagar är en skattning för alla inskrivna som tar "
+        "hänsyn till dem som ännu är inskrivna (alltså inte Händelser delat med Inskrivningar), inte en "
+        "andel av de avslutade (som andelen i utfallstabellen).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {

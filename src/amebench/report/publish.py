@@ -22,7 +22,7 @@ from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import casemix_notes, join_words, left_out_note, outcome_definition, quarter_definition
+from .wording import casemix_notes, join_words, left_out_note, name_key, outcome_definition, quarter_definition
 
 __all__ = ["hidden_units", "publish"]
 
@@ -269,7 +269,7 @@ def _with_names(table, names):
     shown = table.assign(**{c: table[c].map(lambda u: names.get(u, u)) for c in columns})
     if "unit" not in table.columns:
         return shown
-    keys = [(u not in names, str(names.get(u, u)).casefold()) for u in table["unit"]]
+    keys = [(u not in names, name_key(names.get(u, u))) for u in table["unit"]]
     return shown.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
 
 

@@ -56,6 +56,15 @@ def quarter_definition(k: int, lang: str) -> str:
     return t["quarter_definition"].format(top=ranks(1, q), bottom=ranks(k - q + 1, k))
 
 
+#: Å, Ä, Ö after Z, in that order (Swedish; code points put Ä before Å); other letters casefolded.
+_SWEDISH_ORDER = str.maketrans({"å": "z\U0010fffd1", "ä": "z\U0010fffd2", "ö": "z\U0010fffd3"})
+
+
+def name_key(name: str) -> str:
+    """Sort key of a unit's name in Swedish alphabetical order (Solna, Sundbyberg, Södertälje; Å, Ä, Ö last)."""
+    return str(name).casefold().translate(_SWEDISH_ORDER)
+
+
 def exit_period(coh, lang: str) -> str:
     """Say which episodes the report covers: the month of the first enrolment (the start of
     the data: exits soon after it can only be short stays), and the cohort's exit selection
