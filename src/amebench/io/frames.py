@@ -142,6 +142,8 @@ def _without_time(text: pd.Series) -> pd.Series:
     if not isinstance(text.dtype, pd.CategoricalDtype):
         return text.str.replace(_DATE_AND_TIME, r"\1", regex=True)
     days = pd.Series(text.cat.categories).str.replace(_DATE_AND_TIME, r"\1", regex=True)
+    if days.equals(pd.Series(text.cat.categories)):  # no time of day: nothing to recode (4M payment rows)
+        return text
     new, categories = pd.factorize(days)  # "2024-01-31" and "2024-01-31 00:00:00" become one
     codes = text.cat.codes.to_numpy()
     return pd.Series(pd.Categorical.from_codes(np.where(codes >= 0, new[codes], -1), categories=categories),
