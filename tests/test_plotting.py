@@ -66,7 +66,7 @@ def test_every_figure_returns_its_axes(rates, draw, table):
 def test_swedish_funnel_labels_and_legend(rates):
     fig, ax = plt.subplots()
     compare.funnel(rates).plot(ax=ax, lang="sv")
-    assert ax.get_xlabel() == "deltagare (avslut)" and ax.get_ylabel() == "andel"
+    assert ax.get_xlabel() == "avslut (avslutade inskrivningar)" and ax.get_ylabel() == "andel"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["95 %-gränser", "99,8 %-gränser", "mål"]
     plt.close(fig)
 

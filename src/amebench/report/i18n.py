@@ -100,7 +100,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före "
         "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
-    "reentry": {"en": "Back within a year", "sv": "Återinskrivning inom 365 dagar"},
+    "reentry": {"en": "Re-entry within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
         "en": "Share of people who left a unit and had a new episode in any unit of the network within "
         "365 days. Only exits at least 365 days before the extraction date count; later ones are censored.",
@@ -108,7 +108,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nätverkets enheter inom "
         "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare avslut är censurerade.",
     },
-    "reentry_365": {"en": "New episode within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
+    "reentry_365": {"en": "Re-entry within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av försörjningsstöd"},
     "welfare_text": {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
