@@ -138,9 +138,8 @@ _DATE_AND_TIME = r"^\s*([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[ T][0-9]{1,2}:[0-9]{2}(?
 
 
 def _without_time(text: pd.Series) -> pd.Series:
-    """Date text (categorical, once per distinct value) with a time of day after an ISO date left out."""
-    if not isinstance(text.dtype, pd.CategoricalDtype):
-        return text.str.replace(_DATE_AND_TIME, r"\1", regex=True)
+    """Date text (a categorical, as ``_text_of(coded=True)`` gives it; once per distinct value)
+    with a time of day after an ISO date left out."""
     days = pd.Series(text.cat.categories).str.replace(_DATE_AND_TIME, r"\1", regex=True)
     if days.equals(pd.Series(text.cat.categories)):  # no time of day: nothing to recode (4M payment rows)
         return text

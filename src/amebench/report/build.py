@@ -132,11 +132,12 @@ def _durations(coh, ctx) -> Section:
 
 
 def _exits_to(coh, quantities: pd.Series) -> dict[tuple[str, str], int]:
-    """Each unit's exits by ``as_of`` to the group of each cumulative incidence (``cif_<group>``),
-    by (unit, quantity): totals the report publishes (outcome rates, exit reasons), which the
-    cumulative counts at the last day shown must not come within ``min_cell`` of."""
+    """Each unit's exits (by ``as_of``: the cohort blanks later ones) to the group of each
+    cumulative incidence (``cif_<group>``), by (unit, quantity): totals the report publishes
+    (outcome rates, exit reasons), which the cumulative counts at the last day shown must not
+    come within ``min_cell`` of."""
     episodes = coh.episodes
-    exited = episodes.loc[episodes["exited_on"].notna() & (episodes["exited_on"] <= coh.as_of), ["unit", "exit_reason"]]
+    exited = episodes.loc[episodes["exited_on"].notna(), ["unit", "exit_reason"]]
     totals = {}
     for quantity in quantities.astype(str).unique():
         if quantity.startswith("cif_"):
