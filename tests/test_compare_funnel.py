@@ -171,7 +171,10 @@ def test_small_units_are_flagged_more_often_than_the_level_says(n, above_998, ou
     # unit of n exits, target 0.5 (no unit differs): a flag's chance is the binomial
     # probability of the counts flagged. By hand, n = 1: the 99.8 % limit is
     # (r_p - alpha)/n = 1 - 0.002/0.5 = 0.996 < 1/1, so a 1/1 is above_998: P = 0.5.
-    # n = 3: only 3/3 (P = 1/8); n = 10: 10/10 and 9/10 (11/1024 = 0.010742).
+    # n = 3: only 3/3 (P = 1/8); n = 10: 10/10 and 9/10 (11/1024 = 0.010742) above 99.8 %, and
+    # outside 95 % 8/10 or more (56/1024) or 1/10 or less (11/1024): 67/1024 = 0.065430.
+    # n = 50: the binomial sums over the counts outside the limits, by scipy.stats.binom
+    # (0.001301 above 99.8 %; 0.049 outside 95 %, reviewer's f2.py gave 4.9 %).
     r = np.arange(n + 1)
     result = funnel(_table(r, np.full(n + 1, n)), target=0.5, overdispersion=None).table
     pmf = stats.binom.pmf(r, n, 0.5)
