@@ -100,6 +100,23 @@ def test_with_four_units_no_z_passes_the_998_limits_after_phi(z):
     assert np.abs(z).max() / np.sqrt(phi) < 3.0902
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(20, 2000), st.floats(0.05, 0.95)), min_size=4, max_size=4))
+def test_a_funnel_of_four_units_keeps_its_exact_998_limits(units):
+    # The rule above, through funnel: for any 4 units, phi from the funnel's own z-scores
+    # could not lift one past 3.09, so funnel keeps phi 1 and the plain positions.
+    n = [size for size, _ in units]
+    table = _table([round(size * share) for size, share in units], n)
+    plain = funnel(table)
+    z = plain.table["z"].to_numpy()
+    assume(np.isfinite(z).all() and winsorised_phi(z) > 1e-9)
+    assert np.abs(z).max() / np.sqrt(winsorised_phi(z)) < 3.0902
+    with pytest.warns(OverdispersionWarning, match="4 units, fewer than 5"):
+        result = funnel(table, overdispersion="multiplicative")
+    assert result.phi == 1.0
+    pd.testing.assert_frame_equal(result.table.drop(columns="method"), plain.table.drop(columns="method"))
+
+
 def test_a_funnel_of_few_units_does_not_estimate_overdispersion():
     # Review finding 2026-12-05: 2 units, 33.7 % and 11.8 % of 1000 exits each (pairwise
     # difference 0.219, CI 0.174-0.263), were both "within" with phi = 26.1: phi came from
