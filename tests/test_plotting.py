@@ -518,6 +518,10 @@ def test_named_rows_carry_n_and_an_overview_none(draw, table):
     draw(table(3), ax=ax)
     assert ax.child_axes == []
     plt.close(fig)
+    fig, ax = plt.subplots()  # the caller names the counts (the report: "Exits", as its tables)
+    draw(table(3).assign(n=7), ax=ax, count_label="Exits")
+    assert _right_axis(ax) == (["7", "7", "7"], "Exits")
+    plt.close(fig)
 
 
 def test_a_change_keeps_zero_in_view_when_asked():

@@ -1356,3 +1356,28 @@ def test_unit_names_sort_in_swedish_order():
     names = ["Örebro", "Åre", "Älvdalen", "Södertälje", "Solna", "Zinkgruvan", "alingsås", "Sundbyberg"]
     assert sorted(names, key=name_key) == ["alingsås", "Solna", "Sundbyberg", "Södertälje", "Zinkgruvan", "Åre",
                                            "Älvdalen", "Örebro"]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", {"Ranks of the raw rates": "Exits", "Change in monthly": "Observable", "Observed/expected": "Exits",
+            "Outcome": "Exits"}),
+    ("sv", {"Rangordning": "Avslut", "Observerat/förväntat": "Avslut", "Andel avslut": "Avslut"}),
+])
+def test_per_unit_figures_name_their_counts_as_their_tables_do(monkeypatch, tmp_path, lang, expected):
+    # The count at the right of the ranks and observed/expected figures is exits, which the
+    # tables call "Exits" ("Avslut"); the figures said "n" ("Antal" in Swedish).
+    from matplotlib.figure import Figure
+
+    labels = {}
+    save = Figure.savefig
+
+    def remember(fig, *args, **kwargs):
+        ax = fig.axes[0]
+        if ax.child_axes:
+            labels[ax.get_title(loc="left")] = ax.child_axes[0].get_ylabel()
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", remember)
+    benchmark_report(amebench.load_sample(), tmp_path, lang=lang)
+    for start, label in expected.items():
+        assert [v for k, v in labels.items() if k.startswith(start)] == [label], (start, labels)

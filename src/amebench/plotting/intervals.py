@@ -25,6 +25,12 @@ _INTERVAL = ("estimate", "ci_low", "ci_high")
 _DENOMINATORS = (*DENOMINATORS, "n")
 
 
+def count_column(table: pd.DataFrame) -> str | None:
+    """Return the column whose counts a figure of ``table`` writes at the right: the first
+    of ``respondents``, ``eligible`` and ``n`` the table has (None when it has none)."""
+    return next((c for c in _DENOMINATORS if c in table.columns), None)
+
+
 def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
     """The rows :func:`_interval_rows` draws.
 
@@ -34,7 +40,7 @@ def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
     """
     rows = pd.DataFrame({"name": data[name].astype(str).to_numpy(),
                          **{key: data[column].astype(float).to_numpy() for key, column in zip(_INTERVAL, interval)}})
-    column = next((c for c in _DENOMINATORS if c in data.columns), None)
+    column = count_column(data)
     if column is not None:
         rows["count"] = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         rows.attrs["count"] = column
@@ -46,8 +52,9 @@ def _rows(data: pd.DataFrame, name: str, interval=_INTERVAL) -> pd.DataFrame:
 _COUNT_AXIS = "amebench-counts"
 
 
-def _count_axis(ax, rows: pd.DataFrame, lang: str) -> None:
-    """Write each row's count at the right, under its column's name (a missing count stays blank)."""
+def _count_axis(ax, rows: pd.DataFrame, lang: str, count_label: str | None = None) -> None:
+    """Write each row's count at the right, under ``count_label`` or else its column's name
+    (a missing count stays blank)."""
     for child in [c for c in ax.child_axes if c.get_gid() == _COUNT_AXIS]:
         child.remove()
     right = ax.secondary_yaxis("right")
@@ -55,19 +62,20 @@ def _count_axis(ax, rows: pd.DataFrame, lang: str) -> None:
     labels = ["" if np.isnan(n) else localise(f"{n:,.0f}".replace(",", "\u2009"), lang) for n in rows["count"]]
     right.set_yticks(np.arange(len(rows)), labels)
     right.tick_params(length=0, labelsize="small", labelcolor="#57606a")
-    name = column_label(rows.attrs["count"], lang)
+    name = count_label or column_label(rows.attrs["count"], lang)
     # a one-letter name ("n") turned on its side reads as "u"
     right.set_ylabel(name, color="#57606a", fontsize="small", rotation=0 if len(name) == 1 else 90,
                      ha="left" if len(name) == 1 else "center")
 
 
 def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | None = None, order: str,
-                   lang: str, **kwargs) -> None:
+                   lang: str, count_label: str | None = None, **kwargs) -> None:
     """Draw one interval a row, the first at the bottom.
 
     ``rows`` has the columns ``name``, ``estimate``, ``ci_low`` and ``ci_high``, and
     may have ``count`` (see :func:`_rows`). Up to ``NAMED_ROWS`` rows each gets its
-    name, and its count at the right. With more, an overview: thin
+    name, and its count at the right under ``count_label`` (default: the count column's
+    name, as :func:`amebench.labels.column_label` gives it). With more, an overview: thin
     intervals without caps or names, the y axis saying how many units are drawn in
     which order (``order``: a key of :func:`amebench.labels.figure_text`), and rows
     whose whole interval lies above or below ``reference`` coloured, with their count
@@ -80,7 +88,7 @@ def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | No
                                                              "capsize": 3, **kwargs})
         ax.set_yticks(y, rows["name"].tolist())
         if "count" in rows.columns:
-            _count_axis(ax, rows, lang)
+            _count_axis(ax, rows, lang, count_label)
     else:
         side = np.full(len(est), "within", dtype=object)
         if reference is not None:
@@ -113,7 +121,8 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     named ``network`` is drawn as a vertical reference line. ``xlabel`` says what is
     measured (default "estimate with 95 % interval"). Up to 50 rows
     (``NAMED_ROWS``) each is named, with the count its estimate is over at the right
-    (``respondents``, else ``eligible``, else ``n``: the first the table has); with
+    (``respondents``, else ``eligible``, else ``n``: the first the table has), under
+    ``count_label`` (default: that column's name); with
     more the figure is an overview without names, in which units whose interval lies
     wholly above or below the network's line are coloured and counted in the legend
     (the result table names them).
@@ -143,10 +152,11 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
 
 
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
-    """Draw each unit's rank (of its shrunken rate) with its rank interval (1 = best).
+    """Draw each unit's expected rank with its rank interval (1 = highest rate), as
+    :func:`amebench.compare.rank_intervals` gives them.
 
-    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
-    more, an overview without names.
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right (under
+    ``count_label``, default "n"); with more, an overview without names.
     """
     ax = axes_of(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
@@ -167,7 +177,8 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     """Draw observed/expected ratios with their intervals and the line O/E = 1.
 
     ``table`` is a :class:`amebench.compare.RiskAdjustedResult` or its ``.table``.
-    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right; with
+    Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right (under
+    ``count_label``, default "n"); with
     more, an overview without names in which units whose interval lies wholly above or
     below 1 are coloured and counted in the legend.
     """

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..labels import code_label
+from ..labels import code_label, column_label
 from ..plotting import NAMED_ROWS
 from ..plotting.flows import FLOW_LINES
+from ..plotting.intervals import count_column
 from ..results import GROUPING
 from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
@@ -343,6 +344,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
             if per_unit and published[table]["estimate"].isna().all():
                 yield name, title, None, note  # nothing to draw: the note alone
                 continue
+            if per_unit:  # the count at the right under the table's own name for it ("Exits", "Households")
+                options = {**options, "count_label": _count_label(published[table], table, lang)}
             yield name, title, _png(function, published[table], title, lang, rows=rows, note=note, **options), note
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
@@ -360,7 +363,15 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
                 return
             yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
                                                    rows=_rows_drawn(published["risk_adjusted"], "oe_ratio"),
-                                                   note=note), note
+                                                   note=note,
+                                                   count_label=_count_label(published["risk_adjusted"],
+                                                                            "risk_adjusted", lang)), note
+
+
+def _count_label(table: pd.DataFrame, name: str, lang: str) -> str | None:
+    """Return the label of the counts a one-row-per-unit figure of table ``name`` writes at the right."""
+    column = count_column(table)
+    return column_label(column, lang, table=name) if column else None
 
 
 def _rows_drawn(table: pd.DataFrame, column: str = "estimate") -> int:
