@@ -218,6 +218,16 @@ def test_cif_matches_r_cuminc_and_stata_stcompet():
     assert ci.cinc[0][:2] == pytest.approx([0.11111111, 0.17037037])
     assert _cif_se(ftime, fstat, 1) == pytest.approx([0.07407407, 0.08976251] + [0.08976251] * 5)
     assert _cif_se(ftime, fstat, 3)[3:5] == pytest.approx([0.11196147, 0.12787781])
+    # and durations itself, on episodes of those lengths (1 = work, 2 and 3 other exits,
+    # 0 ongoing): cuminc's 0.1111 and 0.1704, log-log limits from stcompet's se
+    reasons = np.select([fstat == 1, fstat == 2, fstat == 3], ["work", "moved", "dropped_out"], None)
+    out = durations(_cohort(ftime, fstat, reasons), by=(), times=(1, 2))
+    cif = out[out["quantity"] == "cif_work"].set_index("days")
+    assert list(cif["estimate"]) == pytest.approx([0.11111111, 0.17037037])
+    f, se = np.array([0.11111111, 0.17037037]), np.array([0.07407407, 0.08976251])
+    w = norm.ppf(0.975) * se / (f * np.log(f))  # Pintilie 2006, eq. 4.4
+    np.testing.assert_allclose(cif["ci_low"], f ** np.exp(-w), rtol=1e-6)
+    np.testing.assert_allclose(cif["ci_high"], f ** np.exp(w), rtol=1e-6)
 
 
 def test_cif_se_without_censoring_is_binomial():

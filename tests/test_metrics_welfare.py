@@ -264,6 +264,7 @@ def test_properties_on_random_ledgers(seed, per):
     c = cohort(_network(episodes, payments, as_of))
     out = welfare_delta(c, months=4, per=per, method="t", by=("unit",))
     ok = out[out["eligible"] >= 2]
+    assert np.isfinite(ok[["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float)).all()  # not left out
     spread = ok["ci_high"] > ok["ci_low"]
     assert (ok["ci_low"][spread] <= ok["estimate"][spread]).all()
     assert (ok["estimate"][spread] <= ok["ci_high"][spread]).all()
