@@ -292,3 +292,29 @@ def test_validate_matches_rejects_by_unit_table_and_file():
     payments = next(i for i, line in enumerate(lines) if line.startswith("u1") and "payments" in line)
     assert "bad date (line 4)" in lines[episodes + 1] and "bad amount" not in "".join(lines[episodes + 1:payments])
     assert "bad amount (line 7)" in lines[payments + 1] and "bad date" not in "".join(lines[payments:])
+
+
+def test_validate_names_every_reason_of_a_file():
+    # Newcomer review 2026-12-06: 4 rejects for 4 reasons printed the 3 most common only; the
+    # fourth (a repeated episode_id) was nowhere on the screen. Now the rest share one line.
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from amebench.cli import reconciliation_text
+
+    rec = pd.DataFrame({"unit": ["u1"], "table": ["episodes"], "file": ["u1/e.csv"], "rows_read": [20],
+                        "rows_loaded": [14], "rows_rejected": [6], "rows_repeated": [0]})
+    reasons = ["bad date"] * 2 + ["empty required field"] * 1 + ["exit before enrolment"] * 1 + [
+        "duplicate episode_id in the unit", "bad amount"]
+    rejects = pd.DataFrame({"unit": "u1", "table": "episodes", "file": "u1/e.csv", "line": range(3, 9),
+                            "column": "x", "value": "", "reason": reasons})
+    text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
+                                               rejects=rejects))
+    assert "2 × bad date (lines 3, 4)" in text
+    # most common first, equal counts in name order
+    assert "1 × bad amount (line 8)" in text and "1 × duplicate episode_id in the unit (line 7)" in text
+    assert "2 × other reasons: empty required field (1); exit before enrolment (1) (lines in the --rejects file)" in text
+    rejects = rejects[~rejects["reason"].isin(["bad amount", "duplicate episode_id in the unit"])]
+    assert "other reasons" not in reconciliation_text(SimpleNamespace(
+        name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects))

@@ -233,10 +233,16 @@ def reconciliation_text(network) -> str:
         # a workbook holds several tables (a sheet each), a frame several units: match all three
         mine = rejects[(rejects["file"] == row.file) & (rejects["table"] == row.table) & (rejects["unit"] == row.unit)]
         if len(mine):
-            reasons = mine["reason"].value_counts().head(_TOP_REASONS)
-            for reason, count in reasons.items():
+            counts = mine["reason"].value_counts()
+            reasons = counts.iloc[sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], counts.index[i]))]
+            for reason, count in reasons.head(_TOP_REASONS).items():
                 lines.append(f"{'':<12}   {count:>5} × {reason} "
                              f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
+            if len(reasons) > _TOP_REASONS:  # the rest named in one line, so that no reason goes unmentioned
+                rest = reasons.iloc[_TOP_REASONS:]
+                lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "
+                             f"{'; '.join(f'{reason} ({count})' for reason, count in rest.items())} "
+                             "(lines in the --rejects file)")
         repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
         if pd.notna(repeated) and repeated:
             why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"
