@@ -115,6 +115,20 @@ def test_header_row_skips_title_lines(tmp_path):
     assert _rejects(net) == {(5, "exit before enrolment")}
 
 
+def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path):
+    # Newcomer review 2026-12-06: with two title lines (a spreadsheet saved as CSV: the
+    # title's row has every delimiter) and no header_row the message listed the title as the
+    # headers and said nothing of line 3, which holds every mapped header.
+    text = "Export från system X;;;;;;;\nskapad 2026-09-30;;;;;;;\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
+    with pytest.raises(ProfileError, match="line/row 3 holds every mapped header: set header_row = 3 in the profile"):
+        read_network(write_network(tmp_path, text))
+    # a title without delimiters: the header seems to have one field
+    text = "Export från system X\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
+    with pytest.raises(ProfileError, match=r"contain it, or whether line 1 is a title above the header \(then set "
+                                           r"header_row\)"):
+        read_network(write_network(tmp_path / "b", text))
+
+
 def test_reject_rules(tmp_path):
     text = _episodes(
         "E1;811218-9876;2024-01-05;2024-06-01;Arbete;;;",  # 2 ok

@@ -34,7 +34,7 @@ from .parse import (
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
-from .readers import RawTable, sheet_hint
+from .readers import RawTable, _clean_headers, sheet_hint
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
 from .rules import activity_rules, episode_rules, fill_unknown
 
@@ -48,11 +48,22 @@ def _headers_text(headers) -> str:
     return redact_numbers(repr(list(headers)), limit=400)
 
 
-def _header_hint(raw: RawTable, tp: TableProfile) -> str:
-    """Say why the mapped headers may be missing: a wrong delimiter, a title row, another sheet."""
+#: How many rows under the header are searched for the mapped headers (a title above them).
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
+    """Say why the mapped headers (``wanted``) may be missing: a wrong delimiter, a title row
+    (the line that holds them all), another sheet."""
     headers = [h for h in raw.frame.columns if h]
     if any(m in h for h in headers for m in ("Ã", "Â")) and tp.fmt.get("encoding") != "auto":
         return '; the headers look like UTF-8 read as cp1252: set encoding = "auto" (or "utf-8") in the profile'
+    wanted = set(wanted)
+    if wanted:
+        for i, row in enumerate(raw.frame.head(_HEADER_SEARCH_ROWS).itertuples(index=False)):
+            if wanted <= set(_clean_headers(v for v in row if isinstance(v, str))):
+                line = int(raw.lines[i])
+                return f"; line/row {line} holds every mapped header: set header_row = {line} in the profile"
     hint = ""
     if len(headers) == 1:
         for d in (";", ",", "\t", "|"):
@@ -86,7 +97,7 @@ def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
             raise ProfileError(
                 f"{raw.label}: the profile {source} maps header(s) {_absent_text(mapping, headers, tp)} "
                 f"that the file does not have; the file's headers (line {tp.fmt['header_row']}) are "
-                f"{_headers_text(headers)}{_header_hint(raw, tp)}"
+                f"{_headers_text(headers)}{_header_hint(raw, tp, mapping.values())}"
             )
     twice = {h: raw.duplicates[h] for h in mapping.values() if h in raw.duplicates}
     if twice:
