@@ -115,7 +115,8 @@ def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw
     if long:
         where = _long_lines(text, delimiter, skip, len(header))[:10]
         # a header of one field with longer rows under it: often a title line above the header
-        title = f", or whether line {skip + 1} is a title above the header (then set header_row)" if len(header) == 1 else ""
+        title = (f", or whether line {skip + 1} is a title above the header (then set header_row)"
+                 if len(header) == 1 else "")
         raise ProfileError(
             f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
             f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it{title}"
