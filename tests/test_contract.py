@@ -90,15 +90,18 @@ def test_computing_never_imports_matplotlib():
     assert out.stdout.strip() == "False"
 
 
-def test_readme_quick_start_runs():
-    # The README's Python quick start is what a newcomer types first: it must run as written.
+def test_readme_quick_start_runs(tmp_path, monkeypatch):
+    # The README's Python quick start is what a newcomer types first: it must run as written
+    # (in a folder of its own: it saves a figure).
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     snippets = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     assert snippets
+    monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
         for code in snippets:
             exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "funnel.png").stat().st_size > 10_000
 
 
 def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
