@@ -255,4 +255,25 @@ def test_a_period_after_as_of_is_warned_of(net, recwarn):
         amebench.cohort(net, enrolled="2025-07")
     recwarn.clear()
     amebench.cohort(net, exited=("2025-06", 2030))  # starts before as_of: part of it is observed
+    assert not [w for w in recwarn if "after as_of" in str(w.message)]
+
+
+def test_an_empty_cohort_says_what_the_data_cover(recwarn):
+    # Newcomer review 2026-12-06: exited=2019 (the sample starts 2023-07) gave an empty
+    # cohort and empty tables without a word, while exited=2030 warned. The dates are the
+    # sample's first and last enrolment and exit up to its as_of, 2026-09-30.
+    from amebench.exceptions import CensoringWarning
+
+    net = amebench.load_sample()
+    with pytest.warns(CensoringWarning, match=r"^the cohort \(exited=2019\) is empty: the data hold enrolments from "
+                                              r"2023-07-01 to 2026-09-30 and exits from 2023-07-16 to 2026-09-30$"):
+        assert len(amebench.cohort(net, exited=2019).episodes) == 0
+    with pytest.warns(CensoringWarning, match=r"^the cohort \(everything\) is empty: no episode was enrolled by as_of "
+                                              r"2023-06-30$"):
+        amebench.cohort(net, as_of="2023-06-30")
+    with pytest.warns(CensoringWarning) as caught:  # after as_of: one warning, not two
+        amebench.cohort(net, exited=2030)
+    assert len(caught) == 1 and "after as_of" in str(caught[0].message)
+    recwarn.clear()
+    amebench.cohort(net, exited=2025, units=["solna"])
     assert not [w for w in recwarn if issubclass(w.category, CensoringWarning)]

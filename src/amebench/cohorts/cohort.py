@@ -161,7 +161,9 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     Warns
     -----
     CensoringWarning
-        When a period starts after ``as_of``: nothing in it is observed yet.
+        When a period starts after ``as_of``: nothing in it is observed yet; and
+        when the cohort is empty for another reason (a period before the data, say),
+        naming the dates the data cover.
 
     Examples
     --------
@@ -199,6 +201,8 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     for column in _idcodes.ID_COLUMNS:  # the network's id codes (saved by to_parquet), for the selected rows
         if column in episodes:
             _idcodes.carry(episodes[column], selected[column], rows)
+    if selected.empty and len(episodes) and not _after(exited_bounds, as_of) and not _after(enrolled_bounds, as_of):
+        _say_empty(episodes, selected_units, as_of, {"exited": exited, "enrolled": enrolled, "units": units})
     return Cohort(
         network=network,
         episodes=selected,
@@ -207,6 +211,26 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
         enrolled=enrolled_bounds,
         units=selected_units,
     )
+
+
+def _after(bounds, as_of: pd.Timestamp) -> bool:
+    return bounds is not None and bounds[0] > as_of  # _observed has warned
+
+
+def _say_empty(episodes: pd.DataFrame, units, as_of: pd.Timestamp, asked: dict) -> None:
+    """Warn that a cohort is empty, with the dates the selected units' data cover up to
+    ``as_of``: ``exited=2019``, before the first enrolment, gave empty tables without a word."""
+    if units is not None:
+        episodes = episodes[episodes["unit"].isin(units)]
+    enrolled = episodes.loc[episodes["enrolled_on"] <= as_of, "enrolled_on"]
+    exits = episodes.loc[episodes["exited_on"] <= as_of, "exited_on"]
+    if enrolled.empty:
+        held = f"no episode was enrolled by as_of {as_of.date()}"
+    else:
+        held = f"the data hold enrolments from {enrolled.min().date()} to {enrolled.max().date()}"
+        held += f" and exits from {exits.min().date()} to {exits.max().date()}" if len(exits) else " and no exits"
+    given = ", ".join(f"{name}={value!r}" for name, value in asked.items() if value is not None)
+    warnings.warn(CensoringWarning(f"the cohort ({given or 'everything'}) is empty: {held}"), stacklevel=3)
 
 
 def _observed(bounds, as_of: pd.Timestamp, name: str, given):

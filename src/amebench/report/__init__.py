@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, CensoringWarning
 from ..labels import code_label
 from ..network import Network
 from ..results import check_network
@@ -79,7 +80,9 @@ def benchmark_report(
     outcome_reasons(outcome)  # fail early on an unknown outcome
     out = Path(out)
     check_folder(out, give="a folder for the report")
-    coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
+    with warnings.catch_warnings():  # an empty cohort is an error here, which says why
+        warnings.filterwarnings("ignore", "the cohort .* is empty", CensoringWarning)
+        coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
     _check_reportable(coh)
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
