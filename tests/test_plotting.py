@@ -573,6 +573,22 @@ def test_a_flow_of_one_month_is_drawn_as_points_on_its_month():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("months", [2, 13, 45, 50, 57, 60, 120])
+def test_flows_of_any_length_get_month_ticks_without_a_warning(months):
+    # Newcomer review 2026-12-06: 45 months (2023-01 .. 2026-09) printed "AutoDateLocator was
+    # unable to pick an appropriate interval" twice on stderr during `amebench benchmark`.
+    month = pd.date_range("2020-01-01", periods=months, freq="MS")
+    table = pd.DataFrame({"unit": "a", "month": month, "inflow": 1, "outflow": 1, "stock": 5})
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.flow_plot(table, ax=ax)
+        fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert 2 <= len(labels) <= 8 and all(len(label) == 7 for label in labels)  # YYYY-MM
+    plt.close(fig)
+
+
 def test_exit_reasons_hidden_by_disclosure_are_drawn_as_their_part_of_the_published_exits():
     import pandas as pd
 

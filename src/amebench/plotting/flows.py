@@ -43,8 +43,7 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         total = stock.groupby(pd.to_datetime(table["month"])).sum(min_count=1).sort_index()
         key = "all_units_shown" if stock.isna().any() else "all_units"
         ax.plot(total.index, total.to_numpy(), label=figure_text(key, lang, k=units), **kwargs)
-    ax.xaxis.set_major_locator(mdates.MonthLocator() if len(months) == 1
-                               else mdates.AutoDateLocator(maxticks=_MONTH_TICKS))
+    ax.xaxis.set_major_locator(mdates.MonthLocator() if len(months) == 1 else _month_locator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(figure_text("stock", lang))
     number_axis(ax.yaxis, lang)
@@ -54,6 +53,16 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ax.legend(frameon=False, fontsize="small", ncols=2)
     ax.grid(alpha=0.3)
     return ax
+
+
+def _month_locator():
+    """Ticks on months, at most ``_MONTH_TICKS``: every 1, 2, 3, 4, 6 or 12 months, then years.
+    (Matplotlib's monthly steps stop at 6: 46-57 months found none and warned on stderr.)"""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=_MONTH_TICKS)
+    locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]
+    return locator
 
 
 #: Exit-reason colours by meaning: greens for work, blue for studies, greys for neutral
