@@ -17,6 +17,10 @@ def test_validate_sample_prints_reconciliation_for_every_file(capsys):
         assert name in out
     assert "exit before enrolment (line 32)" in out  # data/sample/solna/deltagare.csv, line 32
     assert "--rejects rejects.csv" in out  # where to get every rejected row
+    # each ledger's months under its file (solna/ekonomiskt_bistand.csv read by plain pandas: Period
+    # from 202210 to 202609)
+    solna = out[out.index("solna/ekonomiskt_bistand.csv"):].splitlines()
+    assert solna[1].strip() == "the unit's ledger covers 2022-10 to 2026-09 (a welfare window outside it is censored)"
 
 
 def test_validate_strict_fails_when_anything_was_rejected(capsys):

@@ -213,6 +213,14 @@ def _lines_text(numbers: pd.Series, shown: int = 5) -> str:
     return f"(lines {', '.join(map(str, numbers[:shown]))}{more})"
 
 
+def _ledger_months(network) -> dict:
+    """unit -> (first, last) month of its payment rows up to as_of (Network.summary's ledger_from, ledger_to)."""
+    if getattr(network, "payments", None) is None:
+        return {}
+    cover = network.summary().dropna(subset=["ledger_from"])
+    return {str(u): (f, t) for u, f, t in zip(cover["unit"], cover["ledger_from"], cover["ledger_to"], strict=True)}
+
+
 def reconciliation_text(network) -> str:
     """Return the per-file reconciliation of ``network`` as text for a terminal."""
     rec = network.reconciliation
@@ -225,6 +233,7 @@ def reconciliation_text(network) -> str:
     table_order = {t: i for i, t in enumerate(("episodes", "activities", "followups", "payments"))}
     by_unit = sorted(range(len(rec)), key=lambda i: (unit_order[str(rec["unit"].iloc[i])],
                                                       table_order.get(str(rec["table"].iloc[i]), 9)))
+    ledgers = _ledger_months(network)
     for row in rec.iloc[by_unit].itertuples(index=False):
         lines.append(
             f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
@@ -243,6 +252,10 @@ def reconciliation_text(network) -> str:
                 lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "
                              f"{'; '.join(f'{reason} ({count})' for reason, count in rest.items())} "
                              "(lines in the --rejects file)")
+        if row.table == "payments" and str(row.unit) in ledgers:
+            first, last = ledgers[str(row.unit)]
+            lines.append(f"{'':<12}   {'':>5}   the unit's ledger covers {first:%Y-%m} to {last:%Y-%m} "
+                         "(a welfare window outside it is censored)")
         repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
         if pd.notna(repeated) and repeated:
             why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"

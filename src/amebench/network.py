@@ -282,7 +282,10 @@ class Network:
     def summary(self) -> pd.DataFrame:
         """Return one row per unit: ``unit``, ``name``, ``episodes``, ``persons``, ``ongoing``,
         ``exited``, ``first_enrolment``, ``last_enrolment``, ``activities``, ``followups``,
-        ``payments`` and ``rejects`` (rows of each table with that unit)."""
+        ``payments`` and ``rejects`` (rows of each table with that unit), and
+        ``ledger_from``, ``ledger_to``: the first and last month of the unit's payment rows
+        up to ``as_of`` (the months the welfare metrics take its ledger to cover; missing
+        without rows)."""
         ep = self.episodes
         units = pd.Index(self.units["unit"].astype(str), dtype=object)
 
@@ -305,6 +308,14 @@ class Network:
         out["last_enrolment"] = pd.Series(per_unit(grouped["enrolled_on"].max(), None)).astype(schema.DATE)
         for table in ("activities", "followups", "payments", "rejects"):
             out[table] = count(getattr(self, table))
+        pay = self.payments
+        if self.as_of is not None and pd.notna(self.as_of):  # advance payments do not extend the coverage
+            pay = pay[pay["month"] <= pd.Timestamp(self.as_of)]
+        months = pay.groupby(pay["unit"].astype(str))["month"]
+        out.insert(out.columns.get_loc("payments") + 1, "ledger_from",
+                   pd.Series(per_unit(months.min(), None)).astype(schema.DATE))
+        out.insert(out.columns.get_loc("ledger_from") + 1, "ledger_to",
+                   pd.Series(per_unit(months.max(), None)).astype(schema.DATE))
         return out
 
     def __repr__(self) -> str:
