@@ -161,6 +161,15 @@ def test_unseen_case_mix_warns_and_bad_casemix_errors():
         compare.risk_adjusted(table, casemix=("shoe_size",))
     with pytest.raises(AmebenchError, match="prior_welfare_months"):
         compare.risk_adjusted(table, casemix=("prior_welfare_months",))
+    # newcomer review 2026-12-06: a bare name was read letter by letter ("casemix ['r', 'e', ...]
+    # not supported"), a name given twice was a TypeError from pandas, () was "casemix ()"
+    with pytest.warns(CaseMixWarning):
+        once = compare.risk_adjusted(table, casemix=("readiness",)).table
+    for same in ("readiness", ("readiness", "readiness")):
+        with pytest.warns(CaseMixWarning):
+            pd.testing.assert_frame_equal(compare.risk_adjusted(table, casemix=same).table, once)
+    with pytest.raises(AmebenchError, match=r"^casemix needs at least one variable; choose from \['age_band'"):
+        compare.risk_adjusted(table, casemix=())
 
 
 NO_UNIT = "(no unit)"

@@ -81,6 +81,18 @@ class RiskAdjustedResult:
         )
 
 
+def check_casemix(casemix) -> tuple[str, ...]:
+    """Return ``casemix`` as a tuple of distinct variable names, or raise an AmebenchError
+    naming the ones :func:`risk_adjusted` does not know (a bare name is one variable)."""
+    casemix = (casemix,) if isinstance(casemix, str) else tuple(casemix)
+    unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
+    if unknown:
+        raise AmebenchError(f"casemix {unknown} not supported; choose from {list(DEFAULT_CASEMIX)}")
+    if not casemix:
+        raise AmebenchError(f"casemix needs at least one variable; choose from {list(DEFAULT_CASEMIX)}")
+    return tuple(dict.fromkeys(casemix))  # a name given twice is one variable
+
+
 def risk_adjusted(
     cohort,
     *,
@@ -187,10 +199,7 @@ def risk_adjusted(
     """
     conf_level = check_level(conf_level)
     reasons = outcome_reasons(outcome)
-    casemix = tuple(casemix)
-    unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
-    if unknown or not casemix:
-        raise AmebenchError(f"casemix {unknown or '()'} not supported; choose from {list(DEFAULT_CASEMIX)}")
+    casemix = check_casemix(casemix)
     episodes, rows = _exited_rows(cohort)
     used = ["unit", "exit_reason", "enrolled_on", "birth_year", *casemix]
     frame = episodes[[c for c in episodes.columns if c in used]].take(rows).reset_index(drop=True)
