@@ -132,6 +132,18 @@ def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
     assert "<html lang='sv'>" in html and "Metoder på vanlig svenska" in html
 
 
+def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
+    import amebench.report
+
+    seen = {}
+    monkeypatch.setattr(amebench.report, "benchmark_report", lambda *a, **k: seen.update(k) or tmp_path)
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), "--quiet",
+                 "--casemix", "age_band, gender,age_band"]) == 0
+    assert seen["casemix"] == ("age_band", "gender")
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    assert seen["casemix"] is None  # benchmark_report's default: every variable
+
+
 @pytest.mark.parametrize("options,message", [
     (["--min-cell", "0"], "--min-cell must be at least 1"),
     (["--outcome", "jobb"], "unknown outcome 'jobb'"),
@@ -141,6 +153,7 @@ def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
     (["--as-of", "2025"], "--as-of '2025' is not a date"),
     (["--as-of", "2025-02-30"], "--as-of '2025-02-30' is not a date"),
     (["--seed", "-1"], "--seed must be 0 or more"),
+    (["--casemix", "age,gender"], "casemix ['age'] not supported; choose from ['age_band', 'gender'"),
     (["--as-of", "2099-01-01"], "is after the extraction date"),
 ])
 def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):

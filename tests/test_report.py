@@ -695,6 +695,36 @@ def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_fu
     assert adjusted.loc["nynashamn", ["expected", "oe_ratio"]].isna().all()
 
 
+def test_a_variable_a_unit_lacks_can_be_left_out_of_the_risk_model(tmp_path):
+    # Newcomer review 2026-12-06: a unit mapped without a referral column (referral unknown for
+    # all its episodes, a level no other unit has) got no O/E, and the command line could not
+    # leave referral out. With casemix without it the unit is adjusted for the rest, as
+    # compare.risk_adjusted with that casemix adjusts it, and the report names the variables.
+    import warnings
+
+    from amebench import compare
+
+    net = amebench.load_sample()
+    episodes = net.episodes.assign(referral=net.episodes["referral"].where(net.episodes["unit"] != "nynashamn",
+                                                                           "unknown"))
+    lacking = amebench.Network.from_frames(episodes=episodes, units=net.units, activities=net.activities,
+                                           followups=net.followups, payments=net.payments, as_of=net.as_of)
+    rest = ("age_band", "gender", "born_abroad", "readiness", "prior_welfare_months")
+    benchmark_report(lacking, tmp_path / "all", min_cell=1)
+    assert pd.read_csv(tmp_path / "all" / "tables" / "risk_adjusted.csv").set_index("unit").loc[
+        "nynashamn", ["expected", "oe_ratio"]].isna().all()
+    path = benchmark_report(lacking, tmp_path / "rest", min_cell=1, casemix=list(rest))
+    got = pd.read_csv(tmp_path / "rest" / "tables" / "risk_adjusted.csv").set_index("unit")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        direct = compare.risk_adjusted(amebench.cohort(lacking), casemix=rest).table.set_index("unit")
+    assert got.loc["nynashamn", "oe_ratio"] == pytest.approx(direct.loc["nynashamn", "oe_ratio"], rel=1e-9)
+    assert np.isfinite(got.loc["nynashamn", "oe_ratio"])
+    note = ("The risk model here adjusts for age band, gender, born abroad, distance to the labour market and months "
+            "on welfare in the year before only (chosen for this report).")
+    assert note in _text(path) and "chosen for this report" not in _text(tmp_path / "all" / "report.html")
+
+
 @pytest.mark.parametrize(("lang", "said"), [
     ("en", "Compared with each other only, not with the whole network: Järfälla, Sundbyberg and Södertälje "
            "(age band); Nynäshamn and Solna (age band)."),

@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         help="outcome group: work, studies or work_or_studies (default)",
     )
     bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation (default 0)")
+    bench.add_argument(
+        "--casemix", metavar="VARIABLES",
+        help="case-mix variables of the risk model, comma-separated (default all: "
+             "age_band,gender,born_abroad,readiness,referral,prior_welfare_months); leave out one that a unit's "
+             "export lacks, so that the unit is adjusted for the rest",
+    )
     bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     parser.commands = {"validate": validate, "template": template, "benchmark": bench}
     return parser
@@ -285,6 +291,7 @@ def _template(args) -> int:
 
 
 def _benchmark(args) -> int:
+    from .compare.riskadjust import check_casemix
     from .report import benchmark_report
     from .schema import outcome_reasons
 
@@ -294,6 +301,7 @@ def _benchmark(args) -> int:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
     check_folder(args.out, give="a folder for the report", name=f"--out {args.out}")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
+    casemix = check_casemix([v.strip() for v in args.casemix.split(",")]) if args.casemix else None
     as_of = _as_of(args.as_of) if args.as_of else None
     network = _read(args.path)
     if not args.quiet:
@@ -305,7 +313,7 @@ def _benchmark(args) -> int:
         )
     path = benchmark_report(
         network, args.out, as_of=as_of, lang=args.lang, min_cell=args.min_cell,
-        outcome=args.outcome, seed=args.seed, progress=not args.quiet,
+        outcome=args.outcome, seed=args.seed, progress=not args.quiet, casemix=casemix,
     )
     print(f"report written to {path}")
     return _EXIT_OK

@@ -12,6 +12,7 @@ import numpy as np
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
+from ..compare.riskadjust import DEFAULT_CASEMIX, check_casemix
 from ..exceptions import AmebenchError, CensoringWarning
 from ..labels import code_label
 from ..network import Network
@@ -40,6 +41,7 @@ def benchmark_report(
     outcome: str = "work_or_studies",
     seed: int = 0,
     progress: bool = False,
+    casemix=None,
 ) -> Path:
     """Compute the network's benchmark and write the report to ``out``.
 
@@ -67,6 +69,12 @@ def benchmark_report(
         Seed of the bootstrap and the rank simulation (same seed, same report).
     progress
         Print progress on stderr.
+    casemix
+        Case-mix variables of the risk model (see :func:`amebench.compare.risk_adjusted`);
+        default all of them. A unit whose export lacks a variable the others have gets
+        no observed/expected with it (the report says so); leaving the variable out
+        adjusts every unit for the rest. The report names the variables when they are
+        not the default.
 
     Returns
     -------
@@ -78,6 +86,7 @@ def benchmark_report(
         raise AmebenchError(f"min_cell must be a whole number of at least 1, not {min_cell!r}")
     t = texts(lang)
     outcome_reasons(outcome)  # fail early on an unknown outcome
+    casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
     out = Path(out)
     check_folder(out, give="a folder for the report")
     with warnings.catch_warnings():  # an empty cohort is an error here, which says why
@@ -86,7 +95,8 @@ def benchmark_report(
     _check_reportable(coh)
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
-    sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, min_cell=min_cell, progress=say)
+    sections = compute_sections(coh, lang=lang, outcome=outcome, seed=seed, min_cell=min_cell, progress=say,
+                                casemix=casemix)
     names = _unit_names(network)
     say("writing")
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
@@ -110,7 +120,7 @@ def benchmark_report(
 
 
 def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies", seed: int = 0,
-                     min_cell: int = DEFAULT_MIN_CELL, progress=None) -> list:
+                     min_cell: int = DEFAULT_MIN_CELL, progress=None, casemix=DEFAULT_CASEMIX) -> list:
     """Compute every section of the report for a cohort: unsuppressed tables, no files.
 
     What :func:`benchmark_report` computes before disclosure control and writing
@@ -125,7 +135,7 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
     the shrinkage prior, the rank probabilities).
     """
     _check_reportable(coh)
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell,
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "casemix": check_casemix(casemix),
            "unit_names": _unit_names(coh.network)}
     return compute(coh, ctx, progress or (lambda key: None))
 

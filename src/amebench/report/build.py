@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import compare, metrics
 from ..compare.ranks import check_spread
+from ..compare.riskadjust import DEFAULT_CASEMIX
 from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
@@ -181,12 +182,15 @@ def _funnel(coh, ctx) -> Section:
         raw = compare.funnel(rates, target=_network_rate(ctx), overdispersion="multiplicative")
         of_raw = len(caught)
         # expected counts from a model of every exit of the network (methods text says so)
-        adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"])
+        adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"], casemix=ctx["casemix"])
         oe = adjusted.table[["unit", "observed", "expected"]].dropna(subset=["expected"])  # not adjustable
         oe = oe[~oe["unit"].astype(str).isin(ctx["left_out"])]
         of_model = len(caught)
         # as the raw funnel; none when no unit could be adjusted (the note says why)
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
+    if ctx["casemix"] != DEFAULT_CASEMIX:  # the methods text lists every variable
+        section.notes.append(texts(ctx["lang"])["note_casemix_chosen"].format(variables=join_words(
+            [column_label(c, ctx["lang"]) for c in ctx["casemix"]], ctx["lang"])))
     section.notes += _spread_notes(caught[:of_raw], caught[of_model:], ctx)
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes

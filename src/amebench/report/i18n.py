@@ -283,6 +283,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "egenskaperna skiljer dem som gick till {outcome} från de andra), så varje enhets förväntade "
         "antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
+    "note_casemix_chosen": {
+        "en": "The risk model here adjusts for {variables} only (chosen for this report).",
+        "sv": "Riskmodellen justerar här bara för {variables} (valt för denna rapport).",
+    },
     "note_casemix_unknown": {
         "en": "The risk model leaves out {variables}: not known for any exit.",
         "sv": "Riskmodellen utelämnar {variables}: uppgiften saknas för alla avslut.",
