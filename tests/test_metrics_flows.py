@@ -4,7 +4,8 @@ One 2-d ``numpy.bincount`` over (group, month) cells replaced a Python loop over
 groups (keys built row by row with ``apply(tuple)``). Reference:
 tests/reference/flows_b5cd348.py (the function as of commit b5cd348); results equal
 exactly, dtypes included, except that the grouping columns now keep the episodes' dtypes
-(a category stayed a category; metrics review 2026-12-05). Reconciliation with the
+(a category stayed a category; metrics review 2026-12-05) and that, grouped by unit, a
+unit's rows start at its first enrolment month (newcomer review 2026-12-06). Reconciliation with the
 episodes is tested in tests/test_metrics_outcome.py.
 """
 
@@ -47,8 +48,14 @@ def test_flows_equal_reference(seed, by):
 
 
 def _reference(net, by):
-    """The reference's result with its grouping columns in the episodes' dtypes."""
+    """The reference's result with its grouping columns in the episodes' dtypes; grouped by
+    unit, from each unit's first enrolment month (the reference starts every group at the
+    network's first)."""
     out = reference(net, by=by)
+    if "unit" in by:
+        first = net.episodes.groupby(net.episodes["unit"].astype(str))["enrolled_on"].min().dt.to_period("M")
+        since = first.reindex(out["unit"].astype(str)).dt.to_timestamp().to_numpy()
+        out = out[out["month"].to_numpy() >= since].reset_index(drop=True)
     return out.astype({column: net.episodes[column].dtype for column in by})
 
 
@@ -56,6 +63,27 @@ def test_flows_on_the_sample_equal_reference():
     net = amebench.load_sample()
     for by in (("unit",), ("unit", "gender")):
         pd.testing.assert_frame_equal(flows(net, by=by), _reference(net, by), check_exact=True)
+
+
+def test_a_unit_has_no_rows_before_its_data_start():
+    # Newcomer review 2026-12-06: a unit whose export starts 2023-01 put the sample's units
+    # (first enrolments 2023-07) at 0 participants for 2023-01 .. 2023-06, as if none were
+    # enrolled. By hand: a enrols 2023-01-10 (-> 2023-04-02) and 2023-03-05 (ongoing), b
+    # 2023-07-01 (ongoing); as_of 2023-08-15.
+    episodes = schema.coerce_table(pd.DataFrame({
+        "unit": ["a", "a", "b"], "episode_id": ["1", "2", "3"], "person_id": ["p1", "p2", "p3"],
+        "enrolled_on": pd.to_datetime(["2023-01-10", "2023-03-05", "2023-07-01"]),
+        "exited_on": pd.to_datetime(["2023-04-02", None, None]),
+    }), schema.EPISODES)
+    net = _network(0)
+    net.episodes, net.as_of = episodes, pd.Timestamp("2023-08-15")
+    out = flows(net)
+    a, b = (out[out["unit"] == u].set_index(out.loc[out["unit"] == u, "month"].dt.strftime("%Y-%m")) for u in "ab")
+    assert a.index.tolist() == ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06", "2023-07", "2023-08"]
+    assert a["stock"].tolist() == [1, 1, 2, 1, 1, 1, 1, 1]
+    assert b.index.tolist() == ["2023-07", "2023-08"] and b["stock"].tolist() == [1, 1]
+    whole = flows(net, by=())  # the network as one group still starts at its first month
+    assert whole["month"].dt.strftime("%Y-%m").tolist()[0] == "2023-01" and whole["stock"].tolist()[-1] == 2
 
 
 @pytest.mark.parametrize("enrolled_on", ["2025-03-13", "2025-04-01", "2025-05-02"])

@@ -29,7 +29,9 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per group and calendar month from the first enrolment month to the
+        One row per group and calendar month from the first enrolment month (with
+        ``unit`` in ``by``: the unit's first, as its data start there; before it the
+        export says nothing about the unit, so no row rather than a row of 0) to the
         month of ``as_of``: ``month`` (first day), ``inflow`` (enrolments in the
         month), ``outflow`` (exits in the month), ``stock`` (episodes active at the
         end of the month, or at ``as_of`` for its month: enrolled on or before,
@@ -84,6 +86,10 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     for i, column in enumerate(by):  # in the episodes' dtype (a category, a nullable boolean)
         values = pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist())
         frame.insert(i, column, values.astype(episodes[column].dtype))
+    if "unit" in by:  # a unit's months start with its data: before them its export says nothing (not 0)
+        unit_first = pd.Series(enrol).groupby(episodes["unit"].astype(str).to_numpy()).min()
+        since = unit_first.reindex(frame["unit"].astype(str)).to_numpy()
+        frame = frame[np.tile(np.arange(n_months), n_groups) >= since].reset_index(drop=True)
     return tidy(frame)
 
 
