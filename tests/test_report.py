@@ -1377,6 +1377,21 @@ def test_a_limit_that_rounds_to_zero_keeps_its_sign():
     assert "\u22120.03\u00a0pp" in page and "\u22129.7\u00a0pp" in page and ">0.0\u00a0pp<" not in page
     zero = format_table(pd.concat([frame, frame.assign(ci_high=0.0)]), percent=False, lang="sv", name="pairwise")
     assert ">0,0\u00a0p.e.<" in zero and ">\u22120,03\u00a0p.e.<" in zero
+    # below 0.00005 pp the four decimals show 0 but keep the sign (diff review 2026-12-06:
+    # -4e-9 printed "0.0000 pp", as if the interval touched 0)
+    tiny = format_table(frame.assign(ci_high=-4e-9), percent=False, lang="en", name="pairwise")
+    assert ">\u22120.0000\u00a0pp<" in tiny
+
+
+@pytest.mark.parametrize(("fixture", "title"), [("report", "Share still in work or studies 90 days after exit, per unit"),
+                                               ("report_sv", "Andel kvar i arbete eller studier 90 dagar efter avslut, "
+                                                             "per enhet")])
+def test_table_titles_name_the_outcome(fixture, title, request):
+    # Swedish review 2026-12-05: the retention table's title said "Kvar i utfallet" ("in the
+    # outcome") where the section says which outcome
+    _, path = request.getfixturevalue(fixture)
+    page = path.read_text(encoding="utf-8")
+    assert f"<h3>{title}</h3>" in page and "{outcome}" not in page
 
 
 def test_unit_names_sort_in_swedish_order():

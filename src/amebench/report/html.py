@@ -171,8 +171,8 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
             text = f"{value:.1f}"
         else:
             text = f"{value:.3f}"
-        if text.startswith("-") and not text.strip("-0."):
-            text = text[1:]  # -0.0 % after rounding is 0.0 %
+        if text.startswith("-") and not text.strip("-0.") and not (points and value != 0):
+            text = text[1:]  # -0.0 % after rounding is 0.0 %; a difference below 0.00005 pp keeps its sign
         text = text.replace("-", "\u2212", 1) if text.startswith("-") else text
         return text.replace(".", decimal) + unit  # the unit's own dots stay (p.e.)
     return html.escape(str(value))

@@ -127,7 +127,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title, caption=note))
         for name, shown in published.items():
-            inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')))}</h3>")
+            inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')).format(**fields))}</h3>")
             if len(shown) == 0:  # a header without rows says nothing: say why there are none
                 why = t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
                 inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
@@ -337,7 +337,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
     }.get(section.key, [])
     for name, function, table, options in draw:
         if table in published and len(published[table]):
-            title = t.get(f"fig_{name}", t.get(name, ""))
+            title = t.get(f"fig_{name}", t.get(name, "")).format(outcome=group)
             per_unit = function not in (plotting.flow_plot, plotting.exit_reason_plot)  # those mark hidden counts
             rows = _rows_drawn(published[table]) if function is not plotting.flow_plot else None
             note = left_out(table) if per_unit else ""
