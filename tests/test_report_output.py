@@ -1,9 +1,12 @@
 """Tests of safe output writing: formula neutralisation and atomic files."""
 
 import os
+import re
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amebench._files import atomic_write_files
 from amebench.report import output
@@ -69,3 +72,21 @@ def test_written_files_get_the_usual_permissions_not_a_temporary_files(tmp_path)
     finally:
         os.umask(old)
     assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_published_float_has_no_run_of_ten_digits_and_keeps_six_significant(value):
+    # Coordinator review 2026-12-05: published CSVs carried floats like -3089.7243416493416
+    # and 0.3810930576070901 (16 digits in a row), which a scan for 10- and 12-digit identity
+    # numbers flags. 9 significant digits, or 6 where 9 give a run of 10 (0.0995246477).
+    text = output._csv_float(value)
+    assert not re.search(r"\d{10}", text)
+    assert float(text) == pytest.approx(value, rel=5e-6, abs=0)
+
+
+def test_published_csv_floats_by_example(tmp_path):
+    frame = pd.DataFrame({"a": [0.3810930576070901, 0.0995246477, -8916944.45, 3.2e-15, 810.0],
+                          "n": [677, 1, 2, 3, 4]})
+    path = output.write_csv(frame, tmp_path / "t.csv")
+    assert path.read_text().splitlines() == ["a,n", "0.381093058,677", "0.0995246,1", "-8916944.45,2", "3.2e-15,3",
+                                             "810,4"]
