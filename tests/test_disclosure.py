@@ -280,3 +280,12 @@ def test_a_calibration_group_without_the_outcome_below_min_cell_is_hidden():
     out, hidden = suppress(table, min_cell=5, keep=("group",))
     assert hidden == 1 and out.loc[0, ["n", "observed", "expected"]].isna().all()
     assert out.loc[1, "observed"] == 20
+
+
+def test_a_known_total_is_hidden_in_a_row_hidden_in_any_case():
+    # hide= marks rows hidden elsewhere (a unit hidden in the rates table): their known totals
+    # go too, or the file's rows loaded (the unit's episodes) would give its exits back
+    table = pd.DataFrame({"file": ["a.csv", "b.csv"], "rows_read": [603, 40], "rows_loaded": [603, 40],
+                          "rows_rejected": [0, 0]})
+    out, hidden = suppress(table, min_cell=5, keep=("file",), known=("rows_loaded",), hide=[True, False])
+    assert hidden == 1 and out.iloc[0, 1:].isna().all() and out.iloc[1, 1:].tolist() == [40, 40, 0]

@@ -110,7 +110,8 @@ def suppress(
         Grouping columns should be listed here.
     known
         Count columns that are totals of their row known outside the table (rows
-        read from a file): hidden only where they are small themselves.
+        read from a file): hidden only where they are small themselves or their row
+        is in ``hide``.
     total_row
         A boolean mask of rows that are totals of the other rows (e.g. a network row);
         used for complementary suppression. Without it, no total is assumed.
@@ -161,8 +162,8 @@ def suppress(
             total = pd.to_numeric(out[whole], errors="coerce")
             part = (pd.to_numeric(out[share], errors="coerce") * total).round()
             hide_row |= _small(part, min_cell) | _small(total - part, min_cell)
-    if hide is not None:
-        hide_row |= np.asarray(hide, dtype=bool)
+    forced = np.zeros(len(out), dtype=bool) if hide is None else np.asarray(hide, dtype=bool)
+    hide_row |= forced
     if cumulative is not None:
         _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell, totals=cumulative_totals or {})
     sets = [np.asarray(m, dtype=bool) for m in subsets]
@@ -187,7 +188,7 @@ def suppress(
         for col in out.columns:
             if col in keep:
                 continue
-            mask = _small(pd.to_numeric(out[col], errors="coerce"), min_cell) if col in known else hide_row
+            mask = (_small(pd.to_numeric(out[col], errors="coerce"), min_cell) | forced) if col in known else hide_row
             if pd.api.types.is_bool_dtype(out[col]) or pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = _nullable(out[col])
             else:
