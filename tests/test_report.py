@@ -132,8 +132,9 @@ def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, 
 
 
 @pytest.mark.parametrize(("fixture", "old", "families", "intervals", "oe"), [
-    ("report", "among all the comparisons stays at 5 %",
-     "adjusted with Holm's method in two separate families: the pairs, and each unit against the rest.",
+    ("report", "stays at 5 %",  # Holm keeps it at most 5 % (English review 2026-12-06; the Swedish said so)
+     "adjusted with Holm's method in two separate families: the pairs, and each unit against the rest of the "
+     "network. Within each family the chance of any false finding is at most 5 %",
      "The intervals are not adjusted for the number of comparisons: a pair's interval can exclude 0 while its "
      "adjusted p is above 0.05.",
      "The O/E interval in the table does not allow for overdispersion; the funnel limits do"),
@@ -203,7 +204,7 @@ def test_a_network_left_with_the_default_name_is_not_called_network_network(tmp_
 
 
 @pytest.mark.parametrize(("fixture", "said"), [
-    ("report", "a ratio on the rate's scale, not a share, so it and its upper limit can pass 100 %"),
+    ("report", "a ratio on the rate's scale, not a share, so it and the upper limit of its interval can pass 100 %"),
     ("report_sv", "en kvot på andelens skala, inte en andel, så den och dess övre gräns kan överstiga 100 %"),
 ])
 def test_the_report_says_a_standardised_rate_can_pass_100_percent(fixture, said, request):
@@ -542,7 +543,7 @@ def test_the_units_left_out_of_the_comparisons_are_those_publish_hides(self_empl
 
 @pytest.mark.parametrize(("lang", "note"), [
     ("en", ("The funnel plots, differences and ranks leave out Nynäshamn, Solna and Sundbyberg: disclosure "
-            "control hides their outcome counts")),
+            "control hides their counts of exits to the outcome")),
     ("sv", ("Trattdiagrammen, skillnaderna och rangordningen utelämnar Nynäshamn, Solna och Sundbyberg: "
             "röjandekontrollen döljer deras antal utfall")),
 ])
@@ -662,13 +663,13 @@ def test_units_whose_ledger_does_not_cover_the_year_before_are_noted(tmp_path):
     every = _notes(benchmark_report(part, tmp_path, min_cell=5))
     # the 3 without a ledger: "no participant"; the 2 with one: "some" (those enrolled in its first year)
     assert [n for n in every if n.startswith(("For no participant of", "For some participants of"))] == [
-        "For no participant of Nynäshamn, Sundbyberg and Södertälje does the welfare ledger cover the year before "
+        "For no participant of Nynäshamn, Sundbyberg and Södertälje do the payment data cover the year before "
         "enrolment: there the risk model adjusts for the other background variables, not for months on welfare.",
-        "For some participants of Järfälla and Solna the welfare ledger does not cover the year before enrolment: "
+        "For some participants of Järfälla and Solna the payment data do not cover the year before enrolment: "
         "for them the risk model adjusts for the other background variables, not for months on welfare."]
     # the welfare section names the units without a ledger, whose rows said "0 observable,
     # 1 247 censored" under an English method line
-    assert "No welfare payments from Nynäshamn, Sundbyberg and Södertälje: no change in welfare cost can be " \
+    assert "No payment data from Nynäshamn, Sundbyberg and Södertälje: no change in welfare payments can be " \
            "measured there." in every
     welfare = pd.read_csv(tmp_path / "tables" / "welfare_delta.csv").set_index("unit")
     assert welfare.loc[["nynashamn", "sundbyberg", "sodertalje"], ["eligible", "censored", "method"]].isna().all().all()
@@ -689,7 +690,7 @@ def test_a_unit_that_cannot_be_risk_adjusted_is_noted_and_left_out_of_the_o_e_fu
     assert len([n for n in notes if n.startswith(said)]) == 1
     assert not [n for n in notes if "Nynäshamn" in n and ("partly" in n or "delvis" in n)]
     # not also told that "the risk model adjusts them for the other background variables"
-    assert not [n for n in notes if "Nynäshamn" in n and ("welfare ledger" in n or "utbetalningsdata" in n)]
+    assert not [n for n in notes if "Nynäshamn" in n and ("payment data" in n or "utbetalningsdata" in n)]
     assert "nynashamn" not in set(pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv")["unit"])
     adjusted = pd.read_csv(tmp_path / "tables" / "risk_adjusted.csv").set_index("unit")
     assert adjusted.loc["nynashamn", ["expected", "oe_ratio"]].isna().all()
@@ -898,7 +899,7 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
     net = amebench.load_sample()
     episodes_only = amebench.Network.from_frames(episodes=net.episodes, units=net.units, as_of=net.as_of)
     html = benchmark_report(episodes_only, tmp_path / "e").read_text(encoding="utf-8")
-    assert "Not available: the network has no welfare ledger" in html
+    assert "Not available: the network has no payment data" in html
     assert "Not available: the network has no follow-ups after exit" in html
     solna = net.units["unit"] == "solna"
     one = amebench.Network.from_frames(episodes=net.episodes[net.episodes["unit"] == "solna"],
@@ -917,8 +918,8 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "ended", "to_outcome"), [
-    ("en", "No episode has ended by the extraction date.",
-     "No episode has ended in work or studies by the extraction date."),
+    ("en", "No enrolment had ended by the extraction date.",
+     "No enrolment had ended with an exit to work or studies by the extraction date."),
     ("sv", "Ingen inskrivning hade avslutats vid uttagsdatumet.",
      "Ingen inskrivning hade avslutats till arbete eller studier vid uttagsdatumet.")])
 def test_a_table_without_rows_says_why(tmp_path, lang, ended, to_outcome):
@@ -1131,7 +1132,7 @@ def test_a_unit_without_exit_reasons_is_not_compared_and_the_report_says_why(tmp
         assert "nynashamn" not in set(pd.read_csv(tables / f"{name}.csv")["unit"]), name
     outcome, funnel = _section(path, "outcome"), _section(path, "funnel")
     if lang == "en":
-        assert ("At least half of the exits from Nynäshamn have the exit reason unknown (or none), which counts as "
+        assert ("At least half of the exits from Nynäshamn have an unknown or missing exit reason, which counts as "
                 "an exit without the outcome") in outcome
         assert ("The funnel plots, differences and ranks leave out Nynäshamn: at least half of their exits have no "
                 "known exit reason") in funnel
@@ -1154,9 +1155,9 @@ def test_a_unit_without_episodes_is_named_in_the_data_quality_section(tmp_path):
         warnings.simplefilter("ignore")
         net = amebench.read_network(folder)
     path = _quiet_report(net, tmp_path / "report")
-    assert ("No episodes of Järfälla were loaded (the export holds none, or every row was rejected: see the tables "
-            "below), so they appear in no result.") in _section(path, "quality")
-    assert _text(path).count("No episodes of") == 1
+    assert ("No enrolments of Järfälla were loaded (the export holds none, or every row was rejected: see the "
+            "tables below), so these units appear in no result.") in _section(path, "quality")
+    assert _text(path).count("No enrolments of") == 1
 
 
 def _one_payment_line_twice(tmp_path):
@@ -1253,14 +1254,14 @@ def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic
     path = _quiet_report(separated, tmp_path / "report")
     funnel = _section(path, "funnel")
     assert funnel.count("Not risk-adjusted:") == 1
-    assert "the participants' characteristics predict every outcome" in funnel
-    assert "c-statistic is 1.00" in funnel
+    assert "the participants' background predicts every exit exactly" in funnel
+    assert "c-statistic (also called AUC) is 1.00" in funnel
     table = pd.read_csv(tmp_path / "report" / "tables" / "risk_adjusted.csv")
     assert table["oe_ratio"].isna().all() and len(table) == 5
 
 
 @pytest.mark.parametrize(("lang", "want"), [
-    ("en", "Not available: no exit of the network ended in work or studies; with a rate of 0 % there are no "
+    ("en", "Not available: no exit in the network was an exit to work or studies; with a rate of 0 % there are no "
            "funnel limits to draw and nothing to risk-adjust"),
     ("sv", "Inte tillgängligt: inget avslut i nätverket gick till arbete eller studier; med andelen 0 % finns "
            "inga trattgränser att rita och inget att riskjustera"),
@@ -1277,7 +1278,7 @@ def test_a_network_without_any_outcome_says_why_it_has_no_funnel(tmp_path, lang,
 
 @pytest.mark.parametrize(("lang", "want"), [
     ("en", "Not risk-adjusted: Solna. Every participant there has a background with which everyone in the network, "
-           "or no one, ended in work or studies, so"),
+           "or no one, exited to work or studies, so"),
     ("sv", "Inte riskjusterat: Solna. Varje deltagare där har en bakgrund med vilken alla i nätverket, eller ingen, "
            "gick till arbete eller studier, så")])
 def test_a_unit_whose_outcomes_the_model_predicts_gets_its_own_note(lang, want):
@@ -1315,7 +1316,7 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
     ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
     few = t["note_overdispersion_few"]
     assert build._spread_notes(three, three, ctx) == [few.format(units=3, fewest=5, which=t["funnels_both"])]
-    assert ("With 3 units the funnel limits" if lang == "en" else "Med 3 enheter vidgas inte båda trattarnas") in \
+    assert ("With 3 units the funnels' limits" if lang == "en" else "Med 3 enheter vidgas inte båda trattarnas") in \
         build._spread_notes(three, three, ctx)[0]
     assert build._spread_notes([], four, ctx) == [few.format(units=4, fewest=5, which=t["funnel_ratio_which"])]
     assert build._spread_notes(three, four, ctx) == [few.format(units=3, fewest=5, which=t["funnel_raw_which"]),

@@ -70,8 +70,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
     "outcome_text": {
-        "en": "Share of exited episodes whose exit reason counts as {outcome} (Wilson 95 % interval). "
-        "{definition}",
+        "en": "Share of exits whose exit reason counts as {outcome} (Wilson 95 % interval). {definition}",
         "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilsons 95 %-intervall). "
         "{definition}",
     },
@@ -91,37 +90,39 @@ _TEXTS: dict[str, dict[str, str]] = {
     "word_or": {"en": "or", "sv": "eller"},
     "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
     "retention_text": {
-        "en": "Among exits to {outcome} whose 90 days have passed; others are censored. "
-        "Worst and best case assume every non-respondent lost or retained. An answer 60 to 120 days after "
-        "the exit counts: an exit 90 to 120 days before the extraction date without an answer yet may "
-        "still be surveyed, and counts as a non-respondent.",
+        "en": "Retention: the share of exits to {outcome} after which the person is still in {outcome} 90 days "
+        "later. Only exits at least 90 days before the extraction date count (Observable); later exits are "
+        "censored. The worst case counts every non-respondent as no longer in {outcome}, the best case as still in "
+        "it. An answer 60 to 120 days after the exit counts, so someone who left 90 to 120 days before the "
+        "extraction date and has not yet answered may still be surveyed; until then they count as a "
+        "non-respondent.",
         "sv": "Bland dem som avslutats till {outcome} och där 90 dagar har gått sedan avslutet; övriga är "
         "censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
         "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före "
         "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
-    "reentry": {"en": "Re-entry within 365 days", "sv": "Återinskrivning inom 365 dagar"},
+    "reentry": {"en": "Re-enrolment within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
-        "en": "Share of people who left a unit and had a new episode in any unit of the network within "
-        "365 days. Only exits at least 365 days before the extraction date count; later ones are censored.",
+        "en": "Share of people who left a unit and were enrolled again, in any unit of the network, within 365 "
+        "days. Only exits at least 365 days before the extraction date count; later exits are censored (not yet "
+        "observable).",
         "sv": "Andel av de personer som avslutats från en enhet och som fick en ny inskrivning i någon av "
         "nätverkets enheter inom "
         "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare avslut är censurerade.",
     },
-    "reentry_365": {"en": "Re-entry within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
+    "reentry_365": {"en": "Re-enrolment within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av försörjningsstöd"},
     "welfare_text": {
-        "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the "
-        "6 full months before the enrolment month (negative = lower payments), per household: a "
-        "participant's household, or the person when no household is known. A household with two "
-        "participants counts once, from its last exit: the column Households counts the households whose "
-        "last exit in the network was from the unit (one that took part in two units counts in one). Only "
-        "those who have left and whose two windows lie inside the ledger (Observable) enter the means; "
-        "the rest (still enrolled, or left too recently) are censored. The sum of before/after changes = the "
-        "monthly change summed over the observable households, times 6 months: not a saving. A before/after "
-        "change is not the effect of the programme: people "
-        "often enrol when their payments are highest, and payments fall for many without any programme "
-        "(regression to the mean).",
+        "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the 6 full months "
+        "before the enrolment month (negative = lower payments), per household: a participant's household, or the "
+        "person when no household is known. A household with two participants counts once, from its last exit: the "
+        "column Households counts the households whose last exit in the network was from the unit (a household "
+        "that took part in two units counts in only one of them). Only households that have left and whose 6 "
+        "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
+        "(still enrolled, or left too recently) are censored. The column “Sum of before/after changes” is the "
+        "monthly change summed over the observable households, times 6 months; it is not a saving. A before/after "
+        "change is not the effect of the programme: people often enrol when their payments are highest, and "
+        "payments fall for many without any programme (regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
@@ -135,16 +136,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "många skrivs in när försörjningsstödet är som högst, och det sjunker för många även utan insats "
         "(regression mot medelvärdet).",
     },
-    "durations": {"en": "Time in the programme", "sv": "Inskrivningstid"},
+    "durations": {"en": "Time from enrolment to exit", "sv": "Inskrivningstid"},
     "durations_text": {
-        "en": "Kaplan–Meier median days from enrolment to exit (ongoing episodes censored), and "
-        "the cumulative share exited to {outcome} after 90, 180 and 365 days, with other exits as "
-        "competing risks. A median (or a limit of its interval) is “not reached” when fewer than half "
-        "of the episodes are estimated to have ended within the follow-up. Every episode counts, "
-        "ongoing ones too: in the median row Events are exits of any kind; in the 90, 180 and 365-day "
-        "rows, exits to {outcome} by that day; episodes ongoing at extraction are censored there. The "
-        "share by day 365 is an estimate for all enrolled, allowing for those still ongoing (so not "
-        "Events divided by Enrolments), not a share of those who left (the outcome rate).",
+        "en": "Kaplan–Meier median number of days from enrolment to exit (enrolments still open at the extraction "
+        "date are censored), and the cumulative share who exited to {outcome} within 90, 180 and 365 days, with "
+        "other exits as competing risks. A median (or a limit of its interval) is “not reached” when fewer than "
+        "half of the enrolments are estimated to have ended within the follow-up. Every enrolment counts, "
+        "including those still open: in the median row, Exits counted are exits of any kind; in the 90-, 180- and "
+        "365-day rows, they are exits to {outcome} by that day. The share by day 365 is an estimate for everyone "
+        "enrolled that allows for those still enrolled, so it is not Exits counted divided by Enrolments, nor a "
+        "share of those who left (that is the outcome rate).",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
@@ -157,12 +158,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
-        "en": "Each unit's rate against its size. Inside the funnel a unit does not differ from "
-        "the network more than chance allows; a unit above the upper limit is marked green, below "
-        "the lower limit red. First raw rates, then risk-adjusted observed/expected (1 = as many "
-        "outcomes as its participants would have had on average in the network). The standardised "
-        "rate is observed/expected times the network's rate: a ratio on the rate's scale, not a share, "
-        "so it and its upper limit can pass 100 %.",
+        "en": "Each unit's rate plotted against its size. A unit inside the funnel does not differ from the "
+        "network by more than chance allows; a unit above the upper funnel limit is marked green, one below the "
+        "lower funnel limit red. The first plot shows raw rates, the second risk-adjusted observed/expected (1 = "
+        "as many exits to the outcome as the unit's participants would have had on average in the network). The "
+        "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
+        "share, so it and the upper limit of its interval can pass 100 %.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
         "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med grönt, under den "
         "nedre med rött. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
@@ -173,11 +174,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
     "pairwise_text": {
-        "en": "Difference in raw rate (not risk-adjusted), in percentage points, with Newcombe's 95 % "
-        "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, "
-        "and each unit against the rest. Within each family the chance of any false finding stays at "
-        "5 %; over both families together it can be higher. The intervals are not adjusted for the "
-        "number of comparisons: a pair's interval can exclude 0 while its adjusted p is above 0.05.",
+        "en": "Difference in raw rate (not risk-adjusted), in percentage points (pp), with Newcombe's 95 % "
+        "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, and each unit "
+        "against the rest of the network. Within each family the chance of any false finding is at most 5 %; over "
+        "both families together it can be higher. The intervals are not adjusted for the number of comparisons: a "
+        "pair's interval can exclude 0 while its adjusted p is above 0.05.",
         "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
         "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
         "övriga. Inom varje familj är risken för minst en falsk slutsats högst 5 %; för båda familjerna "
@@ -187,11 +188,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "ranks": {"en": "Ranks of the raw rates (not risk-adjusted), with uncertainty",
               "sv": "Rangordning efter råa andelar (inte riskjusterade), med osäkerhet"},
     "ranks_text": {
-        "en": "Rank 1 = highest rate. The rates are shrunken towards the network's (a small unit's most) "
-        "and drawn many times from what the data allow; the expected rank is a unit's mean rank over "
-        "the draws, and the interval holds 95 % of its ranks. A rank is only meaningful with its "
-        "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market "
-        "ranks low whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
+        "en": "Rank 1 = highest rate. The rates are first pulled towards the network's rate (small units' rates "
+        "the most) and then drawn many times within their uncertainty; the expected rank is a unit's mean rank "
+        "over the draws, and the interval holds 95 % of its ranks. A rank is only meaningful together with its "
+        "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market ranks low (a "
+        "high rank number) whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
         "sv": "Rang 1 = högst andel. Andelarna dras mot nätverkets andel (krympning; en liten enhets andel "
         "dras mest) och simuleras "
         "många gånger utifrån osäkerheten i data; den förväntade rangen är enhetens genomsnittliga rang över "
@@ -232,37 +233,37 @@ _TEXTS: dict[str, dict[str, str]] = {
                     "sv": "Modellens kalibrering (deciler efter modellens sannolikhet för utfallet)"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot nätverkets andel)"},
     "note_casemix": {
-        "en": "Some participants' case-mix occurs in one unit only ({items}); the model has seen it nowhere "
-        "else, so the unit's expected count partly rests on itself.",
+        "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "
+        "else, so that unit's expected count partly depends on its own observed count.",
         "sv": "En del deltagares bakgrund finns bara i en enhet ({items}); modellen har inte sett den någon "
         "annanstans, så enhetens förväntade antal vilar delvis på den själv.",
     },
     "casemix_item": {"en": "{variable} “{level}” in {unit}", "sv": "{variable} ”{level}” i {unit}"},
     "note_casemix_unnamed": {
-        "en": "Some participants' case-mix ({variables}) occurs in one unit only; the model has seen it nowhere "
-        "else, so the unit's expected count partly rests on itself. The unit and the level are not named: "
-        "too few participants to publish.",
+        "en": "Some participants' background ({variables}) occurs in one unit only; the model has seen it nowhere "
+        "else, so that unit's expected count partly depends on its own observed count. The unit and the value are "
+        "not named: there are too few such participants to publish.",
         "sv": "En del deltagares bakgrund ({variables}) finns bara i en enhet; modellen har inte sett den någon "
         "annanstans, så enhetens förväntade antal vilar delvis på den själv. Enheten och gruppen namnges "
         "inte: för få deltagare för att publiceras.",
     },
-    "casemix_some_variable": {"en": "a case-mix variable", "sv": "en bakgrundsvariabel"},
+    "casemix_some_variable": {"en": "a background variable", "sv": "en bakgrundsvariabel"},
     "note_prior_welfare_not_covered": {
-        "en": "For some participants of {units} the welfare ledger does not cover the year before enrolment: "
-        "for them the risk model adjusts for the other background variables, not for months on welfare.",
+        "en": "For some participants of {units} the payment data do not cover the year before enrolment: for them "
+        "the risk model adjusts for the other background variables, not for months on welfare.",
         "sv": "För en del deltagare i {units} täcker utbetalningsdata inte året före inskrivningen: "
         "för dem justerar riskmodellen för de andra bakgrundsvariablerna, inte för månader med "
         "försörjningsstöd.",
     },
     "empty_table": {"en": "No rows: nothing to count by the extraction date.",
                     "sv": "Inga rader: inget att räkna vid uttagsdatumet."},
-    "empty_no_exits": {"en": "No episode has ended by the extraction date.",
+    "empty_no_exits": {"en": "No enrolment had ended by the extraction date.",
                        "sv": "Ingen inskrivning hade avslutats vid uttagsdatumet."},
-    "empty_no_outcome": {"en": "No episode has ended in {outcome} by the extraction date.",
+    "empty_no_outcome": {"en": "No enrolment had ended with an exit to {outcome} by the extraction date.",
                          "sv": "Ingen inskrivning hade avslutats till {outcome} vid uttagsdatumet."},
     "note_not_adjustable": {
         "en": "Not risk-adjusted: {units}. Every participant there has a value of the variables named that no "
-        "other unit has (a unit without variables named: the other units' values single it out), so the model's "
+        "other unit has (where no variable is named, the other units' values single the unit out), so the model's "
         "expected count would only repeat the observed count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: {units}. Varje deltagare där har ett värde på de nämnda variablerna som ingen "
         "annan enhet har (en enhet utan nämnda variabler: de andra enheternas värden skiljer ut den), så modellens "
@@ -270,16 +271,16 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_unit_predicted": {
         "en": "Not risk-adjusted: {units}. Every participant there has a background with which everyone in the "
-        "network, or no one, ended in {outcome}, so the model's expected count would only repeat the observed "
+        "network, or no one, exited to {outcome}, so the model's expected count would only repeat the observed "
         "count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: {units}. Varje deltagare där har en bakgrund med vilken alla i nätverket, eller "
         "ingen, gick till {outcome}, så modellens förväntade antal skulle bara upprepa det observerade; inget "
         "observerat/förväntat visas.",
     },
     "note_casemix_predicted": {
-        "en": "Not risk-adjusted: the participants' characteristics predict every outcome (they all ended "
-        "alike, or the characteristics separate those who ended in {outcome} from the others), so each unit's "
-        "expected count would only repeat its observed count; no observed/expected is shown.",
+        "en": "Not risk-adjusted: the participants' background predicts every exit exactly (all exits were alike, "
+        "or the background separates those who exited to {outcome} from the others), so each unit's expected count "
+        "would only repeat its observed count; no observed/expected is shown.",
         "sv": "Inte riskjusterat: deltagarnas egenskaper förutsäger varje utfall (alla avslutades lika, eller "
         "egenskaperna skiljer dem som gick till {outcome} från de andra), så varje enhets förväntade "
         "antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
@@ -293,16 +294,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Riskmodellen utelämnar {variables}: uppgiften saknas för alla avslut.",
     },
     "note_casemix_no_effect": {
-        "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the "
-        "participants for whom it is known (too few of them, they all ended alike, they are all in one unit, or "
+        "en": "The risk model leaves out months on welfare: its effect cannot be estimated from the participants "
+        "for whom it is known (there are too few of them, all their exits were alike, they are all in one unit, or "
         "their background sets each unit apart).",
         "sv": "Riskmodellen utelämnar månader med försörjningsstöd: deras effekt kan inte skattas från "
         "de deltagare för vilka de är kända (för få, alla avslutades lika, alla i samma enhet, eller deras "
         "bakgrund skiljer ut varje enhet).",
     },
     "note_prior_welfare_not_covered_all": {
-        "en": "For no participant of {units} does the welfare ledger cover the year before enrolment: "
-        "there the risk model adjusts for the other background variables, not for months on welfare.",
+        "en": "For no participant of {units} do the payment data cover the year before enrolment: there the risk "
+        "model adjusts for the other background variables, not for months on welfare.",
         "sv": "För ingen deltagare i {units} täcker utbetalningsdata året före inskrivningen: där "
         "justerar riskmodellen för de andra bakgrundsvariablerna, inte för månader med försörjningsstöd.",
     },
@@ -334,7 +335,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inte justera för något.",
     },
     "note_no_ledger_units": {
-        "en": "No welfare payments from {units}: no change in welfare cost can be measured there.",
+        "en": "No payment data from {units}: no change in welfare payments can be measured there.",
         "sv": "Inga utbetalningsdata från {units}: där kan ingen förändring av kostnaden för "
         "försörjningsstöd mätas.",
     },
@@ -360,7 +361,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Ytterligare {k} rader finns i CSV-filen.",
     },
     "no_ledger": {
-        "en": "the network has no welfare ledger (payments file)",
+        "en": "the network has no payment data (no file of welfare payments)",
         "sv": "nätverket har inga utbetalningsdata (fil med utbetalningar av försörjningsstöd)",
     },
     "no_followups": {
@@ -368,14 +369,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
     },
     "one_outcome_none": {
-        "en": "no exit of the network ended in {outcome}; with a rate of 0 % there are no funnel limits to draw "
-        "and nothing to risk-adjust",
+        "en": "no exit in the network was an exit to {outcome}; with a rate of 0 % there are no funnel limits to "
+        "draw and nothing to risk-adjust",
         "sv": "inget avslut i nätverket gick till {outcome}; med andelen 0 % finns inga trattgränser att rita "
         "och inget att riskjustera",
     },
     "one_outcome_all": {
-        "en": "every exit of the network ended in {outcome}; with a rate of 100 % there are no funnel limits to "
-        "draw and nothing to risk-adjust",
+        "en": "every exit in the network was an exit to {outcome}; with a rate of 100 % there are no funnel limits "
+        "to draw and nothing to risk-adjust",
         "sv": "alla avslut i nätverket gick till {outcome}; med andelen 100 % finns inga trattgränser att rita "
         "och inget att riskjustera",
     },
@@ -384,8 +385,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "en jämförelse kräver minst två enheter med avslut",
     },
     "network_hidden": {
-        "en": "the network's own outcome counts are too small to publish (disclosure control), and a "
-        "comparison with the network would give them back",
+        "en": "the network's own counts of exits to the outcome are too small to publish (disclosure control), and "
+        "a comparison with the network would reveal them",
         "sv": "nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), och en "
         "jämförelse med nätverket skulle röja dem",
     },
@@ -394,10 +395,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "krympta andelar och rangordning kräver minst tre enheter med avslut och viss variation i utfall",
     },
     "note_left_out_of_comparisons": {
-        "en": "The funnel plots, differences and ranks leave out {units}: disclosure control hides their "
-        "outcome counts, and numbers computed from them (such as φ, the adjusted p-values or the ranks) "
-        "could give those counts back. Ranks are among the units compared; the network's rate and the "
-        "rest of the network still include every unit.",
+        "en": "The funnel plots, differences and ranks leave out {units}: disclosure control hides their counts of "
+        "exits to the outcome, and numbers computed from them (such as φ, the adjusted p-values or the ranks) "
+        "could reveal those counts. The ranks are among the units compared; the network's rate and the rest of the "
+        "network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: röjandekontrollen döljer "
         "deras antal utfall, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
         "skulle kunna röja antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
@@ -405,33 +406,33 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_repeated_rows": {
         "en": "Some loaded rows equal an earlier row of their file in every column as read ({files}). They are "
-        "kept: a ledger may pay the same sum twice in one month. If the export repeats rows, they inflate the "
-        "welfare sums; “amebench validate” counts them per file.",
+        "kept: the same sum may be paid twice in one month. If the export repeats rows, they inflate the welfare "
+        "sums; “amebench validate” counts them per file.",
         "sv": "Några godkända rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
         "behålls: samma belopp kan betalas ut två gånger samma månad. Om uttaget upprepar rader blåser "
         "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil.",
     },
     "note_no_episodes": {
-        "en": "No episodes of {units} were loaded (the export holds none, or every row was rejected: see the "
-        "tables below), so they appear in no result.",
+        "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "
+        "tables below), so these units appear in no result.",
         "sv": "Inga inskrivningar från {units} lästes in (uttaget innehåller inga, eller så avvisades alla rader: "
         "se tabellerna nedan), så de finns inte med i något resultat.",
     },
     "note_no_reasons": {
-        "en": "At least half of the exits from {units} have the exit reason unknown (or none), which counts as "
-        "an exit without the outcome: their rates say more about missing exit reasons than about results. Map the exit "
-        "reasons in their profiles.",
+        "en": "At least half of the exits from {units} have an unknown or missing exit reason, which counts as an "
+        "exit without the outcome: their rates say more about missing exit reasons than about results. Map these "
+        "units' exit codes to exit reasons in their profiles.",
         "sv": "Minst hälften av avsluten från {units} har okänd (eller ingen) avslutsorsak, vilket räknas som "
         "avslut utan utfallet: deras andelar säger mer om saknade avslutsorsaker än om resultat. Mappa "
         "avslutsorsakerna i deras profiler.",
     },
     "note_no_reasons_compared": {
-        "en": "The funnel plots, differences and ranks leave out {units}: at least half of their exits have "
-        "no known exit reason, so their rates would be compared as results. The network's rate and the rest "
-        "of the network still include every unit.",
+        "en": "The funnel plots, differences and ranks leave out {units}: at least half of their exits have no "
+        "known exit reason, so comparing their rates would compare missing exit reasons, not results. The "
+        "network's rate and the rest of the network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: minst hälften av deras avslut "
-        "saknar känd avslutsorsak, så deras andelar skulle jämföras som resultat. Nätverkets andel och "
-        "jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
+        "saknar känd avslutsorsak, så en jämförelse av deras andelar skulle jämföra saknade avslutsorsaker, inte "
+        "resultat. Nätverkets andel och jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
     },
     "fig_no_estimate": {
         "en": "Not shown: {units}, without an estimate (the notes and the table say why).",
@@ -456,7 +457,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "det kan vara vanlig variation mellan enheter.",
     },
     # whose limits the two notes above speak of: both funnels', or one
-    "funnels_both": {"en": "funnel", "sv": "båda trattarnas"},
+    "funnels_both": {"en": "funnels'", "sv": "båda trattarnas"},
     "funnel_raw_which": {"en": "outcome-rate funnel's", "sv": "utfallstrattens"},
     "funnel_ratio_which": {"en": "risk-adjusted funnel's", "sv": "den riskjusterade trattens"},
     "oe_interval_vs_limits": {
@@ -469,7 +470,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ändå ligga inom trattens gränser.",
     },
     "c_statistic": {
-        "en": "The risk model's c-statistic is {c} (0.5 = no better than chance, 1 = perfect separation).",
+        "en": "The risk model's c-statistic (also called AUC) is {c}: how well the model separates those with and "
+        "without an exit to the outcome (0.5 = no better than chance, 1 = perfect separation).",
         "sv": "Riskmodellens c-statistika (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
         "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
     },
