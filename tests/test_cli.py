@@ -154,6 +154,7 @@ def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
     (["--as-of", "2025-02-30"], "--as-of '2025-02-30' is not a date"),
     (["--seed", "-1"], "--seed must be 0 or more"),
     (["--casemix", "age,gender"], "casemix ['age'] not supported; choose from ['age_band', 'gender'"),
+    (["--casemix", ""], "casemix needs at least one variable"),
     (["--as-of", "2099-01-01"], "is after the extraction date"),
 ])
 def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):

@@ -274,6 +274,10 @@ def test_an_empty_cohort_says_what_the_data_cover(recwarn):
     with pytest.warns(CensoringWarning) as caught:  # after as_of: one warning, not two
         amebench.cohort(net, exited=2030)
     assert len(caught) == 1 and "after as_of" in str(caught[0].message)
+    # the dates of the units asked for: Solna's last enrolment is 2026-09-19 (the network's 2026-09-30)
+    with pytest.warns(CensoringWarning, match=r"^the cohort \(exited=2019, units=\['solna'\]\) is empty: the data "
+                                              r"hold enrolments from 2023-07-01 to 2026-09-19 and"):
+        amebench.cohort(net, exited=2019, units=["solna"])
     recwarn.clear()
     amebench.cohort(net, exited=2025, units=["solna"])
     assert not [w for w in recwarn if issubclass(w.category, CensoringWarning)]

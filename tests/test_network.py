@@ -147,15 +147,16 @@ def test_summary_says_which_months_each_ledger_covers():
     # Newcomer review 2026-12-06: a unit whose ledger covered 2025-01..2025-06 had every
     # welfare change censored, and nothing showed how far its payments reached. A payment for
     # a month after as_of (an advance) does not extend the coverage, as in welfare_delta.
-    pay = pd.DataFrame({"unit": ["a", "a", "a", "b"], "person_id": ["p1", "p1", "p1", "p3"],
-                        "month": ["2025-03", "2025-01", "2026-02", "2025-06"], "amount_sek": 1.0})
+    pay = pd.DataFrame({"unit": ["a", "a", "a", "b", "b"], "person_id": ["p1", "p1", "p1", "p3", "p3"],
+                        "month": ["2025-03", "2025-01", "2026-02", "2025-06", "2026-01"], "amount_sek": 1.0})
     ep = pd.DataFrame({"unit": ["a", "b", "c"], "episode_id": "1", "person_id": ["p1", "p3", "p4"],
                        "enrolled_on": "2024-01-01"})
     s = Network.from_frames(episodes=ep, payments=pay, as_of="2026-01-31").summary()
     assert list(s.columns[s.columns.get_loc("payments"):]) == ["payments", "ledger_from", "ledger_to", "rejects"]
     assert s["ledger_from"].dt.strftime("%Y-%m").fillna("-").tolist() == ["2025-01", "2025-06", "-"]
-    assert s["ledger_to"].dt.strftime("%Y-%m").fillna("-").tolist() == ["2025-03", "2025-06", "-"]
-    assert s["payments"].tolist() == [3, 1, 0]
+    # as_of's own month counts (2026-01 for as_of 2026-01-31), the next does not
+    assert s["ledger_to"].dt.strftime("%Y-%m").fillna("-").tolist() == ["2025-03", "2026-01", "-"]
+    assert s["payments"].tolist() == [3, 2, 0]
 
 
 def test_repr_counts_one_in_the_singular():

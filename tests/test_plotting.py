@@ -276,6 +276,22 @@ def test_flow_total_says_when_hidden_counts_are_not_in_it(lang, label):
 
 
 
+def test_flow_total_says_when_units_join_it_later():
+    # Diff review 2026-12-06: metrics.flows gives a unit no rows before its data start, so the
+    # sum of 290 units grows when one joins; "all 290 units" read as all of them throughout
+    table = _flows(290)
+    first = table["month"].min()
+    late = table[~((table["unit"] == table["unit"].iloc[0]) & (table["month"] == first))]
+    fig, ax = plt.subplots()
+    plotting.flow_plot(late, ax=ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["all 290 units, each from its first month of data"]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.flow_plot(table, ax=ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["all 290 units"]
+    plt.close(fig)
+
+
 def _crowded(ordinary):
     # `ordinary` units of 500 exits at 39-41 % and four of 300-303 exits at 80 %: the four
     # points nearly coincide, and so did their names (all four on one another)

@@ -301,7 +301,7 @@ def _benchmark(args) -> int:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
     check_folder(args.out, give="a folder for the report", name=f"--out {args.out}")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
-    casemix = check_casemix([v.strip() for v in args.casemix.split(",")]) if args.casemix else None
+    casemix = None if args.casemix is None else check_casemix([v.strip() for v in args.casemix.split(",") if v.strip()])
     as_of = _as_of(args.as_of) if args.as_of else None
     network = _read(args.path)
     if not args.quiet:

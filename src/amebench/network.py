@@ -282,10 +282,9 @@ class Network:
     def summary(self) -> pd.DataFrame:
         """Return one row per unit: ``unit``, ``name``, ``episodes``, ``persons``, ``ongoing``,
         ``exited``, ``first_enrolment``, ``last_enrolment``, ``activities``, ``followups``,
-        ``payments`` and ``rejects`` (rows of each table with that unit), and
-        ``ledger_from``, ``ledger_to``: the first and last month of the unit's payment rows
-        up to ``as_of`` (the months the welfare metrics take its ledger to cover; missing
-        without rows)."""
+        ``payments`` (rows of each table with that unit), ``ledger_from``, ``ledger_to``
+        (the first and last month of the unit's payment rows up to ``as_of``: the months the
+        welfare metrics take its ledger to cover; missing without rows) and ``rejects``."""
         ep = self.episodes
         units = pd.Index(self.units["unit"].astype(str), dtype=object)
 

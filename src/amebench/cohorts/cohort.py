@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import html
 import re
@@ -201,7 +202,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
     for column in _idcodes.ID_COLUMNS:  # the network's id codes (saved by to_parquet), for the selected rows
         if column in episodes:
             _idcodes.carry(episodes[column], selected[column], rows)
-    if selected.empty and len(episodes) and not _after(exited_bounds, as_of) and not _after(enrolled_bounds, as_of):
+    if selected.empty and not _after(exited_bounds, as_of) and not _after(enrolled_bounds, as_of):
         _say_empty(episodes, selected_units, as_of, {"exited": exited, "enrolled": enrolled, "units": units})
     return Cohort(
         network=network,
@@ -217,6 +218,19 @@ def _after(bounds, as_of: pd.Timestamp) -> bool:
     return bounds is not None and bounds[0] > as_of  # _observed has warned
 
 
+#: The start of the message of an empty cohort (:func:`quiet_when_empty` filters on it).
+_EMPTY = "the cohort .* is empty"
+
+
+@contextlib.contextmanager
+def quiet_when_empty():
+    """Within this block an empty cohort does not warn: for a caller that builds a cohort of
+    its own from one the user gave (who was warned), or that says itself why it is empty."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _EMPTY, CensoringWarning)
+        yield
+
+
 def _say_empty(episodes: pd.DataFrame, units, as_of: pd.Timestamp, asked: dict) -> None:
     """Warn that a cohort is empty, with the dates the selected units' data cover up to
     ``as_of``: ``exited=2019``, before the first enrolment, gave empty tables without a word."""
@@ -224,7 +238,9 @@ def _say_empty(episodes: pd.DataFrame, units, as_of: pd.Timestamp, asked: dict) 
         episodes = episodes[episodes["unit"].isin(units)]
     enrolled = episodes.loc[episodes["enrolled_on"] <= as_of, "enrolled_on"]
     exits = episodes.loc[episodes["exited_on"] <= as_of, "exited_on"]
-    if enrolled.empty:
+    if episodes.empty:
+        held = "the network holds no episodes" if units is None else f"the units {list(units)} hold no episodes"
+    elif enrolled.empty:
         held = f"no episode was enrolled by as_of {as_of.date()}"
     else:
         held = f"the data hold enrolments from {enrolled.min().date()} to {enrolled.max().date()}"

@@ -82,15 +82,17 @@ class RiskAdjustedResult:
 
 
 def check_casemix(casemix) -> tuple[str, ...]:
-    """Return ``casemix`` as a tuple of distinct variable names, or raise an AmebenchError
-    naming the ones :func:`risk_adjusted` does not know (a bare name is one variable)."""
+    """Return ``casemix`` as a tuple of distinct variable names in the order of
+    ``DEFAULT_CASEMIX`` (a set gives one model and one report whatever its order), or
+    raise an AmebenchError naming the ones :func:`risk_adjusted` does not know (a bare
+    name is one variable)."""
     casemix = (casemix,) if isinstance(casemix, str) else tuple(casemix)
     unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
     if unknown:
         raise AmebenchError(f"casemix {unknown} not supported; choose from {list(DEFAULT_CASEMIX)}")
     if not casemix:
         raise AmebenchError(f"casemix needs at least one variable; choose from {list(DEFAULT_CASEMIX)}")
-    return tuple(dict.fromkeys(casemix))  # a name given twice is one variable
+    return tuple(c for c in DEFAULT_CASEMIX if c in casemix)  # a name given twice is one variable
 
 
 def risk_adjusted(
@@ -112,7 +114,9 @@ def risk_adjusted(
     casemix
         Case-mix variables: any of ``age_band``, ``gender``, ``born_abroad``,
         ``readiness``, ``referral`` (categorical) and ``prior_welfare_months``
-        (months with a payment in the 12 full months before the enrolment month).
+        (months with a payment in the 12 full months before the enrolment month),
+        taken in this order whatever order they are given in (a name given twice
+        counts once).
     conf_level
         Confidence level.
 

@@ -12,6 +12,7 @@ import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
 from ..cohorts.cohort import cohort as select_cohort
+from ..cohorts.cohort import quiet_when_empty
 from ..exceptions import AmebenchError
 from ..results import GLOSSARY, GROUPING, check_conf_level, tidy
 from ..schema import outcome_reasons
@@ -115,7 +116,8 @@ def cost(
     reasons = outcome_reasons(outcome)
     # the same unit and enrolment selection as the cohort, but every episode active in
     # the period, not only those that exited in it
-    ep = select_cohort(cohort.network, enrolled=cohort.enrolled, units=cohort.units, as_of=cohort.as_of).episodes
+    with quiet_when_empty():  # the user's own cohort warned already
+        ep = select_cohort(cohort.network, enrolled=cohort.enrolled, units=cohort.units, as_of=cohort.as_of).episodes
     active = ep[(ep["enrolled_on"] <= last) & (ep["exited_on"].isna() | (ep["exited_on"] >= first))]
     participants = active.groupby("unit", observed=True)["person_id"].nunique()
     outcomes = cohort.episodes[cohort.episodes["exit_reason"].isin(reasons)].groupby("unit", observed=True).size()

@@ -23,8 +23,9 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
 
     Up to 10 units get a line each; months whose counts were hidden by disclosure
     control are gaps in the lines. With more units one line shows their sum per month,
-    and its legend says when hidden counts are not in it. At most about 8 months are
-    labelled.
+    and its legend says when hidden counts are not in it and when some units' data start
+    later than others' (each is in the sum from its first month). At most about 8 months
+    are labelled.
     """
     import matplotlib.dates as mdates
 
@@ -40,9 +41,14 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
             rows = rows.sort_values("month")
             ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **kwargs)
     else:
-        total = stock.groupby(pd.to_datetime(table["month"])).sum(min_count=1).sort_index()
-        key = "all_units_shown" if stock.isna().any() else "all_units"
-        ax.plot(total.index, total.to_numpy(), label=figure_text(key, lang, k=units), **kwargs)
+        month = pd.to_datetime(table["month"])
+        total = stock.groupby(month).sum(min_count=1).sort_index()
+        # the sum says what it adds: units whose data start later (metrics.flows gives them no
+        # earlier rows), and hidden counts
+        late = month.groupby(table["unit"].astype(str)).min().max() > month.min()
+        label = (figure_text("all_units", lang, k=units) + (figure_text("sum_from_start", lang) if late else "")
+                 + (figure_text("sum_hidden", lang) if stock.isna().any() else ""))
+        ax.plot(total.index, total.to_numpy(), label=label, **kwargs)
     ax.xaxis.set_major_locator(mdates.MonthLocator() if len(months) == 1 else _month_locator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_ylabel(figure_text("stock", lang))

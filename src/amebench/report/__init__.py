@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,9 @@ import numpy as np
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
+from ..cohorts.cohort import quiet_when_empty
 from ..compare.riskadjust import DEFAULT_CASEMIX, check_casemix
-from ..exceptions import AmebenchError, CensoringWarning
+from ..exceptions import AmebenchError
 from ..labels import code_label
 from ..network import Network
 from ..results import check_network
@@ -89,8 +89,7 @@ def benchmark_report(
     casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
     out = Path(out)
     check_folder(out, give="a folder for the report")
-    with warnings.catch_warnings():  # an empty cohort is an error here, which says why
-        warnings.filterwarnings("ignore", "the cohort .* is empty", CensoringWarning)
+    with quiet_when_empty():  # an empty cohort is an error here, which says why
         coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
     _check_reportable(coh)
     out.mkdir(parents=True, exist_ok=True)
@@ -120,7 +119,7 @@ def benchmark_report(
 
 
 def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies", seed: int = 0,
-                     min_cell: int = DEFAULT_MIN_CELL, progress=None, casemix=DEFAULT_CASEMIX) -> list:
+                     min_cell: int = DEFAULT_MIN_CELL, progress=None, casemix=None) -> list:
     """Compute every section of the report for a cohort: unsuppressed tables, no files.
 
     What :func:`benchmark_report` computes before disclosure control and writing
@@ -135,7 +134,8 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
     the shrinkage prior, the rank probabilities).
     """
     _check_reportable(coh)
-    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "casemix": check_casemix(casemix),
+    casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
+    ctx = {"outcome": outcome, "seed": seed, "lang": lang, "min_cell": min_cell, "casemix": casemix,
            "unit_names": _unit_names(coh.network)}
     return compute(coh, ctx, progress or (lambda key: None))
 

@@ -61,11 +61,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "flow_text_total": {
         "en": "The figure shows the participants active at the end of each month, summed over the network's "
-        "{units} units (counts hidden by disclosure control are not in the sum); the table file "
-        "tables/flows.csv holds every unit's months, with each month's enrolments (inflow) and exits (outflow).",
-        "sv": "Figuren visar de aktiva deltagarna vid varje månads slut, summerat över nätverkets {units} "
-        "enheter (antal som döljs av röjandekontrollen ingår inte i summan); tabellfilen tables/flows.csv "
-        "innehåller varje enhets månader, med varje månads inskrivningar (inflöde) och avslut (utflöde).",
+        "{units} units (counts hidden by disclosure control are not in the sum; a unit whose data start later is "
+        "in it from its first month); the table file tables/flows.csv holds every unit's months, with each month's "
+        "enrolments (inflow) and exits (outflow).",
+        "sv": "Figuren visar de aktiva deltagarna vid varje månads slut, summerat över nätverkets {units} enheter "
+        "(antal som döljs av röjandekontrollen ingår inte i summan; en enhet vars data börjar senare ingår från "
+        "sin första månad); tabellfilen tables/flows.csv innehåller varje enhets månader, med varje månads "
+        "inskrivningar (inflöde) och avslut (utflöde).",
     },
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
