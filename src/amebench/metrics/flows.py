@@ -87,9 +87,12 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
         values = pd.Series(np.repeat(np.array([k[i] for k in keys], dtype=object), n_months).tolist())
         frame.insert(i, column, values.astype(episodes[column].dtype))
     if "unit" in by:  # a unit's months start with its data: before them its export says nothing (not 0)
-        unit_first = pd.Series(enrol).groupby(episodes["unit"].astype(str).to_numpy()).min()
-        since = unit_first.reindex(frame["unit"].astype(str)).to_numpy()
-        frame = frame[np.tile(np.arange(n_months), n_groups) >= since].reset_index(drop=True)
+        group_first = np.full(n_groups, n_months)
+        firsts = pd.Series(enrol).groupby(group).min()  # every group has an episode
+        group_first[firsts.index.to_numpy()] = firsts.to_numpy()
+        units = pd.Series([key[list(by).index("unit")] for key in keys], dtype=object)
+        since = pd.Series(group_first).groupby(units.astype(str).to_numpy()).transform("min").to_numpy()
+        frame = frame[np.tile(np.arange(n_months), n_groups) >= np.repeat(since, n_months)].reset_index(drop=True)
     return tidy(frame)
 
 
