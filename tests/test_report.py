@@ -503,8 +503,8 @@ def test_no_comparison_when_the_network_row_is_hidden():
 
     sections = compute_sections(amebench.cohort(net), outcome="self_employed", min_cell=5, lang="sv")
     notes = {s.key: s.notes for s in sections}
-    reason = ("Inte tillgängligt: nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), "
-              "och en jämförelse med nätverket skulle röja dem")
+    reason = ("Inte tillgängligt: nätverkets egna antal avslut till utfallet är för små för att publiceras "
+              "(röjandekontroll), och en jämförelse med nätverket skulle röja dem")
     assert notes["funnel"][-1] == notes["pairwise"][0] == notes["ranks"][0] == reason
 
 
@@ -545,7 +545,7 @@ def test_the_units_left_out_of_the_comparisons_are_those_publish_hides(self_empl
     ("en", ("The funnel plots, differences and ranks leave out Nynäshamn, Solna and Sundbyberg: disclosure "
             "control hides their counts of exits to the outcome")),
     ("sv", ("Trattdiagrammen, skillnaderna och rangordningen utelämnar Nynäshamn, Solna och Sundbyberg: "
-            "röjandekontrollen döljer deras antal utfall")),
+            "röjandekontrollen döljer deras antal avslut till utfallet")),
 ])
 def test_the_report_says_once_which_units_the_comparisons_leave_out(self_employed_reports, report, lang, note):
     page = self_employed_reports[lang]
@@ -1411,6 +1411,17 @@ def test_table_titles_name_the_outcome(fixture, title, request):
     _, path = request.getfixturevalue(fixture)
     page = path.read_text(encoding="utf-8")
     assert f"<h3>{title}</h3>" in page and "{outcome}" not in page
+
+
+@pytest.mark.parametrize("fixture", ["report", "report_sv"])
+def test_no_table_repeats_its_sections_heading(fixture, request):
+    # English review 2026-12-06: "Differences between units" and "Time in the programme" were
+    # each the section's heading and its table's title; a table has its own (table_<name>)
+    _, path = request.getfixturevalue(fixture)
+    page = path.read_text(encoding="utf-8")
+    for section in re.split(r"<h2", page)[1:]:
+        heading = re.search(r">([^<]*)</h2>", section).group(1)
+        assert heading not in re.findall(r"<h3>([^<]*)</h3>", section), heading
 
 
 def test_unit_names_sort_in_swedish_order():

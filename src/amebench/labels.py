@@ -24,7 +24,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "n": ("n", "Antal"),
     "events": ("Events", "Händelser"),
     "eligible": ("Observable", "Observerbara"),
-    "censored": ("Not yet observable (censored)", "Ännu inte mätbara (censurerade)"),
+    "censored": ("Not yet observable (censored)", "Ännu inte observerbara (censurerade)"),
     "respondents": ("Respondents", "Svarande"),
     "non_respondents": ("Non-respondents", "Ej svarande"),
     "estimate_worst": ("Worst case", "Sämsta fall"),

@@ -139,6 +139,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "(regression mot medelvärdet).",
     },
     "durations": {"en": "Time from enrolment to exit", "sv": "Inskrivningstid"},
+    "table_durations": {"en": "Median time to exit and share exited to {outcome} by day 90, 180 and 365, per unit",
+                        "sv": "Mediantid till avslut och andel avslutade till {outcome} dag 90, 180 och 365, per enhet"},
     "durations_text": {
         "en": "Kaplan–Meier median number of days from enrolment to exit (enrolments still open at the extraction "
         "date are censored), and the cumulative share who exited to {outcome} within 90, 180 and 365 days, with "
@@ -175,6 +177,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
+    "table_ranks": {"en": "Expected rank per unit, with its interval and the chances of the top and bottom quarter",
+                    "sv": "Förväntad rang per enhet, med intervall och sannolikheten för översta och nedersta "
+                          "fjärdedelen"},
+    "table_pairwise": {"en": "Differences in rate: each pair, and each unit against the rest of the network",
+                       "sv": "Skillnader i andel: varje par, och varje enhet mot övriga enheter"},
     "pairwise_text": {
         "en": "Difference in raw rate (not risk-adjusted), in percentage points (pp), with Newcombe's 95 % "
         "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, and each unit "
@@ -227,8 +234,8 @@ _TEXTS: dict[str, dict[str, str]] = {
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
     "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Råa andelar mot trattens gränser"},
-    "risk_adjusted": {"en": "Observed, expected and standardised rates",
-                      "sv": "Observerade och förväntade utfall samt standardiserad andel"},
+    "risk_adjusted": {"en": "Observed and expected exits to the outcome, and standardised rates",
+                      "sv": "Observerade och förväntade avslut till utfallet samt standardiserad andel"},
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
@@ -389,7 +396,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "network_hidden": {
         "en": "the network's own counts of exits to the outcome are too small to publish (disclosure control), and "
         "a comparison with the network would reveal them",
-        "sv": "nätverkets egna antal utfall är för små för att publiceras (röjandekontroll), och en "
+        "sv": "nätverkets egna antal avslut till utfallet är för små för att publiceras (röjandekontroll), och en "
         "jämförelse med nätverket skulle röja dem",
     },
     "needs_three_units": {
@@ -402,7 +409,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "could reveal those counts. The ranks are among the units compared; the network's rate and the rest of the "
         "network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: röjandekontrollen döljer "
-        "deras antal utfall, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
+        "deras antal avslut till utfallet, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
         "skulle kunna röja antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
         "jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
     },

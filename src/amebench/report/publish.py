@@ -129,7 +129,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title, caption=note))
         for name, shown in published.items():
-            inner.append(f"<h3>{_html.html.escape(t.get(name, name.replace('_', ' ')).format(**fields))}</h3>")
+            # a table's own title where the section's heading would repeat (table_<name>)
+            title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
+            inner.append(f"<h3>{_html.html.escape(title)}</h3>")
             if len(shown) == 0:  # a header without rows says nothing: say why there are none
                 why = t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
                 inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
