@@ -410,3 +410,21 @@ def test_a_rule_reject_shows_the_cell_as_written(tmp_path):
         ("activities", 2): ("Slut", "01/02/2024"),
         ("followups", 2): ("Datum", "15/05/2024"),
     }
+
+
+@pytest.mark.parametrize(("reason", "english"), [
+    ("duplicate episode_id in the unit", "the same enrolment id twice in the unit"),
+    ("enrolment after as_of 2026-09-30", "enrolment after the extraction date 2026-09-30"),
+    ("birth year outside 1900 .. 2026 (the year of as_of)",
+     "birth year outside 1900 .. 2026 (the year of the extraction date)"),
+    ("overlaps an earlier episode of the same person in the unit",
+     "overlaps an earlier enrolment of the same person in the unit"),
+    ("payment for a person or household whose episodes were all rejected",
+     "payment for a person or household whose enrolments were all rejected"),
+])
+def test_the_english_report_words_reject_reasons_without_code_names(reason, english):
+    # English review 2026-12-06: the report's table of reasons showed episode_id and as_of;
+    # Network.rejects keeps the reasons as they are (the data owner's)
+    from amebench.labels import reason_label
+
+    assert reason_label(reason, "en") == english

@@ -313,17 +313,31 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Reject reasons in the report's English: the words of the report for the code names of
+#: ``Network.rejects`` (episode_id, as_of).
+_REASONS_EN: tuple[tuple[str, str], ...] = (
+    (r"\(the year of as_of\)", "(the year of the extraction date)"),
+    (r"\bas_of\b", "the extraction date"),
+    (r"\bduplicate episode_id\b", "the same enrolment id twice"),
+    (r"\bepisode(s?)\b", r"enrolment\1"),
+)
+
+
 def reason_label(reason: str, lang: str = "en") -> str:
     """Return a reject reason in ``lang`` (several reasons of a row are each translated).
 
     Parts without a translation are left as they are (in English). A date format is
     shown by its example alone (``2024-03-01``, not ``%Y-%m-%d = 2024-03-01``: the
-    profile's spelling, for the data owner, stays in ``Network.rejects``).
+    profile's spelling, for the data owner, stays in ``Network.rejects``). In English
+    the code names give way to the report's words ("the same enrolment id twice in the
+    unit" for "duplicate episode_id in the unit").
     """
     if not isinstance(reason, str):
         return reason
     reason = _FORMAT_CODE.sub(r"\1", reason)
     if _index(lang) == 0:
+        for pattern, words in _REASONS_EN:
+            reason = re.sub(pattern, words, reason)
         return reason
     for pattern, swedish in _REASONS_SV:  # longer reasons before their prefixes
         reason = re.sub(pattern, swedish, reason)
