@@ -332,7 +332,29 @@ def test_validate_names_every_reason_of_a_file():
     assert "2 × bad date (lines 3, 4)" in text
     # most common first, equal counts in name order
     assert "1 × bad amount (line 8)" in text and "1 × duplicate episode_id in the unit (line 7)" in text
-    assert "2 × other reasons: empty required field (1); exit before enrolment (1) (lines in the --rejects file)" in text
+    assert ("2 × other reasons: empty required field (1); exit before enrolment (1) (lines in the --rejects file)"
+            in text)
     rejects = rejects[~rejects["reason"].isin(["bad amount", "duplicate episode_id in the unit"])]
     assert "other reasons" not in reconciliation_text(SimpleNamespace(
         name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects))
+
+
+def test_validate_says_when_a_ledger_has_no_month_up_to_as_of():
+    # Diff review 2026-12-06: a unit whose payments all fall after as_of printed no ledger
+    # line, the one case where every welfare window is censored
+    import pandas as pd
+
+    import amebench
+    from amebench.cli import reconciliation_text
+
+    ep = pd.DataFrame({"unit": ["a", "b"], "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                       "enrolled_on": ["2024-01-01", "2024-01-01"]})
+    pay = pd.DataFrame({"unit": ["a", "b"], "person_id": ["p1", "p2"], "month": ["2024-03", "2026-05"],
+                        "amount_sek": 1.0})
+    network = amebench.Network.from_frames(episodes=ep, payments=pay, as_of="2025-01-01")
+    lines = reconciliation_text(network).splitlines()
+    a, b = (lines.index(next(x for x in lines if x.startswith(u) and "payments" in x)) for u in "ab")
+    assert lines[a + 1].strip() == ("the unit's ledger covers 2024-03 to 2024-03 (a welfare window outside it is "
+                                    "censored)")
+    assert lines[b + 1].strip() == ("the unit's ledger has no month up to the extraction date (every welfare window "
+                                    "is censored)")

@@ -1402,9 +1402,10 @@ def test_a_limit_that_rounds_to_zero_keeps_its_sign():
     assert ">\u22120.0000\u00a0pp<" in tiny
 
 
-@pytest.mark.parametrize(("fixture", "title"), [("report", "Share still in work or studies 90 days after exit, per unit"),
-                                               ("report_sv", "Andel kvar i arbete eller studier 90 dagar efter avslut, "
-                                                             "per enhet")])
+@pytest.mark.parametrize(("fixture", "title"), [
+    ("report", "Share still in work or studies 90 days after exit, per unit"),
+    ("report_sv", "Andel kvar i arbete eller studier 90 dagar efter avslut, per enhet"),
+])
 def test_table_titles_name_the_outcome(fixture, title, request):
     # Swedish review 2026-12-05: the retention table's title said "Kvar i utfallet" ("in the
     # outcome") where the section says which outcome

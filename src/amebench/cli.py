@@ -262,6 +262,9 @@ def reconciliation_text(network) -> str:
             first, last = ledgers[str(row.unit)]
             lines.append(f"{'':<12}   {'':>5}   the unit's ledger covers {first:%Y-%m} to {last:%Y-%m} "
                          "(a welfare window outside it is censored)")
+        elif row.table == "payments" and row.rows_loaded:  # rows, but none for a month up to as_of
+            lines.append(f"{'':<12}   {'':>5}   the unit's ledger has no month up to the extraction date "
+                         "(every welfare window is censored)")
         repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
         if pd.notna(repeated) and repeated:
             why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"

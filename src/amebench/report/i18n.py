@@ -140,7 +140,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "durations": {"en": "Time from enrolment to exit", "sv": "Inskrivningstid"},
     "table_durations": {"en": "Median time to exit and share exited to {outcome} by day 90, 180 and 365, per unit",
-                        "sv": "Mediantid till avslut och andel avslutade till {outcome} dag 90, 180 och 365, per enhet"},
+                        "sv": "Mediantid till avslut och andel avslutade till {outcome} dag 90, 180 och 365, "
+                              "per enhet"},
     "durations_text": {
         "en": "Kaplan–Meier median number of days from enrolment to exit (enrolments still open at the extraction "
         "date are censored), and the cumulative share who exited to {outcome} within 90, 180 and 365 days, with "
