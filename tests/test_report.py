@@ -722,7 +722,8 @@ def test_a_variable_a_unit_lacks_can_be_left_out_of_the_risk_model(tmp_path):
     assert got.loc["nynashamn", "oe_ratio"] == pytest.approx(direct.loc["nynashamn", "oe_ratio"], rel=1e-9)
     assert np.isfinite(got.loc["nynashamn", "oe_ratio"])
     note = ("The risk model here adjusts for age band, gender, born abroad, distance to the labour market and months "
-            "on welfare in the year before only (chosen for this report).")
+            "on welfare in the year before only (chosen for this report; the methods section describes all six "
+            "variables).")
     assert note in _text(path) and "chosen for this report" not in _text(tmp_path / "all" / "report.html")
     # every variable, in another order, is the default: no note (review of the diff, 2026-12-06)
     benchmark_report(lacking, tmp_path / "again", min_cell=1, casemix=list(reversed([*rest, "referral"])))

@@ -248,8 +248,8 @@ def reconciliation_text(network) -> str:
         # a workbook holds several tables (a sheet each), a frame several units: match all three
         mine = rejects[(rejects["file"] == row.file) & (rejects["table"] == row.table) & (rejects["unit"] == row.unit)]
         if len(mine):
-            counts = mine["reason"].value_counts()
-            reasons = counts.iloc[sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], counts.index[i]))]
+            # most common first, equal counts in name order
+            reasons = mine["reason"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
             for reason, count in reasons.head(_TOP_REASONS).items():
                 lines.append(f"{'':<12}   {count:>5} × {reason} "
                              f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
