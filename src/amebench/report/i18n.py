@@ -246,7 +246,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "
         "else, so that unit's expected count partly depends on its own observed count.",
         "sv": "En del deltagares bakgrund finns bara i en enhet ({items}); modellen har inte sett den någon "
-        "annanstans, så enhetens förväntade antal vilar delvis på den själv.",
+        "annanstans, så enhetens förväntade antal beror delvis på dess eget observerade antal.",
     },
     "casemix_item": {"en": "{variable} “{level}” in {unit}", "sv": "{variable} ”{level}” i {unit}"},
     "note_casemix_unnamed": {
@@ -254,8 +254,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "else, so that unit's expected count partly depends on its own observed count. The unit and the value are "
         "not named: there are too few such participants to publish.",
         "sv": "En del deltagares bakgrund ({variables}) finns bara i en enhet; modellen har inte sett den någon "
-        "annanstans, så enhetens förväntade antal vilar delvis på den själv. Enheten och gruppen namnges "
-        "inte: för få deltagare för att publiceras.",
+        "annanstans, så enhetens förväntade antal beror delvis på dess eget observerade antal. Enheten och "
+        "gruppen namnges inte: för få deltagare för att publiceras.",
     },
     "casemix_some_variable": {"en": "a background variable", "sv": "en bakgrundsvariabel"},
     "note_prior_welfare_not_covered": {
