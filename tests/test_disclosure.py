@@ -171,6 +171,44 @@ def test_subsets_published_elsewhere_never_keep_a_single_hidden_row():
     assert out["n"].isna().tolist() == [False, True, True, False]
 
 
+
+def _reasons(cells):
+    """Units a, b, … with reasons w, s (the outcome) and m, d (the rest); cells: counts per unit."""
+    table = pd.DataFrame([(chr(ord("a") + i), r, n) for i, unit in enumerate(cells)
+                          for r, n in zip("wsmd", unit, strict=True)], columns=["unit", "exit_reason", "n"])
+    return table, table["exit_reason"].isin(["w", "s"]).to_numpy()
+
+
+def test_a_unit_without_a_small_count_keeps_its_reasons():
+    # The sample network's case: self-employment 1 in a and 3 in b (each hidden with a complement
+    # in its own unit); c has no small count. The 1 + 3 over the units is no reason to hide c's
+    # 8: the network's outcome count is the units' outcome counts added, each already protected.
+    # (Checking the subset over the whole table too hid c's 8, then three more of c's reasons.)
+    table, inside = _reasons([(30, 1, 20, 25), (40, 3, 15, 22), (50, 8, 17, 35)])
+    out, _ = suppress(table, min_cell=5, keep=("unit", "exit_reason"), groups=("unit",),
+                      subsets=[inside, ~inside])
+    assert not out.loc[out["unit"] == "c", "n"].isna().any()
+    assert out["n"].isna().tolist() == [True, True, False, False] * 2 + [False] * 4
+
+
+@given(st.lists(st.tuples(*[st.integers(0, 40)] * 4), min_size=1, max_size=6), st.integers(2, 10))
+def test_no_published_sum_of_exit_reasons_gives_a_hidden_count_back(cells, min_cell):
+    # Published elsewhere: each unit's exits, its outcome count and the rest (exits minus it),
+    # and the network's three sums. None may leave one hidden row or a small hidden sum (unless
+    # every row of it is hidden: then the sum is that published count, small or not, and the
+    # table publishing it decides; a unit with one exit has all four reasons hidden here).
+    table, inside = _reasons(cells)
+    out, _ = suppress(table, min_cell=min_cell, keep=("unit", "exit_reason"), groups=("unit",),
+                      subsets=[inside, ~inside])
+    hidden = out["n"].isna().to_numpy()
+    units = [(table["unit"] == u).to_numpy() for u in table["unit"].unique()]
+    for rows in [m & part for m in [*units, hidden | ~hidden] for part in (inside, ~inside, inside | ~inside)]:
+        if not (rows & hidden).any() or (rows & hidden).sum() == rows.sum():
+            continue
+        assert (rows & hidden).sum() >= 2
+        assert not 0 < table["n"][rows & hidden].sum() < min_cell
+
+
 def _network_table(events, n):
     units = [chr(ord("a") + i) for i in range(len(events))]
     table = pd.DataFrame({"unit": units + ["network"], "n": n + [sum(n)], "events": events + [sum(events)]})

@@ -121,9 +121,10 @@ def suppress(
         ``()`` makes the whole table one group; None (default) assumes no such total.
     subsets
         Boolean row masks, each a set of rows whose sum is published elsewhere (the
-        exit reasons of a unit that make up its outcome count, and the rest of its
-        reasons); within each group as well. Complementary suppression is repeated
-        until no group or subset has exactly one hidden row.
+        exit reasons that make up the outcome count, and the rest of the reasons). With
+        ``groups``, each subset is checked within each group only (its sum over the
+        groups follows from theirs). Complementary suppression is repeated until no group
+        or subset has exactly one hidden row.
     hide
         A boolean mask of rows to hide in any case (rows hidden in another table that
         publishes the same counts).
@@ -166,7 +167,9 @@ def suppress(
     hide_row |= forced
     if cumulative is not None:
         _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell, totals=cumulative_totals or {})
-    sets = [np.asarray(m, dtype=bool) for m in subsets]
+    # with groups, a subset's sum over the whole table is the sum of the groups' own subsets,
+    # each published and protected: checking it as well only hides rows of groups with no small count
+    sets = [np.asarray(m, dtype=bool) for m in subsets] if groups is None else []
     if total_row is not None:
         sets.append(~np.asarray(total_row, dtype=bool))
     if groups is not None:
@@ -174,7 +177,7 @@ def suppress(
         for rows in out.groupby(keys, sort=False).indices.values():
             members = np.zeros(len(out), dtype=bool)
             members[rows] = True
-            sets += [members] + [members & m for m in subsets]
+            sets += [members & m for m in subsets] + [members]  # the finer sets first: fewer rows hidden
     # the counts as numbers (missing: 0), and the size each complement is chosen by (n, else
     # the first count; missing: never chosen before a known size), converted once for every set
     values = {c: pd.to_numeric(out[c], errors="coerce").to_numpy(dtype="float64", na_value=0.0)
