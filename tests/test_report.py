@@ -722,9 +722,12 @@ def test_a_variable_a_unit_lacks_can_be_left_out_of_the_risk_model(tmp_path):
     assert got.loc["nynashamn", "oe_ratio"] == pytest.approx(direct.loc["nynashamn", "oe_ratio"], rel=1e-9)
     assert np.isfinite(got.loc["nynashamn", "oe_ratio"])
     note = ("The risk model here adjusts for age band, gender, born abroad, distance to the labour market and months "
-            "on welfare in the year before only (chosen for this report; the methods section describes all six "
-            "variables).")
+            "on welfare in the year before only (chosen for this report).")
     assert note in _text(path) and "chosen for this report" not in _text(tmp_path / "all" / "report.html")
+    # the methods section describes the model used (it listed all six variables)
+    assert ("(age band, gender, born abroad, assessed distance to the labour market, months on welfare in the "
+            "year before) — without the unit") in _text(path)
+    assert "who referred them" not in _text(path) and "who referred them" in _text(tmp_path / "all" / "report.html")
     # every variable, in another order, is the default: no note (review of the diff, 2026-12-06)
     benchmark_report(lacking, tmp_path / "again", min_cell=1, casemix=list(reversed([*rest, "referral"])))
     assert "chosen for this report" not in _text(tmp_path / "again" / "report.html")
@@ -1458,3 +1461,24 @@ def test_per_unit_figures_name_their_counts_as_their_tables_do(monkeypatch, tmp_
     benchmark_report(amebench.load_sample(), tmp_path, lang=lang)
     for start, label in expected.items():
         assert [v for k, v in labels.items() if k.startswith(start)] == [label], (start, labels)
+
+
+@pytest.mark.parametrize(("lang", "prior", "age"), [
+    ("en", "Where the payment data do not cover", "(for example an age never recorded)"),
+    ("sv", "Där\nutbetalningsdata inte täcker", "(till exempel en ålder som aldrig registrerats)")])
+def test_the_methods_section_describes_the_variables_of_the_model(lang, prior, age):
+    from amebench.compare.riskadjust import DEFAULT_CASEMIX
+    from amebench.report import html as report_html
+
+    assert tuple(report_html._CASEMIX_WORDS) == DEFAULT_CASEMIX  # every variable has its words, in order
+    full = report_html.methods_html(lang)
+    assert report_html.methods_html(lang, DEFAULT_CASEMIX) == full
+    assert "<!--" not in full and prior in full and age in full
+    words = [report_html._CASEMIX_WORDS[c][lang] for c in DEFAULT_CASEMIX]
+    assert f"({', '.join(words)}) —" in full
+    # without months on welfare, the text about unknown months goes; without age band, its example
+    short = report_html.methods_html(lang, ("gender", "referral"))
+    assert "<!--" not in short and prior not in short and age not in short
+    assert f"({words[1]}, {words[4]}) —" in short
+    assert 500 < len(full) - len(short) < 800  # only those parts went (605 characters in English)
+    assert report_html.methods_html(lang, ("age_band",)).count(age) == 1

@@ -188,7 +188,7 @@ def _funnel(coh, ctx) -> Section:
         of_model = len(caught)
         # as the raw funnel; none when no unit could be adjusted (the note says why)
         ratio = compare.funnel(oe, kind="ratio", overdispersion="multiplicative") if len(oe) else None
-    if ctx["casemix"] != DEFAULT_CASEMIX:  # the methods text lists every variable
+    if ctx["casemix"] != DEFAULT_CASEMIX:  # beside the funnels: fewer variables than the default
         section.notes.append(texts(ctx["lang"])["note_casemix_chosen"].format(variables=join_words(
             [column_label(c, ctx["lang"]) for c in ctx["casemix"]], ctx["lang"])))
     section.notes += _spread_notes(caught[:of_raw], caught[of_model:], ctx)

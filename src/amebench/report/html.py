@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
+import re
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
@@ -185,9 +187,27 @@ def figure_html(png: bytes, alt: str, caption: str = "") -> str:
     return f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'>{under}</figure>"
 
 
-def methods_html(lang: str) -> str:
-    """Return the plain-language methods section in ``lang``."""
-    return resources.files("amebench.report").joinpath("templates", f"methods_{lang}.html").read_text(encoding="utf-8")
+#: The risk model's variables as the methods section names them, in DEFAULT_CASEMIX's order.
+_CASEMIX_WORDS = {
+    "age_band": {"en": "age band", "sv": "åldersgrupp"},
+    "gender": {"en": "gender", "sv": "kön"},
+    "born_abroad": {"en": "born abroad", "sv": "utrikes född"},
+    "readiness": {"en": "assessed distance to the labour market", "sv": "bedömd arbetsmarknadsnärhet"},
+    "referral": {"en": "who referred them", "sv": "vem som remitterat"},
+    "prior_welfare_months": {"en": "months on welfare in the year before",
+                             "sv": "månader med försörjningsstöd året före"},
+}
+
+
+def methods_html(lang: str, casemix: Sequence[str] = tuple(_CASEMIX_WORDS)) -> str:
+    """Return the plain-language methods section in ``lang``, describing the risk model with
+    the variables of ``casemix`` (a text about one variable, ``<!--name-->…<!--/name-->`` in the
+    template, only when the model has it)."""
+    page = resources.files("amebench.report").joinpath("templates", f"methods_{lang}.html").read_text(encoding="utf-8")
+    for name in _CASEMIX_WORDS:
+        keep = name in casemix
+        page = re.sub(f"<!--{name}-->(.*?)<!--/{name}-->", r"\1" if keep else "", page, flags=re.DOTALL)
+    return page.replace("<!--casemix-->", ", ".join(_CASEMIX_WORDS[c][lang] for c in casemix))
 
 
 def render(*, title: str, meta: str, blocks: list[tuple[str, str, str]], lang: str) -> str:

@@ -296,10 +296,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "antal skulle bara upprepa det observerade; inget observerat/förväntat visas.",
     },
     "note_casemix_chosen": {
-        "en": "The risk model here adjusts for {variables} only (chosen for this report; the methods section "
-        "describes all six variables).",
-        "sv": "Riskmodellen justerar här bara för {variables} (valt för denna rapport; metodavsnittet beskriver "
-        "alla sex variablerna).",
+        "en": "The risk model here adjusts for {variables} only (chosen for this report).",
+        "sv": "Riskmodellen justerar här bara för {variables} (valt för denna rapport).",
     },
     "note_casemix_unknown": {
         "en": "The risk model leaves out {variables}: not known for any exit.",
