@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amebench.io import read_network
-from amebench.io.rejects import repeats
+from amebench.io.rejects import _repeats, repeated_lines, repeats
 from fixtures_io.netbuild import EPISODE_HEADER, make_pnr, write_network
 
 _PNR = st.one_of(
@@ -76,6 +76,20 @@ def test_repeats_are_pandas_duplicated(rows):
     assert repeats(frame).tolist() == frame.duplicated(keep="first").tolist()
 
 
+@given(_CELLS)
+def test_a_repeated_row_is_located_with_the_first_row_it_equals(rows):
+    # Reference by brute force: the first earlier row that pandas' duplicated() finds equal
+    # to it (NaN equal to NaN, -0.0 to 0.0), on lines 2, 3, … (line 1 the header).
+    frame = pd.DataFrame(rows, columns=["id", "amount", "month"]).astype({"id": "category", "amount": float})
+    frame["month"] = pd.to_datetime(frame["month"])
+    again, hashes = _repeats(frame)
+    lines = np.arange(2, len(frame) + 2)
+    said = repeated_lines(frame, np.flatnonzero(again), hashes, lines)
+    expected = [f"line {i + 2} repeats line {next(j for j in range(i) if frame.iloc[[j, i]].duplicated().iloc[1]) + 2}"
+                for i in np.flatnonzero(again)]
+    assert said == expected
+
+
 def test_repeats_compare_rows_that_share_a_hash(monkeypatch):
     # Every row given one hash: only the comparison of the rows tells them apart.
     frame = pd.DataFrame({"id": ["a", "b", "a", "b", "c"], "amount": [1.0, 1.0, 1.0, 2.0, 1.0]})
@@ -93,6 +107,42 @@ def test_a_repeated_payment_row_is_loaded_and_counted(tmp_path, capsys):
     assert net.payments["amount_sek"].tolist() == [100.0, 100.0, 250.0]  # kept: a ledger may pay twice
     rec = net.reconciliation.set_index("table")
     assert rec.loc["payments", "rows_repeated"] == 1 and rec.loc["episodes", "rows_repeated"] == 0
+    assert rec.loc["payments", "repeated_lines"] == "line 3 repeats line 2" and pd.isna(rec.loc["episodes", "repeated_lines"])
     assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
     assert ("1 loaded row equal to an earlier one in every column as read (kept: a ledger may pay one sum twice "
-            "a month): check the export") in capsys.readouterr().out
+            "a month): check the export") in out
+    assert out.count("line 3 repeats line 2\n") == 1
+
+
+def test_the_first_three_repeated_rows_of_a_file_are_located(tmp_path, capsys):
+    # Lines 2-8 (line 1 the header): 100, 100, 250, 250 in April, 250, 100, 100. Lines 3, 6, 7
+    # and 8 repeat an earlier line; the first three are named with the line each repeats.
+    from amebench.cli import main
+
+    episodes = "\n".join([EPISODE_HEADER, "E1;811218-9876;2024-01-05;2024-06-01;Arbete;;;"]) + "\n"
+    rows = ["2024-03;100", "2024-03;100", "2024-03;250", "2024-04;250", "2024-03;250", "2024-03;100", "2024-03;100"]
+    payments = "Pnr;Månad;Belopp\n" + "".join(f"811218-9876;{r}\n" for r in rows)
+    folder = write_network(tmp_path, episodes, payments=payments)
+    rec = read_network(folder).reconciliation.set_index("table")
+    assert rec.loc["payments", "rows_repeated"] == 4
+    assert rec.loc["payments", "repeated_lines"] == "line 3 repeats line 2, line 6 repeats line 4, line 7 repeats line 2"
+    assert main(["validate", str(folder)]) == 0
+    assert "line 3 repeats line 2, line 6 repeats line 4, line 7 repeats line 2, …\n" in capsys.readouterr().out
+
+
+def test_repeated_rows_of_a_frame_are_located_per_unit():
+    # Network.from_frames: one payments frame holds every unit's rows; its lines are rows (1, 2, …).
+    import amebench
+
+    net = amebench.load_sample()
+    pay = net.payments
+    solna = int(np.flatnonzero(pay["unit"] == "solna")[3])
+    doubled = pd.concat([pay, pay.iloc[[0, 5]], pay.iloc[[solna]]], ignore_index=True)
+    again = amebench.Network.from_frames(episodes=net.episodes, units=net.units, payments=doubled, as_of=net.as_of)
+    rec = again.reconciliation.loc[again.reconciliation["table"] == "payments"].set_index("unit")
+    n = len(pay)
+    assert pay["unit"].iloc[0] == pay["unit"].iloc[5] == "jarfalla"
+    assert rec.loc["jarfalla", "repeated_lines"] == f"line {n + 1} repeats line 1, line {n + 2} repeats line 6"
+    assert rec.loc["solna", "repeated_lines"] == f"line {n + 3} repeats line {solna + 1}"
+    assert rec["repeated_lines"].drop(["jarfalla", "solna"]).isna().all()

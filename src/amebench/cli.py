@@ -270,6 +270,10 @@ def reconciliation_text(network) -> str:
             why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"
             lines.append(f"{'':<12}   {repeated:>5} loaded row{'s' if repeated != 1 else ''} equal to an earlier "
                          f"one in every column as read{why}: check the export")
+            located = getattr(row, "repeated_lines", pd.NA)
+            if pd.notna(located):
+                more = ", …" if repeated > str(located).count(" repeats ") else ""
+                lines.append(f"{'':<12}   {'':>5}   {located}{more}")
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),

@@ -75,6 +75,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "rows_loaded": ("Rows loaded", "Godkända rader"),
     "rows_rejected": ("Rows rejected", "Avvisade rader"),
     "rows_repeated": ("Rows repeating an earlier row", "Rader som upprepar en tidigare rad"),
+    "repeated_lines": ("Where rows repeat", "Var rader upprepas"),
     "exit_year": ("Exit year", "Avslutsår"),
     "enrol_year": ("Enrolment year", "Inskrivningsår"),
     # case-mix of the risk model (compare.riskadjust.DEFAULT_CASEMIX)

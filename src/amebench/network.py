@@ -83,7 +83,8 @@ class Network:
         Per input file: rows read, loaded and rejected (read = loaded + rejected), and
         the loaded rows equal in every column, as read, to an earlier loaded row
         (``rows_repeated``: kept, but worth a look; a payment line written twice
-        inflates the welfare sums).
+        inflates the welfare sums), the first three of them located in
+        ``repeated_lines`` ("line 41 repeats line 40, line 97 repeats line 12").
     as_of
         The extraction date: nothing after it is observed.
     name

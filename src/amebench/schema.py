@@ -318,6 +318,7 @@ RECONCILIATION = TableSpec(
         "rows_loaded": "Int64",
         "rows_rejected": "Int64",
         "rows_repeated": "Int64",  # loaded rows equal in every column, as read, to an earlier loaded row
+        "repeated_lines": STRING,  # the first three of them: "line 41 repeats line 40, line 97 repeats line 12"
     },
     required=("file", "rows_read", "rows_loaded", "rows_rejected"),
 )

@@ -53,7 +53,9 @@ def _quality(coh, ctx) -> Section:
         .reset_index()
         .sort_values(["unit", "table", "n"], ascending=[True, True, False])
     )
-    section = Section("quality", {"reconciliation": net.reconciliation, "rejects_by_reason": by_reason})
+    # the lines of repeated rows are for the data owner ("amebench validate"), not the network's report
+    reconciliation = net.reconciliation.drop(columns=["repeated_lines"], errors="ignore")
+    section = Section("quality", {"reconciliation": reconciliation, "rejects_by_reason": by_reason})
     loaded = set(net.episodes["unit"].astype(str).unique())
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for

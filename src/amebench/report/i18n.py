@@ -417,10 +417,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_repeated_rows": {
         "en": "Some loaded rows equal an earlier row of their file in every column as read ({files}). They are "
         "kept: the same sum may be paid twice in one month. If the export repeats rows, they inflate the welfare "
-        "sums; “amebench validate” counts them per file.",
+        "sums; “amebench validate” counts them per file and gives the lines of the first three.",
         "sv": "Några godkända rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
         "behålls: samma belopp kan betalas ut två gånger samma månad. Om uttaget upprepar rader blåser "
-        "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil.",
+        "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil och anger raderna för de tre första.",
     },
     "note_no_episodes": {
         "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "
