@@ -358,3 +358,28 @@ def test_validate_says_when_a_ledger_has_no_month_up_to_as_of():
                                     "censored)")
     assert lines[b + 1].strip() == ("the unit's ledger has no month up to the extraction date (every welfare window "
                                     "is censored)")
+
+
+def test_validate_says_a_units_ledger_months_once_under_its_last_payments_file():
+    # Diff review 2026-12-06 (L5): a unit with two payment files got its ledger's months under
+    # each, which read as each file's range. (No reader gives a unit two payment files today;
+    # the reconciliation of one is made here by hand.)
+    import dataclasses
+
+    import pandas as pd
+
+    import amebench
+    from amebench.cli import reconciliation_text
+
+    ep = pd.DataFrame({"unit": ["a"], "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": ["2024-01-01"]})
+    pay = pd.DataFrame({"unit": ["a", "a"], "person_id": ["p1", "p1"], "month": ["2024-03", "2024-07"],
+                        "amount_sek": 1.0})
+    network = amebench.Network.from_frames(episodes=ep, payments=pay, as_of="2025-01-01")
+    rec = network.reconciliation
+    second = rec.loc[rec["table"] == "payments"].assign(file="second.csv")
+    two = dataclasses.replace(network, reconciliation=pd.concat([rec, second], ignore_index=True))
+    lines = [x.strip() for x in reconciliation_text(two).splitlines()]
+    said = "the unit's ledger (all its payment files) covers 2024-03 to 2024-07 (a welfare window outside it is censored)"
+    assert lines.count(said) == 1 and lines[lines.index(said) - 1].split()[2] == "second.csv"
+    assert "the unit's ledger covers 2024-03 to 2024-07 (a welfare window outside it is censored)" in [
+        x.strip() for x in reconciliation_text(network).splitlines()]

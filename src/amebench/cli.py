@@ -227,6 +227,19 @@ def _ledger_months(network) -> dict:
     return {str(u): (f, t) for u, f, t in zip(cover["unit"], cover["ledger_from"], cover["ledger_to"], strict=True)}
 
 
+def _ledger_line(unit: str, ledgers: dict, payment_files: pd.DataFrame) -> list[str]:
+    """The months a unit's ledger covers, said once under its last payments file."""
+    files = " (all its payment files)" if payment_files.loc[unit, "size"] > 1 else ""
+    if unit in ledgers:
+        first, last = ledgers[unit]
+        return [f"{'':<12}   {'':>5}   the unit's ledger{files} covers {first:%Y-%m} to {last:%Y-%m} "
+                "(a welfare window outside it is censored)"]
+    if payment_files.loc[unit, "sum"]:  # rows, but none for a month up to as_of
+        return [f"{'':<12}   {'':>5}   the unit's ledger{files} has no month up to the extraction date "
+                "(every welfare window is censored)"]
+    return []
+
+
 def reconciliation_text(network) -> str:
     """Return the per-file reconciliation of ``network`` as text for a terminal."""
     rec = network.reconciliation
@@ -240,7 +253,12 @@ def reconciliation_text(network) -> str:
     by_unit = sorted(range(len(rec)), key=lambda i: (unit_order[str(rec["unit"].iloc[i])],
                                                       table_order.get(str(rec["table"].iloc[i]), 9)))
     ledgers = _ledger_months(network)
-    for row in rec.iloc[by_unit].itertuples(index=False):
+    # a unit's ledger (all its payment files together) is described under its last payments file
+    last_payments = {str(row.unit): i for i, row in enumerate(rec.iloc[by_unit].itertuples(index=False))
+                     if row.table == "payments"}
+    payment_files = rec.loc[rec["table"] == "payments"].groupby(rec["unit"].astype(str))["rows_loaded"].agg(
+        ["size", "sum"])
+    for i, row in enumerate(rec.iloc[by_unit].itertuples(index=False)):
         lines.append(
             f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
             f"{row.rows_read:>8} {row.rows_loaded:>8} {row.rows_rejected:>8}"
@@ -258,13 +276,8 @@ def reconciliation_text(network) -> str:
                 lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "
                              f"{'; '.join(f'{reason} ({count})' for reason, count in rest.items())} "
                              "(lines in the --rejects file)")
-        if row.table == "payments" and str(row.unit) in ledgers:
-            first, last = ledgers[str(row.unit)]
-            lines.append(f"{'':<12}   {'':>5}   the unit's ledger covers {first:%Y-%m} to {last:%Y-%m} "
-                         "(a welfare window outside it is censored)")
-        elif row.table == "payments" and row.rows_loaded:  # rows, but none for a month up to as_of
-            lines.append(f"{'':<12}   {'':>5}   the unit's ledger has no month up to the extraction date "
-                         "(every welfare window is censored)")
+        if last_payments.get(str(row.unit)) == i:
+            lines += _ledger_line(str(row.unit), ledgers, payment_files)
         repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
         if pd.notna(repeated) and repeated:
             why = " (kept: a ledger may pay one sum twice a month)" if row.table == "payments" else " (kept)"
