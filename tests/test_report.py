@@ -1482,3 +1482,17 @@ def test_the_methods_section_describes_the_variables_of_the_model(lang, prior, a
     assert f"({words[1]}, {words[4]}) —" in short
     assert 500 < len(full) - len(short) < 800  # only those parts went (605 characters in English)
     assert report_html.methods_html(lang, ("age_band",)).count(age) == 1
+
+
+def test_units_sharing_a_name_are_told_apart_by_their_ids(tmp_path):
+    # Tables and figures are drawn by name: two units named "AME" were one row of the
+    # exit-reason figure (their reasons added up) and two identical rows elsewhere.
+    import dataclasses
+
+    net = amebench.load_sample()
+    units = net.units.assign(name=net.units["name"].where(~net.units["unit"].isin(["jarfalla", "solna"]), "AME"))
+    path = _quiet_report(dataclasses.replace(net, units=units), tmp_path)
+    page = _text(path)
+    assert "AME (jarfalla)" in page and "AME (solna)" in page
+    assert re.search(r"\bAME\b(?! \()", page) is None  # never the bare shared name
+    assert "Södertälje" in page and "Södertälje (" not in page  # a name of its own stays as it is

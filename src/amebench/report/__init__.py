@@ -153,8 +153,14 @@ def _check_reportable(coh) -> None:
 
 
 def _unit_names(network) -> dict[str, str]:
+    """unit id -> the name shown; a name two units share gets each unit's id ("AME (jarfalla)"):
+    tables and figures are drawn by name, and the exit-reason figure added such units up."""
     units = network.units
-    return dict(zip(units["unit"].astype(str), units["name"].fillna(units["unit"]).astype(str)))
+    ids = units["unit"].astype(str)
+    names = units["name"].fillna(units["unit"]).astype(str)
+    shared = names.str.strip().str.casefold().duplicated(keep=False)
+    names = names.where(~shared, names + " (" + ids + ")")
+    return dict(zip(ids, names, strict=True))
 
 
 def _progress(enabled: bool):
