@@ -865,3 +865,14 @@ def test_a_date_column_of_which_no_cell_is_an_iso_date_is_an_error(table, column
     frames[table][column] = [cells[0], "2024-01-01"]  # one cell read: the other is a reject, as in an export
     net = Network.from_frames(**frames, as_of="2026-01-01")
     assert net.rejects["reason"].str.startswith("date").tolist() == [True]
+
+
+def test_columns_pandas_makes_of_an_index_need_no_warning(recwarn):
+    # reset_index() and a CSV round trip leave "index", "level_0", "Unnamed: 0": they are no
+    # canonical column under another name, so beside a lacking optional column they do not warn
+    episodes = _episodes().drop(columns=["gender"]).reset_index().reset_index().assign(**{"Unnamed: 0": 0})
+    assert {"index", "level_0", "Unnamed: 0"} <= set(episodes.columns)
+    Network.from_frames(episodes=episodes, as_of="2026-01-01")
+    assert not [w for w in recwarn if issubclass(w.category, ColumnWarning)]
+    with pytest.warns(ColumnWarning, match=r"\['kon'\] are not canonical"):  # another column still does
+        Network.from_frames(episodes=episodes.assign(kon="K"), as_of="2026-01-01")

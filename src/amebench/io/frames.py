@@ -14,6 +14,7 @@ position in the frame as its line; the reconciliation has a row per unit and fra
 from __future__ import annotations
 
 import datetime
+import re
 import warnings
 
 import numpy as np
@@ -239,12 +240,18 @@ _EITHER = {"person_id": "household_id", "household_id": "person_id",
            "measured_on": "days_after_exit", "days_after_exit": "measured_on"}
 
 
+#: Columns pandas makes of an index (reset_index, to_csv then read_csv): never a canonical
+#: column under another name, so they alone do not warn.
+_INDEX_LEFTOVER = re.compile(r"index|level_\d+|Unnamed: \d+")
+
+
 def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
     """A ColumnWarning when the frame has columns that are not canonical and lacks canonical
     ones: ``exit_date`` for ``exited_on`` rejected most rows (a reason without an exit),
     ``reason`` for ``exit_reason`` made every rate 0, without a word."""
     spec = schema.TABLES[table]
-    extra = list(dict.fromkeys(str(c) for c in frame.columns if c not in spec.columns))
+    extra = list(dict.fromkeys(str(c) for c in frame.columns
+                               if c not in spec.columns and not _INDEX_LEFTOVER.fullmatch(str(c))))
     lacking = [c for c in spec.columns if c not in frame.columns and _EITHER.get(c) not in frame.columns]
     if extra and lacking:
         shown = [redact_numbers(c, limit=40) for c in extra]
