@@ -75,14 +75,14 @@ def _profile_text() -> str:
 
 _MANIFEST = """[network]
 name = "Mall"
-as_of = {as_of}             # the date the exports were taken: nothing after it is observed
+as_of = {as_of}             # replace: the date the exports were taken (nothing after it is observed)
 # The pseudonymisation key: set AMEBENCH_KEY or AMEBENCH_KEY_FILE in the environment and keep
 # the key outside this folder; every unit of the network must use the same key.
 
 [[units]]
 unit = "enhet"
 name = "Enheten"
-municipality_code = "0000"
+municipality_code = "0000"  # replace: the municipality's four-digit code (SCB), e.g. "0123" Järfälla
 profile = "profiles/mall.toml"
 
 [units.files]
