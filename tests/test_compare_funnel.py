@@ -243,7 +243,8 @@ def test_ratio_limits_are_drawn_from_the_smallest_expected_count_under_one():
     # and is dense there; the limits at each point are the exact Poisson ones.
     table = pd.DataFrame({"unit": list("abc"), "observed": [0, 5, 30], "expected": [0.4, 4.0, 22.0]})
     limits = funnel(table, kind="ratio").limits
-    upper = limits[limits["level"] == 0.95].set_index("n")["upper"]
+    upper = limits[limits["level"] == 0.95].set_index("expected")["upper"]  # a ratio's size: expected
+    assert "n" not in limits.columns
     assert upper.index.min() == 0.4 and (upper.index < 1).sum() > 10
     for n in upper.index[upper.index < 1][::5]:
         assert upper[n] == pytest.approx(poisson_limit(0.975, n), rel=1e-12)
@@ -257,7 +258,7 @@ def test_ratio_funnel_with_a_target_other_than_one():
 
     table = pd.DataFrame({"unit": ["a", "b"], "observed": [40, 20], "expected": [20.0, 20.0]})
     result = funnel(table, target=2.0, kind="ratio")
-    row = result.limits[(result.limits["n"] == 20.0) & (result.limits["level"] == 0.95)].iloc[0]
+    row = result.limits[(result.limits["expected"] == 20.0) & (result.limits["level"] == 0.95)].iloc[0]
     for p, got in ((0.025, row["lower"]), (0.975, row["upper"])):
         r = stats.poisson.ppf(p, 40)
         alpha = (stats.poisson.cdf(r, 40) - p) / (stats.poisson.cdf(r, 40) - stats.poisson.cdf(r - 1, 40))

@@ -41,7 +41,8 @@ class FunnelResult:
         ``position`` (``above_998``, ``above_95``, ``within``, ``below_95``,
         ``below_998`` for the default levels), ``method``.
     limits
-        A grid for drawing: ``n`` (or expected), ``level``, ``lower``, ``upper``.
+        A grid for drawing: ``n`` (``expected`` for ratios: the table's size column),
+        ``level``, ``lower``, ``upper``.
     target, phi, tau2
         The target, the overdispersion factor and the between-unit variance (0
         without the additive option). ``phi`` is the estimate when overdispersion was
@@ -280,7 +281,9 @@ def funnel(
     frames = []
     for level in levels:
         lower, upper = bounds(level, grid)
-        frames.append(pd.DataFrame({"n": grid, "level": level, "ci_low": lower, "ci_high": upper}))
+        # the x axis: exits for proportions, expected counts for ratios (the table's own column)
+        frames.append(pd.DataFrame({"n" if kind == "proportion" else "expected": grid, "level": level,
+                                    "ci_low": lower, "ci_high": upper}))
     grid_table = pd.concat(frames, ignore_index=True).rename(columns={"ci_low": "lower", "ci_high": "upper"})
     return FunnelResult(
         table=tidy(out), limits=grid_table, target=theta, phi=phi, tau2=tau2,

@@ -64,8 +64,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     for style, level in zip(_LIMIT_STYLES * len(result.levels), sorted(result.levels)):
         grid = limits[limits["level"] == level]
         label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
-        ax.plot(grid["n"], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
-        ax.plot(grid["n"], grid["upper"], linestyle=style, color="#57606a", lw=1)
+        ax.plot(grid[size_col], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
+        ax.plot(grid[size_col], grid["upper"], linestyle=style, color="#57606a", lw=1)
     if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
         phi = f"{result.phi:.2f}".replace(".", "," if lang == "sv" else ".")
         widened = figure_text("widened_phi", lang, phi=phi) if result.tau2 == 0 else figure_text("widened", lang)
