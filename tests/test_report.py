@@ -1496,3 +1496,19 @@ def test_units_sharing_a_name_are_told_apart_by_their_ids(tmp_path):
     assert "AME (jarfalla)" in page and "AME (solna)" in page
     assert re.search(r"\bAME\b(?! \()", page) is None  # never the bare shared name
     assert "Södertälje" in page and "Södertälje (" not in page  # a name of its own stays as it is
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", ["exited to self-employed by a given time", "can no longer exit to self-employed",
+            "had left self-employed or stayed in it"]),
+    ("sv", ["avslutats till\neget företag efter en viss tid", "kan inte längre avslutas till eget företag",
+            "kvar i eget företag beräknas", "lämnat respektive stannat kvar i eget företag"])])
+def test_the_methods_section_names_the_reports_outcome(lang, said):
+    # it said "exited to work" and "the job or studies" whatever outcome the report counted
+    from amebench.report import html as report_html
+
+    page = report_html.methods_html(lang, outcome="self_employed")
+    assert "<!--" not in page and all(s in page for s in said)
+    assert "job or studies" not in page and "arbetet eller studierna" not in page
+    default = report_html.methods_html(lang)  # the report's default outcome
+    assert said[1].replace("self-employed", "work or studies").replace("eget företag", "arbete eller studier") in default

@@ -110,7 +110,7 @@ def benchmark_report(
     meta = meta[:1].upper() + meta[1:]  # "Exits from ..." when unnamed
     meta += " " + (t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1
                    else t["suppression_off"])
-    blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix)))
+    blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix, outcome)))
     page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
     path = out / REPORT_FILE
     atomic_write_bytes(path, page.encode("utf-8"))

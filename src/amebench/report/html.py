@@ -199,14 +199,15 @@ _CASEMIX_WORDS = {
 }
 
 
-def methods_html(lang: str, casemix: Sequence[str] = tuple(_CASEMIX_WORDS)) -> str:
-    """Return the plain-language methods section in ``lang``, describing the risk model with
-    the variables of ``casemix`` (a text about one variable, ``<!--name-->…<!--/name-->`` in the
-    template, only when the model has it)."""
+def methods_html(lang: str, casemix: Sequence[str] = tuple(_CASEMIX_WORDS), outcome: str = "work_or_studies") -> str:
+    """Return the plain-language methods section in ``lang``, for the report's ``outcome``,
+    describing the risk model with the variables of ``casemix`` (a text about one variable,
+    ``<!--name-->…<!--/name-->`` in the template, only when the model has it)."""
     page = resources.files("amebench.report").joinpath("templates", f"methods_{lang}.html").read_text(encoding="utf-8")
     for name in _CASEMIX_WORDS:
         keep = name in casemix
         page = re.sub(f"<!--{name}-->(.*?)<!--/{name}-->", r"\1" if keep else "", page, flags=re.DOTALL)
+    page = page.replace("<!--outcome-->", html.escape(code_label(outcome, lang)))
     return page.replace("<!--casemix-->", ", ".join(_CASEMIX_WORDS[c][lang] for c in casemix))
 
 
