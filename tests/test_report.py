@@ -1512,3 +1512,19 @@ def test_the_methods_section_names_the_reports_outcome(lang, said):
     assert "job or studies" not in page and "arbetet eller studierna" not in page
     default = report_html.methods_html(lang)  # the report's default outcome
     assert said[1].replace("self-employed", "work or studies").replace("eget företag", "arbete eller studier") in default
+
+
+def test_notes_name_ten_units_at_most(forty_unit_report):
+    # Review at national size (2026-12-06): a note of the funnel section named 272 units,
+    # 2,857 characters, and a figure caption 136 names drawn into its PNG. Ten are named,
+    # the rest counted.
+    page = (forty_unit_report / "report.html").read_text(encoding="utf-8")
+    texts = [_text(x) for x in re.findall(r"<p[^>]*>.*?</p>|<figcaption[^>]*>.*?</figcaption>", page, flags=re.S)]
+    names = ["Järfälla", "Nynäshamn", "Solna", "Sundbyberg", "Södertälje"]
+    counted = [x for x in texts if re.search(r"and \d+ more units", x)]
+    assert len(counted) >= 3  # the 40 units give several such notes
+    for sentence in [s for text in texts for s in re.split(r"(?<=\.) ", text)]:
+        assert len(re.findall(r"Unit \d+", sentence)) + sum(n in sentence for n in names) <= 10, sentence[:200]
+    # units in name order, numbers by value: Unit 6 … Unit 10, not Unit 10, Unit 11 … Unit 6
+    listed = [int(u) for u in re.findall(r"Unit (\d+)", counted[0])]
+    assert listed == sorted(listed)

@@ -22,7 +22,7 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..schema import outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
-from .wording import join_words, name_key
+from .wording import join_names, join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
 
@@ -265,7 +265,7 @@ def _warning_notes(caught, ctx) -> list[str]:
             column_label(w.message.column, ctx["lang"]) for w in caught
             if _casemix(w, "one_unit") and w.message.unit == unit)), ctx["lang"]) for unit in shown}
         units = [ctx["unit_names"].get(u, u) + (f" ({variables[u]})" if variables[u] else "") for u in shown]
-        notes.append(t["note_not_adjustable"].format(units=join_words(sorted(units, key=name_key), ctx["lang"])))
+        notes.append(t["note_not_adjustable"].format(units=join_names(sorted(units, key=name_key), ctx["lang"])))
     foreseen = [u for u in _units(caught, "predicted") if u not in ctx["left_out"]]
     if foreseen:
         notes.append(t["note_unit_predicted"].format(
@@ -342,7 +342,7 @@ def _left_out_names(ctx, units) -> list[str]:
 
 def _names(ctx, units) -> str:
     """``units``' names as a list in words of the report's language."""
-    return join_words(_left_out_names(ctx, units), ctx["lang"])
+    return join_names(_left_out_names(ctx, units), ctx["lang"])
 
 
 #: Sections in report order: (key, function).

@@ -88,6 +88,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Municipal programme jobs (exit reason “{programme}”, e.g. extratjänst) do not count.",
         "sv": "Kommunala anställningar som insats (avslutsorsak ”{programme}”, t.ex. extratjänst) räknas inte.",
     },
+    "more_units": {"en": "{n} more units", "sv": "{n} enheter till"},
+    "more_items": {"en": "{n} more", "sv": "{n} till"},
     "word_and": {"en": "and", "sv": "och"},
     "word_or": {"en": "or", "sv": "eller"},
     "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
@@ -357,7 +359,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "fig_left_out": {
         "en": "Not shown: {units}, whose counts are hidden by disclosure control (too small to publish, "
-        "or they would give another small count back).",
+        "or they would reveal another small count).",
         "sv": "Visas inte: {units}, vars antal döljs av röjandekontrollen (för små för att publiceras, "
         "eller för att de annars skulle röja ett annat litet antal).",
     },

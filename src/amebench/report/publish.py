@@ -23,7 +23,7 @@ from ..schema import EXIT_REASONS, outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .wording import casemix_notes, join_words, left_out_note, name_key, outcome_definition, quarter_definition
+from .wording import casemix_notes, join_names, left_out_note, name_key, outcome_definition, quarter_definition
 
 __all__ = ["hidden_units", "publish"]
 
@@ -315,11 +315,11 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
         # survey, say): the figure cannot draw them, the table says why
         empty = shown[column].isna().to_numpy() & ~hidden & (shown["unit"].astype(str) != "network").to_numpy()
         if empty.any():
-            notes.append(t["fig_no_estimate"].format(units=join_words(list(shown.loc[empty, "unit"].astype(str)),
+            notes.append(t["fig_no_estimate"].format(units=join_names(list(shown.loc[empty, "unit"].astype(str)),
                                                                       lang)))
         unreasoned = [u for u in section.objects.get("no_reasons", ()) if u not in set(shown["unit"].astype(str))]
         if unreasoned:
-            notes.append(t["fig_no_reasons"].format(units=join_words(unreasoned, lang)))
+            notes.append(t["fig_no_reasons"].format(units=join_names(unreasoned, lang)))
         return " ".join(notes)
 
     group = code_label(outcome, lang)

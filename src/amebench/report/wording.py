@@ -5,6 +5,8 @@ Each function returns plain text in ``lang`` (``"en"`` or ``"sv"``); the caller 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..compare.ranks import quarter_size
@@ -17,6 +19,19 @@ __all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_perio
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
+
+
+#: Units a note names at most; the others are counted ("and 262 more units").
+NAMED_UNITS = 10
+
+
+def join_names(names, lang: str) -> str:
+    """Return units' names as :func:`join_words` does, the first :data:`NAMED_UNITS` of them
+    and a count of the rest: a note about 272 of 290 units named all 272."""
+    names = list(names)
+    if len(names) <= NAMED_UNITS:
+        return join_words(names, lang)
+    return join_words([*names[:NAMED_UNITS], texts(lang)["more_units"].format(n=len(names) - NAMED_UNITS)], lang)
 
 
 def join_words(words, lang: str, *, last: str = "and") -> str:
@@ -60,9 +75,11 @@ def quarter_definition(k: int, lang: str) -> str:
 _SWEDISH_ORDER = str.maketrans({"å": "z\U0010fffd1", "ä": "z\U0010fffd2", "ö": "z\U0010fffd3"})
 
 
-def name_key(name: str) -> str:
-    """Sort key of a unit's name in Swedish alphabetical order (Solna, Sundbyberg, Södertälje; Å, Ä, Ö last)."""
-    return str(name).casefold().translate(_SWEDISH_ORDER)
+def name_key(name: str) -> tuple:
+    """Sort key of a unit's name in Swedish alphabetical order (Solna, Sundbyberg, Södertälje; Å, Ä, Ö last),
+    numbers by value (Enhet 2 before Enhet 10)."""
+    parts = re.split(r"(\d+)", str(name).casefold().translate(_SWEDISH_ORDER))
+    return tuple((1, int(p), "") if i % 2 else (0, 0, p) for i, p in enumerate(parts))
 
 
 def exit_period(coh, lang: str) -> str:
@@ -83,7 +100,7 @@ def exit_period(coh, lang: str) -> str:
 
 def left_out_note(units, lang: str) -> str:
     """Say which units a figure leaves out because disclosure control hid their numbers."""
-    return texts(lang)["fig_left_out"].format(units=join_words(units, lang))
+    return texts(lang)["fig_left_out"].format(units=join_names(units, lang))
 
 
 def casemix_notes(found, *, min_cell: int, lang: str, unit_names=None) -> list[str]:
@@ -101,6 +118,8 @@ def casemix_notes(found, *, min_cell: int, lang: str, unit_names=None) -> list[s
     if named:
         items = [t["casemix_item"].format(variable=column_label(column, lang), level=code_label(level, lang),
                                           unit=names.get(unit, unit)) for unit, column, level, _ in named]
+        if len(items) > NAMED_UNITS:  # one per unit and level: at national size, hundreds
+            items = [*items[:NAMED_UNITS], t["more_items"].format(n=len(items) - NAMED_UNITS)]
         notes.append(t["note_casemix"].format(items="; ".join(items)))
     if unnamed:
         variables = list(dict.fromkeys(column_label(c, lang) if c else t["casemix_some_variable"]
