@@ -1528,3 +1528,35 @@ def test_notes_name_ten_units_at_most(forty_unit_report):
     # units in name order, numbers by value: Unit 6 … Unit 10, not Unit 10, Unit 11 … Unit 6
     listed = [int(u) for u in re.findall(r"Unit (\d+)", counted[0])]
     assert listed == sorted(listed)
+
+
+def test_a_table_of_many_units_is_shown_whole_in_a_box_of_its_own():
+    # Review at national size: every table was cut at 40 rows in name order, so a reader of a
+    # 290-unit report saw the same 40 units everywhere. Up to MAX_ROWS rows are on the page,
+    # more than TALL_ROWS of them in a scrolling box with the header fixed.
+    from amebench.report.html import MAX_ROWS, TALL_ROWS, format_table
+
+    frame = pd.DataFrame({"unit": [f"u{i}" for i in range(290)], "n": range(290)})
+    page = format_table(frame, percent=False, lang="en")
+    assert page.count("<tr>") == 1 + 290 and "CSV" not in page
+    assert page.startswith("<div class='scroll tall'>")
+    short = format_table(frame.head(TALL_ROWS), percent=False, lang="en")
+    assert short.startswith("<div class='scroll'>") and short.count("<tr>") == 1 + TALL_ROWS
+    assert MAX_ROWS >= 290 * 4  # durations: four rows a unit
+
+
+def test_pairs_beyond_the_page_show_each_unit_against_the_rest_first():
+    # 42,195 rows at 290 units: in name order the page held one unit's pairs and nothing else.
+    from amebench.report.html import MAX_ROWS
+    from amebench.report.publish import _page_order
+
+    pairs = MAX_ROWS + 10
+    table = pd.DataFrame({
+        "comparison": ["pair"] * pairs + ["unit vs rest"] * 3,
+        "unit_a": [f"a{i}" for i in range(pairs)] + ["x", "y", "z"],
+        "p_adjusted": [0.5] * (pairs - 2) + [0.01, np.nan] + [0.9, 0.01, np.nan],
+    })
+    page = _page_order("pairwise", table)
+    assert page["unit_a"].head(4).tolist() == ["x", "y", "z", f"a{pairs - 2}"]  # rest first, then p < 0.05
+    assert sorted(page.index) == list(table.index)  # every row, once
+    assert _page_order("pairwise", table.tail(20)).equals(table.tail(20))  # fits the page: as it is

@@ -24,7 +24,7 @@ h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid 
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .6em;border-bottom:1px solid #e1e4e8;text-align:left}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-nav ol{columns:2}.scroll{overflow-x:auto}
+nav ol{columns:2}.scroll{overflow-x:auto}.tall{max-height:36em;overflow-y:auto}.tall th{position:sticky;top:0}
 """
 
 #: Columns shown as percentages when a table holds proportions.
@@ -47,8 +47,11 @@ _POINTS_UNIT = {"en": "pp", "sv": "p.e."}
 _CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
 
 
-#: Rows of a table shown on the page; the rest are in its CSV file.
-MAX_ROWS = 40
+#: Rows of a table shown on the page; the rest are in its CSV file (pairs of 290 units: 42,195).
+MAX_ROWS = 1500
+#: A table longer than this scrolls in a box of its own, its header fixed (a table per unit
+#: of a national network has 290 rows; cut at 40 in name order, it showed the same few units).
+TALL_ROWS = 40
 
 
 def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = MAX_ROWS,
@@ -100,7 +103,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         rows.append("<tr>" + "".join(f"<td{numeric[c]}>{cells[c][i]}</td>" for c in shown.columns) + "</tr>")
     more_text = texts(lang)["more_rows"].format(k=len(frame) - max_rows)
     more = f"<p class='meta'>{more_text}</p>" if len(frame) > max_rows else ""
-    return (f"<div class='scroll'><table><thead><tr>{head}</tr></thead>"
+    box = "scroll tall" if len(shown) > TALL_ROWS else "scroll"
+    return (f"<div class='{box}'><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>{caption}{more}")
 
 

@@ -368,6 +368,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Every month of every unit is in {file} (hidden cells are empty).",
         "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",
     },
+    "pairwise_page_order": {
+        "en": "On this page: each unit against the rest of the network first, then the pairs whose adjusted "
+        "p-value is below 0.05, then the others as far as the page goes.",
+        "sv": "På denna sida: först varje enhet mot resten av nätverket, sedan de par vars justerade p-värde är "
+        "under 0,05, sedan de övriga så långt sidan räcker.",
+    },
     "more_rows": {
         "en": "{k} more rows in the CSV file.",
         "sv": "Ytterligare {k} rader finns i CSV-filen.",

@@ -102,7 +102,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             write_table(shown, tables_dir, name)
-            published[name] = _with_names(shown, unit_names or {})
+            published[name] = _page_order(name, _with_names(shown, unit_names or {}))
             hidden_cells[name] = shown.isna() & ~table.isna()
             hidden_total += _rows_shown_hidden(name, published[name], hidden_cells[name])
         inner = []
@@ -145,6 +145,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))
+            if name == "pairwise" and len(shown) > _html.MAX_ROWS:  # _page_order
+                inner.append(f"<p class='meta'>{_html.html.escape(t['pairwise_page_order'])}</p>")
             if name == "ranks":  # the units ranked: those whose counts are published
                 inner.append(f"<p class='meta'>"
                              f"{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
@@ -160,6 +162,17 @@ def _rows_shown_hidden(name: str, shown: pd.DataFrame, hidden: pd.DataFrame) -> 
     if name == "exit_reasons":  # one row per unit on the page
         return int(hidden.any(axis=1).groupby(shown["unit"].astype(str)).any().sum())
     return int(hidden.loc[shown.index[:_html.MAX_ROWS]].any(axis=1).sum())
+
+
+def _page_order(name: str, shown: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the order the page shows them. Pairs longer than the page: each unit against the
+    rest of the network first, then the pairs that differ after adjustment, then the others
+    (in name order, the page showed one unit's pairs with every other and nothing more)."""
+    if name != "pairwise" or len(shown) <= _html.MAX_ROWS:
+        return shown
+    rest = shown["comparison"].astype(str).eq("unit vs rest").to_numpy()
+    differ = (pd.to_numeric(shown["p_adjusted"], errors="coerce") < 0.05).fillna(False).to_numpy()
+    return shown.iloc[np.argsort(np.where(rest, 0, np.where(differ, 1, 2)), kind="stable")]
 
 
 def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
