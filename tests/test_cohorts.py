@@ -81,6 +81,15 @@ def test_enrolled_and_units_select(net):
     assert amebench.cohort(net, units="b").units == ("b",)
 
 
+def test_an_unknown_unit_is_matched_to_a_known_one():
+    # Review at national size: a misspelt unit got a list of all 290 ids and no suggestion
+    net = amebench.load_sample()
+    with pytest.raises(AmebenchError) as caught:
+        amebench.cohort(net, units=["jarfala"])
+    assert str(caught.value) == ("unknown unit(s) ['jarfala'] (did you mean ['jarfalla']?); the network has 5 units: "
+                                 "['jarfalla', 'nynashamn', 'sodertalje', 'solna', 'sundbyberg']")
+
+
 @pytest.mark.parametrize("units", [180, ["b", 180]])
 def test_units_not_text_is_a_clear_error(net, units):
     given = "180 (int)"  # was tuple(180): a bare TypeError

@@ -305,3 +305,21 @@ def test_a_ratio_funnel_of_a_unit_risk_adjusted_could_not_adjust_says_so():
     with pytest.raises(AmebenchError, match=r"units \['b'\] have no expected count .*dropna"):
         funnel(table, kind="ratio")
     assert list(funnel(table.dropna(subset=["expected"]), kind="ratio").table["unit"]) == ["a", "c"]
+
+
+def test_a_risk_adjusted_table_without_kind_ratio_is_told_to_use_it():
+    # Review at national size: funnel(adjusted.table) said "missing ['events']", funnel(adjusted)
+    # "needs a DataFrame"; neither said kind='ratio'
+    import warnings
+
+    import amebench
+    from amebench import compare
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        adjusted = compare.risk_adjusted(amebench.cohort(amebench.load_sample()))
+    with pytest.raises(AmebenchError, match=r"needs kind='ratio' \(compare\.funnel\(table, kind='ratio'\)\)"):
+        funnel(adjusted.table)
+    with pytest.raises(AmebenchError, match=r"not a RiskAdjustedResult: pass its \.table, kind='ratio'"):
+        funnel(adjusted)
+    assert funnel(adjusted.table, kind="ratio").kind == "ratio"  # as the messages say

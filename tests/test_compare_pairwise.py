@@ -202,13 +202,27 @@ def test_a_table_whose_estimate_is_not_events_over_n_is_refused_with_its_denomin
     with pytest.raises(AmebenchError) as caught:
         function(table)
     assert str(caught.value) == (
-        f"{compare_with} compares events / n, but the table's estimate is not events / n for units "
-        f"{sorted(table['unit'])}; its estimate is events / {denominator}: compare "
+        f"{compare_with} compares events / n, but the table's estimate is not events / n for every unit; "
+        f"its estimate is events / {denominator}: compare "
         f"table.assign(n=table['{denominator}']) without the units whose {denominator} is 0 or missing")
     fixed = table[table[denominator] > 0].assign(n=lambda t: t[denominator])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         function(fixed)  # as the message says: no error
+
+
+def test_a_message_about_many_units_names_ten():
+    # Review at national size: 286 unit ids made a 2,844-character message, its fix at the end
+    table = pd.DataFrame({"unit": [f"u{i:03d}" for i in range(30)], "n": 100, "events": 40, "estimate": 0.4,
+                          "respondents": 80})
+    table.loc[5:, "estimate"] = 0.5  # 25 of 30 units off
+    from amebench import compare
+
+    with pytest.raises(AmebenchError) as caught:
+        compare.pairwise(table)
+    said = str(caught.value)
+    assert "for units ['u005', 'u006', 'u007', 'u008', 'u009', 'u010', 'u011', 'u012', 'u013', 'u014'] and 15 more;" \
+        in said and "u015" not in said
 
 
 def test_other_estimates_are_not_looked_at_but_one_beside_a_denominator_column_is():
@@ -225,7 +239,7 @@ def test_other_estimates_are_not_looked_at_but_one_beside_a_denominator_column_i
         pd.testing.assert_frame_equal(rank_intervals(derived), expected)
         assert len(funnel(derived).table) == 3
     # beside eligible (or respondents), an estimate that is not events / n is refused
-    with pytest.raises(AmebenchError, match=r"for units \['a', 'b', 'c'\]; give n as the estimate's denominator, "
+    with pytest.raises(AmebenchError, match=r"for every unit; give n as the estimate's denominator, "
                                             r"or drop the estimate column if it is another quantity"):
         pairwise(table.assign(eligible=[600, 200, 900], estimate=[38.1, 31.1, 32.5]))
     with pytest.raises(AmebenchError, match=r"for units \['b'\]"):  # a missing estimate is not events / n either

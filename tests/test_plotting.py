@@ -624,3 +624,25 @@ def test_exit_reasons_hidden_by_disclosure_are_drawn_as_their_part_of_the_publis
     plotting.exit_reason_plot(table, ax=ax, exits=pd.Series({"u00": None, "u01": 40}))
     assert [t.get_text() for t in ax.get_yticklabels()] == ["u00*", "u01"]
     plt.close(fig)
+
+
+def test_a_caterpillar_of_several_quantities_or_rows_per_unit_is_refused():
+    # Review at national size: a durations table (median days and three shares per unit) was
+    # drawn as "1160 units, one row each" on one axis
+    import warnings
+
+    import amebench
+    from amebench import metrics
+    from amebench.exceptions import AmebenchError
+    from amebench.plotting import caterpillar_plot
+
+    coh = amebench.cohort(amebench.load_sample())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        durations = metrics.durations(coh)
+        rates = metrics.outcome_rate(coh, by=("unit", "gender"))
+    with pytest.raises(AmebenchError, match=r"draws one quantity; the table has \['cif_work', 'median_days'\]"):
+        caterpillar_plot(durations)
+    caterpillar_plot(durations[durations["quantity"] == "median_days"])  # as the message says
+    with pytest.raises(AmebenchError, match=r"one row per unit; the table has several for \['jarfalla', "):
+        caterpillar_plot(rates)

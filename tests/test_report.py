@@ -1560,3 +1560,16 @@ def test_pairs_beyond_the_page_show_each_unit_against_the_rest_first():
     assert page["unit_a"].head(4).tolist() == ["x", "y", "z", f"a{pairs - 2}"]  # rest first, then p < 0.05
     assert sorted(page.index) == list(table.index)  # every row, once
     assert _page_order("pairwise", table.tail(20)).equals(table.tail(20))  # fits the page: as it is
+
+
+def test_empty_quality_tables_say_why(tmp_path):
+    # Review at national size: a network loaded from a saved copy without file counts, and a
+    # network without rejected rows, got "nothing to count by the extraction date" under both
+    import dataclasses
+
+    net = amebench.load_sample()
+    bare = dataclasses.replace(net, reconciliation=net.reconciliation.iloc[:0], rejects=net.rejects.iloc[:0])
+    page = _text(_quiet_report(bare, tmp_path))
+    assert "The network was loaded from a saved copy that holds no counts of the files it was read from" in page
+    assert "No row was rejected." in page
+    assert "nothing to count by the extraction date" not in page

@@ -325,10 +325,11 @@ def _benchmark(args) -> int:
     as_of = _as_of(args.as_of) if args.as_of else None
     network = _read(args.path)
     if not args.quiet:
+        hint = (f" (`amebench validate {args.path} --rejects rejects.csv` writes them out)"
+                if len(network.rejects) else "")
         print(
             f"[amebench] read {args.path}: {len(network.units)} units, {len(network.episodes):,} episodes, "
-            f"{len(network.rejects):,} rows rejected "
-            f"(`amebench validate {args.path} --rejects rejects.csv` writes them out)",
+            f"{len(network.rejects):,} rows rejected{hint}",
             file=sys.stderr, flush=True,
         )
     path = benchmark_report(

@@ -26,6 +26,15 @@ __all__ = [
 ]
 
 
+def listed(values, limit: int = 10) -> str:
+    """``values`` for a message: the first ``limit`` as a list, the rest counted
+    (``['u1', 'u2'] and 288 more``). A message naming 290 units ran to 2,800 characters,
+    with what to do at its end."""
+    values = list(values)
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return f"{values[:limit]}{more}"
+
+
 class AmebenchError(ValueError):
     """Base class of every error amebench raises on bad input or bad options.
 

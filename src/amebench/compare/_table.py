@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, listed
 from ..results import check_conf_level
 
 __all__ = ["check_counts", "check_level"]
@@ -38,7 +38,7 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     out = table[["unit", "n", "events"]].copy()
     if out["unit"].duplicated().any():
         dup = sorted(out.loc[out["unit"].duplicated(), "unit"].astype(str).unique())
-        raise AmebenchError(f"{what}: units {dup} appear more than once; give one row per unit")
+        raise AmebenchError(f"{what}: units {listed(dup)} appear more than once; give one row per unit")
     n = pd.to_numeric(out["n"], errors="coerce")
     events = pd.to_numeric(out["events"], errors="coerce")
     if "estimate" in table.columns and any(column in table.columns for column in _DENOMINATORS):
@@ -47,7 +47,7 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     if bad.any():
         units = out.loc[bad, "unit"].astype(str).tolist()
         raise AmebenchError(
-            f"{what}: units {units} need whole numbers with n > 0 and 0 <= events <= n"
+            f"{what}: units {listed(units)} need whole numbers with n > 0 and 0 <= events <= n"
         )
     out["n"] = n.astype("int64")
     out["events"] = events.astype("int64")
@@ -77,9 +77,8 @@ def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: 
                 fix = (f"its estimate is events / {column}: compare table.assign(n=table[{column!r}]) without the "
                        f"units whose {column} is 0 or missing")
                 break
-    raise AmebenchError(
-        f"{what} compares events / n, but the table's estimate is not events / n for units {units}; {fix}"
-    )
+    which = "every unit" if off.sum() == (n > 0).sum() else f"units {listed(units)}"
+    raise AmebenchError(f"{what} compares events / n, but the table's estimate is not events / n for {which}; {fix}")
 
 
 #: A level strictly between 0 and 1, as a float (the metrics' check and wording).

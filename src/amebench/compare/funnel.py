@@ -189,6 +189,13 @@ def funnel(
     levels = tuple(sorted(check_level(level, "level") for level in levels))
     if not levels:
         raise AmebenchError("levels must hold at least one level, e.g. (0.95, 0.998)")
+    if not isinstance(table, pd.DataFrame) and isinstance(getattr(table, "table", None), pd.DataFrame):
+        raise AmebenchError(f"funnel needs a table, not a {type(table).__name__}: pass its .table"
+                            + (", kind='ratio'" if {"observed", "expected"} <= set(table.table.columns) else ""))
+    if kind == "proportion" and isinstance(table, pd.DataFrame) and "events" not in table.columns \
+            and {"observed", "expected"} <= set(table.columns):
+        raise AmebenchError("funnel of observed against expected counts needs kind='ratio' "
+                            "(compare.funnel(table, kind='ratio')); kind='proportion' needs columns unit, n, events")
     if kind == "proportion":
         data = check_counts(table, what="funnel")
         size = data["n"].to_numpy(dtype="float64")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..compare._table import _DENOMINATORS as DENOMINATORS
+from ..exceptions import AmebenchError, listed
 from ..labels import code_label, column_label, figure_text
 from ._axes import NAMED_ROWS, POINT, axes_of, is_proportion, localise, number_axis, percent_axis, row_limits
 
@@ -131,8 +132,15 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     data = table.dropna(subset=["estimate"])
     if "group" in data.columns:
         data = data[data["group"].astype(str) == "participants"]
+    if "quantity" in data.columns and data["quantity"].nunique() > 1:  # durations: days and shares
+        raise AmebenchError(f"caterpillar_plot draws one quantity; the table has {sorted(data['quantity'].unique())}: "
+                            "draw table[table['quantity'] == ...]")
     reference = data[data[label].astype(str) == "network"]
     data = data[data[label].astype(str) != "network"].sort_values("estimate")
+    if data[label].duplicated().any():  # one row per unit: a table by unit and more would mix rows
+        raise AmebenchError(f"caterpillar_plot draws one row per {label}; the table has several for "
+                            f"{listed(sorted(data.loc[data[label].duplicated(), label].astype(str).unique()))}: "
+                            f"select one row per {label}, or give label= a column that tells them apart")
     rows = _rows(data, label)
     rows["name"] = [code_label(v, lang) for v in rows["name"]]
     line = float(reference["estimate"].iloc[0]) if len(reference) else None

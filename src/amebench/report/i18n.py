@@ -269,6 +269,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "empty_table": {"en": "No rows: nothing to count by the extraction date.",
                     "sv": "Inga rader: inget att räkna vid uttagsdatumet."},
+    "empty_no_files": {"en": "The network was loaded from a saved copy that holds no counts of the files it was "
+                       "read from: there is nothing to reconcile here.",
+                       "sv": "Nätverket lästes från en sparad kopia utan antal rader för filerna det lästes in "
+                       "från: här finns inget att stämma av."},
+    "empty_no_rejects": {"en": "No row was rejected.", "sv": "Ingen rad avvisades."},
     "empty_no_exits": {"en": "No enrolment had ended by the extraction date.",
                        "sv": "Ingen inskrivning hade avslutats vid uttagsdatumet."},
     "empty_no_outcome": {"en": "No enrolment had ended with an exit to {outcome} by the extraction date.",

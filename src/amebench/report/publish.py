@@ -62,7 +62,8 @@ _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": (
            "calibration": ()}
 
 #: Why a table has no rows (texts' key); any other empty table: "empty_table".
-_EMPTY = {"exit_reasons": "empty_no_exits", "outcome_rates": "empty_no_exits", "reentry_365": "empty_no_exits",
+_EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rejects",
+          "exit_reasons": "empty_no_exits", "outcome_rates": "empty_no_exits", "reentry_365": "empty_no_exits",
           "retention_90": "empty_no_outcome"}
 
 #: Tables that publish a unit's exits or outcome count again (as n, events, observed, the
