@@ -433,7 +433,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sums; “amebench validate” counts them per file and gives the lines of the first three.",
         "sv": "Några godkända rader är lika med en tidigare rad i sin fil i varje inläst kolumn ({files}). De "
         "behålls: samma belopp kan betalas ut två gånger samma månad. Om uttaget upprepar rader blåser "
-        "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil och anger raderna för de tre första.",
+        "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil och anger raderna för de "
+        "tre första.",
     },
     "note_no_episodes": {
         "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "
