@@ -221,6 +221,26 @@ def _hidden_total(out, table, column="events"):
     return int(table.loc[table["unit"] == "network", column].item() - units[column].sum())
 
 
+def test_hidden_counts_known_to_be_at_least_one_are_not_pinned_small():
+    # Disclosure review 2026-12-06 (F3): a file's 5 rejected rows, published, were its reasons
+    # 4 and 1, both hidden. A reason has a row only when it occurred, so each was known to be
+    # 1 … 4. With positive=True, k hidden counts adding up to S must leave S - (k - 1) >= min_cell.
+    table = pd.DataFrame({"file": "f", "reason": ["a", "b", "c"], "n": [4, 1, 7]})
+    out, _ = suppress(table, min_cell=5, keep=("file", "reason"), groups=("file",), positive=True)
+    assert out["n"].isna().all()  # 12 over three: each 1 … 10
+    out, _ = suppress(table, min_cell=5, keep=("file", "reason"), groups=("file",))
+    assert out["n"].isna().tolist() == [True, True, False]  # a priori 0 or more: 5 is each 0 … 5
+
+
+@given(st.lists(st.integers(1, 12), min_size=2, max_size=8), st.integers(2, 10))
+def test_positive_counts_hidden_in_a_group_are_never_pinned_small(counts, min_cell):
+    table = pd.DataFrame({"g": "x", "n": counts})
+    out, _ = suppress(table, min_cell=min_cell, keep=("g",), groups=("g",), positive=True)
+    hidden = table["n"][out["n"].isna()]
+    if 0 < len(hidden) < len(table):  # all hidden: the group's total decides, where it is published
+        assert hidden.sum() - (len(hidden) - 1) >= min_cell
+
+
 def test_a_zero_complement_protects_nothing_so_a_nonzero_one_is_hidden():
     # a: 3 events (hidden). The smallest other unit, b, has 0 events: hiding it would leave
     # network - visible = 3 + 0 = 3, a's count (b's 0 is shown elsewhere in a report).

@@ -1573,3 +1573,65 @@ def test_empty_quality_tables_say_why(tmp_path):
     assert "The network was loaded from a saved copy that holds no counts of the files it was read from" in page
     assert "No row was rejected." in page
     assert "nothing to count by the extraction date" not in page
+
+
+def _small_unit(unit: str, episodes: int, seed: int = 0):
+    """The sample with ``unit`` cut to a few of its episodes, read as frames (a reconciliation of its own)."""
+    net = amebench.load_sample()
+    ep = net.episodes
+    kept = pd.concat([ep[ep["unit"] != unit], ep[ep["unit"] == unit].sample(n=episodes, random_state=seed)])
+    kept = kept.sort_index().reset_index(drop=True)
+    ids = set(zip(kept["unit"], kept["episode_id"]))
+    followups = net.followups[[(u, e) in ids for u, e in zip(net.followups["unit"], net.followups["episode_id"])]]
+    return amebench.Network.from_frames(episodes=kept, units=net.units, followups=followups.reset_index(drop=True),
+                                        payments=net.payments, as_of=net.as_of, name="small")
+
+
+def test_rows_loaded_never_give_a_units_open_episodes_back(tmp_path):
+    # Disclosure review 2026-12-06 (F1): Nynäshamn cut to 20 episodes: the reconciliation's 20
+    # rows loaded minus the rates table's 18 exits gave its 2 open episodes, hidden as small in
+    # durations (censored) and flows (the last stock). The episodes file's row is hidden now.
+    _quiet_report(_small_unit("nynashamn", 20), tmp_path)
+    rates = pd.read_csv(tmp_path / "tables" / "outcome_rates.csv").set_index("unit")
+    rec = pd.read_csv(tmp_path / "tables" / "reconciliation.csv")
+    episodes = rec[rec["table"] == "episodes"].set_index("unit")
+    assert rates.loc["nynashamn", "n"] == 18 and pd.isna(episodes.loc["nynashamn", "rows_loaded"])
+    gap = (episodes["rows_loaded"] - rates["n"].reindex(episodes.index)).dropna()
+    assert len(gap) == 4 and not ((gap > 0) & (gap < 5)).any()
+
+
+def test_the_reentry_count_never_gives_a_units_repeated_exits_back(tmp_path):
+    # Disclosure review 2026-12-06 (F4): at min_cell 40, Sundbyberg's 436 exits minus the 399
+    # people of its re-entry row gave 37 exits by people who left it before
+    _quiet_report(amebench.load_sample(), tmp_path, min_cell=40)
+    rates = pd.read_csv(tmp_path / "tables" / "outcome_rates.csv").set_index("unit")
+    reentry = pd.read_csv(tmp_path / "tables" / "reentry_365.csv").set_index("unit")
+    assert pd.isna(reentry.loc["sundbyberg", "n"])
+    gap = (rates["n"].reindex(reentry.index) - reentry["n"]).dropna()
+    assert len(gap) >= 3 and not ((gap > 0) & (gap < 40)).any()
+
+
+def test_hidden_exit_reasons_are_never_pinned_to_small_counts(tmp_path):
+    # Disclosure review 2026-12-06 (F2): Nynäshamn cut to 20 episodes (seed 2) had its five
+    # other reasons hidden, adding up to exits minus outcome count, 7; a reason without exits
+    # had no row (the page showed 0), so each hidden one was known to be 1 … 3. Every reason of
+    # a unit now has a row, and hidden counts adding up to S over k of them leave S - (k - 1)
+    # at min_cell or more, hiding zeros too where no other count is left.
+    from amebench.schema import EXIT_REASONS, outcome_reasons
+
+    network = _small_unit("nynashamn", 20, seed=2)
+    _quiet_report(network, tmp_path)
+    shown = pd.read_csv(tmp_path / "tables" / "exit_reasons.csv")
+    assert len(shown) == 5 * len(EXIT_REASONS)
+    exited = network.episodes.dropna(subset=["exited_on"])
+    true = exited.groupby(["unit", "exit_reason"], observed=True).size()
+    shown["true"] = [true.get((u, r), 0) for u, r in zip(shown["unit"], shown["exit_reason"])]
+    inside = shown["exit_reason"].isin(outcome_reasons("work_or_studies"))
+    for unit, rows in shown.groupby("unit"):
+        for part in (inside, ~inside, inside | ~inside):
+            members = rows[part.loc[rows.index]]
+            hidden = members.loc[members["n"].isna(), "true"]
+            if len(hidden) and len(hidden) < len(members):
+                assert hidden.sum() - ((hidden > 0).sum() - 1) >= 5, (unit, hidden.tolist())
+            elif len(hidden):  # all hidden: zeros among them, or the sum itself is what is published
+                assert (hidden == 0).any() or hidden.sum() - (len(hidden) - 1) >= 5, (unit, hidden.tolist())

@@ -19,7 +19,7 @@ from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitRea
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
-from ..schema import outcome_reasons
+from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_names, join_words, name_key
@@ -72,9 +72,13 @@ def _flow(coh, ctx) -> Section:
     monthly = metrics.flows(coh, by=("unit",))  # the cohort: up to the report's as_of
     episodes = coh.episodes
     exited = episodes.loc[episodes["exited_on"].notna(), ["unit", "exit_reason"]]  # not every column copied
-    reasons = (
-        exited.groupby(["unit", "exit_reason"], observed=True).size().rename("n").reset_index()
-    )
+    counts = exited.groupby(["unit", "exit_reason"], observed=True).size()
+    # every reason of each unit with exits, 0 where none: a reason with a row only when it occurred
+    # would tell a reader that each hidden count is at least 1 (pinned small beside a published total)
+    units = counts.index.get_level_values("unit").unique()
+    grid = pd.MultiIndex.from_product([units, EXIT_REASONS], names=["unit", "exit_reason"])
+    reasons = counts.reindex(grid, fill_value=0).rename("n").reset_index()
+    reasons["exit_reason"] = pd.Categorical(reasons["exit_reason"], categories=EXIT_REASONS)
     return Section("flow", {"flows": monthly, "exit_reasons": reasons})
 
 

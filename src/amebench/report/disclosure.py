@@ -94,6 +94,7 @@ def suppress(
     hide: np.ndarray | None = None,
     cumulative: tuple[Sequence[str], str, str] | None = None,
     cumulative_totals: Mapping[tuple, float] | None = None,
+    positive: bool = False,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
 
@@ -137,6 +138,11 @@ def suppress(
         by the group's key (a tuple of its group columns' values as text). The rows of a
         group are hidden from the last while the total differs from the last shown by
         1 … ``min_cell`` − 1.
+
+    positive
+        Every row's count is at least 1 and a reader knows it (a table with a row only
+        for what occurred, such as rejects by reason): k hidden counts adding up to S
+        then each lie in 1 … S − (k − 1), which must reach ``min_cell``.
 
     Returns
     -------
@@ -185,7 +191,7 @@ def suppress(
     size_col = next((c for c in ("n", *counts) if c in out.columns), None)
     if size_col is not None:
         sizes = pd.to_numeric(out[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
-        while any([_complementary(hide_row, members, values, sizes, min_cell) for members in sets]):
+        while any([_complementary(hide_row, members, values, sizes, min_cell, positive) for members in sets]):
             pass  # hiding a row in one set can leave another set with one hidden row
     if hide_row.any():
         for col in out.columns:
@@ -205,7 +211,7 @@ def _small(values: pd.Series, min_cell: int) -> np.ndarray:
     return ~np.isnan(values) & (values > 0) & (values < min_cell)
 
 
-def _complementary(hide_row, members, values: dict, sizes: np.ndarray, min_cell: int) -> bool:
+def _complementary(hide_row, members, values: dict, sizes: np.ndarray, min_cell: int, positive: bool = False) -> bool:
     """Hide one more visible member of ``members`` when exactly one of them is hidden, or when
     the hidden ones add up to a small count in some column; say if it did.
 
@@ -215,13 +221,18 @@ def _complementary(hide_row, members, values: dict, sizes: np.ndarray, min_cell:
     hidden = members & hide_row
     if not hidden.any() or members.sum() < 2:
         return False
-    small_sums = [c for c, v in values.items() if 0 < v[hidden].sum() < min_cell]
+    # with ``positive`` (a row exists only with a count), each of k hidden counts adding up to S
+    # lies in 1 … S - (k - 1): small unless that reaches min_cell (two adding up to 5 are each 1 … 4)
+    floor = (lambda v: max(int((v > 0).sum()) - 1, 0)) if positive else (lambda v: 0)
+    small_sums = [c for c, v in values.items() if 0 < v[hidden].sum() - floor(v[hidden]) < min_cell]
     if hidden.sum() != 1 and not small_sums:
         return False
     candidates = np.where(members & ~hide_row)[0]
     if not len(candidates):
         return False
-    useful = [i for i in candidates if all(values[c][i] > 0 for c in small_sums)] if small_sums else []
+    # a count of 2 or more widens that range (with ``positive``; otherwise any count above 0)
+    least = 2 if positive else 1
+    useful = [i for i in candidates if all(values[c][i] >= least for c in small_sums)] if small_sums else []
     pool = np.asarray(useful or candidates)
     hide_row[pool[np.argmin(sizes[pool])]] = True
     return True

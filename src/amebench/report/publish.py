@@ -61,6 +61,17 @@ _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
            "calibration": ()}
 
+#: Counts that differ from a unit's exits by what should stay unpublished when small: the
+#: rows loaded of its episodes files (its open episodes) and the people the re-entry table
+#: counts (its repeated exits). Table -> (rows: "episodes" files or all, column).
+_BESIDE_EXITS = {"reconciliation": ("episodes", "rows_loaded"), "reentry_365": ("all", "n")}
+
+#: Tables in which a reader may take each hidden count to be at least 1 (disclosure.suppress's
+#: ``positive``): rejects by reason have a row only for a reason that occurred; exit reasons
+#: have every reason of a unit, zeros too, but zeros are hidden last, so that k hidden counts
+#: adding up to S are each kept from being pinned to 1 … S - (k - 1) by hiding more (zeros too).
+_POSITIVE = frozenset({"rejects_by_reason", "exit_reasons"})
+
 #: Why a table has no rows (texts' key); any other empty table: "empty_table".
 _EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rejects",
           "exit_reasons": "empty_no_exits", "outcome_rates": "empty_no_exits", "reentry_365": "empty_no_exits",
@@ -92,14 +103,17 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden: set[str] = set()
     done = {}
+    exits = None
     if rates is not None:  # first: the other tables hide the units the rates table hides
         done["outcome_rates"] = _suppress_rates(rates, min_cell)
         hidden = _units_hidden(done["outcome_rates"][0])
+        units = rates[~_TOTALS["outcome_rates"](rates)]
+        exits = pd.Series(pd.to_numeric(units["n"], errors="coerce").to_numpy(), index=units["unit"].astype(str))
     for section in sections:
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
             totals = section.objects.get("cumulative_totals", {}).get(name)
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             write_table(shown, tables_dir, name)
@@ -185,7 +199,7 @@ def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
                                                  aggfunc="first", observed=True, sort=False)
     present = present.reindex_like(wide)
     wide = wide.where(present.notna(), 0.0)  # absent rows are zero exits, hidden rows stay missing
-    order = [r for r in EXIT_REASONS if r in wide.columns]
+    order = [r for r in EXIT_REASONS if r in wide.columns and not wide[r].eq(0).all()]  # not a column of zeros
     wide = wide[order].rename(columns=lambda r: code_label(str(r), lang))
     return wide.reset_index()
 
@@ -216,10 +230,13 @@ def _units_hidden(shown_rates) -> set[str]:
     return set(shown_rates.loc[shown_rates["n"].isna(), "unit"].astype(str))
 
 
-def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None):
+def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None,
+              exits: pd.Series | None = None):
     """Apply disclosure control to one result table of the report; return (shown, rows hidden).
 
     ``totals``: the totals its cumulative counts grow to (:func:`suppress`'s ``cumulative_totals``).
+    ``exits``: each unit's exits as the rates table has them (unsuppressed), for counts that
+    differ from them by a small number (:func:`_hidden_rows`).
     """
     total = _TOTALS.get(name)
     also_keep = _ALSO_KEEP.get(name, set())
@@ -232,19 +249,33 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
-        hide=_hidden_rows(table, name, min_cell, hidden_units),
+        hide=_hidden_rows(table, name, min_cell, hidden_units, exits),
         cumulative=_CUMULATIVE.get(name),
         cumulative_totals=totals,
+        positive=name in _POSITIVE,
     )
 
 
-def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str]) -> np.ndarray | None:
-    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks."""
+def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=None) -> np.ndarray | None:
+    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks, and
+    rows whose count differs from the unit's exits (published) by a small number: an episodes
+    file's rows loaded (minus exits: the episodes still open) and the re-entry table's people
+    who exited (exits minus them: repeated exits)."""
+    rows = None
     if name in _SAME_UNITS or name == "reconciliation":  # a file's rows loaded: the unit's episodes
-        return _unit_rows(table, hidden_units)
+        rows = _unit_rows(table, hidden_units)
     if name == "flows":  # through suppress, so that complementary suppression covers them
         return small_stock_rows(table, min_cell=min_cell)[1]
-    return None
+    if exits is not None and name in _BESIDE_EXITS:
+        kind, column = _BESIDE_EXITS[name]
+        mine = table["table"].astype(str).eq("episodes").to_numpy() if kind == "episodes" else np.ones(len(table), bool)
+        units = table["unit"].astype(str)
+        count = pd.to_numeric(table[column], errors="coerce").where(mine).groupby(units).sum(min_count=1)
+        gap = (count - exits.reindex(count.index)).abs()
+        small = set(gap.index[(gap > 0) & (gap < min_cell)])
+        beside = mine & units.isin(small).to_numpy()
+        rows = beside if rows is None else rows | beside
+    return rows
 
 
 def _published_groups(sections, outcome: str) -> list[str]:
