@@ -1635,3 +1635,10 @@ def test_hidden_exit_reasons_are_never_pinned_to_small_counts(tmp_path):
                 assert hidden.sum() - ((hidden > 0).sum() - 1) >= 5, (unit, hidden.tolist())
             elif len(hidden):  # all hidden: zeros among them, or the sum itself is what is published
                 assert (hidden == 0).any() or hidden.sum() - (len(hidden) - 1) >= 5, (unit, hidden.tolist())
+
+
+def test_a_set_of_reasons_as_the_reports_outcome_is_refused_with_a_message(tmp_path):
+    # disclosure review 2026-12-06 (side note): an AttributeError from the titles
+    with pytest.raises(amebench.exceptions.AmebenchError, match=r"outcome is the name of an outcome group \(one of "):
+        benchmark_report(amebench.load_sample(), tmp_path / "r", outcome=frozenset({"work", "studies"}))
+    assert not (tmp_path / "r").exists()

@@ -17,7 +17,7 @@ from ..exceptions import AmebenchError
 from ..labels import code_label
 from ..network import Network
 from ..results import check_network
-from ..schema import outcome_reasons
+from ..schema import OUTCOME_GROUPS, outcome_reasons
 from . import html as _html
 from .build import compute
 from .disclosure import DEFAULT_MIN_CELL
@@ -85,6 +85,9 @@ def benchmark_report(
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise AmebenchError(f"min_cell must be a whole number of at least 1, not {min_cell!r}")
     t = texts(lang)
+    if not isinstance(outcome, str):  # the report names its outcome in every title
+        raise AmebenchError(f"benchmark_report's outcome is the name of an outcome group (one of "
+                            f"{list(OUTCOME_GROUPS)} or an exit reason), not {outcome!r}")
     outcome_reasons(outcome)  # fail early on an unknown outcome
     casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
     out = Path(out)
