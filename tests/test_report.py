@@ -1642,3 +1642,26 @@ def test_a_set_of_reasons_as_the_reports_outcome_is_refused_with_a_message(tmp_p
     with pytest.raises(amebench.exceptions.AmebenchError, match=r"outcome is the name of an outcome group \(one of "):
         benchmark_report(amebench.load_sample(), tmp_path / "r", outcome=frozenset({"work", "studies"}))
     assert not (tmp_path / "r").exists()
+
+
+def test_a_files_rejected_rows_go_when_its_hidden_reasons_would_be_pinned(tmp_path):
+    # Disclosure review 2026-12-06 (F3): Solna's 5 rejected rows were shown, its two reasons
+    # (4 repeated episode ids, 1 exit before enrolment) hidden; a reason has a row only when it
+    # occurred, so each was known to be 1 … 4. The file's row of the reconciliation goes too.
+    net = amebench.load_sample()
+    ep = net.episodes
+    solna = ep[ep["unit"] == "solna"]
+    bad = solna.iloc[[10]].assign(episode_id="X-bad", exited_on=solna["enrolled_on"].iloc[10] - pd.Timedelta(days=5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        network = amebench.Network.from_frames(episodes=pd.concat([ep, solna.iloc[:4], bad], ignore_index=True),
+                                               units=net.units, followups=net.followups, payments=net.payments,
+                                               as_of=net.as_of)
+    assert sorted(network.rejects.loc[network.rejects["unit"] == "solna"].groupby("reason").size()) == [1, 4]
+    _quiet_report(network, tmp_path)
+    reasons = pd.read_csv(tmp_path / "tables" / "rejects_by_reason.csv")
+    assert reasons.loc[reasons["unit"] == "solna", "n"].isna().all()
+    rec = pd.read_csv(tmp_path / "tables" / "reconciliation.csv")
+    row = rec[(rec["unit"] == "solna") & (rec["table"] == "episodes")]
+    assert row[["rows_read", "rows_loaded", "rows_rejected"]].isna().all().all()
+    assert not rec.loc[rec["unit"] != "solna", "rows_loaded"].isna().any()  # the others' rows stay

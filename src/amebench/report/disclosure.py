@@ -16,7 +16,10 @@ through :func:`suppress`:
    rows of a set add up to a small count (1 … ``min_cell`` − 1) in any count column:
    the total minus the visible rows would reveal that sum (a hidden 3 beside a hidden
    0, or a hidden 1 beside a hidden 3). Rows whose count is 0 where the hidden sum is
-   small are chosen last, since a zero shown elsewhere protects nothing.
+   small are chosen last, since a zero shown elsewhere protects nothing. In a table whose
+   hidden counts a reader knows to be at least 1 (``positive``: a row only for what
+   occurred), k hidden counts adding up to S each lie in 1 … S − (k − 1), which must
+   reach ``min_cell`` too.
 4. **Consistency across tables.** The same counts published in several tables (a
    unit's outcome counts in the rates, funnel, ranks and pairwise tables) are hidden
    for the same rows everywhere (``hide``): a row hidden in one table by

@@ -104,6 +104,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     hidden: set[str] = set()
     done = {}
     exits = None
+    pinned = _pinned_rejects(sections, min_cell)
     if rates is not None:  # first: the other tables hide the units the rates table hides
         done["outcome_rates"] = _suppress_rates(rates, min_cell)
         hidden = _units_hidden(done["outcome_rates"][0])
@@ -113,7 +114,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
             totals = section.objects.get("cumulative_totals", {}).get(name)
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits, pinned)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             write_table(shown, tables_dir, name)
@@ -191,14 +192,11 @@ def _page_order(name: str, shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per unit, one column per exit reason (a reason a unit never had: 0)."""
+    """One row per unit, one column per exit reason but those 0 in every unit (the table has every
+    reason of each unit: build._flow)."""
     counts = shown.assign(n=pd.to_numeric(shown["n"], errors="coerce").astype("float64"))
     wide = counts.pivot_table(index="unit", columns="exit_reason", values="n", aggfunc="first",
-                              dropna=False, observed=True, sort=False)
-    present = counts.assign(one=1.0).pivot_table(index="unit", columns="exit_reason", values="one",
-                                                 aggfunc="first", observed=True, sort=False)
-    present = present.reindex_like(wide)
-    wide = wide.where(present.notna(), 0.0)  # absent rows are zero exits, hidden rows stay missing
+                              dropna=False, observed=True, sort=False)  # hidden counts stay missing
     order = [r for r in EXIT_REASONS if r in wide.columns and not wide[r].eq(0).all()]  # not a column of zeros
     wide = wide[order].rename(columns=lambda r: code_label(str(r), lang))
     return wide.reset_index()
@@ -231,12 +229,12 @@ def _units_hidden(shown_rates) -> set[str]:
 
 
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None,
-              exits: pd.Series | None = None):
+              exits: pd.Series | None = None, pinned: frozenset = frozenset()):
     """Apply disclosure control to one result table of the report; return (shown, rows hidden).
 
     ``totals``: the totals its cumulative counts grow to (:func:`suppress`'s ``cumulative_totals``).
     ``exits``: each unit's exits as the rates table has them (unsuppressed), for counts that
-    differ from them by a small number (:func:`_hidden_rows`).
+    differ from them by a small number (:func:`_hidden_rows`); ``pinned``: :func:`_pinned_rejects`.
     """
     total = _TOTALS.get(name)
     also_keep = _ALSO_KEEP.get(name, set())
@@ -249,21 +247,25 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
-        hide=_hidden_rows(table, name, min_cell, hidden_units, exits),
+        hide=_hidden_rows(table, name, min_cell, hidden_units, exits, pinned),
         cumulative=_CUMULATIVE.get(name),
         cumulative_totals=totals,
         positive=name in _POSITIVE,
     )
 
 
-def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=None) -> np.ndarray | None:
-    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks, and
+def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=None,
+                 pinned: frozenset = frozenset()) -> np.ndarray | None:
+    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks,
     rows whose count differs from the unit's exits (published) by a small number: an episodes
     file's rows loaded (minus exits: the episodes still open) and the re-entry table's people
-    who exited (exits minus them: repeated exits)."""
+    who exited (exits minus them: repeated exits), and the files of ``pinned`` rejects."""
     rows = None
     if name in _SAME_UNITS or name == "reconciliation":  # a file's rows loaded: the unit's episodes
         rows = _unit_rows(table, hidden_units)
+    if name == "reconciliation" and pinned:
+        keys = zip(table["unit"].astype(str), table["table"].astype(str), strict=True)
+        rows = rows | np.array([key in pinned for key in keys], dtype=bool)
     if name == "flows":  # through suppress, so that complementary suppression covers them
         return small_stock_rows(table, min_cell=min_cell)[1]
     if exits is not None and name in _BESIDE_EXITS:
@@ -276,6 +278,26 @@ def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=
         beside = mine & units.isin(small).to_numpy()
         rows = beside if rows is None else rows | beside
     return rows
+
+
+def _pinned_rejects(sections, min_cell: int) -> frozenset:
+    """(unit, table) of files whose reject reasons are all hidden and yet each known to lie in
+    1 … S - (k - 1) < min_cell, S the file's rows rejected (published), k its reasons: their
+    rows of the reconciliation are hidden, S with them (5 rejected rows, reasons 4 and 1)."""
+    tables = [s.tables["rejects_by_reason"] for s in sections if "rejects_by_reason" in s.tables]
+    if not tables or tables[0].empty or "n" not in tables[0].columns:
+        return frozenset()
+    pinned = set()
+    for (unit, table), reasons in tables[0].groupby(["unit", "table"], dropna=False, observed=True, sort=False):
+        counts = pd.to_numeric(reasons["n"], errors="coerce")
+        # a total below min_cell is hidden itself (rows rejected is a small count): nothing to pin to
+        if len(reasons) < 2 or counts.sum() < min_cell or counts.sum() - (len(reasons) - 1) >= min_cell:
+            continue
+        shown, _ = suppress(reasons, min_cell=min_cell, keep=("unit", "table", "reason"), counts=["n"],
+                            groups=(), positive=True)
+        if shown["n"].isna().all():
+            pinned.add((str(unit), str(table)))
+    return frozenset(pinned)
 
 
 def _published_groups(sections, outcome: str) -> list[str]:
