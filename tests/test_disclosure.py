@@ -347,3 +347,47 @@ def test_a_known_total_is_hidden_in_a_row_hidden_in_any_case():
                           "rows_rejected": [0, 0]})
     out, hidden = suppress(table, min_cell=5, keep=("file",), known=("rows_loaded",), hide=[True, False])
     assert hidden == 1 and out.iloc[0, 1:].isna().all() and out.iloc[1, 1:].tolist() == [40, 40, 0]
+
+
+_ALONE = ("censored", ("eligible", "non_respondents", "estimate_worst", "estimate_best"),
+          ((None, "n"), ("events", "n"), ("respondents", "n")))
+
+
+def _retention(n, censored, respondents, events):
+    eligible = n - censored
+    return pd.DataFrame({"unit": ["a"], "estimate": [events / respondents], "n": [n], "events": [events],
+                         "eligible": [eligible], "censored": [censored], "respondents": [respondents],
+                         "non_respondents": [eligible - respondents], "estimate_worst": [events / eligible],
+                         "estimate_best": [(events + eligible - respondents) / eligible]})
+
+
+def test_a_small_count_of_not_yet_observable_exits_hides_only_what_gives_it_back():
+    # Review at national size (2026-12-06): Järfälla's retention (202 exits to the outcome, 4 not
+    # yet observable, 152 respondents, 129 retained: 84.9 %) was hidden whole for the 4. A reader
+    # now knows censored + non-respondents = 202 - 152 = 50, so non-respondents lie in 46 … 49
+    # and the observable in 198 … 201: none small.
+    out, hidden = suppress(_retention(202, 4, 152, 129), min_cell=5, keep=("unit",), alone=_ALONE)
+    assert hidden == 1
+    assert out[["censored", "eligible", "non_respondents", "estimate_worst", "estimate_best"]].isna().all().all()
+    assert out[["estimate", "n", "events", "respondents"]].notna().all().all()
+    # n - respondents = 8 < 2 * 5 - 1: non-respondents would be 4 … 7, possibly small: hidden whole
+    out, _ = suppress(_retention(160, 4, 152, 129), min_cell=5, keep=("unit",), alone=_ALONE)
+    assert out.drop(columns="unit").isna().all().all()
+    # without alone, as before: the row whole
+    out, _ = suppress(_retention(202, 4, 152, 129), min_cell=5, keep=("unit",))
+    assert out.drop(columns="unit").isna().all().all()
+
+
+@given(st.data(), st.integers(2, 400), st.integers(2, 10))
+def test_what_a_reader_learns_of_a_hidden_censored_count_is_never_small(data, n, min_cell):
+    censored = data.draw(st.integers(0, min(12, n - 1)))
+    respondents = data.draw(st.integers(1, n - censored))
+    events = data.draw(st.integers(0, respondents))
+    out, _ = suppress(_retention(n, censored, respondents, events), min_cell=min_cell, keep=("unit",), alone=_ALONE)
+    row = out.iloc[0]
+    if pd.isna(row["censored"]) and pd.notna(row["n"]):  # hidden on its own: censored is 1 … min_cell - 1
+        for known in (row["n"], row["n"] - row["events"], row["n"] - row["respondents"]):  # minus censored
+            assert known - (min_cell - 1) >= min_cell
+    for column in ("n", "events", "respondents", "censored", "eligible", "non_respondents"):
+        if pd.notna(row[column]):
+            assert not 0 < row[column] < min_cell

@@ -1665,3 +1665,17 @@ def test_a_files_rejected_rows_go_when_its_hidden_reasons_would_be_pinned(tmp_pa
     row = rec[(rec["unit"] == "solna") & (rec["table"] == "episodes")]
     assert row[["rows_read", "rows_loaded", "rows_rejected"]].isna().all().all()
     assert not rec.loc[rec["unit"] != "solna", "rows_loaded"].isna().any()  # the others' rows stay
+
+
+def test_a_small_count_of_exits_not_yet_observable_leaves_the_retention_rate_shown(tmp_path):
+    # Review at national size: 23 of 175 units with a survey lost their retention rate to 2-4
+    # exits not yet observable. At min_cell 25 the sample's Järfälla has 20 such exits (of 258):
+    # they are hidden with the observable and non-respondent counts and the worst and best
+    # cases, while the rate of its 191 respondents stays.
+    path = _quiet_report(amebench.load_sample(), tmp_path, min_cell=25)
+    row = pd.read_csv(tmp_path / "tables" / "retention_90.csv").set_index("unit").loc["jarfalla"]
+    assert row[["censored", "eligible", "non_respondents", "estimate_worst", "estimate_best"]].isna().all()
+    assert row["estimate"] == pytest.approx(157 / 191) and (row["n"], row["respondents"]) == (258, 191)
+    section = re.search(r"<section id='retention'>(.*?)</section>", path.read_text(encoding="utf-8"), re.S).group(1)
+    captions = re.findall(r"<figcaption class='note'>(.*?)</figcaption>", section)
+    assert "<img" in section and not any("Järfälla" in c for c in captions)  # drawn, not left out

@@ -34,7 +34,10 @@ elsewhere, ``cumulative_totals``, minus the last shown row is one too: the exits
 later than day 365 are a unit's exits to work minus those by day 365).
 
 A row with any hidden count is hidden whole (all but its label columns and its
-``known`` totals), so no count of it can be derived from the others. A known total
+``known`` totals), so no count of it can be derived from the others; the one exception
+is a count given as ``alone`` (the retention's exits not yet observable), hidden with only
+what is computed from it where the counts it is part of are large enough that it cannot
+make them small (at least 2 min_cell − 1). A known total
 (such as the number of rows a file has) stays visible unless it is small itself:
 with the other counts of its row hidden, nothing can be derived from it.
 
@@ -98,6 +101,7 @@ def suppress(
     cumulative: tuple[Sequence[str], str, str] | None = None,
     cumulative_totals: Mapping[tuple, float] | None = None,
     positive: bool = False,
+    alone: tuple[str, Sequence[str], Sequence[tuple[str | None, str]]] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Return ``table`` with small counts and everything derived from them hidden.
 
@@ -147,6 +151,15 @@ def suppress(
         for what occurred, such as rejects by reason): k hidden counts adding up to S
         then each lie in 1 … S − (k − 1), which must reach ``min_cell``.
 
+    alone
+        ``(count, derived, guards)``: a count whose being small hides only itself and the
+        ``derived`` columns computed with it, not its row, where nothing else of the row
+        is small and every guard (``(part, whole)``: ``whole - part``, or ``whole`` with
+        part None) is at least 2 min_cell − 1 (the counts it is part of then stay at
+        min_cell or more whatever it is). The retention's not yet observable exits:
+        ``("censored", ("eligible", "non_respondents", …), ((None, "n"), ("events", "n"),
+        ("respondents", "n")))``.
+
     Returns
     -------
     (DataFrame, int)
@@ -161,8 +174,13 @@ def suppress(
     keep = set(keep)
     known = set(known)
     hide_row = np.zeros(len(out), dtype=bool)
+    alone_small = np.zeros(len(out), dtype=bool)
     for col in counts:
-        hide_row |= _small(pd.to_numeric(out[col], errors="coerce"), min_cell)
+        small = _small(pd.to_numeric(out[col], errors="coerce"), min_cell)
+        if alone is not None and col == alone[0]:
+            alone_small = small  # decided below, once the row's other counts are known
+        else:
+            hide_row |= small
     for part, whole in _COMPLEMENTS:
         if part in out.columns and whole in out.columns:
             rest = pd.to_numeric(out[whole], errors="coerce") - pd.to_numeric(out[part], errors="coerce")
@@ -174,6 +192,10 @@ def suppress(
             hide_row |= _small(part, min_cell) | _small(total - part, min_cell)
     forced = np.zeros(len(out), dtype=bool) if hide is None else np.asarray(hide, dtype=bool)
     hide_row |= forced
+    # a small ``alone`` count hides only itself and its derived cells where nothing else of the
+    # row is small and every count it gives back in part stays at min_cell or more
+    cells = alone_small & ~hide_row & _wide_enough(out, alone[2], min_cell) if alone is not None else alone_small
+    hide_row |= alone_small & ~cells
     if cumulative is not None:
         _hide_small_steps(out, hide_row, *cumulative, min_cell=min_cell, totals=cumulative_totals or {})
     # with groups, a subset's sum over the whole table is the sum of the groups' own subsets,
@@ -196,17 +218,32 @@ def suppress(
         sizes = pd.to_numeric(out[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
         while any([_complementary(hide_row, members, values, sizes, min_cell, positive) for members in sets]):
             pass  # hiding a row in one set can leave another set with one hidden row
-    if hide_row.any():
+    cells &= ~hide_row  # complementary suppression may have hidden such a row whole
+    if hide_row.any() or cells.any():
         for col in out.columns:
             if col in keep:
                 continue
             mask = (_small(pd.to_numeric(out[col], errors="coerce"), min_cell) | forced) if col in known else hide_row
+            if alone is not None and (col == alone[0] or col in alone[1]):
+                mask = mask | cells
             if pd.api.types.is_bool_dtype(out[col]) or pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = _nullable(out[col])
             else:
                 out[col] = out[col].astype("object")
             out.loc[mask, col] = pd.NA
-    return out, int(hide_row.sum())
+    return out, int((hide_row | cells).sum())
+
+
+def _wide_enough(table: pd.DataFrame, guards, min_cell: int) -> np.ndarray:
+    """Rows where each guard's count (``whole``, or ``whole - part``) is at least 2 min_cell - 1:
+    minus a hidden count of 1 … min_cell - 1 it still lies at min_cell or above."""
+    ok = np.ones(len(table), dtype=bool)
+    for part, whole in guards:
+        count = pd.to_numeric(table[whole], errors="coerce")
+        if part is not None:
+            count = count - pd.to_numeric(table[part], errors="coerce")
+        ok &= (count >= 2 * min_cell - 1).to_numpy(dtype=bool, na_value=False)
+    return ok
 
 
 def _small(values: pd.Series, min_cell: int) -> np.ndarray:
