@@ -438,6 +438,12 @@ def test_overview_colours_the_units_whose_interval_lies_wholly_beside_the_line(l
     plotting.caterpillar_plot(table[table["unit"] != "network"], ax=ax, lang=lang)  # no line: nothing beside it
     assert _side_counts(ax) == {"#24292f": 60} and ax.get_legend() is None
     plt.close(fig)
+    # a researcher's table by unit has no network row: reference= gives the line (review at national size)
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(table[table["unit"] != "network"], ax=ax, lang=lang, reference=0.30)
+    assert _side_counts(ax) == {"#8250df": 10, "#bc4c00": 20, "#24292f": 30}
+    assert above in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
 
 
 def test_observed_expected_overview_colours_by_the_line_at_one():

@@ -113,7 +113,7 @@ def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | No
 
 
 def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang: str = "en",
-                     xlabel: str | None = None, zero: bool = False, **kwargs):
+                     xlabel: str | None = None, zero: bool = False, reference: float | None = None, **kwargs):
     """Draw estimates with their intervals, sorted, one row per unit (or ``label``).
 
     Proportions (all estimates and limits within [0, 1]) get a percentage axis;
@@ -126,7 +126,8 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     ``count_label`` (default: that column's name); with
     more the figure is an overview without names, in which units whose interval lies
     wholly above or below the network's line are coloured and counted in the legend
-    (the result table names them).
+    (the result table names them). ``reference``: the network's value, for a table
+    without a ``network`` row (``outcome_rate(cohort, by=()).estimate``); it wins over one.
     """
     ax = axes_of(ax)
     data = table.dropna(subset=["estimate"])
@@ -135,7 +136,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     if "quantity" in data.columns and data["quantity"].nunique() > 1:  # durations: days and shares
         raise AmebenchError(f"caterpillar_plot draws one quantity; the table has {sorted(data['quantity'].unique())}: "
                             "draw table[table['quantity'] == ...]")
-    reference = data[data[label].astype(str) == "network"]
+    given, reference = reference, data[data[label].astype(str) == "network"]
     data = data[data[label].astype(str) != "network"].sort_values("estimate")
     if data[label].duplicated().any():  # one row per unit: a table by unit and more would mix rows
         raise AmebenchError(f"caterpillar_plot draws one row per {label}; the table has several for "
@@ -144,6 +145,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     rows = _rows(data, label)
     rows["name"] = [code_label(v, lang) for v in rows["name"]]
     line = float(reference["estimate"].iloc[0]) if len(reference) else None
+    line = line if given is None else float(given)
     _interval_rows(ax, rows, "o", reference=line, order="ordered_estimate", lang=lang, **kwargs)
     if line is not None:
         ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
