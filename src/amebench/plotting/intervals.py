@@ -136,7 +136,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     if "quantity" in data.columns and data["quantity"].nunique() > 1:  # durations: days and shares
         raise AmebenchError(f"caterpillar_plot draws one quantity; the table has {sorted(data['quantity'].unique())}: "
                             "draw table[table['quantity'] == ...]")
-    given, reference = reference, data[data[label].astype(str) == "network"]
+    network_row = data[data[label].astype(str) == "network"]
     data = data[data[label].astype(str) != "network"].sort_values("estimate")
     if data[label].duplicated().any():  # one row per unit: a table by unit and more would mix rows
         raise AmebenchError(f"caterpillar_plot draws one row per {label}; the table has several for "
@@ -144,8 +144,10 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
                             f"select one row per {label}, or give label= a column that tells them apart")
     rows = _rows(data, label)
     rows["name"] = [code_label(v, lang) for v in rows["name"]]
-    line = float(reference["estimate"].iloc[0]) if len(reference) else None
-    line = line if given is None else float(given)
+    if reference is not None:
+        line = float(reference)
+    else:
+        line = float(network_row["estimate"].iloc[0]) if len(network_row) else None
     _interval_rows(ax, rows, "o", reference=line, order="ordered_estimate", lang=lang, **kwargs)
     if line is not None:
         ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
