@@ -121,6 +121,31 @@ def test_a_number_in_an_episode_id_is_checked_without_as_of_too():
     assert not convert._participants_number("20141001-0001", "2026-09-30")
 
 
+def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_path):
+    # Ingestion review 2026-12-06: "JAR-811218-9875" and "198112189875" (the synthetic
+    # 811218-9876 with its check digit changed: a typo leaves the person's number) loaded and
+    # were written to episodes.parquet; only valid numbers were caught. "1981-12-18-9876"
+    # (a valid number written as a date) loaded too.
+    ids = ["E1", "JAR-811218-9875", "198112189875", "1981-12-18-9876", "E5", "070 123 45 67"]
+    rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
+    net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
+    assert list(net.episodes["episode_id"]) == ["E1", "E5", "070 123 45 67"]  # a phone number: spaced, invalid
+    assert list(net.rejects["line"]) == [3, 4, 5]
+    typo = ("holds what looks like a personal identity number with a wrong check digit (a typo still leaves the "
+            "person's number); it must not be kept in this column")
+    assert list(net.rejects["reason"]) == [typo, typo, convert._NUMBER_IN_COLUMN]
+    assert not net.rejects["value"].str.contains("9875|9876").any()
+
+
+def test_numeric_episode_ids_with_a_wrong_check_digit_load(tmp_path):
+    # ... but in a unit whose ids are numbers, a date with a counter is such a number by
+    # chance (1 in 10 of them is even valid, and rejected as before).
+    ids = ["1000000001", "1000000002", "1000000003", "198112189875"]
+    rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
+    net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
+    assert list(net.episodes["episode_id"]) == ids and len(net.rejects) == 0
+
+
 _PAYMENT_HEADER = "Pnr;Månad;Belopp"
 
 

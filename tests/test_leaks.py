@@ -386,7 +386,9 @@ def test_a_name_holding_an_identity_number_is_refused(tmp_path, entry, error, wh
     assert where in message and "9876" not in message
 
 
-@pytest.mark.parametrize("cell", ["Arbete hos 811218-9876", "811218/9876"])
+@pytest.mark.parametrize("cell", ["Arbete hos 811218-9876", "811218/9876",
+                                  # ingestion review 2026-12-06: shown in full before
+                                  "1981-12-18-9876", "81.12.18-9876", "811218--9876", "811218'9876"])
 def test_a_code_holding_a_hidden_number_is_not_offered_as_a_profile_line(tmp_path, cell):
     # Template review 2026-12-05: the error offered '"<personnummer: hidden>" = "..."' as the line
     # to add, which can never match the cell.

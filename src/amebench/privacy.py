@@ -106,8 +106,11 @@ def _luhn_ok(ten: str) -> bool:
     return total % 10 == 0
 
 
-def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
-    """Return (normalised 12 digits, None) or (None, reason placeholder)."""
+def _check(value: str, ref: _dt.date, *, check_digit: bool = True) -> tuple[str | None, str | None]:
+    """Return (normalised 12 digits, None) or (None, reason placeholder).
+
+    ``check_digit=False`` takes a number whose check digit alone is wrong (a typo that
+    leaves the person's number) as valid."""
     plain = re.sub(r"\s", "", visible_text(value)).translate(_AS_ASCII)
     m = _PATTERN.match(plain)
     if m is None:
@@ -131,7 +134,7 @@ def _check(value: str, ref: _dt.date) -> tuple[str | None, str | None]:
             year -= 100
     if not (1 <= mm <= 12) or not (1 <= day <= calendar.monthrange(max(year, 1), mm)[1]):
         return None, REASON_DATE
-    if not _luhn_ok(six + four):
+    if check_digit and not _luhn_ok(six + four):
         return None, REASON_CHECK
     return f"{year:04d}{six[2:]}{four}", None
 
@@ -370,6 +373,27 @@ def _valid_loose(match: re.Match) -> bool:
     return is_valid_personnummer(re.sub(_LOOSE_SEPARATOR, "-", match.group()))
 
 
+#: One character that is no digit, letter or space: a mark between the parts of a number
+#: written as a date.
+_MARK = r"[^0-9A-Za-z\s]"
+#: A number written as a date, with marks between its parts ("1981-12-18-9876",
+#: "81.12.18-9876", "811218--9876", "811218'9876"): hidden when valid, as ``_LOOSE_RUN``.
+_DATED_RUN = re.compile(rf"(?<![0-9])(?:[0-9]{{2}})?[0-9]{{2}}\s*{_MARK}?\s*[0-9]{{2}}\s*{_MARK}?\s*[0-9]{{2}}"
+                        rf"\s*{_MARK}{{0,2}}\s*[0-9]{{4}}(?![0-9])")
+
+
+def dated_form(text: str) -> str:
+    """``text`` (a match of ``_DATED_RUN``, as :func:`visible_text` reads it) as the readers'
+    form: its digits, with '+' before the last four when a '+' is there and '-' otherwise."""
+    digits = re.sub("[^0-9]", "", text)
+    mark = re.search("([^0-9]*)[0-9]{4}$", text).group(1).translate(_AS_ASCII)
+    return f"{digits[:-4]}{'+' if '+' in mark else '-'}{digits[-4:]}"
+
+
+def _valid_dated(match: re.Match) -> bool:
+    return is_valid_personnummer(dated_form(match.group()))
+
+
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
@@ -411,7 +435,8 @@ def looks_like_identity_number(text) -> bool:
     them. Short digit runs such as a municipality code (``"0180"``) do not count.
     """
     text = visible_text(str(text))
-    return _NUMBER_RUN.search(text) is not None or any(_valid_loose(m) for m in _LOOSE_RUN.finditer(text))
+    return (_NUMBER_RUN.search(text) is not None or any(_valid_loose(m) for m in _LOOSE_RUN.finditer(text))
+            or any(_valid_dated(m) for m in _DATED_RUN.finditer(text)))
 
 
 def redact_numbers(text, *, limit: int | None = 200) -> str:
@@ -441,6 +466,7 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
     """
     s = _NUMBER_RUN.sub(HIDDEN_NUMBER, visible_text(str(text)))
     s = _LOOSE_RUN.sub(lambda m: HIDDEN_NUMBER if _valid_loose(m) else m.group(), s)
+    s = _DATED_RUN.sub(lambda m: HIDDEN_NUMBER if _valid_dated(m) else m.group(), s)
     if limit is not None and len(s) > limit:
         s = s[:limit] + f"… ({len(s)} characters)"
     return s

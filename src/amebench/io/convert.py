@@ -241,6 +241,9 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
 #: The reason a cell that holds a personal identity number is rejected with, in a column
 #: for none (an episode id, an amount).
 _NUMBER_IN_COLUMN = "holds what looks like a personal identity number; it must not be kept in this column"
+#: ... and one that would be, but for its check digit (a typo leaves the person's number).
+_TYPO_IN_COLUMN = ("holds what looks like a personal identity number with a wrong check digit (a typo still "
+                   "leaves the person's number); it must not be kept in this column")
 #: The reason a pseudonym cell that is a personal identity number is rejected with.
 _RAW_NUMBER = "is a personal identity number, not a pseudonym; it must not be kept"
 #: ... and what it adds when most of the unit's other values in the column have no letter:
@@ -463,7 +466,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     for column in mapping:
         if column in _FREE_TEXT:
             inside = _number_inside(text[column], present[column], as_of)
-            st.add(inside, column, text[column], _NUMBER_IN_COLUMN)
+            st.add(inside == _VALID, column, text[column], _NUMBER_IN_COLUMN)
+            typo = inside == _CHECK_DIGIT_WRONG
+            if typo.any():  # in a unit of numeric ids a date with a counter may be one by chance
+                numeric = _numeric_units(text[column], present[column] & (inside == 0), st.units())
+                st.add(typo & ~numeric, column, text[column], _TYPO_IN_COLUMN)
     for column in _ID_COLUMNS:
         if column in text:
             mode = _mode(profile, column)
@@ -515,7 +522,8 @@ _CANDIDATES = tuple(re.compile(rf"(?<![0-9])(?=([0-9](?:\s*[0-9]){{{head - 1}}}\
 _AS_HYPHEN = str.maketrans(dict.fromkeys("/._:,", "-"))
 #: A cell that may hold a number: a digit run with any separator, or any non-ASCII character
 #: (fullwidth digits, characters of no width: :func:`amebench.privacy.visible_text`).
-_MAYBE_NUMBER = f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|[^\\x00-\\x7f]"
+_MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{privacy._DATED_RUN.pattern}"
+                 "|[^\\x00-\\x7f]")
 
 
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
@@ -539,9 +547,16 @@ def _mode(profile: Profile, column: str) -> str:
     return profile.person_id if column == "person_id" else profile.household_id
 
 
+#: What :func:`_number_inside` finds in a cell: no number, a number whose check digit alone
+#: is wrong, a valid number.
+_CHECK_DIGIT_WRONG, _VALID = 1, 2
+
+
 def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
-    """Return True for present cells that contain a valid identity number (e.g. ``"811218-9876-2"``,
-    ``"E 8112 18 9876"``, ``"JAR 811218–9876"``, ``"811218/9876"``).
+    """Return, for each cell, ``_VALID`` when it contains a participant's valid identity number
+    (e.g. ``"811218-9876-2"``, ``"E 8112 18 9876"``, ``"JAR 811218–9876"``, ``"811218/9876"``,
+    ``"1981-12-18-9876"``), ``_CHECK_DIGIT_WRONG`` when it contains one but for the check
+    digit (``"E 811218-9875"``), and 0 otherwise (a missing cell too).
 
     Only the episode id is checked cell by cell: a case number built from the person's
     number would carry it into every output. Pseudonym columns are checked as a whole
@@ -549,14 +564,21 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     """
     if isinstance(text.dtype, pd.CategoricalDtype):  # once per distinct value
         per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
-        return present & np.append(per, False)[text.cat.codes.to_numpy()]
-    out = np.zeros(len(text), dtype=bool)
+        return np.where(present, np.append(per, 0)[text.cat.codes.to_numpy()], 0).astype(np.int8)
+    out = np.zeros(len(text), dtype=np.int8)
     maybe = present & text.str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
         cell = privacy.visible_text(text.iloc[pos])
-        out[pos] = any(_participants_number(m.group(1).translate(_AS_HYPHEN), as_of)
-                       for rx in _CANDIDATES for m in rx.finditer(cell))
+        candidates = [m.group(1).translate(_AS_HYPHEN) for rx in _CANDIDATES for m in rx.finditer(cell)]
+        candidates += [privacy.dated_form(m.group()) for m in privacy._DATED_RUN.finditer(cell)]
+        out[pos] = max((_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None)
+                        for c in candidates), default=0)
     return out
+
+
+#: A number written as one (no space inside its parts): with a wrong check digit it is still
+#: taken for one; a digit run with spaces elsewhere ("070 123 45 67") only when valid.
+_WRITTEN_AS_NUMBER = re.compile("(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}")
 
 
 #: Age at ``as_of`` under which a valid number written with its century (12 digits) in an
@@ -568,18 +590,21 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
 _YOUNGEST_PARTICIPANT = 12
 
 
-def _participants_number(text: str, as_of) -> bool:
-    """Return whether ``text`` is a valid identity number that may be a participant's: of
-    someone at least ``_YOUNGEST_PARTICIPANT`` years old at ``as_of``, or without its century."""
-    try:
-        normalised = privacy.validate_personnummer(text, as_of=as_of)
-    except privacy.IdentityNumberError:
-        return False
-    if sum(ch.isdigit() for ch in text) < 12:
-        return True
-    born = privacy.birth_date(normalised)
+def _participants_number(text: str, as_of, *, typo: bool = True) -> int:
+    """Return ``_VALID`` when ``text`` is a valid identity number that may be a participant's
+    (of someone at least ``_YOUNGEST_PARTICIPANT`` years old at ``as_of``, or without its
+    century), ``_CHECK_DIGIT_WRONG`` when it would be but for its check digit (and ``typo``),
+    else 0."""
     ref = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
-    return pd.Timestamp(born) <= ref - pd.DateOffset(years=_YOUNGEST_PARTICIPANT)
+    normalised, _ = privacy._check(text, ref.date(), check_digit=False)
+    if normalised is None:
+        return 0
+    if sum(ch.isdigit() for ch in text) == 12:
+        if pd.Timestamp(privacy.birth_date(normalised)) > ref - pd.DateOffset(years=_YOUNGEST_PARTICIPANT):
+            return 0
+    if privacy._luhn_ok(normalised[2:]):
+        return _VALID
+    return _CHECK_DIGIT_WRONG if typo else 0
 
 
 #: The first cell of a summary row an export or a spreadsheet adds under the data: a
