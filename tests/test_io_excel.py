@@ -8,7 +8,7 @@ import pytest
 
 from amebench.exceptions import ProfileError
 from amebench.io import read_export
-from fixtures_io.netbuild import KEY, PROFILE
+from fixtures_io.netbuild import KEY, PROFILE, make_pnr
 
 
 def _profile(tmp_path, extra=""):
@@ -191,3 +191,89 @@ def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_p
     # the title may also be above the header on the right sheet: both fixes are named
     assert "; if the header is not on line/row 1, set header_row in the profile; the workbook has" in str(info.value)
     assert str(info.value).endswith('name it with sheet = "..." in the profile')
+
+
+def _marked(tmp_path, rows, merge=()):
+    path = tmp_path / "deltagare.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Blad1"
+    for row in [HEADER, *rows]:
+        ws.append(row)
+    for cells in merge:
+        ws.merge_cells(cells)
+    wb.save(path)
+    return read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+
+
+def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path):
+    # Ingestion review 2026-12-06: pandas reads an error cell (#DIV/0!, #N/A) and a formula
+    # whose value was never saved (openpyxl writes none) as empty, so an exit date from a
+    # broken formula loaded as an ongoing episode, and a required cell said "empty required
+    # field". openpyxl writes "#DIV/0!" as an error cell (t="e") and "=C3+30" as a formula.
+    net = _marked(tmp_path, [
+        ["E1", "811218-9876", dt.datetime(2024, 1, 5), "#DIV/0!", "Arbete", None, None, None],  # row 2
+        ["E2", "811218-9876", dt.datetime(2024, 7, 1), dt.datetime(2024, 8, 1), "#N/A", None, None, None],
+        ["E3", "811218-9876", "=C3+30", None, None, None, None, None],
+        ["E4", "811218-9876", dt.datetime(2024, 9, 1), None, None, None, None, None],
+        ["#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!"],  # row 6: errors only
+    ])
+    assert list(net.episodes["episode_id"]) == ["E4"]
+    rejects = net.rejects.groupby("line").agg({"column": "; ".join, "value": "; ".join, "reason": "first"})
+    assert list(rejects.index) == [2, 3, 4, 6]
+    assert rejects.loc[2, ["column", "value"]].tolist() == ["Utskrivningsdatum", "#DIV/0!"]
+    assert rejects.loc[3, ["column", "value"]].tolist() == ["Avslutsorsak", "#N/A"]
+    assert rejects.loc[4, ["column", "value"]].tolist() == ["Inskrivningsdatum", "=C3+30"]
+    assert rejects.loc[2, "reason"].startswith("an Excel error value, not data")
+    assert rejects.loc[4, "reason"].startswith("a formula without a saved value")
+    rec = net.reconciliation.iloc[0]
+    assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (5, 1, 4)
+
+
+def test_excel_merged_cells_count_in_every_row_they_span(tmp_path):
+    # Ingestion review 2026-12-06: an exit date and reason merged down three rows loaded in
+    # the first row only; the two others were ongoing episodes, without a word. A merged
+    # range's value is read in each of its cells, as Excel shows it.
+    net = _marked(tmp_path, [
+        ["E1", make_pnr(1), dt.datetime(2024, 1, 5), None, None, None, None, None],
+        ["E2", make_pnr(2), dt.datetime(2024, 2, 5), dt.datetime(2024, 5, 1), "Arbete", None, None, None],
+        ["E3", make_pnr(3), dt.datetime(2024, 3, 5), None, None, None, None, None],
+        ["E4", make_pnr(4), dt.datetime(2024, 4, 5), None, None, None, None, None],
+    ], merge=["D3:D5", "E3:E5"])
+    episodes = net.episodes.set_index("episode_id")
+    assert episodes["exited_on"].isna().tolist() == [True, False, False, False]
+    assert (episodes["exited_on"].iloc[1:] == pd.Timestamp("2024-05-01")).all()
+    assert episodes["exit_reason"].iloc[1:].tolist() == ["work"] * 3
+    assert len(net.rejects) == 0
+
+
+def test_sheet_marks_reads_the_sheet_xml_as_the_standard_writes_it(tmp_path):
+    # ECMA-376 §18.3.1: a cell's r and a row's r are optional (the next column, the next
+    # row); an empty saved text result (t="str") is a value, an empty numeric one is not;
+    # a shared formula's cells carry <f t="shared" si=".."/> and a saved <v>; elements may
+    # have a prefix.
+    import zipfile
+
+    from amebench.io.workbook import sheet_marks
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = (f'<x:worksheet xmlns:x="{main}"><x:sheetData>'
+             '<x:row r="2"><x:c r="B2" t="e"><x:v>#NAME?</x:v></x:c><x:c><x:f>A1</x:f><x:v/></x:c></x:row>'
+             '<x:row><x:c t="str"><x:f>IF(A1="","",1)</x:f><x:v></x:v></x:c>'
+             '<x:c r="C3"><x:f t="shared" si="0"/><x:v>4</x:v></x:c><x:c><x:f>B3+1</x:f></x:c></x:row>'
+             '</x:sheetData><x:mergeCells><x:mergeCell ref="A5:B7"/></x:mergeCells></x:worksheet>')
+    path = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                                         '<sheet name="Blad1" sheetId="1" r:id="rId7"/></sheets></workbook>')
+        book.writestr("xl/_rels/workbook.xml.rels",
+                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      '<Relationship Id="rId7" Target="worksheets/data.xml"/></Relationships>')
+        book.writestr("xl/worksheets/data.xml", sheet)
+    for which in ("Blad1", 0):
+        marks = sheet_marks(path, which)
+        assert marks.errors == {(1, 1): "#NAME?"}
+        assert marks.unsaved == {(1, 2): "=A1", (2, 3): "=B3+1"}
+        assert marks.merged == [(4, 0, 6, 1)]
+    assert sheet_marks(path, "Blad2") == type(marks)()  # no such sheet: pandas has said so already

@@ -359,6 +359,18 @@ class _Amounts:
         return self._done
 
 
+def _bad_cells(raw: RawTable, mapping: dict) -> dict:
+    """column -> {reason: rows} of the mapped cells a workbook holds no value in (error cells,
+    formulas never computed)."""
+    out = {}
+    for column, header in mapping.items():
+        cells = raw.bad_cells.get(header, {})
+        for reason in set(cells.values()):
+            lines = [line for line, why in cells.items() if why == reason]
+            out.setdefault(column, {})[reason] = np.isin(raw.lines, lines)
+    return out
+
+
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:
     if "amount_sek" not in mapping:
         return None
@@ -377,6 +389,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
         constant = str(value).lower() if isinstance(value, bool) else str(value)
         text[column] = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[constant]))
         present[column] = np.ones(n, dtype=bool)
+    bad = _bad_cells(raw, mapping)
+    unreadable = {column: np.any(list(rows.values()), axis=0) for column, rows in bad.items()}
+    for column, rows in unreadable.items():
+        if column in present:
+            present[column] = present[column] & ~rows
     st.written = {c: text[c] for c in _AS_WRITTEN if c in text}
     repeat = _repeated_header(text, mapping, n, amounts)
     if repeat.any():
@@ -396,7 +413,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     unmapped, where = {}, {}
     if amounts is not None:
         text["amount_sek"], first_present, parsed = amounts.result()
-        present["amount_sek"] = first_present & ~repeat
+        present["amount_sek"] = first_present & ~repeat & ~unreadable.get("amount_sek", np.zeros(n, dtype=bool))
+    for column, rows in bad.items():
+        for reason, where in rows.items():
+            st.add(where, column, raw.frame[mapping[column]], reason)
     for column in [c for c in spec.columns if c in text]:
         s, p = text[column], present[column]
         dtype = spec.dtypes[column]
@@ -485,7 +505,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 frame["birth_year"] = frame["birth_year"].fillna(derived) if "birth_year" in frame else derived
     for column in spec.required:
         if column in present:
-            st.add(~present[column], column, "", "empty required field")
+            st.add(~present[column] & ~unreadable.get(column, False), column, "", "empty required field")
     if table == "payments":
         has_id = np.zeros(n, dtype=bool)
         for c in _ID_COLUMNS:

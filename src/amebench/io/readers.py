@@ -33,6 +33,7 @@ from .csvtext import (
     _to_frame,
 )
 from .decode import decode_text, detect_encoding
+from .workbook import sheet_marks
 
 __all__ = ["RawTable", "detect_encoding", "file_kind", "prepare_csv", "read_raw"]
 
@@ -51,6 +52,9 @@ class RawTable:
     duplicates: dict = field(default_factory=dict)  # header -> 1-based columns, if repeated
     date_cells: str | None = None  # the format typed date cells were written in (Excel, Parquet)
     sheets: tuple = ()  # a workbook's sheet names, when the profile named none and it has several
+    #: header -> {line: reason} of cells that hold no value a reader can take (Excel error
+    #: cells, formulas never computed); the cell's text is what the sheet holds instead
+    bad_cells: dict = field(default_factory=dict)
 
 
 def file_kind(path: Path) -> str:
@@ -303,6 +307,7 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
+    raw, bad = _with_marks(raw, path, sheet, label)
     h = fmt["header_row"] - 1
     sheets = tuple(names) if fmt["sheet"] is None and len(names) > 1 else ()
     if len(raw) <= h:
@@ -317,8 +322,40 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     frame.columns = _unique(named)
     lines = np.arange(len(frame), dtype=np.int64) + h + 2
     frame, lines = _drop_blank(frame, lines)
+    bad_cells = {}
+    for (row, column), reason in bad.items():
+        if row > h and column in keep:
+            bad_cells.setdefault(frame.columns[keep.index(column)], {})[row + 1] = reason
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
-                    fmt["date_format"][0], sheets)
+                    fmt["date_format"][0], sheets, bad_cells)
+
+
+#: Why a cell of a workbook is not read: an error value, a formula never computed.
+EXCEL_ERROR = "an Excel error value, not data (correct the formula or type the value in the workbook)"
+EXCEL_UNSAVED = ("a formula without a saved value (the program that wrote the workbook did not compute it: "
+                 "open it in Excel or LibreOffice and save it)")
+
+
+def _with_marks(raw: pd.DataFrame, path: Path, sheet, label: str) -> tuple[pd.DataFrame, dict]:
+    """The sheet as a reader sees it in Excel: a merged range's value in each of its cells, an
+    error cell's value (#DIV/0!) and a formula never computed as text; and (row, column) ->
+    reason of those cells (0-based, as ``raw``), each rejected in a mapped column."""
+    try:
+        marks = sheet_marks(path, sheet)
+    except Exception as exc:  # a workbook pandas reads but whose XML is odd
+        raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
+    bad = {at: EXCEL_ERROR for at in marks.errors} | {at: EXCEL_UNSAVED for at in marks.unsaved}
+    if not bad and not marks.merged:
+        return raw, bad
+    rows = max([len(raw)] + [r + 1 for r, _ in bad])
+    columns = max([raw.shape[1]] + [c + 1 for _, c in bad])
+    raw = raw.reindex(index=range(rows), columns=range(columns), fill_value="")  # a row of error cells only
+    for first_row, first_column, last_row, last_column in marks.merged:
+        if first_row < len(raw) and first_column < raw.shape[1]:
+            raw.iloc[first_row:last_row + 1, first_column:last_column + 1] = raw.iat[first_row, first_column]
+    for (row, column), text in (marks.errors | marks.unsaved).items():
+        raw.iat[row, column] = text
+    return raw, bad
 
 
 def sheet_hint(sheets) -> str:
