@@ -25,6 +25,7 @@ from amebench import _threads, exceptions
 from amebench import privacy
 from amebench.io import convert
 from amebench.io.read import read_network
+from amebench.labels import reason_label
 from fixtures_io.netbuild import EPISODE_HEADER, PROFILE, make_pnr, write_network
 
 
@@ -135,6 +136,7 @@ def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_
             "person's number); it must not be kept in this column")
     assert list(net.rejects["reason"]) == [typo, typo, convert._NUMBER_IN_COLUMN]
     assert not net.rejects["value"].str.contains("9875|9876").any()
+    assert reason_label(typo, "sv").startswith("innehåller något som liknar ett personnummer med fel kontrollsiffra")
 
 
 def test_numeric_episode_ids_with_a_wrong_check_digit_load(tmp_path):
@@ -167,6 +169,32 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
     from amebench.labels import reason_label
 
     assert reason_label(rejects["reason"].iloc[0], "sv").startswith("beloppet är tvetydigt")
+
+
+@pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
+    (",", ".", {"1.234,50": 1234.5, "1.234.567": 1234567.0, "12,5": 12.5, "1.234 kr.": 1234.0},
+     ["1234.50", "12.34", "1,234.5", "12.3456"]),
+    (".", ",", {"1,234.50": 1234.5, "5,000,-": 5000.0, "12.5": 12.5, "12,345,678": 12345678.0},
+     ["1234,5", "1,5", "1.234,50", "1,2345"]),
+])
+def test_a_thousands_mark_where_none_can_be_is_rejected(tmp_path, decimal, thousands, good, bad):
+    # Ingestion review 2026-12-06: the thousands mark was removed wherever it stood, so
+    # with thousands = "." the cell 1234.50 loaded as 123450 (100 times the amount) and
+    # 1,234.5 as 1.2345; with thousands = "," 1,5 loaded as 15. It groups whole kronor by
+    # three before the decimal mark, or the cell is rejected.
+    profile = PROFILE.replace("[format]\n", f'[format]\ndecimal = "{decimal}"\nthousands = "{thousands}"\n')
+    cells = [*good, *bad]
+    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-{i + 1:02d};{c}" for i, c in enumerate(cells)])
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+                           payments=payments + "\n", profile=profile)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == list(good.values())
+    rejects = net.rejects[net.rejects["table"] == "payments"]
+    assert list(rejects["value"]) == bad
+    assert set(rejects["reason"]) == {
+        f'amount has "{thousands}" where a thousands separator cannot be (not before three digits, or after the '
+        f'decimal mark "{decimal}"): it would be read wrong'}
+    assert reason_label(rejects["reason"].iloc[0], "sv").startswith(f'beloppet har "{thousands}" där')
 
 
 def test_with_thousands_dot_a_dot_before_three_digits_is_a_thousands_separator(tmp_path):

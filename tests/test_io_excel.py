@@ -8,6 +8,7 @@ import pytest
 
 from amebench.exceptions import ProfileError
 from amebench.io import read_export
+from amebench.labels import reason_label
 from fixtures_io.netbuild import KEY, PROFILE, make_pnr
 
 
@@ -226,6 +227,7 @@ def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path):
     assert rejects.loc[4, ["column", "value"]].tolist() == ["Inskrivningsdatum", "=C3+30"]
     assert rejects.loc[2, "reason"].startswith("an Excel error value, not data")
     assert rejects.loc[4, "reason"].startswith("a formula without a saved value")
+    assert all(reason_label(r, "sv") != r for r in net.rejects["reason"].str.split("; ").explode())
     rec = net.reconciliation.iloc[0]
     assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (5, 1, 4)
 

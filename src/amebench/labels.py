@@ -273,6 +273,10 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r'\(set thousands = "\." if it is\)',
      r'beloppet är tvetydigt: "." före tre siffror med decimal = "\1" kan vara en tusentalsavgränsare '
      r'(sätt thousands = "." om det är det)'),
+    (r'amount has "(.)" where a thousands separator cannot be \(not before three digits, or after the decimal '
+     r'mark "(.)"\): it would be read wrong',
+     r'beloppet har "\1" där en tusentalsavgränsare inte kan stå (inte före tre siffror, eller efter '
+     r'decimaltecknet "\2"): det skulle läsas fel'),
     (r"not a whole number", "inte ett heltal"),
     (r"invalid identity number", "ogiltigt personnummer"),
     (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),
@@ -311,6 +315,16 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"a summary row \(Summa, Totalt …\), not data", "en summeringsrad (Summa, Totalt …), inte data"),
     (r"holds what looks like a personal identity number; it must not be kept in this column",
      "innehåller något som liknar ett personnummer; det får inte finnas i denna kolumn"),
+    (r"holds what looks like a personal identity number with a wrong check digit \(a typo still leaves the "
+     r"person's number\); it must not be kept in this column",
+     "innehåller något som liknar ett personnummer med fel kontrollsiffra (ett skrivfel lämnar ändå kvar "
+     "personens nummer); det får inte finnas i denna kolumn"),
+    (r"an Excel error value, not data \(correct the formula or type the value in the workbook\)",
+     "ett felvärde från Excel, inte data (rätta formeln eller skriv in värdet i arbetsboken)"),
+    (r"a formula without a saved value \(the program that wrote the workbook did not compute it: open it in "
+     r"Excel or LibreOffice and save it\)",
+     "en formel utan sparat värde (programmet som skrev arbetsboken räknade inte ut den: öppna den i Excel "
+     "eller LibreOffice och spara den)"),
 )
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
 
-__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "numeric_amounts"]
+__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "misplaced_thousands",
+           "numeric_amounts"]
 
 _CURRENCY = r"(?i)\s*(kr\.?|sek|:-|,-)\s*$"  # ":-" and ",-": whole kronor (500:-, 5 000,-)
 
@@ -349,3 +350,35 @@ def ambiguous_amounts(column: pd.Series, *, decimal: str, thousands: str) -> np.
         return np.zeros(len(column), dtype=bool)
     return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS),
                         False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> np.ndarray:
+    """Cells whose thousands mark ``.`` or ``,`` stands where no thousands mark can.
+
+    The readers remove the thousands mark wherever it is; in its place it groups the whole
+    kronor by three (``1.234.567,50``). Anywhere else it is another mark, and removing it
+    changes the amount without a word: with ``thousands = "."``, ``1234.50`` would be read
+    as 123450 and ``1,234.5`` as 1.2345. A cell is misplaced when the mark is not followed
+    by exactly three digits, follows four digits or more, or comes after the decimal mark
+    (a currency suffix such as ``kr.`` or ``,-`` aside). A space as thousands mark is not
+    checked.
+    """
+    if thousands not in (".", ","):
+        return np.zeros(len(column), dtype=bool)
+    import pyarrow.compute as pc
+
+    arrow = arrow_text(column)
+    if arrow is None:
+        import pyarrow as pa
+
+        arrow = pa.array(column.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    holds = pc.fill_null(pc.match_substring(arrow, thousands), False)
+    out = np.zeros(len(column), dtype=bool)
+    if not pc.any(holds).as_py():
+        return out
+    where = np.flatnonzero(holds.to_numpy(zero_copy_only=False))
+    cells = pc.replace_substring_regex(pc.take(arrow, where), r"(?i)\s*(kr\.?|sek|:-|,-)\s*$", "")
+    t, d = "\\" + thousands, "\\" + decimal
+    bad = f"{t}(?:[0-9]{{0,2}}(?:[^0-9]|$)|[0-9]{{4}})|[0-9]{{4}}{t}|{d}[0-9]*{t}"
+    out[where] = pc.fill_null(pc.match_substring_regex(cells, bad), False).to_numpy(zero_copy_only=False)
+    return out

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import _threads, privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
 from ..privacy import redact_numbers
-from .amounts import ambiguous_amounts, clean_amounts, numeric_amounts, read_amounts
+from .amounts import ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts
 from .cells import is_numbers, text_of_rows
 from .parse import (
     arrow_text,
@@ -449,6 +449,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             st.add(ambiguous, column, s,
                    f'amount is ambiguous: "." before three digits with decimal = "{fmt["decimal"]}" '
                    'may be a thousands separator (set thousands = "." if it is)')
+            misplaced = misplaced_thousands(raw.frame[mapping[column]], decimal=fmt["decimal"],
+                                            thousands=fmt["thousands"]) & p & ~notnum
+            st.add(misplaced, column, s,
+                   f'amount has "{fmt["thousands"]}" where a thousands separator cannot be (not before '
+                   f'three digits, or after the decimal mark "{fmt["decimal"]}"): it would be read wrong')
             frame[column] = values
         elif dtype == "Int64":
             values, bad = parse_integers(s, p)
