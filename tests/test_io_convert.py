@@ -174,7 +174,7 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
 @pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
     (",", ".", {"1.234,50": 1234.5, "1.234.567": 1234567.0, "12,5": 12.5, "1.234 kr.": 1234.0},
      ["1234.50", "12.34", "1,234.5", "12.3456"]),
-    (".", ",", {"1,234.50": 1234.5, "5,000,-": 5000.0, "12.5": 12.5, "12,345,678": 12345678.0},
+    (".", ",", {"1,234.50": 1234.5, "5,000,-": 5000.0, "12.5": 12.5, "1,234,567": 1234567.0},
      ["1234,5", "1,5", "1.234,50", "1,2345"]),
 ])
 def test_a_thousands_mark_where_none_can_be_is_rejected(tmp_path, decimal, thousands, good, bad):
@@ -195,6 +195,22 @@ def test_a_thousands_mark_where_none_can_be_is_rejected(tmp_path, decimal, thous
         f'amount has "{thousands}" where a thousands separator cannot be (not before three digits, or after the '
         f'decimal mark "{decimal}"): it would be read wrong'}
     assert reason_label(rejects["reason"].iloc[0], "sv").startswith(f'beloppet har "{thousands}" där')
+
+
+def test_an_implausibly_large_amount_is_rejected(tmp_path):
+    # Ingestion review 2026-12-06: 195703123028 (an identity number with a typo in its check
+    # digit, in the amount column) loaded as a payment of 1.96e11 kr; only valid numbers were
+    # caught. No household's welfare in one month comes near 10 000 000 kr.
+    cells = ["9 999 999,99", "10 000 000", "195703123028", "1e9"]
+    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-0{i + 1};{c}" for i, c in enumerate(cells)])
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments + "\n")
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == [9999999.99]
+    rejects = net.rejects[net.rejects["table"] == "payments"]
+    assert list(rejects["line"]) == [3, 4, 5]
+    assert list(rejects["value"]) == ["10 000 000", "<personnummer: hidden>", "1e9"]
+    assert set(rejects["reason"]) == {convert._IMPLAUSIBLE}
+    assert reason_label(convert._IMPLAUSIBLE, "sv").startswith("beloppet är orimligt stort")
 
 
 def test_with_thousands_dot_a_dot_before_three_digits_is_a_thousands_separator(tmp_path):

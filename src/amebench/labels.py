@@ -277,6 +277,9 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r'mark "(.)"\): it would be read wrong',
      r'beloppet har "\1" där en tusentalsavgränsare inte kan stå (inte före tre siffror, eller efter '
      r'decimaltecknet "\2"): det skulle läsas fel'),
+    (r"amount is implausibly large for one month \(10 000 000 kr or more\): another column's number, or a "
+     r"total\?", "beloppet är orimligt stort för en månad (10 000 000 kr eller mer): en annan kolumns tal, "
+     "eller en summa?"),
     (r"not a whole number", "inte ett heltal"),
     (r"invalid identity number", "ogiltigt personnummer"),
     (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),

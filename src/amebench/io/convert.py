@@ -443,7 +443,11 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             notnum, negative = notnum & p, negative & p
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
-            st.add(p & ~notnum & _identity_amounts(values, as_of), column, s, _NUMBER_IN_COLUMN)
+            number = p & ~notnum & _identity_amounts(values, as_of)
+            st.add(number, column, s, _NUMBER_IN_COLUMN)
+            with np.errstate(invalid="ignore"):
+                huge = p & ~number & (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
+            st.add(huge, column, s, _IMPLAUSIBLE)
             ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
                                           thousands=fmt["thousands"]) & p & ~notnum
             st.add(ambiguous, column, s,
@@ -551,6 +555,12 @@ _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{p
                  "|[^\\x00-\\x7f]")
 
 
+#: No household's welfare in one month comes near this (SEK; the national norm for a family
+#: of six is under 30,000 a month): an amount from it on is another column's number (an
+#: identity number with a typo, an account number) or a total.
+IMPLAUSIBLE_AMOUNT = 10_000_000
+_IMPLAUSIBLE = ("amount is implausibly large for one month (10 000 000 kr or more): another column's number, "
+                "or a total?")
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
 #: and is looked at as a possible identity number.
 _NUMBER_SIZED_AMOUNT = 1e9
