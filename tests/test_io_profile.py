@@ -135,3 +135,18 @@ def test_two_columns_mapped_to_one_header_is_a_profile_error():
     with pytest.raises(ProfileError, match=r"\[episodes.columns\] enrolled_on and exited_on both read the header "
                                            r"'Inskrivningsdatum'"):
         load_profile(text)
+
+
+@pytest.mark.parametrize(("case", "keys", "said"), [
+    ("ignore", ('"Arbete"', '"ARBETE"'), 'the same code with codes_case = "ignore"'),
+    ("exact", ('"Återgång"', '"A\u030atergång"'), "the same code"),  # NFC: Å written as A + ring
+])
+def test_local_codes_a_cell_cannot_tell_apart_must_map_alike(tmp_path, case, keys, said):
+    # Ingestion review 2026-12-06: with codes_case = "ignore", "Arbete" = "work" and
+    # "ARBETE" = "studies" were both accepted, and a cell "Arbete" was read as studies (the
+    # later key won). Keys that a cell reads alike map to one code, or the profile is refused.
+    text = f'[profile]\ncodes_case = "{case}"\n[episodes.codes.exit_reason]\n{keys[0]} = "work"\n{keys[1]} = "studies"\n'
+    with pytest.raises(ProfileError, match="reads them as " + re.escape(said)):
+        load_profile(_write(tmp_path, text))
+    same = text.replace('"studies"', '"work"')  # mapping alike: fine
+    assert load_profile(_write(tmp_path, same)).codes_case == case

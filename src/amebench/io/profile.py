@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import schema
 from ..exceptions import ProfileError
+from ..privacy import redact_numbers
 
 __all__ = ["Profile", "TableProfile", "load_profile", "table_profile", "FILE_TABLES", "BOOLEAN_COLUMNS"]
 
@@ -199,6 +200,8 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
                     f"{source}: {where} {local!r} = {target!r} is not a canonical code"
                     f"{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
                 )
+        _check_same_codes(f"[{table}.codes.{col}]", mapping, lambda k: unicodedata.normalize("NFC", str(k).strip()),
+                          "the same code", source)
         codes[col] = {unicodedata.normalize("NFC", str(k).strip()): v for k, v in mapping.items()}
     return TableProfile(table, fmt, columns, constants, codes, derive)
 
@@ -252,7 +255,24 @@ def load_profile(profile, *, source: str | None = None) -> Profile:
     base = dict(FORMAT_DEFAULTS)
     base.update(_check_format(fmt_raw, "[format]", source))
     tables = {t: _table_profile(t, raw[t], base, source) for t in FILE_TABLES if t in raw}
+    if codes_case == "ignore":
+        for tp in tables.values():
+            for column, mapping in tp.codes.items():
+                _check_same_codes(f"[{tp.table}.codes.{column}]", mapping, str.casefold,
+                                  'the same code with codes_case = "ignore"', source)
     return Profile(source, str(head.get("name", source)), person_mode, household_mode, codes_case, base, tables)
+
+
+def _check_same_codes(where: str, mapping: Mapping, key, same: str, source: str) -> None:
+    """Refuse two local codes that a cell reads alike (``key``: the form a cell is matched in)
+    but that map to different codes: which one a cell got would depend on their order."""
+    seen: dict = {}
+    for local, code in mapping.items():
+        first = seen.setdefault(key(local), local)
+        if mapping[first] != code:
+            raise ProfileError(redact_numbers(f"{source}: {where} maps {first!r} to {mapping[first]!r} and {local!r} "
+                                              f"to {code!r}, but a cell reads them as {same}; keep one of them",
+                                              limit=None))
 
 
 def table_profile(profile: Profile, table: str) -> TableProfile:
