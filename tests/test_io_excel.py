@@ -279,3 +279,21 @@ def test_sheet_marks_reads_the_sheet_xml_as_the_standard_writes_it(tmp_path):
         assert marks.unsaved == {(1, 2): "=A1", (2, 3): "=B3+1"}
         assert marks.merged == [(4, 0, 6, 1)]
     assert sheet_marks(path, "Blad2") == type(marks)()  # no such sheet: pandas has said so already
+
+
+def test_parquet_timestamps_with_a_time_zone_are_read_as_dates_in_sweden(tmp_path):
+    # Ingestion review 2026-12-06: local midnight 2024-03-01 stored as UTC (2024-02-29 23:00,
+    # as pandas and most writers store a zoned timestamp) was read as 2024-02-29 for every
+    # row. Summer time: 2024-07-01 00:00 in Stockholm is 2024-06-30 22:00 UTC.
+    path = tmp_path / "ep.parquet"
+    local = pd.to_datetime(["2024-03-01", "2024-07-01"]).tz_localize("Europe/Stockholm")
+    pd.DataFrame({
+        "Inskrivnings-ID": ["E1", "E2"], "Personnummer": ["811218-9876", "701063-2391"],
+        "Inskrivningsdatum": local.tz_convert("UTC"),
+        "Utskrivningsdatum": pd.Series([None, None], dtype="datetime64[ns, UTC]"),
+        "Avslutsorsak": [None, None], "Bedömning": [None, None], "Kön": ["K", "M"], "Utrikes född": [None, None],
+    }).to_parquet(path)
+    assert str(pd.read_parquet(path)["Inskrivningsdatum"].iloc[0]) == "2024-02-29 23:00:00+00:00"
+    net = read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-07-01"]
+    assert len(net.rejects) == 0

@@ -8,7 +8,7 @@ import pytest
 import amebench
 from amebench import schema
 from amebench.exceptions import ColumnWarning, ProfileError, RejectError, SchemaError
-from amebench.io import read_export
+from amebench.io import convert, read_export
 from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
 from amebench.privacy import HIDDEN_NUMBER
@@ -66,6 +66,7 @@ def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
     # A number column of amounts is taken as numbers; the network (values, rejects and
     # their shown text, reconciliation) is the one its text gives.
     amounts = [100.0, -5.0, None, 0.0, 1e16, 7.25] + ([] if dtype == "Int64" else [float("inf"), -0.0])
+    # 1e16: rejected as implausible, shown as its text (ingestion review 2026-12-06)
     if dtype == "Int64":
         amounts = [None if a is None else int(a) for a in amounts]
     n = len(amounts)
@@ -81,10 +82,11 @@ def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
     assert shown.loc[3, "reason"] == "empty required field"
     if dtype != "Int64":
         assert shown.loc[7, ["value", "reason"]].tolist() == ["inf", "amount is not a number"]
+    assert shown.loc[5, "reason"] == convert._IMPLAUSIBLE
     if dtype == "Int64":
-        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.0]
+        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 7.0]
     else:
-        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 1e16, 7.25, 0.0]
+        assert list(as_numbers.payments["amount_sek"]) == [100.0, 0.0, 7.25, 0.0]
     assert not np.signbit(as_numbers.payments["amount_sek"].to_numpy()).any()  # -0.0 is +0.0
 
 
@@ -93,7 +95,7 @@ def test_a_nan_amount_that_is_not_missing_is_not_a_number(monkeypatch):
     # of a file Spark or DuckDB wrote): its text is "nan", not a number; null is missing.
     import pyarrow as pa
 
-    from amebench.io import cells, convert
+    from amebench.io import cells
 
     amounts = pd.array(pa.array([1.5, float("nan"), None, -2.0], from_pandas=False), dtype=pd.ArrowDtype(pa.float64()))
     pay = pd.DataFrame({"unit": "a", "person_id": "p1", "month": "2024-01-01", "amount_sek": amounts})
@@ -765,16 +767,16 @@ def test_a_birth_year_outside_1900_to_as_of_rejects_its_row():
 @pytest.mark.parametrize("as_text_amounts", [False, True])
 def test_an_amount_that_is_an_identity_number_rejects_its_row(as_text_amounts):
     # a column mixed up: (synthetic) identity numbers were kept as amounts of 1.99e11 SEK;
-    # a large amount that is not one is kept (a monthly payment never is, but it is no number)
-    amounts = [100.0, 199002019934.0, 5e9, 8112189876.0, 8112189876.5]
+    # a large amount that is not one is rejected as implausible (ingestion review 2026-12-06)
+    amounts = [100.0, 199002019934.0, 5e9, 8112189876.0, 8112189876.5, 9999999.0]
     payments = pd.DataFrame({"unit": "a", "person_id": "p1", "month": "2024-02",
                              "amount_sek": [f"{v:.2f}" for v in amounts] if as_text_amounts else amounts})
     episodes = pd.DataFrame({"unit": "a", "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": "2024-01-01"})
     net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
-    assert net.payments["amount_sek"].tolist() == [100.0, 5e9, 8112189876.5]
-    assert list(net.rejects["line"]) == [2, 4]
-    assert set(net.rejects["reason"]) == {"holds what looks like a personal identity number; it must not be kept "
-                                          "in this column"}
+    assert net.payments["amount_sek"].tolist() == [100.0, 9999999.0]
+    assert list(net.rejects["line"]) == [2, 3, 4, 5]
+    number = "holds what looks like a personal identity number; it must not be kept in this column"
+    assert list(net.rejects["reason"]) == [number, convert._IMPLAUSIBLE, number, convert._IMPLAUSIBLE]
     assert not net.rejects["value"].str.contains("9934|9876").any()
 
 
@@ -876,3 +878,17 @@ def test_columns_pandas_makes_of_an_index_need_no_warning(recwarn):
     assert not [w for w in recwarn if issubclass(w.category, ColumnWarning)]
     with pytest.warns(ColumnWarning, match=r"\['kon'\] are not canonical"):  # another column still does
         Network.from_frames(episodes=episodes.assign(kon="K"), as_of="2026-01-01")
+
+
+@pytest.mark.parametrize("dtype", ["numpy", "arrow", "object"])
+def test_timestamps_with_a_time_zone_are_dates_in_sweden(dtype):
+    # Ingestion review 2026-12-06: local midnight stored as UTC (2024-02-29 23:00 UTC is
+    # 2024-03-01 00:00 in Stockholm; summer time: 2024-06-30 22:00 UTC) was read as the day before.
+    import pyarrow as pa
+
+    moments = pd.Series(pd.to_datetime(["2024-02-29 23:00", "2024-06-30 22:00"]).tz_localize("UTC"))
+    moments = {"numpy": moments, "arrow": moments.astype(pd.ArrowDtype(pa.timestamp("ns", tz="UTC"))),
+               "object": moments.astype(object)}[dtype]
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"], "enrolled_on": moments})
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-01", "2024-07-01"]

@@ -12,7 +12,20 @@ import numpy as np
 import pandas as pd
 from pandas.io.stata import StataMissingValue
 
-__all__ = ["BYTES", "BytesCell", "CoarsePeriod", "as_text", "gathered", "is_numbers", "text_of_rows"]
+__all__ = ["BYTES", "LOCAL_ZONE", "BytesCell", "CoarsePeriod", "as_text", "gathered", "in_sweden", "is_numbers",
+           "text_of_rows"]
+
+#: The time zone whose dates a timestamp with a time zone is read in (a writer stores
+#: local midnight as 23:00 or 22:00 UTC of the day before).
+LOCAL_ZONE = "Europe/Stockholm"
+
+
+def in_sweden(value):
+    """A timestamp or a datetime column with a time zone as the time in Sweden; else as it is."""
+    if isinstance(value, pd.Series):  # numpy (DatetimeTZDtype) or Arrow timestamps with a zone
+        zone = getattr(value.dtype, "tz", None) or getattr(getattr(value.dtype, "pyarrow_dtype", None), "tz", None)
+        return value.dt.tz_convert(LOCAL_ZONE) if zone is not None else value
+    return pd.Timestamp(value).tz_convert(LOCAL_ZONE) if getattr(value, "tzinfo", None) is not None else value
 
 
 #: What a cell of bytes is (``str()`` of one is ``"b'...'"``).
@@ -50,7 +63,7 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
                 raise CoarsePeriod
             return v.start_time.strftime("%Y-%m-%d")
         if hasattr(v, "strftime"):
-            return v.strftime("%Y-%m-%d")
+            return in_sweden(v).strftime("%Y-%m-%d")
         if ids and isinstance(v, (float, np.floating)) and float(v).is_integer():
             return str(int(v))
         return str(v)
@@ -66,7 +79,7 @@ def as_text(series: pd.Series, *, ids: bool = False, coded: bool = False) -> pd.
     if isinstance(series.dtype, pd.StringDtype):
         cells = np.asarray(uniques, dtype=object)
     elif pd.api.types.is_datetime64_any_dtype(series):
-        cells = pd.Series(uniques).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)  # numpy or Arrow times and dates
+        cells = in_sweden(pd.Series(uniques)).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)  # numpy or Arrow
     elif kind in "iu" or (kind == "f" and not ids):  # str(v) of Python numbers, no cell() per value
         numbers = np.asarray(uniques, dtype="float64" if kind == "f" else None).tolist()
         cells = np.array(list(map(str, numbers)), dtype=object)

@@ -341,7 +341,9 @@ class _Amounts:
         self._clean = None
         if is_numbers(column):
             values, present, notnum, negative = numeric_amounts(column)
-            text = functools.cache(lambda: text_of_rows(column, notnum | negative))
+            with np.errstate(invalid="ignore"):  # the rows that can be rejected: their text is shown
+                shown = notnum | negative | (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
+            text = functools.cache(lambda: text_of_rows(column, shown))
             self._done = text, present, (values, notnum, negative)
             return
         arrow = arrow_text(column)

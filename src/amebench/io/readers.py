@@ -32,6 +32,7 @@ from .csvtext import (
     _read_csv_arrow,
     _to_frame,
 )
+from .cells import in_sweden
 from .decode import decode_text, detect_encoding
 from .workbook import sheet_marks
 
@@ -270,7 +271,7 @@ def _to_text(series: pd.Series, fmt) -> pd.Series:
         if isinstance(v, datetime.time):  # a time of day is not a date (strftime gave 1900-01-01)
             return v.isoformat()
         if hasattr(v, "strftime"):
-            return v.strftime(date_format)
+            return in_sweden(v).strftime(date_format)  # a moment with a time zone: its date in Sweden
         if isinstance(v, (float, np.floating)):
             text = str(int(v)) if float(v).is_integer() else repr(float(v))
             return text.replace(".", decimal)
@@ -280,7 +281,7 @@ def _to_text(series: pd.Series, fmt) -> pd.Series:
         return str(v)
 
     if pd.api.types.is_datetime64_any_dtype(series):
-        text = series.dt.strftime(date_format)
+        text = in_sweden(series).dt.strftime(date_format)  # moments (UTC): their dates in Sweden
         return text.astype(object).where(series.notna(), "").astype(str)
     if series.dtype == object or str(series.dtype).startswith(("float", "bool", "Float", "boolean")):
         uniques = pd.unique(series)
