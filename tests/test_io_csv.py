@@ -252,6 +252,25 @@ def test_an_unmapped_code_on_many_lines_names_the_first_three(tmp_path):
         read_network(folder)
 
 
+def test_a_code_with_characters_a_screen_does_not_show_is_offered_escaped(tmp_path):
+    # Ingestion review 2026-12-06: the error offered '"Arbete m. lönebidrag" = "..."' for a
+    # cell with a no-break space inside, a line that looks like one the profile has and does
+    # not map the cell; U+200B, U+0085 and U+2028 were printed raw too. Each is escaped now
+    # (TOML reads \uXXXX), and a code that looks like a mapped one is said to.
+    cells = ["Arbete\u00a0m. lönebidrag", "Arbete\u200b", "Arb\x85ete", "Arbete\u2028x"]
+    rows = [f"E{i};{make_pnr(i)};2024-01-05;2024-02-01;{c};;;" for i, c in enumerate(cells)]
+    folder = write_network(tmp_path, _episodes(*rows))
+    with pytest.raises(UnmappedCodeError) as info:
+        read_network(folder)
+    offered = [line.split(" = ")[0].strip() for line in str(info.value).splitlines() if '= "..."' in line]
+    assert sorted(offered) == sorted(['"Arbete\\u00a0m. lönebidrag"', '"Arbete\\u200b"', '"Arb\\u0085ete"',
+                                      '"Arbete\\u2028x"'])
+    assert 'it looks like the mapped "Arbete" but differs in characters a screen does not show' in str(info.value)
+    profile = PROFILE.replace('"Arbete" = "work"', '"Arbete" = "work"\n' + "\n".join(f'{k} = "work"' for k in offered))
+    folder = write_network(tmp_path / "fixed", _episodes(*rows), profile=profile)
+    assert read_network(folder).episodes["exit_reason"].tolist() == ["work"] * 4  # the lines offered map the cells
+
+
 def test_canonical_codes_pass_and_case_ignore(tmp_path):
     profile = PROFILE.replace('name = "Testenheten"', 'name = "Testenheten"\ncodes_case = "ignore"')
     folder = write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;2024-02-01;arbete;uncertain;k;JA"), profile=profile)

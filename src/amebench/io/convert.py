@@ -11,6 +11,7 @@ import difflib
 import functools
 import json
 import re
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -162,17 +163,41 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
                              "holds a personal identity number (hidden here), which no profile line can map; "
                              "fix the export")
                 continue
-            value = redact_numbers(value, limit=80)
-            lines.append(
-                f'  {json.dumps(value, ensure_ascii=False)} = "..."   # {rows}; '
-                f"add under [{table}.codes.{column}] in {profile.source}"
-            )
+            mapped = profile.tables[table].codes.get(column, {}) if table in profile.tables else {}
+            alike = [k for k in mapped if _seen_alike(k) == _seen_alike(value)]
+            if alike:
+                rows += (f"; it looks like the mapped {json.dumps(alike[0], ensure_ascii=False)} but differs in "
+                         "characters a screen does not show (written here as \\uXXXX)")
+            shown = _profile_key(value) if len(value) <= 80 else json.dumps(redact_numbers(value, limit=80),
+                                                                             ensure_ascii=False)
+            lines.append(f'  {shown} = "..."   # {rows}; add under [{table}.codes.{column}] in {profile.source}')
     exc = UnmappedCodeError(
         f"{label}: {total} local code(s) are not mapped to canonical codes; add these lines to the "
         "profile (replace ... with the canonical code):\n" + "\n".join(lines)
     )
     exc.unmapped = unmapped  # column -> {local code: rows}, for callers that word it differently
     return exc
+
+
+#: Unicode categories of characters a screen does not show as themselves: controls, format
+#: characters of no width, line and paragraph separators, spaces other than " ".
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs", "Co", "Cn"})
+
+
+def _profile_key(value: str) -> str:
+    """``value`` as a quoted TOML key a user can paste into a profile: each character a
+    screen does not show as itself (a no-break or zero-width space, U+0085, U+2028) written
+    as a ``\\uXXXX`` escape, so that the line maps exactly the cell."""
+    return "".join(c if c == " " or unicodedata.category(c) not in _UNSEEN
+                   else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   for c in json.dumps(value, ensure_ascii=False))
+
+
+def _seen_alike(code: str) -> str:
+    """A code as a screen shows it: NFKC, characters of no width left out, runs of spaces of
+    any kind as one space."""
+    text = unicodedata.normalize("NFKC", code)
+    return " ".join("".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c.isspace()).split())
 
 
 def _formats_text(formats) -> str:
