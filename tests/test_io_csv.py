@@ -108,6 +108,16 @@ def test_quoted_newlines_keep_physical_line_numbers(tmp_path):
     assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (4, 2, 2)
 
 
+def test_a_row_of_spaces_is_not_a_row(tmp_path):
+    # Ingestion review 2026-12-06: a line of spaces, or of delimiters and spaces, was read as
+    # a row and rejected ("empty required field"); like a line of delimiters alone it is
+    # not a row (docs/profiles.md: rows whose cells are all empty are not rows).
+    text = H + "\nE1;811218-9876;2024-01-05;;;;;\n   \n;  ; ;;\n\u00a0;\t;\nE2;701063-2391;2024-01-05;;;;;\n"
+    net = read_network(write_network(tmp_path, text))
+    assert list(net.episodes["episode_id"]) == ["E1", "E2"] and len(net.rejects) == 0
+    assert net.reconciliation.iloc[0]["rows_read"] == 2
+
+
 def test_header_row_skips_title_lines(tmp_path):
     profile = PROFILE.replace("[format]", "[format]\nheader_row = 3")
     text = "Export från system X\nskapad 2026-09-30\n" + _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;811218-9876;2023-01-05;2023-01-01;;;;")

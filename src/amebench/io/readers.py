@@ -1,8 +1,8 @@
 """Read one export file (CSV, Excel, Parquet) as text, with the physical line of every row.
 
 Every cell is read as text (nothing is coerced silently); parsing happens column by
-column in :mod:`amebench.io.parse`. Rows whose cells are all empty (blank lines) are
-not rows and are not counted.
+column in :mod:`amebench.io.parse`. Rows whose cells are all empty or spaces (blank
+lines) are not rows and are not counted.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ def _drop_blank(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, n
         return frame.reset_index(drop=True), lines
     blank = np.ones(len(frame), dtype=bool)
     for col in frame.columns:
-        blank &= frame[col].fillna("").eq("").to_numpy(dtype=bool)
+        cells = frame[col].fillna("")
+        blank &= (cells.eq("") | cells.str.isspace()).to_numpy(dtype=bool)  # spaces alone are empty too
         if not blank.any():
             break
     if blank.any():
