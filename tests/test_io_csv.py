@@ -125,6 +125,21 @@ def test_header_row_skips_title_lines(tmp_path):
     assert _rejects(net) == {(5, "exit before enrolment")}
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # pyarrow's path, and the general one
+def test_header_row_is_a_physical_line_when_a_title_spans_two(tmp_path, encoding):
+    # Ingestion review 2026-12-06: header_row counted CSV records, so with a quoted title
+    # of two lines ("Export från\nSystem X") header_row = 3, the header's line, read the
+    # first data row as the header. It is the line the header starts on, as documented.
+    text = '"Export från\nSystem X";;;;;;;\n' + _episodes("E1;811218-9876;2024-01-05;;;;;",
+                                                          "E2;811218-9876;2023-01-05;2023-01-01;;;;")
+    profile = PROFILE.replace("[format]", f'[format]\nheader_row = 3\nencoding = "{encoding}"')
+    net = read_network(write_network(tmp_path, text, profile=profile, encoding=encoding))
+    assert _rejects(net) == {(5, "exit before enrolment")}
+    inside = PROFILE.replace("[format]", f'[format]\nheader_row = 2\nencoding = "{encoding}"')
+    with pytest.raises(ProfileError, match=r"line 2 \(header_row\) is inside a quoted field that spans several lines"):
+        read_network(write_network(tmp_path / "inside", text, profile=inside, encoding=encoding))
+
+
 def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path):
     # Newcomer review 2026-12-06: with two title lines (a spreadsheet saved as CSV: the
     # title's row has every delimiter) and no header_row the message listed the title as the

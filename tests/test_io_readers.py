@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from amebench.exceptions import ProfileError
 from amebench.io import readers
-from amebench.io.csvtext import _header, _lines_text, _long_lines, _quote_problem, _read_csv_arrow
+from amebench.io.csvtext import _header, _lines_text, _long_lines, _quote_problem, _read_csv_arrow, records_above
 from amebench.io.decode import decode_text
 from amebench.io.readers import RawTable, _clean_headers, _drop_blank, _duplicates, _unique
 
@@ -30,9 +30,9 @@ def _ref_read_csv(path, fmt, label):
     data = path.read_bytes()
     text, encoding = decode_text(data, fmt["encoding"], label)
     delimiter = fmt["delimiter"]
-    skip = fmt["header_row"] - 1
     if not text.strip():
         raise ProfileError(f"{label}: the file is empty (no header row)")
+    skip = records_above(io.StringIO(text), delimiter, fmt["header_row"], label)  # header_row: a line (2026-12-06)
     header = _header(text, delimiter, skip, fmt["header_row"], label)
     try:
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data

@@ -31,6 +31,26 @@ def _lines_text(where: list[int]) -> str:
     return f" (line {where[0]})" if len(where) == 1 else f" (lines {where})" if where else ""
 
 
+def records_above(lines, delimiter: str, header_row: int, label: str) -> int:
+    """The number of CSV records above physical line ``header_row`` (``lines``: the file's
+    lines, each with its line end): ``header_row - 1`` unless a quoted field above the header
+    holds a line break (a title "Export från\\nSystem X" spans two lines, one record)."""
+    if header_row <= 1:
+        return 0
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"')
+    records = 0
+    try:
+        while reader.line_num + 1 < header_row:
+            next(reader)
+            records += 1
+    except (StopIteration, csv.Error):
+        return header_row - 1  # the header's own reading says what is wrong
+    if reader.line_num + 1 > header_row:
+        raise ProfileError(f"{label}: line {header_row} (header_row) is inside a quoted field that spans several "
+                           "lines; set header_row to the line where the header starts")
+    return records
+
+
 def _header(text: str, delimiter: str, skip: int, header_row: int, label: str) -> list[str]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     try:

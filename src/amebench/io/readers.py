@@ -31,6 +31,7 @@ from .csvtext import (
     _quote_problem,
     _read_csv_arrow,
     _to_frame,
+    records_above,
 )
 from .cells import in_sweden
 from .decode import decode_text, detect_encoding
@@ -129,7 +130,11 @@ def _parse_utf8(data: bytes, fmt):
     if (body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) + _BINARY_HEADS)
             or b"\r" in body or b"\x00" in body or not body or body.isspace() or not _is_utf8(body)):
         return None
-    delimiter, skip = fmt["delimiter"], fmt["header_row"] - 1
+    delimiter = fmt["delimiter"]
+    try:
+        skip = records_above(_lines(body), delimiter, fmt["header_row"], "")
+    except ProfileError:
+        return None  # the general path says so, naming the file
     reader = csv.reader(_lines(body), delimiter=delimiter, quotechar='"')
     try:
         for _ in range(skip):
@@ -177,9 +182,9 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         return fast
     text, encoding = decode_text(data, fmt["encoding"], label)
     delimiter = fmt["delimiter"]
-    skip = fmt["header_row"] - 1
     if not text.strip():
         raise ProfileError(f"{label}: the file is empty (no header row)")
+    skip = records_above(io.StringIO(text), delimiter, fmt["header_row"], label)
     header = _header(text, delimiter, skip, fmt["header_row"], label)
     try:
         # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
