@@ -108,6 +108,15 @@ def test_quoted_newlines_keep_physical_line_numbers(tmp_path):
     assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (4, 2, 2)
 
 
+def test_an_empty_header_line_names_the_first_line_with_text(tmp_path):
+    # Ingestion review 2026-12-06: blank lines above the header gave "the header (line 1) is
+    # empty; if the header is on a later line, set header_row", without the line.
+    text = "\n;;\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
+    with pytest.raises(ProfileError, match=r"the header \(line 1\) is empty; line 3 is the first with text: if the "
+                                           r"header is there, set header_row = 3"):
+        read_network(write_network(tmp_path, text))
+
+
 def test_a_row_of_spaces_is_not_a_row(tmp_path):
     # Ingestion review 2026-12-06: a line of spaces, or of delimiters and spaces, was read as
     # a row and rejected ("empty required field"); like a line of delimiters alone it is
@@ -145,7 +154,7 @@ def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path):
     # title's row has every delimiter) and no header_row the message listed the title as the
     # headers and said nothing of line 3, which holds every mapped header.
     text = "Export från system X;;;;;;;\nskapad 2026-09-30;;;;;;;\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
-    with pytest.raises(ProfileError, match="line/row 3 holds every mapped header: set header_row = 3 in the profile"):
+    with pytest.raises(ProfileError, match="line 3 holds every mapped header: set header_row = 3 in the profile"):
         read_network(write_network(tmp_path, text))
     # a title without delimiters: the header seems to have one field
     text = "Export från system X\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")

@@ -188,9 +188,9 @@ def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_p
     book.save(path)
     with pytest.raises(ProfileError) as info:
         read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
-    assert "the file's headers (line 1) are ['Export från Procapita']" in str(info.value)
+    assert "the file's headers (row 1) are ['Export från Procapita']" in str(info.value)
     # the title may also be above the header on the right sheet: both fixes are named
-    assert "; if the header is not on line/row 1, set header_row in the profile; the workbook has" in str(info.value)
+    assert "; if the header is not on row 1, set header_row in the profile; the workbook has" in str(info.value)
     assert str(info.value).endswith('name it with sheet = "..." in the profile')
 
 
@@ -297,3 +297,18 @@ def test_parquet_timestamps_with_a_time_zone_are_read_as_dates_in_sweden(tmp_pat
     net = read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
     assert list(net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-07-01"]
     assert len(net.rejects) == 0
+
+
+@pytest.mark.parametrize("above", [[[], []], [["Export från system X"], []]])
+def test_a_workbook_header_below_blank_or_title_rows_is_found(tmp_path, above):
+    # Ingestion review 2026-12-06: with the header on row 3 under two blank rows the error
+    # said "the file's headers (line 1) are []" and nothing more (only the columns under a
+    # header were searched); under a title, a generic hint. A CSV got the row to set.
+    path = tmp_path / "deltagare.xlsx"
+    wb = openpyxl.Workbook()
+    for row in [*above, HEADER, ["E1", "811218-9876", dt.datetime(2024, 1, 5)]]:
+        wb.active.append(row)
+    wb.save(path)
+    with pytest.raises(ProfileError, match=r"the file's headers \(row 1\) are .*; row 3 holds every mapped header: "
+                                           r"set header_row = 3 in the profile"):
+        read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")

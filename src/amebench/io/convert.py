@@ -35,7 +35,7 @@ from .parse import (
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
-from .readers import RawTable, _clean_headers, sheet_hint
+from .readers import SEARCH_ROWS, RawTable, _clean_headers, sheet_hint
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
 from .rules import activity_rules, episode_rules, fill_unknown
 
@@ -49,10 +49,6 @@ def _headers_text(headers) -> str:
     return redact_numbers(repr(list(headers)), limit=400)
 
 
-#: How many rows under the header are searched for the mapped headers (a title above them).
-_HEADER_SEARCH_ROWS = 20
-
-
 def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
     """Say why the mapped headers (``wanted``) may be missing: a wrong delimiter, a title row
     (the line that holds them all), another sheet."""
@@ -61,16 +57,18 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
         return '; the headers look like UTF-8 read as cp1252: set encoding = "auto" (or "utf-8") in the profile'
     wanted = set(wanted)
     if wanted:
-        for i, row in enumerate(raw.frame.head(_HEADER_SEARCH_ROWS).itertuples(index=False)):
+        rows = raw.search or zip(raw.lines, raw.frame.head(SEARCH_ROWS).itertuples(index=False))
+        for line, row in rows:
             if wanted <= set(_clean_headers(v for v in row if isinstance(v, str))):
-                line = int(raw.lines[i])
-                return f"; line/row {line} holds every mapped header: set header_row = {line} in the profile"
+                return (f"; {raw.where} {int(line)} holds every mapped header: set header_row = {int(line)} "
+                        "in the profile")
     hint = ""
-    if len(headers) == 1:
+    if len(headers) <= 1:
         for d in (";", ",", "\t", "|"):
-            if d != tp.fmt.get("delimiter") and d in headers[0]:
+            if headers and d != tp.fmt.get("delimiter") and d in headers[0]:
                 return f"; the header looks {d!r}-delimited: set delimiter = {d!r} in the profile"
-        hint = f"; if the header is not on line/row {tp.fmt.get('header_row', 1)}, set header_row in the profile"
+        hint = (f"; if the header is not on {raw.where} {tp.fmt.get('header_row', 1)}, set header_row in the "
+                "profile")
     return hint + sheet_hint(raw.sheets)  # the profile names no sheet: the first was read
 
 
@@ -97,7 +95,7 @@ def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
         if any(h not in headers for h in mapping.values()):
             raise ProfileError(
                 f"{raw.label}: the profile {source} maps header(s) {_absent_text(mapping, headers, tp)} "
-                f"that the file does not have; the file's headers (line {tp.fmt['header_row']}) are "
+                f"that the file does not have; the file's headers ({raw.where} {tp.fmt['header_row']}) are "
                 f"{_headers_text(headers)}{_header_hint(raw, tp, mapping.values())}"
             )
     twice = {h: raw.duplicates[h] for h in mapping.values() if h in raw.duplicates}
@@ -117,7 +115,7 @@ def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
         raise ProfileError(
             f"{raw.label}: required column(s) {lacking} of table {tp.table!r} are neither mapped in "
             f"[{tp.table}.columns] nor set in [{tp.table}.constants]; the file's headers "
-            f"(line {tp.fmt['header_row']}) are {_headers_text(headers)}{_header_hint(raw, tp)}"
+            f"({raw.where} {tp.fmt['header_row']}) are {_headers_text(headers)}{_header_hint(raw, tp)}"
         )
     return mapping
 

@@ -57,6 +57,10 @@ class RawTable:
     #: header -> {line: reason} of cells that hold no value a reader can take (Excel error
     #: cells, formulas never computed); the cell's text is what the sheet holds instead
     bad_cells: dict = field(default_factory=dict)
+    where: str = "line"  # what a position in the file is called: a CSV's line, a workbook's row
+    #: (row, cells) of the first rows under the header with all their cells, those under no
+    #: header too (a workbook's header below blank or title rows): where the headers may be
+    search: tuple = ()
 
 
 def file_kind(path: Path) -> str:
@@ -333,8 +337,14 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     for (row, column), reason in bad.items():
         if row > h and column in keep:
             bad_cells.setdefault(frame.columns[keep.index(column)], {})[row + 1] = reason
+    search = tuple((h + 2 + i, [_to_text(pd.Series([v], dtype=object), fmt).iloc[0] for v in cells])
+                   for i, cells in enumerate(body.head(SEARCH_ROWS).itertuples(index=False)))
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
-                    fmt["date_format"][0], sheets, bad_cells)
+                    fmt["date_format"][0], sheets, bad_cells, "row", search)
+
+
+#: How many rows under the header are searched for the mapped headers (a title above them).
+SEARCH_ROWS = 20
 
 
 #: Why a cell of a workbook is not read: an error value, a formula never computed.
