@@ -289,6 +289,24 @@ def test_nine_digits_valid_with_a_leading_zero_say_so():
                                           "<personnummer: not 10 or 12 digits>"]
 
 
+@pytest.mark.parametrize(("form", "read"), [("198112189876.0", "198112189876"), ("'198112189876", "198112189876"),
+                                           ("811218-9876,00", "198112189876"), ("1,98112E+11", None),
+                                           ("1.98112189876e11", None)])
+def test_what_a_spreadsheet_does_to_a_number(form, read):
+    # Ingestion review 2026-12-06: a number column written by pandas (198112189876.0), Excel's
+    # text mark (a leading apostrophe) and scientific notation were all "not 10 or 12
+    # digits", every row of such a file. The first two hold the number and are read; in
+    # scientific notation its last digits are lost, and the reason says so.
+    from amebench._pseudonyms import _check_unique
+    from amebench.privacy import REASON_SCIENTIFIC, _check
+
+    ref = pd.Timestamp(AS_OF).date()
+    expected = (read, None if read else REASON_SCIENTIFIC)
+    assert _check(form, ref) == expected
+    norm, why = _check_unique(pd.array([form], dtype="string[pyarrow]").__arrow_array__(), ref)
+    assert (norm[0], why[0]) == expected
+
+
 @pytest.mark.parametrize("form", ["19811218/9876", "811218.9876", "811218_9876"])
 def test_a_number_with_another_separator_is_hidden_though_not_read(form):
     # Not a form of the number the readers accept (rejected in a personnummer column), but

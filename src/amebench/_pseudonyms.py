@@ -21,7 +21,9 @@ from .privacy import (
     REASON_CHECK,
     REASON_DATE,
     REASON_FORMAT,
+    REASON_SCIENTIFIC,
     REASON_ZERO,
+    SCIENTIFIC,
     _DASHES,
     _PLUSES,
 )
@@ -32,8 +34,8 @@ _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
 #: The reject placeholders by code (0: valid).
-_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK, REASON_ZERO)
-_FORMAT, _DATE, _CHECK, _ZERO = 1, 2, 3, 4
+_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK, REASON_ZERO, REASON_SCIENTIFIC)
+_FORMAT, _DATE, _CHECK, _ZERO, _SCIENTIFIC = 1, 2, 3, 4, 5
 _NUMBER = r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$"
 
 
@@ -98,6 +100,9 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
         clean = pc.replace_substring_regex(clean, r"[\t-\r\x1c-\x20\x85\p{Z}\p{Cf}]", "")
         clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
         clean = pc.replace_substring_regex(clean, f"[{_PLUSES}]", "+")
+        clean = pc.replace_substring_regex(pc.replace_substring_regex(clean, "^'", ""), "([0-9])[.,]0+$", "\\1")
+        scientific = pc.match_substring_regex(clean, SCIENTIFIC).fill_null(False).to_numpy(zero_copy_only=False)
+        why[rest[scientific]] = _SCIENTIFIC
         parts = pc.extract_regex(clean, _NUMBER)
         ok = parts.is_valid().to_numpy(zero_copy_only=False)
         if ok.any():

@@ -91,6 +91,14 @@ REASON_DATE = "<personnummer: invalid date>"
 REASON_CHECK = "<personnummer: invalid check digit>"
 #: 9 digits that a leading 0 makes a valid number (born 2000-2009): a number cell (Excel) drops it.
 REASON_ZERO = "<personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>"
+#: A number a spreadsheet wrote in scientific notation (1,98503E+11): its last digits are lost.
+REASON_SCIENTIFIC = ("<personnummer: in scientific notation, its last digits lost (a number cell in Excel): "
+                     "export the column as text>")
+#: What a spreadsheet adds to a number it holds as a number or marks as text: a decimal part
+#: of zeros (198112189876.0) or a leading apostrophe ('198112189876); left out.
+_SPREADSHEET_MARKS = re.compile(r"^'|(?<=[0-9])[.,]0+$")
+#: ... and scientific notation (1,98112E+11).
+SCIENTIFIC = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$"
 
 
 class IdentityNumberError(AmebenchError):
@@ -111,9 +119,11 @@ def _check(value: str, ref: _dt.date, *, check_digit: bool = True) -> tuple[str 
 
     ``check_digit=False`` takes a number whose check digit alone is wrong (a typo that
     leaves the person's number) as valid."""
-    plain = re.sub(r"\s", "", visible_text(value)).translate(_AS_ASCII)
+    plain = _SPREADSHEET_MARKS.sub("", re.sub(r"\s", "", visible_text(value)).translate(_AS_ASCII))
     m = _PATTERN.match(plain)
     if m is None:
+        if re.match(SCIENTIFIC, plain):
+            return None, REASON_SCIENTIFIC
         zero = len(plain) == 9 and plain.isascii() and plain.isdigit() and _check("0" + plain, ref)[0]
         return None, REASON_ZERO if zero else REASON_FORMAT
     century, six, sep, four = m.groups()
