@@ -321,6 +321,10 @@ def test_missing_header_lists_file_headers(tmp_path):
     folder = write_network(tmp_path / "typo", _episodes("E1;811218-9876;2024-01-05;;;;;").replace("Kön", "Köön"))
     with pytest.raises(ProfileError, match=r"did you mean 'Köön'\?"):
         read_network(folder)
+    # headers that differ in case only (ingestion review 2026-12-06: no hint; they are matched exactly)
+    folder = write_network(tmp_path / "case", _episodes("E1;811218-9876;2024-01-05;;;;;").replace("Kön", "KÖN"))
+    with pytest.raises(ProfileError, match=r"'Kön' \(\[episodes.columns\] gender; did you mean 'KÖN'\?\)"):
+        read_network(folder)
 
 
 def test_missing_key(tmp_path, monkeypatch):

@@ -79,7 +79,8 @@ def _absent_text(mapping: dict, headers, tp: TableProfile) -> str:
     for column, header in mapping.items():
         if header in headers:
             continue
-        near = difflib.get_close_matches(header, unmapped, n=1, cutoff=0.75)
+        near = [h for h in unmapped if h.casefold() == header.casefold()]  # headers are matched exactly
+        near = near or difflib.get_close_matches(header, unmapped, n=1, cutoff=0.75)
         hint = f"; did you mean {redact_numbers(repr(near[0]), limit=80)}?" if near else ""
         parts.append(f"{redact_numbers(repr(header), limit=80)} ([{tp.table}.columns] {column}{hint})")
     return ", ".join(parts)
