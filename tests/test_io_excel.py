@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from amebench.exceptions import ProfileError
+from amebench.exceptions import ProfileError, UnmappedCodeError
 from amebench.io import read_export
 from amebench.labels import reason_label
 from fixtures_io.netbuild import KEY, PROFILE, make_pnr
@@ -312,3 +312,11 @@ def test_a_workbook_header_below_blank_or_title_rows_is_found(tmp_path, above):
     with pytest.raises(ProfileError, match=r"the file's headers \(row 1\) are .*; row 3 holds every mapped header: "
                                            r"set header_row = 3 in the profile"):
         read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+
+
+def test_an_error_cell_beside_an_unmapped_code_keeps_the_code_error_whole(tmp_path):
+    # Diff review: the error cells' loop reused the name of the unmapped codes' first lines.
+    with pytest.raises(UnmappedCodeError, match=r'"Flytt" = "\.\.\."   # 1 row \(line 3\)'):
+        _marked(tmp_path, [["E1", make_pnr(1), dt.datetime(2024, 1, 5), "#DIV/0!", None, None, None, None],
+                           ["E2", make_pnr(2), dt.datetime(2024, 1, 5), dt.datetime(2024, 2, 5), "Flytt", None, None,
+                            None]])

@@ -416,6 +416,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
         text[column] = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[constant]))
         present[column] = np.ones(n, dtype=bool)
     bad = _bad_cells(raw, mapping)
+    none = np.zeros(n, dtype=bool)
     unreadable = {column: np.any(list(rows.values()), axis=0) for column, rows in bad.items()}
     for column, rows in unreadable.items():
         if column in present:
@@ -439,10 +440,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     unmapped, where = {}, {}
     if amounts is not None:
         text["amount_sek"], first_present, parsed = amounts.result()
-        present["amount_sek"] = first_present & ~repeat & ~unreadable.get("amount_sek", np.zeros(n, dtype=bool))
-    for column, rows in bad.items():
-        for reason, where in rows.items():
-            st.add(where, column, raw.frame[mapping[column]], reason)
+        present["amount_sek"] = first_present & ~repeat & ~unreadable.get("amount_sek", none)
+    for column, reasons in bad.items():
+        for reason, rows in reasons.items():
+            st.add(rows, column, raw.frame[mapping[column]], reason)
     for column in [c for c in spec.columns if c in text]:
         s, p = text[column], present[column]
         dtype = spec.dtypes[column]
@@ -540,7 +541,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 frame["birth_year"] = frame["birth_year"].fillna(derived) if "birth_year" in frame else derived
     for column in spec.required:
         if column in present:
-            st.add(~present[column] & ~unreadable.get(column, False), column, "", "empty required field")
+            st.add(~present[column] & ~unreadable.get(column, none), column, "", "empty required field")
     if table == "payments":
         has_id = np.zeros(n, dtype=bool)
         for c in _ID_COLUMNS:
