@@ -23,9 +23,9 @@ from .privacy import (
     REASON_FORMAT,
     REASON_SCIENTIFIC,
     REASON_ZERO,
-    SCIENTIFIC,
     _DASHES,
     _PLUSES,
+    _SCIENTIFIC_FORM,
 )
 
 
@@ -101,7 +101,7 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
         clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
         clean = pc.replace_substring_regex(clean, f"[{_PLUSES}]", "+")
         clean = pc.replace_substring_regex(pc.replace_substring_regex(clean, "^'", ""), "([0-9])[.,]0+$", "\\1")
-        scientific = pc.match_substring_regex(clean, SCIENTIFIC).fill_null(False).to_numpy(zero_copy_only=False)
+        scientific = pc.match_substring_regex(clean, _SCIENTIFIC_FORM).fill_null(False).to_numpy(zero_copy_only=False)
         why[rest[scientific]] = _SCIENTIFIC
         parts = pc.extract_regex(clean, _NUMBER)
         ok = parts.is_valid().to_numpy(zero_copy_only=False)

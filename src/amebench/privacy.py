@@ -98,7 +98,7 @@ REASON_SCIENTIFIC = ("<personnummer: in scientific notation, its last digits los
 #: of zeros (198112189876.0) or a leading apostrophe ('198112189876); left out.
 _SPREADSHEET_MARKS = re.compile(r"^'|(?<=[0-9])[.,]0+$")
 #: ... and scientific notation (1,98112E+11).
-SCIENTIFIC = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$"
+_SCIENTIFIC_FORM = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$"
 
 
 class IdentityNumberError(AmebenchError):
@@ -122,7 +122,7 @@ def _check(value: str, ref: _dt.date, *, check_digit: bool = True) -> tuple[str 
     plain = _SPREADSHEET_MARKS.sub("", re.sub(r"\s", "", visible_text(value)).translate(_AS_ASCII))
     m = _PATTERN.match(plain)
     if m is None:
-        if re.match(SCIENTIFIC, plain):
+        if re.match(_SCIENTIFIC_FORM, plain):
             return None, REASON_SCIENTIFIC
         zero = len(plain) == 9 and plain.isascii() and plain.isdigit() and _check("0" + plain, ref)[0]
         return None, REASON_ZERO if zero else REASON_FORMAT
