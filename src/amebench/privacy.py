@@ -439,8 +439,8 @@ def looks_like_identity_number(text) -> bool:
 
     Valid or not (a number with a typo is still a number), with or without ``-``/``+``
     (or a typeset dash) and spaces of any kind: ``"8112189876"``, ``"19811218-9876"``,
-    ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.``, ``_``, ``:`` or ``,`` only
-    when valid.
+    ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.``, ``_``, ``:`` or ``,``, or
+    written as a date with marks between its parts (``"1981-12-18-9876"``), only when valid.
     Fullwidth digits and characters of no width count as :func:`visible_text` reads
     them. Short digit runs such as a municipality code (``"0180"``) do not count.
     """
@@ -466,7 +466,8 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
         optional ``-``/``+`` or typeset dash and 4 digits (spaces of any kind between
         them allowed) replaced by ``<personnummer: hidden>`` (valid or not: a number
         with a typo is still a number), and each such run with ``/``, ``.``, ``_``, ``:``
-        or ``,`` before the last four that is a valid number; then shortened.
+        or ``,`` before the last four, or written as a date with marks between its parts
+        (``1981-12-18-9876``, ``811218--9876``), that is a valid number; then shortened.
 
     Notes
     -----
