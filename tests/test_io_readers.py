@@ -37,7 +37,7 @@ def _ref_read_csv(path, fmt, label):
     try:
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
         raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if same else None
-        frame = _read_csv_arrow(text, delimiter, skip, header, raw)
+        frame = _read_csv_arrow(text, delimiter, skip, header, raw, fmt["header_row"] - 1)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
     try:

@@ -87,6 +87,9 @@ def _quote_problem(text: str, delimiter: str, skip: int) -> str:
 def _arrow_table(raw: bytes, delimiter: str, skip: int, header: list[str], newlines: bool = True):
     """Parse UTF-8 bytes with pyarrow, every column as text: (table or None, rows with too many fields).
 
+    ``skip``: the lines above the header (pyarrow's ``skip_rows`` counts lines, a quoted
+    field's line breaks too; csv.reader and pandas' ``skiprows`` count records).
+
     The table is None when some row has the wrong field count, the headers repeat, or
     pyarrow cannot parse the file. pyarrow only: safe on a second thread.
     """
@@ -128,16 +131,19 @@ def _to_frame(table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None) -> pd.DataFrame | None:
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
+                    lines_above: int | None = None) -> pd.DataFrame | None:
     """Parse with pyarrow, every column as text; None when some row has the wrong field count.
 
     ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
+    ``skip``: the records above the header; ``lines_above``: its lines (default ``skip``).
     """
-    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, skip, header, True)
+    lines_above = skip if lines_above is None else lines_above
+    table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, lines_above, header, True)
     if long:
         where = _long_lines(text, delimiter, skip, len(header))[:10]
         # a header of one field with longer rows under it: often a title line above the header
-        title = (f", or whether line {skip + 1} is a title above the header (then set header_row)"
+        title = (f", or whether line {lines_above + 1} is a title above the header (then set header_row)"
                  if len(header) == 1 else "")
         raise ProfileError(
             f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "

@@ -149,7 +149,7 @@ def _parse_utf8(data: bytes, fmt):
     if not any(h.strip() for h in header):
         return None
     quoted = b'"' in body
-    table, _ = _arrow_table(body, delimiter, skip, header, newlines=quoted)
+    table, _ = _arrow_table(body, delimiter, fmt["header_row"] - 1, header, newlines=quoted)
     return None if table is None else (table, header, quoted)
 
 
@@ -194,7 +194,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
         raw = data.removeprefix(codecs.BOM_UTF8) if same else None
-        frame = _read_csv_arrow(text, delimiter, skip, header, raw)
+        frame = _read_csv_arrow(text, delimiter, skip, header, raw, fmt["header_row"] - 1)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
     try:
