@@ -108,10 +108,11 @@ def _retention(coh, ctx) -> Section:
 
 
 def _no_data(table: pd.DataFrame, rows: pd.Series, unknown: list[str]) -> None:
-    """Blank ``unknown`` and ``method`` (in English) of ``rows``: a unit without data, which a note names."""
+    """Blank ``unknown`` of ``rows``: a unit without data, which a note names. Its ``method``
+    says so in the table's CSV (a reader of the CSV alone tells it from a hidden row); the
+    page leaves it out of the table's caption (:data:`amebench.report.html.NO_DATA_METHODS`)."""
     table[unknown] = table[unknown].astype("float64")
     table.loc[rows, unknown] = float("nan")
-    table["method"] = table["method"].astype(object).where(~rows, None)
 
 
 def _reentry(coh, ctx) -> Section:

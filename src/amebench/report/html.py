@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..labels import code_label, column_label, reason_label
+from ..metrics._ledger import NO_LEDGER
+from ..metrics.retention import NO_FOLLOWUPS
 from .i18n import texts
 
 __all__ = ["render", "format_table"]
@@ -49,6 +51,9 @@ _CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group
 
 #: Rows of a table shown on the page; the rest are in its CSV file (pairs of 290 units: 42,195).
 MAX_ROWS = 1500
+#: Methods of rows without data ("no follow-up data for this group"): a note of the section
+#: says it in the report's language, the caption names only the methods of the estimates.
+NO_DATA_METHODS = frozenset({NO_FOLLOWUPS, NO_LEDGER})
 #: A table longer than this scrolls in a box of its own, its header fixed (a table per unit
 #: of a national network has 290 rows; cut at 40 in name order, it showed the same few units).
 TALL_ROWS = 40
@@ -120,7 +125,7 @@ def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     t = texts(lang)
     parts = []
     if "method" in frame.columns:
-        methods = list(dict.fromkeys(str(m) for m in frame["method"].dropna()))
+        methods = [m for m in dict.fromkeys(str(m) for m in frame["method"].dropna()) if m not in NO_DATA_METHODS]
         if methods:  # one sentence each: a method's own text may hold semicolons
             method = ". ".join([methods[0]] + [m[:1].upper() + m[1:] for m in methods[1:]])
             parts.append(t["method_caption"].format(method=method))
