@@ -139,13 +139,23 @@ def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_
     assert reason_label(typo, "sv").startswith("innehåller något som liknar ett personnummer med fel kontrollsiffra")
 
 
-def test_numeric_episode_ids_with_a_wrong_check_digit_load(tmp_path):
-    # ... but in a unit whose ids are numbers, a date with a counter is such a number by
-    # chance (1 in 10 of them is even valid, and rejected as before).
-    ids = ["1000000001", "1000000002", "1000000003", "198112189875"]
-    rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
-    net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
-    assert list(net.episodes["episode_id"]) == ids and len(net.rejects) == 0
+def test_an_id_of_the_units_own_shape_with_a_wrong_check_digit_loads(tmp_path):
+    # ... but not in an id of the unit's own shape: in ids of a date and a counter
+    # (yymmdd-nnnn) every id is such a number (verification review 2026-12-06: all 300 of a
+    # unit were rejected), and a 10-digit serial number can be one by chance. A number of
+    # another shape there (12 digits, or with letters, among 10-digit serials) is rejected.
+    def read(folder, ids):
+        rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
+        return read_network(write_network(folder, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
+
+    serials = ["1000000001", "1000000002", "1000000003", "8112189875"]  # the last: 811218-9876 typed wrong
+    net = read(tmp_path / "serials", [*serials, "198112189875", "E8112189875"])
+    assert list(net.episodes["episode_id"]) == serials and list(net.rejects["line"]) == [6, 7]
+    dated = [f"2210{d:02d}-{c:04d}" for d in range(1, 21) for c in (1, 2)]  # 2022-10-01 .. with a counter
+    valid = [c for c in dated if privacy.is_valid_personnummer(c, as_of="2026-09-30")]
+    assert 0 < len(valid) < 10  # a valid number is still rejected (one in ten, as before)
+    net = read(tmp_path / "dated", dated)
+    assert list(net.episodes["episode_id"]) == [c for c in dated if c not in valid]
 
 
 _PAYMENT_HEADER = "Pnr;Månad;Belopp"
@@ -173,9 +183,9 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
 
 @pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
     (",", ".", {"1.234,50": 1234.5, "1.234.567": 1234567.0, "12,5": 12.5, "1.234 kr.": 1234.0},
-     ["1234.50", "12.34", "1,234.5", "12.3456"]),
+     ["1234.50", "12.34", "1,234.5", "12.3456", "0.500", ".500"]),
     (".", ",", {"1,234.50": 1234.5, "5,000,-": 5000.0, "12.5": 12.5, "1,234,567": 1234567.0},
-     ["1234,5", "1,5", "1.234,50", "1,2345"]),
+     ["1234,5", "1,5", "1.234,50", "1,2345", "0,500"]),
 ])
 def test_a_thousands_mark_where_none_can_be_is_rejected(tmp_path, decimal, thousands, good, bad):
     # Ingestion review 2026-12-06: the thousands mark was removed wherever it stood, so

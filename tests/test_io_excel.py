@@ -194,20 +194,27 @@ def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_p
     assert str(info.value).endswith('name it with sheet = "..." in the profile')
 
 
-def _marked(tmp_path, rows, merge=()):
+def _marked(tmp_path, rows, merge=(), header=HEADER, chart_first=False):
     path = tmp_path / "deltagare.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Blad1"
-    for row in [HEADER, *rows]:
+    for row in [header, *rows]:
         ws.append(row)
     for cells in merge:
         ws.merge_cells(cells)
+    if chart_first:  # a chart on a tab of its own, before the data: no worksheet to pandas
+        from openpyxl.chart import BarChart, Reference
+
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=3))
+        wb.create_chartsheet("Diagram", 0).add_chart(chart)
     wb.save(path)
     return read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
 
 
-def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path):
+@pytest.mark.parametrize("chart_first", [False, True])
+def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path, chart_first):
     # Ingestion review 2026-12-06: pandas reads an error cell (#DIV/0!, #N/A) and a formula
     # whose value was never saved (openpyxl writes none) as empty, so an exit date from a
     # broken formula loaded as an ongoing episode, and a required cell said "empty required
@@ -218,7 +225,7 @@ def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path):
         ["E3", "811218-9876", "=C3+30", None, None, None, None, None],
         ["E4", "811218-9876", dt.datetime(2024, 9, 1), None, None, None, None, None],
         ["#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!", "#REF!"],  # row 6: errors only
-    ])
+    ], chart_first=chart_first)  # verification review: a chart sheet first hid the marks of the data sheet
     assert list(net.episodes["episode_id"]) == ["E4"]
     rejects = net.rejects.groupby("line").agg({"column": "; ".join, "value": "; ".join, "reason": "first"})
     assert list(rejects.index) == [2, 3, 4, 6]
@@ -320,3 +327,24 @@ def test_an_error_cell_beside_an_unmapped_code_keeps_the_code_error_whole(tmp_pa
         _marked(tmp_path, [["E1", make_pnr(1), dt.datetime(2024, 1, 5), "#DIV/0!", None, None, None, None],
                            ["E2", make_pnr(2), dt.datetime(2024, 1, 5), dt.datetime(2024, 2, 5), "Flytt", None, None,
                             None]])
+
+
+def test_excel_merges_across_columns_in_the_header_or_alone_are_read_in_their_first_cell(tmp_path):
+    # Verification review 2026-12-06: filling every merged range copied a header merged over
+    # a comment column into it (a duplicate header), an exit date merged across into the exit
+    # reason, a header merged down into the first data row, and a merge past the data made a
+    # row of its own; an error merged down was an error in its first row only.
+    header = [*HEADER, "Kommentar"]
+    net = _marked(tmp_path, [
+        ["E1", make_pnr(1), dt.datetime(2024, 1, 5), dt.datetime(2024, 5, 1), None, None, None, None, "x"],  # row 2
+        ["E2", make_pnr(2), dt.datetime(2024, 2, 5), "#DIV/0!", "Arbete", None, None, None, None],  # row 3
+        ["E3", make_pnr(3), dt.datetime(2024, 3, 5), None, "Arbete", None, None, None, None],
+        ["E4", make_pnr(4), dt.datetime(2024, 4, 5), dt.datetime(2024, 6, 1), "Studier", None, None, None, None],
+        [None] * 9,  # row 6: blank, inside the merge D5:D7 below
+        ["Källa: system X"] + [None] * 8,
+    ], header=header, merge=["H1:I1", "D2:E2", "D3:D4", "D5:D7"])
+    episodes = net.episodes.set_index("episode_id")
+    assert episodes["exit_reason"].astype(str).to_dict() == {"E1": "unknown", "E4": "studies"}  # E1's date not copied
+    rejects = net.rejects.groupby("line")["reason"].first()
+    assert list(rejects.index) == [3, 4, 7]  # no row 6: the merge alone makes none
+    assert rejects[3].startswith("an Excel error value") and rejects[4].startswith("an Excel error value")

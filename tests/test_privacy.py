@@ -291,6 +291,7 @@ def test_nine_digits_valid_with_a_leading_zero_say_so():
 
 @pytest.mark.parametrize(("form", "read"), [("198112189876.0", "198112189876"), ("'198112189876", "198112189876"),
                                            ("811218-9876,00", "198112189876"), ("1,98112E+11", None),
+                                           ('="198112189876"', "198112189876"), ("\u2019198112189876", "198112189876"),
                                            ("1.98112189876e11", None)])
 def test_what_a_spreadsheet_does_to_a_number(form, read):
     # Ingestion review 2026-12-06: a number column written by pandas (198112189876.0), Excel's

@@ -100,7 +100,9 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
         clean = pc.replace_substring_regex(clean, r"[\t-\r\x1c-\x20\x85\p{Z}\p{Cf}]", "")
         clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
         clean = pc.replace_substring_regex(clean, f"[{_PLUSES}]", "+")
-        clean = pc.replace_substring_regex(pc.replace_substring_regex(clean, "^'", ""), "([0-9])[.,]0+$", "\\1")
+        # what a spreadsheet adds (privacy._SPREADSHEET_MARKS): a leading ' or ="..", a decimal part of zeros
+        clean = pc.replace_substring_regex(clean, "^(?:['\u2019]|=\")", "")
+        clean = pc.replace_substring_regex(clean, '([0-9])(?:"|[.,]0+)$', "\\1")
         scientific = pc.match_substring_regex(clean, _SCIENTIFIC_FORM).fill_null(False).to_numpy(zero_copy_only=False)
         why[rest[scientific]] = _SCIENTIFIC
         parts = pc.extract_regex(clean, _NUMBER)

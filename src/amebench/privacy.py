@@ -92,11 +92,12 @@ REASON_CHECK = "<personnummer: invalid check digit>"
 #: 9 digits that a leading 0 makes a valid number (born 2000-2009): a number cell (Excel) drops it.
 REASON_ZERO = "<personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>"
 #: A number a spreadsheet wrote in scientific notation (1,98503E+11): its last digits are lost.
-REASON_SCIENTIFIC = ("<personnummer: in scientific notation, its last digits lost (a number cell in Excel): "
-                     "export the column as text>")
+REASON_SCIENTIFIC = ("<personnummer: in scientific notation, a number cell in Excel that may have lost the last "
+                     "digits: export the column as text>")
 #: What a spreadsheet adds to a number it holds as a number or marks as text: a decimal part
-#: of zeros (198112189876.0) or a leading apostrophe ('198112189876); left out.
-_SPREADSHEET_MARKS = re.compile(r"^'|(?<=[0-9])[.,]0+$")
+#: of zeros (198112189876.0), a leading apostrophe ('198112189876, also typeset) or Excel's
+#: text formula (="198112189876"); left out.
+_SPREADSHEET_MARKS = re.compile("^(?:['\u2019]|=\")|(?<=[0-9])\"$|(?<=[0-9])[.,]0+$")
 #: ... and scientific notation (1,98112E+11).
 _SCIENTIFIC_FORM = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$"
 

@@ -359,9 +359,9 @@ def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> n
     kronor by three (``1.234.567,50``). Anywhere else it is another mark, and removing it
     changes the amount without a word: with ``thousands = "."``, ``1234.50`` would be read
     as 123450 and ``1,234.5`` as 1.2345. A cell is misplaced when the mark is not followed
-    by exactly three digits, follows four digits or more, or comes after the decimal mark
-    (a currency suffix such as ``kr.`` or ``,-`` aside). A space as thousands mark is not
-    checked.
+    by exactly three digits, follows four digits or more or a group of zeros or none
+    (``0.500``, ``.500``), or comes after the decimal mark (a currency suffix such as
+    ``kr.`` or ``,-`` aside). A space as thousands mark is not checked.
     """
     if thousands not in (".", ","):
         return np.zeros(len(column), dtype=bool)
@@ -379,6 +379,7 @@ def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> n
     where = np.flatnonzero(holds.to_numpy(zero_copy_only=False))
     cells = pc.replace_substring_regex(pc.take(arrow, where), r"(?i)\s*(kr\.?|sek|:-|,-)\s*$", "")
     t, d = "\\" + thousands, "\\" + decimal
-    bad = f"{t}(?:[0-9]{{0,2}}(?:[^0-9]|$)|[0-9]{{4}})|[0-9]{{4}}{t}|{d}[0-9]*{t}"
+    # not before three digits | after four | after the decimal mark | after a group of 0 or none
+    bad = f"{t}(?:[0-9]{{0,2}}(?:[^0-9]|$)|[0-9]{{4}})|[0-9]{{4}}{t}|{d}[0-9]*{t}|(?:^|[^0-9])0*{t}"
     out[where] = pc.fill_null(pc.match_substring_regex(cells, bad), False).to_numpy(zero_copy_only=False)
     return out

@@ -292,6 +292,29 @@ def _numeric_units(text: pd.Series, others: np.ndarray, units: pd.Categorical) -
     return np.append(mostly, False)[units.codes]  # a row without a unit (code -1): the plain reason
 
 
+def _usual_shape(text: pd.Series, present: np.ndarray, units: pd.Categorical) -> np.ndarray:
+    """For each row, whether its value has the shape of most of its unit's values (digits
+    written 9, letters A: ``yymmdd-nnnn`` is ``999999-9999``, ``JAR-900002`` is ``AAA-999999``).
+
+    A number with a wrong check digit in an id of the unit's own shape may be its scheme (a
+    date and a counter, a 10-digit serial number); in an id of another shape
+    (``JAR-811218-9875`` among ``JAR-900002``, ``195703123028`` among 6-digit numbers) it is
+    more likely a person's number typed into the id.
+    """
+    if isinstance(text.dtype, pd.CategoricalDtype):  # once per distinct value
+        codes, values = text.cat.codes.to_numpy(), pd.Series(text.cat.categories, dtype="string")
+    else:
+        codes, uniques = pd.factorize(text.astype("string"))
+        values = pd.Series(uniques, dtype="string")
+    shapes = values.str.replace(r"[0-9]", "9", regex=True).str.replace(r"[^\W\d_]", "A", regex=True)
+    shape_codes = np.append(pd.factorize(shapes)[0], -1)[codes]  # a missing value (code -1): no shape
+    rows = pd.DataFrame({"unit": units.codes, "shape": shape_codes})[present & (codes >= 0)]
+    counts = rows.groupby(["unit", "shape"]).size()
+    share = counts / counts.groupby(level="unit").transform("sum")
+    usual = pd.MultiIndex.from_frame(share[share > 0.5].reset_index()[["unit", "shape"]])
+    return pd.MultiIndex.from_arrays([units.codes, shape_codes]).isin(usual) & present
+
+
 def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, key, as_of, memo=None, early=None):
     """Validate and pseudonymise raw numbers (mode personnummer); return (pseudonyms as a Categorical, birth years).
 
@@ -524,9 +547,9 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             inside = _number_inside(text[column], present[column], as_of)
             st.add(inside == _VALID, column, text[column], _NUMBER_IN_COLUMN)
             typo = inside == _CHECK_DIGIT_WRONG
-            if typo.any():  # in a unit of numeric ids a date with a counter may be one by chance
-                numeric = _numeric_units(text[column], present[column] & (inside == 0), st.units())
-                st.add(typo & ~numeric, column, text[column], _TYPO_IN_COLUMN)
+            if typo.any():  # in ids of a date and a counter (yymmdd-nnnn) every id is one by chance
+                st.add(typo & ~_usual_shape(text[column], present[column], st.units()), column, text[column],
+                       _TYPO_IN_COLUMN)
     for column in _ID_COLUMNS:
         if column in text:
             mode = _mode(profile, column)

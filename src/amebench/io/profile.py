@@ -14,6 +14,7 @@ import pandas as pd
 from .. import schema
 from ..exceptions import ProfileError
 from ..privacy import redact_numbers
+from .parse import _STRIP
 
 __all__ = ["Profile", "TableProfile", "load_profile", "table_profile", "FILE_TABLES", "BOOLEAN_COLUMNS"]
 
@@ -200,9 +201,9 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
                     f"{source}: {where} {local!r} = {target!r} is not a canonical code"
                     f"{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
                 )
-        _check_same_codes(f"[{table}.codes.{col}]", mapping, lambda k: unicodedata.normalize("NFC", str(k).strip()),
+        _check_same_codes(f"[{table}.codes.{col}]", mapping, lambda k: unicodedata.normalize("NFC", str(k).strip(_STRIP)),
                           "the same code", source)
-        codes[col] = {unicodedata.normalize("NFC", str(k).strip()): v for k, v in mapping.items()}
+        codes[col] = {unicodedata.normalize("NFC", str(k).strip(_STRIP)): v for k, v in mapping.items()}
     return TableProfile(table, fmt, columns, constants, codes, derive)
 
 

@@ -318,8 +318,10 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
-    raw, bad = _with_marks(raw, path, sheet, label)
     h = fmt["header_row"] - 1
+    # pandas numbers worksheets only: the marks are read from the sheet it read, by its name
+    # (a chart sheet first in the workbook is no worksheet)
+    raw, bad = _with_marks(raw, path, names[sheet] if isinstance(sheet, int) else sheet, h, label)
     sheets = tuple(names) if fmt["sheet"] is None and len(names) > 1 else ()
     if len(raw) <= h:
         raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r} (header_row)"
@@ -353,10 +355,17 @@ EXCEL_UNSAVED = ("a formula without a saved value (the program that wrote the wo
                  "open it in Excel or LibreOffice and save it)")
 
 
-def _with_marks(raw: pd.DataFrame, path: Path, sheet, label: str) -> tuple[pd.DataFrame, dict]:
-    """The sheet as a reader sees it in Excel: a merged range's value in each of its cells, an
-    error cell's value (#DIV/0!) and a formula never computed as text; and (row, column) ->
-    reason of those cells (0-based, as ``raw``), each rejected in a mapped column."""
+def _with_marks(raw: pd.DataFrame, path: Path, sheet: str, header: int, label: str) -> tuple[pd.DataFrame, dict]:
+    """The sheet as a reader sees it in Excel: an error cell's value (#DIV/0!) and a formula
+    never computed as text, and a data cell merged down over the rows under it as the value
+    of each of them; and (row, column) -> reason of those cells (0-based, as ``raw``), each
+    rejected in a mapped column.
+
+    Only merges below the ``header`` row (0-based) are filled, and only down their first
+    column into rows that hold something else too: a header merged across columns names
+    its first column, a date merged across into the next column is not that column's
+    value, and a merge alone makes no row.
+    """
     try:
         marks = sheet_marks(path, sheet)
     except Exception as exc:  # a workbook pandas reads but whose XML is odd
@@ -367,11 +376,18 @@ def _with_marks(raw: pd.DataFrame, path: Path, sheet, label: str) -> tuple[pd.Da
     rows = max([len(raw)] + [r + 1 for r, _ in bad])
     columns = max([raw.shape[1]] + [c + 1 for _, c in bad])
     raw = raw.reindex(index=range(rows), columns=range(columns), fill_value="")  # a row of error cells only
-    for first_row, first_column, last_row, last_column in marks.merged:
-        if first_row < len(raw) and first_column < raw.shape[1]:
-            raw.iloc[first_row:last_row + 1, first_column:last_column + 1] = raw.iat[first_row, first_column]
     for (row, column), text in (marks.errors | marks.unsaved).items():
         raw.iat[row, column] = text
+    filled = raw.astype(str).ne("") & raw.notna()
+    for first_row, column, last_row, _ in marks.merged:
+        if first_row <= header or first_row >= len(raw) or column >= raw.shape[1]:
+            continue
+        below = [r for r in range(first_row + 1, min(last_row, len(raw) - 1) + 1)
+                 if filled.iloc[r].drop(column).any()]
+        for row in below:
+            raw.iat[row, column] = raw.iat[first_row, column]
+            if (first_row, column) in bad:  # an error merged down is an error in each row
+                bad[row, column] = bad[first_row, column]
     return raw, bad
 
 
