@@ -387,17 +387,21 @@ def _valid_loose(match: re.Match) -> bool:
 #: One character that is no digit, letter or space: a mark between the parts of a number
 #: written as a date.
 _MARK = r"[^0-9A-Za-z\s]"
+#: Between the parts: up to three marks, with spaces around and between them.
+_GAP = rf"(?:\s*{_MARK}){{0,3}}\s*"
 #: A number written as a date, with marks between its parts ("1981-12-18-9876",
-#: "81.12.18-9876", "811218--9876", "811218'9876"): hidden when valid, as ``_LOOSE_RUN``.
-_DATED_RUN = re.compile(rf"(?<![0-9])(?:[0-9]{{2}})?[0-9]{{2}}\s*{_MARK}?\s*[0-9]{{2}}\s*{_MARK}?\s*[0-9]{{2}}"
-                        rf"\s*{_MARK}{{0,2}}\s*[0-9]{{4}}(?![0-9])")
+#: "81.12.18-9876", "811218--9876", "811218'9876", "81--12-18-9876", "19811218-98-76"):
+#: hidden when valid, as ``_LOOSE_RUN``.
+_DATED_RUN = re.compile(rf"(?<![0-9])(?:[0-9]{{2}}{_GAP})?[0-9]{{2}}{_GAP}[0-9]{{2}}{_GAP}[0-9]{{2}}{_GAP}"
+                        rf"[0-9]{{2}}-?[0-9]{{2}}(?![0-9])")
 
 
 def dated_form(text: str) -> str:
     """``text`` (a match of ``_DATED_RUN``, as :func:`visible_text` reads it) as the readers'
     form: its digits, with '+' before the last four when a '+' is there and '-' otherwise."""
-    digits = re.sub("[^0-9]", "", text)
-    mark = re.search("([^0-9]*)[0-9]{4}$", text).group(1).translate(_AS_ASCII)
+    at = [i for i, c in enumerate(text) if c.isdigit()]
+    digits = "".join(text[i] for i in at)
+    mark = text[at[-5] + 1:at[-4]].translate(_AS_ASCII)
     return f"{digits[:-4]}{'+' if '+' in mark else '-'}{digits[-4:]}"
 
 
