@@ -193,10 +193,9 @@ def _profile_key(value: str) -> str:
 
 
 def _seen_alike(code: str) -> str:
-    """A code as a screen shows it: NFKC, characters of no width left out, runs of spaces of
-    any kind as one space."""
-    text = unicodedata.normalize("NFKC", code)
-    return " ".join("".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c.isspace()).split())
+    """A code as a screen shows it: :func:`amebench.privacy.visible_text` (NFKC, characters
+    of no width left out), runs of spaces of any kind as one space."""
+    return " ".join(privacy.visible_text(code).split())
 
 
 def _formats_text(formats) -> str:

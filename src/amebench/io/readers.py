@@ -339,8 +339,8 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     for (row, column), reason in bad.items():
         if row > h and column in keep:
             bad_cells.setdefault(frame.columns[keep.index(column)], {})[row + 1] = reason
-    search = tuple((h + 2 + i, [_to_text(pd.Series([v], dtype=object), fmt).iloc[0] for v in cells])
-                   for i, cells in enumerate(body.head(SEARCH_ROWS).itertuples(index=False)))
+    top = pd.DataFrame({c: _to_text(body[c].head(SEARCH_ROWS), fmt) for c in body.columns})
+    search = tuple(zip(range(h + 2, h + 2 + len(top)), top.itertuples(index=False)))
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
                     fmt["date_format"][0], sheets, bad_cells, "row", search)
 
