@@ -129,15 +129,16 @@ def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_
     # 811218-9876 with its check digit changed: a typo leaves the person's number) loaded and
     # were written to episodes.parquet; only valid numbers were caught. "1981-12-18-9876"
     # (a valid number written as a date) loaded too.
-    ids = ["E1", "JAR-811218-9875", "198112189875", "1981-12-18-9876", "E5", "070 123 45 67"]
+    ids = ["E1", "JAR-811218-9875", "198112189875", "1981-12-18-9876", "E5", "070 123 45 67",
+           "1981-12-18-9875", "811218/9875"]  # diff review: these two were shown in the reject's value
     rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
     net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
     assert list(net.episodes["episode_id"]) == ["E1", "E5", "070 123 45 67"]  # a phone number: spaced, invalid
-    assert list(net.rejects["line"]) == [3, 4, 5]
+    assert list(net.rejects["line"]) == [3, 4, 5, 8, 9]
     typo = ("holds what looks like a personal identity number with a wrong check digit (a typo still leaves the "
             "person's number); it must not be kept in this column")
-    assert list(net.rejects["reason"]) == [typo, typo, convert._NUMBER_IN_COLUMN]
-    assert not net.rejects["value"].str.contains("9875|9876").any()
+    assert list(net.rejects["reason"]) == [typo, typo, convert._NUMBER_IN_COLUMN, typo, typo]
+    assert set(net.rejects["value"]) == {"<personnummer: hidden>"}
     assert reason_label(typo, "sv").startswith("innehåller något som liknar ett personnummer med fel kontrollsiffra")
 
 
@@ -158,6 +159,10 @@ def test_an_id_of_the_units_own_shape_with_a_wrong_check_digit_loads(tmp_path):
     assert 0 < len(valid) < 10  # a valid number is still rejected (one in ten, as before)
     net = read(tmp_path / "dated", dated)
     assert list(net.episodes["episode_id"]) == [c for c in dated if c not in valid]
+    # two schemes in one unit (diff review: the smaller lost every id): each of five ids and a tenth is usual
+    both = [f"JAR-{i:05d}" for i in range(60)] + [f"JAR-{c}" for c in dated]
+    net = read(tmp_path / "both", both)
+    assert list(net.episodes["episode_id"]) == [c for c in both if c.removeprefix("JAR-") not in valid]
 
 
 _PAYMENT_HEADER = "Pnr;Månad;Belopp"
@@ -223,6 +228,14 @@ def test_an_implausibly_large_amount_is_rejected(tmp_path):
     assert list(rejects["value"]) == ["10 000 000", "<personnummer: hidden>", "1e9"]
     assert set(rejects["reason"]) == {convert._IMPLAUSIBLE}
     assert reason_label(convert._IMPLAUSIBLE, "sv").startswith("beloppet är orimligt stort")
+    # diff review: an identity number grouped by a thousands mark was shown in the value
+    profile = PROFILE.replace("[format]\n", '[format]\nthousands = "."\n')
+    folder = write_network(tmp_path / "dots", f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+                           payments=f"{_PAYMENT_HEADER}\n121212-1212;2024-01;198.112.189.875\n"
+                                    f"121212-1212;2024-02;198.112.189.876\n121212-1212;2024-03;-1.234,50\n",
+                           profile=profile)
+    shown = read_network(folder).rejects.set_index("line")["value"]
+    assert shown.to_dict() == {2: "<personnummer: hidden>", 3: "<personnummer: hidden>", 4: "-1.234,50"}
 
 
 def test_with_thousands_dot_a_dot_before_three_digits_is_a_thousands_separator(tmp_path):

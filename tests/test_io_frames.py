@@ -892,3 +892,15 @@ def test_timestamps_with_a_time_zone_are_dates_in_sweden(dtype):
     episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"], "enrolled_on": moments})
     net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
     assert net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-01", "2024-07-01"]
+
+
+def test_an_end_of_time_sentinel_with_a_time_zone_rejects_its_row_only():
+    # Diff review 2026-12-06: 9999-12-31 23:59:59 UTC as an exit date made the whole frame
+    # unreadable once moments were converted to Swedish time (past year 9999); before, the
+    # row was rejected as a date outside 1900 .. 2199, and it is again.
+    moments = pd.Series(pd.to_datetime(["2024-06-30 22:00:00", "9999-12-31 23:59:59"]).tz_localize("UTC"))
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": "2024-01-01", "exited_on": moments, "exit_reason": "work"})
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert net.episodes["exited_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-07-01"]
+    assert net.rejects["reason"].tolist() == ["date outside 1900-01-01 .. 2199-12-31"]

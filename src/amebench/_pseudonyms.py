@@ -100,9 +100,7 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
         clean = pc.replace_substring_regex(clean, r"[\t-\r\x1c-\x20\x85\p{Z}\p{Cf}]", "")
         clean = pc.replace_substring_regex(clean, f"[{_DASHES}]", "-")
         clean = pc.replace_substring_regex(clean, f"[{_PLUSES}]", "+")
-        # what a spreadsheet adds (privacy._SPREADSHEET_MARKS): a leading ' or ="..", a decimal part of zeros
-        clean = pc.replace_substring_regex(clean, "^(?:['\u2019]|=\")", "")
-        clean = pc.replace_substring_regex(clean, '([0-9])(?:"|[.,]0+)$', "\\1")
+        clean = _without_spreadsheet_marks(clean)
         scientific = pc.match_substring_regex(clean, _SCIENTIFIC_FORM).fill_null(False).to_numpy(zero_copy_only=False)
         why[rest[scientific]] = _SCIENTIFIC
         parts = pc.extract_regex(clean, _NUMBER)
@@ -140,6 +138,15 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
     return idx[good], normalised, why
 
 
+def _without_spreadsheet_marks(texts):
+    """What a spreadsheet adds to a number left out, as ``privacy._SPREADSHEET_MARKS`` does:
+    a leading ' (or ’) or =", a closing ", a decimal part of zeros."""
+    import pyarrow.compute as pc
+
+    texts = pc.replace_substring_regex(texts, "^(?:['\u2019]|=\")", "")
+    return pc.replace_substring_regex(texts, '([0-9])(?:"|[.,]0+)$', "\\1")
+
+
 def _zero_lost(arr, why: np.ndarray, ref: _dt.date) -> None:
     """Mark as ``_ZERO`` the values of ``why`` ``_FORMAT`` that are 9 digits and valid with a leading
     0 (a 10-digit number of someone born 2000-2009 in a number cell of a spreadsheet)."""
@@ -149,7 +156,7 @@ def _zero_lost(arr, why: np.ndarray, ref: _dt.date) -> None:
     short = np.flatnonzero(why == _FORMAT)
     if not len(short):
         return
-    digits = pc.utf8_trim_whitespace(arr.take(pa.array(short)))
+    digits = _without_spreadsheet_marks(pc.utf8_trim_whitespace(arr.take(pa.array(short))))
     maybe = pc.match_substring_regex(digits, r"^[0-9]{9}$").fill_null(False).to_numpy(zero_copy_only=False)
     if maybe.any():
         padded = pc.binary_join_element_wise("0", digits.filter(pa.array(maybe)), "")

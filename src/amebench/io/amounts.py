@@ -377,7 +377,7 @@ def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> n
     if not pc.any(holds).as_py():
         return out
     where = np.flatnonzero(holds.to_numpy(zero_copy_only=False))
-    cells = pc.replace_substring_regex(pc.take(arrow, where), r"(?i)\s*(kr\.?|sek|:-|,-)\s*$", "")
+    cells = pc.replace_substring_regex(pc.take(arrow, where), _CURRENCY, "")
     t, d = "\\" + thousands, "\\" + decimal
     # not before three digits | after four | after the decimal mark | after a group of 0 or none
     bad = f"{t}(?:[0-9]{{0,2}}(?:[^0-9]|$)|[0-9]{{4}})|[0-9]{{4}}{t}|{d}[0-9]*{t}|(?:^|[^0-9])0*{t}"

@@ -8,6 +8,8 @@ column cell by cell: ``1`` and ``True`` are one distinct value to pandas).
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 from pandas.io.stata import StataMissingValue
@@ -20,12 +22,30 @@ __all__ = ["BYTES", "LOCAL_ZONE", "BytesCell", "CoarsePeriod", "as_text", "gathe
 LOCAL_ZONE = "Europe/Stockholm"
 
 
+#: Moments later than this are not converted (the time in Sweden would be past year 9999).
+_LATEST = pd.Timestamp("9999-12-30", tz="UTC")
+
+
 def in_sweden(value):
-    """A timestamp or a datetime column with a time zone as the time in Sweden; else as it is."""
+    """A timestamp or a datetime column with a time zone as the time in Sweden; else as it is.
+
+    A moment too late to convert (an end-of-time sentinel such as 9999-12-31 23:59 UTC) keeps
+    its own time: the date check rejects it, as it did before."""
     if isinstance(value, pd.Series):  # numpy (DatetimeTZDtype) or Arrow timestamps with a zone
         zone = getattr(value.dtype, "tz", None) or getattr(getattr(value.dtype, "pyarrow_dtype", None), "tz", None)
-        return value.dt.tz_convert(LOCAL_ZONE) if zone is not None else value
-    return pd.Timestamp(value).tz_convert(LOCAL_ZONE) if getattr(value, "tzinfo", None) is not None else value
+        if zone is None:
+            return value
+        late = (value > _LATEST).fillna(False).to_numpy(dtype=bool)
+        if not late.any():
+            return value.dt.tz_convert(LOCAL_ZONE)
+        local = value.where(~late).dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
+        return local.where(~late, value.dt.tz_localize(None))
+    if not isinstance(value, datetime.datetime) or value.tzinfo is None:  # a date, a time of day, naive
+        return value
+    try:
+        return pd.Timestamp(value).tz_convert(LOCAL_ZONE)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        return value
 
 
 #: What a cell of bytes is (``str()`` of one is ``"b'...'"``).

@@ -292,8 +292,9 @@ def _numeric_units(text: pd.Series, others: np.ndarray, units: pd.Categorical) -
 
 
 def _usual_shape(text: pd.Series, present: np.ndarray, units: pd.Categorical) -> np.ndarray:
-    """For each row, whether its value has the shape of most of its unit's values (digits
-    written 9, letters A: ``yymmdd-nnnn`` is ``999999-9999``, ``JAR-900002`` is ``AAA-999999``).
+    """For each row, whether its value has the shape of most of its unit's values, or of at
+    least five and a tenth of them (digits written 9, letters A: ``yymmdd-nnnn`` is
+    ``999999-9999``, ``JAR-900002`` is ``AAA-999999``).
 
     A number with a wrong check digit in an id of the unit's own shape may be its scheme (a
     date and a counter, a 10-digit serial number); in an id of another shape
@@ -310,7 +311,9 @@ def _usual_shape(text: pd.Series, present: np.ndarray, units: pd.Categorical) ->
     rows = pd.DataFrame({"unit": units.codes, "shape": shape_codes})[present & (codes >= 0)]
     counts = rows.groupby(["unit", "shape"]).size()
     share = counts / counts.groupby(level="unit").transform("sum")
-    usual = pd.MultiIndex.from_frame(share[share > 0.5].reset_index()[["unit", "shape"]])
+    # most of the unit's ids, or a scheme of its own beside another (five ids and a tenth)
+    usual = pd.MultiIndex.from_frame(share[(share > 0.5) | ((counts >= 5) & (share >= 0.1))]
+                                     .reset_index()[["unit", "shape"]])
     return pd.MultiIndex.from_arrays([units.codes, shape_codes]).isin(usual) & present
 
 
@@ -407,6 +410,17 @@ class _Amounts:
         return self._done
 
 
+def _long_numbers_hidden(cells):
+    """The amount cells to show in rejects (a Series, or a function giving it), each holding
+    ten digits or more shown as hidden: marks between digit groups ("198.112.189.876") are
+    no shape redaction knows, and no amount of one month has so many digits."""
+    @functools.cache  # once per file, and only when a row is rejected
+    def hidden():
+        text = (cells() if callable(cells) else cells).astype(object)
+        return text.where(_digit_counts(_arrow_strings(text)) < 10, HIDDEN)
+    return hidden
+
+
 def _bad_cells(raw: RawTable, mapping: dict) -> dict:
     """column -> {reason: rows} of the mapped cells a workbook holds no value in (error cells,
     formulas never computed)."""
@@ -490,6 +504,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             values, notnum, negative = parsed
             # parsed before a repeated header was known: such rows are not present, nor their values
             notnum, negative = notnum & p, negative & p
+            s = _long_numbers_hidden(s)  # "198.112.189.876": an identity number grouped by thousands
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
             number = p & ~notnum & _identity_amounts(values, as_of)
@@ -544,10 +559,12 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     for column in mapping:
         if column in _FREE_TEXT:
             inside = _number_inside(text[column], present[column], as_of)
-            st.add(inside == _VALID, column, text[column], _NUMBER_IN_COLUMN)
+            # the value is the number's cell: shown as hidden whole (a number with a wrong
+            # check digit, or written with marks, is no shape redaction knows for certain)
+            st.add(inside == _VALID, column, HIDDEN, _NUMBER_IN_COLUMN)
             typo = inside == _CHECK_DIGIT_WRONG
             if typo.any():  # in ids of a date and a counter (yymmdd-nnnn) every id is one by chance
-                st.add(typo & ~_usual_shape(text[column], present[column], st.units()), column, text[column],
+                st.add(typo & ~_usual_shape(text[column], present[column], st.units()), column, HIDDEN,
                        _TYPO_IN_COLUMN)
     for column in _ID_COLUMNS:
         if column in text:
@@ -633,26 +650,37 @@ def _mode(profile: Profile, column: str) -> str:
 
 def _ten_digits_or_wide(text: pd.Series) -> np.ndarray:
     """Cells with ten digits or more, or a character beyond ASCII (a fullwidth digit): the
-    only ones that can hold a number (Arrow's kernels; the patterns are costlier)."""
-    import pyarrow as pa
+    only ones that can hold a number (the patterns are costlier)."""
     import pyarrow.compute as pc
+
+    arrow = _arrow_strings(text)
+    wide = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
+    return (_digit_counts(arrow) >= 10) | wide
+
+
+def _arrow_strings(text: pd.Series):
+    """The cells as one pyarrow string array (missing cells null)."""
+    import pyarrow as pa
 
     arrow = arrow_text(text)
     if arrow is None:
         arrow = pa.array(text.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
-    if hasattr(arrow, "combine_chunks"):
-        arrow = arrow.combine_chunks()
-    # digits per cell from the bytes (a regex count took 0.9 s for 2M ids): a running count
-    # of digit bytes, read at each cell's offsets
-    wide = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
-    lengths = pc.fill_null(pc.binary_length(arrow), 0).to_numpy(zero_copy_only=False)
-    if not (lengths >= 10).any():  # fewer bytes, fewer digits
-        return wide
+    return arrow.combine_chunks() if hasattr(arrow, "combine_chunks") else arrow
+
+
+def _digit_counts(arrow) -> np.ndarray:
+    """ASCII digits per cell, from the bytes (a regex count took 0.9 s for 2M ids): a running
+    count of digit bytes, read at each cell's end and start."""
+    import pyarrow.compute as pc
+
+    lengths = pc.fill_null(pc.binary_length(arrow), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not (lengths >= 10).any():  # fewer bytes, fewer digits (a common case: short ids)
+        return np.zeros(len(lengths), dtype=np.int64)
     data = np.frombuffer(_used_bytes(arrow), dtype=np.uint8)
-    running = np.zeros(len(data) + 1, dtype=np.int32 if len(data) < 2**31 else np.int64)
+    running = np.zeros(len(data) + 1, dtype=np.int64)
     np.cumsum((data >= ord("0")) & (data <= ord("9")), out=running[1:])
     ends = np.cumsum(lengths)
-    return ((running[ends] - running[ends - lengths]) >= 10) | wide
+    return running[ends] - running[ends - lengths]
 
 
 #: What :func:`_number_inside` finds in a cell: no number, a number whose check digit alone

@@ -64,7 +64,7 @@ def _header(text: str, delimiter: str, skip: int, header_row: int, label: str) -
     except csv.Error:
         raise ProfileError(f"{label}: the header (line {header_row}) is not well-formed CSV") from None
     if not any(h.strip() for h in header):
-        later = next((i for i, line in enumerate(text.splitlines()[header_row:], header_row + 1)
+        later = next((i for i, line in enumerate(text.split("\n")[header_row:], header_row + 1)
                       if line.strip(delimiter + " \t\u00a0\ufeff")), None)
         fix = (f"line {later} is the first with text: if the header is there, set header_row = {later}" if later
                else "if the header is on a later line, set header_row")

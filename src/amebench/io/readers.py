@@ -378,16 +378,16 @@ def _with_marks(raw: pd.DataFrame, path: Path, sheet: str, header: int, label: s
     raw = raw.reindex(index=range(rows), columns=range(columns), fill_value="")  # a row of error cells only
     for (row, column), text in (marks.errors | marks.unsaved).items():
         raw.iat[row, column] = text
-    filled = raw.astype(str).ne("") & raw.notna()
+    filled = (raw.astype(str).ne("") & raw.notna()).to_numpy()
+    cells_per_row = filled.sum(axis=1)
     for first_row, column, last_row, _ in marks.merged:
         if first_row <= header or first_row >= len(raw) or column >= raw.shape[1]:
             continue
-        below = [r for r in range(first_row + 1, min(last_row, len(raw) - 1) + 1)
-                 if filled.iloc[r].drop(column).any()]
-        for row in below:
-            raw.iat[row, column] = raw.iat[first_row, column]
-            if (first_row, column) in bad:  # an error merged down is an error in each row
-                bad[row, column] = bad[first_row, column]
+        rows = np.arange(first_row + 1, min(last_row, len(raw) - 1) + 1)
+        rows = rows[cells_per_row[rows] > filled[rows, column]]  # something else in the row
+        raw.iloc[rows, column] = raw.iat[first_row, column]
+        if (first_row, column) in bad:  # an error merged down is an error in each row
+            bad.update({(int(row), column): bad[first_row, column] for row in rows})
     return raw, bad
 
 
