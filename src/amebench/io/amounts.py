@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .parse import _SPACES, _coded, arrow_text, missing_mask, trim
+from .parse import _SPACES, _coded, arrow_strings, arrow_text, missing_mask, trim
 
 __all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "misplaced_thousands",
            "numeric_amounts"]
@@ -367,11 +367,7 @@ def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> n
         return np.zeros(len(column), dtype=bool)
     import pyarrow.compute as pc
 
-    arrow = arrow_text(column)
-    if arrow is None:
-        import pyarrow as pa
-
-        arrow = pa.array(column.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    arrow = arrow_strings(column)
     holds = pc.fill_null(pc.match_substring(arrow, thousands), False)
     out = np.zeros(len(column), dtype=bool)
     if not pc.any(holds).as_py():

@@ -23,6 +23,7 @@ from ..privacy import redact_numbers
 from .amounts import _used_bytes, ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts
 from .cells import is_numbers, text_of_rows
 from .parse import (
+    arrow_strings,
     arrow_text,
     as_ids,
     as_strings,
@@ -417,7 +418,7 @@ def _long_numbers_hidden(cells):
     @functools.cache  # once per file, and only when a row is rejected
     def hidden():
         text = (cells() if callable(cells) else cells).astype(object)
-        return text.where(_digit_counts(_arrow_strings(text)) < 10, HIDDEN)
+        return text.where(_digit_counts(arrow_strings(text)) < 10, HIDDEN)
     return hidden
 
 
@@ -653,19 +654,9 @@ def _ten_digits_or_wide(text: pd.Series) -> np.ndarray:
     only ones that can hold a number (the patterns are costlier)."""
     import pyarrow.compute as pc
 
-    arrow = _arrow_strings(text)
+    arrow = arrow_strings(text)
     wide = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
     return (_digit_counts(arrow) >= 10) | wide
-
-
-def _arrow_strings(text: pd.Series):
-    """The cells as one pyarrow string array (missing cells null)."""
-    import pyarrow as pa
-
-    arrow = arrow_text(text)
-    if arrow is None:
-        arrow = pa.array(text.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
-    return arrow.combine_chunks() if hasattr(arrow, "combine_chunks") else arrow
 
 
 def _digit_counts(arrow) -> np.ndarray:

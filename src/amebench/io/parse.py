@@ -69,6 +69,17 @@ def arrow_text(series: pd.Series):
     return out if pa.types.is_string(out.type) or pa.types.is_large_string(out.type) else None
 
 
+def arrow_strings(series: pd.Series):
+    """Any column's text as one pyarrow string array (missing cells null): :func:`arrow_text`
+    of an Arrow-backed column, else its cells written as text."""
+    import pyarrow as pa
+
+    arrow = arrow_text(series)
+    if arrow is None:
+        arrow = pa.array(series.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    return arrow.combine_chunks() if hasattr(arrow, "combine_chunks") else arrow
+
+
 def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Return (codes, distinct values as text); code -1 marks a missing cell."""
     import pyarrow as pa

@@ -201,9 +201,8 @@ def _table_profile(table: str, raw: Mapping, base_fmt: dict, source: str) -> Tab
                     f"{source}: {where} {local!r} = {target!r} is not a canonical code"
                     f"{_closest(str(target), schema.CODE_LISTS[col]).replace('keys', 'codes')}"
                 )
-        _check_same_codes(f"[{table}.codes.{col}]", mapping, lambda k: unicodedata.normalize("NFC", str(k).strip(_STRIP)),
-                          "the same code", source)
-        codes[col] = {unicodedata.normalize("NFC", str(k).strip(_STRIP)): v for k, v in mapping.items()}
+        _check_same_codes(f"[{table}.codes.{col}]", mapping, _code_key, "the same code", source)
+        codes[col] = {_code_key(k): v for k, v in mapping.items()}
     return TableProfile(table, fmt, columns, constants, codes, derive)
 
 
@@ -262,6 +261,11 @@ def load_profile(profile, *, source: str | None = None) -> Profile:
                 _check_same_codes(f"[{tp.table}.codes.{column}]", mapping, str.casefold,
                                   'the same code with codes_case = "ignore"', source)
     return Profile(source, str(head.get("name", source)), person_mode, household_mode, codes_case, base, tables)
+
+
+def _code_key(local) -> str:
+    """A local code of a profile as cells are matched against it: trimmed as cells are, NFC."""
+    return unicodedata.normalize("NFC", str(local).strip(_STRIP))
 
 
 def _check_same_codes(where: str, mapping: Mapping, key, same: str, source: str) -> None:
