@@ -694,6 +694,10 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         return np.where(present, np.append(per, 0)[text.cat.codes.to_numpy()], 0).astype(np.int8)
     out = np.zeros(len(text), dtype=np.int8)
     maybe = present & _ten_digits_or_wide(text)
+    digits = maybe & text.astype("string").str.fullmatch(r"[0-9]{10}|[0-9]{12}").fillna(False).to_numpy(dtype=bool)
+    if digits.any():  # numeric ids (a serial number per episode): all at once, not a pattern each
+        out[digits] = _plain_numbers(text[digits], as_of)
+        maybe &= ~digits
     maybe[maybe] = text[maybe].str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
         cell = privacy.visible_text(text.iloc[pos])
@@ -701,6 +705,32 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         candidates += [privacy.dated_form(m.group()) for m in privacy._DATED_RUN.finditer(cell)]
         out[pos] = max((_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None)
                         for c in candidates), default=0)
+    return out
+
+
+def _plain_numbers(cells: pd.Series, as_of) -> np.ndarray:
+    """:func:`_participants_number` of cells of exactly 10 or 12 digits, vectorised (their
+    only candidate is the cell itself): ``_VALID``, ``_CHECK_DIGIT_WRONG`` or 0."""
+    from .._pseudonyms import _CHECK, _check_digits
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ref = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    texts = arrow_strings(cells)
+    _, _, why = _check_digits(texts, ref.date())
+    out = np.where(why == 0, _VALID, np.where(why == _CHECK, _CHECK_DIGIT_WRONG, 0)).astype(np.int8)
+    twelve = np.flatnonzero((out > 0) & (pc.binary_length(texts).to_numpy(zero_copy_only=False) == 12))
+    if len(twelve):  # a date with its century: a participant is 12 or older (_YOUNGEST_PARTICIPANT)
+        dated = texts.take(pa.array(twelve))
+
+        def part(start, stop):
+            return pc.cast(pc.utf8_slice_codeunits(dated, start, stop), pa.int64()).to_numpy()
+
+        day = part(6, 8)  # a samordningsnummer's day + 60
+        day = np.where(day > privacy.COORDINATION_DAY_OFFSET, day - privacy.COORDINATION_DAY_OFFSET, day)
+        born = pd.to_datetime(pd.DataFrame({"year": part(0, 4), "month": part(4, 6), "day": day}))
+        out[twelve[(born > ref - pd.DateOffset(years=_YOUNGEST_PARTICIPANT)).to_numpy()]] = 0
     return out
 
 
