@@ -694,7 +694,8 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         return np.where(present, np.append(per, 0)[text.cat.codes.to_numpy()], 0).astype(np.int8)
     out = np.zeros(len(text), dtype=np.int8)
     maybe = present & _ten_digits_or_wide(text)
-    digits = maybe & text.astype("string").str.fullmatch(r"[0-9]{10}|[0-9]{12}").fillna(False).to_numpy(dtype=bool)
+    digits = maybe.copy()  # of the cells the prefilter kept, those of 10 or 12 digits alone
+    digits[maybe] = text[maybe].astype("string").str.fullmatch(r"[0-9]{10}|[0-9]{12}").fillna(False).to_numpy(bool)
     if digits.any():  # numeric ids (a serial number per episode): all at once, not a pattern each
         out[digits] = _plain_numbers(text[digits], as_of)
         maybe &= ~digits
