@@ -383,3 +383,20 @@ def test_validate_says_a_units_ledger_months_once_under_its_last_payments_file()
     assert lines.count(said) == 1 and lines[lines.index(said) - 1].split()[2] == "second.csv"
     assert "the unit's ledger covers 2024-03 to 2024-07 (a welfare window outside it is censored)" in [
         x.strip() for x in reconciliation_text(network).splitlines()]
+
+
+def test_warnings_are_lines_of_their_own(tmp_path, capsys):
+    # Python shows a warning with the source line that raised it; the command line shows
+    # amebench's as "amebench: <kind>: <message>". Line 6 of Järfälla's episodes gets a
+    # delimiter at its end (a ReadWarning).
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+    path = folder / "jarfalla" / "deltagare.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[5] += ";"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("amebench: ReadWarning: jarfalla/deltagare.csv: 1 row(s) have more fields than the "
+                          "header's 9, the extra ones empty (line 6)")
+    assert "readers.py" not in err and "return _read_csv" not in err

@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from amebench.exceptions import KeyMissingError, ProfileError, RejectError, UnmappedCodeError
+from amebench.exceptions import KeyMissingError, ProfileError, ReadWarning, RejectError, UnmappedCodeError
 from amebench.io import read_export, read_network
+from amebench.io.readers import read_raw
 from fixtures_io.netbuild import EPISODE_HEADER, KEY, PROFILE, make_pnr, write_network
 
 H = EPISODE_HEADER
@@ -385,8 +386,9 @@ def test_read_export_single_file_as_of_default(tmp_path):
 
 
 def test_ragged_rows(tmp_path):
-    # A short row (trailing empty fields left out) is padded; a long row is a ProfileError
-    # that names the line but never echoes the row (it may hold an identity number).
+    # A short row (trailing empty fields left out) is padded; a long row with text past the
+    # header is a ProfileError that names the line but never echoes the row (it may hold an
+    # identity number).
     short = _episodes("E1;811218-9876;2024-01-05", "E2;701063-2391;2024-01-05;;;;;")
     net = read_network(write_network(tmp_path / "a", short))
     assert list(net.episodes["episode_id"]) == ["E1", "E2"]
@@ -394,6 +396,45 @@ def test_ragged_rows(tmp_path):
     with pytest.raises(ProfileError, match="line 2") as info:
         read_network(write_network(tmp_path / "b", long))
     assert "811218" not in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_blank_fields_past_the_header_are_left_out_with_a_warning(tmp_path, encoding):
+    # A delimiter at the end of some lines (a spreadsheet's, or a hand edit's) was a
+    # ProfileError for the whole file; the extra fields hold nothing, so the rows are read
+    # (as readr and data.table read them) and a ReadWarning names the lines. The header has
+    # 8 fields (EPISODE_HEADER); lines 2 and 4 have 10 and 9, the rest blank or spaces.
+    rows = _episodes("E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja;; ",
+                     "E2;701063-2391;2024-03-05;;;;;",
+                     "E3;121212-1212;2024-04-05;;;Röd;M;;")
+    with pytest.warns(ReadWarning, match=r"2 row\(s\) have more fields than the header's 8.*\(lines \[2, 4\]\)") as info:
+        net = read_network(write_network(tmp_path, rows, encoding=encoding))
+    warning = next(w.message for w in info if isinstance(w.message, ReadWarning))
+    assert warning.file.endswith("episodes.csv") and warning.lines == [2, 4]
+    assert "811218" not in str(warning)
+    ep = net.episodes.set_index("episode_id")
+    assert list(ep.index) == ["E1", "E2", "E3"] and net.rejects.empty
+    assert ep.loc["E1", "exit_reason"] == "work" and ep.loc["E3", "gender"] == "man"
+
+
+def test_text_past_the_header_names_only_its_lines(tmp_path):
+    # Rows whose extra fields are blank are not named; the one with text is, and the file
+    # is not read (its fields may be shifted by a delimiter inside an unquoted field).
+    rows = _episodes("E1;811218-9876;2024-01-05;;;;;;", "E2;701063-2391;2024-03-05;;;;;;x")
+    with pytest.raises(ProfileError, match=r"1 row\(s\) have more fields than the header's 8, with text in the "
+                                           r"extra ones \(line 3\)"):
+        read_network(write_network(tmp_path, rows))
+
+
+def test_blank_fields_past_a_repeated_header(tmp_path):
+    # A repeated header sends the file to pandas (pyarrow needs unique names), which finds
+    # the long rows itself: line 2 has 10 fields, the header 9.
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join([H + ";Kön", "E1;811218-9876;2024-01-05;;;;K;ja;K;", "E2;701063-2391;2024-03-05"]) + "\n")
+    with pytest.warns(ReadWarning, match=r"\(line 2\)"):
+        raw = read_raw(path, {"encoding": "utf-8", "delimiter": ";", "header_row": 1}, label="export.csv")
+    assert raw.frame.shape == (2, 9) and raw.duplicates == {"Kön": [7, 9]}
+    assert raw.frame.iloc[0, 8] == "K" and raw.frame.iloc[1, 8] == ""
 
 
 def test_read_export_checks_unit_id(tmp_path):

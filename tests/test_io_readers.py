@@ -2,7 +2,8 @@
 
 Reference: ``_ref_read_csv`` below is the CSV reader before issue #6 (decode the whole
 file in Python, parse its header with csv.reader over the whole text, then pyarrow or
-pandas), copied from src/amebench/io/readers.py; the helpers it calls are unchanged.
+pandas), copied from src/amebench/io/readers.py; the helpers it calls are unchanged. Since
+2026-12-06 it reads rows whose fields past the header are blank, as the reader does.
 The fast path either returns the same table (cells, column names, physical lines,
 repeated headers) or hands the file to the general path, which then reads it or raises
 the same error with the same message.
@@ -19,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amebench.exceptions import ProfileError
+from amebench.exceptions import ProfileError, ReadWarning
 from amebench.io import readers
-from amebench.io.csvtext import _header, _lines_text, _long_lines, _quote_problem, _read_csv_arrow, records_above
+from amebench.io.csvtext import _header, _quote_problem, _read_csv_arrow, long_rows, records_above
 from amebench.io.decode import decode_text
-from amebench.io.readers import RawTable, _clean_headers, _drop_blank, _duplicates, _unique
+from amebench.io.readers import RawTable, _clean_headers, _drop_blank, _duplicates, _read_csv_pandas, _unique
 
 
 def _ref_read_csv(path, fmt, label):
@@ -34,36 +35,29 @@ def _ref_read_csv(path, fmt, label):
         raise ProfileError(f"{label}: the file is empty (no header row)")
     skip = records_above(io.StringIO(text), delimiter, fmt["header_row"], label)  # header_row: a line (2026-12-06)
     header = _header(text, delimiter, skip, fmt["header_row"], label)
+    lines_above = fmt["header_row"] - 1
     try:
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
         raw = (data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data) if same else None
-        frame = _read_csv_arrow(text, delimiter, skip, header, raw, fmt["header_row"] - 1)
+        frame, long = _read_csv_arrow(text, delimiter, skip, header, raw, lines_above)
+        if frame is None:
+            try:
+                frame = _read_csv_pandas(text, delimiter, skip, long.width if long else len(header))
+            except (pd.errors.ParserWarning, pd.errors.ParserError):
+                if long:
+                    raise
+                long = long_rows(text, delimiter, skip, header, lines_above)
+                if not long.blank:
+                    raise
+                frame = _read_csv_pandas(text, delimiter, skip, long.width)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
-    try:
-        if frame is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(
-                    io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
-                    skip_blank_lines=False, skiprows=skip, quotechar='"', engine="c", index_col=False,
-                    header=None, names=list(range(len(header))),
-                )
-            frame = frame.iloc[1:].reset_index(drop=True)
-    except (pd.errors.ParserWarning, pd.errors.ParserError):
-        where = _long_lines(text, delimiter, skip, len(header))[:10]
-        if not where:
-            raise ProfileError(
-                f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
-            ) from None
-        raise ProfileError(
-            f"{label}: some rows{_lines_text(where)} have more fields than the header; check the delimiter "
-            f"({delimiter!r}) and the quoting of fields that contain it"
-        ) from None
-    except (csv.Error, pd.errors.EmptyDataError):
+    except (pd.errors.ParserWarning, pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError):
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
+    if long and long.blank:  # blank fields past the header: left out (2026-12-06)
+        frame = frame.iloc[:, :len(header)]
     header_newlines = sum(str(c).count("\n") for c in header)
     frame.columns = _unique(_clean_headers(header))
     extra = np.zeros(len(frame), dtype=np.int64)
@@ -82,7 +76,9 @@ def _ref_read_csv(path, fmt, label):
 
 def _outcome(read, path, fmt):
     try:
-        raw = read(path, fmt, "export.csv")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ReadWarning)  # the reader's; the reference has none
+            raw = read(path, fmt, "export.csv")
     except ProfileError as exc:
         return ("error", str(exc))
     frame = raw.frame

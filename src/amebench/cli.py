@@ -11,12 +11,13 @@ import datetime as dt
 import difflib
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from ._files import check_folder, file_in_the_way
-from .exceptions import AmebenchError
+from .exceptions import AmebenchError, AmebenchWarning
 from .privacy import redact_numbers
 from .schema import REJECTS
 
@@ -151,11 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if extras:
         commands[args.command].error(f"unrecognized arguments: {' '.join(extras)}")
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "template":
-            return _template(args)
-        return _benchmark(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return _run(args)
     except AmebenchError as exc:
         print(f"amebench: error: {exc}", file=sys.stderr)  # AmebenchError hides identity numbers itself
         return _EXIT_ERROR
@@ -164,6 +163,25 @@ def main(argv: list[str] | None = None) -> int:
         text = redact_numbers(where + str(exc.strerror or exc), limit=None)
         print(f"amebench: error: {text}", file=sys.stderr)
         return _EXIT_ERROR
+
+
+def _run(args) -> int:
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "template":
+        return _template(args)
+    return _benchmark(args)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """amebench's warnings as a line of their own (not the source line that raised them)."""
+    if issubclass(category, AmebenchWarning):
+        print(f"amebench: {category.__name__}: {message}", file=sys.stderr if file is None else file)
+    else:
+        _SHOW_WARNING(message, category, filename, lineno, file, line)
+
+
+_SHOW_WARNING = warnings.showwarning
 
 
 def _validate(args) -> int:

@@ -22,6 +22,7 @@ __all__ = [
     "CaseMixWarning",
     "ExitReasonWarning",
     "ColumnWarning",
+    "ReadWarning",
     "DisclosureWarning",
 ]
 
@@ -161,6 +162,16 @@ class ColumnWarning(AmebenchWarning):
     def __init__(self, message: str = "", *, table: str = "", extra=(), lacking=()) -> None:
         super().__init__(message)
         self.table, self.extra, self.lacking = table, list(extra), list(lacking)
+
+
+class ReadWarning(AmebenchWarning):
+    """A file was read by a guess that its lines may prove wrong: rows with more fields than
+    the header, the extra ones empty, were read without them. ``file`` and ``lines`` (the
+    physical lines) say where to look."""
+
+    def __init__(self, message: str = "", *, file: str = "", lines=()) -> None:
+        super().__init__(message)
+        self.file, self.lines = file, list(lines)
 
 
 class DisclosureWarning(AmebenchWarning):

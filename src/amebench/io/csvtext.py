@@ -1,7 +1,7 @@
 """CSV text: the header line, pyarrow's parse of the rows, and where a malformed file goes wrong.
 
 Helpers of :mod:`amebench.io.readers`. The parse and the header checks run for every
-CSV file; the line finders (:func:`_long_lines`, :func:`_quote_problem`) only on the
+CSV file; the line finders (:func:`long_rows`, :func:`_quote_problem`) only on the
 error path, to name the lines in the message.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -131,33 +132,53 @@ def _to_frame(table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
-def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
-                    lines_above: int | None = None) -> pd.DataFrame | None:
-    """Parse with pyarrow, every column as text; None when some row has the wrong field count.
+@dataclass
+class LongRows:
+    """Rows with more fields than the header: the physical start lines of those whose extra
+    fields are all blank (``blank``), and the most fields of a row (``width``)."""
 
+    blank: list[int]
+    width: int
+
+
+def _read_csv_arrow(text: str, delimiter: str, skip: int, header: list[str], raw: bytes | None,
+                    lines_above: int | None = None) -> tuple[pd.DataFrame | None, LongRows | None]:
+    """Parse with pyarrow, every column as text: (frame, rows longer than the header).
+
+    The frame is None when some row has the wrong field count (or the headers repeat): read
+    it with pandas, as wide as the longest row. Rows with more fields than the header are
+    read when the extra fields are blank (:func:`long_rows`), else a ProfileError names them.
     ``raw`` is ``text`` as UTF-8 bytes when the file already was exactly that (else None).
     ``skip``: the records above the header; ``lines_above``: its lines (default ``skip``).
     """
     lines_above = skip if lines_above is None else lines_above
     table, long = _arrow_table(text.encode("utf-8") if raw is None else raw, delimiter, lines_above, header, True)
     if long:
-        where = _long_lines(text, delimiter, skip, len(header))[:10]
-        # a header of one field with longer rows under it: often a title line above the header
-        title = (f", or whether line {lines_above + 1} is a title above the header (then set header_row)"
-                 if len(header) == 1 else "")
-        raise ProfileError(
-            f"{len(long)} row(s) have more fields than the header's {long[0][0]}{_lines_text(where)}; "
-            f"check the delimiter ({delimiter!r}) and the quoting of fields that contain it{title}"
-        )
-    return None if table is None else _to_frame(table)
+        return None, long_rows(text, delimiter, skip, header, lines_above)
+    return None if table is None else _to_frame(table), None
 
 
-def _long_lines(text: str, delimiter: str, skip: int, width: int) -> list[int]:
-    """Physical start lines of rows with more than ``width`` fields (error path only)."""
+def long_rows(text: str, delimiter: str, skip: int, header: list[str], lines_above: int) -> LongRows:
+    """The rows with more fields than the header, when the extra fields are all blank (a
+    delimiter at the end of the line, as a spreadsheet may leave); else a ProfileError
+    naming the lines whose extra fields hold text (never the text: it may hold an identity
+    number). Error path only: it reads the file with csv.reader.
+    """
+    width = len(header)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
-    out, previous = [], 0
+    full, blank, widest, previous = [], [], width, 0
     for i, row in enumerate(reader):
         if i > skip and len(row) > width:
-            out.append(previous + 1)
+            (full if any(field.strip() for field in row[width:]) else blank).append(previous + 1)
+            widest = max(widest, len(row))
         previous = reader.line_num
-    return out
+    if full:
+        # a header of one field with longer rows under it: often a title line above the header
+        title = (f", or whether line {lines_above + 1} is a title above the header (then set header_row)"
+                 if width == 1 else "")
+        raise ProfileError(
+            f"{len(full)} row(s) have more fields than the header's {width}, with text in the extra ones"
+            f"{_lines_text(full[:10])}; check the delimiter ({delimiter!r}) and the quoting of fields "
+            f"that contain it{title}"
+        )
+    return LongRows(blank, widest)

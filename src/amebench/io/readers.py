@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ProfileError
+from ..exceptions import ProfileError, ReadWarning
 from ..privacy import redact_numbers
 from .csvtext import (
     _arrow_table,
     _header,
     _lines,
     _lines_text,
-    _long_lines,
+    long_rows,
     _quote_problem,
     _read_csv_arrow,
     _to_frame,
@@ -190,38 +190,49 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         raise ProfileError(f"{label}: the file is empty (no header row)")
     skip = records_above(io.StringIO(text), delimiter, fmt["header_row"], label)
     header = _header(text, delimiter, skip, fmt["header_row"], label)
+    lines_above = fmt["header_row"] - 1
     try:
         # UTF-8 bytes without CR go to pyarrow as they are (no second copy of a large file).
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
         raw = data.removeprefix(codecs.BOM_UTF8) if same else None
-        frame = _read_csv_arrow(text, delimiter, skip, header, raw, fmt["header_row"] - 1)
+        frame, long = _read_csv_arrow(text, delimiter, skip, header, raw, lines_above)
+        if frame is None:  # short rows, blank fields past the header or duplicate headers: pandas
+            try:
+                frame = _read_csv_pandas(text, delimiter, skip, long.width if long else len(header))
+            except (pd.errors.ParserWarning, pd.errors.ParserError):
+                if long:
+                    raise
+                long = long_rows(text, delimiter, skip, header, lines_above)  # pyarrow did not look
+                if not long.blank:
+                    raise
+                frame = _read_csv_pandas(text, delimiter, skip, long.width)
     except ProfileError as exc:
         raise ProfileError(f"{label}: {exc}") from None
-    try:
-        if frame is None:  # short rows or duplicate headers: pandas pads short rows
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(
-                    io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
-                    skip_blank_lines=False, skiprows=skip, quotechar='"', engine="c", index_col=False,
-                    header=None, names=list(range(len(header))),
-                )
-            frame = frame.iloc[1:].reset_index(drop=True)  # the header row, read as data
-    except (pd.errors.ParserWarning, pd.errors.ParserError):
-        where = _long_lines(text, delimiter, skip, len(header))[:10]
-        if not where:
-            raise ProfileError(
-                f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
-            ) from None
-        raise ProfileError(
-            f"{label}: some rows{_lines_text(where)} have more fields than the header; check the delimiter "
-            f"({delimiter!r}) and the quoting of fields that contain it"
-        ) from None
-    except (csv.Error, pd.errors.EmptyDataError):
+    except (pd.errors.ParserWarning, pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError):
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
+    if long and long.blank:
+        warnings.warn(ReadWarning(
+            f"{label}: {len(long.blank)} row(s) have more fields than the header's {len(header)}, the extra ones "
+            f"empty{_lines_text(long.blank[:10])}; they are read without them (a delimiter at the end of the "
+            "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
+            file=label, lines=long.blank), stacklevel=2)
+        frame = frame.iloc[:, :len(header)]
     return _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+
+
+def _read_csv_pandas(text: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
+    """Read every row ``width`` fields wide with pandas (short rows padded); a ParserWarning
+    when a row has more."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
+            skip_blank_lines=False, skiprows=skip, quotechar='"', engine="c", index_col=False,
+            header=None, names=list(range(width)),
+        )
+    return frame.iloc[1:].reset_index(drop=True)  # the header row, read as data
 
 
 def _raw_table(frame: pd.DataFrame, header: list[str], fmt, label: str, quoted: bool) -> RawTable:
