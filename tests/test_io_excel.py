@@ -6,8 +6,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from amebench.exceptions import ProfileError, UnmappedCodeError
+from amebench.exceptions import ProfileError, ReadWarning, UnmappedCodeError
 from amebench.io import read_export
+from amebench.io.cells import utc_midnights
 from amebench.labels import reason_label
 from fixtures_io.netbuild import KEY, PROFILE, make_pnr
 
@@ -304,6 +305,46 @@ def test_parquet_timestamps_with_a_time_zone_are_read_as_dates_in_sweden(tmp_pat
     net = read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
     assert list(net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-07-01"]
     assert len(net.rejects) == 0
+
+
+def test_midnights_stored_in_utc_without_their_zone_are_warned_of(tmp_path):
+    # pandas' tz_convert(None) keeps the UTC time: local midnight 2024-03-01 becomes a naive
+    # 2024-02-29 23:00 (2024-07-01 becomes 2024-06-30 22:00), read as the day before without a
+    # word. Such a column, every time of day of it 22:00 or 23:00 and a Swedish midnight when
+    # read as UTC, now gets a ReadWarning naming it; the dates stay as written.
+    local = pd.to_datetime(["2024-03-01", "2024-07-01", "2024-08-01"]).tz_localize("Europe/Stockholm")
+    naive = local.tz_convert(None)
+    assert list(naive.strftime("%Y-%m-%d %H:%M")) == ["2024-02-29 23:00", "2024-06-30 22:00", "2024-07-31 22:00"]
+    frame = pd.DataFrame({
+        "Inskrivnings-ID": ["E1", "E2", "E3"], "Personnummer": ["811218-9876", "701063-2391", "121212-1212"],
+        "Inskrivningsdatum": naive, "Utskrivningsdatum": pd.to_datetime(["2024-05-01", None, None]),
+        "Avslutsorsak": ["Arbete", None, None], "Bedömning": [None] * 3, "Kön": ["K", "M", "K"],
+        "Utrikes född": [None] * 3,
+    })
+    frame.to_parquet(tmp_path / "ep.parquet")
+    with pytest.warns(ReadWarning, match=r"ep.parquet: column 'Inskrivningsdatum' \(enrolled_on\) holds 3 timestamp"
+                                         r"\(s\) at 22:00 or 23:00 without a time zone \(line 2: 2024-02-29\)") as info:
+        net = read_export(tmp_path / "ep.parquet", profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    warning = next(w.message for w in info if isinstance(w.message, ReadWarning))
+    assert warning.lines == [2, 3, 4]
+    assert list(net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d")) == ["2024-02-29", "2024-06-30", "2024-07-31"]
+    # the same in a workbook (openpyxl writes naive datetimes); an unmapped column is not named
+    path = tmp_path / "ep.xlsx"
+    frame.assign(Registrerad=naive).to_excel(path, index=False)
+    with pytest.warns(ReadWarning, match=r"row 2: 2024-02-29") as info:
+        read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    assert [w.message.lines for w in info if isinstance(w.message, ReadWarning)] == [[2, 3, 4]]
+
+
+@pytest.mark.parametrize("stamps", [
+    ["2024-02-29 23:00", "2024-03-01 10:15"],   # a time of day that is no midnight: moments, read by their date
+    ["2024-06-30 23:00", "2024-07-31 23:00"],   # 23:00 in summer is 01:00 in Sweden
+    ["2024-03-01", "2024-07-01"],               # dates
+])
+def test_other_timestamps_are_not_warned_of(stamps):
+    assert utc_midnights(pd.Series(pd.to_datetime(stamps))) is None
+    assert utc_midnights(pd.Series([*pd.to_datetime(stamps).to_pydatetime(), "text", None], dtype=object)) is None
+    assert utc_midnights(pd.Series(pd.to_datetime(stamps)).dt.tz_localize("UTC")) is None  # zoned: read in Sweden
 
 
 @pytest.mark.parametrize("above", [[[], []], [["Export från system X"], []]])

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.io.stata import StataMissingValue
 
 __all__ = ["BYTES", "LOCAL_ZONE", "BytesCell", "CoarsePeriod", "as_text", "gathered", "in_sweden", "is_numbers",
-           "text_of_rows"]
+           "text_of_rows", "utc_midnights"]
 
 #: The time zone whose dates a timestamp with a time zone is read in (a writer stores
 #: local midnight as 23:00 or 22:00 UTC of the day before).
@@ -46,6 +46,40 @@ def in_sweden(value):
         return pd.Timestamp(value).tz_convert(LOCAL_ZONE)
     except (OverflowError, pd.errors.OutOfBoundsDatetime):
         return value
+
+
+#: What pandas' ``infer_dtype`` calls an object column that may hold datetimes (a scan in C;
+#: a column of text is left at that).
+_MAY_HOLD_MOMENTS = ("datetime", "date", "mixed", "mixed-integer")
+
+
+def utc_midnights(series: pd.Series) -> np.ndarray | None:
+    """The cells of a typed column (Excel, Parquet) that look like Swedish midnights stored in
+    UTC without their time zone (23:00 in winter, 22:00 in summer, of the day before), when
+    every cell with a time of day is one; else None.
+
+    Such a cell's date is the day before the one meant. A column of moments spread through
+    the day (a registration time) is read by its dates and gives None.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if getattr(series.dtype, "tz", None) is not None:
+            return None  # a zone of its own: read in Sweden
+        stamps = series
+    elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in _MAY_HOLD_MOMENTS:
+        naive = series.map(lambda v: isinstance(v, datetime.datetime) and v.tzinfo is None).to_numpy(dtype=bool)
+        if not naive.any():
+            return None
+        stamps = pd.to_datetime(series.where(naive), errors="coerce")
+    else:
+        return None
+    timed = (stamps.notna() & stamps.ne(stamps.dt.normalize())).to_numpy(dtype=bool)
+    if not timed.any():
+        return None
+    try:
+        local = stamps[timed].dt.tz_localize("UTC").dt.tz_convert(LOCAL_ZONE)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
+    return timed if local.eq(local.dt.normalize()).all() else None
 
 
 #: What a cell of bytes is (``str()`` of one is ``"b'...'"``).

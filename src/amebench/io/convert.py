@@ -12,13 +12,14 @@ import functools
 import json
 import re
 import unicodedata
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from .. import _threads, privacy, schema
-from ..exceptions import KeyMissingError, ProfileError, UnmappedCodeError
+from ..exceptions import KeyMissingError, ProfileError, ReadWarning, UnmappedCodeError
 from ..privacy import redact_numbers
 from .amounts import _used_bytes, ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts
 from .cells import is_numbers, text_of_rows
@@ -434,6 +435,20 @@ def _bad_cells(raw: RawTable, mapping: dict) -> dict:
     return out
 
 
+def _warn_utc_midnights(raw: RawTable, header: str, column: str) -> None:
+    """A ReadWarning when a mapped date column's typed cells look like Swedish midnights
+    stored in UTC without their time zone: each is read as the day before."""
+    lines = raw.utc_midnights.get(header)
+    if lines:
+        warnings.warn(ReadWarning(
+            f"{raw.label}: column {redact_numbers(header, limit=40)!r} ({column}) holds {len(lines)} "
+            f"timestamp(s) at 22:00 or 23:00 without a time zone ({raw.where} {lines[0]}: "
+            f"{raw.frame[header].iloc[int(np.searchsorted(raw.lines, lines[0]))]}), and no other time of day. "
+            "They look like midnights in Sweden stored in UTC with the zone left out; each is read as the "
+            "date written, the day before the one meant. Write the column with its time zone, or as dates",
+            file=raw.label, lines=lines), stacklevel=2)
+
+
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:
     if "amount_sek" not in mapping:
         return None
@@ -487,6 +502,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
         if column in _ID_COLUMNS:
             continue  # after the dates: the 10-digit form needs as_of
         if dtype == schema.DATE:
+            if column in mapping:
+                _warn_utc_midnights(raw, mapping[column], column)
             if table == "payments" and column == "month":
                 formats = list(fmt["month_format"])
                 if raw.date_cells is not None and raw.date_cells not in formats:

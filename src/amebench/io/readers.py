@@ -33,7 +33,7 @@ from .csvtext import (
     _to_frame,
     records_above,
 )
-from .cells import in_sweden
+from .cells import in_sweden, utc_midnights
 from .decode import decode_text, detect_encoding
 from .workbook import sheet_marks
 
@@ -61,6 +61,20 @@ class RawTable:
     #: (row, cells) of the first rows under the header with all their cells, those under no
     #: header too (a workbook's header below blank or title rows): where the headers may be
     search: tuple = ()
+    #: header -> physical lines of the typed cells that look like Swedish midnights stored in
+    #: UTC without their time zone (:func:`amebench.io.cells.utc_midnights`)
+    utc_midnights: dict = field(default_factory=dict)
+
+
+def _utc_midnights(columns: dict, first_line: int) -> dict:
+    """header -> physical lines of :func:`~amebench.io.cells.utc_midnights` ({header: typed
+    column}; ``first_line``: the line of the columns' first cell)."""
+    out = {}
+    for header, series in columns.items():
+        cells = utc_midnights(series)
+        if cells is not None:
+            out[header] = (np.flatnonzero(cells) + first_line).tolist()
+    return out
 
 
 def file_kind(path: Path) -> str:
@@ -352,8 +366,9 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
             bad_cells.setdefault(frame.columns[keep.index(column)], {})[row + 1] = reason
     top = pd.DataFrame({c: _to_text(body[c].head(SEARCH_ROWS), fmt) for c in body.columns})
     search = tuple(zip(range(h + 2, h + 2 + len(top)), top.itertuples(index=False)))
+    midnights = _utc_midnights({name: body[body.columns[i]] for i, name in zip(keep, frame.columns)}, h + 2)
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
-                    fmt["date_format"][0], sheets, bad_cells, "row", search)
+                    fmt["date_format"][0], sheets, bad_cells, "row", search, midnights)
 
 
 #: How many rows under the header are searched for the mapped headers (a title above them).
@@ -434,9 +449,10 @@ def _read_parquet(path: Path, fmt, label: str) -> RawTable:
         raise ProfileError(f"{label}: has columns that are not text, numbers or dates ({_why(exc)})") from None
     cleaned = _clean_headers(names)
     frame.columns = _unique(cleaned)
+    midnights = _utc_midnights(dict(zip(frame.columns, (raw[i] for i in raw.columns))), 2)
     lines = np.arange(len(frame), dtype=np.int64) + 2  # as if the header were line 1
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label, _duplicates(cleaned), fmt["date_format"][0])
+    return RawTable(frame, lines, label, _duplicates(cleaned), fmt["date_format"][0], utc_midnights=midnights)
 
 
 def read_raw(path, fmt, *, label: str | None = None, prepared=None) -> RawTable:
