@@ -165,9 +165,14 @@ class ColumnWarning(AmebenchWarning):
 
 
 class ReadWarning(AmebenchWarning):
-    """A file was read by a guess that its lines may prove wrong: rows with more fields than
-    the header, the extra ones empty, were read without them. ``file`` and ``lines`` (the
-    physical lines) say where to look."""
+    """A file was read by a guess that its lines may prove wrong. ``file`` and ``lines`` (the
+    physical lines) say where to look.
+
+    - Rows with more fields than the header, the extra ones empty, were read without them
+      (a delimiter inside an unquoted field looks the same when the last field is empty).
+    - A mapped date column holds timestamps that look like midnights in Sweden stored in
+      UTC without their time zone; they were read as the dates written (the day before).
+    """
 
     def __init__(self, message: str = "", *, file: str = "", lines=()) -> None:
         super().__init__(message)
