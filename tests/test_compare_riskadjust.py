@@ -112,6 +112,13 @@ def test_oe_interval_is_the_exact_poisson_one(sample_result):
     assert out.loc["a", "observed"] == 10
     assert out.loc["a", "oe_ci_low"] * out.loc["a", "expected"] == pytest.approx(4.7954, abs=1e-4)
     assert out.loc["a", "oe_ci_high"] * out.loc["a", "expected"] == pytest.approx(18.3904, abs=1e-4)
+    # By hand: both units have the same genders and outcomes, so every p-hat is the network
+    # rate 20/80 = 0.25, E = 40 x 0.25 = 10 and O/E = 1; the standardised rate is
+    # O/E x 0.25 = 0.25, its limits 4.7954/10 x 0.25 = 0.119885 and 18.3904/10 x 0.25 = 0.45976.
+    assert out.loc["a", "expected"] == pytest.approx(10.0)
+    assert out.loc["a", "estimate"] == pytest.approx(0.25)
+    assert out.loc["a", "ci_low"] == pytest.approx(0.119885, abs=1e-5)
+    assert out.loc["a", "ci_high"] == pytest.approx(0.45976, abs=1e-5)
 
 
 def test_expected_adds_up_to_observed_over_the_network(sample_result):
@@ -868,6 +875,42 @@ def test_months_left_out_when_every_unit_with_known_months_has_case_mix_of_its_o
     [effect] = [w for w in caught if w.reason == "no_effect"]
     assert "among them, case-mix that is each unit's own" in str(effect) and effect.episodes == 60
     assert got.casemix == ("readiness",) and got.table["oe_ratio"].notna().all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_properties_of_the_result_table(seed):
+    # Properties (test audit 2026-12-06: the result table had none): on random networks of
+    # 2-5 units, each unit's O/E interval holds its O/E; the standardised rate and its limits
+    # are O/E and its limits times the network rate (DESIGN §5: the limits may pass 1, as a
+    # ratio's); the expected counts of the units with one add up to their observed counts when
+    # every unit has one (the GLM's score equation of the intercept); and the row order of the
+    # exits changes nothing.
+    rng = np.random.default_rng(seed)
+    units = [f"u{j}" for j in range(int(rng.integers(2, 6)))]
+    unit = np.repeat(units, rng.integers(4, 40, len(units)))
+    gender = rng.choice(["woman", "man"], len(unit))
+    ready = rng.choice(["near", "far", "uncertain"], len(unit))
+    success = rng.random(len(unit)) < np.where(ready == "near", 0.6, 0.3)
+    table = pd.DataFrame({"unit": unit, "episode_id": [str(i) for i in range(len(unit))],
+                          "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-06-01"),
+                          "exit_reason": np.where(success, "work", "dropped_out"), "gender": gender,
+                          "readiness": ready})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CaseMixWarning)
+        out = compare.risk_adjusted(table, outcome="work", casemix=("gender", "readiness")).table
+        shuffled = compare.risk_adjusted(table.sample(frac=1, random_state=seed % 1000), outcome="work",
+                                         casemix=("gender", "readiness")).table
+    pd.testing.assert_frame_equal(out, shuffled, check_exact=False, rtol=1e-6)
+    assert list(out["observed"]) == [int(success[unit == u].sum()) for u in units]
+    rate = success.mean()
+    with_oe = out.dropna(subset=["oe_ratio"])
+    assert (with_oe["oe_ci_low"] <= with_oe["oe_ratio"] + 1e-12).all()
+    assert (with_oe["oe_ratio"] <= with_oe["oe_ci_high"] + 1e-12).all()
+    for column, ratio in (("estimate", "oe_ratio"), ("ci_low", "oe_ci_low"), ("ci_high", "oe_ci_high")):
+        np.testing.assert_allclose(with_oe[column], with_oe[ratio] * rate, rtol=1e-12)
+    if len(with_oe) == len(out):
+        assert out["expected"].sum() == pytest.approx(out["observed"].sum(), rel=1e-6)
 
 
 @settings(max_examples=60, deadline=None)

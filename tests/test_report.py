@@ -455,7 +455,11 @@ def test_comparisons_are_computed_from_the_published_units_alone():
         oe = compare.funnel(oe[oe["unit"].isin(visible["unit"])], kind="ratio", overdispersion="multiplicative")
         pd.testing.assert_frame_equal(tables["funnel_risk_adjusted"], oe.table)
         pd.testing.assert_frame_equal(tables["shrunken"], compare.shrink(visible))
-        assert "ML prior Beta(108, 7.49e+03)" in tables["shrunken"]["method"].iloc[0]  # was Beta(25.2, 2.04e+03)
+        # the prior is fitted to the published units alone, not to every unit (as it once was)
+        prior = compare.shrink(visible).attrs
+        every = compare.shrink(rates.drop("network").reset_index()[["unit", "n", "events"]]).attrs
+        assert f"ML prior Beta({prior['alpha']:.3g}, {prior['beta']:.3g})" in tables["shrunken"]["method"].iloc[0]
+        assert prior["alpha"] != pytest.approx(every["alpha"], rel=0.01)
         pd.testing.assert_frame_equal(tables["ranks"], compare.rank_intervals(visible, seed=0))
         # pairs: those of the three visible units, Holm over their three tests
         pairwise = tables["pairwise"]
