@@ -1,10 +1,12 @@
 """Tests of reading CSV exports through a profile and a manifest (amebench.io)."""
 
+import warnings
+
 import pandas as pd
 import pytest
 
 from amebench.exceptions import KeyMissingError, ProfileError, ReadWarning, RejectError, UnmappedCodeError
-from amebench.io import read_export, read_network
+from amebench.io import convert, read_export, read_network
 from amebench.io.readers import read_raw
 from fixtures_io.netbuild import EPISODE_HEADER, KEY, PROFILE, make_pnr, write_network
 
@@ -92,6 +94,29 @@ def test_thousands_dot(tmp_path):
     payments = "Pnr;Månad;Belopp\n811218-9876;2024-03;12.345,50\n"
     net = read_network(write_network(tmp_path, _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments, profile=profile))
     assert net.payments["amount_sek"].iloc[0] == 12345.5
+
+
+def test_amounts_in_ore(tmp_path):
+    # A financial system that writes öre: 1 234 550 öre is 12 345,50 kr. Read as kronor, the
+    # median payment of 1.2 MSEK a month gets a ReadWarning that names the option; with
+    # amount_unit = "öre" the amounts are divided by 100 and no warning is given. The check
+    # for an identity number looks at the digits written; the 10 MSEK limit at the kronor.
+    payments = "Pnr;Månad;Belopp\n" + "".join(f"811218-9876;2024-0{m};{a}\n" for m, a in
+                                              [(3, "1 234 550"), (4, "900 000"), (5, "1 500 000"), (6, "2000000000")])
+    episodes = _episodes("E1;811218-9876;2024-01-05;;;;;")
+    with pytest.warns(ReadWarning, match=r"payments.csv: column 'Belopp' \(amount_sek\): the median amount is "
+                                         r"1 234 550 kr a month.*set amount_unit = \"öre\""):
+        net = read_network(write_network(tmp_path / "kr", episodes, payments=payments))
+    assert list(net.payments["amount_sek"]) == [1234550.0, 900000.0, 1500000.0]  # 2e9 kr: implausible
+    profile = PROFILE.replace("[payments.columns]", '[payments]\namount_unit = "öre"\n\n[payments.columns]')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadWarning)
+        net = read_network(write_network(tmp_path / "ore", episodes, payments=payments, profile=profile))
+    assert list(net.payments["amount_sek"]) == [12345.5, 9000.0, 15000.0]
+    assert list(net.rejects["reason"]) == [convert._IMPLAUSIBLE]  # 20 000 000 kr
+    with pytest.raises(ProfileError, match=r"amount_unit = 'kronor' is not one of \['kr', 'öre'\]"):
+        read_network(write_network(tmp_path / "bad", episodes, payments=payments,
+                                   profile=profile.replace('"öre"', '"kronor"')))
 
 
 def test_quoted_newlines_keep_physical_line_numbers(tmp_path):

@@ -172,6 +172,8 @@ class ReadWarning(AmebenchWarning):
       (a delimiter inside an unquoted field looks the same when the last field is empty).
     - A mapped date column holds timestamps that look like midnights in Sweden stored in
       UTC without their time zone; they were read as the dates written (the day before).
+    - A payments file's median amount is above 100 000 kr a month: amounts in öre, read as
+      kronor? (``lines`` empty: the whole column.)
     """
 
     def __init__(self, message: str = "", *, file: str = "", lines=()) -> None:

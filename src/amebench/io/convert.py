@@ -449,6 +449,24 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str) -> None:
             file=raw.label, lines=lines), stacklevel=2)
 
 
+#: A median monthly payment above this (SEK) is no welfare in kronor: the national norm for a
+#: family of six is under 30,000 a month. 100,000 öre is 1,000 kr.
+_ORE_MEDIAN = 100_000
+
+
+def _warn_amounts_in_ore(raw: RawTable, header: str | None, values, loaded: np.ndarray) -> None:
+    """A ReadWarning when the median of a file's loaded amounts is above :data:`_ORE_MEDIAN` kr:
+    amounts in öre read as kronor (each 100 times too large)."""
+    amounts = np.asarray(values, dtype="float64")[loaded]
+    if header is None or len(amounts) == 0 or not np.median(amounts) > _ORE_MEDIAN:
+        return
+    warnings.warn(ReadWarning(
+        f"{raw.label}: column {redact_numbers(header, limit=40)!r} (amount_sek): the median amount is "
+        f"{np.median(amounts):,.0f} kr".replace(",", " ") + " a month, far above what försörjningsstöd pays "
+        "(under 30 000 kr for a family of six): if the amounts are in öre, set amount_unit = \"öre\" in the "
+        "profile's [format] or [payments] (a frame's: divide them by 100)", file=raw.label, lines=[]), stacklevel=2)
+
+
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:
     if "amount_sek" not in mapping:
         return None
@@ -525,8 +543,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             s = _long_numbers_hidden(s)  # "198.112.189.876": an identity number grouped by thousands
             st.add(notnum, column, s, "amount is not a number")
             st.add(negative, column, s, "amount is negative")
-            number = p & ~notnum & _identity_amounts(values, as_of)
+            number = p & ~notnum & _identity_amounts(values, as_of)  # the digits written
             st.add(number, column, s, _NUMBER_IN_COLUMN)
+            if fmt["amount_unit"] == "öre":
+                values = np.asarray(values, dtype="float64") / 100
             with np.errstate(invalid="ignore"):
                 huge = p & ~number & (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
             st.add(huge, column, s, _IMPLAUSIBLE)
@@ -541,6 +561,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                    f'amount has "{fmt["thousands"]}" where a thousands separator cannot be (not before '
                    f'three digits, or after the decimal mark "{fmt["decimal"]}"): it would be read wrong')
             frame[column] = values
+            if fmt["amount_unit"] == "kr":
+                _warn_amounts_in_ore(raw, mapping.get(column), values, p & ~notnum & ~negative & ~number & ~huge)
         elif dtype == "Int64":
             values, bad = parse_integers(s, p)
             st.add(bad, column, s, "not a whole number")

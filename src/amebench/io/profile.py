@@ -27,6 +27,7 @@ FORMAT_DEFAULTS: dict[str, Any] = {
     "delimiter": ";",
     "decimal": ",",
     "thousands": " ",
+    "amount_unit": "kr",
     "date_format": ["%Y-%m-%d"],
     "month_format": ["%Y-%m", "%Y%m", "%Y-%m-%d"],
     "sheet": None,
@@ -39,6 +40,7 @@ _ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16", "auto")
 _DELIMITERS = (";", ",", "\t", "|")
 _DECIMALS = (",", ".")
 _THOUSANDS = (" ", ".", ",", "")
+_AMOUNT_UNITS = ("kr", "öre")
 _PROFILE_KEYS = ("name", "person_id", "household_id", "codes_case")
 _TABLE_KEYS = tuple(FORMAT_DEFAULTS) + ("columns", "derive", "constants", "codes")
 _ID_MODES = ("personnummer", "pseudonym")
@@ -130,6 +132,8 @@ def _check_format(raw: Mapping, where: str, source: str) -> dict:
             bad = _DECIMALS
         elif key == "thousands" and value not in _THOUSANDS:
             bad = _THOUSANDS
+        elif key == "amount_unit" and value not in _AMOUNT_UNITS:
+            bad = _AMOUNT_UNITS
         if bad is not None:
             raise ProfileError(f"{source}: {where} {key} = {value!r} is not one of {list(bad)}")
         if key in ("date_format", "month_format", "true_values", "false_values", "missing_values"):
