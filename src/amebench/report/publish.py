@@ -49,7 +49,10 @@ _ALSO_KEEP = {"flows": {"stock"}}
 #: the other tables anyway). A small rejected count still hides its file's rows read and
 #: rejected: rows read minus rows loaded would give it back. (Hiding the loaded rows too
 #: left the table blank for five of the sample's six episode files.)
-_KNOWN = {"reconciliation": ("rows_repeated", "rows_loaded")}
+_KNOWN = {"reconciliation": ("rows_repeated", "rows_loaded"),
+          # the unit's exits to the outcome: its events in outcome_rates (a unit hidden there is
+          # hidden here, _SAME_UNITS)
+          "retention_90": ("n",)}
 
 #: Table name -> the row mask of network totals (for complementary suppression).
 _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
@@ -123,6 +126,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits, pinned)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
+            if name == "durations":
+                shown = _repeated_counts_shown(table, shown)
             write_table(shown, tables_dir, name)
             published[name] = _page_order(name, _with_names(shown, unit_names or {}))
             hidden_cells[name] = shown.isna() & ~table.isna()
@@ -175,6 +180,29 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     return blocks, hidden_total
+
+
+#: A durations table's counts that are the same in every row of a unit (its episodes and those
+#: still open at as_of).
+_PER_UNIT = ("n", "censored")
+
+
+def _repeated_counts_shown(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """The durations' ``n`` and ``censored`` of a unit, the same in each of its rows, shown in
+    every row where one row shows them: a cumulative incidence hidden for its step hid them
+    although the unit's median row shows them one line above."""
+    out = shown.copy()
+    units = table["unit"].astype(str)
+    for column in _PER_UNIT:
+        if column not in table.columns:
+            continue
+        values = pd.to_numeric(table[column], errors="coerce")
+        if values.groupby(units).nunique(dropna=False).gt(1).any():
+            continue  # not one count per unit: nothing to fill from
+        published = pd.to_numeric(out[column], errors="coerce").notna().groupby(units).transform("any")
+        fill = published.to_numpy(dtype=bool) & out[column].isna().to_numpy(dtype=bool)
+        out.loc[fill, column] = table.loc[fill, column].to_numpy()
+    return out
 
 
 def _rows_shown_hidden(name: str, shown: pd.DataFrame, hidden: pd.DataFrame) -> int:
