@@ -434,8 +434,10 @@ def test_blank_fields_past_the_header_are_left_out_with_a_warning(tmp_path, enco
                      "E3;121212-1212;2024-04-05;;;Röd;M;;")
     with pytest.warns(ReadWarning, match=r"2 row\(s\) have more fields than the header's 8.*\(lines \[2, 4\]\)") as info:
         net = read_network(write_network(tmp_path, rows, encoding=encoding))
-    warning = next(w.message for w in info if isinstance(w.message, ReadWarning))
+    shown = next(w for w in info if isinstance(w.message, ReadWarning))
+    warning = shown.message
     assert warning.file.endswith("episodes.csv") and warning.lines == [2, 4]
+    assert shown.filename == __file__  # Python shows the caller's line, not amebench's (warn_caller)
     assert "811218" not in str(warning)
     ep = net.episodes.set_index("episode_id")
     assert list(ep.index) == ["E1", "E2", "E3"] and net.rejects.empty

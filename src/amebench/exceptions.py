@@ -8,6 +8,9 @@ personal identity number.
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 __all__ = [
     "AmebenchError",
     "SchemaError",
@@ -34,6 +37,16 @@ def listed(values, limit: int = 10) -> str:
     values = list(values)
     more = f" and {len(values) - limit} more" if len(values) > limit else ""
     return f"{values[:limit]}{more}"
+
+
+def warn_caller(warning: Warning) -> None:
+    """Issue ``warning`` at the first line outside amebench that led to it (a notebook cell, a
+    script), however deep in the package it arose: Python shows that line, not amebench's
+    (``skip_file_prefixes`` of Python 3.12 does the same)."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "amebench":
+        frame, level = frame.f_back, level + 1
+    warnings.warn(warning, stacklevel=level)
 
 
 class AmebenchError(ValueError):

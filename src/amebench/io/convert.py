@@ -12,14 +12,13 @@ import functools
 import json
 import re
 import unicodedata
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from .. import _threads, privacy, schema
-from ..exceptions import KeyMissingError, ProfileError, ReadWarning, UnmappedCodeError
+from ..exceptions import KeyMissingError, ProfileError, ReadWarning, UnmappedCodeError, warn_caller
 from ..privacy import redact_numbers
 from .amounts import _used_bytes, ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts
 from .cells import is_numbers, text_of_rows
@@ -440,13 +439,13 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str) -> None:
     stored in UTC without their time zone: each is read as the day before."""
     lines = raw.utc_midnights.get(header)
     if lines:
-        warnings.warn(ReadWarning(
+        warn_caller(ReadWarning(
             f"{raw.label}: column {redact_numbers(header, limit=40)!r} ({column}) holds {len(lines)} "
             f"timestamp(s) at 22:00 or 23:00 without a time zone ({raw.where} {lines[0]}: "
             f"{raw.frame[header].iloc[int(np.searchsorted(raw.lines, lines[0]))]}), and no other time of day. "
             "They look like midnights in Sweden stored in UTC with the zone left out; each is read as the "
             "date written, the day before the one meant. Write the column with its time zone, or as dates",
-            file=raw.label, lines=lines), stacklevel=2)
+            file=raw.label, lines=lines))
 
 
 #: A median monthly payment above this (SEK) is no welfare in kronor: the national norm for a
@@ -460,11 +459,11 @@ def _warn_amounts_in_ore(raw: RawTable, header: str | None, values, loaded: np.n
     amounts = np.asarray(values, dtype="float64")[loaded]
     if header is None or len(amounts) == 0 or not np.median(amounts) > _ORE_MEDIAN:
         return
-    warnings.warn(ReadWarning(
+    warn_caller(ReadWarning(
         f"{raw.label}: column {redact_numbers(header, limit=40)!r} (amount_sek): the median amount is "
         f"{np.median(amounts):,.0f} kr".replace(",", " ") + " a month, far above what försörjningsstöd pays "
         "(under 30 000 kr for a family of six): if the amounts are in öre, set amount_unit = \"öre\" in the "
-        "profile's [format] or [payments] (a frame's: divide them by 100)", file=raw.label, lines=[]), stacklevel=2)
+        "profile's [format] or [payments] (a frame's: divide them by 100)", file=raw.label, lines=[]))
 
 
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:

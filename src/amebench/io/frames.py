@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeError
+from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeError, warn_caller
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
@@ -255,11 +254,11 @@ def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
     lacking = [c for c in spec.columns if c not in frame.columns and _EITHER.get(c) not in frame.columns]
     if extra and lacking:
         shown = [redact_numbers(c, limit=40) for c in extra]
-        warnings.warn(ColumnWarning(
+        warn_caller(ColumnWarning(
             f"the {table} frame's column(s) {shown} are not canonical and are left out, and it lacks the "
             f"canonical column(s) {lacking}, read as missing: if some are the same, rename them "
             f"(frame.rename(columns={{{shown[0]!r}: <canonical name>}})); drop the others to silence this warning",
-            table=table, extra=shown, lacking=lacking), stacklevel=5)
+            table=table, extra=shown, lacking=lacking))
 
 
 def _check_frame(frame, table: str) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ProfileError, ReadWarning
+from ..exceptions import ProfileError, ReadWarning, warn_caller
 from ..privacy import redact_numbers
 from .csvtext import (
     _arrow_table,
@@ -227,11 +227,11 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
     if long and long.blank:
-        warnings.warn(ReadWarning(
+        warn_caller(ReadWarning(
             f"{label}: {len(long.blank)} row(s) have more fields than the header's {len(header)}, the extra ones "
             f"empty{_lines_text(long.blank[:10])}; they are read without them (a delimiter at the end of the "
             "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
-            file=label, lines=long.blank), stacklevel=2)
+            file=label, lines=long.blank))
         frame = frame.iloc[:, :len(header)]
     return _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
 
