@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from scipy.stats import norm
 
 from amebench.compare import funnel
 from amebench.compare.funnel import fewest_units_for_overdispersion
@@ -220,6 +221,129 @@ def test_overdispersed_units_are_brought_back_near_nominal():
             additive.append(funnel(table, overdispersion="additive").table["position"].isin(flagged).mean())
     assert np.mean(raw) > 0.3
     assert 0.04 <= np.mean(additive) <= 0.12
+
+
+def test_multiplicatively_overdispersed_units_are_brought_back_near_the_winsorised_share():
+    # The multiplicative counterpart of the test above. Each unit's count is beta-binomial
+    # with intra-unit correlation rho = (phi - 1)/(n - 1), so var(y/n) = phi theta(1 - theta)/n
+    # with phi = 3 at every size: exactly the multiplicative model. Exact limits flag ~25 %.
+    # Winsorising shrinks phi to ~0.679 of the truth (see above: the seeds here give phi 1.99
+    # on average for 3), so a unit passes the 95 % limits with probability
+    # 2 (1 - Phi(1.96 sqrt(0.679))) = 0.106 (simulated: 0.102, MC sd 0.0036 over 150 x 30).
+    # The band catches limits left unwidened (0.25), widened by phi instead of sqrt(phi)
+    # (~0.02) and phi without winsorising (0.05).
+    rng = np.random.default_rng(13)
+    phi, theta = 3.0, 0.35
+    raw, multiplicative = [], []
+    flagged = ["above_95", "below_95", "above_998", "below_998"]
+    for _ in range(150):
+        n = rng.integers(200, 1500, size=30)
+        prior = (n - 1) / (phi - 1) - 1  # beta a + b = 1/rho - 1
+        table = _table(rng.binomial(n, rng.beta(theta * prior, (1 - theta) * prior)), n)
+        raw.append(funnel(table).table["position"].isin(flagged).mean())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OverdispersionWarning)
+            multiplicative.append(
+                funnel(table, overdispersion="multiplicative").table["position"].isin(flagged).mean())
+    assert np.mean(raw) > 0.2
+    assert 0.08 <= np.mean(multiplicative) <= 0.125
+
+
+# A hand example of Spiegelhalter (2005b) overdispersion: 10 units, unit g (125 of 250) far
+# above the rest. No published table uses the proportion scale with 10 % winsorising
+# (FunnelPlotR's methods work on log or square-root scales), so every number is derived
+# below with plain numpy from the formulas funnel() states.
+_OVERDISPERSED = pd.DataFrame({"unit": list("abcdefghij"),
+                               "n": [40, 60, 90, 120, 150, 200, 250, 300, 400, 500],
+                               "events": [4, 21, 18, 48, 36, 56, 125, 72, 112, 155]})
+
+
+def _by_hand(table):
+    """theta, s^2, z, phi and tau^2 of ``table`` (10 units) by the formulas, step by step."""
+    n = table["n"].to_numpy(dtype=float)
+    theta = table["events"].sum() / n.sum()  # 647 / 2110 = 0.306635
+    s2 = theta * (1 - theta) / n
+    z = (table["events"].to_numpy() / n - theta) / np.sqrt(s2)
+    # 10 % winsorising with R's quantile type 7 by hand: with 10 sorted z the 10 % quantile
+    # lies 0.9 of the way from the 1st to the 2nd, the 90 % one 0.1 from the 9th to the 10th.
+    ordered = np.sort(z)
+    low = ordered[0] + 0.9 * (ordered[1] - ordered[0])
+    high = ordered[8] + 0.1 * (ordered[9] - ordered[8])
+    phi = np.mean(np.minimum(np.maximum(z, low), high) ** 2)
+    # DerSimonian-Laird from phi (Spiegelhalter 2005b eq. 2): (I phi - (I - 1)) / (sum w - sum w^2 / sum w)
+    w = 1 / s2
+    tau2 = (10 * phi - 9) / (w.sum() - (w ** 2).sum() / w.sum())
+    return theta, s2, z, phi, tau2
+
+
+def _positions(estimate, bounds):
+    """Positions by hand: outside the outermost limits passed, else within."""
+    position = np.array(["within"] * len(estimate), dtype=object)
+    for name, (lower, upper) in bounds.items():  # 95 first, then 998
+        position[estimate > upper] = f"above_{name}"
+        position[estimate < lower] = f"below_{name}"
+    return position.tolist()
+
+
+def test_multiplicative_overdispersion_by_hand():
+    # By hand: theta = 0.306635; z = -2.834, 0.728, -2.194, 2.218, -1.770, -0.817, 6.631,
+    # -2.503, -1.155, 0.163; winsorised at -2.536 and 2.659 (a's -2.834 and g's 6.631 moved):
+    # phi = 3.5195. Limits theta -/+ z_p sqrt(phi) sqrt(theta (1 - theta)/n): at n = 250 (g)
+    # the 99.8 % upper is 0.306635 + 3.090232 x 1.876040 x 0.029162 = 0.475701 < 0.5, so g is
+    # above_998; z/sqrt(phi) = 6.631/1.876 = 3.534. At n = 40 the 99.8 % lower,
+    # 0.3066 - 0.4227, is clipped to 0.
+    theta, s2, z, phi, _ = _by_hand(_OVERDISPERSED)
+    assert theta == pytest.approx(647 / 2110) and phi == pytest.approx(3.519526, abs=1e-6)
+    result = funnel(_OVERDISPERSED, overdispersion="multiplicative")
+    assert result.phi == pytest.approx(phi, rel=1e-12) and result.tau2 == 0.0
+    assert result.method == "multiplicative overdispersion, phi = 3.520 (10% winsorised z-scores)"
+    bounds = {}
+    for level, name in ((0.95, "95"), (0.998, "998")):
+        z_p = norm.ppf(1 - (1 - level) / 2)  # 1.959964, 3.090232
+        rows = result.limits[result.limits["level"] == level]
+        half = z_p * np.sqrt(phi * theta * (1 - theta) / rows["n"].to_numpy())
+        np.testing.assert_allclose(rows["lower"], np.clip(theta - half, 0, 1), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(rows["upper"], np.clip(theta + half, 0, 1), rtol=1e-12)
+        half = z_p * np.sqrt(phi * s2)
+        bounds[name] = (theta - half, theta + half)
+    at_250 = result.limits[(result.limits["n"] == 250) & (result.limits["level"] == 0.998)].iloc[0]
+    assert at_250["upper"] == pytest.approx(0.475701, abs=1e-6)
+    assert result.limits[(result.limits["n"] == 40) & (result.limits["level"] == 0.998)]["lower"].iloc[0] == 0.0
+    table = result.table.set_index("unit")
+    np.testing.assert_allclose(table["z"], z / np.sqrt(phi), rtol=1e-12)
+    assert table.loc["g", "z"] == pytest.approx(3.534384, abs=1e-6)
+    expected = _positions(table["estimate"].to_numpy(), bounds)
+    assert table["position"].tolist() == expected == ["within"] * 6 + ["above_998"] + ["within"] * 3
+    # the exact limits (z = -2.834, -2.194, 2.218, 6.631, -2.503) flag five units, not one
+    assert funnel(_OVERDISPERSED).table["position"].tolist() == [
+        "below_95", "within", "below_95", "above_95", "within", "within", "above_998", "below_95", "within", "within"]
+
+
+def test_additive_overdispersion_by_hand():
+    # By hand (same z and phi as above): w = 1/s^2 = n / (theta (1 - theta)), sum w = 9924.27,
+    # sum w^2 / sum w = 1454.95; tau^2 = (10 x 3.519526 - 9) / 8469.33 = 0.0030930. Limits
+    # theta -/+ z_p sqrt(s^2 + tau^2); z = (y - theta) / sqrt(s^2 + tau^2). g: s^2 + tau^2 =
+    # 0.00085044 + 0.0030930 = 0.0039434, z = 0.193365 / 0.062796 = 3.0792, just inside 3.0902:
+    # above_95, where the multiplicative limits put it above_998; a (0.1 of 40) is below_95.
+    theta, s2, _, phi, tau2 = _by_hand(_OVERDISPERSED)
+    assert tau2 == pytest.approx(0.0030930, abs=1e-7)
+    result = funnel(_OVERDISPERSED, overdispersion="additive")
+    assert result.phi == pytest.approx(phi, rel=1e-12) and result.tau2 == pytest.approx(tau2, rel=1e-12)
+    bounds = {}
+    for level, name in ((0.95, "95"), (0.998, "998")):
+        z_p = norm.ppf(1 - (1 - level) / 2)
+        rows = result.limits[result.limits["level"] == level]
+        half = z_p * np.sqrt(theta * (1 - theta) / rows["n"].to_numpy() + tau2)
+        np.testing.assert_allclose(rows["lower"], np.clip(theta - half, 0, 1), rtol=1e-12)
+        np.testing.assert_allclose(rows["upper"], np.clip(theta + half, 0, 1), rtol=1e-12)
+        half = z_p * np.sqrt(s2 + tau2)
+        bounds[name] = (theta - half, theta + half)
+    table = result.table.set_index("unit")
+    y = table["estimate"].to_numpy()
+    np.testing.assert_allclose(table["z"], (y - theta) / np.sqrt(s2 + tau2), rtol=1e-12)
+    assert table.loc["g", "z"] == pytest.approx(3.079232, abs=1e-6)
+    expected = _positions(y, bounds)
+    assert table["position"].tolist() == expected == ["below_95"] + ["within"] * 5 + ["above_95"] + ["within"] * 3
 
 
 def test_drawn_limits_exist_at_every_grid_point():

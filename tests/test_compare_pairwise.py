@@ -5,6 +5,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
 from amebench.compare import pairwise
 from amebench.compare.pairwise import REST, difference
@@ -26,6 +29,38 @@ def test_newcombe_hybrid_score_interval(a, b, low, high):
     assert row["estimate"] == pytest.approx(a[0] / a[1] - b[0] / b[1])
     assert row["ci_low"] == pytest.approx(low, abs=6e-5)
     assert row["ci_high"] == pytest.approx(high, abs=6e-5)
+
+
+@pytest.mark.parametrize("example,a,b,low,high", [
+    # Newcombe R.G. (1998) Stat Med 17:873-890, Table II, method 10 (hybrid score), the
+    # boundary examples. (d) is also in R ratesci's tests (tests/testthat/test3.R, "Newcombe
+    # RD example (d)": moverci(x1 = 5, n1 = 56, x2 = 0, n2 = 29, type = "wilson") gives
+    # -0.0381, 0.1926). (e) is minus the Wilson upper limit of 0/20 (0.1611, the 0/20 example of
+    # Newcombe 1998 Stat Med 17:857; ratesci test3.R: wilsonci(x = 0, n = 20) gives 0, 0.1611)
+    # and that of 0/10 (0.2775). Each is recomputed below by hand.
+    ("c", (6, 7), (2, 7), 0.0582, 0.8062),
+    ("d", (5, 56), (0, 29), -0.0381, 0.1926),
+    ("e", (0, 10), (0, 20), -0.1611, 0.2775),
+    ("f", (0, 10), (0, 10), -0.2775, 0.2775),
+    ("g", (10, 10), (0, 20), 0.6791, 1.0000),
+    ("h", (10, 10), (0, 10), 0.6075, 1.0000),
+])
+def test_newcombe_boundary_examples_c_to_h(example, a, b, low, high):
+    # Method 10 by hand: the Wilson (1927) limits l_i, u_i of each proportion, combined by
+    # Newcombe's square-and-add: L = d - sqrt((p1 - l1)^2 + (u2 - p2)^2),
+    # U = d + sqrt((u1 - p1)^2 + (p2 - l2)^2). With z = 1.959964, 6/7 has Wilson limits
+    # (0.4869, 0.9743) and 2/7 (0.0822, 0.6411): L = 0.5714 - sqrt(0.3703^2 + 0.3554^2) = 0.0582.
+    out = pairwise(_table([("a", *a), ("b", *b)]))
+    row = out[out["comparison"] == "pair"].iloc[0]
+    p1, p2 = a[0] / a[1], b[0] / b[1]
+    z = stats.norm.ppf(0.975)
+    (l1, u1), (l2, u2) = _wilson(a[0], a[1], z), _wilson(b[0], b[1], z)
+    hand_low = p1 - p2 - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    hand_high = p1 - p2 + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    assert row["estimate"] == pytest.approx(p1 - p2, abs=1e-15)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((hand_low, hand_high), abs=1e-12)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), abs=6e-5)  # the printed 4 decimals
+    assert -1 <= row["ci_low"] <= row["estimate"] <= row["ci_high"] <= 1
 
 
 def test_unit_vs_rest_pools_the_other_units():
@@ -60,6 +95,116 @@ def test_interval_holds_estimate_and_null_coverage():
         assert low <= diff <= high
         covered.append(low <= 0 <= high)
     assert 0.93 <= np.mean(covered) <= 0.975
+
+
+def test_interval_covers_a_true_difference():
+    # Seeded: 0.45 of 120 against 0.30 of 90, true difference 0.15. Exact coverage of method 10
+    # here, summed over all 121 x 91 outcomes with the hand formula of
+    # test_newcombe_boundary_examples_c_to_h: 0.9491 (misses 0.0274 with the interval below
+    # 0.15, 0.0235 above). Power of the band, binomial over the 1000 replicates: a method
+    # covering 0.85 passes with probability 6e-15, one covering 0.90 with 6e-4; one covering
+    # 0.9491 passes with probability 0.997. The null test above cannot see an interval
+    # placed around b - a instead of a - b; this one covers 0.15 never then.
+    rng = np.random.default_rng(36)
+    true = 0.45 - 0.30
+    below, above = [], []
+    for _ in range(1000):
+        diff, low, high, _ = difference(rng.binomial(120, 0.45), 120, rng.binomial(90, 0.30), 90)
+        assert low <= diff <= high
+        below.append(high < true)
+        above.append(low > true)
+    assert 0.93 <= 1 - np.mean(below) - np.mean(above) <= 0.975
+    assert np.mean(below) <= 0.045 and np.mean(above) <= 0.045  # neither tail carries all the misses
+
+
+@st.composite
+def _small_tables(draw, max_units=5):
+    """2 to ``max_units`` units of 1 to 40 exits each, with any count of events (0 and n included)."""
+    k = draw(st.integers(2, max_units))
+    sizes = draw(st.lists(st.integers(1, 40), min_size=k, max_size=k))
+    events = [draw(st.integers(0, size)) for size in sizes]
+    return _table([(f"u{i}", e, size) for i, (e, size) in enumerate(zip(events, sizes))])
+
+
+# multipletests(method="holm") runs gc.collect() (statsmodels 0.15), ~40 ms a call: few examples
+@settings(max_examples=40, deadline=None)
+@given(_small_tables())
+def test_properties_interval_range_estimate_and_adjusted_p(table):
+    k = len(table)
+    holm, bh, none = (pairwise(table, adjust=adjust) for adjust in ("holm", "bh", "none"))
+    assert len(holm) == k * (k - 1) // 2 + k
+    for out in (bh, none):
+        pd.testing.assert_frame_equal(out.drop(columns=["p_adjusted", "method"]),
+                                      holm.drop(columns=["p_adjusted", "method"]))
+    low, est, high = (holm[c].to_numpy() for c in ("ci_low", "estimate", "ci_high"))
+    assert ((-1 <= low) & (low <= est) & (est <= high) & (high <= 1)).all()
+    assert est == pytest.approx((holm["events_a"] / holm["n_a"] - holm["events_b"] / holm["n_b"]).to_numpy(),
+                                abs=1e-15)
+    p = holm["p_value"].to_numpy()
+    assert ((0 <= p) & (p <= 1)).all()
+    np.testing.assert_array_equal(none["p_adjusted"].to_numpy(), p)
+    # Within each family an adjusted p is never below its raw p, and Holm's never below BH's:
+    # Holm's i-th smallest is at least (m - i + 1) p_(i) >= m p_(i) / i, which bounds BH's.
+    assert (bh["p_adjusted"].to_numpy() >= p).all() and (holm["p_adjusted"].to_numpy() >= p).all()
+    assert (holm["p_adjusted"].to_numpy() >= bh["p_adjusted"].to_numpy() - 1e-15).all()
+    assert ((holm["p_adjusted"] <= 1) & (bh["p_adjusted"] <= 1)).all()
+
+
+@pytest.mark.parametrize("a,b", [((0, 1), (27, 27)), ((10, 10), (0, 3))])
+def test_limits_stay_within_minus_one_and_one_at_the_extremes(a, b):
+    # A difference of rates lies in [-1, 1], and so do Newcombe's limits in exact arithmetic:
+    # 0/1 - 27/27 has L = -1 - sqrt((0 - 0)^2 + (1 - 1)^2) = -1. difference() and pairwise()
+    # gave -1.0000000000000002 (and 1.0000000000000002 for 10/10 - 0/3): with alpha = 1 - 0.95
+    # = 0.050000000000000044 statsmodels' Wilson upper limit of 27/27 is 0.9999999999999998,
+    # and square-and-add carried that past -1. Of the 3.6 million ordered pairs of counts with
+    # n <= 60, 396 overshot -1 and 396 overshot 1 (every one computed, 2026-12-06); clipped now.
+    _, low, high, _ = difference(*a, *b)
+    out = pairwise(_table([("a", *a), ("b", *b)]))
+    assert -1 <= low and high <= 1
+    assert ((-1 <= out["ci_low"]) & (out["ci_high"] <= 1)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_swapping_the_pair_negates_the_difference_and_swaps_the_limits(a, b):
+    # pairwise orders a pair as the rows come (itertools.combinations order: unit_a is the
+    # earlier row), so listing b first makes the pair b - a
+    ab = pairwise(_table([("a", *a), ("b", *b)]), adjust="bh")
+    ba = pairwise(_table([("b", *b), ("a", *a)]), adjust="bh")
+    one, other = ab.iloc[0], ba.iloc[0]
+    assert (one["unit_a"], one["unit_b"], other["unit_a"], other["unit_b"]) == ("a", "b", "b", "a")
+    assert other["estimate"] == -one["estimate"]
+    assert (other["ci_low"], other["ci_high"]) == pytest.approx((-one["ci_high"], -one["ci_low"]), abs=1e-15)
+    assert (other["p_value"], other["p_adjusted"]) == pytest.approx((one["p_value"], one["p_adjusted"]), rel=1e-12)
+    assert (other["n_a"], other["events_a"], other["n_b"], other["events_b"]) == (
+        one["n_b"], one["events_b"], one["n_a"], one["events_a"])
+    # each unit against the rest is the same comparison either way
+    rest = ["unit_a", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted"]
+    pd.testing.assert_frame_equal(ab.iloc[1:][rest].sort_values("unit_a").reset_index(drop=True),
+                                  ba.iloc[1:][rest].sort_values("unit_a").reset_index(drop=True), rtol=1e-12)
+
+
+def _oriented(out: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with every pair written as (earlier name) - (later name), sorted: a row order's only trace."""
+    out = out.copy()
+    flip = ((out["comparison"] == "pair") & (out["unit_a"] > out["unit_b"])).to_numpy()
+    for a, b in (("unit_a", "unit_b"), ("n_a", "n_b"), ("events_a", "events_b"), ("estimate_a", "estimate_b")):
+        out.loc[flip, [a, b]] = out.loc[flip, [b, a]].to_numpy()
+    low, high = out["ci_low"].copy(), out["ci_high"].copy()
+    out.loc[flip, "estimate"] = -out.loc[flip, "estimate"]
+    out.loc[flip, "ci_low"], out.loc[flip, "ci_high"] = -high[flip], -low[flip]
+    return out.sort_values(["comparison", "unit_a", "unit_b"]).reset_index(drop=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_any_row_order_gives_the_same_comparisons(data):
+    table = data.draw(_small_tables())
+    order = data.draw(st.permutations(range(len(table))))
+    out = pairwise(table, adjust="bh")  # Holm: see the properties above (gc.collect)
+    shuffled = pairwise(table.iloc[list(order)], adjust="bh")
+    pd.testing.assert_frame_equal(_oriented(shuffled), _oriented(out), rtol=1e-12, atol=1e-15)
 
 
 # pairwise() with one elementwise statsmodels call equals the per-pair scalar calls.

@@ -148,5 +148,8 @@ def _differences(ea, na, eb, nb, *, conf_level: float):
         test = test_proportions_2indep(ea, na, eb, nb, method="score", compare="diff")
     p_value = np.asarray(test.pvalue, dtype=np.float64).reshape(-1)
     p_value = np.where(np.isfinite(p_value), p_value, 1.0)
-    return (np.asarray(ea / na, dtype=np.float64) - eb / nb, np.asarray(low, dtype=np.float64).reshape(-1),
-            np.asarray(high, dtype=np.float64).reshape(-1), p_value)
+    # alpha = 1 - 0.95 is 0.050000000000000044: Wilson's upper limit of 27/27 is then
+    # 0.9999999999999998, and square-and-add carries that past -1 (test review 2026-12-06)
+    low = np.clip(np.asarray(low, dtype=np.float64).reshape(-1), -1.0, 1.0)
+    high = np.clip(np.asarray(high, dtype=np.float64).reshape(-1), -1.0, 1.0)
+    return np.asarray(ea / na, dtype=np.float64) - eb / nb, low, high, p_value
