@@ -259,6 +259,22 @@ def test_the_prefilter_of_numbers_in_ids_keeps_every_cell_that_can_hold_one(cell
     assert convert._ten_digits_or_wide(series).tolist() == expected
 
 
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"[A-Za-z]{1,13}[-_ /.:+]{0,2}([0-9]{9,13})", fullmatch=True),
+                          st.sampled_from(["JAR-8112189876", "JAR-8112189875", "E198112189876", "AME_2024000123",
+                                           "JAR 811218-9876", "JAR-19811218-9876", "JAR--8112189876"])),
+                max_size=40),
+       st.sampled_from(["2026-09-30", "2014-10-01", None]))
+def test_ids_of_a_prefix_and_a_number_are_checked_at_once_as_one_by_one(cells, as_of):
+    # Ids of letters and 10 or 12 digits ("AME-2024000123") went through the patterns in
+    # Python, ~20 us a cell (200,000 ids: 3.9 s; 0.36 s now). The result is the cell-by-cell
+    # one: the same cell with a letter after it takes that path and has the same candidates.
+    series = pd.Series(cells, dtype="str")
+    present = series.notna().to_numpy()
+    by_cell = pd.Series([None if c is None else c + "x" for c in cells], dtype="str")
+    assert (convert._number_inside(series, present, as_of).tolist()
+            == convert._number_inside(by_cell, present, as_of).tolist())
+
+
 @given(st.lists(st.one_of(st.from_regex(r"[0-9]{10}", fullmatch=True), st.from_regex(r"[0-9]{12}", fullmatch=True),
                           st.from_regex(r"(19|20)[0-9]{2}(0[1-9]|1[0-2])([0-2][0-9]|[6-8][0-9])[0-9]{4}",
                                         fullmatch=True),

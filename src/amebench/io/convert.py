@@ -737,6 +737,13 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     if digits.any():  # numeric ids (a serial number per episode): all at once, not a pattern each
         out[digits] = _plain_numbers(text[digits], as_of)
         maybe &= ~digits
+    # a letter prefix and 10 or 12 digits ("AME-2024000123"): the digits are the only candidate
+    prefixed = text[maybe].astype("string").str.extract(_PREFIXED_NUMBER, expand=False)
+    found = prefixed.notna().to_numpy(dtype=bool)
+    if found.any():
+        rows = np.flatnonzero(maybe)[found]
+        out[rows] = _plain_numbers(prefixed[found].astype(str), as_of)
+        maybe[rows] = False
     maybe[maybe] = text[maybe].str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
         cell = privacy.visible_text(text.iloc[pos])
@@ -745,6 +752,10 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         out[pos] = max((_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None)
                         for c in candidates), default=0)
     return out
+
+
+#: An episode id of ASCII letters, at most one mark, and 10 or 12 digits: the digits.
+_PREFIXED_NUMBER = r"^[A-Za-z]{1,12}[-_ /.:]?([0-9]{10}|[0-9]{12})$"
 
 
 def _plain_numbers(cells: pd.Series, as_of) -> np.ndarray:
