@@ -336,10 +336,36 @@ def test_midnights_stored_in_utc_without_their_zone_are_warned_of(tmp_path):
     assert [w.message.lines for w in info if isinstance(w.message, ReadWarning)] == [[2, 3, 4]]
 
 
+@pytest.mark.parametrize("kind", ["parquet", "xlsx"])
+def test_an_end_of_time_sentinel_beside_midnights_reads_as_before(tmp_path, kind):
+    # Review 2026-12-06: the midnight check normalised 9999-12-31 23:59:59 (an "open" date of
+    # case systems) and the whole file failed with an OverflowError, in an unmapped column
+    # too. The sentinel is left out of the check: the mapped one is rejected as before, the
+    # unmapped one read; the column of enrolments still gets its warning.
+    late = dt.datetime(9999, 12, 31, 23, 59, 59)
+    frame = pd.DataFrame({
+        "Inskrivnings-ID": ["E1", "E2"], "Personnummer": ["811218-9876", "701063-2391"],
+        "Inskrivningsdatum": [dt.datetime(2024, 2, 29, 23), dt.datetime(2024, 6, 30, 22)],
+        "Utskrivningsdatum": [None, late], "Avslutsorsak": [None, "Arbete"], "Bedömning": [None] * 2,
+        "Kön": ["K", "M"], "Utrikes född": [None] * 2, "Registrerad": [dt.datetime(2024, 3, 1, 10), late],
+    })
+    path = tmp_path / f"ep.{kind}"
+    if kind == "parquet":
+        frame.astype({"Utskrivningsdatum": "datetime64[ms]", "Registrerad": "datetime64[ms]"}).to_parquet(path)
+    else:
+        frame.to_excel(path, index=False)
+    with pytest.warns(ReadWarning, match=r"holds 2 timestamp\(s\) at 22:00 or 23:00") as info:
+        net = read_export(path, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+    assert [w.message.lines for w in info if isinstance(w.message, ReadWarning)] == [[2, 3]]
+    assert list(net.episodes["episode_id"]) == ["E1"]
+    assert list(net.rejects["reason"]) == ["date outside 1900-01-01 .. 2199-12-31"]
+
+
 @pytest.mark.parametrize("stamps", [
     ["2024-02-29 23:00", "2024-03-01 10:15"],   # a time of day that is no midnight: moments, read by their date
     ["2024-06-30 23:00", "2024-07-31 23:00"],   # 23:00 in summer is 01:00 in Sweden
     ["2024-03-01", "2024-07-01"],               # dates
+    ["2024-03-01 00:00", "2024-01-15 23:00"],   # a date at 00:00 beside one late moment (review 2026-12-06)
 ])
 def test_other_timestamps_are_not_warned_of(stamps):
     assert utc_midnights(pd.Series(pd.to_datetime(stamps))) is None

@@ -56,7 +56,7 @@ def _ref_read_csv(path, fmt, label):
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
-    if long and long.blank:  # blank fields past the header: left out (2026-12-06)
+    if long:  # blank fields past the header: left out (2026-12-06)
         frame = frame.iloc[:, :len(header)]
     header_newlines = sum(str(c).count("\n") for c in header)
     frame.columns = _unique(_clean_headers(header))

@@ -182,7 +182,8 @@ class ReadWarning(AmebenchWarning):
     physical lines) say where to look.
 
     - Rows with more fields than the header, the extra ones empty, were read without them
-      (a delimiter inside an unquoted field looks the same when the last field is empty).
+      (a delimiter inside an unquoted field looks the same when the last field is empty);
+      ``lines`` empty when every row has them.
     - A mapped date column holds timestamps that look like midnights in Sweden stored in
       UTC without their time zone; they were read as the dates written (the day before).
     - A payments file's median amount is above 100 000 kr a month: amounts in öre, read as

@@ -280,6 +280,10 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"amount is implausibly large for one month \(10 000 000 kr or more\): another column's number, or a "
      r"total\?", "beloppet är orimligt stort för en månad (10 000 000 kr eller mer): en annan kolumns tal, "
      "eller en summa?"),
+    (r'amount has a decimal part, but amount_unit = "öre" and öre are whole: are these kronor\? '
+     r'\(then set amount_unit = "kr"\)',
+     'beloppet har decimaler, men amount_unit = "öre" och ören är hela: är det kronor? '
+     '(sätt då amount_unit = "kr")'),
     (r"not a whole number", "inte ett heltal"),
     (r"invalid identity number", "ogiltigt personnummer"),
     (r"empty required field \(neither person nor household\)", "obligatoriskt fält tomt (varken person eller hushåll)"),

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.stata import StataMissingValue
 
+from .parse import DATE_MAX, DATE_MIN
+
 __all__ = ["BYTES", "LOCAL_ZONE", "BytesCell", "CoarsePeriod", "as_text", "gathered", "in_sweden", "is_numbers",
            "text_of_rows", "utc_midnights"]
 
@@ -56,10 +58,13 @@ _MAY_HOLD_MOMENTS = ("datetime", "date", "mixed", "mixed-integer")
 def utc_midnights(series: pd.Series) -> np.ndarray | None:
     """The cells of a typed column (Excel, Parquet) that look like Swedish midnights stored in
     UTC without their time zone (23:00 in winter, 22:00 in summer, of the day before), when
-    every cell with a time of day is one; else None.
+    every date of the column from 1900 to 2199 is one; else None.
 
-    Such a cell's date is the day before the one meant. A column of moments spread through
-    the day (a registration time) is read by its dates and gives None.
+    Such a cell's date is the day before the one meant. A column of dates (00:00) or of
+    moments spread through the day (a registration time) is read by its dates and gives None,
+    and so does one holding any such cell; a date outside 1900 … 2199 (an end-of-time
+    sentinel such as 9999-12-31 23:59:59) is left out, as the date check rejects it. Never
+    raises: it only decides a warning.
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         if getattr(series.dtype, "tz", None) is not None:
@@ -72,14 +77,16 @@ def utc_midnights(series: pd.Series) -> np.ndarray | None:
         stamps = pd.to_datetime(series.where(naive), errors="coerce")
     else:
         return None
-    timed = (stamps.notna() & stamps.ne(stamps.dt.normalize())).to_numpy(dtype=bool)
-    if not timed.any():
-        return None
     try:
+        stamps = stamps.where((stamps >= DATE_MIN) & (stamps < DATE_MAX + pd.Timedelta(days=1)))
+        dated = stamps.notna().to_numpy(dtype=bool)
+        timed = dated & stamps.ne(stamps.dt.normalize()).to_numpy(dtype=bool)
+        if not timed.any() or (dated & ~timed).any():  # a cell at 00:00: dates, not UTC midnights
+            return None
         local = stamps[timed].dt.tz_localize("UTC").dt.tz_convert(LOCAL_ZONE)
-    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        return timed if local.eq(local.dt.normalize()).all() else None
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
         return None
-    return timed if local.eq(local.dt.normalize()).all() else None
 
 
 #: What a cell of bytes is (``str()`` of one is ``"b'...'"``).

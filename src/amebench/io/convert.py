@@ -434,10 +434,12 @@ def _bad_cells(raw: RawTable, mapping: dict) -> dict:
     return out
 
 
-def _warn_utc_midnights(raw: RawTable, header: str, column: str) -> None:
+def _warn_utc_midnights(raw: RawTable, header: str, column: str, present: np.ndarray) -> None:
     """A ReadWarning when a mapped date column's typed cells look like Swedish midnights
-    stored in UTC without their time zone: each is read as the day before."""
-    lines = raw.utc_midnights.get(header)
+    stored in UTC without their time zone: each is read as the day before. Counted over the
+    ``present`` rows (not a repeated header or a summary row)."""
+    lines = raw.utc_midnights.get(header, [])
+    lines = np.asarray(lines, dtype=np.int64)[np.isin(lines, raw.lines[present])].tolist()
     if lines:
         warn_caller(ReadWarning(
             f"{raw.label}: column {redact_numbers(header, limit=40)!r} ({column}) holds {len(lines)} "
@@ -449,21 +451,33 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str) -> None:
 
 
 #: A median monthly payment above this (SEK) is no welfare in kronor: the national norm for a
-#: family of six is under 30,000 a month. 100,000 öre is 1,000 kr.
-_ORE_MEDIAN = 100_000
+#: family of six is under 30,000 a month, and a large family's rent rarely brings it to
+#: 50,000. 50,000 öre is 500 kr.
+_ORE_MEDIAN = 50_000
+#: A median monthly payment below this (SEK) is no welfare: whole kronor read as öre.
+_KRONOR_MEDIAN = 100
 
 
-def _warn_amounts_in_ore(raw: RawTable, header: str | None, values, loaded: np.ndarray) -> None:
-    """A ReadWarning when the median of a file's loaded amounts is above :data:`_ORE_MEDIAN` kr:
-    amounts in öre read as kronor (each 100 times too large)."""
+def _warn_amount_unit(raw: RawTable, header: str | None, values, loaded: np.ndarray, unit: str) -> None:
+    """A ReadWarning when the median of a file's loaded amounts (kronor) says the profile's
+    ``amount_unit`` is wrong: above :data:`_ORE_MEDIAN` kr read as kronor (öre?), below
+    :data:`_KRONOR_MEDIAN` kr read as öre (kronor?)."""
     amounts = np.asarray(values, dtype="float64")[loaded]
-    if header is None or len(amounts) == 0 or not np.median(amounts) > _ORE_MEDIAN:
+    if header is None or len(amounts) == 0:
+        return
+    median = float(np.median(amounts))
+    if unit == "kr" and median > _ORE_MEDIAN:
+        fix = ('if the amounts are in öre, set amount_unit = "öre" in the profile\'s [format] or [payments] '
+               "(a frame's: divide them by 100)")
+    elif unit == "öre" and median < _KRONOR_MEDIAN:
+        fix = 'if the amounts are in kronor, set amount_unit = "kr" in the profile\'s [format] or [payments]'
+    else:
         return
     warn_caller(ReadWarning(
         f"{raw.label}: column {redact_numbers(header, limit=40)!r} (amount_sek): the median amount is "
-        f"{np.median(amounts):,.0f} kr".replace(",", " ") + " a month, far above what försörjningsstöd pays "
-        "(under 30 000 kr for a family of six): if the amounts are in öre, set amount_unit = \"öre\" in the "
-        "profile's [format] or [payments] (a frame's: divide them by 100)", file=raw.label, lines=[]))
+        f"{median:,.0f} kr".replace(",", " ") + " a month (read with amount_unit = "
+        f'"{unit}"); försörjningsstöd is rarely under 100 kr or over 30 000 kr a month: {fix}',
+        file=raw.label, lines=[]))
 
 
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:
@@ -520,7 +534,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             continue  # after the dates: the 10-digit form needs as_of
         if dtype == schema.DATE:
             if column in mapping:
-                _warn_utc_midnights(raw, mapping[column], column)
+                _warn_utc_midnights(raw, mapping[column], column, p)
             if table == "payments" and column == "month":
                 formats = list(fmt["month_format"])
                 if raw.date_cells is not None and raw.date_cells not in formats:
@@ -544,8 +558,13 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             st.add(negative, column, s, "amount is negative")
             number = p & ~notnum & _identity_amounts(values, as_of)  # the digits written
             st.add(number, column, s, _NUMBER_IN_COLUMN)
+            part = none  # a decimal part of öre
             if fmt["amount_unit"] == "öre":
-                values = np.asarray(values, dtype="float64") / 100
+                values = np.asarray(values, dtype="float64")
+                with np.errstate(invalid="ignore"):
+                    part = p & ~notnum & ~number & (values != np.floor(values))
+                st.add(part, column, s, _ORE_WITH_DECIMALS)
+                values = values / 100
             with np.errstate(invalid="ignore"):
                 huge = p & ~number & (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
             st.add(huge, column, s, _IMPLAUSIBLE)
@@ -560,8 +579,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                    f'amount has "{fmt["thousands"]}" where a thousands separator cannot be (not before '
                    f'three digits, or after the decimal mark "{fmt["decimal"]}"): it would be read wrong')
             frame[column] = values
-            if fmt["amount_unit"] == "kr":
-                _warn_amounts_in_ore(raw, mapping.get(column), values, p & ~notnum & ~negative & ~number & ~huge)
+            _warn_amount_unit(raw, mapping.get(column), values, p & ~notnum & ~negative & ~number & ~huge & ~part,
+                              fmt["amount_unit"])
         elif dtype == "Int64":
             values, bad = parse_integers(s, p)
             st.add(bad, column, s, "not a whole number")
@@ -666,6 +685,8 @@ _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{p
 IMPLAUSIBLE_AMOUNT = 10_000_000
 _IMPLAUSIBLE = ("amount is implausibly large for one month (10 000 000 kr or more): another column's number, "
                 "or a total?")
+_ORE_WITH_DECIMALS = ('amount has a decimal part, but amount_unit = "öre" and öre are whole: are these kronor? '
+                      '(then set amount_unit = "kr")')
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more
 #: and is looked at as a possible identity number.
 _NUMBER_SIZED_AMOUNT = 1e9

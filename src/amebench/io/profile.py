@@ -132,8 +132,9 @@ def _check_format(raw: Mapping, where: str, source: str) -> dict:
             bad = _DECIMALS
         elif key == "thousands" and value not in _THOUSANDS:
             bad = _THOUSANDS
-        elif key == "amount_unit" and value not in _AMOUNT_UNITS:
-            bad = _AMOUNT_UNITS
+        elif key == "amount_unit":
+            value = unicodedata.normalize("NFC", value) if isinstance(value, str) else value  # "o" + U+0308
+            bad = None if value in _AMOUNT_UNITS else _AMOUNT_UNITS
         if bad is not None:
             raise ProfileError(f"{source}: {where} {key} = {value!r} is not one of {list(bad)}")
         if key in ("date_format", "month_format", "true_values", "false_values", "missing_values"):

@@ -226,14 +226,21 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
-    if long and long.blank:
-        warn_caller(ReadWarning(
-            f"{label}: {len(long.blank)} row(s) have more fields than the header's {len(header)}, the extra ones "
-            f"empty{_lines_text(long.blank[:10])}; they are read without them (a delimiter at the end of the "
-            "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
-            file=label, lines=long.blank))
+    if long:
         frame = frame.iloc[:, :len(header)]
-    return _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+    raw = _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+    if long is not None and long.blank is None:  # the same in every row: one shape, no row shifted
+        warn_caller(ReadWarning(
+            f"{label}: every row has {long.width - len(header)} field(s) more than the header's {len(header)}, "
+            "empty (a delimiter at the end of each line); they are read without them", file=label, lines=[]))
+    blank = [] if long is None or long.blank is None else long.blank
+    if blank:
+        warn_caller(ReadWarning(
+            f"{label}: {len(blank)} row(s) have more fields than the header's {len(header)}, the extra ones "
+            f"empty{_lines_text(blank[:10])}; they are read without them (a delimiter at the end of the "
+            "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
+            file=label, lines=blank))
+    return raw
 
 
 def _read_csv_pandas(text: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
