@@ -1721,3 +1721,18 @@ def test_repeated_counts_are_filled_only_where_a_row_of_the_unit_shows_them():
     out = _repeated_counts_shown(table, shown)
     assert out["n"].tolist() == [30, 30, pd.NA, pd.NA] and out["censored"].tolist() == [25, 25, pd.NA, pd.NA]
     assert out["events"].isna().tolist() == [False, True, True, True]
+
+
+def test_a_retention_n_is_known_only_where_it_is_the_outcome_count():
+    # Diff review 2026-12-06: retention's n is published beside a hidden row because it is
+    # the unit's exits to the outcome in outcome_rates; should it ever be another count
+    # (per person, by gender), it is a count like the others again.
+    from amebench.report.publish import _suppress
+
+    table = pd.DataFrame({"unit": ["a", "b"], "n": [40, 60], "events": [30, 50], "respondents": [33, 55],
+                          "estimate": [30 / 33, 50 / 55]})
+    same = pd.Series([40.0, 60.0], index=["a", "b"])
+    shown, _ = _suppress(table, "retention_90", 6, [], set(), events=same)
+    assert shown["n"].tolist() == [40, 60] and shown["events"].isna().all()  # 3 and 5 lost: small
+    shown, _ = _suppress(table, "retention_90", 6, [], set(), events=same.add(1))
+    assert shown["n"].isna().all()

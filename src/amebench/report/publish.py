@@ -112,18 +112,20 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden: set[str] = set()
     done = {}
-    exits = None
+    exits = events = None
     pinned = _pinned_rejects(sections, min_cell)
     if rates is not None:  # first: the other tables hide the units the rates table hides
         done["outcome_rates"] = _suppress_rates(rates, min_cell)
         hidden = _units_hidden(done["outcome_rates"][0])
         units = rates[~_TOTALS["outcome_rates"](rates)]
         exits = pd.Series(pd.to_numeric(units["n"], errors="coerce").to_numpy(), index=units["unit"].astype(str))
+        events = pd.Series(pd.to_numeric(units["events"], errors="coerce").to_numpy(), index=exits.index)
     for section in sections:
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
             totals = section.objects.get("cumulative_totals", {}).get(name)
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits, pinned)
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits, pinned,
+                                                   events)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             if name == "durations":
@@ -263,21 +265,26 @@ def _units_hidden(shown_rates) -> set[str]:
 
 
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None,
-              exits: pd.Series | None = None, pinned: frozenset = frozenset()):
+              exits: pd.Series | None = None, pinned: frozenset = frozenset(), events: pd.Series | None = None):
     """Apply disclosure control to one result table of the report; return (shown, rows hidden).
 
     ``totals``: the totals its cumulative counts grow to (:func:`suppress`'s ``cumulative_totals``).
+    ``events``: each unit's exits to the outcome as the rates table has them: a retention
+    ``n`` is taken as known only where it is that count (else it is a count like the others).
     ``exits``: each unit's exits as the rates table has them (unsuppressed), for counts that
     differ from them by a small number (:func:`_hidden_rows`); ``pinned``: :func:`_pinned_rejects`.
     """
     total = _TOTALS.get(name)
     also_keep = _ALSO_KEEP.get(name, set())
+    known = _KNOWN.get(name, ())
+    if name == "retention_90" and not _same_counts(table, "n", events):
+        known = ()
     return suppress(
         table,
         min_cell=min_cell,
         keep=[c for c in table.columns if c in _LABELS | also_keep],
-        counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in also_keep | set(_KNOWN.get(name, ()))],
-        known=_KNOWN.get(name, ()),
+        counts=[c for c in COUNT_COLUMNS if c in table.columns and c not in also_keep | set(known)],
+        known=known,
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
@@ -287,6 +294,15 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         positive=name in _POSITIVE,
         alone=_ALONE.get(name),
     )
+
+
+def _same_counts(table, column: str, counts: pd.Series | None) -> bool:
+    """Whether ``table[column]`` is, unit by unit, the count ``counts`` (by unit id) holds."""
+    if counts is None or column not in table.columns:
+        return False
+    mine = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    theirs = counts.reindex(table["unit"].astype(str)).to_numpy(dtype="float64", na_value=np.nan)
+    return bool(table["unit"].is_unique and np.array_equal(mine, theirs, equal_nan=False))
 
 
 def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=None,
