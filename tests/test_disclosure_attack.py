@@ -270,8 +270,8 @@ class Reader:
             for i in self.rows("retention_90", unit=u):
                 def x(column, i=i):
                     return self.x("retention_90", i, column)
-                if outcome == "work_or_studies":  # retention follows the exits to work or studies
-                    self.relation({x("n"): 1, outcomes(u): -1}, "retention's exits")
+                # retention follows the report's outcome (build._retention): its exits are the outcome count
+                self.relation({x("n"): 1, outcomes(u): -1}, "retention's exits")
                 self.relation({x("eligible"): 1, x("censored"): 1, x("n"): -1}, "observable + not yet = exits")
                 self.relation({x("respondents"): 1, x("non_respondents"): 1, x("eligible"): -1}, "answers")
                 self.at_most(x("events"), x("respondents"), "retained <= respondents")
