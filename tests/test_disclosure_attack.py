@@ -135,7 +135,7 @@ class Reader:
         self._calibration(network)
         self._durations(units, exits, outcomes, outcome)
         self._flows(units, exits)
-        self._retention(units, outcomes, outcome)
+        self._retention(units, outcomes)
         self._reentry(units, exits)
         self._welfare(units)
         self._reconciliation()
@@ -263,7 +263,7 @@ class Reader:
                 self.relation({**{self.x("flows", i, "inflow"): 1 for i in rows},
                                self.x("durations", median, "n"): -1}, "inflow = episodes")
 
-    def _retention(self, units, outcomes, outcome):
+    def _retention(self, units, outcomes):
         if "retention_90" not in self.raw:
             return
         for u in units:
