@@ -63,8 +63,16 @@ def fit_beta_binomial(events, n) -> tuple[float, float, bool]:
     return mu * m, (1 - mu) * m, bool(m > _FULL_SHRINKAGE)
 
 
+def _in_order(units: pd.Series) -> np.ndarray:
+    """The rows in the order of their unit ids: seeded draws are taken in it, so that a seed
+    gives each unit the same draws whatever the row order (units are unique: check_counts)."""
+    return np.argsort(units.astype(str).to_numpy(), kind="stable")
+
+
 def _prior_bootstrap(n: np.ndarray, alpha: float, beta: float, n_boot: int, seed: int) -> np.ndarray:
-    """Priors refitted to tables drawn from the fitted model (Laird & Louis 1987): (n_boot, 2)."""
+    """Priors refitted to tables drawn from the fitted model (Laird & Louis 1987): (n_boot, 2).
+
+    ``n`` in the order of :func:`_in_order` (the draws follow it)."""
     rng = np.random.default_rng(seed)
     out = np.empty((n_boot, 2))
     for i in range(n_boot):
@@ -117,6 +125,12 @@ def check_spread(data: pd.DataFrame, what: str) -> None:
         raise AmebenchError(f"{what}: every unit has {which}, so there is no variation to shrink or rank")
     if (n == 1).all():
         raise AmebenchError(f"{what}: every unit has n = 1; variation between units cannot be told from chance")
+    if ((events == 0) | (events == n)).all():
+        # the ML concentration runs to its bound: a prior of no weight, posteriors so skewed
+        # that each mean lay outside its own interval (0/50 three times and 5/5: 5e-6 beside
+        # [1e-14, 1e-12]; test review 2026-12-06)
+        raise AmebenchError(f"{what}: every unit's rate is 0 or 1, so how much rates vary between units "
+                            "cannot be estimated")
 
 
 def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
@@ -134,7 +148,8 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
         Parametric bootstrap draws of the prior for the intervals; 0 takes the
         fitted prior as known (the plain empirical-Bayes interval).
     seed
-        Seed of ``numpy.random.default_rng`` for the bootstrap: same seed, same result.
+        Seed of ``numpy.random.default_rng`` for the bootstrap: same seed, same result, in any
+        order of the rows (the draws follow the unit ids).
 
     Returns
     -------
@@ -185,8 +200,8 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     out = data.copy()
     out["estimate"] = a / (a + b)
     if n_boot:
-        out["ci_low"], out["ci_high"] = _mixture_interval(events, n, _prior_bootstrap(n, alpha, beta, n_boot, seed),
-                                                          tail)
+        priors = _prior_bootstrap(n[_in_order(data["unit"])], alpha, beta, n_boot, seed)
+        out["ci_low"], out["ci_high"] = _mixture_interval(events, n, priors, tail)
         interval = f"intervals over {n_boot} bootstrap priors (Laird & Louis; seed={seed})"
     else:
         out["ci_low"], out["ci_high"] = stats.beta.ppf(tail, a, b), stats.beta.ppf(1 - tail, a, b)
@@ -218,7 +233,8 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
     n_sim
         Number of simulated draws.
     seed
-        Seed of ``numpy.random.default_rng``: same seed, same result.
+        Seed of ``numpy.random.default_rng``: same seed, same result, in any order of
+        the rows (the draws follow the unit ids).
     conf_level
         Level of the rank interval.
 
@@ -263,7 +279,9 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
     rng = np.random.default_rng(seed)
     a = alpha + data["events"].to_numpy()
     b = beta + (data["n"] - data["events"]).to_numpy()
-    draws = rng.beta(a, b, size=(int(n_sim), len(data)))
+    order = _in_order(data["unit"])
+    draws = np.empty((int(n_sim), len(data)))
+    draws[:, order] = rng.beta(a[order], b[order], size=(int(n_sim), len(data)))
     # rank 1 = highest rate; draws that tie (a rate at 0 or 1 in floating point) share
     # their average rank, so the row order of the table cannot decide a rank
     ranks = stats.rankdata(-draws, method="average", axis=1)
