@@ -438,8 +438,9 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str, present: np.nda
     """A ReadWarning when a mapped date column's typed cells look like Swedish midnights
     stored in UTC without their time zone: each is read as the day before. Counted over the
     ``present`` rows (not a repeated header or a summary row)."""
-    lines = raw.utc_midnights.get(header, [])
-    lines = np.asarray(lines, dtype=np.int64)[np.isin(lines, raw.lines[present])].tolist()
+    lines = raw.utc_midnights.get(header)
+    if lines:  # isin sorts a file's lines: 0.19 s a column for 1M rows
+        lines = np.asarray(lines, dtype=np.int64)[np.isin(lines, raw.lines[present])].tolist()
     if lines:
         warn_caller(ReadWarning(
             f"{raw.label}: column {redact_numbers(header, limit=40)!r} ({column}) holds {len(lines)} "
