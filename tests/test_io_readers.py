@@ -47,7 +47,7 @@ def _ref_read_csv(path, fmt, label):
                 if long:
                     raise
                 long = long_rows(text, delimiter, skip, header, lines_above)
-                if not long.blank:
+                if long.width == len(header):
                     raise
                 frame = _read_csv_pandas(text, delimiter, skip, long.width)
     except ProfileError as exc:

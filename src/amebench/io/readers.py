@@ -217,7 +217,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
                 if long:
                     raise
                 long = long_rows(text, delimiter, skip, header, lines_above)  # pyarrow did not look
-                if not long.blank:
+                if long.width == len(header):  # no longer rows: another problem
                     raise
                 frame = _read_csv_pandas(text, delimiter, skip, long.width)
     except ProfileError as exc:
@@ -228,7 +228,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         ) from None
     if long:
         frame = frame.iloc[:, :len(header)]
-    raw = _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+    table = _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
     if long is not None and long.blank is None:  # the same in every row: one shape, no row shifted
         warn_caller(ReadWarning(
             f"{label}: every row has {long.width - len(header)} field(s) more than the header's {len(header)}, "
@@ -240,7 +240,7 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
             f"empty{_lines_text(blank[:10])}; they are read without them (a delimiter at the end of the "
             "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
             file=label, lines=blank))
-    return raw
+    return table
 
 
 def _read_csv_pandas(text: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
