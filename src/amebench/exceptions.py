@@ -186,8 +186,9 @@ class ReadWarning(AmebenchWarning):
       ``lines`` empty when every row has them.
     - A mapped date column holds timestamps that look like midnights in Sweden stored in
       UTC without their time zone; they were read as the dates written (the day before).
-    - A payments file's median amount is above 100 000 kr a month: amounts in öre, read as
-      kronor? (``lines`` empty: the whole column.)
+    - A payments file's median amount says the profile's ``amount_unit`` is wrong: above
+      50 000 kr a month read as kronor (öre?), below 100 kr read as öre (kronor?).
+      ``lines`` empty: the whole column.
     """
 
     def __init__(self, message: str = "", *, file: str = "", lines=()) -> None:
