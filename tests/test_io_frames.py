@@ -1,5 +1,7 @@
 """Tests of Network.from_frames: canonical frames validated and coerced like an export."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -7,11 +9,12 @@ import pytest
 
 import amebench
 from amebench import schema
-from amebench.exceptions import ColumnWarning, ProfileError, RejectError, SchemaError
+from amebench.exceptions import ColumnWarning, ProfileError, ReadWarning, RejectError, SchemaError
 from amebench.io import convert, read_export
 from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
 from amebench.privacy import HIDDEN_NUMBER
+from fixtures_io.netbuild import EPISODE_HEADER, KEY, write_network
 
 
 def _episodes():
@@ -59,6 +62,46 @@ def test_from_frames_cross_checks():
     reasons = set(net.rejects["reason"])
     assert "payment for a person or household with no episode in the network" in reasons
     assert "follow-up for an unknown episode (none loaded in unit a)" in reasons
+
+
+def test_collecting_keeps_warnings_whatever_the_filters_do():
+    # A reader's ReadWarnings go to the terminal and also to the network (meta), so that a
+    # report can name the files; a filter that hides them must not lose them. An inner block
+    # gives its warnings to the outer one too; outside any block nothing is kept.
+    from amebench.exceptions import ReadWarning, collecting, warn_caller
+
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("ignore")
+        with collecting() as outer:
+            warn_caller(ReadWarning("a", file="x.csv", kind="long_rows"))
+            with collecting() as inner:
+                warn_caller(ReadWarning("b", file="y.csv", kind="amount_unit"))
+        warn_caller(ReadWarning("c"))
+    assert shown == []
+    assert [str(w) for w in inner] == ["b"] and [str(w) for w in outer] == ["a", "b"]
+    assert outer[1].record() == {"file": "y.csv", "kind": "amount_unit", "message": "b"}
+
+
+def test_from_frames_and_read_export_keep_their_read_warnings_in_meta(tmp_path):
+    # Amounts in öre given as kronor (median 1 234 550 kr a month): from_frames warns, and
+    # the network keeps the warning for its report. Without one, meta has no such key.
+    pay = pd.DataFrame({"unit": "a", "person_id": "p1", "month": ["2024-01-01", "2024-02-01", "2024-03-01"],
+                        "amount_sek": [1_234_550.0, 900_000.0, 1_500_000.0]})
+    with pytest.warns(ReadWarning, match=r"median amount is 1 234 550 kr"):
+        net = Network.from_frames(episodes=_episodes(), payments=pay, as_of="2026-01-01")
+    [kept] = net.meta["read_warnings"]
+    assert (kept["file"], kept["kind"]) == ("<payments frame>", "amount_unit")
+    assert "median amount is 1 234 550 kr" in kept["message"]
+    assert Network.from_frames(episodes=_episodes(), payments=pay.assign(amount_sek=[9000.0, 8000.0, 7000.0]),
+                               as_of="2026-01-01").meta == {}
+    # read_export: a delimiter at the end of every line of the episodes file
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;;;;;;\nE2;701063-2391;2024-03-05;;;;;;\n")
+    with pytest.warns(ReadWarning, match="every row has 1 field"):
+        one = read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit="u1",
+                          key=KEY, as_of="2026-09-30")
+    assert [(w["file"], w["kind"]) for w in one.meta["read_warnings"]] == [(one.reconciliation["file"].iloc[0],
+                                                                           "long_rows")]
+    assert one.meta["as_of_source"] == "argument" and len(one.episodes) == 2
 
 
 @pytest.mark.parametrize("dtype", ["float64", "Float64", "Int64"])

@@ -8,6 +8,8 @@ personal identity number.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import sys
 import warnings
 
@@ -39,10 +41,34 @@ def listed(values, limit: int = 10) -> str:
     return f"{values[:limit]}{more}"
 
 
+#: The warnings :func:`warn_caller` issued inside the innermost :func:`collecting`.
+_COLLECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("amebench_collected", default=None)
+
+
+@contextlib.contextmanager
+def collecting():
+    """Keep the warnings :func:`warn_caller` issues inside the ``with`` block in the list it
+    gives, whatever the warning filters do with them (a reader keeps its ReadWarnings for the
+    report). A block inside another gives its warnings to the outer one's list too."""
+    found: list = []
+    token = _COLLECTED.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTED.reset(token)
+        outer = _COLLECTED.get()
+        if outer is not None:
+            outer.extend(found)
+
+
 def warn_caller(warning: Warning) -> None:
     """Issue ``warning`` at the first line outside amebench that led to it (a notebook cell, a
     script), however deep in the package it arose: Python shows that line, not amebench's
-    (``skip_file_prefixes`` of Python 3.12 does the same)."""
+    (``skip_file_prefixes`` of Python 3.12 does the same). Inside :func:`collecting` it is
+    kept in that block's list as well."""
+    found = _COLLECTED.get()
+    if found is not None:
+        found.append(warning)
     frame, level = sys._getframe(1), 2
     while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "amebench":
         frame, level = frame.f_back, level + 1
@@ -177,6 +203,10 @@ class ColumnWarning(AmebenchWarning):
         self.table, self.extra, self.lacking = table, list(extra), list(lacking)
 
 
+#: The kinds of :class:`ReadWarning`, in the order a report lists them.
+READ_WARNING_KINDS = ("long_rows", "utc_midnights", "amount_unit")
+
+
 class ReadWarning(AmebenchWarning):
     """A file was read by a guess that its lines may prove wrong. ``file`` and ``lines`` (the
     physical lines) say where to look.
@@ -189,11 +219,19 @@ class ReadWarning(AmebenchWarning):
     - A payments file's median amount says the profile's ``amount_unit`` is wrong: above
       50 000 kr a month read as kronor (öre?), below 100 kr read as öre (kronor?).
       ``lines`` empty: the whole column.
+
+    ``kind`` says which: ``"long_rows"``, ``"utc_midnights"`` or ``"amount_unit"``
+    (:data:`READ_WARNING_KINDS`). A network read with such warnings lists them in
+    ``Network.meta["read_warnings"]``, and its report names the files.
     """
 
-    def __init__(self, message: str = "", *, file: str = "", lines=()) -> None:
+    def __init__(self, message: str = "", *, file: str = "", lines=(), kind: str = "") -> None:
         super().__init__(message)
-        self.file, self.lines = file, list(lines)
+        self.file, self.lines, self.kind = file, list(lines), kind
+
+    def record(self) -> dict:
+        """``{"file", "kind", "message"}``: the warning as ``Network.meta["read_warnings"]`` keeps it."""
+        return {"file": self.file, "kind": self.kind, "message": str(self)}
 
 
 class DisclosureWarning(AmebenchWarning):

@@ -89,6 +89,11 @@ class Network:
         The extraction date: nothing after it is observed.
     name
         The network's name.
+    meta
+        Where the network came from (``"manifest"`` or ``"profile"``, ``"as_of_source"``),
+        and, when reading it gave any, ``"read_warnings"``: each
+        :class:`~amebench.exceptions.ReadWarning` as ``{"file", "kind", "message"}`` (the
+        report names their files). Saved by :meth:`to_parquet`.
     """
 
     units: pd.DataFrame

@@ -448,7 +448,7 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str, present: np.nda
             f"{raw.frame[header].iloc[int(np.searchsorted(raw.lines, lines[0]))]}), and no other time of day. "
             "They look like midnights in Sweden stored in UTC with the zone left out; each is read as the "
             "date written, the day before the one meant. Write the column with its time zone, or as dates",
-            file=raw.label, lines=lines))
+            file=raw.label, lines=lines, kind="utc_midnights"))
 
 
 #: A median monthly payment above this (SEK) is no welfare in kronor: the national norm for a
@@ -478,7 +478,7 @@ def _warn_amount_unit(raw: RawTable, header: str | None, values, loaded: np.ndar
         f"{raw.label}: column {redact_numbers(header, limit=40)!r} (amount_sek): the median amount is "
         f"{median:,.0f} kr".replace(",", " ") + " a month (read with amount_unit = "
         f'"{unit}"); försörjningsstöd is rarely under 100 kr or over 30 000 kr a month: {fix}',
-        file=raw.label, lines=[]))
+        file=raw.label, lines=[], kind="amount_unit"))
 
 
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeError, warn_caller
+from ..exceptions import (ColumnWarning, ProfileError, ReadWarning, SchemaError, UnmappedCodeError, collecting,
+                          warn_caller)
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
@@ -297,31 +298,34 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
     if units is not None and "municipality_code" in units:
         units = units.assign(municipality_code=pd.Series(_municipality_codes(units["municipality_code"]),
                                                          index=units.index, dtype=object))
-    for table, frame in given.items():
-        if frame is None:
-            continue
-        raw, row_units = _raw_table(frame, table)
-        if units is not None and "unit" in units:  # summary() and the report list the units frame's units
-            lacking = list(pd.Index(row_units.categories).difference(units["unit"].dropna(), sort=False))
-            if lacking:
-                raise SchemaError(f"the units frame lacks units {lacking[:10]} of the {table} frame; add a row "
-                                  "(unit, name) for each, or leave units out to name each unit by its id")
-        if not len(row_units):
-            continue
-        try:
-            states.append(convert(raw, table_profile(profile, table), profile, unit=row_units, key=None, as_of=as_of))
-            _no_dates_read(states[-1])
-        except UnmappedCodeError as exc:
-            raise SchemaError(_not_canonical(table, exc.unmapped)) from None
-        except ProfileError as exc:
-            column = getattr(exc, "raw_numbers", None)
-            if column is None:
-                raise
-            raise ProfileError(  # the type callers know, with a fix a frame's owner can make
-                f"the {table} frame's {column} looks like raw identity numbers; from_frames takes {column} as "
-                f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
-                f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
-            ) from None
+    with collecting() as found:
+        for table, frame in given.items():
+            if frame is None:
+                continue
+            raw, row_units = _raw_table(frame, table)
+            if units is not None and "unit" in units:  # summary() and the report list the units frame's units
+                lacking = list(pd.Index(row_units.categories).difference(units["unit"].dropna(), sort=False))
+                if lacking:
+                    raise SchemaError(f"the units frame lacks units {lacking[:10]} of the {table} frame; add a row "
+                                      "(unit, name) for each, or leave units out to name each unit by its id")
+            if not len(row_units):
+                continue
+            try:
+                states.append(convert(raw, table_profile(profile, table), profile, unit=row_units, key=None,
+                                      as_of=as_of))
+                _no_dates_read(states[-1])
+            except UnmappedCodeError as exc:
+                raise SchemaError(_not_canonical(table, exc.unmapped)) from None
+            except ProfileError as exc:
+                column = getattr(exc, "raw_numbers", None)
+                if column is None:
+                    raise
+                raise ProfileError(  # the type callers know, with a fix a frame's owner can make
+                    f"the {table} frame's {column} looks like raw identity numbers; from_frames takes {column} as "
+                    f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
+                    f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
+                ) from None
+    read = [w.record() for w in found if isinstance(w, ReadWarning)]
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     if units is None:
@@ -334,4 +338,5 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
         reconciliation=rec,
         as_of=as_of,
         name=name,
+        meta={"read_warnings": read} if read else {},
     )

@@ -9,7 +9,7 @@ from typing import Mapping
 import pandas as pd
 
 from .. import _threads, privacy, schema
-from ..exceptions import AmebenchError, ProfileError
+from ..exceptions import AmebenchError, ProfileError, ReadWarning, collecting
 from ..network import Network, as_of_timestamp
 from .convert import convert
 from .manifest import load_manifest
@@ -85,7 +85,11 @@ def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key
     return states
 
 
-def _network(states, units: pd.DataFrame, *, as_of, name: str, strict: bool, meta: dict) -> Network:
+def _network(states, units: pd.DataFrame, *, as_of, name: str, strict: bool, meta: dict, found: list) -> Network:
+    """The Network of the files' ``states``; ``found``: the warnings issued while reading them."""
+    read = [w.record() for w in found if isinstance(w, ReadWarning)]
+    if read:
+        meta = {**meta, "read_warnings": read}
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
     return Network(
@@ -137,10 +141,11 @@ def read_network(path, *, key=None, strict: bool = False) -> Network:
     members = [(u.unit, profiles[u.unit], u.files) for u in manifest.units]
     ahead = _ReadAhead(item for group in groups for item in _order(members, group))
     try:
-        for group in groups:
-            for u in manifest.units:
-                states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of,
-                                     tables=group, memo=memo, ahead=ahead)
+        with collecting() as found:
+            for group in groups:
+                for u in manifest.units:
+                    states += _read_unit(u.unit, profiles[u.unit], u.files, key=resolved, as_of=manifest.as_of,
+                                         tables=group, memo=memo, ahead=ahead)
     finally:
         ahead.close()
     units = pd.DataFrame(
@@ -153,7 +158,7 @@ def read_network(path, *, key=None, strict: bool = False) -> Network:
         }
     )
     meta = {"manifest": str(manifest.folder / "network.toml"), "as_of_source": "manifest"}
-    return _network(states, units, as_of=manifest.as_of, name=manifest.name, strict=strict, meta=meta)
+    return _network(states, units, as_of=manifest.as_of, name=manifest.name, strict=strict, meta=meta, found=found)
 
 
 def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_of=None,
@@ -206,14 +211,15 @@ def read_export(path, *, profile, unit: str, key=None, strict: bool = False, as_
     ahead = _ReadAhead(_order([(unit, prof, checked)], ("episodes",))
                        + _order([(unit, prof, checked)], FILE_TABLES[1:]))
     try:
-        states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo,
-                            ahead=ahead)
-        if as_of is None:
-            as_of, source = states[0].as_of, "latest date in the export"
-        states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:], memo=memo,
-                             ahead=ahead)
+        with collecting() as found:
+            states = _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=("episodes",), memo=memo,
+                                ahead=ahead)
+            if as_of is None:
+                as_of, source = states[0].as_of, "latest date in the export"
+            states += _read_unit(unit, prof, checked, key=resolved, as_of=as_of, tables=FILE_TABLES[1:],
+                                 memo=memo, ahead=ahead)
     finally:
         ahead.close()
     units = pd.DataFrame({"unit": [unit], "name": [unit]})
     return _network(states, units, as_of=as_of, name=name or unit, strict=strict,
-                    meta={"as_of_source": source, "profile": prof.source})
+                    meta={"as_of_source": source, "profile": prof.source}, found=found)

@@ -232,14 +232,14 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
     if long is not None and long.blank is None:  # the same in every row: one shape, no row shifted
         warn_caller(ReadWarning(
             f"{label}: every row has {long.width - len(header)} field(s) more than the header's {len(header)}, "
-            "empty (a delimiter at the end of each line); they are read without them", file=label, lines=[]))
+            "empty (a delimiter at the end of each line); they are read without them", file=label, lines=[], kind="long_rows"))
     blank = [] if long is None or long.blank is None else long.blank
     if blank:
         warn_caller(ReadWarning(
             f"{label}: {len(blank)} row(s) have more fields than the header's {len(header)}, the extra ones "
             f"empty{_lines_text(blank[:10])}; they are read without them (a delimiter at the end of the "
             "line). If a field there holds the delimiter unquoted, its row is shifted: check those lines",
-            file=label, lines=blank))
+            file=label, lines=blank, kind="long_rows"))
     return table
 
 

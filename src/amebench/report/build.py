@@ -15,7 +15,8 @@ import pandas as pd
 from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
-from ..exceptions import AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning, OverdispersionWarning
+from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
+                          OverdispersionWarning)
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
@@ -65,6 +66,14 @@ def _quality(coh, ctx) -> Section:
     if len(repeated):  # the data owner sees the counts with "amebench validate"; here only the files
         section.notes.append(texts(ctx["lang"])["note_repeated_rows"].format(
             files=", ".join(dict.fromkeys(repeated["file"].astype(str)))))
+    files = {}  # kind -> the files, in the order read
+    for warning in net.meta.get("read_warnings", []):
+        files.setdefault(warning.get("kind"), {})[warning.get("file")] = None
+    t = texts(ctx["lang"])  # what was guessed and in which files; the lines are for "amebench validate"
+    items = [t[f"read_warning_{kind}"].format(files=", ".join(map(str, files[kind])))
+             for kind in READ_WARNING_KINDS if kind in files]
+    if items:
+        section.notes.append(t["note_read_warnings"].format(items="; ".join(items)))
     return section
 
 

@@ -436,6 +436,26 @@ _TEXTS: dict[str, dict[str, str]] = {
         "de upp summorna av försörjningsstöd; ”amebench validate” räknar dem per fil och anger raderna för de "
         "tre första.",
     },
+    "note_read_warnings": {
+        "en": "Some files were read on an assumption their data may not bear out; “amebench validate” shows each "
+        "warning with its lines: {items}.",
+        "sv": "Några filer lästes utifrån ett antagande som deras data kanske inte bekräftar; ”amebench validate” "
+        "visar varje varning med dess rader: {items}.",
+    },
+    "read_warning_long_rows": {
+        "en": "rows with more fields than the header, the extra ones empty, were read without them ({files})",
+        "sv": "rader med fler fält än rubrikraden, de extra tomma, lästes utan dem ({files})",
+    },
+    "read_warning_utc_midnights": {
+        "en": "timestamps at 22:00 or 23:00 without a time zone were read as the dates written, perhaps the day "
+        "before the one meant ({files})",
+        "sv": "tidpunkter kl. 22.00 eller 23.00 utan tidszon lästes som de datum som står, kanske dagen före den "
+        "avsedda ({files})",
+    },
+    "read_warning_amount_unit": {
+        "en": "the median amount says the profile's amount unit (kronor or öre) may be wrong ({files})",
+        "sv": "medianbeloppet tyder på att profilens beloppsenhet (kronor eller öre) kan vara fel ({files})",
+    },
     "note_no_episodes": {
         "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "
         "tables below), so these units appear in no result.",
