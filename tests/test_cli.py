@@ -385,6 +385,34 @@ def test_validate_says_a_units_ledger_months_once_under_its_last_payments_file()
         x.strip() for x in reconciliation_text(network).splitlines()]
 
 
+def test_the_reconciliation_names_read_warnings_under_their_file(tmp_path, capsys):
+    # Review 2026-12-06: the report sends the reader to "amebench validate" for the lines,
+    # but validate printed a read warning only as it arose: not for a folder written by
+    # to_parquet, nor under a filter that hides warnings. The reconciliation now names each
+    # of the network's read warnings under its file.
+    import warnings
+
+    from amebench import read_network
+
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+    path = folder / "solna" / "deltagare.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ","
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        read_network(folder).to_parquet(tmp_path / "saved")
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "saved")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    row = next(i for i, line in enumerate(out) if line.startswith("solna        episodes    solna/deltagare.csv"))
+    assert out[row + 2].strip() == ("warning: 1 row(s) have more fields than the header's 10, the extra ones empty "
+                                    "(line 3); they are read without them (a delimiter at the end of the line). If "
+                                    "a field there holds the delimiter unquoted, its row is shifted: check those lines")
+    assert sum("warning:" in line for line in out) == 1
+
+
 def test_warnings_are_lines_of_their_own(tmp_path, capsys):
     # Python shows a warning with the source line that raised it; the command line shows
     # amebench's as "amebench: <kind>: <message>". Line 6 of Järfälla's episodes gets a

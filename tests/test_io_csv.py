@@ -453,6 +453,7 @@ def test_blank_fields_past_the_header_are_left_out_with_a_warning(tmp_path, enco
     assert warning.file.endswith("episodes.csv") and warning.lines == [2, 4]
     assert shown.filename == __file__  # Python shows the caller's line, not amebench's (warn_caller)
     assert "811218" not in str(warning)
+    assert net.meta["read_warnings"] == [warning.record()]  # shown, and kept for the report
     ep = net.episodes.set_index("episode_id")
     assert list(ep.index) == ["E1", "E2", "E3"] and net.rejects.empty
     assert ep.loc["E1", "exit_reason"] == "work" and ep.loc["E3", "gender"] == "man"

@@ -327,6 +327,7 @@ def test_midnights_stored_in_utc_without_their_zone_are_warned_of(tmp_path):
         net = read_export(tmp_path / "ep.parquet", profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
     warning = next(w.message for w in info if isinstance(w.message, ReadWarning))
     assert warning.lines == [2, 3, 4]
+    assert [(w["file"], w["kind"]) for w in net.meta["read_warnings"]] == [(warning.file, "utc_midnights")]
     assert list(net.episodes["enrolled_on"].dt.strftime("%Y-%m-%d")) == ["2024-02-29", "2024-06-30", "2024-07-31"]
     # the same in a workbook (openpyxl writes naive datetimes); an unmapped column is not named
     path = tmp_path / "ep.xlsx"

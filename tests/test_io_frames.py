@@ -80,6 +80,9 @@ def test_collecting_keeps_warnings_whatever_the_filters_do():
     assert shown == []
     assert [str(w) for w in inner] == ["b"] and [str(w) for w in outer] == ["a", "b"]
     assert outer[1].record() == {"file": "y.csv", "kind": "amount_unit", "message": "b"}
+    # the record goes to network.json and the report: an identity number in it is hidden
+    record = ReadWarning("19811218-9876.csv: 1 row(s) ...", file="19811218-9876.csv", kind="long_rows").record()
+    assert "9876" not in str(record) and record["kind"] == "long_rows"
 
 
 def test_from_frames_and_read_export_keep_their_read_warnings_in_meta(tmp_path):

@@ -87,6 +87,25 @@ def test_a_damaged_network_json_is_a_schema_error_naming_it(tmp_path, damage, sa
     assert "9876" not in str(caught.value)
 
 
+@pytest.mark.parametrize("damage", [None, "x", ["x"], [{"file": "a.csv"}], [{"file": ["a"], "kind": "long_rows",
+                                                                                  "message": ""}]])
+def test_damaged_read_warnings_are_a_schema_error(tmp_path, damage):
+    # Review 2026-12-06: meta["read_warnings"] of a network.json went unchecked to the report,
+    # whose data-quality section then failed with TypeError or AttributeError (or named "None").
+    folder = _net().to_parquet(tmp_path / "net")
+    meta = json.loads((folder / "network.json").read_text(encoding="utf-8"))
+    meta["meta"]["read_warnings"] = damage
+    (folder / "network.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r'network.json: meta\["read_warnings"\] is not a list of '
+                                          r'\{"file", "kind", "message"\} texts.*write the network there again$'):
+        read_parquet(folder)
+    net = _net()
+    with pytest.raises(SchemaError, match=r'^meta\["read_warnings"\] is not a list of'):
+        Network(**{t: getattr(net, t) for t in ("units", "episodes", "activities", "followups", "payments",
+                                                 "rejects", "reconciliation")},
+                as_of=net.as_of, meta={"read_warnings": damage})
+
+
 def test_a_table_with_damaged_pandas_metadata_or_without_a_canonical_column_names_its_file(tmp_path):
     # were pandas' JSONDecodeError, and a SchemaError that did not say which file
     import pyarrow.parquet as pq

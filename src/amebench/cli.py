@@ -276,6 +276,9 @@ def reconciliation_text(network) -> str:
                      if row.table == "payments"}
     payment_files = rec.loc[rec["table"] == "payments"].groupby(rec["unit"].astype(str))["rows_loaded"].agg(
         ["size", "sum"])
+    warned = {}  # file -> its read warnings' messages, without the file's name in front
+    for w in network.meta.get("read_warnings", []):
+        warned.setdefault(w["file"], []).append(w["message"].removeprefix(f"{w['file']}: "))
     for i, row in enumerate(rec.iloc[by_unit].itertuples(index=False)):
         lines.append(
             f"{str(row.unit):<12} {str(row.table):<11} {_short(str(row.file), 40):<40} "
@@ -294,6 +297,7 @@ def reconciliation_text(network) -> str:
                 lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "
                              f"{'; '.join(f'{reason} ({count})' for reason, count in rest.items())} "
                              "(lines in the --rejects file)")
+        lines += [f"{'':<12}   {'':>5}   warning: {text}" for text in warned.pop(str(row.file), [])]
         if last_payments.get(str(row.unit)) == i:
             lines += _ledger_line(str(row.unit), ledgers, payment_files)
         repeated = getattr(row, "rows_repeated", pd.NA)  # NA or absent: a folder older than the column
@@ -305,6 +309,7 @@ def reconciliation_text(network) -> str:
             if pd.notna(located):
                 more = ", …" if repeated > str(located).count(" repeats ") else ""
                 lines.append(f"{'':<12}   {'':>5}   {located}{more}")
+    lines += [f"warning: {file}: {text}" for file, texts in warned.items() for text in texts]  # of no row's file
     total = rec[["rows_read", "rows_loaded", "rows_rejected"]].sum()
     lines += [
         "-" * len(header),

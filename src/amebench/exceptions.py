@@ -230,8 +230,13 @@ class ReadWarning(AmebenchWarning):
         self.file, self.lines, self.kind = file, list(lines), kind
 
     def record(self) -> dict:
-        """``{"file", "kind", "message"}``: the warning as ``Network.meta["read_warnings"]`` keeps it."""
-        return {"file": self.file, "kind": self.kind, "message": str(self)}
+        """``{"file", "kind", "message"}``: the warning as ``Network.meta["read_warnings"]`` keeps it
+        (and ``to_parquet`` writes it), a digit run that could be an identity number hidden. The
+        message names lines and counts; the report shows only the file and the kind."""
+        from .privacy import redact_numbers
+
+        return {"file": redact_numbers(self.file, limit=None), "kind": self.kind,
+                "message": redact_numbers(str(self), limit=None)}
 
 
 class DisclosureWarning(AmebenchWarning):

@@ -46,6 +46,16 @@ _SAVED_CODES = {
 }
 
 
+#: What is wrong with a meta["read_warnings"] that :func:`_read_warnings_ok` refuses.
+_DAMAGED_READ_WARNINGS = '["read_warnings"] is not a list of {"file", "kind", "message"} texts (ReadWarning.record())'
+
+
+def _read_warnings_ok(value) -> bool:
+    """Whether ``value`` is a list of ReadWarning records (the report names their files)."""
+    return isinstance(value, list) and all(
+        isinstance(w, dict) and all(isinstance(w.get(k), str) for k in ("file", "kind", "message")) for w in value)
+
+
 def as_of_timestamp(value, *, error: type[AmebenchError] = SchemaError) -> pd.Timestamp:
     """The extraction date ``value`` as a Timestamp at midnight, or ``error`` saying how to write it.
 
@@ -110,6 +120,9 @@ class Network:
     def __post_init__(self) -> None:
         from .io.unitid import check_name, check_unit_id
 
+        if not isinstance(self.meta, dict) or not _read_warnings_ok(self.meta.get("read_warnings", [])):
+            raise SchemaError(f"meta{_DAMAGED_READ_WARNINGS}" if isinstance(self.meta, dict) else
+                              "meta is not a dict")
         check_name(self.name, where="the network's name", error=SchemaError)
         for row, (unit, shown) in enumerate(zip(self.units["unit"], self.units.get("name", self.units["unit"])), 1):
             check_unit_id(unit, where=f"the units table (row {row}): unit", error=SchemaError, short=False)
@@ -505,6 +518,8 @@ def _parse_meta(text: str, path: Path) -> dict:
         if not isinstance(fields[field_name], kind):
             raise SchemaError(f"{path}: {field_name} is not a {'text' if kind is str else 'JSON object'}; "
                               "write the network there again")
+    if not _read_warnings_ok(fields["meta"].get("read_warnings", [])):
+        raise SchemaError(f"{path}: meta{_DAMAGED_READ_WARNINGS}; write the network there again")
     try:
         as_of = as_of_timestamp(meta.get("as_of"))
     except SchemaError:

@@ -232,7 +232,8 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
     if long is not None and long.blank is None:  # the same in every row: one shape, no row shifted
         warn_caller(ReadWarning(
             f"{label}: every row has {long.width - len(header)} field(s) more than the header's {len(header)}, "
-            "empty (a delimiter at the end of each line); they are read without them", file=label, lines=[], kind="long_rows"))
+            "empty (a delimiter at the end of each line); they are read without them", file=label, lines=[],
+            kind="long_rows"))
     blank = [] if long is None or long.blank is None else long.blank
     if blank:
         warn_caller(ReadWarning(

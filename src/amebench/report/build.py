@@ -20,6 +20,7 @@ from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, Ca
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
+from ..privacy import redact_numbers
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
@@ -66,12 +67,13 @@ def _quality(coh, ctx) -> Section:
     if len(repeated):  # the data owner sees the counts with "amebench validate"; here only the files
         section.notes.append(texts(ctx["lang"])["note_repeated_rows"].format(
             files=", ".join(dict.fromkeys(repeated["file"].astype(str)))))
-    files = {}  # kind -> the files, in the order read
+    files = {}  # kind -> the files, in the order read; a kind without words of its own: "other"
     for warning in net.meta.get("read_warnings", []):
-        files.setdefault(warning.get("kind"), {})[warning.get("file")] = None
-    t = texts(ctx["lang"])  # what was guessed and in which files; the lines are for "amebench validate"
-    items = [t[f"read_warning_{kind}"].format(files=", ".join(map(str, files[kind])))
-             for kind in READ_WARNING_KINDS if kind in files]
+        kind = warning["kind"] if warning["kind"] in READ_WARNING_KINDS else "other"
+        files.setdefault(kind, {})[redact_numbers(warning["file"], limit=None)] = None
+    t = texts(ctx["lang"])  # what was assumed and in which files; the lines are for "amebench validate"
+    items = [t[f"read_warning_{kind}"].format(files=", ".join(files[kind]))
+             for kind in (*READ_WARNING_KINDS, "other") if kind in files]
     if items:
         section.notes.append(t["note_read_warnings"].format(items="; ".join(items)))
     return section

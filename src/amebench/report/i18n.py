@@ -439,22 +439,26 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_read_warnings": {
         "en": "Some files were read on an assumption their data may not bear out; “amebench validate” shows each "
         "warning with its lines: {items}.",
-        "sv": "Några filer lästes utifrån ett antagande som deras data kanske inte bekräftar; ”amebench validate” "
-        "visar varje varning med dess rader: {items}.",
+        "sv": "Några filer lästes in utifrån ett antagande som deras data kanske inte stöder; ”amebench validate” "
+        "visar varje varning med de rader den gäller: {items}.",
     },
     "read_warning_long_rows": {
         "en": "rows with more fields than the header, the extra ones empty, were read without them ({files})",
-        "sv": "rader med fler fält än rubrikraden, de extra tomma, lästes utan dem ({files})",
+        "sv": "rader med fler fält än rubrikraden, där de extra fälten var tomma, lästes in utan dessa fält ({files})",
     },
     "read_warning_utc_midnights": {
         "en": "timestamps at 22:00 or 23:00 without a time zone were read as the dates written, perhaps the day "
         "before the one meant ({files})",
-        "sv": "tidpunkter kl. 22.00 eller 23.00 utan tidszon lästes som de datum som står, kanske dagen före den "
-        "avsedda ({files})",
+        "sv": "tidpunkter kl. 22.00 eller 23.00 utan tidszon lästes in som det datum som står, vilket kan vara "
+        "dagen före den avsedda ({files})",
     },
     "read_warning_amount_unit": {
         "en": "the median amount says the profile's amount unit (kronor or öre) may be wrong ({files})",
         "sv": "medianbeloppet tyder på att profilens beloppsenhet (kronor eller öre) kan vara fel ({files})",
+    },
+    "read_warning_other": {
+        "en": "other read warnings ({files})",
+        "sv": "andra varningar vid inläsningen ({files})",
     },
     "note_no_episodes": {
         "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "
