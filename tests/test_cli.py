@@ -304,7 +304,7 @@ def test_validate_matches_rejects_by_unit_table_and_file():
     rejects = pd.DataFrame({"unit": "u1", "table": ["episodes", "payments"], "file": book, "line": [4, 7],
                             "column": ["Datum", "Belopp"], "value": "", "reason": ["bad date", "bad amount"]})
     text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
-                                               rejects=rejects))
+                                               rejects=rejects, meta={}))
     lines = text.splitlines()
     episodes = next(i for i, line in enumerate(lines) if line.startswith("u1") and "episodes" in line)
     payments = next(i for i, line in enumerate(lines) if line.startswith("u1") and "payments" in line)
@@ -328,7 +328,7 @@ def test_validate_names_every_reason_of_a_file():
     rejects = pd.DataFrame({"unit": "u1", "table": "episodes", "file": "u1/e.csv", "line": range(3, 9),
                             "column": "x", "value": "", "reason": reasons})
     text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
-                                               rejects=rejects))
+                                               rejects=rejects, meta={}))
     assert "2 × bad date (lines 3, 4)" in text
     # most common first, equal counts in name order
     assert "1 × bad amount (line 8)" in text and "1 × duplicate episode_id in the unit (line 7)" in text
@@ -336,7 +336,7 @@ def test_validate_names_every_reason_of_a_file():
             in text)
     rejects = rejects[~rejects["reason"].isin(["bad amount", "duplicate episode_id in the unit"])]
     assert "other reasons" not in reconciliation_text(SimpleNamespace(
-        name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects))
+        name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects, meta={}))
 
 
 def test_validate_says_when_a_ledger_has_no_month_up_to_as_of():
