@@ -385,6 +385,17 @@ def test_validate_says_a_units_ledger_months_once_under_its_last_payments_file()
         x.strip() for x in reconciliation_text(network).splitlines()]
 
 
+def _sample_with_a_delimiter_at_the_end(tmp_path, file: str, line: int, delimiter: str):
+    """A copy of the sample network with ``delimiter`` added at the end of ``line`` of ``file``."""
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path(), folder)
+    path = folder / file
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[line - 1] += delimiter
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_the_reconciliation_names_read_warnings_under_their_file(tmp_path, capsys):
     # Review 2026-12-06: the report sends the reader to "amebench validate" for the lines,
     # but validate printed a read warning only as it arose: not for a folder written by
@@ -394,12 +405,7 @@ def test_the_reconciliation_names_read_warnings_under_their_file(tmp_path, capsy
 
     from amebench import read_network
 
-    folder = tmp_path / "sample"
-    shutil.copytree(sample_path(), folder)
-    path = folder / "solna" / "deltagare.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[2] += ","
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = _sample_with_a_delimiter_at_the_end(tmp_path, "solna/deltagare.csv", 3, ",")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         read_network(folder).to_parquet(tmp_path / "saved")
@@ -417,12 +423,7 @@ def test_warnings_are_lines_of_their_own(tmp_path, capsys):
     # Python shows a warning with the source line that raised it; the command line shows
     # amebench's as "amebench: <kind>: <message>". Line 6 of Järfälla's episodes gets a
     # delimiter at its end (a ReadWarning).
-    folder = tmp_path / "sample"
-    shutil.copytree(sample_path(), folder)
-    path = folder / "jarfalla" / "deltagare.csv"
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
-    lines[5] += ";"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = _sample_with_a_delimiter_at_the_end(tmp_path, "jarfalla/deltagare.csv", 6, ";")
     assert main(["validate", str(folder)]) == 0
     err = capsys.readouterr().err
     assert err.startswith("amebench: ReadWarning: jarfalla/deltagare.csv: 1 row(s) have more fields than the "
