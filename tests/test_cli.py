@@ -61,10 +61,14 @@ def test_validate_rejects_never_overwrites_another_file(tmp_path, capsys):
     assert main(["validate", str(net), "--rejects", str(export)]) == 2
     assert "is not a rejects file written by amebench" in capsys.readouterr().err
     assert export.read_bytes() == before
-    # a file an earlier --rejects wrote may be written again
+    # a file an earlier --rejects wrote may be written again, also one without other_line
     target = tmp_path / "rejects.csv"
     assert main(["validate", str(net), "--rejects", str(target)]) == 0
     assert main(["validate", str(net), "--rejects", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("unit,table,file,line,column,value,reason,other_line\n")
+    target.write_text("unit,table,file,line,column,value,reason\n", encoding="utf-8")
+    assert main(["validate", str(net), "--rejects", str(target)]) == 0
+    assert ",duplicate episode_id in the unit,101\n" in target.read_text(encoding="utf-8")
 
 
 def test_missing_path_is_a_clear_error(tmp_path, capsys):
@@ -310,6 +314,24 @@ def test_validate_matches_rejects_by_unit_table_and_file():
     payments = next(i for i, line in enumerate(lines) if line.startswith("u1") and "payments" in line)
     assert "bad date (line 4)" in lines[episodes + 1] and "bad amount" not in "".join(lines[episodes + 1:payments])
     assert "bad amount (line 7)" in lines[payments + 1] and "bad date" not in "".join(lines[payments:])
+
+
+def test_validate_gives_each_rejected_line_with_the_line_it_conflicts_with(capsys):
+    # A duplicate episode id or an overlap names the loaded row it conflicts with
+    # (rejects' other_line); validate pairs the lines, in line order.
+    import pandas as pd
+
+    from amebench.cli import _lines_text
+
+    lines, others = pd.Series([12, 9, 30]), pd.Series([2, 4, pd.NA], dtype="Int64")
+    assert _lines_text(lines, others) == "(lines 9 with 4, 12 with 2, 30)"
+    assert _lines_text(lines.iloc[:1], others.iloc[:1]) == "(line 12 with line 2)"
+    assert _lines_text(lines) == "(lines 9, 12, 30)"
+    many = pd.Series(range(10, 17))
+    assert _lines_text(many, many - 8) == "(lines 10 with 2, 11 with 3, 12 with 4, 13 with 5, 14 with 6, … 7 in all)"
+    # the sample: Järfälla's episode id on line 122 was first on line 101
+    assert main(["validate", str(sample_path())]) == 0
+    assert "1 × duplicate episode_id in the unit (line 122 with line 101)" in capsys.readouterr().out
 
 
 def test_validate_names_every_reason_of_a_file():

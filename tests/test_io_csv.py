@@ -242,6 +242,9 @@ def test_reject_rules(tmp_path):
         ("followups", 4): "follow-up for an unknown episode (none loaded in unit u1)",
         ("payments", 4): "payment for a person or household whose episodes were all rejected",  # lines 4, 5
     }
+    # the row a duplicate id or an overlap conflicts with: E1 on line 2 for both
+    other = {int(r.line): r.other_line for r in net.rejects.itertuples() if r.table == "episodes"}
+    assert (other.pop(3), other.pop(4)) == (2, 2) and all(pd.isna(v) for v in other.values())
     assert list(net.episodes["episode_id"]) == ["E1", "E11", "E12"]
     fu = net.followups
     assert list(fu["days_after_exit"]) == [92] and fu["responded"].iloc[0]
@@ -250,6 +253,30 @@ def test_reject_rules(tmp_path):
     assert list(rec["rows_rejected"]) == [9, 2, 2, 1]
     placeholder = net.rejects.loc[net.rejects["reason"] == "invalid identity number", "value"].iloc[0]
     assert placeholder == "<personnummer: invalid check digit>"
+
+
+def test_an_overlap_names_the_episode_it_overlaps(tmp_path):
+    # Newcomer review (session 35): "overlaps an earlier episode of the same person" did not
+    # say which; the data owner had to find the person's other rows. Episodes are compared
+    # in order of enrolment, each with the person's earlier loaded episodes (the one that
+    # ends last is named), whatever their lines:
+    # person 811218-9876: line 3 (Jan-Dec) comes first; line 4 (Feb) overlaps it, then line 2
+    #   (May) does: both name line 3.
+    # person 701063-2391: line 5 (Jan-Dec); line 6 (March) overlaps it and is rejected, so
+    #   line 7 (June) is compared with line 5 alone: both name line 5.
+    text = _episodes(
+        "A1;811218-9876;2024-05-01;2024-09-01;;;;",
+        "A2;811218-9876;2024-01-01;2024-12-31;;;;",
+        "A3;811218-9876;2024-02-01;;;;;",
+        "B1;701063-2391;2024-01-01;2024-12-31;;;;",
+        "B2;701063-2391;2024-03-01;2024-03-31;;;;",
+        "B3;701063-2391;2024-06-01;;;;;",
+    )
+    net = read_network(write_network(tmp_path, text))
+    rejects = net.rejects.set_index("line")
+    assert set(rejects["reason"]) == {"overlaps an earlier episode of the same person in the unit"}
+    assert rejects["other_line"].to_dict() == {2: 3, 4: 3, 6: 5, 7: 5}
+    assert sorted(net.episodes["episode_id"]) == ["A2", "B1"]
 
 
 def test_several_problems_make_one_reject_row(tmp_path):

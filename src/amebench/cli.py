@@ -207,6 +207,10 @@ def _validate(args) -> int:
     return _EXIT_OK
 
 
+#: The headers of the rejects files amebench writes, and wrote before the column other_line.
+_REJECTS_HEADERS = (",".join(REJECTS.dtypes).encode(), b"unit,table,file,line,column,value,reason")
+
+
 def _check_rejects_target(path: Path) -> None:
     """Refuse a folder, and any existing file that an earlier ``--rejects`` did not write
     (an export or a profile given by mistake would be overwritten)."""
@@ -219,22 +223,27 @@ def _check_rejects_target(path: Path) -> None:
     if path.exists():
         with open(path, "rb") as f:
             first = f.readline().rstrip(b"\r\n")
-        if first != ",".join(REJECTS.dtypes).encode():  # the header write_csv gives the rejects
+        if first not in _REJECTS_HEADERS:  # the header write_csv gives the rejects
             raise AmebenchError(
                 f"--rejects {path} exists and is not a rejects file written by amebench; "
                 "give a new file name (it would be overwritten)"
             )
 
 
-def _lines_text(numbers: pd.Series, shown: int = 5) -> str:
-    """``(line 7)`` or ``(lines 7, 9, 12, … 40 in all)``: where in the file a reason is."""
-    numbers = sorted(int(n) for n in numbers.dropna())
-    if not numbers:
+def _lines_text(numbers: pd.Series, others: pd.Series | None = None, shown: int = 5) -> str:
+    """``(line 7)`` or ``(lines 7, 9, 12, … 40 in all)``: where in the file a reason is; with
+    ``others`` (the rejects' ``other_line``), each with the line it conflicts with:
+    ``(line 9 with line 4)``, ``(lines 9 with 4, 12 with 2)``."""
+    others = pd.Series(pd.NA, index=numbers.index) if others is None else others
+    pairs = sorted((int(n), None if pd.isna(o) else int(o)) for n, o in zip(numbers, others) if pd.notna(n))
+    if not pairs:
         return ""
-    if len(numbers) == 1:
-        return f"(line {numbers[0]})"
-    more = f", … {len(numbers)} in all" if len(numbers) > shown else ""
-    return f"(lines {', '.join(map(str, numbers[:shown]))}{more})"
+    if len(pairs) == 1:
+        line, other = pairs[0]
+        return f"(line {line})" if other is None else f"(line {line} with line {other})"
+    more = f", … {len(pairs)} in all" if len(pairs) > shown else ""
+    shown_pairs = ", ".join(str(n) if o is None else f"{n} with {o}" for n, o in pairs[:shown])
+    return f"(lines {shown_pairs}{more})"
 
 
 def _ledger_months(network) -> dict:
@@ -290,8 +299,8 @@ def reconciliation_text(network) -> str:
             # most common first, equal counts in name order
             reasons = mine["reason"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
             for reason, count in reasons.head(_TOP_REASONS).items():
-                lines.append(f"{'':<12}   {count:>5} × {reason} "
-                             f"{_lines_text(mine.loc[mine['reason'] == reason, 'line'])}")
+                these = mine.loc[mine["reason"] == reason]
+                lines.append(f"{'':<12}   {count:>5} × {reason} {_lines_text(these['line'], these.get('other_line'))}")
             if len(reasons) > _TOP_REASONS:  # the rest named in one line, so that no reason goes unmentioned
                 rest = reasons.iloc[_TOP_REASONS:]
                 lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "

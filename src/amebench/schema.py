@@ -303,6 +303,9 @@ REJECTS = TableSpec(
         "column": STRING,  # the export's own column name, as in the file
         "value": STRING,  # never a raw personal identity number
         "reason": STRING,
+        # the line of the loaded row this one conflicts with: the first row of a repeated
+        # episode id, the episode an overlapping one overlaps; missing for other reasons
+        "other_line": "Int64",
     },
     required=("file", "reason"),
 )

@@ -48,6 +48,7 @@ class FileState:
     as_of: pd.Timestamp | None = None
     settled: np.ndarray | None = None  # rows already rejected for good: no further reasons
     written: dict = field(default_factory=dict)  # canonical column -> its cells as written (trimmed)
+    others: list = field(default_factory=list)  # (positions, lines of the rows they conflict with)
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -59,11 +60,12 @@ class FileState:
         the value it was read as (``2023-07-05``, ``work``)."""
         return self.written.get(column, parsed)
 
-    def add(self, mask, column: str, values, reason: str) -> None:
+    def add(self, mask, column: str, values, reason: str, *, other=None) -> None:
         """Reject the rows where ``mask`` is True.
 
         ``values``: a Series aligned with the rows, a function returning one (called only
-        when a row is rejected), or text.
+        when a row is rejected), or text. ``other``: for each row, the position of the
+        loaded row it conflicts with (the rejects' ``other_line``), aligned with the rows.
         """
         mask = np.asarray(mask, dtype=bool)
         if self.settled is not None:
@@ -71,6 +73,8 @@ class FileState:
         if not mask.any():
             return
         pos = np.flatnonzero(mask)
+        if other is not None:
+            self.others.append((pos, np.asarray(self.lines)[np.asarray(other)[pos]]))
         if callable(values):
             values = values()
         if isinstance(values, pd.Series):
@@ -126,6 +130,9 @@ class FileState:
             single = pd.concat([single, multi])
         grouped = single.sort_index()
         pos = grouped.index.to_numpy()
+        other = pd.Series(pd.NA, index=pos, dtype="Int64")
+        for at, lines in reversed(self.others):  # a row's first conflict wins
+            other.loc[at] = lines
         out = pd.DataFrame(
             {
                 "unit": self.unit if isinstance(self.unit, str) else np.asarray(self.unit)[pos],
@@ -135,6 +142,7 @@ class FileState:
                 "column": grouped["column"].to_numpy(),
                 "value": grouped["value"].to_numpy(),
                 "reason": grouped["reason"].to_numpy(),
+                "other_line": other.to_numpy(),
             }
         )
         return schema.coerce_table(out, schema.REJECTS)

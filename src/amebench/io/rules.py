@@ -61,7 +61,10 @@ def episode_rules(st: FileState, as_of) -> None:
     unit = st.units().codes.astype(np.int64)
     keyed = pd.DataFrame({"unit": unit, "id": ids.where(ok, None).to_numpy(dtype=object)})
     dup = ok & ids.notna().to_numpy() & keyed.duplicated(keep="first").to_numpy()
-    st.add(dup, "episode_id", ids, "duplicate episode_id in the unit")
+    if dup.any():  # each names the first row of its id (rows are in line order)
+        first = pd.Series(np.arange(n)).groupby([keyed["unit"], keyed["id"]], sort=False).transform("first")
+        st.add(dup, "episode_id", ids, "duplicate episode_id in the unit",
+               other=first.fillna(0).to_numpy(dtype=np.int64))
     ok &= ~dup
     person = pd.factorize(f["person_id"])[0]
     person = unit * (person.max(initial=0) + 1) + person  # a person in each unit
@@ -69,7 +72,7 @@ def episode_rules(st: FileState, as_of) -> None:
         "person": person, "start": enrolled.to_numpy(dtype="datetime64[ns]").view("int64"),
         "end": exited.fillna(pd.Timestamp.max).to_numpy(dtype="datetime64[ns]").view("int64"), "line": st.lines,
     })[ok].sort_values(["person", "start", "line"])
-    mask = np.zeros(n, dtype=bool)
+    mask, overlapped = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
     # An episode is compared with the earlier *loaded* episodes of the person: reject the first
     # overlap of each person, then look again (rounds = the most overlaps one person has).
     while len(order):
@@ -80,9 +83,13 @@ def episode_rules(st: FileState, as_of) -> None:
             break
         first = order.loc[overlap].drop_duplicates("person").index
         mask[first] = True
+        # the episode it overlaps: the one that ends last among the person's earlier episodes
+        holder = pd.Series(order.index.where(order["end"] == running), index=order.index)
+        holder = holder.groupby(order["person"].to_numpy(), sort=False).ffill()
+        overlapped[first] = holder.groupby(order["person"].to_numpy(), sort=False).shift().loc[first].to_numpy()
         order = order.drop(index=first)
     st.add(mask, "enrolled_on", shown("enrolled_on", enrolled),
-           "overlaps an earlier episode of the same person in the unit")
+           "overlaps an earlier episode of the same person in the unit", other=overlapped)
 
 
 def activity_rules(st: FileState) -> None:
