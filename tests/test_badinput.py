@@ -189,6 +189,7 @@ def _matches(row, want: dict) -> bool:
         and row["column"] == want["column"]
         and want["reason_contains"] in row["reason"]
         and ("value" not in want or row["value"] == want["value"])
+        and ("other_line" not in want or row["other_line"] == want["other_line"])
     )
 
 

@@ -107,6 +107,27 @@ def test_from_frames_and_read_export_keep_their_read_warnings_in_meta(tmp_path):
     assert one.meta["as_of_source"] == "argument" and len(one.episodes) == 2
 
 
+def test_a_duplicate_names_the_first_row_of_its_id_in_its_unit():
+    # Review 2026-12-06 (other_line): the id's first row in the row's own unit, among the rows
+    # the row rules passed (line 3's date does not exist), the first and not the previous copy;
+    # that first row may be rejected in turn as an overlap (line 8, then line 10 names it).
+    ep = pd.DataFrame({
+        "unit": ["b", "a", "a", "a", "a", "a", "c", "c", "c"],
+        "episode_id": ["1", "1", "2", "2", "2", "2", "0", "5", "5"],
+        "person_id": ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p7", "p8"],
+        "enrolled_on": ["2024-01-01", "2024-01-01", "2024-02-30", "2024-01-01", "2024-01-01", "2024-01-01",
+                        "2024-01-01", "2024-03-01", "2024-01-01"],
+        "exited_on": ["2024-02-01", None, None, None, None, None, "2024-12-31", "2024-04-01", "2024-02-01"],
+        "exit_reason": ["work", None, None, None, None, None, "work", "work", "work"],
+    })
+    net = Network.from_frames(episodes=ep, as_of="2026-09-30")
+    rejects = net.rejects.set_index("line")
+    assert rejects["reason"].str[:9].to_dict() == {3: "date does", 5: "duplicate", 6: "duplicate", 8: "overlaps ",
+                                                   9: "duplicate"}
+    assert rejects["other_line"].astype(object).where(rejects["other_line"].notna(), None).to_dict() == {
+        3: None, 5: 4, 6: 4, 8: 7, 9: 8}
+
+
 @pytest.mark.parametrize("dtype", ["float64", "Float64", "Int64"])
 def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
     # A number column of amounts is taken as numbers; the network (values, rejects and

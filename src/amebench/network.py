@@ -88,8 +88,9 @@ class Network:
         The canonical tables, with the columns and dtypes of :mod:`amebench.schema`.
     rejects
         Every input row that could not be loaded: unit, table, file, line, column,
-        value, reason, and ``other_line``: the line of the loaded row it conflicts with
-        (a duplicate episode id's first row, the episode an overlap overlaps), else missing.
+        value, reason, and ``other_line``: the line of the row it conflicts with (a
+        duplicate episode id's first row, which an overlap may reject in turn; the earlier
+        loaded episode an overlap overlaps), else missing.
     reconciliation
         Per input file: rows read, loaded and rejected (read = loaded + rejected), and
         the loaded rows equal in every column, as read, to an earlier loaded row

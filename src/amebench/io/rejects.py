@@ -65,7 +65,7 @@ class FileState:
 
         ``values``: a Series aligned with the rows, a function returning one (called only
         when a row is rejected), or text. ``other``: for each row, the position of the
-        loaded row it conflicts with (the rejects' ``other_line``), aligned with the rows.
+        row it conflicts with (the rejects' ``other_line``), aligned with the rows.
         """
         mask = np.asarray(mask, dtype=bool)
         if self.settled is not None:

@@ -61,7 +61,8 @@ def episode_rules(st: FileState, as_of) -> None:
     unit = st.units().codes.astype(np.int64)
     keyed = pd.DataFrame({"unit": unit, "id": ids.where(ok, None).to_numpy(dtype=object)})
     dup = ok & ids.notna().to_numpy() & keyed.duplicated(keep="first").to_numpy()
-    if dup.any():  # each names the first row of its id (rows are in line order)
+    if dup.any():  # each names the first row of its id (rows are in line order), kept here; an overlap may
+        # reject that row in turn
         first = pd.Series(np.arange(n)).groupby([keyed["unit"], keyed["id"]], sort=False).transform("first")
         st.add(dup, "episode_id", ids, "duplicate episode_id in the unit",
                other=first.fillna(0).to_numpy(dtype=np.int64))
@@ -83,10 +84,10 @@ def episode_rules(st: FileState, as_of) -> None:
             break
         first = order.loc[overlap].drop_duplicates("person").index
         mask[first] = True
-        # the episode it overlaps: the one that ends last among the person's earlier episodes
-        holder = pd.Series(order.index.where(order["end"] == running), index=order.index)
-        holder = holder.groupby(order["person"].to_numpy(), sort=False).ffill()
-        overlapped[first] = holder.groupby(order["person"].to_numpy(), sort=False).shift().loc[first].to_numpy()
+        # The episode it overlaps: the person's row just before it. The rows before a
+        # person's first overlap do not overlap each other, so that row ends last of them.
+        before = pd.Series(order.index, index=order.index).groupby(order["person"].to_numpy(), sort=False).shift()
+        overlapped[first] = before.loc[first].to_numpy()
         order = order.drop(index=first)
     st.add(mask, "enrolled_on", shown("enrolled_on", enrolled),
            "overlaps an earlier episode of the same person in the unit", other=overlapped)
