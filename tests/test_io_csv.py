@@ -328,8 +328,13 @@ def test_strict_raises_at_first_reject_without_the_number(tmp_path):
     with pytest.raises(RejectError) as info:
         read_network(folder, strict=True)
     msg = str(info.value)
-    assert "u1/episodes.csv, line 3, column Personnummer: invalid identity number" in msg
+    assert "u1/episodes.csv, line 3, column Personnummer: invalid identity number (strict=True" in msg
     assert "811218" not in msg and "9875" not in msg
+    # a duplicate or an overlap names the row it conflicts with (rejects' other_line)
+    folder = write_network(tmp_path / "dup", _episodes("E1;811218-9876;2024-01-05;;;;;", "E1;701063-2391;2024-01-05;;;;;"))
+    with pytest.raises(RejectError, match=r"line 3, column Inskrivnings-ID: duplicate episode_id in the unit, "
+                                          r"with line 2 \(strict=True stops"):
+        read_network(folder, strict=True)
 
 
 def test_unmapped_codes_listed_with_counts_and_lines_to_add(tmp_path):

@@ -265,8 +265,9 @@ def finalise(states: list[FileState], *, strict: bool):
         rej = st.rejects() if st.problems else None  # an empty table costs about 1 ms, a file
         if strict and rej is not None:
             first = rej.iloc[0]
+            other = "" if pd.isna(first["other_line"]) else f", with line {first['other_line']}"
             raise RejectError(
-                f"{first['file']}, line {first['line']}, column {first['column']}: {first['reason']} "
+                f"{first['file']}, line {first['line']}, column {first['column']}: {first['reason']}{other} "
                 f"(strict=True stops at the first rejected row; read without strict to see all "
                 f"{len(rej)} in Network.rejects)"
             )
