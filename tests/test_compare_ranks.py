@@ -128,15 +128,20 @@ def test_point_ranks_of_units_that_vary_by_chance_lie_in_their_intervals():
     assert out["estimate"].between(140, 161).all()
 
 
+def _networks(rng, count: int, *, units: int, beta: tuple, exits: tuple):
+    """``count`` simulated networks: (index, true rates from Beta(*beta), table of ``units``
+    units u00, u01 ... with exits drawn from [exits[0], exits[1]) and binomial events)."""
+    for i in range(count):
+        p = rng.beta(*beta, size=units)
+        n = rng.integers(*exits, size=units)
+        yield i, p, pd.DataFrame({"unit": [f"u{j:02d}" for j in range(units)], "n": n, "events": rng.binomial(n, p)})
+
+
 def test_rank_intervals_cover_the_true_rank():
     # Seeded: 8 units with true rates from Beta(6, 14); 95 % rank intervals should cover
     # the true rank at least at about their nominal rate (they are conservative).
-    rng = np.random.default_rng(9)
     hits = []
-    for _ in range(120):
-        p = rng.beta(6, 14, size=8)
-        n = rng.integers(80, 400, size=8)
-        table = pd.DataFrame({"unit": [f"u{i}" for i in range(8)], "n": n, "events": rng.binomial(n, p)})
+    for _, p, table in _networks(np.random.default_rng(9), 120, units=8, beta=(6, 14), exits=(80, 400)):
         out = rank_intervals(table, n_sim=1000, seed=0)
         true_rank = (-p).argsort().argsort() + 1
         hits.extend((out["ci_low"] <= true_rank) & (true_rank <= out["ci_high"]))
@@ -329,12 +334,8 @@ def test_bootstrap_interval_covers_near_nominal_with_20_units():
     # measured), so the sd of the mean over 150 networks is 0.005-0.0075: a true coverage
     # of 0.85 passes with probability < 1e-10, 0.88 with about 0.001; 99 % intervals
     # (0.984 in this setting) fail the upper end.
-    rng = np.random.default_rng(2024)
     hits = []
-    for i in range(150):
-        p = rng.beta(15, 35, size=20)
-        n = rng.integers(50, 401, size=20)
-        table = pd.DataFrame({"unit": [f"u{j:02d}" for j in range(20)], "n": n, "events": rng.binomial(n, p)})
+    for i, p, table in _networks(np.random.default_rng(2024), 150, units=20, beta=(15, 35), exits=(50, 401)):
         out = shrink(table, n_boot=40, seed=i)
         hits.extend((out["ci_low"] <= p) & (p <= out["ci_high"]))
     assert 0.90 <= np.mean(hits) <= 0.98
