@@ -108,6 +108,7 @@ def test_amounts_in_ore(tmp_path):
                                          r"1 234 550 kr a month.*set amount_unit = \"öre\""):
         net = read_network(write_network(tmp_path / "kr", episodes, payments=payments))
     assert list(net.payments["amount_sek"]) == [1234550.0, 900000.0, 1500000.0]  # 2e9 kr: implausible
+    assert [w["kind"] for w in net.meta["read_warnings"]] == ["amounts_high"]  # the report: 100 times too large
     profile = PROFILE.replace("[payments.columns]", '[payments]\namount_unit = "öre"\n\n[payments.columns]')
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReadWarning)
@@ -130,6 +131,7 @@ def test_amounts_in_ore(tmp_path):
                                          r"if the amounts are in kronor, set amount_unit = \"kr\""):
         net = read_network(write_network(tmp_path / "kronor", episodes, payments=kronor, profile=profile))
     assert list(net.payments["amount_sek"]) == [90.0, 20.0, 55.0]
+    assert [w["kind"] for w in net.meta["read_warnings"]] == ["amounts_low"]  # the report: 100 times too small
     assert list(net.rejects["reason"]) == [convert._ORE_WITH_DECIMALS] and list(net.rejects["line"]) == [2]
 
 

@@ -75,11 +75,11 @@ def test_collecting_keeps_warnings_whatever_the_filters_do():
         with collecting() as outer:
             warn_caller(ReadWarning("a", file="x.csv", kind="long_rows"))
             with collecting() as inner:
-                warn_caller(ReadWarning("b", file="y.csv", kind="amount_unit"))
+                warn_caller(ReadWarning("b", file="y.csv", kind="amounts_high"))
         warn_caller(ReadWarning("c"))
     assert shown == []
     assert [str(w) for w in inner] == ["b"] and [str(w) for w in outer] == ["a", "b"]
-    assert outer[1].record() == {"file": "y.csv", "kind": "amount_unit", "message": "b"}
+    assert outer[1].record() == {"file": "y.csv", "kind": "amounts_high", "message": "b"}
     # the record goes to network.json and the report: an identity number in it is hidden
     record = ReadWarning("19811218-9876.csv: 1 row(s) ...", file="19811218-9876.csv", kind="long_rows").record()
     assert "9876" not in str(record) and record["kind"] == "long_rows"
@@ -93,7 +93,7 @@ def test_from_frames_and_read_export_keep_their_read_warnings_in_meta(tmp_path):
     with pytest.warns(ReadWarning, match=r"median amount is 1 234 550 kr"):
         net = Network.from_frames(episodes=_episodes(), payments=pay, as_of="2026-01-01")
     [kept] = net.meta["read_warnings"]
-    assert (kept["file"], kept["kind"]) == ("<payments frame>", "amount_unit")
+    assert (kept["file"], kept["kind"]) == ("<payments frame>", "amounts_high")
     assert "median amount is 1 234 550 kr" in kept["message"]
     assert Network.from_frames(episodes=_episodes(), payments=pay.assign(amount_sek=[9000.0, 8000.0, 7000.0]),
                                as_of="2026-01-01").meta == {}

@@ -1261,7 +1261,8 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
     # a kind the report has no words for (a warning without one, a later version's
     # network.json) is named as another read warning, not left out (review 2026-12-06).
     records = [
-        {"file": "b.xlsx", "kind": "amount_unit", "message": ""},
+        {"file": "b.xlsx", "kind": "amounts_high", "message": ""},
+        {"file": "f.csv", "kind": "amounts_low", "message": ""},
         {"file": "a.csv", "kind": "long_rows", "message": ""},
         {"file": "b.xlsx", "kind": "utc_midnights", "message": ""},
         {"file": "c.parquet", "kind": "utc_midnights", "message": ""},
@@ -1272,11 +1273,13 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
     [note] = _read_warning_note(records)
     assert note.endswith(": rows with more fields than the header, the extra ones empty, were read without them "
                          "(a.csv); timestamps at 22:00 or 23:00 without a time zone were read as the dates written, "
-                         "perhaps the day before the one meant (b.xlsx, c.parquet); the median amount says the "
-                         "profile's amount unit (kronor or öre) may be wrong (b.xlsx); other read warnings (d.csv, "
-                         "e.csv).")
+                         "perhaps the day before the one meant (b.xlsx, c.parquet); payments read as kronor have a "
+                         "median above 50 000 kr a month, as if they were in öre: the welfare sums of these files "
+                         "may be 100 times too large (b.xlsx); payments read as öre have a median below 100 kr a "
+                         "month, as if they were in kronor: the welfare sums of these files may be 100 times too "
+                         "small (f.csv); other read warnings (d.csv, e.csv).")
     [svenska] = _read_warning_note(records, "sv")  # every kind has its Swedish words
-    assert svenska.endswith("; andra varningar vid inläsningen (d.csv, e.csv).")
+    assert svenska.endswith("kan vara 100 gånger för små (f.csv); andra varningar vid inläsningen (d.csv, e.csv).")
     assert _read_warning_note([]) == []
 
 
@@ -1812,3 +1815,17 @@ def test_a_retention_n_is_known_only_where_it_is_the_outcome_count():
     assert shown["n"].tolist() == [40, 60] and shown["events"].isna().all()  # 3 and 5 lost: small
     shown, _ = _suppress(table, "retention_90", 6, [], set(), events=same.add(1))
     assert shown["n"].isna().all()
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_section_texts_name_the_columns_their_tables_show(lang):
+    # Review of 2026-12-06 (session 38): the Swedish time-to-exit text named a column
+    # "Händelser" that its table calls "Räknade avslut", and the Swedish retention text was
+    # a fragment that never named the Observable column.
+    from amebench.labels import column_label
+    from amebench.report.i18n import texts
+
+    t = texts(lang)
+    assert column_label("events", lang, table="durations") in t["durations_text"]
+    assert column_label("n", lang, table="durations") in t["durations_text"]
+    assert column_label("eligible", lang, table="retention") in t["retention_text"]

@@ -204,7 +204,7 @@ class ColumnWarning(AmebenchWarning):
 
 
 #: The kinds of :class:`ReadWarning`, in the order a report lists them.
-READ_WARNING_KINDS = ("long_rows", "utc_midnights", "amount_unit")
+READ_WARNING_KINDS = ("long_rows", "utc_midnights", "amounts_high", "amounts_low")
 
 
 class ReadWarning(AmebenchWarning):
@@ -217,10 +217,11 @@ class ReadWarning(AmebenchWarning):
     - A mapped date column holds timestamps that look like midnights in Sweden stored in
       UTC without their time zone; they were read as the dates written (the day before).
     - A payments file's median amount says the profile's ``amount_unit`` is wrong: above
-      50 000 kr a month read as kronor (öre?), below 100 kr read as öre (kronor?).
-      ``lines`` empty: the whole column.
+      50 000 kr a month read as kronor (öre?: ``"amounts_high"``), below 100 kr read as
+      öre (kronor?: ``"amounts_low"``). ``lines`` empty: the whole column.
 
-    ``kind`` says which: ``"long_rows"``, ``"utc_midnights"`` or ``"amount_unit"``
+    ``kind`` says which: ``"long_rows"``, ``"utc_midnights"``, ``"amounts_high"`` or
+    ``"amounts_low"``
     (:data:`READ_WARNING_KINDS`). A network read with such warnings lists them in
     ``Network.meta["read_warnings"]``, and its report names the files.
     """

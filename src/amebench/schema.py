@@ -293,6 +293,13 @@ PAYMENTS = TableSpec(
     required=("month", "amount_sek"),
 )
 
+#: A file's median monthly payment (SEK) outside these bounds is no welfare in the unit it
+#: was read in, and its read warns (``ReadWarning``, kinds ``"amounts_low"`` and
+#: ``"amounts_high"``). Below 100 kr: whole kronor read as öre. Above 50,000 kr: öre read
+#: as kronor (the national norm for a family of six is under 30,000 a month, and a large
+#: family's rent rarely brings it to 50,000; 50,000 öre is 500 kr).
+AMOUNTS_LOW, AMOUNTS_HIGH = 100, 50_000
+
 REJECTS = TableSpec(
     "rejects",
     {

@@ -451,34 +451,28 @@ def _warn_utc_midnights(raw: RawTable, header: str, column: str, present: np.nda
             file=raw.label, lines=lines, kind="utc_midnights"))
 
 
-#: A median monthly payment above this (SEK) is no welfare in kronor: the national norm for a
-#: family of six is under 30,000 a month, and a large family's rent rarely brings it to
-#: 50,000. 50,000 öre is 500 kr.
-_ORE_MEDIAN = 50_000
-#: A median monthly payment below this (SEK) is no welfare: whole kronor read as öre.
-_KRONOR_MEDIAN = 100
-
-
 def _warn_amount_unit(raw: RawTable, header: str | None, values, loaded: np.ndarray, unit: str) -> None:
     """A ReadWarning when the median of a file's loaded amounts (kronor) says the profile's
-    ``amount_unit`` is wrong: above :data:`_ORE_MEDIAN` kr read as kronor (öre?), below
-    :data:`_KRONOR_MEDIAN` kr read as öre (kronor?)."""
+    ``amount_unit`` is wrong: above :data:`~amebench.schema.AMOUNTS_HIGH` kr read as kronor (öre?),
+    below :data:`~amebench.schema.AMOUNTS_LOW` kr read as öre (kronor?)."""
     amounts = np.asarray(values, dtype="float64")[loaded]
     if header is None or len(amounts) == 0:
         return
     median = float(np.median(amounts))
-    if unit == "kr" and median > _ORE_MEDIAN:
+    if unit == "kr" and median > schema.AMOUNTS_HIGH:
         fix = ('if the amounts are in öre, set amount_unit = "öre" in the profile\'s [format] or [payments] '
                "(a frame's: divide them by 100)")
-    elif unit == "öre" and median < _KRONOR_MEDIAN:
+        kind = "amounts_high"
+    elif unit == "öre" and median < schema.AMOUNTS_LOW:
         fix = 'if the amounts are in kronor, set amount_unit = "kr" in the profile\'s [format] or [payments]'
+        kind = "amounts_low"
     else:
         return
     warn_caller(ReadWarning(
         f"{raw.label}: column {redact_numbers(header, limit=40)!r} (amount_sek): the median amount is "
         f"{median:,.0f} kr".replace(",", " ") + " a month (read with amount_unit = "
         f'"{unit}"); försörjningsstöd is rarely under 100 kr or over 30 000 kr a month: {fix}',
-        file=raw.label, lines=[], kind="amount_unit"))
+        file=raw.label, lines=[], kind=kind))
 
 
 def _start_amounts(pool, raw: RawTable, mapping: dict, fmt) -> _Amounts | None:

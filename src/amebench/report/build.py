@@ -21,7 +21,7 @@ from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from ..privacy import redact_numbers
-from ..schema import EXIT_REASONS, outcome_reasons
+from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, EXIT_REASONS, outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_names, join_words, name_key
@@ -72,7 +72,8 @@ def _quality(coh, ctx) -> Section:
         kind = warning["kind"] if warning["kind"] in READ_WARNING_KINDS else "other"
         files.setdefault(kind, {})[redact_numbers(warning["file"], limit=None)] = None
     t = texts(ctx["lang"])  # what was assumed and in which files; the lines are for "amebench validate"
-    items = [t[f"read_warning_{kind}"].format(files=", ".join(files[kind]))
+    bounds = {"high": f"{AMOUNTS_HIGH:,}".replace(",", " "), "low": AMOUNTS_LOW}  # of a file's median amount
+    items = [t[f"read_warning_{kind}"].format(files=", ".join(files[kind]), **bounds)
              for kind in (*READ_WARNING_KINDS, "other") if kind in files]
     if items:
         section.notes.append(t["note_read_warnings"].format(items="; ".join(items)))

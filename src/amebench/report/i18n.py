@@ -100,8 +100,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "it. An answer 60 to 120 days after the exit counts, so someone who left 90 to 120 days before the "
         "extraction date and has not yet answered may still be surveyed; until then they count as a "
         "non-respondent.",
-        "sv": "Bland dem som avslutats till {outcome} och där 90 dagar har gått sedan avslutet; övriga är "
-        "censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
+        "sv": "Andelen av avsluten till {outcome} där personen fortfarande är i {outcome} 90 dagar senare. Bara "
+        "avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
         "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före "
         "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
@@ -157,10 +157,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
-        "inskrivningar räknas, även pågående: i medianraden är Händelser avslut av alla slag; i raderna "
+        "inskrivningar räknas, även pågående: i medianraden är ”Räknade avslut” avslut av alla slag; i raderna "
         "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är pågående vid uttaget "
         "censureras där. Andelen efter 365 dagar är en skattning för alla inskrivna som tar "
-        "hänsyn till dem som ännu är inskrivna (alltså inte Händelser delat med Inskrivningar), inte en "
+        "hänsyn till dem som ännu är inskrivna (alltså inte ”Räknade avslut” delat med Inskrivningar), inte en "
         "andel av de avslutade (som andelen i utfallstabellen).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
@@ -452,9 +452,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "tidpunkter kl. 22.00 eller 23.00 utan tidszon lästes in som det datum som står, vilket kan vara "
         "dagen före den avsedda ({files})",
     },
-    "read_warning_amount_unit": {
-        "en": "the median amount says the profile's amount unit (kronor or öre) may be wrong ({files})",
-        "sv": "medianbeloppet tyder på att profilens beloppsenhet (kronor eller öre) kan vara fel ({files})",
+    "read_warning_amounts_high": {
+        "en": "payments read as kronor have a median above {high} kr a month, as if they were in öre: the welfare "
+        "sums of these files may be 100 times too large ({files})",
+        "sv": "utbetalningar inlästa som kronor har en median över {high} kr i månaden, som om de vore i öre: "
+        "summorna av försörjningsstöd i dessa filer kan vara 100 gånger för stora ({files})",
+    },
+    "read_warning_amounts_low": {
+        "en": "payments read as öre have a median below {low} kr a month, as if they were in kronor: the welfare "
+        "sums of these files may be 100 times too small ({files})",
+        "sv": "utbetalningar inlästa som öre har en median under {low} kr i månaden, som om de vore i kronor: "
+        "summorna av försörjningsstöd i dessa filer kan vara 100 gånger för små ({files})",
     },
     "read_warning_other": {
         "en": "other read warnings ({files})",
