@@ -261,16 +261,19 @@ def test_register_ignores_payments_after_as_of():
     pd.testing.assert_frame_equal(results[0], results[1])
 
 
-def test_register_window_in_the_month_of_as_of_is_not_yet_observed():
-    # as_of 2024-12-31: e2 exits 2024-10-01, day 90 is 2024-12-30 <= as_of, but its window
-    # (2024-11..12) ends in as_of's month, not complete at extraction (as welfare_delta
-    # treats that month): censored, like an exit whose days have not passed. The old
-    # code counted it (eligible 2, events 1). e1 (window 2024-07..09, paid) stays eligible.
+def test_register_window_in_the_month_of_as_of_is_observed_only_at_its_end():
+    # e2 exits 2024-10-01: day 90 is 2024-12-30, and its window is 2024-11..12. With as_of
+    # 2024-12-30 December is not over at extraction (as welfare_delta treats that month):
+    # censored, like an exit whose days have not passed (an earlier version counted it:
+    # eligible 2, events 1). With as_of 2024-12-31 December is complete and e2, unpaid in
+    # it, is retained (review of 2026-12-06, session 38: a month-end extraction, the usual
+    # one, censored a month it had observed). e1 (window 2024-07..09, paid) is eligible in both.
     ledger = pd.DataFrame({"unit": "a", "person_id": "p1", "month": pd.date_range("2023-06-01", "2024-12-01", freq="MS"),
                            "amount_sek": 100.0})
-    net = amebench.Network.from_frames(episodes=_LATE_EPISODES, payments=ledger, as_of="2024-12-31")
-    row = retention(amebench.cohort(net), definition="register").iloc[0]
-    assert (row["n"], row["eligible"], row["censored"], row["events"]) == (2, 1, 1, 0)
+    rows = [retention(amebench.cohort(amebench.Network.from_frames(episodes=_LATE_EPISODES, payments=ledger,
+                                                                    as_of=as_of)), definition="register").iloc[0]
+            for as_of in ("2024-12-30", "2024-12-31")]
+    assert [(r["n"], r["eligible"], r["censored"], r["events"]) for r in rows] == [(2, 1, 1, 0), (2, 2, 0, 1)]
 
 
 def test_followup_measured_after_as_of_is_not_used():

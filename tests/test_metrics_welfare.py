@@ -737,7 +737,7 @@ def test_t_intervals_of_many_groups_equal_scipy_ttest():
 
 
 # Rows dated after as_of load (welfare is often paid in advance; docs/profiles.md):
-# the metric must not use them. as_of 2024-12-31, so the last full month is 2024-11.
+# the metric must not use them. as_of 2024-12-31, so the last full month is 2024-12.
 _AS_OF_EPISODES = {
     "unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
     "enrolled_on": pd.to_datetime(["2024-03-15", "2024-01-01"]),
@@ -773,3 +773,20 @@ def test_a_payment_after_as_of_does_not_decide_who_is_observed():
     more = welfare_delta(cohort(_network(_AS_OF_EPISODES, _with_later(ledger, later), as_of="2024-12-31")),
                          months=3, method="t", per="person")
     assert list(more["eligible"]) == list(base["eligible"])
+
+
+def test_a_month_end_as_of_observes_its_own_month():
+    # Review of 2026-12-06 (session 38). Enrolled 2024-04-10, exited 2024-06-20: the
+    # 6-month windows are 2023-10..2024-03 and 2024-07..12; the ledger pays 1 000 SEK every
+    # month 2023-01..2024-12. With as_of 2024-12-30 December is not over: censored. With
+    # as_of 2024-12-31 (a month-end extraction, the usual one) it is complete: eligible,
+    # before 1 000, after 1 000, delta 0 (by hand). Earlier versions censored both.
+    episodes = {"unit": "a", "episode_id": ["e1"], "person_id": ["p1"], "enrolled_on": pd.to_datetime(["2024-04-10"]),
+                "exited_on": pd.to_datetime(["2024-06-20"]), "exit_reason": ["work"]}
+    ledger = {"unit": "a", "person_id": "p1", "month": pd.date_range("2023-01-01", "2024-12-01", freq="MS"),
+              "amount_sek": 1000.0}
+    rows = [welfare_delta(cohort(_network(episodes, ledger, as_of=as_of)), months=6, method="t",
+                          per="person").iloc[0] for as_of in ("2024-12-30", "2024-12-31")]
+    assert (rows[0]["eligible"], rows[0]["censored"]) == (0, 1)
+    assert (rows[1]["eligible"], rows[1]["censored"]) == (1, 0)
+    assert (rows[1]["mean_before"], rows[1]["mean_after"], rows[1]["estimate"]) == (1000.0, 1000.0, 0.0)

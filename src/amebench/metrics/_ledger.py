@@ -53,6 +53,13 @@ def month_index(dates) -> np.ndarray:
     return out
 
 
+def last_full_month(as_of) -> int:
+    """The last month (:func:`month_index`) complete by ``as_of``: its own month when
+    ``as_of`` is the month's last day (a month-end extraction observes the whole month),
+    else the month before."""
+    return int(month_index(pd.Series([pd.Timestamp(as_of) + pd.Timedelta(days=1)]))[0]) - 1
+
+
 class _Calendar:
     """Day -> month lookup over the range of some timestamps (ns since 1970, no NaT).
 

@@ -11,7 +11,7 @@ from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
-from ._ledger import NO_LEDGER, month_index, window_totals
+from ._ledger import NO_LEDGER, last_full_month, month_index, window_totals
 
 __all__ = ["retention"]
 
@@ -86,8 +86,9 @@ def retention(
     without any are left out of every count: nobody asked them, so they are neither
     respondents nor non-respondents. Register definition: the window is months
     exit month + 1 … month of (exit + days); eligible only if it lies inside the
-    unit's ledger coverage and ends before the month of ``as_of`` (a month not yet
-    complete; ``days`` >= 31, so that the window is never empty); there is no
+    unit's ledger coverage and ends no later than the last month complete by ``as_of``
+    (its own month when ``as_of`` is the month's last day, else the month before;
+    ``days`` >= 31, so that the window is never empty); there is no
     non-response. Only the exiting unit's ledger is read, as by ``welfare_delta``
     (its coverage is the unit's): a payment by another unit of the network, after
     a move, is not seen, so such a person counts as retained (``reentry`` searches
@@ -218,9 +219,8 @@ def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, 
     last_month = month_index(exits["exited_on"] + pd.Timedelta(days=int(days)))
     as_of_month = month_index(pd.Series([as_of]))[0]
     windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)], observed_to=as_of_month)
-    # the window's months must lie inside the ledger and be complete by as_of (as_of's own
-    # month is not, as in welfare_delta)
-    last_observed = np.minimum(windows.coverage_last, as_of_month - 1)
+    # the window's months must lie inside the ledger and be complete by as_of, as in welfare_delta
+    last_observed = np.minimum(windows.coverage_last, last_full_month(as_of))
     covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= last_observed), index=exits.index)
     retained = pd.Series(windows.paid[0] == 0, index=exits.index)
     return pd.Series(True, index=exits.index), retained, covered, pd.Series(windows.has_ledger, index=exits.index)

@@ -15,7 +15,7 @@ from ._binomial import binomial_interval
 from ._bootstrap import mean_intervals, t_intervals
 from .._idcodes import id_codes
 from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
-from ._ledger import NO_LEDGER, Windows, code_ahead, month_index, window_totals
+from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
@@ -130,8 +130,9 @@ def welfare_delta(
     once: not only through the deciding episode's ids, which may name no
     household, or another member. A window is observed when it lies
     inside the unit's ledger coverage (first to last month with any payment row
-    in that unit) and the after window ends no later than the last full month
-    before the month of ``as_of``. People whose windows are not observed, whose
+    in that unit) and the after window ends no later than the last month complete
+    by ``as_of``: the month of ``as_of`` when it is the month's last day, else the
+    month before. People whose windows are not observed, whose
     deciding episode is ongoing, or who exit after ``as_of`` are ``censored``:
     excluded, never counted as zero. Several rows in one month add up; amounts
     are not clipped.
@@ -238,7 +239,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     enrol = month_index(episodes["enrolled_on"].take(rows))
     exit_ = month_index(exited_on)
     as_of_month = month_index(pd.Series([as_of]))[0]
-    last_full = as_of_month - 1  # the as_of month itself is not complete
+    last_full = last_full_month(as_of)
     b_first, b_last = enrol - months, enrol - 1
     a_first, a_last = exit_ + 1, exit_ + months
     bounds = [(b_first, b_last), (a_first, a_last)]
