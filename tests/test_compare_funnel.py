@@ -447,3 +447,37 @@ def test_a_risk_adjusted_table_without_kind_ratio_is_told_to_use_it():
     with pytest.raises(AmebenchError, match=r"not a RiskAdjustedResult: pass its \.table, kind='ratio'"):
         funnel(adjusted)
     assert funnel(adjusted.table, kind="ratio").kind == "ratio"  # as the messages say
+
+
+def test_ratio_funnel_overdispersion_by_hand():
+    # The report's risk-adjusted funnel: observed/expected, multiplicative (and additive)
+    # overdispersion (review of 2026-12-06, session 38: checked only against funnel itself).
+    # Spiegelhalter 2005 on the ratio scale: target 1, s^2 = 1/E, z = (O/E - 1) sqrt(E).
+    # O = 5, 30, 12, 50, 8, 70, 20, 40; E = 10, 20, 15, 35, 12, 50, 25, 45. z = -1.5811,
+    # 2.2361, -0.7746, 2.5355, -1.1547, 2.8284, -1.0000, -0.7454; 10 % winsorising (type 7:
+    # 10 % at -1.2826, 90 % at 2.6234) moves the first and the sixth: phi = mean z^2 =
+    # 2.930573. At E = 20 the 99.8 % upper limit is 1 + 3.090232 sqrt(phi / 20) = 2.182912.
+    # Additive (DerSimonian-Laird, w = E): tau^2 = (8 phi - 7) / (sum E - sum E^2 / sum E)
+    # = 16.44458 / 177.8302 = 0.0924735; limits 1 +- z_p sqrt(1/E + tau^2).
+    observed = np.array([5, 30, 12, 50, 8, 70, 20, 40])
+    expected = np.array([10.0, 20, 15, 35, 12, 50, 25, 45])
+    table = pd.DataFrame({"unit": list("abcdefgh"), "observed": observed, "expected": expected})
+    z = (observed / expected - 1) * np.sqrt(expected)
+    low, high = np.quantile(z, [0.1, 0.9])  # numpy's default is type 7, as FunnelPlotR's
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    assert phi == pytest.approx(2.930573, abs=1e-6)
+    tau2 = (8 * phi - 7) / (expected.sum() - (expected ** 2).sum() / expected.sum())
+    assert tau2 == pytest.approx(0.0924735, abs=1e-7)
+    mult = funnel(table, kind="ratio", overdispersion="multiplicative")
+    add = funnel(table, kind="ratio", overdispersion="additive")
+    assert mult.phi == pytest.approx(phi, rel=1e-12) and add.tau2 == pytest.approx(tau2, rel=1e-12)
+    for result, spread in ((mult, lambda e: phi / e), (add, lambda e: 1 / e + tau2)):
+        for level in (0.95, 0.998):
+            rows = result.limits[result.limits["level"] == level]
+            half = norm.ppf(1 - (1 - level) / 2) * np.sqrt(spread(rows["expected"].to_numpy()))
+            np.testing.assert_allclose(rows["lower"], np.clip(1 - half, 0, None), rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(rows["upper"], 1 + half, rtol=1e-12)
+        np.testing.assert_allclose(result.table.set_index("unit").loc[list("abcdefgh"), "z"],
+                                   (observed / expected - 1) / np.sqrt(spread(expected)), rtol=1e-12)
+    at_20 = mult.limits[(mult.limits["expected"] == 20.0) & (mult.limits["level"] == 0.998)].iloc[0]
+    assert at_20["upper"] == pytest.approx(2.182912, abs=1e-6)

@@ -84,6 +84,11 @@ def test_holm_and_bh_adjust_within_each_family_by_hand():
     assert pairs["p_adjusted"].to_numpy() == pytest.approx(np.minimum.accumulate(raw[::-1])[::-1])
     with pytest.raises(AmebenchError, match="adjust"):
         pairwise(_table([("a", 1, 5), ("b", 2, 5)]), adjust="bonferroni")
+    # DESIGN §5: Holm is the default (review of 2026-12-06, session 38: every test above
+    # passed adjust= itself, so a changed default went unnoticed)
+    default = pairwise(_table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60)]))
+    pairs = default[default["comparison"] == "pair"].sort_values("p_value")
+    assert pairs["p_adjusted"].to_numpy() == pytest.approx(holm)
 
 
 def test_interval_holds_estimate_and_null_coverage():

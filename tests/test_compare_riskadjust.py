@@ -97,7 +97,7 @@ def test_case_mix_levels_of_a_nullable_boolean():
     assert list(riskadjust._levels(series).astype(str)) == ["True", "unknown", "False", "True"]
 
 
-def test_oe_interval_is_the_exact_poisson_one(sample_result):
+def test_oe_interval_is_the_exact_poisson_one():
     # Exact Poisson 95 % limits for 10 events: 4.7954 and 18.3904 (Garwood 1936;
     # tabulated e.g. in Ulm K. (1990) Am J Epidemiol 131:373). Checked via one unit:
     table = pd.DataFrame({
