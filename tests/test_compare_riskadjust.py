@@ -454,6 +454,19 @@ def test_calibration_keeps_tied_predictions_together_whatever_the_row_order():
     assert a["n"].sum() == len(table)
 
 
+def test_calibration_of_one_prediction_is_one_group():
+    # Review of 2026-12-06 (session 38): the only case-mix variable has one value (all
+    # women), so the model is the intercept alone and every exit is predicted 30/80. The
+    # calibration table was empty (qcut found no interval); by hand it is one group of 80
+    # exits, 30 observed, 80 x 30/80 = 30 expected.
+    table = _null_units(np.random.default_rng(4), k=2, n=40).assign(
+        gender="woman", exit_reason=["work"] * 30 + ["dropped_out"] * 50)
+    with pytest.warns(CaseMixWarning):
+        calibration = compare.risk_adjusted(table, casemix=("gender",)).calibration
+    assert calibration[["group", "n", "observed"]].values.tolist() == [[1, 80, 30]]
+    assert calibration["expected"].iloc[0] == pytest.approx(30.0, rel=1e-9)
+
+
 def test_prior_welfare_months_counts_months_not_rows():
     # by hand: enrolled 2024-03-10, window Mar 2023 - Feb 2024. p1: three payments in
     # June 2023 and one in Jan 2024 -> 2 months; Feb 2023 (before the window), Mar 2024

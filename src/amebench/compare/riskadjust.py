@@ -544,9 +544,13 @@ def _calibration(y, p) -> pd.DataFrame:
 
     Episodes with the same prediction (the same case mix) stay in one group, so a
     tenth that would split them merges with its neighbour: the table cannot depend
-    on the order of the rows.
+    on the order of the rows. One prediction for every episode (an intercept-only
+    model) is one group.
     """
-    groups = pd.qcut(pd.Series(p), _CALIBRATION_GROUPS, labels=False, duplicates="drop") + 1
+    if len(p) and np.ptp(p) == 0:  # qcut has no interval to put them in: every row would drop
+        groups = np.ones(len(p), dtype=np.int64)
+    else:
+        groups = pd.qcut(pd.Series(p), _CALIBRATION_GROUPS, labels=False, duplicates="drop") + 1
     frame = pd.DataFrame({"group": groups, "y": y, "p": p})
     out = frame.groupby("group").agg(n=("y", "size"), observed=("y", "sum"), expected=("p", "sum")).reset_index()
     out["observed"] = out["observed"].astype("int64")
