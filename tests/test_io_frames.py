@@ -972,3 +972,59 @@ def test_an_end_of_time_sentinel_with_a_time_zone_rejects_its_row_only():
     net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
     assert net.episodes["exited_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-07-01"]
     assert net.rejects["reason"].tolist() == ["date outside 1900-01-01 .. 2199-12-31"]
+
+
+def _late_kinds(episodes, as_of):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        net = Network.from_frames(episodes=episodes, as_of=as_of)
+    return [(w["file"], w["kind"]) for w in net.meta.get("read_warnings", [])]
+
+
+def test_an_as_of_long_after_a_units_data_is_a_read_warning():
+    # Newcomer review of 2026-12-06 (session 38): as_of 2030-01-01 in network.toml (data to
+    # 2026-09) gave no word, and every exit not yet followed up counted as followed up.
+    # By hand: unit a enrols one person a day 2024-01-01..20, no exits: 20 dates over 19
+    # days, 1.0526 a day. as_of 2024-04-18 is 89 days after 2024-01-20 (11 + 31 + 30 + 18 - 1):
+    # under 90, quiet; 2024-04-19 is 90 days, where the pace gives 94.7 (>= 7): warned.
+    # 19 episodes are too few for a pace: quiet.
+    def unit(n, step):
+        return pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(n)],
+                             "person_id": [f"p{i}" for i in range(n)],
+                             "enrolled_on": pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(n) * step, "D")})
+    assert _late_kinds(unit(20, 1), "2024-04-18") == []
+    assert _late_kinds(unit(20, 1), "2024-04-19") == [("<episodes frame>", "as_of_after_data")]
+    assert _late_kinds(unit(19, 1), "2024-04-19") == []
+    # A slow unit: one enrolment every 30 days, 2024-01-01 .. 2025-07-25 (day 570): 20 / 570
+    # = 0.03509 a day. 190 days on (2026-01-31) the pace gives 6.67 < 7: quiet; 200 days
+    # on (2026-02-10) 7.02: warned.
+    assert _late_kinds(unit(20, 30), "2026-01-31") == []
+    assert _late_kinds(unit(20, 30), "2026-02-10") == [("<episodes frame>", "as_of_after_data")]
+    with pytest.warns(ReadWarning, match=r"<episodes frame>: unit a's last enrolment or exit is on 2024-01-20, 90 days "
+                                         r"before as_of 2024-04-19, in which its pace \(32\.0 enrolments and exits a "
+                                         r"month\) would give about 95\. Is as_of the date the data were extracted"):
+        Network.from_frames(episodes=unit(20, 1), as_of="2024-04-19")
+
+
+def test_the_sample_with_as_of_years_late_warns_for_each_unit(tmp_path):
+    # The bundled sample's as_of is 2026-09-30, the day of its last enrolments and exits;
+    # 2030-01-01 is 1,189 days later (3 years to 2029-09-30 with one leap day: 1,096; then
+    # 31 + 30 + 31 + 1 = 93). Each unit's episodes file is named; the report names them too.
+    import re
+    import shutil
+
+    folder = tmp_path / "late"
+    shutil.copytree(amebench.sample_path(), folder)
+    manifest = folder / "network.toml"
+    manifest.write_text(re.sub(r"as_of = 2026-09-30", "as_of = 2030-01-01", manifest.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    with pytest.warns(ReadWarning) as caught:
+        net = amebench.read_network(folder)
+    late = [w for w in net.meta["read_warnings"] if w["kind"] == "as_of_after_data"]
+    assert [w["file"] for w in late] == list(net.reconciliation.query("table == 'episodes'")["file"])
+    days = [int(re.search(r", (\d+) days before as_of 2030-01-01", w["message"]).group(1)) for w in late]
+    assert days == [1189, 1189, 1190, 1189, 1189]  # Sundbyberg's last date is 2026-09-29
+    assert len([w for w in caught if w.message.kind == "as_of_after_data"]) == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadWarning)
+        assert "read_warnings" not in amebench.load_sample().meta

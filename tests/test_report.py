@@ -1263,6 +1263,7 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
     records = [
         {"file": "b.xlsx", "kind": "amounts_high", "message": ""},
         {"file": "f.csv", "kind": "amounts_low", "message": ""},
+        {"file": "g.csv", "kind": "as_of_after_data", "message": ""},
         {"file": "a.csv", "kind": "long_rows", "message": ""},
         {"file": "b.xlsx", "kind": "utc_midnights", "message": ""},
         {"file": "c.parquet", "kind": "utc_midnights", "message": ""},
@@ -1271,7 +1272,11 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
         {"file": "e.csv", "kind": "", "message": ""},
     ]
     [note] = _read_warning_note(records)
-    assert note.endswith(": rows with more fields than the header, the extra ones empty, were read without them "
+    assert note.endswith(": the extraction date lies months after the last enrolment or exit in these files, where "
+                         "the units' pace would have given many: if the data end earlier, people whose follow-up time "
+                         "had not passed are counted as followed up, and re-enrolment, retention and welfare results "
+                         "are biased (g.csv); "
+                         "rows with more fields than the header, the extra ones empty, were read without them "
                          "(a.csv); timestamps at 22:00 or 23:00 without a time zone were read as the dates written, "
                          "perhaps the day before the one meant (b.xlsx, c.parquet); payments read as kronor have a "
                          "median above 50 000 kr a month, as if they were in öre: the welfare sums of these files "

@@ -204,7 +204,7 @@ class ColumnWarning(AmebenchWarning):
 
 
 #: The kinds of :class:`ReadWarning`, in the order a report lists them.
-READ_WARNING_KINDS = ("long_rows", "utc_midnights", "amounts_high", "amounts_low")
+READ_WARNING_KINDS = ("as_of_after_data", "long_rows", "utc_midnights", "amounts_high", "amounts_low")
 
 
 class ReadWarning(AmebenchWarning):
@@ -219,9 +219,11 @@ class ReadWarning(AmebenchWarning):
     - A payments file's median amount says the profile's ``amount_unit`` is wrong: above
       50 000 kr a month read as kronor (öre?: ``"amounts_high"``), below 100 kr read as
       öre (kronor?: ``"amounts_low"``). ``lines`` empty: the whole column.
+    - A unit's last enrolment or exit lies long before ``as_of`` (``"as_of_after_data"``:
+      a wrong extraction date, or an export that stops early). ``file``: its episodes file.
 
-    ``kind`` says which: ``"long_rows"``, ``"utc_midnights"``, ``"amounts_high"`` or
-    ``"amounts_low"``
+    ``kind`` says which: ``"as_of_after_data"``, ``"long_rows"``, ``"utc_midnights"``,
+    ``"amounts_high"`` or ``"amounts_low"``
     (:data:`READ_WARNING_KINDS`). A network read with such warnings lists them in
     ``Network.meta["read_warnings"]``, and its report names the files.
     """

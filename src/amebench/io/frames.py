@@ -29,7 +29,7 @@ from .convert import DATE_SERIAL, DATE_UNREAD, convert
 from .profile import load_profile, table_profile
 from .readers import RawTable
 from .rejects import finalise
-from .rules import cross_check
+from .rules import check_as_of, cross_check
 from .unitid import check_name, check_unit_id, municipality_code
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
@@ -325,9 +325,11 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
                     f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
                     f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
                 ) from None
-    read = [w.record() for w in found if isinstance(w, ReadWarning)]
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
+    with collecting() as late:
+        check_as_of(tables["episodes"], rec, as_of)
+    read = [w.record() for w in [*found, *late] if isinstance(w, ReadWarning)]
     if units is None:
         ids = list(dict.fromkeys(as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})

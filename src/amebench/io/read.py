@@ -16,7 +16,7 @@ from .manifest import load_manifest
 from .profile import FILE_TABLES, load_profile, table_profile
 from .readers import prepare_csv, read_raw
 from .rejects import finalise
-from .rules import cross_check
+from .rules import check_as_of, cross_check
 from .unitid import check_unit_id
 
 __all__ = ["read_network", "read_export"]
@@ -87,11 +87,13 @@ def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key
 
 def _network(states, units: pd.DataFrame, *, as_of, name: str, strict: bool, meta: dict, found: list) -> Network:
     """The Network of the files' ``states``; ``found``: the warnings issued while reading them."""
-    read = [w.record() for w in found if isinstance(w, ReadWarning)]
-    if read:
-        meta = {**meta, "read_warnings": read}
     cross_check(states)
     tables, rejects, rec = finalise(states, strict=strict)
+    with collecting() as late:
+        check_as_of(tables["episodes"], rec, as_of)
+    read = [w.record() for w in [*found, *late] if isinstance(w, ReadWarning)]
+    if read:
+        meta = {**meta, "read_warnings": read}
     return Network(
         units=schema.coerce_table(units, schema.UNITS),
         **tables,

@@ -5,6 +5,7 @@ duplicate episode ids, overlapping episodes of one person (:func:`episode_rules`
 activities that end before they start (:func:`activity_rules`).
 Across files: activities and follow-ups of unknown episodes, payments of unknown people
 (:func:`cross_check`). docs/profiles.md ("What is rejected") lists them all.
+After them, a warning when ``as_of`` lies long after a unit's data (:func:`check_as_of`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..exceptions import ReadWarning, warn_caller
 from .parse import DATE_MIN, used_codes
 from .rejects import FileState
 
-__all__ = ["episode_rules", "activity_rules", "cross_check", "fill_unknown"]
+__all__ = ["episode_rules", "activity_rules", "cross_check", "check_as_of", "fill_unknown"]
 
 #: Episode columns whose missing values are the code "unknown".
 _UNKNOWN_FILL = ("referral", "readiness", "gender")
@@ -237,3 +239,42 @@ def fill_unknown(frame: pd.DataFrame, column: str, n: int) -> None:
         frame[column] = frame[column].where(frame[column].notna(), "unknown")
     else:
         frame[column] = pd.Series(["unknown"] * n, dtype=object)
+
+
+#: check_as_of: days from a unit's last enrolment or exit to ``as_of`` that no summer break
+#: explains, the enrolments and exits its own pace would give in them (none of 7 expected
+#: has probability e^-7 < 0.001 for a Poisson stream), and the episodes it needs for a pace.
+_LATE_DAYS, _LATE_EXPECTED, _LATE_EPISODES = 90, 7.0, 20
+
+
+def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> None:
+    """A :class:`ReadWarning` (kind ``"as_of_after_data"``) for each unit whose last enrolment
+    or exit lies long before ``as_of``: at least 90 days, in which the unit's own pace (its
+    enrolment and exit dates over the time they span) would have given 7 or more, and the
+    unit has 20 or more loaded episodes. Either ``as_of`` is not the extraction date (a
+    wrong year in network.toml) or the unit's export stops early; either way exits whose
+    follow-up time had not passed count as followed up (re-enrolment, retention, welfare
+    windows), and nothing else would say so. A unit that closed looks the same.
+    """
+    if not len(episodes):
+        return
+    as_of = pd.Timestamp(as_of)
+    pace = episodes.groupby("unit", observed=True, sort=False).agg(
+        first=("enrolled_on", "min"), enrolled=("enrolled_on", "max"), exited=("exited_on", "max"),
+        n=("enrolled_on", "size"), exits=("exited_on", "count"))  # an exit never precedes its enrolment
+    last = pace[["enrolled", "exited"]].max(axis=1)
+    files = reconciliation.loc[reconciliation["table"] == "episodes"].drop_duplicates("unit").set_index("unit")["file"]
+    for unit, row in pace.iterrows():
+        gap = (as_of - last[unit]).days
+        per_day = (row["n"] + row["exits"]) / max((last[unit] - row["first"]).days, 1)
+        if row["n"] < _LATE_EPISODES or gap < _LATE_DAYS or per_day * gap < _LATE_EXPECTED:
+            continue
+        file, expected = str(files.get(unit, "episodes")), f"{per_day * gap:,.0f}".replace(",", " ")
+        warn_caller(ReadWarning(
+            f"{file}: unit {unit}'s last enrolment or exit is on {last[unit]:%Y-%m-%d}, {gap} days before as_of "
+            f"{as_of:%Y-%m-%d}, in which its pace ({per_day * 30.44:.1f} enrolments and exits a month) would give "
+            f"about {expected}. Is as_of the date the data were extracted, and does the "
+            "export hold every episode up to it? If not, set as_of to the extraction date or export the unit anew: "
+            "exits whose follow-up time had not passed count as followed up (re-enrolment, retention, welfare), "
+            "which biases the unit's results. A unit that closed looks the same",
+            file=file, lines=[], kind="as_of_after_data"))

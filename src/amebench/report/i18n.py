@@ -442,6 +442,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Några filer lästes in utifrån ett antagande som deras data kanske inte stöder; ”amebench validate” "
         "visar varje varning med de rader den gäller: {items}.",
     },
+    "read_warning_as_of_after_data": {
+        "en": "the extraction date lies months after the last enrolment or exit in these files, where the units' "
+        "pace would have given many: if the data end earlier, people whose follow-up time had not passed are "
+        "counted as followed up, and re-enrolment, retention and welfare results are biased ({files})",
+        "sv": "uttagsdatumet ligger månader efter den sista inskrivningen eller det sista avslutet i dessa filer, "
+        "där enheternas takt skulle ha gett många: slutar uppgifterna tidigare räknas personer vars "
+        "uppföljningstid inte hade gått ut som uppföljda, och resultaten för återinskrivning, kvarstående och "
+        "försörjningsstöd blir snedvridna ({files})",
+    },
     "read_warning_long_rows": {
         "en": "rows with more fields than the header, the extra ones empty, were read without them ({files})",
         "sv": "rader med fler fält än rubrikraden, där de extra fälten var tomma, lästes in utan dessa fält ({files})",
