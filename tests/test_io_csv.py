@@ -626,3 +626,43 @@ def test_the_english_report_words_reject_reasons_without_code_names(reason, engl
     from amebench.labels import reason_label
 
     assert reason_label(reason, "en") == english
+
+
+def test_a_date_column_none_of_whose_dates_reads_names_the_format_that_would(tmp_path):
+    # Newcomer review of 2026-12-06 (session 38): dates written 03.07.2024 under a profile of
+    # %Y-%m-%d, %Y%m%d and %d/%m/%Y rejected every episode, one reject per row, and nothing
+    # said which format the column was in. A ReadWarning names one value and the usual
+    # format that reads them (9 of 10 distinct values: one date, 30.02.2024, exists in no
+    # format, and must not hide the fix); the rows are still rejected.
+    rows = [f"E{i};811218-9876;0{i}.07.2024;;;;;" for i in range(1, 10)] + ["E10;811218-9876;30.02.2024;;;;;"]
+    with pytest.warns(ReadWarning) as caught:
+        net = read_network(write_network(tmp_path / "dots", _episodes(*rows)))
+    [warning] = [w.message for w in caught if w.message.kind == "dates_unread"]
+    assert str(warning) == (
+        "u1/episodes.csv: column 'Inskrivningsdatum' (enrolled_on): none of its 10 values reads as %Y-%m-%d = "
+        "2024-03-01, %Y%m%d = 20240301, %d/%m/%Y = 01/03/2024 (e.g. '01.07.2024'), so each row with one is "
+        "rejected; 90% of the 10 distinct values looked at read as %d.%m.%Y = 01.03.2024: add \"%d.%m.%Y\" to "
+        "date_format in the profile's [format] or [episodes]")
+    assert net.rejects["line"].tolist() == list(range(2, 12)) and len(net.episodes) == 0
+    assert [(w["file"], w["kind"]) for w in net.meta["read_warnings"]] == [("u1/episodes.csv", "dates_unread")]
+    # Day and month both 12 or less: 01/07/2024 reads as %m/%d/%Y too; both are named.
+    profile = PROFILE.replace('date_format = ["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"]', 'date_format = ["%Y-%m-%d"]')
+    slashes = [f"E{i};811218-9876;0{i}/07/2024;;;;;" for i in range(1, 6)]
+    with pytest.warns(ReadWarning, match=r'add "%d/%m/%Y" to date_format .* \(%m/%d/%Y also read 90 % or more: '
+                                         r"check which is meant\)"):
+        read_network(write_network(tmp_path / "slashes", _episodes(*slashes), profile=profile))
+    # Four such dates are left to their rejects; so is a frame (from_frames refuses the column)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadWarning)
+        net = read_network(write_network(tmp_path / "four", _episodes(*slashes[:4]), profile=profile))
+    assert len(net.rejects) == 4
+    # A month column: month_format, and the payments table
+    payments = "Pnr;Månad;Belopp\n" + "".join(f"811218-9876;{m:02d}.2024;100\n" for m in range(1, 6))
+    with pytest.warns(ReadWarning, match=r"column 'Månad' \(month\): none of its 5 values reads as %Y-%m = 2024-03, "
+                                         r".*add \"%m\.%Y\" to month_format in the profile's \[format\] or \[payments\]$"):
+        read_network(write_network(tmp_path / "months", _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments))
+    # Some dates read: no such warning (the rejects say which did not)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadWarning)
+        read_network(write_network(tmp_path / "one", _episodes("E1;811218-9876;2024-07-01;;;;;",
+                                                               "E2;811218-9876;03.07.2024;;;;;")))

@@ -1286,6 +1286,9 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
     [svenska] = _read_warning_note(records, "sv")  # every kind has its Swedish words
     assert svenska.endswith("kan vara 100 gånger för små (f.csv); andra varningar vid inläsningen (d.csv, e.csv).")
     assert _read_warning_note([]) == []
+    [dates] = _read_warning_note([{"file": "h.csv", "kind": "dates_unread", "message": ""}], "sv")
+    assert dates.endswith(": inget värde i en datumkolumn kunde läsas med profilens datumformat, så varje rad med ett "
+                          "sådant datum avvisades (h.csv).")
 
 
 _UNIT_NAMES = {"solna": "Solna", "nynashamn": "Nynäshamn", "jarfalla": "Järfälla", "sundbyberg": "Sundbyberg"}

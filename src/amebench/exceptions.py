@@ -204,7 +204,8 @@ class ColumnWarning(AmebenchWarning):
 
 
 #: The kinds of :class:`ReadWarning`, in the order a report lists them.
-READ_WARNING_KINDS = ("as_of_after_data", "long_rows", "utc_midnights", "amounts_high", "amounts_low")
+READ_WARNING_KINDS = ("as_of_after_data", "dates_unread", "long_rows", "utc_midnights", "amounts_high",
+                      "amounts_low")
 
 
 class ReadWarning(AmebenchWarning):
@@ -221,9 +222,12 @@ class ReadWarning(AmebenchWarning):
       öre (kronor?: ``"amounts_low"``). ``lines`` empty: the whole column.
     - A unit's last enrolment or exit lies long before ``as_of`` (``"as_of_after_data"``:
       a wrong extraction date, or an export that stops early). ``file``: its episodes file.
+    - No value of a mapped date (month) column reads with the profile's formats, so each of
+      its rows is rejected (``"dates_unread"``); the message names the usual formats that
+      read them. ``lines`` empty: the whole column.
 
-    ``kind`` says which: ``"as_of_after_data"``, ``"long_rows"``, ``"utc_midnights"``,
-    ``"amounts_high"`` or ``"amounts_low"``
+    ``kind`` says which: ``"as_of_after_data"``, ``"dates_unread"``, ``"long_rows"``,
+    ``"utc_midnights"``, ``"amounts_high"`` or ``"amounts_low"``
     (:data:`READ_WARNING_KINDS`). A network read with such warnings lists them in
     ``Network.meta["read_warnings"]``, and its report names the files.
     """

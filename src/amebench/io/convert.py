@@ -434,6 +434,47 @@ def _bad_cells(raw: RawTable, mapping: dict) -> dict:
     return out
 
 
+#: Formats tried on a date (month) column none of whose values reads with the profile's, to
+#: name the fix: those Swedish and other exports write.
+_DATE_GUESSES = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y%m%d", "%Y/%m/%d", "%d.%m.%y", "%d/%m/%y",
+                 "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%d %b %Y")
+_MONTH_GUESSES = ("%Y-%m", "%Y%m", "%Y-%m-%d", "%m/%Y", "%m.%Y", "%Y/%m", "%m-%Y", "%b %Y", "%Y %b")
+#: The fewest unread values of a column, none read, that _warn_dates_unread speaks of.
+_UNREAD_DATES = 5
+
+
+def _warn_dates_unread(raw: RawTable, header: str, column: str, cells: pd.Series, read: np.ndarray,
+                       unread: np.ndarray, table: str, key: str, formats) -> None:
+    """A ReadWarning when no present value of a mapped date (month) column reads with the
+    profile's ``formats``: each of its rows is rejected, and the rejects alone would not say
+    why. Names one value as written and the usual formats that read 90 % or more of the
+    distinct values (up to 200 looked at; a mistyped date or two need not hide the fix),
+    with the profile key (``date_format``/``month_format``) to set. Not for fewer than
+    :data:`_UNREAD_DATES` values (their rejects say enough), nor for a frame
+    (``<episodes frame>``: ``from_frames`` has no profile, and refuses such a column)."""
+    if read.any() or unread.sum() < _UNREAD_DATES or raw.label.startswith("<"):
+        return
+    values = pd.Series(pd.unique(np.asarray(cells[unread].astype(str), dtype=object))[:200], dtype=object)
+    every = np.ones(len(values), dtype=bool)
+    share = {}
+    for guess in _MONTH_GUESSES if key == "month_format" else _DATE_GUESSES:
+        if guess not in formats:
+            _, todo, far = parse_dates(values, [guess], every)
+            share[guess] = 1 - (todo | far).mean()
+    fits = sorted((g for g in share if share[g] >= 0.9), key=lambda g: -share[g])  # stable: the usual first
+    example = redact_numbers(str(values.iloc[0]), limit=40)
+    fix = ""
+    if fits:
+        fix = (f"; {share[fits[0]]:.0%} of the {len(values)} distinct values looked at read as "
+               f"{_formats_text(fits[:1])}: add \"{fits[0]}\" to {key} in the profile's [format] or [{table}]")
+        if len(fits) > 1:
+            fix += f" ({', '.join(fits[1:])} also read 90 % or more: check which is meant)"
+    warn_caller(ReadWarning(
+        f"{raw.label}: column {redact_numbers(header, limit=40)!r} ({column}): none of its "
+        f"{int(unread.sum())} values reads as {_formats_text(formats)} (e.g. {example!r}), so each row with one "
+        f"is rejected{fix}", file=raw.label, lines=[], kind="dates_unread"))
+
+
 def _warn_utc_midnights(raw: RawTable, header: str, column: str, present: np.ndarray) -> None:
     """A ReadWarning when a mapped date column's typed cells look like Swedish midnights
     stored in UTC without their time zone: each is read as the day before. Counted over the
@@ -539,6 +580,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
             serial = _excel_serials(s, bad)
+            if column in mapping:
+                _warn_dates_unread(raw, mapping[column], column, s, p & ~bad & ~far, bad & ~serial, table,
+                                   "month_format" if column == "month" and table == "payments" else "date_format",
+                                   formats)
             st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): "
                    f"format the column as dates before the export (expected format: {_formats_text(formats)})")
             st.add(bad & ~serial, column, s, f"{DATE_UNREAD} (expected format: {_formats_text(formats)})")

@@ -101,9 +101,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "extraction date and has not yet answered may still be surveyed; until then they count as a "
         "non-respondent.",
         "sv": "Andelen av avsluten till {outcome} där personen fortfarande är i {outcome} 90 dagar senare. Bara "
-        "avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är censurerade. Sämsta och bästa fall antar att alla som inte svarat har förlorat respektive behållit "
-        "sysselsättningen. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före "
-        "uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
+        "avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är censurerade. Sämsta "
+        "och bästa fall antar att alla som inte svarat har förlorat respektive behållit sysselsättningen. Ett "
+        "svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före uttagsdatum och ännu "
+        "inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
     },
     "reentry": {"en": "Re-enrolment within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
@@ -450,6 +451,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "där enheternas takt skulle ha gett många: slutar uppgifterna tidigare räknas personer vars "
         "uppföljningstid inte hade gått ut som uppföljda, och resultaten för återinskrivning, kvarstående och "
         "försörjningsstöd blir snedvridna ({files})",
+    },
+    "read_warning_dates_unread": {
+        "en": "no value of a date column could be read with the profile's date format, so each row with one was "
+        "rejected ({files})",
+        "sv": "inget värde i en datumkolumn kunde läsas med profilens datumformat, så varje rad med ett sådant "
+        "datum avvisades ({files})",
     },
     "read_warning_long_rows": {
         "en": "rows with more fields than the header, the extra ones empty, were read without them ({files})",
