@@ -451,3 +451,14 @@ def test_warnings_are_lines_of_their_own(tmp_path, capsys):
     assert err.startswith("amebench: ReadWarning: jarfalla/deltagare.csv: 1 row(s) have more fields than the "
                           "header's 9, the extra ones empty (line 6)")
     assert "readers.py" not in err and "return _read_csv" not in err
+
+
+def test_version_names_the_installed_version(capsys):
+    # Newcomer review of 2026-12-06 (session 38): "amebench --version" said "give a command";
+    # a report compared with another needs the version that wrote it.
+    import amebench
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"amebench {amebench.__version__}\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import __version__
 from ._files import check_folder, file_in_the_way
 from .exceptions import AmebenchError, AmebenchWarning
 from .privacy import redact_numbers
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="amebench",
         description="Honest benchmarks for municipal labour-market units (AME).",
     )
+    parser.add_argument("--version", action="version", version=f"amebench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = sub.add_parser(

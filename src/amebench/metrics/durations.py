@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, CensoringWarning, warn_caller
 from ..results import check_by, check_conf_level, tidy
 from ..schema import outcome_reasons
 
@@ -40,7 +40,9 @@ def durations(
     ----------
     cohort
         A :class:`amebench.cohorts.Cohort`. Each episode enrolled on or before
-        ``cohort.as_of`` counts once.
+        ``cohort.as_of`` counts once. Choose it by enrolment (``enrolled=``): one chosen
+        by exit (``exited=``) holds no ongoing episode, so its median is too short, and
+        gets a :class:`~amebench.exceptions.CensoringWarning`.
     by
         Episode columns to group by, or ``"enrol_year"`` (the year of enrolment: a
         cohort of episodes enrolled in each year); ``()`` for one group.
@@ -167,6 +169,12 @@ def _check(cohort, by, times, conf_level) -> tuple[str, ...]:
     if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise AmebenchError(f"times must be positive numbers of days, got {list(times)!r}")
     check_conf_level(conf_level)
+    if getattr(cohort, "exited", None) is not None:
+        warn_caller(CensoringWarning(
+            "durations of a cohort chosen by exit (exited=...): it holds only episodes that ended in that period, "
+            "none still ongoing, so the people who stay longer are missing and the median time to exit is too "
+            "short. Choose the cohort by enrolment (amebench.cohort(network, enrolled=...)) to follow everyone "
+            "enrolled"))
     return by
 
 
