@@ -12,8 +12,8 @@ Both reproduce the definitions of :func:`amebench.metrics.welfare_delta` (per="p
 - ledger rows link within the episode's unit: by person_id when the episode has no
   household_id; else the household's rows plus the person's rows that carry no household;
 - eligible = exited by as_of, before window starts at or after the unit's first ledger
-  month, after window ends at or before min(the unit's last ledger month, the last full
-  month before the as_of month);
+  month, after window ends at or before min(the unit's last ledger month, the last month
+  complete by as_of: the as_of month when as_of is its last day, else the month before);
 - per unit: n persons (whose deciding episode is in the unit), eligible, mean_before,
   mean_after, estimate = mean(after - before) over the eligible.
 
@@ -48,8 +48,8 @@ def duckdb_available() -> bool:
 
 
 def _last_full_month(as_of) -> int:
-    as_of = pd.Timestamp(as_of)
-    return (as_of.year - 1970) * 12 + as_of.month - 1 - 1
+    day_after = pd.Timestamp(as_of) + pd.Timedelta(days=1)  # as_of on a month's last day completes it
+    return (day_after.year - 1970) * 12 + day_after.month - 1 - 1
 
 
 # -- DuckDB -----------------------------------------------------------------------
