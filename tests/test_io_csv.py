@@ -641,7 +641,7 @@ def test_a_date_column_none_of_whose_dates_reads_names_the_format_that_would(tmp
     assert str(warning) == (
         "u1/episodes.csv: column 'Inskrivningsdatum' (enrolled_on): none of its 10 values reads as %Y-%m-%d = "
         "2024-03-01, %Y%m%d = 20240301, %d/%m/%Y = 01/03/2024 (e.g. '01.07.2024'), so each row with one is "
-        "rejected; 90% of the 10 distinct values looked at read as %d.%m.%Y = 01.03.2024: add \"%d.%m.%Y\" to "
+        "rejected; 90 % of the 10 distinct values looked at read as %d.%m.%Y = 01.03.2024: add \"%d.%m.%Y\" to "
         "date_format in the profile's [format] or [episodes]")
     assert net.rejects["line"].tolist() == list(range(2, 12)) and len(net.episodes) == 0
     assert [(w["file"], w["kind"]) for w in net.meta["read_warnings"]] == [("u1/episodes.csv", "dates_unread")]
@@ -651,7 +651,7 @@ def test_a_date_column_none_of_whose_dates_reads_names_the_format_that_would(tmp
     with pytest.warns(ReadWarning, match=r'add "%d/%m/%Y" to date_format .* \(%m/%d/%Y also read 90 % or more: '
                                          r"check which is meant\)"):
         read_network(write_network(tmp_path / "slashes", _episodes(*slashes), profile=profile))
-    # Four such dates are left to their rejects; so is a frame (from_frames refuses the column)
+    # Four such dates are left to their rejects
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReadWarning)
         net = read_network(write_network(tmp_path / "four", _episodes(*slashes[:4]), profile=profile))
@@ -661,6 +661,14 @@ def test_a_date_column_none_of_whose_dates_reads_names_the_format_that_would(tmp
     with pytest.warns(ReadWarning, match=r"column 'Månad' \(month\): none of its 5 values reads as %Y-%m = 2024-03, "
                                          r".*add \"%m\.%Y\" to month_format in the profile's \[format\] or \[payments\]$"):
         read_network(write_network(tmp_path / "months", _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments))
+    # A month column of whole dates (floored to the month) written 20240301: %Y%m%d; and
+    # SQL Server's datetime text (review of the same day: neither was suggested)
+    payments = "Pnr;Månad;Belopp\n" + "".join(f"811218-9876;2024{m:02d}01;100\n" for m in range(1, 6))
+    with pytest.warns(ReadWarning, match=r'\(e\.g\. \'20240101\'\).*add "%Y%m%d" to month_format'):
+        read_network(write_network(tmp_path / "ymd", _episodes("E1;811218-9876;2024-01-05;;;;;"), payments=payments))
+    sql = [f"E{i};811218-9876;2024-07-0{i} 00:00:00.000;;;;;" for i in range(1, 6)]
+    with pytest.warns(ReadWarning, match=r'add "%Y-%m-%d %H:%M:%S\.%f" to date_format'):
+        read_network(write_network(tmp_path / "sql", _episodes(*sql)))
     # Some dates read: no such warning (the rejects say which did not)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReadWarning)

@@ -984,26 +984,36 @@ def _late_kinds(episodes, as_of):
 def test_an_as_of_long_after_a_units_data_is_a_read_warning():
     # Newcomer review of 2026-12-06 (session 38): as_of 2030-01-01 in network.toml (data to
     # 2026-09) gave no word, and every exit not yet followed up counted as followed up.
-    # By hand: unit a enrols one person a day 2024-01-01..20, no exits: 20 dates over 19
-    # days, 1.0526 a day. as_of 2024-04-18 is 89 days after 2024-01-20 (11 + 31 + 30 + 18 - 1):
-    # under 90, quiet; 2024-04-19 is 90 days, where the pace gives 94.7 (>= 7): warned.
-    # 19 episodes are too few for a pace: quiet.
-    def unit(n, step):
+    # By hand: unit a enrols one person every 7 days, 2024-01-01 .. 2024-05-13 (day 133), no
+    # exits: 20 distinct days over 133, 0.150376 a day. as_of 2024-09-09 is 119 days after
+    # 2024-05-13 (18 + 30 + 31 + 31 + 9): under 120, quiet; 2024-09-10 is 120 days, in which
+    # the pace gives 18.0 days (>= 7): warned. 19 episodes are too few for a pace: quiet.
+    def unit(n, step, start="2024-01-01"):
         return pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(n)],
                              "person_id": [f"p{i}" for i in range(n)],
-                             "enrolled_on": pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(n) * step, "D")})
-    assert _late_kinds(unit(20, 1), "2024-04-18") == []
-    assert _late_kinds(unit(20, 1), "2024-04-19") == [("<episodes frame>", "as_of_after_data")]
-    assert _late_kinds(unit(19, 1), "2024-04-19") == []
-    # A slow unit: one enrolment every 30 days, 2024-01-01 .. 2025-07-25 (day 570): 20 / 570
-    # = 0.03509 a day. 190 days on (2026-01-31) the pace gives 6.67 < 7: quiet; 200 days
-    # on (2026-02-10) 7.02: warned.
-    assert _late_kinds(unit(20, 30), "2026-01-31") == []
-    assert _late_kinds(unit(20, 30), "2026-02-10") == [("<episodes frame>", "as_of_after_data")]
-    with pytest.warns(ReadWarning, match=r"<episodes frame>: unit a's last enrolment or exit is on 2024-01-20, 90 days "
-                                         r"before as_of 2024-04-19, in which its pace \(32\.0 enrolments and exits a "
-                                         r"month\) would give about 95\. Is as_of the date the data were extracted"):
-        Network.from_frames(episodes=unit(20, 1), as_of="2024-04-19")
+                             "enrolled_on": pd.Timestamp(start) + pd.to_timedelta(np.arange(n) * step, "D")})
+    assert _late_kinds(unit(20, 7), "2024-09-09") == []
+    assert _late_kinds(unit(20, 7), "2024-09-10") == [("<episodes frame>", "as_of_after_data")]
+    assert _late_kinds(unit(19, 7), "2024-09-10") == []
+    # A slow unit: one enrolment every 30 days, 2024-01-01 .. 2025-07-24 (day 570). Its last
+    # year (days 206 .. 570) holds 13 of them: 13 / 365 = 0.035616 a day. 196 days on
+    # (2026-02-05) the pace gives 6.98 < 7: quiet; 197 days on (2026-02-06) 7.02: warned.
+    assert _late_kinds(unit(20, 30), "2026-02-05") == []
+    assert _late_kinds(unit(20, 30), "2026-02-06") == [("<episodes frame>", "as_of_after_data")]
+    # Review of the same day: days, not events. 25 people enrolled on one migration day (no
+    # span to take a pace from), or two intakes a year of 10 each (2024-01-15, 2024-08-20)
+    # with exits four months on (4 distinct days over 340: 0.0118 a day, 2.8 days in the
+    # 242 to 2025-08-19): quiet.
+    assert _late_kinds(unit(25, 0), "2026-01-01") == []
+    intakes = pd.concat([unit(10, 0, "2024-01-15"), unit(10, 0, "2024-08-20")], ignore_index=True)
+    intakes = intakes.assign(episode_id=[str(i) for i in range(20)], person_id=[f"p{i}" for i in range(20)],
+                             exited_on=intakes["enrolled_on"] + pd.DateOffset(months=4), exit_reason="work")
+    assert _late_kinds(intakes, "2025-08-19") == []
+    with pytest.warns(ReadWarning, match=r"<episodes frame>: the last enrolment or exit of unit 'a' is on 2024-05-13, "
+                                         r"120 days before as_of 2024-09-10; at its pace over its last year of data "
+                                         r"\(4\.6 days with an enrolment or exit a month\) about 18 such days would "
+                                         r"have come since\. Is as_of the date the data were extracted"):
+        Network.from_frames(episodes=unit(20, 7), as_of="2024-09-10")
 
 
 def test_the_sample_with_as_of_years_late_warns_for_each_unit(tmp_path):

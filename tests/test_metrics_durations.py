@@ -417,21 +417,21 @@ def test_grouping_columns_keep_their_dtype():
 def test_a_cohort_chosen_by_exit_is_warned_of():
     # Metrics review of 2026-12-06 (session 38): cohort(net, exited=2025) holds no ongoing
     # episode, so the Kaplan-Meier median is that of those who left, too short, with no word.
-    # One enrolled 2025-01-01 and exited on day 10, one still ongoing at as_of: chosen by
-    # enrolment the median is not reached (S = 0.5 from day 10 to the last follow-up,
-    # 2025-12-31, day 364: the midpoint (10 + 364) / 2 = 187); chosen by exit it is day 10.
+    # Three enrolled 2025-01-01: one exits on day 10, two are still ongoing at as_of. Chosen
+    # by enrolment, S(t) = 2/3 from day 10 on never reaches 0.5: not reached (NaN). Chosen by
+    # exit, the one who left is the whole cohort: median 10 days.
     import warnings
 
     from amebench.exceptions import CensoringWarning
     from amebench.network import Network
 
-    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
-                             "enrolled_on": ["2025-01-01", "2025-01-01"], "exited_on": ["2025-01-11", None],
-                             "exit_reason": ["work", None]})
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2", "3"], "person_id": ["p1", "p2", "p3"],
+                             "enrolled_on": ["2025-01-01"] * 3, "exited_on": ["2025-01-11", None, None],
+                             "exit_reason": ["work", None, None]})
     net = Network.from_frames(episodes=episodes, as_of="2025-12-31")
     with warnings.catch_warnings():
         warnings.simplefilter("error", CensoringWarning)
         by_enrolment = durations(cohort(net, enrolled=2025), by=())
     with pytest.warns(CensoringWarning, match=r"cohort chosen by exit .* enrolled=\.\.\."):
         by_exit = durations(cohort(net, exited=2025), by=())
-    assert by_enrolment["estimate"].iloc[0] == 187.0 and by_exit["estimate"].iloc[0] == 10.0
+    assert np.isnan(by_enrolment["estimate"].iloc[0]) and by_exit["estimate"].iloc[0] == 10.0

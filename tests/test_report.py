@@ -1272,10 +1272,10 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
         {"file": "e.csv", "kind": "", "message": ""},
     ]
     [note] = _read_warning_note(records)
-    assert note.endswith(": the extraction date lies months after the last enrolment or exit in these files, where "
-                         "the units' pace would have given many: if the data end earlier, people whose follow-up time "
-                         "had not passed are counted as followed up, and re-enrolment, retention and welfare results "
-                         "are biased (g.csv); "
+    assert note.endswith(": the extraction date lies months after the last enrolment or exit in these files, although "
+                         "at the units' usual pace many would have come in between: if the data really end there, "
+                         "people are followed past the end of the data as if nothing had happened, and re-enrolment "
+                         "and time to exit are misleading (g.csv); "
                          "rows with more fields than the header, the extra ones empty, were read without them "
                          "(a.csv); timestamps at 22:00 or 23:00 without a time zone were read as the dates written, "
                          "perhaps the day before the one meant (b.xlsx, c.parquet); payments read as kronor have a "
@@ -1836,4 +1836,4 @@ def test_section_texts_name_the_columns_their_tables_show(lang):
     t = texts(lang)
     assert column_label("events", lang, table="durations") in t["durations_text"]
     assert column_label("n", lang, table="durations") in t["durations_text"]
-    assert column_label("eligible", lang, table="retention") in t["retention_text"]
+    assert column_label("eligible", lang, table="retention_90") in t["retention_text"]

@@ -21,6 +21,8 @@ import pandas as pd
 from .exceptions import SchemaError
 
 __all__ = [
+    "AMOUNTS_HIGH",
+    "AMOUNTS_LOW",
     "EXIT_REASONS",
     "REFERRALS",
     "READINESS",

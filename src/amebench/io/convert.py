@@ -435,10 +435,14 @@ def _bad_cells(raw: RawTable, mapping: dict) -> dict:
 
 
 #: Formats tried on a date (month) column none of whose values reads with the profile's, to
-#: name the fix: those Swedish and other exports write.
+#: name the fix: those Swedish and other exports write (SQL Server's datetime text too).
+#: Month names are left out: %b knows only English ones.
 _DATE_GUESSES = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y%m%d", "%Y/%m/%d", "%d.%m.%y", "%d/%m/%y",
-                 "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%d %b %Y")
-_MONTH_GUESSES = ("%Y-%m", "%Y%m", "%Y-%m-%d", "%m/%Y", "%m.%Y", "%Y/%m", "%m-%Y", "%b %Y", "%Y %b")
+                 "%m/%d/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y%m%d %H:%M:%S")
+#: A month column may hold whole dates (floored to their month): the date guesses after these.
+_MONTH_GUESSES = ("%Y-%m", "%Y%m", "%m/%Y", "%m.%Y", "%Y/%m", "%m-%Y",
+                  *(g for g in _DATE_GUESSES if g not in ("%Y-%m", "%Y%m")))
 #: The fewest unread values of a column, none read, that _warn_dates_unread speaks of.
 _UNREAD_DATES = 5
 
@@ -448,13 +452,15 @@ def _warn_dates_unread(raw: RawTable, header: str, column: str, cells: pd.Series
     """A ReadWarning when no present value of a mapped date (month) column reads with the
     profile's ``formats``: each of its rows is rejected, and the rejects alone would not say
     why. Names one value as written and the usual formats that read 90 % or more of the
-    distinct values (up to 200 looked at; a mistyped date or two need not hide the fix),
+    distinct values (up to 200, among the first 5,000 such cells; a mistyped date or two
+    need not hide the fix),
     with the profile key (``date_format``/``month_format``) to set. Not for fewer than
     :data:`_UNREAD_DATES` values (their rejects say enough), nor for a frame
     (``<episodes frame>``: ``from_frames`` has no profile, and refuses such a column)."""
     if read.any() or unread.sum() < _UNREAD_DATES or raw.label.startswith("<"):
         return
-    values = pd.Series(pd.unique(np.asarray(cells[unread].astype(str), dtype=object))[:200], dtype=object)
+    some = cells.iloc[np.flatnonzero(unread)[:5_000]]  # enough for 200 distinct values; a whole column is slow
+    values = pd.Series(pd.unique(np.asarray(some.astype(str), dtype=object))[:200], dtype=object)
     every = np.ones(len(values), dtype=bool)
     share = {}
     for guess in _MONTH_GUESSES if key == "month_format" else _DATE_GUESSES:
@@ -465,7 +471,7 @@ def _warn_dates_unread(raw: RawTable, header: str, column: str, cells: pd.Series
     example = redact_numbers(str(values.iloc[0]), limit=40)
     fix = ""
     if fits:
-        fix = (f"; {share[fits[0]]:.0%} of the {len(values)} distinct values looked at read as "
+        fix = (f"; {share[fits[0]] * 100:.0f} % of the {len(values)} distinct values looked at read as "
                f"{_formats_text(fits[:1])}: add \"{fits[0]}\" to {key} in the profile's [format] or [{table}]")
         if len(fits) > 1:
             fix += f" ({', '.join(fits[1:])} also read 90 % or more: check which is meant)"

@@ -242,39 +242,72 @@ def fill_unknown(frame: pd.DataFrame, column: str, n: int) -> None:
 
 
 #: check_as_of: days from a unit's last enrolment or exit to ``as_of`` that no summer break
-#: explains, the enrolments and exits its own pace would give in them (none of 7 expected
-#: has probability e^-7 < 0.001 for a Poisson stream), and the episodes it needs for a pace.
-_LATE_DAYS, _LATE_EXPECTED, _LATE_EPISODES = 90, 7.0, 20
+#: explains (a closure from midsummer to mid-August leaves under 90), the distinct days with
+#: an enrolment or exit that the unit's pace over its last year of data would give in them
+#: (none of 7 expected has probability e^-7 < 0.001 for a Poisson stream), and the episodes
+#: it needs for a pace.
+_LATE_DAYS, _LATE_EXPECTED, _LATE_EPISODES = 120, 7.0, 20
 
 
 def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> None:
     """A :class:`ReadWarning` (kind ``"as_of_after_data"``) for each unit whose last enrolment
-    or exit lies long before ``as_of``: at least 90 days, in which the unit's own pace (its
-    enrolment and exit dates over the time they span) would have given 7 or more, and the
-    unit has 20 or more loaded episodes. Either ``as_of`` is not the extraction date (a
-    wrong year in network.toml) or the unit's export stops early; either way exits whose
-    follow-up time had not passed count as followed up (re-enrolment, retention, welfare
-    windows), and nothing else would say so. A unit that closed looks the same.
+    or exit lies long before ``as_of``: at least 120 days, in which the unit's pace would have
+    given 7 or more days with an enrolment or exit, the unit having 20 or more loaded
+    episodes and data spanning 120 days or more. The pace is the distinct such days in the
+    year up to the unit's last one (the span of its data when shorter), so intakes in
+    cohorts or a migration day count once.
+
+    Either ``as_of`` is not the extraction date (a wrong year in network.toml) or the
+    unit's export stops early. Either way episodes still open in the data are followed to
+    ``as_of`` as if nothing happened after the data end: re-enrolment counts exits not yet
+    followed for ``days`` as not re-enrolled, time to exit counts ongoing episodes as still
+    open, and survey retention counts as non-respondents exits not yet surveyed. Welfare
+    and register retention are protected only while the payments file ends where the
+    episodes do (they use the ledger's months alone). A unit that closed looks the same.
     """
     if not len(episodes):
         return
     as_of = pd.Timestamp(as_of)
-    pace = episodes.groupby("unit", observed=True, sort=False).agg(
-        first=("enrolled_on", "min"), enrolled=("enrolled_on", "max"), exited=("exited_on", "max"),
-        n=("enrolled_on", "size"), exits=("exited_on", "count"))  # an exit never precedes its enrolment
-    last = pace[["enrolled", "exited"]].max(axis=1)
+    unit, names = pd.factorize(episodes["unit"])
+    code = np.concatenate([unit, unit])
+    day = np.concatenate([_day_numbers(episodes["enrolled_on"]), _day_numbers(episodes["exited_on"])])
+    code, day = code[day != _NO_DAY], day[day != _NO_DAY]
+    bounds = pd.Series(day).groupby(code).agg(["min", "max"]).reindex(range(len(names)))
+    dated = bounds["max"].notna().to_numpy()
+    first, last = (bounds[c].fillna(0).to_numpy(dtype=np.int64) for c in ("min", "max"))
+    # the distinct days with an enrolment or exit in the year up to the unit's last one: a
+    # (unit, days before its last) grid, no sort
+    back = last[code] - day
+    grid = np.zeros((len(names), 365), dtype=bool)
+    grid[code[back < 365], back[back < 365]] = True
+    recent = grid.sum(axis=1)
+    size = np.bincount(unit, minlength=len(names))
     files = reconciliation.loc[reconciliation["table"] == "episodes"].drop_duplicates("unit").set_index("unit")["file"]
-    for unit, row in pace.iterrows():
-        gap = (as_of - last[unit]).days
-        per_day = (row["n"] + row["exits"]) / max((last[unit] - row["first"]).days, 1)
-        if row["n"] < _LATE_EPISODES or gap < _LATE_DAYS or per_day * gap < _LATE_EXPECTED:
+    for i, name in enumerate(names):
+        gap, window = (as_of - _EPOCH).days - int(last[i]), min(int(last[i] - first[i]), 365)
+        if not dated[i] or size[i] < _LATE_EPISODES or window < _LATE_DAYS or gap < _LATE_DAYS:
+            continue  # too few episodes or too short data for a pace, or no long silence
+        per_day = recent[i] / window
+        if per_day * gap < _LATE_EXPECTED:
             continue
-        file, expected = str(files.get(unit, "episodes")), f"{per_day * gap:,.0f}".replace(",", " ")
+        unit_name, last_day = str(name), _EPOCH + pd.Timedelta(days=int(last[i]))
+        file = str(files.get(unit_name, "episodes"))
         warn_caller(ReadWarning(
-            f"{file}: unit {unit}'s last enrolment or exit is on {last[unit]:%Y-%m-%d}, {gap} days before as_of "
-            f"{as_of:%Y-%m-%d}, in which its pace ({per_day * 30.44:.1f} enrolments and exits a month) would give "
-            f"about {expected}. Is as_of the date the data were extracted, and does the "
-            "export hold every episode up to it? If not, set as_of to the extraction date or export the unit anew: "
-            "exits whose follow-up time had not passed count as followed up (re-enrolment, retention, welfare), "
-            "which biases the unit's results. A unit that closed looks the same",
+            f"{file}: the last enrolment or exit of unit {unit_name!r} is on {last_day:%Y-%m-%d}, {gap} days "
+            f"before as_of {as_of:%Y-%m-%d}; at its pace over its last year of data ({per_day * 30.44:.1f} days "
+            f"with an enrolment or exit a month) about {per_day * gap:.0f} such days would have come since. "
+            "Is as_of the date the data were extracted, and does the export hold every episode up to it? "
+            "If not, set as_of to the extraction date or export the unit anew: the episodes are followed to "
+            "as_of as if nothing happened after the data end (re-enrolment and time to exit are biased; "
+            "survey retention counts exits not yet surveyed as non-respondents). A unit that closed looks the same",
             file=file, lines=[], kind="as_of_after_data"))
+
+
+_EPOCH = pd.Timestamp("1970-01-01")
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of ``dates`` (int64), :data:`_NO_DAY` where missing."""
+    values = pd.Series(dates).to_numpy(dtype="datetime64[ns]")
+    return np.where(np.isnat(values), _NO_DAY, values.astype("datetime64[D]").astype(np.int64))

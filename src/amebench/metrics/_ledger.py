@@ -24,7 +24,7 @@ from .. import _threads
 from .._idcodes import _arrow_data, codes_in, id_codes, id_codes_many, known_codes
 from ..exceptions import AmebenchError
 
-__all__ = ["code_ahead", "month_index", "Windows", "window_totals"]
+__all__ = ["code_ahead", "last_full_month", "month_index", "Windows", "window_totals"]
 
 _EPOCH_YEAR = 1970
 _NO_MONTH = np.iinfo(np.int64).min

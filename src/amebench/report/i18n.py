@@ -100,11 +100,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "it. An answer 60 to 120 days after the exit counts, so someone who left 90 to 120 days before the "
         "extraction date and has not yet answered may still be surveyed; until then they count as a "
         "non-respondent.",
-        "sv": "Andelen av avsluten till {outcome} där personen fortfarande är i {outcome} 90 dagar senare. Bara "
-        "avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är censurerade. Sämsta "
-        "och bästa fall antar att alla som inte svarat har förlorat respektive behållit sysselsättningen. Ett "
-        "svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar före uttagsdatum och ännu "
-        "inte har svarat kan fortfarande få enkäten, och räknas som bortfall.",
+        "sv": "Andelen av dem som avslutats till {outcome} som fortfarande är i {outcome} 90 dagar efter "
+        "avslutet. Bara avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är "
+        "censurerade. Sämsta fallet räknar alla som inte svarat som inte längre i {outcome}, bästa fallet som "
+        "fortfarande i {outcome}. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar "
+        "före uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas till dess som bortfall.",
     },
     "reentry": {"en": "Re-enrolment within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
@@ -158,9 +158,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
-        "inskrivningar räknas, även pågående: i medianraden är ”Räknade avslut” avslut av alla slag; i raderna "
-        "för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är pågående vid uttaget "
-        "censureras där. Andelen efter 365 dagar är en skattning för alla inskrivna som tar "
+        "inskrivningar räknas, även pågående: i medianraden räknar kolumnen ”Räknade avslut” avslut av alla "
+        "slag; i raderna för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är "
+        "pågående vid uttaget censureras där. Andelen efter 365 dagar är en skattning för alla inskrivna som tar "
         "hänsyn till dem som ännu är inskrivna (alltså inte ”Räknade avslut” delat med Inskrivningar), inte en "
         "andel av de avslutade (som andelen i utfallstabellen).",
     },
@@ -444,13 +444,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "visar varje varning med de rader den gäller: {items}.",
     },
     "read_warning_as_of_after_data": {
-        "en": "the extraction date lies months after the last enrolment or exit in these files, where the units' "
-        "pace would have given many: if the data end earlier, people whose follow-up time had not passed are "
-        "counted as followed up, and re-enrolment, retention and welfare results are biased ({files})",
+        "en": "the extraction date lies months after the last enrolment or exit in these files, although at the "
+        "units' usual pace many would have come in between: if the data really end there, people are followed "
+        "past the end of the data as if nothing had happened, and re-enrolment and time to exit are misleading "
+        "({files})",
         "sv": "uttagsdatumet ligger månader efter den sista inskrivningen eller det sista avslutet i dessa filer, "
-        "där enheternas takt skulle ha gett många: slutar uppgifterna tidigare räknas personer vars "
-        "uppföljningstid inte hade gått ut som uppföljda, och resultaten för återinskrivning, kvarstående och "
-        "försörjningsstöd blir snedvridna ({files})",
+        "fast enheternas vanliga takt borde ha gett många under tiden: om uppgifterna i själva verket slutar där "
+        "följs personerna efter uppgifternas slut som om inget hade hänt, och resultaten för återinskrivning och "
+        "inskrivningstid blir missvisande ({files})",
     },
     "read_warning_dates_unread": {
         "en": "no value of a date column could be read with the profile's date format, so each row with one was "
