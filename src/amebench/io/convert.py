@@ -453,10 +453,9 @@ def _warn_dates_unread(raw: RawTable, header: str, column: str, cells: pd.Series
     profile's ``formats``: each of its rows is rejected, and the rejects alone would not say
     why. Names one value as written and the usual formats that read 90 % or more of the
     distinct values (up to 200, among the first 5,000 such cells; a mistyped date or two
-    need not hide the fix),
-    with the profile key (``date_format``/``month_format``) to set. Not for fewer than
-    :data:`_UNREAD_DATES` values (their rejects say enough), nor for a frame
-    (``<episodes frame>``: ``from_frames`` has no profile, and refuses such a column)."""
+    need not hide the fix), with the profile key (``date_format``/``month_format``) to set.
+    Not for fewer than :data:`_UNREAD_DATES` values (their rejects say enough), nor for a
+    frame (``<episodes frame>``: ``from_frames`` has no profile, and refuses such a column)."""
     if read.any() or unread.sum() < _UNREAD_DATES or raw.label.startswith("<"):
         return
     some = cells.iloc[np.flatnonzero(unread)[:5_000]]  # enough for 200 distinct values; a whole column is slow
