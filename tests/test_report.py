@@ -1837,3 +1837,15 @@ def test_section_texts_name_the_columns_their_tables_show(lang):
     assert column_label("events", lang, table="durations") in t["durations_text"]
     assert column_label("n", lang, table="durations") in t["durations_text"]
     assert column_label("eligible", lang, table="retention_90") in t["retention_text"]
+
+
+def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
+    # Newcomer review of 2026-12-06 (session 38): "Method: wilson." showed the parameter's
+    # value; every interval method outcome_rate takes has a readable name.
+    from amebench.metrics._binomial import INTERVAL_METHODS
+    from amebench.report.html import _INTERVAL_NAMES
+
+    assert set(_INTERVAL_NAMES) == set(INTERVAL_METHODS)
+    text = unescape(report[1].read_text(encoding="utf-8"))
+    assert "Method: Wilson score interval. Confidence level 95 %" in text
+    assert "Method: wilson" not in text

@@ -121,11 +121,17 @@ def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
             cells[col] = [text if m and c == _NO_VALUE else c for c, m in zip(cells[col], median)]
 
 
+#: outcome_rate's ``method`` (its parameter's value) as a reader knows the interval.
+_INTERVAL_NAMES = {"wilson": "Wilson score interval", "clopper_pearson": "Clopper–Pearson (exact) interval",
+                   "jeffreys": "Jeffreys interval", "agresti_coull": "Agresti–Coull interval"}
+
+
 def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     t = texts(lang)
     parts = []
     if "method" in frame.columns:
-        methods = [m for m in dict.fromkeys(str(m) for m in frame["method"].dropna()) if m not in NO_DATA_METHODS]
+        methods = [_INTERVAL_NAMES.get(m, m) for m in dict.fromkeys(str(m) for m in frame["method"].dropna())
+                   if m not in NO_DATA_METHODS]
         if methods:  # one sentence each: a method's own text may hold semicolons
             method = ". ".join([methods[0]] + [m[:1].upper() + m[1:] for m in methods[1:]])
             parts.append(t["method_caption"].format(method=method))
