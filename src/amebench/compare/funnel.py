@@ -98,7 +98,8 @@ class FunnelResult:
 
 #: The largest |z| / sqrt(phi) that K z-scores reach with phi from 10 % winsorising
 #: (numerical search, Nelder-Mead from 600 to 3,000 starts, 2026-12-05; one unit far from
-#: the target and the rest near it): from 10 units on it is unbounded.
+#: the target and the rest near it). By the approximation in fewest_units_for_overdispersion
+#: it is about 31.6 at 10 units and unbounded from 11 on (not searched: levels need far less).
 _MOST_AFTER_PHI = {2: 1.6008, 3: 2.1866, 4: 2.8997, 5: 3.8006, 6: 5.02, 7: 6.81, 8: 9.74, 9: 15.5}
 
 
