@@ -189,6 +189,65 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
     assert reason_label(rejects["reason"].iloc[0], "sv").startswith("beloppet är tvetydigt")
 
 
+def _payments(cells) -> str:
+    return "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-{i % 12 + 1:02d};{c}" for i, c in enumerate(cells)]) + "\n"
+
+
+@pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
+    # newcomer review 2026-12-06: 12,345 (twelve thousand, written with an English
+    # thousands comma) loaded as 12.345 kr under decimal = ",", a thousandth of the amount
+    (",", " ", {"12 345,50": 12345.5, "0,125": 0.125, "1 234,567": 1234.567, "12,34": 12.34, "1,5": 1.5,
+                "1234,567": 1234.567, "999,5": 999.5}, ["12,345", "123,456 kr", "1,000", " 7,250"]),
+    (".", "", {"12345.50": 12345.5, "0.125": 0.125, "12.34": 12.34, "1234.567": 1234.567}, ["12.345", "1.000 kr"]),
+])
+def test_the_decimal_mark_before_three_digits_is_an_ambiguous_amount(tmp_path, decimal, thousands, good, bad):
+    # The decimal mark after one to three leading digits and before exactly three digits
+    # would give three decimals; kronor have two, so it is more likely a thousands
+    # separator. Not so after a leading 0 or a space group, or after four digits.
+    profile = PROFILE.replace("[format]", f'[format]\ndecimal = "{decimal}"\nthousands = "{thousands}"')
+    cells = list(good) + bad
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=_payments(cells),
+                           profile=profile)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == list(good.values())
+    rejects = net.rejects[net.rejects["table"] == "payments"]
+    assert list(rejects["line"]) == list(range(len(good) + 2, len(cells) + 2))
+    assert list(rejects["value"]) == [c.strip() for c in bad]
+    other = "." if decimal == "," else ","
+    reason = (f'amount is ambiguous: "{decimal}" before three digits with decimal = "{decimal}" gives three '
+              f'decimals, and an amount has at most two: "{decimal}" may be a thousands separator (then set '
+              f'decimal = "{other}" and thousands = "{decimal}")')
+    assert set(rejects["reason"]) == {reason}
+    assert reason_label(reason, "sv") == (
+        f'beloppet är tvetydigt: "{decimal}" före tre siffror med decimal = "{decimal}" ger tre decimaler, och ett '
+        f'belopp har högst två: "{decimal}" kan vara en tusentalsavgränsare (sätt då decimal = "{other}" och '
+        f'thousands = "{decimal}")')
+
+
+def test_three_decimals_in_ore_is_one_reason(tmp_path):
+    # 12,345 öre has a decimal part too; the one reason given is the likelier one
+    profile = PROFILE.replace("[format]", '[format]\namount_unit = "öre"')
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+                           payments=_payments(["12,345", "12,5", "1250"]), profile=profile)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == [12.5]
+    rejects = net.rejects[net.rejects["table"] == "payments"]
+    assert list(rejects["line"]) == [2, 3]
+    assert rejects["reason"].iloc[0].startswith('amount is ambiguous: "," before three digits')
+    assert rejects["reason"].iloc[1].startswith("amount has a decimal part")
+
+
+@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from([",", "."]))
+def test_three_decimals_property(whole, part, decimal):
+    # any 1-3 digits, the decimal mark and three digits is ambiguous; two digits are not
+    from amebench.io.amounts import three_decimals
+
+    cells = pd.Series([f"{whole}{decimal}{part:03d}", f"{whole}{decimal}{part % 100:02d}"], dtype="string[pyarrow]")
+    values = [whole + part / 1000, whole + (part % 100) / 100]
+    assert three_decimals(cells, pd.Series(values).to_numpy(), decimal=decimal).tolist() == [True, False]
+    assert not three_decimals(cells, pd.Series(values).to_numpy(), decimal=decimal, typed=pd.Series([True, True]).to_numpy()).any()
+
+
 @pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
     (",", ".", {"1.234,50": 1234.5, "1.234.567": 1234567.0, "12,5": 12.5, "1.234 kr.": 1234.0},
      ["1234.50", "12.34", "1,234.5", "12.3456", "0.500", ".500"]),

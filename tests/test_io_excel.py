@@ -416,3 +416,24 @@ def test_excel_merges_across_columns_in_the_header_or_alone_are_read_in_their_fi
     rejects = net.rejects.groupby("line")["reason"].first()
     assert list(rejects.index) == [3, 4, 7]  # no row 6: the merge alone makes none
     assert rejects[3].startswith("an Excel error value") and rejects[4].startswith("an Excel error value")
+
+
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_typed_numbers_with_three_decimals_are_not_ambiguous(tmp_path, decimal):
+    # 12,345 written as text may be twelve thousand (rejected as ambiguous); the number
+    # 12.345 stored in a workbook or a Parquet file is 12.345, whatever the dialect
+    # amebench writes it in (12,345 with decimal = ",")
+    ep = tmp_path / "ep.csv"
+    ep.write_text(";".join(HEADER) + "\nE1;811218-9876;2024-01-05;;;;;\n", encoding="utf-8")
+    profile = _profile(tmp_path, f'decimal = "{decimal}"\nthousands = ""\nsheet = "Blad1"')
+    pay = tmp_path / "pay.parquet"
+    pd.DataFrame({"Pnr": ["811218-9876"] * 2, "Månad": ["2024-03", "2024-04"], "Belopp": [12.345, 1234.5]}).to_parquet(pay)
+    net = read_export({"episodes": ep, "payments": pay}, profile=profile, unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["amount_sek"]) == [12.345, 1234.5] and len(net.rejects) == 0
+    book = tmp_path / "pay.xlsx"
+    _xlsx(book, [["Pnr", "Månad", "Belopp"], ["811218-9876", "2024-03", 12.345],
+                 ["811218-9876", "2024-04", f"12{decimal}345"], ["811218-9876", "2024-05", 7]], title_rows=0)
+    net = read_export({"episodes": ep, "payments": book}, profile=profile, unit="u1", key=KEY, as_of="2026-09-30")
+    assert list(net.payments["amount_sek"]) == [12.345, 7.0]
+    assert list(net.rejects["line"]) == [3] and net.rejects["value"].iloc[0] == f"12{decimal}345"
+    assert net.rejects["reason"].iloc[0].startswith(f'amount is ambiguous: "{decimal}" before three digits')

@@ -13,10 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cells import is_numbers
 from .parse import _SPACES, _coded, arrow_strings, arrow_text, missing_mask, trim
 
-__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "misplaced_thousands",
-           "numeric_amounts"]
+__all__ = ["parse_amounts", "read_amounts", "clean_amounts", "ambiguous_amounts", "three_decimals",
+           "misplaced_thousands", "numeric_amounts"]
 
 _CURRENCY = r"(?i)\s*(kr\.?|sek|:-|,-)\s*$"  # ":-" and ",-": whole kronor (500:-, 5 000,-)
 
@@ -350,6 +351,36 @@ def ambiguous_amounts(column: pd.Series, *, decimal: str, thousands: str) -> np.
         return np.zeros(len(column), dtype=bool)
     return pc.fill_null(pc.match_substring_regex(arrow, _DOT_THOUSANDS),
                         False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed=None) -> np.ndarray:
+    """Cells like ``12,345`` (decimal ``,``) or ``12.345`` (decimal ``.``): the decimal mark
+    after one to three digits that start the cell and before exactly three digits.
+
+    Kronor have two decimals, so such a mark is more likely a thousands separator written
+    in the other dialect (12,345 for twelve thousand), and reading it as the decimal mark
+    would divide the amount by 1000 without a word; such cells are rejected. ``0,125`` and
+    ``1 234,567`` are not (no thousands separator leaves a leading 0 or follows a space
+    group). ``values``: the amounts read (only those from 1 to 1000 can be such cells);
+    ``typed``: a mask of cells the file stored as numbers (Excel, Parquet), which were
+    written in the profile's dialect by amebench and mean what they say.
+    """
+    if is_numbers(column):  # a frame's numbers
+        return np.zeros(len(column), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        maybe = (values >= 1) & (values < 1000)
+    if typed is not None:
+        maybe &= ~typed
+    out = np.zeros(len(column), dtype=bool)
+    if not maybe.any():
+        return out
+    import pyarrow.compute as pc
+
+    where = np.flatnonzero(maybe)
+    cells = pc.take(arrow_strings(column), where)
+    pattern = f"^\\s*[1-9][0-9]{{0,2}}\\{decimal}[0-9]{{3}}(?:[^0-9]|$)"
+    out[where] = pc.fill_null(pc.match_substring_regex(cells, pattern), False).to_numpy(zero_copy_only=False)
+    return out
 
 
 def misplaced_thousands(column: pd.Series, *, decimal: str, thousands: str) -> np.ndarray:

@@ -20,7 +20,8 @@ import pandas as pd
 from .. import _threads, privacy, schema
 from ..exceptions import KeyMissingError, ProfileError, ReadWarning, UnmappedCodeError, warn_caller
 from ..privacy import redact_numbers
-from .amounts import _used_bytes, ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts
+from .amounts import (_used_bytes, ambiguous_amounts, clean_amounts, misplaced_thousands, numeric_amounts, read_amounts,
+                      three_decimals)
 from .cells import is_numbers, text_of_rows
 from .parse import (
     arrow_strings,
@@ -603,26 +604,18 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             st.add(negative, column, s, "amount is negative")
             number = p & ~notnum & _identity_amounts(values, as_of)  # the digits written
             st.add(number, column, s, _NUMBER_IN_COLUMN)
+            marks = _misread_marks(st, raw.frame[mapping[column]], values, p & ~notnum, s, fmt,
+                                   raw.numbers.get(mapping[column]))
             part = none  # a decimal part of öre
             if fmt["amount_unit"] == "öre":
                 values = np.asarray(values, dtype="float64")
                 with np.errstate(invalid="ignore"):
-                    part = p & ~notnum & ~number & (values != np.floor(values))
+                    part = p & ~notnum & ~number & ~marks & (values != np.floor(values))
                 st.add(part, column, s, _ORE_WITH_DECIMALS)
                 values = values / 100
             with np.errstate(invalid="ignore"):
                 huge = p & ~number & (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
             st.add(huge, column, s, _IMPLAUSIBLE)
-            ambiguous = ambiguous_amounts(raw.frame[mapping[column]], decimal=fmt["decimal"],
-                                          thousands=fmt["thousands"]) & p & ~notnum
-            st.add(ambiguous, column, s,
-                   f'amount is ambiguous: "." before three digits with decimal = "{fmt["decimal"]}" '
-                   'may be a thousands separator (set thousands = "." if it is)')
-            misplaced = misplaced_thousands(raw.frame[mapping[column]], decimal=fmt["decimal"],
-                                            thousands=fmt["thousands"]) & p & ~notnum
-            st.add(misplaced, column, s,
-                   f'amount has "{fmt["thousands"]}" where a thousands separator cannot be (not before '
-                   f'three digits, or after the decimal mark "{fmt["decimal"]}"): it would be read wrong')
             frame[column] = values
             _warn_amount_unit(raw, mapping.get(column), values, p & ~notnum & ~negative & ~number & ~huge & ~part,
                               fmt["amount_unit"])
@@ -730,6 +723,33 @@ _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{p
 IMPLAUSIBLE_AMOUNT = 10_000_000
 _IMPLAUSIBLE = ("amount is implausibly large for one month (10 000 000 kr or more): another column's number, "
                 "or a total?")
+def _misread_marks(st: FileState, cells: pd.Series, values, read: np.ndarray, shown, fmt, typed) -> np.ndarray:
+    """Reject the amounts whose decimal or thousands mark may have been read wrong, each
+    for one reason; return their mask (``cells``: the column as written, ``read``: the
+    rows whose amount is a number, ``typed``: the cells stored as numbers).
+
+    A "." before three digits with decimal = "," may be a thousands separator
+    (:func:`~amebench.io.amounts.ambiguous_amounts`); a thousands mark where none can be
+    (:func:`~amebench.io.amounts.misplaced_thousands`) would be read wrong; the decimal
+    mark before three digits after one to three (:func:`~amebench.io.amounts.three_decimals`)
+    may be a thousands separator too.
+    """
+    d, t = fmt["decimal"], fmt["thousands"]
+    ambiguous = ambiguous_amounts(cells, decimal=d, thousands=t) & read
+    st.add(ambiguous, "amount_sek", shown, f'amount is ambiguous: "." before three digits with decimal = "{d}" '
+           'may be a thousands separator (set thousands = "." if it is)')
+    misplaced = misplaced_thousands(cells, decimal=d, thousands=t) & read & ~ambiguous
+    st.add(misplaced, "amount_sek", shown, f'amount has "{t}" where a thousands separator cannot be (not before '
+           f'three digits, or after the decimal mark "{d}"): it would be read wrong')
+    marks = ambiguous | misplaced
+    three = three_decimals(cells, np.asarray(values, dtype="float64"), decimal=d, typed=typed) & read & ~marks
+    st.add(three, "amount_sek", shown,
+           f'amount is ambiguous: "{d}" before three digits with decimal = "{d}" gives three decimals, and an '
+           f'amount has at most two: "{d}" may be a thousands separator (then set decimal = '
+           f'"{"." if d == "," else ","}" and thousands = "{d}")')
+    return marks | three
+
+
 _ORE_WITH_DECIMALS = ('amount has a decimal part, but amount_unit = "öre" and öre are whole: are these kronor? '
                       '(then set amount_unit = "kr")')
 #: No monthly payment comes near this (SEK); a whole amount from it on has 10 digits or more

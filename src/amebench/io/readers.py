@@ -64,6 +64,26 @@ class RawTable:
     #: header -> physical lines of the typed cells that look like Swedish midnights stored in
     #: UTC without their time zone (:func:`amebench.io.cells.utc_midnights`)
     utc_midnights: dict = field(default_factory=dict)
+    #: header -> mask over ``frame``'s rows of the cells the file stored as numbers (Excel,
+    #: Parquet), for the columns that hold any: amebench wrote them in the profile's dialect
+    numbers: dict = field(default_factory=dict)
+
+
+def _typed_numbers(columns: dict, first_line: int, lines: np.ndarray) -> dict:
+    """header -> mask over the rows kept (their physical ``lines``) of the cells stored as
+    numbers ({header: typed column}; ``first_line``: the line of the columns' first cell)."""
+    out = {}
+    for header, series in columns.items():
+        if getattr(series.dtype, "kind", "O") in "iuf":
+            typed = series.notna().to_numpy(dtype=bool)
+        elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+            typed = series.map(lambda v: isinstance(v, (int, float, Decimal, np.number))
+                               and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        else:
+            continue
+        if typed.any():
+            out[header] = typed[lines - first_line]
+    return out
 
 
 def _utc_midnights(columns: dict, first_line: int) -> dict:
@@ -374,9 +394,10 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
             bad_cells.setdefault(frame.columns[keep.index(column)], {})[row + 1] = reason
     top = pd.DataFrame({c: _to_text(body[c].head(SEARCH_ROWS), fmt) for c in body.columns})
     search = tuple(zip(range(h + 2, h + 2 + len(top)), top.itertuples(index=False)))
-    midnights = _utc_midnights({name: body[body.columns[i]] for i, name in zip(keep, frame.columns)}, h + 2)
+    typed = {name: body[body.columns[i]] for i, name in zip(keep, frame.columns)}
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
-                    fmt["date_format"][0], sheets, bad_cells, "row", search, midnights)
+                    fmt["date_format"][0], sheets, bad_cells, "row", search, _utc_midnights(typed, h + 2),
+                    _typed_numbers(typed, h + 2, lines))
 
 
 #: How many rows under the header are searched for the mapped headers (a title above them).
@@ -457,10 +478,11 @@ def _read_parquet(path: Path, fmt, label: str) -> RawTable:
         raise ProfileError(f"{label}: has columns that are not text, numbers or dates ({_why(exc)})") from None
     cleaned = _clean_headers(names)
     frame.columns = _unique(cleaned)
-    midnights = _utc_midnights(dict(zip(frame.columns, (raw[i] for i in raw.columns))), 2)
+    typed = dict(zip(frame.columns, (raw[i] for i in raw.columns)))
     lines = np.arange(len(frame), dtype=np.int64) + 2  # as if the header were line 1
     frame, lines = _drop_blank(frame, lines)
-    return RawTable(frame, lines, label, _duplicates(cleaned), fmt["date_format"][0], utc_midnights=midnights)
+    return RawTable(frame, lines, label, _duplicates(cleaned), fmt["date_format"][0],
+                    utc_midnights=_utc_midnights(typed, 2), numbers=_typed_numbers(typed, 2, lines))
 
 
 def read_raw(path, fmt, *, label: str | None = None, prepared=None) -> RawTable:
