@@ -1,11 +1,13 @@
 """Tests of the command line: exit codes, messages, reconciliation output."""
 
+import re
 import shutil
 
 import pytest
 
 from amebench import sample_path
 from amebench.cli import main
+from amebench.exceptions import AmebenchError
 
 
 def test_validate_sample_prints_reconciliation_for_every_file(capsys):
@@ -280,6 +282,30 @@ def test_a_path_inside_a_file_names_the_file(command, tmp_path, capsys):
     assert f"{blocker} is a file, not a folder" in err and "give a" in err
     assert "Not a directory" not in err and "Traceback" not in err
     assert blocker.read_text() == "x"
+
+
+def test_benchmark_does_not_overwrite_a_report_html_it_did_not_write(tmp_path, capsys):
+    # Newcomer review 2026-12-06: --out pointed at a folder whose report.html was a web
+    # page replaced it without a word. It is refused before the network is read, as
+    # --rejects refuses a file it did not write; a page amebench wrote is overwritten.
+    from amebench.report import check_report_folder, html
+
+    page = tmp_path / "report.html"
+    page.write_text("<html><head><title>Min sida</title></head></html>", encoding="utf-8")
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"amebench: error: --out {tmp_path}: {page} exists and is not a report written by amebench; "
+                   "give a new folder for the report (it would be overwritten)\n")
+    assert page.read_text(encoding="utf-8") == "<html><head><title>Min sida</title></head></html>"
+    page.write_text(html.render(title="Jämförelse", meta="", blocks=[], lang="sv"), encoding="utf-8")
+    check_report_folder(tmp_path)  # the mark in its head
+    for title in ("Benchmark of labour-market units", "Jämförelse av arbetsmarknadsenheter"):
+        page.write_text(f"<!DOCTYPE html><html><head><title>{title}</title></head>", encoding="utf-8")
+        check_report_folder(tmp_path)  # a page written before the mark, in either language
+    page.unlink()
+    page.mkdir()
+    with pytest.raises(AmebenchError, match=re.escape(f"{page} is a folder; give another folder for the report")):
+        check_report_folder(tmp_path)
 
 
 def test_validate_says_where_it_wrote_the_rejects(tmp_path, capsys):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from ._files import check_folder, file_in_the_way
+from ._files import file_in_the_way
 from .exceptions import AmebenchError, AmebenchWarning
 from .privacy import redact_numbers
 from .schema import REJECTS
@@ -346,14 +346,14 @@ def _template(args) -> int:
 
 def _benchmark(args) -> int:
     from .compare.riskadjust import check_casemix
-    from .report import benchmark_report
+    from .report import benchmark_report, check_report_folder
     from .schema import outcome_reasons
 
     if args.min_cell < 1:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
     if args.seed < 0:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
-    check_folder(args.out, give="a folder for the report", name=f"--out {args.out}")
+    check_report_folder(args.out, name=f"--out {args.out}")
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     casemix = None if args.casemix is None else check_casemix([v.strip() for v in args.casemix.split(",") if v.strip()])
     as_of = _as_of(args.as_of) if args.as_of else None

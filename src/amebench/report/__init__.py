@@ -21,12 +21,12 @@ from ..schema import OUTCOME_GROUPS, outcome_reasons
 from . import html as _html
 from .build import compute
 from .disclosure import DEFAULT_MIN_CELL
-from .i18n import texts
+from .i18n import LANGUAGES, texts
 from .output import atomic_write_bytes
 from .publish import publish
 from .wording import exit_period
 
-__all__ = ["benchmark_report", "compute_sections"]
+__all__ = ["benchmark_report", "compute_sections", "check_report_folder"]
 
 REPORT_FILE = "report.html"
 
@@ -91,7 +91,7 @@ def benchmark_report(
     outcome_reasons(outcome)  # fail early on an unknown outcome
     casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
     out = Path(out)
-    check_folder(out, give="a folder for the report")
+    check_report_folder(out)
     with quiet_when_empty():  # an empty cohort is an error here, which says why
         coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
     _check_reportable(coh)
@@ -119,6 +119,26 @@ def benchmark_report(
     atomic_write_bytes(path, page.encode("utf-8"))
     say("done")
     return path
+
+
+def check_report_folder(out, *, name: str | None = None) -> None:
+    """Refuse a folder the report cannot be written to (:func:`~amebench._files.check_folder`),
+    and one holding a ``report.html`` that amebench did not write (a web site's page, a
+    report of another tool), which would be overwritten. ``name`` starts the message
+    (``"--out report"``)."""
+    check_folder(out, give="a folder for the report", name=name)
+    path = Path(out) / REPORT_FILE
+    start = f"{name}: " if name else ""
+    if path.is_dir():
+        raise AmebenchError(f"{start}{path} is a folder; give another folder for the report")
+    if not path.exists():
+        return
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    titles = [texts(lang)["title"].encode("utf-8") for lang in LANGUAGES]  # pages written before the mark
+    if _html.GENERATOR.encode() not in head and not any(b"<title>" + t + b"</title>" in head for t in titles):
+        raise AmebenchError(f"{start}{path} exists and is not a report written by amebench; give a new folder "
+                            "for the report (it would be overwritten)")
 
 
 def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies", seed: int = 0,

@@ -226,12 +226,16 @@ def methods_html(lang: str, casemix: Sequence[str] = tuple(_CASEMIX_WORDS), outc
     return page.replace("<!--casemix-->", ", ".join(_CASEMIX_WORDS[c][lang] for c in casemix))
 
 
+#: The mark in every page's head by which a later run knows the page as its own to overwrite.
+GENERATOR = "<meta name='generator' content='amebench'>"
+
+
 def render(*, title: str, meta: str, blocks: list[tuple[str, str, str]], lang: str) -> str:
     """Return the whole page; ``blocks`` are (anchor, heading, inner HTML)."""
     nav = "".join(f"<li><a href='#{a}'>{html.escape(h)}</a></li>" for a, h, _ in blocks)
     body = "".join(f"<section id='{a}'><h2>{html.escape(h)}</h2>{inner}</section>" for a, h, inner in blocks)
     return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{GENERATOR}"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
