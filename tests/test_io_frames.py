@@ -1016,6 +1016,39 @@ def test_an_as_of_long_after_a_units_data_is_a_read_warning():
         Network.from_frames(episodes=unit(20, 7), as_of="2024-09-10")
 
 
+def test_more_than_five_late_units_share_one_warning():
+    # Diff review of session 38: a national network with one wrong as_of gave 290 warnings,
+    # one a unit. Six units, each enrolling every 7 days 2024-01-01 .. 2024-05-13 (as in
+    # the test above), one of them (f) to 2024-05-20; as_of 2024-09-10 is 120 days after
+    # 2024-05-13 and 113 after 2024-05-20: f is quiet, five warn one by one. With g like a,
+    # six warn: one warning for them. A seventh unit h to 2024-05-06 (127 days) widens
+    # the span the warning gives.
+    def unit(name, n=20):
+        return pd.DataFrame({"unit": name, "episode_id": [f"{name}{i}" for i in range(n)],
+                             "person_id": [f"{name}p{i}" for i in range(n)],
+                             "enrolled_on": pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(n) * 7, "D")})
+    five = pd.concat([unit(u) for u in "abcde"] + [unit("f", 21)], ignore_index=True)
+    assert _late_kinds(five, "2024-09-10") == [("<episodes frame>", "as_of_after_data")] * 5
+    six = pd.concat([five, unit("g")], ignore_index=True)
+    assert _late_kinds(six, "2024-09-10") == [("6 episodes files", "as_of_after_data")]
+    with pytest.warns(ReadWarning) as caught:
+        Network.from_frames(episodes=six, as_of="2024-09-10")
+    assert [str(w.message) for w in caught if w.message.kind == "as_of_after_data"] == [
+        "6 episodes files: the last enrolment or exit of 6 of the 7 units ('a', 'b', 'c', 'd', 'e' and 1 more) is "
+        "on 2024-05-13, 120 days before as_of 2024-09-10, where each unit's pace over its last "
+        "year of data would have given 7 or more days with an enrolment or exit since. Is as_of the date the data "
+        "were extracted, and does the export hold every episode up to it? If not, set as_of to the extraction date "
+        "or export anew: the episodes are followed to as_of as if nothing happened after the data end (re-enrolment "
+        "and time to exit are biased; survey retention counts exits not yet surveyed as non-respondents). A unit "
+        "that closed looks the same"]
+    seven = pd.concat([six, unit("h", 19), unit("h", 20).iloc[[-1]].assign(
+        episode_id="h_last", person_id="h_last", enrolled_on=pd.Timestamp("2024-05-06"))], ignore_index=True)
+    with pytest.warns(ReadWarning, match=r"^7 episodes files: the last enrolment or exit of 7 of the 8 units \('a', "
+                                         r"'b', 'c', 'd', 'e' and 2 more\) is on 2024-05-06 to 2024-05-13, 120 to 127 "
+                                         r"days before as_of 2024-09-10, where"):
+        Network.from_frames(episodes=seven, as_of="2024-09-10")
+
+
 def test_the_sample_with_as_of_years_late_warns_for_each_unit(tmp_path):
     # The bundled sample's as_of is 2026-09-30, the day of its last enrolments and exits;
     # 2030-01-01 is 1,189 days later (3 years to 2029-09-30 with one leap day: 1,096; then

@@ -221,7 +221,8 @@ class ReadWarning(AmebenchWarning):
       50 000 kr a month read as kronor (öre?: ``"amounts_high"``), below 100 kr read as
       öre (kronor?: ``"amounts_low"``). ``lines`` empty: the whole column.
     - A unit's last enrolment or exit lies long before ``as_of`` (``"as_of_after_data"``:
-      a wrong extraction date, or an export that stops early). ``file``: its episodes file.
+      a wrong extraction date, or an export that stops early). ``file``: its episodes file;
+      more than five such units share one warning, ``file`` "N episodes files".
     - No value of a mapped date (month) column reads with the profile's formats, so each of
       its rows is rejected (``"dates_unread"``); the message names the usual formats that
       read them. ``lines`` empty: the whole column.

@@ -264,6 +264,9 @@ def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> 
     open, and survey retention counts as non-respondents exits not yet surveyed. Welfare
     and register retention are protected only while the payments file ends where the
     episodes do (they use the ledger's months alone). A unit that closed looks the same.
+
+    More than five such units (most likely one wrong ``as_of`` for the whole network) share
+    one warning, whose ``file`` is "N episodes files" and which names the first five.
     """
     if not len(episodes):
         return
@@ -283,24 +286,48 @@ def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> 
     recent = grid.sum(axis=1)
     size = np.bincount(unit, minlength=len(names))
     files = reconciliation.loc[reconciliation["table"] == "episodes"].drop_duplicates("unit").set_index("unit")["file"]
+    late = []  # (unit, its episodes file, its last day, days from it to as_of, days with an event a day)
     for i, name in enumerate(names):
         gap, window = (as_of - _EPOCH).days - int(last[i]), min(int(last[i] - first[i]), 365)
         if not dated[i] or size[i] < _LATE_EPISODES or window < _LATE_DAYS or gap < _LATE_DAYS:
             continue  # too few episodes or too short data for a pace, or no long silence
         per_day = recent[i] / window
-        if per_day * gap < _LATE_EXPECTED:
-            continue
-        unit_name, last_day = str(name), _EPOCH + pd.Timedelta(days=int(last[i]))
-        file = str(files.get(unit_name, "episodes"))
+        if per_day * gap >= _LATE_EXPECTED:
+            late.append((str(name), str(files.get(str(name), "episodes")), _EPOCH + pd.Timedelta(days=int(last[i])),
+                         gap, per_day))
+    if len(late) > _LATE_UNITS_NAMED:  # one warning: most likely one wrong as_of for the network
+        named = ", ".join(repr(u) for u, *_ in late[:_LATE_UNITS_NAMED])
+        ends = sorted(f"{day:%Y-%m-%d}" for _, _, day, _, _ in late)
+        days = sorted(gap for *_, gap, _ in late)
+        file = f"{len(late)} episodes files"
+        warn_caller(ReadWarning(
+            f"{file}: the last enrolment or exit of {len(late)} of the {len(names)} units ({named} and "
+            f"{len(late) - _LATE_UNITS_NAMED} more) is on {_span(ends[0], ends[-1], ' to ')}, "
+            f"{_span(days[0], days[-1], ' to ')} days before as_of {as_of:%Y-%m-%d}, where each unit's pace over "
+            "its last year of data "
+            "would have given 7 or more days with an enrolment or exit since. " + _LATE_ADVICE,
+            file=file, lines=[], kind="as_of_after_data"))
+        return
+    for unit_name, file, last_day, gap, per_day in late:
         warn_caller(ReadWarning(
             f"{file}: the last enrolment or exit of unit {unit_name!r} is on {last_day:%Y-%m-%d}, {gap} days "
             f"before as_of {as_of:%Y-%m-%d}; at its pace over its last year of data ({per_day * 30.44:.1f} days "
             f"with an enrolment or exit a month) about {per_day * gap:.0f} such days would have come since. "
-            "Is as_of the date the data were extracted, and does the export hold every episode up to it? "
-            "If not, set as_of to the extraction date or export the unit anew: the episodes are followed to "
-            "as_of as if nothing happened after the data end (re-enrolment and time to exit are biased; "
-            "survey retention counts exits not yet surveyed as non-respondents). A unit that closed looks the same",
-            file=file, lines=[], kind="as_of_after_data"))
+            + _LATE_ADVICE, file=file, lines=[], kind="as_of_after_data"))
+
+
+def _span(low, high, joint: str) -> str:
+    return str(low) if low == high else f"{low}{joint}{high}"
+
+
+#: What check_as_of's warning asks and says.
+_LATE_ADVICE = (
+    "Is as_of the date the data were extracted, and does the export hold every episode up to it? "
+    "If not, set as_of to the extraction date or export anew: the episodes are followed to "
+    "as_of as if nothing happened after the data end (re-enrolment and time to exit are biased; "
+    "survey retention counts exits not yet surveyed as non-respondents). A unit that closed looks the same")
+#: check_as_of names this many late units each in a warning of its own; more share one.
+_LATE_UNITS_NAMED = 5
 
 
 _EPOCH = pd.Timestamp("1970-01-01")
