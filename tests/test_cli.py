@@ -308,6 +308,23 @@ def test_benchmark_does_not_overwrite_a_report_html_it_did_not_write(tmp_path, c
         check_report_folder(tmp_path)
 
 
+def test_validate_says_why_identity_numbers_are_invalid(tmp_path, capsys):
+    # Newcomer review 2026-12-06: the hint that an Excel number cell dropped a leading 0
+    # reached only the --rejects file; the summary said "invalid identity number". Each
+    # kind is now counted under it, by its placeholder (no digit of the number).
+    from fixtures_io.netbuild import EPISODE_HEADER, write_network
+
+    episodes = "\n".join([EPISODE_HEADER, "E1;502149800;2024-01-05;;;;;", "E2;502149800;2024-01-05;;;;;",
+                           "E3;121212-1213;2024-01-05;;;;;", "E4;121212-1212;2024-01-05;;;;;"]) + "\n"
+    folder = write_network(tmp_path, episodes)
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert ("3 × invalid identity number (lines 2, 3, 4)\n"
+            + " " * 27 + "2 × <personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>\n"
+            + " " * 27 + "1 × <personnummer: invalid check digit>\n") in out
+    assert "502149800" not in out and "121212" not in out
+
+
 def test_validate_says_where_it_wrote_the_rejects(tmp_path, capsys):
     # The old code wrote the file, and made its missing folders, without a word.
     target = tmp_path / "new" / "folder" / "rejects.csv"

@@ -303,6 +303,8 @@ def reconciliation_text(network) -> str:
             for reason, count in reasons.head(_TOP_REASONS).items():
                 these = mine.loc[mine["reason"] == reason]
                 lines.append(f"{'':<12}   {count:>5} × {reason} {_lines_text(these['line'], these.get('other_line'))}")
+                if reason.startswith("invalid identity number"):  # why, as the value's placeholder says
+                    lines += [f"{'':<12}   {'':>5}   {n:>5} × {why}" for why, n in _why_invalid(these["value"])]
             if len(reasons) > _TOP_REASONS:  # the rest named in one line, so that no reason goes unmentioned
                 rest = reasons.iloc[_TOP_REASONS:]
                 lines.append(f"{'':<12}   {int(rest.sum()):>5} × other reasons: "
@@ -330,6 +332,14 @@ def reconciliation_text(network) -> str:
     lines.append("every row accounted for: read = loaded + rejected" if balanced else
                  "WARNING: rows read != loaded + rejected for some file")
     return "\n".join(lines)
+
+
+def _why_invalid(values: pd.Series) -> list[tuple[str, int]]:
+    """(placeholder, count) of the rejected identity numbers, most common first: the placeholder
+    shown instead of the number says why (a leading 0 that an Excel number cell dropped, a
+    wrong check digit ...) and holds no digit of it."""
+    counts = values.astype(str).value_counts().sort_index().sort_values(ascending=False, kind="stable")
+    return list(counts.items())
 
 
 def _short(text: str, width: int) -> str:
