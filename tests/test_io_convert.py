@@ -6,7 +6,7 @@ A large file parses its amounts on a second thread and pseudonymises its identit
 numbers ahead of the other columns (issue #6); the rejects must still be added in the
 same order with the same values and reasons, and the same errors raised. Reference:
 the same reader with the thread threshold set out of reach, so that every step runs in
-order on one thread, as before issue #6. The inputs are the 86-case defect corpus of
+order on one thread, as before issue #6. The inputs are the defect corpus of
 tests/test_badinput.py.
 
 An episode id that holds an identity number, in any form the readers accept, is

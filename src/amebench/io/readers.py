@@ -106,10 +106,19 @@ def file_kind(path: Path) -> str:
         return "excel"
     if suffix in _PARQUET:
         return "parquet"
+    name = redact_numbers(path.name, limit=None)  # a file named after a person is not shown by its number
+    if suffix in _SAVE_AS:
+        raise ProfileError(f"{name}: {_SAVE_AS[suffix]} is not read; open it in Excel or LibreOffice and save it "
+                           "as an Excel workbook (.xlsx) or as CSV (.csv)")
     raise ProfileError(
-        f"{path.name}: cannot tell the file type from {suffix!r}; use .csv/.txt/.tsv (CSV), "
+        f"{name}: cannot tell the file type from {suffix!r}; use .csv/.txt/.tsv (CSV), "
         ".xlsx (Excel) or .parquet"
     )
+
+
+#: Spreadsheet formats that are not read, and what they are called.
+_SAVE_AS = {".xls": "the old Excel format (.xls)", ".xlsb": "Excel's binary format (.xlsb)",
+            ".ods": "an OpenDocument spreadsheet (.ods)", ".numbers": "a Numbers spreadsheet (.numbers)"}
 
 
 def _clean_headers(columns) -> list[str]:
