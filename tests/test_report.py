@@ -1279,7 +1279,7 @@ def test_the_report_lists_read_warnings_by_kind_in_a_fixed_order():
                          "rows with more fields than the header, the extra ones empty, were read without them "
                          "(a.csv); timestamps at 22:00 or 23:00 without a time zone were read as the dates written, "
                          "perhaps the day before the one meant (b.xlsx, c.parquet); payments read as kronor have a "
-                         "median above 50 000 kr a month, as if they were in öre: the welfare sums of these files "
+                         "median above 50\u202f000 kr a month, as if they were in öre: the welfare sums of these files "
                          "may be 100 times too large (b.xlsx); payments read as öre have a median below 100 kr a "
                          "month, as if they were in kronor: the welfare sums of these files may be 100 times too "
                          "small (f.csv); other read warnings (d.csv, e.csv).")

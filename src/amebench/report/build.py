@@ -72,7 +72,7 @@ def _quality(coh, ctx) -> Section:
         kind = warning["kind"] if warning["kind"] in READ_WARNING_KINDS else "other"
         files.setdefault(kind, {})[redact_numbers(warning["file"], limit=None)] = None
     t = texts(ctx["lang"])  # what was assumed and in which files; the lines are for "amebench validate"
-    bounds = {"high": f"{AMOUNTS_HIGH:,}".replace(",", " "), "low": AMOUNTS_LOW}  # of a file's median amount
+    bounds = {"high": f"{AMOUNTS_HIGH:,}".replace(",", "\u202f"), "low": AMOUNTS_LOW}  # of a file's median amount
     items = [t[f"read_warning_{kind}"].format(files=", ".join(files[kind]), **bounds)
              for kind in (*READ_WARNING_KINDS, "other") if kind in files]
     if items:
