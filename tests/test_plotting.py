@@ -347,7 +347,45 @@ def test_funnel_names_that_overlap_none_stay_where_they_were():
     fig, ax = plt.subplots()
     compare.funnel(table).plot(ax=ax)
     fig.canvas.draw()
-    assert [tuple(t.xyann) for t in ax.texts] == [(5, 4)] * 5
+    # e (300 of 900, 33.3 %) sits on the target line (1000 of 3000): its name, right of and
+    # above its point, crossed the line and is written below the point
+    assert [tuple(t.xyann) for t in ax.texts] == [(5, 4)] * 4 + [(5, -4)]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("kind", ["proportion", "ratio"])
+def test_funnel_names_keep_off_the_lines(kind):
+    # Newcomer review 2026-12-06: in the sample's report Järfälla's name lay over the upper
+    # 95 % limit and Sundbyberg's over the network rate. A name that crosses a limit or the
+    # target line is written below its point, or left of it, where it crosses none.
+    from amebench.plotting._namespacing import _crosses
+
+    net = amebench.load_sample()
+    if kind == "proportion":
+        result = compare.funnel(metrics.outcome_rate(amebench.cohort(net), by=("unit",)),
+                                overdispersion="multiplicative")
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CaseMixWarning)  # the sample's sparse cells, said elsewhere
+            adjusted = compare.risk_adjusted(amebench.cohort(net))
+        result = compare.funnel(adjusted.table, kind="ratio", overdispersion="multiplicative")
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    result.plot(ax=ax)
+    fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    paths = [line.get_transform().transform(line.get_xydata()) for line in ax.lines if len(line.get_xydata())]
+    boxes = {t.get_text(): tuple(t.get_window_extent(renderer).extents) for t in ax.texts}
+    assert len(boxes) == 5 and not any(_crosses(paths, box) for box in boxes.values())
+    moved = {t.get_text(): tuple(t.xyann) for t in ax.texts if tuple(t.xyann) != (5, 4)}
+    # ... and with names where the old code put them, some crossed a line
+    for t in ax.texts:
+        t.xyann = (5, 4)
+        t.set_verticalalignment("baseline")
+        t.set_horizontalalignment("left")
+    crossing = {t.get_text() for t in ax.texts if _crosses(paths, tuple(t.get_window_extent(renderer).extents))}
+    assert crossing and crossing == set(moved)
+    assert pd.Series(moved).map(lambda xy: xy[1] < 0 or xy[0] < 0).all()
     plt.close(fig)
 
 

@@ -33,13 +33,16 @@ class NameSpacer(Artist):
     window) moves the points but not the names' offsets in points, so names set apart at
     plotting time would run together again. Each draw starts from the names' first
     places, so it gives the same places however often the figure is drawn. A name that
-    would run past the right edge of the axes is written left of its point.
+    would run past the right edge of the axes is written left of its point; one not moved
+    that crosses one of ``lines`` (the control limits, the target) is written below or
+    left of its point where it crosses none (:func:`_off_the_lines`).
     """
 
-    def __init__(self, names, target: float):
+    def __init__(self, names, target: float, lines=()):
         super().__init__()
         self._names = names
         self._target = target
+        self._lines = list(lines)
         self.set_zorder(_SPACER_ZORDER)
         self.set_in_layout(False)
 
@@ -59,6 +62,7 @@ class NameSpacer(Artist):
             if tuple(name.xyann) != NAME_OFFSET or name.get_horizontalalignment() != "left":
                 name.xyann = NAME_OFFSET  # moved by an earlier draw
                 name.set_horizontalalignment("left")
+                name.set_verticalalignment("baseline")
             box = name.get_window_extent(renderer)
             if box.x1 > frame.x1:  # past the right edge (the largest unit): left of its point
                 name.xyann = (-NAME_OFFSET[0], NAME_OFFSET[1])
@@ -70,6 +74,11 @@ class NameSpacer(Artist):
         sides = [1 if y >= target else -1 for y in points]
         shifts = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
                         gap=_NAME_GAP * pixels)
+        paths = [line.get_transform().transform(line.get_xydata()) for line in self._lines if line.get_visible()]
+        final = [(b[0], b[1] + shift, b[2], b[3] + shift) for b, shift in zip(boxes, shifts)]
+        for k, (name, shift) in enumerate(zip(shown, shifts)):
+            if not shift and _crosses(paths, final[k]):
+                final[k] = _off_the_lines(name, renderer, paths, final[:k] + final[k + 1:], frame) or final[k]
         for name, box, shift in zip(shown, boxes, shifts):
             if not shift:
                 continue
@@ -82,6 +91,52 @@ class NameSpacer(Artist):
                             lw=_LEADER_WIDTH, solid_capstyle="butt")
             leader.set_figure(self.figure)
             leader.draw(renderer)
+
+
+def _crosses(paths, box) -> bool:
+    """Whether a line (``paths``: each an (n, 2) array of display points, x increasing)
+    passes through ``box`` (x0, y0, x1, y1)."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    for path in paths:
+        x, y = path[:, 0], path[:, 1]
+        if not len(x) or x[-1] < x0 or x[0] > x1:
+            continue
+        inside = y[(x > x0) & (x < x1)]
+        ends = np.interp([max(x0, x[0]), min(x1, x[-1])], x, y)
+        heights = np.concatenate([inside, ends])
+        if heights.min() < y1 and heights.max() > y0:
+            return True
+    return False
+
+
+def _off_the_lines(name, renderer, paths, others, frame):
+    """Write ``name`` below its point, or left of it above or below, whichever first crosses
+    no line, overlaps no other name (``others``: their boxes) and fits the axes; return its
+    box, or None (then it is put back where it was)."""
+    placed = tuple(name.xyann), name.get_horizontalalignment()
+    dx, dy = abs(placed[0][0]), NAME_OFFSET[1]
+    right = placed[1] == "left"
+    for left, below in ((not right, True), (right, False), (right, True)):
+        name.xyann = (-dx if left else dx, -dy if below else dy)
+        name.set_horizontalalignment("right" if left else "left")
+        name.set_verticalalignment("top" if below else "baseline")
+        box = name.get_window_extent(renderer)
+        extents = tuple(box.extents)
+        if (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+                and not _crosses(paths, extents) and not any(box.overlaps(_bbox(o)) for o in others)):
+            return extents
+    name.xyann = placed[0]
+    name.set_horizontalalignment(placed[1])
+    name.set_verticalalignment("baseline")
+    return None
+
+
+def _bbox(extents):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.from_extents(*extents)
 
 
 def _apart(boxes, points, sides, *, target, low, high, gap):

@@ -53,7 +53,10 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     Names that would overlap are moved apart vertically each time the figure is drawn,
     at its final size: away from the target line, inside the axes where they fit, with
     a thin line to their point. A name that overlaps none stays where it is; one that
-    would run past the right edge of the axes is written left of its point.
+    would run past the right edge of the axes is written left of its point. A name that
+    was not moved and crosses a control limit or the target line is written below its
+    point, or left of it, where it crosses none and overlaps no other name (if there is
+    such a place).
     """
     from ._namespacing import NAME_HALO, NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
 
@@ -61,16 +64,17 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     table = result.table.dropna(subset=["estimate"])
     size_col = "n" if result.kind == "proportion" else "expected"
     limits = result.limits
+    lines = []  # the names keep off them
     for style, level in zip(_LIMIT_STYLES * len(result.levels), sorted(result.levels)):
         grid = limits[limits["level"] == level]
         label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
-        ax.plot(grid[size_col], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
-        ax.plot(grid[size_col], grid["upper"], linestyle=style, color="#57606a", lw=1)
+        lines += ax.plot(grid[size_col], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
+        lines += ax.plot(grid[size_col], grid["upper"], linestyle=style, color="#57606a", lw=1)
     if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
         phi = f"{result.phi:.2f}".replace(".", "," if lang == "sv" else ".")
         widened = figure_text("widened_phi", lang, phi=phi) if result.tau2 == 0 else figure_text("widened", lang)
         ax.plot([], [], " ", label=widened)
-    ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang))
+    lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     colours = [
         _OUTSIDE_COLOURS.get(str(p).split("_")[0], POINT) if p != "within" else POINT
         for p in table["position"]
@@ -94,7 +98,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
                     color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], POINT))
         for row in named.itertuples(index=False)
     ]
-    ax.add_artist(NameSpacer(names, result.target))
+    ax.add_artist(NameSpacer(names, result.target, lines))
     ax.set_xlabel(figure_text("exits" if result.kind == "proportion" else "expected_outcomes", lang))
     if result.kind == "proportion":
         ax.set_ylabel(figure_text("rate", lang))
