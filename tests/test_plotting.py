@@ -690,3 +690,52 @@ def test_a_caterpillar_of_several_quantities_or_rows_per_unit_is_refused():
     caterpillar_plot(durations[durations["quantity"] == "median_days"])  # as the message says
     with pytest.raises(AmebenchError, match=r"one row per unit; the table has several for \['jarfalla', "):
         caterpillar_plot(rates)
+
+
+def test_flow_plot_draws_the_network_and_other_groups():
+    # API review 2026-12-06: flows documents by=() and by=("gender",); flow_plot raised
+    # KeyError 'unit' on both. Now a line for the network, or for each group.
+    net = amebench.load_sample()
+    for by, names in [((), ["network"]), (("gender",), ["man", "other", "unknown", "woman"])]:
+        fig, ax = plt.subplots()
+        table = metrics.flows(net, by=by)
+        plotting.flow_plot(table, ax=ax)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == names
+        if not by:  # the network's line is its stock
+            assert list(ax.lines[0].get_ydata()) == table.sort_values("month")["stock"].tolist()
+        plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.raises(amebench.AmebenchError, match=r"flow_plot draws a line for each of up to 10 groups; this "
+                                                     r"table has 20 by \['unit', 'gender'\]: select fewer"):
+        plotting.flow_plot(metrics.flows(net, by=("unit", "gender")), ax=ax)
+    plt.close(fig)
+
+
+def test_figures_refuse_tables_they_do_not_draw():
+    # API review 2026-12-06: rank_plot drew an outcome-rate table as ranks without
+    # intervals (a league table, which DESIGN §5 rules out); the others raised KeyError or
+    # AttributeError. Each now says what it draws.
+    net = amebench.load_sample()
+    coh = amebench.cohort(net)
+    rates = metrics.outcome_rate(coh, by=("unit",))
+    cases = [
+        (plotting.rank_plot, rates, r"rank_plot draws the expected ranks and rank intervals of "
+                                    r"compare\.rank_intervals\(table\); this table has no column \['p_top_quarter'\]"),
+        (plotting.oe_plot, rates, r"oe_plot draws compare\.risk_adjusted\(cohort\) or its \.table; this table has no "
+                                  r"column \['oe_ratio', 'oe_ci_low', 'oe_ci_high'\]"),
+        (plotting.funnel_plot, rates, r"funnel_plot draws compare\.funnel\(table\), not a DataFrame"),
+        (plotting.caterpillar_plot, metrics.outcome_rate(coh, by=("gender",)),
+         r"caterpillar_plot draws estimates with their intervals, a row per value of label= \('unit'; give it the "
+         r"column the table is grouped by\); this table has no column \['unit'\] \(its columns: \['gender', "),
+        (plotting.flow_plot, rates, r"flow_plot draws a metrics\.flows\(\.\.\.\) table; this table has no column "
+                                    r"\['month', 'stock'\]"),
+    ]
+    for draw, table, message in cases:
+        fig, ax = plt.subplots()
+        with pytest.raises(amebench.AmebenchError, match=message):
+            draw(table, ax=ax)
+        assert not ax.has_data()
+        plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(metrics.outcome_rate(coh, by=("gender",)), ax=ax, label="gender")  # as the hint says
+    plt.close(fig)

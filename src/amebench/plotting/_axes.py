@@ -19,6 +19,19 @@ NAMED_ROWS = 50
 OVERVIEW_BAR, NAMED_BAR = 1.0, 0.8
 
 
+def needs_columns(table, columns, figure: str, draws: str) -> None:
+    """Raise :class:`~amebench.exceptions.AmebenchError` when ``table`` (a DataFrame) lacks
+    one of ``columns``: "``figure`` draws ``draws``" says what to give it instead."""
+    from ..exceptions import AmebenchError, listed
+
+    if not isinstance(table, pd.DataFrame):
+        raise AmebenchError(f"{figure} draws {draws}, not a {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise AmebenchError(f"{figure} draws {draws}; this table has no column {listed(missing)} (its columns: "
+                            f"{listed(list(map(str, table.columns)))})")
+
+
 def axes_of(ax):
     import matplotlib.pyplot as plt
 

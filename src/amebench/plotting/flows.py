@@ -5,15 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import AmebenchError
 from ..labels import code_label, figure_text
 from ..schema import outcome_reasons
-from ._axes import NAMED_BAR, NAMED_ROWS, OVERVIEW_BAR, axes_of, number_axis, percent_axis, row_limits
+from ._axes import NAMED_BAR, NAMED_ROWS, OVERVIEW_BAR, axes_of, needs_columns, number_axis, percent_axis, row_limits
 
 __all__ = ["FLOW_LINES", "flow_plot", "exit_reason_plot"]
 
 #: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
 #: more, one line of their sum: 290 lines and legend entries cover the plot.
 FLOW_LINES = 10
+#: The columns of a metrics.flows table that are not its groups.
+_FLOW_COUNTS = ("month", "inflow", "outflow", "stock")
 #: At most about this many month ticks on a flow figure.
 _MONTH_TICKS = 8
 
@@ -21,7 +24,9 @@ _MONTH_TICKS = 8
 def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """Draw the active stock per unit over months from a :func:`amebench.metrics.flows` table.
 
-    Up to 10 units get a line each; months whose counts were hidden by disclosure
+    A table by other groups (``by=("gender",)``, ``by=("unit", "gender")``) gets a line for
+    each of up to 10 groups, one by ``by=()`` a line for the network. Up to 10 units get a
+    line each; months whose counts were hidden by disclosure
     control are gaps in the lines. With more units one line shows their sum per month,
     and its legend says when hidden counts are not in it and when some units' data start
     later than others' (each is in the sum from its first month). At most about 8 months
@@ -29,6 +34,17 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     """
     import matplotlib.dates as mdates
 
+    needs_columns(table, ["month", "stock"], "flow_plot", "a metrics.flows(...) table")
+    keys = [c for c in table.columns if c not in _FLOW_COUNTS]  # what flows grouped by
+    if keys != ["unit"]:  # the network (by=()), or other groups: a line each, named by its codes
+        if not keys:
+            line = pd.Series(figure_text("network", lang), index=table.index)
+        else:
+            line = table[keys].astype(str).apply(lambda row: ", ".join(code_label(v, lang) for v in row), axis=1)
+        if line.nunique() > FLOW_LINES:
+            raise AmebenchError(f"flow_plot draws a line for each of up to {FLOW_LINES} groups; this table has "
+                                f"{line.nunique()} by {keys}: select fewer, or draw metrics.flows(..., by=('unit',))")
+        table = table.assign(unit=line)
     ax = axes_of(ax)
     stock = pd.to_numeric(table["stock"], errors="coerce")
     units = table["unit"].nunique()

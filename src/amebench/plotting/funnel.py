@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..compare.funnel import level_name
+from ..exceptions import AmebenchError
 from ..labels import figure_text
 from ._axes import POINT, axes_of, number_axis, percent_axis
 
@@ -60,6 +61,9 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     """
     from ._namespacing import NAME_HALO, NAME_OFFSET, NameSpacer  # matplotlib: imported only to draw
 
+    if not all(hasattr(result, a) for a in ("table", "limits", "levels", "target", "kind")):
+        raise AmebenchError(f"funnel_plot draws compare.funnel(table), not a {type(result).__name__}: "
+                            "call compare.funnel(table) first (or its .plot())")
     ax = axes_of(ax)
     table = result.table.dropna(subset=["estimate"])
     size_col = "n" if result.kind == "proportion" else "expected"

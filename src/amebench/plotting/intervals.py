@@ -8,7 +8,8 @@ import pandas as pd
 from ..compare._table import _DENOMINATORS as DENOMINATORS
 from ..exceptions import AmebenchError, listed
 from ..labels import code_label, column_label, figure_text
-from ._axes import NAMED_ROWS, POINT, axes_of, is_proportion, localise, number_axis, percent_axis, row_limits
+from ._axes import (NAMED_ROWS, POINT, axes_of, is_proportion, localise, needs_columns, number_axis, percent_axis,
+                    row_limits)
 
 __all__ = ["caterpillar_plot", "rank_plot", "oe_plot"]
 
@@ -129,6 +130,9 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     (the result table names them). ``reference``: the network's value, for a table
     without a ``network`` row (``outcome_rate(cohort, by=()).estimate``); it wins over one.
     """
+    needs_columns(table, [label, *_INTERVAL], "caterpillar_plot",
+                  f"estimates with their intervals, a row per value of label= ({label!r}; give it the column "
+                  "the table is grouped by)")
     ax = axes_of(ax)
     data = table.dropna(subset=["estimate"])
     if "group" in data.columns:
@@ -170,6 +174,9 @@ def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     Up to 50 units (``NAMED_ROWS``) each row is named, with its ``n`` at the right (under
     ``count_label``, default "n"); with more, an overview without names.
     """
+    # a rank is never shown without its interval: an outcome-rate table sorted would be a league table
+    needs_columns(table, ["unit", *_INTERVAL, "p_top_quarter"], "rank_plot",
+                  "the expected ranks and rank intervals of compare.rank_intervals(table)")
     ax = axes_of(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
     _interval_rows(ax, _rows(data, "unit"), "s", order="ordered_rank", lang=lang, **kwargs)
@@ -194,8 +201,11 @@ def oe_plot(table, ax=None, *, lang: str = "en", **kwargs):
     more, an overview without names in which units whose interval lies wholly above or
     below 1 are coloured and counted in the legend.
     """
+    table = getattr(table, "table", table)
+    needs_columns(table, ["unit", "oe_ratio", "oe_ci_low", "oe_ci_high"], "oe_plot",
+                  "compare.risk_adjusted(cohort) or its .table")
     ax = axes_of(ax)
-    data = getattr(table, "table", table).dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
+    data = table.dropna(subset=["oe_ratio"]).sort_values("oe_ratio")
     _interval_rows(ax, _rows(data, "unit", ("oe_ratio", "oe_ci_low", "oe_ci_high")), "o", reference=1.0,
                    order="ordered_estimate", lang=lang, **kwargs)
     if len(data) > NAMED_ROWS:  # the overview's legend says what its colours are
