@@ -1,5 +1,6 @@
 """Tests of pairwise differences (Newcombe 1998) and multiplicity adjustment."""
 
+import re
 from itertools import combinations
 
 import numpy as np
@@ -359,6 +360,50 @@ def test_a_table_whose_estimate_is_not_events_over_n_is_refused_with_its_denomin
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         function(fixed)  # as the message says: no error
+
+
+@pytest.mark.parametrize("compare_with", ["funnel", "pairwise", "shrink", "rank_intervals"])
+def test_a_denominator_column_is_checked_without_the_estimate_too(compare_with):
+    # API review 2026-12-06: the check above looked at the estimate only, so a re-entry
+    # table without it (dropped after a merge) passed, and Järfälla's censored counted as
+    # no re-entry: 22 / 253 = 0.087 instead of 22 / 186 = 0.118
+    import warnings
+
+    import amebench
+    from amebench import compare, metrics
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = metrics.reentry(amebench.cohort(amebench.load_sample(), exited=2025)).drop(columns=["estimate"])
+    function = getattr(compare, compare_with)
+    with pytest.raises(AmebenchError, match=re.escape(
+            f"{compare_with} compares events / n, but the table's eligible is not n for units ['jarfalla', "
+            "'nynashamn', 'sodertalje', 'solna', 'sundbyberg']: events / n would count those not in eligible as "
+            "failures; compare table.assign(n=table['eligible'])")):
+        function(table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        function(table.assign(n=table["eligible"]))  # as the message says
+        function(table.drop(columns=["eligible"]))  # or n is meant
+
+
+@pytest.mark.parametrize("compare_with", ["funnel", "pairwise", "shrink", "rank_intervals"])
+@pytest.mark.parametrize("unit", [None, "", " "])
+def test_a_row_without_a_unit_is_refused(compare_with, unit):
+    # API review 2026-12-06: shrink and rank_intervals raised numpy's TypeError on a missing
+    # unit; funnel and pairwise gave a unit "nan" (or "") a place and a verdict
+    from amebench import compare
+
+    table = pd.DataFrame({"unit": ["a", unit, "c", "d", "e"], "n": [100, 200, 50, 400, 80],
+                          "events": [30, 90, 5, 120, 60]})
+    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: rows [1] (counted from 0) have no unit; "
+                                                      "give every row its unit")):
+        getattr(compare, compare_with)(table)
+    ratio = pd.DataFrame({"unit": ["a", unit], "observed": [3, 4], "expected": [2.0, 5.0]})
+    with pytest.raises(AmebenchError, match=re.escape("funnel: rows [1] (counted from 0) have no unit")):
+        compare.funnel(ratio, kind="ratio")
+    with pytest.raises(AmebenchError, match=re.escape("funnel: units ['a'] appear more than once")):
+        compare.funnel(ratio.assign(unit="a"), kind="ratio")
 
 
 def test_a_message_about_many_units_names_ten():

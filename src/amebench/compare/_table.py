@@ -8,7 +8,7 @@ import pandas as pd
 from ..exceptions import AmebenchError, listed
 from ..results import check_conf_level
 
-__all__ = ["check_counts", "check_level"]
+__all__ = ["check_counts", "check_level", "check_units"]
 
 
 #: How far a table's ``estimate`` may lie from events / n (estimates rounded to whole percent)
@@ -26,7 +26,8 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     / n (to within rounding to whole percent) is refused: a retention table's estimate
     is events / respondents and a re-entry table's events / eligible, and comparing
     events / n would count the censored and the non-respondents as failures. Another
-    ``estimate`` (a shrunken rate, a rank) is not looked at.
+    ``estimate`` (a shrunken rate, a rank) is not looked at; without an ``estimate``,
+    ``respondents`` or ``eligible`` must equal ``n``. A row without a unit is refused.
     """
     if not isinstance(table, pd.DataFrame):
         raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events")
@@ -36,13 +37,14 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
             f"{what} needs columns unit, n, events; missing {missing} (columns are {list(table.columns)})"
         )
     out = table[["unit", "n", "events"]].copy()
-    if out["unit"].duplicated().any():
-        dup = sorted(out.loc[out["unit"].duplicated(), "unit"].astype(str).unique())
-        raise AmebenchError(f"{what}: units {listed(dup)} appear more than once; give one row per unit")
+    check_units(out["unit"], what)
     n = pd.to_numeric(out["n"], errors="coerce")
     events = pd.to_numeric(out["events"], errors="coerce")
-    if "estimate" in table.columns and any(column in table.columns for column in _DENOMINATORS):
-        _check_estimate(table, n, events, what)  # first: its message names the table's denominator
+    if any(column in table.columns for column in _DENOMINATORS):  # first: the message names the denominator
+        if "estimate" in table.columns:
+            _check_estimate(table, n, events, what)
+        else:
+            _check_denominators(table, n, what)
     bad = n.isna() | events.isna() | (n <= 0) | (events < 0) | (events > n) | (n % 1 != 0) | (events % 1 != 0)
     if bad.any():
         units = out.loc[bad, "unit"].astype(str).tolist()
@@ -53,6 +55,34 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     out["events"] = events.astype("int64")
     out["unit"] = out["unit"].astype(str)
     return out.reset_index(drop=True)
+
+
+def check_units(units: pd.Series, what: str) -> None:
+    """Raise when a row has no unit (missing or empty) or a unit has several rows."""
+    empty = units.isna().to_numpy(dtype=bool) | (units.astype(str).str.strip() == "").to_numpy(dtype=bool)
+    if empty.any():
+        raise AmebenchError(f"{what}: rows {listed(np.flatnonzero(empty).tolist())} (counted from 0) have no unit; "
+                            "give every row its unit")
+    if units.duplicated().any():
+        dup = sorted(units[units.duplicated()].astype(str).unique())
+        raise AmebenchError(f"{what}: units {listed(dup)} appear more than once; give one row per unit")
+
+
+def _check_denominators(table: pd.DataFrame, n: pd.Series, what: str) -> None:
+    """Raise when a table without an estimate has a denominator column (``respondents``,
+    ``eligible``) that is not ``n``: events / n would count the censored or the
+    non-respondents as failures, whatever became of the estimate column."""
+    for column in _DENOMINATORS:
+        if column not in table.columns:
+            continue
+        denominator = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        off = ~(denominator == n.to_numpy(dtype="float64", na_value=np.nan))
+        if off.any():
+            units = table.loc[off, "unit"].astype(str).tolist()
+            raise AmebenchError(
+                f"{what} compares events / n, but the table's {column} is not n for units {listed(units)}: events / n "
+                f"would count those not in {column} as failures; compare table.assign(n=table[{column!r}]) without "
+                f"the units whose {column} is 0 or missing, or drop the {column} column if n is meant")
 
 
 def _check_estimate(table: pd.DataFrame, n: pd.Series, events: pd.Series, what: str) -> None:

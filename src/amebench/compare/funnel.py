@@ -15,7 +15,7 @@ from scipy.stats import norm
 from ..exceptions import AmebenchError, OverdispersionWarning
 from ..results import tidy
 from . import limits as L
-from ._table import check_counts, check_level
+from ._table import check_counts, check_level, check_units
 
 __all__ = ["funnel", "FunnelResult", "level_name", "fewest_units_for_overdispersion"]
 
@@ -304,6 +304,7 @@ def _check_ratio(table: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise AmebenchError(f"a ratio funnel needs columns unit, observed, expected; missing {missing}")
     out = table[["unit", "observed", "expected"]].copy()
+    check_units(out["unit"], "funnel")
     out["observed"] = pd.to_numeric(out["observed"], errors="coerce")
     out["expected"] = pd.to_numeric(out["expected"], errors="coerce")
     unadjusted = out["expected"].isna()
