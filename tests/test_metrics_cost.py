@@ -1,6 +1,7 @@
 """Tests of cost per participant/outcome, targets and transitions."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -13,6 +14,7 @@ from scipy.stats import chi2
 import amebench
 from amebench.exceptions import AmebenchError
 from amebench.metrics import against_target, cost, transitions
+from amebench.metrics.cost import VERDICTS
 
 
 def _network():
@@ -285,6 +287,24 @@ def test_against_target_limit_on_the_target_is_inconclusive():
     assert against_target(result, 0.5, higher_is_better=False)["verdict"].tolist() == ["inconclusive", "inconclusive"]
 
 
+
+
+def test_against_target_refuses_a_percent_target_for_proportions():
+    # API review 2026-12-06: against_target(rates, 35), the target in percent as Kolada
+    # writes it, gave every unit "not_met" (0.381 < 35)
+    from amebench import metrics
+
+    rates = metrics.outcome_rate(amebench.cohort(amebench.load_sample()), by=("unit",))
+    with pytest.raises(AmebenchError, match=re.escape("target 35 lies outside 0 .. 1, but the estimates are "
+                                                      "proportions (0.381 for 38.1 %): give the target as one too "
+                                                      "(0.35)")):
+        against_target(rates, 35)
+    with pytest.raises(AmebenchError, match=r"target -0\.1 lies outside 0 \.\. 1"):
+        against_target(rates, -0.1)
+    assert set(against_target(rates, 0.35)["verdict"]) <= set(VERDICTS)
+    # a table without events is another quantity: a target above 1 is judged as given
+    shares = pd.DataFrame({"unit": ["x"], "estimate": [0.6], "ci_low": [0.5], "ci_high": [0.7]})
+    assert against_target(shares, 2.0)["verdict"].tolist() == ["not_met"]
 
 
 def test_against_target_keeps_the_callers_own_columns():

@@ -166,6 +166,12 @@ def _check_cost_values(costs: dict, source: str) -> None:
             )
 
 
+def _proportions(result: pd.DataFrame) -> bool:
+    """Whether every estimate and limit of ``result`` lies within [0, 1] (and there is one)."""
+    values = pd.concat([pd.to_numeric(result[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high")]).dropna()
+    return bool(len(values)) and bool(values.between(0, 1).all())
+
+
 def against_target(result: pd.DataFrame, target: float, *, higher_is_better: bool = True) -> pd.DataFrame:
     """Return ``result`` with ``target`` and a ``verdict`` judged by the confidence interval.
 
@@ -192,7 +198,10 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     ------
     AmebenchError
         When ``result`` lacks an interval column, ``target`` is not a finite number
-        or ``higher_is_better`` is not True or False.
+        or ``higher_is_better`` is not True or False, or ``target`` lies outside 0 .. 1
+        while ``result`` is a table of proportions (it has ``events``, and every
+        estimate and limit lies within 0 .. 1): a target in percent (35 for 35 %) would
+        give every unit "not_met".
 
     Notes
     -----
@@ -211,6 +220,9 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
                             f"not {target!r}")
     if not isinstance(higher_is_better, (bool, np.bool_)):
         raise AmebenchError(f"higher_is_better must be True or False, not {higher_is_better!r}")
+    if not 0 <= target <= 1 and "events" in result.columns and _proportions(result):
+        raise AmebenchError(f"target {target:g} lies outside 0 .. 1, but the estimates are proportions (0.381 for "
+                            f"38.1 %): give the target as one too" + (f" ({target / 100:g})" if 0 < target <= 100 else ""))
     out = result.copy()
     low, high = out["ci_low"].astype(float), out["ci_high"].astype(float)
     # strict on both sides: a limit on the target means the interval contains it
