@@ -1,5 +1,7 @@
 """Tests of the network manifest (amebench.io.manifest)."""
 
+import re
+
 import pytest
 
 from amebench.exceptions import ManifestError
@@ -122,3 +124,16 @@ def test_units_that_are_not_sections(tmp_path, units):
     (folder / "network.toml").write_text(f'{units}\n[network]\nname = "n"\nas_of = 2026-09-30\n', encoding="utf-8")
     with pytest.raises(ManifestError, match=r"network\.toml: units number 1 must be a \[\[units\]\] section"):
         load_manifest(folder)
+
+
+def test_read_network_of_a_saved_network_names_read_parquet(tmp_path):
+    # API review 2026-12-06: read_network of a Network.to_parquet folder said such a folder
+    # (network.json and the tables) is a network folder, and still refused it
+    import amebench
+
+    amebench.load_sample().to_parquet(tmp_path / "saved")
+    with pytest.raises(ManifestError, match=re.escape(
+            f"{tmp_path / 'saved'} holds a network saved by Network.to_parquet (network.json), not exports with a "
+            f"network.toml: read it with amebench.read_parquet({str(tmp_path / 'saved')!r})")):
+        amebench.read_network(tmp_path / "saved")
+    assert len(amebench.read_parquet(tmp_path / "saved").episodes) == len(amebench.load_sample().episodes)
