@@ -290,3 +290,21 @@ def test_an_empty_cohort_says_what_the_data_cover(recwarn):
     recwarn.clear()
     amebench.cohort(net, exited=2025, units=["solna"])
     assert not [w for w in recwarn if issubclass(w.category, CensoringWarning)]
+
+
+def test_repr_says_which_part_of_the_period_is_observed():
+    # API review 2026-12-06: amebench.cohort(net, exited=2025, as_of="2025-06-30") printed "exited
+    # 2025-01-01–2025-12-31", though no exit after 30 June can be in it
+    import warnings
+
+    net = amebench.load_sample()
+    assert repr(amebench.cohort(net, exited=2025)).endswith("exited 2025-01-01–2025-12-31; units all>")
+    assert repr(amebench.cohort(net, exited=2025, as_of="2025-06-30")).endswith(
+        "observed to 2025-06-30; exited 2025-01-01–2025-06-30 (of 2025-01-01–2025-12-31; the rest after as_of); "
+        "units all>")
+    assert "enrolled 2026-01-01–2026-09-30 (of 2026-01-01–2026-12-31; the rest after as_of)" in repr(
+        amebench.cohort(net, enrolled=2026))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an empty cohort warns
+        empty = amebench.cohort(net, exited=2027)
+    assert "exited 2027-01-01–2027-12-31 (after as_of: none observed)" in empty._repr_html_()

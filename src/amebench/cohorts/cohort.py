@@ -51,10 +51,16 @@ class Cohort:
 
     def _describe(self) -> str:
         parts = [f"{len(self.episodes)} episodes", f"observed to {self.as_of.date()}"]
-        if self.exited:
-            parts.append(f"exited {self.exited[0].date()}–{self.exited[1].date()}")
-        if self.enrolled:
-            parts.append(f"enrolled {self.enrolled[0].date()}–{self.enrolled[1].date()}")
+        for what, period in (("exited", self.exited), ("enrolled", self.enrolled)):
+            if not period:
+                continue
+            start, end = (day.date() for day in period)
+            if start > self.as_of.date():
+                parts.append(f"{what} {start}–{end} (after as_of: none observed)")
+            elif end > self.as_of.date():  # the rest of the period lies after as_of: none of it is in the cohort
+                parts.append(f"{what} {start}–{self.as_of.date()} (of {start}–{end}; the rest after as_of)")
+            else:
+                parts.append(f"{what} {start}–{end}")
         parts.append("units " + (", ".join(self.units) if self.units else "all"))
         return "; ".join(parts)
 
