@@ -215,6 +215,10 @@ def test_repr_shows_no_identity_number(small):
     assert not re.search(r"(?<![\w.])(?:\d{6}|\d{8})[-+]?\d{4}(?![\w.])", text)
     assert not any(number in text for number in small.identities["personnummer"].astype(str))
     assert small.identities is not None  # still there for the tests that read the exports
+    # API review 2026-12-06: it printed every table in full, too (thousands of lines in a notebook)
+    assert text == (f"<SyntheticNetwork: {len(small.units)} units, {len(small.episodes):,} episodes, "
+                    f"{len(small.activities):,} activities, {len(small.followups):,} followups, "
+                    f"{len(small.payments):,} payments; as_of {small.as_of.date()}; the true values in .truth>")
 
 
 # --- the committed sample and its dialects ------------------------------------------

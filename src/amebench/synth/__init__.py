@@ -87,6 +87,11 @@ class SyntheticNetwork:
     status_true: pd.Series = field(repr=False, default=None)
     episode_truth: pd.DataFrame = field(repr=False, default=None)
 
+    def __repr__(self) -> str:  # the dataclass's repr printed every table in full
+        rows = ", ".join(f"{len(getattr(self, t)):,} {t}" for t in ("units", "episodes", "activities", "followups",
+                                                                      "payments"))
+        return f"<SyntheticNetwork: {rows}; as_of {self.as_of.date()}; the true values in .truth>"
+
     def to_network(self):
         """Return an :class:`amebench.Network` built with ``Network.from_frames``."""
         from ..network import Network
