@@ -787,6 +787,15 @@ def test_values_that_are_no_canonical_code_are_counted_with_the_fix():
     fix = "frame['exit_reason'] = frame['exit_reason'].astype('string').replace({'Arbete': '<canonical code>', ...})"
     assert message.endswith(f"map them first, e.g. {fix}")
     assert "8112189876" not in message
+    # API review 2026-12-06: the example was the most common value even when it is shown
+    # hidden, and .replace({'<personnummer: hidden>': ...}) cannot work; the next is taken
+    with pytest.raises(SchemaError) as info:
+        Network.from_frames(episodes=episodes.assign(exit_reason=["8112189876"] * 3 + ["Arbete"]), as_of="2024-12-31")
+    assert str(info.value).endswith("replace({'Arbete': '<canonical code>', ...})")
+    with pytest.raises(SchemaError) as info:  # none to show: no example
+        Network.from_frames(episodes=episodes.assign(exit_reason="8112189876", born_abroad=1), as_of="2024-12-31")
+    assert str(info.value).endswith(f"'{HIDDEN_NUMBER}' (4 rows) (canonical codes, in any case: "
+                                    f"{list(schema.CODE_LISTS['exit_reason'])})")
 
 
 def test_stata_missing_ids_are_missing_not_one_household():

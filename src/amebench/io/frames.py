@@ -197,8 +197,10 @@ def _not_canonical(table: str, unmapped: dict) -> str:
         more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
         if column in schema.CODE_LISTS:
             found.append(f"{column}: {shown}{more} (canonical codes, in any case: {list(schema.CODE_LISTS[column])})")
-            fixes.append(f"frame[{column!r}] = frame[{column!r}].astype('string').replace("
-                         f"{{{redact_numbers(counts[0][0], limit=80)!r}: '<canonical code>', ...}})")
+            example = next((v for v, _ in counts if redact_numbers(v, limit=80) == v), None)
+            if example is not None:  # a value shown hidden cannot be the example of a replace
+                fixes.append(f"frame[{column!r}] = frame[{column!r}].astype('string').replace("
+                             f"{{{example!r}: '<canonical code>', ...}})")
         else:
             found.append(f"{column}: {shown}{more} (yes/no: True/False, 1/0 or 'true'/'false')")
     fix = f"; map them first, e.g. {'; '.join(fixes)}" if fixes else ""
