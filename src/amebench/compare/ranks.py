@@ -231,7 +231,7 @@ def rank_intervals(table: pd.DataFrame, *, n_sim: int = 10_000, seed: int = 0,
         ``eligible``, an ``estimate`` must be events / n (a retention table's is events /
         respondents: give ``n=respondents``).
     n_sim
-        Number of simulated draws.
+        Number of simulated draws (100 or more).
     seed
         Seed of ``numpy.random.default_rng``: same seed, same result, in any order of
         the rows (the draws follow the unit ids).

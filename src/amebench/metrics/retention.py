@@ -72,7 +72,10 @@ def retention(
     decides (a non-response nearer to ``days`` does not hide it). Days after
     exit are ``days_after_exit`` where given, else ``measured_on - exited_on``;
     a follow-up before the exit is ignored. ``estimate`` = retained / respondents
-    (complete case), ``estimate_worst`` = retained / eligible (every
+    (complete case: its interval assumes that whether someone answers is unrelated to
+    whether they are still in work or studies; when those still working answer more
+    often it is too high, and only the worst and best cases bound the truth),
+    ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
     eligible. An eligible exit less than ``days + tolerance`` days before ``as_of``
     without a follow-up may still be surveyed; it counts as a non-respondent (DESIGN.md:

@@ -76,7 +76,8 @@ def welfare_delta(
     conf_level
         Confidence level of every interval.
     n_boot, seed
-        Bootstrap resamples and the seed of ``numpy.random.default_rng``.
+        Bootstrap resamples (100 or more; not used by ``method="t"``) and the seed of
+        ``numpy.random.default_rng``.
     price_index, base_year
         Optional mapping year -> price index; amounts are expressed in
         ``base_year`` prices (amount x index[base_year] / index[year of payment]).
