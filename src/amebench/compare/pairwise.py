@@ -26,7 +26,7 @@ def difference(events_a, n_a, events_b, n_b, *, conf_level: float = 0.95):
 
     The interval is Newcombe's hybrid score interval (his method 10), from
     ``statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb")``;
-    the p-value is the score test of equal proportions
+    the p-value is the Miettinen-Nurminen score test of equal proportions
     (``test_proportions_2indep(method="score")``, with statsmodels' default small-sample
     factor n/(n - 1) on the variance: 56/70 vs 48/80 gives p = 0.0083 where the plain
     score test gives 0.0080); 1 where the test is undefined. Interval and p-value come
@@ -121,7 +121,7 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     if ADJUSTMENTS[adjust] is not None:
         for _, idx in out.groupby("comparison", sort=False).groups.items():
             out.loc[idx, "p_adjusted"] = multipletests(out.loc[idx, "p_value"], method=ADJUSTMENTS[adjust])[1]
-    out["method"] = f"Newcombe hybrid score CI; score test; {adjust} adjustment"
+    out["method"] = f"Newcombe hybrid score CI; Miettinen-Nurminen score test; {adjust} adjustment"
     out["conf_level"] = conf_level
     return tidy(out)
 
