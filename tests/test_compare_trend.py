@@ -137,8 +137,9 @@ def test_trend_two_units_at_90_percent():
 def test_trend_says_which_years_are_partly_observed():
     # API review 2026-12-06: the sample's 2023 (data from July: only episodes that began in
     # 2023 could end in it, so short ones) and 2026 (to 30 September) were ordinary years
-    # with year-on-year changes. Unit a's data start 2023-03-15, b's on 2023-01-01; as_of
-    # 2024-06-30. Exits in 2023 and 2024 (to May).
+    # with year-on-year changes. Unit a's data start 2023-03-15, b's on 2023-01-01 (its
+    # 2023 exits lack the episodes of 2022 all the same, if it had any); as_of 2024-06-30.
+    # Exits in 2023 and 2024 (to May).
     rows = [{"unit": u, "episode_id": f"{u}{y}{i}", "person_id": f"{u}{y}{i}",
              "enrolled_on": pd.Timestamp(start if y == 2023 else "2024-01-10"),
              "exited_on": pd.Timestamp(f"{y}-05-01"), "exit_reason": "work" if i % 2 else "other"}
@@ -147,15 +148,22 @@ def test_trend_says_which_years_are_partly_observed():
     out = trend(amebench.cohort(net), outcome="work").set_index(["unit", "exit_year"])["method"]
     base = "Wilson; change from the previous year with Newcombe hybrid score CI"
     assert out.to_dict() == {
-        ("a", 2023): base + "; 2023: data from 2023-03-15, so its exits lack the episodes enrolled before",
+        ("a", 2023): base + "; 2023: data from 2023-03-15, so its exits lack any episodes enrolled before",
         ("a", 2024): base + "; 2024: exits to 2024-06-30 only",
-        ("b", 2023): base,
+        ("b", 2023): base + "; 2023: data from 2023-01-01, so its exits lack any episodes enrolled before",
         ("b", 2024): base + "; 2024: exits to 2024-06-30 only",
     }
-    # by the network: its data start on 2023-01-01; a table of episodes has no as_of
+    # by the network: its data start on 2023-01-01, a's alone on 2023-03-15
+    first = base + "; 2023: data from {}, so its exits lack any episodes enrolled before"
     assert trend(amebench.cohort(net), outcome="work", by=())["method"].tolist() == [
-        base, base + "; 2024: exits to 2024-06-30 only"]
-    assert trend(pd.DataFrame(rows), outcome="work", by=())["method"].tolist() == [base, base]
+        first.format("2023-01-01"), base + "; 2024: exits to 2024-06-30 only"]
+    assert trend(amebench.cohort(net, units="a"), outcome="work", by=())["method"].tolist() == [
+        first.format("2023-03-15"), base + "; 2024: exits to 2024-06-30 only"]
+    # a table of episodes has no as_of; its own columns named network or as_of are columns
+    # (diff review: AttributeError), and without enrolled_on no start is known (KeyError)
+    table = pd.DataFrame(rows).assign(network="n", as_of="2024-06-30")
+    assert trend(table, outcome="work", by=())["method"].tolist() == [first.format("2023-01-01"), base]
+    assert trend(table.drop(columns="enrolled_on"), outcome="work", by=())["method"].tolist() == [base, base]
 
 
 def test_trend_keeps_a_missing_group():

@@ -197,7 +197,8 @@ def _payments(cells) -> str:
     # newcomer review 2026-12-06: 12,345 (twelve thousand, written with an English
     # thousands comma) loaded as 12.345 kr under decimal = ",", a thousandth of the amount
     (",", " ", {"12 345,50": 12345.5, "0,125": 0.125, "1 234,567": 1234.567, "12,34": 12.34, "1,5": 1.5,
-                "1234,567": 1234.567, "999,5": 999.5}, ["12,345", "123,456 kr", "1,000", " 7,250"]),
+                "1234,567": 1234.567, "999,5": 999.5},
+     ["12,345", "123,456 kr", "1,000", " 7,250", "+12,345", "012,345", "12, 345", "\u00a012,345"]),
     (".", "", {"12345.50": 12345.5, "0.125": 0.125, "12.34": 12.34, "1234.567": 1234.567}, ["12.345", "1.000 kr"]),
 ])
 def test_the_decimal_mark_before_three_digits_is_an_ambiguous_amount(tmp_path, decimal, thousands, good, bad):
@@ -229,7 +230,8 @@ def test_three_decimals_in_ore_is_one_reason(tmp_path):
     profile = PROFILE.replace("[format]", '[format]\namount_unit = "öre"')
     folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
                            payments=_payments(["12,345", "12,5", "1250"]), profile=profile)
-    with pytest.warns(exceptions.ReadWarning, match="the median amount is 6 kr a month"):  # 12,50 kr: right here
+    # the median of the amounts loaded, 1250 öre = 12.50 kr (not of the 12,345 rejected)
+    with pytest.warns(exceptions.ReadWarning, match="the median amount is 12 kr a month"):
         net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [12.5]
     rejects = net.rejects[net.rejects["table"] == "payments"]

@@ -1039,11 +1039,11 @@ def test_more_than_five_late_units_share_one_warning():
     five = pd.concat([unit(u) for u in "abcde"] + [unit("f", 21)], ignore_index=True)
     assert _late_kinds(five, "2024-09-10") == [("<episodes frame>", "as_of_after_data")] * 5
     six = pd.concat([five, unit("g")], ignore_index=True)
-    assert _late_kinds(six, "2024-09-10") == [("6 episodes files", "as_of_after_data")]
+    assert _late_kinds(six, "2024-09-10") == [("<episodes frame>", "as_of_after_data")]  # one frame, all units
     with pytest.warns(ReadWarning) as caught:
         Network.from_frames(episodes=six, as_of="2024-09-10")
     assert [str(w.message) for w in caught if w.message.kind == "as_of_after_data"] == [
-        "6 episodes files: the last enrolment or exit of 6 of the 7 units ('a', 'b', 'c', 'd', 'e' and 1 more) is "
+        "<episodes frame>: the last enrolment or exit of 6 of the 7 units ('a', 'b', 'c', 'd', 'e' and 1 more) is "
         "on 2024-05-13, 120 days before as_of 2024-09-10, where each unit's pace over its last "
         "year of data would have given 7 or more days with an enrolment or exit since. Is as_of the date the data "
         "were extracted, and does the export hold every episode up to it? If not, set as_of to the extraction date "
@@ -1052,10 +1052,27 @@ def test_more_than_five_late_units_share_one_warning():
         "that closed looks the same"]
     seven = pd.concat([six, unit("h", 19), unit("h", 20).iloc[[-1]].assign(
         episode_id="h_last", person_id="h_last", enrolled_on=pd.Timestamp("2024-05-06"))], ignore_index=True)
-    with pytest.warns(ReadWarning, match=r"^7 episodes files: the last enrolment or exit of 7 of the 8 units \('a', "
+    with pytest.warns(ReadWarning, match=r"^<episodes frame>: the last enrolment or exit of 7 of the 8 units \('a', "
                                          r"'b', 'c', 'd', 'e' and 2 more\) is on 2024-05-06 to 2024-05-13, 120 to 127 "
                                          r"days before as_of 2024-09-10, where"):
         Network.from_frames(episodes=seven, as_of="2024-09-10")
+
+
+def test_the_shared_late_warning_names_five_files_and_counts_the_rest():
+    # one episodes file a unit (read_network): seven late units, files a.csv .. g.csv
+    from amebench.io.rules import check_as_of
+
+    units = "abcdefg"
+    episodes = pd.DataFrame({"unit": np.repeat(list(units), 20), "episode_id": [str(i) for i in range(140)],
+                             "enrolled_on": np.tile(pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(20) * 7, "D"),
+                                                    7), "exited_on": pd.NaT})
+    reconciliation = pd.DataFrame({"unit": list(units), "table": "episodes", "file": [f"{u}.csv" for u in units]})
+    with pytest.warns(ReadWarning) as caught:
+        check_as_of(episodes, reconciliation, "2024-09-10")
+    [warning] = caught
+    assert warning.message.file == "a.csv, b.csv, c.csv, d.csv, e.csv, … (+2)"
+    assert str(warning.message).startswith("a.csv, b.csv, c.csv, d.csv, e.csv, … (+2): the last enrolment or exit "
+                                           "of 7 of the 7 units ('a', 'b', 'c', 'd', 'e' and 2 more)")
 
 
 def test_the_sample_with_as_of_years_late_warns_for_each_unit(tmp_path):
@@ -1080,3 +1097,19 @@ def test_the_sample_with_as_of_years_late_warns_for_each_unit(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReadWarning)
         assert "read_warnings" not in amebench.load_sample().meta
+
+
+def test_numbers_in_an_object_amount_column_are_not_ambiguous():
+    # Diff review of session 39: a frame's object column of floats or Decimals (read_sql's
+    # NUMERIC, read_excel(dtype=object)) was written as text, and 12.345 was rejected as
+    # ambiguous; the text "12.345" still is, as in a file
+    import decimal
+
+    episodes = pd.DataFrame({"unit": "u", "episode_id": ["1"], "person_id": ["p1"], "enrolled_on": "2024-01-01"})
+    for cells, loaded in (([12.345, 250.0], [12.345, 250.0]), ([decimal.Decimal("12.345"), "250"], [12.345, 250.0]),
+                          (["12.345", 250.0], [250.0])):
+        payments = pd.DataFrame({"unit": "u", "person_id": "p1", "month": ["2024-02", "2024-03"],
+                                 "amount_sek": pd.Series(cells, dtype=object)})
+        net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+        assert net.payments["amount_sek"].tolist() == loaded
+        assert len(net.rejects) == 2 - len(loaded)

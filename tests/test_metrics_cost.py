@@ -296,7 +296,7 @@ def test_against_target_refuses_a_percent_target_for_proportions():
 
     rates = metrics.outcome_rate(amebench.cohort(amebench.load_sample()), by=("unit",))
     with pytest.raises(AmebenchError, match=re.escape("target 35 lies outside 0 .. 1, but the estimates are "
-                                                      "proportions (0.381 for 38.1 %): give the target as one too "
+                                                      "proportions (e.g. 0.381 for 38.1 %): give the target as one too "
                                                       "(0.35)")):
         against_target(rates, 35)
     with pytest.raises(AmebenchError, match=r"target -0\.1 lies outside 0 \.\. 1"):

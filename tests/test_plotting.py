@@ -339,7 +339,7 @@ def test_funnel_names_at_one_place_are_moved_apart(ordinary, figsize):
     plt.close(fig)
 
 
-def test_funnel_names_that_overlap_none_stay_where_they_were():
+def test_funnel_names_that_overlap_nothing_stay_where_they_were():
     import pandas as pd
 
     table = pd.DataFrame({"unit": list("abcde"), "n": [100, 300, 500, 700, 900],
@@ -347,8 +347,9 @@ def test_funnel_names_that_overlap_none_stay_where_they_were():
     fig, ax = plt.subplots()
     compare.funnel(table).plot(ax=ax)
     fig.canvas.draw()
-    # e (300 of 900, 33.3 %) sits on the target line (1000 of 3000): its name, right of and
-    # above its point, crossed the line and is written below the point
+    # e (300 of 900, 33.3 %) lies below the 99.8 % lower limit around the target 1000 of
+    # 2500 (40 %): its name, right of and above its point, crossed that limit line and is
+    # written below the point; the other four overlap nothing and stay
     assert [tuple(t.xyann) for t in ax.texts] == [(5, 4)] * 4 + [(5, -4)]
     plt.close(fig)
 
@@ -704,6 +705,10 @@ def test_flow_plot_draws_the_network_and_other_groups():
         if not by:  # the network's line is its stock
             assert list(ax.lines[0].get_ydata()) == table.sort_values("month")["stock"].tolist()
         plt.close(fig)
+    fig, ax = plt.subplots()  # a column of the caller's own is no group (diff review: "jarfalla, 0" ...)
+    plotting.flow_plot(metrics.flows(net).assign(note=range(len(metrics.flows(net)))), ax=ax)
+    assert len(ax.get_legend().get_texts()) == 5
+    plt.close(fig)
     fig, ax = plt.subplots()
     with pytest.raises(amebench.AmebenchError, match=r"flow_plot draws a line for each of up to 10 groups; this "
                                                      r"table has 20 by \['unit', 'gender'\]: select fewer"):
@@ -720,7 +725,9 @@ def test_figures_refuse_tables_they_do_not_draw():
     rates = metrics.outcome_rate(coh, by=("unit",))
     cases = [
         (plotting.rank_plot, rates, r"rank_plot draws the expected ranks and rank intervals of "
-                                    r"compare\.rank_intervals\(table\); this table has no column \['p_top_quarter'\]"),
+                                    r"compare\.rank_intervals\(table\), ranks from 1 to the number of units \(5\); "
+                                    r"this table's estimates and limits run from 0\.2\d+ to 0\.4\d+$"),
+        (plotting.rank_plot, rates.drop(columns="ci_low"), r"rank_plot draws .* no column \['ci_low'\]"),
         (plotting.oe_plot, rates, r"oe_plot draws compare\.risk_adjusted\(cohort\) or its \.table; this table has no "
                                   r"column \['oe_ratio', 'oe_ci_low', 'oe_ci_high'\]"),
         (plotting.funnel_plot, rates, r"funnel_plot draws compare\.funnel\(table\), not a DataFrame"),

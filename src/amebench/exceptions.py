@@ -222,7 +222,8 @@ class ReadWarning(AmebenchWarning):
       öre (kronor?: ``"amounts_low"``). ``lines`` empty: the whole column.
     - A unit's last enrolment or exit lies long before ``as_of`` (``"as_of_after_data"``:
       a wrong extraction date, or an export that stops early). ``file``: its episodes file;
-      more than five such units share one warning, ``file`` "N episodes files".
+      more than five such units share one warning, ``file`` their files (five named, and
+      how many more).
     - No value of a mapped date (month) column reads with the profile's formats, so each of
       its rows is rejected (``"dates_unread"``); the message names the usual formats that
       read them. ``lines`` empty: the whole column.

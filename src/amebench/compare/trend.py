@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.power import NormalIndPower
 
+from ..cohorts import Cohort
 from ..exceptions import AmebenchError, AmebenchWarning
 from ..metrics.outcome import outcome_rate
 from ..results import by_names, tidy
@@ -56,9 +57,9 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     -----
     The rate of a year is ``outcome_rate`` per episode with the Wilson interval. A year
     not wholly observed says so in ``method``: the year of a cohort's ``as_of`` ("exits
-    to 2026-09-30 only") and the year the data start in, after its first day (the
-    unit's first enrolment when grouped by unit: "data from 2023-07-01, so its exits
-    lack the episodes enrolled before", which makes its rate one of shorter episodes).
+    to 2026-09-30 only") and the year the data start in (the unit's first enrolment
+    when grouped by unit: "data from 2023-07-01, so its exits lack any episodes enrolled
+    before", which makes its rate one of shorter episodes).
     With :math:`(l_1, u_1)` and :math:`(l_0, u_0)` the Wilson intervals of this
     year's rate :math:`p_1` and last year's :math:`p_0`, the change
     :math:`p_1 - p_0` has Newcombe's interval (his method 10)
@@ -101,29 +102,34 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     rates["change"] = change
     rates["change_ci_low"] = low
     rates["change_ci_high"] = high
-    rates["method"] = "Wilson; change from the previous year with Newcombe hybrid score CI" + _partial_years(data, rates)
+    method = "Wilson; change from the previous year with Newcombe hybrid score CI"
+    rates["method"] = method + _partial_years(data, rates)
     return tidy(rates)
 
 
 def _partial_years(data, rates: pd.DataFrame) -> pd.Series:
     """For each row of ``rates``, what of its exit year is not observed ("" when all is):
     the year of a cohort's ``as_of`` before its last day, and the year the data start in
-    (the unit's first enrolment, when ``rates`` is by unit) after its first day, whose
-    exits lack the longer episodes, enrolled before the data start."""
-    network = getattr(data, "network", None)
-    episodes = network.episodes if network is not None else data
-    as_of = getattr(data, "as_of", None)
-    enrolled = pd.to_datetime(episodes["enrolled_on"])
-    if "unit" in rates.columns and "unit" in episodes.columns:
-        starts = enrolled.groupby(episodes["unit"].astype(str)).min()
-        start = rates["unit"].astype(str).map(starts)
-    else:
-        start = pd.Series(enrolled.min(), index=rates.index)
+    (the unit's first enrolment when ``rates`` is by unit, else the first of the cohort's
+    units), whose exits lack any episodes enrolled before the data start."""
+    if isinstance(data, Cohort):
+        episodes, as_of = data.network.episodes, data.as_of
+        if data.units:
+            episodes = episodes[episodes["unit"].astype(str).isin(data.units)]
+    else:  # a table of episodes: no as_of
+        episodes, as_of = data, None
+    start = pd.Series(pd.NaT, index=rates.index)
+    if "enrolled_on" in episodes.columns:
+        enrolled = pd.to_datetime(episodes["enrolled_on"])
+        if "unit" in rates.columns and "unit" in episodes.columns:
+            start = rates["unit"].astype(str).map(enrolled.groupby(episodes["unit"].astype(str)).min())
+        else:
+            start = pd.Series(enrolled.min(), index=rates.index)
     notes = []
     for year, first in zip(rates["exit_year"].astype(int), start):
         note = ""
-        if pd.notna(first) and first.year == year and (first.month, first.day) != (1, 1):
-            note += f"; {year}: data from {first:%Y-%m-%d}, so its exits lack the episodes enrolled before"
+        if pd.notna(first) and first.year == year:
+            note += f"; {year}: data from {first:%Y-%m-%d}, so its exits lack any episodes enrolled before"
         if as_of is not None and as_of.year == year and (as_of.month, as_of.day) != (12, 31):
             note += f"; {year}: exits to {as_of:%Y-%m-%d} only"
         notes.append(note)

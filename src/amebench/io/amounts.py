@@ -355,7 +355,8 @@ def ambiguous_amounts(column: pd.Series, *, decimal: str, thousands: str) -> np.
 
 def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed=None) -> np.ndarray:
     """Cells like ``12,345`` (decimal ``,``) or ``12.345`` (decimal ``.``): the decimal mark
-    after one to three digits that start the cell and before exactly three digits.
+    after one to three digits that start the cell (spaces aside, after an optional ``+``
+    and leading zeros) and before exactly three digits.
 
     Kronor have two decimals, so such a mark is more likely a thousands separator written
     in the other dialect (12,345 for twelve thousand), and reading it as the decimal mark
@@ -377,8 +378,9 @@ def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed
     import pyarrow.compute as pc
 
     where = np.flatnonzero(maybe)
-    cells = pc.take(arrow_strings(column), where)
-    pattern = f"^\\s*[1-9][0-9]{{0,2}}\\{decimal}[0-9]{{3}}(?:[^0-9]|$)"
+    # as the rule reads them: without spaces (any kind), so " 12, 345" is 12,345 too
+    cells = pc.replace_substring_regex(pc.take(arrow_strings(column), where), f"[\\s{_SPACES}]", "")
+    pattern = f"^\\+?0*[1-9][0-9]{{0,2}}\\{decimal}[0-9]{{3}}(?:[^0-9]|$)"
     out[where] = pc.fill_null(pc.match_substring_regex(cells, pattern), False).to_numpy(zero_copy_only=False)
     return out
 

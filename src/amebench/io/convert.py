@@ -604,7 +604,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             st.add(negative, column, s, "amount is negative")
             number = p & ~notnum & _identity_amounts(values, as_of)  # the digits written
             st.add(number, column, s, _NUMBER_IN_COLUMN)
-            marks = _misread_marks(st, raw.frame[mapping[column]], values, p & ~notnum, s, fmt,
+            marks = _misread_marks(st, column, raw.frame[mapping[column]], values, p & ~notnum, s, fmt,
                                    raw.numbers.get(mapping[column]))
             part = none  # a decimal part of öre
             if fmt["amount_unit"] == "öre":
@@ -617,8 +617,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 huge = p & ~number & (np.asarray(values, dtype="float64") >= IMPLAUSIBLE_AMOUNT)
             st.add(huge, column, s, _IMPLAUSIBLE)
             frame[column] = values
-            _warn_amount_unit(raw, mapping.get(column), values, p & ~notnum & ~negative & ~number & ~huge & ~part,
-                              fmt["amount_unit"])
+            _warn_amount_unit(raw, mapping.get(column), values,
+                              p & ~notnum & ~negative & ~number & ~huge & ~part & ~marks, fmt["amount_unit"])
         elif dtype == "Int64":
             values, bad = parse_integers(s, p)
             st.add(bad, column, s, "not a whole number")
@@ -723,10 +723,12 @@ _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{p
 IMPLAUSIBLE_AMOUNT = 10_000_000
 _IMPLAUSIBLE = ("amount is implausibly large for one month (10 000 000 kr or more): another column's number, "
                 "or a total?")
-def _misread_marks(st: FileState, cells: pd.Series, values, read: np.ndarray, shown, fmt, typed) -> np.ndarray:
+def _misread_marks(st: FileState, column: str, cells: pd.Series, values, read: np.ndarray, shown, fmt,
+                   typed) -> np.ndarray:
     """Reject the amounts whose decimal or thousands mark may have been read wrong, each
-    for one reason; return their mask (``cells``: the column as written, ``read``: the
-    rows whose amount is a number, ``typed``: the cells stored as numbers).
+    for one reason; return their mask (``column``: the canonical column, ``cells``: the
+    column as written, ``read``: the rows whose amount is a number, ``typed``: the cells
+    stored as numbers).
 
     A "." before three digits with decimal = "," may be a thousands separator
     (:func:`~amebench.io.amounts.ambiguous_amounts`); a thousands mark where none can be
@@ -736,14 +738,14 @@ def _misread_marks(st: FileState, cells: pd.Series, values, read: np.ndarray, sh
     """
     d, t = fmt["decimal"], fmt["thousands"]
     ambiguous = ambiguous_amounts(cells, decimal=d, thousands=t) & read
-    st.add(ambiguous, "amount_sek", shown, f'amount is ambiguous: "." before three digits with decimal = "{d}" '
+    st.add(ambiguous, column, shown, f'amount is ambiguous: "." before three digits with decimal = "{d}" '
            'may be a thousands separator (set thousands = "." if it is)')
     misplaced = misplaced_thousands(cells, decimal=d, thousands=t) & read & ~ambiguous
-    st.add(misplaced, "amount_sek", shown, f'amount has "{t}" where a thousands separator cannot be (not before '
+    st.add(misplaced, column, shown, f'amount has "{t}" where a thousands separator cannot be (not before '
            f'three digits, or after the decimal mark "{d}"): it would be read wrong')
     marks = ambiguous | misplaced
     three = three_decimals(cells, np.asarray(values, dtype="float64"), decimal=d, typed=typed) & read & ~marks
-    st.add(three, "amount_sek", shown,
+    st.add(three, column, shown,
            f'amount is ambiguous: "{d}" before three digits with decimal = "{d}" gives three decimals, and an '
            f'amount has at most two: "{d}" may be a thousands separator (then set decimal = '
            f'"{"." if d == "," else ","}" and thousands = "{d}")')

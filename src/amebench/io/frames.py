@@ -27,7 +27,7 @@ from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
 from .convert import DATE_SERIAL, DATE_UNREAD, convert
 from .profile import load_profile, table_profile
-from .readers import RawTable
+from .readers import RawTable, _typed_numbers
 from .rejects import finalise
 from .rules import check_as_of, cross_check
 from .unitid import check_name, check_unit_id, municipality_code
@@ -130,7 +130,10 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         else:
             columns[c] = _text_of(frame, c, table, coded=True)
     text = pd.DataFrame(columns)
-    return RawTable(text, np.arange(1, len(frame) + 1, dtype=np.int64), f"<{table} frame>"), units
+    lines = np.arange(1, len(frame) + 1, dtype=np.int64)
+    # an object column's numbers (Decimals of read_sql, floats among text) mean what they say
+    numbers = _typed_numbers({"amount_sek": frame["amount_sek"]}, 1, lines) if "amount_sek" in columns else {}
+    return RawTable(text, lines, f"<{table} frame>", numbers=numbers), units
 
 
 #: An ISO date with a time of day, as str() of a Timestamp and SQL exports write it

@@ -112,7 +112,8 @@ def load_manifest(path) -> Manifest:
     if not path.is_file():
         if (path.parent / "network.json").is_file():  # the CLI reads such a folder; read_network does not
             raise ManifestError(f"{path.parent} holds a network saved by Network.to_parquet (network.json), not "
-                                f"exports with a {MANIFEST_NAME}: read it with amebench.read_parquet({str(path.parent)!r})")
+                                f"exports with a {MANIFEST_NAME}: read it with "
+                                f"amebench.read_parquet({str(path.parent)!r})")
         raise ManifestError(f"{path} does not exist: a network folder holds a {MANIFEST_NAME} manifest "
                             "(`amebench template` writes one), or network.json and the tables of Network.to_parquet")
     source = str(path)

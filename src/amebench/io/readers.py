@@ -69,17 +69,22 @@ class RawTable:
     numbers: dict = field(default_factory=dict)
 
 
+#: pandas.api.types.infer_dtype of an object column whose every present cell is a number.
+_ALL_NUMBERS = ("integer", "floating", "decimal", "mixed-integer-float")
+
+
 def _typed_numbers(columns: dict, first_line: int, lines: np.ndarray) -> dict:
     """header -> mask over the rows kept (their physical ``lines``) of the cells stored as
     numbers ({header: typed column}; ``first_line``: the line of the columns' first cell)."""
     out = {}
     for header, series in columns.items():
-        if getattr(series.dtype, "kind", "O") in "iuf":
+        kind = pd.api.types.infer_dtype(series, skipna=True) if series.dtype == object else None
+        if getattr(series.dtype, "kind", "O") in "iuf" or kind in _ALL_NUMBERS:
             typed = series.notna().to_numpy(dtype=bool)
-        elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+        elif kind in ("mixed", "mixed-integer"):  # numbers among text (a workbook's column): cell by cell
             typed = series.map(lambda v: isinstance(v, (int, float, Decimal, np.number))
                                and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-        else:
+        else:  # text, dates, booleans: no number
             continue
         if typed.any():
             out[header] = typed[lines - first_line]
@@ -108,7 +113,8 @@ def file_kind(path: Path) -> str:
         return "parquet"
     name = redact_numbers(path.name, limit=None)  # a file named after a person is not shown by its number
     if suffix in _SAVE_AS:
-        raise ProfileError(f"{name}: {_SAVE_AS[suffix]} is not read; open it in Excel or LibreOffice and save it "
+        program = "Numbers or LibreOffice" if suffix == ".numbers" else "Excel or LibreOffice"
+        raise ProfileError(f"{name}: {_SAVE_AS[suffix]} is not read; open it in {program} and save it "
                            "as an Excel workbook (.xlsx) or as CSV (.csv)")
     raise ProfileError(
         f"{name}: cannot tell the file type from {suffix!r}; use .csv/.txt/.tsv (CSV), "

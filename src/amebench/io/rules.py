@@ -266,7 +266,8 @@ def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> 
     episodes do (they use the ledger's months alone). A unit that closed looks the same.
 
     More than five such units (most likely one wrong ``as_of`` for the whole network) share
-    one warning, whose ``file`` is "N episodes files" and which names the first five.
+    one warning, which names the first five; its ``file`` names their episodes files, the
+    first five of them and how many more ("a.csv, b.csv, c.csv, d.csv, e.csv, … (+285)").
     """
     if not len(episodes):
         return
@@ -299,13 +300,15 @@ def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> 
         named = ", ".join(repr(u) for u, *_ in late[:_LATE_UNITS_NAMED])
         ends = sorted(f"{day:%Y-%m-%d}" for _, _, day, _, _ in late)
         days = sorted(gap for *_, gap, _ in late)
-        file = f"{len(late)} episodes files"
+        files = list(dict.fromkeys(f for _, f, *_ in late))  # a frame or a workbook can hold several units
+        file = ", ".join(files[:_LATE_UNITS_NAMED]) + (f", … (+{len(files) - _LATE_UNITS_NAMED})"
+                                                      if len(files) > _LATE_UNITS_NAMED else "")
         warn_caller(ReadWarning(
             f"{file}: the last enrolment or exit of {len(late)} of the {len(names)} units ({named} and "
             f"{len(late) - _LATE_UNITS_NAMED} more) is on {_span(ends[0], ends[-1], ' to ')}, "
             f"{_span(days[0], days[-1], ' to ')} days before as_of {as_of:%Y-%m-%d}, where each unit's pace over "
-            "its last year of data "
-            "would have given 7 or more days with an enrolment or exit since. " + _LATE_ADVICE,
+            f"its last year of data would have given {_LATE_EXPECTED:g} or more days with an enrolment or exit "
+            "since. " + _LATE_ADVICE,
             file=file, lines=[], kind="as_of_after_data"))
         return
     for unit_name, file, last_day, gap, per_day in late:

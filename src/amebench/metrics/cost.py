@@ -221,8 +221,9 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     if not isinstance(higher_is_better, (bool, np.bool_)):
         raise AmebenchError(f"higher_is_better must be True or False, not {higher_is_better!r}")
     if not 0 <= target <= 1 and "events" in result.columns and _proportions(result):
-        raise AmebenchError(f"target {target:g} lies outside 0 .. 1, but the estimates are proportions (0.381 for "
-                            f"38.1 %): give the target as one too" + (f" ({target / 100:g})" if 0 < target <= 100 else ""))
+        share = f" ({target / 100:g})" if 0 < target <= 100 else ""
+        raise AmebenchError(f"target {target:g} lies outside 0 .. 1, but the estimates are proportions (e.g. 0.381 "
+                            f"for 38.1 %): give the target as one too{share}")
     out = result.copy()
     low, high = out["ci_low"].astype(float), out["ci_high"].astype(float)
     # strict on both sides: a limit on the target means the interval contains it

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 from ..labels import code_label, figure_text
+from ..results import GROUPING
 from ..schema import outcome_reasons
 from ._axes import NAMED_BAR, NAMED_ROWS, OVERVIEW_BAR, axes_of, needs_columns, number_axis, percent_axis, row_limits
 
@@ -15,8 +16,6 @@ __all__ = ["FLOW_LINES", "flow_plot", "exit_reason_plot"]
 #: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
 #: more, one line of their sum: 290 lines and legend entries cover the plot.
 FLOW_LINES = 10
-#: The columns of a metrics.flows table that are not its groups.
-_FLOW_COUNTS = ("month", "inflow", "outflow", "stock")
 #: At most about this many month ticks on a flow figure.
 _MONTH_TICKS = 8
 
@@ -35,7 +34,7 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     import matplotlib.dates as mdates
 
     needs_columns(table, ["month", "stock"], "flow_plot", "a metrics.flows(...) table")
-    keys = [c for c in table.columns if c not in _FLOW_COUNTS]  # what flows grouped by
+    keys = [c for c in table.columns if c in GROUPING and c != "month"]  # what flows grouped by, not columns added
     if keys != ["unit"]:  # the network (by=()), or other groups: a line each, named by its codes
         if not keys:
             line = pd.Series(figure_text("network", lang), index=table.index)

@@ -175,8 +175,12 @@ def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     ``count_label``, default "n"); with more, an overview without names.
     """
     # a rank is never shown without its interval: an outcome-rate table sorted would be a league table
-    needs_columns(table, ["unit", *_INTERVAL, "p_top_quarter"], "rank_plot",
-                  "the expected ranks and rank intervals of compare.rank_intervals(table)")
+    draws = "the expected ranks and rank intervals of compare.rank_intervals(table)"
+    needs_columns(table, ["unit", *_INTERVAL], "rank_plot", draws)
+    ranks = pd.concat([pd.to_numeric(table[c], errors="coerce") for c in _INTERVAL]).dropna()
+    if not ranks.between(1, len(table)).all():
+        raise AmebenchError(f"rank_plot draws {draws}, ranks from 1 to the number of units ({len(table)}); this "
+                            f"table's estimates and limits run from {ranks.min():g} to {ranks.max():g}")
     ax = axes_of(ax)
     data = table.dropna(subset=["estimate"]).sort_values("estimate")
     _interval_rows(ax, _rows(data, "unit"), "s", order="ordered_rank", lang=lang, **kwargs)
