@@ -723,6 +723,8 @@ _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{p
 IMPLAUSIBLE_AMOUNT = 10_000_000
 _IMPLAUSIBLE = ("amount is implausibly large for one month (10 000 000 kr or more): another column's number, "
                 "or a total?")
+
+
 def _misread_marks(st: FileState, column: str, cells: pd.Series, values, read: np.ndarray, shown, fmt,
                    typed) -> np.ndarray:
     """Reject the amounts whose decimal or thousands mark may have been read wrong, each
