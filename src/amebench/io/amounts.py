@@ -378,9 +378,13 @@ def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed
     import pyarrow.compute as pc
 
     where = np.flatnonzero(maybe)
-    # as the rule reads them: without spaces (any kind), so " 12, 345" is 12,345 too
-    cells = pc.replace_substring_regex(pc.take(arrow_strings(column), where), f"[\\s{_SPACES}]", "")
-    pattern = f"^\\+?0*[1-9][0-9]{{0,2}}\\{decimal}[0-9]{{3}}(?:[^0-9]|$)"
+    # as the rule reads them, spaces (any kind) anywhere aside: " 12, 345" is 12,345 too (one
+    # pattern with the spaces in it: removing them first took 0.22 s a million cells, this 0.05)
+    sp = f"[\\s{_SPACES}]*"
+    digit = f"(?:{sp}[0-9])"
+    pattern = (f"^{sp}\\+?{sp}(?:0{sp})*[1-9]{digit}{{0,2}}{sp}\\{decimal}{digit}{{3}}{sp}"
+               f"(?:[^0-9\\s{_SPACES}]|$)")
+    cells = pc.take(arrow_strings(column), where)
     out[where] = pc.fill_null(pc.match_substring_regex(cells, pattern), False).to_numpy(zero_copy_only=False)
     return out
 
