@@ -306,6 +306,18 @@ def test_benchmark_does_not_overwrite_a_report_html_it_did_not_write(tmp_path, c
     page.mkdir()
     with pytest.raises(AmebenchError, match=re.escape(f"{page} is a folder; give another folder for the report")):
         check_report_folder(tmp_path)
+    # diff review of session 39: without a report.html, files in tables/ or figures/ (the
+    # report writes its own there, funnel_raw.png, outcome_rates.csv ...) were overwritten
+    page.rmdir()
+    (tmp_path / "figures").mkdir()
+    check_report_folder(tmp_path)  # empty: nothing to overwrite
+    (tmp_path / "figures" / "funnel_raw.png").write_bytes(b"mine")
+    with pytest.raises(AmebenchError, match=re.escape(
+            f"{tmp_path / 'figures'} holds files, and {tmp_path} no report written by amebench; give a new folder "
+            "for the report (its tables and figures would be overwritten)")):
+        check_report_folder(tmp_path)
+    page.write_text(html.render(title="x", meta="", blocks=[], lang="en"), encoding="utf-8")
+    check_report_folder(tmp_path)  # beside amebench's own page: its own figures
 
 
 def test_validate_says_why_identity_numbers_are_invalid(tmp_path, capsys):

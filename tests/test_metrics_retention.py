@@ -306,3 +306,26 @@ def test_a_pooled_group_counts_only_the_units_with_data(definition):
     for column in ("n", "eligible", "censored", "respondents", "non_respondents", "events"):
         assert pooled[column] == with_data[column].sum(), column
     assert pooled["estimate_worst"] == pytest.approx(with_data["events"].sum() / with_data["eligible"].sum())
+
+
+@pytest.mark.parametrize("definition", ["followup", "register"])
+def test_retention_by_exit_year_is_the_cohort_of_each_year(definition):
+    # API review 2026-12-06: outcome_rate, welfare_delta and reentry group by exit_year,
+    # retention did not. Each year's row is retention of the cohort of that year's exits
+    # (the same exits, observed to the same as_of); the counts add up to the whole cohort's.
+    import warnings
+
+    from amebench import metrics
+
+    net = amebench.load_sample()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_year = metrics.retention(amebench.cohort(net), by=("exit_year",), definition=definition)
+        whole = metrics.retention(amebench.cohort(net), by=(), definition=definition)
+        counts = ["n", "eligible", "respondents", "events", "estimate", "ci_low", "ci_high"]
+        for row in by_year.itertuples(index=False):
+            one = metrics.retention(amebench.cohort(net, exited=row.exit_year), by=(), definition=definition)
+            assert [getattr(row, c) for c in counts] == one[counts].iloc[0].tolist()
+    assert by_year["exit_year"].tolist() == [2023, 2024, 2025, 2026]
+    for c in ("n", "eligible", "respondents", "events"):
+        assert by_year[c].sum() == whole[c].iloc[0]

@@ -41,7 +41,7 @@ def retention(
     days
         Days after exit (90 by default; 180 and 365 work the same way).
     by
-        Episode columns to group by.
+        Episode columns to group by, and ``exit_year`` (the year of the exit).
     definition
         ``"followup"``: the follow-up status nearest to ``days`` after exit within
         ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
@@ -118,7 +118,7 @@ def retention(
     check_conf_level(conf_level)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or tolerance < 0:
         raise AmebenchError(f"tolerance must be a whole number of days >= 0, not {tolerance!r}")
-    by = check_by(by, cohort.episodes.columns)
+    by = check_by(by, cohort.episodes.columns, derived=("exit_year",))
     reasons = outcome_reasons(outcome)
     if definition == "followup" and not set(reasons) & set(FOLLOWUP_STATUSES):
         raise AmebenchError(
@@ -129,6 +129,8 @@ def retention(
     ep = cohort.episodes
     exits = ep[ep["exit_reason"].isin(reasons) & ep["exited_on"].notna() & (ep["exited_on"] <= cohort.as_of)]
     exits = exits.reset_index(drop=True)
+    if "exit_year" in by:
+        exits = exits.assign(exit_year=exits["exited_on"].dt.year.astype("int64"))
     eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
     if definition == "followup":
         responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons,

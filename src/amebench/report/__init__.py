@@ -124,14 +124,21 @@ def benchmark_report(
 def check_report_folder(out, *, name: str | None = None) -> None:
     """Refuse a folder the report cannot be written to (:func:`~amebench._files.check_folder`),
     and one holding a ``report.html`` that amebench did not write (a web site's page, a
-    report of another tool), which would be overwritten. ``name`` starts the message
-    (``"--out report"``)."""
+    report of another tool), which would be overwritten, or no ``report.html`` but files in
+    ``tables/`` or ``figures/``, where the report writes its own. ``name`` starts the
+    message (``"--out report"``)."""
     check_folder(out, give="a folder for the report", name=name)
     path = Path(out) / REPORT_FILE
     start = f"{name}: " if name else ""
     if path.is_dir():
         raise AmebenchError(f"{start}{path} is a folder; give another folder for the report")
     if not path.exists():
+        # the tables and figures go into these folders, over files of the same names
+        held = [Path(out) / sub for sub in ("tables", "figures") if (Path(out) / sub).is_dir()
+                and any((Path(out) / sub).iterdir())]
+        if held:
+            raise AmebenchError(f"{start}{held[0]} holds files, and {out} no report written by amebench; give a "
+                                "new folder for the report (its tables and figures would be overwritten)")
         return
     with open(path, "rb") as f:
         head = f.read(4096)
