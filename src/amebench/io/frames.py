@@ -20,16 +20,14 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import (ColumnWarning, ProfileError, ReadWarning, SchemaError, UnmappedCodeError, collecting,
-                          warn_caller)
+from ..exceptions import ColumnWarning, ProfileError, SchemaError, UnmappedCodeError, collecting, warn_caller
 from ..network import Network
 from ..privacy import looks_like_identity_number, redact_numbers
 from .cells import BYTES, BytesCell, CoarsePeriod, as_text, is_numbers
 from .convert import DATE_SERIAL, DATE_UNREAD, convert
 from .profile import load_profile, table_profile
 from .readers import RawTable, _typed_numbers
-from .rejects import finalise
-from .rules import check_as_of, cross_check
+from .rules import settle
 from .unitid import check_name, check_unit_id, municipality_code
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
@@ -330,11 +328,7 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
                     f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
                     f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
                 ) from None
-    cross_check(states)
-    tables, rejects, rec = finalise(states, strict=strict)
-    with collecting() as late:
-        check_as_of(tables["episodes"], rec, as_of)
-    read = [w.record() for w in [*found, *late] if isinstance(w, ReadWarning)]
+    tables, rejects, rec, read = settle(states, strict=strict, as_of=as_of, found=found)
     if units is None:
         ids = list(dict.fromkeys(as_text(episodes["unit"], ids=True))) if "unit" in episodes else []
         units = pd.DataFrame({"unit": ids, "name": ids})

@@ -9,14 +9,13 @@ from typing import Mapping
 import pandas as pd
 
 from .. import _threads, privacy, schema
-from ..exceptions import AmebenchError, ProfileError, ReadWarning, collecting
+from ..exceptions import AmebenchError, ProfileError, collecting
 from ..network import Network, as_of_timestamp
 from .convert import convert
 from .manifest import load_manifest
 from .profile import FILE_TABLES, load_profile, table_profile
 from .readers import prepare_csv, read_raw
-from .rejects import finalise
-from .rules import check_as_of, cross_check
+from .rules import settle
 from .unitid import check_unit_id
 
 __all__ = ["read_network", "read_export"]
@@ -87,11 +86,7 @@ def _read_unit(unit: str, profile, files: Mapping[str, tuple[Path, str]], *, key
 
 def _network(states, units: pd.DataFrame, *, as_of, name: str, strict: bool, meta: dict, found: list) -> Network:
     """The Network of the files' ``states``; ``found``: the warnings issued while reading them."""
-    cross_check(states)
-    tables, rejects, rec = finalise(states, strict=strict)
-    with collecting() as late:
-        check_as_of(tables["episodes"], rec, as_of)
-    read = [w.record() for w in [*found, *late] if isinstance(w, ReadWarning)]
+    tables, rejects, rec, read = settle(states, strict=strict, as_of=as_of, found=found)
     if read:
         meta = {**meta, "read_warnings": read}
     return Network(

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..exceptions import ReadWarning, warn_caller
+from ..exceptions import ReadWarning, collecting, warn_caller
 from .parse import DATE_MIN, used_codes
-from .rejects import FileState
+from .rejects import FileState, finalise
 
-__all__ = ["episode_rules", "activity_rules", "cross_check", "check_as_of", "fill_unknown"]
+__all__ = ["episode_rules", "activity_rules", "cross_check", "check_as_of", "settle", "fill_unknown"]
 
 #: Episode columns whose missing values are the code "unknown".
 _UNKNOWN_FILL = ("referral", "readiness", "gender")
@@ -247,6 +247,17 @@ def fill_unknown(frame: pd.DataFrame, column: str, n: int) -> None:
 #: (none of 7 expected has probability e^-7 < 0.001 for a Poisson stream), and the episodes
 #: it needs for a pace.
 _LATE_DAYS, _LATE_EXPECTED, _LATE_EPISODES = 120, 7.0, 20
+
+
+def settle(states, *, strict: bool, as_of, found: list):
+    """Cross-check the files' ``states``, finalise them and check ``as_of``, as every reader
+    does last: (tables, rejects, reconciliation, the records of the ReadWarnings among
+    ``found``, the warnings issued while reading, and of those :func:`check_as_of` issues)."""
+    cross_check(states)
+    tables, rejects, reconciliation = finalise(states, strict=strict)
+    with collecting() as late:
+        check_as_of(tables["episodes"], reconciliation, as_of)
+    return tables, rejects, reconciliation, [w.record() for w in [*found, *late] if isinstance(w, ReadWarning)]
 
 
 def check_as_of(episodes: pd.DataFrame, reconciliation: pd.DataFrame, as_of) -> None:
