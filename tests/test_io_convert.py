@@ -13,6 +13,7 @@ An episode id that holds an identity number, in any form the readers accept, is
 rejected; ordinary ids are not.
 """
 
+import re
 import shutil
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -206,10 +207,14 @@ def test_the_decimal_mark_before_three_digits_is_an_ambiguous_amount(tmp_path, d
     # would give three decimals; kronor have two, so it is more likely a thousands
     # separator. Not so after a leading 0 or a space group, or after four digits.
     profile = PROFILE.replace("[format]", f'[format]\ndecimal = "{decimal}"\nthousands = "{thousands}"')
+    episodes = f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n"
+    net = read_network(write_network(tmp_path / "good", episodes, payments=_payments(list(good)), profile=profile))
+    assert list(net.payments["amount_sek"]) == list(good.values()) and len(net.rejects) == 0
+    # the bad next to good cells with two decimals or none (not next to 0,125: a column
+    # with three decimals in a cell that can only be so keeps them, tested below)
+    good = {k: v for k, v in good.items() if not re.search(r"[.,][0-9]{3}$", k)}
     cells = list(good) + bad
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=_payments(cells),
-                           profile=profile)
-    net = read_network(folder)
+    net = read_network(write_network(tmp_path / "bad", episodes, payments=_payments(cells), profile=profile))
     assert list(net.payments["amount_sek"]) == list(good.values())
     rejects = net.rejects[net.rejects["table"] == "payments"]
     assert list(rejects["line"]) == list(range(len(good) + 2, len(cells) + 2))
@@ -223,6 +228,34 @@ def test_the_decimal_mark_before_three_digits_is_an_ambiguous_amount(tmp_path, d
         f'beloppet är tvetydigt: "{decimal}" före tre siffror med decimal = "{decimal}" ger tre decimaler, och ett '
         f'belopp har högst två: "{decimal}" kan vara en tusentalsavgränsare (sätt då decimal = "{other}" och '
         f'thousands = "{decimal}")')
+
+
+@pytest.mark.parametrize(("witness", "amount"), [("1234,567", 1234.567), ("1 234,567", 1234.567), ("0,125", 0.125)])
+def test_a_column_that_writes_three_decimals_keeps_them(tmp_path, witness, amount):
+    # session 39's note: 1234,567 was accepted while 123,456 in the same column was rejected;
+    # a cell that can only be three decimals shows the file writes them, so 12,345 is 12.345
+    profile = PROFILE.replace("[format]", '[format]\ndecimal = ","\nthousands = " "')
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+                           payments=_payments(["12,345", witness, "123,456"]), profile=profile)
+    net = read_network(folder)
+    assert len(net.rejects) == 0
+    assert list(net.payments["amount_sek"]) == [12.345, amount, 123.456]
+
+
+def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo(tmp_path):
+    # with thousands = "." the file writes twelve thousand as 12.345, so 12,345 is not the
+    # other dialect: the advice to swap decimal and thousands would be wrong
+    profile = PROFILE.replace("[format]", '[format]\ndecimal = ","\nthousands = "."')
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+                           payments=_payments(["12.345", "12,345"]), profile=profile)
+    net = read_network(folder)
+    assert list(net.payments["amount_sek"]) == [12345.0]
+    reason = ('amount is ambiguous: "," before three digits with decimal = "," gives three decimals, and an '
+              'amount has at most two, and thousands = "." here: a typo?')
+    assert list(net.rejects["reason"]) == [reason]
+    assert reason_label(reason, "sv") == ('beloppet är tvetydigt: "," före tre siffror med decimal = "," ger tre '
+                                          'decimaler, och ett belopp har högst två, och thousands = "." här: ett '
+                                          'skrivfel?')
 
 
 def test_three_decimals_in_ore_is_one_reason(tmp_path):

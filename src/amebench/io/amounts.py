@@ -362,9 +362,11 @@ def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed
     in the other dialect (12,345 for twelve thousand), and reading it as the decimal mark
     would divide the amount by 1000 without a word; such cells are rejected. ``0,125`` and
     ``1 234,567`` are not (no thousands separator leaves a leading 0 or follows a space
-    group). ``values``: the amounts read (only those from 1 to 1000 can be such cells);
-    ``typed``: a mask of cells the file stored as numbers (Excel, Parquet), which were
-    written in the profile's dialect by amebench and mean what they say.
+    group), and when the column holds such a cell (or ``1234,567``) none is: the file
+    writes three decimals, so ``123,456`` is 123.456 there. ``values``: the amounts read
+    (only those from 1 to 1000 can be such cells); ``typed``: a mask of cells the file
+    stored as numbers (Excel, Parquet), which were written in the profile's dialect by
+    amebench and mean what they say.
     """
     if is_numbers(column):  # a frame's numbers
         return np.zeros(len(column), dtype=bool)
@@ -384,8 +386,16 @@ def three_decimals(column: pd.Series, values: np.ndarray, *, decimal: str, typed
     digit = f"(?:{sp}[0-9])"
     pattern = (f"^{sp}\\+?{sp}(?:0{sp})*[1-9]{digit}{{0,2}}{sp}\\{decimal}{digit}{{3}}{sp}"
                f"(?:[^0-9\\s{_SPACES}]|$)")
-    cells = pc.take(arrow_strings(column), where)
-    out[where] = pc.fill_null(pc.match_substring_regex(cells, pattern), False).to_numpy(zero_copy_only=False)
+    arrow = arrow_strings(column)
+    out[where] = pc.fill_null(pc.match_substring_regex(pc.take(arrow, where), pattern), False).to_numpy(
+        zero_copy_only=False)
+    if out.any():  # does another cell show that the file writes three decimals?
+        others = np.isfinite(values) & ~out
+        if typed is not None:
+            others &= ~typed
+        three = f"\\{decimal}{digit}{{3}}{sp}(?:[^0-9.,\\s{_SPACES}]|$)"  # not 1,234.50
+        if pc.any(pc.match_substring_regex(pc.take(arrow, np.flatnonzero(others)), three)).as_py():
+            out[:] = False
     return out
 
 

@@ -747,10 +747,11 @@ def _misread_marks(st: FileState, column: str, cells: pd.Series, values, read: n
            f'three digits, or after the decimal mark "{d}"): it would be read wrong')
     marks = ambiguous | misplaced
     three = three_decimals(cells, np.asarray(values, dtype="float64"), decimal=d, typed=typed) & read & ~marks
-    st.add(three, column, shown,
-           f'amount is ambiguous: "{d}" before three digits with decimal = "{d}" gives three decimals, and an '
-           f'amount has at most two: "{d}" may be a thousands separator (then set decimal = '
-           f'"{"." if d == "," else ","}" and thousands = "{d}")')
+    other = "." if d == "," else ","
+    advice = (f': "{d}" may be a thousands separator (then set decimal = "{other}" and thousands = "{d}")'
+              if t != other else f', and thousands = "{other}" here: a typo?')
+    st.add(three, column, shown, f'amount is ambiguous: "{d}" before three digits with decimal = "{d}" gives '
+           f'three decimals, and an amount has at most two{advice}')
     return marks | three
 
 
