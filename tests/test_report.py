@@ -1849,3 +1849,32 @@ def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
     text = unescape(report[1].read_text(encoding="utf-8"))
     assert "Method: Wilson score interval. Confidence level 95 %" in text
     assert "Method: wilson" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkeypatch, lang):
+    # Session 39's diff review: a run stopped after some tables but before report.html left
+    # a folder the next run refused ("give a new folder"), and over an older report it would
+    # have left that report beside tables it does not describe.
+    import amebench.report as rep
+    from amebench.report.i18n import texts
+
+    out = tmp_path / "report"
+    _quiet_report(amebench.load_sample(), out, lang=lang)
+    written = rep.publish
+
+    def cut_off(sections, folder, **kwargs):
+        (folder / "tables" / "outcome_rates.csv").write_text("half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rep, "publish", cut_off)
+    with pytest.raises(KeyboardInterrupt):
+        _quiet_report(amebench.load_sample(), out, lang=lang)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert texts(lang)["unfinished"] in page and "<section" not in page  # not the older report
+    rep.check_report_folder(out)  # amebench's own page: the next run may write here
+    monkeypatch.setattr(rep, "publish", written)
+    _quiet_report(amebench.load_sample(), out, lang=lang)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert texts(lang)["unfinished"] not in page and "<section" in page
+    assert (out / "tables" / "outcome_rates.csv").read_text() != "half"

@@ -49,7 +49,9 @@ def benchmark_report(
     assets), every result table as ``out/tables/<name>.csv`` and ``.parquet`` and
     every figure as ``out/figures/<name>.png``. Every published table and figure
     has passed disclosure control: counts below ``min_cell`` and everything
-    computed from them are hidden (:mod:`amebench.report.disclosure`).
+    computed from them are hidden (:mod:`amebench.report.disclosure`). While the
+    tables and figures are written, ``report.html`` is a page that says the report is
+    unfinished; a run cut off then leaves it.
 
     Parameters
     ----------
@@ -101,6 +103,11 @@ def benchmark_report(
                                 casemix=casemix)
     names = _unit_names(network)
     say("writing")
+    # first a page that says it is unfinished: a run cut off while writing the tables leaves
+    # amebench's page next to them (which the next run may overwrite), not an older report
+    # that does not describe them
+    path = out / REPORT_FILE
+    atomic_write_bytes(path, _html.render(title=t["title"], meta=t["unfinished"], blocks=[], lang=lang).encode())
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
     extracted = network.as_of.date()
     observed = (t["extracted"].format(as_of=extracted) if coh.as_of.date() == extracted
@@ -115,7 +122,6 @@ def benchmark_report(
                    else t["suppression_off"])
     blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix, outcome)))
     page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
-    path = out / REPORT_FILE
     atomic_write_bytes(path, page.encode("utf-8"))
     say("done")
     return path

@@ -27,6 +27,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "observerat till och med {as_of} (data uttagna {extracted})",
     },
     "contents": {"en": "Contents", "sv": "Innehåll"},
+    "unfinished": {  # the page while the tables and figures are written, left by a run cut off
+        "en": "This report is being written, or the run that wrote it stopped before the end: its tables "
+        "and figures may be incomplete. Run amebench benchmark again to write it whole.",
+        "sv": "Rapporten skrivs, eller så avbröts körningen som skrev den före slutet: dess tabeller och "
+        "figurer kan vara ofullständiga. Kör amebench benchmark igen för att skriva den hel.",
+    },
     "suppression": {
         "en": "Disclosure control: counts from 1 to {below} are not shown (zeros are), nor anything "
         "computed from them; where a total published anywhere in the report would reveal a hidden "
