@@ -125,6 +125,17 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, order].reset_index(drop=True)
 
 
+#: Values within [0, 1] (and this rounding) are proportions.
+PROPORTION_TOLERANCE = 1.0 + 1e-9
+
+
+def is_proportion(values) -> bool:
+    """Whether ``values`` (any that read as numbers; there must be one) all lie within [0, 1]:
+    a table of proportions, not of percentages or counts."""
+    values = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    return bool(len(values)) and bool(values.between(0, PROPORTION_TOLERANCE).all())
+
+
 def check_cohort(data, what: str) -> None:
     """Raise a clear error when ``data`` is not a :class:`amebench.Cohort` (``what`` needs one)."""
     if not all(hasattr(data, name) for name in ("network", "episodes", "as_of")):

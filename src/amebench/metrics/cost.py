@@ -14,7 +14,7 @@ from statsmodels.stats.rates import confint_poisson
 from ..cohorts.cohort import cohort as select_cohort
 from ..cohorts.cohort import quiet_when_empty
 from ..exceptions import AmebenchError
-from ..results import GLOSSARY, GROUPING, check_conf_level, tidy
+from ..results import GLOSSARY, GROUPING, check_conf_level, is_proportion, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["cost", "against_target", "VERDICTS"]
@@ -166,12 +166,6 @@ def _check_cost_values(costs: dict, source: str) -> None:
             )
 
 
-def _proportions(result: pd.DataFrame) -> bool:
-    """Whether every estimate and limit of ``result`` lies within [0, 1] (and there is one)."""
-    values = pd.concat([pd.to_numeric(result[c], errors="coerce") for c in ("estimate", "ci_low", "ci_high")]).dropna()
-    return bool(len(values)) and bool(values.between(0, 1).all())
-
-
 def against_target(result: pd.DataFrame, target: float, *, higher_is_better: bool = True) -> pd.DataFrame:
     """Return ``result`` with ``target`` and a ``verdict`` judged by the confidence interval.
 
@@ -220,7 +214,8 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
                             f"not {target!r}")
     if not isinstance(higher_is_better, (bool, np.bool_)):
         raise AmebenchError(f"higher_is_better must be True or False, not {higher_is_better!r}")
-    if not 0 <= target <= 1 and "events" in result.columns and _proportions(result):
+    limits = result[["estimate", "ci_low", "ci_high"]].to_numpy().ravel()
+    if not 0 <= target <= 1 and "events" in result.columns and is_proportion(limits):
         share = f" ({target / 100:g})" if 0 < target <= 100 else ""
         raise AmebenchError(f"target {target:g} lies outside 0 .. 1, but the estimates are proportions (e.g. 0.381 "
                             f"for 38.1 %): give the target as one too{share}")

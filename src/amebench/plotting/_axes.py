@@ -6,8 +6,6 @@ import pandas as pd
 
 #: The colour of a point or interval that is not marked out.
 POINT = "#24292f"
-#: Estimates and limits within [0, 1] (and this rounding) are proportions: a percentage axis.
-PROPORTION_TOLERANCE = 1.0 + 1e-9
 #: Space (in rows) above the first and below the last row of a one-row-per-unit figure.
 ROW_MARGIN = 0.5
 #: A figure with one row per unit names every row up to this many units (every county's
@@ -45,11 +43,6 @@ def row_limits(ax, rows: int) -> None:
     figure of 290 units.
     """
     ax.set_ylim(-ROW_MARGIN, max(rows, 1) - 1 + ROW_MARGIN)
-
-
-def is_proportion(values) -> bool:
-    values = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
-    return bool(len(values)) and bool(values.between(0, PROPORTION_TOLERANCE).all())
 
 
 #: Between a number and its % sign, as in the report's tables ("38.1 %", "38,1 %").

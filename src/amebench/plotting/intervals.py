@@ -8,7 +8,8 @@ import pandas as pd
 from ..compare._table import _DENOMINATORS as DENOMINATORS
 from ..exceptions import AmebenchError, listed
 from ..labels import code_label, column_label, figure_text
-from ._axes import (NAMED_ROWS, POINT, axes_of, is_proportion, localise, needs_columns, number_axis, percent_axis,
+from ..results import is_proportion
+from ._axes import (NAMED_ROWS, POINT, axes_of, localise, needs_columns, number_axis, percent_axis,
                     row_limits)
 
 __all__ = ["caterpillar_plot", "rank_plot", "oe_plot"]
