@@ -481,3 +481,48 @@ def test_ratio_funnel_overdispersion_by_hand():
                                    (observed / expected - 1) / np.sqrt(spread(expected)), rtol=1e-12)
     at_20 = mult.limits[(mult.limits["expected"] == 20.0) & (mult.limits["level"] == 0.998)].iloc[0]
     assert at_20["upper"] == pytest.approx(2.182912, abs=1e-6)
+
+
+def test_overdispersion_never_flags_a_unit_the_exact_limits_keep():
+    # Statistics review 2026-12-06: nine units of 200 and a small unit with 0 of 10. theta =
+    # 531/1810 = 0.293370; the exact 95 % lower limit at n = 10 is 0 (P(R = 0) = (1 - theta)^10
+    # = 0.0311 > 0.025), so 0/10 is within. phi = 1.996, tau^2 = 0.0014107; the additive lower
+    # limit theta - 1.959964 sqrt(theta (1 - theta)/10 + tau^2) = 0.00173 lay above 0 and put
+    # it below_95: allowing for more spread flagged more.
+    events = [46, 66, 69, 58, 58, 45, 55, 65, 69]
+    table = pd.DataFrame({"unit": list("bcdefghij") + ["a"], "n": [200] * 9 + [10], "events": events + [0]})
+    theta = 531 / 1810
+    assert binomial_limit(0.025, np.array([10.0]), theta)[0] == 0.0
+    assert funnel(table).table.set_index("unit").loc["a", "position"] == "within"
+    additive = funnel(table, overdispersion="additive")
+    assert additive.tau2 == pytest.approx(0.0014107, abs=1e-7)
+    assert theta - norm.ppf(0.975) * np.sqrt(theta * (1 - theta) / 10 + additive.tau2) == pytest.approx(0.00173, abs=1e-5)
+    for how in ("multiplicative", "additive"):
+        result = funnel(table, overdispersion=how)
+        assert result.phi == pytest.approx(1.996339, abs=1e-6)
+        assert result.table.set_index("unit").loc["a", "position"] == "within"
+        at_10 = result.limits[(result.limits["n"] == 10) & (result.limits["level"] == 0.95)]
+        assert at_10["lower"].tolist() == [0.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 400), st.floats(0.0, 1.0)), min_size=6, max_size=15),
+       st.sampled_from(["multiplicative", "additive"]), st.sampled_from(["proportion", "ratio"]))
+def test_overdispersed_limits_hold_the_exact_ones(units, how, kind):
+    # whatever phi and tau^2, the widened limits contain the exact limits at every size
+    if kind == "proportion":
+        table = pd.DataFrame({"unit": [f"u{i}" for i in range(len(units))], "n": [n for n, _ in units],
+                              "events": [round(n * q) for n, q in units]})
+        assume(0 < table["events"].sum() < table["n"].sum())
+    else:
+        table = pd.DataFrame({"unit": [f"u{i}" for i in range(len(units))], "observed": [round(n * q) for n, q in units],
+                              "expected": [n / 2 for n, _ in units]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OverdispersionWarning)
+        wide, exact = funnel(table, overdispersion=how, kind=kind), funnel(table, kind=kind)
+    size = "n" if kind == "proportion" else "expected"
+    both = wide.limits.merge(exact.limits, on=[size, "level"], suffixes=("", "_exact"))
+    assert len(both) == len(wide.limits)
+    assert (both["lower"] <= both["lower_exact"] + 1e-12).all() and (both["upper"] >= both["upper_exact"] - 1e-12).all()
+    order = {"within": 0, "above_95": 1, "below_95": 1, "above_998": 2, "below_998": 2}
+    assert (wide.table["position"].map(order) <= exact.table["position"].map(order)).all()

@@ -164,7 +164,9 @@ def funnel(
     10 % winsorisation in each tail and the limits are
     :math:`\\theta \\pm z_p\\sqrt{\\phi}\\,s`; with ``"additive"``,
     :math:`\\tau^2` is DerSimonian–Laird from the same :math:`\\phi` and the limits
-    are :math:`\\theta \\pm z_p\\sqrt{s^2 + \\tau^2}`. z-scores are then divided by
+    are :math:`\\theta \\pm z_p\\sqrt{s^2 + \\tau^2}`; either widened to the exact
+    limits where those are wider (a small unit's, which are skewed), so that allowing
+    for overdispersion never flags a unit the exact limits keep. z-scores are then divided by
     :math:`\\sqrt{\\phi}` (or use :math:`\\sqrt{s^2+\\tau^2}`). When
     :math:`\\phi \\le 1` an :class:`OverdispersionWarning` is issued and the exact
     limits are kept; ``method`` records it. So they are, with such a warning
@@ -252,16 +254,18 @@ def funnel(
 
     def bounds(level, sizes):
         low_p, high_p = (1 - level) / 2, 1 - (1 - level) / 2
+        if kind == "proportion":
+            exact = L.binomial_limit(low_p, sizes, theta), L.binomial_limit(high_p, sizes, theta)
+        else:  # O ~ Poisson(theta E); poisson_limit gives O/(theta E), so scale by theta
+            exact = (L.poisson_limit(low_p, theta * sizes) * theta, L.poisson_limit(high_p, theta * sizes) * theta)
         if applied is None:
-            if kind == "proportion":
-                return L.binomial_limit(low_p, sizes, theta), L.binomial_limit(high_p, sizes, theta)
-            # O ~ Poisson(theta E); poisson_limit gives O/(theta E), so scale by theta
-            return (L.poisson_limit(low_p, theta * sizes) * theta,
-                    L.poisson_limit(high_p, theta * sizes) * theta)
+            return exact
         var = (theta * (1 - theta) if kind == "proportion" else theta) / np.asarray(sizes, float)
         spread = np.sqrt(phi * var) if applied == "multiplicative" else np.sqrt(var + tau2)
-        lower = theta - norm.ppf(high_p) * spread
-        upper = theta + norm.ppf(high_p) * spread
+        # never inside the exact limits: the normal limits of a small unit can be (the exact
+        # ones are skewed), and overdispersion would then flag a unit the exact limits keep
+        lower = np.minimum(theta - norm.ppf(high_p) * spread, exact[0])
+        upper = np.maximum(theta + norm.ppf(high_p) * spread, exact[1])
         top = 1.0 if kind == "proportion" else np.inf
         return np.clip(lower, 0, top), np.clip(upper, 0, top)
 
