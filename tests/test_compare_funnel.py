@@ -398,10 +398,15 @@ def test_funnel_result_repr_is_a_short_summary():
     table = pd.DataFrame({"unit": ["a", "b", "c", "d"], "n": [100, 200, 300, 400], "events": [25, 50, 75, 130]})
     result = funnel(table)
     text = repr(result)
-    assert text == "<FunnelResult (proportion) of 4 units: target 0.28, phi 1, tau2 0; 3 within, 1 above_95>"
+    # not "phi 1", which reads as a finding of no overdispersion (Jupyter review 2026-12-06)
+    assert text == ("<FunnelResult (proportion) of 4 units: target 0.28, overdispersion not estimated; "
+                    "3 within, 1 above_95>")
     html = result._repr_html_()
     assert "<table" in html and "3 within, 1 above_95</p>" in html
     assert html.count(result.method) == 1  # once above the table, not in each row (API review L9)
+    # phi 3.5195 and tau2 0.0030930 by hand below
+    assert "target 0.3066, phi 3.52, tau2 0;" in repr(funnel(_OVERDISPERSED, overdispersion="multiplicative"))
+    assert "phi 3.52, tau² 0.00309;" in funnel(_OVERDISPERSED, overdispersion="additive")._repr_html_()
 
 
 @pytest.mark.parametrize(("events", "n", "message"), [

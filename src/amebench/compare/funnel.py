@@ -81,16 +81,21 @@ class FunnelResult:
         counts = self.table["position"].value_counts(sort=False)
         return ", ".join(f"{n} {position}" for position, n in counts.items())
 
+    def _spread(self, tau: str = "tau2") -> str:
+        """``phi 1.57, tau2 0`` when phi was estimated; else that it was not (``phi`` 1 is then
+        no finding, and read as one: "no overdispersion")."""
+        if "phi =" not in self.method:
+            return "overdispersion not estimated"
+        return f"phi {self.phi:.3g}, {tau} {self.tau2:.3g}"
+
     def __repr__(self) -> str:
-        return (
-            f"<FunnelResult ({self.kind}) of {len(self.table)} units: target {self.target:.4g}, "
-            f"phi {self.phi:.3g}, tau2 {self.tau2:.3g}; {self._positions()}>"
-        )
+        return (f"<FunnelResult ({self.kind}) of {len(self.table)} units: target {self.target:.4g}, "
+                f"{self._spread()}; {self._positions()}>")
 
     def _repr_html_(self) -> str:
         head = (
-            f"<p><b>Funnel</b> ({self.kind}): target {self.target:.4g}, phi {self.phi:.3g}, "
-            f"tau² {self.tau2:.3g}; {html.escape(self.method)}; {self._positions()}</p>"
+            f"<p><b>Funnel</b> ({self.kind}): target {self.target:.4g}, {self._spread('tau²')}; "
+            f"{html.escape(self.method)}; {self._positions()}</p>"
         )
         # the method is the same in every row: said once, above the table
         return head + self.table.drop(columns="method", errors="ignore").to_html(index=False)
