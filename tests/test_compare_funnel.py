@@ -531,3 +531,14 @@ def test_overdispersed_limits_hold_the_exact_ones(units, how, kind):
     assert (both["lower"] <= both["lower_exact"] + 1e-12).all() and (both["upper"] >= both["upper_exact"] - 1e-12).all()
     order = {"within": 0, "above_95": 1, "below_95": 1, "above_998": 2, "below_998": 2}
     assert (wide.table["position"].map(order) <= exact.table["position"].map(order)).all()
+
+
+def test_position_not_z_decides_for_a_small_unit():
+    # Both reviews of 2026-12-06 read z against position as a contradiction; the docstring now
+    # says which decides. By hand at target 0.3: 0/9 has z = -0.3 / sqrt(0.21 / 9) = -1.9640,
+    # past -1.96, but P(R = 0) = 0.7^9 = 0.0404 > 0.025 keeps it within the exact limits; 1/1
+    # has z = 0.7 / sqrt(0.21) = 1.5275 and is above every limit (a 1/1 always is).
+    table = pd.DataFrame({"unit": ["a", "b"], "n": [9, 1], "events": [0, 1]})
+    result = funnel(table, target=0.3).table.set_index("unit")
+    assert result.loc["a", "z"] == pytest.approx(-1.963961, abs=1e-6) and result.loc["a", "position"] == "within"
+    assert result.loc["b", "z"] == pytest.approx(1.527525, abs=1e-6) and result.loc["b", "position"] == "above_998"

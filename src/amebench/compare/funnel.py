@@ -39,7 +39,11 @@ class FunnelResult:
         One row per unit: ``unit``, ``estimate`` (rate, or O/E for ratios), ``n``,
         ``events`` (proportions) or ``observed``, ``expected`` (ratios), ``z``,
         ``position`` (``above_998``, ``above_95``, ``within``, ``below_95``,
-        ``below_998`` for the default levels), ``method``.
+        ``below_998`` for the default levels), ``method``. ``position`` compares the
+        estimate with the limits (exact ones unless widened), ``z`` is the normal
+        approximation that overdispersion is estimated on: for a small unit they can
+        disagree (at target 0.3, 0 of 9: z = -1.96 but within the exact 95 % limits;
+        1 of 1: z = 1.53 but above_998). ``position`` decides.
     limits
         A grid for drawing: ``n`` (``expected`` for ratios: the table's size column),
         ``level``, ``lower``, ``upper``.
