@@ -542,3 +542,27 @@ def test_position_not_z_decides_for_a_small_unit():
     result = funnel(table, target=0.3).table.set_index("unit")
     assert result.loc["a", "z"] == pytest.approx(-1.963961, abs=1e-6) and result.loc["a", "position"] == "within"
     assert result.loc["b", "z"] == pytest.approx(1.527525, abs=1e-6) and result.loc["b", "position"] == "above_998"
+
+
+@pytest.mark.parametrize(("rate", "low", "high"), [(0.47, 0.0, 0.02), (0.03, 0.035, 0.065)])
+def test_ratio_limits_are_wide_for_a_common_yes_no_outcome(rate, low, high):
+    # Statistics review 2026-12-06: a count of yes/no outcomes varies (1 - rate) times as much
+    # as the Poisson count the ratio limits assume. Under no true difference (O ~ Binomial(n,
+    # rate), E = n rate) at 0.47 about 0.8 % of units fall outside the 95 % limits; for a rare
+    # outcome (0.03) the share is the level's 5 %. phi estimates the (1 - rate) times the 0.68
+    # that 10 % winsorising leaves of it (docs/methods.md): median 0.36 at 0.47 (above 1 in 1
+    # network of 100), 0.65 at 0.03. The docstring and the phi <= 1 warning say so.
+    rng = np.random.default_rng(7)
+    outside, phis = [], []
+    for _ in range(300):
+        n = rng.integers(50, 400, 12) * (10 if rate < 0.1 else 1)
+        table = pd.DataFrame({"unit": [f"u{i}" for i in range(12)], "observed": rng.binomial(n, rate),
+                              "expected": n * rate})
+        outside.append((funnel(table, kind="ratio").table["position"] != "within").mean())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            phis.append(funnel(table, kind="ratio", overdispersion="multiplicative").phi)
+        if phis[-1] <= 1:
+            assert "usual: they vary less than the Poisson counts" in str(caught[0].message)
+    assert low <= np.mean(outside) <= high
+    assert np.median(phis) == pytest.approx((1 - rate) * 0.68, abs=0.07)

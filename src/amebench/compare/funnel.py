@@ -162,8 +162,12 @@ def funnel(
     Notes
     -----
     Without overdispersion the limits are exact binomial (Poisson for ratios) with
-    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`), which puts both
-    about 0.5/n below a placement symmetric in the two tails: with small units "above"
+    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`). Poisson is
+    conservative for the observed count of a common yes/no outcome (from
+    :func:`~amebench.compare.risk_adjusted`), which varies less, about 1 - rate times
+    as much: at a rate of 0.47 and no true difference 0.8 % of units fall outside the
+    95 % limits, not 5 %, and phi is then nearly always <= 1 (at 0.03, 4.9 %). The
+    interpolation puts both about 0.5/n below a placement symmetric in the two tails: with small units "above"
     comes more often than "below" when no unit differs, and a unit below about 50 is
     flagged more often than the level says (n = 5, rate 0.5: ``above_998`` 3.1 %, not
     0.1 %; a 1/1 is always above; docs/methods.md). z-scores are on
@@ -251,6 +255,9 @@ def funnel(
             message = (
                 f"{overdispersion} overdispersion was requested but phi = {phi:.3f} <= 1: the units "
                 "vary no more than chance allows, so the exact limits are kept"
+                + ("; for observed counts of a common yes/no outcome this is usual: they vary less than the "
+                   "Poisson counts the limits assume (about 1 - rate times the variance), so the limits are wide "
+                   "and fewer units fall outside them than the level says" if kind == "ratio" else "")
             )
             warnings.warn(OverdispersionWarning(message), stacklevel=2)
             method += f"; {overdispersion} overdispersion requested, phi = {phi:.3f} <= 1, not applied"

@@ -234,11 +234,14 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
 
     def note(what, which):
         reason, units, fewest = what
-        key = "note_overdispersion_few" if reason == "few_units" else "note_overdispersion"
-        return t[key].format(units=units, fewest=fewest, which=t[which])
+        if reason == "few_units":
+            return t["note_overdispersion_few"].format(units=units, fewest=fewest, which=t[which])
+        # phi <= 1: the ratio funnel's Poisson limits are wide for a common outcome, and say so
+        return t["note_overdispersion_ratio" if which == "funnel_ratio_which" else "note_overdispersion"].format(
+            which=t[which])
 
     raw, ratio = said(raw), said(ratio)
-    if raw is not None and raw == ratio:
+    if raw is not None and raw == ratio and raw[0] == "few_units":
         return [note(raw, "funnels_both")]
     return ([note(raw, "funnel_raw_which")] if raw else []) + ([note(ratio, "funnel_ratio_which")] if ratio else [])
 
