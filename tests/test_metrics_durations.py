@@ -195,7 +195,7 @@ def test_cif_hand_computation_with_ties():
     time = [10, 10, 10, 20, 30, 30]
     status = [1, 2, 0, 1, 2, 0]
     reasons = ["work", "moved", None, "work_subsidised", "dropped_out", None]
-    out = durations(_cohort(time, status, reasons), by=(), times=(5, 15, 25, 365))
+    out = durations(_cohort(time, status, reasons), by=(), days=(5, 15, 25, 365))
     cif = out[out["quantity"] == "cif_work"].set_index("days")
     assert list(cif["estimate"])[:3] == pytest.approx([0.0, 1 / 6, 7 / 18])
     assert np.isnan(cif.loc[365, "estimate"])
@@ -221,7 +221,7 @@ def test_cif_matches_r_cuminc_and_stata_stcompet():
     # and durations itself, on episodes of those lengths (1 = work, 2 and 3 other exits,
     # 0 ongoing): cuminc's 0.1111 and 0.1704, log-log limits from stcompet's se
     reasons = np.select([fstat == 1, fstat == 2, fstat == 3], ["work", "moved", "dropped_out"], None)
-    out = durations(_cohort(ftime, fstat, reasons), by=(), times=(1, 2))
+    out = durations(_cohort(ftime, fstat, reasons), by=(), days=(1, 2))
     cif = out[out["quantity"] == "cif_work"].set_index("days")
     assert list(cif["estimate"]) == pytest.approx([0.11111111, 0.17037037])
     f, se = np.array([0.11111111, 0.17037037]), np.array([0.07407407, 0.08976251])
@@ -241,7 +241,7 @@ def test_cif_se_without_censoring_is_binomial():
     p = np.mean(status == 1)
     assert se[-1] == pytest.approx(np.sqrt(p * (1 - p) / 60))
     reasons = np.where(status == 1, "work", "studies")
-    out = durations(_cohort(time, status, reasons), by=(), times=(1000,)).iloc[1]
+    out = durations(_cohort(time, status, reasons), by=(), days=(1000,)).iloc[1]
     assert out["estimate"] == pytest.approx(p)
     assert np.isfinite(out["ci_low"]) and np.isfinite(out["ci_high"])
 
@@ -261,14 +261,14 @@ def test_exit_after_as_of_is_censored_and_later_enrolments_dropped():
 def test_outcome_set_and_columns_fixed():
     c = _cohort(AML_TIME, AML_STATUS)
     a = durations(c)
-    b = durations(c, by=(), outcome={"work", "studies"}, times=(30,), conf_level=0.9)
+    b = durations(c, by=(), outcome={"work", "studies"}, days=(30,), conf_level=0.9)
     assert list(a.columns)[1:] == list(b.columns)
     assert set(a.columns) <= GLOSSARY
     assert set(b["quantity"]) == {"median_days", "cif_outcome"}
     assert list(a.columns)[:3] == ["unit", "quantity", "days"]
 
 
-@pytest.mark.parametrize("options, match", [({"times": (0,)}, "positive"),
+@pytest.mark.parametrize("options, match", [({"days": (0,)}, "positive"),
                                             ({"by": ("x",)}, "group by"),
                                             ({"conf_level": 2}, "conf_level"),
                                             ({"outcome": "nonsense"}, "unknown outcome")])
@@ -284,7 +284,7 @@ def test_properties(rows, rnd):
     time = [t for t, _ in rows]
     status = [s for _, s in rows]
     reasons = ["work" if s == 1 else "studies" for s in status]
-    out = durations(_cohort(time, status, reasons), by=(), times=(10, 30, 60))
+    out = durations(_cohort(time, status, reasons), by=(), days=(10, 30, 60))
     cif = out[out["quantity"] == "cif_work"]
     # missing exactly past the longest follow-up, unless every episode had exited by then
     last = max(time)
@@ -300,7 +300,7 @@ def test_properties(rows, rnd):
     order = list(range(len(rows)))
     rnd.shuffle(order)
     again = durations(_cohort([time[i] for i in order], [status[i] for i in order],
-                              [reasons[i] for i in order]), by=(), times=(10, 30, 60))
+                              [reasons[i] for i in order]), by=(), days=(10, 30, 60))
     pd.testing.assert_frame_equal(out, again)
 
 
@@ -319,7 +319,7 @@ def _simulated_units(seed, *, reps, per, to_work):
 def test_cif_and_median_interval_coverage():
     # Seeded simulation, one unit per replicate: exits at exponential times (mean 200 days),
     # 40 % of them to work, independent censoring by as_of. True F_work(180) = 0.4 (1 - e^-0.9).
-    out = durations(_simulated_units(2026, reps=400, per=80, to_work=0.4), times=(180,))
+    out = durations(_simulated_units(2026, reps=400, per=80, to_work=0.4), days=(180,))
     cif = out[out["quantity"] == "cif_work"]
     truth = 0.4 * (1 - np.exp(-180 / 200))
     covered = (cif["ci_low"] <= truth) & (truth <= cif["ci_high"])
@@ -336,12 +336,12 @@ def test_cif_beyond_the_longest_follow_up_is_missing():
     # F(90) = 1/4 (t=10: n=4, one exit to work). Nobody was followed 180 days, so F(180) is
     # unknown, not 1/4 carried forward (R cmprsk::timepoints gives NA past the last time).
     out = durations(_cohort([10, 20, 30, 93], [1, 1, 0, 0], reasons=["work", "moved", None, None]),
-                    by=(), times=(90, 180))
+                    by=(), days=(90, 180))
     cif = out[out["quantity"] == "cif_work"].set_index("days")
     assert cif.loc[90, "estimate"] == 0.25
     assert cif.loc[180, ["estimate", "ci_low", "ci_high"]].isna().all()
     # with no exit to work at all the incidence is 0 within follow-up and unknown past it
-    out = durations(_cohort([10, 30], [1, 0], reasons=["moved", None]), by=(), times=(20, 90))
+    out = durations(_cohort([10, 30], [1, 0], reasons=["moved", None]), by=(), days=(20, 90))
     assert out[out["quantity"] == "cif_work"]["estimate"].tolist()[0] == 0.0
     assert np.isnan(out[out["quantity"] == "cif_work"]["estimate"].tolist()[1])
 
@@ -349,7 +349,7 @@ def test_cif_beyond_the_longest_follow_up_is_missing():
 def test_cif_after_every_episode_has_exited_stays_at_its_last_value():
     # Everyone exited by day 30 (2 of 3 to work): the curve has ended, F(365) = F(30) = 2/3.
     out = durations(_cohort([10, 20, 30], [1, 1, 1], reasons=["work", "moved", "work"]),
-                    by=(), times=(30, 365))
+                    by=(), days=(30, 365))
     cif = out[out["quantity"] == "cif_work"]["estimate"].to_numpy()
     assert cif == pytest.approx([2 / 3, 2 / 3])
 
@@ -361,13 +361,13 @@ def test_cif_of_0_or_1_gets_the_clopper_pearson_interval_of_its_effective_sample
     # [0, 1 - 0.025^(1/8)] = [0, 0.3694166] (R: binom.test(0, 8)$conf.int).
     reasons = ["moved", "moved", "moved"] + [None] * 7
     out = durations(_cohort([10, 20, 50, 30, 30] + [200] * 5, [2, 2, 2, 0, 0] + [0] * 5, reasons),
-                    by=(), times=(90,))
+                    by=(), days=(90,))
     cif = out[out["quantity"] == "cif_work"].iloc[0]
     assert (cif["estimate"], cif["ci_low"]) == (0.0, 0.0)
     assert cif["ci_high"] == pytest.approx(0.3694166, abs=1e-7)
     # five exits to work by day 50, nobody censored: F(90) = 1, [0.025^(1/5), 1] = [0.4781762, 1]
     # (R: binom.test(5, 5)$conf.int)
-    out = durations(_cohort([10, 20, 30, 40, 50], [1] * 5), by=(), times=(90,))
+    out = durations(_cohort([10, 20, 30, 40, 50], [1] * 5), by=(), days=(90,))
     cif = out[out["quantity"] == "cif_work"].iloc[0]
     assert cif["estimate"] == 1.0 and cif["ci_high"] == 1.0
     assert cif["ci_low"] == pytest.approx(0.4781762, abs=1e-7)
@@ -375,7 +375,7 @@ def test_cif_of_0_or_1_gets_the_clopper_pearson_interval_of_its_effective_sample
     # Metrics review 2026-12-05 (F6): ongoing at 100 and 365 days, days=365: the one followed
     # that long was censored on day 365, observed through it (m = 1). F = 0 had no interval;
     # Clopper–Pearson for 0 of 1: [0, 1 - 0.025] = [0, 0.975] (R: binom.test(0, 1)$conf.int).
-    out = durations(_cohort([100, 365], [0, 0]), by=(), times=(365,))
+    out = durations(_cohort([100, 365], [0, 0]), by=(), days=(365,))
     cif = out[out["quantity"] == "cif_work"].iloc[0]
     assert (cif["estimate"], cif["ci_low"]) == (0.0, 0.0) and cif["ci_high"] == pytest.approx(0.975)
 
@@ -384,7 +384,7 @@ def test_cif_interval_coverage_when_the_outcome_is_rare():
     # Seeded simulation as above but with 5 % of exits to work and 20 episodes a unit: F = 0
     # in 57 % of the units, where the interval used to be missing (coverage 0.41 counting
     # those as misses; measured now: 0.978). True F_work(180) = 0.05 (1 - e^-0.9) = 0.0297.
-    cif = durations(_simulated_units(7, reps=1000, per=20, to_work=0.05), times=(180,))
+    cif = durations(_simulated_units(7, reps=1000, per=20, to_work=0.05), days=(180,))
     cif = cif[cif["quantity"] == "cif_work"]
     truth = 0.05 * (1 - np.exp(-180 / 200))
     assert 0.3 < (cif["estimate"] == 0).mean() < 0.7
@@ -435,3 +435,19 @@ def test_a_cohort_chosen_by_exit_is_warned_of():
     with pytest.warns(CensoringWarning, match=r"cohort chosen by exit .* enrolled=\.\.\."):
         by_exit = durations(cohort(net, exited=2025), by=())
     assert np.isnan(by_enrolment["estimate"].iloc[0]) and by_exit["estimate"].iloc[0] == 10.0
+
+
+def test_days_names_the_window_as_in_retention_and_the_old_times_still_reads():
+    # Jupyter review 2026-12-06: retention(days=90) and reentry(days=365), but durations took
+    # times= and gave a bare TypeError for days=; the output column was already "days"
+    cohort = _cohort([10, 20, 30, 40, 50], [1] * 5)
+    new = durations(cohort, by=(), days=(30, 90))
+    assert new["days"].dropna().tolist() == [30.0, 90.0]
+    with pytest.warns(FutureWarning, match=r"durations\(times=...\) is now durations\(days=...\)"):
+        old = durations(cohort, by=(), times=[30, 90])
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(AmebenchError, match="give days only"):
+        durations(cohort, by=(), days=(30,), times=(90,))
+    for bad in ("90", (0, 90), 90):
+        with pytest.raises(AmebenchError, match="days must be"):
+            durations(cohort, by=(), days=bad)

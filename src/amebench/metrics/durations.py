@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -26,13 +27,18 @@ METHOD_CIF = (
 )
 
 
+#: The days after enrolment of the cumulative incidence rows, unless given.
+_DAYS = (90, 180, 365)
+
+
 def durations(
     cohort,
     *,
     by: Sequence[str] = ("unit",),
     outcome="work",
-    times: Sequence[float] = (90, 180, 365),
+    days: Sequence[float] = _DAYS,
     conf_level: float = 0.95,
+    times: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Return the median time to exit and the cumulative incidence of exit to the outcome.
 
@@ -49,16 +55,19 @@ def durations(
     outcome
         Outcome group (``"work"`` ...) or a set of exit reasons, see
         :func:`amebench.schema.outcome_reasons`.
-    times
-        Days after enrolment at which the cumulative incidence is reported.
+    days
+        Days after enrolment at which the cumulative incidence is reported (the
+        ``days`` column; ``retention`` and ``reentry`` name their window so too).
     conf_level
         Confidence level of every interval.
+    times
+        The former name of ``days``: still read, with a ``FutureWarning``.
 
     Returns
     -------
     pandas.DataFrame
         Per group, one row with ``quantity == "median_days"`` (``days`` missing)
-        and one row per ``days`` in ``times`` with ``quantity == "cif_<outcome>"``
+        and one row per value of ``days`` with ``quantity == "cif_<outcome>"``
         (``"cif_outcome"`` when ``outcome`` is a set of reasons). Columns: ``by``,
         ``quantity``, ``days``, ``estimate``, ``ci_low``, ``ci_high``, ``n``
         (episodes), ``events`` (median row: exits of any kind; cif rows: exits to
@@ -121,11 +130,17 @@ def durations(
     Trials and Observational Studies. Wiley.
     Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley.
     """
-    by = _check(cohort, by, times, conf_level)
+    if times is not None:
+        if days is not _DAYS:
+            raise AmebenchError("give days only (times is its former name), not both")
+        warnings.warn("durations(times=...) is now durations(days=...); times will be removed",
+                      FutureWarning, stacklevel=2)
+        days = times
+    by = _check(cohort, by, days, conf_level)
     reasons = outcome_reasons(outcome)
     label = f"cif_{outcome}" if isinstance(outcome, str) else "cif_outcome"
     frame = _survival_data(cohort, reasons, by)
-    times = [float(t) for t in times]
+    times = [float(t) for t in days]
     alpha = 1 - conf_level
     rows = []
     if by:
@@ -158,16 +173,16 @@ def durations(
     return tidy(out)
 
 
-def _check(cohort, by, times, conf_level) -> tuple[str, ...]:
+def _check(cohort, by, days, conf_level) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("episodes", "as_of")):
         raise AmebenchError("durations needs a Cohort: build one with amebench.cohort(network)")
     by = check_by(by, cohort.episodes.columns, derived=_DERIVED)
     try:
-        values = np.asarray(list(times), dtype=np.float64)
+        values = np.asarray(list(days), dtype=np.float64)
     except (TypeError, ValueError):
-        raise AmebenchError(f"times must be numbers of days, got {times!r}") from None
+        raise AmebenchError(f"days must be numbers of days, e.g. (90, 180, 365), got {days!r}") from None
     if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise AmebenchError(f"times must be positive numbers of days, got {list(times)!r}")
+        raise AmebenchError(f"days must be positive numbers of days, got {list(days)!r}")
     check_conf_level(conf_level)
     if getattr(cohort, "exited", None) is not None:
         warn_caller(CensoringWarning(
