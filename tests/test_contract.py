@@ -104,6 +104,36 @@ def test_readme_quick_start_runs(tmp_path, monkeypatch):
     assert (tmp_path / "funnel.png").stat().st_size > 10_000
 
 
+def _modules_with_examples() -> list[str]:
+    import importlib.util
+    import pkgutil
+
+    names = [m.name for m in pkgutil.walk_packages(amebench.__path__, "amebench.")]
+    return sorted(n for n in names if ">>> " in Path(importlib.util.find_spec(n).origin).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module", _modules_with_examples())
+def test_docstring_examples_print_what_they_say(module):
+    # STYLE 5: Examples run on load_sample(). Jupyter review 2026-12-06 ran them by hand; here
+    # they cannot rot (and each public function of DESIGN.md §7's metrics and compare has one).
+    import doctest
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_every_public_metric_and_comparison_has_an_example():
+    from amebench.compare import funnel, pairwise, rank_intervals, risk_adjusted, shrink
+    from amebench.metrics import durations, outcome_rate, reentry, retention, welfare_delta
+
+    for function in (outcome_rate, retention, welfare_delta, durations, reentry, funnel, risk_adjusted, pairwise,
+                     shrink, rank_intervals, amebench.cohort):
+        assert "    Examples\n    --------\n    >>> " in function.__doc__, function.__name__
+
+
 def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
     # API review 2026-12-05 (M3, M4): a Cohort to benchmark_report gave "'NoneType' object is not
     # subscriptable", to cohort() an AttributeError; a Network to risk_adjusted blamed

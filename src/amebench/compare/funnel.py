@@ -195,6 +195,15 @@ def funnel(
     performance. Statistics in Medicine 24:1185–1202.
     Spiegelhalter D.J. (2005). Handling over-dispersion of performance
     indicators. Quality and Safety in Health Care 14:347–351.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench import compare, metrics
+    >>> rates = metrics.outcome_rate(amebench.cohort(amebench.load_sample(), exited=2025))
+    >>> result = compare.funnel(rates)
+    >>> result
+    <FunnelResult (proportion) of 5 units: target 0.3283, overdispersion not estimated; 5 within>
     """
     if overdispersion not in _OVERDISPERSION:
         raise AmebenchError(f"overdispersion must be one of {list(_OVERDISPERSION)}, not {overdispersion!r}")

@@ -85,6 +85,15 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     Holm S. (1979). A simple sequentially rejective multiple test procedure.
     Scandinavian Journal of Statistics 6:65–70.
     Benjamini Y., Hochberg Y. (1995). Controlling the false discovery rate. JRSS B 57:289–300.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench import compare, metrics
+    >>> rates = metrics.outcome_rate(amebench.cohort(amebench.load_sample(), exited=2025))
+    >>> table = compare.pairwise(rates)
+    >>> table["comparison"].value_counts().sort_index().to_dict()  # 10 pairs, 5 units against the rest
+    {'pair': 10, 'unit vs rest': 5}
     """
     if adjust not in ADJUSTMENTS:
         raise AmebenchError(f"adjust must be one of {list(ADJUSTMENTS)}, not {adjust!r}")

@@ -200,6 +200,16 @@ def risk_adjusted(
     Mercaldo S.F., Blume J.D. (2020). Missing data and prediction: the pattern submodel.
     Biostatistics 21(2):236–252.
     Steyerberg E.W. (2019). Clinical Prediction Models, 2nd ed., ch. 20: Updating for a new setting.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench import compare
+    >>> adjusted = compare.risk_adjusted(amebench.cohort(amebench.load_sample(), exited=2025))
+    >>> adjusted.table[["unit", "observed"]].values.tolist()[:2]
+    [['jarfalla', 96], ['nynashamn', 27]]
+    >>> bool(round(float(adjusted.table["expected"].sum()), 6) == adjusted.table["observed"].sum())
+    True
     """
     conf_level = check_level(conf_level)
     reasons = outcome_reasons(outcome)

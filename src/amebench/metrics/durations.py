@@ -129,6 +129,16 @@ def durations(
     Marubini, E. & Valsecchi, M. G. (1995). Analysing Survival Data from Clinical
     Trials and Observational Studies. Wiley.
     Pintilie, M. (2006). Competing Risks: A Practical Perspective. Wiley.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import durations
+    >>> table = durations(amebench.cohort(amebench.load_sample(), enrolled=2024), by=(), days=(90, 365))
+    >>> table["quantity"].tolist(), table["days"].tolist()
+    (['median_days', 'cif_work', 'cif_work'], [<NA>, 90.0, 365.0])
+    >>> float(table["estimate"].iloc[0])  # median days from enrolment to exit
+    216.0
     """
     if times is not None:
         if days is not _DAYS:

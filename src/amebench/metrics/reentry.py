@@ -86,6 +86,14 @@ def reentry(
     AmebenchError
         If ``days`` or ``gap_days`` is not a whole number of days, ``gap_days`` is
         not shorter than ``days``, or a ``by`` column is not allowed.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import reentry
+    >>> table = reentry(amebench.cohort(amebench.load_sample(), exited=2025), days=365)
+    >>> table.loc[table["unit"] == "jarfalla", ["events", "eligible", "censored"]].iloc[0].tolist()
+    [22, 186, 67]
     """
     check_cohort(cohort, "reentry")
     check_conf_level(conf_level)

@@ -103,6 +103,14 @@ def retention(
     ----------
     Wilson E.B. (1927). JASA 22:209–212. Manski C.F. (1990). Nonparametric bounds on
     treatment effects. American Economic Review 80:319–323 (worst/best-case bounds).
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import retention
+    >>> table = retention(amebench.cohort(amebench.load_sample(), exited=2025), days=90)
+    >>> table.loc[table["unit"] == "jarfalla", ["events", "respondents", "censored"]].iloc[0].tolist()
+    [63, 76, 0]
     """
     check_cohort(cohort, "retention")
     if definition not in _DEFINITIONS:

@@ -156,6 +156,15 @@ def welfare_delta(
     Efron, B. (1987). Better bootstrap confidence intervals. JASA 82, 171–185.
     Wilson, E. B. (1927). Probable inference, the law of succession, and
     statistical inference. JASA 22, 209–212.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import welfare_delta
+    >>> table = welfare_delta(amebench.cohort(amebench.load_sample(), exited=2025), months=6)
+    >>> row = table.loc[table["unit"] == "nynashamn"].iloc[0]
+    >>> round(float(row["estimate"]), 2), int(row["eligible"])
+    (-2342.87, 87)
     """
     kind = _check_options(months, per, method, conf_level, n_boot, seed)
     by = _check_by(cohort, by)
