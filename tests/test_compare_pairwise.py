@@ -467,3 +467,15 @@ def test_a_missing_n_gets_the_count_message_not_a_numpy_error():
         with pytest.raises(AmebenchError, match=r"units \['b'\] need whole numbers with n > 0"):
             function(table)
     assert len(funnel(table.dropna(subset=["n"])).table) == 2
+
+
+@pytest.mark.parametrize("compare_with", ["pairwise", "shrink", "rank_intervals"])
+def test_a_risk_adjusted_table_is_pointed_to_the_ratio_funnel(compare_with):
+    # Jupyter review 2026-12-06: rank_intervals(adjusted.table) said only "missing ['events']"
+    from amebench import compare
+
+    table = pd.DataFrame({"unit": ["a", "b"], "n": [100, 80], "observed": [30, 20], "expected": [25.0, 25.0]})
+    with pytest.raises(AmebenchError, match=re.escape(
+            f"{compare_with} compares counts of events in n (an outcome_rate table); a risk-adjusted table "
+            "(observed, expected) is compared by compare.funnel(table, kind='ratio')")):
+        getattr(compare, compare_with)(table)

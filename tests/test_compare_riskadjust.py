@@ -1,5 +1,7 @@
 """Tests of risk adjustment (indirect standardisation)."""
 
+import dataclasses
+import html
 import json
 import warnings
 
@@ -490,6 +492,13 @@ def test_risk_adjusted_result_repr_is_a_short_summary(sample_result):
     text = repr(sample_result)
     assert text == (f"<RiskAdjustedResult of 5 units: case-mix {', '.join(sample_result.casemix)}; "
                     f"c-statistic {sample_result.c_statistic:.3f}>")
+    # Jupyter review 2026-12-06: the HTML table repeated the 250-character method in each row
+    page = sample_result._repr_html_()
+    method = sample_result.table["method"].iloc[0]
+    assert sample_result.table["method"].nunique() == 1 and page.count(html.escape(method)) == 1
+    assert "<th>method</th>" not in page and "<code>.calibration</code>" in page
+    differs = dataclasses.replace(sample_result, table=sample_result.table.assign(method=["a", "b", "a", "a", "a"]))
+    assert "<th>method</th>" in differs._repr_html_()  # a unit's own method stays in its row
 
 
 def test_units_with_known_prior_welfare_keep_their_o_e_when_other_units_lack_it():

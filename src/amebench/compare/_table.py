@@ -32,6 +32,12 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
         raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events")
     missing = [c for c in ("unit", "n", "events") if c not in table.columns]
+    if missing and {"observed", "expected"} <= set(table.columns) and what != "funnel":
+        raise AmebenchError(
+            f"{what} compares counts of events in n (an outcome_rate table); a risk-adjusted table (observed, "
+            "expected) is compared by compare.funnel(table, kind='ratio') and by its own O/E intervals "
+            "(oe_ci_low, oe_ci_high)"
+        )
     if missing:
         raise AmebenchError(
             f"{what} needs columns unit, n, events; missing {missing} (columns are {list(table.columns)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,9 +76,13 @@ class RiskAdjustedResult:
         )
 
     def _repr_html_(self) -> str:
+        table, method = self.table, ""
+        if "method" in table and table["method"].nunique(dropna=False) == 1:  # said once, above the table
+            table, method = table.drop(columns="method"), f"; {html.escape(str(table['method'].iloc[0]))}"
         return (
             f"<p><b>Risk-adjusted comparison</b>: case-mix {', '.join(self.casemix) or 'none'}; "
-            f"c-statistic {self.c_statistic:.3f}</p>" + self.table.to_html(index=False)
+            f"c-statistic {self.c_statistic:.3f}{method}; calibration in <code>.calibration</code></p>"
+            + table.to_html(index=False)
         )
 
 
