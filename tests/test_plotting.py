@@ -92,8 +92,15 @@ def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
     fig2, ax2 = plt.subplots()
     compare.funnel(rates).plot(ax=ax2, lang=lang)  # exact limits: nothing to say
     assert not [t.get_text() for t in ax2.get_legend().get_texts() if "φ" in t.get_text()]
-    plt.close(fig)
-    plt.close(fig2)
+    # additive: tau^2, not a bare "widened" (Jupyter review 2026-12-06)
+    fig3, ax3 = plt.subplots()
+    additive = compare.funnel(rates, overdispersion="additive")
+    additive.plot(ax=ax3, lang=lang)
+    tau2 = f"{additive.tau2:.2g}".replace(".", "," if lang == "sv" else ".")
+    assert widened.replace(f"φ = {'1,57' if lang == 'sv' else '1.57'}", f"τ² = {tau2}") in [
+        t.get_text() for t in ax3.get_legend().get_texts()]
+    for figure in (fig, fig2, fig3):
+        plt.close(figure)
 
 
 @pytest.mark.parametrize("k", [5, 290])

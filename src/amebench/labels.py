@@ -183,7 +183,8 @@ _CODES: dict[str, tuple[str, str]] = {
 
 _FIGURES: dict[str, tuple[str, str]] = {
     "limits": ("{level} % limits", "{level} %-gränser"),
-    "widened": ("limits widened for overdispersion", "gränserna vidgade för variation utöver slumpen (överspridning)"),
+    "widened_tau2": ("limits widened for overdispersion (τ² = {tau2})",
+                     "gränserna vidgade för variation utöver slumpen (överspridning, τ² = {tau2})"),
     "widened_phi": ("limits widened for overdispersion (φ = {phi})",
                     "gränserna vidgade för variation utöver slumpen (överspridning, φ = {phi})"),
     "target": ("target", "mål"),

@@ -75,8 +75,9 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         lines += ax.plot(grid[size_col], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
         lines += ax.plot(grid[size_col], grid["upper"], linestyle=style, color="#57606a", lw=1)
     if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
-        phi = f"{result.phi:.2f}".replace(".", "," if lang == "sv" else ".")
-        widened = figure_text("widened_phi", lang, phi=phi) if result.tau2 == 0 else figure_text("widened", lang)
+        mark = "," if lang == "sv" else "."
+        widened = (figure_text("widened_phi", lang, phi=f"{result.phi:.2f}".replace(".", mark)) if result.tau2 == 0
+                   else figure_text("widened_tau2", lang, tau2=f"{result.tau2:.2g}".replace(".", mark)))
         ax.plot([], [], " ", label=widened)
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     colours = [
