@@ -242,7 +242,7 @@ def test_a_column_that_writes_three_decimals_keeps_them(tmp_path, witness, amoun
     assert list(net.payments["amount_sek"]) == [12.345, amount, 123.456]
 
 
-def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo(tmp_path):
+def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo_or_a_swap(tmp_path):
     # with thousands = "." the file writes twelve thousand as 12.345, so 12,345 is not the
     # other dialect: the advice to swap decimal and thousands would be wrong
     profile = PROFILE.replace("[format]", '[format]\ndecimal = ","\nthousands = "."')
@@ -250,12 +250,16 @@ def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo(tmp_p
                            payments=_payments(["12.345", "12,345"]), profile=profile)
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [12345.0]
-    reason = ('amount is ambiguous: "," before three digits with decimal = "," gives three decimals, and an '
-              'amount has at most two, and thousands = "." here: a typo?')
+    # (or the profile has the two marks swapped: diff review, a file written 1,234.50 and
+    # 12,345 has every row rejected, and this reason is the one that names the fix)
+    reason = ('amount is ambiguous: "," before three digits with decimal = "," gives three decimals, but an '
+              'amount has at most two; with thousands = "." it is no thousands separator either: a typo, or are '
+              'the two marks swapped (then set decimal = "." and thousands = ",")?')
     assert list(net.rejects["reason"]) == [reason]
-    assert reason_label(reason, "sv") == ('beloppet är tvetydigt: "," före tre siffror med decimal = "," ger tre '
-                                          'decimaler, och ett belopp har högst två, och thousands = "." här: ett '
-                                          'skrivfel?')
+    assert reason_label(reason, "sv") == (
+        'beloppet är tvetydigt: "," före tre siffror med decimal = "," ger tre decimaler, men ett belopp har högst '
+        'två; med thousands = "." är det ingen tusentalsavgränsare heller: ett skrivfel, eller har de två tecknen '
+        'bytt plats (sätt då decimal = "." och thousands = ",")?')
 
 
 def test_three_decimals_in_ore_is_one_reason(tmp_path):

@@ -434,6 +434,8 @@ def test_typed_numbers_with_three_decimals_are_not_ambiguous(tmp_path, decimal):
     _xlsx(book, [["Pnr", "Månad", "Belopp"], ["811218-9876", "2024-03", 12.345],
                  ["811218-9876", "2024-04", f"12{decimal}345"], ["811218-9876", "2024-05", 7]], title_rows=0)
     net = read_export({"episodes": ep, "payments": book}, profile=profile, unit="u1", key=KEY, as_of="2026-09-30")
+    # and the number is no sign that the text writes three decimals (a cell that can only
+    # be three decimals lets the column's 12,345 through: io.amounts.three_decimals)
     assert list(net.payments["amount_sek"]) == [12.345, 7.0]
     assert list(net.rejects["line"]) == [3] and net.rejects["value"].iloc[0] == f"12{decimal}345"
     assert net.rejects["reason"].iloc[0].startswith(f'amount is ambiguous: "{decimal}" before three digits')

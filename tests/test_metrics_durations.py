@@ -1,5 +1,7 @@
 """Tests of amebench.metrics.durations: Kaplan–Meier median and competing-risks incidence."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -448,6 +450,8 @@ def test_days_names_the_window_as_in_retention_and_the_old_times_still_reads():
     pd.testing.assert_frame_equal(old, new)
     with pytest.raises(AmebenchError, match="give days only"):
         durations(cohort, by=(), days=(30,), times=(90,))
-    for bad in ("90", (0, 90), 90):
-        with pytest.raises(AmebenchError, match="days must be"):
+    pd.testing.assert_frame_equal(durations(cohort, by=(), days=90), durations(cohort, by=(), days=(90,)))
+    # diff review: "365" was read as days 3, 6 and 5
+    for bad, words in (("365", "not the text '365'"), ((0, 90), "positive"), ((90, "x"), "numbers of days")):
+        with pytest.raises(AmebenchError, match=f"days must be .*{re.escape(words)}"):
             durations(cohort, by=(), days=bad)

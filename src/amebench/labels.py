@@ -278,10 +278,12 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r'at most two: "." may be a thousands separator \(then set decimal = "(.)" and thousands = "."\)',
      r'beloppet är tvetydigt: "\1" före tre siffror med decimal = "\1" ger tre decimaler, och ett belopp har '
      r'högst två: "\1" kan vara en tusentalsavgränsare (sätt då decimal = "\2" och thousands = "\1")'),
-    (r'amount is ambiguous: "(.)" before three digits with decimal = "." gives three decimals, and an amount has '
-     r'at most two, and thousands = "(.)" here: a typo\?',
-     r'beloppet är tvetydigt: "\1" före tre siffror med decimal = "\1" ger tre decimaler, och ett belopp har '
-     r'högst två, och thousands = "\2" här: ett skrivfel?'),
+    (r'amount is ambiguous: "(.)" before three digits with decimal = "." gives three decimals, but an amount has '
+     r'at most two; with thousands = "(.)" it is no thousands separator either: a typo, or are the two marks '
+     r'swapped \(then set decimal = "(.)" and thousands = "."\)\?',
+     r'beloppet är tvetydigt: "\1" före tre siffror med decimal = "\1" ger tre decimaler, men ett belopp har '
+     r'högst två; med thousands = "\2" är det ingen tusentalsavgränsare heller: ett skrivfel, eller har de två '
+     r'tecknen bytt plats (sätt då decimal = "\3" och thousands = "\1")?'),
     (r'amount has "(.)" where a thousands separator cannot be \(not before three digits, or after the decimal '
      r'mark "(.)"\): it would be read wrong',
      r'beloppet har "\1" där en tusentalsavgränsare inte kan stå (inte före tre siffror, eller efter '

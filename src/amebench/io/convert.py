@@ -748,10 +748,12 @@ def _misread_marks(st: FileState, column: str, cells: pd.Series, values, read: n
     marks = ambiguous | misplaced
     three = three_decimals(cells, np.asarray(values, dtype="float64"), decimal=d, typed=typed) & read & ~marks
     other = "." if d == "," else ","
-    advice = (f': "{d}" may be a thousands separator (then set decimal = "{other}" and thousands = "{d}")'
-              if t != other else f', and thousands = "{other}" here: a typo?')
+    swap = f'then set decimal = "{other}" and thousands = "{d}"'
+    advice = (f'and an amount has at most two: "{d}" may be a thousands separator ({swap})' if t != other else
+              f'but an amount has at most two; with thousands = "{other}" it is no thousands separator either: a '
+              f'typo, or are the two marks swapped ({swap})?')
     st.add(three, column, shown, f'amount is ambiguous: "{d}" before three digits with decimal = "{d}" gives '
-           f'three decimals, and an amount has at most two{advice}')
+           f'three decimals, {advice}')
     return marks | three
 
 

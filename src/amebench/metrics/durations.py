@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Sequence
 
@@ -57,7 +58,8 @@ def durations(
         :func:`amebench.schema.outcome_reasons`.
     days
         Days after enrolment at which the cumulative incidence is reported (the
-        ``days`` column; ``retention`` and ``reentry`` name their window so too).
+        ``days`` column; ``retention`` and ``reentry`` name their window so too): a
+        number or a sequence of numbers.
     conf_level
         Confidence level of every interval.
     times
@@ -146,6 +148,8 @@ def durations(
         warnings.warn("durations(times=...) is now durations(days=...); times will be removed",
                       FutureWarning, stacklevel=2)
         days = times
+    if isinstance(days, numbers.Real) and not isinstance(days, bool):  # days=365, as retention(days=90)
+        days = (days,)
     by = _check(cohort, by, days, conf_level)
     reasons = outcome_reasons(outcome)
     label = f"cif_{outcome}" if isinstance(outcome, str) else "cif_outcome"
@@ -187,6 +191,8 @@ def _check(cohort, by, days, conf_level) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("episodes", "as_of")):
         raise AmebenchError("durations needs a Cohort: build one with amebench.cohort(network)")
     by = check_by(by, cohort.episodes.columns, derived=_DERIVED)
+    if isinstance(days, (str, bytes)):  # list("365") would be days 3, 6 and 5
+        raise AmebenchError(f"days must be numbers of days, e.g. (90, 180, 365), not the text {days!r}")
     try:
         values = np.asarray(list(days), dtype=np.float64)
     except (TypeError, ValueError):
