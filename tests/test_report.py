@@ -1415,7 +1415,9 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
     three = caught_by(pd.DataFrame({"unit": ["a", "b", "c"], "n": [1000] * 3, "events": [337, 118, 250]}))
     four = caught_by(pd.DataFrame({"unit": list("abcd"), "observed": [30, 12, 25, 20], "expected": [20.0] * 4}),
                      kind="ratio")
-    ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies"}
+    common = pd.DataFrame({"unit": ["network"], "n": [1000], "events": [350]})
+    ctx = {"lang": lang, "left_out": [], "unit_names": _UNIT_NAMES, "outcome": "work_or_studies",
+           "outcome_rates": common}
     few = t["note_overdispersion_few"]
     assert build._spread_notes(three, three, ctx) == [few.format(units=3, fewest=5, which=t["funnels_both"])]
     assert ("With 3 units the funnels' limits" if lang == "en" else "Med 3 enheter vidgas inte båda trattarnas") in \
@@ -1429,10 +1431,14 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
     # phi <= 1 in the risk-adjusted funnel is usual for a common outcome (its Poisson limits are
     # wide: statistics review 2026-12-06), and its note says so; the raw funnel's does not
     raw_note = t["note_overdispersion"].format(which=t["funnel_raw_which"])
-    assert build._spread_notes(flat, flat, ctx) == [raw_note, t["note_overdispersion_ratio"]]
+    ratio_note = t["note_overdispersion_ratio"].format(rate="35.0" if lang == "en" else "35,0")
+    assert build._spread_notes(flat, flat, ctx) == [raw_note, ratio_note]
     assert build._spread_notes(flat, [], ctx) == [raw_note]
-    assert build._spread_notes([], flat, ctx) == [t["note_overdispersion_ratio"]]
-    assert ("a Poisson count" if lang == "en" else "Poissonfördelat") in t["note_overdispersion_ratio"]
+    assert build._spread_notes([], flat, ctx) == [ratio_note]
+    assert ("as common as here (35.0 %)" if lang == "en" else "så vanligt utfall som här (35,0 %)") in ratio_note
+    # a rare outcome's Poisson limits are not wide (4.9 % outside at 0.03): the plain note (diff review)
+    rare = {**ctx, "outcome_rates": common.assign(events=30)}
+    assert build._spread_notes([], flat, rare) == [t["note_overdispersion"].format(which=t["funnel_ratio_which"])]
 
 
 

@@ -223,10 +223,17 @@ def _funnel(coh, ctx) -> Section:
     return section
 
 
+#: From this network rate on, the Poisson variance the ratio funnel assumes is at least
+#: 1 / (1 - 0.2) = 1.25 times a count of yes/no outcomes': its limits are wide, and phi <= 1 usual.
+_COMMON_OUTCOME = 0.2
+
+
 def _spread_notes(raw, ratio, ctx) -> list[str]:
     """The notes of the two funnels' :class:`OverdispersionWarning` (``raw``, ``ratio``: each
-    funnel's caught warnings): one for both when they say the same, else one for each."""
+    funnel's caught warnings): one for both when both had too few units, else one for each;
+    phi <= 1 in the risk-adjusted funnel of a common outcome has a note of its own."""
     t = texts(ctx["lang"])
+    rate = _network_rate(ctx)
 
     def said(caught):
         spread = [w.message for w in caught if issubclass(w.category, OverdispersionWarning)]
@@ -236,9 +243,10 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
         reason, units, fewest = what
         if reason == "few_units":
             return t["note_overdispersion_few"].format(units=units, fewest=fewest, which=t[which])
-        # phi <= 1: the ratio funnel's Poisson limits are wide for a common outcome, and say so
-        return t["note_overdispersion_ratio" if which == "funnel_ratio_which" else "note_overdispersion"].format(
-            which=t[which])
+        if which == "funnel_ratio_which" and rate >= _COMMON_OUTCOME:  # its Poisson limits are wide
+            share = f"{100 * rate:.1f}".replace(".", "," if ctx["lang"] == "sv" else ".")
+            return t["note_overdispersion_ratio"].format(rate=share)
+        return t["note_overdispersion"].format(which=t[which])
 
     raw, ratio = said(raw), said(ratio)
     if raw is not None and raw == ratio and raw[0] == "few_units":
