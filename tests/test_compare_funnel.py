@@ -404,9 +404,13 @@ def test_funnel_result_repr_is_a_short_summary():
     html = result._repr_html_()
     assert "<table" in html and "3 within, 1 above_95</p>" in html
     assert html.count(result.method) == 1  # once above the table, not in each row (API review L9)
-    # phi 3.5195 and tau2 0.0030930 by hand below
-    assert "target 0.3066, phi 3.52, tau2 0;" in repr(funnel(_OVERDISPERSED, overdispersion="multiplicative"))
+    # phi 3.5195 and tau2 0.0030930 by hand below; tau2 only where estimated (diff review)
+    assert "target 0.3066, phi 3.52; " in repr(funnel(_OVERDISPERSED, overdispersion="multiplicative"))
     assert "phi 3.52, tau² 0.00309;" in funnel(_OVERDISPERSED, overdispersion="additive")._repr_html_()
+    with pytest.warns(OverdispersionWarning):
+        flat = funnel(pd.DataFrame({"unit": list("abcde"), "n": [100, 200, 300, 400, 500],
+                                    "events": [28, 56, 84, 112, 140]}), overdispersion="additive")  # every z = 0
+    assert repr(flat) == "<FunnelResult (proportion) of 5 units: target 0.28, phi 0 (<= 1: not widened); 5 within>"
 
 
 @pytest.mark.parametrize(("events", "n", "message"), [

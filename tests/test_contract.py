@@ -115,7 +115,7 @@ def _modules_with_examples() -> list[str]:
 @pytest.mark.parametrize("module", _modules_with_examples())
 def test_docstring_examples_print_what_they_say(module):
     # STYLE 5: Examples run on load_sample(). Jupyter review 2026-12-06 ran them by hand; here
-    # they cannot rot (and each public function of DESIGN.md §7's metrics and compare has one).
+    # they cannot rot (and each function of DESIGN.md §7's metrics and compare has one).
     import doctest
     import importlib
 
@@ -127,10 +127,10 @@ def test_docstring_examples_print_what_they_say(module):
 
 def test_every_public_metric_and_comparison_has_an_example():
     from amebench.compare import funnel, pairwise, rank_intervals, risk_adjusted, shrink
-    from amebench.metrics import durations, outcome_rate, reentry, retention, welfare_delta
+    from amebench.metrics import durations, flows, mean_difference, outcome_rate, reentry, retention, welfare_delta
 
-    for function in (outcome_rate, retention, welfare_delta, durations, reentry, funnel, risk_adjusted, pairwise,
-                     shrink, rank_intervals, amebench.cohort):
+    for function in (outcome_rate, retention, welfare_delta, durations, reentry, flows, mean_difference, funnel,
+                     risk_adjusted, pairwise, shrink, rank_intervals, amebench.cohort):
         assert "    Examples\n    --------\n    >>> " in function.__doc__, function.__name__
 
 

@@ -86,11 +86,14 @@ class FunnelResult:
         return ", ".join(f"{n} {position}" for position, n in counts.items())
 
     def _spread(self, tau: str = "tau2") -> str:
-        """``phi 1.57, tau2 0`` when phi was estimated; else that it was not (``phi`` 1 is then
-        no finding, and read as one: "no overdispersion")."""
-        if "phi =" not in self.method:
+        """What was estimated and applied: ``phi 1.57`` (multiplicative), ``phi 1.57, tau2
+        0.000392`` (additive), ``phi 0.633 (<= 1: not widened)``, or that phi was not
+        estimated (``phi`` 1 is then no finding, and read as one: "no overdispersion")."""
+        if "phi =" not in self.method:  # every method funnel writes after estimating phi has it
             return "overdispersion not estimated"
-        return f"phi {self.phi:.3g}, {tau} {self.tau2:.3g}"
+        if self.phi <= 1:
+            return f"phi {self.phi:.3g} (<= 1: not widened)"
+        return f"phi {self.phi:.3g}" + (f", {tau} {self.tau2:.3g}" if self.tau2 > 0 else "")
 
     def __repr__(self) -> str:
         return (f"<FunnelResult ({self.kind}) of {len(self.table)} units: target {self.target:.4g}, "
@@ -162,15 +165,15 @@ def funnel(
     Notes
     -----
     Without overdispersion the limits are exact binomial (Poisson for ratios) with
-    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`). Poisson is
-    conservative for the observed count of a common yes/no outcome (from
-    :func:`~amebench.compare.risk_adjusted`), which varies less, about 1 - rate times
-    as much: at a rate of 0.47 and no true difference 0.8 % of units fall outside the
-    95 % limits, not 5 %, and phi is then nearly always <= 1 (at 0.03, 4.9 %). The
+    Spiegelhalter's interpolation (:mod:`amebench.compare.limits`). That
     interpolation puts both about 0.5/n below a placement symmetric in the two tails: with small units "above"
     comes more often than "below" when no unit differs, and a unit below about 50 is
     flagged more often than the level says (n = 5, rate 0.5: ``above_998`` 3.1 %, not
-    0.1 %; a 1/1 is always above; docs/methods.md). z-scores are on
+    0.1 %; a 1/1 is always above; docs/methods.md). Poisson limits are conservative
+    for the observed count of a common yes/no outcome (from
+    :func:`~amebench.compare.risk_adjusted`), which varies about 1 - rate times as
+    much: with no true difference, 0.8 % of units fall outside the 95 % limits at a
+    rate of 0.47 (4.9 % at 0.03), and phi is then nearly always <= 1. z-scores are on
     the proportion scale, :math:`z_i = (y_i - \\theta)/s_i` with
     :math:`s_i^2 = \\theta(1-\\theta)/n_i` (ratios: :math:`s_i^2 = 1/E_i`). With
     ``"multiplicative"``, :math:`\\phi` is the mean of the squared z-scores after

@@ -53,6 +53,14 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     ``as_of``, so they are not comparable with a full month's, and its stock is
     the stock at ``as_of``. No column marks this; compare ``month`` with
     ``as_of``.
+
+    Examples
+    --------
+    >>> import amebench
+    >>> from amebench.metrics import flows
+    >>> table = flows(amebench.load_sample())
+    >>> table[["unit", "inflow", "outflow", "stock"]].head(2).values.tolist()  # 14 + 24 - 4 = 34
+    [['jarfalla', 15, 1, 14], ['jarfalla', 24, 4, 34]]
     """
     episodes = network.episodes
     by = check_by(by, episodes.columns, reserved=("month",))  # month: the table's own column

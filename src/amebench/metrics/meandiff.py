@@ -83,6 +83,13 @@ def mean_difference(a, b, *, conf_level: float = 0.95, equal_var: bool = False) 
     ----------
     Welch, B. L. (1947). The generalization of "Student's" problem when several
     different population variances are involved. Biometrika 34, 28–35.
+
+    Examples
+    --------
+    >>> from amebench.metrics import mean_difference
+    >>> row = mean_difference([1, 2, 3, 4, 5], [2, 3, 4, 5, 6, 7]).iloc[0]  # as scipy.stats.ttest_ind(equal_var=False)
+    >>> round(float(row["estimate"]), 2), round(float(row["ci_low"]), 3), round(float(row["ci_high"]), 3)
+    (-1.5, -3.855, 0.855)
     """
     check_conf_level(conf_level)
     if not isinstance(equal_var, (bool, np.bool_)):

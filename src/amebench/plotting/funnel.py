@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..compare.funnel import level_name
@@ -77,7 +78,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
         mark = "," if lang == "sv" else "."
         widened = (figure_text("widened_phi", lang, phi=f"{result.phi:.2f}".replace(".", mark)) if result.tau2 == 0
-                   else figure_text("widened_tau2", lang, tau2=f"{result.tau2:.2g}".replace(".", mark)))
+                   else figure_text("widened_tau2", lang, tau2=np.format_float_positional(  # not 1.2e-05
+                       result.tau2, precision=2, fractional=False).replace(".", mark)))
         ax.plot([], [], " ", label=widened)
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     colours = [

@@ -239,5 +239,5 @@ def render(*, title: str, meta: str, blocks: list[tuple[str, str, str]], lang: s
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>"
-        f"<nav><ol>{nav}</ol></nav>{body}</body></html>"
+        f"{f'<nav><ol>{nav}</ol></nav>' if nav else ''}{body}</body></html>"
     )

@@ -28,10 +28,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "contents": {"en": "Contents", "sv": "Innehåll"},
     "unfinished": {  # the page while the tables and figures are written, left by a run cut off
-        "en": "This report is being written, or the run that wrote it stopped before the end: its tables "
-        "and figures may be incomplete. Run amebench benchmark again to write it whole.",
-        "sv": "Rapporten skrivs, eller så avbröts körningen som skrev den före slutet: dess tabeller och "
-        "figurer kan vara ofullständiga. Kör amebench benchmark igen för att skriva den hel.",
+        "en": "This report is being written, or the run that wrote it was stopped before it finished: its tables "
+        "and figures may be incomplete. Run amebench benchmark (or benchmark_report) again to write it in full.",
+        "sv": "Rapporten skrivs, eller så avbröts körningen innan den var klar: tabellerna och figurerna kan vara "
+        "ofullständiga. Kör amebench benchmark (eller benchmark_report) igen för att skapa hela rapporten.",
     },
     "suppression": {
         "en": "Disclosure control: counts from 1 to {below} are not shown (zeros are), nor anything "
