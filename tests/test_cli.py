@@ -109,6 +109,15 @@ def test_template_writes_a_network_that_validates(tmp_path, capsys, monkeypatch)
     assert main(["template", str(folder)]) == 0
     assert (folder / "network.toml").is_file()
     assert main(["validate", str(folder)]) == 0
+    # it reads (an empty template is an empty network), and validate names the placeholder
+    # municipality code left to replace (session 39's note: it passed without a word)
+    out = capsys.readouterr().out
+    assert ("note: unit 'enhet' has municipality_code \"0000\", the template's placeholder: write the "
+            "municipality's four-digit code (SCB) in network.toml") in out
+    (folder / "network.toml").write_text((folder / "network.toml").read_text(encoding="utf-8").replace(
+        'municipality_code = "0000"', 'municipality_code = "0123"'), encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    assert "placeholder" not in capsys.readouterr().out
     # the template has no rows yet: benchmark says so (not "is --as-of too early?")
     assert main(["benchmark", str(folder), "--out", str(tmp_path / "report")]) != 0
     err = capsys.readouterr().err
@@ -363,7 +372,7 @@ def test_validate_matches_rejects_by_unit_table_and_file():
     rejects = pd.DataFrame({"unit": "u1", "table": ["episodes", "payments"], "file": book, "line": [4, 7],
                             "column": ["Datum", "Belopp"], "value": "", "reason": ["bad date", "bad amount"]})
     text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
-                                               rejects=rejects, meta={}))
+                                               rejects=rejects, meta={}, units=pd.DataFrame({"unit": []})))
     lines = text.splitlines()
     episodes = next(i for i, line in enumerate(lines) if line.startswith("u1") and "episodes" in line)
     payments = next(i for i, line in enumerate(lines) if line.startswith("u1") and "payments" in line)
@@ -405,7 +414,7 @@ def test_validate_names_every_reason_of_a_file():
     rejects = pd.DataFrame({"unit": "u1", "table": "episodes", "file": "u1/e.csv", "line": range(3, 9),
                             "column": "x", "value": "", "reason": reasons})
     text = reconciliation_text(SimpleNamespace(name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec,
-                                               rejects=rejects, meta={}))
+                                               rejects=rejects, meta={}, units=pd.DataFrame({"unit": []})))
     assert "2 × bad date (lines 3, 4)" in text
     # most common first, equal counts in name order
     assert "1 × bad amount (line 8)" in text and "1 × duplicate episode_id in the unit (line 7)" in text
@@ -413,7 +422,8 @@ def test_validate_names_every_reason_of_a_file():
             in text)
     rejects = rejects[~rejects["reason"].isin(["bad amount", "duplicate episode_id in the unit"])]
     assert "other reasons" not in reconciliation_text(SimpleNamespace(
-        name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects, meta={}))
+        name="n", as_of=pd.Timestamp("2026-01-01"), reconciliation=rec, rejects=rejects, meta={},
+        units=pd.DataFrame({"unit": []})))
 
 
 def test_validate_says_when_a_ledger_has_no_month_up_to_as_of():

@@ -331,6 +331,13 @@ def reconciliation_text(network) -> str:
     balanced = bool((rec["rows_read"] == rec["rows_loaded"] + rec["rows_rejected"]).all())
     lines.append("every row accounted for: read = loaded + rejected" if balanced else
                  "WARNING: rows read != loaded + rejected for some file")
+    from .io.template import PLACEHOLDER_CODE
+
+    units = network.units
+    if "municipality_code" in units:  # a frames network may have none
+        lines += [f"note: unit {unit!r} has municipality_code \"{PLACEHOLDER_CODE}\", the template's placeholder: "
+                  "write the municipality's four-digit code (SCB) in network.toml"
+                  for unit in units.loc[units["municipality_code"] == PLACEHOLDER_CODE, "unit"].astype(str)]
     return "\n".join(lines)
 
 

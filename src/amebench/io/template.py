@@ -9,11 +9,14 @@ from .._files import check_folder
 from ..exceptions import AmebenchError
 from .profile import FILE_TABLES
 
-__all__ = ["write_template", "TEMPLATE_DELIMITER"]
+__all__ = ["write_template", "TEMPLATE_DELIMITER", "PLACEHOLDER_CODE"]
 
 #: Templates use ";" (what Swedish Excel writes and reads) and UTF-8 with a BOM so that
 #: Excel shows å, ä, ö correctly; dates are ISO 8601 (YYYY-MM-DD).
 TEMPLATE_DELIMITER = ";"
+#: The template's municipality code, to be replaced (no municipality has it); validate names
+#: a unit that still has it.
+PLACEHOLDER_CODE = "0000"
 
 _MEANING = {
     "episode_id": ("inskrivningens id, unikt inom enheten", "the enrolment's id, unique within the unit"),
@@ -82,7 +85,7 @@ as_of = {as_of}             # replace: the date the exports were taken (nothing 
 [[units]]
 unit = "enhet"
 name = "Enheten"
-municipality_code = "0000"  # replace: the municipality's four-digit code (SCB), e.g. "0123" Järfälla
+municipality_code = "{placeholder}"  # replace: the municipality's four-digit code (SCB), e.g. "0123" Järfälla
 profile = "profiles/mall.toml"
 
 [units.files]
@@ -208,7 +211,7 @@ def write_template(folder, *, overwrite: bool = False) -> Path:
     check_folder(folder, give="a folder for the templates")
     files = {folder / f"{table}.csv": TEMPLATE_DELIMITER.join(_columns(table)) + "\n" for table in FILE_TABLES}
     files[folder / "profiles" / "mall.toml"] = _profile_text()
-    files[folder / "network.toml"] = _MANIFEST.format(as_of=_dt.date.today().isoformat())
+    files[folder / "network.toml"] = _MANIFEST.format(as_of=_dt.date.today().isoformat(), placeholder=PLACEHOLDER_CODE)
     files[folder / "README.md"] = _guide()
     present = [str(p.relative_to(folder)) for p in files if p.exists()]
     if present and not overwrite:
