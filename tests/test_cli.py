@@ -113,7 +113,7 @@ def test_template_writes_a_network_that_validates(tmp_path, capsys, monkeypatch)
     # municipality code left to replace (session 39's note: it passed without a word)
     out = capsys.readouterr().out
     assert ("note: unit 'enhet' has municipality_code \"0000\", the template's placeholder: write the "
-            "municipality's four-digit code (SCB) in network.toml") in out
+            "municipality's four-digit code (SCB) in the network's manifest (network.toml)") in out
     (folder / "network.toml").write_text((folder / "network.toml").read_text(encoding="utf-8").replace(
         'municipality_code = "0000"', 'municipality_code = "0123"'), encoding="utf-8")
     assert main(["validate", str(folder)]) == 0

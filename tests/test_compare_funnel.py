@@ -410,7 +410,7 @@ def test_funnel_result_repr_is_a_short_summary():
     with pytest.warns(OverdispersionWarning):
         flat = funnel(pd.DataFrame({"unit": list("abcde"), "n": [100, 200, 300, 400, 500],
                                     "events": [28, 56, 84, 112, 140]}), overdispersion="additive")  # every z = 0
-    assert repr(flat) == "<FunnelResult (proportion) of 5 units: target 0.28, phi 0 (<= 1: not widened); 5 within>"
+    assert repr(flat) == "<FunnelResult (proportion) of 5 units: target 0.28, phi 0 (≤ 1: not widened); 5 within>"
 
 
 @pytest.mark.parametrize(("events", "n", "message"), [

@@ -396,14 +396,16 @@ def test_a_row_without_a_unit_is_refused(compare_with, unit):
 
     table = pd.DataFrame({"unit": ["a", unit, "c", "d", "e"], "n": [100, 200, 50, 400, 80],
                           "events": [30, 90, 5, 120, 60]})
-    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: rows with index labels [1] have no unit; "
+    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: the row with index label [1] has no unit; "
                                                       "give every row its unit")):
         getattr(compare, compare_with)(table)
+    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: rows with index labels [0, 1] have no unit")):
+        getattr(compare, compare_with)(table.assign(unit=[unit, None, "c", "d", "e"]))
     # the caller's index labels, not positions (a table filtered or indexed by name)
-    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: rows with index labels ['B'] have no unit")):
+    with pytest.raises(AmebenchError, match=re.escape(f"{compare_with}: the row with index label ['B'] has no unit")):
         getattr(compare, compare_with)(table.set_axis(list("ABCDE")))
     ratio = pd.DataFrame({"unit": ["a", unit], "observed": [3, 4], "expected": [2.0, 5.0]}, index=[7, 9])
-    with pytest.raises(AmebenchError, match=re.escape("funnel: rows with index labels [9] have no unit")):
+    with pytest.raises(AmebenchError, match=re.escape("funnel: the row with index label [9] has no unit")):
         compare.funnel(ratio, kind="ratio")
     with pytest.raises(AmebenchError, match=re.escape("funnel: units ['a'] appear more than once")):
         compare.funnel(ratio.assign(unit="a"), kind="ratio")

@@ -99,6 +99,17 @@ def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
     tau2 = "0,00039" if lang == "sv" else "0.00039"  # 0.0003915 (the sample's raw rates)
     assert widened.replace(f"φ = {'1,57' if lang == 'sv' else '1.57'}", f"τ² = {tau2}") in [
         t.get_text() for t in ax3.get_legend().get_texts()]
+    # diff reviews: no e-notation below 1e-4 (".2g" gave 1.2e-05), no bare mark from 1 on ("2.")
+    for observed, expected, words in (
+            ([100474, 99526, 100632, 99368, 100316, 99684, 100791, 99209], 100000.0, "τ² = 0.000024)"),
+            ([1, 50, 2, 80, 0, 30], 20.0, "τ² = 2)")):  # tau2 = 2.39e-05 and 1.995
+        wide = compare.funnel(pd.DataFrame({"unit": [f"u{i}" for i in range(len(observed))], "observed": observed,
+                                            "expected": expected}), kind="ratio", overdispersion="additive")
+        figure, axes = plt.subplots()
+        wide.plot(ax=axes)
+        legend = [text.get_text() for text in axes.get_legend().get_texts()]
+        assert any(words in text for text in legend), (wide.tau2, legend)
+        plt.close(figure)
     for figure in (fig, fig2, fig3):
         plt.close(figure)
 

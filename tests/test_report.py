@@ -1435,10 +1435,11 @@ def test_a_network_of_too_few_units_says_why_the_funnel_limits_are_not_widened(l
     assert build._spread_notes(flat, flat, ctx) == [raw_note, ratio_note]
     assert build._spread_notes(flat, [], ctx) == [raw_note]
     assert build._spread_notes([], flat, ctx) == [ratio_note]
-    assert ("as common as here (35.0 %)" if lang == "en" else "så vanligt utfall som här (35,0 %)") in ratio_note
+    assert ("as common as here (35.0 %)" if lang == "en" else "så vanligt som här (35,0 %)") in ratio_note
     # a rare outcome's Poisson limits are not wide (4.9 % outside at 0.03): the plain note (diff review)
     rare = {**ctx, "outcome_rates": common.assign(events=30)}
     assert build._spread_notes([], flat, rare) == [t["note_overdispersion"].format(which=t["funnel_ratio_which"])]
+    assert build._spread_notes(flat, flat, rare) == [t["note_overdispersion"].format(which=t["funnels_both"])]
 
 
 

@@ -336,7 +336,7 @@ def reconciliation_text(network) -> str:
     units = network.units
     if "municipality_code" in units:  # a frames network may have none
         lines += [f"note: unit {unit!r} has municipality_code \"{PLACEHOLDER_CODE}\", the template's placeholder: "
-                  "write the municipality's four-digit code (SCB) in network.toml"
+                  "write the municipality's four-digit code (SCB) in the network's manifest (network.toml)"
                   for unit in units.loc[units["municipality_code"] == PLACEHOLDER_CODE, "unit"].astype(str)]
     return "\n".join(lines)
 

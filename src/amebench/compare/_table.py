@@ -67,7 +67,9 @@ def check_units(units: pd.Series, what: str) -> None:
     """Raise when a row has no unit (missing or empty) or a unit has several rows."""
     empty = units.isna().to_numpy(dtype=bool) | (units.astype(str).str.strip() == "").to_numpy(dtype=bool)
     if empty.any():
-        raise AmebenchError(f"{what}: rows with index labels {listed(units.index[empty].tolist())} have no unit; "
+        labels = units.index[empty].tolist()
+        rows = "the row with index label" if len(labels) == 1 else "rows with index labels"
+        raise AmebenchError(f"{what}: {rows} {listed(labels)} {'has' if len(labels) == 1 else 'have'} no unit; "
                             "give every row its unit")
     if units.duplicated().any():
         dup = sorted(units[units.duplicated()].astype(str).unique())

@@ -87,12 +87,12 @@ class FunnelResult:
 
     def _spread(self, tau: str = "tau2") -> str:
         """What was estimated and applied: ``phi 1.57`` (multiplicative), ``phi 1.57, tau2
-        0.000392`` (additive), ``phi 0.633 (<= 1: not widened)``, or that phi was not
+        0.000392`` (additive), ``phi 0.633 (≤ 1: not widened)``, or that phi was not
         estimated (``phi`` 1 is then no finding, and read as one: "no overdispersion")."""
         if "phi =" not in self.method:  # every method funnel writes after estimating phi has it
             return "overdispersion not estimated"
         if self.phi <= 1:
-            return f"phi {self.phi:.3g} (<= 1: not widened)"
+            return f"phi {self.phi:.3g} (≤ 1: not widened)"
         return f"phi {self.phi:.3g}" + (f", {tau} {self.tau2:.3g}" if self.tau2 > 0 else "")
 
     def __repr__(self) -> str:

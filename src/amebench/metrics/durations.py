@@ -37,9 +37,9 @@ def durations(
     *,
     by: Sequence[str] = ("unit",),
     outcome="work",
-    days: Sequence[float] = _DAYS,
+    days: float | Sequence[float] = _DAYS,
     conf_level: float = 0.95,
-    times: Sequence[float] | None = None,
+    times: float | Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Return the median time to exit and the cumulative incidence of exit to the outcome.
 

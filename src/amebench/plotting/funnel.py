@@ -79,7 +79,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         mark = "," if lang == "sv" else "."
         widened = (figure_text("widened_phi", lang, phi=f"{result.phi:.2f}".replace(".", mark)) if result.tau2 == 0
                    else figure_text("widened_tau2", lang, tau2=np.format_float_positional(  # not 1.2e-05
-                       result.tau2, precision=2, fractional=False).replace(".", mark)))
+                       result.tau2, precision=2, fractional=False, trim="-").replace(".", mark)))
         ax.plot([], [], " ", label=widened)
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     colours = [

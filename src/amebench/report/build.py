@@ -230,8 +230,8 @@ _COMMON_OUTCOME = 0.2
 
 def _spread_notes(raw, ratio, ctx) -> list[str]:
     """The notes of the two funnels' :class:`OverdispersionWarning` (``raw``, ``ratio``: each
-    funnel's caught warnings): one for both when both had too few units, else one for each;
-    phi <= 1 in the risk-adjusted funnel of a common outcome has a note of its own."""
+    funnel's caught warnings): one for both when they say the same, else one for each; phi
+    <= 1 in the risk-adjusted funnel of a common outcome has a note of its own."""
     t = texts(ctx["lang"])
     rate = _network_rate(ctx)
 
@@ -249,7 +249,7 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
         return t["note_overdispersion"].format(which=t[which])
 
     raw, ratio = said(raw), said(ratio)
-    if raw is not None and raw == ratio and raw[0] == "few_units":
+    if raw is not None and raw == ratio and (raw[0] == "few_units" or rate < _COMMON_OUTCOME):
         return [note(raw, "funnels_both")]
     return ([note(raw, "funnel_raw_which")] if raw else []) + ([note(ratio, "funnel_ratio_which")] if ratio else [])
 

@@ -527,13 +527,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_overdispersion_ratio": {  # phi <= 1 is usual there: the Poisson limits are wide
         "en": "The risk-adjusted funnel's limits are not widened (φ ≤ 1). They treat the number of exits to the "
-        "outcome as a Poisson count; with an outcome as common as here ({rate} %) it varies less than that, so "
-        "the limits are wide already: fewer units fall outside them than their level says, and a unit outside "
-        "them differs clearly.",
+        "outcome as a Poisson count, but when the outcome is as common as here ({rate} %) the number varies less "
+        "than that. The limits are therefore wide already: fewer units fall outside them than their level says, "
+        "and a unit outside them differs clearly.",
         "sv": "Den riskjusterade trattens gränser har inte vidgats (φ ≤ 1). De behandlar antalet avslut till "
-        "utfallet som Poissonfördelat; med ett så vanligt utfall som här ({rate} %) varierar det mindre än så, "
-        "så gränserna är redan vida: färre enheter hamnar utanför dem än nivån anger, och en enhet utanför dem "
-        "skiljer sig tydligt.",
+        "utfallet som Poissonfördelat, men när utfallet är så vanligt som här ({rate} %) varierar antalet mindre "
+        "än så. Gränserna är därför redan vida: färre enheter hamnar utanför dem än nivån anger, och en enhet "
+        "utanför dem skiljer sig tydligt.",
     },
     "note_overdispersion_few": {
         "en": "With {units} units the {which} limits are not widened for overdispersion (that takes at least "
