@@ -197,12 +197,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, and each unit "
         "against the rest of the network. Within each family the chance of any false finding is at most 5 %; over "
         "both families together it can be higher. The intervals are not adjusted for the number of comparisons: a "
-        "pair's interval can exclude 0 while its adjusted p is above 0.05.",
+        "pair's interval can exclude 0 while its adjusted p is above 0.05. Nor do they allow for variation between "
+        "units beyond chance (overdispersion), as the funnel plots' limits do when they are widened: two units "
+        "can differ here and both lie within those limits.",
         "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
         "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
         "övriga. Inom varje familj är risken för minst en falsk slutsats högst 5 %; för båda familjerna "
         "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
-        "intervall kan utesluta 0 fast dess justerade p är över 0,05.",
+        "intervall kan utesluta 0 fast dess justerade p är över 0,05. De tar inte heller hänsyn till variation "
+        "mellan enheter utöver slumpen (överspridning), som trattdiagrammens gränser gör när de är vidgade: två "
+        "enheter kan skilja sig åt här och ändå båda ligga inom de gränserna.",
     },
     "ranks": {"en": "Ranks of the raw rates (not risk-adjusted), with uncertainty",
               "sv": "Rangordning efter råa andelar (inte riskjusterade), med osäkerhet"},
