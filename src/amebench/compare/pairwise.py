@@ -76,6 +76,11 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     unit left out enters no comparison's family and no pair, only the rest of the
     network: the results depend on its counts only through the network's total
     (the benchmark report compares only the units whose counts it publishes).
+    Each exit counts as an independent trial: variation between units beyond chance
+    (the overdispersion :func:`~amebench.compare.funnel` can allow for) is not allowed
+    for, so two units can differ here and both lie within a widened funnel. The score
+    test is anti-conservative for very small units (1 of 5 against 0 of 29: p = 0.016,
+    Fisher's exact test 0.147; statistics review).
 
     References
     ----------
