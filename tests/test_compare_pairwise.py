@@ -481,3 +481,18 @@ def test_a_risk_adjusted_table_is_pointed_to_the_ratio_funnel(compare_with):
             f"{compare_with} compares counts of events in n (an outcome_rate table); a risk-adjusted table "
             "(observed, expected) is compared by compare.funnel(table, kind='ratio')")):
         getattr(compare, compare_with)(table)
+
+
+def test_the_score_p_value_of_a_very_small_unit_is_as_the_docstring_says():
+    # Statistics review 2026-12-06: 1 of 5 against 0 of 29. The Miettinen-Nurminen score test
+    # (statsmodels test_proportions_2indep(method="score", correction=True)) gives 0.016026;
+    # Fisher's exact test (scipy.stats.fisher_exact) 0.147059: the docstring names both.
+    from scipy.stats import fisher_exact
+
+    from amebench import compare
+
+    table = pd.DataFrame({"unit": ["a", "b"], "n": [5, 29], "events": [1, 0]})
+    pair = compare.pairwise(table, adjust="none").iloc[0]
+    assert pair["p_value"] == pytest.approx(0.016026, abs=1e-6)
+    assert fisher_exact([[1, 4], [0, 29]]).pvalue == pytest.approx(0.147059, abs=1e-6)
+    assert "p = 0.016" in compare.pairwise.__doc__ and "0.147" in compare.pairwise.__doc__
