@@ -8,7 +8,7 @@ import pandas as pd
 from ..compare.funnel import level_name
 from ..exceptions import AmebenchError
 from ..labels import figure_text
-from ._axes import POINT, axes_of, number_axis, percent_axis
+from ._axes import POINT, axes_of, localise, number_axis, percent_axis
 
 __all__ = ["funnel_plot"]
 
@@ -72,14 +72,13 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     lines = []  # the names keep off them
     for style, level in zip(_LIMIT_STYLES * len(result.levels), sorted(result.levels)):
         grid = limits[limits["level"] == level]
-        label = figure_text("limits", lang, level=f"{100 * level:g}".replace(".", "," if lang == "sv" else "."))
+        label = figure_text("limits", lang, level=localise(f"{100 * level:g}", lang))
         lines += ax.plot(grid[size_col], grid["lower"], linestyle=style, color="#57606a", lw=1, label=label)
         lines += ax.plot(grid[size_col], grid["upper"], linestyle=style, color="#57606a", lw=1)
     if result.phi > 1:  # compare.funnel sets phi above 1 only when it widened the limits
-        mark = "," if lang == "sv" else "."
-        widened = (figure_text("widened_phi", lang, phi=f"{result.phi:.2f}".replace(".", mark)) if result.tau2 == 0
-                   else figure_text("widened_tau2", lang, tau2=np.format_float_positional(  # not 1.2e-05
-                       result.tau2, precision=2, fractional=False, trim="-").replace(".", mark)))
+        widened = (figure_text("widened_phi", lang, phi=localise(f"{result.phi:.2f}", lang)) if result.tau2 == 0
+                   else figure_text("widened_tau2", lang, tau2=localise(np.format_float_positional(  # not 1.2e-05
+                       result.tau2, precision=2, fractional=False, trim="-"), lang)))
         ax.plot([], [], " ", label=widened)
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     colours = [
@@ -92,7 +91,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         outer = max(result.levels)
         named = table[table["position"].astype(str).isin([f"{side}_{level_name(outer)}"
                                                           for side in ("above", "below")])]
-        level = f"{100 * outer:g}".replace(".", "," if lang == "sv" else ".")
+        level = localise(f"{100 * outer:g}", lang)
         if len(named) > _MAX_NAMES:
             furthest = named["z"].abs().sort_values(ascending=False, kind="stable").index[:_MAX_NAMES]
             named = named.loc[named.index.isin(furthest)]
