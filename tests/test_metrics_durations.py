@@ -444,7 +444,8 @@ def test_days_names_the_window_as_in_retention_and_the_old_times_still_reads():
     # times= and gave a bare TypeError for days=; the output column was already "days"
     cohort = _cohort([10, 20, 30, 40, 50], [1] * 5)
     new = durations(cohort, by=(), days=(30, 90))
-    assert new["days"].dropna().tolist() == [30.0, 90.0]
+    assert new["days"].dropna().tolist() == [30, 90]
+    assert new["days"].dtype == "Int64"  # Jupyter review: days showed as 90.0
     with pytest.warns(FutureWarning, match=r"durations\(times=...\) is now durations\(days=...\)"):
         old = durations(cohort, by=(), times=[30, 90])
     pd.testing.assert_frame_equal(old, new)
@@ -452,6 +453,8 @@ def test_days_names_the_window_as_in_retention_and_the_old_times_still_reads():
         durations(cohort, by=(), days=(30,), times=(90,))
     pd.testing.assert_frame_equal(durations(cohort, by=(), days=90), durations(cohort, by=(), days=(90,)))
     # diff review: "365" was read as days 3, 6 and 5
-    for bad, words in (("365", "not the text '365'"), ((0, 90), "positive"), ((90, "x"), "numbers of days")):
+    pd.testing.assert_frame_equal(durations(cohort, by=(), days=(90.0,)), durations(cohort, by=(), days=(90,)))
+    for bad, words in (("365", "not the text '365'"), ((0, 90), "positive"), ((90, "x"), "numbers of days"),
+                       ((90.5,), "whole numbers of days")):
         with pytest.raises(AmebenchError, match=f"days must be .*{re.escape(words)}"):
             durations(cohort, by=(), days=bad)

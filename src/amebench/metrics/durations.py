@@ -37,9 +37,9 @@ def durations(
     *,
     by: Sequence[str] = ("unit",),
     outcome="work",
-    days: float | Sequence[float] = _DAYS,
+    days: int | Sequence[int] = _DAYS,
     conf_level: float = 0.95,
-    times: float | Sequence[float] | None = None,
+    times: int | Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Return the median time to exit and the cumulative incidence of exit to the outcome.
 
@@ -59,7 +59,8 @@ def durations(
     days
         Days after enrolment at which the cumulative incidence is reported (the
         ``days`` column; ``retention`` and ``reentry`` name their window so too): a
-        number or a sequence of numbers.
+        whole number of days or a sequence of them (time to exit is counted in whole
+        days).
     conf_level
         Confidence level of every interval.
     times
@@ -138,7 +139,7 @@ def durations(
     >>> from amebench.metrics import durations
     >>> table = durations(amebench.cohort(amebench.load_sample(), enrolled=2024), by=(), days=(90, 365))
     >>> table["quantity"].tolist(), table["days"].tolist()
-    (['median_days', 'cif_work', 'cif_work'], [<NA>, 90.0, 365.0])
+    (['median_days', 'cif_work', 'cif_work'], [<NA>, 90, 365])
     >>> float(table["estimate"].iloc[0])  # median days from enrolment to exit
     216.0
     """
@@ -154,7 +155,7 @@ def durations(
     reasons = outcome_reasons(outcome)
     label = f"cif_{outcome}" if isinstance(outcome, str) else "cif_outcome"
     frame = _survival_data(cohort, reasons, by)
-    times = [float(t) for t in days]
+    times = [float(t) for t in days]  # whole days (checked), as floats for the estimators
     alpha = 1 - conf_level
     rows = []
     if by:
@@ -179,7 +180,7 @@ def durations(
     columns = list(by) + ["quantity", "days", "estimate", "ci_low", "ci_high", "n", "events",
                           "censored", "method", "conf_level"]
     out = pd.DataFrame(rows, columns=columns)
-    out["days"] = pd.array(out["days"].tolist(), dtype="Float64")
+    out["days"] = pd.array(out["days"].tolist(), dtype="Int64")
     for column in by:  # born_abroad stays boolean (with a missing value it became object)
         out[column] = out[column].astype(frame[column].dtype)
     for column in ("n", "events", "censored"):
@@ -199,6 +200,8 @@ def _check(cohort, by, days, conf_level) -> tuple[str, ...]:
         raise AmebenchError(f"days must be numbers of days, e.g. (90, 180, 365), got {days!r}") from None
     if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values <= 0):
         raise AmebenchError(f"days must be positive numbers of days, got {list(days)!r}")
+    if np.any(values != np.round(values)):
+        raise AmebenchError(f"days must be whole numbers of days (time to exit is counted in days), got {list(days)!r}")
     check_conf_level(conf_level)
     if getattr(cohort, "exited", None) is not None:
         warn_caller(CensoringWarning(
