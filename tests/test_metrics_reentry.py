@@ -58,6 +58,20 @@ def test_spells_a_gap_of_exactly_gap_days_starts_a_new_spell():
     assert out.loc["3", "spell_exit"] == pd.Timestamp("2024-06-30")
 
 
+def test_spells_the_wioa_rule_of_90_days_without_service_is_gap_days_91():
+    # US WIOA (TEGL 10-16): the exit date is the last day of service, and a participant
+    # exits after 90 consecutive days without service. Exit 2024-03-01: the days without
+    # service before a 05-30 re-enrolment are 03-02 .. 05-29 = 30 + 30 + 29 = 89 (one
+    # period), before 05-31 they are 90 (an exit). The metric audit found the docstring
+    # claiming gap_days=90 for this rule; gap_days=90 splits p1 (gap 90 = 89 days).
+    ep = _spell_rows([
+        ("p1", "1", "2024-01-01", "2024-03-01"), ("p1", "2", "2024-05-30", "2024-06-30"),
+        ("p2", "3", "2024-01-01", "2024-03-01"), ("p2", "4", "2024-05-31", "2024-06-30"),
+    ])
+    assert spells(ep, gap_days=91).set_index("episode_id")["spell"].to_dict() == {"1": 0, "2": 0, "3": 0, "4": 1}
+    assert spells(ep, gap_days=90).set_index("episode_id")["spell"].to_dict() == {"1": 0, "2": 1, "3": 0, "4": 1}
+
+
 def test_spells_gap_days_0_merges_only_overlaps():
     # gap 0 (enrols on the exit day) is not < 0: a new spell; it starts a day before: merged.
     ep = _spell_rows([

@@ -163,6 +163,21 @@ def test_a_nonresponse_nearer_to_the_day_does_not_hide_a_usable_follow_up():
     assert lone["respondents"] == 0  # e2's row at day -10 is 20 days from day 10, but before exit
 
 
+def test_of_two_follow_ups_equally_near_the_day_the_later_decides():
+    # e1 exits 2024-03-01: day 60 is 2024-04-30, day 120 is 2024-06-29, both 30 days from day 90
+    # (the tolerance). The later says more about still being there; the metric audit found the
+    # rule only in a code comment, now in the docstring.
+    def e1_retained(first, second):
+        followups = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e1"],
+                                  "measured_on": ["2024-04-30", "2024-06-29"], "status": [first, second],
+                                  "source": "survey", "responded": True})
+        row = retention(amebench.cohort(_network(followups)), days=90, tolerance=30).iloc[0]
+        assert row["respondents"] == 1
+        return row["events"] == 1
+    assert not e1_retained("work", "welfare")
+    assert e1_retained("welfare", "work")
+
+
 def test_sample_recovers_true_work_retention_within_bounds():
     # truth.json: retention_90 = true probability of still being in work at 90 days among
     # eligible work exits. Non-response depends on the outcome, so the complete-case

@@ -114,6 +114,40 @@ def test_window_after_as_of_is_censored():
     assert a["estimate"] == pytest.approx((-2500 - 2000) / 2)
 
 
+def test_windows_are_the_deciding_episodes_whatever_the_persons_other_episodes():
+    # Metric audit (documented in the Notes): p1 exits 2023-03-20 and re-enrols 2023-04-05.
+    # 500 SEK every month, 9,500 in May 2023. Exits of 2023Q1: the after window Apr-Jun lies in
+    # the second episode: (500 + 9500 + 500) / 3 = 3500 after, 500 before (Oct-Dec 2022),
+    # delta +3000. Exits of 2023: the second exit (June) decides; its before window Jan-Mar
+    # lies in the first episode: 500 before, 500 after (Jul-Sep), delta 0.
+    months = pd.date_range("2022-01-01", "2024-06-01", freq="MS")
+    payments = {"unit": "a", "person_id": "p1", "month": months,
+                "amount_sek": np.where(months == pd.Timestamp("2023-05-01"), 9500.0, 500.0)}
+    episodes = {"unit": "a", "episode_id": ["e1", "e2"], "person_id": "p1",
+                "enrolled_on": pd.to_datetime(["2023-01-10", "2023-04-05"]),
+                "exited_on": pd.to_datetime(["2023-03-20", "2023-06-20"]), "exit_reason": ["work", "dropped_out"]}
+    net = _network(episodes, payments, "2024-06-30")
+    first = welfare_delta(cohort(net, exited="2023Q1"), months=3, by=(), method="t").iloc[0]
+    assert (first["eligible"], first["mean_before"], first["mean_after"], first["estimate"]) == (1, 500, 3500, 3000)
+    both = welfare_delta(cohort(net, exited=2023), months=3, by=(), method="t").iloc[0]
+    assert (both["eligible"], both["mean_before"], both["mean_after"], both["estimate"]) == (1, 500, 500, 0)
+
+
+def test_a_month_inside_coverage_without_any_row_counts_as_zero():
+    # Coverage is read from the rows: p1's ledger lacks December 2023 altogether (a month left out
+    # of the export), which counts as 0 SEK, not as unobserved. Exit 2023-10-31, months=3:
+    # after Nov-Jan = (1000 + 0 + 1000) / 3; before (enrolment 2023-09-01) Jun-Aug = 1000.
+    months = pd.date_range("2023-01-01", "2024-03-01", freq="MS")
+    months = months[months != pd.Timestamp("2023-12-01")]
+    payments = {"unit": "a", "person_id": "p1", "month": months, "amount_sek": 1000.0}
+    episodes = {"unit": "a", "episode_id": ["e1"], "person_id": "p1", "enrolled_on": pd.to_datetime(["2023-09-01"]),
+                "exited_on": pd.to_datetime(["2023-10-31"]), "exit_reason": ["work"]}
+    row = welfare_delta(cohort(_network(episodes, payments, "2024-03-31")), months=3, by=(), method="t").iloc[0]
+    assert row["eligible"] == 1
+    assert row["mean_after"] == pytest.approx(2000 / 3)
+    assert row["estimate"] == pytest.approx(2000 / 3 - 1000)
+
+
 def test_price_index_arithmetic(hand):
     # KPI-like index 2023 = 100, 2024 = 125, in 2024 prices: every 2023 amount x 1.25.
     out = welfare_delta(hand, months=3, per="person", method="t", price_index={2023: 100.0, 2024: 125.0},

@@ -19,8 +19,13 @@ def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     episode nested inside a longer one does not shorten the spell), or while an
     episode of the spell is still ongoing. A gap of exactly ``gap_days`` starts a
     new spell; with ``gap_days=0`` only overlapping episodes merge (one that starts
-    on the previous exit day is a new spell). The US WIOA performance rules count
-    an exit only after 90 days without service (``gap_days=90``).
+    on the previous exit day is a new spell). The gap is the difference of the two
+    dates (a re-enrolment the day after an exit is a gap of 1), so the days without
+    service between the episodes are the gap less one. The US WIOA performance rules
+    count an exit only after 90 consecutive days without service, the exit day being
+    the last day of service: exit 1 March and re-enrolment 30 May (89 days without
+    service) are one period there. That rule is ``gap_days=91``; ``gap_days=90``
+    splits at 89 days without service.
 
     Returns
     -------

@@ -43,7 +43,8 @@ def reentry(
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
         within the gap is a continuation, not an exit and a re-entry. Must be
-        shorter than ``days``.
+        shorter than ``days``. The gap is the difference of the dates, so the US WIOA
+        rule (an exit after 90 days without service) is ``gap_days=91``.
     conf_level
         Level of the Wilson interval.
 

@@ -69,7 +69,8 @@ def retention(
     (``eligible``); later exits are ``censored``, never failures. Follow-up
     definition: a respondent has a follow-up within the tolerance, marked
     ``responded`` with a known status; the nearest such follow-up to ``days``
-    decides (a non-response nearer to ``days`` does not hide it). Days after
+    decides (a non-response nearer to ``days`` does not hide it; of two equally near,
+    one before and one after ``days``, the later). Days after
     exit are ``days_after_exit`` where given, else ``measured_on - exited_on``;
     a follow-up before the exit is ignored. ``estimate`` = retained / respondents
     (complete case: its interval assumes that whether someone answers is unrelated to
@@ -88,7 +89,9 @@ def retention(
     with follow-up rows (``by=()``, or by gender across units), the exits of units
     without any are left out of every count: nobody asked them, so they are neither
     respondents nor non-respondents. Register definition: the window is months
-    exit month + 1 … month of (exit + days); eligible only if it lies inside the
+    exit month + 1 … month of (exit + days), so ``days=90`` is three calendar months
+    for an exit on the 1st and four for one on 31 January (day 90 is 1 May: a May
+    payment counts); eligible only if it lies inside the
     unit's ledger coverage and ends no later than the last month complete by ``as_of``
     (its own month when ``as_of`` is the month's last day, else the month before;
     ``days`` >= 31, so that the window is never empty); there is no

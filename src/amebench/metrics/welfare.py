@@ -136,7 +136,15 @@ def welfare_delta(
     month before. People whose windows are not observed, whose
     deciding episode is ongoing, or who exit after ``as_of`` are ``censored``:
     excluded, never counted as zero. Several rows in one month add up; amounts
-    are not clipped.
+    are not clipped. Coverage is read from the rows, not declared: a month inside it
+    with no row at all for the unit (a month left out of the export) counts as 0 SEK
+    for everyone, and since the readers load only participants' payments, a small
+    unit's coverage may start late or end early.
+
+    The windows belong to the deciding episode alone: a person's other episodes are
+    not looked at. A person who re-enrols within ``months`` of the exit has an after
+    window that lies (partly) in the new episode; in a cohort holding both exits the
+    later one decides and its before window may lie in the earlier episode.
 
     Window sums take one vectorised pass over the ledger in blocks (each row is
     paired with its episodes through integer id codes and summed with
