@@ -71,6 +71,40 @@ def test_swedish_funnel_labels_and_legend(rates):
     plt.close(fig)
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_funnel_points_outside_say_their_side_by_shape_and_legend_not_colour_alone(lang):
+    # Report review: green against red alone, with no legend entry, was unreadable for
+    # deuteranopes. Eight units around a pooled rate of 35 %: h (60/90) and d (90/200) lie
+    # above the 95 % limits, a (10/50), c (20/120) and g (30/150) below (the funnel's positions,
+    # checked first); the figure must show those sides by marker shape and in the legend.
+    table = pd.DataFrame({"unit": list("abcdefgh"), "n": [50, 80, 120, 200, 300, 400, 150, 90],
+                          "events": [10, 30, 20, 90, 100, 150, 30, 60]})
+    result = compare.funnel(table)
+    side = result.table["position"].str.split("_").str[0]
+    assert side.value_counts().to_dict() == {"within": 3, "below": 3, "above": 2}
+    fig, ax = plt.subplots()
+    result.plot(ax=ax, lang=lang, s=30, color="black")  # the caller's colour does not hide the sides
+    markers = {}
+    for points in ax.collections:
+        shape = points.get_paths()[0].vertices.round(3).tobytes()
+        markers.setdefault(shape, 0)
+        markers[shape] += len(points.get_offsets())
+    assert sorted(markers.values()) == [2, 3, 3]  # three shapes: within, above, below
+    colours = {tuple(points.get_facecolor()[0].round(3)) for points in ax.collections}
+    assert len(colours) == 3
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    above, below = ("över gränserna: 2 enheter", "under gränserna: 3 enheter") if lang == "sv" else (
+        "above the limits: 2 units", "below the limits: 3 units")
+    assert above in legend and below in legend
+    plt.close(fig)
+    one = compare.funnel(table[table["unit"] != "d"])
+    fig, ax = plt.subplots()
+    one.plot(ax=ax, lang=lang)
+    assert ("över gränserna: 1 enhet" if lang == "sv" else "above the limits: 1 unit") in [
+        t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+
+
 @pytest.mark.parametrize(("lang", "tick"), [("en", "26.0\u00a0%"), ("sv", "26,0\u00a0%")])
 def test_percent_ticks_are_written_as_in_the_report_tables(rates, lang, tick):
     # the tables show "38,1 %" (a no-break space before %); the figures did "26,0%"

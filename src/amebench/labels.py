@@ -188,6 +188,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "widened_phi": ("limits widened for overdispersion (φ = {phi})",
                     "gränserna vidgade för variation utöver slumpen (överspridning, φ = {phi})"),
     "target": ("target", "mål"),
+    "outside_above": ("above the limits: {k} {units}", "över gränserna: {k} {units}"),
+    "outside_below": ("below the limits: {k} {units}", "under gränserna: {k} {units}"),
     "named_outside": ("named: units outside the {level} % limits", "namngivna: enheter utanför {level} %-gränserna"),
     "named_furthest": ("named: the {k} units furthest outside the {level} % limits",
                        "namngivna: de {k} enheter som ligger längst utanför {level} %-gränserna"),
@@ -227,8 +229,8 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "ordered_rank": ("{k} units, one row each, ordered by rank", "{k} enheter, en rad var, ordnade efter rang"),
     "ordered_work": ("{k} units, one bar each, ordered by share of exits to work",
                      "{k} enheter, en stapel var, ordnade efter andel avslut till arbete"),
-    "interval_above": ("interval wholly above the line: {k} units", "intervallet helt över linjen: {k} enheter"),
-    "interval_below": ("interval wholly below the line: {k} units", "intervallet helt under linjen: {k} enheter"),
+    "interval_above": ("interval wholly above the line: {k} {units}", "intervallet helt över linjen: {k} {units}"),
+    "interval_below": ("interval wholly below the line: {k} {units}", "intervallet helt under linjen: {k} {units}"),
 }
 
 
@@ -252,8 +254,17 @@ def code_label(value: str, lang: str = "en") -> str:
 
 
 def figure_text(key: str, lang: str = "en", **fields) -> str:
-    """Return an axis or legend text of :mod:`amebench.plotting` in ``lang``."""
+    """Return an axis or legend text of :mod:`amebench.plotting` in ``lang``.
+
+    ``{units}`` is "unit" or "units" ("enhet", "enheter") as the count ``k`` asks.
+    """
+    if "k" in fields:
+        fields.setdefault("units", _UNITS[_index(lang)][fields["k"] != 1])
     return _FIGURES[key][_index(lang)].format(**fields)
+
+
+#: "unit" and "units" by language.
+_UNITS = (("unit", "units"), ("enhet", "enheter"))
 
 
 #: A date format and its example in a reject reason ("%d/%m/%Y = 01/03/2024"): the example.

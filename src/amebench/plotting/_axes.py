@@ -6,6 +6,9 @@ import pandas as pd
 
 #: The colour of a point or interval that is not marked out.
 POINT = "#24292f"
+#: Units above or below a reference (an interval wholly on one side, a funnel point outside
+#: the limits): purple and orange, which readers with red-green colour blindness tell apart.
+SIDE_COLOURS = {"above": "#8250df", "below": "#bc4c00"}
 #: Space (in rows) above the first and below the last row of a one-row-per-unit figure.
 ROW_MARGIN = 0.5
 #: A figure with one row per unit names every row up to this many units (every county's

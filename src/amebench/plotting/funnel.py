@@ -8,11 +8,12 @@ import pandas as pd
 from ..compare.funnel import level_name
 from ..exceptions import AmebenchError
 from ..labels import figure_text
-from ._axes import POINT, axes_of, localise, number_axis, percent_axis
+from ._axes import POINT, SIDE_COLOURS, axes_of, localise, number_axis, percent_axis
 
 __all__ = ["funnel_plot"]
 
-_OUTSIDE_COLOURS = {"above": "#1a7f37", "below": "#cf222e"}
+#: A point's marker by its side of the limits: the shape says it as well as the colour.
+_MARKERS = {"within": "o", "above": "^", "below": "v"}
 _LIMIT_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))  # a style per level, up to four
 #: A funnel plot names every unit up to this many; with more, only those outside the
 #: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
@@ -45,7 +46,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 
     Points are units (size on the x axis), lines the control limits of each level,
     the horizontal line the target (legend ``target_label``, default "target"). Points
-    above the limits are green, below them red. Up to 15 units are each named, and the
+    above the limits are purple triangles pointing up, below them orange ones pointing
+    down (the legend counts them), as the interval figures colour their sides. Up to 15 units are each named, and the
     legend sits inside the axes where it covers least; with more, only the units outside
     the outer limits are named, at most the 20 furthest outside (largest ``|z|``; the
     legend says which), and the legend goes below the axes, off the points: save such
@@ -81,11 +83,15 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
                        result.tau2, precision=2, fractional=False, trim="-"), lang)))
         ax.plot([], [], " ", label=widened)
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
-    colours = [
-        _OUTSIDE_COLOURS.get(str(p).split("_")[0], POINT) if p != "within" else POINT
-        for p in table["position"]
-    ]
-    ax.scatter(pd.to_numeric(table[size_col]), table["estimate"], c=colours, zorder=3, **kwargs)
+    side = table["position"].astype(str).str.split("_").str[0]
+    # the colours, shapes and labels say which side a point is on: the caller's do not replace them
+    style = {k: v for k, v in kwargs.items() if k not in ("c", "color", "marker", "label")}
+    for where, marker in _MARKERS.items():
+        on_side = (side == where).to_numpy()
+        if on_side.any():
+            label = None if where == "within" else figure_text(f"outside_{where}", lang, k=int(on_side.sum()))
+            ax.scatter(pd.to_numeric(table.loc[on_side, size_col]), table.loc[on_side, "estimate"], zorder=3,
+                       **{**style, "color": SIDE_COLOURS.get(where, POINT), "marker": marker, "label": label})
     named = table
     if len(table) > _NAME_ALL_UNITS:
         outer = max(result.levels)
@@ -101,7 +107,7 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     names = [
         ax.annotate(str(row.unit), (getattr(row, size_col), row.estimate), textcoords="offset points",
                     xytext=NAME_OFFSET, fontsize="small", path_effects=NAME_HALO,
-                    color=_OUTSIDE_COLOURS.get(str(row.position).split("_")[0], POINT))
+                    color=SIDE_COLOURS.get(str(row.position).split("_")[0], POINT))
         for row in named.itertuples(index=False)
     ]
     ax.add_artist(NameSpacer(names, result.target, lines))

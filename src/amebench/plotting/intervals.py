@@ -9,15 +9,13 @@ from ..compare._table import _DENOMINATORS as DENOMINATORS
 from ..exceptions import AmebenchError, listed
 from ..labels import code_label, column_label, figure_text
 from ..results import is_proportion
-from ._axes import (NAMED_ROWS, POINT, axes_of, localise, needs_columns, number_axis, percent_axis,
-                    row_limits)
+from ._axes import (NAMED_ROWS, POINT, SIDE_COLOURS, axes_of, localise, needs_columns, number_axis,
+                    percent_axis, row_limits)
 
 __all__ = ["caterpillar_plot", "rank_plot", "oe_plot"]
 
 #: At most about this many ticks on a rank axis (ranks of 290 units do not fit one each).
 _RANK_TICKS = 10
-#: Rows of an overview whose interval lies wholly above or below its reference line.
-_SIDE_COLOURS = {"above": "#8250df", "below": "#bc4c00"}
 #: An overview's rows: marker size and line width (points), and the colour of intervals
 #: that reach the line.
 _OVERVIEW_MARKER, _OVERVIEW_LINE, _WITHIN_LINE = 2, 0.8, "#8c959f"
@@ -101,7 +99,7 @@ def _interval_rows(ax, rows: pd.DataFrame, marker: str, *, reference: float | No
             on_side = side == where
             if not on_side.any():
                 continue
-            colour = _SIDE_COLOURS.get(where, POINT)
+            colour = SIDE_COLOURS.get(where, POINT)
             label = None if where == "within" else figure_text(f"interval_{where}", lang, k=int(on_side.sum()))
             # the colours and labels say which side a row is on: the caller's do not replace them
             style = {"fmt": marker, "markersize": _OVERVIEW_MARKER, "elinewidth": _OVERVIEW_LINE, "capsize": 0,

@@ -173,14 +173,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
         "en": "Each unit's rate plotted against its size. A unit inside the funnel does not differ from the "
-        "network by more than chance allows; a unit above the upper funnel limit is marked green, one below the "
-        "lower funnel limit red. The first plot shows raw rates, the second risk-adjusted observed/expected (1 = "
+        "network by more than chance allows; a unit above the upper funnel limit is marked with a purple "
+        "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot shows raw rates, the second risk-adjusted observed/expected (1 = "
         "as many exits to the outcome as the unit's participants would have had on average in the network). The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
         "share, so it and the upper limit of its interval can pass 100 %.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
-        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med grönt, under den "
-        "nedre med rött. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
+        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med en lila triangel "
+        "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
         "som dess deltagare skulle ha fått i genomsnitt i nätverket). Den standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
         "den och dess övre gräns kan överstiga 100 %.",
