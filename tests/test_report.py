@@ -170,6 +170,53 @@ def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
     assert said in _section(request.getfixturevalue(fixture)[1], "ranks")
 
 
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "These ranks are of raw rates, and risk adjustment (the observed/expected intervals under Funnel "
+     "plots) tells the opposite here. A rate above the network's, but fewer exits to the outcome than expected "
+     "for the participants: Solna. A rate below the network's, but more exits to the outcome than expected for "
+     "the participants: Södertälje."),
+    ("report_sv", "Rangordningen gäller ojusterade andelar, och riskjusteringen (intervallen för "
+     "observerat/förväntat under Trattdiagram) säger här motsatsen. En andel över nätverkets, men färre avslut "
+     "till utfallet än förväntat för deltagarna: Solna. En andel under nätverkets, men fler avslut till utfallet "
+     "än förväntat för deltagarna: Södertälje."),
+])
+def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, said, request):
+    # Report review: the rank chart (raw rates) put Södertälje last and Solna second, the O/E
+    # table the other way round, and the page said so only in general. The tables give the
+    # reason: rate against the network's 34.8 % and the O/E interval against 1.
+    out, path = request.getfixturevalue(fixture)
+    assert said in _section(path, "ranks")
+    rates = pd.read_csv(out / "tables" / "outcome_rates.csv").set_index("unit")["estimate"]
+    oe = pd.read_csv(out / "tables" / "risk_adjusted.csv").set_index("unit")
+    network = rates.loc["network"]
+    assert rates["solna"] > network and oe.loc["solna", "oe_ci_high"] < 1
+    assert rates["sodertalje"] < network and oe.loc["sodertalje", "oe_ci_low"] > 1
+    others = ["jarfalla", "nynashamn", "sundbyberg"]  # no reversal: not named
+    assert not (((rates[others] > network) & (oe.loc[others, "oe_ci_high"] < 1))
+                | ((rates[others] < network) & (oe.loc[others, "oe_ci_low"] > 1))).any()
+
+
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "φ, by which the limits are widened, is estimated from only 5 units and is itself uncertain: even if "
+     "the units differed by chance alone, it would lie anywhere between about 0.17 and 2.57 in 95 % of networks "
+     "this size."),
+    ("report_sv", "φ, som gränserna vidgas med, skattas ur bara 5 enheter och är självt osäkert: även om enheterna "
+     "bara skilde sig av slump skulle det ligga någonstans mellan ungefär 0,17 och 2,57 i 95 % av nätverk av den "
+     "här storleken."),
+])
+def test_the_funnel_says_how_uncertain_phi_from_few_units_is(fixture, said, request):
+    # Report review: one 23-exit unit more moved phi from 2.38 to 1.54 and Solna across a limit.
+    # Chi-square with 5 degrees of freedom (R: qchisq(c(0.025, 0.975), 5) / 5 = 0.1662, 2.5665)
+    assert said in _section(request.getfixturevalue(fixture)[1], "funnel")
+
+
+def test_the_methods_say_a_unit_s_numbers_depend_on_the_network(report, report_sv):
+    assert "A unit's numbers can therefore change when another unit joins or leaves the network although its own " \
+           "data are the same" in _section(report[1], "methods")
+    assert "En enhets resultat kan därför ändras när en annan enhet går med i eller lämnar nätverket" in _section(
+        report_sv[1], "methods")
+
+
 @pytest.mark.parametrize("k", [3, 5, 6, 8, 10])
 def test_the_quarter_stated_is_the_quarter_rank_intervals_uses(k):
     # every draw puts exactly `quarter` units in the top quarter (no ties between continuous
@@ -508,7 +555,7 @@ def test_no_comparison_when_the_network_row_is_hidden():
     sections = compute_sections(amebench.cohort(net), outcome="self_employed", min_cell=5, lang="sv")
     notes = {s.key: s.notes for s in sections}
     reason = ("Inte tillgängligt: nätverkets egna antal avslut till utfallet är för små för att publiceras "
-              "(röjandekontroll), och en jämförelse med nätverket skulle röja dem")
+              "(röjandekontroll), och en jämförelse med nätverket skulle röja dem.")
     assert notes["funnel"][-1] == notes["pairwise"][0] == notes["ranks"][0] == reason
 
 
@@ -613,7 +660,11 @@ def test_report_notes_hold_no_count(report):
     _, path = report
     notes = [unescape(n) for n in re.findall(r"<p class='note'>(.*?)</p>", path.read_text(encoding="utf-8"))]
     assert notes and any("one unit only" in note for note in notes)
-    assert not [note for note in notes if re.search(r"\d", note)]
+    # the note on phi's uncertainty gives the number of units compared, phi's range and a
+    # level: no count of people
+    phi = [note for note in notes if note.startswith("φ, by which the limits are widened")]
+    assert len(phi) == 1 and re.findall(r"\d[\d.]*\d|\d", phi[0]) == ["5", "0.17", "2.57", "95"]
+    assert not [note for note in notes if re.search(r"\d", note) and note not in phi]
 
 
 def _notes(path) -> list[str]:
@@ -926,8 +977,16 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
                                         units=net.units[two], as_of=net.as_of)
     html = benchmark_report(pair, tmp_path / "two", lang="sv").read_text(encoding="utf-8")
     # two units: funnel and pairwise work, shrinkage and ranks say why they cannot
-    assert "Inte tillgängligt: krympta andelar och rangordning kräver minst tre enheter" in html
+    # a sentence of the page ends with a full stop (report review)
+    assert "Inte tillgängligt: krympta andelar och rangordning kräver minst tre enheter med avslut och viss " \
+           "variation i utfall." in html
     assert html.count("Inte tillgängligt: en jämförelse kräver minst två enheter med avslut") == 0
+    # report review: with two units, "each against the rest" is the pair again (mirrored), with
+    # another Holm-adjusted p (0.090 and 0.181 in the reviewer's run): only the pair is shown
+    assert "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas." in html
+    pairs = pd.read_csv(tmp_path / "two" / "tables" / "pairwise.csv")
+    assert pairs["comparison"].tolist() == ["pair"]
+    assert pairs["p_adjusted"].tolist() == pairs["p_value"].tolist()  # a family of one
     with pytest.raises(amebench.exceptions.AmebenchError, match="no episode was enrolled by 2020-01-01"):
         benchmark_report(net, tmp_path / "early", as_of="2020-01-01")
 

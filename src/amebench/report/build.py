@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
+from scipy import stats
 
 from .. import compare, metrics
 from ..compare.ranks import check_spread
@@ -211,6 +212,7 @@ def _funnel(coh, ctx) -> Section:
         section.notes.append(texts(ctx["lang"])["note_casemix_chosen"].format(variables=join_words(
             [column_label(c, ctx["lang"]) for c in ctx["casemix"]], ctx["lang"])))
     section.notes += _spread_notes(caught[:of_raw], caught[of_model:], ctx)
+    section.notes += _phi_uncertain([f for f in (raw, ratio) if f is not None], ctx)
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
@@ -244,14 +246,38 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
         if reason == "few_units":
             return t["note_overdispersion_few"].format(units=units, fewest=fewest, which=t[which])
         if which == "funnel_ratio_which" and rate >= _COMMON_OUTCOME:  # its Poisson limits are wide
-            share = f"{100 * rate:.1f}".replace(".", "," if ctx["lang"] == "sv" else ".")
-            return t["note_overdispersion_ratio"].format(rate=share)
+            return t["note_overdispersion_ratio"].format(rate=_decimal(f"{100 * rate:.1f}", ctx))
         return t["note_overdispersion"].format(which=t[which])
 
     raw, ratio = said(raw), said(ratio)
     if raw is not None and raw == ratio and (raw[0] == "few_units" or rate < _COMMON_OUTCOME):
         return [note(raw, "funnels_both")]
     return ([note(raw, "funnel_raw_which")] if raw else []) + ([note(ratio, "funnel_ratio_which")] if ratio else [])
+
+
+#: Below this many units a widened funnel's note says how uncertain phi is: with 30 units its
+#: 95 % range under chance alone (chi-square / units) is still about 0.56 to 1.57.
+_FEW_UNITS_FOR_PHI = 30
+
+
+def _phi_uncertain(funnels, ctx) -> list[str]:
+    """A note when a funnel's limits were widened by a phi estimated from few units: its range
+    under chance alone, from the chi-square distribution of the sum of the units' squared z
+    (Spiegelhalter 2005, the test of overdispersion; winsorising aside, so "about")."""
+    widened = [f for f in funnels if f.phi > 1]
+    if not widened:
+        return []
+    units = max(len(f.table.dropna(subset=["estimate"])) for f in widened)
+    if units >= _FEW_UNITS_FOR_PHI:
+        return []
+    low, high = stats.chi2.ppf([0.025, 0.975], units) / units
+    return [texts(ctx["lang"])["note_phi_uncertain"].format(
+        units=units, low=_decimal(f"{low:.2f}", ctx), high=_decimal(f"{high:.2f}", ctx))]
+
+
+def _decimal(number: str, ctx) -> str:
+    """A number written with "." as written on the page: a decimal comma in Swedish."""
+    return number.replace(".", "," if ctx["lang"] == "sv" else ".")
 
 
 def _warning_notes(caught, ctx) -> list[str]:
@@ -338,7 +364,31 @@ def _pairwise(coh, ctx) -> Section:
     rates = ctx["rates"]  # pairs in the order of the units' names, as every other table lists them
     names = [name_key(ctx["unit_names"].get(u, u)) for u in rates["unit"].astype(str)]
     rates = rates.iloc[sorted(range(len(rates)), key=names.__getitem__)]
-    return Section("pairwise", {"pairwise": compare.pairwise(rates, adjust="holm", units=compared)})
+    table = compare.pairwise(rates, adjust="holm", units=compared)
+    if len(rates) != 2:
+        return Section("pairwise", {"pairwise": table})
+    # two units: each against the rest is the pair again (mirrored), with another adjusted p
+    pair = table[table["comparison"].astype(str) == "pair"].reset_index(drop=True)
+    return Section("pairwise", {"pairwise": pair}, notes=[texts(ctx["lang"])["note_two_units_pair"]])
+
+
+def _reversed_by_adjustment(funnel: Section, ctx) -> list[str]:
+    """A note naming the units compared whose raw rate lies on one side of the network's and
+    whose observed/expected interval wholly on the other side of 1: the ranks (of raw rates)
+    and the risk-adjusted funnel tell opposite stories about them (report review)."""
+    adjusted = funnel.objects.get("risk_adjusted")
+    if adjusted is None:
+        return []
+    compared = set(_units_to_compare(ctx)["unit"].astype(str))
+    table = adjusted.table.merge(ctx["rates"][["unit", "estimate"]].rename(columns={"estimate": "raw"}), on="unit")
+    table = table[table["unit"].astype(str).isin(compared)]
+    rate = _network_rate(ctx)
+    fewer = table.loc[(table["raw"] > rate) & (table["oe_ci_high"] < 1), "unit"].astype(str)
+    more = table.loc[(table["raw"] < rate) & (table["oe_ci_low"] > 1), "unit"].astype(str)
+    t = texts(ctx["lang"])
+    parts = ([t["reversed_fewer"].format(units=_names(ctx, fewer))] if len(fewer) else []) + (
+        [t["reversed_more"].format(units=_names(ctx, more))] if len(more) else [])
+    return [t["note_reversed_by_adjustment"].format(parts=" ".join(parts))] if parts else []
 
 
 def _ranks(coh, ctx) -> Section:
@@ -414,7 +464,12 @@ def compute(coh, ctx, progress) -> list[Section]:
         try:
             sections.append(function(coh, ctx))
         except AmebenchError as exc:
-            sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=exc)]))
+            reason = str(exc).rstrip()  # a sentence of the page: ends with a full stop
+            reason += "" if reason.endswith((".", "?", "!")) else "."
+            sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=reason)]))
+    ranks = next(s for s in sections if s.key == "ranks")
+    if ranks.tables:
+        ranks.notes += _reversed_by_adjustment(next(s for s in sections if s.key == "funnel"), ctx)
     # said once, in the first comparison, whether or not it could be computed
     first = next(s for s in sections if s.key in _COMPARISONS)
     if no_reasons:

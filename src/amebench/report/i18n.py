@@ -51,10 +51,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "quality": {"en": "Data quality", "sv": "Datakvalitet"},
     "quality_text": {
         "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
-        "rows loaded + rows rejected. Small counts are hidden here as everywhere in the report; "
+        "rows loaded + rows rejected. “Rows repeating an earlier row” counts loaded rows equal in every column "
+        "to an earlier row of the file: kept (the same sum may be paid twice in a month), but worth a look. Small "
+        "counts are hidden here as everywhere in the report; "
         "the command “amebench validate” shows the data owner every count, line and reason.",
         "sv": "Varje rad i varje fil har antingen godkänts och lästs in eller avvisats med ett skäl: rader i filen "
-        "= godkända + avvisade. Små antal döljs här som överallt i rapporten; "
+        "= godkända + avvisade. ”Rader som upprepar en tidigare rad” räknar godkända rader som är lika med en "
+        "tidigare rad i filen i varje kolumn: de behålls (samma belopp kan betalas ut två gånger en månad), men "
+        "är värda en kontroll. Små antal döljs här som överallt i rapporten; "
         "kommandot ”amebench validate” visar dataägaren varje antal, rad och skäl.",
     },
     "rejects_by_reason": {"en": "Rejected rows by reason", "sv": "Avvisade rader per skäl"},
@@ -127,23 +131,27 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the 6 full months "
         "before the enrolment month (negative = lower payments), per household: a participant's household, or the "
         "person when no household is known. A household with two participants counts once, from its last exit: the "
-        "column Households counts the households whose last exit in the network was from the unit (a household "
-        "that took part in two units counts in only one of them). Only households that have left and whose 6 "
+        "column Households counts every household that took part, in the unit of its last exit (of its latest "
+        "enrolment while it has not left), so a household that took part in two units counts in only one of them. Only "
+        "households that have left and whose 6 "
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
-        "(still enrolled, or left too recently) are censored. The column “Sum of before/after changes” is the "
+        "(still enrolled, or left too recently) are censored. “No payment after” is the share of observable "
+        "households with no payment at all in the 6 months after. The column “Sum of before/after changes” is the "
         "monthly change summed over the observable households, times 6 months; it is not a saving. A before/after "
         "change is not the effect of the programme: people often enrol when their payments are highest, and "
         "payments fall for many without any programme (regression to the mean).",
         "sv": "Genomsnittligt försörjningsstöd per månad de 6 hela månaderna efter avslutsmånaden "
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
-        "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar de hushåll vars "
-        "senaste avslut i nätverket var från enheten (ett hushåll som deltagit i två enheter räknas bara i en "
-        "av dem). Bara "
+        "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar varje hushåll som "
+        "deltagit, i enheten för dess senaste avslut (för dess senaste inskrivning så länge det inte har "
+        "avslutats), så ett hushåll som deltagit i två enheter räknas bara i en av dem. Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
-        "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. Summan av "
-        "förändringar före–efter = månadsförändringen summerad över de observerbara hushållen, gånger "
-        "6 månader: ingen besparing. En förändring före/efter är inte insatsens effekt: "
+        "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. ”Utan "
+        "försörjningsstöd efter” är andelen observerbara hushåll utan någon utbetalning alls de 6 månaderna efter. "
+        "Summan av "
+        "förändringar före–efter är månadsförändringen summerad över de observerbara hushållen, gånger "
+        "6 månader; den är ingen besparing. En förändring före/efter är inte insatsens effekt: "
         "många skrivs in när försörjningsstödet är som högst, och det sjunker för många även utan insats "
         "(regression mot medelvärdet).",
     },
@@ -174,16 +182,20 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_text": {
         "en": "Each unit's rate plotted against its size. A unit inside the funnel does not differ from the "
         "network by more than chance allows; a unit above the upper funnel limit is marked with a purple "
-        "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot shows raw rates, the second risk-adjusted observed/expected (1 = "
-        "as many exits to the outcome as the unit's participants would have had on average in the network). The "
+        "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot "
+        "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to the outcome as the unit's "
+        "participants would have had on average in the network). The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
-        "share, so it and the upper limit of its interval can pass 100 %.",
+        "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
+        "from the target in standard errors, widened as the limits are (divided by √φ).",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
         "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med en lila triangel "
-        "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först råa andelar, sedan riskjusterat observerat/förväntat (1 = lika många utfall "
-        "som dess deltagare skulle ha fått i genomsnitt i nätverket). Den standardiserade andelen är "
+        "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först ojusterade andelar, sedan "
+        "riskjusterat observerat/förväntat (1 = lika många utfall som dess deltagare skulle ha fått i genomsnitt i "
+        "nätverket). Den standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
-        "den och dess övre gräns kan överstiga 100 %.",
+        "den och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från målet i "
+        "standardfel, vidgat som gränserna (delat med √φ).",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
@@ -209,7 +221,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "enheter kan skilja sig åt här och ändå båda ligga inom de gränserna.",
     },
     "ranks": {"en": "Ranks of the raw rates (not risk-adjusted), with uncertainty",
-              "sv": "Rangordning efter råa andelar (inte riskjusterade), med osäkerhet"},
+              "sv": "Rangordning efter ojusterade andelar (inte riskjusterade), med osäkerhet"},
     "ranks_text": {
         "en": "Rank 1 = highest rate. The rates are first pulled towards the network's rate (small units' rates "
         "the most) and then drawn many times within their uncertainty; the expected rank is a unit's mean rank "
@@ -247,7 +259,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "retention_90": {"en": "Share still in {outcome} 90 days after exit, per unit",
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
-    "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Råa andelar mot trattens gränser"},
+    "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Ojusterade andelar mot trattens gränser"},
     "risk_adjusted": {"en": "Observed and expected exits to the outcome, and standardised rates",
                       "sv": "Observerade och förväntade avslut till utfallet samt standardiserad andel"},
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
@@ -549,6 +561,33 @@ _TEXTS: dict[str, dict[str, str]] = {
         "gränserna. En enhet utanför gränserna skiljer sig från nätverket mer än slumpen förklarar; en del av "
         "det kan vara vanlig variation mellan enheter.",
     },
+    "note_reversed_by_adjustment": {
+        "en": "These ranks are of raw rates, and risk adjustment (the observed/expected intervals under Funnel "
+        "plots) tells the opposite here. {parts} A raw rate reflects whom a unit serves as well as what it does.",
+        "sv": "Rangordningen gäller ojusterade andelar, och riskjusteringen (intervallen för observerat/förväntat "
+        "under Trattdiagram) säger här motsatsen. {parts} En ojusterad andel speglar vilka en enhet tar emot, inte "
+        "bara vad den gör.",
+    },
+    "reversed_fewer": {
+        "en": "A rate above the network's, but fewer exits to the outcome than expected for the participants: "
+        "{units}.",
+        "sv": "En andel över nätverkets, men färre avslut till utfallet än förväntat för deltagarna: {units}.",
+    },
+    "reversed_more": {
+        "en": "A rate below the network's, but more exits to the outcome than expected for the participants: "
+        "{units}.",
+        "sv": "En andel under nätverkets, men fler avslut till utfallet än förväntat för deltagarna: {units}.",
+    },
+    "note_phi_uncertain": {
+        "en": "φ, by which the limits are widened, is estimated from only {units} units and is itself uncertain: "
+        "even if the units differed by chance alone, it would lie anywhere between about {low} and {high} in 95 % "
+        "of networks this size. One unit more or fewer can change it, and with it which units lie outside the "
+        "limits.",
+        "sv": "φ, som gränserna vidgas med, skattas ur bara {units} enheter och är självt osäkert: även om "
+        "enheterna bara skilde sig av slump skulle det ligga någonstans mellan ungefär {low} och {high} i 95 % "
+        "av nätverk av den här storleken. En enhet mer eller mindre kan ändra det, och därmed vilka enheter som "
+        "ligger utanför gränserna.",
+    },
     # whose limits the two notes above speak of: both funnels', or one
     "funnels_both": {"en": "funnels'", "sv": "båda trattarnas"},
     "funnel_raw_which": {"en": "outcome-rate funnel's", "sv": "utfallstrattens"},
@@ -565,11 +604,15 @@ _TEXTS: dict[str, dict[str, str]] = {
     "c_statistic": {
         "en": "The risk model's c-statistic (also called AUC) is {c}: how well the model separates those with and "
         "without an exit to the outcome (0.5 = no better than chance, 1 = perfect separation).",
-        "sv": "Riskmodellens c-statistika (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
+        "sv": "Riskmodellens c-statistik (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
         "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
     },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
+    "note_two_units_pair": {
+        "en": "With two units, each unit against the rest of the network is the pair itself: only the pair is shown.",
+        "sv": "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas.",
+    },
     "not_available": {
         "en": "Not available: {reason}",
         "sv": "Inte tillgängligt: {reason}",
