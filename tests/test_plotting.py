@@ -71,6 +71,29 @@ def test_swedish_funnel_labels_and_legend(rates):
     plt.close(fig)
 
 
+def test_retention_figure_shows_the_worst_and_best_cases_behind_the_respondents_interval():
+    # Report review: the figure showed 82-88 % (respondents only) on an axis from 77.5 %, while
+    # the worst cases are 65-68 % (20-23 % did not answer). The band runs from worst to best.
+    table = metrics.retention(amebench.cohort(amebench.load_sample()))
+    shown = table.dropna(subset=["estimate"]).sort_values("estimate")
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(table, ax=ax)
+    (band,) = [c for c in ax.collections if c.get_label().startswith("worst to best case")]
+    segments = band.get_segments()
+    assert [tuple(s[:, 0]) for s in segments] == pytest.approx(
+        list(zip(shown["estimate_worst"], shown["estimate_best"])))
+    assert [s[0, 1] for s in segments] == [0, 1, 2]  # behind each unit's row, in the figure's order
+    low, high = ax.get_xlim()
+    assert low <= shown["estimate_worst"].min() and high >= shown["ci_high"].max()
+    assert "worst to best case (non-respondents all lost / all still there)" in [
+        t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.caterpillar_plot(metrics.outcome_rate(amebench.cohort(amebench.load_sample())), ax=ax)
+    assert not [c for c in ax.collections if c.get_label().startswith("worst")]  # no non-response: no band
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("lang", ["en", "sv"])
 def test_funnel_points_outside_say_their_side_by_shape_and_legend_not_colour_alone(lang):
     # Report review: green against red alone, with no legend entry, was unreadable for

@@ -128,6 +128,9 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     wholly above or below the network's line are coloured and counted in the legend
     (the result table names them). ``reference``: the network's value, for a table
     without a ``network`` row (``outcome_rate(cohort, by=()).estimate``); it wins over one.
+    A table with ``estimate_worst`` and ``estimate_best`` (``retention``) gets a pale band
+    between them behind each named row: the interval is of respondents only, and the
+    band shows where the rate lies with every non-respondent lost or retained.
     """
     needs_columns(table, [label, *_INTERVAL], "caterpillar_plot",
                   f"estimates with their intervals, a row per value of label= ({label!r}; give it the column "
@@ -152,10 +155,18 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     else:
         line = float(network_row["estimate"].iloc[0]) if len(network_row) else None
     _interval_rows(ax, rows, "o", reference=line, order="ordered_estimate", lang=lang, **kwargs)
+    bounds = _bounds(data, len(rows) <= NAMED_ROWS)
+    if bounds is not None:
+        ax.hlines(np.arange(len(rows)), *bounds, lw=9, color=_BOUNDS_COLOUR, zorder=0,
+                  label=figure_text("worst_best", lang))
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom, top + 1)  # a free row at the top for the legend: the bands span the width
     if line is not None:
         ax.axvline(line, color="#0969da", lw=1, ls="--", label=figure_text("network", lang))
+    if line is not None or bounds is not None:
         ax.legend(frameon=False, fontsize="small")
-    if is_proportion(np.concatenate([rows["ci_low"], rows["ci_high"]])):
+    limits = [rows["ci_low"], rows["ci_high"], *(bounds if bounds is not None else ())]
+    if is_proportion(np.concatenate(limits)):
         percent_axis(ax.xaxis, lang)
     else:
         if zero or (len(rows) and rows["ci_low"].min() < 0 < rows["ci_high"].max()):
@@ -164,6 +175,19 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
     ax.set_xlabel(xlabel or figure_text("estimate_ci", lang))
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+#: The band of a retention table's worst and best cases (non-respondents all lost / all retained).
+_BOUNDS_COLOUR = "#d0d7de"
+
+
+def _bounds(data: pd.DataFrame, named: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rows' worst and best cases, when the table has them and the rows are named (in an
+    overview of thin rows a band would hide the intervals)."""
+    if not named or not {"estimate_worst", "estimate_best"} <= set(data.columns):
+        return None
+    return (pd.to_numeric(data["estimate_worst"]).to_numpy(dtype="float64", na_value=np.nan),
+            pd.to_numeric(data["estimate_best"]).to_numpy(dtype="float64", na_value=np.nan))
 
 
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
