@@ -18,6 +18,8 @@ __all__ = ["pairwise", "difference"]
 #: amebench name -> statsmodels multipletests method (always passed explicitly:
 #: statsmodels' default is Holm-Šidák).
 ADJUSTMENTS = {"holm": "holm", "bh": "fdr_bh", "none": None}
+#: How ``method`` names each adjustment.
+_ADJUSTMENT_NAMES = {"holm": "Holm adjustment", "bh": "Benjamini-Hochberg adjustment", "none": "no adjustment"}
 REST = "rest of network"
 
 
@@ -135,7 +137,7 @@ def pairwise(table: pd.DataFrame, *, adjust: str = "holm", conf_level: float = 0
     if ADJUSTMENTS[adjust] is not None:
         for _, idx in out.groupby("comparison", sort=False).groups.items():
             out.loc[idx, "p_adjusted"] = multipletests(out.loc[idx, "p_value"], method=ADJUSTMENTS[adjust])[1]
-    out["method"] = f"Newcombe hybrid score CI; Miettinen-Nurminen score test; {adjust} adjustment"
+    out["method"] = f"Newcombe hybrid score CI; Miettinen-Nurminen score test; {_ADJUSTMENT_NAMES[adjust]}"
     out["conf_level"] = conf_level
     return tidy(out)
 

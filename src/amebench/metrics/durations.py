@@ -21,10 +21,10 @@ _CENSORED, _OUTCOME, _OTHER_EXIT = 0, 1, 2  # CumIncidenceRight codes: 0 censore
 _MEDIAN = 0.5
 _FLAT_TOL = 1e-12  # S(t) counted as exactly 0.5 (float round-off of products of fractions)
 _DERIVED = ("enrol_year",)
-METHOD_MEDIAN = "kaplan-meier median; brookmeyer-crowley ci, log-log (cloglog) transform"
+METHOD_MEDIAN = "Kaplan-Meier median; Brookmeyer-Crowley CI, log-log (cloglog) transform"
 METHOD_CIF = (
-    "aalen-johansen cumulative incidence, other exits competing; delta-method se; log-log ci "
-    "(clopper-pearson on the effective sample size at 0 or 1)"
+    "Aalen-Johansen cumulative incidence, other exits competing; delta-method SE; log-log CI "
+    "(Clopper-Pearson on the effective sample size at 0 or 1)"
 )
 
 
