@@ -336,6 +336,20 @@ def test_flow_figure_is_readable_with_many_units(k):
     plt.close(fig)
 
 
+def test_flow_lines_differ_by_style_as_well_as_colour():
+    # Report review: Solna (green) and Sundbyberg (red) cross and look alike to many readers
+    fig, ax = plt.subplots()
+    plotting.flow_plot(metrics.flows(amebench.load_sample()), ax=ax)
+    styles = [line.get_linestyle() for line in ax.get_lines()]
+    assert len(ax.get_lines()) == 5 and styles == ["-", "--", "-.", ":", "-"]
+    assert len({(line.get_color(), line.get_linestyle()) for line in ax.get_lines()}) == 5
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.flow_plot(metrics.flows(amebench.load_sample()), ax=ax, linestyle=":")  # the caller's style wins
+    assert {line.get_linestyle() for line in ax.get_lines()} == {":"}
+    plt.close(fig)
+
+
 @pytest.mark.parametrize(("lang", "label"), [
     ("en", "all 290 units (counts hidden by disclosure control are not in the sum)"),
     ("sv", "alla 290 enheter (antal som döljs av röjandekontrollen ingår inte i summan)"),

@@ -16,6 +16,9 @@ __all__ = ["FLOW_LINES", "flow_plot", "exit_reason_plot"]
 #: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
 #: more, one line of their sum: 290 lines and legend entries cover the plot.
 FLOW_LINES = 10
+#: Line styles of the units' lines in turn, beside matplotlib's colours: neighbouring lines
+#: differ by more than a colour (green and red look alike to many readers).
+_LINE_STYLES = ("-", "--", "-.", ":")
 #: At most about this many month ticks on a flow figure.
 _MONTH_TICKS = 8
 
@@ -25,8 +28,8 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
 
     A table by other groups (``by=("gender",)``, ``by=("unit", "gender")``) gets a line for
     each of up to 10 groups, one by ``by=()`` a line for the network. Up to 10 units get a
-    line each; months whose counts were hidden by disclosure
-    control are gaps in the lines. With more units one line shows their sum per month,
+    line each, in turn solid, dashed, dash-dotted and dotted as well as coloured; months
+    whose counts were hidden by disclosure control are gaps in the lines. With more units one line shows their sum per month,
     and its legend says when hidden counts are not in it and when some units' data start
     later than others' (each is in the sum from its first month). At most about 8 months
     are labelled.
@@ -52,9 +55,10 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         kwargs = {"marker": "o", **kwargs}
         ax.set_xlim(months[0] - pd.DateOffset(months=1), months[0] + pd.DateOffset(months=1))
     if units <= FLOW_LINES:
-        for unit, rows in table.assign(stock=stock).groupby("unit", sort=False, observed=True):
+        groups = table.assign(stock=stock).groupby("unit", sort=False, observed=True)
+        for (unit, rows), style in zip(groups, _LINE_STYLES * FLOW_LINES):
             rows = rows.sort_values("month")
-            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **kwargs)
+            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **{"linestyle": style, **kwargs})
     else:
         month = pd.to_datetime(table["month"])
         total = stock.groupby(month).sum(min_count=1).sort_index()

@@ -65,9 +65,15 @@ _TEXTS: dict[str, dict[str, str]] = {
     "flow": {"en": "Participant flow", "sv": "Deltagarflöde"},
     "flow_text": {
         "en": "The figure shows the participants active at the end of each month; the table file "
-        "tables/flows.csv also holds each month's enrolments (inflow) and exits (outflow).",
+        "tables/flows.csv also holds each month's enrolments (inflow) and exits (outflow). The counts start with "
+        "the first enrolment in the data: people enrolled earlier and still active are not in them, so when an "
+        "export holds only the enrolments from some month on, its first months show the data filling up, not "
+        "growth.",
         "sv": "Figuren visar de aktiva deltagarna vid varje månads slut; tabellfilen tables/flows.csv "
-        "innehåller även varje månads inskrivningar (inflöde) och avslut (utflöde).",
+        "innehåller även varje månads inskrivningar (inflöde) och avslut (utflöde). Antalen börjar med den "
+        "första inskrivningen i data: de som skrevs in tidigare och fortfarande är aktiva finns inte med, så när "
+        "ett uttag bara innehåller inskrivningarna från en viss månad visar de första månaderna att data fylls "
+        "på, inte att enheten växer.",
     },
     "flow_text_total": {
         "en": "The figure shows the participants active at the end of each month, summed over the network's "
