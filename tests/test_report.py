@@ -1122,6 +1122,18 @@ def test_numbers_take_the_language_decimal_mark_and_units_keep_theirs(lang, poin
     assert percent in rates and "0\u00a0%" in rates and "\u22120" not in rates  # -0.0 % is 0.0 %
 
 
+@pytest.mark.parametrize(("lang", "cells"), [("en", ["1\u202f234.6", "253.2", "87.5", "8.7"]),
+                                             ("sv", ["1\u202f234,6", "253,2", "87,5", "8,7"])])
+@pytest.mark.parametrize("name", ["risk_adjusted", "funnel_risk_adjusted", "calibration"])
+def test_expected_counts_have_one_decimal_whatever_their_size(lang, cells, name):
+    # report review: one column showed 253, 87.5 and 8.711 (precision by magnitude)
+    from amebench.report.html import format_table
+
+    page = format_table(pd.DataFrame({"unit": list("abcd"), "expected": [1234.56, 253.190223, 87.463057, 8.711]}),
+                        percent=False, lang=lang, name=name)
+    assert re.findall(r"<td class='num'>([^<]*)</td>", page) == cells
+
+
 def test_hidden_cells_show_a_dash_and_cells_without_a_value_stay_empty():
     from amebench.report.html import format_table
 

@@ -29,10 +29,10 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
     A table by other groups (``by=("gender",)``, ``by=("unit", "gender")``) gets a line for
     each of up to 10 groups, one by ``by=()`` a line for the network. Up to 10 units get a
     line each, in turn solid, dashed, dash-dotted and dotted as well as coloured; months
-    whose counts were hidden by disclosure control are gaps in the lines. With more units one line shows their sum per month,
-    and its legend says when hidden counts are not in it and when some units' data start
-    later than others' (each is in the sum from its first month). At most about 8 months
-    are labelled.
+    whose counts were hidden by disclosure control are gaps in the lines. With more units
+    one line shows their sum per month, and its legend says when hidden counts are not in
+    it and when some units' data start later than others' (each is in the sum from its
+    first month). At most about 8 months are labelled.
     """
     import matplotlib.dates as mdates
 

@@ -157,7 +157,10 @@ def _is_number_column(series: pd.Series) -> bool:
 
 
 #: Decimals of columns that are neither proportions nor counts, by (table, column).
-_DIGITS = {("ranks", "estimate"): 1}  # an expected rank: 1.7 of 5
+#: Decimals of a column whatever its size: an expected rank (1.7 of 5), and expected counts, one
+#: decimal each (253.2 beside 8.7, not 253 beside 8.711: report review).
+_DIGITS = {("ranks", "estimate"): 1, **{(table, "expected"): 1
+                                         for table in ("risk_adjusted", "funnel_risk_adjusted", "calibration")}}
 
 
 def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None,
@@ -179,7 +182,7 @@ def _format(value, column: str, percent: bool, decimal: str, *, points: str | No
                 places += 1
                 text = f"{100 * value:.{places}f}"
         elif digits is not None:
-            text = f"{value:.{digits}f}"
+            text = f"{value:,.{digits}f}".replace(",", "\u202f")
         elif column.startswith("p_"):
             text = f"{value:.3f}" if value >= 0.001 else "<0.001"
         elif abs(value) >= 100:
