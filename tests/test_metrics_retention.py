@@ -108,6 +108,29 @@ def test_register_definition_by_hand():
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.3006418, 0.9544127), abs=1e-7)
 
 
+def test_register_window_is_the_months_up_to_the_month_of_exit_plus_days():
+    # Metric audit: exit 2025-01-31 + 90 days = 2025-05-01, so the window is Feb-May (four months)
+    # and a May payment means not retained; exit 2024-01-31 + 90 days = 2024-04-30 (leap year):
+    # Feb-Apr, and the May payment is after it. Exit 2025-01-01 + 90 = 2025-04-01: Feb-Apr.
+    # A second person, paid every month, gives the unit's ledger coverage 2023-2025.
+    def retained(exited_on, paid):
+        episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
+                                 "enrolled_on": ["2023-11-01", "2022-01-01"], "exited_on": [exited_on, "2022-06-30"],
+                                 "exit_reason": ["work", "dropped_out"]})
+        months = pd.date_range("2023-01-01", "2025-12-01", freq="MS").strftime("%Y-%m-%d").tolist()
+        payments = pd.DataFrame({"unit": "a", "person_id": ["p1"] + ["p2"] * len(months),
+                                 "month": [paid, *months], "amount_sek": 1000.0})
+        net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2025-12-31")
+        assert net.rejects.empty
+        row = retention(amebench.cohort(net), definition="register").iloc[0]
+        assert row["eligible"] == 1
+        return row["events"] == 1
+    assert not retained("2025-01-31", "2025-05-01")
+    assert retained("2024-01-31", "2024-05-01")
+    assert retained("2025-01-01", "2025-05-01")
+    assert not retained("2025-01-01", "2025-04-01")
+
+
 def test_register_definition_without_a_ledger_says_so():
     # the same exits as above; unit b has no ledger row and a has none at all without payments
     payments = pd.DataFrame({"unit": "a", "person_id": ["p1"], "month": ["2024-01-01"], "amount_sek": [5000.0]})

@@ -85,8 +85,12 @@ def test_retention_figure_shows_the_worst_and_best_cases_behind_the_respondents_
     assert [s[0, 1] for s in segments] == [0, 1, 2]  # behind each unit's row, in the figure's order
     low, high = ax.get_xlim()
     assert low <= shown["estimate_worst"].min() and high >= shown["ci_high"].max()
-    assert "worst to best case (non-respondents all lost / all still there)" in [
+    assert "worst to best case (non-respondents counted as not retained / as retained)" in [
         t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    fig, ax = plt.subplots()  # every case hidden (disclosure control): no band, no legend entry for one
+    plotting.caterpillar_plot(table.assign(estimate_worst=float("nan"), estimate_best=float("nan")), ax=ax)
+    assert not [c for c in ax.collections if c.get_label().startswith("worst")] and ax.get_legend() is None
     plt.close(fig)
     fig, ax = plt.subplots()
     plotting.caterpillar_plot(metrics.outcome_rate(amebench.cohort(amebench.load_sample())), ax=ax)
@@ -106,7 +110,9 @@ def test_funnel_points_outside_say_their_side_by_shape_and_legend_not_colour_alo
     side = result.table["position"].str.split("_").str[0]
     assert side.value_counts().to_dict() == {"within": 3, "below": 3, "above": 2}
     fig, ax = plt.subplots()
-    result.plot(ax=ax, lang=lang, s=30, color="black")  # the caller's colour does not hide the sides
+    # the caller's colour does not hide the sides (nor a face colour: diff review); zorder is theirs
+    result.plot(ax=ax, lang=lang, s=30, color="black", fc="black", zorder=5)
+    assert {points.get_zorder() for points in ax.collections} == {5}
     markers = {}
     for points in ax.collections:
         shape = points.get_paths()[0].vertices.round(3).tobytes()
@@ -116,14 +122,14 @@ def test_funnel_points_outside_say_their_side_by_shape_and_legend_not_colour_alo
     colours = {tuple(points.get_facecolor()[0].round(3)) for points in ax.collections}
     assert len(colours) == 3
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    above, below = ("över gränserna: 2 enheter", "under gränserna: 3 enheter") if lang == "sv" else (
-        "above the limits: 2 units", "below the limits: 3 units")
+    above, below = ("över 95 %-gränserna: 2 enheter", "under 95 %-gränserna: 3 enheter") if lang == "sv" else (
+        "above the 95 % limits: 2 units", "below the 95 % limits: 3 units")
     assert above in legend and below in legend
     plt.close(fig)
     one = compare.funnel(table[table["unit"] != "d"])
     fig, ax = plt.subplots()
     one.plot(ax=ax, lang=lang)
-    assert ("över gränserna: 1 enhet" if lang == "sv" else "above the limits: 1 unit") in [
+    assert ("över 95 %-gränserna: 1 enhet" if lang == "sv" else "above the 95 % limits: 1 unit") in [
         t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
 
@@ -347,6 +353,10 @@ def test_flow_lines_differ_by_style_as_well_as_colour():
     fig, ax = plt.subplots()
     plotting.flow_plot(metrics.flows(amebench.load_sample()), ax=ax, linestyle=":")  # the caller's style wins
     assert {line.get_linestyle() for line in ax.get_lines()} == {":"}
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plotting.flow_plot(metrics.flows(amebench.load_sample()), ax=ax, ls="--")  # matplotlib's short name too
+    assert {line.get_linestyle() for line in ax.get_lines()} == {"--"}
     plt.close(fig)
 
 

@@ -43,9 +43,9 @@ class FunnelResult:
         estimate with the limits (exact ones unless widened), ``z`` is the normal
         approximation that overdispersion is estimated on, divided by :math:`\\sqrt{\\phi}`
         (or with :math:`\\tau^2` added to its variance) when the limits are widened, so that
-        it measures the distance as the widened limits do: for a small unit they can
-        disagree (at target 0.3, 0 of 9: z = -1.96 but within the exact 95 % limits;
-        1 of 1: z = 1.53 but above_998). ``position`` decides.
+        it measures the distance as the widened limits do. For a small unit ``z`` and
+        ``position`` can disagree (at target 0.3, 0 of 9: z = -1.96 but within the exact 95 %
+        limits; 1 of 1: z = 1.53 but above_998). ``position`` decides.
     limits
         A grid for drawing: ``n`` (``expected`` for ratios: the table's size column),
         ``level``, ``lower``, ``upper``.

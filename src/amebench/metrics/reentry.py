@@ -169,7 +169,7 @@ def _check_gap_days(gap_days, days: int) -> None:
             "after an exit continues the spell, so a re-entry comes at least gap_days after the exit "
             f"and within {days} days none could count (with gap_days equal to days, only a return on "
             "that very day): the rate would be 0 by construction, and exits not yet confirmed by "
-            "gap_days without a return would be eligible. Use days > gap_days, e.g. days=365 with gap_days=90"
+            "gap_days without a return would be eligible. Use days > gap_days, e.g. days=365 with gap_days=91 (WIOA)"
         )
 
 

@@ -90,8 +90,8 @@ def retention(
     without any are left out of every count: nobody asked them, so they are neither
     respondents nor non-respondents. Register definition: the window is months
     exit month + 1 … month of (exit + days), so ``days=90`` is three calendar months
-    for an exit on the 1st and four for one on 31 January (day 90 is 1 May: a May
-    payment counts); eligible only if it lies inside the
+    for an exit on 1 January and four for one on 31 January 2025 (day 90 is 1 May: a May
+    payment counts; in a leap year day 90 is 30 April); eligible only if it lies inside the
     unit's ledger coverage and ends no later than the last month complete by ``as_of``
     (its own month when ``as_of`` is the month's last day, else the month before;
     ``days`` >= 31, so that the window is never empty); there is no

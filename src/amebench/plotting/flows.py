@@ -58,7 +58,8 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         groups = table.assign(stock=stock).groupby("unit", sort=False, observed=True)
         for (unit, rows), style in zip(groups, _LINE_STYLES * FLOW_LINES):
             rows = rows.sort_values("month")
-            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **{"linestyle": style, **kwargs})
+            own = {} if {"linestyle", "ls"} & set(kwargs) else {"linestyle": style}  # the caller's style wins
+            ax.plot(pd.to_datetime(rows["month"]), rows["stock"], label=str(unit), **own, **kwargs)
     else:
         month = pd.to_datetime(table["month"])
         total = stock.groupby(month).sum(min_count=1).sort_index()

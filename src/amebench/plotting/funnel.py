@@ -14,6 +14,8 @@ __all__ = ["funnel_plot"]
 
 #: A point's marker by its side of the limits: the shape says it as well as the colour.
 _MARKERS = {"within": "o", "above": "^", "below": "v"}
+#: Keywords of ``funnel_plot`` that would hide a point's side: its colour, shape and label.
+_SIDE_STYLE = ("c", "color", "facecolor", "facecolors", "fc", "marker", "label")
 _LIMIT_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))  # a style per level, up to four
 #: A funnel plot names every unit up to this many; with more, only those outside the
 #: outer limits (as FunnelPlotR names its outliers): 40 names overlap one another.
@@ -46,8 +48,10 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
 
     Points are units (size on the x axis), lines the control limits of each level,
     the horizontal line the target (legend ``target_label``, default "target"). Points
-    above the limits are purple triangles pointing up, below them orange ones pointing
-    down (the legend counts them), as the interval figures colour their sides. Up to 15 units are each named, and the
+    above the inner limits are purple triangles pointing up, below them orange ones
+    pointing down (the legend counts them), as the interval figures colour their sides;
+    other keywords go to ``Axes.scatter``, but not those that would hide a point's side
+    (``color``, ``c``, ``facecolor``, ``marker``, ``label``). Up to 15 units are each named, and the
     legend sits inside the axes where it covers least; with more, only the units outside
     the outer limits are named, at most the 20 furthest outside (largest ``|z|``; the
     legend says which), and the legend goes below the axes, off the points: save such
@@ -85,12 +89,14 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     lines.append(ax.axhline(result.target, color="#0969da", lw=1, label=target_label or figure_text("target", lang)))
     side = table["position"].astype(str).str.split("_").str[0]
     # the colours, shapes and labels say which side a point is on: the caller's do not replace them
-    style = {k: v for k, v in kwargs.items() if k not in ("c", "color", "marker", "label")}
+    style = {"zorder": 3, **{k: v for k, v in kwargs.items() if k not in _SIDE_STYLE}}
+    inner = localise(f"{100 * min(result.levels):g}", lang)  # a point is outside once past the inner limits
     for where, marker in _MARKERS.items():
         on_side = (side == where).to_numpy()
         if on_side.any():
-            label = None if where == "within" else figure_text(f"outside_{where}", lang, k=int(on_side.sum()))
-            ax.scatter(pd.to_numeric(table.loc[on_side, size_col]), table.loc[on_side, "estimate"], zorder=3,
+            label = (None if where == "within"
+                     else figure_text(f"outside_{where}", lang, k=int(on_side.sum()), level=inner))
+            ax.scatter(pd.to_numeric(table.loc[on_side, size_col]), table.loc[on_side, "estimate"],
                        **{**style, "color": SIDE_COLOURS.get(where, POINT), "marker": marker, "label": label})
     named = table
     if len(table) > _NAME_ALL_UNITS:

@@ -186,8 +186,9 @@ def _bounds(data: pd.DataFrame, named: bool) -> tuple[np.ndarray, np.ndarray] | 
     overview of thin rows a band would hide the intervals)."""
     if not named or not {"estimate_worst", "estimate_best"} <= set(data.columns):
         return None
-    return (pd.to_numeric(data["estimate_worst"]).to_numpy(dtype="float64", na_value=np.nan),
-            pd.to_numeric(data["estimate_best"]).to_numpy(dtype="float64", na_value=np.nan))
+    worst, best = (pd.to_numeric(data[c]).to_numpy(dtype="float64", na_value=np.nan)
+                   for c in ("estimate_worst", "estimate_best"))
+    return (worst, best) if np.any(np.isfinite(worst) & np.isfinite(best)) else None  # else nothing to draw
 
 
 def rank_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):

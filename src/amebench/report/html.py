@@ -156,7 +156,6 @@ def _is_number_column(series: pd.Series) -> bool:
                                    for v in values.tolist())
 
 
-#: Decimals of columns that are neither proportions nor counts, by (table, column).
 #: Decimals of a column whatever its size: an expected rank (1.7 of 5), and expected counts, one
 #: decimal each (253.2 beside 8.7, not 253 beside 8.711: report review).
 _DIGITS = {("ranks", "estimate"): 1, **{(table, "expected"): 1

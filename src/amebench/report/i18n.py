@@ -52,12 +52,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "quality_text": {
         "en": "Every row of every file is either loaded or rejected with a reason: rows read = "
         "rows loaded + rows rejected. “Rows repeating an earlier row” counts loaded rows equal in every column "
-        "to an earlier row of the file: kept (the same sum may be paid twice in a month), but worth a look. Small "
+        "to an earlier loaded row of the file: kept (the same sum may be paid twice in a month), but worth a look. "
+        "Small "
         "counts are hidden here as everywhere in the report; "
         "the command “amebench validate” shows the data owner every count, line and reason.",
         "sv": "Varje rad i varje fil har antingen godkänts och lästs in eller avvisats med ett skäl: rader i filen "
-        "= godkända + avvisade. ”Rader som upprepar en tidigare rad” räknar godkända rader som är lika med en "
-        "tidigare rad i filen i varje kolumn: de behålls (samma belopp kan betalas ut två gånger en månad), men "
+        "= godkända + avvisade. ”Rader som upprepar en tidigare rad” räknar godkända rader som i varje kolumn är "
+        "lika med en tidigare godkänd rad i filen: de behålls (samma belopp kan betalas ut två gånger en månad), men "
         "är värda en kontroll. Små antal döljs här som överallt i rapporten; "
         "kommandot ”amebench validate” visar dataägaren varje antal, rad och skäl.",
     },
@@ -71,8 +72,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "growth.",
         "sv": "Figuren visar de aktiva deltagarna vid varje månads slut; tabellfilen tables/flows.csv "
         "innehåller även varje månads inskrivningar (inflöde) och avslut (utflöde). Antalen börjar med den "
-        "första inskrivningen i data: de som skrevs in tidigare och fortfarande är aktiva finns inte med, så när "
-        "ett uttag bara innehåller inskrivningarna från en viss månad visar de första månaderna att data fylls "
+        "första inskrivningen i underlaget: de som skrevs in tidigare och fortfarande är aktiva finns inte med, så "
+        "när ett uttag bara innehåller inskrivningarna från och med en viss månad visar de första månaderna att data "
+        "fylls "
         "på, inte att enheten växer.",
     },
     "flow_text_total": {
@@ -137,13 +139,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the 6 full months "
         "before the enrolment month (negative = lower payments), per household: a participant's household, or the "
         "person when no household is known. A household with two participants counts once, from its last exit: the "
-        "column Households counts every household that took part, in the unit of its last exit (of its latest "
-        "enrolment while it has not left), so a household that took part in two units counts in only one of them. Only "
+        "column Households counts every household that took part, in the unit of its last exit (a household that "
+        "has never left: of its latest enrolment), so a household that took part in two units counts in only one of "
+        "them. Only "
         "households that have left and whose 6 "
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
         "(still enrolled, or left too recently) are censored. “No payment after” is the share of observable "
         "households with no payment at all in the 6 months after. Amounts are in kronor as paid, not adjusted "
-        "for prices (the national norm rises most years, so the after months are paid at a higher norm). The column "
+        "for prices (the national norm, riksnormen, rises most years, so the after months are reckoned at a "
+        "higher norm). The column "
         "“Sum of before/after changes” is the "
         "monthly change summed over the observable households, times 6 months; it is not a saving. A before/after "
         "change is not the effect of the programme: people often enrol when their payments are highest, and "
@@ -152,13 +156,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
         "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar varje hushåll som "
-        "deltagit, i enheten för dess senaste avslut (för dess senaste inskrivning så länge det inte har "
-        "avslutats), så ett hushåll som deltagit i två enheter räknas bara i en av dem. Bara "
+        "deltagit, i enheten för dess senaste avslut (ett hushåll utan något avslut: enheten för dess senaste "
+        "inskrivning), så ett hushåll som deltagit i två enheter räknas bara i en av dem. Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
         "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. ”Utan "
         "försörjningsstöd efter” är andelen observerbara hushåll utan någon utbetalning alls de 6 månaderna efter. "
-        "Beloppen är i kronor som de betalats ut, inte prisjusterade (riksnormen höjs de flesta år, så månaderna "
-        "efter betalas med en högre norm). "
+        "Beloppen är i kronor som de betalades ut (löpande priser), inte prisjusterade (riksnormen höjs de "
+        "flesta år, så månaderna efter beräknas efter en högre norm). "
         "Summan av "
         "förändringar före–efter är månadsförändringen summerad över de observerbara hushållen, gånger "
         "6 månader; den är ingen besparing. En förändring före/efter är inte insatsens effekt: "
@@ -197,7 +201,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "participants would have had on average in the network). The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
         "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
-        "from the target in standard errors, widened as the limits are (divided by √φ).",
+        "from the target in standard errors widened as the limits are (z divided by √φ).",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
         "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med en lila triangel "
         "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först ojusterade andelar, sedan "
@@ -205,7 +209,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "nätverket). Den standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
         "den och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från målet i "
-        "standardfel, vidgat som gränserna (delat med √φ).",
+        "standardfel som vidgats som gränserna (z delat med √φ).",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
@@ -222,7 +226,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "pair's interval can exclude 0 while its adjusted p is above 0.05. Nor do they allow for variation between "
         "units beyond chance (overdispersion), as the funnel plots' limits do when they are widened: two units "
         "can differ here and both lie within those limits.",
-        "sv": "Skillnad i rå andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
+        "sv": "Skillnad i ojusterad andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
         "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
         "övriga. Inom varje familj är risken för minst en falsk slutsats högst 5 %; för båda familjerna "
         "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
@@ -590,13 +594,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_phi_uncertain": {
         "en": "φ, by which the limits are widened, is estimated from only {units} units and is itself uncertain: "
-        "even if the units differed by chance alone, it would lie anywhere between about {low} and {high} in 95 % "
-        "of networks this size. One unit more or fewer can change it, and with it which units lie outside the "
-        "limits.",
-        "sv": "φ, som gränserna vidgas med, skattas ur bara {units} enheter och är självt osäkert: även om "
-        "enheterna bara skilde sig av slump skulle det ligga någonstans mellan ungefär {low} och {high} i 95 % "
-        "av nätverk av den här storleken. En enhet mer eller mindre kan ändra det, och därmed vilka enheter som "
-        "ligger utanför gränserna.",
+        "one unit more or fewer can change it, and with it which units lie outside the limits.",
+        "sv": "φ, som gränserna vidgas med, skattas ur bara {units} enheter och är självt osäkert: en enhet mer "
+        "eller mindre kan ändra det, och därmed vilka enheter som ligger utanför gränserna.",
     },
     # whose limits the two notes above speak of: both funnels', or one
     "funnels_both": {"en": "funnels'", "sv": "båda trattarnas"},
@@ -620,8 +620,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
     "note_two_units_pair": {
-        "en": "With two units, each unit against the rest of the network is the pair itself: only the pair is shown.",
-        "sv": "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas.",
+        "en": "With two units, each unit against the rest of the network is the pair itself: only the pair is "
+        "shown, as a family of one, so its adjusted p is its p.",
+        "sv": "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas, som en "
+        "familj för sig, så dess justerade p är dess p.",
     },
     "not_available": {
         "en": "Not available: {reason}",
