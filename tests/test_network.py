@@ -171,11 +171,15 @@ def test_summary_says_which_months_each_ledger_covers():
     ep = pd.DataFrame({"unit": ["a", "b", "c"], "episode_id": "1", "person_id": ["p1", "p3", "p4"],
                        "enrolled_on": "2024-01-01"})
     s = Network.from_frames(episodes=ep, payments=pay, as_of="2026-01-31").summary()
-    assert list(s.columns[s.columns.get_loc("payments"):]) == ["payments", "ledger_from", "ledger_to", "rejects"]
+    assert list(s.columns[s.columns.get_loc("payments"):]) == ["payments", "ledger_from", "ledger_to", "ledger_gaps",
+                                                               "rejects"]
     assert s["ledger_from"].dt.strftime("%Y-%m").fillna("-").tolist() == ["2025-01", "2025-06", "-"]
     # as_of's own month counts (2026-01 for as_of 2026-01-31), the next does not
     assert s["ledger_to"].dt.strftime("%Y-%m").fillna("-").tolist() == ["2025-03", "2026-01", "-"]
     assert s["payments"].tolist() == [3, 2, 0]
+    # a: 2025-01 and 2025-03, no row in 2025-02 (read as 0 SEK: metric audit); b: 2025-06 to 2026-01,
+    # 8 months with rows in 2 of them
+    assert s["ledger_gaps"].tolist() == [1, 6, pd.NA]
 
 
 def test_repr_counts_one_in_the_singular():

@@ -249,20 +249,39 @@ def _lines_text(numbers: pd.Series, others: pd.Series | None = None, shown: int 
 
 
 def _ledger_months(network) -> dict:
-    """unit -> (first, last) month of its payment rows up to as_of (Network.summary's ledger_from, ledger_to)."""
+    """unit -> (first, last, months without a row) of its payment rows up to as_of
+    (Network.summary's ledger_from, ledger_to; the months counted in its ledger_gaps)."""
     if getattr(network, "payments", None) is None:
         return {}
     cover = network.summary().dropna(subset=["ledger_from"])
-    return {str(u): (f, t) for u, f, t in zip(cover["unit"], cover["ledger_from"], cover["ledger_to"], strict=True)}
+    out = {}
+    for unit, first, last, gaps in zip(cover["unit"].astype(str), cover["ledger_from"], cover["ledger_to"],
+                                       cover["ledger_gaps"], strict=True):
+        missing = pd.DatetimeIndex([])
+        if gaps:  # few units, if any: their own rows only
+            paid = network.payments.loc[network.payments["unit"].astype(str) == unit, "month"]
+            missing = pd.date_range(first, last, freq="MS").difference(pd.DatetimeIndex(paid.unique()))
+        out[unit] = (first, last, missing)
+    return out
+
+
+#: Months without a payment row that validate names per unit (the rest counted).
+_GAP_MONTHS_SHOWN = 3
 
 
 def _ledger_line(unit: str, ledgers: dict, payment_files: pd.DataFrame) -> list[str]:
     """The months a unit's ledger covers, said once under its last payments file."""
     files = " (all its payment files)" if payment_files.loc[unit, "size"] > 1 else ""
     if unit in ledgers:
-        first, last = ledgers[unit]
-        return [f"{'':<12}   {'':>5}   the unit's ledger{files} covers {first:%Y-%m} to {last:%Y-%m} "
-                "(a welfare window outside it is censored)"]
+        first, last, missing = ledgers[unit]
+        lines = [f"{'':<12}   {'':>5}   the unit's ledger{files} covers {first:%Y-%m} to {last:%Y-%m} "
+                 "(a welfare window outside it is censored)"]
+        if len(missing):
+            months = ", ".join(f"{m:%Y-%m}" for m in missing[:_GAP_MONTHS_SHOWN])
+            more = f", … {len(missing)} in all" if len(missing) > _GAP_MONTHS_SHOWN else ""
+            lines.append(f"{'':<12}   {'':>5}   warning: no payment row at all in {months}{more}: the welfare "
+                         "metrics read such a month as 0 SEK for everyone; if the export left it out, export it")
+        return lines
     if payment_files.loc[unit, "sum"]:  # rows, but none for a month up to as_of
         return [f"{'':<12}   {'':>5}   the unit's ledger{files} has no month up to the extraction date "
                 "(every welfare window is censored)"]

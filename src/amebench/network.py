@@ -305,7 +305,9 @@ class Network:
         ``exited``, ``first_enrolment``, ``last_enrolment``, ``activities``, ``followups``,
         ``payments`` (rows of each table with that unit), ``ledger_from``, ``ledger_to``
         (the first and last month of the unit's payment rows up to ``as_of``: the months the
-        welfare metrics take its ledger to cover; missing without rows) and ``rejects``."""
+        welfare metrics take its ledger to cover; missing without rows), ``ledger_gaps``
+        (months between those two without any payment row, which the welfare metrics read
+        as 0 SEK for everyone: a month left out of an export looks the same) and ``rejects``."""
         ep = self.episodes
         units = pd.Index(self.units["unit"].astype(str), dtype=object)
 
@@ -336,6 +338,10 @@ class Network:
                    pd.Series(per_unit(months.min(), None)).astype(schema.DATE))
         out.insert(out.columns.get_loc("ledger_from") + 1, "ledger_to",
                    pd.Series(per_unit(months.max(), None)).astype(schema.DATE))
+        spanned = ((out["ledger_to"].dt.year - out["ledger_from"].dt.year) * 12
+                   + out["ledger_to"].dt.month - out["ledger_from"].dt.month + 1)
+        gaps = spanned - per_unit(months.nunique())
+        out.insert(out.columns.get_loc("ledger_to") + 1, "ledger_gaps", gaps.astype("Int64"))
         return out
 
     def __repr__(self) -> str:
