@@ -1972,6 +1972,21 @@ def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
     assert "Method: wilson" not in text
 
 
+@pytest.mark.parametrize(("method", "named"), [
+    ("t", "t interval"), ("did-welch-t", "difference in differences, Welch t interval"),
+    ("bootstrap-bca (n_boot=2000, seed=0)", "BCa bootstrap interval (n_boot=2000, seed=0)"),
+    ("did-bootstrap-percentile (n_boot=500, seed=3)",
+     "difference in differences, percentile bootstrap interval (n_boot=500, seed=3)"),
+    ("Kaplan-Meier median", "Kaplan-Meier median")])
+def test_welfare_captions_name_their_interval_as_a_reader_knows_it(report, method, named):
+    # Diff review: "Method: bootstrap-bca (n_boot=2000, seed=0)." and "Method: t." were identifiers
+    from amebench.report.html import _method_name
+
+    assert _method_name(method) == named
+    if method.startswith("bootstrap-bca"):  # the report's welfare table
+        assert f"Method: {named}." in unescape(report[1].read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("lang", ["en", "sv"])
 def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkeypatch, lang):
     # Session 39's diff review: a run stopped after some tables but before report.html left

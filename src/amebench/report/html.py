@@ -124,13 +124,29 @@ def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
 #: outcome_rate's ``method`` (its parameter's value) as a reader knows the interval.
 _INTERVAL_NAMES = {"wilson": "Wilson score interval", "clopper_pearson": "Clopper–Pearson (exact) interval",
                    "jeffreys": "Jeffreys interval", "agresti_coull": "Agresti–Coull interval"}
+#: welfare_delta's methods, "t" and "bootstrap-bca (n_boot=2000, seed=0)" (did- for a difference
+#: in differences), as a caption names them.
+_WELFARE_NAMES = {"t": "t interval", "did-welch-t": "difference in differences, Welch t interval"}
+_BOOTSTRAP = re.compile(r"(did-)?bootstrap-(bca|percentile) (\(.*\))")
+_BOOTSTRAP_NAMES = {"bca": "BCa bootstrap interval", "percentile": "percentile bootstrap interval"}
+
+
+def _method_name(method: str) -> str:
+    """A result's ``method`` as the report's captions name it (proper names, not identifiers)."""
+    if method in _INTERVAL_NAMES or method in _WELFARE_NAMES:
+        return {**_INTERVAL_NAMES, **_WELFARE_NAMES}[method]
+    found = _BOOTSTRAP.fullmatch(method)
+    if found is None:
+        return method
+    did, kind, options = found.groups()
+    return ("difference in differences, " if did else "") + f"{_BOOTSTRAP_NAMES[kind]} {options}"
 
 
 def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     t = texts(lang)
     parts = []
     if "method" in frame.columns:
-        methods = [_INTERVAL_NAMES.get(m, m) for m in dict.fromkeys(str(m) for m in frame["method"].dropna())
+        methods = [_method_name(m) for m in dict.fromkeys(str(m) for m in frame["method"].dropna())
                    if m not in NO_DATA_METHODS]
         if methods:  # one sentence each: a method's own text may hold semicolons
             method = ". ".join([methods[0]] + [m[:1].upper() + m[1:] for m in methods[1:]])
