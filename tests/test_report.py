@@ -674,6 +674,30 @@ def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 
 
+def test_the_exit_reason_table_lists_the_reasons_in_the_figure_s_order(report):
+    # Report review: the figure had self-employed before the municipal work programme, the
+    # table after it. Both now put the outcome's reasons (work or studies) side by side.
+    import matplotlib.pyplot as plt
+
+    from amebench import plotting
+    from amebench.labels import code_label
+    from amebench.plotting.flows import REASON_ORDER
+
+    out, path = report
+    page = path.read_text(encoding="utf-8")
+    start = page.index("<h3>Exit reasons</h3>")
+    shown = [label for _, label in _headers(page[start:page.index("</table>", start)])][1:]  # after "Unit"
+    reasons = pd.read_csv(out / "tables" / "exit_reasons.csv")
+    present = [r for r in REASON_ORDER if reasons.loc[reasons["exit_reason"] == r, "n"].fillna(0).sum() > 0]
+    assert shown == [code_label(r, "en") for r in present]
+    assert shown[:5] == ["work", "subsidised work", "self-employed", "studies", "municipal work programme"]
+    fig, ax = plt.subplots()
+    plotting.exit_reason_plot(reasons, ax=ax)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [label for label in legend if label in shown] == shown
+    plt.close(fig)
+
+
 def test_swedish_report_reads_in_swedish(tmp_path):
     path = benchmark_report(amebench.load_sample(), tmp_path, lang="sv", min_cell=5)
     html = path.read_text(encoding="utf-8")

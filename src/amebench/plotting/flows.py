@@ -11,7 +11,7 @@ from ..results import GROUPING
 from ..schema import outcome_reasons
 from ._axes import NAMED_BAR, NAMED_ROWS, OVERVIEW_BAR, axes_of, needs_columns, number_axis, percent_axis, row_limits
 
-__all__ = ["FLOW_LINES", "flow_plot", "exit_reason_plot"]
+__all__ = ["FLOW_LINES", "REASON_ORDER", "flow_plot", "exit_reason_plot"]
 
 #: A flow figure draws one line per unit up to this many (matplotlib's ten colours); with
 #: more, one line of their sum: 290 lines and legend entries cover the plot.
@@ -92,14 +92,20 @@ def _month_locator():
 
 
 #: Exit-reason colours by meaning: greens for work, blue for studies, greys for neutral
-#: exits, warm colours for exits without a result (schema.EXIT_REASONS order).
+#: exits, warm colours for exits without a result. Their order is the figure's and the
+#: report's exit-reason table's (:data:`REASON_ORDER`): the reasons of the default outcome,
+#: work or studies, side by side, then the municipal work programme (schema.EXIT_REASONS has
+#: it among the work reasons).
 _REASON_COLOURS = {
     "work": "#1a7f37", "work_subsidised": "#4ac26b", "self_employed": "#aceebb",
-    "work_programme": "#8250df", "studies": "#0969da", "care": "#54aeff",
+    "studies": "#0969da", "work_programme": "#8250df", "care": "#54aeff",
     "other_agency": "#6e7781", "moved": "#afb8c1", "leave": "#d0d7de",
     "returned_to_welfare": "#bc4c00", "dropped_out": "#cf222e", "other": "#8c6d1f", "unknown": "#e1c16e",
 }
 
+
+#: Exit reasons in the order figures and the report show them.
+REASON_ORDER: tuple[str, ...] = tuple(_REASON_COLOURS)
 
 #: The column of a unit's exits hidden by disclosure control (not an exit reason).
 _HIDDEN = "_hidden"

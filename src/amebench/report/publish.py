@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..labels import code_label, column_label
 from ..plotting import NAMED_ROWS
-from ..plotting.flows import FLOW_LINES
+from ..plotting.flows import FLOW_LINES, REASON_ORDER
 from ..plotting.intervals import count_column
 from ..results import GROUPING
-from ..schema import EXIT_REASONS, outcome_reasons
+from ..schema import outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
@@ -233,7 +233,8 @@ def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     counts = shown.assign(n=pd.to_numeric(shown["n"], errors="coerce").astype("float64"))
     wide = counts.pivot_table(index="unit", columns="exit_reason", values="n", aggfunc="first",
                               dropna=False, observed=True, sort=False)  # hidden counts stay missing
-    order = [r for r in EXIT_REASONS if r in wide.columns and not wide[r].eq(0).all()]  # not a column of zeros
+    # as the figure orders them; not a column of zeros
+    order = [r for r in REASON_ORDER if r in wide.columns and not wide[r].eq(0).all()]
     wide = wide[order].rename(columns=lambda r: code_label(str(r), lang))
     return wide.reset_index()
 
