@@ -674,6 +674,14 @@ def _headers(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<th title='([^']*)'>([^<]*)</th>", html)
 
 
+def test_the_monthly_flow_heading_says_its_table_is_in_the_file_only(report):
+    # Report review: the heading "Monthly inflow, outflow and active participants" had no table under it
+    flow = _section(report[1], "flow")
+    assert ("Monthly inflow, outflow and active participants Not shown on this page (a row for each unit and "
+            "month): every month of every unit is in tables/flows.csv (hidden cells are empty).") in flow
+    assert (report[0] / "tables" / "flows.csv").exists()
+
+
 def test_the_exit_reason_table_lists_the_reasons_in_the_figure_s_order(report):
     # Report review: the figure had self-employed before the municipal work programme, the
     # table after it. Both now put the outcome's reasons (work or studies) side by side.

@@ -407,8 +407,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
     "csv_only": {
-        "en": "Every month of every unit is in {file} (hidden cells are empty).",
-        "sv": "Varje månad för varje enhet finns i {file} (dolda celler är tomma).",
+        "en": "Not shown on this page (a row for each unit and month): every month of every unit is in {file} "
+        "(hidden cells are empty).",
+        "sv": "Visas inte på sidan (en rad för varje enhet och månad): varje månad för varje enhet finns i {file} "
+        "(dolda celler är tomma).",
     },
     "pairwise_page_order": {
         "en": "On this page: each unit against the rest of the network first, then the pairs whose adjusted "
