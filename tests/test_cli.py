@@ -471,14 +471,16 @@ def test_validate_says_a_units_ledger_months_once_under_its_last_payments_file()
     assert "the unit's ledger covers 2024-03 to 2024-07 (a welfare window outside it is censored)" in [
         x.strip() for x in reconciliation_text(network).splitlines()]
     # metric audit: a month inside the coverage with no row at all is read as 0 SEK; validate names it
-    gaps = ("warning: no payment row at all in 2024-04, 2024-05, 2024-06: the welfare metrics read such a month "
-            "as 0 SEK for everyone; if the export left it out, export it")
+    gaps = ("warning: no payment row in 2024-04, 2024-05, 2024-06; the welfare metrics read such a month as 0 SEK "
+            "for everyone, and register retention as a month off welfare. If the export left them out, export "
+            "them again")
     assert lines[lines.index(said) + 1] == gaps
     # 2024-01 to 2024-12 with rows in 4 months: 8 without
     more = pd.DataFrame({"unit": "a", "person_id": "p1", "month": ["2024-01", "2024-12"], "amount_sek": 1.0})
     longer = amebench.Network.from_frames(episodes=ep, payments=pd.concat([pay, more]), as_of="2025-01-01")
-    assert ("warning: no payment row at all in 2024-02, 2024-04, 2024-05, … 8 in all: the welfare metrics read such "
-            "a month as 0 SEK for everyone; if the export left it out, export it") in [
+    assert ("warning: no payment row in 2024-02, 2024-04, 2024-05 and 5 more months; the welfare metrics read such "
+            "a month as 0 SEK for everyone, and register retention as a month off welfare. If the export left them "
+            "out, export them again") in [
         x.strip() for x in reconciliation_text(longer).splitlines()]
 
 

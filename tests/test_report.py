@@ -682,6 +682,14 @@ def test_the_monthly_flow_heading_says_its_table_is_in_the_file_only(report):
     assert (report[0] / "tables" / "flows.csv").exists()
 
 
+def test_the_figure_order_holds_every_exit_reason_once():
+    # diff review: a reason the order lacks would vanish from the page's table
+    from amebench.plotting.flows import REASON_ORDER
+    from amebench.schema import EXIT_REASONS
+
+    assert sorted(REASON_ORDER) == sorted(EXIT_REASONS) and len(set(REASON_ORDER)) == len(REASON_ORDER)
+
+
 def test_the_exit_reason_table_lists_the_reasons_in_the_figure_s_order(report):
     # Report review: the figure had self-employed before the municipal work programme, the
     # table after it. Both now put the outcome's reasons (work or studies) side by side.
@@ -698,6 +706,7 @@ def test_the_exit_reason_table_lists_the_reasons_in_the_figure_s_order(report):
     reasons = pd.read_csv(out / "tables" / "exit_reasons.csv")
     present = [r for r in REASON_ORDER if reasons.loc[reasons["exit_reason"] == r, "n"].fillna(0).sum() > 0]
     assert shown == [code_label(r, "en") for r in present]
+    assert list(dict.fromkeys(reasons["exit_reason"])) == list(REASON_ORDER)  # the CSV's rows too
     assert shown[:5] == ["work", "subsidised work", "self-employed", "studies", "municipal work programme"]
     fig, ax = plt.subplots()
     plotting.exit_reason_plot(reasons, ax=ax)
@@ -1052,8 +1061,9 @@ def test_what_a_network_lacks_is_said_not_computed(tmp_path):
     assert html.count("Inte tillgängligt: en jämförelse kräver minst två enheter med avslut") == 0
     # report review: with two units, "each against the rest" is the pair again (mirrored), with
     # another Holm-adjusted p (0.090 and 0.181 in the reviewer's run): only the pair is shown
-    assert "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas, som en " \
-           "familj för sig, så dess justerade p är dess p." in html
+    assert "Med två enheter är varje enhet mot övriga enheter detsamma som paret, så bara paret visas: av de " \
+           "två familjerna ovan är den andra tom, och den första har en jämförelse, så parets justerade p är " \
+           "dess p." in html
     pairs = pd.read_csv(tmp_path / "two" / "tables" / "pairwise.csv")
     assert pairs["comparison"].tolist() == ["pair"]
     assert pairs["p_adjusted"].tolist() == pairs["p_value"].tolist()  # a family of one
@@ -2017,6 +2027,17 @@ def test_welfare_captions_name_their_interval_as_a_reader_knows_it(report, metho
     assert _method_name(method) == named
     if method.startswith("bootstrap-bca"):  # the report's welfare table
         assert f"Method: {named}." in unescape(report[1].read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", ["t", "bca", "percentile"])
+@pytest.mark.parametrize("prefix", ["", "did-"])
+def test_every_welfare_method_label_has_a_caption_name(kind, prefix):
+    # diff review: the names above are written out; the labels welfare_delta makes must match them
+    from amebench.metrics.welfare import _method_label
+    from amebench.report.html import _method_name
+
+    label = _method_label(kind, 2000, 0, prefix=prefix)
+    assert _method_name(label) != label and "bootstrap-" not in _method_name(label)
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])

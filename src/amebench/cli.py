@@ -254,13 +254,17 @@ def _ledger_months(network) -> dict:
     if getattr(network, "payments", None) is None:
         return {}
     cover = network.summary().dropna(subset=["ledger_from"])
+    gapped = cover.loc[cover["ledger_gaps"] > 0, "unit"].astype(str)
+    paid = {}
+    if len(gapped):  # the months with a row of the units with gaps, in one pass, up to as_of as in summary
+        pay = network.payments
+        pay = pay[pay["unit"].astype(str).isin(gapped) & (pay["month"] <= pd.Timestamp(network.as_of))]
+        paid = pay.groupby(pay["unit"].astype(str))["month"].unique().to_dict()
     out = {}
-    for unit, first, last, gaps in zip(cover["unit"].astype(str), cover["ledger_from"], cover["ledger_to"],
-                                       cover["ledger_gaps"], strict=True):
+    for unit, first, last in zip(cover["unit"].astype(str), cover["ledger_from"], cover["ledger_to"], strict=True):
         missing = pd.DatetimeIndex([])
-        if gaps:  # few units, if any: their own rows only
-            paid = network.payments.loc[network.payments["unit"].astype(str) == unit, "month"]
-            missing = pd.date_range(first, last, freq="MS").difference(pd.DatetimeIndex(paid.unique()))
+        if unit in paid:
+            missing = pd.date_range(first, last, freq="MS").difference(pd.DatetimeIndex(paid[unit]))
         out[unit] = (first, last, missing)
     return out
 
@@ -278,9 +282,11 @@ def _ledger_line(unit: str, ledgers: dict, payment_files: pd.DataFrame) -> list[
                  "(a welfare window outside it is censored)"]
         if len(missing):
             months = ", ".join(f"{m:%Y-%m}" for m in missing[:_GAP_MONTHS_SHOWN])
-            more = f", … {len(missing)} in all" if len(missing) > _GAP_MONTHS_SHOWN else ""
-            lines.append(f"{'':<12}   {'':>5}   warning: no payment row at all in {months}{more}: the welfare "
-                         "metrics read such a month as 0 SEK for everyone; if the export left it out, export it")
+            rest = len(missing) - _GAP_MONTHS_SHOWN
+            more = f" and {rest} more month{'s' if rest != 1 else ''}" if rest > 0 else ""
+            lines.append(f"{'':<12}   {'':>5}   warning: no payment row in {months}{more}; the welfare metrics "
+                         "read such a month as 0 SEK for everyone, and register retention as a month off "
+                         "welfare. If the export left them out, export them again")
         return lines
     if payment_files.loc[unit, "sum"]:  # rows, but none for a month up to as_of
         return [f"{'':<12}   {'':>5}   the unit's ledger{files} has no month up to the extraction date "

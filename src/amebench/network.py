@@ -306,8 +306,9 @@ class Network:
         ``payments`` (rows of each table with that unit), ``ledger_from``, ``ledger_to``
         (the first and last month of the unit's payment rows up to ``as_of``: the months the
         welfare metrics take its ledger to cover; missing without rows), ``ledger_gaps``
-        (months between those two without any payment row, which the welfare metrics read
-        as 0 SEK for everyone: a month left out of an export looks the same) and ``rejects``."""
+        (months between those two without any payment row, missing with them: the welfare
+        metrics read such a month as 0 SEK for everyone and register retention as a month off
+        welfare, and a month left out of an export looks the same) and ``rejects``."""
         ep = self.episodes
         units = pd.Index(self.units["unit"].astype(str), dtype=object)
 

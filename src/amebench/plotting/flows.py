@@ -93,8 +93,8 @@ def _month_locator():
 
 #: Exit-reason colours by meaning: greens for work, blue for studies, greys for neutral
 #: exits, warm colours for exits without a result. Their order is the figure's and the
-#: report's exit-reason table's (:data:`REASON_ORDER`): the reasons of the default outcome,
-#: work or studies, side by side, then the municipal work programme (schema.EXIT_REASONS has
+#: report's exit-reason table's (:data:`REASON_ORDER`): the reasons of the default outcome
+#: (work_or_studies) side by side, then the municipal work programme (schema.EXIT_REASONS has
 #: it among the work reasons).
 _REASON_COLOURS = {
     "work": "#1a7f37", "work_subsidised": "#4ac26b", "self_employed": "#aceebb",

@@ -20,8 +20,9 @@ from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, Ca
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
+from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
-from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, EXIT_REASONS, outcome_reasons
+from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_names, join_words, name_key
@@ -88,9 +89,10 @@ def _flow(coh, ctx) -> Section:
     # every reason of each unit with exits, 0 where none: a reason with a row only when it occurred
     # would tell a reader that each hidden count is at least 1 (pinned small beside a published total)
     units = counts.index.get_level_values("unit").unique()
-    grid = pd.MultiIndex.from_product([units, EXIT_REASONS], names=["unit", "exit_reason"])
+    # in the order the figure and the page's table list them
+    grid = pd.MultiIndex.from_product([units, REASON_ORDER], names=["unit", "exit_reason"])
     reasons = counts.reindex(grid, fill_value=0).rename("n").reset_index()
-    reasons["exit_reason"] = pd.Categorical(reasons["exit_reason"], categories=EXIT_REASONS)
+    reasons["exit_reason"] = pd.Categorical(reasons["exit_reason"], categories=REASON_ORDER)
     return Section("flow", {"flows": monthly, "exit_reasons": reasons})
 
 

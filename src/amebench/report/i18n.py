@@ -146,7 +146,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
         "(still enrolled, or left too recently) are censored. “No payment after” is the share of observable "
         "households with no payment at all in the 6 months after. Amounts are in kronor as paid, not adjusted "
-        "for prices (the national norm, riksnormen, rises most years, so the after months are reckoned at a "
+        "for prices (the national norm, riksnormen, rises most years, so the after months are assessed against a "
         "higher norm). The column "
         "“Sum of before/after changes” is the "
         "monthly change summed over the observable households, times 6 months; it is not a saving. A before/after "
@@ -162,7 +162,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. ”Utan "
         "försörjningsstöd efter” är andelen observerbara hushåll utan någon utbetalning alls de 6 månaderna efter. "
         "Beloppen är i kronor som de betalades ut (löpande priser), inte prisjusterade (riksnormen höjs de "
-        "flesta år, så månaderna efter beräknas efter en högre norm). "
+        "flesta år, så månaderna efter räknas fram enligt en högre norm). "
         "Summan av "
         "förändringar före–efter är månadsförändringen summerad över de observerbara hushållen, gånger "
         "6 månader; den är ingen besparing. En förändring före/efter är inte insatsens effekt: "
@@ -622,10 +622,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
     "note_two_units_pair": {
-        "en": "With two units, each unit against the rest of the network is the pair itself: only the pair is "
-        "shown, as a family of one, so its adjusted p is its p.",
-        "sv": "Med två enheter är varje enhet mot övriga enheter detsamma som paret: bara paret visas, som en "
-        "familj för sig, så dess justerade p är dess p.",
+        "en": "With two units, each unit against the rest of the network is the pair itself, so only the pair is "
+        "shown: of the two families above, the second is empty, and the first holds one comparison, so the "
+        "pair's adjusted p is its p.",
+        "sv": "Med två enheter är varje enhet mot övriga enheter detsamma som paret, så bara paret visas: av de "
+        "två familjerna ovan är den andra tom, och den första har en jämförelse, så parets justerade p är "
+        "dess p.",
     },
     "not_available": {
         "en": "Not available: {reason}",
