@@ -53,10 +53,10 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
     other keywords go to ``Axes.scatter``, but not those that would hide a point's side
     (``color``, ``c``, ``facecolor``, ``facecolors``, ``fc``, ``marker``, ``label``). Up to
     15 units are each named, and the legend sits inside the axes where it covers least;
-    with more, only the units outside the outer limits are named, at most the 20 furthest outside (largest ``|z|``; the
-    legend says which), and the legend goes below the axes, off the points: save such
-    a figure with ``bbox_inches="tight"`` (or call ``tight_layout``) to keep it, as
-    Jupyter and the report do.
+    with more, only the units outside the outer limits are named, at most the 20 furthest
+    outside (largest ``|z|``; the legend says which), and the legend goes below the axes,
+    off the points: save such a figure with ``bbox_inches="tight"`` (or call
+    ``tight_layout``) to keep it, as Jupyter and the report do.
 
     Names that would overlap are moved apart vertically each time the figure is drawn,
     at its final size: away from the target line, inside the axes where they fit, with
