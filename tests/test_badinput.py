@@ -48,7 +48,7 @@ HEADER = ["Inskrivnings-ID", "Personnummer", "Inskrivningsdatum", "Utskrivningsd
 #: Digit runs that could be identity numbers (10 or 12 digits, with - or +), not glued to digits.
 NUMBER_RUN = re.compile(r"(?<![0-9])([0-9]{8}[-+]?[0-9]{4}|[0-9]{6}[-+]?[0-9]{4})(?![0-9])")
 #: Every (synthetic, valid) identity number in the corpus and the fuzz base export.
-KNOWN = ("811218-9876", "121212-1212", "701063-2391", "850709-9805", "201112+9802", "19640823-3234")
+KNOWN = ("811218-9876", "721212-9816", "701063-2391", "850709-9805", "201112+9802", "19640823-3234")
 PSEUDONYM = re.compile(r"^p_[0-9a-f]{20}$")
 
 
@@ -81,7 +81,7 @@ def gen_one_mb_field(folder: Path) -> None:
     text = "\n".join([
         ";".join(HEADER),
         "E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja",
-        "E2;121212-1212;2024-02-05;2024-" + "x" * 1_000_000 + ";;;;",
+        "E2;721212-9816;2024-02-05;2024-" + "x" * 1_000_000 + ";;;;",
     ]) + "\n"
     (folder / "episodes.csv").write_text(text, encoding="utf-8")
 
@@ -111,7 +111,7 @@ def gen_parquet_damaged(folder: Path) -> None:
 def gen_parquet_wrong_dtypes(folder: Path) -> None:
     frame = pd.DataFrame({
         "Inskrivnings-ID": ["E1", "E2"],
-        "Personnummer": pd.array([198112189876, 201212121212], dtype="int64"),  # numbers, not text
+        "Personnummer": pd.array([198112189876, 197212129816], dtype="int64"),  # numbers, not text
         "Inskrivningsdatum": pd.array([20240105, 20240205], dtype="int64"),  # yyyymmdd as numbers
         "Utskrivningsdatum": [20240601.0, float("nan")],  # a float column with a gap
         "Avslutsorsak": ["Arbete", None],
@@ -276,7 +276,7 @@ def test_leak_check_can_fail():
     # The identity check must see a number in any of its forms, or it proves nothing.
     assert _leaks("x 811218-9876 y") and _leaks("198112189876") and _leaks("E18112189876")
     assert _leaks("19201112+9802"[2:]) and _leaks("id 640823-3234;")  # a known number, another form
-    assert _leaks("x 121212-1212") and _leaks("6403149823")  # a valid number not in KNOWN
+    assert _leaks("x 721212-9816") and _leaks("6403149823")  # a valid number not in KNOWN
     assert not _leaks("2024-01-05;12345") and not _leaks("<personnummer: hidden>")
     assert not _leaks("1" + "0" * 30 + "6403149823")  # a long digit run is not a number
 

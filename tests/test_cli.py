@@ -336,7 +336,7 @@ def test_validate_says_why_identity_numbers_are_invalid(tmp_path, capsys):
     from fixtures_io.netbuild import EPISODE_HEADER, write_network
 
     episodes = "\n".join([EPISODE_HEADER, "E1;502149800;2024-01-05;;;;;", "E2;502149800;2024-01-05;;;;;",
-                           "E3;121212-1213;2024-01-05;;;;;", "E4;121212-1212;2024-01-05;;;;;"]) + "\n"
+                           "E3;121212-1213;2024-01-05;;;;;", "E4;721212-9816;2024-01-05;;;;;"]) + "\n"
     folder = write_network(tmp_path, episodes)
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out

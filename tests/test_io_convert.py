@@ -80,7 +80,7 @@ _ORDINARY_IDS = ["E1", "AME 2024 0042", "2024-0042 17", "Ärende 12 345 678", "0
 @pytest.mark.parametrize("episode_id", _SPACED_IDS)
 def test_episode_id_holding_a_number_with_spaces_is_rejected(tmp_path, episode_id):
     folder = write_network(tmp_path, "\n".join([
-        EPISODE_HEADER, "E1;701063-2391;2024-01-05;;;;;", f"{episode_id};121212-1212;2024-01-05;;;;;",
+        EPISODE_HEADER, "E1;701063-2391;2024-01-05;;;;;", f"{episode_id};721212-9816;2024-01-05;;;;;",
         "E3;850709-9805;2024-01-05;;;;;",
     ]) + "\n")
     net = read_network(folder)
@@ -96,7 +96,7 @@ def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
     digits = episode_id.replace(" ", "")
     assert not any(privacy.is_valid_personnummer(digits[i:j], as_of="2026-09-30")
                    for i in range(len(digits)) for j in range(i + 10, i + 14))
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\n{episode_id};121212-1212;2024-01-05;;;;;\n")
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\n{episode_id};721212-9816;2024-01-05;;;;;\n")
     net = read_network(folder)
     assert list(net.episodes["episode_id"]) == [episode_id]
     assert len(net.rejects) == 0
@@ -176,8 +176,8 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
     # thousandth of the amount, without a word. Before exactly three digits it is now
     # rejected as ambiguous; other dots (12345.5, 1.25) still read as decimal points.
     cells = ["12.345", "12 345,50", "12345.5", "1.250 kr", "1.25", "0,125"]
-    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-0{i + 1};{c}" for i, c in enumerate(cells)]) + "\n"
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments)
+    payments = "\n".join([_PAYMENT_HEADER] + [f"721212-9816;2024-0{i + 1};{c}" for i, c in enumerate(cells)]) + "\n"
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n", payments=payments)
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [12345.5, 12345.5, 1.25, 0.125]
     rejects = net.rejects[net.rejects["table"] == "payments"]
@@ -191,7 +191,7 @@ def test_a_dot_before_three_digits_is_an_ambiguous_amount(tmp_path):
 
 
 def _payments(cells) -> str:
-    return "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-{i % 12 + 1:02d};{c}" for i, c in enumerate(cells)]) + "\n"
+    return "\n".join([_PAYMENT_HEADER] + [f"721212-9816;2024-{i % 12 + 1:02d};{c}" for i, c in enumerate(cells)]) + "\n"
 
 
 @pytest.mark.parametrize(("decimal", "thousands", "good", "bad"), [
@@ -207,7 +207,7 @@ def test_the_decimal_mark_before_three_digits_is_an_ambiguous_amount(tmp_path, d
     # would give three decimals; kronor have two, so it is more likely a thousands
     # separator. Not so after a leading 0 or a space group, or after four digits.
     profile = PROFILE.replace("[format]", f'[format]\ndecimal = "{decimal}"\nthousands = "{thousands}"')
-    episodes = f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n"
+    episodes = f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n"
     net = read_network(write_network(tmp_path / "good", episodes, payments=_payments(list(good)), profile=profile))
     assert list(net.payments["amount_sek"]) == list(good.values()) and len(net.rejects) == 0
     # the bad next to good cells with two decimals or none (not next to 0,125: a column
@@ -235,7 +235,7 @@ def test_a_column_that_writes_three_decimals_keeps_them(tmp_path, witness, amoun
     # session 39's note: 1234,567 was accepted while 123,456 in the same column was rejected;
     # a cell that can only be three decimals shows the file writes them, so 12,345 is 12.345
     profile = PROFILE.replace("[format]", '[format]\ndecimal = ","\nthousands = " "')
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n",
                            payments=_payments(["12,345", witness, "123,456"]), profile=profile)
     net = read_network(folder)
     assert len(net.rejects) == 0
@@ -246,7 +246,7 @@ def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo_or_a_
     # with thousands = "." the file writes twelve thousand as 12.345, so 12,345 is not the
     # other dialect: the advice to swap decimal and thousands would be wrong
     profile = PROFILE.replace("[format]", '[format]\ndecimal = ","\nthousands = "."')
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n",
                            payments=_payments(["12.345", "12,345"]), profile=profile)
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [12345.0]
@@ -265,7 +265,7 @@ def test_three_decimals_with_the_other_mark_as_thousands_asks_about_a_typo_or_a_
 def test_three_decimals_in_ore_is_one_reason(tmp_path):
     # 12,345 öre has a decimal part too; the one reason given is the likelier one
     profile = PROFILE.replace("[format]", '[format]\namount_unit = "öre"')
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n",
                            payments=_payments(["12,345", "12,5", "1250"]), profile=profile)
     # the median of the amounts loaded, 1250 öre = 12.50 kr (not of the 12,345 rejected)
     with pytest.warns(exceptions.ReadWarning, match="the median amount is 12 kr a month"):
@@ -301,8 +301,8 @@ def test_a_thousands_mark_where_none_can_be_is_rejected(tmp_path, decimal, thous
     # three before the decimal mark, or the cell is rejected.
     profile = PROFILE.replace("[format]\n", f'[format]\ndecimal = "{decimal}"\nthousands = "{thousands}"\n')
     cells = [*good, *bad]
-    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-{i + 1:02d};{c}" for i, c in enumerate(cells)])
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
+    payments = "\n".join([_PAYMENT_HEADER] + [f"721212-9816;2024-{i + 1:02d};{c}" for i, c in enumerate(cells)])
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n",
                            payments=payments + "\n", profile=profile)
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == list(good.values())
@@ -320,8 +320,8 @@ def test_an_implausibly_large_amount_is_rejected(tmp_path):
     # digit, in the amount column) loaded as a payment of 1.96e11 kr; only valid numbers were
     # caught. No household's welfare in one month comes near 10 000 000 kr.
     cells = ["9 999 999,99", "10 000 000", "195703123028", "1e9"]
-    payments = "\n".join([_PAYMENT_HEADER] + [f"121212-1212;2024-0{i + 1};{c}" for i, c in enumerate(cells)])
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments + "\n")
+    payments = "\n".join([_PAYMENT_HEADER] + [f"721212-9816;2024-0{i + 1};{c}" for i, c in enumerate(cells)])
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n", payments=payments + "\n")
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [9999999.99]
     rejects = net.rejects[net.rejects["table"] == "payments"]
@@ -331,9 +331,9 @@ def test_an_implausibly_large_amount_is_rejected(tmp_path):
     assert reason_label(convert._IMPLAUSIBLE, "sv").startswith("beloppet är orimligt stort")
     # diff review: an identity number grouped by a thousands mark was shown in the value
     profile = PROFILE.replace("[format]\n", '[format]\nthousands = "."\n')
-    folder = write_network(tmp_path / "dots", f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n",
-                           payments=f"{_PAYMENT_HEADER}\n121212-1212;2024-01;198.112.189.875\n"
-                                    f"121212-1212;2024-02;198.112.189.876\n121212-1212;2024-03;-1.234,50\n",
+    folder = write_network(tmp_path / "dots", f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n",
+                           payments=f"{_PAYMENT_HEADER}\n721212-9816;2024-01;198.112.189.875\n"
+                                    f"721212-9816;2024-02;198.112.189.876\n721212-9816;2024-03;-1.234,50\n",
                            profile=profile)
     shown = read_network(folder).rejects.set_index("line")["value"]
     assert shown.to_dict() == {2: "<personnummer: hidden>", 3: "<personnummer: hidden>", 4: "-1.234,50"}
@@ -341,8 +341,8 @@ def test_an_implausibly_large_amount_is_rejected(tmp_path):
 
 def test_with_thousands_dot_a_dot_before_three_digits_is_a_thousands_separator(tmp_path):
     profile = PROFILE.replace("[format]\n", '[format]\nthousands = "."\n')
-    payments = f"{_PAYMENT_HEADER}\n121212-1212;2024-01;12.345\n121212-1212;2024-02;1.234,50\n"
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n", payments=payments,
+    payments = f"{_PAYMENT_HEADER}\n721212-9816;2024-01;12.345\n721212-9816;2024-02;1.234,50\n"
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n", payments=payments,
                            profile=profile)
     net = read_network(folder)
     assert list(net.payments["amount_sek"]) == [12345.0, 1234.5]

@@ -25,7 +25,7 @@ def test_documented_profile_reads_and_maps(tmp_path):
     folder = write_network(tmp_path, _episodes(
         "E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja",
         "E2;701063-2391;20240701;;;Röd;M;nej",
-        "E3;121212-1212;01/03/2025;;;;;",
+        "E3;721212-9816;01/03/2025;;;;;",
     ))
     net = read_network(folder)
     ep = net.episodes
@@ -35,11 +35,38 @@ def test_documented_profile_reads_and_maps(tmp_path):
     assert list(ep["readiness"].astype(str)) == ["near", "far", "unknown"]
     assert list(ep["gender"].astype(str)) == ["woman", "man", "unknown"]
     assert list(ep["referral"].astype(str)) == ["social_services"] * 3
-    assert list(ep["birth_year"]) == [1981, 1970, 2012]
+    assert list(ep["birth_year"]) == [1981, 1970, 1972]
     assert list(ep["born_abroad"].astype(object).fillna("-")) == [True, False, "-"]
     assert ep["person_id"].str.startswith("p_").all()
     assert len(net.rejects) == 0
     assert net.units["municipality_code"].iloc[0] == "0123"
+
+
+def test_a_participant_under_15_by_the_identity_number_is_rejected(tmp_path):
+    # Data steward review 2026-12-07: 200315-9817 for a person born 1920 ('+' is due from the
+    # year one turns 100) was loaded as born 2020, 4 years old at enrolment, and as a second
+    # person beside 200315+9817; the 12-digit 20100101-9825 was loaded too (age 14)
+    from amebench.io.rules import TOO_YOUNG
+
+    folder = write_network(tmp_path, _episodes(
+        "E1;811218-9876;2024-01-05;;;;;",
+        "E2;200315-9817;2024-03-01;;;;;",  # line 3: born 2020 as written
+        "E3;200315+9817;2024-01-05;;;;;",  # born 1920, 104 at enrolment: loaded
+        "E4;20100101-9825;2024-02-01;;;;;",  # line 5: 14 in 2024
+        "E5;20090101-9828;2024-02-01;;;;;",  # 15 in 2024: loaded
+    ), payments="Pnr;Månad;Belopp\n200315-9817;2024-04;1000\n")
+    net = read_network(folder)
+    assert list(net.episodes["episode_id"]) == ["E1", "E3", "E5"]
+    assert list(net.episodes["birth_year"]) == [1981, 1920, 2009]
+    ep = net.rejects[net.rejects["table"] == "episodes"]
+    assert list(ep["line"]) == [3, 5]
+    assert list(ep["column"]) == ["Personnummer"] * 2  # the birth year is taken from it
+    assert list(ep["value"]) == ["2020", "2010"]  # the year, never the number
+    assert set(ep["reason"]) == {TOO_YOUNG}
+    assert TOO_YOUNG.startswith("under 15 at enrolment") and "'+' marks a person of 100" in TOO_YOUNG
+    # the person's payment goes with the episode: nothing is kept of a person with no episode
+    assert list(net.rejects.loc[net.rejects["table"] == "payments", "reason"]) == [
+        "payment for a person or household whose episodes were all rejected"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
@@ -140,7 +167,7 @@ def test_quoted_newlines_keep_physical_line_numbers(tmp_path):
         H + "\n"
         'E1;811218-9876;2024-01-05;;;;"K";"ja"\n'  # line 2
         'E2;"701063-2391";2024-01-05;;;"Grön";K;nej\n'  # line 3
-        '"E3\nmed radbrytning";121212-1212;2024-13-01;;;;;\n'  # lines 4-5, bad date
+        '"E3\nmed radbrytning";721212-9816;2024-13-01;;;;;\n'  # lines 4-5, bad date
         "\n"  # line 6: blank, not a row
         "E4;850709-9805;2024-02-30;;;;;\n"  # line 7, date does not exist
     )
@@ -214,7 +241,7 @@ def test_reject_rules(tmp_path):
         "E2;811218-9876;2024-05-01;;;;;",  # 3 overlaps E1 (same person, same unit)
         "E1;701063-2391;2024-01-05;;;;;",  # 4 duplicate episode_id
         "E4;701063-2391;2027-01-05;;;;;",  # 5 enrolment after as_of
-        "E5;121212-1212;2024-01-05;2026-12-01;Arbete;;;",  # 6 exit after as_of
+        "E5;721212-9816;2024-01-05;2026-12-01;Arbete;;;",  # 6 exit after as_of
         "E6;121212-1213;2024-01-05;;;;;",  # 7 invalid check digit
         "E7;;2024-01-05;;;;;",  # 8 empty person
         "E8;850709-9805;;;;;;",  # 9 empty enrolment date
@@ -343,7 +370,7 @@ def test_unmapped_codes_listed_with_counts_and_lines_to_add(tmp_path):
     folder = write_network(tmp_path, _episodes(
         "E1;811218-9876;2024-01-05;2024-02-01;Arbete 75%;Gul;K;",
         "E2;701063-2391;2024-01-05;2024-02-01;Arbete 75%;Gul;K;",
-        "E3;121212-1212;2024-01-05;2024-02-01;Flytt;;K;kanske",
+        "E3;721212-9816;2024-01-05;2024-02-01;Flytt;;K;kanske",
     ))
     with pytest.raises(UnmappedCodeError) as info:
         read_network(folder)
@@ -479,7 +506,7 @@ def test_blank_fields_past_the_header_are_left_out_with_a_warning(tmp_path, enco
     # 8 fields (EPISODE_HEADER); lines 2 and 4 have 10 and 9, the rest blank or spaces.
     rows = _episodes("E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja;; ",
                      "E2;701063-2391;2024-03-05;;;;;",
-                     "E3;121212-1212;2024-04-05;;;Röd;M;;")
+                     "E3;721212-9816;2024-04-05;;;Röd;M;;")
     with pytest.warns(ReadWarning, match=r"2 row\(s\) have more fields than the header's 8.*\(lines \[2, 4\]\)") as info:
         net = read_network(write_network(tmp_path, rows, encoding=encoding))
     shown = next(w for w in info if isinstance(w.message, ReadWarning))
@@ -594,7 +621,7 @@ def test_a_rule_reject_shows_the_cell_as_written(tmp_path):
     text = _episodes(
         "E1;811218-9876;01/03/2024;20240201;Studier;;;",  # 2 exit before enrolment
         "E2;701063-2391;2024-01-05;;Arbete;;;",  # 3 exit reason without an exit date
-        "E3;121212-1212;2024-01-05;01/06/2024;Arbete;;;",  # 4 ok
+        "E3;721212-9816;2024-01-05;01/06/2024;Arbete;;;",  # 4 ok
         "E4;850709-9805;2027-1-5;;;;;",  # 5 enrolment after as_of
     )
     acts = "Inskrivnings-ID;Insats;Start;Slut\nE3;Praktik;20240301;01/02/2024\n"

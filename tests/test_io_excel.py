@@ -316,7 +316,7 @@ def test_midnights_stored_in_utc_without_their_zone_are_warned_of(tmp_path):
     naive = local.tz_convert(None)
     assert list(naive.strftime("%Y-%m-%d %H:%M")) == ["2024-02-29 23:00", "2024-06-30 22:00", "2024-07-31 22:00"]
     frame = pd.DataFrame({
-        "Inskrivnings-ID": ["E1", "E2", "E3"], "Personnummer": ["811218-9876", "701063-2391", "121212-1212"],
+        "Inskrivnings-ID": ["E1", "E2", "E3"], "Personnummer": ["811218-9876", "701063-2391", "721212-9816"],
         "Inskrivningsdatum": naive, "Utskrivningsdatum": pd.to_datetime(["2024-05-01", None, None]),
         "Avslutsorsak": ["Arbete", None, None], "Bedömning": [None] * 3, "Kön": ["K", "M", "K"],
         "Utrikes född": [None] * 3,

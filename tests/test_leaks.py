@@ -232,7 +232,7 @@ def test_no_number_with_spaces_anywhere_in_reject_values(tmp_path, form):
     # date column holding such numbers showed them in Network.rejects.
     assert privacy.is_valid_personnummer(form, as_of="2026-09-30")
     folder = write_network(tmp_path, "\n".join([
-        EPISODE_HEADER, f"E1;811218-9876;{form};;;;;", f"E2;121212-1212;2024-01-05;x {form} x;;;;",
+        EPISODE_HEADER, f"E1;811218-9876;{form};;;;;", f"E2;721212-9816;2024-01-05;x {form} x;;;;",
     ]) + "\n")
     net = amebench.read_network(folder)
     assert list(net.rejects["value"]) == ["<personnummer: hidden>", "x <personnummer: hidden> x"]
@@ -305,7 +305,7 @@ def _unit_in_units_frame(tmp_path, unit):
 
 
 def _unit_in_manifest(tmp_path, unit):
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n")
     manifest = folder / "network.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace('unit = "u1"', f'unit = "{unit}"', 1),
                         encoding="utf-8")
@@ -313,7 +313,7 @@ def _unit_in_manifest(tmp_path, unit):
 
 
 def _unit_of_read_export(tmp_path, unit):
-    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+    folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n")
     amebench.read_export(folder / "u1" / "episodes.csv", profile=folder / "profiles" / "u1.toml", unit=unit,
                          key="test-key-not-secret")
 
@@ -337,7 +337,7 @@ def test_a_unit_id_shaped_like_an_identity_number_is_refused(tmp_path, entry, er
 def _edited_manifest(before: str):
     """An entry point reading a manifest whose ``before + '"'`` is followed by the text."""
     def read(tmp_path, text):
-        folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;121212-1212;2024-01-05;;;;;\n")
+        folder = write_network(tmp_path, f"{EPISODE_HEADER}\nE1;721212-9816;2024-01-05;;;;;\n")
         manifest = folder / "network.toml"
         old = manifest.read_text(encoding="utf-8")
         manifest.write_text(old.replace(f'{before}"', f'{before}"{text} ', 1), encoding="utf-8")

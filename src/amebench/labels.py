@@ -318,6 +318,11 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"exit after as_of (\S+)", r"avslut efter uttagsdatum \1"),
     (r"exit reason without an exit date", "avslutsorsak utan avslutsdatum"),
     (r"birth year outside (\d+) \.\. (\d+) \(the year of as_of\)", r"födelseår utanför \1 – \2 (uttagsdatumets år)"),
+    (r"under (\d+) at enrolment by the year of birth, not an age a labour-market unit serves: a 10-digit "
+     r"identity number written with '-' where '\+' marks a person of 100 or more is read as born a century later",
+     r"under \1 år vid inskrivningen enligt födelseåret, ingen ålder som en arbetsmarknadsenhet tar emot: ett "
+     r"tiosiffrigt personnummer skrivet med '-' där '+' anger en person som fyllt 100 läses som född ett "
+     r"sekel senare"),
     (r"duplicate episode_id in the unit", "inskrivnings-id finns två gånger i enheten"),
     (r"overlaps an earlier episode of the same person in the unit",
      "överlappar en tidigare inskrivning av samma person i enheten"),

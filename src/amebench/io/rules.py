@@ -26,6 +26,13 @@ _UNKNOWN_FILL = ("referral", "readiness", "gender")
 
 #: The earliest year of birth an episode may give: the readers' first date's.
 FIRST_BIRTH_YEAR = DATE_MIN.year
+#: The youngest age (enrolment year minus birth year) an episode may give: municipal
+#: labour-market units serve people of working age (the youngest age band is 16-24).
+MIN_AGE = 15
+#: Why an episode of a younger participant is rejected.
+TOO_YOUNG = (f"under {MIN_AGE} at enrolment by the year of birth, not an age a labour-market unit serves: "
+             "a 10-digit identity number written with '-' where '+' marks a person of 100 or more "
+             "is read as born a century later")
 
 
 def episode_rules(st: FileState, as_of) -> None:
@@ -44,6 +51,10 @@ def episode_rules(st: FileState, as_of) -> None:
         born = pd.to_numeric(f["birth_year"], errors="coerce")
         odd = ((born < FIRST_BIRTH_YEAR) | (born > as_of.year)).fillna(False).to_numpy(dtype=bool)
         st.add(odd, "birth_year", born, f"birth year outside {FIRST_BIRTH_YEAR} .. {as_of.year} (the year of as_of)")
+        # a birth year taken from the identity number is named by its column
+        column = "birth_year" if "birth_year" in st.headers else "person_id"
+        young = ((enrolled.dt.year - born) < MIN_AGE).fillna(False).to_numpy(dtype=bool)
+        st.add(young, column, born, TOO_YOUNG)
     if "exit_reason" in f:
         reason = f["exit_reason"]
         bad_date = np.zeros(n, dtype=bool)
