@@ -53,7 +53,7 @@ def episode_rules(st: FileState, as_of) -> None:
         st.add(odd, "birth_year", born, f"birth year outside {FIRST_BIRTH_YEAR} .. {as_of.year} (the year of as_of)")
         # a birth year taken from the identity number is named by its column
         column = "birth_year" if "birth_year" in st.headers else "person_id"
-        young = ((enrolled.dt.year - born) < MIN_AGE).fillna(False).to_numpy(dtype=bool)
+        young = ((enrolled.dt.year - born) < MIN_AGE).fillna(False).to_numpy(dtype=bool) & ~odd
         st.add(young, column, born, TOO_YOUNG)
     if "exit_reason" in f:
         reason = f["exit_reason"]
