@@ -30,6 +30,24 @@ def test_validate_strict_fails_when_anything_was_rejected(capsys):
     assert "rejected (--strict)" in capsys.readouterr().err
 
 
+def test_validate_fails_when_a_file_loads_none_of_its_rows(tmp_path, capsys):
+    # Data steward review 2026-12-07: dates written 08.04.2025 rejected all 42 episodes and 95
+    # payments of a unit, and validate exited 0 (only --strict gave 1): a check script passed it
+    from fixtures_io.netbuild import EPISODE_HEADER, write_network
+
+    folder = write_network(tmp_path / "bad", f"{EPISODE_HEADER}\nE1;811218-9876;05.01.2024;;;;;\n"
+                                             "E2;701063-2391;06.01.2024;;;;;\n",
+                           payments="Pnr;Månad;Belopp\n811218-9876;2024-02;1000\n")
+    assert main(["validate", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "(u1, episodes): none of its 2 row(s) loaded; see the reasons above" in err
+    assert "(u1, payments): none of its 1 row(s) loaded" in err
+    ok = write_network(tmp_path / "ok", f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;;;;;\n"
+                                        "E2;701063-2391;06.01.2024;;;;;\n")
+    assert main(["validate", str(ok)]) == 0  # one row of two rejected: only --strict fails
+    assert main(["validate", str(ok), "--strict"]) == 1
+
+
 def test_validate_writes_rejects_csv(tmp_path):
     target = tmp_path / "rejects.csv"
     assert main(["validate", str(sample_path()), "--rejects", str(target)]) == 0

@@ -1,6 +1,7 @@
 """The ``amebench`` command line: validate, template, benchmark.
 
-Exit status: 0 on success; 1 when ``validate --strict`` found rejected rows;
+Exit status: 0 on success; 1 when ``validate`` found a file none of whose rows loaded, or
+(``--strict``) any rejected row;
 2 on bad input or bad options (the message says what is wrong and what to do).
 """
 
@@ -91,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("path", help="folder holding network.toml, or written by Network.to_parquet")
     validate.add_argument(
-        "--strict", action="store_true", help="exit with status 1 when any row was rejected"
+        "--strict", action="store_true",
+        help="exit with status 1 when any row was rejected (without it: when a file loaded none of its rows)"
     )
     validate.add_argument(
         "--rejects", metavar="CSV",
@@ -206,7 +208,12 @@ def _validate(args) -> int:
     if args.strict and len(network.rejects):
         print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
         return _EXIT_REJECTS
-    return _EXIT_OK
+    rec = network.reconciliation
+    lost = rec[(rec["rows_read"] > 0) & (rec["rows_loaded"] == 0)]
+    for row in lost.itertuples(index=False):  # a whole table of a unit gone: no check script should pass it
+        print(f"amebench: {row.file} ({row.unit}, {row.table}): none of its {row.rows_read} row(s) loaded; "
+              "see the reasons above", file=sys.stderr)
+    return _EXIT_REJECTS if len(lost) else _EXIT_OK
 
 
 #: The headers of the rejects files amebench writes, and wrote before the column other_line.
