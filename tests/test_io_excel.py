@@ -190,9 +190,62 @@ def test_a_workbook_whose_table_is_not_on_the_first_sheet_names_its_sheets(tmp_p
     with pytest.raises(ProfileError) as info:
         read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
     assert "the file's headers (row 1) are ['Export från Procapita']" in str(info.value)
-    # the title may also be above the header on the right sheet: both fixes are named
-    assert "; if the header is not on row 1, set header_row in the profile; the workbook has" in str(info.value)
-    assert str(info.value).endswith('name it with sheet = "..." in the profile')
+    # the mapped headers are on the other sheet: that fix alone is named (the message had
+    # advised header_row too)
+    assert str(info.value).endswith('; they are on sheet "Blad1" (row 1) of the workbook: set sheet = "Blad1" '
+                                    "under [episodes] in the profile (a sheet under [format] applies to every table)")
+    _xlsx(path, [HEADER], title_rows=2)  # under two title rows: the row is named too
+    book = openpyxl.load_workbook(path)
+    book["Första"]["A1"] = "Export från Procapita"
+    book.save(path)
+    with pytest.raises(ProfileError, match=r'set sheet = "Blad1" and header_row = 3 under \[episodes\]'):
+        read_export({"episodes": path}, profile=_profile(tmp_path), unit="u1", key=KEY, as_of="2026-09-30")
+
+
+def test_a_sheet_under_format_for_a_workbook_of_two_tables_is_named_with_the_fix(tmp_path):
+    # Data steward review 2026-12-07: the mapping guide said to put sheet = under [format];
+    # with episodes and payments on two sheets of one workbook, the payments were looked for
+    # on the episodes' sheet, and the message advised header_row and named no sheet
+    path = tmp_path / "export.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Info"
+    wb.active.append(["Deltagarförteckning"])
+    wb.create_sheet("Deltagare").append(HEADER)
+    wb["Deltagare"].append(["E1", "811218-9876", "2024-01-05", None, None, None, None, None])
+    wb.create_sheet("Utbetalningar").append(["Pnr", "Månad", "Belopp"])
+    wb["Utbetalningar"].append(["811218-9876", "2024-02", 1000])
+    wb.save(path)
+    profile = _profile(tmp_path, 'sheet = "Deltagare"')
+    with pytest.raises(ProfileError) as info:
+        read_export({"episodes": path, "payments": path}, profile=profile, unit="u1", key=KEY, as_of="2026-09-30")
+    assert str(info.value).endswith('; they are on sheet "Utbetalningar" (row 1) of the workbook: set sheet = '
+                                    '"Utbetalningar" under [payments] in the profile (a sheet under [format] '
+                                    "applies to every table)")
+    text = PROFILE.replace("[payments.columns]", '[payments]\nsheet = "Utbetalningar"\n\n[payments.columns]')
+    (tmp_path / "p2.toml").write_text(text.replace("[format]", '[format]\nsheet = "Deltagare"'), encoding="utf-8")
+    net = read_export({"episodes": path, "payments": path}, profile=tmp_path / "p2.toml", unit="u1", key=KEY,
+                      as_of="2026-09-30")
+    assert (len(net.episodes), len(net.payments)) == (1, 1)
+    # headers found nowhere: the sheet read is named among the workbook's
+    (tmp_path / "p3.toml").write_text(text.replace("Belopp", "Summa kr").replace(
+        "[format]", '[format]\nsheet = "Deltagare"'), encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        read_export({"episodes": path, "payments": path}, profile=tmp_path / "p3.toml", unit="u1", key=KEY,
+                    as_of="2026-09-30")
+    assert ("; the sheet read was 'Utbetalningar' of the workbook's ['Info', 'Deltagare', 'Utbetalningar']: a "
+            "sheet under [format] applies to every table of the profile") in str(info.value)
+
+
+def test_a_sheet_named_in_another_case_and_a_missing_header_row_name_the_sheet(tmp_path):
+    path = tmp_path / "deltagare.xlsx"
+    _xlsx(path, [HEADER], title_rows=0)
+    with pytest.raises(ProfileError, match=r"has no sheet 'blad1'; its sheets are \['Första', 'Blad1'\]; "
+                                           r"did you mean 'Blad1'\?"):
+        read_export(path, profile=_profile(tmp_path, 'sheet = "blad1"'), unit="u1", key=KEY, as_of="2026-09-30")
+    # a first sheet shorter than header_row: named by its name, not "sheet 0"
+    with pytest.raises(ProfileError, match=r"no header at row 3 of the first sheet \('Första'\) \(header_row\); "
+                                           r"the workbook has the sheets \['Första', 'Blad1'\] and the first was read"):
+        read_export(path, profile=_profile(tmp_path, "header_row = 3"), unit="u1", key=KEY, as_of="2026-09-30")
 
 
 def _marked(tmp_path, rows, merge=(), header=HEADER, chart_first=False):

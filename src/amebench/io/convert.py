@@ -37,7 +37,7 @@ from .parse import (
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
-from .readers import SEARCH_ROWS, RawTable, _clean_headers, sheet_hint
+from .readers import SEARCH_ROWS, RawTable, _clean_headers, headers_on_sheet, sheet_hint
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
 from .rules import activity_rules, episode_rules, fill_unknown
 
@@ -64,6 +64,14 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
             if wanted <= set(_clean_headers(v for v in row if isinstance(v, str))):
                 return (f"; {raw.where} {int(line)} holds every mapped header: set header_row = {int(line)} "
                         "in the profile")
+    if wanted and raw.sheets and raw.path is not None:  # the mapped headers on another sheet
+        found = headers_on_sheet(raw.path, raw.sheets, raw.sheet, wanted, tp.fmt.get("header_row", 1))
+        if found:
+            name, row = found
+            shown = redact_numbers(json.dumps(name, ensure_ascii=False), limit=80)
+            at = f" and header_row = {row}" if row != 1 else ""
+            return (f"; they are on sheet {shown} (row {row}) of the workbook: set sheet = {shown}{at} under "
+                    f"[{tp.table}] in the profile (a sheet under [format] applies to every table)")
     hint = ""
     if len(headers) <= 1:
         for d in (";", ",", "\t", "|"):
@@ -71,7 +79,7 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
                 return f"; the header looks {d!r}-delimited: set delimiter = {d!r} in the profile"
         hint = (f"; if the header is not on {raw.where} {tp.fmt.get('header_row', 1)}, set header_row in the "
                 "profile")
-    return hint + sheet_hint(raw.sheets)  # the profile names no sheet: the first was read
+    return hint + sheet_hint(raw.sheets, raw.sheet, raw.sheet_named)
 
 
 def _absent_text(mapping: dict, headers, tp: TableProfile) -> str:

@@ -53,7 +53,7 @@ class RawTable:
     label: str
     duplicates: dict = field(default_factory=dict)  # header -> 1-based columns, if repeated
     date_cells: str | None = None  # the format typed date cells were written in (Excel, Parquet)
-    sheets: tuple = ()  # a workbook's sheet names, when the profile named none and it has several
+    sheets: tuple = ()  # a workbook's sheet names, when it has several
     #: header -> {line: reason} of cells that hold no value a reader can take (Excel error
     #: cells, formulas never computed); the cell's text is what the sheet holds instead
     bad_cells: dict = field(default_factory=dict)
@@ -67,6 +67,11 @@ class RawTable:
     #: header -> mask over ``frame``'s rows of the cells the file stored as numbers (Excel,
     #: Parquet), for the columns that hold any: amebench wrote them in the profile's dialect
     numbers: dict = field(default_factory=dict)
+    #: a workbook's: the sheet read (its name), whether the profile named it, and the file
+    #: (to look for the mapped headers on the other sheets when they are not on this one)
+    sheet: str | None = None
+    sheet_named: bool = False
+    path: Path | None = None
 
 
 #: pandas.api.types.infer_dtype of an object column whose every present cell is a number.
@@ -380,20 +385,25 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
             raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False)
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
+            alike = [n for n in names if isinstance(sheet, str) and n.strip().casefold() == sheet.strip().casefold()]
             # a sheet name is the workbook's own text: it could hold an identity number
+            mean = f"; did you mean {redact_numbers(repr(alike[0]), limit=80)}?" if alike else ""
             raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are "
-                               f"{redact_numbers(repr(names), limit=400)}") from None
+                               f"{redact_numbers(repr(names), limit=400)}{mean}") from None
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     h = fmt["header_row"] - 1
     # pandas numbers worksheets only: the marks are read from the sheet it read, by its name
     # (a chart sheet first in the workbook is no worksheet)
-    raw, bad = _with_marks(raw, path, names[sheet] if isinstance(sheet, int) else sheet, h, label)
-    sheets = tuple(names) if fmt["sheet"] is None and len(names) > 1 else ()
+    name = names[sheet] if isinstance(sheet, int) else sheet
+    raw, bad = _with_marks(raw, path, name, h, label)
+    sheets = tuple(names) if len(names) > 1 else ()
+    named = fmt["sheet"] is not None
     if len(raw) <= h:
-        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of sheet {sheet!r} (header_row)"
-                           + sheet_hint(sheets))
+        which = f"sheet {sheet!r}" if named else f"the first sheet ({redact_numbers(repr(name), limit=80)})"
+        raise ProfileError(f"{label}: no header at row {fmt['header_row']} of {which} (header_row)"
+                           + sheet_hint(sheets, name, named))
     headers = _clean_headers(_to_text(raw.iloc[h], fmt).tolist())
     body = raw.iloc[h + 1:].reset_index(drop=True)
     frame = pd.DataFrame({i: _to_text(body[c], fmt) for i, c in enumerate(body.columns)})
@@ -412,7 +422,7 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     typed = {name: body[body.columns[i]] for i, name in zip(keep, frame.columns)}
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
                     fmt["date_format"][0], sheets, bad_cells, "row", search, _utc_midnights(typed, h + 2),
-                    _typed_numbers(typed, h + 2, lines))
+                    _typed_numbers(typed, h + 2, lines), sheet=name, sheet_named=named, path=path)
 
 
 #: How many rows under the header are searched for the mapped headers (a title above them).
@@ -461,13 +471,37 @@ def _with_marks(raw: pd.DataFrame, path: Path, sheet: str, header: int, label: s
     return raw, bad
 
 
-def sheet_hint(sheets) -> str:
-    """Say which sheets a workbook has, when the first was read for want of a sheet name ("" without)."""
+def sheet_hint(sheets, read: str | None = None, named: bool = False) -> str:
+    """Say which sheets a workbook has and which was read (``read``; ``named``: the profile
+    named it, else it is the first); "" for a workbook of one sheet."""
     if not sheets:
         return ""
     # a sheet name is the workbook's own text: it could hold an identity number
-    return (f"; the workbook has the sheets {redact_numbers(repr(list(sheets)), limit=400)} and the first was "
-            'read: if the table is on another, name it with sheet = "..." in the profile')
+    listed = redact_numbers(repr(list(sheets)), limit=400)
+    if not named:
+        return (f"; the workbook has the sheets {listed} and the first was read: if the table is on another, "
+                'name it with sheet = "..." in the profile')
+    return (f"; the sheet read was {redact_numbers(repr(read), limit=80)} of the workbook's {listed}: a sheet "
+            "under [format] applies to every table of the profile, so a table on another sheet names it with "
+            'sheet = "..." in its own section ([episodes], [payments] ...)')
+
+
+def headers_on_sheet(path: Path, sheets, read: str | None, wanted, header_row: int) -> tuple[str, int] | None:
+    """(sheet, row) of the first other sheet of the workbook at ``path`` whose first
+    :data:`SEARCH_ROWS` rows hold every header of ``wanted`` in one row; None if none does.
+    Only for an error's hint: it reads those rows of every other sheet."""
+    wanted = set(wanted)
+    for name in sheets:
+        if name == read:
+            continue
+        try:
+            top = pd.read_excel(path, sheet_name=name, header=None, dtype=object, nrows=SEARCH_ROWS + header_row)
+        except Exception:  # a chart sheet, a damaged sheet: no hint from it
+            continue
+        for i, row in enumerate(top.itertuples(index=False)):
+            if wanted <= set(_clean_headers(str(v) for v in row if isinstance(v, str))):
+                return name, i + 1
+    return None
 
 
 def _why(exc: Exception) -> str:
