@@ -69,6 +69,32 @@ def test_a_participant_under_15_by_the_identity_number_is_rejected(tmp_path):
         "payment for a person or household whose episodes were all rejected"]
 
 
+def test_a_row_with_fewer_fields_is_named_and_its_codes_are_not_offered_for_mapping(tmp_path):
+    # Data steward review 2026-12-07: a row without its case number (7 fields of 8) was padded
+    # silently, and the unmapped-code error said to map "K" as an exit reason and "Ja" as a gender
+    folder = write_network(tmp_path, _episodes(
+        "E1;811218-9876;2024-01-05;2024-06-01;Arbete;Grön;K;ja",
+        "811218-9876;2024-07-01;2024-09-01;Arbete;Grön;K;ja",  # line 3: the id left out
+        "E3;701063-2391;2024-01-05;;;;;",
+    ))
+    with pytest.warns(ReadWarning, match=r"episodes.csv: 1 row\(s\) have fewer fields than the header's 8 "
+                                         r"\(line 3\); the missing ones are read as empty. If a field was left out"):
+        with pytest.raises(UnmappedCodeError) as info:
+            read_network(folder)
+    text = str(info.value)
+    assert "3 local code(s) are not mapped to canonical codes; fix these rows:" in text
+    assert ('"Grön"   # 1 row (line 3); line 3 has fewer fields than the header, so the value may belong to '
+            "another column: fix the row in the export rather than map it") in text
+    assert '"K" = "..."' not in text and "9876" not in text
+    # a short row whose values stay in place (the empty fields last) loads, with the warning
+    folder = write_network(tmp_path / "ok", _episodes("E1;811218-9876;2024-01-05;2024-06-01;Arbete"))
+    with pytest.warns(ReadWarning, match="fewer fields") as caught:
+        net = read_network(folder)
+    assert [w.message.kind for w in caught if isinstance(w.message, ReadWarning)] == ["short_rows"]
+    assert (len(net.episodes), len(net.rejects)) == (1, 0)
+    assert net.meta["read_warnings"][0]["kind"] == "short_rows"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 @pytest.mark.parametrize("declared", ["auto", "same"])
 def test_encodings(tmp_path, encoding, declared):

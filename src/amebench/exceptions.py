@@ -204,8 +204,8 @@ class ColumnWarning(AmebenchWarning):
 
 
 #: The kinds of :class:`ReadWarning`, in the order a report lists them.
-READ_WARNING_KINDS = ("as_of_after_data", "dates_unread", "long_rows", "utc_midnights", "amounts_high",
-                      "amounts_low")
+READ_WARNING_KINDS = ("as_of_after_data", "dates_unread", "long_rows", "short_rows", "utc_midnights",
+                      "amounts_high", "amounts_low")
 
 
 class ReadWarning(AmebenchWarning):
@@ -215,6 +215,8 @@ class ReadWarning(AmebenchWarning):
     - Rows with more fields than the header, the extra ones empty, were read without them
       (a delimiter inside an unquoted field looks the same when the last field is empty);
       ``lines`` empty when every row has them.
+    - Rows with fewer fields than the header were read with the missing ones empty
+      (``"short_rows"``): a field left out inside a row shifts its later values.
     - A mapped date column holds timestamps that look like midnights in Sweden stored in
       UTC without their time zone; they were read as the dates written (the day before).
     - A payments file's median amount says the profile's ``amount_unit`` is wrong: above
@@ -229,7 +231,7 @@ class ReadWarning(AmebenchWarning):
       read them. ``lines`` empty: the whole column.
 
     ``kind`` says which: ``"as_of_after_data"``, ``"dates_unread"``, ``"long_rows"``,
-    ``"utc_midnights"``, ``"amounts_high"`` or ``"amounts_low"``
+    ``"short_rows"``, ``"utc_midnights"``, ``"amounts_high"`` or ``"amounts_low"``
     (:data:`READ_WARNING_KINDS`). A network read with such warnings lists them in
     ``Network.meta["read_warnings"]``, and its report names the files.
     """

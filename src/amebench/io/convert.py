@@ -147,11 +147,17 @@ def _lines_text(lines) -> str:
     return ("line " if len(lines) == 1 else "lines ") + ", ".join(str(int(x)) for x in lines)
 
 
+def _lines_word(lines: list[int]) -> str:
+    """"line 46 has" or "lines 46, 47 have"."""
+    return f"line {lines[0]} has" if len(lines) == 1 else f"lines {', '.join(map(str, lines))} have"
+
+
 def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
-                    where: dict | None = None) -> UnmappedCodeError:
-    """The error listing each unmapped code with its rows (and, with ``where``, its first lines)."""
+                    where: dict | None = None, short=frozenset()) -> UnmappedCodeError:
+    """The error listing each unmapped code with its rows (and, with ``where``, its first lines;
+    ``short``: the lines with fewer fields than the header, whose values may be shifted)."""
     lines = []
-    total = 0
+    total = shifted_total = 0
     for column, values in unmapped.items():
         target = "true or false" if column in BOOLEAN_COLUMNS else f"one of {list(schema.CODE_LISTS[column])}"
         lines.append(f"column {column} (canonical: {target}):")
@@ -172,6 +178,13 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
                              "holds a personal identity number (hidden here), which no profile line can map; "
                              "fix the export")
                 continue
+            shifted = sorted(int(x) for x in (at or ()) if int(x) in short)
+            if shifted and len(shifted) == count:  # every row of it short: a shifted value, no code
+                lines.append(f"  {json.dumps(redact_numbers(value, limit=80), ensure_ascii=False)}   # {rows}; "
+                             f"{_lines_word(shifted)} fewer fields than the header, so the value may belong to "
+                             "another column: fix the row in the export rather than map it")
+                shifted_total += 1
+                continue
             mapped = profile.tables[table].codes.get(column, {}) if table in profile.tables else {}
             alike = [k for k in mapped if _seen_alike(k) == _seen_alike(value)]
             if alike:
@@ -180,9 +193,11 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
             shown = _profile_key(value) if len(value) <= 80 else json.dumps(redact_numbers(value, limit=80),
                                                                              ensure_ascii=False)
             lines.append(f'  {shown} = "..."   # {rows}; add under [{table}.codes.{column}] in {profile.source}')
+    todo = ("fix these rows:" if shifted_total == total else
+            "add these lines to the profile (replace ... with the canonical code)"
+            + (", and fix the rows said:" if shifted_total else ":"))
     exc = UnmappedCodeError(
-        f"{label}: {total} local code(s) are not mapped to canonical codes; add these lines to the "
-        "profile (replace ... with the canonical code):\n" + "\n".join(lines)
+        f"{label}: {total} local code(s) are not mapped to canonical codes; {todo}\n" + "\n".join(lines)
     )
     exc.unmapped = unmapped  # column -> {local code: rows}, for callers that word it differently
     return exc
@@ -654,7 +669,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                     "an episode id must not identify a person: export the case number instead"
                 )
     if unmapped:
-        raise _unmapped_error(raw.label, profile, table, unmapped, where)
+        raise _unmapped_error(raw.label, profile, table, unmapped, where, raw.short_lines)
     if table == "episodes" and as_of is None:
         latest = pd.concat([frame.get("enrolled_on", pd.Series(dtype=schema.DATE)),
                             frame.get("exited_on", pd.Series(dtype=schema.DATE))]).max()

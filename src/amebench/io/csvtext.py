@@ -1,7 +1,7 @@
 """CSV text: the header line, pyarrow's parse of the rows, and where a malformed file goes wrong.
 
 Helpers of :mod:`amebench.io.readers`. The parse and the header checks run for every
-CSV file; the line finders (:func:`long_rows`, :func:`_quote_problem`) only for a file
+CSV file; the line finders (:func:`long_rows`, :func:`short_rows`, :func:`_quote_problem`) only for a file
 with rows of the wrong field count, to name the lines.
 """
 
@@ -176,6 +176,20 @@ def _blank(columns) -> bool:
     import pyarrow.compute as pc
 
     return all(pc.all(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py() is not False for column in columns)
+
+
+def short_rows(text: str, delimiter: str, skip: int, header: list[str]) -> list[int]:
+    """The physical start lines of the rows with fewer fields than the header and some text
+    (a row of blanks is none). Only for a file pyarrow found ragged: it reads the file with
+    csv.reader."""
+    width = len(header)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    short, previous = [], 0
+    for i, row in enumerate(reader):
+        if i > skip and len(row) < width and any(field.strip() for field in row):
+            short.append(previous + 1)
+        previous = reader.line_num
+    return short
 
 
 def long_rows(text: str, delimiter: str, skip: int, header: list[str], lines_above: int) -> LongRows:

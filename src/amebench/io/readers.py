@@ -28,6 +28,7 @@ from .csvtext import (
     _lines,
     _lines_text,
     long_rows,
+    short_rows,
     _quote_problem,
     _read_csv_arrow,
     _to_frame,
@@ -72,6 +73,8 @@ class RawTable:
     sheet: str | None = None
     sheet_named: bool = False
     path: Path | None = None
+    #: a CSV's lines with fewer fields than the header (read with the missing ones empty)
+    short_lines: frozenset = frozenset()
 
 
 #: pandas.api.types.infer_dtype of an object column whose every present cell is a number.
@@ -250,7 +253,8 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         same = encoding in ("utf-8", "utf-8-sig") and b"\r" not in data
         raw = data.removeprefix(codecs.BOM_UTF8) if same else None
         frame, long = _read_csv_arrow(text, delimiter, skip, header, raw, lines_above)
-        if frame is None:  # short rows, blank fields past the header or duplicate headers: pandas
+        fallback = frame is None
+        if fallback:  # short rows, blank fields past the header or duplicate headers: pandas
             try:
                 frame = _read_csv_pandas(text, delimiter, skip, long.width if long else len(header))
             except (pd.errors.ParserWarning, pd.errors.ParserError):
@@ -266,9 +270,17 @@ def _read_csv(path: Path, fmt, label: str, prepared=None) -> RawTable:
         raise ProfileError(
             f"{label}: not a well-formed CSV with delimiter {delimiter!r}{_quote_problem(text, delimiter, skip)}"
         ) from None
+    short = short_rows(text, delimiter, skip, header) if fallback else []
     if long:
         frame = frame.iloc[:, :len(header)]
     table = _raw_table(frame, header, fmt, label, '"' in text and "\n" in text)
+    table.short_lines = frozenset(short)
+    if short:
+        warn_caller(ReadWarning(
+            f"{label}: {len(short)} row(s) have fewer fields than the header's {len(header)}"
+            f"{_lines_text(short[:10])}; the missing ones are read as empty. If a field was left out "
+            "inside a row, its later values are shifted into the wrong columns: check those lines",
+            file=label, lines=short, kind="short_rows"))
     if long is not None and long.blank is None:  # the same in every row: one shape, no row shifted
         warn_caller(ReadWarning(
             f"{label}: every row has {long.width - len(header)} field(s) more than the header's {len(header)}, "

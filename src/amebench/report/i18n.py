@@ -501,6 +501,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "rows with more fields than the header, the extra ones empty, were read without them ({files})",
         "sv": "rader med fler fält än rubrikraden, där de extra fälten var tomma, lästes in utan dessa fält ({files})",
     },
+    "read_warning_short_rows": {
+        "en": "rows with fewer fields than the header were read with the missing ones empty; a field left out "
+        "inside a row shifts its later values ({files})",
+        "sv": "rader med färre fält än rubrikraden lästes in med de saknade fälten tomma; ett fält som fattas "
+        "mitt i en rad förskjuter radens senare värden ({files})",
+    },
     "read_warning_utc_midnights": {
         "en": "timestamps at 22:00 or 23:00 without a time zone were read as the dates written, perhaps the day "
         "before the one meant ({files})",
