@@ -139,13 +139,18 @@ def _networks(rng, count: int, *, units: int, beta: tuple, exits: tuple):
 
 def test_rank_intervals_cover_the_true_rank():
     # Seeded: 8 units with true rates from Beta(6, 14); 95 % rank intervals should cover
-    # the true rank at least at about their nominal rate (they are conservative).
-    hits = []
+    # the true rank at least at about their nominal rate (they are conservative): measured
+    # 0.9875, mean width 2.79 ranks. Test audit of 2026-12-07: intervals from the lowest to
+    # the highest simulated rank (nearly [1, K]) passed a lower bound alone; they cover 1.0
+    # with a mean width of 4.27, which the upper bounds refuse.
+    hits, widths = [], []
     for _, p, table in _networks(np.random.default_rng(9), 120, units=8, beta=(6, 14), exits=(80, 400)):
         out = rank_intervals(table, n_sim=1000, seed=0)
         true_rank = (-p).argsort().argsort() + 1
         hits.extend((out["ci_low"] <= true_rank) & (true_rank <= out["ci_high"]))
-    assert np.mean(hits) >= 0.92
+        widths.extend(out["ci_high"] - out["ci_low"])
+    assert 0.92 <= np.mean(hits) <= 0.998
+    assert np.mean(widths) <= 3.3
 
 
 @pytest.mark.parametrize("table, match", [
