@@ -336,7 +336,8 @@ def test_reentry_equals_reference(seed, gap_and_days, by, subset):
         c = amebench.cohort(net, as_of="2025-01-31")
     new = reentry(c, days=days, by=by, gap_days=gap_days)
     old = reference(c, days=days, by=by, gap_days=gap_days)
-    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    # the reference's Wilson is the closed form: equal to the last bits (rtol 1e-12), counts exactly
+    pd.testing.assert_frame_equal(new, old, check_exact=False, rtol=1e-12)
 
 
 def test_reentry_on_the_sample_equals_reference():
@@ -345,7 +346,7 @@ def test_reentry_on_the_sample_equals_reference():
     c = amebench.cohort(amebench.load_sample())
     for gap_days in (None, 90):
         pd.testing.assert_frame_equal(reentry(c, gap_days=gap_days), reference(c, gap_days=gap_days),
-                                      check_exact=True)
+                                      check_exact=False, rtol=1e-12)
 
 
 # The rules of the docstring, one person at a time with plain loops: spells merged by hand

@@ -1,6 +1,11 @@
 """amebench.metrics.reentry.reentry as of commit b5cd348 (before vectorising), verbatim.
 
-Only the relative imports are made absolute.
+Only the relative imports are made absolute, and what it called of the library that the
+code under test calls too is frozen here (test audit of 2026-12-07: a bug planted in the
+live ``spells`` passed the tests against this reference): ``spells`` as of b5cd348 (with
+today's conversion to ns before the fill, which pandas 3 needs), and the Wilson interval
+in its closed form (Wilson 1927; Newcombe 1998, Stat Med 17:857, method 3) instead of
+``binomial_interval``.
 """
 from __future__ import annotations
 
@@ -8,11 +13,42 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from amebench.cohorts.spells import spells
 from amebench.exceptions import AmebenchError
 from amebench.results import tidy
-from amebench.metrics._binomial import binomial_interval
+
+
+def binomial_interval(events, n, conf_level):
+    """Wilson score interval, closed form: (2r + z² ± z √(z² + 4r(1 − r/n))) / (2(n + z²))."""
+    r, n = np.asarray(events, dtype=float), np.asarray(n, dtype=float)
+    z = norm.ppf(1 - (1 - conf_level) / 2)
+    centre, half = 2 * r + z * z, z * np.sqrt(z * z + 4 * r * (1 - r / n))
+    low, high = (centre - half) / (2 * (n + z * z)), (centre + half) / (2 * (n + z * z))
+    return np.where(r == 0, 0.0, low), np.where(r == n, 1.0, high)
+
+
+def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
+    """amebench.cohorts.spells.spells as of b5cd348."""
+    ep = episodes.sort_values(["person_id", "enrolled_on", "episode_id"], kind="stable").reset_index(drop=True)
+    person = ep["person_id"].to_numpy()
+    start = ep["enrolled_on"].to_numpy("datetime64[ns]")
+    end = ep["exited_on"].astype("datetime64[ns]").fillna(pd.Timestamp.max).to_numpy("datetime64[ns]")
+    new_person = np.r_[True, person[1:] != person[:-1]]
+    running_end = pd.Series(end).groupby(person).cummax().to_numpy()
+    previous_end = np.r_[np.datetime64("NaT"), running_end[:-1]]
+    gap = (start - previous_end) / np.timedelta64(1, "D")
+    new_spell = new_person | (gap >= gap_days)
+    spell_number = pd.Series(new_spell.astype(int)).groupby(person).cumsum().to_numpy() - 1
+    out = ep.copy()
+    out["spell"] = spell_number
+    key = [out["person_id"], out["spell"]]
+    spell_end = pd.Series(end).groupby(key).transform("max")
+    out["spell_exit"] = spell_end.where(spell_end < pd.Timestamp.max).astype("datetime64[ns]")
+    out["spell_last"] = (pd.Series(end) == spell_end) & ~out.duplicated(["person_id", "spell", "exited_on"],
+                                                                         keep="last")
+    out.loc[out["spell_exit"].isna(), "spell_last"] = False
+    return out
 
 __all__ = ["reentry"]
 
