@@ -31,6 +31,7 @@ def test_public_names_and_keywords():
         metrics.retention: ["cohort", "days", "by", "definition"],
         metrics.welfare_delta: ["cohort", "months", "by", "comparison"],
         metrics.durations: ["cohort", "by"],
+        metrics.reentry: ["cohort", "days", "by"],
         metrics.flows: ["network", "by"],
         metrics.mean_difference: ["a", "b", "conf_level", "equal_var"],
         compare.funnel: ["table", "target", "overdispersion", "levels"],
@@ -46,6 +47,36 @@ def test_public_names_and_keywords():
             assert name in params, f"{function.__qualname__} lacks {name}"
     for attribute in ("units", "episodes", "activities", "followups", "payments", "rejects", "as_of"):
         assert hasattr(amebench.load_sample(), attribute)
+
+
+def test_public_defaults_are_those_of_design():
+    # DESIGN.md §7's defaults, read from the signatures (test audit of 2026-12-07: a default
+    # of method="agresti_coull" passed the contract test and the outcome, pairwise, funnel and
+    # ranks tests)
+    expected = {
+        amebench.read_network: {"key": None, "strict": False},
+        amebench.read_export: {"key": None, "strict": False},
+        amebench.cohort: {"exited": None, "enrolled": None, "units": None, "as_of": None},
+        metrics.outcome_rate: {"outcome": "work_or_studies", "by": ("unit",), "per": "episode", "method": "wilson",
+                               "conf_level": 0.95},
+        metrics.retention: {"days": 90, "by": ("unit",), "definition": "followup"},
+        metrics.welfare_delta: {"months": 6, "by": ("unit",), "comparison": None},
+        metrics.durations: {"by": ("unit",)},
+        metrics.reentry: {"days": 365, "by": ("unit",)},
+        metrics.flows: {"by": ("unit",)},
+        metrics.mean_difference: {"conf_level": 0.95, "equal_var": False},
+        compare.funnel: {"target": None, "overdispersion": None, "levels": (0.95, 0.998)},
+        compare.risk_adjusted: {"outcome": "work_or_studies"},
+        compare.pairwise: {"adjust": "holm"},
+        compare.rank_intervals: {"n_sim": 10_000, "seed": 0},
+        amebench.report.benchmark_report: {"as_of": None, "lang": "en", "min_cell": 5},
+    }
+    for function, defaults in expected.items():
+        params = inspect.signature(function).parameters
+        for name, value in defaults.items():
+            assert params[name].default == value, f"{function.__qualname__}({name}=) defaults to {params[name].default!r}"
+            assert params[name].kind is inspect.Parameter.KEYWORD_ONLY, (
+                f"{function.__qualname__}: {name} is keyword-only in DESIGN.md §7")
 
 
 def test_every_result_uses_the_glossary(coh):
