@@ -485,7 +485,8 @@ def test_a_risk_adjusted_table_is_pointed_to_the_ratio_funnel(compare_with):
 
 def test_the_score_p_value_of_a_very_small_unit_is_as_the_docstring_says():
     # Statistics review 2026-12-06: 1 of 5 against 0 of 29. The Miettinen-Nurminen score test
-    # (statsmodels test_proportions_2indep(method="score", correction=True)) gives 0.016026;
+    # (Miettinen & Nurminen 1985, Stat Med 4:213: the restricted MLE under equal rates, variance
+    # times N/(N-1); by hand in the test audit of 2026-12-07, z = 2.4083) gives 0.016026;
     # Fisher's exact test (scipy.stats.fisher_exact) 0.147059: the docstring names both.
     from scipy.stats import fisher_exact
 

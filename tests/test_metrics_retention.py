@@ -47,9 +47,10 @@ def test_followup_retention_by_hand():
     assert row["estimate"] == pytest.approx(2 / 3)
     assert row["estimate_worst"] == pytest.approx(2 / 4)  # the non-respondent lost
     assert row["estimate_best"] == pytest.approx(3 / 4)  # the non-respondent retained
-    # Wilson 95 % of 2 of 3 respondents (statsmodels proportion_confint(2, 3, method="wilson");
-    # Newcombe 1998 Stat Med 17:857 formula): the respondents are the denominator, not the 4
-    # eligible (Wilson of 2 of 4 is 0.1500, 0.8500)
+    # Wilson 95 % of 2 of 3 respondents by the closed form (Newcombe 1998 Stat Med 17:857,
+    # method 3): (2r + z² ± z √(z² + 4r(1 − r/n))) / (2(n + z²)), z = 1.959964, r = 2, n = 3
+    # (not statsmodels, which the code calls): the respondents are the denominator, not the
+    # 4 eligible (Wilson of 2 of 4 is 0.1500, 0.8500)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.2076596, 0.9385081), abs=1e-7)
 
 
@@ -104,7 +105,7 @@ def test_register_definition_by_hand():
     # eligible e1-e4 (coverage Jan-Aug holds Apr-May); retained: e2, e3, e4 (no payments in window)
     assert (row["eligible"], row["events"], row["non_respondents"]) == (4, 3, 0)
     assert row["estimate"] == pytest.approx(3 / 4)
-    # Wilson 95 % of 3 of 4 (statsmodels proportion_confint(3, 4, method="wilson"))
+    # Wilson 95 % of 3 of 4 by the closed form above (r = 3, n = 4)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.3006418, 0.9544127), abs=1e-7)
 
 
