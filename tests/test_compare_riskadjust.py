@@ -438,7 +438,9 @@ def test_oe_interval_covers_one_when_units_differ_only_in_case_mix():
         out = compare.risk_adjusted(_null_units(rng), casemix=("gender", "readiness")).table
         covered.append(((out["oe_ci_low"] <= 1) & (out["oe_ci_high"] >= 1)).to_numpy())
     coverage = np.concatenate(covered).mean()
-    assert 0.95 - 2 * 0.006 <= coverage < 1.0
+    # the upper bound: a 99 % interval covers all 1,200 (test audit of 2026-12-07), and no
+    # more than 2 misses would say the interval is too wide for this design
+    assert 0.95 - 2 * 0.006 <= coverage <= 0.998
 
 
 def test_calibration_keeps_tied_predictions_together_whatever_the_row_order():
