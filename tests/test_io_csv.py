@@ -138,7 +138,7 @@ def test_amounts_and_months(tmp_path):
     assert list(pay["amount_sek"]) == [12345.5, 12345.5, 12345.5, 1000.0]
     assert list(pay["month"].dt.strftime("%Y-%m-%d")) == ["2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"]
     reasons = {line: why for line, why in _rejects(net)}
-    assert reasons[6] == "empty required field" and reasons[7] == "amount is negative"
+    assert reasons[6] == "empty required field" and reasons[7] == convert.NEGATIVE_AMOUNT
     assert reasons[8] == "amount is not a number"
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from amebench.exceptions import ProfileError, ReadWarning, UnmappedCodeError
 from amebench.io import read_export
+from amebench.io.convert import NEGATIVE_AMOUNT
 from amebench.io.cells import utc_midnights
 from amebench.labels import reason_label
 from fixtures_io.netbuild import KEY, PROFILE, make_pnr
@@ -66,7 +67,7 @@ def test_excel_amounts_as_numbers(tmp_path):
                       unit="u1", key=KEY, as_of="2026-09-30")
     assert list(net.payments["amount_sek"]) == [12345.5, 1000.5]
     assert list(net.payments["month"].dt.month) == [3, 4]
-    assert list(net.rejects["reason"]) == ["amount is negative"]
+    assert list(net.rejects["reason"]) == [NEGATIVE_AMOUNT]
 
 
 def test_excel_missing_sheet(tmp_path):

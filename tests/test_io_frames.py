@@ -145,7 +145,7 @@ def test_amounts_that_are_numbers_are_read_as_their_text(dtype):
     for table in ("payments", "rejects", "reconciliation"):
         pd.testing.assert_frame_equal(getattr(as_numbers, table), getattr(as_text, table), check_exact=True)
     shown = as_numbers.rejects.query("table == 'payments'").set_index("line")
-    assert shown.loc[2, ["value", "reason"]].tolist() == ["-5.0" if dtype != "Int64" else "-5", "amount is negative"]
+    assert shown.loc[2, ["value", "reason"]].tolist() == ["-5.0" if dtype != "Int64" else "-5", convert.NEGATIVE_AMOUNT]
     assert shown.loc[3, "reason"] == "empty required field"
     if dtype != "Int64":
         assert shown.loc[7, ["value", "reason"]].tolist() == ["inf", "amount is not a number"]
@@ -172,7 +172,7 @@ def test_a_nan_amount_that_is_not_missing_is_not_a_number(monkeypatch):
     net = Network.from_frames(episodes=_episodes(), payments=pay, as_of="2026-01-01")
     shown = net.rejects.query("table == 'payments'")
     assert shown[["line", "value", "reason"]].values.tolist() == [
-        [2, "nan", "amount is not a number"], [3, "", "empty required field"], [4, "-2.0", "amount is negative"]]
+        [2, "nan", "amount is not a number"], [3, "", "empty required field"], [4, "-2.0", convert.NEGATIVE_AMOUNT]]
     assert written == [2]
     text = pay.assign(amount_sek=["1.5", "nan", "", "-2.0"])
     pd.testing.assert_frame_equal(

@@ -44,6 +44,9 @@ from .rules import activity_rules, episode_rules, fill_unknown
 __all__ = ["convert"]
 
 _ID_COLUMNS = ("person_id", "household_id")
+#: Why a negative amount is rejected, and what to do (the welfare metrics sum payments).
+NEGATIVE_AMOUNT = ("amount is negative: a correction or a repayment (återkrav) is not a payment; net it into the "
+                   "month's payment before the export, or the payment it corrects counts in full")
 
 
 def _headers_text(headers) -> str:
@@ -624,7 +627,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             notnum, negative = notnum & p, negative & p
             s = _long_numbers_hidden(s)  # "198.112.189.876": an identity number grouped by thousands
             st.add(notnum, column, s, "amount is not a number")
-            st.add(negative, column, s, "amount is negative")
+            st.add(negative, column, s, NEGATIVE_AMOUNT)
             number = p & ~notnum & _identity_amounts(values, as_of)  # the digits written
             st.add(number, column, s, _NUMBER_IN_COLUMN)
             marks = _misread_marks(st, column, raw.frame[mapping[column]], values, p & ~notnum, s, fmt,
