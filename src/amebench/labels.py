@@ -282,10 +282,10 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r"datumet kan inte tolkas eller finns inte (förväntat format: \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),
     (r"amount is not a number", "beloppet är inte ett tal"),
-    (r"amount is negative: a correction or a repayment \(återkrav\) is not a payment; net it into the month's "
-     r"payment before the export, or the payment it corrects counts in full",
-     "beloppet är negativt: en rättelse eller ett återkrav är ingen utbetalning; räkna in det i månadens "
-     "utbetalning före exporten, annars räknas utbetalningen det rättar fullt ut"),
+    (r"amount is negative: net a correction or a repayment \(återkrav\) into the month's payment before the "
+     r"export, or the payment it corrects counts in full",
+     "beloppet är negativt: räkna in en rättelse eller ett återkrav i månadens utbetalning före exporten, "
+     "annars räknas utbetalningen det rättar fullt ut"),
     (r"amount is negative", "beloppet är negativt"),
     (r'amount is ambiguous: "\." before three digits with decimal = "(.)" may be a thousands separator '
      r'\(set thousands = "\." if it is\)',

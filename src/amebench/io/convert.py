@@ -45,8 +45,8 @@ __all__ = ["convert"]
 
 _ID_COLUMNS = ("person_id", "household_id")
 #: Why a negative amount is rejected, and what to do (the welfare metrics sum payments).
-NEGATIVE_AMOUNT = ("amount is negative: a correction or a repayment (återkrav) is not a payment; net it into the "
-                   "month's payment before the export, or the payment it corrects counts in full")
+NEGATIVE_AMOUNT = ("amount is negative: net a correction or a repayment (återkrav) into the month's payment "
+                   "before the export, or the payment it corrects counts in full")
 
 
 def _headers_text(headers) -> str:

@@ -2,7 +2,8 @@
 
 Every check adds a mask of failing rows with the export's column name, the value to
 show (a placeholder for identity numbers) and the reason. One reject row is written
-per rejected input row; several problems on one row are joined with ``"; "``.
+per rejected input row; several problems on one row are joined with ``" | "`` (a reason may
+hold "; " itself).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ class FileState:
             ],
             ignore_index=True,
         )
-        join = lambda s: "; ".join(dict.fromkeys(s))  # noqa: E731 - keeps first-seen order
+        join = lambda s: " | ".join(dict.fromkeys(s))  # noqa: E731 - keeps first-seen order
         several = parts["pos"].duplicated(keep=False).to_numpy()
         single = parts.loc[~several].set_index("pos")
         if several.any():  # only rows with more than one problem go through Python joins
