@@ -254,6 +254,14 @@ def test_a_title_above_the_header_is_named_with_the_header_row_to_set(tmp_path):
     text = "Export från system X;;;;;;;\nskapad 2026-09-30;;;;;;;\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
     with pytest.raises(ProfileError, match="line 3 holds every mapped header: set header_row = 3 in the profile"):
         read_network(write_network(tmp_path, text))
+    # Data steward review 2026-12-07: header_row past the header (3 for 2) listed the first
+    # row's cells as headers, empty ones as '', ' (2)', with no hint
+    text = "Export från system X;;;;;;;\n" + _episodes("E1;811218-9876;2024-01-05;;;;;", "E2;701063-2391;2024-02-05;;;;;")
+    with pytest.raises(ProfileError) as info:
+        read_network(write_network(tmp_path / "past", text, profile=PROFILE.replace("[format]", "[format]\nheader_row = 3")))
+    assert str(info.value).endswith("the file's headers (line 3) are ['E1', '<personnummer: hidden>', '2024-01-05', "
+                                    "'', '', '', '', '']; no mapped header is on line 3: if the header is above it, "
+                                    "set header_row to its line")
     # a title without delimiters: the header seems to have one field
     text = "Export från system X\n" + _episodes("E1;811218-9876;2024-01-05;;;;;")
     with pytest.raises(ProfileError, match=r"contain it, or whether line 1 is a title above the header \(then set "

@@ -49,9 +49,15 @@ NEGATIVE_AMOUNT = ("amount is negative: net a correction or a repayment (återkr
                    "before the export, or the payment it corrects counts in full")
 
 
+#: An empty header made unique by readers._unique (" (2)", " (3)" ...).
+_EMPTY_REPEATED = re.compile(r" \(\d+\)'*")
+
+
 def _headers_text(headers) -> str:
-    """The file's headers for a message: identity-shaped digit runs hidden, at most 400 characters."""
-    return redact_numbers(repr(list(headers)), limit=400)
+    """The file's headers for a message: identity-shaped digit runs hidden, at most 400
+    characters, an empty header as '' however often it appears."""
+    shown = ["" if _EMPTY_REPEATED.fullmatch(h) else h for h in map(str, headers)]
+    return redact_numbers(repr(shown), limit=400)
 
 
 def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
@@ -75,6 +81,10 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
             at = f" and header_row = {row}" if row != 1 else ""
             return (f"; they are on sheet {shown} (row {row}) of the workbook: set sheet = {shown}{at} under "
                     f"[{tp.table}] in the profile (a sheet under [format] applies to every table)")
+    header_row = tp.fmt.get("header_row", 1)
+    if wanted and header_row > 1 and len(headers) > 1 and not wanted & set(headers):
+        return (f"; no mapped header is on {raw.where} {header_row}: if the header is above it, set header_row to "
+                f"its {raw.where}" + sheet_hint(raw.sheets, raw.sheet, raw.sheet_named))
     hint = ""
     if len(headers) <= 1:
         for d in (";", ",", "\t", "|"):
