@@ -42,6 +42,8 @@ def test_validate_fails_when_a_file_loads_none_of_its_rows(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "(u1, episodes): none of its 2 row(s) loaded; see the reasons above" in err
     assert "(u1, payments): none of its 1 row(s) loaded" in err
+    assert main(["validate", str(folder), "--strict"]) == 1  # --strict names the lost files too
+    assert "(u1, episodes): none of its 2 row(s) loaded" in capsys.readouterr().err
     ok = write_network(tmp_path / "ok", f"{EPISODE_HEADER}\nE1;811218-9876;2024-01-05;;;;;\n"
                                         "E2;701063-2391;06.01.2024;;;;;\n")
     assert main(["validate", str(ok)]) == 0  # one row of two rejected: only --strict fails

@@ -42,28 +42,32 @@ def test_documented_profile_reads_and_maps(tmp_path):
     assert net.units["municipality_code"].iloc[0] == "0123"
 
 
-def test_a_participant_under_15_by_the_identity_number_is_rejected(tmp_path):
+def test_a_participant_too_young_by_the_identity_number_is_rejected(tmp_path):
     # Data steward review 2026-12-07: 200315-9817 for a person born 1920 ('+' is due from the
     # year one turns 100) was loaded as born 2020, 4 years old at enrolment, and as a second
-    # person beside 200315+9817; the 12-digit 20100101-9825 was loaded too (age 14)
-    from amebench.io.rules import TOO_YOUNG
+    # person beside 200315+9817; the 12-digit 20100101-9825 was loaded too (age 14). The
+    # youngest age is that of the youngest age band (16-24), as the case mix counts it:
+    # enrolment year minus birth year.
+    from amebench.io.rules import MIN_AGE, TOO_YOUNG_BY_NUMBER
 
+    assert MIN_AGE == 16
     folder = write_network(tmp_path, _episodes(
         "E1;811218-9876;2024-01-05;;;;;",
         "E2;200315-9817;2024-03-01;;;;;",  # line 3: born 2020 as written
         "E3;200315+9817;2024-01-05;;;;;",  # born 1920, 104 at enrolment: loaded
         "E4;20100101-9825;2024-02-01;;;;;",  # line 5: 14 in 2024
-        "E5;20090101-9828;2024-02-01;;;;;",  # 15 in 2024: loaded
+        "E5;20090101-9828;2024-02-01;;;;;",  # line 6: 15 in 2024
+        "E6;20080101-9837;2024-02-01;;;;;",  # 16 in 2024: loaded
     ), payments="Pnr;Månad;Belopp\n200315-9817;2024-04;1000\n")
     net = read_network(folder)
-    assert list(net.episodes["episode_id"]) == ["E1", "E3", "E5"]
-    assert list(net.episodes["birth_year"]) == [1981, 1920, 2009]
+    assert list(net.episodes["episode_id"]) == ["E1", "E3", "E6"]
+    assert list(net.episodes["birth_year"]) == [1981, 1920, 2008]
     ep = net.rejects[net.rejects["table"] == "episodes"]
-    assert list(ep["line"]) == [3, 5]
-    assert list(ep["column"]) == ["Personnummer"] * 2  # the birth year is taken from it
-    assert list(ep["value"]) == ["2020", "2010"]  # the year, never the number
-    assert set(ep["reason"]) == {TOO_YOUNG}
-    assert TOO_YOUNG.startswith("under 15 at enrolment") and "'+' marks a person of 100" in TOO_YOUNG
+    assert list(ep["line"]) == [3, 5, 6]
+    assert list(ep["column"]) == ["Personnummer"] * 3  # the birth year is taken from it
+    assert list(ep["value"]) == ["2020", "2010", "2009"]  # the year, never the number
+    assert set(ep["reason"]) == {TOO_YOUNG_BY_NUMBER}
+    assert TOO_YOUNG_BY_NUMBER.startswith("under 16 at enrolment") and "'+' marks a person of 100" in TOO_YOUNG_BY_NUMBER
     # the person's payment goes with the episode: nothing is kept of a person with no episode
     assert list(net.rejects.loc[net.rejects["table"] == "payments", "reason"]) == [
         "payment for a person or household whose episodes were all rejected"]
@@ -83,9 +87,19 @@ def test_a_row_with_fewer_fields_is_named_and_its_codes_are_not_offered_for_mapp
             read_network(folder)
     text = str(info.value)
     assert "3 local code(s) are not mapped to canonical codes; fix these rows:" in text
-    assert ('"Grön"   # 1 row (line 3); line 3 has fewer fields than the header, so the value may belong to '
+    assert ('"Grön"   # 1 row (line 3); its row has fewer fields than the header, so the value may belong to '
             "another column: fix the row in the export rather than map it") in text
     assert '"K" = "..."' not in text and "9876" not in text
+    # Diff review 2026-12-07: a value on four short rows (more than the lines shown) was offered
+    # for mapping again; one also on a full row is a code to map
+    rows = [f"811218-9876;2024-0{m}-01;2024-0{m}-20;Arbete;Grön;K;ja" for m in range(1, 5)]
+    folder = write_network(tmp_path / "four", _episodes(*rows, "E5;701063-2391;2024-06-01;;;;Q;"))
+    with pytest.warns(ReadWarning, match=r"4 row\(s\) have fewer fields"), pytest.raises(UnmappedCodeError) as info:
+        read_network(folder)
+    text = str(info.value)
+    assert '"Grön"   # 4 rows (lines 2, 3, 4, ...); its rows have fewer fields than the header' in text
+    assert '"K" = "..."   # 4 rows' not in text and '"Q" = "..."   # 1 row (line 6)' in text
+    assert "add these lines to the profile (replace ... with the canonical code), and fix the rows said:" in text
     # a short row whose values stay in place (the empty fields last) loads, with the warning
     folder = write_network(tmp_path / "ok", _episodes("E1;811218-9876;2024-01-05;2024-06-01;Arbete"))
     with pytest.warns(ReadWarning, match="fewer fields") as caught:
@@ -93,6 +107,12 @@ def test_a_row_with_fewer_fields_is_named_and_its_codes_are_not_offered_for_mapp
     assert [w.message.kind for w in caught if isinstance(w.message, ReadWarning)] == ["short_rows"]
     assert (len(net.episodes), len(net.rejects)) == (1, 0)
     assert net.meta["read_warnings"][0]["kind"] == "short_rows"
+    # a short summary row is rejected as one, without the warning (diff review 2026-12-07)
+    folder = write_network(tmp_path / "sum", _episodes("E1;811218-9876;2024-01-05;;;;;", "Summa;1"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadWarning)
+        net = read_network(folder)
+    assert list(net.rejects["reason"]) == ["a summary row (Summa, Totalt …), not data"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
@@ -527,7 +547,8 @@ def test_ragged_rows(tmp_path):
     # header is a ProfileError that names the line but never echoes the row (it may hold an
     # identity number).
     short = _episodes("E1;811218-9876;2024-01-05", "E2;701063-2391;2024-01-05;;;;;")
-    net = read_network(write_network(tmp_path / "a", short))
+    with pytest.warns(ReadWarning, match=r"1 row\(s\) have fewer fields than the header's 8 \(line 2\)"):
+        net = read_network(write_network(tmp_path / "a", short))
     assert list(net.episodes["episode_id"]) == ["E1", "E2"]
     long = _episodes("E1;811218-9876;2024-01-05;;;;;;;extra")
     with pytest.raises(ProfileError, match="line 2") as info:
@@ -589,8 +610,9 @@ def test_blank_fields_past_a_repeated_header(tmp_path):
     # the long rows itself: line 2 has 10 fields, the header 9.
     path = tmp_path / "export.csv"
     path.write_text("\n".join([H + ";Kön", "E1;811218-9876;2024-01-05;;;;K;ja;K;", "E2;701063-2391;2024-03-05"]) + "\n")
-    with pytest.warns(ReadWarning, match=r"\(line 2\)"):
+    with pytest.warns(ReadWarning) as caught:  # line 3 is short: a warning of its own
         raw = read_raw(path, {"encoding": "utf-8", "delimiter": ";", "header_row": 1}, label="export.csv")
+    assert [(w.message.kind, w.message.lines) for w in caught] == [("short_rows", [3]), ("long_rows", [2])]
     assert raw.frame.shape == (2, 9) and raw.duplicates == {"Kön": [7, 9]}
     assert raw.frame.iloc[0, 8] == "K" and raw.frame.iloc[1, 8] == ""
 

@@ -237,6 +237,41 @@ def test_a_sheet_under_format_for_a_workbook_of_two_tables_is_named_with_the_fix
             "sheet under [format] applies to every table of the profile") in str(info.value)
 
 
+def test_sheet_hints_know_whether_the_profile_named_the_sheet_and_its_header_row(tmp_path):
+    # Diff review 2026-12-07: a variable of the headers took the name of "the profile named a
+    # sheet", so a workbook read from its first sheet was said to be read from a named one;
+    # and the other sheet's row 1 was not said when the profile's header_row was 3
+    from amebench.io import readers
+
+    path = tmp_path / "export.xlsx"
+    _xlsx(path, [HEADER], title_rows=0)
+    book = openpyxl.load_workbook(path)
+    for row in (["Titel", "Datum"], ["x", "y"], ["Namn", "Summa"], ["a", "b"]):
+        book["Första"].append(row)
+    book.save(path)
+    from amebench.io.profile import FORMAT_DEFAULTS
+
+    fmt = dict(FORMAT_DEFAULTS, date_format=["%Y-%m-%d"])
+    raw = readers.read_raw(path, fmt, label="export.xlsx")
+    assert (raw.sheet, raw.sheet_named) == ("Första", False)
+    raw = readers.read_raw(path, dict(fmt, sheet="Blad1"), label="export.xlsx")
+    assert (raw.sheet, raw.sheet_named) == ("Blad1", True)
+    with pytest.raises(ProfileError) as info:
+        read_export(path, profile=_profile(tmp_path, 'sheet = "Första"\nheader_row = 3'), unit="u1", key=KEY,
+                    as_of="2026-09-30")
+    assert 'set sheet = "Blad1" and header_row = 1 under [episodes]' in str(info.value)
+
+
+def test_names_in_messages_are_redacted_before_they_are_quoted():
+    # Diff review 2026-12-07: repr first wrote the no-break space between the digits as \xa0,
+    # which the redaction does not read as a space
+    from amebench.io.readers import names_text
+
+    text = names_text(["Titel", "811218\xa09876", "8112\t189876"])
+    assert "9876" not in text and text.count("<personnummer: hidden>") == 2
+    assert "9876" not in names_text("811218\u20099876")
+
+
 def test_a_sheet_named_in_another_case_and_a_missing_header_row_name_the_sheet(tmp_path):
     path = tmp_path / "deltagare.xlsx"
     _xlsx(path, [HEADER], title_rows=0)
@@ -289,7 +324,7 @@ def test_excel_error_cells_and_formulas_never_computed_are_rejected(tmp_path, ch
     assert rejects.loc[4, ["column", "value"]].tolist() == ["Inskrivningsdatum", "=C3+30"]
     assert rejects.loc[2, "reason"].startswith("an Excel error value, not data")
     assert rejects.loc[4, "reason"].startswith("a formula without a saved value")
-    assert all(reason_label(r, "sv") != r for r in net.rejects["reason"].str.split("; ").explode())
+    assert all(reason_label(r, "sv") != r for r in net.rejects["reason"].str.split(" | ", regex=False).explode())
     rec = net.reconciliation.iloc[0]
     assert (rec["rows_read"], rec["rows_loaded"], rec["rows_rejected"]) == (5, 1, 4)
 

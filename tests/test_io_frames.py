@@ -838,6 +838,16 @@ def test_a_birth_year_outside_1900_to_as_of_rejects_its_row():
     assert set(net.rejects["reason"]) == {"birth year outside 1900 .. 2024 (the year of as_of)"}
     assert net.rejects["value"].tolist()[-1] == "<personnummer: hidden>"
     assert reason_label(net.rejects["reason"].iloc[0], "sv") == "födelseår utanför 1900 – 2024 (uttagsdatumets år)"
+    # a birth-year column of a child: rejected without the identity-number cause, which is
+    # only for a year taken from the number (diff review 2026-12-07)
+    from amebench.io.rules import TOO_YOUNG
+
+    young = episodes.iloc[:2].assign(birth_year=[2009, 2008])
+    net = Network.from_frames(episodes=young, as_of="2024-12-31")
+    assert list(net.rejects["reason"]) == [TOO_YOUNG] and list(net.rejects["value"]) == ["2009"]
+    assert TOO_YOUNG == "under 16 at enrolment by the year of birth, not an age a labour-market unit serves"
+    assert reason_label(TOO_YOUNG, "sv") == ("under 16 år vid inskrivningen enligt födelseåret, ingen ålder som en "
+                                            "arbetsmarknadsenhet tar emot")
 
 
 @pytest.mark.filterwarnings("ignore::amebench.exceptions.ReadWarning")  # medians of large amounts

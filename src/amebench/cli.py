@@ -205,15 +205,14 @@ def _validate(args) -> int:
         path = write_csv(network.rejects, args.rejects)
         n = len(network.rejects)
         print(f"rejects written to {path} ({n} row{'' if n == 1 else 's'}{made})")
-    if args.strict and len(network.rejects):
-        print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
-        return _EXIT_REJECTS
     rec = network.reconciliation
     lost = rec[(rec["rows_read"] > 0) & (rec["rows_loaded"] == 0)]
     for row in lost.itertuples(index=False):  # a whole table of a unit gone: no check script should pass it
         print(f"amebench: {row.file} ({row.unit}, {row.table}): none of its {row.rows_read} row(s) loaded; "
               "see the reasons above", file=sys.stderr)
-    return _EXIT_REJECTS if len(lost) else _EXIT_OK
+    if args.strict and len(network.rejects):
+        print(f"amebench: {len(network.rejects)} row(s) rejected (--strict)", file=sys.stderr)
+    return _EXIT_REJECTS if len(lost) or (args.strict and len(network.rejects)) else _EXIT_OK
 
 
 #: The headers of the rejects files amebench writes, and wrote before the column other_line.

@@ -285,7 +285,7 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"amount is negative: net a correction or a repayment \(återkrav\) into the month's payment before the "
      r"export, or the payment it corrects counts in full",
      "beloppet är negativt: räkna in en rättelse eller ett återkrav i månadens utbetalning före exporten, "
-     "annars räknas utbetalningen det rättar fullt ut"),
+     "annars räknas den rättade utbetalningen fullt ut"),
     (r"amount is negative", "beloppet är negativt"),
     (r'amount is ambiguous: "\." before three digits with decimal = "(.)" may be a thousands separator '
      r'\(set thousands = "\." if it is\)',
@@ -327,6 +327,8 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r"under \1 år vid inskrivningen enligt födelseåret, ingen ålder som en arbetsmarknadsenhet tar emot: ett "
      r"tiosiffrigt personnummer skrivet med '-' där '+' anger en person som fyllt 100 läses som född ett "
      r"sekel senare"),
+    (r"under (\d+) at enrolment by the year of birth, not an age a labour-market unit serves",
+     r"under \1 år vid inskrivningen enligt födelseåret, ingen ålder som en arbetsmarknadsenhet tar emot"),
     (r"duplicate episode_id in the unit", "inskrivnings-id finns två gånger i enheten"),
     (r"overlaps an earlier episode of the same person in the unit",
      "överlappar en tidigare inskrivning av samma person i enheten"),

@@ -37,7 +37,8 @@ from .parse import (
     trim_coded,
 )
 from .profile import BOOLEAN_COLUMNS, Profile, TableProfile
-from .readers import SEARCH_ROWS, RawTable, _clean_headers, headers_on_sheet, sheet_hint
+from .csvtext import SUMMARY as _SUMMARY
+from .readers import SEARCH_ROWS, RawTable, _clean_headers, headers_on_sheet, names_text, sheet_hint
 from .rejects import _NUMBER_SHAPE, HIDDEN, FileState
 from .rules import activity_rules, episode_rules, fill_unknown
 
@@ -56,8 +57,7 @@ _EMPTY_REPEATED = re.compile(r" \(\d+\)'*")
 def _headers_text(headers) -> str:
     """The file's headers for a message: identity-shaped digit runs hidden, at most 400
     characters, an empty header as '' however often it appears."""
-    shown = ["" if _EMPTY_REPEATED.fullmatch(h) else h for h in map(str, headers)]
-    return redact_numbers(repr(shown), limit=400)
+    return names_text(["" if _EMPTY_REPEATED.fullmatch(h) else h for h in map(str, headers)])
 
 
 def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
@@ -77,8 +77,8 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
         found = headers_on_sheet(raw.path, raw.sheets, raw.sheet, wanted, tp.fmt.get("header_row", 1))
         if found:
             name, row = found
-            shown = redact_numbers(json.dumps(name, ensure_ascii=False), limit=80)
-            at = f" and header_row = {row}" if row != 1 else ""
+            shown = json.dumps(redact_numbers(name, limit=80), ensure_ascii=False)
+            at = f" and header_row = {row}" if row != tp.fmt.get("header_row", 1) else ""
             return (f"; they are on sheet {shown} (row {row}) of the workbook: set sheet = {shown}{at} under "
                     f"[{tp.table}] in the profile (a sheet under [format] applies to every table)")
     header_row = tp.fmt.get("header_row", 1)
@@ -156,19 +156,26 @@ def _first_lines(values: pd.Series, rows: np.ndarray, lines: np.ndarray) -> dict
     return first.to_dict()
 
 
+def _only_on(values: pd.Series, rows: np.ndarray, lines: np.ndarray, short) -> set:
+    """The values (as text) of ``rows`` that occur only on the lines ``short``."""
+    if not short:
+        return set()
+    pos = np.flatnonzero(rows)
+    table = pd.DataFrame({"value": values.iloc[pos].astype(str).to_numpy(),
+                          "short": np.isin(np.asarray(lines)[pos], list(short))})
+    only = table.groupby("value", sort=False)["short"].all()
+    return set(only.index[only.to_numpy(dtype=bool)])
+
+
 def _lines_text(lines) -> str:
     return ("line " if len(lines) == 1 else "lines ") + ", ".join(str(int(x)) for x in lines)
 
 
-def _lines_word(lines: list[int]) -> str:
-    """"line 46 has" or "lines 46, 47 have"."""
-    return f"line {lines[0]} has" if len(lines) == 1 else f"lines {', '.join(map(str, lines))} have"
-
-
 def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
-                    where: dict | None = None, short=frozenset()) -> UnmappedCodeError:
+                    where: dict | None = None, shifted: dict | None = None) -> UnmappedCodeError:
     """The error listing each unmapped code with its rows (and, with ``where``, its first lines;
-    ``short``: the lines with fewer fields than the header, whose values may be shifted)."""
+    ``shifted``: column -> the values found only on rows with fewer fields than the header,
+    which may belong to another column)."""
     lines = []
     total = shifted_total = 0
     for column, values in unmapped.items():
@@ -191,11 +198,10 @@ def _unmapped_error(label: str, profile: Profile, table: str, unmapped: dict,
                              "holds a personal identity number (hidden here), which no profile line can map; "
                              "fix the export")
                 continue
-            shifted = sorted(int(x) for x in (at or ()) if int(x) in short)
-            if shifted and len(shifted) == count:  # every row of it short: a shifted value, no code
+            if value in (shifted or {}).get(column, ()):  # a value moved from another column, no code
                 lines.append(f"  {json.dumps(redact_numbers(value, limit=80), ensure_ascii=False)}   # {rows}; "
-                             f"{_lines_word(shifted)} fewer fields than the header, so the value may belong to "
-                             "another column: fix the row in the export rather than map it")
+                             f"{'its row has' if count == 1 else 'its rows have'} fewer fields than the header, so "
+                             "the value may belong to another column: fix the row in the export rather than map it")
                 shifted_total += 1
                 continue
             mapped = profile.tables[table].codes.get(column, {}) if table in profile.tables else {}
@@ -598,7 +604,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
     # The costly part of pseudonymisation, while the amounts are parsed; its rejects are
     # still added below, in their place.
     early = _early_identity(text, present, profile, key, as_of, memo)
-    unmapped, where = {}, {}
+    unmapped, where, shifted = {}, {}, {}
     if amounts is not None:
         text["amount_sek"], first_present, parsed = amounts.result()
         present["amount_sek"] = first_present & ~repeat & ~unreadable.get("amount_sek", none)
@@ -667,12 +673,14 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             if miss:
                 unmapped[column] = miss
                 where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
+                shifted[column] = _only_on(s, p & values.isna().to_numpy(), st.lines, raw.short_lines)
             frame[column] = values
         elif column in schema.CODE_LISTS:
             values, miss = map_codes(s, p, column, tp.codes.get(column, {}), profile.codes_case)
             if miss:
                 unmapped[column] = miss
                 where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
+                shifted[column] = _only_on(s, p & values.isna().to_numpy(), st.lines, raw.short_lines)
             frame[column] = values
         else:
             frame[column] = as_strings(s, p)
@@ -682,7 +690,7 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                     "an episode id must not identify a person: export the case number instead"
                 )
     if unmapped:
-        raise _unmapped_error(raw.label, profile, table, unmapped, where, raw.short_lines)
+        raise _unmapped_error(raw.label, profile, table, unmapped, where, shifted)
     if table == "episodes" and as_of is None:
         latest = pd.concat([frame.get("enrolled_on", pd.Series(dtype=schema.DATE)),
                             frame.get("exited_on", pd.Series(dtype=schema.DATE))]).max()
@@ -944,9 +952,6 @@ def _participants_number(text: str, as_of, *, typo: bool = True) -> int:
     return _CHECK_DIGIT_WRONG if typo else 0
 
 
-#: The first cell of a summary row an export or a spreadsheet adds under the data: a
-#: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12").
-_SUMMARY = r"^\s*(?:summa|summering|totalsumma|totalt|total)(?:\s|:|$)"
 
 
 def _summary_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -178,15 +179,22 @@ def _blank(columns) -> bool:
     return all(pc.all(pc.equal(pc.utf8_trim_whitespace(column), "")).as_py() is not False for column in columns)
 
 
+#: The first cell of a summary row an export or a spreadsheet adds under the data: a
+#: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12").
+SUMMARY = r"^\s*(?:summa|summering|totalsumma|totalt|total)(?:\s|:|$)"
+
+
 def short_rows(text: str, delimiter: str, skip: int, header: list[str]) -> list[int]:
     """The physical start lines of the rows with fewer fields than the header and some text
-    (a row of blanks is none). Only for a file pyarrow found ragged: it reads the file with
-    csv.reader."""
+    (a row of blanks is none, and a summary row is rejected as one). Only for a file pyarrow
+    found ragged: it reads the file with csv.reader."""
     width = len(header)
+    summary = re.compile(SUMMARY, re.IGNORECASE)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     short, previous = [], 0
     for i, row in enumerate(reader):
-        if i > skip and len(row) < width and any(field.strip() for field in row):
+        if (i > skip and len(row) < width and any(field.strip() for field in row)
+                and not summary.match(row[0])):
             short.append(previous + 1)
         previous = reader.line_num
     return short

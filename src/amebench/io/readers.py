@@ -398,10 +398,8 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     except ValueError as exc:
         if str(exc).startswith("Worksheet"):  # "Worksheet named 'X' not found", "Worksheet index 5 is invalid"
             alike = [n for n in names if isinstance(sheet, str) and n.strip().casefold() == sheet.strip().casefold()]
-            # a sheet name is the workbook's own text: it could hold an identity number
-            mean = f"; did you mean {redact_numbers(repr(alike[0]), limit=80)}?" if alike else ""
-            raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are "
-                               f"{redact_numbers(repr(names), limit=400)}{mean}") from None
+            mean = f"; did you mean {names_text(alike[0])}?" if alike else ""
+            raise ProfileError(f"{label}: has no sheet {sheet!r}; its sheets are {names_text(names)}{mean}") from None
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
     except Exception as exc:  # a damaged or mislabelled file: zipfile, openpyxl, lxml errors
         raise ProfileError(f"{label}: cannot be read as an Excel workbook ({_why(exc)})") from None
@@ -411,11 +409,11 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     name = names[sheet] if isinstance(sheet, int) else sheet
     raw, bad = _with_marks(raw, path, name, h, label)
     sheets = tuple(names) if len(names) > 1 else ()
-    named = fmt["sheet"] is not None
+    sheet_named = fmt["sheet"] is not None
     if len(raw) <= h:
-        which = f"sheet {sheet!r}" if named else f"the first sheet ({redact_numbers(repr(name), limit=80)})"
+        which = f"sheet {sheet!r}" if sheet_named else f"the first sheet ({names_text(name)})"
         raise ProfileError(f"{label}: no header at row {fmt['header_row']} of {which} (header_row)"
-                           + sheet_hint(sheets, name, named))
+                           + sheet_hint(sheets, name, sheet_named))
     headers = _clean_headers(_to_text(raw.iloc[h], fmt).tolist())
     body = raw.iloc[h + 1:].reset_index(drop=True)
     frame = pd.DataFrame({i: _to_text(body[c], fmt) for i, c in enumerate(body.columns)})
@@ -434,7 +432,7 @@ def _read_excel(path: Path, fmt, label: str) -> RawTable:
     typed = {name: body[body.columns[i]] for i, name in zip(keep, frame.columns)}
     return RawTable(frame, lines, label, {k: [keep[i - 1] + 1 for i in v] for k, v in _duplicates(named).items()},
                     fmt["date_format"][0], sheets, bad_cells, "row", search, _utc_midnights(typed, h + 2),
-                    _typed_numbers(typed, h + 2, lines), sheet=name, sheet_named=named, path=path)
+                    _typed_numbers(typed, h + 2, lines), sheet=name, sheet_named=sheet_named, path=path)
 
 
 #: How many rows under the header are searched for the mapped headers (a title above them).
@@ -483,17 +481,26 @@ def _with_marks(raw: pd.DataFrame, path: Path, sheet: str, header: int, label: s
     return raw, bad
 
 
+def names_text(names) -> str:
+    """A name, or a list of names (headers, sheets: the file's own text, which may hold an
+    identity number), as Python writes it, each name redacted before it is quoted: quoting
+    first writes a no-break space or a tab between the digits as ``\\xa0`` or ``\\t``, which
+    no redaction reads as a space. At most 400 characters."""
+    if isinstance(names, str):
+        return repr(redact_numbers(names, limit=80))
+    return redact_numbers(repr([redact_numbers(str(n), limit=80) for n in names]), limit=400)
+
+
 def sheet_hint(sheets, read: str | None = None, named: bool = False) -> str:
     """Say which sheets a workbook has and which was read (``read``; ``named``: the profile
     named it, else it is the first); "" for a workbook of one sheet."""
     if not sheets:
         return ""
-    # a sheet name is the workbook's own text: it could hold an identity number
-    listed = redact_numbers(repr(list(sheets)), limit=400)
+    listed = names_text(list(sheets))
     if not named:
         return (f"; the workbook has the sheets {listed} and the first was read: if the table is on another, "
                 'name it with sheet = "..." in the profile')
-    return (f"; the sheet read was {redact_numbers(repr(read), limit=80)} of the workbook's {listed}: a sheet "
+    return (f"; the sheet read was {names_text(read)} of the workbook's {listed}: a sheet "
             "under [format] applies to every table of the profile, so a table on another sheet names it with "
             'sheet = "..." in its own section ([episodes], [payments] ...)')
 

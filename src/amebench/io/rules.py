@@ -26,13 +26,15 @@ _UNKNOWN_FILL = ("referral", "readiness", "gender")
 
 #: The earliest year of birth an episode may give: the readers' first date's.
 FIRST_BIRTH_YEAR = DATE_MIN.year
-#: The youngest age (enrolment year minus birth year) an episode may give: municipal
-#: labour-market units serve people of working age (the youngest age band is 16-24).
-MIN_AGE = 15
-#: Why an episode of a younger participant is rejected.
-TOO_YOUNG = (f"under {MIN_AGE} at enrolment by the year of birth, not an age a labour-market unit serves: "
-             "a 10-digit identity number written with '-' where '+' marks a person of 100 or more "
-             "is read as born a century later")
+#: The youngest age (enrolment year minus birth year, as the case mix counts it) an episode
+#: may give: municipal labour-market units serve people of working age, and the youngest
+#: age band (schema.AGE_BANDS) starts there.
+MIN_AGE = schema.AGE_BANDS[0][1]
+#: Why an episode of a younger participant is rejected ...
+TOO_YOUNG = f"under {MIN_AGE} at enrolment by the year of birth, not an age a labour-market unit serves"
+#: ... when the year of birth is taken from the identity number: the usual cause.
+TOO_YOUNG_BY_NUMBER = (f"{TOO_YOUNG}: a 10-digit identity number written with '-' where '+' marks a person of "
+                       "100 or more is read as born a century later")
 
 
 def episode_rules(st: FileState, as_of) -> None:
@@ -51,10 +53,12 @@ def episode_rules(st: FileState, as_of) -> None:
         born = pd.to_numeric(f["birth_year"], errors="coerce")
         odd = ((born < FIRST_BIRTH_YEAR) | (born > as_of.year)).fillna(False).to_numpy(dtype=bool)
         st.add(odd, "birth_year", born, f"birth year outside {FIRST_BIRTH_YEAR} .. {as_of.year} (the year of as_of)")
-        # a birth year taken from the identity number is named by its column
-        column = "birth_year" if "birth_year" in st.headers else "person_id"
+        # a birth year taken from the identity number is named by its column, with the usual cause
         young = ((enrolled.dt.year - born) < MIN_AGE).fillna(False).to_numpy(dtype=bool) & ~odd
-        st.add(young, column, born, TOO_YOUNG)
+        if "birth_year" in st.headers:
+            st.add(young, "birth_year", born, TOO_YOUNG)
+        else:
+            st.add(young, "person_id", born, TOO_YOUNG_BY_NUMBER)
     if "exit_reason" in f:
         reason = f["exit_reason"]
         bad_date = np.zeros(n, dtype=bool)
