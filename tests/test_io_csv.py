@@ -382,7 +382,7 @@ def test_several_problems_make_one_reject_row(tmp_path):
 
 
 def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
-    # Newcomer review 2026-12-05: 45123 (2023-07-14 as Excel counts days from 1899-12-30)
+    # Newcomer review 2026-12-05: 45123 (2023-07-16 as Excel counts days from 1899-12-30)
     # got the plain date reason; a five-digit number now says what it is, in both languages.
     from amebench.labels import reason_label
 
@@ -391,6 +391,28 @@ def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
     assert reasons[2].startswith("date is a number, as a spreadsheet stores dates (days from 1899-12-30)")
     assert reasons[3].startswith("date does not parse or does not exist")
     assert reason_label(reasons[2], "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum")
+    assert "or set date_serials = true in the profile" in reasons[2]
+    assert "eller sätt date_serials = true i profilen (förväntat format: 2024-03-01" in reason_label(reasons[2], "sv")
+
+
+def test_date_serials_true_reads_spreadsheet_day_counts(tmp_path):
+    # Data steward review 2026-12-07: an .xlsx whose date column held some number cells
+    # (45547) had 8 of 30 episodes rejected, and only a new export could fix it. 45123 is
+    # 2023-07-16, 45123 days after 1899-12-30 (Excel's 1900 date system). By hand: 2023-01-01
+    # is 2 + 123 × 365 + 30 leap days (1904 .. 2020) = 44927, and 16 July is 196 days later;
+    # 45300 is 2024-01-09; a month of 45352 (2024-03-01) is March 2024. Other numbers stay unread.
+    profile = PROFILE.replace("[format]", "[format]\ndate_serials = true")
+    net = read_network(write_network(
+        tmp_path, _episodes("E1;811218-9876;45123;45300,0;Arbete;;;", "E2;701063-2391;12345;;;;;"),
+        payments="Pnr;Månad;Belopp\n811218-9876;45352;1000\n", profile=profile))
+    ep = net.episodes.set_index("episode_id")
+    assert ep.loc["E1", "enrolled_on"] == pd.Timestamp("2023-07-16")
+    assert ep.loc["E1", "exited_on"] == pd.Timestamp("2024-01-09")
+    assert list(net.payments["month"]) == [pd.Timestamp("2024-03-01")]
+    assert list(net.rejects["line"]) == [3] and net.rejects["reason"].iloc[0].startswith("date does not parse")
+    with pytest.raises(ProfileError, match="date_serials must be true or false"):
+        read_network(write_network(tmp_path / "bad", _episodes("E1;811218-9876;45123;;;;;"),
+                                   profile=PROFILE.replace("[format]", '[format]\ndate_serials = "ja"')))
 
 
 def test_summary_rows_are_rejected_as_such(tmp_path):

@@ -252,6 +252,10 @@ _EXAMPLE_DAY = pd.Timestamp("2024-03-01")
 _SERIAL = r"^\s*[2-7][0-9]{4}(?:[.,]0+)?\s*$"
 
 
+#: Day 0 of a spreadsheet's date serials (Excel's 1900 system, as Lotus 1-2-3 counted it).
+_SERIAL_DAY0 = pd.Timestamp("1899-12-30")
+
+
 def _excel_serials(values: pd.Series, rows: np.ndarray) -> np.ndarray:
     """Whether each of ``rows`` is a five-digit number that a spreadsheet would show as a date."""
     out = np.zeros(len(values), dtype=bool)
@@ -628,12 +632,22 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 values, bad, far = parse_dates(s, fmt["date_format"], p)
                 formats = fmt["date_format"]
             serial = _excel_serials(s, bad)
+            if fmt["date_serials"] and serial.any():  # the profile reads them: days from 1899-12-30
+                days = pd.to_numeric(s[serial].astype("string").str.strip().str.replace(",", ".", regex=False))
+                stamps = _SERIAL_DAY0 + pd.to_timedelta(days.to_numpy(dtype=float), unit="D")
+                if table == "payments" and column == "month":
+                    stamps = stamps.to_period("M").to_timestamp()
+                values = values.copy()
+                values.iloc[np.flatnonzero(serial)] = stamps
+                bad = bad & ~serial
+                serial = np.zeros_like(serial)
             if column in mapping:
                 _warn_dates_unread(raw, mapping[column], column, s, p & ~bad & ~far, bad & ~serial, table,
                                    "month_format" if column == "month" and table == "payments" else "date_format",
                                    formats)
             st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): "
-                   f"format the column as dates before the export (expected format: {_formats_text(formats)})")
+                   f"format the column as dates before the export, or set date_serials = true in the profile "
+                   f"(expected format: {_formats_text(formats)})")
             st.add(bad & ~serial, column, s, f"{DATE_UNREAD} (expected format: {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
             frame[column] = values

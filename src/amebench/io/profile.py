@@ -32,6 +32,7 @@ FORMAT_DEFAULTS: dict[str, Any] = {
     "month_format": ["%Y-%m", "%Y%m", "%Y-%m-%d"],
     "sheet": None,
     "header_row": 1,
+    "date_serials": False,
     "true_values": ["ja", "j", "1", "true", "yes"],
     "false_values": ["nej", "n", "0", "false", "no"],
     "missing_values": ["", "-", "NA", "saknas", "uppgift saknas"],
@@ -146,6 +147,8 @@ def _check_format(raw: Mapping, where: str, source: str) -> dict:
             raise ProfileError(f"{source}: {where} header_row must be a whole number >= 1")
         elif key == "sheet" and not isinstance(value, (str, int)):
             raise ProfileError(f"{source}: {where} sheet must be a sheet name")
+        elif key == "date_serials" and not isinstance(value, bool):
+            raise ProfileError(f"{source}: {where} date_serials must be true or false")
         out[key] = value
     if "decimal" in out and "thousands" in out and out["decimal"] == out["thousands"]:
         raise ProfileError(f"{source}: {where} decimal and thousands must differ")
