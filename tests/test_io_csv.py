@@ -410,6 +410,15 @@ def test_date_serials_true_reads_spreadsheet_day_counts(tmp_path):
     assert ep.loc["E1", "exited_on"] == pd.Timestamp("2024-01-09")
     assert list(net.payments["month"]) == [pd.Timestamp("2024-03-01")]
     assert list(net.rejects["line"]) == [3] and net.rejects["reason"].iloc[0].startswith("date does not parse")
+    # Review 2026-12-07: only a day count of a date from 1990 to a year after as_of: 20243
+    # (March 2024 without its 0) would be 1955-06-01, and 50324 (5 March 2024 as %d%m%y
+    # without its 0) 2037-10-12; they are dates that do not parse
+    net = read_network(write_network(
+        tmp_path / "odd", _episodes("E1;811218-9876;45123;;;;;", "E2;701063-2391;50324;;;;;"),
+        payments="Pnr;Månad;Belopp\n811218-9876;20243;1000\n811218-9876;45352;1000\n", profile=profile))
+    assert [(r.table, r.line) for r in net.rejects.itertuples()] == [("episodes", 3), ("payments", 2)]
+    assert net.rejects["reason"].str.startswith("date does not parse").all()
+    assert list(net.payments["month"]) == [pd.Timestamp("2024-03-01")]
     with pytest.raises(ProfileError, match="date_serials must be true or false"):
         read_network(write_network(tmp_path / "bad", _episodes("E1;811218-9876;45123;;;;;"),
                                    profile=PROFILE.replace("[format]", '[format]\ndate_serials = "ja"')))

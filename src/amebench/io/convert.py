@@ -104,8 +104,8 @@ def _absent_text(mapping: dict, headers, tp: TableProfile) -> str:
             continue
         near = [h for h in unmapped if h.casefold() == header.casefold()]  # headers are matched exactly
         near = near or difflib.get_close_matches(header, unmapped, n=1, cutoff=0.75)
-        hint = f"; did you mean {redact_numbers(repr(near[0]), limit=80)}?" if near else ""
-        parts.append(f"{redact_numbers(repr(header), limit=80)} ([{tp.table}.columns] {column}{hint})")
+        hint = f"; did you mean {names_text(near[0])}?" if near else ""
+        parts.append(f"{names_text(header)} ([{tp.table}.columns] {column}{hint})")
     return ", ".join(parts)
 
 
@@ -254,6 +254,9 @@ _SERIAL = r"^\s*[2-7][0-9]{4}(?:[.,]0+)?\s*$"
 
 #: Day 0 of a spreadsheet's date serials (Excel's 1900 system, as Lotus 1-2-3 counted it).
 _SERIAL_DAY0 = pd.Timestamp("1899-12-30")
+#: The first date date_serials reads (a day count of an earlier date is more likely a date
+#: without its leading zero); the last is a year after as_of.
+_SERIALS_FROM = pd.Timestamp("1990-01-01")
 
 
 def _excel_serials(values: pd.Series, rows: np.ndarray) -> np.ndarray:
@@ -635,12 +638,17 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             if fmt["date_serials"] and serial.any():  # the profile reads them: days from 1899-12-30
                 days = pd.to_numeric(s[serial].astype("string").str.strip().str.replace(",", ".", regex=False))
                 stamps = _SERIAL_DAY0 + pd.to_timedelta(days.to_numpy(dtype=float), unit="D")
+                # only a day count of a plausible date: 20243 (March 2024 without its 0) would be 1955
+                last = pd.Timestamp(as_of) + pd.Timedelta(days=366) if as_of is not None else pd.Timestamp.max
+                plausible = (stamps >= _SERIALS_FROM) & (stamps <= last)
                 if table == "payments" and column == "month":
                     stamps = stamps.to_period("M").to_timestamp()
+                at = np.flatnonzero(serial)[plausible]
                 values = values.copy()
-                values.iloc[np.flatnonzero(serial)] = stamps
-                bad = bad & ~serial
-                serial = np.zeros_like(serial)
+                values.iloc[at] = stamps[plausible]
+                bad = bad.copy()
+                bad[at] = False
+                serial = np.zeros_like(serial)  # the rest: not a day count of a date, read as not parsed
             if column in mapping:
                 _warn_dates_unread(raw, mapping[column], column, s, p & ~bad & ~far, bad & ~serial, table,
                                    "month_format" if column == "month" and table == "payments" else "date_format",

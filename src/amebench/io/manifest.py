@@ -70,7 +70,7 @@ def _safe_path(folder: Path, value, what: str, source: str, *, must_exist: bool 
     if not isinstance(value, str) or not value.strip():
         raise ManifestError(f"{source}: {what} must be a path (text) relative to the manifest's folder")
     rel = PurePosixPath(value.replace("\\", "/"))
-    shown = redact_numbers(repr(value), limit=None)
+    shown = repr(redact_numbers(value, limit=None))  # redacted first: repr writes a no-break space as \xa0
     if rel.is_absolute() or re.match(r"^[A-Za-z]:", value):
         raise ManifestError(f"{source}: {what} {shown} is absolute; give it relative to the manifest's folder")
     target = (folder / rel).resolve()
