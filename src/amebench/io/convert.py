@@ -974,8 +974,6 @@ def _participants_number(text: str, as_of, *, typo: bool = True) -> int:
     return _CHECK_DIGIT_WRONG if typo else 0
 
 
-
-
 def _summary_rows(frame: pd.DataFrame) -> np.ndarray:
     """Return True for rows whose first cell starts with a summary word (Summa, Totalt …)."""
     import pyarrow.compute as pc
