@@ -73,15 +73,15 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
             if wanted <= set(_clean_headers(v for v in row if isinstance(v, str))):
                 return (f"; {raw.where} {int(line)} holds every mapped header: set header_row = {int(line)} "
                         "in the profile")
+    header_row = tp.fmt.get("header_row", 1)
     if wanted and raw.sheets and raw.path is not None:  # the mapped headers on another sheet
-        found = headers_on_sheet(raw.path, raw.sheets, raw.sheet, wanted, tp.fmt.get("header_row", 1))
+        found = headers_on_sheet(raw.path, raw.sheets, raw.sheet, wanted, header_row)
         if found:
             name, row = found
             shown = json.dumps(redact_numbers(name, limit=80), ensure_ascii=False)
-            at = f" and header_row = {row}" if row != tp.fmt.get("header_row", 1) else ""
+            at = f" and header_row = {row}" if row != header_row else ""
             return (f"; they are on sheet {shown} (row {row}) of the workbook: set sheet = {shown}{at} under "
                     f"[{tp.table}] in the profile (a sheet under [format] applies to every table)")
-    header_row = tp.fmt.get("header_row", 1)
     if wanted and header_row > 1 and len(headers) > 1 and not wanted & set(headers):
         return (f"; no mapped header is on {raw.where} {header_row}: if the header is above it, set header_row to "
                 f"its {raw.where}" + sheet_hint(raw.sheets, raw.sheet, raw.sheet_named))
@@ -90,7 +90,7 @@ def _header_hint(raw: RawTable, tp: TableProfile, wanted=()) -> str:
         for d in (";", ",", "\t", "|"):
             if headers and d != tp.fmt.get("delimiter") and d in headers[0]:
                 return f"; the header looks {d!r}-delimited: set delimiter = {d!r} in the profile"
-        hint = (f"; if the header is not on {raw.where} {tp.fmt.get('header_row', 1)}, set header_row in the "
+        hint = (f"; if the header is not on {raw.where} {header_row}, set header_row in the "
                 "profile")
     return hint + sheet_hint(raw.sheets, raw.sheet, raw.sheet_named)
 
@@ -148,23 +148,17 @@ def _column_map(raw: RawTable, tp: TableProfile, source: str) -> dict[str, str]:
 _LINES_SHOWN = 3
 
 
-def _first_lines(values: pd.Series, rows: np.ndarray, lines: np.ndarray) -> dict:
-    """The first input lines of each value among ``rows`` (at most ``_LINES_SHOWN``)."""
+def _first_lines(values: pd.Series, rows: np.ndarray, lines: np.ndarray, short=frozenset()) -> tuple[dict, set]:
+    """The first input lines of each value among ``rows`` (at most ``_LINES_SHOWN``), and the
+    values found only on the lines ``short`` (rows with fewer fields than the header)."""
     pos = np.flatnonzero(rows)
     table = pd.DataFrame({"value": values.iloc[pos].astype(str).to_numpy(), "line": np.asarray(lines)[pos]})
-    first = table.groupby("value", sort=False)["line"].apply(lambda s: sorted(s)[:_LINES_SHOWN])
-    return first.to_dict()
-
-
-def _only_on(values: pd.Series, rows: np.ndarray, lines: np.ndarray, short) -> set:
-    """The values (as text) of ``rows`` that occur only on the lines ``short``."""
+    by_value = table.groupby("value", sort=False)["line"]
+    first = by_value.apply(lambda s: sorted(s)[:_LINES_SHOWN]).to_dict()
     if not short:
-        return set()
-    pos = np.flatnonzero(rows)
-    table = pd.DataFrame({"value": values.iloc[pos].astype(str).to_numpy(),
-                          "short": np.isin(np.asarray(lines)[pos], list(short))})
-    only = table.groupby("value", sort=False)["short"].all()
-    return set(only.index[only.to_numpy(dtype=bool)])
+        return first, set()
+    only = by_value.apply(lambda s: bool(np.isin(s.to_numpy(), list(short)).all()))
+    return first, set(only.index[only.to_numpy(dtype=bool)])
 
 
 def _lines_text(lines) -> str:
@@ -694,15 +688,15 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
             )
             if miss:
                 unmapped[column] = miss
-                where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
-                shifted[column] = _only_on(s, p & values.isna().to_numpy(), st.lines, raw.short_lines)
+                where[column], shifted[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines,
+                                                              raw.short_lines)
             frame[column] = values
         elif column in schema.CODE_LISTS:
             values, miss = map_codes(s, p, column, tp.codes.get(column, {}), profile.codes_case)
             if miss:
                 unmapped[column] = miss
-                where[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines)
-                shifted[column] = _only_on(s, p & values.isna().to_numpy(), st.lines, raw.short_lines)
+                where[column], shifted[column] = _first_lines(s, p & values.isna().to_numpy(), st.lines,
+                                                              raw.short_lines)
             frame[column] = values
         else:
             frame[column] = as_strings(s, p)

@@ -510,16 +510,17 @@ def headers_on_sheet(path: Path, sheets, read: str | None, wanted, header_row: i
     :data:`SEARCH_ROWS` rows hold every header of ``wanted`` in one row; None if none does.
     Only for an error's hint: it reads those rows of every other sheet."""
     wanted = set(wanted)
-    for name in sheets:
-        if name == read:
-            continue
-        try:
-            top = pd.read_excel(path, sheet_name=name, header=None, dtype=object, nrows=SEARCH_ROWS + header_row)
-        except Exception:  # a chart sheet, a damaged sheet: no hint from it
-            continue
-        for i, row in enumerate(top.itertuples(index=False)):
-            if wanted <= set(_clean_headers(str(v) for v in row if isinstance(v, str))):
-                return name, i + 1
+    with pd.ExcelFile(path) as book:
+        for name in sheets:
+            if name == read:
+                continue
+            try:
+                top = pd.read_excel(book, sheet_name=name, header=None, dtype=object, nrows=SEARCH_ROWS + header_row)
+            except Exception:  # a chart sheet, a damaged sheet: no hint from it
+                continue
+            for i, row in enumerate(top.itertuples(index=False)):
+                if wanted <= set(_clean_headers(str(v) for v in row if isinstance(v, str))):
+                    return name, i + 1
     return None
 
 

@@ -133,8 +133,9 @@ _BOOTSTRAP_NAMES = {"bca": "BCa bootstrap interval", "percentile": "percentile b
 
 def _method_name(method: str) -> str:
     """A result's ``method`` as the report's captions name it (proper names, not identifiers)."""
-    if method in _INTERVAL_NAMES or method in _WELFARE_NAMES:
-        return {**_INTERVAL_NAMES, **_WELFARE_NAMES}[method]
+    named = _INTERVAL_NAMES.get(method) or _WELFARE_NAMES.get(method)
+    if named:
+        return named
     found = _BOOTSTRAP.fullmatch(method)
     if found is None:
         return method
