@@ -483,12 +483,13 @@ def test_raw_number_guard_samples_each_unit():
 
 @pytest.mark.parametrize("column", ["person_id", "household_id"])
 def test_a_few_raw_numbers_among_pseudonyms_are_rejected_and_never_kept(tmp_path, column):
-    # 3 of 60 ids are valid (synthetic) personal identity numbers in the 10-digit, 12-digit
-    # and dashless forms: too few for the column guard (most values), and they were loaded
-    # as ids, into the network, its Parquet files and every output. The pseudonyms
-    # around them (hex with ten digits in a row, a number glued to text) are kept
-    numbers = ["811218-9876", "19640823-3234", "8507099805"]
-    pseudonyms = [f"p_{i:02d}7010632391ab" for i in range(55)] + ["x701063-2391", "701063-23911"]
+    # 4 of 60 ids are valid (synthetic) personal identity numbers in the 10-digit, 12-digit
+    # and dashless forms, and behind a letter (privacy review 2026-12-07: "P"/"pnr:" and a
+    # number were kept as a pseudonym): too few for the column guard (most values), and
+    # they were loaded as ids, into the network, its Parquet files and every output. The
+    # pseudonyms around them (hex with ten digits in a row, a number and a digit more) are kept
+    numbers = ["811218-9876", "19640823-3234", "8507099805", "x701063-2391"]
+    pseudonyms = [f"p_{i:02d}7010632391ab" for i in range(55)] + ["701063-23911"]
     ids = numbers + pseudonyms
     episodes = pd.DataFrame({"unit": "a", "episode_id": [str(i) for i in range(60)], "person_id": ids,
                              "enrolled_on": "2024-01-01"})
@@ -497,16 +498,29 @@ def test_a_few_raw_numbers_among_pseudonyms_are_rejected_and_never_kept(tmp_path
         episodes["person_id"] = [f"ps{i}" for i in range(60)]
     payments = pd.DataFrame({"unit": "a", column: ids[:10], "month": "2024-02", "amount_sek": 100.0})
     net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
-    assert sorted(net.episodes[column]) == sorted(pseudonyms) and list(net.payments[column]) == pseudonyms[:7]
+    assert sorted(net.episodes[column]) == sorted(pseudonyms) and list(net.payments[column]) == pseudonyms[:6]
     rejected = net.rejects.sort_values(["table", "line"])
-    assert list(zip(rejected["table"], rejected["line"])) == [("episodes", 1), ("episodes", 2), ("episodes", 3),
-                                                              ("payments", 1), ("payments", 2), ("payments", 3)]
-    assert set(rejected["column"]) == {column} and set(rejected["value"]) == {"<personnummer: hidden>"}
+    assert list(zip(rejected["table"], rejected["line"])) == [(table, line) for table in ("episodes", "payments")
+                                                              for line in (1, 2, 3, 4)]
+    assert set(rejected["column"]) == {column}
+    assert set(rejected["value"]) == {"<personnummer: hidden>", "x<personnummer: hidden>"}
     folder = net.to_parquet(tmp_path / "net")
-    digits = ["8112189876", "196408233234", "8507099805"]
+    digits = ["8112189876", "196408233234", "8507099805", "x7010632391"]
     for path in folder.iterdir():
         data = path.read_bytes().replace(b"-", b"")
         assert not any(number.encode() in data for number in digits), path.name
+
+
+@pytest.mark.parametrize("prefix", ["P", "SE", "pnr: ", "ID-"])
+def test_a_column_of_numbers_behind_letters_is_refused(prefix):
+    # privacy review 2026-12-07: "P" + a 12-digit number in every cell of a pseudonym
+    # column loaded whole, into the network and its Parquet files (a letter ruled every
+    # value out as a number)
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"],
+                             "person_id": [prefix + "198112189876", prefix + "640823-3234"], "enrolled_on": "2024-01-01"})
+    with pytest.raises(ProfileError, match="person_id looks like raw identity numbers") as caught:
+        Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    assert "9876" not in str(caught.value)
 
 
 def test_a_column_of_raw_numbers_names_the_fix_for_frames():

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import hmac
+import re
 
 import numpy as np
 import pandas as pd
@@ -230,6 +231,41 @@ def test_identity_number_cells_are_the_cells_the_scalar_check_finds_valid(values
     column = raw.astype("category") if as_category else raw
     got = identity_number_cells(column, ref)
     assert got.tolist() == [v is not None and is_valid_personnummer(v, as_of=ref) for v in values]
+
+
+@given(st.lists(st.one_of(_FORMS, st.sampled_from(_VALID + ["p_9805229896ab", "x980522-9896", "9805229896 1"]),
+                         st.none()), max_size=20),
+       st.lists(st.sampled_from(["P", "SE", "pnr: ", "ID-", "abc_", "p_", "x y", "Å"]), min_size=20, max_size=20),
+       st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2090-01-01").date()))
+def test_prefixed_cells_are_numbers_behind_up_to_twelve_letters_and_a_mark(values, prefixes, ref):
+    # prefixed=True (a pseudonym column's guard, privacy review 2026-12-07) also finds a
+    # valid number behind 1-12 ASCII letters and one of - _ space / . : ("pnr: 811218-9876");
+    # reference: the scalar check of what follows such a prefix, written out with re
+    from amebench.privacy import identity_number_cells, is_valid_personnummer
+
+    cells = [None if v is None else p + v for p, v in zip(prefixes, values)]
+    got = identity_number_cells(pd.Series(cells, dtype=object), ref, prefixed=True)
+
+    def valid(cell):
+        if cell is None:
+            return False
+        rest = re.match(r"([A-Za-z]{1,12}[-_ /.:]? *)?(.*)$", cell, re.S).group(2)
+        return re.fullmatch(r"[0-9][0-9 +-]{9,16}", rest) is not None and is_valid_personnummer(rest, as_of=ref)
+
+    assert got.tolist() == [valid(c) for c in cells]
+
+
+def test_a_pseudonym_is_never_a_number_behind_letters():
+    # amebench's own pseudonyms (p_ and 20 hex digits) hold ten digits in a row often
+    # enough, but never only digits after the prefix: 20,000 random ones, none found
+    from amebench.privacy import PSEUDONYM_HEX, PSEUDONYM_PREFIX, identity_number_cells
+
+    rng = np.random.default_rng(7)
+    hexes = rng.integers(0, 16, size=(20_000, PSEUDONYM_HEX))
+    ids = [PSEUDONYM_PREFIX + "".join("0123456789abcdef"[d] for d in row) for row in hexes]
+    assert not identity_number_cells(pd.Series(ids), "2026-09-30", prefixed=True).any()
+    assert identity_number_cells(pd.Series(["P980522-9896", "P980522-9896x"]), "2026-09-30",
+                                 prefixed=True).tolist() == [True, False]
 
 
 @given(st.binary(min_size=1, max_size=200), st.lists(st.binary(min_size=12, max_size=12), max_size=5))

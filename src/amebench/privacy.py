@@ -417,13 +417,22 @@ HIDDEN_NUMBER = "<personnummer: hidden>"
 NOT_A_NUMBER = "[A-Za-z_]"
 
 
-def identity_number_cells(values: pd.Series, as_of) -> np.ndarray:
+#: Letters (and a mark) written before a number in an id: ``P``, ``SE``, ``pnr:``.
+LETTER_PREFIX = r"^[A-Za-z]{1,12}[-_ /.:]? *"
+#: ... and a value made of one and digits (with spaces, ``-`` or ``+``) alone.
+_PREFIXED_DIGITS = LETTER_PREFIX + r"[0-9][0-9 +-]{9,16}$"
+
+
+def identity_number_cells(values: pd.Series, as_of, *, prefixed: bool = False) -> np.ndarray:
     """Return, for each cell of ``values``, whether it is as a whole a valid identity number.
 
     Valid as for :func:`is_valid_personnummer` (10 or 12 digits, with or without
     ``-``/``+`` and spaces; a real date, or day + 60, and the check digit), judged once
     per distinct value. A cell with other characters around the number (a hex
     pseudonym that holds ten digits in a row) is not one; a missing cell is not.
+    ``prefixed=True`` also takes a number behind letters (``LETTER_PREFIX``:
+    ``"P198112189876"``, ``"pnr: 811218-9876"``), as a pseudonym column must not hold
+    them: a pseudonym's hex digits never fill what follows its letters.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -432,10 +441,17 @@ def identity_number_cells(values: pd.Series, as_of) -> np.ndarray:
 
     codes, texts = _distinct_text(values)
     # a letter or '_' rules a value out at once (most pseudonyms): checked are the others
-    ruled_out = pc.match_substring_regex(texts, NOT_A_NUMBER).fill_null(True)
-    maybe = np.flatnonzero(~ruled_out.to_numpy(zero_copy_only=False))
+    ruled_out = pc.match_substring_regex(texts, NOT_A_NUMBER).fill_null(True).to_numpy(zero_copy_only=False)
+    maybe = np.flatnonzero(~ruled_out)
+    candidates = texts.take(pa.array(maybe))
+    if prefixed and ruled_out.any():
+        lettered = pc.match_substring_regex(texts, _PREFIXED_DIGITS).fill_null(False).to_numpy(zero_copy_only=False)
+        lettered = np.flatnonzero(lettered)
+        rest = pc.replace_substring_regex(texts.take(pa.array(lettered)), LETTER_PREFIX, "", max_replacements=1)
+        maybe = np.concatenate([maybe, lettered])
+        candidates = pa.concat_arrays([candidates, rest])
     valid = np.zeros(len(texts) + 1, dtype=bool)  # the last slot: a missing cell (code -1)
-    valid[maybe[_check_digits(texts.take(pa.array(maybe)), _ref_date(as_of))[0]]] = True
+    valid[maybe[_check_digits(candidates, _ref_date(as_of))[0]]] = True
     return valid[codes]
 
 

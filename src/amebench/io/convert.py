@@ -263,15 +263,18 @@ def _excel_serials(values: pd.Series, rows: np.ndarray) -> np.ndarray:
 _GUARD_SAMPLE = 200  # distinct values looked at by the raw-number guard
 
 
-def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None = None) -> bool:
-    """Return whether most distinct values are valid identity numbers (they must not be kept).
+def _looks_like_numbers(values: pd.Series, as_of, units: pd.Categorical | None = None, *,
+                        prefixed: bool = False) -> bool:
+    """Return whether most distinct values are valid identity numbers (they must not be kept);
+    ``prefixed``: also behind letters (``"P198112189876"``, a pseudonym column's guard).
 
     Judged per unit when ``units`` holds several (a frame of ``Network.from_frames``): one
     unit's raw numbers are not outvoted by the pseudonyms of the others. The first
     ``_GUARD_SAMPLE`` distinct values of each unit, in the order they appear, are looked at.
     """
     def valid(sample) -> np.ndarray:
-        return privacy.identity_number_cells(pd.Series(np.asarray(sample, dtype=object), dtype="str"), as_of)
+        return privacy.identity_number_cells(pd.Series(np.asarray(sample, dtype=object), dtype="str"), as_of,
+                                             prefixed=prefixed)
 
     if units is None or len(units.categories) < 2:
         sample = pd.unique(values.dropna())[:_GUARD_SAMPLE]
@@ -368,15 +371,18 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
     ``early``: what :func:`_early_identity` computed for this column, if anything.
     """
     if mode == "pseudonym":
-        if _looks_like_numbers(text.where(present, None), as_of, st.units()):
+        if _looks_like_numbers(text.where(present, None), as_of, st.units(), prefixed=True):
+            plain = _looks_like_numbers(text.where(present, None), as_of, st.units())
             exc = ProfileError(
-                f"{st.label}: column {st.header(column)} looks like raw identity numbers, but the profile "
-                f'says {column} = "pseudonym"; set {column} = "personnummer" under [profile]'
+                f"{st.label}: column {st.header(column)} looks like raw identity numbers"
+                f"{'' if plain else ' behind letters (P..., pnr: ...)'}, but the profile says {column} = \"pseudonym\"; "
+                f"{'' if plain else 'export the numbers without the letters and '}"
+                f'set {column} = "personnummer" under [profile]'
             )
             exc.raw_numbers = column  # for callers without a profile, who word the fix otherwise
             raise exc
         # a few raw numbers among the pseudonyms: rejected, never kept
-        numbers = present & privacy.identity_number_cells(text, as_of)
+        numbers = present & privacy.identity_number_cells(text, as_of, prefixed=True)
         if numbers.any():
             units = st.units()
             own = np.isin(units.codes, units.codes[numbers])  # the other values of the units with a number
