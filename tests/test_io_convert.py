@@ -102,6 +102,34 @@ def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
     assert len(net.rejects) == 0
 
 
+@pytest.mark.parametrize("episode_id", ["811218987601", "E19811218987601", "20248112189876", "AME-20248112189876",
+                                        "811218T9876", "ID19811218ab9876",
+                                        "\u0668\u0661\u0661\u0662\u0661\u0668\u0669\u0668\u0667\u0666"])
+def test_an_episode_id_of_a_number_and_a_counter_letters_or_other_digits_is_rejected(tmp_path, episode_id):
+    # Privacy review 2026-12-07: these loaded and were written to episodes.parquet (811218-9876,
+    # synthetic): a counter after the number or a year before it (a run of 11-14 digits, read
+    # as one number of 12), letters before the last four, Arabic-Indic digits
+    folder = write_network(tmp_path, "\n".join([
+        EPISODE_HEADER, f"{episode_id};721212-9816;2024-01-05;;;;;", "E2;850709-9805;2024-01-05;;;;;"]) + "\n")
+    net = read_network(folder)
+    assert list(net.episodes["episode_id"]) == ["E2"]
+    assert list(net.rejects["reason"]) == [
+        "holds what looks like a personal identity number; it must not be kept in this column"]
+    assert "9876" not in net.rejects["value"].iloc[0]
+
+
+def test_long_serial_numbers_as_episode_ids_load(tmp_path):
+    # The runs of 11-14 digits are checked at both ends, valid numbers only: a serial number
+    # with leading zeros (month 00, 13-digit ones here) or of a year and a counter (month
+    # 20-24: "2024" + 10 digits) never is one; nor a number with a wrong check digit and a
+    # counter (a typo or the unit's scheme: unlike a cell of the number alone, not taken)
+    ids = [f"2024{i:010d}" for i in range(0, 300_000, 1000)] + [f"{i:013d}" for i in range(0, 300)]
+    ids += ["811218987501", "E19811218987501"]  # 811218-9875: check digit wrong
+    rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
+    net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
+    assert len(net.rejects) == 0 and len(net.episodes) == len(ids)
+
+
 def test_episode_ids_of_a_date_and_a_counter_load(tmp_path):
     # Review 2026-12-05: ids "<enrolment date>_<counter>" read as a 12-digit number of a
     # child born on that date, and one in ten has a valid check digit (by hand: 2311010009,
@@ -357,7 +385,7 @@ def test_the_prefilter_of_numbers_in_ids_keeps_every_cell_that_can_hold_one(cell
     series = pd.Series(cells, dtype=dtype).iloc[start:]
     expected = [isinstance(v, str) and (sum(c in "0123456789" for c in v) >= 10 or not v.isascii())
                 for v in series]
-    assert convert._ten_digits_or_wide(series).tolist() == expected
+    assert convert._ten_digits_or_wide(series)[0].tolist() == expected
 
 
 @given(st.lists(st.one_of(st.none(), st.from_regex(r"[A-Za-z]{1,13}[-_ /.:+]{0,2}([0-9]{9,13})", fullmatch=True),

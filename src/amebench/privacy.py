@@ -41,6 +41,7 @@ __all__ = [
     "looks_like_identity_number",
     "identity_number_cells",
     "visible_text",
+    "ascii_digits",
     "NOT_A_NUMBER",
     "HIDDEN_NUMBER",
     "KEY_ENV",
@@ -409,6 +410,35 @@ def _valid_dated(match: re.Match) -> bool:
     return is_valid_personnummer(dated_form(match.group()))
 
 
+#: A number with one or two letters before the last four ("811218T9876", "19811218ab9876"):
+#: hidden when valid, as ``_LOOSE_RUN``.
+LETTER_PARTED = re.compile(r"(?<![0-9])[0-9]{6}(?:[0-9]{2})?[A-Za-z]{1,2}[0-9]{4}(?![0-9])")
+#: A number whose check digit is written as a mark ("811218-987X", "19811218-987*"): hidden
+#: when its date is one (the check digit follows from the other nine).
+_MASKED_RUN = re.compile(rf"(?<![0-9])([0-9]{{6}}(?:[0-9]{{2}})?)\s*{_SEPARATOR}?\s*([0-9]{{3}})[Xx*?#](?![0-9])")
+#: A decimal digit of another script (Arabic-Indic, Devanagari ...; NFKC leaves them).
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with the decimal digits of every script written as ASCII digits
+    (``"٨١١٢١٨-٩٨٧٦"`` is ``"811218-9876"``)."""
+    return text if text.isascii() else _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+
+
+def parted_form(text: str) -> str:
+    """``text`` (a match of ``LETTER_PARTED``) as the readers' form: ``-`` for the letters."""
+    return f"{text[:-4].rstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')}-{text[-4:]}"
+
+
+def _valid_parted(match: re.Match) -> bool:
+    return is_valid_personnummer(parted_form(match.group()))
+
+
+def _dated_masked(match: re.Match) -> bool:
+    return _check(match.group(1) + match.group(2) + "0", _ref_date(None), check_digit=False)[0] is not None
+
+
 #: What a message or reject shows instead of a value shaped like an identity number.
 HIDDEN_NUMBER = "<personnummer: hidden>"
 
@@ -461,13 +491,18 @@ def looks_like_identity_number(text) -> bool:
     Valid or not (a number with a typo is still a number), with or without ``-``/``+``
     (or a typeset dash) and spaces of any kind: ``"8112189876"``, ``"19811218-9876"``,
     ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.``, ``_``, ``:`` or ``,``, or
-    written as a date with marks between its parts (``"1981-12-18-9876"``), only when valid.
+    written as a date with marks between its parts (``"1981-12-18-9876"``), or with one or
+    two letters before the last four (``"811218T9876"``), only when valid; with the check
+    digit written as ``X``, ``*``, ``?`` or ``#`` (``"811218-987X"``), when its date is one.
     Fullwidth digits and characters of no width count as :func:`visible_text` reads
-    them. Short digit runs such as a municipality code (``"0180"``) do not count.
+    them, the digits of other scripts as :func:`ascii_digits` does. Short digit runs such
+    as a municipality code (``"0180"``) do not count.
     """
-    text = visible_text(str(text))
+    text = ascii_digits(visible_text(str(text)))
     return (_NUMBER_RUN.search(text) is not None or any(_valid_loose(m) for m in _LOOSE_RUN.finditer(text))
-            or any(_valid_dated(m) for m in _DATED_RUN.finditer(text)))
+            or any(_valid_dated(m) for m in _DATED_RUN.finditer(text))
+            or any(_valid_parted(m) for m in LETTER_PARTED.finditer(text))
+            or any(_dated_masked(m) for m in _MASKED_RUN.finditer(text)))
 
 
 def redact_numbers(text, *, limit: int | None = 200) -> str:
@@ -488,7 +523,11 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
         them allowed) replaced by ``<personnummer: hidden>`` (valid or not: a number
         with a typo is still a number), and each such run with ``/``, ``.``, ``_``, ``:``
         or ``,`` before the last four, or written as a date with marks between its parts
-        (``1981-12-18-9876``, ``811218--9876``), that is a valid number; then shortened.
+        (``1981-12-18-9876``, ``811218--9876``), or with one or two letters before the last
+        four (``811218T9876``), that is a valid number, and each run whose check digit is
+        written as ``X``, ``*``, ``?`` or ``#`` (``811218-987X``: the other nine give it)
+        whose date is one; then shortened. Digits of other scripts (Arabic-Indic ...) are
+        read, and shown, as ASCII digits.
 
     Notes
     -----
@@ -496,9 +535,11 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
     Long digit runs (account numbers, ids of 10+ digits) are hidden too: in a message
     that is the safe side.
     """
-    s = _NUMBER_RUN.sub(HIDDEN_NUMBER, visible_text(str(text)))
+    s = _NUMBER_RUN.sub(HIDDEN_NUMBER, ascii_digits(visible_text(str(text))))
     s = _LOOSE_RUN.sub(lambda m: HIDDEN_NUMBER if _valid_loose(m) else m.group(), s)
     s = _DATED_RUN.sub(lambda m: HIDDEN_NUMBER if _valid_dated(m) else m.group(), s)
+    s = LETTER_PARTED.sub(lambda m: HIDDEN_NUMBER if _valid_parted(m) else m.group(), s)
+    s = _MASKED_RUN.sub(lambda m: HIDDEN_NUMBER if _dated_masked(m) else m.group(), s)
     if limit is not None and len(s) > limit:
         s = s[:limit] + f"… ({len(s)} characters)"
     return s

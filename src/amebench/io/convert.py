@@ -780,7 +780,9 @@ _AS_HYPHEN = str.maketrans(dict.fromkeys("/._:,", "-"))
 #: A cell that may hold a number: a digit run with any separator, or any non-ASCII character
 #: (fullwidth digits, characters of no width: :func:`amebench.privacy.visible_text`).
 _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{privacy._DATED_RUN.pattern}"
-                 "|[^\\x00-\\x7f]")
+                 f"|{privacy.LETTER_PARTED.pattern}|[^\\x00-\\x7f]")
+#: A run of 11 to 14 digits: a number with a counter after it or a year before it.
+_LONG_RUN = r"(?<![0-9])([0-9]{11,14})(?![0-9])"
 
 
 #: No household's welfare in one month comes near this (SEK; the national norm for a family
@@ -846,14 +848,15 @@ def _mode(profile: Profile, column: str) -> str:
     return profile.person_id if column == "person_id" else profile.household_id
 
 
-def _ten_digits_or_wide(text: pd.Series) -> np.ndarray:
+def _ten_digits_or_wide(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Cells with ten digits or more, or a character beyond ASCII (a fullwidth digit): the
-    only ones that can hold a number (the patterns are costlier)."""
+    only ones that can hold a number (the patterns are costlier); and the ASCII digits of each."""
     import pyarrow.compute as pc
 
     arrow = arrow_strings(text)
     wide = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
-    return (_digit_counts(arrow) >= 10) | wide
+    counts = _digit_counts(arrow)
+    return (counts >= 10) | wide, counts
 
 
 def _digit_counts(arrow) -> np.ndarray:
@@ -890,7 +893,8 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
         return np.where(present, np.append(per, 0)[text.cat.codes.to_numpy()], 0).astype(np.int8)
     out = np.zeros(len(text), dtype=np.int8)
-    maybe = present & _ten_digits_or_wide(text)
+    maybe, counts = _ten_digits_or_wide(text)
+    maybe &= present
     digits = maybe.copy()  # of the cells the prefilter kept, those of 10 or 12 digits alone
     digits[maybe] = text[maybe].astype("string").str.fullmatch(r"[0-9]{10}|[0-9]{12}").fillna(False).to_numpy(bool)
     if digits.any():  # numeric ids (a serial number per episode): all at once, not a pattern each
@@ -905,11 +909,38 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         maybe[rows] = False
     maybe[maybe] = text[maybe].str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
     for pos in np.flatnonzero(maybe):
-        cell = privacy.visible_text(text.iloc[pos])
+        cell = privacy.ascii_digits(privacy.visible_text(text.iloc[pos]))
         candidates = [m.group(1).translate(_AS_HYPHEN) for rx in _CANDIDATES for m in rx.finditer(cell)]
         candidates += [privacy.dated_form(m.group()) for m in privacy._DATED_RUN.finditer(cell)]
-        out[pos] = max((_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None)
-                        for c in candidates), default=0)
+        found = [_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None) for c in candidates]
+        # letters before the last four ("811218T9876"): valid only, a scheme may part its digits so
+        found += [_participants_number(privacy.parted_form(m.group()), as_of, typo=False)
+                  for m in privacy.LETTER_PARTED.finditer(cell)]
+        out[pos] = max(found, default=0)
+    long = np.flatnonzero(present & (out == 0) & (counts >= 11))
+    if len(long):
+        out[long] = _long_run_numbers(text.iloc[long], as_of)
+    return out
+
+
+def _long_run_numbers(cells: pd.Series, as_of) -> np.ndarray:
+    """``_VALID`` for each cell whose first run of 11 to 14 digits begins or ends with a valid
+    number that may be a participant's (10 digits, or 12 with the century): a number with a
+    counter after it (``"811218987601"``) or a year before it (``"2024811218 9876"`` is no
+    such run; ``"20248112189876"`` is); else 0. Valid only: of random digits about 0.7 % of
+    10 are a valid number, and a serial number's leading zeros never are (month 00)."""
+    runs = cells.astype(object).astype(str).str.extract(_LONG_RUN, expand=False)
+    found = np.flatnonzero(runs.notna().to_numpy(dtype=bool))
+    out = np.zeros(len(cells), dtype=np.int8)
+    if not len(found):
+        return out
+    runs = runs.iloc[found].astype(str).reset_index(drop=True)
+    hit = (_plain_numbers(runs.str[:10], as_of) == _VALID) | (_plain_numbers(runs.str[-10:], as_of) == _VALID)
+    twelve = np.flatnonzero(runs.str.len().to_numpy() >= 12)
+    if len(twelve):
+        longer = runs.iloc[twelve]
+        hit[twelve] |= (_plain_numbers(longer.str[:12], as_of) == _VALID) | (_plain_numbers(longer.str[-12:], as_of) == _VALID)
+    out[found[hit]] = _VALID
     return out
 
 
