@@ -299,7 +299,7 @@ def test_the_count_of_rows_with_hidden_cells_is_of_the_rows_shown(fixture, said,
     # and Sundbyberg's self-employed counts are protected within their own units.)
     page = request.getfixturevalue(fixture)[1].read_text(encoding="utf-8")
     stated = int(re.search(said, _text(page)).group(1))
-    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", page) if ">–</td>" in r]
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", page) if ">..</td>" in r]
     assert stated == len(rows) == 13
 
 
@@ -1124,7 +1124,7 @@ def test_exit_reasons_read_as_one_row_per_unit_and_flows_point_to_their_file(rep
     reasons = pd.read_csv(out / "tables" / "exit_reasons.csv")
     nynashamn = table[table.index("Nynäshamn"):]
     nynashamn = nynashamn[:nynashamn.index("</tr>")]
-    assert nynashamn.count(">–<") == reasons.loc[reasons["unit"] == "nynashamn", "n"].isna().sum() >= 2
+    assert nynashamn.count(">..<") == reasons.loc[reasons["unit"] == "nynashamn", "n"].isna().sum() >= 2
 
 
 def _html_tables(html: str):
@@ -1236,10 +1236,10 @@ def test_hidden_cells_show_a_dash_and_cells_without_a_value_stay_empty():
     frame = pd.DataFrame({"unit": ["a", "b", "c"], "estimate": [np.nan, np.nan, 0.5], "n": [np.nan, 40.0, 30.0]})
     hidden = pd.DataFrame({"unit": [False] * 3, "estimate": [True, False, False], "n": [True, False, False]})
     rows = format_table(frame, percent=True, lang="en", hidden=hidden).split("<tr>")[2:]
-    assert rows[0].count(">–</td>") == 2  # a: hidden by disclosure control
-    assert ">–</td>" not in rows[1] and "<td class='num'></td>" in rows[1]  # b: no estimate
+    assert rows[0].count(">..</td>") == 2  # a: hidden by disclosure control
+    assert ">..</td>" not in rows[1] and "<td class='num'></td>" in rows[1]  # b: no estimate
     # without the mask every missing cell is taken as hidden
-    assert format_table(frame, percent=True, lang="en").count(">–</td>") == 3
+    assert format_table(frame, percent=True, lang="en").count(">..</td>") == 3
 
 
 @pytest.mark.parametrize(("lang", "text"), [("en", "not reached"), ("sv", "inte uppnådd")])
@@ -1255,7 +1255,7 @@ def test_a_median_not_reached_says_so_and_a_hidden_one_shows_a_dash(lang, text):
     rows = format_table(frame, percent=False, lang=lang, name="durations", hidden=hidden).split("<tr>")[2:]
     assert rows[0].count(f">{text}</td>") == 2  # a's median and upper limit; its days stay empty
     assert text not in rows[1]  # a cumulative share beyond follow-up is not a median
-    assert text not in rows[2] and rows[2].count(">–</td>") == 3
+    assert text not in rows[2] and rows[2].count(">..</td>") == 3
 
 
 def test_report_tells_hidden_from_missing(report):
@@ -1263,7 +1263,7 @@ def test_report_tells_hidden_from_missing(report):
     page = report[1].read_text(encoding="utf-8")
     section = page[page.index("id='retention'"):page.index("id='reentry'")]
     row = next(r for r in section.split("<tr>") if r.startswith("<td>Nynäshamn"))
-    assert ">–</td>" not in row and "<td class='num'></td>" in row
+    assert ">..</td>" not in row and "<td class='num'></td>" in row
 
 
 def test_tables_list_units_by_name_with_the_total_last(report):

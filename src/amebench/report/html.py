@@ -35,7 +35,9 @@ _PERCENT = {
     "share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
     "rate", "rate_ci_low", "rate_ci_high",
 }
-_MISSING = "–"  # a cell hidden by disclosure control
+#: A cell hidden by disclosure control: "..", as Statistics Sweden (SCB) marks a value not
+#: shown ("–" is its zero, which a Swedish reader would read it as: coordinator review).
+_MISSING = ".."
 _NO_VALUE = ""  # a value that does not exist (no interval for a median's days, no survey)
 
 #: Columns shown as percentages in every table (shares, whatever the table's estimate is).
@@ -65,11 +67,11 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
 
     Headers are readable labels in ``lang`` (the canonical column name is the
     header's tooltip), codes are shown with their labels, proportions as
-    percentages, numbers with thousands separators and hidden cells as '–'.
+    percentages, numbers with thousands separators and hidden cells as '..'.
     ``name`` is the result table's name, which decides what ``estimate`` means.
     ``method`` and ``conf_level`` are stated once under the table, not per row.
     ``hidden``: a boolean frame like ``frame``, True where disclosure control hid the
-    cell (shown as '–'); other missing cells have no value and are left empty. Without
+    cell (shown as '..'); other missing cells have no value and are left empty. Without
     it, every missing cell is taken as hidden.
     """
     decimal = "," if lang == "sv" else "."

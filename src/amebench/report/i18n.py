@@ -36,11 +36,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "suppression": {
         "en": "Disclosure control: counts from 1 to {below} are not shown (zeros are), nor anything "
         "computed from them; where a total published anywhere in the report would reveal a hidden "
-        "count, a second count is hidden too. {hidden} rows of the tables below have hidden cells, shown as “–”; "
+        "count, a second count is hidden too. {hidden} rows of the tables below have hidden cells, shown as “..”; "
         "an empty cell has no value (no data, or not defined for that row).",
         "sv": "Röjandekontroll: antal från 1 till {below} visas inte (nollor visas), och inte heller "
         "något som beräknats ur dem; där en totalsumma någonstans i rapporten skulle avslöja ett dolt "
-        "antal döljs ytterligare ett. {hidden} rader i tabellerna nedan har dolda celler, som visas som ”–”; "
+        "antal döljs ytterligare ett. {hidden} rader i tabellerna nedan har dolda celler, som visas som ”..” "
+        "(som i SCB:s tabeller: uppgiften redovisas inte); "
         "en tom cell saknar värde (inga data, eller inte definierat för raden).",
     },
     "suppression_off": {
