@@ -373,11 +373,11 @@ def _identity(st: FileState, column: str, text: pd.Series, present, mode: str, k
     if mode == "pseudonym":
         if _looks_like_numbers(text.where(present, None), as_of, st.units(), prefixed=True):
             plain = _looks_like_numbers(text.where(present, None), as_of, st.units())
+            behind, fix = ("", "") if plain else (" behind letters (P..., pnr: ...)",
+                                                  "export the numbers without the letters and ")
             exc = ProfileError(
-                f"{st.label}: column {st.header(column)} looks like raw identity numbers"
-                f"{'' if plain else ' behind letters (P..., pnr: ...)'}, but the profile says {column} = \"pseudonym\"; "
-                f"{'' if plain else 'export the numbers without the letters and '}"
-                f'set {column} = "personnummer" under [profile]'
+                f"{st.label}: column {st.header(column)} looks like raw identity numbers{behind}, but the profile "
+                f'says {column} = "pseudonym"; {fix}set {column} = "personnummer" under [profile]'
             )
             exc.raw_numbers = column  # for callers without a profile, who word the fix otherwise
             raise exc
@@ -935,11 +935,14 @@ def _long_run_numbers(cells: pd.Series, as_of) -> np.ndarray:
     if not len(found):
         return out
     runs = runs.iloc[found].astype(str).reset_index(drop=True)
-    hit = (_plain_numbers(runs.str[:10], as_of) == _VALID) | (_plain_numbers(runs.str[-10:], as_of) == _VALID)
+    def valid(ends: pd.Series) -> np.ndarray:
+        return _plain_numbers(ends, as_of) == _VALID
+
+    hit = valid(runs.str[:10]) | valid(runs.str[-10:])
     twelve = np.flatnonzero(runs.str.len().to_numpy() >= 12)
     if len(twelve):
         longer = runs.iloc[twelve]
-        hit[twelve] |= (_plain_numbers(longer.str[:12], as_of) == _VALID) | (_plain_numbers(longer.str[-12:], as_of) == _VALID)
+        hit[twelve] |= valid(longer.str[:12]) | valid(longer.str[-12:])
     out[found[hit]] = _VALID
     return out
 
