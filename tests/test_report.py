@@ -16,7 +16,7 @@ import amebench
 from amebench.report import benchmark_report
 from amebench.report.disclosure import visible_small_counts
 
-SECTIONS = ("quality", "flow", "outcome", "retention", "reentry", "welfare", "durations", "funnel", "pairwise", "ranks", "methods")
+SECTIONS = ("summary", "quality", "flow", "outcome", "retention", "reentry", "welfare", "durations", "funnel", "pairwise", "ranks", "methods")
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +194,57 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
     others = ["jarfalla", "nynashamn", "sundbyberg"]  # no reversal: not named
     assert not (((rates[others] > network) & (oe.loc[others, "oe_ci_high"] < 1))
                 | ((rates[others] < network) & (oe.loc[others, "oe_ci_low"] > 1))).any()
+
+
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "Summary Of the network's 2 926 exits, 34.8 % were to work or studies (95 % confidence interval "
+     "33.1 % to 36.6 %). The units' raw rates range from 31.1 % (Nynäshamn) to 38.1 % (Järfälla); a raw rate "
+     "reflects whom a unit serves as well as what it does. After risk adjustment, every unit compared lies within "
+     "the 95 % limits of the funnel plot, which allow for the spread between units that chance alone does not "
+     "explain: the differences between the units in exits to work or studies may be chance. This funnel is the "
+     "report's answer to whether a unit differs; an observed/expected interval or a pairwise interval that "
+     "excludes no difference does not allow for that spread. For some units risk adjustment points the other way "
+     "than the raw rates, by their observed/expected intervals (see Funnel plots; these intervals do not allow for "
+     "the spread between units): A rate above the network's, but fewer exits to the outcome than expected for the "
+     "participants: Solna. A rate below the network's, but more exits to the outcome than expected for the "
+     "participants: Södertälje. The changes in welfare payments compare the months before and after taking part; "
+     "they are not the effect of the units' work, and their sum is not a saving."),
+    ("report_sv", "Sammanfattning Av nätverkets 2 926 avslut var 34,8 % till arbete eller studier (95 % "
+     "konfidensintervall 33,1 % till 36,6 %). Enheternas ojusterade andelar går från 31,1 % (Nynäshamn) till "
+     "38,1 % (Järfälla)"),
+])
+def test_the_summary_opens_the_report_with_the_published_findings(fixture, said, request):
+    # Coordinator review 2026-12-07: the report opened with data quality, and the finding that
+    # turns the raw rates round came last, under the ranks. The numbers are the tables':
+    out, path = request.getfixturevalue(fixture)
+    page = path.read_text(encoding="utf-8")
+    assert page.index("<section id='summary'>") < page.index("<section id='quality'>")
+    assert _section(path, "summary").strip().startswith(said)
+    rates = pd.read_csv(out / "tables" / "outcome_rates.csv").set_index("unit")
+    network = rates.loc["network"]
+    assert (network["n"], round(network["estimate"], 3), round(network["ci_low"], 3), round(network["ci_high"], 3)) \
+        == (2926, 0.348, 0.331, 0.366)
+    units = rates.drop(index="network")["estimate"]
+    assert (units.idxmin(), round(units.min(), 3), units.idxmax(), round(units.max(), 3)) \
+        == ("nynashamn", 0.311, "jarfalla", 0.381)
+    funnel = pd.read_csv(out / "tables" / "funnel_risk_adjusted.csv")
+    assert (funnel["position"] == "within").all()
+
+
+def test_the_summary_names_a_unit_outside_the_funnel(tmp_path):
+    # Every exit of Järfälla's to work: far above what its participants lead one to expect,
+    # outside the risk-adjusted funnel's limits; the others within
+    net = amebench.load_sample()
+    episodes = net.episodes.copy()
+    exited = (episodes["unit"] == "jarfalla") & episodes["exited_on"].notna()
+    episodes.loc[exited, "exit_reason"] = "work"
+    changed = amebench.Network.from_frames(episodes=episodes, units=net.units, as_of=net.as_of)
+    path = benchmark_report(changed, tmp_path, min_cell=5)
+    funnel = pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv").set_index("unit")["position"]
+    assert funnel["jarfalla"].startswith("above") and (funnel.drop("jarfalla") == "within").all()
+    assert ("After risk adjustment, outside the 95 % limits of the funnel plot, which allow for the spread between "
+            "units that chance alone does not explain: above them (more exits to the outcome than expected), "
+            "Järfälla. The other units compared lie within them.") in _section(path, "summary")
 
 
 @pytest.mark.parametrize(("fixture", "said"), [
@@ -1105,7 +1156,7 @@ def test_compute_sections_is_what_the_report_publishes(report):
     from amebench.report.build import SECTIONS
 
     sections = compute_sections(amebench.cohort(amebench.load_sample()))
-    assert [s.key for s in sections] == [key for key, _ in SECTIONS]
+    assert [s.key for s in sections] == ["summary", *(key for key, _ in SECTIONS)]  # the summary: of the others
     assert not [note for s in sections for note in s.notes if "Not available" in note]
     out, _ = report
     written = {p.stem for p in (out / "tables").glob("*.csv")}

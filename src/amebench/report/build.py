@@ -23,6 +23,7 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
+from .html import _format
 from .i18n import texts
 from .publish import hidden_units
 from .wording import join_names, join_words, name_key
@@ -44,6 +45,8 @@ class Section:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     objects: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Paragraphs of text, before the notes (the summary's findings).
+    lines: list[str] = field(default_factory=list)
 
 
 def _quality(coh, ctx) -> Section:
@@ -363,10 +366,10 @@ def _pairwise(coh, ctx) -> Section:
     return Section("pairwise", {"pairwise": pair}, notes=[texts(ctx["lang"])["note_two_units_pair"]])
 
 
-def _reversed_by_adjustment(funnel: Section, ctx) -> list[str]:
-    """A note naming the units compared whose raw rate lies on one side of the network's and
-    whose observed/expected interval wholly on the other side of 1: the ranks (of raw rates)
-    and the risk-adjusted funnel tell opposite stories about them (report review)."""
+def _reversals(funnel: Section, ctx) -> list[str]:
+    """Sentences naming the units compared whose raw rate lies on one side of the network's
+    and whose observed/expected interval wholly on the other side of 1: the ranks (of raw
+    rates) and the risk-adjusted funnel tell opposite stories about them (report review)."""
     adjusted = funnel.objects.get("risk_adjusted")
     if adjusted is None:
         return []
@@ -377,9 +380,62 @@ def _reversed_by_adjustment(funnel: Section, ctx) -> list[str]:
     fewer = table.loc[(table["raw"] > rate) & (table["oe_ci_high"] < 1), "unit"].astype(str)
     more = table.loc[(table["raw"] < rate) & (table["oe_ci_low"] > 1), "unit"].astype(str)
     t = texts(ctx["lang"])
-    parts = ([t["reversed_fewer"].format(units=_names(ctx, fewer))] if len(fewer) else []) + (
+    return ([t["reversed_fewer"].format(units=_names(ctx, fewer))] if len(fewer) else []) + (
         [t["reversed_more"].format(units=_names(ctx, more))] if len(more) else [])
-    return [t["note_reversed_by_adjustment"].format(parts=" ".join(parts))] if parts else []
+
+
+def _reversed_by_adjustment(funnel: Section, ctx) -> list[str]:
+    """The ranks' note on the units :func:`_reversals` names."""
+    parts = _reversals(funnel, ctx)
+    return [texts(ctx["lang"])["note_reversed_by_adjustment"].format(parts=" ".join(parts))] if parts else []
+
+
+def _summary(sections: list[Section], ctx) -> Section:
+    """The report's findings in a few sentences, first on the page: the network's rate, the
+    units' range, which units the funnel finds apart, where risk adjustment turns the raw
+    picture round, and what the welfare figures are not (coordinator review: that last
+    finding came only in the tenth section). Only numbers the tables publish."""
+    lang = ctx["lang"]
+    t = texts(lang)
+    decimal = "," if lang == "sv" else "."
+
+    def share(value) -> str:
+        return _format(float(value), "estimate", True, decimal)
+
+    outcome = code_label(ctx["outcome"], lang)
+    lines = []
+    totals = ctx["outcome_rates"].set_index("unit")
+    if not ctx["network_hidden"] and _NETWORK in totals.index and totals.loc[_NETWORK, "n"] > 0:
+        net = totals.loc[_NETWORK]
+        lines.append(t["summary_network"].format(n=_format(int(net["n"]), "n", False, decimal), outcome=outcome,
+                                                 rate=share(net["estimate"]), low=share(net["ci_low"]),
+                                                 high=share(net["ci_high"])))
+    rates = ctx["rates"]
+    rates = rates[~rates["unit"].astype(str).isin(ctx["hidden"]) & (rates["n"] > 0)]
+    if len(rates) >= 2:
+        low, high = rates["estimate"].min(), rates["estimate"].max()
+        lines.append(t["summary_range"].format(
+            low=share(low), high=share(high), low_units=_names(ctx, rates.loc[rates["estimate"] == low, "unit"]),
+            high_units=_names(ctx, rates.loc[rates["estimate"] == high, "unit"])))
+    funnel = next(s for s in sections if s.key == "funnel")
+    kind = "adjusted" if "funnel_risk_adjusted" in funnel.objects else "raw"
+    drawn = funnel.objects.get(f"funnel_{'risk_adjusted' if kind == 'adjusted' else 'raw'}")
+    if drawn is not None:
+        position = drawn.table["position"].astype(str)
+        above = drawn.table.loc[position.str.startswith("above"), "unit"].astype(str)
+        below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
+        if len(above) or len(below):
+            parts = ([t["summary_above"].format(units=_names(ctx, above))] if len(above) else []) + (
+                [t["summary_below"].format(units=_names(ctx, below))] if len(below) else [])
+            lines.append(t[f"summary_outside_{kind}"].format(parts=" ".join(parts), outcome=outcome))
+        else:
+            lines.append(t[f"summary_within_{kind}"].format(outcome=outcome))
+        reversals = _reversals(funnel, ctx)
+        if reversals:
+            lines.append(t["summary_reversed"].format(parts=" ".join(reversals)))
+    if next(s for s in sections if s.key == "welfare").tables:
+        lines.append(t["summary_welfare"])
+    return Section("summary", lines=lines)
 
 
 def _ranks(coh, ctx) -> Section:
@@ -448,7 +504,7 @@ def compute(coh, ctx, progress) -> list[Section]:
     left_out = [u for u in rates["unit"].astype(str) if u in hidden or u in no_reasons]
     hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
     ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
-           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden}
+           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden}
     sections = []
     for key, function in SECTIONS:
         progress(key)
@@ -467,4 +523,5 @@ def compute(coh, ctx, progress) -> list[Section]:
         first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=_names(ctx, no_reasons)))
     if hidden_out:
         first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=_names(ctx, hidden_out)))
-    return sections
+    summary = _summary(sections, ctx)
+    return [summary, *sections] if summary.lines else sections  # none without exits

@@ -141,6 +141,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             text_key = "flow_text_total"
         if text_key in t:
             inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields, units=units))}</p>")
+        inner += [f"<p>{_html.html.escape(line)}</p>" for line in section.lines]
         notes = casemix_notes(section.objects.get("casemix_only_in_one_unit", ()), min_cell=min_cell, lang=lang,
                               unit_names=unit_names)
         for note in notes + section.notes:
