@@ -1137,3 +1137,21 @@ def test_numbers_in_an_object_amount_column_are_not_ambiguous():
         net = Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
         assert net.payments["amount_sek"].tolist() == loaded
         assert len(net.rejects) == 2 - len(loaded)
+
+
+def test_a_day_count_in_a_frame_says_how_to_convert_it():
+    # Diff review 2026-12-06: a frame's reject told its caller to "set date_serials = true in
+    # the profile", which Network.from_frames has none of; 45123 is 2023-07-16 (by hand:
+    # 1899-12-30 + 45123 days), as the pandas call the reason names reads it
+    from amebench.labels import reason_label
+
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": ["2024-01-05", "45123"]})
+    net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
+    reason = net.rejects["reason"].iloc[0]
+    assert reason == ('date is a number, as a spreadsheet stores dates (days from 1899-12-30): give datetimes '
+                      '(pd.to_datetime(column, unit="D", origin="1899-12-30") reads such counts) '
+                      "(expected format: %Y-%m-%d = 2024-03-01)")
+    assert pd.to_datetime(45123, unit="D", origin="1899-12-30") == pd.Timestamp("2023-07-16")
+    assert reason_label(reason, "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum (dagar från "
+                                                 "1899-12-30): ge datum och tid (pd.to_datetime(")

@@ -653,8 +653,10 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 _warn_dates_unread(raw, mapping[column], column, s, p & ~bad & ~far, bad & ~serial, table,
                                    "month_format" if column == "month" and table == "payments" else "date_format",
                                    formats)
-            st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): "
-                   f"format the column as dates before the export, or set date_serials = true in the profile "
+            fix = ("give datetimes (pd.to_datetime(column, unit=\"D\", origin=\"1899-12-30\") reads such counts)"
+                   if raw.label.startswith("<") else  # a frame (Network.from_frames) has no profile to set
+                   "format the column as dates before the export, or set date_serials = true in the profile")
+            st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): {fix} "
                    f"(expected format: {_formats_text(formats)})")
             st.add(bad & ~serial, column, s, f"{DATE_UNREAD} (expected format: {_formats_text(formats)})")
             st.add(far, column, s, "date outside 1900-01-01 .. 2199-12-31")
