@@ -4,6 +4,8 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amebench.exceptions import KeyMissingError, ProfileError, ReadWarning, RejectError, UnmappedCodeError
 from amebench.io import convert, read_export, read_network
@@ -438,6 +440,27 @@ def test_summary_rows_are_rejected_as_such(tmp_path):
     assert list(net.rejects["line"]) == [4, 5, 6]
     assert set(net.rejects["reason"]) == {"a summary row (Summa, Totalt …), not data"}
     assert reason_label(net.rejects["reason"].iloc[0], "sv") == "en summeringsrad (Summa, Totalt …), inte data"
+
+
+_SPACES = ["", " ", "\t", "\u00a0", "\u2007", "\u202f"]
+
+
+@given(st.tuples(st.sampled_from(_SPACES), st.sampled_from(["Summa", "summering", "TOTALT", "Total", "Summan", "SUM"]),
+                 st.sampled_from([*_SPACES, ":", "-"]), st.text(alphabet="09 ", max_size=3)).map("".join))
+def test_pyarrow_and_python_read_a_summary_row_alike(first):
+    # Diff review 2026-12-06: "Summa\u00a0903" was a summary row to the short-row check
+    # (Python's re: \s holds the no-break spaces) and data to the rejecting one (pyarrow's
+    # RE2: \s does not), so it was neither warned about nor rejected as a summary
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from amebench.io.csvtext import SUMMARY
+
+    python = re.match(SUMMARY, first, re.IGNORECASE) is not None
+    assert pc.match_substring_regex(pa.array([first]), SUMMARY, ignore_case=True)[0].as_py() == python
+    assert python == (re.match(r"^\s*(?:summa|summering|totalsumma|totalt|total)(?:\s|:|$)", first, re.I) is not None)
 
 
 def test_strict_raises_at_first_reject_without_the_number(tmp_path):

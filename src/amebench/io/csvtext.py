@@ -180,8 +180,10 @@ def _blank(columns) -> bool:
 
 
 #: The first cell of a summary row an export or a spreadsheet adds under the data: a
-#: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12").
-SUMMARY = r"^\s*(?:summa|summering|totalsumma|totalt|total)(?:\s|:|$)"
+#: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12"). The
+#: no-break spaces written out: pyarrow's \s (RE2) lacks them, Python's has them.
+_SPACE = "[\\s\u00a0\u2007\u202f]"
+SUMMARY = rf"^{_SPACE}*(?:summa|summering|totalsumma|totalt|total)(?:{_SPACE}|:|$)"
 
 
 def short_rows(text: str, delimiter: str, skip: int, header: list[str]) -> list[int]:
