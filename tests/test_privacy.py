@@ -130,6 +130,21 @@ def test_vectorised_check_equals_scalar_check(values, ref):
         assert (n, w) == _check(v, ref)
 
 
+@given(st.lists(st.text(alphabet="0123456789-+ ,.EeaZÅé\u00a0'=\"", max_size=14), max_size=40),
+       st.dates(min_value=pd.Timestamp("1950-01-01").date(), max_value=pd.Timestamp("2090-01-01").date()))
+def test_vectorised_and_scalar_checks_give_the_same_reason_for_text(values, ref):
+    # Steward review 2026-12-06: a footer line in the identity column ("Utskrivet av ...")
+    # was rejected as "not 10 or 12 digits"; a value with an ASCII letter (scientific
+    # notation aside) is now text, in both the scalar check and the vectorised one
+    from amebench.privacy import REASON_TEXT
+
+    norm, why = check_many(pd.Series(values, dtype=object), ref)
+    for v, n, w in zip(values, norm, why):
+        assert (n, w) == _check(v, ref)
+    assert _check("Utskrivet av: A. Andersson", ref) == (None, REASON_TEXT)
+    assert _check("1,98112E+11", ref)[1] != REASON_TEXT  # the number, in a spreadsheet's scientific notation
+
+
 def test_resolve_key_order(tmp_path, monkeypatch):
     monkeypatch.delenv("AMEBENCH_KEY", raising=False)
     monkeypatch.delenv("AMEBENCH_KEY_FILE", raising=False)

@@ -22,8 +22,10 @@ from .privacy import (
     REASON_DATE,
     REASON_FORMAT,
     REASON_SCIENTIFIC,
+    REASON_TEXT,
     REASON_ZERO,
     _DASHES,
+    _LETTER,
     _PLUSES,
     _SCIENTIFIC_FORM,
 )
@@ -34,8 +36,8 @@ _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
 
 
 #: The reject placeholders by code (0: valid).
-_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK, REASON_ZERO, REASON_SCIENTIFIC)
-_FORMAT, _DATE, _CHECK, _ZERO, _SCIENTIFIC = 1, 2, 3, 4, 5
+_REASONS = (None, REASON_FORMAT, REASON_DATE, REASON_CHECK, REASON_ZERO, REASON_SCIENTIFIC, REASON_TEXT)
+_FORMAT, _DATE, _CHECK, _ZERO, _SCIENTIFIC, _TEXT = 1, 2, 3, 4, 5, 6
 _NUMBER = r"^(?P<c>[0-9]{2})?(?P<six>[0-9]{6})(?P<sep>[-+]?)(?P<four>[0-9]{4})$"
 
 
@@ -103,6 +105,8 @@ def _check_digits(texts, ref: _dt.date) -> tuple[np.ndarray, np.ndarray, np.ndar
         clean = _without_spreadsheet_marks(clean)
         scientific = pc.match_substring_regex(clean, _SCIENTIFIC_FORM).fill_null(False).to_numpy(zero_copy_only=False)
         why[rest[scientific]] = _SCIENTIFIC
+        letters = pc.match_substring_regex(clean, _LETTER).fill_null(False).to_numpy(zero_copy_only=False)
+        why[rest[letters & ~scientific]] = _TEXT
         parts = pc.extract_regex(clean, _NUMBER)
         ok = parts.is_valid().to_numpy(zero_copy_only=False)
         if ok.any():

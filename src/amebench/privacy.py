@@ -93,6 +93,8 @@ REASON_CHECK = "<personnummer: invalid check digit>"
 #: 9 digits that a leading 0 makes a valid number (born 2000-2009): a number cell (Excel) drops it.
 REASON_ZERO = "<personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>"
 #: A number a spreadsheet wrote in scientific notation (1,98503E+11): its last digits are lost.
+#: Letters (a footer or a note in the column, "Utskrivet av ..."): no number at all.
+REASON_TEXT = "<personnummer: holds letters: text, not a number>"
 REASON_SCIENTIFIC = ("<personnummer: in scientific notation, a number cell in Excel that may have lost the last "
                      "digits: export the column as text>")
 #: What a spreadsheet adds to a number it holds as a number or marks as text: a decimal part
@@ -101,6 +103,8 @@ REASON_SCIENTIFIC = ("<personnummer: in scientific notation, a number cell in Ex
 _SPREADSHEET_MARKS = re.compile("^(?:['\u2019]|=\")|(?<=[0-9])\"$|(?<=[0-9])[.,]0+$")
 #: ... and scientific notation (1,98112E+11).
 _SCIENTIFIC_FORM = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$"
+#: A letter that makes a value text (ASCII: Python and pyarrow agree on it).
+_LETTER = "[A-Za-z]"
 
 
 class IdentityNumberError(AmebenchError):
@@ -126,6 +130,8 @@ def _check(value: str, ref: _dt.date, *, check_digit: bool = True) -> tuple[str 
     if m is None:
         if re.match(_SCIENTIFIC_FORM, plain):
             return None, REASON_SCIENTIFIC
+        if re.search(_LETTER, plain):
+            return None, REASON_TEXT
         zero = len(plain) == 9 and plain.isascii() and plain.isdigit() and _check("0" + plain, ref)[0]
         return None, REASON_ZERO if zero else REASON_FORMAT
     century, six, sep, four = m.groups()
