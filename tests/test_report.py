@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import warnings
 from html import unescape
 from pathlib import Path
@@ -486,15 +487,19 @@ def test_per_unit_figures_are_as_tall_as_the_rows_they_draw(forty_unit_report):
     # the network's row, drawn as a line.
     import matplotlib.pyplot as plt
 
-    from amebench.report.publish import _FRAME_INCHES, _NOTE_INCHES, _NOTE_LINE_INCHES, _ROW_INCHES
+    from amebench.report.publish import _FRAME_INCHES, _NOTE_INCHES, _NOTE_LINE_INCHES, _NOTE_WIDTH, _ROW_INCHES
 
     figures, tables = forty_unit_report / "figures", forty_unit_report / "tables"
+    # under every figure the page's meta line up to its disclosure control: the network, period and date
+    meta = re.search(r"<p class='meta'>(.*?) Disclosure control", (forty_unit_report / "report.html").read_text(
+        encoding="utf-8")).group(1)
+    stamp_inches = _NOTE_INCHES + _NOTE_LINE_INCHES * textwrap.fill(unescape(meta), _NOTE_WIDTH).count("\n")
     rates = plt.imread(figures / "outcome_rates.png").shape[0]
-    assert abs(rates - 110 * (_FRAME_INCHES + _ROW_INCHES * 40)) <= 1  # 110 dpi, no note
+    assert abs(rates - 110 * (_FRAME_INCHES + _ROW_INCHES * 40 + stamp_inches)) <= 1  # 110 dpi, no other note
     welfare = pd.read_csv(tables / "welfare_delta.csv")
     drawn = int(welfare["estimate"].notna().sum())
     assert 0 < drawn < 40
-    note_inches = _NOTE_INCHES + 5 * _NOTE_LINE_INCHES  # the note naming the hidden units: up to 6 lines
+    note_inches = stamp_inches + 6 * _NOTE_LINE_INCHES  # and the note naming the hidden units: up to 6 lines
     assert plt.imread(figures / "welfare_delta.png").shape[0] <= 110 * (_FRAME_INCHES + _ROW_INCHES * drawn
                                                                          + note_inches)
 
@@ -1763,9 +1768,32 @@ def test_unit_names_sort_in_swedish_order():
                                            "Älvdalen", "Örebro"]
 
 
+def test_every_figure_says_whose_data_it_shows(monkeypatch, tmp_path):
+    # Coordinator review 2026-12-07: a PNG copied into slides said neither the network nor
+    # the period nor the extraction date; the page's meta line (up to its disclosure
+    # control) is drawn under every figure, and the outcome-rate figure says it is not risk-adjusted
+    publish = sys.modules["amebench.report.publish"]  # the module: amebench.report.publish is its function
+    drawn = []
+    real = publish._png
+
+    def recording(function, data, title, lang, **options):
+        drawn.append((title, options.get("stamp")))
+        return real(function, data, title, lang, **options)
+
+    monkeypatch.setattr(publish, "_png", recording)
+    path = benchmark_report(amebench.load_sample(), tmp_path, min_cell=5)
+    stamp = ("Network KNUT; enrolments from 2023-07, exits from 2023-07 to 2026-09, data extracted 2026-09-30; "
+             "outcome: work or studies; amebench " + amebench.__version__ + ".")
+    assert unescape(re.search(r"<p class='meta'>(.*?) Disclosure control", path.read_text(encoding="utf-8")).group(1)) \
+        == stamp
+    assert len(drawn) == len(list((tmp_path / "figures").glob("*.png"))) == 10
+    assert {s for _, s in drawn} == {stamp}
+    assert "Share of exits to work or studies per unit (not risk-adjusted)" in [title for title, _ in drawn]
+
+
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", {"Ranks of the raw rates": "Exits", "Change in monthly": "Observable", "Observed/expected": "Exits",
-            "Outcome": "Exits"}),
+            "Share of exits": "Exits"}),
     ("sv", {"Rangordning": "Avslut", "Observerat/förväntat": "Avslut", "Andel avslut": "Avslut"}),
 ])
 def test_per_unit_figures_name_their_counts_as_their_tables_do(monkeypatch, tmp_path, lang, expected):

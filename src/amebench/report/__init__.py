@@ -108,18 +108,20 @@ def benchmark_report(
     # that does not describe them
     path = out / REPORT_FILE
     atomic_write_bytes(path, _html.render(title=t["title"], meta=t["unfinished"], blocks=[], lang=lang).encode())
-    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names)
     extracted = network.as_of.date()
     observed = (t["extracted"].format(as_of=extracted) if coh.as_of.date() == extracted
                 else t["observed_until"].format(as_of=coh.as_of.date(), extracted=extracted))
     unnamed = network.name.strip().casefold() in ("", "network")  # from_frames' default
-    meta = t["generated_unnamed" if unnamed else "generated"].format(
-        name=_html.html.escape(network.name), period=exit_period(coh, lang), observed=observed,
-        outcome=_html.html.escape(code_label(outcome, lang)), version=__version__,
+    stamp = t["generated_unnamed" if unnamed else "generated"].format(
+        name=network.name, period=exit_period(coh, lang), observed=observed, outcome=code_label(outcome, lang),
+        version=__version__,
     )
-    meta = meta[:1].upper() + meta[1:]  # "Exits from ..." when unnamed
-    meta += " " + (t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1
-                   else t["suppression_off"])
+    stamp = stamp[:1].upper() + stamp[1:]  # "Exits from ..." when unnamed
+    # the stamp under every figure too: a PNG copied into slides says whose data it shows, and when
+    blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names,
+                             stamp=stamp)
+    meta = _html.html.escape(stamp, quote=False) + " " + (
+        t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1 else t["suppression_off"])
     blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix, outcome)))
     page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
     atomic_write_bytes(path, page.encode("utf-8"))

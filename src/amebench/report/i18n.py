@@ -337,6 +337,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "fig_observed_expected": {"en": "Observed/expected with 95 % interval",
                               "sv": "Observerat/förväntat med 95 %-intervall"},
     "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel avslut till utfallet per enhet"},
+    # the figure, copied into slides without the page around it, says what the rate is not
+    "fig_outcome_rates": {"en": "Share of exits to {outcome} per unit (not risk-adjusted)",
+                          "sv": "Andel avslut till {outcome} per enhet (inte riskjusterad)"},
     "retention_90": {"en": "Share still in {outcome} 90 days after exit, per unit",
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},

@@ -7,6 +7,7 @@ picture either.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import textwrap
 from pathlib import Path
@@ -94,11 +95,12 @@ _SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", 
                          "retention_90", "durations", "exit_reasons"})
 
 
-def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None):
+def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None, stamp: str = ""):
     """Suppress, write and render every section; return (HTML blocks, rows shown with hidden cells).
 
     Tables are written with canonical unit ids; figures and HTML tables show the
-    units' names (``unit_names``: id -> name). The count is of the rows a reader sees
+    units' names (``unit_names``: id -> name); ``stamp`` (the network, its period and
+    extraction date) is drawn under every figure, which is published on its own too. The count is of the rows a reader sees
     with a ".." (a unit's row of the exit-reason table, not its reasons' rows in the CSV;
     no rows of tables published as CSV only).
     """
@@ -152,7 +154,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
             inner.append(f"<p>{_html.html.escape(t['oe_interval_vs_limits'])}</p>")
         for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome,
-                                               exits=_exits_shown(done, unit_names)):
+                                               exits=_exits_shown(done, unit_names), stamp=stamp):
             if png is None:
                 inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
                 continue
@@ -409,7 +411,7 @@ def _exits_shown(done, unit_names) -> pd.Series | None:
     return exits[~exits.index.duplicated(keep=False)]  # two units of one name: which is which is unknown
 
 
-def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
+def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, stamp: str = ""):
     """Yield (name, title, PNG bytes, note) for the figures of a section, drawn from published tables.
 
     ``note`` names the units a figure leaves out because disclosure control hid their
@@ -417,6 +419,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
     and those a comparison left out because most of their exits have no known reason
     (``section.objects["no_reasons"]``); empty when none. It is drawn under the figure and shown under it on the page.
     A figure with no unit left to draw is not drawn (PNG bytes None): the note stands alone.
+    ``stamp`` is drawn under the note in the PNG alone (the page says it once, at the top).
     """
     import matplotlib
 
@@ -442,6 +445,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
             notes.append(t["fig_no_reasons"].format(units=join_names(unreasoned, lang)))
         return " ".join(notes)
 
+    png = functools.partial(_png, stamp=stamp)
     group = code_label(outcome, lang)
     axis = {
         "outcome_rates": figure_text("rate_at_exit", lang, outcome=group),
@@ -470,13 +474,13 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
                 continue
             if per_unit:  # the count at the right under the table's own name for it ("Exits", "Households")
                 options = {**options, "count_label": _count_label(published[table], table, lang)}
-            yield name, title, _png(function, published[table], title, lang, rows=rows, note=note, **options), note
+            yield name, title, png(function, published[table], title, lang, rows=rows, note=note, **options), note
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
             if name in section.objects:
                 result = dataclasses.replace(section.objects[name], table=published[name])
                 note = left_out(name)
-                yield name, t.get(name, ""), _png(plotting.funnel_plot, result, t.get(name, ""), lang, note=note,
+                yield name, t.get(name, ""), png(plotting.funnel_plot, result, t.get(name, ""), lang, note=note,
                                                   target_label=figure_text("network_rate" if name == "funnel_raw"
                                                                            else "as_expected", lang)), note
         if "risk_adjusted" in published:
@@ -485,7 +489,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None):
             if published["risk_adjusted"]["oe_ratio"].isna().all():
                 yield "observed_expected", title, None, note  # no unit could be adjusted: the note alone
                 return
-            yield "observed_expected", title, _png(plotting.oe_plot, published["risk_adjusted"], title, lang,
+            yield "observed_expected", title, png(plotting.oe_plot, published["risk_adjusted"], title, lang,
                                                    rows=_rows_drawn(published["risk_adjusted"], "oe_ratio"),
                                                    note=note,
                                                    count_label=_count_label(published["risk_adjusted"],
@@ -524,7 +528,8 @@ _NOTE_MARGIN_INCHES = 0.1
 _NOTE_WIDTH = 110
 
 
-def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", **options) -> bytes:
+def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", stamp: str = "",
+         **options) -> bytes:
     import matplotlib.pyplot as plt
 
     if rows is None:
@@ -533,14 +538,14 @@ def _png(function, data, title: str, lang: str, rows: int | None = None, note: s
         height = _OVERVIEW_HEIGHT
     else:
         height = max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
-    note = textwrap.fill(note, _NOTE_WIDTH)
+    note = "\n".join(textwrap.fill(text, _NOTE_WIDTH) for text in (note, stamp) if text)
     note_inches = _NOTE_INCHES + _NOTE_LINE_INCHES * note.count("\n") if note else 0.0
     height += note_inches
     fig, ax = plt.subplots(figsize=(_FIGSIZE[0], height), dpi=110)
     try:
         function(data, ax=ax, lang=lang, **options)
         ax.set_title(title, loc="left", fontsize="medium")
-        if note:  # the PNG is published on its own too: it says itself which units it leaves out
+        if note:  # the PNG is published on its own too: it says which units it leaves out, and whose data
             fig.text(0.01, _NOTE_MARGIN_INCHES / height, note, fontsize="small", color="#57606a", ha="left",
                      va="bottom")
         fig.tight_layout(rect=(0, note_inches / height, 1, 1))
