@@ -125,7 +125,7 @@ def test_unknown_option_exits_2():
 
 def test_template_writes_a_network_that_validates(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "mall"
-    monkeypatch.setenv("AMEBENCH_KEY", "test key")  # the template ships no key, on purpose
+    monkeypatch.setenv("AMEBENCH_KEY", "template-test-key")  # the template ships no key, on purpose
     assert main(["template", str(folder)]) == 0
     assert (folder / "network.toml").is_file()
     assert main(["validate", str(folder)]) == 0

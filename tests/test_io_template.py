@@ -44,7 +44,7 @@ def test_template_filled_reads_back(tmp_path, monkeypatch):
 
 
 def test_empty_template_reads_as_empty_network(tmp_path, monkeypatch):
-    monkeypatch.setenv("AMEBENCH_KEY", "k")
+    monkeypatch.setenv("AMEBENCH_KEY", "template-test-key")
     net = read_network(write_template(tmp_path))
     assert len(net.episodes) == 0 and list(net.reconciliation["rows_read"]) == [0, 0, 0, 0]
     assert net.episodes.dtypes.equals(schema.empty_table(schema.EPISODES).dtypes)

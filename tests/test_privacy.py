@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amebench.exceptions import KeyMissingError
+from amebench.exceptions import KeyMissingError, KeyWarning
 from amebench.privacy import (
     IdentityNumberError,
     _check,
@@ -27,6 +27,9 @@ from amebench.privacy import (
 )
 
 AS_OF = "2026-09-30"
+
+# HMAC test vectors and hypothesis draw keys of any length: a short one's KeyWarning is tested below
+pytestmark = pytest.mark.filterwarnings("ignore::amebench.exceptions.KeyWarning")
 
 
 def test_luhn_skatteverket_example():
@@ -100,6 +103,19 @@ def test_invalid_numbers_never_echoed(bad):
         validate_personnummer(bad, as_of=AS_OF)
     digits = "".join(ch for ch in bad if ch.isdigit())
     assert digits[:6] not in str(info.value) or not digits
+
+
+@pytest.mark.filterwarnings("error::amebench.exceptions.KeyWarning")
+def test_a_short_key_is_warned_about_and_never_shown():
+    # Privacy review 2026-12-07: a one-character key worked without a word; whoever knows
+    # one participant's number and pseudonym could try keys until one gives it
+    secret = "Kort-nyckel7"  # 12 bytes
+    with pytest.warns(KeyWarning, match="the pseudonymisation key is 12 bytes long") as caught:
+        pseudonymise("198112189876", secret)
+    assert secret not in str(caught[0].message)
+    with pytest.warns(KeyWarning, match="is 3 bytes long"):
+        resolve_key(" \u00e5k ")  # bytes of UTF-8 (å is two), the spaces around left out
+    assert pseudonymise("198112189876", "x" * 16).startswith("p_")  # 16 bytes: no warning (an error here)
 
 
 def test_hmac_primitive_rfc4231_case_2():

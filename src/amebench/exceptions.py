@@ -29,6 +29,7 @@ __all__ = [
     "ColumnWarning",
     "ReadWarning",
     "DisclosureWarning",
+    "KeyWarning",
 ]
 
 
@@ -201,6 +202,12 @@ class ColumnWarning(AmebenchWarning):
     def __init__(self, message: str = "", *, table: str = "", extra=(), lacking=()) -> None:
         super().__init__(message)
         self.table, self.extra, self.lacking = table, list(extra), list(lacking)
+
+
+class KeyWarning(AmebenchWarning):
+    """The pseudonymisation key is short (fewer than :data:`amebench.privacy.MIN_KEY_BYTES`
+    bytes): whoever knows one participant's number and pseudonym can try keys until one
+    gives it, and then re-identify every pseudonym. The message gives the key's length, never the key."""
 
 
 #: The kinds of :class:`ReadWarning`, in the order a report lists them.

@@ -20,12 +20,13 @@ import hmac
 import os
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import AmebenchError, KeyMissingError
+from .exceptions import AmebenchError, KeyMissingError, KeyWarning
 
 __all__ = [
     "IdentityNumberError",
@@ -225,6 +226,11 @@ def birth_date(normalised: str) -> _dt.date:
                     day - COORDINATION_DAY_OFFSET if day > COORDINATION_DAY_OFFSET else day)
 
 
+#: A key shorter than this many bytes gets a :class:`~amebench.exceptions.KeyWarning`: 16
+#: random characters or more keep a key out of reach of trying them all.
+MIN_KEY_BYTES = 16
+
+
 def _key_bytes(key) -> bytes:
     if isinstance(key, bytes):
         out = key.strip()
@@ -232,6 +238,12 @@ def _key_bytes(key) -> bytes:
         out = str(key).strip().encode("utf-8")
     if not out:
         raise KeyMissingError("the pseudonymisation key is empty; " + _KEY_HELP)
+    if len(out) < MIN_KEY_BYTES:
+        warnings.warn(KeyWarning(
+            f"the pseudonymisation key is {len(out)} bytes long: whoever knows one participant's number and "
+            "pseudonym can try short keys until one gives it, and then re-identify every pseudonym; use "
+            f"{MIN_KEY_BYTES} random characters or more (python -c \"import secrets; print(secrets.token_urlsafe(32))\")"
+        ), stacklevel=3)
     return out
 
 
