@@ -113,6 +113,7 @@ def test_a_short_key_is_warned_about_and_never_shown():
     with pytest.warns(KeyWarning, match="the pseudonymisation key is 12 bytes long") as caught:
         pseudonymise("198112189876", secret)
     assert secret not in str(caught[0].message)
+    pseudonymise("198112189876", secret)  # once per key (a network reads it for each file): no error here
     with pytest.warns(KeyWarning, match="is 3 bytes long"):
         resolve_key(" \u00e5k ")  # bytes of UTF-8 (å is two), the spaces around left out
     assert pseudonymise("198112189876", "x" * 16).startswith("p_")  # 16 bytes: no warning (an error here)

@@ -229,6 +229,8 @@ def birth_date(normalised: str) -> _dt.date:
 #: A key shorter than this many bytes gets a :class:`~amebench.exceptions.KeyWarning`: 16
 #: random characters or more keep a key out of reach of trying them all.
 MIN_KEY_BYTES = 16
+#: Digests of the short keys warned about in this process.
+_WARNED_KEYS: set[bytes] = set()
 
 
 def _key_bytes(key) -> bytes:
@@ -238,7 +240,8 @@ def _key_bytes(key) -> bytes:
         out = str(key).strip().encode("utf-8")
     if not out:
         raise KeyMissingError("the pseudonymisation key is empty; " + _KEY_HELP)
-    if len(out) < MIN_KEY_BYTES:
+    if len(out) < MIN_KEY_BYTES and hashlib.sha256(out).digest() not in _WARNED_KEYS:
+        _WARNED_KEYS.add(hashlib.sha256(out).digest())  # once per key: a network reads it for each file
         warnings.warn(KeyWarning(
             f"the pseudonymisation key is {len(out)} bytes long: whoever knows one participant's number and "
             "pseudonym can try short keys until one gives it, and then re-identify every pseudonym; use "
