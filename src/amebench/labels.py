@@ -167,7 +167,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "followups": ("follow-ups", "uppföljningar"),
     "activities": ("activities", "aktiviteter"),
     # other values shown in report tables
-    "network": ("network", "nätverket"),
+    "network": ("whole network", "hela nätverket"),  # its row, in the tables: not one more unit
     "participants": ("participants", "deltagare"),
     "comparison": ("comparison group", "jämförelsegrupp"),
     "difference": ("difference", "skillnad"),
