@@ -128,7 +128,14 @@ def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, 
     welfare = _section(path, "welfare")
     assert said in welfare and wrong not in welfare
     assert ("n", label) in _headers(path.read_text(encoding="utf-8"))
-    assert pd.read_csv(out / "tables" / "welfare_delta.csv").set_index("unit").loc["sodertalje", "n"] == 1247
+    table = pd.read_csv(out / "tables" / "welfare_delta.csv")
+    assert table.set_index("unit").loc["sodertalje", "n"] == 1247
+    # coordinator review: without a comparison group the page's group column said "participants"
+    # in every row; the CSV keeps it (its columns never change)
+    page = path.read_text(encoding="utf-8")
+    section = page[page.index("<section id='welfare'>"):page.index("<section id='durations'>")]
+    assert set(table["group"]) == {"participants"} and "group" not in dict(_headers(section))
+    assert "unit" in dict(_headers(section))
     assert "For each person" not in _section(path, "methods") and "För varje person" not in _section(path, "methods")
 
 

@@ -69,7 +69,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     header's tooltip), codes are shown with their labels, proportions as
     percentages, numbers with thousands separators and hidden cells as '..'.
     ``name`` is the result table's name, which decides what ``estimate`` means.
-    ``method`` and ``conf_level`` are stated once under the table, not per row.
+    ``method`` and ``conf_level`` are stated once under the table, not per row; ``group``
+    is left out when every row is the participants' (no comparison group).
     ``hidden``: a boolean frame like ``frame``, True where disclosure control hid the
     cell (shown as '..'); other missing cells have no value and are left empty. Without
     it, every missing cell is taken as hidden.
@@ -77,6 +78,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
     shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(max_rows)
+    if "group" in shown.columns and shown["group"].astype(str).eq("participants").all():
+        shown = shown.drop(columns="group")  # no comparison group: a column saying "participants" in every row
     # Per row: is the estimate a proportion? (durations mix median days and cumulative shares)
     row_percent = (shown["quantity"].astype(str).str.startswith("cif").tolist() if "quantity" in shown.columns
                    else [percent] * len(shown))
