@@ -684,11 +684,12 @@ def test_a_valid_number_among_numeric_pseudonyms_says_why_numeric_ids_lose_rows(
     assert sorted(net.episodes["person_id"]) == sorted(a[3:] + b[1:] + c[1:])
     plain = "is a personal identity number, not a pseudonym; it must not be kept"
     hint = (plain + " (the column's other ids are numbers too: a numeric pseudonym can be a valid number by chance; "
-            "pseudonyms with a letter are never taken for one)")
+            "pseudonyms with a letter among the digits are never taken for one)")
     assert dict(zip(net.rejects["line"], net.rejects["reason"])) == {1: hint, 2: hint, 3: hint, 61: plain, 102: hint}
     assert reason_label(hint, "sv") == (
         "är ett personnummer, inte en pseudonym; det får inte sparas (kolumnens övriga id är också siffror: en "
-        "numerisk pseudonym kan av en slump vara ett giltigt nummer; pseudonymer med en bokstav tas aldrig för ett)")
+        "numerisk pseudonym kan av en slump vara ett giltigt nummer; pseudonymer med en bokstav bland siffrorna tas "
+        "aldrig för ett)")
 
 
 @pytest.mark.parametrize("table,column", [("episodes", "person_id"), ("episodes", "unit"), ("payments", "household_id"),

@@ -106,9 +106,10 @@ def test_invalid_numbers_never_echoed(bad):
 
 
 @pytest.mark.filterwarnings("error::amebench.exceptions.KeyWarning")
-def test_a_short_key_is_warned_about_and_never_shown():
+def test_a_short_key_is_warned_about_and_never_shown(monkeypatch):
     # Privacy review 2026-12-07: a one-character key worked without a word; whoever knows
     # one participant's number and pseudonym could try keys until one gives it
+    monkeypatch.setattr("amebench.privacy._WARNED_KEYS", set())  # the keys warned about so far in this process
     secret = "Kort-nyckel7"  # 12 bytes
     with pytest.warns(KeyWarning, match="the pseudonymisation key is 12 bytes long") as caught:
         pseudonymise("198112189876", secret)

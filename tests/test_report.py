@@ -207,16 +207,16 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
 @pytest.mark.parametrize(("fixture", "said"), [
     ("report", "Summary Of the network's 2 926 exits, 34.8 % were to work or studies (95 % confidence interval "
      "33.1 % to 36.6 %). The units' raw rates range from 31.1 % (Nynäshamn) to 38.1 % (Järfälla); a raw rate "
-     "reflects whom a unit serves as well as what it does. After risk adjustment, every unit compared lies within "
-     "the 95 % limits of the funnel plot, which allow for the spread between units that chance alone does not "
-     "explain: the differences between the units in exits to work or studies may be chance. This funnel is the "
-     "report's answer to whether a unit differs; an observed/expected interval or a pairwise interval that "
-     "excludes no difference does not allow for that spread. For some units risk adjustment points the other way "
+     "reflects whom a unit serves as well as what it does. After risk adjustment, every unit compared that could "
+     "be adjusted lies within the 95 % limits of the funnel plot, which allow for spread between units beyond "
+     "chance where there is some: the differences between the units in exits to work or studies may be chance. "
+     "This funnel is the report's answer to whether a unit differs; an observed/expected interval or a pairwise "
+     "interval that excludes no difference does not allow for that spread. For some units risk adjustment points the other way "
      "than the raw rates, by their observed/expected intervals (see Funnel plots; these intervals do not allow for "
      "the spread between units): A rate above the network's, but fewer exits to the outcome than expected for the "
      "participants: Solna. A rate below the network's, but more exits to the outcome than expected for the "
      "participants: Södertälje. The changes in welfare payments compare the months before and after taking part; "
-     "they are not the effect of the units' work, and their sum is not a saving."),
+     "they do not measure the effect of the units' work, and their sum is not a saving."),
     ("report_sv", "Sammanfattning Av nätverkets 2 926 avslut var 34,8 % till arbete eller studier (95 % "
      "konfidensintervall 33,1 % till 36,6 %). Enheternas ojusterade andelar går från 31,1 % (Nynäshamn) till "
      "38,1 % (Järfälla)"),
@@ -239,20 +239,51 @@ def test_the_summary_opens_the_report_with_the_published_findings(fixture, said,
     assert (funnel["position"] == "within").all()
 
 
-def test_the_summary_names_a_unit_outside_the_funnel(tmp_path):
-    # Every exit of Järfälla's to work: far above what its participants lead one to expect,
-    # outside the risk-adjusted funnel's limits; the others within
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "After risk adjustment, outside the 95 % limits of the funnel plot, which allow for spread between units "
+     "beyond chance where there is some: above them (more exits to the outcome than expected), Järfälla; below "
+     "them (fewer exits to the outcome than expected), Södertälje. The other units compared that could be "
+     "adjusted lie within them."),
+    ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som tar hänsyn till variation mellan "
+     "enheterna utöver slumpen, om sådan finns: över dem (fler avslut till utfallet än förväntat), Järfälla; under "
+     "dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som gick att justera "
+     "ligger inom dem."),
+])
+def test_the_summary_names_the_units_outside_the_funnel(tmp_path, lang, said):
+    # Every exit of Järfälla's to work, and none of Södertälje's: above and below what their
+    # participants lead one to expect, outside the risk-adjusted funnel's limits; the others
+    # within (diff review: the second part began in lower case after a full stop)
     net = amebench.load_sample()
     episodes = net.episodes.copy()
-    exited = (episodes["unit"] == "jarfalla") & episodes["exited_on"].notna()
-    episodes.loc[exited, "exit_reason"] = "work"
+    exited = episodes["exited_on"].notna()
+    episodes.loc[exited & (episodes["unit"] == "jarfalla"), "exit_reason"] = "work"
+    episodes.loc[exited & (episodes["unit"] == "sodertalje"), "exit_reason"] = "dropped_out"
     changed = amebench.Network.from_frames(episodes=episodes, units=net.units, as_of=net.as_of)
-    path = benchmark_report(changed, tmp_path, min_cell=5)
+    path = benchmark_report(changed, tmp_path, min_cell=5, lang=lang)
     funnel = pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv").set_index("unit")["position"]
-    assert funnel["jarfalla"].startswith("above") and (funnel.drop("jarfalla") == "within").all()
-    assert ("After risk adjustment, outside the 95 % limits of the funnel plot, which allow for the spread between "
-            "units that chance alone does not explain: above them (more exits to the outcome than expected), "
-            "Järfälla. The other units compared lie within them.") in _section(path, "summary")
+    assert funnel["jarfalla"].startswith("above") and funnel["sodertalje"].startswith("below")
+    assert (funnel.drop(["jarfalla", "sodertalje"]) == "within").all()
+    assert said in _section(path, "summary")
+
+
+def test_the_summary_names_no_unit_disclosure_control_hides(tmp_path):
+    # Nynäshamn cut to three exits, all to work: its counts are hidden, so the summary's range
+    # of raw rates must not be drawn from its rate, nor name it
+    net = amebench.load_sample()
+    episodes = net.episodes
+    small = episodes[(episodes["unit"] == "nynashamn") & episodes["exited_on"].notna()].head(3)
+    small = small.assign(exit_reason="work")  # a rate of 100 %: the top of any range that took it
+    kept = pd.concat([episodes[episodes["unit"] != "nynashamn"], small])
+    changed = amebench.Network.from_frames(episodes=kept, units=net.units, as_of=net.as_of)
+    path = benchmark_report(changed, tmp_path, min_cell=5)
+    rates = pd.read_csv(tmp_path / "tables" / "outcome_rates.csv").set_index("unit")
+    assert pd.isna(rates.loc["nynashamn", "estimate"])
+    summary = _section(path, "summary")
+    assert "Nynäshamn" not in summary
+    shown = rates.drop(index=["network", "nynashamn"])["estimate"]
+    names = dict(zip(net.units["unit"], net.units["name"]))
+    assert f"range from {100 * shown.min():.1f} % ({names[shown.idxmin()]})" in summary
+    assert f"to {100 * shown.max():.1f} % ({names[shown.idxmax()]})" in summary
 
 
 @pytest.mark.parametrize(("fixture", "said"), [

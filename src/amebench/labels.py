@@ -352,9 +352,9 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"payment for a person or household whose episodes were all rejected",
      "utbetalning till en person eller ett hushåll vars inskrivningar alla avvisades"),
     (r" \(the column's other ids are numbers too: a numeric pseudonym can be a valid number by chance; "
-     r"pseudonyms with a letter are never taken for one\)",
+     r"pseudonyms with a letter among the digits are never taken for one\)",
      " (kolumnens övriga id är också siffror: en numerisk pseudonym kan av en slump vara ett giltigt nummer; "
-     "pseudonymer med en bokstav tas aldrig för ett)"),
+     "pseudonymer med en bokstav bland siffrorna tas aldrig för ett)"),
     (r"is a personal identity number, not a pseudonym; it must not be kept",
      "är ett personnummer, inte en pseudonym; det får inte sparas"),
     (r"the header row repeated inside the file \(were two exports joined\?\)",

@@ -94,10 +94,10 @@ REASON_CHECK = "<personnummer: invalid check digit>"
 #: 9 digits that a leading 0 makes a valid number (born 2000-2009): a number cell (Excel) drops it.
 REASON_ZERO = "<personnummer: 9 digits, valid with a leading 0: a number cell (Excel) drops it>"
 #: A number a spreadsheet wrote in scientific notation (1,98503E+11): its last digits are lost.
-#: Letters (a footer or a note in the column, "Utskrivet av ..."): no number at all.
-REASON_TEXT = "<personnummer: holds letters: text, not a number>"
 REASON_SCIENTIFIC = ("<personnummer: in scientific notation, a number cell in Excel that may have lost the last "
                      "digits: export the column as text>")
+#: Letters (a footer or a note in the column, "Utskrivet av ..."): no number at all.
+REASON_TEXT = "<personnummer: holds letters: text, not a number>"
 #: What a spreadsheet adds to a number it holds as a number or marks as text: a decimal part
 #: of zeros (198112189876.0), a leading apostrophe ('198112189876, also typeset) or Excel's
 #: text formula (="198112189876"); left out.
@@ -240,12 +240,14 @@ def _key_bytes(key) -> bytes:
         out = str(key).strip().encode("utf-8")
     if not out:
         raise KeyMissingError("the pseudonymisation key is empty; " + _KEY_HELP)
-    if len(out) < MIN_KEY_BYTES and hashlib.sha256(out).digest() not in _WARNED_KEYS:
-        _WARNED_KEYS.add(hashlib.sha256(out).digest())  # once per key: a network reads it for each file
+    digest = hashlib.sha256(out).digest()
+    if len(out) < MIN_KEY_BYTES and digest not in _WARNED_KEYS:
+        _WARNED_KEYS.add(digest)  # once per key: a network reads it for each file
         warnings.warn(KeyWarning(
             f"the pseudonymisation key is {len(out)} bytes long: whoever knows one participant's number and "
             "pseudonym can try short keys until one gives it, and then re-identify every pseudonym; use "
-            f"{MIN_KEY_BYTES} random characters or more (python -c \"import secrets; print(secrets.token_urlsafe(32))\")"
+            f"{MIN_KEY_BYTES} random characters or more "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))")'
         ), stacklevel=3)
     return out
 

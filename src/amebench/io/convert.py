@@ -321,7 +321,7 @@ _RAW_NUMBER = "is a personal identity number, not a pseudonym; it must not be ke
 #: about 0.7 % of random 10-digit numbers are valid identity numbers (0.722 % of 10^6
 #: uniform ones, as_of 2024-12-31), so numeric pseudonyms lose rows.
 _NUMERIC_HINT = (" (the column's other ids are numbers too: a numeric pseudonym can be a valid number by chance; "
-                 "pseudonyms with a letter are never taken for one)")
+                 "pseudonyms with a letter among the digits are never taken for one)")
 
 
 def _numeric_units(text: pd.Series, others: np.ndarray, units: pd.Categorical) -> np.ndarray:

@@ -410,8 +410,8 @@ def _summary(sections: list[Section], ctx) -> Section:
         lines.append(t["summary_network"].format(n=_format(int(net["n"]), "n", False, decimal), outcome=outcome,
                                                  rate=share(net["estimate"]), low=share(net["ci_low"]),
                                                  high=share(net["ci_high"])))
-    rates = ctx["rates"]
-    rates = rates[~rates["unit"].astype(str).isin(ctx["hidden"]) & (rates["n"] > 0)]
+    rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
+    rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
     if len(rates) >= 2:
         low, high = rates["estimate"].min(), rates["estimate"].max()
         lines.append(t["summary_range"].format(
@@ -427,7 +427,7 @@ def _summary(sections: list[Section], ctx) -> Section:
         if len(above) or len(below):
             parts = ([t["summary_above"].format(units=_names(ctx, above))] if len(above) else []) + (
                 [t["summary_below"].format(units=_names(ctx, below))] if len(below) else [])
-            lines.append(t[f"summary_outside_{kind}"].format(parts=" ".join(parts), outcome=outcome))
+            lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), outcome=outcome))
         else:
             lines.append(t[f"summary_within_{kind}"].format(outcome=outcome))
         reversals = _reversals(funnel, ctx)

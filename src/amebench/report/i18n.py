@@ -61,47 +61,48 @@ _TEXTS: dict[str, dict[str, str]] = {
         "andel speglar vilka en enhet tar emot, inte bara vad den gör.",
     },
     "summary_within_adjusted": {
-        "en": "After risk adjustment, every unit compared lies within the 95 % limits of the funnel plot, which "
-        "allow for the spread between units that chance alone does not explain: the differences between the units "
-        "in exits to {outcome} may be chance. This funnel is the report's answer to whether a unit differs; an "
-        "observed/expected interval or a pairwise interval that excludes no difference does not allow for that "
-        "spread.",
-        "sv": "Efter riskjustering ligger varje jämförd enhet inom trattdiagrammets 95 %-gränser, som tar hänsyn "
-        "till att enheterna varierar mer än slumpen förklarar: skillnaderna mellan enheterna i avslut till "
-        "{outcome} kan vara slump. Den tratten är rapportens svar på om en enhet skiljer sig; ett intervall för "
+        "en": "After risk adjustment, every unit compared that could be adjusted lies within the 95 % limits of the "
+        "funnel plot, which allow for spread between units beyond chance where there is some: the differences "
+        "between the units in exits to {outcome} may be chance. This funnel is the report's answer to whether a "
+        "unit differs; an observed/expected interval or a pairwise interval that excludes no difference does not "
+        "allow for that spread.",
+        "sv": "Efter riskjustering ligger varje jämförd enhet som gick att justera inom trattdiagrammets "
+        "95 %-gränser, som tar hänsyn till variation mellan enheterna utöver slumpen, om sådan finns: skillnaderna "
+        "mellan enheterna i avslut till {outcome} kan vara slump. Den tratten är rapportens svar på om en enhet "
+        "skiljer sig; ett intervall för observerat/förväntat eller för en parvis skillnad som utesluter ingen "
+        "skillnad tar inte hänsyn till den variationen.",
+    },
+    "summary_outside_adjusted": {
+        "en": "After risk adjustment, outside the 95 % limits of the funnel plot, which allow for spread between "
+        "units beyond chance where there is some: {parts}. The other units compared that could be adjusted lie "
+        "within them. This funnel is the report's answer to whether a unit differs; an observed/expected interval "
+        "or a pairwise interval that excludes no difference does not allow for that spread.",
+        "sv": "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som tar hänsyn till variation mellan "
+        "enheterna utöver slumpen, om sådan finns: {parts}. Övriga jämförda enheter som gick att justera ligger "
+        "inom dem. Den tratten är rapportens svar på om en enhet skiljer sig; ett intervall för "
         "observerat/förväntat eller för en parvis skillnad som utesluter ingen skillnad tar inte hänsyn till den "
         "variationen.",
     },
-    "summary_outside_adjusted": {
-        "en": "After risk adjustment, outside the 95 % limits of the funnel plot, which allow for the spread "
-        "between units that chance alone does not explain: {parts} The other units compared lie within them. This "
-        "funnel is the report's answer to whether a unit differs; an observed/expected interval or a pairwise "
-        "interval that excludes no difference does not allow for that spread.",
-        "sv": "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som tar hänsyn till att enheterna "
-        "varierar mer än slumpen förklarar: {parts} Övriga jämförda enheter ligger inom dem. Den tratten är "
-        "rapportens svar på om en enhet skiljer sig; ett intervall för observerat/förväntat eller för en parvis "
-        "skillnad som utesluter ingen skillnad tar inte hänsyn till den variationen.",
-    },
     "summary_within_raw": {
         "en": "Every unit compared lies within the 95 % limits of the funnel plot of raw rates (not risk-adjusted: "
-        "no unit's participants could be adjusted for), which allow for the spread between units that chance "
-        "alone does not explain.",
+        "no unit's participants could be adjusted for), which allow for spread between units beyond chance where "
+        "there is some.",
         "sv": "Varje jämförd enhet ligger inom 95 %-gränserna i trattdiagrammet för ojusterade andelar (inte "
-        "riskjusterade: ingen enhets deltagare gick att justera för), som tar hänsyn till att enheterna varierar "
-        "mer än slumpen förklarar.",
+        "riskjusterade: ingen enhets deltagare gick att justera för), som tar hänsyn till variation mellan "
+        "enheterna utöver slumpen, om sådan finns.",
     },
     "summary_outside_raw": {
         "en": "Outside the 95 % limits of the funnel plot of raw rates (not risk-adjusted: no unit's participants "
-        "could be adjusted for), which allow for the spread between units that chance alone does not explain: "
-        "{parts} The other units compared lie within them.",
+        "could be adjusted for), which allow for spread between units beyond chance where there is some: "
+        "{parts}. The other units compared lie within them.",
         "sv": "Utanför 95 %-gränserna i trattdiagrammet för ojusterade andelar (inte riskjusterade: ingen enhets "
-        "deltagare gick att justera för), som tar hänsyn till att enheterna varierar mer än slumpen förklarar: "
-        "{parts} Övriga jämförda enheter ligger inom dem.",
+        "deltagare gick att justera för), som tar hänsyn till variation mellan enheterna utöver slumpen, om sådan "
+        "finns: {parts}. Övriga jämförda enheter ligger inom dem.",
     },
-    "summary_above": {"en": "above them (more exits to the outcome than expected), {units}.",
-                      "sv": "över dem (fler avslut till utfallet än förväntat), {units}."},
-    "summary_below": {"en": "below them (fewer exits to the outcome than expected), {units}.",
-                      "sv": "under dem (färre avslut till utfallet än förväntat), {units}."},
+    "summary_above": {"en": "above them (more exits to the outcome than expected), {units}",
+                      "sv": "över dem (fler avslut till utfallet än förväntat), {units}"},
+    "summary_below": {"en": "below them (fewer exits to the outcome than expected), {units}",
+                      "sv": "under dem (färre avslut till utfallet än förväntat), {units}"},
     "summary_reversed": {
         "en": "For some units risk adjustment points the other way than the raw rates, by their observed/expected "
         "intervals (see Funnel plots; these intervals do not allow for the spread between units): {parts}",
@@ -110,10 +111,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "mellan enheterna): {parts}",
     },
     "summary_welfare": {
-        "en": "The changes in welfare payments compare the months before and after taking part; they are not the "
-        "effect of the units' work, and their sum is not a saving.",
-        "sv": "Förändringarna av försörjningsstöd jämför månaderna före och efter deltagandet; de är inte effekten "
-        "av enheternas arbete, och deras summa är ingen besparing.",
+        "en": "The changes in welfare payments compare the months before and after taking part; they do not "
+        "measure the effect of the units' work, and their sum is not a saving.",
+        "sv": "Förändringarna av försörjningsstöd jämför månaderna före och efter deltagandet; de mäter inte "
+        "effekten av enheternas arbete, och deras summa är ingen besparing.",
     },
     "quality": {"en": "Data quality", "sv": "Datakvalitet"},
     "quality_text": {

@@ -100,9 +100,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
 
     Tables are written with canonical unit ids; figures and HTML tables show the
     units' names (``unit_names``: id -> name); ``stamp`` (the network, its period and
-    extraction date) is drawn under every figure, which is published on its own too. The count is of the rows a reader sees
-    with a ".." (a unit's row of the exit-reason table, not its reasons' rows in the CSV;
-    no rows of tables published as CSV only).
+    extraction date) is drawn under every figure, which is published on its own too. The
+    count is of the rows a reader sees with a ".." (a unit's row of the exit-reason table,
+    not its reasons' rows in the CSV; no rows of tables published as CSV only).
     """
     tables_dir = Path(out) / "tables"
     figures_dir = Path(out) / "figures"
