@@ -18,6 +18,7 @@ import shutil
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -28,6 +29,7 @@ from amebench import _threads, exceptions
 from amebench import privacy
 from amebench.io import convert
 from amebench.io.read import read_network
+from amebench.network import Network
 from amebench.labels import reason_label
 from fixtures_io.netbuild import EPISODE_HEADER, PROFILE, make_pnr, write_network
 
@@ -103,7 +105,7 @@ def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
 
 
 @pytest.mark.parametrize("episode_id", ["811218987601", "E19811218987601", "20248112189876", "AME-20248112189876",
-                                        "811218T9876", "ID19811218ab9876",
+                                        "811218T9876", "ID19811218ab9876", "811218-987X", "E 811218987*",
                                         "\u0668\u0661\u0661\u0662\u0661\u0668\u0669\u0668\u0667\u0666"])
 def test_an_episode_id_of_a_number_and_a_counter_letters_or_other_digits_is_rejected(tmp_path, episode_id):
     # Privacy review 2026-12-07: these loaded and were written to episodes.parquet (811218-9876,
@@ -125,9 +127,33 @@ def test_long_serial_numbers_as_episode_ids_load(tmp_path):
     # counter (a typo or the unit's scheme: unlike a cell of the number alone, not taken)
     ids = [f"2024{i:010d}" for i in range(0, 300_000, 1000)] + [f"{i:013d}" for i in range(0, 300)]
     ids += ["811218987501", "E19811218987501"]  # 811218-9875: check digit wrong
+    # diff review: a recent date and a counter (10 % had a valid check digit at one end), in
+    # these shapes too, is no participant's number (born under 12 years before as_of)
+    ids += [f"{d}{c:05d}" for d in ("240115", "191103") for c in range(100)]
+    ids += [f"240115{p}{c:04d}" for p in ("AB", "K") for c in range(100)] + [f"240115-{c:03d}X" for c in range(100)]
     rows = [f"{c};{make_pnr(i)};2024-01-05;;;;;" for i, c in enumerate(ids)]
     net = read_network(write_network(tmp_path, "\n".join([EPISODE_HEADER, *rows]) + "\n"))
     assert len(net.rejects) == 0 and len(net.episodes) == len(ids)
+
+
+def test_a_number_in_long_numeric_ids_says_it_may_be_chance():
+    # Diff review 2026-12-07: of random 12-digit ids 1 to 3 in 100 now hold a valid number at
+    # an end; rejected (nothing kept), and when the unit's ids are such long numbers the
+    # reason says that this may be chance and what to export instead. Seeded: 400 random ids
+    from amebench.labels import reason_label
+
+    rng = np.random.default_rng(3)
+    ids = ["".join(map(str, r)) for r in rng.integers(0, 10, size=(400, 12))] + ["E811218987601"]
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ids, "person_id": [f"p{i}" for i in range(len(ids))],
+                             "enrolled_on": "2024-01-01"})
+    net = Network.from_frames(episodes=episodes, as_of="2026-09-30")
+    reasons = net.rejects.set_index("line")["reason"]
+    plain = "holds what looks like a personal identity number; it must not be kept in this column"
+    assert reasons[len(ids)] == plain  # E + a number and a counter: another shape than the unit's
+    chance = reasons.drop(len(ids))
+    assert 1 <= len(chance) <= 12 and set(chance) == {plain + convert._LONG_HINT}
+    assert reason_label(chance.iloc[0], "sv").endswith("exportera ärendenummer med en bokstav bland siffrorna, "
+                                                       "eller kortare)")
 
 
 def test_episode_ids_of_a_date_and_a_counter_load(tmp_path):

@@ -518,9 +518,14 @@ def test_a_column_of_numbers_behind_letters_is_refused(prefix):
     # value out as a number)
     episodes = pd.DataFrame({"unit": "a", "episode_id": ["1", "2"],
                              "person_id": [prefix + "198112189876", prefix + "640823-3234"], "enrolled_on": "2024-01-01"})
-    with pytest.raises(ProfileError, match="person_id looks like raw identity numbers") as caught:
+    with pytest.raises(ProfileError, match="person_id looks like raw identity numbers behind letters") as caught:
         Network.from_frames(episodes=episodes, as_of="2024-12-31")
     assert "9876" not in str(caught.value)
+    # the fix it gives works (diff review: pseudonymise_column alone rejects every such value as text)
+    assert "take the letters off (frame['person_id'].str.replace(r'^[A-Za-z]+\\W?\\s*', '', regex=True))" \
+        in str(caught.value)
+    stripped = episodes["person_id"].str.replace(r"^[A-Za-z]+\W?\s*", "", regex=True)
+    assert list(stripped) == ["198112189876", "640823-3234"]
 
 
 def test_a_column_of_raw_numbers_names_the_fix_for_frames():

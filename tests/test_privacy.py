@@ -418,10 +418,11 @@ def test_a_number_parted_by_letters_masked_or_in_other_digits_is_hidden(form):
 
 
 @pytest.mark.parametrize("text", ["811218T9875", "811218ab98765", "821399-123X", "240115-001", "2024-03-01X",
-                                  "ABC123X"])
+                                  "ABC123X", "240115-001X", "20240115-001X", "240115K0019"])
 def test_letters_and_masks_hide_only_numbers(text):
     # a wrong check digit behind letters (as with '/'), no date before a masked digit, a
-    # case number of a date and a counter, no mark at all: shown
+    # case number of a date and a counter (with a mark or letters too: a holder under 12 is
+    # no participant), no mark at all: shown
     assert not looks_like_identity_number(text)
     assert redact_numbers(text) == text
 

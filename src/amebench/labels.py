@@ -347,6 +347,11 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"follow-up measured before the exit", "uppföljning mätt före avslutet"),
     (r"follow-up days after exit is negative \(before the exit\)",
      "uppföljningens dagar efter avslut är negativa (före avslutet)"),
+    (r" \(its first or last 10 or 12 digits; the unit's ids are long numbers like it, and 1 to 3 in 100 such ids "
+     r"hold a valid number by chance: export case numbers with a letter among the digits, or shorter ones\)",
+     " (dess första eller sista 10 eller 12 siffror; enhetens id är långa tal som detta, och 1 till 3 av 100 "
+     "sådana id innehåller ett giltigt nummer av en slump: exportera ärendenummer med en bokstav bland "
+     "siffrorna, eller kortare)"),
     (r"payment for a person or household with no episode in the network",
      "utbetalning till en person eller ett hushåll utan inskrivning i nätverket"),
     (r"payment for a person or household whose episodes were all rejected",

@@ -226,6 +226,20 @@ def birth_date(normalised: str) -> _dt.date:
                     day - COORDINATION_DAY_OFFSET if day > COORDINATION_DAY_OFFSET else day)
 
 
+#: Ages (years at the reference date) of a number read from a shape that a scheme of dates and
+#: counters also makes ("811218T9876", "811218-987X", a counter after a number): from 12 (as
+#: an episode id's 12-digit number: no labour-market unit takes younger) to 110.
+PLAUSIBLE_AGES = (12, 110)
+
+
+def plausible_age(normalised: str, ref: _dt.date) -> bool:
+    """Whether the holder of ``normalised`` (12 digits) is of :data:`PLAUSIBLE_AGES` at ``ref``:
+    "240115-001X" (a date of 2024 and a counter) is no participant's number."""
+    born = birth_date(normalised)
+    age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
+    return PLAUSIBLE_AGES[0] <= age <= PLAUSIBLE_AGES[1]
+
+
 #: A key shorter than this many bytes gets a :class:`~amebench.exceptions.KeyWarning`: 16
 #: random characters or more keep a key out of reach of trying them all.
 MIN_KEY_BYTES = 16
@@ -455,11 +469,15 @@ def parted_form(text: str) -> str:
 
 
 def _valid_parted(match: re.Match) -> bool:
-    return is_valid_personnummer(parted_form(match.group()))
+    ref = _ref_date(None)
+    normalised = _check(parted_form(match.group()), ref)[0]
+    return normalised is not None and plausible_age(normalised, ref)
 
 
 def _dated_masked(match: re.Match) -> bool:
-    return _check(match.group(1) + match.group(2) + "0", _ref_date(None), check_digit=False)[0] is not None
+    ref = _ref_date(None)
+    normalised = _check(match.group(1) + match.group(2) + "0", ref, check_digit=False)[0]
+    return normalised is not None and plausible_age(normalised, ref)
 
 
 #: What a message or reject shows instead of a value shaped like an identity number.

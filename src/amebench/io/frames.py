@@ -323,10 +323,14 @@ def network_from_frames(*, episodes, units, activities, followups, payments, as_
                 column = getattr(exc, "raw_numbers", None)
                 if column is None:
                     raise
+                behind = getattr(exc, "behind_letters", False)  # "P198112189876": the letters off first
+                strip = (f"take the letters off (frame['{column}'].str.replace(r'^[A-Za-z]+\\W?\\s*', '', "
+                         "regex=True)) and " if behind else "")
                 raise ProfileError(  # the type callers know, with a fix a frame's owner can make
-                    f"the {table} frame's {column} looks like raw identity numbers; from_frames takes {column} as "
-                    f"pseudonyms: pseudonymise the numbers first (amebench.privacy.pseudonymise_column(frame"
-                    f"['{column}'], key, as_of)), or read the export through a profile with {column} = \"personnummer\""
+                    f"the {table} frame's {column} looks like raw identity numbers{' behind letters' if behind else ''}"
+                    f"; from_frames takes {column} as pseudonyms: {strip}pseudonymise the numbers first "
+                    f"(amebench.privacy.pseudonymise_column(frame['{column}'], key, as_of)), or read the export "
+                    f'through a profile with {column} = "personnummer"'
                 ) from None
     tables, rejects, rec, read = settle(states, strict=strict, as_of=as_of, found=found)
     if units is None:
