@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import re
+import string
 import unicodedata
 import warnings
 from pathlib import Path
@@ -465,7 +466,7 @@ def ascii_digits(text: str) -> str:
 
 def parted_form(text: str) -> str:
     """``text`` (a match of ``LETTER_PARTED``) as the readers' form: ``-`` for the letters."""
-    return f"{text[:-4].rstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')}-{text[-4:]}"
+    return f"{text[:-4].rstrip(string.ascii_letters)}-{text[-4:]}"
 
 
 def _valid_parted(match: re.Match) -> bool:
@@ -534,7 +535,8 @@ def looks_like_identity_number(text) -> bool:
     ``"8112 18 9876"``, ``"811218–9876"``; with ``/``, ``.``, ``_``, ``:`` or ``,``, or
     written as a date with marks between its parts (``"1981-12-18-9876"``), or with one or
     two letters before the last four (``"811218T9876"``), only when valid; with the check
-    digit written as ``X``, ``*``, ``?`` or ``#`` (``"811218-987X"``), when its date is one.
+    digit written as ``X``, ``*``, ``?`` or ``#`` (``"811218-987X"``), when its date is one;
+    these last two only of a holder of 12 to 110 (:data:`PLAUSIBLE_AGES`) today.
     Fullwidth digits and characters of no width count as :func:`visible_text` reads
     them, the digits of other scripts as :func:`ascii_digits` does. Short digit runs such
     as a municipality code (``"0180"``) do not count.
@@ -567,8 +569,8 @@ def redact_numbers(text, *, limit: int | None = 200) -> str:
         (``1981-12-18-9876``, ``811218--9876``), or with one or two letters before the last
         four (``811218T9876``), that is a valid number, and each run whose check digit is
         written as ``X``, ``*``, ``?`` or ``#`` (``811218-987X``: the other nine give it)
-        whose date is one; then shortened. Digits of other scripts (Arabic-Indic ...) are
-        read, and shown, as ASCII digits.
+        whose date is one, these two of a holder of 12 to 110 today; then shortened.
+        Digits of other scripts (Arabic-Indic ...) are read, and shown, as ASCII digits.
 
     Notes
     -----

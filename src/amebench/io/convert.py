@@ -895,8 +895,10 @@ _CHECK_DIGIT_WRONG, _VALID, _IN_LONG_RUN = 1, 2, 3
 def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     """Return, for each cell, ``_VALID`` when it contains a participant's valid identity number
     (e.g. ``"811218-9876-2"``, ``"E 8112 18 9876"``, ``"JAR 811218–9876"``, ``"811218/9876"``,
-    ``"1981-12-18-9876"``), ``_CHECK_DIGIT_WRONG`` when it contains one but for the check
-    digit (``"E 811218-9875"``), and 0 otherwise (a missing cell too).
+    ``"1981-12-18-9876"``; and, of a holder of 12 to 110, ``"811218T9876"``, ``"811218-987X"``,
+    Arabic-Indic digits), ``_CHECK_DIGIT_WRONG`` when it contains one but for the check
+    digit (``"E 811218-9875"``), ``_IN_LONG_RUN`` when a run of 11 to 14 digits begins or
+    ends with one (:func:`_long_run_numbers`), and 0 otherwise (a missing cell too).
 
     Only the episode id is checked cell by cell: a case number built from the person's
     number would carry it into every output. Pseudonym columns are checked as a whole
