@@ -1009,6 +1009,9 @@ def test_a_report_whose_units_none_can_be_risk_adjusted_has_no_o_e_funnel(tmp_pa
     assert not (tmp_path / "tables" / "funnel_risk_adjusted.csv").exists()
     assert not (tmp_path / "figures" / "observed_expected.png").exists()
     assert (tmp_path / "figures" / "funnel_raw.png").exists()
+    # the summary's verdict is then the raw funnel's, and says so
+    assert ("95 % limits of the funnel plot of raw rates (not risk-adjusted: no unit's participants could be "
+            "adjusted for)") in _section(tmp_path / "report.html", "summary")
 
 
 def test_a_small_reject_count_cannot_be_recomputed_from_rows_read(report):

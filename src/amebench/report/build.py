@@ -418,9 +418,10 @@ def _summary(sections: list[Section], ctx) -> Section:
             low=share(low), high=share(high), low_units=_names(ctx, rates.loc[rates["estimate"] == low, "unit"]),
             high_units=_names(ctx, rates.loc[rates["estimate"] == high, "unit"])))
     funnel = next(s for s in sections if s.key == "funnel")
-    kind = "adjusted" if "funnel_risk_adjusted" in funnel.objects else "raw"
-    drawn = funnel.objects.get(f"funnel_{'risk_adjusted' if kind == 'adjusted' else 'raw'}")
+    name = "funnel_risk_adjusted" if "funnel_risk_adjusted" in funnel.objects else "funnel_raw"  # none adjustable
+    drawn = funnel.objects.get(name)
     if drawn is not None:
+        kind = "adjusted" if name == "funnel_risk_adjusted" else "raw"
         position = drawn.table["position"].astype(str)
         above = drawn.table.loc[position.str.startswith("above"), "unit"].astype(str)
         below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
