@@ -181,8 +181,9 @@ def _blank(columns) -> bool:
 
 #: The first cell of a summary row an export or a spreadsheet adds under the data: a
 #: summary word alone or before a space or ':' ("Summa", "Totalt: 903"; not "SUM-12"). The
-#: no-break spaces written out: pyarrow's \s (RE2) lacks them, Python's has them.
-_SPACE = "[\\s\u00a0\u2007\u202f]"
+#: spaces written out, as Python's \s holds them (str.isspace): pyarrow's \s (RE2) lacks the
+#: no-break and other Unicode ones, so both read a row alike.
+_SPACE = "[\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 SUMMARY = rf"^{_SPACE}*(?:summa|summering|totalsumma|totalt|total)(?:{_SPACE}|:|$)"
 
 
