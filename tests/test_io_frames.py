@@ -1156,8 +1156,8 @@ def test_a_day_count_in_a_frame_says_how_to_convert_it():
     net = Network.from_frames(episodes=episodes, as_of="2024-12-31")
     reason = net.rejects["reason"].iloc[0]
     assert reason == ('date is a number, as a spreadsheet stores dates (days from 1899-12-30): give datetimes '
-                      '(pd.to_datetime(column, unit="D", origin="1899-12-30") reads such counts) '
+                      '(pd.to_datetime(counts, unit="D", origin="1899-12-30") converts the day counts) '
                       "(expected format: %Y-%m-%d = 2024-03-01)")
     assert pd.to_datetime(45123, unit="D", origin="1899-12-30") == pd.Timestamp("2023-07-16")
     assert reason_label(reason, "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum (dagar från "
-                                                 "1899-12-30): ge datum och tid (pd.to_datetime(")
+                                                 "1899-12-30): ange datum (datetime; pd.to_datetime(")

@@ -279,10 +279,10 @@ _REASONS_SV: tuple[tuple[str, str], ...] = (
      r"datumet är ett tal, som ett kalkylark lagrar datum (dagar från 1899-12-30): formatera kolumnen som "
      r"datum före exporten, eller sätt date_serials = true i profilen (förväntat format: \1)"),
     (r"date is a number, as a spreadsheet stores dates \(days from 1899-12-30\): give datetimes "
-     r"\(pd\.to_datetime\(column, unit=\"D\", origin=\"1899-12-30\"\) reads such counts\) "
+     r"\(pd\.to_datetime\(counts, unit=\"D\", origin=\"1899-12-30\"\) converts the day counts\) "
      r"\(expected format: ([^)]*)\)",
-     r"datumet är ett tal, som ett kalkylark lagrar datum (dagar från 1899-12-30): ge datum och tid "
-     r'(pd.to_datetime(column, unit="D", origin="1899-12-30") läser sådana tal) (förväntat format: \1)'),
+     r"datumet är ett tal, som ett kalkylark lagrar datum (dagar från 1899-12-30): ange datum (datetime; "
+     r'pd.to_datetime(counts, unit="D", origin="1899-12-30") omvandlar dagantalen) (förväntat format: \1)'),
     (r"date does not parse or does not exist \(expected format: ([^)]*)\)",
      r"datumet kan inte tolkas eller finns inte (förväntat format: \1)"),
     (r"date outside 1900-01-01 \.\. 2199-12-31", "datum utanför 1900-01-01 – 2199-12-31"),

@@ -512,7 +512,7 @@ def _warn_dates_unread(raw: RawTable, header: str, column: str, cells: pd.Series
     need not hide the fix), with the profile key (``date_format``/``month_format``) to set.
     Not for fewer than :data:`_UNREAD_DATES` values (their rejects say enough), nor for a
     frame (``<episodes frame>``: ``from_frames`` has no profile, and refuses such a column)."""
-    if read.any() or unread.sum() < _UNREAD_DATES or raw.label.startswith("<"):
+    if read.any() or unread.sum() < _UNREAD_DATES or raw.from_frames:
         return
     some = cells.iloc[np.flatnonzero(unread)[:5_000]]  # enough for 200 distinct values; a whole column is slow
     values = pd.Series(pd.unique(np.asarray(some.astype(str), dtype=object))[:200], dtype=object)
@@ -659,8 +659,8 @@ def _convert(raw, tp, profile, st, mapping, amounts, *, key, as_of, memo) -> Fil
                 _warn_dates_unread(raw, mapping[column], column, s, p & ~bad & ~far, bad & ~serial, table,
                                    "month_format" if column == "month" and table == "payments" else "date_format",
                                    formats)
-            fix = ("give datetimes (pd.to_datetime(column, unit=\"D\", origin=\"1899-12-30\") reads such counts)"
-                   if raw.label.startswith("<") else  # a frame (Network.from_frames) has no profile to set
+            fix = ("give datetimes (pd.to_datetime(counts, unit=\"D\", origin=\"1899-12-30\") converts the day "
+                   "counts)" if raw.from_frames else  # a frame (Network.from_frames) has no profile to set
                    "format the column as dates before the export, or set date_serials = true in the profile")
             st.add(serial, column, s, f"{DATE_SERIAL} (days from 1899-12-30): {fix} "
                    f"(expected format: {_formats_text(formats)})")

@@ -131,7 +131,7 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
     lines = np.arange(1, len(frame) + 1, dtype=np.int64)
     # an object column's numbers (Decimals of read_sql, floats among text) mean what they say
     numbers = _typed_numbers({"amount_sek": frame["amount_sek"]}, 1, lines) if "amount_sek" in columns else {}
-    return RawTable(text, lines, f"<{table} frame>", numbers=numbers), units
+    return RawTable(text, lines, f"<{table} frame>", numbers=numbers, from_frames=True), units
 
 
 #: An ISO date with a time of day, as str() of a Timestamp and SQL exports write it

@@ -73,6 +73,8 @@ class RawTable:
     sheet: str | None = None
     sheet_named: bool = False
     path: Path | None = None
+    #: a frame of Network.from_frames (no file, no profile to set), labelled "<episodes frame>"
+    from_frames: bool = False
     #: a CSV's lines with fewer fields than the header (read with the missing ones empty)
     short_lines: frozenset = frozenset()
 
