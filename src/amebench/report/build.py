@@ -384,17 +384,12 @@ def _reversals(funnel: Section, ctx) -> list[str]:
         [t["reversed_more"].format(units=_names(ctx, more))] if len(more) else [])
 
 
-def _reversed_by_adjustment(funnel: Section, ctx) -> list[str]:
-    """The ranks' note on the units :func:`_reversals` names."""
-    parts = _reversals(funnel, ctx)
-    return [texts(ctx["lang"])["note_reversed_by_adjustment"].format(parts=" ".join(parts))] if parts else []
-
-
-def _summary(sections: list[Section], ctx) -> Section:
+def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     """The report's findings in a few sentences, first on the page: the network's rate, the
     units' range, which units the funnel finds apart, where risk adjustment turns the raw
     picture round, and what the welfare figures are not (coordinator review: that last
-    finding came only in the tenth section). Only numbers the tables publish."""
+    finding came only in the tenth section; ``reversals``: :func:`_reversals`' sentences).
+    Only numbers the tables publish."""
     lang = ctx["lang"]
     t = texts(lang)
     decimal = "," if lang == "sv" else "."
@@ -431,7 +426,6 @@ def _summary(sections: list[Section], ctx) -> Section:
             lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), outcome=outcome))
         else:
             lines.append(t[f"summary_within_{kind}"].format(outcome=outcome))
-        reversals = _reversals(funnel, ctx)
         if reversals:
             lines.append(t["summary_reversed"].format(parts=" ".join(reversals)))
     if next(s for s in sections if s.key == "welfare").tables:
@@ -515,14 +509,16 @@ def compute(coh, ctx, progress) -> list[Section]:
             reason = str(exc).rstrip()  # a sentence of the page: ends with a full stop
             reason += "" if reason.endswith((".", "?", "!")) else "."
             sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=reason)]))
+    # the units risk adjustment puts on the other side: named under the ranks and in the summary
+    reversals = _reversals(next(s for s in sections if s.key == "funnel"), ctx)
     ranks = next(s for s in sections if s.key == "ranks")
-    if ranks.tables:
-        ranks.notes += _reversed_by_adjustment(next(s for s in sections if s.key == "funnel"), ctx)
+    if ranks.tables and reversals:
+        ranks.notes.append(texts(ctx["lang"])["note_reversed_by_adjustment"].format(parts=" ".join(reversals)))
     # said once, in the first comparison, whether or not it could be computed
     first = next(s for s in sections if s.key in _COMPARISONS)
     if no_reasons:
         first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=_names(ctx, no_reasons)))
     if hidden_out:
         first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=_names(ctx, hidden_out)))
-    summary = _summary(sections, ctx)
+    summary = _summary(sections, ctx, reversals)
     return [summary, *sections] if summary.lines else sections  # none without exits
