@@ -241,6 +241,13 @@ def plausible_age(normalised: str, ref: _dt.date) -> bool:
     return PLAUSIBLE_AGES[0] <= age <= PLAUSIBLE_AGES[1]
 
 
+def aged_number(text: str, ref: _dt.date, *, check_digit: bool = True) -> bool:
+    """Whether ``text`` is a valid number (``check_digit=False``: but for its check digit)
+    whose holder is of :data:`PLAUSIBLE_AGES` at ``ref``."""
+    normalised = _check(text, ref, check_digit=check_digit)[0]
+    return normalised is not None and plausible_age(normalised, ref)
+
+
 #: A key shorter than this many bytes gets a :class:`~amebench.exceptions.KeyWarning`: 16
 #: random characters or more keep a key out of reach of trying them all.
 MIN_KEY_BYTES = 16
@@ -470,15 +477,11 @@ def parted_form(text: str) -> str:
 
 
 def _valid_parted(match: re.Match) -> bool:
-    ref = _ref_date(None)
-    normalised = _check(parted_form(match.group()), ref)[0]
-    return normalised is not None and plausible_age(normalised, ref)
+    return aged_number(parted_form(match.group()), _ref_date(None))
 
 
 def _dated_masked(match: re.Match) -> bool:
-    ref = _ref_date(None)
-    normalised = _check(match.group(1) + match.group(2) + "0", ref, check_digit=False)[0]
-    return normalised is not None and plausible_age(normalised, ref)
+    return aged_number(match.group(1) + match.group(2) + "0", _ref_date(None), check_digit=False)
 
 
 #: What a message or reject shows instead of a value shaped like an identity number.

@@ -927,6 +927,7 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         out[rows] = _plain_numbers(prefixed[found].astype(str), as_of)
         maybe[rows] = False
     maybe[maybe] = text[maybe].str.contains(_MAYBE_NUMBER, regex=True).to_numpy(dtype=bool)
+    ref = (pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today()).date()
     for pos in np.flatnonzero(maybe):
         cell = privacy.ascii_digits(privacy.visible_text(text.iloc[pos]))
         candidates = [m.group(1).translate(_AS_HYPHEN) for rx in _CANDIDATES for m in rx.finditer(cell)]
@@ -934,9 +935,9 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         found = [_participants_number(c, as_of, typo=_WRITTEN_AS_NUMBER.fullmatch(c) is not None) for c in candidates]
         # letters before the last four ("811218T9876"), a check digit written as X ("811218-987X"):
         # valid (of a date) and of a plausible age only, as a scheme of dates and counters may write them
-        found += [_VALID * _aged_number(privacy.parted_form(m.group()), as_of)
+        found += [_VALID * privacy.aged_number(privacy.parted_form(m.group()), ref)
                   for m in privacy.LETTER_PARTED.finditer(cell)]
-        found += [_VALID * _aged_number(m.group(1) + m.group(2) + "0", as_of, check_digit=False)
+        found += [_VALID * privacy.aged_number(m.group(1) + m.group(2) + "0", ref, check_digit=False)
                   for m in privacy._MASKED_RUN.finditer(cell)]
         out[pos] = max(found, default=0)
     long = np.flatnonzero(present & (out == 0) & (counts >= 11))
@@ -945,16 +946,8 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     return out
 
 
-def _aged_number(text: str, as_of, *, check_digit: bool = True) -> bool:
-    """Whether ``text`` is a valid number (``check_digit=False``: but for its check digit) whose
-    holder is of :data:`amebench.privacy.PLAUSIBLE_AGES` at ``as_of`` (today without it)."""
-    ref = (pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today()).date()
-    normalised = privacy._check(text, ref, check_digit=check_digit)[0]
-    return normalised is not None and privacy.plausible_age(normalised, ref)
-
-
 def _aged_numbers(cells: pd.Series, as_of) -> np.ndarray:
-    """:func:`_aged_number` of cells of exactly 10 or 12 digits, vectorised."""
+    """:func:`amebench.privacy.aged_number` of cells of exactly 10 or 12 digits, vectorised."""
     from .._pseudonyms import _check_digits
 
     ref = (pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today()).normalize()
