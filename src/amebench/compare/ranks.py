@@ -162,7 +162,7 @@ def shrink(table: pd.DataFrame, *, conf_level: float = 0.95, n_boot: int = 200, 
     -----
     The prior Beta(α, β) is fitted by maximum likelihood on the beta-binomial
     marginal (:func:`fit_beta_binomial`); each unit's posterior is
-    Beta(α + events, β + n − events). Small units move most towards the network.
+    Beta(α + events, β + n − events). Small units move most towards the prior's mean, the units' common level.
 
     Taking the fitted prior as known leaves its uncertainty out: with few units the
     plain posterior interval covers the true rate far less often than

@@ -305,13 +305,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "ranks": {"en": "Ranks of the raw rates (not risk-adjusted), with uncertainty",
               "sv": "Rangordning efter ojusterade andelar (inte riskjusterade), med osäkerhet"},
     "ranks_text": {
-        "en": "Rank 1 = highest rate. The rates are first pulled towards the network's rate (small units' rates "
-        "the most) and then drawn many times within their uncertainty; the expected rank is a unit's mean rank "
+        "en": "Rank 1 = highest rate. The rates are first pulled towards the level common to the units compared "
+        "(small units' rates the most) and then drawn many times within their uncertainty; the expected rank is a unit's mean rank "
         "over the draws, and the interval holds 95 % of its ranks. A rank is only meaningful together with its "
         "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market ranks low (a "
         "high rank number) whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
-        "sv": "Rang 1 = högst andel. Andelarna dras mot nätverkets andel (krympning; en liten enhets andel "
-        "dras mest) och simuleras "
+        "sv": "Rang 1 = högst andel. Andelarna dras mot de jämförda enheternas gemensamma nivå (krympning; en "
+        "liten enhets andel dras mest) och simuleras "
         "många gånger utifrån osäkerheten i data; den förväntade rangen är enhetens genomsnittliga rang över "
         "dragningarna, och intervallet rymmer 95 % av dess rangplatser. En rang betyder bara något "
         "tillsammans med sitt intervall. Rangordningen är inte riskjusterad: en enhet vars deltagare står "
@@ -351,7 +351,7 @@ _TEXTS: dict[str, dict[str, str]] = {
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
                     "sv": "Modellens kalibrering (deciler efter modellens sannolikhet för utfallet)"},
-    "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot nätverkets andel)"},
+    "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot enheternas gemensamma nivå)"},
     "note_casemix": {
         "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "
         "else, so that unit's expected count partly depends on its own observed count.",
