@@ -142,7 +142,8 @@ def test_welfare_section_says_it_counts_households(fixture, said, wrong, label, 
 @pytest.mark.parametrize(("fixture", "old", "families", "intervals", "oe"), [
     ("report", "stays at 5 %",  # Holm keeps it at most 5 % (English review 2026-12-06; the Swedish said so)
      "adjusted with Holm's method in two separate families: the pairs, and each unit against the rest of the "
-     "network. Within each family the chance of any false finding is at most 5 %",
+     "network. Within each family the chance of any false positive finding (a difference declared where there is none) is "
+     "at most 5 %",
      "The intervals are not adjusted for the number of comparisons: a pair's interval can exclude 0 while its "
      "adjusted p is above 0.05.",
      "The O/E interval in the table does not allow for overdispersion; the funnel limits do"),
@@ -179,14 +180,17 @@ def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
 
 
 @pytest.mark.parametrize(("fixture", "said"), [
-    ("report", "These ranks are of raw rates, and risk adjustment (the observed/expected intervals under Funnel "
-     "plots) tells the opposite here. A rate above the network's, but fewer exits to the outcome than expected "
-     "for the participants: Solna. A rate below the network's, but more exits to the outcome than expected for "
-     "the participants: Södertälje."),
-    ("report_sv", "Rangordningen gäller ojusterade andelar, och riskjusteringen (intervallen för "
-     "observerat/förväntat under Trattdiagram) säger här motsatsen. En andel över nätverkets, men färre avslut "
-     "till utfallet än förväntat för deltagarna: Solna. En andel under nätverkets, men fler avslut till utfallet "
-     "än förväntat för deltagarna: Södertälje."),
+    ("report", "These ranks are of raw rates. By the observed/expected intervals under Funnel plots, which do not "
+     "allow for the spread between units, risk adjustment points the other way for some units: A raw rate above "
+     "the network's, but fewer exits to the outcome than expected for the participants: Solna. A raw rate below "
+     "the network's, but more exits to the outcome than expected for the participants: Södertälje. The raw rates "
+     "of Solna and Södertälje do not differ clearly from the network's (their intervals include it)."),
+    ("report_sv", "Rangordningen gäller ojusterade andelar. Enligt intervallen för observerat/förväntat under "
+     "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, pekar riskjusteringen åt motsatt håll för "
+     "några enheter: En ojusterad andel över nätverkets, men färre avslut till utfallet än förväntat för "
+     "deltagarna: Solna. En ojusterad andel under nätverkets, men fler avslut till utfallet än förväntat för "
+     "deltagarna: Södertälje. De ojusterade andelarna för Solna och Södertälje skiljer sig inte tydligt från "
+     "nätverkets (deras intervall innefattar den)."),
 ])
 def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, said, request):
     # Report review: the rank chart (raw rates) put Södertälje last and Solna second, the O/E
@@ -199,6 +203,10 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
     network = rates.loc["network"]
     assert rates["solna"] > network and oe.loc["solna", "oe_ci_high"] < 1
     assert rates["sodertalje"] < network and oe.loc["sodertalje", "oe_ci_low"] > 1
+    # methods review 2026-12-07: both raw rates' own intervals hold the network's rate
+    intervals = pd.read_csv(out / "tables" / "outcome_rates.csv").set_index("unit")
+    for unit in ("solna", "sodertalje"):
+        assert intervals.loc[unit, "ci_low"] <= network <= intervals.loc[unit, "ci_high"]
     others = ["jarfalla", "nynashamn", "sundbyberg"]  # no reversal: not named
     assert not (((rates[others] > network) & (oe.loc[others, "oe_ci_high"] < 1))
                 | ((rates[others] < network) & (oe.loc[others, "oe_ci_low"] > 1))).any()
@@ -208,15 +216,17 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
     ("report", "Summary Of the network's 2 926 exits, 34.8 % were to work or studies (95 % confidence interval "
      "33.1 % to 36.6 %). The units' raw rates range from 31.1 % (Nynäshamn) to 38.1 % (Järfälla); a raw rate "
      "reflects whom a unit serves as well as what it does. After risk adjustment, every unit compared that could "
-     "be adjusted lies within the 95 % limits of the funnel plot, which allow for spread between units beyond "
-     "chance where there is some: the differences between the units in exits to work or studies may be chance. "
-     "This funnel is the report's answer to whether a unit differs; an observed/expected interval or a pairwise "
-     "interval that excludes no difference does not allow for that spread. For some units risk adjustment points the other way "
-     "than the raw rates, by their observed/expected intervals (see Funnel plots; these intervals do not allow for "
-     "the spread between units): A rate above the network's, but fewer exits to the outcome than expected for the "
-     "participants: Solna. A rate below the network's, but more exits to the outcome than expected for the "
-     "participants: Södertälje. The changes in welfare payments compare the months before and after taking part; "
-     "they do not measure the effect of the units' work, and their sum is not a saving."),
+     "be adjusted lies within the 95 % limits of the funnel plot, which are widened because the units differ more "
+     "than chance alone would make them (φ = 2.38): no unit stands out from the usual spread between units. This "
+     "funnel is the report's answer to whether a unit stands out from the others; an "
+     "observed/expected interval that excludes 1, or a pairwise difference whose interval excludes 0, does not "
+     "allow for that spread. For some units risk adjustment points the other way than the raw rates, by their "
+     "observed/expected intervals (see Funnel plots; these intervals do not allow for the spread between units): "
+     "A raw rate above the network's, but fewer exits to the outcome than expected for the participants: Solna. A "
+     "raw rate below the network's, but more exits to the outcome than expected for the participants: Södertälje. "
+     "The raw rates of Solna and Södertälje do not differ clearly from the network's (their intervals include "
+     "it). The changes in welfare payments compare the months before and after taking part; they do not measure "
+     "the effect of the units' work, and their sum is not a saving."),
     ("report_sv", "Sammanfattning Av nätverkets 2 926 avslut var 34,8 % till arbete eller studier (95 % "
      "konfidensintervall 33,1 % till 36,6 %). Enheternas ojusterade andelar går från 31,1 % (Nynäshamn) till "
      "38,1 % (Järfälla)"),
@@ -237,17 +247,19 @@ def test_the_summary_opens_the_report_with_the_published_findings(fixture, said,
         == ("nynashamn", 0.311, "jarfalla", 0.381)
     funnel = pd.read_csv(out / "tables" / "funnel_risk_adjusted.csv")
     assert (funnel["position"] == "within").all()
+    assert "phi = 2.381" in funnel["method"].iloc[0]  # widened: the summary's φ
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("en", "After risk adjustment, outside the 95 % limits of the funnel plot, which allow for spread between units "
-     "beyond chance where there is some: above them (more exits to the outcome than expected), Järfälla; below "
-     "them (fewer exits to the outcome than expected), Södertälje. The other units compared that could be "
-     "adjusted lie within them."),
-    ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som tar hänsyn till variation mellan "
-     "enheterna utöver slumpen, om sådan finns: över dem (fler avslut till utfallet än förväntat), Järfälla; under "
-     "dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som gick att justera "
-     "ligger inom dem."),
+    ("en", "After risk adjustment, outside the 95 % limits of the funnel plot, which are widened because the units "
+     "differ more than chance alone would make them (φ = 72.44): above them (more exits to the outcome than "
+     "expected), Järfälla; below them (fewer exits to the outcome than expected), Södertälje. The other units "
+     "compared that could be adjusted lie within them. This funnel is the report's answer to whether a unit "
+     "stands out from the others"),
+    ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som är vidgade eftersom enheterna skiljer "
+     "sig mer än slumpen ensam skulle ge (φ = 72,44): över dem (fler avslut till utfallet än förväntat), "
+     "Järfälla; under dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som gick "
+     "att justera ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från de andra"),
 ])
 def test_the_summary_names_the_units_outside_the_funnel(tmp_path, lang, said):
     # Every exit of Järfälla's to work, and none of Södertälje's: above and below what their
@@ -264,6 +276,68 @@ def test_the_summary_names_the_units_outside_the_funnel(tmp_path, lang, said):
     assert funnel["jarfalla"].startswith("above") and funnel["sodertalje"].startswith("below")
     assert (funnel.drop(["jarfalla", "sodertalje"]) == "within").all()
     assert said in _section(path, "summary")
+    assert "phi = 72.442" in pd.read_csv(tmp_path / "tables" / "funnel_risk_adjusted.csv")["method"].iloc[0]
+
+
+_FOUR_UNITS = ["jarfalla", "nynashamn", "solna", "sodertalje"]
+
+
+@pytest.mark.parametrize("adjustable", [True, False])
+def test_the_summary_of_four_units_says_their_limits_are_not_widened(monkeypatch, adjustable):
+    # Methods review 2026-12-07: with 4 units the limits are never widened (phi is not estimated),
+    # yet the summary said they "allow for spread between units" and that an O/E interval does
+    # not; and with no unit adjustable, the raw funnel's units were "above (more exits to the
+    # outcome than expected)", where nothing is expected: its limits are around the network's rate.
+    from amebench.report import build, compute_sections
+
+    if not adjustable:  # every expected count unknown: the summary falls back on the raw funnel
+        real = build.compare.risk_adjusted
+
+        def unadjustable(*args, **kwargs):
+            result = real(*args, **kwargs)
+            result.table["expected"] = np.nan
+            return result
+
+        monkeypatch.setattr(build.compare, "risk_adjusted", unadjustable)
+    net = amebench.load_sample()
+    episodes = net.episodes[net.episodes["unit"].isin(_FOUR_UNITS)].copy()
+    episodes.loc[episodes["exited_on"].notna() & (episodes["unit"] == "jarfalla"), "exit_reason"] = "work"
+    four = amebench.Network.from_frames(episodes=episodes, units=net.units[net.units["unit"].isin(_FOUR_UNITS)],
+                                        as_of=net.as_of)
+    sections = compute_sections(amebench.cohort(four))
+    summary = " ".join(sections[0].lines)
+    funnel = next(s for s in sections if s.key == "funnel")
+    drawn = funnel.tables["funnel_risk_adjusted" if adjustable else "funnel_raw"]
+    assert ("funnel_risk_adjusted" in funnel.tables) == adjustable
+    assert "not applied: 4 units" in drawn["method"].iloc[0]
+    assert "which with 4 units are not widened for spread between units (too few to estimate it)" in summary
+    assert "report's answer" not in summary and "allow for spread" not in summary
+    outside = drawn["position"].astype(str) != "within"
+    assert outside.any()  # Järfälla's exits all to work: the sentence on units outside is the one checked
+    assert "With so few units, a unit outside them may differ only as much as units usually do." in summary
+    assert ("lie within them" in summary) == (~outside).any()  # said of "the other units" only when there are some
+    if adjustable:
+        assert "than expected" in summary
+    else:
+        assert "than expected" not in summary
+        assert "(a higher rate than the network's)" in summary or "(a lower rate than the network's)" in summary
+
+
+def test_the_summary_says_differences_may_be_chance_only_when_the_units_vary_no_more_than_that():
+    from amebench import compare
+    from amebench.report.build import _summary_limits
+
+    ctx = {"lang": "en"}
+    spread = pd.DataFrame({"unit": list("abcdef"), "n": [100] * 6, "events": [20, 30, 40, 50, 60, 25]})
+    alike = spread.assign(events=[30, 31, 29, 30, 32, 30])
+    widened = compare.funnel(spread, overdispersion="multiplicative")
+    chance = compare.funnel(alike, overdispersion="multiplicative")
+    assert widened.phi > 1 and chance.phi <= 1
+    limits, within, outside = _summary_limits(widened, ctx)
+    assert "widened because the units differ more than chance" in limits and "may be chance" not in within
+    assert "report's answer" in within and "report's answer" in outside
+    limits, within, outside = _summary_limits(chance, ctx)
+    assert "not widened" in limits and "may be chance" in within and outside == ""
 
 
 def test_the_summary_names_no_unit_disclosure_control_hides(tmp_path):
@@ -361,7 +435,8 @@ def test_a_network_left_with_the_default_name_is_not_called_network_network(tmp_
 
 @pytest.mark.parametrize(("fixture", "said"), [
     ("report", "a ratio on the rate's scale, not a share, so it and the upper limit of its interval can pass 100 %"),
-    ("report_sv", "en kvot på andelens skala, inte en andel, så den och dess övre gräns kan överstiga 100 %"),
+    ("report_sv", "ett förhållandetal uttryckt på andelens skala, ingen egentlig andel, så det och dess övre gräns kan "
+     "överstiga 100 %"),
 ])
 def test_the_report_says_a_standardised_rate_can_pass_100_percent(fixture, said, request):
     # risk_adjusted's standardised rate = O/E x network rate (its upper limit passed 100 % for

@@ -58,7 +58,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "p_adjusted": ("Adjusted p", "Justerat p"),
     "p_top_quarter": ("P(top quarter)", "P(översta fjärdedelen)"),
     "p_bottom_quarter": ("P(bottom quarter)", "P(nedersta fjärdedelen)"),
-    "rate": ("Raw rate", "Rå andel"),
+    "rate": ("Raw rate", "Ojusterad andel"),
     "group": ("Group", "Grupp"),
     "mean_before": ("Mean before (SEK/month)", "Medel före (kr/mån)"),
     "mean_after": ("Mean after (SEK/month)", "Medel efter (kr/mån)"),
@@ -126,7 +126,8 @@ _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("durations", "censored"): ("Still enrolled at extraction", "Pågående vid uttaget"),
     ("durations", "events"): ("Exits counted", "Räknade avslut"),
     ("rejects_by_reason", "n"): ("Rows", "Rader"),
-    ("calibration", "group"): ("Tenth of predicted risk (1 = lowest)", "Decil av modellens sannolikhet (1 = lägst)"),
+    ("calibration", "group"): ("Tenth of predicted risk (1 = lowest)",
+                               "Decilgrupp efter modellens sannolikhet (1 = lägst)"),
     ("calibration", "n"): ("Exits", "Avslut"),
 }
 

@@ -377,11 +377,19 @@ def _reversals(funnel: Section, ctx) -> list[str]:
     table = adjusted.table.merge(ctx["rates"][["unit", "estimate"]].rename(columns={"estimate": "raw"}), on="unit")
     table = table[table["unit"].astype(str).isin(compared)]
     rate = _network_rate(ctx)
-    fewer = table.loc[(table["raw"] > rate) & (table["oe_ci_high"] < 1), "unit"].astype(str)
-    more = table.loc[(table["raw"] < rate) & (table["oe_ci_low"] > 1), "unit"].astype(str)
+    fewer = (table["raw"] > rate) & (table["oe_ci_high"] < 1)
+    more = (table["raw"] < rate) & (table["oe_ci_low"] > 1)
     t = texts(ctx["lang"])
-    return ([t["reversed_fewer"].format(units=_names(ctx, fewer))] if len(fewer) else []) + (
-        [t["reversed_more"].format(units=_names(ctx, more))] if len(more) else [])
+    said = [t[key].format(units=_names(ctx, table.loc[rows, "unit"].astype(str)))
+            for key, rows in (("reversed_fewer", fewer), ("reversed_more", more)) if rows.any()]
+    # the raw side is a point estimate: say which of them the rate's own interval does not separate
+    intervals = ctx["rates"].set_index(ctx["rates"]["unit"].astype(str))
+    named = table.loc[fewer | more, "unit"].astype(str)
+    unclear = [u for u in named if intervals.loc[u, "ci_low"] <= rate <= intervals.loc[u, "ci_high"]]
+    if unclear:
+        said.append(t["reversed_raw_unclear" if len(unclear) == 1 else "reversed_raw_unclear_many"].format(
+            units=_names(ctx, unclear)))
+    return said
 
 
 def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
@@ -417,20 +425,39 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     drawn = funnel.objects.get(name)
     if drawn is not None:
         kind = "adjusted" if name == "funnel_risk_adjusted" else "raw"
+        limits, within, outside = _summary_limits(drawn, ctx)
         position = drawn.table["position"].astype(str)
         above = drawn.table.loc[position.str.startswith("above"), "unit"].astype(str)
         below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
+        side = "" if kind == "adjusted" else "_raw"  # the raw limits are around the network's rate
         if len(above) or len(below):
-            parts = ([t["summary_above"].format(units=_names(ctx, above))] if len(above) else []) + (
-                [t["summary_below"].format(units=_names(ctx, below))] if len(below) else [])
-            lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), outcome=outcome))
+            parts = ([t[f"summary_above{side}"].format(units=_names(ctx, above))] if len(above) else []) + (
+                [t[f"summary_below{side}"].format(units=_names(ctx, below))] if len(below) else [])
+            others = t[f"summary_others_{kind}"] if position.eq("within").any() else ""  # not when all are outside
+            lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), limits=limits, others=others,
+                                                             end=outside))
         else:
-            lines.append(t[f"summary_within_{kind}"].format(outcome=outcome))
+            lines.append(t[f"summary_within_{kind}"].format(limits=limits, end=within.format(outcome=outcome)))
         if reversals:
             lines.append(t["summary_reversed"].format(parts=" ".join(reversals)))
     if next(s for s in sections if s.key == "welfare").tables:
         lines.append(t["summary_welfare"])
     return Section("summary", lines=lines)
+
+
+def _summary_limits(drawn, ctx) -> tuple[str, str, str]:
+    """What the limits of the summary's funnel ``drawn`` allow for, and how the sentences
+    of units within them and outside them end: only limits widened for the spread between
+    units make that funnel the answer to whether a unit stands out (otherwise the O/E
+    intervals test about the same), and only with phi <= 1 may the differences be chance."""
+    t = texts(ctx["lang"])
+    if "phi =" not in drawn.method:  # too few units: phi not estimated, the exact limits kept
+        return t["summary_limits_few"].format(units=len(drawn.table)), ".", t["summary_outside_few"]
+    phi = f"{drawn.phi:.2f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
+    if drawn.phi <= 1:
+        return t["summary_limits_chance"].format(phi=phi), t["summary_within_chance"], ""
+    return (t["summary_limits_widened"].format(phi=phi), t["summary_within_widened"] + t["summary_answer"],
+            t["summary_answer"])
 
 
 def _ranks(coh, ctx) -> Section:

@@ -62,53 +62,82 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "summary_within_adjusted": {
         "en": "After risk adjustment, every unit compared that could be adjusted lies within the 95 % limits of the "
-        "funnel plot, which allow for spread between units beyond chance where there is some: the differences "
-        "between the units in exits to {outcome} may be chance. This funnel is the report's answer to whether a "
-        "unit differs; an observed/expected interval or a pairwise interval that excludes no difference does not "
-        "allow for that spread.",
+        "funnel plot{limits}{end}",
         "sv": "Efter riskjustering ligger varje jämförd enhet som gick att justera inom trattdiagrammets "
-        "95 %-gränser, som tar hänsyn till variation mellan enheterna utöver slumpen, om sådan finns: skillnaderna "
-        "mellan enheterna i avslut till {outcome} kan vara slump. Den tratten är rapportens svar på om en enhet "
-        "skiljer sig; ett intervall för observerat/förväntat eller för en parvis skillnad som utesluter ingen "
-        "skillnad tar inte hänsyn till den variationen.",
+        "95 %-gränser{limits}{end}",
     },
     "summary_outside_adjusted": {
-        "en": "After risk adjustment, outside the 95 % limits of the funnel plot, which allow for spread between "
-        "units beyond chance where there is some: {parts}. The other units compared that could be adjusted lie "
-        "within them. This funnel is the report's answer to whether a unit differs; an observed/expected interval "
-        "or a pairwise interval that excludes no difference does not allow for that spread.",
-        "sv": "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som tar hänsyn till variation mellan "
-        "enheterna utöver slumpen, om sådan finns: {parts}. Övriga jämförda enheter som gick att justera ligger "
-        "inom dem. Den tratten är rapportens svar på om en enhet skiljer sig; ett intervall för "
-        "observerat/förväntat eller för en parvis skillnad som utesluter ingen skillnad tar inte hänsyn till den "
-        "variationen.",
+        "en": "After risk adjustment, outside the 95 % limits of the funnel plot{limits}: {parts}.{others}{end}",
+        "sv": "Efter riskjustering, utanför trattdiagrammets 95 %-gränser{limits}: {parts}.{others}{end}",
     },
+    "summary_others_adjusted": {"en": " The other units compared that could be adjusted lie within them.",
+                                "sv": " Övriga jämförda enheter som gick att justera ligger inom dem."},
     "summary_within_raw": {
         "en": "Every unit compared lies within the 95 % limits of the funnel plot of raw rates (not risk-adjusted: "
-        "no unit's participants could be adjusted for), which allow for spread between units beyond chance where "
-        "there is some.",
+        "no unit's participants could be adjusted for){limits}{end}",
         "sv": "Varje jämförd enhet ligger inom 95 %-gränserna i trattdiagrammet för ojusterade andelar (inte "
-        "riskjusterade: ingen enhets deltagare gick att justera för), som tar hänsyn till variation mellan "
-        "enheterna utöver slumpen, om sådan finns.",
+        "riskjusterade: ingen enhets deltagare gick att justera för){limits}{end}",
     },
     "summary_outside_raw": {
         "en": "Outside the 95 % limits of the funnel plot of raw rates (not risk-adjusted: no unit's participants "
-        "could be adjusted for), which allow for spread between units beyond chance where there is some: "
-        "{parts}. The other units compared lie within them.",
+        "could be adjusted for){limits}: {parts}.{others}{end}",
         "sv": "Utanför 95 %-gränserna i trattdiagrammet för ojusterade andelar (inte riskjusterade: ingen enhets "
-        "deltagare gick att justera för), som tar hänsyn till variation mellan enheterna utöver slumpen, om sådan "
-        "finns: {parts}. Övriga jämförda enheter ligger inom dem.",
+        "deltagare gick att justera för){limits}: {parts}.{others}{end}",
+    },
+    "summary_others_raw": {"en": " The other units compared lie within them.",
+                           "sv": " Övriga jämförda enheter ligger inom dem."},
+    # what the limits of the summary's funnel allow for: widened (phi > 1), not widened (phi <= 1),
+    # or phi not estimated (too few units); methods review 2026-12-07: one wording for all three
+    # said that units which vary more than chance "may differ by chance"
+    "summary_limits_widened": {
+        "en": ", which are widened because the units differ more than chance alone would make them (φ = {phi})",
+        "sv": ", som är vidgade eftersom enheterna skiljer sig mer än slumpen ensam skulle ge (φ = {phi})",
+    },
+    "summary_limits_chance": {
+        "en": ", which are not widened, as the units' rates vary no more than chance alone would make them "
+        "(φ = {phi})",
+        "sv": ", som inte är vidgade, eftersom enheternas andelar inte varierar mer än slumpen ensam skulle ge "
+        "(φ = {phi})",
+    },
+    "summary_limits_few": {
+        "en": ", which with {units} units are not widened for spread between units (too few to estimate it)",
+        "sv": ", som med {units} enheter inte är vidgade för spridning mellan enheter (för få för att skatta den)",
+    },
+    "summary_within_widened": {
+        "en": ": no unit stands out from the usual spread between units.",
+        "sv": ": ingen enhet sticker ut från den vanliga spridningen mellan enheter.",
+    },
+    "summary_within_chance": {
+        "en": ": the differences between the units in exits to {outcome} may be chance.",
+        "sv": ": skillnaderna mellan enheterna i avslut till {outcome} kan vara slump.",
+    },
+    "summary_outside_few": {
+        "en": " With so few units, a unit outside them may differ only as much as units usually do.",
+        "sv": " Med så få enheter kan en enhet utanför dem skilja sig bara så mycket som enheter brukar.",
+    },
+    "summary_answer": {
+        "en": " This funnel is the report's answer to whether a unit stands out from the others; an "
+        "observed/expected interval that excludes 1, or a pairwise difference whose interval excludes 0, does not "
+        "allow for that spread.",
+        "sv": " Tratten är rapportens svar på om en enhet sticker ut från de andra; ett intervall för "
+        "observerat/förväntat som utesluter 1, eller en parvis skillnad vars intervall utesluter 0, tar inte "
+        "hänsyn till den spridningen.",
     },
     "summary_above": {"en": "above them (more exits to the outcome than expected), {units}",
                       "sv": "över dem (fler avslut till utfallet än förväntat), {units}"},
     "summary_below": {"en": "below them (fewer exits to the outcome than expected), {units}",
                       "sv": "under dem (färre avslut till utfallet än förväntat), {units}"},
+    # the raw funnel's limits are around the network's rate: nothing is "expected" there
+    "summary_above_raw": {"en": "above them (a higher rate than the network's), {units}",
+                          "sv": "över dem (högre andel än nätverkets), {units}"},
+    "summary_below_raw": {"en": "below them (a lower rate than the network's), {units}",
+                          "sv": "under dem (lägre andel än nätverkets), {units}"},
     "summary_reversed": {
         "en": "For some units risk adjustment points the other way than the raw rates, by their observed/expected "
         "intervals (see Funnel plots; these intervals do not allow for the spread between units): {parts}",
         "sv": "För några enheter pekar riskjusteringen åt motsatt håll mot de ojusterade andelarna, enligt "
-        "intervallen för observerat/förväntat (se Trattdiagram; de intervallen tar inte hänsyn till variationen "
-        "mellan enheterna): {parts}",
+        "intervallen för observerat/förväntat (se Trattdiagram; de intervallen tar inte hänsyn till spridningen "
+        "mellan enheter): {parts}",
     },
     "summary_welfare": {
         "en": "The changes in welfare payments compare the months before and after taking part; they do not "
@@ -181,13 +210,17 @@ _TEXTS: dict[str, dict[str, str]] = {
     "retention": {"en": "Still in {outcome} 90 days after exit", "sv": "Kvar i {outcome} 90 dagar efter avslut"},
     "retention_text": {
         "en": "Retention: the share of exits to {outcome} after which the person is still in {outcome} 90 days "
-        "later. Only exits at least 90 days before the extraction date count (Observable); later exits are "
+        "later, among those who answered the follow-up (it assumes that those who did not answer are like those "
+        "who did; the worst and best cases do not). Only exits at least 90 days before the extraction date count "
+        "(Observable); later exits are "
         "censored. The worst case counts every non-respondent as no longer in {outcome}, the best case as still in "
         "it. An answer 60 to 120 days after the exit counts, so someone who left 90 to 120 days before the "
         "extraction date and has not yet answered may still be surveyed; until then they count as a "
         "non-respondent.",
         "sv": "Andelen av dem som avslutats till {outcome} som fortfarande är i {outcome} 90 dagar efter "
-        "avslutet. Bara avslut minst 90 dagar före uttagsdatum räknas (Observerbara); senare avslut är "
+        "avslutet, bland dem som besvarat uppföljningen (det förutsätter att de som inte svarat liknar dem som "
+        "svarat; sämsta och bästa fallet gör det inte). Bara avslut minst 90 dagar före uttagsdatum räknas "
+        "(Observerbara); senare avslut är "
         "censurerade. Sämsta fallet räknar alla som inte svarat som inte längre i {outcome}, bästa fallet som "
         "fortfarande i {outcome}. Ett svar 60–120 dagar efter avslutet räknas: den som avslutades 90–120 dagar "
         "före uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och räknas till dess som bortfall.",
@@ -213,7 +246,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "households that have left and whose 6 "
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
         "(still enrolled, or left too recently) are censored. “No payment after” is the share of observable "
-        "households with no payment at all in the 6 months after. Amounts are in kronor as paid, not adjusted "
+        "households with no payment at all in the 6 months after (with a Wilson 95 % interval; the means' intervals "
+        "are bootstrap intervals). Amounts are in kronor as paid, not adjusted "
         "for prices (the national norm, riksnormen, rises most years, so the after months are assessed against a "
         "higher norm). The column "
         "“Sum of before/after changes” is the "
@@ -228,7 +262,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inskrivning), så ett hushåll som deltagit i två enheter räknas bara i en av dem. Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
         "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. ”Utan "
-        "försörjningsstöd efter” är andelen observerbara hushåll utan någon utbetalning alls de 6 månaderna efter. "
+        "försörjningsstöd efter” är andelen observerbara hushåll utan någon utbetalning alls de 6 månaderna efter "
+        "(med Wilsons "
+        "95 %-intervall; medelvärdenas intervall är bootstrapintervall). "
         "Beloppen är i kronor som de betalades ut (löpande priser), inte prisjusterade (riksnormen höjs de "
         "flesta år, så månaderna efter räknas fram enligt en högre norm). "
         "Summan av "
@@ -239,7 +275,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "durations": {"en": "Time from enrolment to exit", "sv": "Inskrivningstid"},
     "table_durations": {"en": "Median time to exit and share exited to {outcome} by day 90, 180 and 365, per unit",
-                        "sv": "Mediantid till avslut och andel avslutade till {outcome} dag 90, 180 och 365, "
+                        "sv": "Mediantid till avslut och andel avslutade till {outcome} senast dag 90, 180 och 365, "
                               "per enhet"},
     "durations_text": {
         "en": "Kaplan–Meier median number of days from enrolment to exit (enrolments still open at the extraction "
@@ -251,33 +287,37 @@ _TEXTS: dict[str, dict[str, str]] = {
         "enrolled that allows for those still enrolled, so it is not Exits counted divided by Enrolments, nor a "
         "share of those who left (that is the outcome rate).",
         "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
-        "och kumulativ andel som avslutats till {outcome} efter 90, 180 och 365 dagar, med andra "
+        "och kumulativ andel som avslutats till {outcome} inom 90, 180 respektive 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
         "inskrivningar räknas, även pågående: i medianraden räknar kolumnen ”Räknade avslut” avslut av alla "
         "slag; i raderna för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är "
-        "pågående vid uttaget censureras där. Andelen efter 365 dagar är en skattning för alla inskrivna som tar "
+        "pågående vid uttaget censureras där. Andelen inom 365 dagar är en skattning för alla inskrivna som tar "
         "hänsyn till dem som ännu är inskrivna (alltså inte ”Räknade avslut” delat med Inskrivningar), inte en "
         "andel av de avslutade (som andelen i utfallstabellen).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
-        "en": "Each unit's rate plotted against its size. A unit inside the funnel does not differ from the "
-        "network by more than chance allows; a unit above the upper funnel limit is marked with a purple "
+        "en": "Each unit's rate plotted against its size. A unit inside the funnel does not stand out from the "
+        "network by more than chance (and, where the limits are widened, the usual spread between units) "
+        "explains; a unit above the upper funnel limit is marked with a purple "
         "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot "
         "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to the outcome as the unit's "
         "participants would have had on average in the network). The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
         "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
-        "from the target in standard errors widened as the limits are (z divided by √φ).",
-        "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från "
-        "nätverket mer än slumpen tillåter; en enhet över den övre gränsen markeras med en lila triangel "
+        "from the target in standard errors, divided by √φ where the limits are widened; the position, not z, "
+        "decides whether a unit lies outside them.",
+        "sv": "Varje enhets andel mot dess storlek. Inom tratten sticker enheten inte ut från "
+        "nätverket mer än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) "
+        "förklarar; en enhet över den övre gränsen markeras med en lila triangel "
         "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först ojusterade andelar, sedan "
         "riskjusterat observerat/förväntat (1 = lika många utfall som dess deltagare skulle ha fått i genomsnitt i "
         "nätverket). Den standardiserade andelen är "
-        "observerat/förväntat gånger nätverkets andel: en kvot på andelens skala, inte en andel, så "
-        "den och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från målet i "
-        "standardfel som vidgats som gränserna (z delat med √φ).",
+        "observerat/förväntat gånger nätverkets andel: ett förhållandetal uttryckt på andelens skala, ingen "
+        "egentlig andel, så det och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från "
+        "målet i standardfel, delat med √φ där gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
+        "utanför dem.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},
@@ -289,14 +329,16 @@ _TEXTS: dict[str, dict[str, str]] = {
     "pairwise_text": {
         "en": "Difference in raw rate (not risk-adjusted), in percentage points (pp), with Newcombe's 95 % "
         "interval. The p-values are adjusted with Holm's method in two separate families: the pairs, and each unit "
-        "against the rest of the network. Within each family the chance of any false finding is at most 5 %; over "
+        "against the rest of the network. Within each family the chance of any false positive finding (a difference "
+        "declared where there is none) is at most 5 %; over "
         "both families together it can be higher. The intervals are not adjusted for the number of comparisons: a "
         "pair's interval can exclude 0 while its adjusted p is above 0.05. Nor do they allow for variation between "
         "units beyond chance (overdispersion), as the funnel plots' limits do when they are widened: two units "
         "can differ here and both lie within those limits.",
         "sv": "Skillnad i ojusterad andel (inte riskjusterad), i procentenheter (p.e.), med Newcombes 95 %-intervall. "
         "P-värdena är justerade med Holms metod i två separata familjer: paren, och varje enhet mot "
-        "övriga. Inom varje familj är risken för minst en falsk slutsats högst 5 %; för båda familjerna "
+        "övriga. Inom varje familj är risken för minst ett falskt positivt fynd (en skillnad påvisad där ingen "
+        "finns) högst 5 %; för båda familjerna "
         "tillsammans kan den vara högre. Intervallen är inte justerade för antalet jämförelser: ett pars "
         "intervall kan utesluta 0 fast dess justerade p är över 0,05. De tar inte heller hänsyn till variation "
         "mellan enheter utöver slumpen (överspridning), som trattdiagrammens gränser gör när de är vidgade: två "
@@ -306,7 +348,8 @@ _TEXTS: dict[str, dict[str, str]] = {
               "sv": "Rangordning efter ojusterade andelar (inte riskjusterade), med osäkerhet"},
     "ranks_text": {
         "en": "Rank 1 = highest rate. The rates are first pulled towards the level common to the units compared "
-        "(small units' rates the most) and then drawn many times within their uncertainty; the expected rank is a unit's mean rank "
+        "(small units' rates the most) and then drawn many times within their uncertainty; the expected rank is a "
+        "unit's mean rank "
         "over the draws, and the interval holds 95 % of its ranks. A rank is only meaningful together with its "
         "interval. The ranks are not risk-adjusted: a unit serving people far from the labour market ranks low (a "
         "high rank number) whatever it does; compare with the risk-adjusted observed/expected under Funnel plots.",
@@ -350,7 +393,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
-                    "sv": "Modellens kalibrering (deciler efter modellens sannolikhet för utfallet)"},
+                    "sv": "Modellens kalibrering (decilgrupper efter modellens sannolikhet för utfallet)"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot enheternas gemensamma nivå)"},
     "note_casemix": {
         "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "
@@ -461,7 +504,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_no_ledger_units": {
         "en": "No payment data from {units}: no change in welfare payments can be measured there.",
-        "sv": "Inga utbetalningsdata från {units}: där kan ingen förändring av kostnaden för "
+        "sv": "Inga utbetalningsdata från {units}: där kan ingen förändring av utbetalt "
         "försörjningsstöd mätas.",
     },
     "note_no_survey": {
@@ -655,21 +698,35 @@ _TEXTS: dict[str, dict[str, str]] = {
         "det kan vara vanlig variation mellan enheter.",
     },
     "note_reversed_by_adjustment": {
-        "en": "These ranks are of raw rates, and risk adjustment (the observed/expected intervals under Funnel "
-        "plots) tells the opposite here. {parts} A raw rate reflects whom a unit serves as well as what it does.",
-        "sv": "Rangordningen gäller ojusterade andelar, och riskjusteringen (intervallen för observerat/förväntat "
-        "under Trattdiagram) säger här motsatsen. {parts} En ojusterad andel speglar vilka en enhet tar emot, inte "
-        "bara vad den gör.",
+        "en": "These ranks are of raw rates. By the observed/expected intervals under Funnel plots, which do not "
+        "allow for the spread between units, risk adjustment points the other way for some units: {parts} A raw "
+        "rate reflects whom a unit serves as well as what it does.",
+        "sv": "Rangordningen gäller ojusterade andelar. Enligt intervallen för observerat/förväntat under "
+        "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, pekar riskjusteringen åt motsatt håll "
+        "för några enheter: {parts} En ojusterad andel speglar vilka en enhet tar emot, inte bara vad den gör.",
     },
     "reversed_fewer": {
-        "en": "A rate above the network's, but fewer exits to the outcome than expected for the participants: "
+        "en": "A raw rate above the network's, but fewer exits to the outcome than expected for the participants: "
         "{units}.",
-        "sv": "En andel över nätverkets, men färre avslut till utfallet än förväntat för deltagarna: {units}.",
+        "sv": "En ojusterad andel över nätverkets, men färre avslut till utfallet än förväntat för deltagarna: "
+        "{units}.",
     },
     "reversed_more": {
-        "en": "A rate below the network's, but more exits to the outcome than expected for the participants: "
+        "en": "A raw rate below the network's, but more exits to the outcome than expected for the participants: "
         "{units}.",
-        "sv": "En andel under nätverkets, men fler avslut till utfallet än förväntat för deltagarna: {units}.",
+        "sv": "En ojusterad andel under nätverkets, men fler avslut till utfallet än förväntat för deltagarna: "
+        "{units}.",
+    },
+    # methods review 2026-12-07: the raw side of a reversal is often a point estimate alone
+    "reversed_raw_unclear": {
+        "en": "The raw rate of {units} does not differ clearly from the network's (its interval includes it).",
+        "sv": "Den ojusterade andelen för {units} skiljer sig inte tydligt från nätverkets (intervallet "
+        "innefattar den).",
+    },
+    "reversed_raw_unclear_many": {
+        "en": "The raw rates of {units} do not differ clearly from the network's (their intervals include it).",
+        "sv": "De ojusterade andelarna för {units} skiljer sig inte tydligt från nätverkets (deras intervall "
+        "innefattar den).",
     },
     "note_phi_uncertain": {
         "en": "φ, by which the limits are widened, is estimated from only {units} units and is itself uncertain: "
@@ -692,9 +749,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "c_statistic": {
         "en": "The risk model's c-statistic (also called AUC) is {c}: how well the model separates those with and "
-        "without an exit to the outcome (0.5 = no better than chance, 1 = perfect separation).",
+        "without an exit to the outcome (0.5 = no better than chance, 1 = perfect separation), measured on the "
+        "exits it was fitted to, so somewhat better than on new data.",
         "sv": "Riskmodellens c-statistik (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
-        "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad).",
+        "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad), mätt på de avslut den "
+        "skattades på och därför något bättre än på nya data.",
     },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
