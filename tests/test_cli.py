@@ -167,6 +167,20 @@ def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
     assert "<html lang='sv'>" in html and "Metoder på vanlig svenska" in html
 
 
+@pytest.mark.parametrize(("given", "period"), [
+    ("2025", "2025"), ("2025Q3", "2025Q3"), ("2025-06", "2025-06"), ("2025-01/2025-06", ("2025-01", "2025-06")),
+])
+def test_benchmark_passes_the_exit_period_on(tmp_path, monkeypatch, given, period):
+    import amebench.report
+
+    seen = {}
+    monkeypatch.setattr(amebench.report, "benchmark_report", lambda *a, **k: seen.update(k) or tmp_path)
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), "--quiet", "--exited", given]) == 0
+    assert seen["exited"] == period
+    assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), "--quiet"]) == 0
+    assert seen["exited"] is None  # every exit
+
+
 def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
     import amebench.report
 
@@ -191,6 +205,12 @@ def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
     (["--casemix", "age,gender"], "casemix ['age'] not supported; choose from ['age_band', 'gender'"),
     (["--casemix", ""], "casemix needs at least one variable"),
     (["--as-of", "2099-01-01"], "is after the extraction date"),
+    # day first is not guessed at; a pair in the wrong order; a year before the data (named)
+    (["--exited", "12/2025"], "--exited '12/2025' is not a period: give a year (2025), a quarter (2025Q3)"),
+    (["--exited", "2025/2024"], "--exited '2025/2024' ends before it starts"),
+    (["--exited", "2019"], "no exit from 2019-01-01 to 2019-12-31 is observed by 2026-09-30 (--exited / exited): "
+                           "there is nothing to report; the data hold exits from 2023-07-16 to 2026-09-30"),
+    (["--exited", "2030"], "no exit from 2030-01-01 to 2030-12-31 is observed by 2026-09-30"),
 ])
 def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):
     assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), *options]) == 2
@@ -290,7 +310,8 @@ def test_benchmark_help_gives_every_default(capsys):
     with pytest.raises(SystemExit):
         main(["benchmark", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    for text in ("--as-of YYYY-MM-DD", "report language (default en)", "(default 5)", "(default 0)"):
+    for text in ("--as-of YYYY-MM-DD", "report language (default en)", "(default 5)", "(default 0)",
+                 "--exited PERIOD", "default every exit up to the extraction date"):
         assert text in out
 
 

@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
              "age_band,gender,born_abroad,readiness,referral,prior_welfare_months); leave out one that a unit's "
              "export lacks, so that the unit is adjusted for the rest",
     )
+    bench.add_argument(
+        "--exited", metavar="PERIOD",
+        help="report on the exits of this period only: a year (2025), a quarter (2025Q3), a month (2025-06), a day "
+             "(2025-06-30) or FROM/TO (2025-01/2025-06); default every exit up to the extraction date. Disclosure "
+             "control protects each report on its own: publish reports of periods that do not overlap",
+    )
     bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     parser.commands = {"validate": validate, "template": template, "benchmark": bench}
     return parser
@@ -405,6 +411,7 @@ def _benchmark(args) -> int:
     outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
     casemix = None if args.casemix is None else check_casemix([v.strip() for v in args.casemix.split(",") if v.strip()])
     as_of = _as_of(args.as_of) if args.as_of else None
+    exited = _period(args.exited) if args.exited is not None else None
     network = _read(args.path)
     if not args.quiet:
         hint = (f" (`amebench validate {args.path} --rejects rejects.csv` writes them out)"
@@ -416,7 +423,7 @@ def _benchmark(args) -> int:
         )
     path = benchmark_report(
         network, args.out, as_of=as_of, lang=args.lang, min_cell=args.min_cell,
-        outcome=args.outcome, seed=args.seed, progress=not args.quiet, casemix=casemix,
+        outcome=args.outcome, seed=args.seed, progress=not args.quiet, casemix=casemix, exited=exited,
     )
     print(f"report written to {path}")
     return _EXIT_OK
@@ -430,6 +437,23 @@ def _as_of(text: str) -> pd.Timestamp:
         return pd.Timestamp(dt.date.fromisoformat(text))
     except ValueError:
         raise AmebenchError(f"--as-of {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-09-30") from None
+
+
+def _period(text: str):
+    """The period of ``--exited``: one period, or FROM/TO (ISO 8601's interval mark)."""
+    from .cohorts import period_bounds
+
+    parts = text.split("/")
+    try:  # each part on its own: an error here names the option, before the network is read
+        bounds = [period_bounds(part) for part in parts] if len(parts) <= 2 else None
+    except AmebenchError:
+        bounds = None
+    if bounds is None:
+        raise AmebenchError(f"--exited {text!r} is not a period: give a year (2025), a quarter (2025Q3), a month "
+                            "(2025-06), a day (2025-06-30) or FROM/TO (2025-01/2025-06), year first")
+    if bounds[-1][1] < bounds[0][0]:
+        raise AmebenchError(f"--exited {text!r} ends before it starts")
+    return parts[0] if len(parts) == 1 else tuple(parts)
 
 
 def _read(path: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,8 @@ import numpy as np
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
-from ..cohorts.cohort import quiet_when_empty
 from ..compare.riskadjust import DEFAULT_CASEMIX, check_casemix
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, CensoringWarning
 from ..labels import code_label
 from ..network import Network
 from ..results import check_network
@@ -24,7 +24,7 @@ from .disclosure import DEFAULT_MIN_CELL
 from .i18n import LANGUAGES, texts
 from .output import atomic_write_bytes
 from .publish import publish
-from .wording import exit_period
+from .wording import exit_period, exited_days
 
 __all__ = ["benchmark_report", "compute_sections", "check_report_folder"]
 
@@ -42,6 +42,7 @@ def benchmark_report(
     seed: int = 0,
     progress: bool = False,
     casemix=None,
+    exited=None,
 ) -> Path:
     """Compute the network's benchmark and write the report to ``out``.
 
@@ -77,6 +78,14 @@ def benchmark_report(
         no observed/expected with it (the report says so); leaving the variable out
         adjusts every unit for the rest. The report names the variables when they are
         not the default.
+    exited
+        Report on the exits of this period only (a year, quarter, month, day or a pair,
+        as :func:`amebench.cohort` takes it; ``2025`` for a yearly report); default
+        every exit up to ``as_of``. The monthly flows are those of the period's months,
+        and the times to exit follow the enrolments of the same period (a cohort of exits
+        holds no one still enrolled); the report says both. Disclosure control protects
+        each report on its own: reports of overlapping periods can be subtracted from each
+        other, so publish reports of periods that do not overlap.
 
     Returns
     -------
@@ -94,8 +103,9 @@ def benchmark_report(
     casemix = DEFAULT_CASEMIX if casemix is None else check_casemix(casemix)
     out = Path(out)
     check_report_folder(out)
-    with quiet_when_empty():  # an empty cohort is an error here, which says why
-        coh = cohort(network, as_of=as_of)  # a bad as_of fails before the folder is made
+    with warnings.catch_warnings():  # an empty cohort is an error here, which says why
+        warnings.simplefilter("ignore", CensoringWarning)
+        coh = cohort(network, as_of=as_of, exited=exited)  # a bad as_of fails before the folder is made
     _check_reportable(coh)
     out.mkdir(parents=True, exist_ok=True)
     say = _progress(progress)
@@ -164,6 +174,11 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
     (the national-scale benchmark times this). ``progress`` is called with each
     section's key. Returns a list of :class:`amebench.report.build.Section`.
 
+    A cohort chosen by exit (``amebench.cohort(network, exited=2025)``) is the report of
+    that period's exits: the monthly flows are those of the period's months (of every
+    episode active in them), and the times to exit follow the episodes enrolled in the
+    same period.
+
     The comparisons between units (funnel plots, differences, shrinkage and ranks)
     use only the units whose outcome counts the report publishes at ``min_cell``:
     a unit that disclosure control hides in the outcome-rates table is left out of
@@ -183,6 +198,14 @@ def _check_reportable(coh) -> None:
     if coh.network.episodes.empty:
         raise AmebenchError("the network holds no episodes (its episode files have no loaded rows): "
                             "there is nothing to report; `amebench validate` shows what was read")
+    if coh.episodes.empty and coh.exited is not None:
+        first, last = exited_days(coh) if coh.exited[0] <= coh.as_of else (coh.exited[0].date(), coh.exited[1].date())
+        exits = coh.network.episodes["exited_on"]
+        exits = exits[exits <= coh.as_of]
+        held = (f"the data hold exits from {exits.min().date()} to {exits.max().date()}" if len(exits)
+                else "the data hold no exit by then")
+        raise AmebenchError(f"no exit from {first} to {last} is observed by {coh.as_of.date()} (--exited / "
+                            f"exited): there is nothing to report; {held}")
     if coh.episodes.empty:
         raise AmebenchError(
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import compare, metrics
+from ..cohorts import cohort
+from ..cohorts.cohort import quiet_when_empty
 from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
 from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
@@ -26,7 +28,7 @@ from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .html import _format
 from .i18n import texts
 from .publish import hidden_units
-from .wording import join_names, join_words, name_key
+from .wording import exited_days, join_names, join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
 
@@ -62,6 +64,13 @@ def _quality(coh, ctx) -> Section:
     # the lines of repeated rows are for the data owner ("amebench validate"), not the network's report
     reconciliation = net.reconciliation.drop(columns=["repeated_lines"], errors="ignore")
     section = Section("quality", {"reconciliation": reconciliation, "rejects_by_reason": by_reason})
+    if coh.exited is not None:
+        # a file's rows loaded are hidden when they differ from the unit's exits of every period
+        # by a small number (its open episodes), as in the report of every exit: the exits of
+        # the report's period would show rows that report hides (review of --exited)
+        every = ctx["cohorts"]["flow"].episodes
+        exits = every.loc[every["exited_on"].notna(), "unit"].astype(str).value_counts()
+        section.objects["all_exits"] = exits.reindex(every["unit"].astype(str).unique(), fill_value=0)
     loaded = set(net.episodes["unit"].astype(str).unique())
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for
@@ -85,7 +94,15 @@ def _quality(coh, ctx) -> Section:
 
 
 def _flow(coh, ctx) -> Section:
-    monthly = metrics.flows(coh, by=("unit",))  # the cohort: up to the report's as_of
+    monthly = metrics.flows(ctx["cohorts"]["flow"], by=("unit",))  # every episode up to the report's as_of
+    if coh.exited is not None:
+        # the months of the period only: a unit's outflows then add up to its exits in the
+        # report (and inflows to the enrolments its durations follow), which disclosure control
+        # protects as it does the whole series' (exits of every month published beside a
+        # period's total gave a hidden month away: review of --exited, 2026-12-07)
+        first, last = (pd.Timestamp(day) for day in exited_days(coh))
+        monthly = monthly[(monthly["month"] >= first.to_period("M").start_time) & (monthly["month"] <= last)]
+        monthly = monthly.reset_index(drop=True)
     episodes = coh.episodes
     exited = episodes.loc[episodes["exited_on"].notna(), ["unit", "exit_reason"]]  # not every column copied
     counts = exited.groupby(["unit", "exit_reason"], observed=True).size()
@@ -96,7 +113,11 @@ def _flow(coh, ctx) -> Section:
     grid = pd.MultiIndex.from_product([units, REASON_ORDER], names=["unit", "exit_reason"])
     reasons = counts.reindex(grid, fill_value=0).rename("n").reset_index()
     reasons["exit_reason"] = pd.Categorical(reasons["exit_reason"], categories=REASON_ORDER)
-    return Section("flow", {"flows": monthly, "exit_reasons": reasons})
+    section = Section("flow", {"flows": monthly, "exit_reasons": reasons})
+    if coh.exited is not None:
+        first, last = exited_days(coh)
+        section.notes.append(texts(ctx["lang"])["note_flows_period"].format(first=first, last=last))
+    return section
 
 
 def _outcome(coh, ctx) -> Section:
@@ -142,6 +163,9 @@ def _welfare(coh, ctx) -> Section:
     # per household, as the section's text says (DESIGN.md §2: a household is never counted twice)
     table = metrics.welfare_delta(coh, months=6, by=("unit",), per="household", seed=ctx["seed"])
     section = Section("welfare", {"welfare_delta": table})
+    if coh.exited is not None:
+        section.notes.append(texts(ctx["lang"])["note_welfare_period"].format(
+            first=exited_days(coh)[0], last=exited_days(coh)[1]))
     missing = table["method"].astype(str) == NO_LEDGER
     if missing.any():  # no ledger row: what a ledger would observe is unknown, not all censored
         _no_data(table, missing, ["eligible", "censored"])
@@ -151,9 +175,17 @@ def _welfare(coh, ctx) -> Section:
 
 
 def _durations(coh, ctx) -> Section:
-    table = metrics.durations(coh, by=("unit",), outcome=ctx["outcome"])
-    return Section("durations", {"durations": table},
-                   objects={"cumulative_totals": {"durations": _exits_to(coh, table["quantity"])}})
+    enrolled = ctx["cohorts"]["durations"]
+    t = texts(ctx["lang"])
+    notes = []
+    if coh.exited is not None:  # a cohort of exits holds no one still enrolled: times too short
+        first, last = exited_days(coh)
+        if enrolled.episodes.empty:
+            raise AmebenchError(t["no_enrolments_in_period"].format(first=first, last=last))
+        notes.append(t["note_durations_enrolled"].format(first=first, last=last))
+    table = metrics.durations(enrolled, by=("unit",), outcome=ctx["outcome"])
+    return Section("durations", {"durations": table}, notes=notes,
+                   objects={"cumulative_totals": {"durations": _exits_to(enrolled, table["quantity"])}})
 
 
 def _exits_to(coh, quantities: pd.Series) -> dict[tuple[str, str], int]:
@@ -410,9 +442,12 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     totals = ctx["outcome_rates"].set_index("unit")
     if not ctx["network_hidden"] and _NETWORK in totals.index and totals.loc[_NETWORK, "n"] > 0:
         net = totals.loc[_NETWORK]
-        lines.append(t["summary_network"].format(n=_format(int(net["n"]), "n", False, decimal), outcome=outcome,
-                                                 rate=share(net["estimate"]), low=share(net["ci_low"]),
-                                                 high=share(net["ci_high"])))
+        exits = ctx["cohorts"]["exits"]  # the exits of a chosen period: say which
+        period = "" if exits.exited is None else t["summary_period"].format(
+            first=exited_days(exits)[0], last=exited_days(exits)[1])
+        lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
+                                                 outcome=outcome, rate=share(net["estimate"]),
+                                                 low=share(net["ci_low"]), high=share(net["ci_high"])))
     rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
     rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
     if len(rates) >= 2:
@@ -507,6 +542,19 @@ SECTIONS = (
 )
 
 
+def _companions(coh) -> dict:
+    """The cohorts of the sections: ``coh`` (``"exits"``), and those of the sections that do
+    not follow exits: the monthly flows (every episode up to ``as_of``; the flow section
+    keeps the period's months) and the durations (the enrolments of the same period). Both
+    are ``coh`` itself unless it is chosen by exit: durations of a cohort of exits would
+    leave out everyone still enrolled."""
+    if coh.exited is None:
+        return {"exits": coh, "flow": coh, "durations": coh}
+    with quiet_when_empty():  # the durations section says itself when no one enrolled in the period
+        return {"exits": coh, "flow": cohort(coh.network, as_of=coh.as_of, units=coh.units),
+                "durations": cohort(coh.network, as_of=coh.as_of, units=coh.units, enrolled=exited_days(coh))}
+
+
 def compute(coh, ctx, progress) -> list[Section]:
     """Compute every section; a section that cannot be computed carries the reason.
 
@@ -526,7 +574,8 @@ def compute(coh, ctx, progress) -> list[Section]:
     left_out = [u for u in rates["unit"].astype(str) if u in hidden or u in no_reasons]
     hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
     ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
-           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden}
+           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden,
+           "cohorts": _companions(coh)}
     sections = []
     for key, function in SECTIONS:
         progress(key)

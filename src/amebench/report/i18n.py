@@ -51,9 +51,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     # section titles
     "summary": {"en": "Summary", "sv": "Sammanfattning"},
     "summary_network": {
-        "en": "Of the network's {n} exits, {rate} were to {outcome} (95 % confidence interval {low} to {high}).",
-        "sv": "Av nätverkets {n} avslut var {rate} till {outcome} (95 % konfidensintervall {low} till {high}).",
+        "en": "Of the network's {n} exits{period}, {rate} were to {outcome} (95 % confidence interval {low} to "
+        "{high}).",
+        "sv": "Av nätverkets {n} avslut{period} var {rate} till {outcome} (95 % konfidensintervall {low} till "
+        "{high}).",
     },
+    "summary_period": {"en": " from {first} to {last}", "sv": " från {first} till {last}"},
     "summary_range": {
         "en": "The units' raw rates range from {low} ({low_units}) to {high} ({high_units}); a raw rate reflects "
         "whom a unit serves as well as what it does.",
@@ -228,11 +231,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     "reentry": {"en": "Re-enrolment within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
         "en": "Share of people who left a unit and were enrolled again, in any unit of the network, within 365 "
-        "days. Only exits at least 365 days before the extraction date count; later exits are censored (not yet "
-        "observable).",
+        "days (an enrolment on the day of the exit, a transfer, counts too). Only exits at least 365 days before "
+        "the extraction date count; later exits are censored (not yet observable).",
         "sv": "Andel av de personer som avslutats från en enhet och som fick en ny inskrivning i någon av "
         "nätverkets enheter inom "
-        "365 dagar. Bara avslut minst 365 dagar före uttagsdatum räknas; senare avslut är censurerade.",
+        "365 dagar (även en inskrivning samma dag som avslutet, en överföring, räknas). Bara avslut minst 365 "
+        "dagar före uttagsdatum räknas; senare avslut är censurerade.",
     },
     "reentry_365": {"en": "Re-enrolment within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av försörjningsstöd"},
@@ -240,8 +244,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the 6 full months "
         "before the enrolment month (negative = lower payments), per household: a participant's household, or the "
         "person when no household is known. A household with two participants counts once, from its last exit: the "
-        "column Households counts every household that took part, in the unit of its last exit (a household that "
-        "has never left: of its latest enrolment), so a household that took part in two units counts in only one of "
+        "column Households counts every household the report covers, in the unit of its last exit (a household "
+        "that has not left: of its latest enrolment), so a household that took part in two units counts in only one of "
         "them. Only "
         "households that have left and whose 6 "
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
@@ -258,7 +262,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "minus de 6 hela månaderna före inskrivningsmånaden (negativt = lägre utbetalningar), per "
         "hushåll: deltagarens hushåll, eller personen själv när inget hushåll är känt. Ett hushåll med "
         "två deltagare räknas en gång, från sitt senaste avslut: kolumnen Hushåll räknar varje hushåll som "
-        "deltagit, i enheten för dess senaste avslut (ett hushåll utan något avslut: enheten för dess senaste "
+        "rapporten omfattar, i enheten för dess senaste avslut (ett hushåll utan något avslut: enheten för dess "
+        "senaste "
         "inskrivning), så ett hushåll som deltagit i två enheter räknas bara i en av dem. Bara "
         "de som har avslutats och vars båda perioder ligger inom utbetalningsdata (Observerbara) ingår "
         "i medelvärdena; övriga (fortfarande inskrivna, eller nyss avslutade) är censurerade. ”Utan "
@@ -642,6 +647,29 @@ _TEXTS: dict[str, dict[str, str]] = {
     "read_warning_other": {
         "en": "other read warnings ({files})",
         "sv": "andra varningar vid inläsningen ({files})",
+    },
+    # --exited: the sections that do not follow the period's exits say what they follow
+    "note_flows_period": {
+        "en": "The monthly flows and the exit reasons, like the rest of the report, cover the months of the exits "
+        "from {first} to {last}; the participants active in them include those enrolled before.",
+        "sv": "Flödena per månad och avslutsorsakerna gäller, liksom resten av rapporten, månaderna för avsluten "
+        "från {first} till {last}; de aktiva deltagarna i dem omfattar även de som skrevs in tidigare.",
+    },
+    "note_durations_enrolled": {
+        "en": "The times to exit follow the enrolments from {first} to {last}, not the exits in that period: a "
+        "group chosen by its exits holds no one still enrolled, so its times would be too short.",
+        "sv": "Tiderna till avslut följer inskrivningarna från {first} till {last}, inte avsluten under perioden: "
+        "en grupp vald efter avslut saknar dem som fortfarande är inskrivna, så dess tider skulle bli för korta.",
+    },
+    "note_welfare_period": {
+        "en": "This report covers the households with an exit from {first} to {last}, each in the unit of its last "
+        "exit in that period; none of them is still enrolled.",
+        "sv": "Rapporten omfattar hushållen med ett avslut från {first} till {last}, vart och ett i enheten för dess "
+        "senaste avslut under perioden; inget av dem är fortfarande inskrivet.",
+    },
+    "no_enrolments_in_period": {
+        "en": "no one enrolled from {first} to {last}, whose times to exit this section would follow",
+        "sv": "ingen skrevs in från {first} till {last}, vars tider till avslut avsnittet skulle följa",
     },
     "note_no_episodes": {
         "en": "No enrolments of {units} were loaded (the export holds none, or every row was rejected: see the "

@@ -90,7 +90,9 @@ _EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rej
 #: Tables that publish a unit's exits or outcome count again (as n, events, observed, the
 #: retention's exits to the outcome, the durations' exits, or the sum of its exit
 #: reasons): a unit hidden in ``outcome_rates`` (by its own counts or to protect
-#: another against the network total) is hidden in each.
+#: another against the network total) is hidden in each. (In a report of one period's
+#: exits the durations count the period's enrolments instead: hidden with the unit all
+#: the same, which hides more than needed, never less.)
 _SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", "pairwise", "ranks", "shrunken",
                          "retention_90", "durations", "exit_reasons"})
 
@@ -126,7 +128,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         published, hidden_cells = {}, {}
         for name, table in section.tables.items():
             totals = section.objects.get("cumulative_totals", {}).get(name)
-            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, exits, pinned,
+            beside = section.objects.get("all_exits", exits) if name == "reconciliation" else exits
+            shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, beside, pinned,
                                                    events)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)

@@ -14,7 +14,7 @@ from ..labels import code_label, column_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period",
+__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period", "exited_days",
            "left_out_note", "casemix_notes"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
@@ -82,16 +82,28 @@ def name_key(name: str) -> tuple:
     return tuple((1, int(p), "") if i % 2 else (0, 0, p) for i, p in enumerate(parts))
 
 
+def exited_days(coh) -> tuple[str, str]:
+    """The first and last day (ISO text) of a cohort chosen by exit: its period, ending at
+    ``as_of`` when the period runs past it (no later exit is observed)."""
+    first, last = coh.exited
+    return str(first.date()), str(min(last, coh.as_of).date())
+
+
 def exit_period(coh, lang: str) -> str:
     """Say which episodes the report covers: the month of the first enrolment (the start of
-    the data: exits soon after it can only be short stays), and the cohort's exit selection
-    (its days), or the months of its first and last exit (a day would be one person's date)."""
+    the data: exits soon after it can only be short stays; of the cohort's units, whatever
+    its exit selection), and the cohort's exit selection (its days), or the months of its
+    first and last exit (a day would be one person's date)."""
     t = texts(lang)
-    enrolled = pd.to_datetime(coh.episodes["enrolled_on"]).dropna()
+    episodes = coh.network.episodes
+    if coh.units is not None:
+        episodes = episodes[episodes["unit"].isin(coh.units)]
+    enrolled = pd.to_datetime(episodes["enrolled_on"]).dropna()
+    enrolled = enrolled[enrolled <= coh.as_of]
     start = t["enrol_start"].format(first=enrolled.min().strftime("%Y-%m")) + ", " if len(enrolled) else ""
     if coh.exited is not None:
-        first, last = coh.exited
-        return start + t["exit_period"].format(first=first.date(), last=last.date())
+        first, last = exited_days(coh)
+        return start + t["exit_period"].format(first=first, last=last)
     exits = pd.to_datetime(coh.episodes["exited_on"]).dropna()
     if exits.empty:
         return start + t["no_exits"]
