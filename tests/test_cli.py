@@ -211,6 +211,9 @@ def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
     (["--exited", "2019"], "no exit from 2019-01-01 to 2019-12-31 is observed by 2026-09-30 (--exited / exited): "
                            "there is nothing to report; the data hold exits from 2023-07-16 to 2026-09-30"),
     (["--exited", "2030"], "no exit from 2030-01-01 to 2030-12-31 is observed by 2026-09-30"),
+    # the flows and their disclosure control are by month
+    (["--exited", "2025-06-30"], "a report follows the exits of whole months (a year, quarter, month or a pair of "
+                                 "them); 2025-06-30 to 2025-06-30 is not"),
 ])
 def test_benchmark_bad_options_exit_2_with_the_fix(tmp_path, capsys, options, message):
     assert main(["benchmark", str(sample_path()), "--out", str(tmp_path / "r"), *options]) == 2

@@ -217,7 +217,7 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
      "33.1 % to 36.6 %). The units' raw rates range from 31.1 % (Nynäshamn) to 38.1 % (Järfälla); a raw rate "
      "reflects whom a unit serves as well as what it does. After risk adjustment, every unit compared that could "
      "be adjusted lies within the 95 % limits of the funnel plot, which are widened because the units differ more "
-     "than chance alone would make them (φ = 2.38): no unit stands out from the usual spread between units. This "
+     "than chance alone would make them (φ = 2.381): no unit stands out from the usual spread between units. This "
      "funnel is the report's answer to whether a unit stands out from the others; an "
      "observed/expected interval that excludes 1, or a pairwise difference whose interval excludes 0, does not "
      "allow for that spread. For some units risk adjustment points the other way than the raw rates, by their "
@@ -252,12 +252,12 @@ def test_the_summary_opens_the_report_with_the_published_findings(fixture, said,
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("en", "After risk adjustment, outside the 95 % limits of the funnel plot, which are widened because the units "
-     "differ more than chance alone would make them (φ = 72.44): above them (more exits to the outcome than "
+     "differ more than chance alone would make them (φ = 72.442): above them (more exits to the outcome than "
      "expected), Järfälla; below them (fewer exits to the outcome than expected), Södertälje. The other units "
      "compared that could be adjusted lie within them. This funnel is the report's answer to whether a unit "
      "stands out from the others"),
     ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som är vidgade eftersom enheterna skiljer "
-     "sig mer än slumpen ensam skulle ge (φ = 72,44): över dem (fler avslut till utfallet än förväntat), "
+     "sig mer än slumpen ensam skulle ge (φ = 72,442): över dem (fler avslut till utfallet än förväntat), "
      "Järfälla; under dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som gick "
      "att justera ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från de andra"),
 ])
@@ -323,7 +323,11 @@ def test_the_summary_of_four_units_says_their_limits_are_not_widened(monkeypatch
         assert "(a higher rate than the network's)" in summary or "(a lower rate than the network's)" in summary
 
 
-def test_the_summary_says_differences_may_be_chance_only_when_the_units_vary_no_more_than_that():
+def test_the_summary_calls_the_funnel_the_answer_only_when_its_limits_are_widened():
+    # Methods review 2026-12-07 and diff review: "may be chance" was said of units that vary more
+    # than chance; with phi <= 1 it is no proof either (a common outcome's Poisson limits are
+    # wide), so the summary only says that no unit stands out. The raw funnel's answer names no
+    # O/E interval: when it is the summary's funnel, no unit has one.
     from amebench import compare
     from amebench.report.build import _summary_limits
 
@@ -333,11 +337,14 @@ def test_the_summary_says_differences_may_be_chance_only_when_the_units_vary_no_
     widened = compare.funnel(spread, overdispersion="multiplicative")
     chance = compare.funnel(alike, overdispersion="multiplicative")
     assert widened.phi > 1 and chance.phi <= 1
-    limits, within, outside = _summary_limits(widened, ctx)
-    assert "widened because the units differ more than chance" in limits and "may be chance" not in within
-    assert "report's answer" in within and "report's answer" in outside
-    limits, within, outside = _summary_limits(chance, ctx)
-    assert "not widened" in limits and "may be chance" in within and outside == ""
+    limits, within, outside = _summary_limits(widened, "adjusted", ctx)
+    assert "widened because the units differ more than chance" in limits
+    assert "report's answer" in within and "report's answer" in outside and "observed/expected" in outside
+    limits, within, outside = _summary_limits(widened, "raw", ctx)
+    assert "report's answer" in outside and "observed/expected" not in within + outside
+    limits, within, outside = _summary_limits(chance, "adjusted", ctx)
+    assert "not widened" in limits and within == ": no unit stands out." and outside == ""
+    assert "chance" not in limits + within
 
 
 def test_the_summary_names_no_unit_disclosure_control_hides(tmp_path):
@@ -484,6 +491,20 @@ def test_a_report_of_one_year_follows_that_year_s_exits(report_2025):
     assert "enrolments from 2023-07, exits from 2025-01-01" in text
 
 
+def test_the_tables_say_which_exits_they_follow(report, report_2025):
+    # Review of --exited: a 2024 table and a 2025 table copied out of their folders could not be
+    # told apart; tables/about.csv says what the report covers and how it was made
+    every = pd.read_csv(report[0] / "tables" / "about.csv").set_index("item")["value"]
+    year = pd.read_csv(report_2025[0] / "tables" / "about.csv").set_index("item")["value"]
+    assert every["exits"] == "every exit up to observed_until" and every["flows"] == "every month up to observed_until"
+    assert (year["exits"], year["flows"], year["durations"]) == (
+        "2025-01-01/2025-12-31", "the months of the exits", "enrolments 2025-01-01/2025-12-31")
+    for about in (every, year):
+        assert (about["network"], about["observed_until"], about["extracted"], about["outcome"]) == (
+            "KNUT", "2026-09-30", "2026-09-30", "work_or_studies")
+        assert about["amebench"] == amebench.__version__ and about["min_cell"] == "5"
+
+
 @pytest.mark.parametrize("period", [2024, "2025Q1", 2026])
 def test_a_period_s_monthly_flows_give_no_hidden_month_away(tmp_path, period):
     # Review of --exited, 2026-12-07: the flows of every month beside a period's exits gave a
@@ -525,6 +546,37 @@ def test_a_period_report_hides_the_rows_loaded_the_report_of_every_exit_hides(re
     assert quality.objects["all_exits"].sort_index().to_dict() == every.sort_index().to_dict()
     assert (pd.read_csv(report_2025[0] / "tables" / "reconciliation.csv")
             .equals(pd.read_csv(report[0] / "tables" / "reconciliation.csv")))
+
+
+def test_a_period_report_hides_rows_loaded_that_give_a_small_count_outside_the_period(tmp_path):
+    # Diff review of --exited: rows loaded minus the active in the period's last month (at as_of)
+    # is every exit, and minus the period's exits the exits before it: 1 for Sundbyberg, Järfälla
+    # and Solna in a report of 2023-08 to 2026-09 (the data start in July 2023). Their episodes
+    # files' rows are hidden; the others' are not.
+    net = amebench.load_sample()
+    benchmark_report(net, tmp_path, exited=("2023-08", "2026-09"))
+    episodes = net.episodes
+    before = episodes[episodes["exited_on"] < "2023-08-01"].groupby("unit").size()
+    small = set(before.index[(before > 0) & (before < 5)])
+    assert small == {"jarfalla", "solna", "sundbyberg"}
+    reconciliation = pd.read_csv(tmp_path / "tables" / "reconciliation.csv")
+    files = reconciliation[reconciliation["table"] == "episodes"].set_index("unit")["rows_loaded"]
+    assert files[sorted(small)].isna().all()
+    assert files.drop(sorted(small)).notna().all()
+    flows = pd.read_csv(tmp_path / "tables" / "flows.csv")
+    last = flows[flows["month"] == "2026-09-01"].set_index("unit")["stock"]
+    assert last[sorted(small)].notna().all()  # the active are shown: rows loaded is what must not be
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    ({"exited": "2025-06-15"}, "a report follows the exits of whole months"),  # its flows are by month
+    ({"exited": 2025, "enrolled": 2025}, "a report follows the exits of a period or the enrolments of one, not both"),
+])
+def test_a_report_refuses_a_period_its_sections_cannot_follow(selection, message):
+    from amebench.report import compute_sections
+
+    with pytest.raises(amebench.exceptions.AmebenchError, match=message):
+        compute_sections(amebench.cohort(amebench.load_sample(), **selection))
 
 
 def test_a_report_of_a_year_not_over_ends_its_period_at_as_of(tmp_path):
@@ -1371,7 +1423,7 @@ def test_compute_sections_is_what_the_report_publishes(report):
     assert not [note for s in sections for note in s.notes if "Not available" in note]
     out, _ = report
     written = {p.stem for p in (out / "tables").glob("*.csv")}
-    assert {name for s in sections for name in s.tables} == written
+    assert {name for s in sections for name in s.tables} | {"about"} == written  # about.csv: what they cover
 
 
 def test_exit_reasons_read_as_one_row_per_unit_and_flows_point_to_their_file(report):

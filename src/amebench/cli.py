@@ -138,9 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--exited", metavar="PERIOD",
-        help="report on the exits of this period only: a year (2025), a quarter (2025Q3), a month (2025-06), a day "
-             "(2025-06-30) or FROM/TO (2025-01/2025-06); default every exit up to the extraction date. Disclosure "
-             "control protects each report on its own: publish reports of periods that do not overlap",
+        help="report on the exits of this period only: a year (2025), a quarter (2025Q3), a month (2025-06) or "
+             "FROM/TO (2025-01/2025-06); default every exit up to the extraction date. Disclosure control protects "
+             "each report on its own: publish reports of periods that do not overlap",
     )
     bench.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     parser.commands = {"validate": validate, "template": template, "benchmark": bench}
@@ -450,7 +450,7 @@ def _period(text: str):
         bounds = None
     if bounds is None:
         raise AmebenchError(f"--exited {text!r} is not a period: give a year (2025), a quarter (2025Q3), a month "
-                            "(2025-06), a day (2025-06-30) or FROM/TO (2025-01/2025-06), year first")
+                            "(2025-06) or FROM/TO (2025-01/2025-06), year first")
     if bounds[-1][1] < bounds[0][0]:
         raise AmebenchError(f"--exited {text!r} ends before it starts")
     return parts[0] if len(parts) == 1 else tuple(parts)

@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .. import __version__
 from .._files import check_folder
@@ -22,7 +23,7 @@ from . import html as _html
 from .build import compute
 from .disclosure import DEFAULT_MIN_CELL
 from .i18n import LANGUAGES, texts
-from .output import atomic_write_bytes
+from .output import atomic_write_bytes, write_table
 from .publish import publish
 from .wording import exit_period, exited_days
 
@@ -79,8 +80,9 @@ def benchmark_report(
         adjusts every unit for the rest. The report names the variables when they are
         not the default.
     exited
-        Report on the exits of this period only (a year, quarter, month, day or a pair,
-        as :func:`amebench.cohort` takes it; ``2025`` for a yearly report); default
+        Report on the exits of this period only: a year, quarter or month, or a pair of
+        them, as :func:`amebench.cohort` takes it (``2025`` for a yearly report; whole
+        months, as the monthly flows are by month); default
         every exit up to ``as_of``. The monthly flows are those of the period's months,
         and the times to exit follow the enrolments of the same period (a cohort of exits
         holds no one still enrolled); the report says both. Disclosure control protects
@@ -130,6 +132,8 @@ def benchmark_report(
     # the stamp under every figure too: a PNG copied into slides says whose data it shows, and when
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names,
                              stamp=stamp)
+    write_table(_about(coh, outcome=outcome, min_cell=min_cell, seed=seed, casemix=casemix, lang=lang),
+                out / "tables", "about")
     meta = _html.html.escape(stamp, quote=False) + " " + (
         t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1 else t["suppression_off"])
     blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix, outcome)))
@@ -198,9 +202,18 @@ def _check_reportable(coh) -> None:
     if coh.network.episodes.empty:
         raise AmebenchError("the network holds no episodes (its episode files have no loaded rows): "
                             "there is nothing to report; `amebench validate` shows what was read")
+    if coh.exited is not None and coh.enrolled is not None:  # the durations follow the period's enrolments
+        raise AmebenchError("a report follows the exits of a period or the enrolments of one, not both; choose the "
+                            "cohort by exit (amebench.cohort(network, exited=...)) for a report of a period's exits")
+    if coh.exited is not None and (coh.exited[0].day != 1 or not coh.exited[1].is_month_end):
+        # its flows and their disclosure control are by month: months that the period only
+        # partly covers would hold exits outside it (diff review of --exited)
+        raise AmebenchError(f"a report follows the exits of whole months (a year, quarter, month or a pair of "
+                            f"them); {coh.exited[0].date()} to {coh.exited[1].date()} is not")
     if coh.episodes.empty and coh.exited is not None:
         first, last = exited_days(coh) if coh.exited[0] <= coh.as_of else (coh.exited[0].date(), coh.exited[1].date())
-        exits = coh.network.episodes["exited_on"]
+        episodes = coh.network.episodes
+        exits = episodes.loc[episodes["unit"].isin(coh.units) if coh.units else slice(None), "exited_on"]
         exits = exits[exits <= coh.as_of]
         held = (f"the data hold exits from {exits.min().date()} to {exits.max().date()}" if len(exits)
                 else "the data hold no exit by then")
@@ -211,6 +224,29 @@ def _check_reportable(coh) -> None:
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
             "(is --as-of / as_of too early?)"
         )
+
+
+def _about(coh, **options) -> pd.DataFrame:
+    """What the report's tables cover and how they were made, as rows of ``item`` and
+    ``value`` (``tables/about.csv``): tables copied out of the folder (one year's beside
+    another's) still say which exits they follow (review of --exited)."""
+    period = "/".join(exited_days(coh)) if coh.exited is not None else "every exit up to observed_until"
+    rows = {
+        "network": coh.network.name,
+        "exits": period,
+        "flows": "the months of the exits" if coh.exited is not None else "every month up to observed_until",
+        "durations": (f"enrolments {'/'.join(exited_days(coh))}" if coh.exited is not None
+                      else "every enrolment up to observed_until"),
+        "observed_until": str(coh.as_of.date()),
+        "extracted": str(coh.network.as_of.date()),
+        "outcome": options["outcome"],
+        "min_cell": str(options["min_cell"]),
+        "casemix": ",".join(options["casemix"]),
+        "seed": str(options["seed"]),
+        "language": options["lang"],
+        "amebench": __version__,
+    }
+    return pd.DataFrame({"item": list(rows), "value": list(rows.values())})
 
 
 def _unit_names(network) -> dict[str, str]:

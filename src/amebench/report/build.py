@@ -65,12 +65,7 @@ def _quality(coh, ctx) -> Section:
     reconciliation = net.reconciliation.drop(columns=["repeated_lines"], errors="ignore")
     section = Section("quality", {"reconciliation": reconciliation, "rejects_by_reason": by_reason})
     if coh.exited is not None:
-        # a file's rows loaded are hidden when they differ from the unit's exits of every period
-        # by a small number (its open episodes), as in the report of every exit: the exits of
-        # the report's period would show rows that report hides (review of --exited)
-        every = ctx["cohorts"]["flow"].episodes
-        exits = every.loc[every["exited_on"].notna(), "unit"].astype(str).value_counts()
-        section.objects["all_exits"] = exits.reindex(every["unit"].astype(str).unique(), fill_value=0)
+        section.objects.update(_loaded_beside_period(coh, ctx))
     loaded = set(net.episodes["unit"].astype(str).unique())
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for
@@ -91,6 +86,28 @@ def _quality(coh, ctx) -> Section:
     if items:
         section.notes.append(t["note_read_warnings"].format(items="; ".join(items)))
     return section
+
+
+def _loaded_beside_period(coh, ctx) -> dict:
+    """What disclosure control needs to know of a report of one period's exits about the
+    episodes files' rows loaded (every episode, whatever the period): each unit's exits of
+    every period (``all_exits``; rows loaded minus them are its open episodes, hidden when
+    small, as in the report of every exit), and the units whose exits or enrolments outside
+    the period are 1 to ``min_cell`` - 1 (``loaded_hidden``): rows loaded minus the active
+    in the last month gave every exit, and minus the period's exits a small count (diff
+    review: Sundbyberg's one exit of July 2023 in a report of 2023-08 to 2026-09)."""
+    every = ctx["cohorts"]["flow"].episodes
+    units = pd.Index(every["unit"].astype(str).unique())
+
+    def per_unit(episodes, exited: bool) -> pd.Series:
+        rows = episodes["exited_on"].notna() if exited else slice(None)
+        return episodes.loc[rows, "unit"].astype(str).value_counts().reindex(units, fill_value=0)
+
+    exits = per_unit(every, True)
+    outside = pd.concat([exits - per_unit(coh.episodes, True),
+                         per_unit(every, False) - per_unit(ctx["cohorts"]["durations"].episodes, False)], axis=1)
+    small = ((outside > 0) & (outside < ctx["min_cell"])).any(axis=1)
+    return {"all_exits": exits, "loaded_hidden": list(outside.index[small])}
 
 
 def _flow(coh, ctx) -> Section:
@@ -190,9 +207,11 @@ def _durations(coh, ctx) -> Section:
 
 def _exits_to(coh, quantities: pd.Series) -> dict[tuple[str, str], int]:
     """Each unit's exits (by ``as_of``: the cohort blanks later ones) to the group of each
-    cumulative incidence (``cif_<group>``), by (unit, quantity): totals the report publishes
-    (outcome rates, exit reasons), which the cumulative counts at the last day shown must not
-    come within ``min_cell`` of."""
+    cumulative incidence (``cif_<group>``), by (unit, quantity), of the durations' cohort:
+    the totals its cumulative counts at the last day shown must not come within ``min_cell``
+    of. They are published (outcome rates, exit reasons) when the report follows every
+    exit; in a report of one period's exits the durations follow its enrolments, whose
+    totals are not published, and the check only hides more."""
     episodes = coh.episodes
     exited = episodes.loc[episodes["exited_on"].notna(), ["unit", "exit_reason"]]
     totals = {}
@@ -460,7 +479,7 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     drawn = funnel.objects.get(name)
     if drawn is not None:
         kind = "adjusted" if name == "funnel_risk_adjusted" else "raw"
-        limits, within, outside = _summary_limits(drawn, ctx)
+        limits, within, outside = _summary_limits(drawn, kind, ctx)
         position = drawn.table["position"].astype(str)
         above = drawn.table.loc[position.str.startswith("above"), "unit"].astype(str)
         below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
@@ -472,7 +491,7 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
             lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), limits=limits, others=others,
                                                              end=outside))
         else:
-            lines.append(t[f"summary_within_{kind}"].format(limits=limits, end=within.format(outcome=outcome)))
+            lines.append(t[f"summary_within_{kind}"].format(limits=limits, end=within))
         if reversals:
             lines.append(t["summary_reversed"].format(parts=" ".join(reversals)))
     if next(s for s in sections if s.key == "welfare").tables:
@@ -480,19 +499,20 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     return Section("summary", lines=lines)
 
 
-def _summary_limits(drawn, ctx) -> tuple[str, str, str]:
-    """What the limits of the summary's funnel ``drawn`` allow for, and how the sentences
-    of units within them and outside them end: only limits widened for the spread between
-    units make that funnel the answer to whether a unit stands out (otherwise the O/E
-    intervals test about the same), and only with phi <= 1 may the differences be chance."""
+def _summary_limits(drawn, kind: str, ctx) -> tuple[str, str, str]:
+    """What the limits of the summary's funnel ``drawn`` (``kind`` ``"adjusted"`` or ``"raw"``)
+    allow for, and how the sentences of units within them and outside them end: only limits
+    widened for the spread between units make that funnel the answer to whether a unit
+    stands out (otherwise the O/E intervals test about the same). phi <= 1 is no proof that
+    the units do not differ: with a common outcome the ratio funnel's Poisson limits are wide."""
     t = texts(ctx["lang"])
     if "phi =" not in drawn.method:  # too few units: phi not estimated, the exact limits kept
         return t["summary_limits_few"].format(units=len(drawn.table)), ".", t["summary_outside_few"]
-    phi = f"{drawn.phi:.2f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
+    phi = f"{drawn.phi:.3f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
     if drawn.phi <= 1:
         return t["summary_limits_chance"].format(phi=phi), t["summary_within_chance"], ""
-    return (t["summary_limits_widened"].format(phi=phi), t["summary_within_widened"] + t["summary_answer"],
-            t["summary_answer"])
+    answer = t["summary_answer" if kind == "adjusted" else "summary_answer_raw"]  # the raw report has no O/E
+    return t["summary_limits_widened"].format(phi=phi), t["summary_within_widened"] + answer, answer
 
 
 def _ranks(coh, ctx) -> Section:

@@ -97,10 +97,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": ", som är vidgade eftersom enheterna skiljer sig mer än slumpen ensam skulle ge (φ = {phi})",
     },
     "summary_limits_chance": {
-        "en": ", which are not widened, as the units' rates vary no more than chance alone would make them "
-        "(φ = {phi})",
-        "sv": ", som inte är vidgade, eftersom enheternas andelar inte varierar mer än slumpen ensam skulle ge "
-        "(φ = {phi})",
+        "en": ", which are not widened, as the units vary no more than the limits allow for (φ = {phi})",
+        "sv": ", som inte är vidgade, eftersom enheterna inte varierar mer än gränserna tillåter (φ = {phi})",
     },
     "summary_limits_few": {
         "en": ", which with {units} units are not widened for spread between units (too few to estimate it)",
@@ -111,8 +109,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": ": ingen enhet sticker ut från den vanliga spridningen mellan enheter.",
     },
     "summary_within_chance": {
-        "en": ": the differences between the units in exits to {outcome} may be chance.",
-        "sv": ": skillnaderna mellan enheterna i avslut till {outcome} kan vara slump.",
+        "en": ": no unit stands out.",
+        "sv": ": ingen enhet sticker ut.",
     },
     "summary_outside_few": {
         "en": " With so few units, a unit outside them may differ only as much as units usually do.",
@@ -125,6 +123,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": " Tratten är rapportens svar på om en enhet sticker ut från de andra; ett intervall för "
         "observerat/förväntat som utesluter 1, eller en parvis skillnad vars intervall utesluter 0, tar inte "
         "hänsyn till den spridningen.",
+    },
+    "summary_answer_raw": {
+        "en": " This funnel is the report's answer to whether a unit stands out from the others; a pairwise "
+        "difference whose interval excludes 0 does not allow for that spread.",
+        "sv": " Tratten är rapportens svar på om en enhet sticker ut från de andra; en parvis skillnad vars "
+        "intervall utesluter 0 tar inte hänsyn till den spridningen.",
     },
     "summary_above": {"en": "above them (more exits to the outcome than expected), {units}",
                       "sv": "över dem (fler avslut till utfallet än förväntat), {units}"},
