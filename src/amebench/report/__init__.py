@@ -93,6 +93,13 @@ def benchmark_report(
     -------
     Path
         The path of ``report.html``.
+
+    Raises
+    ------
+    AmebenchError
+        On a bad option, a network without episodes, an ``as_of`` before every
+        enrolment, or an ``exited`` period that is not whole months or holds no exit
+        observed by ``as_of`` (the message names the exits the data hold).
     """
     check_network(network, "benchmark_report")
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:

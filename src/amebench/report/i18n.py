@@ -307,9 +307,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
-        "en": "Each unit's rate plotted against its size. A unit inside the funnel does not stand out from the "
-        "network by more than chance (and, where the limits are widened, the usual spread between units) "
-        "explains; a unit above the upper funnel limit is marked with a purple "
+        "en": "Each unit's rate plotted against its size. A unit inside the funnel differs from the network by "
+        "no more than chance (and, where the limits are widened, the usual spread between units) would give; a "
+        "unit above the upper funnel limit is marked with a purple "
         "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot "
         "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to the outcome as the unit's "
         "participants would have had on average in the network). The "
@@ -317,9 +317,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
         "from the target in standard errors, divided by √φ where the limits are widened; the position, not z, "
         "decides whether a unit lies outside them.",
-        "sv": "Varje enhets andel mot dess storlek. Inom tratten sticker enheten inte ut från "
-        "nätverket mer än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) "
-        "förklarar; en enhet över den övre gränsen markeras med en lila triangel "
+        "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från nätverket mer "
+        "än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) skulle ge; en enhet "
+        "över den övre gränsen markeras med en lila triangel "
         "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först ojusterade andelar, sedan "
         "riskjusterat observerat/förväntat (1 = lika många utfall som dess deltagare skulle ha fått i genomsnitt i "
         "nätverket). Den standardiserade andelen är "
