@@ -181,8 +181,8 @@ def _welfare(coh, ctx) -> Section:
     table = metrics.welfare_delta(coh, months=6, by=("unit",), per="household", seed=ctx["seed"])
     section = Section("welfare", {"welfare_delta": table})
     if coh.exited is not None:
-        section.notes.append(texts(ctx["lang"])["note_welfare_period"].format(
-            first=exited_days(coh)[0], last=exited_days(coh)[1]))
+        first, last = exited_days(coh)
+        section.notes.append(texts(ctx["lang"])["note_welfare_period"].format(first=first, last=last))
     missing = table["method"].astype(str) == NO_LEDGER
     if missing.any():  # no ledger row: what a ledger would observe is unknown, not all censored
         _no_data(table, missing, ["eligible", "censored"])
@@ -461,9 +461,10 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     totals = ctx["outcome_rates"].set_index("unit")
     if not ctx["network_hidden"] and _NETWORK in totals.index and totals.loc[_NETWORK, "n"] > 0:
         net = totals.loc[_NETWORK]
-        exits = ctx["cohorts"]["exits"]  # the exits of a chosen period: say which
-        period = "" if exits.exited is None else t["summary_period"].format(
-            first=exited_days(exits)[0], last=exited_days(exits)[1])
+        exits, period = ctx["cohorts"]["exits"], ""
+        if exits.exited is not None:  # the exits of a chosen period: say which
+            first, last = exited_days(exits)
+            period = t["summary_period"].format(first=first, last=last)
         lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
                                                  outcome=outcome, rate=share(net["estimate"]),
                                                  low=share(net["ci_low"]), high=share(net["ci_high"])))
