@@ -335,7 +335,8 @@ def test_the_summary_calls_the_funnel_the_answer_only_when_its_limits_are_widene
     spread = pd.DataFrame({"unit": list("abcdef"), "n": [100] * 6, "events": [20, 30, 40, 50, 60, 25]})
     alike = spread.assign(events=[30, 31, 29, 30, 32, 30])
     widened = compare.funnel(spread, overdispersion="multiplicative")
-    chance = compare.funnel(alike, overdispersion="multiplicative")
+    with pytest.warns(amebench.exceptions.OverdispersionWarning, match="phi = 0.022 <= 1"):  # the case wanted
+        chance = compare.funnel(alike, overdispersion="multiplicative")
     assert widened.phi > 1 and chance.phi <= 1
     limits, within, outside = _summary_limits(widened, "adjusted", ctx)
     assert "widened because the units differ more than chance" in limits
