@@ -82,6 +82,13 @@ class FunnelResult:
 
         return funnel_plot(self, ax=ax, **kwargs)
 
+    @property
+    def _phi_estimated(self) -> bool:
+        """Whether phi was estimated: not when no overdispersion was asked for or the table
+        has too few units (``phi`` is then 1, no finding). Every method funnel writes after
+        estimating phi says ``phi =``."""
+        return "phi =" in self.method
+
     def _positions(self) -> str:
         """``4 within, 1 above_998``: how many units lie where, in the order of the table."""
         counts = self.table["position"].value_counts(sort=False)
@@ -91,7 +98,7 @@ class FunnelResult:
         """What was estimated and applied: ``phi 1.57`` (multiplicative), ``phi 1.57, tau2
         0.000392`` (additive), ``phi 0.633 (≤ 1: not widened)``, or that phi was not
         estimated (``phi`` 1 is then no finding, and read as one: "no overdispersion")."""
-        if "phi =" not in self.method:  # every method funnel writes after estimating phi has it
+        if not self._phi_estimated:
             return "overdispersion not estimated"
         if self.phi <= 1:
             return f"phi {self.phi:.3g} (≤ 1: not widened)"

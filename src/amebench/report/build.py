@@ -507,7 +507,7 @@ def _summary_limits(drawn, kind: str, ctx) -> tuple[str, str, str]:
     stands out (otherwise the O/E intervals test about the same). phi <= 1 is no proof that
     the units do not differ: with a common outcome the ratio funnel's Poisson limits are wide."""
     t = texts(ctx["lang"])
-    if "phi =" not in drawn.method:  # too few units: phi not estimated, the exact limits kept
+    if not drawn._phi_estimated:  # too few units: the exact limits kept
         return t["summary_limits_few"].format(units=len(drawn.table)), ".", t["summary_outside_few"]
     phi = f"{drawn.phi:.3f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
     if drawn.phi <= 1:
