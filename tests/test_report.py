@@ -2421,3 +2421,111 @@ def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkey
     page = (out / "report.html").read_text(encoding="utf-8")
     assert texts(lang)["unfinished"] not in page and "<section" in page
     assert (out / "tables" / "outcome_rates.csv").read_text() != "half"
+
+
+def test_stays_missing_is_the_period_s_mean_share_of_stays_longer_than_the_data_allow():
+    # Hand calculation. The data start with the enrolment of 2024-01-01; two stays end, of 10
+    # days (2024-01-01 to 01-11) and 30 days (2024-01-06 to 02-05). In January 2024 an exit on
+    # day d (d = 0 ... 30 days after the start) holds stays of at most d days, so it misses the
+    # share of stays longer than d: both for d = 0 ... 9 (10 days), one of two for d = 10 ... 29
+    # (20 days), none for d = 30. Mean over the 31 days: (10 * 1 + 20 * 1/2 + 0) / 31 = 20/31.
+    from amebench.report.periods import stays_missing
+
+    rows = [{"unit": "a", "episode_id": f"e{i}", "person_id": f"p{i}", "enrolled_on": pd.Timestamp(enrolled),
+             "exited_on": pd.Timestamp(exited), "exit_reason": "work"}
+            for i, (enrolled, exited) in enumerate([("2024-01-01", "2024-01-11"), ("2024-01-06", "2024-02-05")])]
+    net = amebench.Network.from_frames(episodes=pd.DataFrame(rows), as_of="2024-03-31")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.CensoringWarning)  # December: no exits
+        shares = {period: stays_missing(amebench.cohort(net, exited=period))
+                  for period in ("2024-01", "2024-02", "2023-12")}
+    assert shares["2024-01"] == pytest.approx(20 / 31)
+    assert shares["2024-02"] == 0  # 31 to 59 days after the start: longer than every stay
+    assert shares["2023-12"] == 1  # before the data start: every stay that ended then is missing
+
+
+@pytest.mark.parametrize(("measure", "period", "until"), [
+    ("retention", 2026, "2026-07-02"),  # as_of 2026-09-30 - 90 days
+    ("reentry", 2025, "2025-09-30"),  # - 365 days
+    ("welfare", 2026, "2026-03-31"),  # exit month + 6 full months <= 2026-09, the last month complete by as_of
+])
+def test_a_period_s_exits_are_followed_exactly_up_to_the_day_the_report_names(measure, period, until):
+    # The day each note names is the metric's own rule: the period's exits up to it are all
+    # observable (none censored), those after it all censored (none eligible).
+    from amebench import metrics
+    from amebench.cohorts import period_bounds
+    from amebench.report.periods import followed_until, ledger_followed_until
+
+    net = amebench.load_sample()
+    first, last = period_bounds(period)
+    coh = amebench.cohort(net, exited=period)
+    named = (ledger_followed_until(coh, 6) if measure == "welfare"
+             else followed_until(coh, {"retention": 90, "reentry": 365}[measure]))
+    assert (pd.Series(named) == pd.Timestamp(until)).all()
+    measured = {"retention": lambda c: metrics.retention(c, days=90),
+                "reentry": lambda c: metrics.reentry(c, days=365),
+                "welfare": lambda c: metrics.welfare_delta(c, months=6, per="household", method="t")}[measure]
+    after = pd.Timestamp(until) + pd.Timedelta(days=1)
+    before = measured(amebench.cohort(net, exited=(str(first.date()), until)))
+    later = measured(amebench.cohort(net, exited=(str(after.date()), str(min(last, net.as_of).date()))))
+    assert before["censored"].fillna(0).sum() == 0 and before["eligible"].sum() > 0
+    assert later["eligible"].fillna(0).sum() == 0 and later["censored"].sum() > 0
+
+
+def test_a_period_report_says_which_of_its_exits_each_follow_up_covers():
+    # Review of --exited: the 2026 report's re-enrolment (measurable from 2027) and the first
+    # months of 2023 (the data start in July 2023) said nothing. Days as in the test above;
+    # the 2023 share is stays_missing's (86.5 % on the sample).
+    from amebench.report import compute_sections
+
+    def notes(period, lang="en"):
+        sections = compute_sections(amebench.cohort(amebench.load_sample(), exited=period), lang=lang)
+        return {s.key: " ".join(s.notes + s.lines) for s in sections}
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        y2026, y2025, y2023, sv2026 = notes(2026), notes(2025), notes(2023), notes(2026, "sv")
+    assert "Only the exits from 2026-01-01 to 2026-07-02 can yet be followed 90 days after the exit" in y2026[
+        "retention"]
+    assert "None of the exits from 2026-01-01 to 2026-09-30 can yet be followed for 365 days" in y2026["reentry"]
+    assert "Only the exits from 2026-01-01 to 2026-03-31 can yet be followed for the 6 full months after the " \
+           "exit month" in y2026["welfare"]
+    assert "Inget av avsluten från 2026-01-01 till 2026-09-30 kan ännu följas i 365 dagar" in sv2026["reentry"]
+    assert "Only the exits from 2025-01-01 to 2025-09-30 can yet be followed for 365 days" in y2025["reentry"]
+    assert "can yet be followed" not in y2025["retention"] + y2025["welfare"]  # all of 2025 is observable
+    assert "about 86.5\u00a0% of the stays that ended from 2023-01-01 to 2023-12-31" in y2023["outcome"]
+    assert "The data start with the enrolments of 2023-07" in y2023["summary"]
+    assert "The data hold enrolments from" not in y2025["outcome"] + y2026["outcome"]  # 2.0 % and 0.1 %: not said
+
+
+def test_a_unit_whose_payment_data_end_sooner_is_followed_to_its_own_day():
+    # Nynäshamn's payments cut after 2026-08: its exits are followed 6 full months only to
+    # 2026-02-28 (the others' to 2026-03-31); cut after 2026-03, none of its 2026 exits.
+    from amebench import metrics
+    from amebench.report import compute_sections
+
+    net = amebench.load_sample()
+
+    def cut(month):
+        payments = net.payments[(net.payments["unit"] != "nynashamn") | (net.payments["month"] <= month)]
+        return amebench.Network.from_frames(episodes=net.episodes, units=net.units, followups=net.followups,
+                                            payments=payments, as_of=net.as_of)
+
+    def welfare_notes(network):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+            sections = compute_sections(amebench.cohort(network, exited=2026))
+        return " ".join(next(s for s in sections if s.key == "welfare").notes)
+
+    august = cut("2026-08-01")
+    said = welfare_notes(august)
+    assert "Only the exits from 2026-01-01 to 2026-03-31 can yet be followed" in said
+    assert "The payment data of Nynäshamn end sooner: their exits can be followed only to 2026-02-28." in said
+
+    def eligible(exited):
+        coh = amebench.cohort(august, exited=exited, units=["nynashamn"])
+        return int(metrics.welfare_delta(coh, months=6, per="household", method="t")["eligible"].sum())
+
+    assert eligible(("2026-02-01", "2026-02-28")) > 0 and eligible(("2026-03-01", "2026-03-31")) == 0
+    assert "The payment data of Nynäshamn end sooner: none of their exits in the period can yet be followed." in (
+        welfare_notes(cut("2026-03-01")))

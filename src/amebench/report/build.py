@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import compare, metrics
-from ..cohorts import cohort
-from ..cohorts.cohort import quiet_when_empty
 from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
 from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
@@ -27,13 +25,18 @@ from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .html import _format
 from .i18n import texts
+from .periods import companions, followed_until, ledger_followed_until, loaded_beside_period, stays_missing
 from .publish import hidden_units
-from .wording import exited_days, join_names, join_words, name_key
+from .wording import data_start, exited_days, join_names, join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
 
 #: Sections that compare units: computed from the units whose outcome counts are published.
 _COMPARISONS = ("funnel", "pairwise", "ranks")
+
+#: The share of a period's stays missing (stays that began before the data start) from which
+#: the report says so: a smaller share hardly moves a rate.
+STAYS_MISSING_NOTED = 0.05
 
 #: The network's row of the outcome-rates table.
 _NETWORK = "network"
@@ -65,7 +68,7 @@ def _quality(coh, ctx) -> Section:
     reconciliation = net.reconciliation.drop(columns=["repeated_lines"], errors="ignore")
     section = Section("quality", {"reconciliation": reconciliation, "rejects_by_reason": by_reason})
     if coh.exited is not None:
-        section.objects.update(_loaded_beside_period(coh, ctx))
+        section.objects.update(loaded_beside_period(coh, ctx))
     loaded = set(net.episodes["unit"].astype(str).unique())
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for
@@ -86,28 +89,6 @@ def _quality(coh, ctx) -> Section:
     if items:
         section.notes.append(t["note_read_warnings"].format(items="; ".join(items)))
     return section
-
-
-def _loaded_beside_period(coh, ctx) -> dict:
-    """What disclosure control needs to know of a report of one period's exits about the
-    episodes files' rows loaded (every episode, whatever the period): each unit's exits of
-    every period (``all_exits``; rows loaded minus them are its open episodes, hidden when
-    small, as in the report of every exit), and the units whose exits or enrolments outside
-    the period are 1 to ``min_cell`` - 1 (``loaded_hidden``): rows loaded minus the active
-    in the last month gave every exit, and minus the period's exits a small count (diff
-    review: Sundbyberg's one exit of July 2023 in a report of 2023-08 to 2026-09)."""
-    every = ctx["cohorts"]["flow"].episodes
-    units = pd.Index(every["unit"].astype(str).unique())
-
-    def per_unit(episodes, exited: bool) -> pd.Series:
-        rows = episodes["exited_on"].notna() if exited else slice(None)
-        return episodes.loc[rows, "unit"].astype(str).value_counts().reindex(units, fill_value=0)
-
-    exits = per_unit(every, True)
-    outside = pd.concat([exits - per_unit(coh.episodes, True),
-                         per_unit(every, False) - per_unit(ctx["cohorts"]["durations"].episodes, False)], axis=1)
-    small = ((outside > 0) & (outside < ctx["min_cell"])).any(axis=1)
-    return {"all_exits": exits, "loaded_hidden": list(outside.index[small])}
 
 
 def _flow(coh, ctx) -> Section:
@@ -139,6 +120,10 @@ def _flow(coh, ctx) -> Section:
 
 def _outcome(coh, ctx) -> Section:
     section = Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
+    if ctx["stays_missing"] is not None:
+        first, last = exited_days(coh)
+        section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(
+            start=data_start(coh).strftime("%Y-%m"), first=first, last=last, share=_share(ctx["stays_missing"], ctx)))
     if ctx["no_reasons"]:
         section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=_names(ctx, ctx["no_reasons"])))
     return section
@@ -159,6 +144,7 @@ def _retention(coh, ctx) -> Section:
         _no_data(table, missing, unknown)  # the note says why, in the report's language
         names = _names(ctx, table.loc[missing, "unit"].astype(str))
         section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
+    section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention"))
     return section
 
 
@@ -171,7 +157,29 @@ def _no_data(table: pd.DataFrame, rows: pd.Series, unknown: list[str]) -> None:
 
 
 def _reentry(coh, ctx) -> Section:
-    return Section("reentry", {"reentry_365": metrics.reentry(coh, days=365, by=("unit",))})
+    return Section("reentry", {"reentry_365": metrics.reentry(coh, days=365, by=("unit",))},
+                   notes=_followed(coh, ctx, pd.Series(followed_until(coh, 365)), "span_reentry"))
+
+
+def _followed(coh, ctx, until: pd.Series, span: str) -> list[str]:
+    """In a report of one period's exits, say which of them a measure ``span`` (an i18n key)
+    after the exit observes: those up to ``until`` (per unit, or one day for every unit);
+    the later ones are censored (review of --exited: 2026's re-enrolment is measurable only
+    from 2027, yet its section said nothing)."""
+    if coh.exited is None or until.empty:
+        return []
+    t = texts(ctx["lang"])
+    first, last = (pd.Timestamp(day) for day in exited_days(coh))
+    latest = until.max()
+    if latest < first:
+        return [t["note_followed_none"].format(first=first.date(), last=last.date(), span=t[span])]
+    notes = [t["note_followed_part"].format(first=first.date(), until=latest.date(), span=t[span])] if (
+        latest < last) else []
+    sooner = until[until < min(latest, last)]  # units whose payment data end before the others'
+    for day, units in sooner.groupby(sooner):
+        key = "note_followed_sooner_none" if day < first else "note_followed_sooner"
+        notes.append(t[key].format(units=_names(ctx, units.index), until=day.date()))
+    return notes
 
 
 def _welfare(coh, ctx) -> Section:
@@ -188,6 +196,7 @@ def _welfare(coh, ctx) -> Section:
         _no_data(table, missing, ["eligible", "censored"])
         section.notes.append(texts(ctx["lang"])["note_no_ledger_units"].format(
             units=_names(ctx, table.loc[missing, "unit"].astype(str))))
+    section.notes.extend(_followed(coh, ctx, ledger_followed_until(coh, 6), "span_welfare"))
     return section
 
 
@@ -454,7 +463,7 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     decimal = "," if lang == "sv" else "."
 
     def share(value) -> str:
-        return _format(float(value), "estimate", True, decimal)
+        return _share(value, ctx)
 
     outcome = code_label(ctx["outcome"], lang)
     lines = []
@@ -468,6 +477,9 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
         lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
                                                  outcome=outcome, rate=share(net["estimate"]),
                                                  low=share(net["ci_low"]), high=share(net["ci_high"])))
+        if ctx["stays_missing"] is not None:
+            lines.append(t["summary_stays_missing"].format(start=data_start(exits).strftime("%Y-%m"),
+                                                           share=share(ctx["stays_missing"])))
     rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
     rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
     if len(rates) >= 2:
@@ -563,17 +575,18 @@ SECTIONS = (
 )
 
 
-def _companions(coh) -> dict:
-    """The cohorts of the sections: ``coh`` (``"exits"``), and those of the sections that do
-    not follow exits: the monthly flows (every episode up to ``as_of``; the flow section
-    keeps the period's months) and the durations (the enrolments of the same period). Both
-    are ``coh`` itself unless it is chosen by exit: durations of a cohort of exits would
-    leave out everyone still enrolled."""
+def _stays_missing(coh) -> float | None:
+    """The share of the period's stays that the data cannot hold (:func:`periods.stays_missing`),
+    when it is :data:`STAYS_MISSING_NOTED` or more: a period that starts before the data, or
+    soon after (review of --exited: in 2023 every exit is a stay of at most 6 months)."""
     if coh.exited is None:
-        return {"exits": coh, "flow": coh, "durations": coh}
-    with quiet_when_empty():  # the durations section says itself when no one enrolled in the period
-        return {"exits": coh, "flow": cohort(coh.network, as_of=coh.as_of, units=coh.units),
-                "durations": cohort(coh.network, as_of=coh.as_of, units=coh.units, enrolled=exited_days(coh))}
+        return None
+    missing = stays_missing(coh)
+    return missing if missing >= STAYS_MISSING_NOTED else None
+
+
+def _share(value: float, ctx) -> str:
+    return _format(float(value), "estimate", True, "," if ctx["lang"] == "sv" else ".")
 
 
 def compute(coh, ctx, progress) -> list[Section]:
@@ -596,7 +609,7 @@ def compute(coh, ctx, progress) -> list[Section]:
     hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
     ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
            "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden,
-           "cohorts": _companions(coh)}
+           "cohorts": companions(coh), "stays_missing": _stays_missing(coh)}
     sections = []
     for key, function in SECTIONS:
         progress(key)

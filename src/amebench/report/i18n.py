@@ -671,6 +671,48 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Rapporten omfattar hushållen med ett avslut från {first} till {last}, vart och ett i enheten för dess "
         "senaste avslut under perioden; inget av dem är fortfarande inskrivet.",
     },
+    "note_followed_part": {
+        "en": "Only the exits from {first} to {until} can yet be followed {span}: the period's later exits are "
+        "censored (not yet observable), so this section covers the first part of the period only.",
+        "sv": "Bara avsluten från {first} till {until} kan ännu följas {span}: periodens senare avslut är "
+        "censurerade (ännu inte observerbara), så avsnittet gäller bara periodens första del.",
+    },
+    "note_followed_none": {
+        "en": "None of the exits from {first} to {last} can yet be followed {span}: all of them are censored (not "
+        "yet observable), so this section has no estimate for the period.",
+        "sv": "Inget av avsluten från {first} till {last} kan ännu följas {span}: alla är censurerade (ännu inte "
+        "observerbara), så avsnittet har ingen skattning för perioden.",
+    },
+    "note_followed_sooner": {
+        "en": "The payment data of {units} end sooner: their exits can be followed only to {until}.",
+        "sv": "Utbetalningsdata för {units} slutar tidigare: deras avslut kan bara följas till {until}.",
+    },
+    "note_followed_sooner_none": {
+        "en": "The payment data of {units} end sooner: none of their exits in the period can yet be followed.",
+        "sv": "Utbetalningsdata för {units} slutar tidigare: inget av deras avslut under perioden kan ännu följas.",
+    },
+    "span_retention": {"en": "90 days after the exit", "sv": "90 dagar efter avslutet"},
+    "span_reentry": {"en": "for 365 days", "sv": "i 365 dagar"},
+    "span_welfare": {"en": "for the 6 full months after the exit month",
+                     "sv": "under de 6 hela månaderna efter avslutsmånaden"},
+    "note_stays_missing": {
+        "en": "The data hold enrolments from {start} only. If the units enrolled people before that, the stays "
+        "that began then and ended in this period are missing from it: judged by the lengths of the stays in the "
+        "data, about {share} of the stays that ended from {first} to {last} (likely more: the stays in the data "
+        "are cut short by the same start). The period's exits lean towards short stays, "
+        "and its rates may differ from a later period's for that reason alone.",
+        "sv": "Data innehåller inskrivningar från {start} och framåt. Om enheterna skrev in deltagare före dess "
+        "saknas de inskrivningar som började då och avslutades under perioden: bedömt efter längden på "
+        "inskrivningarna i data omkring {share} av dem som avslutades från {first} till {last} (troligen fler: "
+        "inskrivningarna i data kortas av samma start). Periodens avslut väger över mot korta "
+        "inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det skälet.",
+    },
+    "summary_stays_missing": {
+        "en": "The data start with the enrolments of {start}: if the units enrolled people before that, about "
+        "{share} of the stays that ended in this period are missing from it (see the outcome rates).",
+        "sv": "Data börjar med inskrivningarna i {start}: om enheterna skrev in deltagare före dess saknas omkring "
+        "{share} av de inskrivningar som avslutades under perioden (se utfallsandelarna).",
+    },
     "no_enrolments_in_period": {
         "en": "no one enrolled from {first} to {last}, whose times to exit this section would follow",
         "sv": "ingen skrevs in från {first} till {last}, vars tider till avslut avsnittet skulle följa",

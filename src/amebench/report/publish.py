@@ -129,7 +129,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, table in section.tables.items():
             totals = section.objects.get("cumulative_totals", {}).get(name)
             beside, held = exits, pinned
-            if name == "reconciliation":  # a report of one period's exits: build._loaded_beside_period
+            if name == "reconciliation":  # a report of one period's exits: periods.loaded_beside_period
                 beside = section.objects.get("all_exits", exits)
                 held = pinned | {(unit, "episodes") for unit in section.objects.get("loaded_hidden", ())}
             shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, beside, held,

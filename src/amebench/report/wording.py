@@ -14,7 +14,7 @@ from ..labels import code_label, column_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period", "exited_days",
+__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period", "exited_days", "data_start",
            "left_out_note", "casemix_notes"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
@@ -89,18 +89,25 @@ def exited_days(coh) -> tuple[str, str]:
     return str(first.date()), str(min(last, coh.as_of).date())
 
 
+def data_start(coh) -> pd.Timestamp | None:
+    """The first enrolment (by ``as_of``) of the cohort's units, whatever its exit selection:
+    the start of the data. None without one."""
+    episodes = coh.network.episodes
+    if coh.units is not None:
+        episodes = episodes[episodes["unit"].isin(coh.units)]
+    enrolled = pd.to_datetime(episodes["enrolled_on"]).dropna()
+    enrolled = enrolled[enrolled <= coh.as_of]
+    return enrolled.min() if len(enrolled) else None
+
+
 def exit_period(coh, lang: str) -> str:
     """Say which episodes the report covers: the month of the first enrolment (the start of
     the data: exits soon after it can only be short stays; of the cohort's units, whatever
     its exit selection), and the cohort's exit selection (its days), or the months of its
     first and last exit (a day would be one person's date)."""
     t = texts(lang)
-    episodes = coh.network.episodes
-    if coh.units is not None:
-        episodes = episodes[episodes["unit"].isin(coh.units)]
-    enrolled = pd.to_datetime(episodes["enrolled_on"]).dropna()
-    enrolled = enrolled[enrolled <= coh.as_of]
-    start = t["enrol_start"].format(first=enrolled.min().strftime("%Y-%m")) + ", " if len(enrolled) else ""
+    first_enrolled = data_start(coh)
+    start = t["enrol_start"].format(first=first_enrolled.strftime("%Y-%m")) + ", " if first_enrolled else ""
     if coh.exited is not None:
         first, last = exited_days(coh)
         return start + t["exit_period"].format(first=first, last=last)

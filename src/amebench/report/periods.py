@@ -1,0 +1,98 @@
+"""A report of one period's exits (``--exited``): the cohorts of its other sections, what
+disclosure control must know beside it, and which part of the period each measure covers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..cohorts import cohort
+from ..cohorts.cohort import quiet_when_empty
+from ..metrics._ledger import last_full_month, month_index
+from .wording import data_start, exited_days
+
+__all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_followed_until", "stays_missing"]
+
+
+def companions(coh) -> dict:
+    """The cohorts of the sections: ``coh`` (``"exits"``), and those of the sections that do
+    not follow exits: the monthly flows (every episode up to ``as_of``; the flow section
+    keeps the period's months) and the durations (the enrolments of the same period). Both
+    are ``coh`` itself unless it is chosen by exit: durations of a cohort of exits would
+    leave out everyone still enrolled."""
+    if coh.exited is None:
+        return {"exits": coh, "flow": coh, "durations": coh}
+    with quiet_when_empty():  # the durations section says itself when no one enrolled in the period
+        return {"exits": coh, "flow": cohort(coh.network, as_of=coh.as_of, units=coh.units),
+                "durations": cohort(coh.network, as_of=coh.as_of, units=coh.units, enrolled=exited_days(coh))}
+
+
+def loaded_beside_period(coh, ctx) -> dict:
+    """What disclosure control needs to know of a report of one period's exits about the
+    episodes files' rows loaded (every episode, whatever the period): each unit's exits of
+    every period (``all_exits``; rows loaded minus them are its open episodes, hidden when
+    small, as in the report of every exit), and the units whose exits or enrolments outside
+    the period are 1 to ``min_cell`` - 1 (``loaded_hidden``): rows loaded minus the active
+    in the last month gave every exit, and minus the period's exits a small count (diff
+    review: Sundbyberg's one exit of July 2023 in a report of 2023-08 to 2026-09)."""
+    every = ctx["cohorts"]["flow"].episodes
+    units = pd.Index(every["unit"].astype(str).unique())
+
+    def per_unit(episodes, exited: bool) -> pd.Series:
+        rows = episodes["exited_on"].notna() if exited else slice(None)
+        return episodes.loc[rows, "unit"].astype(str).value_counts().reindex(units, fill_value=0)
+
+    exits = per_unit(every, True)
+    outside = pd.concat([exits - per_unit(coh.episodes, True),
+                         per_unit(every, False) - per_unit(ctx["cohorts"]["durations"].episodes, False)], axis=1)
+    small = ((outside > 0) & (outside < ctx["min_cell"])).any(axis=1)
+    return {"all_exits": exits, "loaded_hidden": list(outside.index[small])}
+
+
+def followed_until(coh, days: int) -> pd.Timestamp:
+    """The last exit day that a measure ``days`` days after the exit observes by ``as_of``
+    (:func:`amebench.metrics.retention`, :func:`amebench.metrics.reentry`: an exit is
+    eligible when ``exited_on + days <= as_of``; later exits are censored)."""
+    return pd.Timestamp(coh.as_of).normalize() - pd.Timedelta(days=int(days))
+
+
+def ledger_followed_until(coh, months: int) -> pd.Series:
+    """Per unit with payment rows, the last exit day whose ``months`` full months after the
+    exit month the ledger observes (:func:`amebench.metrics.welfare_delta`): the after window
+    ends no later than the unit's last month with a payment row (up to ``as_of``'s month)
+    and the last month complete by ``as_of``."""
+    payments = coh.network.payments
+    if coh.units is not None:
+        payments = payments[payments["unit"].isin(coh.units)]
+    months_seen = pd.Series(month_index(payments["month"]), index=payments.index)
+    as_of_month = month_index(pd.Series([coh.as_of]))[0]
+    seen = months_seen[months_seen <= as_of_month]
+    ends = seen.groupby(payments.loc[seen.index, "unit"].astype(str)).max()
+    last_exit_month = np.minimum(ends.to_numpy(), last_full_month(coh.as_of)) - int(months)
+    # month index -> the month's last day
+    firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
+    return pd.Series(pd.to_datetime(firsts.astype("datetime64[D]")) - pd.Timedelta(days=1), index=ends.index)
+
+
+def stays_missing(coh) -> float:
+    """The share of the stays that ended in the period of ``coh`` (to ``as_of``) that the data
+    cannot hold if the units enrolled people before the data's first enrolment: judged by the
+    lengths of the stays in the data, the mean over the period's days of P(stay longer than
+    the days from the data's start to that day). A day before the data start loses every
+    stay. The stays in the data are themselves cut short by its start, so this rather
+    understates the share; every day of the period counts the same."""
+    episodes = coh.network.episodes
+    if coh.units is not None:
+        episodes = episodes[episodes["unit"].isin(coh.units)]
+    enrolled = pd.to_datetime(episodes["enrolled_on"])
+    exited = pd.to_datetime(episodes["exited_on"])
+    ended = exited.notna() & enrolled.notna() & (exited <= coh.as_of)
+    if not ended.any():
+        return 0.0
+    start = data_start(coh)
+    stays = np.sort((exited[ended] - enrolled[ended]).dt.days.to_numpy())
+    first, last = (pd.Timestamp(day) for day in exited_days(coh))
+    reach = (pd.date_range(first, last, freq="D") - start).days.to_numpy()  # the longest stay each day holds
+    longer = len(stays) - np.searchsorted(stays, reach, side="right")
+    return float(np.where(reach < 0, 1.0, longer / len(stays)).mean())
