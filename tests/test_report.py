@@ -990,7 +990,8 @@ def test_the_monthly_flow_heading_says_its_table_is_in_the_file_only(report):
     # Report review: the heading "Monthly inflow, outflow and active participants" had no table under it
     flow = _section(report[1], "flow")
     assert ("Monthly inflow, outflow and active participants Not shown on this page (a row for each unit and "
-            "month): every month of every unit is in tables/flows.csv (hidden cells are empty).") in flow
+            "month): every month of every unit is in the workbook report.xlsx and in tables/flows.csv (hidden cells are "
+            "empty).") in flow
     assert (report[0] / "tables" / "flows.csv").exists()
 
 
@@ -1492,8 +1493,9 @@ def test_a_small_stock_in_the_last_month_is_not_given_back_by_the_unit_totals():
     assert shown["stock"].isna().tolist() == [False, False, False, True]
 
 
-@pytest.mark.parametrize(("lang", "text"), [("en", "2 more rows in the CSV file."),
-                                            ("sv", "Ytterligare 2 rader finns i CSV-filen.")])
+@pytest.mark.parametrize(("lang", "text"), [("en", "2 more rows in the workbook report.xlsx and the CSV file."),
+                                            ("sv", "Ytterligare 2 rader finns i arbetsboken report.xlsx och i "
+                                                   "CSV-filen.")])
 def test_long_table_is_cut_with_a_pointer_to_the_csv(lang, text):
     from amebench.report.html import format_table
 

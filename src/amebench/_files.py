@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_files", "check_folder", "file_in_the_way"]
+__all__ = ["atomic_write_bytes", "atomic_write_files", "check_folder", "file_in_the_way", "fixed_time_xlsx"]
 
 
 def file_in_the_way(folder) -> Path | None:
@@ -100,3 +103,25 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def fixed_time_xlsx(data: bytes, moment: tuple[int, int, int],
+                    rewrite: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """Return the workbook ``data`` (an .xlsx written by openpyxl) stamped with the day
+    ``moment`` (year, month, day) instead of the time it was written: openpyxl puts the
+    current time into ``docProps/core.xml`` and every zip entry, so that two runs on the
+    same data gave different bytes. ``rewrite(name, content)`` returns each entry's new content."""
+    stamp = "{:04d}-{:02d}-{:02d}T00:00:00Z".format(*moment).encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp, content)
+            if rewrite is not None:
+                content = rewrite(info.filename, content)
+            entry = zipfile.ZipInfo(info.filename, date_time=(*moment, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return out.getvalue()

@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         "benchmark",
         help="compute the benchmark of a network and write the report",
         description="Read a network, compute the benchmark and write the report, "
-        "result tables (CSV, Parquet) and figures (PNG) to --out.",
+        "result tables (CSV, Parquet, and one Excel workbook, report.xlsx) and figures (PNG) to --out.",
     )
     bench.add_argument("path", help="folder holding network.toml, or written by Network.to_parquet")
     bench.add_argument("--out", required=True, help="output folder (created if missing)")

@@ -24,7 +24,7 @@ from .build import compute
 from .disclosure import DEFAULT_MIN_CELL
 from .i18n import LANGUAGES, texts
 from .output import atomic_write_bytes, write_table
-from .publish import publish
+from .publish import WORKBOOK_FILE, publish
 from .wording import exit_period, exited_days
 
 __all__ = ["benchmark_report", "compute_sections", "check_report_folder"]
@@ -48,8 +48,10 @@ def benchmark_report(
     """Compute the network's benchmark and write the report to ``out``.
 
     Writes ``out/report.html`` (self-contained: figures embedded, no external
-    assets), every result table as ``out/tables/<name>.csv`` and ``.parquet`` and
-    every figure as ``out/figures/<name>.png``. Every published table and figure
+    assets), every result table as ``out/tables/<name>.csv`` and ``.parquet``, all of
+    them in the workbook ``out/report.xlsx`` (for a spreadsheet: numbers stored as numbers,
+    labels and unit names in ``lang``, ".." where a cell is hidden;
+    :mod:`amebench.report.workbook`) and every figure as ``out/figures/<name>.png``. Every published table and figure
     has passed disclosure control: counts below ``min_cell`` and everything
     computed from them are hidden (:mod:`amebench.report.disclosure`). While the
     tables and figures are written, ``report.html`` is a page that says the report is
@@ -138,11 +140,12 @@ def benchmark_report(
     stamp = stamp[:1].upper() + stamp[1:]  # "Exits from ..." when unnamed
     # the stamp under every figure too: a PNG copied into slides says whose data it shows, and when
     blocks, hidden = publish(sections, out, t=t, lang=lang, min_cell=min_cell, outcome=outcome, unit_names=names,
-                             stamp=stamp)
+                             stamp=stamp, day=network.as_of)
     write_table(_about(coh, outcome=outcome, min_cell=min_cell, seed=seed, casemix=casemix, lang=lang),
                 out / "tables", "about")
     meta = _html.html.escape(stamp, quote=False) + " " + (
-        t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1 else t["suppression_off"])
+        t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1 else t["suppression_off"]
+    ) + " " + t["workbook_meta"]
     blocks.append(("methods", t["methods"], _html.methods_html(lang, casemix, outcome)))
     page = _html.render(title=t["title"], meta=meta, blocks=blocks, lang=lang)
     atomic_write_bytes(path, page.encode("utf-8"))
@@ -168,6 +171,9 @@ def check_report_folder(out, *, name: str | None = None) -> None:
         if held:
             raise AmebenchError(f"{start}{held[0]} holds files, and {out} no report written by amebench; give a "
                                 "new folder for the report (its tables and figures would be overwritten)")
+        if (Path(out) / WORKBOOK_FILE).exists():
+            raise AmebenchError(f"{start}{Path(out) / WORKBOOK_FILE} exists, and {out} no report written by amebench; "
+                                "give a new folder for the report (it would be overwritten)")
         return
     with open(path, "rb") as f:
         head = f.read(4096)

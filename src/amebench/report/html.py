@@ -149,6 +149,12 @@ def _method_name(method: str) -> str:
 
 
 def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
+    text = caption_text(frame, lang, decimal)
+    return f"<p class='meta'>{html.escape(text)}</p>" if text else ""
+
+
+def caption_text(frame: pd.DataFrame, lang: str, decimal: str) -> str:
+    """The methods of a table's estimates and its confidence levels, as one text ("" without either)."""
     t = texts(lang)
     parts = []
     if "method" in frame.columns:
@@ -161,7 +167,7 @@ def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
         levels = list(dict.fromkeys(f"{100 * float(v):g}".replace(".", decimal) for v in frame["conf_level"].dropna()))
         if levels:
             parts.append(t["level_caption"].format(level=", ".join(levels)))
-    return f"<p class='meta'>{html.escape(' '.join(parts))}</p>" if parts else ""
+    return " ".join(parts)
 
 
 def _is_whole_number_column(series: pd.Series) -> bool:

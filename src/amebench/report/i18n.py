@@ -44,6 +44,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "(som i SCB:s tabeller: uppgiften redovisas inte); "
         "en tom cell saknar värde (inga data, eller inte definierat för raden).",
     },
+    "workbook_meta": {
+        "en": "Every table is also in the workbook report.xlsx beside this page, for a spreadsheet, and in the "
+        "folder tables/ as CSV and Parquet, for programs.",
+        "sv": "Alla tabeller finns också i arbetsboken report.xlsx bredvid sidan, för kalkylprogram, och i mappen "
+        "tables/ som CSV och Parquet, för andra program.",
+    },
     "suppression_off": {
         "en": "Disclosure control is off (minimum cell size 1): every count is shown. Do not publish this report.",
         "sv": "Röjandekontrollen är avstängd (minsta cellstorlek 1): alla antal visas. Publicera inte denna rapport.",
@@ -530,10 +536,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
     "csv_only": {
-        "en": "Not shown on this page (a row for each unit and month): every month of every unit is in {file} "
-        "(hidden cells are empty).",
-        "sv": "Visas inte på sidan (en rad för varje enhet och månad): varje månad för varje enhet finns i {file} "
-        "(dolda celler är tomma).",
+        "en": "Not shown on this page (a row for each unit and month): every month of every unit is in the "
+        "workbook report.xlsx and in {file} (hidden cells are empty).",
+        "sv": "Visas inte på sidan (en rad för varje enhet och månad): varje månad för varje enhet finns i "
+        "arbetsboken report.xlsx och i {file} (dolda celler är tomma).",
     },
     "pairwise_page_order": {
         "en": "On this page: each unit against the rest of the network first, then the pairs whose adjusted "
@@ -542,8 +548,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "under 0,05, sedan de övriga så långt sidan räcker.",
     },
     "more_rows": {
-        "en": "{k} more rows in the CSV file.",
-        "sv": "Ytterligare {k} rader finns i CSV-filen.",
+        "en": "{k} more rows in the workbook report.xlsx and the CSV file.",
+        "sv": "Ytterligare {k} rader finns i arbetsboken report.xlsx och i CSV-filen.",
     },
     "no_ledger": {
         "en": "the network has no payment data (no file of welfare payments)",
@@ -651,6 +657,49 @@ _TEXTS: dict[str, dict[str, str]] = {
     "read_warning_other": {
         "en": "other read warnings ({files})",
         "sv": "andra varningar vid inläsningen ({files})",
+    },
+    # report.xlsx (workbook.py): its sheets, at most 31 characters each
+    "sheet_reconciliation": {"en": "Rows per file", "sv": "Rader per fil"},
+    "sheet_rejects_by_reason": {"en": "Rejected rows", "sv": "Avvisade rader"},
+    "sheet_flows": {"en": "Monthly flows", "sv": "Flöden per månad"},
+    "sheet_exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
+    "sheet_outcome_rates": {"en": "Outcome rates", "sv": "Andel till utfallet"},
+    "sheet_retention_90": {"en": "Retention 90 days", "sv": "Kvar efter 90 dagar"},
+    "sheet_reentry_365": {"en": "Re-enrolment 365 days", "sv": "Återinskrivning 365 dagar"},
+    "sheet_welfare_delta": {"en": "Welfare payments", "sv": "Försörjningsstöd"},
+    "sheet_durations": {"en": "Time to exit", "sv": "Tid till avslut"},
+    "sheet_funnel_raw": {"en": "Funnel, raw rates", "sv": "Tratt, ojusterade andelar"},
+    "sheet_funnel_risk_adjusted": {"en": "Funnel, risk-adjusted", "sv": "Tratt, riskjusterad"},
+    "sheet_risk_adjusted": {"en": "Observed and expected", "sv": "Observerat och förväntat"},
+    "sheet_calibration": {"en": "Calibration", "sv": "Kalibrering"},
+    "sheet_pairwise": {"en": "Differences", "sv": "Skillnader"},
+    "sheet_shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
+    "sheet_ranks": {"en": "Ranks", "sv": "Rangordning"},
+    "xlsx_about": {"en": "About", "sv": "Om tabellerna"},
+    "xlsx_columns": {"en": "Columns", "sv": "Kolumner"},
+    "xlsx_sheet": {"en": "Sheet", "sv": "Blad"},
+    "xlsx_column": {"en": "Column", "sv": "Kolumn"},
+    "xlsx_file": {"en": "File", "sv": "Fil"},
+    "xlsx_csv_column": {"en": "Column in the file", "sv": "Kolumn i filen"},
+    "xlsx_contents": {"en": "Sheets:", "sv": "Blad:"},
+    "xlsx_hidden": {
+        "en": "A cell “..” is hidden by disclosure control: a count of 1 to {below}, or a number that would give "
+        "one away. An empty cell has no value (no follow-up survey, not applicable). A chart draws “..” as 0: "
+        "leave such rows out of charts.",
+        "sv": "En cell ”..” är dold av röjandekontrollen: ett antal från 1 till {below}, eller ett tal som skulle "
+        "avslöja ett sådant. En tom cell saknar värde (ingen uppföljningsenkät, ej tillämpligt). Ett diagram "
+        "ritar ”..” som 0: lämna sådana rader utanför diagram.",
+    },
+    "xlsx_hidden_off": {
+        "en": "Disclosure control was off: no cell is hidden. An empty cell has no value.",
+        "sv": "Röjandekontrollen var avstängd: ingen cell är dold. En tom cell saknar värde.",
+    },
+    "xlsx_programs": {
+        "en": "The same tables for programs: tables/*.csv (comma-separated, decimal point, UTF-8; hidden cells "
+        "empty) and tables/*.parquet, with the column names of the sheet Columns and the codes in place of "
+        "labels.",
+        "sv": "Samma tabeller för program: tables/*.csv (kommaseparerade, decimalpunkt, UTF-8; dolda celler tomma) "
+        "och tables/*.parquet, med kolumnnamnen i bladet Kolumner och koder i stället för etiketter.",
     },
     # --exited: the sections that do not follow the period's exits say what they follow
     "note_flows_period": {

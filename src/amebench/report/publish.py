@@ -24,9 +24,13 @@ from ..schema import outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
+from .workbook import Sheet, write_workbook
 from .wording import casemix_notes, join_names, left_out_note, name_key, outcome_definition, quarter_definition
 
-__all__ = ["hidden_units", "publish"]
+__all__ = ["hidden_units", "publish", "WORKBOOK_FILE"]
+
+#: The report's tables as one Excel workbook, beside the page.
+WORKBOOK_FILE = "report.xlsx"
 
 #: Tables published as CSV and drawn, but too long to show as an HTML table.
 _CSV_ONLY = frozenset({"flows"})
@@ -97,12 +101,15 @@ _SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", 
                          "retention_90", "durations", "exit_reasons"})
 
 
-def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None, stamp: str = ""):
+def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None, stamp: str = "",
+            day=None):
     """Suppress, write and render every section; return (HTML blocks, rows shown with hidden cells).
 
-    Tables are written with canonical unit ids; figures and HTML tables show the
-    units' names (``unit_names``: id -> name); ``stamp`` (the network, its period and
-    extraction date) is drawn under every figure, which is published on its own too. The
+    Tables are written with canonical unit ids; figures, HTML tables and the workbook
+    ``report.xlsx`` (written when ``day``, the extraction date that stamps it, is given:
+    :mod:`amebench.report.workbook`) show the units' names (``unit_names``: id -> name);
+    ``stamp`` (the network, its period and extraction date) is drawn under every figure,
+    which is published on its own too, and heads each sheet of the workbook. The
     count is of the rows a reader sees with a ".." (a unit's row of the exit-reason table,
     not its reasons' rows in the CSV; no rows of tables published as CSV only).
     """
@@ -116,6 +123,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden: set[str] = set()
     done = {}
+    sheets = []
     exits = events = None
     pinned = _pinned_rejects(sections, min_cell)
     if rates is not None:  # first: the other tables hide the units the rates table hides
@@ -169,6 +177,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, shown in published.items():
             # a table's own title where the section's heading would repeat (table_<name>)
             title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
+            sheets.append(Sheet(name, title, *((_reasons_wide(shown, lang), None) if name == "exit_reasons"
+                                               else (shown, hidden_cells[name])), percent=name in _PROPORTIONS))
             inner.append(f"<h3>{_html.html.escape(title)}</h3>")
             if len(shown) == 0:  # a header without rows says nothing: say why there are none
                 why = t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
@@ -190,6 +200,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                              f"{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
+    if day is not None:
+        write_workbook(Path(out) / WORKBOOK_FILE, sheets, t=t, lang=lang, stamp=stamp, min_cell=min_cell, day=day)
     return blocks, hidden_total
 
 

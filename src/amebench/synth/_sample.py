@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .._files import fixed_time_xlsx
 from ._dialects import DIALECTS, SV_ACT, SV_STATUS
 
 __all__ = ["write_sample"]
 
-_FIXED_ZIP_TIME = (2026, 9, 30, 0, 0, 0)
+_FIXED_DAY = (2026, 9, 30)
 
 
 def _pnr(values: pd.Series, fmt: str) -> pd.Series:
@@ -74,18 +73,7 @@ def _write_csv(frame: pd.DataFrame, path: Path, d: dict) -> None:
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     buf = io.BytesIO()
     frame.to_excel(buf, index=False, sheet_name="Deltagare", engine="openpyxl")
-    # openpyxl stamps the time into docProps/core.xml and the zip entries: fix both so reruns are identical.
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-09-30T00:00:00Z", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, data)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(fixed_time_xlsx(buf.getvalue(), _FIXED_DAY))  # reruns are identical
 
 
 def _insert(frame: pd.DataFrame, row: dict, at: int) -> tuple[pd.DataFrame, int]:

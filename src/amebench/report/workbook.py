@@ -1,0 +1,206 @@
+"""The report's tables as one Excel workbook (``report.xlsx``) in the report's language.
+
+A spreadsheet with Swedish settings splits a CSV on ``;`` and reads ``,`` as the decimal
+mark: every table of ``tables/*.csv`` landed in one column, its decimals as text (review
+by a coordinator with Swedish Excel). The workbook stores numbers as numbers, formatted
+for reading (shares as percentages, counts with thousands grouped), labels and unit names
+as the page shows them, and ``..`` where disclosure control hid a cell (an empty cell has
+no value). The CSV and Parquet files stay the machine-readable copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .._files import atomic_write_bytes, fixed_time_xlsx
+from ..labels import code_label, column_label, reason_label
+from . import html as _html
+from .output import _csv_float
+
+__all__ = ["Sheet", "write_workbook"]
+
+#: Excel's limit on a sheet's name.
+_NAME_LENGTH = 31
+#: The widest column (characters); a longer header wraps.
+_WIDEST = 30
+
+_PERCENT_FORMAT = "0.0%"
+_COUNT_FORMAT = "#,##0"
+_MONTH_FORMAT = "yyyy-mm"
+#: Formats of columns by name, where the column's numbers are not counts or shares.
+_FORMATS = {"p_value": "0.000", "p_adjusted": "0.000", "oe_ratio": "0.00", "oe_ci_low": "0.00",
+            "oe_ci_high": "0.00", "z": "0.00", "c_statistic": "0.00"}
+#: Tables whose amounts are kronor: whole kronor are enough to read.
+_KRONOR = frozenset({"welfare_delta"})
+
+
+@dataclass
+class Sheet:
+    """One published table: its name (``tables/<name>.csv``), title, the rows as the page
+    shows them (unit names, page order) and where disclosure control hid a cell (None:
+    every missing cell was hidden)."""
+
+    name: str
+    title: str
+    table: pd.DataFrame
+    hidden: pd.DataFrame | None
+    percent: bool
+
+
+def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day) -> None:
+    """Write ``sheets`` to the workbook ``path``: a first sheet saying what the workbook is
+    and what ``..`` means, one sheet per table and a last one naming each column's CSV file
+    and name there. ``day`` (the extraction date) stamps the file, so that the same data give
+    the same bytes."""
+    book = Workbook(write_only=True)
+    names = _sheet_names(sheets, t)
+    about = book.create_sheet(t["xlsx_about"])
+    for line in [t["title"], stamp, "", t["xlsx_hidden"].format(below=min_cell - 1) if min_cell > 1
+                 else t["xlsx_hidden_off"], t["xlsx_programs"], "", t["xlsx_contents"]]:
+        about.append([_text(about, line, bold=line == t["title"])])
+    for sheet, name in zip(sheets, names, strict=True):
+        about.append([_text(about, name), _text(about, sheet.title)])
+    columns = []
+    for sheet, name in zip(sheets, names, strict=True):
+        pairs = _write_table(book.create_sheet(name), sheet, t=t, lang=lang, stamp=stamp)
+        columns += [(name, label, f"tables/{sheet.name}.csv", csv) for label, csv in pairs]
+    index = book.create_sheet(t["xlsx_columns"])
+    for letter, width in zip("ABCD", (26, 30, 30, 24), strict=True):
+        index.column_dimensions[letter].width = width
+    index.append([_text(index, t[key], bold=True) for key in ("xlsx_sheet", "xlsx_column", "xlsx_file",
+                                                                "xlsx_csv_column")])
+    for row in columns:
+        index.append([_text(index, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    moment = pd.Timestamp(day)
+    atomic_write_bytes(path, fixed_time_xlsx(buffer.getvalue(), (moment.year, moment.month, moment.day),
+                                             rewrite=_shortest_numbers))
+
+
+#: A number cell's value in a sheet's XML.
+_NUMBER_VALUE = re.compile(rb'(<c [^>]*t="n"[^>]*><v>)([^<]*[.eE][^<]*)(</v>)')
+
+
+def _shortest_numbers(name: str, content: bytes) -> bytes:
+    """Each number of a sheet written as its shortest form: openpyxl writes 16 significant
+    digits, so 0.0983606 (rounded by ``output._csv_float`` to keep runs of 10 digits out of
+    the file) became 0.09836060000000001."""
+    if not name.startswith("xl/worksheets/"):
+        return content
+    return _NUMBER_VALUE.sub(lambda m: m[1] + repr(float(m[2])).encode() + m[3], content)
+
+
+def _sheet_names(sheets: list[Sheet], t: dict) -> list[str]:
+    """Each table's sheet name: its short name in the report's language (``sheet_<name>``),
+    at most 31 characters, unique."""
+    names = []
+    for sheet in sheets:
+        base = t.get(f"sheet_{sheet.name}", sheet.name)[:_NAME_LENGTH]
+        name, k = base, 2
+        while name.casefold() in {n.casefold() for n in names}:
+            name, k = f"{base[:_NAME_LENGTH - 3]} {k}", k + 1
+        names.append(name)
+    return names
+
+
+def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tuple[str, str]]:
+    """The table's title and stamp, its header (labels), rows and caption; return each
+    column's (label, CSV name)."""
+    frame = sheet.table
+    shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns])
+    if "group" in shown.columns and shown["group"].astype(str).eq("participants").all():
+        shown = shown.drop(columns="group")
+    labels = [column_label(str(c), lang, table=sheet.name) for c in shown.columns]
+    for k, label in enumerate(labels):  # before the first row: a write-only sheet writes them first
+        ws.column_dimensions[get_column_letter(k + 1)].width = min(max(len(label), 10) + 2, _WIDEST)
+    ws.freeze_panes = "A5"
+    ws.append([_text(ws, sheet.title, bold=True)])
+    ws.append([_text(ws, stamp)])
+    ws.append([])
+    ws.append([_text(ws, label, bold=True) for label in labels])
+    hidden = (sheet.hidden.loc[shown.index, shown.columns].to_numpy(dtype=bool) if sheet.hidden is not None
+              else shown.isna().to_numpy())
+    formats = [_column_format(sheet, shown, col) for col in shown.columns]
+    median = (shown["quantity"].astype(str).eq("median_days").to_numpy() if "quantity" in shown.columns
+              else np.zeros(len(shown), dtype=bool))
+    cif = (shown["quantity"].astype(str).str.startswith("cif").to_numpy() if "quantity" in shown.columns
+           else None)
+    points = _html._POINTS.get(sheet.name, ())
+    for i, values in enumerate(shown.itertuples(index=False, name=None)):
+        row = []
+        for j, (col, value) in enumerate(zip(shown.columns, values, strict=True)):
+            if _missing(value):
+                if hidden[i, j]:
+                    row.append(_text(ws, _html._MISSING, right=True))
+                elif median[i] and col in ("estimate", "ci_low", "ci_high"):
+                    row.append(_text(ws, t["not_reached"]))  # a Kaplan-Meier median not reached in follow-up
+                else:
+                    row.append(None)
+                continue
+            if isinstance(value, str):
+                if col == "reason":
+                    value = reason_label(value, lang)
+                elif col in _html._CODED:
+                    value = code_label(value, lang)
+                row.append(_text(ws, value))
+                continue
+            if isinstance(value, pd.Timestamp):
+                row.append(_number(ws, value.to_pydatetime(), _MONTH_FORMAT))
+                continue
+            number, fmt = float(value), formats[j]
+            if col in points:
+                number, fmt = number * 100, f'0.0" {_html._POINTS_UNIT[lang]}"'
+            elif cif is not None and col in ("estimate", "ci_low", "ci_high"):
+                fmt = _PERCENT_FORMAT if cif[i] else _COUNT_FORMAT  # durations: days, or a cumulative share
+            # no run of 10 digits in the file (output._csv_float)
+            row.append(_number(ws, float(_csv_float(number)), fmt))
+        ws.append(row)
+    caption = _html.caption_text(frame, lang, "," if lang == "sv" else ".")
+    if caption:
+        ws.append([])
+        ws.append([_text(ws, caption)])
+    return list(zip(labels, (str(c) for c in shown.columns), strict=True))
+
+
+def _column_format(sheet: Sheet, shown: pd.DataFrame, col) -> str:
+    if col in _html._ALWAYS_PERCENT or (sheet.percent and col in _html._PERCENT):
+        return _PERCENT_FORMAT
+    if col in _FORMATS:
+        return _FORMATS[col]
+    if sheet.name in _KRONOR or _html._is_whole_number_column(shown[col]) or pd.api.types.is_integer_dtype(
+            shown[col]):
+        return _COUNT_FORMAT
+    digits = _html._DIGITS.get((sheet.name, col), 2)
+    return "#,##0." + "0" * digits
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+
+
+def _text(ws, value: str, *, bold: bool = False, right: bool = False) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text, never a formula (a unit's name or a file's may
+    start with "="; openpyxl would store it as one)."""
+    cell = WriteOnlyCell(ws, value=str(value))
+    cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    if right:
+        cell.alignment = Alignment(horizontal="right")
+    return cell
+
+
+def _number(ws, value, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
