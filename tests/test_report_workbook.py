@@ -135,3 +135,24 @@ def test_a_folder_with_a_workbook_but_no_report_is_refused(tmp_path):
     (tmp_path / "report.xlsx").write_bytes(b"someone's workbook")
     with pytest.raises(amebench.exceptions.AmebenchError, match="report.xlsx exists, and .* no report written"):
         benchmark_report(amebench.load_sample(), tmp_path)
+
+
+def test_a_long_table_s_sheet_holds_the_page_s_rows_and_names_the_file_with_the_rest(tmp_path, monkeypatch):
+    # The 42,195 pairs of 290 units took 10 of the workbook's 14 s at national scale; the page shows
+    # MAX_ROWS of them. The monthly flows, a series to chart, keep every row.
+    from amebench.report import html
+    from amebench.report.workbook import Sheet, write_workbook
+
+    monkeypatch.setattr(html, "MAX_ROWS", 3)
+    table = pd.DataFrame({"unit": [f"u{i}" for i in range(5)], "n": range(10, 15)})
+    flows = pd.DataFrame({"unit": "u0", "month": pd.date_range("2025-01-01", periods=5, freq="MS"),
+                          "inflow": range(5)})
+    sheets = [Sheet("ranks", "Ranks", table, None, percent=False), Sheet("flows", "Flows", flows, None, percent=False)]
+    write_workbook(tmp_path / "book.xlsx", sheets, t=texts("en"), lang="en", stamp="", min_cell=5, day="2026-09-30")
+    book = load_workbook(tmp_path / "book.xlsx")
+    header, data = _sheet(book["Ranks"])
+    assert [row[1] for row in data] == [10, 11, 12]
+    assert book["Ranks"]["A9"].value == "2 more rows in tables/ranks.csv."  # rows 5-7, a blank row
+    header, data = _sheet(book["Monthly flows"])
+    assert len(data) == 5 and data[4][1].strftime("%Y-%m") == "2025-05"
+    assert book["Monthly flows"]["B5"].number_format == "yyyy-mm"

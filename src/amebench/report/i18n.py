@@ -682,6 +682,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "xlsx_file": {"en": "File", "sv": "Fil"},
     "xlsx_csv_column": {"en": "Column in the file", "sv": "Kolumn i filen"},
     "xlsx_contents": {"en": "Sheets:", "sv": "Blad:"},
+    "xlsx_more_rows": {"en": "{k} more rows in {file}.", "sv": "Ytterligare {k} rader finns i {file}."},
     "xlsx_hidden": {
         "en": "A cell “..” is hidden by disclosure control: a count of 1 to {below}, or a number that would give "
         "one away. An empty cell has no value (no follow-up survey, not applicable). A chart draws “..” as 0: "
