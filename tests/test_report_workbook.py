@@ -38,50 +38,89 @@ def _sheet(ws) -> tuple[list[str], list[list]]:
     return header, data
 
 
-def test_each_table_s_numbers_are_the_csv_s_and_each_hidden_cell_says_so(report_sv):
+def test_each_table_s_cells_are_the_csv_s_and_each_hidden_cell_says_so(report_sv):
     # Review by a coordinator with Swedish Excel: the CSVs opened in one column, decimals as
-    # text. The workbook holds each published table: a column's numbers are the CSV's (the
-    # pairwise differences in percentage points), and where the CSV is empty the sheet is
-    # "..", empty or "inte uppnådd", never a number (a hidden count would show).
+    # text. Each sheet, row by row in the page's order and cell by cell: the CSV's number (the
+    # pairwise differences in percentage points), ".." where disclosure control hid it (the CSV
+    # empty, the unsuppressed table not), "inte uppnådd" for a median not reached, else empty.
+    from amebench.labels import column_label
+    from amebench.report import compute_sections, html
+    from amebench.report.publish import _page_order, _with_names
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        raw = {name: table for section in compute_sections(amebench.cohort(amebench.load_sample(), exited=2025),
+                                                           lang="sv") for name, table in section.tables.items()}
+    units = amebench.load_sample().units
+    names = dict(zip(units["unit"], units["name"], strict=True))
     book = load_workbook(report_sv / "report.xlsx")
     columns = pd.DataFrame(list(book["Kolumner"].iter_rows(min_row=2, values_only=True)),
                            columns=["sheet", "label", "file", "csv"])
-    tables = [name for name in book.sheetnames if name not in _NOT_TABLES]
-    assert len(tables) == len(set(columns["sheet"])) >= 15
-    hidden = 0
-    for name in tables:
-        mapping = columns[columns["sheet"] == name]
-        if mapping["file"].iloc[0] == "tables/exit_reasons.csv":  # one column per reason, as on the page: below
+    checked = {"..": 0, "inte uppnådd": 0, None: 0}
+    for sheet_name, mapping in columns.groupby("sheet", sort=False):
+        name = mapping["file"].iloc[0].removeprefix("tables/").removesuffix(".csv")
+        if name == "exit_reasons":  # one column per reason, as on the page: its own test
             continue
-        header, data = _sheet(book[name])
-        assert header == mapping["label"].tolist()
-        sheet = pd.DataFrame(data, columns=mapping["csv"].tolist(), dtype=object)  # None stays None
         csv = pd.read_csv(report_sv / mapping["file"].iloc[0])
-        assert len(csv) == len(sheet)
-        for col in sheet.columns:
+        participants = "group" in csv and csv["group"].eq("participants").all()  # a column the page leaves out
+        shown_columns = [c for c in csv.columns if c not in ("method", "conf_level") and not (
+            c == "group" and participants)]
+        header, data = _sheet(book[sheet_name])
+        assert header == [column_label(c, "sv", table=name) for c in shown_columns] == mapping["label"].tolist()
+        expected = csv.astype(object)
+        for col in shown_columns:
             if not pd.api.types.is_numeric_dtype(csv[col]):
                 continue
-            values = sheet[col]
-            numbers = values[values.map(lambda v: isinstance(v, (int, float)))].astype(float)
-            scale = 100 if name == "Skillnader" and col in ("estimate", "ci_low", "ci_high") else 1
-            # both rounded to 6 significant digits or more (output._csv_float)
-            assert np.allclose(np.sort(numbers / scale), np.sort(csv[col].dropna().astype(float)), rtol=1e-5,
-                               atol=0), (name, col)
-            assert values.map(lambda v: v is None or v in ("..", "inte uppnådd")).sum() == csv[col].isna().sum()
-            hidden += int(values.eq("..").sum())
-    assert hidden > 0  # the 2025 report hides counts: there is something to check
+            hidden = csv[col].isna() & raw[name][col].notna().to_numpy()
+            median = csv["quantity"].eq("median_days") if "quantity" in csv else False
+            not_reached = csv[col].isna() & ~hidden & median & (col in ("estimate", "ci_low", "ci_high"))
+            expected[col] = np.where(hidden, "..", np.where(not_reached, "inte uppnådd", expected[col]))
+            expected.loc[csv[col].isna() & ~hidden & ~not_reached, col] = None
+        expected = _page_order(name, _with_names(expected, names)).head(html.MAX_ROWS)
+        assert len(data) == len(expected), sheet_name
+        for got, want in zip(data, expected[shown_columns].itertuples(index=False), strict=True):
+            for col, g, w in zip(shown_columns, got, want, strict=True):
+                if not pd.api.types.is_numeric_dtype(csv[col]):
+                    continue
+                if isinstance(w, (int, float)):
+                    scale = 100 if name == "pairwise" and col in ("estimate", "ci_low", "ci_high") else 1
+                    assert g == pytest.approx(w * scale, rel=1e-5), (sheet_name, col)  # both 6+ digits
+                else:
+                    assert g == w, (sheet_name, col)
+                    checked[w] += 1
+    assert checked[".."] > 0 and checked[None] > 0  # both cases were met
 
 
 def test_the_exit_reasons_sheet_is_the_page_s_table(report_sv):
+    # one row per unit, a column per reason; the sheet Kolumner says which rows of the CSV's n each is
     csv = pd.read_csv(report_sv / "tables" / "exit_reasons.csv")
-    header, data = _sheet(load_workbook(report_sv / "report.xlsx")["Avslutsorsaker"])
-    assert header[0] == "Enhet" and "arbete" in header
-    work = {row[0]: row[header.index("arbete")] for row in data}
-    shown = csv[csv["exit_reason"] == "work"].set_index("unit")["n"]
-    names = {"jarfalla": "Järfälla", "nynashamn": "Nynäshamn", "solna": "Solna", "sundbyberg": "Sundbyberg",
-             "sodertalje": "Södertälje"}
-    assert {names[u]: (".." if np.isnan(n) else n) for u, n in shown.items()} == work
+    book = load_workbook(report_sv / "report.xlsx")
+    header, data = _sheet(book["Avslutsorsaker"])
+    columns = {row[1]: row[3] for row in book["Kolumner"].iter_rows(min_row=2, values_only=True)
+               if row[0] == "Avslutsorsaker"}
+    assert header[0] == "Enhet" and columns["Enhet"] == "unit" and columns["arbete"] == "n (exit_reason = work)"
+    units = amebench.load_sample().units
+    counts = csv.assign(unit=csv["unit"].map(dict(zip(units["unit"], units["name"], strict=True))))
+    counts = counts.set_index(["unit", "exit_reason"])["n"]
+    for row in data:
+        for label, value in zip(header[1:], row[1:], strict=True):
+            n = counts[(row[0], columns[label].removeprefix("n (exit_reason = ").removesuffix(")"))]
+            assert value == (".." if np.isnan(n) else n), (row[0], label)
     assert sum(row.count("..") for row in data) == csv["n"].isna().sum() > 0
+
+
+def test_each_column_has_the_page_s_format(report_sv):
+    book = load_workbook(report_sv / "report.xlsx")
+    durations = book["Tid till avslut"]
+    median, cif = durations[5], durations[6]  # Järfälla's median days, then its share by day 90
+    assert median[1].value == "median (dagar)" and median[3].number_format == "#,##0"
+    assert cif[3].number_format == "0.0%" and 0 < cif[3].value < 1
+    pairs = book["Skillnader"]
+    assert pairs["D5"].number_format == '0.0" p.e."'
+    p_column = next(c.column_letter for c in pairs[4] if c.value == "Justerat p")
+    assert pairs[f"{p_column}5"].number_format == '[<0.001]"<0.001";0.000'
+    assert book["Försörjningsstöd"]["B5"].number_format == "#,##0"  # kronor a month
+    assert book["Flöden per månad"]["B5"].number_format == "yyyy-mm"
 
 
 def test_the_workbook_says_what_it_is_and_holds_no_long_digit_runs(report_sv):
@@ -152,7 +191,35 @@ def test_a_long_table_s_sheet_holds_the_page_s_rows_and_names_the_file_with_the_
     book = load_workbook(tmp_path / "book.xlsx")
     header, data = _sheet(book["Ranks"])
     assert [row[1] for row in data] == [10, 11, 12]
-    assert book["Ranks"]["A9"].value == "2 more rows in tables/ranks.csv."  # rows 5-7, a blank row
+    assert book["Ranks"]["A9"].value == ("This sheet shows the first 3 of 5 rows, as the page does; "  # A5:A7, a gap
+                                         "tables/ranks.csv holds all of them.")
     header, data = _sheet(book["Monthly flows"])
     assert len(data) == 5 and data[4][1].strftime("%Y-%m") == "2025-05"
     assert book["Monthly flows"]["B5"].number_format == "yyyy-mm"
+
+
+def test_a_workbook_without_disclosure_control_says_not_to_publish_it_and_an_empty_table_says_why(tmp_path):
+    # Diff review: a workbook is forwarded on its own; the page's "Do not publish this report"
+    # was missing from it, and an empty table was a header without a word
+    from amebench.report.build import Section
+    from amebench.report.publish import publish
+
+    empty = pd.DataFrame({"unit": pd.Series(dtype=str), "table": pd.Series(dtype=str),
+                          "reason": pd.Series(dtype=str), "rows": pd.Series(dtype="int64")})
+    t = texts("en")
+    publish([Section("quality", {"rejects_by_reason": empty})], tmp_path, t=t, lang="en", min_cell=1,
+            outcome="work", day="2026-09-30")
+    book = load_workbook(tmp_path / "report.xlsx")
+    assert t["suppression_off"].endswith("Do not publish this report.")
+    assert book["About"]["A4"].value == t["suppression_off"]
+    assert book["Rejected rows"]["A6"].value == t["empty_no_rejects"]  # under the header, after a gap
+
+
+def test_a_number_is_written_in_its_shortest_form_without_a_run_of_ten_digits():
+    # openpyxl writes 16 significant digits; 10 digits before the point are an exponent, as in the CSV
+    from amebench.report.workbook import _number_text
+
+    assert _number_text(0.0983606) == "0.0983606"  # openpyxl: 0.09836060000000001
+    assert _number_text(677.0) == "677"
+    assert _number_text(1234567890.0) == "1.23456789e+09"
+    assert float(_number_text(-9385950.73)) == -9385950.73

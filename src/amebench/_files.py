@@ -123,5 +123,6 @@ def fixed_time_xlsx(data: bytes, moment: tuple[int, int, int],
                 content = rewrite(info.filename, content)
             entry = zipfile.ZipInfo(info.filename, date_time=(*moment, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # Unix, wherever it is written (zlib may still differ between builds)
             target.writestr(entry, content)
     return out.getvalue()

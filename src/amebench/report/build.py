@@ -123,7 +123,7 @@ def _outcome(coh, ctx) -> Section:
     if ctx["stays_missing"] is not None:
         first, last = exited_days(coh)
         section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(
-            start=data_start(coh).strftime("%Y-%m"), first=first, last=last, share=_share(ctx["stays_missing"], ctx)))
+            start=data_start(coh).strftime("%Y-%m"), first=first, last=last, share=ctx["stays_missing"]))
     if ctx["no_reasons"]:
         section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=_names(ctx, ctx["no_reasons"])))
     return section
@@ -461,10 +461,6 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
     lang = ctx["lang"]
     t = texts(lang)
     decimal = "," if lang == "sv" else "."
-
-    def share(value) -> str:
-        return _share(value, ctx)
-
     outcome = code_label(ctx["outcome"], lang)
     lines = []
     totals = ctx["outcome_rates"].set_index("unit")
@@ -475,17 +471,18 @@ def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
             first, last = exited_days(exits)
             period = t["summary_period"].format(first=first, last=last)
         lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
-                                                 outcome=outcome, rate=share(net["estimate"]),
-                                                 low=share(net["ci_low"]), high=share(net["ci_high"])))
+                                                 outcome=outcome, rate=_share(net["estimate"], ctx),
+                                                 low=_share(net["ci_low"], ctx), high=_share(net["ci_high"], ctx)))
         if ctx["stays_missing"] is not None:
             lines.append(t["summary_stays_missing"].format(start=data_start(exits).strftime("%Y-%m"),
-                                                           share=share(ctx["stays_missing"])))
+                                                           share=ctx["stays_missing"]))
     rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
     rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
     if len(rates) >= 2:
         low, high = rates["estimate"].min(), rates["estimate"].max()
         lines.append(t["summary_range"].format(
-            low=share(low), high=share(high), low_units=_names(ctx, rates.loc[rates["estimate"] == low, "unit"]),
+            low=_share(low, ctx), high=_share(high, ctx),
+            low_units=_names(ctx, rates.loc[rates["estimate"] == low, "unit"]),
             high_units=_names(ctx, rates.loc[rates["estimate"] == high, "unit"])))
     funnel = next(s for s in sections if s.key == "funnel")
     name = "funnel_risk_adjusted" if "funnel_risk_adjusted" in funnel.objects else "funnel_raw"  # none adjustable
@@ -575,14 +572,16 @@ SECTIONS = (
 )
 
 
-def _stays_missing(coh) -> float | None:
+def _stays_missing(coh, network_hidden: bool) -> str | None:
     """The share of the period's stays that the data cannot hold (:func:`periods.stays_missing`),
-    when it is :data:`STAYS_MISSING_NOTED` or more: a period that starts before the data, or
-    soon after (review of --exited: in 2023 every exit is a stay of at most 6 months)."""
-    if coh.exited is None:
+    in whole percent, when it is :data:`STAYS_MISSING_NOTED` or more: a period that starts
+    before the data, or soon after (review of --exited: in 2023 every exit is a stay of at
+    most 6 months). Not said where disclosure control hides the network's counts: in tiny
+    data the share gives a stay's length away (diff review: 2 stays, 15.0 %, one of 100 days)."""
+    if coh.exited is None or network_hidden:
         return None
     missing = stays_missing(coh)
-    return missing if missing >= STAYS_MISSING_NOTED else None
+    return f"{round(100 * missing)}\u00a0%" if missing >= STAYS_MISSING_NOTED else None
 
 
 def _share(value: float, ctx) -> str:
@@ -609,7 +608,8 @@ def compute(coh, ctx, progress) -> list[Section]:
     hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
     ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
            "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden,
-           "cohorts": companions(coh), "stays_missing": _stays_missing(coh)}
+           "cohorts": companions(coh)}
+    ctx["stays_missing"] = _stays_missing(coh, ctx["network_hidden"])
     sections = []
     for key, function in SECTIONS:
         progress(key)

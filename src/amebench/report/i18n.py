@@ -548,8 +548,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "under 0,05, sedan de övriga så långt sidan räcker.",
     },
     "more_rows": {
-        "en": "{k} more rows in the workbook report.xlsx and the CSV file.",
-        "sv": "Ytterligare {k} rader finns i arbetsboken report.xlsx och i CSV-filen.",
+        "en": "{k} more rows in the CSV file.",
+        "sv": "Ytterligare {k} rader finns i CSV-filen.",
     },
     "no_ledger": {
         "en": "the network has no payment data (no file of welfare payments)",
@@ -682,7 +682,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "xlsx_file": {"en": "File", "sv": "Fil"},
     "xlsx_csv_column": {"en": "Column in the file", "sv": "Kolumn i filen"},
     "xlsx_contents": {"en": "Sheets:", "sv": "Blad:"},
-    "xlsx_more_rows": {"en": "{k} more rows in {file}.", "sv": "Ytterligare {k} rader finns i {file}."},
+    "xlsx_more_rows": {"en": "This sheet shows the first {shown} of {n} rows, as the page does; {file} holds "
+                       "all of them.",
+                       "sv": "Bladet visar de första {shown} av {n} rader, som sidan; {file} innehåller alla."},
     "xlsx_hidden": {
         "en": "A cell “..” is hidden by disclosure control: a count of 1 to {below}, or a number that would give "
         "one away. An empty cell has no value (no follow-up survey, not applicable). A chart draws “..” as 0: "
@@ -690,10 +692,6 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "En cell ”..” är dold av röjandekontrollen: ett antal från 1 till {below}, eller ett tal som skulle "
         "avslöja ett sådant. En tom cell saknar värde (ingen uppföljningsenkät, ej tillämpligt). Ett diagram "
         "ritar ”..” som 0: lämna sådana rader utanför diagram.",
-    },
-    "xlsx_hidden_off": {
-        "en": "Disclosure control was off: no cell is hidden. An empty cell has no value.",
-        "sv": "Röjandekontrollen var avstängd: ingen cell är dold. En tom cell saknar värde.",
     },
     "xlsx_programs": {
         "en": "The same tables for programs: tables/*.csv (comma-separated, decimal point, UTF-8; hidden cells "
@@ -748,14 +746,15 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_stays_missing": {
         "en": "The data hold enrolments from {start} only. If the units enrolled people before that, the stays "
         "that began then and ended in this period are missing from it: judged by the lengths of the stays in the "
-        "data, about {share} of the stays that ended from {first} to {last} (likely more: the stays in the data "
-        "are cut short by the same start). The period's exits lean towards short stays, "
-        "and its rates may differ from a later period's for that reason alone.",
+        "data (a Kaplan–Meier estimate, which counts the stays still open), about {share} of the stays that ended "
+        "from {first} to {last}. The period's exits lean towards short stays, and its rates may differ from a "
+        "later period's for that reason alone; a unit whose stays are longer loses more of them.",
         "sv": "Data innehåller inskrivningar från {start} och framåt. Om enheterna skrev in deltagare före dess "
         "saknas de inskrivningar som började då och avslutades under perioden: bedömt efter längden på "
-        "inskrivningarna i data omkring {share} av dem som avslutades från {first} till {last} (troligen fler: "
-        "inskrivningarna i data kortas av samma start). Periodens avslut väger över mot korta "
-        "inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det skälet.",
+        "inskrivningarna i data (en Kaplan–Meier-skattning, som räknar med de inskrivningar som fortfarande "
+        "pågår) omkring {share} av dem som avslutades från {first} till {last}. Periodens avslut väger över mot "
+        "korta inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det skälet; en "
+        "enhet med längre inskrivningar förlorar fler av dem.",
     },
     "summary_stays_missing": {
         "en": "The data start with the enrolments of {start}: if the units enrolled people before that, about "

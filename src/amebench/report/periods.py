@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from statsmodels.duration.survfunc import SurvfuncRight
 
 from ..cohorts import cohort
 from ..cohorts.cohort import quiet_when_empty
+from .._idcodes import id_codes
 from ..metrics._ledger import last_full_month, month_index
 from .wording import data_start, exited_days
 
@@ -63,12 +65,13 @@ def ledger_followed_until(coh, months: int) -> pd.Series:
     ends no later than the unit's last month with a payment row (up to ``as_of``'s month)
     and the last month complete by ``as_of``."""
     payments = coh.network.payments
+    units = id_codes(payments["unit"])  # kept with the column: a national ledger's units hashed once
+    paid = month_index(payments["month"])
+    seen = (paid <= month_index(pd.Series([coh.as_of]))[0]) & (units.codes >= 0)
+    ends = pd.Series(paid[seen]).groupby(units.codes[seen]).max()
+    ends.index = [units.uniques[int(code)].as_py() for code in ends.index]
     if coh.units is not None:
-        payments = payments[payments["unit"].isin(coh.units)]
-    months_seen = pd.Series(month_index(payments["month"]), index=payments.index)
-    as_of_month = month_index(pd.Series([coh.as_of]))[0]
-    seen = months_seen[months_seen <= as_of_month]
-    ends = seen.groupby(payments.loc[seen.index, "unit"].astype(str)).max()
+        ends = ends[ends.index.isin(coh.units)]
     last_exit_month = np.minimum(ends.to_numpy(), last_full_month(coh.as_of)) - int(months)
     # month index -> the month's last day
     firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
@@ -77,22 +80,26 @@ def ledger_followed_until(coh, months: int) -> pd.Series:
 
 def stays_missing(coh) -> float:
     """The share of the stays that ended in the period of ``coh`` (to ``as_of``) that the data
-    cannot hold if the units enrolled people before the data's first enrolment: judged by the
-    lengths of the stays in the data, the mean over the period's days of P(stay longer than
-    the days from the data's start to that day). A day before the data start loses every
-    stay. The stays in the data are themselves cut short by its start, so this rather
-    understates the share; every day of the period counts the same."""
+    cannot hold if the units enrolled people before the data's first enrolment: the mean over
+    the period's days of P(stay longer than the days from the data's start to that day), a
+    day before the data start losing every stay. P is the Kaplan–Meier estimate of the stays
+    enrolled by ``as_of``, those still open censored there (review: the finished stays alone,
+    the shorter ones, gave 2.0 % for the sample's 2025 where this gives 7.3 %); past the
+    longest follow-up it stays at its last value. Every day of the period counts the same."""
     episodes = coh.network.episodes
     if coh.units is not None:
         episodes = episodes[episodes["unit"].isin(coh.units)]
     enrolled = pd.to_datetime(episodes["enrolled_on"])
     exited = pd.to_datetime(episodes["exited_on"])
-    ended = exited.notna() & enrolled.notna() & (exited <= coh.as_of)
+    known = enrolled.notna() & (enrolled <= coh.as_of)
+    ended = (exited.notna() & (exited <= coh.as_of))[known].to_numpy()
     if not ended.any():
         return 0.0
-    start = data_start(coh)
-    stays = np.sort((exited[ended] - enrolled[ended]).dt.days.to_numpy())
+    stays = (exited[known].where(ended, coh.as_of) - enrolled[known]).dt.days.to_numpy(dtype="float64")
+    fitted = SurvfuncRight(stays, ended.astype(float))
     first, last = (pd.Timestamp(day) for day in exited_days(coh))
-    reach = (pd.date_range(first, last, freq="D") - start).days.to_numpy()  # the longest stay each day holds
-    longer = len(stays) - np.searchsorted(stays, reach, side="right")
-    return float(np.where(reach < 0, 1.0, longer / len(stays)).mean())
+    reach = (pd.date_range(first, last, freq="D") - data_start(coh)).days.to_numpy()  # the longest stay each day holds
+    # S(reach): the survival just after the last event time at or before it (1 before the first)
+    at = np.searchsorted(fitted.surv_times, reach, side="right") - 1
+    longer = np.where(at >= 0, fitted.surv_prob[np.maximum(at, 0)], 1.0)
+    return float(np.where(reach < 0, 1.0, longer).mean())

@@ -177,11 +177,11 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         for name, shown in published.items():
             # a table's own title where the section's heading would repeat (table_<name>)
             title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
-            sheets.append(Sheet(name, title, *((_reasons_wide(shown, lang), None) if name == "exit_reasons"
-                                               else (shown, hidden_cells[name])), percent=name in _PROPORTIONS))
+            # a header without rows says nothing: say why there are none
+            why = "" if len(shown) else t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
+            sheets.append(_sheet(name, title, shown, hidden_cells[name], why, lang))
             inner.append(f"<h3>{_html.html.escape(title)}</h3>")
-            if len(shown) == 0:  # a header without rows says nothing: say why there are none
-                why = t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
+            if why:
                 inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
             elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
@@ -246,6 +246,17 @@ def _page_order(name: str, shown: pd.DataFrame) -> pd.DataFrame:
     rest = shown["comparison"].astype(str).eq("unit vs rest").to_numpy()
     differ = (pd.to_numeric(shown["p_adjusted"], errors="coerce") < 0.05).fillna(False).to_numpy()
     return shown.iloc[np.argsort(np.where(rest, 0, np.where(differ, 1, 2)), kind="stable")]
+
+
+def _sheet(name: str, title: str, shown: pd.DataFrame, hidden: pd.DataFrame, empty: str, lang: str) -> Sheet:
+    """The workbook's sheet of a published table: the exit reasons one column per reason, as
+    on the page (every missing count hidden), each naming its rows of the CSV's ``n``."""
+    if name != "exit_reasons":
+        return Sheet(name, title, shown, hidden, percent=name in _PROPORTIONS, empty=empty)
+    wide = _reasons_wide(shown, lang)
+    codes = {code_label(r, lang): f"n (exit_reason = {r})" for r in REASON_ORDER}
+    return Sheet(name, title, wide, None, percent=False, empty=empty,
+                 csv_columns={c: codes[c] for c in wide.columns if c in codes})
 
 
 def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .._files import atomic_write_bytes, fixed_time_xlsx
+from ..exceptions import AmebenchError
 from ..labels import code_label, column_label, reason_label
 from . import html as _html
-from .output import _csv_float
+from .output import _LONG_DIGITS, _csv_float
 
 __all__ = ["Sheet", "write_workbook"]
 
@@ -37,8 +38,8 @@ _PERCENT_FORMAT = "0.0%"
 _COUNT_FORMAT = "#,##0"
 _MONTH_FORMAT = "yyyy-mm"
 #: Formats of columns by name, where the column's numbers are not counts or shares.
-_FORMATS = {"p_value": "0.000", "p_adjusted": "0.000", "oe_ratio": "0.00", "oe_ci_low": "0.00",
-            "oe_ci_high": "0.00", "z": "0.00", "c_statistic": "0.00"}
+_P_FORMAT = '[<0.001]"<0.001";0.000'
+_FORMATS = {"p_value": _P_FORMAT, "p_adjusted": _P_FORMAT}
 #: Tables whose sheet holds every row, however many: the monthly flows, a series to chart
 #: (23,490 rows at national scale). Any other sheet holds the rows the page shows
 #: (:data:`amebench.report.html.MAX_ROWS`, in the page's order) and names the CSV file
@@ -59,6 +60,10 @@ class Sheet:
     table: pd.DataFrame
     hidden: pd.DataFrame | None
     percent: bool
+    #: Why the table has no rows, said under its header (as on the page).
+    empty: str = ""
+    #: Column -> what it is in the CSV file, where that is not a column of the same name.
+    csv_columns: dict[str, str] = field(default_factory=dict)
 
 
 def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day) -> None:
@@ -70,14 +75,15 @@ def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str,
     names = _sheet_names(sheets, t)
     about = book.create_sheet(t["xlsx_about"])
     for line in [t["title"], stamp, "", t["xlsx_hidden"].format(below=min_cell - 1) if min_cell > 1
-                 else t["xlsx_hidden_off"], t["xlsx_programs"], "", t["xlsx_contents"]]:
+                 else t["suppression_off"], t["xlsx_programs"], "", t["xlsx_contents"]]:
         about.append([_text(about, line, bold=line == t["title"])])
     for sheet, name in zip(sheets, names, strict=True):
         about.append([_text(about, name), _text(about, sheet.title)])
     columns = []
     for sheet, name in zip(sheets, names, strict=True):
         pairs = _write_table(book.create_sheet(name), sheet, t=t, lang=lang, stamp=stamp)
-        columns += [(name, label, f"tables/{sheet.name}.csv", csv) for label, csv in pairs]
+        columns += [(name, label, f"tables/{sheet.name}.csv", sheet.csv_columns.get(column, column))
+                    for label, column in pairs]
     index = book.create_sheet(t["xlsx_columns"])
     for letter, width in zip("ABCD", (26, 30, 30, 24), strict=True):
         index.column_dimensions[letter].width = width
@@ -88,21 +94,31 @@ def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str,
     buffer = io.BytesIO()
     book.save(buffer)
     moment = pd.Timestamp(day)
-    atomic_write_bytes(path, fixed_time_xlsx(buffer.getvalue(), (moment.year, moment.month, moment.day),
-                                             rewrite=_shortest_numbers))
+    data = fixed_time_xlsx(buffer.getvalue(), (moment.year, moment.month, moment.day), rewrite=_shortest_numbers)
+    try:
+        atomic_write_bytes(path, data)
+    except PermissionError:  # Windows: a workbook open in Excel cannot be replaced
+        raise AmebenchError(f"{path} could not be replaced: is it open in a spreadsheet? Close it and run the "
+                            "report again") from None
 
 
 #: A number cell's value in a sheet's XML.
-_NUMBER_VALUE = re.compile(rb'(<c [^>]*t="n"[^>]*><v>)([^<]*[.eE][^<]*)(</v>)')
+_NUMBER_VALUE = re.compile(rb'(<c [^>]*t="n"[^>]*><v>)([^<]*)(</v>)')
 
 
 def _shortest_numbers(name: str, content: bytes) -> bytes:
     """Each number of a sheet written as its shortest form: openpyxl writes 16 significant
     digits, so 0.0983606 (rounded by ``output._csv_float`` to keep runs of 10 digits out of
-    the file) became 0.09836060000000001."""
+    the file) became 0.09836060000000001; a number of 10 digits or more before its point is
+    written with an exponent and 9 significant digits (1.23456789e+09), as the CSV has it."""
     if not name.startswith("xl/worksheets/"):
         return content
-    return _NUMBER_VALUE.sub(lambda m: m[1] + repr(float(m[2])).encode() + m[3], content)
+    return _NUMBER_VALUE.sub(lambda m: m[1] + _number_text(float(m[2])).encode() + m[3], content)
+
+
+def _number_text(value: float) -> str:
+    text = repr(value).removesuffix(".0")
+    return f"{value:.8e}" if _LONG_DIGITS.search(text) else text
 
 
 def _sheet_names(sheets: list[Sheet], t: dict) -> list[str]:
@@ -172,12 +188,13 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
             row.append(_number(ws, float(_csv_float(number)), fmt))
         ws.append(row)
     caption = _html.caption_text(frame, lang, "," if lang == "sv" else ".")
-    more = t["xlsx_more_rows"].format(k=len(frame) - limit, file=f"tables/{sheet.name}.csv") if len(frame) > limit else ""
-    if caption or more:
+    more = (t["xlsx_more_rows"].format(shown=limit, n=len(frame), file=f"tables/{sheet.name}.csv")
+            if len(frame) > limit else "")
+    lines = [line for line in (sheet.empty, caption, more) if line]
+    if lines:
         ws.append([])
-    for line in (caption, more):
-        if line:
-            ws.append([_text(ws, line)])
+    for line in lines:
+        ws.append([_text(ws, line)])
     return list(zip(labels, (str(c) for c in shown.columns), strict=True))
 
 
@@ -189,12 +206,16 @@ def _column_format(sheet: Sheet, shown: pd.DataFrame, col) -> str:
     if sheet.name in _KRONOR or _html._is_whole_number_column(shown[col]) or pd.api.types.is_integer_dtype(
             shown[col]):
         return _COUNT_FORMAT
-    digits = _html._DIGITS.get((sheet.name, col), 2)
+    if str(col).startswith("p_"):  # as the page: chances and p-values with 3 decimals
+        return _P_FORMAT
+    digits = _html._DIGITS.get((sheet.name, col), 3)  # as the page: O/E, z with 3 decimals
     return "#,##0." + "0" * digits
 
 
 def _missing(value) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+    """No number to write: missing, or not finite (a spreadsheet has no infinity)."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, (float, np.floating)) and not np.isfinite(value))
 
 
 def _text(ws, value: str, *, bold: bool = False, right: bool = False) -> WriteOnlyCell:
