@@ -66,13 +66,13 @@ def ledger_followed_until(coh, months: int) -> pd.Series:
     and the last month complete by ``as_of``."""
     payments = coh.network.payments
     units = id_codes(payments["unit"])  # kept with the column: a national ledger's units hashed once
-    paid = month_index(payments["month"])
-    seen = (paid <= month_index(pd.Series([coh.as_of]))[0]) & (units.codes >= 0)
+    paid = payments["month"].to_numpy()  # each a month's first day: up to as_of is up to as_of's month
+    seen = (paid <= np.datetime64(pd.Timestamp(coh.as_of))) & (units.codes >= 0)
     ends = pd.Series(paid[seen]).groupby(units.codes[seen]).max()
     ends.index = [units.uniques[int(code)].as_py() for code in ends.index]
     if coh.units is not None:
         ends = ends[ends.index.isin(coh.units)]
-    last_exit_month = np.minimum(ends.to_numpy(), last_full_month(coh.as_of)) - int(months)
+    last_exit_month = np.minimum(month_index(ends), last_full_month(coh.as_of)) - int(months)
     # month index -> the month's last day
     firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
     return pd.Series(pd.to_datetime(firsts.astype("datetime64[D]")) - pd.Timedelta(days=1), index=ends.index)
