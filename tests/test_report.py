@@ -329,7 +329,7 @@ def test_the_summary_calls_the_funnel_the_answer_only_when_its_limits_are_widene
     # wide), so the summary only says that no unit stands out. The raw funnel's answer names no
     # O/E interval: when it is the summary's funnel, no unit has one.
     from amebench import compare
-    from amebench.report.build import _summary_limits
+    from amebench.report.summary import _summary_limits
 
     ctx = {"lang": "en"}
     spread = pd.DataFrame({"unit": list("abcdef"), "n": [100] * 6, "events": [20, 30, 40, 50, 60, 25]})

@@ -8,7 +8,6 @@ and draws them. Computing stays here, drawing stays in plotting.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -23,10 +22,11 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
-from .html import _format
+from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
 from .periods import companions, followed_until, ledger_followed_until, loaded_beside_period, stays_missing
 from .publish import hidden_units
+from .summary import reversals, summary
 from .wording import data_start, exited_days, join_names, join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
@@ -37,21 +37,6 @@ _COMPARISONS = ("funnel", "pairwise", "ranks")
 #: The share of a period's stays missing (stays that began before the data start) from which
 #: the report says so: a smaller share hardly moves a rate.
 STAYS_MISSING_NOTED = 0.05
-
-#: The network's row of the outcome-rates table.
-_NETWORK = "network"
-
-
-@dataclass
-class Section:
-    """One section of the report: its key, tables (name -> DataFrame) and notes."""
-
-    key: str
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    objects: dict[str, object] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    #: Paragraphs of text, before the notes (the summary's findings).
-    lines: list[str] = field(default_factory=list)
 
 
 def _quality(coh, ctx) -> Section:
@@ -72,7 +57,7 @@ def _quality(coh, ctx) -> Section:
     loaded = set(net.episodes["unit"].astype(str).unique())
     empty = [u for u in net.units["unit"].astype(str) if u not in loaded]
     if empty:  # they appear in no result: say so where their files are accounted for
-        section.notes.append(texts(ctx["lang"])["note_no_episodes"].format(units=_names(ctx, empty)))
+        section.notes.append(texts(ctx["lang"])["note_no_episodes"].format(units=say_units(ctx, empty)))
     rec = net.reconciliation
     repeated = rec.loc[rec["rows_repeated"].fillna(0) > 0] if "rows_repeated" in rec else rec.iloc[:0]
     if len(repeated):  # the data owner sees the counts with "amebench validate"; here only the files
@@ -125,7 +110,7 @@ def _outcome(coh, ctx) -> Section:
         section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(
             start=data_start(coh).strftime("%Y-%m"), first=first, last=last, share=ctx["stays_missing"]))
     if ctx["no_reasons"]:
-        section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=_names(ctx, ctx["no_reasons"])))
+        section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=say_units(ctx, ctx["no_reasons"])))
     return section
 
 
@@ -142,7 +127,7 @@ def _retention(coh, ctx) -> Section:
         unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
                    "non_respondents", "estimate_worst", "estimate_best"]
         _no_data(table, missing, unknown)  # the note says why, in the report's language
-        names = _names(ctx, table.loc[missing, "unit"].astype(str))
+        names = say_units(ctx, table.loc[missing, "unit"].astype(str))
         section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
     section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention"))
     return section
@@ -178,7 +163,7 @@ def _followed(coh, ctx, until: pd.Series, span: str) -> list[str]:
     sooner = until[until < min(latest, last)]  # units whose payment data end before the others'
     for day, units in sooner.groupby(sooner):
         key = "note_followed_sooner_none" if day < first else "note_followed_sooner"
-        notes.append(t[key].format(units=_names(ctx, units.index), until=day.date()))
+        notes.append(t[key].format(units=say_units(ctx, units.index), until=day.date()))
     return notes
 
 
@@ -195,7 +180,7 @@ def _welfare(coh, ctx) -> Section:
     if missing.any():  # no ledger row: what a ledger would observe is unknown, not all censored
         _no_data(table, missing, ["eligible", "censored"])
         section.notes.append(texts(ctx["lang"])["note_no_ledger_units"].format(
-            units=_names(ctx, table.loc[missing, "unit"].astype(str))))
+            units=say_units(ctx, table.loc[missing, "unit"].astype(str))))
     section.notes.extend(_followed(coh, ctx, ledger_followed_until(coh, 6), "span_welfare"))
     return section
 
@@ -232,38 +217,16 @@ def _exits_to(coh, quantities: pd.Series) -> dict[tuple[str, str], int]:
     return totals
 
 
-def _units_to_compare(ctx) -> pd.DataFrame:
-    """The rates of the units whose outcome counts are published, or the reason why there is nothing to compare.
-
-    A unit the rates table hides is left out: φ, the adjusted p-values, the shrinkage
-    prior and the rank probabilities, computed with its counts, would give them back
-    (each possible count gives other published numbers).
-    """
-    if ctx["network_hidden"]:  # the limits' target and the rest of the network would give it back
-        raise AmebenchError(texts(ctx["lang"])["network_hidden"])
-    rates = ctx["rates"]
-    rates = rates[~rates["unit"].astype(str).isin(ctx["left_out"])]
-    if int((rates["n"] > 0).sum()) < 2:
-        raise AmebenchError(texts(ctx["lang"])["needs_two_units"])
-    return rates
-
-
-def _network_rate(ctx) -> float:
-    """The network's pooled rate, from its row of the outcome-rates table (published)."""
-    network = ctx["outcome_rates"].set_index("unit").loc[_NETWORK]
-    return float(network["events"] / network["n"])
-
-
 def _funnel(coh, ctx) -> Section:
-    rates = _units_to_compare(ctx)
-    if _network_rate(ctx) in (0.0, 1.0):  # the funnel's limits and the risk model need both outcomes
-        key = "one_outcome_all" if _network_rate(ctx) else "one_outcome_none"
+    rates = units_to_compare(ctx)
+    if network_rate(ctx) in (0.0, 1.0):  # the funnel's limits and the risk model need both outcomes
+        key = "one_outcome_all" if network_rate(ctx) else "one_outcome_none"
         raise AmebenchError(texts(ctx["lang"])[key].format(outcome=code_label(ctx["outcome"], ctx["lang"])))
     section = Section("funnel", objects=_left_out_objects(ctx))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
         # limits around the whole network's rate (published), not the units compared's pooled rate
-        raw = compare.funnel(rates, target=_network_rate(ctx), overdispersion="multiplicative")
+        raw = compare.funnel(rates, target=network_rate(ctx), overdispersion="multiplicative")
         of_raw = len(caught)
         # expected counts from a model of every exit of the network (methods text says so)
         adjusted = compare.risk_adjusted(coh, outcome=ctx["outcome"], casemix=ctx["casemix"])
@@ -299,7 +262,7 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
     funnel's caught warnings): one for both when they say the same, else one for each; phi
     <= 1 in the risk-adjusted funnel of a common outcome has a note of its own."""
     t = texts(ctx["lang"])
-    rate = _network_rate(ctx)
+    rate = network_rate(ctx)
 
     def said(caught):
         spread = [w.message for w in caught if issubclass(w.category, OverdispersionWarning)]
@@ -360,10 +323,10 @@ def _warning_notes(caught, ctx) -> list[str]:
     for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
         units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
-            notes.append(t[key].format(units=_names(ctx, units)))
+            notes.append(t[key].format(units=say_units(ctx, units)))
     own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"] and u not in unadjusted]
     if own:  # a group of them may hold a left-out unit, which the note does not name
-        units = _names(ctx, own)
+        units = say_units(ctx, own)
         if set(_units(caught, "months_own")) & set(ctx["left_out"]):
             units = t["with_left_out"].format(units=units)
         notes.append(t["note_prior_welfare_own"].format(units=units))
@@ -377,13 +340,13 @@ def _warning_notes(caught, ctx) -> list[str]:
     foreseen = [u for u in _units(caught, "predicted") if u not in ctx["left_out"]]
     if foreseen:
         notes.append(t["note_unit_predicted"].format(
-            units=_names(ctx, foreseen), outcome=code_label(ctx["outcome"], ctx["lang"])))
+            units=say_units(ctx, foreseen), outcome=code_label(ctx["outcome"], ctx["lang"])))
     groups = []
     for w in caught:
         members = [u for u in getattr(w.message, "units", ()) if u not in ctx["left_out"]]
         if _casemix(w, "within_group") and members:  # a unit shown with left-out ones: compared with them only
             key = "within_group_item" if len(members) == len(w.message.units) else "within_group_item_left_out"
-            groups.append(t[key].format(units=_names(ctx, members),
+            groups.append(t[key].format(units=say_units(ctx, members),
                                         variable=column_label(w.message.column, ctx["lang"])))
     if groups:
         notes.append(t["note_within_group"].format(groups="; ".join(groups)))
@@ -414,7 +377,7 @@ def _casemix_levels(caught) -> list[tuple[str | None, str | None, str | None, in
 def _pairwise(coh, ctx) -> Section:
     # pairs among the units compared; each against the rest of the whole network, whose
     # total is published (its row of the rates table): the hidden units enter only that total
-    compared = _units_to_compare(ctx)["unit"].astype(str)
+    compared = units_to_compare(ctx)["unit"].astype(str)
     rates = ctx["rates"]  # pairs in the order of the units' names, as every other table lists them
     names = [name_key(ctx["unit_names"].get(u, u)) for u in rates["unit"].astype(str)]
     rates = rates.iloc[sorted(range(len(rates)), key=names.__getitem__)]
@@ -426,107 +389,8 @@ def _pairwise(coh, ctx) -> Section:
     return Section("pairwise", {"pairwise": pair}, notes=[texts(ctx["lang"])["note_two_units_pair"]])
 
 
-def _reversals(funnel: Section, ctx) -> list[str]:
-    """Sentences naming the units compared whose raw rate lies on one side of the network's
-    and whose observed/expected interval wholly on the other side of 1: the ranks (of raw
-    rates) and the risk-adjusted funnel tell opposite stories about them (report review)."""
-    adjusted = funnel.objects.get("risk_adjusted")
-    if adjusted is None:
-        return []
-    compared = set(_units_to_compare(ctx)["unit"].astype(str))
-    table = adjusted.table.merge(ctx["rates"][["unit", "estimate"]].rename(columns={"estimate": "raw"}), on="unit")
-    table = table[table["unit"].astype(str).isin(compared)]
-    rate = _network_rate(ctx)
-    fewer = (table["raw"] > rate) & (table["oe_ci_high"] < 1)
-    more = (table["raw"] < rate) & (table["oe_ci_low"] > 1)
-    t = texts(ctx["lang"])
-    said = [t[key].format(units=_names(ctx, table.loc[rows, "unit"].astype(str)))
-            for key, rows in (("reversed_fewer", fewer), ("reversed_more", more)) if rows.any()]
-    # the raw side is a point estimate: say which of them the rate's own interval does not separate
-    intervals = ctx["rates"].set_index(ctx["rates"]["unit"].astype(str))
-    named = table.loc[fewer | more, "unit"].astype(str)
-    unclear = [u for u in named if intervals.loc[u, "ci_low"] <= rate <= intervals.loc[u, "ci_high"]]
-    if unclear:
-        said.append(t["reversed_raw_unclear" if len(unclear) == 1 else "reversed_raw_unclear_many"].format(
-            units=_names(ctx, unclear)))
-    return said
-
-
-def _summary(sections: list[Section], ctx, reversals: list[str]) -> Section:
-    """The report's findings in a few sentences, first on the page: the network's rate, the
-    units' range, which units the funnel finds apart, where risk adjustment turns the raw
-    picture round, and what the welfare figures are not (coordinator review: that last
-    finding came only in the tenth section; ``reversals``: :func:`_reversals`' sentences).
-    Only numbers the tables publish."""
-    lang = ctx["lang"]
-    t = texts(lang)
-    decimal = "," if lang == "sv" else "."
-    outcome = code_label(ctx["outcome"], lang)
-    lines = []
-    totals = ctx["outcome_rates"].set_index("unit")
-    if not ctx["network_hidden"] and _NETWORK in totals.index and totals.loc[_NETWORK, "n"] > 0:
-        net = totals.loc[_NETWORK]
-        exits, period = ctx["cohorts"]["exits"], ""
-        if exits.exited is not None:  # the exits of a chosen period: say which
-            first, last = exited_days(exits)
-            period = t["summary_period"].format(first=first, last=last)
-        lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
-                                                 outcome=outcome, rate=_share(net["estimate"], ctx),
-                                                 low=_share(net["ci_low"], ctx), high=_share(net["ci_high"], ctx)))
-        if ctx["stays_missing"] is not None:
-            lines.append(t["summary_stays_missing"].format(start=data_start(exits).strftime("%Y-%m"),
-                                                           share=ctx["stays_missing"]))
-    rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
-    rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
-    if len(rates) >= 2:
-        low, high = rates["estimate"].min(), rates["estimate"].max()
-        lines.append(t["summary_range"].format(
-            low=_share(low, ctx), high=_share(high, ctx),
-            low_units=_names(ctx, rates.loc[rates["estimate"] == low, "unit"]),
-            high_units=_names(ctx, rates.loc[rates["estimate"] == high, "unit"])))
-    funnel = next(s for s in sections if s.key == "funnel")
-    name = "funnel_risk_adjusted" if "funnel_risk_adjusted" in funnel.objects else "funnel_raw"  # none adjustable
-    drawn = funnel.objects.get(name)
-    if drawn is not None:
-        kind = "adjusted" if name == "funnel_risk_adjusted" else "raw"
-        limits, within, outside = _summary_limits(drawn, kind, ctx)
-        position = drawn.table["position"].astype(str)
-        above = drawn.table.loc[position.str.startswith("above"), "unit"].astype(str)
-        below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
-        side = "" if kind == "adjusted" else "_raw"  # the raw limits are around the network's rate
-        if len(above) or len(below):
-            parts = ([t[f"summary_above{side}"].format(units=_names(ctx, above))] if len(above) else []) + (
-                [t[f"summary_below{side}"].format(units=_names(ctx, below))] if len(below) else [])
-            others = t[f"summary_others_{kind}"] if position.eq("within").any() else ""  # not when all are outside
-            lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), limits=limits, others=others,
-                                                             end=outside))
-        else:
-            lines.append(t[f"summary_within_{kind}"].format(limits=limits, end=within))
-        if reversals:
-            lines.append(t["summary_reversed"].format(parts=" ".join(reversals)))
-    if next(s for s in sections if s.key == "welfare").tables:
-        lines.append(t["summary_welfare"])
-    return Section("summary", lines=lines)
-
-
-def _summary_limits(drawn, kind: str, ctx) -> tuple[str, str, str]:
-    """What the limits of the summary's funnel ``drawn`` (``kind`` ``"adjusted"`` or ``"raw"``)
-    allow for, and how the sentences of units within them and outside them end: only limits
-    widened for the spread between units make that funnel the answer to whether a unit
-    stands out (otherwise the O/E intervals test about the same). phi <= 1 is no proof that
-    the units do not differ: with a common outcome the ratio funnel's Poisson limits are wide."""
-    t = texts(ctx["lang"])
-    if not drawn._phi_estimated:  # too few units: the exact limits kept
-        return t["summary_limits_few"].format(units=len(drawn.table)), ".", t["summary_outside_few"]
-    phi = f"{drawn.phi:.3f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
-    if drawn.phi <= 1:
-        return t["summary_limits_chance"].format(phi=phi), t["summary_within_chance"], ""
-    answer = t["summary_answer" if kind == "adjusted" else "summary_answer_raw"]  # the raw report has no O/E
-    return t["summary_limits_widened"].format(phi=phi), t["summary_within_widened"] + answer, answer
-
-
 def _ranks(coh, ctx) -> Section:
-    rates = _units_to_compare(ctx)
+    rates = units_to_compare(ctx)
     rates = rates[rates["n"] > 0]
     try:  # the same rule shrink and rank_intervals apply, said in the report's language
         check_spread(rates, "ranks")
@@ -542,19 +406,8 @@ def _ranks(coh, ctx) -> Section:
 def _left_out_objects(ctx) -> dict[str, list[str]]:
     """Names of the units a comparison leaves out, by why: disclosure control hid their
     counts (``left_out``), or most of their exits have no known reason (``no_reasons``)."""
-    return {"left_out": _left_out_names(ctx, ctx["hidden_out"]),
-            "no_reasons": _left_out_names(ctx, ctx["no_reasons"])}
-
-
-def _left_out_names(ctx, units) -> list[str]:
-    """Names of ``units``, in the order the report lists units."""
-    names = [ctx["unit_names"].get(u, u) for u in units]
-    return sorted(names, key=name_key)
-
-
-def _names(ctx, units) -> str:
-    """``units``' names as a list in words of the report's language."""
-    return join_names(_left_out_names(ctx, units), ctx["lang"])
+    return {"left_out": sorted_names(ctx, ctx["hidden_out"]),
+            "no_reasons": sorted_names(ctx, ctx["no_reasons"])}
 
 
 #: Sections in report order: (key, function).
@@ -584,10 +437,6 @@ def _stays_missing(coh, network_hidden: bool) -> str | None:
     return f"{round(100 * missing)}\u00a0%" if missing >= STAYS_MISSING_NOTED else None
 
 
-def _share(value: float, ctx) -> str:
-    return _format(float(value), "estimate", True, "," if ctx["lang"] == "sv" else ".")
-
-
 def compute(coh, ctx, progress) -> list[Section]:
     """Compute every section; a section that cannot be computed carries the reason.
 
@@ -601,13 +450,13 @@ def compute(coh, ctx, progress) -> list[Section]:
     # units whose exits mostly have no known reason: their rate measures the missing reasons
     no_reasons = [group[0] for w in caught if issubclass(w.category, ExitReasonWarning) for group in w.message.groups]
     total = metrics.outcome_rate(coh, outcome=ctx["outcome"], by=())
-    total.insert(0, "unit", _NETWORK)
+    total.insert(0, "unit", NETWORK)
     table = pd.concat([rates, total], ignore_index=True)
     hidden = hidden_units(table, min_cell=ctx["min_cell"])
     left_out = [u for u in rates["unit"].astype(str) if u in hidden or u in no_reasons]
     hidden_out = [u for u in left_out if u not in no_reasons]  # left out for disclosure control alone
     ctx = {**ctx, "rates": rates, "outcome_rates": table, "left_out": left_out, "hidden_out": hidden_out,
-           "no_reasons": no_reasons, "network_hidden": _NETWORK in hidden, "hidden": hidden,
+           "no_reasons": no_reasons, "network_hidden": NETWORK in hidden, "hidden": hidden,
            "cohorts": companions(coh)}
     ctx["stays_missing"] = _stays_missing(coh, ctx["network_hidden"])
     sections = []
@@ -620,15 +469,16 @@ def compute(coh, ctx, progress) -> list[Section]:
             reason += "" if reason.endswith((".", "?", "!")) else "."
             sections.append(Section(key, notes=[texts(ctx["lang"])["not_available"].format(reason=reason)]))
     # the units risk adjustment puts on the other side: named under the ranks and in the summary
-    reversals = _reversals(next(s for s in sections if s.key == "funnel"), ctx)
+    turned = reversals(next(s for s in sections if s.key == "funnel"), ctx)
     ranks = next(s for s in sections if s.key == "ranks")
-    if ranks.tables and reversals:
-        ranks.notes.append(texts(ctx["lang"])["note_reversed_by_adjustment"].format(parts=" ".join(reversals)))
+    if ranks.tables and turned:
+        ranks.notes.append(texts(ctx["lang"])["note_reversed_by_adjustment"].format(parts=" ".join(turned)))
     # said once, in the first comparison, whether or not it could be computed
     first = next(s for s in sections if s.key in _COMPARISONS)
     if no_reasons:
-        first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=_names(ctx, no_reasons)))
+        first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=say_units(ctx, no_reasons)))
     if hidden_out:
-        first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(units=_names(ctx, hidden_out)))
-    summary = _summary(sections, ctx, reversals)
-    return [summary, *sections] if summary.lines else sections  # none without exits
+        first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(
+            units=say_units(ctx, hidden_out)))
+    first_page = summary(sections, ctx, turned)
+    return [first_page, *sections] if first_page.lines else sections  # none without exits
