@@ -34,9 +34,6 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "quantity": ("Measure", "Mått"),
     "days": ("Days", "Dagar"),
     "exit_reason": ("Exit reason", "Avslutsorsak"),
-    "variable": ("Variable", "Variabel"),
-    "level": ("Level", "Nivå"),
-    "share": ("Share of the unit's exits", "Andel av enhetens avslut"),
     "month": ("Month", "Månad"),
     "inflow": ("Inflow", "Inflöde"),
     "outflow": ("Outflow", "Utflöde"),
@@ -149,8 +146,6 @@ _CODES: dict[str, tuple[str, str]] = {
     "dropped_out": ("dropped out", "avbrott"),
     "other": ("other", "övrigt"),
     "unknown": ("unknown", "okänt"),
-    "yes": ("yes", "ja"),
-    "no": ("no", "nej"),
     # readiness, gender, referral (schema.READINESS, GENDERS, REFERRALS)
     "near": ("near the labour market", "nära arbetsmarknaden"),
     "uncertain": ("uncertain", "osäker"),

@@ -572,21 +572,6 @@ def _calibration(y, p) -> pd.DataFrame:
     return out
 
 
-def casemix_features(data, casemix=DEFAULT_CASEMIX) -> pd.DataFrame:
-    """The case mix :func:`risk_adjusted` models, of each exit of ``data`` (a Cohort, whose
-    exits by ``as_of`` count, or a DataFrame of episodes): ``unit`` and one column per
-    variable of ``casemix``, as the model reads it (text levels, ``"unknown"`` where
-    missing; ``prior_welfare_months`` as months, missing where the unit's ledger does not
-    cover the 12 months before the enrolment)."""
-    casemix = check_casemix(casemix)
-    episodes, rows = _exited_rows(data)
-    used = ["unit", "enrolled_on", "birth_year", *casemix]
-    frame = episodes[[c for c in episodes.columns if c in used]].take(rows).reset_index(drop=True)
-    features = _features(frame, data, casemix, rows=rows)
-    features.insert(0, "unit", frame["unit"].astype(str))
-    return features
-
-
 def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     """The episodes of ``data`` and the positions of those exited (by ``as_of`` for a Cohort)."""
     if hasattr(data, "payments") and not hasattr(data, "network"):  # a Network: its prior welfare needs a Cohort

@@ -22,7 +22,6 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
-from .casemix import casemix_profile
 from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
 from .periods import companions, followed_until, ledger_followed_until, loaded_beside_period, stays_missing
@@ -105,9 +104,7 @@ def _flow(coh, ctx) -> Section:
 
 
 def _outcome(coh, ctx) -> Section:
-    # beside the rates: whom each unit's exits were, the case mix the observed/expected adjusts for
-    section = Section("outcome", {"outcome_rates": ctx["outcome_rates"],
-                                  "casemix": casemix_profile(coh, ctx["casemix"])})
+    section = Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
     if ctx["stays_missing"] is not None:
         first, last = exited_days(coh)
         section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(

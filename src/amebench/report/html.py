@@ -41,7 +41,7 @@ _MISSING = ".."
 _NO_VALUE = ""  # a value that does not exist (no interval for a median's days, no survey)
 
 #: Columns shown as percentages in every table (shares, whatever the table's estimate is).
-_ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high", "share"}
+_ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high"}
 
 #: Tables whose estimates are differences of proportions: shown in percentage points.
 _POINTS = {"pairwise": ("estimate", "ci_low", "ci_high")}
@@ -62,7 +62,7 @@ TALL_ROWS = 40
 
 
 def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = MAX_ROWS,
-                 hidden: pd.DataFrame | None = None, shares: Sequence[str] = ()) -> str:
+                 hidden: pd.DataFrame | None = None) -> str:
     """Return ``frame`` as an HTML table for reading.
 
     Headers are readable labels in ``lang`` (the canonical column name is the
@@ -73,8 +73,7 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     is left out when every row is the participants' (no comparison group).
     ``hidden``: a boolean frame like ``frame``, True where disclosure control hid the
     cell (shown as '..'); other missing cells have no value and are left empty. Without
-    it, every missing cell is taken as hidden. ``shares``: columns shown as percentages
-    whatever their name (the case mix's levels).
+    it, every missing cell is taken as hidden.
     """
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
@@ -92,14 +91,12 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
             values = [code_label(v, lang) if isinstance(v, str) else v for v in values]
         elif col == "reason":
             values = [reason_label(v, lang) for v in values]
-        if (not (percent and col in _PERCENT) and col not in _ALWAYS_PERCENT and col not in shares
-                and _is_whole_number_column(shown[col])):
+        if not (percent and col in _PERCENT) and col not in _ALWAYS_PERCENT and _is_whole_number_column(shown[col]):
             values = [int(v) if isinstance(v, (float, np.floating)) and not np.isnan(v) else v for v in values]
         if col in points:
             cells[col] = [_format(v, col, False, decimal, points=_POINTS_UNIT[lang]) for v in values]
         else:
-            always = col in _ALWAYS_PERCENT or col in shares
-            cells[col] = [_format(v, col, (p and col in _PERCENT) or always, decimal,
+            cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal,
                                   digits=_DIGITS.get((name, col))) for v, p in zip(values, row_percent)]
         if hidden is not None:
             was_hidden = hidden.loc[shown.index, col].to_numpy(dtype=bool)

@@ -675,21 +675,6 @@ _TEXTS: dict[str, dict[str, str]] = {
     "sheet_pairwise": {"en": "Differences", "sv": "Skillnader"},
     "sheet_shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar"},
     "sheet_ranks": {"en": "Ranks", "sv": "Rangordning"},
-    "sheet_casemix": {"en": "Case mix", "sv": "Sammansättning"},
-    "table_casemix": {
-        "en": "Whom each unit's exits were: the share of its exits in each group of the case mix that observed/"
-        "expected adjusts for",
-        "sv": "Vilka enhetens avslut gällde: andelen av dess avslut i varje grupp av den sammansättning som "
-        "observerat/förväntat justerar för",
-    },
-    "casemix_meta": {
-        "en": "Age at enrolment. Months on welfare: months with a payment in the 12 before the enrolment, unknown "
-        "where the unit's payment data do not cover them. A unit's shares of one variable add up to 100 % (up to "
-        "rounding), hidden cells apart.",
-        "sv": "Ålder vid inskrivningen. Månader med försörjningsstöd: månader med en utbetalning under de 12 före "
-        "inskrivningen, okänt där enhetens utbetalningsdata inte täcker dem. En enhets andelar för en variabel "
-        "summerar till 100 % (så när som på avrundning), dolda celler undantagna.",
-    },
     "xlsx_about": {"en": "About", "sv": "Om tabellerna"},
     "xlsx_columns": {"en": "Columns", "sv": "Kolumner"},
     "xlsx_sheet": {"en": "Sheet", "sv": "Blad"},

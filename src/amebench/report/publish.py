@@ -22,7 +22,6 @@ from ..plotting.intervals import count_column
 from ..results import GROUPING
 from ..schema import outcome_reasons
 from . import html as _html
-from .casemix import casemix_wide, level_label
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
 from .workbook import Sheet, write_workbook
@@ -37,7 +36,7 @@ WORKBOOK_FILE = "report.xlsx"
 _CSV_ONLY = frozenset({"flows"})
 
 #: Label columns never hidden by disclosure control.
-_LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason", "variable", "level"}
+_LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason"}
 
 #: Tables whose estimates are proportions (shown as percentages).
 _PROPORTIONS = {
@@ -68,7 +67,7 @@ _TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
 #: episodes, a file's reject reasons to its rejected rows, the calibration groups to the
 #: network's exits.
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
-           "calibration": (), "casemix": ("unit", "variable")}
+           "calibration": ()}
 
 #: Counts that differ from a unit's exits by what should stay unpublished when small: the
 #: rows loaded of its episodes files (its open episodes) and the people the re-entry table
@@ -85,7 +84,7 @@ _ALONE = {"retention_90": ("censored", ("eligible", "non_respondents", "estimate
 #: ``positive``): rejects by reason have a row only for a reason that occurred; exit reasons
 #: have every reason of a unit, zeros too, but zeros are hidden last, so that k hidden counts
 #: adding up to S are each kept from being pinned to 1 … S - (k - 1) by hiding more (zeros too).
-_POSITIVE = frozenset({"rejects_by_reason", "exit_reasons", "casemix"})
+_POSITIVE = frozenset({"rejects_by_reason", "exit_reasons"})
 
 #: Why a table has no rows (texts' key); any other empty table: "empty_table".
 _EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rejects",
@@ -99,7 +98,7 @@ _EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rej
 #: exits the durations count the period's enrolments instead: hidden with the unit all
 #: the same, which hides more than needed, never less.)
 _SAME_UNITS = frozenset({"funnel_raw", "funnel_risk_adjusted", "risk_adjusted", "pairwise", "ranks", "shrunken",
-                         "retention_90", "durations", "exit_reasons", "casemix"})
+                         "retention_90", "durations", "exit_reasons"})
 
 
 def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: str, unit_names=None, stamp: str = "",
@@ -187,12 +186,6 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
                              f"{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
-            elif name == "casemix":  # a table per variable: one row per unit, a column per level
-                for label, wide in casemix_wide(shown, lang):
-                    inner.append(f"<h4>{_html.html.escape(label[:1].upper() + label[1:])}</h4>")
-                    inner.append(_html.format_table(wide, percent=False, lang=lang, name=name,
-                                                    shares=list(wide.columns[1:])))
-                inner.append(f"<p class='meta'>{_html.html.escape(t['casemix_meta'])}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
                 # which of these columns make up the outcome counted in the next section
@@ -241,9 +234,6 @@ def _rows_shown_hidden(name: str, shown: pd.DataFrame, hidden: pd.DataFrame) -> 
         return 0
     if name == "exit_reasons":  # one row per unit on the page
         return int(hidden.any(axis=1).groupby(shown["unit"].astype(str)).any().sum())
-    if name == "casemix":  # one row per unit in each variable's table
-        rows = hidden.loc[shown.index].any(axis=1)
-        return int(rows.groupby([shown["unit"].astype(str), shown["variable"].astype(str)]).any().sum())
     return int(hidden.loc[shown.index[:_html.MAX_ROWS]].any(axis=1).sum())
 
 
@@ -261,10 +251,6 @@ def _page_order(name: str, shown: pd.DataFrame) -> pd.DataFrame:
 def _sheet(name: str, title: str, shown: pd.DataFrame, hidden: pd.DataFrame, empty: str, lang: str) -> Sheet:
     """The workbook's sheet of a published table: the exit reasons one column per reason, as
     on the page (every missing count hidden), each naming its rows of the CSV's ``n``."""
-    if name == "casemix":  # variables and levels as the page names them
-        labelled = shown.assign(variable=[column_label(str(v), lang) for v in shown["variable"]],
-                                level=[level_label(v, lang) for v in shown["level"]])
-        return Sheet(name, title, labelled, hidden, percent=False, empty=empty)
     if name != "exit_reasons":
         return Sheet(name, title, shown, hidden, percent=name in _PROPORTIONS, empty=empty)
     wide = _reasons_wide(shown, lang)
