@@ -87,7 +87,10 @@ def benchmark_report(
         months, as the monthly flows are by month); default
         every exit up to ``as_of``. The monthly flows are those of the period's months,
         and the times to exit follow the enrolments of the same period (a cohort of exits
-        holds no one still enrolled); the report says both. Disclosure control protects
+        holds no one still enrolled); the report says both. The retention, re-enrolment
+        and welfare sections say up to which exit day the period can yet be followed by
+        ``as_of``, and a period that starts before or soon after the data's first
+        enrolment says what share of its stays the data cannot hold. Disclosure control protects
         each report on its own: reports of overlapping periods can be subtracted from each
         other, so publish reports of periods that do not overlap.
 
