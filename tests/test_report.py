@@ -990,8 +990,8 @@ def test_the_monthly_flow_heading_says_its_table_is_in_the_file_only(report):
     # Report review: the heading "Monthly inflow, outflow and active participants" had no table under it
     flow = _section(report[1], "flow")
     assert ("Monthly inflow, outflow and active participants Not shown on this page (a row for each unit and "
-            "month): every month of every unit is in the workbook report.xlsx and in tables/flows.csv (hidden cells are "
-            "empty).") in flow
+            "month): every month of every unit is in the workbook report.xlsx (hidden cells “..”) and in "
+            "tables/flows.csv (hidden cells empty).") in flow
     assert (report[0] / "tables" / "flows.csv").exists()
 
 
@@ -2492,10 +2492,12 @@ def test_a_period_report_says_which_of_its_exits_each_follow_up_covers():
         y2026, y2025, y2023, sv2026 = notes(2026), notes(2025), notes(2023), notes(2026, "sv")
     assert "Only the exits from 2026-01-01 to 2026-07-02 can yet be followed 90 days after the exit" in y2026[
         "retention"]
-    assert "None of the exits from 2026-01-01 to 2026-09-30 can yet be followed for 365 days" in y2026["reentry"]
+    assert ("None of the exits from 2026-01-01 to 2026-09-30 can yet be followed for 365 days: all of them are "
+            "censored (not yet observable), so this section has no estimate for the period (a report extracted "
+            "on 2027-01-01 or later can show its first exits).") in y2026["reentry"]  # 2026-01-01 + 365 days
     assert "Only the exits from 2026-01-01 to 2026-03-31 can yet be followed for the 6 full months after the " \
            "exit month" in y2026["welfare"]
-    assert "Inget av avsluten från 2026-01-01 till 2026-09-30 kan ännu följas i 365 dagar" in sv2026["reentry"]
+    assert "Inget av avsluten från 2026-01-01 till 2026-09-30 kan ännu följas upp under 365 dagar" in sv2026["reentry"]
     assert "Only the exits from 2025-01-01 to 2025-09-30 can yet be followed for 365 days" in y2025["reentry"]
     assert "can yet be followed" not in y2025["retention"] + y2025["welfare"]  # all of 2025 is observable
     assert "about 89\u00a0% of the stays that ended from 2023-01-01 to 2023-12-31" in y2023["outcome"]

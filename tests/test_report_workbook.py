@@ -134,6 +134,10 @@ def test_the_workbook_says_what_it_is_and_holds_no_long_digit_runs(report_sv):
     with zipfile.ZipFile(report_sv / "report.xlsx") as archive:
         for name in archive.namelist():
             assert not re.search(rb"\d{10}", archive.read(name)), name
+    # the section's notes, as on the page, under its first sheet: a workbook is passed on without the page
+    notes = [row[0] for row in book["Återinskrivning 365 dagar"].iter_rows(min_row=5, values_only=True) if row[0]]
+    assert any(str(note).startswith("Bara avsluten från 2025-01-01 till 2025-09-30 kan ännu följas upp under 365 "
+                                    "dagar") for note in notes)
     outcome = book["Andel till utfallet"]
     assert outcome["B5"].number_format == "0.0%" and outcome["E5"].number_format == "#,##0"
     assert isinstance(outcome["B5"].value, float)

@@ -90,7 +90,8 @@ def benchmark_report(
         holds no one still enrolled); the report says both. The retention, re-enrolment
         and welfare sections say up to which exit day the period can yet be followed by
         ``as_of``, and a period that starts before or soon after the data's first
-        enrolment says what share of its stays the data cannot hold. Disclosure control protects
+        enrolment says what share of its stays the data cannot hold (when 5 % or more and
+        the network's counts are published). Disclosure control protects
         each report on its own: reports of overlapping periods can be subtracted from each
         other, so publish reports of periods that do not overlap.
 
@@ -192,7 +193,7 @@ def compute_sections(coh, *, lang: str = "en", outcome: str = "work_or_studies",
 
     What :func:`benchmark_report` computes before disclosure control and writing
     (the national-scale benchmark times this). ``progress`` is called with each
-    section's key. Returns a list of :class:`amebench.report.build.Section`.
+    section's key. Returns a list of :class:`amebench.report.context.Section`.
 
     A cohort chosen by exit (``amebench.cohort(network, exited=2025)``) is the report of
     that period's exits: the monthly flows are those of the period's months (of every

@@ -129,7 +129,7 @@ def _retention(coh, ctx) -> Section:
         _no_data(table, missing, unknown)  # the note says why, in the report's language
         names = say_units(ctx, table.loc[missing, "unit"].astype(str))
         section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
-    section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention"))
+    section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention", days=90))
     return section
 
 
@@ -143,10 +143,10 @@ def _no_data(table: pd.DataFrame, rows: pd.Series, unknown: list[str]) -> None:
 
 def _reentry(coh, ctx) -> Section:
     return Section("reentry", {"reentry_365": metrics.reentry(coh, days=365, by=("unit",))},
-                   notes=_followed(coh, ctx, pd.Series(followed_until(coh, 365)), "span_reentry"))
+                   notes=_followed(coh, ctx, pd.Series(followed_until(coh, 365)), "span_reentry", days=365))
 
 
-def _followed(coh, ctx, until: pd.Series, span: str) -> list[str]:
+def _followed(coh, ctx, until: pd.Series, span: str, days: int | None = None) -> list[str]:
     """In a report of one period's exits, say which of them a measure ``span`` (an i18n key)
     after the exit observes: those up to ``until`` (per unit, or one day for every unit);
     the later ones are censored (review of --exited: 2026's re-enrolment is measurable only
@@ -156,8 +156,9 @@ def _followed(coh, ctx, until: pd.Series, span: str) -> list[str]:
     t = texts(ctx["lang"])
     first, last = (pd.Timestamp(day) for day in exited_days(coh))
     latest = until.max()
-    if latest < first:
-        return [t["note_followed_none"].format(first=first.date(), last=last.date(), span=t[span])]
+    if latest < first:  # none yet; a measure ``days`` after the exit: from which extraction date
+        when = t["followed_when"].format(day=(first + pd.Timedelta(days=days)).date()) if days else ""
+        return [t["note_followed_none"].format(first=first.date(), last=last.date(), span=t[span], when=when)]
     notes = [t["note_followed_part"].format(first=first.date(), until=latest.date(), span=t[span])] if (
         latest < last) else []
     sooner = until[until < min(latest, last)]  # units whose payment data end before the others'

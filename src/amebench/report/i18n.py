@@ -45,10 +45,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en tom cell saknar värde (inga data, eller inte definierat för raden).",
     },
     "workbook_meta": {
-        "en": "Every table is also in the workbook report.xlsx beside this page, for a spreadsheet, and in the "
-        "folder tables/ as CSV and Parquet, for programs.",
-        "sv": "Alla tabeller finns också i arbetsboken report.xlsx bredvid sidan, för kalkylprogram, och i mappen "
-        "tables/ som CSV och Parquet, för andra program.",
+        "en": "Every table is also in the workbook report.xlsx beside this page, for a spreadsheet (as many rows "
+        "as this page shows, and the section's notes), and in the folder tables/ as CSV and Parquet, for "
+        "programs (every row).",
+        "sv": "Alla tabeller finns också i arbetsboken report.xlsx bredvid sidan, för kalkylprogram (lika många "
+        "rader som sidan visar, och avsnittets anmärkningar), och i mappen tables/ som CSV och Parquet, för "
+        "andra program (alla rader).",
     },
     "suppression_off": {
         "en": "Disclosure control is off (minimum cell size 1): every count is shown. Do not publish this report.",
@@ -537,9 +539,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
     "csv_only": {
         "en": "Not shown on this page (a row for each unit and month): every month of every unit is in the "
-        "workbook report.xlsx and in {file} (hidden cells are empty).",
+        "workbook report.xlsx (hidden cells “..”) and in {file} (hidden cells empty).",
         "sv": "Visas inte på sidan (en rad för varje enhet och månad): varje månad för varje enhet finns i "
-        "arbetsboken report.xlsx och i {file} (dolda celler är tomma).",
+        "arbetsboken report.xlsx (dolda celler ”..”) och i {file} (dolda celler tomma).",
     },
     "pairwise_page_order": {
         "en": "On this page: each unit against the rest of the network first, then the pairs whose adjusted "
@@ -722,45 +724,48 @@ _TEXTS: dict[str, dict[str, str]] = {
     "note_followed_part": {
         "en": "Only the exits from {first} to {until} can yet be followed {span}: the period's later exits are "
         "censored (not yet observable), so this section covers the first part of the period only.",
-        "sv": "Bara avsluten från {first} till {until} kan ännu följas {span}: periodens senare avslut är "
+        "sv": "Bara avsluten från {first} till {until} kan ännu följas upp {span}: periodens senare avslut är "
         "censurerade (ännu inte observerbara), så avsnittet gäller bara periodens första del.",
     },
     "note_followed_none": {
         "en": "None of the exits from {first} to {last} can yet be followed {span}: all of them are censored (not "
-        "yet observable), so this section has no estimate for the period.",
-        "sv": "Inget av avsluten från {first} till {last} kan ännu följas {span}: alla är censurerade (ännu inte "
-        "observerbara), så avsnittet har ingen skattning för perioden.",
+        "yet observable), so this section has no estimate for the period{when}.",
+        "sv": "Inget av avsluten från {first} till {last} kan ännu följas upp {span}: alla är censurerade (ännu "
+        "inte observerbara), så avsnittet har ingen skattning för perioden{when}.",
     },
     "note_followed_sooner": {
         "en": "The payment data of {units} end sooner: their exits can be followed only to {until}.",
-        "sv": "Utbetalningsdata för {units} slutar tidigare: deras avslut kan bara följas till {until}.",
+        "sv": "Utbetalningsdata för {units} slutar tidigare: deras avslut kan bara följas upp till {until}.",
     },
     "note_followed_sooner_none": {
         "en": "The payment data of {units} end sooner: none of their exits in the period can yet be followed.",
-        "sv": "Utbetalningsdata för {units} slutar tidigare: inget av deras avslut under perioden kan ännu följas.",
+        "sv": "Utbetalningsdata för {units} slutar tidigare: inget av deras avslut under perioden kan ännu följas "
+        "upp.",
     },
     "span_retention": {"en": "90 days after the exit", "sv": "90 dagar efter avslutet"},
-    "span_reentry": {"en": "for 365 days", "sv": "i 365 dagar"},
+    "span_reentry": {"en": "for 365 days", "sv": "under 365 dagar"},
+    "followed_when": {"en": " (a report extracted on {day} or later can show its first exits)",
+                      "sv": " (en rapport med uttagsdatum {day} eller senare kan visa dess första avslut)"},
     "span_welfare": {"en": "for the 6 full months after the exit month",
                      "sv": "under de 6 hela månaderna efter avslutsmånaden"},
     "note_stays_missing": {
         "en": "The data hold enrolments from {start} only. If the units enrolled people before that, the stays "
-        "that began then and ended in this period are missing from it: judged by the lengths of the stays in the "
-        "data (a Kaplan–Meier estimate, which counts the stays still open), about {share} of the stays that ended "
-        "from {first} to {last}. The period's exits lean towards short stays, and its rates may differ from a "
-        "later period's for that reason alone; a unit whose stays are longer loses more of them.",
+        "that began before {start} and ended in this period are missing from it: judged by the lengths of the "
+        "stays in the data (a Kaplan–Meier estimate, which counts the stays still open), about {share} of the "
+        "stays that ended from {first} to {last}. The period's exits lean towards short stays, and its rates may "
+        "differ from a later period's for that reason alone; a unit whose stays are longer loses more of them.",
         "sv": "Data innehåller inskrivningar från {start} och framåt. Om enheterna skrev in deltagare före dess "
-        "saknas de inskrivningar som började då och avslutades under perioden: bedömt efter längden på "
-        "inskrivningarna i data (en Kaplan–Meier-skattning, som räknar med de inskrivningar som fortfarande "
-        "pågår) omkring {share} av dem som avslutades från {first} till {last}. Periodens avslut väger över mot "
-        "korta inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det skälet; en "
-        "enhet med längre inskrivningar förlorar fler av dem.",
+        "saknas de inskrivningar som började före {start} och avslutades under perioden: bedömt efter längden "
+        "på inskrivningarna i data (en Kaplan–Meier-skattning, som räknar med de inskrivningar som fortfarande "
+        "pågår) omkring {share} av dem som avslutades från {first} till {last}. Periodens avslut består till "
+        "större del av korta inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det "
+        "skälet; en enhet med längre inskrivningar förlorar fler av dem.",
     },
     "summary_stays_missing": {
         "en": "The data start with the enrolments of {start}: if the units enrolled people before that, about "
-        "{share} of the stays that ended in this period are missing from it (see the outcome rates).",
+        "{share} of the stays that ended in this period are missing from it (see Outcome at exit).",
         "sv": "Data börjar med inskrivningarna i {start}: om enheterna skrev in deltagare före dess saknas omkring "
-        "{share} av de inskrivningar som avslutades under perioden (se utfallsandelarna).",
+        "{share} av de inskrivningar som avslutades under perioden (se Utfall vid avslut).",
     },
     "no_enrolments_in_period": {
         "en": "no one enrolled from {first} to {last}, whose times to exit this section would follow",

@@ -107,7 +107,7 @@ def exit_period(coh, lang: str) -> str:
     first and last exit (a day would be one person's date)."""
     t = texts(lang)
     first_enrolled = data_start(coh)
-    start = t["enrol_start"].format(first=first_enrolled.strftime("%Y-%m")) + ", " if first_enrolled else ""
+    start = t["enrol_start"].format(first=first_enrolled.strftime("%Y-%m")) + ", " if first_enrolled is not None else ""
     if coh.exited is not None:
         first, last = exited_days(coh)
         return start + t["exit_period"].format(first=first, last=last)

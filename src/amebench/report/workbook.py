@@ -64,6 +64,9 @@ class Sheet:
     empty: str = ""
     #: Column -> what it is in the CSV file, where that is not a column of the same name.
     csv_columns: dict[str, str] = field(default_factory=dict)
+    #: The notes of the table's section, as the page says them (under its first table's sheet):
+    #: a workbook is passed on without the page (a 2026 re-enrolment sheet of ".." said nothing).
+    notes: list[str] = field(default_factory=list)
 
 
 def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day) -> None:
@@ -190,7 +193,7 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
     caption = _html.caption_text(frame, lang, "," if lang == "sv" else ".")
     more = (t["xlsx_more_rows"].format(shown=limit, n=len(frame), file=f"tables/{sheet.name}.csv")
             if len(frame) > limit else "")
-    lines = [line for line in (sheet.empty, caption, more) if line]
+    lines = [line for line in (sheet.empty, caption, more, *sheet.notes) if line]
     if lines:
         ws.append([])
     for line in lines:
