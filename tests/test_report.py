@@ -2574,3 +2574,30 @@ def test_the_share_of_stays_missing_is_not_said_where_the_network_s_counts_are_h
                  for s in compute_sections(amebench.cohort(net, exited="2024-04"), min_cell=1)}
     assert "The data hold enrolments from" not in said["outcome"]
     assert "The data hold enrolments from 2024-01 only" in shown["outcome"]  # the note is there to hide
+
+
+def test_a_unit_whose_payment_data_start_late_is_named_beside_its_censored_enrolments():
+    # Diff review: a period soon after the ledger starts had a note on the after window only.
+    # Järfälla's payments cut before 2023-05: an enrolment before 2023-11-01 has not its 6
+    # months before in them, so its exit is censored (October 2023's all are, November's not).
+    from amebench import metrics
+    from amebench.report import compute_sections
+
+    net = amebench.load_sample()
+    payments = net.payments[(net.payments["unit"] != "jarfalla") | (net.payments["month"] >= "2023-05-01")]
+    late = amebench.Network.from_frames(episodes=net.episodes, units=net.units, followups=net.followups,
+                                        payments=payments, as_of=net.as_of)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        welfare = next(s for s in compute_sections(amebench.cohort(late)) if s.key == "welfare")
+        original = next(s for s in compute_sections(amebench.cohort(net)) if s.key == "welfare")
+    assert ("The payment data of Järfälla start in 2023-05: an enrolment before 2023-11-01 does not have its 6 "
+            "months before in them, so its exit is censored (not observable).") in welfare.notes
+    assert not [n for n in original.notes if "start in" in n]  # the sample's ledgers start a year early
+
+    def welfare_of(enrolled):
+        coh = amebench.cohort(late, enrolled=enrolled, units=["jarfalla"])
+        return metrics.welfare_delta(coh, months=6, per="household", method="t").iloc[0]
+
+    october, november = welfare_of("2023-10"), welfare_of("2023-11")
+    assert october["eligible"] == 0 and october["censored"] > 0 and november["eligible"] > 0

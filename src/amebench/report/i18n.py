@@ -742,6 +742,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Utbetalningsdata för {units} slutar tidigare: inget av deras avslut under perioden kan ännu följas "
         "upp.",
     },
+    "note_before_ledger": {
+        "en": "The payment data of {units} start in {month}: an enrolment before {day} does not have its 6 months "
+        "before in them, so its exit is censored (not observable).",
+        "sv": "Utbetalningsdata för {units} börjar {month}: en inskrivning före {day} har inte sina 6 månader före "
+        "inskrivningen i dem, så dess avslut är censurerat (inte observerbart).",
+    },
     "span_retention": {"en": "90 days after the exit", "sv": "90 dagar efter avslutet"},
     "span_reentry": {"en": "for 365 days", "sv": "under 365 dagar"},
     "followed_when": {"en": " (a report extracted on {day} or later can show its first exits)",

@@ -14,7 +14,8 @@ from .._idcodes import id_codes
 from ..metrics._ledger import last_full_month, month_index
 from .wording import data_start, exited_days
 
-__all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_followed_until", "stays_missing"]
+__all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_followed_until", "ledger_covered_from",
+           "stays_missing"]
 
 
 def companions(coh) -> dict:
@@ -76,6 +77,22 @@ def ledger_followed_until(coh, months: int) -> pd.Series:
     # month index -> the month's last day
     firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
     return pd.Series(pd.to_datetime(firsts.astype("datetime64[D]")) - pd.Timedelta(days=1), index=ends.index)
+
+
+def ledger_covered_from(coh, months: int) -> pd.Series:
+    """Per unit with payment rows, the first enrolment day whose ``months`` full months before
+    the enrolment month the ledger covers (:func:`amebench.metrics.welfare_delta`: the before
+    window starts no earlier than the unit's first month with a payment row); the exit of an
+    earlier enrolment is censored."""
+    payments = coh.network.payments
+    units = id_codes(payments["unit"])
+    paid = payments["month"].to_numpy()
+    seen = (paid <= np.datetime64(pd.Timestamp(coh.as_of))) & (units.codes >= 0)
+    starts = pd.Series(paid[seen]).groupby(units.codes[seen]).min()
+    starts.index = [units.uniques[int(code)].as_py() for code in starts.index]
+    if coh.units is not None:
+        starts = starts[starts.index.isin(coh.units)]
+    return starts + pd.DateOffset(months=int(months))
 
 
 def stays_missing(coh) -> float:
