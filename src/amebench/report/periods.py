@@ -65,14 +65,7 @@ def ledger_followed_until(coh, months: int) -> pd.Series:
     exit month the ledger observes (:func:`amebench.metrics.welfare_delta`): the after window
     ends no later than the unit's last month with a payment row (up to ``as_of``'s month)
     and the last month complete by ``as_of``."""
-    payments = coh.network.payments
-    units = id_codes(payments["unit"])  # kept with the column: a national ledger's units hashed once
-    paid = payments["month"].to_numpy()  # each a month's first day: up to as_of is up to as_of's month
-    seen = (paid <= np.datetime64(pd.Timestamp(coh.as_of))) & (units.codes >= 0)
-    ends = pd.Series(paid[seen]).groupby(units.codes[seen]).max()
-    ends.index = [units.uniques[int(code)].as_py() for code in ends.index]
-    if coh.units is not None:
-        ends = ends[ends.index.isin(coh.units)]
+    ends = _ledger_months(coh, "max")
     last_exit_month = np.minimum(month_index(ends), last_full_month(coh.as_of)) - int(months)
     # month index -> the month's last day
     firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
@@ -84,15 +77,19 @@ def ledger_covered_from(coh, months: int) -> pd.Series:
     the enrolment month the ledger covers (:func:`amebench.metrics.welfare_delta`: the before
     window starts no earlier than the unit's first month with a payment row); the exit of an
     earlier enrolment is censored."""
+    return _ledger_months(coh, "min") + pd.DateOffset(months=int(months))
+
+
+def _ledger_months(coh, how: str) -> pd.Series:
+    """Per unit of ``coh`` with payment rows up to ``as_of``'s month, its first (``how="min"``)
+    or last (``"max"``) month with one: the unit's ledger coverage as the welfare metric reads it."""
     payments = coh.network.payments
-    units = id_codes(payments["unit"])
-    paid = payments["month"].to_numpy()
+    units = id_codes(payments["unit"])  # kept with the column: a national ledger's units hashed once
+    paid = payments["month"].to_numpy()  # each a month's first day: up to as_of is up to as_of's month
     seen = (paid <= np.datetime64(pd.Timestamp(coh.as_of))) & (units.codes >= 0)
-    starts = pd.Series(paid[seen]).groupby(units.codes[seen]).min()
-    starts.index = [units.uniques[int(code)].as_py() for code in starts.index]
-    if coh.units is not None:
-        starts = starts[starts.index.isin(coh.units)]
-    return starts + pd.DateOffset(months=int(months))
+    months = pd.Series(paid[seen]).groupby(units.codes[seen]).agg(how)
+    months.index = [units.uniques[int(code)].as_py() for code in months.index]
+    return months[months.index.isin(coh.units)] if coh.units is not None else months
 
 
 def stays_missing(coh) -> float:
