@@ -2459,12 +2459,12 @@ def test_a_period_s_exits_are_followed_exactly_up_to_the_day_the_report_names(me
     # observable (none censored), those after it all censored (none eligible).
     from amebench import metrics
     from amebench.cohorts import period_bounds
-    from amebench.report.periods import followed_until, ledger_followed_until
+    from amebench.report.periods import followed_until, ledger_coverage, ledger_followed_until
 
     net = amebench.load_sample()
     first, last = period_bounds(period)
     coh = amebench.cohort(net, exited=period)
-    named = (ledger_followed_until(coh, 6) if measure == "welfare"
+    named = (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) if measure == "welfare"
              else followed_until(coh, {"retention": 90, "reentry": 365}[measure]))
     assert (pd.Series(named) == pd.Timestamp(until)).all()
     measured = {"retention": lambda c: metrics.retention(c, days=90),
@@ -2545,11 +2545,11 @@ def test_a_period_s_welfare_is_followed_to_the_last_month_complete_by_as_of():
     # payment rows to 2026-09 lie after as_of): 6 months after the exit month end there for exits
     # to 2025-10, so to 2025-10-31.
     from amebench import metrics
-    from amebench.report.periods import ledger_followed_until
+    from amebench.report.periods import ledger_coverage, ledger_followed_until
 
     net = amebench.load_sample()
     coh = amebench.cohort(net, exited=2025, as_of="2026-05-15")
-    assert (ledger_followed_until(coh, 6) == pd.Timestamp("2025-10-31")).all()
+    assert (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) == pd.Timestamp("2025-10-31")).all()
 
     def eligible(exited):
         coh = amebench.cohort(net, exited=exited, as_of="2026-05-15")

@@ -24,8 +24,8 @@ from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
-from .periods import (companions, followed_until, ledger_covered_from, ledger_followed_until, loaded_beside_period,
-                      stays_missing)
+from .periods import (companions, followed_until, ledger_coverage, ledger_covered_from, ledger_followed_until,
+                      loaded_beside_period, stays_missing)
 from .publish import hidden_units
 from .summary import reversals, summary
 from .wording import data_start, exited_days, join_names, join_words, name_key
@@ -183,17 +183,18 @@ def _welfare(coh, ctx) -> Section:
         _no_data(table, missing, ["eligible", "censored"])
         section.notes.append(texts(ctx["lang"])["note_no_ledger_units"].format(
             units=say_units(ctx, table.loc[missing, "unit"].astype(str))))
-    section.notes.extend(_followed(coh, ctx, ledger_followed_until(coh, 6), "span_welfare"))
-    section.notes.extend(_before_ledger(coh, ctx))
+    coverage = ledger_coverage(coh)  # one pass over the ledger for both notes
+    if coh.exited is not None:
+        section.notes.extend(_followed(coh, ctx, ledger_followed_until(coverage, coh.as_of, 6), "span_welfare"))
+    section.notes.extend(_before_ledger(coh, ctx, ledger_covered_from(coverage, 6)))
     return section
 
 
-def _before_ledger(coh, ctx) -> list[str]:
+def _before_ledger(coh, ctx, covered: pd.Series) -> list[str]:
     """Name the units whose payment data start less than 6 months before their first
     enrolment: the exit of an enrolment whose 6 months before the ledger does not cover is
     censored (review: a period soon after the ledger starts had a note on the after window
-    only)."""
-    covered = ledger_covered_from(coh, 6)
+    only). ``covered``: :func:`periods.ledger_covered_from`."""
     episodes = coh.network.episodes
     first = episodes.loc[episodes["enrolled_on"] <= coh.as_of].groupby("unit", observed=True)["enrolled_on"].min()
     early = covered[first.reindex(covered.index).to_numpy() < covered.to_numpy()]

@@ -14,8 +14,8 @@ from .._idcodes import id_codes
 from ..metrics._ledger import last_full_month, month_index
 from .wording import data_start, exited_days
 
-__all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_followed_until", "ledger_covered_from",
-           "stays_missing"]
+__all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_coverage", "ledger_followed_until",
+           "ledger_covered_from", "stays_missing"]
 
 
 def companions(coh) -> dict:
@@ -60,34 +60,36 @@ def followed_until(coh, days: int) -> pd.Timestamp:
     return pd.Timestamp(coh.as_of).normalize() - pd.Timedelta(days=int(days))
 
 
-def ledger_followed_until(coh, months: int) -> pd.Series:
-    """Per unit with payment rows, the last exit day whose ``months`` full months after the
-    exit month the ledger observes (:func:`amebench.metrics.welfare_delta`): the after window
-    ends no later than the unit's last month with a payment row (up to ``as_of``'s month)
-    and the last month complete by ``as_of``."""
-    ends = _ledger_months(coh, "max")
-    last_exit_month = np.minimum(month_index(ends), last_full_month(coh.as_of)) - int(months)
+def ledger_followed_until(coverage: pd.DataFrame, as_of, months: int) -> pd.Series:
+    """Per unit of ``coverage`` (:func:`ledger_coverage`), the last exit day whose ``months``
+    full months after the exit month the ledger observes (:func:`amebench.metrics.welfare_delta`):
+    the after window ends no later than the unit's last month with a payment row and the
+    last month complete by ``as_of``."""
+    ends = coverage["last"]
+    last_exit_month = np.minimum(month_index(ends), last_full_month(as_of)) - int(months)
     # month index -> the month's last day
     firsts = np.datetime64("1970-01", "M") + last_exit_month.astype("timedelta64[M]") + np.timedelta64(1, "M")
     return pd.Series(pd.to_datetime(firsts.astype("datetime64[D]")) - pd.Timedelta(days=1), index=ends.index)
 
 
-def ledger_covered_from(coh, months: int) -> pd.Series:
-    """Per unit with payment rows, the first enrolment day whose ``months`` full months before
-    the enrolment month the ledger covers (:func:`amebench.metrics.welfare_delta`: the before
-    window starts no earlier than the unit's first month with a payment row); the exit of an
-    earlier enrolment is censored."""
-    return _ledger_months(coh, "min") + pd.DateOffset(months=int(months))
+def ledger_covered_from(coverage: pd.DataFrame, months: int) -> pd.Series:
+    """Per unit of ``coverage`` (:func:`ledger_coverage`), the first enrolment day whose
+    ``months`` full months before the enrolment month the ledger covers
+    (:func:`amebench.metrics.welfare_delta`: the before window starts no earlier than the
+    unit's first month with a payment row); the exit of an earlier enrolment is censored."""
+    return coverage["first"] + pd.DateOffset(months=int(months))
 
 
-def _ledger_months(coh, how: str) -> pd.Series:
-    """Per unit of ``coh`` with payment rows up to ``as_of``'s month, its first (``how="min"``)
-    or last (``"max"``) month with one: the unit's ledger coverage as the welfare metric reads it."""
+def ledger_coverage(coh) -> pd.DataFrame:
+    """Per unit of ``coh`` with payment rows up to ``as_of``'s month, its ``first`` and ``last``
+    month with one: the unit's ledger coverage as the welfare metric reads it (one pass over
+    the ledger for both)."""
     payments = coh.network.payments
     units = id_codes(payments["unit"])  # kept with the column: a national ledger's units hashed once
     paid = payments["month"].to_numpy()  # each a month's first day: up to as_of is up to as_of's month
     seen = (paid <= np.datetime64(pd.Timestamp(coh.as_of))) & (units.codes >= 0)
-    months = pd.Series(paid[seen]).groupby(units.codes[seen]).agg(how)
+    months = pd.Series(paid[seen]).groupby(units.codes[seen]).agg(["min", "max"])
+    months.columns = ["first", "last"]
     months.index = [units.uniques[int(code)].as_py() for code in months.index]
     return months[months.index.isin(coh.units)] if coh.units is not None else months
 
