@@ -16,7 +16,7 @@ from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from .i18n import texts
 
-__all__ = ["render", "format_table"]
+__all__ = ["render", "format_table", "rows_shown"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:1100px;
@@ -77,9 +77,7 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     """
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
-    shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(max_rows)
-    if "group" in shown.columns and shown["group"].astype(str).eq("participants").all():
-        shown = shown.drop(columns="group")  # no comparison group: a column saying "participants" in every row
+    shown = rows_shown(frame, max_rows)
     # Per row: is the estimate a proportion? (durations mix median days and cumulative shares)
     row_percent = (shown["quantity"].astype(str).str.startswith("cif").tolist() if "quantity" in shown.columns
                    else [percent] * len(shown))
@@ -116,6 +114,16 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     box = "scroll tall" if len(shown) > TALL_ROWS else "scroll"
     return (f"<div class='{box}'><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>{caption}{more}")
+
+
+def rows_shown(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The first ``max_rows`` rows of a result table, without the columns a reader is told
+    once under it (``method``, ``conf_level``) and without ``group`` when every row is the
+    participants' (no comparison group: a column saying "participants" in every row)."""
+    shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(max_rows)
+    if "group" in shown.columns and shown["group"].astype(str).eq("participants").all():
+        shown = shown.drop(columns="group")
+    return shown
 
 
 def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:

@@ -142,9 +142,7 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
     column's (label, CSV name)."""
     frame = sheet.table
     limit = len(frame) if sheet.name in _EVERY_ROW else _html.MAX_ROWS
-    shown = frame.drop(columns=[c for c in ("method", "conf_level") if c in frame.columns]).head(limit)
-    if "group" in shown.columns and shown["group"].astype(str).eq("participants").all():
-        shown = shown.drop(columns="group")
+    shown = _html.rows_shown(frame, limit)
     labels = [column_label(str(c), lang, table=sheet.name) for c in shown.columns]
     for k, label in enumerate(labels):  # before the first row: a write-only sheet writes them first
         ws.column_dimensions[get_column_letter(k + 1)].width = min(max(len(label), 10) + 2, _WIDEST)
