@@ -24,8 +24,8 @@ from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
-from .periods import (companions, followed_until, ledger_coverage, ledger_covered_from, ledger_followed_until,
-                      loaded_beside_period, stays_missing)
+from .periods import (companions, followed_until, late_starts, ledger_coverage, ledger_covered_from,
+                      ledger_followed_until, loaded_beside_period, stays_missing)
 from .publish import hidden_units
 from .summary import reversals, summary
 from .wording import data_start, exited_days, join_names, join_words, name_key
@@ -110,6 +110,7 @@ def _outcome(coh, ctx) -> Section:
         first, last = exited_days(coh)
         section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(
             start=data_start(coh).strftime("%Y-%m"), first=first, last=last, share=ctx["stays_missing"]))
+    section.notes.extend(ctx["late_starts"].values())
     if ctx["no_reasons"]:
         section.notes.append(texts(ctx["lang"])["note_no_reasons"].format(units=say_units(ctx, ctx["no_reasons"])))
     return section
@@ -456,6 +457,30 @@ def _stays_missing(coh, network_hidden: bool) -> str | None:
     return f"{round(100 * missing)}\u00a0%" if missing >= STAYS_MISSING_NOTED else None
 
 
+def _late_starts(coh, ctx) -> dict[str, str]:
+    """A note for each unit whose data start later than the others' and lose, for that alone,
+    :data:`STAYS_MISSING_NOTED` or more of its stays (:func:`periods.late_starts`): its rates
+    lean more towards short stays than theirs. Not for a unit whose counts are hidden."""
+    t = texts(ctx["lang"])
+    late = late_starts(coh)
+    late = late[(late["missing"] - late["missing_if_earlier"] >= STAYS_MISSING_NOTED) & ~late.index.isin(ctx["hidden"])]
+    if late.empty:
+        return {}
+    others = data_start(coh).strftime("%Y-%m")
+    if coh.exited is None:
+        span = t["span_exits_by"].format(day=pd.Timestamp(coh.as_of).date())
+    else:
+        span = t["span_exits_from"].format(first=exited_days(coh)[0], last=exited_days(coh)[1])
+
+    def share(value: float) -> str:
+        return f"{round(100 * value)}\u00a0%"
+
+    return {unit: t["note_late_start"].format(unit=say_units(ctx, [unit]), start=row["start"].strftime("%Y-%m"),
+                                              others=others, span=span, share=share(row["missing"]),
+                                              earlier=share(row["missing_if_earlier"]))
+            for unit, row in late.iterrows()}
+
+
 def compute(coh, ctx, progress) -> list[Section]:
     """Compute every section; a section that cannot be computed carries the reason.
 
@@ -478,6 +503,7 @@ def compute(coh, ctx, progress) -> list[Section]:
            "no_reasons": no_reasons, "network_hidden": NETWORK in hidden, "hidden": hidden,
            "cohorts": companions(coh)}
     ctx["stays_missing"] = _stays_missing(coh, ctx["network_hidden"])
+    ctx["late_starts"] = _late_starts(coh, ctx)
     sections = []
     for key, function in SECTIONS:
         progress(key)

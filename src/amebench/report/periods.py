@@ -15,7 +15,7 @@ from ..metrics._ledger import last_full_month, month_index
 from .wording import data_start, exited_days
 
 __all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_coverage", "ledger_followed_until",
-           "ledger_covered_from", "stays_missing"]
+           "ledger_covered_from", "stays_missing", "late_starts"]
 
 
 def companions(coh) -> dict:
@@ -102,19 +102,71 @@ def stays_missing(coh) -> float:
     enrolled by ``as_of``, those still open censored there (review: the finished stays alone,
     the shorter ones, gave 2.0 % for the sample's 2025 where this gives 7.3 %); past the
     longest follow-up it stays at its last value. Every day of the period counts the same."""
+    fitted = _stay_lengths(_enrolled(coh), coh.as_of)
+    if fitted is None:
+        return 0.0
+    first, last = (pd.Timestamp(day) for day in exited_days(coh))
+    return _missing_share(fitted, data_start(coh), first, last)
+
+
+def late_starts(coh) -> pd.DataFrame:
+    """The units of ``coh`` with exits whose data start in a later month than the others'
+    (review: a unit whose exports start a year later got no note, yet loses more of its long
+    stays than the others). Per unit (the index): ``start``, its first enrolment by ``as_of``;
+    ``missing``, the share of its stays that ended in the report's exits that its data cannot
+    hold if it enrolled people before ``start``; ``missing_if_earlier``, the same had its data
+    started on the others' first day (:func:`data_start`). Both as :func:`stays_missing`'s,
+    from the unit's own stays; the exits are the period's days (a report of one period), or
+    the days from the data's start to ``as_of`` (a report of every exit)."""
+    enrolled = _enrolled(coh)
+    columns = ["start", "missing", "missing_if_earlier"]
+    if enrolled.empty:
+        return pd.DataFrame(columns=columns)
+    starts = enrolled.groupby("unit", observed=True)["enrolled_on"].min()
+    network = starts.min()
+    exiting = set(coh.episodes.loc[coh.episodes["exited_on"] <= coh.as_of, "unit"].astype(str))
+    late = starts[(starts.dt.to_period("M") > network.to_period("M")) & starts.index.astype(str).isin(exiting)]
+    rows = {}
+    for unit, stays in enrolled[enrolled["unit"].isin(late.index)].groupby("unit", observed=True):
+        fitted, start = _stay_lengths(stays, coh.as_of), late[unit]
+        if fitted is None:
+            continue
+        if coh.exited is None:  # its exits run from its start, the others' from theirs
+            windows = [(start, start, coh.as_of), (network, network, coh.as_of)]
+        else:
+            first, last = (pd.Timestamp(day) for day in exited_days(coh))
+            windows = [(start, first, last), (network, first, last)]
+        rows[str(unit)] = [start, *(_missing_share(fitted, *window) for window in windows)]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+def _enrolled(coh) -> pd.DataFrame:
+    """The enrolments of ``coh``'s units by ``as_of``, whatever its exit selection."""
     episodes = coh.network.episodes
     if coh.units is not None:
         episodes = episodes[episodes["unit"].isin(coh.units)]
     enrolled = pd.to_datetime(episodes["enrolled_on"])
-    exited = pd.to_datetime(episodes["exited_on"])
     known = enrolled.notna() & (enrolled <= coh.as_of)
-    ended = (exited.notna() & (exited <= coh.as_of))[known].to_numpy()
+    return pd.DataFrame({"unit": episodes["unit"], "enrolled_on": enrolled,
+                         "exited_on": pd.to_datetime(episodes["exited_on"])})[known]
+
+
+def _stay_lengths(enrolled: pd.DataFrame, as_of) -> SurvfuncRight | None:
+    """The Kaplan–Meier estimate of the lengths of the stays ``enrolled``, those still open at
+    ``as_of`` censored there; None when none has ended."""
+    exited = enrolled["exited_on"]
+    ended = (exited.notna() & (exited <= as_of)).to_numpy()
     if not ended.any():
-        return 0.0
-    stays = (exited[known].where(ended, coh.as_of) - enrolled[known]).dt.days.to_numpy(dtype="float64")
-    fitted = SurvfuncRight(stays, ended.astype(float))
-    first, last = (pd.Timestamp(day) for day in exited_days(coh))
-    reach = (pd.date_range(first, last, freq="D") - data_start(coh)).days.to_numpy()  # the longest stay each day holds
+        return None
+    stays = (exited.where(ended, as_of) - enrolled["enrolled_on"]).dt.days.to_numpy(dtype="float64")
+    return SurvfuncRight(stays, ended.astype(float))
+
+
+def _missing_share(fitted: SurvfuncRight, start, first, last) -> float:
+    """The mean over the days ``first`` to ``last`` of the share of stays ending that day that
+    data starting on ``start`` cannot hold: P(stay longer than the days since ``start``), 1
+    before it (:func:`stays_missing`)."""
+    reach = (pd.date_range(first, last, freq="D") - pd.Timestamp(start)).days.to_numpy()  # the longest stay held
     # S(reach): the survival just after the last event time at or before it (1 before the first)
     at = np.searchsorted(fitted.surv_times, reach, side="right") - 1
     longer = np.where(at >= 0, fitted.surv_prob[np.maximum(at, 0)], 1.0)
