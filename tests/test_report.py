@@ -323,31 +323,6 @@ def test_the_summary_of_four_units_says_their_limits_are_not_widened(monkeypatch
         assert "(a higher rate than the network's)" in summary or "(a lower rate than the network's)" in summary
 
 
-def test_the_summary_calls_the_funnel_the_answer_only_when_its_limits_are_widened():
-    # Methods review 2026-12-07 and diff review: "may be chance" was said of units that vary more
-    # than chance; with phi <= 1 it is no proof either (a common outcome's Poisson limits are
-    # wide), so the summary only says that no unit stands out. The raw funnel's answer names no
-    # O/E interval: when it is the summary's funnel, no unit has one.
-    from amebench import compare
-    from amebench.report.summary import _summary_limits
-
-    ctx = {"lang": "en"}
-    spread = pd.DataFrame({"unit": list("abcdef"), "n": [100] * 6, "events": [20, 30, 40, 50, 60, 25]})
-    alike = spread.assign(events=[30, 31, 29, 30, 32, 30])
-    widened = compare.funnel(spread, overdispersion="multiplicative")
-    with pytest.warns(amebench.exceptions.OverdispersionWarning, match="phi = 0.022 <= 1"):  # the case wanted
-        chance = compare.funnel(alike, overdispersion="multiplicative")
-    assert widened.phi > 1 and chance.phi <= 1
-    limits, within, outside = _summary_limits(widened, "adjusted", ctx)
-    assert "widened because the units differ more than chance" in limits
-    assert "report's answer" in within and "report's answer" in outside and "observed/expected" in outside
-    limits, within, outside = _summary_limits(widened, "raw", ctx)
-    assert "report's answer" in outside and "observed/expected" not in within + outside
-    limits, within, outside = _summary_limits(chance, "adjusted", ctx)
-    assert "not widened" in limits and within == ": no unit stands out." and outside == ""
-    assert "chance" not in limits + within
-
-
 def test_the_summary_names_no_unit_disclosure_control_hides(tmp_path):
     # Nynäshamn cut to three exits, all to work: its counts are hidden, so the summary's range
     # of raw rates must not be drawn from its rate, nor name it
@@ -2424,62 +2399,9 @@ def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkey
     assert (out / "tables" / "outcome_rates.csv").read_text() != "half"
 
 
-def test_stays_missing_is_the_period_s_mean_share_of_stays_longer_than_the_data_allow():
-    # Hand calculation. The data start with the enrolment of 2024-01-01; two stays end, of 10
-    # days (2024-01-01 to 01-11) and 30 days (2024-01-06 to 02-05), and one enrolled 2024-03-01
-    # is open at as_of 2024-03-31 (30 days, censored). Kaplan–Meier: 3 at risk at day 10, one
-    # ends: S = 2/3; 2 at risk at day 30 (the open stay too), one ends: S = 1/3. In January 2024
-    # an exit on day d (d = 0 ... 30 days after the start) holds stays of at most d days, so it
-    # misses S(d): 1 for d = 0 ... 9 (10 days), 2/3 for d = 10 ... 29 (20 days), 1/3 for d = 30.
-    # Mean over the 31 days: (10 + 20 * 2/3 + 1/3) / 31 = 71/93. (The finished stays alone, as a
-    # review found the first version did, give 20/31: they leave out the open, long ones.)
-    from amebench.report.periods import stays_missing
-
-    stays = [("2024-01-01", "2024-01-11"), ("2024-01-06", "2024-02-05"), ("2024-03-01", None)]
-    rows = [{"unit": "a", "episode_id": f"e{i}", "person_id": f"p{i}", "enrolled_on": pd.Timestamp(enrolled),
-             "exited_on": pd.Timestamp(exited), "exit_reason": "work" if exited else None}
-            for i, (enrolled, exited) in enumerate(stays)]
-    net = amebench.Network.from_frames(episodes=pd.DataFrame(rows), as_of="2024-03-31")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", amebench.exceptions.CensoringWarning)  # December: no exits
-        shares = {period: stays_missing(amebench.cohort(net, exited=period))
-                  for period in ("2024-01", "2024-02", "2023-12")}
-    assert shares["2024-01"] == pytest.approx(71 / 93)
-    assert shares["2024-02"] == pytest.approx(1 / 3)  # 31 to 59 days: S past the last stay ended stays 1/3
-    assert shares["2023-12"] == 1  # before the data start: every stay that ended then is missing
-
-
-@pytest.mark.parametrize(("measure", "period", "until"), [
-    ("retention", 2026, "2026-07-02"),  # as_of 2026-09-30 - 90 days
-    ("reentry", 2025, "2025-09-30"),  # - 365 days
-    ("welfare", 2026, "2026-03-31"),  # exit month + 6 full months <= 2026-09, the last month complete by as_of
-])
-def test_a_period_s_exits_are_followed_exactly_up_to_the_day_the_report_names(measure, period, until):
-    # The day each note names is the metric's own rule: the period's exits up to it are all
-    # observable (none censored), those after it all censored (none eligible).
-    from amebench import metrics
-    from amebench.cohorts import period_bounds
-    from amebench.report.periods import followed_until, ledger_coverage, ledger_followed_until
-
-    net = amebench.load_sample()
-    first, last = period_bounds(period)
-    coh = amebench.cohort(net, exited=period)
-    named = (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) if measure == "welfare"
-             else followed_until(coh, {"retention": 90, "reentry": 365}[measure]))
-    assert (pd.Series(named) == pd.Timestamp(until)).all()
-    measured = {"retention": lambda c: metrics.retention(c, days=90),
-                "reentry": lambda c: metrics.reentry(c, days=365),
-                "welfare": lambda c: metrics.welfare_delta(c, months=6, per="household", method="t")}[measure]
-    after = pd.Timestamp(until) + pd.Timedelta(days=1)
-    before = measured(amebench.cohort(net, exited=(str(first.date()), until)))
-    later = measured(amebench.cohort(net, exited=(str(after.date()), str(min(last, net.as_of).date()))))
-    assert before["censored"].fillna(0).sum() == 0 and before["eligible"].sum() > 0
-    assert later["eligible"].fillna(0).sum() == 0 and later["censored"].sum() > 0
-
-
 def test_a_period_report_says_which_of_its_exits_each_follow_up_covers():
     # Review of --exited: the 2026 report's re-enrolment (measurable from 2027) and the first
-    # months of 2023 (the data start in July 2023) said nothing. Days as in the test above;
+    # months of 2023 (the data start in July 2023) said nothing. Days as in tests/test_report_periods.py;
     # the 2023 and 2025 shares are stays_missing's on the sample (89.3 % and 7.3 %), in whole percent.
     from amebench.report import compute_sections
 
@@ -2537,25 +2459,6 @@ def test_a_unit_whose_payment_data_end_sooner_is_followed_to_its_own_day():
     assert eligible(("2026-02-01", "2026-02-28")) > 0 and eligible(("2026-03-01", "2026-03-31")) == 0
     assert "The payment data of Nynäshamn end sooner: none of their exits in the period can yet be followed." in (
         welfare_notes(cut("2026-03-01")))
-
-
-def test_a_period_s_welfare_is_followed_to_the_last_month_complete_by_as_of():
-    # Diff review: the sample's as_of is a month's last day with no payment row after it, so
-    # neither rule below was tested. With as_of 2026-05-15 the last month complete is 2026-04 (the
-    # payment rows to 2026-09 lie after as_of): 6 months after the exit month end there for exits
-    # to 2025-10, so to 2025-10-31.
-    from amebench import metrics
-    from amebench.report.periods import ledger_coverage, ledger_followed_until
-
-    net = amebench.load_sample()
-    coh = amebench.cohort(net, exited=2025, as_of="2026-05-15")
-    assert (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) == pd.Timestamp("2025-10-31")).all()
-
-    def eligible(exited):
-        coh = amebench.cohort(net, exited=exited, as_of="2026-05-15")
-        return int(metrics.welfare_delta(coh, months=6, per="household", method="t")["eligible"].sum())
-
-    assert eligible("2025-10") > 0 and eligible("2025-11") == 0
 
 
 def test_the_share_of_stays_missing_is_not_said_where_the_network_s_counts_are_hidden():

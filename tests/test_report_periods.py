@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import amebench
-from amebench.report.periods import late_starts
+from amebench.report.periods import (followed_until, late_starts, ledger_coverage, ledger_followed_until,
+                                     stays_missing)
 
 #: Unit "a" starts the data on 2024-01-01; unit "b" starts on 2024-03-01 with two stays that
 #: end, of 10 days (03-01 to 03-11) and 30 days (03-06 to 04-05), and one open at as_of
@@ -95,3 +96,68 @@ def test_a_later_start_never_holds_more_of_a_unit_s_stays(stays, delay, period):
                                **({} if period is None else {"exited": period})))
     assert ((late["missing"] >= late["missing_if_earlier"] - 1e-12)
             & late[["missing", "missing_if_earlier"]].stack().between(0, 1).groupby(level=0).all()).all()
+
+
+def test_stays_missing_is_the_period_s_mean_share_of_stays_longer_than_the_data_allow():
+    # Hand calculation. The data start with the enrolment of 2024-01-01; two stays end, of 10
+    # days (2024-01-01 to 01-11) and 30 days (2024-01-06 to 02-05), and one enrolled 2024-03-01
+    # is open at as_of 2024-03-31 (30 days, censored). Kaplan–Meier: 3 at risk at day 10, one
+    # ends: S = 2/3; 2 at risk at day 30 (the open stay too), one ends: S = 1/3. In January 2024
+    # an exit on day d (d = 0 ... 30 days after the start) holds stays of at most d days, so it
+    # misses S(d): 1 for d = 0 ... 9 (10 days), 2/3 for d = 10 ... 29 (20 days), 1/3 for d = 30.
+    # Mean over the 31 days: (10 + 20 * 2/3 + 1/3) / 31 = 71/93. (The finished stays alone, as a
+    # review found the first version did, give 20/31: they leave out the open, long ones.)
+    net = _late_network([("a", "2024-01-01", "2024-01-11"), ("a", "2024-01-06", "2024-02-05"),
+                         ("a", "2024-03-01", None)], as_of="2024-03-31")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.CensoringWarning)  # December: no exits
+        shares = {period: stays_missing(amebench.cohort(net, exited=period))
+                  for period in ("2024-01", "2024-02", "2023-12")}
+    assert shares["2024-01"] == pytest.approx(71 / 93)
+    assert shares["2024-02"] == pytest.approx(1 / 3)  # 31 to 59 days: S past the last stay ended stays 1/3
+    assert shares["2023-12"] == 1  # before the data start: every stay that ended then is missing
+
+
+@pytest.mark.parametrize(("measure", "period", "until"), [
+    ("retention", 2026, "2026-07-02"),  # as_of 2026-09-30 - 90 days
+    ("reentry", 2025, "2025-09-30"),  # - 365 days
+    ("welfare", 2026, "2026-03-31"),  # exit month + 6 full months <= 2026-09, the last month complete by as_of
+])
+def test_a_period_s_exits_are_followed_exactly_up_to_the_day_the_report_names(measure, period, until):
+    # The day each note names is the metric's own rule: the period's exits up to it are all
+    # observable (none censored), those after it all censored (none eligible).
+    from amebench import metrics
+    from amebench.cohorts import period_bounds
+
+    net = amebench.load_sample()
+    first, last = period_bounds(period)
+    coh = amebench.cohort(net, exited=period)
+    named = (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) if measure == "welfare"
+             else followed_until(coh, {"retention": 90, "reentry": 365}[measure]))
+    assert (pd.Series(named) == pd.Timestamp(until)).all()
+    measured = {"retention": lambda c: metrics.retention(c, days=90),
+                "reentry": lambda c: metrics.reentry(c, days=365),
+                "welfare": lambda c: metrics.welfare_delta(c, months=6, per="household", method="t")}[measure]
+    after = pd.Timestamp(until) + pd.Timedelta(days=1)
+    before = measured(amebench.cohort(net, exited=(str(first.date()), until)))
+    later = measured(amebench.cohort(net, exited=(str(after.date()), str(min(last, net.as_of).date()))))
+    assert before["censored"].fillna(0).sum() == 0 and before["eligible"].sum() > 0
+    assert later["eligible"].fillna(0).sum() == 0 and later["censored"].sum() > 0
+
+
+def test_a_period_s_welfare_is_followed_to_the_last_month_complete_by_as_of():
+    # Diff review: the sample's as_of is a month's last day with no payment row after it, so
+    # neither rule below was tested. With as_of 2026-05-15 the last month complete is 2026-04 (the
+    # payment rows to 2026-09 lie after as_of): 6 months after the exit month end there for exits
+    # to 2025-10, so to 2025-10-31.
+    from amebench import metrics
+
+    net = amebench.load_sample()
+    coh = amebench.cohort(net, exited=2025, as_of="2026-05-15")
+    assert (ledger_followed_until(ledger_coverage(coh), coh.as_of, 6) == pd.Timestamp("2025-10-31")).all()
+
+    def eligible(exited):
+        coh = amebench.cohort(net, exited=exited, as_of="2026-05-15")
+        return int(metrics.welfare_delta(coh, months=6, per="household", method="t")["eligible"].sum())
+
+    assert eligible("2025-10") > 0 and eligible("2025-11") == 0
