@@ -79,7 +79,7 @@ def test_a_published_float_has_no_run_of_ten_digits_and_keeps_six_significant(va
     # Coordinator review 2026-12-05: published CSVs carried floats like -3089.7243416493416
     # and 0.3810930576070901 (16 digits in a row), which a scan for 10- and 12-digit identity
     # numbers flags. 9 significant digits, or 6 where 9 give a run of 10 (0.0995246477).
-    text = output._csv_float(value)
+    text = output.csv_float(value)
     assert not re.search(r"\d{10}", text)
     assert float(text) == pytest.approx(value, rel=5e-6, abs=0)
 

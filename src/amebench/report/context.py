@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from .html import _format
+from .formats import format_value
 from .i18n import texts
 from .wording import join_names, name_key
 
@@ -65,4 +65,4 @@ def say_units(ctx, units) -> str:
 
 def format_share(value: float, ctx) -> str:
     """A share as the page writes it (38.1 %), in the report's language."""
-    return _format(float(value), "estimate", True, "," if ctx["lang"] == "sv" else ".")
+    return format_value(float(value), "estimate", True, "," if ctx["lang"] == "sv" else ".")

@@ -14,6 +14,8 @@ import pandas as pd
 from ..labels import code_label, column_label, reason_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
+from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, NO_VALUE, PERCENT, POINTS, POINTS_UNIT,
+                      format_value, is_number_column, is_whole_number_column)
 from .i18n import texts
 
 __all__ = ["render", "format_table", "rows_shown"]
@@ -28,28 +30,6 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 nav ol{columns:2}.scroll{overflow-x:auto}.tall{max-height:36em;overflow-y:auto}.tall th{position:sticky;top:0}
 """
-
-#: Columns shown as percentages when a table holds proportions.
-_PERCENT = {
-    "estimate", "ci_low", "ci_high", "estimate_worst", "estimate_best", "estimate_a", "estimate_b",
-    "share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
-    "rate", "rate_ci_low", "rate_ci_high",
-}
-#: A cell hidden by disclosure control: "..", as Statistics Sweden (SCB) marks a value not
-#: shown ("–" is its zero, which a Swedish reader would read it as: coordinator review).
-_MISSING = ".."
-_NO_VALUE = ""  # a value that does not exist (no interval for a median's days, no survey)
-
-#: Columns shown as percentages in every table (shares, whatever the table's estimate is).
-_ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high"}
-
-#: Tables whose estimates are differences of proportions: shown in percentage points.
-_POINTS = {"pairwise": ("estimate", "ci_low", "ci_high")}
-_POINTS_UNIT = {"en": "pp", "sv": "p.e."}
-
-#: Columns whose values are canonical codes, shown with their readable labels.
-_CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
-
 
 #: Rows of a table shown on the page; the rest are in its CSV file (pairs of 290 units: 42,195).
 MAX_ROWS = 1500
@@ -81,27 +61,27 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     # Per row: is the estimate a proportion? (durations mix median days and cumulative shares)
     row_percent = (shown["quantity"].astype(str).str.startswith("cif").tolist() if "quantity" in shown.columns
                    else [percent] * len(shown))
-    points = _POINTS.get(name, ())
+    points = POINTS.get(name, ())
     cells = {}
     for col in shown.columns:
         values = shown[col].tolist()
-        if col in _CODED:
+        if col in CODED:
             values = [code_label(v, lang) if isinstance(v, str) else v for v in values]
         elif col == "reason":
             values = [reason_label(v, lang) for v in values]
-        if not (percent and col in _PERCENT) and col not in _ALWAYS_PERCENT and _is_whole_number_column(shown[col]):
+        if not (percent and col in PERCENT) and col not in ALWAYS_PERCENT and is_whole_number_column(shown[col]):
             values = [int(v) if isinstance(v, (float, np.floating)) and not np.isnan(v) else v for v in values]
         if col in points:
-            cells[col] = [_format(v, col, False, decimal, points=_POINTS_UNIT[lang]) for v in values]
+            cells[col] = [format_value(v, col, False, decimal, points=POINTS_UNIT[lang]) for v in values]
         else:
-            cells[col] = [_format(v, col, (p and col in _PERCENT) or col in _ALWAYS_PERCENT, decimal,
-                                  digits=_DIGITS.get((name, col))) for v, p in zip(values, row_percent)]
+            cells[col] = [format_value(v, col, (p and col in PERCENT) or col in ALWAYS_PERCENT, decimal,
+                                  digits=DIGITS.get((name, col))) for v, p in zip(values, row_percent)]
         if hidden is not None:
             was_hidden = hidden.loc[shown.index, col].to_numpy(dtype=bool)
-            cells[col] = [_NO_VALUE if c == _MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
+            cells[col] = [NO_VALUE if c == MISSING and not h else c for c, h in zip(cells[col], was_hidden)]
     if "quantity" in shown.columns and hidden is not None:
         _say_not_reached(shown, cells, texts(lang)["not_reached"])
-    numeric = {c: " class='num'" if _is_number_column(shown[c]) else "" for c in shown.columns}
+    numeric = {c: " class='num'" if is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(
         f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name))}</th>"
         for c in shown.columns
@@ -131,7 +111,7 @@ def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
     median = (shown["quantity"].astype(str) == "median_days").tolist()
     for col in ("estimate", "ci_low", "ci_high"):
         if col in cells:
-            cells[col] = [text if m and c == _NO_VALUE else c for c, m in zip(cells[col], median)]
+            cells[col] = [text if m and c == NO_VALUE else c for c, m in zip(cells[col], median)]
 
 
 #: outcome_rate's ``method`` (its parameter's value) as a reader knows the interval.
@@ -176,61 +156,6 @@ def caption_text(frame: pd.DataFrame, lang: str, decimal: str) -> str:
         if levels:
             parts.append(t["level_caption"].format(level=", ".join(levels)))
     return " ".join(parts)
-
-
-def _is_whole_number_column(series: pd.Series) -> bool:
-    """A float column of whole numbers (days, years: float only because of gaps)."""
-    if not pd.api.types.is_float_dtype(series):
-        return False
-    values = series.dropna().to_numpy(dtype="float64")
-    return len(values) > 0 and bool(np.all(values == np.round(values)))
-
-
-def _is_number_column(series: pd.Series) -> bool:
-    values = series.dropna()
-    return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                                   for v in values.tolist())
-
-
-#: Decimals of a column whatever its size: an expected rank (1.7 of 5), and expected counts, one
-#: decimal each (253.2 beside 8.7, not 253 beside 8.711: report review).
-_DIGITS = {("ranks", "estimate"): 1, **{(table, "expected"): 1
-                                         for table in ("risk_adjusted", "funnel_risk_adjusted", "calibration")}}
-
-
-def _format(value, column: str, percent: bool, decimal: str, *, points: str | None = None,
-            digits: int | None = None) -> str:
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return _MISSING
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}".replace(",", "\u202f")
-    if isinstance(value, (float, np.floating)):
-        unit = f"\u00a0{points}" if points else "\u00a0%" if percent else ""
-        if points or percent:
-            text = f"{100 * value + 0.0:.1f}"
-            places = 1
-            while points and value != 0 and not text.strip("-0.") and places < 4:  # −0.03 pp is not 0.0 pp
-                places += 1
-                text = f"{100 * value:.{places}f}"
-        elif digits is not None:
-            text = f"{value:,.{digits}f}".replace(",", "\u202f")
-        elif column.startswith("p_"):
-            text = f"{value:.3f}" if value >= 0.001 else "<0.001"
-        elif abs(value) >= 100:
-            text = f"{value:,.0f}".replace(",", "\u202f")
-        elif abs(value) >= 10:
-            text = f"{value:.1f}"
-        else:
-            text = f"{value:.3f}"
-        if text.startswith("-") and not text.strip("-0.") and not (points and value != 0):
-            text = text[1:]  # -0.0 % after rounding is 0.0 %; a difference below 0.00005 pp keeps its sign
-        text = text.replace("-", "\u2212", 1) if text.startswith("-") else text
-        return text.replace(".", decimal) + unit  # the unit's own dots stay (p.e.)
-    return html.escape(str(value))
 
 
 #: A run of digits shaped like an identity number (YYMMDD-NNNN, + or none between), as a scan

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._files import atomic_write_bytes
 
-__all__ = ["atomic_write_bytes", "write_csv", "write_table", "neutralise_formulas"]
+__all__ = ["atomic_write_bytes", "write_csv", "write_table", "neutralise_formulas", "csv_float", "LONG_DIGITS"]
 
 #: A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -33,22 +33,22 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: A run of digits as long as an identity number's (10 or 12 digits).
-_LONG_DIGITS = re.compile(r"\d{10}")
+LONG_DIGITS = re.compile(r"\d{10}")
 
 
-def _csv_float(value: float) -> str:
+def csv_float(value: float) -> str:
     """A float of a published CSV: 9 significant digits, more than any estimate carries, or 6
     where 9 would give a run of 10 digits (0.0995246477), which a scan for identity numbers
     flags; all 17 of 0.3810930576070901 did."""
     text = f"{value:.9g}"
-    return f"{value:.6g}" if _LONG_DIGITS.search(text) else text
+    return f"{value:.6g}" if LONG_DIGITS.search(text) else text
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:
     """Write ``frame`` to ``path`` as UTF-8 CSV, formula-safe and atomically; floats with
     at most 9 significant digits and no run of 10 digits (the Parquet file keeps them whole)."""
     path = Path(path)
-    csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n", float_format=_csv_float)
+    csv = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n", float_format=csv_float)
     atomic_write_bytes(path, csv.encode("utf-8"))
     return path
 

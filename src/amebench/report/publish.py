@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import io
 import textwrap
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +25,8 @@ from ..schema import outcome_reasons
 from . import html as _html
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
-from .workbook import Sheet, write_workbook
 from .wording import casemix_notes, join_names, left_out_note, name_key, outcome_definition, quarter_definition
+from .workbook import Sheet, write_workbook
 
 __all__ = ["hidden_units", "publish", "WORKBOOK_FILE"]
 
@@ -156,21 +157,21 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         if units > FLOW_LINES:  # the figure draws the units' sum (plotting.flow_plot)
             text_key = "flow_text_total"
         if text_key in t:
-            inner.append(f"<p>{_html.html.escape(t[text_key].format(**fields, units=units))}</p>")
-        inner += [f"<p>{_html.html.escape(line)}</p>" for line in section.lines]
+            inner.append(f"<p>{escape(t[text_key].format(**fields, units=units))}</p>")
+        inner += [f"<p>{escape(line)}</p>" for line in section.lines]
         notes = casemix_notes(section.objects.get("casemix_only_in_one_unit", ()), min_cell=min_cell, lang=lang,
                               unit_names=unit_names)
         for note in notes + section.notes:
-            inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
+            inner.append(f"<p class='note'>{escape(note)}</p>")
         if "risk_adjusted" in section.objects:
             c = f"{section.objects['risk_adjusted'].c_statistic:.2f}".replace(".", "," if lang == "sv" else ".")
-            inner.append(f"<p>{_html.html.escape(t['c_statistic'].format(c=c))}</p>")
+            inner.append(f"<p>{escape(t['c_statistic'].format(c=c))}</p>")
         if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
-            inner.append(f"<p>{_html.html.escape(t['oe_interval_vs_limits'])}</p>")
+            inner.append(f"<p>{escape(t['oe_interval_vs_limits'])}</p>")
         for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome,
                                                exits=_exits_shown(done, unit_names), stamp=stamp):
             if png is None:
-                inner.append(f"<p class='note'>{_html.html.escape(note)}</p>")
+                inner.append(f"<p class='note'>{escape(note)}</p>")
                 continue
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title, caption=note))
@@ -182,24 +183,24 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             why = "" if len(shown) else t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
             sheets.append(_sheet(name, title, shown, hidden_cells[name], why, lang))
             sheets[-1].notes, said = said, []
-            inner.append(f"<h3>{_html.html.escape(title)}</h3>")
+            inner.append(f"<h3>{escape(title)}</h3>")
             if why:
-                inner.append(f"<p class='note'>{_html.html.escape(why)}</p>")
+                inner.append(f"<p class='note'>{escape(why)}</p>")
             elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
-                             f"{_html.html.escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
+                             f"{escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
                 # which of these columns make up the outcome counted in the next section
-                inner.append(f"<p class='meta'>{_html.html.escape(fields['definition'])}</p>")
+                inner.append(f"<p class='meta'>{escape(fields['definition'])}</p>")
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
                                                 hidden=hidden_cells[name]))
             if name == "pairwise" and len(shown) > _html.MAX_ROWS:  # _page_order
-                inner.append(f"<p class='meta'>{_html.html.escape(t['pairwise_page_order'])}</p>")
+                inner.append(f"<p class='meta'>{escape(t['pairwise_page_order'])}</p>")
             if name == "ranks":  # the units ranked: those whose counts are published
                 inner.append(f"<p class='meta'>"
-                             f"{_html.html.escape(quarter_definition(len(section.tables[name]), lang))}</p>")
+                             f"{escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     if day is not None:

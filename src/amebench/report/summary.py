@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..labels import code_label
 from .context import NETWORK, Section, format_share, network_rate, say_units, units_to_compare
-from .html import _format
+from .formats import format_value
 from .i18n import texts
 from .wording import data_start, exited_days
 
@@ -56,7 +56,7 @@ def summary(sections: list[Section], ctx, turned: list[str]) -> Section:
             first, last = exited_days(exits)
             period = t["summary_period"].format(first=first, last=last)
         rate, low, high = (format_share(net[column], ctx) for column in ("estimate", "ci_low", "ci_high"))
-        lines.append(t["summary_network"].format(period=period, n=_format(int(net["n"]), "n", False, decimal),
+        lines.append(t["summary_network"].format(period=period, n=format_value(int(net["n"]), "n", False, decimal),
                                                  outcome=outcome, rate=rate, low=low, high=high))
         if ctx["stays_missing"] is not None:
             lines.append(t["summary_stays_missing"].format(start=data_start(exits).strftime("%Y-%m"),

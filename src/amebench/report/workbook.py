@@ -24,8 +24,9 @@ from openpyxl.utils import get_column_letter
 from .._files import atomic_write_bytes, fixed_time_xlsx
 from ..exceptions import AmebenchError
 from ..labels import code_label, column_label, reason_label
-from . import html as _html
-from .output import _LONG_DIGITS, _csv_float
+from .formats import ALWAYS_PERCENT, CODED, DIGITS, MISSING, PERCENT, POINTS, POINTS_UNIT, is_whole_number_column
+from .html import MAX_ROWS, caption_text, rows_shown
+from .output import LONG_DIGITS, csv_float
 
 __all__ = ["Sheet", "write_workbook"]
 
@@ -111,7 +112,7 @@ _NUMBER_VALUE = re.compile(rb'(<c [^>]*t="n"[^>]*><v>)([^<]*)(</v>)')
 
 def _shortest_numbers(name: str, content: bytes) -> bytes:
     """Each number of a sheet written as its shortest form: openpyxl writes 16 significant
-    digits, so 0.0983606 (rounded by ``output._csv_float`` to keep runs of 10 digits out of
+    digits, so 0.0983606 (rounded by ``output.csv_float`` to keep runs of 10 digits out of
     the file) became 0.09836060000000001; a number of 10 digits or more before its point is
     written with an exponent and 9 significant digits (1.23456789e+09), as the CSV has it."""
     if not name.startswith("xl/worksheets/"):
@@ -121,7 +122,7 @@ def _shortest_numbers(name: str, content: bytes) -> bytes:
 
 def _number_text(value: float) -> str:
     text = repr(value).removesuffix(".0")
-    return f"{value:.8e}" if _LONG_DIGITS.search(text) else text
+    return f"{value:.8e}" if LONG_DIGITS.search(text) else text
 
 
 def _sheet_names(sheets: list[Sheet], t: dict) -> list[str]:
@@ -141,8 +142,8 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
     """The table's title and stamp, its header (labels), rows and caption; return each
     column's (label, CSV name)."""
     frame = sheet.table
-    limit = len(frame) if sheet.name in _EVERY_ROW else _html.MAX_ROWS
-    shown = _html.rows_shown(frame, limit)
+    limit = len(frame) if sheet.name in _EVERY_ROW else MAX_ROWS
+    shown = rows_shown(frame, limit)
     labels = [column_label(str(c), lang, table=sheet.name) for c in shown.columns]
     for k, label in enumerate(labels):  # before the first row: a write-only sheet writes them first
         ws.column_dimensions[get_column_letter(k + 1)].width = min(max(len(label), 10) + 2, _WIDEST)
@@ -158,13 +159,13 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
               else np.zeros(len(shown), dtype=bool))
     cif = (shown["quantity"].astype(str).str.startswith("cif").to_numpy() if "quantity" in shown.columns
            else None)
-    points = _html._POINTS.get(sheet.name, ())
+    points = POINTS.get(sheet.name, ())
     for i, values in enumerate(shown.itertuples(index=False, name=None)):
         row = []
         for j, (col, value) in enumerate(zip(shown.columns, values, strict=True)):
             if _missing(value):
                 if hidden[i, j]:
-                    row.append(_text(ws, _html._MISSING, right=True))
+                    row.append(_text(ws, MISSING, right=True))
                 elif median[i] and col in ("estimate", "ci_low", "ci_high"):
                     row.append(_text(ws, t["not_reached"]))  # a Kaplan-Meier median not reached in follow-up
                 else:
@@ -173,7 +174,7 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
             if isinstance(value, str):
                 if col == "reason":
                     value = reason_label(value, lang)
-                elif col in _html._CODED:
+                elif col in CODED:
                     value = code_label(value, lang)
                 row.append(_text(ws, value))
                 continue
@@ -182,13 +183,13 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
                 continue
             number, fmt = float(value), formats[j]
             if col in points:
-                number, fmt = number * 100, f'0.0" {_html._POINTS_UNIT[lang]}"'
+                number, fmt = number * 100, f'0.0" {POINTS_UNIT[lang]}"'
             elif cif is not None and col in ("estimate", "ci_low", "ci_high"):
                 fmt = _PERCENT_FORMAT if cif[i] else _COUNT_FORMAT  # durations: days, or a cumulative share
-            # no run of 10 digits in the file (output._csv_float)
-            row.append(_number(ws, float(_csv_float(number)), fmt))
+            # no run of 10 digits in the file (output.csv_float)
+            row.append(_number(ws, float(csv_float(number)), fmt))
         ws.append(row)
-    caption = _html.caption_text(frame, lang, "," if lang == "sv" else ".")
+    caption = caption_text(frame, lang, "," if lang == "sv" else ".")
     more = (t["xlsx_more_rows"].format(shown=limit, n=len(frame), file=f"tables/{sheet.name}.csv")
             if len(frame) > limit else "")
     lines = [line for line in (sheet.empty, caption, more, *sheet.notes) if line]
@@ -200,16 +201,16 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
 
 
 def _column_format(sheet: Sheet, shown: pd.DataFrame, col) -> str:
-    if col in _html._ALWAYS_PERCENT or (sheet.percent and col in _html._PERCENT):
+    if col in ALWAYS_PERCENT or (sheet.percent and col in PERCENT):
         return _PERCENT_FORMAT
     if col in _FORMATS:
         return _FORMATS[col]
-    if sheet.name in _KRONOR or _html._is_whole_number_column(shown[col]) or pd.api.types.is_integer_dtype(
+    if sheet.name in _KRONOR or is_whole_number_column(shown[col]) or pd.api.types.is_integer_dtype(
             shown[col]):
         return _COUNT_FORMAT
     if str(col).startswith("p_"):  # as the page: chances and p-values with 3 decimals
         return _P_FORMAT
-    digits = _html._DIGITS.get((sheet.name, col), 3)  # as the page: O/E, z with 3 decimals
+    digits = DIGITS.get((sheet.name, col), 3)  # as the page: O/E, z with 3 decimals
     return "#,##0." + "0" * digits
 
 
