@@ -124,7 +124,7 @@ def late_starts(coh) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     starts = enrolled.groupby("unit", observed=True)["enrolled_on"].min()
     network = starts.min()
-    exiting = set(coh.episodes.loc[coh.episodes["exited_on"] <= coh.as_of, "unit"].astype(str))
+    exiting = set(pd.Series(coh.episodes.loc[coh.episodes["exited_on"] <= coh.as_of, "unit"].unique()).astype(str))
     late = starts[(starts.dt.to_period("M") > network.to_period("M")) & starts.index.astype(str).isin(exiting)]
     rows = {}
     for unit, stays in enrolled[enrolled["unit"].isin(late.index)].groupby("unit", observed=True):
