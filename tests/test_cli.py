@@ -209,7 +209,8 @@ def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
     (["--exited", "12/2025"], "--exited '12/2025' is not a period: give a year (2025), a quarter (2025Q3)"),
     (["--exited", "2025/2024"], "--exited '2025/2024' ends before it starts"),
     (["--exited", "2019"], "no exit from 2019-01-01 to 2019-12-31 is observed by 2026-09-30 (--exited / exited): "
-                           "there is nothing to report; the data hold exits from 2023-07-16 to 2026-09-30"),
+                           "there is nothing to report; the data hold enrolments from 2023-07-01 to 2026-09-30 "
+                           "and exits from 2023-07-16 to 2026-09-30"),
     (["--exited", "2030"], "no exit from 2030-01-01 to 2030-12-31 is observed by 2026-09-30"),
     # the flows and their disclosure control are by month
     (["--exited", "2025-06-30"], "a report follows the exits of whole months (a year, quarter, month or a pair of "

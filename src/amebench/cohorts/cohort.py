@@ -244,19 +244,23 @@ def quiet_when_empty():
 def _say_empty(episodes: pd.DataFrame, units, as_of: pd.Timestamp, asked: dict) -> None:
     """Warn that a cohort is empty, with the dates the selected units' data cover up to
     ``as_of``: ``exited=2019``, before the first enrolment, gave empty tables without a word."""
+    given = ", ".join(f"{name}={value!r}" for name, value in asked.items() if value is not None) or "everything"
+    warnings.warn(CensoringWarning(f"the cohort ({given}) is empty: {data_held(episodes, units, as_of)}"), stacklevel=3)
+
+
+def data_held(episodes: pd.DataFrame, units, as_of) -> str:
+    """Say which days the data of ``units`` (all when None) cover up to ``as_of``: the first
+    and last enrolment and exit, for a message about a selection that holds nothing."""
     if units is not None:
         episodes = episodes[episodes["unit"].isin(units)]
     enrolled = episodes.loc[episodes["enrolled_on"] <= as_of, "enrolled_on"]
     exits = episodes.loc[episodes["exited_on"] <= as_of, "exited_on"]
     if episodes.empty:
-        held = "the network holds no episodes" if units is None else f"the units {list(units)} hold no episodes"
-    elif enrolled.empty:
-        held = f"no episode was enrolled by as_of {as_of.date()}"
-    else:
-        held = f"the data hold enrolments from {enrolled.min().date()} to {enrolled.max().date()}"
-        held += f" and exits from {exits.min().date()} to {exits.max().date()}" if len(exits) else " and no exits"
-    given = ", ".join(f"{name}={value!r}" for name, value in asked.items() if value is not None)
-    warnings.warn(CensoringWarning(f"the cohort ({given or 'everything'}) is empty: {held}"), stacklevel=3)
+        return "the network holds no episodes" if units is None else f"the units {list(units)} hold no episodes"
+    if enrolled.empty:
+        return f"no episode was enrolled by as_of {pd.Timestamp(as_of).date()}"
+    held = f"the data hold enrolments from {enrolled.min().date()} to {enrolled.max().date()}"
+    return held + (f" and exits from {exits.min().date()} to {exits.max().date()}" if len(exits) else " and no exits")
 
 
 def _observed(bounds, as_of: pd.Timestamp, name: str, given):

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import __version__
 from .._files import check_folder
 from ..cohorts import cohort
+from ..cohorts.cohort import data_held
 from ..compare.riskadjust import DEFAULT_CASEMIX, check_casemix
 from ..exceptions import AmebenchError, CensoringWarning
 from ..labels import code_label
@@ -229,11 +230,7 @@ def _check_reportable(coh) -> None:
                             f"them); {coh.exited[0].date()} to {coh.exited[1].date()} is not")
     if coh.episodes.empty and coh.exited is not None:
         first, last = exited_days(coh) if coh.exited[0] <= coh.as_of else (coh.exited[0].date(), coh.exited[1].date())
-        episodes = coh.network.episodes
-        exits = episodes.loc[episodes["unit"].isin(coh.units) if coh.units else slice(None), "exited_on"]
-        exits = exits[exits <= coh.as_of]
-        held = (f"the data hold exits from {exits.min().date()} to {exits.max().date()}" if len(exits)
-                else "the data hold no exit by then")
+        held = data_held(coh.network.episodes, coh.units, coh.as_of)
         raise AmebenchError(f"no exit from {first} to {last} is observed by {coh.as_of.date()} (--exited / "
                             f"exited): there is nothing to report; {held}")
     if coh.episodes.empty:
