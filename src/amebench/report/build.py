@@ -28,7 +28,7 @@ from .periods import (companions, followed_until, late_starts, ledger_coverage, 
                       ledger_followed_until, loaded_beside_period, stays_missing)
 from .publish import hidden_units
 from .summary import reversals, summary
-from .wording import data_start, exited_days, join_names, join_words, name_key
+from .wording import data_start, exited_days, exited_span, join_names, join_words, name_key
 
 __all__ = ["Section", "SECTIONS"]
 
@@ -84,7 +84,7 @@ def _flow(coh, ctx) -> Section:
         # report (and inflows to the enrolments its durations follow), which disclosure control
         # protects as it does the whole series' (exits of every month published beside a
         # period's total gave a hidden month away: review of --exited, 2026-12-07)
-        first, last = (pd.Timestamp(day) for day in exited_days(coh))
+        first, last = exited_span(coh)
         monthly = monthly[(monthly["month"] >= first.to_period("M").start_time) & (monthly["month"] <= last)]
         monthly = monthly.reset_index(drop=True)
     episodes = coh.episodes
@@ -156,7 +156,7 @@ def _followed(coh, ctx, until: pd.Series, span: str, days: int | None = None) ->
     if coh.exited is None or until.empty:
         return []
     t = texts(ctx["lang"])
-    first, last = (pd.Timestamp(day) for day in exited_days(coh))
+    first, last = exited_span(coh)
     latest = until.max()
     if latest < first:  # none yet; a measure ``days`` after the exit: from which extraction date
         when = t["followed_when"].format(day=(first + pd.Timedelta(days=days)).date()) if days else ""
@@ -470,7 +470,8 @@ def _late_starts(coh, ctx) -> dict[str, str]:
     if coh.exited is None:
         span = t["span_exits_by"].format(day=pd.Timestamp(coh.as_of).date())
     else:
-        span = t["span_exits_from"].format(first=exited_days(coh)[0], last=exited_days(coh)[1])
+        first, last = exited_days(coh)
+        span = t["span_exits_from"].format(first=first, last=last)
 
     def share(value: float) -> str:
         return f"{round(100 * value)}\u00a0%"

@@ -12,7 +12,7 @@ from ..cohorts import cohort
 from ..cohorts.cohort import quiet_when_empty
 from .._idcodes import id_codes
 from ..metrics._ledger import last_full_month, month_index
-from .wording import data_start, exited_days
+from .wording import data_start, exited_days, exited_span
 
 __all__ = ["companions", "loaded_beside_period", "followed_until", "ledger_coverage", "ledger_followed_until",
            "ledger_covered_from", "stays_missing", "late_starts"]
@@ -105,7 +105,7 @@ def stays_missing(coh) -> float:
     fitted = _stay_lengths(_enrolled(coh), coh.as_of)
     if fitted is None:
         return 0.0
-    first, last = (pd.Timestamp(day) for day in exited_days(coh))
+    first, last = exited_span(coh)
     return _missing_share(fitted, data_start(coh), first, last)
 
 
@@ -134,7 +134,7 @@ def late_starts(coh) -> pd.DataFrame:
         if coh.exited is None:  # its exits run from its start, the others' from theirs
             windows = [(start, start, coh.as_of), (network, network, coh.as_of)]
         else:
-            first, last = (pd.Timestamp(day) for day in exited_days(coh))
+            first, last = exited_span(coh)
             windows = [(start, first, last), (network, first, last)]
         rows[str(unit)] = [start, *(_missing_share(fitted, *window) for window in windows)]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)

@@ -14,8 +14,8 @@ from ..labels import code_label, column_label
 from ..schema import EXIT_REASONS, outcome_reasons
 from .i18n import texts
 
-__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period", "exited_days", "data_start",
-           "left_out_note", "casemix_notes"]
+__all__ = ["join_words", "outcome_definition", "quarter_definition", "exit_period", "exited_days", "exited_span",
+           "data_start", "left_out_note", "casemix_notes"]
 
 #: The municipal programme jobs that the default outcome groups do not count as work (DESIGN.md §2).
 _PROGRAMME = "work_programme"
@@ -82,11 +82,17 @@ def name_key(name: str) -> tuple:
     return tuple((1, int(p), "") if i % 2 else (0, 0, p) for i, p in enumerate(parts))
 
 
-def exited_days(coh) -> tuple[str, str]:
-    """The first and last day (ISO text) of a cohort chosen by exit: its period, ending at
-    ``as_of`` when the period runs past it (no later exit is observed)."""
+def exited_span(coh) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of a cohort chosen by exit: its period, ending at ``as_of`` when
+    the period runs past it (no later exit is observed)."""
     first, last = coh.exited
-    return str(first.date()), str(min(last, coh.as_of).date())
+    return first, min(last, coh.as_of)
+
+
+def exited_days(coh) -> tuple[str, str]:
+    """:func:`exited_span` as ISO text, as the report writes it."""
+    first, last = exited_span(coh)
+    return str(first.date()), str(last.date())
 
 
 def data_start(coh) -> pd.Timestamp | None:
