@@ -537,7 +537,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "eller för att de annars skulle röja ett annat litet antal).",
     },
     "not_reached": {"en": "not reached", "sv": "inte uppnådd"},
-    "csv_only": {
+    "not_on_page": {
         "en": "Not shown on this page (a row for each unit and month): every month of every unit is in the "
         "workbook report.xlsx (hidden cells “..”) and in {file} (hidden cells empty).",
         "sv": "Visas inte på sidan (en rad för varje enhet och månad): varje månad för varje enhet finns i "

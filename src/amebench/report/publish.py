@@ -34,7 +34,7 @@ __all__ = ["hidden_units", "publish", "WORKBOOK_FILE"]
 WORKBOOK_FILE = "report.xlsx"
 
 #: Tables published as CSV and drawn, but too long to show as an HTML table.
-_CSV_ONLY = frozenset({"flows"})
+_NOT_ON_PAGE = frozenset({"flows"})
 
 #: Label columns never hidden by disclosure control.
 _LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason"}
@@ -186,9 +186,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<h3>{escape(title)}</h3>")
             if why:
                 inner.append(f"<p class='note'>{escape(why)}</p>")
-            elif name in _CSV_ONLY:  # too long to read on a page; the figure shows it
+            elif name in _NOT_ON_PAGE:  # too long to read on a page; the figure shows it
                 inner.append(f"<p class='meta'>"
-                             f"{escape(t['csv_only'].format(file=f'tables/{name}.csv'))}</p>")
+                             f"{escape(t['not_on_page'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
                 # which of these columns make up the outcome counted in the next section
@@ -233,7 +233,7 @@ def _repeated_counts_shown(table: pd.DataFrame, shown: pd.DataFrame) -> pd.DataF
 
 def _rows_shown_hidden(name: str, shown: pd.DataFrame, hidden: pd.DataFrame) -> int:
     """Rows of the table as the page shows it that have a hidden cell."""
-    if name in _CSV_ONLY:
+    if name in _NOT_ON_PAGE:
         return 0
     if name == "exit_reasons":  # one row per unit on the page
         return int(hidden.any(axis=1).groupby(shown["unit"].astype(str)).any().sum())
