@@ -104,14 +104,22 @@ def test_ordinary_episode_ids_with_spaces_load(tmp_path, episode_id):
     assert len(net.rejects) == 0
 
 
+#: Digits of other scripts: fullwidth, Arabic-Indic.
+_FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + d) for d in range(10)))
+_ARABIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
+
+
 @pytest.mark.parametrize("episode_id", ["811218987601", "E19811218987601", "20248112189876", "AME-20248112189876",
                                         "198112189876001", "AME-8112189876000001",  # counters of 3 and 6 digits
+                                        "E" + "19811218987601".translate(_FULLWIDTH),  # a counter, other scripts
+                                        "19811218987601".translate(_ARABIC),
                                         "811218T9876", "ID19811218ab9876", "811218-987X", "E 811218987*",
                                         "\u0668\u0661\u0661\u0662\u0661\u0668\u0669\u0668\u0667\u0666"])
 def test_an_episode_id_of_a_number_and_a_counter_letters_or_other_digits_is_rejected(tmp_path, episode_id):
     # Privacy review 2026-12-07: these loaded and were written to episodes.parquet (811218-9876,
     # synthetic): a counter after the number or a year before it (a run of 11-16 digits, read
-    # as one number of 12; 15 and 16 since session 46), letters before the last four, Arabic-Indic digits
+    # as one number of 12; 15 and 16, and in fullwidth and Arabic-Indic digits, since session 46),
+    # letters before the last four, Arabic-Indic digits
     folder = write_network(tmp_path, "\n".join([
         EPISODE_HEADER, f"{episode_id};721212-9816;2024-01-05;;;;;", "E2;850709-9805;2024-01-05;;;;;"]) + "\n")
     net = read_network(folder)

@@ -862,15 +862,16 @@ def _mode(profile: Profile, column: str) -> str:
     return profile.person_id if column == "person_id" else profile.household_id
 
 
-def _ten_digits_or_wide(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _ten_digits_or_wide(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cells with ten digits or more, or a character beyond ASCII (a fullwidth digit): the
-    only ones that can hold a number (the patterns are costlier); and the ASCII digits of each."""
+    only ones that can hold a number (the patterns are costlier); the ASCII digits of each;
+    and the cells beyond ASCII."""
     import pyarrow.compute as pc
 
     arrow = arrow_strings(text)
     wide = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
     counts = _digit_counts(arrow)
-    return (counts >= 10) | wide, counts
+    return (counts >= 10) | wide, counts, wide
 
 
 def _digit_counts(arrow) -> np.ndarray:
@@ -909,7 +910,7 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
         per = _number_inside(pd.Series(text.cat.categories), np.ones(len(text.cat.categories), dtype=bool), as_of)
         return np.where(present, np.append(per, 0)[text.cat.codes.to_numpy()], 0).astype(np.int8)
     out = np.zeros(len(text), dtype=np.int8)
-    maybe, counts = _ten_digits_or_wide(text)
+    maybe, counts, wide = _ten_digits_or_wide(text)
     maybe &= present
     nine = present & ~maybe & (counts == 9)  # a number whose check digit is written as X ("811218-987X")
     if nine.any():
@@ -944,7 +945,20 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     long = np.flatnonzero(present & (out == 0) & (counts >= 11))
     if len(long):
         out[long] = _long_run_numbers(text.iloc[long], as_of)
+    other = np.flatnonzero(present & (out == 0) & wide)
+    other = other[_all_digit_counts(text.iloc[other]) >= 11] if len(other) else other
+    if len(other):  # a long run in the digits of another script ("١٩٨١١٢١٨٩٨٧٦٠١"): read in ASCII ones
+        ascii = [privacy.ascii_digits(privacy.visible_text(text.iloc[pos])) for pos in other]
+        out[other] = _long_run_numbers(pd.Series(ascii, dtype=object), as_of)
     return out
+
+
+def _all_digit_counts(text: pd.Series) -> np.ndarray:
+    """Decimal digits of every script (Arabic-Indic, fullwidth ...) per cell."""
+    import pyarrow.compute as pc
+
+    digits = pc.count_substring_regex(arrow_strings(text), r"\p{Nd}")
+    return pc.fill_null(digits, 0).to_numpy(zero_copy_only=False)
 
 
 def _aged_numbers(cells: pd.Series, as_of) -> np.ndarray:
