@@ -2,23 +2,28 @@
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import amebench
 from amebench.report.periods import (followed_until, late_starts, ledger_coverage, ledger_followed_until,
                                      stays_missing)
 
-#: Unit "a" starts the data on 2024-01-01; unit "b" starts on 2024-03-01 with two stays that
-#: end, of 10 days (03-01 to 03-11) and 30 days (03-06 to 04-05), and one open at as_of
-#: 2024-05-31 (03-20 to 05-31: 72 days, censored).
-_STAYS = [("a", "2024-01-01", "2024-02-10"), ("a", "2024-01-15", "2024-03-15"), ("a", "2024-02-01", "2024-04-20"),
-          ("b", "2024-03-01", "2024-03-11"), ("b", "2024-03-06", "2024-04-05"), ("b", "2024-03-20", None)]
+#: Units "a1" and "a2" start the data on 2024-01-01 (more than half the units have started by
+#: then); unit "b" starts on 2024-03-01 with ten times each of three stays: two that end, of
+#: 10 days (03-01 to 03-11) and 30 days (03-06 to 04-05), and one open at as_of 2024-05-31
+#: (03-20 to 05-31: 72 days, censored). Ten of each, as a unit of one enrolment a month could
+#: have started late by chance: 30 enrolments in 92 days, none in the 60 days before 03-01
+#: has a probability of exp(-60 * 30 / 92), under 1e-8; the Kaplan–Meier estimate is that of
+#: one of each.
+_EARLY = [(unit, "2024-01-01", "2024-02-10") for unit in ("a1", "a2")] + [("a1", "2024-01-15", "2024-03-15")]
+_LATE = [("b", "2024-03-01", "2024-03-11"), ("b", "2024-03-06", "2024-04-05"), ("b", "2024-03-20", None)] * 10
 
 
-def _late_network(stays=_STAYS, as_of="2024-05-31"):
+def _late_network(stays=_EARLY + _LATE, as_of="2024-05-31"):
     rows = [{"unit": unit, "episode_id": f"e{i}", "person_id": f"p{i}", "enrolled_on": pd.Timestamp(enrolled),
              "exited_on": pd.Timestamp(exited), "exit_reason": "work" if exited else None}
             for i, (unit, enrolled, exited) in enumerate(stays)]
@@ -39,63 +44,104 @@ def test_a_unit_whose_data_start_later_loses_its_share_of_its_own_stays():
     # (10 + 20 * 2/3 + 1/3) / 31 = 71/93. Had b's data started on 2024-01-01, March's days are
     # 60 to 90 days after it: 1/3 each.
     # Report of every exit: b's exits run from 03-01 to as_of 05-31 (92 days, d = 0 ... 91):
-    # (10 + 20 * 2/3 + 62 * 1/3) / 92 = 44/92 = 11/23; from 2024-01-01 (152 days, a leap year's
-    # February): (10 + 20 * 2/3 + 122 * 1/3) / 152 = 64/152 = 8/19.
+    # (10 + 20 * 2/3 + 62 * 1/3) / 92 = 44/92 = 11/23; from 2024-01-01, the same days are 60
+    # to 151 days after it: 1/3.
+    # A period that starts before b's data (February and March) counts March's days only: a
+    # day before b's start holds none of its exits (review: January counted as all missing).
     net = _late_network()
     march = late_starts(_cohort(net, exited="2024-03"))
+    both = late_starts(_cohort(net, exited=("2024-02-01", "2024-03-31")))
     every = late_starts(_cohort(net))
-    assert list(march.index) == list(every.index) == ["b"]  # a starts the data
-    assert march.loc["b", "start"] == every.loc["b", "start"] == pd.Timestamp("2024-03-01")
-    assert march.loc["b", "missing"] == pytest.approx(71 / 93)
-    assert march.loc["b", "missing_if_earlier"] == pytest.approx(1 / 3)
+    assert list(march.index) == list(both.index) == list(every.index) == ["b"]  # a1 and a2 start the data
+    for late in (march, both, every):
+        assert late.loc["b", "start"] == pd.Timestamp("2024-03-01")
+        assert late.loc["b", "usual_start"] == pd.Timestamp("2024-01-01")
+    assert march.loc["b", "missing"] == both.loc["b", "missing"] == pytest.approx(71 / 93)
+    assert march.loc["b", "missing_if_earlier"] == both.loc["b", "missing_if_earlier"] == pytest.approx(1 / 3)
+    assert (both.loc["b", "first"], both.loc["b", "last"]) == (pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-31"))
     assert every.loc["b", "missing"] == pytest.approx(11 / 23)
-    assert every.loc["b", "missing_if_earlier"] == pytest.approx(8 / 19)
+    assert every.loc["b", "missing_if_earlier"] == pytest.approx(1 / 3)
+    assert (every.loc["b", "first"], every.loc["b", "last"]) == (pd.Timestamp("2024-03-01"), pd.Timestamp("2024-05-31"))
+    categorical = _late_network()
+    categorical.episodes["unit"] = categorical.episodes["unit"].astype("category")
+    pd.testing.assert_frame_equal(late_starts(_cohort(categorical, exited="2024-03")), march)
 
 
-def test_a_unit_starting_in_the_data_s_first_month_or_without_exits_in_the_period_is_not_late():
+def test_a_unit_is_not_late_in_the_usual_month_by_chance_or_without_exits_in_the_period():
     net = _late_network()
     assert late_starts(_cohort(net, exited="2024-02")).empty  # b's first exit is in March
-    same_month = _STAYS[:3] + [("b", "2024-01-31", "2024-03-11")]
-    assert late_starts(_cohort(_late_network(same_month))).empty  # b from 2024-01-31: the same month as a
+    assert late_starts(_cohort(net, exited="2024-03", units=["a1", "b"])).empty  # of two, more than half: b
+    same_month = _EARLY + [(unit, start.replace("2024-03-01", "2024-01-31"), end) for unit, start, end in _LATE]
+    assert late_starts(_cohort(_late_network(same_month))).empty  # b from 2024-01-31: the usual month
+    # one enrolment a month (3 in 92 days): none in the 60 days before has a probability of
+    # exp(-60 * 3 / 92) = 0.14, not under 0.01, so its start may be chance
+    assert late_starts(_cohort(_late_network(_EARLY + _LATE[:3]))).empty
+    old = [("a1", "2022-01-10", "2022-02-01")]  # one old record does not make every other unit late
+    assert list(late_starts(_cohort(_late_network(old + _EARLY + _LATE))).index) == ["b"]
     assert late_starts(_cohort(amebench.load_sample(), exited=2024)).empty  # every sample unit starts in 2023-07
 
 
-def test_the_report_names_a_unit_whose_late_start_costs_it_stays_unless_its_counts_are_hidden():
+def test_a_late_start_is_named_when_it_alone_costs_5_points_and_the_unit_is_published(monkeypatch):
+    # The rule of the report, on shares given to it: b's difference is 4.9 points, c's 5.0, d's
+    # 30 (hidden); the network's counts may be published or not, only the unit's matter.
+    from amebench.report import build
+
+    day = pd.Timestamp("2024-03-01")
+    given = pd.DataFrame({"start": day, "usual_start": pd.Timestamp("2024-01-01"), "first": day,
+                          "last": pd.Timestamp("2024-03-31"), "missing": [0.40, 0.40, 0.60],
+                          "missing_if_earlier": [0.351, 0.35, 0.30]}, index=["b", "c", "d"])
+    monkeypatch.setattr(build, "late_starts", lambda coh: given)
+    for network_hidden in (False, True):
+        ctx = {"lang": "en", "hidden": ["d"], "unit_names": {}, "network_hidden": network_hidden}
+        assert list(build._late_starts(None, ctx)) == ["c"]
+
+
+def test_the_report_names_a_unit_whose_late_start_costs_it_stays_in_both_languages():
     from amebench.report import compute_sections
 
-    def said(min_cell, **selection):
+    def said(stays=_EARLY + _LATE, lang="en", **selection):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sections = {s.key: s for s in compute_sections(_cohort(_late_network(), **selection), min_cell=min_cell)}
-        summary = sections.get("summary")  # none where every count is hidden
-        return " ".join(sections["outcome"].notes), " ".join(summary.lines if summary else [])
+            sections = {s.key: s for s in compute_sections(_cohort(_late_network(stays), **selection), min_cell=1,
+                                                           lang=lang)}
+        return " ".join(sections["outcome"].notes), " ".join(sections["summary"].lines)
 
-    outcome, summary = said(1, exited="2024-03")
-    assert ("The data of b hold enrolments from 2024-03 only, the network's from 2024-01. If b enrolled people "
-            "before 2024-03, about 76\u00a0% of its stays that ended from 2024-03-01 to 2024-03-31 are missing from "
-            "its data, against 33\u00a0% had its data started in 2024-01") in outcome  # 71/93, 1/3 above
-    assert "The data of b start later than the network's" in summary
-    outcome, _ = said(1)
-    assert "about 48\u00a0% of its stays that ended by 2024-05-31 are missing from its data, against 42\u00a0%" in (
-        outcome)  # 11/23 and 8/19: 5.7 points apart, at least the 5 the note asks for
-    assert "The data of b" not in said(5, exited="2024-03")[0]  # b's 2 exits are hidden
+    outcome, summary = said(exited="2024-03")
+    assert ("The data of b hold enrolments only from 2024-03 on; those of most units start by 2024-01. If b "
+            "enrolled people before 2024-03, about 76\u00a0% of its stays that ended from 2024-03-01 to 2024-03-31 "
+            "are missing from its data, compared with 33\u00a0% had its data started in 2024-01") in outcome  # 71/93, 1/3
+    assert "The data of b start later than most units': if it enrolled people earlier" in summary
+    outcome, _ = said()
+    assert "about 48\u00a0% of its stays that ended from 2024-03-01 to 2024-05-31 are missing from its data, " \
+           "compared with 33\u00a0%" in outcome  # 11/23 and 1/3
+    outcome, summary = said(lang="sv", exited="2024-03")
+    assert ("Om b skrev in deltagare före 2024-03 saknas omkring 76\u00a0% av enhetens inskrivningar som "
+            "avslutades från 2024-03-01 till 2024-03-31, jämfört med 33\u00a0%") in outcome
+    assert "om enheten skrev in deltagare tidigare består dess avslut" in summary
+    copied = [("c", start, end) for _, start, end in _LATE]  # two late units of five: the plural
+    _, summary = said(_EARLY + [("a3", "2024-01-01", "2024-02-10")] + _LATE + copied, exited="2024-03")
+    assert "The data of b and c start later than most units': if they enrolled people earlier" in summary
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(1, 300), st.booleans()), min_size=1, max_size=12),
-       st.integers(31, 300), st.sampled_from([None, "2024-06", "2025-01"]))
-def test_a_later_start_never_holds_more_of_a_unit_s_stays(stays, delay, period):
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 300), st.booleans()), min_size=1, max_size=12),
+       st.integers(0, 400), st.integers(1, 400), st.integers(0, 200), st.integers(0, 200))
+def test_a_later_start_never_holds_more_of_a_unit_s_stays(stays, offset, width, earlier, later):
     # Property: S is non-increasing, so data that start later miss at least as large a share
-    # of the same unit's stays; both are shares.
+    # of the stays ending on the same days; every share is in [0, 1].
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    from amebench.report.periods import _missing_share
+
+    lengths, ended = zip(*stays)
+    assume(any(ended))  # periods._stay_lengths: no estimate without an ended stay
+    fitted = SurvfuncRight(np.array(lengths, dtype=float), np.array(ended, dtype=float))
     start = pd.Timestamp("2024-01-01")
-    rows = [("a", "2024-01-01", "2024-01-05")] + [
-        ("b", str((start + pd.Timedelta(days=delay + offset)).date()),
-         str((start + pd.Timedelta(days=delay + offset + length)).date()) if ended else None)
-        for offset, length, ended in stays]
-    late = late_starts(_cohort(_late_network(rows, as_of="2025-06-30"),
-                               **({} if period is None else {"exited": period})))
-    assert ((late["missing"] >= late["missing_if_earlier"] - 1e-12)
-            & late[["missing", "missing_if_earlier"]].stack().between(0, 1).groupby(level=0).all()).all()
+    first = start + pd.Timedelta(days=offset)
+    last = first + pd.Timedelta(days=width)
+    late = _missing_share(fitted, start + pd.Timedelta(days=later), first, last)
+    early = _missing_share(fitted, start - pd.Timedelta(days=earlier), first, last)
+    assert 0 <= early <= late + 1e-12 <= 1 + 1e-12
 
 
 def test_stays_missing_is_the_period_s_mean_share_of_stays_longer_than_the_data_allow():

@@ -38,6 +38,9 @@ _COMPARISONS = ("funnel", "pairwise", "ranks")
 #: The share of a period's stays missing (stays that began before the data start) from which
 #: the report says so: a smaller share hardly moves a rate.
 STAYS_MISSING_NOTED = 0.05
+#: A unit whose late start alone costs it this many more of its stays (a difference of
+#: shares) is named (:func:`_late_starts`).
+LATE_START_NOTED = 0.05
 
 
 def _quality(coh, ctx) -> Section:
@@ -458,28 +461,22 @@ def _stays_missing(coh, network_hidden: bool) -> str | None:
 
 
 def _late_starts(coh, ctx) -> dict[str, str]:
-    """A note for each unit whose data start later than the others' and lose, for that alone,
-    :data:`STAYS_MISSING_NOTED` or more of its stays (:func:`periods.late_starts`): its rates
-    lean more towards short stays than theirs. Not for a unit whose counts are hidden."""
+    """A note for each unit whose data start later than most units' and, for that alone, miss
+    :data:`LATE_START_NOTED` or more of the stays behind its exits (:func:`periods.late_starts`):
+    its exits lean more towards short stays than theirs. Not for a unit whose counts are
+    hidden. The share is a stand-in: how far it moves a rate depends on how the outcome
+    varies with the length of stay, so the note says the rates may differ partly for it."""
     t = texts(ctx["lang"])
     late = late_starts(coh)
-    late = late[(late["missing"] - late["missing_if_earlier"] >= STAYS_MISSING_NOTED) & ~late.index.isin(ctx["hidden"])]
-    if late.empty:
-        return {}
-    others = data_start(coh).strftime("%Y-%m")
-    if coh.exited is None:
-        span = t["span_exits_by"].format(day=pd.Timestamp(coh.as_of).date())
-    else:
-        first, last = exited_days(coh)
-        span = t["span_exits_from"].format(first=first, last=last)
+    late = late[(late["missing"] - late["missing_if_earlier"] >= LATE_START_NOTED) & ~late.index.isin(ctx["hidden"])]
 
     def share(value: float) -> str:
         return f"{round(100 * value)}\u00a0%"
 
-    return {unit: t["note_late_start"].format(unit=say_units(ctx, [unit]), start=row["start"].strftime("%Y-%m"),
-                                              others=others, span=span, share=share(row["missing"]),
-                                              earlier=share(row["missing_if_earlier"]))
-            for unit, row in late.iterrows()}
+    return {unit: t["note_late_start"].format(
+        unit=say_units(ctx, [unit]), start=row["start"].strftime("%Y-%m"), usual=row["usual_start"].strftime("%Y-%m"),
+        first=row["first"].date(), last=row["last"].date(), share=share(row["missing"]),
+        earlier=share(row["missing_if_earlier"])) for unit, row in late.iterrows()}
 
 
 def compute(coh, ctx, progress) -> list[Section]:

@@ -774,23 +774,29 @@ _TEXTS: dict[str, dict[str, str]] = {
         "{share} av de inskrivningar som avslutades under perioden (se Utfall vid avslut).",
     },
     "note_late_start": {
-        "en": "The data of {unit} hold enrolments from {start} only, the network's from {others}. If {unit} enrolled "
-        "people before {start}, about {share} of its stays that ended {span} are missing from its data, against "
-        "{earlier} had its data started in {others} (judged by the lengths of its own stays): its exits lean more "
-        "towards short stays than the other units', and its rates may differ from theirs for that reason alone.",
-        "sv": "Data från {unit} innehåller inskrivningar från {start} och framåt, nätverkets från {others}. Om "
-        "{unit} skrev in deltagare före {start} saknas omkring {share} av enhetens inskrivningar som avslutades "
-        "{span}, mot {earlier} om dess data hade börjat i {others} (bedömt efter längden på enhetens egna "
-        "inskrivningar): enhetens avslut består i högre grad av korta inskrivningar än de andra enheternas, och "
-        "dess andelar kan skilja sig från deras enbart av det skälet.",
+        "en": "The data of {unit} hold enrolments only from {start} on; those of most units start by {usual}. If "
+        "{unit} enrolled people before {start}, about {share} of its stays that ended from {first} to {last} are "
+        "missing from its data, compared with {earlier} had its data started in {usual} (judged by the lengths of "
+        "its own stays): its exits lean more towards short stays than those of units whose data start by {usual}, "
+        "and its rates may differ from theirs partly for that reason.",
+        "sv": "Data från {unit} innehåller inskrivningar först från {start}; de flesta enheters data börjar senast "
+        "{usual}. Om {unit} skrev in deltagare före {start} saknas omkring {share} av enhetens inskrivningar som "
+        "avslutades från {first} till {last}, jämfört med {earlier} om dess data hade börjat i {usual} (bedömt "
+        "utifrån längden på enhetens egna inskrivningar): enhetens avslut består i högre grad av korta "
+        "inskrivningar än avsluten hos enheter vars data börjar senast {usual}, och dess andelar kan skilja sig "
+        "från deras delvis av det skälet.",
     },
-    "span_exits_from": {"en": "from {first} to {last}", "sv": "från {first} till {last}"},
-    "span_exits_by": {"en": "by {day}", "sv": "till och med {day}"},
     "summary_late_start": {
-        "en": "The data of {units} start later than the network's: their exits lean more towards short stays than "
-        "the other units' (see Outcome at exit).",
-        "sv": "Data från {units} börjar senare än nätverkets: deras avslut består i högre grad av korta inskrivningar "
-        "än de andra enheternas (se Utfall vid avslut).",
+        "en": "The data of {units} start later than most units': if it enrolled people earlier, its exits lean "
+        "more towards short stays than theirs (see Outcome at exit).",
+        "sv": "Data från {units} börjar senare än de flesta enheters: om enheten skrev in deltagare tidigare består "
+        "dess avslut i högre grad av korta inskrivningar än deras (se Utfall vid avslut).",
+    },
+    "summary_late_starts": {
+        "en": "The data of {units} start later than most units': if they enrolled people earlier, their exits lean "
+        "more towards short stays than the others' (see Outcome at exit).",
+        "sv": "Data från {units} börjar senare än de flesta enheters: om enheterna skrev in deltagare tidigare "
+        "består deras avslut i högre grad av korta inskrivningar än de andras (se Utfall vid avslut).",
     },
     "no_enrolments_in_period": {
         "en": "no one enrolled from {first} to {last}, whose times to exit this section would follow",

@@ -62,7 +62,8 @@ def summary(sections: list[Section], ctx, turned: list[str]) -> Section:
             lines.append(t["summary_stays_missing"].format(start=data_start(exits).strftime("%Y-%m"),
                                                            share=ctx["stays_missing"]))
     if ctx["late_starts"]:
-        lines.append(t["summary_late_start"].format(units=say_units(ctx, list(ctx["late_starts"]))))
+        key = "summary_late_start" if len(ctx["late_starts"]) == 1 else "summary_late_starts"
+        lines.append(t[key].format(units=say_units(ctx, list(ctx["late_starts"]))))
     rates = ctx["rates"]  # published, and with known exit reasons (else the rate measures the unknown ones)
     rates = rates[~rates["unit"].astype(str).isin([*ctx["hidden"], *ctx["no_reasons"]]) & (rates["n"] > 0)]
     if len(rates) >= 2:
