@@ -2425,7 +2425,7 @@ def test_a_period_report_says_which_of_its_exits_each_follow_up_covers():
     assert "about 89\u00a0% of the stays that ended from 2023-01-01 to 2023-12-31" in y2023["outcome"]
     assert "about 7\u00a0% of the stays that ended from 2025-01-01 to 2025-12-31" in y2025["outcome"]
     assert "The data start with the enrolments of 2023-07" in y2023["summary"]
-    assert "The data hold enrolments from" not in y2026["outcome"]  # 2.6 %: not said
+    assert "The data hold enrolments only from" not in y2026["outcome"]  # 2.6 %: not said
 
 
 def test_a_unit_whose_payment_data_end_sooner_is_followed_to_its_own_day():
@@ -2475,8 +2475,8 @@ def test_the_share_of_stays_missing_is_not_said_where_the_network_s_counts_are_h
         said = {s.key: " ".join(s.notes + s.lines) for s in compute_sections(amebench.cohort(net, exited="2024-04"))}
         shown = {s.key: " ".join(s.notes + s.lines)
                  for s in compute_sections(amebench.cohort(net, exited="2024-04"), min_cell=1)}
-    assert "The data hold enrolments from" not in said["outcome"]
-    assert "The data hold enrolments from 2024-01 only" in shown["outcome"]  # the note is there to hide
+    assert "The data hold enrolments only from" not in said["outcome"]
+    assert "The data hold enrolments only from 2024-01 on" in shown["outcome"]  # the note is there to hide
 
 
 def test_a_unit_whose_payment_data_start_late_is_named_beside_its_censored_enrolments():

@@ -755,13 +755,13 @@ _TEXTS: dict[str, dict[str, str]] = {
     "span_welfare": {"en": "for the 6 full months after the exit month",
                      "sv": "under de 6 hela månaderna efter avslutsmånaden"},
     "note_stays_missing": {
-        "en": "The data hold enrolments from {start} only. If the units enrolled people before that, the stays "
+        "en": "The data hold enrolments only from {start} on. If the units enrolled people before that, the stays "
         "that began before {start} and ended in this period are missing from it: judged by the lengths of the "
         "stays in the data (a Kaplan–Meier estimate, which counts the stays still open), about {share} of the "
         "stays that ended from {first} to {last}. The period's exits lean towards short stays, and its rates may "
         "differ from a later period's for that reason alone; a unit whose stays are longer loses more of them.",
         "sv": "Data innehåller inskrivningar från {start} och framåt. Om enheterna skrev in deltagare före dess "
-        "saknas de inskrivningar som började före {start} och avslutades under perioden: bedömt efter längden "
+        "saknas de inskrivningar som började före {start} och avslutades under perioden: bedömt utifrån längden "
         "på inskrivningarna i data (en Kaplan–Meier-skattning, som räknar med de inskrivningar som fortfarande "
         "pågår) omkring {share} av dem som avslutades från {first} till {last}. Periodens avslut består till "
         "större del av korta inskrivningar, och dess andelar kan skilja sig från en senare periods enbart av det "
