@@ -10,7 +10,7 @@ from scipy import special, stats
 
 from .. import _threads
 
-__all__ = ["_batch", "_bca_mean", "_mean_ci", "mean_intervals", "t_intervals"]
+__all__ = ["_batch", "_bca_mean", "_mean_ci", "bca_difference", "mean_intervals", "t_intervals"]
 
 #: Resampled values per batch of scipy.stats.bootstrap for one sample: batches of a few MB
 #: stay in cache and reuse memory, and numpy's generator gives the same draws in any batch
@@ -102,19 +102,39 @@ def _bca_mean(x: np.ndarray, theta_b: np.ndarray, conf_level: float) -> tuple[fl
     ``(sum(x) - x_i) / (n - 1)`` (O(n)). Equal to scipy's interval up to rounding
     (tests/test_metrics_welfare.py).
     """
-    n = len(x)
-    theta_hat = np.mean(x)
+    return _bca(np.mean(x), theta_b, [_left_out_means(x)], conf_level)
+
+
+def bca_difference(a: np.ndarray, b: np.ndarray, theta_b: np.ndarray, conf_level: float) -> tuple[float, float]:
+    """BCa interval of ``mean(a) - mean(b)`` from its two-sample bootstrap distribution, as
+    ``scipy.stats.bootstrap((a, b), method="BCa")`` computes it (Efron & Tibshirani 1993,
+    eq. 15.36: the acceleration sums the jackknife of each sample, the other held whole),
+    the leave-one-out means in closed form: scipy's n x (n - 1) arrays of them took more
+    than 9.5 GB for two groups of 20,000 households (national review)."""
+    return _bca(np.mean(a) - np.mean(b), theta_b, [_left_out_means(a) - np.mean(b), np.mean(a) - _left_out_means(b)],
+                conf_level)
+
+
+def _left_out_means(x: np.ndarray) -> np.ndarray:
+    """The mean of ``x`` without each of its values in turn."""
+    return (np.sum(x) - x) / (len(x) - 1)
+
+
+def _bca(theta_hat: float, theta_b: np.ndarray, jackknives: list[np.ndarray], conf_level: float) -> tuple[float, float]:
+    """The BCa interval of a statistic ``theta_hat`` from its bootstrap distribution ``theta_b``
+    and its leave-one-out values in each sample (``scipy.stats._resampling._bca_interval``'s steps)."""
     b = len(theta_b)
     z0 = special.ndtri(
         (np.count_nonzero(theta_b < theta_hat) + np.count_nonzero(theta_b <= theta_hat)) / (2 * b)
     )
-    jack = (np.sum(x) - x) / (n - 1)
-    u = (n - 1) * (np.mean(jack) - jack)
-    a_hat = 1 / 6 * (np.sum(u**3) / n**3) / (np.sum(u**2) / n**2) ** 1.5
+    us = [(len(jack) - 1) * (np.mean(jack) - jack) for jack in jackknives]
+    num = sum(np.sum(u**3) / len(u) ** 3 for u in us)
+    den = sum(np.sum(u**2) / len(u) ** 2 for u in us)
+    a_hat = 1 / 6 * num / den**1.5
     z_alpha = float(special.ndtri((1 - conf_level) / 2))
     levels = []
     for z in (z_alpha, -z_alpha):
-        num = z0 + z
-        levels.append(special.ndtr(z0 + num / (1 - a_hat * num)))
+        total = z0 + z
+        levels.append(special.ndtr(z0 + total / (1 - a_hat * total)))
     ci = stats.quantile(theta_b, np.asarray(levels), axis=-1)
     return float(ci[0]), float(ci[1])

@@ -12,7 +12,7 @@ from scipy import stats
 from ..exceptions import AmebenchError
 from ..results import check_by, check_conf_level, tidy
 from ._binomial import binomial_interval
-from ._bootstrap import mean_intervals, t_intervals
+from ._bootstrap import _batch, bca_difference, mean_intervals, t_intervals
 from .._idcodes import id_codes
 from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
 from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, month_index, window_totals
@@ -431,12 +431,16 @@ def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
     def diff(x, y, axis=-1):
         return np.mean(x, axis=axis) - np.mean(y, axis=axis)
 
+    a, b = np.sort(a), np.sort(b)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        # the percentile draws, in batches of ~2^18 values; BCa adds its corrections in O(n)
         res = stats.bootstrap(
-            (np.sort(a), np.sort(b)), diff, n_resamples=n_boot, confidence_level=conf_level,
-            method=kind, vectorized=True, rng=np.random.default_rng(seed),
+            (a, b), diff, n_resamples=n_boot, confidence_level=conf_level, method="percentile",
+            vectorized=True, rng=np.random.default_rng(seed), batch=_batch(len(a) + len(b)),
         )
+        if kind == "bca":
+            return bca_difference(a, b, res.bootstrap_distribution, conf_level)
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
