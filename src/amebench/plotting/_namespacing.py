@@ -35,7 +35,10 @@ class NameSpacer(Artist):
     places, so it gives the same places however often the figure is drawn. A name that
     would run past the right edge of the axes is written left of its point; one not moved
     that crosses one of ``lines`` (the control limits, the target) is written below or
-    left of its point where it crosses none (:func:`_off_the_lines`).
+    left of its point where it crosses none (:func:`_off_the_lines`). Where names placed
+    outwards from the target stand in another order than their points (a full column: the
+    highest point's name drawn lowest), they are placed inwards instead, when that leaves
+    fewer pairs in the wrong order.
     """
 
     def __init__(self, names, target: float, lines=()):
@@ -74,6 +77,12 @@ class NameSpacer(Artist):
         sides = [1 if y >= target else -1 for y in points]
         shifts = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
                         gap=_NAME_GAP * pixels)
+        if _disorder(boxes, shifts, points, sides, _NAME_GAP * pixels):  # a full column: place the furthest first
+            inward = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
+                            gap=_NAME_GAP * pixels, outward=False)
+            if _disorder(boxes, inward, points, sides, _NAME_GAP * pixels) < _disorder(
+                    boxes, shifts, points, sides, _NAME_GAP * pixels):
+                shifts = inward
         paths = [line.get_transform().transform(line.get_xydata()) for line in self._lines if line.get_visible()]
         final = [(b[0], b[1] + shift, b[2], b[3] + shift) for b, shift in zip(boxes, shifts)]
         for k, (name, shift) in enumerate(zip(shown, shifts)):
@@ -139,7 +148,16 @@ def _bbox(extents):
     return Bbox.from_extents(*extents)
 
 
-def _apart(boxes, points, sides, *, target, low, high, gap):
+def _disorder(boxes, shifts, points, sides, gap) -> int:
+    """The pairs of names on one side of the target, sharing some width, whose places are in
+    the other order than their points (the name of the higher point drawn lower)."""
+    places = [box[1] + shift for box, shift in zip(boxes, shifts)]
+    return sum(1 for i in range(len(boxes)) for j in range(i)
+               if sides[i] == sides[j] and boxes[i][0] < boxes[j][2] + gap and boxes[j][0] < boxes[i][2] + gap
+               and (points[i] - points[j]) * (places[i] - places[j]) < 0)
+
+
+def _apart(boxes, points, sides, *, target, low, high, gap, outward: bool = True):
     """Return how far (pixels) to move each box up (negative: down) so that no two overlap.
 
     ``boxes`` are the names' ``(x0, y0, x1, y1)`` in display coordinates, ``points`` the
@@ -150,6 +168,10 @@ def _apart(boxes, points, sides, *, target, low, high, gap):
     ``high``): away from the target if there is one (a name moving down goes below its
     point, as it starts above it), else towards it. A name with no free place left stays
     where it started, over another; a name that overlaps none does not move.
+
+    With ``outward`` False the names are placed from the furthest point inwards, and a name
+    that overlaps one placed moves towards the target first: a column too full for every
+    name to move away keeps the names in the order of their points (:func:`_disorder`).
     """
     bottom = [float(b[1]) for b in boxes]
     height = [float(b[3] - b[1]) for b in boxes]
@@ -158,7 +180,8 @@ def _apart(boxes, points, sides, *, target, low, high, gap):
         return boxes[i][0] < boxes[j][2] + gap and boxes[j][0] < boxes[i][2] + gap
 
     placed = []
-    for i in sorted(range(len(boxes)), key=lambda i: (sides[i] * (points[i] - target), i)):
+    order = 1 if outward else -1
+    for i in sorted(range(len(boxes)), key=lambda i: (order * sides[i] * (points[i] - target), i)):
         start, h = bottom[i], height[i]
         # the bottoms of name i that bring it closer than gap to a placed name
         blocked = _merged((bottom[j] - gap - h, bottom[j] + height[j] + gap)
@@ -174,7 +197,7 @@ def _apart(boxes, points, sides, *, target, low, high, gap):
             away = 2 * points[i] - start - h  # the name mirrored under its point
         edges = (e for pair in blocked for e in pair)
         spots = [y for y in (lo, hi, away, *edges) if lo <= y <= hi and _free(y, blocked)]
-        if further := [y for y in spots if sides[i] * (y - away) >= 0]:
+        if further := [y for y in spots if order * sides[i] * (y - away) >= 0]:
             bottom[i] = min(further, key=lambda y: (abs(y - away), y))
         elif spots:
             bottom[i] = min(spots, key=lambda y: (abs(y - start), y))
