@@ -319,9 +319,20 @@ def test_units_left_out_enter_only_the_rest_of_the_network():
         pd.testing.assert_frame_equal(pairwise(moved, adjust="holm", units=["a", "b", "c"]), out)
 
 
+def test_an_unknown_unit_among_many_is_named_with_the_nearest_and_the_rest_counted():
+    # National review: with 290 units the message listed all of them (2,703 characters)
+    table = _table([(f"u{i:03d}", 10, 50) for i in range(290)])
+    with pytest.raises(AmebenchError) as caught:
+        pairwise(table, units=["u001", "u1000"])
+    said = str(caught.value)
+    assert said.startswith("pairwise: unknown unit(s) ['u1000'] (did you mean ['u100']?); the table has 290 units: "
+                           "['u000', 'u001',")
+    assert said.endswith("and 280 more") and len(said) < 300
+
+
 def test_units_to_compare_must_be_in_the_table():
     table = _table([("a", 10, 50), ("b", 20, 50), ("c", 30, 60)])
-    with pytest.raises(AmebenchError, match=r"units \['x'\] are not in the table"):
+    with pytest.raises(AmebenchError, match=r"pairwise: unknown unit\(s\) \['x'\]; the table has"):
         pairwise(table, units=["a", "x"])
     with pytest.raises(AmebenchError, match="at least two units"):
         pairwise(table, units=["a"])

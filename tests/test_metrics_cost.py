@@ -92,7 +92,7 @@ def test_cost_applies_the_cohort_units_and_enrolment_period_to_participants():
     ({"a": float("nan")}, r"unit 'a'.*nan"),
     ({"a": math.inf}, r"unit 'a'.*inf"),
     # a misspelt unit gave rows with 0 participants and an interval (C / 3.69, inf)
-    ({"jarfala": 1_000_000.0}, r"'jarfala'.*not in the network"),
+    ({"jarfala": 1_000_000.0}, r"unknown unit\(s\) \['jarfala'\]; the network has 2 units"),
 ])
 def test_cost_refuses_costs_that_are_not_a_cost_of_a_unit(costs, match):
     with pytest.raises(AmebenchError, match=match):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import difflib
 import html
 import re
 import warnings
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _idcodes
-from ..exceptions import AmebenchError, CensoringWarning, listed
+from ..exceptions import AmebenchError, CensoringWarning, unknown_units
 from ..network import Network, as_of_timestamp
 from ..results import check_network
 
@@ -190,10 +189,7 @@ def cohort(network: Network, *, exited=None, enrolled=None, units=None, as_of=No
         known = set(network.units["unit"].astype(str))
         unknown = sorted(set(selected_units) - known)
         if unknown:
-            near = [m for u in unknown for m in difflib.get_close_matches(u, sorted(known), n=1)]
-            hint = f" (did you mean {listed(near)}?)" if near else ""
-            raise AmebenchError(f"unknown unit(s) {listed(unknown)}{hint}; the network has {len(known)} units: "
-                                f"{listed(sorted(known))}")
+            raise AmebenchError(f"unknown unit(s) {unknown_units(unknown, known, 'the network')}")
         keep &= episodes["unit"].isin(selected_units).to_numpy(dtype=bool)
     not_yet = (episodes["exited_on"] > as_of).to_numpy(dtype=bool)  # an exit after as_of is not observed
     exited_bounds = enrolled_bounds = None

@@ -9,7 +9,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, unknown_units
 from ..results import tidy
 from ._table import check_counts, check_level
 
@@ -151,7 +151,7 @@ def _compared(data: pd.DataFrame, units) -> np.ndarray:
     wanted = [str(u) for u in units]
     unknown = sorted(set(wanted) - set(data["unit"]))
     if unknown:
-        raise AmebenchError(f"pairwise: units {unknown} are not in the table (its units are {sorted(data['unit'])})")
+        raise AmebenchError(f"pairwise: unknown unit(s) {unknown_units(unknown, set(data['unit']), 'the table')}")
     return data["unit"].isin(wanted).to_numpy()
 
 

@@ -13,7 +13,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from ..cohorts.cohort import cohort as select_cohort
 from ..cohorts.cohort import quiet_when_empty
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, unknown_units
 from ..results import GLOSSARY, GROUPING, check_conf_level, is_proportion, tidy
 from ..schema import outcome_reasons
 
@@ -149,7 +149,7 @@ def _given_costs(costs, network) -> dict:
     known = set(network.units["unit"].astype(str))
     unknown = sorted(str(unit) for unit in costs if unit not in known)
     if unknown:
-        raise AmebenchError(f"costs names units {unknown} that are not in the network; its units are {sorted(known)}")
+        raise AmebenchError(f"costs names unknown unit(s) {unknown_units(unknown, known, 'the network')}")
     return costs
 
 
