@@ -183,10 +183,10 @@ def test_a_folder_with_a_workbook_but_no_report_is_refused(tmp_path):
 def test_a_long_table_s_sheet_holds_the_page_s_rows_and_names_the_file_with_the_rest(tmp_path, monkeypatch):
     # The 42,195 pairs of 290 units took 10 of the workbook's 14 s at national scale; the page shows
     # MAX_ROWS of them. The monthly flows, a series to chart, keep every row.
-    from amebench.report import html
+    from amebench.report import workbook
     from amebench.report.workbook import Sheet, write_workbook
 
-    monkeypatch.setattr(html, "MAX_ROWS", 3)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)  # the page's (html.MAX_ROWS)
     table = pd.DataFrame({"unit": [f"u{i}" for i in range(5)], "n": range(10, 15)})
     flows = pd.DataFrame({"unit": "u0", "month": pd.date_range("2025-01-01", periods=5, freq="MS"),
                           "inflow": range(5)})
