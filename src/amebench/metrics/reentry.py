@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._idcodes import codes_in, id_codes
-from ..cohorts.spells import spells
+from ..cohorts.spells import _spells
 from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
@@ -108,10 +108,11 @@ def reentry(
     enrolled = (network_ep["enrolled_on"] <= as_of).to_numpy()
     network_ep = network_ep[enrolled].reset_index(drop=True)
     if gap_days is not None:
-        table = spells(network_ep, gap_days=gap_days)
-        person = id_codes(table["person_id"]).codes
-        # the episodes an exit stands for: its whole spell
-        group = table.groupby(["person_id", "spell"], sort=False, dropna=False).ngroup().to_numpy()
+        # the person codes kept for the network's column (hashing 2 million ids again took seconds)
+        codes = id_codes(cohort.network.episodes["person_id"])
+        codes = codes._replace(codes=codes.codes[enrolled])
+        # the episodes an exit stands for: its whole spell (``group``, a number per spell)
+        table, person, group = _spells(network_ep, gap_days=gap_days, person=codes)
         candidate = table["spell_last"].to_numpy(dtype=bool)
         table = table.assign(exited_on=table["spell_exit"])
         member = _spell_in_cohort(table, group, cohort)
