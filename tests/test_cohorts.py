@@ -292,6 +292,17 @@ def test_an_empty_cohort_says_what_the_data_cover(recwarn):
     assert not [w for w in recwarn if issubclass(w.category, CensoringWarning)]
 
 
+def test_repr_names_ten_units_and_counts_the_rest():
+    # National review: a cohort of 290 units printed every name (2,128 characters)
+    units = [f"u{i:03d}" for i in range(12)]
+    episodes = pd.DataFrame({"unit": units, "episode_id": units, "person_id": units,
+                             "enrolled_on": pd.Timestamp("2024-01-01")})
+    net = amebench.Network.from_frames(episodes=episodes, as_of="2024-06-30")
+    assert repr(amebench.cohort(net, units=units)).endswith("units u000, u001, u002, u003, u004, u005, u006, u007, "
+                                                           "u008, u009 and 2 more>")
+    assert repr(amebench.cohort(net, units=units[:2])).endswith("units u000, u001>")
+
+
 def test_repr_says_which_part_of_the_period_is_observed():
     # API review 2026-12-06: amebench.cohort(net, exited=2025, as_of="2025-06-30") printed "exited
     # 2025-01-01–2025-12-31", though no exit after 30 June can be in it

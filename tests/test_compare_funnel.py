@@ -404,6 +404,10 @@ def test_funnel_result_repr_is_a_short_summary():
     html = result._repr_html_()
     assert "<table" in html and "3 within, 1 above_95</p>" in html
     assert html.count(result.method) == 1  # once above the table, not in each row (API review L9)
+    # the places from the lowest to the highest, whatever the table's order (national review:
+    # "29 above_95, 94 within, 66 above_998, 76 below_998, 25 below_95")
+    spread = pd.DataFrame({"unit": list("abcdef"), "n": [100] * 6, "events": [60, 10, 30, 29, 44, 20]})
+    assert repr(funnel(spread)).endswith("; 1 below_998, 1 below_95, 2 within, 1 above_95, 1 above_998>")
     # phi 3.5195 and tau2 0.0030930 by hand below; tau2 only where estimated (diff review)
     assert "target 0.3066, phi 3.52; " in repr(funnel(_OVERDISPERSED, overdispersion="multiplicative"))
     assert "phi 3.52, tau² 0.00309;" in funnel(_OVERDISPERSED, overdispersion="additive")._repr_html_()

@@ -60,7 +60,9 @@ class Cohort:
                 parts.append(f"{what} {start}–{self.as_of.date()} (of {start}–{end}; the rest after as_of)")
             else:
                 parts.append(f"{what} {start}–{end}")
-        parts.append("units " + (", ".join(self.units) if self.units else "all"))
+        units = list(self.units or [])  # ten named, the rest counted (290 names ran to 2,128 characters)
+        more = f" and {len(units) - 10} more" if len(units) > 10 else ""
+        parts.append("units " + (", ".join(units[:10]) + more if units else "all"))
         return "; ".join(parts)
 
     def __repr__(self) -> str:

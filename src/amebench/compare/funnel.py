@@ -90,9 +90,16 @@ class FunnelResult:
         return "phi =" in self.method
 
     def _positions(self) -> str:
-        """``4 within, 1 above_998``: how many units lie where, in the order of the table."""
-        counts = self.table["position"].value_counts(sort=False)
-        return ", ".join(f"{n} {position}" for position, n in counts.items())
+        """``4 within, 1 above_998``: how many units lie where, from the lowest place to the
+        highest (below the outer limit first; national review: in the table's order, 5
+        places read out of order)."""
+        counts = self.table["position"].astype(str).value_counts(sort=False)
+
+        def height(position: str) -> float:  # below_998 < below_95 < within < above_95 < above_998
+            side, _, level = position.partition("_")
+            return 0.0 if side == "within" else (1 if side == "above" else -1) * float(f"0.{level}")
+
+        return ", ".join(f"{counts[position]} {position}" for position in sorted(counts.index, key=height))
 
     def _spread(self, tau: str = "tau2") -> str:
         """What was estimated and applied: ``phi 1.57`` (multiplicative), ``phi 1.57, tau2
