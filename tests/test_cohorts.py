@@ -55,13 +55,16 @@ def test_period_bounds_are_inclusive_days(period, first, last):
     (("2025-01", "2025-06"), "2025-01-01", "2025-06-30"),
     (("2024Q1", "2024Q4"), "2024-01-01", "2024-12-31"),
     ((datetime.date(2024, 3, 5), "2024-04"), "2024-03-05", "2024-04-30"),
+    # national review: the text --exited takes (ISO 8601's interval mark) was an error here
+    ("2025-01/2025-06", "2025-01-01", "2025-06-30"),
+    ("2024Q3/2025", "2024-07-01", "2025-12-31"),
 ])
 def test_a_pair_runs_from_the_first_day_of_one_to_the_last_day_of_the_other(period, first, last):
     assert period_bounds(period) == (pd.Timestamp(first), pd.Timestamp(last))
 
 
 @pytest.mark.parametrize("period", ["12/03/2025", ("01/02/2025", "28/02/2025"), "30/06/2025", 45123, 2024.0,
-                                    ("2024", "2025", "2026")])
+                                    ("2024", "2025", "2026"), "12/2025", "2024/2025/2026"])
 def test_a_period_not_in_iso_order_is_an_error(period):
     # API review H3: "12/03/2025" was read as 3 December and "30/06/2025" as 30 June.
     with pytest.raises(AmebenchError, match="ISO order"):

@@ -91,21 +91,25 @@ def period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
     (``"2024-03"``, ``"2024Q1"``), one day (``"2024-03-05"``, the number ``20240305``
     or a date), a :class:`pandas.Period`, or a pair ``(start, end)`` of any of these,
     both inclusive: from the first day of ``start`` to the last day of ``end``
-    (``("2025-01", "2025-06")`` ends on 2025-06-30, ``(2024, 2025)`` on 2025-12-31).
-    Text is read in ISO order only: ``"12/03/2025"`` is an error, not a guess.
+    (``("2025-01", "2025-06")`` ends on 2025-06-30, ``(2024, 2025)`` on 2025-12-31); a pair
+    may be written as text with ISO 8601's interval mark, as ``--exited`` takes it
+    (``"2025-01/2025-06"``). Text is read in ISO order only: ``"12/03/2025"`` is an error,
+    not a guess.
     """
+    # national review: the CLI took "FROM/TO", cohort() did not
+    pair = tuple(period.split("/")) if isinstance(period, str) and period.count("/") == 1 else period
     try:
-        if isinstance(period, (tuple, list)):
-            if len(period) != 2:
+        if isinstance(pair, (tuple, list)):
+            if len(pair) != 2:
                 raise ValueError
-            start, end = _period(period[0])[0], _period(period[1])[1]
+            start, end = _period(pair[0])[0], _period(pair[1])[1]
         else:
-            start, end = _period(period)
+            start, end = _period(pair)
     except (TypeError, ValueError):
         raise AmebenchError(
             f"period {period!r} is not understood: give a year (2024), a month ('2024-03'), "
-            "a quarter ('2024Q1'), a day ('2024-03-05' or 20240305) or a pair of them ('2024-01', '2024-06'); "
-            "text is read in ISO order (year first)"
+            "a quarter ('2024Q1'), a day ('2024-03-05' or 20240305) or a pair of them ('2024-01', '2024-06' "
+            "or '2024-01/2024-06'); text is read in ISO order (year first)"
         ) from None
     if end < start:
         raise AmebenchError(f"period {period!r} ends before it starts")
