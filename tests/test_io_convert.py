@@ -111,6 +111,7 @@ _ARABIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)
 
 @pytest.mark.parametrize("episode_id", ["811218987601", "E19811218987601", "20248112189876", "AME-20248112189876",
                                         "198112189876001", "AME-8112189876000001",  # counters of 3 and 6 digits
+                                        "19811218987600001", "811218987600000001",  # and of 5 and 8
                                         "E" + "19811218987601".translate(_FULLWIDTH),  # a counter, other scripts
                                         "19811218987601".translate(_ARABIC),
                                         "811218T9876", "ID19811218ab9876", "811218-987X", "E 811218987*",
@@ -118,7 +119,7 @@ _ARABIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)
 def test_an_episode_id_of_a_number_and_a_counter_letters_or_other_digits_is_rejected(tmp_path, episode_id):
     # Privacy review 2026-12-07: these loaded and were written to episodes.parquet (811218-9876,
     # synthetic): a counter after the number or a year before it (a run of 11-16 digits, read
-    # as one number of 12; 15 and 16, and in fullwidth and Arabic-Indic digits, since session 46),
+    # as one number of 12; 15 digits or more, and in fullwidth and Arabic-Indic digits, since session 46),
     # letters before the last four, Arabic-Indic digits
     folder = write_network(tmp_path, "\n".join([
         EPISODE_HEADER, f"{episode_id};721212-9816;2024-01-05;;;;;", "E2;850709-9805;2024-01-05;;;;;"]) + "\n")
@@ -130,12 +131,13 @@ def test_an_episode_id_of_a_number_and_a_counter_letters_or_other_digits_is_reje
 
 
 def test_long_serial_numbers_as_episode_ids_load(tmp_path):
-    # The runs of 11-16 digits are checked at both ends, valid numbers only: a serial number
-    # with leading zeros (month 00, 13- and 16-digit ones here) or of a year and a counter (month
-    # 20-24: "2024" + 10 or 12 digits) never is one; nor a number with a wrong check digit and a
+    # The runs of 11 digits or more are checked at both ends, valid numbers only: a serial number
+    # with leading zeros (month 00, 13-, 16- and 20-digit ones here) or of a year and a counter (month
+    # 20-24: "2024" + 10, 12 or 16 digits) never is one; nor a number with a wrong check digit and a
     # counter (a typo or the unit's scheme: unlike a cell of the number alone, not taken)
     ids = [f"2024{i:010d}" for i in range(0, 300_000, 1000)] + [f"{i:013d}" for i in range(0, 300)]
     ids += [f"2024{i:012d}" for i in range(0, 300_000, 1000)] + [f"{i:016d}" for i in range(0, 300)]
+    ids += [f"2024{i:016d}" for i in range(0, 300_000, 1000)] + [f"{i:020d}" for i in range(0, 300)]
     ids += ["811218987501", "E19811218987501"]  # 811218-9875: check digit wrong
     # diff review: a recent date and a counter (10 % had a valid check digit at one end), in
     # these shapes too, is no participant's number (born under 12 years before as_of)

@@ -313,7 +313,7 @@ def _early_identity(text: dict, present: dict, profile: Profile, key, as_of, mem
 #: for none (an episode id, an amount).
 _NUMBER_IN_COLUMN = "holds what looks like a personal identity number; it must not be kept in this column"
 #: ... and what it adds for a number at an end of a long run of digits in an id of the unit's
-#: usual shape: of random ids of 11 to 16 digits 1.2 % to 2.8 % do (20,000 each, as_of 2026-09-30).
+#: usual shape: of random ids of 11 to 30 digits 1.2 % to 2.8 % do (20,000 each, as_of 2026-09-30).
 _LONG_HINT = (" (its first or last 10 or 12 digits; the unit's ids are long numbers like it, and 1 to 3 in 100 "
               "such ids hold a valid number by chance: export case numbers with a letter among the digits, or "
               "shorter ones)")
@@ -794,9 +794,9 @@ _AS_HYPHEN = str.maketrans(dict.fromkeys("/._:,", "-"))
 #: (fullwidth digits, characters of no width: :func:`amebench.privacy.visible_text`).
 _MAYBE_NUMBER = (f"{privacy._NUMBER_RUN.pattern}|{privacy._LOOSE_RUN.pattern}|{privacy._DATED_RUN.pattern}"
                  f"|{privacy.LETTER_PARTED.pattern}|[0-9]{{3}}[Xx*?#]|[^\\x00-\\x7f]")
-#: A run of 11 to 16 digits: a number with a counter of up to 4 digits after it (12 + 3 is 15:
-#: session 45's note) or a year before it.
-_LONG_RUN = r"(?<![0-9])([0-9]{11,16})(?![0-9])"
+#: A run of 11 digits or more: a number with a counter after it (12 + 3 is 15: session 45's
+#: note; 12 + 5 is 17: a diff review) or a year before it. Only its ends are checked.
+_LONG_RUN = r"(?<![0-9])([0-9]{11,})(?![0-9])"
 
 
 #: No household's welfare in one month comes near this (SEK; the national norm for a family
@@ -890,7 +890,7 @@ def _digit_counts(arrow) -> np.ndarray:
 
 
 #: What :func:`_number_inside` finds in a cell: no number, a number whose check digit alone
-#: is wrong, a valid number, a valid number at an end of a run of 11 to 16 digits.
+#: is wrong, a valid number, a valid number at an end of a run of 11 digits or more.
 _CHECK_DIGIT_WRONG, _VALID, _IN_LONG_RUN = 1, 2, 3
 
 
@@ -899,7 +899,7 @@ def _number_inside(text: pd.Series, present: np.ndarray, as_of) -> np.ndarray:
     (e.g. ``"811218-9876-2"``, ``"E 8112 18 9876"``, ``"JAR 811218–9876"``, ``"811218/9876"``,
     ``"1981-12-18-9876"``; and, of a holder of 12 to 110, ``"811218T9876"``, ``"811218-987X"``,
     Arabic-Indic digits), ``_CHECK_DIGIT_WRONG`` when it contains one but for the check
-    digit (``"E 811218-9875"``), ``_IN_LONG_RUN`` when a run of 11 to 16 digits begins or
+    digit (``"E 811218-9875"``), ``_IN_LONG_RUN`` when a run of 11 digits or more begins or
     ends with one (:func:`_long_run_numbers`), and 0 otherwise (a missing cell too).
 
     Only the episode id is checked cell by cell: a case number built from the person's
@@ -981,7 +981,7 @@ def _aged_numbers(cells: pd.Series, as_of) -> np.ndarray:
 
 
 def _long_run_numbers(cells: pd.Series, as_of) -> np.ndarray:
-    """``_IN_LONG_RUN`` for each cell whose first run of 11 to 16 digits begins or ends with a valid
+    """``_IN_LONG_RUN`` for each cell whose first run of 11 digits or more begins or ends with a valid
     number that may be a participant's (10 digits, or 12 with the century): a number with a
     counter after it (``"811218987601"``) or a year before it (``"2024811218 9876"`` is no
     such run; ``"20248112189876"`` is); else 0. Valid, and of a holder of 12 to 110 at
@@ -989,7 +989,7 @@ def _long_run_numbers(cells: pd.Series, as_of) -> np.ndarray:
     date and a counter (``"24011500012"``, ``"19110300002"``) is none, and a serial number's
     leading zeros never are (month 00); of random digits about 0.7 % of 10 are a valid number."""
     values = cells.astype("string[pyarrow]").reset_index(drop=True)
-    runs = values.where(values.str.fullmatch("[0-9]{11,16}").fillna(False))  # the usual case, in pyarrow
+    runs = values.where(values.str.fullmatch("[0-9]{11,}").fillna(False))  # the usual case, in pyarrow
     rest = np.flatnonzero(runs.isna().to_numpy() & values.notna().to_numpy())
     if len(rest):  # digits among other characters: Python's re (look-behind)
         runs.iloc[rest] = values.iloc[rest].astype(object).str.extract(_LONG_RUN, expand=False)
