@@ -346,12 +346,12 @@ def test_spells_on_integer_codes_equal_the_reference(seed, gap_days):
     # spells sorts and groups integer person codes (national review: 14 s of text ids for 2
     # million episodes, now 3 s for the whole re-entry with gap_days); the reference is the
     # pandas version frozen in tests/reference/reentry_b5cd348.py. Ties of person and
-    # enrolment day (ordered by episode id), ongoing episodes, and, for _spells, codes whose
+    # enrolment day (ordered by episode id), ongoing episodes, and, for coded_spells, codes whose
     # uniques hold more ids than the rows (the network's, rows taken), in another order.
     from reference.reentry_b5cd348 import spells as reference
 
     from amebench._idcodes import IdCodes, id_codes
-    from amebench.cohorts.spells import _spells
+    from amebench.cohorts.spells import coded_spells
 
     rng = np.random.default_rng(seed)
     n = 200
@@ -364,7 +364,7 @@ def test_spells_on_integer_codes_equal_the_reference(seed, gap_days):
     expected = reference(episodes, gap_days=gap_days)
     pd.testing.assert_frame_equal(spells(episodes, gap_days=gap_days), expected)
     codes, uniques = id_codes(pd.concat([pd.Series(["zz", "p5x"], dtype="string[pyarrow]"), episodes["person_id"]]))
-    out, person, group = _spells(episodes, gap_days=gap_days, person=IdCodes(codes[2:], uniques))
+    out, person, group = coded_spells(episodes, gap_days=gap_days, person=IdCodes(codes[2:], uniques))
     pd.testing.assert_frame_equal(out, expected)
     assert (pd.Series(person).factorize()[0] == out["person_id"].factorize()[0]).all()
     assert (group == out.groupby(["person_id", "spell"], sort=False).ngroup().to_numpy()).all()

@@ -31,6 +31,8 @@ __all__ = [
     "ReadWarning",
     "DisclosureWarning",
     "KeyWarning",
+    "listed",
+    "unknown_units",
 ]
 
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from .. import _idcodes
-from ..exceptions import AmebenchError, CensoringWarning, unknown_units
+from ..exceptions import AmebenchError, CensoringWarning, listed, unknown_units
 from ..network import Network, as_of_timestamp
 from ..results import check_network
 
-__all__ = ["Cohort", "cohort", "period_bounds"]
+__all__ = ["Cohort", "cohort", "period_bounds", "data_held"]
 
 
 @dataclass(eq=False)
@@ -258,7 +258,7 @@ def data_held(episodes: pd.DataFrame, units, as_of) -> str:
     enrolled = episodes.loc[episodes["enrolled_on"] <= as_of, "enrolled_on"]
     exits = episodes.loc[episodes["exited_on"] <= as_of, "exited_on"]
     if episodes.empty:
-        return "the network holds no episodes" if units is None else f"the units {list(units)} hold no episodes"
+        return "the network holds no episodes" if units is None else f"the units {listed(units)} hold no episodes"
     if enrolled.empty:
         return f"no episode was enrolled by as_of {pd.Timestamp(as_of).date()}"
     held = f"the data hold enrolments from {enrolled.min().date()} to {enrolled.max().date()}"

@@ -8,7 +8,7 @@ import pandas as pd
 from .._idcodes import IdCodes, id_codes
 from ..exceptions import AmebenchError
 
-__all__ = ["spells"]
+__all__ = ["spells", "coded_spells"]
 
 
 def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
@@ -31,16 +31,16 @@ def spells(episodes: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The input rows (sorted by person and enrolment) with ``spell`` (0, 1, … per
+        The input rows (sorted by person, its id as text, and enrolment) with ``spell`` (0, 1, … per
         person) and ``spell_exit`` (the spell's last exit, NaT while any episode of
         it is ongoing) and ``spell_last`` (True on the episode whose exit ends the
         spell; when several episodes exit on that day, the one sorted last, i.e. the
         latest enrolment; False on every episode of an ongoing spell).
     """
-    return _spells(episodes, gap_days=gap_days)[0]
+    return coded_spells(episodes, gap_days=gap_days)[0]
 
 
-def _spells(episodes: pd.DataFrame, *, gap_days: int, person: IdCodes | None = None
+def coded_spells(episodes: pd.DataFrame, *, gap_days: int, person: IdCodes | None = None
             ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """:func:`spells`, and for its rows the person codes and a number per spell (0, 1, … in
     row order). ``person``: codes of ``episodes["person_id"]`` when the caller has them (those
@@ -49,6 +49,9 @@ def _spells(episodes: pd.DataFrame, *, gap_days: int, person: IdCodes | None = N
     sorting and grouping 2 million text ids took 14 s (national review)."""
     if isinstance(gap_days, bool) or not isinstance(gap_days, (int, np.integer)) or gap_days < 0:
         raise AmebenchError(f"gap_days must be a whole number of days >= 0, not {gap_days!r}")
+    if episodes["person_id"].isna().any():  # two unknown people are not one (the readers reject such rows)
+        raise AmebenchError(f"spells needs a person_id on every episode: {int(episodes['person_id'].isna().sum())} "
+                            "have none")
     person = _text_order(episodes["person_id"], person)
     start = episodes["enrolled_on"].to_numpy("datetime64[ns]")
     rows = np.lexsort((start, person))  # by person (as text) and enrolment

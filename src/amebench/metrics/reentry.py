@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._idcodes import codes_in, id_codes
-from ..cohorts.spells import _spells
+from ..cohorts.spells import coded_spells
 from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
@@ -112,7 +112,7 @@ def reentry(
         codes = id_codes(cohort.network.episodes["person_id"])
         codes = codes._replace(codes=codes.codes[enrolled])
         # the episodes an exit stands for: its whole spell (``group``, a number per spell)
-        table, person, group = _spells(network_ep, gap_days=gap_days, person=codes)
+        table, person, group = coded_spells(network_ep, gap_days=gap_days, person=codes)
         candidate = table["spell_last"].to_numpy(dtype=bool)
         table = table.assign(exited_on=table["spell_exit"])
         member = _spell_in_cohort(table, group, cohort)

@@ -468,7 +468,8 @@ def _late_starts(coh, ctx) -> dict[str, str]:
     varies with the length of stay, so the note says the rates may differ partly for it."""
     t = texts(ctx["lang"])
     late = late_starts(coh)
-    late = late[(late["missing"] - late["missing_if_earlier"] >= LATE_START_NOTED) & ~late.index.isin(ctx["hidden"])]
+    costs = (late["missing"] - late["missing_if_earlier"]).round(9)  # 0.45 - 0.40 is 0.0499999...
+    late = late[(costs >= LATE_START_NOTED) & ~late.index.isin(ctx["hidden"])]
 
     def share(value: float) -> str:
         return f"{round(100 * value)}\u00a0%"

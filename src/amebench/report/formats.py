@@ -42,6 +42,7 @@ def is_whole_number_column(series: pd.Series) -> bool:
 
 
 def is_number_column(series: pd.Series) -> bool:
+    """A column whose present values are all numbers (not booleans): right-aligned on the page."""
     values = series.dropna()
     return len(values) > 0 and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
                                    for v in values.tolist())

@@ -110,8 +110,9 @@ def stays_missing(coh) -> float:
 
 
 #: A unit's first enrolment counts as its data's start only when its own inflow would have
-#: given it an earlier one with a probability under this (review: a unit of one enrolment a
-#: month whose data start with the others' was named in 18 of 80 simulated reports).
+#: given it an earlier one with a probability under this, shared among the network's units
+#: (review: a unit of one enrolment a month whose data start with the others' was named in
+#: 18 of 80 simulated reports; of 290 units about 3 would pass 1 % each by chance).
 LATE_START_CHANCE = 0.01
 
 
@@ -123,14 +124,17 @@ def late_starts(coh) -> pd.DataFrame:
     - ``start``: its first enrolment by ``as_of``, in a later month than ``usual_start``, the
       first enrolment by which more than half the units have theirs (one old record does not
       move it), and later than the unit's own inflow explains: no enrolment in the days between
-      has a probability under :data:`LATE_START_CHANCE` at its mean rate of enrolment;
+      has a probability under :data:`LATE_START_CHANCE` divided by the number of units, at its
+      mean rate of enrolment;
     - ``first``, ``last``: the days of its exits in the report, those of the period (or up to
       ``as_of``) from ``start`` on (a day before it holds none of its exits);
     - ``missing``: the mean over those days of P(stay longer than the days since ``start``),
       the share of its stays ending then that its data cannot hold if it enrolled people
       before ``start``; ``missing_if_earlier``: the same had its data started on
       ``usual_start``. P is the Kaplan–Meier estimate of the unit's own stays (open ones
-      censored at ``as_of``), held at its last value past its longest follow-up.
+      censored at ``as_of``), held at its last value past its longest follow-up (for
+      ``missing_if_earlier`` it may read past the unit's own follow-up: a longer-stay tail the
+      data cannot show is taken as the last value, so the difference is if anything too small).
 
     Units without an exit in the report are left out."""
     enrolled = _enrolled(coh)
@@ -142,7 +146,7 @@ def late_starts(coh) -> pd.DataFrame:
     usual = starts.sort_values().iloc[len(starts) // 2]  # more than half the units have started by it
     as_of = pd.Timestamp(coh.as_of)
     rate = sizes / np.maximum((as_of - starts).dt.days + 1, 1)  # enrolments a day
-    unexplained = np.exp(-rate * (starts - usual).dt.days.clip(lower=0)) < LATE_START_CHANCE
+    unexplained = np.exp(-rate * (starts - usual).dt.days.clip(lower=0)) < LATE_START_CHANCE / len(starts)
     exiting = set(pd.Series(coh.episodes.loc[coh.episodes["exited_on"] <= coh.as_of, "unit"].unique()).astype(str))
     late = starts[(starts.dt.to_period("M") > usual.to_period("M")) & unexplained
                   & starts.index.astype(str).isin(exiting)]

@@ -25,7 +25,7 @@ from .._files import atomic_write_bytes, fixed_time_xlsx
 from ..exceptions import AmebenchError
 from ..labels import code_label, column_label, reason_label
 from .formats import ALWAYS_PERCENT, CODED, DIGITS, MISSING, PERCENT, POINTS, POINTS_UNIT, is_whole_number_column
-from .html import MAX_ROWS, caption_text, rows_shown
+from .html import MAX_ROWS, caption_text, rows_shown  # MAX_ROWS: the page's rows, bound here at import
 from .output import LONG_DIGITS, csv_float
 
 __all__ = ["Sheet", "write_workbook"]
