@@ -370,6 +370,15 @@ def test_spells_on_integer_codes_equal_the_reference(seed, gap_days):
     assert (group == out.groupby(["person_id", "spell"], sort=False).ngroup().to_numpy()).all()
 
 
+def test_spells_refuse_episodes_without_a_person():
+    # Diff review: two episodes of unknown people merged into one spell on integer codes
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": pd.array([None, None], "string"),
+                             "enrolled_on": pd.to_datetime(["2024-01-01", "2024-01-10"]),
+                             "exited_on": pd.to_datetime(["2024-01-05", "2024-02-01"])})
+    with pytest.raises(AmebenchError, match="spells needs a person_id on every episode: 2 have none"):
+        spells(episodes, gap_days=30)
+
+
 def test_reentry_on_the_sample_equals_reference():
     from reference.reentry_b5cd348 import reentry as reference
 
