@@ -1400,7 +1400,11 @@ def test_compute_sections_is_what_the_report_publishes(report):
     assert not [note for s in sections for note in s.notes if "Not available" in note]
     out, _ = report
     written = {p.stem for p in (out / "tables").glob("*.csv")}
-    assert {name for s in sections for name in s.tables} | {"about"} == written  # about.csv: what they cover
+    assert {name for s in sections for name in s.tables} | {"about", "units"} == written  # about.csv: what they cover
+    units = pd.read_csv(out / "tables" / "units.csv", dtype=str)  # the key to Kolada's and SCB's figures
+    assert units.to_dict("list") == {"unit": ["jarfalla", "solna", "sundbyberg", "nynashamn", "sodertalje"],
+                                     "name": ["Järfälla", "Solna", "Sundbyberg", "Nynäshamn", "Södertälje"],
+                                     "municipality_code": ["0123", "0184", "0183", "0192", "0181"]}
 
 
 def test_exit_reasons_read_as_one_row_per_unit_and_flows_point_to_their_file(report):

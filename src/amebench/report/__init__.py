@@ -148,6 +148,7 @@ def benchmark_report(
                              stamp=stamp, day=network.as_of)
     write_table(_about(coh, outcome=outcome, min_cell=min_cell, seed=seed, casemix=casemix, lang=lang),
                 out / "tables", "about")
+    write_table(_units(coh), out / "tables", "units")
     meta = _html.html.escape(stamp, quote=False) + " " + (
         t["suppression"].format(below=min_cell - 1, hidden=hidden) if min_cell > 1 else t["suppression_off"]
     ) + " " + t["workbook_meta"]
@@ -238,6 +239,16 @@ def _check_reportable(coh) -> None:
             f"no episode was enrolled by {coh.as_of.date()}: there is nothing to report "
             "(is --as-of / as_of too early?)"
         )
+
+
+def _units(coh) -> pd.DataFrame:
+    """The report's units with their names and SCB municipality codes (``tables/units.csv``):
+    the key to join Kolada's or SCB's figures by (national review: the tables name units by
+    their ids only)."""
+    units = coh.network.units
+    if coh.units is not None:
+        units = units[units["unit"].isin(coh.units)]
+    return units[["unit", "name", "municipality_code"]].reset_index(drop=True)
 
 
 def _about(coh, **options) -> pd.DataFrame:
