@@ -77,11 +77,11 @@ class NameSpacer(Artist):
         sides = [1 if y >= target else -1 for y in points]
         shifts = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
                         gap=_NAME_GAP * pixels)
-        if _disorder(boxes, shifts, points, sides, _NAME_GAP * pixels):  # a full column: place the furthest first
+        turned = _disorder(boxes, shifts, points, sides, _NAME_GAP * pixels)
+        if turned:  # a full column: place the furthest first
             inward = _apart(boxes, points, sides, target=target, low=frame.y0, high=frame.y1,
                             gap=_NAME_GAP * pixels, outward=False)
-            if _disorder(boxes, inward, points, sides, _NAME_GAP * pixels) < _disorder(
-                    boxes, shifts, points, sides, _NAME_GAP * pixels):
+            if _disorder(boxes, inward, points, sides, _NAME_GAP * pixels) < turned:
                 shifts = inward
         paths = [line.get_transform().transform(line.get_xydata()) for line in self._lines if line.get_visible()]
         final = [(b[0], b[1] + shift, b[2], b[3] + shift) for b, shift in zip(boxes, shifts)]
