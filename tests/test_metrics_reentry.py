@@ -254,13 +254,12 @@ def test_by_exit_year_groups_by_the_year_of_the_exit():
                                                                         ["b", 2025, 1, 0]]
 
 
-@pytest.mark.parametrize("column", ["age_band", "birth_year", "episode_id"])
+@pytest.mark.parametrize("column", ["birth_year", "episode_id"])
 def test_by_must_be_an_episode_column_and_a_result_group(column):
-    # age_band exists only on the cohort (the exits are read from the network: was KeyError),
     # birth_year is an episode column but not a result group (was KeyError from tidy),
-    # episode_id neither a result group nor derived.
+    # episode_id neither a result group nor derived. (age_band, once refused here, is now
+    # derived from the exit's enrolment and birth year: tests/test_metrics_groups.py.)
     c = amebench.cohort(_network())
-    c.episodes["age_band"] = "30-39"
     with pytest.raises(AmebenchError, match=rf"cannot group by \['{column}'\].*'gender'.*'unit'"):
         reentry(c, by=(column,))
 

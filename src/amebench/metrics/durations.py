@@ -14,13 +14,15 @@ from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 from ..exceptions import AmebenchError, CensoringWarning, warn_caller
 from ..results import check_by, check_conf_level, tidy
 from ..schema import outcome_reasons
+from ._groups import derivable, derived
 
 __all__ = ["durations"]
 
 _CENSORED, _OUTCOME, _OTHER_EXIT = 0, 1, 2  # CumIncidenceRight codes: 0 censored, 1..k causes
 _MEDIAN = 0.5
 _FLAT_TOL = 1e-12  # S(t) counted as exactly 0.5 (float round-off of products of fractions)
-_DERIVED = ("enrol_year",)
+#: an exit year would choose by the outcome's own time (the long stays of a year not yet out)
+_DERIVED = ("enrol_year", "age_band")
 METHOD_MEDIAN = "Kaplan-Meier median; Brookmeyer-Crowley CI, log-log (cloglog) transform"
 METHOD_CIF = (
     "Aalen-Johansen cumulative incidence, other exits competing; delta-method SE; log-log CI "
@@ -51,8 +53,10 @@ def durations(
         by exit (``exited=``) holds no ongoing episode, so its median is too short, and
         gets a :class:`~amebench.exceptions.CensoringWarning`.
     by
-        Episode columns to group by, or ``"enrol_year"`` (the year of enrolment: a
-        cohort of episodes enrolled in each year); ``()`` for one group.
+        Episode columns to group by, ``"enrol_year"`` (the year of enrolment: a
+        cohort of episodes enrolled in each year) or ``"age_band"`` (at enrolment, as
+        in :func:`outcome_rate`); ``()`` for one group. Not ``exit_year``: grouping by
+        the year of the exit would choose by the time being measured.
     outcome
         Outcome group (``"work"`` ...) or a set of exit reasons, see
         :func:`amebench.schema.outcome_reasons`.
@@ -191,7 +195,7 @@ def durations(
 def _check(cohort, by, days, conf_level) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("episodes", "as_of")):
         raise AmebenchError("durations needs a Cohort: build one with amebench.cohort(network)")
-    by = check_by(by, cohort.episodes.columns, derived=_DERIVED)
+    by = check_by(by, cohort.episodes.columns, derived=derivable(cohort.episodes.columns, _DERIVED))
     if isinstance(days, (str, bytes)):  # list("365") would be days 3, 6 and 5
         raise AmebenchError(f"days must be numbers of days, e.g. (90, 180, 365), not the text {days!r}")
     try:
@@ -220,8 +224,7 @@ def _survival_data(cohort, reasons, by) -> pd.DataFrame:
     as_of = pd.Timestamp(cohort.as_of)
     ep = ep[ep["enrolled_on"] <= as_of]
     out = ep.loc[:, [c for c in by if c in ep.columns]].copy()
-    if "enrol_year" in by:
-        out["enrol_year"] = ep["enrolled_on"].dt.year.astype("Int64")
+    out = out.assign(**derived(ep, by))
     exited = (ep["exited_on"].notna() & (ep["exited_on"] <= as_of)).to_numpy()
     end = np.where(exited, ep["exited_on"].to_numpy(), np.datetime64(as_of.to_datetime64()))
     out["_time"] = (end - ep["enrolled_on"].to_numpy()) / np.timedelta64(1, "D")

@@ -11,14 +11,14 @@ import pandas as pd
 from ..exceptions import AmebenchError, ExitReasonWarning
 from ..results import check_by, check_conf_level, check_dates, tidy
 from ..privacy import redact_numbers
-from ..schema import EXIT_REASONS, age_band, outcome_reasons
+from ..schema import EXIT_REASONS, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
 from ._deciding import DECIDING_COLUMNS, _deciding_rows
+from ._groups import derivable, derived, sources
 
 __all__ = ["outcome_rate", "INTERVAL_METHODS"]
 
 
-_DERIVED = ("exit_year", "age_band")
 
 
 def outcome_rate(
@@ -41,8 +41,9 @@ def outcome_rate(
         reason, or a set of exit reasons (:func:`amebench.schema.outcome_reasons`).
     by
         Episode columns to group by, plus the derived ``exit_year`` (year of
-        ``exited_on``) and ``age_band`` (enrolment year minus birth year, banded as
-        :data:`amebench.schema.AGE_BANDS`); ``()`` for one row.
+        ``exited_on``), ``enrol_year`` (year of ``enrolled_on``) and ``age_band``
+        (enrolment year minus birth year, banded as :data:`amebench.schema.AGE_BANDS`;
+        ``"unknown"`` without a birth year); ``()`` for one row.
     per
         ``"episode"`` (default, as Kolada) or ``"person"``: each person counts once,
         and the person's last exit in the data decides (in the group of that exit;
@@ -98,7 +99,7 @@ def outcome_rate(
     reasons = outcome_reasons(outcome)
     episodes = data.episodes if hasattr(data, "episodes") else data
     _check_episodes(episodes, per)
-    by = check_by(by, episodes.columns, derived=_DERIVED)
+    by = check_by(by, episodes.columns, derived=derivable(episodes.columns))
     observed = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
         observed &= episodes["exited_on"] <= data.as_of
@@ -107,7 +108,7 @@ def outcome_rate(
     exited = episodes.loc[observed, _columns_read(episodes.columns, by, per)]
     if per == "person":
         exited = _last_exit_per_person(exited)
-    frame = _with_derived(exited, by)
+    frame = exited.assign(**derived(exited, by))
     event, unknown = _reason_flags(frame["exit_reason"], reasons)
     frame = frame.assign(_event=event, _unknown=unknown)
     if by:
@@ -184,9 +185,7 @@ def _reason_flags(reason: pd.Series, reasons) -> tuple[np.ndarray, np.ndarray]:
 
 def _columns_read(columns, by, per: str) -> list[str]:
     """The episode columns outcome_rate reads, in table order."""
-    read = {"exited_on", "exit_reason", *by}
-    if "age_band" in by:
-        read |= {"enrolled_on", "birth_year"}
+    read = {"exited_on", "exit_reason", *by, *sources(by)}
     if per == "person":
         read |= set(DECIDING_COLUMNS)
     return [c for c in columns if c in read]
@@ -199,13 +198,3 @@ def _last_exit_per_person(exited: pd.DataFrame) -> pd.DataFrame:
         raise AmebenchError(f"per='person' needs a person_id for every exit; {missing} exits have none")
     rows, _ = _deciding_rows(exited, pd.Timestamp.max, "person")
     return exited.take(np.sort(rows))
-
-
-def _with_derived(frame: pd.DataFrame, by) -> pd.DataFrame:
-    out = frame
-    if "exit_year" in by:
-        out = out.assign(exit_year=out["exited_on"].dt.year.astype("int64"))
-    if "age_band" in by:
-        age = out["enrolled_on"].dt.year.astype("Int64") - out["birth_year"]
-        out = out.assign(age_band=age_band(age))
-    return out

@@ -12,6 +12,7 @@ from ..cohorts.spells import coded_spells
 from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
+from ._groups import derivable, derived
 
 __all__ = ["reentry"]
 
@@ -37,8 +38,9 @@ def reentry(
         spell's last episode), read from the network's episodes: any of its
         columns named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
         ``readiness``, ``referral``, ``born_abroad``), and ``exit_year`` (the year
-        of the exit; with ``gap_days`` of the spell's exit). A missing value is a
-        group of its own, last.
+        of the exit; with ``gap_days`` of the spell's exit), ``enrol_year`` and
+        ``age_band`` (of that episode's enrolment, as in :func:`outcome_rate`). A
+        missing value is a group of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -103,7 +105,8 @@ def reentry(
     _check_gap_days(gap_days, days)
     network_ep = cohort.network.episodes
     # the exits are rows of the network's episodes; exit_year is that of the exit (of the spell)
-    by = check_by(by, network_ep.columns, derived=("exit_year",))
+    # and enrol_year, age_band those of the exiting episode
+    by = check_by(by, network_ep.columns, derived=derivable(network_ep.columns))
     as_of = cohort.as_of
     enrolled = (network_ep["enrolled_on"] <= as_of).to_numpy()
     network_ep = network_ep[enrolled].reset_index(drop=True)
@@ -127,8 +130,7 @@ def reentry(
     chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
     rows = _first_exit_per_person(table, np.flatnonzero(chosen), person)
     exits = table.take(rows).reset_index(drop=True)
-    if "exit_year" in by:
-        exits["exit_year"] = exits["exited_on"].dt.year.astype("int64")
+    exits = exits.assign(**derived(exits, by))
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out

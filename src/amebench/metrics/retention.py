@@ -11,6 +11,7 @@ from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
+from ._groups import derivable, derived
 from ._ledger import NO_LEDGER, last_full_month, month_index, window_totals
 
 __all__ = ["retention"]
@@ -41,7 +42,9 @@ def retention(
     days
         Days after exit (90 by default; 180 and 365 work the same way).
     by
-        Episode columns to group by, and ``exit_year`` (the year of the exit).
+        Episode columns to group by, and ``exit_year`` (the year of the exit),
+        ``enrol_year`` (of the enrolment) and ``age_band`` (at enrolment), as in
+        :func:`outcome_rate`.
     definition
         ``"followup"``: the follow-up status nearest to ``days`` after exit within
         ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
@@ -129,7 +132,7 @@ def retention(
     check_conf_level(conf_level)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or tolerance < 0:
         raise AmebenchError(f"tolerance must be a whole number of days >= 0, not {tolerance!r}")
-    by = check_by(by, cohort.episodes.columns, derived=("exit_year",))
+    by = check_by(by, cohort.episodes.columns, derived=derivable(cohort.episodes.columns))
     reasons = outcome_reasons(outcome)
     if definition == "followup" and not set(reasons) & set(FOLLOWUP_STATUSES):
         raise AmebenchError(
@@ -140,8 +143,7 @@ def retention(
     ep = cohort.episodes
     exits = ep[ep["exit_reason"].isin(reasons) & ep["exited_on"].notna() & (ep["exited_on"] <= cohort.as_of)]
     exits = exits.reset_index(drop=True)
-    if "exit_year" in by:
-        exits = exits.assign(exit_year=exits["exited_on"].dt.year.astype("int64"))
+    exits = exits.assign(**derived(exits, by))
     eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
     if definition == "followup":
         responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons,

@@ -15,6 +15,7 @@ from ._binomial import binomial_interval
 from ._bootstrap import _batch, bca_difference, mean_intervals, t_intervals
 from .._idcodes import id_codes
 from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
+from ._groups import derivable, derived, sources
 from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, month_index, window_totals
 from .meandiff import mean_difference
 
@@ -22,7 +23,6 @@ __all__ = ["welfare_delta"]
 
 _PERS = ("person", "household")
 _METHODS = {"bootstrap": "bca", "bca": "bca", "percentile": "percentile", "t": "t"}
-_DERIVED = ("exit_year",)
 _GROUP_PARTICIPANTS = "participants"
 _GROUP_COMPARISON = "comparison"
 _GROUP_DIFFERENCE = "difference"
@@ -53,8 +53,11 @@ def welfare_delta(
     months
         Window length in whole calendar months (1..120).
     by
-        Grouping columns of the episode that decides (``unit``, ``gender`` ... or
-        ``exit_year``); ``()`` for one row.
+        Grouping columns of the episode that decides (``unit``, ``gender`` ...), or
+        its ``exit_year``, ``enrol_year`` or ``age_band`` (as in
+        :func:`outcome_rate`); ``()`` for one row. A household whose deciding
+        episode is still ongoing has no ``exit_year``: such households make a row
+        of their own with a missing ``exit_year``, every one ``censored``.
     per
         ``"household"`` (default): one value per household, from its last exit, so
         a household is never counted twice when two of its members take part
@@ -231,7 +234,7 @@ def _check_options(months, per, method, conf_level, n_boot, seed) -> str:
 def _check_by(cohort, by) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("network", "episodes", "as_of")):
         raise AmebenchError("welfare_delta needs a Cohort: build one with amebench.cohort(network)")
-    return check_by(by, cohort.episodes.columns, derived=_DERIVED, reserved=("group",))
+    return check_by(by, cohort.episodes.columns, derived=derivable(cohort.episodes.columns), reserved=("group",))
 
 
 # -- per-person values ------------------------------------------------------------
@@ -252,8 +255,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
         ahead.result()
     out = episodes.loc[:, [c for c in by if c in episodes]].take(rows).reset_index(drop=True)
     exited_on = episodes["exited_on"].take(rows)
-    if "exit_year" in by:
-        out["exit_year"] = exited_on.dt.year.astype("Int64").array
+    out = out.assign(**derived(episodes.loc[:, sorted(sources(by))].take(rows), by))
     enrol = month_index(episodes["enrolled_on"].take(rows))
     exit_ = month_index(exited_on)
     as_of_month = month_index(pd.Series([as_of]))[0]
