@@ -254,6 +254,17 @@ def test_unit_ids_with_digits_are_taken(unit):
     assert list(net.units["unit"]) == [str(unit)] and list(net.episodes["unit"]) == [str(unit)]
 
 
+def test_the_network_rows_id_is_not_a_unit_id():
+    # the report's tables name the row of the whole network "network": a unit of that id
+    # could not be told from it (national review)
+    episodes = pd.DataFrame({"unit": ["a", "network"], "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"],
+                             "enrolled_on": ["2024-01-01"] * 2})
+    with pytest.raises(SchemaError, match=r"^the episodes frame \(rows \[2\]\): unit = 'network' is the id the "
+                                          r"report's tables give the row of the whole network"):
+        Network.from_frames(episodes=episodes, as_of="2026-01-01")
+    assert len(Network.from_frames(episodes=episodes.assign(unit=["a", "Network"]), as_of="2026-01-01").units) == 2
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

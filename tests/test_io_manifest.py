@@ -74,6 +74,14 @@ def test_unit_ids_with_digits_are_read(tmp_path, unit):
     assert [u.unit for u in load_manifest(folder).units] == [unit]
 
 
+def test_the_network_rows_id_is_refused(tmp_path):
+    folder = _net(tmp_path)
+    _edit(folder, 'unit = "u1"', 'unit = "network"')
+    with pytest.raises(ManifestError, match=r"unit = 'network' is the id the report's tables give the row of the "
+                                            r"whole network; give the unit another id"):
+        load_manifest(folder)
+
+
 def test_integer_municipality_code_keeps_leading_zero(tmp_path):
     folder = _net(tmp_path)
     _edit(folder, 'municipality_code = "0123"', "municipality_code = 123")

@@ -28,7 +28,7 @@ from .convert import DATE_SERIAL, DATE_UNREAD, convert
 from .profile import load_profile, table_profile
 from .readers import RawTable, _typed_numbers
 from .rules import settle
-from .unitid import check_name, check_unit_id, municipality_code
+from .unitid import RESERVED_UNIT, check_name, check_unit_id, municipality_code
 
 __all__ = ["network_from_frames", "CANONICAL_PROFILE"]
 
@@ -102,7 +102,7 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         raise SchemaError(f"the {table} frame has rows without a unit (rows {list(bad)})")
     codes, names = pd.factorize(_text_of(frame, "unit", table, coded=True))  # in the order units first appear
     for i, unit in enumerate(names):
-        if looks_like_identity_number(unit):
+        if looks_like_identity_number(unit) or unit == RESERVED_UNIT:
             rows = (np.flatnonzero(codes == i)[:10] + 1).tolist()
             check_unit_id(unit, where=f"the {table} frame (rows {rows}): unit", error=SchemaError, short=False)
     units = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(names, dtype=str)))

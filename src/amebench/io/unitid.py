@@ -16,14 +16,18 @@ import re
 from ..exceptions import AmebenchError
 from ..privacy import looks_like_identity_number
 
-__all__ = ["UNIT_ID", "check_unit_id", "check_name", "municipality_code"]
+__all__ = ["UNIT_ID", "RESERVED_UNIT", "check_unit_id", "check_name", "municipality_code"]
 
 #: A unit id in a manifest or given to read_export: lower-case letters, digits and _.
 UNIT_ID = re.compile(r"^[a-z0-9_]+$")
 
+#: The id the report's tables give the row of the whole network (a unit of that id would
+#: share it: its row and the total could not be told apart).
+RESERVED_UNIT = "network"
+
 
 def check_unit_id(unit, *, where: str, error: type[AmebenchError] = AmebenchError, short: bool = True) -> None:
-    """Raise ``error`` when ``unit`` looks like an identity number, or (``short``) is not a short id.
+    """Raise ``error`` when ``unit`` looks like an identity number, is ``"network"``, or (``short``) is not a short id.
 
     Parameters
     ----------
@@ -37,7 +41,8 @@ def check_unit_id(unit, *, where: str, error: type[AmebenchError] = AmebenchErro
         SchemaError).
     short
         Also require ``[a-z0-9_]+`` (manifests and read_export; ``Network.from_frames``
-        takes any text, such as ``"kommun 0180"``).
+        takes any text, such as ``"kommun 0180"``). :data:`RESERVED_UNIT` is refused
+        either way.
 
     Notes
     -----
@@ -51,6 +56,9 @@ def check_unit_id(unit, *, where: str, error: type[AmebenchError] = AmebenchErro
         )
     if short and (not isinstance(unit, str) or not UNIT_ID.match(unit)):
         raise error(f"{where} = {unit!r} must be a short id of a-z, 0-9 and _ (e.g. 'jarfalla')")
+    if unit == RESERVED_UNIT:
+        raise error(f"{where} = {RESERVED_UNIT!r} is the id the report's tables give the row of the whole "
+                    "network; give the unit another id (e.g. its municipality's name)")
 
 
 def check_name(name, *, where: str, error: type[AmebenchError] = AmebenchError) -> None:
