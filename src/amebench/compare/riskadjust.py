@@ -19,7 +19,8 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._ledger import month_index, window_totals
 from ..results import check_dates, tidy
-from ..schema import age_band, outcome_reasons
+from ..metrics._groups import derived
+from ..schema import outcome_reasons
 from ._table import check_level
 
 __all__ = ["risk_adjusted", "RiskAdjustedResult", "c_statistic", "DEFAULT_CASEMIX", "prior_welfare_months"]
@@ -592,7 +593,7 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
     out = pd.DataFrame(index=frame.index)
     for column in casemix:
         if column == "age_band":
-            values = age_band(frame["enrolled_on"].dt.year.astype("Int64") - frame["birth_year"])
+            values = pd.Series(derived(frame, ("age_band",))["age_band"], index=frame.index)
         elif column == _PRIOR:
             if column in frame.columns:
                 values = _months_column(frame[column])

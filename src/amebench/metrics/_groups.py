@@ -3,7 +3,7 @@
 Every metric groups by them the same way (the national review found ``age_band`` in
 outcome_rate only): the year of the exit, the year of the enrolment and the age band at
 enrolment (:func:`amebench.schema.age_band` of the enrolment year minus the birth year,
-``"unknown"`` without a birth year) of the episode the metric counts.
+``"unknown"`` without a birth year or under 16) of the episode the metric counts.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def derived(episodes: pd.DataFrame, by) -> dict[str, object]:
     """Return the derived columns of ``by`` for the rows of ``episodes``, as arrays in row order.
 
     Years are ``Int64`` (missing for an episode not yet exited); ``age_band`` is a
-    Categorical over the age bands and ``"unknown"``. Assign them with
+    Categorical over the age bands and ``"unknown"`` (no birth year, or under 16). Assign them with
     ``frame.assign(**derived(...))``: the arrays carry no index, so they go by position.
     """
     out: dict[str, object] = {}

@@ -12,7 +12,7 @@ from scipy.stats import norm
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
 from ..exceptions import AmebenchError, CensoringWarning, warn_caller
-from ..results import check_by, check_conf_level, tidy
+from ..results import by_names, check_by, check_conf_level, tidy
 from ..schema import outcome_reasons
 from ._groups import derivable, derived
 
@@ -195,6 +195,10 @@ def durations(
 def _check(cohort, by, days, conf_level) -> tuple[str, ...]:
     if not all(hasattr(cohort, a) for a in ("episodes", "as_of")):
         raise AmebenchError("durations needs a Cohort: build one with amebench.cohort(network)")
+    if "exit_year" in by_names(by):
+        raise AmebenchError("durations does not group by exit_year: choosing episodes by the year of their exit "
+                            "chooses them by the time being measured (the long stays of a year are not out yet); "
+                            "group by enrol_year, the year the stays began")
     by = check_by(by, cohort.episodes.columns, derived=derivable(cohort.episodes.columns, _DERIVED))
     if isinstance(days, (str, bytes)):  # list("365") would be days 3, 6 and 5
         raise AmebenchError(f"days must be numbers of days, e.g. (90, 180, 365), not the text {days!r}")

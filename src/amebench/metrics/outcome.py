@@ -19,8 +19,6 @@ from ._groups import derivable, derived, sources
 __all__ = ["outcome_rate", "INTERVAL_METHODS"]
 
 
-
-
 def outcome_rate(
     data,
     *,

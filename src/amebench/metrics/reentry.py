@@ -12,7 +12,7 @@ from ..cohorts.spells import coded_spells
 from ..exceptions import AmebenchError
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
-from ._groups import derivable, derived
+from ._groups import derivable, derived, sources
 
 __all__ = ["reentry"]
 
@@ -39,8 +39,9 @@ def reentry(
         columns named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
         ``readiness``, ``referral``, ``born_abroad``), and ``exit_year`` (the year
         of the exit; with ``gap_days`` of the spell's exit), ``enrol_year`` and
-        ``age_band`` (of that episode's enrolment, as in :func:`outcome_rate`). A
-        missing value is a group of its own, last.
+        ``age_band`` (of the episode's enrolment, as in :func:`outcome_rate`; with
+        ``gap_days`` of the spell's first enrolment, by which ``enrolled=`` chooses
+        it). A missing value is a group of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -105,7 +106,7 @@ def reentry(
     _check_gap_days(gap_days, days)
     network_ep = cohort.network.episodes
     # the exits are rows of the network's episodes; exit_year is that of the exit (of the spell)
-    # and enrol_year, age_band those of the exiting episode
+    # and enrol_year, age_band those of the (spell's first) enrolment
     by = check_by(by, network_ep.columns, derived=derivable(network_ep.columns))
     as_of = cohort.as_of
     enrolled = (network_ep["enrolled_on"] <= as_of).to_numpy()
@@ -130,7 +131,9 @@ def reentry(
     chosen = candidate & member & exited_on.notna().to_numpy() & (exited_on <= as_of).to_numpy()
     rows = _first_exit_per_person(table, np.flatnonzero(chosen), person)
     exits = table.take(rows).reset_index(drop=True)
-    exits = exits.assign(**derived(exits, by))
+    enrolment = [c for c in by if c != "exit_year"]  # of the spell's first episode, as enrolled= judges
+    first = _first_of_spell(table, group, rows) if gap_days is not None and sources(enrolment) else exits
+    exits = exits.assign(**derived(exits, [c for c in by if c == "exit_year"]), **derived(first, enrolment))
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
@@ -174,6 +177,12 @@ def _check_gap_days(gap_days, days: int) -> None:
             "that very day): the rate would be 0 by construction, and exits not yet confirmed by "
             "gap_days without a return would be eligible. Use days > gap_days, e.g. days=365 with gap_days=91 (WIOA)"
         )
+
+
+def _first_of_spell(table: pd.DataFrame, group: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    """The first episode (earliest enrolment) of the spell of each of ``rows``."""
+    first = pd.Series(table["enrolled_on"].to_numpy()).groupby(group).idxmin()
+    return table.take(first.loc[group[rows]].to_numpy())
 
 
 def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarray:
