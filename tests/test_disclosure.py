@@ -273,6 +273,20 @@ def test_what_the_total_gives_back_is_never_a_small_count(cells, min_cell):
         for column in ("n", "events"):
             learned = _hidden_total(out, table, column)
             assert learned == 0 or learned >= min_cell
+        rest = _hidden_total(out, table, "n") - _hidden_total(out, table, "events")  # exits not to the outcome
+        assert rest == 0 or rest >= min_cell
+
+
+def test_hidden_rows_never_give_a_small_complement_away():
+    # review 47: the age bands 65+ (1 exit, 1 to the outcome) and 55-64 (8, 6) hidden together
+    # gave "9 exits aged 55+, 2 not to the outcome" (the network's rows less the visible ones);
+    # their sums of exits and of exits to the outcome were both large enough
+    table = pd.DataFrame({"level": ["65+", "55-64", "45-54", "35-44"], "n": [1, 8, 300, 400],
+                          "events": [1, 6, 100, 150]})
+    out, _ = suppress(table, min_cell=5, keep=("level",), groups=())
+    hidden = out["n"].isna()
+    assert hidden.tolist() == [True, True, True, False]
+    assert (table["n"] - table["events"])[hidden].sum() == 202
 
 
 def test_a_share_with_its_denominator_is_a_count():

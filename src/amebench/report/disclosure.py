@@ -213,6 +213,10 @@ def suppress(
     # the first count; missing: never chosen before a known size), converted once for every set
     values = {c: pd.to_numeric(out[c], errors="coerce").to_numpy(dtype="float64", na_value=0.0)
               for c in counts if c in out.columns}
+    # and the complements: hidden rows whose exits add up to 9 and exits to the outcome to 7 give
+    # away that 2 did not reach it (review 47), as a single row's n - events would
+    values.update({f"{whole} - {part}": values[whole] - values[part] for part, whole in _COMPLEMENTS
+                   if part in values and whole in values})
     size_col = next((c for c in ("n", *counts) if c in out.columns), None)
     if size_col is not None:
         sizes = pd.to_numeric(out[size_col], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
