@@ -133,6 +133,7 @@ class Reader:
         self._exit_reasons(units, exits, outcomes, outcome)
         self._same_counts(units, exits, outcomes, network)
         self._calibration(network)
+        self._by_group(network)
         self._durations(units, exits, outcomes, outcome)
         self._flows(units, exits)
         self._retention(units, outcomes)
@@ -204,6 +205,21 @@ class Reader:
                            self.x("outcome_rates", network, total): -1}, f"calibration {column} sum")
         for i in groups:
             self.at_most(self.x("calibration", i, "observed"), self.x("calibration", i, "n"), "observed <= n")
+
+    def _by_group(self, network):
+        if "outcome_by_group" not in self.raw:
+            return
+        table = self.raw["outcome_by_group"]
+        for characteristic in table["characteristic"].astype(str).unique():
+            rows = self.rows("outcome_by_group", characteristic=characteristic)
+            for column, total in (("n", "n"), ("events", "events")):
+                self.relation({**{self.x("outcome_by_group", i, column): 1 for i in rows},
+                               self.x("outcome_rates", network, total): -1},
+                              f"{characteristic}'s levels add up to the network's {column}")
+        for i in range(len(table)):
+            self.at_most(self.x("outcome_by_group", i, "events"), self.x("outcome_by_group", i, "n"), "events <= n")
+            self.relation({self.x("outcome_by_group", i, "n"): 1}, "a level on the page occurred", low=1, high=np.inf)
+            self.rate("outcome_by_group", i, "estimate", "events", "n")
 
     def _median_row(self, u):
         rows = self.rows("durations", unit=u, quantity="median_days")

@@ -171,7 +171,7 @@ def test_an_english_report_s_workbook_has_english_sheets(tmp_path):
                                                                          "Kolumner"]
     for lang in ("en", "sv"):
         names = [value for key, value in texts(lang).items() if key.startswith("sheet_")]
-        assert len(names) == 16 and all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
+        assert len(names) == 17 and all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
 
 
 def test_a_folder_with_a_workbook_but_no_report_is_refused(tmp_path):

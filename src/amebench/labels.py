@@ -129,6 +129,11 @@ _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("calibration", "group"): ("Tenth of predicted risk (1 = lowest)",
                                "Decilgrupp efter modellens sannolikhet (1 = lägst)"),
     ("calibration", "n"): ("Exits", "Avslut"),
+    ("outcome_by_group", "characteristic"): ("Characteristic", "Egenskap"),
+    ("outcome_by_group", "level"): ("Group", "Grupp"),
+    ("outcome_by_group", "estimate"): ("Rate", "Andel"),
+    ("outcome_by_group", "n"): ("Exits", "Avslut"),
+    ("outcome_by_group", "events"): ("Exits to the outcome", "Avslut till utfallet"),
 }
 
 _CODES: dict[str, tuple[str, str]] = {
@@ -156,6 +161,12 @@ _CODES: dict[str, tuple[str, str]] = {
     "employment_service": ("Employment Service", "Arbetsförmedlingen"),
     "social_insurance": ("Social Insurance Agency", "Försäkringskassan"),
     "self": ("self-referred", "egen anmälan"),
+    # participants' characteristics and their levels (report.breakdown); age bands are their own labels
+    "age_band": ("age at enrolment", "ålder vid inskrivning"),
+    "gender": ("gender", "kön"),
+    "born_abroad": ("country of birth", "födelseland"),
+    "abroad": ("born abroad", "utrikes född"),  # SCB's words, as the born_abroad column's label
+    "sweden": ("born in Sweden", "inrikes född"),
     # funnel positions
     "above_998": ("above 99.8 % limit", "över 99,8 %-gränsen"),
     "above_95": ("above 95 % limit", "över 95 %-gränsen"),

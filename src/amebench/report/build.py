@@ -22,6 +22,7 @@ from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
+from .breakdown import by_unit_and_level, exposed, outcome_by_group
 from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
 from .periods import (companions, followed_until, late_starts, ledger_coverage, ledger_covered_from,
@@ -108,7 +109,15 @@ def _flow(coh, ctx) -> Section:
 
 
 def _outcome(coh, ctx) -> Section:
-    section = Section("outcome", {"outcome_rates": ctx["outcome_rates"]})
+    # by group: the exits of the units whose counts are published (a level only a hidden unit
+    # has would be its exits), a level that gives a few units' other exits away hidden
+    leave_out = sorted(unit for unit in ctx["hidden"] if unit != NETWORK)
+    counts = by_unit_and_level(coh, outcome=ctx["outcome"], leave_out=leave_out)
+    by_group = outcome_by_group(counts)
+    section = Section("outcome", {"outcome_rates": ctx["outcome_rates"], "outcome_by_group": by_group},
+                      objects={"hide": {"outcome_by_group": exposed(counts, by_group, min_cell=ctx["min_cell"])}})
+    if leave_out and len(by_group):
+        section.notes.append(texts(ctx["lang"])["note_by_group_left_out"].format(units=say_units(ctx, leave_out)))
     if ctx["stays_missing"] is not None:
         first, last = exited_days(coh)
         section.notes.append(texts(ctx["lang"])["note_stays_missing"].format(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..exceptions import AmebenchError
+from ..io.unitid import RESERVED_UNIT
 from .formats import format_value
 from .i18n import texts
 from .wording import join_names, name_key
@@ -15,7 +16,7 @@ from .wording import join_names, name_key
 __all__ = ["Section", "NETWORK", "units_to_compare", "network_rate", "sorted_names", "say_units", "format_share"]
 
 #: The network's row of the outcome-rates table.
-NETWORK = "network"
+NETWORK = RESERVED_UNIT  # no unit may have this id (io.unitid)
 
 
 @dataclass

@@ -30,7 +30,8 @@ POINTS = {"pairwise": ("estimate", "ci_low", "ci_high")}
 POINTS_UNIT = {"en": "pp", "sv": "p.e."}
 
 #: Columns whose values are canonical codes, shown with their readable labels.
-CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity"}
+CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity",
+         "characteristic", "level"}
 
 
 def is_whole_number_column(series: pd.Series) -> bool:

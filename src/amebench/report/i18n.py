@@ -202,9 +202,14 @@ _TEXTS: dict[str, dict[str, str]] = {
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
     "outcome_text": {
-        "en": "Share of exits whose exit reason counts as {outcome} (Wilson 95 % interval). {definition}",
+        "en": "Share of exits whose exit reason counts as {outcome} (Wilson 95 % interval). {definition} "
+        "The second table gives the whole network's share by the participants' age at enrolment, gender and "
+        "country of birth: raw shares, which say where each group's exits went, not what a unit did for them "
+        "(units serve different groups; the risk adjustment below takes that into account).",
         "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilsons 95 %-intervall). "
-        "{definition}",
+        "{definition} Den andra tabellen visar hela nätverkets andel efter deltagarnas ålder vid inskrivningen, "
+        "kön och födelseland: ojusterade andelar, som säger vart varje grupps avslut gick, inte vad en enhet "
+        "gjorde för dem (enheterna har olika deltagare; riskjusteringen längre ned tar hänsyn till det).",
     },
     "outcome_definition": {
         "en": "The outcome “{outcome}” counts the exit reasons {reasons}.",
@@ -401,6 +406,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     # the figure, copied into slides without the page around it, says what the rate is not
     "fig_outcome_rates": {"en": "Share of exits to {outcome} per unit (not risk-adjusted)",
                           "sv": "Andel avslut till {outcome} per enhet (inte riskjusterad)"},
+    "outcome_by_group": {"en": "Outcome rate by age, gender and country of birth (whole network)",
+                         "sv": "Andel avslut till utfallet efter ålder, kön och födelseland (hela nätverket)"},
     "retention_90": {"en": "Share still in {outcome} 90 days after exit, per unit",
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
     "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
@@ -442,6 +449,15 @@ _TEXTS: dict[str, dict[str, str]] = {
                        "sv": "Nätverket lästes från en sparad kopia utan antal rader för filerna det lästes in "
                        "från: här finns inget att stämma av."},
     "empty_no_rejects": {"en": "No row was rejected.", "sv": "Ingen rad avvisades."},
+    "note_by_group_left_out": {
+        "en": "The table by age, gender and country of birth leaves out the exits of {units}, whose counts are "
+        "hidden: a group that only they have would give them away.",
+        "sv": "Tabellen efter ålder, kön och födelseland räknar inte avsluten i {units}, vars antal är dolda: en "
+        "grupp som bara de har skulle avslöja dem.",
+    },
+    "empty_no_characteristics": {
+        "en": "No exit of a unit whose counts are shown has a known age, gender or country of birth.",
+        "sv": "Inget avslut i en enhet vars antal visas har känd ålder, kön eller födelseland."},
     "empty_no_exits": {"en": "No enrolment had ended by the extraction date.",
                        "sv": "Ingen inskrivning hade avslutats vid uttagsdatumet."},
     "empty_no_outcome": {"en": "No enrolment had ended with an exit to {outcome} by the extraction date.",
@@ -666,6 +682,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "sheet_flows": {"en": "Monthly flows", "sv": "Flöden per månad"},
     "sheet_exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "sheet_outcome_rates": {"en": "Outcome rates", "sv": "Andel till utfallet"},
+    "sheet_outcome_by_group": {"en": "Outcome by group", "sv": "Utfall efter grupp"},
     "sheet_retention_90": {"en": "Retention 90 days", "sv": "Kvar efter 90 dagar"},
     "sheet_reentry_365": {"en": "Re-enrolment 365 days", "sv": "Återinskrivning 365 dagar"},
     "sheet_welfare_delta": {"en": "Welfare payments", "sv": "Försörjningsstöd"},

@@ -23,6 +23,7 @@ from ..plotting.intervals import count_column
 from ..results import GROUPING
 from ..schema import outcome_reasons
 from . import html as _html
+from .context import NETWORK
 from .disclosure import COUNT_COLUMNS, small_stock_rows, suppress, suppress_stock
 from .output import atomic_write_bytes, write_table
 from .wording import casemix_notes, join_names, left_out_note, name_key, outcome_definition, quarter_definition
@@ -37,11 +38,12 @@ WORKBOOK_FILE = "report.xlsx"
 _NOT_ON_PAGE = frozenset({"flows"})
 
 #: Label columns never hidden by disclosure control.
-_LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason"}
+_LABELS = frozenset(GROUPING) | {"method", "conf_level", "table", "file", "reason", "exit_reason", "characteristic"}
 
 #: Tables whose estimates are proportions (shown as percentages).
 _PROPORTIONS = {
-    "outcome_rates", "retention_90", "reentry_365", "funnel_raw", "risk_adjusted", "pairwise", "shrunken",
+    "outcome_rates", "outcome_by_group", "retention_90", "reentry_365", "funnel_raw", "risk_adjusted", "pairwise",
+    "shrunken",
 }
 
 #: Columns published although computed from hidden counts: the monthly active stock
@@ -61,14 +63,14 @@ _KNOWN = {"reconciliation": ("rows_repeated", "rows_loaded"),
           "retention_90": ("n",)}
 
 #: Table name -> the row mask of network totals (for complementary suppression).
-_TOTALS = {"outcome_rates": lambda t: t["unit"] == "network"}
+_TOTALS = {"outcome_rates": lambda t: t["unit"] == NETWORK}
 
 #: Table name -> columns whose rows add up to a total published in another table: a
 #: unit's exit reasons to its exits, its monthly outflows to its exits and inflows to its
 #: episodes, a file's reject reasons to its rejected rows, the calibration groups to the
-#: network's exits.
+#: network's exits, and so do the levels of each characteristic of the participants.
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
-           "calibration": ()}
+           "calibration": (), "outcome_by_group": ("characteristic",)}
 
 #: Counts that differ from a unit's exits by what should stay unpublished when small: the
 #: rows loaded of its episodes files (its open episodes) and the people the re-entry table
@@ -85,11 +87,13 @@ _ALONE = {"retention_90": ("censored", ("eligible", "non_respondents", "estimate
 #: ``positive``): rejects by reason have a row only for a reason that occurred; exit reasons
 #: have every reason of a unit, zeros too, but zeros are hidden last, so that k hidden counts
 #: adding up to S are each kept from being pinned to 1 … S - (k - 1) by hiding more (zeros too).
-_POSITIVE = frozenset({"rejects_by_reason", "exit_reasons"})
+#: The outcome by group has a row only for a level some exit has.
+_POSITIVE = frozenset({"rejects_by_reason", "exit_reasons", "outcome_by_group"})
 
 #: Why a table has no rows (texts' key); any other empty table: "empty_table".
 _EMPTY = {"reconciliation": "empty_no_files", "rejects_by_reason": "empty_no_rejects",
           "exit_reasons": "empty_no_exits", "outcome_rates": "empty_no_exits", "reentry_365": "empty_no_exits",
+          "outcome_by_group": "empty_no_characteristics",
           "retention_90": "empty_no_outcome"}
 
 #: Tables that publish a unit's exits or outcome count again (as n, events, observed, the
@@ -141,8 +145,9 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             if name == "reconciliation":  # a report of one period's exits: periods.loaded_beside_period
                 beside = section.objects.get("all_exits", exits)
                 held = pinned | {(unit, "episodes") for unit in section.objects.get("loaded_hidden", ())}
+            forced = section.objects.get("hide", {}).get(name)  # rows the section knows must be hidden
             shown, _ = done.get(name) or _suppress(table, name, min_cell, groups, hidden, totals, beside, held,
-                                                   events)
+                                                   events, forced)
             if name == "flows":
                 shown = suppress_stock(shown, min_cell=min_cell)
             if name == "durations":
@@ -301,14 +306,16 @@ def _units_hidden(shown_rates) -> set[str]:
 
 
 def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: set[str], totals=None,
-              exits: pd.Series | None = None, pinned: frozenset = frozenset(), events: pd.Series | None = None):
+              exits: pd.Series | None = None, pinned: frozenset = frozenset(), events: pd.Series | None = None,
+              forced: np.ndarray | None = None):
     """Apply disclosure control to one result table of the report; return (shown, rows hidden).
 
     ``totals``: the totals its cumulative counts grow to (:func:`suppress`'s ``cumulative_totals``).
     ``events``: each unit's exits to the outcome as the rates table has them: a retention
     ``n`` is taken as known only where it is that count (else it is a count like the others).
     ``exits``: each unit's exits as the rates table has them (unsuppressed), for counts that
-    differ from them by a small number (:func:`_hidden_rows`); ``pinned``: :func:`_pinned_rejects`.
+    differ from them by a small number (:func:`_hidden_rows`); ``pinned``: :func:`_pinned_rejects`;
+    ``forced``: rows to hide in any case (a section's ``objects["hide"][name]``).
     """
     total = _TOTALS.get(name)
     also_keep = _ALSO_KEEP.get(name, set())
@@ -324,7 +331,7 @@ def _suppress(table, name: str, min_cell: int, groups: list[str], hidden_units: 
         total_row=total(table) if total else None,
         groups=_GROUPS.get(name),
         subsets=_reason_subsets(table, groups) if name == "exit_reasons" else (),
-        hide=_hidden_rows(table, name, min_cell, hidden_units, exits, pinned),
+        hide=_forced(_hidden_rows(table, name, min_cell, hidden_units, exits, pinned), forced),
         cumulative=_CUMULATIVE.get(name),
         cumulative_totals=totals,
         positive=name in _POSITIVE,
@@ -341,9 +348,17 @@ def _same_counts(table, column: str, counts: pd.Series | None) -> bool:
     return bool(table["unit"].is_unique and np.array_equal(mine, theirs, equal_nan=False))
 
 
+def _forced(rows: np.ndarray | None, forced: np.ndarray | None) -> np.ndarray | None:
+    """Rows hidden by either mask (None: none)."""
+    if forced is None:
+        return rows
+    return np.asarray(forced, dtype=bool) if rows is None else rows | np.asarray(forced, dtype=bool)
+
+
 def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=None,
                  pinned: frozenset = frozenset()) -> np.ndarray | None:
-    """Rows hidden whatever their own counts: units hidden in the rates table, small stocks,
+    """Rows hidden whatever their own counts: units hidden in the rates table (every row of the
+    outcome by group when it is the network's row), small stocks,
     rows whose count differs from the unit's exits (published) by a small number: an episodes
     file's rows loaded (minus exits: the episodes still open) and the re-entry table's people
     who exited (exits minus them: repeated exits), and the files of ``pinned`` rejects."""
@@ -355,6 +370,8 @@ def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=
         rows = rows | np.array([key in pinned for key in keys], dtype=bool)
     if name == "flows":  # through suppress, so that complementary suppression covers them
         return small_stock_rows(table, min_cell=min_cell)[1]
+    if name == "outcome_by_group" and NETWORK in hidden_units:  # each characteristic's levels add up
+        return np.ones(len(table), dtype=bool)  # to the network's exits: the total the rates table hid
     if exits is not None and name in _BESIDE_EXITS:
         kind, column = _BESIDE_EXITS[name]
         mine = table["table"].astype(str).eq("episodes").to_numpy() if kind == "episodes" else np.ones(len(table), bool)
