@@ -133,7 +133,7 @@ class Reader:
         self._exit_reasons(units, exits, outcomes, outcome)
         self._same_counts(units, exits, outcomes, network)
         self._calibration(network)
-        self._by_group(network)
+        self._by_group(units)
         self._durations(units, exits, outcomes, outcome)
         self._flows(units, exits)
         self._retention(units, outcomes)
@@ -206,16 +206,20 @@ class Reader:
         for i in groups:
             self.at_most(self.x("calibration", i, "observed"), self.x("calibration", i, "n"), "observed <= n")
 
-    def _by_group(self, network):
+    def _by_group(self, units):
         if "outcome_by_group" not in self.raw:
             return
         table = self.raw["outcome_by_group"]
+        # it counts the units whose rates are published (a reader sees which)
+        shown = [u for u in units if self.cells[self.x("outcome_rates", self.rows("outcome_rates", unit=u)[0], "n")][1]
+                 is not None]
         for characteristic in table["characteristic"].astype(str).unique():
             rows = self.rows("outcome_by_group", characteristic=characteristic)
-            for column, total in (("n", "n"), ("events", "events")):
+            for column in ("n", "events"):
                 self.relation({**{self.x("outcome_by_group", i, column): 1 for i in rows},
-                               self.x("outcome_rates", network, total): -1},
-                              f"{characteristic}'s levels add up to the network's {column}")
+                               **{self.x("outcome_rates", self.rows("outcome_rates", unit=u)[0], column): -1
+                                  for u in shown}},
+                              f"{characteristic}'s levels add up to the published units' {column}")
         for i in range(len(table)):
             self.at_most(self.x("outcome_by_group", i, "events"), self.x("outcome_by_group", i, "n"), "events <= n")
             self.relation({self.x("outcome_by_group", i, "n"): 1}, "a level on the page occurred", low=1, high=np.inf)

@@ -68,7 +68,8 @@ _TOTALS = {"outcome_rates": lambda t: t["unit"] == NETWORK}
 #: Table name -> columns whose rows add up to a total published in another table: a
 #: unit's exit reasons to its exits, its monthly outflows to its exits and inflows to its
 #: episodes, a file's reject reasons to its rejected rows, the calibration groups to the
-#: network's exits, and so do the levels of each characteristic of the participants.
+#: network's exits, and each characteristic's levels to the exits of the units whose counts are
+#: published (the outcome by group counts those only).
 _GROUPS = {"exit_reasons": ("unit",), "flows": ("unit",), "rejects_by_reason": ("unit", "table"),
            "calibration": (), "outcome_by_group": ("characteristic",)}
 
@@ -370,8 +371,8 @@ def _hidden_rows(table, name: str, min_cell: int, hidden_units: set[str], exits=
         rows = rows | np.array([key in pinned for key in keys], dtype=bool)
     if name == "flows":  # through suppress, so that complementary suppression covers them
         return small_stock_rows(table, min_cell=min_cell)[1]
-    if name == "outcome_by_group" and NETWORK in hidden_units:  # each characteristic's levels add up
-        return np.ones(len(table), dtype=bool)  # to the network's exits: the total the rates table hid
+    if name == "outcome_by_group" and NETWORK in hidden_units:  # its levels add up to the published
+        return np.ones(len(table), dtype=bool)  # units' exits; with the network's row hidden, hide all anyway
     if exits is not None and name in _BESIDE_EXITS:
         kind, column = _BESIDE_EXITS[name]
         mine = table["table"].astype(str).eq("episodes").to_numpy() if kind == "episodes" else np.ones(len(table), bool)
