@@ -27,7 +27,7 @@ from test_badinput import CASES, CORPUS, GENERATORS, _read
 
 from amebench import _threads, exceptions
 from amebench import privacy
-from amebench.io import convert
+from amebench.io import convert, idcells
 from amebench.io.read import read_network
 from amebench.network import Network
 from amebench.labels import reason_label
@@ -163,7 +163,7 @@ def test_a_number_in_long_numeric_ids_says_it_may_be_chance():
     plain = "holds what looks like a personal identity number; it must not be kept in this column"
     assert reasons[len(ids)] == plain  # E + a number and a counter: another shape than the unit's
     chance = reasons.drop(len(ids))
-    assert 1 <= len(chance) <= 12 and set(chance) == {plain + convert._LONG_HINT}
+    assert 1 <= len(chance) <= 12 and set(chance) == {plain + idcells.LONG_HINT}
     assert reason_label(chance.iloc[0], "sv").endswith("exportera ärendenummer med en bokstav bland siffrorna, "
                                                        "eller kortare)")
 
@@ -187,9 +187,9 @@ def test_episode_ids_of_a_date_and_a_counter_load(tmp_path):
 def test_a_number_in_an_episode_id_is_checked_without_as_of_too():
     # Diff review 2026-12-05: without as_of the age test compared with NaT and let every
     # 12-digit number through; it takes today then (811218-9876 is someone over 12 today).
-    assert convert._participants_number("19811218-9876", None)
-    assert convert._participants_number("19811218-9876", "2026-09-30")
-    assert not convert._participants_number("20141001-0001", "2026-09-30")
+    assert idcells._participants_number("19811218-9876", None)
+    assert idcells._participants_number("19811218-9876", "2026-09-30")
+    assert not idcells._participants_number("20141001-0001", "2026-09-30")
 
 
 def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_path):
@@ -205,7 +205,7 @@ def test_an_episode_id_holding_a_number_but_for_its_check_digit_is_rejected(tmp_
     assert list(net.rejects["line"]) == [3, 4, 5, 8, 9]
     typo = ("holds what looks like a personal identity number with a wrong check digit (a typo still leaves the "
             "person's number); it must not be kept in this column")
-    assert list(net.rejects["reason"]) == [typo, typo, convert._NUMBER_IN_COLUMN, typo, typo]
+    assert list(net.rejects["reason"]) == [typo, typo, idcells.NUMBER_IN_COLUMN, typo, typo]
     assert set(net.rejects["value"]) == {"<personnummer: hidden>"}
     assert reason_label(typo, "sv").startswith("innehåller något som liknar ett personnummer med fel kontrollsiffra")
 
@@ -423,7 +423,7 @@ def test_the_prefilter_of_numbers_in_ids_keeps_every_cell_that_can_hold_one(cell
     series = pd.Series(cells, dtype=dtype).iloc[start:]
     expected = [isinstance(v, str) and (sum(c in "0123456789" for c in v) >= 10 or not v.isascii())
                 for v in series]
-    assert convert._ten_digits_or_wide(series)[0].tolist() == expected
+    assert idcells._ten_digits_or_wide(series)[0].tolist() == expected
 
 
 @given(st.lists(st.one_of(st.none(), st.from_regex(r"[A-Za-z]{1,13}[-_ /.:+]{0,2}([0-9]{9,13})", fullmatch=True),
@@ -438,8 +438,8 @@ def test_ids_of_a_prefix_and_a_number_are_checked_at_once_as_one_by_one(cells, a
     series = pd.Series(cells, dtype="str")
     present = series.notna().to_numpy()
     by_cell = pd.Series([None if c is None else c + "x" for c in cells], dtype="str")
-    assert (convert._number_inside(series, present, as_of).tolist()
-            == convert._number_inside(by_cell, present, as_of).tolist())
+    assert (idcells.number_inside(series, present, as_of).tolist()
+            == idcells.number_inside(by_cell, present, as_of).tolist())
 
 
 @given(st.lists(st.one_of(st.from_regex(r"[0-9]{10}", fullmatch=True), st.from_regex(r"[0-9]{12}", fullmatch=True),
@@ -453,5 +453,5 @@ def test_numeric_ids_are_checked_at_once_as_one_by_one(cells, as_of):
     # each in Python (38-48 s); they are checked with the vectorised identity check. The
     # result is the cell-by-cell one (_participants_number of the cell, its only candidate).
     series = pd.Series(cells, dtype="str")
-    expected = [convert._participants_number(c, as_of) for c in cells]
-    assert convert._plain_numbers(series, as_of).tolist() == expected
+    expected = [idcells._participants_number(c, as_of) for c in cells]
+    assert idcells._plain_numbers(series, as_of).tolist() == expected

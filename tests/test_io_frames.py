@@ -10,7 +10,7 @@ import pytest
 import amebench
 from amebench import schema
 from amebench.exceptions import ColumnWarning, ProfileError, ReadWarning, RejectError, SchemaError
-from amebench.io import convert, read_export
+from amebench.io import convert, idcells, read_export
 from amebench.io.frames import CANONICAL_PROFILE
 from amebench.network import Network
 from amebench.privacy import HIDDEN_NUMBER
@@ -677,9 +677,9 @@ def test_raw_number_guard_reads_a_categorical_as_its_text(rows, sample):
     text = pd.Series([v for _, v in rows], dtype=object)
     coded = text.astype(pd.CategoricalDtype(["p3", "811218-9876", "p2", "unused", "19640823-3234", "p1"]))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(convert, "_GUARD_SAMPLE", sample)
-        want = convert._looks_like_numbers(text, pd.Timestamp("2024-12-31"), units)
-        assert convert._looks_like_numbers(coded, pd.Timestamp("2024-12-31"), units) == want
+        patch.setattr(idcells, "_GUARD_SAMPLE", sample)
+        want = idcells.looks_like_numbers(text, pd.Timestamp("2024-12-31"), units)
+        assert idcells.looks_like_numbers(coded, pd.Timestamp("2024-12-31"), units) == want
 
 
 def test_a_valid_number_among_numeric_pseudonyms_says_why_numeric_ids_lose_rows():
