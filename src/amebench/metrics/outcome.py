@@ -41,7 +41,7 @@ def outcome_rate(
         Episode columns to group by, plus the derived ``exit_year`` (year of
         ``exited_on``), ``enrol_year`` (year of ``enrolled_on``) and ``age_band``
         (enrolment year minus birth year, banded as :data:`amebench.schema.AGE_BANDS`;
-        ``"unknown"`` without a birth year); ``()`` for one row.
+        ``"unknown"`` without a birth year or under 16); ``()`` for one row.
     per
         ``"episode"`` (default, as Kolada) or ``"person"``: each person counts once,
         and the person's last exit in the data decides (in the group of that exit;
