@@ -671,8 +671,6 @@ def test_integers_are_written_as_text_as_cell_by_cell(values, dtype):
 def test_raw_number_guard_reads_a_categorical_as_its_text(rows, sample):
     # The guard works on a Categorical's codes (the distinct values numbered already) or
     # factorizes text; the same first distinct values of each unit, so the same verdict.
-    from amebench.io import convert
-
     units = pd.Categorical([u for u, _ in rows])
     text = pd.Series([v for _, v in rows], dtype=object)
     coded = text.astype(pd.CategoricalDtype(["p3", "811218-9876", "p2", "unused", "19640823-3234", "p1"]))
