@@ -225,23 +225,26 @@ def test_followup_coverage_simulation(k, p, highest):
     # passed); at k = 43, p = 0.9 (about 30 respondents) statsmodels' Wilson covers 0.964 and
     # its Wald ("normal") 0.885, by 20,000 draws of this design: below 0.93 at any seed
     # (SE 0.016 over 400 networks).
+    # The 400 networks are 400 units of one network (the same draws as one network each):
+    # a unit's interval uses its own exits only.
     rng = np.random.default_rng(12)
-    hits = []
-    for _ in range(400):
-        episodes = pd.DataFrame({
-            "unit": "a", "episode_id": [str(i) for i in range(k)], "person_id": [f"p{i}" for i in range(k)],
-            "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-02-01"),
-            "exit_reason": "work",
-        })
-        followups = pd.DataFrame({
-            "unit": "a", "episode_id": episodes["episode_id"], "days_after_exit": 90,
-            "status": np.where(rng.random(k) < p, "work", "welfare"), "responded": rng.random(k) > 0.3,
-        })
-        followups.loc[~followups["responded"], "status"] = None
-        net = amebench.Network.from_frames(episodes=episodes, followups=followups, as_of="2024-12-31")
-        row = retention(amebench.cohort(net), outcome="work").iloc[0]
-        hits.append(row["ci_low"] <= p <= row["ci_high"])
-    assert 0.93 <= np.mean(hits) <= highest
+    draws = [(rng.random(k) < p, rng.random(k) > 0.3) for _ in range(400)]
+    unit = np.repeat([f"u{i:03d}" for i in range(400)], k)
+    ids = [str(i) for i in range(400 * k)]
+    episodes = pd.DataFrame({
+        "unit": unit, "episode_id": ids, "person_id": ["p" + i for i in ids],
+        "enrolled_on": pd.Timestamp("2024-01-01"), "exited_on": pd.Timestamp("2024-02-01"), "exit_reason": "work",
+    })
+    responded = np.concatenate([r for _, r in draws])
+    status = np.where(np.concatenate([s for s, _ in draws]), "work", "welfare").astype(object)
+    status[~responded] = None
+    followups = pd.DataFrame({"unit": unit, "episode_id": ids, "days_after_exit": 90, "status": status,
+                              "responded": responded})
+    net = amebench.Network.from_frames(episodes=episodes, followups=followups, as_of="2024-12-31")
+    out = retention(amebench.cohort(net), outcome="work")
+    assert len(out) == 400 and (out["eligible"] == k).all()
+    hits = (out["ci_low"] <= p) & (p <= out["ci_high"])
+    assert 0.93 <= hits.mean() <= highest
 
 
 @settings(max_examples=30)
