@@ -82,7 +82,8 @@ def test_code_ahead_makes_the_codes_window_totals_uses(monkeypatch):
     from amebench.metrics._ledger import code_ahead
 
     monkeypatch.setattr("amebench._threads.cores", lambda: 2)
-    net = amebench.load_sample()
+    # read afresh: load_sample's copies share the arrow data of one read, and with it its codes
+    net = amebench.read_network(amebench.sample_path())
     episodes = net.episodes
     assert code_ahead(net.payments, episodes) is None  # the ledger's ids are not coded yet
     id_codes_many([net.payments[c] for c in LEDGER])
@@ -96,7 +97,7 @@ def test_code_ahead_makes_the_codes_window_totals_uses(monkeypatch):
     threaded = welfare_delta(amebench.cohort(net), by=("unit",), method="t")
     monkeypatch.setattr("amebench._threads.cores", lambda: 1)
     assert code_ahead(net.payments, episodes.copy(deep=True)) is None
-    fresh = amebench.cohort(amebench.load_sample())
+    fresh = amebench.cohort(amebench.read_network(amebench.sample_path()))  # no codes made
     pd.testing.assert_frame_equal(welfare_delta(fresh, by=("unit",), method="t"), threaded, check_exact=True)
 
 
