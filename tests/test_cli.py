@@ -9,6 +9,9 @@ from amebench import sample_path
 from amebench.cli import main
 from amebench.exceptions import AmebenchError
 
+# reports built here lay their figures out without rendering them (conftest)
+pytestmark = pytest.mark.usefixtures("figures_unrendered")
+
 
 def test_validate_sample_prints_reconciliation_for_every_file(capsys):
     assert main(["validate", str(sample_path())]) == 0

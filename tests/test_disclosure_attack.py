@@ -27,6 +27,9 @@ from amebench.network import Network
 from amebench.report.disclosure import COUNT_COLUMNS
 from amebench.schema import outcome_reasons
 
+# reports built here lay their figures out without rendering them (conftest)
+pytestmark = pytest.mark.usefixtures("figures_unrendered")
+
 
 def _report(network, out, monkeypatch, *, min_cell, outcome):
     """The report's unsuppressed tables and the tables it published, row by row."""

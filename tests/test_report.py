@@ -17,6 +17,10 @@ import amebench
 from amebench.report import benchmark_report
 from amebench.report.disclosure import visible_small_counts
 
+# A test's own report draws its figures but does not render them (conftest), unless the test
+# is of the figures (marker rendered); the shared module-scoped reports render theirs.
+pytestmark = pytest.mark.usefixtures("figures_unrendered")
+
 SECTIONS = ("summary", "quality", "flow", "outcome", "retention", "reentry", "welfare", "durations", "funnel", "pairwise", "ranks", "methods")
 
 
@@ -624,6 +628,7 @@ def test_no_figure_note_when_no_unit_is_hidden_but_one_for_units_without_an_esti
     assert "<figcaption" in retention
 
 
+@pytest.mark.rendered
 def test_a_figure_note_is_drawn_in_the_png_too():
     # the PNG files are published on their own: the note is in the picture, below the axes
     import io
@@ -640,6 +645,7 @@ def test_a_figure_note_is_drawn_in_the_png_too():
     assert (noted[-40:, :, :3] < 0.9).any() and not (plain[-20:, :, :3] < 0.9).any()  # text in the bottom band
 
 
+@pytest.mark.rendered
 @pytest.mark.parametrize(("rows", "inches"), [(5, 1.5 + 0.38 * 5), (50, 1.5 + 0.38 * 50), (51, 8.0), (290, 8.0)])
 def test_per_unit_figures_grow_with_their_named_rows_and_an_overview_does_not(rows, inches):
     # At 0.38 inch a row the 290-unit figures of a national report were 112 inches
@@ -658,6 +664,7 @@ def test_per_unit_figures_grow_with_their_named_rows_and_an_overview_does_not(ro
     assert png.shape[0] == round(110 * inches)
 
 
+@pytest.mark.rendered
 @pytest.mark.parametrize(("units", "rows"), [(1, 5), (80, 5), (1, 290), (80, 290)])
 def test_a_long_figure_note_is_not_drawn_over_the_axes(monkeypatch, units, rows):
     # With many units left out (a national report: 81 of 290 hidden) the note wraps to

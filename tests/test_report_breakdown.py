@@ -7,6 +7,9 @@ import pytest
 import amebench
 from amebench.report.breakdown import by_unit_and_level, exposed, outcome_by_group
 
+# reports built here lay their figures out without rendering them (conftest)
+pytestmark = pytest.mark.usefixtures("figures_unrendered")
+
 
 def _table(coh, outcome="work", leave_out=()):
     return outcome_by_group(by_unit_and_level(coh, outcome=outcome, leave_out=leave_out))

@@ -13,6 +13,9 @@ import amebench
 from amebench.report import benchmark_report
 from amebench.report.i18n import texts
 
+# reports built here lay their figures out without rendering them (conftest)
+pytestmark = pytest.mark.usefixtures("figures_unrendered")
+
 #: Sheets that are not a published table.
 _NOT_TABLES = ("Om tabellerna", "Kolumner", "About", "Columns")
 
