@@ -67,5 +67,5 @@ def load_sample() -> Network:
 
 def _files(folder: Path) -> tuple:
     """Each file of the sample with its size and modification time (a read depends on them)."""
-    return tuple((str(p), st.st_size, st.st_mtime_ns, st.st_ino)
-                 for p in sorted(folder.rglob("*")) if p.is_file() and (st := p.stat()))
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return tuple((str(p), st.st_size, st.st_mtime_ns, st.st_ino) for p, st in zip(files, map(Path.stat, files)))
