@@ -66,6 +66,7 @@ def load_sample() -> Network:
 
 
 def _files(folder: Path) -> tuple:
-    """Each file of the sample with its size and modification time (a read depends on them)."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return tuple((str(p), st.st_size, st.st_mtime_ns, st.st_ino) for p, st in zip(files, map(Path.stat, files)))
+    """Each file of the sample with what changes when it is rewritten (a read depends on them)."""
+    from ..network import _file_identity
+
+    return tuple((str(p), _file_identity(p)) for p in sorted(folder.rglob("*")) if p.is_file())
