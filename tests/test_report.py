@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -1011,8 +1012,8 @@ def test_the_exit_reason_table_lists_the_reasons_in_the_figure_s_order(report):
     plt.close(fig)
 
 
-def test_swedish_report_reads_in_swedish(tmp_path):
-    path = benchmark_report(amebench.load_sample(), tmp_path, lang="sv", min_cell=5)
+def test_swedish_report_reads_in_swedish(report_sv):
+    out, path = report_sv
     html = path.read_text(encoding="utf-8")
     headers = _headers(html)
     assert len(headers) > 50
@@ -1025,7 +1026,7 @@ def test_swedish_report_reads_in_swedish(tmp_path):
         assert shown in html, shown
     assert "returned_to_welfare" not in html and ">jarfalla<" not in html
     # The data files keep the canonical names and codes.
-    reasons = pd.read_csv(tmp_path / "tables" / "exit_reasons.csv")
+    reasons = pd.read_csv(out / "tables" / "exit_reasons.csv")
     assert "returned_to_welfare" in set(reasons["exit_reason"]) and "jarfalla" in set(reasons["unit"])
 
 
@@ -2383,15 +2384,15 @@ def test_every_welfare_method_label_has_a_caption_name(kind, prefix):
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
-def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkeypatch, lang):
+def test_a_run_cut_off_while_writing_leaves_a_page_that_says_so(tmp_path, monkeypatch, lang, request):
     # Session 39's diff review: a run stopped after some tables but before report.html left
     # a folder the next run refused ("give a new folder"), and over an older report it would
     # have left that report beside tables it does not describe.
     import amebench.report as rep
     from amebench.report.i18n import texts
 
-    out = tmp_path / "report"
-    _quiet_report(amebench.load_sample(), out, lang=lang)
+    # an older report in the folder: a copy of the shared one in this language
+    out = shutil.copytree(request.getfixturevalue("report" if lang == "en" else "report_sv")[0], tmp_path / "report")
     written = rep.publish
 
     def cut_off(sections, folder, **kwargs):
