@@ -11,8 +11,8 @@ from amebench.report.breakdown import by_unit_and_level, exposed, outcome_by_gro
 pytestmark = pytest.mark.usefixtures("figures_unrendered")
 
 
-def _table(coh, outcome="work", leave_out=()):
-    return outcome_by_group(by_unit_and_level(coh, outcome=outcome, leave_out=leave_out))
+def _table(coh, outcome="work"):
+    return outcome_by_group(by_unit_and_level(coh, outcome=outcome))
 
 
 def _network(groups) -> amebench.Network:
