@@ -97,9 +97,9 @@ def _fit_priors(events: np.ndarray, n: np.ndarray) -> np.ndarray:
     L-BFGS-B stopped short of.
     Tested against a tight Nelder-Mead on ``scipy.stats.betabinom`` and against R (BayesGOF).
     """
-    y = np.asarray(events, dtype="float64")
-    f = np.asarray(n, dtype="float64") - y
-    pooled = np.clip(y.sum(axis=1) / (y + f).sum(axis=1), 1e-6, 1 - 1e-6)
+    y, n = np.asarray(events, dtype="float64"), np.asarray(n, dtype="float64")
+    f = n - y
+    pooled = np.clip(y.sum(axis=1) / n.sum(), 1e-6, 1 - 1e-6)
     x = np.stack([np.log(pooled / (1 - pooled)), np.full(len(y), math.log(100.0))], axis=1)
     loglik, grad, hessian = _loglik(y, f, x)
     damping = np.full(len(y), 1e-3)
