@@ -295,6 +295,23 @@ def test_mixture_interval_matches_scipy_quantiles_and_root_finding():
         assert high[i] == pytest.approx(optimize.brentq(lambda x: cdf(x) - 0.95, 0, 1, xtol=1e-14), abs=1e-12)
 
 
+def test_an_interval_end_not_found_is_an_error_not_a_number(monkeypatch):
+    # find_root marks an element it could not solve by success False (its x then NaN); the
+    # interval must not carry that on silently (review of 2026-12-07).
+    real = ranks.elementwise.find_root
+
+    def failing(*args, **kwargs):
+        found = real(*args, **kwargs)
+        found.success = found.success.copy()
+        found.success[1] = False
+        found.status = np.where(found.success, 0, -2)
+        return found
+
+    monkeypatch.setattr(ranks.elementwise, "find_root", failing)
+    with pytest.raises(AmebenchError, match=r"^shrink: the 0\.025 quantile of 1 unit\(s\) was not found .*\[-2\]"):
+        shrink(TABLE, n_boot=20)
+
+
 def test_bootstrap_restores_much_of_the_coverage_with_few_units():
     # Seeded simulation, the audit's hardest case: 5 units, true rates from Beta(0.3c, 0.7c)
     # with c = 400 (units differ little), 50-400 exits a unit. The plain interval covered the

@@ -171,6 +171,9 @@ def _mixture_interval(events, n, priors: np.ndarray, tail: float) -> tuple[np.nd
         units = np.arange(len(n))
         found = elementwise.find_root(averaged_cdf, (np.zeros(len(n)), np.ones(len(n))), args=(units, level),
                                       tolerances={"xatol": 1e-15, "xrtol": 0.0, "fatol": 0.0, "frtol": 0.0})
+        if not np.all(found.success):  # [0, 1] always brackets the end: not expected, but never silent
+            raise AmebenchError(f"shrink: the {level:g} quantile of {np.sum(~found.success)} unit(s) was not found "
+                                f"(scipy find_root status {sorted(set(found.status[~found.success].tolist()))})")
         return found.x
 
     if _threads.cores() < 2:
