@@ -463,7 +463,7 @@ def test_loglik_gradient_and_hessian_match_central_differences(x):
 
 
 def test_bootstrap_interval_covers_near_nominal_with_20_units():
-    # The docstring's claim: 90-94 % at K = 20 for 95 % intervals (true rates Beta(0.3c, 0.7c),
+    # The docstring's claim: 88-94 % at K = 20 for 95 % intervals (true rates Beta(0.3c, 0.7c),
     # 50-400 exits a unit, B = 100). Here c = 50 (Beta(15, 35)), 150 networks x 20 units =
     # 3,000 intervals, B = 40 (measured outside the suite in this setting: B = 100 0.936 and
     # 0.942 (docs/simulations/shrink_coverage.py), B = 40 0.927 and 0.939 for two network
