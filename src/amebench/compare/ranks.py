@@ -41,10 +41,10 @@ def fit_beta_binomial(events, n) -> tuple[float, float, bool]:
     return float(alpha), float(beta), bool(alpha + beta > _FULL_SHRINKAGE)
 
 
-def _loglik(y: np.ndarray, f: np.ndarray, x: np.ndarray, *, derivatives: bool = True):
+def _loglik(y: np.ndarray, f: np.ndarray, x: np.ndarray):
     """Beta-binomial log-likelihood of each row of ``y`` (events, (B, K)) and ``f``
-    (non-events) at ``x`` = (logit mu, log m) (B, 2); with ``derivatives``, also its
-    gradient (B, 2) and Hessian (B, 2, 2) in x.
+    (non-events) at ``x`` = (logit mu, log m) (B, 2), its gradient (B, 2) and its Hessian
+    (B, 2, 2) in x.
 
     The derivatives in (alpha, beta) are sums of digamma and trigamma functions (trigamma
     as the Hurwitz zeta function zeta(2, .), four times faster than ``polygamma(1, .)``),
@@ -54,8 +54,6 @@ def _loglik(y: np.ndarray, f: np.ndarray, x: np.ndarray, *, derivatives: bool = 
     mu, m = special.expit(x[:, 0]), np.exp(x[:, 1])
     a, b = mu * m, (1 - mu) * m
     loglik = special.betaln(y + a[:, None], f + b[:, None]).sum(axis=1) - k * special.betaln(a, b)
-    if not derivatives:
-        return loglik
     n_m = y + f + m[:, None]
     common = k * special.digamma(m) - special.digamma(n_m).sum(axis=1)
     d_a = special.digamma(y + a[:, None]).sum(axis=1) - k * special.digamma(a) + common
