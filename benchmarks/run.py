@@ -35,6 +35,10 @@ slow for that reason alone, so compare runs made at similar speeds.
 Peers (same run, same data): DuckDB SQL (needs ``pip install duckdb``; skipped with a note
 when missing) and plain pandas. ``ratio`` = amebench time / peer time; ``match`` = the
 per-unit results agree (counts exactly, means within 1e-9 relative).
+
+Ingestion: ``read_export`` through the profile against ``pandas.read_csv`` parsing the same
+files (the target), and, for information, against an analyst's pandas reader doing the same
+conversions and checks (``analyst.py``; its tables must equal amebench's cell by cell).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import analyst as _analyst  # noqa: E402
 import data as _data  # noqa: E402
 import peers as _peers  # noqa: E402
 import stages as _stages  # noqa: E402
@@ -91,10 +96,10 @@ def _child(kind: str, name: str, folder: str, out: str | None) -> dict:
         function = _peers.PEERS[name][0]
         ctx = _stages.setup(folder, "network")
         run = lambda: function(ctx["network"])  # noqa: E731
-    else:  # ingest: amebench.read_export through the profile, or pandas.read_csv parsing
+    else:  # ingest: amebench.read_export through the profile, pandas.read_csv parsing, or the analyst's reader
         _stages._warm_imports()
         info = json.loads((Path(folder) / "done.json").read_text())
-        run = _ingest_amebench(info) if name == "amebench" else _ingest_pandas(info)
+        run = {"amebench": _ingest_amebench, "pandas": _ingest_pandas, "analyst": _ingest_analyst}[name](info)
         ctx = {}
     base = _maxrss_mb()
     cpu = resource.getrusage(resource.RUSAGE_SELF)
@@ -109,6 +114,11 @@ def _child(kind: str, name: str, folder: str, out: str | None) -> dict:
     if figures["notes"]:
         figures["complete"] = False  # some report sections' code has not landed yet
     if kind == "ingest":
+        tables = result.pop("tables", None)
+        if out and tables is not None:
+            import pandas as pd
+
+            pd.to_pickle(tables, out)
         figures.update(result)
     elif out and name in ("welfare_delta", "outcome_rate") or kind == "peer":
         table = result
@@ -125,7 +135,14 @@ def _ingest_amebench(info):
         net = amebench.read_export(info["files"], profile=info["profile"], unit="jarfalla",
                                    key=info["key"], as_of=info["as_of"])
         return {"rows_loaded": {"payments": len(net.payments), "episodes": len(net.episodes)},
-                "rows_rejected": len(net.rejects)}
+                "rows_rejected": len(net.rejects), "tables": {"episodes": net.episodes, "payments": net.payments}}
+    return run
+
+
+def _ingest_analyst(info):
+    def run():
+        tables = _analyst.read_export(info["files"], info["profile"], info["key"], info["as_of"])
+        return {"rows_read": {name: len(t) for name, t in tables.items()}, "tables": tables}
     return run
 
 
@@ -261,19 +278,32 @@ def run_scale(scale, *, repeat, stages, with_peers, log=print) -> dict:
 def run_ingest(repeat, log=print) -> dict:
     info = _data.ensure_export(log=log)
     folder = _data.export_folder()
-    ours = _measure("ingest", "amebench", folder, repeat)
+    results = _data.DATA / "results" / "ingest"
+    results.mkdir(parents=True, exist_ok=True)
+    ours = _measure("ingest", "amebench", folder, repeat, results / "amebench.pkl")
     peer = _measure("ingest", "pandas", folder, repeat)
-    out = {"data": info, "amebench": ours, "pandas_read_csv": peer}
+    analyst = _measure("ingest", "analyst", folder, repeat, results / "analyst.pkl")
+    out = {"data": info, "amebench": ours, "pandas_read_csv": peer, "analyst": analyst}
     log(f"\n== ingestion: {info['payments_rows']:,}-row payments CSV + {info['episodes_rows']:,}-row "
         "episodes CSV, Järfälla dialect (';', decimal comma, 'kr', personnummer)")
     log(f"  read_export (profile)    {_fmt(ours)}  {ours.get('rows_loaded', '')} "
         f"rejected {ours.get('rows_rejected', '')}")
     log(f"  pandas.read_csv (parse)  {_fmt(peer)}")
+    log(f"  analyst's pandas reader  {_fmt(analyst)}")
     if ours.get("status") == "ok" and peer.get("status") == "ok":
         out["ratio"] = ours["wall_s"] / peer["wall_s"]
         loaded = ours["rows_loaded"]
         out["match"] = loaded == peer["rows_parsed"] and ours["rows_rejected"] == 0
         log(f"  ratio amebench / pandas.read_csv {out['ratio']:.2f} (target <= 3); every row loaded: {out['match']}")
+    if ours.get("status") == "ok" and analyst.get("status") == "ok":
+        import pandas as pd
+
+        analyst["ratio"] = ours["wall_s"] / analyst["wall_s"]
+        analyst["match"], analyst["match_detail"] = _analyst.same_tables(
+            pd.read_pickle(results / "amebench.pkl"), pd.read_pickle(results / "analyst.pkl"))
+        log(f"  ratio amebench / analyst's reader {analyst['ratio']:.2f} (informational: the same conversions and "
+            f"checks in pandas, no reject rows); {'MATCH' if analyst['match'] else 'MISMATCH'}: "
+            f"{analyst['match_detail']}")
     return out
 
 
