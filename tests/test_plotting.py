@@ -649,8 +649,8 @@ def test_exit_reason_overview_orders_units_by_their_share_of_exits_to_work():
     plt.close(fig)
 
 
-@pytest.mark.parametrize(("k", "entry"), [(5, "* some small counts hidden:\n  shares of the shown exits"),
-                                          (60, "some units' small counts hidden:\n  shares of their shown exits")])
+@pytest.mark.parametrize(("k", "entry"), [(5, "* some counts hidden:\n  shares of the shown exits"),
+                                          (60, "some units' counts hidden:\n  shares of their shown exits")])
 def test_exit_reason_legend_says_when_counts_are_hidden_without_pointing_at_unnamed_bars(k, entry):
     import pandas as pd
 
@@ -791,7 +791,7 @@ def test_exit_reasons_hidden_by_disclosure_are_drawn_as_their_part_of_the_publis
     plotting.exit_reason_plot(table, ax=ax, exits=pd.Series({"u00": 34, "u01": 40}))
     widths = {c.get_label(): [bar.get_width() for bar in c] for c in ax.containers}
     assert widths["work"] == pytest.approx([10 / 34, 0.5]) and widths["studies"] == pytest.approx([5 / 34, 0.5])
-    assert widths["hidden (small counts)"] == pytest.approx([19 / 34, 0.0])
+    assert widths["hidden (disclosure control)"] == pytest.approx([19 / 34, 0.0])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["u00", "u01"]  # no asterisk: nothing left out
     plt.close(fig)
     fig, ax = plt.subplots()  # the unit's exits hidden too: shares of the shown exits, marked

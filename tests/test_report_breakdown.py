@@ -78,12 +78,21 @@ def test_each_characteristic_adds_up_to_the_network_and_the_report_hides_small_l
     assert shown["estimate"].isna().tolist() == shown["n"].isna().tolist()
 
 
-@pytest.mark.parametrize("lang,labels", [("en", ["gender", "woman"]), ("sv", ["kön", "kvinna"])])
+@pytest.mark.parametrize("lang,labels", [("en", ["gender", "woman", "other", "other"]),
+                                         ("sv", ["kön", "kvinna", "annat", "övrigt"])])
 def test_the_page_names_characteristics_and_levels_in_its_language(tmp_path, lang, labels):
+    # Newcomer review of 2026-12-07: the gender `other` was "övrigt" in Swedish, the exit
+    # reason's word; as a gender it is "annat", in the page and in the workbook alike.
+    from openpyxl import load_workbook
+
     amebench.report.benchmark_report(amebench.load_sample(), tmp_path, lang=lang)
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    row = f"<td>{labels[0]}</td><td>{labels[1]}</td>"
-    assert row in page.replace("\n", "")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8").replace("\n", "")
+    characteristic, woman, gender_other, reason_other = labels
+    assert f"<td>{characteristic}</td><td>{woman}</td>" in page
+    assert f"<td>{characteristic}</td><td>{gender_other}</td>" in page
+    assert f"<th title='n (exit_reason = other)'>{reason_other}</th>" in page or f">{reason_other}</th>" in page
+    rows = [row for ws in load_workbook(tmp_path / "report.xlsx") for row in ws.iter_rows(values_only=True)]
+    assert (characteristic, gender_other) in {tuple(row[:2]) for row in rows}
 
 
 def test_every_level_is_hidden_when_the_network_s_row_is():

@@ -121,7 +121,7 @@ def test_each_column_has_the_page_s_format(report_sv):
     pairs = book["Skillnader"]
     assert pairs["D5"].number_format == '0.0" p.e."'
     p_column = next(c.column_letter for c in pairs[4] if c.value == "Justerat p")
-    assert pairs[f"{p_column}5"].number_format == '[<0.001]"<0.001";0.000'
+    assert pairs[f"{p_column}5"].number_format == '[<0.001]"<0,001";0.000'  # the text in Swedish
     assert book["Försörjningsstöd"]["B5"].number_format == "#,##0"  # kronor a month
     assert book["Flöden per månad"]["B5"].number_format == "yyyy-mm"
 
@@ -203,6 +203,24 @@ def test_a_long_table_s_sheet_holds_the_page_s_rows_and_names_the_file_with_the_
     header, data = _sheet(book["Monthly flows"])
     assert len(data) == 5 and data[4][1].strftime("%Y-%m") == "2025-05"
     assert book["Monthly flows"]["B5"].number_format == "yyyy-mm"
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", '"<0.001"'), ("sv", '"<0,001"')])
+def test_a_p_value_below_a_thousandth_is_written_with_the_language_s_decimal_mark(tmp_path, lang, shown):
+    # Newcomer review of 2026-12-07: the Swedish workbook showed "<0.001" beside "0,053" (Excel
+    # localises a number's decimal mark, not a text in the format).
+    from amebench.report.workbook import Sheet, write_workbook
+
+    table = pd.DataFrame({"unit_a": ["u0", "u1"], "unit_b": ["u1", "u2"], "p_value": [0.0004, 0.053],
+                          "p_adjusted": [0.0008, 0.1]})
+    write_workbook(tmp_path / "book.xlsx", [Sheet("pairwise", "Pairs", table, None, percent=False)], t=texts(lang),
+                   lang=lang, stamp="", min_cell=5, day="2026-09-30")
+    book = load_workbook(tmp_path / "book.xlsx")
+    ws = book[book.sheetnames[1]]  # after "About": the pairs ("Differences", "Skillnader")
+    header, data = _sheet(ws)
+    for column in (3, 4):
+        assert ws.cell(row=5, column=column).number_format == f"[<0.001]{shown};0.000"
+    assert data[0][2] == 0.0004  # the number itself is kept
 
 
 def test_a_workbook_without_disclosure_control_says_not_to_publish_it_and_an_empty_table_says_why(tmp_path):

@@ -146,7 +146,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "care": ("care or rehabilitation", "vård eller rehabilitering"),
     "other_agency": ("other agency", "annan aktör"),
     "moved": ("moved", "flyttat"),
-    "leave": ("leave", "ledighet"),
+    "leave": ("parental or sick leave", "föräldraledighet eller sjukskrivning"),
     "returned_to_welfare": ("back to welfare", "åter till försörjningsstöd"),
     "dropped_out": ("dropped out", "avbrott"),
     "other": ("other", "övrigt"),
@@ -232,11 +232,11 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "sum_hidden": (" (counts hidden by disclosure control are not in the sum)",
                    " (antal som döljs av röjandekontrollen ingår inte i summan)"),
     "share_of_exits": ("share of exits", "andel av avsluten"),
-    "hidden_reasons": ("hidden (small counts)", "dolda (små antal)"),
-    "partial_reasons": ("* some small counts hidden:\n  shares of the shown exits",
-                        "* vissa små antal dolda:\n  andelar av de visade avsluten"),
-    "partial_overview": ("some units' small counts hidden:\n  shares of their shown exits",
-                         "vissa enheters små antal dolda:\n  andelar av deras visade avslut"),
+    "hidden_reasons": ("hidden (disclosure control)", "dolda (röjandekontroll)"),
+    "partial_reasons": ("* some counts hidden:\n  shares of the shown exits",
+                        "* vissa antal dolda:\n  andelar av de visade avsluten"),
+    "partial_overview": ("some units' counts hidden:\n  shares of their shown exits",
+                         "vissa enheters antal dolda:\n  andelar av deras visade avslut"),
     "estimate_ci": ("estimate with 95 % interval", "skattning med 95 %-intervall"),
     "ordered_estimate": ("{k} units, one row each, ordered by estimate",
                          "{k} enheter, en rad var, ordnade efter skattning"),
@@ -261,9 +261,26 @@ def column_label(column: str, lang: str = "en", *, table: str | None = None) -> 
     return pair[i] if pair else column
 
 
-def code_label(value: str, lang: str = "en") -> str:
-    """Return the readable label of a canonical code (the code itself when unknown)."""
-    pair = _CODES.get(value)
+#: Labels of a code that read differently in a column of its own: in Swedish the word
+#: agrees with the column's noun ("kön annat", "remitterad av annan", "åldersgrupp okänd"),
+#: where the exit reason's "övrigt" and "okänt" would not.
+_CODES_IN: dict[tuple[str, str], tuple[str, str]] = {
+    ("gender", "other"): ("other", "annat"),
+    ("referral", "other"): ("other", "annan"),
+    ("referral", "unknown"): ("unknown", "okänd"),
+    ("readiness", "unknown"): ("unknown", "okänd"),
+    ("age_band", "unknown"): ("unknown", "okänd"),
+}
+
+
+def code_label(value: str, lang: str = "en", column: str | None = None) -> str:
+    """Return the readable label of a canonical code (the code itself when unknown).
+
+    ``column``: the column (or, in the outcome-by-group table, the characteristic) the
+    value belongs to, where its label depends on it (Swedish ``other`` is "övrigt" as an
+    exit reason, "annat" as a gender).
+    """
+    pair = _CODES_IN.get((column, value)) or _CODES.get(value)
     return pair[_index(lang)] if pair else value
 
 

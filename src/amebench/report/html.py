@@ -65,8 +65,10 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     cells = {}
     for col in shown.columns:
         values = shown[col].tolist()
-        if col in CODED:
-            values = [code_label(v, lang) if isinstance(v, str) else v for v in values]
+        if col in CODED:  # a level is labelled as its characteristic's value (Swedish gender "annat")
+            within = (shown["characteristic"].tolist() if col == "level" and "characteristic" in shown
+                      else [col] * len(values))
+            values = [code_label(v, lang, c) if isinstance(v, str) else v for v, c in zip(values, within, strict=True)]
         elif col == "reason":
             values = [reason_label(v, lang) for v in values]
         if not (percent and col in PERCENT) and col not in ALWAYS_PERCENT and is_whole_number_column(shown[col]):

@@ -141,7 +141,7 @@ def casemix_notes(found, *, min_cell: int, lang: str, unit_names=None) -> list[s
     unnamed = [f for f in found if f not in named]
     notes = []
     if named:
-        items = [t["casemix_item"].format(variable=column_label(column, lang), level=code_label(level, lang),
+        items = [t["casemix_item"].format(variable=column_label(column, lang), level=code_label(level, lang, column),
                                           unit=names.get(unit, unit)) for unit, column, level, _ in named]
         if len(items) > NAMED_UNITS:  # one per unit and level: at national size, hundreds
             items = [*items[:NAMED_UNITS], t["more_items"].format(n=len(items) - NAMED_UNITS)]

@@ -40,7 +40,10 @@ _COUNT_FORMAT = "#,##0"
 _MONTH_FORMAT = "yyyy-mm"
 #: Formats of columns by name, where the column's numbers are not counts or shares.
 _P_FORMAT = '[<0.001]"<0.001";0.000'
-_FORMATS = {"p_value": _P_FORMAT, "p_adjusted": _P_FORMAT}
+#: The same in Swedish: Excel shows the number's decimal mark as the reader's settings say,
+#: but the text "<0.001" as written (the condition in brackets is always written with ".").
+_P_FORMAT_SV = '[<0.001]"<0,001";0.000'
+_P_COLUMNS = {"p_value", "p_adjusted"}
 #: Tables whose sheet holds every row, however many: the monthly flows, a series to chart
 #: (23,490 rows at national scale). Any other sheet holds the rows the page shows
 #: (:data:`amebench.report.html.MAX_ROWS`, in the page's order) and names the CSV file
@@ -154,12 +157,13 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
     ws.append([_text(ws, label, bold=True) for label in labels])
     hidden = (sheet.hidden.loc[shown.index, shown.columns].to_numpy(dtype=bool) if sheet.hidden is not None
               else shown.isna().to_numpy())
-    formats = [_column_format(sheet, shown, col) for col in shown.columns]
+    formats = [_column_format(sheet, shown, col, lang) for col in shown.columns]
     median = (shown["quantity"].astype(str).eq("median_days").to_numpy() if "quantity" in shown.columns
               else np.zeros(len(shown), dtype=bool))
     cif = (shown["quantity"].astype(str).str.startswith("cif").to_numpy() if "quantity" in shown.columns
            else None)
     points = POINTS.get(sheet.name, ())
+    within = list(shown.columns).index("characteristic") if "characteristic" in shown.columns else None
     for i, values in enumerate(shown.itertuples(index=False, name=None)):
         row = []
         for j, (col, value) in enumerate(zip(shown.columns, values, strict=True)):
@@ -174,8 +178,8 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
             if isinstance(value, str):
                 if col == "reason":
                     value = reason_label(value, lang)
-                elif col in CODED:
-                    value = code_label(value, lang)
+                elif col in CODED:  # a level as its characteristic's value, as the page labels it
+                    value = code_label(value, lang, values[within] if col == "level" and within is not None else col)
                 row.append(_text(ws, value))
                 continue
             if isinstance(value, pd.Timestamp):
@@ -200,16 +204,17 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tu
     return list(zip(labels, (str(c) for c in shown.columns), strict=True))
 
 
-def _column_format(sheet: Sheet, shown: pd.DataFrame, col) -> str:
+def _column_format(sheet: Sheet, shown: pd.DataFrame, col, lang: str) -> str:
+    p_format = _P_FORMAT_SV if lang == "sv" else _P_FORMAT
     if col in ALWAYS_PERCENT or (sheet.percent and col in PERCENT):
         return _PERCENT_FORMAT
-    if col in _FORMATS:
-        return _FORMATS[col]
+    if col in _P_COLUMNS:
+        return p_format
     if sheet.name in _KRONOR or is_whole_number_column(shown[col]) or pd.api.types.is_integer_dtype(
             shown[col]):
         return _COUNT_FORMAT
     if str(col).startswith("p_"):  # as the page: chances and p-values with 3 decimals
-        return _P_FORMAT
+        return p_format
     digits = DIGITS.get((sheet.name, col), 3)  # as the page: O/E, z with 3 decimals
     return "#,##0." + "0" * digits
 

@@ -1,0 +1,23 @@
+"""Tests of the readable labels of canonical codes (amebench.labels)."""
+
+import pytest
+
+from amebench.labels import code_label
+from amebench.report.wording import casemix_notes
+
+
+@pytest.mark.parametrize(("value", "column", "sv"), [
+    ("other", None, "övrigt"), ("other", "exit_reason", "övrigt"), ("other", "gender", "annat"),
+    ("other", "referral", "annan"), ("unknown", "exit_reason", "okänt"), ("unknown", "gender", "okänt"),
+    ("unknown", "age_band", "okänd"), ("unknown", "readiness", "okänd"), ("unknown", "referral", "okänd"),
+])
+def test_a_swedish_label_agrees_with_its_column_s_noun(value, column, sv):
+    # Newcomer review of 2026-12-07: one label per code gave "kön övrigt" (the exit reason's
+    # word) and "åldersgrupp okänt"; the English label is the same in every column.
+    assert code_label(value, "sv", column) == sv
+    assert code_label(value, "en", column) == value
+
+
+def test_the_case_mix_note_labels_a_level_as_its_variable_s_value():
+    (note,) = casemix_notes([("a", "gender", "other", 12)], min_cell=5, lang="sv", unit_names={"a": "Solna"})
+    assert "”annat”" in note and "övrigt" not in note
