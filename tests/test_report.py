@@ -232,7 +232,7 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
      "The raw rates of Solna and Södertälje do not differ clearly from the network's (their intervals include "
      "it). The changes in welfare payments compare the months before and after taking part; they do not measure "
      "the effect of the units' work, and their sum is not a saving."),
-    ("report_sv", "Sammanfattning Av nätverkets 2 926 avslut var 34,8 % till arbete eller studier (95 % "
+    ("report_sv", "Sammanfattning Av nätverkets 2 926 avslut gick 34,8 % till arbete eller studier (95 % "
      "konfidensintervall 33,1 % till 36,6 %). Enheternas ojusterade andelar går från 31,1 % (Nynäshamn) till "
      "38,1 % (Järfälla)"),
 ])

@@ -120,7 +120,7 @@ def test_each_column_has_the_page_s_format(report_sv):
     assert cif[3].number_format == "0.0%" and 0 < cif[3].value < 1
     pairs = book["Skillnader"]
     assert pairs["D5"].number_format == '0.0" p.e."'
-    p_column = next(c.column_letter for c in pairs[4] if c.value == "Justerat p")
+    p_column = next(c.column_letter for c in pairs[4] if c.value == "Justerat p-värde")
     assert pairs[f"{p_column}5"].number_format == '[<0.001]"<0,001";0.000'  # the text in Swedish
     assert book["Försörjningsstöd"]["B5"].number_format == "#,##0"  # kronor a month
     assert book["Flöden per månad"]["B5"].number_format == "yyyy-mm"

@@ -55,7 +55,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "estimate_a": ("Rate A", "Andel A"),
     "estimate_b": ("Rate B", "Andel B"),
     "p_value": ("p-value", "p-värde"),
-    "p_adjusted": ("Adjusted p", "Justerat p"),
+    "p_adjusted": ("Adjusted p-value", "Justerat p-värde"),
     "p_top_quarter": ("P(top quarter)", "P(översta fjärdedelen)"),
     "p_bottom_quarter": ("P(bottom quarter)", "P(nedersta fjärdedelen)"),
     "rate": ("Raw rate", "Ojusterad andel"),

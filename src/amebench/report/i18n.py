@@ -61,7 +61,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "summary_network": {
         "en": "Of the network's {n} exits{period}, {rate} were to {outcome} (95 % confidence interval {low} to "
         "{high}).",
-        "sv": "Av nätverkets {n} avslut{period} var {rate} till {outcome} (95 % konfidensintervall {low} till "
+        "sv": "Av nätverkets {n} avslut{period} gick {rate} till {outcome} (95 % konfidensintervall {low} till "
         "{high}).",
     },
     "summary_period": {"en": " from {first} to {last}", "sv": " från {first} till {last}"},
