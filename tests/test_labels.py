@@ -2,7 +2,7 @@
 
 import pytest
 
-from amebench.labels import code_label
+from amebench.labels import code_label, column_label
 from amebench.report.wording import casemix_notes
 
 
@@ -21,3 +21,12 @@ def test_a_swedish_label_agrees_with_its_column_s_noun(value, column, sv):
 def test_the_case_mix_note_labels_a_level_as_its_variable_s_value():
     (note,) = casemix_notes([("a", "gender", "other", 12)], min_cell=5, lang="sv", unit_names={"a": "Solna"})
     assert "”annat”" in note and "övrigt" not in note
+
+
+@pytest.mark.parametrize(("lang", "outcome", "label"), [
+    ("sv", "work_or_studies", "Avslut till arbete eller studier"), ("en", "work", "Exits to work"),
+    ("sv", None, "Avslut till utfallet"), ("en", None, "Exits to the outcome"),
+])
+def test_a_count_of_exits_to_the_outcome_names_it(lang, outcome, label):
+    assert column_label("events", lang, table="outcome_rates", outcome=outcome) == label
+    assert column_label("n", lang, table="outcome_rates", outcome=outcome) == ("Exits" if lang == "en" else "Avslut")

@@ -1021,6 +1021,9 @@ def test_swedish_report_reads_in_swedish(report_sv):
     assert not [label for column, label in headers if "_" in column and label == column]
     labels = {label for _, label in headers}
     assert {"Enhet", "Nedre gräns", "Övre gräns", "arbete med stöd", "Rader i filen", "Förväntad rang"} <= labels
+    # Counts of exits to the outcome name it (newcomer review: "Avslut till utfallet" was a calque)
+    assert {"Avslut till arbete eller studier", "Förväntade avslut till arbete eller studier"} <= labels
+    assert not [label for label in labels if "utfallet" in label]
     # Codes and units are shown with their Swedish labels and names.
     for shown in ("åter till försörjningsstöd", "inom gränserna", "inskrivningar", "Järfälla", "Södertälje", "arbete eller studier"):
         assert shown in html, shown

@@ -40,8 +40,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "stock": ("Active at month end", "Aktiva vid månadens slut"),
     "z": ("z (standardised distance)", "z (standardiserat avstånd)"),
     "position": ("Position in the funnel", "Läge i tratten"),
-    "observed": ("Observed exits to the outcome", "Observerade avslut till utfallet"),
-    "expected": ("Expected exits to the outcome", "Förväntade avslut till utfallet"),
+    "observed": ("Observed exits to {outcome}", "Observerade avslut till {outcome}"),
+    "expected": ("Expected exits to {outcome}", "Förväntade avslut till {outcome}"),
     "oe_ratio": ("Observed/expected", "Observerat/förväntat"),
     "oe_ci_low": ("O/E lower limit", "Observerat/förväntat: nedre"),
     "oe_ci_high": ("O/E upper limit", "Observerat/förväntat: övre"),
@@ -93,15 +93,15 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 #: What ``estimate`` (and ``events``) mean in a given result table.
 _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("outcome_rates", "estimate"): ("Rate", "Andel"),
-    ("outcome_rates", "events"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("outcome_rates", "events"): ("Exits to {outcome}", "Avslut till {outcome}"),
     ("retention_90", "estimate"): ("Retained", "Andel kvar"),
     ("retention_90", "events"): ("Retained (n)", "Antal kvar"),
-    ("retention_90", "n"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("retention_90", "n"): ("Exits to {outcome}", "Avslut till {outcome}"),
     ("reentry_365", "estimate"): ("Re-enrolled within 365 days", "Andel återinskrivna"),
     ("reentry_365", "events"): ("Re-enrolled (n)", "Antal återinskrivna"),
     ("reentry_365", "n"): ("People who left", "Avslutade personer"),
     ("funnel_raw", "estimate"): ("Rate", "Andel"),
-    ("funnel_raw", "events"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("funnel_raw", "events"): ("Exits to {outcome}", "Avslut till {outcome}"),
     ("risk_adjusted", "estimate"): ("Standardised rate", "Standardiserad andel"),
     ("funnel_risk_adjusted", "estimate"): ("Observed/expected", "Observerat/förväntat"),
     ("shrunken", "estimate"): ("Shrunken rate", "Krympt andel"),
@@ -114,14 +114,14 @@ _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("outcome_rates", "n"): ("Exits", "Avslut"),
     ("funnel_raw", "n"): ("Exits", "Avslut"),
     ("shrunken", "n"): ("Exits", "Avslut"),
-    ("shrunken", "events"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("shrunken", "events"): ("Exits to {outcome}", "Avslut till {outcome}"),
     ("ranks", "n"): ("Exits", "Avslut"),
-    ("ranks", "events"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("ranks", "events"): ("Exits to {outcome}", "Avslut till {outcome}"),
     ("risk_adjusted", "n"): ("Exits", "Avslut"),
     ("pairwise", "n_a"): ("Exits A", "Avslut A"),
     ("pairwise", "n_b"): ("Exits B", "Avslut B"),
-    ("pairwise", "events_a"): ("Exits to the outcome A", "Avslut till utfallet A"),
-    ("pairwise", "events_b"): ("Exits to the outcome B", "Avslut till utfallet B"),
+    ("pairwise", "events_a"): ("Exits to {outcome}, A", "Avslut till {outcome}, A"),
+    ("pairwise", "events_b"): ("Exits to {outcome}, B", "Avslut till {outcome}, B"),
     ("durations", "n"): ("Enrolments", "Inskrivningar"),
     ("durations", "censored"): ("Still enrolled at extraction", "Pågående vid uttaget"),
     ("durations", "events"): ("Exits counted", "Räknade avslut"),
@@ -133,7 +133,7 @@ _TABLE_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("outcome_by_group", "level"): ("Group", "Grupp"),
     ("outcome_by_group", "estimate"): ("Rate", "Andel"),
     ("outcome_by_group", "n"): ("Exits", "Avslut"),
-    ("outcome_by_group", "events"): ("Exits to the outcome", "Avslut till utfallet"),
+    ("outcome_by_group", "events"): ("Exits to {outcome}", "Avslut till {outcome}"),
 }
 
 _CODES: dict[str, tuple[str, str]] = {
@@ -254,11 +254,18 @@ def _index(lang: str) -> int:
     return LANGUAGES.index(lang)
 
 
-def column_label(column: str, lang: str = "en", *, table: str | None = None) -> str:
-    """Return the readable label of a result column (the name itself when unknown)."""
+def column_label(column: str, lang: str = "en", *, table: str | None = None, outcome: str | None = None) -> str:
+    """Return the readable label of a result column (the name itself when unknown).
+
+    A count of exits to the outcome names it: "Exits to work or studies" with ``outcome``
+    (a group such as ``"work_or_studies"`` or an exit reason), "Exits to the outcome"
+    without.
+    """
     i = _index(lang)
     pair = _TABLE_COLUMNS.get((table, column)) or _COLUMNS.get(column)
-    return pair[i] if pair else column
+    if not pair:
+        return column
+    return pair[i].format(outcome=code_label(outcome, lang) if outcome else ("the outcome", "utfallet")[i])
 
 
 #: Labels of a code that read differently in a column of its own: in Swedish the word

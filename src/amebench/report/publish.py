@@ -196,12 +196,13 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                 inner.append(f"<p class='meta'>"
                              f"{escape(t['not_on_page'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
-                inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name))
+                inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name,
+                                                outcome=outcome))
                 # which of these columns make up the outcome counted in the next section
                 inner.append(f"<p class='meta'>{escape(fields['definition'])}</p>")
             else:
                 inner.append(_html.format_table(shown, percent=name in _PROPORTIONS, lang=lang, name=name,
-                                                hidden=hidden_cells[name]))
+                                                hidden=hidden_cells[name], outcome=outcome))
             if name == "pairwise" and len(shown) > _html.MAX_ROWS:  # _page_order
                 inner.append(f"<p class='meta'>{escape(t['pairwise_page_order'])}</p>")
             if name == "ranks":  # the units ranked: those whose counts are published
@@ -210,7 +211,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     if day is not None:
-        write_workbook(Path(out) / WORKBOOK_FILE, sheets, t=t, lang=lang, stamp=stamp, min_cell=min_cell, day=day)
+        write_workbook(Path(out) / WORKBOOK_FILE, sheets, t=t, lang=lang, stamp=stamp, min_cell=min_cell, day=day,
+                       outcome=outcome)
     return blocks, hidden_total
 
 
@@ -523,7 +525,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
                 yield name, title, None, note  # nothing to draw: the note alone
                 continue
             if per_unit:  # the count at the right under the table's own name for it ("Exits", "Households")
-                options = {**options, "count_label": _count_label(published[table], table, lang)}
+                options = {**options, "count_label": _count_label(published[table], table, lang, outcome)}
             yield name, title, png(function, published[table], title, lang, rows=rows, note=note, **options), note
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
@@ -543,13 +545,13 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
                                                    rows=_rows_drawn(published["risk_adjusted"], "oe_ratio"),
                                                    note=note,
                                                    count_label=_count_label(published["risk_adjusted"],
-                                                                            "risk_adjusted", lang)), note
+                                                                            "risk_adjusted", lang, outcome)), note
 
 
-def _count_label(table: pd.DataFrame, name: str, lang: str) -> str | None:
+def _count_label(table: pd.DataFrame, name: str, lang: str, outcome: str) -> str | None:
     """Return the label of the counts a one-row-per-unit figure of table ``name`` writes at the right."""
     column = count_column(table)
-    return column_label(column, lang, table=name) if column else None
+    return column_label(column, lang, table=name, outcome=outcome) if column else None
 
 
 def _rows_drawn(table: pd.DataFrame, column: str = "estimate") -> int:

@@ -73,11 +73,12 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
-def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day) -> None:
+def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day,
+                   outcome: str | None = None) -> None:
     """Write ``sheets`` to the workbook ``path``: a first sheet saying what the workbook is
     and what ``..`` means, one sheet per table and a last one naming each column's CSV file
     and name there. ``day`` (the extraction date) stamps the file, so that the same data give
-    the same bytes."""
+    the same bytes. ``outcome`` names the outcome in headers, as the page does."""
     book = Workbook(write_only=True)
     names = _sheet_names(sheets, t)
     about = book.create_sheet(t["xlsx_about"])
@@ -88,7 +89,7 @@ def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str,
         about.append([_text(about, name), _text(about, sheet.title)])
     columns = []
     for sheet, name in zip(sheets, names, strict=True):
-        pairs = _write_table(book.create_sheet(name), sheet, t=t, lang=lang, stamp=stamp)
+        pairs = _write_table(book.create_sheet(name), sheet, t=t, lang=lang, stamp=stamp, outcome=outcome)
         columns += [(name, label, f"tables/{sheet.name}.csv", sheet.csv_columns.get(column, column))
                     for label, column in pairs]
     index = book.create_sheet(t["xlsx_columns"])
@@ -141,13 +142,14 @@ def _sheet_names(sheets: list[Sheet], t: dict) -> list[str]:
     return names
 
 
-def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str) -> list[tuple[str, str]]:
+def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str,
+                 outcome: str | None = None) -> list[tuple[str, str]]:
     """The table's title and stamp, its header (labels), rows and caption; return each
     column's (label, CSV name)."""
     frame = sheet.table
     limit = len(frame) if sheet.name in _EVERY_ROW else MAX_ROWS
     shown = rows_shown(frame, limit)
-    labels = [column_label(str(c), lang, table=sheet.name) for c in shown.columns]
+    labels = [column_label(str(c), lang, table=sheet.name, outcome=outcome) for c in shown.columns]
     for k, label in enumerate(labels):  # before the first row: a write-only sheet writes them first
         ws.column_dimensions[get_column_letter(k + 1)].width = min(max(len(label), 10) + 2, _WIDEST)
     ws.freeze_panes = "A5"
