@@ -21,6 +21,9 @@ def test_a_swedish_label_agrees_with_its_column_s_noun(value, column, sv):
 def test_the_case_mix_note_labels_a_level_as_its_variable_s_value():
     (note,) = casemix_notes([("a", "gender", "other", 12)], min_cell=5, lang="sv", unit_names={"a": "Solna"})
     assert "”annat”" in note and "övrigt" not in note
+    # the risk model writes a yes/no variable's level as "True" (review of 2026-12-07: shown so)
+    (note,) = casemix_notes([("a", "born_abroad", "True", 12)], min_cell=5, lang="sv", unit_names={"a": "Solna"})
+    assert "”ja”" in note and "True" not in note
 
 
 @pytest.mark.parametrize(("lang", "outcome", "label"), [

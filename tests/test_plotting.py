@@ -838,6 +838,18 @@ def test_flow_plot_draws_the_network_and_other_groups():
     plotting.flow_plot(metrics.flows(net).assign(note=range(len(metrics.flows(net)))), ax=ax)
     assert len(ax.get_legend().get_texts()) == 5
     plt.close(fig)
+    for draw, by, label in [(plotting.flow_plot, ("gender",), None), (plotting.caterpillar_plot, None, "gender")]:
+        # review of 2026-12-07: a gender is labelled as a gender in Swedish ("annat"), not as
+        # the exit reason "övrigt"
+        fig, ax = plt.subplots()
+        if by:
+            draw(metrics.flows(net, by=by), ax=ax, lang="sv")
+            names = [t.get_text() for t in ax.get_legend().get_texts()]
+        else:
+            draw(metrics.outcome_rate(amebench.cohort(net), by=("gender",)), ax=ax, label=label, lang="sv")
+            names = [t.get_text() for t in ax.get_yticklabels()]
+        assert "annat" in names and "övrigt" not in names, names
+        plt.close(fig)
     fig, ax = plt.subplots()
     with pytest.raises(amebench.AmebenchError, match=r"flow_plot draws a line for each of up to 10 groups; this "
                                                      r"table has 20 by \['unit', 'gender'\]: select fewer"):

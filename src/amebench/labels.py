@@ -277,6 +277,8 @@ _CODES_IN: dict[tuple[str, str], tuple[str, str]] = {
     ("referral", "unknown"): ("unknown", "okänd"),
     ("readiness", "unknown"): ("unknown", "okänd"),
     ("age_band", "unknown"): ("unknown", "okänd"),
+    ("born_abroad", "True"): ("yes", "ja"),  # a case-mix level, as the risk model writes it
+    ("born_abroad", "False"): ("no", "nej"),
 }
 
 

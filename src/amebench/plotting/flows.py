@@ -42,7 +42,8 @@ def flow_plot(table: pd.DataFrame, ax=None, *, lang: str = "en", **kwargs):
         if not keys:
             line = pd.Series(figure_text("network", lang), index=table.index)
         else:
-            line = table[keys].astype(str).apply(lambda row: ", ".join(code_label(v, lang) for v in row), axis=1)
+            line = table[keys].astype(str).apply(
+                lambda row: ", ".join(code_label(v, lang, k) for k, v in zip(keys, row, strict=True)), axis=1)
         if line.nunique() > FLOW_LINES:
             raise AmebenchError(f"flow_plot draws a line for each of up to {FLOW_LINES} groups; this table has "
                                 f"{line.nunique()} by {keys}: select fewer, or draw metrics.flows(..., by=('unit',))")

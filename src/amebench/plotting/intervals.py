@@ -149,7 +149,7 @@ def caterpillar_plot(table: pd.DataFrame, ax=None, *, label: str = "unit", lang:
                             f"{listed(sorted(data.loc[data[label].duplicated(), label].astype(str).unique()))}: "
                             f"select one row per {label}, or give label= a column that tells them apart")
     rows = _rows(data, label)
-    rows["name"] = [code_label(v, lang) for v in rows["name"]]
+    rows["name"] = [code_label(v, lang, label) for v in rows["name"]]  # as the label column's value
     if reference is not None:
         line = float(reference)
     else:

@@ -234,8 +234,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "who did; the worst and best cases do not). Only exits at least 90 days before the extraction date count "
         "(Observable); later exits are "
         "censored. The worst case counts every non-respondent as no longer in {outcome}, the best case as still in "
-        "it; both are the shares these counts give, without sampling uncertainty, so the interval (of the "
-        "respondents' share) can reach beyond them. An answer 60 to 120 days after the exit counts, so someone "
+        "it; both are shares of these counts with no interval of their own, so the interval of the share "
+        "among those who answered can reach beyond them. An answer 60 to 120 days after the exit counts, so someone "
         "who left 90 to 120 days before the extraction date and has not yet answered may still be surveyed; "
         "until then they count as a non-respondent.",
         "sv": "Andelen av dem som avslutats till {outcome} som fortfarande är i {outcome} 90 dagar efter "
@@ -243,8 +243,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "svarat; sämsta och bästa fallet gör det inte). Bara avslut minst 90 dagar före uttagsdatum räknas "
         "(Observerbara); senare avslut är "
         "censurerade. Sämsta fallet räknar alla som inte svarat som inte längre i {outcome}, bästa fallet som "
-        "fortfarande i {outcome}; båda är de andelar som antalen ger, utan slumposäkerhet, så intervallet (för "
-        "de svarandes andel) kan nå utanför dem. Ett svar 60–120 dagar efter avslutet räknas: den som "
+        "fortfarande i {outcome}; båda är andelar av dessa antal utan eget intervall, så intervallet för "
+        "andelen bland de svarande kan nå utanför dem. Ett svar 60–120 dagar efter avslutet räknas: den som "
         "avslutades 90–120 dagar före uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och "
         "räknas till dess som bortfall.",
     },
