@@ -7,7 +7,7 @@ stops it), dates and months parsed, amounts such as ``11 877,13 kr`` read, ident
 numbers checked (date, check digit) and replaced by the same HMAC-SHA256 pseudonyms,
 birth years taken from them. Each distinct identity number is checked and hashed once per
 read (the payments reuse the episodes' work), months are parsed once per distinct month,
-and codes and pseudonyms are mapped through categories, as a competent analyst would with
+and pseudonyms are mapped through categories, as a competent analyst would with
 1M rows and 54,000 people. It does much less than amebench: no reject rows with file,
 line and reason (a bad value stops it), no reconciliation or repeated rows, no read
 warnings, no episode rules, no cross-file checks, no search for identity numbers in other
