@@ -33,3 +33,11 @@ def test_the_case_mix_note_labels_a_level_as_its_variable_s_value():
 def test_a_count_of_exits_to_the_outcome_names_it(lang, outcome, label):
     assert column_label("events", lang, table="outcome_rates", outcome=outcome) == label
     assert column_label("n", lang, table="outcome_rates", outcome=outcome) == ("Exits" if lang == "en" else "Avslut")
+
+
+def test_an_age_band_is_shown_with_an_en_dash_and_only_an_age_band():
+    # Newcomer review of 2026-12-07: "16-24" is written "16–24" in Swedish and English print;
+    # the code itself (tables, CSV) stays "16-24"
+    assert [code_label(band, lang, "age_band") for band, lang in [("16-24", "sv"), ("65+", "en")]] == ["16–24", "65+"]
+    assert code_label("unknown", "sv", "age_band") == "okänd"
+    assert code_label("16-24", "sv") == code_label("16-24", "sv", "unit") == "16-24"

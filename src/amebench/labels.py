@@ -287,10 +287,14 @@ def code_label(value: str, lang: str = "en", column: str | None = None) -> str:
 
     ``column``: the column (or, in the outcome-by-group table, the characteristic) the
     value belongs to, where its label depends on it (Swedish ``other`` is "övrigt" as an
-    exit reason, "annat" as a gender).
+    exit reason, "annat" as a gender; an age band's "16-24" is shown "16–24").
     """
     pair = _CODES_IN.get((column, value)) or _CODES.get(value)
-    return pair[_index(lang)] if pair else value
+    if pair:
+        return pair[_index(lang)]
+    if column == "age_band" and isinstance(value, str):  # a range of years with an en dash: 16–24
+        return value.replace("-", "\u2013")
+    return value
 
 
 def figure_text(key: str, lang: str = "en", **fields) -> str:
