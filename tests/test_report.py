@@ -2520,3 +2520,33 @@ def test_a_unit_whose_payment_data_start_late_is_named_beside_its_censored_enrol
 
     october, november = welfare_of("2023-10"), welfare_of("2023-11")
     assert october["eligible"] == 0 and october["censored"] > 0 and november["eligible"] > 0
+
+
+@pytest.mark.rendered  # the layout (tight_layout) is what is tested
+@pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize("rows", [1, 2, 3])
+def test_the_exit_reasons_legend_fits_beside_few_units(lang, rows):
+    # Review of 2026-12-07: with 2-3 units the legend (13 reasons, the hidden part and a note
+    # of two lines) ran below the bars, over the "100 %" tick (measured: 62-77 px below the
+    # axes at 110 dpi). It must lie within the axes' height.
+    import importlib
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from amebench import plotting
+    from amebench.schema import EXIT_REASONS
+
+    publish = importlib.import_module("amebench.report.publish")  # the module (report.publish is a function)
+    table = pd.DataFrame({"unit": ["a"] * 13 + ["b"] * 13, "exit_reason": list(EXIT_REASONS) * 2,
+                          "n": [5.0] * 25 + [np.nan]})  # one hidden count: the asterisk and its note
+    drawn = []
+
+    def draw(data, ax, lang, **options):
+        plotting.exit_reason_plot(data, ax=ax, lang=lang, **options)
+        drawn.append(ax)
+
+    publish._png(draw, table, "title", lang, rows=rows, note="note", min_height=publish._reasons_height(table))
+    ax = drawn[0]
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # _png closed the figure
+    legend, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert legend.y0 >= frame.y0 and legend.y1 <= frame.y1  # pixels (about 22 and 5 to spare)

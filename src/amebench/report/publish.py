@@ -526,6 +526,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
                 continue
             if per_unit:  # the count at the right under the table's own name for it ("Exits", "Households")
                 options = {**options, "count_label": _count_label(published[table], table, lang, outcome)}
+            if function is plotting.exit_reason_plot:  # its legend, beside the bars, must fit the figure
+                options = {**options, "min_height": _reasons_height(published[table])}
             yield name, title, png(function, published[table], title, lang, rows=rows, note=note, **options), note
     if section.key == "funnel":
         for name in ("funnel_raw", "funnel_risk_adjusted"):
@@ -572,6 +574,16 @@ _ROW_INCHES, _FRAME_INCHES, _MIN_HEIGHT = 0.38, 1.5, 2.6
 _OVERVIEW_HEIGHT = 8.0
 
 
+#: Height (inches) of a figure whose legend of n lines stands beside its axes (exit reasons:
+#: up to 13 reasons, the hidden part and a note of two lines) is at least frame + n x line.
+_LEGEND_FRAME_INCHES, _LEGEND_LINE_INCHES = 1.1, 0.15
+
+def _reasons_height(table: pd.DataFrame) -> float:
+    """The least height (inches) of the exit-reasons figure: its legend beside the bars has a
+    line for each reason, one for the hidden part and two for the note on shares."""
+    return _LEGEND_FRAME_INCHES + _LEGEND_LINE_INCHES * (table["exit_reason"].nunique() + 3)
+
+
 #: Height (inches) kept under a figure for a note of one line, and for each further line.
 _NOTE_INCHES, _NOTE_LINE_INCHES = 0.45, 0.16
 #: Space (inches) between a note and the bottom of the figure.
@@ -581,7 +593,7 @@ _NOTE_WIDTH = 110
 
 
 def _png(function, data, title: str, lang: str, rows: int | None = None, note: str = "", stamp: str = "",
-         **options) -> bytes:
+         min_height: float = 0.0, **options) -> bytes:
     import matplotlib.pyplot as plt
 
     if rows is None:
@@ -590,6 +602,7 @@ def _png(function, data, title: str, lang: str, rows: int | None = None, note: s
         height = _OVERVIEW_HEIGHT
     else:
         height = max(_MIN_HEIGHT, _FRAME_INCHES + _ROW_INCHES * rows)
+    height = max(height, min_height)
     note = "\n".join(textwrap.fill(text, _NOTE_WIDTH) for text in (note, stamp) if text)
     note_inches = _NOTE_INCHES + _NOTE_LINE_INCHES * note.count("\n") if note else 0.0
     height += note_inches
