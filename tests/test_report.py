@@ -364,6 +364,18 @@ def test_the_funnel_says_that_phi_from_few_units_is_uncertain(fixture, said, req
     assert ["phi = 1.571" in phi[0], "phi = 2.381" in phi[1]] == [True, True]  # both widened, from 5 units
 
 
+@pytest.mark.parametrize(("fixture", "said"), [
+    ("report", "The limits are widened by φ = 1.571 for the raw rates and φ = 2.381 for observed/expected."),
+    ("report_sv", "Gränserna är vidgade med φ = 1,571 för de ojusterade andelarna och φ = 2,381 för "
+     "observerat/förväntat."),
+])
+def test_the_funnel_says_by_which_phi_each_funnel_is_widened(fixture, said, request):
+    # Newcomer review of 2026-12-07: the summary gave one φ (2,381), a method line in English
+    # another (phi = 1.571), and the prose spoke of one. The values are the tables' (above).
+    _, path = request.getfixturevalue(fixture)
+    assert said in _section(path, "funnel")
+
+
 def test_no_note_on_phi_when_the_limits_are_not_widened_or_rest_on_many_units():
     from amebench import compare
     from amebench.report.build import _FEW_UNITS_FOR_PHI, _phi_uncertain
@@ -1042,7 +1054,10 @@ def test_report_notes_hold_no_count(report):
     # the note on phi's uncertainty gives the number of units compared: no count of people
     phi = [note for note in notes if note.startswith("φ, by which the limits are widened")]
     assert len(phi) == 1 and re.findall(r"\d+", phi[0]) == ["5"]
-    assert not [note for note in notes if re.search(r"\d", note) and note not in phi]
+    # the note on the two funnels' phi gives the values the tables' method lines publish
+    values = [note for note in notes if note.startswith("The limits are widened by φ")]
+    assert len(values) == 1 and re.findall(r"\d[\d.]*", values[0].rstrip(".")) == ["1.571", "2.381"]
+    assert not [note for note in notes if re.search(r"\d", note) and note not in phi + values]
 
 
 def _notes(path) -> list[str]:

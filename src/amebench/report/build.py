@@ -271,7 +271,7 @@ def _funnel(coh, ctx) -> Section:
         section.notes.append(texts(ctx["lang"])["note_casemix_chosen"].format(variables=join_words(
             [column_label(c, ctx["lang"]) for c in ctx["casemix"]], ctx["lang"])))
     section.notes += _spread_notes(caught[:of_raw], caught[of_model:], ctx)
-    section.notes += _phi_uncertain([f for f in (raw, ratio) if f is not None], ctx)
+    section.notes += _phi_values(raw, ratio, ctx) + _phi_uncertain([f for f in (raw, ratio) if f is not None], ctx)
     section.notes += _warning_notes(caught, ctx)
     # the report decides what it may name (publish knows min_cell): unit, column, level, episodes
     section.objects["casemix_only_in_one_unit"] = _casemix_levels(caught)
@@ -319,6 +319,15 @@ def _spread_notes(raw, ratio, ctx) -> list[str]:
 #: that many squared z-scores, and one unit more or fewer moves it (report review: a 23-exit
 #: unit more moved the sample's O/E phi from 2.38 to 1.54 and Solna across a limit).
 _FEW_UNITS_FOR_PHI = 30
+
+
+def _phi_values(raw, ratio, ctx) -> list[str]:
+    """Say by which phi each funnel's limits were widened (the tables' method lines give them
+    too, in English; a reader of the page met one phi in the summary and another below a table)."""
+    t, decimal = texts(ctx["lang"]), "," if ctx["lang"] == "sv" else "."
+    values = [t[key].format(phi=f"{funnel.phi:.3f}".replace(".", decimal))
+              for funnel, key in ((raw, "phi_raw"), (ratio, "phi_ratio")) if funnel is not None and funnel.phi > 1]
+    return [t["note_phi_values"].format(values=join_words(values, ctx["lang"]))] if values else []
 
 
 def _phi_uncertain(funnels, ctx) -> list[str]:

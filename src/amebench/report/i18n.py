@@ -909,6 +909,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "De ojusterade andelarna för {units} skiljer sig inte tydligt från nätverkets (deras intervall "
         "innefattar den).",
     },
+    "note_phi_values": {"en": "The limits are widened by {values}.", "sv": "Gränserna är vidgade med {values}."},
+    "phi_raw": {"en": "φ = {phi} for the raw rates", "sv": "φ = {phi} för de ojusterade andelarna"},
+    "phi_ratio": {"en": "φ = {phi} for observed/expected", "sv": "φ = {phi} för observerat/förväntat"},
     "note_phi_uncertain": {
         "en": "φ, by which the limits are widened, is estimated from only {units} units and is itself uncertain: "
         "one unit more or fewer can change it, and with it which units lie outside the limits.",
