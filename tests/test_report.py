@@ -191,7 +191,7 @@ def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
      "the network's, but more exits to the outcome than expected for the participants: Södertälje. The raw rates "
      "of Solna and Södertälje do not differ clearly from the network's (their intervals include it)."),
     ("report_sv", "Rangordningen gäller ojusterade andelar. Enligt intervallen för observerat/förväntat under "
-     "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, pekar riskjusteringen åt motsatt håll för "
+     "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, ger riskjusteringen motsatt bild för "
      "några enheter: En ojusterad andel över nätverkets, men färre avslut till utfallet än förväntat för "
      "deltagarna: Solna. En ojusterad andel under nätverkets, men fler avslut till utfallet än förväntat för "
      "deltagarna: Södertälje. De ojusterade andelarna för Solna och Södertälje skiljer sig inte tydligt från "
@@ -263,8 +263,8 @@ def test_the_summary_opens_the_report_with_the_published_findings(fixture, said,
      "stands out from the others"),
     ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som är vidgade eftersom enheterna skiljer "
      "sig mer än slumpen ensam skulle ge (φ = 72,442): över dem (fler avslut till utfallet än förväntat), "
-     "Järfälla; under dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som gick "
-     "att justera ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från de andra"),
+     "Järfälla; under dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som kunde "
+     "riskjusteras ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från de andra"),
 ])
 def test_the_summary_names_the_units_outside_the_funnel(tmp_path, lang, said):
     # Every exit of Järfälla's to work, and none of Södertälje's: above and below what their

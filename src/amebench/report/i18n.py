@@ -74,7 +74,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "summary_within_adjusted": {
         "en": "After risk adjustment, every unit compared that could be adjusted lies within the 95 % limits of the "
         "funnel plot{limits}{end}",
-        "sv": "Efter riskjustering ligger varje jämförd enhet som gick att justera inom trattdiagrammets "
+        "sv": "Efter riskjustering ligger alla jämförda enheter som kunde riskjusteras inom trattdiagrammets "
         "95 %-gränser{limits}{end}",
     },
     "summary_outside_adjusted": {
@@ -82,7 +82,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Efter riskjustering, utanför trattdiagrammets 95 %-gränser{limits}: {parts}.{others}{end}",
     },
     "summary_others_adjusted": {"en": " The other units compared that could be adjusted lie within them.",
-                                "sv": " Övriga jämförda enheter som gick att justera ligger inom dem."},
+                                "sv": " Övriga jämförda enheter som kunde riskjusteras ligger inom dem."},
     "summary_within_raw": {
         "en": "Every unit compared lies within the 95 % limits of the funnel plot of raw rates (not risk-adjusted: "
         "no unit's participants could be adjusted for){limits}{end}",
@@ -150,7 +150,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "summary_reversed": {
         "en": "For some units risk adjustment points the other way than the raw rates, by their observed/expected "
         "intervals (see Funnel plots; these intervals do not allow for the spread between units): {parts}",
-        "sv": "För några enheter pekar riskjusteringen åt motsatt håll mot de ojusterade andelarna, enligt "
+        "sv": "För några enheter ger riskjusteringen motsatt bild jämfört med de ojusterade andelarna, enligt "
         "intervallen för observerat/förväntat (se Trattdiagram; de intervallen tar inte hänsyn till spridningen "
         "mellan enheter): {parts}",
     },
@@ -311,7 +311,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "365-day rows, they are exits to {outcome} by that day. The share by day 365 is an estimate for everyone "
         "enrolled that allows for those still enrolled, so it is not Exits counted divided by Enrolments, nor a "
         "share of those who left (that is the outcome rate).",
-        "sv": "Kaplan–Meier-median för dagar från inskrivning till avslut (pågående censurerade), "
+        "sv": "Mediantid i dagar från inskrivning till avslut, skattad med Kaplan–Meier (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} inom 90, 180 respektive 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
         "när färre än hälften av inskrivningarna beräknas ha avslutats inom uppföljningstiden. Alla "
@@ -848,7 +848,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "fig_no_estimate": {
         "en": "Not shown: {units}, without an estimate (the notes and the table say why).",
-        "sv": "Visas inte: {units}, utan skattning (anmärkningarna och tabellen säger varför).",
+        "sv": "Visas inte: {units}, som saknar skattning (anmärkningarna och tabellen säger varför).",
     },
     "fig_no_reasons": {
         "en": "Not compared: {units}, most of whose exits have no known exit reason.",
@@ -883,7 +883,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "allow for the spread between units, risk adjustment points the other way for some units: {parts} A raw "
         "rate reflects whom a unit serves as well as what it does.",
         "sv": "Rangordningen gäller ojusterade andelar. Enligt intervallen för observerat/förväntat under "
-        "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, pekar riskjusteringen åt motsatt håll "
+        "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, ger riskjusteringen motsatt bild "
         "för några enheter: {parts} En ojusterad andel speglar vilka en enhet tar emot, inte bara vad den gör.",
     },
     "reversed_fewer": {
