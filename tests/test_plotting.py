@@ -173,6 +173,15 @@ def test_funnel_legend_says_when_the_limits_are_widened(rates, lang, widened):
         legend = [text.get_text() for text in axes.get_legend().get_texts()]
         assert any(words in text for text in legend), (wide.tau2, legend)
         plt.close(figure)
+    # an observed/expected funnel's axis names the outcome when told it (newcomer review: the
+    # report's headers say "avslut till arbete eller studier", the axis said "till utfallet")
+    for outcome, words in ((None, ("expected exits to the outcome", "förväntade avslut till utfallet")),
+                           ("work_or_studies", ("expected exits to work or studies",
+                                                "förväntade avslut till arbete eller studier"))):
+        figure, axes = plt.subplots()
+        wide.plot(ax=axes, lang=lang, outcome=outcome)
+        assert axes.get_xlabel() == words[lang == "sv"]
+        plt.close(figure)
     for figure in (fig, fig2, fig3):
         plt.close(figure)
 

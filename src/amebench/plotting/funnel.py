@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..compare.funnel import level_name
 from ..exceptions import AmebenchError
-from ..labels import figure_text
+from ..labels import code_label, figure_text
 from ._axes import POINT, SIDE_COLOURS, axes_of, localise, number_axis, percent_axis
 
 __all__ = ["funnel_plot"]
@@ -43,11 +43,14 @@ def _below_x_axis(ax):
     return ax.transAxes + ScaledTranslation(0, -(points + _LEGEND_GAP_POINTS) / 72, ax.figure.dpi_scale_trans)
 
 
-def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None = None, **kwargs):
+def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None = None, outcome: str | None = None,
+                **kwargs):
     """Draw a funnel plot of a :class:`amebench.compare.FunnelResult`.
 
     Points are units (size on the x axis), lines the control limits of each level,
-    the horizontal line the target (legend ``target_label``, default "target"). Points
+    the horizontal line the target (legend ``target_label``, default "target"). An
+    observed/expected funnel's axis names ``outcome`` ("expected exits to work or
+    studies"; "… to the outcome" without it). Points
     above the inner limits are purple triangles pointing up, below them orange ones
     pointing down (the legend counts them), as the interval figures colour their sides;
     other keywords go to ``Axes.scatter``, but not those that would hide a point's side
@@ -117,7 +120,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         for row in named.itertuples(index=False)
     ]
     ax.add_artist(NameSpacer(names, result.target, lines))
-    ax.set_xlabel(figure_text("exits" if result.kind == "proportion" else "expected_outcomes", lang))
+    ax.set_xlabel(figure_text("exits", lang) if result.kind == "proportion" else figure_text(
+        "expected_outcomes", lang, outcome=code_label(outcome, lang) if outcome else figure_text("the_outcome", lang)))
     if result.kind == "proportion":
         ax.set_ylabel(figure_text("rate", lang))
         percent_axis(ax.yaxis, lang)

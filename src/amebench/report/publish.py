@@ -536,7 +536,8 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
                 note = left_out(name)
                 yield name, t.get(name, ""), png(plotting.funnel_plot, result, t.get(name, ""), lang, note=note,
                                                   target_label=figure_text("network_rate" if name == "funnel_raw"
-                                                                           else "as_expected", lang)), note
+                                                                           else "as_expected", lang),
+                                                  outcome=outcome), note
         if "risk_adjusted" in published:
             title = t["fig_observed_expected"]
             note = left_out("risk_adjusted", "oe_ratio")
