@@ -11,7 +11,7 @@ from .exceptions import AmebenchError
 
 import re
 
-__all__ = ["LANGUAGES", "column_label", "code_label", "figure_text", "reason_label"]
+__all__ = ["LANGUAGES", "column_label", "code_label", "figure_text", "outcome_label", "reason_label"]
 
 LANGUAGES = ("en", "sv")
 
@@ -217,7 +217,6 @@ _FIGURES: dict[str, tuple[str, str]] = {
                      "förändring i kr per månad (efter − före), med 95 %-intervall"),
     "exits": ("exits (enrolments that ended)", "avslut (avslutade inskrivningar)"),
     "expected_outcomes": ("expected exits to {outcome}", "förväntade avslut till {outcome}"),
-    "the_outcome": ("the outcome", "utfallet"),
     "rate": ("rate", "andel"),
     "oe": ("observed / expected", "observerat / förväntat"),
     "oe_axis": ("observed / expected (1 = as expected for its participants)",
@@ -266,7 +265,12 @@ def column_label(column: str, lang: str = "en", *, table: str | None = None, out
     pair = _TABLE_COLUMNS.get((table, column)) or _COLUMNS.get(column)
     if not pair:
         return column
-    return pair[i].format(outcome=code_label(outcome, lang) if outcome else ("the outcome", "utfallet")[i])
+    return pair[i].format(outcome=outcome_label(outcome, lang))
+
+
+def outcome_label(outcome: str | None, lang: str = "en") -> str:
+    """The outcome as a label says it ("work or studies"); "the outcome" when not given."""
+    return code_label(outcome, lang) if outcome else ("the outcome", "utfallet")[_index(lang)]
 
 
 #: Labels of a code that read differently in a column of its own: in Swedish the word

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..compare.funnel import level_name
 from ..exceptions import AmebenchError
-from ..labels import code_label, figure_text
+from ..labels import figure_text, outcome_label
 from ._axes import POINT, SIDE_COLOURS, axes_of, localise, number_axis, percent_axis
 
 __all__ = ["funnel_plot"]
@@ -120,8 +120,8 @@ def funnel_plot(result, ax=None, *, lang: str = "en", target_label: str | None =
         for row in named.itertuples(index=False)
     ]
     ax.add_artist(NameSpacer(names, result.target, lines))
-    ax.set_xlabel(figure_text("exits", lang) if result.kind == "proportion" else figure_text(
-        "expected_outcomes", lang, outcome=code_label(outcome, lang) if outcome else figure_text("the_outcome", lang)))
+    ax.set_xlabel(figure_text("exits", lang) if result.kind == "proportion"
+                  else figure_text("expected_outcomes", lang, outcome=outcome_label(outcome, lang)))
     if result.kind == "proportion":
         ax.set_ylabel(figure_text("rate", lang))
         percent_axis(ax.yaxis, lang)

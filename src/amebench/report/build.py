@@ -23,7 +23,7 @@ from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .breakdown import by_unit_and_level, exposed, outcome_by_group
-from .context import NETWORK, Section, network_rate, say_units, sorted_names, units_to_compare
+from .context import NETWORK, Section, format_phi, network_rate, say_units, sorted_names, units_to_compare
 from .i18n import texts
 from .periods import (companions, followed_until, late_starts, ledger_coverage, ledger_covered_from,
                       ledger_followed_until, loaded_beside_period, stays_missing)
@@ -324,8 +324,8 @@ _FEW_UNITS_FOR_PHI = 30
 def _phi_values(raw, ratio, ctx) -> list[str]:
     """Say by which phi each funnel's limits were widened (the tables' method lines give them
     too, in English; a reader of the page met one phi in the summary and another below a table)."""
-    t, decimal = texts(ctx["lang"]), "," if ctx["lang"] == "sv" else "."
-    values = [t[key].format(phi=f"{funnel.phi:.3f}".replace(".", decimal))
+    t = texts(ctx["lang"])
+    values = [t[key].format(phi=format_phi(funnel.phi, ctx))
               for funnel, key in ((raw, "phi_raw"), (ratio, "phi_ratio")) if funnel is not None and funnel.phi > 1]
     return [t["note_phi_values"].format(values=join_words(values, ctx["lang"]))] if values else []
 

@@ -13,7 +13,8 @@ from .formats import format_value
 from .i18n import texts
 from .wording import join_names, name_key
 
-__all__ = ["Section", "NETWORK", "units_to_compare", "network_rate", "sorted_names", "say_units", "format_share"]
+__all__ = ["Section", "NETWORK", "units_to_compare", "network_rate", "sorted_names", "say_units", "format_phi",
+           "format_share"]
 
 #: The network's row of the outcome-rates table.
 NETWORK = RESERVED_UNIT  # no unit may have this id (io.unitid)
@@ -62,6 +63,11 @@ def sorted_names(ctx, units) -> list[str]:
 def say_units(ctx, units) -> str:
     """``units``' names as a list in words of the report's language."""
     return join_names(sorted_names(ctx, units), ctx["lang"])
+
+
+def format_phi(value: float, ctx) -> str:
+    """phi with 3 decimals, as the tables' method lines give it, in the report's language (2,381)."""
+    return f"{value:.3f}".replace(".", "," if ctx["lang"] == "sv" else ".")
 
 
 def format_share(value: float, ctx) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["PERCENT", "ALWAYS_PERCENT", "POINTS", "POINTS_UNIT", "CODED", "DIGITS", "MISSING", "NO_VALUE",
-           "format_value", "is_number_column", "is_whole_number_column"]
+           "code_contexts", "format_value", "is_number_column", "is_whole_number_column"]
 
 #: Columns shown as percentages when a table holds proportions.
 PERCENT = {
@@ -32,6 +32,15 @@ POINTS_UNIT = {"en": "pp", "sv": "p.e."}
 #: Columns whose values are canonical codes, shown with their readable labels.
 CODED = {"unit", "unit_a", "unit_b", "exit_reason", "position", "table", "group", "comparison", "quantity",
          "characteristic", "level"}
+
+
+def code_contexts(shown: pd.DataFrame, column: str) -> list:
+    """The column each value of the coded ``column`` is labelled as (``labels.code_label``'s
+    ``column``), row by row: a ``level`` as its row's ``characteristic`` (Swedish gender
+    "annat", age band "okänd"), any other column as itself."""
+    if column == "level" and "characteristic" in shown:
+        return shown["characteristic"].tolist()
+    return [column] * len(shown)
 
 
 def is_whole_number_column(series: pd.Series) -> bool:

@@ -15,7 +15,7 @@ from ..labels import code_label, column_label, reason_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, NO_VALUE, PERCENT, POINTS, POINTS_UNIT,
-                      format_value, is_number_column, is_whole_number_column)
+                      code_contexts, format_value, is_number_column, is_whole_number_column)
 from .i18n import texts
 
 __all__ = ["render", "format_table", "rows_shown"]
@@ -66,10 +66,9 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     cells = {}
     for col in shown.columns:
         values = shown[col].tolist()
-        if col in CODED:  # a level is labelled as its characteristic's value (Swedish gender "annat")
-            within = (shown["characteristic"].tolist() if col == "level" and "characteristic" in shown
-                      else [col] * len(values))
-            values = [code_label(v, lang, c) if isinstance(v, str) else v for v, c in zip(values, within, strict=True)]
+        if col in CODED:
+            values = [code_label(v, lang, c) if isinstance(v, str) else v
+                      for v, c in zip(values, code_contexts(shown, col), strict=True)]
         elif col == "reason":
             values = [reason_label(v, lang) for v in values]
         if not (percent and col in PERCENT) and col not in ALWAYS_PERCENT and is_whole_number_column(shown[col]):

@@ -579,6 +579,7 @@ _OVERVIEW_HEIGHT = 8.0
 #: up to 13 reasons, the hidden part and a note of two lines) is at least frame + n x line.
 _LEGEND_FRAME_INCHES, _LEGEND_LINE_INCHES = 1.1, 0.15
 
+
 def _reasons_height(table: pd.DataFrame) -> float:
     """The least height (inches) of the exit-reasons figure: its legend beside the bars has a
     line for each reason, one for the hidden part and two for the note on shares."""

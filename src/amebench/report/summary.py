@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..labels import code_label
-from .context import NETWORK, Section, format_share, network_rate, say_units, units_to_compare
+from .context import NETWORK, Section, format_phi, format_share, network_rate, say_units, units_to_compare
 from .formats import format_value
 from .i18n import texts
 from .wording import data_start, exited_days
@@ -106,7 +106,7 @@ def _summary_limits(drawn, kind: str, ctx) -> tuple[str, str, str]:
     t = texts(ctx["lang"])
     if not drawn._phi_estimated:  # too few units: the exact limits kept
         return t["summary_limits_few"].format(units=len(drawn.table)), ".", t["summary_outside_few"]
-    phi = f"{drawn.phi:.3f}".replace(".", "," if ctx["lang"] == "sv" else ".")  # as the tables' method says it
+    phi = format_phi(drawn.phi, ctx)
     if drawn.phi <= 1:
         return t["summary_limits_chance"].format(phi=phi), t["summary_within_chance"], ""
     answer = t["summary_answer" if kind == "adjusted" else "summary_answer_raw"]  # the raw report has no O/E

@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from .._files import atomic_write_bytes, fixed_time_xlsx
 from ..exceptions import AmebenchError
 from ..labels import code_label, column_label, reason_label
-from .formats import ALWAYS_PERCENT, CODED, DIGITS, MISSING, PERCENT, POINTS, POINTS_UNIT, is_whole_number_column
+from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, PERCENT, POINTS, POINTS_UNIT, code_contexts,
+                      is_whole_number_column)
 from .html import MAX_ROWS, caption_text, rows_shown  # MAX_ROWS: the page's rows, bound here at import
 from .output import LONG_DIGITS, csv_float
 
@@ -165,7 +166,7 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str,
     cif = (shown["quantity"].astype(str).str.startswith("cif").to_numpy() if "quantity" in shown.columns
            else None)
     points = POINTS.get(sheet.name, ())
-    within = list(shown.columns).index("characteristic") if "characteristic" in shown.columns else None
+    contexts = {col: code_contexts(shown, col) for col in shown.columns if col in CODED}  # as the page labels them
     for i, values in enumerate(shown.itertuples(index=False, name=None)):
         row = []
         for j, (col, value) in enumerate(zip(shown.columns, values, strict=True)):
@@ -180,8 +181,8 @@ def _write_table(ws, sheet: Sheet, *, t: dict, lang: str, stamp: str,
             if isinstance(value, str):
                 if col == "reason":
                     value = reason_label(value, lang)
-                elif col in CODED:  # a level as its characteristic's value, as the page labels it
-                    value = code_label(value, lang, values[within] if col == "level" and within is not None else col)
+                elif col in CODED:
+                    value = code_label(value, lang, contexts[col][i])
                 row.append(_text(ws, value))
                 continue
             if isinstance(value, pd.Timestamp):
