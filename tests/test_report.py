@@ -2367,38 +2367,29 @@ def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
     # Newcomer review of 2026-12-06 (session 38): "Method: wilson." showed the parameter's
     # value; every interval method outcome_rate takes has a readable name.
     from amebench.metrics._binomial import INTERVAL_METHODS
-    from amebench.report.html import _INTERVAL_NAMES
+    from amebench.report.methodnames import method_name
 
-    assert set(_INTERVAL_NAMES) == set(INTERVAL_METHODS)
+    assert all(method_name(m) != m and method_name(m, "sv", ",") for m in INTERVAL_METHODS)
     text = unescape(report[1].read_text(encoding="utf-8"))
     assert "Method: Wilson score interval. Confidence level 95 %" in text
     assert "Method: wilson" not in text
 
 
-@pytest.mark.parametrize(("method", "named"), [
-    ("t", "t interval"), ("did-welch-t", "difference in differences, Welch t interval"),
-    ("bootstrap-bca (n_boot=2000, seed=0)", "BCa bootstrap interval (n_boot=2000, seed=0)"),
-    ("did-bootstrap-percentile (n_boot=500, seed=3)",
-     "difference in differences, percentile bootstrap interval (n_boot=500, seed=3)"),
-    ("Kaplan-Meier median", "Kaplan-Meier median")])
-def test_welfare_captions_name_their_interval_as_a_reader_knows_it(report, method, named):
-    # Diff review: "Method: bootstrap-bca (n_boot=2000, seed=0)." and "Method: t." were identifiers
-    from amebench.report.html import _method_name
+def test_the_swedish_report_s_method_lines_are_swedish(report_sv):
+    # Newcomer review (session 50): each was "Metod (teknisk beskrivning på engelska): ..." with
+    # English numbers ("phi = 2.381" beside the summary's "φ = 2,381") and code names (born_abroad)
+    import openpyxl
 
-    assert _method_name(method) == named
-    if method.startswith("bootstrap-bca"):  # the report's welfare table
-        assert f"Method: {named}." in unescape(report[1].read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("kind", ["t", "bca", "percentile"])
-@pytest.mark.parametrize("prefix", ["", "did-"])
-def test_every_welfare_method_label_has_a_caption_name(kind, prefix):
-    # diff review: the names above are written out; the labels welfare_delta makes must match them
-    from amebench.metrics.welfare import _method_label
-    from amebench.report.html import _method_name
-
-    label = _method_label(kind, 2000, 0, prefix=prefix)
-    assert _method_name(label) != label and "bootstrap-" not in _method_name(label)
+    out, path = report_sv
+    page = re.findall(r"<p class='meta'>(Metod.*?)</p>", unescape(path.read_text(encoding="utf-8")))
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
+             if str(c).startswith("Metod")]
+    for lines in (page, cells):
+        assert len(lines) >= 10
+        assert [line for line in lines if "engelska" in line or re.search(r"\d\.\d|_", line)] == []
+        assert "Metod: multiplikativ överspridning, φ = 2,381 (z-värden winsoriserade vid 10 %)." in lines
+        assert any("logistisk regression (GLM) på åldersgrupp, kön, utrikes född" in line for line in lines)
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])

@@ -17,6 +17,7 @@ from ..metrics.retention import NO_FOLLOWUPS
 from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, NO_VALUE, PERCENT, POINTS, POINTS_UNIT,
                       code_contexts, format_value, is_number_column, is_whole_number_column)
 from .i18n import texts
+from .methodnames import method_name
 
 __all__ = ["render", "format_table", "rows_shown"]
 
@@ -116,28 +117,6 @@ def _say_not_reached(shown: pd.DataFrame, cells: dict, text: str) -> None:
             cells[col] = [text if m and c == NO_VALUE else c for c, m in zip(cells[col], median)]
 
 
-#: outcome_rate's ``method`` (its parameter's value) as a reader knows the interval.
-_INTERVAL_NAMES = {"wilson": "Wilson score interval", "clopper_pearson": "Clopper–Pearson (exact) interval",
-                   "jeffreys": "Jeffreys interval", "agresti_coull": "Agresti–Coull interval"}
-#: welfare_delta's methods, "t" and "bootstrap-bca (n_boot=2000, seed=0)" (did- for a difference
-#: in differences), as a caption names them.
-_WELFARE_NAMES = {"t": "t interval", "did-welch-t": "difference in differences, Welch t interval"}
-_BOOTSTRAP = re.compile(r"(did-)?bootstrap-(bca|percentile) (\(.*\))")
-_BOOTSTRAP_NAMES = {"bca": "BCa bootstrap interval", "percentile": "percentile bootstrap interval"}
-
-
-def _method_name(method: str) -> str:
-    """A result's ``method`` as the report's captions name it (proper names, not identifiers)."""
-    named = _INTERVAL_NAMES.get(method) or _WELFARE_NAMES.get(method)
-    if named:
-        return named
-    found = _BOOTSTRAP.fullmatch(method)
-    if found is None:
-        return method
-    did, kind, options = found.groups()
-    return ("difference in differences, " if did else "") + f"{_BOOTSTRAP_NAMES[kind]} {options}"
-
-
 def _caption(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     text = caption_text(frame, lang, decimal)
     return f"<p class='meta'>{html.escape(text)}</p>" if text else ""
@@ -148,11 +127,13 @@ def caption_text(frame: pd.DataFrame, lang: str, decimal: str) -> str:
     t = texts(lang)
     parts = []
     if "method" in frame.columns:
-        methods = [_method_name(m) for m in dict.fromkeys(str(m) for m in frame["method"].dropna())
-                   if m not in NO_DATA_METHODS]
-        if methods:  # one sentence each: a method's own text may hold semicolons
-            method = ". ".join([methods[0]] + [m[:1].upper() + m[1:] for m in methods[1:]])
-            parts.append(t["method_caption"].format(method=method))
+        methods = [m for m in dict.fromkeys(str(m) for m in frame["method"].dropna()) if m not in NO_DATA_METHODS]
+        names, caption = [method_name(m, lang, decimal) for m in methods], "method_caption"
+        if None in names:  # a method without a text in lang: all in English, and the caption says so
+            names, caption = [method_name(m) for m in methods], "method_caption_english"
+        if names:  # one sentence each: a method's own text may hold semicolons
+            method = ". ".join([names[0]] + [m[:1].upper() + m[1:] for m in names[1:]])
+            parts.append(t[caption].format(method=method))
     if "conf_level" in frame.columns:
         levels = list(dict.fromkeys(f"{100 * float(v):g}".replace(".", decimal) for v in frame["conf_level"].dropna()))
         if levels:

@@ -939,7 +939,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad), mätt på de avslut den "
         "skattades på och därför något bättre än på nya data.",
     },
-    "method_caption": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
+    "method_caption": {"en": "Method: {method}.", "sv": "Metod: {method}."},
+    "method_caption_english": {"en": "Method: {method}.", "sv": "Metod (teknisk beskrivning på engelska): {method}."},
     "level_caption": {"en": "Confidence level {level} %.", "sv": "Konfidensnivå {level} %."},
     "note_two_units_pair": {
         "en": "With two units, each unit against the rest of the network is the pair itself, so only the pair is "
