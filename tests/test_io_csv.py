@@ -373,14 +373,18 @@ def test_several_problems_make_one_reject_row(tmp_path):
     # row's "empty required field; empty required field (neither person nor household)" read
     # as one reason written twice)
     assert row["column"] == "Inskrivningsdatum | Personnummer"
-    # the report shows the formats by their examples (reviews 2026-12-05: "%Y-%m-%d" is
-    # the profile's spelling, for the data owner, not the report's reader)
+    # the report shows the formats as a reader writes them (reviews 2026-12-05: "%Y-%m-%d" is
+    # the profile's spelling, for the data owner, not the report's reader; session 50's
+    # newcomer review: the example 01/03/2024 could be 1 March or 3 January)
     from amebench.labels import reason_label
 
     assert reason_label(row["reason"], "en") == ("date does not parse or does not exist (expected format: "
-                                                 "2024-03-01, 20240301, 01/03/2024) | invalid identity number")
+                                                 "YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY) | invalid identity number")
     assert reason_label(row["reason"], "sv").startswith(
-        "datumet kan inte tolkas eller finns inte (förväntat format: 2024-03-01, 20240301, 01/03/2024) | ")
+        "datumet kan inte tolkas eller finns inte (förväntat format: ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, DD/MM/ÅÅÅÅ) | ")
+    # with a time of day (one format, not two); a field without a reader's letters: its example
+    assert reason_label("date does not parse (expected format: %Y-%m-%d %H:%M = 2024-03-01 00:00, "
+                        "%b %Y = Mar 2024)", "sv") == "date does not parse (expected format: ÅÅÅÅ-MM-DD tt:mm, Mar 2024)"
 
 
 def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
@@ -394,7 +398,7 @@ def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
     assert reasons[3].startswith("date does not parse or does not exist")
     assert reason_label(reasons[2], "sv").startswith("datumet är ett tal, som ett kalkylark lagrar datum")
     assert "or set date_serials = true in the profile" in reasons[2]
-    assert "eller sätt date_serials = true i profilen (förväntat format: 2024-03-01" in reason_label(reasons[2], "sv")
+    assert "eller sätt date_serials = true i profilen (förväntat format: ÅÅÅÅ-MM-DD" in reason_label(reasons[2], "sv")
 
 
 def test_date_serials_true_reads_spreadsheet_day_counts(tmp_path):

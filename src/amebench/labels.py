@@ -316,8 +316,20 @@ def figure_text(key: str, lang: str = "en", **fields) -> str:
 _UNITS = (("unit", "units"), ("enhet", "enheter"))
 
 
-#: A date format and its example in a reject reason ("%d/%m/%Y = 01/03/2024"): the example.
-_FORMAT_CODE = re.compile(r"[^\s=,()]*%[^\s=,()]* = ([^,()]+)")
+#: A date format and its example in a reject reason ("%d/%m/%Y = 01/03/2024", "%Y-%m-%d %H:%M = …").
+_FORMAT_CODE = re.compile(r"((?:[^\s=,()]*%[^\s=,()]*)(?: [^\s=,()]*%[^\s=,()]*)*) = ([^,()]+)")
+#: A date format's fields as a reader writes them, by language ("DD/MM/YYYY", "DD/MM/ÅÅÅÅ").
+_DATE_FIELDS = {"%Y": ("YYYY", "ÅÅÅÅ"), "%y": ("YY", "ÅÅ"), "%m": ("MM", "MM"), "%d": ("DD", "DD"),
+                "%H": ("hh", "tt"), "%M": ("mm", "mm"), "%S": ("ss", "ss")}
+
+
+def _date_format(found: re.Match, lang: str) -> str:
+    """A date format of a reject reason as a reader writes it ("DD/MM/YYYY": the profile's
+    example 01/03/2024 could be either day and month); its example when it has another field."""
+    fields = re.split(r"(%.)", found.group(1))
+    if any(f.startswith("%") and f not in _DATE_FIELDS for f in fields):
+        return found.group(2)
+    return "".join(_DATE_FIELDS[f][_index(lang)] if f.startswith("%") else f for f in fields)
 
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
@@ -441,14 +453,15 @@ def reason_label(reason: str, lang: str = "en") -> str:
     """Return a reject reason in ``lang`` (several reasons of a row are each translated).
 
     Parts without a translation are left as they are (in English). A date format is
-    shown by its example alone (``2024-03-01``, not ``%Y-%m-%d = 2024-03-01``: the
-    profile's spelling, for the data owner, stays in ``Network.rejects``). In English
+    shown as a reader writes it (``DD/MM/YYYY``, Swedish ``DD/MM/ÅÅÅÅ``; not
+    ``%d/%m/%Y = 01/03/2024``, whose example could be 1 March or 3 January: the profile's
+    spelling, for the data owner, stays in ``Network.rejects``). In English
     the code names give way to the report's words ("the same enrolment id twice in the
     unit" for "duplicate episode_id in the unit").
     """
     if not isinstance(reason, str):
         return reason
-    reason = _FORMAT_CODE.sub(r"\1", reason)
+    reason = _FORMAT_CODE.sub(lambda found: _date_format(found, lang), reason)
     if _index(lang) == 0:
         for pattern, words in _REASONS_EN:
             reason = re.sub(pattern, words, reason)
