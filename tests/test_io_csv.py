@@ -383,8 +383,8 @@ def test_several_problems_make_one_reject_row(tmp_path):
     assert reason_label(row["reason"], "sv").startswith(
         "datumet kan inte tolkas eller finns inte (förväntat format: ÅÅÅÅ-MM-DD, ÅÅÅÅMMDD, DD/MM/ÅÅÅÅ) | ")
     # with a time of day (one format, not two); a field without a reader's letters: its example
-    assert reason_label("date does not parse (expected format: %Y-%m-%d %H:%M = 2024-03-01 00:00, "
-                        "%b %Y = Mar 2024)", "sv") == "date does not parse (expected format: ÅÅÅÅ-MM-DD tt:mm, Mar 2024)"
+    timed = "date does not parse (expected format: %Y-%m-%d %H:%M = 2024-03-01 00:00, %b %Y = Mar 2024)"
+    assert reason_label(timed, "sv") == "date does not parse (expected format: ÅÅÅÅ-MM-DD tt:mm, Mar 2024)"
 
 
 def test_a_spreadsheet_date_serial_is_rejected_with_what_it_is(tmp_path):
