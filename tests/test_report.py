@@ -2375,6 +2375,21 @@ def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
     assert "Method: wilson" not in text
 
 
+def test_a_note_about_every_unit_says_all_units(report, report_sv):
+    # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
+    # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units
+    from amebench.report.context import say_units
+
+    assert "För en del deltagare i alla enheter täcker utbetalningsdata inte" in _text(report_sv[1])
+    assert "For some participants of all units the payment data" in _text(report[1])
+    ctx = {"lang": "sv", "unit_names": {"a": "Alby", "b": "Bro", "c": "Ekerö"}}
+    assert say_units(ctx, ["c", "a", "b"], all_units=True) == "alla enheter"
+    assert say_units(ctx, ["c", "a", "b"]) == "Alby, Bro och Ekerö"  # only where a note asks for it
+    assert say_units(ctx, ["c", "a"], all_units=True) == "Alby och Ekerö"
+    two = {"lang": "en", "unit_names": {"a": "Alby", "b": "Bro"}}
+    assert say_units(two, ["a", "b"], all_units=True) == "Alby and Bro"  # two names read as easily
+
+
 def test_the_swedish_report_s_method_lines_are_swedish(report_sv):
     # Newcomer review (session 50): each was "Metod (teknisk beskrivning på engelska): ..." with
     # English numbers ("phi = 2.381" beside the summary's "φ = 2,381") and code names (born_abroad)

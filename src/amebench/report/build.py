@@ -212,7 +212,7 @@ def _before_ledger(coh, ctx, covered: pd.Series) -> list[str]:
     first = episodes.loc[episodes["enrolled_on"] <= coh.as_of].groupby("unit", observed=True)["enrolled_on"].min()
     early = covered[first.reindex(covered.index).to_numpy() < covered.to_numpy()]
     t = texts(ctx["lang"])
-    return [t["note_before_ledger"].format(units=say_units(ctx, units.index), day=day.date(),
+    return [t["note_before_ledger"].format(units=say_units(ctx, units.index, all_units=True), day=day.date(),
                                            month=(day - pd.DateOffset(months=6)).strftime("%Y-%m"))
             for day, units in early.groupby(early)]
 
@@ -364,7 +364,7 @@ def _warning_notes(caught, ctx) -> list[str]:
     for every, key in ((True, "note_prior_welfare_not_covered_all"), (False, "note_prior_welfare_not_covered")):
         units = [u for u, all_unknown in short.items() if all_unknown == every]
         if units:  # units are named in every table; how many of their exits is not said
-            notes.append(t[key].format(units=say_units(ctx, units)))
+            notes.append(t[key].format(units=say_units(ctx, units, all_units=not every)))
     own = [u for u in _units(caught, "months_own") if u not in ctx["left_out"] and u not in unadjusted]
     if own:  # a group of them may hold a left-out unit, which the note does not name
         units = say_units(ctx, own)

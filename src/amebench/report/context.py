@@ -60,8 +60,12 @@ def sorted_names(ctx, units) -> list[str]:
     return sorted(names, key=name_key)
 
 
-def say_units(ctx, units) -> str:
-    """``units``' names as a list in words of the report's language."""
+def say_units(ctx, units, *, all_units: bool = False) -> str:
+    """``units``' names as a list in words of the report's language; with ``all_units``,
+    "all units" when they are each of the network's three or more (a note that listed all
+    five units of the sample read as if some were not among them: newcomer review)."""
+    if all_units and len(set(units)) >= 3 and set(units) == set(ctx["unit_names"]):
+        return texts(ctx["lang"])["all_units"]
     return join_names(sorted_names(ctx, units), ctx["lang"])
 
 

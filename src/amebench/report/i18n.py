@@ -530,6 +530,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "till gruppens observerade antal.",
     },
     "within_group_item": {"en": "{units} ({variable})", "sv": "{units} ({variable})"},
+    "all_units": {"en": "all units", "sv": "alla enheter"},
     "with_left_out": {"en": "{units} (with units left out of the comparison)",
                       "sv": "{units} (med enheter som inte jämförs)"},
     "within_group_item_left_out": {"en": "{units} ({variable}; together with units left out of the comparison)",
