@@ -2375,6 +2375,20 @@ def test_the_outcome_caption_names_its_interval_as_a_reader_knows_it(report):
     assert "Method: wilson" not in text
 
 
+def test_the_funnel_text_says_which_limit_a_triangle_marks_and_what_z_is_measured_from():
+    # Newcomer review (session 50): "över den övre gränsen" (the figure draws 95 % and 99.8 %
+    # limits; the triangles mark the 95 % ones) and "avstånd från målet" (which target?)
+    from amebench.compare import funnel
+    from amebench.report.i18n import texts
+
+    rates = pd.DataFrame({"unit": ["a", "b", "c"], "events": [10, 50, 90], "n": [100, 100, 100]})
+    inner = min(funnel(rates).levels)
+    assert inner == 0.95  # the limits of the report's funnels, which the triangles mark
+    assert "above the upper 95 % limit" in texts("en")["funnel_text"]
+    assert "över den övre 95 %-gränsen" in texts("sv")["funnel_text"]
+    assert "från målvärdet (nätverkets andel, eller 1 för observerat/förväntat)" in texts("sv")["funnel_text"]
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units

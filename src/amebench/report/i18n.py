@@ -325,25 +325,25 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_text": {
         "en": "Each unit's rate plotted against its size. A unit inside the funnel differs from the network by "
         "no more than chance (and, where the limits are widened, the usual spread between units) would give; a "
-        "unit above the upper funnel limit is marked with a purple "
-        "triangle pointing up, one below the lower funnel limit with an orange one pointing down. The first plot "
+        "unit above the upper 95 % limit is marked with a purple "
+        "triangle pointing up, one below the lower 95 % limit with an orange one pointing down. The first plot "
         "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to the outcome as the unit's "
         "participants would have had on average in the network), the third each unit's observed/expected with "
         "its 95 % interval. The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
         "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
-        "from the target in standard errors, divided by √φ where the limits are widened; the position, not z, "
+        "from the target (the network's rate, or 1 for observed/expected) in standard errors, divided by √φ where the limits are widened; the position, not z, "
         "decides whether a unit lies outside them.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från nätverket mer "
         "än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) skulle ge; en enhet "
-        "över den övre gränsen markeras med en lila triangel "
-        "som pekar uppåt, under den nedre med en orange som pekar nedåt. Först ojusterade andelar, sedan "
+        "över den övre 95 %-gränsen markeras med en lila triangel "
+        "som pekar uppåt, under den nedre 95 %-gränsen med en orange som pekar nedåt. Först ojusterade andelar, sedan "
         "riskjusterat observerat/förväntat (1 = lika många utfall som enhetens deltagare skulle ha fått i "
         "genomsnitt i nätverket), sist varje enhets observerat/förväntat med sitt 95 %-intervall. Den "
         "standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: ett förhållandetal uttryckt på andelens skala, ingen "
         "egentlig andel, så det och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från "
-        "målet i standardfel, delat med √φ där gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
+        "målvärdet (nätverkets andel, eller 1 för observerat/förväntat) i standardfel, delat med √φ där gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
         "utanför dem.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
