@@ -187,15 +187,15 @@ def test_ranks_say_what_the_quarter_is_for_this_network(fixture, said, request):
 @pytest.mark.parametrize(("fixture", "said"), [
     ("report", "These ranks are of raw rates. By the observed/expected intervals under Funnel plots, which do not "
      "allow for the spread between units, risk adjustment points the other way for some units: A raw rate above "
-     "the network's, but fewer exits to the outcome than expected for the participants: Solna. A raw rate below "
-     "the network's, but more exits to the outcome than expected for the participants: Södertälje. The raw rates "
+     "the network's, but fewer exits to work or studies than expected for the participants: Solna. A raw rate below "
+     "the network's, but more exits to work or studies than expected for the participants: Södertälje. The raw rates "
      "of Solna and Södertälje do not differ clearly from the network's (their intervals include it)."),
     ("report_sv", "Rangordningen gäller ojusterade andelar. Enligt intervallen för observerat/förväntat under "
      "Trattdiagram, som inte tar hänsyn till spridningen mellan enheter, ger riskjusteringen motsatt bild för "
-     "några enheter: En ojusterad andel över nätverkets, men färre avslut till utfallet än förväntat för "
-     "deltagarna: Solna. En ojusterad andel under nätverkets, men fler avslut till utfallet än förväntat för "
-     "deltagarna: Södertälje. De ojusterade andelarna för Solna och Södertälje skiljer sig inte tydligt från "
-     "nätverkets (deras intervall innefattar den)."),
+     "några enheter: En ojusterad andel över nätverkets, men färre avslut till arbete eller studier än förväntat för "
+     "deltagarna: Solna. En ojusterad andel under nätverkets, men fler avslut till arbete eller studier än "
+     "förväntat för deltagarna: Södertälje. De ojusterade andelarna för Solna och Södertälje skiljer sig inte "
+     "tydligt från nätverkets (deras intervall innefattar den)."),
 ])
 def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, said, request):
     # Report review: the rank chart (raw rates) put Södertälje last and Solna second, the O/E
@@ -227,8 +227,8 @@ def test_ranks_name_the_units_risk_adjustment_puts_on_the_other_side(fixture, sa
      "observed/expected interval that excludes 1, or a pairwise difference whose interval excludes 0, does not "
      "allow for that spread. For some units risk adjustment points the other way than the raw rates, by their "
      "observed/expected intervals (see Funnel plots; these intervals do not allow for the spread between units): "
-     "A raw rate above the network's, but fewer exits to the outcome than expected for the participants: Solna. A "
-     "raw rate below the network's, but more exits to the outcome than expected for the participants: Södertälje. "
+     "A raw rate above the network's, but fewer exits to work or studies than expected for the participants: Solna. A "
+     "raw rate below the network's, but more exits to work or studies than expected for the participants: Södertälje. "
      "The raw rates of Solna and Södertälje do not differ clearly from the network's (their intervals include "
      "it). The changes in welfare payments compare the months before and after taking part; they do not measure "
      "the effect of the units' work, and their sum is not a saving."),
@@ -257,14 +257,15 @@ def test_the_summary_opens_the_report_with_the_published_findings(fixture, said,
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("en", "After risk adjustment, outside the 95 % limits of the funnel plot, which are widened because the units "
-     "differ more than chance alone would make them (φ = 72.442): above them (more exits to the outcome than "
-     "expected), Järfälla; below them (fewer exits to the outcome than expected), Södertälje. The other units "
+     "differ more than chance alone would make them (φ = 72.442): above them (more exits to work or studies than "
+     "expected), Järfälla; below them (fewer exits to work or studies than expected), Södertälje. The other units "
      "compared that could be adjusted lie within them. This funnel is the report's answer to whether a unit "
      "stands out from the others"),
     ("sv", "Efter riskjustering, utanför trattdiagrammets 95 %-gränser, som är vidgade eftersom enheterna skiljer "
-     "sig mer än slumpen ensam skulle ge (φ = 72,442): över dem (fler avslut till utfallet än förväntat), "
-     "Järfälla; under dem (färre avslut till utfallet än förväntat), Södertälje. Övriga jämförda enheter som kunde "
-     "riskjusteras ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från de andra"),
+     "sig mer än slumpen ensam skulle ge (φ = 72,442): över dem (fler avslut till arbete eller studier än förväntat), "
+     "Järfälla; under dem (färre avslut till arbete eller studier än förväntat), Södertälje. Övriga jämförda "
+     "enheter som kunde riskjusteras ligger inom dem. Tratten är rapportens svar på om en enhet sticker ut från "
+     "de andra"),
 ])
 def test_the_summary_names_the_units_outside_the_funnel(tmp_path, lang, said):
     # Every exit of Järfälla's to work, and none of Södertälje's: above and below what their
@@ -900,7 +901,7 @@ def test_no_comparison_when_the_network_row_is_hidden():
 
     sections = compute_sections(amebench.cohort(net), outcome="self_employed", min_cell=5, lang="sv")
     notes = {s.key: s.notes for s in sections}
-    reason = ("Inte tillgängligt: nätverkets egna antal avslut till utfallet är för små för att publiceras "
+    reason = ("Inte tillgängligt: nätverkets egna antal avslut till eget företag är för små för att publiceras "
               "(röjandekontroll), och en jämförelse med nätverket skulle röja dem.")
     assert notes["funnel"][-1] == notes["pairwise"][0] == notes["ranks"][0] == reason
 
@@ -940,9 +941,9 @@ def test_the_units_left_out_of_the_comparisons_are_those_publish_hides(self_empl
 
 @pytest.mark.parametrize(("lang", "note"), [
     ("en", ("The funnel plots, differences and ranks leave out Nynäshamn, Solna and Sundbyberg: disclosure "
-            "control hides their counts of exits to the outcome")),
+            "control hides their counts of exits to self-employed")),
     ("sv", ("Trattdiagrammen, skillnaderna och rangordningen utelämnar Nynäshamn, Solna och Sundbyberg: "
-            "röjandekontrollen döljer deras antal avslut till utfallet")),
+            "röjandekontrollen döljer deras antal avslut till eget företag")),
 ])
 def test_the_report_says_once_which_units_the_comparisons_leave_out(self_employed_reports, report, lang, note):
     page = self_employed_reports[lang]
@@ -1354,7 +1355,7 @@ def test_units_without_a_survey_have_no_retention_rather_than_full_non_response(
         assert table.loc[unit, "n"] > 0  # their exits to the outcome are still counted
     assert table.loc["solna", ["estimate", "respondents", "eligible"]].notna().all()
     assert ("No follow-up survey from Nynäshamn and Sundbyberg: no retention can be measured there, and their "
-            "rows show only the exits to the outcome.") in _text(path)
+            "rows show only the exits to work or studies.") in _text(path)
 
 
 def test_what_a_network_lacks_is_said_not_computed(tmp_path):

@@ -142,7 +142,7 @@ def test_the_workbook_says_what_it_is_and_holds_no_long_digit_runs(report_sv):
     notes = [row[0] for row in book["Återinskrivning 365 dagar"].iter_rows(min_row=5, values_only=True) if row[0]]
     assert any(str(note).startswith("Bara avsluten från 2025-01-01 till 2025-09-30 kan ännu följas upp under 365 "
                                     "dagar") for note in notes)
-    outcome = book["Andel till utfallet"]
+    outcome = book["Utfall per enhet"]
     assert outcome["B5"].number_format == "0.0%" and outcome["E5"].number_format == "#,##0"
     assert isinstance(outcome["B5"].value, float)
 
@@ -171,7 +171,7 @@ def test_an_english_report_s_workbook_has_english_sheets(tmp_path):
     for lang in ("en", "sv"):
         publish(sections, tmp_path / lang, t=texts(lang), lang=lang, min_cell=5, outcome="work", day="2026-09-30")
     assert load_workbook(tmp_path / "en" / "report.xlsx").sheetnames == ["About", "Outcome rates", "Columns"]
-    assert load_workbook(tmp_path / "sv" / "report.xlsx").sheetnames == ["Om tabellerna", "Andel till utfallet",
+    assert load_workbook(tmp_path / "sv" / "report.xlsx").sheetnames == ["Om tabellerna", "Utfall per enhet",
                                                                          "Kolumner"]
     for lang in ("en", "sv"):
         names = [value for key, value in texts(lang).items() if key.startswith("sheet_")]

@@ -16,14 +16,15 @@ from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
 from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
                           OverdispersionWarning)
-from ..labels import code_label, column_label
+from ..labels import column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .breakdown import by_unit_and_level, exposed, outcome_by_group
-from .context import NETWORK, Section, format_phi, network_rate, say_units, sorted_names, units_to_compare
+from .context import (NETWORK, Section, format_phi, network_rate, say_outcome, say_units, sorted_names,
+                      units_to_compare)
 from .i18n import texts
 from .periods import (companions, followed_until, late_starts, ledger_coverage, ledger_covered_from,
                       ledger_followed_until, loaded_beside_period, stays_missing)
@@ -142,7 +143,7 @@ def _retention(coh, ctx) -> Section:
                    "non_respondents", "estimate_worst", "estimate_best"]
         _no_data(table, missing, unknown)  # the note says why, in the report's language
         names = say_units(ctx, table.loc[missing, "unit"].astype(str))
-        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names))
+        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names, outcome=say_outcome(ctx)))
     section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention", days=90))
     return section
 
@@ -253,7 +254,7 @@ def _funnel(coh, ctx) -> Section:
     rates = units_to_compare(ctx)
     if network_rate(ctx) in (0.0, 1.0):  # the funnel's limits and the risk model need both outcomes
         key = "one_outcome_all" if network_rate(ctx) else "one_outcome_none"
-        raise AmebenchError(texts(ctx["lang"])[key].format(outcome=code_label(ctx["outcome"], ctx["lang"])))
+        raise AmebenchError(texts(ctx["lang"])[key].format(outcome=say_outcome(ctx)))
     section = Section("funnel", objects=_left_out_objects(ctx))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmebenchWarning)
@@ -357,7 +358,7 @@ def _warning_notes(caught, ctx) -> list[str]:
     if _units(caught, "no_effect"):
         notes.append(t["note_casemix_no_effect"])
     if None in _units(caught, "predicted"):  # no unit is adjusted: the notes below do not apply
-        return notes + [t["note_casemix_predicted"].format(outcome=code_label(ctx["outcome"], ctx["lang"]))]
+        return notes + [t["note_casemix_predicted"].format(outcome=say_outcome(ctx))]
     unadjusted = set(_units(caught, "not_adjustable") + _units(caught, "predicted"))  # a note of their own
     short = {u: k == n for w in caught if _casemix(w, "not_covered") for u, (k, n) in w.message.per_unit.items()
              if u not in unadjusted}
@@ -381,7 +382,7 @@ def _warning_notes(caught, ctx) -> list[str]:
     foreseen = [u for u in _units(caught, "predicted") if u not in ctx["left_out"]]
     if foreseen:
         notes.append(t["note_unit_predicted"].format(
-            units=say_units(ctx, foreseen), outcome=code_label(ctx["outcome"], ctx["lang"])))
+            units=say_units(ctx, foreseen), outcome=say_outcome(ctx)))
     groups = []
     for w in caught:
         members = [u for u in getattr(w.message, "units", ()) if u not in ctx["left_out"]]
@@ -541,6 +542,6 @@ def compute(coh, ctx, progress) -> list[Section]:
         first.notes.insert(0, texts(ctx["lang"])["note_no_reasons_compared"].format(units=say_units(ctx, no_reasons)))
     if hidden_out:
         first.notes.insert(0, texts(ctx["lang"])["note_left_out_of_comparisons"].format(
-            units=say_units(ctx, hidden_out)))
+            units=say_units(ctx, hidden_out), outcome=say_outcome(ctx)))
     first_page = summary(sections, ctx, turned)
     return [first_page, *sections] if first_page.lines else sections  # none without exits

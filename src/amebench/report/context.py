@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 from ..io.unitid import RESERVED_UNIT
+from ..labels import code_label
 from .formats import format_value
 from .i18n import texts
 from .wording import join_names, name_key
@@ -40,7 +41,7 @@ def units_to_compare(ctx) -> pd.DataFrame:
     (each possible count gives other published numbers).
     """
     if ctx["network_hidden"]:  # the limits' target and the rest of the network would give it back
-        raise AmebenchError(texts(ctx["lang"])["network_hidden"])
+        raise AmebenchError(texts(ctx["lang"])["network_hidden"].format(outcome=say_outcome(ctx)))
     rates = ctx["rates"]
     rates = rates[~rates["unit"].astype(str).isin(ctx["left_out"])]
     if int((rates["n"] > 0).sum()) < 2:
@@ -67,6 +68,11 @@ def say_units(ctx, units, *, all_units: bool = False) -> str:
     if all_units and len(set(units)) >= 3 and set(units) == set(ctx["unit_names"]):
         return texts(ctx["lang"])["all_units"]
     return join_names(sorted_names(ctx, units), ctx["lang"])
+
+
+def say_outcome(ctx) -> str:
+    """The report's outcome in words of its language ("work or studies")."""
+    return code_label(ctx["outcome"], ctx["lang"])
 
 
 def format_phi(value: float, ctx) -> str:

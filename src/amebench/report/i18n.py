@@ -138,10 +138,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": " Tratten är rapportens svar på om en enhet sticker ut från de andra; en parvis skillnad vars "
         "intervall utesluter 0 tar inte hänsyn till den spridningen.",
     },
-    "summary_above": {"en": "above them (more exits to the outcome than expected), {units}",
-                      "sv": "över dem (fler avslut till utfallet än förväntat), {units}"},
-    "summary_below": {"en": "below them (fewer exits to the outcome than expected), {units}",
-                      "sv": "under dem (färre avslut till utfallet än förväntat), {units}"},
+    "summary_above": {"en": "above them (more exits to {outcome} than expected), {units}",
+                      "sv": "över dem (fler avslut till {outcome} än förväntat), {units}"},
+    "summary_below": {"en": "below them (fewer exits to {outcome} than expected), {units}",
+                      "sv": "under dem (färre avslut till {outcome} än förväntat), {units}"},
     # the raw funnel's limits are around the network's rate: nothing is "expected" there
     "summary_above_raw": {"en": "above them (a higher rate than the network's), {units}",
                           "sv": "över dem (högre andel än nätverkets), {units}"},
@@ -261,7 +261,8 @@ _TEXTS: dict[str, dict[str, str]] = {
     "reentry_365": {"en": "Re-enrolment within 365 days of exit", "sv": "Återinskrivning inom 365 dagar efter avslut"},
     "welfare": {"en": "Change in welfare payments", "sv": "Förändring av försörjningsstöd"},
     "welfare_text": {
-        "en": "Mean monthly försörjningsstöd in the 6 full months after the exit month minus the 6 full months "
+        "en": "Mean monthly welfare payments (försörjningsstöd) in the 6 full months after the exit month minus "
+        "the 6 full months "
         "before the enrolment month (negative = lower payments), per household: a participant's household, or the "
         "person when no household is known. A household with two participants counts once, from its last exit: the "
         "column Households counts every household the report covers, in the unit of its last exit (a household "
@@ -271,7 +272,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "months before and 6 months after both lie within the payment data (Observable) enter the means; the rest "
         "(still enrolled, or left too recently) are censored. “No payment after” is the share of observable "
         "households with no payment at all in the 6 months after (with a Wilson 95 % interval; the means' intervals "
-        "are bootstrap intervals). Amounts are in kronor as paid, not adjusted "
+        "are bootstrap intervals). Amounts are in SEK (kronor) as paid, not adjusted "
         "for prices (the national norm, riksnormen, rises most years, so the after months are assessed against a "
         "higher norm). The column "
         "“Sum of before/after changes” is the "
@@ -298,7 +299,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "många skrivs in när försörjningsstödet är som högst, och det sjunker för många även utan insats "
         "(regression mot medelvärdet).",
     },
-    "durations": {"en": "Time from enrolment to exit", "sv": "Inskrivningstid"},
+    "durations": {"en": "Time from enrolment to exit", "sv": "Tid från inskrivning till avslut"},
     "table_durations": {"en": "Median time to exit and share exited to {outcome} by day 90, 180 and 365, per unit",
                         "sv": "Mediantid till avslut och andel avslutade till {outcome} senast dag 90, 180 och 365, "
                               "per enhet"},
@@ -327,23 +328,26 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no more than chance (and, where the limits are widened, the usual spread between units) would give; a "
         "unit above the upper 95 % limit is marked with a purple "
         "triangle pointing up, one below the lower 95 % limit with an orange one pointing down. The first plot "
-        "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to the outcome as the unit's "
+        "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to {outcome} as the unit's "
         "participants would have had on average in the network), the third each unit's observed/expected with "
         "its 95 % interval. The "
         "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
         "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
-        "from the target (the network's rate, or 1 for observed/expected) in standard errors, divided by √φ where the limits are widened; the position, not z, "
+        "from the target (the network's rate, or 1 for observed/expected) in standard errors, divided by √φ "
+        "where the limits are widened; the position, not z, "
         "decides whether a unit lies outside them.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från nätverket mer "
         "än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) skulle ge; en enhet "
         "över den övre 95 %-gränsen markeras med en lila triangel "
         "som pekar uppåt, under den nedre 95 %-gränsen med en orange som pekar nedåt. Först ojusterade andelar, sedan "
-        "riskjusterat observerat/förväntat (1 = lika många utfall som enhetens deltagare skulle ha fått i "
+        "riskjusterat observerat/förväntat (1 = lika många avslut till {outcome} som enhetens deltagare skulle "
+        "ha fått i "
         "genomsnitt i nätverket), sist varje enhets observerat/förväntat med sitt 95 %-intervall. Den "
         "standardiserade andelen är "
         "observerat/förväntat gånger nätverkets andel: ett förhållandetal uttryckt på andelens skala, ingen "
         "egentlig andel, så det och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från "
-        "målvärdet (nätverkets andel, eller 1 för observerat/förväntat) i standardfel, delat med √φ där gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
+        "målvärdet (nätverkets andel, eller 1 för observerat/förväntat) i standardfel, delat med √φ där "
+        "gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
         "utanför dem.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
@@ -407,22 +411,23 @@ _TEXTS: dict[str, dict[str, str]] = {
     "fig_flows": {"en": "Active participants at the end of each month", "sv": "Aktiva deltagare vid varje månads slut"},
     "fig_observed_expected": {"en": "Observed/expected with 95 % interval",
                               "sv": "Observerat/förväntat med 95 %-intervall"},
-    "outcome_rates": {"en": "Outcome rate per unit", "sv": "Andel avslut till utfallet per enhet"},
+    "outcome_rates": {"en": "Share of exits to {outcome} per unit", "sv": "Andel avslut till {outcome} per enhet"},
     # the figure, copied into slides without the page around it, says what the rate is not
     "fig_outcome_rates": {"en": "Share of exits to {outcome} per unit (not risk-adjusted)",
                           "sv": "Andel avslut till {outcome} per enhet (inte riskjusterad)"},
-    "outcome_by_group": {"en": "Outcome rate by age, gender and country of birth (whole network)",
-                         "sv": "Andel avslut till utfallet efter ålder, kön och födelseland (hela nätverket)"},
+    "outcome_by_group": {"en": "Share of exits to {outcome} by age, gender and country of birth (whole network)",
+                         "sv": "Andel avslut till {outcome} efter ålder, kön och födelseland (hela nätverket)"},
     "retention_90": {"en": "Share still in {outcome} 90 days after exit, per unit",
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
-    "welfare_delta": {"en": "Change in monthly payments (SEK)", "sv": "Förändring i månatliga utbetalningar (kr)"},
+    "welfare_delta": {"en": "Change in monthly welfare payments (SEK)",
+                      "sv": "Förändring av försörjningsstöd per månad (kr)"},
     "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Ojusterade andelar mot trattens gränser"},
-    "risk_adjusted": {"en": "Observed and expected exits to the outcome, and standardised rates",
-                      "sv": "Observerade och förväntade avslut till utfallet samt standardiserad andel"},
+    "risk_adjusted": {"en": "Observed and expected exits to {outcome}, and standardised rates",
+                      "sv": "Observerade och förväntade avslut till {outcome} samt standardiserad andel"},
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
-                    "sv": "Modellens kalibrering (decilgrupper efter modellens sannolikhet för utfallet)"},
+                    "sv": "Modellens kalibrering (decilgrupper efter modellens sannolikhet för {outcome})"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot enheternas gemensamma nivå)"},
     "note_casemix": {
         "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "
@@ -548,9 +553,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
-        "only the exits to the outcome.",
+        "only the exits to {outcome}.",
         "sv": "Ingen uppföljningsenkät från {units}: där kan ingen kvarvaro mätas, och deras rader visar "
-        "bara avsluten till utfallet.",
+        "bara avsluten till {outcome}.",
     },
     "fig_left_out": {
         "en": "Not shown: {units}, whose counts are hidden by disclosure control (too small to publish, "
@@ -600,9 +605,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "en jämförelse kräver minst två enheter med avslut",
     },
     "network_hidden": {
-        "en": "the network's own counts of exits to the outcome are too small to publish (disclosure control), and "
+        "en": "the network's own counts of exits to {outcome} are too small to publish (disclosure control), and "
         "a comparison with the network would reveal them",
-        "sv": "nätverkets egna antal avslut till utfallet är för små för att publiceras (röjandekontroll), och en "
+        "sv": "nätverkets egna antal avslut till {outcome} är för små för att publiceras (röjandekontroll), och en "
         "jämförelse med nätverket skulle röja dem",
     },
     "needs_three_units": {
@@ -611,11 +616,12 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "note_left_out_of_comparisons": {
         "en": "The funnel plots, differences and ranks leave out {units}: disclosure control hides their counts of "
-        "exits to the outcome, and numbers computed from them (such as φ, the adjusted p-values or the ranks) "
+        "exits to {outcome}, and numbers computed from them (such as φ, the adjusted p-values or the ranks) "
         "could reveal those counts. The ranks are among the units compared; the network's rate and the rest of the "
         "network still include every unit.",
         "sv": "Trattdiagrammen, skillnaderna och rangordningen utelämnar {units}: röjandekontrollen döljer "
-        "deras antal avslut till utfallet, och tal som beräknats ur dem (som φ, de justerade p-värdena eller rangerna) "
+        "deras antal avslut till {outcome}, och tal som beräknats ur dem (som φ, de justerade p-värdena eller "
+        "rangerna) "
         "skulle kunna röja antalen. Rangerna gäller de jämförda enheterna; nätverkets andel och "
         "jämförelsen med övriga enheter omfattar fortfarande alla enheter.",
     },
@@ -687,7 +693,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "sheet_rejects_by_reason": {"en": "Rejected rows", "sv": "Avvisade rader"},
     "sheet_flows": {"en": "Monthly flows", "sv": "Flöden per månad"},
     "sheet_exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
-    "sheet_outcome_rates": {"en": "Outcome rates", "sv": "Andel till utfallet"},
+    "sheet_outcome_rates": {"en": "Outcome rates", "sv": "Utfall per enhet"},
     "sheet_outcome_by_group": {"en": "Outcome by group", "sv": "Utfall efter grupp"},
     "sheet_retention_90": {"en": "Retention 90 days", "sv": "Kvar efter 90 dagar"},
     "sheet_reentry_365": {"en": "Re-enrolment 365 days", "sv": "Återinskrivning 365 dagar"},
@@ -888,15 +894,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         "för några enheter: {parts} En ojusterad andel speglar vilka en enhet tar emot, inte bara vad den gör.",
     },
     "reversed_fewer": {
-        "en": "A raw rate above the network's, but fewer exits to the outcome than expected for the participants: "
+        "en": "A raw rate above the network's, but fewer exits to {outcome} than expected for the participants: "
         "{units}.",
-        "sv": "En ojusterad andel över nätverkets, men färre avslut till utfallet än förväntat för deltagarna: "
+        "sv": "En ojusterad andel över nätverkets, men färre avslut till {outcome} än förväntat för deltagarna: "
         "{units}.",
     },
     "reversed_more": {
-        "en": "A raw rate below the network's, but more exits to the outcome than expected for the participants: "
+        "en": "A raw rate below the network's, but more exits to {outcome} than expected for the participants: "
         "{units}.",
-        "sv": "En ojusterad andel under nätverkets, men fler avslut till utfallet än förväntat för deltagarna: "
+        "sv": "En ojusterad andel under nätverkets, men fler avslut till {outcome} än förväntat för deltagarna: "
         "{units}.",
     },
     # methods review 2026-12-07: the raw side of a reversal is often a point estimate alone
@@ -934,10 +940,10 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "c_statistic": {
         "en": "The risk model's c-statistic (also called AUC) is {c}: how well the model separates those with and "
-        "without an exit to the outcome (0.5 = no better than chance, 1 = perfect separation), measured on the "
+        "without an exit to {outcome} (0.5 = no better than chance, 1 = perfect separation), measured on the "
         "exits it was fitted to, so somewhat better than on new data.",
         "sv": "Riskmodellens c-statistik (även kallad AUC) är {c}: hur väl modellen skiljer dem med och "
-        "utan utfallet (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad), mätt på de avslut den "
+        "utan avslut till {outcome} (0,5 = inte bättre än slumpen, 1 = perfekt åtskillnad), mätt på de avslut den "
         "skattades på och därför något bättre än på nya data.",
     },
     "method_caption": {"en": "Method: {method}.", "sv": "Metod: {method}."},

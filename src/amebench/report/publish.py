@@ -171,7 +171,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(f"<p class='note'>{escape(note)}</p>")
         if "risk_adjusted" in section.objects:
             c = f"{section.objects['risk_adjusted'].c_statistic:.2f}".replace(".", "," if lang == "sv" else ".")
-            inner.append(f"<p>{escape(t['c_statistic'].format(c=c))}</p>")
+            inner.append(f"<p>{escape(t['c_statistic'].format(c=c, **fields))}</p>")
         if getattr(section.objects.get("funnel_risk_adjusted"), "phi", 1.0) > 1:  # its limits were widened
             inner.append(f"<p>{escape(t['oe_interval_vs_limits'])}</p>")
         for name, title, png, note in _figures(section, published, hidden_cells, t, lang, outcome,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..labels import code_label
-from .context import NETWORK, Section, format_phi, format_share, network_rate, say_units, units_to_compare
+from .context import (NETWORK, Section, format_phi, format_share, network_rate, say_outcome, say_units,
+                      units_to_compare)
 from .formats import format_value
 from .i18n import texts
 from .wording import data_start, exited_days
@@ -25,7 +26,7 @@ def reversals(funnel: Section, ctx) -> list[str]:
     fewer = (table["raw"] > rate) & (table["oe_ci_high"] < 1)
     more = (table["raw"] < rate) & (table["oe_ci_low"] > 1)
     t = texts(ctx["lang"])
-    said = [t[key].format(units=say_units(ctx, table.loc[rows, "unit"].astype(str)))
+    said = [t[key].format(units=say_units(ctx, table.loc[rows, "unit"].astype(str)), outcome=say_outcome(ctx))
             for key, rows in (("reversed_fewer", fewer), ("reversed_more", more)) if rows.any()]
     # the raw side is a point estimate: say which of them the rate's own interval does not separate
     intervals = ctx["rates"].set_index(ctx["rates"]["unit"].astype(str))
@@ -83,8 +84,9 @@ def summary(sections: list[Section], ctx, turned: list[str]) -> Section:
         below = drawn.table.loc[position.str.startswith("below"), "unit"].astype(str)
         side = "" if kind == "adjusted" else "_raw"  # the raw limits are around the network's rate
         if len(above) or len(below):
-            parts = ([t[f"summary_above{side}"].format(units=say_units(ctx, above))] if len(above) else []) + (
-                [t[f"summary_below{side}"].format(units=say_units(ctx, below))] if len(below) else [])
+            words = {"outcome": say_outcome(ctx)}
+            parts = ([t[f"summary_above{side}"].format(units=say_units(ctx, above), **words)] if len(above) else []) + (
+                [t[f"summary_below{side}"].format(units=say_units(ctx, below), **words)] if len(below) else [])
             others = t[f"summary_others_{kind}"] if position.eq("within").any() else ""  # not when all are outside
             lines.append(t[f"summary_outside_{kind}"].format(parts="; ".join(parts), limits=limits, others=others,
                                                              end=outside))
