@@ -2390,6 +2390,15 @@ def test_the_funnel_text_says_which_limit_a_triangle_marks_and_what_z_is_measure
     assert "från målvärdet (nätverkets andel, eller 1 för observerat/förväntat)" in texts("sv")["funnel_text"]
 
 
+def test_the_page_names_the_outcome_where_it_counts_exits_to_it(report, report_sv):
+    # Newcomer review (session 50): "Andel avslut till utfallet per enhet" and the like, a calque
+    # of "exits to the outcome", in titles, notes and the methods; the outcome has a name
+    assert "avslut till utfallet" not in _text(report_sv[1])
+    assert "Andel avslut till arbete eller studier per enhet" in _text(report_sv[1])
+    assert "exits to the outcome" not in _text(report[1])
+    assert "Share of exits to work or studies per unit" in _text(report[1])
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units
