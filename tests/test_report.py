@@ -2399,6 +2399,14 @@ def test_the_page_names_the_outcome_where_it_counts_exits_to_it(report, report_s
     assert "Share of exits to work or studies per unit" in _text(report[1])
 
 
+def test_the_ranks_chances_are_percents_as_every_other_share(report_sv):
+    # Newcomer review (session 50): P(top quarter) 0,534 and 0,010 beside percents everywhere else
+    ranks = pd.read_csv(report_sv[0] / "tables" / "ranks.csv").iloc[0]  # Järfälla
+    shown = _section(report_sv[1], "ranks")
+    assert f"{100 * ranks['p_top_quarter']:.1f} %".replace(".", ",") in shown
+    assert f"{ranks['p_top_quarter']:.3f}".replace(".", ",") not in shown
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units

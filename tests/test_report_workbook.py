@@ -125,6 +125,10 @@ def test_each_column_has_the_page_s_format(report_sv):
     assert pairs[f"{p_column}5"].number_format == '[<0.001]"<0,001";0.000'  # the text in Swedish
     assert book["Försörjningsstöd"]["B5"].number_format == "#,##0"  # kronor a month
     assert book["Flöden per månad"]["B5"].number_format == "yyyy-mm"
+    # the ranks' chances in percent, as every other share (newcomer review: 0,534 beside percents)
+    ranks = book["Rangordning"]
+    chances = [c.column_letter for c in ranks[4] if str(c.value).startswith("P(")]
+    assert len(chances) == 2 and all(ranks[f"{c}5"].number_format == "0.0%" for c in chances)
 
 
 def test_the_workbook_says_what_it_is_and_holds_no_long_digit_runs(report_sv):

@@ -22,8 +22,10 @@ PERCENT = {
 MISSING = ".."
 NO_VALUE = ""  # a value that does not exist (no interval for a median's days, no survey)
 
-#: Columns shown as percentages in every table (shares, whatever the table's estimate is).
-ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high"}
+#: Columns shown as percentages in every table (shares, whatever the table's estimate is, and
+#: the ranks' chances, shown as 0.534 beside percents everywhere else: newcomer review).
+ALWAYS_PERCENT = {"share_no_payment", "share_no_payment_ci_low", "share_no_payment_ci_high",
+                  "p_top_quarter", "p_bottom_quarter"}
 
 #: Tables whose estimates are differences of proportions: shown in percentage points.
 POINTS = {"pairwise": ("estimate", "ci_low", "ci_high")}
