@@ -32,6 +32,23 @@ def test_funnel_plot_draws_every_unit_and_the_limits(rates):
     plt.close(fig)
 
 
+@pytest.mark.parametrize(("limits", "ticks"), [
+    # matplotlib's own choice (from the axis' range, 35 points) wrote "65.0 %" here, while
+    # the next figure wrote "20 %" (newcomer review); a tick that needs a decimal has one
+    ((0.6, 0.95), ["60\u00a0%", "65\u00a0%", "70\u00a0%"]),
+    ((0.8, 0.81), ["80.0\u00a0%", "80.2\u00a0%", "80.4\u00a0%"]),
+])
+def test_percent_ticks_have_the_decimals_they_need(limits, ticks):
+    from amebench.plotting._axes import percent_axis
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(*limits)
+    percent_axis(ax.yaxis)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()][:3] == ticks
+    plt.close(fig)
+
+
 def test_hidden_rows_are_not_drawn(rates):
     shown = rates.copy()
     shown.loc[0, ["estimate", "ci_low", "ci_high"]] = float("nan")
