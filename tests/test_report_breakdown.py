@@ -90,7 +90,7 @@ def test_the_page_names_characteristics_and_levels_in_its_language(tmp_path, lan
     characteristic, woman, gender_other, reason_other = labels
     assert f"<td>{characteristic}</td><td>{woman}</td>" in page
     assert f"<td>{characteristic}</td><td>{gender_other}</td>" in page
-    assert f"<th title='{reason_other}'>{reason_other}</th>" in page  # the exit reasons' column
+    assert f"<th title='n (exit_reason = other)'>{reason_other}</th>" in page  # the exit reasons' column, its CSV rows
     assert "<td>16–24</td>" in page and "<td>16-24</td>" not in page  # an age band with an en dash
     rows = [row for ws in load_workbook(tmp_path / "report.xlsx") for row in ws.iter_rows(values_only=True)]
     assert (characteristic, gender_other) in {tuple(row[:2]) for row in rows}

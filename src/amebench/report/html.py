@@ -43,7 +43,8 @@ TALL_ROWS = 40
 
 
 def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | None = None, max_rows: int = MAX_ROWS,
-                 hidden: pd.DataFrame | None = None, outcome: str | None = None) -> str:
+                 hidden: pd.DataFrame | None = None, outcome: str | None = None,
+                 csv_columns: dict[str, str] | None = None) -> str:
     """Return ``frame`` as an HTML table for reading.
 
     Headers are readable labels in ``lang`` (the canonical column name is the
@@ -55,7 +56,9 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
     ``hidden``: a boolean frame like ``frame``, True where disclosure control hid the
     cell (shown as '..'); other missing cells have no value and are left empty. Without
     it, every missing cell is taken as hidden. ``outcome`` names the outcome in the headers
-    of counts of exits to it ("Exits to work or studies").
+    of counts of exits to it ("Exits to work or studies"). ``csv_columns``: a column's
+    tooltip where it is not the CSV's column of that name (the exit reasons, one column
+    each on the page, are rows of the CSV: "n (exit_reason = work)").
     """
     decimal = "," if lang == "sv" else "."
     caption = _caption(frame, lang, decimal)
@@ -86,7 +89,8 @@ def format_table(frame: pd.DataFrame, *, percent: bool, lang: str, name: str | N
         _say_not_reached(shown, cells, texts(lang)["not_reached"])
     numeric = {c: " class='num'" if is_number_column(shown[c]) else "" for c in shown.columns}
     head = "".join(
-        f"<th title='{html.escape(str(c))}'>{html.escape(column_label(str(c), lang, table=name, outcome=outcome))}</th>"
+        f"<th title='{html.escape((csv_columns or {}).get(str(c), str(c)))}'>"
+        f"{html.escape(column_label(str(c), lang, table=name, outcome=outcome))}</th>"
         for c in shown.columns
     )
     rows = []

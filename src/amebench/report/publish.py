@@ -197,7 +197,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                              f"{escape(t['not_on_page'].format(file=f'tables/{name}.csv'))}</p>")
             elif name == "exit_reasons":
                 inner.append(_html.format_table(_reasons_wide(shown, lang), percent=False, lang=lang, name=name,
-                                                outcome=outcome))
+                                                outcome=outcome, csv_columns=_reason_columns(lang)))
                 # which of these columns make up the outcome counted in the next section
                 inner.append(f"<p class='meta'>{escape(fields['definition'])}</p>")
             else:
@@ -265,9 +265,15 @@ def _sheet(name: str, title: str, shown: pd.DataFrame, hidden: pd.DataFrame, emp
     if name != "exit_reasons":
         return Sheet(name, title, shown, hidden, percent=name in _PROPORTIONS, empty=empty)
     wide = _reasons_wide(shown, lang)
-    codes = {code_label(r, lang): f"n (exit_reason = {r})" for r in REASON_ORDER}
+    codes = _reason_columns(lang)
     return Sheet(name, title, wide, None, percent=False, empty=empty,
                  csv_columns={c: codes[c] for c in wide.columns if c in codes})
+
+
+def _reason_columns(lang: str) -> dict[str, str]:
+    """Each exit reason's column of :func:`_reasons_wide` (its label) -> the rows of the CSV it
+    holds ("n (exit_reason = work)")."""
+    return {code_label(r, lang): f"n (exit_reason = {r})" for r in REASON_ORDER}
 
 
 def _reasons_wide(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
