@@ -41,3 +41,14 @@ def test_an_age_band_is_shown_with_an_en_dash_and_only_an_age_band():
     assert [code_label(band, lang, "age_band") for band, lang in [("16-24", "sv"), ("65+", "en")]] == ["16–24", "65+"]
     assert code_label("unknown", "sv", "age_band") == "okänd"
     assert code_label("16-24", "sv") == code_label("16-24", "sv", "unit") == "16-24"
+
+
+@pytest.mark.parametrize("column", ["unit", "unit_a", "unit_b"])
+def test_a_unit_id_equal_to_a_code_is_shown_as_it_is(column):
+    # Diff review (session 50): a unit "leave" was shown as "föräldraledighet eller sjukskrivning"
+    # wherever no name replaced its id; the network's own rows keep their labels
+    assert code_label("leave", "sv", column) == "leave"
+    assert code_label("other", "sv", column) == "other"
+    assert code_label("network", "sv", column) == "hela nätverket"
+    assert code_label("rest of network", "sv", column) == "övriga enheter"
+    assert code_label("leave", "sv", "exit_reason") == "föräldraledighet eller sjukskrivning"

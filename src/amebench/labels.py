@@ -287,13 +287,23 @@ _CODES_IN: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+#: Columns of unit ids, and the only values of theirs with a label: the report's own rows. A
+#: unit's id is shown as it is, even one equal to a code (a unit "leave" is not "parental or
+#: sick leave": diff review).
+_UNIT_COLUMNS = {"unit", "unit_a", "unit_b"}
+_UNIT_ROWS = {"network", "rest of network"}
+
+
 def code_label(value: str, lang: str = "en", column: str | None = None) -> str:
     """Return the readable label of a canonical code (the code itself when unknown).
 
     ``column``: the column (or, in the outcome-by-group table, the characteristic) the
     value belongs to, where its label depends on it (Swedish ``other`` is "övrigt" as an
-    exit reason, "annat" as a gender; an age band's "16-24" is shown "16–24").
+    exit reason, "annat" as a gender; an age band's "16-24" is shown "16–24"). In a column
+    of unit ids only the network's rows have labels.
     """
+    if column in _UNIT_COLUMNS and value not in _UNIT_ROWS:
+        return value
     pair = _CODES_IN.get((column, value)) or _CODES.get(value)
     if pair:
         return pair[_index(lang)]
