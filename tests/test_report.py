@@ -2408,6 +2408,26 @@ def test_the_ranks_chances_are_percents_as_every_other_share(report_sv):
     assert f"{ranks['p_top_quarter']:.3f}".replace(".", ",") not in shown
 
 
+def test_the_funnel_text_names_the_figures_drawn(report):
+    # Diff review (session 50): the text named three figures where no unit could be adjusted
+    # (one drawn) or every unit's O/E was hidden (two), and where the section had none at all
+    from amebench.report.build import Section
+    from amebench.report.i18n import texts
+    from amebench.report.publish import _funnel_figures
+
+    t = texts("en")
+    oe = pd.DataFrame({"oe_ratio": [0.9, 1.1]})
+    raw, adjusted = {"funnel_raw": object()}, {"funnel_raw": object(), "funnel_risk_adjusted": object()}
+    assert _funnel_figures(Section("funnel", objects=raw), {}, t) == t["funnel_figures_raw"]
+    assert _funnel_figures(Section("funnel", objects=adjusted), {"risk_adjusted": oe * np.nan}, t) == \
+        t["funnel_figures_adjusted"]
+    assert _funnel_figures(Section("funnel", objects=adjusted), {"risk_adjusted": oe}, t) == t["funnel_figures_all"]
+    assert _funnel_figures(Section("funnel", notes=["Not available: ..."]), {}, t) == ""
+    assert "The first plot shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to " \
+        "work or studies as the unit's participants would have had on average in the network), the third each " \
+        "unit's observed/expected with its 95 % interval." in _section(report[1], "funnel")
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units

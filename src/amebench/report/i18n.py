@@ -326,29 +326,37 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_text": {
         "en": "Each unit's rate plotted against its size. A unit inside the funnel differs from the network by "
         "no more than chance (and, where the limits are widened, the usual spread between units) would give; a "
-        "unit above the upper 95 % limit is marked with a purple "
-        "triangle pointing up, one below the lower 95 % limit with an orange one pointing down. The first plot "
-        "shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to {outcome} as the unit's "
-        "participants would have had on average in the network), the third each unit's observed/expected with "
-        "its 95 % interval. The "
-        "standardised rate is observed/expected times the network's rate: a ratio on the rate's scale, not a "
-        "share, so it and the upper limit of its interval can pass 100 %. The column z is a unit's distance "
-        "from the target (the network's rate, or 1 for observed/expected) in standard errors, divided by √φ "
-        "where the limits are widened; the position, not z, "
+        "unit above the upper 95 % limit is marked with a purple triangle pointing up, one below the lower 95 % "
+        "limit with an orange one pointing down.{figures} The standardised rate is observed/expected times the "
+        "network's rate: a ratio on the rate's scale, not a share, so it and the upper limit of its interval can "
+        "pass 100 %. The column z is a unit's distance from the target (the network's rate, or 1 for "
+        "observed/expected) in standard errors, divided by √φ where the limits are widened; the position, not z, "
         "decides whether a unit lies outside them.",
         "sv": "Varje enhets andel mot dess storlek. Inom tratten skiljer sig enheten inte från nätverket mer "
         "än slumpen (och, där gränserna är vidgade, den vanliga spridningen mellan enheter) skulle ge; en enhet "
-        "över den övre 95 %-gränsen markeras med en lila triangel "
-        "som pekar uppåt, under den nedre 95 %-gränsen med en orange som pekar nedåt. Först ojusterade andelar, sedan "
-        "riskjusterat observerat/förväntat (1 = lika många avslut till {outcome} som enhetens deltagare skulle "
-        "ha fått i "
-        "genomsnitt i nätverket), sist varje enhets observerat/förväntat med sitt 95 %-intervall. Den "
-        "standardiserade andelen är "
-        "observerat/förväntat gånger nätverkets andel: ett förhållandetal uttryckt på andelens skala, ingen "
-        "egentlig andel, så det och dess övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från "
-        "målvärdet (nätverkets andel, eller 1 för observerat/förväntat) i standardfel, delat med √φ där "
-        "gränserna är vidgade; läget, inte z, avgör om en enhet ligger "
-        "utanför dem.",
+        "över den övre 95 %-gränsen markeras med en lila triangel som pekar uppåt, under den nedre 95 %-gränsen "
+        "med en orange som pekar nedåt.{figures} Den standardiserade andelen är observerat/förväntat gånger "
+        "nätverkets andel: ett förhållandetal uttryckt på andelens skala, ingen egentlig andel, så det och dess "
+        "övre gräns kan överstiga 100 %. Kolumnen z är enhetens avstånd från målvärdet (nätverkets andel, eller "
+        "1 för observerat/förväntat) i standardfel, delat med √φ där gränserna är vidgade; läget, inte z, avgör "
+        "om en enhet ligger utanför dem.",
+    },
+    # the funnel section's figures, as drawn: raw rates only (no unit could be adjusted), also
+    # the observed/expected funnel (every unit's O/E hidden), or all three
+    "funnel_figures_raw": {"en": " The plot shows raw rates.", "sv": " Diagrammet visar ojusterade andelar."},
+    "funnel_figures_adjusted": {
+        "en": " The first plot shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to "
+        "{outcome} as the unit's participants would have had on average in the network).",
+        "sv": " Först ojusterade andelar, sedan riskjusterat observerat/förväntat (1 = lika många avslut till "
+        "{outcome} som enhetens deltagare skulle ha fått i genomsnitt i nätverket).",
+    },
+    "funnel_figures_all": {
+        "en": " The first plot shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to "
+        "{outcome} as the unit's participants would have had on average in the network), the third each unit's "
+        "observed/expected with its 95 % interval.",
+        "sv": " Först ojusterade andelar, sedan riskjusterat observerat/förväntat (1 = lika många avslut till "
+        "{outcome} som enhetens deltagare skulle ha fått i genomsnitt i nätverket), sist varje enhets "
+        "observerat/förväntat med sitt 95 %-intervall.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
     "pairwise": {"en": "Differences between units", "sv": "Skillnader mellan enheter"},

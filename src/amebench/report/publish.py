@@ -163,7 +163,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
         if units > FLOW_LINES:  # the figure draws the units' sum (plotting.flow_plot)
             text_key = "flow_text_total"
         if text_key in t:
-            inner.append(f"<p>{escape(t[text_key].format(**fields, units=units))}</p>")
+            figures = _funnel_figures(section, published, t).format(**fields)
+            inner.append(f"<p>{escape(t[text_key].format(**fields, units=units, figures=figures))}</p>")
         inner += [f"<p>{escape(line)}</p>" for line in section.lines]
         notes = casemix_notes(section.objects.get("casemix_only_in_one_unit", ()), min_cell=min_cell, lang=lang,
                               unit_names=unit_names)
@@ -555,6 +556,20 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
                                                    note=note,
                                                    count_label=_count_label(published["risk_adjusted"],
                                                                             "risk_adjusted", lang, outcome)), note
+
+
+def _funnel_figures(section, published: dict, t: dict) -> str:
+    """The funnel text's sentence on its figures, as :func:`_figures` draws them ("" for
+    another section, or when none is drawn: the section says why; diff review: the text named
+    three figures where one was drawn)."""
+    if section.key != "funnel" or "funnel_raw" not in section.objects:
+        return ""
+    if "funnel_risk_adjusted" not in section.objects:
+        return t["funnel_figures_raw"]
+    adjusted = published.get("risk_adjusted")
+    if adjusted is None or adjusted["oe_ratio"].isna().all():
+        return t["funnel_figures_adjusted"]
+    return t["funnel_figures_all"]
 
 
 def _count_label(table: pd.DataFrame, name: str, lang: str, outcome: str) -> str | None:
