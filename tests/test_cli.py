@@ -167,7 +167,7 @@ def test_benchmark_shows_progress_unless_quiet(tmp_path, capsys):
                  "--min-cell", "10", "--seed", "3", "--outcome", "work"]) == 0
     assert capsys.readouterr().err == ""
     html = (tmp_path / "sv" / "report.html").read_text(encoding="utf-8")
-    assert "<html lang='sv'>" in html and "Metoder på vanlig svenska" in html
+    assert "<html lang='sv'>" in html and "Metoderna i korthet" in html
 
 
 @pytest.mark.parametrize(("given", "period"), [

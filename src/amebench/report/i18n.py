@@ -410,7 +410,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     "rank_one": {"en": "rank {rank} of {k}", "sv": "rang {rank} av {k}"},
     "rank_range": {"en": "ranks {first}–{last} of {k}", "sv": "rang {first}–{last} av {k}"},
-    "methods": {"en": "Methods in plain language", "sv": "Metoder på vanlig svenska"},
+    "methods": {"en": "Methods in plain language", "sv": "Metoderna i korthet"},
     # table titles
     "reconciliation": {"en": "Rows read, loaded and rejected per file",
                        "sv": "Rader per fil: totalt, godkända och avvisade"},
