@@ -52,3 +52,19 @@ def test_a_unit_id_equal_to_a_code_is_shown_as_it_is(column):
     assert code_label("network", "sv", column) == "hela nätverket"
     assert code_label("rest of network", "sv", column) == "övriga enheter"
     assert code_label("leave", "sv", "exit_reason") == "föräldraledighet eller sjukskrivning"
+
+
+@pytest.mark.parametrize(("outcome", "en", "sv"), [
+    ("work_or_studies", "work or studies", "arbete eller studier"),
+    ("self_employed", "self-employment", "eget företag"),  # the labels: "self-employed", as a reason
+    ("moved", "a move", "flytt"),
+    ("returned_to_welfare", "welfare", "försörjningsstöd"),
+    (None, "the outcome", "utfallet"),
+])
+def test_an_outcome_is_named_as_where_exits_go(outcome, en, sv):
+    # Diff review (session 51): "exits to self-employed", "avslut till flyttat" in report texts
+    from amebench.labels import outcome_label
+
+    assert (outcome_label(outcome, "en"), outcome_label(outcome, "sv")) == (en, sv)
+    if outcome:
+        assert column_label("events", "sv", table="outcome_rates", outcome=outcome) == f"Avslut till {sv}"

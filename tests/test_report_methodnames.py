@@ -73,7 +73,7 @@ def test_every_method_the_library_makes_has_a_swedish_caption(made_methods):
 @pytest.mark.parametrize(("method", "swedish"), [
     # the sample's funnel of observed/expected: phi with the Swedish decimal mark, as the summary gives it
     ("multiplicative overdispersion, phi = 2.381 (10% winsorised z-scores)",
-     "multiplikativ överspridning, φ = 2,381 (z-värden winsoriserade vid 10 %)"),
+     "multiplikativ överspridning, φ = 2,381 (z-värden winsoriserade vid 10 % i varje svans)"),
     # tau2 with '%.3g' can be written with an exponent: 1.41e-05 is 1,41×10⁻⁵
     ("additive overdispersion, DerSimonian-Laird tau2 = 1.41e-05 (phi = 1.004)",
      "additiv överspridning, DerSimonian–Lairds τ² = 1,41×10⁻⁵ (φ = 1,004)"),
@@ -88,12 +88,13 @@ def test_every_method_the_library_makes_has_a_swedish_caption(made_methods):
     ("Wilson; change from the previous year with Newcombe hybrid score CI; 2023: data from 2023-07-03, so its "
      "exits lack any episodes enrolled before; 2026: exits to 2026-09-30 only",
      "Wilsons intervall; förändring från föregående år med Newcombes hybrida score-intervall; 2023: data från "
-     "2023-07-03, så årets avslut saknar inskrivningar från tiden före; 2026: bara avslut till och med 2026-09-30"),
+     "2023-07-03, så årets avslut saknar inskrivningar som började före dess; 2026: bara avslut till och med "
+     "2026-09-30"),
     # the case-mix variables by the report's Swedish words
     ("indirect standardisation, logistic GLM on age_band, born_abroad; exits with prior_welfare_months unknown: "
      "the GLM of the other variables, fitted on every exit; exact Poisson CI",
      "indirekt standardisering, logistisk regression (GLM) på åldersgrupp, utrikes född; avslut där månader med "
-     "försörjningsstöd året före saknas: regressionen på de övriga variablerna, skattad på alla avslut; "
+     "försörjningsstöd året före är okända: regressionen på de övriga variablerna, skattad på alla avslut; "
      "exakt Poissonintervall"),
     ("indirect standardisation, logistic GLM on no case-mix; exact Poisson CI",
      "indirekt standardisering, logistisk regression (GLM) på inga bakgrundsvariabler; exakt Poissonintervall"),
@@ -113,8 +114,13 @@ def test_swedish_method_names(method, swedish):
     # names joined by an en dash, as the page's prose writes them; variables by the report's words
     ("Kaplan-Meier median; Brookmeyer-Crowley CI, log-log (cloglog) transform",
      "Kaplan–Meier median; Brookmeyer–Crowley CI, log-log (cloglog) transform"),
+    # as the methods section names them (the tables' header "referred by" did not read in a list)
     ("indirect standardisation, logistic GLM on age_band, referral; exact Poisson CI",
-     "indirect standardisation, logistic GLM on age band, referred by; exact Poisson CI"),
+     "indirect standardisation, logistic GLM on age band, who referred them; exact Poisson CI"),
+    ("indirect standardisation, logistic GLM on my_variable; exits with prior_welfare_months unknown: the GLM of "
+     "the other variables, fitted on every exit",
+     "indirect standardisation, logistic GLM on my_variable; exits whose months on welfare in the year before are "
+     "unknown: the GLM of the other variables, fitted on every exit"),
     # a text it does not know stays as it is (a result made by hand)
     ("my own method; wilson", "my own method; Wilson score interval"),
 ])

@@ -268,9 +268,29 @@ def column_label(column: str, lang: str = "en", *, table: str | None = None, out
     return pair[i].format(outcome=outcome_label(outcome, lang))
 
 
+#: An outcome that is one exit reason, as the place an exit goes to ("exits to
+#: self-employment", "avslut till flytt"): the reason's label is an adjective or a verb
+#: ("exits to self-employed", "avslut till flyttat": diff review). The outcome groups and
+#: the other reasons read right as they are ("exits to work or studies").
+_DESTINATIONS: dict[str, tuple[str, str]] = {
+    "work_programme": ("a municipal work programme", "kommunal anställning som insats"),
+    "self_employed": ("self-employment", "eget företag"),
+    "other_agency": ("another agency", "annan aktör"),
+    "moved": ("a move", "flytt"),
+    "returned_to_welfare": ("welfare", "försörjningsstöd"),
+    "dropped_out": ("dropping out", "avbrott"),
+    "other": ("other destinations", "annat"),
+    "unknown": ("an unknown destination", "okänd destination"),
+}
+
+
 def outcome_label(outcome: str | None, lang: str = "en") -> str:
-    """The outcome as a label says it ("work or studies"); "the outcome" when not given."""
-    return code_label(outcome, lang) if outcome else ("the outcome", "utfallet")[_index(lang)]
+    """The outcome as the place exits go to ("work or studies", "self-employment"), as the
+    report's texts say it ("exits to …", "counts as …", "still in …"); "the outcome" when not
+    given."""
+    if not outcome:
+        return ("the outcome", "utfallet")[_index(lang)]
+    return _DESTINATIONS[outcome][_index(lang)] if outcome in _DESTINATIONS else code_label(outcome, lang)
 
 
 #: Labels of a code that read differently in a column of its own: in Swedish the word

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..exceptions import AmebenchError
 from ..io.unitid import RESERVED_UNIT
-from ..labels import code_label
+from ..labels import outcome_label
 from .formats import format_value
 from .i18n import texts
 from .wording import join_names, name_key
@@ -71,8 +71,8 @@ def say_units(ctx, units, *, all_units: bool = False) -> str:
 
 
 def say_outcome(ctx) -> str:
-    """The report's outcome in words of its language ("work or studies")."""
-    return code_label(ctx["outcome"], ctx["lang"])
+    """The report's outcome in words of its language, as the place exits go to ("work or studies")."""
+    return outcome_label(ctx["outcome"], ctx["lang"])
 
 
 def format_phi(value: float, ctx) -> str:

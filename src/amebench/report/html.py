@@ -11,13 +11,13 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ..labels import code_label, column_label, reason_label
+from ..labels import code_label, column_label, outcome_label, reason_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, NO_VALUE, PERCENT, POINTS, POINTS_UNIT,
                       code_contexts, format_value, is_number_column, is_whole_number_column)
 from .i18n import texts
-from .methodnames import method_name
+from .methodnames import CASEMIX_WORDS, method_name
 
 __all__ = ["render", "format_table", "rows_shown"]
 
@@ -165,28 +165,16 @@ def figure_html(png: bytes, alt: str, caption: str = "") -> str:
     return f"<figure><img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'>{under}</figure>"
 
 
-#: The risk model's variables as the methods section names them, in DEFAULT_CASEMIX's order.
-_CASEMIX_WORDS = {
-    "age_band": {"en": "age band", "sv": "åldersgrupp"},
-    "gender": {"en": "gender", "sv": "kön"},
-    "born_abroad": {"en": "born abroad", "sv": "utrikes född"},
-    "readiness": {"en": "assessed distance to the labour market", "sv": "bedömd arbetsmarknadsnärhet"},
-    "referral": {"en": "who referred them", "sv": "vem som remitterat"},
-    "prior_welfare_months": {"en": "months on welfare in the year before",
-                             "sv": "månader med försörjningsstöd året före"},
-}
-
-
-def methods_html(lang: str, casemix: Sequence[str] = tuple(_CASEMIX_WORDS), outcome: str = "work_or_studies") -> str:
+def methods_html(lang: str, casemix: Sequence[str] = tuple(CASEMIX_WORDS), outcome: str = "work_or_studies") -> str:
     """Return the plain-language methods section in ``lang``, for the report's ``outcome``,
     describing the risk model with the variables of ``casemix`` (a text about one variable,
     ``<!--name-->…<!--/name-->`` in the template, only when the model has it)."""
     page = resources.files("amebench.report").joinpath("templates", f"methods_{lang}.html").read_text(encoding="utf-8")
-    for name in _CASEMIX_WORDS:
+    for name in CASEMIX_WORDS:
         keep = name in casemix
         page = re.sub(f"<!--{name}-->(.*?)<!--/{name}-->", r"\1" if keep else "", page, flags=re.DOTALL)
-    page = page.replace("<!--outcome-->", html.escape(code_label(outcome, lang)))
-    return page.replace("<!--casemix-->", ", ".join(_CASEMIX_WORDS[c][lang] for c in casemix))
+    page = page.replace("<!--outcome-->", html.escape(outcome_label(outcome, lang)))
+    return page.replace("<!--casemix-->", ", ".join(CASEMIX_WORDS[c][lang] for c in casemix))
 
 
 #: The mark in every page's head by which a later run knows the page as its own to overwrite.

@@ -435,7 +435,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "funnel_risk_adjusted": {"en": "Observed/expected against the funnel limits",
                              "sv": "Observerat/förväntat mot trattens gränser"},
     "calibration": {"en": "Model calibration (tenths of predicted risk)",
-                    "sv": "Modellens kalibrering (decilgrupper efter modellens sannolikhet för {outcome})"},
+                    "sv": "Modellens kalibrering (decilgrupper efter modellens sannolikhet för avslut till {outcome})"},
     "shrunken": {"en": "Shrunken rates", "sv": "Krympta andelar (dragna mot enheternas gemensamma nivå)"},
     "note_casemix": {
         "en": "Some participants' background occurs in one unit only ({items}); the model has seen it nowhere "

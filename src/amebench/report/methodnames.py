@@ -19,7 +19,19 @@ import re
 from ..compare.riskadjust import _NOT_ADJUSTABLE, _ONE_UNIT, _PREDICTED, _UNIT_PREDICTED
 from ..labels import column_label
 
-__all__ = ["method_name"]
+__all__ = ["method_name", "CASEMIX_WORDS"]
+
+#: The risk model's variables as the methods section and the captions name them, in
+#: DEFAULT_CASEMIX's order (a caption named them as table headers: "referred by" in a list).
+CASEMIX_WORDS = {
+    "age_band": {"en": "age band", "sv": "åldersgrupp"},
+    "gender": {"en": "gender", "sv": "kön"},
+    "born_abroad": {"en": "born abroad", "sv": "utrikes född"},
+    "readiness": {"en": "assessed distance to the labour market", "sv": "bedömd arbetsmarknadsnärhet"},
+    "referral": {"en": "who referred them", "sv": "vem som remitterat"},
+    "prior_welfare_months": {"en": "months on welfare in the year before",
+                             "sv": "månader med försörjningsstöd året före"},
+}
 
 #: (clause, English, Swedish): a regular expression that matches a whole clause, and the
 #: caption's texts (None in English: the clause as it is). The texts' fields are the
@@ -52,18 +64,20 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
     (r"Brookmeyer-Crowley CI, log-log \(cloglog\) transform", None,
      "Brookmeyer–Crowleys konfidensintervall, log-log-transformerat (cloglog)"),
     (r"Aalen-Johansen cumulative incidence, other exits competing", None,
-     "Aalen–Johansens kumulativa incidens, med andra avslut som konkurrerande händelser"),
+     "Aalen–Johansens kumulativa incidens, med andra avslut som konkurrerande risker"),
     (r"delta-method SE", None, "standardfel med deltametoden"),
     (r"log-log CI \(Clopper-Pearson on the effective sample size at 0 or 1\)", None,
      "konfidensintervall på log-log-skala (Clopper–Pearson på den effektiva urvalsstorleken vid 0 eller 1)"),
     # retention, reentry
-    (r"follow-up status at (?P<n>\d+) days \(±(?P<tolerance>\d+)\), complete case", None,
-     "status vid uppföljningen {n} dagar efter avslut (±{tolerance}), bara de som svarat"),
+    (r"follow-up status at (?P<n>\d+) days \(±(?P<tolerance>\d+)\), complete case",
+     "follow-up status at {n} days (±{tolerance} days), complete case",
+     "status vid uppföljningen {n} dagar efter avslut (±{tolerance} dagar), bara de som svarat"),
     (r"register: no welfare payment in the months up to (?P<n>\d+) days after exit", None,
      "register: ingen utbetalning av försörjningsstöd under månaderna fram till {n} dagar efter avslut"),
     (r"new episode in any unit within (?P<n>\d+) days of exit", None,
      "ny inskrivning i någon enhet inom {n} dagar efter avslut"),
-    (r"spells merged at gaps < (?P<n>\d+) days", None, "inskrivningar med uppehåll under {n} dagar räknas som en"),
+    (r"spells merged at gaps < (?P<n>\d+) days", None,
+     "inskrivningar med mindre än {n} dagars uppehåll emellan räknas som en"),
     # pairwise, trend
     (r"Newcombe hybrid score CI", None, "Newcombes hybrida score-intervall"),
     (r"Miettinen-Nurminen score test", None, "Miettinen–Nurminens score-test"),
@@ -73,7 +87,7 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
     (r"change from the previous year with Newcombe hybrid score CI", None,
      "förändring från föregående år med Newcombes hybrida score-intervall"),
     (r"(?P<year>\d{4}): data from (?P<date>[\d-]+), so its exits lack any episodes enrolled before", None,
-     "{year}: data från {date}, så årets avslut saknar inskrivningar från tiden före"),
+     "{year}: data från {date}, så årets avslut saknar inskrivningar som började före dess"),
     (r"(?P<year>\d{4}): exits to (?P<date>[\d-]+) only", None, "{year}: bara avslut till och med {date}"),
     (r"smallest detectable rise, two-sided alpha=(?P<x_alpha>\S+), power=(?P<x_power>\S+), Cohen's h=(?P<x_h>\S+)",
      None, "minsta ökning som kan upptäckas, tvåsidigt α = {x_alpha}, styrka {x_power}, Cohens h = {x_h}"),
@@ -83,8 +97,8 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
     (r"exact binomial limits", None, "exakta binomialgränser"),
     (r"exact Poisson limits", None, "exakta Poissongränser"),
     (r"multiplicative overdispersion, phi = (?P<x_phi>\S+) \(10% winsorised z-scores\)",
-     "multiplicative overdispersion, φ = {x_phi} (z-scores winsorised at 10 %)",
-     "multiplikativ överspridning, φ = {x_phi} (z-värden winsoriserade vid 10 %)"),
+     "multiplicative overdispersion, φ = {x_phi} (z-scores winsorised at 10 % in each tail)",
+     "multiplikativ överspridning, φ = {x_phi} (z-värden winsoriserade vid 10 % i varje svans)"),
     (r"additive overdispersion, DerSimonian-Laird tau2 = (?P<x_tau2>\S+) \(phi = (?P<x_phi>\S+)\)",
      "additive overdispersion, DerSimonian–Laird τ² = {x_tau2} (φ = {x_phi})",
      "additiv överspridning, DerSimonian–Lairds τ² = {x_tau2} (φ = {x_phi})"),
@@ -99,8 +113,8 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
      "indirect standardisation, logistic GLM on {casemix}",
      "indirekt standardisering, logistisk regression (GLM) på {casemix}"),
     (r"exits with (?P<variable>\w+) unknown: the GLM of the other variables, fitted on every exit",
-     "exits with {variable} unknown: the GLM of the other variables, fitted on every exit",
-     "avslut där {variable} saknas: regressionen på de övriga variablerna, skattad på alla avslut"),
+     "exits whose {variable} are unknown: the GLM of the other variables, fitted on every exit",
+     "avslut där {variable} är okända: regressionen på de övriga variablerna, skattad på alla avslut"),
     (r"exact Poisson CI", None, "exakt Poissonintervall"),
     (re.escape(_NOT_ADJUSTABLE), None,
      "kan inte justeras: modellens förväntade antal för enhetens avslut skulle bli lika med det observerade "
@@ -109,7 +123,7 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
      "kan inte justeras: den enda enheten med avslut, så dess förväntade antal är lika med det observerade"),
     (re.escape(_UNIT_PREDICTED), None,
      "kan inte justeras: bakgrundsvariablerna förutsäger utfallet för vart och ett av enhetens avslut (nivåer där "
-     "alla avslut, eller inget, når utfallet), så dess förväntade antal är lika med det observerade"),
+     "alla avslut, eller inget, räknas till utfallet), så dess förväntade antal är lika med det observerade"),
     (re.escape(_PREDICTED), None,
      "kan inte justeras: bakgrundsvariablerna förutsäger varje avsluts utfall (samma utfall för alla, eller nivåer "
      "som skiljer dem åt), så varje enhets förväntade antal är lika med dess observerade"),
@@ -121,7 +135,7 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
      "intervals over {n} bootstrap priors (Laird & Louis; seed {seed})",
      "intervall över {n} bootstrappade priorer (Laird & Louis; slumpfrö {seed})"),
     (r"prior taken as known \(intervals too narrow with few units\)", None,
-     "priorn behandlad som känd (för smala intervall med få enheter)"),
+     "priorn behandlad som känd (intervallen blir för smala med få enheter)"),
     (r"no overdispersion: full shrinkage to the pooled rate", None,
      "ingen överspridning: full krympning mot den sammanvägda andelen"),
     (r"simulation from beta-binomial posteriors \(n_sim=(?P<n>\d+), seed=(?P<seed>\d+)\)",
@@ -169,14 +183,19 @@ def _field(name: str, value: str, lang: str, decimal: str) -> str:
     if name.startswith("x_"):
         return _number(value, decimal)
     if name == "variable":
-        return column_label(value, lang)
+        return _variable(value, lang)
     if name == "casemix":
         if value == "no case-mix":
             return "inga bakgrundsvariabler" if lang == "sv" else value
-        return ", ".join(column_label(v, lang) for v in value.split(", "))
+        return ", ".join(_variable(v, lang) for v in value.split(", "))
     if name == "kind" and lang == "sv":
         return _KINDS_SV[value]
     return value
+
+
+def _variable(name: str, lang: str) -> str:
+    """A case-mix variable as the methods section names it (another, chosen by the user, by its label)."""
+    return CASEMIX_WORDS[name][lang] if name in CASEMIX_WORDS else column_label(name, lang)
 
 
 def _clause_name(clause: str, lang: str, decimal: str) -> str | None:
@@ -195,7 +214,7 @@ def method_name(method: str, lang: str = "en", decimal: str = ".") -> str | None
     decimal mark ``decimal``; None in Swedish when a clause has no Swedish text.
 
     >>> method_name("follow-up status at 90 days (±30), complete case; Wilson", "sv", ",")
-    'status vid uppföljningen 90 dagar efter avslut (±30), bara de som svarat; Wilsons intervall'
+    'status vid uppföljningen 90 dagar efter avslut (±30 dagar), bara de som svarat; Wilsons intervall'
     >>> method_name("Kaplan-Meier median; Brookmeyer-Crowley CI, log-log (cloglog) transform")
     'Kaplan–Meier median; Brookmeyer–Crowley CI, log-log (cloglog) transform'
     """

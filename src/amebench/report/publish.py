@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..labels import code_label, column_label
+from ..labels import code_label, column_label, outcome_label
 from ..plotting import NAMED_ROWS
 from ..plotting.flows import FLOW_LINES, REASON_ORDER
 from ..plotting.intervals import count_column
@@ -124,7 +124,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     blocks = []
     hidden_total = 0
     # the fields any section text may use
-    fields = {"outcome": code_label(outcome, lang), "definition": outcome_definition(outcome, lang)}
+    fields = {"outcome": outcome_label(outcome, lang), "definition": outcome_definition(outcome, lang)}
     groups = _published_groups(sections, outcome)
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden: set[str] = set()
@@ -187,7 +187,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             # a table's own title where the section's heading would repeat (table_<name>)
             title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
             # a header without rows says nothing: say why there are none
-            why = "" if len(shown) else t[_EMPTY.get(name, "empty_table")].format(outcome=code_label(outcome, lang))
+            why = "" if len(shown) else t[_EMPTY.get(name, "empty_table")].format(outcome=outcome_label(outcome, lang))
             sheets.append(_sheet(name, title, shown, hidden_cells[name], why, lang))
             sheets[-1].notes, said = said, []
             inner.append(f"<h3>{escape(title)}</h3>")
@@ -209,7 +209,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             if name == "ranks":  # the units ranked: those whose counts are published
                 inner.append(f"<p class='meta'>"
                              f"{escape(quarter_definition(len(section.tables[name]), lang))}</p>")
-        heading = t.get(section.key, section.key).format(outcome=code_label(outcome, lang))
+        heading = t.get(section.key, section.key).format(outcome=outcome_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
     if day is not None:
         write_workbook(Path(out) / WORKBOOK_FILE, sheets, t=t, lang=lang, stamp=stamp, min_cell=min_cell, day=day,
@@ -505,7 +505,7 @@ def _figures(section, published, hidden_cells, t, lang, outcome, *, exits=None, 
         return " ".join(notes)
 
     png = functools.partial(_png, stamp=stamp)
-    group = code_label(outcome, lang)
+    group = outcome_label(outcome, lang)
     axis = {
         "outcome_rates": figure_text("rate_at_exit", lang, outcome=group),
         "retention_90": figure_text("retained_axis", lang, outcome=group),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..labels import code_label
 from .context import (NETWORK, Section, format_phi, format_share, network_rate, say_outcome, say_units,
                       units_to_compare)
 from .formats import format_value
@@ -47,7 +46,7 @@ def summary(sections: list[Section], ctx, turned: list[str]) -> Section:
     lang = ctx["lang"]
     t = texts(lang)
     decimal = "," if lang == "sv" else "."
-    outcome = code_label(ctx["outcome"], lang)
+    outcome = say_outcome(ctx)
     lines = []
     totals = ctx["outcome_rates"].set_index("unit")
     if not ctx["network_hidden"] and NETWORK in totals.index and totals.loc[NETWORK, "n"] > 0:
