@@ -82,6 +82,11 @@ def test_every_method_the_library_makes_has_a_swedish_caption(made_methods):
      "(Laird & Louis; seed=0)",
      "empirisk Bayes med beta-binomialmodell, ML-skattad prior Beta(25,4; 47,5); intervall över 200 "
      "bootstrappade priorer (Laird & Louis; slumpfrö 0)"),
+    # '%.3g' writes 3310 as 3.31e+03: in full below a million (review: "Beta(128; 3,31×10³)")
+    ("beta-binomial empirical Bayes, ML prior Beta(128, 3.31e+03)",
+     "empirisk Bayes med beta-binomialmodell, ML-skattad prior Beta(128; 3\u202f310)"),
+    ("beta-binomial empirical Bayes, ML prior Beta(5e+06, 5e+06)",
+     "empirisk Bayes med beta-binomialmodell, ML-skattad prior Beta(5×10⁶; 5×10⁶)"),
     # counts with a thin space for thousands, as the tables write them; a year without one
     ("simulation from beta-binomial posteriors (n_sim=10000, seed=0)",
      "simulering från beta-binomiala posteriorfördelningar (10\u202f000 dragningar, slumpfrö 0)"),

@@ -311,7 +311,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "including those still open: in the median row, Exits counted are exits of any kind; in the 90-, 180- and "
         "365-day rows, they are exits to {outcome} by that day. The share by day 365 is an estimate for everyone "
         "enrolled that allows for those still enrolled, so it is not Exits counted divided by Enrolments, nor a "
-        "share of those who left (that is the outcome rate).",
+        "share of those who left (that is the share under Outcome at exit).",
         "sv": "Mediantid i dagar från inskrivning till avslut, skattad med Kaplan–Meier (pågående censurerade), "
         "och kumulativ andel som avslutats till {outcome} inom 90, 180 respektive 365 dagar, med andra "
         "avslut som konkurrerande risker. En median (eller en gräns för dess intervall) är ”inte uppnådd” "
@@ -348,14 +348,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": " The first plot shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to "
         "{outcome} as the unit's participants would have had on average in the network).",
         "sv": " Först ojusterade andelar, sedan riskjusterat observerat/förväntat (1 = lika många avslut till "
-        "{outcome} som enhetens deltagare skulle ha fått i genomsnitt i nätverket).",
+        "{outcome} som enhetens deltagare skulle ha haft i genomsnitt i nätverket).",
     },
     "funnel_figures_all": {
         "en": " The first plot shows raw rates, the second risk-adjusted observed/expected (1 = as many exits to "
         "{outcome} as the unit's participants would have had on average in the network), the third each unit's "
         "observed/expected with its 95 % interval.",
         "sv": " Först ojusterade andelar, sedan riskjusterat observerat/förväntat (1 = lika många avslut till "
-        "{outcome} som enhetens deltagare skulle ha fått i genomsnitt i nätverket), sist varje enhets "
+        "{outcome} som enhetens deltagare skulle ha haft i genomsnitt i nätverket), sist varje enhets "
         "observerat/förväntat med sitt 95 %-intervall.",
     },
     "riskadj": {"en": "Risk-adjusted comparison", "sv": "Riskjusterad jämförelse"},
@@ -428,7 +428,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "retention_90": {"en": "Share still in {outcome} 90 days after exit, per unit",
                      "sv": "Andel kvar i {outcome} 90 dagar efter avslut, per enhet"},
     "welfare_delta": {"en": "Change in monthly welfare payments (SEK)",
-                      "sv": "Förändring av försörjningsstöd per månad (kr)"},
+                      "sv": "Förändring av månatligt försörjningsstöd (kr)"},
     "funnel_raw": {"en": "Raw rates against the funnel limits", "sv": "Ojusterade andelar mot trattens gränser"},
     "risk_adjusted": {"en": "Observed and expected exits to {outcome}, and standardised rates",
                       "sv": "Observerade och förväntade avslut till {outcome} samt standardiserad andel"},
