@@ -1849,6 +1849,7 @@ def test_a_case_mix_that_predicts_every_outcome_gets_one_note_and_no_c_statistic
     assert funnel.count("Not risk-adjusted:") == 1
     assert "the participants' background predicts every exit exactly" in funnel
     assert "c-statistic (also called AUC) is 1.00" in funnel
+    assert "The plot shows raw rates." in funnel and "the second" not in funnel  # the one figure drawn
     table = pd.read_csv(tmp_path / "report" / "tables" / "risk_adjusted.csv")
     assert table["oe_ratio"].isna().all() and len(table) == 5
 
