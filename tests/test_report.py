@@ -2597,6 +2597,20 @@ def test_a_unit_whose_payment_data_start_late_is_named_beside_its_censored_enrol
     assert october["eligible"] == 0 and october["censored"] > 0 and november["eligible"] > 0
 
 
+def test_payment_data_that_start_late_in_every_unit_are_said_of_all_units():
+    # Newcomer review (session 50): a note about every unit listed all five by name
+    from amebench.report import compute_sections
+
+    net = amebench.load_sample()
+    late = amebench.Network.from_frames(episodes=net.episodes, units=net.units, followups=net.followups,
+                                        payments=net.payments[net.payments["month"] >= "2023-05-01"],
+                                        as_of=net.as_of)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        welfare = next(s for s in compute_sections(amebench.cohort(late), lang="sv") if s.key == "welfare")
+    assert [n for n in welfare.notes if n.startswith("Utbetalningsdata för alla enheter börjar 2023-05:")]
+
+
 @pytest.mark.rendered  # the layout (tight_layout) is what is tested
 @pytest.mark.parametrize("lang", ["en", "sv"])
 @pytest.mark.parametrize("rows", [1, 2, 3])
