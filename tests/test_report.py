@@ -2429,6 +2429,18 @@ def test_the_funnel_text_names_the_figures_drawn(report):
         "unit's observed/expected with its 95 % interval." in _section(report[1], "funnel")
 
 
+def test_the_ranks_note_is_under_the_ranks_sheet_of_the_workbook(report_sv):
+    # Newcomer review (session 50): "Rangordningen gäller ojusterade andelar ..." stood under
+    # the sheet of the shrunken rates, the section's first table
+    from openpyxl import load_workbook
+
+    book = load_workbook(report_sv[0] / "report.xlsx", read_only=True)
+    said = {name: " ".join(str(r[0]) for r in book[name].iter_rows(min_row=5, values_only=True) if r and r[0])
+            for name in ("Krympta andelar", "Rangordning")}
+    assert "Rangordningen gäller ojusterade andelar" in said["Rangordning"]
+    assert "Rangordningen gäller" not in said["Krympta andelar"]
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units

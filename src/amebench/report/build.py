@@ -441,7 +441,7 @@ def _ranks(coh, ctx) -> Section:
     return Section(
         "ranks",
         {"shrunken": compare.shrink(rates), "ranks": compare.rank_intervals(rates, seed=ctx["seed"])},
-        objects=_left_out_objects(ctx),
+        objects={**_left_out_objects(ctx), "notes_under": "ranks"},  # in the workbook: the notes are on ranks
     )
 
 

@@ -183,13 +183,16 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             atomic_write_bytes(figures_dir / f"{name}.png", png)
             inner.append(_html.figure_html(png, alt=title, caption=note))
         said = notes + section.notes  # the page's notes of the section: under its first sheet too
+        # (or the sheet of the table they are about: the ranks, not the shrunken rates before them)
+        under = section.objects.get("notes_under", next(iter(published), None))
         for name, shown in published.items():
             # a table's own title where the section's heading would repeat (table_<name>)
             title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
             # a header without rows says nothing: say why there are none
             why = "" if len(shown) else t[_EMPTY.get(name, "empty_table")].format(outcome=outcome_label(outcome, lang))
             sheets.append(_sheet(name, title, shown, hidden_cells[name], why, lang))
-            sheets[-1].notes, said = said, []
+            if name == under:
+                sheets[-1].notes = said
             inner.append(f"<h3>{escape(title)}</h3>")
             if why:
                 inner.append(f"<p class='note'>{escape(why)}</p>")
