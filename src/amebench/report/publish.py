@@ -184,7 +184,8 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
             inner.append(_html.figure_html(png, alt=title, caption=note))
         said = notes + section.notes  # the page's notes of the section: under its first sheet too
         # (or the sheet of the table they are about: the ranks, not the shrunken rates before them)
-        under = section.objects.get("notes_under", next(iter(published), None))
+        under = section.objects.get("notes_under")
+        under = under if under in published else next(iter(published), None)
         for name, shown in published.items():
             # a table's own title where the section's heading would repeat (table_<name>)
             title = t.get(f"table_{name}", t.get(name, name.replace("_", " "))).format(**fields)
