@@ -21,7 +21,7 @@ from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
-from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
+from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, FOLLOWUP_STATUSES, outcome_reasons
 from .breakdown import by_unit_and_level, exposed, outcome_by_group
 from .context import (NETWORK, Section, format_phi, network_rate, say_outcome, say_units, sorted_names,
                       units_to_compare)
@@ -132,6 +132,8 @@ def _outcome(coh, ctx) -> Section:
 def _retention(coh, ctx) -> Section:
     if coh.network.followups.empty:
         raise AmebenchError(texts(ctx["lang"])["no_followups"])
+    if not set(outcome_reasons(ctx["outcome"])) & set(FOLLOWUP_STATUSES):  # as retention checks it, said in words
+        raise AmebenchError(texts(ctx["lang"])["no_followup_status"].format(outcome=say_outcome(ctx)))
     table = metrics.retention(coh, days=90, by=("unit",), outcome=ctx["outcome"])
     section = Section("retention", {"retention_90": table})
     # A unit without any follow-up (measured by as_of, as the metric reads them) has no

@@ -596,6 +596,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "the network has no follow-ups after exit (survey or register)",
         "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
     },
+    "no_followup_status": {
+        "en": "a follow-up has no status for {outcome}, so retention in it cannot be measured",
+        "sv": "en uppföljning har ingen status för {outcome}, så kvarvaro kan inte mätas",
+    },
     "one_outcome_none": {
         "en": "no exit in the network was an exit to {outcome}; with a rate of 0 % there are no funnel limits to "
         "draw and nothing to risk-adjust",
