@@ -244,9 +244,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "(Observerbara); senare avslut är "
         "censurerade. Sämsta fallet räknar alla som inte svarat som inte längre i {outcome}, bästa fallet som "
         "fortfarande i {outcome}; båda är andelar av dessa antal utan eget intervall, så intervallet för "
-        "andelen bland de svarande kan nå utanför dem. Ett svar 60–120 dagar efter avslutet räknas: den som "
+        "andelen bland de svarande kan sträcka sig utanför dem. Ett svar 60–120 dagar efter avslutet räknas: den som "
         "avslutades 90–120 dagar före uttagsdatum och ännu inte har svarat kan fortfarande få enkäten, och "
-        "räknas till dess som bortfall.",
+        "räknas till dess bland dem som inte svarat (Ej svarande).",
     },
     "reentry": {"en": "Re-enrolment within 365 days", "sv": "Återinskrivning inom 365 dagar"},
     "reentry_text": {
