@@ -68,3 +68,10 @@ def test_an_outcome_is_named_as_where_exits_go(outcome, en, sv):
     assert (outcome_label(outcome, "en"), outcome_label(outcome, "sv")) == (en, sv)
     if outcome:
         assert column_label("events", "sv", table="outcome_rates", outcome=outcome) == f"Avslut till {sv}"
+
+
+def test_the_share_of_an_outcome_that_is_one_exit_reason_has_a_label():
+    # Review (session 51): a report of the outcome "moved" showed durations' "cif_moved" as it is
+    assert code_label("cif_moved", "sv", "quantity") == "andel avslutade till flytt"
+    assert code_label("cif_self_employed", "en", "quantity") == "share exited to self-employment"
+    assert code_label("cif_work_or_studies", "en", "quantity") == "share exited to work or studies"

@@ -127,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--outcome", default="work_or_studies",
-        help="outcome group: work, studies or work_or_studies (default)",
+        help="outcome group: work, studies or work_or_studies (default), or one exit reason (e.g. self_employed)",
     )
     bench.add_argument("--seed", type=int, default=0, help="seed for bootstrap and rank simulation (default 0)")
     bench.add_argument(

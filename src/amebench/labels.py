@@ -324,6 +324,9 @@ def code_label(value: str, lang: str = "en", column: str | None = None) -> str:
     """
     if column in _UNIT_COLUMNS and value not in _UNIT_ROWS:
         return value
+    if column == "quantity" and isinstance(value, str) and value.startswith("cif_") and value not in _CODES:
+        # durations' share of an outcome that is one exit reason ("cif_moved" was shown as it is)
+        return ("share exited to {}", "andel avslutade till {}")[_index(lang)].format(outcome_label(value[4:], lang))
     pair = _CODES_IN.get((column, value)) or _CODES.get(value)
     if pair:
         return pair[_index(lang)]

@@ -16,7 +16,7 @@ from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
 from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
                           OverdispersionWarning)
-from ..labels import column_label
+from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS
 from ..plotting.flows import REASON_ORDER
@@ -133,7 +133,9 @@ def _retention(coh, ctx) -> Section:
     if coh.network.followups.empty:
         raise AmebenchError(texts(ctx["lang"])["no_followups"])
     if not set(outcome_reasons(ctx["outcome"])) & set(FOLLOWUP_STATUSES):  # as retention checks it, said in words
-        raise AmebenchError(texts(ctx["lang"])["no_followup_status"].format(outcome=say_outcome(ctx)))
+        # the exit reason (its label, "back to welfare"): a status "welfare" is not it
+        reason = code_label(ctx["outcome"], ctx["lang"])
+        raise AmebenchError(texts(ctx["lang"])["no_followup_status"].format(reason=reason))
     table = metrics.retention(coh, days=90, by=("unit",), outcome=ctx["outcome"])
     section = Section("retention", {"retention_90": table})
     # A unit without any follow-up (measured by as_of, as the metric reads them) has no

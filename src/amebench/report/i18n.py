@@ -202,11 +202,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "exit_reasons": {"en": "Exit reasons", "sv": "Avslutsorsaker"},
     "outcome": {"en": "Outcome at exit", "sv": "Utfall vid avslut"},
     "outcome_text": {
-        "en": "Share of exits whose exit reason counts as {outcome} (Wilson 95 % interval). {definition} "
+        "en": "Share of exits to {outcome} (Wilson 95 % interval). {definition} "
         "The second table gives the whole network's share by the participants' age at enrolment, gender and "
         "country of birth: raw shares, which say where each group's exits went, not what a unit did for them "
         "(units serve different groups; the risk adjustment below takes that into account).",
-        "sv": "Andel avslutade inskrivningar vars avslutsorsak räknas som {outcome} (Wilsons 95 %-intervall). "
+        "sv": "Andel avslut till {outcome} (Wilsons 95 %-intervall). "
         "{definition} Den andra tabellen visar hela nätverkets andel efter deltagarnas ålder vid inskrivningen, "
         "kön och födelseland: ojusterade andelar, som säger vart varje grupps avslut gick, inte vad en enhet "
         "gjorde för dem (enheterna har olika deltagare; riskjusteringen längre ned tar hänsyn till det).",
@@ -320,7 +320,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "slag; i raderna för 90, 180 och 365 dagar avslut till {outcome} fram till den dagen; de som är "
         "pågående vid uttaget censureras där. Andelen inom 365 dagar är en skattning för alla inskrivna som tar "
         "hänsyn till dem som ännu är inskrivna (alltså inte ”Räknade avslut” delat med Inskrivningar), inte en "
-        "andel av de avslutade (som andelen i utfallstabellen).",
+        "andel av de avslutade (som andelen under Utfall vid avslut).",
     },
     "funnel": {"en": "Funnel plots", "sv": "Trattdiagram"},
     "funnel_text": {
@@ -597,8 +597,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "nätverket har inga uppföljningar efter avslut (enkät eller register)",
     },
     "no_followup_status": {
-        "en": "a follow-up has no status for {outcome}, so retention in it cannot be measured",
-        "sv": "en uppföljning har ingen status för {outcome}, så kvarvaro kan inte mätas",
+        "en": "no follow-up status is “{reason}”, so retention cannot be measured",
+        "sv": "ingen status i uppföljningen är ”{reason}”, så kvarvaro kan inte mätas",
     },
     "one_outcome_none": {
         "en": "no exit in the network was an exit to {outcome}; with a rate of 0 % there are no funnel limits to "

@@ -171,7 +171,7 @@ def _number(text: str, decimal: str) -> str:
     """A number of a method text with ``decimal``; 3.31e+03 (``%.3g``) as 3 310, 1.41e-05 as 1.41×10⁻⁵."""
     mantissa, _, exponent = text.partition("e")
     if exponent and 0 <= int(exponent) < 6:
-        return f"{float(text):,.0f}".replace(",", "\u202f")
+        return f"{float(text):,.0f}".replace(",", "\u202f").replace("-", "\u2212")
     mantissa = mantissa.replace(".", decimal).replace("-", "\u2212")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}" if exponent else mantissa
 

@@ -69,7 +69,8 @@ class Sheet:
     empty: str = ""
     #: Column -> what it is in the CSV file, where that is not a column of the same name.
     csv_columns: dict[str, str] = field(default_factory=dict)
-    #: The notes of the table's section, as the page says them (under its first table's sheet):
+    #: The notes of the table's section, as the page says them (under its first table's sheet, or
+    #: the one ``Section.objects["notes_under"]`` names):
     #: a workbook is passed on without the page (a 2026 re-enrolment sheet of ".." said nothing).
     notes: list[str] = field(default_factory=list)
 
