@@ -364,6 +364,7 @@ def _date_format(found: re.Match, lang: str) -> str:
         return found.group(2)
     return "".join(_DATE_FIELDS[f][_index(lang)] if f.startswith("%") else f for f in fields)
 
+
 #: Reject reasons of :mod:`amebench.io` (English, as in ``Network.rejects``) -> Swedish.
 _REASONS_SV: tuple[tuple[str, str], ...] = (
     (r"date is a number, as a spreadsheet stores dates \(days from 1899-12-30\): format the column as dates "
