@@ -23,6 +23,12 @@ NO_FOLLOWUPS = "no follow-up data for this group"
 _REGISTER_MIN_DAYS = 31
 
 
+def followup_holds(outcome) -> bool:
+    """Whether a follow-up status can be ``outcome`` (one of its exit reasons): if not, no exit
+    to it could count as retained by the follow-ups (the report says so in its words)."""
+    return bool(set(outcome_reasons(outcome)) & set(FOLLOWUP_STATUSES))
+
+
 def retention(
     cohort,
     *,
@@ -134,7 +140,7 @@ def retention(
         raise AmebenchError(f"tolerance must be a whole number of days >= 0, not {tolerance!r}")
     by = check_by(by, cohort.episodes.columns, derived=derivable(cohort.episodes.columns))
     reasons = outcome_reasons(outcome)
-    if definition == "followup" and not set(reasons) & set(FOLLOWUP_STATUSES):
+    if definition == "followup" and not followup_holds(outcome):
         raise AmebenchError(
             f"outcome {outcome!r} has no follow-up status of its own (statuses: {', '.join(FOLLOWUP_STATUSES)}), "
             "so no exit to it could count as retained; use definition='register' (no welfare payment after "

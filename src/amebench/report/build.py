@@ -18,10 +18,10 @@ from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, Ca
                           OverdispersionWarning)
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
-from ..metrics.retention import NO_FOLLOWUPS
+from ..metrics.retention import NO_FOLLOWUPS, followup_holds
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
-from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, FOLLOWUP_STATUSES, outcome_reasons
+from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
 from .breakdown import by_unit_and_level, exposed, outcome_by_group
 from .context import (NETWORK, Section, format_phi, network_rate, say_outcome, say_units, sorted_names,
                       units_to_compare)
@@ -132,7 +132,7 @@ def _outcome(coh, ctx) -> Section:
 def _retention(coh, ctx) -> Section:
     if coh.network.followups.empty:
         raise AmebenchError(texts(ctx["lang"])["no_followups"])
-    if not set(outcome_reasons(ctx["outcome"])) & set(FOLLOWUP_STATUSES):  # as retention checks it, said in words
+    if not followup_holds(ctx["outcome"]):  # retention's own check, said in the report's words
         # the exit reason (its label, "back to welfare"): a status "welfare" is not it
         reason = code_label(ctx["outcome"], ctx["lang"])
         raise AmebenchError(texts(ctx["lang"])["no_followup_status"].format(reason=reason))
