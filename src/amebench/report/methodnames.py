@@ -3,7 +3,7 @@
 A result's ``method`` column is English and stable: programs and the CSV and Parquet
 tables read it. A caption names it as a reader knows it: a parameter's value by its
 proper name (``wilson`` is "Wilson score interval"), the case-mix variables by the
-report's words for them (``age_band`` is "age band"), and in Swedish in Swedish, with
+methods section's words for them (``referral`` is "who referred them"), and in Swedish in Swedish, with
 the Swedish decimal mark.
 
 A method is split into its clauses (at "; " outside brackets), and each clause is looked
@@ -141,7 +141,7 @@ _CLAUSES: tuple[tuple[str, str | None, str], ...] = (
     (r"simulation from beta-binomial posteriors \(n_sim=(?P<n>\d+), seed=(?P<seed>\d+)\)",
      "simulation from beta-binomial posteriors ({n} draws, seed {seed})",
      "simulering från beta-binomiala posteriorfördelningar ({n} dragningar, slumpfrö {seed})"),
-    # cost_per_outcome
+    # cost
     (r"annual cost x (?P<x_years>\S+) years / count", "annual cost × {x_years} years / count",
      "årskostnad × {x_years} år / antal"),
     (r"exact Poisson \(Garwood\) CI of the count, cost known", None,
