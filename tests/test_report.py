@@ -2460,6 +2460,21 @@ def test_retention_of_an_outcome_a_follow_up_cannot_hold_is_said_in_the_report_s
     assert next(s for s in sections if s.key == "retention").notes == [said]
 
 
+def test_a_section_without_a_table_is_said_on_the_workbook_s_first_sheet(tmp_path, report):
+    # Review (session 51): a report whose retention is unavailable had its reason on the page
+    # only; the workbook, passed on alone, had no retention sheet and no word on why
+    from openpyxl import load_workbook
+
+    _quiet_report(amebench.load_sample(), tmp_path / "sv", outcome="moved", lang="sv")
+    rows = [[c for c in r if c] for r in load_workbook(tmp_path / "sv" / "report.xlsx")["Om tabellerna"]
+            .iter_rows(values_only=True)]
+    at = rows.index(["Avsnitt i rapporten utan tabell:"])
+    assert rows[at + 1] == ["Kvar i flytt 90 dagar efter avslut",
+                            "Inte tillgängligt: ingen status i uppföljningen är ”flyttat”, så kvarvaro kan inte mätas."]
+    about = [r[0] for r in load_workbook(report[0] / "report.xlsx")["About"].iter_rows(values_only=True) if r[0]]
+    assert "Sections of the report without a table:" not in about  # every section of the sample has one
+
+
 def test_a_note_about_every_unit_says_all_units(report, report_sv):
     # Newcomer review (session 50): "För en del deltagare i Järfälla, Nynäshamn, Solna,
     # Sundbyberg och Södertälje täcker utbetalningsdata inte ..." listed all five units

@@ -725,6 +725,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "xlsx_file": {"en": "File", "sv": "Fil"},
     "xlsx_csv_column": {"en": "Column in the file", "sv": "Kolumn i filen"},
     "xlsx_contents": {"en": "Sheets:", "sv": "Blad:"},
+    "xlsx_without": {"en": "Sections of the report without a table:", "sv": "Avsnitt i rapporten utan tabell:"},
     "xlsx_more_rows": {"en": "This sheet shows the first {shown} of {n} rows, as the page does; {file} holds "
                        "all of them.",
                        "sv": "Bladet visar de första {shown} av {n} rader, som sidan; {file} innehåller alla."},

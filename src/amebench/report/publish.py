@@ -129,7 +129,7 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
     rates = next((s.tables["outcome_rates"] for s in sections if "outcome_rates" in s.tables), None)
     hidden: set[str] = set()
     done = {}
-    sheets = []
+    sheets, without = [], []  # sections without a table: (heading, notes)
     exits = events = None
     pinned = _pinned_rejects(sections, min_cell)
     if rates is not None:  # first: the other tables hide the units the rates table hides
@@ -215,9 +215,11 @@ def publish(sections, out: Path, *, t: dict, lang: str, min_cell: int, outcome: 
                              f"{escape(quarter_definition(len(section.tables[name]), lang))}</p>")
         heading = t.get(section.key, section.key).format(outcome=outcome_label(outcome, lang))
         blocks.append((section.key, heading, "".join(inner)))
+        if not published and said:  # no sheet to say them under: the workbook's first sheet does
+            without.append((heading, said))
     if day is not None:
         write_workbook(Path(out) / WORKBOOK_FILE, sheets, t=t, lang=lang, stamp=stamp, min_cell=min_cell, day=day,
-                       outcome=outcome)
+                       outcome=outcome, without=without)
     return blocks, hidden_total
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,11 +77,13 @@ class Sheet:
 
 
 def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str, min_cell: int, day,
-                   outcome: str | None = None) -> None:
+                   outcome: str | None = None, without: Sequence[tuple[str, list[str]]] = ()) -> None:
     """Write ``sheets`` to the workbook ``path``: a first sheet saying what the workbook is
     and what ``..`` means, one sheet per table and a last one naming each column's CSV file
     and name there. ``day`` (the extraction date) stamps the file, so that the same data give
-    the same bytes. ``outcome`` names the outcome in headers, as the page does."""
+    the same bytes. ``outcome`` names the outcome in headers, as the page does. ``without``:
+    (heading, notes) of each section of the page that has no table, said on the first sheet
+    (a workbook passed on without the page did not say why it had no retention sheet)."""
     book = Workbook(write_only=True)
     names = _sheet_names(sheets, t)
     about = book.create_sheet(t["xlsx_about"])
@@ -89,6 +92,11 @@ def write_workbook(path, sheets: list[Sheet], *, t: dict, lang: str, stamp: str,
         about.append([_text(about, line, bold=line == t["title"])])
     for sheet, name in zip(sheets, names, strict=True):
         about.append([_text(about, name), _text(about, sheet.title)])
+    if without:
+        about.append([])
+        about.append([_text(about, t["xlsx_without"])])
+        for heading, notes in without:
+            about.append([_text(about, heading), _text(about, " ".join(notes))])
     columns = []
     for sheet, name in zip(sheets, names, strict=True):
         pairs = _write_table(book.create_sheet(name), sheet, t=t, lang=lang, stamp=stamp, outcome=outcome)
