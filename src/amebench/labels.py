@@ -188,9 +188,6 @@ _CODES: dict[str, tuple[str, str]] = {
     "rest of network": ("rest of the network", "övriga enheter"),
     "median_days": ("median (days)", "median (dagar)"),
     "work_or_studies": ("work or studies", "arbete eller studier"),
-    "cif_work": ("share exited to work", "andel avslutade till arbete"),
-    "cif_studies": ("share exited to studies", "andel avslutade till studier"),
-    "cif_work_or_studies": ("share exited to work or studies", "andel avslutade till arbete eller studier"),
 }
 
 _FIGURES: dict[str, tuple[str, str]] = {
@@ -324,8 +321,7 @@ def code_label(value: str, lang: str = "en", column: str | None = None) -> str:
     """
     if column in _UNIT_COLUMNS and value not in _UNIT_ROWS:
         return value
-    if column == "quantity" and isinstance(value, str) and value.startswith("cif_") and value not in _CODES:
-        # durations' share of an outcome that is one exit reason ("cif_moved" was shown as it is)
+    if isinstance(value, str) and value.startswith("cif_"):  # durations' share of an outcome ("cif_moved")
         return ("share exited to {}", "andel avslutade till {}")[_index(lang)].format(outcome_label(value[4:], lang))
     pair = _CODES_IN.get((column, value)) or _CODES.get(value)
     if pair:
