@@ -183,6 +183,8 @@ def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
         amebench.cohort(coh)
     with pytest.raises(AmebenchError, match=r"risk_adjusted needs a Cohort or a DataFrame of episodes, not a Network"):
         compare.risk_adjusted(net)
+    with pytest.raises(AmebenchError, match=r"not a table of results: compare\.risk_adjusted\(amebench\.cohort"):
+        compare.risk_adjusted(metrics.outcome_rate(coh))  # funnel takes that table; was KeyError: 'exited_on'
     text = net.episodes.astype({"exited_on": str})
     with pytest.raises(AmebenchError, match=r"outcome_rate needs dates in the episodes' exited_on"):
         metrics.outcome_rate(text, by=("exit_year",))

@@ -143,3 +143,43 @@ def test_transitions_ignore_activities_starting_after_as_of():
     assert len(net.activities) == 1  # loaded
     links = transitions(net)
     assert set(links.loc[links["to_stage"] == "activity", "to_code"]) == {"none"}
+
+
+def test_a_cohort_chosen_by_exit_is_refused():
+    # Newcomer review 2026-12-07: flows(cohort(net, exited=2025)) gave Järfälla a stock of 147
+    # in January 2025 (the network's: 195), counting only the people who would exit that year
+    net = amebench.load_sample()
+    with pytest.raises(AmebenchError, match=r"chosen by exit period holds only .*flows\(network\)"):
+        flows(amebench.cohort(net, exited=2025))
+
+
+def test_a_cohort_has_the_flows_of_its_episodes():
+    net = amebench.load_sample()
+    whole = flows(net)
+    solna = flows(amebench.cohort(net, units=["solna"]))
+    expected = whole[whole["unit"] == "solna"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(solna, expected.astype({"unit": solna["unit"].dtype}))
+    intake = amebench.cohort(net, enrolled=2024)  # the flows of that intake
+    table = flows(intake)
+    assert table.groupby("unit", observed=True)["inflow"].sum().sum() == len(intake.episodes)
+    assert table["month"].min() == pd.Timestamp("2024-01-01")
+
+
+def test_flows_and_transitions_name_what_they_need():
+    from amebench.metrics.flows import transitions
+
+    net = amebench.load_sample()
+    for function in (flows, transitions):  # were AttributeErrors from inside
+        with pytest.raises(AmebenchError, match=r"needs a Network, not a DataFrame"):
+            function(net.episodes)
+
+
+def test_transitions_of_a_cohort_count_its_episodes():
+    from amebench.metrics.flows import transitions
+
+    net = amebench.load_sample()
+    coh = amebench.cohort(net, exited=2025)
+    links = transitions(coh)  # was an AttributeError: a Cohort has no activities of its own
+    assert links.groupby("from_stage")["n"].sum().to_dict() == {"activity": len(coh.episodes),
+                                                                 "readiness": len(coh.episodes)}
+    assert "ongoing" not in set(links["to_code"])  # every one of them exited

@@ -330,9 +330,9 @@ def test_outcome_rate_of_data_it_cannot_read_says_what_is_missing():
     pd.testing.assert_frame_equal(outcome_rate(extra), outcome_rate(episodes))
 
 
-@pytest.mark.parametrize("metric", ["retention", "reentry"])
+@pytest.mark.parametrize("metric", ["retention", "reentry", "cost"])
 def test_a_metric_needing_a_cohort_given_a_network_says_so(metric):
-    # was AttributeError: 'Network' object has no attribute 'network'
+    # was AttributeError: 'Network' object has no attribute 'network' ('exited' for cost)
     with pytest.raises(AmebenchError, match=rf"^{metric} needs a Cohort, not a Network: build one with "
                                             r"amebench.cohort\(network\)$"):
         getattr(amebench.metrics, metric)(amebench.load_sample())

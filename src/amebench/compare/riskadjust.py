@@ -581,6 +581,9 @@ def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     episodes = data.episodes if hasattr(data, "episodes") else data
     if not isinstance(episodes, pd.DataFrame):
         raise AmebenchError(f"risk_adjusted needs a Cohort or a DataFrame of episodes, not a {type(data).__name__}")
+    if not {"exited_on", "exit_reason"} <= set(episodes.columns):  # e.g. outcome_rate's table, which funnel takes
+        raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes (with exited_on and "
+                            "exit_reason), not a table of results: compare.risk_adjusted(amebench.cohort(network))")
     check_dates(episodes, "risk_adjusted")
     exited = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):

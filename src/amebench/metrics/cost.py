@@ -14,7 +14,7 @@ from statsmodels.stats.rates import confint_poisson
 from ..cohorts.cohort import cohort as select_cohort
 from ..cohorts.cohort import quiet_when_empty
 from ..exceptions import AmebenchError, unknown_units
-from ..results import GLOSSARY, GROUPING, check_conf_level, is_proportion, tidy
+from ..results import GLOSSARY, GROUPING, check_cohort, check_conf_level, is_proportion, tidy
 from ..schema import outcome_reasons
 
 __all__ = ["cost", "against_target", "VERDICTS"]
@@ -89,6 +89,7 @@ def cost(
     ----------
     Garwood F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28:437–442.
     """
+    check_cohort(cohort, "cost")
     check_conf_level(conf_level)
     if cohort.exited is None:
         raise AmebenchError("cost needs a cohort selected by exit period, e.g. amebench.cohort(network, exited=2025)")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError
-from ..results import check_by, tidy
+from ..results import check_by, check_network, tidy
 
 __all__ = ["flows", "transitions"]
 
@@ -19,7 +19,11 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     Parameters
     ----------
     network
-        A :class:`amebench.Network` (or anything with ``.episodes`` and ``.as_of``).
+        A :class:`amebench.Network`, or a :class:`amebench.Cohort`: the flows of its
+        episodes (a cohort chosen by enrolment: the flows of that intake). A cohort
+        chosen by exit period is refused: it holds only the episodes that exit in the
+        period, not every episode active in a month. For one year's flows, keep that
+        year's months of the network's table.
     by
         Episode columns to group by (default per unit): any column of the episodes
         named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
@@ -62,7 +66,7 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     >>> table[["unit", "inflow", "outflow", "stock"]].head(2).values.tolist()  # 14 + 24 - 4 = 34
     [['jarfalla', 15, 1, 14], ['jarfalla', 24, 4, 34]]
     """
-    episodes = network.episodes
+    episodes = _every_episode(network)
     by = check_by(by, episodes.columns, reserved=("month",))  # month: the table's own column
     as_of = pd.Timestamp(network.as_of)
     if episodes.empty:
@@ -125,6 +129,19 @@ def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:
     return renumber[codes], [keys[i] for i in order]
 
 
+def _every_episode(data) -> pd.DataFrame:
+    """The episodes of a Network or of a Cohort not chosen by exit (one chosen by exit holds
+    only the episodes that exit in its period, not every episode active in a month)."""
+    if not hasattr(data, "network"):
+        check_network(data, "flows")
+    elif data.exited is not None:
+        raise AmebenchError(
+            "flows counts every episode active in a month, but a cohort chosen by exit period holds only "
+            "the episodes that exit in it. Pass the network and keep the months you want, e.g. "
+            "table = metrics.flows(network); table[table['month'].dt.year == 2025]")
+    return data.episodes
+
+
 def _month_number(dates: pd.Series) -> np.ndarray:
     """Months since year 0, vectorised."""
     return (dates.dt.year.to_numpy() * 12 + dates.dt.month.to_numpy() - 1).astype("int64")
@@ -132,6 +149,12 @@ def _month_number(dates: pd.Series) -> np.ndarray:
 
 def transitions(network) -> pd.DataFrame:
     """Return counts of episodes moving readiness → first activity → exit reason, for a flow chart.
+
+    Parameters
+    ----------
+    network
+        A :class:`amebench.Network` (every episode), or a :class:`amebench.Cohort`
+        (its episodes, e.g. those exited in a year; activities from its network).
 
     Returns
     -------
@@ -142,8 +165,10 @@ def transitions(network) -> pd.DataFrame:
         without one) and ``exit_reason`` (``ongoing`` for episodes not exited by
         ``as_of``).
     """
+    if not hasattr(network, "network"):  # a Cohort's own episodes, or a Network's
+        check_network(network, "transitions")
     ep = network.episodes
-    acts = network.activities
+    acts = getattr(network, "network", network).activities
     acts = acts[~(acts["started_on"] > pd.Timestamp(network.as_of)).fillna(False).to_numpy(dtype=bool)]  # not yet begun
     acts = acts.sort_values(["unit", "episode_id", "started_on"], kind="stable")
     first = acts.drop_duplicates(["unit", "episode_id"])[["unit", "episode_id", "activity"]]
