@@ -217,3 +217,91 @@ def test_paid_months_count_each_month_once(seed, months):
     assert (windows.paid_months[0] <= windows.paid[0]).all()
     with pytest.raises(ValueError, match="at most 64 months"):
         _ledger.window_totals(payments, episodes, bounds=[(enrol - 65, enrol - 1)], count_months=True)
+
+
+# -- a person whose episodes name their household only sometimes (review 2026-12-07) ----------
+
+
+def _intermittent():
+    """Hand case: household h1 is paid 5,000 SEK in every month of 2022-2024; person p1's
+    first episode names h1, the second (exit 2023-12-15) names no household. The ledger
+    has no row keyed by p1, so only the household links p1 to any payment."""
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p1"],
+                             "household_id": ["h1", None], "enrolled_on": ["2023-01-10", "2023-08-01"],
+                             "exited_on": ["2023-05-20", "2023-12-15"], "exit_reason": "work"})
+    payments = pd.DataFrame({"unit": "a", "person_id": None, "household_id": "h1", "amount_sek": 5000.0,
+                             "month": pd.date_range("2022-01-01", "2024-12-01", freq="MS")})
+    return amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+
+
+def test_an_episode_without_a_household_takes_the_one_its_person_names():
+    # Before: e2 was linked to p1's own rows only (none), so register retention counted it
+    # retained (0.5), welfare_delta(per="person") gave 0 SEK before and after and
+    # prior_welfare_months 0; per="household" (which joins p1 and h1) gave 5,000.
+    from amebench.compare.riskadjust import prior_welfare_months
+    from amebench.metrics import retention, welfare_delta
+
+    net = _intermittent()
+    coh = amebench.cohort(net)
+    kept = retention(coh, days=90, definition="register", by=())
+    assert (kept["eligible"].item(), kept["events"].item()) == (2, 0)  # both paid in the 3 months after exit
+    for per in ("person", "household"):
+        row = welfare_delta(coh, per=per, method="t").iloc[0]
+        assert (row["mean_before"], row["mean_after"]) == (5000.0, 5000.0)  # 6 months × 5,000 / 6
+    # 12 months with a payment before each enrolment (2022-01..2022-12, 2022-08..2023-07)
+    assert prior_welfare_months(net.payments, net.episodes).tolist() == [12, 12]
+    # the episode naming the household need not be in the cohort
+    december = amebench.cohort(net, exited="2023-12")
+    assert welfare_delta(december, per="person", method="t")["mean_after"].item() == 5000.0
+
+
+def test_linked_households_takes_the_latest_household_named_before_else_the_first_after():
+    episodes = pd.DataFrame({
+        "unit": ["a", "a", "a", "a", "b", "a"], "person_id": ["p", "p", "p", "p", "p", "q"],
+        "household_id": pd.array([None, "h1", None, "h2", "hb", None], dtype="string"),
+        "enrolled_on": pd.to_datetime(["2023-01-01", "2023-03-01", "2023-06-01", "2023-05-01", "2023-07-01",
+                                       "2023-01-01"]),
+    })
+    linked = _ledger.linked_households(episodes, episodes)
+    # p's first episode: nothing before it, h1 is the first after; the third: h2 (May) is the
+    # latest before June; unit b's household is not unit a's; q names none
+    assert linked["household_id"].tolist() == ["h1", "h1", "h2", "h2", "hb", pd.NA]
+    assert _ledger.linked_households(episodes, episodes, as_of="2023-04-01")["household_id"].tolist()[2] == "h1"
+    whole = episodes.dropna(subset=["household_id"])
+    assert _ledger.linked_households(whole, whole) is whole  # nothing to take: the frame itself
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_blanking_a_known_household_changes_no_ledger_metric(seed):
+    # On the sample every person names one household in a unit or none: leaving it out of
+    # some of a person's episodes must change nothing that reads the ledger
+    import warnings
+
+    from amebench.compare.riskadjust import prior_welfare_months, risk_adjusted
+    from amebench.metrics import retention, welfare_delta
+
+    net = amebench.load_sample()
+    episodes = net.episodes.copy()
+    named = episodes["household_id"].notna()
+    # episodes of a person that are not the first to name their household in the unit
+    again = named & episodes[named].groupby(["unit", "person_id"], observed=True).cumcount().reindex(
+        episodes.index, fill_value=0).gt(0)
+    rng = np.random.default_rng(seed)
+    blank = again & (rng.random(len(episodes)) < 0.5)
+    assert blank.sum() > 10
+    episodes.loc[blank.to_numpy(), "household_id"] = pd.NA
+    holes = amebench.Network.from_frames(episodes=episodes, payments=net.payments, units=net.units,
+                                         as_of=net.as_of)
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        for network in (net, holes):
+            coh = amebench.cohort(network)
+            results.append((retention(coh, definition="register"), welfare_delta(coh, per="person", method="t"),
+                            welfare_delta(coh, method="t"), prior_welfare_months(network.payments, network.episodes),
+                            risk_adjusted(coh, casemix=("age_band", "prior_welfare_months")).table))
+    for full, holed in zip(*results):
+        if isinstance(full, pd.DataFrame):
+            pd.testing.assert_frame_equal(full, holed)
+        else:
+            np.testing.assert_array_equal(full, holed)

@@ -467,7 +467,9 @@ def _brute_force_sums(net, months, per):
     reference): (before, after, eligible) per deciding episode. Per household, the key's
     ledger in the deciding episode's unit: its households' rows there and, of its persons
     with an episode there, their rows without a household (every row of theirs when the key
-    has no household there)."""
+    has no household there). Per person, the deciding episode's household; without one, the
+    household named by the person's other episodes in the unit (the one enrolled last on or
+    before it, else the first after it)."""
     ep = _deciding_episodes(net.episodes, net.as_of, per)
     roots = _households(net.episodes)
     members = net.episodes.assign(_root=roots)
@@ -487,6 +489,12 @@ def _brute_force_sums(net, months, per):
             root = members.loc[own_unit & (members["episode_id"] == e["episode_id"]), "_root"].iloc[0]
             there = members[own_unit & (members["_root"] == root)]
             persons, homes = set(there["person_id"]), set(there["household_id"].dropna())
+        elif not homes:
+            named = members[(members["unit"] == e["unit"]) & (members["person_id"] == e["person_id"])
+                            & members["household_id"].notna() & (members["enrolled_on"] <= as_of)]
+            named = named.sort_values(["enrolled_on", "household_id"])
+            earlier = named[named["enrolled_on"] <= e["enrolled_on"]]
+            homes = set(earlier["household_id"].tail(1) if len(earlier) else named["household_id"].head(1))
         if not homes:
             rows = own[own["person_id"].isin(persons)]
         else:
@@ -680,7 +688,7 @@ def test_a_household_key_takes_the_ledger_of_all_its_households_and_members():
     # share without payment 1). (b) p1 and p2 in h1, p2 paid 5000 SEK a month personally
     # before enrolment, p1 exits last: p2's rows were missed. By hand, 3-month windows:
     # (a) h1's rows: before 5000, after 5000, delta 0; (b) before 5000 (p2's own rows in
-    # 2023-03 .. 2023-05), after 0, delta -5000. per="person" keeps each episode's links.
+    # 2023-03 .. 2023-05), after 0, delta -5000.
     months = pd.date_range("2022-06-01", "2024-06-01", freq="MS")
     first = _network(
         {"unit": "a", "episode_id": ["e1", "e2"], "person_id": "p1", "household_id": ["h1", None],
@@ -691,7 +699,10 @@ def test_a_household_key_takes_the_ledger_of_all_its_households_and_members():
     got = welfare_delta(cohort(first), months=3, method="t").iloc[0]
     assert (got["n"], got["mean_before"], got["mean_after"], got["estimate"]) == (1, 5000.0, 5000.0, 0.0)
     assert got["share_no_payment"] == 0.0
-    assert welfare_delta(cohort(first), months=3, per="person", method="t").iloc[0]["mean_before"] == 0.0
+    # per person too since 2026-12-07 (statistical review): e2 takes h1, the household p1's
+    # other episode names (it had e2's own links only: before 0, after 0)
+    person = welfare_delta(cohort(first), months=3, per="person", method="t").iloc[0]
+    assert (person["mean_before"], person["mean_after"]) == (5000.0, 5000.0)
     paid = pd.date_range("2023-01-01", "2023-05-01", freq="MS")
     second = _network(
         {"unit": "a", "episode_id": ["e1", "e2"], "person_id": ["p1", "p2"], "household_id": "h1",

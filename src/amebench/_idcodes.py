@@ -176,6 +176,9 @@ def codes_in(values: pd.Series, reference: IdCodes) -> np.ndarray:
     key = (id(own), id(reference.uniques)) if own is not None else None
     if key is not None and key in _CODES_IN and len(_CODES_IN[key]) == len(values):
         return _CODES_IN[key]
+    known = _ID_CODES.get(id(own)) if own is not None else None
+    if known is not None and known.uniques is reference.uniques and len(known.codes) == len(values):
+        return known.codes  # the column's own codes: reference is its id_codes
     data = own if own is not None and own.type == pa.large_string() else _as_text(values)
     k = len(reference.uniques)
     both = pa.chunked_array([reference.uniques, *data.chunks], type=pa.large_string())
@@ -238,6 +241,8 @@ def carry(source: pd.Series, taken: pd.Series, positions: np.ndarray) -> None:
         renumbered[present] = labels
         renumbered.flags.writeable = False
         _remember(data, IdCodes(renumbered, known.uniques.take(pa.array(first))))
+        codes.flags.writeable = False
+        _remember_in(data, known, codes)  # and in the source's own space: codes_in(taken, id_codes(source))
     for (owner, space), codes in list(_CODES_IN.items()):
         if owner == id(own) and len(codes) == len(source) and (id(data), space) not in _CODES_IN:
             selected = codes[positions]

@@ -17,7 +17,7 @@ from statsmodels.stats.rates import confint_poisson
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ..exceptions import AmebenchError, CaseMixWarning
-from ..metrics._ledger import month_index, window_totals
+from ..metrics._ledger import linked_households, month_index, window_totals
 from ..results import check_dates, tidy
 from ..metrics._groups import derived
 from ..schema import outcome_reasons
@@ -603,7 +603,8 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
             elif hasattr(data, "network"):
                 # the cohort's own columns (with positions) keep their id codes for the next metric
                 source, at = (data.episodes, rows) if rows is not None else (frame, None)
-                months, covered = _prior_welfare(data.network.payments, source, rows=at)
+                months, covered = _prior_welfare(data.network.payments, source, rows=at,
+                                                 every=data.network.episodes, as_of=data.as_of)
                 values = pd.Series(np.where(covered, months, np.nan), index=frame.index)
             else:
                 raise AmebenchError(
@@ -670,15 +671,18 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
     A month counts once however many ledger rows it has (several payments in a month,
     or one to the person and one to the household). Ledger linking as
     :func:`amebench.metrics.welfare_delta` (person, or household for household-keyed
-    rows, in the episode's unit). ``rows``: positions of the episodes to compute for
-    (default all).
+    rows, in the episode's unit; an episode without a ``household_id`` takes the one
+    its person's other episodes in the unit name). ``rows``: positions of the episodes
+    to compute for (default all).
     """
     return _prior_welfare(payments, episodes, rows)[0]
 
 
-def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame,
-                   rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`prior_welfare_months`, and whether the unit's ledger covers each episode's 12 months."""
+def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame, rows: np.ndarray | None = None, *,
+                   every: pd.DataFrame | None = None, as_of=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`prior_welfare_months`, and whether the unit's ledger covers each episode's 12 months
+    (a missing ``household_id`` taken from ``every``, default ``episodes``, as observed by ``as_of``)."""
+    episodes = linked_households(episodes, episodes if every is None else every, as_of)
     enrolled = episodes["enrolled_on"] if rows is None else episodes["enrolled_on"].take(rows)
     enrol = month_index(enrolled)
     first, last = enrol - _PRIOR_MONTHS, enrol - 1

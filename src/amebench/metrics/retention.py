@@ -12,7 +12,7 @@ from ..results import check_by, check_cohort, check_conf_level, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
 from ._groups import derivable, derived
-from ._ledger import NO_LEDGER, last_full_month, month_index, window_totals
+from ._ledger import NO_LEDGER, last_full_month, linked_households, month_index, window_totals
 
 __all__ = ["retention"]
 
@@ -54,7 +54,9 @@ def retention(
     definition
         ``"followup"``: the follow-up status nearest to ``days`` after exit within
         ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
-        in the calendar months after the exit month up to the month of exit + days.
+        in the calendar months after the exit month up to the month of exit + days
+        (the person's and their household's payments in the unit's ledger; an exit
+        without a ``household_id`` takes the one the person's other episodes name).
     outcome
         Outcome group (or set of exit reasons) of the exits followed; with the
         follow-up definition a status equal to one of its exit reasons counts as
@@ -156,7 +158,8 @@ def retention(
                                                          as_of=pd.Timestamp(cohort.as_of))
         method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
     else:
-        responded, retained, covered, has_data = _register_status(cohort.network.payments, exits, days,
+        linked = linked_households(exits, cohort.network.episodes, cohort.as_of)
+        responded, retained, covered, has_data = _register_status(cohort.network.payments, linked, days,
                                                                   as_of=pd.Timestamp(cohort.as_of))
         eligible &= covered
         method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"

@@ -1,4 +1,4 @@
-"""Welfare-cost delta: monthly welfare payments before enrolment and after exit (DESIGN.md §4)."""
+"""Welfare-cost delta: monthly welfare payments before enrolment and after exit (docs/methods.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ._bootstrap import _batch, bca_difference, mean_intervals, t_intervals
 from .._idcodes import id_codes
 from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
 from ._groups import derivable, derived, sources
-from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, month_index, window_totals
+from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, linked_households, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
@@ -61,13 +61,16 @@ def welfare_delta(
     per
         ``"household"`` (default): one value per household, from its last exit, so
         a household is never counted twice when two of its members take part
-        (DESIGN.md §2). Persons and households are joined whenever an episode
+        (docs/concepts.md). Persons and households are joined whenever an episode
         links them (within its unit), so a person without a ``household_id`` is
         their own household, and a person whose episodes name a household only
         sometimes still counts once, with that household's payments (see Notes).
         ``"person"``: one value per person, from the
         person's last exit; each participating member of a household then gets the
-        whole household's payments (the household counts once per member).
+        whole household's payments (the household counts once per member). An
+        episode without a ``household_id`` takes the household its person's
+        other episodes in the unit name (the latest enrolled before it, else the
+        first after), among the network's episodes observed by ``as_of``.
     comparison
         Optional second Cohort (for example non-participants with a pseudo
         enrolment and exit date). Adds rows with ``group == "comparison"`` and
@@ -246,8 +249,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     if missing:
         raise AmebenchError(f"cohort episodes lack column(s) {missing}")
     as_of = pd.Timestamp(cohort.as_of)
-    if "household_id" not in episodes:
-        episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
+    episodes = linked_households(episodes, cohort.network.episodes, as_of)
     ahead = code_ahead(cohort.network.payments, episodes)  # while the deciding episodes are found
     key = _key_codes(episodes, per)
     rows, exited = _deciding_rows(episodes, as_of, per, key=key)
