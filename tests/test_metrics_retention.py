@@ -93,6 +93,25 @@ def test_unit_without_followups_gets_no_estimate_not_zero():
     assert row["n"] == row["eligible"] + row["censored"] and row["n"] > 0
 
 
+def test_a_unit_that_asked_far_from_the_day_gets_no_estimate_not_zero():
+    # Newcomer review 2026-12-07: days=365 where every survey is at 90 days gave 0 respondents
+    # and 4 non-respondents (worst 0 %, best 100 %): a survey never sent read as unanswered
+    from amebench.metrics.retention import NO_FOLLOWUPS_NEAR
+
+    coh = amebench.cohort(_network(FOLLOWUPS))  # follow-ups on days 31 to 96 after exit
+    row = retention(coh, days=365).iloc[0]
+    assert np.isnan(row["estimate"]) and row["method"] == NO_FOLLOWUPS_NEAR
+    assert [pd.isna(row[c]) for c in ("events", "respondents", "non_respondents", "estimate_worst")] == [True] * 4
+    # days 90, 91 and 96 (e1, e2, e3) lie within 60 days of day 150: asked near it
+    near = retention(coh, days=150, tolerance=60).iloc[0]
+    assert near["method"].startswith("follow-up status at 150 days") and near["respondents"] == 3
+    # a follow-up of unknown timing (days_after_exit missing, no exit to count from) counts as near
+    unknown = FOLLOWUPS.assign(days_after_exit=pd.array([pd.NA] * 5, dtype="Int64"))
+    net = _network(unknown)
+    net.followups["days_after_exit"] = pd.array([pd.NA] * len(net.followups), dtype="Int64")
+    assert retention(amebench.cohort(net), days=365).iloc[0]["method"] != NO_FOLLOWUPS_NEAR
+
+
 def test_register_definition_by_hand():
     # Ledger Jan-Aug 2024 for p1 and p2. Exit 2024-03-01 + 90 days = 2024-05-30:
     # window Apr-May. p1 paid in April -> not retained; p2 paid only in Jan -> retained.

@@ -1359,6 +1359,29 @@ def test_units_without_a_survey_have_no_retention_rather_than_full_non_response(
             "rows show only the exits to work or studies.") in _text(path)
 
 
+def test_a_unit_that_surveys_far_from_day_90_has_no_retention(tmp_path):
+    # Solna's survey moved to about day 200 after exit: it did not ask at day 90, so its row
+    # says nothing measured (not every exit a non-respondent), and the note says why
+    from amebench.report import compute_sections
+
+    net = amebench.load_sample()
+    later = net.followups.copy()
+    solna = (later["unit"] == "solna").to_numpy()
+    later.loc[solna, "measured_on"] += pd.Timedelta(days=110)
+    later.loc[solna, "days_after_exit"] += 110
+    moved = amebench.Network.from_frames(episodes=net.episodes, units=net.units, followups=later,
+                                         payments=net.payments, as_of=net.as_of)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", amebench.exceptions.AmebenchWarning)
+        for lang, said in (("en", "No follow-up from Solna lies within 30 days of day 90 after the exit"),
+                           ("sv", "Ingen uppföljning från Solna ligger inom 30 dagar från dag 90 efter avslutet")):
+            section = next(s for s in compute_sections(amebench.cohort(moved), lang=lang) if s.key == "retention")
+            table = section.tables["retention_90"].set_index("unit")
+            assert table.loc["solna", ["estimate", "respondents", "non_respondents", "eligible"]].isna().all()
+            assert table.loc["jarfalla", ["estimate", "respondents"]].notna().all()
+            assert [n for n in section.notes if n.startswith(said)]
+
+
 def test_what_a_network_lacks_is_said_not_computed(tmp_path):
     net = amebench.load_sample()
     episodes_only = amebench.Network.from_frames(episodes=net.episodes, units=net.units, as_of=net.as_of)

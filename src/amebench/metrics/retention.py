@@ -1,4 +1,4 @@
-"""Retention after exit: still in work or studies ``days`` after exit (DESIGN.md §4)."""
+"""Retention after exit: still in work or studies ``days`` after exit (docs/methods.md)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ __all__ = ["retention"]
 _DEFINITIONS = ("followup", "register")
 #: ``method`` of a group none of whose units has follow-up rows (measured by ``as_of``).
 NO_FOLLOWUPS = "no follow-up data for this group"
+#: ``method`` of a group whose units have follow-up rows, none of them within ``tolerance``
+#: days of ``days`` after an exit (a survey at 90 days says nothing of day 365).
+NO_FOLLOWUPS_NEAR = "no follow-up near the day measured (days ± tolerance) for this group"
 #: exit + 31 days always falls in a later calendar month than the exit.
 _REGISTER_MIN_DAYS = 31
 
@@ -90,28 +93,31 @@ def retention(
     ``estimate_worst`` = retained / eligible (every
     non-respondent lost), ``estimate_best`` = (retained + non-respondents) /
     eligible. An eligible exit less than ``days + tolerance`` days before ``as_of``
-    without a follow-up may still be surveyed; it counts as a non-respondent (DESIGN.md:
-    eligible at ``days``), so the worst case is lowest just after such exits. A group whose
+    without a follow-up may still be surveyed; it counts as a non-respondent (eligible
+    at ``days``), so the worst case is lowest just after such exits. A group whose
     unit has no follow-up rows at all gets a missing
     estimate (not a zero), missing ``events``, ``respondents`` and
     ``non_respondents`` (nobody was asked), and ``method`` ``"no follow-up data for this group"``
     (with the register definition, no ledger row: ``"no payment data for this
-    group"``, its exits all ``censored``). In a group that also holds exits of units
-    with follow-up rows (``by=()``, or by gender across units), the exits of units
-    without any are left out of every count: nobody asked them, so they are neither
-    respondents nor non-respondents. Register definition: the window is months
-    exit month + 1 … month of (exit + days), so ``days=90`` is three calendar months
-    for an exit on 1 January and four for one on 31 January 2025 (day 90 is 1 May: a May
-    payment counts; in a leap year day 90 is 30 April); eligible only if it lies inside the
-    unit's ledger coverage and ends no later than the last month complete by ``as_of``
-    (its own month when ``as_of`` is the month's last day, else the month before;
-    ``days`` >= 31, so that the window is never empty); there is no
-    non-response. Only the exiting unit's ledger is read, as by ``welfare_delta``
-    (its coverage is the unit's): a payment by another unit of the network, after
-    a move, is not seen, so such a person counts as retained (``reentry`` searches
-    every unit's episodes). Rows dated after ``as_of`` (a follow-up measured later, a payment
-    for a later month) are not observed: they are never used. Wilson interval
-    (statsmodels).
+    group"``, its exits all ``censored``); so does a group whose units' follow-ups
+    all lie more than ``tolerance`` days from ``days`` after the exit (a unit that
+    surveys at 90 days, asked for ``days=365``), with ``method``
+    :data:`NO_FOLLOWUPS_NEAR` (a follow-up with no ``days_after_exit`` counts as
+    near). In a group that also holds exits of units with follow-up rows (``by=()``, or
+    by gender across units), the exits of units without any are left out of every count:
+    nobody asked them, so they are neither respondents nor non-respondents. Register
+    definition: the window is months exit month + 1 … month of (exit + days), so
+    ``days=90`` is three calendar months for an exit on 1 January and four for one on 31
+    January 2025 (day 90 is 1 May: a May payment counts; in a leap year day 90 is 30
+    April); eligible only if it lies inside the unit's ledger coverage and ends no later
+    than the last month complete by ``as_of`` (its own month when ``as_of`` is the
+    month's last day, else the month before; ``days`` >= 31, so that the window is never
+    empty); there is no non-response. Only the exiting unit's ledger is read, as by
+    ``welfare_delta`` (its coverage is the unit's): a payment by another unit of the
+    network, after a move, is not seen, so such a person counts as retained (``reentry``
+    searches every unit's episodes). Rows dated after ``as_of`` (a follow-up measured
+    later, a payment for a later month) are not observed: they are never used. Wilson
+    interval (statsmodels).
 
     References
     ----------
@@ -154,13 +160,14 @@ def retention(
     exits = exits.assign(**derived(exits, by))
     eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
     if definition == "followup":
-        responded, retained, has_data = _followup_status(cohort.network.followups, exits, days, tolerance, reasons,
-                                                         as_of=pd.Timestamp(cohort.as_of))
+        responded, retained, has_data, surveyed = _followup_status(cohort.network.followups, exits, days, tolerance,
+                                                                   reasons, as_of=pd.Timestamp(cohort.as_of))
         method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
     else:
         linked = linked_households(exits, cohort.network.episodes, cohort.as_of)
         responded, retained, covered, has_data = _register_status(cohort.network.payments, linked, days,
                                                                   as_of=pd.Timestamp(cohort.as_of))
+        surveyed = has_data
         eligible &= covered
         method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"
     frame = exits[list(by)].copy()
@@ -169,8 +176,9 @@ def retention(
     frame["_resp"] = (eligible & responded).astype("int64")
     frame["_ret"] = (eligible & responded & retained).astype("int64")
     frame["_data"] = has_data.astype("int64")
+    frame["_surveyed"] = surveyed.astype("int64")
     frame["_eligible_data"] = (eligible & has_data).astype("int64")
-    sums = ["_n", "_eligible", "_resp", "_ret", "_data", "_eligible_data"]
+    sums = ["_n", "_eligible", "_resp", "_ret", "_data", "_surveyed", "_eligible_data"]
     if by:
         out = frame.groupby(list(by), observed=True, sort=True, dropna=False)[sums].sum().reset_index()
     else:
@@ -194,7 +202,7 @@ def retention(
     denominator = out["eligible"].clip(lower=1)
     out["estimate_worst"] = np.where(has_eligible, out["events"] / denominator, np.nan)
     out["estimate_best"] = np.where(has_eligible, (out["events"] + out["non_respondents"]) / denominator, np.nan)
-    no_data = NO_FOLLOWUPS if definition == "followup" else NO_LEDGER
+    no_data = np.where(out["_surveyed"] > 0, NO_FOLLOWUPS_NEAR, NO_FOLLOWUPS) if definition == "followup" else NO_LEDGER
     out["method"] = np.where(out["_data"] > 0, method, no_data)
     # No follow-up data at all: nobody was asked, so none responded, failed to or was retained
     # (0 respondents and every exit a non-respondent summed into a wrong response rate).
@@ -202,18 +210,22 @@ def retention(
     for column in ("events", "respondents", "non_respondents"):
         out[column] = out[column].astype("Int64").mask(nobody_asked)
     out["conf_level"] = conf_level
-    return tidy(out.drop(columns="_data"))
+    return tidy(out.drop(columns=["_data", "_surveyed"]))
 
 
 def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons, *, as_of):
     keys = exits[["unit", "episode_id", "exited_on"]].reset_index(names="_row")
     # a follow-up measured after as_of is not observed (rows dated later load: docs/profiles.md)
     followups = followups[~(followups["measured_on"] > as_of).fillna(False).to_numpy(dtype=bool)]
-    units_with_data = set(followups["unit"].dropna().astype(str).unique())  # not 1M values one by one
-    has_data = exits["unit"].astype(str).isin(units_with_data)
+    surveying = set(followups["unit"].dropna().astype(str).unique())  # not 1M values one by one
+    surveyed = exits["unit"].astype(str).isin(surveying)
+    # the units that ask near day `days` (or at a day not recorded): the others did not ask
+    timing = followups["days_after_exit"].astype("Float64")
+    near = (timing.isna() | ((timing >= 0) & ((timing - days).abs() <= tolerance))).to_numpy(dtype=bool)
+    has_data = exits["unit"].astype(str).isin(set(followups.loc[near, "unit"].dropna().astype(str).unique()))
     if followups.empty or keys.empty:
         false = pd.Series(False, index=exits.index)
-        return false, false, has_data
+        return false, false, has_data, surveyed
     merged = keys.merge(followups, on=["unit", "episode_id"], how="inner")
     after = merged["days_after_exit"].astype("Float64")
     computed = (merged["measured_on"] - merged["exited_on"]).dt.days
@@ -238,7 +250,7 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     responded.loc[usable.index[usable]] = True
     retained = pd.Series(False, index=exits.index)
     retained.loc[status.index[status.isin(retained_status)]] = True
-    return responded, retained, has_data
+    return responded, retained, has_data, surveyed
 
 
 def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, as_of):

@@ -18,7 +18,7 @@ from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, Ca
                           OverdispersionWarning)
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
-from ..metrics.retention import NO_FOLLOWUPS, followup_holds
+from ..metrics.retention import NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR, followup_holds
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
@@ -140,14 +140,17 @@ def _retention(coh, ctx) -> Section:
     section = Section("retention", {"retention_90": table})
     # A unit without any follow-up (measured by as_of, as the metric reads them) has no
     # survey, not a 100 % non-response.
-    missing = table["method"].astype(str).eq(NO_FOLLOWUPS)
-    if missing.any():
+    # A unit whose follow-ups all lie far from day 90 did not ask at day 90 either.
+    for method, note in ((NO_FOLLOWUPS, "note_no_survey"), (NO_FOLLOWUPS_NEAR, "note_no_survey_near")):
+        missing = table["method"].astype(str).eq(method)
+        if not missing.any():
+            continue
         # what a survey would measure, and the exits "observable" by it (eligible, censored)
         unknown = ["estimate", "ci_low", "ci_high", "events", "eligible", "censored", "respondents",
                    "non_respondents", "estimate_worst", "estimate_best"]
         _no_data(table, missing, unknown)  # the note says why, in the report's language
         names = say_units(ctx, table.loc[missing, "unit"].astype(str))
-        section.notes.append(texts(ctx["lang"])["note_no_survey"].format(units=names, outcome=say_outcome(ctx)))
+        section.notes.append(texts(ctx["lang"])[note].format(units=names, outcome=say_outcome(ctx)))
     section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention", days=90))
     return section
 

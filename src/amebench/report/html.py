@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..labels import code_label, column_label, outcome_label, reason_label
 from ..metrics._ledger import NO_LEDGER
-from ..metrics.retention import NO_FOLLOWUPS
+from ..metrics.retention import NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR
 from .formats import (ALWAYS_PERCENT, CODED, DIGITS, MISSING, NO_VALUE, PERCENT, POINTS, POINTS_UNIT,
                       code_contexts, format_value, is_number_column, is_whole_number_column)
 from .i18n import texts
@@ -36,7 +36,7 @@ nav ol{columns:2}.scroll{overflow-x:auto}.tall{max-height:36em;overflow-y:auto}.
 MAX_ROWS = 1500
 #: Methods of rows without data ("no follow-up data for this group"): a note of the section
 #: says it in the report's language, the caption names only the methods of the estimates.
-NO_DATA_METHODS = frozenset({NO_FOLLOWUPS, NO_LEDGER})
+NO_DATA_METHODS = frozenset({NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR, NO_LEDGER})
 #: A table longer than this scrolls in a box of its own, its header fixed (a table per unit
 #: of a national network has 290 rows; cut at 40 in name order, it showed the same few units).
 TALL_ROWS = 40

@@ -559,6 +559,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Inga utbetalningsdata från {units}: där kan ingen förändring av utbetalt "
         "försörjningsstöd mätas.",
     },
+    "note_no_survey_near": {
+        "en": "No follow-up from {units} lies within 30 days of day 90 after the exit: no retention can be "
+        "measured there, and their rows show only the exits to {outcome}.",
+        "sv": "Ingen uppföljning från {units} ligger inom 30 dagar från dag 90 efter avslutet: där kan ingen "
+        "kvarvaro mätas, och deras rader visar bara avsluten till {outcome}.",
+    },
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
         "only the exits to {outcome}.",
