@@ -185,6 +185,9 @@ def test_the_wrong_kind_of_object_gets_a_clear_error(tmp_path):
         compare.risk_adjusted(net)
     with pytest.raises(AmebenchError, match=r"not a table of results: compare\.risk_adjusted\(amebench\.cohort"):
         compare.risk_adjusted(metrics.outcome_rate(coh))  # funnel takes that table; was KeyError: 'exited_on'
+    with pytest.raises(AmebenchError, match=r"funnel needs a DataFrame .*\(metrics\.outcome_rate\(cohort\) makes one\), "
+                                            r"not a Cohort"):
+        compare.funnel(coh)
     text = net.episodes.astype({"exited_on": str})
     with pytest.raises(AmebenchError, match=r"outcome_rate needs dates in the episodes' exited_on"):
         metrics.outcome_rate(text, by=("exit_year",))

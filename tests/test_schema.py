@@ -33,8 +33,13 @@ def test_outcome_reasons_accepts_names_reasons_and_sets():
     assert schema.outcome_reasons("studies") == {"studies"}
     assert schema.outcome_reasons("care") == {"care"}
     assert schema.outcome_reasons({"work", "work_programme"}) == {"work", "work_programme"}
-    with pytest.raises(SchemaError, match="unknown outcome 'jobb'"):
+    with pytest.raises(SchemaError, match="unknown outcome 'jobb': use one of"):
         schema.outcome_reasons("jobb")
+    # newcomer review 2026-12-07: the nearest name, as for a misspelt unit
+    with pytest.raises(SchemaError, match=r"unknown outcome 'Work' \(did you mean 'work'\?\): use one of"):
+        schema.outcome_reasons("Work")
+    with pytest.raises(SchemaError, match=r"'work or studies' \(did you mean 'work_or_studies'\?\)"):
+        schema.outcome_reasons("work or studies")
     with pytest.raises(SchemaError, match="arbete"):
         schema.outcome_reasons({"work", "arbete"})
 
@@ -124,3 +129,24 @@ def test_coerce_table_keeps_a_canonical_table_without_copying():
     swapped = schema.coerce_table(frame[frame.columns[::-1]], schema.EPISODES)
     assert list(swapped.columns) == schema.EPISODES.columns
     pd.testing.assert_frame_equal(swapped, again)
+
+
+def test_concepts_page_lists_every_canonical_column_and_code():
+    # docstrings point users to docs/concepts.md for the canonical tables
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "docs" / "concepts.md").read_text(encoding="utf-8")
+    section = page[page.index("## Canonical tables"):]
+    for name, spec in schema.TABLES.items():
+        start = section.index(f"**{name}**")
+        end = min([section.index(f"**{other}**") for other in schema.TABLES if section.index(f"**{other}**") > start]
+                  or [len(section)])
+        text = section[start:end]
+        for column in spec.dtypes:
+            marked = f"`{column}`*" in text
+            assert f"`{column}`" in text, (name, column)
+            assert marked == (column in spec.required), (name, column)
+    for column, codes in schema.CODE_LISTS.items():
+        line = next(line for line in section.splitlines() if line.startswith(f"- `{column}`:"))
+        listed = section[section.index(line):].split("\n- ")[0].split("\n\n")[0]
+        assert [code for code in codes if f"`{code}`" not in listed] == [], column

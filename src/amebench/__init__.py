@@ -1,6 +1,6 @@
 """amebench: honest benchmarks for Swedish municipal labour-market units (AME).
 
-Public names (DESIGN.md §7): :func:`read_network`, :func:`read_export`,
+Public names: :func:`read_network`, :func:`read_export`,
 :func:`read_parquet`, :func:`load_sample`, :class:`Network`, :func:`write_template`,
 :func:`cohort`, and the modules :mod:`amebench.metrics`, :mod:`amebench.compare`,
 :mod:`amebench.report`.

@@ -81,7 +81,7 @@ def as_of_timestamp(value, *, error: type[AmebenchError] = SchemaError) -> pd.Ti
 
 @dataclass(eq=False)
 class Network:
-    """Canonical participant-flow data of a network of units (DESIGN.md §2).
+    """Canonical participant-flow data of a network of units (docs/concepts.md, "Canonical tables").
 
     Attributes
     ----------
@@ -192,7 +192,8 @@ class Network:
         Parameters
         ----------
         episodes
-            One row per enrolment, canonical columns (DESIGN.md §2).
+            One row per enrolment, canonical columns (docs/concepts.md, "Canonical
+            tables", lists them with their codes; dtypes in ``amebench.schema``).
         units, activities, followups, payments
             Optional canonical tables. Without ``units``, one row per unit seen in
             ``episodes`` is made.

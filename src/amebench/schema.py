@@ -11,6 +11,7 @@ pandas ``Categorical`` with the categories below, in this order.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
@@ -157,8 +158,10 @@ def outcome_reasons(outcome: str | frozenset[str] | set[str] | tuple[str, ...]) 
             return OUTCOME_GROUPS[outcome]
         if outcome in EXIT_REASONS:
             return frozenset({outcome})
+        near = difflib.get_close_matches(outcome.strip().lower(), [*OUTCOME_GROUPS, *EXIT_REASONS], n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
         raise SchemaError(
-            f"unknown outcome {outcome!r}: use one of {sorted(OUTCOME_GROUPS)}, "
+            f"unknown outcome {outcome!r}{hint}: use one of {sorted(OUTCOME_GROUPS)}, "
             f"an exit reason, or a set of exit reasons from {list(EXIT_REASONS)}"
         )
     reasons = frozenset(outcome)

@@ -30,7 +30,7 @@ class Cohort:
     network
         The network the episodes come from (payments, follow-ups ... are read from it).
     episodes
-        The selected episodes, canonical columns (DESIGN.md §2). An exit after
+        The selected episodes, canonical columns (docs/concepts.md). An exit after
         ``as_of`` is not yet observed: such an episode is ongoing here
         (``exited_on`` and ``exit_reason`` missing).
     as_of

@@ -1,4 +1,4 @@
-"""Comparing units fairly (DESIGN.md §5): funnel plots, pairwise differences, shrinkage, ranks."""
+"""Comparing units fairly (docs/methods.md): funnel plots, pairwise differences, shrinkage, ranks."""
 
 from .funnel import FunnelResult, funnel
 from .pairwise import pairwise

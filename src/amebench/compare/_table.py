@@ -30,7 +30,9 @@ def check_counts(table: pd.DataFrame, *, what: str) -> pd.DataFrame:
     ``respondents`` or ``eligible`` must equal ``n``. A row without a unit is refused.
     """
     if not isinstance(table, pd.DataFrame):
-        raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events")
+        made = " (metrics.outcome_rate(cohort) makes one)" if hasattr(table, "episodes") else ""
+        raise AmebenchError(f"{what} needs a DataFrame with columns unit, n, events{made}, "
+                            f"not a {type(table).__name__}")
     missing = [c for c in ("unit", "n", "events") if c not in table.columns]
     if missing and {"observed", "expected"} <= set(table.columns) and what != "funnel":
         raise AmebenchError(

@@ -1,4 +1,4 @@
-"""Metrics: outcome rates, retention, welfare-cost deltas, durations, flows (DESIGN.md §4)."""
+"""Metrics: outcome rates, retention, welfare-cost deltas, durations, flows (docs/methods.md)."""
 
 from .cost import against_target, cost
 from .durations import durations

@@ -1,4 +1,4 @@
-"""The episode that decides a person's (or household's) welfare change (DESIGN.md §4).
+"""The episode that decides a person's (or household's) welfare change (docs/methods.md).
 
 One episode per key: the last exit observed by ``as_of``, else the last enrolment.
 """

@@ -1,4 +1,4 @@
-"""Cost per participant and per positive outcome, and metrics against a target (DESIGN.md §4)."""
+"""Cost per participant and per positive outcome, and metrics against a target (docs/methods.md)."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ def against_target(result: pd.DataFrame, target: float, *, higher_is_better: boo
     -------
     pandas.DataFrame
         ``result``'s columns with ``target`` (among the grouping columns) and
-        ``verdict`` (one of :data:`VERDICTS`), in the order of DESIGN.md §7;
+        ``verdict`` (one of :data:`VERDICTS`), in the order of every result table;
         columns of the caller's own (not amebench result columns, e.g. a unit's
         name merged in) follow the grouping columns.
 

@@ -1,4 +1,4 @@
-"""Monthly participant flows: inflow, outflow and active stock (DESIGN.md §4)."""
+"""Monthly participant flows: inflow, outflow and active stock (docs/methods.md)."""
 
 from __future__ import annotations
 

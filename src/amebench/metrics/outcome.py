@@ -1,4 +1,4 @@
-"""Outcome rates at exit (DESIGN.md §4)."""
+"""Outcome rates at exit (docs/methods.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Re-entries: exited persons who come back to any unit of the network (DESIGN.md §4)."""
+"""Re-entries: exited persons who come back to any unit of the network (docs/methods.md)."""
 
 from __future__ import annotations
 
