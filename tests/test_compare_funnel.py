@@ -53,6 +53,29 @@ def test_dersimonian_laird_tau2_by_hand():
     assert dersimonian_laird_tau2(0.5, [0.01, 0.04]) == 0.0
 
 
+@settings(max_examples=40)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 60))
+def test_dersimonian_laird_tau2_equals_statsmodels(seed, units):
+    # Outside reference: statsmodels' meta-analysis DerSimonian-Laird estimator
+    # (combine_effects(method_re="dl"), checked by statsmodels against R metafor). With the
+    # pooled rate as target, s^2 = theta(1 - theta)/n weights every rate by n, so the
+    # weighted mean is the target and Cochran's Q is I * phi (phi unwinsorised: share 0).
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    rng = np.random.default_rng(seed)
+    n = rng.integers(20, 800, units)
+    events = rng.binomial(n, rng.beta(6, 10, units))
+    theta = events.sum() / n.sum()
+    assume(0 < theta < 1)
+    s2 = theta * (1 - theta) / n
+    z = (events / n - theta) / np.sqrt(s2)
+    reference = combine_effects(events / n, s2, method_re="dl")
+    assert units * winsorised_phi(z, 0.0) == pytest.approx(reference.q, rel=1e-9)
+    # statsmodels leaves a negative estimate as it is; the funnel truncates it at 0 (eq. 2)
+    expected = max(reference.tau2, 0.0)
+    assert dersimonian_laird_tau2(winsorised_phi(z, 0.0), s2) == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
 def _table(events, n):
     return pd.DataFrame({"unit": [f"u{i:03d}" for i in range(len(n))], "n": n, "events": events})
 
