@@ -83,7 +83,11 @@ def welfare_delta(
         Confidence level of every interval.
     n_boot, seed
         Bootstrap resamples (100 or more; not used by ``method="t"``) and the seed of
-        ``numpy.random.default_rng``.
+        ``numpy.random.default_rng``. Every group is resampled from the same seed, so a
+        row's interval does not depend on the other groups (nor on the threads); two
+        groups of the same size draw the same resample positions, so their intervals'
+        Monte Carlo errors are alike: read each interval on its own, not the gap
+        between two as a test.
     price_index, base_year
         Optional mapping year -> price index; amounts are expressed in
         ``base_year`` prices (amount x index[base_year] / index[year of payment]).
