@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._idcodes import codes_in, id_codes
 from ..cohorts.spells import coded_spells
-from ..exceptions import AmebenchError
+from ..exceptions import AmebenchError, CensoringWarning, warn_caller
 from ..results import check_by, check_cohort, check_conf_level, tidy
 from ._binomial import binomial_interval
 from ._groups import derivable, derived, sources
@@ -68,8 +68,10 @@ def reentry(
     readers accept: episodes overlap only when one starts before the other ends) is
     a re-entry after 0 days; an episode that started before the exit and is still
     running is not. Denominator (``eligible``): persons whose exit + ``days`` <=
-    ``as_of``; the others are ``censored``, never counted as not re-entering.
-    Wilson interval (statsmodels).
+    ``as_of``; the others are ``censored``, never counted as not re-entering. A
+    group without an eligible person has no estimate, and a
+    :class:`~amebench.exceptions.CensoringWarning` says how many groups and when the
+    first of their exits reaches ``days``. Wilson interval (statsmodels).
 
     With ``gap_days`` the exits are those of spells, and the cohort's selection
     applies to the spell as a whole: ``exited=`` and ``units=`` to its exit (the exit
@@ -153,6 +155,12 @@ def reentry(
         out = frame[["n", "eligible", "events"]].sum().to_frame().T
     out["censored"] = out["n"] - out["eligible"]
     has = out["eligible"] > 0
+    if (~has).any():  # rows of NaN beside a method that did not say why (newcomer review)
+        waiting = window_end[~eligible]
+        warn_caller(CensoringWarning(
+            f"reentry: {int((~has).sum())} of {len(out)} groups have no exit {days} days old by as_of "
+            f"({as_of.date()}): every exit is censored, so they have no estimate; the first exit not yet "
+            f"followed reaches {days} days on {waiting.min().date()}"))
     low, high = binomial_interval(out["events"], out["eligible"].clip(lower=1), conf_level)
     out["estimate"] = np.where(has, out["events"] / out["eligible"].clip(lower=1), np.nan)
     out["ci_low"] = np.where(has, low, np.nan)

@@ -14,8 +14,8 @@ import pandas as pd
 from .. import compare, metrics
 from ..compare.ranks import check_spread
 from ..compare.riskadjust import DEFAULT_CASEMIX
-from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, ExitReasonWarning,
-                          OverdispersionWarning)
+from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, CaseMixWarning, CensoringWarning,
+                          ExitReasonWarning, OverdispersionWarning)
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
 from ..metrics.retention import NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR, followup_holds
@@ -164,7 +164,10 @@ def _no_data(table: pd.DataFrame, rows: pd.Series, unknown: list[str]) -> None:
 
 
 def _reentry(coh, ctx) -> Section:
-    return Section("reentry", {"reentry_365": metrics.reentry(coh, days=365, by=("unit",))},
+    with warnings.catch_warnings():  # the notes say up to which exit the period can be followed
+        warnings.simplefilter("ignore", CensoringWarning)
+        table = metrics.reentry(coh, days=365, by=("unit",))
+    return Section("reentry", {"reentry_365": table},
                    notes=_followed(coh, ctx, pd.Series(followed_until(coh, 365)), "span_reentry", days=365))
 
 
