@@ -255,6 +255,31 @@ def test_an_episode_without_a_household_takes_the_one_its_person_names():
     assert welfare_delta(december, per="person", method="t")["mean_after"].item() == 5000.0
 
 
+def test_a_household_taken_from_another_episode_adds_to_the_persons_rows():
+    # Diff review 2026-12-07: p's 2019 episode names h_old, the 2023 one none, and the ledger
+    # pays p 5,000 SEK a month on rows of a later household h_new. Taking h_old for the 2023
+    # episode must not cost it p's own rows (it had: 0 SEK, retained, 0 months before).
+    from amebench.compare.riskadjust import prior_welfare_months
+    from amebench.metrics import retention, welfare_delta
+
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": "p",
+                             "household_id": ["h_old", None], "enrolled_on": ["2019-01-10", "2023-08-01"],
+                             "exited_on": ["2019-05-20", "2023-12-15"], "exit_reason": "work"})
+    months = pd.date_range("2022-01-01", "2024-12-01", freq="MS")
+    payments = pd.DataFrame({"unit": "a", "person_id": "p", "household_id": "h_new", "amount_sek": 5000.0,
+                             "month": months})
+    payments = pd.concat([payments, pd.DataFrame({"unit": "a", "person_id": [None], "household_id": ["h_old"],
+                                                  "amount_sek": [100.0], "month": ["2023-05-01"]})])
+    net = amebench.Network.from_frames(episodes=episodes, payments=payments, as_of="2024-12-31")
+    december = amebench.cohort(net, exited="2023-12")
+    # before: Feb-Jul 2023, p's 6 × 5,000 plus h_old's 100 in May; after: Jan-Jun 2024
+    row = welfare_delta(december, per="person", method="t").iloc[0]
+    assert (row["mean_before"], row["mean_after"]) == ((6 * 5000 + 100) / 6, 5000.0)
+    kept = retention(december, days=90, definition="register", by=()).iloc[0]
+    assert (kept["eligible"], kept["events"]) == (1, 0)  # paid after the exit: not retained
+    assert prior_welfare_months(net.payments, net.episodes).tolist()[1] == 12  # Aug 2022 - Jul 2023
+
+
 def test_linked_households_takes_the_latest_household_named_before_else_the_first_after():
     episodes = pd.DataFrame({
         "unit": ["a", "a", "a", "a", "b", "a"], "person_id": ["p", "p", "p", "p", "p", "q"],
@@ -262,13 +287,14 @@ def test_linked_households_takes_the_latest_household_named_before_else_the_firs
         "enrolled_on": pd.to_datetime(["2023-01-01", "2023-03-01", "2023-06-01", "2023-05-01", "2023-07-01",
                                        "2023-01-01"]),
     })
-    linked = _ledger.linked_households(episodes, episodes)
+    linked, taken = _ledger.linked_households(episodes, episodes)
     # p's first episode: nothing before it, h1 is the first after; the third: h2 (May) is the
     # latest before June; unit b's household is not unit a's; q names none
     assert linked["household_id"].tolist() == ["h1", "h1", "h2", "h2", "hb", pd.NA]
-    assert _ledger.linked_households(episodes, episodes, as_of="2023-04-01")["household_id"].tolist()[2] == "h1"
+    assert taken.tolist() == [True, False, True, False, False, False]
+    assert _ledger.linked_households(episodes, episodes, as_of="2023-04-01")[0]["household_id"].tolist()[2] == "h1"
     whole = episodes.dropna(subset=["household_id"])
-    assert _ledger.linked_households(whole, whole) is whole  # nothing to take: the frame itself
+    assert _ledger.linked_households(whole, whole) == (whole, None)  # nothing to take: the frame itself
 
 
 @pytest.mark.parametrize("seed", [1, 2])

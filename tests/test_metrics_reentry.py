@@ -133,10 +133,24 @@ def test_censored_never_counted_as_not_returning():
     from amebench.exceptions import CensoringWarning
 
     # newcomer review 2026-12-07: the rows of NaN came without a word of why
-    with pytest.warns(CensoringWarning, match=r"1 of 1 groups have no exit 365 days old by as_of \(2024-12-31\): "
-                                              r"every exit is censored.* reaches 365 days on \d{4}-\d\d-\d\d"):
+    with pytest.warns(CensoringWarning, match=r"1 of 1 groups \(all exits\) have no exit 365 days old by as_of "
+                                              r"\(2024-12-31\): every exit is censored.* reaches 365 days on "
+                                              r"\d{4}-\d\d-\d\d"):
         early = reentry(amebench.cohort(_network(), as_of="2024-12-31"), days=365, by=()).iloc[0]
     assert early["eligible"] == 0 and np.isnan(early["estimate"]) and early["censored"] == 3
+
+
+def test_the_censoring_warning_names_the_groups_without_an_estimate_and_their_first_day():
+    # Diff review 2026-12-07: the day was the first of any censored exit (unit a's, whose row
+    # has an estimate), 2025-01-14, not unit b's 2025-06-01
+    from amebench.exceptions import CensoringWarning
+
+    net = _frames([("a", "1", "p1", "2022-10-01", "2023-02-01"), ("a", "2", "p2", "2023-10-01", "2024-01-15"),
+                   ("b", "3", "p3", "2024-02-01", "2024-06-01")], as_of="2024-12-31")
+    with pytest.warns(CensoringWarning, match=r"1 of 2 groups \(b\) have no exit 365 days old .* reaches 365 days "
+                                              r"on 2025-06-01"):
+        table = reentry(amebench.cohort(net), days=365)
+    assert table["eligible"].tolist() == [1, 0]
 
 
 

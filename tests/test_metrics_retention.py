@@ -105,11 +105,14 @@ def test_a_unit_that_asked_far_from_the_day_gets_no_estimate_not_zero():
     # days 90, 91 and 96 (e1, e2, e3) lie within 60 days of day 150: asked near it
     near = retention(coh, days=150, tolerance=60).iloc[0]
     assert near["method"].startswith("follow-up status at 150 days") and near["respondents"] == 3
-    # a follow-up of unknown timing (days_after_exit missing, no exit to count from) counts as near
-    unknown = FOLLOWUPS.assign(days_after_exit=pd.array([pd.NA] * 5, dtype="Int64"))
-    net = _network(unknown)
+    # without days_after_exit a follow-up's day is measured_on less the exit, as the matching
+    # reads it (diff review: an empty column counted as near, and days=365 a year on from
+    # these exits said 0 of 5 respondents again)
+    net = _network(FOLLOWUPS, as_of="2025-12-31")
     net.followups["days_after_exit"] = pd.array([pd.NA] * len(net.followups), dtype="Int64")
-    assert retention(amebench.cohort(net), days=365).iloc[0]["method"] != NO_FOLLOWUPS_NEAR
+    late = retention(amebench.cohort(net), days=365).iloc[0]
+    assert late["eligible"] == 5 and late["method"] == NO_FOLLOWUPS_NEAR and pd.isna(late["non_respondents"])
+    assert retention(amebench.cohort(net), days=90).iloc[0]["respondents"] == 3  # as with the column filled
 
 
 def test_register_definition_by_hand():
@@ -200,7 +203,10 @@ def test_a_nonresponse_nearer_to_the_day_does_not_hide_a_usable_follow_up():
     # eligible e1-e4 (e5 censored); respondents: e1 only
     assert (row["eligible"], row["respondents"], row["events"]) == (4, 1, 1)
     # a Network built directly (not through a reader) may hold the row: the metric ignores it
-    net.followups = schema.coerce_table(followups.assign(measured_on=pd.to_datetime(followups["measured_on"])),
+    # (with e3 asked, unanswered, at day 15: the unit asks near day 10)
+    asked = pd.concat([followups, pd.DataFrame({"unit": ["a"], "episode_id": ["e3"], "measured_on": ["2024-03-16"],
+                                                "source": ["survey"], "responded": [False]})], ignore_index=True)
+    net.followups = schema.coerce_table(asked.assign(measured_on=pd.to_datetime(asked["measured_on"])),
                                         schema.FOLLOWUPS)
     lone = retention(amebench.cohort(net), days=10, tolerance=25).iloc[0]
     assert lone["respondents"] == 0  # e2's row at day -10 is 20 days from day 10, but before exit

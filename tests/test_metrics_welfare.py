@@ -469,7 +469,7 @@ def _brute_force_sums(net, months, per):
     with an episode there, their rows without a household (every row of theirs when the key
     has no household there). Per person, the deciding episode's household; without one, the
     household named by the person's other episodes in the unit (the one enrolled last on or
-    before it, else the first after it)."""
+    before it, else the first after it), whose rows then add to every row of the person."""
     ep = _deciding_episodes(net.episodes, net.as_of, per)
     roots = _households(net.episodes)
     members = net.episodes.assign(_root=roots)
@@ -484,6 +484,7 @@ def _brute_force_sums(net, months, per):
         ledger = own["month"].dt.year * 12 + own["month"].dt.month  # the unit's coverage: any row
         exited = pd.notna(e["exited_on"]) and e["exited_on"] <= as_of
         persons, homes = {e["person_id"]}, set() if pd.isna(e["household_id"]) else {e["household_id"]}
+        taken = False
         if per == "household":
             own_unit = members["unit"] == e["unit"]
             root = members.loc[own_unit & (members["episode_id"] == e["episode_id"]), "_root"].iloc[0]
@@ -495,8 +496,11 @@ def _brute_force_sums(net, months, per):
             named = named.sort_values(["enrolled_on", "household_id"])
             earlier = named[named["enrolled_on"] <= e["enrolled_on"]]
             homes = set(earlier["household_id"].tail(1) if len(earlier) else named["household_id"].head(1))
+            taken = bool(homes)
         if not homes:
             rows = own[own["person_id"].isin(persons)]
+        elif taken:  # a household taken from another episode adds to the person's rows
+            rows = own[own["household_id"].isin(homes) | own["person_id"].isin(persons)]
         else:
             rows = own[own["household_id"].isin(homes) | (own["person_id"].isin(persons) & own["household_id"].isna())]
         rows = rows.fillna({"person_id": "", "household_id": ""})

@@ -1,4 +1,4 @@
-"""The shared vocabulary of result tables (DESIGN.md §7, in the manner of R's broom).
+"""The shared vocabulary of result tables (in the manner of R's broom).
 
 Every public metric and comparison returns a tidy DataFrame whose columns are
 grouping columns first, then ``estimate``, ``ci_low``, ``ci_high``, then counts,

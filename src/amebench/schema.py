@@ -1,6 +1,6 @@
 """The canonical tables of amebench: columns, dtypes, code lists and outcome groups.
 
-This module is the one place where the data model of DESIGN.md §2 is written
+This module is the one place where the data model (docs/concepts.md, "Canonical tables") is written
 down. Readers coerce every export to these tables, and every metric reads them.
 
 Each table is a :class:`TableSpec`: an ordered mapping of column name to pandas
@@ -52,7 +52,7 @@ __all__ = [
     "coerce_column",
 ]
 
-# --- code lists (DESIGN.md §2) ------------------------------------------------
+# --- code lists (docs/concepts.md) ---------------------------------------------
 
 EXIT_REASONS: tuple[str, ...] = (
     "work",  # regular job, no subsidy

@@ -581,9 +581,12 @@ def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     episodes = data.episodes if hasattr(data, "episodes") else data
     if not isinstance(episodes, pd.DataFrame):
         raise AmebenchError(f"risk_adjusted needs a Cohort or a DataFrame of episodes, not a {type(data).__name__}")
-    if not {"exited_on", "exit_reason"} <= set(episodes.columns):  # e.g. outcome_rate's table, which funnel takes
+    missing = [c for c in ("exited_on", "exit_reason") if c not in episodes.columns]
+    if missing and "estimate" in episodes.columns:  # e.g. outcome_rate's table, which funnel takes
         raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes (with exited_on and "
                             "exit_reason), not a table of results: compare.risk_adjusted(amebench.cohort(network))")
+    if missing:
+        raise AmebenchError(f"risk_adjusted needs episodes with the column(s) {missing}")
     check_dates(episodes, "risk_adjusted")
     exited = episodes["exited_on"].notna()
     if hasattr(data, "as_of"):
@@ -682,11 +685,11 @@ def _prior_welfare(payments: pd.DataFrame, episodes: pd.DataFrame, rows: np.ndar
                    every: pd.DataFrame | None = None, as_of=None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`prior_welfare_months`, and whether the unit's ledger covers each episode's 12 months
     (a missing ``household_id`` taken from ``every``, default ``episodes``, as observed by ``as_of``)."""
-    episodes = linked_households(episodes, episodes if every is None else every, as_of)
+    episodes, taken = linked_households(episodes, episodes if every is None else every, as_of)
     enrolled = episodes["enrolled_on"] if rows is None else episodes["enrolled_on"].take(rows)
     enrol = month_index(enrolled)
     first, last = enrol - _PRIOR_MONTHS, enrol - 1
-    windows = window_totals(payments, episodes, rows=rows, bounds=[(first, last)], count_months=True)
+    windows = window_totals(payments, episodes, rows=rows, bounds=[(first, last)], count_months=True, taken=taken)
     return windows.paid_months[0], (windows.coverage_first <= first) & (last <= windows.coverage_last)
 
 

@@ -96,7 +96,7 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         raise SchemaError(f"the {table} frame lacks the column(s) {missing}; its columns are "
                           f"{[redact_numbers(str(c), limit=40) for c in frame.columns]}: rename yours to the "
                           f"canonical names (frame.rename(columns={{...}}))")
-    if table == "episodes" and "exit_reason" in frame.columns and "exited_on" not in frame.columns:
+    if table == "episodes" and "exited_on" not in frame.columns and frame.get("exit_reason", pd.Series()).notna().any():
         # every row with a reason would be rejected (a reason without an exit date), the rest
         # kept as ongoing: a warning about the columns scrolled past (newcomer review)
         raise SchemaError(f"the episodes frame has exit_reason but no exited_on column, so every exit would be "

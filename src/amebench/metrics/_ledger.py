@@ -106,7 +106,7 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
                   price_index: Mapping[int, float] | None = None,
                   base_year: int | None = None, count_months: bool = False,
                   observed_to: int | None = None, person_rows: np.ndarray | None = None,
-                  household_rows: np.ndarray | None = None) -> Windows:
+                  household_rows: np.ndarray | None = None, taken: np.ndarray | None = None) -> Windows:
     """Sum each episode's ledger rows over each window of months.
 
     Parameters
@@ -134,8 +134,14 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     person_rows, household_rows
         Per selected episode, which rows it takes instead of the rule below:
         ``person_rows`` 0 (none of the person's), 1 (the person's rows without a
-        household) or 2 (every row of the person); ``household_rows``: the rows of
-        the episode's household. Both or neither.
+        household), 2 (every row of the person) or 3 (every row of the person but
+        those of the episode's household, which the household rows count);
+        ``household_rows``: the rows of the episode's household. Both or neither.
+    taken
+        Per episode of ``episodes`` (as ``rows`` selects them), whether its
+        ``household_id`` was taken from another episode (:func:`linked_households`):
+        such an episode adds the household's rows to every row of the person, so a
+        row paying the person in another household stays theirs (``person_rows`` 3).
 
     Returns
     -------
@@ -150,7 +156,8 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     -----
     An episode with a ``household_id`` takes the rows of that household in its
     unit's ledger plus the person's own rows that carry no household; an episode
-    without one takes every row of the person in its unit's ledger.
+    without one takes every row of the person in its unit's ledger, and one whose
+    household was ``taken`` both.
 
     Each episode's person rows are added in ledger row order, its household rows
     likewise, and the two sums are added last: the totals do not depend on the
@@ -177,17 +184,19 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
     if household_rows is not None:
         ep_has_h &= household_rows
     if person_rows is None:
-        person_rows = np.where(ep_has_h, 1, 2)
+        beside = np.zeros(n_ep, dtype=bool) if taken is None else selected(np.asarray(taken, dtype=bool))
+        person_rows = np.where(ep_has_h, np.where(beside, 3, 1), 2)
     unhoused_only = person_rows == 1  # the person's rows that carry a household are another's
+    but_home = person_rows == 3  # every row of the person but its household's (counted as the household's)
     row_person = id_codes(payments["person_id"])
     persons = _Owners(selected(codes_in(episodes["person_id"], row_person)), has_unit & (person_rows > 0),
                       len(row_person.uniques))
-    row_household = households = None
+    row_household = households = home = None
     if ep_has_h.any() or unhoused_only.any():
         row_household = id_codes(payments["household_id"])
     if ep_has_h.any():
-        households = _Owners(selected(codes_in(episodes["household_id"], row_household)), ep_has_h,
-                             len(row_household.uniques))
+        home = selected(codes_in(episodes["household_id"], row_household))
+        households = _Owners(home, ep_has_h, len(row_household.uniques))
     # Months since 1970 fit int32; the extreme sentinels of missing dates are clipped.
     bounds32 = [(np.clip(f, _I32_MIN, _I32_MAX).astype(np.int32),
                  np.clip(last, _I32_MIN, _I32_MAX).astype(np.int32)) for f, last in bounds]
@@ -209,9 +218,13 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         # person's rows without one (checked per pair, by the episode's flag).
         r, e = persons.pairs(row_person.codes[block])
         if row_household is not None:
-            row_has_h = row_household.codes[block][r] >= 0
+            row_h = row_household.codes[block][r]
+            row_has_h = row_h >= 0
             if row_has_h.any():  # ledgers key a row by person or by household, rarely both
-                keep = ~(unhoused_only[e] & row_has_h)
+                drop = unhoused_only[e] & row_has_h
+                if but_home.any():
+                    drop |= but_home[e] & row_has_h & (row_h == home[e])
+                keep = ~drop
                 r, e = r[keep], e[keep]
         return ledger_rows, (r, e), None if households is None else households.pairs(row_household.codes[block])
 
@@ -264,57 +277,65 @@ def _ledger_ids(payments: pd.DataFrame, episodes: pd.DataFrame) -> list[pd.Serie
     return ids
 
 
-def linked_households(episodes: pd.DataFrame, every: pd.DataFrame, as_of=None) -> pd.DataFrame:
-    """The episodes with a missing ``household_id`` taken from the person's other episodes.
+def linked_households(episodes: pd.DataFrame, every: pd.DataFrame,
+                      as_of=None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The episodes with a missing ``household_id`` taken from the person's other episodes,
+    and which rows took one (None when none did).
 
     A person whose episodes name a household only sometimes is linked to that household's
     payments by every episode: an episode with no ``household_id`` takes the household
     named by the same person's episodes in the same unit among ``every`` (the network's
     episodes; those enrolled after ``as_of`` are not observed), the one enrolled last on
-    or before it, else the first after it. Without such an episode it stays missing, and the ledger links
-    the episode to the person's own rows. ``episodes`` itself is returned when nothing
-    is taken (its columns keep their id codes), with a ``household_id`` column added
-    when it had none.
+    or before it, else the first after it. Without such an episode it stays missing, and the
+    ledger links the episode to the person's own rows. Pass the rows that took one to
+    :func:`window_totals` (``taken``): the household's rows add to the person's, never
+    replace them. ``episodes`` itself is returned when nothing is taken (its columns keep
+    their id codes), with a ``household_id`` column added when it had none.
     """
     if "household_id" not in episodes:
         episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
     household = episodes["household_id"]
-    blank = household.isna().to_numpy(dtype=bool) & episodes["person_id"].notna().to_numpy(dtype=bool)
+    blank = (household.isna().to_numpy(dtype=bool) & episodes["person_id"].notna().to_numpy(dtype=bool)
+             & episodes["enrolled_on"].notna().to_numpy(dtype=bool))
     if not blank.any() or "household_id" not in every:
-        return episodes
-    named = every["household_id"].notna().to_numpy(dtype=bool)
+        return episodes, None
+    named = every["household_id"].notna().to_numpy(dtype=bool) & every["enrolled_on"].notna().to_numpy(dtype=bool)
     if as_of is not None:
-        named = named & (every["enrolled_on"] <= pd.Timestamp(as_of)).to_numpy(dtype=bool)  # NaT: False
+        named &= (every["enrolled_on"] <= pd.Timestamp(as_of)).to_numpy(dtype=bool)
     if not named.any():
-        return episodes
+        return episodes, None
     units, persons = id_codes(every["unit"]), id_codes(every["person_id"])
     person_at = codes_in(episodes["person_id"], persons)
     naming = np.zeros(len(persons.uniques) + 1, dtype=bool)  # persons with an episode naming a household
     naming[persons.codes[named]] = True
     naming[-1] = False  # index -1: a person not among every's
     at = np.flatnonzero(blank)
-    at = at[naming[person_at[at]]]  # in any unit: a few at most, so the exact test below is cheap
+    at = at[naming[person_at[at]]]  # in any unit: usually few, so the exact test below is cheap
     if not len(at):
-        return episodes
+        return episodes, None
     width = len(persons.uniques) + 1
     donor_key = units.codes[named].astype(np.int64) * width + persons.codes[named]
     unit_at = codes_in(episodes["unit"], units)[at]
     key = unit_at.astype(np.int64) * width + person_at[at]
     taking = np.isin(key, donor_key) & (unit_at >= 0)
     if not taking.any():
-        return episodes
+        return episodes, None
     at, key = at[taking], key[taking]
-    wanted = pd.DataFrame({"_key": key, "enrolled_on": episodes["enrolled_on"].to_numpy()[at], "_at": at})
-    donors = pd.DataFrame({"_key": donor_key, "enrolled_on": every["enrolled_on"].to_numpy()[named],
-                           "_household": every["household_id"].astype("string").to_numpy()[named]})
-    donors = donors[np.isin(donor_key, wanted["_key"].to_numpy())]
+    day = "datetime64[ns]"  # one resolution on both sides of the merge
+    wanted = pd.DataFrame({"_key": key, "enrolled_on": episodes["enrolled_on"].to_numpy(dtype=day)[at], "_at": at})
+    donors_at = np.flatnonzero(named)[np.isin(donor_key, key)]
+    donors = pd.DataFrame({"_key": donor_key[np.isin(donor_key, key)],
+                           "enrolled_on": every["enrolled_on"].to_numpy(dtype=day)[donors_at],
+                           "_household": every["household_id"].take(donors_at).astype("string").to_numpy()})
     donors = donors.sort_values(["enrolled_on", "_household"], kind="stable")  # ties: the same household every run
     wanted = wanted.sort_values("enrolled_on", kind="stable")
     before = pd.merge_asof(wanted, donors, on="enrolled_on", by="_key", direction="backward")
     after = pd.merge_asof(wanted, donors, on="enrolled_on", by="_key", direction="forward")
     filled = household.astype("string").copy()
     filled.iloc[before["_at"].to_numpy()] = before["_household"].fillna(after["_household"]).to_numpy()
-    return episodes.assign(household_id=filled)
+    taken = np.zeros(len(episodes), dtype=bool)
+    taken[at] = True
+    return episodes.assign(household_id=filled), taken
 
 
 def code_ahead(payments: pd.DataFrame, episodes: pd.DataFrame) -> Future | None:

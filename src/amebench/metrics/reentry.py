@@ -155,12 +155,9 @@ def reentry(
         out = frame[["n", "eligible", "events"]].sum().to_frame().T
     out["censored"] = out["n"] - out["eligible"]
     has = out["eligible"] > 0
-    if (~has).any():  # rows of NaN beside a method that did not say why (newcomer review)
-        waiting = window_end[~eligible]
-        warn_caller(CensoringWarning(
-            f"reentry: {int((~has).sum())} of {len(out)} groups have no exit {days} days old by as_of "
-            f"({as_of.date()}): every exit is censored, so they have no estimate; the first exit not yet "
-            f"followed reaches {days} days on {waiting.min().date()}"))
+    waiting = ~has & (out["n"] > 0)
+    if waiting.any():  # rows of NaN beside a method that did not say why (newcomer review)
+        _warn_waiting(out.loc[waiting, list(by)], len(out), frame, window_end, days, as_of)
     low, high = binomial_interval(out["events"], out["eligible"].clip(lower=1), conf_level)
     out["estimate"] = np.where(has, out["events"] / out["eligible"].clip(lower=1), np.nan)
     out["ci_low"] = np.where(has, low, np.nan)
@@ -169,6 +166,23 @@ def reentry(
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
     return tidy(out)
+
+
+def _warn_waiting(groups: pd.DataFrame, n_groups: int, frame: pd.DataFrame, window_end: pd.Series, days: int,
+                  as_of: pd.Timestamp) -> None:
+    """A CensoringWarning naming the ``groups`` (rows of ``by``) with exits but none ``days``
+    old by ``as_of``, and the day the first of their exits reaches ``days``."""
+    by = list(groups.columns)
+    if by:
+        none_yet = frame.groupby(by, observed=True, dropna=False)["eligible"].transform("sum").eq(0).to_numpy()
+    else:
+        none_yet = np.ones(len(frame), dtype=bool)
+    names = ["/".join(map(str, row)) for row in groups.itertuples(index=False)] if by else ["all exits"]
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    warn_caller(CensoringWarning(
+        f"reentry: {len(names)} of {n_groups} groups ({', '.join(names[:5])}{more}) have no exit {days} days old "
+        f"by as_of ({as_of.date()}): every exit is censored, so they have no estimate; the first of their exits "
+        f"reaches {days} days on {window_end[none_yet].min().date()}"))
 
 
 def _check_gap_days(gap_days, days: int) -> None:

@@ -22,6 +22,8 @@ NO_FOLLOWUPS = "no follow-up data for this group"
 #: ``method`` of a group whose units have follow-up rows, none of them within ``tolerance``
 #: days of ``days`` after an exit (a survey at 90 days says nothing of day 365).
 NO_FOLLOWUPS_NEAR = "no follow-up near the day measured (days ± tolerance) for this group"
+#: Default largest distance in days between a follow-up and the day measured.
+TOLERANCE = 30
 #: exit + 31 days always falls in a later calendar month than the exit.
 _REGISTER_MIN_DAYS = 31
 
@@ -39,7 +41,7 @@ def retention(
     by: Sequence[str] = ("unit",),
     definition: str = "followup",
     outcome="work_or_studies",
-    tolerance: int = 30,
+    tolerance: int = TOLERANCE,
     conf_level: float = 0.95,
 ) -> pd.DataFrame:
     """Return the share of exits to the outcome that are still in it ``days`` after exit.
@@ -160,13 +162,14 @@ def retention(
     exits = exits.assign(**derived(exits, by))
     eligible = (exits["exited_on"] + pd.Timedelta(days=int(days))) <= cohort.as_of
     if definition == "followup":
-        responded, retained, has_data, surveyed = _followup_status(cohort.network.followups, exits, days, tolerance,
-                                                                   reasons, as_of=pd.Timestamp(cohort.as_of))
+        responded, retained, has_data, surveyed = _followup_status(
+            cohort.network.followups, exits, days, tolerance, reasons, as_of=pd.Timestamp(cohort.as_of),
+            episodes=cohort.network.episodes)
         method = f"follow-up status at {days} days (±{tolerance}), complete case; Wilson"
     else:
-        linked = linked_households(exits, cohort.network.episodes, cohort.as_of)
+        linked, taken = linked_households(exits, cohort.network.episodes, cohort.as_of)
         responded, retained, covered, has_data = _register_status(cohort.network.payments, linked, days,
-                                                                  as_of=pd.Timestamp(cohort.as_of))
+                                                                  as_of=pd.Timestamp(cohort.as_of), taken=taken)
         surveyed = has_data
         eligible &= covered
         method = f"register: no welfare payment in the months up to {days} days after exit; Wilson"
@@ -213,15 +216,16 @@ def retention(
     return tidy(out.drop(columns=["_data", "_surveyed"]))
 
 
-def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons, *, as_of):
+def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons, *, as_of,
+                     episodes: pd.DataFrame):
     keys = exits[["unit", "episode_id", "exited_on"]].reset_index(names="_row")
     # a follow-up measured after as_of is not observed (rows dated later load: docs/profiles.md)
     followups = followups[~(followups["measured_on"] > as_of).fillna(False).to_numpy(dtype=bool)]
     surveying = set(followups["unit"].dropna().astype(str).unique())  # not 1M values one by one
     surveyed = exits["unit"].astype(str).isin(surveying)
-    # the units that ask near day `days` (or at a day not recorded): the others did not ask
-    timing = followups["days_after_exit"].astype("Float64")
-    near = (timing.isna() | ((timing >= 0) & ((timing - days).abs() <= tolerance))).to_numpy(dtype=bool)
+    # the units that ask near day `days` after an exit, any exit of the network (a cohort's
+    # latest exits may not be asked yet): the others did not ask
+    near = _near(followups, episodes, days, tolerance).to_numpy(dtype=bool)
     has_data = exits["unit"].astype(str).isin(set(followups.loc[near, "unit"].dropna().astype(str).unique()))
     if followups.empty or keys.empty:
         false = pd.Series(False, index=exits.index)
@@ -253,11 +257,26 @@ def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, to
     return responded, retained, has_data, surveyed
 
 
-def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, as_of):
+def _near(followups: pd.DataFrame, episodes: pd.DataFrame, days: int, tolerance: int) -> pd.Series:
+    """Whether each follow-up lies within ``tolerance`` days of day ``days`` after its exit:
+    ``days_after_exit``, else ``measured_on`` less the episode's exit date, as the matching
+    step reads them (one with neither is not near)."""
+    after = followups["days_after_exit"].astype("Float64")
+    unknown = after.isna().to_numpy(dtype=bool)
+    if unknown.any():
+        exits = episodes[["unit", "episode_id", "exited_on"]]
+        placed = followups.loc[unknown, ["unit", "episode_id", "measured_on"]].merge(exits, on=["unit", "episode_id"],
+                                                                                    how="left")
+        after[unknown] = (placed["measured_on"] - placed["exited_on"]).dt.days.astype("Float64").to_numpy()
+    return ((after >= 0) & ((after - days).abs() <= tolerance)).fillna(False)
+
+
+def _register_status(payments: pd.DataFrame, exits: pd.DataFrame, days: int, *, as_of, taken=None):
     exit_month = month_index(exits["exited_on"])
     last_month = month_index(exits["exited_on"] + pd.Timedelta(days=int(days)))
     as_of_month = month_index(pd.Series([as_of]))[0]
-    windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)], observed_to=as_of_month)
+    windows = window_totals(payments, exits, bounds=[(exit_month + 1, last_month)], observed_to=as_of_month,
+                            taken=taken)
     # the window's months must lie inside the ledger and be complete by as_of, as in welfare_delta
     last_observed = np.minimum(windows.coverage_last, last_full_month(as_of))
     covered = pd.Series((windows.coverage_first <= exit_month + 1) & (last_month <= last_observed), index=exits.index)

@@ -69,8 +69,9 @@ def welfare_delta(
         person's last exit; each participating member of a household then gets the
         whole household's payments (the household counts once per member). An
         episode without a ``household_id`` takes the household its person's
-        other episodes in the unit name (the latest enrolled before it, else the
-        first after), among the network's episodes observed by ``as_of``.
+        other episodes in the unit name (the latest enrolled on or before it, else
+        the first after), among the network's episodes observed by ``as_of``; its
+        rows add to every row of the person's.
     comparison
         Optional second Cohort (for example non-participants with a pseudo
         enrolment and exit date). Adds rows with ``group == "comparison"`` and
@@ -253,7 +254,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     if missing:
         raise AmebenchError(f"cohort episodes lack column(s) {missing}")
     as_of = pd.Timestamp(cohort.as_of)
-    episodes = linked_households(episodes, cohort.network.episodes, as_of)
+    episodes, taken = linked_households(episodes, cohort.network.episodes, as_of)
     ahead = code_ahead(cohort.network.payments, episodes)  # while the deciding episodes are found
     key = _key_codes(episodes, per)
     rows, exited = _deciding_rows(episodes, as_of, per, key=key)
@@ -273,7 +274,7 @@ def _deltas(cohort, *, months, by, per, price_index, base_year) -> pd.DataFrame:
     if per == "household":
         sums = _household_totals(cohort.network.payments, episodes, key, rows, bounds, options)
     else:
-        sums = window_totals(cohort.network.payments, episodes, rows=rows, bounds=bounds, **options)
+        sums = window_totals(cohort.network.payments, episodes, rows=rows, bounds=bounds, taken=taken, **options)
     eligible = (
         exited
         & (b_first >= sums.coverage_first)

@@ -18,7 +18,7 @@ from ..exceptions import (READ_WARNING_KINDS, AmebenchError, AmebenchWarning, Ca
                           ExitReasonWarning, OverdispersionWarning)
 from ..labels import code_label, column_label
 from ..metrics._ledger import NO_LEDGER
-from ..metrics.retention import NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR, followup_holds
+from ..metrics.retention import NO_FOLLOWUPS, NO_FOLLOWUPS_NEAR, TOLERANCE, followup_holds
 from ..plotting.flows import REASON_ORDER
 from ..privacy import redact_numbers
 from ..schema import AMOUNTS_HIGH, AMOUNTS_LOW, outcome_reasons
@@ -150,7 +150,8 @@ def _retention(coh, ctx) -> Section:
                    "non_respondents", "estimate_worst", "estimate_best"]
         _no_data(table, missing, unknown)  # the note says why, in the report's language
         names = say_units(ctx, table.loc[missing, "unit"].astype(str))
-        section.notes.append(texts(ctx["lang"])[note].format(units=names, outcome=say_outcome(ctx)))
+        section.notes.append(texts(ctx["lang"])[note].format(units=names, outcome=say_outcome(ctx), days=90,
+                                                             tolerance=TOLERANCE))
     section.notes.extend(_followed(coh, ctx, pd.Series(followed_until(coh, 90)), "span_retention", days=90))
     return section
 

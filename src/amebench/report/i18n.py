@@ -560,10 +560,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "försörjningsstöd mätas.",
     },
     "note_no_survey_near": {
-        "en": "No follow-up from {units} lies within 30 days of day 90 after the exit: no retention can be "
-        "measured there, and their rows show only the exits to {outcome}.",
-        "sv": "Ingen uppföljning från {units} ligger inom 30 dagar från dag 90 efter avslutet: där kan ingen "
-        "kvarvaro mätas, och deras rader visar bara avsluten till {outcome}.",
+        "en": "No follow-up from {units} lies within {tolerance} days of day {days} after the exit: no retention "
+        "can be measured there, and their rows show only the exits to {outcome}.",
+        "sv": "Ingen uppföljning från {units} ligger inom {tolerance} dagar från dag {days} efter avslutet: där kan "
+        "ingen kvarvaro mätas, och deras rader visar bara avsluten till {outcome}.",
     },
     "note_no_survey": {
         "en": "No follow-up survey from {units}: no retention can be measured there, and their rows show "
