@@ -281,20 +281,23 @@ def test_a_household_taken_from_another_episode_adds_to_the_persons_rows():
 
 
 def test_linked_households_takes_the_latest_household_named_before_else_the_first_after():
+    from amebench.metrics._households import linked_households
+
     episodes = pd.DataFrame({
         "unit": ["a", "a", "a", "a", "b", "a"], "person_id": ["p", "p", "p", "p", "p", "q"],
         "household_id": pd.array([None, "h1", None, "h2", "hb", None], dtype="string"),
         "enrolled_on": pd.to_datetime(["2023-01-01", "2023-03-01", "2023-06-01", "2023-05-01", "2023-07-01",
                                        "2023-01-01"]),
     })
-    linked, taken = _ledger.linked_households(episodes, episodes)
+    linked, taken = linked_households(episodes, episodes)
     # p's first episode: nothing before it, h1 is the first after; the third: h2 (May) is the
     # latest before June; unit b's household is not unit a's; q names none
     assert linked["household_id"].tolist() == ["h1", "h1", "h2", "h2", "hb", pd.NA]
     assert taken.tolist() == [True, False, True, False, False, False]
-    assert _ledger.linked_households(episodes, episodes, as_of="2023-04-01")[0]["household_id"].tolist()[2] == "h1"
+    assert linked_households(episodes, episodes, as_of="2023-04-01")[0]["household_id"].tolist()[2] == "h1"
     whole = episodes.dropna(subset=["household_id"])
-    assert _ledger.linked_households(whole, whole) == (whole, None)  # nothing to take: the frame itself
+    same, taken = linked_households(whole, whole)
+    assert same is whole and taken is None  # nothing to take: the frame itself
 
 
 @pytest.mark.parametrize("seed", [1, 2])

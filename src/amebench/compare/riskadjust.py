@@ -17,7 +17,8 @@ from statsmodels.stats.rates import confint_poisson
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from ..exceptions import AmebenchError, CaseMixWarning
-from ..metrics._ledger import linked_households, month_index, window_totals
+from ..metrics._households import linked_households
+from ..metrics._ledger import month_index, window_totals
 from ..results import check_dates, tidy
 from ..metrics._groups import derived
 from ..schema import outcome_reasons
@@ -675,8 +676,9 @@ def prior_welfare_months(payments: pd.DataFrame, episodes: pd.DataFrame,
     or one to the person and one to the household). Ledger linking as
     :func:`amebench.metrics.welfare_delta` (person, or household for household-keyed
     rows, in the episode's unit; an episode without a ``household_id`` takes the one
-    its person's other episodes in the unit name). ``rows``: positions of the episodes
-    to compute for (default all).
+    its person's other episodes among ``episodes`` in the unit name: pass every episode
+    of the network, as :func:`risk_adjusted` reads them). ``rows``: positions of the
+    episodes to compute for (default all).
     """
     return _prior_welfare(payments, episodes, rows)[0]
 

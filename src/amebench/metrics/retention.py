@@ -12,7 +12,8 @@ from ..results import check_by, check_cohort, check_conf_level, tidy
 from ..schema import FOLLOWUP_STATUSES, outcome_reasons
 from ._binomial import binomial_interval
 from ._groups import derivable, derived
-from ._ledger import NO_LEDGER, last_full_month, linked_households, month_index, window_totals
+from ._households import linked_households
+from ._ledger import NO_LEDGER, last_full_month, month_index, window_totals
 
 __all__ = ["retention"]
 

@@ -16,7 +16,8 @@ from ._bootstrap import _batch, bca_difference, mean_intervals, t_intervals
 from .._idcodes import id_codes
 from ._deciding import DECIDING_COLUMNS, _deciding_rows, _key_codes
 from ._groups import derivable, derived, sources
-from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, linked_households, month_index, window_totals
+from ._households import linked_households
+from ._ledger import NO_LEDGER, Windows, code_ahead, last_full_month, month_index, window_totals
 from .meandiff import mean_difference
 
 __all__ = ["welfare_delta"]
