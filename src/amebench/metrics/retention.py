@@ -99,28 +99,27 @@ def retention(
     without a follow-up may still be surveyed; it counts as a non-respondent (eligible
     at ``days``), so the worst case is lowest just after such exits. A group whose
     unit has no follow-up rows at all gets a missing
-    estimate (not a zero), missing ``events``, ``respondents`` and
-    ``non_respondents`` (nobody was asked), and ``method`` ``"no follow-up data for this group"``
-    (with the register definition, no ledger row: ``"no payment data for this
-    group"``, its exits all ``censored``); so does a group whose units' follow-ups
-    all lie more than ``tolerance`` days from ``days`` after the exit (a unit that
-    surveys at 90 days, asked for ``days=365``), with ``method``
-    :data:`NO_FOLLOWUPS_NEAR` (a follow-up with no ``days_after_exit`` counts as
-    near). In a group that also holds exits of units with follow-up rows (``by=()``, or
-    by gender across units), the exits of units without any are left out of every count:
-    nobody asked them, so they are neither respondents nor non-respondents. Register
-    definition: the window is months exit month + 1 … month of (exit + days), so
-    ``days=90`` is three calendar months for an exit on 1 January and four for one on 31
-    January 2025 (day 90 is 1 May: a May payment counts; in a leap year day 90 is 30
-    April); eligible only if it lies inside the unit's ledger coverage and ends no later
-    than the last month complete by ``as_of`` (its own month when ``as_of`` is the
-    month's last day, else the month before; ``days`` >= 31, so that the window is never
-    empty); there is no non-response. Only the exiting unit's ledger is read, as by
-    ``welfare_delta`` (its coverage is the unit's): a payment by another unit of the
-    network, after a move, is not seen, so such a person counts as retained (``reentry``
-    searches every unit's episodes). Rows dated after ``as_of`` (a follow-up measured
-    later, a payment for a later month) are not observed: they are never used. Wilson
-    interval (statsmodels).
+    estimate (not a zero), missing ``events``, ``respondents`` and ``non_respondents``
+    (nobody was asked), and ``method`` ``"no follow-up data for this group"`` (with the
+    register definition, no ledger row: ``"no payment data for this group"``, its exits
+    all ``censored``); so does a group whose units' follow-ups all lie more than
+    ``tolerance`` days from ``days`` after the exit (a unit that surveys at 90 days,
+    asked for ``days=365``), with ``method`` :data:`NO_FOLLOWUPS_NEAR` (a follow-up's
+    day is read as in the matching, over every exit of the network). In a group that
+    also holds exits of units with follow-up rows (``by=()``, or by gender across
+    units), the exits of units without any are left out of every count: nobody asked
+    them, so they are neither respondents nor non-respondents. Register definition: the
+    window is months exit month + 1 … month of (exit + days), so ``days=90`` is three
+    calendar months for an exit on 1 January and four for one on 31 January 2025 (day 90
+    is 1 May: a May payment counts; in a leap year day 90 is 30 April); eligible only if
+    it lies inside the unit's ledger coverage and ends no later than the last month
+    complete by ``as_of`` (its own month when ``as_of`` is the month's last day, else
+    the month before; ``days`` >= 31, so that the window is never empty); there is no
+    non-response. Only the exiting unit's ledger is read, as by ``welfare_delta`` (its
+    coverage is the unit's): a payment by another unit of the network, after a move, is
+    not seen, so such a person counts as retained (``reentry`` searches every unit's
+    episodes). Rows dated after ``as_of`` (a follow-up measured later, a payment for a
+    later month) are not observed: they are never used. Wilson interval (statsmodels).
 
     References
     ----------
