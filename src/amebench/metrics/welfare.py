@@ -71,8 +71,8 @@ def welfare_delta(
         whole household's payments (the household counts once per member). An
         episode without a ``household_id`` takes the household its person's
         other episodes in the unit name (the latest enrolled on or before it, else
-        the first after), among the network's episodes observed by ``as_of``; its
-        rows add to every row of the person's.
+        the first after), among the network's episodes observed by ``as_of``; that
+        household's rows add to all of the person's own.
     comparison
         Optional second Cohort (for example non-participants with a pseudo
         enrolment and exit date). Adds rows with ``group == "comparison"`` and
