@@ -198,7 +198,10 @@ def test_benchmark_passes_the_casemix_on(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("options,message", [
     (["--min-cell", "0"], "--min-cell must be at least 1"),
-    (["--outcome", "jobb"], "unknown outcome 'jobb'"),
+    # one name: the CLI takes no set of exit reasons, so its message offers none (newcomer review)
+    (["--outcome", "jobb"], "unknown outcome 'jobb': use one of ['studies', 'work', 'work_or_studies'], or one "
+                            "exit reason from ['work'"),
+    (["--outcome", "Work"], "unknown outcome 'Work' (did you mean 'work'?)"),
     (["--as-of", "igår"], "--as-of 'igår' is not a date; write YYYY-MM-DD"),
     # pandas would read 2.1.2025 as 1 February, where a Swedish user means 2 January
     (["--as-of", "2.1.2025"], "--as-of '2.1.2025' is not a date; write YYYY-MM-DD"),

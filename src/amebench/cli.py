@@ -401,14 +401,15 @@ def _template(args) -> int:
 def _benchmark(args) -> int:
     from .compare.riskadjust import check_casemix
     from .report import benchmark_report, check_report_folder
-    from .schema import outcome_reasons
+    from .schema import EXIT_REASONS, OUTCOME_GROUPS, unknown_outcome
 
     if args.min_cell < 1:
         raise AmebenchError(f"--min-cell must be at least 1, not {args.min_cell}")
     if args.seed < 0:
         raise AmebenchError(f"--seed must be 0 or more, not {args.seed}")
     check_report_folder(args.out, name=f"--out {args.out}")
-    outcome_reasons(args.outcome)  # an unknown outcome fails before the network is read
+    if args.outcome not in OUTCOME_GROUPS and args.outcome not in EXIT_REASONS:  # before the network is read
+        raise unknown_outcome(args.outcome, sets=False)
     casemix = None if args.casemix is None else check_casemix([v.strip() for v in args.casemix.split(",") if v.strip()])
     as_of = _as_of(args.as_of) if args.as_of else None
     exited = _period(args.exited) if args.exited is not None else None

@@ -44,6 +44,7 @@ __all__ = [
     "REJECTS",
     "RECONCILIATION",
     "outcome_reasons",
+    "unknown_outcome",
     "age_band",
     "empty_table",
     "not_unicode_error",
@@ -138,6 +139,17 @@ AGE_BANDS: tuple[tuple[str, int], ...] = (
 _AGE_UNKNOWN = "unknown"
 
 
+def unknown_outcome(outcome: str, *, sets: bool = True) -> SchemaError:
+    """The error for an outcome name that is neither a group nor an exit reason, with the
+    nearest name; ``sets``: whether the caller also takes a set of exit reasons (the CLI
+    takes one name)."""
+    near = difflib.get_close_matches(outcome.strip().lower(), [*OUTCOME_GROUPS, *EXIT_REASONS], n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    reasons = "an exit reason, or a set of exit reasons" if sets else "or one exit reason"
+    return SchemaError(f"unknown outcome {outcome!r}{hint}: use one of {sorted(OUTCOME_GROUPS)}, "
+                       f"{reasons} from {list(EXIT_REASONS)}")
+
+
 def outcome_reasons(outcome: str | frozenset[str] | set[str] | tuple[str, ...]) -> frozenset[str]:
     """Return the set of exit reasons counted as the outcome ``outcome``.
 
@@ -158,12 +170,7 @@ def outcome_reasons(outcome: str | frozenset[str] | set[str] | tuple[str, ...]) 
             return OUTCOME_GROUPS[outcome]
         if outcome in EXIT_REASONS:
             return frozenset({outcome})
-        near = difflib.get_close_matches(outcome.strip().lower(), [*OUTCOME_GROUPS, *EXIT_REASONS], n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise SchemaError(
-            f"unknown outcome {outcome!r}{hint}: use one of {sorted(OUTCOME_GROUPS)}, "
-            f"an exit reason, or a set of exit reasons from {list(EXIT_REASONS)}"
-        )
+        raise unknown_outcome(outcome)
     reasons = frozenset(outcome)
     unknown = sorted(reasons - set(EXIT_REASONS))
     if unknown or not reasons:
