@@ -170,8 +170,8 @@ class Network:
         text). Columns that are not canonical are left out; a
         :class:`~amebench.exceptions.ColumnWarning` names them when the frame also
         lacks canonical columns (``reason`` for ``exit_reason``); an episodes frame
-        with ``exit_reason`` but no ``exited_on`` is a ``SchemaError`` (every exit
-        would be rejected). A Stata missing value
+        with exit reasons but no ``exited_on`` column is a ``SchemaError`` (every
+        exit would be rejected). A Stata missing value
         (``pd.read_stata(convert_missing=True)``) is a missing cell; a ``Period`` is its
         first day (a month column takes its month; one longer than a month is a
         ``SchemaError``); a ``municipality_code`` given as a number gets its leading
