@@ -113,6 +113,9 @@ def test_a_unit_that_asked_far_from_the_day_gets_no_estimate_not_zero():
     late = retention(amebench.cohort(net), days=365).iloc[0]
     assert late["eligible"] == 5 and late["method"] == NO_FOLLOWUPS_NEAR and pd.isna(late["non_respondents"])
     assert retention(amebench.cohort(net), days=90).iloc[0]["respondents"] == 3  # as with the column filled
+    # a Network built by hand may repeat an episode: its follow-ups are placed once (was a ValueError)
+    net.episodes = pd.concat([net.episodes, net.episodes.iloc[:1]], ignore_index=True)
+    assert retention(amebench.cohort(net), days=365).iloc[0]["method"] == NO_FOLLOWUPS_NEAR
 
 
 def test_register_definition_by_hand():

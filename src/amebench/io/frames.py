@@ -96,7 +96,7 @@ def _raw_table(frame: pd.DataFrame, table: str) -> tuple[RawTable, pd.Categorica
         raise SchemaError(f"the {table} frame lacks the column(s) {missing}; its columns are "
                           f"{[redact_numbers(str(c), limit=40) for c in frame.columns]}: rename yours to the "
                           f"canonical names (frame.rename(columns={{...}}))")
-    if table == "episodes" and "exited_on" not in frame.columns and frame.get("exit_reason", pd.Series()).notna().any():
+    if table == "episodes" and "exited_on" not in frame.columns and _any_text(frame.get("exit_reason")):
         # every row with a reason would be rejected (a reason without an exit date), the rest
         # kept as ongoing: a warning about the columns scrolled past (newcomer review)
         raise SchemaError(f"the episodes frame has exit_reason but no exited_on column, so every exit would be "
@@ -252,6 +252,11 @@ _EITHER = {"person_id": "household_id", "household_id": "person_id",
 #: Columns pandas makes of an index (reset_index, to_csv then read_csv): never a canonical
 #: column under another name, so they alone do not warn.
 _INDEX_LEFTOVER = re.compile(r"index|level_\d+|Unnamed: \d+")
+
+
+def _any_text(values: pd.Series | None) -> bool:
+    """Whether ``values`` (a column, or None) holds a cell that is not missing or blank."""
+    return values is not None and bool(values.astype("string").str.strip().replace("", pd.NA).notna().any())
 
 
 def _warn_other_names(frame: pd.DataFrame, table: str) -> None:

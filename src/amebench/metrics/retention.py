@@ -264,7 +264,7 @@ def _near(followups: pd.DataFrame, episodes: pd.DataFrame, days: int, tolerance:
     after = followups["days_after_exit"].astype("Float64")
     unknown = after.isna().to_numpy(dtype=bool)
     if unknown.any():
-        exits = episodes[["unit", "episode_id", "exited_on"]]
+        exits = episodes[["unit", "episode_id", "exited_on"]].drop_duplicates(["unit", "episode_id"])
         placed = followups.loc[unknown, ["unit", "episode_id", "measured_on"]].merge(exits, on=["unit", "episode_id"],
                                                                                     how="left")
         after[unknown] = (placed["measured_on"] - placed["exited_on"]).dt.days.astype("Float64").to_numpy()

@@ -136,7 +136,9 @@ def welfare_delta(
 
     A person links to ledger rows of the episode's unit by ``person_id``; when
     the episode has a ``household_id``, to that household's rows plus the
-    person's rows that carry no household. Per household, the joined group links,
+    person's rows that carry no household; when it took its household from
+    another of the person's episodes, to that household's rows plus every other
+    row of the person. Per household, the joined group links,
     in the unit of its deciding episode, to the rows of each of its households
     there and to the rows without a household of each of its members with an
     episode there (every row of theirs when it has no household there), each row
