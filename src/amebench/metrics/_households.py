@@ -25,11 +25,12 @@ def linked_households(episodes: pd.DataFrame, every: pd.DataFrame,
     payments by every episode: an episode with no ``household_id`` takes the household
     named by the same person's episodes in the same unit among ``every`` (the network's
     episodes; those enrolled after ``as_of`` are not observed), the one enrolled last on
-    or before it, else the first after it. Without such an episode it stays missing, and the
-    ledger links the episode to the person's own rows. Pass the rows that took one to
-    :func:`amebench.metrics._ledger.window_totals` (``taken``): the household's rows add to the person's, never
-    replace them. ``episodes`` itself is returned when nothing is taken (its columns keep
-    their id codes), with a ``household_id`` column added when it had none.
+    or before it, else the first after it. Without such an episode it stays missing, and
+    the ledger links the episode to the person's own rows. Pass the rows that took one to
+    :func:`amebench.metrics._ledger.window_totals` (``taken``): the household's rows add
+    to the person's, never replace them. ``episodes`` itself is returned when nothing is
+    taken (its columns keep their id codes), with a ``household_id`` column added when it
+    had none.
     """
     if "household_id" not in episodes:
         episodes = episodes.assign(household_id=pd.Series(pd.NA, index=episodes.index, dtype="string"))
@@ -62,8 +63,9 @@ def linked_households(episodes: pd.DataFrame, every: pd.DataFrame,
     at, key = at[taking], key[taking]
     day = "datetime64[ns]"  # one resolution on both sides of the merge
     wanted = pd.DataFrame({"_key": key, "enrolled_on": episodes["enrolled_on"].to_numpy(dtype=day)[at], "_at": at})
-    donors_at = np.flatnonzero(named)[np.isin(donor_key, key)]
-    donors = pd.DataFrame({"_key": donor_key[np.isin(donor_key, key)],
+    giving = np.isin(donor_key, key)
+    donors_at = np.flatnonzero(named)[giving]
+    donors = pd.DataFrame({"_key": donor_key[giving],
                            "enrolled_on": every["enrolled_on"].to_numpy(dtype=day)[donors_at],
                            "_household": every["household_id"].take(donors_at).astype("string").to_numpy()})
     donors = donors.sort_values(["enrolled_on", "_household"], kind="stable")  # ties: the same household every run

@@ -189,6 +189,7 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
         person_rows = np.where(ep_has_h, np.where(beside, 3, 1), 2)
     unhoused_only = person_rows == 1  # the person's rows that carry a household are another's
     but_home = person_rows == 3  # every row of the person but its household's (counted as the household's)
+    any_but_home = bool(but_home.any())  # once, not per block
     row_person = id_codes(payments["person_id"])
     persons = _Owners(selected(codes_in(episodes["person_id"], row_person)), has_unit & (person_rows > 0),
                       len(row_person.uniques))
@@ -223,7 +224,7 @@ def window_totals(payments: pd.DataFrame, episodes: pd.DataFrame, *, rows: np.nd
             row_has_h = row_h >= 0
             if row_has_h.any():  # ledgers key a row by person or by household, rarely both
                 drop = unhoused_only[e] & row_has_h
-                if but_home.any():
+                if any_but_home:
                     drop |= but_home[e] & row_has_h & (row_h == home[e])
                 keep = ~drop
                 r, e = r[keep], e[keep]
