@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import amebench
 from amebench.cohorts import spells
+from amebench.compare import trend
 from amebench.exceptions import AmebenchError
 from amebench.metrics import durations, outcome_rate, reentry, retention, welfare_delta
 from amebench.metrics._groups import derived
@@ -50,7 +51,8 @@ def test_age_band_and_years_by_hand():
 def test_a_derived_column_needs_its_source_columns():
     frame = pd.DataFrame({"unit": "a", "episode_id": ["1"], "enrolled_on": pd.to_datetime(["2024-01-01"]),
                           "exited_on": pd.to_datetime(["2024-05-01"]), "exit_reason": ["work"]})
-    with pytest.raises(AmebenchError, match=r"cannot group by \['age_band'\]: use any of \['enrol_year', "
+    with pytest.raises(AmebenchError, match=r"cannot group by \['age_band'\] \(\['age_band'\] is neither among the "
+                                            r"input's columns nor worked out from them\): use any of \['enrol_year', "
                                             r"'exit_year', 'unit'\]"):
         outcome_rate(frame, by=("age_band",))
 
@@ -162,3 +164,127 @@ def test_groups_add_up_to_the_whole(rows):
     for column in ("age_band", "enrol_year", "exit_year"):
         parts = outcome_rate(frame, by=(column,))
         assert parts["n"].sum() == whole["n"].item() and parts["events"].sum() == whole["events"].item()
+
+
+# ---- the user's own columns (Cohort.assign; a DataFrame's extra columns for outcome_rate) ----
+
+#: names the metrics' working tables use for columns of their own (follow-ups, ledger, spells),
+#: besides a plain one: an own column so named must not be mistaken for them
+OWN_NAMES = ["programme", "status", "responded", "measured_on", "days_after_exit", "amount_sek", "spell",
+             "spell_last", "spell_exit", "household", "person", "index", "level_0", "enrolled", "unknown"]
+
+
+OWN_METRICS = {**METRICS, "trend": lambda coh, by: trend(coh, by=by)}
+
+
+@pytest.fixture(scope="module")
+def by_gender(sample):
+    coh = amebench.cohort(sample)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return coh, {metric: run(coh, ("unit", "gender")) for metric, run in OWN_METRICS.items()}
+
+
+@pytest.mark.parametrize("name", OWN_NAMES)
+def test_every_metric_groups_by_an_own_column_as_by_the_column_it_copies(by_gender, name):
+    # an own column that copies gender (the same categorical) gives each metric's table by
+    # gender, column renamed: the metric reads it from the cohort's episodes and nothing
+    # of its own working tables takes its place
+    coh, expected = by_gender
+    mine = coh.assign(**{name: lambda episodes: episodes["gender"]})
+    assert name not in coh.episodes.columns  # assign returns a new cohort
+    for metric, run in OWN_METRICS.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = run(mine, ("unit", name))
+        pd.testing.assert_frame_equal(got, expected[metric].rename(columns={"gender": name}), obj=metric)
+
+
+def test_an_own_column_of_text_with_gaps_on_a_dataframe():
+    # outcome_rate on a DataFrame groups by any extra column; a missing value is a group of
+    # its own, sorted last, so the groups add up to every exit. By hand: district n has exits
+    # 1 (work) and 2 (dropped out): 1 of 2; s has exit 3 (studies): 1 of 1; exit 4 (work) has none
+    frame = pd.DataFrame({
+        "unit": "a", "episode_id": list("12345"),
+        "enrolled_on": pd.to_datetime(["2024-01-01"] * 5),
+        "exited_on": pd.to_datetime(["2024-05-01", "2024-06-01", "2024-07-01", "2024-08-01", None]),
+        "exit_reason": ["work", "dropped_out", "studies", "work", None],
+        "district": ["n", "n", "s", None, "s"],
+    })
+    got = outcome_rate(frame, by=("district",))
+    assert got.columns[0] == "district"
+    assert got[["district", "events", "n"]].values.tolist()[:2] == [["n", 1, 2], ["s", 1, 1]]
+    assert pd.isna(got["district"].iloc[2]) and got[["events", "n"]].iloc[2].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("person_id", "is a canonical episode column"), ("exit_reason", "is a canonical episode column"),
+    ("n", "is the name of a result column"), ("estimate", "is the name of a result column"),
+    ("_x", "starts with '_'")])
+def test_a_column_that_cannot_be_a_group_is_refused_with_its_reason(name, why):
+    frame = pd.DataFrame({"unit": "a", "episode_id": ["1"], "enrolled_on": pd.to_datetime(["2024-01-01"]),
+                          "exited_on": pd.to_datetime(["2024-05-01"]), "exit_reason": ["work"],
+                          "person_id": ["p"], "n": [1], "estimate": [0.5], "_x": [1]})
+    allowed = r"use any of \['enrol_year', 'exit_year', 'unit'\]"
+    with pytest.raises(AmebenchError, match=rf"cannot group by \['{name}'\] \('{name}' {why}.*: {allowed}"):
+        outcome_rate(frame, by=(name,))
+    coh = amebench.cohort(amebench.load_sample())
+    with pytest.raises(AmebenchError, match=rf"cannot add a column '{name}': it {why}"):
+        coh.assign(**{name: 1})
+
+
+def test_welfare_refuses_an_own_column_its_comparison_lacks(sample):
+    coh = amebench.cohort(sample, exited=2025)
+    with pytest.raises(AmebenchError, match=r"cannot group by \['programme'\] \(\['programme'\] is neither among"):
+        welfare_delta(coh.assign(programme="x"), by=("programme",), comparison=amebench.cohort(sample, exited=2024))
+
+
+def test_assign_takes_a_function_an_array_a_series_on_its_index_or_one_value(sample):
+    coh = amebench.cohort(sample, exited=2025)
+    ids = set(coh.episodes["episode_id"].iloc[::3])
+    marked = coh.episodes["episode_id"].isin(ids).map({True: "se", False: "other"})
+    for value in (lambda ep: ep["episode_id"].isin(ids).map({True: "se", False: "other"}), marked.to_numpy(),
+                  marked.tolist(), marked):
+        got = coh.assign(programme=value).episodes["programme"]
+        assert got.tolist() == marked.tolist()
+    assert set(coh.assign(programme="all").episodes["programme"]) == {"all"}
+    mine = coh.assign(programme=marked)
+    assert mine.network is coh.network and mine.as_of == coh.as_of and mine.exited == coh.exited
+
+
+def test_assign_refuses_values_that_do_not_line_up(sample):
+    coh = amebench.cohort(sample, exited=2025)
+    # the network's rows: the cohort numbers its episodes 0 .. n-1 afresh, so these would line up wrongly
+    over_network = sample.episodes["gender"]
+    with pytest.raises(AmebenchError, match=r"index other than the cohort's episodes' \(0 \.\. 1120\).*to_numpy"):
+        coh.assign(programme=over_network)
+    with pytest.raises(AmebenchError, match=r"number 3, but the cohort holds 1121 episodes"):
+        coh.assign(programme=["a", "b", "c"])
+    with pytest.raises(AmebenchError, match="is a table; give one column of it"):
+        coh.assign(programme=coh.episodes[["gender", "unit"]])
+
+
+def _spell_network():
+    # p1: e1 enrolled 2024-01-01, out 2024-03-01; e2 enrolled 2024-03-20 (19 days later, one spell
+    # at gap_days=91), out 2024-06-01; back on 2024-09-01 (e3, ongoing). p2: one episode, not back.
+    episodes = pd.DataFrame({
+        "unit": "a", "episode_id": ["e1", "e2", "e3", "f1"], "person_id": ["p1", "p1", "p1", "p2"],
+        "enrolled_on": pd.to_datetime(["2024-01-01", "2024-03-20", "2024-09-01", "2024-01-10"]),
+        "exited_on": pd.to_datetime(["2024-03-01", "2024-06-01", None, "2024-04-01"]),
+        "exit_reason": ["dropped_out", "work", None, "work"],
+    })
+    return amebench.Network.from_frames(episodes=episodes, as_of="2025-12-31")
+
+
+def test_reentry_takes_an_own_column_from_the_exit_s_last_episode():
+    net = _spell_network()
+    coh = amebench.cohort(net, enrolled="2024-01")  # e1 and f1
+    mine = coh.assign(programme=lambda ep: ep["episode_id"].map({"e1": "x", "f1": "y"}))
+    # per episode: e1 exits 2024-03-01 and p1 is back (e2) on 2024-03-20: x 1 of 1; f1 not back: y 0 of 1
+    by_episode = reentry(mine, days=365, by=("programme",))
+    assert by_episode[["programme", "events", "eligible"]].values.tolist() == [["x", 1, 1], ["y", 0, 1]]
+    # spells: e1 and e2 are one spell, which the cohort holds (first enrolment in January), but its
+    # exit is e2's, not in the cohort: the value is missing; back on 2024-09-01 (92 days): 1 of 1
+    by_spell = reentry(mine, days=365, by=("programme",), gap_days=91)
+    assert by_spell["programme"].tolist()[0] == "y" and pd.isna(by_spell["programme"].iloc[1])
+    assert by_spell[["events", "eligible"]].values.tolist() == [[0, 1], [1, 1]]

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import AmebenchError
+from .schema import EPISODES
 
 __all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "by_names",
-           "check_conf_level", "check_dates", "check_network"]
+           "own_column_problem", "check_conf_level", "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -108,19 +109,22 @@ DETAILS: tuple[str, ...] = ()
 GLOSSARY: frozenset[str] = frozenset(GROUPING + ESTIMATES + COUNTS + DETAILS + METHOD)
 
 
-def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+def tidy(frame: pd.DataFrame, by=()) -> pd.DataFrame:
     """Return ``frame`` with columns in canonical order: grouping (as given), estimate, counts, method.
+
+    ``by`` are the columns the caller grouped by: a user's own columns among them
+    (:func:`check_by` let them through) are grouping columns too.
 
     Raises
     ------
     KeyError
-        If a column is not in :data:`GLOSSARY` (a programming error in amebench,
+        If a column is not in :data:`GLOSSARY` or ``by`` (a programming error in amebench,
         not a user error: add the column to the glossary with a definition).
     """
-    unknown = [c for c in frame.columns if c not in GLOSSARY]
+    unknown = [c for c in frame.columns if c not in GLOSSARY and c not in by]
     if unknown:
         raise KeyError(f"result columns {unknown} are not in amebench.results.GLOSSARY")
-    grouping = [c for c in frame.columns if c in GROUPING]  # keep the caller's `by` order
+    grouping = [c for c in frame.columns if c in GROUPING or c in by]  # keep the caller's `by` order
     order = grouping + [c for c in ESTIMATES + COUNTS + DETAILS + METHOD if c in frame.columns]
     return frame.loc[:, order].reset_index(drop=True)
 
@@ -188,21 +192,50 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     """Return ``by`` as a tuple after checking that a result may be grouped by each column.
 
     A metric groups by columns of its input table that are grouping columns of the
-    glossary (:data:`GROUPING`), and by the columns it derives itself (``derived``,
-    e.g. ``exit_year``); ``reserved`` are grouping columns the metric adds to its
-    result (``group``), which ``by`` may not repeat.
+    glossary (:data:`GROUPING`), by the columns it derives itself (``derived``,
+    e.g. ``exit_year``), and by the user's own columns: any other column of the
+    input whose name is a string, is not a canonical episode column
+    (``person_id``, ``exited_on`` ...) and is not a result column (``n``,
+    ``estimate`` ...), which the result would overwrite. ``reserved`` are grouping
+    columns the metric adds to its result (``group``), which ``by`` may not repeat.
 
     Raises
     ------
     AmebenchError
-        Naming the columns that cannot be used and those that can.
+        Naming the columns that cannot be used, why, and those that can.
     """
     by = by_names(by)
     twice = sorted({c for c in by if by.count(c) > 1}, key=str)
     if twice:
         raise AmebenchError(f"by names {twice} more than once; name each column once")
-    allowed = sorted(((set(columns) & set(GROUPING)) | set(derived)) - set(reserved))
+    own = {c for c in columns if own_column_problem(c) is None}
+    allowed = sorted(((set(columns) & set(GROUPING)) | set(derived) | own) - set(reserved), key=str)
     unknown = [c for c in by if c not in allowed]
     if unknown:
-        raise AmebenchError(f"cannot group by {unknown}: use any of {allowed}")
+        present = set(columns)
+        why = [f"{c!r} {'is a column of the result' if c in reserved else own_column_problem(c)}"
+               for c in unknown if c in reserved or (c in present and c not in GROUPING)]
+        absent = [c for c in unknown if c not in present and c not in reserved]
+        why += [f"{absent} {'is' if len(absent) == 1 else 'are'} neither among the input's columns nor "
+                "worked out from them"] if absent else []
+        raise AmebenchError(f"cannot group by {unknown} ({'; '.join(why)}): use any of {allowed}")
     return by
+
+
+def own_column_problem(name) -> str | None:
+    """Why ``name`` cannot be a user's own grouping column, or None when it can.
+
+    An own column is one a user adds to the episodes (a programme, a district) to group
+    results by: a name that is text, does not start with ``_`` (amebench's working
+    columns), and is neither a canonical episode column (:data:`amebench.schema.EPISODES`)
+    nor a result column (:data:`GLOSSARY`), which it would be mistaken for.
+    """
+    if not isinstance(name, str) or not name:
+        return "is not a column name (text)"
+    if name.startswith("_"):
+        return "starts with '_', which amebench keeps for its working columns: rename it"
+    if name in EPISODES.dtypes:
+        return "is a canonical episode column, not one to group by"
+    if name in GLOSSARY:
+        return "is the name of a result column: rename it"
+    return None

@@ -8,7 +8,7 @@ import html
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from .. import _idcodes
 from ..exceptions import AmebenchError, CensoringWarning, listed, unknown_units
 from ..network import Network, as_of_timestamp
-from ..results import check_network
+from ..results import check_network, own_column_problem
 
 __all__ = ["Cohort", "cohort", "period_bounds", "data_held"]
 
@@ -64,6 +64,54 @@ class Cohort:
         more = f" and {len(units) - 10} more" if len(units) > 10 else ""
         parts.append("units " + (", ".join(units[:10]) + more if units else "all"))
         return "; ".join(parts)
+
+    def assign(self, **columns) -> Cohort:
+        """Return the cohort with columns of your own added to its episodes, to group results by.
+
+        ``cohort.assign(programme=values)`` adds a column ``programme``, which every
+        metric's ``by=`` then takes (``outcome_rate(c, by=("unit", "programme"))``):
+        a programme, a district, a method, anything known per episode. Each value is
+        one of
+
+        - a function of the cohort's episodes returning one of the below
+          (``lambda ep: np.where(ep["episode_id"].isin(ids), "se", "other")``);
+        - an array or list, one value per episode in the order of ``cohort.episodes``;
+        - a Series with the index of ``cohort.episodes`` (0 .. n-1); a Series with
+          any other index is refused, as pandas would align it and leave NaN
+          (a Series over ``network.episodes`` does not line up: the cohort renumbers);
+        - one value for every episode.
+
+        A missing value is a group of its own, as for the canonical columns. The name
+        must not be a canonical episode column, a result column or start with ``_``.
+        Metrics read the column from the cohort's episodes; ``reentry`` takes each
+        exit's value from its (last) episode in the cohort, and an exit whose last
+        episode is not in the cohort (``gap_days`` spells selected by ``enrolled=``)
+        has it missing.
+
+        Raises
+        ------
+        AmebenchError
+            For a refused name, a Series that does not line up, or values of the wrong length.
+        """
+        values = {}
+        for name, value in columns.items():
+            problem = own_column_problem(name)
+            if problem:
+                raise AmebenchError(f"cannot add a column {name!r}: it {problem}")
+            if callable(value):
+                value = value(self.episodes.copy())
+            if isinstance(value, pd.Series) and not value.index.equals(self.episodes.index):
+                raise AmebenchError(
+                    f"the Series for {name!r} has an index other than the cohort's episodes' (0 .. "
+                    f"{len(self.episodes) - 1}), so pandas would line it up by label and leave NaN: pass its "
+                    "values in the episodes' order (series.to_numpy()) or a function of cohort.episodes")
+            if isinstance(value, pd.DataFrame):
+                raise AmebenchError(f"the value for {name!r} is a table; give one column of it")
+            if np.ndim(value) and len(value) != len(self.episodes):
+                raise AmebenchError(f"the values for {name!r} number {len(value)}, but the cohort holds "
+                                    f"{len(self.episodes)} episodes: give one per episode, in their order")
+            values[name] = value
+        return replace(self, episodes=self.episodes.assign(**values))
 
     def __repr__(self) -> str:
         return f"<Cohort of network {self.network.name!r}: {self._describe()}>"

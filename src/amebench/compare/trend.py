@@ -33,7 +33,8 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     outcome
         Outcome group counted as an event.
     by
-        Grouping columns besides ``exit_year``, which ``trend`` adds itself.
+        Grouping columns besides ``exit_year``, which ``trend`` adds itself, as
+        :func:`amebench.metrics.outcome_rate` takes them (columns of your own too).
     conf_level
         Confidence level of both intervals.
 
@@ -104,7 +105,7 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     rates["change_ci_high"] = high
     method = "Wilson; change from the previous year with Newcombe hybrid score CI"
     rates["method"] = method + _partial_years(data, rates)
-    return tidy(rates)
+    return tidy(rates, by)
 
 
 def _partial_years(data, rates: pd.DataFrame) -> pd.Series:

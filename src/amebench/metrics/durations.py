@@ -56,7 +56,8 @@ def durations(
         Episode columns to group by, ``"enrol_year"`` (the year of enrolment: a
         cohort of episodes enrolled in each year) or ``"age_band"`` (at enrolment, as
         in :func:`outcome_rate`); ``()`` for one group. Not ``exit_year``: grouping by
-        the year of the exit would choose by the time being measured.
+        the year of the exit would choose by the time being measured. Columns of your
+        own too (:meth:`amebench.Cohort.assign`).
     outcome
         Outcome group (``"work"`` ...) or a set of exit reasons, see
         :func:`amebench.schema.outcome_reasons`.
@@ -189,7 +190,7 @@ def durations(
         out[column] = out[column].astype(frame[column].dtype)
     for column in ("n", "events", "censored"):
         out[column] = out[column].astype("int64")
-    return tidy(out)
+    return tidy(out, by)
 
 
 def _check(cohort, by, days, conf_level) -> tuple[str, ...]:

@@ -70,7 +70,7 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     by = check_by(by, episodes.columns, reserved=("month",))  # month: the table's own column
     as_of = pd.Timestamp(network.as_of)
     if episodes.empty:
-        return tidy(pd.DataFrame(columns=[*by, "month", "inflow", "outflow", "stock"]))
+        return tidy(pd.DataFrame(columns=[*by, "month", "inflow", "outflow", "stock"]), by)
     # checked by day, not by month: an enrolment later in as_of's month is not observed either
     late = episodes["enrolled_on"] > as_of
     if late.any():
@@ -105,7 +105,7 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
         units = pd.Series([key[list(by).index("unit")] for key in keys], dtype=object)
         since = pd.Series(group_first).groupby(units.astype(str).to_numpy()).transform("min").to_numpy()
         frame = frame[np.tile(np.arange(n_months), n_groups) >= np.repeat(since, n_months)].reset_index(drop=True)
-    return tidy(frame)
+    return tidy(frame, by)
 
 
 def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:

@@ -41,7 +41,9 @@ def outcome_rate(
         Episode columns to group by, plus the derived ``exit_year`` (year of
         ``exited_on``), ``enrol_year`` (year of ``enrolled_on``) and ``age_band``
         (enrolment year minus birth year, banded as :data:`amebench.schema.AGE_BANDS`;
-        ``"unknown"`` without a birth year or under 16); ``()`` for one row.
+        ``"unknown"`` without a birth year or under 16); ``()`` for one row. Columns
+        of your own too: a DataFrame's extra columns, a cohort's added with
+        :meth:`amebench.Cohort.assign` (docs/methods.md).
     per
         ``"episode"`` (default, as Kolada) or ``"person"``: each person counts once,
         and the person's last exit in the data decides (in the group of that exit;
@@ -111,19 +113,19 @@ def outcome_rate(
     frame = frame.assign(_event=event, _unknown=unknown)
     if by:
         groups = frame.groupby(list(by), observed=True, sort=True, dropna=False)
-        out = groups[["_event", "_unknown"]].sum().rename(columns={"_event": "events", "_unknown": "unknown"})
+        out = groups[["_event", "_unknown"]].sum().rename(columns={"_event": "events"})
         out = out.assign(n=groups.size()).reset_index()
     else:
         out = pd.DataFrame({"n": [len(frame)], "events": [int(frame["_event"].sum())],
-                            "unknown": [int(frame["_unknown"].sum())]})
+                            "_unknown": [int(frame["_unknown"].sum())]})
     out = out[out["n"] > 0]
     _warn_unknown_reasons(out, by)
-    out = out.drop(columns="unknown")
+    out = out.drop(columns="_unknown")
     out["estimate"] = out["events"] / out["n"]
     out["ci_low"], out["ci_high"] = binomial_interval(out["events"], out["n"], conf_level, method)
     out["method"] = method
     out["conf_level"] = conf_level
-    return tidy(out)
+    return tidy(out, by)
 
 
 #: The share of a group's exits with exit reason unknown (or none) from which outcome_rate warns
@@ -132,12 +134,13 @@ UNKNOWN_REASONS_WARNED = 0.5
 
 def _warn_unknown_reasons(out: pd.DataFrame, by) -> None:
     """Warn (:class:`~amebench.exceptions.ExitReasonWarning`) of groups whose exits mostly have no known reason."""
-    flagged = out[out["unknown"] >= UNKNOWN_REASONS_WARNED * out["n"]]
+    flagged = out[out["_unknown"] >= UNKNOWN_REASONS_WARNED * out["n"]]
     if flagged.empty:
         return
     groups = [tuple(row) for row in flagged[list(by)].astype(str).itertuples(index=False)] if by else [()]
     named = [", ".join(f"{column} {value}" for column, value in zip(by, group)) or "all" for group in groups]
-    shown = "; ".join(f"{name} ({unknown} of {n})" for name, unknown, n in zip(named, flagged["unknown"], flagged["n"]))
+    counts = zip(named, flagged["_unknown"], flagged["n"])
+    shown = "; ".join(f"{name} ({unknown} of {n})" for name, unknown, n in counts)
     warnings.warn(ExitReasonWarning(
         f"exit reason unknown (or missing) for at least half the exits of {shown}: they count as exits to no "
         "outcome, so the rate says more about missing reasons than about results; map the exit reasons in the "

@@ -41,7 +41,10 @@ def reentry(
         of the exit; with ``gap_days`` of the spell's exit), ``enrol_year`` and
         ``age_band`` (of the episode's enrolment, as in :func:`outcome_rate`; with
         ``gap_days`` of the spell's first enrolment, by which ``enrolled=`` chooses
-        it). A missing value is a group of its own, last.
+        it). Columns of your own (:meth:`amebench.Cohort.assign`) are read from the
+        cohort's episodes: an exit takes its (last) episode's value, missing when
+        the cohort does not hold that episode. A missing value is a group of its
+        own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
@@ -109,7 +112,9 @@ def reentry(
     network_ep = cohort.network.episodes
     # the exits are rows of the network's episodes; exit_year is that of the exit (of the spell)
     # and enrol_year, age_band those of the (spell's first) enrolment
-    by = check_by(by, network_ep.columns, derived=derivable(network_ep.columns))
+    # columns of the user's own (Cohort.assign) are in the cohort's episodes only
+    own = [c for c in cohort.episodes.columns if c not in network_ep.columns]
+    by = check_by(by, [*network_ep.columns, *own], derived=derivable(network_ep.columns))
     as_of = cohort.as_of
     enrolled = (network_ep["enrolled_on"] <= as_of).to_numpy()
     network_ep = network_ep[enrolled].reset_index(drop=True)
@@ -136,6 +141,7 @@ def reentry(
     enrolment = [c for c in by if c != "exit_year"]  # of the spell's first episode, as enrolled= judges
     first = _first_of_spell(table, group, rows) if gap_days is not None and sources(enrolment) else exits
     exits = exits.assign(**derived(exits, [c for c in by if c == "exit_year"]), **derived(first, enrolment))
+    exits = _own_columns(exits, cohort.episodes, [c for c in by if c in own])
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
@@ -165,7 +171,7 @@ def reentry(
     spell_note = f"; spells merged at gaps < {gap_days} days" if gap_days is not None else ""
     out["method"] = f"new episode in any unit within {days} days of exit{spell_note}; Wilson"
     out["conf_level"] = conf_level
-    return tidy(out)
+    return tidy(out, by)
 
 
 def _warn_waiting(groups: pd.DataFrame, n_groups: int, frame: pd.DataFrame, window_end: pd.Series, days: int,
@@ -205,6 +211,18 @@ def _first_of_spell(table: pd.DataFrame, group: np.ndarray, rows: np.ndarray) ->
     """The first episode (earliest enrolment) of the spell of each of ``rows``."""
     first = pd.Series(table["enrolled_on"].to_numpy()).groupby(group).idxmin()
     return table.take(first.loc[group[rows]].to_numpy())
+
+
+def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str]) -> pd.DataFrame:
+    """``exits`` with the user's own columns ``own`` of the cohort's ``episodes``, matched on
+    (unit, episode_id) as text: each exit takes its (last) episode's value, missing when
+    that episode is not in the cohort."""
+    if not own:
+        return exits
+    keys = ["unit", "episode_id"]
+    values = episodes[[*keys, *own]].astype({key: str for key in keys}).drop_duplicates(keys)
+    matched = exits[keys].astype(str).merge(values, on=keys, how="left", validate="many_to_one")
+    return exits.assign(**{c: matched[c].array for c in own})
 
 
 def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarray:

@@ -56,7 +56,7 @@ def retention(
     by
         Episode columns to group by, and ``exit_year`` (the year of the exit),
         ``enrol_year`` (of the enrolment) and ``age_band`` (at enrolment), as in
-        :func:`outcome_rate`.
+        :func:`outcome_rate`, and columns of your own (:meth:`amebench.Cohort.assign`).
     definition
         ``"followup"``: the follow-up status nearest to ``days`` after exit within
         ``± tolerance`` days. ``"register"``: retained when no welfare payment falls
@@ -213,7 +213,7 @@ def retention(
     for column in ("events", "respondents", "non_respondents"):
         out[column] = out[column].astype("Int64").mask(nobody_asked)
     out["conf_level"] = conf_level
-    return tidy(out.drop(columns=["_data", "_surveyed"]))
+    return tidy(out.drop(columns=["_data", "_surveyed"]), by)
 
 
 def _followup_status(followups: pd.DataFrame, exits: pd.DataFrame, days: int, tolerance: int, reasons, *, as_of,

@@ -58,7 +58,9 @@ def welfare_delta(
         its ``exit_year``, ``enrol_year`` or ``age_band`` (as in
         :func:`outcome_rate`); ``()`` for one row. A household whose deciding
         episode is still ongoing has no ``exit_year``: such households make a row
-        of their own with a missing ``exit_year``, every one ``censored``.
+        of their own with a missing ``exit_year``, every one ``censored``. Columns
+        of your own (:meth:`amebench.Cohort.assign`) are read from the deciding
+        episode too; a ``comparison`` needs them as well.
     per
         ``"household"`` (default): one value per household, from its last exit, so
         a household is never counted twice when two of its members take part
@@ -211,7 +213,7 @@ def welfare_delta(
             out[column] = out[column].astype(ref.dtype)
     for column in ("n", "eligible", "censored"):
         out[column] = out[column].astype("int64")
-    return tidy(out)
+    return tidy(out, by)
 
 
 _COLUMNS = [
