@@ -359,3 +359,8 @@ def test_a_group_whose_exits_mostly_have_no_known_reason_is_warned_of():
     with pytest.warns(ExitReasonWarning) as caught:
         outcome_rate(episodes[episodes["unit"] == "solna"], by=())
     assert caught[0].message.groups == [()]
+    # a missing group value reads "missing", not "nan" (review)
+    episodes["district"] = np.where(episodes["unit"] == "solna", None, "south")
+    with pytest.warns(ExitReasonWarning, match=r"at least half the exits of district missing \(298 of 595\)") as caught:
+        outcome_rate(episodes, by=("district",))
+    assert caught[0].message.groups == [("missing",)]

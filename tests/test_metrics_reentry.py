@@ -153,6 +153,17 @@ def test_the_censoring_warning_names_the_groups_without_an_estimate_and_their_fi
     assert table["eligible"].tolist() == [1, 0]
 
 
+def test_the_censoring_warning_calls_a_missing_group_value_missing():
+    # a missing value printed as "nan" (review); unit b's exit, of 2024-06-01, has no district
+    from amebench.exceptions import CensoringWarning
+
+    net = _frames([("a", "1", "p1", "2022-10-01", "2023-02-01"), ("b", "3", "p3", "2024-02-01", "2024-06-01")],
+                  as_of="2024-12-31")
+    coh = amebench.cohort(net).assign(district=lambda ep: ep["unit"].map({"a": "north"}))
+    with pytest.warns(CensoringWarning, match=r"1 of 2 groups \(b/missing\) have no exit 365 days old"):
+        reentry(coh, days=365, by=("unit", "district"))
+
+
 
 def _frames(rows, as_of="2025-12-31"):
     """A network from (unit, episode_id, person_id, enrolled_on, exited_on) rows, via the readers' checks."""

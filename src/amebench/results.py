@@ -16,7 +16,7 @@ from .exceptions import AmebenchError
 from .schema import EPISODES
 
 __all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "by_names",
-           "own_column_problem", "check_conf_level", "check_dates", "check_network"]
+           "own_column_problem", "group_values", "check_conf_level", "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -220,6 +220,13 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
                 "worked out from them"] if absent else []
         raise AmebenchError(f"cannot group by {unknown} ({'; '.join(why)}): use any of {allowed}")
     return by
+
+
+def group_values(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Each row of the grouping columns ``frame`` as text for a message; a missing value
+    reads ``missing`` (``str`` gave ``nan`` or ``<NA>``)."""
+    return [tuple("missing" if pd.isna(value) else str(value) for value in row)
+            for row in frame.itertuples(index=False)]
 
 
 def own_column_problem(name) -> str | None:

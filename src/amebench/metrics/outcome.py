@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import AmebenchError, ExitReasonWarning
-from ..results import check_by, check_conf_level, check_dates, tidy
+from ..results import check_by, check_conf_level, check_dates, group_values, tidy
 from ..privacy import redact_numbers
 from ..schema import EXIT_REASONS, outcome_reasons
 from ._binomial import INTERVAL_METHODS, binomial_interval
@@ -137,7 +137,7 @@ def _warn_unknown_reasons(out: pd.DataFrame, by) -> None:
     flagged = out[out["_unknown"] >= UNKNOWN_REASONS_WARNED * out["n"]]
     if flagged.empty:
         return
-    groups = [tuple(row) for row in flagged[list(by)].astype(str).itertuples(index=False)] if by else [()]
+    groups = group_values(flagged[list(by)]) if by else [()]
     named = [", ".join(f"{column} {value}" for column, value in zip(by, group)) or "all" for group in groups]
     counts = zip(named, flagged["_unknown"], flagged["n"])
     shown = "; ".join(f"{name} ({unknown} of {n})" for name, unknown, n in counts)

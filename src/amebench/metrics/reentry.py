@@ -10,7 +10,7 @@ import pandas as pd
 from .._idcodes import codes_in, id_codes
 from ..cohorts.spells import coded_spells
 from ..exceptions import AmebenchError, CensoringWarning, warn_caller
-from ..results import check_by, check_cohort, check_conf_level, tidy
+from ..results import check_by, check_cohort, check_conf_level, group_values, tidy
 from ._binomial import binomial_interval
 from ._groups import derivable, derived, sources
 
@@ -183,7 +183,7 @@ def _warn_waiting(groups: pd.DataFrame, n_groups: int, frame: pd.DataFrame, wind
         none_yet = frame.groupby(by, observed=True, dropna=False)["eligible"].transform("sum").eq(0).to_numpy()
     else:
         none_yet = np.ones(len(frame), dtype=bool)
-    names = ["/".join(map(str, row)) for row in groups.itertuples(index=False)] if by else ["all exits"]
+    names = ["/".join(row) for row in group_values(groups)] if by else ["all exits"]
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     warn_caller(CensoringWarning(
         f"reentry: {len(names)} of {n_groups} groups ({', '.join(names[:5])}{more}) have no exit {days} days old "
