@@ -4,8 +4,10 @@ One 2-d ``numpy.bincount`` over (group, month) cells replaced a Python loop over
 groups (keys built row by row with ``apply(tuple)``). Reference:
 tests/reference/flows_b5cd348.py (the function as of commit b5cd348); results equal
 exactly, dtypes included, except that the grouping columns now keep the episodes' dtypes
-(a category stayed a category; metrics review 2026-12-05) and that, grouped by unit, a
-unit's rows start at its first enrolment month (newcomer review 2026-12-06). Reconciliation with the
+(a category stayed a category; metrics review 2026-12-05), that, grouped by unit, a
+unit's rows start at its first enrolment month (newcomer review 2026-12-06), and that the
+groups come in the order of every other metric's, a category's own order (the reference
+sorted their text; review 2026-12-08). Reconciliation with the
 episodes is tested in tests/test_metrics_outcome.py.
 """
 
@@ -56,7 +58,9 @@ def _reference(net, by):
         first = net.episodes.groupby(net.episodes["unit"].astype(str))["enrolled_on"].min().dt.to_period("M")
         since = first.reindex(out["unit"].astype(str)).dt.to_timestamp().to_numpy()
         out = out[out["month"].to_numpy() >= since].reset_index(drop=True)
-    return out.astype({column: net.episodes[column].dtype for column in by})
+    out = out.astype({column: net.episodes[column].dtype for column in by})
+    # the groups in the order every metric sorts them (a category's own order, near before far)
+    return out.sort_values(list(by), kind="stable", na_position="last").reset_index(drop=True) if by else out
 
 
 def test_flows_on_the_sample_equal_reference():

@@ -15,8 +15,8 @@ import pandas as pd
 from .exceptions import AmebenchError
 from .schema import EPISODES
 
-__all__ = ["GROUPING", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by", "by_names",
-           "own_column_problem", "group_values", "check_conf_level", "check_dates", "check_network"]
+__all__ = ["GROUPING", "WORKED_OUT", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by",
+           "by_names", "own_column_problem", "group_values", "check_conf_level", "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -46,6 +46,10 @@ GROUPING: tuple[str, ...] = (
     "quantity",
     "target",
 )
+
+#: Grouping columns the metrics work out from the episode they count (its dates, its birth
+#: year: :mod:`amebench.metrics._groups`); an input column of one of these names is not read.
+WORKED_OUT: tuple[str, ...] = ("exit_year", "enrol_year", "age_band")
 
 #: Point estimate and interval.
 ESTIMATES: tuple[str, ...] = ("estimate", "ci_low", "ci_high")
@@ -208,6 +212,11 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     twice = sorted({c for c in by if by.count(c) > 1}, key=str)
     if twice:
         raise AmebenchError(f"by names {twice} more than once; name each column once")
+    clash = [c for c in by if c in WORKED_OUT and c in set(columns)]
+    if clash:
+        raise AmebenchError(f"cannot group by {clash}: the input has a column of that name, but amebench works "
+                            f"{'it' if len(clash) == 1 else 'them'} out itself from the episode's dates and birth "
+                            "year; rename your column to group by it")
     own = {c for c in columns if own_column_problem(c) is None}
     allowed = sorted(((set(columns) & set(GROUPING)) | set(derived) | own) - set(reserved), key=str)
     unknown = [c for c in by if c not in allowed]

@@ -7,7 +7,7 @@ import datetime
 import html
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -68,50 +68,44 @@ class Cohort:
     def assign(self, **columns) -> Cohort:
         """Return the cohort with columns of your own added to its episodes, to group results by.
 
-        ``cohort.assign(programme=values)`` adds a column ``programme``, which every
-        metric's ``by=`` then takes (``outcome_rate(c, by=("unit", "programme"))``):
-        a programme, a district, a method, anything known per episode. Each value is
-        one of
+        ``cohort.assign(programme=values)`` adds a column ``programme``, which the
+        metrics' ``by=`` then take (``outcome_rate(c, by=("unit", "programme"))``): a
+        programme, a district, a method, anything known per episode. Each value is one of
 
-        - a function of the cohort's episodes returning one of the below
-          (``lambda ep: np.where(ep["episode_id"].isin(ids), "se", "other")``);
+        - a Series indexed by ``unit`` and ``episode_id`` (a lookup table:
+          ``table.set_index(["unit", "episode_id"])["programme"]``; episode ids repeat
+          across units, so both are needed), matched as text; an episode the table
+          lacks gets a missing value;
+        - a Series on the index of ``cohort.episodes`` (in any order), such as a column
+          worked out from them;
         - an array or list, one value per episode in the order of ``cohort.episodes``;
-        - a Series with the index of ``cohort.episodes`` (0 .. n-1); a Series with
-          any other index is refused, as pandas would align it and leave NaN
-          (a Series over ``network.episodes`` does not line up: the cohort renumbers);
-        - one value for every episode.
+        - one value for every episode;
+        - a function of the episodes returning one of these; as in
+          :meth:`pandas.DataFrame.assign`, it sees the columns added before it in the
+          same call.
 
         A missing value is a group of its own, as for the canonical columns. The name
         must not be a canonical episode column, a result column or start with ``_``.
-        Metrics read the column from the cohort's episodes; ``reentry`` takes each
-        exit's value from its (last) episode in the cohort, and an exit whose last
-        episode is not in the cohort (``gap_days`` spells selected by ``enrolled=``)
-        has it missing.
+        Metrics read the value of the episode they count (welfare's deciding episode,
+        re-entry's exit; see docs/methods.md).
 
         Raises
         ------
         AmebenchError
-            For a refused name, a Series that does not line up, or values of the wrong length.
+            For a refused name; a Series on another index (the network's: the cohort
+            numbers its episodes afresh), or keyed by unit and episode with a key twice
+            or none that matches; a dict, a set, a table or nested values; values that
+            do not number one per episode.
         """
-        values = {}
+        episodes = self.episodes
         for name, value in columns.items():
             problem = own_column_problem(name)
             if problem:
                 raise AmebenchError(f"cannot add a column {name!r}: it {problem}")
             if callable(value):
-                value = value(self.episodes.copy())
-            if isinstance(value, pd.Series) and not value.index.equals(self.episodes.index):
-                raise AmebenchError(
-                    f"the Series for {name!r} has an index other than the cohort's episodes' (0 .. "
-                    f"{len(self.episodes) - 1}), so pandas would line it up by label and leave NaN: pass its "
-                    "values in the episodes' order (series.to_numpy()) or a function of cohort.episodes")
-            if isinstance(value, pd.DataFrame):
-                raise AmebenchError(f"the value for {name!r} is a table; give one column of it")
-            if np.ndim(value) and len(value) != len(self.episodes):
-                raise AmebenchError(f"the values for {name!r} number {len(value)}, but the cohort holds "
-                                    f"{len(self.episodes)} episodes: give one per episode, in their order")
-            values[name] = value
-        return replace(self, episodes=self.episodes.assign(**values))
+                value = value(episodes.copy())
+            episodes = episodes.assign(**{name: _own_values(episodes, name, value)})
+        return replace(self, episodes=episodes)
 
     def __repr__(self) -> str:
         return f"<Cohort of network {self.network.name!r}: {self._describe()}>"
@@ -125,6 +119,70 @@ class Cohort:
         )
         return (f"<p><b>Cohort</b> of network {html.escape(self.network.name)}: {html.escape(self._describe())}</p>"
                 + counts.to_html(index=False))
+
+
+_KEYS = ["unit", "episode_id"]
+
+
+def _own_values(episodes: pd.DataFrame, name: str, value):
+    """The values of a column ``name`` of the user's own for ``episodes`` (:meth:`Cohort.assign`)."""
+    lookup = ("set the values by unit and episode: a Series indexed by both, "
+              f"table.set_index(['unit', 'episode_id'])[{name!r}]")
+    if value is None:
+        raise AmebenchError(f"the value for {name!r} is None (did the function return nothing?): give the values")
+    if isinstance(value, pd.DataFrame):
+        raise AmebenchError(f"the value for {name!r} is a table; give one column of it")
+    if isinstance(value, (Mapping, set, frozenset)):
+        raise AmebenchError(f"the value for {name!r} is a {type(value).__name__}, which pandas does not match to "
+                            f"episodes: {lookup}")
+    if isinstance(value, pd.Series):
+        value = _matched_series(episodes, name, value, lookup)
+    elif pd.api.types.is_scalar(value):
+        return value
+    else:
+        sized = hasattr(value, "__len__")
+        try:
+            nested = sized and np.ndim(value) != 1
+        except ValueError:  # nested lists of unequal lengths
+            nested = True
+        if nested or not sized:
+            got = f"a nested {type(value).__name__}" if nested else f"a {type(value).__name__}, which has no length"
+            raise AmebenchError(f"the value for {name!r} must be one value, or a list, array or Series of one value "
+                                f"per episode; got {got}")
+        if len(value) != len(episodes):
+            raise AmebenchError(f"the values for {name!r} number {len(value)}, but the cohort holds {len(episodes)} "
+                                f"episodes: give one per episode, in the order of cohort.episodes, or {lookup}")
+    values = pd.Series(value, dtype=object) if isinstance(value, (list, tuple)) else value
+    if pd.api.types.is_object_dtype(getattr(values, "dtype", None)):
+        try:
+            pd.unique(values)
+        except TypeError:
+            raise AmebenchError(f"the values for {name!r} must be single values (text, numbers, dates), "
+                                "not lists or other containers") from None
+    return value
+
+
+def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup: str):
+    """A Series' values lined up with ``episodes``: by unit and episode, or by the episodes' index."""
+    if list(value.index.names) == _KEYS:
+        keys = pd.MultiIndex.from_arrays([episodes[key].astype(str) for key in _KEYS])
+        given = pd.MultiIndex.from_arrays([value.index.get_level_values(key).astype(str) for key in _KEYS])
+        twice = given.duplicated()
+        if twice.any():
+            raise AmebenchError(f"the Series for {name!r} names {int(twice.sum())} (unit, episode_id) pair(s) more "
+                                "than once: give each episode one value")
+        found = given.get_indexer(keys)
+        if len(episodes) and not (found >= 0).any():
+            raise AmebenchError(f"none of the cohort's episodes is among the Series' (unit, episode_id) pairs for "
+                                f"{name!r}: are the units and episode ids written as in the export?")
+        return value.set_axis(given).reindex(keys).array
+    index = episodes.index
+    reordered = len(value) == len(index) and value.index.is_unique and value.index.isin(index).all()
+    if value.index.equals(index) or reordered:
+        return value.reindex(index).array
+    raise AmebenchError(f"the Series for {name!r} is indexed neither by the cohort's episodes (cohort.episodes.index: "
+                        "the cohort numbers its episodes afresh, so a Series over the network's does not line up) "
+                        f"nor by unit and episode_id: {lookup}")
 
 
 #: Periods written as text: a year, a month, a quarter or a day, in ISO order (a day first,

@@ -27,8 +27,9 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
     by
         Episode columns to group by (default per unit): any column of the episodes
         named in :data:`amebench.results.GROUPING` (``unit``, ``gender``,
-        ``readiness``, ``referral``, ``born_abroad``). A missing value is a group of
-        its own, last.
+        ``readiness``, ``referral``, ``born_abroad``), and a cohort's columns of your
+        own (:meth:`amebench.Cohort.assign`). Groups come in the order of the other
+        metrics (a category's own order); a missing value is a group of its own, last.
 
     Returns
     -------
@@ -109,24 +110,14 @@ def flows(network, *, by: Sequence[str] = ("unit",)) -> pd.DataFrame:
 
 
 def _groups(episodes: pd.DataFrame, by) -> tuple[np.ndarray, list[tuple]]:
-    """Group number of each episode and the groups' keys, keys sorted by their values.
-
-    A missing value is a group of its own, sorted after the values of its column.
-    """
+    """Group number of each episode and the groups' keys, in the order every metric's groupby
+    sorts them: by value (a category's own order), a missing value after its column's values."""
     if not by:
         return np.zeros(len(episodes), dtype=np.int64), [()]
-    codes = episodes.groupby(list(by), observed=True, sort=False, dropna=False).ngroup().to_numpy()
+    codes = episodes.groupby(list(by), observed=True, sort=True, dropna=False).ngroup().to_numpy()
     firsts = np.unique(codes, return_index=True)[1]
     values = episodes[list(by)].astype("object").iloc[firsts]
-    keys = [tuple(row) for row in values.itertuples(index=False, name=None)]
-
-    def order_of(key):  # (missing?, value): NA is never compared with a value
-        return tuple((True, 0) if pd.isna(v) else (False, v) for v in key)
-
-    order = sorted(range(len(keys)), key=lambda i: order_of(keys[i]))
-    renumber = np.empty(len(keys), dtype=np.int64)
-    renumber[order] = np.arange(len(keys))
-    return renumber[codes], [keys[i] for i in order]
+    return codes, [tuple(row) for row in values.itertuples(index=False, name=None)]
 
 
 def _every_episode(data) -> pd.DataFrame:

@@ -141,7 +141,8 @@ def reentry(
     enrolment = [c for c in by if c != "exit_year"]  # of the spell's first episode, as enrolled= judges
     first = _first_of_spell(table, group, rows) if gap_days is not None and sources(enrolment) else exits
     exits = exits.assign(**derived(exits, [c for c in by if c == "exit_year"]), **derived(first, enrolment))
-    exits = _own_columns(exits, cohort.episodes, [c for c in by if c in own])
+    exits = _own_columns(exits, cohort.episodes, [c for c in by if c in own],
+                         spells=(table, group, rows) if gap_days is not None else None)
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
@@ -213,16 +214,31 @@ def _first_of_spell(table: pd.DataFrame, group: np.ndarray, rows: np.ndarray) ->
     return table.take(first.loc[group[rows]].to_numpy())
 
 
-def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str]) -> pd.DataFrame:
+def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str], *, spells=None) -> pd.DataFrame:
     """``exits`` with the user's own columns ``own`` of the cohort's ``episodes``, matched on
-    (unit, episode_id) as text: each exit takes its (last) episode's value, missing when
-    that episode is not in the cohort."""
+    (unit, episode_id) as text: each exit takes its episode's value. With ``spells``
+    (``table``, ``group``, ``rows``: the network's episodes, their spell numbers and the
+    exits' rows), a spell takes the value of its latest episode (by enrolment) that the
+    cohort holds: its last, unless a cohort chosen by ``enrolled=`` holds only earlier ones."""
     if not own:
         return exits
     keys = ["unit", "episode_id"]
     values = episodes[[*keys, *own]].astype({key: str for key in keys}).drop_duplicates(keys)
-    matched = exits[keys].astype(str).merge(values, on=keys, how="left", validate="many_to_one")
-    return exits.assign(**{c: matched[c].array for c in own})
+    if spells is None:
+        matched = exits[keys].astype(str).merge(values, on=keys, how="left", validate="many_to_one")
+        return exits.assign(**{c: matched[c].astype(episodes[c].dtype).array for c in own})
+    table, group, rows = spells
+    candidates = np.flatnonzero(np.isin(group, group[rows]))  # the episodes of the exits' spells
+    found = table[keys].take(candidates).astype(str).merge(values.assign(_held=True), on=keys, how="left",
+                                                           validate="many_to_one")
+    held = candidates[found["_held"].notna().to_numpy()]
+    # the latest held episode of each spell: sorted by spell, then enrolment, then position
+    held = held[np.lexsort((held, table["enrolled_on"].to_numpy()[held], group[held]))]
+    last = np.r_[group[held][1:] != group[held][:-1], True]
+    chosen = pd.Series(held[last], index=group[held[last]])
+    picked = chosen.reindex(group[rows]).fillna(-1).astype(np.int64).to_numpy()  # -1: no episode held
+    return exits.assign(**{c: found[c].set_axis(candidates).reindex(picked).astype(episodes[c].dtype).array
+                           for c in own})
 
 
 def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarray:

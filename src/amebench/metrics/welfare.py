@@ -207,10 +207,8 @@ def welfare_delta(
     if comparison is not None:
         rows += _differences(values, by, kind, conf_level, n_boot, seed)
     out = pd.DataFrame(rows, columns=list(by) + ["group"] + _COLUMNS)
-    for column in by:
-        ref = values[_GROUP_PARTICIPANTS][column]
-        if isinstance(ref.dtype, pd.CategoricalDtype) or ref.dtype == "string":
-            out[column] = out[column].astype(ref.dtype)
+    for column in by:  # the rows were built from Python values: the column's own dtype back
+        out[column] = out[column].astype(values[_GROUP_PARTICIPANTS][column].dtype)
     for column in ("n", "eligible", "censored"):
         out[column] = out[column].astype("int64")
     return tidy(out, by)
@@ -372,7 +370,7 @@ def _group_rows(frame: pd.DataFrame, by) -> list[tuple[tuple, np.ndarray]]:
     ends = np.cumsum(np.bincount(number, minlength=len(keys)))
     out = []
     for i, key in enumerate(keys):
-        out.append((key if isinstance(key, tuple) else (key,), order[(ends[i - 1] if i else 0):ends[i]]))
+        out.append((key if len(by) > 1 else (key,), order[(ends[i - 1] if i else 0):ends[i]]))
     return out
 
 
@@ -458,13 +456,24 @@ def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
+def _matchable(key: tuple) -> tuple:
+    """``key`` with every missing value (NaN, None, NA, NaT) as one marker, so keys compare equal."""
+    return tuple(_MISSING if pd.api.types.is_scalar(v) and pd.isna(v) else v for v in key)
+
+
+_MISSING = object()
+
+
 def _differences(values, by, kind, conf_level, n_boot, seed) -> list[dict]:
     participants, comparison = values[_GROUP_PARTICIPANTS], values[_GROUP_COMPARISON]
-    treated = dict(_group_rows(participants, by))
-    control = dict(_group_rows(comparison, by))
+    treated = _group_rows(participants, by)
+    # matched with missing values alike: a float NaN key is not equal to another (review)
+    control = {_matchable(key): at for key, at in _group_rows(comparison, by)}
     rows = []
-    for key in [k for k in treated if k in control]:
-        t, c = participants.take(treated[key]), comparison.take(control[key])
+    for key, at in treated:
+        if _matchable(key) not in control:
+            continue
+        t, c = participants.take(at), comparison.take(control[_matchable(key)])
         t_ok, c_ok = t[t["_eligible"]], c[c["_eligible"]]
         a = t_ok["_delta"].to_numpy(dtype=np.float64)
         b = c_ok["_delta"].to_numpy(dtype=np.float64)
