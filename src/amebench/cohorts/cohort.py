@@ -96,6 +96,17 @@ class Cohort:
             numbers its episodes afresh), or keyed by unit and episode with a key twice
             or none that matches; a dict, a set, a table or nested values; values that
             do not number one per episode.
+
+        Examples
+        --------
+        >>> import amebench
+        >>> from amebench.metrics import outcome_rate
+        >>> c = amebench.cohort(amebench.load_sample(), exited=2025)
+        >>> table = c.episodes[["unit", "episode_id"]].assign(
+        ...     programme=lambda t: t["unit"].map({"solna": "IPS", "jarfalla": "IPS"}).fillna("other"))
+        >>> ips = c.assign(programme=table.set_index(["unit", "episode_id"])["programme"])
+        >>> outcome_rate(ips, by=("programme",))[["programme", "n", "events"]].values.tolist()
+        [['IPS', 469, 169], ['other', 652, 199]]
         """
         episodes = self.episodes
         for name, value in columns.items():
