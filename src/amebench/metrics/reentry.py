@@ -141,8 +141,8 @@ def reentry(
     enrolment = [c for c in by if c != "exit_year"]  # of the spell's first episode, as enrolled= judges
     first = _first_of_spell(table, group, rows) if gap_days is not None and sources(enrolment) else exits
     exits = exits.assign(**derived(exits, [c for c in by if c == "exit_year"]), **derived(first, enrolment))
-    exits = _own_columns(exits, cohort.episodes, [c for c in by if c in own],
-                         spells=(table, group, rows) if gap_days is not None else None)
+    exits = _own_columns(exits, cohort.episodes, [c for c in by if c in own], table=table, rows=rows,
+                         group=group if gap_days is not None else None)
     window_end = exits["exited_on"] + pd.Timedelta(days=int(days))
     eligible = window_end <= as_of
     # the first enrolment on or after each exit, in any unit of the network, leaving out
@@ -214,31 +214,29 @@ def _first_of_spell(table: pd.DataFrame, group: np.ndarray, rows: np.ndarray) ->
     return table.take(first.loc[group[rows]].to_numpy())
 
 
-def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str], *, spells=None) -> pd.DataFrame:
-    """``exits`` with the user's own columns ``own`` of the cohort's ``episodes``, matched on
-    (unit, episode_id) as text: each exit takes its episode's value. With ``spells``
-    (``table``, ``group``, ``rows``: the network's episodes, their spell numbers and the
-    exits' rows), a spell takes the value of its latest episode (by enrolment) that the
-    cohort holds: its last, unless a cohort chosen by ``enrolled=`` holds only earlier ones."""
+def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str], *, table: pd.DataFrame,
+                 rows: np.ndarray, group: np.ndarray | None) -> pd.DataFrame:
+    """``exits`` (the rows ``rows`` of ``table``, the network's episodes) with the user's own
+    columns ``own`` of the cohort's ``episodes``, matched on (unit, episode_id) as text: each
+    exit takes its episode's value. With spells (``group``: each row's spell), a spell takes
+    the value of its latest episode (by enrolment) that the cohort holds: its last, unless a
+    cohort chosen by ``enrolled=`` holds only earlier ones."""
     if not own:
         return exits
-    keys = ["unit", "episode_id"]
-    values = episodes[[*keys, *own]].astype({key: str for key in keys}).drop_duplicates(keys)
-    if spells is None:
-        matched = exits[keys].astype(str).merge(values, on=keys, how="left", validate="many_to_one")
-        return exits.assign(**{c: matched[c].astype(episodes[c].dtype).array for c in own})
-    table, group, rows = spells
-    candidates = np.flatnonzero(np.isin(group, group[rows]))  # the episodes of the exits' spells
-    found = table[keys].take(candidates).astype(str).merge(values.assign(_held=True), on=keys, how="left",
-                                                           validate="many_to_one")
-    held = candidates[found["_held"].notna().to_numpy()]
-    # the latest held episode of each spell: sorted by spell, then enrolment, then position
-    held = held[np.lexsort((held, table["enrolled_on"].to_numpy()[held], group[held]))]
-    last = np.r_[group[held][1:] != group[held][:-1], True]
-    chosen = pd.Series(held[last], index=group[held[last]])
-    picked = chosen.reindex(group[rows]).fillna(-1).astype(np.int64).to_numpy()  # -1: no episode held
-    return exits.assign(**{c: found[c].set_axis(candidates).reindex(picked).astype(episodes[c].dtype).array
-                           for c in own})
+    if group is None:
+        picked = _positions_in(exits, episodes)  # each exit's row in the cohort's episodes, -1: none
+    else:
+        candidates = np.flatnonzero(np.isin(group, group[rows]))  # the episodes of the exits' spells
+        position = np.full(len(table), -1)
+        position[candidates] = _positions_in(table.take(candidates), episodes)
+        held = np.flatnonzero(position >= 0)
+        # the latest held episode of each spell: sorted by spell, then enrolment, then row
+        held = held[np.lexsort((held, table["enrolled_on"].to_numpy()[held], group[held]))]
+        last = np.r_[group[held][1:] != group[held][:-1], True]
+        chosen = pd.Series(held[last], index=group[held[last]])
+        row = chosen.reindex(group[rows]).fillna(-1).astype(np.int64).to_numpy()  # -1: none held
+        picked = np.where(row >= 0, position[row], -1)
+    return exits.assign(**{c: episodes[c].reset_index(drop=True).reindex(picked).array for c in own})
 
 
 def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarray:
@@ -257,7 +255,22 @@ def _spell_in_cohort(table: pd.DataFrame, group: np.ndarray, cohort) -> np.ndarr
 
 
 def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
-    """Whether each candidate's (unit, episode_id) is an episode of the cohort.
+    """Whether each candidate's (unit, episode_id) is an episode of the cohort."""
+    mine, theirs = _episode_keys(candidates, episodes)
+    return np.isin(mine, theirs[theirs >= 0])  # duplicates allowed
+
+
+def _positions_in(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
+    """Each candidate's row in ``episodes`` with its (unit, episode_id) (the first, if several), -1: none."""
+    mine, theirs = _episode_keys(candidates, episodes)
+    first = np.flatnonzero(~pd.Index(theirs).duplicated() & (theirs >= 0))
+    found = pd.Index(theirs[first]).get_indexer(mine)
+    return np.where(found >= 0, first[found], -1)
+
+
+def _episode_keys(candidates: pd.DataFrame, episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One integer key per (unit, episode_id) of the candidates and of ``episodes``, the same
+    for the same pair (-1 for an episode whose pair no candidate has).
 
     Both id columns are compared as text (as ``astype(str)``; a missing value equals a
     missing value), through integer codes of the candidates' values
@@ -273,8 +286,7 @@ def _in_cohort(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarray:
         wanted.append(np.where(episodes[column].isna().to_numpy(), missing, theirs))  # -1: no candidate has it
     width = missing + 1  # episode_id codes run 0..missing
     absent = (wanted[0] < 0) | (wanted[1] < 0)
-    combined = keys[0] * width + keys[1]
-    return np.isin(combined, np.where(absent, -1, wanted[0] * width + wanted[1]))  # duplicates allowed
+    return keys[0] * width + keys[1], np.where(absent, -1, wanted[0] * width + wanted[1])
 
 
 def _first_exit_per_person(exits: pd.DataFrame, rows: np.ndarray, person_codes: np.ndarray) -> np.ndarray:
