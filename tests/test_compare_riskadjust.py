@@ -1144,3 +1144,42 @@ def test_a_large_unit_of_rare_outcomes_is_not_taken_for_a_predicted_one():
     got, caught = _caught_risk_adjusted(small, casemix=("readiness",))
     assert not [w for w in caught if w.reason == "predicted"]
     assert got.table.set_index("unit").loc["b", "expected"] == pytest.approx(5 * 2 / 20_005, rel=1e-6)
+
+
+def test_a_case_mix_column_of_your_own_enters_the_model_as_categories():
+    # E = the sum of a row-level statsmodels logistic GLM's predictions on gender and the own
+    # column's levels (dummies), fitted on every exit without the unit (indirect standardisation)
+    net = amebench.load_sample()
+    coh = amebench.cohort(net, exited=2025)
+    rng = np.random.default_rng(3)
+    district = rng.choice(np.array(["north", "south", "west", None], dtype=object), len(coh.episodes))
+    mine = coh.assign(district=district)
+    got = compare.risk_adjusted(mine, casemix=("district", "gender"))
+    assert got.casemix == ("gender", "district")  # the canonical variables first, then your own
+    frame = mine.episodes[mine.episodes["exited_on"].notna()]
+    y = frame["exit_reason"].isin(amebench.schema.outcome_reasons("work_or_studies")).to_numpy(dtype="float64")
+    levels = pd.DataFrame({"gender": frame["gender"].astype(str).to_numpy(),
+                           "district": frame["district"].fillna("unknown").to_numpy()})
+    design = sm.add_constant(pd.get_dummies(levels, drop_first=True, dtype="float64"), has_constant="add")
+    p = sm.GLM(y, design, family=sm.families.Binomial()).fit().predict(design)
+    expected = pd.Series(np.asarray(p), index=frame["unit"].astype(str).to_numpy()).groupby(level=0).sum()
+    np.testing.assert_allclose(got.table.set_index("unit")["expected"], expected.sort_index(), rtol=1e-8)
+    # an own copy of readiness is readiness: the same expected counts, c-statistic and intervals
+    canonical = compare.risk_adjusted(coh, casemix=("gender", "readiness"))
+    copy = compare.risk_adjusted(coh.assign(r=lambda ep: ep["readiness"]), casemix=("gender", "r"))
+    np.testing.assert_allclose(copy.table["expected"], canonical.table["expected"], rtol=1e-9)
+    np.testing.assert_allclose(copy.table["oe_ci_high"], canonical.table["oe_ci_high"], rtol=1e-9)
+    assert copy.c_statistic == pytest.approx(canonical.c_statistic, rel=1e-12)
+
+
+def test_a_case_mix_column_of_your_own_with_many_levels_or_unknown_is_refused():
+    coh = amebench.cohort(amebench.load_sample(), exited=2025)
+    many = coh.assign(ref=lambda ep: ep["episode_id"])  # one level per exit: a number to band, not categories
+    with pytest.raises(AmebenchError, match=r"case-mix column 'ref' has 1121 distinct values .* \(at most 30\): "
+                                            "band it first"):
+        compare.risk_adjusted(many, casemix=("gender", "ref"))
+    with pytest.raises(AmebenchError, match=r"casemix \['ref'\] not supported; .* or a column of your own added "
+                                            "with Cohort.assign"):
+        compare.risk_adjusted(coh, casemix=("gender", "ref"))  # this cohort has no such column
+    with pytest.raises(AmebenchError, match=r"casemix \['person_id'\] not supported"):
+        compare.risk_adjusted(coh, casemix=("gender", "person_id"))  # a canonical column is not an own one

@@ -19,7 +19,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._households import linked_households
 from ..metrics._ledger import month_index, window_totals
-from ..results import check_dates, tidy
+from ..results import check_dates, own_column_problem, tidy
 from ..metrics._groups import derived
 from ..schema import outcome_reasons
 from ._table import check_level
@@ -88,18 +88,28 @@ class RiskAdjustedResult:
         )
 
 
-def check_casemix(casemix) -> tuple[str, ...]:
+def check_casemix(casemix, columns=()) -> tuple[str, ...]:
     """Return ``casemix`` as a tuple of distinct variable names in the order of
-    ``DEFAULT_CASEMIX`` (a set gives one model and one report whatever its order), or
-    raise an AmebenchError naming the ones :func:`risk_adjusted` does not know (a bare
-    name is one variable)."""
+    ``DEFAULT_CASEMIX`` (a set gives one model and one report whatever its order), then
+    the columns of the user's own among ``columns`` (the episodes' columns) in the order
+    given, or raise an AmebenchError naming the ones :func:`risk_adjusted` does not know
+    (a bare name is one variable)."""
     casemix = (casemix,) if isinstance(casemix, str) else tuple(casemix)
-    unknown = [c for c in casemix if c not in DEFAULT_CASEMIX]
+    columns = set(columns)
+    own = [c for c in casemix if c not in DEFAULT_CASEMIX and c in columns and own_column_problem(c) is None]
+    unknown = [c for c in casemix if c not in DEFAULT_CASEMIX and c not in own]
     if unknown:
-        raise AmebenchError(f"casemix {unknown} not supported; choose from {list(DEFAULT_CASEMIX)}")
+        mine = " or a column of your own added with Cohort.assign" if columns else ""
+        raise AmebenchError(f"casemix {unknown} not supported; choose from {list(DEFAULT_CASEMIX)}{mine}")
     if not casemix:
         raise AmebenchError(f"casemix needs at least one variable; choose from {list(DEFAULT_CASEMIX)}")
-    return tuple(c for c in DEFAULT_CASEMIX if c in casemix)  # a name given twice is one variable
+    # a name given twice is one variable
+    return tuple(c for c in DEFAULT_CASEMIX if c in casemix) + tuple(dict.fromkeys(own))
+
+
+#: The most levels a case-mix column of the user's own may have (it enters the model as a
+#: categorical variable, one coefficient per level; more is a number to be banded first)
+OWN_LEVELS_MAX = 30
 
 
 def risk_adjusted(
@@ -123,7 +133,10 @@ def risk_adjusted(
         ``readiness``, ``referral`` (categorical) and ``prior_welfare_months``
         (months with a payment in the 12 full months before the enrolment month),
         taken in this order whatever order they are given in (a name given twice
-        counts once).
+        counts once); then columns of your own (:meth:`amebench.Cohort.assign`, or a
+        DataFrame's), in the order given, as categorical variables (a missing value
+        is the level ``unknown``; at most :data:`OWN_LEVELS_MAX` levels: band a number
+        first).
     conf_level
         Confidence level.
 
@@ -220,8 +233,8 @@ def risk_adjusted(
     """
     conf_level = check_level(conf_level)
     reasons = outcome_reasons(outcome)
-    casemix = check_casemix(casemix)
     episodes, rows = _exited_rows(cohort)
+    casemix = check_casemix(casemix, episodes.columns)
     used = ["unit", "exit_reason", "enrolled_on", "birth_year", *casemix]
     frame = episodes[[c for c in episodes.columns if c in used]].take(rows).reset_index(drop=True)
     if len(frame) == 0:
@@ -622,6 +635,10 @@ def _features(frame: pd.DataFrame, data, casemix, rows: np.ndarray | None = None
                 raise AmebenchError(f"case-mix column {column!r} is missing from the episodes")
             values = frame[column]
         out[column] = _levels(values)
+        many = out[column].nunique()
+        if column not in DEFAULT_CASEMIX and many > OWN_LEVELS_MAX:
+            raise AmebenchError(f"case-mix column {column!r} has {many} distinct values among the exits; the model "
+                                f"takes a column of your own as categories (at most {OWN_LEVELS_MAX}): band it first")
     return out
 
 
