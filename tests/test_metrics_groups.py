@@ -48,6 +48,13 @@ def test_age_band_and_years_by_hand():
         ["16-24", "1", "1"], ["25-34", "1", "1"], ["65+", "0", "1"], ["unknown", "1", "1"]]
 
 
+def test_the_columns_check_by_knows_as_worked_out_are_those_the_metrics_work_out():
+    from amebench.metrics._groups import DERIVED
+    from amebench.results import WORKED_OUT
+
+    assert tuple(DERIVED) == WORKED_OUT
+
+
 def test_a_derived_column_needs_its_source_columns():
     frame = pd.DataFrame({"unit": "a", "episode_id": ["1"], "enrolled_on": pd.to_datetime(["2024-01-01"]),
                           "exited_on": pd.to_datetime(["2024-05-01"]), "exit_reason": ["work"]})

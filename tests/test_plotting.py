@@ -852,7 +852,8 @@ def test_flow_plot_draws_the_network_and_other_groups():
     # API review 2026-12-06: flows documents by=() and by=("gender",); flow_plot raised
     # KeyError 'unit' on both. Now a line for the network, or for each group.
     net = amebench.load_sample()
-    for by, names in [((), ["network"]), (("gender",), ["man", "other", "unknown", "woman"])]:
+    # the groups in the order of every metric (the category order of gender: woman first; session 53)
+    for by, names in [((), ["network"]), (("gender",), ["woman", "man", "other", "unknown"])]:
         fig, ax = plt.subplots()
         table = metrics.flows(net, by=by)
         plotting.flow_plot(table, ax=ax)

@@ -234,7 +234,7 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
 def group_values(frame: pd.DataFrame) -> list[tuple[str, ...]]:
     """Each row of the grouping columns ``frame`` as text for a message; a missing value
     reads ``missing`` (``str`` gave ``nan`` or ``<NA>``)."""
-    return [tuple("missing" if pd.isna(value) else str(value) for value in row)
+    return [tuple("missing" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value) for value in row)
             for row in frame.itertuples(index=False)]
 
 
