@@ -1181,5 +1181,8 @@ def test_a_case_mix_column_of_your_own_with_many_levels_or_unknown_is_refused():
     with pytest.raises(AmebenchError, match=r"casemix \['ref'\] not supported; .* or a column of your own added "
                                             "with Cohort.assign"):
         compare.risk_adjusted(coh, casemix=("gender", "ref"))  # this cohort has no such column
+    # own columns from a set come sorted (its order varies with the hash seed: review), a tuple's as given
+    assert riskadjust.check_casemix({"site", "gender", "prog"}, ["site", "prog"]) == ("gender", "prog", "site")
+    assert riskadjust.check_casemix(("site", "gender", "prog"), ["site", "prog"]) == ("gender", "site", "prog")
     with pytest.raises(AmebenchError, match=r"casemix \['person_id'\] not supported"):
         compare.risk_adjusted(coh, casemix=("gender", "person_id"))  # a canonical column is not an own one

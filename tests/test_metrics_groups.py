@@ -370,8 +370,9 @@ def test_an_input_column_named_like_a_worked_out_one_is_refused():
         with pytest.raises(AmebenchError, match=rf"cannot group by \['{column}'\]: the input has a column of that "
                                                 r"name, but amebench works it out itself .* rename your column"):
             outcome_rate(frame, by=(column,))
-    with pytest.raises(AmebenchError, match=r"cannot group by \['exit_year'\]"):
-        trend(frame, by=())  # trend groups by exit_year itself
+    with pytest.raises(AmebenchError, match=r"trend groups by exit_year itself, the year of exited_on: drop or "
+                                            "rename the DataFrame's own exit_year column"):
+        trend(frame, by=())
     assert outcome_rate(frame, by=("unit",))["n"].tolist() == [4]  # not grouped by, the column is no matter
     assert outcome_rate(frame.rename(columns={"exit_year": "fiscal_year"}), by=("fiscal_year",))["n"].tolist() == [2, 2]
 
@@ -394,3 +395,69 @@ def test_welfare_keeps_an_own_column_s_dtype_and_its_missing_group_in_the_differ
         assert got.dtype == dtype and got.isna().sum() == 1 and len(got) == 3
     tuples = coh.assign(x=lambda ep: pd.Series([("t", i % 3) for i in range(len(ep))], index=ep.index))
     assert welfare_delta(tuples, by=("x",), method="t")["x"].tolist() == [("t", 0), ("t", 1), ("t", 2)]
+
+
+def test_welfare_labels_each_side_s_groups_by_its_own_values(sample):
+    # second review: the comparison's groups took the participants' dtype; its missing values
+    # came back True (a lookup lacking some comparison episodes), integers met float NaN (TypeError)
+    coh, comparison = amebench.cohort(sample, exited=2025), amebench.cohort(sample, exited=2024)
+    keys = ["unit", "episode_id"]
+    ips = pd.Series(True, index=pd.MultiIndex.from_frame(coh.episodes[keys]))
+    some = pd.Series(False, index=pd.MultiIndex.from_frame(comparison.episodes[keys].iloc[:400]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = welfare_delta(coh.assign(ips=ips), by=("ips",), comparison=comparison.assign(ips=some), method="t")
+        halves = comparison.assign(x=lambda ep: np.where(np.arange(len(ep)) % 2, 1.5, np.nan))
+        mixed = welfare_delta(coh.assign(x=1), by=("x",), comparison=halves, method="t")
+    labels = [None if pd.isna(v) else bool(v) for v in table["ips"]]
+    assert list(zip(table["group"], labels)) == [("participants", True), ("comparison", False), ("comparison", None)]
+    assert mixed[mixed["group"] == "comparison"]["x"].tolist()[0] == 1.5
+    assert pd.isna(mixed[mixed["group"] == "comparison"]["x"].tolist()[1])
+
+
+def _overlapping_network():
+    # p1: e1 in unit a, January to December 2024; e2 in unit b, March to June, inside it (one spell,
+    # whose exit is e1's, the latest to end, though e2 enrolled later); back in a on 2025-06-01
+    episodes = pd.DataFrame({"unit": ["a", "b", "a", "a"], "episode_id": ["e1", "e2", "e3", "f1"],
+                             "person_id": ["p1", "p1", "p1", "p2"],
+                             "enrolled_on": pd.to_datetime(["2024-01-01", "2024-03-01", "2025-06-01", "2024-01-10"]),
+                             "exited_on": pd.to_datetime(["2024-12-01", "2024-06-01", None, "2024-04-01"]),
+                             "exit_reason": ["work", "dropped_out", None, "work"]})
+    return amebench.Network.from_frames(episodes=episodes, as_of="2025-12-31")
+
+
+def test_reentry_spells_read_an_own_column_from_the_exit_as_they_read_unit():
+    coh = amebench.cohort(_overlapping_network())
+    by_unit = reentry(coh, days=365, by=("unit",), gap_days=91)[["unit", "n", "events"]].values.tolist()
+    mine = coh.assign(u=lambda ep: ep["unit"].astype(str))
+    by_own = reentry(mine, days=365, by=("u",), gap_days=91)[["u", "n", "events"]].values.tolist()
+    # two spells (p1's, exit e1 in a on 2024-12-01, back 2025-06-01 within 365 days; p2's in a, not back)
+    assert by_unit == by_own == [["a", 2, 1]]
+
+
+def test_reentry_spells_with_an_own_column_and_no_episode_held():
+    empty = amebench.cohort(amebench.load_sample(), exited=2010).assign(x="a")
+    assert reentry(empty, by=("x",), gap_days=91).empty
+    # one spell (e1 and e2, 21 days apart) enrolled in 2024 and exited in 2025: a member of the
+    # cohort, which holds neither episode (e1 exits in 2024, e2 enrols in 2025): its value is missing
+    episodes = pd.DataFrame({"unit": "a", "episode_id": ["e1", "e2"], "person_id": "p1",
+                             "enrolled_on": pd.to_datetime(["2024-01-05", "2025-01-10"]),
+                             "exited_on": pd.to_datetime(["2024-12-20", "2025-03-01"]), "exit_reason": "work"})
+    coh = amebench.cohort(amebench.Network.from_frames(episodes=episodes, as_of="2025-12-31"), enrolled=2024,
+                          exited=2025)
+    got = reentry(coh.assign(x="x"), days=200, by=("x",), gap_days=91)
+    assert len(coh.episodes) == 0 and pd.isna(got["x"].item()) and got[["n", "eligible"]].values.tolist() == [[1, 1]]
+
+
+def test_assign_takes_a_lookup_with_its_levels_in_either_order_and_one_value_as_an_array(sample):
+    coh = amebench.cohort(sample, exited=2025)
+    table = coh.episodes[["unit", "episode_id"]].assign(programme=lambda t: np.where(t["unit"] == "solna", "a", "b"))
+    expected = table["programme"].tolist()
+    for order in (["unit", "episode_id"], ["episode_id", "unit"]):
+        assert coh.assign(programme=table.set_index(order)["programme"]).episodes["programme"].tolist() == expected
+    with pytest.raises(AmebenchError, match=r"is indexed by \[None, None\]; a lookup table's index is unit and "
+                                            "episode_id, named so"):
+        coh.assign(programme=table.set_index(["unit", "episode_id"])["programme"].rename_axis([None, None]))
+    assert set(coh.assign(programme=np.array(5)).episodes["programme"]) == {5}
+    with pytest.raises(AmebenchError, match=r"every label of cohort.episodes.index once"):
+        coh.assign(programme=table["programme"].iloc[:10])

@@ -146,6 +146,8 @@ def _own_values(episodes: pd.DataFrame, name: str, value):
     if isinstance(value, (Mapping, set, frozenset)):
         raise AmebenchError(f"the value for {name!r} is a {type(value).__name__}, which pandas does not match to "
                             f"episodes: {lookup}")
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(5): one value
+        value = value.item()
     if isinstance(value, pd.Series):
         value = _matched_series(episodes, name, value, lookup)
     elif pd.api.types.is_scalar(value):
@@ -175,7 +177,11 @@ def _own_values(episodes: pd.DataFrame, name: str, value):
 
 def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup: str):
     """A Series' values lined up with ``episodes``: by unit and episode, or by the episodes' index."""
-    if list(value.index.names) == _KEYS:
+    if isinstance(value.index, pd.MultiIndex):
+        if sorted(map(str, value.index.names)) != sorted(_KEYS) or value.index.nlevels != 2:
+            raise AmebenchError(f"the Series for {name!r} is indexed by {list(value.index.names)}; a lookup table's "
+                                f"index is unit and episode_id, named so: {lookup}")
+        value = value.reorder_levels(_KEYS)
         keys = pd.MultiIndex.from_arrays([episodes[key].astype(str) for key in _KEYS])
         given = pd.MultiIndex.from_arrays([value.index.get_level_values(key).astype(str) for key in _KEYS])
         twice = given.duplicated()
@@ -191,9 +197,9 @@ def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup:
     reordered = len(value) == len(index) and value.index.is_unique and value.index.isin(index).all()
     if value.index.equals(index) or reordered:
         return value.reindex(index).array
-    raise AmebenchError(f"the Series for {name!r} is indexed neither by the cohort's episodes (cohort.episodes.index: "
-                        "the cohort numbers its episodes afresh, so a Series over the network's does not line up) "
-                        f"nor by unit and episode_id: {lookup}")
+    raise AmebenchError(f"the Series for {name!r} is indexed neither by the cohort's episodes (every label of "
+                        "cohort.episodes.index once; the cohort numbers its episodes afresh, so a Series over the "
+                        f"network's does not line up) nor by unit and episode_id: {lookup}")
 
 
 #: Periods written as text: a year, a month, a quarter or a day, in ISO order (a day first,

@@ -92,11 +92,13 @@ def check_casemix(casemix, columns=()) -> tuple[str, ...]:
     """Return ``casemix`` as a tuple of distinct variable names in the order of
     ``DEFAULT_CASEMIX`` (a set gives one model and one report whatever its order), then
     the columns of the user's own among ``columns`` (the episodes' columns) in the order
-    given, or raise an AmebenchError naming the ones :func:`risk_adjusted` does not know
-    (a bare name is one variable)."""
+    given (sorted, from a set), or raise an AmebenchError naming the ones
+    :func:`risk_adjusted` does not know (a bare name is one variable)."""
+    unordered = isinstance(casemix, (set, frozenset))
     casemix = (casemix,) if isinstance(casemix, str) else tuple(casemix)
     columns = set(columns)
     own = [c for c in casemix if c not in DEFAULT_CASEMIX and c in columns and own_column_problem(c) is None]
+    own = sorted(own) if unordered else own
     unknown = [c for c in casemix if c not in DEFAULT_CASEMIX and c not in own]
     if unknown:
         mine = " or a column of your own added with Cohort.assign" if columns else ""
@@ -134,9 +136,10 @@ def risk_adjusted(
         (months with a payment in the 12 full months before the enrolment month),
         taken in this order whatever order they are given in (a name given twice
         counts once); then columns of your own (:meth:`amebench.Cohort.assign`, or a
-        DataFrame's), in the order given, as categorical variables (a missing value
-        is the level ``unknown``; at most :data:`OWN_LEVELS_MAX` levels: band a number
-        first).
+        DataFrame's), in the order given (sorted, from a set), as categorical
+        variables whose levels are the values' texts (``1`` and ``"1"`` are one
+        level; a missing value is the level ``unknown``; at most
+        :data:`OWN_LEVELS_MAX` levels: band a number first).
     conf_level
         Confidence level.
 

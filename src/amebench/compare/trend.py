@@ -79,6 +79,9 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     by = by_names(by)
     if "exit_year" in by:
         raise AmebenchError(f"trend groups by exit_year itself; leave it out of by (by is {list(by)})")
+    if "exit_year" in getattr(data, "columns", ()):
+        raise AmebenchError("trend groups by exit_year itself, the year of exited_on: drop or rename the "
+                            "DataFrame's own exit_year column")
     rates = outcome_rate(data, outcome=outcome, by=(*by, "exit_year"), conf_level=conf_level)
     rates = rates.sort_values([*by, "exit_year"]).reset_index(drop=True)
     change = np.full(len(rates), np.nan)

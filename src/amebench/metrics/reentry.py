@@ -219,8 +219,9 @@ def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str], *,
     """``exits`` (the rows ``rows`` of ``table``, the network's episodes) with the user's own
     columns ``own`` of the cohort's ``episodes``, matched on (unit, episode_id) as text: each
     exit takes its episode's value. With spells (``group``: each row's spell), a spell takes
-    the value of its latest episode (by enrolment) that the cohort holds: its last, unless a
-    cohort chosen by ``enrolled=`` holds only earlier ones."""
+    the value of its exit (the row in ``rows``, whose ``unit`` and other columns the metric
+    reads) when the cohort holds that episode, else of the latest (by enrolment) of its
+    episodes the cohort holds (a cohort chosen by ``enrolled=`` may hold only earlier ones)."""
     if not own:
         return exits
     if group is None:
@@ -230,12 +231,16 @@ def _own_columns(exits: pd.DataFrame, episodes: pd.DataFrame, own: list[str], *,
         position = np.full(len(table), -1)
         position[candidates] = _positions_in(table.take(candidates), episodes)
         held = np.flatnonzero(position >= 0)
-        # the latest held episode of each spell: sorted by spell, then enrolment, then row
-        held = held[np.lexsort((held, table["enrolled_on"].to_numpy()[held], group[held]))]
-        last = np.r_[group[held][1:] != group[held][:-1], True]
+        is_exit = np.zeros(len(table), dtype=bool)
+        is_exit[rows] = True
+        # each spell's chosen episode last: sorted by spell, then the exit after the others
+        # (overlapping episodes: the exit is the latest to end, not always the latest enrolled),
+        # then enrolment, then row
+        held = held[np.lexsort((held, table["enrolled_on"].to_numpy()[held], is_exit[held], group[held]))]
+        last = np.r_[group[held][1:] != group[held][:-1], True] if len(held) else np.zeros(0, dtype=bool)
         chosen = pd.Series(held[last], index=group[held[last]])
         row = chosen.reindex(group[rows]).fillna(-1).astype(np.int64).to_numpy()  # -1: none held
-        picked = np.where(row >= 0, position[row], -1)
+        picked = np.where(row >= 0, position[np.maximum(row, 0)], -1)
     return exits.assign(**{c: episodes[c].reset_index(drop=True).reindex(picked).array for c in own})
 
 
@@ -265,7 +270,9 @@ def _positions_in(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarra
     mine, theirs = _episode_keys(candidates, episodes)
     first = np.flatnonzero(~pd.Index(theirs).duplicated() & (theirs >= 0))
     found = pd.Index(theirs[first]).get_indexer(mine)
-    return np.where(found >= 0, first[found], -1)
+    if not len(first):
+        return np.full(len(mine), -1)
+    return np.where(found >= 0, first[np.maximum(found, 0)], -1)
 
 
 def _episode_keys(candidates: pd.DataFrame, episodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

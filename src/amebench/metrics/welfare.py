@@ -207,11 +207,22 @@ def welfare_delta(
     if comparison is not None:
         rows += _differences(values, by, kind, conf_level, n_boot, seed)
     out = pd.DataFrame(rows, columns=list(by) + ["group"] + _COLUMNS)
-    for column in by:  # the rows were built from Python values: the column's own dtype back
-        out[column] = out[column].astype(values[_GROUP_PARTICIPANTS][column].dtype)
+    for column in by:  # the rows were built from Python values: the columns' own dtype back
+        out[column] = _as_dtype(out[column], [frame[column] for frame in values.values()])
     for column in ("n", "eligible", "censored"):
         out[column] = out[column].astype("int64")
     return tidy(out, by)
+
+
+def _as_dtype(column: pd.Series, sources: list[pd.Series]) -> pd.Series:
+    """``column`` in the dtype the ``sources`` (participants', comparison's) have together;
+    as it is when that cannot hold its values (a missing value beside integers or booleans:
+    then pandas' own choice, float or object)."""
+    dtype = pd.concat([source.iloc[:0] for source in sources]).dtype
+    try:
+        return column.astype(dtype)
+    except (TypeError, ValueError):
+        return column
 
 
 _COLUMNS = [
