@@ -955,12 +955,17 @@ def test_columns_under_other_names_are_named_in_a_warning(renamed, lacking):
     assert f"frame.rename(columns={{{list(renamed.values())[0]!r}: <canonical name>}})" in str(warning)
 
 
-def test_other_columns_beside_every_canonical_one_need_no_warning(recwarn):
-    episodes = _episodes().assign(readiness="near", referral="self", household_id="h1", notes="x")
+def test_other_columns_beside_every_canonical_one_need_no_warning_but_the_episodes(recwarn):
+    episodes = _episodes().assign(readiness="near", referral="self", household_id="h1")
     pay = pd.DataFrame({"unit": ["a"], "person_id": ["p1"], "month": ["2024-01-01"], "amount_sek": [1.0],
                         "kommentar": ["x"]})  # no household_id: person_id is given instead
     Network.from_frames(episodes=episodes, payments=pay, as_of="2026-01-01")
     assert not [w for w in recwarn if issubclass(w.category, ColumnWarning)]
+    # an episode's own column (a programme) is one to group by: left out, but not in silence
+    with pytest.warns(ColumnWarning, match=r"the episodes frame's column\(s\) \['programme', 'my notes'\] are not "
+                                           r"canonical and are left out of the network; to group results by one, add "
+                                           r"it to a cohort: cohort.assign\(programme=frame.set_index"):
+        Network.from_frames(episodes=episodes.assign(programme="se", **{"my notes": "x"}), as_of="2026-01-01")
 
 
 @pytest.mark.parametrize("cells", [["2024-01-31 00:00:00", "2024-12-31 23:59:00"],

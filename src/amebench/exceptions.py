@@ -211,7 +211,9 @@ class ExitReasonWarning(AmebenchWarning):
 class ColumnWarning(AmebenchWarning):
     """A frame given to :meth:`~amebench.network.Network.from_frames` has columns that are not
     canonical (left out) while it lacks canonical ones (read as missing): perhaps the same
-    columns under other names. ``table``, ``extra`` and ``lacking`` name them."""
+    columns under other names; or the episodes frame has columns that are not canonical (a
+    programme: :meth:`amebench.Cohort.assign` groups by it). ``table``, ``extra`` and
+    ``lacking`` name them."""
 
     def __init__(self, message: str = "", *, table: str = "", extra=(), lacking=()) -> None:
         super().__init__(message)

@@ -274,6 +274,18 @@ def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
             f"canonical column(s) {lacking}, read as missing: if some are the same, rename them "
             f"(frame.rename(columns={{{shown[0]!r}: <canonical name>}})); drop the others to silence this warning",
             table=table, extra=shown, lacking=lacking))
+    elif extra and table == "episodes":  # a programme, a district: a column to group by, not lost in silence
+        shown = [redact_numbers(c, limit=40) for c in extra]
+        warn_caller(ColumnWarning(
+            f"the episodes frame's column(s) {shown} are not canonical and are left out of the network; to group "
+            f"results by one, add it to a cohort: cohort.assign({_name(shown[0])}=frame.set_index(['unit', "
+            f"'episode_id'])[{shown[0]!r}]) (drop the columns to silence this warning)",
+            table=table, extra=shown, lacking=[]))
+
+
+def _name(column: str) -> str:
+    """``column`` as a keyword argument's name where it is one, else a placeholder."""
+    return column if column.isidentifier() else "name"
 
 
 def _check_frame(frame, table: str) -> None:
