@@ -16,7 +16,8 @@ from .exceptions import AmebenchError
 from .schema import EPISODES
 
 __all__ = ["GROUPING", "WORKED_OUT", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by",
-           "by_names", "own_column_problem", "group_values", "check_conf_level", "check_dates", "check_network"]
+           "by_names", "own_column_problem", "group_values", "is_missing", "check_conf_level", "check_dates",
+           "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -231,10 +232,15 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     return by
 
 
+def is_missing(value) -> bool:
+    """Whether one grouping value is missing (NaN, None, NA, NaT); a tuple value never is."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
 def group_values(frame: pd.DataFrame) -> list[tuple[str, ...]]:
     """Each row of the grouping columns ``frame`` as text for a message; a missing value
     reads ``missing`` (``str`` gave ``nan`` or ``<NA>``)."""
-    return [tuple("missing" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value) for value in row)
+    return [tuple("missing" if is_missing(value) else str(value) for value in row)
             for row in frame.itertuples(index=False)]
 
 

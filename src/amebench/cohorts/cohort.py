@@ -192,7 +192,7 @@ def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup:
         if len(episodes) and not (found >= 0).any():
             raise AmebenchError(f"none of the cohort's episodes is among the Series' (unit, episode_id) pairs for "
                                 f"{name!r}: are the units and episode ids written as in the export?")
-        return value.set_axis(given).reindex(keys).array
+        return value.reset_index(drop=True).reindex(found).array  # -1, no such label: missing
     index = episodes.index
     reordered = len(value) == len(index) and value.index.is_unique and value.index.isin(index).all()
     if value.index.equals(index) or reordered:

@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from ..exceptions import AmebenchError
-from ..results import check_by, check_conf_level, tidy
+from ..results import check_by, check_conf_level, is_missing, tidy
 from ._binomial import binomial_interval
 from ._bootstrap import _batch, bca_difference, mean_intervals, t_intervals
 from .._idcodes import id_codes
@@ -469,7 +469,7 @@ def _diff_ci(a, b, kind, conf_level, n_boot, seed) -> tuple[float, float]:
 
 def _matchable(key: tuple) -> tuple:
     """``key`` with every missing value (NaN, None, NA, NaT) as one marker, so keys compare equal."""
-    return tuple(_MISSING if pd.api.types.is_scalar(v) and pd.isna(v) else v for v in key)
+    return tuple(_MISSING if is_missing(v) else v for v in key)
 
 
 _MISSING = object()
@@ -482,9 +482,10 @@ def _differences(values, by, kind, conf_level, n_boot, seed) -> list[dict]:
     control = {_matchable(key): at for key, at in _group_rows(comparison, by)}
     rows = []
     for key, at in treated:
-        if _matchable(key) not in control:
+        matched = control.get(_matchable(key))
+        if matched is None:
             continue
-        t, c = participants.take(at), comparison.take(control[_matchable(key)])
+        t, c = participants.take(at), comparison.take(matched)
         t_ok, c_ok = t[t["_eligible"]], c[c["_eligible"]]
         a = t_ok["_delta"].to_numpy(dtype=np.float64)
         b = c_ok["_delta"].to_numpy(dtype=np.float64)
