@@ -965,7 +965,12 @@ def test_other_columns_beside_every_canonical_one_need_no_warning_but_the_episod
     with pytest.warns(ColumnWarning, match=r"the episodes frame's column\(s\) \['programme', 'my notes'\] are not "
                                            r"canonical and are left out of the network; to group results by one, add "
                                            r"it to a cohort: cohort.assign\(programme=frame.set_index"):
-        Network.from_frames(episodes=episodes.assign(programme="se", **{"my notes": "x"}), as_of="2026-01-01")
+        net = Network.from_frames(episodes=episodes.assign(programme="se", **{"my notes": "x"}), as_of="2026-01-01")
+    assert "programme" not in net.episodes.columns
+    # a frame that also lacks canonical columns gets the renaming warning, with the same hint
+    with pytest.warns(ColumnWarning, match=r"rename them .* \(a column of your own, such as a programme, is grouped "
+                                           r"by when added to a cohort: cohort.assign"):
+        Network.from_frames(episodes=_episodes().assign(programme="se"), as_of="2026-01-01")
 
 
 @pytest.mark.parametrize("cells", [["2024-01-31 00:00:00", "2024-12-31 23:59:00"],

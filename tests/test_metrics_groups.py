@@ -274,11 +274,18 @@ def test_assign_looks_up_a_series_indexed_by_unit_and_episode():
                              "exit_reason": ["work", "dropped_out", "dropped_out", "work"]})
     coh = amebench.cohort(amebench.Network.from_frames(episodes=episodes, as_of="2025-12-31"))
     table = pd.DataFrame({"unit": ["b", "a", "a"], "episode_id": [1, 2, 1], "programme": ["other", "other", "se"]})
-    mine = coh.assign(programme=table.set_index(["unit", "episode_id"])["programme"])  # ids as numbers: read as text
+    with pytest.warns(amebench.exceptions.AmebenchWarning, match=r"1 of the cohort's 4 episodes are not in the lookup "
+                                                                 r"for 'programme': their value is missing"):
+        mine = coh.assign(programme=table.set_index(["unit", "episode_id"])["programme"])  # ids as numbers
     got = mine.episodes["programme"].tolist()
     assert got[:3] == ["se", "other", "other"] and pd.isna(got[3])  # b/2 is not in the table: missing
     rates = outcome_rate(mine, by=("programme",))
     assert rates[["programme", "events", "n"]].values.tolist()[:2] == [["other", 0, 2], ["se", 1, 1]]
+    # ids as the readers write them (final review): 1.0 is "1", spaces at the ends dropped
+    written = pd.DataFrame({"unit": ["a ", "a", "b", "b"], "episode_id": [1.0, " 2", 1, 2.0],
+                            "programme": ["se", "other", "other", "se"]})
+    assert coh.assign(programme=written.set_index(["unit", "episode_id"])["programme"]).episodes[
+        "programme"].tolist() == ["se", "other", "other", "se"]
     with pytest.raises(AmebenchError, match=r"names 1 \(unit, episode_id\) pair\(s\) more than once"):
         coh.assign(programme=pd.concat([table, table.iloc[:1]]).set_index(["unit", "episode_id"])["programme"])
     with pytest.raises(AmebenchError, match=r"none of the cohort's episodes is among the Series' \(unit, episode_id\)"):
@@ -320,7 +327,7 @@ def _spell_network():
     return amebench.Network.from_frames(episodes=episodes, as_of="2025-12-31")
 
 
-def test_reentry_takes_an_own_column_from_the_latest_episode_the_cohort_holds():
+def test_reentry_takes_an_own_column_from_the_exit_or_the_latest_episode_the_cohort_holds():
     net = _spell_network()
     coh = amebench.cohort(net, enrolled="2024-01")  # e1 and f1
     mine = coh.assign(programme=lambda ep: ep["episode_id"].map({"e1": "x", "f1": "y"}))

@@ -199,10 +199,12 @@ def check_by(by, columns, *, derived=(), reserved=()) -> tuple[str, ...]:
     A metric groups by columns of its input table that are grouping columns of the
     glossary (:data:`GROUPING`), by the columns it derives itself (``derived``,
     e.g. ``exit_year``), and by the user's own columns: any other column of the
-    input whose name is a string, is not a canonical episode column
-    (``person_id``, ``exited_on`` ...) and is not a result column (``n``,
-    ``estimate`` ...), which the result would overwrite. ``reserved`` are grouping
-    columns the metric adds to its result (``group``), which ``by`` may not repeat.
+    input whose name is a string, does not start with ``_`` (amebench's working
+    columns), is not a canonical episode column (``person_id``, ``exited_on`` ...)
+    and is not a result column (``n``, ``estimate`` ...), which the result would
+    overwrite. An input column named like a worked-out one (:data:`WORKED_OUT`) is
+    refused in ``by``. ``reserved`` are grouping columns the metric adds to its
+    result (``group``), which ``by`` may not repeat.
 
     Raises
     ------

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _idcodes
-from ..exceptions import AmebenchError, CensoringWarning, listed, unknown_units
+from ..exceptions import AmebenchError, AmebenchWarning, CensoringWarning, listed, unknown_units, warn_caller
+from ..io.cells import as_text
 from ..network import Network, as_of_timestamp
 from ..results import check_network, own_column_problem
 
@@ -74,8 +75,9 @@ class Cohort:
 
         - a Series indexed by ``unit`` and ``episode_id`` (a lookup table:
           ``table.set_index(["unit", "episode_id"])["programme"]``; episode ids repeat
-          across units, so both are needed), matched as text; an episode the table
-          lacks gets a missing value;
+          across units, so both are needed), matched as the readers write ids (text,
+          ``1.0`` as ``"1"``, spaces at the ends dropped); an episode the table lacks
+          gets a missing value, and a warning counts them;
         - a Series on the index of ``cohort.episodes`` (in any order), such as a column
           worked out from them;
         - an array or list, one value per episode in the order of ``cohort.episodes``;
@@ -182,8 +184,8 @@ def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup:
             raise AmebenchError(f"the Series for {name!r} is indexed by {list(value.index.names)}; a lookup table's "
                                 f"index is unit and episode_id, named so: {lookup}")
         value = value.reorder_levels(_KEYS)
-        keys = pd.MultiIndex.from_arrays([episodes[key].astype(str) for key in _KEYS])
-        given = pd.MultiIndex.from_arrays([value.index.get_level_values(key).astype(str) for key in _KEYS])
+        keys = pd.MultiIndex.from_arrays([_key_text(episodes[key]) for key in _KEYS])
+        given = pd.MultiIndex.from_arrays([_key_text(value.index.get_level_values(key)) for key in _KEYS])
         twice = given.duplicated()
         if twice.any():
             raise AmebenchError(f"the Series for {name!r} names {int(twice.sum())} (unit, episode_id) pair(s) more "
@@ -192,6 +194,10 @@ def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup:
         if len(episodes) and not (found >= 0).any():
             raise AmebenchError(f"none of the cohort's episodes is among the Series' (unit, episode_id) pairs for "
                                 f"{name!r}: are the units and episode ids written as in the export?")
+        if (found < 0).any():  # a group of missing values: said, not left to be found
+            warn_caller(AmebenchWarning(
+                f"{int((found < 0).sum())} of the cohort's {len(episodes)} episodes are not in the lookup for "
+                f"{name!r}: their value is missing, a group of its own"))
         return value.reset_index(drop=True).reindex(found).array  # -1, no such label: missing
     index = episodes.index
     reordered = len(value) == len(index) and value.index.is_unique and value.index.isin(index).all()
@@ -200,6 +206,15 @@ def _matched_series(episodes: pd.DataFrame, name: str, value: pd.Series, lookup:
     raise AmebenchError(f"the Series for {name!r} is indexed neither by the cohort's episodes (every label of "
                         "cohort.episodes.index once; the cohort numbers its episodes afresh, so a Series over the "
                         f"network's does not line up) nor by unit and episode_id: {lookup}")
+
+
+def _key_text(values) -> pd.Series:
+    """Ids as the readers write them, to match a lookup's keys: text (a whole float as
+    ``"1"``, not ``"1.0"``), spaces at either end dropped."""
+    values = pd.Series(values)
+    if values.dtype == object or pd.api.types.is_float_dtype(values.dtype):  # cell by cell: 1.0 is "1"
+        values = as_text(values.astype(object), ids=True)
+    return values.astype("string").fillna("").str.strip()
 
 
 #: Periods written as text: a year, a month, a quarter or a day, in ISO order (a day first,

@@ -52,7 +52,8 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     ------
     AmebenchError
         When ``by`` holds ``exit_year`` or a column ``outcome_rate`` cannot group
-        by, or ``conf_level`` is not in (0, 1).
+        by, a DataFrame has a column ``exit_year`` of its own, or ``conf_level`` is
+        not in (0, 1).
 
     Notes
     -----

@@ -272,7 +272,8 @@ def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
         warn_caller(ColumnWarning(
             f"the {table} frame's column(s) {shown} are not canonical and are left out, and it lacks the "
             f"canonical column(s) {lacking}, read as missing: if some are the same, rename them "
-            f"(frame.rename(columns={{{shown[0]!r}: <canonical name>}})); drop the others to silence this warning",
+            f"(frame.rename(columns={{{shown[0]!r}: <canonical name>}})); drop the others to silence this warning"
+            + (_GROUP_HINT if table == "episodes" else ""),
             table=table, extra=shown, lacking=lacking))
     elif extra and table == "episodes":  # a programme, a district: a column to group by, not lost in silence
         shown = [redact_numbers(c, limit=40) for c in extra]
@@ -281,6 +282,10 @@ def _warn_other_names(frame: pd.DataFrame, table: str) -> None:
             f"results by one, add it to a cohort: cohort.assign({_name(shown[0])}=frame.set_index(['unit', "
             f"'episode_id'])[{shown[0]!r}]) (drop the columns to silence this warning)",
             table=table, extra=shown, lacking=[]))
+
+
+_GROUP_HINT = (" (a column of your own, such as a programme, is grouped by when added to a cohort: "
+               "cohort.assign(name=frame.set_index(['unit', 'episode_id'])[column]))")
 
 
 def _name(column: str) -> str:

@@ -42,9 +42,9 @@ def reentry(
         ``age_band`` (of the episode's enrolment, as in :func:`outcome_rate`; with
         ``gap_days`` of the spell's first enrolment, by which ``enrolled=`` chooses
         it). Columns of your own (:meth:`amebench.Cohort.assign`) are read from the
-        cohort's episodes: an exit takes its (last) episode's value, missing when
-        the cohort does not hold that episode. A missing value is a group of its
-        own, last.
+        cohort's episodes: an exit takes its episode's value; with ``gap_days`` the
+        spell's exit's, or, when the cohort does not hold it, that of the latest of
+        the spell's episodes it holds. A missing value is a group of its own, last.
     gap_days
         If given, episodes of a person separated by fewer than ``gap_days`` days are
         first merged into one spell (:func:`amebench.cohorts.spells`): a return
