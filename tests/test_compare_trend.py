@@ -338,3 +338,9 @@ def test_power_says_when_no_fall_is_detectable():
     with pytest.warns(AmebenchWarning, match="cannot detect any fall from p_a = 0.05.*below 0"):
         out = power(20, 20, p_a=0.05, direction="fall").iloc[0]
     assert math.isnan(out["estimate"])
+
+
+def test_trend_of_a_network_says_what_it_needs():
+    # final review of session 53: an AttributeError ('Network' object has no attribute 'columns')
+    with pytest.raises(AmebenchError, match=r"^trend needs a Cohort or a DataFrame of episodes, not a Network"):
+        trend(amebench.load_sample())

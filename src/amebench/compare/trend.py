@@ -77,6 +77,9 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     Newcombe R.G. (1998). Interval estimation for the difference between independent
     proportions: comparison of eleven methods. Statistics in Medicine 17:873–890.
     """
+    if hasattr(data, "payments") and not hasattr(data, "network"):  # was an AttributeError from deep inside
+        raise AmebenchError("trend needs a Cohort or a DataFrame of episodes, not a Network: build a Cohort with "
+                            "amebench.cohort(network)")
     by = by_names(by)
     if "exit_year" in by:
         raise AmebenchError(f"trend groups by exit_year itself; leave it out of by (by is {list(by)})")
