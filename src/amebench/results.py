@@ -16,8 +16,8 @@ from .exceptions import AmebenchError
 from .schema import EPISODES
 
 __all__ = ["GROUPING", "WORKED_OUT", "ESTIMATES", "COUNTS", "DETAILS", "METHOD", "GLOSSARY", "tidy", "check_by",
-           "by_names", "own_column_problem", "group_values", "is_missing", "check_conf_level", "check_dates",
-           "check_network"]
+           "by_names", "own_column_problem", "group_values", "is_missing", "refuse_network", "check_conf_level",
+           "check_dates", "check_network"]
 
 #: Columns a result may be grouped by.
 GROUPING: tuple[str, ...] = (
@@ -149,6 +149,14 @@ def check_cohort(data, what: str) -> None:
     """Raise a clear error when ``data`` is not a :class:`amebench.Cohort` (``what`` needs one)."""
     if not all(hasattr(data, name) for name in ("network", "episodes", "as_of")):
         raise AmebenchError(f"{what} needs a Cohort, not a {type(data).__name__}: build one with "
+                            "amebench.cohort(network)")
+
+
+def refuse_network(data, what: str) -> None:
+    """Raise a clear error when ``data`` is a :class:`amebench.Network` where ``what`` needs a
+    Cohort or a DataFrame of episodes."""
+    if hasattr(data, "payments") and not hasattr(data, "network"):
+        raise AmebenchError(f"{what} needs a Cohort or a DataFrame of episodes, not a Network: build a Cohort with "
                             "amebench.cohort(network)")
 
 

@@ -19,7 +19,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from ..exceptions import AmebenchError, CaseMixWarning
 from ..metrics._households import linked_households
 from ..metrics._ledger import month_index, window_totals
-from ..results import check_dates, own_column_problem, tidy
+from ..results import check_dates, own_column_problem, refuse_network, tidy
 from ..metrics._groups import derived
 from ..schema import outcome_reasons
 from ._table import check_level
@@ -592,9 +592,7 @@ def _calibration(y, p) -> pd.DataFrame:
 
 def _exited_rows(data) -> tuple[pd.DataFrame, np.ndarray]:
     """The episodes of ``data`` and the positions of those exited (by ``as_of`` for a Cohort)."""
-    if hasattr(data, "payments") and not hasattr(data, "network"):  # a Network: its prior welfare needs a Cohort
-        raise AmebenchError("risk_adjusted needs a Cohort or a DataFrame of episodes, not a Network: build a "
-                            "Cohort with amebench.cohort(network)")
+    refuse_network(data, "risk_adjusted")  # its prior welfare needs a Cohort
     episodes = data.episodes if hasattr(data, "episodes") else data
     if not isinstance(episodes, pd.DataFrame):
         raise AmebenchError(f"risk_adjusted needs a Cohort or a DataFrame of episodes, not a {type(data).__name__}")

@@ -13,7 +13,7 @@ from statsmodels.stats.power import NormalIndPower
 from ..cohorts import Cohort
 from ..exceptions import AmebenchError, AmebenchWarning
 from ..metrics.outcome import outcome_rate
-from ..results import by_names, tidy
+from ..results import by_names, refuse_network, tidy
 from .pairwise import difference
 
 __all__ = ["trend", "power"]
@@ -77,9 +77,7 @@ def trend(data, *, outcome="work_or_studies", by=("unit",), conf_level: float = 
     Newcombe R.G. (1998). Interval estimation for the difference between independent
     proportions: comparison of eleven methods. Statistics in Medicine 17:873–890.
     """
-    if hasattr(data, "payments") and not hasattr(data, "network"):  # was an AttributeError from deep inside
-        raise AmebenchError("trend needs a Cohort or a DataFrame of episodes, not a Network: build a Cohort with "
-                            "amebench.cohort(network)")
+    refuse_network(data, "trend")  # was an AttributeError from deep inside
     by = by_names(by)
     if "exit_year" in by:
         raise AmebenchError(f"trend groups by exit_year itself; leave it out of by (by is {list(by)})")

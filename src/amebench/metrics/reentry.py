@@ -269,9 +269,9 @@ def _positions_in(candidates: pd.DataFrame, episodes: pd.DataFrame) -> np.ndarra
     """Each candidate's row in ``episodes`` with its (unit, episode_id) (the first, if several), -1: none."""
     mine, theirs = _episode_keys(candidates, episodes)
     first = np.flatnonzero(~pd.Index(theirs).duplicated() & (theirs >= 0))
-    found = pd.Index(theirs[first]).get_indexer(mine)
     if not len(first):
         return np.full(len(mine), -1)
+    found = pd.Index(theirs[first]).get_indexer(mine)
     return np.where(found >= 0, first[np.maximum(found, 0)], -1)
 
 
